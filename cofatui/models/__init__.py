@@ -1,0 +1,31 @@
+"""SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
+
+from cofatui.models.audit import AuditEntry, WapSnapshot
+from cofatui.models.claim import (
+    Claim,
+    ClaimDeclaration,
+    ClaimDocument,
+    ClaimInvoice,
+    ClaimPayment,
+    PaymentAllocation,
+)
+from cofatui.models.company import Company, LegalIdentifier
+from cofatui.models.contract import Contract, UnderwritingRule
+from cofatui.models.extension import Extension, ExtensionInvoice, ExtensionPlanLine
+from cofatui.models.notification import Notification, NotificationState
+from cofatui.models.portfolio import (
+    CustomFieldDefinition,
+    CustomFieldValue,
+    Favourite,
+    PortfolioEntry,
+)
+from cofatui.models.product import Product, ProductEvent
+from cofatui.models.user import ApiToken, User, UserContract
+
+__all__ = [
+    "ApiToken", "AuditEntry", "Claim", "ClaimDeclaration", "ClaimDocument", "ClaimInvoice",
+    "ClaimPayment", "Company", "Contract", "CustomFieldDefinition", "CustomFieldValue",
+    "Extension", "ExtensionInvoice", "ExtensionPlanLine", "Favourite", "LegalIdentifier",
+    "Notification", "NotificationState", "PaymentAllocation", "PortfolioEntry", "Product",
+    "ProductEvent", "UnderwritingRule", "User", "UserContract", "WapSnapshot",
+]

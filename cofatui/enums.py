@@ -1,0 +1,153 @@
+"""Closed vocabularies shared by every layer (stored as their string values)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    POLICYHOLDER = "policyholder"
+    CONTRACT_ADMIN = "contract_admin"
+    UNDERWRITER = "underwriter"
+
+
+class UserStatus(StrEnum):
+    ACTIVE = "active"
+    BLOCKED = "blocked"
+    SUSPENDED = "suspended"
+
+
+class Rights(StrEnum):
+    FULL = "full"
+    READ_ONLY = "read_only"
+    CUSTOM = "custom"  # per section, see Section
+
+
+class Section(StrEnum):
+    """Contract sections whose rights can be customised (seed 001, "Personnalisation")."""
+
+    COVER = "cover"
+    INFORMATION = "information"
+    CLAIMS = "claims"
+    TURNOVER = "turnover"
+    CUSTOM_FIELDS = "custom_fields"
+    EXPORTS = "exports"
+    NOTIFICATIONS = "notifications"
+
+
+class Establishment(StrEnum):
+    HEAD_OFFICE = "head_office"
+    BRANCH = "branch"
+
+
+class ProductFamily(StrEnum):
+    INSURANCE = "insurance"
+    INFORMATION = "information"
+    UNPAID = "unpaid"
+
+
+class ProductStatus(StrEnum):
+    PENDING = "pending"
+    GRANTED = "granted"
+    PARTIALLY_GRANTED = "partially_granted"
+    REDUCED = "reduced"
+    REFUSED = "refused"
+    CANCELLATION_IN_PROGRESS = "cancellation_in_progress"
+    DELETION_IN_PROGRESS = "deletion_in_progress"
+    DELETED = "deleted"
+    EXPIRED = "expired"
+    COMPLETED = "completed"
+    REPLACED = "replaced"
+    TERMINATED = "terminated"
+
+
+ACTIVE_COVER_STATUSES = frozenset(
+    {ProductStatus.GRANTED, ProductStatus.PARTIALLY_GRANTED, ProductStatus.REDUCED}
+)
+
+
+class NotificationCategory(StrEnum):
+    INSURANCE = "insurance"  # "Assurance"
+    INFORMATION = "information"
+    MANAGEMENT = "management"  # "Gestion"
+
+
+class NotificationType(StrEnum):
+    DECISION = "decision"
+    MODIFICATION = "modification"
+    MONITORING_UPDATE = "monitoring_update"
+    REPORT_DELIVERED = "report_delivered"
+    END_OF_COVER = "end_of_cover"
+    CLAIM_UPDATE = "claim_update"
+    INDEMNITY = "indemnity"
+    TURNOVER_REQUEST = "turnover_request"
+    ILU_REQUEST = "ilu_request"
+    DOCUMENT = "document"
+
+
+class Importance(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+
+
+class ClaimStatus(StrEnum):
+    DRAFT = "draft"
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+FINAL_CLAIM_STATUSES = frozenset({ClaimStatus.CLOSED, ClaimStatus.CANCELLED})
+
+
+class ClaimReason(StrEnum):
+    COMMERCIAL_DISPUTE = "commercial_dispute"
+    TECHNICAL_DISPUTE = "technical_dispute"
+    FINANCIAL_DIFFICULTIES = "financial_difficulties"
+    INSOLVENCY = "insolvency"
+    NON_TRANSFER = "non_transfer"
+    OTHER = "other"
+
+
+class DeclarationKind(StrEnum):
+    INITIAL = "initial"
+    ADDITIONAL = "additional"
+
+
+class InvoiceType(StrEnum):
+    AG = "AG"  # agios
+    IN = "IN"  # invoice
+    PLP = "PLP"  # late-payment interest
+    OUB = "OUB"  # balance on invoice
+
+
+class PaymentType(StrEnum):
+    CN = "CN"  # credit note
+    SE = "SE"  # settlement
+
+
+class Collector(StrEnum):
+    INSURER = "insurer"
+    THIRD_PARTY = "third_party"
+    NONE = "none"
+
+
+class ExtensionStatus(StrEnum):
+    PENDING = "pending"
+    ACTIVE = "active"  # accepted as proposed or with another plan
+    REFUSED = "refused"
+    CANCELLED = "cancelled"
+
+
+class DocumentCategory(StrEnum):
+    CONTRACTUAL = "contractual"
+    OTHER = "other"
+
+
+class CustomFieldFormat(StrEnum):
+    TEXT = "text"
+    DATE = "date"
+    NUMBER = "number"

@@ -1,0 +1,56 @@
+"""Contracts (policies) and the automatic underwriting rules attached to them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import Column, Numeric
+from sqlmodel import Field, SQLModel
+
+from cofatui.models.base import money_field, version_column
+
+_contract_version = version_column()
+
+
+class Contract(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    policy_number: str = Field(max_length=35, unique=True, index=True)
+    policyholder: str = Field(max_length=200)
+    currency: str = Field(max_length=3, default="EUR")
+    dmc_days: int = Field(default=90, description="Maximum credit duration (DMC), days")
+    max_declaration_days: int = Field(
+        default=150, description="Max delay to declare a claim, days from invoice date"
+    )
+    insured_percentage: Decimal = Field(
+        default=Decimal("90"), sa_column=Column(Numeric(5, 2), nullable=False)
+    )
+    products_allowed: str = Field(
+        default="CRL,RLI,ECL,CCO,RCO,ROM,RSC,RSM,TOPLINER,REPORT,EXTENSION,CLAIM",
+        description="Comma-separated product codes the contract offers",
+    )
+    option_uninsured_collection: bool = False
+    option_globalliance: bool = False
+    max_portfolio_companies: int = 100_000
+    version: int = Field(default=1, sa_column=_contract_version)
+    __mapper_args__ = {"version_id_col": _contract_version}
+
+
+class UnderwritingRule(SQLModel, table=True):
+    """One automatic decision rule (SPEC §4): data, not code.
+
+    A request for ``product_code`` on a company whose DRA is at least ``min_dra`` and
+    whose amount is at most ``max_amount`` is decided at once with ``decision``;
+    otherwise it waits ``response_hours`` for an underwriter. Rules are tried by
+    ascending ``priority``.
+    """
+
+    __tablename__ = "underwriting_rule"
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contract.id", index=True)
+    product_code: str = Field(max_length=12)
+    priority: int = 100
+    min_dra: int = 0
+    max_amount: Decimal | None = money_field()
+    decision: str = Field(default="granted", max_length=30)
+    response_hours: int = 48
+    name: str = Field(default="", max_length=100)

@@ -1,0 +1,41 @@
+"""Notifications of a contract and each user's read / deleted state."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from cofatui.models.base import timestamp_field
+
+
+class Notification(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_notification_contract_created", "contract_id", "created_at"),
+        Index("ix_notification_company_created", "company_id", "created_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contract.id")
+    company_id: int | None = Field(default=None, foreign_key="company.id")
+    product_id: int | None = Field(default=None, foreign_key="product.id")
+    claim_id: int | None = Field(default=None, foreign_key="claim.id")
+    product_code: str = Field(default="", max_length=12)
+    category: str = Field(max_length=20)
+    type: str = Field(max_length=30)
+    importance: str = Field(default="normal", max_length=10)
+    title: str = Field(default="", max_length=200)
+    body: str = Field(default="", max_length=4000)
+    created_at: datetime | None = timestamp_field()
+
+
+class NotificationState(SQLModel, table=True):
+    """A row exists once a user has read or deleted a notification (absent = unread)."""
+
+    __tablename__ = "notification_state"
+    __table_args__ = (UniqueConstraint("user_id", "notification_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id")
+    notification_id: int = Field(foreign_key="notification.id", index=True)
+    read: bool = False
+    deleted: bool = False

@@ -1,0 +1,60 @@
+"""Users, their attachment to contracts with rights, and personal API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from cofatui.enums import Rights, Role, UserStatus
+from cofatui.models.base import timestamp_field, version_column
+
+_user_version = version_column()
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(max_length=80, unique=True, index=True)
+    title: str = Field(default="", max_length=10)
+    first_name: str = Field(default="", max_length=80)
+    last_name: str = Field(default="", max_length=80)
+    email: str = Field(default="", max_length=200)
+    phone: str = Field(default="", max_length=40)
+    fax: str = Field(default="", max_length=40)
+    language: str = Field(default="fr", max_length=2)
+    role: str = Field(default=Role.POLICYHOLDER.value, max_length=20)
+    status: str = Field(default=UserStatus.ACTIVE.value, max_length=20)
+    password_hash: str | None = Field(default=None, max_length=200)
+    default_contract_id: int | None = Field(default=None, foreign_key="contract.id")
+    notify_opt_out: bool = False
+    created_at: datetime | None = timestamp_field()
+    version: int = Field(default=1, sa_column=_user_version)
+    __mapper_args__ = {"version_id_col": _user_version}
+
+
+class UserContract(SQLModel, table=True):
+    """A user attached to a contract. ``section_rights`` is a JSON object
+    section -> "full" | "read_only" | "none", used when ``rights`` is "custom"."""
+
+    __tablename__ = "user_contract"
+    __table_args__ = (UniqueConstraint("user_id", "contract_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    contract_id: int = Field(foreign_key="contract.id", index=True)
+    rights: str = Field(default=Rights.FULL.value, max_length=20)
+    section_rights: str = Field(default="{}", max_length=2000)
+
+
+class ApiToken(SQLModel, table=True):
+    """A personal token; only its SHA-256 is stored."""
+
+    __tablename__ = "api_token"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    name: str = Field(default="", max_length=80)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime | None = timestamp_field()
+    expires_at: datetime | None = timestamp_field()
+    revoked_at: datetime | None = timestamp_field()
+    last_used_at: datetime | None = timestamp_field()

@@ -1,0 +1,112 @@
+"""The Repository protocol: the one way screens, the API and the CLI reach data.
+
+Three implementations return the same public models and raise the same errors:
+``repository.sql`` on SQLite or PostgreSQL, and ``repository.http`` over ``cofatui
+serve``. A repository acts for one principal (the user it was opened for) and checks
+authorisation itself: a user never reads or writes a contract they are not attached
+to, and read-only rights refuse writes with ``Forbidden``.
+
+Writes that change an existing row take the ``version`` the caller read; a stale
+version raises ``Conflict``. Every command is one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+from cofatui.errors import (
+    CofaError,
+    Conflict,
+    FieldError,
+    Forbidden,
+    NotFound,
+    RuleViolation,
+    Unauthenticated,
+    Unavailable,
+    ValidationFailed,
+)
+from cofatui.schemas import (
+    AuditEntryPublic,
+    ClaimCreate,
+    ClaimPublic,
+    CompanyCreate,
+    CompanyPublic,
+    CompanySearch,
+    ContractPublic,
+    EndingGuarantee,
+    NotificationFilter,
+    NotificationRow,
+    Page,
+    PendingRequest,
+    PortfolioCriteria,
+    PortfolioEntryUpdate,
+    PortfolioRow,
+    Principal,
+    ProductEventPublic,
+    ProductPublic,
+    WapSummary,
+)
+
+MAX_PAGE = 500
+
+__all__ = [
+    "MAX_PAGE", "CofaError", "Conflict", "FieldError", "Forbidden", "NotFound", "Repository",
+    "RuleViolation", "Unauthenticated", "Unavailable", "ValidationFailed",
+]
+
+
+@runtime_checkable
+class Repository(Protocol):
+    # --- identity ---------------------------------------------------------------
+    def whoami(self) -> Principal: ...
+
+    def contracts(self) -> list[ContractPublic]: ...
+
+    # --- companies --------------------------------------------------------------
+    def get_company(self, company_id: int) -> CompanyPublic: ...
+
+    def search_companies(self, search: CompanySearch, offset: int = 0,
+                         limit: int = 100) -> Page[CompanyPublic]: ...
+
+    def create_company(self, data: CompanyCreate) -> CompanyPublic: ...
+
+    # --- portfolio --------------------------------------------------------------
+    def portfolio(self, contract_id: int, criteria: PortfolioCriteria | None = None,
+                  offset: int = 0, limit: int = 100) -> Page[PortfolioRow]: ...
+
+    def update_portfolio_entry(self, entry_id: int, changes: PortfolioEntryUpdate,
+                               version: int) -> PortfolioRow: ...
+
+    def set_favourite(self, company_id: int, favourite: bool) -> None: ...
+
+    # --- products ---------------------------------------------------------------
+    def company_products(self, contract_id: int, company_id: int) -> list[ProductPublic]: ...
+
+    def product_history(self, product_id: int) -> list[ProductEventPublic]: ...
+
+    def pending_requests(self, contract_id: int) -> list[PendingRequest]: ...
+
+    def ending_guarantees(self, contract_id: int, within_days: int) -> list[EndingGuarantee]: ...
+
+    def wap(self, contract_id: int) -> WapSummary: ...
+
+    # --- notifications ----------------------------------------------------------
+    def notifications(self, flt: NotificationFilter | None = None, offset: int = 0,
+                      limit: int = 100) -> Page[NotificationRow]: ...
+
+    def unread_count(self, contract_id: int | None = None) -> int: ...
+
+    def mark_notifications(self, ids: Sequence[int], read: bool) -> int: ...
+
+    def delete_notifications(self, ids: Sequence[int]) -> int: ...
+
+    # --- claims -----------------------------------------------------------------
+    def submit_claim(self, data: ClaimCreate) -> ClaimPublic: ...
+
+    def claims(self, contract_id: int, offset: int = 0, limit: int = 100) -> Page[ClaimPublic]: ...
+
+    # --- audit ------------------------------------------------------------------
+    def audit_log(self, offset: int = 0, limit: int = 100) -> Page[AuditEntryPublic]: ...
+
+    def close(self) -> None: ...

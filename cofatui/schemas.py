@@ -1,0 +1,384 @@
+"""Public models: what every Repository returns and accepts, whichever backend.
+
+Plain pydantic models (no SQLModel), so the TUI and the HTTP client can use them
+without importing the database layer, and FastAPI can publish them in its OpenAPI.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from cofatui.enums import (
+    ClaimStatus,
+    Establishment,
+    Importance,
+    NotificationCategory,
+    ProductStatus,
+    Rights,
+    Role,
+    UserStatus,
+)
+
+T = TypeVar("T")
+
+
+class Public(BaseModel):
+    model_config = ConfigDict(from_attributes=True, frozen=True)
+
+
+class Page(BaseModel, Generic[T]):
+    """One window of a list. ``total`` is the number of rows matching the filter."""
+
+    items: list[T]
+    offset: int
+    limit: int
+    total: int
+
+
+# --- identity -------------------------------------------------------------------
+
+
+class ContractAccess(Public):
+    contract_id: int
+    policy_number: str
+    rights: Rights
+    section_rights: dict[str, str] = Field(default_factory=dict)
+
+
+class Principal(Public):
+    user_id: int
+    login: str
+    display_name: str
+    role: Role
+    language: str
+    contracts: list[ContractAccess]
+    default_contract_id: int | None = None
+
+
+class ContractPublic(Public):
+    id: int
+    policy_number: str
+    policyholder: str
+    currency: str
+    dmc_days: int
+    max_declaration_days: int
+    insured_percentage: Decimal
+    products_allowed: list[str]
+    option_uninsured_collection: bool
+    option_globalliance: bool
+    version: int
+
+
+class UserPublic(Public):
+    id: int
+    login: str
+    title: str
+    first_name: str
+    last_name: str
+    email: str
+    phone: str
+    language: str
+    role: Role
+    status: UserStatus
+    version: int
+
+
+# --- companies ------------------------------------------------------------------
+
+
+class LegalIdentifierPublic(Public):
+    type_code: str
+    value: str
+
+
+class CompanyPublic(Public):
+    id: int
+    name: str
+    name_local: str | None
+    address: str
+    postal_code: str
+    city: str
+    region: str
+    country: str
+    easy_number: str
+    coface_reference: str | None
+    establishment: Establishment
+    head_office_id: int | None
+    phone: str
+    dra: int | None
+    source: str
+    identifiers: list[LegalIdentifierPublic] = Field(default_factory=list)
+    version: int
+
+
+class CompanyCreate(BaseModel):
+    name: str
+    address: str
+    city: str
+    postal_code: str
+    country: str
+    region: str = ""
+    phone: str = ""
+    name_local: str | None = None
+    legal_identifier_type: str | None = None
+    legal_identifier_value: str | None = None
+    head_office_id: int | None = None
+
+
+class CompanySearch(BaseModel):
+    """Company search (SPEC §3 item 3): by country + name, or by an identifier."""
+
+    country: str | None = None
+    name: str | None = None
+    address: str | None = None
+    postal_code: str | None = None
+    region: str | None = None
+    city: str | None = None
+    easy_number: str | None = None
+    legal_identifier_type: str | None = None
+    legal_identifier_value: str | None = None
+    coface_reference: str | None = None
+    head_office_only: bool = False
+
+
+# --- portfolio ------------------------------------------------------------------
+
+
+class PortfolioCriteria(BaseModel):
+    """Every portfolio criterion of SPEC §3 item 4; all optional, combined with AND."""
+
+    text: str | None = Field(default=None, description="substring of name, country, "
+                             "EasyNumber or client reference (type-as-you-go)")
+    name: str | None = None
+    country: str | None = None
+    legal_identifier_type: str | None = None
+    legal_identifier_value: str | None = None
+    product_codes: list[str] = Field(default_factory=list)
+    family: str | None = Field(default=None, description="insurance | information")
+    statuses: list[ProductStatus] = Field(default_factory=list)
+    amount_min: Decimal | None = None
+    amount_max: Decimal | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    clause: str | None = None
+    has_guarantor: bool | None = None
+    custom_field_slot: int | None = None
+    custom_field_value: str | None = None
+    favourites_only: bool = False
+
+
+class PortfolioRow(Public):
+    entry_id: int
+    company_id: int
+    company_name: str
+    country: str
+    city: str
+    easy_number: str
+    client_reference: str
+    dra: int | None
+    products: list[str] = Field(description="product codes with an active status")
+    cover_amount: Decimal | None
+    cover_status: ProductStatus | None
+    currency: str
+    claim_status: ClaimStatus | None = None
+    favourite: bool = False
+    updated_at: datetime
+    version: int
+
+
+class PortfolioEntryUpdate(BaseModel):
+    client_reference: str | None = None
+    outstanding_amount: Decimal | None = None
+    internal_credit_limit: Decimal | None = None
+    custom_fields: dict[int, str] | None = Field(default=None, description="slot -> value")
+
+
+# --- products -------------------------------------------------------------------
+
+
+class ProductPublic(Public):
+    id: int
+    contract_id: int
+    company_id: int
+    code: str
+    status: ProductStatus
+    requested_amount: Decimal | None
+    decided_amount: Decimal | None
+    currency: str
+    requested_at: datetime | None
+    decided_at: datetime | None
+    expected_decision_at: datetime | None
+    effective_date: date | None
+    end_date: date | None
+    guarantor_company_id: int | None
+    clause: str
+    comment: str
+    decided_by: str
+    monitored: bool
+    updated_at: datetime | None
+    version: int
+
+
+class ProductEventPublic(Public):
+    at: datetime | None
+    action: str
+    status: str
+    amount: Decimal | None
+    comment: str
+    actor: str
+
+
+class PendingRequest(Public):
+    product_id: int
+    company_id: int
+    company_name: str
+    code: str
+    requested_amount: Decimal | None
+    currency: str
+    requested_at: datetime
+    expected_decision_at: datetime | None
+
+
+class EndingGuarantee(Public):
+    product_id: int
+    company_id: int
+    company_name: str
+    code: str
+    decided_amount: Decimal | None
+    currency: str
+    end_date: date
+
+
+# --- notifications --------------------------------------------------------------
+
+
+class NotificationFilter(BaseModel):
+    contract_id: int | None = Field(default=None, description="None = all my contracts")
+    text: str | None = Field(default=None, description="substring of company name, country,"
+                             " client reference or EasyNumber")
+    company: str | None = None
+    country: str | None = None
+    easy_number: str | None = None
+    legal_identifier: str | None = None
+    custom_field_slot: int | None = None
+    custom_field_value: str | None = None
+    product_code: str | None = None
+    read: bool | None = None
+    importance: Importance | None = None
+    type: str | None = None
+    category: NotificationCategory | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+class NotificationRow(Public):
+    id: int
+    contract_id: int
+    policy_number: str
+    company_id: int | None
+    company_name: str
+    country: str
+    easy_number: str
+    client_reference: str
+    product_code: str
+    category: NotificationCategory
+    type: str
+    importance: Importance
+    title: str
+    body: str
+    created_at: datetime
+    read: bool
+
+
+# --- WAP ------------------------------------------------------------------------
+
+
+class WapPoint(Public):
+    day: date
+    wap: float | None
+
+
+class WapSummary(Public):
+    contract_id: int
+    wap: Decimal | None
+    trend: str
+    distribution: dict[str, Decimal]
+    history: list[WapPoint]
+    companies: int
+
+
+# --- claims ---------------------------------------------------------------------
+
+
+class InvoiceLine(BaseModel):
+    type: str
+    number: str
+    invoice_date: date
+    due_date: date
+    currency: str
+    amount_excl_tax: Decimal
+    tax: Decimal = Decimal(0)
+
+
+class PaymentLine(BaseModel):
+    type: str
+    invoice_references: list[str] = Field(default_factory=list)
+    payment_date: date
+    currency: str
+    amount: Decimal
+
+
+class ClaimCreate(BaseModel):
+    contract_id: int
+    company_id: int
+    own_reference: str = ""
+    insured: bool = True
+    reason: str
+    intervention_requested: bool = False
+    billing_address: str = ""
+    billing_postal_code: str = ""
+    billing_city: str = ""
+    billing_country: str = ""
+    invoicing_partner: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    comments: str = ""
+    invoices: list[InvoiceLine]
+    payments: list[PaymentLine] = Field(default_factory=list)
+
+
+class ClaimPublic(Public):
+    id: int
+    contract_id: int
+    company_id: int
+    company_name: str
+    reference: str | None
+    own_reference: str
+    status: ClaimStatus
+    insured: bool
+    reason: str
+    intervention_requested: bool
+    currency: str
+    claim_amount: Decimal | None
+    covered_amount: Decimal | None
+    calculated_indemnity: Decimal | None
+    indemnity_date: date | None
+    submitted_at: datetime | None
+    invoice_count: int
+    version: int
+
+
+class AuditEntryPublic(Public):
+    id: int
+    at: datetime
+    login: str
+    contract_id: int | None
+    operation: str
+    target_type: str
+    target_id: int | None
+    changes: dict[str, list[object]]
