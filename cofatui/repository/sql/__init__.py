@@ -1,0 +1,35 @@
+"""The Repository on SQL databases (SQLite embedded, PostgreSQL shared)."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+
+from cofatui.clock import Clock
+from cofatui.repository.sql.claims import ClaimCommands
+from cofatui.repository.sql.companies import CompanyQueries
+from cofatui.repository.sql.engine import make_engine, normalize_url
+from cofatui.repository.sql.notifications import NotificationQueries
+from cofatui.repository.sql.portfolio import PortfolioQueries
+from cofatui.repository.sql.products import ProductQueries
+
+
+class SqlRepository(CompanyQueries, PortfolioQueries, ProductQueries, NotificationQueries,
+                    ClaimCommands):
+    """The Repository protocol on one engine, acting for one user."""
+
+    def close(self) -> None:
+        """The engine is shared; closing a repository releases nothing of its own."""
+
+
+def open_sql_repository(url: str, login: str, clock: Clock | None = None,
+                        upgrade: bool = True) -> SqlRepository:
+    """Open (and migrate, unless told not to) the database at ``url`` for ``login``."""
+    from cofatui import migrations
+
+    engine = make_engine(url)
+    if upgrade and not migrations.is_up_to_date(engine):
+        migrations.upgrade(engine)
+    return SqlRepository(engine, login, clock)
+
+
+__all__ = ["Engine", "SqlRepository", "make_engine", "normalize_url", "open_sql_repository"]

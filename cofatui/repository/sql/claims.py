@@ -1,0 +1,135 @@
+"""Claims: submission of a declaration with its lines, the claims list, the audit log."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import func, select
+
+from cofatui.enums import ClaimStatus, DeclarationKind, Role, Section
+from cofatui.errors import FieldError, Forbidden, NotFound, RuleViolation, ValidationFailed
+from cofatui.models import (
+    AuditEntry,
+    Claim,
+    ClaimDeclaration,
+    ClaimInvoice,
+    ClaimPayment,
+    Company,
+    Contract,
+    PortfolioEntry,
+)
+from cofatui.repository.base import MAX_PAGE
+from cofatui.repository.sql.core import SqlCore
+from cofatui.rules import claims as rules
+from cofatui.schemas import AuditEntryPublic, ClaimCreate, ClaimPublic, ContractPublic, Page
+
+
+class ClaimCommands(SqlCore):
+    def contracts(self) -> list[ContractPublic]:
+        with self._uow() as s:
+            rows = s.execute(select(Contract).where(
+                Contract.id.in_(self.contract_ids or [-1]))  # type: ignore[union-attr]
+                .order_by(Contract.policy_number)).scalars()
+            return [ContractPublic.model_validate(
+                {**c.model_dump(), "products_allowed": [p for p in c.products_allowed.split(",")
+                                                        if p]}) for c in rows]
+
+    def submit_claim(self, data: ClaimCreate) -> ClaimPublic:
+        self._require_write(data.contract_id, Section.CLAIMS)
+        today = self.clock.today()
+        invoices = [rules.InvoiceInput(**line.model_dump()) for line in data.invoices]
+        payments = [rules.PaymentInput(**line.model_dump()) for line in data.payments]
+        with self._uow(write=True) as s:
+            contract = s.get(Contract, data.contract_id)
+            company = s.get(Company, data.company_id)
+            if contract is None or company is None:
+                raise NotFound("Contract or company not found")
+            in_portfolio = s.execute(select(PortfolioEntry.id).where(
+                PortfolioEntry.contract_id == contract.id,
+                PortfolioEntry.company_id == company.id)).first()
+            if not in_portfolio:
+                raise RuleViolation("This company is not in the contract's portfolio")
+            if not data.insured and not contract.option_uninsured_collection:
+                raise RuleViolation("The contract has no uninsured-debt collection option")
+            errors: list[FieldError] = [
+                *rules.header_errors(data.reason, data.comments, data.own_reference),
+                *rules.invoice_errors(invoices, today, contract.max_declaration_days),
+                *rules.payment_errors(payments, {i.number for i in invoices}, today),
+            ]
+            if errors:
+                raise ValidationFailed(errors)
+            rules.check_one_open_claim_per_debtor(s.execute(select(Claim.status).where(
+                Claim.contract_id == contract.id, Claim.company_id == company.id)).scalars())
+            now = self.clock.now()
+            claim = Claim(
+                contract_id=contract.id, company_id=company.id,  # type: ignore[arg-type]
+                own_reference=data.own_reference, status=ClaimStatus.PENDING.value,
+                insured=data.insured, reason=data.reason,
+                intervention_requested=data.intervention_requested,
+                billing_address=data.billing_address, billing_postal_code=data.billing_postal_code,
+                billing_city=data.billing_city, billing_country=data.billing_country,
+                invoicing_partner=data.invoicing_partner, currency=contract.currency,
+                claim_amount=rules.claim_amount(invoices, payments), created_at=now,
+                submitted_at=now, updated_at=now, created_by=self.principal.login)
+            s.add(claim)
+            s.flush()
+            assert claim.id is not None
+            claim.reference = f"DMS-{now.year}-{claim.id:06d}"
+            declaration = ClaimDeclaration(
+                claim_id=claim.id, kind=DeclarationKind.INITIAL.value, submitted_at=now,
+                submitted_by=self.principal.login,
+                intervention_requested=data.intervention_requested,
+                contact_name=data.contact_name, contact_email=data.contact_email,
+                contact_phone=data.contact_phone, comments=data.comments)
+            s.add(declaration)
+            s.flush()
+            s.add_all([ClaimInvoice(claim_id=claim.id, declaration_id=declaration.id,  # type: ignore[arg-type]
+                                    **line.model_dump()) for line in data.invoices])
+            s.add_all([ClaimPayment(
+                claim_id=claim.id, declaration_id=declaration.id, type=p.type,  # type: ignore[arg-type]
+                invoice_references=",".join(p.invoice_references), payment_date=p.payment_date,
+                currency=p.currency, amount=p.amount) for p in data.payments])
+            self._audit(s, "submit_claim", "claim", claim.id,
+                        {"reference": [None, claim.reference],
+                         "invoices": [None, len(data.invoices)]}, contract.id)
+            s.flush()
+            return self._claim_public(claim, company.name, len(data.invoices))
+
+    def claims(self, contract_id: int, offset: int = 0, limit: int = 100) -> Page[ClaimPublic]:
+        self._require_read(contract_id, Section.CLAIMS)
+        limit = max(1, min(limit, MAX_PAGE))
+        with self._uow() as s:
+            invoice_count = (select(func.count()).where(ClaimInvoice.claim_id == Claim.id)
+                             .correlate(Claim).scalar_subquery())
+            rows = s.execute(
+                select(Claim, Company.name, invoice_count)
+                .join(Company, Company.id == Claim.company_id)
+                .where(Claim.contract_id == contract_id)
+                .order_by(Claim.updated_at.desc(), Claim.id.desc())  # type: ignore[union-attr]
+                .offset(max(0, offset)).limit(limit)).all()
+            total = s.execute(select(func.count()).select_from(Claim).where(
+                Claim.contract_id == contract_id)).scalar_one()
+            return Page(items=[self._claim_public(c, name, count) for c, name, count in rows],
+                        offset=offset, limit=limit, total=total)
+
+    @staticmethod
+    def _claim_public(claim: Claim, company_name: str, invoices: int) -> ClaimPublic:
+        return ClaimPublic.model_validate({
+            **claim.model_dump(), "company_name": company_name, "invoice_count": invoices})
+
+    def audit_log(self, offset: int = 0, limit: int = 100) -> Page[AuditEntryPublic]:
+        """Administrators see the log of their contracts; underwriters see everything."""
+        role = self.principal.role
+        if role not in (Role.CONTRACT_ADMIN, Role.UNDERWRITER):
+            raise Forbidden("Only administrators can read the audit log")
+        limit = max(1, min(limit, MAX_PAGE))
+        with self._uow() as s:
+            cond = [] if role == Role.UNDERWRITER else [
+                AuditEntry.contract_id.in_(self.contract_ids or [-1])]  # type: ignore[union-attr]
+            rows = s.execute(select(AuditEntry).where(*cond)
+                             .order_by(AuditEntry.id.desc()).offset(offset).limit(limit)).scalars()  # type: ignore[union-attr]
+            total = s.execute(select(func.count()).select_from(AuditEntry).where(*cond)
+                              ).scalar_one()
+            items = [AuditEntryPublic.model_validate(
+                {**e.model_dump(), "changes": json.loads(e.changes or "{}")}) for e in rows]
+            return Page(items=items, offset=offset, limit=limit, total=total)

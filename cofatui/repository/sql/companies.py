@@ -1,0 +1,157 @@
+"""Company reads, search and creation."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from cofatui.enums import Establishment
+from cofatui.errors import Conflict, FieldError, NotFound, ValidationFailed
+from cofatui.models import Company, LegalIdentifier, PortfolioEntry
+from cofatui.repository.base import MAX_PAGE
+from cofatui.repository.sql.core import SqlCore
+from cofatui.repository.sql.search import like_pattern, search_key
+from cofatui.schemas import CompanyCreate, CompanyPublic, CompanySearch, LegalIdentifierPublic, Page
+
+USER_EASY_PREFIX = "99"  # EasyNumbers of companies created by users (not from the insurer)
+
+
+def name_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def prefix_range(column: ColumnElement[str], prefix: str) -> ColumnElement[bool]:
+    """``column LIKE 'prefix%'`` written as a range so a plain B-tree index serves it."""
+    return and_(column >= prefix, column < prefix + "\U0010ffff")
+
+
+class CompanyQueries(SqlCore):
+    def get_company(self, company_id: int) -> CompanyPublic:
+        with self._uow() as s:
+            company = s.get(Company, company_id)
+            if company is None:
+                raise NotFound(f"Company #{company_id} not found")
+            return self._companies_public(s, [company])[0]
+
+    def _companies_public(self, s: Session, companies: list[Company]) -> list[CompanyPublic]:
+        ids = [c.id for c in companies]
+        idents: dict[int, list[LegalIdentifierPublic]] = defaultdict(list)
+        if ids:
+            for li in s.execute(select(LegalIdentifier).where(
+                    LegalIdentifier.company_id.in_(ids))).scalars():  # type: ignore[attr-defined]
+                idents[li.company_id].append(
+                    LegalIdentifierPublic(type_code=li.type_code, value=li.value))
+        return [CompanyPublic.model_validate(c).model_copy(update={"identifiers": idents[c.id]})
+                for c in companies if c.id is not None]
+
+    def search_companies(self, search: CompanySearch, offset: int = 0,
+                         limit: int = 100) -> Page[CompanyPublic]:
+        conditions = self._search_conditions(search)
+        limit = max(1, min(limit, MAX_PAGE))
+        with self._uow() as s:
+            base = select(Company).where(*conditions)
+            total = s.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+            # Branches sort right after their head office (SPEC §3 item 3).
+            group = func.coalesce(Company.head_office_id, Company.id)
+            rows = list(s.execute(
+                base.order_by(Company.name_key, group, Company.establishment.desc(),  # type: ignore[attr-defined]
+                              Company.id).offset(offset).limit(limit)).scalars())
+            return Page(items=self._companies_public(s, rows), offset=offset, limit=limit,
+                        total=total)
+
+    def _search_conditions(self, q: CompanySearch) -> list[ColumnElement[bool]]:
+        cond: list[ColumnElement[bool]] = []
+        by_identifier = any([q.easy_number, q.legal_identifier_value, q.coface_reference])
+        if q.easy_number:
+            from cofatui.rules.identifiers import normalize_easy_number
+
+            cond.append(Company.easy_number == normalize_easy_number(q.easy_number))  # type: ignore[arg-type]
+        if q.coface_reference:
+            cond.append(Company.coface_reference == q.coface_reference.strip().upper())  # type: ignore[arg-type]
+        if q.legal_identifier_value:
+            value = "".join(q.legal_identifier_value.split()).upper()
+            sub = select(LegalIdentifier.company_id).where(
+                func.upper(func.replace(LegalIdentifier.value, " ", "")) == value)
+            if q.legal_identifier_type:
+                sub = sub.where(LegalIdentifier.type_code == q.legal_identifier_type)
+            cond.append(Company.id.in_(sub))  # type: ignore[union-attr]
+        if not by_identifier:
+            errors = []
+            if not q.country:
+                errors.append(FieldError("country", "Choose a country"))
+            if not (q.name and q.name.strip()):
+                errors.append(FieldError("name", "Type at least the start of the name"))
+            if errors:
+                raise ValidationFailed(errors)
+        if q.country:
+            cond.append(Company.country == q.country.upper())  # type: ignore[arg-type]
+        if q.name and q.name.strip():
+            cond.append(prefix_range(Company.name_key, name_key(q.name)))  # type: ignore[arg-type]
+        optional: list[tuple[str, str | None]] = [
+            ("address", q.address), ("postal_code", q.postal_code), ("region", q.region),
+            ("city", q.city)]
+        for field, wanted in optional:
+            if wanted and wanted.strip():
+                column = getattr(Company, field)
+                cond.append(func.lower(column).like(like_pattern(wanted.strip().lower()),
+                                                    escape="\\"))
+        if q.head_office_only:
+            cond.append(Company.establishment == Establishment.HEAD_OFFICE.value)  # type: ignore[arg-type]
+        return cond
+
+    def create_company(self, data: CompanyCreate) -> CompanyPublic:
+        errors = [FieldError(f, "Mandatory") for f in ("name", "address", "city", "postal_code",
+                                                       "country")
+                  if not str(getattr(data, f) or "").strip()]
+        identifier: tuple[str, str] | None = None
+        if data.legal_identifier_type and data.legal_identifier_value:
+            from cofatui.rules.identifiers import validate_legal_identifier
+
+            try:
+                value = validate_legal_identifier(data.country.upper(), data.legal_identifier_type,
+                                                  data.legal_identifier_value)
+                identifier = (data.legal_identifier_type, value)
+            except ValidationFailed as exc:
+                errors.extend(exc.errors)
+        if errors:
+            raise ValidationFailed(errors)
+        now = self.clock.now()
+        with self._uow(write=True) as s:
+            if identifier:
+                dup = s.execute(select(LegalIdentifier.company_id).where(
+                    LegalIdentifier.type_code == identifier[0],
+                    LegalIdentifier.value == identifier[1])).first()
+                if dup:
+                    raise Conflict(f"A company with {identifier[0]} {identifier[1]} already exists"
+                                   f" (#{dup[0]})")
+            company = Company(
+                name=data.name.strip(), name_key=name_key(data.name), name_local=data.name_local,
+                address=data.address.strip(), postal_code=data.postal_code.strip(),
+                city=data.city.strip(), region=data.region.strip(), country=data.country.upper(),
+                easy_number=uuid.uuid4().hex[:19], phone=data.phone.strip(), source="user",
+                establishment=(Establishment.BRANCH if data.head_office_id
+                               else Establishment.HEAD_OFFICE).value,
+                head_office_id=data.head_office_id, updated_at=now)
+            s.add(company)
+            s.flush()
+            assert company.id is not None
+            width = 19 if data.head_office_id else 14
+            company.easy_number = f"{USER_EASY_PREFIX}{company.id:0{width - 2}d}"
+            if identifier:
+                s.add(LegalIdentifier(company_id=company.id, type_code=identifier[0],
+                                      value=identifier[1]))
+            self._audit(s, "create_company", "company", company.id,
+                        {"name": [None, company.name], "country": [None, company.country]})
+            s.flush()
+            return self._companies_public(s, [company])[0]
+
+    def _refresh_search_text(self, s: Session, company: Company) -> None:
+        """Company name/country changed: rewrite the search text of its portfolio entries."""
+        for entry in s.execute(select(PortfolioEntry).where(
+                PortfolioEntry.company_id == company.id)).scalars():
+            entry.search_text = search_key(company.name, company.country, company.easy_number,
+                                           entry.client_reference)

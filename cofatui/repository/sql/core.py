@@ -1,0 +1,150 @@
+"""What every part of the SQL repository shares: the principal, units of work,
+authorisation checks and the audit trail."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from cofatui.clock import Clock, SystemClock
+from cofatui.enums import Rights, Role, Section, UserStatus
+from cofatui.errors import Forbidden, NotFound, Unauthenticated
+from cofatui.models import AuditEntry, Contract, User, UserContract
+from cofatui.repository.sql.engine import translated_errors
+from cofatui.schemas import ContractAccess, Principal
+
+
+class SqlCore:
+    """Base of :class:`SqlRepository`; the area mixins build on these helpers."""
+
+    def __init__(self, engine: Engine, login: str, clock: Clock | None = None) -> None:
+        self.engine = engine
+        self.clock: Clock = clock or SystemClock()
+        self.dialect = engine.dialect.name
+        self._principal = self._load_principal(login)
+
+    # --- principal ----------------------------------------------------------------
+    def _load_principal(self, login: str) -> Principal:
+        with self._uow() as s:
+            user = s.execute(select(User).where(User.login == login)).scalars().first()
+            if user is None:
+                raise Unauthenticated(f"Unknown user {login!r}")
+            if user.status != UserStatus.ACTIVE:
+                raise Forbidden(f"User {login!r} is {user.status}")
+            if user.role == Role.UNDERWRITER:
+                # Insurer staff decide requests of every policyholder.
+                rows = s.execute(select(Contract.id, Contract.policy_number)
+                                 .order_by(Contract.policy_number)).all()
+                access = [ContractAccess(contract_id=cid, policy_number=num, rights=Rights.FULL)
+                          for cid, num in rows]
+            else:
+                rows = s.execute(
+                    select(UserContract, Contract.policy_number)
+                    .join(Contract, Contract.id == UserContract.contract_id)
+                    .where(UserContract.user_id == user.id)
+                    .order_by(Contract.policy_number)
+                ).all()
+                access = [
+                    ContractAccess(contract_id=uc.contract_id, policy_number=num,
+                                   rights=Rights(uc.rights),
+                                   section_rights=json.loads(uc.section_rights or "{}"))
+                    for uc, num in rows
+                ]
+            name = " ".join(p for p in (user.first_name, user.last_name) if p) or user.login
+            assert user.id is not None
+            return Principal(user_id=user.id, login=user.login, display_name=name,
+                             role=Role(user.role), language=user.language, contracts=access,
+                             default_contract_id=user.default_contract_id)
+
+    @property
+    def principal(self) -> Principal:
+        return self._principal
+
+    def whoami(self) -> Principal:
+        return self._principal
+
+    @property
+    def contract_ids(self) -> list[int]:
+        return [c.contract_id for c in self._principal.contracts]
+
+    # --- transactions -------------------------------------------------------------
+    @contextlib.contextmanager
+    def _uow(self, write: bool = False) -> Iterator[Session]:
+        """One unit of work: commits on success (writes), rolls back on any error."""
+        with translated_errors(), self.engine.connect() as conn:
+            conn.info["write"] = write
+            try:
+                with Session(bind=conn, expire_on_commit=False) as session:
+                    yield session
+                    if write:
+                        session.commit()
+                    else:
+                        session.rollback()
+            finally:
+                conn.info["write"] = False
+
+    # --- authorisation ------------------------------------------------------------
+    def _access(self, contract_id: int) -> ContractAccess:
+        for access in self._principal.contracts:
+            if access.contract_id == contract_id:
+                return access
+        raise Forbidden(f"You are not attached to contract #{contract_id}")
+
+    def _require_read(self, contract_id: int, section: Section | None = None) -> None:
+        access = self._access(contract_id)
+        if section and access.rights == Rights.CUSTOM \
+                and access.section_rights.get(section.value, "none") == "none":
+            raise Forbidden(f"No access to {section.value} on {access.policy_number}")
+
+    def _require_write(self, contract_id: int, section: Section | None = None) -> None:
+        access = self._access(contract_id)
+        if access.rights == Rights.READ_ONLY:
+            raise Forbidden(f"Read-only access to contract {access.policy_number}")
+        if access.rights == Rights.CUSTOM:
+            level = access.section_rights.get(section.value if section else "", "none")
+            if level != "full":
+                raise Forbidden(
+                    f"No write access to {section.value if section else 'this section'}"
+                    f" on {access.policy_number}")
+
+    def _visible_or_404(self, contract_id: int, what: str) -> None:
+        """Rows of other contracts are reported as missing, so ids leak nothing."""
+        if contract_id not in self.contract_ids:
+            raise NotFound(f"{what} not found")
+
+    # --- audit --------------------------------------------------------------------
+    def _audit(self, session: Session, operation: str, target_type: str,
+               target_id: int | None, changes: Mapping[str, Any] | None = None,
+               contract_id: int | None = None) -> None:
+        session.add(AuditEntry(
+            at=self.clock.now(), user_id=self._principal.user_id, login=self._principal.login,
+            contract_id=contract_id, operation=operation, target_type=target_type,
+            target_id=target_id, changes=json.dumps(changes or {}, default=_json_default),
+        ))
+
+
+def diff(row: Any, changes: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Apply ``changes`` to ``row`` and return {field: [before, after]} of what moved."""
+    out: dict[str, list[Any]] = {}
+    for key, value in changes.items():
+        before = getattr(row, key)
+        if before != value:
+            out[key] = [before, value]
+            setattr(row, key, value)
+    return out
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)

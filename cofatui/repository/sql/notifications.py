@@ -1,0 +1,188 @@
+"""Notifications: the filtered list, unread counts, read/unread/delete per user."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, time
+from typing import Any
+
+from sqlalchemy import and_, exists, false, func, or_, select, true, update
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.elements import ColumnElement
+
+from cofatui.enums import Section
+from cofatui.errors import ValidationFailed
+from cofatui.models import (
+    Company,
+    Contract,
+    CustomFieldDefinition,
+    CustomFieldValue,
+    LegalIdentifier,
+    Notification,
+    NotificationState,
+    PortfolioEntry,
+)
+from cofatui.repository.base import MAX_PAGE
+from cofatui.repository.sql.core import SqlCore
+from cofatui.repository.sql.search import entry_text_filter, like_pattern
+from cofatui.schemas import NotificationFilter, NotificationRow, Page
+
+MAX_MARK = 100_000  # ids accepted by one mark/delete call
+
+
+class NotificationQueries(SqlCore):
+    def _notification_scope(self, contract_id: int | None) -> list[int]:
+        if contract_id is not None:
+            self._require_read(contract_id, Section.NOTIFICATIONS)
+            return [contract_id]
+        return self.contract_ids
+
+    def notifications(self, flt: NotificationFilter | None = None, offset: int = 0,
+                      limit: int = 100, with_total: bool = True) -> Page[NotificationRow]:
+        flt = flt or NotificationFilter()
+        limit = max(1, min(limit, MAX_PAGE))
+        contracts = self._notification_scope(flt.contract_id)
+        n, c, e, st = Notification, Company, PortfolioEntry, NotificationState
+        state = aliased(st)
+        me = self.principal.user_id
+        needs_entry = bool(flt.text or flt.custom_field_value)
+        conditions = [n.contract_id.in_(contracts or [-1]), *self._filters(flt, state)]  # type: ignore[attr-defined]
+        join_state = and_(state.notification_id == n.id, state.user_id == me)
+        with self._uow() as s:
+            query = (
+                select(n, c.name, c.country, c.easy_number, e.client_reference,
+                       Contract.policy_number, func.coalesce(state.read, false()))
+                .join(Contract, Contract.id == n.contract_id)
+                .outerjoin(c, c.id == n.company_id)
+                .join(e, and_(e.contract_id == n.contract_id, e.company_id == n.company_id),
+                      isouter=not needs_entry)
+                .outerjoin(state, join_state)
+                .where(*conditions)
+                .order_by(n.created_at.desc(), n.id.desc())  # type: ignore[union-attr]
+                .offset(max(0, offset)).limit(limit))
+            rows = s.execute(query).all()
+            total = -1
+            if with_total:
+                count = (select(func.count()).select_from(n)
+                         .outerjoin(c, c.id == n.company_id)
+                         .join(e, and_(e.contract_id == n.contract_id,
+                                       e.company_id == n.company_id), isouter=not needs_entry)
+                         .outerjoin(state, join_state).where(*conditions))
+                total = s.execute(count).scalar_one()
+            items = [NotificationRow(
+                id=row.id, contract_id=row.contract_id, policy_number=policy or "",
+                company_id=row.company_id, company_name=name or "", country=country or "",
+                easy_number=easy or "", client_reference=ref or "",
+                product_code=row.product_code, category=row.category, type=row.type,
+                importance=row.importance, title=row.title, body=row.body,
+                created_at=row.created_at, read=bool(read))
+                for row, name, country, easy, ref, policy, read in rows]
+            return Page(items=items, offset=offset, limit=limit, total=total)
+
+    def _filters(self, f: NotificationFilter, state: Any) -> list[ColumnElement[bool]]:
+        n, c, e = Notification, Company, PortfolioEntry
+        cond: list[ColumnElement[bool]] = [or_(state.deleted.is_(None), state.deleted == false())]
+        if f.text and f.text.strip():
+            cond.append(entry_text_filter(f.text, self.dialect))
+        if f.company and f.company.strip():
+            cond.append(c.name_key.like(like_pattern(f.company.strip().casefold()),  # type: ignore[attr-defined]
+                                        escape="\\"))
+        if f.country:
+            cond.append(c.country == f.country.upper())  # type: ignore[arg-type]
+        if f.easy_number and f.easy_number.strip():
+            cond.append(c.easy_number.like(like_pattern(f.easy_number.strip()), escape="\\"))  # type: ignore[attr-defined]
+        if f.legal_identifier and f.legal_identifier.strip():
+            value = "".join(f.legal_identifier.split()).upper()
+            cond.append(n.company_id.in_(  # type: ignore[union-attr]
+                select(LegalIdentifier.company_id).where(LegalIdentifier.value == value)))
+        if f.custom_field_slot is not None and f.custom_field_value:
+            cond.append(exists().where(
+                CustomFieldValue.entry_id == e.id,
+                CustomFieldValue.definition_id == CustomFieldDefinition.id,
+                CustomFieldDefinition.slot == f.custom_field_slot,
+                func.lower(CustomFieldValue.value).like(
+                    like_pattern(f.custom_field_value.lower()), escape="\\")))
+        if f.product_code:
+            code = "CRL" if f.product_code == "LCR" else f.product_code
+            cond.append(n.product_code == code)  # type: ignore[arg-type]
+        if f.read is True:
+            cond.append(state.read == true())
+        elif f.read is False:
+            cond.append(or_(state.read.is_(None), state.read == false()))
+        if f.importance:
+            cond.append(n.importance == f.importance.value)  # type: ignore[arg-type]
+        if f.type:
+            cond.append(n.type == f.type)  # type: ignore[arg-type]
+        if f.category:
+            cond.append(n.category == f.category.value)  # type: ignore[arg-type]
+        if f.date_from and f.date_to and f.date_from > f.date_to:
+            raise ValidationFailed({"date_to": "The end date is before the start date"})
+        if f.date_from:
+            cond.append(n.created_at >= datetime.combine(f.date_from, time.min))  # type: ignore[operator]
+        if f.date_to:
+            cond.append(n.created_at <= datetime.combine(f.date_to, time.max))  # type: ignore[operator]
+        return cond
+
+    def unread_count(self, contract_id: int | None = None) -> int:
+        contracts = self._notification_scope(contract_id)
+        n, st = Notification, NotificationState
+        with self._uow() as s:
+            total = s.execute(select(func.count()).select_from(n).where(
+                n.contract_id.in_(contracts or [-1]))).scalar_one()  # type: ignore[attr-defined]
+            seen = s.execute(
+                select(func.count()).select_from(st).join(n, n.id == st.notification_id)
+                .where(st.user_id == self.principal.user_id,
+                       n.contract_id.in_(contracts or [-1]),  # type: ignore[attr-defined]
+                       or_(st.read == true(), st.deleted == true()))).scalar_one()
+            return int(total - seen)
+
+    def mark_notifications(self, ids: Sequence[int], read: bool) -> int:
+        return self._set_state(ids, read=read)
+
+    def delete_notifications(self, ids: Sequence[int]) -> int:
+        return self._set_state(ids, deleted=True)
+
+    def _set_state(self, ids: Sequence[int], read: bool | None = None,
+                   deleted: bool | None = None) -> int:
+        unique = sorted({int(i) for i in ids})
+        if len(unique) > MAX_MARK:
+            raise ValidationFailed({"ids": f"At most {MAX_MARK} notifications at once"})
+        me = self.principal.user_id
+        changed = 0
+        with self._uow(write=True) as s:
+            for start in range(0, len(unique), 900):
+                chunk = unique[start:start + 900]
+                visible = list(s.execute(select(Notification.id).where(
+                    Notification.id.in_(chunk),  # type: ignore[union-attr]
+                    Notification.contract_id.in_(self.contract_ids or [-1]))).scalars())  # type: ignore[attr-defined]
+                changed += self._upsert_states(s, me, visible, read, deleted)
+            self._audit(s, "delete_notifications" if deleted else
+                        ("mark_read" if read else "mark_unread"), "notification", None,
+                        {"count": [None, changed]})
+        return changed
+
+    def _upsert_states(self, s: Session, me: int, ids: list[int], read: bool | None,
+                       deleted: bool | None) -> int:
+        if not ids:
+            return 0
+        st = NotificationState
+        existing = set(s.execute(select(st.notification_id).where(
+            st.user_id == me, st.notification_id.in_(ids))).scalars())  # type: ignore[attr-defined]
+        values: dict[str, Any] = {}
+        if read is not None:
+            values["read"] = read
+        if deleted is not None:
+            values["deleted"] = deleted
+        if existing:
+            s.execute(update(st).where(st.user_id == me,  # type: ignore[arg-type]
+                                       st.notification_id.in_(existing))  # type: ignore[attr-defined]
+                      .values(**values))
+        new = [i for i in ids if i not in existing]
+        if new:
+            s.execute(st.__table__.insert(), [  # type: ignore[attr-defined]
+                {"user_id": me, "notification_id": i, "read": bool(read),
+                 "deleted": bool(deleted)} for i in new])
+        return len(ids)
+
+
+__all__ = ["NotificationQueries"]

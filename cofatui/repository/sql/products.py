@@ -1,0 +1,105 @@
+"""Products on companies: lists, history, pending requests, ending guarantees, WAP."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from cofatui.enums import ACTIVE_COVER_STATUSES, ProductStatus, Section
+from cofatui.errors import NotFound
+from cofatui.models import Company, PortfolioEntry, Product, ProductEvent, WapSnapshot
+from cofatui.repository.sql.core import SqlCore
+from cofatui.schemas import (
+    EndingGuarantee,
+    PendingRequest,
+    ProductEventPublic,
+    ProductPublic,
+    WapPoint,
+    WapSummary,
+)
+
+CREDIT_DECISION_CODES = ("CRL", "ECL", "RLI", "TOPLINER")
+_ACTIVE = [s.value for s in ACTIVE_COVER_STATUSES]
+
+
+class ProductQueries(SqlCore):
+    def company_products(self, contract_id: int, company_id: int) -> list[ProductPublic]:
+        self._require_read(contract_id, Section.COVER)
+        with self._uow() as s:
+            rows = s.execute(select(Product).where(
+                Product.contract_id == contract_id, Product.company_id == company_id)
+                .order_by(Product.updated_at.desc(), Product.id.desc())).scalars()  # type: ignore[union-attr]
+            return [ProductPublic.model_validate(p) for p in rows]
+
+    def product_history(self, product_id: int) -> list[ProductEventPublic]:
+        with self._uow() as s:
+            product = s.get(Product, product_id)
+            if product is None:
+                raise NotFound(f"Product #{product_id} not found")
+            self._visible_or_404(product.contract_id, f"Product #{product_id}")
+            events = s.execute(select(ProductEvent).where(ProductEvent.product_id == product_id)
+                               .order_by(ProductEvent.at.desc(), ProductEvent.id.desc())  # type: ignore[union-attr]
+                               ).scalars()
+            return [ProductEventPublic.model_validate(e) for e in events]
+
+    def pending_requests(self, contract_id: int) -> list[PendingRequest]:
+        self._require_read(contract_id)
+        with self._uow() as s:
+            rows = s.execute(
+                select(Product, Company.name).join(Company, Company.id == Product.company_id)
+                .where(Product.contract_id == contract_id,
+                       Product.status == ProductStatus.PENDING.value)
+                .order_by(Product.requested_at, Product.id).limit(200)).all()
+            return [PendingRequest(
+                product_id=p.id, company_id=p.company_id, company_name=name, code=p.code,
+                requested_amount=p.requested_amount, currency=p.currency,
+                requested_at=p.requested_at, expected_decision_at=p.expected_decision_at)
+                for p, name in rows]
+
+    def ending_guarantees(self, contract_id: int, within_days: int) -> list[EndingGuarantee]:
+        self._require_read(contract_id, Section.COVER)
+        today = self.clock.today()
+        with self._uow() as s:
+            rows = s.execute(
+                select(Product, Company.name).join(Company, Company.id == Product.company_id)
+                .where(Product.contract_id == contract_id,
+                       Product.status.in_(_ACTIVE),  # type: ignore[attr-defined]
+                       Product.end_date >= today,  # type: ignore[operator]
+                       Product.end_date <= today + timedelta(days=within_days))  # type: ignore[operator]
+                .order_by(Product.end_date, Product.id).limit(200)).all()
+            return [EndingGuarantee(
+                product_id=p.id, company_id=p.company_id, company_name=name, code=p.code,
+                decided_amount=p.decided_amount, currency=p.currency, end_date=p.end_date)
+                for p, name in rows]
+
+    def wap(self, contract_id: int) -> WapSummary:
+        """DRA of the portfolio weighted by the amount of each active credit decision."""
+        from cofatui.rules.wap import compute_wap, wap_distribution, wap_trend
+
+        self._require_read(contract_id, Section.COVER)
+        with self._uow() as s:
+            rows = s.execute(
+                select(Company.dra, func.sum(Product.decided_amount), func.count())
+                .join(Company, Company.id == Product.company_id)
+                .where(Product.contract_id == contract_id,
+                       Product.code.in_(CREDIT_DECISION_CODES),  # type: ignore[attr-defined]
+                       Product.status.in_(_ACTIVE),  # type: ignore[attr-defined]
+                       Company.dra.is_not(None))  # type: ignore[union-attr]
+                .group_by(Company.dra)).all()
+            # sum() keeps the Money column type, so amounts come back as Decimal.
+            exact = [(int(dra), amount or Decimal(0)) for dra, amount, _ in rows]
+            history_rows = s.execute(
+                select(WapSnapshot.day, WapSnapshot.wap)
+                .where(WapSnapshot.contract_id == contract_id)
+                .order_by(WapSnapshot.day.desc()).limit(24)).all()  # type: ignore[union-attr]
+            companies = s.execute(select(func.count()).select_from(PortfolioEntry).where(
+                PortfolioEntry.contract_id == contract_id)).scalar_one()
+        value = compute_wap(exact)
+        history = [WapPoint(day=day.date(), wap=w) for day, w in reversed(history_rows)]
+        previous = next((p.wap for p in reversed(history) if p.wap is not None), None)
+        trend = wap_trend(Decimal(str(previous)) if previous is not None else None, value)
+        return WapSummary(contract_id=contract_id, wap=value, trend=trend,
+                          distribution=wap_distribution(exact), history=history,
+                          companies=companies)

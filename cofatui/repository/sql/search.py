@@ -1,0 +1,36 @@
+"""Substring search over ``portfolio_entry.search_text`` for type-as-you-go filters.
+
+SQLite answers through the FTS5 trigram index ``portfolio_search`` (three characters
+or more; shorter needles fall back to a scan, which is still fast on 100 000 entries),
+PostgreSQL through the pg_trgm GIN index, which serves ``LIKE '%x%'`` directly.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import literal_column, select, text
+from sqlalchemy.sql.elements import ColumnElement
+
+from cofatui.models import PortfolioEntry
+
+_entry = PortfolioEntry.__table__  # type: ignore[attr-defined]
+
+
+def search_key(*parts: str | None) -> str:
+    """The lowercased text stored in ``search_text``; the filter matches substrings."""
+    return " ".join(p.strip().casefold() for p in parts if p and p.strip())
+
+
+def like_pattern(needle: str) -> str:
+    escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def entry_text_filter(needle: str, dialect: str) -> ColumnElement[bool]:
+    """A condition on ``portfolio_entry`` rows whose search text contains ``needle``."""
+    needle = needle.strip().casefold()
+    if dialect == "sqlite" and len(needle) >= 3:
+        fts_query = '"' + needle.replace('"', '""') + '"'
+        matching = select(literal_column("rowid")).select_from(
+            text("portfolio_search")).where(text("portfolio_search MATCH :fts"))
+        return _entry.c.id.in_(matching.params(fts=fts_query))
+    return _entry.c.search_text.like(like_pattern(needle), escape="\\")
