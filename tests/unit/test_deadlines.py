@@ -1,0 +1,110 @@
+"""Claim declaration deadline: contract's maximum delay from the invoice date."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cofatui.errors import RuleViolation, ValidationFailed
+from cofatui.rules.deadlines import (
+    check_declaration_in_time,
+    claim_declaration_deadline,
+    days_left,
+    extension_shift_days,
+)
+
+dates = st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31))
+delays = st.integers(min_value=1, max_value=3650)
+
+
+def test_claim_declaration_deadline_counts_the_maximum_delay_from_the_invoice_date() -> None:
+    assert claim_declaration_deadline(date(2024, 1, 31), 30) == date(2024, 3, 1)  # leap year
+    assert claim_declaration_deadline(date(2023, 1, 31), 30) == date(2023, 3, 2)
+    assert claim_declaration_deadline(date(2024, 6, 15), 150) == date(2024, 11, 12)
+
+
+def test_claim_declaration_deadline_moves_with_an_accepted_extension_of_due_date() -> None:
+    # The due date moved 45 days (30 June → 14 August): so does the deadline.
+    deadline = claim_declaration_deadline(
+        date(2024, 5, 31), 120, date(2024, 8, 14), initial_due_date=date(2024, 6, 30)
+    )
+    assert deadline == date(2024, 9, 28) + timedelta(days=45)
+
+
+def test_claim_declaration_deadline_extension_needs_the_initial_due_date() -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        claim_declaration_deadline(date(2024, 5, 31), 120, date(2024, 8, 14))
+    assert "initial_due_date" in caught.value.by_field()
+
+
+def test_extension_cannot_move_the_due_date_backwards() -> None:
+    assert extension_shift_days(date(2024, 6, 30), date(2024, 6, 30)) == 0
+    with pytest.raises(ValidationFailed, match="before the initial due date"):
+        extension_shift_days(date(2024, 6, 30), date(2024, 6, 1))
+
+
+@pytest.mark.parametrize("days", [0, -5])
+def test_claim_declaration_deadline_needs_a_positive_contract_delay(days: int) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        claim_declaration_deadline(date(2024, 1, 1), days)
+    assert "max_declaration_days" in caught.value.by_field()
+
+
+def test_days_left_is_zero_on_the_deadline_and_negative_after() -> None:
+    deadline = date(2024, 3, 1)
+    assert days_left(deadline, date(2024, 2, 20)) == 10
+    assert days_left(deadline, deadline) == 0
+    assert days_left(deadline, date(2024, 3, 3)) == -2
+
+
+def test_declaration_on_the_deadline_day_is_in_time() -> None:
+    check_declaration_in_time([date(2024, 1, 31)], 30, date(2024, 3, 1))
+
+
+def test_late_declaration_is_refused_with_the_deadline_named() -> None:
+    with pytest.raises(RuleViolation) as caught:
+        check_declaration_in_time([date(2024, 1, 31)], 30, date(2024, 3, 2))
+    message = str(caught.value)
+    assert "2024-03-01" in message and "2024-01-31" in message
+    assert "1 day late" in message
+
+
+def test_earliest_unpaid_invoice_decides_the_deadline() -> None:
+    invoices = [date(2024, 4, 1), date(2024, 1, 31), date(2024, 3, 15)]
+    with pytest.raises(RuleViolation, match=r"by 2024-03-01.*it is 10 days late"):
+        check_declaration_in_time(invoices, 30, date(2024, 3, 11))
+
+
+def test_extension_of_due_date_can_make_a_late_declaration_in_time() -> None:
+    invoice, today = date(2024, 1, 31), date(2024, 3, 20)
+    with pytest.raises(RuleViolation):
+        check_declaration_in_time([invoice], 30, today)
+    check_declaration_in_time([invoice], 30, today, extended_due_date=date(2024, 4, 1),
+                              initial_due_date=date(2024, 3, 1))
+
+
+def test_declaration_without_invoices_is_invalid() -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        check_declaration_in_time([], 30, date(2024, 1, 1))
+    assert "invoices" in caught.value.by_field()
+
+
+@given(dates, delays)
+def test_deadline_is_exactly_the_delay_after_the_invoice(invoice: date, delay: int) -> None:
+    deadline = claim_declaration_deadline(invoice, delay)
+    assert days_left(deadline, invoice) == delay
+
+
+@given(st.lists(dates, min_size=1, max_size=10), delays, dates)
+def test_declaration_is_in_time_exactly_until_the_earliest_invoice_deadline(
+    invoices: list[date], delay: int, today: date
+) -> None:
+    deadline = min(invoices) + timedelta(days=delay)
+    if today <= deadline:
+        check_declaration_in_time(invoices, delay, today)
+    else:
+        with pytest.raises(RuleViolation, match=deadline.isoformat()):
+            check_declaration_in_time(invoices, delay, today)
