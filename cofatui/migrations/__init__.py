@@ -25,6 +25,7 @@ def alembic_config(url: str = "") -> Config:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(HERE))
+    cfg.set_main_option("path_separator", "os")
     cfg.set_main_option("version_locations", str(HERE / "versions"))
     if url:
         cfg.set_main_option("sqlalchemy.url", url)

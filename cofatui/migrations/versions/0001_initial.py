@@ -16,7 +16,6 @@ from alembic import op
 
 import cofatui.models.types
 
-
 revision = '0001_initial'
 down_revision = None
 branch_labels = None
@@ -665,10 +664,15 @@ def create_search_indexes() -> None:
             op.execute(statement)
     elif bind.dialect.name == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        # The operator class lives in the schema the extension was installed in, which
+        # need not be on this connection's search_path.
+        ext_schema = bind.exec_driver_sql(
+            "SELECT extnamespace::regnamespace::text FROM pg_extension"
+            " WHERE extname = 'pg_trgm'").scalar_one()
         op.execute("CREATE INDEX ix_portfolio_entry_search_trgm ON portfolio_entry"
-                   " USING gin (search_text gin_trgm_ops)")
+                   f" USING gin (search_text {ext_schema}.gin_trgm_ops)")
         op.execute("CREATE INDEX ix_company_name_key_trgm ON company"
-                   " USING gin (name_key gin_trgm_ops)")
+                   f" USING gin (name_key {ext_schema}.gin_trgm_ops)")
 
 
 def drop_search_indexes() -> None:

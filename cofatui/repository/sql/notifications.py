@@ -148,23 +148,27 @@ class NotificationQueries(SqlCore):
         if len(unique) > MAX_MARK:
             raise ValidationFailed({"ids": f"At most {MAX_MARK} notifications at once"})
         me = self.principal.user_id
-        changed = 0
+        per_contract: dict[int, int] = {}
         with self._uow(write=True) as s:
             for start in range(0, len(unique), 900):
                 chunk = unique[start:start + 900]
-                visible = list(s.execute(select(Notification.id).where(
-                    Notification.id.in_(chunk),  # type: ignore[union-attr]
-                    Notification.contract_id.in_(self.contract_ids or [-1]))).scalars())  # type: ignore[attr-defined]
-                changed += self._upsert_states(s, me, visible, read, deleted)
-            self._audit(s, "delete_notifications" if deleted else
-                        ("mark_read" if read else "mark_unread"), "notification", None,
-                        {"count": [None, changed]})
-        return changed
+                visible = s.execute(select(Notification.id, Notification.contract_id).where(
+                    Notification.id.in_(chunk),
+                    Notification.contract_id.in_(self.contract_ids or [-1]))).all()
+                self._upsert_states(s, me, [nid for nid, _ in visible], read, deleted)
+                for _, contract_id in visible:
+                    per_contract[contract_id] = per_contract.get(contract_id, 0) + 1
+            operation = ("delete_notifications" if deleted else
+                         "mark_read" if read else "mark_unread")
+            for contract_id, count in per_contract.items():
+                self._audit(s, operation, "notification", None, {"count": [None, count]},
+                            contract_id)
+        return sum(per_contract.values())
 
     def _upsert_states(self, s: Session, me: int, ids: list[int], read: bool | None,
-                       deleted: bool | None) -> int:
+                       deleted: bool | None) -> None:
         if not ids:
-            return 0
+            return
         st = NotificationState
         existing = set(s.execute(select(st.notification_id).where(
             st.user_id == me, st.notification_id.in_(ids))).scalars())  # type: ignore[attr-defined]
@@ -182,7 +186,6 @@ class NotificationQueries(SqlCore):
             s.execute(st.__table__.insert(), [  # type: ignore[attr-defined]
                 {"user_id": me, "notification_id": i, "read": bool(read),
                  "deleted": bool(deleted)} for i in new])
-        return len(ids)
 
 
 __all__ = ["NotificationQueries"]

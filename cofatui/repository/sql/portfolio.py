@@ -178,12 +178,14 @@ class PortfolioQueries(SqlCore):
             for money in ("outstanding_amount", "internal_credit_limit"):
                 if money in fields and Decimal(fields[money]) < 0:
                     raise ValidationFailed({money: "Must not be negative"})
-            moved = diff(entry, fields)
-            if changes.custom_fields:
-                moved.update(self._set_custom_fields(s, entry, changes.custom_fields))
+            company = s.get(Company, entry.company_id)
+            assert company is not None
+            # Custom fields first: their queries autoflush, and the entry must reach the
+            # database in a single UPDATE so its version moves by exactly one.
+            moved = (self._set_custom_fields(s, entry, changes.custom_fields)
+                     if changes.custom_fields else {})
+            moved.update(diff(entry, fields))
             if moved:
-                company = s.get(Company, entry.company_id)
-                assert company is not None
                 entry.search_text = search_key(company.name, company.country,
                                                company.easy_number, entry.client_reference)
                 entry.updated_at = self.clock.now()

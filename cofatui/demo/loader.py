@@ -1,0 +1,145 @@
+"""Bulk loading for the demo generator: rows go straight to the driver.
+
+SQLAlchemy's executemany binds every parameter of every row through Python-level
+processors, which costs more than generating the row. A million-row demo cannot afford
+that, so the generator builds rows already in their *stored* form and this module hands
+them to the driver: ``executemany`` on SQLite, ``COPY … FROM STDIN`` on PostgreSQL.
+
+The stored forms are those of the column types in :mod:`cofatui.models.types`:
+
+- ``Money``: an ``int`` count of thousandths (``Decimal("12.5")`` is ``12500``);
+- ``UTCDateTime``: a naive UTC datetime, written as SQLAlchemy's SQLite DATETIME text
+  (``2026-01-31 09:15:00.000000``) on SQLite; on PostgreSQL the load sets the session
+  time zone to UTC so the naive value lands on the right instant;
+- ``date``: ISO text on SQLite, a ``date`` on PostgreSQL;
+- booleans as ``bool`` (SQLite stores 1/0, as SQLAlchemy does).
+
+``BulkLoader.ts`` and ``BulkLoader.day`` do those conversions per dialect; the test
+suite reads everything back through the ORM to prove the forms are the right ones.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlalchemy import Table, text
+from sqlalchemy.engine import Connection, Engine
+
+from cofatui.models.types import MONEY_SCALE
+
+Row = tuple[Any, ...]
+
+# Set for the load only; the previous values are restored afterwards.
+_SQLITE_PRAGMAS = {"synchronous": 0, "cache_size": -1_000_000, "temp_store": 2}
+
+
+def money_units(value: Decimal | int) -> int:
+    """A money amount in its stored form (thousandths), rounded half-up like Money."""
+    return int((Decimal(value) * MONEY_SCALE).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _sqlite_ts(value: datetime) -> str:
+    return value.isoformat(" ", "microseconds")
+
+
+def _sqlite_day(value: date) -> str:
+    return value.isoformat()
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+class BulkLoader:
+    """Inserts pre-built rows inside the caller's transaction and counts them."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.dialect = conn.dialect.name
+        self.counts: dict[str, int] = {}
+        self._quote = conn.dialect.identifier_preparer.quote
+        self.ts: Callable[[datetime], Any]
+        self.day: Callable[[date], Any]
+        if self.dialect == "sqlite":
+            self.ts, self.day = _sqlite_ts, _sqlite_day
+        else:
+            self.ts, self.day = _same, _same
+
+    def next_id(self, table: Table) -> int:
+        """The first free id: ``max(id) + 1`` (1 on an empty table)."""
+        found = self.conn.execute(text(f"SELECT max(id) FROM {self._quote(table.name)}"))
+        return int(found.scalar() or 0) + 1
+
+    def insert(self, table: Table, columns: Sequence[str], rows: Iterable[Row]) -> int:
+        """Insert ``rows`` (tuples in ``columns`` order, stored forms); return the count."""
+        if not isinstance(rows, list):
+            rows = list(rows)
+        if not rows:
+            return 0
+        name = self._quote(table.name)
+        cols = ", ".join(self._quote(c) for c in columns)
+        raw = self.conn.connection.dbapi_connection
+        assert raw is not None
+        cursor = raw.cursor()
+        try:
+            if self.dialect == "postgresql":
+                with cursor.copy(f"COPY {name} ({cols}) FROM STDIN") as copy:
+                    write = copy.write_row
+                    for row in rows:
+                        write(row)
+            else:
+                marks = ", ".join("?" for _ in columns)
+                cursor.executemany(f"INSERT INTO {name} ({cols}) VALUES ({marks})", rows)
+        finally:
+            cursor.close()
+        self.counts[table.name] = self.counts.get(table.name, 0) + len(rows)
+        return len(rows)
+
+    def reset_sequences(self) -> None:
+        """PostgreSQL: move each loaded table's id sequence past the ids we assigned."""
+        if self.dialect != "postgresql":
+            return
+        for table in self.counts:
+            quoted = self._quote(table)
+            self.conn.execute(text(
+                f"SELECT setval(pg_get_serial_sequence(:t, 'id'), max(id)) FROM {quoted} "
+                "HAVING max(id) IS NOT NULL"), {"t": quoted})
+
+
+@contextlib.contextmanager
+def bulk_transaction(engine: Engine) -> Iterator[BulkLoader]:
+    """One write transaction for the whole load, with the database tuned for it.
+
+    SQLite: ``synchronous=OFF`` and a large page cache for the duration (a crash during
+    the load can only lose the load, which is one transaction anyway), restored after.
+    PostgreSQL: the session time zone is UTC for the transaction (see module doc).
+    """
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        saved: dict[str, Any] = {}
+        if sqlite:
+            # Straight to the driver: through the Connection this would autobegin.
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            for pragma, value in _SQLITE_PRAGMAS.items():
+                saved[pragma] = raw.execute(f"PRAGMA {pragma}").fetchone()[0]
+                raw.execute(f"PRAGMA {pragma}={value}")
+        conn.info["write"] = True
+        try:
+            with conn.begin():
+                if not sqlite:
+                    conn.exec_driver_sql("SET LOCAL TIME ZONE 'UTC'")
+                loader = BulkLoader(conn)
+                yield loader
+                loader.reset_sequences()
+        finally:
+            conn.info["write"] = False
+            if sqlite:
+                raw = conn.connection.dbapi_connection
+                if raw is not None:
+                    for pragma, value in saved.items():
+                        raw.execute(f"PRAGMA {pragma}={int(value)}")
