@@ -1,0 +1,3 @@
+from cofatui.cli import main
+
+raise SystemExit(main())

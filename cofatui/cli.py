@@ -1,0 +1,290 @@
+"""Command line: the composition root. It reads the settings, picks the backend (SQLite
+file, PostgreSQL URL or, later, the HTTP API) and hands a Repository to whatever runs.
+
+Global options (``--db``, ``--user``, ``--config``) are accepted before or after the
+sub-command. Errors end as one clear line on stderr and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cofatui import __version__
+from cofatui.errors import CofaError
+
+if TYPE_CHECKING:
+    from cofatui.config import Settings
+    from cofatui.repository.base import Repository
+
+DEFAULT_LOGIN = "demo"
+FIRST_RUN_COMPANIES = 2000
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+def _global_options(parser: argparse.ArgumentParser, *, in_subcommand: bool) -> None:
+    # In sub-commands the defaults are SUPPRESS so that an option given before the
+    # sub-command is not reset by the sub-parser.
+    default = argparse.SUPPRESS if in_subcommand else None
+    group = parser.add_argument_group("global options")
+    group.add_argument("--db", metavar="URL", default=default,
+                       help="database: a SQLite file path or URL, or postgresql://… "
+                            "(default: the embedded SQLite file)")
+    group.add_argument("--user", metavar="LOGIN", default=default,
+                       help=f"act as this user (default: settings, else {DEFAULT_LOGIN!r})")
+    group.add_argument("--config", metavar="PATH", default=default,
+                       help="settings file (default: config.toml in the config directory)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cofatui",
+        description="Terminal back-office for trade-credit insurance and receivables. "
+                    "Without a command, opens the application.")
+    parser.add_argument("--version", action="version", version=f"cofatui {__version__}")
+    _global_options(parser, in_subcommand=False)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def sub(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = commands.add_parser(name, help=help_text, description=help_text)
+        _global_options(p, in_subcommand=True)
+        return p
+
+    sub("tui", "open the application (the default)")
+    demo = sub("demo", "fill a database with a deterministic demo portfolio")
+    demo.add_argument("--companies", type=_positive_int, default=FIRST_RUN_COMPANIES,
+                      help=f"number of companies (default {FIRST_RUN_COMPANIES})")
+    demo.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    demo.add_argument("--replace", action="store_true",
+                      help="delete the SQLite file first if it exists (SQLite only)")
+    for module in _command_modules():
+        module.register(sub)
+    db = sub("db", "database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    for name, text in (("upgrade", "bring the schema to the latest version"),
+                       ("info", "show where the database is and its schema version")):
+        p = db_commands.add_parser(name, help=text, description=text)
+        _global_options(p, in_subcommand=True)
+    return parser
+
+
+# Sub-commands that live in their own module (``cofatui/commands/<name>.py``): each has
+# ``register(sub)`` adding its parser(s) with ``set_defaults(handler=...)``. A handler
+# takes the parsed arguments and returns the exit code.
+COMMAND_MODULES = ("serve", "user")
+
+
+def _command_modules() -> list[Any]:
+    import importlib
+
+    modules = []
+    for name in COMMAND_MODULES:
+        try:
+            modules.append(importlib.import_module(f"cofatui.commands.{name}"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"cofatui.commands.{name}":
+                raise
+    return modules
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+# --- composition -------------------------------------------------------------------
+
+
+def load_settings_for(args: argparse.Namespace) -> Settings:
+    from cofatui.config import load_settings
+
+    return load_settings(Path(args.config).expanduser() if args.config else None)
+
+
+def database_url(args: argparse.Namespace, settings: Settings) -> tuple[str, bool]:
+    """The database URL to use, and whether it is the embedded default file."""
+    if getattr(args, "db", None):
+        return args.db, False
+    if settings.db_url:
+        return settings.db_url, False
+    from cofatui import locations
+
+    locations.ensure_dir(locations.default_sqlite_path().parent)
+    return locations.default_sqlite_url(), True
+
+
+def login_for(args: argparse.Namespace, settings: Settings) -> str:
+    return getattr(args, "user", None) or settings.user or DEFAULT_LOGIN
+
+
+def open_repository(args: argparse.Namespace, settings: Settings,
+                    say: Callable[[str], None] = print) -> Repository:
+    """Open the repository the options and settings point at, creating the embedded
+    demo database on the very first run so a new user sees a live application."""
+    from cofatui.repository.sql import open_sql_repository
+
+    url, embedded = database_url(args, settings)
+    if embedded and not _sqlite_has_data(url):
+        say(f"First start: creating a demo database ({FIRST_RUN_COMPANIES} companies)…")
+        _create_demo(url, FIRST_RUN_COMPANIES, 42, say)
+    return open_sql_repository(url, login_for(args, settings))
+
+
+def _sqlite_has_data(url: str) -> bool:
+    path = Path(url.removeprefix("sqlite:///"))
+    if not path.exists() or path.stat().st_size == 0:
+        return False
+    from cofatui.repository.sql import make_engine
+
+    engine = make_engine(url)
+    try:
+        from sqlalchemy import inspect, text
+
+        with engine.connect() as conn:
+            if not inspect(conn).has_table("user"):
+                return False
+            return bool(conn.execute(text('SELECT count(*) FROM "user"')).scalar())
+    finally:
+        engine.dispose()
+
+
+def _create_demo(url: str, companies: int, seed: int, say: Callable[[str], None]) -> None:
+    from cofatui import migrations
+    from cofatui.demo.generator import generate_demo
+    from cofatui.repository.sql import make_engine
+
+    engine = make_engine(url)
+    try:
+        migrations.upgrade(engine)
+        last_step = [""]
+
+        def progress(step: str, done: int, total: int) -> None:
+            if step != last_step[0]:
+                last_step[0] = step
+                say(f"  {step}…")
+
+        summary = generate_demo(engine, companies=companies, seed=seed, progress=progress)
+        say(f"Demo database ready in {summary.elapsed:.1f} s.")
+    finally:
+        engine.dispose()
+
+
+# --- commands ----------------------------------------------------------------------
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    settings = load_settings_for(args)
+    repo = open_repository(args, settings)
+    from cofatui.tui.app import CofaApp
+
+    CofaApp(repo, settings, config_path=Path(args.config) if args.config else None).run()
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    settings = load_settings_for(args)
+    url, _embedded = database_url(args, settings)
+    from cofatui.repository.sql import normalize_url
+
+    url = normalize_url(url)
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        if args.replace and path.exists():
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+        if _sqlite_has_data(url):
+            raise CofaError(f"{path} already holds data: use another file or --replace")
+    elif args.replace:
+        raise CofaError("--replace only deletes SQLite files; empty the database yourself")
+    _create_demo(url, args.companies, args.seed, print)
+    return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from cofatui import migrations
+    from cofatui.repository.sql import make_engine
+
+    settings = load_settings_for(args)
+    url, _ = database_url(args, settings)
+    engine = make_engine(url)
+    try:
+        if args.db_command == "upgrade":
+            before = migrations.current_revision(engine)
+            migrations.upgrade(engine)
+            after = migrations.current_revision(engine)
+            print(f"Schema {before or 'empty'} → {after}" if before != after
+                  else f"Schema already at {after}")
+        else:
+            current = migrations.current_revision(engine)
+            print(f"Database: {_redact(str(engine.url))}")
+            print(f"Backend:  {engine.dialect.name}")
+            print(f"Schema:   {current or 'empty'} (latest {migrations.HEAD})"
+                  + ("" if current == migrations.HEAD else " — run `cofatui db upgrade`"))
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _redact(url: str) -> str:
+    """Hide a password in a URL before printing it."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        if ":" in creds:
+            creds = creds.split(":", 1)[0] + ":***"
+        return f"{scheme}://{creds}@{host}"
+    return url
+
+
+COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
+    None: cmd_tui, "tui": cmd_tui, "demo": cmd_demo, "db": cmd_db,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    for name in ("db", "user", "config"):
+        if not hasattr(args, name):
+            setattr(args, name, None)
+    handler = getattr(args, "handler", None) or COMMANDS[args.command]
+    try:
+        return int(handler(args))
+    except CofaError as exc:
+        print(f"cofatui: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("cofatui: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the user gets one line; the traceback goes to a log file
+        log = _write_crash_log()
+        print(f"cofatui: unexpected error: {type(exc).__name__}: {exc}"
+              + (f" (details in {log})" if log else ""), file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _write_crash_log() -> Path | None:
+    import traceback
+
+    from cofatui import locations
+
+    try:
+        path = locations.ensure_dir(locations.data_dir()) / "crash.log"
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(traceback.format_exc() + "\n")
+        return path
+    except (OSError, CofaError):
+        return None
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
