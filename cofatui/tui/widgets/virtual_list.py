@@ -1,0 +1,404 @@
+"""The one list widget of the app: virtual, paged, markable, literal.
+
+It never holds the whole list. It asks its :class:`RowSource` for the number of rows
+and, as the user scrolls, for the pages it is about to show; only the visible lines are
+rendered (Textual's line API). A million rows scroll as smoothly as ten.
+
+Fetching happens in worker threads: a line whose page has not arrived yet shows a dim
+placeholder and is repainted when it does, so the UI never waits on the database or the
+network. Every ``set_source`` starts a new *generation*; pages of an older generation
+that arrive late are dropped, so fast typing in a filter never shows stale rows.
+
+Cells are rendered literally: strings are cleaned of control characters and never
+parsed as markup.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Protocol
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from cofatui.tui.safe import clean
+
+PAGE_SIZE = 200
+MAX_CACHED_PAGES = 60
+MAX_MARK_ALL = 100_000
+GUTTER = 2  # "›" for the cursor, "●" for a marked row: readable without colour
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    width: int
+    align: str = "left"
+    render: Callable[[Any], str | Text] | None = None
+
+    def cell(self, row: Any) -> str | Text:
+        if self.render is not None:
+            return self.render(row)
+        value = getattr(row, self.key, "")
+        return "" if value is None else str(value)
+
+
+class RowSource(Protocol):
+    """Where the rows come from. Both methods are called from worker threads."""
+
+    def count(self) -> int: ...
+
+    def fetch(self, offset: int, limit: int) -> Sequence[Any]: ...
+
+
+class VirtualList(ScrollView, can_focus=True):
+    """A virtual list of rows with a fixed header line, a cursor and marks."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor(-1)", "Up", show=False, id="list.up"),
+        Binding("down", "cursor(1)", "Down", show=False, id="list.down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="list.page_up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="list.page_down"),
+        Binding("home", "first", "First", show=False, id="list.first"),
+        Binding("end", "last", "Last", show=False, id="list.last"),
+        Binding("space", "toggle_mark", "Mark", id="list.mark"),
+        Binding("shift+down", "extend(1)", "Mark down", show=False, id="list.mark_down"),
+        Binding("shift+up", "extend(-1)", "Mark up", show=False, id="list.mark_up"),
+        Binding("ctrl+a", "mark_all", "Mark all", show=False, id="list.mark_all"),
+        Binding("enter", "activate", "Open", id="list.open"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "virtual-list--header", "virtual-list--cursor", "virtual-list--marked",
+        "virtual-list--placeholder",
+    }
+
+    DEFAULT_CSS = """
+    VirtualList {
+        height: 1fr;
+        overflow-x: hidden;
+        overflow-y: scroll;
+    }
+    VirtualList > .virtual-list--header { text-style: bold; background: $panel; }
+    VirtualList > .virtual-list--cursor { background: $accent 40%; }
+    VirtualList:focus > .virtual-list--cursor { background: $accent; color: $text; }
+    VirtualList > .virtual-list--marked { text-style: bold; }
+    VirtualList > .virtual-list--placeholder { color: $text-muted; }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
+
+    class RowActivated(Message):
+        def __init__(self, row: Any) -> None:
+            super().__init__()
+            self.row = row
+
+    class MarkedChanged(Message):
+        def __init__(self, count: int) -> None:
+            super().__init__()
+            self.count = count
+
+    class CountChanged(Message):
+        def __init__(self, total: int | None) -> None:
+            super().__init__()
+            self.total = total
+
+    def __init__(self, columns: Sequence[Column], source: RowSource | None = None, *,
+                 row_key: Callable[[Any], int] = lambda row: row.id,
+                 id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.columns = list(columns)
+        self.row_key = row_key
+        self.marked: set[int] = set()
+        self.total: int | None = None
+        self._source: RowSource | None = None
+        self._generation = 0
+        self._pages: OrderedDict[int, Sequence[Any]] = OrderedDict()
+        self._pending: set[int] = set()
+        self._anchor: int | None = None
+        if source is not None:
+            self.set_source(source)
+
+    # --- data -----------------------------------------------------------------------
+    def set_source(self, source: RowSource) -> None:
+        """Show another list (a new filter): back to the top, nothing kept."""
+        self._source = source
+        self.marked.clear()
+        if self.is_mounted:
+            self._reset(keep_position=False)
+            self.post_message(self.MarkedChanged(0))
+
+    def on_mount(self) -> None:
+        if self._source is not None:
+            self._reset(keep_position=False)
+
+    def refresh_data(self) -> None:
+        """Same list, fresh rows (after a change): keeps the cursor where it is."""
+        self._reset(keep_position=True)
+
+    def _reset(self, keep_position: bool) -> None:
+        self._generation += 1
+        self._pages.clear()
+        self._pending.clear()
+        if not keep_position:
+            self.total = None
+            self.cursor = 0
+            self.scroll_to(y=0, animate=False, immediate=True)
+            self._set_rows(0)
+        if self._source is None:
+            return
+        generation = self._generation
+        self._request_page(self.cursor // PAGE_SIZE)
+        self.run_worker(lambda: self._count(generation), thread=True, group="virtual-count",
+                        exclusive=True, exit_on_error=False)
+        self.refresh()
+
+    def _count(self, generation: int) -> None:
+        source = self._source
+        if source is None:
+            return
+        total = source.count()
+        self.app.call_from_thread(self._count_arrived, generation, total)
+
+    def _count_arrived(self, generation: int, total: int) -> None:
+        if generation != self._generation:
+            return
+        self.total = total
+        self._set_rows(total)
+        if self.cursor >= total:
+            self.cursor = max(0, total - 1)
+        self.post_message(self.CountChanged(total))
+        self.refresh()
+
+    def _set_rows(self, rows: int) -> None:
+        self.virtual_size = Size(self.size.width, rows + 1)  # +1: the header line
+
+    def _request_page(self, page: int) -> None:
+        if page < 0 or page in self._pages or page in self._pending or self._source is None:
+            return
+        if self.total is not None and page * PAGE_SIZE >= max(self.total, 1):
+            return
+        self._pending.add(page)
+        generation, source = self._generation, self._source
+        self.run_worker(lambda: self._fetch(generation, source, page), thread=True,
+                        group="virtual-fetch", exit_on_error=False)
+
+    def _fetch(self, generation: int, source: RowSource, page: int) -> None:
+        try:
+            rows = source.fetch(page * PAGE_SIZE, PAGE_SIZE)
+        except Exception as exc:  # shown to the user; the list stays usable
+            self.app.call_from_thread(self._fetch_failed, generation, page, exc)
+            return
+        self.app.call_from_thread(self._page_arrived, generation, page, rows)
+
+    def _fetch_failed(self, generation: int, page: int, exc: Exception) -> None:
+        if generation == self._generation:
+            self._pending.discard(page)
+            self.notify(clean(exc), severity="error")
+
+    def _page_arrived(self, generation: int, page: int, rows: Sequence[Any]) -> None:
+        if generation != self._generation:
+            return
+        self._pending.discard(page)
+        self._pages[page] = rows
+        while len(self._pages) > MAX_CACHED_PAGES:
+            self._pages.popitem(last=False)
+        if self.total is None:  # until the count arrives, size the list from what we have
+            self._set_rows(page * PAGE_SIZE + len(rows))
+        self.refresh()
+
+    def row_at(self, index: int) -> Any | None:
+        page = self._pages.get(index // PAGE_SIZE)
+        if page is None:
+            return None
+        offset = index % PAGE_SIZE
+        return page[offset] if offset < len(page) else None
+
+    @property
+    def cursor_row(self) -> Any | None:
+        return self.row_at(self.cursor)
+
+    @property
+    def row_count(self) -> int:
+        return max(0, self.virtual_size.height - 1)
+
+    # --- marks ----------------------------------------------------------------------
+    def marked_keys(self) -> list[int]:
+        return sorted(self.marked)
+
+    def clear_marks(self) -> None:
+        self.marked.clear()
+        self.post_message(self.MarkedChanged(0))
+        self.refresh()
+
+    def mark_all(self) -> None:
+        """Mark every row of the list (up to MAX_MARK_ALL), fetched in a worker."""
+        if self._source is None:
+            return
+        generation, source = self._generation, self._source
+        self.run_worker(lambda: self._collect_keys(generation, source), thread=True,
+                        group="virtual-mark", exclusive=True, exit_on_error=False)
+
+    def _collect_keys(self, generation: int, source: RowSource) -> None:
+        keys: list[int] = []
+        offset = 0
+        while len(keys) < MAX_MARK_ALL:
+            rows = source.fetch(offset, 500)
+            keys.extend(self.row_key(r) for r in rows)
+            if len(rows) < 500:
+                break
+            offset += 500
+        self.app.call_from_thread(self._keys_collected, generation, keys[:MAX_MARK_ALL])
+
+    def _keys_collected(self, generation: int, keys: list[int]) -> None:
+        if generation != self._generation:
+            return
+        self.marked = set(keys)
+        self.post_message(self.MarkedChanged(len(self.marked)))
+        self.refresh()
+
+    def _toggle(self, index: int, on: bool | None = None) -> None:
+        row = self.row_at(index)
+        if row is None:
+            return
+        key = self.row_key(row)
+        if on is None:
+            on = key not in self.marked
+        if on:
+            self.marked.add(key)
+        else:
+            self.marked.discard(key)
+
+    # --- actions --------------------------------------------------------------------
+    def action_cursor(self, delta: int) -> None:
+        self._move_to(self.cursor + delta)
+
+    def action_page(self, direction: int) -> None:
+        self._move_to(self.cursor + direction * max(1, self.scrollable_content_region.height - 2))
+
+    def action_first(self) -> None:
+        self._move_to(0)
+
+    def action_last(self) -> None:
+        self._move_to(self.row_count - 1)
+
+    def action_toggle_mark(self) -> None:
+        self._toggle(self.cursor)
+        self.post_message(self.MarkedChanged(len(self.marked)))
+        self.refresh()
+
+    def action_extend(self, delta: int) -> None:
+        self._toggle(self.cursor, on=True)
+        self._move_to(self.cursor + delta)
+        self._toggle(self.cursor, on=True)
+        self.post_message(self.MarkedChanged(len(self.marked)))
+        self.refresh()
+
+    def action_mark_all(self) -> None:
+        self.mark_all()
+
+    def action_activate(self) -> None:
+        row = self.cursor_row
+        if row is not None:
+            self.post_message(self.RowActivated(row))
+
+    def _move_to(self, index: int) -> None:
+        last = self.row_count - 1
+        if last < 0:
+            return
+        self.cursor = max(0, min(index, last))
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        height = max(1, self.scrollable_content_region.height - 1)  # minus the header
+        top = round(self.scroll_y)
+        if new < top:
+            self.scroll_to(y=new, animate=False, immediate=True)
+        elif new >= top + height:
+            self.scroll_to(y=new - height + 1, animate=False, immediate=True)
+        self.refresh()
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y <= 0:
+            return
+        index = round(self.scroll_y) + event.y - 1
+        if 0 <= index < self.row_count:
+            if event.chain >= 2 and index == self.cursor:
+                self.action_activate()
+            self.cursor = index
+
+    def selection_text(self) -> str:
+        """The cursor row as tab-separated text (for copy over OSC 52)."""
+        row = self.cursor_row
+        if row is None:
+            return ""
+        return "\t".join(_plain_cell(c.cell(row)) for c in self.columns)
+
+    # --- rendering ------------------------------------------------------------------
+    def _widths(self, total: int) -> list[int]:
+        widths = [c.width for c in self.columns]
+        fixed = sum(w + 1 for w in widths if w) + GUTTER
+        flexible = [i for i, w in enumerate(widths) if not w]
+        if flexible:
+            share = max(8, (total - fixed - len(flexible)) // len(flexible))
+            for i in flexible:
+                widths[i] = share
+        return widths
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        widths = self._widths(width)
+        if y == 0:
+            style = self.get_component_rich_style("virtual-list--header")
+            cells = [Text(c.label) for c in self.columns]
+            return self._strip("  ", cells, widths, width, style)
+        index = round(self.scroll_y) + y - 1
+        if index >= self.row_count:
+            return Strip.blank(width, self.rich_style)
+        row = self.row_at(index)
+        if row is None:
+            self._request_page(index // PAGE_SIZE)
+            style = self.get_component_rich_style("virtual-list--placeholder")
+            return self._strip("  ", [Text("…")], [width - GUTTER], width, style)
+        # Prefetch the neighbouring pages so paging never shows placeholders for long.
+        page = index // PAGE_SIZE
+        self._request_page(page + 1)
+        self._request_page(page - 1)
+        marked = self.row_key(row) in self.marked
+        style = self.rich_style
+        if marked:
+            style += self.get_component_rich_style("virtual-list--marked")
+        if index == self.cursor:
+            style += self.get_component_rich_style("virtual-list--cursor")
+        gutter = ("›" if index == self.cursor else " ") + ("●" if marked else " ")
+        return self._strip(gutter, [c.cell(row) for c in self.columns], widths, width, style)
+
+    def _strip(self, gutter: str, cells: Sequence[str | Text], widths: Sequence[int],
+               width: int, style: Style) -> Strip:
+        line = Text(gutter, no_wrap=True)
+        for cell, cell_width, column in zip(cells, widths, self.columns, strict=False):
+            text = cell.copy() if isinstance(cell, Text) else Text(clean(cell))
+            text.truncate(cell_width, overflow="ellipsis", pad=True)
+            if column.align == "right":
+                text = Text(text.plain.rstrip().rjust(cell_width), style=text.style,
+                            spans=[]) if not text.spans else text
+            line.append_text(text)
+            line.append(" ")
+        line.truncate(width, overflow="ellipsis", pad=True)
+        segments = [Segment(seg.text, style + seg.style if seg.style else style)
+                    for seg in line.render(self.app.console)]
+        return Strip(segments, width)
+
+
+def _plain_cell(cell: str | Text) -> str:
+    return cell.plain if isinstance(cell, Text) else clean(cell)
