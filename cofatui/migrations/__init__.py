@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
     from sqlalchemy.engine import Engine
 
-HEAD = "0001_initial"
+HEAD = "0002_login_attempts"
 HERE = Path(__file__).parent
 
 
@@ -33,7 +33,9 @@ def alembic_config(url: str = "") -> Config:
 
 
 def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
+    from cofatui.repository.sql.engine import translated_errors
+
+    with translated_errors(), engine.connect() as conn:
         if not inspect(conn).has_table("alembic_version"):
             return None
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
@@ -47,8 +49,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision`` in one transaction."""
     from alembic import command
 
+    from cofatui.repository.sql.engine import translated_errors
+
     cfg = alembic_config()
-    with engine.connect() as conn:
+    with translated_errors(), engine.connect() as conn:
         conn.info["write"] = True
         try:
             with conn.begin():
