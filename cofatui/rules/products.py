@@ -1,0 +1,306 @@
+"""Which products a user may order or change on a company, and automatic decisions
+(SPEC §4 and §5, seed 001 "NEW ACTION").
+
+Pure functions over small value objects: the repository gathers the facts (the
+company's products under the contract, its oldest unpaid invoice, its DRA, the
+contract's allowed products and underwriting rules) and asks these functions. Each
+refusal carries a stable ``code`` (used as an i18n key by the TUI) and an English
+message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from cofatui.enums import ACTIVE_COVER_STATUSES, ProductStatus
+from cofatui.errors import FieldError, RuleViolation, ValidationFailed
+
+COVER_CODES = frozenset({"CRL", "RLI", "ECL", "TOPLINER"})
+MONITORED_CODES = frozenset({"ROM", "RSM"})
+INFORMATION_CODES = frozenset({"CCO", "RCO", "ROM", "RSC", "RSM"})
+REPORT_CODES = frozenset({"REPORT_INSTANT", "REPORT_FULL", "REPORT_CREDIT"})
+AMOUNT_CODES = frozenset({"CRL", "CCO", "TOPLINER"})
+IMMEDIATE_CODES = frozenset({"RLI", "ECL", "RCO", "ROM", "RSC", "RSM"} | REPORT_CODES)
+NEW_ACTION_CODES = ("CRL", "RLI", "ECL", "TOPLINER", "CCO", "RCO", "ROM", "RSC", "RSM",
+                    "REPORT_INSTANT", "REPORT_FULL", "REPORT_CREDIT")
+REPORT_LANGUAGES = ("en", "fr", "de", "es")
+TOPLINER_MIN_DAYS, TOPLINER_MAX_DAYS = 30, 90
+TOPLINER_MAX_UNPAID_AGE_DAYS = 60
+ECL_RETRY_AFTER_DAYS = 365
+DELETED_COMPANY_KEPT_DAYS = 730  # two years, so later unpaid invoices can be declared
+LIVE_STATUSES = frozenset(ACTIVE_COVER_STATUSES | {ProductStatus.PENDING,
+                                                   ProductStatus.CANCELLATION_IN_PROGRESS,
+                                                   ProductStatus.DELETION_IN_PROGRESS})
+
+
+@dataclass(frozen=True)
+class ProductFact:
+    """What the rules need to know of one existing product."""
+
+    code: str
+    status: ProductStatus
+    decided_at: date | None = None
+    monitored: bool = False
+
+
+@dataclass(frozen=True)
+class CompanyFacts:
+    products: Sequence[ProductFact] = ()
+    allowed_codes: frozenset[str] = frozenset(NEW_ACTION_CODES)
+    oldest_unpaid_days: int | None = None
+    open_extension: bool = False
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    code: str
+    allowed: bool
+    reason_code: str = ""
+    reason: str = ""
+
+
+def _live(facts: CompanyFacts, codes: Iterable[str]) -> list[ProductFact]:
+    wanted = set(codes)
+    return [p for p in facts.products if p.code in wanted and p.status in LIVE_STATUSES]
+
+
+def _refuse(code: str, reason_code: str, reason: str) -> Eligibility:
+    return Eligibility(code, False, reason_code, reason)
+
+
+def eligibility(code: str, facts: CompanyFacts, today: date) -> Eligibility:
+    """May a new ``code`` product be ordered on this company now? Why not?"""
+    if code not in facts.allowed_codes:
+        return _refuse(code, "not_in_contract", "Your contract does not offer this product")
+    if code in ("CRL", "RLI"):
+        if _live(facts, ("CRL", "RLI", "ECL")):
+            return _refuse(code, "cover_exists", "This company already has a cover: modify or "
+                                                 "transform it instead")
+    elif code == "ECL":
+        if _live(facts, COVER_CODES):
+            return _refuse(code, "ecl_needs_no_cover",
+                           "An Express agreement needs a company without other cover")
+        last_refusal = max((p.decided_at for p in facts.products
+                            if p.code == "ECL" and p.status == ProductStatus.REFUSED
+                            and p.decided_at), default=None)
+        if last_refusal and today < last_refusal + timedelta(days=ECL_RETRY_AFTER_DAYS):
+            retry = last_refusal + timedelta(days=ECL_RETRY_AFTER_DAYS)
+            return _refuse(code, "ecl_refused_recently",
+                           f"An Express agreement was refused on {last_refusal.isoformat()}: "
+                           f"a new request is possible from {retry.isoformat()}")
+    elif code == "TOPLINER":
+        verdict = _topliner(facts)
+        if verdict is not None:
+            return verdict
+    elif code in INFORMATION_CODES and _live(facts, (code,)):
+        return _refuse(code, "already_ordered", "This product is already active on the company")
+    return Eligibility(code, True)
+
+
+def _topliner(facts: CompanyFacts) -> Eligibility | None:
+    if _live(facts, ("TOPLINER",)):
+        return _refuse("TOPLINER", "already_ordered", "A TopLiner is already active")
+    primary = [p for p in facts.products if p.code in ("CRL", "RLI", "ECL")]
+    if not any(p.status in (ProductStatus.REFUSED, ProductStatus.TERMINATED,
+                            ProductStatus.REDUCED) for p in primary):
+        return _refuse("TOPLINER", "topliner_needs_refusal",
+                       "TopLiner is offered only when a cover was refused, terminated or reduced")
+    if facts.oldest_unpaid_days is not None and \
+            facts.oldest_unpaid_days > TOPLINER_MAX_UNPAID_AGE_DAYS:
+        return _refuse("TOPLINER", "topliner_unpaid",
+                       "TopLiner is not possible while an unpaid invoice is older than "
+                       f"{TOPLINER_MAX_UNPAID_AGE_DAYS} days")
+    return None
+
+
+def new_action_menu(facts: CompanyFacts, today: date) -> list[Eligibility]:
+    """Every product the contract offers, each allowed or disabled with its reason."""
+    return [eligibility(code, facts, today) for code in NEW_ACTION_CODES
+            if code in facts.allowed_codes]
+
+
+# --- request validation ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProductRequestData:
+    code: str
+    amount: Decimal | None = None
+    duration_days: int | None = None
+    language: str | None = None
+    guarantor_company_id: int | None = None
+    client_reference: str = ""
+    new_investigation: bool = False
+
+
+def request_errors(request: ProductRequestData) -> list[FieldError]:
+    errors: list[FieldError] = []
+    if request.code in AMOUNT_CODES:
+        if request.amount is None:
+            errors.append(FieldError("amount", "The amount is mandatory"))
+        elif request.amount <= 0:
+            errors.append(FieldError("amount", "The amount must be above 0"))
+        elif request.amount != request.amount.quantize(Decimal("0.01")):
+            errors.append(FieldError("amount", "At most two decimals"))
+    if request.code == "TOPLINER":
+        days = request.duration_days
+        if days is None or not TOPLINER_MIN_DAYS <= days <= TOPLINER_MAX_DAYS:
+            errors.append(FieldError("duration_days", f"Duration from {TOPLINER_MIN_DAYS} to "
+                                                      f"{TOPLINER_MAX_DAYS} days"))
+    if request.code in REPORT_CODES and request.language not in REPORT_LANGUAGES:
+        errors.append(FieldError("language", "Choose English, French, German or Spanish"))
+    if len(request.client_reference) > 35:
+        errors.append(FieldError("client_reference", "At most 35 characters"))
+    return errors
+
+
+def check_request(request: ProductRequestData, facts: CompanyFacts, today: date) -> None:
+    errors = request_errors(request)
+    if errors:
+        raise ValidationFailed(errors)
+    verdict = eligibility(request.code, facts, today)
+    if not verdict.allowed:
+        raise RuleViolation(verdict.reason)
+
+
+# --- automatic underwriting -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnderwritingRuleData:
+    name: str
+    product_code: str
+    priority: int = 100
+    min_dra: int = 0
+    max_amount: Decimal | None = None
+    decision: str = "granted"
+    response_hours: int = 48
+
+
+@dataclass(frozen=True)
+class Decision:
+    """``status`` is final when ``immediate``; otherwise the request is pending until
+    ``expected_at``. ``decided_by`` names the rule (SPEC §4: every decision records who
+    or which rule made it)."""
+
+    immediate: bool
+    status: ProductStatus
+    decided_by: str = ""
+    expected_at: datetime | None = None
+    amount: Decimal | None = None
+
+
+DEFAULT_RESPONSE_HOURS = 48
+
+
+def automatic_decision(code: str, amount: Decimal | None, dra: int | None,
+                       rules: Sequence[UnderwritingRuleData], now: datetime) -> Decision:
+    """Decide at once when a rule allows it, else leave the request pending."""
+    if code in IMMEDIATE_CODES:
+        return Decision(True, ProductStatus.GRANTED, "rule:immediate-product", amount=amount)
+    matching = sorted((r for r in rules if r.product_code == code), key=lambda r: r.priority)
+    for rule in matching:
+        if dra is not None and dra >= rule.min_dra and (
+                rule.max_amount is None or (amount is not None and amount <= rule.max_amount)):
+            return Decision(True, ProductStatus(rule.decision), f"rule:{rule.name}",
+                            amount=amount)
+    hours = min((r.response_hours for r in matching), default=DEFAULT_RESPONSE_HOURS)
+    return Decision(False, ProductStatus.PENDING, "",
+                    expected_at=now + timedelta(hours=hours))
+
+
+# --- changes to an existing product --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExistingProduct:
+    code: str
+    status: ProductStatus
+    monitored: bool = False
+    others: Sequence[ProductFact] = field(default_factory=tuple)
+
+
+def check_modify(product: ExistingProduct) -> None:
+    if product.code not in ("CRL", "CCO"):
+        raise RuleViolation("Only an Agrément or a custom credit opinion can be modified")
+    if product.status not in ACTIVE_COVER_STATUSES:
+        raise RuleViolation("Only a granted product can be modified")
+
+
+def check_transform(product: ExistingProduct, target: str) -> None:
+    pairs = {("CRL", "RLI"), ("RLI", "CRL")}
+    if (product.code, target) not in pairs:
+        raise RuleViolation("An Agrément transforms into an @rating cover and back, nothing else")
+    if product.status not in ACTIVE_COVER_STATUSES:
+        raise RuleViolation("Only a granted cover can be transformed")
+    if target == "RLI" and any(p.code == "TOPLINER" and p.status in LIVE_STATUSES
+                               for p in product.others):
+        raise RuleViolation("The cover cannot become an @rating cover while a TopLiner is active")
+
+
+def check_stop_monitoring(product: ExistingProduct) -> None:
+    if product.code not in MONITORED_CODES or not product.monitored:
+        raise RuleViolation("This product has no monitoring to stop")
+
+
+def check_delete(product: ExistingProduct) -> None:
+    if product.status in (ProductStatus.DELETED, ProductStatus.EXPIRED,
+                          ProductStatus.REPLACED):
+        raise RuleViolation("This product is already ended")
+    if product.code in MONITORED_CODES and product.monitored:
+        raise RuleViolation("Stop the monitoring before deleting this product")
+
+
+def check_cancel_pending(product: ExistingProduct) -> None:
+    if product.status != ProductStatus.PENDING:
+        raise RuleViolation("Only a pending request can be cancelled")
+
+
+# --- underwriter decisions ----------------------------------------------------------------
+
+UNDERWRITER_DECISIONS = {
+    "grant": ProductStatus.GRANTED,
+    "partial": ProductStatus.PARTIALLY_GRANTED,
+    "reduce": ProductStatus.REDUCED,
+    "refuse": ProductStatus.REFUSED,
+    "counter_proposal": ProductStatus.PARTIALLY_GRANTED,
+}
+
+
+def underwriter_decision(kind: str, requested: Decimal | None,
+                         amount: Decimal | None, comment: str) -> tuple[ProductStatus,
+                                                                         Decimal | None]:
+    """The status and decided amount of an underwriter's decision, validated."""
+    if kind not in UNDERWRITER_DECISIONS:
+        raise ValidationFailed({"decision": "Choose grant, partial, reduce, refuse or "
+                                            "counter-proposal"})
+    status = UNDERWRITER_DECISIONS[kind]
+    if kind == "refuse":
+        if not comment.strip():
+            raise ValidationFailed({"comment": "Say why the request is refused"})
+        return status, None
+    if kind == "grant":
+        return status, amount if amount is not None else requested
+    if amount is None or amount <= 0:
+        raise ValidationFailed({"amount": "Give the amount decided"})
+    if requested is not None and kind in ("partial", "reduce") and amount >= requested:
+        raise ValidationFailed({"amount": "A partial or reduced decision is below the amount "
+                                          "requested"})
+    return status, amount
+
+
+def deleted_company_kept_until(today: date) -> date:
+    """When the last cover is deleted, the company stays in the portfolio two years."""
+    return today + timedelta(days=DELETED_COMPANY_KEPT_DAYS)
+
+
+def credit_decision_prevails(products: Sequence[ProductFact]) -> ProductFact | None:
+    """The cover shown for a company: a credit decision (CRL/ECL/TopLiner) prevails over
+    an @rating one."""
+    ranked = [p for p in products if p.code in COVER_CODES and p.status in ACTIVE_COVER_STATUSES]
+    order = {"CRL": 0, "ECL": 1, "TOPLINER": 2, "RLI": 3}
+    ranked.sort(key=lambda p: order[p.code])
+    return ranked[0] if ranked else None

@@ -1,0 +1,155 @@
+"""Product rules of SPEC §4-§5, one test per rule, named after it."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from cofatui.enums import ProductStatus as S
+from cofatui.errors import RuleViolation, ValidationFailed
+from cofatui.rules import products as r
+
+TODAY = date(2026, 11, 22)
+NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
+
+
+def facts(*products: tuple[str, S], **kw: object) -> r.CompanyFacts:
+    return r.CompanyFacts(products=[r.ProductFact(c, s) for c, s in products], **kw)  # type: ignore[arg-type]
+
+
+def test_express_agreement_only_without_other_cover() -> None:
+    assert r.eligibility("ECL", facts(), TODAY).allowed
+    verdict = r.eligibility("ECL", facts(("RLI", S.GRANTED)), TODAY)
+    assert not verdict.allowed and verdict.reason_code == "ecl_needs_no_cover"
+    assert "without other cover" in verdict.reason
+    # An information product is not a cover.
+    assert r.eligibility("ECL", facts(("RSM", S.GRANTED)), TODAY).allowed
+
+
+def test_express_agreement_new_request_one_year_after_refusal() -> None:
+    refused = r.CompanyFacts(products=[r.ProductFact("ECL", S.REFUSED,
+                                                     decided_at=TODAY - timedelta(days=100))])
+    verdict = r.eligibility("ECL", refused, TODAY)
+    assert not verdict.allowed and verdict.reason_code == "ecl_refused_recently"
+    old = r.CompanyFacts(products=[r.ProductFact("ECL", S.REFUSED,
+                                                 decided_at=TODAY - timedelta(days=366))])
+    assert r.eligibility("ECL", old, TODAY).allowed
+
+
+def test_topliner_only_after_refusal_termination_or_reduction() -> None:
+    assert not r.eligibility("TOPLINER", facts(("CRL", S.GRANTED)), TODAY).allowed
+    for status in (S.REFUSED, S.TERMINATED, S.REDUCED):
+        assert r.eligibility("TOPLINER", facts(("CRL", status)), TODAY).allowed
+
+
+def test_topliner_refused_with_unpaid_invoice_older_than_60_days() -> None:
+    assert r.eligibility("TOPLINER", facts(("CRL", S.REFUSED), oldest_unpaid_days=60),
+                         TODAY).allowed
+    verdict = r.eligibility("TOPLINER", facts(("CRL", S.REFUSED), oldest_unpaid_days=61), TODAY)
+    assert not verdict.allowed and verdict.reason_code == "topliner_unpaid"
+
+
+def test_topliner_duration_30_to_90_days() -> None:
+    for days, ok in ((29, False), (30, True), (90, True), (91, False), (None, False)):
+        errors = r.request_errors(r.ProductRequestData("TOPLINER", Decimal(1000), days))
+        assert (not errors) is ok
+
+
+def test_agrement_amount_is_mandatory_and_positive() -> None:
+    assert r.request_errors(r.ProductRequestData("CRL", None))[0].field == "amount"
+    assert r.request_errors(r.ProductRequestData("CRL", Decimal(0)))
+    assert r.request_errors(r.ProductRequestData("CRL", Decimal("10.001")))
+    assert not r.request_errors(r.ProductRequestData("CRL", Decimal("5000.50")))
+
+
+def test_no_second_cover_on_a_covered_company() -> None:
+    verdict = r.eligibility("CRL", facts(("RLI", S.GRANTED)), TODAY)
+    assert not verdict.allowed and verdict.reason_code == "cover_exists"
+    assert r.eligibility("CRL", facts(("CRL", S.DELETED)), TODAY).allowed
+
+
+def test_product_not_in_contract_is_disabled() -> None:
+    limited = r.CompanyFacts(allowed_codes=frozenset({"CRL"}))
+    menu = r.new_action_menu(limited, TODAY)
+    assert [m.code for m in menu] == ["CRL"]
+    assert not r.eligibility("RSM", limited, TODAY).allowed
+
+
+def test_report_language_must_be_en_fr_de_es() -> None:
+    assert r.request_errors(r.ProductRequestData("REPORT_FULL", language="it"))
+    assert not r.request_errors(r.ProductRequestData("REPORT_FULL", language="de"))
+
+
+def test_rating_cover_and_express_agreement_are_always_immediate() -> None:
+    for code in ("RLI", "ECL", "RSC"):
+        decision = r.automatic_decision(code, Decimal(100), 2, [], NOW)
+        assert decision.immediate and decision.status == S.GRANTED
+        assert decision.decided_by == "rule:immediate-product"
+
+
+def test_credit_limit_immediate_when_small_relative_to_dra() -> None:
+    rules = [r.UnderwritingRuleData("small-good", "CRL", min_dra=6, max_amount=Decimal(50000),
+                                    response_hours=24)]
+    quick = r.automatic_decision("CRL", Decimal(20000), 7, rules, NOW)
+    assert quick.immediate and quick.decided_by == "rule:small-good"
+    big = r.automatic_decision("CRL", Decimal(80000), 7, rules, NOW)
+    weak = r.automatic_decision("CRL", Decimal(20000), 4, rules, NOW)
+    for pending in (big, weak):
+        assert not pending.immediate and pending.status == S.PENDING
+        assert pending.expected_at == NOW + timedelta(hours=24)
+
+
+def test_modify_only_granted_agrement_or_custom_opinion() -> None:
+    r.check_modify(r.ExistingProduct("CRL", S.GRANTED))
+    with pytest.raises(RuleViolation):
+        r.check_modify(r.ExistingProduct("CRL", S.PENDING))
+    with pytest.raises(RuleViolation):
+        r.check_modify(r.ExistingProduct("RSM", S.GRANTED))
+
+
+def test_no_transform_to_rating_while_topliner_active() -> None:
+    r.check_transform(r.ExistingProduct("CRL", S.GRANTED), "RLI")
+    r.check_transform(r.ExistingProduct("RLI", S.GRANTED), "CRL")
+    with pytest.raises(RuleViolation, match="TopLiner"):
+        r.check_transform(r.ExistingProduct("CRL", S.GRANTED,
+                                            others=[r.ProductFact("TOPLINER", S.GRANTED)]), "RLI")
+    with pytest.raises(RuleViolation):
+        r.check_transform(r.ExistingProduct("CCO", S.GRANTED), "RLI")
+
+
+def test_monitored_product_must_be_stopped_before_delete() -> None:
+    with pytest.raises(RuleViolation, match="Stop the monitoring"):
+        r.check_delete(r.ExistingProduct("RSM", S.GRANTED, monitored=True))
+    r.check_delete(r.ExistingProduct("RSM", S.GRANTED, monitored=False))
+    r.check_stop_monitoring(r.ExistingProduct("ROM", S.GRANTED, monitored=True))
+    with pytest.raises(RuleViolation):
+        r.check_stop_monitoring(r.ExistingProduct("RSC", S.GRANTED))
+
+
+def test_only_pending_requests_can_be_cancelled() -> None:
+    r.check_cancel_pending(r.ExistingProduct("CRL", S.PENDING))
+    with pytest.raises(RuleViolation):
+        r.check_cancel_pending(r.ExistingProduct("CRL", S.GRANTED))
+
+
+def test_underwriter_refusal_needs_a_comment_and_partial_is_below_request() -> None:
+    with pytest.raises(ValidationFailed):
+        r.underwriter_decision("refuse", Decimal(100), None, " ")
+    assert r.underwriter_decision("refuse", Decimal(100), None, "bad payer") == (S.REFUSED, None)
+    assert r.underwriter_decision("grant", Decimal(100), None, "") == (S.GRANTED, Decimal(100))
+    with pytest.raises(ValidationFailed):
+        r.underwriter_decision("partial", Decimal(100), Decimal(100), "")
+    assert r.underwriter_decision("reduce", Decimal(100), Decimal(40), "") == (S.REDUCED,
+                                                                              Decimal(40))
+
+
+def test_deleted_company_stays_two_years() -> None:
+    assert r.deleted_company_kept_until(TODAY) == date(2028, 11, 21)
+
+
+def test_credit_decision_prevails_over_rating_opinion() -> None:
+    chosen = r.credit_decision_prevails([r.ProductFact("RLI", S.GRANTED),
+                                         r.ProductFact("CRL", S.GRANTED)])
+    assert chosen is not None and chosen.code == "CRL"
