@@ -382,3 +382,89 @@ class AuditEntryPublic(Public):
     target_type: str
     target_id: int | None
     changes: dict[str, list[object]]
+
+
+# --- NEW ACTION, product commands, underwriter queue ---------------------------------
+
+
+class NewActionItem(Public):
+    code: str
+    allowed: bool
+    reason_code: str = ""
+    reason: str = ""
+
+
+class ProductRequest(BaseModel):
+    contract_id: int
+    company_id: int
+    code: str
+    amount: Decimal | None = None
+    duration_days: int | None = None
+    language: str | None = None
+    guarantor_company_id: int | None = None
+    client_reference: str = ""
+    new_investigation: bool = False
+
+
+class UnderwriterDecisionInput(BaseModel):
+    decision: str = Field(description="grant | partial | reduce | refuse | counter_proposal")
+    amount: Decimal | None = None
+    comment: str = ""
+    end_date: date | None = None
+
+
+class QueueFilter(BaseModel):
+    code: str | None = None
+    contract_id: int | None = None
+    country: str | None = None
+    text: str | None = Field(default=None, description="company name contains")
+
+
+class QueueItem(Public):
+    product_id: int
+    contract_id: int
+    policy_number: str
+    policyholder: str
+    company_id: int
+    company_name: str
+    country: str
+    dra: int | None
+    code: str
+    requested_amount: Decimal | None
+    currency: str
+    requested_at: datetime
+    expected_decision_at: datetime | None
+    version: int
+
+
+class CompanyDetail(Public):
+    company: CompanyPublic
+    contract_id: int
+    entry_id: int | None
+    entry_version: int | None
+    client_reference: str
+    outstanding_amount: Decimal | None
+    internal_credit_limit: Decimal | None
+    custom_fields: dict[int, str]
+    custom_field_names: dict[int, str]
+    favourite: bool
+    products: list[ProductPublic]
+    claims: list[ClaimPublic]
+    other_contracts: list[str] = Field(description="policy numbers of my other contracts "
+                                       "holding this company (multi-contract view)")
+    head_office_name: str | None = None
+
+
+class ReportSection(Public):
+    title: str
+    lines: list[tuple[str, str]]
+
+
+class ReportPublic(Public):
+    product_id: int
+    code: str
+    language: str
+    company_name: str
+    delivered_at: datetime | None
+    last_update: date | None
+    sections: list[ReportSection]

@@ -47,7 +47,7 @@ class UnderwritingRule(SQLModel, table=True):
     __tablename__ = "underwriting_rule"
     id: int | None = Field(default=None, primary_key=True)
     contract_id: int = Field(foreign_key="contract.id", index=True)
-    product_code: str = Field(max_length=12)
+    product_code: str = Field(max_length=20)
     priority: int = 100
     min_dra: int = 0
     max_amount: Decimal | None = money_field()

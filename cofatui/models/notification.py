@@ -20,7 +20,7 @@ class Notification(SQLModel, table=True):
     company_id: int | None = Field(default=None, foreign_key="company.id")
     product_id: int | None = Field(default=None, foreign_key="product.id")
     claim_id: int | None = Field(default=None, foreign_key="claim.id")
-    product_code: str = Field(default="", max_length=12)
+    product_code: str = Field(default="", max_length=20)
     category: str = Field(max_length=20)
     type: str = Field(max_length=30)
     importance: str = Field(default="normal", max_length=10)

@@ -24,7 +24,7 @@ class Product(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     contract_id: int = Field(foreign_key="contract.id")
     company_id: int = Field(foreign_key="company.id")
-    code: str = Field(max_length=12)
+    code: str = Field(max_length=20)
     status: str = Field(default=ProductStatus.PENDING.value, max_length=30)
     requested_amount: Decimal | None = money_field()
     decided_amount: Decimal | None = money_field(index=True)

@@ -13,6 +13,7 @@ version raises ``Conflict``. Every command is one transaction.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Protocol, runtime_checkable
 
 from cofatui.errors import (
@@ -31,10 +32,12 @@ from cofatui.schemas import (
     ClaimCreate,
     ClaimPublic,
     CompanyCreate,
+    CompanyDetail,
     CompanyPublic,
     CompanySearch,
     ContractPublic,
     EndingGuarantee,
+    NewActionItem,
     NotificationFilter,
     NotificationRow,
     Page,
@@ -45,6 +48,10 @@ from cofatui.schemas import (
     Principal,
     ProductEventPublic,
     ProductPublic,
+    ProductRequest,
+    QueueFilter,
+    QueueItem,
+    UnderwriterDecisionInput,
     WapSummary,
 )
 
@@ -90,6 +97,33 @@ class Repository(Protocol):
     def ending_guarantees(self, contract_id: int, within_days: int) -> list[EndingGuarantee]: ...
 
     def wap(self, contract_id: int) -> WapSummary: ...
+
+    # --- company detail, NEW ACTION and product commands ---------------------------
+    def company_detail(self, contract_id: int, company_id: int) -> CompanyDetail: ...
+
+    def new_action_menu(self, contract_id: int, company_id: int) -> list[NewActionItem]: ...
+
+    def request_product(self, request: ProductRequest) -> ProductPublic: ...
+
+    def modify_product(self, product_id: int, amount: Decimal, version: int
+                       ) -> ProductPublic: ...
+
+    def transform_product(self, product_id: int, target: str, version: int
+                          ) -> ProductPublic: ...
+
+    def delete_product(self, product_id: int, version: int) -> ProductPublic: ...
+
+    def stop_monitoring(self, product_id: int, version: int) -> ProductPublic: ...
+
+    # --- underwriter ------------------------------------------------------------------
+    def underwriter_queue(self, flt: QueueFilter | None = None, offset: int = 0,
+                          limit: int = 100) -> Page[QueueItem]: ...
+
+    def decide_request(self, product_id: int, decision: UnderwriterDecisionInput,
+                       version: int) -> ProductPublic: ...
+
+    def set_company_dra(self, company_id: int, dra: int, version: int,
+                        comment: str = "") -> int: ...
 
     # --- notifications ----------------------------------------------------------
     def notifications(self, flt: NotificationFilter | None = None, offset: int = 0,

@@ -10,11 +10,12 @@ from cofatui.repository.sql.companies import CompanyQueries
 from cofatui.repository.sql.engine import make_engine, normalize_url
 from cofatui.repository.sql.notifications import NotificationQueries
 from cofatui.repository.sql.portfolio import PortfolioQueries
+from cofatui.repository.sql.product_commands import ProductCommands
 from cofatui.repository.sql.products import ProductQueries
 
 
-class SqlRepository(CompanyQueries, PortfolioQueries, ProductQueries, NotificationQueries,
-                    ClaimCommands):
+class SqlRepository(CompanyQueries, PortfolioQueries, ProductQueries, ProductCommands,
+                    NotificationQueries, ClaimCommands):
     """The Repository protocol on one engine, acting for one user."""
 
     def close(self) -> None:

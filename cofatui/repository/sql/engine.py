@@ -12,6 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import (
     ArgumentError,
+    DataError,
     IntegrityError,
     NoSuchModuleError,
     OperationalError,
@@ -91,6 +92,8 @@ def translated_errors() -> Iterator[None]:
     except StaleDataError as exc:
         raise Conflict("This record was changed by someone else; reload it and try again.") \
             from exc
+    except DataError as exc:
+        raise ValidationFailed(f"A value does not fit: {_first_line(exc)}") from exc
     except IntegrityError as exc:
         raise Conflict(f"The change clashes with existing data ({_first_line(exc)})") from exc
     except OperationalError as exc:

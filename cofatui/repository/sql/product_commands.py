@@ -1,0 +1,519 @@
+"""Ordering and changing products on a company (NEW ACTION), the company detail, the
+underwriter's queue and decisions. The rules themselves live in ``rules.products``;
+this module gathers the facts, applies the outcome in one transaction, records the
+history, the notification and the audit entry."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cofatui.enums import (
+    ClaimStatus,
+    Importance,
+    NotificationCategory,
+    NotificationType,
+    ProductStatus,
+    Role,
+    Section,
+)
+from cofatui.errors import Conflict, Forbidden, NotFound, RuleViolation, ValidationFailed
+from cofatui.models import (
+    Claim,
+    ClaimInvoice,
+    Company,
+    Contract,
+    CustomFieldDefinition,
+    CustomFieldValue,
+    Favourite,
+    Notification,
+    PortfolioEntry,
+    Product,
+    ProductEvent,
+    UnderwritingRule,
+)
+from cofatui.repository.base import MAX_PAGE
+from cofatui.repository.sql.core import SqlCore
+from cofatui.repository.sql.search import search_key
+from cofatui.rules import products as rules
+from cofatui.schemas import (
+    ClaimPublic,
+    CompanyDetail,
+    NewActionItem,
+    Page,
+    ProductPublic,
+    ProductRequest,
+    QueueFilter,
+    QueueItem,
+    UnderwriterDecisionInput,
+)
+
+INFORMATION = {"CCO", "RCO", "ROM", "RSC", "RSM", "REPORT_INSTANT", "REPORT_FULL",
+               "REPORT_CREDIT"}
+REPORT_INVESTIGATION_DAYS = 3
+
+
+class ProductCommands(SqlCore):
+    # --- company detail and NEW ACTION -------------------------------------------------
+    def company_detail(self, contract_id: int, company_id: int) -> CompanyDetail:
+        self._require_read(contract_id, Section.COVER)
+        with self._uow() as s:
+            company = s.get(Company, company_id)
+            if company is None:
+                raise NotFound(f"Company #{company_id} not found")
+            public = self._companies_public(s, [company])[0]  # type: ignore[attr-defined]
+            entry = s.execute(select(PortfolioEntry).where(
+                PortfolioEntry.contract_id == contract_id,
+                PortfolioEntry.company_id == company_id)).scalars().first()
+            names = {d.slot: d.name for d in s.execute(select(CustomFieldDefinition).where(
+                CustomFieldDefinition.contract_id == contract_id)).scalars()}
+            values: dict[int, str] = {}
+            if entry is not None:
+                for slot, value in s.execute(
+                        select(CustomFieldDefinition.slot, CustomFieldValue.value)
+                        .join(CustomFieldValue,
+                              CustomFieldValue.definition_id == CustomFieldDefinition.id)
+                        .where(CustomFieldValue.entry_id == entry.id)):
+                    values[slot] = value
+            products = [ProductPublic.model_validate(p) for p in s.execute(
+                select(Product).where(Product.contract_id == contract_id,
+                                      Product.company_id == company_id)
+                .order_by(Product.updated_at.desc(), Product.id.desc())).scalars()]
+            claims = self._company_claims(s, contract_id, company)
+            others = [num for cid, num in s.execute(
+                select(Contract.id, Contract.policy_number)
+                .join(PortfolioEntry, PortfolioEntry.contract_id == Contract.id)
+                .where(PortfolioEntry.company_id == company_id,
+                       Contract.id.in_(self.contract_ids or [-1]))) if cid != contract_id]
+            favourite = s.execute(select(Favourite.id).where(
+                Favourite.user_id == self.principal.user_id,
+                Favourite.company_id == company_id)).first() is not None
+            head = s.get(Company, company.head_office_id) if company.head_office_id else None
+            return CompanyDetail(
+                company=public, contract_id=contract_id,
+                entry_id=entry.id if entry else None,
+                entry_version=entry.version if entry else None,
+                client_reference=entry.client_reference if entry else "",
+                outstanding_amount=entry.outstanding_amount if entry else None,
+                internal_credit_limit=entry.internal_credit_limit if entry else None,
+                custom_fields=values, custom_field_names=names, favourite=favourite,
+                products=products, claims=claims, other_contracts=sorted(others),
+                head_office_name=head.name if head else None)
+
+    def _company_claims(self, s: Session, contract_id: int, company: Company) -> list[ClaimPublic]:
+        count = (select(func.count()).where(ClaimInvoice.claim_id == Claim.id)
+                 .correlate(Claim).scalar_subquery())
+        rows = s.execute(select(Claim, count).where(
+            Claim.contract_id == contract_id, Claim.company_id == company.id)
+            .order_by(Claim.id.desc())).all()
+        return [ClaimPublic.model_validate({**c.model_dump(), "company_name": company.name,
+                                            "invoice_count": n}) for c, n in rows]
+
+    def _facts(self, s: Session, contract: Contract, company_id: int) -> rules.CompanyFacts:
+        products = [rules.ProductFact(p.code, ProductStatus(p.status),
+                                      p.decided_at.date() if p.decided_at else None,
+                                      p.monitored)
+                    for p in s.execute(select(Product).where(
+                        Product.contract_id == contract.id,
+                        Product.company_id == company_id)).scalars()]
+        oldest = s.execute(select(func.min(ClaimInvoice.due_date)).join(
+            Claim, Claim.id == ClaimInvoice.claim_id).where(
+            Claim.contract_id == contract.id, Claim.company_id == company_id,
+            Claim.status.in_([ClaimStatus.PENDING.value, ClaimStatus.ACCEPTED.value,
+                              ClaimStatus.REJECTED.value]))).scalar()
+        today = self.clock.today()
+        allowed = _allowed_codes(contract)
+        return rules.CompanyFacts(products=products, allowed_codes=allowed,
+                                  oldest_unpaid_days=(today - oldest).days if oldest else None)
+
+    def new_action_menu(self, contract_id: int, company_id: int) -> list[NewActionItem]:
+        self._require_read(contract_id, Section.COVER)
+        with self._uow() as s:
+            contract = s.get(Contract, contract_id)
+            if contract is None or s.get(Company, company_id) is None:
+                raise NotFound("Contract or company not found")
+            facts = self._facts(s, contract, company_id)
+        return [NewActionItem(code=e.code, allowed=e.allowed, reason_code=e.reason_code,
+                              reason=e.reason)
+                for e in rules.new_action_menu(facts, self.clock.today())]
+
+    # --- ordering ----------------------------------------------------------------------
+    def request_product(self, request: ProductRequest) -> ProductPublic:
+        section = Section.INFORMATION if request.code in INFORMATION else Section.COVER
+        self._require_write(request.contract_id, section)
+        data = rules.ProductRequestData(
+            code=request.code, amount=request.amount, duration_days=request.duration_days,
+            language=request.language, guarantor_company_id=request.guarantor_company_id,
+            client_reference=request.client_reference,
+            new_investigation=request.new_investigation)
+        now = self.clock.now()
+        with self._uow(write=True) as s:
+            contract = s.get(Contract, request.contract_id)
+            company = s.get(Company, request.company_id)
+            if contract is None or company is None:
+                raise NotFound("Contract or company not found")
+            if request.guarantor_company_id is not None and \
+                    s.get(Company, request.guarantor_company_id) is None:
+                raise ValidationFailed({"guarantor_company_id": "No such company"})
+            rules.check_request(data, self._facts(s, contract, company.id), self.clock.today())  # type: ignore[arg-type]
+            entry = self._ensure_entry(s, contract, company, request.client_reference, now)
+            decision = self._decide(s, contract, company, request, now)
+            product = Product(
+                contract_id=contract.id, company_id=company.id, code=request.code,  # type: ignore[arg-type]
+                status=decision.status.value, requested_amount=request.amount,
+                decided_amount=decision.amount if decision.immediate else None,
+                currency=contract.currency, requested_at=now,
+                decided_at=now if decision.immediate else None,
+                expected_decision_at=decision.expected_at,
+                effective_date=now.date() if decision.immediate else None,
+                guarantor_company_id=request.guarantor_company_id,
+                decided_by=decision.decided_by, language=request.language,
+                duration_days=request.duration_days,
+                monitored=request.code in rules.MONITORED_CODES and decision.immediate,
+                updated_at=now)
+            if request.code == "TOPLINER" and decision.immediate:
+                product.end_date = now.date() + timedelta(days=request.duration_days or 30)
+                product.premium = _topliner_premium(request.amount, company.dra,
+                                                    request.duration_days or 30)
+            s.add(product)
+            s.flush()
+            self._event(s, product, "request", self.principal.login, product.requested_amount)
+            if decision.immediate:
+                self._event(s, product, "decision", decision.decided_by, product.decided_amount)
+                self._notify_decision(s, product, company)
+            entry.updated_at = now
+            self._audit(s, "request_product", "product", product.id,
+                        {"code": [None, product.code], "status": [None, product.status],
+                         "amount": [None, product.requested_amount]}, contract.id)
+            s.flush()
+            return ProductPublic.model_validate(product)
+
+    def _decide(self, s: Session, contract: Contract, company: Company,
+                request: ProductRequest, now: datetime) -> rules.Decision:
+        if request.code == "REPORT_FULL" and request.new_investigation:
+            return rules.Decision(False, ProductStatus.PENDING,
+                                  expected_at=now + timedelta(days=REPORT_INVESTIGATION_DAYS))
+        rows = s.execute(select(UnderwritingRule).where(
+            UnderwritingRule.contract_id == contract.id)).scalars()
+        data = [rules.UnderwritingRuleData(r.name or f"#{r.id}", r.product_code, r.priority,
+                                           r.min_dra, r.max_amount, r.decision, r.response_hours)
+                for r in rows]
+        return rules.automatic_decision(request.code, request.amount, company.dra, data, now)
+
+    def _ensure_entry(self, s: Session, contract: Contract, company: Company,
+                      client_reference: str, now: datetime) -> PortfolioEntry:
+        entry = s.execute(select(PortfolioEntry).where(
+            PortfolioEntry.contract_id == contract.id,
+            PortfolioEntry.company_id == company.id)).scalars().first()
+        if entry is None:
+            count = s.execute(select(func.count()).select_from(PortfolioEntry).where(
+                PortfolioEntry.contract_id == contract.id)).scalar_one()
+            if count >= contract.max_portfolio_companies:
+                raise RuleViolation("You have reached the maximum number of companies in the "
+                                    "portfolio")
+            entry = PortfolioEntry(contract_id=contract.id, company_id=company.id,  # type: ignore[arg-type]
+                                   client_reference=client_reference, updated_at=now,
+                                   search_text=search_key(company.name, company.country,
+                                                          company.easy_number, client_reference))
+            s.add(entry)
+            s.flush()
+        elif client_reference and client_reference != entry.client_reference:
+            entry.client_reference = client_reference
+            entry.search_text = search_key(company.name, company.country, company.easy_number,
+                                           client_reference)
+        entry.keep_until = None
+        return entry
+
+    # --- changes on an existing product -----------------------------------------------
+    def _load_for_change(self, s: Session, product_id: int, version: int) -> Product:
+        product = s.get(Product, product_id)
+        if product is None:
+            raise NotFound(f"Product #{product_id} not found")
+        self._visible_or_404(product.contract_id, f"Product #{product_id}")
+        section = Section.INFORMATION if product.code in INFORMATION else Section.COVER
+        self._require_write(product.contract_id, section)
+        if product.version != version:
+            raise Conflict("This product was changed by someone else; reload it and try again.")
+        return product
+
+    def _existing(self, s: Session, product: Product) -> rules.ExistingProduct:
+        others = [rules.ProductFact(p.code, ProductStatus(p.status), None, p.monitored)
+                  for p in s.execute(select(Product).where(
+                      Product.contract_id == product.contract_id,
+                      Product.company_id == product.company_id,
+                      Product.id != product.id)).scalars()]
+        return rules.ExistingProduct(product.code, ProductStatus(product.status),
+                                     product.monitored, others)
+
+    def modify_product(self, product_id: int, amount: Decimal, version: int) -> ProductPublic:
+        """A new amount is a new request: decided at once by the rules or pending."""
+        errors = rules.request_errors(rules.ProductRequestData("CRL", amount))
+        if errors:
+            raise ValidationFailed(errors)
+        now = self.clock.now()
+        with self._uow(write=True) as s:
+            product = self._load_for_change(s, product_id, version)
+            rules.check_modify(self._existing(s, product))
+            contract, company = s.get(Contract, product.contract_id), s.get(Company,
+                                                                            product.company_id)
+            assert contract is not None and company is not None
+            request = ProductRequest(contract_id=contract.id, company_id=company.id,  # type: ignore[arg-type]
+                                     code=product.code, amount=amount)
+            decision = self._decide(s, contract, company, request, now)
+            before = (product.status, product.requested_amount)
+            product.requested_amount = amount
+            product.requested_at = now
+            product.updated_at = now
+            if decision.immediate:
+                product.status = decision.status.value
+                product.decided_amount = amount
+                product.decided_at = now
+                product.decided_by = decision.decided_by
+                product.expected_decision_at = None
+            else:
+                product.status = ProductStatus.PENDING.value
+                product.expected_decision_at = decision.expected_at
+            s.flush()
+            self._event(s, product, "modify", self.principal.login, amount)
+            self._notify(s, product, company, NotificationType.MODIFICATION,
+                         f"{product.code} amount change requested: {amount} {product.currency}")
+            self._audit(s, "modify_product", "product", product.id,
+                        {"status": [before[0], product.status],
+                         "requested_amount": [before[1], amount]}, product.contract_id)
+            self._touch_entry(s, product, now)
+            return ProductPublic.model_validate(product)
+
+    def transform_product(self, product_id: int, target: str, version: int) -> ProductPublic:
+        """Agrément ↔ @rating cover: the old product is replaced by a new one."""
+        now = self.clock.now()
+        with self._uow(write=True) as s:
+            product = self._load_for_change(s, product_id, version)
+            rules.check_transform(self._existing(s, product), target)
+            company = s.get(Company, product.company_id)
+            assert company is not None
+            product.status = ProductStatus.REPLACED.value
+            product.updated_at = now
+            new = Product(contract_id=product.contract_id, company_id=product.company_id,
+                          code=target, status=ProductStatus.GRANTED.value,
+                          requested_amount=product.decided_amount,
+                          decided_amount=product.decided_amount, currency=product.currency,
+                          requested_at=now, decided_at=now, effective_date=now.date(),
+                          decided_by="rule:transform", updated_at=now,
+                          guarantor_company_id=product.guarantor_company_id)
+            s.add(new)
+            s.flush()
+            self._event(s, product, "transform", self.principal.login, product.decided_amount,
+                        f"replaced by {target} #{new.id}")
+            self._event(s, new, "transform", self.principal.login, new.decided_amount,
+                        f"from {product.code} #{product.id}")
+            self._notify(s, new, company, NotificationType.DECISION,
+                         f"{product.code} transformed into {target}")
+            self._audit(s, "transform_product", "product", product.id,
+                        {"status": ["granted", "replaced"], "new_product": [None, new.id]},
+                        product.contract_id)
+            self._touch_entry(s, product, now)
+            return ProductPublic.model_validate(new)
+
+    def delete_product(self, product_id: int, version: int) -> ProductPublic:
+        now = self.clock.now()
+        with self._uow(write=True) as s:
+            product = self._load_for_change(s, product_id, version)
+            existing = self._existing(s, product)
+            if product.status == ProductStatus.PENDING:
+                rules.check_cancel_pending(existing)
+            else:
+                rules.check_delete(existing)
+            before = product.status
+            product.status = ProductStatus.DELETED.value
+            product.updated_at = now
+            s.flush()
+            self._event(s, product, "delete", self.principal.login, None)
+            live = [o for o in existing.others if o.status in rules.LIVE_STATUSES]
+            entry = self._touch_entry(s, product, now)
+            if entry is not None and not live:
+                # The company stays two years so later unpaid invoices can be declared.
+                entry.keep_until = rules.deleted_company_kept_until(now.date())
+            self._audit(s, "delete_product", "product", product.id,
+                        {"status": [before, product.status]}, product.contract_id)
+            return ProductPublic.model_validate(product)
+
+    def stop_monitoring(self, product_id: int, version: int) -> ProductPublic:
+        """Stopping the monitoring ends the product (status deleted, SPEC §5)."""
+        now = self.clock.now()
+        with self._uow(write=True) as s:
+            product = self._load_for_change(s, product_id, version)
+            rules.check_stop_monitoring(self._existing(s, product))
+            before = product.status
+            product.monitored = False
+            product.status = ProductStatus.DELETED.value
+            product.updated_at = now
+            s.flush()
+            self._event(s, product, "stop_monitoring", self.principal.login, None)
+            self._audit(s, "stop_monitoring", "product", product.id,
+                        {"status": [before, product.status], "monitored": [True, False]},
+                        product.contract_id)
+            self._touch_entry(s, product, now)
+            return ProductPublic.model_validate(product)
+
+    def _touch_entry(self, s: Session, product: Product, now: datetime) -> PortfolioEntry | None:
+        entry = s.execute(select(PortfolioEntry).where(
+            PortfolioEntry.contract_id == product.contract_id,
+            PortfolioEntry.company_id == product.company_id)).scalars().first()
+        if entry is not None:
+            entry.updated_at = now
+        return entry
+
+    # --- underwriter ---------------------------------------------------------------------
+    def _require_underwriter(self) -> None:
+        if self.principal.role != Role.UNDERWRITER:
+            raise Forbidden("Only underwriters can do this")
+
+    def underwriter_queue(self, flt: QueueFilter | None = None, offset: int = 0,
+                          limit: int = 100) -> Page[QueueItem]:
+        """Every pending request of every policyholder, oldest first."""
+        self._require_underwriter()
+        flt = flt or QueueFilter()
+        limit = max(1, min(limit, MAX_PAGE))
+        cond = [Product.status == ProductStatus.PENDING.value]
+        if flt.code:
+            cond.append(Product.code == ("CRL" if flt.code == "LCR" else flt.code))
+        if flt.contract_id:
+            cond.append(Product.contract_id == flt.contract_id)
+        if flt.country:
+            cond.append(Company.country == flt.country.upper())
+        if flt.text and flt.text.strip():
+            from cofatui.repository.sql.search import like_pattern
+
+            cond.append(Company.name_key.like(like_pattern(flt.text.strip().casefold()),
+                                              escape="\\"))
+        with self._uow() as s:
+            base = (select(Product, Contract.policy_number, Contract.policyholder, Company.name,
+                           Company.country, Company.dra)
+                    .join(Contract, Contract.id == Product.contract_id)
+                    .join(Company, Company.id == Product.company_id).where(*cond))
+            rows = s.execute(base.order_by(Product.requested_at, Product.id)
+                             .offset(max(0, offset)).limit(limit)).all()
+            total = s.execute(select(func.count()).select_from(Product)
+                              .join(Company, Company.id == Product.company_id)
+                              .where(*cond)).scalar_one()
+            items = [QueueItem(
+                product_id=p.id, contract_id=p.contract_id, policy_number=num,
+                policyholder=holder, company_id=p.company_id, company_name=name,
+                country=country, dra=dra, code=p.code, requested_amount=p.requested_amount,
+                currency=p.currency, requested_at=p.requested_at or datetime.now(UTC),
+                expected_decision_at=p.expected_decision_at, version=p.version)
+                for p, num, holder, name, country, dra in rows]
+            return Page(items=items, offset=offset, limit=limit, total=total)
+
+    def decide_request(self, product_id: int, decision: UnderwriterDecisionInput,
+                       version: int) -> ProductPublic:
+        self._require_underwriter()
+        now = self.clock.now()
+        with self._uow(write=True) as s:
+            product = s.get(Product, product_id)
+            if product is None:
+                raise NotFound(f"Product #{product_id} not found")
+            if product.version != version:
+                raise Conflict("This request was changed by someone else; reload it.")
+            if product.status != ProductStatus.PENDING:
+                raise RuleViolation("This request is no longer pending")
+            status, amount = rules.underwriter_decision(
+                decision.decision, product.requested_amount, decision.amount, decision.comment)
+            company = s.get(Company, product.company_id)
+            assert company is not None
+            product.status = status.value
+            product.decided_amount = amount
+            product.decided_at = now
+            product.decided_by = self.principal.login
+            product.comment = decision.comment
+            product.expected_decision_at = None
+            product.effective_date = now.date() if amount is not None else None
+            product.end_date = decision.end_date
+            product.monitored = product.code in rules.MONITORED_CODES and \
+                status != ProductStatus.REFUSED
+            product.updated_at = now
+            s.flush()
+            self._event(s, product, "decision", self.principal.login, amount, decision.comment)
+            self._notify_decision(s, product, company)
+            self._audit(s, "decide_request", "product", product.id,
+                        {"status": ["pending", status.value], "decided_amount": [None, amount]},
+                        product.contract_id)
+            self._touch_entry(s, product, now)
+            return ProductPublic.model_validate(product)
+
+    def set_company_dra(self, company_id: int, dra: int, version: int, comment: str = "") -> int:
+        """Change a company's DRA; every monitored product on it gets a notification.
+        Returns the number of notifications sent."""
+        self._require_underwriter()
+        if not 0 <= dra <= 10:
+            raise ValidationFailed({"dra": "The DRA goes from 0 (default) to 10"})
+        now = self.clock.now()
+        with self._uow(write=True) as s:
+            company = s.get(Company, company_id)
+            if company is None:
+                raise NotFound(f"Company #{company_id} not found")
+            if company.version != version:
+                raise Conflict("This company was changed by someone else; reload it.")
+            before = company.dra
+            company.dra = dra
+            company.dra_updated_at = now
+            company.updated_at = now
+            s.flush()
+            monitored = list(s.execute(select(Product).where(
+                Product.company_id == company_id, Product.monitored.is_(True),
+                Product.status.in_([p.value for p in rules.LIVE_STATUSES]))).scalars())
+            sent = 0
+            for product in monitored:
+                if product.code == "CCO" and before is not None and dra >= before:
+                    continue  # custom opinions are monitored on decrease only
+                self._notify(s, product, company, NotificationType.MONITORING_UPDATE,
+                             f"DRA changed from {before} to {dra}", comment,
+                             importance=Importance.HIGH if dra < (before or 0) else
+                             Importance.NORMAL)
+                sent += 1
+            self._audit(s, "set_company_dra", "company", company.id,
+                        {"dra": [before, dra]})
+            return sent
+
+    # --- history, notifications -------------------------------------------------------
+    def _event(self, s: Session, product: Product, action: str, actor: str,
+               amount: Decimal | None, comment: str = "") -> None:
+        s.add(ProductEvent(product_id=product.id, at=self.clock.now(), action=action,  # type: ignore[arg-type]
+                           status=product.status, amount=amount, comment=comment, actor=actor))
+
+    def _notify_decision(self, s: Session, product: Product, company: Company) -> None:
+        amount = f" {product.decided_amount} {product.currency}" \
+            if product.decided_amount is not None else ""
+        is_report = product.code.startswith("REPORT")
+        kind = NotificationType.REPORT_DELIVERED if is_report else NotificationType.DECISION
+        title = (f"{product.code} delivered" if is_report
+                 else f"{product.code} {product.status.replace('_', ' ')}{amount}")
+        importance = Importance.HIGH if product.status == ProductStatus.REFUSED \
+            else Importance.NORMAL
+        self._notify(s, product, company, kind, title, product.comment, importance=importance)
+
+    def _notify(self, s: Session, product: Product, company: Company, kind: NotificationType,
+                title: str, body: str = "", importance: Importance = Importance.NORMAL) -> None:
+        category = NotificationCategory.INFORMATION if product.code in INFORMATION \
+            else NotificationCategory.INSURANCE
+        s.add(Notification(contract_id=product.contract_id, company_id=company.id,
+                           product_id=product.id, product_code=product.code,
+                           category=category.value, type=kind.value,
+                           importance=importance.value, title=title[:200], body=body[:4000],
+                           created_at=self.clock.now()))
+
+
+def _allowed_codes(contract: Contract) -> frozenset[str]:
+    codes = {c.strip() for c in contract.products_allowed.split(",") if c.strip()}
+    if "REPORT" in codes:
+        codes |= rules.REPORT_CODES
+    return frozenset(codes)
+
+
+def _topliner_premium(amount: Decimal | None, dra: int | None, days: int) -> Decimal:
+    """An indicative premium: a yearly rate that grows as the DRA falls, pro rata."""
+    rate = Decimal("0.004") + Decimal("0.002") * (10 - (dra if dra is not None else 5))
+    return ((amount or Decimal(0)) * rate * days / 365).quantize(Decimal("0.01"))

@@ -1,0 +1,180 @@
+"""NEW ACTION, product commands and the underwriter's queue (SPEC §4-§5)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from cofatui import migrations
+from cofatui.clock import FixedClock
+from cofatui.enums import NotificationType, ProductStatus
+from cofatui.errors import Conflict, Forbidden, RuleViolation, ValidationFailed
+from cofatui.repository.sql import SqlRepository
+from cofatui.schemas import (
+    NotificationFilter,
+    PortfolioCriteria,
+    ProductRequest,
+    QueueFilter,
+    UnderwriterDecisionInput,
+)
+from tests.contract import dataset
+from tests.contract.conftest import SQL_BACKENDS, Backend, _pg_engine, _sqlite_engine
+
+
+@pytest.fixture(params=SQL_BACKENDS)
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    # Until the HTTP API exposes these commands, this module runs on the SQL backends.
+    engines = _sqlite_engine(tmp_path) if request.param == "sqlite" else _pg_engine()
+    engine = next(engines)
+    try:
+        migrations.upgrade(engine)
+        ids = dataset.build(engine)
+        clock = FixedClock(dataset.NOW)
+        yield Backend(request.param, engine, ids,
+                      lambda login: SqlRepository(engine, login, clock), clock)
+    finally:
+        next(engines, None)
+
+
+def request(backend: Backend, code: str, company: str = "epsilon", **kw: object
+            ) -> ProductRequest:
+    return ProductRequest(contract_id=backend.ids["A"], company_id=backend.ids[company],
+                          code=code, **kw)  # type: ignore[arg-type]
+
+
+def test_new_action_menu_disables_with_reasons(backend: Backend) -> None:
+    menu = {m.code: m for m in backend.open("alice").new_action_menu(
+        backend.ids["A"], backend.ids["alpha"])}
+    assert not menu["ECL"].allowed
+    assert menu["ECL"].reason_code == "ecl_needs_no_cover"
+    assert not menu["CRL"].allowed and menu["CRL"].reason_code == "cover_exists"
+    assert menu["RSC"].allowed
+    fresh = {m.code: m for m in backend.open("alice").new_action_menu(
+        backend.ids["A"], backend.ids["epsilon"])}
+    assert fresh["ECL"].allowed and fresh["CRL"].allowed
+
+
+def test_immediate_product_updates_portfolio_and_notifies(backend: Backend) -> None:
+    alice = backend.open("alice")
+    product = alice.request_product(request(backend, "RLI", amount=Decimal(20000)))
+    assert product.status == ProductStatus.GRANTED
+    assert product.decided_by == "rule:immediate-product"
+    # Epsilon was not in contract A's portfolio: it is now, first (most recent).
+    first = alice.portfolio(backend.ids["A"]).items[0]
+    assert first.company_name == "Epsilon Transports" and first.products == ["RLI"]
+    note = alice.notifications(NotificationFilter(type=NotificationType.DECISION.value))
+    assert any(n.company_name == "Epsilon Transports" for n in note.items)
+
+
+def test_agrement_pending_then_underwriter_decides(backend: Backend) -> None:
+    alice, uw = backend.open("alice"), backend.open("uw")
+    pending = alice.request_product(request(backend, "CRL", amount=Decimal(80000)))
+    assert pending.status == ProductStatus.PENDING
+    assert pending.expected_decision_at is not None
+    assert any(p.product_id == pending.id for p in alice.pending_requests(backend.ids["A"]))
+    queue = uw.underwriter_queue(QueueFilter(code="CRL"))
+    item = next(i for i in queue.items if i.product_id == pending.id)
+    assert item.policy_number == "P-A"
+    assert [i.requested_at for i in queue.items] == sorted(i.requested_at for i in queue.items)
+    decided = uw.decide_request(pending.id, UnderwriterDecisionInput(
+        decision="partial", amount=Decimal(60000), comment="Half the exposure"), item.version)
+    assert decided.status == ProductStatus.PARTIALLY_GRANTED
+    assert decided.decided_by == "uw"
+    rows = alice.portfolio(backend.ids["A"], PortfolioCriteria(text="epsilon")).items
+    assert rows[0].cover_amount == Decimal(60000)
+    notes = alice.notifications(NotificationFilter(text="epsilon")).items
+    assert any("partially granted" in n.title for n in notes)
+    with pytest.raises(RuleViolation):
+        uw.decide_request(pending.id, UnderwriterDecisionInput(decision="grant"),
+                          decided.version)
+
+
+def test_only_underwriters_see_the_queue(backend: Backend) -> None:
+    with pytest.raises(Forbidden):
+        backend.open("alice").underwriter_queue()
+
+
+def test_stale_decision_is_a_conflict(backend: Backend) -> None:
+    uw = backend.open("uw")
+    item = uw.underwriter_queue().items[0]
+    with pytest.raises(Conflict):
+        uw.decide_request(item.product_id, UnderwriterDecisionInput(decision="grant"),
+                          item.version + 5)
+
+
+def test_express_agreement_refused_on_covered_company(backend: Backend) -> None:
+    with pytest.raises(RuleViolation, match="without other cover"):
+        backend.open("alice").request_product(request(backend, "ECL", company="alpha"))
+
+
+def test_modify_transform_delete(backend: Backend) -> None:
+    alice = backend.open("alice")
+    product = next(p for p in alice.company_products(backend.ids["A"], backend.ids["alpha"])
+                   if p.code == "CRL")
+    modified = alice.modify_product(product.id, Decimal(120000), product.version)
+    assert modified.requested_amount == Decimal(120000)
+    with pytest.raises(Conflict):
+        alice.modify_product(product.id, Decimal(1000), product.version)
+    current = next(p for p in alice.company_products(backend.ids["A"], backend.ids["alpha"])
+                   if p.id == product.id)
+    if current.status != ProductStatus.PENDING:
+        rli = alice.transform_product(current.id, "RLI", current.version)
+        assert rli.code == "RLI" and rli.status == ProductStatus.GRANTED
+        deleted = alice.delete_product(rli.id, rli.version)
+        assert deleted.status == ProductStatus.DELETED
+    else:
+        cancelled = alice.delete_product(current.id, current.version)
+        assert cancelled.status == ProductStatus.DELETED
+    history = alice.product_history(product.id)
+    assert {"request", "modify"} <= {e.action for e in history}
+
+
+def test_monitoring_must_stop_before_delete_and_dra_change_notifies(backend: Backend) -> None:
+    alice, uw = backend.open("alice"), backend.open("uw")
+    rsm = next(p for p in alice.company_products(backend.ids["A"], backend.ids["gamma"])
+               if p.code == "RSM")
+    with pytest.raises(RuleViolation, match="Stop the monitoring"):
+        alice.delete_product(rsm.id, rsm.version)
+    company = alice.get_company(backend.ids["gamma"])
+    assert uw.set_company_dra(company.id, 3, company.version, "Payment incidents") == 1
+    notes = alice.notifications(NotificationFilter(type="monitoring_update", text="gamma"))
+    assert any("DRA changed from 8 to 3" in n.title for n in notes.items)
+    stopped = alice.stop_monitoring(rsm.id, rsm.version)
+    assert stopped.status == ProductStatus.DELETED and not stopped.monitored
+
+
+def test_validation_and_rights(backend: Backend) -> None:
+    with pytest.raises(ValidationFailed) as err:
+        backend.open("alice").request_product(request(backend, "CRL"))
+    assert "amount" in err.value.by_field()
+    with pytest.raises(ValidationFailed):
+        backend.open("alice").request_product(
+            request(backend, "TOPLINER", amount=Decimal(1000), duration_days=120))
+    with pytest.raises(Forbidden):
+        backend.open("reader").request_product(request(backend, "RSC"))
+    with pytest.raises(Forbidden):
+        backend.open("bob").request_product(request(backend, "RSC"))
+
+
+def test_company_detail_multi_contract_view(backend: Backend) -> None:
+    detail = backend.open("both").company_detail(backend.ids["A"], backend.ids["beta"])
+    assert detail.client_reference == "CR-002"
+    assert detail.other_contracts == ["P-B"]
+    assert [p.code for p in detail.products] == ["CRL"]
+    assert detail.custom_field_names == {1: "Segment"}
+    lyon = backend.open("alice").company_detail(backend.ids["A"], backend.ids["delta"])
+    assert lyon.head_office_name == "Alpha Industries"
+
+
+def test_full_report_new_investigation_is_delivered_later(backend: Backend) -> None:
+    alice = backend.open("alice")
+    report = alice.request_product(request(backend, "REPORT_FULL", language="fr",
+                                           new_investigation=True))
+    assert report.status == ProductStatus.PENDING
+    assert report.expected_decision_at == backend.clock.now() + timedelta(days=3)
+    instant = alice.request_product(request(backend, "REPORT_INSTANT", language="en"))
+    assert instant.status == ProductStatus.GRANTED
