@@ -468,3 +468,127 @@ class ReportPublic(Public):
     delivered_at: datetime | None
     last_update: date | None
     sections: list[ReportSection]
+
+
+# --- claims portfolio, claim detail, additional declarations, documents ---------------
+
+
+class DebtorClaimsRow(Public):
+    """One row per debtor in the claims portfolio."""
+
+    company_id: int
+    company_name: str
+    country: str
+    easy_number: str
+    claims: int
+    latest_claim_id: int
+    latest_reference: str | None
+    latest_status: ClaimStatus
+    insured: bool
+    intervention_requested: bool
+    collector: str
+    currency: str
+    claim_amount: Decimal | None
+    covered_amount: Decimal | None
+    calculated_indemnity: Decimal | None
+    updated_at: datetime | None
+
+
+class DeclarationPublic(Public):
+    id: int
+    kind: str
+    submitted_at: datetime | None
+    submitted_by: str
+    intervention_requested: bool
+    contact_name: str
+    contact_email: str
+    contact_phone: str
+    alt_contact_name: str
+    alt_contact_email: str
+    alt_contact_phone: str
+    comments: str
+
+
+class InvoicePublic(Public):
+    id: int
+    declaration_id: int
+    type: str
+    number: str
+    invoice_date: date
+    due_date: date
+    currency: str
+    amount_excl_tax: Decimal
+    tax: Decimal
+    validated: bool
+
+
+class PaymentPublic(Public):
+    id: int
+    declaration_id: int
+    type: str
+    invoice_references: str
+    payment_date: date
+    currency: str
+    amount: Decimal
+    validated: bool
+
+
+class DocumentPublic(Public):
+    id: int
+    claim_id: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    category: str
+    comment: str
+    created_at: datetime | None
+    created_by: str
+
+
+class ClaimDetail(Public):
+    claim: ClaimPublic
+    contract_policy_number: str
+    insured_percentage: Decimal
+    max_declaration_days: int
+    credit_limit: Decimal | None
+    conditions_used: str
+    collector: str
+    billing_address: str
+    billing_postal_code: str
+    billing_city: str
+    billing_country: str
+    invoicing_partner: str
+    declarations: list[DeclarationPublic]
+    invoices: list[InvoicePublic]
+    payments: list[PaymentPublic]
+    documents: list[DocumentPublic]
+    debtor_history: list[ClaimPublic]
+
+
+class AdditionalDeclaration(BaseModel):
+    invoices: list[InvoiceLine] = Field(default_factory=list)
+    payments: list[PaymentLine] = Field(default_factory=list)
+    intervention_requested: bool = False
+    contact_name: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    comments: str = ""
+
+
+class ClaimStatusChange(BaseModel):
+    status: ClaimStatus
+    comment: str = ""
+
+
+class IndemnityUpdate(BaseModel):
+    covered_amount: Decimal | None = Field(default=None, description="None = computed from "
+                                           "the contract's insured percentage and credit limit")
+    calculated_indemnity: Decimal | None = None
+    indemnity_date: date | None = None
+    collector: str | None = None
+
+
+class LineValidation(BaseModel):
+    invoice_ids: list[int] = Field(default_factory=list)
+    payment_ids: list[int] = Field(default_factory=list)

@@ -28,15 +28,22 @@ from cofatui.errors import (
     ValidationFailed,
 )
 from cofatui.schemas import (
+    AdditionalDeclaration,
     AuditEntryPublic,
     ClaimCreate,
+    ClaimDetail,
     ClaimPublic,
+    ClaimStatusChange,
     CompanyCreate,
     CompanyDetail,
     CompanyPublic,
     CompanySearch,
     ContractPublic,
+    DebtorClaimsRow,
+    DocumentPublic,
     EndingGuarantee,
+    IndemnityUpdate,
+    LineValidation,
     NewActionItem,
     NotificationFilter,
     NotificationRow,
@@ -139,6 +146,29 @@ class Repository(Protocol):
     def submit_claim(self, data: ClaimCreate) -> ClaimPublic: ...
 
     def claims(self, contract_id: int, offset: int = 0, limit: int = 100) -> Page[ClaimPublic]: ...
+
+    def claims_portfolio(self, contract_id: int, text: str | None = None, offset: int = 0,
+                         limit: int = 100) -> Page[DebtorClaimsRow]: ...
+
+    def claim_detail(self, claim_id: int) -> ClaimDetail: ...
+
+    def add_declaration(self, claim_id: int, data: AdditionalDeclaration,
+                        version: int) -> ClaimPublic: ...
+
+    def add_document(self, claim_id: int, filename: str, content: bytes, category: str,
+                     comment: str = "") -> DocumentPublic: ...
+
+    def document_content(self, document_id: int) -> bytes: ...
+
+    # --- claims handler ---------------------------------------------------------------
+    def validate_claim_lines(self, claim_id: int, lines: LineValidation,
+                             version: int) -> ClaimPublic: ...
+
+    def set_claim_status(self, claim_id: int, change: ClaimStatusChange,
+                         version: int) -> ClaimPublic: ...
+
+    def set_indemnity(self, claim_id: int, update: IndemnityUpdate,
+                      version: int) -> ClaimPublic: ...
 
     # --- audit ------------------------------------------------------------------
     def audit_log(self, offset: int = 0, limit: int = 100) -> Page[AuditEntryPublic]: ...

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-from cofatui import migrations
-from cofatui.clock import FixedClock
 from cofatui.enums import NotificationType, ProductStatus
 from cofatui.errors import Conflict, Forbidden, RuleViolation, ValidationFailed
-from cofatui.repository.sql import SqlRepository
 from cofatui.schemas import (
     NotificationFilter,
     PortfolioCriteria,
@@ -21,23 +16,8 @@ from cofatui.schemas import (
     QueueFilter,
     UnderwriterDecisionInput,
 )
-from tests.contract import dataset
-from tests.contract.conftest import SQL_BACKENDS, Backend, _pg_engine, _sqlite_engine
-
-
-@pytest.fixture(params=SQL_BACKENDS)
-def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
-    # Until the HTTP API exposes these commands, this module runs on the SQL backends.
-    engines = _sqlite_engine(tmp_path) if request.param == "sqlite" else _pg_engine()
-    engine = next(engines)
-    try:
-        migrations.upgrade(engine)
-        ids = dataset.build(engine)
-        clock = FixedClock(dataset.NOW)
-        yield Backend(request.param, engine, ids,
-                      lambda login: SqlRepository(engine, login, clock), clock)
-    finally:
-        next(engines, None)
+from tests.contract.conftest import Backend
+from tests.contract.sql_only import backend  # noqa: F401  (SQL backends only, for now)
 
 
 def request(backend: Backend, code: str, company: str = "epsilon", **kw: object

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 
 from cofatui.clock import Clock
+from cofatui.repository.sql.claim_commands import ClaimFollowUp
 from cofatui.repository.sql.claims import ClaimCommands
 from cofatui.repository.sql.companies import CompanyQueries
 from cofatui.repository.sql.engine import make_engine, normalize_url
@@ -15,7 +16,7 @@ from cofatui.repository.sql.products import ProductQueries
 
 
 class SqlRepository(CompanyQueries, PortfolioQueries, ProductQueries, ProductCommands,
-                    NotificationQueries, ClaimCommands):
+                    NotificationQueries, ClaimCommands, ClaimFollowUp):
     """The Repository protocol on one engine, acting for one user."""
 
     def close(self) -> None:

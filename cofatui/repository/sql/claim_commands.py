@@ -1,0 +1,402 @@
+"""After the declaration: the claims portfolio (one row per debtor), the claim detail,
+additional declarations, attachments, and the claims handler's actions (validate lines,
+status, indemnity) that notify the policyholder."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cofatui.enums import (
+    ACTIVE_COVER_STATUSES,
+    ClaimStatus,
+    Collector,
+    DeclarationKind,
+    DocumentCategory,
+    Importance,
+    NotificationCategory,
+    NotificationType,
+    Role,
+    Section,
+)
+from cofatui.errors import (
+    Conflict,
+    FieldError,
+    Forbidden,
+    NotFound,
+    RuleViolation,
+    ValidationFailed,
+)
+from cofatui.models import (
+    Claim,
+    ClaimDeclaration,
+    ClaimDocument,
+    ClaimInvoice,
+    ClaimPayment,
+    Company,
+    Contract,
+    Notification,
+    NotificationState,
+    Product,
+    User,
+    UserContract,
+)
+from cofatui.repository.base import MAX_PAGE
+from cofatui.repository.sql.core import SqlCore
+from cofatui.repository.sql.search import like_pattern
+from cofatui.rules import claims as rules
+from cofatui.rules.attachments import check_attachment
+from cofatui.schemas import (
+    AdditionalDeclaration,
+    ClaimDetail,
+    ClaimPublic,
+    ClaimStatusChange,
+    DebtorClaimsRow,
+    DeclarationPublic,
+    DocumentPublic,
+    IndemnityUpdate,
+    InvoicePublic,
+    LineValidation,
+    Page,
+    PaymentPublic,
+)
+
+COVER_CODES = ("CRL", "ECL", "RLI", "TOPLINER")
+
+
+class ClaimFollowUp(SqlCore):
+    # --- reads ---------------------------------------------------------------------------
+    def claims_portfolio(self, contract_id: int, text: str | None = None, offset: int = 0,
+                         limit: int = 100) -> Page[DebtorClaimsRow]:
+        """One row per debtor: its latest claim and how many it has had."""
+        self._require_read(contract_id, Section.CLAIMS)
+        limit = max(1, min(limit, MAX_PAGE))
+        latest = (select(Claim.company_id, func.max(Claim.id).label("latest_id"),
+                         func.count().label("claims"))
+                  .where(Claim.contract_id == contract_id, Claim.status != ClaimStatus.DRAFT.value)
+                  .group_by(Claim.company_id).subquery())
+        cond = []
+        if text and text.strip():
+            needle = like_pattern(text.strip().casefold())
+            cond.append(Company.name_key.like(needle, escape="\\")
+                        | func.lower(Claim.reference).like(needle, escape="\\")
+                        | Company.easy_number.like(needle, escape="\\"))
+        with self._uow() as s:
+            base = (select(Claim, Company, latest.c.claims)
+                    .join(latest, latest.c.latest_id == Claim.id)
+                    .join(Company, Company.id == Claim.company_id).where(*cond))
+            rows = s.execute(base.order_by(Claim.updated_at.desc(), Claim.id.desc())
+                             .offset(max(0, offset)).limit(limit)).all()
+            total = s.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+            items = [DebtorClaimsRow(
+                company_id=company.id, company_name=company.name, country=company.country,
+                easy_number=company.easy_number, claims=count, latest_claim_id=claim.id,
+                latest_reference=claim.reference, latest_status=ClaimStatus(claim.status),
+                insured=claim.insured, intervention_requested=claim.intervention_requested,
+                collector=claim.collector, currency=claim.currency,
+                claim_amount=claim.claim_amount, covered_amount=claim.covered_amount,
+                calculated_indemnity=claim.calculated_indemnity, updated_at=claim.updated_at)
+                for claim, company, count in rows]
+            return Page(items=items, offset=offset, limit=limit, total=total)
+
+    def _claim_for(self, s: Session, claim_id: int) -> Claim:
+        claim = s.get(Claim, claim_id)
+        if claim is None:
+            raise NotFound(f"Claim #{claim_id} not found")
+        self._visible_or_404(claim.contract_id, f"Claim #{claim_id}")
+        self._require_read(claim.contract_id, Section.CLAIMS)
+        return claim
+
+    def claim_detail(self, claim_id: int) -> ClaimDetail:
+        with self._uow() as s:
+            claim = self._claim_for(s, claim_id)
+            contract = s.get(Contract, claim.contract_id)
+            company = s.get(Company, claim.company_id)
+            assert contract is not None and company is not None
+            declarations = [DeclarationPublic.model_validate(d) for d in s.execute(
+                select(ClaimDeclaration).where(ClaimDeclaration.claim_id == claim.id)
+                .order_by(ClaimDeclaration.id)).scalars()]
+            invoices = [InvoicePublic.model_validate(i) for i in s.execute(
+                select(ClaimInvoice).where(ClaimInvoice.claim_id == claim.id)
+                .order_by(ClaimInvoice.id)).scalars()]
+            payments = [PaymentPublic.model_validate(p) for p in s.execute(
+                select(ClaimPayment).where(ClaimPayment.claim_id == claim.id)
+                .order_by(ClaimPayment.id)).scalars()]
+            documents = [DocumentPublic.model_validate(d) for d in s.execute(
+                select(ClaimDocument).where(ClaimDocument.claim_id == claim.id)
+                .order_by(ClaimDocument.created_at.desc(), ClaimDocument.id.desc())).scalars()]
+            history = self._company_claim_list(s, claim.contract_id, company)
+            limit = self._credit_limit(s, claim)
+            return ClaimDetail(
+                claim=_public(claim, company.name, len(invoices)),
+                contract_policy_number=contract.policy_number,
+                insured_percentage=contract.insured_percentage,
+                max_declaration_days=contract.max_declaration_days, credit_limit=limit,
+                conditions_used=claim.conditions_used, collector=claim.collector,
+                billing_address=claim.billing_address,
+                billing_postal_code=claim.billing_postal_code,
+                billing_city=claim.billing_city, billing_country=claim.billing_country,
+                invoicing_partner=claim.invoicing_partner, declarations=declarations,
+                invoices=invoices, payments=payments, documents=documents,
+                debtor_history=history)
+
+    def _company_claim_list(self, s: Session, contract_id: int,
+                            company: Company) -> list[ClaimPublic]:
+        count = (select(func.count()).where(ClaimInvoice.claim_id == Claim.id)
+                 .correlate(Claim).scalar_subquery())
+        return [_public(c, company.name, n) for c, n in s.execute(
+            select(Claim, count).where(Claim.contract_id == contract_id,
+                                       Claim.company_id == company.id)
+            .order_by(Claim.id.desc())).all()]
+
+    def _credit_limit(self, s: Session, claim: Claim) -> Decimal | None:
+        """The credit limit on the debtor: the largest active cover decided."""
+        return s.execute(select(func.max(Product.decided_amount)).where(
+            Product.contract_id == claim.contract_id, Product.company_id == claim.company_id,
+            Product.code.in_(COVER_CODES),
+            Product.status.in_([st.value for st in ACTIVE_COVER_STATUSES]))).scalar()
+
+    # --- policyholder commands ------------------------------------------------------------
+    def add_declaration(self, claim_id: int, data: AdditionalDeclaration,
+                        version: int) -> ClaimPublic:
+        """New invoices, payments, an intervention request or a new contact. What was
+        declared before is never changed."""
+        if not (data.invoices or data.payments or data.intervention_requested
+                or data.contact_name.strip()):
+            raise ValidationFailed("Add at least an invoice, a payment, an intervention "
+                                   "request or a new contact")
+        today, now = self.clock.today(), self.clock.now()
+        with self._uow(write=True) as s:
+            claim = self._claim_for(s, claim_id)
+            self._require_write(claim.contract_id, Section.CLAIMS)
+            if claim.version != version:
+                raise Conflict("This claim was changed by someone else; reload it.")
+            if claim.status in (ClaimStatus.CLOSED, ClaimStatus.CANCELLED, ClaimStatus.DRAFT):
+                raise RuleViolation("Additional declarations are made on a registered, open "
+                                    "claim")
+            contract = s.get(Contract, claim.contract_id)
+            assert contract is not None
+            known = set(s.execute(select(ClaimInvoice.number).where(
+                ClaimInvoice.claim_id == claim.id)).scalars())
+            invoices = [rules.InvoiceInput(**line.model_dump()) for line in data.invoices]
+            payments = [rules.PaymentInput(**line.model_dump()) for line in data.payments]
+            errors: list[FieldError] = [
+                *(rules.invoice_errors(invoices, today, contract.max_declaration_days)
+                  if invoices else []),
+                *rules.payment_errors(payments, known | {i.number for i in invoices}, today),
+                *rules.header_errors(claim.reason, data.comments, ""),
+            ]
+            duplicates = sorted(known & {i.number for i in invoices})
+            if duplicates:
+                errors.append(FieldError("invoices", "Already declared: " + ", ".join(duplicates)))
+            if errors:
+                raise ValidationFailed(errors)
+            declaration = ClaimDeclaration(
+                claim_id=claim.id, kind=DeclarationKind.ADDITIONAL.value, submitted_at=now,
+                submitted_by=self.principal.login,
+                intervention_requested=data.intervention_requested,
+                contact_name=data.contact_name, contact_email=data.contact_email,
+                contact_phone=data.contact_phone, comments=data.comments)
+            s.add(declaration)
+            s.flush()
+            s.add_all([ClaimInvoice(claim_id=claim.id, declaration_id=declaration.id,
+                                    **line.model_dump()) for line in data.invoices])
+            s.add_all([ClaimPayment(
+                claim_id=claim.id, declaration_id=declaration.id, type=p.type,
+                invoice_references=",".join(p.invoice_references), payment_date=p.payment_date,
+                currency=p.currency, amount=p.amount) for p in data.payments])
+            s.flush()
+            claim.claim_amount = self._amount(s, claim)
+            if data.intervention_requested:
+                claim.intervention_requested = True
+            claim.updated_at = now
+            s.flush()
+            self._audit(s, "add_declaration", "claim", claim.id,
+                        {"invoices": [None, len(data.invoices)],
+                         "payments": [None, len(data.payments)],
+                         "intervention_requested": [None, data.intervention_requested]},
+                        claim.contract_id)
+            count = s.execute(select(func.count()).where(
+                ClaimInvoice.claim_id == claim.id)).scalar_one()
+            company = s.get(Company, claim.company_id)
+            assert company is not None
+            return _public(claim, company.name, count)
+
+    def _amount(self, s: Session, claim: Claim) -> Decimal:
+        invoices = [rules.InvoiceInput(i.type, i.number, i.invoice_date, i.due_date, i.currency,
+                                       i.amount_excl_tax, i.tax)
+                    for i in s.execute(select(ClaimInvoice).where(
+                        ClaimInvoice.claim_id == claim.id)).scalars()]
+        payments = [rules.PaymentInput(p.type, p.invoice_references.split(","), p.payment_date,
+                                       p.currency, p.amount)
+                    for p in s.execute(select(ClaimPayment).where(
+                        ClaimPayment.claim_id == claim.id)).scalars()]
+        return rules.claim_amount(invoices, payments)
+
+    def add_document(self, claim_id: int, filename: str, content: bytes, category: str,
+                     comment: str = "") -> DocumentPublic:
+        """Attach a PDF or image (checked by its content) to a registered claim."""
+        content_type = check_attachment(filename, content)
+        if category not in {c.value for c in DocumentCategory}:
+            raise ValidationFailed({"category": "Choose contractual or other"})
+        if len(comment) > 500:
+            raise ValidationFailed({"comment": "At most 500 characters"})
+        with self._uow(write=True) as s:
+            claim = self._claim_for(s, claim_id)
+            self._require_write(claim.contract_id, Section.CLAIMS)
+            if claim.status == ClaimStatus.DRAFT or not claim.reference:
+                raise RuleViolation("Attachments can be added only to a registered claim")
+            document = ClaimDocument(
+                claim_id=claim.id, filename=filename.strip()[:255], content_type=content_type,
+                size=len(content), sha256=hashlib.sha256(content).hexdigest(),
+                category=category, comment=comment, created_at=self.clock.now(),
+                created_by=self.principal.login, content=content)
+            s.add(document)
+            s.flush()
+            self._audit(s, "add_document", "claim", claim.id,
+                        {"document": [None, document.filename], "sha256": [None, document.sha256]},
+                        claim.contract_id)
+            return DocumentPublic.model_validate(document)
+
+    def document_content(self, document_id: int) -> bytes:
+        with self._uow() as s:
+            document = s.get(ClaimDocument, document_id)
+            if document is None:
+                raise NotFound(f"Document #{document_id} not found")
+            self._claim_for(s, document.claim_id)
+            return bytes(document.content)
+
+    # --- claims handler ------------------------------------------------------------------
+    def _require_handler(self) -> None:
+        if self.principal.role != Role.UNDERWRITER:
+            raise Forbidden("Only claims handlers can do this")
+
+    def _handler_claim(self, s: Session, claim_id: int, version: int) -> Claim:
+        self._require_handler()
+        claim = s.get(Claim, claim_id)
+        if claim is None:
+            raise NotFound(f"Claim #{claim_id} not found")
+        if claim.version != version:
+            raise Conflict("This claim was changed by someone else; reload it.")
+        return claim
+
+    def validate_claim_lines(self, claim_id: int, lines: LineValidation,
+                             version: int) -> ClaimPublic:
+        with self._uow(write=True) as s:
+            claim = self._handler_claim(s, claim_id, version)
+            changed = 0
+            for model, ids in ((ClaimInvoice, lines.invoice_ids),
+                               (ClaimPayment, lines.payment_ids)):
+                for row in s.execute(select(model).where(model.claim_id == claim.id,
+                                                         model.id.in_(ids or [-1]))).scalars():
+                    if not row.validated:
+                        row.validated = True
+                        changed += 1
+            claim.updated_at = self.clock.now()
+            s.flush()
+            self._audit(s, "validate_claim_lines", "claim", claim.id,
+                        {"validated": [None, changed]}, claim.contract_id)
+            return self._claim_out(s, claim)
+
+    def set_claim_status(self, claim_id: int, change: ClaimStatusChange,
+                         version: int) -> ClaimPublic:
+        allowed = {ClaimStatus.ACCEPTED, ClaimStatus.REJECTED, ClaimStatus.CLOSED,
+                   ClaimStatus.CANCELLED, ClaimStatus.PENDING}
+        if change.status not in allowed:
+            raise ValidationFailed({"status": "Choose accepted, rejected, closed or cancelled"})
+        if change.status == ClaimStatus.REJECTED and not change.comment.strip():
+            raise ValidationFailed({"comment": "Say why the claim is rejected"})
+        with self._uow(write=True) as s:
+            claim = self._handler_claim(s, claim_id, version)
+            if claim.status in (ClaimStatus.CLOSED, ClaimStatus.CANCELLED):
+                raise RuleViolation("This claim is final")
+            before = claim.status
+            claim.status = change.status.value
+            claim.updated_at = self.clock.now()
+            s.flush()
+            self._notify_claim(s, claim, NotificationType.CLAIM_UPDATE,
+                               f"Claim {claim.reference}: {change.status.value}", change.comment)
+            self._audit(s, "set_claim_status", "claim", claim.id,
+                        {"status": [before, claim.status]}, claim.contract_id)
+            return self._claim_out(s, claim)
+
+    def set_indemnity(self, claim_id: int, update: IndemnityUpdate, version: int) -> ClaimPublic:
+        with self._uow(write=True) as s:
+            claim = self._handler_claim(s, claim_id, version)
+            contract = s.get(Contract, claim.contract_id)
+            assert contract is not None
+            limit = self._credit_limit(s, claim)
+            covered = update.covered_amount if update.covered_amount is not None else \
+                covered_amount(claim.claim_amount or Decimal(0), limit,
+                               contract.insured_percentage, claim.insured)
+            indemnity = update.calculated_indemnity if update.calculated_indemnity is not None \
+                else covered
+            for name, value in (("covered_amount", covered), ("calculated_indemnity", indemnity)):
+                if value is not None and value < 0:
+                    raise ValidationFailed({name: "Must not be negative"})
+            if update.collector is not None and \
+                    update.collector not in {c.value for c in Collector}:
+                raise ValidationFailed({"collector": "Choose insurer, third party or none"})
+            before = {"covered_amount": claim.covered_amount,
+                      "calculated_indemnity": claim.calculated_indemnity,
+                      "indemnity_date": claim.indemnity_date}
+            claim.covered_amount = covered
+            claim.calculated_indemnity = indemnity
+            claim.indemnity_date = update.indemnity_date or self.clock.today()
+            if update.collector is not None:
+                claim.collector = update.collector
+            claim.conditions_used = (
+                f"Insured percentage {contract.insured_percentage} %, credit limit "
+                f"{limit if limit is not None else 'none'} {contract.currency}, "
+                f"{'insured' if claim.insured else 'uninsured'} debt")
+            claim.updated_at = self.clock.now()
+            s.flush()
+            self._notify_claim(s, claim, NotificationType.INDEMNITY,
+                               f"Claim {claim.reference}: indemnity {indemnity} {claim.currency}",
+                               claim.conditions_used)
+            self._audit(s, "set_indemnity", "claim", claim.id,
+                        {k: [v, getattr(claim, k)] for k, v in before.items()},
+                        claim.contract_id)
+            return self._claim_out(s, claim)
+
+    def _claim_out(self, s: Session, claim: Claim) -> ClaimPublic:
+        company = s.get(Company, claim.company_id)
+        count = s.execute(select(func.count()).where(
+            ClaimInvoice.claim_id == claim.id)).scalar_one()
+        assert company is not None
+        return _public(claim, company.name, count)
+
+    def _notify_claim(self, s: Session, claim: Claim, kind: NotificationType, title: str,
+                      body: str) -> None:
+        """Notify the contract; users who opted out get it already hidden."""
+        note = Notification(contract_id=claim.contract_id, company_id=claim.company_id,
+                            claim_id=claim.id, product_code="CLAIM",
+                            category=NotificationCategory.MANAGEMENT.value, type=kind.value,
+                            importance=Importance.HIGH.value, title=title[:200],
+                            body=body[:4000], created_at=self.clock.now())
+        s.add(note)
+        s.flush()
+        opted_out: Sequence[int] = list(s.execute(
+            select(User.id).join(UserContract, UserContract.user_id == User.id).where(
+                UserContract.contract_id == claim.contract_id,
+                User.notify_opt_out.is_(True))).scalars())
+        s.add_all([NotificationState(user_id=uid, notification_id=note.id, read=True,
+                                     deleted=True) for uid in opted_out])
+
+
+def covered_amount(claim_amount: Decimal, credit_limit: Decimal | None,
+                   insured_percentage: Decimal, insured: bool) -> Decimal:
+    """Insured percentage of the claim within the credit limit (0 for an uninsured debt)."""
+    if not insured or credit_limit is None:
+        return Decimal("0.00")
+    base = min(claim_amount, credit_limit)
+    return (base * insured_percentage / 100).quantize(Decimal("0.01"))
+
+
+def _public(claim: Claim, company_name: str, invoices: int) -> ClaimPublic:
+    return ClaimPublic.model_validate({**claim.model_dump(), "company_name": company_name,
+                                       "invoice_count": invoices})

@@ -1,0 +1,29 @@
+"""A ``backend`` fixture limited to the SQL backends, for repository areas the HTTP API
+does not expose yet. Modules import it to shadow the all-backend fixture."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cofatui import migrations
+from cofatui.clock import FixedClock
+from cofatui.repository.sql import SqlRepository
+from tests.contract import dataset
+from tests.contract.conftest import SQL_BACKENDS, Backend, _pg_engine, _sqlite_engine
+
+
+@pytest.fixture(params=SQL_BACKENDS)
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    engines = _sqlite_engine(tmp_path) if request.param == "sqlite" else _pg_engine()
+    engine = next(engines)
+    try:
+        migrations.upgrade(engine)
+        ids = dataset.build(engine)
+        clock = FixedClock(dataset.NOW)
+        yield Backend(request.param, engine, ids,
+                      lambda login: SqlRepository(engine, login, clock), clock)
+    finally:
+        next(engines, None)
