@@ -173,7 +173,7 @@ def _create_demo(url: str, companies: int, seed: int, say: Callable[[str], None]
                 say(f"  {step}…")
 
         summary = generate_demo(engine, companies=companies, seed=seed, progress=progress)
-        say(f"Demo database ready in {summary.elapsed:.1f} s.")
+        say(f"Demo database ready in {summary.elapsed_seconds:.1f} s.")
     finally:
         engine.dispose()
 

@@ -47,7 +47,7 @@ def prepare(url: str, companies: int, schema: str | None) -> str:
     if existing == 0:
         print(f"Generating {companies} companies…")
         summary = generate_demo(engine, companies=companies, seed=42)
-        print(f"  done in {summary.elapsed:.1f} s")
+        print(f"  done in {summary.elapsed_seconds:.1f} s")
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
             conn.execute(text("ANALYZE"))

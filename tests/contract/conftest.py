@@ -1,5 +1,13 @@
 """The Repository contract suite runs once per backend: every test takes ``backend``,
-a factory that opens the same known dataset as a given user."""
+a factory that opens the same known dataset as a given user.
+
+Backends: the SQL repository on SQLite and PostgreSQL, and the HTTP repository against
+the API on SQLite in-process ("http", FastAPI's TestClient is an httpx client), on
+PostgreSQL in-process ("http-pg") and against a real ``cofatui serve`` subprocess on a
+SQLite file ("http-server": one server per session, the dataset rebuilt per test).
+Over HTTP, ``open(login)`` makes a personal token with ``identity.create_token``;
+``backend.engine`` is always the server's database.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +16,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
-from sqlalchemy import text
+from sqlalchemy import delete, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+from sqlmodel import SQLModel
 
 from cofatui import migrations
 from cofatui.clock import FixedClock
@@ -18,6 +29,7 @@ from cofatui.repository.base import Repository
 from cofatui.repository.sql import SqlRepository, make_engine
 from tests.conftest import pg_url_or_skip
 from tests.contract import dataset
+from tests.server import ServerProcess
 
 
 @dataclass
@@ -53,17 +65,99 @@ def _pg_engine() -> Iterator[Engine]:
 
 
 SQL_BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+HTTP_BACKENDS = ["http", pytest.param("http-pg", marks=pytest.mark.postgres), "http-server"]
+UNKNOWN_TOKEN = "cofa_" + "0" * 43  # well-formed, matches no user
 
 
-@pytest.fixture(params=SQL_BACKENDS)
+def make_token(engine: Engine, login: str, clock: FixedClock) -> str:
+    """A new personal token for ``login`` (for an unknown login, one that matches no
+    user, so the server answers 401 as the SQL repository raises Unauthenticated).
+
+    Token creation is audited; that entry is test plumbing, not behaviour under test,
+    and tests count the audit log, so it is removed."""
+    from cofatui import identity
+    from cofatui.errors import NotFound
+    from cofatui.models import AuditEntry
+
+    try:
+        token, info = identity.create_token(engine, login, name="contract", clock=clock)
+    except NotFound:
+        return UNKNOWN_TOKEN
+    with Session(engine) as s:
+        s.execute(delete(AuditEntry).where(AuditEntry.operation == "create_token",
+                                           AuditEntry.target_type == "api_token",
+                                           AuditEntry.target_id == info.id))
+        s.commit()
+    return token
+
+
+def http_opener(base_url: str, engine: Engine, clock: FixedClock,
+                client: httpx.Client) -> Callable[[str], Repository]:
+    from cofatui.repository.http import open_http_repository
+
+    def open_as(login: str) -> Repository:
+        # A fresh token per open (a blocked user gets Forbidden here, as from the SQL
+        # repository), verified at once like the SQL repository loads its principal.
+        return open_http_repository(base_url, make_token(engine, login, clock),
+                                    client=client)
+
+    return open_as
+
+
+def empty_database(engine: Engine) -> None:
+    """Delete every row (the schema stays), children first."""
+    with engine.connect() as conn:
+        conn.info["write"] = True
+        try:
+            with conn.begin():
+                for table in reversed(SQLModel.metadata.sorted_tables):
+                    conn.execute(table.delete())
+        finally:
+            conn.info["write"] = False
+
+
+@pytest.fixture(scope="session")
+def contract_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """One ``cofatui serve`` for the whole session on its own SQLite file."""
+    home = tmp_path_factory.mktemp("contract-server")
+    engine = make_engine(f"sqlite:///{home / 'server.sqlite'}")
+    migrations.upgrade(engine)
+    server = ServerProcess(str(engine.url), home, clock=dataset.NOW.isoformat())
+    server.engine = engine  # type: ignore[attr-defined]
+    with server:
+        yield server
+    engine.dispose()
+
+
+@pytest.fixture(params=SQL_BACKENDS + HTTP_BACKENDS)
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
-    engines = _sqlite_engine(tmp_path) if request.param == "sqlite" else _pg_engine()
+    name = request.param
+    clock = FixedClock(dataset.NOW)
+    if name == "http-server":
+        server: ServerProcess = request.getfixturevalue("contract_server")
+        engine = server.engine  # type: ignore[attr-defined]
+        empty_database(engine)
+        ids = dataset.build(engine)
+        with httpx.Client(timeout=10.0) as client:
+            yield Backend(name, engine, ids, http_opener(server.url, engine, clock, client),
+                          clock)
+        return
+    engines = _pg_engine() if name in ("postgres", "http-pg") else _sqlite_engine(tmp_path)
     engine = next(engines)
     try:
         migrations.upgrade(engine)
         ids = dataset.build(engine)
-        clock = FixedClock(dataset.NOW)
-        yield Backend(request.param, engine, ids,
-                      lambda login: SqlRepository(engine, login, clock), clock)
+        if name in ("sqlite", "postgres"):
+            yield Backend(name, engine, ids,
+                          lambda login: SqlRepository(engine, login, clock), clock)
+        else:
+            from fastapi.testclient import TestClient
+
+            from cofatui.api.app import create_app
+
+            # Unexpected server exceptions propagate to the test, with their traceback.
+            with TestClient(create_app(engine, clock=clock)) as client:
+                yield Backend(name, engine, ids,
+                              http_opener(str(client.base_url), engine, clock, client), clock)
     finally:
         next(engines, None)

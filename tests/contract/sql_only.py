@@ -15,8 +15,8 @@ from tests.contract import dataset
 from tests.contract.conftest import SQL_BACKENDS, Backend, _pg_engine, _sqlite_engine
 
 
-@pytest.fixture(params=SQL_BACKENDS)
-def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+@pytest.fixture(params=SQL_BACKENDS, name="backend")
+def sql_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
     engines = _sqlite_engine(tmp_path) if request.param == "sqlite" else _pg_engine()
     engine = next(engines)
     try:

@@ -75,6 +75,9 @@ def test_future_invoice_and_late_declaration_are_refused(backend: Backend) -> No
 
 def test_failure_after_rows_were_written_rolls_everything_back(
         backend: Backend, monkeypatch: pytest.MonkeyPatch) -> None:
+    if backend.name == "http-server":
+        pytest.skip("the failure is injected by patching SqlCore in this process, which "
+                    "cannot reach a server running in another process")
     before = row_counts(backend)
 
     def crash(*_a: object, **_k: object) -> None:
