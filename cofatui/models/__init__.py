@@ -12,6 +12,7 @@ from cofatui.models.claim import (
 from cofatui.models.company import Company, LegalIdentifier
 from cofatui.models.contract import Contract, UnderwritingRule
 from cofatui.models.extension import Extension, ExtensionInvoice, ExtensionPlanLine
+from cofatui.models.identity import LoginAttempt
 from cofatui.models.notification import Notification, NotificationState
 from cofatui.models.portfolio import (
     CustomFieldDefinition,
@@ -26,6 +27,7 @@ __all__ = [
     "ApiToken", "AuditEntry", "Claim", "ClaimDeclaration", "ClaimDocument", "ClaimInvoice",
     "ClaimPayment", "Company", "Contract", "CustomFieldDefinition", "CustomFieldValue",
     "Extension", "ExtensionInvoice", "ExtensionPlanLine", "Favourite", "LegalIdentifier",
+    "LoginAttempt",
     "Notification", "NotificationState", "PaymentAllocation", "PortfolioEntry", "Product",
     "ProductEvent", "UnderwritingRule", "User", "UserContract", "WapSnapshot",
 ]

@@ -1,5 +1,9 @@
 """Identity services on SQLite and PostgreSQL: password login and its rate limit,
-personal tokens, user administration and its audit trail."""
+personal tokens, user administration and its audit trail.
+
+They work on an engine, not through a Repository, so the HTTP backends would only run
+the same code again: the SQL-only fixture is used. The API's use of them (401 without
+or with a revoked token…) is tested with the API."""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from cofatui.errors import Conflict, Forbidden, NotFound, Unauthenticated, Valid
 from cofatui.schemas_identity import UserInfo
 from tests.contract.conftest import Backend
 from tests.contract.dataset import PASSWORD
+from tests.contract.sql_only import sql_backend  # noqa: F401  (engine-level services)
 
 NEW_PASSWORD = "Another-Secret-77"
 

@@ -1,0 +1,629 @@
+"""Identity services: passwords, personal API tokens, login rate limit, user administration.
+
+They work on an Engine rather than for a principal like :class:`SqlRepository`: they
+are what *establishes* the principal (the API server's auth dependency calls
+:func:`authenticate_token` / :func:`authenticate_password`) and what the local operator
+runs on the command line (``cofatui user …``).
+
+- Passwords are hashed with argon2id (argon2-cffi); a hash made with weaker parameters
+  is replaced at the next successful login.
+- Tokens are ``cofa_`` + 32 random bytes (url-safe base64). Only their SHA-256 is
+  stored: a stolen database yields no usable token. A plain hash (not argon2) is enough
+  because the token has 256 bits of entropy, and it keeps the per-request check cheap.
+- The login rate limit lives in the ``login_attempt`` table, so every server sharing
+  the database applies it (SPEC §8: servers keep no state of their own).
+- ``actor`` names the user doing an administrative change; ``None`` is the local
+  operator on the command line, who holds the database itself and so has full power.
+  Every write is one transaction and leaves an audit entry (never a hash).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import hashlib
+import json
+import re
+import secrets
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, update
+from sqlalchemy import select as sa_select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+from sqlmodel import col, select
+
+from cofatui.clock import Clock, SystemClock
+from cofatui.enums import Rights, Role, UserStatus
+from cofatui.errors import (
+    Conflict,
+    FieldError,
+    Forbidden,
+    NotFound,
+    Unauthenticated,
+    ValidationFailed,
+)
+from cofatui.models import ApiToken, AuditEntry, Contract, LoginAttempt, User, UserContract
+from cofatui.repository.sql.engine import translated_errors
+from cofatui.rules.passwords import MAX_LENGTH as MAX_PASSWORD_LENGTH
+from cofatui.rules.passwords import check_password_policy
+from cofatui.schemas_identity import TokenInfo, UserContractInfo, UserInfo
+
+TOKEN_PREFIX = "cofa_"
+TOKEN_BYTES = 32
+MAX_TOKEN_LENGTH = 200
+MAX_TOKEN_DAYS = 3650
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+ATTEMPT_RETENTION = timedelta(days=30)
+
+WRONG_CREDENTIALS = "Wrong login or password"
+LANGUAGES = ("fr", "en")
+ASSIGNABLE_RIGHTS = (Rights.FULL, Rights.READ_ONLY)
+
+_LOGIN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{2,79}")
+_EMAIL_RE = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
+_PHONE_RE = re.compile(r"[0-9+(). /-]*")
+
+_hasher = PasswordHasher()
+_dummy_hash: list[str] = []
+
+
+# --- passwords -----------------------------------------------------------------------
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    """True when ``password`` matches; False for a mismatch or an unreadable hash."""
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def password_needs_rehash(password_hash: str) -> bool:
+    """The hash was made with other parameters than today's: replace it at next login."""
+    try:
+        return _hasher.check_needs_rehash(password_hash)
+    except InvalidHashError:
+        return True
+
+
+def _burn_a_verification(password: str) -> None:
+    """Spend the time of a real verification, so an unknown login answers as slowly as a
+    wrong password and response times do not reveal which logins exist."""
+    if not _dummy_hash:
+        _dummy_hash.append(_hasher.hash(secrets.token_urlsafe(16)))
+    verify_password(_dummy_hash[0], password)
+
+
+def authenticate_password(engine: Engine, login: str, password: str, *,
+                          clock: Clock | None = None, source: str = "") -> str:
+    """Check a login and password and return the login.
+
+    Raises Unauthenticated with the same message for an unknown login and a wrong
+    password, Unauthenticated without checking anything once the login had
+    ``MAX_FAILURES`` failures within ``FAILURE_WINDOW`` (a success resets the count),
+    and Forbidden for a blocked or suspended account with the right password.
+
+    Costly by design (argon2 plus one write): call it once at login and hand out a
+    token, not on every request.
+    """
+    now = (clock or SystemClock()).now()
+    if not login or len(login) > 80 or len(password) > MAX_PASSWORD_LENGTH * 4:
+        _burn_a_verification(password[:MAX_PASSWORD_LENGTH])
+        raise Unauthenticated(WRONG_CREDENTIALS)
+    with _uow(engine) as s:
+        wait = _lockout_remaining(s, login, now)
+        row = s.execute(select(User.id, User.password_hash, User.status)
+                        .where(User.login == login)).first()
+    if wait is not None:
+        minutes = max(1, -(-int(wait.total_seconds()) // 60))
+        raise Unauthenticated(f"Too many failed attempts; try again in {minutes} minute"
+                              + ("" if minutes == 1 else "s"))
+    user_id, stored_hash, status = row if row is not None else (None, None, None)
+    if stored_hash:
+        matches = verify_password(stored_hash, password)
+    else:
+        _burn_a_verification(password)
+        matches = False
+    success = matches and status == UserStatus.ACTIVE
+    # Hashing is slow: done before the write transaction, which on SQLite holds the lock.
+    new_hash = hash_password(password) if success and stored_hash \
+        and password_needs_rehash(stored_hash) else None
+    with _uow(engine, write=True) as s:
+        s.add(LoginAttempt(login=login, source=source[:100], at=now, success=success))
+        if success:
+            s.execute(delete(LoginAttempt).where(
+                col(LoginAttempt.login) == login, col(LoginAttempt.at) < now - ATTEMPT_RETENTION))
+        if new_hash:
+            # Guarded by the old hash: a password changed meanwhile is left alone.
+            # Not a change of the user's data, so the row version does not move.
+            s.execute(update(User).where(col(User.id) == user_id,
+                                         col(User.password_hash) == stored_hash)
+                      .values(password_hash=new_hash))
+    if not matches:
+        raise Unauthenticated(WRONG_CREDENTIALS)
+    if not success:
+        raise Forbidden(f"The account {login!r} is {status}; ask your administrator")
+    return login
+
+
+def _lockout_remaining(s: Session, login: str, now: datetime) -> timedelta | None:
+    """How long ``login`` stays locked, or None. Failures count within the window and
+    after the last success (by id, so a success and failures in the same instant are
+    still ordered)."""
+    last_success = s.execute(select(func.max(LoginAttempt.id)).where(
+        col(LoginAttempt.login) == login, col(LoginAttempt.success).is_(True))).scalar()
+    query = (select(LoginAttempt.at)
+             .where(col(LoginAttempt.login) == login, col(LoginAttempt.success).is_(False),
+                    col(LoginAttempt.at) > now - FAILURE_WINDOW)
+             .order_by(col(LoginAttempt.at).desc()).limit(MAX_FAILURES))
+    if last_success is not None:
+        query = query.where(col(LoginAttempt.id) > last_success)
+    failures = list(s.execute(query).scalars())
+    if len(failures) < MAX_FAILURES:
+        return None
+    return failures[-1] + FAILURE_WINDOW - now
+
+
+# --- personal API tokens -------------------------------------------------------------
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(engine: Engine, login: str, *, name: str = "",
+                 expires_in_days: int | None = 90,
+                 clock: Clock | None = None) -> tuple[str, TokenInfo]:
+    """A new token for ``login``: the plaintext (returned this once only) and its info."""
+    clock = clock or SystemClock()
+    now = clock.now()
+    name = name.strip()
+    errors = []
+    if len(name) > 80 or _has_control(name):
+        errors.append(FieldError("name", "must be at most 80 printable characters"))
+    if expires_in_days is not None and not 1 <= expires_in_days <= MAX_TOKEN_DAYS:
+        errors.append(FieldError("expires_in_days",
+                                 f"must be between 1 and {MAX_TOKEN_DAYS} days"))
+    if errors:
+        raise ValidationFailed(errors)
+    token = TOKEN_PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
+    with _uow(engine, write=True) as s:
+        user = _user_or_404(s, login)
+        if user.status != UserStatus.ACTIVE:
+            raise Forbidden(f"The account {login!r} is {user.status}")
+        row = ApiToken(user_id=_id(user), name=name, token_hash=token_digest(token),
+                       created_at=now, expires_at=None if expires_in_days is None
+                       else now + timedelta(days=expires_in_days))
+        s.add(row)
+        s.flush()
+        _audit(s, clock, _Actor.of(user), "create_token", "api_token", row.id,
+               {"name": [None, name], "expires_at": [None, row.expires_at]})
+        return token, TokenInfo.model_validate(row)
+
+
+def list_tokens(engine: Engine, login: str) -> list[TokenInfo]:
+    """The tokens of ``login`` (active, expired and revoked), oldest first."""
+    with _uow(engine) as s:
+        user = _user_or_404(s, login)
+        rows = s.execute(select(ApiToken).where(col(ApiToken.user_id) == user.id)
+                         .order_by(col(ApiToken.id))).scalars()
+        return [TokenInfo.model_validate(r) for r in rows]
+
+
+def revoke_token(engine: Engine, login: str, token_id: int, *,
+                 clock: Clock | None = None) -> None:
+    """Revoke a token of ``login``; NotFound if it is someone else's. Revoking a revoked
+    token changes nothing."""
+    clock = clock or SystemClock()
+    with _uow(engine, write=True) as s:
+        user = _user_or_404(s, login)
+        row = s.get(ApiToken, token_id)
+        if row is None or row.user_id != user.id:
+            raise NotFound(f"Token #{token_id} not found")
+        if row.revoked_at is None:
+            row.revoked_at = clock.now()
+            _audit(s, clock, _Actor.of(user), "revoke_token", "api_token", row.id,
+                   {"revoked_at": [None, row.revoked_at]})
+
+
+def authenticate_token(engine: Engine, token: str, *, clock: Clock | None = None) -> str:
+    """The login a token belongs to; Unauthenticated if it is unknown, revoked, expired
+    or its user is not active. Records the last use, at most once a minute."""
+    now = (clock or SystemClock()).now()
+    if not token.startswith(TOKEN_PREFIX) or len(token) > MAX_TOKEN_LENGTH:
+        raise Unauthenticated("Invalid token")
+    with _uow(engine) as s:
+        found = s.execute(
+            sa_select(col(ApiToken.id), col(ApiToken.revoked_at), col(ApiToken.expires_at),
+                      col(ApiToken.last_used_at), col(User.login), col(User.status))
+            .join(User, col(User.id) == col(ApiToken.user_id))
+            .where(col(ApiToken.token_hash) == token_digest(token))).first()
+    if found is None:
+        raise Unauthenticated("Invalid token")
+    token_id, revoked_at, expires_at, last_used_at, login, status = found
+    if revoked_at is not None:
+        raise Unauthenticated("This token was revoked")
+    if expires_at is not None and expires_at <= now:
+        raise Unauthenticated("This token has expired")
+    if status != UserStatus.ACTIVE:
+        raise Unauthenticated(f"The account {login!r} is {status}")
+    if last_used_at is None or now - last_used_at >= LAST_USED_RESOLUTION:
+        cutoff = now - LAST_USED_RESOLUTION
+        with _uow(engine, write=True) as s:
+            # Conditional, so that servers racing on the same token write once.
+            s.execute(update(ApiToken).where(
+                col(ApiToken.id) == token_id,
+                col(ApiToken.last_used_at).is_(None) | (col(ApiToken.last_used_at) <= cutoff))
+                .values(last_used_at=now))
+    return str(login)
+
+
+# --- user administration ----------------------------------------------------------------
+
+
+def create_user(engine: Engine, *, actor: str | None, login: str, password: str,
+                role: Role | str, first_name: str, last_name: str, email: str,
+                title: str = "", phone: str = "", fax: str = "", language: str = "fr",
+                contracts: Sequence[tuple[str, str]] = (),
+                clock: Clock | None = None) -> UserInfo:
+    """Create a user attached to ``contracts`` ((policy number, rights) pairs).
+
+    Contract administrators may create policyholders and contract administrators on
+    contracts they administer (and must name at least one); underwriters and the local
+    operator may create anyone.
+    """
+    clock = clock or SystemClock()
+    fields = {"title": title.strip(), "first_name": first_name.strip(),
+              "last_name": last_name.strip(), "email": email.strip(), "phone": phone.strip(),
+              "fax": fax.strip(), "language": language.strip().lower()}
+    errors = _user_field_errors(login, fields)
+    try:
+        role = Role(role)
+    except ValueError:
+        errors.append(FieldError("role", f"must be one of {', '.join(r.value for r in Role)}"))
+    attach, contract_errors = _parse_attachments(contracts, role)
+    errors += contract_errors
+    try:
+        check_password_policy(password, login=login)
+    except ValidationFailed as exc:
+        errors += exc.errors
+    if errors:
+        raise ValidationFailed(errors)
+    assert isinstance(role, Role)
+    password_hash = hash_password(password)  # slow: before the write transaction
+    with _uow(engine, write=True) as s:
+        who = _load_actor(s, actor)
+        wanted = _contracts_by_number(s, [number for number, _ in attach], who)
+        who.require_can_create(role, set(wanted.values()))
+        taken = s.execute(select(User.id).where(
+            func.lower(col(User.login)) == login.lower())).first()
+        if taken is not None:
+            raise Conflict(f"The login {login!r} is already taken")
+        user = User(login=login, role=role.value, status=UserStatus.ACTIVE.value,
+                    password_hash=password_hash, created_at=clock.now(),
+                    default_contract_id=wanted[attach[0][0]] if attach else None)
+        for key, value in fields.items():
+            setattr(user, key, value)
+        s.add(user)
+        s.flush()
+        for number, rights in attach:
+            s.add(UserContract(user_id=_id(user), contract_id=wanted[number], rights=rights))
+        s.flush()
+        changes: dict[str, Any] = {"login": [None, login], "role": [None, role.value],
+                                   "status": [None, UserStatus.ACTIVE.value]}
+        changes |= {k: [None, v] for k, v in fields.items() if v}
+        if attach:
+            changes["contracts"] = [None, [f"{n}:{r}" for n, r in attach]]
+        _audit_per_contract(s, clock, who, "create_user", user.id, changes, wanted.values())
+        return _user_info(s, user, who.visible)
+
+
+def list_users(engine: Engine, *, contract: str | None = None,
+               actor: str | None = None) -> list[UserInfo]:
+    """Users by login, optionally only those attached to ``contract`` (a policy number).
+
+    With an ``actor`` who is a contract administrator, only the users attached to the
+    contracts they administer, showing only those contracts.
+    """
+    with _uow(engine) as s:
+        who = _load_actor(s, actor)
+        query = select(User).order_by(col(User.login))
+        if contract is not None:
+            wanted = _contracts_by_number(s, [contract], who)
+            who.require_administers(wanted.values())
+            query = query.where(col(User.id).in_(
+                select(UserContract.user_id).where(
+                    col(UserContract.contract_id) == wanted[contract])))
+        elif who.visible is not None:
+            query = query.where(col(User.id).in_(
+                select(UserContract.user_id).where(
+                    col(UserContract.contract_id).in_(who.visible or [-1]))))
+        return [_user_info(s, u, who.visible) for u in s.execute(query).scalars()]
+
+
+def set_user_status(engine: Engine, *, actor: str | None, login: str,
+                    status: UserStatus | str, clock: Clock | None = None) -> UserInfo:
+    """Block, suspend or reactivate ``login``. Its tokens stop working while it is not
+    active and work again when it is reactivated."""
+    clock = clock or SystemClock()
+    try:
+        status = UserStatus(status)
+    except ValueError:
+        raise ValidationFailed(
+            f"must be one of {', '.join(s.value for s in UserStatus)}", field="status") from None
+    with _uow(engine, write=True) as s:
+        who = _load_actor(s, actor)
+        user, contract_ids = _managed_user(s, who, login)
+        if who.user_id == user.id:
+            raise Forbidden("You cannot change the status of your own account")
+        if user.status != status.value:
+            changes = {"status": [user.status, status.value]}
+            user.status = status.value
+            s.flush()
+            _audit_per_contract(s, clock, who, "set_user_status", user.id, changes,
+                                contract_ids)
+        return _user_info(s, user, who.visible)
+
+
+def set_password(engine: Engine, login: str, new_password: str, *,
+                 actor: str | None = None, current_password: str | None = None,
+                 clock: Clock | None = None) -> None:
+    """Set the password of ``login``. A user changing their own password
+    (``actor == login``) must give the current one; an administrator resetting
+    someone else's does not."""
+    clock = clock or SystemClock()
+    check_password_policy(new_password, login=login)
+    own = actor is not None and actor == login
+    old_hash = _check_own_password(engine, login, current_password) if own else None
+    new_hash = hash_password(new_password)
+    with _uow(engine, write=True) as s:
+        if own:
+            user = _user_or_404(s, login)
+            if user.password_hash != old_hash:
+                raise Conflict("The password was changed meanwhile; try again")
+            who = _Actor.of(user)
+            contract_ids = _attached_contract_ids(s, user)
+        else:
+            who = _load_actor(s, actor)
+            user, contract_ids = _managed_user(s, who, login)
+        user.password_hash = new_hash
+        s.flush()
+        _audit_per_contract(s, clock, who, "set_password", user.id,
+                            {"password": [None, "changed"]}, contract_ids)
+
+
+def _check_own_password(engine: Engine, login: str, current_password: str | None) -> str:
+    """The stored hash, once ``current_password`` is checked against it."""
+    with _uow(engine) as s:
+        row = s.execute(select(User.password_hash, User.status)
+                        .where(col(User.login) == login)).first()
+    if row is None:
+        raise NotFound(f"User {login!r} not found")
+    stored, status = row
+    if status != UserStatus.ACTIVE:
+        raise Forbidden(f"The account {login!r} is {status}")
+    if current_password is None or not stored or not verify_password(stored, current_password):
+        raise Unauthenticated("The current password is wrong")
+    return str(stored)
+
+
+# --- who may administer whom -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Actor:
+    """Who makes an administrative change. ``administered`` is None for full power
+    (local operator, underwriter), else the ids of the contracts they administer."""
+
+    user_id: int | None
+    login: str
+    role: Role | None
+    administered: frozenset[int] | None
+
+    @classmethod
+    def of(cls, user: User) -> _Actor:
+        return cls(user.id, user.login, Role(user.role), None)
+
+    @property
+    def visible(self) -> frozenset[int] | None:
+        return self.administered
+
+    def require_administers(self, contract_ids: Iterable[int]) -> None:
+        if self.administered is None:
+            return
+        if not set(contract_ids) <= self.administered:
+            raise Forbidden("You do not administer this contract")
+
+    def require_can_create(self, role: Role, contract_ids: set[int]) -> None:
+        if self.administered is None:
+            return
+        if role == Role.UNDERWRITER:
+            raise Forbidden("Only insurer staff can create underwriter accounts")
+        if not contract_ids:
+            raise Forbidden("Attach the new user to at least one contract you administer")
+        self.require_administers(contract_ids)
+
+
+def _local_operator() -> str:
+    try:
+        return f"local:{getpass.getuser()}"[:80]
+    except (OSError, KeyError):
+        return "local"
+
+
+def _load_actor(s: Session, actor: str | None) -> _Actor:
+    if actor is None:
+        return _Actor(None, _local_operator(), None, None)
+    user = s.execute(select(User).where(col(User.login) == actor)).scalars().first()
+    if user is None:
+        raise Unauthenticated(f"Unknown user {actor!r}")
+    if user.status != UserStatus.ACTIVE:
+        raise Forbidden(f"The account {actor!r} is {user.status}")
+    if user.role == Role.UNDERWRITER:
+        return _Actor(user.id, user.login, Role.UNDERWRITER, None)
+    if user.role != Role.CONTRACT_ADMIN:
+        raise Forbidden("Only contract administrators and underwriters manage users")
+    # A read-only attachment forbids every change on the contract, user management too.
+    ids = s.execute(select(UserContract.contract_id).where(
+        col(UserContract.user_id) == user.id,
+        col(UserContract.rights) == Rights.FULL.value)).scalars()
+    return _Actor(user.id, user.login, Role.CONTRACT_ADMIN, frozenset(ids))
+
+
+def _managed_user(s: Session, who: _Actor, login: str) -> tuple[User, list[int]]:
+    """The user ``who`` may administer, with its contract ids. For a contract
+    administrator, users with no contract in common are reported missing."""
+    user = _user_or_404(s, login)
+    contract_ids = _attached_contract_ids(s, user)
+    if who.administered is None:
+        return user, contract_ids
+    if user.role == Role.UNDERWRITER or not who.administered & set(contract_ids):
+        raise NotFound(f"User {login!r} not found")
+    if not set(contract_ids) <= who.administered:
+        raise Forbidden(f"{login!r} is also attached to contracts you do not administer")
+    return user, contract_ids
+
+
+def _contracts_by_number(s: Session, numbers: Sequence[str], who: _Actor) -> dict[str, int]:
+    """Policy number -> contract id. A contract administrator learns nothing about
+    contracts that are not theirs: unknown and foreign ones are refused alike."""
+    if not numbers:
+        return {}
+    rows = s.execute(select(Contract.policy_number, Contract.id)
+                     .where(col(Contract.policy_number).in_(numbers))).all()
+    found = {number: cid for number, cid in rows}
+    for number in numbers:
+        if who.administered is not None and found.get(number) not in who.administered:
+            raise Forbidden(f"You do not administer contract {number}")
+        if number not in found:
+            raise NotFound(f"Contract {number} not found")
+    return found
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _uow(engine: Engine, write: bool = False) -> Iterator[Session]:
+    """One unit of work: commits on success (writes), rolls back on any error."""
+    with translated_errors(), engine.connect() as conn:
+        conn.info["write"] = write
+        try:
+            with Session(bind=conn, expire_on_commit=False) as session:
+                yield session
+                if write:
+                    session.commit()
+                else:
+                    session.rollback()
+        finally:
+            conn.info["write"] = False
+
+
+def _id(user: User) -> int:
+    assert user.id is not None, "flushed rows have an id"
+    return user.id
+
+
+def _user_or_404(s: Session, login: str) -> User:
+    user = s.execute(select(User).where(col(User.login) == login)).scalars().first()
+    if user is None:
+        raise NotFound(f"User {login!r} not found")
+    return user
+
+
+def _attached_contract_ids(s: Session, user: User) -> list[int]:
+    return list(s.execute(select(UserContract.contract_id)
+                          .where(col(UserContract.user_id) == user.id)).scalars())
+
+
+def _user_info(s: Session, user: User, visible: frozenset[int] | None) -> UserInfo:
+    rows = s.execute(select(Contract.policy_number, UserContract.rights, Contract.id)
+                     .join(Contract, col(Contract.id) == col(UserContract.contract_id))
+                     .where(col(UserContract.user_id) == user.id)
+                     .order_by(col(Contract.policy_number))).all()
+    contracts = [UserContractInfo(policy_number=number, rights=Rights(rights))
+                 for number, rights, cid in rows if visible is None or cid in visible]
+    return UserInfo.model_validate({**user.model_dump(exclude={"password_hash"}),
+                                    "contracts": contracts})
+
+
+def _user_field_errors(login: str, fields: Mapping[str, str]) -> list[FieldError]:
+    errors = []
+    if not _LOGIN_RE.fullmatch(login):
+        errors.append(FieldError("login", "must be 3 to 80 characters: letters, digits and "
+                                          ". _ - @, starting with a letter or digit"))
+    for name in ("first_name", "last_name", "email"):
+        if not fields[name]:
+            errors.append(FieldError(name, "is required"))
+    limits = {"title": 10, "first_name": 80, "last_name": 80, "email": 200, "phone": 40,
+              "fax": 40}
+    for name, limit in limits.items():
+        if len(fields[name]) > limit or _has_control(fields[name]):
+            errors.append(FieldError(name, f"must be at most {limit} printable characters"))
+    if fields["email"] and not _EMAIL_RE.fullmatch(fields["email"]):
+        errors.append(FieldError("email", "is not an e-mail address (name@example.com)"))
+    for name in ("phone", "fax"):
+        if not _PHONE_RE.fullmatch(fields[name]):
+            errors.append(FieldError(name, "may hold only digits, spaces and + ( ) . / -"))
+    if fields["language"] not in LANGUAGES:
+        errors.append(FieldError("language", f"must be one of {', '.join(LANGUAGES)}"))
+    return errors
+
+
+def _parse_attachments(contracts: Sequence[tuple[str, str]], role: Role | str
+                       ) -> tuple[list[tuple[str, str]], list[FieldError]]:
+    out: list[tuple[str, str]] = []
+    errors = []
+    for number, rights in contracts:
+        number = number.strip()
+        if rights not in {r.value for r in ASSIGNABLE_RIGHTS}:
+            errors.append(FieldError("contracts", f"{number}: rights must be one of "
+                                     + ", ".join(r.value for r in ASSIGNABLE_RIGHTS)))
+        elif number in {n for n, _ in out}:
+            errors.append(FieldError("contracts", f"{number} is named twice"))
+        else:
+            out.append((number, rights))
+    if out and role == Role.UNDERWRITER:
+        errors.append(FieldError("contracts", "underwriters see every contract: "
+                                              "do not attach contracts to them"))
+    return out, errors
+
+
+def _has_control(text: str) -> bool:
+    return any(unicodedata.category(ch) == "Cc" for ch in text)
+
+
+def _audit(s: Session, clock: Clock, who: _Actor, operation: str, target_type: str,
+           target_id: int | None, changes: Mapping[str, Any],
+           contract_id: int | None = None) -> None:
+    s.add(AuditEntry(at=clock.now(), user_id=who.user_id, login=who.login,
+                     contract_id=contract_id, operation=operation, target_type=target_type,
+                     target_id=target_id, changes=json.dumps(changes, default=_json_value)))
+
+
+def _json_value(value: object) -> str:
+    return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
+def _audit_per_contract(s: Session, clock: Clock, who: _Actor, operation: str,
+                        user_id: int | None, changes: Mapping[str, Any],
+                        contract_ids: Iterable[int]) -> None:
+    """One entry per contract of the user (so each contract's administrators see it in
+    their log), or one without a contract for a user attached to none."""
+    ids: list[int | None] = [*sorted(set(contract_ids))] or [None]
+    for contract_id in ids:
+        _audit(s, clock, who, operation, "user", user_id, changes, contract_id)
