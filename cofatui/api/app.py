@@ -1,0 +1,88 @@
+"""The HTTP API: every Repository operation over HTTP, for the TUI and scripts that
+run with ``--api``. Each request authenticates its bearer token and gets a fresh
+SQL Repository acting for that user, so every rule and right is checked server-side
+and the server keeps no state of its own beyond the database.
+
+Routes (reads are GET with query parameters, writes carry a JSON body, versions travel
+in the body; lists page with ``offset``/``limit``, limit at most 500). Each Repository
+method has exactly one route:
+
+    GET    /health                                   (no token) the database answers
+    POST   /auth/token                               (no token) password -> new token
+    GET    /me                                       whoami
+    GET    /contracts                                contracts
+    GET    /companies?country=&name=&...             search_companies
+    GET    /companies/{company_id}                   get_company
+    POST   /companies                                create_company
+    PUT    /companies/{company_id}/favourite         set_favourite
+    PUT    /companies/{company_id}/dra               set_company_dra
+    GET    /contracts/{cid}/portfolio?text=&...      portfolio
+    PATCH  /portfolio-entries/{entry_id}             update_portfolio_entry
+    GET    /contracts/{cid}/companies/{company_id}   company_detail
+    GET    /contracts/{cid}/companies/{id}/products  company_products
+    GET    /contracts/{cid}/companies/{id}/new-action  new_action_menu
+    GET    /contracts/{cid}/pending-requests         pending_requests
+    GET    /contracts/{cid}/ending-guarantees        ending_guarantees
+    GET    /contracts/{cid}/wap                      wap
+    POST   /products                                 request_product
+    GET    /products/{product_id}/history            product_history
+    POST   /products/{product_id}/modify             modify_product
+    POST   /products/{product_id}/transform          transform_product
+    POST   /products/{product_id}/delete             delete_product
+    POST   /products/{product_id}/stop-monitoring    stop_monitoring
+    POST   /products/{product_id}/decision           decide_request
+    GET    /underwriter/queue?code=&...              underwriter_queue
+    GET    /notifications?contract_id=&read=&...     notifications
+    GET    /notifications/unread-count               unread_count
+    POST   /notifications/mark                       mark_notifications
+    POST   /notifications/delete                     delete_notifications
+    POST   /claims                                   submit_claim
+    GET    /contracts/{cid}/claims                   claims
+    GET    /audit                                    audit_log
+
+Filters are query parameters rather than a POST body so that every read is a plain,
+cacheable, safely retried GET; each filter model is flat (lists repeat the parameter).
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from sqlalchemy.engine import Engine
+
+from cofatui import __version__
+from cofatui.api.errors import install_error_handlers
+from cofatui.api.middleware import MAX_BODY_BYTES, AccessLog, BodySizeLimit
+from cofatui.api.routes import (
+    audit,
+    claims,
+    companies,
+    health,
+    identity,
+    notifications,
+    portfolio,
+    products,
+    underwriter,
+)
+from cofatui.clock import Clock, SystemClock
+
+ROUTERS = (health, identity, companies, portfolio, products, underwriter, notifications, claims,
+           audit)
+
+
+def create_app(engine: Engine, *, clock: Clock | None = None,
+               max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
+    app = FastAPI(
+        title="cofatui API", version=__version__,
+        description="Trade-credit insurance back-office: the cofatui Repository over HTTP. "
+                    "Authenticate with `Authorization: Bearer <personal token>`. Errors are "
+                    '`{"error": code, "message": text, "fields": [...]}`.',
+        docs_url=None, redoc_url=None)
+    app.state.engine = engine
+    app.state.clock = clock or SystemClock()
+    install_error_handlers(app)
+    for module in ROUTERS:
+        app.include_router(module.router)
+    # Added last = outermost: the access log sees the 413s of the size limit too.
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    app.add_middleware(AccessLog)
+    return app

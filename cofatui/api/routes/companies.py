@@ -1,0 +1,42 @@
+"""The company database: search, read, create; favourites per user."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel
+
+from cofatui.api.auth import Repo
+from cofatui.api.routes.common import CompanyId, Limit, Offset
+from cofatui.schemas import CompanyCreate, CompanyPublic, CompanySearch, Page
+
+router = APIRouter(tags=["companies"])
+
+
+@router.get("/companies", response_model=Page[CompanyPublic],
+            summary="Search companies (country + name prefix, or an identifier)")
+def search_companies(repo: Repo, search: Annotated[CompanySearch, Query()],
+                     offset: Offset = 0, limit: Limit = 100) -> Page[CompanyPublic]:
+    return repo.search_companies(search, offset, limit)
+
+
+@router.get("/companies/{company_id}", response_model=CompanyPublic)
+def get_company(repo: Repo, company_id: CompanyId) -> CompanyPublic:
+    return repo.get_company(company_id)
+
+
+@router.post("/companies", response_model=CompanyPublic, status_code=201)
+def create_company(repo: Repo, data: CompanyCreate) -> CompanyPublic:
+    return repo.create_company(data)
+
+
+class FavouriteBody(BaseModel):
+    favourite: bool
+
+
+@router.put("/companies/{company_id}/favourite", status_code=204, response_class=Response,
+            summary="Mark or unmark a company as one of my favourites")
+def set_favourite(repo: Repo, company_id: CompanyId, body: FavouriteBody) -> Response:
+    repo.set_favourite(company_id, body.favourite)
+    return Response(status_code=204)

@@ -1,0 +1,54 @@
+"""Who am I, my contracts, and password login for a personal token."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+
+from cofatui.api.auth import Repo, clock_of, engine_of
+from cofatui.schemas import ContractPublic, Principal
+from cofatui.schemas_identity import TokenInfo
+
+router = APIRouter(tags=["identity"])
+
+
+@router.get("/me", response_model=Principal, summary="The authenticated user and rights")
+def whoami(repo: Repo) -> Principal:
+    return repo.whoami()
+
+
+@router.get("/contracts", response_model=list[ContractPublic],
+            summary="Contracts the user is attached to")
+def contracts(repo: Repo) -> list[ContractPublic]:
+    return repo.contracts()
+
+
+class TokenRequest(BaseModel):
+    login: Annotated[str, Field(min_length=1, max_length=80)]
+    password: Annotated[str, Field(min_length=1, max_length=1024)]
+    name: Annotated[str, Field(max_length=80, description="a label for the token")] = ""
+    expires_in_days: Annotated[int, Field(ge=1, le=3650)] = 90
+
+
+class TokenCreated(BaseModel):
+    token: str = Field(description="the secret; shown once, only its hash is stored")
+    login: str
+    info: TokenInfo
+
+
+@router.post("/auth/token", response_model=TokenCreated, status_code=201,
+             summary="Log in with a password and receive a new personal token",
+             openapi_extra={"security": []})
+def create_token(body: TokenRequest, request: Request) -> TokenCreated:
+    from cofatui import identity
+
+    engine, clock = engine_of(request), clock_of(request)
+    source = request.client.host if request.client else ""
+    login = identity.authenticate_password(engine, body.login, body.password, clock=clock,
+                                           source=source)
+    request.state.login = login
+    token, info = identity.create_token(engine, login, name=body.name,
+                                        expires_in_days=body.expires_in_days, clock=clock)
+    return TokenCreated(token=token, login=login, info=info)

@@ -1,0 +1,128 @@
+"""Products on companies: lists, history, pending requests, ending guarantees, WAP;
+the company detail, NEW ACTION and the commands on a product (versions in the body)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, Field
+
+from cofatui.api.auth import Repo
+from cofatui.api.routes.common import MAX_ID, CompanyId, ContractId
+from cofatui.schemas import (
+    CompanyDetail,
+    EndingGuarantee,
+    NewActionItem,
+    PendingRequest,
+    ProductEventPublic,
+    ProductPublic,
+    ProductRequest,
+    UnderwriterDecisionInput,
+    WapSummary,
+)
+
+router = APIRouter(tags=["products"])
+
+
+@router.get("/contracts/{contract_id}/companies/{company_id}/products",
+            response_model=list[ProductPublic])
+def company_products(repo: Repo, contract_id: ContractId,
+                     company_id: CompanyId) -> list[ProductPublic]:
+    return repo.company_products(contract_id, company_id)
+
+
+@router.get("/products/{product_id}/history", response_model=list[ProductEventPublic])
+def product_history(repo: Repo, product_id: Annotated[int, Path(ge=1, le=MAX_ID)]
+                    ) -> list[ProductEventPublic]:
+    return repo.product_history(product_id)
+
+
+@router.get("/contracts/{contract_id}/pending-requests", response_model=list[PendingRequest])
+def pending_requests(repo: Repo, contract_id: ContractId) -> list[PendingRequest]:
+    return repo.pending_requests(contract_id)
+
+
+@router.get("/contracts/{contract_id}/ending-guarantees", response_model=list[EndingGuarantee])
+def ending_guarantees(repo: Repo, contract_id: ContractId,
+                      within_days: Annotated[int, Query(ge=0, le=3660)] = 30
+                      ) -> list[EndingGuarantee]:
+    return repo.ending_guarantees(contract_id, within_days)
+
+
+@router.get("/contracts/{contract_id}/wap", response_model=WapSummary,
+            summary="Weighted average probability of default of the portfolio")
+def wap(repo: Repo, contract_id: ContractId) -> WapSummary:
+    return repo.wap(contract_id)
+
+
+# --- company detail, NEW ACTION and product commands ----------------------------------
+
+
+@router.get("/contracts/{contract_id}/companies/{company_id}", response_model=CompanyDetail,
+            summary="A company as seen from a contract: entry, products, claims")
+def company_detail(repo: Repo, contract_id: ContractId, company_id: CompanyId) -> CompanyDetail:
+    return repo.company_detail(contract_id, company_id)
+
+
+@router.get("/contracts/{contract_id}/companies/{company_id}/new-action",
+            response_model=list[NewActionItem],
+            summary="The products that can be ordered on a company, and why not")
+def new_action_menu(repo: Repo, contract_id: ContractId,
+                    company_id: CompanyId) -> list[NewActionItem]:
+    return repo.new_action_menu(contract_id, company_id)
+
+
+@router.post("/products", response_model=ProductPublic, status_code=201,
+             summary="Order a product on a company (NEW ACTION)")
+def request_product(repo: Repo, request: ProductRequest) -> ProductPublic:
+    return repo.request_product(request)
+
+
+class Versioned(BaseModel):
+    version: int = Field(description="the version read; a stale one gets 409")
+
+
+class ModifyBody(Versioned):
+    amount: Decimal
+
+
+class TransformBody(Versioned):
+    target: Annotated[str, Field(min_length=1, max_length=20)]
+
+
+class DecisionBody(Versioned):
+    decision: UnderwriterDecisionInput
+
+
+ProductId = Annotated[int, Path(ge=1, le=MAX_ID, description="product id")]
+
+
+@router.post("/products/{product_id}/modify", response_model=ProductPublic,
+             summary="Request a new amount")
+def modify_product(repo: Repo, product_id: ProductId, body: ModifyBody) -> ProductPublic:
+    return repo.modify_product(product_id, body.amount, body.version)
+
+
+@router.post("/products/{product_id}/transform", response_model=ProductPublic,
+             summary="Replace a cover by another kind (the new product is returned)")
+def transform_product(repo: Repo, product_id: ProductId, body: TransformBody) -> ProductPublic:
+    return repo.transform_product(product_id, body.target, body.version)
+
+
+@router.post("/products/{product_id}/delete", response_model=ProductPublic,
+             summary="Delete a product, or cancel a pending request")
+def delete_product(repo: Repo, product_id: ProductId, body: Versioned) -> ProductPublic:
+    return repo.delete_product(product_id, body.version)
+
+
+@router.post("/products/{product_id}/stop-monitoring", response_model=ProductPublic)
+def stop_monitoring(repo: Repo, product_id: ProductId, body: Versioned) -> ProductPublic:
+    return repo.stop_monitoring(product_id, body.version)
+
+
+@router.post("/products/{product_id}/decision", response_model=ProductPublic,
+             tags=["underwriter"], summary="Decide a pending request (underwriters)")
+def decide_request(repo: Repo, product_id: ProductId, body: DecisionBody) -> ProductPublic:
+    return repo.decide_request(product_id, body.decision, body.version)

@@ -1,0 +1,132 @@
+"""``cofatui serve``: the HTTP API server (FastAPI on uvicorn) over a database.
+
+    cofatui serve --db postgresql://cofa@db/cofa --port 8765
+
+It upgrades the schema first, then serves until interrupted. It listens on 127.0.0.1
+unless told otherwise: binding another address needs ``--public``, because the server
+speaks plain HTTP and bearer tokens must not cross a network in clear — put a TLS
+reverse proxy in front (several servers may share one database behind it).
+
+One JSON access-log line per request goes to stdout (logger ``cofatui.access``);
+errors go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import logging.config
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from cofatui.errors import CofaError
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+
+
+def register(sub: Callable[[str, str], argparse.ArgumentParser]) -> None:
+    p = sub("serve", "serve the HTTP API (for the TUI and scripts started with --api)")
+    p.add_argument("--host", default=DEFAULT_HOST,
+                   help=f"address to listen on (default {DEFAULT_HOST}; anything but a "
+                        "loopback address needs --public)")
+    p.add_argument("--port", type=_port, default=DEFAULT_PORT,
+                   help=f"TCP port (default {DEFAULT_PORT})")
+    p.add_argument("--public", action="store_true",
+                   help="allow listening on a non-loopback address; the server speaks plain "
+                        "HTTP, so put a TLS reverse proxy in front of it")
+    p.add_argument("--log-level", default="info",
+                   choices=["critical", "error", "warning", "info", "debug"],
+                   help="server log level (default info; warning hides the access log)")
+    # Tests and demos only: serve as if the time were this instant (ISO 8601).
+    p.add_argument("--clock", metavar="ISO", help=argparse.SUPPRESS)
+    p.set_defaults(handler=cmd_serve)
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError("must be between 1 and 65535")
+    return value
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_bind(host: str, public: bool) -> None:
+    if not public and not is_loopback(host):
+        raise CofaError(
+            f"Refusing to listen on {host} without --public: the API would be reachable "
+            "from other machines over plain HTTP, where bearer tokens travel in clear. "
+            "Put a TLS reverse proxy in front of it and pass --public, or keep the "
+            f"default {DEFAULT_HOST}.")
+
+
+def log_config(level: str) -> dict[str, Any]:
+    """uvicorn's loggers plus ours: access lines (already JSON) on stdout, the rest on
+    stderr. uvicorn's own access log is off: ours says who and how long."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "plain": {"format": "%(message)s"},
+            "default": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        },
+        "handlers": {
+            "access": {"class": "logging.StreamHandler", "formatter": "plain",
+                       "stream": "ext://sys.stdout"},
+            "default": {"class": "logging.StreamHandler", "formatter": "default",
+                        "stream": "ext://sys.stderr"},
+        },
+        "loggers": {
+            "cofatui.access": {"handlers": ["access"], "level": level.upper(),
+                               "propagate": False},
+            "cofatui": {"handlers": ["default"], "level": level.upper(), "propagate": False},
+            "uvicorn": {"handlers": ["default"], "level": level.upper(), "propagate": False},
+            "uvicorn.error": {"level": level.upper()},
+        },
+    }
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    check_bind(args.host, args.public)
+    import uvicorn
+
+    from cofatui import migrations
+    from cofatui.api.app import create_app
+    from cofatui.cli import _redact, database_url, load_settings_for
+    from cofatui.clock import Clock, FixedClock
+    from cofatui.repository.sql import make_engine
+
+    clock: Clock | None = None
+    if args.clock:
+        try:
+            clock = FixedClock(datetime.fromisoformat(args.clock))
+        except ValueError as exc:
+            raise CofaError(f"--clock: not an ISO 8601 time: {args.clock!r}") from exc
+    settings = load_settings_for(args)
+    url, _embedded = database_url(args, settings)
+    engine = make_engine(url)
+    migrations.upgrade(engine)
+    app = create_app(engine, clock=clock)
+    logging.config.dictConfig(log_config(args.log_level))
+    print(f"cofatui API on http://{args.host}:{args.port} — database "
+          f"{_redact(str(engine.url))}", file=sys.stderr, flush=True)
+    try:
+        uvicorn.run(app, host=args.host, port=args.port, log_config=None,
+                    log_level=args.log_level, access_log=False, server_header=False,
+                    timeout_graceful_shutdown=10)
+    finally:
+        engine.dispose()
+    return 0

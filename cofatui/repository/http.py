@@ -1,0 +1,359 @@
+"""The Repository over HTTP: talks to ``cofatui serve`` with httpx.
+
+Same methods, same public models, same errors as the SQL repository: the server runs
+the SQL repository for the token's user and sends errors as ``CofaError.to_dict()``
+JSON, which :func:`cofatui.errors.error_from_dict` turns back into the same class.
+
+- Every call has a timeout; a server that cannot be reached or does not answer in time
+  raises :class:`Unavailable` ("Cannot reach the server at …"), so the UI shows a
+  message and works again once the server is back.
+- Reads (GET) are retried twice with a short backoff on connection failures, timeouts
+  and 502/503/504 from a proxy; writes are never retried, since a write whose answer
+  was lost may have been applied.
+- The token travels only in the ``Authorization`` header.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from cofatui import __version__
+from cofatui.errors import (
+    CofaError,
+    Unauthenticated,
+    Unavailable,
+    ValidationFailed,
+    error_from_dict,
+)
+from cofatui.repository.base import MAX_PAGE
+from cofatui.schemas import (
+    AuditEntryPublic,
+    ClaimCreate,
+    ClaimPublic,
+    CompanyCreate,
+    CompanyDetail,
+    CompanyPublic,
+    CompanySearch,
+    ContractPublic,
+    EndingGuarantee,
+    NewActionItem,
+    NotificationFilter,
+    NotificationRow,
+    Page,
+    PendingRequest,
+    PortfolioCriteria,
+    PortfolioEntryUpdate,
+    PortfolioRow,
+    Principal,
+    ProductEventPublic,
+    ProductPublic,
+    ProductRequest,
+    QueueFilter,
+    QueueItem,
+    UnderwriterDecisionInput,
+    WapSummary,
+)
+
+T = TypeVar("T")
+
+RETRIES = 2
+BACKOFF_SECONDS = 0.2
+RETRY_STATUSES = frozenset({502, 503, 504})
+
+_PRINCIPAL = TypeAdapter(Principal)
+_CONTRACTS = TypeAdapter(list[ContractPublic])
+_COMPANY = TypeAdapter(CompanyPublic)
+_COMPANIES = TypeAdapter(Page[CompanyPublic])
+_PORTFOLIO = TypeAdapter(Page[PortfolioRow])
+_ROW = TypeAdapter(PortfolioRow)
+_PRODUCTS = TypeAdapter(list[ProductPublic])
+_EVENTS = TypeAdapter(list[ProductEventPublic])
+_PENDING = TypeAdapter(list[PendingRequest])
+_ENDING = TypeAdapter(list[EndingGuarantee])
+_WAP = TypeAdapter(WapSummary)
+_DETAIL = TypeAdapter(CompanyDetail)
+_MENU = TypeAdapter(list[NewActionItem])
+_PRODUCT = TypeAdapter(ProductPublic)
+_QUEUE = TypeAdapter(Page[QueueItem])
+_NOTIFICATIONS = TypeAdapter(Page[NotificationRow])
+_CLAIM = TypeAdapter(ClaimPublic)
+_CLAIMS = TypeAdapter(Page[ClaimPublic])
+_AUDIT = TypeAdapter(Page[AuditEntryPublic])
+
+
+def _query(model: BaseModel | None) -> dict[str, Any]:
+    """A filter model as query parameters: only what differs from the defaults, lists
+    as repeated parameters, values in their JSON form (Decimal as text, enums as values)."""
+    if model is None:
+        return {}
+    return {k: v for k, v in model.model_dump(mode="json", exclude_defaults=True).items()
+            if v is not None}
+
+
+def _page(offset: int, limit: int) -> dict[str, int]:
+    return {"offset": max(0, int(offset)), "limit": max(1, min(int(limit), MAX_PAGE))}
+
+
+class HttpRepository:
+    """The Repository protocol against a ``cofatui serve`` at ``base_url``."""
+
+    def __init__(self, base_url: str, token: str, *, client: httpx.Client | None = None,
+                 timeout: float = 10.0, retries: int = RETRIES,
+                 backoff: float = BACKOFF_SECONDS) -> None:
+        base_url = base_url.strip().rstrip("/")
+        if not base_url.startswith(("http://", "https://")):
+            raise ValidationFailed(f"Not an http(s) URL: {base_url!r}", field="api")
+        if not token or any(ch.isspace() for ch in token):
+            raise Unauthenticated("The API token is empty or malformed")
+        self.base_url = base_url
+        self._headers = {"Authorization": f"Bearer {token}", "Accept": "application/json",
+                         "User-Agent": f"cofatui/{__version__}"}
+        self._own_client = client is None
+        self._client = client if client is not None else httpx.Client(
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)), follow_redirects=False)
+        self._retries = max(0, retries)
+        self._backoff = backoff
+
+    # --- transport ------------------------------------------------------------------
+    def _call(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
+              body: Any = None) -> httpx.Response:
+        url = self.base_url + path
+        attempts = 1 + (self._retries if method == "GET" else 0)
+        failure: CofaError | None = None
+        for attempt in range(attempts):
+            if attempt:
+                time.sleep(self._backoff * (2 ** (attempt - 1)))
+            try:
+                response = self._client.request(method, url, params=params, json=body,
+                                                headers=self._headers)
+            except httpx.TimeoutException as exc:
+                failure = Unavailable(f"The server at {self.base_url} did not answer in time")
+                failure.__cause__ = exc
+                continue
+            except httpx.TransportError as exc:
+                failure = Unavailable(f"Cannot reach the server at {self.base_url} "
+                                      f"({_reason(exc)})")
+                failure.__cause__ = exc
+                continue
+            if response.status_code in RETRY_STATUSES and attempt + 1 < attempts:
+                failure = self._error(response)
+                continue
+            if response.is_success:
+                return response
+            raise self._error(response)
+        assert failure is not None
+        raise failure
+
+    def _error(self, response: httpx.Response) -> CofaError:
+        status = response.status_code
+        try:
+            payload = response.json()
+        except ValueError:
+            payload = None
+        if isinstance(payload, dict) and isinstance(payload.get("error"), str):
+            error = error_from_dict(payload)
+            if status == 401 and not isinstance(error, Unauthenticated):
+                return Unauthenticated(error.message)
+            return error
+        if status == 401:
+            return Unauthenticated("The server refused the token")
+        if status == 413:
+            return ValidationFailed("The request is too large for the server")
+        if status in RETRY_STATUSES:
+            return Unavailable(f"The server at {self.base_url} is unavailable (HTTP {status})")
+        return CofaError(f"Unexpected answer from the server at {self.base_url} "
+                         f"(HTTP {status})")
+
+    def _get(self, adapter: TypeAdapter[T], path: str,
+             params: Mapping[str, Any] | None = None) -> T:
+        return self._parse(adapter, self._call("GET", path, params=params))
+
+    def _send(self, adapter: TypeAdapter[T], method: str, path: str, body: Any) -> T:
+        return self._parse(adapter, self._call(method, path, body=body))
+
+    def _parse(self, adapter: TypeAdapter[T], response: httpx.Response) -> T:
+        try:
+            return adapter.validate_json(response.content)
+        except ValidationError as exc:
+            raise CofaError(f"The server at {self.base_url} sent an answer this version "
+                            f"of cofatui does not understand ({exc.error_count()} errors); "
+                            "are client and server the same version?") from exc
+
+    # --- identity -------------------------------------------------------------------
+    def whoami(self) -> Principal:
+        return self._get(_PRINCIPAL, "/me")
+
+    def contracts(self) -> list[ContractPublic]:
+        return self._get(_CONTRACTS, "/contracts")
+
+    # --- companies ------------------------------------------------------------------
+    def get_company(self, company_id: int) -> CompanyPublic:
+        return self._get(_COMPANY, f"/companies/{int(company_id)}")
+
+    def search_companies(self, search: CompanySearch, offset: int = 0,
+                         limit: int = 100) -> Page[CompanyPublic]:
+        return self._get(_COMPANIES, "/companies", {**_query(search), **_page(offset, limit)})
+
+    def create_company(self, data: CompanyCreate) -> CompanyPublic:
+        return self._send(_COMPANY, "POST", "/companies", data.model_dump(mode="json"))
+
+    # --- portfolio ------------------------------------------------------------------
+    def portfolio(self, contract_id: int, criteria: PortfolioCriteria | None = None,
+                  offset: int = 0, limit: int = 100, with_total: bool = True
+                  ) -> Page[PortfolioRow]:
+        params: dict[str, Any] = {**_query(criteria), **_page(offset, limit)}
+        if not with_total:
+            params["with_total"] = False
+        return self._get(_PORTFOLIO, f"/contracts/{int(contract_id)}/portfolio", params)
+
+    def update_portfolio_entry(self, entry_id: int, changes: PortfolioEntryUpdate,
+                               version: int) -> PortfolioRow:
+        body = {"version": version, "changes": changes.model_dump(mode="json")}
+        return self._send(_ROW, "PATCH", f"/portfolio-entries/{int(entry_id)}", body)
+
+    def set_favourite(self, company_id: int, favourite: bool) -> None:
+        self._call("PUT", f"/companies/{int(company_id)}/favourite",
+                   body={"favourite": bool(favourite)})
+
+    # --- products -------------------------------------------------------------------
+    def company_products(self, contract_id: int, company_id: int) -> list[ProductPublic]:
+        return self._get(_PRODUCTS,
+                         f"/contracts/{int(contract_id)}/companies/{int(company_id)}/products")
+
+    def product_history(self, product_id: int) -> list[ProductEventPublic]:
+        return self._get(_EVENTS, f"/products/{int(product_id)}/history")
+
+    def pending_requests(self, contract_id: int) -> list[PendingRequest]:
+        return self._get(_PENDING, f"/contracts/{int(contract_id)}/pending-requests")
+
+    def ending_guarantees(self, contract_id: int, within_days: int) -> list[EndingGuarantee]:
+        return self._get(_ENDING, f"/contracts/{int(contract_id)}/ending-guarantees",
+                         {"within_days": int(within_days)})
+
+    def wap(self, contract_id: int) -> WapSummary:
+        return self._get(_WAP, f"/contracts/{int(contract_id)}/wap")
+
+    # --- company detail, NEW ACTION and product commands -----------------------------
+    def company_detail(self, contract_id: int, company_id: int) -> CompanyDetail:
+        return self._get(_DETAIL, f"/contracts/{int(contract_id)}/companies/{int(company_id)}")
+
+    def new_action_menu(self, contract_id: int, company_id: int) -> list[NewActionItem]:
+        return self._get(_MENU, f"/contracts/{int(contract_id)}/companies/{int(company_id)}"
+                                "/new-action")
+
+    def request_product(self, request: ProductRequest) -> ProductPublic:
+        return self._send(_PRODUCT, "POST", "/products", request.model_dump(mode="json"))
+
+    def modify_product(self, product_id: int, amount: Decimal, version: int) -> ProductPublic:
+        return self._send(_PRODUCT, "POST", f"/products/{int(product_id)}/modify",
+                          {"amount": str(amount), "version": version})
+
+    def transform_product(self, product_id: int, target: str, version: int) -> ProductPublic:
+        return self._send(_PRODUCT, "POST", f"/products/{int(product_id)}/transform",
+                          {"target": target, "version": version})
+
+    def delete_product(self, product_id: int, version: int) -> ProductPublic:
+        return self._send(_PRODUCT, "POST", f"/products/{int(product_id)}/delete",
+                          {"version": version})
+
+    def stop_monitoring(self, product_id: int, version: int) -> ProductPublic:
+        return self._send(_PRODUCT, "POST", f"/products/{int(product_id)}/stop-monitoring",
+                          {"version": version})
+
+    # --- underwriter ------------------------------------------------------------------
+    def underwriter_queue(self, flt: QueueFilter | None = None, offset: int = 0,
+                          limit: int = 100) -> Page[QueueItem]:
+        return self._get(_QUEUE, "/underwriter/queue", {**_query(flt), **_page(offset, limit)})
+
+    def decide_request(self, product_id: int, decision: UnderwriterDecisionInput,
+                       version: int) -> ProductPublic:
+        return self._send(_PRODUCT, "POST", f"/products/{int(product_id)}/decision",
+                          {"decision": decision.model_dump(mode="json"), "version": version})
+
+    def set_company_dra(self, company_id: int, dra: int, version: int,
+                        comment: str = "") -> int:
+        return _count(self._call("PUT", f"/companies/{int(company_id)}/dra",
+                                 body={"dra": dra, "version": version, "comment": comment}))
+
+    # --- notifications --------------------------------------------------------------
+    def notifications(self, flt: NotificationFilter | None = None, offset: int = 0,
+                      limit: int = 100, with_total: bool = True) -> Page[NotificationRow]:
+        params: dict[str, Any] = {**_query(flt), **_page(offset, limit)}
+        if not with_total:
+            params["with_total"] = False
+        return self._get(_NOTIFICATIONS, "/notifications", params)
+
+    def unread_count(self, contract_id: int | None = None) -> int:
+        params = {} if contract_id is None else {"contract_id": int(contract_id)}
+        return _count(self._call("GET", "/notifications/unread-count", params=params))
+
+    def mark_notifications(self, ids: Sequence[int], read: bool) -> int:
+        return _count(self._call("POST", "/notifications/mark",
+                                 body={"ids": [int(i) for i in ids], "read": bool(read)}))
+
+    def delete_notifications(self, ids: Sequence[int]) -> int:
+        return _count(self._call("POST", "/notifications/delete",
+                                 body={"ids": [int(i) for i in ids]}))
+
+    # --- claims ---------------------------------------------------------------------
+    def submit_claim(self, data: ClaimCreate) -> ClaimPublic:
+        return self._send(_CLAIM, "POST", "/claims", data.model_dump(mode="json"))
+
+    def claims(self, contract_id: int, offset: int = 0, limit: int = 100) -> Page[ClaimPublic]:
+        return self._get(_CLAIMS, f"/contracts/{int(contract_id)}/claims", _page(offset, limit))
+
+    # --- audit ----------------------------------------------------------------------
+    def audit_log(self, offset: int = 0, limit: int = 100) -> Page[AuditEntryPublic]:
+        return self._get(_AUDIT, "/audit", _page(offset, limit))
+
+    # --- lifetime -------------------------------------------------------------------
+    def close(self) -> None:
+        """Close the HTTP client if this repository created it (a given one is the
+        caller's to close)."""
+        if self._own_client:
+            self._client.close()
+
+    def __enter__(self) -> HttpRepository:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:  # never shows the token
+        return f"HttpRepository({self.base_url!r})"
+
+
+def _count(response: httpx.Response) -> int:
+    try:
+        return int(response.json()["count"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise CofaError("The server sent an unexpected answer (no count)") from exc
+
+
+def _reason(exc: httpx.TransportError) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__
+
+
+def open_http_repository(api_url: str, token: str, *, client: httpx.Client | None = None,
+                         timeout: float = 10.0, verify: bool = True) -> HttpRepository:
+    """The repository for ``--api URL`` and a token. With ``verify`` (the default) it
+    asks the server who the token belongs to, so a wrong URL or token fails at once with
+    a clear message (Unavailable / Unauthenticated) rather than at the first screen."""
+    repo = HttpRepository(api_url, token, client=client, timeout=timeout)
+    if verify:
+        try:
+            repo.whoami()
+        except BaseException:
+            repo.close()
+            raise
+    return repo
+
+
+__all__ = ["HttpRepository", "open_http_repository"]
