@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
     from sqlalchemy.engine import Engine
 
-HEAD = "0002_login_attempts"
+HEAD = "0003_drafts"
 HERE = Path(__file__).parent
 
 

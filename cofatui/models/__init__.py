@@ -11,6 +11,7 @@ from cofatui.models.claim import (
 )
 from cofatui.models.company import Company, LegalIdentifier
 from cofatui.models.contract import Contract, UnderwritingRule
+from cofatui.models.draft import Draft
 from cofatui.models.extension import Extension, ExtensionInvoice, ExtensionPlanLine
 from cofatui.models.identity import LoginAttempt
 from cofatui.models.notification import Notification, NotificationState
@@ -25,7 +26,7 @@ from cofatui.models.user import ApiToken, User, UserContract
 
 __all__ = [
     "ApiToken", "AuditEntry", "Claim", "ClaimDeclaration", "ClaimDocument", "ClaimInvoice",
-    "ClaimPayment", "Company", "Contract", "CustomFieldDefinition", "CustomFieldValue",
+    "ClaimPayment", "Company", "Contract", "CustomFieldDefinition", "CustomFieldValue", "Draft",
     "Extension", "ExtensionInvoice", "ExtensionPlanLine", "Favourite", "LegalIdentifier",
     "LoginAttempt",
     "Notification", "NotificationState", "PaymentAllocation", "PortfolioEntry", "Product",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from cofatui.errors import (
     CofaError,
@@ -169,6 +169,15 @@ class Repository(Protocol):
 
     def set_indemnity(self, claim_id: int, update: IndemnityUpdate,
                       version: int) -> ClaimPublic: ...
+
+    # --- drafts (forms in progress, kept across crashes) ---------------------------
+    def save_draft(self, kind: str, key: str, payload: dict[str, Any]) -> None: ...
+
+    def load_draft(self, kind: str, key: str) -> dict[str, Any] | None: ...
+
+    def delete_draft(self, kind: str, key: str) -> None: ...
+
+    def list_drafts(self, kind: str) -> list[str]: ...
 
     # --- audit ------------------------------------------------------------------
     def audit_log(self, offset: int = 0, limit: int = 100) -> Page[AuditEntryPublic]: ...

@@ -8,6 +8,7 @@ from cofatui.clock import Clock
 from cofatui.repository.sql.claim_commands import ClaimFollowUp
 from cofatui.repository.sql.claims import ClaimCommands
 from cofatui.repository.sql.companies import CompanyQueries
+from cofatui.repository.sql.drafts import DraftStore
 from cofatui.repository.sql.engine import make_engine, normalize_url
 from cofatui.repository.sql.notifications import NotificationQueries
 from cofatui.repository.sql.portfolio import PortfolioQueries
@@ -16,7 +17,7 @@ from cofatui.repository.sql.products import ProductQueries
 
 
 class SqlRepository(CompanyQueries, PortfolioQueries, ProductQueries, ProductCommands,
-                    NotificationQueries, ClaimCommands, ClaimFollowUp):
+                    NotificationQueries, ClaimCommands, ClaimFollowUp, DraftStore):
     """The Repository protocol on one engine, acting for one user."""
 
     def close(self) -> None:

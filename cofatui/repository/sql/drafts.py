@@ -1,0 +1,50 @@
+"""Drafts: a user's unfinished forms, saved as they type so nothing is lost."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from cofatui.errors import ValidationFailed
+from cofatui.models import Draft
+from cofatui.repository.sql.core import SqlCore
+
+MAX_DRAFT_BYTES = 2 * 1024 * 1024
+
+
+class DraftStore(SqlCore):
+    def save_draft(self, kind: str, key: str, payload: dict[str, Any]) -> None:
+        text = json.dumps(payload, default=str)
+        if len(text.encode()) > MAX_DRAFT_BYTES:
+            raise ValidationFailed("This draft is too large to be saved")
+        if not kind or not key or len(kind) > 30 or len(key) > 80:
+            raise ValidationFailed("A draft needs a kind (≤ 30) and a key (≤ 80 characters)")
+        me = self.principal.user_id
+        with self._uow(write=True) as s:
+            draft = s.execute(select(Draft).where(Draft.user_id == me, Draft.kind == kind,
+                                                  Draft.key == key)).scalars().first()
+            if draft is None:
+                draft = Draft(user_id=me, kind=kind, key=key)
+                s.add(draft)
+            draft.payload = text
+            draft.updated_at = self.clock.now()
+
+    def load_draft(self, kind: str, key: str) -> dict[str, Any] | None:
+        with self._uow() as s:
+            text = s.execute(select(Draft.payload).where(
+                Draft.user_id == self.principal.user_id, Draft.kind == kind,
+                Draft.key == key)).scalar()
+        return json.loads(text) if text else None
+
+    def delete_draft(self, kind: str, key: str) -> None:
+        with self._uow(write=True) as s:
+            s.execute(delete(Draft).where(Draft.user_id == self.principal.user_id,
+                                          Draft.kind == kind, Draft.key == key))
+
+    def list_drafts(self, kind: str) -> list[str]:
+        with self._uow() as s:
+            return list(s.execute(select(Draft.key).where(
+                Draft.user_id == self.principal.user_id, Draft.kind == kind)
+                .order_by(Draft.updated_at.desc())).scalars())
