@@ -45,6 +45,58 @@ def check_one_open_claim_per_debtor(existing_statuses: Iterable[str]) -> None:
                             "only when all previous claims are closed or cancelled.")
 
 
+INVOICE_TYPE_MESSAGE = "Type must be AG, IN, PLP or OUB"
+PAYMENT_TYPE_MESSAGE = "Type must be CN or SE"
+INVOICE_IN_FUTURE = "Invoice date is in the future"
+DUE_BEFORE_INVOICE = "Due date is before the invoice date"
+PAYMENT_IN_FUTURE = "Date is in the future"
+
+
+def invoice_line_problems(line: InvoiceInput, today: date | None) -> list[tuple[str, str]]:
+    """The rules of one invoice line, as ``(attribute, message)`` pairs.
+
+    The two date rules (invoice date not in the future, due date not before the invoice
+    date) are claim rules and are checked only when ``today`` is given: a file import
+    without a ``today`` checks the values alone. The declaration delay needs the
+    contract and is :func:`invoice_errors`' business.
+    """
+    problems: list[tuple[str, str]] = []
+    if line.type not in InvoiceType.__members__:
+        problems.append(("type", INVOICE_TYPE_MESSAGE))
+    if not line.number.strip():
+        problems.append(("number", "Mandatory"))
+    elif len(line.number) > MAX_REFERENCE:
+        problems.append(("number", "At most 35 characters"))
+    if today is not None:
+        if line.invoice_date > today:
+            problems.append(("invoice_date", INVOICE_IN_FUTURE))
+        if line.due_date < line.invoice_date:
+            problems.append(("due_date", DUE_BEFORE_INVOICE))
+    if not _currency_ok(line.currency):
+        problems.append(("currency", "Not an ISO 4217 currency code"))
+    if line.amount_excl_tax <= 0:
+        problems.append(("amount_excl_tax", "Must be above 0"))
+    if line.tax < 0:
+        problems.append(("tax", "Must not be negative"))
+    return problems
+
+
+def payment_line_problems(line: PaymentInput, today: date | None) -> list[tuple[str, str]]:
+    """The rules of one payment line, as ``(attribute, message)`` pairs; the date rule
+    only when ``today`` is given. Whether the references name invoices of the claim is
+    :func:`payment_errors`' business."""
+    problems: list[tuple[str, str]] = []
+    if line.type not in PaymentType.__members__:
+        problems.append(("type", PAYMENT_TYPE_MESSAGE))
+    if today is not None and line.payment_date > today:
+        problems.append(("payment_date", PAYMENT_IN_FUTURE))
+    if not _currency_ok(line.currency):
+        problems.append(("currency", "Not an ISO 4217 currency code"))
+    if line.amount <= 0:
+        problems.append(("amount", "Must be above 0"))
+    return problems
+
+
 def invoice_errors(lines: Sequence[InvoiceInput], today: date, max_declaration_days: int,
                    prefix: str = "invoices") -> list[FieldError]:
     """Field errors of invoice lines: type, number, dates, amounts and the delay."""
@@ -53,29 +105,14 @@ def invoice_errors(lines: Sequence[InvoiceInput], today: date, max_declaration_d
         errors.append(FieldError(prefix, "Add at least one invoice"))
     for i, line in enumerate(lines, start=1):
         where = f"{prefix}[{i}]"
-        if line.type not in InvoiceType.__members__:
-            errors.append(FieldError(f"{where}.type", "Type must be AG, IN, PLP or OUB", i))
-        if not line.number.strip():
-            errors.append(FieldError(f"{where}.number", "Mandatory", i))
-        elif len(line.number) > MAX_REFERENCE:
-            errors.append(FieldError(f"{where}.number", "At most 35 characters", i))
-        if line.invoice_date > today:
-            errors.append(FieldError(f"{where}.invoice_date", "Invoice date is in the future", i))
-        if line.due_date < line.invoice_date:
-            errors.append(FieldError(f"{where}.due_date",
-                                     "Due date is before the invoice date", i))
+        errors.extend(FieldError(f"{where}.{attribute}", message, i)
+                      for attribute, message in invoice_line_problems(line, today))
         deadline = line.invoice_date + timedelta(days=max_declaration_days)
         if line.invoice_date <= today and today > deadline:
             errors.append(FieldError(
                 f"{where}.invoice_date",
                 f"Too late to declare: the deadline was {deadline.isoformat()} "
                 f"({max_declaration_days} days after the invoice date)", i))
-        if not _currency_ok(line.currency):
-            errors.append(FieldError(f"{where}.currency", "Not an ISO 4217 currency code", i))
-        if line.amount_excl_tax <= 0:
-            errors.append(FieldError(f"{where}.amount_excl_tax", "Must be above 0", i))
-        if line.tax < 0:
-            errors.append(FieldError(f"{where}.tax", "Must not be negative", i))
     return errors
 
 
@@ -84,14 +121,8 @@ def payment_errors(lines: Sequence[PaymentInput], invoice_numbers: set[str], tod
     errors: list[FieldError] = []
     for i, line in enumerate(lines, start=1):
         where = f"{prefix}[{i}]"
-        if line.type not in PaymentType.__members__:
-            errors.append(FieldError(f"{where}.type", "Type must be CN or SE", i))
-        if line.payment_date > today:
-            errors.append(FieldError(f"{where}.payment_date", "Date is in the future", i))
-        if not _currency_ok(line.currency):
-            errors.append(FieldError(f"{where}.currency", "Not an ISO 4217 currency code", i))
-        if line.amount <= 0:
-            errors.append(FieldError(f"{where}.amount", "Must be above 0", i))
+        errors.extend(FieldError(f"{where}.{attribute}", message, i)
+                      for attribute, message in payment_line_problems(line, today))
         unknown = [r for r in line.invoice_references if r not in invoice_numbers]
         if unknown:
             errors.append(FieldError(f"{where}.invoice_references",

@@ -1,0 +1,580 @@
+"""Invoice and payment CSV imports of a claim (SPEC §6, seed 000 "importation de
+factures / des paiements"), and their downloadable templates.
+
+A file is either **refused whole** (:class:`ImportRefused`, with the reason) when it is
+badly structured — empty, not text, no ``;`` at all, more than 100 lines, most lines
+with the wrong number of columns — or **read line by line**: every line becomes a
+:class:`ParsedLine` holding its raw cells, the values read from them (None where a cell
+is faulty) and the faulty fields as ``FieldError(field=column, message, line=line
+number in the file)``. The UI shows the lines as an editable grid; after the user edits
+a cell it calls :func:`revalidate_invoice` / :func:`revalidate_payment` for that one
+line and puts the result back with ``replace_line``. The lines are handed over only
+when every one is valid (``to_invoice_inputs()`` / ``to_payment_inputs()``): an import
+is all-or-nothing, never a partial list.
+
+Format (the spec wins over the seed where they differ):
+
+- ``;``-separated; invoices have 7 columns — type (AG, IN, PLP, OUB), reference (digits
+  only), invoice date, initial due date, currency, amount excluding tax, tax —, payments
+  5 — type (CN, SE), invoice reference(s) separated by commas, date, currency, amount
+  including tax. Every column is mandatory (tax 0 when there is none).
+- At most 100 data lines. Blank lines, and lines of separators only (what a
+  spreadsheet writes for an empty row), are ignored and not counted.
+- An optional header: the first non-blank line is a header when its first cell is a
+  column name (``Type``, ``type de facture``, ``Invoice type``… — any case, see
+  ``HEADER_WORDS``); it is skipped and not counted.
+- One extra empty column at the end of a line (a trailing ``;``) is tolerated.
+- Types are case-insensitive (the seed writes ``In``). Currencies are ISO 4217 codes
+  (lower case accepted). Amounts: see :mod:`cofatui.formats.claim_cells`.
+- Dates: the seed says mm/dd/yyyy but its example is dd/mm/yyyy, so both are read, and
+  also year-first ``yyyy-mm-dd``. A day over 12 tells the order; the order most lines
+  show is the file's order (``date_order_used``), and a line that can only be read the
+  other way gets an error at that date. When no date tells (every one could be read
+  both ways), the user's ``date_order`` setting decides and a note says so
+  (``date_order_source == "setting"``). A tie between lines also falls to the setting.
+- Encoding: UTF-8 with or without byte-order mark, else Windows-1252 (a note says so);
+  CRLF, LF or CR line ends (:mod:`cofatui.formats.csv_lines`).
+- The claim rules on dates (invoice or payment date not in the future, due date not
+  before the invoice date) are checked at import too when ``today`` is given, with the
+  messages of :mod:`cofatui.rules.claims`; ``known_invoices`` does the same for the
+  invoices a payment names.
+
+``FieldError.field`` is a column name (``INVOICE_COLUMNS`` / ``PAYMENT_COLUMNS``), or
+``"line"`` for a fault of the whole line (number of columns, quoting, a duplicate).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, Generic, Literal, TypeVar
+
+from cofatui.enums import InvoiceType, PaymentType
+from cofatui.errors import FieldError, ValidationFailed
+from cofatui.formats.claim_cells import (
+    ORDER_PATTERN,
+    CellError,
+    DateOrder,
+    DateReading,
+    currency_precision,
+    read_amount,
+    read_currency,
+    read_date,
+    read_digits,
+    read_reference_list,
+    read_type,
+)
+from cofatui.formats.csv_lines import ImportRefused, decode, split_cells, split_lines
+from cofatui.rules.claims import (
+    MAX_REFERENCE,
+    InvoiceInput,
+    PaymentInput,
+    invoice_line_problems,
+    payment_line_problems,
+)
+
+__all__ = [
+    "COLUMN_LABELS",
+    "HEADER_WORDS",
+    "INVOICE_COLUMNS",
+    "MAX_LINES",
+    "PAYMENT_COLUMNS",
+    "DateOrder",
+    "DateOrderSource",
+    "ImportRefused",
+    "InvoiceImport",
+    "ParsedLine",
+    "PaymentImport",
+    "invoice_template",
+    "parse_invoices",
+    "parse_payments",
+    "payment_template",
+    "revalidate_invoice",
+    "revalidate_payment",
+]
+
+MAX_LINES = 100
+INVOICE_COLUMNS = ("type", "reference", "invoice_date", "due_date", "currency", "amount", "tax")
+PAYMENT_COLUMNS = ("type", "references", "date", "currency", "amount")
+HEADER_WORDS = frozenset({
+    "type", "types", "code", "type de facture", "type de paiement", "type de demande",
+    "type de demandes", "invoice type", "payment type",
+})
+COLUMN_LABELS = {
+    "type": "type", "reference": "reference", "references": "invoice reference(s)",
+    "invoice_date": "invoice date", "due_date": "initial due date", "date": "date",
+    "currency": "currency", "amount": "amount", "tax": "tax",
+}
+DateOrderSource = Literal["data", "setting", "not_needed"]
+
+R = TypeVar("R", InvoiceInput, PaymentInput)
+
+_INVOICE_TYPES = "AG (agios), IN (invoice), PLP (late-payment interest) or OUB (balance)"
+_PAYMENT_TYPES = "CN (credit note) or SE (settlement)"
+
+
+@dataclass(frozen=True)
+class ParsedLine(Generic[R]):
+    """One data line of an import, ready for an editable grid."""
+
+    line_no: int  # in the file, 1-based, as an editor counts (header and blanks included)
+    cells: list[str]  # the raw cells, stripped (their number may be wrong: see errors)
+    values: dict[str, Any]  # column → value read (str, date, Decimal, tuple) or None
+    errors: list[FieldError]
+    record: R | None  # the line as the claim rules take it, when it has no error
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def error_at(self, column: str) -> str | None:
+        return next((e.message for e in self.errors if e.field == column), None)
+
+
+@dataclass(frozen=True)
+class _ClaimImport(Generic[R]):
+    lines: list[ParsedLine[R]]
+    encoding: str  # "utf-8", "utf-8-sig" or "cp1252"
+    has_header: bool
+    date_order_used: DateOrder
+    date_order_source: DateOrderSource
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def is_valid(self) -> bool:
+        return all(line.ok for line in self.lines)
+
+    @property
+    def errors(self) -> list[FieldError]:
+        return [e for line in self.lines for e in line.errors]
+
+    def records(self) -> list[R]:
+        """Every line's record, or ``ValidationFailed`` with every error: never a part."""
+        errors = self.errors
+        if errors:
+            raise ValidationFailed(errors)
+        return [line.record for line in self.lines if line.record is not None]
+
+    def replace_line(self, line: ParsedLine[R]) -> Any:
+        """A copy with the line of the same ``line_no`` replaced (after a correction)."""
+        if not any(old.line_no == line.line_no for old in self.lines):
+            raise ValueError(f"No line {line.line_no} in this import")
+        lines = [line if old.line_no == line.line_no else old for old in self.lines]
+        return dataclasses.replace(self, lines=lines)
+
+
+@dataclass(frozen=True)
+class InvoiceImport(_ClaimImport[InvoiceInput]):
+    def to_invoice_inputs(self) -> list[InvoiceInput]:
+        return self.records()
+
+
+@dataclass(frozen=True)
+class PaymentImport(_ClaimImport[PaymentInput]):
+    def to_payment_inputs(self) -> list[PaymentInput]:
+        return self.records()
+
+
+# --- one kind of file: columns, cell readers, record builder ------------------------------
+
+@dataclass(frozen=True)
+class _Kind(Generic[R]):
+    name: str  # "invoice" or "payment"
+    columns: tuple[str, ...]
+    date_columns: tuple[str, ...]
+    read: Callable[[list[str], str, Collection[str] | None], tuple[dict[str, Any],
+                                                                     dict[str, str]]]
+    build: Callable[[dict[str, Any]], R]
+    problems: Callable[[R, date | None], list[tuple[str, str]]]
+    attribute_column: dict[str, str]
+
+    @property
+    def a_line(self) -> str:
+        return f"{'an' if self.name[0] in 'aeiou' else 'a'} {self.name} line"
+
+    @property
+    def labels(self) -> str:
+        return ", ".join(COLUMN_LABELS[c] for c in self.columns)
+
+
+def _read_cell(values: dict[str, Any], errors: dict[str, str], column: str,
+               reader: Callable[[], Any]) -> None:
+    try:
+        values[column] = reader()
+    except CellError as exc:
+        values[column] = None
+        errors[column] = str(exc)
+
+
+def _read_invoice(cells: list[str], default_currency: str,
+                  known: Collection[str] | None) -> tuple[dict[str, Any], dict[str, str]]:
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    codes = tuple(InvoiceType.__members__)
+    _read_cell(values, errors, "type", lambda: read_type(cells[0], codes, _INVOICE_TYPES))
+    _read_cell(values, errors, "reference",
+               lambda: read_digits(cells[1], "invoice reference", MAX_REFERENCE))
+    _read_cell(values, errors, "invoice_date", lambda: read_date(cells[2]))
+    _read_cell(values, errors, "due_date", lambda: read_date(cells[3]))
+    _read_cell(values, errors, "currency", lambda: read_currency(cells[4], default_currency))
+    currency = values["currency"]
+    precision = currency_precision(currency) if currency else 2
+    _read_cell(values, errors, "amount",
+               lambda: read_amount(cells[5], precision, currency, "amount excluding tax"))
+    _read_cell(values, errors, "tax", lambda: read_amount(cells[6], precision, currency, "tax"))
+    return values, errors
+
+
+def _read_payment(cells: list[str], default_currency: str,
+                  known: Collection[str] | None) -> tuple[dict[str, Any], dict[str, str]]:
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    codes = tuple(PaymentType.__members__)
+    _read_cell(values, errors, "type", lambda: read_type(cells[0], codes, _PAYMENT_TYPES))
+    _read_cell(values, errors, "references", lambda: read_reference_list(cells[1],
+                                                                         MAX_REFERENCE))
+    refs = values["references"]
+    if refs and known is not None:
+        unknown = [r for r in refs if r not in known]
+        if unknown:
+            errors["references"] = "Not an invoice of this claim: " + ", ".join(unknown)
+    _read_cell(values, errors, "date", lambda: read_date(cells[2]))
+    _read_cell(values, errors, "currency", lambda: read_currency(cells[3], default_currency))
+    currency = values["currency"]
+    precision = currency_precision(currency) if currency else 2
+    _read_cell(values, errors, "amount",
+               lambda: read_amount(cells[4], precision, currency, "amount including tax"))
+    return values, errors
+
+
+def _build_invoice(v: dict[str, Any]) -> InvoiceInput:
+    return InvoiceInput(type=v["type"], number=v["reference"], invoice_date=v["invoice_date"],
+                        due_date=v["due_date"], currency=v["currency"],
+                        amount_excl_tax=v["amount"], tax=v["tax"])
+
+
+def _build_payment(v: dict[str, Any]) -> PaymentInput:
+    return PaymentInput(type=v["type"], invoice_references=v["references"],
+                        payment_date=v["date"], currency=v["currency"], amount=v["amount"])
+
+
+_INVOICES: _Kind[InvoiceInput] = _Kind(
+    "invoice", INVOICE_COLUMNS, ("invoice_date", "due_date"), _read_invoice, _build_invoice,
+    invoice_line_problems,
+    {"type": "type", "number": "reference", "invoice_date": "invoice_date",
+     "due_date": "due_date", "currency": "currency", "amount_excl_tax": "amount",
+     "tax": "tax"},
+)
+_PAYMENTS: _Kind[PaymentInput] = _Kind(
+    "payment", PAYMENT_COLUMNS, ("date",), _read_payment, _build_payment,
+    payment_line_problems,
+    {"type": "type", "invoice_references": "references", "payment_date": "date",
+     "currency": "currency", "amount": "amount"},
+)
+
+
+# --- public entry points ------------------------------------------------------------------
+
+def parse_invoices(data: bytes, *, date_order: DateOrder = "DMY", default_currency: str = "EUR",
+                   today: date | None = None) -> InvoiceImport:
+    """Read an invoice import file; raises :class:`ImportRefused` when it is refused whole."""
+    return _parse(InvoiceImport, _INVOICES, data, date_order, default_currency, today, None)
+
+
+def parse_payments(data: bytes, *, date_order: DateOrder = "DMY", default_currency: str = "EUR",
+                   today: date | None = None,
+                   known_invoices: Collection[str] | None = None) -> PaymentImport:
+    """Read a payment import file; ``known_invoices``, when given, are the references a
+    payment may name (the claim's invoices)."""
+    return _parse(PaymentImport, _PAYMENTS, data, date_order, default_currency, today,
+                  known_invoices)
+
+
+def revalidate_invoice(cells: Sequence[str], line_no: int, date_order: DateOrder, *,
+                       default_currency: str = "EUR",
+                       today: date | None = None) -> ParsedLine[InvoiceInput]:
+    """Read one corrected line again, with the file's date order (``date_order_used``)."""
+    return _revalidate(_INVOICES, cells, line_no, date_order, default_currency, today, None)
+
+
+def revalidate_payment(cells: Sequence[str], line_no: int, date_order: DateOrder, *,
+                       default_currency: str = "EUR", today: date | None = None,
+                       known_invoices: Collection[str] | None = None,
+                       ) -> ParsedLine[PaymentInput]:
+    return _revalidate(_PAYMENTS, cells, line_no, date_order, default_currency, today,
+                       known_invoices)
+
+
+# --- the file ------------------------------------------------------------------------------
+
+@dataclass
+class _Pending:
+    """A line between reading its cells and knowing the file's date order."""
+
+    line_no: int
+    cells: list[str]
+    values: dict[str, Any]
+    errors: dict[str, str]
+    line_error: str | None = None
+
+
+ImportT = TypeVar("ImportT", InvoiceImport, PaymentImport)
+_Row = tuple[int, list[str], str | None]  # line number, cells, why the cells cannot be read
+
+
+def _parse(result: type[ImportT], kind: _Kind[Any], data: bytes, configured: DateOrder,
+           default_currency: str, today: date | None,
+           known: Collection[str] | None) -> ImportT:
+    if configured not in ORDER_PATTERN:
+        raise ValueError(f"date_order must be DMY or MDY, not {configured!r}")
+    text = decode(data)
+    rows, has_header = _data_rows(text.text, kind)
+    pending = [_read_line(kind, line_no, cells, default_currency, known, broken)
+               for line_no, cells, broken in rows]
+    order, source, why, note = _decide_order(pending, kind, configured)
+    lines = [_finish(kind, p, order, why, today) for p in pending]
+    if kind is _INVOICES:
+        lines = _flag_duplicates(lines)
+    notes = []
+    if text.encoding == "cp1252":
+        notes.append("The file is not UTF-8: it was read as Windows-1252 (check any accented "
+                     "text).")
+    if has_header:
+        notes.append("The first line was taken for column headings and skipped.")
+    if note:
+        notes.append(note)
+    return result(lines=lines, encoding=text.encoding, has_header=has_header,
+                  date_order_used=order, date_order_source=source, notes=notes)
+
+
+def _data_rows(text: str, kind: _Kind[Any]) -> tuple[list[_Row], bool]:
+    """The data lines' cells, after the structural checks that refuse a file whole."""
+    rows: list[_Row] = []
+    has_header = False
+    for raw in split_lines(text):
+        if not raw.text.strip():
+            continue
+        broken: str | None = None
+        try:
+            cells = split_cells(raw.text)
+        except ValueError as exc:
+            cells, broken = [raw.text.strip()], f"Cannot read the line: {exc}"
+        if not any(cells):
+            continue  # a row of separators only: an empty spreadsheet row
+        if not rows and not has_header and _is_header(cells[0]):
+            has_header = True
+            continue
+        rows.append((raw.line_no, cells, broken))
+        if len(rows) > MAX_LINES:
+            raise ImportRefused(
+                f"The file has more than {MAX_LINES} {kind.name} lines: at most {MAX_LINES} "
+                "a file (split it into several files).", "too_many_lines")
+    if not rows:
+        raise ImportRefused(
+            f"The file holds no {kind.name} line" + (" (only a header)." if has_header
+                                                     else ": it is empty."), "empty")
+    if all(len(cells) == 1 and not broken for _, cells, broken in rows):
+        sample = rows[0][1][0]
+        hint = (" It seems to use ',' — replace the commas between columns by ';'."
+                if "," in sample else " It seems to use tabs." if "\t" in sample else "")
+        raise ImportRefused(f"No ';' separator: the columns of an import file are separated "
+                            f"by ';'.{hint}", "no_separator")
+    counts = Counter(_count(cells, kind) for _, cells, _ in rows)
+    wrong = sum(n for count, n in counts.items() if count != len(kind.columns))
+    if wrong * 2 > len(rows):
+        common = counts.most_common(1)[0][0]
+        raise ImportRefused(
+            f"Most lines have {common} columns where {kind.a_line} has "
+            f"{len(kind.columns)} ({kind.labels}).{_count_hint(common, kind)}",
+            "columns")
+    return rows, has_header
+
+
+def _is_header(first_cell: str) -> bool:
+    return " ".join(first_cell.casefold().replace("_", " ").split()) in HEADER_WORDS
+
+
+def _count(cells: list[str], kind: _Kind[Any]) -> int:
+    """Columns of a line, a single empty column after the last one not counted."""
+    n = len(cells)
+    return n - 1 if n == len(kind.columns) + 1 and cells[-1] == "" else n
+
+
+def _count_hint(count: int, kind: _Kind[Any]) -> str:
+    if kind is _INVOICES and count == len(PAYMENT_COLUMNS):
+        return " Is this a payment file?"
+    if kind is _PAYMENTS and count == len(INVOICE_COLUMNS):
+        return " Is this an invoice file?"
+    if count > len(kind.columns):
+        return (" Did a decimal comma or a comma between references become ';'? Amounts "
+                "take no thousands separators, and references of one payment go in one "
+                "column, separated by commas.")
+    return ""
+
+
+def _read_line(kind: _Kind[Any], line_no: int, cells: list[str], default_currency: str,
+               known: Collection[str] | None, broken: str | None = None) -> _Pending:
+    if broken is not None:
+        return _Pending(line_no, cells, {}, {}, broken)
+    if len(cells) == len(kind.columns) + 1 and cells[-1] == "":
+        cells = cells[:-1]
+    if len(cells) != len(kind.columns):
+        hint = ""
+        if kind is _PAYMENTS and len(cells) > len(kind.columns) and all(
+                c.isascii() and c.isdigit() for c in cells[1:2 + len(cells) - 5]):
+            hint = " (several invoice references go in one column, separated by commas)"
+        return _Pending(line_no, cells, {}, {},
+                        f"{len(cells)} columns where {kind.a_line} has "
+                        f"{len(kind.columns)}: {kind.labels}{hint}")
+    values, errors = kind.read(cells, default_currency, known)
+    return _Pending(line_no, cells, values, errors)
+
+
+def _decide_order(pending: list[_Pending], kind: _Kind[Any],
+                  configured: DateOrder) -> tuple[DateOrder, DateOrderSource, str, str]:
+    """The file's date order, how it was decided, the words that explain it in an error,
+    and the note for the user ("" when there is nothing to say)."""
+    evidence: dict[DateOrder, list[tuple[int, str]]] = {"DMY": [], "MDY": []}
+    ambiguous = False
+    for p in pending:
+        seen: set[DateOrder] = set()
+        for column in kind.date_columns:
+            reading = p.values.get(column)
+            if not isinstance(reading, DateReading):
+                continue
+            ambiguous = ambiguous or reading.ambiguous
+            only = reading.only
+            if only and only not in seen:
+                seen.add(only)
+                evidence[only].append((p.line_no, p.cells[kind.columns.index(column)]))
+    dmy, mdy = len(evidence["DMY"]), len(evidence["MDY"])
+    if dmy != mdy:
+        order: DateOrder = "DMY" if dmy > mdy else "MDY"
+        line_no, sample = evidence[order][0]
+        why = f"{ORDER_PATTERN[order]}, the order of this file (line {line_no}: {sample!r})"
+        other = dmy if order == "MDY" else mdy
+        note = f"Dates read as {why}." + (
+            f" {other} line{'s' if other > 1 else ''} can only be read the other way: see "
+            "the errors." if other else "")
+        return order, "data", why, note
+    pattern = ORDER_PATTERN[configured]
+    if dmy:
+        return configured, "setting", f"{pattern}, your date setting", (
+            f"As many lines need dd/mm/yyyy as mm/dd/yyyy: dates were read as {pattern}, "
+            "your date setting; the lines that need the other order are in error.")
+    if ambiguous:
+        return configured, "setting", f"{pattern}, your date setting", (
+            f"Every date could be read as dd/mm/yyyy or as mm/dd/yyyy: they were read as "
+            f"{pattern}, your date setting. Check a date you know.")
+    return configured, "not_needed", f"{pattern}, your date setting", ""
+
+
+def _finish(kind: _Kind[R], p: _Pending, order: DateOrder, why: str,
+            today: date | None) -> ParsedLine[R]:
+    if p.line_error is not None:
+        return ParsedLine(p.line_no, p.cells, dict.fromkeys(kind.columns),
+                          [FieldError("line", p.line_error, p.line_no)], None)
+    values = dict(p.values)
+    errors = dict(p.errors)
+    for column in kind.date_columns:
+        reading = values.get(column)
+        if isinstance(reading, DateReading):
+            values[column] = reading.in_order(order)
+            if values[column] is None:
+                text = p.cells[kind.columns.index(column)]
+                errors[column] = f"{text!r} cannot be read as {why}"
+    # The line rules run even when some cells are faulty, on stand-ins for those cells,
+    # so that every fault shows at once; a rule's message never replaces a cell's own.
+    candidate = kind.build(_with_stand_ins(kind, values, errors))
+    for attribute, message in kind.problems(candidate, today):
+        errors.setdefault(kind.attribute_column[attribute], message)
+    record = None if errors else candidate
+    field_errors = [FieldError(c, errors[c], p.line_no) for c in kind.columns if c in errors]
+    return ParsedLine(p.line_no, p.cells, values, field_errors, record)
+
+
+_STAND_INS: dict[str, Any] = {
+    "reference": "0", "references": ("0",), "currency": "EUR",
+    "amount": Decimal(1), "tax": Decimal(0),
+}
+
+
+def _with_stand_ins(kind: _Kind[Any], values: dict[str, Any],
+                    errors: dict[str, str]) -> dict[str, Any]:
+    """Values where every faulty cell holds a harmless stand-in (a missing date takes the
+    line's other date, so that no rule between two dates fires on a stand-in)."""
+    if not errors:
+        return values
+    out = dict(values)
+    known = [values[c] for c in kind.date_columns if c not in errors]
+    for column in errors:
+        if column in kind.date_columns:
+            out[column] = known[0] if known else date(2000, 1, 1)
+        else:
+            out[column] = _STAND_INS[column] if column != "type" else (
+                "IN" if kind is _INVOICES else "SE")
+    return out
+
+
+def _flag_duplicates(lines: list[ParsedLine[InvoiceInput]]) -> list[ParsedLine[InvoiceInput]]:
+    """The same type and reference twice is one invoice declared twice (an IN and a PLP
+    line may share a reference: interest on that invoice)."""
+    first: dict[tuple[str, str], int] = {}
+    out: list[ParsedLine[InvoiceInput]] = []
+    for line in lines:
+        type_, reference = line.values.get("type"), line.values.get("reference")
+        if type_ is None or reference is None or (type_, reference) not in first:
+            if type_ is not None and reference is not None:
+                first[(type_, reference)] = line.line_no
+            out.append(line)
+            continue
+        key = (type_, reference)
+        error = FieldError("reference", f"Same type and reference as line {first[key]}",
+                           line.line_no)
+        out.append(dataclasses.replace(line, errors=[*line.errors, error], record=None))
+    return out
+
+
+def _revalidate(kind: _Kind[R], cells: Sequence[str], line_no: int, order: DateOrder,
+                default_currency: str, today: date | None,
+                known: Collection[str] | None) -> ParsedLine[R]:
+    if order not in ORDER_PATTERN:
+        raise ValueError(f"date_order must be DMY or MDY, not {order!r}")
+    stripped = [str(c).strip(" \t\u00a0\u202f\u2007\ufeff") for c in cells]
+    pending = _read_line(kind, line_no, stripped, default_currency, known)
+    return _finish(kind, pending, order, f"{ORDER_PATTERN[order]}, the order used for this file",
+                   today)
+
+
+# --- templates -----------------------------------------------------------------------------
+
+_TEMPLATE_HEADINGS = {
+    ("invoice", "en"): "Type;Reference;Invoice date;Initial due date;Currency;"
+                       "Amount excl. tax;Tax",
+    ("invoice", "fr"): "Type;Référence;Date;Date d'échéance initiale;Devise;Montant HT;Taxes",
+    ("payment", "en"): "Type;Invoice references;Date;Currency;Amount incl. tax",
+    ("payment", "fr"): "Type;Référence(s) de facture;Date;Devise;Montant TTC",
+}
+_TEMPLATE_EXAMPLE = {
+    "invoice": "IN;1234;22/08/2015;11/10/2015;USD;1526.23;0",  # seed 000's example line
+    "payment": "SE;1234;30/09/2015;USD;1526.23",
+}
+
+
+def _template(kind: str, language: str) -> bytes:
+    headings = _TEMPLATE_HEADINGS.get((kind, language)) or _TEMPLATE_HEADINGS[(kind, "en")]
+    # UTF-8 with a byte-order mark and CRLF: what Excel opens without mangling accents.
+    return ("\ufeff" + headings + "\r\n" + _TEMPLATE_EXAMPLE[kind] + "\r\n").encode("utf-8")
+
+
+def invoice_template(language: str = "en") -> bytes:
+    """A header line and the seed's example line (a day over 12 shows dd/mm/yyyy)."""
+    return _template("invoice", language)
+
+
+def payment_template(language: str = "en") -> bytes:
+    return _template("payment", language)
