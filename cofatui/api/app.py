@@ -38,6 +38,18 @@ method has exactly one route:
     POST   /notifications/delete                     delete_notifications
     POST   /claims                                   submit_claim
     GET    /contracts/{cid}/claims                   claims
+    GET    /contracts/{cid}/claims-portfolio?text=   claims_portfolio
+    GET    /claims/{claim_id}                        claim_detail
+    POST   /claims/{claim_id}/declarations           add_declaration
+    POST   /claims/{claim_id}/documents?filename=&category=  add_document (raw body)
+    GET    /documents/{document_id}/content          document_content (raw bytes)
+    POST   /claims/{claim_id}/line-validation        validate_claim_lines
+    POST   /claims/{claim_id}/status                 set_claim_status
+    PUT    /claims/{claim_id}/indemnity              set_indemnity
+    GET    /drafts?kind=                             list_drafts
+    GET    /drafts/draft?kind=&key=                  load_draft
+    PUT    /drafts/draft?kind=&key=                  save_draft
+    DELETE /drafts/draft?kind=&key=                  delete_draft
     GET    /audit                                    audit_log
 
 Filters are query parameters rather than a POST body so that every read is a plain,
@@ -51,11 +63,12 @@ from sqlalchemy.engine import Engine
 
 from cofatui import __version__
 from cofatui.api.errors import install_error_handlers
-from cofatui.api.middleware import MAX_BODY_BYTES, AccessLog, BodySizeLimit
+from cofatui.api.middleware import BODY_LIMITS, MAX_BODY_BYTES, AccessLog, BodySizeLimit
 from cofatui.api.routes import (
     audit,
     claims,
     companies,
+    drafts,
     health,
     identity,
     notifications,
@@ -66,7 +79,7 @@ from cofatui.api.routes import (
 from cofatui.clock import Clock, SystemClock
 
 ROUTERS = (health, identity, companies, portfolio, products, underwriter, notifications, claims,
-           audit)
+           drafts, audit)
 
 
 def create_app(engine: Engine, *, clock: Clock | None = None,
@@ -83,6 +96,6 @@ def create_app(engine: Engine, *, clock: Clock | None = None,
     for module in ROUTERS:
         app.include_router(module.router)
     # Added last = outermost: the access log sees the 413s of the size limit too.
-    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes, by_path=BODY_LIMITS)
     app.add_middleware(AccessLog)
     return app

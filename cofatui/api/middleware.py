@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,7 +18,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 access_log = logging.getLogger("cofatui.access")
 
-MAX_BODY_BYTES = 2 * 1024 * 1024  # fits the largest legal call (100 000 notification ids)
+MAX_BODY_BYTES = 2 * 1024 * 1024  # fits the largest JSON call (100 000 notification ids)
+# Larger bodies where the repository accepts more: attachments (10 MiB, checked with a
+# clear message by the rules) and drafts (2 MiB of JSON).
+BODY_LIMITS: tuple[tuple[str, int], ...] = (
+    (r"^/claims/[^/]+/documents$", 11 * 1024 * 1024),
+    (r"^/drafts/draft$", 3 * 1024 * 1024),
+)
 
 
 async def _send_json(send: Send, status: int, body: Mapping[str, object]) -> None:
@@ -32,16 +39,25 @@ class BodySizeLimit:
     """Refuse request bodies over ``max_bytes`` with 413, whether announced by
     Content-Length or streamed (chunked); the body is read before the app runs."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES,
+                 by_path: Sequence[tuple[str, int]] = ()) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.by_path = [(re.compile(pattern), limit) for pattern, limit in by_path]
+
+    def limit_for(self, path: str) -> int:
+        for pattern, limit in self.by_path:
+            if pattern.match(path):
+                return limit
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self.limit_for(scope.get("path", ""))
         too_large = {"error": "too_large",
-                     "message": f"The request body is larger than {self.max_bytes} bytes"}
+                     "message": f"The request body is larger than {max_bytes} bytes"}
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None:
             try:
@@ -50,7 +66,7 @@ class BodySizeLimit:
                 await _send_json(send, 400, {"error": "bad_request",
                                              "message": "Invalid Content-Length"})
                 return
-            if size > self.max_bytes:
+            if size > max_bytes:
                 await _send_json(send, 413, too_large)
                 return
         chunks: list[bytes] = []
@@ -61,7 +77,7 @@ class BodySizeLimit:
                 return
             chunk = message.get("body", b"")
             total += len(chunk)
-            if total > self.max_bytes:
+            if total > max_bytes:
                 await _send_json(send, 413, too_large)
                 return
             chunks.append(chunk)

@@ -33,15 +33,22 @@ from cofatui.errors import (
 )
 from cofatui.repository.base import MAX_PAGE
 from cofatui.schemas import (
+    AdditionalDeclaration,
     AuditEntryPublic,
     ClaimCreate,
+    ClaimDetail,
     ClaimPublic,
+    ClaimStatusChange,
     CompanyCreate,
     CompanyDetail,
     CompanyPublic,
     CompanySearch,
     ContractPublic,
+    DebtorClaimsRow,
+    DocumentPublic,
     EndingGuarantee,
+    IndemnityUpdate,
+    LineValidation,
     NewActionItem,
     NotificationFilter,
     NotificationRow,
@@ -85,6 +92,17 @@ _NOTIFICATIONS = TypeAdapter(Page[NotificationRow])
 _CLAIM = TypeAdapter(ClaimPublic)
 _CLAIMS = TypeAdapter(Page[ClaimPublic])
 _AUDIT = TypeAdapter(Page[AuditEntryPublic])
+_DEBTORS = TypeAdapter(Page[DebtorClaimsRow])
+_CLAIM_DETAIL = TypeAdapter(ClaimDetail)
+_DOCUMENT = TypeAdapter(DocumentPublic)
+_KEYS = TypeAdapter(list[str])
+
+
+class _Draft(BaseModel):
+    payload: dict[str, Any] | None = None
+
+
+_DRAFT = TypeAdapter(_Draft)
 
 
 def _query(model: BaseModel | None) -> dict[str, Any]:
@@ -122,8 +140,10 @@ class HttpRepository:
 
     # --- transport ------------------------------------------------------------------
     def _call(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
-              body: Any = None) -> httpx.Response:
+              body: Any = None, content: bytes | None = None) -> httpx.Response:
         url = self.base_url + path
+        headers = self._headers if content is None else {
+            **self._headers, "Content-Type": "application/octet-stream"}
         attempts = 1 + (self._retries if method == "GET" else 0)
         failure: CofaError | None = None
         for attempt in range(attempts):
@@ -131,7 +151,7 @@ class HttpRepository:
                 time.sleep(self._backoff * (2 ** (attempt - 1)))
             try:
                 response = self._client.request(method, url, params=params, json=body,
-                                                headers=self._headers)
+                                                content=content, headers=headers)
             except httpx.TimeoutException as exc:
                 failure = Unavailable(f"The server at {self.base_url} did not answer in time")
                 failure.__cause__ = exc
@@ -160,6 +180,8 @@ class HttpRepository:
             error = error_from_dict(payload)
             if status == 401 and not isinstance(error, Unauthenticated):
                 return Unauthenticated(error.message)
+            if status == 413:
+                return ValidationFailed(error.message)
             return error
         if status == 401:
             return Unauthenticated("The server refused the token")
@@ -307,6 +329,62 @@ class HttpRepository:
 
     def claims(self, contract_id: int, offset: int = 0, limit: int = 100) -> Page[ClaimPublic]:
         return self._get(_CLAIMS, f"/contracts/{int(contract_id)}/claims", _page(offset, limit))
+
+    def claims_portfolio(self, contract_id: int, text: str | None = None, offset: int = 0,
+                         limit: int = 100) -> Page[DebtorClaimsRow]:
+        params: dict[str, Any] = _page(offset, limit)
+        if text is not None:
+            params["text"] = text
+        return self._get(_DEBTORS, f"/contracts/{int(contract_id)}/claims-portfolio", params)
+
+    def claim_detail(self, claim_id: int) -> ClaimDetail:
+        return self._get(_CLAIM_DETAIL, f"/claims/{int(claim_id)}")
+
+    def add_declaration(self, claim_id: int, data: AdditionalDeclaration,
+                        version: int) -> ClaimPublic:
+        return self._send(_CLAIM, "POST", f"/claims/{int(claim_id)}/declarations",
+                          {"version": version, "declaration": data.model_dump(mode="json")})
+
+    def add_document(self, claim_id: int, filename: str, content: bytes, category: str,
+                     comment: str = "") -> DocumentPublic:
+        response = self._call("POST", f"/claims/{int(claim_id)}/documents",
+                              params={"filename": filename, "category": category,
+                                      "comment": comment},
+                              content=bytes(content))
+        return self._parse(_DOCUMENT, response)
+
+    def document_content(self, document_id: int) -> bytes:
+        return self._call("GET", f"/documents/{int(document_id)}/content").content
+
+    # --- claims handler -------------------------------------------------------------
+    def validate_claim_lines(self, claim_id: int, lines: LineValidation,
+                             version: int) -> ClaimPublic:
+        return self._send(_CLAIM, "POST", f"/claims/{int(claim_id)}/line-validation",
+                          {"version": version, "lines": lines.model_dump(mode="json")})
+
+    def set_claim_status(self, claim_id: int, change: ClaimStatusChange,
+                         version: int) -> ClaimPublic:
+        return self._send(_CLAIM, "POST", f"/claims/{int(claim_id)}/status",
+                          {"version": version, "change": change.model_dump(mode="json")})
+
+    def set_indemnity(self, claim_id: int, update: IndemnityUpdate,
+                      version: int) -> ClaimPublic:
+        return self._send(_CLAIM, "PUT", f"/claims/{int(claim_id)}/indemnity",
+                          {"version": version, "update": update.model_dump(mode="json")})
+
+    # --- drafts ---------------------------------------------------------------------
+    def save_draft(self, kind: str, key: str, payload: dict[str, Any]) -> None:
+        self._call("PUT", "/drafts/draft", params={"kind": kind, "key": key},
+                   body={"payload": payload})
+
+    def load_draft(self, kind: str, key: str) -> dict[str, Any] | None:
+        return self._get(_DRAFT, "/drafts/draft", {"kind": kind, "key": key}).payload
+
+    def delete_draft(self, kind: str, key: str) -> None:
+        self._call("DELETE", "/drafts/draft", params={"kind": kind, "key": key})
+
+    def list_drafts(self, kind: str) -> list[str]:
+        return self._get(_KEYS, "/drafts", {"kind": kind})
 
     # --- audit ----------------------------------------------------------------------
     def audit_log(self, offset: int = 0, limit: int = 100) -> Page[AuditEntryPublic]:

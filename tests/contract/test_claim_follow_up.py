@@ -25,7 +25,6 @@ from cofatui.schemas import (
 )
 from tests.contract.conftest import Backend
 from tests.contract.dataset import TODAY
-from tests.contract.sql_only import sql_backend  # noqa: F401  (SQL backends only, for now)
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

@@ -17,7 +17,6 @@ from cofatui.schemas import (
     UnderwriterDecisionInput,
 )
 from tests.contract.conftest import Backend
-from tests.contract.sql_only import sql_backend  # noqa: F401  (SQL backends only, for now)
 
 
 def request(backend: Backend, code: str, company: str = "epsilon", **kw: object

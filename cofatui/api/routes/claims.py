@@ -1,14 +1,32 @@
-"""Claims: declaration (with its invoice and payment lines) and the claims list."""
+"""Claims: declaration (with its invoice and payment lines), the claims list and the
+claims portfolio, the claim detail, additional declarations and attachments, and the
+claims handler's actions. Versions travel in the body."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Path, Query, Response
+from pydantic import BaseModel, Field
 
 from cofatui.api.auth import Repo
-from cofatui.api.routes.common import ContractId, Limit, Offset
-from cofatui.schemas import ClaimCreate, ClaimPublic, Page
+from cofatui.api.routes.common import MAX_ID, ContractId, Limit, Offset
+from cofatui.schemas import (
+    AdditionalDeclaration,
+    ClaimCreate,
+    ClaimDetail,
+    ClaimPublic,
+    ClaimStatusChange,
+    DebtorClaimsRow,
+    DocumentPublic,
+    IndemnityUpdate,
+    LineValidation,
+    Page,
+)
 
 router = APIRouter(tags=["claims"])
+
+ClaimId = Annotated[int, Path(ge=1, le=MAX_ID, description="claim id")]
 
 
 @router.post("/claims", response_model=ClaimPublic, status_code=201,
@@ -21,3 +39,81 @@ def submit_claim(repo: Repo, data: ClaimCreate) -> ClaimPublic:
 def claims(repo: Repo, contract_id: ContractId, offset: Offset = 0,
            limit: Limit = 100) -> Page[ClaimPublic]:
     return repo.claims(contract_id, offset, limit)
+
+
+@router.get("/contracts/{contract_id}/claims-portfolio", response_model=Page[DebtorClaimsRow],
+            summary="One row per debtor with its latest claim")
+def claims_portfolio(repo: Repo, contract_id: ContractId,
+                     text: Annotated[str | None, Query(max_length=200)] = None,
+                     offset: Offset = 0, limit: Limit = 100) -> Page[DebtorClaimsRow]:
+    return repo.claims_portfolio(contract_id, text, offset, limit)
+
+
+@router.get("/claims/{claim_id}", response_model=ClaimDetail,
+            summary="A claim with its declarations, lines, documents and debtor history")
+def claim_detail(repo: Repo, claim_id: ClaimId) -> ClaimDetail:
+    return repo.claim_detail(claim_id)
+
+
+class DeclarationBody(BaseModel):
+    version: int = Field(description="the claim version read; a stale one gets 409")
+    declaration: AdditionalDeclaration
+
+
+@router.post("/claims/{claim_id}/declarations", response_model=ClaimPublic, status_code=201,
+             summary="An additional declaration (new lines, intervention, contact)")
+def add_declaration(repo: Repo, claim_id: ClaimId, body: DeclarationBody) -> ClaimPublic:
+    return repo.add_declaration(claim_id, body.declaration, body.version)
+
+
+@router.post("/claims/{claim_id}/documents", response_model=DocumentPublic, status_code=201,
+             summary="Attach a file: the raw bytes are the body "
+                     "(Content-Type: application/octet-stream)")
+def add_document(repo: Repo, claim_id: ClaimId,
+                 content: Annotated[bytes, Body(media_type="application/octet-stream")],
+                 filename: Annotated[str, Query(min_length=1, max_length=255)],
+                 category: Annotated[str, Query(max_length=30)],
+                 comment: Annotated[str, Query(max_length=2000)] = "") -> DocumentPublic:
+    return repo.add_document(claim_id, filename, content, category, comment)
+
+
+@router.get("/documents/{document_id}/content", response_class=Response,
+            responses={200: {"content": {"application/octet-stream": {}}}},
+            summary="The bytes of an attached document")
+def document_content(repo: Repo,
+                     document_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> Response:
+    return Response(repo.document_content(document_id), media_type="application/octet-stream",
+                    headers={"X-Content-Type-Options": "nosniff"})
+
+
+class LinesBody(BaseModel):
+    version: int
+    lines: LineValidation
+
+
+class StatusBody(BaseModel):
+    version: int
+    change: ClaimStatusChange
+
+
+class IndemnityBody(BaseModel):
+    version: int
+    update: IndemnityUpdate
+
+
+@router.post("/claims/{claim_id}/line-validation", response_model=ClaimPublic,
+             tags=["underwriter"], summary="Mark invoice and payment lines validated")
+def validate_claim_lines(repo: Repo, claim_id: ClaimId, body: LinesBody) -> ClaimPublic:
+    return repo.validate_claim_lines(claim_id, body.lines, body.version)
+
+
+@router.post("/claims/{claim_id}/status", response_model=ClaimPublic, tags=["underwriter"],
+             summary="Accept, reject, close or cancel a claim")
+def set_claim_status(repo: Repo, claim_id: ClaimId, body: StatusBody) -> ClaimPublic:
+    return repo.set_claim_status(claim_id, body.change, body.version)
+
+
+@router.put("/claims/{claim_id}/indemnity", response_model=ClaimPublic, tags=["underwriter"],
+            summary="Set the covered amount and the indemnity")
+def set_indemnity(repo: Repo, claim_id: ClaimId, body: IndemnityBody) -> ClaimPublic:
+    return repo.set_indemnity(claim_id, body.update, body.version)
