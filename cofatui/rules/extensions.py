@@ -1,0 +1,217 @@
+"""Extension of due date (prorogation d'échéance), SPEC §5 and seed 001 pp. 32-33.
+
+Pure rules: they take values, statuses and dates, and return field errors, raise
+``RuleViolation`` or return a date. Choices where the sources leave room:
+
+- **One per buyer**: an extension "exists" while it is pending or active; a refused or
+  cancelled one does not stop a new request.
+- **After a claim**: a claim on the buyer that is not final (pending, accepted,
+  rejected) means the extension goes to the insurer's collection department outside
+  the application (seed 001); a closed or cancelled claim, or a draft, does not block.
+- **Plan dates**: every new due date is after every original due date (the plan
+  postpones the invoices, it does not bring a payment forward), and each is after the
+  previous one (two lines on one day are one payment: merge them).
+- **Declaration deadline**: an *active* (accepted) extension moves the deadline of each
+  invoice by the days between its original due date and the plan's *first* new due
+  date: the first instalment is the first one that can be missed, so this never lets a
+  deadline pass unnoticed. A pending, refused or cancelled extension moves nothing (the
+  seed says any answer "has an impact"; a refusal's impact is that the original
+  deadline stands).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from cofatui.enums import FINAL_CLAIM_STATUSES, ClaimStatus, ExtensionStatus
+from cofatui.errors import FieldError, RuleViolation, ValidationFailed
+from cofatui.rules.deadlines import claim_declaration_deadline
+
+__all__ = [
+    "BLOCKING_STATUSES",
+    "ExtensionInvoice",
+    "PlanLine",
+    "check_can_cancel",
+    "check_can_modify",
+    "check_no_open_claim",
+    "check_one_extension_per_buyer",
+    "dmc_end",
+    "extension_needs_request",
+    "invoices_total",
+    "plan_errors",
+    "plan_needs_request",
+    "shifted_declaration_deadline",
+]
+
+BLOCKING_STATUSES = frozenset({ExtensionStatus.PENDING, ExtensionStatus.ACTIVE})
+
+
+@dataclass(frozen=True)
+class ExtensionInvoice:
+    number: str
+    invoice_date: date
+    due_date: date  # the original (initial) due date
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    due_date: date  # the new due date proposed
+    amount: Decimal
+
+
+def invoices_total(invoices: Iterable[ExtensionInvoice]) -> Decimal:
+    return sum((i.amount for i in invoices), Decimal(0))
+
+
+def plan_errors(invoices: Sequence[ExtensionInvoice], plan: Sequence[PlanLine]) -> list[FieldError]:
+    """Field errors of the form's invoices and payment plan (``invoices[i].field``,
+    ``plan[i].field`` and ``plan`` for the total)."""
+    errors: list[FieldError] = []
+    if not invoices:
+        errors.append(FieldError("invoices", "Add at least one invoice"))
+    seen: dict[str, int] = {}
+    for i, inv in enumerate(invoices, start=1):
+        where = f"invoices[{i}]"
+        if not inv.number.strip():
+            errors.append(FieldError(f"{where}.number", "Mandatory", i))
+        elif inv.number in seen:
+            errors.append(FieldError(f"{where}.number",
+                                     f"Invoice {inv.number} is already line {seen[inv.number]}",
+                                     i))
+        else:
+            seen[inv.number] = i
+        if inv.due_date < inv.invoice_date:
+            errors.append(FieldError(f"{where}.due_date",
+                                     "Due date is before the invoice date", i))
+        if inv.amount <= 0:
+            errors.append(FieldError(f"{where}.amount", "Must be above 0", i))
+    if not plan:
+        errors.append(FieldError("plan", "Add at least one new due date and amount"))
+    latest_due = max((i.due_date for i in invoices), default=None)
+    previous: date | None = None
+    for i, line in enumerate(plan, start=1):
+        where = f"plan[{i}]"
+        if latest_due is not None and line.due_date <= latest_due:
+            errors.append(FieldError(
+                f"{where}.due_date",
+                f"A new due date must be after the original due dates (the latest is "
+                f"{latest_due.isoformat()})", i))
+        if previous is not None and line.due_date <= previous:
+            errors.append(FieldError(
+                f"{where}.due_date",
+                "Same date as the line before: merge the two amounts" if line.due_date == previous
+                else f"Dates must be in order: this one is before {previous.isoformat()}", i))
+        previous = line.due_date
+        if line.amount <= 0:
+            errors.append(FieldError(f"{where}.amount", "Must be above 0", i))
+    if invoices and plan:
+        due, planned = invoices_total(invoices), sum((p.amount for p in plan), Decimal(0))
+        if due != planned:
+            gap = planned - due
+            errors.append(FieldError(
+                "plan",
+                f"The plan totals {planned} but the invoices total {due}: "
+                f"{abs(gap)} {'too much' if gap > 0 else 'missing'}"))
+    return errors
+
+
+def check_one_extension_per_buyer(existing_statuses: Iterable[str]) -> None:
+    """Only one extension per buyer: none may be requested while one is pending or active."""
+    statuses = {ExtensionStatus(s) for s in existing_statuses}
+    if statuses & BLOCKING_STATUSES:
+        which = "pending" if ExtensionStatus.PENDING in statuses else "active"
+        raise RuleViolation(f"An extension of due date is already {which} on this buyer: only "
+                            "one per buyer. Modify the active one, or wait for the decision.")
+
+
+def check_no_open_claim(claim_statuses: Iterable[str]) -> None:
+    """After a claim, an extension is not requested here (seed 001: by email to the
+    insurer's collection department)."""
+    open_claims = [s for s in (ClaimStatus(s) for s in claim_statuses)
+                   if s != ClaimStatus.DRAFT and s not in FINAL_CLAIM_STATUSES]
+    if open_claims:
+        raise RuleViolation("A claim was declared on this buyer: an extension of due date now "
+                            "goes to the insurer's collection department directly, not here.")
+
+
+def check_can_cancel(status: str) -> None:
+    """Only a pending request (not yet decided) can be cancelled."""
+    if ExtensionStatus(status) != ExtensionStatus.PENDING:
+        raise RuleViolation(f"Only a pending extension can be cancelled (this one is {status}).")
+
+
+def check_can_modify(status: str) -> None:
+    """Only an active (accepted) extension can be modified; a pending one waits for its
+    decision."""
+    if ExtensionStatus(status) != ExtensionStatus.ACTIVE:
+        raise RuleViolation(f"Only an active extension can be modified (this one is {status}).")
+
+
+def dmc_end(invoice_date: date, dmc_days: int) -> date:
+    """Last day of the contract's maximum credit duration for an invoice."""
+    if isinstance(dmc_days, bool) or dmc_days <= 0:
+        raise ValidationFailed({"dmc_days": "The contract's maximum credit duration must be a "
+                                            f"positive number of days, got {dmc_days}"})
+    return invoice_date + timedelta(days=dmc_days)
+
+
+def extension_needs_request(invoice_date: date, new_due_date: date, dmc_days: int,
+                            cover_terminated: bool, buyer_in_default: bool) -> tuple[bool, str]:
+    """Whether the insurer must be asked, and why (seed 001 p. 32).
+
+    Within the DMC the policyholder may grant extensions freely; a new due date beyond
+    it, or any extension once the cover was terminated or the buyer is in default, needs
+    the request.
+    """
+    if new_due_date < invoice_date:
+        raise ValidationFailed({"new_due_date": "The new due date is before the invoice date"})
+    end = dmc_end(invoice_date, dmc_days)
+    if cover_terminated:
+        return True, ("The cover on this buyer was terminated: any extension of due date must "
+                      "be requested, even within the maximum credit duration.")
+    if buyer_in_default:
+        return True, ("The buyer is in default: any extension of due date must be requested, "
+                      "even within the maximum credit duration.")
+    if new_due_date > end:
+        late = (new_due_date - end).days
+        return True, (f"The new due date {new_due_date.isoformat()} is {late} day"
+                      f"{'s' if late > 1 else ''} beyond the maximum credit duration "
+                      f"({dmc_days} days from the invoice date, until {end.isoformat()}): "
+                      "the insurer must approve it.")
+    return False, (f"The new due date {new_due_date.isoformat()} is within the maximum credit "
+                   f"duration ({dmc_days} days from the invoice date, until {end.isoformat()}): "
+                   "you may grant it freely, no request is needed.")
+
+
+def plan_needs_request(invoices: Sequence[ExtensionInvoice], plan: Sequence[PlanLine],
+                       dmc_days: int, cover_terminated: bool,
+                       buyer_in_default: bool) -> tuple[bool, str]:
+    """:func:`extension_needs_request` for a whole form: the plan's last date against
+    the earliest invoice (whose DMC ends first)."""
+    if not invoices or not plan:
+        raise ValidationFailed({"plan": "Invoices and a payment plan are needed"})
+    earliest = min(invoices, key=lambda i: i.invoice_date)
+    last = max(p.due_date for p in plan)
+    return extension_needs_request(earliest.invoice_date, last, dmc_days, cover_terminated,
+                                   buyer_in_default)
+
+
+def shifted_declaration_deadline(invoices: Sequence[ExtensionInvoice], plan: Sequence[PlanLine],
+                                 max_declaration_days: int, status: str) -> date:
+    """The claim declaration deadline of these invoices once the extension is decided:
+    the earliest of the invoices' deadlines, each moved by an active extension."""
+    if not invoices:
+        raise ValidationFailed({"invoices": "Add at least one invoice"})
+    active = ExtensionStatus(status) == ExtensionStatus.ACTIVE and bool(plan)
+    first_new = min(p.due_date for p in plan) if active else None
+    return min(
+        claim_declaration_deadline(
+            inv.invoice_date, max_declaration_days,
+            max(first_new, inv.due_date) if first_new else None,
+            initial_due_date=inv.due_date)
+        for inv in invoices
+    )
