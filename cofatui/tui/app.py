@@ -1,26 +1,103 @@
-"""The Textual application: composition and global bindings only. Screens live in
-``tui/screens``; the app receives the Repository and settings from the CLI.
+"""The Textual application: composition, global bindings and the shell's services.
+Screens live in ``tui/screens``; the app receives the Repository and settings from the CLI.
 
 What screens may rely on (``self.app`` cast to :class:`CofaApp`):
+
 - ``repo``: the Repository (call it only from worker threads);
-- ``settings`` and ``save_settings(new)``;
-- ``current_contract_id`` (reactive) and the :class:`ContractChanged` message posted
-  to the active screen when the user switches contract;
-- ``principal``: who is logged in (loaded once at start).
+- ``clock``: the injected clock (countdowns, "today");
+- ``settings`` and ``save_settings(new)`` (writes the TOML, then applies language,
+  theme and keymap live);
+- ``principal``: who is logged in (loaded once at start);
+- ``current_contract_id`` (reactive) and the :class:`ContractChanged` message, posted
+  to every screen of the stack when the user switches contract;
+- :class:`LanguageChanged`, posted to every screen of the stack after the language
+  changed: handle ``on_language_changed`` and re-render your texts (``recompose()`` is
+  the simple way). Self-contained widgets may subscribe to ``app.language_signal``.
+  Binding descriptions need nothing: the shell re-translates them (see bindings.py);
+- ``switch_to(name)``: open a screen of :data:`SCREENS_BY_NAME` (``"home"``,
+  ``"notifications"``, ``"settings"``, ``"help"``…);
+- ``refresh_unread()``: reload the unread count of the header (a screen may also post
+  a message named ``UnreadChanged``; it bubbles here);
+- the ``/`` key focuses the widget with id ``filter`` of the current screen; the copy
+  key copies ``selection_text()`` of the focused widget (or of its nearest ancestor
+  that has one) to the clipboard over OSC 52;
+- a screen may define ``can_leave() -> bool`` to refuse Esc (e.g. unsaved changes).
 """
 
 from __future__ import annotations
 
+import importlib
+import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, ClassVar, cast
 
+from textual import work
 from textual.app import App
+from textual.binding import BindingType
+from textual.command import CommandPalette, Provider
 from textual.message import Message
 from textual.reactive import reactive
+from textual.screen import Screen
+from textual.signal import Signal
+from textual.worker import get_current_worker
 
 from cofatui import i18n
-from cofatui.config import Settings, save_settings
+from cofatui.clock import Clock, SystemClock
+from cofatui.config import Settings, SettingsError
+from cofatui.config import save_settings as write_settings
+from cofatui.i18n import t
 from cofatui.repository.base import Repository
 from cofatui.schemas import Principal
+from cofatui.tui import themes
+from cofatui.tui.bindings import GLOBAL_BINDINGS, translate_tree
+from cofatui.tui.safe import clean
+
+log = logging.getLogger(__name__)
+
+ScreenFactory = Callable[[], Screen[Any]]
+
+#: Screens reachable by name (``app.switch_to(name)``, the palette, F2–F4). A value is
+#: ``"module:Class"`` (imported on first use, keeping start-up fast) or a factory.
+#: Add your screen here when it can be opened without arguments.
+SCREENS_BY_NAME: dict[str, str | ScreenFactory] = {
+    "home": "cofatui.tui.screens.home:HomeScreen",
+    "notifications": "cofatui.tui.screens.notifications:NotificationsScreen",
+    "settings": "cofatui.tui.screens.settings:SettingsScreen",
+    "help": "cofatui.tui.screens.help:HelpScreen",
+}
+
+#: Shown in the palette's navigation group, in this order, with ``shell.nav.<name>``.
+NAVIGATION = ("home", "notifications", "settings", "help")
+
+#: The stack under the base screen holds Textual's default screen only.
+BASE_DEPTH = 2
+
+
+def _screen_providers() -> type[Provider]:
+    from cofatui.tui.commands import ScreenActionsProvider
+
+    return ScreenActionsProvider
+
+
+def _shell_providers() -> type[Provider]:
+    from cofatui.tui.commands import ShellCommandsProvider
+
+    return ShellCommandsProvider
+
+
+def resolve_screen(name: str) -> ScreenFactory | None:
+    """The factory registered for ``name``; None when unknown or not importable yet."""
+    entry = SCREENS_BY_NAME.get(name)
+    if entry is None or callable(entry):
+        return entry
+    module_name, _, attr = entry.partition(":")
+    try:
+        factory = getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError):
+        log.warning("screen %r unavailable (%s)", name, entry)
+        return None
+    return factory  # type: ignore[no-any-return]
 
 
 class ContractChanged(Message):
@@ -29,19 +106,40 @@ class ContractChanged(Message):
         self.contract_id = contract_id
 
 
+class LanguageChanged(Message):
+    """The UI language changed: re-render the texts of the screen."""
+
+    def __init__(self, language: str) -> None:
+        super().__init__()
+        self.language = language
+
+
 class CofaApp(App[None]):
     TITLE = "cofatui"
+    CSS_PATH = "app.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = GLOBAL_BINDINGS
+    COMMANDS = {_screen_providers, _shell_providers}
     current_contract_id: reactive[int | None] = reactive(None)
+    unread_count: reactive[int | None] = reactive(None)
 
     def __init__(self, repo: Repository, settings: Settings,
-                 config_path: Path | None = None, principal: Principal | None = None) -> None:
+                 config_path: Path | None = None, principal: Principal | None = None,
+                 clock: Clock | None = None) -> None:
         super().__init__()
         self.repo = repo
         self.settings = settings
         self.config_path = config_path
+        self.clock: Clock = clock or getattr(repo, "clock", None) or SystemClock()
+        self.language_signal: Signal[str] = Signal(self, "language")
         i18n.set_language(settings.language)
         self.principal = principal or repo.whoami()
         self.current_contract_id = self._initial_contract()
+        for theme in themes.shipped_themes():
+            self.register_theme(theme)
+        self._theme_missing = settings.theme not in self.available_themes
+        self.theme = themes.DARK if self._theme_missing else settings.theme
+        self.set_keymap(settings.keymap)
+        self._watched_screens: set[int] = set()
 
     def _initial_contract(self) -> int | None:
         contracts = self.principal.contracts
@@ -53,17 +151,198 @@ class CofaApp(App[None]):
             return self.principal.default_contract_id
         return contracts[0].contract_id if contracts else None
 
-    def save_settings(self, new: Settings) -> None:
-        """Validate-and-save, then apply live (language now; theme/keymap by the shell)."""
-        save_settings(new, self.config_path)
-        self.settings = new
-        i18n.set_language(new.language)
+    # --- start ----------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, self._screen_changed, immediate=True)
+        translate_tree(self)
+        base = self.settings.home_screen
+        factory = resolve_screen(base)
+        if factory is None:
+            factory = resolve_screen("home")
+            if base != "home":
+                self.notify(t("shell.portfolio_fallback"), markup=False)
+        if factory is not None:
+            self.push_screen(factory())
+        if self._theme_missing:
+            self.notify(t("shell.theme_missing", name=clean(self.settings.theme)),
+                        severity="warning", markup=False)
+        self.refresh_unread()
 
+    def _screen_changed(self, screen: Screen[Any]) -> None:
+        if id(screen) not in self._watched_screens:
+            self._watched_screens.add(id(screen))
+            screen.bindings_updated_signal.subscribe(self, self._bindings_updated,
+                                                     immediate=True)
+        if translate_tree(screen):
+            screen.refresh_bindings()
+
+    def _bindings_updated(self, screen: Screen[Any]) -> None:
+        # Widgets mounted since the last look (a list that arrived with its data)
+        # get translated before the Footer recomposes (it waits for the next refresh).
+        translate_tree(screen)
+
+    # --- settings -------------------------------------------------------------------
+    def save_settings(self, new: Settings) -> None:
+        """Write the settings file, then apply language, theme and keymap live.
+        Raises SettingsError (nothing applied) when the file cannot be written."""
+        write_settings(new, self.config_path)
+        old, self.settings = self.settings, new
+        if new.theme != old.theme and new.theme in self.available_themes:
+            self.theme = new.theme
+        if new.keymap != old.keymap:
+            self.set_keymap(new.keymap)
+        if new.language != old.language:
+            self.set_language(new.language)
+
+    def _save_one(self, **changes: Any) -> bool:
+        try:
+            self.save_settings(self.settings.with_changes(**changes))
+        except SettingsError as exc:
+            self.notify(clean(exc), title=t("common.error"), severity="error", markup=False)
+            return False
+        return True
+
+    def set_language(self, language: str) -> None:
+        """Switch the UI language now (not saved: see :meth:`choose_language`)."""
+        i18n.set_language(language)
+        translate_tree(self)  # the app's bindings and every screen's
+        for screen in self.screen_stack:
+            screen.post_message(LanguageChanged(language))
+        self.language_signal.publish(language)
+        self.screen.refresh_bindings()
+
+    def choose_language(self, language: str) -> None:
+        """Switch language and remember the choice in the settings file."""
+        if language != self.settings.language:
+            self._save_one(language=language)
+
+    def choose_theme(self, name: str) -> None:
+        """Apply a theme and remember it in the settings file."""
+        if name in self.available_themes and self._save_one(theme=name):
+            self.theme = name
+
+    # --- contract and unread count --------------------------------------------------
     def watch_current_contract_id(self, contract_id: int | None) -> None:
         if contract_id is not None and self.is_running and self.screen_stack:
-            self.screen.post_message(ContractChanged(contract_id))
+            for screen in self.screen_stack:
+                screen.post_message(ContractChanged(contract_id))
+            self.refresh_unread()
 
-    def on_mount(self) -> None:
-        from cofatui.tui.screens.home import HomeScreen
+    def switch_contract(self, contract_id: int) -> None:
+        if contract_id in {c.contract_id for c in self.principal.contracts}:
+            self.current_contract_id = contract_id
 
-        self.push_screen(HomeScreen())
+    def current_contract_label(self) -> str:
+        for access in self.principal.contracts:
+            if access.contract_id == self.current_contract_id:
+                return clean(access.policy_number)
+        return ""
+
+    @work(thread=True, exclusive=True, group="unread")
+    def refresh_unread(self) -> None:
+        """Reload the unread count of the current contract (header)."""
+        worker = get_current_worker()
+        contract_id = self.current_contract_id
+        try:
+            count: int | None = self.repo.unread_count(contract_id)
+        except Exception:  # the header shows "?" rather than the app failing
+            log.exception("unread count failed")
+            count = None
+        if not worker.is_cancelled:
+            self.call_from_thread(setattr, self, "unread_count", count)
+
+    def on_unread_changed(self, _event: Message) -> None:
+        self.refresh_unread()
+
+    # --- navigation -----------------------------------------------------------------
+    def switch_to(self, name: str) -> None:
+        """Show the screen registered as ``name``: back to it if it is already in the
+        stack (the base screen for "home"), otherwise push a new one."""
+        factory = resolve_screen(name)
+        if factory is None:
+            self.notify(t("shell.screen_unavailable", name=name), severity="warning",
+                        markup=False)
+            return
+        cls = factory if isinstance(factory, type) else None
+        stack = self.screen_stack
+        for index, screen in enumerate(stack):
+            if index >= BASE_DEPTH - 1 and cls is not None and isinstance(screen, cls):
+                while self.screen is not screen:
+                    self.pop_screen()
+                return
+        if name == "home" and len(stack) >= BASE_DEPTH:
+            while len(self.screen_stack) > BASE_DEPTH:
+                self.pop_screen()
+            return
+        self.push_screen(factory())
+
+    def action_go(self, name: str) -> None:
+        self.switch_to(name)
+
+    def action_help(self) -> None:
+        self.switch_to("help")
+
+    async def action_back(self) -> None:
+        if len(self.screen_stack) <= BASE_DEPTH:
+            return
+        can_leave = getattr(self.screen, "can_leave", None)
+        if callable(can_leave) and not can_leave():
+            return
+        self.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Back is hidden from the Footer (and does nothing) on the base screen.
+        return not (action == "back" and len(self.screen_stack) <= BASE_DEPTH)
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
+            self.push_screen(CommandPalette(placeholder=t("shell.palette_placeholder"),
+                                            id="--command-palette"))
+
+    def action_focus_filter(self) -> None:
+        """``/``: focus the widget with id ``filter`` of the current screen."""
+        matches = self.screen.query("#filter")
+        target = matches.first() if matches else None
+        if target is None or not target.focusable:
+            self.notify(t("shell.no_filter"), severity="warning", markup=False)
+            return
+        target.focus()
+
+    def action_switch_contract(self) -> None:
+        contracts = self.principal.contracts
+        if len(contracts) < 2:
+            self.notify(t("shell.single_contract") if contracts else t("shell.no_contract"),
+                        markup=False)
+            return
+        from cofatui.tui.widgets.header import ContractPicker
+
+        def chosen(contract_id: int | None) -> None:
+            if contract_id is not None:
+                self.switch_contract(contract_id)
+
+        self.push_screen(ContractPicker(contracts, self.current_contract_id), chosen)
+
+    def action_copy(self) -> None:
+        """Copy what the focused widget calls its selection (a cell, a row, marked rows)."""
+        text = self._selection_text()
+        if not text:
+            self.notify(t("shell.nothing_to_copy"), severity="warning", markup=False)
+            return
+        self.copy_to_clipboard(text)
+        lines = text.count("\n") + 1
+        self.notify(t("shell.copied", lines=lines), markup=False)
+
+    def _selection_text(self) -> str:
+        node = self.screen.focused
+        candidates = [*node.ancestors_with_self] if node is not None else [self.screen]
+        for candidate in candidates:
+            getter = getattr(candidate, "selection_text", None)
+            if callable(getter):
+                value = getter()
+                if value:
+                    # Data may hold control characters: never send them to the
+                    # terminal that pastes. Tabs and newlines separate cells and rows.
+                    return "\n".join("\t".join(clean(cell) for cell in line.split("\t"))
+                                     for line in str(value).split("\n"))
+                return ""
+        return ""

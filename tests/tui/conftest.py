@@ -1,0 +1,111 @@
+"""Shared TUI fixtures: a CofaApp on a small deterministic demo database.
+
+The demo database (60 companies, seed 1, fixed clock) is generated once per session
+and copied for each test, so tests may write to it. Settings are isolated by
+``tests/conftest.py`` (COFATUI_CONFIG_DIR per test).
+
+``make_app(**settings)`` builds the real app; ``probe_app`` has a small test screen as
+its base screen (a filter, a selection, one binding) so the shell can be tested
+without depending on what the home screen shows.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from cofatui import migrations
+from cofatui.clock import FixedClock
+from cofatui.config import Settings
+from cofatui.repository.sql import SqlRepository, make_engine
+from cofatui.tui import app as app_module
+from cofatui.tui.app import CofaApp
+from cofatui.tui.widgets.header import AppHeader
+
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+LOGIN = "demo"
+
+
+@pytest.fixture(scope="session")
+def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from cofatui.demo.generator import generate_demo
+
+    path = tmp_path_factory.mktemp("demo-db") / "demo.sqlite"
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        migrations.upgrade(engine)
+        generate_demo(engine, companies=60, seed=1, clock=FixedClock(NOW))
+    finally:
+        engine.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_db_template: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "demo.sqlite"
+    shutil.copyfile(demo_db_template, path)
+    return path
+
+
+@pytest.fixture
+def repo(demo_db: Path) -> Iterator[SqlRepository]:
+    engine = make_engine(f"sqlite:///{demo_db}")
+    try:
+        yield SqlRepository(engine, LOGIN, FixedClock(NOW))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def make_app(repo: SqlRepository) -> Callable[..., CofaApp]:
+    """``make_app(theme=..., language=...)``: the app with these settings (English and
+    the dark theme unless told otherwise)."""
+
+    def build(**settings: Any) -> CofaApp:
+        settings.setdefault("language", "en")
+        return CofaApp(repo, Settings(**settings), clock=FixedClock(NOW))
+
+    return build
+
+
+class ProbeScreen(Screen[None]):
+    """A base screen with the conventions the shell relies on."""
+
+    TITLE = "probe.title"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "reload", "probe.reload", id="probe.reload"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reloads = 0
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        yield Input(id="filter")
+        yield SelectionProbe("Foo [UK] Ltd\x1b[2J", id="probe", markup=False)
+        yield Footer()
+
+    def action_reload(self) -> None:
+        self.reloads += 1
+
+
+class SelectionProbe(Static, can_focus=True):
+    def selection_text(self) -> str:
+        return "Foo [UK] Ltd\x1b[2J\t42"
+
+
+@pytest.fixture
+def probe_app(make_app: Callable[..., CofaApp],
+              monkeypatch: pytest.MonkeyPatch) -> Callable[..., CofaApp]:
+    monkeypatch.setitem(app_module.SCREENS_BY_NAME, "home", ProbeScreen)
+    return make_app
