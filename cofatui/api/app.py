@@ -59,6 +59,7 @@ cacheable, safely retried GET; each filter model is flat (lists repeat the param
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from sqlalchemy.engine import Engine
 
 from cofatui import __version__
@@ -82,6 +83,10 @@ ROUTERS = (health, identity, companies, portfolio, products, underwriter, notifi
            drafts, audit)
 
 
+def _operation_id(route: APIRoute) -> str:
+    return route.name
+
+
 def create_app(engine: Engine, *, clock: Clock | None = None,
                max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
     app = FastAPI(
@@ -89,7 +94,9 @@ def create_app(engine: Engine, *, clock: Clock | None = None,
         description="Trade-credit insurance back-office: the cofatui Repository over HTTP. "
                     "Authenticate with `Authorization: Bearer <personal token>`. Errors are "
                     '`{"error": code, "message": text, "fields": [...]}`.',
-        docs_url=None, redoc_url=None)
+        docs_url=None, redoc_url=None,
+        # operationId = the endpoint's name = the Repository method it exposes.
+        generate_unique_id_function=_operation_id)
     app.state.engine = engine
     app.state.clock = clock or SystemClock()
     install_error_handlers(app)
