@@ -1,0 +1,352 @@
+"""Company detail (SPEC §3 item 5; seed 001 "Vue des détails de l'entreprise"): the
+header (name, DRA, client reference, favourite, my other contracts holding it), its
+cover and information products with their actions, its open claims, the company's
+information and custom fields, and the NEW ACTION menu.
+
+After a request an immediate decision shows here at once (and in the portfolio when
+the user goes back to it); a pending one opens the countdown to the estimated response
+time, which keeps running in this screen's product list.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, cast
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, Static
+
+from cofatui.enums import ProductStatus
+from cofatui.errors import CofaError
+from cofatui.i18n import format_amount, format_date, t
+from cofatui.schemas import CompanyDetail, NewActionItem, ProductPublic
+from cofatui.tui.safe import clean, plain
+from cofatui.tui.widgets.list_source import ListSource
+from cofatui.tui.widgets.products import (
+    app_clock,
+    cofa,
+    countdown_text,
+    product_marker,
+    product_name,
+    seconds_left,
+    status_label,
+)
+from cofatui.tui.widgets.virtual_list import Column, VirtualList
+
+
+def product_columns(screen: CompanyDetailScreen) -> list[Column]:
+    def when(p: ProductPublic) -> str:
+        return format_date(p.decided_at or p.requested_at)
+
+    def expected(p: ProductPublic) -> str:
+        if p.status != ProductStatus.PENDING:
+            return format_date(p.end_date) if p.end_date else ""
+        return countdown_text(p.expected_decision_at, app_clock(screen.app).now())
+
+    def product(p: ProductPublic) -> Text:
+        return Text.assemble(product_marker(p.code), " ", product_name(p.code))
+
+    def amount(p: ProductPublic) -> Text:
+        # The decision once there is one; until then the amount asked for, in italics.
+        if p.decided_amount is not None:
+            return Text(format_amount(p.decided_amount, p.currency))
+        return Text(format_amount(p.requested_amount, p.currency), style="italic")
+
+    return [
+        Column("product", t("company.col.product"), 0, render=product),
+        Column("status", t("company.col.status"), 13,
+               render=lambda p: Text(status_label(p.status) + (" ⟳" if p.monitored else ""))),
+        Column("amount", t("company.col.amount"), 13, align="right", render=amount),
+        Column("date", t("company.col.date"), 11, render=when),
+        Column("expected", t("company.col.expected"), 13, align="right", render=expected),
+    ]
+
+
+class CompanyDetailScreen(Screen[None]):
+    CSS_PATH = ["dialogs.tcss", "company.tcss"]
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "new_action", t("company.key.new_action"), id="company.new_action",
+                tooltip=t("company.key.new_action_tip")),
+        Binding("h", "history", t("company.key.history"), id="company.history",
+                tooltip=t("company.key.history_tip")),
+        Binding("f", "favourite", t("company.key.favourite"), id="company.favourite",
+                tooltip=t("company.key.favourite_tip")),
+        Binding("e", "edit", t("company.key.edit"), id="company.edit",
+                tooltip=t("company.key.edit_tip")),
+        Binding("m", "contracts", t("company.key.contracts"), id="company.contracts",
+                tooltip=t("company.key.contracts_tip")),
+        Binding("ctrl+r", "reload", t("company.key.reload"), id="company.reload",
+                tooltip=t("company.key.reload_tip")),
+        Binding("escape", "back", t("company.key.back"), id="company.back"),
+    ]
+
+    def __init__(self, company_id: int, contract_id: int | None = None) -> None:
+        super().__init__()
+        self.company_id = company_id
+        self.contract_id = contract_id
+        self.detail: CompanyDetail | None = None
+        self.menu: list[NewActionItem] = []
+        self._announced: set[int] = set()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(Text(t("common.loading")), id="detail-header", markup=False)
+        with Horizontal(id="detail-body"):
+            with Vertical(id="detail-left"):
+                yield Label(Text(t("company.section.products")), classes="section-title")
+                yield VirtualList(product_columns(self), id="products")
+                yield Static("", id="detail-pending", markup=False)
+                yield Label(Text(t("company.section.claims")), classes="section-title")
+                yield Static("", id="detail-claims", markup=False)
+            with VerticalScroll(id="detail-right"):
+                yield Label(Text(t("company.section.information")), classes="section-title")
+                yield Static("", id="detail-info", markup=False)
+                yield Label(Text(t("company.section.custom_fields")), classes="section-title")
+                yield Static("", id="detail-custom", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = t("company.title")
+        if self.contract_id is None:
+            self.contract_id = cofa(self.app).current_contract_id
+        self.query_one("#products", VirtualList).focus()
+        self.set_interval(1.0, self._tick)
+        self.load()
+
+    def on_contract_changed(self, _message: object) -> None:
+        self.contract_id = cofa(self.app).current_contract_id
+        self.load()
+
+    # --- loading -----------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="company-detail")
+    def load(self) -> None:
+        repo = cofa(self.app).repo
+        if self.contract_id is None:
+            self.app.call_from_thread(self._failed, t("company.no_contract"))
+            return
+        try:
+            detail = repo.company_detail(self.contract_id, self.company_id)
+            menu = repo.new_action_menu(self.contract_id, self.company_id)
+        except CofaError as exc:
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        self.app.call_from_thread(self.show, detail, menu)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#detail-header", Static).update(Text("⚠ " + clean(message)))
+        self.notify(clean(message), severity="error", markup=False)
+
+    def show(self, detail: CompanyDetail, menu: list[NewActionItem]) -> None:
+        self.detail, self.menu = detail, menu
+        self.sub_title = clean(detail.company.name)
+        self.query_one("#detail-header", Static).update(self._header(detail))
+        products = self.query_one("#products", VirtualList)
+        cursor = products.cursor
+        products.set_source(ListSource(detail.products))
+        products.cursor = min(cursor, max(0, len(detail.products) - 1))
+        self.query_one("#detail-claims", Static).update(self._claims(detail))
+        self.query_one("#detail-info", Static).update(self._info(detail))
+        self.query_one("#detail-custom", Static).update(self._custom(detail))
+        self._tick()
+
+    def _header(self, d: CompanyDetail) -> Text:
+        c = d.company
+        out = Text()
+        out.append("★ " if d.favourite else "☆ ", style="bold")
+        out.append_text(plain(c.name, style="bold"))
+        out.append(f"   {t('company.dra')} ")
+        out.append("–" if c.dra is None else str(c.dra), style="bold")
+        if d.client_reference:
+            out.append(f"   {t('company.client_reference')} ")
+            out.append_text(plain(d.client_reference))
+        out.append("\n")
+        out.append(t(f"search.establishment.{c.establishment}"))
+        if d.head_office_name:
+            out.append(f" — {t('company.head_office')} ")
+            out.append_text(plain(d.head_office_name))
+        out.append(f"   {t('company.contract')} ")
+        out.append_text(plain(self._policy_number()))
+        if d.other_contracts:
+            out.append(f"   {t('company.other_contracts')} ")
+            out.append_text(plain(", ".join(d.other_contracts)))
+        return out
+
+    def _policy_number(self) -> str:
+        for access in cofa(self.app).principal.contracts:
+            if access.contract_id == self.contract_id:
+                return access.policy_number
+        return str(self.contract_id)
+
+    def _claims(self, d: CompanyDetail) -> Text:
+        if not d.claims:
+            return Text(t("company.no_claims"), style="dim")
+        out = Text()
+        for claim in d.claims:
+            out.append("▲ ", style="bold dark_orange")
+            out.append_text(plain(claim.reference or claim.own_reference or f"#{claim.id}"))
+            out.append(f"  {t('portfolio.claim_status.' + claim.status.value)}")
+            out.append(f"  {format_amount(claim.claim_amount, claim.currency)}")
+            if claim.intervention_requested:
+                out.append(f"  {t('company.intervention')}")
+            out.append(f"  {t('company.insured') if claim.insured else t('company.uninsured')}")
+            out.append("\n")
+        return out
+
+    def _info(self, d: CompanyDetail) -> Text:
+        c = d.company
+        lines: list[tuple[str, str]] = [
+            (t("company.field.address"), c.address),
+            (t("company.field.postal_code"), c.postal_code),
+            (t("company.field.city"), c.city),
+            (t("company.field.region"), c.region),
+            (t("company.field.country"), c.country),
+            (t("company.field.phone"), c.phone),
+            (t("company.easy_number"), c.easy_number),
+            (t("company.coface_reference"), c.coface_reference or ""),
+        ]
+        lines += [(i.type_code, i.value) for i in c.identifiers]
+        return _pairs([(label, value) for label, value in lines if value])
+
+    def _custom(self, d: CompanyDetail) -> Text:
+        lines: list[tuple[str, str]] = [
+            (t("company.client_reference"), d.client_reference),
+            (t("company.outstanding"), format_amount(d.outstanding_amount, "EUR")
+             if d.outstanding_amount is not None else ""),
+            (t("company.internal_limit"), format_amount(d.internal_credit_limit, "EUR")
+             if d.internal_credit_limit is not None else ""),
+        ]
+        for slot, name in sorted(d.custom_field_names.items()):
+            lines.append((name, d.custom_fields.get(slot, "")))
+        if d.entry_id is None:
+            lines.append(("", t("company.not_in_portfolio")))
+        return _pairs(lines)
+
+    # --- countdowns ---------------------------------------------------------------------
+    def _tick(self) -> None:
+        """Once a second, with no repository call: repaint the countdowns and say "done"
+        once for each estimated response time that has just been reached."""
+        if self.detail is None:
+            return
+        now = app_clock(self.app).now()
+        pending = [p for p in self.detail.products if p.status == ProductStatus.PENDING]
+        banner = self.query_one("#detail-pending", Static)
+        if not pending:
+            banner.update("")
+        else:
+            out = Text()
+            for p in pending:
+                left = seconds_left(p.expected_decision_at, now)
+                out.append("⏳ ")
+                out.append(t("company.pending_line", product=product_name(p.code),
+                             time=countdown_text(p.expected_decision_at, now)))
+                out.append("\n")
+                if left is not None and left <= 0 and p.id not in self._announced:
+                    self._announced.add(p.id)
+                    self.notify(t("products.countdown_finished", product=product_name(p.code)),
+                                markup=False)
+            banner.update(out)
+        if pending:
+            self.query_one("#products", VirtualList).refresh()
+
+    # --- actions ------------------------------------------------------------------------
+    def action_new_action(self) -> None:
+        if self.detail is None:
+            return
+        from cofatui.tui.screens.new_action import NewActionScreen
+
+        def chosen(code: str | None) -> None:
+            if code:
+                self.order(code)
+
+        self.app.push_screen(NewActionScreen(self.menu, clean(self.detail.company.name)),
+                             chosen)
+
+    def order(self, code: str) -> None:
+        """Open the form of ``code``; then show the outcome of the request."""
+        if self.detail is None or self.contract_id is None:
+            return
+        from cofatui.tui.screens.product_forms import ProductFormScreen
+
+        self.app.push_screen(ProductFormScreen(code, self.detail), self.requested)
+
+    def requested(self, product: ProductPublic | None) -> None:
+        if product is None:
+            return
+        self.load()
+        if product.status == ProductStatus.PENDING:
+            from cofatui.tui.screens.product_actions import PendingScreen
+
+            self.app.push_screen(PendingScreen(product))
+        else:
+            self.notify(t("products.decided", product=product_name(product.code),
+                          status=status_label(product.status)), markup=False)
+
+    def on_virtual_list_row_activated(self, event: VirtualList.RowActivated) -> None:
+        if self.detail is None:
+            return
+        from cofatui.tui.screens.product_actions import ProductActionsScreen
+
+        self.app.push_screen(ProductActionsScreen(cast(ProductPublic, event.row), self.detail),
+                             self.requested)
+
+    def action_history(self) -> None:
+        row = cast(ProductPublic | None, self.query_one("#products", VirtualList).cursor_row)
+        if row is None:
+            return
+        from cofatui.tui.screens.product_actions import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(row))
+
+    def action_favourite(self) -> None:
+        if self.detail is not None:
+            self._favourite(not self.detail.favourite)
+
+    @work(thread=True, exclusive=True, group="company-favourite")
+    def _favourite(self, favourite: bool) -> None:
+        try:
+            cofa(self.app).repo.set_favourite(self.company_id, favourite)
+        except CofaError as exc:
+            self.app.call_from_thread(self.notify, clean(exc), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.load)
+
+    def action_edit(self) -> None:
+        if self.detail is None:
+            return
+        if self.detail.entry_id is None:
+            self.notify(t("company.not_in_portfolio"), severity="warning")
+            return
+        from cofatui.tui.screens.company_fields import CustomFieldsScreen
+
+        def done(saved: bool | None) -> None:
+            if saved:
+                self.load()
+
+        self.app.push_screen(CustomFieldsScreen(self.detail), done)
+
+    def action_contracts(self) -> None:
+        from cofatui.tui.screens.company_fields import ContractsScreen
+
+        self.app.push_screen(ContractsScreen(self.company_id))
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+
+def _pairs(lines: list[tuple[str, str]]) -> Text:
+    out = Text()
+    for label, value in lines:
+        if label:
+            out.append(f"{label}: ", style="dim")
+        out.append_text(plain(value))
+        out.append("\n")
+    return out

@@ -1,0 +1,339 @@
+"""Portfolio (SPEC §3 item 4): the 100 most recently updated companies of the current
+contract, a criteria panel searching the whole portfolio (most recent first, up to 100
+results), an instant filter over the rows shown, favourites and an export of exactly
+what is displayed.
+
+The instant filter ("/") narrows the rows on screen without asking the repository (it
+matches what ``PortfolioCriteria.text`` matches: name, country, EasyNumber, client
+reference); Enter in it searches the whole portfolio with that text instead.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, ClassVar, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from cofatui import locations
+from cofatui.errors import CofaError
+from cofatui.i18n import format_date, format_number, t
+from cofatui.schemas import PortfolioCriteria, PortfolioRow
+from cofatui.tui.safe import clean, plain
+from cofatui.tui.widgets.list_source import ListSource
+from cofatui.tui.widgets.products import (
+    cofa,
+    family_tag,
+    product_tags,
+    status_label,
+)
+from cofatui.tui.widgets.virtual_list import Column, VirtualList
+
+MAX_ROWS = 100  # SPEC §3 item 4 and seed 001: "the list cannot show more than 100"
+
+
+def fetch_portfolio(repo: Any, contract_id: int, criteria: PortfolioCriteria,
+                    limit: int = MAX_ROWS) -> list[PortfolioRow]:
+    """One query, no count: the screen shows at most ``limit`` rows anyway."""
+    try:
+        page = repo.portfolio(contract_id, criteria, 0, limit, with_total=False)
+    except TypeError:  # a repository without the with_total switch
+        page = repo.portfolio(contract_id, criteria, 0, limit)
+    return list(page.items)
+
+
+def row_matches(row: PortfolioRow, needle: str) -> bool:
+    """What the instant filter matches (the fields of ``PortfolioCriteria.text``)."""
+    hay = " ".join((row.company_name, row.country, row.easy_number, row.client_reference,
+                    row.city)).casefold()
+    return all(word in hay for word in needle.casefold().split())
+
+
+def _amount(row: PortfolioRow) -> Text:
+    if row.cover_amount is None:
+        return Text("")
+    return Text(f"{format_number(row.cover_amount, 0)} {row.currency}", no_wrap=True)
+
+
+def _claim(row: PortfolioRow) -> Text:
+    if row.claim_status is None:
+        return Text("")
+    return Text.assemble(("▲", "bold dark_orange"), t(f"portfolio.claim_status.{row.claim_status}"))
+
+
+def portfolio_columns() -> list[Column]:
+    """Left the company (name, city, country, my reference), right its products: the
+    family markers, the decision that prevails, its status, the claim, the update date
+    (seed 001 "Présentation de la liste des entreprises")."""
+    return [
+        Column("favourite", "★", 1, render=lambda r: Text("★" if r.favourite else " ")),
+        Column("company_name", t("portfolio.col.company"), 0,
+               render=lambda r: plain(r.company_name)),
+        Column("city", t("portfolio.col.city"), 11, render=lambda r: plain(r.city)),
+        Column("country", t("portfolio.col.country"), 3),
+        Column("client_reference", t("portfolio.col.client_reference"), 10,
+               render=lambda r: plain(r.client_reference)),
+        Column("dra", t("portfolio.col.dra"), 3, align="right",
+               render=lambda r: "" if r.dra is None else str(r.dra)),
+        Column("products", t("portfolio.col.products"), 11,
+               render=lambda r: product_tags(r.products)),
+        Column("cover_amount", t("portfolio.col.amount"), 12, align="right", render=_amount),
+        Column("cover_status", t("portfolio.col.status"), 13,
+               render=lambda r: status_label(r.cover_status)),
+        Column("claim_status", t("portfolio.col.claim"), 9, render=_claim),
+        Column("updated_at", t("portfolio.col.updated"), 11,
+               render=lambda r: format_date(r.updated_at)),
+    ]
+
+
+class PortfolioScreen(Screen[None]):
+    CSS_PATH = "portfolio.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_filter", t("portfolio.key.filter"), id="portfolio.filter",
+                tooltip=t("portfolio.key.filter_tip")),
+        Binding("c", "criteria", t("portfolio.key.criteria"), id="portfolio.criteria",
+                tooltip=t("portfolio.key.criteria_tip")),
+        Binding("r", "reset", t("portfolio.key.reset"), id="portfolio.reset",
+                tooltip=t("portfolio.key.reset_tip")),
+        Binding("f", "favourite", t("portfolio.key.favourite"), id="portfolio.favourite",
+                tooltip=t("portfolio.key.favourite_tip")),
+        Binding("x", "export", t("portfolio.key.export"), id="portfolio.export",
+                tooltip=t("portfolio.key.export_tip")),
+        Binding("s", "search", t("portfolio.key.search"), id="portfolio.search",
+                tooltip=t("portfolio.key.search_tip")),
+        Binding("escape", "back", t("portfolio.key.back"), id="portfolio.back", show=False),
+    ]
+
+    def __init__(self, criteria: PortfolioCriteria | None = None) -> None:
+        super().__init__()
+        self.criteria = criteria or PortfolioCriteria()
+        self.rows: list[PortfolioRow] = []
+        self.shown: list[PortfolioRow] = []
+        self.loaded = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="portfolio-bar"):
+            yield Input(placeholder=t("portfolio.filter_placeholder"), id="filter")
+            yield Static("", id="portfolio-count", markup=False)
+        yield Static("", id="portfolio-criteria", markup=False)
+        yield VirtualList(portfolio_columns(), row_key=lambda r: r.entry_id, id="portfolio")
+        yield Static(self._legend(), id="portfolio-legend", markup=False)
+        yield Footer()
+
+    def _legend(self) -> Text:
+        out = Text()
+        for family in ("insurance", "information", "unpaid_services"):
+            out.append_text(family_tag(family))
+            out.append("   ")
+        out.append(t("portfolio.legend_favourite"))
+        return out
+
+    def on_mount(self) -> None:
+        self.title = t("portfolio.title")
+        self.query_one(VirtualList).focus()
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        if self.loaded:  # back from a company: its change shows here at once
+            self.load()
+
+    def on_contract_changed(self, _message: object) -> None:
+        self.load()
+
+    # --- loading -----------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="portfolio-load")
+    def load(self) -> None:
+        app = cofa(self.app)
+        contract_id = app.current_contract_id
+        if contract_id is None:
+            self.app.call_from_thread(self._failed, t("portfolio.no_contract"))
+            return
+        try:
+            rows = fetch_portfolio(app.repo, contract_id, self.criteria)
+        except CofaError as exc:
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        self.app.call_from_thread(self._loaded, rows)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#portfolio-criteria", Static).update(Text("⚠ " + clean(message)))
+        self.notify(clean(message), severity="error")
+
+    def _loaded(self, rows: list[PortfolioRow]) -> None:
+        self.rows = rows
+        self.loaded = True
+        self._apply_filter(keep_position=True)
+        self.query_one("#portfolio-criteria", Static).update(self._criteria_text())
+
+    def _apply_filter(self, keep_position: bool = False) -> None:
+        needle = self.query_one("#filter", Input).value.strip()
+        self.shown = [r for r in self.rows if row_matches(r, needle)] if needle else self.rows
+        lst = self.query_one(VirtualList)
+        cursor = lst.cursor
+        lst.set_source(ListSource(self.shown))
+        if keep_position and cursor < len(self.shown):
+            lst.cursor = cursor
+        self.query_one("#portfolio-count", Static).update(Text(
+            t("portfolio.count", shown=len(self.shown), loaded=len(self.rows))))
+
+    def _criteria_text(self) -> Text:
+        parts = criteria_summary(self.criteria)
+        if not parts:
+            return Text(t("portfolio.recent", n=MAX_ROWS))
+        return Text(t("portfolio.criteria_prefix") + " " + clean("; ".join(parts)))
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        if self.loaded:
+            self._apply_filter()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip() or None
+        self.criteria = self.criteria.model_copy(update={"text": text})
+        event.input.value = ""
+        self.query_one(VirtualList).focus()
+        self.load()
+
+    def on_key(self, event: Any) -> None:
+        focused = self.focused
+        if isinstance(focused, Input) and focused.id == "filter" and event.key == "down":
+            self.query_one(VirtualList).focus()
+            event.stop()
+
+    # --- actions -----------------------------------------------------------------------
+    def on_virtual_list_row_activated(self, event: VirtualList.RowActivated) -> None:
+        from cofatui.tui.screens.company_detail import CompanyDetailScreen
+
+        row = cast(PortfolioRow, event.row)
+        self.app.push_screen(CompanyDetailScreen(row.company_id))
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_criteria(self) -> None:
+        from cofatui.tui.screens.portfolio_criteria import PortfolioCriteriaScreen
+
+        def chosen(criteria: PortfolioCriteria | None) -> None:
+            if criteria is not None:
+                self.criteria = criteria
+                self.load()
+
+        self.app.push_screen(PortfolioCriteriaScreen(self.criteria), chosen)
+
+    def action_reset(self) -> None:
+        self.criteria = PortfolioCriteria()
+        self.query_one("#filter", Input).value = ""
+        self.load()
+
+    def action_search(self) -> None:
+        from cofatui.tui.screens.company_search import CompanySearchScreen
+
+        self.app.push_screen(CompanySearchScreen())
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    def action_favourite(self) -> None:
+        row = cast(PortfolioRow | None, self.query_one(VirtualList).cursor_row)
+        if row is not None:
+            self._set_favourite(row.company_id, not row.favourite)
+
+    @work(thread=True, exclusive=True, group="portfolio-favourite")
+    def _set_favourite(self, company_id: int, favourite: bool) -> None:
+        try:
+            cofa(self.app).repo.set_favourite(company_id, favourite)
+        except CofaError as exc:
+            self.app.call_from_thread(self.notify, clean(exc), severity="error")
+            return
+        self.app.call_from_thread(self.load)
+
+    def action_export(self) -> None:
+        if not self.shown:
+            self.notify(t("portfolio.export_empty"), severity="warning")
+            return
+        self._export(list(self.shown))
+
+    @work(thread=True, exclusive=True, group="portfolio-export")
+    def _export(self, rows: Sequence[PortfolioRow]) -> None:
+        try:
+            path = export_rows(rows, portfolio_columns())
+        except (OSError, CofaError) as exc:
+            self.app.call_from_thread(self.notify, t("portfolio.export_failed",
+                                                     error=clean(exc)), severity="error")
+            return
+        self.app.call_from_thread(self.notify, t("portfolio.exported", n=len(rows),
+                                                 path=str(path)))
+
+
+def criteria_summary(c: PortfolioCriteria) -> list[str]:
+    parts: list[str] = []
+    simple = [("text", c.text), ("name", c.name), ("country", c.country),
+              ("identifier", " ".join(x for x in (c.legal_identifier_type,
+                                                   c.legal_identifier_value) if x)),
+              ("clause", c.clause)]
+    parts += [f"{t('portfolio.crit.' + k)} {v}" for k, v in simple if v]
+    if c.product_codes:
+        parts.append(f"{t('portfolio.crit.products')} {', '.join(c.product_codes)}")
+    if c.family:
+        parts.append(t(f"products.family.{c.family}"))
+    if c.statuses:
+        parts.append(f"{t('portfolio.crit.statuses')} "
+                     f"{', '.join(status_label(s) for s in c.statuses)}")
+    if c.amount_min is not None:
+        parts.append(f"{t('portfolio.crit.amount_min')} {format_number(c.amount_min)}")
+    if c.amount_max is not None:
+        parts.append(f"{t('portfolio.crit.amount_max')} {format_number(c.amount_max)}")
+    if c.date_from:
+        parts.append(f"{t('portfolio.crit.date_from')} {format_date(c.date_from)}")
+    if c.date_to:
+        parts.append(f"{t('portfolio.crit.date_to')} {format_date(c.date_to)}")
+    if c.has_guarantor:
+        parts.append(t("portfolio.crit.guarantor"))
+    if c.custom_field_slot is not None and c.custom_field_value:
+        parts.append(f"{t('portfolio.crit.custom_field')} {c.custom_field_slot}: "
+                     f"{c.custom_field_value}")
+    if c.favourites_only:
+        parts.append(t("portfolio.crit.favourites"))
+    return parts
+
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: str) -> str:
+    # A cell a spreadsheet would run as a formula is written as text (CSV injection).
+    return "'" + value if value.startswith(_FORMULA) else value
+
+
+def export_rows(rows: Sequence[PortfolioRow], columns: Sequence[Column],
+                directory: Path | None = None) -> Path:
+    """The rows as displayed (same columns, same texts) to a ``;`` CSV in UTF-8 with a
+    BOM, written beside its final name then renamed."""
+    target_dir = locations.ensure_dir(directory or locations.exports_dir())
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = target_dir / f"portfolio-{stamp}.csv"
+    tmp = path.with_suffix(".csv.part")
+    with tmp.open("w", newline="", encoding="utf-8-sig") as fh:
+        writer = csv.writer(fh, delimiter=";")
+        writer.writerow([c.label for c in columns])
+        for row in rows:
+            cells = []
+            for column in columns:
+                cell = column.cell(row)
+                cells.append(_csv_cell(clean(cell.plain if isinstance(cell, Text) else cell)))
+            writer.writerow(cells)
+    tmp.replace(path)
+    return path

@@ -1,0 +1,365 @@
+"""What can be done with a product already on a company (SPEC §5; seed 001 "Modifier
+ou transformer votre demande"): show its whole decision (guarantor, clause, comment,
+dates), modify the amount, transform Agrément ↔ @rating cover, delete or cancel it
+(after a confirmation), stop its monitoring, list its history, open a delivered report.
+Also the countdown shown when a request goes pending.
+
+Each dialog returns the changed :class:`ProductPublic` (or None) so the company detail
+reloads and reports the outcome the same way as for a new request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import PurePath
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from cofatui.enums import ACTIVE_COVER_STATUSES, ProductStatus
+from cofatui.errors import CofaError, Conflict, ValidationFailed
+from cofatui.i18n import format_amount, format_date, format_datetime, t
+from cofatui.rules.products import MONITORED_CODES, REPORT_CODES
+from cofatui.schemas import CompanyDetail, ProductEventPublic, ProductPublic
+from cofatui.tui.safe import clean, plain
+from cofatui.tui.widgets.form import FormField, parse_amount, show_errors
+from cofatui.tui.widgets.list_source import ListSource
+from cofatui.tui.widgets.products import (
+    app_clock,
+    cofa,
+    countdown_text,
+    product_marker,
+    product_name,
+    seconds_left,
+    status_label,
+)
+from cofatui.tui.widgets.virtual_list import Column, VirtualList
+
+CSS: list[str | PurePath] = ["dialogs.tcss", "products.tcss"]
+ENDED = frozenset({ProductStatus.DELETED, ProductStatus.EXPIRED, ProductStatus.REPLACED})
+
+
+def available_actions(product: ProductPublic) -> list[str]:
+    """The buttons worth showing; the repository still decides (and says why not)."""
+    actions: list[str] = []
+    active = product.status in ACTIVE_COVER_STATUSES
+    if product.code in ("CRL", "CCO") and active:
+        actions.append("modify")
+    if product.code in ("CRL", "RLI") and active:
+        actions.append("transform")
+    if product.code in MONITORED_CODES and product.monitored:
+        actions.append("stop_monitoring")
+    if product.status == ProductStatus.PENDING:
+        actions.append("cancel_request")
+    elif product.status not in ENDED and not (product.code in MONITORED_CODES
+                                              and product.monitored):
+        actions.append("delete")
+    if product.code in REPORT_CODES and product.status not in (ProductStatus.PENDING,
+                                                              ProductStatus.REFUSED):
+        actions.append("report")
+    actions.append("history")
+    return actions
+
+
+class ProductActionsScreen(ModalScreen[ProductPublic | None]):
+    CSS_PATH = CSS
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", t("products.key.close"), id="actions.close"),
+    ]
+
+    def __init__(self, product: ProductPublic, detail: CompanyDetail) -> None:
+        super().__init__()
+        self.product = product
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        p = self.product
+        actions = available_actions(p)
+        with Vertical(id="actions-dialog", classes="dialog"):
+            title = Text.assemble(product_marker(p.code), " ", product_name(p.code), " — ")
+            title.append_text(plain(self.detail.company.name))
+            yield Label(title, classes="dialog-title")
+            yield Static(self._facts(), id="product-facts", markup=False)
+            if "modify" in actions:
+                with Horizontal(classes="choice-row"):
+                    yield FormField(t("products.field.new_amount", currency=p.currency),
+                                    Input(id="amount"), "amount")
+                    yield Button(t("products.action.modify"), id="modify")
+            yield Static("", id="actions-error", classes="form-error", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                for action in actions:
+                    if action == "modify":
+                        continue
+                    label = t(f"products.action.{action}")
+                    if action == "transform":
+                        label = t("products.action.transform_to",
+                                  target=product_name("RLI" if p.code == "CRL" else "CRL"))
+                    if action == "delete" and p.code == "RLI":
+                        label = t("products.action.cancel_cover")
+                    yield Button(label, id=action,
+                                 variant="error" if action in ("delete", "cancel_request")
+                                 else "default")
+                yield Button(t("products.button.close"), id="close")
+
+    def _facts(self) -> Text:
+        p = self.product
+        now = app_clock(self.app).now()
+        lines: list[tuple[str, str]] = [
+            (t("products.fact.status"), status_label(p.status)
+             + (f" — {t('products.monitored')}" if p.monitored else "")),
+            (t("products.fact.requested"), format_amount(p.requested_amount, p.currency)),
+            (t("products.fact.decided"), format_amount(p.decided_amount, p.currency)),
+            (t("products.fact.requested_at"), format_datetime(p.requested_at)),
+            (t("products.fact.decided_at"), format_datetime(p.decided_at)),
+            (t("products.fact.decided_by"), p.decided_by),
+            (t("products.fact.effective"), format_date(p.effective_date)),
+            (t("products.fact.end"), format_date(p.end_date)),
+            (t("products.fact.clause"), p.clause),
+            (t("products.fact.comment"), p.comment),
+        ]
+        if p.status == ProductStatus.PENDING:
+            lines.append((t("products.fact.expected"), format_datetime(p.expected_decision_at)
+                          + "  " + countdown_text(p.expected_decision_at, now)))
+        if p.guarantor_company_id is not None:
+            lines.append((t("products.fact.guarantor"), f"#{p.guarantor_company_id}"))
+        out = Text()
+        for label, value in lines:
+            if value:
+                out.append(f"{label}: ", style="dim")
+                out.append_text(plain(value))
+                out.append("\n")
+        return out
+
+    def on_mount(self) -> None:
+        if self.product.guarantor_company_id is not None:
+            self._load_guarantor(self.product.guarantor_company_id)
+
+    @work(thread=True, exclusive=True, group="product-guarantor")
+    def _load_guarantor(self, company_id: int) -> None:
+        try:
+            company = cofa(self.app).repo.get_company(company_id)
+        except CofaError:
+            return
+        facts = self._facts()
+        facts.append(f"{t('products.fact.guarantor_name')}: ", style="dim")
+        facts.append_text(plain(f"{company.name} — {company.easy_number}"))
+        self.app.call_from_thread(self.query_one("#product-facts", Static).update, facts)
+
+    # --- actions -------------------------------------------------------------------------
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        action = event.button.id or ""
+        p = self.product
+        if action == "close":
+            self.dismiss(None)
+        elif action == "modify":
+            try:
+                amount = parse_amount(self.query_one("#amount", Input).value)
+            except ValueError as exc:
+                show_errors(self, {"amount": str(exc)}, self._error())
+                return
+            if amount is None or amount <= 0:
+                show_errors(self, {"amount": t("products.error.amount_positive")}, self._error())
+                return
+            show_errors(self, {}, self._error())
+            self.run(lambda repo: repo.modify_product(p.id, amount, p.version))
+        elif action == "transform":
+            target = "RLI" if p.code == "CRL" else "CRL"
+            self.confirm(t("products.confirm.transform", target=product_name(target)),
+                         lambda repo: repo.transform_product(p.id, target, p.version))
+        elif action in ("delete", "cancel_request"):
+            self.confirm(t(f"products.confirm.{action}", product=product_name(p.code)),
+                         lambda repo: repo.delete_product(p.id, p.version))
+        elif action == "stop_monitoring":
+            self.confirm(t("products.confirm.stop_monitoring"),
+                         lambda repo: repo.stop_monitoring(p.id, p.version))
+        elif action == "history":
+            self.app.push_screen(HistoryScreen(p))
+        elif action == "report":
+            from cofatui.tui.screens.report_view import ReportScreen
+
+            self.app.push_screen(ReportScreen(self.detail, p))
+
+    def _error(self) -> Static:
+        return self.query_one("#actions-error", Static)
+
+    def confirm(self, question: str, command: Callable[..., ProductPublic]) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run(command)
+
+        self.app.push_screen(ConfirmScreen(question), answered)
+
+    def run(self, command: Callable[..., ProductPublic]) -> None:
+        for button in self.query(Button):
+            button.disabled = True
+        self._run(command)
+
+    @work(thread=True, exclusive=True, group="product-action")
+    def _run(self, command: Callable[..., ProductPublic]) -> None:
+        try:
+            product = command(cofa(self.app).repo)
+        except Conflict:
+            self.app.call_from_thread(self._refused, {"": t("products.error.conflict")})
+            return
+        except ValidationFailed as exc:
+            self.app.call_from_thread(self._refused, exc.by_field())
+            return
+        except CofaError as exc:
+            self.app.call_from_thread(self._refused, {"": str(exc)})
+            return
+        self.app.call_from_thread(self.dismiss, product)
+
+    def _refused(self, errors: dict[str, str]) -> None:
+        for button in self.query(Button):
+            button.disabled = False
+        show_errors(self, errors, self._error())
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    CSS_PATH = CSS
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "answer(False)", t("products.key.cancel"), id="confirm.no"),
+        Binding("y", "answer(True)", t("products.key.yes"), id="confirm.yes"),
+        Binding("n", "answer(False)", t("products.key.no"), id="confirm.no_key", show=False),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-dialog", classes="dialog"):
+            yield Static(Text(clean(self.question)), markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("common.yes"), variant="warning", id="yes")
+                yield Button(t("common.no"), variant="primary", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+class HistoryScreen(ModalScreen[None]):
+    """Every event of a product, oldest first (seed 001 "Historique")."""
+
+    CSS_PATH = CSS
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", t("products.key.close"), id="history.close"),
+    ]
+
+    def __init__(self, product: ProductPublic) -> None:
+        super().__init__()
+        self.product = product
+
+    def compose(self) -> ComposeResult:
+        p = self.product
+        with Vertical(id="history-dialog", classes="dialog"):
+            yield Label(Text.assemble(t("products.history_title"), " — ",
+                                      product_marker(p.code), " ", product_name(p.code)),
+                        classes="dialog-title")
+            yield VirtualList([
+                Column("at", t("products.hist.at"), 17, render=lambda e: format_datetime(e.at)),
+                Column("action", t("products.hist.action"), 16,
+                       render=lambda e: t(f"products.event.{e.action}")),
+                Column("status", t("products.hist.status"), 17,
+                       render=lambda e: status_label(e.status)),
+                Column("amount", t("products.hist.amount"), 14, align="right",
+                       render=lambda e: format_amount(e.amount, p.currency)),
+                Column("actor", t("products.hist.actor"), 16, render=lambda e: plain(e.actor)),
+                Column("comment", t("products.hist.comment"), 0,
+                       render=lambda e: plain(e.comment)),
+            ], row_key=lambda e: id(e), id="history")
+            yield Static("", id="history-error", classes="form-error", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one(VirtualList).focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="product-history")
+    def load(self) -> None:
+        try:
+            events = cofa(self.app).repo.product_history(self.product.id)
+        except CofaError as exc:
+            self.app.call_from_thread(self.query_one("#history-error", Static).update,
+                                      Text("⚠ " + clean(exc)))
+            return
+        self.app.call_from_thread(self._loaded, events)
+
+    def _loaded(self, events: list[ProductEventPublic]) -> None:
+        self.query_one(VirtualList).set_source(ListSource(events))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class PendingScreen(ModalScreen[None]):
+    """A request went pending: the estimated response time, counting down every second
+    (the clock only: no repository call), ending in a "done" message. Closing it does
+    not stop anything: the company detail and the home screen keep counting."""
+
+    CSS_PATH = CSS
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", t("products.key.close"), id="pending.close"),
+        Binding("enter", "close", t("products.key.close"), id="pending.ok", show=False),
+    ]
+
+    def __init__(self, product: ProductPublic) -> None:
+        super().__init__()
+        self.product = product
+        self.done = False
+
+    def compose(self) -> ComposeResult:
+        p = self.product
+        with Vertical(id="pending-dialog", classes="dialog"):
+            yield Label(Text.assemble(product_marker(p.code), " ", product_name(p.code), " — ",
+                                      t("products.pending_title")), classes="dialog-title")
+            yield Static(Text(t("products.pending_text", when=format_datetime(
+                p.expected_decision_at))), classes="form-info")
+            yield Static("", id="pending-countdown", markup=False)
+            yield Static(Text(t("products.pending_background")), classes="form-info")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("products.button.close"), variant="primary", id="close")
+
+    def on_mount(self) -> None:
+        self.tick()
+        self.set_interval(1.0, self.tick)
+        self.query_one("#close", Button).focus()
+
+    def tick(self) -> None:
+        now = app_clock(self.app).now()
+        left = seconds_left(self.product.expected_decision_at, now)
+        label = self.query_one("#pending-countdown", Static)
+        if left is not None and left <= 0:
+            if not self.done:
+                self.done = True
+                label.update(Text(t("products.pending_done")))
+            return
+        label.update(Text(t("products.pending_left", time=countdown_text(
+            self.product.expected_decision_at, now))))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#close")
+    def _close(self) -> None:
+        self.dismiss(None)

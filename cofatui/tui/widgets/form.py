@@ -1,0 +1,151 @@
+"""Form building blocks: a labelled field with its own error line, and parsers for what
+people type (amounts with spaces or a decimal comma, dates in the user's order).
+
+Errors are shown next to the field they concern, before anything is submitted; the
+repository's ``ValidationFailed.by_field()`` is routed to the same places afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.css.query import NoMatches
+from textual.dom import DOMNode
+from textual.widget import Widget
+from textual.widgets import Label, Static
+
+from cofatui.i18n import t
+from cofatui.tui.safe import clean
+
+__all__ = ["FormField", "clear_errors", "parse_amount", "parse_date", "show_errors"]
+
+
+class FormField(Vertical):
+    """``label`` above ``widget``, an error line below (empty while the value is fine).
+
+    ``name`` is the field name the rules and the repository use (``amount``,
+    ``duration_days``…); the error line's id is ``<name>-error``.
+    """
+
+    DEFAULT_CSS = """
+    FormField { height: auto; margin: 0 0 1 0; }
+    FormField > .form-field--label { color: $text-muted; }
+    FormField > .form-field--error { color: $text-error; height: auto; }
+    FormField > .form-field--hint { color: $text-muted; height: auto; }
+    FormField.-invalid > Input { border: tall $error; }
+    """
+
+    def __init__(self, label: str, widget: Widget, field: str, hint: str = "",
+                 id: str | None = None) -> None:
+        super().__init__(id=id or f"{field}-field")
+        self.label = label
+        self.widget = widget
+        self.field = field
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        yield Label(Text(self.label), classes="form-field--label")
+        yield self.widget
+        if self.hint:
+            yield Static(Text(self.hint), classes="form-field--hint")
+        yield Static("", id=f"{self.field}-error", classes="form-field--error", markup=False)
+
+    def set_error(self, message: str | None) -> None:
+        """Show ``message`` under the field (``None`` or ``""`` clears it).
+
+        The message may come from data (an identifier the user typed): shown literally.
+        """
+        line = self.query_one(f"#{self.field}-error", Static)
+        line.update(Text("⚠ " + clean(message)) if message else "")
+        self.set_class(bool(message), "-invalid")
+
+    @property
+    def error(self) -> str:
+        line = self.query_one(f"#{self.field}-error", Static)
+        return str(line.render())
+
+
+def show_errors(root: DOMNode, errors: Mapping[str, str], general: Static | None = None) -> None:
+    """Put each message at its field; messages for fields the form does not have go to
+    ``general`` (or, without it, a notification)."""
+    fields = {f.field: f for f in root.query(FormField)}
+    for f in fields.values():
+        f.set_error(errors.get(f.field))
+    other = [f"{k}: {v}" if k else v for k, v in errors.items() if k not in fields]
+    if other:
+        text = Text(clean("; ".join(other)))
+        if general is not None:
+            general.update(text)
+        else:
+            root.app.notify(text.plain, severity="error")  # type: ignore[attr-defined]
+    elif general is not None:
+        general.update("")
+
+
+def clear_errors(root: DOMNode) -> None:
+    for f in root.query(FormField):
+        f.set_error(None)
+
+
+def first_invalid(root: DOMNode) -> Widget | None:
+    for f in root.query(FormField):
+        if f.has_class("-invalid"):
+            return f.widget
+    return None
+
+
+def field(root: DOMNode, name: str) -> FormField | None:
+    try:
+        return root.query_one(f"#{name}-field", FormField)
+    except NoMatches:
+        return None
+
+
+_SPACES = str.maketrans("", "", " \u00a0\u202f_'")
+
+
+def parse_amount(text: str) -> Decimal | None:
+    """``"50 000"``, ``"50,000.50"``, ``"50000,5"`` → Decimal; empty → None.
+
+    Raises ValueError with a translated message when it is not an amount."""
+    raw = text.strip().translate(_SPACES)
+    if not raw:
+        return None
+    if "," in raw and "." in raw:
+        raw = raw.replace(",", "")  # 50,000.50: the comma groups thousands
+    elif "," in raw:
+        raw = raw.replace(",", ".")  # 50000,50: a decimal comma
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise ValueError(t("forms.not_an_amount")) from None
+    if not value.is_finite():
+        raise ValueError(t("forms.not_an_amount"))
+    return value
+
+
+def parse_int(text: str) -> int | None:
+    raw = text.strip().translate(_SPACES)
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise ValueError(t("forms.not_a_number"))
+    return int(raw)
+
+
+def parse_date(text: str) -> date | None:
+    """ISO ``2026-11-22`` or day first ``22/11/2026`` (also with ``-`` or ``.``)."""
+    raw = text.strip()
+    if not raw:
+        return None
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(t("forms.not_a_date"))
