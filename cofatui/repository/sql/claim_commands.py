@@ -50,6 +50,7 @@ from cofatui.repository.sql.core import SqlCore
 from cofatui.repository.sql.search import like_pattern
 from cofatui.rules import claims as rules
 from cofatui.rules.attachments import check_attachment
+from cofatui.rules.indemnity import calculate_indemnity
 from cofatui.schemas import (
     AdditionalDeclaration,
     ClaimDetail,
@@ -330,13 +331,17 @@ class ClaimFollowUp(SqlCore):
             contract = s.get(Contract, claim.contract_id)
             assert contract is not None
             limit = self._credit_limit(s, claim)
-            covered = update.covered_amount if update.covered_amount is not None else \
-                covered_amount(claim.claim_amount or Decimal(0), limit,
-                               contract.insured_percentage, claim.insured)
+            computed = calculate_indemnity(
+                claim.claim_amount or Decimal(0), limit, contract.insured_percentage,
+                # Every payment declared, initial or additional, is already netted in the
+                # claim amount, so nothing is "recovered" on top of it here.
+                insured=claim.insured, currency=claim.currency)
+            covered = update.covered_amount if update.covered_amount is not None \
+                else computed.covered_amount
             indemnity = update.calculated_indemnity if update.calculated_indemnity is not None \
-                else covered
+                else computed.calculated_indemnity
             for name, value in (("covered_amount", covered), ("calculated_indemnity", indemnity)):
-                if value is not None and value < 0:
+                if value < 0:
                     raise ValidationFailed({name: "Must not be negative"})
             if update.collector is not None and \
                     update.collector not in {c.value for c in Collector}:
@@ -349,10 +354,7 @@ class ClaimFollowUp(SqlCore):
             claim.indemnity_date = update.indemnity_date or self.clock.today()
             if update.collector is not None:
                 claim.collector = update.collector
-            claim.conditions_used = (
-                f"Insured percentage {contract.insured_percentage} %, credit limit "
-                f"{limit if limit is not None else 'none'} {contract.currency}, "
-                f"{'insured' if claim.insured else 'uninsured'} debt")
+            claim.conditions_used = computed.conditions_used[:500]
             claim.updated_at = self.clock.now()
             s.flush()
             self._notify_claim(s, claim, NotificationType.INDEMNITY,
@@ -386,15 +388,6 @@ class ClaimFollowUp(SqlCore):
                 User.notify_opt_out.is_(True))).scalars())
         s.add_all([NotificationState(user_id=uid, notification_id=note.id, read=True,
                                      deleted=True) for uid in opted_out])
-
-
-def covered_amount(claim_amount: Decimal, credit_limit: Decimal | None,
-                   insured_percentage: Decimal, insured: bool) -> Decimal:
-    """Insured percentage of the claim within the credit limit (0 for an uninsured debt)."""
-    if not insured or credit_limit is None:
-        return Decimal("0.00")
-    base = min(claim_amount, credit_limit)
-    return (base * insured_percentage / 100).quantize(Decimal("0.01"))
 
 
 def _public(claim: Claim, company_name: str, invoices: int) -> ClaimPublic:
