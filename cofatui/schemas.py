@@ -592,3 +592,54 @@ class IndemnityUpdate(BaseModel):
 class LineValidation(BaseModel):
     invoice_ids: list[int] = Field(default_factory=list)
     payment_ids: list[int] = Field(default_factory=list)
+
+
+# --- extensions of due date -----------------------------------------------------------
+
+
+class ExtensionInvoiceLine(BaseModel):
+    number: str
+    invoice_date: date
+    due_date: date
+    amount: Decimal
+
+
+class PlanLineInput(BaseModel):
+    due_date: date
+    amount: Decimal
+
+
+class ExtensionCreate(BaseModel):
+    contract_id: int
+    company_id: int
+    reason: str
+    currency: str = "EUR"
+    invoices: list[ExtensionInvoiceLine]
+    plan: list[PlanLineInput]
+
+
+class ExtensionDecisionInput(BaseModel):
+    decision: str = Field(description="accept | accept_other_plan | refuse")
+    plan: list[PlanLineInput] = Field(default_factory=list)
+    comment: str = ""
+
+
+class ExtensionPublic(Public):
+    id: int
+    contract_id: int
+    company_id: int
+    company_name: str
+    status: str
+    reason: str
+    currency: str
+    invoices: list[ExtensionInvoiceLine]
+    plan: list[PlanLineInput] = Field(description="the plan in force: the underwriter's "
+                                      "when they proposed another, else the policyholder's")
+    proposed_plan: list[PlanLineInput]
+    total: Decimal
+    declaration_deadline: date
+    decided_by: str
+    comment: str
+    created_at: datetime | None
+    decided_at: datetime | None
+    version: int

@@ -42,6 +42,9 @@ from cofatui.schemas import (
     DebtorClaimsRow,
     DocumentPublic,
     EndingGuarantee,
+    ExtensionCreate,
+    ExtensionDecisionInput,
+    ExtensionPublic,
     IndemnityUpdate,
     LineValidation,
     NewActionItem,
@@ -49,6 +52,7 @@ from cofatui.schemas import (
     NotificationRow,
     Page,
     PendingRequest,
+    PlanLineInput,
     PortfolioCriteria,
     PortfolioEntryUpdate,
     PortfolioRow,
@@ -169,6 +173,20 @@ class Repository(Protocol):
 
     def set_indemnity(self, claim_id: int, update: IndemnityUpdate,
                       version: int) -> ClaimPublic: ...
+
+    # --- extensions of due date -------------------------------------------------------
+    def extensions(self, contract_id: int, company_id: int | None = None
+                   ) -> list[ExtensionPublic]: ...
+
+    def request_extension(self, data: ExtensionCreate) -> ExtensionPublic: ...
+
+    def cancel_extension(self, extension_id: int, version: int) -> ExtensionPublic: ...
+
+    def modify_extension(self, extension_id: int, plan: Sequence[PlanLineInput],
+                         version: int) -> ExtensionPublic: ...
+
+    def decide_extension(self, extension_id: int, decision: ExtensionDecisionInput,
+                         version: int) -> ExtensionPublic: ...
 
     # --- drafts (forms in progress, kept across crashes) ---------------------------
     def save_draft(self, kind: str, key: str, payload: dict[str, Any]) -> None: ...

@@ -10,6 +10,7 @@ from cofatui.repository.sql.claims import ClaimCommands
 from cofatui.repository.sql.companies import CompanyQueries
 from cofatui.repository.sql.drafts import DraftStore
 from cofatui.repository.sql.engine import make_engine, normalize_url
+from cofatui.repository.sql.extensions import ExtensionCommands
 from cofatui.repository.sql.notifications import NotificationQueries
 from cofatui.repository.sql.portfolio import PortfolioQueries
 from cofatui.repository.sql.product_commands import ProductCommands
@@ -17,7 +18,8 @@ from cofatui.repository.sql.products import ProductQueries
 
 
 class SqlRepository(CompanyQueries, PortfolioQueries, ProductQueries, ProductCommands,
-                    NotificationQueries, ClaimCommands, ClaimFollowUp, DraftStore):
+                    NotificationQueries, ClaimCommands, ClaimFollowUp, DraftStore,
+                    ExtensionCommands):
     """The Repository protocol on one engine, acting for one user."""
 
     def close(self) -> None:
