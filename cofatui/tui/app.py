@@ -65,6 +65,9 @@ SCREENS_BY_NAME: dict[str, str | ScreenFactory] = {
     "notifications": "cofatui.tui.screens.notifications:NotificationsScreen",
     "settings": "cofatui.tui.screens.settings:SettingsScreen",
     "help": "cofatui.tui.screens.help:HelpScreen",
+    "portfolio": "cofatui.tui.screens.portfolio:PortfolioScreen",
+    "company_search": "cofatui.tui.screens.company_search:CompanySearchScreen",
+    "underwriter_queue": "cofatui.tui.screens.underwriter_queue:UnderwriterQueueScreen",
 }
 
 #: Shown in the palette's navigation group, in this order, with ``shell.nav.<name>``.

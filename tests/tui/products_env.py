@@ -29,9 +29,7 @@ class Env:
 
     def app(self, login: str = "alice", language: str = "en") -> CofaApp:
         repo = SqlRepository(self.engine, login, self.clock)
-        app = CofaApp(repo, Settings(language=language))  # type: ignore[arg-type]
-        app.clock = self.clock  # type: ignore[attr-defined]  # countdowns read it
-        return app
+        return CofaApp(repo, Settings(language=language), clock=self.clock)  # type: ignore[arg-type]
 
 
 def make_env(tmp_path: Path, with_rule: bool = True) -> Env:

@@ -31,8 +31,8 @@ class CompanyCreateScreen(ModalScreen[CompanyPublic | None]):
     CSS_PATH = ["dialogs.tcss", "company.tcss"]
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", t("company.key.cancel"), id="create.cancel"),
-        Binding("ctrl+s", "submit", t("company.key.create"), id="create.submit"),
+        Binding("escape", "cancel", "company.key.cancel", id="create.cancel"),
+        Binding("ctrl+s", "submit", "company.key.create", id="create.submit"),
     ]
 
     def __init__(self, country: str | None = None, name: str = "") -> None:

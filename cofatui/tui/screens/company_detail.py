@@ -18,13 +18,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Footer, Label, Static
 
 from cofatui.enums import ProductStatus
 from cofatui.errors import CofaError
 from cofatui.i18n import format_amount, format_date, t
 from cofatui.schemas import CompanyDetail, NewActionItem, ProductPublic
 from cofatui.tui.safe import clean, plain
+from cofatui.tui.widgets.header import AppHeader
 from cofatui.tui.widgets.list_source import ListSource
 from cofatui.tui.widgets.products import (
     app_clock,
@@ -70,19 +71,18 @@ class CompanyDetailScreen(Screen[None]):
     CSS_PATH = ["dialogs.tcss", "company.tcss"]
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "new_action", t("company.key.new_action"), id="company.new_action",
-                tooltip=t("company.key.new_action_tip")),
-        Binding("h", "history", t("company.key.history"), id="company.history",
-                tooltip=t("company.key.history_tip")),
-        Binding("f", "favourite", t("company.key.favourite"), id="company.favourite",
-                tooltip=t("company.key.favourite_tip")),
-        Binding("e", "edit", t("company.key.edit"), id="company.edit",
-                tooltip=t("company.key.edit_tip")),
-        Binding("m", "contracts", t("company.key.contracts"), id="company.contracts",
-                tooltip=t("company.key.contracts_tip")),
-        Binding("ctrl+r", "reload", t("company.key.reload"), id="company.reload",
-                tooltip=t("company.key.reload_tip")),
-        Binding("escape", "back", t("company.key.back"), id="company.back"),
+        Binding("a", "new_action", "company.key.new_action", id="company.new_action",
+                tooltip="company.key.new_action_tip"),
+        Binding("h", "history", "company.key.history", id="company.history",
+                tooltip="company.key.history_tip"),
+        Binding("f", "favourite", "company.key.favourite", id="company.favourite",
+                tooltip="company.key.favourite_tip"),
+        Binding("e", "edit", "company.key.edit", id="company.edit",
+                tooltip="company.key.edit_tip"),
+        Binding("m", "contracts", "company.key.contracts", id="company.contracts",
+                tooltip="company.key.contracts_tip"),
+        Binding("ctrl+r", "reload", "company.key.reload", id="company.reload",
+                tooltip="company.key.reload_tip"),
     ]
 
     def __init__(self, company_id: int, contract_id: int | None = None) -> None:
@@ -94,7 +94,7 @@ class CompanyDetailScreen(Screen[None]):
         self._announced: set[int] = set()
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield Static(Text(t("common.loading")), id="detail-header", markup=False)
         with Horizontal(id="detail-body"):
             with Vertical(id="detail-left"):
@@ -111,12 +111,17 @@ class CompanyDetailScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = t("company.title")
+        self.title = "company.title"
         if self.contract_id is None:
             self.contract_id = cofa(self.app).current_contract_id
         self.query_one("#products", VirtualList).focus()
         self.set_interval(1.0, self._tick)
         self.load()
+
+    async def on_language_changed(self, _message: object) -> None:
+        await self.recompose()
+        if self.detail is not None:
+            self.show(self.detail, self.menu)
 
     def on_contract_changed(self, _message: object) -> None:
         self.contract_id = cofa(self.app).current_contract_id
@@ -143,7 +148,6 @@ class CompanyDetailScreen(Screen[None]):
 
     def show(self, detail: CompanyDetail, menu: list[NewActionItem]) -> None:
         self.detail, self.menu = detail, menu
-        self.sub_title = clean(detail.company.name)
         self.query_one("#detail-header", Static).update(self._header(detail))
         products = self.query_one("#products", VirtualList)
         cursor = products.cursor
@@ -174,6 +178,8 @@ class CompanyDetailScreen(Screen[None]):
         if d.other_contracts:
             out.append(f"   {t('company.other_contracts')} ")
             out.append_text(plain(", ".join(d.other_contracts)))
+        if d.entry_id is None:
+            out.append(f"   {t('company.not_in_portfolio')}", style="italic")
         return out
 
     def _policy_number(self) -> str:
@@ -222,8 +228,6 @@ class CompanyDetailScreen(Screen[None]):
         ]
         for slot, name in sorted(d.custom_field_names.items()):
             lines.append((name, d.custom_fields.get(slot, "")))
-        if d.entry_id is None:
-            lines.append(("", t("company.not_in_portfolio")))
         return _pairs(lines)
 
     # --- countdowns ---------------------------------------------------------------------

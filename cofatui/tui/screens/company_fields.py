@@ -30,8 +30,8 @@ class CustomFieldsScreen(ModalScreen[bool]):
     CSS_PATH = CSS
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", t("company.key.cancel"), id="fields.cancel"),
-        Binding("ctrl+s", "save", t("company.key.save"), id="fields.save"),
+        Binding("escape", "cancel", "company.key.cancel", id="fields.cancel"),
+        Binding("ctrl+s", "save", "company.key.save", id="fields.save"),
     ]
 
     def __init__(self, detail: CompanyDetail) -> None:
@@ -139,7 +139,7 @@ class ContractsScreen(ModalScreen[None]):
     CSS_PATH = CSS
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", t("company.key.close"), id="contracts.close"),
+        Binding("escape", "close", "company.key.close", id="contracts.close"),
     ]
 
     def __init__(self, company_id: int) -> None:

@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Select, Static
 
 from cofatui import reference
 from cofatui.errors import CofaError, ValidationFailed
@@ -30,6 +30,7 @@ from cofatui.schemas import CompanyPublic, CompanySearch
 from cofatui.tui.safe import clean, plain
 from cofatui.tui.screens.portfolio_criteria import country_options
 from cofatui.tui.widgets.form import FormField, show_errors
+from cofatui.tui.widgets.header import AppHeader
 from cofatui.tui.widgets.products import cofa
 from cofatui.tui.widgets.virtual_list import PAGE_SIZE, Column, VirtualList
 
@@ -107,13 +108,12 @@ class CompanySearchScreen(Screen[CompanyPublic | None]):
     CSS_PATH = ["dialogs.tcss", "company.tcss"]
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "search", t("search.key.search"), id="search.run",
-                tooltip=t("search.key.search_tip")),
-        Binding("ctrl+n", "create", t("search.key.create"), id="search.create",
-                tooltip=t("search.key.create_tip")),
-        Binding("ctrl+l", "clear", t("search.key.clear"), id="search.clear",
-                tooltip=t("search.key.clear_tip")),
-        Binding("escape", "back", t("search.key.back"), id="search.back"),
+        Binding("ctrl+s", "search", "search.key.search", id="search.run",
+                tooltip="search.key.search_tip"),
+        Binding("ctrl+n", "create", "search.key.create", id="search.create",
+                tooltip="search.key.create_tip"),
+        Binding("ctrl+l", "clear", "search.key.clear", id="search.clear",
+                tooltip="search.key.clear_tip"),
     ]
 
     def __init__(self, pick: bool = False, country: str | None = None) -> None:
@@ -124,7 +124,7 @@ class CompanySearchScreen(Screen[CompanyPublic | None]):
     def compose(self) -> ComposeResult:
         settings = cofa(self.app).settings
         country = self.initial_country or getattr(settings, "default_country", "FRA")
-        yield Header()
+        yield AppHeader()
         with Grid(id="search-form"):
             yield FormField(t("search.field.country"), Select(
                 country_options(), value=country, id="country", allow_blank=False,
@@ -148,8 +148,11 @@ class CompanySearchScreen(Screen[CompanyPublic | None]):
         yield VirtualList(result_columns(), id="results")
         yield Footer()
 
+    async def on_language_changed(self, _message: object) -> None:
+        await self.recompose()
+
     def on_mount(self) -> None:
-        self.title = t("search.pick_title") if self.pick else t("search.title")
+        self.title = "search.pick_title" if self.pick else "search.title"
         self.query_one("#name", Input).focus()
 
     @on(Select.Changed, "#country")

@@ -46,7 +46,7 @@ class NewActionScreen(ModalScreen[str | None]):
     CSS_PATH = ["dialogs.tcss", "products.tcss"]
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", t("products.key.cancel"), id="new_action.cancel"),
+        Binding("escape", "cancel", "products.key.cancel", id="new_action.cancel"),
     ]
 
     def __init__(self, items: Sequence[NewActionItem], company_name: str) -> None:

@@ -22,13 +22,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Footer, Input, Static
 
 from cofatui import locations
 from cofatui.errors import CofaError
 from cofatui.i18n import format_date, format_number, t
 from cofatui.schemas import PortfolioCriteria, PortfolioRow
 from cofatui.tui.safe import clean, plain
+from cofatui.tui.widgets.header import AppHeader
 from cofatui.tui.widgets.list_source import ListSource
 from cofatui.tui.widgets.products import (
     cofa,
@@ -97,21 +98,19 @@ def portfolio_columns() -> list[Column]:
 
 class PortfolioScreen(Screen[None]):
     CSS_PATH = "portfolio.tcss"
+    TITLE = "portfolio.title"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_filter", t("portfolio.key.filter"), id="portfolio.filter",
-                tooltip=t("portfolio.key.filter_tip")),
-        Binding("c", "criteria", t("portfolio.key.criteria"), id="portfolio.criteria",
-                tooltip=t("portfolio.key.criteria_tip")),
-        Binding("r", "reset", t("portfolio.key.reset"), id="portfolio.reset",
-                tooltip=t("portfolio.key.reset_tip")),
-        Binding("f", "favourite", t("portfolio.key.favourite"), id="portfolio.favourite",
-                tooltip=t("portfolio.key.favourite_tip")),
-        Binding("x", "export", t("portfolio.key.export"), id="portfolio.export",
-                tooltip=t("portfolio.key.export_tip")),
-        Binding("s", "search", t("portfolio.key.search"), id="portfolio.search",
-                tooltip=t("portfolio.key.search_tip")),
-        Binding("escape", "back", t("portfolio.key.back"), id="portfolio.back", show=False),
+        Binding("c", "criteria", "portfolio.key.criteria", id="portfolio.criteria",
+                tooltip="portfolio.key.criteria_tip"),
+        Binding("r", "reset", "portfolio.key.reset", id="portfolio.reset",
+                tooltip="portfolio.key.reset_tip"),
+        Binding("f", "favourite", "portfolio.key.favourite", id="portfolio.favourite",
+                tooltip="portfolio.key.favourite_tip"),
+        Binding("x", "export", "portfolio.key.export", id="portfolio.export",
+                tooltip="portfolio.key.export_tip"),
+        Binding("s", "search", "portfolio.key.search", id="portfolio.search",
+                tooltip="portfolio.key.search_tip"),
     ]
 
     def __init__(self, criteria: PortfolioCriteria | None = None) -> None:
@@ -122,7 +121,7 @@ class PortfolioScreen(Screen[None]):
         self.loaded = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         with Horizontal(id="portfolio-bar"):
             yield Input(placeholder=t("portfolio.filter_placeholder"), id="filter")
             yield Static("", id="portfolio-count", markup=False)
@@ -140,7 +139,6 @@ class PortfolioScreen(Screen[None]):
         return out
 
     def on_mount(self) -> None:
-        self.title = t("portfolio.title")
         self.query_one(VirtualList).focus()
         self.load()
 
@@ -150,6 +148,11 @@ class PortfolioScreen(Screen[None]):
 
     def on_contract_changed(self, _message: object) -> None:
         self.load()
+
+    async def on_language_changed(self, _message: object) -> None:
+        await self.recompose()
+        self.query_one("#portfolio-criteria", Static).update(self._criteria_text())
+        self._apply_filter()
 
     # --- loading -----------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="portfolio-load")

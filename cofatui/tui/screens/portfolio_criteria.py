@@ -52,9 +52,9 @@ class PortfolioCriteriaScreen(ModalScreen[PortfolioCriteria | None]):
     CSS_PATH = ["dialogs.tcss", "portfolio.tcss"]
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", t("portfolio.key.cancel"), id="criteria.cancel"),
-        Binding("ctrl+s", "search", t("portfolio.key.run_search"), id="criteria.search"),
-        Binding("ctrl+r", "clear", t("portfolio.key.reset"), id="criteria.reset"),
+        Binding("escape", "cancel", "portfolio.key.cancel", id="criteria.cancel"),
+        Binding("ctrl+s", "search", "portfolio.key.run_search", id="criteria.search"),
+        Binding("ctrl+r", "clear", "portfolio.key.reset", id="criteria.reset"),
     ]
 
     def __init__(self, criteria: PortfolioCriteria | None = None) -> None:

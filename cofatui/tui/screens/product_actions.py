@@ -71,7 +71,7 @@ class ProductActionsScreen(ModalScreen[ProductPublic | None]):
     CSS_PATH = CSS
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", t("products.key.close"), id="actions.close"),
+        Binding("escape", "close", "products.key.close", id="actions.close"),
     ]
 
     def __init__(self, product: ProductPublic, detail: CompanyDetail) -> None:
@@ -230,9 +230,9 @@ class ConfirmScreen(ModalScreen[bool]):
     CSS_PATH = CSS
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "answer(False)", t("products.key.cancel"), id="confirm.no"),
-        Binding("y", "answer(True)", t("products.key.yes"), id="confirm.yes"),
-        Binding("n", "answer(False)", t("products.key.no"), id="confirm.no_key", show=False),
+        Binding("escape", "answer(False)", "products.key.cancel", id="confirm.no"),
+        Binding("y", "answer(True)", "products.key.yes", id="confirm.yes"),
+        Binding("n", "answer(False)", "products.key.no", id="confirm.no_key", show=False),
     ]
 
     def __init__(self, question: str) -> None:
@@ -263,7 +263,7 @@ class HistoryScreen(ModalScreen[None]):
     CSS_PATH = CSS
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", t("products.key.close"), id="history.close"),
+        Binding("escape", "close", "products.key.close", id="history.close"),
     ]
 
     def __init__(self, product: ProductPublic) -> None:
@@ -319,8 +319,8 @@ class PendingScreen(ModalScreen[None]):
     CSS_PATH = CSS
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", t("products.key.close"), id="pending.close"),
-        Binding("enter", "close", t("products.key.close"), id="pending.ok", show=False),
+        Binding("escape", "close", "products.key.close", id="pending.close"),
+        Binding("enter", "close", "products.key.close", id="pending.ok", show=False),
     ]
 
     def __init__(self, product: ProductPublic) -> None:

@@ -71,10 +71,10 @@ class ProductFormScreen(ModalScreen[ProductPublic | None]):
     CSS_PATH = ["dialogs.tcss", "products.tcss"]
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", t("products.key.cancel"), id="form.cancel"),
-        Binding("ctrl+s", "submit", t("products.key.confirm"), id="form.submit",
-                tooltip=t("products.key.confirm_tip")),
-        Binding("ctrl+g", "find_guarantor", t("products.key.guarantor"), id="form.guarantor",
+        Binding("escape", "cancel", "products.key.cancel", id="form.cancel"),
+        Binding("ctrl+s", "submit", "products.key.confirm", id="form.submit",
+                tooltip="products.key.confirm_tip"),
+        Binding("ctrl+g", "find_guarantor", "products.key.guarantor", id="form.guarantor",
                 show=False),
     ]
 

@@ -56,7 +56,7 @@ class ReportScreen(ModalScreen[None]):
     CSS_PATH = ["dialogs.tcss", "products.tcss"]
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", t("products.key.close"), id="report.close"),
+        Binding("escape", "close", "products.key.close", id="report.close"),
     ]
 
     def __init__(self, detail: CompanyDetail, product: ProductPublic) -> None:

@@ -19,7 +19,6 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import (
     Button,
     Footer,
-    Header,
     Input,
     Label,
     RadioButton,
@@ -29,12 +28,13 @@ from textual.widgets import (
 )
 
 from cofatui.errors import CofaError, Conflict, ValidationFailed
-from cofatui.i18n import format_amount, format_datetime, t
+from cofatui.i18n import format_amount, format_date, format_datetime, t
 from cofatui.rules.products import NEW_ACTION_CODES, UNDERWRITER_DECISIONS, underwriter_decision
 from cofatui.schemas import CompanyPublic, QueueFilter, QueueItem, UnderwriterDecisionInput
 from cofatui.tui.safe import clean, plain
 from cofatui.tui.screens.portfolio_criteria import country_options
 from cofatui.tui.widgets.form import FormField, parse_amount, parse_date, parse_int, show_errors
+from cofatui.tui.widgets.header import AppHeader
 from cofatui.tui.widgets.products import (
     age_text,
     app_clock,
@@ -84,18 +84,18 @@ def queue_columns(screen: Screen[Any]) -> list[Column]:
         return app_clock(screen.app).now()
 
     return [
-        Column("age", t("queue.col.age"), 11, align="right",
+        Column("age", t("queue.col.age"), 10, align="right",
                render=lambda i: age_text(i.requested_at, now())),
-        Column("requested_at", t("queue.col.requested_at"), 17,
-               render=lambda i: format_datetime(i.requested_at)),
+        Column("requested_at", t("queue.col.requested_at"), 11,
+               render=lambda i: format_date(i.requested_at)),
         Column("policy", t("queue.col.policy"), 8, render=lambda i: plain(i.policy_number)),
-        Column("policyholder", t("queue.col.policyholder"), 14,
+        Column("policyholder", t("queue.col.policyholder"), 12,
                render=lambda i: plain(i.policyholder)),
         Column("company", t("queue.col.company"), 0, render=lambda i: plain(i.company_name)),
         Column("country", t("queue.col.country"), 3),
         Column("dra", t("queue.col.dra"), 3, align="right",
                render=lambda i: "" if i.dra is None else str(i.dra)),
-        Column("code", t("queue.col.product"), 15, render=lambda i: product_marker(i.code)),
+        Column("code", t("queue.col.product"), 12, render=lambda i: product_marker(i.code)),
         Column("amount", t("queue.col.amount"), 13, align="right",
                render=lambda i: format_amount(i.requested_amount, i.currency)),
         Column("expected", t("queue.col.expected"), 12, align="right",
@@ -107,16 +107,13 @@ class UnderwriterQueueScreen(Screen[None]):
     CSS_PATH = CSS
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_filter", t("queue.key.filter"), id="queue.filter",
-                tooltip=t("queue.key.filter_tip")),
-        Binding("d", "dra", t("queue.key.dra"), id="queue.dra", tooltip=t("queue.key.dra_tip")),
-        Binding("ctrl+r", "reload", t("queue.key.reload"), id="queue.reload",
-                tooltip=t("queue.key.reload_tip")),
-        Binding("escape", "back", t("queue.key.back"), id="queue.back", show=False),
+        Binding("d", "dra", "queue.key.dra", id="queue.dra", tooltip="queue.key.dra_tip"),
+        Binding("ctrl+r", "reload", "queue.key.reload", id="queue.reload",
+                tooltip="queue.key.reload_tip"),
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         with Horizontal(id="queue-bar"):
             yield Input(placeholder=t("queue.filter_placeholder"), id="filter")
             yield Select([(f"{c} — {product_name(c)}", c) for c in NEW_ACTION_CODES],
@@ -128,10 +125,14 @@ class UnderwriterQueueScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = t("queue.title")
+        self.title = "queue.title"
         self.query_one("#queue", VirtualList).focus()
         self.reload()
         self.set_interval(1.0, self._tick)
+
+    async def on_language_changed(self, _message: object) -> None:
+        await self.recompose()
+        self.reload()
 
     def _tick(self) -> None:
         self.query_one("#queue", VirtualList).refresh()
@@ -201,8 +202,8 @@ class DecisionScreen(ModalScreen[bool]):
     CSS_PATH = CSS
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", t("queue.key.cancel"), id="decision.cancel"),
-        Binding("ctrl+s", "submit", t("queue.key.decide"), id="decision.submit"),
+        Binding("escape", "cancel", "queue.key.cancel", id="decision.cancel"),
+        Binding("ctrl+s", "submit", "queue.key.decide", id="decision.submit"),
     ]
 
     def __init__(self, item: QueueItem) -> None:
@@ -326,8 +327,8 @@ class DraScreen(ModalScreen[bool]):
     CSS_PATH = CSS
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", t("queue.key.cancel"), id="dra.cancel"),
-        Binding("ctrl+s", "submit", t("queue.key.save_dra"), id="dra.submit"),
+        Binding("escape", "cancel", "queue.key.cancel", id="dra.cancel"),
+        Binding("ctrl+s", "submit", "queue.key.save_dra", id="dra.submit"),
     ]
 
     def __init__(self, company_id: int) -> None:
