@@ -1,0 +1,288 @@
+"""The home screen: WAP, pending requests with a live countdown, guarantees ending
+soon, the latest notifications; reload on contract change; SVG snapshots."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import Engine
+from textual.pilot import Pilot
+
+from cofatui.clock import FixedClock
+from cofatui.schemas import NotificationFilter
+from cofatui.tui.app import CofaApp
+from cofatui.tui.screens.home import HomeScreen
+from cofatui.tui.screens.notification_detail import NotificationDetailScreen
+from cofatui.tui.screens.notifications import NotificationsScreen
+from cofatui.tui.widgets.countdown import format_countdown
+from cofatui.tui.widgets.virtual_list import VirtualList
+from cofatui.tui.widgets.wap import sparkline
+from tests.contract import dataset
+from tests.tui.test_notifications import (
+    NASTY,
+    SNAP_SIZES,
+    SNAP_THEMES,
+    _snap_app,
+    build_app,
+    open_database,
+    pin_utc,
+    screen_text,
+    settle,
+    shown,
+)
+
+
+@pytest.fixture(autouse=True)
+def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    yield from pin_utc(monkeypatch)
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[tuple[Engine, dataset.Ids]]:
+    yield from open_database(tmp_path)
+
+
+@pytest.fixture
+def app_for(engine: tuple[Engine, dataset.Ids]) -> Callable[..., CofaApp]:
+    return lambda login="alice", **settings: build_app(engine[0], login, **settings)
+
+
+class CountingRepo:
+    """Wraps a repository and counts the calls, per method."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self.calls: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name: str) -> Any:
+        target = getattr(self._inner, name)
+        if not callable(target):
+            return target
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with self._lock:
+                self.calls[name] = self.calls.get(name, 0) + 1
+            return target(*args, **kwargs)
+
+        return call
+
+
+async def open_home(pilot: Pilot[Any]) -> HomeScreen:
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, HomeScreen)
+    return screen
+
+
+def clock_of(app: CofaApp) -> FixedClock:
+    clock = app.clock  # type: ignore[attr-defined]
+    assert isinstance(clock, FixedClock)
+    return clock
+
+
+async def test_home_shows_wap_requests_guarantees_and_latest(
+        app_for: Callable[..., CofaApp]) -> None:
+    app = app_for()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_home(pilot)
+        text = screen_text(app)
+        # WAP: 50 000 at DRA 4 and 115 000 at DRA 7 (alpha 100 000 + delta 15 000): 6.1
+        assert "WAP  6.1 / 10" in text
+        assert "Low risk" in text and "stable" in text
+        for band, share in (("4-5 Medium risk", "30 %"), ("6-7 Low risk", "70 %"),
+                            ("0 Default", " 0 %")):
+            line = next(line for line in text.splitlines() if band in line and "%" in line)
+            assert share in line
+        # Pending: foo's credit limit, decision expected in 20 hours.
+        assert "Pending requests (1)" in text
+        line = next(line for line in text.splitlines() if "20:00:00" in line)
+        assert "Foo [UK] Ltd" in line and "CRL" in line and "€20,000.00" in line
+        # Ending within 30 days: delta's @rating cover, in 10 days.
+        assert "Guarantees ending within 30 days (1)" in text
+        line = next(line for line in text.splitlines() if "Alpha Industries Lyon" in line)
+        assert "10 d" in line and "02 Dec 2026" in line
+        # Latest notifications, newest first, at most 10.
+        latest = app.screen.query_one("#latest", VirtualList)
+        rows = shown(latest)
+        assert 0 < len(rows) <= 10
+        assert [r.created_at for r in rows] == sorted((r.created_at for r in rows), reverse=True)
+        assert rows[0].company_name == "Alpha Industries"
+
+
+async def test_countdown_ticks_from_the_clock_without_the_repository(
+        app_for: Callable[..., CofaApp]) -> None:
+    app = app_for()
+    counting = CountingRepo(app.repo)
+    app.repo = counting  # type: ignore[assignment]
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_home(pilot)
+        before = dict(counting.calls)
+        clock_of(app).advance(seconds=5)
+        await pilot.pause(1.3)  # the one-second timer fires
+        assert "19:59:55" in screen_text(app)
+        clock_of(app).advance(hours=3)
+        assert screen._ticker is not None
+        screen._ticker.tick()
+        await pilot.pause()
+        assert "16:59:55" in screen_text(app)
+        assert counting.calls == before  # ticking never asks the repository
+
+
+async def test_countdown_reaching_zero_says_so_and_reloads(
+        app_for: Callable[..., CofaApp]) -> None:
+    app = app_for()
+    counting = CountingRepo(app.repo)
+    app.repo = counting  # type: ignore[assignment]
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_home(pilot)
+        loads = counting.calls.get("pending_requests", 0)
+        clock_of(app).advance(hours=20)
+        assert screen._ticker is not None
+        screen._ticker.tick()
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert "Decision expected now: Foo [UK] Ltd (CRL)" in messages
+        assert counting.calls.get("pending_requests", 0) == loads + 1
+        assert "due" in screen_text(app)
+        # Once only: the next tick says nothing new.
+        screen._ticker.tick()
+        await settle(pilot)
+        assert [n.message for n in app._notifications] == messages
+
+
+def test_countdown_format() -> None:
+    from datetime import timedelta
+
+    now = dataset.NOW
+    assert format_countdown(now + timedelta(days=2, hours=4, seconds=5), now) == "2 d 04:00:05"
+    assert format_countdown(now + timedelta(seconds=59), now) == "00:00:59"
+    assert format_countdown(now, now) == "due"
+    assert format_countdown(now.replace(tzinfo=None) - timedelta(hours=1), now) == "due"
+    assert format_countdown(None, now) == "no date"
+
+
+def test_sparkline_scales_between_lowest_and_highest() -> None:
+    from datetime import date
+
+    from cofatui.schemas import WapPoint
+
+    points = [WapPoint(day=date(2026, m, 1), wap=v) for m, v in
+              ((1, 5.0), (2, None), (3, 6.0), (4, 7.0))]
+    assert sparkline(points, 10) == "▁ ▅█"
+    assert sparkline(points, 2) == "▁█"  # rescaled to what is shown
+    assert sparkline([WapPoint(day=date(2026, 1, 1), wap=6.0)] * 3, 5) == "▅▅▅"
+    assert sparkline([], 5) == ""
+
+
+async def test_enter_on_a_latest_notification_opens_it_and_marks_it_read(
+        app_for: Callable[..., CofaApp]) -> None:
+    app = app_for()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_home(pilot)
+        latest = screen.query_one("#latest", VirtualList)
+        assert app.screen.focused is latest
+        row = latest.cursor_row
+        assert row is not None and not row.read
+        unread = app.repo.unread_count(app.current_contract_id)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, NotificationDetailScreen)
+        assert app.repo.unread_count(app.current_contract_id) == unread - 1
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+        first = latest.cursor_row
+        assert first is not None and first.id == row.id and first.read
+
+
+async def test_shortcuts_open_the_notifications(app_for: Callable[..., CofaApp]) -> None:
+    app = app_for()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_home(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, NotificationsScreen)
+        assert screen.current_filter().read is False
+        assert "Unread" in screen_text(app)
+        app.pop_screen()
+        await settle(pilot)
+        await pilot.click("#go-notifications")
+        await settle(pilot)
+        assert isinstance(app.screen, NotificationsScreen)
+        assert app.screen.current_filter() == NotificationFilter(
+            contract_id=app.current_contract_id)
+
+
+async def test_contract_change_reloads_everything(app_for: Callable[..., CofaApp]) -> None:
+    app = app_for("both")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_home(pilot)
+        a_text = screen_text(app)
+        other = next(c.contract_id for c in app.principal.contracts
+                     if c.contract_id != app.current_contract_id)
+        app.current_contract_id = other
+        await settle(pilot)
+        b_text = screen_text(app)
+        assert a_text != b_text
+        rows = shown(screen.query_one("#latest", VirtualList))
+        assert rows and all(r.contract_id == other for r in rows)
+
+
+async def test_portfolio_as_home_shows_a_note(app_for: Callable[..., CofaApp]) -> None:
+    app = app_for(home_screen="portfolio")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        home = next(s for s in app.screen_stack if isinstance(s, HomeScreen))
+        assert home.query_one("#portfolio-note").display
+
+
+async def test_home_without_contract_says_so(app_for: Callable[..., CofaApp],
+                                             engine: tuple[Engine, dataset.Ids]) -> None:
+    from sqlalchemy.orm import Session
+
+    from cofatui.models import User
+
+    with Session(engine[0]) as s:
+        s.add(User(login="lonely", first_name="Lonely", last_name="Test", role="policyholder",
+                   email="lonely@example.test", password_hash="x", created_at=dataset.NOW))
+        s.commit()
+    app = app_for("lonely")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_home(pilot)
+        assert "not attached to any contract" in screen_text(app)
+        assert app.is_running
+
+
+async def test_hostile_names_on_home_show_literally(app_for: Callable[..., CofaApp]) -> None:
+    app = app_for()
+    async with app.run_test(size=(200, 50)) as pilot:
+        screen = await open_home(pilot)
+        text = screen_text(app)
+        assert "Foo [UK] Ltd" in text  # pending request and latest notifications
+        latest = screen.query_one("#latest", VirtualList)
+        names = {r.company_name for r in shown(latest)}
+        for raw in names & set(NASTY):
+            assert NASTY[raw] in text
+        assert "\x1b" not in text
+        assert app.is_running and app.return_code is None
+
+
+# --------------------------------------------------------------- snapshots
+
+
+@pytest.mark.parametrize("theme", SNAP_THEMES)
+@pytest.mark.parametrize("size", SNAP_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_snapshot_home(snap_compare: Any, engine: tuple[Engine, dataset.Ids],
+                       theme: str, size: tuple[int, int]) -> None:
+    app = _snap_app(engine[0], theme)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await open_home(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
