@@ -51,7 +51,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, Self, TypeVar
 
 from cofatui.enums import InvoiceType, PaymentType
 from cofatui.errors import FieldError, ValidationFailed
@@ -68,7 +68,7 @@ from cofatui.formats.claim_cells import (
     read_reference_list,
     read_type,
 )
-from cofatui.formats.csv_lines import ImportRefused, decode, split_cells, split_lines
+from cofatui.formats.csv_lines import BLANKS, ImportRefused, decode, split_cells, split_lines
 from cofatui.rules.claims import (
     MAX_REFERENCE,
     InvoiceInput,
@@ -146,11 +146,19 @@ class _ClaimImport(Generic[R]):
 
     @property
     def is_valid(self) -> bool:
-        return all(line.ok for line in self.lines)
+        return all(line.ok for line in self.lines) and not self.file_errors
+
+    @property
+    def file_errors(self) -> list[FieldError]:
+        """Faults between lines (an invoice listed twice), recomputed from the current
+        lines, so a correction put back with ``replace_line`` clears or raises them."""
+        return []
 
     @property
     def errors(self) -> list[FieldError]:
-        return [e for line in self.lines for e in line.errors]
+        """Every fault, line by line (a line's own faults, then those between lines)."""
+        found = [e for line in self.lines for e in line.errors] + self.file_errors
+        return sorted(found, key=lambda e: e.line or 0)
 
     def records(self) -> list[R]:
         """Every line's record, or ``ValidationFailed`` with every error: never a part."""
@@ -159,7 +167,7 @@ class _ClaimImport(Generic[R]):
             raise ValidationFailed(errors)
         return [line.record for line in self.lines if line.record is not None]
 
-    def replace_line(self, line: ParsedLine[R]) -> Any:
+    def replace_line(self, line: ParsedLine[R]) -> Self:
         """A copy with the line of the same ``line_no`` replaced (after a correction)."""
         if not any(old.line_no == line.line_no for old in self.lines):
             raise ValueError(f"No line {line.line_no} in this import")
@@ -171,6 +179,24 @@ class _ClaimImport(Generic[R]):
 class InvoiceImport(_ClaimImport[InvoiceInput]):
     def to_invoice_inputs(self) -> list[InvoiceInput]:
         return self.records()
+
+    @property
+    def file_errors(self) -> list[FieldError]:
+        """The same type and reference twice is one invoice declared twice (an IN and a
+        PLP line may share a reference: interest on that invoice)."""
+        first: dict[tuple[str, str], int] = {}
+        errors: list[FieldError] = []
+        for line in self.lines:
+            type_, reference = line.values.get("type"), line.values.get("reference")
+            if type_ is None or reference is None:
+                continue
+            key = (type_, reference)
+            if key in first:
+                errors.append(FieldError(
+                    "reference", f"Same type and reference as line {first[key]}", line.line_no))
+            else:
+                first[key] = line.line_no
+        return errors
 
 
 @dataclass(frozen=True)
@@ -337,8 +363,6 @@ def _parse(result: type[ImportT], kind: _Kind[Any], data: bytes, configured: Dat
                for line_no, cells, broken in rows]
     order, source, why, note = _decide_order(pending, kind, configured)
     lines = [_finish(kind, p, order, why, today) for p in pending]
-    if kind is _INVOICES:
-        lines = _flag_duplicates(lines)
     notes = []
     if text.encoding == "cp1252":
         notes.append("The file is not UTF-8: it was read as Windows-1252 (check any accented "
@@ -356,8 +380,6 @@ def _data_rows(text: str, kind: _Kind[Any]) -> tuple[list[_Row], bool]:
     rows: list[_Row] = []
     has_header = False
     for raw in split_lines(text):
-        if not raw.text.strip():
-            continue
         broken: str | None = None
         try:
             cells = split_cells(raw.text)
@@ -520,31 +542,12 @@ def _with_stand_ins(kind: _Kind[Any], values: dict[str, Any],
     return out
 
 
-def _flag_duplicates(lines: list[ParsedLine[InvoiceInput]]) -> list[ParsedLine[InvoiceInput]]:
-    """The same type and reference twice is one invoice declared twice (an IN and a PLP
-    line may share a reference: interest on that invoice)."""
-    first: dict[tuple[str, str], int] = {}
-    out: list[ParsedLine[InvoiceInput]] = []
-    for line in lines:
-        type_, reference = line.values.get("type"), line.values.get("reference")
-        if type_ is None or reference is None or (type_, reference) not in first:
-            if type_ is not None and reference is not None:
-                first[(type_, reference)] = line.line_no
-            out.append(line)
-            continue
-        key = (type_, reference)
-        error = FieldError("reference", f"Same type and reference as line {first[key]}",
-                           line.line_no)
-        out.append(dataclasses.replace(line, errors=[*line.errors, error], record=None))
-    return out
-
-
 def _revalidate(kind: _Kind[R], cells: Sequence[str], line_no: int, order: DateOrder,
                 default_currency: str, today: date | None,
                 known: Collection[str] | None) -> ParsedLine[R]:
     if order not in ORDER_PATTERN:
         raise ValueError(f"date_order must be DMY or MDY, not {order!r}")
-    stripped = [str(c).strip(" \t\u00a0\u202f\u2007\ufeff") for c in cells]
+    stripped = [str(c).strip(BLANKS) for c in cells]
     pending = _read_line(kind, line_no, stripped, default_currency, known)
     return _finish(kind, pending, order, f"{ORDER_PATTERN[order]}, the order used for this file",
                    today)

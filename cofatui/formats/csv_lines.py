@@ -25,15 +25,15 @@ from dataclasses import dataclass
 
 from cofatui.errors import CofaError
 
-__all__ = ["MAX_FILE_BYTES", "ImportRefused", "RawLine", "TextFile", "decode", "split_cells",
-           "split_lines"]
+__all__ = ["BLANKS", "MAX_FILE_BYTES", "ImportRefused", "RawLine", "TextFile", "decode",
+           "split_cells", "split_lines"]
 
 SEPARATOR = ";"
 MAX_FILE_BYTES = 1_048_576  # 100 lines of 7 short cells are ~5 KB: 1 MiB is never legitimate
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_BLANKS = " \t\u00a0\u202f\u2007\ufeff"
+BLANKS = " \t\u00a0\u202f\u2007\ufeff"
 
 
 class ImportRefused(CofaError):
@@ -109,13 +109,13 @@ def split_cells(line: str) -> list[str]:
     it on the line: a quoted cell cannot span lines here).
     """
     if '"' not in line:
-        return [cell.strip(_BLANKS) for cell in line.split(SEPARATOR)]
+        return [cell.strip(BLANKS) for cell in line.split(SEPARATOR)]
     cells: list[str] = []
     current: list[str] = []
     i, n = 0, len(line)
     while True:
         # start of a cell: skip blanks, then a quoted or a plain cell
-        while i < n and line[i] in _BLANKS:
+        while i < n and line[i] in BLANKS:
             i += 1
         if i < n and line[i] == '"':
             i += 1
@@ -132,12 +132,12 @@ def split_cells(line: str) -> list[str]:
                 break
             sep = line.find(SEPARATOR, i)
             rest = line[i:] if sep < 0 else line[i:sep]
-            if rest.strip(_BLANKS):
+            if rest.strip(BLANKS):
                 raise ValueError("text follows a closing quote in the same cell")
-            cells.append("".join(current).strip(_BLANKS))
+            cells.append("".join(current).strip(BLANKS))
         else:
             sep = line.find(SEPARATOR, i)
-            cells.append((line[i:] if sep < 0 else line[i:sep]).strip(_BLANKS))
+            cells.append((line[i:] if sep < 0 else line[i:sep]).strip(BLANKS))
         current = []
         if sep < 0:
             return cells

@@ -337,6 +337,15 @@ def test_the_same_invoice_twice_is_an_error_but_interest_on_an_invoice_is_not() 
     assert only_error(imp) == (3, "reference", "Same type and reference as line 1")
 
 
+def test_correcting_a_duplicate_reference_clears_the_error_between_lines() -> None:
+    imp = invoices(GOOD.format(ref=1), GOOD.format(ref=1))
+    assert not imp.is_valid and imp.lines[1].ok  # the fault is between lines
+    cells = list(imp.lines[1].cells)
+    cells[1] = "2"
+    fixed = imp.replace_line(revalidate_invoice(cells, 2, imp.date_order_used))
+    assert fixed.is_valid and [i.number for i in fixed.to_invoice_inputs()] == ["1", "2"]
+
+
 def test_every_fault_of_a_line_is_reported_at_once() -> None:
     imp = invoices("XX;1a;31/02/2015;11/10/2015;EURO;1 000;-1")
     assert [field for _, field, _ in errors_of(imp)] == [
@@ -491,7 +500,10 @@ LINE_END = re.compile(r"\r\n|\r|\n")
 def non_blank_lines(data: bytes) -> int:
     """Lines holding something other than blanks, separators and quotes, counted
     independently of the parser (header included)."""
-    text = data.decode("utf-8-sig")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252")
     return sum(1 for line in LINE_END.split(text)
                if line.replace(";", "").replace('"', "").strip(" \t\u00a0\u202f\u2007\ufeff"))
 
