@@ -77,9 +77,10 @@ from cofatui.api.routes import (
     products,
     underwriter,
 )
+from cofatui.api.routes.common import ERROR_RESPONSES
 from cofatui.clock import Clock, SystemClock
 
-ROUTERS = (health, identity, companies, portfolio, products, underwriter, notifications, claims,
+ROUTERS = (identity, companies, portfolio, products, underwriter, notifications, claims,
            drafts, audit)
 
 
@@ -100,8 +101,9 @@ def create_app(engine: Engine, *, clock: Clock | None = None,
     app.state.engine = engine
     app.state.clock = clock or SystemClock()
     install_error_handlers(app)
+    app.include_router(health.router, responses={503: ERROR_RESPONSES[503]})
     for module in ROUTERS:
-        app.include_router(module.router)
+        app.include_router(module.router, responses=ERROR_RESPONSES)
     # Added last = outermost: the access log sees the 413s of the size limit too.
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes, by_path=BODY_LIMITS)
     app.add_middleware(AccessLog)

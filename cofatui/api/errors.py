@@ -4,12 +4,13 @@ shape, so the HTTP repository turns it back into the same exception class.
 - ``CofaError`` → its ``http_status`` (401 also says ``WWW-Authenticate: Bearer``);
 - request validation (FastAPI/pydantic) → 422 ``validation_failed`` with field errors;
 - Starlette's own HTTP errors (unknown route, wrong method) → their status;
-- a number too large for the database → 422 (it would otherwise crash the driver);
+- a number too large for Decimal arithmetic or the driver → 422, not a crash;
 - anything else → 500 with a generic body; the traceback goes to the log only.
 """
 
 from __future__ import annotations
 
+import decimal
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -72,8 +73,10 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 
 
-async def _overflow(_request: Request, exc: Exception) -> JSONResponse:
-    return error_response(ValidationFailed("A number is too large"))
+async def _out_of_range(_request: Request, exc: Exception) -> JSONResponse:
+    # A number beyond what Decimal arithmetic or the database driver can hold: the input
+    # is at fault, so it is a 422 rather than a crash.
+    return error_response(ValidationFailed("A number is out of range"))
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -88,5 +91,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(CofaError, _cofa_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(OverflowError, _overflow)
+    app.add_exception_handler(OverflowError, _out_of_range)
+    app.add_exception_handler(decimal.InvalidOperation, _out_of_range)
     app.add_exception_handler(Exception, _unexpected)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Path, Query
 from pydantic import BaseModel, Field
@@ -24,3 +24,36 @@ WithTotal = Annotated[bool, Query(description="count the matching rows (false: t
 
 class Count(BaseModel):
     count: int = Field(description="number of rows counted or changed")
+
+
+class ErrorField(BaseModel):
+    field: str
+    message: str
+    line: int | None = None
+
+
+class ErrorBody(BaseModel):
+    """Every error answer: ``CofaError.to_dict()``."""
+
+    error: str = Field(description="validation_failed | not_found | forbidden | "
+                                   "unauthenticated | conflict | rule_violation | unavailable"
+                                   " | too_large | internal_error | …")
+    message: str
+    fields: list[ErrorField] | None = Field(default=None,
+                                            description="for validation_failed: per field")
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"model": ErrorBody, "description": description}
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _error("A business rule refuses the operation (rule_violation)"),
+    401: _error("Missing, unknown, expired or revoked token"),
+    403: _error("No right to do this on this contract"),
+    404: _error("Not found (or not visible to this user)"),
+    409: _error("Stale version or clash with existing data"),
+    413: _error("Request body too large"),
+    422: _error("Invalid input, with field errors"),
+    503: _error("The database cannot be reached"),
+}
