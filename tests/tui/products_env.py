@@ -3,10 +3,13 @@ suite's dataset on a SQLite file, a fixed clock, and apps opened as any of its u
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -55,9 +58,31 @@ async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
     for _ in range(3):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+    await pilot.pause(0.05)  # one more refresh, so the compositor shows the new layout
 
 
 def screen_text(app: CofaApp) -> str:
     """What the terminal shows, as plain text (for assertions on what users read)."""
     strips = app.screen._compositor.render_strips()
     return "\n".join("".join(seg.text for seg in strip) for strip in strips)
+
+
+SNAP_THEMES = ["cofatui-dark", "cofatui-light"]
+
+
+def themed(app: CofaApp, theme: str) -> CofaApp:
+    """The shipped theme, or Textual's own before the shell registers it."""
+    fallback = "textual-light" if "light" in theme else "textual-dark"
+    app.theme = theme if theme in app.available_themes else fallback
+    return app
+
+
+@pytest.fixture(autouse=True)
+def pin_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Times are shown in local time: pin it so texts and snapshots are stable.
+    (Import this fixture into a test module to use it there.)"""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()

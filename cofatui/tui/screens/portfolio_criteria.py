@@ -71,11 +71,11 @@ class PortfolioCriteriaScreen(ModalScreen[PortfolioCriteria | None]):
                     yield FormField(t("portfolio.field.name"),
                                     Input(c.name or "", id="name"), "name")
                     yield FormField(t("portfolio.field.country"), Select(
-                        country_options(), value=c.country or Select.BLANK, id="country",
+                        country_options(), value=c.country or Select.NULL, id="country",
                         prompt=t("portfolio.all_countries"), type_to_search=True), "country")
                     yield FormField(t("portfolio.field.identifier_type"), Select(
                         identifier_type_options(c.country),
-                        value=c.legal_identifier_type or Select.BLANK,
+                        value=c.legal_identifier_type or Select.NULL,
                         id="legal_identifier_type", prompt=t("portfolio.any_type")),
                         "legal_identifier_type")
                     yield FormField(t("portfolio.field.identifier_value"),
@@ -85,7 +85,7 @@ class PortfolioCriteriaScreen(ModalScreen[PortfolioCriteria | None]):
                 with Grid(classes="criteria-grid"):
                     yield FormField(t("portfolio.field.product"), Select(
                         [(f"{code} — {product_name(code)}", code) for code in NEW_ACTION_CODES],
-                        value=c.product_codes[0] if c.product_codes else Select.BLANK,
+                        value=c.product_codes[0] if c.product_codes else Select.NULL,
                         id="product", prompt=t("portfolio.all_products")), "product_codes")
                     with RadioSet(id="family"):
                         for family in FAMILIES:
@@ -115,7 +115,7 @@ class PortfolioCriteriaScreen(ModalScreen[PortfolioCriteria | None]):
                 with Grid(classes="criteria-grid"):
                     yield FormField(t("portfolio.field.custom_slot"), Select(
                         [(t("portfolio.custom_slot", n=n), n) for n in CUSTOM_SLOTS],
-                        value=c.custom_field_slot or Select.BLANK, id="custom_field_slot",
+                        value=c.custom_field_slot or Select.NULL, id="custom_field_slot",
                         prompt=t("portfolio.none")), "custom_field_slot")
                     yield FormField(t("portfolio.field.custom_value"), Input(
                         c.custom_field_value or "", id="custom_field_value"),
@@ -152,7 +152,7 @@ class PortfolioCriteriaScreen(ModalScreen[PortfolioCriteria | None]):
 
         def select(widget_id: str) -> Any:
             value = self.query_one(f"#{widget_id}", Select).value
-            return None if value is Select.BLANK else value
+            return None if value is Select.NULL else value
 
         for name in ("amount_min", "amount_max"):
             try:

@@ -168,7 +168,7 @@ class ProductFormScreen(ModalScreen[ProductPublic | None]):
         if isinstance(widget, Input):
             return widget.value.strip()
         if isinstance(widget, Select):
-            return "" if widget.value is Select.BLANK else str(widget.value)
+            return "" if widget.value is Select.NULL else str(widget.value)
         return ""
 
     def read(self) -> tuple[ProductRequest | None, dict[str, str], str | None]:

@@ -33,9 +33,9 @@ class FormField(Vertical):
     """
 
     DEFAULT_CSS = """
-    FormField { height: auto; margin: 0 0 1 0; }
+    FormField { height: auto; }
     FormField > .form-field--label { color: $text-muted; }
-    FormField > .form-field--error { color: $text-error; height: auto; }
+    FormField > .form-field--error { color: $text-error; height: auto; min-height: 1; }
     FormField > .form-field--hint { color: $text-muted; height: auto; }
     FormField.-invalid > Input { border: tall $error; }
     """

@@ -1,0 +1,168 @@
+"""Portfolio: the 100 most recent companies, criteria over the whole portfolio, the
+instant filter over the rows shown, family markers that read without colour,
+favourites, export as displayed, literal data."""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+from textual.pilot import Pilot
+from textual.widgets import Input, SelectionList
+
+from cofatui.enums import ProductStatus
+from cofatui.models import Company
+from cofatui.schemas import PortfolioCriteria
+from cofatui.tui.screens.portfolio import PortfolioScreen, export_rows, portfolio_columns
+from cofatui.tui.screens.portfolio_criteria import PortfolioCriteriaScreen
+from tests.tui.products_env import (  # noqa: F401  (pin_utc is an autouse fixture)
+    SIZE,
+    SNAP_THEMES,
+    Env,
+    make_env,
+    pin_utc,
+    screen_text,
+    settle,
+    themed,
+)
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> Env:
+    return make_env(tmp_path)
+
+
+async def open_portfolio(pilot: Pilot[Any]) -> PortfolioScreen:
+    await settle(pilot)
+    pilot.app.push_screen(PortfolioScreen())
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, PortfolioScreen)
+    return screen
+
+
+async def test_most_recently_updated_first_with_family_markers(env: Env) -> None:
+    app = env.app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_portfolio(pilot)
+        assert [r.company_name for r in screen.shown] == [
+            "Foo [UK] Ltd", "Gamma Tessile SpA", "Beta Maschinenbau GmbH", "Alpha Industries",
+            "Alpha Industries Lyon"]
+        text = screen_text(app)
+        assert "Foo [UK] Ltd" in text  # literal, [UK] not eaten as markup
+        assert "◆CRL" in text and "●RSM" in text  # the family reads without colour
+        assert "◆ Insurance" in text and "● Information" in text and "▲ Unpaid" in text
+        assert "100,000 EUR" in text
+        assert "The 100 most recently updated companies" in text
+
+
+async def test_instant_filter_narrows_the_rows_shown_and_enter_searches_all(env: Env) -> None:
+    app = env.app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_portfolio(pilot)
+        await pilot.press("slash")
+        assert app.focused is screen.query_one("#filter", Input)
+        await pilot.press(*"alpha")
+        await settle(pilot)
+        assert [r.company_name for r in screen.shown] == ["Alpha Industries",
+                                                          "Alpha Industries Lyon"]
+        await pilot.press(*" lyon")
+        await settle(pilot)
+        assert [r.company_name for r in screen.shown] == ["Alpha Industries Lyon"]
+        assert len(screen.rows) == 5  # the filter did not ask the repository
+        await pilot.press("enter")  # → a search of the whole portfolio with this text
+        await settle(pilot)
+        assert screen.criteria.text == "alpha lyon"
+        assert screen.query_one("#filter", Input).value == ""
+
+
+async def test_criteria_panel_validates_then_searches_the_whole_portfolio(env: Env) -> None:
+    app = env.app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_portfolio(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        panel = app.screen
+        assert isinstance(panel, PortfolioCriteriaScreen)
+        panel.query_one("#amount_min", Input).value = "60 000"
+        panel.query_one("#amount_max", Input).value = "abc"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is panel  # refused: the message is at the field
+        assert "Not an amount" in screen_text(app)
+        panel.query_one("#amount_max", Input).value = "10"
+        await settle(pilot)
+        assert "The maximum is below the minimum" in screen_text(app)
+        panel.query_one("#amount_max", Input).value = ""
+        statuses = panel.query_one("#statuses", SelectionList)
+        statuses.select(ProductStatus.GRANTED.value)
+        statuses.select(ProductStatus.REDUCED.value)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen.criteria.amount_min == Decimal(60000)
+        assert set(screen.criteria.statuses) == {ProductStatus.GRANTED, ProductStatus.REDUCED}
+        assert [r.company_name for r in screen.shown] == ["Alpha Industries"]
+        assert "Criteria:" in screen_text(app)
+        await pilot.press("r")
+        await settle(pilot)
+        assert len(screen.shown) == 5
+
+
+async def test_favourite_toggle_and_export_as_displayed(env: Env, tmp_path: Path) -> None:
+    app = env.app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_portfolio(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        assert screen.shown[0].favourite
+        assert "★ Foo [UK] Ltd" in screen_text(app)
+        await pilot.press("slash", *"alpha")
+        await settle(pilot)
+        path = export_rows(screen.shown, portfolio_columns(), tmp_path)
+        with path.open(encoding="utf-8-sig") as fh:
+            rows = list(csv.reader(fh, delimiter=";"))
+        assert rows[0][1] == "Company"
+        assert [r[1] for r in rows[1:]] == ["Alpha Industries", "Alpha Industries Lyon"]
+        assert rows[1][7] == "100,000 EUR"
+
+
+async def test_names_that_look_like_formulas_or_markup_stay_text(env: Env, tmp_path: Path
+                                                                ) -> None:
+    with Session(env.engine) as s:
+        s.execute(update(Company).where(Company.id == env.ids["beta"])
+                  .values(name="=HYPERLINK(\"x\") [b]bold[/b] $accent"))
+        s.commit()
+    app = env.app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_portfolio(pilot)
+        assert '=HYPERLINK("x") [b]' in screen_text(app)
+        path = export_rows(screen.shown, portfolio_columns(), tmp_path)
+        assert "'=HYPERLINK" in path.read_text(encoding="utf-8-sig")
+
+
+async def test_contract_without_rights_shows_the_message(env: Env) -> None:
+    app = env.app("uw")  # an underwriter holds no contract
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.current_contract_id = None
+        app.push_screen(PortfolioScreen(PortfolioCriteria()))
+        await settle(pilot)
+        assert "No contract is selected" in screen_text(app)
+        assert app.is_running
+
+
+@pytest.mark.parametrize("theme", SNAP_THEMES)
+def test_snapshot_portfolio(snap_compare: Any, env: Env, theme: str) -> None:
+    app = themed(env.app(), theme)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await open_portfolio(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
