@@ -93,7 +93,8 @@ async def test_home_shows_wap_requests_guarantees_and_latest(
         text = screen_text(app)
         # WAP: 50 000 at DRA 4 and 115 000 at DRA 7 (alpha 100 000 + delta 15 000): 6.1
         assert "WAP  6.1 / 10" in text
-        assert "Low risk" in text and "stable" in text
+        assert "Low risk" in text and "▼ worsening" in text
+        assert "min 5.6 · max 6.3" in text
         for band, share in (("4-5 Medium risk", "30 %"), ("6-7 Low risk", "70 %"),
                             ("0 Default", " 0 %")):
             line = next(line for line in text.splitlines() if band in line and "%" in line)
@@ -234,7 +235,11 @@ async def test_contract_change_reloads_everything(app_for: Callable[..., CofaApp
         assert rows and all(r.contract_id == other for r in rows)
 
 
-async def test_portfolio_as_home_shows_a_note(app_for: Callable[..., CofaApp]) -> None:
+async def test_portfolio_as_home_without_a_portfolio_screen_shows_a_note(
+        app_for: Callable[..., CofaApp], monkeypatch: pytest.MonkeyPatch) -> None:
+    from cofatui.tui import app as app_module
+
+    monkeypatch.delitem(app_module.SCREENS_BY_NAME, "portfolio", raising=False)
     app = app_for(home_screen="portfolio")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

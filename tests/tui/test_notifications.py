@@ -27,7 +27,7 @@ from textual.widgets import Input, Select
 from cofatui import locations, migrations
 from cofatui.clock import FixedClock
 from cofatui.config import Settings
-from cofatui.models import Company, Notification, PortfolioEntry
+from cofatui.models import Company, Notification, PortfolioEntry, WapSnapshot
 from cofatui.repository.sql import SqlRepository, make_engine
 from cofatui.repository.sql.companies import name_key
 from cofatui.repository.sql.search import search_key
@@ -90,12 +90,25 @@ def add_nasty_companies(engine: Engine, ids: dataset.Ids) -> None:
         s.commit()
 
 
+WAP_HISTORY = [5.6, 5.8, 5.7, 5.9, 6.0, 6.0, 6.2, 6.1, 5.9, 6.0, 6.1, 6.3]
+
+
+def add_wap_history(engine: Engine, ids: dataset.Ids) -> None:
+    """Twelve monthly WAP snapshots of contract A, the last one above today's 6.1."""
+    with Session(engine) as s:
+        for months_ago, value in enumerate(reversed(WAP_HISTORY), start=1):
+            day = dataset.NOW - timedelta(days=30 * months_ago)
+            s.add(WapSnapshot(contract_id=ids["A"], day=day, wap=value))
+        s.commit()
+
+
 def open_database(tmp_path: Path) -> Iterator[tuple[Engine, dataset.Ids]]:
     """The dataset plus the hostile names, in a fresh SQLite file."""
     eng = make_engine(f"sqlite:///{tmp_path / 'tui.sqlite'}")
     migrations.upgrade(eng)
     ids = dataset.build(eng)
     add_nasty_companies(eng, ids)
+    add_wap_history(eng, ids)
     yield eng, ids
     eng.dispose()
 

@@ -95,17 +95,17 @@ class WapIndicator(Widget):
         lines.append(Text(t("home.wap_companies", count=format_number(summary.companies))))
         history = [p for p in summary.history if p.wap is not None]
         if history:
-            spark_width = max(4, min(len(summary.history), width - 2))
+            values = [Decimal(str(p.wap)) for p in history]
+            span = Text(t("home.wap_range", low=format_number(min(values), 1),
+                          high=format_number(max(values), 1)))
+            spark_width = max(4, min(len(summary.history), width - span.cell_len - 3))
             spark = Text(sparkline(summary.history, spark_width),
                          self.get_component_rich_style("wap--spark"))
-            lows = min(p.wap for p in history if p.wap is not None)
-            highs = max(p.wap for p in history if p.wap is not None)
+            spark.append("  ")
+            spark.append_text(span)
             lines.append(spark)
-            lines.append(Text(t("home.wap_history", start=format_date(history[0].day),
-                                end=format_date(history[-1].day),
-                                low=format_number(Decimal(str(lows)), 1),
-                                high=format_number(Decimal(str(highs)), 1)),
-                              no_wrap=True, overflow="ellipsis"))
+            lines.append(Text(t("home.wap_period", start=format_date(history[0].day),
+                                end=format_date(history[-1].day))))
         else:
             lines.append(Text(t("home.wap_no_history")))
         for line in lines:
