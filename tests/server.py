@@ -26,11 +26,12 @@ class ServerProcess:
     """``python -m cofatui serve --db URL --port N`` with its output in a log file."""
 
     def __init__(self, db_url: str, home: Path, *, clock: str | None = None,
-                 log_level: str = "warning") -> None:
+                 log_level: str = "warning", workers: int = 1) -> None:
         self.db_url = db_url
         self.home = home
         self.clock = clock
         self.log_level = log_level
+        self.workers = workers
         self.port = 0
         self.proc: subprocess.Popen[bytes] | None = None
         self.log_path = home / "server.log"
@@ -47,6 +48,8 @@ class ServerProcess:
                    "--log-level", self.log_level]
             if self.clock:
                 cmd += ["--clock", self.clock]
+            if self.workers > 1:
+                cmd += ["--workers", str(self.workers)]
             env = {**os.environ, "COFATUI_CONFIG_DIR": str(self.home / "config"),
                    "COFATUI_DATA_DIR": str(self.home / "data"), "PYTHONUNBUFFERED": "1"}
             log = self.log_path.open("ab")

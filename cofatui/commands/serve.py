@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
-import logging.config
+import os
 import sys
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from cofatui.clock import Clock, FixedClock
 from cofatui.errors import CofaError
 
 DEFAULT_HOST = "127.0.0.1"
@@ -37,6 +38,9 @@ def register(sub: Callable[[str, str], argparse.ArgumentParser]) -> None:
     p.add_argument("--public", action="store_true",
                    help="allow listening on a non-loopback address; the server speaks plain "
                         "HTTP, so put a TLS reverse proxy in front of it")
+    p.add_argument("--workers", type=_workers, default=1,
+                   help="server processes sharing the port (default 1; more use more CPU "
+                        "cores, each with its own connection pool)")
     p.add_argument("--log-level", default="info",
                    choices=["critical", "error", "warning", "info", "debug"],
                    help="server log level (default info; warning hides the access log)")
@@ -52,6 +56,16 @@ def _port(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
     if not 1 <= value <= 65535:
         raise argparse.ArgumentTypeError("must be between 1 and 65535")
+    return value
+
+
+def _workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError("must be between 1 and 64")
     return value
 
 
@@ -106,27 +120,53 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from cofatui import migrations
     from cofatui.api.app import create_app
     from cofatui.cli import _redact, database_url, load_settings_for
-    from cofatui.clock import Clock, FixedClock
     from cofatui.repository.sql import make_engine
 
-    clock: Clock | None = None
-    if args.clock:
-        try:
-            clock = FixedClock(datetime.fromisoformat(args.clock))
-        except ValueError as exc:
-            raise CofaError(f"--clock: not an ISO 8601 time: {args.clock!r}") from exc
+    clock = _clock(args.clock)
     settings = load_settings_for(args)
     url, _embedded = database_url(args, settings)
     engine = make_engine(url)
     migrations.upgrade(engine)
-    app = create_app(engine, clock=clock)
-    logging.config.dictConfig(log_config(args.log_level))
     print(f"cofatui API on http://{args.host}:{args.port} — database "
-          f"{_redact(str(engine.url))}", file=sys.stderr, flush=True)
+          f"{_redact(str(engine.url))}"
+          + (f", {args.workers} workers" if args.workers > 1 else ""),
+          file=sys.stderr, flush=True)
+    options: dict[str, Any] = dict(
+        host=args.host, port=args.port, log_config=log_config(args.log_level),
+        log_level=args.log_level, access_log=False, server_header=False,
+        timeout_graceful_shutdown=10)
+    if args.workers > 1:
+        # Each worker process builds its own app and engine from the environment.
+        engine.dispose()
+        os.environ[ENV_DB] = engine.url.render_as_string(hide_password=False)
+        os.environ[ENV_CLOCK] = args.clock or ""
+        uvicorn.run("cofatui.commands.serve:app_from_environment", factory=True,
+                    workers=args.workers, **options)
+        return 0
     try:
-        uvicorn.run(app, host=args.host, port=args.port, log_config=None,
-                    log_level=args.log_level, access_log=False, server_header=False,
-                    timeout_graceful_shutdown=10)
+        uvicorn.run(create_app(engine, clock=clock), **options)
     finally:
         engine.dispose()
     return 0
+
+
+ENV_DB = "COFATUI_SERVE_DB"
+ENV_CLOCK = "COFATUI_SERVE_CLOCK"
+
+
+def _clock(text: str | None) -> Clock | None:
+    if not text:
+        return None
+    try:
+        return FixedClock(datetime.fromisoformat(text))
+    except ValueError as exc:
+        raise CofaError(f"--clock: not an ISO 8601 time: {text!r}") from exc
+
+
+def app_from_environment() -> Any:
+    """The app of one worker process (``--workers`` > 1)."""
+    from cofatui.api.app import create_app
+    from cofatui.repository.sql import make_engine
+
+    return create_app(make_engine(os.environ[ENV_DB]),
+                      clock=_clock(os.environ.get(ENV_CLOCK)))

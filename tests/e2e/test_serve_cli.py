@@ -79,3 +79,16 @@ def test_client_without_server_is_unavailable() -> None:
         raise AssertionError("no server, yet an answer")
     finally:
         repo.close()
+
+
+def test_several_worker_processes_share_the_port(tmp_path: Path) -> None:
+    db = tmp_path / "workers.sqlite"
+    engine = make_engine(str(db))
+    migrations.upgrade(engine)
+    dataset.build(engine)
+    token, _ = identity.create_token(engine, "bob")
+    engine.dispose()
+    with ServerProcess(str(db), tmp_path, workers=2) as server:
+        repo = HttpRepository(server.url, token)
+        assert {repo.whoami().login for _ in range(6)} == {"bob"}
+        repo.close()
