@@ -118,7 +118,7 @@ class LanguageChanged(Message):
 
 
 class CofaApp(App[None]):
-    TITLE = "cofatui"
+    TITLE = "cofatui"  # i18n: ok (the product's name, the terminal window's title)
     CSS_PATH = "app.tcss"
     BINDINGS: ClassVar[list[BindingType]] = GLOBAL_BINDINGS
     COMMANDS = {_screen_providers, _shell_providers}

@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 import pytest
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
@@ -28,7 +29,7 @@ from cofatui.clock import FixedClock
 from cofatui.config import Settings
 from cofatui.repository.sql import SqlRepository, make_engine
 from cofatui.tui import app as app_module
-from cofatui.tui.app import CofaApp
+from cofatui.tui.app import CofaApp, ContractChanged, LanguageChanged
 from cofatui.tui.widgets.header import AppHeader
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -88,6 +89,7 @@ class ProbeScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.reloads = 0
+        self.events: list[Message] = []
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -97,6 +99,12 @@ class ProbeScreen(Screen[None]):
 
     def action_reload(self) -> None:
         self.reloads += 1
+
+    def on_contract_changed(self, event: ContractChanged) -> None:
+        self.events.append(event)
+
+    def on_language_changed(self, event: LanguageChanged) -> None:
+        self.events.append(event)
 
 
 class SelectionProbe(Static, can_focus=True):
@@ -109,3 +117,14 @@ def probe_app(make_app: Callable[..., CofaApp],
               monkeypatch: pytest.MonkeyPatch) -> Callable[..., CofaApp]:
     monkeypatch.setitem(app_module.SCREENS_BY_NAME, "home", ProbeScreen)
     return make_app
+
+
+@pytest.fixture
+def shell_only_app(probe_app: Callable[..., CofaApp],
+                   monkeypatch: pytest.MonkeyPatch) -> Callable[..., CofaApp]:
+    """The probe app with only the shell's screens registered: what it shows (the
+    keymap list of the settings) does not change when other screens are added. For
+    snapshots."""
+    registry = {name: app_module.SCREENS_BY_NAME[name] for name in ("home", "settings", "help")}
+    monkeypatch.setattr(app_module, "SCREENS_BY_NAME", registry)
+    return probe_app

@@ -57,17 +57,23 @@ class HelpScreen(Screen[None]):
         yield AppHeader()
         with VerticalScroll(id="help-body"):
             yield Static(t("help.intro"), id="help-intro", markup=False)
-            for heading, rows in self.sections():
+            sections = self.sections()
+            every = [info for _heading, rows in sections for info in rows]
+            # The same column widths in every section, so they line up.
+            keys_width = max([len(t("help.col.keys")),
+                              *(len(i.key_display(self.app)) for i in every)])
+            id_width = max([len(t("help.col.id")), *(len(i.binding_id or "") for i in every)])
+            for heading, rows in sections:
                 yield Static(Text(heading, style="bold"), classes="help-heading")
-                yield Static(self._table(rows), classes="help-table")
+                yield Static(self._table(rows, keys_width, id_width), classes="help-table")
         yield Footer()
 
-    def _table(self, rows: list[BindingInfo]) -> Table:
+    def _table(self, rows: list[BindingInfo], keys_width: int, id_width: int) -> Table:
         table = Table(box=box.SIMPLE_HEAD, expand=True, show_edge=False, pad_edge=False)
-        table.add_column(t("help.col.keys"), no_wrap=True, ratio=1, min_width=8)
-        table.add_column(t("help.col.action"), ratio=3)
-        table.add_column(t("help.col.id"), no_wrap=True, ratio=2, style="dim",
-                         overflow="ellipsis")
+        table.add_column(t("help.col.keys"), no_wrap=True, width=keys_width)
+        table.add_column(t("help.col.action"), ratio=1)
+        table.add_column(t("help.col.id"), no_wrap=True, style="dim", overflow="ellipsis",
+                         width=id_width)
         if not rows:
             table.add_row("", plain(t("help.none")), "")
         for info in rows:

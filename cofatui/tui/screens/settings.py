@@ -61,24 +61,43 @@ class KeymapEntry:
 
 
 def keymap_entries(app: CofaApp) -> list[KeymapEntry]:
-    """Every binding with an id the app knows of: the global ones, those of the
-    registered screens and of every widget class of ours imported so far."""
+    """Every binding with an id the app can reach: the global ones, those of the
+    registered screens, of the classes their modules use (followed through imports),
+    and of whatever is on the screen stack now. Deterministic: it does not depend on
+    what else happens to have been imported."""
     import sys
+    from types import ModuleType
 
     from textual.dom import DOMNode
 
     from cofatui.tui.app import SCREENS_BY_NAME, resolve_screen
 
-    for name in SCREENS_BY_NAME:
-        resolve_screen(name)  # imports the screen and the widgets it uses
+    def ours(name: str) -> bool:
+        return name.startswith("cofatui.tui")
+
     classes: list[type] = [type(app)]
-    for module_name, module in sorted(sys.modules.items()):
-        if not module_name.startswith("cofatui.tui") or module is None:
+    pending: list[ModuleType] = [sys.modules[type(app).__module__]]
+    for name in SCREENS_BY_NAME:
+        factory = resolve_screen(name)
+        module = sys.modules.get(getattr(factory, "__module__", "") or "")
+        if module is not None:
+            pending.append(module)
+    seen: set[str] = set()
+    while pending:
+        module = pending.pop()
+        if module.__name__ in seen or not ours(module.__name__):
             continue
+        seen.add(module.__name__)
         for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, DOMNode) \
-                    and value.__module__ == module_name:
+            if isinstance(value, ModuleType):
+                pending.append(value)
+            elif isinstance(value, type) and issubclass(value, DOMNode) \
+                    and ours(value.__module__):
                 classes.append(value)
+                pending.append(sys.modules[value.__module__])
+    for screen in app.screen_stack:
+        classes.extend(type(node) for node in screen.walk_children(with_self=True)
+                       if ours(type(node).__module__))
     entries: dict[str, KeymapEntry] = {}
     for cls in classes:
         for base in cls.__mro__:
@@ -120,7 +139,7 @@ class YesNo(Checkbox):
 class FieldRow(Horizontal):
     """A label, the control and, under it, the field's message (hidden when none)."""
 
-    def __init__(self, name: str, *controls: Widget, hint: str = "") -> None:
+    def __init__(self, name: str, *controls: Widget, hint: str | None = None) -> None:
         super().__init__(classes="field-row", id=f"row-{name}")
         self.field_name = name
         self.controls = controls
@@ -131,8 +150,10 @@ class FieldRow(Horizontal):
                     markup=False)
         with Vertical(classes="field-control"):
             yield from self.controls
-            if self.hint:
-                yield Static(self.hint, classes="field-hint", markup=False)
+            if self.hint is not None:
+                hint = Static(self.hint, classes="field-hint", markup=False)
+                hint.display = bool(self.hint)
+                yield hint
             yield Static("", id=f"error-{self.field_name}", classes="field-error",
                          markup=False)
 
@@ -156,6 +177,7 @@ class SettingsScreen(Screen[None]):
         self._leave_warned = False
         self._entries: list[KeymapEntry] = []
         self._favourite_rows: list[PortfolioRow] | None = None
+        self._shown_errors: dict[str, str] = {}
 
     @property
     def cofa(self) -> CofaApp:
@@ -175,6 +197,7 @@ class SettingsScreen(Screen[None]):
             "favourites": tuple(s.favourites), "keymap": dict(s.keymap),
         }
         self._entries = keymap_entries(self.cofa)
+        self._shown_errors = {}
         yield AppHeader()
         with VerticalScroll(id="settings-form"):
             yield from self._general(s)
@@ -394,7 +417,9 @@ class SettingsScreen(Screen[None]):
         if ident == "field-default_country":
             self.draft["default_country"] = event.value.strip().upper()
             hint = self.query_one("#row-default_country .field-hint", Static)
-            hint.update(self._country_hint(event.value))
+            name = self._country_hint(event.value)
+            hint.update(name)
+            hint.display = bool(name)
         elif ident == "field-imminent_end_days":
             self.draft["imminent_end_days"] = event.value.strip()
         elif ident.startswith("threshold-") or ident == "keymap-key":
@@ -459,18 +484,23 @@ class SettingsScreen(Screen[None]):
         return t(f"settings.error.{name}", low=low, high=high)
 
     def _show_errors(self) -> None:
+        """Update only the messages that changed (every keystroke comes here)."""
         if not self.is_mounted:
             return
-        for label in self.query(".field-error"):
-            name = (label.id or "").removeprefix("error-")
+        names = set(self.errors) | set(self._shown_errors)
+        for name in names:
             message = self.errors.get(name, "")
-            if name == "keymap" and not message:
-                continue  # the keymap editor manages its own message
-            cast(Static, label).update(plain(f"✗ {message}" if message else ""))
-            label.set_class(bool(message), "-shown")
+            if self._shown_errors.get(name, "") == message:
+                continue
+            found = self.query(f"#error-{name}")
+            if found:
+                label = cast(Static, found.first())
+                label.update(plain(f"✗ {message}" if message else ""))
+                label.set_class(bool(message), "-shown")
             row = self.query(f"#row-{name}")
             if row:
                 row.first().set_class(bool(message), "-invalid")
+        self._shown_errors = dict(self.errors)
 
     def is_dirty(self) -> bool:
         new = self.validate()
