@@ -58,12 +58,14 @@ class _ListProvider(Provider):
 
 
 def screen_actions(app: CofaApp, screen: object) -> list[BindingInfo]:
-    """What the palette lists for ``screen``: its bindings and its widgets'."""
+    """What the palette lists for ``screen``: its bindings with an id, and those of its
+    widgets that the Footer shows (a list's Mark, Open; not the cursor keys)."""
     from textual.screen import Screen
 
     if not isinstance(screen, Screen):
         return []
-    return collect(screen_nodes(screen), app.settings.keymap)
+    return [info for info in collect(screen_nodes(screen), app.settings.keymap)
+            if info.binding_id and (info.shown or info.namespace is screen)]
 
 
 class ScreenActionsProvider(_ListProvider):

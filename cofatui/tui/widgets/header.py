@@ -132,7 +132,8 @@ class ContractPicker(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = t("shell.contract_picker.title")
-            yield OptionList(*[self._option(c) for c in self.contracts], id="contracts")
+            yield OptionList(*[self._option(c) for c in self.contracts], id="contracts",
+                             compact=True)
             yield Label(t("shell.contract_picker.hint"), id="picker-hint", markup=False)
 
     def _option(self, access: ContractAccess) -> Option:
