@@ -46,6 +46,11 @@ method has exactly one route:
     POST   /claims/{claim_id}/line-validation        validate_claim_lines
     POST   /claims/{claim_id}/status                 set_claim_status
     PUT    /claims/{claim_id}/indemnity              set_indemnity
+    GET    /contracts/{cid}/extensions?company_id=   extensions
+    POST   /extensions                               request_extension
+    POST   /extensions/{extension_id}/cancel         cancel_extension
+    PUT    /extensions/{extension_id}/plan           modify_extension
+    POST   /extensions/{extension_id}/decision       decide_extension
     GET    /drafts?kind=                             list_drafts
     GET    /drafts/draft?kind=&key=                  load_draft
     PUT    /drafts/draft?kind=&key=                  save_draft
@@ -70,6 +75,7 @@ from cofatui.api.routes import (
     claims,
     companies,
     drafts,
+    extensions,
     health,
     identity,
     notifications,
@@ -81,7 +87,7 @@ from cofatui.api.routes.common import ERROR_RESPONSES
 from cofatui.clock import Clock, SystemClock
 
 ROUTERS = (identity, companies, portfolio, products, underwriter, notifications, claims,
-           drafts, audit)
+           extensions, drafts, audit)
 
 
 def _operation_id(route: APIRoute) -> str:

@@ -47,6 +47,9 @@ from cofatui.schemas import (
     DebtorClaimsRow,
     DocumentPublic,
     EndingGuarantee,
+    ExtensionCreate,
+    ExtensionDecisionInput,
+    ExtensionPublic,
     IndemnityUpdate,
     LineValidation,
     NewActionItem,
@@ -54,6 +57,7 @@ from cofatui.schemas import (
     NotificationRow,
     Page,
     PendingRequest,
+    PlanLineInput,
     PortfolioCriteria,
     PortfolioEntryUpdate,
     PortfolioRow,
@@ -96,6 +100,8 @@ _DEBTORS = TypeAdapter(Page[DebtorClaimsRow])
 _CLAIM_DETAIL = TypeAdapter(ClaimDetail)
 _DOCUMENT = TypeAdapter(DocumentPublic)
 _KEYS = TypeAdapter(list[str])
+_EXTENSION = TypeAdapter(ExtensionPublic)
+_EXTENSIONS = TypeAdapter(list[ExtensionPublic])
 
 
 class _Draft(BaseModel):
@@ -371,6 +377,30 @@ class HttpRepository:
                       version: int) -> ClaimPublic:
         return self._send(_CLAIM, "PUT", f"/claims/{int(claim_id)}/indemnity",
                           {"version": version, "update": update.model_dump(mode="json")})
+
+    # --- extensions of due date ------------------------------------------------------
+    def extensions(self, contract_id: int, company_id: int | None = None
+                   ) -> list[ExtensionPublic]:
+        params = {} if company_id is None else {"company_id": int(company_id)}
+        return self._get(_EXTENSIONS, f"/contracts/{int(contract_id)}/extensions", params)
+
+    def request_extension(self, data: ExtensionCreate) -> ExtensionPublic:
+        return self._send(_EXTENSION, "POST", "/extensions", data.model_dump(mode="json"))
+
+    def cancel_extension(self, extension_id: int, version: int) -> ExtensionPublic:
+        return self._send(_EXTENSION, "POST", f"/extensions/{int(extension_id)}/cancel",
+                          {"version": version})
+
+    def modify_extension(self, extension_id: int, plan: Sequence[PlanLineInput],
+                         version: int) -> ExtensionPublic:
+        return self._send(_EXTENSION, "PUT", f"/extensions/{int(extension_id)}/plan",
+                          {"version": version,
+                           "plan": [line.model_dump(mode="json") for line in plan]})
+
+    def decide_extension(self, extension_id: int, decision: ExtensionDecisionInput,
+                         version: int) -> ExtensionPublic:
+        return self._send(_EXTENSION, "POST", f"/extensions/{int(extension_id)}/decision",
+                          {"version": version, "decision": decision.model_dump(mode="json")})
 
     # --- drafts ---------------------------------------------------------------------
     def save_draft(self, kind: str, key: str, payload: dict[str, Any]) -> None:

@@ -34,7 +34,13 @@ from cofatui.clock import FixedClock
 from cofatui.models import AuditEntry, NotificationState
 from cofatui.repository.base import Repository
 from cofatui.repository.sql import SqlRepository, make_engine
-from cofatui.schemas import ClaimCreate, InvoiceLine
+from cofatui.schemas import (
+    ClaimCreate,
+    ExtensionCreate,
+    ExtensionInvoiceLine,
+    InvoiceLine,
+    PlanLineInput,
+)
 from tests.contract import dataset
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -91,6 +97,15 @@ def _claim(api: Api, login: str, contract: str, company: str) -> int:
     return claim.id
 
 
+def _extension(api: Api, contract: str, company: str) -> ExtensionCreate:
+    due = dataset.TODAY + timedelta(days=15)
+    return ExtensionCreate(
+        contract_id=api.ids[contract], company_id=api.ids[company], reason="Cash shortage",
+        invoices=[ExtensionInvoiceLine(number="F-1", invoice_date=due - timedelta(days=45),
+                                       due_date=due, amount=Decimal("600.00"))],
+        plan=[PlanLineInput(due_date=due + timedelta(days=20), amount=Decimal("600.00"))])
+
+
 @pytest.fixture
 def api(tmp_path: Path) -> Iterator[Api]:
     engine = make_engine(f"sqlite:///{tmp_path / 'api.sqlite'}")
@@ -104,6 +119,8 @@ def api(tmp_path: Path) -> Iterator[Api]:
         ids["claim:A"] = _claim(api, "alice", "A", "beta")
         ids["doc:B"] = api.repo("bob").add_document(ids["claim:B"], "b.pdf", PDF, "other").id
         ids["doc:A"] = api.repo("alice").add_document(ids["claim:A"], "a.pdf", PDF, "other").id
+        ids["ext:B"] = api.repo("bob").request_extension(_extension(api, "B", "beta")).id
+        ids["ext:A"] = api.repo("alice").request_extension(_extension(api, "A", "gamma")).id
         yield api
     engine.dispose()
 
@@ -111,14 +128,17 @@ def api(tmp_path: Path) -> Iterator[Api]:
 # --- request building from the OpenAPI ----------------------------------------------------
 
 PATH_IDS = {"contract_id": "{c}", "company_id": "{c}:company", "entry_id": "entry:{c}:{co}",
-            "product_id": "{c}:product", "claim_id": "claim:{c}", "document_id": "doc:{c}"}
+            "product_id": "{c}:product", "claim_id": "claim:{c}", "document_id": "doc:{c}",
+            "extension_id": "ext:{c}"}
 # Dataset keys per contract for each kind of id.
 KEYS = {
     "B": {"{c}": "B", "{c}:company": "epsilon", "entry:{c}:{co}": "entry:B:epsilon",
           "{c}:product": "p_eps_crl", "claim:{c}": "claim:B", "doc:{c}": "doc:B",
+          "ext:{c}": "ext:B",
           "notifications": ["n6", "n7"]},
     "A": {"{c}": "A", "{c}:company": "alpha", "entry:{c}:{co}": "entry:A:alpha",
           "{c}:product": "p_alpha_crl", "claim:{c}": "claim:A", "doc:{c}": "doc:A",
+          "ext:{c}": "ext:A",
           "notifications": ["n1"]},
 }
 
@@ -162,6 +182,15 @@ def sample(api: Api, name: str, contract: str) -> tuple[dict[str, Any], Any, byt
         "create_company": {"name": "Evil", "address": "x", "city": "y", "postal_code": "1",
                            "country": "FRA"},
         "save_draft": {"payload": {"x": 1}},
+        "request_extension": {
+            "contract_id": cid, "company_id": company, "reason": "late", "invoices": [
+                {"number": "X", "invoice_date": str(dataset.TODAY - timedelta(days=30)),
+                 "due_date": str(dataset.TODAY + timedelta(days=5)), "amount": "10"}],
+            "plan": [{"due_date": str(dataset.TODAY + timedelta(days=20)), "amount": "10"}]},
+        "cancel_extension": {"version": 1},
+        "modify_extension": {"version": 1, "plan": [
+            {"due_date": str(dataset.TODAY + timedelta(days=25)), "amount": "600"}]},
+        "decide_extension": {"version": 1, "decision": {"decision": "accept"}},
     }
     queries: dict[str, dict[str, Any]] = {
         "notifications": {"contract_id": cid},

@@ -6,7 +6,6 @@ import pytest
 
 from cofatui.errors import ValidationFailed
 from tests.contract.conftest import Backend
-from tests.contract.sql_only import sql_backend  # noqa: F401  (SQL backends only, for now)
 
 
 def test_draft_round_trip_is_per_user(backend: Backend) -> None:

@@ -20,7 +20,6 @@ from cofatui.schemas import (
 )
 from tests.contract.conftest import Backend
 from tests.contract.dataset import TODAY
-from tests.contract.sql_only import sql_backend  # noqa: F401  (SQL backends only, for now)
 
 INVOICE_DATE = TODAY - timedelta(days=30)
 DUE = TODAY + timedelta(days=15)
