@@ -70,8 +70,12 @@ SCREENS_BY_NAME: dict[str, str | ScreenFactory] = {
     "underwriter_queue": "cofatui.tui.screens.underwriter_queue:UnderwriterQueueScreen",
 }
 
-#: Shown in the palette's navigation group, in this order, with ``shell.nav.<name>``.
-NAVIGATION = ("home", "notifications", "settings", "help")
+#: Offered by the palette, in this order, as ``shell.nav.<name>``; a registered screen
+#: missing here comes after them (labelled by its name until it gets a catalog key).
+NAVIGATION = ("home", "portfolio", "notifications", "company_search", "underwriter_queue",
+              "settings", "help")
+#: Screens the palette offers only to some roles.
+NAVIGATION_ROLES: dict[str, set[str]] = {"underwriter_queue": {"underwriter"}}
 
 #: The stack under the base screen holds Textual's default screen only.
 BASE_DEPTH = 2
@@ -259,24 +263,19 @@ class CofaApp(App[None]):
 
     # --- navigation -----------------------------------------------------------------
     def switch_to(self, name: str) -> None:
-        """Show the screen registered as ``name``: back to it if it is already in the
-        stack (the base screen for "home"), otherwise push a new one."""
+        """Show the screen registered as ``name``: back to it if one is already in the
+        stack (the base screen included), otherwise push a new one."""
         factory = resolve_screen(name)
         if factory is None:
             self.notify(t("shell.screen_unavailable", name=name), severity="warning",
                         markup=False)
             return
-        cls = factory if isinstance(factory, type) else None
-        stack = self.screen_stack
-        for index, screen in enumerate(stack):
-            if index >= BASE_DEPTH - 1 and cls is not None and isinstance(screen, cls):
-                while self.screen is not screen:
-                    self.pop_screen()
-                return
-        if name == "home" and len(stack) >= BASE_DEPTH:
-            while len(self.screen_stack) > BASE_DEPTH:
-                self.pop_screen()
-            return
+        if isinstance(factory, type):
+            for screen in self.screen_stack[BASE_DEPTH - 1:]:
+                if isinstance(screen, factory):
+                    while self.screen is not screen:
+                        self.pop_screen()
+                    return
         self.push_screen(factory())
 
     def action_go(self, name: str) -> None:

@@ -82,14 +82,21 @@ class ShellCommandsProvider(_ListProvider):
     """Navigation, contract, language, theme and quit."""
 
     def commands(self) -> Iterator[Command]:
-        from cofatui.tui.app import NAVIGATION
+        from cofatui.tui.app import NAVIGATION, NAVIGATION_ROLES, SCREENS_BY_NAME
 
         app = self.cofa
         keys = {info.action: info.key_display(app)
                 for info in collect([app], app.settings.keymap)}
-        for name in NAVIGATION:
+        names = [n for n in NAVIGATION if n in SCREENS_BY_NAME]
+        names += [n for n in SCREENS_BY_NAME if n not in NAVIGATION]
+        for name in names:
+            roles = NAVIGATION_ROLES.get(name)
+            if roles is not None and app.principal.role.value not in roles:
+                continue
             action = "help" if name == "help" else f"go('{name}')"
-            yield Command(t(f"shell.nav.{name}"), partial(app.switch_to, name),
+            key = f"shell.nav.{name}"
+            label = t(key)
+            yield Command(name if label == key else label, partial(app.switch_to, name),
                           keys.get(action, ""))
         for access in app.principal.contracts:
             if access.contract_id != app.current_contract_id:

@@ -282,7 +282,7 @@ async def test_palette_lists_screen_actions_and_navigation(probe_app: AppFactory
         assert CommandPalette.is_open(app)
         listed = _palette_texts(app)
         assert "probe.reload" in listed  # the screen's own binding (description key)
-        for text in ("Go to Home", "Go to Notifications", "Open Settings",
+        for text in ("Go to Home", "Go to the Portfolio", "Go to Notifications", "Open Settings",
                      "Show the keys (help)", "Language: Français", "Theme: Light",
                      "Theme: High contrast", "Quit"):
             assert text in listed
@@ -357,6 +357,7 @@ async def test_data_in_the_header_is_shown_literally(repo: Any, make_app: AppFac
 
 
 async def test_real_home_screen_is_the_base(make_app: AppFactory) -> None:
+    """With the real screens registered (not the probe)."""
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -409,3 +410,17 @@ def test_help_snapshot(snap_compare: Any, shell_only_app: AppFactory, theme: str
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=open_help)
+
+
+async def test_portfolio_as_home_then_home_on_top(make_app: AppFactory) -> None:
+    app = make_app(home_screen="portfolio")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        base = app.screen
+        assert type(base).__name__ == "PortfolioScreen"
+        app.switch_to("home")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HomeScreen"
+        app.switch_to("portfolio")
+        await pilot.pause()
+        assert app.screen is base
