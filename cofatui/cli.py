@@ -38,6 +38,10 @@ def _global_options(parser: argparse.ArgumentParser, *, in_subcommand: bool) -> 
                        help=f"act as this user (default: settings, else {DEFAULT_LOGIN!r})")
     group.add_argument("--config", metavar="PATH", default=default,
                        help="settings file (default: config.toml in the config directory)")
+    group.add_argument("--api", metavar="URL", default=default,
+                       help="work through a `cofatui serve` server at URL instead of a database")
+    group.add_argument("--token-file", metavar="PATH", default=default,
+                       help="file holding your personal API token (with --api)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -128,8 +132,12 @@ def login_for(args: argparse.Namespace, settings: Settings) -> str:
 
 def open_repository(args: argparse.Namespace, settings: Settings,
                     say: Callable[[str], None] = print) -> Repository:
-    """Open the repository the options and settings point at, creating the embedded
-    demo database on the very first run so a new user sees a live application."""
+    """Open the repository the options and settings point at: the HTTP API (``--api``),
+    else a database, creating the embedded demo database on the very first run so a new
+    user sees a live application."""
+    api_url = getattr(args, "api", None) or settings.api_url
+    if api_url:
+        return _open_remote(args, settings, api_url)
     from cofatui.repository.sql import open_sql_repository
 
     url, embedded = database_url(args, settings)
@@ -137,6 +145,20 @@ def open_repository(args: argparse.Namespace, settings: Settings,
         say(f"First start: creating a demo database ({FIRST_RUN_COMPANIES} companies)…")
         _create_demo(url, FIRST_RUN_COMPANIES, 42, say)
     return open_sql_repository(url, login_for(args, settings))
+
+
+def _open_remote(args: argparse.Namespace, settings: Settings, api_url: str) -> Repository:
+    from cofatui.commands.remote import open_remote_repository
+    from cofatui.repository.http import open_http_repository
+
+    if getattr(args, "db", None):
+        raise CofaError("Choose --db or --api, not both")
+    if getattr(args, "token_file", None):
+        return open_remote_repository(api_url, args.token_file)
+    if settings.api_token:
+        return open_http_repository(api_url, settings.api_token)
+    raise CofaError("--api needs a token: --token-file PATH, or api_token in the settings "
+                    "(create one with `cofatui user token create`)")
 
 
 def _sqlite_has_data(url: str) -> bool:
@@ -253,7 +275,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    for name in ("db", "user", "config"):
+    for name in ("db", "user", "config", "api", "token_file"):
         if not hasattr(args, name):
             setattr(args, name, None)
     handler = getattr(args, "handler", None) or COMMANDS[args.command]
