@@ -1,0 +1,511 @@
+"""Deterministic demo data, from a handful of companies to a hundred thousand.
+
+``generate_demo`` fills a migrated database (SQLite or PostgreSQL) with two contracts
+and their underwriting rules, users of every role, companies from about forty
+countries with identifiers that pass their checksums, portfolio entries, products in
+every status with their history, a year of notifications, claims, extensions,
+favourites and the WAP history. All randomness comes from ``seed``, all dates from the
+clock, so the same seed and clock give the same database.
+
+Speed matters (100 000 companies, a million products and a million notifications in
+well under a minute on SQLite): ids are assigned here, rows are built as tuples in their
+stored form and written through :mod:`cofatui.demo.loader`, all in one transaction, so
+a failed load leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from time import perf_counter
+from typing import Any
+
+from sqlalchemy import Table, func, insert, select
+from sqlalchemy.engine import Engine
+
+from cofatui.clock import Clock, SystemClock
+from cofatui.demo import texts
+from cofatui.demo.claims import ClaimBuilder, ClaimSet, ContractTerms
+from cofatui.demo.loader import BulkLoader, bulk_transaction
+from cofatui.demo.portfolio import (
+    COMPANY_COLUMNS,
+    CUSTOM_VALUE_COLUMNS,
+    ENTRY_COLUMNS,
+    EVENT_COLUMNS,
+    IDENTIFIER_COLUMNS,
+    NOTIFICATION_COLUMNS,
+    PRODUCT_COLUMNS,
+    STATE_COLUMNS,
+    Chunk,
+    ContractRef,
+    IdCounter,
+    PortfolioParams,
+    PortfolioState,
+    build_chunks,
+)
+from cofatui.demo.worker import run_in_worker
+from cofatui.enums import ClaimStatus, ExtensionStatus, Rights, Role, UserStatus
+from cofatui.errors import Conflict, ValidationFailed
+from cofatui.migrations import is_up_to_date, upgrade
+from cofatui.models import (
+    AuditEntry,
+    Claim,
+    ClaimDeclaration,
+    ClaimInvoice,
+    ClaimPayment,
+    Company,
+    Contract,
+    CustomFieldDefinition,
+    CustomFieldValue,
+    Extension,
+    ExtensionInvoice,
+    ExtensionPlanLine,
+    Favourite,
+    LegalIdentifier,
+    Notification,
+    NotificationState,
+    PaymentAllocation,
+    PortfolioEntry,
+    Product,
+    ProductEvent,
+    UnderwritingRule,
+    User,
+    UserContract,
+    WapSnapshot,
+)
+from cofatui.repository.sql.engine import translated_errors
+from cofatui.rules.wap import compute_wap
+
+__all__ = ["DEMO_LOGINS", "DEMO_PASSWORD", "DemoSummary", "Progress", "generate_demo"]
+
+DEMO_PASSWORD = "Demo-Password-2026"
+POLICY_1, POLICY_2 = "1234567", "7654321"
+#: Companies built and written per step: bounds memory, paces progress reports.
+CHUNK = 5_000
+#: From this size on, a worker process builds the rows while this one writes them: on
+#: two cores that hides most of the Python work behind the database's.
+WORKER_MIN_COMPANIES = 20_000
+#: Share of contract 1's companies that contract 2 also holds.
+SECOND_SHARE = 0.30
+PRODUCTS_PER_COMPANY = 10.0
+
+Progress = Callable[[str, int, int], None]
+
+
+def _table(model: Any) -> Table:
+    table: Table = model.__table__
+    return table
+
+
+# Tables in the order they are written (parents first).
+TABLES: tuple[Table, ...] = tuple(_table(m) for m in (
+    Contract, UnderwritingRule, CustomFieldDefinition, User, UserContract, Company,
+    LegalIdentifier, PortfolioEntry, CustomFieldValue, Product, ProductEvent, Claim,
+    ClaimDeclaration, ClaimInvoice, ClaimPayment, PaymentAllocation, Notification,
+    NotificationState, Extension, ExtensionInvoice, ExtensionPlanLine, Favourite,
+    WapSnapshot, AuditEntry))
+
+
+@dataclass
+class DemoSummary:
+    """What ``generate_demo`` wrote: rows per table, and how long it took."""
+
+    counts: dict[str, int]
+    elapsed_seconds: float
+    companies: int
+    seed: int
+    dialect: str
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.counts.values())
+
+    def table(self) -> str:
+        width = max(len(name) for name in self.counts) if self.counts else 5
+        lines = [f"{name:<{width}}  {count:>10,}" for name, count in self.counts.items()]
+        lines.append(f"{'total':<{width}}  {self.total_rows:>10,}")
+        lines.append(f"{self.dialect}, seed {self.seed}: {self.elapsed_seconds:.1f} s")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class _UserSpec:
+    login: str
+    title: str
+    first: str
+    last: str
+    language: str
+    role: Role
+    default_contract: int | None  # 0 or 1: index in the contracts
+    #: (contract index, rights, section rights)
+    attachments: tuple[tuple[int, Rights, dict[str, str]], ...]
+    status: UserStatus = UserStatus.ACTIVE
+    opt_out: bool = False
+
+
+_FULL = Rights.FULL
+_USERS = (
+    _UserSpec("demo", "Mme", "Camille", "Martin", "fr", Role.POLICYHOLDER, 0,
+              ((0, _FULL, {}), (1, _FULL, {}))),
+    _UserSpec("admin", "M.", "Julien", "Bernard", "fr", Role.CONTRACT_ADMIN, 0,
+              ((0, _FULL, {}),)),
+    _UserSpec("reader", "Ms", "Laura", "Smith", "en", Role.POLICYHOLDER, 0,
+              ((0, Rights.READ_ONLY, {}),)),
+    _UserSpec("custom", "Mr", "Thomas", "Weber", "en", Role.POLICYHOLDER, 0,
+              ((0, Rights.CUSTOM, {"cover": "full", "information": "read_only",
+                                   "claims": "none"}),)),
+    _UserSpec("other", "Mme", "Claire", "Fontaine", "fr", Role.POLICYHOLDER, 1,
+              ((1, _FULL, {}),)),
+    _UserSpec("underwriter", "Mr", "Hugo", "Laurent", "en", Role.UNDERWRITER, None, ()),
+    _UserSpec("l.moreau", "Mme", "Léa", "Moreau", "fr", Role.POLICYHOLDER, 0,
+              ((0, _FULL, {}), (1, Rights.READ_ONLY, {})), opt_out=True),
+    _UserSpec("s.dubois", "M.", "Nicolas", "Dubois", "fr", Role.POLICYHOLDER, 0,
+              ((0, _FULL, {}),), status=UserStatus.BLOCKED),
+    _UserSpec("p.garcia", "Sr", "Pedro", "García", "en", Role.POLICYHOLDER, 0,
+              ((0, Rights.READ_ONLY, {}),), status=UserStatus.SUSPENDED),
+)
+DEMO_LOGINS = tuple(u.login for u in _USERS)
+
+# (policy, holder, currency, DMC, max declaration days, insured %, uninsured collection,
+#  Globalliance, pending response hours for credit limits)
+_CONTRACTS = (
+    (POLICY_1, "Durand Industries SAS", "EUR", 90, 150, Decimal("90"), True, False, 48),
+    (POLICY_2, "Durand Export International SAS", "USD", 120, 180, Decimal("95"), False, True,
+     72),
+)
+# (code, priority, min DRA, max amount or None, response hours, name) per contract index
+_RULES: tuple[tuple[tuple[str, int, int, int | None, int, str], ...], ...] = (
+    (("CRL", 10, 6, 50_000, 48, "CRL immediate: DRA 6+, up to 50,000"),
+     ("CRL", 20, 8, 150_000, 48, "CRL immediate: DRA 8+, up to 150,000"),
+     ("CCO", 10, 0, 20_000, 24, "CCO immediate: up to 20,000"),
+     ("RLI", 10, 0, None, 1, "@rating cover: always immediate"),
+     ("ECL", 10, 0, None, 1, "Express agreement: always immediate"),
+     *((code, 10, 0, None, 1, "Information products: immediate")
+       for code in ("RSC", "RSM", "RCO", "ROM", "REPORT"))),
+    (("CRL", 10, 7, 30_000, 72, "CRL immediate: DRA 7+, up to 30,000"),
+     ("CCO", 10, 0, 10_000, 48, "CCO immediate: up to 10,000"),
+     ("RLI", 10, 0, None, 1, "@rating cover: always immediate"),
+     ("ECL", 10, 0, None, 1, "Express agreement: always immediate"),
+     *((code, 10, 0, None, 1, "Information products: immediate")
+       for code in ("RSC", "RSM", "RCO", "ROM", "REPORT"))),
+)
+# (slot, name, format) of the user-defined custom fields of both contracts
+_CUSTOM_FIELDS = ((1, "Sales rep", "text"), (2, "Segment", "text"), (3, "Last review", "date"))
+
+
+def generate_demo(engine: Engine, *, companies: int = 2000, seed: int = 42,
+                  clock: Clock | None = None, progress: Progress | None = None,
+                  worker: bool | None = None) -> DemoSummary:
+    """Fill the database behind ``engine`` with a demo portfolio of ``companies``.
+
+    Upgrades the schema first when it is not current. Refuses (``Conflict``) when the
+    demo contracts or users are already there; everything is one transaction.
+    ``progress(stage, done, total)`` is called as the load goes. ``worker`` builds the
+    portfolio rows in a worker process (default: from ``WORKER_MIN_COMPANIES`` on); the
+    data is the same either way.
+    """
+    if isinstance(companies, bool) or not isinstance(companies, int) or companies < 1:
+        raise ValidationFailed({"companies": "The number of companies must be 1 or more"})
+    started = perf_counter()
+    clock = clock or SystemClock()
+    now = clock.now().astimezone(UTC)
+    report = progress or _silent
+    if not is_up_to_date(engine):
+        upgrade(engine)
+    with translated_errors(), bulk_transaction(engine) as loader:
+        _refuse_existing(loader)
+        if worker is None:
+            worker = companies >= WORKER_MIN_COMPANIES
+        _Demo(loader, now, seed, companies, report, worker).run()
+        counts = {str(t.name): loader.counts.get(t.name, 0) for t in TABLES}
+    return DemoSummary(counts=counts, elapsed_seconds=perf_counter() - started,
+                       companies=companies, seed=seed, dialect=engine.dialect.name)
+
+
+def _silent(_stage: str, _done: int, _total: int) -> None:
+    return None
+
+
+def _refuse_existing(loader: BulkLoader) -> None:
+    conn = loader.conn
+    contract, user = _table(Contract), _table(User)
+    found = conn.execute(select(func.count()).select_from(contract).where(
+        contract.c.policy_number.in_([POLICY_1, POLICY_2]))).scalar_one()
+    found += conn.execute(select(func.count()).select_from(user).where(
+        user.c.login.in_(DEMO_LOGINS))).scalar_one()
+    if found:
+        raise Conflict("This database already holds the demo data (policy "
+                       f"{POLICY_1} or the demo users); use a new database.")
+
+
+class _Demo:
+    def __init__(self, loader: BulkLoader, now: datetime, seed: int, companies: int,
+                 report: Progress, worker: bool) -> None:
+        self.worker = worker
+        self.loader = loader
+        self.now = now  # aware UTC
+        self.naive_now = now.replace(tzinfo=None)
+        self.seed = seed
+        self.companies = companies
+        self.report = report
+        self.ids = IdCounter({str(t.name): loader.next_id(t) for t in TABLES})
+        self.contracts: list[ContractRef] = []
+        self.terms: list[ContractTerms] = []
+        self.users: dict[str, int] = {}
+
+    def rng(self, stage: str) -> random.Random:
+        """One generator per stage, so a change in one stage leaves the others alone."""
+        return random.Random(f"cofatui-demo/{self.seed}/{stage}")
+
+    def run(self) -> None:
+        self._reference_data()
+        state = self._portfolio()
+        self._claims_and_extensions(state)
+        self._finish(state)
+
+    # ------------------------------------------------------------------ setup
+
+    def _core(self, model: Any, rows: Sequence[dict[str, Any]]) -> None:
+        if rows:
+            table = _table(model)
+            self.loader.conn.execute(insert(table), list(rows))
+            name = str(table.name)
+            self.loader.counts[name] = self.loader.counts.get(name, 0) + len(rows)
+
+    def _reference_data(self) -> None:
+        from argon2 import PasswordHasher
+
+        take = self.ids.take
+        contracts, rules, fields = [], [], []
+        for index, (policy, holder, currency, dmc, max_days, pct, uninsured, glob,
+                    _hours) in enumerate(_CONTRACTS):
+            cid = take("contract")
+            contracts.append({
+                "id": cid, "policy_number": policy, "policyholder": holder,
+                "currency": currency, "dmc_days": dmc, "max_declaration_days": max_days,
+                "insured_percentage": pct,
+                "products_allowed": "CRL,RLI,ECL,CCO,RCO,ROM,RSC,RSM,TOPLINER,REPORT,"
+                                    "EXTENSION,CLAIM",
+                "option_uninsured_collection": uninsured, "option_globalliance": glob,
+                "max_portfolio_companies": 100_000, "version": 1})
+            ref_rules: dict[str, list[tuple[int, int | None, str]]] = {}
+            for code, priority, min_dra, max_amount, hours, name in _RULES[index]:
+                rules.append({
+                    "id": take("underwriting_rule"), "contract_id": cid, "product_code": code,
+                    "priority": priority, "min_dra": min_dra,
+                    "max_amount": None if max_amount is None else Decimal(max_amount),
+                    "decision": "granted", "response_hours": hours, "name": name})
+                ref_rules.setdefault(code, []).append(
+                    (min_dra, None if max_amount is None else max_amount * 1000, name))
+            custom: list[tuple[int, int, str]] = []
+            for slot, name, fmt in _CUSTOM_FIELDS:
+                def_id = take("custom_field_definition")
+                fields.append({"id": def_id, "contract_id": cid, "slot": slot, "name": name,
+                               "format": fmt})
+                custom.append((def_id, slot, fmt))
+            self.contracts.append(ContractRef(
+                id=cid, policy=policy, currency=currency, rules=ref_rules,
+                response_hours={"CRL": _hours, "CCO": 24, "TOPLINER": 48, "REPORT": 96},
+                requesters=("demo", "demo", "demo", "admin", "l.moreau") if index == 0
+                else ("other", "other", "demo"),
+                custom_fields=custom))
+            self.terms.append(ContractTerms(
+                id=cid, currency=currency, insured_percentage=pct, dmc_days=dmc,
+                max_declaration_days=max_days, uninsured_option=uninsured,
+                requester="demo" if index == 0 else "other"))
+        self._core(Contract, contracts)
+        self._core(UnderwritingRule, rules)
+        self._core(CustomFieldDefinition, fields)
+
+        password_hash = PasswordHasher().hash(DEMO_PASSWORD)  # once: hashing is slow
+        users, links = [], []
+        created = self.now - timedelta(days=400)
+        for spec in _USERS:
+            uid = take("user")
+            self.users[spec.login] = uid
+            users.append({
+                "id": uid, "login": spec.login, "title": spec.title, "first_name": spec.first,
+                "last_name": spec.last,
+                "email": f"{spec.login}@durand-industries.example" if spec.role
+                is not Role.UNDERWRITER else f"{spec.login}@insurer.example",
+                "phone": "+33 1 44 55 66 77", "fax": "", "language": spec.language,
+                "role": spec.role.value, "status": spec.status.value,
+                "password_hash": password_hash,
+                "default_contract_id": None if spec.default_contract is None
+                else self.contracts[spec.default_contract].id,
+                "notify_opt_out": spec.opt_out, "created_at": created, "version": 1})
+            for index, rights, sections in spec.attachments:
+                links.append({"id": take("user_contract"), "user_id": uid,
+                              "contract_id": self.contracts[index].id,
+                              "rights": rights.value,
+                              "section_rights": json.dumps(sections, sort_keys=True)})
+        self._core(User, users)
+        self._core(UserContract, links)
+        self.report("users", 1, 1)
+
+    # --------------------------------------------------------------- portfolio
+
+    def _portfolio(self) -> PortfolioState:
+        loader = self.loader
+        params = PortfolioParams(
+            seed_text=f"cofatui-demo/{self.seed}/portfolio", now=self.naive_now,
+            contracts=self.contracts, second_share=SECOND_SHARE,
+            products_per_company=PRODUCTS_PER_COMPANY, next_ids=dict(self.ids.next),
+            reader_id=self.users["demo"], dialect=loader.dialect, companies=self.companies,
+            chunk=CHUNK)
+        items = run_in_worker(params) if self.worker else build_chunks(params)
+        done = 0
+        self.report("companies", 0, self.companies)
+        for item in items:
+            if isinstance(item, PortfolioState):
+                self.ids.next.update(item.next_ids)
+                for contract, units in zip(self.contracts, item.wap_units, strict=True):
+                    contract.wap_units = units
+                return item
+            self._write(item)
+            done = min(self.companies, done + CHUNK)
+            self.report("companies", done, self.companies)
+        raise RuntimeError("The demo generator stopped before the end of the portfolio")
+
+    def _write(self, chunk: Chunk) -> None:
+        insert = self.loader.insert
+        insert(_table(Company), COMPANY_COLUMNS, chunk.companies)
+        insert(_table(LegalIdentifier), IDENTIFIER_COLUMNS, chunk.identifiers)
+        insert(_table(PortfolioEntry), ENTRY_COLUMNS, chunk.entries)
+        insert(_table(CustomFieldValue), CUSTOM_VALUE_COLUMNS, chunk.custom_values)
+        insert(_table(Product), PRODUCT_COLUMNS, chunk.products)
+        insert(_table(ProductEvent), EVENT_COLUMNS, chunk.events)
+        insert(_table(Notification), NOTIFICATION_COLUMNS, chunk.notifications)
+        insert(_table(NotificationState), STATE_COLUMNS, chunk.states)
+
+    # ---------------------------------------------------- claims, extensions
+
+    def _claims_and_extensions(self, b: PortfolioState) -> None:
+        rng = self.rng("claims")
+        n = len(b.names)
+        wanted = min(n, max(6, round(n * 0.02)))
+        # Debtors: weak companies far more often than sound ones.
+        debtors: list[tuple[int, str, int, ContractTerms]] = []
+        taken: set[int] = set()
+        order = list(range(n))
+        rng.shuffle(order)
+        for idx in order:
+            if len(debtors) >= wanted:
+                break
+            if rng.random() < (0.9 if b.dra[idx] <= 3 else 0.3):
+                taken.add(idx)
+                terms = self.terms[1] if b.second[idx] and rng.random() < 0.3 \
+                    else self.terms[0]
+                debtors.append((b.first_company_id + idx, b.countries[idx],
+                                b.active_cover[idx], terms))
+        claims = ClaimBuilder(rng, self.now, self.ids.next)
+        made = claims.claims(debtors, forced=[ClaimStatus.PENDING, ClaimStatus.ACCEPTED,
+                                              ClaimStatus.REJECTED, ClaimStatus.CLOSED,
+                                              ClaimStatus.CANCELLED, ClaimStatus.DRAFT])
+        self._core(Claim, made.claims)
+        self._core(ClaimDeclaration, made.declarations)
+        self._core(ClaimInvoice, made.invoices)
+        self._core(ClaimPayment, made.payments)
+        self._core(PaymentAllocation, made.allocations)
+        self._claim_notifications(b, made, rng)
+        self.report("claims", 1, 1)
+
+        buyers: list[tuple[int, ContractTerms]] = []
+        wanted = min(n - len(taken), max(4, n // 200))
+        for idx in order[::-1]:
+            if len(buyers) >= wanted:
+                break
+            if idx not in taken and b.dra[idx] > 0:
+                buyers.append((b.first_company_id + idx, self.terms[0]))
+        ext = claims.extensions(buyers, forced=list(ExtensionStatus))
+        self._core(Extension, ext.extensions)
+        self._core(ExtensionInvoice, ext.invoices)
+        self._core(ExtensionPlanLine, ext.plan)
+        self.report("extensions", 1, 1)
+
+    def _claim_notifications(self, b: PortfolioState, made: ClaimSet,
+                             rng: random.Random) -> None:
+        rows, states = [], []
+        ts = self.loader.ts
+        take = self.ids.take
+        demo = self.users["demo"]
+        for claim_id, contract_id, company_id, status, reference, currency, amount, at \
+                in made.events:
+            idx = company_id - b.first_company_id
+            where = texts.about(b.names[idx], b.countries[idx])
+            if status == "indemnity":
+                message = texts.indemnity(reference, currency, int(amount * 1000), where)
+            else:
+                message = texts.claim(reference, status, where)
+            category, kind, importance, title, body = message
+            nid = take("notification")
+            rows.append((nid, contract_id, company_id, None, claim_id, "CLAIM", category, kind,
+                         importance, title, body, ts(at.replace(tzinfo=None))))
+            if rng.random() < 0.5:
+                states.append((take("notification_state"), demo, nid, True, False))
+        self.loader.insert(_table(Notification), NOTIFICATION_COLUMNS, rows)
+        self.loader.insert(_table(NotificationState), STATE_COLUMNS, states)
+
+    # ----------------------------------------------------------------- finish
+
+    def _finish(self, b: PortfolioState) -> None:
+        rng = self.rng("finish")
+        take = self.ids.take
+        n = len(b.names)
+        favourites = []
+        for login, count in (("demo", 20), ("admin", 5)):
+            for idx in sorted(rng.sample(range(n), k=min(n, count))):
+                favourites.append({"id": take("favourite"), "user_id": self.users[login],
+                                   "company_id": b.first_company_id + idx})
+        self._core(Favourite, favourites)
+        self._turnover_requests(rng)
+        snapshots = []
+        for contract in self.contracts:
+            current = compute_wap(
+                (dra, Decimal(units) / 1000) for dra, units in enumerate(contract.wap_units))
+            value = float(current) if current is not None else 6.0
+            points = []
+            for _ in range(12):  # walk back from today's value, month by month
+                value = min(10.0, max(0.0, value + rng.gauss(0, 0.12)))
+                points.append(round(value, 2))
+            for months_ago, wap in zip(range(1, 13), points, strict=True):
+                year, month = divmod(self.now.year * 12 + self.now.month - 1 - months_ago, 12)
+                snapshots.append({"id": take("wap_snapshot"), "contract_id": contract.id,
+                                  "day": datetime(year, month + 1, 1, tzinfo=UTC), "wap": wap})
+        self._core(WapSnapshot, snapshots)
+        self._core(AuditEntry, [{
+            "id": take("audit_entry"), "at": self.now, "user_id": None, "login": "system",
+            "contract_id": None, "operation": "demo.generate", "target_type": "database",
+            "target_id": None,
+            "changes": json.dumps({"companies": [None, self.companies],
+                                   "seed": [None, self.seed]})}])
+        self.report("finishing", 1, 1)
+
+    def _turnover_requests(self, rng: random.Random) -> None:
+        """Monthly turnover declaration requests, with reminders for the recent ones."""
+        rows, states = [], []
+        ts = self.loader.ts
+        take = self.ids.take
+        demo = self.users["demo"]
+        for contract in self.contracts:
+            for months_ago in range(1, 13):
+                year, month = divmod(self.now.year * 12 + self.now.month - 1 - months_ago, 12)
+                period = datetime(year, month + 1, 1).strftime("%B %Y")
+                sent = self.naive_now - timedelta(days=30 * months_ago - 2)
+                reminders = 3 if months_ago == 1 else (1 if months_ago == 2 else 0)
+                for reminder in range(reminders + 1):
+                    at = min(self.naive_now, sent + timedelta(days=7 * reminder))
+                    category, kind, importance, title, body = texts.turnover(
+                        period, reminder, contract.policy)
+                    nid = take("notification")
+                    rows.append((nid, contract.id, None, None, None, "", category, kind,
+                                 importance, title, body, ts(at)))
+                    if months_ago > 2 or rng.random() < 0.3:
+                        states.append((take("notification_state"), demo, nid, True, False))
+        self.loader.insert(_table(Notification), NOTIFICATION_COLUMNS, rows)
+        self.loader.insert(_table(NotificationState), STATE_COLUMNS, states)
+
