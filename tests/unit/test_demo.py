@@ -1,0 +1,463 @@
+"""The demo generator: deterministic, complete (every status, category, role), and
+consistent with the rules the rest of the application applies to real data."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from cofatui.clock import FixedClock
+from cofatui.demo import identifiers as demo_ids
+from cofatui.demo.generator import DEMO_PASSWORD, DemoSummary, generate_demo
+from cofatui.enums import (
+    ClaimStatus,
+    Establishment,
+    ExtensionStatus,
+    Importance,
+    NotificationCategory,
+    NotificationType,
+    ProductStatus,
+    Rights,
+    Role,
+)
+from cofatui.errors import Conflict, ValidationFailed
+from cofatui.migrations import upgrade
+from cofatui.models import (
+    Claim,
+    ClaimInvoice,
+    ClaimPayment,
+    Company,
+    LegalIdentifier,
+    Notification,
+    PortfolioEntry,
+    Product,
+    User,
+    UserContract,
+)
+from cofatui.repository.sql.companies import name_key
+from cofatui.repository.sql.engine import make_engine
+from cofatui.repository.sql.search import entry_text_filter, search_key
+from cofatui.rules.identifiers import validate_legal_identifier
+from tests.conftest import pg_url_or_skip
+
+NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+COMPANIES = 300
+# Tables whose content the determinism digest covers (user without its salted hash).
+DIGEST = {
+    "company": "*", "legal_identifier": "*", "portfolio_entry": "*",
+    "custom_field_value": "*", "product": "*", "product_event": "*", "notification": "*",
+    "notification_state": "*", "claim": "*", "claim_invoice": "*", "claim_payment": "*",
+    "extension": "*", "extension_plan_line": "*", "favourite": "*", "wap_snapshot": "*",
+    "underwriting_rule": "*", "user": "id, login, role, status, language, default_contract_id",
+}
+
+
+def _generate(path: Path, **kwargs: object) -> tuple[Engine, DemoSummary]:
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    summary = generate_demo(engine, companies=COMPANIES, seed=7, clock=FixedClock(NOW),
+                            **kwargs)  # type: ignore[arg-type]
+    return engine, summary
+
+
+def _digest(engine: Engine) -> str:
+    h = hashlib.sha256()
+    with engine.connect() as conn:
+        for table, columns in DIGEST.items():
+            quoted = conn.dialect.identifier_preparer.quote(table)
+            for row in conn.execute(text(f"SELECT {columns} FROM {quoted} ORDER BY id")):
+                h.update(repr(tuple(row)).encode())
+    return h.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, DemoSummary]]:
+    engine, summary = _generate(tmp_path_factory.mktemp("demo") / "demo.sqlite")
+    yield engine, summary
+    engine.dispose()
+
+
+@pytest.fixture()
+def session(demo: tuple[Engine, DemoSummary]) -> Iterator[Session]:
+    with Session(demo[0]) as s:
+        yield s
+
+
+def _values(s: Session, column: object) -> set[object]:
+    return set(s.execute(select(column).distinct()).scalars())  # type: ignore[call-overload]
+
+
+# ------------------------------------------------------------------ determinism
+
+
+def test_same_seed_gives_the_same_data(demo: tuple[Engine, DemoSummary],
+                                       tmp_path: Path) -> None:
+    again, _ = _generate(tmp_path / "again.sqlite")
+    try:
+        assert _digest(again) == _digest(demo[0])
+    finally:
+        again.dispose()
+
+
+def test_worker_process_builds_the_same_data(demo: tuple[Engine, DemoSummary],
+                                             tmp_path: Path) -> None:
+    parallel, summary = _generate(tmp_path / "worker.sqlite", worker=True)
+    try:
+        assert summary.counts == demo[1].counts
+        assert _digest(parallel) == _digest(demo[0])
+    finally:
+        parallel.dispose()
+
+
+def test_another_seed_gives_other_data(demo: tuple[Engine, DemoSummary],
+                                       tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'other.sqlite'}")
+    upgrade(engine)
+    generate_demo(engine, companies=COMPANIES, seed=8, clock=FixedClock(NOW))
+    try:
+        assert _digest(engine) != _digest(demo[0])
+    finally:
+        engine.dispose()
+
+
+def test_summary_counts_match_the_tables(demo: tuple[Engine, DemoSummary]) -> None:
+    engine, summary = demo
+    assert summary.companies == COMPANIES and summary.dialect == "sqlite"
+    with engine.connect() as conn:
+        for table, count in summary.counts.items():
+            quoted = conn.dialect.identifier_preparer.quote(table)
+            assert conn.execute(text(f"SELECT count(*) FROM {quoted}")).scalar_one() == count
+    assert summary.counts["company"] == COMPANIES
+    # About ten products and ten notifications per company, as at full size.
+    assert 8 * COMPANIES <= summary.counts["product"] <= 12 * COMPANIES
+    assert 8 * COMPANIES <= summary.counts["notification"] <= 12 * COMPANIES
+    assert summary.counts["product_event"] <= 2 * summary.counts["product"]
+    assert "company" in summary.table() and summary.elapsed_seconds > 0
+
+
+def test_refuses_a_database_that_already_has_the_demo(demo: tuple[Engine, DemoSummary]) -> None:
+    with pytest.raises(Conflict):
+        generate_demo(demo[0], companies=10, clock=FixedClock(NOW))
+
+
+def test_refuses_a_silly_size(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.sqlite'}")
+    with pytest.raises(ValidationFailed):
+        generate_demo(engine, companies=0)
+    engine.dispose()
+
+
+def test_upgrades_an_empty_database_itself(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'fresh.sqlite'}")
+    summary = generate_demo(engine, companies=12, seed=1, clock=FixedClock(NOW))
+    assert summary.counts["company"] == 12
+    engine.dispose()
+
+
+def test_foreign_keys_hold(demo: tuple[Engine, DemoSummary]) -> None:
+    with demo[0].connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+
+
+# --------------------------------------------------------------- completeness
+
+
+def test_companies_span_thirty_countries_with_local_names(session: Session) -> None:
+    countries = Counter(session.execute(select(Company.country)).scalars())
+    assert len(countries) >= 30
+    assert countries.most_common(1)[0][0] == "FRA"
+    local = session.execute(select(Company.country, Company.name_local)
+                            .where(Company.name_local.is_not(None))).all()  # type: ignore[union-attr]
+    assert {"RUS", "CHN"} <= {c for c, _ in local}
+    assert all(re.search(r"[^\x00-\u024f]", name) for _, name in local)
+
+
+def test_every_product_status_and_code(session: Session) -> None:
+    assert _values(session, Product.status) == {s.value for s in ProductStatus}
+    assert _values(session, Product.code) == {
+        "CRL", "RLI", "ECL", "CCO", "RCO", "ROM", "RSC", "RSM", "TOPLINER", "REPORT"}
+
+
+def test_products_look_like_real_decisions(session: Session) -> None:
+    products = list(session.execute(select(Product)).scalars())
+    today = NOW.date()
+    pending = [p for p in products if p.status == ProductStatus.PENDING]
+    assert pending and all(p.expected_decision_at is not None for p in pending)
+    assert any(p.expected_decision_at and p.expected_decision_at > NOW for p in pending)
+    granted = [p for p in products if p.status == ProductStatus.GRANTED and p.code == "CRL"]
+    assert granted and all(p.decided_amount and p.decided_amount % 5000 == 0
+                           and 5000 <= p.decided_amount <= 2_000_000 for p in granted)
+    assert any(p.end_date and today <= p.end_date <= date.fromordinal(today.toordinal() + 60)
+               for p in products if p.status == ProductStatus.GRANTED)
+    assert any(p.guarantor_company_id for p in products)
+    assert any(p.clause for p in products)
+    decided_by = {p.decided_by for p in products if p.decided_at is not None}
+    assert "underwriter" in decided_by and any(d.startswith("CRL immediate") for d in decided_by)
+    assert all(p.decided_by == "" for p in pending)
+    assert all(p.requested_at and p.requested_at <= NOW for p in products)
+    events = Counter(session.execute(text("SELECT product_id FROM product_event")).scalars())
+    assert set(events) == {p.id for p in products}
+    assert max(events.values()) <= 2
+
+
+def test_every_notification_category_type_and_importance(session: Session) -> None:
+    assert _values(session, Notification.category) == {c.value for c in NotificationCategory}
+    assert _values(session, Notification.type) == {t.value for t in NotificationType}
+    assert _values(session, Notification.importance) == {i.value for i in Importance}
+    oldest = session.execute(select(func.min(Notification.created_at))).scalar_one()
+    newest = session.execute(select(func.max(Notification.created_at))).scalar_one()
+    assert (NOW - oldest).days <= 366 and newest <= NOW
+    titles = set(session.execute(select(Notification.title)).scalars())
+    assert any(re.fullmatch(r"Credit limit granted: EUR [\d,]+", t) for t in titles)
+    assert any(re.fullmatch(r"DRA changed from \d+ to \d+", t) for t in titles)
+
+
+def test_demo_user_has_read_about_sixty_percent(session: Session) -> None:
+    demo = session.execute(select(User).where(User.login == "demo")).scalar_one()
+    read = session.execute(text(
+        "SELECT count(*) FROM notification_state WHERE user_id = :u AND read AND NOT deleted"),
+        {"u": demo.id}).scalar_one()
+    total = session.execute(select(func.count()).select_from(Notification)).scalar_one()
+    assert 0.45 <= read / total <= 0.75
+
+
+def test_users_of_every_role_and_rights(session: Session) -> None:
+    from argon2 import PasswordHasher
+
+    users = {u.login: u for u in session.execute(select(User)).scalars()}
+    assert {u.role for u in users.values()} == {r.value for r in Role}
+    assert {u.language for u in users.values()} == {"fr", "en"}
+    assert PasswordHasher().verify(users["demo"].password_hash or "", DEMO_PASSWORD)
+    links = list(session.execute(select(UserContract)).scalars())
+    rights = {(next(u.login for u in users.values() if u.id == link.user_id), link.contract_id):
+              link for link in links}
+    contract_ids = sorted({link.contract_id for link in links})
+    assert rights[("demo", contract_ids[0])].rights == Rights.FULL
+    assert rights[("demo", contract_ids[1])].rights == Rights.FULL
+    assert users["demo"].default_contract_id == contract_ids[0]
+    assert rights[("reader", contract_ids[0])].rights == Rights.READ_ONLY
+    custom = rights[("custom", contract_ids[0])]
+    assert custom.rights == Rights.CUSTOM
+    assert json.loads(custom.section_rights) == {"cover": "full", "information": "read_only",
+                                                 "claims": "none"}
+    assert [c for login, c in rights if login == "other"] == [contract_ids[1]]
+    assert users["admin"].role == Role.CONTRACT_ADMIN
+    assert users["underwriter"].role == Role.UNDERWRITER
+    assert not [c for login, c in rights if login == "underwriter"]
+
+
+# ----------------------------------------------------------------- consistency
+
+
+def test_branches_have_nineteen_digits_and_a_head_office(session: Session) -> None:
+    companies = {c.id: c for c in session.execute(select(Company)).scalars()}
+    branches = [c for c in companies.values() if c.establishment == Establishment.BRANCH]
+    assert branches
+    for c in companies.values():
+        if c.establishment == Establishment.BRANCH:
+            head = companies[c.head_office_id]  # type: ignore[index]
+            assert re.fullmatch(r"\d{19}", c.easy_number)
+            assert head.establishment == Establishment.HEAD_OFFICE
+            assert c.easy_number.startswith(head.easy_number) and c.name == head.name
+        else:
+            assert re.fullmatch(r"\d{14}", c.easy_number) and c.head_office_id is None
+        assert re.fullmatch(r"\d{3}[0-9A-Z]{6}", c.coface_reference or "")
+        assert c.dra is not None and 0 <= c.dra <= 10
+    assert any(c.dra == 0 for c in companies.values())
+
+
+def test_every_legal_identifier_validates(session: Session) -> None:
+    rows = session.execute(select(Company.country, LegalIdentifier.type_code,
+                                  LegalIdentifier.value)
+                           .join(Company, Company.id == LegalIdentifier.company_id)).all()
+    types = {t for _, t, _ in rows}
+    assert {"SIREN", "VAT_FRA", "SIRET", "HRN_DEU", "VAT_DEU", "VAT_ITA", "NIF_ESP",
+            "DUN_USA", "VAT_GBR"} <= types
+    for country, type_code, value in rows:
+        assert validate_legal_identifier(country, type_code, value) == value, (type_code, value)
+    values = Counter((t, v) for _, t, v in rows)
+    assert values.most_common(1)[0][1] == 1  # no identifier shared by two companies
+
+
+@pytest.mark.parametrize("country", sorted(demo_ids.MAKERS))
+def test_identifier_makers_validate_for_many_ids(country: str) -> None:
+    for company_id in range(1, 2000, 7):
+        for type_code, value in demo_ids.head_office_identifiers(country, company_id):
+            assert validate_legal_identifier(country, type_code, value) == value
+
+
+def test_siret_of_branches_share_the_head_office_siren(session: Session) -> None:
+    for siren in session.execute(select(LegalIdentifier.value)
+                                 .where(LegalIdentifier.type_code == "SIREN")).scalars():
+        assert demo_ids.luhn_ok(siren)
+    for siret in session.execute(select(LegalIdentifier.value)
+                                 .where(LegalIdentifier.type_code == "SIRET")).scalars():
+        assert demo_ids.luhn_ok(siret) and len(siret) == 14
+
+
+def test_search_text_and_name_key_follow_their_sources(session: Session,
+                                                      demo: tuple[Engine, DemoSummary]) -> None:
+    rows = session.execute(select(PortfolioEntry, Company)
+                           .join(Company, Company.id == PortfolioEntry.company_id)).all()
+    contracts = Counter(entry.contract_id for entry, _ in rows)
+    assert len(contracts) == 2
+    first, second = sorted(contracts)
+    assert contracts[first] == COMPANIES
+    assert 0.2 * COMPANIES <= contracts[second] <= 0.4 * COMPANIES
+    for entry, company in rows:
+        assert company.name_key == name_key(company.name)
+        assert entry.search_text == search_key(company.name, company.country,
+                                               company.easy_number, entry.client_reference)
+    assert any(entry.client_reference == "" for entry, _ in rows)
+    # The FTS5 index saw every entry: a substring of a name finds it.
+    entry, company = rows[len(rows) // 2]
+    needle = company.name_key[1:8]
+    found = set(session.execute(select(PortfolioEntry.id).where(
+        entry_text_filter(needle, "sqlite"))).scalars())
+    assert entry.id in found
+
+
+def test_money_comes_back_as_decimal_and_times_as_aware_utc(
+        session: Session, demo: tuple[Engine, DemoSummary]) -> None:
+    product = session.execute(select(Product).where(
+        Product.status == ProductStatus.GRANTED, Product.code == "CRL").limit(1)).scalar_one()
+    assert isinstance(product.decided_amount, Decimal)
+    assert isinstance(product.effective_date, date)
+    assert product.requested_at is not None and product.requested_at.tzinfo is not None
+    entry = session.execute(select(PortfolioEntry).where(
+        PortfolioEntry.outstanding_amount.is_not(None)).limit(1)).scalar_one()  # type: ignore[union-attr]
+    assert isinstance(entry.outstanding_amount, Decimal)
+    assert entry.outstanding_amount == entry.outstanding_amount.quantize(Decimal("0.01"))
+    # Stored exactly as SQLAlchemy stores them, so range queries compare correctly.
+    with demo[0].connect() as conn:
+        raw = conn.exec_driver_sql(
+            "SELECT requested_at, effective_date, decided_amount FROM product "
+            "WHERE decided_amount IS NOT NULL LIMIT 50").all()
+    for stamp, day, amount in raw:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}", stamp)
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d", day) and isinstance(amount, int)
+    bound = session.execute(select(func.count()).select_from(Product).where(
+        Product.requested_at >= product.requested_at)).scalar_one()  # type: ignore[operator]
+    assert bound >= 1
+
+
+def test_claims_follow_the_declaration_rules(session: Session) -> None:
+    claims = list(session.execute(select(Claim)).scalars())
+    assert {c.status for c in claims} == {s.value for s in ClaimStatus}
+    open_per_debtor = Counter(c.company_id for c in claims
+                              if c.status in (ClaimStatus.PENDING, ClaimStatus.REJECTED))
+    assert max(open_per_debtor.values()) == 1
+    not_final = Counter(c.company_id for c in claims
+                        if c.status not in (ClaimStatus.CLOSED, ClaimStatus.CANCELLED,
+                                            ClaimStatus.DRAFT))
+    assert max(not_final.values()) == 1
+    invoices = list(session.execute(select(ClaimInvoice)).scalars())
+    payments = list(session.execute(select(ClaimPayment)).scalars())
+    assert {i.type for i in invoices} >= {"IN"}
+    for claim in claims:
+        mine = [i for i in invoices if i.claim_id == claim.id]
+        paid = sum((p.amount for p in payments if p.claim_id == claim.id), Decimal(0))
+        assert 1 <= len([i for i in mine]) <= 6
+        assert claim.claim_amount == sum((i.amount_excl_tax + i.tax for i in mine),
+                                         Decimal(0)) - paid
+        for line in mine:
+            assert line.invoice_date <= line.due_date <= NOW.date()
+        if claim.status == ClaimStatus.DRAFT:
+            assert claim.reference is None and claim.submitted_at is None
+        else:
+            assert re.fullmatch(rf"DMS-\d{{4}}-{claim.id:06d}", claim.reference or "")
+    assert any(c.calculated_indemnity for c in claims)
+
+
+def test_extension_plans_total_the_invoices(demo: tuple[Engine, DemoSummary]) -> None:
+    with demo[0].connect() as conn:
+        statuses = set(conn.execute(text("SELECT status FROM extension")).scalars())
+        invoiced = {ext: total for ext, total in conn.execute(text(
+            "SELECT extension_id, sum(amount) FROM extension_invoice GROUP BY extension_id"))}
+        plans = conn.execute(text(
+            "SELECT extension_id, proposed_by, sum(amount) FROM extension_plan_line "
+            "GROUP BY extension_id, proposed_by")).all()
+    assert statuses == {s.value for s in ExtensionStatus}
+    assert plans and all(total == invoiced[ext] for ext, _, total in plans)
+
+
+def test_wap_history_and_favourites(demo: tuple[Engine, DemoSummary]) -> None:
+    with demo[0].connect() as conn:
+        points = conn.execute(text(
+            "SELECT contract_id, count(*), min(wap), max(wap) FROM wap_snapshot "
+            "GROUP BY contract_id")).all()
+        favourites = conn.execute(text(
+            "SELECT count(*) FROM favourite f JOIN \"user\" u ON u.id = f.user_id "
+            "WHERE u.login = 'demo'")).scalar_one()
+    assert len(points) == 2
+    assert all(n == 12 and 0 <= low <= high <= 10 for _, n, low, high in points)
+    assert favourites == 20
+
+
+def test_benchmark_script_runs_and_writes_its_json(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.bench import bench_demo, harness
+
+    monkeypatch.setattr(harness, "RESULTS", tmp_path)
+    assert bench_demo.main(["--companies", "40"]) == 0
+    payload = json.loads((tmp_path / "demo.json").read_text())
+    assert payload["companies"] == 40 and payload["counts"]["company"] == 40
+    assert payload["dialect"] == "sqlite" and payload["generate_seconds"] > 0
+    assert "generate_demo" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------ PostgreSQL
+
+
+@pytest.mark.postgres
+def test_postgresql(tmp_path: Path) -> None:
+    base = pg_url_or_skip()
+    schema = f"demo_test_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    sep = "&" if "?" in base else "?"
+    engine = make_engine(f"{base}{sep}options=-csearch_path%3D{schema}")
+    try:
+        upgrade(engine)
+        summary = generate_demo(engine, companies=200, seed=7, clock=FixedClock(NOW))
+        assert summary.dialect == "postgresql"
+        with engine.connect() as conn:
+            for table, count in summary.counts.items():
+                quoted = conn.dialect.identifier_preparer.quote(table)
+                assert conn.execute(text(f"SELECT count(*) FROM {quoted}")).scalar_one() == count
+        assert summary.counts["company"] == 200
+        assert summary.counts["product"] >= 1600 and summary.counts["notification"] >= 1600
+        with Session(engine) as s:
+            assert _values(s, Product.status) == {v.value for v in ProductStatus}
+            product = s.execute(select(Product).where(
+                Product.decided_amount.is_not(None)).limit(1)).scalar_one()  # type: ignore[union-attr]
+            assert isinstance(product.decided_amount, Decimal)
+            assert product.requested_at is not None and product.requested_at <= NOW
+            # The same instant as on SQLite: the generation is dialect-independent.
+            entry = s.execute(select(PortfolioEntry).order_by(PortfolioEntry.id)
+                              .limit(1)).scalar_one()
+            assert entry.updated_at is not None and entry.updated_at.tzinfo is not None
+            # Sequences moved past the explicit ids: a plain insert gets a fresh id.
+            s.add(Notification(contract_id=product.contract_id, category="management",
+                               type="document", title="after the demo"))
+            s.commit()
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        admin.dispose()
