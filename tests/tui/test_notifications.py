@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -31,7 +32,7 @@ from cofatui.models import Company, Notification, PortfolioEntry, WapSnapshot
 from cofatui.repository.sql import SqlRepository, make_engine
 from cofatui.repository.sql.companies import name_key
 from cofatui.repository.sql.search import search_key
-from cofatui.schemas import NotificationFilter, NotificationRow
+from cofatui.schemas import NotificationFilter, NotificationRow, Page
 from cofatui.tui.app import CofaApp
 from cofatui.tui.screens.notification_detail import NotificationDetailScreen
 from cofatui.tui.screens.notification_filters import NotificationFiltersScreen
@@ -471,6 +472,54 @@ async def test_export_writes_exactly_the_displayed_rows(app_for: Callable[..., C
             [NASTY.get(r.company_name, r.company_name) for r in displayed]
         assert [line[title] for line in body] == \
             [NASTY.get(r.title, r.title.replace(ESCAPES, NASTY[ESCAPES])) for r in displayed]
+
+
+class ManyRows:
+    """A repository whose notification list has ``size`` rows, served slowly."""
+
+    def __init__(self, inner: Any, size: int = 20_000, delay: float = 0.01) -> None:
+        self._inner = inner
+        self.size = size
+        self.delay = delay
+        self.template = all_rows_of(inner)[0]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def notifications(self, flt: Any = None, offset: int = 0, limit: int = 100,
+                      with_total: bool = True) -> Page[NotificationRow]:
+        time.sleep(self.delay)
+        ids = range(offset, min(offset + limit, self.size))
+        items = [self.template.model_copy(update={"id": 10_000 + i}) for i in ids]
+        return Page(items=items, offset=offset, limit=limit, total=self.size)
+
+
+def all_rows_of(repo: Any) -> list[NotificationRow]:
+    return list(repo.notifications(NotificationFilter(), 0, 10).items)
+
+
+async def test_progress_shows_and_leaving_cancels_the_export(
+        app_for: Callable[..., CofaApp]) -> None:
+    app = app_for()
+    app.repo = ManyRows(app.repo)  # type: ignore[assignment]
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_notifications(pilot)
+        screen.vlist.focus()
+        await pilot.press("e")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if re.search(r"Exporting: [1-9][\d,]* / 20,000 rows", screen_text(app)):
+                break
+        else:
+            pytest.fail("no progress shown")
+        assert screen.query_one("#export-bar").display
+        await pilot.press("escape")  # back: the screen goes, its export with it
+        await settle(pilot, rounds=8)
+        assert not isinstance(app.screen, NotificationsScreen)
+        assert "Export cancelled: no file was written." in [n.message for n in app._notifications]
+        folder = locations.exports_dir()
+        assert not folder.exists() or list(folder.iterdir()) == []
+        assert app.is_running
 
 
 # --------------------------------------------------------------- literal data

@@ -481,11 +481,14 @@ class NotificationsScreen(Screen[None]):
         self.app.call_from_thread(self._changed, message)
 
     def _changed(self, message: str) -> None:
+        self.app.notify(message, markup=False)
+        if not self._on_stack():
+            self.app.post_message(UnreadChanged())
+            return
+        self.post_message(UnreadChanged())
         lst = self.vlist
         lst.clear_marks()
         lst.refresh_data()
-        self.post_message(UnreadChanged())
-        self.notify(message, markup=False)
 
     # --- export ---------------------------------------------------------------------
     def action_export(self, kind: str) -> None:
@@ -528,7 +531,13 @@ class NotificationsScreen(Screen[None]):
             return
         call(self._export_done, path, count)
 
+    def _on_stack(self) -> bool:
+        """Still in the app (the user may have left while a worker ran)."""
+        return self.is_attached and self in self.app.screen_stack
+
     def _export_progress(self, done: int, total: int) -> None:
+        if not self._on_stack():
+            return
         self.query_one("#export-progress", ProgressBar).update(total=max(total, 1),
                                                                 progress=done)
         self.query_one("#export-label", Static).update(plain(
@@ -537,16 +546,19 @@ class NotificationsScreen(Screen[None]):
 
     def _export_done(self, path: Path | None, count: int) -> None:
         self._exporting = False
-        self.query_one("#export-bar").display = False
         if path is not None:
-            self.notify(t("export.done", count=format_number(count), path=str(path)),
-                        markup=False, timeout=10)
+            self.app.notify(t("export.done", count=format_number(count), path=str(path)),
+                            markup=False, timeout=10)
+        else:  # cancelled: the user left the screen
+            self.app.notify(t("export.cancelled"), markup=False)
+        if self._on_stack():
+            self.query_one("#export-bar").display = False
 
     def _export_failed(self, exc: Exception) -> None:
         self._exporting = False
-        self.query_one("#export-bar").display = False
-        self.notify(t("export.failed", reason=clean(exc)), severity="error",
-                    markup=False)
+        self.app.notify(t("export.failed", reason=clean(exc)), severity="error", markup=False)
+        if self._on_stack():
+            self.query_one("#export-bar").display = False
 
 
 def _free_path(path: Path) -> Path:
