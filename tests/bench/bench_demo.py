@@ -108,8 +108,10 @@ def main(argv: list[str] | None = None) -> int:
     rows = [{"table": name, "rows": f"{count:,}"} for name, count in summary.counts.items()]
     rows.append({"table": "total", "rows": f"{summary.total_rows:,}"})
     print_table(f"Demo generation: {companies:,} companies, seed {args.seed}", rows)
-    verdict = "ok" if summary.elapsed_seconds <= GOAL_SECONDS or companies < 100_000 \
-        else "OVER GOAL"
+    if engine.dialect.name != "sqlite" or companies < 100_000:
+        verdict = "not judged"
+    else:
+        verdict = "ok" if summary.elapsed_seconds <= GOAL_SECONDS else "OVER GOAL"
     timing = [
         {"step": "migrations", "seconds": f"{migrated:.1f}"},
         {"step": "generate_demo", "seconds": f"{summary.elapsed_seconds:.1f}"},
@@ -119,8 +121,8 @@ def main(argv: list[str] | None = None) -> int:
         {"step": "rows per second",
          "seconds": f"{summary.total_rows / max(summary.elapsed_seconds, 1e-9):,.0f}"},
     ]
-    print_table(f"Timing ({engine.dialect.name}; goal ≤ {GOAL_SECONDS:.0f} s at 100 000 "
-                f"companies: {verdict})", timing)
+    print_table(f"Timing ({engine.dialect.name}; goal ≤ {GOAL_SECONDS:.0f} s on SQLite at "
+                f"100 000 companies: {verdict})", timing)
     path = write_json("demo", {
         "dialect": engine.dialect.name,
         "companies": companies,
