@@ -31,6 +31,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar, cast
+from weakref import WeakSet
 
 from textual import work
 from textual.app import App
@@ -146,7 +147,7 @@ class CofaApp(App[None]):
         self._theme_missing = settings.theme not in self.available_themes
         self.theme = themes.DARK if self._theme_missing else settings.theme
         self.set_keymap(settings.keymap)
-        self._watched_screens: set[int] = set()
+        self._watched_screens: WeakSet[Screen[Any]] = WeakSet()
 
     def _initial_contract(self) -> int | None:
         contracts = self.principal.contracts

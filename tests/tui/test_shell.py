@@ -80,6 +80,18 @@ async def test_switch_contract_from_the_header_key(probe_app: AppFactory) -> Non
             == [second]
 
 
+async def test_clicking_the_contract_opens_the_switcher(probe_app: AppFactory) -> None:
+    app = probe_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.click("#header-contract")
+        await pilot.pause()
+        assert isinstance(app.screen, ContractPicker)
+        await pilot.click("#contracts", offset=(4, 1))  # the second contract's line
+        await settle(pilot)
+        assert app.current_contract_id == app.principal.contracts[1].contract_id
+
+
 async def test_contract_picker_escape_keeps_the_contract(probe_app: AppFactory) -> None:
     app = probe_app()
     async with app.run_test(size=SIZE) as pilot:
