@@ -177,8 +177,8 @@ class CofaApp(App[None]):
         self.refresh_unread()
 
     def _screen_changed(self, screen: Screen[Any]) -> None:
-        if id(screen) not in self._watched_screens:
-            self._watched_screens.add(id(screen))
+        if screen not in self._watched_screens:
+            self._watched_screens.add(screen)
             screen.bindings_updated_signal.subscribe(self, self._bindings_updated,
                                                      immediate=True)
         if translate_tree(screen):
