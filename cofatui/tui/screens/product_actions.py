@@ -72,6 +72,14 @@ class ProductActionsScreen(ModalScreen[ProductPublic | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "products.key.close", id="actions.close"),
+        Binding("t", "do('transform')", "products.action.transform", id="actions.transform"),
+        Binding("d", "do('delete')", "products.action.delete", id="actions.delete"),
+        Binding("c", "do('cancel_request')", "products.action.cancel_request",
+                id="actions.cancel_request"),
+        Binding("s", "do('stop_monitoring')", "products.action.stop_monitoring",
+                id="actions.stop_monitoring"),
+        Binding("h", "do('history')", "products.action.history", id="actions.history"),
+        Binding("r", "do('report')", "products.action.report", id="actions.report"),
     ]
 
     def __init__(self, product: ProductPublic, detail: CompanyDetail) -> None:
@@ -153,9 +161,21 @@ class ProductActionsScreen(ModalScreen[ProductPublic | None]):
         self.app.call_from_thread(self.query_one("#product-facts", Static).update, facts)
 
     # --- actions -------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A key shows in the footer (and works) only when this product offers the action.
+        if action == "do" and parameters:
+            return str(parameters[0]) in available_actions(self.product)
+        return True
+
+    def action_do(self, action: str) -> None:
+        if action in available_actions(self.product) and not self.query(Button).first().disabled:
+            self.perform(action)
+
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
-        action = event.button.id or ""
+        self.perform(event.button.id or "")
+
+    def perform(self, action: str) -> None:
         p = self.product
         if action == "close":
             self.dismiss(None)
@@ -333,8 +353,9 @@ class PendingScreen(ModalScreen[None]):
         with Vertical(id="pending-dialog", classes="dialog"):
             yield Label(Text.assemble(product_marker(p.code), " ", product_name(p.code), " — ",
                                       t("products.pending_title")), classes="dialog-title")
-            yield Static(Text(t("products.pending_text", when=format_datetime(
-                p.expected_decision_at))), classes="form-info")
+            key = "products.pending_report" if p.code in REPORT_CODES else "products.pending_text"
+            yield Static(Text(t(key, when=format_datetime(p.expected_decision_at))),
+                         classes="form-info")
             yield Static("", id="pending-countdown", markup=False)
             yield Static(Text(t("products.pending_background")), classes="form-info")
             with Horizontal(classes="dialog-buttons"):

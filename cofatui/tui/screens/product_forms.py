@@ -148,6 +148,10 @@ class ProductFormScreen(ModalScreen[ProductPublic | None]):
 
     def _current_cover(self) -> Text:
         covers = [p for p in self.detail.products if p.code in ("CRL", "RLI", "ECL")]
+        # The reminder is the cover that was refused, terminated or reduced, if any.
+        covers.sort(key=lambda p: p.status not in (ProductStatus.REFUSED,
+                                                   ProductStatus.TERMINATED,
+                                                   ProductStatus.REDUCED))
         if not covers:
             return Text(t("products.no_current_cover"))
         p = covers[0]
@@ -158,6 +162,12 @@ class ProductFormScreen(ModalScreen[ProductPublic | None]):
     def on_mount(self) -> None:
         first = next(iter(self.query("Input, Select, RadioSet")), None)
         (first or self.query_one("#submit", Button)).focus()
+
+    @on(RadioSet.Changed, "#delivery")
+    def _delivery_changed(self, event: RadioSet.Changed) -> None:
+        later = event.pressed.id == "delivery-investigation"
+        self.query_one("#decision-hint", Static).update(Text(
+            t("products.investigation_later") if later else t("products.immediate")))
 
     # --- reading and checking --------------------------------------------------------------
     def _value(self, widget_id: str) -> str:

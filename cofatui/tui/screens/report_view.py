@@ -43,7 +43,8 @@ def report_sections(detail: CompanyDetail, product: ProductPublic) -> list[Secti
     identifiers = [(t("company.easy_number"), c.easy_number),
                    (t("company.coface_reference"), c.coface_reference or "")]
     identifiers += [(i.type_code, i.value) for i in c.identifiers]
-    risk = [(t("report.dra"), "" if c.dra is None else t("report.dra_value", dra=c.dra))]
+    risk = [(t("report.dra"), t("report.not_rated") if c.dra is None
+             else t("report.dra_value", dra=c.dra))]
     products = [(product_name(p.code), f"{status_label(p.status)} "
                  f"{format_amount(p.decided_amount, p.currency)}".strip())
                 for p in detail.products if p.id != product.id]

@@ -177,15 +177,23 @@ class UnderwriterQueueScreen(Screen[None]):
         self.app.push_screen(DecisionScreen(cast(QueueItem, event.row)), decided)
 
     def action_dra(self) -> None:
+        """The DRA of the company under the cursor; with no row, find the company."""
         item = cast(QueueItem | None, self.query_one("#queue", VirtualList).cursor_row)
-        if item is None:
-            return
 
         def changed(done: bool | None) -> None:
             if done:
                 self.reload(keep_position=True)
 
-        self.app.push_screen(DraScreen(item.company_id), changed)
+        if item is not None:
+            self.app.push_screen(DraScreen(item.company_id), changed)
+            return
+        from cofatui.tui.screens.company_search import CompanySearchScreen
+
+        def picked(company: CompanyPublic | None) -> None:
+            if company is not None:
+                self.app.push_screen(DraScreen(company.id), changed)
+
+        self.app.push_screen(CompanySearchScreen(pick=True), picked)
 
     def action_focus_filter(self) -> None:
         self.query_one("#filter", Input).focus()

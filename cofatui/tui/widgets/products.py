@@ -64,9 +64,14 @@ def product_marker(code: str) -> Text:
     return Text(f"{shape}{code}", style=style, no_wrap=True)
 
 
+_FAMILY_ORDER = {family: n for n, family in enumerate(FAMILIES)}
+
+
 def product_tags(codes: list[str]) -> Text:
+    """The codes, insurance first (the cover is what the row is mostly about)."""
     out = Text(no_wrap=True, overflow="ellipsis")
-    for i, code in enumerate(codes):
+    ordered = sorted(codes, key=lambda c: (_FAMILY_ORDER.get(family_of(c), 9), c))
+    for i, code in enumerate(ordered):
         if i:
             out.append(" ")
         out.append_text(product_marker(code))
