@@ -196,7 +196,6 @@ class SettingsScreen(Screen[None]):
             "notification_thresholds": dict(s.notification_thresholds),
             "favourites": tuple(s.favourites), "keymap": dict(s.keymap),
         }
-        self._entries = keymap_entries(self.cofa)
         self._shown_errors = {}
         yield AppHeader()
         with VerticalScroll(id="settings-form"):
@@ -356,7 +355,7 @@ class SettingsScreen(Screen[None]):
             return
         app.call_from_thread(self.notify, t("settings.favourites.removed_now",
                                             name=clean(row.company_name)), markup=False)
-        self.load_favourites()
+        app.call_from_thread(self.load_favourites)
 
     def _keys(self) -> ComposeResult:
         yield self._section("settings.section.keys")
@@ -394,6 +393,21 @@ class SettingsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.load_favourites()
+        # Finding every binding imports every registered screen: after the first paint.
+        self.call_after_refresh(self._load_keymap)
+
+    def _load_keymap(self) -> None:
+        if not self._entries:
+            self._entries = keymap_entries(self.cofa)
+        self._refresh_keymap()
+
+    def _refresh_keymap(self) -> None:
+        options = self.query_one("#field-keymap", OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        options.add_options(self._keymap_options())
+        if highlighted is not None and options.option_count:
+            options.highlighted = min(highlighted, options.option_count - 1)
 
     # --- reading the widgets ----------------------------------------------------------
     @on(Select.Changed)
@@ -569,11 +583,8 @@ class SettingsScreen(Screen[None]):
         else:
             keymap[binding_id] = keys
         self.draft["keymap"] = keymap
+        self._refresh_keymap()
         options = self.query_one("#field-keymap", OptionList)
-        highlighted = options.highlighted
-        options.clear_options()
-        options.add_options(self._keymap_options())
-        options.highlighted = highlighted
         event.input.disabled = True
         self._editing_key = None
         self.query_one("#keymap-editing", Label).update(plain(t("settings.keymap.choose")))
