@@ -18,7 +18,7 @@ from textual.widgets import Input, SelectionList
 from cofatui.enums import ProductStatus
 from cofatui.models import Company
 from cofatui.schemas import PortfolioCriteria
-from cofatui.tui.screens.portfolio import PortfolioScreen, export_rows, portfolio_columns
+from cofatui.tui.screens.portfolio import PortfolioScreen, export_rows
 from cofatui.tui.screens.portfolio_criteria import PortfolioCriteriaScreen
 from tests.tui.products_env import (  # noqa: F401  (pin_utc is an autouse fixture)
     SIZE,
@@ -125,12 +125,19 @@ async def test_favourite_toggle_and_export_as_displayed(env: Env, tmp_path: Path
         assert "★ Foo [UK] Ltd" in screen_text(app)
         await pilot.press("slash", *"alpha")
         await settle(pilot)
-        path = export_rows(screen.shown, portfolio_columns(), tmp_path)
+        path = export_rows(screen.shown, env.clock.now(), "csv", tmp_path)
+        assert path.name == "portfolio-20261122-120000.csv"
         with path.open(encoding="utf-8-sig") as fh:
             rows = list(csv.reader(fh, delimiter=";"))
-        assert rows[0][1] == "Company"
-        assert [r[1] for r in rows[1:]] == ["Alpha Industries", "Alpha Industries Lyon"]
-        assert rows[1][7] == "100,000 EUR"
+        assert rows[0][:2] == ["Company", "City"]
+        assert [r[0] for r in rows[1:]] == ["Alpha Industries", "Alpha Industries Lyon"]
+        assert rows[1][7] == "100000.00" and rows[1][8] == "EUR"
+        xlsx = export_rows(screen.shown, env.clock.now(), "xlsx", tmp_path)
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(xlsx).active
+        assert sheet is not None and sheet.cell(2, 1).value == "Alpha Industries"
+        assert sheet.cell(2, 8).value == 100000
 
 
 async def test_names_that_look_like_formulas_or_markup_stay_text(env: Env, tmp_path: Path
@@ -143,7 +150,7 @@ async def test_names_that_look_like_formulas_or_markup_stay_text(env: Env, tmp_p
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_portfolio(pilot)
         assert '=HYPERLINK("x") [b]' in screen_text(app)
-        path = export_rows(screen.shown, portfolio_columns(), tmp_path)
+        path = export_rows(screen.shown, env.clock.now(), "csv", tmp_path)
         assert "'=HYPERLINK" in path.read_text(encoding="utf-8-sig")
 
 

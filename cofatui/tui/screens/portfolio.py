@@ -10,7 +10,6 @@ reference); Enter in it searches the whole portfolio with that text instead.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -26,12 +25,14 @@ from textual.widgets import Footer, Input, Static
 
 from cofatui import locations
 from cofatui.errors import CofaError
+from cofatui.formats.export import ExportColumn, export_file, timestamped_name
 from cofatui.i18n import format_date, format_number, t
 from cofatui.schemas import PortfolioCriteria, PortfolioRow
 from cofatui.tui.safe import clean, plain
 from cofatui.tui.widgets.header import AppHeader
 from cofatui.tui.widgets.list_source import ListSource
 from cofatui.tui.widgets.products import (
+    app_clock,
     cofa,
     family_tag,
     product_tags,
@@ -107,8 +108,10 @@ class PortfolioScreen(Screen[None]):
                 tooltip="portfolio.key.reset_tip"),
         Binding("f", "favourite", "portfolio.key.favourite", id="portfolio.favourite",
                 tooltip="portfolio.key.favourite_tip"),
-        Binding("x", "export", "portfolio.key.export", id="portfolio.export",
+        Binding("e", "export('xlsx')", "portfolio.key.export", id="portfolio.export",
                 tooltip="portfolio.key.export_tip"),
+        Binding("E", "export('csv')", "portfolio.key.export_csv", id="portfolio.export_csv",
+                tooltip="portfolio.key.export_csv_tip"),
         Binding("s", "search", "portfolio.key.search", id="portfolio.search",
                 tooltip="portfolio.key.search_tip"),
     ]
@@ -263,17 +266,17 @@ class PortfolioScreen(Screen[None]):
             return
         self.app.call_from_thread(self.load)
 
-    def action_export(self) -> None:
+    def action_export(self, kind: str = "xlsx") -> None:
         if not self.shown:
             self.notify(t("portfolio.export_empty"), severity="warning")
             return
-        self._export(list(self.shown))
+        self._export(list(self.shown), kind)
 
     @work(thread=True, exclusive=True, group="portfolio-export")
-    def _export(self, rows: Sequence[PortfolioRow]) -> None:
+    def _export(self, rows: Sequence[PortfolioRow], kind: str) -> None:
         try:
-            path = export_rows(rows, portfolio_columns())
-        except (OSError, CofaError) as exc:
+            path = export_rows(rows, app_clock(self.app).now(), kind)
+        except (OSError, ValueError, CofaError) as exc:
             self.app.call_from_thread(self.notify, t("portfolio.export_failed",
                                                      error=clean(exc)), severity="error")
             return
@@ -313,30 +316,32 @@ def criteria_summary(c: PortfolioCriteria) -> list[str]:
     return parts
 
 
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+def export_columns() -> list[ExportColumn]:
+    """The columns shown, with typed values (amounts as numbers, dates as dates)."""
+    return [
+        ExportColumn(t("portfolio.col.company"), lambda r: clean(r.company_name), 36),
+        ExportColumn(t("portfolio.col.city"), lambda r: clean(r.city), 18),
+        ExportColumn(t("portfolio.col.country"), lambda r: r.country, 8),
+        ExportColumn(t("portfolio.col.easy_number"), lambda r: r.easy_number, 21),
+        ExportColumn(t("portfolio.col.client_reference"), lambda r: clean(r.client_reference),
+                     16),
+        ExportColumn(t("portfolio.col.dra"), lambda r: r.dra, 6),
+        ExportColumn(t("portfolio.col.products"), lambda r: " ".join(r.products), 24),
+        ExportColumn(t("portfolio.col.amount"), lambda r: r.cover_amount, 14),
+        ExportColumn(t("portfolio.col.currency"), lambda r: r.currency, 9),
+        ExportColumn(t("portfolio.col.status"), lambda r: status_label(r.cover_status), 18),
+        ExportColumn(t("portfolio.col.claim"), lambda r: t(
+            f"portfolio.claim_status.{r.claim_status}") if r.claim_status else "", 12),
+        ExportColumn(t("portfolio.col.favourite"), lambda r: "★" if r.favourite else "", 4),
+        ExportColumn(t("portfolio.col.updated"), lambda r: r.updated_at, 18),
+    ]
 
 
-def _csv_cell(value: str) -> str:
-    # A cell a spreadsheet would run as a formula is written as text (CSV injection).
-    return "'" + value if value.startswith(_FORMULA) else value
-
-
-def export_rows(rows: Sequence[PortfolioRow], columns: Sequence[Column],
+def export_rows(rows: Sequence[PortfolioRow], when: datetime, kind: str = "xlsx",
                 directory: Path | None = None) -> Path:
-    """The rows as displayed (same columns, same texts) to a ``;`` CSV in UTF-8 with a
-    BOM, written beside its final name then renamed."""
-    target_dir = locations.ensure_dir(directory or locations.exports_dir())
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    path = target_dir / f"portfolio-{stamp}.csv"
-    tmp = path.with_suffix(".csv.part")
-    with tmp.open("w", newline="", encoding="utf-8-sig") as fh:
-        writer = csv.writer(fh, delimiter=";")
-        writer.writerow([c.label for c in columns])
-        for row in rows:
-            cells = []
-            for column in columns:
-                cell = column.cell(row)
-                cells.append(_csv_cell(clean(cell.plain if isinstance(cell, Text) else cell)))
-            writer.writerow(cells)
-    tmp.replace(path)
+    """Exactly the rows displayed, in the order displayed, to XLSX or CSV (the shared
+    streaming writers: atomic rename, no formula injection)."""
+    folder = locations.ensure_dir(directory or locations.exports_dir())
+    path = folder / timestamped_name(t("portfolio.file_stem"), when, kind)
+    export_file(path, export_columns(), rows)
     return path
