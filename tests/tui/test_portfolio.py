@@ -173,3 +173,13 @@ def test_snapshot_portfolio(snap_compare: Any, env: Env, theme: str) -> None:
         await open_portfolio(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_french_labels_amounts_and_dates(env: Env) -> None:
+    app = env.app(language="fr")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_portfolio(pilot)
+        text = screen_text(app)
+        assert "Portefeuille" in text and "Entreprise" in text
+        assert "22/11/2026" in text and "100 000 EUR" in text.replace("\u202f", " ")
+        assert "◆ Assurance" in text and "accordé" in text
