@@ -97,6 +97,10 @@ async def test_search_by_siren_order_decide_and_see_the_decision(tmp_path: Path)
         await pilot.press("escape")
         await settle(pilot)
         assert "pending, estimated response in 1 d 23:59" in screen_text(app)
+        # The countdown goes on in the detail (no repository call) and ends with "done".
+        env.clock.advance(hours=48)
+        await pilot.pause(1.2)
+        assert "pending, estimated response in done" in screen_text(app)
 
     # The underwriter finds it in the queue, oldest first, and decides.
     uw = env.app("uw")
