@@ -182,7 +182,7 @@ def _sqlite_has_data(url: str) -> bool:
 def _create_demo(url: str, companies: int, seed: int, say: Callable[[str], None]) -> None:
     from cofatui import migrations
     from cofatui.demo.generator import generate_demo
-    from cofatui.repository.sql import make_engine
+    from cofatui.repository.sql import make_engine, refresh_statistics
 
     engine = make_engine(url)
     try:
@@ -195,6 +195,8 @@ def _create_demo(url: str, companies: int, seed: int, say: Callable[[str], None]
                 say(f"  {step}…")
 
         summary = generate_demo(engine, companies=companies, seed=seed, progress=progress)
+        say("  statistics for the query planner…")
+        refresh_statistics(engine)
         say(f"Demo database ready in {summary.elapsed_seconds:.1f} s.")
     finally:
         engine.dispose()
@@ -233,7 +235,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_db(args: argparse.Namespace) -> int:
     from cofatui import migrations
-    from cofatui.repository.sql import make_engine
+    from cofatui.repository.sql import make_engine, refresh_statistics
 
     settings = load_settings_for(args)
     url, _ = database_url(args, settings)
@@ -242,6 +244,7 @@ def cmd_db(args: argparse.Namespace) -> int:
         if args.db_command == "upgrade":
             before = migrations.current_revision(engine)
             migrations.upgrade(engine)
+            refresh_statistics(engine)
             after = migrations.current_revision(engine)
             print(f"Schema {before or 'empty'} → {after}" if before != after
                   else f"Schema already at {after}")

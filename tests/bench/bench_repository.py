@@ -27,7 +27,7 @@ from sqlalchemy import text
 from cofatui import migrations
 from cofatui.demo.generator import generate_demo
 from cofatui.enums import ProductStatus
-from cofatui.repository.sql import SqlRepository, make_engine
+from cofatui.repository.sql import SqlRepository, make_engine, refresh_statistics
 from cofatui.schemas import CompanySearch, NotificationFilter, PortfolioCriteria
 from tests.bench.harness import measure, print_table, write_json
 
@@ -48,9 +48,7 @@ def prepare(url: str, companies: int, schema: str | None) -> str:
         print(f"Generating {companies} companies…")
         summary = generate_demo(engine, companies=companies, seed=42)
         print(f"  done in {summary.elapsed_seconds:.1f} s")
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
-            conn.execute(text("ANALYZE"))
+    refresh_statistics(engine)
     engine.dispose()
     return url
 

@@ -9,7 +9,7 @@ from cofatui.repository.sql.claim_commands import ClaimFollowUp
 from cofatui.repository.sql.claims import ClaimCommands
 from cofatui.repository.sql.companies import CompanyQueries
 from cofatui.repository.sql.drafts import DraftStore
-from cofatui.repository.sql.engine import make_engine, normalize_url
+from cofatui.repository.sql.engine import make_engine, normalize_url, refresh_statistics
 from cofatui.repository.sql.extensions import ExtensionCommands
 from cofatui.repository.sql.notifications import NotificationQueries
 from cofatui.repository.sql.portfolio import PortfolioQueries
@@ -34,7 +34,11 @@ def open_sql_repository(url: str, login: str, clock: Clock | None = None,
     engine = make_engine(url)
     if upgrade and not migrations.is_up_to_date(engine):
         migrations.upgrade(engine)
+        refresh_statistics(engine)
+    else:
+        refresh_statistics(engine, only_if_missing=True)
     return SqlRepository(engine, login, clock)
 
 
-__all__ = ["Engine", "SqlRepository", "make_engine", "normalize_url", "open_sql_repository"]
+__all__ = ["Engine", "SqlRepository", "make_engine", "normalize_url", "open_sql_repository",
+           "refresh_statistics"]

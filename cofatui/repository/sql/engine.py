@@ -106,3 +106,17 @@ def _first_line(exc: SQLAlchemyError) -> str:
     orig = getattr(exc, "orig", None)
     text = str(orig if orig is not None else exc)
     return text.strip().splitlines()[0][:200] if text.strip() else type(exc).__name__
+
+
+def refresh_statistics(engine: Engine, only_if_missing: bool = False) -> None:
+    """Give the query planner real statistics (``ANALYZE``). Without them SQLite picks
+    indexes by guesswork and a 100-row page can scan a million rows. Cheap on a small
+    database, a few seconds on a million rows; run after bulk loads and upgrades."""
+    with translated_errors(), engine.connect() as conn:
+        if is_sqlite(engine):
+            if only_if_missing and conn.exec_driver_sql(
+                    "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
+                return
+            conn.exec_driver_sql("PRAGMA analysis_limit=0")
+        conn.exec_driver_sql("ANALYZE")
+        conn.commit()

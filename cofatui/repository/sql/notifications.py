@@ -61,14 +61,7 @@ class NotificationQueries(SqlCore):
                 .order_by(n.created_at.desc(), n.id.desc())  # type: ignore[union-attr]
                 .offset(max(0, offset)).limit(limit))
             rows = s.execute(query).all()
-            total = -1
-            if with_total:
-                count = (select(func.count()).select_from(n)
-                         .outerjoin(c, c.id == n.company_id)
-                         .join(e, and_(e.contract_id == n.contract_id,
-                                       e.company_id == n.company_id), isouter=not needs_entry)
-                         .outerjoin(state, join_state).where(*conditions))
-                total = s.execute(count).scalar_one()
+            total = self._count(s, flt, contracts, state, join_state) if with_total else -1
             items = [NotificationRow(
                 id=row.id, contract_id=row.contract_id, policy_number=policy or "",
                 company_id=row.company_id, company_name=name or "", country=country or "",
@@ -79,9 +72,39 @@ class NotificationQueries(SqlCore):
                 for row, name, country, easy, ref, policy, read in rows]
             return Page(items=items, offset=offset, limit=limit, total=total)
 
-    def _filters(self, f: NotificationFilter, state: Any) -> list[ColumnElement[bool]]:
+    def _count(self, s: Session, flt: NotificationFilter, contracts: list[int], state: Any,
+               join_state: ColumnElement[bool]) -> int:
+        """The number of rows the filter shows, without probing the user's read state
+        for each of a million notifications: count what matches, then subtract what
+        this user deleted (and, for read/unread, what they read) — both small sets."""
         n, c, e = Notification, Company, PortfolioEntry
-        cond: list[ColumnElement[bool]] = [or_(state.deleted.is_(None), state.deleted == false())]
+        base = [n.contract_id.in_(contracts or [-1]),
+                *self._filters(flt.model_copy(update={"read": None}), state,
+                               with_state=False)]
+
+        def counted(*extra: ColumnElement[bool], with_state: bool = False) -> int:
+            query = select(func.count()).select_from(n)
+            if flt.company or flt.country or flt.easy_number:
+                query = query.join(c, c.id == n.company_id)
+            if flt.text or flt.custom_field_value:
+                query = query.join(e, and_(e.contract_id == n.contract_id,
+                                           e.company_id == n.company_id))
+            if with_state:
+                query = query.join(state, join_state)
+            return int(s.execute(query.where(*base, *extra)).scalar_one())
+
+        visible = counted() - counted(state.deleted == true(), with_state=True)
+        if flt.read is None:
+            return visible
+        read = counted(state.read == true(), state.deleted == false(), with_state=True)
+        return read if flt.read else visible - read
+
+    def _filters(self, f: NotificationFilter, state: Any,
+                 with_state: bool = True) -> list[ColumnElement[bool]]:
+        n, c, e = Notification, Company, PortfolioEntry
+        cond: list[ColumnElement[bool]] = []
+        if with_state:
+            cond.append(or_(state.deleted.is_(None), state.deleted == false()))
         if f.text and f.text.strip():
             cond.append(entry_text_filter(f.text, self.dialect))
         if f.company and f.company.strip():
@@ -105,9 +128,9 @@ class NotificationQueries(SqlCore):
         if f.product_code:
             code = "CRL" if f.product_code == "LCR" else f.product_code
             cond.append(n.product_code == code)  # type: ignore[arg-type]
-        if f.read is True:
+        if f.read is True and with_state:
             cond.append(state.read == true())
-        elif f.read is False:
+        elif f.read is False and with_state:
             cond.append(or_(state.read.is_(None), state.read == false()))
         if f.importance:
             cond.append(n.importance == f.importance.value)  # type: ignore[arg-type]

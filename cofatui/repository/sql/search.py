@@ -33,4 +33,8 @@ def entry_text_filter(needle: str, dialect: str) -> ColumnElement[bool]:
         matching = select(literal_column("rowid")).select_from(
             text("portfolio_search")).where(text("portfolio_search MATCH :fts"))
         return _entry.c.id.in_(matching.params(fts=fts_query))
-    return _entry.c.search_text.like(like_pattern(needle), escape="\\")
+    # A sub-select, so the database finds the matching entries once (a scan of the
+    # entries, not of every joined notification) and then probes that small set.
+    inner = _entry.alias("matching_entry")
+    return _entry.c.id.in_(select(inner.c.id).where(
+        inner.c.search_text.like(like_pattern(needle), escape="\\")))
