@@ -126,14 +126,17 @@ class PortfolioQueries(SqlCore):
 
     def _rows(self, s: Session, contract_id: int, rows: list[Any]) -> list[PortfolioRow]:
         company_ids = [company.id for _, company in rows]
-        products: dict[int, list[Product]] = defaultdict(list)
+        products: dict[int, list[Any]] = defaultdict(list)
         claims: dict[int, str] = {}
         favourites: set[int] = set()
         if company_ids:
-            for p in s.execute(select(Product).where(
+            # Plain rows, not ORM objects: a page has ~1 000 products and building
+            # mapped instances for them costs more than the query itself.
+            for p in s.execute(select(Product.company_id, Product.code, Product.status,
+                                      Product.decided_amount, Product.currency).where(
                     Product.contract_id == contract_id,
                     Product.company_id.in_(company_ids),  # type: ignore[attr-defined]
-                    Product.status.in_(LIVE_STATUSES))).scalars():  # type: ignore[attr-defined]
+                    Product.status.in_(LIVE_STATUSES))):  # type: ignore[attr-defined]
                 products[p.company_id].append(p)
             for company_id, status in s.execute(
                     select(Claim.company_id, Claim.status).where(
@@ -232,7 +235,7 @@ class PortfolioQueries(SqlCore):
                 s.delete(current)
 
 
-def _main_cover(products: list[Product]) -> Product | None:
+def _main_cover(products: list[Any]) -> Any | None:
     """The cover the portfolio shows: a credit decision prevails over an @rating one."""
     ranked = sorted(
         (p for p in products if p.code in COVER_CODES),
