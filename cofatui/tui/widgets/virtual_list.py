@@ -66,17 +66,21 @@ class VirtualList(ScrollView, can_focus=True):
     """A virtual list of rows with a fixed header line, a cursor and marks."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor(-1)", "Up", show=False, id="list.up"),
-        Binding("down", "cursor(1)", "Down", show=False, id="list.down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="list.page_up"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="list.page_down"),
-        Binding("home", "first", "First", show=False, id="list.first"),
-        Binding("end", "last", "Last", show=False, id="list.last"),
-        Binding("space", "toggle_mark", "Mark", id="list.mark"),
-        Binding("shift+down", "extend(1)", "Mark down", show=False, id="list.mark_down"),
-        Binding("shift+up", "extend(-1)", "Mark up", show=False, id="list.mark_up"),
-        Binding("ctrl+a", "mark_all", "Mark all", show=False, id="list.mark_all"),
-        Binding("enter", "activate", "Open", id="list.open"),
+        Binding("up", "cursor(-1)", "list.bind.up", show=False, id="list.up"),
+        Binding("down", "cursor(1)", "list.bind.down", show=False, id="list.down"),
+        Binding("pageup", "page(-1)", "list.bind.page_up", show=False, id="list.page_up"),
+        Binding("pagedown", "page(1)", "list.bind.page_down", show=False,
+                id="list.page_down"),
+        Binding("home", "first", "list.bind.first", show=False, id="list.first"),
+        Binding("end", "last", "list.bind.last", show=False, id="list.last"),
+        Binding("space", "toggle_mark", "list.bind.mark", id="list.mark"),
+        Binding("shift+down", "extend(1)", "list.bind.mark_down", show=False,
+                id="list.mark_down"),
+        Binding("shift+up", "extend(-1)", "list.bind.mark_up", show=False,
+                id="list.mark_up"),
+        Binding("ctrl+a", "mark_all", "list.bind.mark_all", show=False,
+                id="list.mark_all"),
+        Binding("enter", "activate", "list.bind.open", id="list.open"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
