@@ -69,6 +69,8 @@ SCREENS_BY_NAME: dict[str, str | ScreenFactory] = {
     "portfolio": "cofatui.tui.screens.portfolio:PortfolioScreen",
     "company_search": "cofatui.tui.screens.company_search:CompanySearchScreen",
     "underwriter_queue": "cofatui.tui.screens.underwriter_queue:UnderwriterQueueScreen",
+    "claims_portfolio": "cofatui.tui.screens.claims_portfolio:ClaimsPortfolioScreen",
+    "extension_queue": "cofatui.tui.screens.extension_list:ExtensionQueueScreen",
 }
 
 #: Offered by the palette, in this order, as ``shell.nav.<name>``; a registered screen
@@ -76,7 +78,8 @@ SCREENS_BY_NAME: dict[str, str | ScreenFactory] = {
 NAVIGATION = ("home", "portfolio", "notifications", "company_search", "underwriter_queue",
               "settings", "help")
 #: Screens the palette offers only to some roles.
-NAVIGATION_ROLES: dict[str, set[str]] = {"underwriter_queue": {"underwriter"}}
+NAVIGATION_ROLES: dict[str, set[str]] = {"underwriter_queue": {"underwriter"},
+                                         "extension_queue": {"underwriter"}}
 
 #: The stack under the base screen holds Textual's default screen only.
 BASE_DEPTH = 2

@@ -83,6 +83,9 @@ class CompanyDetailScreen(Screen[None]):
                 tooltip="company.key.contracts_tip"),
         Binding("ctrl+r", "reload", "company.key.reload", id="company.reload",
                 tooltip="company.key.reload_tip"),
+        # Claims and extensions (issue 6): see screens/claim_entry.py.
+        Binding("l", "claims", "claims.key.open_claims", id="company.claims",
+                tooltip="claims.key.open_claims_tip"),
     ]
 
     def __init__(self, company_id: int, contract_id: int | None = None) -> None:
@@ -267,12 +270,19 @@ class CompanyDetailScreen(Screen[None]):
             if code:
                 self.order(code)
 
-        self.app.push_screen(NewActionScreen(self.menu, clean(self.detail.company.name)),
-                             chosen)
+        from cofatui.tui.screens.claim_entry import unpaid_menu
+
+        menu = [*self.menu, *unpaid_menu(self.detail)]  # claims and extensions (issue 6)
+        self.app.push_screen(NewActionScreen(menu, clean(self.detail.company.name)), chosen)
 
     def order(self, code: str) -> None:
         """Open the form of ``code``; then show the outcome of the request."""
         if self.detail is None or self.contract_id is None:
+            return
+        from cofatui.tui.screens.claim_entry import UNPAID_CODES, open_unpaid
+
+        if code in UNPAID_CODES:  # claims and extensions (issue 6)
+            open_unpaid(self, code, self.detail, lambda _result: self.load())
             return
         from cofatui.tui.screens.product_forms import ProductFormScreen
 
@@ -340,6 +350,13 @@ class CompanyDetailScreen(Screen[None]):
 
     def action_reload(self) -> None:
         self.load()
+
+    def action_claims(self) -> None:
+        """The open claim file of this debtor (issue 6: screens/claim_entry.py)."""
+        if self.detail is not None:
+            from cofatui.tui.screens.claim_entry import open_claims
+
+            open_claims(self, self.detail, lambda _result: self.load())
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:

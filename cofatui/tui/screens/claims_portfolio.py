@@ -1,0 +1,178 @@
+"""The claims portfolio (SPEC §3 item 7; seed 000 "Portefeuille des créances"): one row
+per debtor with its latest claim — status, intervention, insured or uninsured debt, who
+collects, claim amount, covered amount, calculated indemnity — filtered as the user
+types (name, claim reference or EasyNumber). Enter opens the claim detail; N declares a
+new claim on a debtor found with the company search."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from cofatui.errors import CofaError
+from cofatui.i18n import format_amount, format_date, t
+from cofatui.schemas import CompanyPublic, DebtorClaimsRow
+from cofatui.tui.safe import clean, plain
+from cofatui.tui.screens.claim_lines import CSS
+from cofatui.tui.widgets.header import AppHeader
+from cofatui.tui.widgets.products import cofa
+from cofatui.tui.widgets.virtual_list import PAGE_SIZE, Column, VirtualList
+
+
+class ClaimsSource:
+    """Pages of ``repo.claims_portfolio``; the first page also gives the count."""
+
+    def __init__(self, repo: Any, contract_id: int, text: str | None,
+                 on_error: Callable[[CofaError], None]) -> None:
+        self.repo = repo
+        self.contract_id = contract_id
+        self.text = text
+        self.on_error = on_error
+        self.total = 0
+        self._first: Sequence[DebtorClaimsRow] | None = None
+        self._lock = threading.Lock()
+
+    def _first_page(self) -> Sequence[DebtorClaimsRow]:
+        with self._lock:
+            if self._first is None:
+                page = self.repo.claims_portfolio(self.contract_id, self.text, 0, PAGE_SIZE)
+                self._first, self.total = page.items, page.total
+            return self._first
+
+    def count(self) -> int:
+        try:
+            self._first_page()
+        except CofaError as exc:
+            self.on_error(exc)
+            return 0
+        return self.total
+
+    def fetch(self, offset: int, limit: int) -> Sequence[DebtorClaimsRow]:
+        if offset == 0 and limit <= PAGE_SIZE:
+            return self._first_page()[:limit]
+        return self.repo.claims_portfolio(self.contract_id, self.text, offset, limit).items
+
+
+def status_text(status: object) -> str:
+    value = getattr(status, "value", status)
+    return t(f"claims.status.{value}")
+
+
+def claims_columns() -> list[Column]:
+    def flags(r: DebtorClaimsRow) -> str:
+        return (("⚑" if r.intervention_requested else "·")
+                + ("" if r.insured else " " + t("claims.uninsured_short")))
+
+    return [
+        Column("company", t("claims.col.company"), 0, render=lambda r: plain(r.company_name)),
+        Column("country", t("claims.col.country"), 3),
+        Column("claims", t("claims.col.claims"), 3, align="right"),
+        Column("reference", t("claims.col.reference"), 15,
+               render=lambda r: plain(r.latest_reference or "")),
+        Column("status", t("claims.col.status"), 10, render=lambda r: status_text(r.latest_status)),
+        Column("flags", t("claims.col.flags"), 5, render=flags),
+        Column("collector", t("claims.col.collector"), 10,
+               render=lambda r: t(f"claims.collector.{r.collector}")),
+        Column("claim_amount", t("claims.col.claim_amount"), 13, align="right",
+               render=lambda r: format_amount(r.claim_amount, r.currency)),
+        Column("covered", t("claims.col.covered"), 13, align="right",
+               render=lambda r: format_amount(r.covered_amount, r.currency)),
+        Column("indemnity", t("claims.col.indemnity"), 13, align="right",
+               render=lambda r: format_amount(r.calculated_indemnity, r.currency)),
+        Column("updated", t("claims.col.updated"), 11, render=lambda r: format_date(r.updated_at)),
+    ]
+
+
+class ClaimsPortfolioScreen(Screen[None]):
+    CSS_PATH = CSS
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new_claim", "claims.key.new_claim", id="claims.new_claim",
+                tooltip="claims.key.new_claim_tip"),
+        Binding("ctrl+r", "reload", "claims.key.reload", id="claims.reload"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        yield Input(placeholder=t("claims.filter_placeholder"), id="filter")
+        yield Static("", id="claims-count", markup=False)
+        yield VirtualList(claims_columns(), row_key=lambda r: r.company_id, id="claims")
+        yield Static(Text(t("claims.legend")), id="claims-legend", classes="form-info")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "claims.title"
+        self.query_one("#claims", VirtualList).focus()
+        self.reload()
+
+    async def on_language_changed(self, _message: object) -> None:
+        await self.recompose()
+        self.reload()
+
+    def on_contract_changed(self, _message: object) -> None:
+        self.reload()
+
+    def reload(self, keep_position: bool = False) -> None:
+        contract_id = cofa(self.app).current_contract_id
+        count = self.query_one("#claims-count", Static)
+        if contract_id is None:
+            count.update(Text("⚠ " + t("claims.no_contract")))
+            return
+        count.update("")
+        lst = self.query_one("#claims", VirtualList)
+        cursor = lst.cursor
+        text = self.query_one("#filter", Input).value.strip() or None
+        lst.set_source(ClaimsSource(cofa(self.app).repo, contract_id, text, self._failed))
+        if keep_position:
+            lst.cursor = cursor
+
+    def _failed(self, exc: CofaError) -> None:
+        self.app.call_from_thread(self.query_one("#claims-count", Static).update,
+                                  Text("⚠ " + clean(exc)))
+
+    def on_virtual_list_count_changed(self, event: VirtualList.CountChanged) -> None:
+        count = self.query_one("#claims-count", Static)
+        if not str(count.render()).startswith("⚠"):
+            count.update(Text(t("claims.count", n=event.total or 0)))
+
+    @on(Input.Changed, "#filter")
+    def _filter(self) -> None:
+        self.reload()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.query_one("#claims", VirtualList).focus()
+
+    def on_virtual_list_row_activated(self, event: VirtualList.RowActivated) -> None:
+        from cofatui.tui.screens.claim_detail import ClaimDetailScreen
+
+        row = cast(DebtorClaimsRow, event.row)
+        self.app.push_screen(ClaimDetailScreen(row.latest_claim_id),
+                             lambda _: self.reload(keep_position=True))
+
+    def action_new_claim(self) -> None:
+        contract_id = cofa(self.app).current_contract_id
+        if contract_id is None:
+            return
+        from cofatui.tui.screens.claim_wizard import ClaimWizardScreen
+        from cofatui.tui.screens.company_search import CompanySearchScreen
+
+        def picked(company: CompanyPublic | None) -> None:
+            if company is not None:
+                self.app.push_screen(ClaimWizardScreen(contract_id, company.id),
+                                     lambda _: self.reload(keep_position=True))
+
+        self.app.push_screen(CompanySearchScreen(pick=True), picked)
+
+    def action_reload(self) -> None:
+        self.reload(keep_position=True)
+
+
+__all__ = ["ClaimsPortfolioScreen", "ClaimsSource", "claims_columns", "status_text"]

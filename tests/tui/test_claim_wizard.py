@@ -1,0 +1,290 @@
+"""The claim wizard as a user drives it: every step to a registered reference with three
+invoices and a partial payment, back and forth without losing anything, the draft
+restored after the app was closed, leaving with or without the draft, the repository's
+refusal routed to the step and line it concerns, and SVG snapshots of every step."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
+
+from cofatui.enums import ClaimStatus
+from cofatui.tui.screens.claim_detail import ClaimDetailScreen
+from cofatui.tui.screens.claim_lines import RowsPanel
+from cofatui.tui.screens.claim_wizard import ClaimWizardScreen, LeaveDialog, draft_key
+from cofatui.tui.screens.company_detail import CompanyDetailScreen
+from cofatui.tui.screens.new_action import NewActionScreen
+from tests.tui.claims_env import (
+    add_invoice,
+    add_payment,
+    choose,
+    day,
+    fill_to_invoices,
+    next_step,
+    open_wizard,
+    type_in,
+)
+from tests.tui.products_env import SIZE, Env, make_env, pin_utc, screen_text, settle, themed
+
+__all__ = ["pin_utc"]
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> Env:
+    return make_env(tmp_path)
+
+
+async def test_whole_wizard_to_a_reference_with_three_invoices_and_a_partial_payment(
+        env: Env) -> None:
+    app = env.app("alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # From the company detail's NEW ACTION menu, as a user starts it.
+        app.push_screen(CompanyDetailScreen(env.ids["beta"], env.ids["A"]))
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        menu = app.screen
+        assert isinstance(menu, NewActionScreen)
+        assert [i.code for i in menu.items][-2:] == ["EXTENSION", "CLAIM"]
+        menu.dismiss("CLAIM")
+        await settle(pilot)
+        wizard = app.screen
+        assert isinstance(wizard, ClaimWizardScreen) and wizard.state is not None
+        assert "Step 1 of 10" in screen_text(app)
+
+        await fill_to_invoices(pilot, intervention="no")
+        assert wizard.step == "invoices"
+        await next_step(pilot)  # no invoice yet: the step says so and stays
+        assert wizard.step == "invoices" and "Add at least one invoice" in screen_text(app)
+        await add_invoice(pilot, "1001", day(52), day(22), "1000.00", "200.00")
+        await add_invoice(pilot, "1002", day(40), day(10), "2 500,50", "500.10")
+        await add_invoice(pilot, "1003", day(20), day(-10), "800")
+        assert [i.number for i in wizard.state.invoices] == ["1001", "1002", "1003"]
+        text = screen_text(app)
+        assert "3 invoice(s)" in text
+        # The deadline: 150 days after the earliest invoice (52 days ago) → 98 days left.
+        assert "98 day(s) left" in text
+
+        await next_step(pilot)  # → payments
+        await add_payment(pilot, day(5), "600.00")
+        assert wizard.state.payments[0].invoice_references == ["1001"]
+        assert "claim amount" in screen_text(app)
+        await next_step(pilot)  # → comments
+        wizard.query_one("#comments", TextArea).insert("Three reminders sent.")
+        await settle(pilot)
+        assert "21 / 900 characters" in screen_text(app)
+        await next_step(pilot)  # → review
+        text = screen_text(app)
+        assert "R-2026-17" in text and "IN 1002" in text and "Financial difficulties" in text
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+        claim = wizard.submitted
+        assert claim is not None and claim.reference and claim.reference.startswith("DMS-")
+        assert app.screen is wizard, app.screen_stack
+        assert claim.reference in screen_text(app)
+        assert claim.status == ClaimStatus.PENDING and claim.invoice_count == 3
+        # 1200 + 3000.60 + 800 − 600
+        assert claim.claim_amount == Decimal("4400.60")
+        assert app.repo.load_draft("claim", draft_key(env.ids["A"], env.ids["beta"])) is None
+        detail = app.repo.claim_detail(claim.id)
+        assert detail.declarations[0].comments == "Three reminders sent."
+        assert detail.declarations[0].contact_email == "alice@example.test"
+        # Enter opens the registered claim.
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ClaimDetailScreen)
+
+
+async def test_going_back_keeps_what_was_typed(env: Env) -> None:
+    app = env.app("alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        wizard = await open_wizard(pilot, env)
+        await type_in(pilot, "#own_reference", "MY-REF")
+        await next_step(pilot)
+        await choose(pilot, "billing-different")
+        await type_in(pilot, "#billing_address", "12 Hafenstraße")
+        await type_in(pilot, "#billing_city", "Hamburg")
+        await next_step(pilot)  # the country is missing
+        assert wizard.step == "address" and "Mandatory" in screen_text(app)
+        await type_in(pilot, "#billing_country", "DEU")
+        await next_step(pilot)
+        await next_step(pilot)
+        assert wizard.step == "contact"
+        await pilot.press("f7", "f7", "f7")
+        await settle(pilot)
+        assert wizard.step == "reference"
+        assert wizard.query_one("#own_reference", Input).value == "MY-REF"
+        await next_step(pilot)
+        assert wizard.query_one("#billing_address", Input).value == "12 Hafenstraße"
+        assert wizard.query_one("#billing_country", Input).value == "DEU"
+        assert wizard.query_one("#billing-fields").display
+
+
+async def test_a_draft_is_restored_after_the_app_was_closed(env: Env) -> None:
+    app = env.app("alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_wizard(pilot, env)
+        await fill_to_invoices(pilot, reference="CRASH-1", reason="insolvency",
+                               intervention="yes")
+        await add_invoice(pilot, "2001", day(30), day(1), "990")
+        await pilot.pause(0.8)  # the draft is written once typing pauses
+        await settle(pilot)
+        app.exit()  # the terminal is closed: no leave dialog, nothing else saved
+
+    again = env.app("alice")
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        wizard = await open_wizard(pilot, env)
+        state = wizard.state
+        assert state is not None and wizard.restored
+        assert state.step == "invoices" and state.own_reference == "CRASH-1"
+        assert state.reason == "insolvency" and state.intervention == "yes"
+        assert [i.number for i in state.invoices] == ["2001"]
+        assert "Draft restored" in screen_text(again)
+        assert wizard.query_one("#invoices", RowsPanel).lines[0].number == "2001"
+        # Intervention requested: a confirmation step follows the review.
+        await next_step(pilot)  # → payments
+        await next_step(pilot)  # → comments
+        await next_step(pilot)  # → review
+        await next_step(pilot)  # → confirm
+        assert wizard.step == "confirm"
+        assert "indemnity claim" in screen_text(again)
+        await pilot.press("ctrl+s")  # not ticked yet
+        await settle(pilot)
+        assert wizard.submitted is None and "Tick the box" in screen_text(again)
+        wizard.query_one("#confirmed").toggle()  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert wizard.submitted is not None and wizard.submitted.intervention_requested
+
+
+async def test_leaving_asks_and_can_discard_the_draft(env: Env) -> None:
+    app = env.app("alice")
+    key = draft_key(env.ids["A"], env.ids["gamma"])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_wizard(pilot, env, "gamma")
+        await type_in(pilot, "#own_reference", "KEEP-ME")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, LeaveDialog)
+        await pilot.click("#keep")
+        await settle(pilot)
+        assert not isinstance(app.screen, ClaimWizardScreen)
+        assert app.repo.load_draft("claim", key)["own_reference"] == "KEEP-ME"  # type: ignore[index]
+
+        await open_wizard(pilot, env, "gamma")
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.click("#stay")
+        await settle(pilot)
+        assert isinstance(app.screen, ClaimWizardScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.click("#discard")
+        await settle(pilot)
+        assert not isinstance(app.screen, ClaimWizardScreen)
+        assert app.repo.load_draft("claim", key) is None
+
+
+async def test_refusals_come_back_to_the_step_and_line(env: Env) -> None:
+    app = env.app("alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        wizard = await open_wizard(pilot, env)
+        await fill_to_invoices(pilot)
+        # A line typed in the dialog is checked as it is typed: the future date is refused.
+        await pilot.press("n")
+        await settle(pilot)
+        await type_in(pilot, "#number", "3001")
+        await type_in(pilot, "#invoice_date", "01/01/2031")
+        await settle(pilot)
+        assert "The invoice date is in the future" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        await add_invoice(pilot, "3001", day(400), day(370), "100")  # too late to declare
+        assert wizard.state is not None and not wizard.state.invoices
+        assert "Too late to declare" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        # One open claim per debtor: another claim on beta is refused at submission.
+        from tests.tui.claims_env import submit_claim
+
+        submit_claim(env, app)
+        await add_invoice(pilot, "3002", day(10), day(1), "100")
+        await next_step(pilot)
+        await next_step(pilot)
+        await next_step(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert wizard.submitted is None
+        assert "still open" in screen_text(app)
+        assert app.is_running
+
+
+# --------------------------------------------------------------------------- snapshots
+
+STEPS = ("reference", "address", "partner", "contact", "reason", "intervention", "invoices",
+         "payments", "comments", "review", "confirm", "done")
+
+
+async def _walk_to(pilot: Pilot[Any], env: Env, step: str) -> None:
+    await settle(pilot)
+    wizard = await open_wizard(pilot, env)
+    if step == "reference":
+        await type_in(pilot, "#own_reference", "R-2026-17")
+        return
+    await fill_to_invoices(pilot, reason="commercial_dispute",
+                           intervention="yes" if step in ("confirm", "done") else "no")
+    if step in STEPS[STEPS.index("invoices"):]:
+        await add_invoice(pilot, "1001", day(52), day(22), "1000.00", "200.00")
+        await add_invoice(pilot, "1002", day(40), day(10), "2500.50", "500.10")
+        await add_invoice(pilot, "1003", day(20), day(-10), "800")
+    if step in STEPS[STEPS.index("payments"):]:
+        await next_step(pilot)
+        await add_payment(pilot, day(5), "600.00")
+    if step in STEPS[STEPS.index("comments"):]:
+        await next_step(pilot)
+        wizard.query_one("#comments", TextArea).insert("Three reminders sent.")
+        await settle(pilot)
+    for _ in range(STEPS.index(step) - STEPS.index("comments")):
+        if step == "done" and wizard.step == "confirm":
+            wizard.query_one("#confirmed").toggle()  # type: ignore[attr-defined]
+            await pilot.press("ctrl+s")
+        else:
+            await next_step(pilot)
+        await settle(pilot)
+    if step not in ("invoices", "payments", "comments", "review", "confirm", "done"):
+        # Walk back from the invoices step to the step wanted.
+        for _ in range(STEPS.index("invoices") - STEPS.index(step)):
+            await pilot.press("f7")
+        await settle(pilot)
+    assert wizard.step == step or (step == "done" and wizard.submitted is not None)
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_snapshot_wizard_step(snap_compare: Any, env: Env, step: str) -> None:
+    app = themed(env.app("alice"), "cofatui-dark")
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await _walk_to(pilot, env, step)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_snapshot_wizard_light(snap_compare: Any, env: Env) -> None:
+    app = themed(env.app("alice"), "cofatui-light")
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await _walk_to(pilot, env, "invoices")
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
