@@ -29,7 +29,7 @@ from __future__ import annotations
 import csv
 import os
 import re
-import tempfile
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -245,10 +245,9 @@ class _atomic:
 
     def __enter__(self) -> Path:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part",
-                                    dir=self.path.parent)
-        os.close(fd)
-        self.tmp = Path(name)
+        # A fresh name rather than mkstemp: the writers create the file themselves, so
+        # it gets the user's usual permissions (umask), not mkstemp's 0600.
+        self.tmp = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex}.part")
         return self.tmp
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
@@ -256,3 +255,6 @@ class _atomic:
             os.replace(self.tmp, self.path)
         else:
             self.tmp.unlink(missing_ok=True)
+            # XlsxWriter may leave its own temporary files when interrupted.
+            for stray in self.tmp.parent.glob(f"{self.tmp.name}*"):
+                stray.unlink(missing_ok=True)

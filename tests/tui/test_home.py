@@ -296,3 +296,16 @@ def test_snapshot_home(snap_compare: Any, engine: tuple[Engine, dataset.Ids],
         await open_home(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+async def test_language_change_redraws_home_in_french(app_for: Callable[..., CofaApp]) -> None:
+    app = app_for()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await open_home(pilot)
+        app.set_language("fr")
+        await settle(pilot)
+        text = screen_text(app)
+        for french in ("Risque du portefeuille (WAP)", "WAP  6,1 / 10", "en dégradation",
+                       "Demandes en attente (1)", "20:00:00", "Dernières notifications",
+                       "02/12/2026", "10 j"):
+            assert french in text, french

@@ -596,3 +596,39 @@ def test_snapshot_notifications(snap_compare: Any, engine: tuple[Engine, dataset
             await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def test_dates_are_typed_in_the_users_order() -> None:
+    from datetime import date
+
+    from cofatui.tui.screens.notification_filters import date_text, parse_date
+
+    assert parse_date("31/12/2026") == date(2026, 12, 31)
+    assert parse_date("12/31/2026", "MDY") == date(2026, 12, 31)
+    assert parse_date("2026-12-31", "MDY") == date(2026, 12, 31)
+    assert parse_date("31.12.2026") == date(2026, 12, 31)
+    assert parse_date("  ") is None
+    for bad, order in (("31/12/2026", "MDY"), ("30/02/2026", "DMY"), ("tomorrow", "DMY")):
+        with pytest.raises(ValueError):
+            parse_date(bad, order)
+    assert date_text(date(2026, 1, 2), "MDY") == "01/02/2026"
+    assert date_text(date(2026, 1, 2)) == "02/01/2026"
+
+
+async def test_language_change_keeps_the_filter_and_translates(
+        app_for: Callable[..., CofaApp]) -> None:
+    app = app_for()
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await open_notifications(pilot)
+        screen.query_one("#filter", Input).focus()
+        await type_text(pilot, "gamma")
+        await settle(pilot)
+        screen.vlist.focus()
+        await pilot.press("space")
+        app.set_language("fr")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "2 notifications · 1 sélectionnée(s)" in text
+        assert "Aucun filtre avancé" in text and "Entreprise" in text and "Marquer lu" in text
+        assert screen.query_one("#filter", Input).value == "gamma"
+        assert screen.vlist.total == 2

@@ -166,3 +166,16 @@ def test_timestamped_name_is_safe() -> None:
 def test_unknown_suffix_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         export_file(tmp_path / "x.txt", COLUMNS, rows(1))
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_files_get_the_usual_permissions(tmp_path: Path, suffix: str) -> None:
+    import os
+
+    old = os.umask(0o022)
+    try:
+        path = tmp_path / f"perm{suffix}"
+        export_file(path, COLUMNS, rows(3))
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644

@@ -47,6 +47,9 @@ __all__ = ["LATEST_NOTIFICATIONS", "HomeScreen", "ListSource"]
 
 LATEST_NOTIFICATIONS = 10
 LIST_HEIGHTS = {"pending": 8, "ending": 6, "latest": LATEST_NOTIFICATIONS}
+#: Fewer request and guarantee rows on a short terminal, so more of the page shows.
+SHORT_LIST_HEIGHTS = {"pending": 4, "ending": 3, "latest": LATEST_NOTIFICATIONS}
+SHORT_SCREEN = 40
 MAX_DUE_MESSAGES = 3
 LATEST_KEYS = ("read", "created_at", "importance", "company_name", "title")
 
@@ -137,7 +140,7 @@ class HomeScreen(Screen[None]):
         return [
             countdown_column(t("home.col.decision_in"), lambda r: r.expected_decision_at,
                              self.clock),
-            Column("code", t("home.col.product"), 7),
+            Column("code", t("home.col.product"), 9),
             Column("requested_amount", t("home.col.amount"), 16, align="right",
                    render=lambda r: format_amount(r.requested_amount, r.currency)),
             Column("requested_at", t("home.col.requested_on"), 11,
@@ -151,7 +154,7 @@ class HomeScreen(Screen[None]):
                    render=lambda r: format_date(r.end_date)),
             Column("days_left", t("home.col.days_left"), 9, align="right",
                    render=self._days_left),
-            Column("code", t("home.col.product"), 7),
+            Column("code", t("home.col.product"), 9),
             Column("decided_amount", t("home.col.amount"), 16, align="right",
                    render=lambda r: format_amount(r.decided_amount, r.currency)),
             Column("company_name", t("home.col.company"), 0),
@@ -274,7 +277,8 @@ class HomeScreen(Screen[None]):
     def _show_list(self, name: str, rows: Sequence[Any]) -> None:
         lst = self.query_one(f"#{name}", VirtualList)
         lst.set_source(ListSource(rows))
-        lst.styles.height = min(len(rows), LIST_HEIGHTS[name]) + 1
+        caps = SHORT_LIST_HEIGHTS if self.app.size.height < SHORT_SCREEN else LIST_HEIGHTS
+        lst.styles.height = min(len(rows), caps[name]) + 1
         lst.display = bool(rows)
         empty = self.query_one(f"#{name}-empty", Static)
         empty.update(plain(t(f"home.{name}_none")))

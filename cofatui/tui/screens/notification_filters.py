@@ -30,7 +30,7 @@ from cofatui.tui.screens.notifications import (
     type_label,
 )
 
-__all__ = ["ALL_CONTRACTS", "NotificationFiltersScreen", "parse_date"]
+__all__ = ["ALL_CONTRACTS", "NotificationFiltersScreen", "date_text", "parse_date"]
 
 ALL_CONTRACTS = -1  # the contract select's value for "all my contracts"
 TEXT_FIELDS = ("company", "country", "easy_number", "legal_identifier", "custom_field_slot",
@@ -38,8 +38,9 @@ TEXT_FIELDS = ("company", "country", "easy_number", "legal_identifier", "custom_
 _DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
 
 
-def parse_date(text: str) -> date | None:
-    """``31/12/2026`` (day first, as both catalogs show dates) or ISO ``2026-12-31``.
+def parse_date(text: str, order: str = "DMY") -> date | None:
+    """A date typed in the user's order (settings ``date_order``: ``31/12/2026`` for
+    DMY, ``12/31/2026`` for MDY; ``/``, ``.`` or ``-`` between) or as ISO ``2026-12-31``.
 
     Raises ValueError for anything else or an impossible date.
     """
@@ -53,12 +54,15 @@ def parse_date(text: str) -> date | None:
     match = _DMY.fullmatch(text)
     if match is None:
         raise ValueError(text)
-    day, month, year = (int(g) for g in match.groups())
+    first, second, year = (int(g) for g in match.groups())
+    day, month = (second, first) if order == "MDY" else (first, second)
     return date(year, month, day)
 
 
-def _date_text(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
+def date_text(value: date | None, order: str = "DMY") -> str:
+    if value is None:
+        return ""
+    return value.strftime("%m/%d/%Y" if order == "MDY" else "%d/%m/%Y")
 
 
 class NotificationFiltersScreen(ModalScreen[NotificationFilter | None]):
@@ -76,11 +80,12 @@ class NotificationFiltersScreen(ModalScreen[NotificationFilter | None]):
     ]
 
     def __init__(self, current: NotificationFilter, default: NotificationFilter,
-                 contracts: Sequence[ContractAccess]) -> None:
+                 contracts: Sequence[ContractAccess], date_order: str = "DMY") -> None:
         super().__init__()
         self.current = current
         self.default = default
         self.contracts = list(contracts)
+        self.order = date_order
 
     # --- form -----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -116,8 +121,10 @@ class NotificationFiltersScreen(ModalScreen[NotificationFilter | None]):
                                         [(plain(category_label(v)), v.value)
                                          for v in NotificationCategory],
                                         c.category.value if c.category else None)
-                yield from self._text("date_from", _date_text(c.date_from))
-                yield from self._text("date_to", _date_text(c.date_to))
+                yield from self._text("date_from", date_text(c.date_from, self.order),
+                                      hint=f"date_{self.order.lower()}")
+                yield from self._text("date_to", date_text(c.date_to, self.order),
+                                      hint=f"date_{self.order.lower()}")
             yield Static(id="filters-error", markup=False)
             with Horizontal(id="filters-buttons"):
                 yield Button(t("notifications.filters.apply"), id="apply", variant="primary",
@@ -125,11 +132,12 @@ class NotificationFiltersScreen(ModalScreen[NotificationFilter | None]):
                 yield Button(t("notifications.filters.clear"), id="clear", compact=True)
                 yield Button(t("common.cancel"), id="cancel", compact=True)
 
-    def _text(self, name: str, value: str | None, max_length: int = 0) -> ComposeResult:
+    def _text(self, name: str, value: str | None, max_length: int = 0,
+              hint: str | None = None) -> ComposeResult:
         yield Label(plain(t(f"notifications.filters.field.{name}")), classes="filter-label")
         with Vertical(classes="filter-cell"):
             yield Input(value or "", id=f"f-{name}", compact=True, max_length=max_length,
-                        placeholder=t(f"notifications.filters.hint.{name}"))
+                        placeholder=t(f"notifications.filters.hint.{hint or name}"))
             yield Static("", id=f"e-{name}", classes="filter-error", markup=False)
 
     def _select(self, name: str, options: list[tuple[Any, Any]], value: Any,
@@ -185,10 +193,10 @@ class NotificationFiltersScreen(ModalScreen[NotificationFilter | None]):
         dates: dict[str, date | None] = {}
         for name in ("date_from", "date_to"):
             try:
-                dates[name] = parse_date(self._value(name))
+                dates[name] = parse_date(self._value(name), self.order)
             except ValueError:
                 errors[name] = t("notifications.filters.error.date",
-                                 example=_date_text(date(2026, 12, 31)))
+                                 example=date_text(date(2026, 12, 31), self.order))
                 dates[name] = None
         if dates["date_from"] and dates["date_to"] and dates["date_from"] > dates["date_to"]:
             errors["date_to"] = t("notifications.filters.error.date_order",

@@ -9,6 +9,7 @@ worker; the list itself fetches only the pages it shows.
 from __future__ import annotations
 
 import inspect
+import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -108,7 +109,7 @@ def _all_columns() -> list[tuple[int, Column]]:
         (1, Column("country", t("notifications.col.country"), 7)),
         (2, Column("easy_number", t("notifications.col.easy_number"), 19)),
         (2, Column("client_reference", t("notifications.col.client_reference"), 12)),
-        (1, Column("product_code", t("notifications.col.product"), 7)),
+        (1, Column("product_code", t("notifications.col.product"), 9)),
         (0, Column("title", t("notifications.col.title"), 0, render=_title_cell)),
     ]
 
@@ -159,10 +160,20 @@ def export_columns() -> list[ExportColumn]:
 
 
 def _supports_with_total(repo: Repository) -> bool:
-    try:
-        return "with_total" in inspect.signature(repo.notifications).parameters
-    except (TypeError, ValueError):
-        return False
+    """Whether ``notifications()`` can skip counting (the SQL repository can; the
+    protocol does not promise it)."""
+    kind = type(repo)
+    known = _WITH_TOTAL.get(kind)
+    if known is None:
+        try:
+            known = "with_total" in inspect.signature(repo.notifications).parameters
+        except (TypeError, ValueError):
+            known = False
+        _WITH_TOTAL[kind] = known
+    return known
+
+
+_WITH_TOTAL: dict[type, bool] = {}
 
 
 def fetch_notifications(repo: Repository, flt: NotificationFilter, offset: int,
@@ -180,23 +191,30 @@ def count_notifications(repo: Repository, flt: NotificationFilter) -> int:
 
 
 class NotificationSource:
-    """The rows of one filter, for the virtual list (called from worker threads)."""
+    """The rows of one filter, for the virtual list (called from worker threads).
 
-    def __init__(self, repo: Repository, flt: NotificationFilter, limit: int | None = None
-                 ) -> None:
+    Counting a million rows takes far longer than fetching a page, and a thread cannot
+    be stopped once its query runs: so the count waits a moment and is skipped when the
+    user has typed on (``superseded``), instead of piling up queries while they type.
+    The list ignores the answers of an old source anyway.
+    """
+
+    COUNT_DELAY = 0.15  # seconds
+
+    def __init__(self, repo: Repository, flt: NotificationFilter) -> None:
         self.repo = repo
         self.filter = flt
-        self.limit = limit
+        self.superseded = False
 
     def count(self) -> int:
-        total = count_notifications(self.repo, self.filter)
-        return total if self.limit is None else min(total, self.limit)
+        time.sleep(self.COUNT_DELAY)
+        if self.superseded:
+            return 0
+        return count_notifications(self.repo, self.filter)
 
     def fetch(self, offset: int, limit: int) -> Sequence[NotificationRow]:
-        if self.limit is not None:
-            limit = max(0, min(limit, self.limit - offset))
-            if limit == 0:
-                return []
+        if self.superseded:
+            return []
         return fetch_notifications(self.repo, self.filter, offset, limit)
 
 
@@ -291,6 +309,7 @@ class NotificationsScreen(Screen[None]):
         self._debounce: Timer | None = None
         self._last_apply = 0.0
         self._exporting = False
+        self._source: NotificationSource | None = None
 
     # --- plumbing -------------------------------------------------------------------
     @property
@@ -394,7 +413,10 @@ class NotificationsScreen(Screen[None]):
             self._debounce.stop()
             self._debounce = None
         self._last_apply = monotonic()
-        self.vlist.set_source(NotificationSource(self.cofa.repo, self.current_filter()))
+        if self._source is not None:
+            self._source.superseded = True
+        self._source = NotificationSource(self.cofa.repo, self.current_filter())
+        self.vlist.set_source(self._source)
         self._show_summary()
 
     def _show_summary(self) -> None:
@@ -408,7 +430,8 @@ class NotificationsScreen(Screen[None]):
 
         default = NotificationFilter(contract_id=self.cofa.current_contract_id)
         self.app.push_screen(NotificationFiltersScreen(self.advanced, default,
-                                                       self.cofa.principal.contracts),
+                                                       self.cofa.principal.contracts,
+                                                       self.cofa.settings.date_order),
                              self._filters_chosen)
 
     def _filters_chosen(self, chosen: NotificationFilter | None) -> None:
