@@ -26,7 +26,7 @@ __all__ = [
 # Shapes differ per family so the portfolio reads on a monochrome terminal; the hues
 # are mid-tones that stay legible on dark and light themes.
 FAMILIES: dict[str, tuple[str, str]] = {
-    "insurance": ("◆", "bold green3"),
+    "insurance": ("◆", "bold #2a9d4b"),
     "information": ("●", "bold dodger_blue2"),
     "unpaid_services": ("▲", "bold dark_orange"),
 }
