@@ -248,7 +248,7 @@ class CompanyDetailScreen(Screen[None]):
             out = Text()
             for p in pending:
                 left = seconds_left(p.expected_decision_at, now)
-                out.append("⏳ ")
+                out.append("◴ ")
                 out.append(t("company.pending_line", product=product_name(p.code),
                              time=countdown_text(p.expected_decision_at, now)))
                 out.append("\n")
