@@ -14,7 +14,7 @@ from cofatui.errors import Conflict, FieldError, NotFound, ValidationFailed
 from cofatui.models import Company, LegalIdentifier, PortfolioEntry
 from cofatui.repository.base import MAX_PAGE
 from cofatui.repository.sql.core import SqlCore
-from cofatui.repository.sql.search import like_pattern, search_key
+from cofatui.repository.sql.search import identifier_variants, like_pattern, search_key
 from cofatui.schemas import CompanyCreate, CompanyPublic, CompanySearch, LegalIdentifierPublic, Page
 
 USER_EASY_PREFIX = "99"  # EasyNumbers of companies created by users (not from the insurer)
@@ -73,9 +73,9 @@ class CompanyQueries(SqlCore):
         if q.coface_reference:
             cond.append(Company.coface_reference == q.coface_reference.strip().upper())  # type: ignore[arg-type]
         if q.legal_identifier_value:
-            value = "".join(q.legal_identifier_value.split()).upper()
-            sub = select(LegalIdentifier.company_id).where(
-                func.upper(func.replace(LegalIdentifier.value, " ", "")) == value)
+            sub = select(LegalIdentifier.company_id).where(LegalIdentifier.value.in_(
+                identifier_variants(q.legal_identifier_value, q.legal_identifier_type,
+                                    q.country)))
             if q.legal_identifier_type:
                 sub = sub.where(LegalIdentifier.type_code == q.legal_identifier_type)
             cond.append(Company.id.in_(sub))  # type: ignore[union-attr]

@@ -24,7 +24,7 @@ from cofatui.models import (
 )
 from cofatui.repository.base import MAX_PAGE
 from cofatui.repository.sql.core import SqlCore
-from cofatui.repository.sql.search import entry_text_filter, like_pattern
+from cofatui.repository.sql.search import entry_text_filter, identifier_variants, like_pattern
 from cofatui.schemas import NotificationFilter, NotificationRow, Page
 
 MAX_MARK = 100_000  # ids accepted by one mark/delete call
@@ -115,9 +115,9 @@ class NotificationQueries(SqlCore):
         if f.easy_number and f.easy_number.strip():
             cond.append(c.easy_number.like(like_pattern(f.easy_number.strip()), escape="\\"))  # type: ignore[attr-defined]
         if f.legal_identifier and f.legal_identifier.strip():
-            value = "".join(f.legal_identifier.split()).upper()
             cond.append(n.company_id.in_(  # type: ignore[union-attr]
-                select(LegalIdentifier.company_id).where(LegalIdentifier.value == value)))
+                select(LegalIdentifier.company_id).where(
+                    LegalIdentifier.value.in_(identifier_variants(f.legal_identifier)))))
         if f.custom_field_slot is not None and f.custom_field_value:
             cond.append(exists().where(
                 CustomFieldValue.entry_id == e.id,

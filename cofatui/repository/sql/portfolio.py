@@ -26,7 +26,12 @@ from cofatui.models import (
 )
 from cofatui.repository.base import MAX_PAGE
 from cofatui.repository.sql.core import SqlCore, diff
-from cofatui.repository.sql.search import entry_text_filter, like_pattern, search_key
+from cofatui.repository.sql.search import (
+    entry_text_filter,
+    identifier_variants,
+    like_pattern,
+    search_key,
+)
 from cofatui.schemas import Page, PortfolioCriteria, PortfolioEntryUpdate, PortfolioRow
 
 INSURANCE_CODES = ("CRL", "RLI", "ECL", "TOPLINER")
@@ -71,8 +76,9 @@ class PortfolioQueries(SqlCore):
         if c.country:
             cond.append(company.country == c.country.upper())  # type: ignore[arg-type]
         if c.legal_identifier_value:
-            li = select(LegalIdentifier.company_id).where(
-                LegalIdentifier.value == "".join(c.legal_identifier_value.split()).upper())
+            li = select(LegalIdentifier.company_id).where(LegalIdentifier.value.in_(
+                identifier_variants(c.legal_identifier_value, c.legal_identifier_type,
+                                    c.country)))
             if c.legal_identifier_type:
                 li = li.where(LegalIdentifier.type_code == c.legal_identifier_type)
             cond.append(entry.company_id.in_(li))  # type: ignore[attr-defined]

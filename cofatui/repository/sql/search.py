@@ -7,6 +7,8 @@ PostgreSQL through the pg_trgm GIN index, which serves ``LIKE '%x%'`` directly.
 
 from __future__ import annotations
 
+import contextlib
+
 from sqlalchemy import literal_column, select, text
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -38,3 +40,20 @@ def entry_text_filter(needle: str, dialect: str) -> ColumnElement[bool]:
     inner = _entry.alias("matching_entry")
     return _entry.c.id.in_(select(inner.c.id).where(
         inner.c.search_text.like(like_pattern(needle), escape="\\")))
+
+
+def identifier_variants(raw: str, type_code: str | None = None,
+                        country: str | None = None) -> list[str]:
+    """The spellings a typed legal identifier may be stored under (as typed, without
+    spaces, upper-cased, and the form the validator stores), so the lookup is an
+    indexed ``IN`` rather than a function applied to every stored value."""
+    stripped = raw.strip()
+    compact = "".join(stripped.split())
+    variants = {stripped, stripped.upper(), compact, compact.upper()}
+    if type_code and country:
+        from cofatui.errors import ValidationFailed
+        from cofatui.rules.identifiers import validate_legal_identifier
+
+        with contextlib.suppress(ValidationFailed):
+            variants.add(validate_legal_identifier(country.upper(), type_code, stripped))
+    return sorted(v for v in variants if v)
