@@ -632,3 +632,35 @@ async def test_language_change_keeps_the_filter_and_translates(
         assert "Aucun filtre avancé" in text and "Entreprise" in text and "Marquer lu" in text
         assert screen.query_one("#filter", Input).value == "gamma"
         assert screen.vlist.total == 2
+
+
+def test_export_pages_by_day_yield_the_same_rows_as_one_query(
+        engine: tuple[Engine, dataset.Ids]) -> None:
+    """Many rows on few days, with identical timestamps: the day-bounded paging of the
+    export returns exactly the rows (and order) of a single query."""
+    from cofatui.tui.screens.notifications import iter_notifications
+
+    eng, ids = engine
+    with Session(eng) as s:
+        for i in range(57):
+            s.add(Notification(contract_id=ids["A"], company_id=ids["alpha"], category="insurance",
+                               type="decision", importance="normal", title=f"tie {i}",
+                               created_at=dataset.NOW - timedelta(days=i % 3, hours=i % 2)))
+        s.commit()
+    repo = build_app(eng).repo
+    for flt in (NotificationFilter(contract_id=ids["A"]),
+                NotificationFilter(contract_id=ids["A"], text="alpha"),
+                NotificationFilter(contract_id=ids["A"], date_to=dataset.TODAY)):
+        expected = [r.id for r in all_rows(build_app(eng), flt)]
+        for page in (1, 2, 7, 500):
+            assert [r.id for r in iter_notifications(repo, flt, page)] == expected, (flt, page)
+
+    # All contracts of a user on several: merged per contract, same rows, same order.
+    both = build_app(eng, "both")
+    flt = NotificationFilter()
+    expected = [r.id for r in all_rows(both, flt)]
+    assert len({r.contract_id for r in all_rows(both, flt)}) == 2
+    contracts = [c.contract_id for c in both.principal.contracts]
+    for page in (1, 3, 500):
+        got = iter_notifications(both.repo, flt, page, contracts=contracts)
+        assert [r.id for r in got] == expected
