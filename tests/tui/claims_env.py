@@ -109,3 +109,8 @@ def submit_claim(env: Env, app: CofaApp, company: str = "beta") -> ClaimPublic:
                               tax=Decimal("200.00")) for n in ("501", "502")],
         payments=[PaymentLine(type="SE", invoice_references=["501"], payment_date=day(5),
                               currency="EUR", amount=Decimal("300.00"))]))
+
+
+def toasts(app: CofaApp) -> str:
+    """Every notification shown so far, one a line."""
+    return "\n".join(n.message for n in app._notifications)

@@ -11,12 +11,17 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, TextArea
+from textual.widgets import Input, RadioButton, TextArea
 
 from cofatui.enums import ClaimStatus
 from cofatui.tui.screens.claim_detail import ClaimDetailScreen
 from cofatui.tui.screens.claim_lines import RowsPanel
-from cofatui.tui.screens.claim_wizard import ClaimWizardScreen, LeaveDialog, draft_key
+from cofatui.tui.screens.claim_wizard import (
+    DRAFT_DELAY,
+    ClaimWizardScreen,
+    LeaveDialog,
+    draft_key,
+)
 from cofatui.tui.screens.company_detail import CompanyDetailScreen
 from cofatui.tui.screens.new_action import NewActionScreen
 from tests.tui.claims_env import (
@@ -108,6 +113,9 @@ async def test_going_back_keeps_what_was_typed(env: Env) -> None:
         await settle(pilot)
         wizard = await open_wizard(pilot, env)
         await type_in(pilot, "#own_reference", "MY-REF")
+        # Contract P-A has the uninsured-debt collection option: the first step offers it.
+        assert "Uninsured debt (collection service only)" in screen_text(app)
+        await choose(pilot, "insured-no")
         await next_step(pilot)
         await choose(pilot, "billing-different")
         await type_in(pilot, "#billing_address", "12 Hafenstraße")
@@ -122,6 +130,8 @@ async def test_going_back_keeps_what_was_typed(env: Env) -> None:
         await settle(pilot)
         assert wizard.step == "reference"
         assert wizard.query_one("#own_reference", Input).value == "MY-REF"
+        assert wizard.query_one("#insured-no", RadioButton).value
+        assert wizard.state is not None and wizard.state.insured == "no"
         await next_step(pilot)
         assert wizard.query_one("#billing_address", Input).value == "12 Hafenstraße"
         assert wizard.query_one("#billing_country", Input).value == "DEU"
@@ -269,6 +279,13 @@ async def _walk_to(pilot: Pilot[Any], env: Env, step: str) -> None:
             await pilot.press("f7")
         await settle(pilot)
     assert wizard.step == step or (step == "done" and wizard.submitted is not None)
+    # Deterministic pictures: the draft written, no toast left.
+    await pilot.pause(DRAFT_DELAY + 0.3)
+    await settle(pilot)
+    pilot.app.clear_notifications()
+    for area in wizard.query(TextArea):
+        area.cursor_blink = False  # a blinking cursor is drawn or not at the snapshot
+    await pilot.pause()
 
 
 @pytest.mark.parametrize("step", STEPS)

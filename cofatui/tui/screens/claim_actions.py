@@ -257,7 +257,8 @@ class AdditionalDeclarationScreen(_ClaimDialog):
                                    n=len(comments) - rules.MAX_COMMENT)
         data = AdditionalDeclaration(
             invoices=self.invoices, payments=self.payments, intervention_requested=intervention,
-            contact_name=self._field_value("contact_name"), contact_email=self._field_value("contact_email"),
+            contact_name=self._field_value("contact_name"),
+            contact_email=self._field_value("contact_email"),
             contact_phone=self._field_value("contact_phone"), comments=comments)
         if not (data.invoices or data.payments or data.intervention_requested
                 or data.contact_name):

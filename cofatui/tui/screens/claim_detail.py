@@ -66,7 +66,7 @@ def document_columns() -> list[Column]:
         Column("created", t("claims.col.date"), 11, render=lambda d: format_date(d.created_at)),
         Column("name", t("claims.doc.filename"), 0, render=lambda d: plain(d.filename)),
         Column("category", t("claims.doc.category"), 11,
-               render=lambda d: t(f"claims.category.{d.category}")),
+               render=lambda d: t(f"claims.category_short.{d.category}")),
         Column("size", t("claims.doc.size"), 8, align="right", render=lambda d: size_text(d.size)),
     ]
 

@@ -270,14 +270,14 @@ class ImportGridScreen(ModalScreen[list[Any] | None]):
 
     def _grid_columns(self) -> list[Column]:
         columns = [
-            Column("line_no", t("claim_import.col.line"), 5, align="right",
+            Column("line_no", t("claim_import.col.line"), 4, align="right",
                    render=lambda line: str(line.line_no)),
             Column("ok", "", 1, render=self._mark),
         ]
-        widths = {"type": 5, "reference": 0, "references": 0, "invoice_date": 11,
-                  "due_date": 11, "date": 11, "currency": 5, "amount": 12, "tax": 9}
+        widths = {"type": 4, "reference": 0, "references": 0, "invoice_date": 11,
+                  "due_date": 11, "date": 11, "currency": 4, "amount": 11, "tax": 8}
         for index, column in enumerate(self.columns):
-            columns.append(Column(column, column_label(column), widths[column],
+            columns.append(Column(column, t(f"claim_import.short.{column}"), widths[column],
                                   align="right" if column in ("amount", "tax") else "left",
                                   render=partial(_cell, index=index, column=column)))
         return columns

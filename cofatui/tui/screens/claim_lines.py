@@ -494,7 +494,7 @@ class RowsPanel(Vertical):
         Binding("i", "import", "claim_wizard.key.import", id="lines.import",
                 tooltip="claim_wizard.key.import_tip"),
         Binding("t", "template", "claim_wizard.key.template", id="lines.template",
-                tooltip="claim_wizard.key.template_tip"),
+                tooltip="claim_wizard.key.template_tip", show=False),
     ]
 
     class Changed(Message):

@@ -291,7 +291,8 @@ class ClaimWizardScreen(Screen[ClaimPublic | None]):
         title.append(" — ")
         title.append_text(plain(ctx.company.name))
         self.query_one("#wizard-title", Label).update(title)
-        self.query_one("#wizard-deadline", Static).update(deadline_text(state, ctx))
+        self.query_one("#wizard-deadline", Static).update(
+            deadline_text(state, ctx) if self.submitted is None else "")
         previous = self.query_one("#previous", Button)
         following = self.query_one("#next", Button)
         previous.display = self.submitted is None
@@ -366,6 +367,8 @@ class ClaimWizardScreen(Screen[ClaimPublic | None]):
             return self.submitted is None and self.state.step in ("review", last)
         if action == "previous":
             return self.submitted is None and self.state.step != active_steps(self.state)[0]
+        if action == "next":
+            return self.submitted is None
         return True
 
     @on(Button.Pressed, "#next")

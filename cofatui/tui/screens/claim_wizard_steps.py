@@ -205,7 +205,7 @@ def deadline_text(state: WizardState, ctx: WizardContext) -> Text:
     if left < 0:
         return Text("⚠ " + t("claim_wizard.deadline.late", date=format_date(deadline), n=-left,
                              invoice=format_date(earliest), days=days), style="bold")
-    return Text("⏱ " + t("claim_wizard.deadline.left", date=format_date(deadline), n=left,
+    return Text("◴ " + t("claim_wizard.deadline.left", date=format_date(deadline), n=left,
                          invoice=format_date(earliest), days=days),
                 style="bold" if left <= 15 else "")
 

@@ -326,7 +326,7 @@ class ExtensionFormScreen(ModalScreen[ExtensionPublic | None]):
                         max_length=200, disabled=modifying), "detail")
                     yield FormField(t("extensions.field.currency"), Input(
                         self.currency, id="currency", max_length=3, disabled=modifying),
-                        "currency", hint=t("extensions.currency_hint"))
+                        "currency")
                 yield Label(Text(t("extensions.section.invoices")), classes="section-title")
                 yield RowsPanel(invoice_columns(order), self.invoices, self._invoice_editor,
                                 importer=None if modifying else self._import,

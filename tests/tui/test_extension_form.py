@@ -1,0 +1,211 @@
+"""Extensions of due date through the screens: one within the DMC granted at once, one
+beyond it pending, decided by an underwriter with another plan and seen by the
+policyholder; the plan's total checked live against the invoices'; cancel a pending one,
+a new plan for an active one; snapshots of the form and the decision."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Button, Select
+
+from cofatui.enums import ExtensionStatus
+from cofatui.schemas import NotificationFilter
+from cofatui.tui.screens.company_detail import CompanyDetailScreen
+from cofatui.tui.screens.extension_form import (
+    ExtensionFormScreen,
+    ExtensionInvoiceDialog,
+    PlanLineDialog,
+)
+from cofatui.tui.screens.extension_list import (
+    ExtensionDecisionScreen,
+    ExtensionQueueScreen,
+    ExtensionsScreen,
+)
+from cofatui.tui.screens.new_action import NewActionScreen
+from tests.contract.dataset import TODAY
+from tests.tui.claims_env import choose, dmy, toasts, type_in
+from tests.tui.products_env import SIZE, Env, make_env, pin_utc, screen_text, settle, themed
+
+__all__ = ["pin_utc"]
+
+INVOICE_DATE = TODAY - timedelta(days=30)
+DUE = TODAY + timedelta(days=15)  # the DMC (90 days) ends 60 days from today
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> Env:
+    return make_env(tmp_path)
+
+
+async def open_form(pilot: Pilot[Any], env: Env, company: str) -> ExtensionFormScreen:
+    """From the company detail's NEW ACTION menu: the form opens on the list at once."""
+    pilot.app.push_screen(CompanyDetailScreen(env.ids[company], env.ids["A"]))
+    await settle(pilot)
+    await pilot.press("a")
+    await settle(pilot)
+    menu = pilot.app.screen
+    assert isinstance(menu, NewActionScreen)
+    menu.dismiss("EXTENSION")
+    await settle(pilot)
+    form = pilot.app.screen
+    assert isinstance(form, ExtensionFormScreen)
+    return form
+
+
+async def add_line(pilot: Pilot[Any], dialog: type, **values: str) -> None:
+    await pilot.press("n")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, dialog)
+    for name, value in values.items():
+        await type_in(pilot, f"#{name}", value)
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+
+
+async def fill(pilot: Pilot[Any], form: ExtensionFormScreen, *plan: tuple[int, str]) -> None:
+    form.query_one("#reason", Select).value = "cash_flow"
+    form.query_one("#ext-invoices").query_one(".rows-list").focus()
+    await add_line(pilot, ExtensionInvoiceDialog, number="F-1", invoice_date=dmy(INVOICE_DATE),
+                   due_date=dmy(DUE), amount="600.00")
+    await add_line(pilot, ExtensionInvoiceDialog, number="F-2", invoice_date=dmy(INVOICE_DATE),
+                   due_date=dmy(DUE), amount="400.50")
+    form.query_one("#ext-plan").query_one(".rows-list").focus()
+    for days, amount in plan:
+        await add_line(pilot, PlanLineDialog, due_date=dmy(DUE + timedelta(days=days)),
+                       amount=amount)
+
+
+async def test_within_the_dmc_it_is_granted_at_once(env: Env) -> None:
+    app = env.app("alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        form = await open_form(pilot, env, "beta")
+        text = screen_text(app)
+        assert "Add the invoices and the plan" in text
+        await fill(pilot, form, (20, "1000.00"))
+        text = screen_text(app)
+        # The totals and their difference, live; the plan is 0.50 short.
+        assert "Invoices €1,000.50 · payment plan €1,000.00" in text
+        assert "difference -€0.50" in text
+        assert "within the maximum credit duration" in text and "no request is needed" in text
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form and "missing" in screen_text(app)
+        # Correct the plan line: Enter edits it.
+        form.query_one("#ext-plan").query_one(".rows-list").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        await type_in(pilot, "#amount", "1000.50")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "the plan equals the invoices" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        listing = app.screen
+        assert isinstance(listing, ExtensionsScreen)
+        assert [e.status for e in listing.items] == [ExtensionStatus.ACTIVE]
+        assert "Extension granted at once" in toasts(app)
+        assert "active" in screen_text(app)
+        # One per buyer: no second request; a new plan for the active one instead.
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is listing
+        await pilot.press("m")
+        await settle(pilot)
+        modify = app.screen
+        assert isinstance(modify, ExtensionFormScreen) and modify.existing is not None
+        assert modify.query_one("#reason", Select).disabled
+        assert "€1,000.50" in screen_text(app)
+
+
+async def test_beyond_the_dmc_pending_then_decided_by_the_underwriter(env: Env) -> None:
+    app = env.app("alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        form = await open_form(pilot, env, "gamma")
+        await fill(pilot, form, (60, "500.50"), (90, "500.00"))
+        text = screen_text(app)
+        assert "beyond the maximum credit duration" in text and "the insurer must approve" in text
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        listing = app.screen
+        assert isinstance(listing, ExtensionsScreen)
+        assert [e.status for e in listing.items] == [ExtensionStatus.PENDING]
+        assert "waits for the insurer's decision" in toasts(app)
+        before = listing.items[0].declaration_deadline
+
+    handler = env.app("uw")
+    async with handler.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        handler.switch_to("extension_queue")
+        await settle(pilot)
+        assert isinstance(handler.screen, ExtensionQueueScreen)
+        text = screen_text(handler)
+        assert "1 extension request(s)" in text and "Gamma Tessile SpA" in text
+        await pilot.press("enter")
+        await settle(pilot)
+        decision = handler.screen
+        assert isinstance(decision, ExtensionDecisionScreen)
+        await choose(pilot, "d-refuse")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Say why the extension is refused" in screen_text(handler)
+        await choose(pilot, "d-accept_other_plan")
+        await settle(pilot)
+        assert decision.query_one("#other-plan").display
+        panel = decision.query_one("#decision-plan")
+        panel.query_one(".rows-list").focus()
+        await pilot.press("delete")  # the proposed plan is the starting point: keep one line
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await type_in(pilot, "#due_date", dmy(DUE + timedelta(days=45)))
+        await type_in(pilot, "#amount", "1000.50")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "the plan equals the invoices" in screen_text(handler)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(handler.screen, ExtensionQueueScreen)
+        assert "0 extension request(s)" in screen_text(handler)
+
+    again = env.app("alice")
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        notes = again.repo.notifications(NotificationFilter(text="gamma")).items
+        assert any("Extension of due date active" in n.title for n in notes)
+        ext = again.repo.extensions(env.ids["A"], env.ids["gamma"])[0]
+        assert ext.status == ExtensionStatus.ACTIVE
+        assert ext.declaration_deadline == before + timedelta(days=45)
+
+
+async def test_a_pending_request_can_be_cancelled(env: Env) -> None:
+    app = env.app("alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        form = await open_form(pilot, env, "gamma")
+        await fill(pilot, form, (100, "1000.50"))
+        form.query_one("#submit", Button).press()
+        await settle(pilot)
+        listing = app.screen
+        assert isinstance(listing, ExtensionsScreen)
+        await pilot.press("c")
+        await settle(pilot)
+        assert [e.status for e in listing.items] == [ExtensionStatus.CANCELLED]
+        assert "cancelled" in screen_text(app)
+
+
+def test_snapshot_extension_form(snap_compare: Any, env: Env) -> None:
+    app = themed(env.app("alice"), "cofatui-dark")
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        form = await open_form(pilot, env, "gamma")
+        await fill(pilot, form, (60, "500.50"), (90, "400.00"))
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
