@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cofatui import identity
+from cofatui import identity, migrations
 from cofatui.repository.sql import make_engine
 
 PASSWORD = "Str0ng-Passw0rd!"
@@ -48,7 +48,7 @@ class Cli:
 @pytest.fixture
 def cli(tmp_path: Path) -> Cli:
     cli = Cli(tmp_path)
-    assert "0002_login_attempts" in cli.ok("db", "upgrade")
+    assert migrations.HEAD in cli.ok("db", "upgrade")
     return cli
 
 
