@@ -30,6 +30,7 @@ REPORT_LANGUAGES = ("en", "fr", "de", "es")
 TOPLINER_MIN_DAYS, TOPLINER_MAX_DAYS = 30, 90
 TOPLINER_MAX_UNPAID_AGE_DAYS = 60
 ECL_RETRY_AFTER_DAYS = 365
+MAX_AMOUNT = Decimal("999999999999.99")  # fits the money columns with room to spare
 DELETED_COMPANY_KEPT_DAYS = 730  # two years, so later unpaid invoices can be declared
 LIVE_STATUSES = frozenset(ACTIVE_COVER_STATUSES | {ProductStatus.PENDING,
                                                    ProductStatus.CANCELLATION_IN_PROGRESS,
@@ -141,8 +142,10 @@ def request_errors(request: ProductRequestData) -> list[FieldError]:
     if request.code in AMOUNT_CODES:
         if request.amount is None:
             errors.append(FieldError("amount", "The amount is mandatory"))
-        elif request.amount <= 0:
+        elif not request.amount.is_finite() or request.amount <= 0:
             errors.append(FieldError("amount", "The amount must be above 0"))
+        elif request.amount > MAX_AMOUNT:
+            errors.append(FieldError("amount", "The amount is too large"))
         elif request.amount != request.amount.quantize(Decimal("0.01")):
             errors.append(FieldError("amount", "At most two decimals"))
     if request.code == "TOPLINER":

@@ -334,11 +334,6 @@ WRITES = [case for case in PROTECTED if case[0] in WRITE_METHODS]
 
 
 def _reader_case(case: tuple[str, str, dict[str, Any]]) -> Any:
-    name = name_of(case[2])
-    if name == "create_company":
-        return pytest.param(case, id=ids_of(case), marks=pytest.mark.xfail(
-            strict=True, reason="SqlRepository.create_company checks no contract rights: a "
-                                "read-only user can add companies (reported)"))
     return pytest.param(case, id=ids_of(case))
 
 

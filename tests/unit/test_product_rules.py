@@ -153,3 +153,9 @@ def test_credit_decision_prevails_over_rating_opinion() -> None:
     chosen = r.credit_decision_prevails([r.ProductFact("RLI", S.GRANTED),
                                          r.ProductFact("CRL", S.GRANTED)])
     assert chosen is not None and chosen.code == "CRL"
+
+
+def test_absurd_amounts_are_a_field_error_not_a_crash() -> None:
+    for amount in (Decimal("1e26"), Decimal("Infinity"), Decimal("NaN")):
+        errors = r.request_errors(r.ProductRequestData("CRL", amount))
+        assert [e.field for e in errors] == ["amount"]

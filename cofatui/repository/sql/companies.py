@@ -9,8 +9,8 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from cofatui.enums import Establishment
-from cofatui.errors import Conflict, FieldError, NotFound, ValidationFailed
+from cofatui.enums import Establishment, Rights, Role
+from cofatui.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from cofatui.models import Company, LegalIdentifier, PortfolioEntry
 from cofatui.repository.base import MAX_PAGE
 from cofatui.repository.sql.core import SqlCore
@@ -104,6 +104,13 @@ class CompanyQueries(SqlCore):
         return cond
 
     def create_company(self, data: CompanyCreate) -> CompanyPublic:
+        # The company database is shared, but adding to it is ordering work: a user
+        # needs write rights (cover) on at least one contract.
+        writable = [a for a in self.principal.contracts if a.rights != Rights.READ_ONLY]
+        if self.principal.role != Role.UNDERWRITER and not any(
+                a.rights == Rights.FULL or a.section_rights.get("cover") == "full"
+                for a in writable):
+            raise Forbidden("Read-only access: you cannot create companies")
         errors = [FieldError(f, "Mandatory") for f in ("name", "address", "city", "postal_code",
                                                        "country")
                   if not str(getattr(data, f) or "").strip()]
