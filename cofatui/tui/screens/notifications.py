@@ -8,6 +8,7 @@ worker; the list itself fetches only the pages it shows.
 
 from __future__ import annotations
 
+import gc
 import heapq
 import inspect
 import time
@@ -50,6 +51,7 @@ __all__ = [
 
 FILTER_DEBOUNCE = 0.1  # seconds: at most one filter query per 100 ms while typing
 EXPORT_PAGE = 500
+PROGRESS_PERIOD = 0.25  # seconds between two repaints of the export progress
 MIN_FLEXIBLE = 24  # cells left for each of company and title before dropping columns
 
 
@@ -576,16 +578,27 @@ class NotificationsScreen(Screen[None]):
         worker = get_current_worker()
         repo = self.cofa.repo
         call = self.app.call_from_thread
+        # The export allocates hundreds of thousands of objects, which sets off full
+        # garbage collections; each walks the whole heap (the app's too) while holding
+        # the GIL, freezing the UI for 60 ms or more. Objects alive now are long-lived:
+        # leave them out of collections.
+        gc.freeze()
         try:
             total = count_notifications(repo, flt)
             call(self._export_progress, 0, total)
             folder = locations.ensure_dir(locations.exports_dir())
             path = _free_path(folder / name)
 
+            shown = 0.0
+
             def progress(done: int) -> bool:
+                nonlocal shown
                 if worker.is_cancelled:
                     return False
-                call(self._export_progress, done, total)
+                # A few repaints a second: each one costs the UI a frame.
+                if monotonic() - shown >= PROGRESS_PERIOD:
+                    shown = monotonic()
+                    call(self._export_progress, done, total)
                 return True
 
             contracts = [c.contract_id for c in self.cofa.principal.contracts]
