@@ -501,14 +501,14 @@ def all_rows_of(repo: Any) -> list[NotificationRow]:
 async def test_progress_shows_and_leaving_cancels_the_export(
         app_for: Callable[..., CofaApp]) -> None:
     app = app_for()
-    app.repo = ManyRows(app.repo)  # type: ignore[assignment]
+    app.repo = ManyRows(app.repo, size=200_000, delay=0.02)  # type: ignore[assignment]
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_notifications(pilot)
         screen.vlist.focus()
         await pilot.press("e")
         for _ in range(100):
             await pilot.pause(0.05)
-            if re.search(r"Exporting: [1-9][\d,]* / 20,000 rows", screen_text(app)):
+            if re.search(r"Exporting: [1-9][\d,]* / 200,000 rows", screen_text(app)):
                 break
         else:
             pytest.fail("no progress shown")
