@@ -289,8 +289,8 @@ class AttachmentDialog(_ClaimDialog):
             yield Label(self.title_text("claims.attach.title"), classes="dialog-title")
             yield Static(Text(t("claims.attach.intro",
                                 mb=MAX_ATTACHMENT_BYTES // (1024 * 1024))), classes="form-info")
-            yield FormField(t("claims.attach.path"), Input(str(Path.cwd()) + "/", id="file"),
-                            "file")
+            yield FormField(t("claims.attach.path"), Input(
+                str(Path.cwd()) + "/", id="file", select_on_focus=False), "file")
             yield FormField(t("claims.attach.category"), RadioSet(
                 Choice(t("claims.category.contractual"), value=True,
                             id="category-contractual"),
@@ -302,7 +302,9 @@ class AttachmentDialog(_ClaimDialog):
             yield self.buttons(t("claims.attach.submit"))
 
     def on_mount(self) -> None:
-        self.query_one("#file", Input).focus()
+        path = self.query_one("#file", Input)
+        path.focus()
+        path.cursor_position = len(path.value)
 
     def action_confirm(self) -> None:
         raw = self.query_one("#file", Input).value.strip()

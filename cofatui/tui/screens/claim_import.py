@@ -81,7 +81,8 @@ class _PathDialog(ModalScreen[Any]):
             yield Label(Text(self.dialog_title), classes="dialog-title")
             yield Static(Text(self.hint), classes="form-info")
             yield Label(Text(t("claim_import.path")))
-            yield Input(self.default, id="path")
+            # The folder is typed already: what the user types goes after it.
+            yield Input(self.default, id="path", select_on_focus=False)
             yield Static("", id="path-error", classes="form-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.button, variant="primary", id="go")

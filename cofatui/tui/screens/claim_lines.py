@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import PurePath
 from typing import Any, ClassVar
 
+from rich.segment import Segment
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -25,6 +26,7 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
+from textual.strip import Strip
 from textual.widgets import (
     Button,
     Checkbox,
@@ -35,6 +37,8 @@ from textual.widgets import (
     SelectionList,
     Static,
 )
+from textual.widgets._toggle_button import ToggleButton
+from textual.widgets.option_list import OptionDoesNotExist
 
 from cofatui.enums import InvoiceType, PaymentType
 from cofatui.formats.claim_cells import currency_precision
@@ -90,6 +94,23 @@ class Tick(Checkbox):
     def _button(self) -> Content:
         self.BUTTON_INNER = "✓" if self.value else " "
         return super()._button
+
+
+class TickList(SelectionList[str]):
+    """A selection list whose ticks show in their shape (✓), not by colour only."""
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        segments = list(strip)
+        try:
+            option = self.get_option_at_index(round(self.scroll_offset.y) + y)
+        except OptionDoesNotExist:
+            return strip
+        if len(segments) > 1 and segments[1].text == ToggleButton.BUTTON_INNER:
+            mark = "✓" if option.value in self.selected else " "
+            segments[1] = Segment(mark, segments[1].style)
+            return Strip(segments, strip.cell_length)
+        return strip
 
 
 # --- what people type ---------------------------------------------------------------------
@@ -392,7 +413,7 @@ class PaymentLineDialog(_LineDialog):
         options = [(Text(clean(label)), number, number in chosen)
                    for number, label in self.ctx.invoices]
         yield FormField(t("claim_wizard.line.allocation"),
-                        SelectionList[str](*options, id="invoice_references"),
+                        TickList(*options, id="invoice_references"),
                         "invoice_references", hint=t("claim_wizard.line.allocation_hint"))
 
     def read(self) -> tuple[PaymentLine | None, dict[str, str]]:

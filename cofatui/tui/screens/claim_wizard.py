@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from dataclasses import replace
 from typing import Any, ClassVar, cast
 
 from rich.text import Text
@@ -207,7 +208,9 @@ class ClaimWizardScreen(Screen[ClaimPublic | None]):
 
     def _payments_summary(self, lines: list[PaymentLine]) -> Text:
         assert self.ctx is not None and self.state is not None
-        return payments_summary(self.state, self.ctx.contract.currency)
+        # The panel asks before the state has the new lines: count those it shows.
+        return payments_summary(replace(self.state, payments=list(lines)),
+                                self.ctx.contract.currency)
 
     # --- line panels --------------------------------------------------------------------------
     def _invoice_editor(self, line: InvoiceLine | None, index: int | None) -> Screen[Any]:

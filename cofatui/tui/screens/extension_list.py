@@ -68,7 +68,7 @@ def extension_columns(with_company: bool = False) -> list[Column]:
         Column("total", t("extensions.col.total"), 13, align="right",
                render=lambda e: format_amount(e.total, e.currency)),
         Column("plan", t("extensions.col.plan"), 0, render=lambda e: plan_text(e.plan, e.currency)),
-        Column("deadline", t("extensions.col.deadline"), 11,
+        Column("deadline", t("extensions.col.deadline"), 14,
                render=lambda e: format_date(e.declaration_deadline)),
         Column("decided_by", t("extensions.col.decided_by"), 14,
                render=lambda e: plain(e.decided_by)),
