@@ -16,11 +16,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from cofatui.errors import CofaError, Conflict, ValidationFailed
+from cofatui.errors import CofaError
 from cofatui.i18n import format_amount, t
 from cofatui.schemas import CompanyDetail, PortfolioEntryUpdate
 from cofatui.tui.safe import clean, plain
-from cofatui.tui.widgets.form import FormField, parse_amount, show_errors
+from cofatui.tui.widgets.form import FormField, parse_amount, refusal, show_errors
 from cofatui.tui.widgets.products import cofa, product_tags, status_label
 
 CSS: list[str | PurePath] = ["dialogs.tcss", "products.tcss"]
@@ -98,14 +98,8 @@ class CustomFieldsScreen(ModalScreen[bool]):
     def save(self, entry_id: int, changes: PortfolioEntryUpdate, version: int) -> None:
         try:
             cofa(self.app).repo.update_portfolio_entry(entry_id, changes, version)
-        except Conflict:
-            self.app.call_from_thread(self._refused, {"": t("company.error.conflict")})
-            return
-        except ValidationFailed as exc:
-            self.app.call_from_thread(self._refused, exc.by_field())
-            return
         except CofaError as exc:
-            self.app.call_from_thread(self._refused, {"": str(exc)})
+            self.app.call_from_thread(self._refused, refusal(exc, "company.error.conflict"))
             return
         self.app.call_from_thread(self._saved)
 

@@ -23,12 +23,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from cofatui.enums import ACTIVE_COVER_STATUSES, ProductStatus
-from cofatui.errors import CofaError, Conflict, ValidationFailed
+from cofatui.errors import CofaError
 from cofatui.i18n import format_amount, format_date, format_datetime, t
 from cofatui.rules.products import MONITORED_CODES, REPORT_CODES
 from cofatui.schemas import CompanyDetail, ProductEventPublic, ProductPublic
 from cofatui.tui.safe import clean, plain
-from cofatui.tui.widgets.form import FormField, parse_amount, show_errors
+from cofatui.tui.widgets.form import FormField, parse_amount, refusal, show_errors
 from cofatui.tui.widgets.list_source import ListSource
 from cofatui.tui.widgets.products import (
     app_clock,
@@ -226,14 +226,8 @@ class ProductActionsScreen(ModalScreen[ProductPublic | None]):
     def _run(self, command: Callable[..., ProductPublic]) -> None:
         try:
             product = command(cofa(self.app).repo)
-        except Conflict:
-            self.app.call_from_thread(self._refused, {"": t("products.error.conflict")})
-            return
-        except ValidationFailed as exc:
-            self.app.call_from_thread(self._refused, exc.by_field())
-            return
         except CofaError as exc:
-            self.app.call_from_thread(self._refused, {"": str(exc)})
+            self.app.call_from_thread(self._refused, refusal(exc, "products.error.conflict"))
             return
         self.app.call_from_thread(self.dismiss, product)
 

@@ -27,13 +27,20 @@ from textual.widgets import (
     Static,
 )
 
-from cofatui.errors import CofaError, Conflict, ValidationFailed
+from cofatui.errors import CofaError, ValidationFailed
 from cofatui.i18n import format_amount, format_date, format_datetime, t
 from cofatui.rules.products import NEW_ACTION_CODES, UNDERWRITER_DECISIONS, underwriter_decision
 from cofatui.schemas import CompanyPublic, QueueFilter, QueueItem, UnderwriterDecisionInput
 from cofatui.tui.safe import clean, plain
 from cofatui.tui.screens.portfolio_criteria import country_options
-from cofatui.tui.widgets.form import FormField, parse_amount, parse_date, parse_int, show_errors
+from cofatui.tui.widgets.form import (
+    FormField,
+    parse_amount,
+    parse_date,
+    parse_int,
+    refusal,
+    show_errors,
+)
 from cofatui.tui.widgets.header import AppHeader
 from cofatui.tui.widgets.products import (
     age_text,
@@ -298,14 +305,8 @@ class DecisionScreen(ModalScreen[bool]):
     def send(self, decision: UnderwriterDecisionInput) -> None:
         try:
             cofa(self.app).repo.decide_request(self.item.product_id, decision, self.item.version)
-        except Conflict:
-            self.app.call_from_thread(self._refused, {"": t("queue.error.conflict")})
-            return
-        except ValidationFailed as exc:
-            self.app.call_from_thread(self._refused, exc.by_field())
-            return
         except CofaError as exc:
-            self.app.call_from_thread(self._refused, {"": str(exc)})
+            self.app.call_from_thread(self._refused, refusal(exc, "queue.error.conflict"))
             return
         self.app.call_from_thread(self._done)
 
@@ -405,14 +406,8 @@ class DraScreen(ModalScreen[bool]):
     def send(self, company: CompanyPublic, dra: int, comment: str) -> None:
         try:
             sent = cofa(self.app).repo.set_company_dra(company.id, dra, company.version, comment)
-        except Conflict:
-            self.app.call_from_thread(self._refused, {"": t("queue.error.conflict")})
-            return
-        except ValidationFailed as exc:
-            self.app.call_from_thread(self._refused, exc.by_field())
-            return
         except CofaError as exc:
-            self.app.call_from_thread(self._refused, {"": str(exc)})
+            self.app.call_from_thread(self._refused, refusal(exc, "queue.error.conflict"))
             return
         self.app.call_from_thread(self._done, sent)
 

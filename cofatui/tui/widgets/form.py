@@ -19,6 +19,7 @@ from textual.dom import DOMNode
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
+from cofatui.errors import CofaError, Conflict, ValidationFailed
 from cofatui.i18n import t
 from cofatui.tui.safe import clean
 
@@ -68,6 +69,17 @@ class FormField(Vertical):
     def error(self) -> str:
         line = self.query_one(f"#{self.field}-error", Static)
         return str(line.render())
+
+
+def refusal(exc: CofaError, conflict_key: str) -> dict[str, str]:
+    """Where a refused command's message belongs: a stale write gets the screen's
+    "changed by someone else" text, field errors go to their fields, anything else to
+    the form's general line (key "")."""
+    if isinstance(exc, Conflict):
+        return {"": t(conflict_key)}
+    if isinstance(exc, ValidationFailed):
+        return exc.by_field()
+    return {"": str(exc)}
 
 
 def show_errors(root: DOMNode, errors: Mapping[str, str], general: Static | None = None) -> None:
