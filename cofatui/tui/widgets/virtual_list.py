@@ -103,19 +103,30 @@ class VirtualList(ScrollView, can_focus=True):
 
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
 
-    class RowActivated(Message):
-        def __init__(self, row: Any) -> None:
+    class _ListMessage(Message):
+        """Carries the list that sent it, so ``@on(VirtualList.X, "#id")`` selects."""
+
+        def __init__(self, sender: VirtualList) -> None:
             super().__init__()
+            self.virtual_list = sender
+
+        @property
+        def control(self) -> VirtualList:
+            return self.virtual_list
+
+    class RowActivated(_ListMessage):
+        def __init__(self, sender: VirtualList, row: Any) -> None:
+            super().__init__(sender)
             self.row = row
 
-    class MarkedChanged(Message):
-        def __init__(self, count: int) -> None:
-            super().__init__()
+    class MarkedChanged(_ListMessage):
+        def __init__(self, sender: VirtualList, count: int) -> None:
+            super().__init__(sender)
             self.count = count
 
-    class CountChanged(Message):
-        def __init__(self, total: int | None) -> None:
-            super().__init__()
+    class CountChanged(_ListMessage):
+        def __init__(self, sender: VirtualList, total: int | None) -> None:
+            super().__init__(sender)
             self.total = total
 
     def __init__(self, columns: Sequence[Column], source: RowSource | None = None, *,
@@ -141,7 +152,7 @@ class VirtualList(ScrollView, can_focus=True):
         self.marked.clear()
         if self.is_mounted:
             self._reset(keep_position=False)
-            self.post_message(self.MarkedChanged(0))
+            self.post_message(self.MarkedChanged(self, 0))
 
     def on_mount(self) -> None:
         if self._source is not None:
@@ -182,7 +193,7 @@ class VirtualList(ScrollView, can_focus=True):
         self._set_rows(total)
         if self.cursor >= total:
             self.cursor = max(0, total - 1)
-        self.post_message(self.CountChanged(total))
+        self.post_message(self.CountChanged(self, total))
         self.refresh()
 
     def _set_rows(self, rows: int) -> None:
@@ -209,7 +220,7 @@ class VirtualList(ScrollView, can_focus=True):
     def _fetch_failed(self, generation: int, page: int, exc: Exception) -> None:
         if generation == self._generation:
             self._pending.discard(page)
-            self.notify(clean(exc), severity="error")
+            self.notify(clean(exc), severity="error", markup=False)
 
     def _page_arrived(self, generation: int, page: int, rows: Sequence[Any]) -> None:
         if generation != self._generation:
@@ -243,7 +254,7 @@ class VirtualList(ScrollView, can_focus=True):
 
     def clear_marks(self) -> None:
         self.marked.clear()
-        self.post_message(self.MarkedChanged(0))
+        self.post_message(self.MarkedChanged(self, 0))
         self.refresh()
 
     def mark_all(self) -> None:
@@ -269,7 +280,7 @@ class VirtualList(ScrollView, can_focus=True):
         if generation != self._generation:
             return
         self.marked = set(keys)
-        self.post_message(self.MarkedChanged(len(self.marked)))
+        self.post_message(self.MarkedChanged(self, len(self.marked)))
         self.refresh()
 
     def _toggle(self, index: int, on: bool | None = None) -> None:
@@ -299,14 +310,14 @@ class VirtualList(ScrollView, can_focus=True):
 
     def action_toggle_mark(self) -> None:
         self._toggle(self.cursor)
-        self.post_message(self.MarkedChanged(len(self.marked)))
+        self.post_message(self.MarkedChanged(self, len(self.marked)))
         self.refresh()
 
     def action_extend(self, delta: int) -> None:
         self._toggle(self.cursor, on=True)
         self._move_to(self.cursor + delta)
         self._toggle(self.cursor, on=True)
-        self.post_message(self.MarkedChanged(len(self.marked)))
+        self.post_message(self.MarkedChanged(self, len(self.marked)))
         self.refresh()
 
     def action_mark_all(self) -> None:
@@ -315,7 +326,7 @@ class VirtualList(ScrollView, can_focus=True):
     def action_activate(self) -> None:
         row = self.cursor_row
         if row is not None:
-            self.post_message(self.RowActivated(row))
+            self.post_message(self.RowActivated(self, row))
 
     def _move_to(self, index: int) -> None:
         last = self.row_count - 1
