@@ -305,3 +305,21 @@ def test_snapshot_wizard_light(snap_compare: Any, env: Env) -> None:
         await _walk_to(pilot, env, "invoices")
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_french_names_shown_literally_and_language_switch_keeps_values(env: Env) -> None:
+    app = env.app("alice", language="fr")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        wizard = await open_wizard(pilot, env, "foo")
+        text = screen_text(app)
+        assert "Étape 1 sur 10" in text and "Votre référence — Foo [UK] Ltd" in text
+        await type_in(pilot, "#own_reference", "[bold]R-1[/]")
+        await next_step(pilot)
+        assert "Foo [UK] Ltd" in screen_text(app)  # the debtor's address block
+        app.set_language("en")
+        await settle(pilot)
+        assert "Step 2 of 10" in screen_text(app) and "The debtor's address" in screen_text(app)
+        await pilot.press("f7")
+        await settle(pilot)
+        assert wizard.query_one("#own_reference", Input).value == "[bold]R-1[/]"

@@ -209,3 +209,26 @@ def test_snapshot_extension_form(snap_compare: Any, env: Env) -> None:
         await fill(pilot, form, (60, "500.50"), (90, "400.00"))
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_invoices_imported_with_the_claim_csv_format(env: Env, tmp_path: Path) -> None:
+    path = tmp_path / "deliveries.csv"
+    issued, due = INVOICE_DATE.strftime("%d/%m/%Y"), DUE.strftime("%d/%m/%Y")
+    path.write_text(f"IN;9001;{issued};{due};EUR;500.00;100.00\n"
+                    f"IN;9002;{issued};{due};EUR;400.50;0\n", encoding="utf-8")
+    app = env.app("alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        form = await open_form(pilot, env, "beta")
+        form.query_one("#ext-invoices").query_one(".rows-list").focus()
+        await pilot.press("i")
+        await settle(pilot)
+        await type_in(pilot, "#path", str(path))
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+s")  # every line is valid: add them
+        await settle(pilot)
+        assert app.screen is form
+        assert [(i.number, str(i.amount)) for i in form.invoices] == [("9001", "600.00"),
+                                                                       ("9002", "400.50")]
+        assert "Invoices €1,000.50" in screen_text(app)

@@ -183,6 +183,18 @@ class ClaimWizardScreen(Screen[ClaimPublic | None]):
             self.restored = True
         else:
             self.state = WizardState(contact_name=app.principal.display_name)
+        await self._build()
+        for button in self.query(Button):
+            button.disabled = False
+        if self.restored:
+            self.query_one("#wizard-draft", Static).update(Text(t("claim_wizard.draft.restored")))
+            self.notify(t("claim_wizard.draft.restored_note"), markup=False)
+        self.goto(self.state.step if self.state.step in active_steps(self.state)
+                  else "reference")
+
+    async def _build(self) -> None:
+        """The steps' widgets from what the state holds (first load, language change)."""
+        assert self.ctx is not None and self.state is not None
         panels: dict[str, Widget] = {
             "invoices": RowsPanel(invoice_columns(self.ctx.date_order), self.state.invoices,
                                   self._invoice_editor, importer=self._import_invoices,
@@ -197,14 +209,23 @@ class ClaimWizardScreen(Screen[ClaimPublic | None]):
                         classes="wizard-step")
         switcher = ContentSwitcher(*build_steps(self.state, self.ctx, panels), done,
                                    id="wizard-switcher")
-        await self.query_one("#wizard-body", Vertical).mount(switcher)
-        for button in self.query(Button):
-            button.disabled = False
-        if self.restored:
-            self.query_one("#wizard-draft", Static).update(Text(t("claim_wizard.draft.restored")))
-            self.notify(t("claim_wizard.draft.restored_note"), markup=False)
-        self.goto(self.state.step if self.state.step in active_steps(self.state)
-                  else "reference")
+        body = self.query_one("#wizard-body", Vertical)
+        await body.remove_children()
+        await body.mount(switcher)
+
+    async def on_language_changed(self, _message: object) -> None:
+        """Everything typed is in the state: rebuild the texts in the new language."""
+        if self.state is None or self.ctx is None:
+            return
+        for button_id, key in (("previous", "claim_wizard.button.previous"),
+                               ("next", "claim_wizard.button.next")):
+            self.query_one(f"#{button_id}", Button).label = t(key)
+        await self._build()
+        if self.submitted is not None:
+            claim, self.submitted = self.submitted, None
+            self._submitted(claim)
+        else:
+            self.goto(self.state.step)
 
     def _payments_summary(self, lines: list[PaymentLine]) -> Text:
         assert self.ctx is not None and self.state is not None
