@@ -75,8 +75,8 @@ SCREENS_BY_NAME: dict[str, str | ScreenFactory] = {
 
 #: Offered by the palette, in this order, as ``shell.nav.<name>``; a registered screen
 #: missing here comes after them (labelled by its name until it gets a catalog key).
-NAVIGATION = ("home", "portfolio", "notifications", "company_search", "underwriter_queue",
-              "settings", "help")
+NAVIGATION = ("home", "portfolio", "notifications", "company_search", "claims_portfolio",
+              "underwriter_queue", "extension_queue", "settings", "help")
 #: Screens the palette offers only to some roles.
 NAVIGATION_ROLES: dict[str, set[str]] = {"underwriter_queue": {"underwriter"},
                                          "extension_queue": {"underwriter"}}
