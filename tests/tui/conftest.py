@@ -36,6 +36,19 @@ NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 LOGIN = "demo"
 
 
+@pytest.fixture(autouse=True)
+def steady_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text cursors do not blink in tests: a snapshot taken mid-blink would differ from
+    one taken a moment later, whatever the code does."""
+    original = Input.__init__
+
+    def init(self: Input, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        self.cursor_blink = False
+
+    monkeypatch.setattr(Input, "__init__", init)
+
+
 @pytest.fixture(scope="session")
 def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from cofatui.demo.generator import generate_demo
