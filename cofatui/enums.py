@@ -59,6 +59,9 @@ class ProductStatus(StrEnum):
     COMPLETED = "completed"
     REPLACED = "replaced"
     TERMINATED = "terminated"
+    # A TopLiner accepted by the insurer, waiting for the user to buy, refuse or
+    # simulate again: an offer, not a cover (not counted in the WAP or the cover).
+    QUOTED = "quoted"
 
 
 ACTIVE_COVER_STATUSES = frozenset(

@@ -221,6 +221,12 @@ class ProductPublic(Public):
     monitored: bool
     updated_at: datetime | None
     version: int
+    language: str | None = Field(default=None, description="reports")
+    duration_days: int | None = Field(default=None, description="TopLiner")
+    premium: Decimal | None = Field(default=None, description="TopLiner: the price of the "
+                                                              "cover, in ``currency``")
+    quote_valid_until: date | None = Field(default=None, description="TopLiner quote: last "
+                                                                     "day it may be bought")
 
 
 class ProductEventPublic(Public):

@@ -30,6 +30,7 @@ method has exactly one route:
     POST   /products/{product_id}/transform          transform_product
     POST   /products/{product_id}/delete             delete_product
     POST   /products/{product_id}/stop-monitoring    stop_monitoring
+    POST   /products/{product_id}/quote-answer       answer_topliner_quote
     POST   /products/{product_id}/decision           decide_request
     GET    /underwriter/queue?code=&...              underwriter_queue
     GET    /notifications?contract_id=&read=&...     notifications

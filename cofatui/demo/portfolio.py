@@ -22,6 +22,7 @@ from cofatui.demo.names import FIRST_NAMES, LAST_NAMES, PROFILES, CountryProfile
 from cofatui.enums import ACTIVE_COVER_STATUSES, Establishment
 from cofatui.repository.sql.companies import name_key
 from cofatui.repository.sql.search import search_key
+from cofatui.rules.products import TOPLINER_QUOTE_VALID_DAYS
 
 Row = tuple[Any, ...]
 
@@ -89,6 +90,7 @@ COVERAGE: tuple[tuple[str, str], ...] = (
     ("CRL", "refused"), ("CRL", "cancellation_in_progress"), ("CRL", "deletion_in_progress"),
     ("RSM", "deleted"), ("CRL", "expired"), ("REPORT", "completed"), ("CRL", "replaced"),
     ("CRL", "terminated"), ("TOPLINER", "granted"), ("CCO", "pending"), ("REPORT", "pending"),
+    ("TOPLINER", "quoted"),
 )
 _TOPLINER = (("granted", 50), ("expired", 20), ("refused", 15), ("pending", 15))
 _CHANGED = frozenset({"replaced", "deleted", "expired", "terminated", "cancellation_in_progress",
@@ -527,6 +529,8 @@ class PortfolioBuilder:
         elif code == "TOPLINER" and status == "expired":
             assert duration is not None
             requested_at = now - timedelta(days=duration + 5 + r() * 400)
+        elif code == "TOPLINER" and status == "quoted":
+            requested_at = now - timedelta(hours=1 + r() * 40)  # a quote still to answer
         elif status == "pending":
             hours = contract.response_hours.get(code, 48)
             requested_at = now - timedelta(hours=r() * min(40, hours - 1))
@@ -573,10 +577,11 @@ class PortfolioBuilder:
                     end = changed_at.date()
             if code in ("RSM", "ROM", "CCO") and status == "granted":
                 monitored = True
-            if code == "TOPLINER" and status in ("granted", "expired"):
+            if code == "TOPLINER" and status in ("granted", "expired", "quoted"):
                 assert duration is not None
                 premium = int(requested * (0.004 + r() * 0.011) / 10) * 10 if requested else None
-                quote_until = effective + timedelta(days=15)
+                quote_until = effective + timedelta(
+                    days=TOPLINER_QUOTE_VALID_DAYS if status == "quoted" else 15)
                 if topliner_start is not None:
                     effective = topliner_start
                 end = effective + timedelta(days=duration)

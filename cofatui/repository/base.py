@@ -126,6 +126,12 @@ class Repository(Protocol):
 
     def stop_monitoring(self, product_id: int, version: int) -> ProductPublic: ...
 
+    def answer_topliner_quote(self, product_id: int, answer: str, version: int
+                              ) -> ProductPublic:
+        """``answer``: refuse | new_simulation | buy. An expired quote or a product that is
+        no quote raises RuleViolation."""
+        ...
+
     # --- underwriter ------------------------------------------------------------------
     def underwriter_queue(self, flt: QueueFilter | None = None, offset: int = 0,
                           limit: int = 100) -> Page[QueueItem]: ...

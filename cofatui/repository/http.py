@@ -294,6 +294,11 @@ class HttpRepository:
         return self._send(_PRODUCT, "POST", f"/products/{int(product_id)}/stop-monitoring",
                           {"version": version})
 
+    def answer_topliner_quote(self, product_id: int, answer: str,
+                              version: int) -> ProductPublic:
+        return self._send(_PRODUCT, "POST", f"/products/{int(product_id)}/quote-answer",
+                          {"answer": answer, "version": version})
+
     # --- underwriter ------------------------------------------------------------------
     def underwriter_queue(self, flt: QueueFilter | None = None, offset: int = 0,
                           limit: int = 100) -> Page[QueueItem]:

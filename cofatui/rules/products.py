@@ -29,6 +29,9 @@ NEW_ACTION_CODES = ("CRL", "RLI", "ECL", "TOPLINER", "CCO", "RCO", "ROM", "RSC",
 REPORT_LANGUAGES = ("en", "fr", "de", "es")
 TOPLINER_MIN_DAYS, TOPLINER_MAX_DAYS = 30, 90
 TOPLINER_MAX_UNPAID_AGE_DAYS = 60
+# How long an accepted TopLiner's quote may be bought (the seed gives no figure).
+TOPLINER_QUOTE_VALID_DAYS = 7
+QUOTE_ANSWERS = ("refuse", "new_simulation", "buy")
 ECL_RETRY_AFTER_DAYS = 365
 MAX_AMOUNT = Decimal("999999999999.99")  # fits the money columns with room to spare
 DELETED_COMPANY_KEPT_DAYS = 730  # two years, so later unpaid invoices can be declared
@@ -45,6 +48,7 @@ class ProductFact:
     status: ProductStatus
     decided_at: date | None = None
     monitored: bool = False
+    quote_valid_until: date | None = None
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,7 @@ def eligibility(code: str, facts: CompanyFacts, today: date) -> Eligibility:
                            f"An Express agreement was refused on {last_refusal.isoformat()}: "
                            f"a new request is possible from {retry.isoformat()}")
     elif code == "TOPLINER":
-        verdict = _topliner(facts)
+        verdict = _topliner(facts, today)
         if verdict is not None:
             return verdict
     elif code in INFORMATION_CODES and _live(facts, (code,)):
@@ -101,9 +105,13 @@ def eligibility(code: str, facts: CompanyFacts, today: date) -> Eligibility:
     return Eligibility(code, True)
 
 
-def _topliner(facts: CompanyFacts) -> Eligibility | None:
+def _topliner(facts: CompanyFacts, today: date) -> Eligibility | None:
     if _live(facts, ("TOPLINER",)):
         return _refuse("TOPLINER", "already_ordered", "A TopLiner is already active")
+    if any(p.code == "TOPLINER" and quote_open(p.status, p.quote_valid_until, today)
+           for p in facts.products):
+        return _refuse("TOPLINER", "topliner_quote_open",
+                       "A TopLiner quote is waiting for your answer: buy or refuse it first")
     primary = [p for p in facts.products if p.code in ("CRL", "RLI", "ECL")]
     if not any(p.status in (ProductStatus.REFUSED, ProductStatus.TERMINATED,
                             ProductStatus.REDUCED) for p in primary):
@@ -250,6 +258,9 @@ def check_stop_monitoring(product: ExistingProduct) -> None:
 
 
 def check_delete(product: ExistingProduct) -> None:
+    if product.status == ProductStatus.QUOTED:
+        raise RuleViolation("A TopLiner quote is answered (refuse, new simulation or buy), "
+                            "not deleted")
     if product.status in (ProductStatus.DELETED, ProductStatus.EXPIRED,
                           ProductStatus.REPLACED):
         raise RuleViolation("This product is already ended")
@@ -307,3 +318,70 @@ def credit_decision_prevails(products: Sequence[ProductFact]) -> ProductFact | N
     order = {"CRL": 0, "ECL": 1, "TOPLINER": 2, "RLI": 3}
     ranked.sort(key=lambda p: order[p.code])
     return ranked[0] if ranked else None
+
+
+# --- TopLiner quotes --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TopLinerQuote:
+    """What an accepted TopLiner offers: the amount granted for the period ``start`` to
+    ``end`` (the duration asked for), its premium, and the last day it may be bought."""
+
+    granted: Decimal
+    premium: Decimal
+    start: date
+    end: date
+    valid_until: date
+
+
+def topliner_becomes_quote(code: str, status: ProductStatus) -> bool:
+    """An accepted TopLiner decision (granted, in part or reduced) is a quote for the user
+    to buy; a refusal stays a refusal (SPEC §5)."""
+    return code == "TOPLINER" and status in ACTIVE_COVER_STATUSES
+
+
+def topliner_premium(amount: Decimal, dra: int | None, days: int) -> Decimal:
+    """An indicative premium: a yearly rate that grows as the DRA falls, pro rata."""
+    rate = Decimal("0.004") + Decimal("0.002") * (10 - (dra if dra is not None else 5))
+    return (amount * rate * days / 365).quantize(Decimal("0.01"))
+
+
+def topliner_period(start: date, duration_days: int) -> tuple[date, date]:
+    """The cover runs ``duration_days`` from ``start``."""
+    return start, start + timedelta(days=duration_days)
+
+
+def topliner_quote(granted: Decimal, dra: int | None, duration_days: int,
+                   today: date) -> TopLinerQuote:
+    start, end = topliner_period(today, duration_days)
+    return TopLinerQuote(granted, topliner_premium(granted, dra, duration_days), start, end,
+                         today + timedelta(days=TOPLINER_QUOTE_VALID_DAYS))
+
+
+def quote_open(status: ProductStatus, valid_until: date | None, today: date) -> bool:
+    """A quote can still be answered until the end of its last valid day."""
+    return status == ProductStatus.QUOTED and valid_until is not None and today <= valid_until
+
+
+def quote_answer(status: ProductStatus, valid_until: date | None, answer: str,
+                 today: date) -> None:
+    """May this answer be given to this product now? Raises why not."""
+    if answer not in QUOTE_ANSWERS:
+        raise ValidationFailed({"answer": "Answer refuse, new_simulation or buy"})
+    if status != ProductStatus.QUOTED:
+        raise RuleViolation("Only a TopLiner quote waiting for an answer can be answered")
+    if not quote_open(status, valid_until, today):
+        ended = valid_until.isoformat() if valid_until else "?"
+        raise RuleViolation(f"This quote expired on {ended}: ask for a new TopLiner")
+
+
+def quote_answer_status(answer: str, requested: Decimal | None,
+                        granted: Decimal | None) -> ProductStatus:
+    """Buying makes the cover active: granted, or partially granted when less than the
+    amount asked for was offered; refusing — or simulating again — records a refusal."""
+    if answer != "buy":
+        return ProductStatus.REFUSED
+    if requested is not None and granted is not None and granted < requested:
+        return ProductStatus.PARTIALLY_GRANTED
+    return ProductStatus.GRANTED

@@ -168,6 +168,7 @@ def sample(api: Api, name: str, contract: str) -> tuple[dict[str, Any], Any, byt
         "transform_product": {"target": "ECL", "version": 1},
         "delete_product": {"version": 1},
         "stop_monitoring": {"version": 1},
+        "answer_topliner_quote": {"answer": "buy", "version": 1},
         "decide_request": {"decision": {"decision": "grant"}, "version": 1},
         "submit_claim": {"contract_id": cid, "company_id": company, "reason": "insolvency",
                          "invoices": [invoice]},

@@ -159,3 +159,69 @@ def test_absurd_amounts_are_a_field_error_not_a_crash() -> None:
     for amount in (Decimal("1e26"), Decimal("Infinity"), Decimal("NaN")):
         errors = r.request_errors(r.ProductRequestData("CRL", amount))
         assert [e.field for e in errors] == ["amount"]
+
+
+# --- TopLiner quotes ---------------------------------------------------------------------
+
+
+def test_topliner_becomes_quote_when_accepted_and_stays_refused_when_refused() -> None:
+    for status in (S.GRANTED, S.PARTIALLY_GRANTED, S.REDUCED):
+        assert r.topliner_becomes_quote("TOPLINER", status)
+    assert not r.topliner_becomes_quote("TOPLINER", S.REFUSED)
+    assert not r.topliner_becomes_quote("TOPLINER", S.PENDING)
+    assert not r.topliner_becomes_quote("CRL", S.GRANTED)
+
+
+def test_topliner_quote_is_not_a_cover() -> None:
+    assert S.QUOTED not in r.ACTIVE_COVER_STATUSES
+    assert r.credit_decision_prevails([r.ProductFact("TOPLINER", S.QUOTED)]) is None
+    # The primary cover may still become an @rating cover while a TopLiner is only quoted.
+    r.check_transform(r.ExistingProduct("CRL", S.GRANTED,
+                                        others=[r.ProductFact("TOPLINER", S.QUOTED)]), "RLI")
+
+
+def test_topliner_quote_amount_period_premium_and_validity() -> None:
+    quote = r.topliner_quote(Decimal(60000), 5, 60, TODAY)
+    assert quote.granted == Decimal(60000)
+    assert (quote.start, quote.end) == (TODAY, TODAY + timedelta(days=60))
+    assert quote.valid_until == TODAY + timedelta(days=r.TOPLINER_QUOTE_VALID_DAYS)
+    # 0.4 % + 0.2 % per DRA point below 10, a year's rate taken pro rata.
+    assert quote.premium == Decimal("138.08")
+    assert r.topliner_quote(Decimal(60000), 2, 60, TODAY).premium > quote.premium
+
+
+def test_topliner_quote_answered_refuse_new_simulation_or_buy_while_valid() -> None:
+    valid = TODAY + timedelta(days=2)
+    for answer in ("refuse", "new_simulation", "buy"):
+        r.quote_answer(S.QUOTED, valid, answer, TODAY)
+    r.quote_answer(S.QUOTED, TODAY, "buy", TODAY)  # the last valid day
+    with pytest.raises(ValidationFailed):
+        r.quote_answer(S.QUOTED, valid, "maybe", TODAY)
+    with pytest.raises(RuleViolation, match="Only a TopLiner quote"):
+        r.quote_answer(S.GRANTED, valid, "buy", TODAY)
+    with pytest.raises(RuleViolation, match="expired on 2026-11-21"):
+        r.quote_answer(S.QUOTED, TODAY - timedelta(days=1), "buy", TODAY)
+
+
+def test_topliner_quote_answer_buy_activates_refuse_and_new_simulation_record_a_refusal(
+) -> None:
+    amount = Decimal(60000)
+    assert r.quote_answer_status("buy", amount, amount) == S.GRANTED
+    assert r.quote_answer_status("buy", amount, Decimal(40000)) == S.PARTIALLY_GRANTED
+    assert r.quote_answer_status("refuse", amount, amount) == S.REFUSED
+    assert r.quote_answer_status("new_simulation", amount, amount) == S.REFUSED
+
+
+def test_topliner_not_ordered_again_while_a_quote_waits() -> None:
+    waiting = r.CompanyFacts(products=[
+        r.ProductFact("CRL", S.REFUSED),
+        r.ProductFact("TOPLINER", S.QUOTED, quote_valid_until=TODAY)])
+    verdict = r.eligibility("TOPLINER", waiting, TODAY)
+    assert not verdict.allowed and verdict.reason_code == "topliner_quote_open"
+    # Once the quote expired, a new TopLiner may be asked for.
+    assert r.eligibility("TOPLINER", waiting, TODAY + timedelta(days=1)).allowed
+
+
+def test_topliner_quote_is_answered_not_deleted() -> None:
+    with pytest.raises(RuleViolation, match="answered"):
+        r.check_delete(r.ExistingProduct("TOPLINER", S.QUOTED))

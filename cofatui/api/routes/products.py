@@ -92,6 +92,11 @@ class TransformBody(Versioned):
     target: Annotated[str, Field(min_length=1, max_length=20)]
 
 
+class QuoteAnswerBody(Versioned):
+    answer: Annotated[str, Field(min_length=1, max_length=20,
+                                 description="refuse | new_simulation | buy")]
+
+
 class DecisionBody(Versioned):
     decision: UnderwriterDecisionInput
 
@@ -120,6 +125,13 @@ def delete_product(repo: Repo, product_id: ProductId, body: Versioned) -> Produc
 @router.post("/products/{product_id}/stop-monitoring", response_model=ProductPublic)
 def stop_monitoring(repo: Repo, product_id: ProductId, body: Versioned) -> ProductPublic:
     return repo.stop_monitoring(product_id, body.version)
+
+
+@router.post("/products/{product_id}/quote-answer", response_model=ProductPublic,
+             summary="Answer a TopLiner quote: refuse, new simulation (a refusal) or buy")
+def answer_topliner_quote(repo: Repo, product_id: ProductId,
+                          body: QuoteAnswerBody) -> ProductPublic:
+    return repo.answer_topliner_quote(product_id, body.answer, body.version)
 
 
 @router.post("/products/{product_id}/decision", response_model=ProductPublic,

@@ -115,7 +115,7 @@ class ProductCommands(SqlCore):
     def _facts(self, s: Session, contract: Contract, company_id: int) -> rules.CompanyFacts:
         products = [rules.ProductFact(p.code, ProductStatus(p.status),
                                       p.decided_at.date() if p.decided_at else None,
-                                      p.monitored)
+                                      p.monitored, p.quote_valid_until)
                     for p in s.execute(select(Product).where(
                         Product.contract_id == contract.id,
                         Product.company_id == company_id)).scalars()]
@@ -155,11 +155,16 @@ class ProductCommands(SqlCore):
             company = s.get(Company, request.company_id)
             if contract is None or company is None:
                 raise NotFound("Contract or company not found")
-            if request.guarantor_company_id is not None and \
-                    s.get(Company, request.guarantor_company_id) is None:
-                raise ValidationFailed({"guarantor_company_id": "No such company"})
+            guarantor = None
+            if request.guarantor_company_id is not None:
+                guarantor = s.get(Company, request.guarantor_company_id)
+                if guarantor is None:
+                    raise ValidationFailed({"guarantor_company_id": "No such company"})
             rules.check_request(data, self._facts(s, contract, company.id), self.clock.today())  # type: ignore[arg-type]
             entry = self._ensure_entry(s, contract, company, request.client_reference, now)
+            for identified in (company, guarantor):  # found by an extended search
+                if identified is not None:
+                    self._adopt_partner_company(s, identified, contract.id)  # type: ignore[attr-defined]
             decision = self._decide(s, contract, company, request, now)
             product = Product(
                 contract_id=contract.id, company_id=company.id, code=request.code,  # type: ignore[arg-type]
@@ -174,10 +179,9 @@ class ProductCommands(SqlCore):
                 duration_days=request.duration_days,
                 monitored=request.code in rules.MONITORED_CODES and decision.immediate,
                 updated_at=now)
-            if request.code == "TOPLINER" and decision.immediate:
-                product.end_date = now.date() + timedelta(days=request.duration_days or 30)
-                product.premium = _topliner_premium(request.amount, company.dra,
-                                                    request.duration_days or 30)
+            if decision.immediate and rules.topliner_becomes_quote(request.code,
+                                                                     decision.status):
+                self._quote(product, company, now)
             s.add(product)
             s.flush()
             self._event(s, product, "request", self.principal.login, product.requested_amount)
@@ -366,6 +370,57 @@ class ProductCommands(SqlCore):
             entry.updated_at = now
         return entry
 
+    # --- TopLiner quotes ------------------------------------------------------------------
+    def _quote(self, product: Product, company: Company, now: datetime) -> None:
+        """An accepted TopLiner becomes a quote: the amount granted, its period, its premium
+        and how long it may be bought. It is not a cover until the user buys it."""
+        granted = product.decided_amount if product.decided_amount is not None \
+            else product.requested_amount
+        quote = rules.topliner_quote(granted or Decimal(0), company.dra,
+                                     product.duration_days or rules.TOPLINER_MIN_DAYS,
+                                     now.date())
+        product.status = ProductStatus.QUOTED.value
+        product.decided_amount = quote.granted
+        product.premium = quote.premium
+        product.effective_date, product.end_date = quote.start, quote.end
+        product.quote_valid_until = quote.valid_until
+        product.monitored = False
+
+    def answer_topliner_quote(self, product_id: int, answer: str,
+                              version: int) -> ProductPublic:
+        """The user's answer to a TopLiner quote: ``refuse`` and ``new_simulation`` record a
+        refusal (the TUI then opens the form again with the same values), ``buy`` makes the
+        cover active for its duration from today."""
+        now = self.clock.now()
+        with self._uow(write=True) as s:
+            product = self._load_for_change(s, product_id, version)
+            rules.quote_answer(ProductStatus(product.status), product.quote_valid_until,
+                               answer, now.date())
+            company = s.get(Company, product.company_id)
+            assert company is not None
+            before = product.status
+            product.status = rules.quote_answer_status(answer, product.requested_amount,
+                                                       product.decided_amount).value
+            product.updated_at = now
+            if answer == "buy":
+                product.effective_date, product.end_date = rules.topliner_period(
+                    now.date(), product.duration_days or rules.TOPLINER_MIN_DAYS)
+            s.flush()
+            self._event(s, product, f"quote_{answer}", self.principal.login,
+                        product.decided_amount,
+                        f"premium {product.premium} {product.currency}" if answer == "buy"
+                        else "")
+            if answer == "buy":
+                self._notify(s, product, company, NotificationType.DECISION,
+                             f"TOPLINER bought: {product.decided_amount} {product.currency} "
+                             f"until {product.end_date}",
+                             f"Premium {product.premium} {product.currency}")
+            self._audit(s, "answer_topliner_quote", "product", product.id,
+                        {"status": [before, product.status], "answer": [None, answer]},
+                        product.contract_id)
+            self._touch_entry(s, product, now)
+            return ProductPublic.model_validate(product)
+
     # --- underwriter ---------------------------------------------------------------------
     def _require_underwriter(self) -> None:
         if self.principal.role != Role.UNDERWRITER:
@@ -435,11 +490,14 @@ class ProductCommands(SqlCore):
             product.monitored = product.code in rules.MONITORED_CODES and \
                 status != ProductStatus.REFUSED
             product.updated_at = now
+            if rules.topliner_becomes_quote(product.code, status):
+                self._quote(product, company, now)
             s.flush()
             self._event(s, product, "decision", self.principal.login, amount, decision.comment)
             self._notify_decision(s, product, company)
             self._audit(s, "decide_request", "product", product.id,
-                        {"status": ["pending", status.value], "decided_amount": [None, amount]},
+                        {"status": ["pending", product.status],
+                         "decided_amount": [None, amount]},
                         product.contract_id)
             self._touch_entry(s, product, now)
             return ProductPublic.model_validate(product)
@@ -512,8 +570,3 @@ def _allowed_codes(contract: Contract) -> frozenset[str]:
         codes |= rules.REPORT_CODES
     return frozenset(codes)
 
-
-def _topliner_premium(amount: Decimal | None, dra: int | None, days: int) -> Decimal:
-    """An indicative premium: a yearly rate that grows as the DRA falls, pro rata."""
-    rate = Decimal("0.004") + Decimal("0.002") * (10 - (dra if dra is not None else 5))
-    return ((amount or Decimal(0)) * rate * days / 365).quantize(Decimal("0.01"))

@@ -1,0 +1,194 @@
+"""TopLiner quotes (SPEC §5; seed 001 "Garantie TopLiner"): an accepted TopLiner is a
+quote — amount granted, validity period, premium and currency — that the user refuses,
+simulates again (a refusal too) or buys. Contract B's Beta has a reduced Agrément, so a
+TopLiner may be asked for there."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from cofatui.enums import NotificationType, ProductStatus
+from cofatui.errors import Conflict, Forbidden, NotFound, RuleViolation, ValidationFailed
+from cofatui.models import Product, UnderwritingRule
+from cofatui.rules.products import TOPLINER_QUOTE_VALID_DAYS
+from cofatui.schemas import (
+    NotificationFilter,
+    PortfolioCriteria,
+    ProductPublic,
+    ProductRequest,
+    QueueFilter,
+    UnderwriterDecisionInput,
+)
+from tests.contract import dataset
+from tests.contract.conftest import Backend
+
+TODAY = dataset.TODAY
+
+
+def topliner(backend: Backend, contract: str = "B", company: str = "beta",
+             amount: int = 60000, days: int = 60) -> ProductRequest:
+    return ProductRequest(contract_id=backend.ids[contract], company_id=backend.ids[company],
+                          code="TOPLINER", amount=Decimal(amount), duration_days=days)
+
+
+def add_topliner_rule(backend: Backend, contract: str = "B", decision: str = "granted") -> None:
+    """TopLiners are decided at once on this contract (the dataset has no such rule)."""
+    with Session(backend.engine) as s:
+        s.add(UnderwritingRule(contract_id=backend.ids[contract], product_code="TOPLINER",
+                               name=f"topliner-{decision}", min_dra=0, decision=decision,
+                               response_hours=48))
+        s.commit()
+
+
+def quote(backend: Backend, login: str = "bob", contract: str = "B",
+          company: str = "beta") -> ProductPublic:
+    add_topliner_rule(backend, contract)
+    return backend.open(login).request_product(topliner(backend, contract, company))
+
+
+def test_accepted_topliner_is_a_quote_not_a_cover(backend: Backend) -> None:
+    bob = backend.open("bob")
+    wap_before = bob.wap(backend.ids["B"]).wap
+    q = quote(backend)
+    assert q.status == ProductStatus.QUOTED
+    assert q.requested_amount == q.decided_amount == Decimal(60000)
+    assert q.currency == "EUR" and q.premium is not None and q.premium > 0
+    assert (q.effective_date, q.end_date) == (TODAY, TODAY + timedelta(days=60))
+    assert q.duration_days == 60
+    assert q.quote_valid_until == TODAY + timedelta(days=TOPLINER_QUOTE_VALID_DAYS)
+    assert bob.wap(backend.ids["B"]).wap == wap_before
+    assert all(g.product_id != q.id for g in bob.ending_guarantees(backend.ids["B"], 365))
+    row = bob.portfolio(backend.ids["B"], PortfolioCriteria(text="beta")).items[0]
+    assert row.cover_amount == Decimal(5000)  # the reduced Agrément, not the quote
+    # While the quote waits, no second TopLiner.
+    with pytest.raises(RuleViolation, match="quote"):
+        bob.request_product(topliner(backend))
+    menu = {m.code: m for m in bob.new_action_menu(backend.ids["B"], backend.ids["beta"])}
+    assert menu["TOPLINER"].reason_code == "topliner_quote_open"
+
+
+def test_refused_topliner_decision_stays_refused(backend: Backend) -> None:
+    add_topliner_rule(backend, decision="refused")
+    refused = backend.open("bob").request_product(topliner(backend))
+    assert refused.status == ProductStatus.REFUSED
+    assert refused.premium is None and refused.quote_valid_until is None
+
+
+def test_underwriter_accepting_a_topliner_makes_a_quote(backend: Backend) -> None:
+    bob, uw = backend.open("bob"), backend.open("uw")
+    pending = bob.request_product(topliner(backend, amount=80000, days=30))
+    assert pending.status == ProductStatus.PENDING
+    item = next(i for i in uw.underwriter_queue(QueueFilter(code="TOPLINER")).items
+                if i.product_id == pending.id)
+    decided = uw.decide_request(pending.id, UnderwriterDecisionInput(
+        decision="partial", amount=Decimal(50000), comment="Half of it"), item.version)
+    assert decided.status == ProductStatus.QUOTED
+    assert decided.decided_amount == Decimal(50000) and decided.premium is not None
+    assert decided.end_date == TODAY + timedelta(days=30)
+    notes = bob.notifications(NotificationFilter(type=NotificationType.DECISION.value)).items
+    assert any(n.title.startswith("TOPLINER quoted") for n in notes)
+    bought = bob.answer_topliner_quote(decided.id, "buy", decided.version)
+    # Less than asked for was offered: the cover bought is a partial one.
+    assert bought.status == ProductStatus.PARTIALLY_GRANTED
+
+
+def test_quote_bought_becomes_the_active_topliner(backend: Backend) -> None:
+    bob = backend.open("bob")
+    q = quote(backend)
+    bought = bob.answer_topliner_quote(q.id, "buy", q.version)
+    assert bought.status == ProductStatus.GRANTED
+    assert bought.decided_amount == Decimal(60000) and bought.premium == q.premium
+    assert (bought.effective_date, bought.end_date) == (TODAY, TODAY + timedelta(days=60))
+    assert bought.version > q.version
+    history = [e.action for e in bob.product_history(q.id)]
+    assert history[0] == "quote_buy"
+    notes = bob.notifications(NotificationFilter(text="beta")).items
+    assert any(n.title.startswith("TOPLINER bought") for n in notes)
+    # It is a cover now: it ends within 60 days and counts in the WAP.
+    assert any(g.product_id == q.id for g in bob.ending_guarantees(backend.ids["B"], 60))
+    log = backend.open("uw").audit_log().items
+    assert any(e.operation == "answer_topliner_quote" and e.target_id == q.id
+               and e.changes["status"] == ["quoted", "granted"] for e in log)
+    with pytest.raises(RuleViolation):
+        bob.answer_topliner_quote(q.id, "refuse", bought.version)
+
+
+def test_quote_refused_is_recorded(backend: Backend) -> None:
+    bob = backend.open("bob")
+    q = quote(backend)
+    refused = bob.answer_topliner_quote(q.id, "refuse", q.version)
+    assert refused.status == ProductStatus.REFUSED
+    assert [e.action for e in bob.product_history(q.id)][0] == "quote_refuse"
+    assert all(g.product_id != q.id for g in bob.ending_guarantees(backend.ids["B"], 365))
+
+
+def test_new_simulation_records_a_refusal_and_the_same_values_can_be_asked_again(
+        backend: Backend) -> None:
+    bob = backend.open("bob")
+    q = quote(backend)
+    refused = bob.answer_topliner_quote(q.id, "new_simulation", q.version)
+    assert refused.status == ProductStatus.REFUSED
+    assert [e.action for e in bob.product_history(q.id)][0] == "quote_new_simulation"
+    again = bob.request_product(topliner(backend, amount=int(refused.requested_amount or 0),
+                                         days=refused.duration_days or 0))
+    assert again.id != q.id and again.status == ProductStatus.QUOTED
+    assert (again.requested_amount, again.duration_days) == (Decimal(60000), 60)
+
+
+def test_stale_quote_answer_is_a_conflict(backend: Backend) -> None:
+    bob = backend.open("bob")
+    q = quote(backend)
+    with pytest.raises(Conflict):
+        bob.answer_topliner_quote(q.id, "buy", q.version + 1)
+    assert bob.company_products(backend.ids["B"], backend.ids["beta"])[0].status == \
+        ProductStatus.QUOTED
+
+
+def test_expired_quote_cannot_be_answered(backend: Backend) -> None:
+    bob = backend.open("bob")
+    q = quote(backend)
+    with Session(backend.engine) as s:
+        s.execute(update(Product).where(Product.id == q.id).values(  # type: ignore[arg-type]
+            quote_valid_until=TODAY - timedelta(days=1)))
+        s.commit()
+    current = next(p for p in bob.company_products(backend.ids["B"], backend.ids["beta"])
+                   if p.id == q.id)
+    with pytest.raises(RuleViolation, match="expired"):
+        bob.answer_topliner_quote(q.id, "buy", current.version)
+    # An expired quote no longer holds back a new TopLiner.
+    assert bob.request_product(topliner(backend)).status == ProductStatus.QUOTED
+
+
+def test_quote_answers_are_checked(backend: Backend) -> None:
+    bob = backend.open("bob")
+    q = quote(backend)
+    with pytest.raises(ValidationFailed):
+        bob.answer_topliner_quote(q.id, "maybe", q.version)
+    crl = bob.company_products(backend.ids["B"], backend.ids["epsilon"])[0]
+    with pytest.raises(RuleViolation):
+        bob.answer_topliner_quote(crl.id, "buy", crl.version)
+    with pytest.raises(RuleViolation):
+        bob.delete_product(q.id, q.version)
+
+
+def test_quote_of_another_contract_cannot_be_answered(backend: Backend) -> None:
+    q = quote(backend)
+    with pytest.raises(NotFound):
+        backend.open("alice").answer_topliner_quote(q.id, "buy", q.version)
+    # On contract A, the underwriter refuses Foo's pending Agrément: a TopLiner is possible.
+    uw = backend.open("uw")
+    item = next(i for i in uw.underwriter_queue(QueueFilter(code="CRL")).items
+                if i.product_id == backend.ids["p_foo_crl"])
+    uw.decide_request(item.product_id, UnderwriterDecisionInput(
+        decision="refuse", comment="Too risky"), item.version)
+    qa = quote(backend, "alice", contract="A", company="foo")
+    assert qa.status == ProductStatus.QUOTED
+    with pytest.raises(Forbidden):
+        backend.open("reader").answer_topliner_quote(qa.id, "buy", qa.version)
+    with pytest.raises(NotFound):
+        backend.open("bob").answer_topliner_quote(qa.id, "buy", qa.version)
