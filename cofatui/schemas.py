@@ -353,6 +353,10 @@ class ClaimCreate(BaseModel):
     contact_name: str = ""
     contact_email: str = ""
     contact_phone: str = ""
+    alt_contact_name: str = Field(default="", description="alternative contact for the "
+                                  "insurer's intervention (only with intervention_requested)")
+    alt_contact_email: str = ""
+    alt_contact_phone: str = ""
     comments: str = ""
     invoices: list[InvoiceLine]
     payments: list[PaymentLine] = Field(default_factory=list)
@@ -579,6 +583,10 @@ class AdditionalDeclaration(BaseModel):
     contact_name: str = ""
     contact_email: str = ""
     contact_phone: str = ""
+    alt_contact_name: str = Field(default="", description="alternative contact for the "
+                                  "insurer's intervention (requested now or before)")
+    alt_contact_email: str = ""
+    alt_contact_phone: str = ""
     comments: str = ""
 
 

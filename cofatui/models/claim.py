@@ -20,6 +20,8 @@ class Claim(SQLModel, table=True):
         Index("ix_claim_contract_updated", "contract_id", "updated_at"),
         Index("ix_claim_company", "company_id"),
         Index("ix_claim_status_submitted", "status", "submitted_at"),
+        # The claims portfolio: a debtor's newer claim, and the count of debtors.
+        Index("ix_claim_contract_company", "contract_id", "company_id", "status"),
     )
     id: int | None = Field(default=None, primary_key=True)
     contract_id: int = Field(foreign_key="contract.id")

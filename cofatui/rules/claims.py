@@ -3,6 +3,7 @@ return field-level errors or raise ``RuleViolation``."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -14,6 +15,12 @@ from cofatui.errors import FieldError, RuleViolation
 MAX_COMMENT = 900
 MAX_REFERENCE = 35
 OPEN_BLOCKING = (ClaimStatus.PENDING, ClaimStatus.REJECTED)
+#: The longest contact name, e-mail and phone a declaration keeps.
+MAX_CONTACT = {"name": 120, "email": 200, "phone": 40}
+EMAIL_INVALID = "Not an e-mail address"
+ALT_CONTACT_WITHOUT_INTERVENTION = ("An alternative contact is given only with a request for "
+                                    "the insurer's intervention")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 @dataclass(frozen=True)
@@ -139,6 +146,33 @@ def header_errors(reason: str, comments: str, own_reference: str) -> list[FieldE
                                              f"({len(comments)} typed)"))
     if len(own_reference) > MAX_REFERENCE:
         errors.append(FieldError("own_reference", "At most 35 characters"))
+    return errors
+
+
+def contact_errors(prefix: str, name: str, email: str, phone: str) -> list[FieldError]:
+    """Lengths of a contact's name, e-mail and phone, and the e-mail's shape; fields
+    ``<prefix>name``, ``<prefix>email``, ``<prefix>phone``."""
+    errors: list[FieldError] = []
+    for part, value in (("name", name), ("email", email), ("phone", phone)):
+        if len(value) > MAX_CONTACT[part]:
+            errors.append(FieldError(f"{prefix}{part}",
+                                     f"At most {MAX_CONTACT[part]} characters"))
+    if email.strip() and len(email) <= MAX_CONTACT["email"] \
+            and not _EMAIL.fullmatch(email.strip()):
+        errors.append(FieldError(f"{prefix}email", EMAIL_INVALID))
+    return errors
+
+
+def alt_contact_errors(name: str, email: str, phone: str,
+                       intervention: bool) -> list[FieldError]:
+    """The optional alternative contact of an intervention request: when any of it is
+    given, a name is needed and an intervention must be requested (now or before)."""
+    errors = contact_errors("alt_contact_", name, email, phone)
+    if any(v.strip() for v in (name, email, phone)):
+        if not name.strip():
+            errors.append(FieldError("alt_contact_name", "Mandatory"))
+        elif not intervention:
+            errors.append(FieldError("alt_contact_name", ALT_CONTACT_WITHOUT_INTERVENTION))
     return errors
 
 

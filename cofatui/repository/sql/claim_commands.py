@@ -8,8 +8,8 @@ import hashlib
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import distinct, exists, func, select
+from sqlalchemy.orm import Session, aliased
 
 from cofatui.enums import (
     ACTIVE_COVER_STATUSES,
@@ -46,6 +46,7 @@ from cofatui.models import (
     UserContract,
 )
 from cofatui.repository.base import MAX_PAGE
+from cofatui.repository.sql.claims import insert_lines
 from cofatui.repository.sql.core import SqlCore
 from cofatui.repository.sql.search import like_pattern
 from cofatui.rules import claims as rules
@@ -73,35 +74,51 @@ class ClaimFollowUp(SqlCore):
     # --- reads ---------------------------------------------------------------------------
     def claims_portfolio(self, contract_id: int, text: str | None = None, offset: int = 0,
                          limit: int = 100) -> Page[DebtorClaimsRow]:
-        """One row per debtor: its latest claim and how many it has had."""
+        """One row per debtor: its latest claim and how many it has had.
+
+        The page walks the contract's claims newest first (``ix_claim_contract_updated``)
+        keeping those with no newer claim on their debtor (one probe of
+        ``ix_claim_contract_company`` each), so it reads about a page of rows whatever
+        the number of claims; the debtors are counted from the index alone."""
         self._require_read(contract_id, Section.CLAIMS)
         limit = max(1, min(limit, MAX_PAGE))
-        latest = (select(Claim.company_id, func.max(Claim.id).label("latest_id"),
-                         func.count().label("claims"))
-                  .where(Claim.contract_id == contract_id, Claim.status != ClaimStatus.DRAFT.value)
-                  .group_by(Claim.company_id).subquery())
-        cond = []
+        draft = ClaimStatus.DRAFT.value
+        newer = aliased(Claim)
+        cond = [Claim.contract_id == contract_id, Claim.status != draft,
+                ~exists().where(newer.contract_id == Claim.contract_id,
+                                newer.company_id == Claim.company_id,
+                                newer.id > Claim.id, newer.status != draft)]
         if text and text.strip():
             needle = like_pattern(text.strip().casefold())
             cond.append(Company.name_key.like(needle, escape="\\")
                         | func.lower(Claim.reference).like(needle, escape="\\")
                         | Company.easy_number.like(needle, escape="\\"))
         with self._uow() as s:
-            base = (select(Claim, Company, latest.c.claims)
-                    .join(latest, latest.c.latest_id == Claim.id)
-                    .join(Company, Company.id == Claim.company_id).where(*cond))
+            base = (select(Claim, Company).join(Company, Company.id == Claim.company_id)
+                    .where(*cond))
             rows = s.execute(base.order_by(Claim.updated_at.desc(), Claim.id.desc())
                              .offset(max(0, offset)).limit(limit)).all()
-            total = s.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+            if text and text.strip():
+                total = s.execute(select(func.count()).select_from(base.subquery())
+                                  ).scalar_one()
+            else:
+                total = s.execute(select(func.count(distinct(Claim.company_id))).where(
+                    Claim.contract_id == contract_id, Claim.status != draft)).scalar_one()
+            counts: dict[int, int] = {company_id: n for company_id, n in s.execute(
+                select(Claim.company_id, func.count()).where(
+                    Claim.contract_id == contract_id, Claim.status != draft,
+                    Claim.company_id.in_([c.id for _, c in rows] or [-1]))  # type: ignore[attr-defined]
+                .group_by(Claim.company_id)).all()}
             items = [DebtorClaimsRow(
                 company_id=company.id, company_name=company.name, country=company.country,
-                easy_number=company.easy_number, claims=count, latest_claim_id=claim.id,
+                easy_number=company.easy_number, claims=counts.get(company.id, 1),
+                latest_claim_id=claim.id,
                 latest_reference=claim.reference, latest_status=ClaimStatus(claim.status),
                 insured=claim.insured, intervention_requested=claim.intervention_requested,
                 collector=claim.collector, currency=claim.currency,
                 claim_amount=claim.claim_amount, covered_amount=claim.covered_amount,
                 calculated_indemnity=claim.calculated_indemnity, updated_at=claim.updated_at)
-                for claim, company, count in rows]
+                for claim, company in rows]
             return Page(items=items, offset=offset, limit=limit, total=total)
 
     def _claim_for(self, s: Session, claim_id: int) -> Claim:
@@ -167,7 +184,7 @@ class ClaimFollowUp(SqlCore):
         """New invoices, payments, an intervention request or a new contact. What was
         declared before is never changed."""
         if not (data.invoices or data.payments or data.intervention_requested
-                or data.contact_name.strip()):
+                or data.contact_name.strip() or data.alt_contact_name.strip()):
             raise ValidationFailed("Add at least an invoice, a payment, an intervention "
                                    "request or a new contact")
         today, now = self.clock.today(), self.clock.now()
@@ -190,6 +207,11 @@ class ClaimFollowUp(SqlCore):
                   if invoices else []),
                 *rules.payment_errors(payments, known | {i.number for i in invoices}, today),
                 *rules.header_errors(claim.reason, data.comments, ""),
+                *rules.contact_errors("contact_", data.contact_name, data.contact_email,
+                                      data.contact_phone),
+                *rules.alt_contact_errors(
+                    data.alt_contact_name, data.alt_contact_email, data.alt_contact_phone,
+                    data.intervention_requested or claim.intervention_requested),
             ]
             duplicates = sorted(known & {i.number for i in invoices})
             if duplicates:
@@ -200,17 +222,16 @@ class ClaimFollowUp(SqlCore):
                 claim_id=claim.id, kind=DeclarationKind.ADDITIONAL.value, submitted_at=now,
                 submitted_by=self.principal.login,
                 intervention_requested=data.intervention_requested,
-                contact_name=data.contact_name, contact_email=data.contact_email,
-                contact_phone=data.contact_phone, comments=data.comments)
+                contact_name=data.contact_name.strip(),
+                contact_email=data.contact_email.strip(),
+                contact_phone=data.contact_phone.strip(),
+                alt_contact_name=data.alt_contact_name.strip(),
+                alt_contact_email=data.alt_contact_email.strip(),
+                alt_contact_phone=data.alt_contact_phone.strip(), comments=data.comments)
             s.add(declaration)
             s.flush()
-            s.add_all([ClaimInvoice(claim_id=claim.id, declaration_id=declaration.id,
-                                    **line.model_dump()) for line in data.invoices])
-            s.add_all([ClaimPayment(
-                claim_id=claim.id, declaration_id=declaration.id, type=p.type,
-                invoice_references=",".join(p.invoice_references), payment_date=p.payment_date,
-                currency=p.currency, amount=p.amount) for p in data.payments])
-            s.flush()
+            assert claim.id is not None and declaration.id is not None
+            insert_lines(s, claim.id, declaration.id, data.invoices, data.payments)
             claim.claim_amount = self._amount(s, claim)
             if data.intervention_requested:
                 claim.intervention_requested = True

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
 
 from cofatui.enums import ClaimStatus, DeclarationKind, Role, Section
 from cofatui.errors import FieldError, Forbidden, NotFound, RuleViolation, ValidationFailed
@@ -21,7 +23,32 @@ from cofatui.models import (
 from cofatui.repository.base import MAX_PAGE
 from cofatui.repository.sql.core import SqlCore
 from cofatui.rules import claims as rules
-from cofatui.schemas import AuditEntryPublic, ClaimCreate, ClaimPublic, ContractPublic, Page
+from cofatui.schemas import (
+    AuditEntryPublic,
+    ClaimCreate,
+    ClaimPublic,
+    ContractPublic,
+    InvoiceLine,
+    Page,
+    PaymentLine,
+)
+
+
+def insert_lines(s: Session, claim_id: int, declaration_id: int,
+                 invoices: Sequence[InvoiceLine], payments: Sequence[PaymentLine]) -> None:
+    """A declaration's lines in two multi-row INSERTs: a claim may carry hundreds of
+    lines, and building an ORM object per line cost more than the rest of the
+    submission (100 invoices: ~60 ms of 90)."""
+    if invoices:
+        s.execute(insert(ClaimInvoice), [
+            {"claim_id": claim_id, "declaration_id": declaration_id, "validated": False,
+             **line.model_dump()} for line in invoices])
+    if payments:
+        s.execute(insert(ClaimPayment), [
+            {"claim_id": claim_id, "declaration_id": declaration_id, "validated": False,
+             "type": p.type, "invoice_references": ",".join(p.invoice_references),
+             "payment_date": p.payment_date, "currency": p.currency, "amount": p.amount}
+            for p in payments])
 
 
 class ClaimCommands(SqlCore):
@@ -53,6 +80,10 @@ class ClaimCommands(SqlCore):
                 raise RuleViolation("The contract has no uninsured-debt collection option")
             errors: list[FieldError] = [
                 *rules.header_errors(data.reason, data.comments, data.own_reference),
+                *rules.contact_errors("contact_", data.contact_name, data.contact_email,
+                                      data.contact_phone),
+                *rules.alt_contact_errors(data.alt_contact_name, data.alt_contact_email,
+                                          data.alt_contact_phone, data.intervention_requested),
                 *rules.invoice_errors(invoices, today, contract.max_declaration_days),
                 *rules.payment_errors(payments, {i.number for i in invoices}, today),
             ]
@@ -79,16 +110,16 @@ class ClaimCommands(SqlCore):
                 claim_id=claim.id, kind=DeclarationKind.INITIAL.value, submitted_at=now,
                 submitted_by=self.principal.login,
                 intervention_requested=data.intervention_requested,
-                contact_name=data.contact_name, contact_email=data.contact_email,
-                contact_phone=data.contact_phone, comments=data.comments)
+                contact_name=data.contact_name.strip(),
+                contact_email=data.contact_email.strip(),
+                contact_phone=data.contact_phone.strip(),
+                alt_contact_name=data.alt_contact_name.strip(),
+                alt_contact_email=data.alt_contact_email.strip(),
+                alt_contact_phone=data.alt_contact_phone.strip(), comments=data.comments)
             s.add(declaration)
             s.flush()
-            s.add_all([ClaimInvoice(claim_id=claim.id, declaration_id=declaration.id,  # type: ignore[arg-type]
-                                    **line.model_dump()) for line in data.invoices])
-            s.add_all([ClaimPayment(
-                claim_id=claim.id, declaration_id=declaration.id, type=p.type,  # type: ignore[arg-type]
-                invoice_references=",".join(p.invoice_references), payment_date=p.payment_date,
-                currency=p.currency, amount=p.amount) for p in data.payments])
+            assert declaration.id is not None
+            insert_lines(s, claim.id, declaration.id, data.invoices, data.payments)
             self._audit(s, "submit_claim", "claim", claim.id,
                         {"reference": [None, claim.reference],
                          "invoices": [None, len(data.invoices)]}, contract.id)
