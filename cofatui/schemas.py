@@ -143,6 +143,9 @@ class CompanySearch(BaseModel):
     legal_identifier_value: str | None = None
     coface_reference: str | None = None
     head_office_only: bool = False
+    extended: bool = Field(default=False, description="also search the partners' company "
+                           "databases (seed 001 \"étendre votre recherche\"); every result "
+                           "carries its ``source``")
 
 
 # --- portfolio ------------------------------------------------------------------

@@ -4,8 +4,9 @@
 and their underwriting rules, users of every role, companies from about forty
 countries with identifiers that pass their checksums, portfolio entries, products in
 every status with their history, a year of notifications, claims, extensions,
-favourites and the WAP history. All randomness comes from ``seed``, all dates from the
-clock, so the same seed and clock give the same database.
+favourites and the WAP history; plus about 7 % more companies that only the partners'
+databases know (an extended search finds them). All randomness comes from ``seed``, all
+dates from the clock, so the same seed and clock give the same database.
 
 Speed matters (100 000 companies, a million products and a million notifications in
 well under a minute on SQLite): ids are assigned here, rows are built as tuples in their
@@ -31,6 +32,7 @@ from cofatui.clock import Clock, SystemClock
 from cofatui.demo import texts
 from cofatui.demo.claims import ClaimBuilder, ClaimSet, ContractTerms
 from cofatui.demo.loader import BulkLoader, bulk_transaction
+from cofatui.demo.partners import build_partners, partner_count
 from cofatui.demo.portfolio import (
     COMPANY_COLUMNS,
     CUSTOM_VALUE_COLUMNS,
@@ -119,6 +121,8 @@ class DemoSummary:
     companies: int
     seed: int
     dialect: str
+    #: companies of the partners' databases, beside the ``companies`` of the portfolio
+    partners: int = 0
 
     @property
     def total_rows(self) -> int:
@@ -220,10 +224,12 @@ def generate_demo(engine: Engine, *, companies: int = 2000, seed: int = 42,
         _refuse_existing(loader)
         if worker is None:
             worker = companies >= WORKER_MIN_COMPANIES
-        _Demo(loader, now, seed, companies, report, worker).run()
+        demo = _Demo(loader, now, seed, companies, report, worker)
+        demo.run()
         counts = {str(t.name): loader.counts.get(t.name, 0) for t in TABLES}
     return DemoSummary(counts=counts, elapsed_seconds=perf_counter() - started,
-                       companies=companies, seed=seed, dialect=engine.dialect.name)
+                       companies=companies, seed=seed, dialect=engine.dialect.name,
+                       partners=demo.partners)
 
 
 def _silent(_stage: str, _done: int, _total: int) -> None:
@@ -256,6 +262,7 @@ class _Demo:
         self.contracts: list[ContractRef] = []
         self.terms: list[ContractTerms] = []
         self.users: dict[str, int] = {}
+        self.partners = 0
 
     def rng(self, stage: str) -> random.Random:
         """One generator per stage, so a change in one stage leaves the others alone."""
@@ -264,6 +271,7 @@ class _Demo:
     def run(self) -> None:
         self._reference_data()
         state = self._portfolio()
+        self._partner_companies()
         self._claims_and_extensions(state)
         self._finish(state)
 
@@ -381,6 +389,16 @@ class _Demo:
         insert(_table(ProductEvent), EVENT_COLUMNS, chunk.events)
         insert(_table(Notification), NOTIFICATION_COLUMNS, chunk.notifications)
         insert(_table(NotificationState), STATE_COLUMNS, chunk.states)
+
+    def _partner_companies(self) -> None:
+        """Companies of the partners' databases, found by an extended search only."""
+        companies, idents = build_partners(
+            self.rng("partners"), partner_count(self.companies), self.ids.take,
+            self.naive_now, self.loader.ts)
+        self.loader.insert(_table(Company), COMPANY_COLUMNS, companies)
+        self.loader.insert(_table(LegalIdentifier), IDENTIFIER_COLUMNS, idents)
+        self.partners = len(companies)
+        self.report("partners", 1, 1)
 
     # ---------------------------------------------------- claims, extensions
 

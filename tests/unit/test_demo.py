@@ -139,7 +139,9 @@ def test_summary_counts_match_the_tables(demo: tuple[Engine, DemoSummary]) -> No
         for table, count in summary.counts.items():
             quoted = conn.dialect.identifier_preparer.quote(table)
             assert conn.execute(text(f"SELECT count(*) FROM {quoted}")).scalar_one() == count
-    assert summary.counts["company"] == COMPANIES
+    # The portfolio's companies, and about 7 % more known only to the partners' databases.
+    assert summary.counts["company"] == COMPANIES + summary.partners
+    assert 0.05 * COMPANIES <= summary.partners <= 0.10 * COMPANIES
     # About ten products and ten notifications per company, as at full size.
     assert 8 * COMPANIES <= summary.counts["product"] <= 12 * COMPANIES
     assert 8 * COMPANIES <= summary.counts["notification"] <= 12 * COMPANIES
@@ -162,7 +164,7 @@ def test_refuses_a_silly_size(tmp_path: Path) -> None:
 def test_upgrades_an_empty_database_itself(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'fresh.sqlite'}")
     summary = generate_demo(engine, companies=12, seed=1, clock=FixedClock(NOW))
-    assert summary.counts["company"] == 12
+    assert summary.counts["company"] == 12 + summary.partners and summary.partners >= 4
     engine.dispose()
 
 
@@ -262,7 +264,8 @@ def test_users_of_every_role_and_rights(session: Session) -> None:
 
 
 def test_branches_have_nineteen_digits_and_a_head_office(session: Session) -> None:
-    companies = {c.id: c for c in session.execute(select(Company)).scalars()}
+    companies = {c.id: c for c in session.execute(
+        select(Company).where(Company.source == "insurer")).scalars()}
     branches = [c for c in companies.values() if c.establishment == Establishment.BRANCH]
     assert branches
     for c in companies.values():
@@ -276,6 +279,21 @@ def test_branches_have_nineteen_digits_and_a_head_office(session: Session) -> No
         assert re.fullmatch(r"\d{3}[0-9A-Z]{6}", c.coface_reference or "")
         assert c.dra is not None and 0 <= c.dra <= 10
     assert any(c.dra == 0 for c in companies.values())
+
+
+def test_partner_companies_are_outside_every_portfolio_with_identifiers(
+        session: Session) -> None:
+    partners = list(session.execute(select(Company).where(Company.source == "partner"))
+                    .scalars())
+    assert len(partners) == round(COMPANIES * 0.07)
+    assert sum(c.country == "FRA" for c in partners) >= 4  # the default country has some
+    held = set(session.execute(select(PortfolioEntry.company_id)).scalars())
+    idents = Counter(session.execute(select(LegalIdentifier.company_id)).scalars())
+    for c in partners:
+        assert c.id not in held and idents[c.id] >= 1
+        assert re.fullmatch(r"98\d{12}", c.easy_number) and c.coface_reference is None
+        assert c.dra is None and c.establishment == Establishment.HEAD_OFFICE
+        assert c.name_key == name_key(c.name) and c.address and c.phone
 
 
 def test_every_legal_identifier_validates(session: Session) -> None:
@@ -414,7 +432,7 @@ def test_benchmark_script_runs_and_writes_its_json(
     monkeypatch.setattr(harness, "RESULTS", tmp_path)
     assert bench_demo.main(["--companies", "40"]) == 0
     payload = json.loads((tmp_path / "demo.json").read_text())
-    assert payload["companies"] == 40 and payload["counts"]["company"] == 40
+    assert payload["companies"] == 40 and payload["counts"]["company"] == 40 + 4  # + partners
     assert payload["dialect"] == "sqlite" and payload["generate_seconds"] > 0
     assert "generate_demo" in capsys.readouterr().out
 
@@ -440,7 +458,7 @@ def test_postgresql(tmp_path: Path) -> None:
             for table, count in summary.counts.items():
                 quoted = conn.dialect.identifier_preparer.quote(table)
                 assert conn.execute(text(f"SELECT count(*) FROM {quoted}")).scalar_one() == count
-        assert summary.counts["company"] == 200
+        assert summary.counts["company"] == 200 + summary.partners
         assert summary.counts["product"] >= 1600 and summary.counts["notification"] >= 1600
         with Session(engine) as s:
             assert _values(s, Product.status) == {v.value for v in ProductStatus}

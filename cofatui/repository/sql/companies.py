@@ -18,6 +18,10 @@ from cofatui.repository.sql.search import identifier_variants, like_pattern, sea
 from cofatui.schemas import CompanyCreate, CompanyPublic, CompanySearch, LegalIdentifierPublic, Page
 
 USER_EASY_PREFIX = "99"  # EasyNumbers of companies created by users (not from the insurer)
+# Where a company row comes from (``Company.source``). Partner rows are the partners'
+# databases that an extended search reaches (seed 001 "étendre votre recherche"); the
+# normal search leaves them out.
+INSURER, PARTNER, USER = "insurer", "partner", "user"
 
 
 def name_key(name: str) -> str:
@@ -101,7 +105,22 @@ class CompanyQueries(SqlCore):
                                                     escape="\\"))
         if q.head_office_only:
             cond.append(Company.establishment == Establishment.HEAD_OFFICE.value)  # type: ignore[arg-type]
+        if not q.extended:
+            cond.append(Company.source != PARTNER)  # type: ignore[arg-type]
         return cond
+
+    def _adopt_partner_company(self, s: Session, company: Company,
+                               contract_id: int | None = None) -> None:
+        """A company found in a partner database becomes one of the insurer's when a user
+        orders on it (seed 001: before asking for cover or information, identify the
+        company "dans notre base de données"). Its row is kept (same id, identifiers and
+        EasyNumber) so whatever refers to it stays valid; the change is audited."""
+        if company.source != PARTNER:
+            return
+        company.source = INSURER
+        company.updated_at = self.clock.now()
+        self._audit(s, "adopt_partner_company", "company", company.id,
+                    {"source": [PARTNER, INSURER]}, contract_id)
 
     def create_company(self, data: CompanyCreate) -> CompanyPublic:
         # The company database is shared, but adding to it is ordering work: a user
@@ -129,17 +148,20 @@ class CompanyQueries(SqlCore):
         now = self.clock.now()
         with self._uow(write=True) as s:
             if identifier:
-                dup = s.execute(select(LegalIdentifier.company_id).where(
+                dup = s.execute(select(LegalIdentifier.company_id, Company.source).join(
+                    Company, Company.id == LegalIdentifier.company_id).where(
                     LegalIdentifier.type_code == identifier[0],
                     LegalIdentifier.value == identifier[1])).first()
                 if dup:
+                    where = (" in a partner database: extend the search to find it"
+                             if dup[1] == PARTNER else "")
                     raise Conflict(f"A company with {identifier[0]} {identifier[1]} already exists"
-                                   f" (#{dup[0]})")
+                                   f"{where} (#{dup[0]})")
             company = Company(
                 name=data.name.strip(), name_key=name_key(data.name), name_local=data.name_local,
                 address=data.address.strip(), postal_code=data.postal_code.strip(),
                 city=data.city.strip(), region=data.region.strip(), country=data.country.upper(),
-                easy_number=uuid.uuid4().hex[:19], phone=data.phone.strip(), source="user",
+                easy_number=uuid.uuid4().hex[:19], phone=data.phone.strip(), source=USER,
                 establishment=(Establishment.BRANCH if data.head_office_id
                                else Establishment.HEAD_OFFICE).value,
                 head_office_id=data.head_office_id, updated_at=now)

@@ -6,9 +6,7 @@ new claim on a debtor found with the company search."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Sequence
-from typing import Any, ClassVar, cast
+from typing import ClassVar, cast
 
 from rich.text import Text
 from textual import on
@@ -23,42 +21,9 @@ from cofatui.schemas import CompanyPublic, DebtorClaimsRow
 from cofatui.tui.safe import clean, plain
 from cofatui.tui.screens.claim_lines import CSS
 from cofatui.tui.widgets.header import AppHeader
+from cofatui.tui.widgets.paged_source import PagedSource
 from cofatui.tui.widgets.products import cofa
-from cofatui.tui.widgets.virtual_list import PAGE_SIZE, Column, VirtualList
-
-
-class ClaimsSource:
-    """Pages of ``repo.claims_portfolio``; the first page also gives the count."""
-
-    def __init__(self, repo: Any, contract_id: int, text: str | None,
-                 on_error: Callable[[CofaError], None]) -> None:
-        self.repo = repo
-        self.contract_id = contract_id
-        self.text = text
-        self.on_error = on_error
-        self.total = 0
-        self._first: Sequence[DebtorClaimsRow] | None = None
-        self._lock = threading.Lock()
-
-    def _first_page(self) -> Sequence[DebtorClaimsRow]:
-        with self._lock:
-            if self._first is None:
-                page = self.repo.claims_portfolio(self.contract_id, self.text, 0, PAGE_SIZE)
-                self._first, self.total = page.items, page.total
-            return self._first
-
-    def count(self) -> int:
-        try:
-            self._first_page()
-        except CofaError as exc:
-            self.on_error(exc)
-            return 0
-        return self.total
-
-    def fetch(self, offset: int, limit: int) -> Sequence[DebtorClaimsRow]:
-        if offset == 0 and limit <= PAGE_SIZE:
-            return self._first_page()[:limit]
-        return self.repo.claims_portfolio(self.contract_id, self.text, offset, limit).items
+from cofatui.tui.widgets.virtual_list import Column, VirtualList
 
 
 def status_text(status: object) -> str:
@@ -127,7 +92,10 @@ class ClaimsPortfolioScreen(Screen[None]):
         lst = self.query_one("#claims", VirtualList)
         cursor = lst.cursor
         text = self.query_one("#filter", Input).value.strip() or None
-        lst.set_source(ClaimsSource(cofa(self.app).repo, contract_id, text, self._failed))
+        repo = cofa(self.app).repo
+        lst.set_source(PagedSource(
+            lambda offset, limit: repo.claims_portfolio(contract_id, text, offset, limit),
+            self._failed))
         if keep_position:
             lst.cursor = cursor
 
@@ -173,4 +141,4 @@ class ClaimsPortfolioScreen(Screen[None]):
         self.reload(keep_position=True)
 
 
-__all__ = ["ClaimsPortfolioScreen", "ClaimsSource", "claims_columns", "status_text"]
+__all__ = ["ClaimsPortfolioScreen", "claims_columns", "status_text"]

@@ -181,7 +181,9 @@ class CompanyDetailScreen(Screen[None]):
         if d.other_contracts:
             out.append(f"   {t('company.other_contracts')} ")
             out.append_text(plain(", ".join(d.other_contracts)))
-        if d.entry_id is None:
+        if c.source == "partner":  # found by an extended search
+            out.append(f"   {t('company.partner_source')}", style="italic")
+        elif d.entry_id is None:
             out.append(f"   {t('company.not_in_portfolio')}", style="italic")
         return out
 

@@ -6,13 +6,16 @@ address, postal code, region and city; or one identifier: EasyNumber, Coface ref
 or a legal identifier of the chosen country's types. "Head office only" is on by
 default; branches are listed under their head office. Enter opens the company (or, in
 picking mode, returns it: the guarantor field of an Agrément uses that).
+
+Under the results, "Extend search" runs the same search again over the partners'
+databases too (seed 001 "Étendre votre recherche"); their companies are marked ◇ in the
+Source column. Ordering a product on one brings it into the insurer's database. "Create
+company" stays offered for a company found nowhere.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Sequence
-from typing import Any, ClassVar, cast
+from typing import ClassVar, cast
 
 from rich.text import Text
 from textual import on
@@ -31,8 +34,9 @@ from cofatui.tui.safe import clean, plain
 from cofatui.tui.screens.portfolio_criteria import country_options
 from cofatui.tui.widgets.form import FormField, show_errors
 from cofatui.tui.widgets.header import AppHeader
+from cofatui.tui.widgets.paged_source import PagedSource
 from cofatui.tui.widgets.products import cofa
-from cofatui.tui.widgets.virtual_list import PAGE_SIZE, Column, VirtualList
+from cofatui.tui.widgets.virtual_list import Column, VirtualList
 
 EASY, CRS = "@easy", "@crs"  # identifier kinds that are not legal-identifier types
 
@@ -43,39 +47,6 @@ def identifier_options(country_code: str | None) -> list[tuple[str, str]]:
     if found is not None:
         options += [(f"{it.code} — {it.label}", it.code) for it in found.identifier_types]
     return options
-
-
-class SearchSource:
-    """Pages of a company search; the first page also gives the count (one query)."""
-
-    def __init__(self, repo: Any, search: CompanySearch,
-                 on_error: Callable[[CofaError], None]) -> None:
-        self.repo = repo
-        self.search = search
-        self.on_error = on_error
-        self.total: int | None = None
-        self._first: Sequence[CompanyPublic] | None = None
-        self._lock = threading.Lock()
-
-    def _first_page(self) -> Sequence[CompanyPublic]:
-        with self._lock:
-            if self._first is None:
-                page = self.repo.search_companies(self.search, 0, PAGE_SIZE)
-                self._first, self.total = page.items, page.total
-            return self._first
-
-    def count(self) -> int:
-        try:
-            self._first_page()
-        except CofaError as exc:
-            self.on_error(exc)
-            return 0
-        return self.total or 0
-
-    def fetch(self, offset: int, limit: int) -> Sequence[CompanyPublic]:
-        if offset == 0 and limit <= PAGE_SIZE:
-            return self._first_page()[:limit]
-        return self.repo.search_companies(self.search, offset, limit).items
 
 
 def _name(company: CompanyPublic) -> Text:
@@ -91,8 +62,15 @@ def _registration(company: CompanyPublic) -> Text:
     return plain(f"{first.type_code} {first.value}")
 
 
-def result_columns() -> list[Column]:
-    return [
+def source_text(company: CompanyPublic) -> Text:
+    """Where the company comes from, in words (◇ for a partner's: no colour needed)."""
+    source = company.source if company.source in ("insurer", "partner", "user") else "insurer"
+    return Text(t(f"search.source.{source}"), style="italic" if source == "partner" else "")
+
+
+def result_columns(extended: bool = False) -> list[Column]:
+    """The result columns; an extended search adds where each company comes from."""
+    columns = [
         Column("name", t("search.col.name"), 0, render=_name),
         Column("address", t("search.col.address"), 22,
                render=lambda c: plain(f"{c.address}, {c.postal_code} {c.city}")),
@@ -102,6 +80,9 @@ def result_columns() -> list[Column]:
         Column("registration", t("search.col.registration"), 18, render=_registration),
         Column("easy_number", t("search.col.easy_number"), 19),
     ]
+    if extended:
+        columns.append(Column("source", t("search.col.source"), 12, render=source_text))
+    return columns
 
 
 class CompanySearchScreen(Screen[CompanyPublic | None]):
@@ -114,12 +95,17 @@ class CompanySearchScreen(Screen[CompanyPublic | None]):
                 tooltip="search.key.create_tip"),
         Binding("ctrl+l", "clear", "search.key.clear", id="search.clear",
                 tooltip="search.key.clear_tip"),
+        # Not ctrl+e: the text fields use it to go to the end of the line.
+        Binding("ctrl+t", "extend", "search.key.extend", id="search.extend",
+                tooltip="search.key.extend_tip"),
     ]
 
     def __init__(self, pick: bool = False, country: str | None = None) -> None:
         super().__init__()
         self.pick = pick
         self.initial_country = country
+        #: the search shown (None before the first); ``extended`` once widened
+        self.last_search: CompanySearch | None = None
 
     def compose(self) -> ComposeResult:
         settings = cofa(self.app).settings
@@ -146,6 +132,9 @@ class CompanySearchScreen(Screen[CompanyPublic | None]):
             yield Button(t("search.button.create"), id="create")
         yield Static("", id="search-status", classes="form-info", markup=False)
         yield VirtualList(result_columns(), id="results")
+        with Horizontal(id="search-more"):
+            yield Static(Text(t("search.extend_hint")), id="search-more-hint", markup=False)
+            yield Button(t("search.button.extend"), id="extend")
         yield Footer()
 
     async def on_language_changed(self, _message: object) -> None:
@@ -212,9 +201,35 @@ class CompanySearchScreen(Screen[CompanyPublic | None]):
         status.update(Text(t("search.searching")))
         self.run_search(search)
 
+    def action_extend(self) -> None:
+        """The last search again, over the partners' databases too."""
+        if self.last_search is None:
+            self.action_search()  # nothing shown yet: the criteria as typed
+            if self.last_search is None:
+                return
+        if self.last_search.extended:
+            return
+        self.query_one("#search-status", Static).update(Text(t("search.searching")))
+        self.run_search(self.last_search.model_copy(update={"extended": True}))
+
     def run_search(self, search: CompanySearch) -> None:
+        self.last_search = search
+        repo = cofa(self.app).repo
         lst = self.query_one("#results", VirtualList)
-        lst.set_source(SearchSource(cofa(self.app).repo, search, self._search_failed))
+        lst.columns = result_columns(search.extended)
+        lst.set_source(PagedSource(
+            lambda offset, limit: repo.search_companies(search, offset, limit),
+            self._search_failed))
+        self._show_more(search)
+
+    def _show_more(self, search: CompanySearch) -> None:
+        """Under the results: extend the search, or say it is extended."""
+        self.query_one("#search-more").display = True
+        hint = self.query_one("#search-more-hint", Static)
+        button = self.query_one("#extend", Button)
+        hint.update(Text(t("search.extended_hint" if search.extended else "search.extend_hint")))
+        button.disabled = search.extended
+        button.label = t("search.button.extended" if search.extended else "search.button.extend")
 
     def _search_failed(self, exc: CofaError) -> None:
         def show() -> None:
@@ -229,7 +244,12 @@ class CompanySearchScreen(Screen[CompanyPublic | None]):
         status = self.query_one("#search-status", Static)
         if str(status.render()).startswith("⚠"):
             return
-        status.update(Text(t("search.found", n=total) if total else t("search.none_found")))
+        extended = self.last_search is not None and self.last_search.extended
+        if total:
+            message = t("search.found_extended" if extended else "search.found", n=total)
+        else:
+            message = t("search.none_found_extended" if extended else "search.none_found")
+        status.update(Text(message))
         if total:
             self.query_one("#results", VirtualList).focus()
 
@@ -244,6 +264,10 @@ class CompanySearchScreen(Screen[CompanyPublic | None]):
     @on(Button.Pressed, "#create")
     def _create_pressed(self) -> None:
         self.action_create()
+
+    @on(Button.Pressed, "#extend")
+    def _extend_pressed(self) -> None:
+        self.action_extend()
 
     def on_virtual_list_row_activated(self, event: VirtualList.RowActivated) -> None:
         company = cast(CompanyPublic, event.row)

@@ -5,8 +5,6 @@ comment) and the change of a company's DRA (which notifies monitored products)."
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Sequence
 from pathlib import PurePath
 from typing import Any, ClassVar, cast
 
@@ -42,6 +40,7 @@ from cofatui.tui.widgets.form import (
     show_errors,
 )
 from cofatui.tui.widgets.header import AppHeader
+from cofatui.tui.widgets.paged_source import PagedSource
 from cofatui.tui.widgets.products import (
     age_text,
     app_clock,
@@ -50,40 +49,9 @@ from cofatui.tui.widgets.products import (
     product_marker,
     product_name,
 )
-from cofatui.tui.widgets.virtual_list import PAGE_SIZE, Column, VirtualList
+from cofatui.tui.widgets.virtual_list import Column, VirtualList
 
 CSS: list[str | PurePath] = ["dialogs.tcss", "queue.tcss"]
-
-
-class QueueSource:
-    def __init__(self, repo: Any, flt: QueueFilter,
-                 on_error: Callable[[CofaError], None]) -> None:
-        self.repo = repo
-        self.flt = flt
-        self.on_error = on_error
-        self.total = 0
-        self._first: Sequence[QueueItem] | None = None
-        self._lock = threading.Lock()
-
-    def _first_page(self) -> Sequence[QueueItem]:
-        with self._lock:
-            if self._first is None:
-                page = self.repo.underwriter_queue(self.flt, 0, PAGE_SIZE)
-                self._first, self.total = page.items, page.total
-            return self._first
-
-    def count(self) -> int:
-        try:
-            self._first_page()
-        except CofaError as exc:
-            self.on_error(exc)
-            return 0
-        return self.total
-
-    def fetch(self, offset: int, limit: int) -> Sequence[QueueItem]:
-        if offset == 0 and limit <= PAGE_SIZE:
-            return self._first_page()[:limit]
-        return self.repo.underwriter_queue(self.flt, offset, limit).items
 
 
 def queue_columns(screen: Screen[Any]) -> list[Column]:
@@ -154,7 +122,9 @@ class UnderwriterQueueScreen(Screen[None]):
     def reload(self, keep_position: bool = False) -> None:
         lst = self.query_one("#queue", VirtualList)
         cursor = lst.cursor
-        lst.set_source(QueueSource(cofa(self.app).repo, self.current_filter(), self._failed))
+        repo, flt = cofa(self.app).repo, self.current_filter()
+        lst.set_source(PagedSource(
+            lambda offset, limit: repo.underwriter_queue(flt, offset, limit), self._failed))
         if keep_position:
             lst.cursor = cursor
 
