@@ -252,6 +252,7 @@ async def _walk_to(pilot: Pilot[Any], env: Env, step: str) -> None:
     wizard = await open_wizard(pilot, env)
     if step == "reference":
         await type_in(pilot, "#own_reference", "R-2026-17")
+        await _still(pilot, wizard)
         return
     await fill_to_invoices(pilot, reason="commercial_dispute",
                            intervention="yes" if step in ("confirm", "done") else "no")
@@ -279,7 +280,11 @@ async def _walk_to(pilot: Pilot[Any], env: Env, step: str) -> None:
             await pilot.press("f7")
         await settle(pilot)
     assert wizard.step == step or (step == "done" and wizard.submitted is not None)
-    # Deterministic pictures: the draft written, no toast left.
+    await _still(pilot, wizard)
+
+
+async def _still(pilot: Pilot[Any], wizard: ClaimWizardScreen) -> None:
+    """Deterministic pictures: the draft written, no toast left."""
     await pilot.pause(DRAFT_DELAY + 0.3)
     await settle(pilot)
     pilot.app.clear_notifications()
@@ -323,3 +328,54 @@ async def test_french_names_shown_literally_and_language_switch_keeps_values(env
         await pilot.press("f7")
         await settle(pilot)
         assert wizard.query_one("#own_reference", Input).value == "[bold]R-1[/]"
+
+
+async def test_alternative_contact_is_its_own_field_not_part_of_the_comments(env: Env) -> None:
+    app = env.app("alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        wizard = await open_wizard(pilot, env)
+        await fill_to_invoices(pilot, reason="insolvency", intervention="no")
+        await pilot.press("f7")  # back to the intervention step
+        await settle(pilot)
+        assert wizard.step == "intervention"
+        await choose(pilot, "intervention-yes")
+        await type_in(pilot, "#alt_contact_name", "Zoé [bold]Martin[/]")
+        await type_in(pilot, "#alt_contact_email", "zoe.example.test")
+        await next_step(pilot)  # the e-mail is refused at its field
+        assert wizard.step == "intervention"
+        assert "Not an e-mail address" in screen_text(app)
+        await type_in(pilot, "#alt_contact_email", "zoe@example.test")
+        await type_in(pilot, "#alt_contact_phone", "+33 1 23 45 67 89")
+        await next_step(pilot)
+        assert wizard.step == "invoices"
+        await add_invoice(pilot, "4001", day(30), day(1), "990")
+        await next_step(pilot)  # → payments
+        await next_step(pilot)  # → comments
+        wizard.query_one("#comments", TextArea).insert("Two reminders.")
+        await settle(pilot)
+        # The counter counts the comment only.
+        assert "14 / 900 characters" in screen_text(app)
+        await next_step(pilot)  # → review
+        text = screen_text(app)
+        assert "Alternative contact: Zoé [bold]Martin[/] · zoe@example.test · " \
+               "+33 1 23 45 67 89" in text
+        await next_step(pilot)  # → confirm
+        wizard.query_one("#confirmed").toggle()  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        claim = wizard.submitted
+        assert claim is not None
+        declaration = app.repo.claim_detail(claim.id).declarations[0]
+        assert declaration.comments == "Two reminders."
+        assert (declaration.alt_contact_name, declaration.alt_contact_email,
+                declaration.alt_contact_phone) == ("Zoé [bold]Martin[/]", "zoe@example.test",
+                                                   "+33 1 23 45 67 89")
+        # The claim detail's Declaration tab shows it, literally.
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Alternative contact: Zoé [bold]Martin[/] · zoe@example.test" in text
+        assert "Two reminders." in text

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, TabbedContent
+from textual.widgets import Input, TabbedContent, TextArea
 
 from cofatui.enums import ClaimStatus
 from cofatui.schemas import NotificationFilter
@@ -23,6 +23,7 @@ from cofatui.tui.screens.claim_actions import (
     ValidateLinesDialog,
 )
 from cofatui.tui.screens.claim_detail import ClaimDetailScreen
+from cofatui.tui.screens.claim_wizard import LeaveDialog
 from cofatui.tui.screens.claims_portfolio import ClaimsPortfolioScreen
 from cofatui.tui.screens.company_detail import CompanyDetailScreen
 from cofatui.tui.screens.new_action import NewActionScreen
@@ -135,6 +136,122 @@ async def test_additional_declaration(env: Env) -> None:
         await pilot.press("3")
         await settle(pilot)
         assert "Additional 1" in screen_text(app) and "Bob Collector" in screen_text(app)
+
+
+
+async def test_additional_declaration_with_an_alternative_contact(env: Env) -> None:
+    app = env.app("alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        claim = submit_claim(env, app)
+        await open_detail(pilot, claim.id)
+        await pilot.press("d")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, AdditionalDeclarationScreen)
+        # The alternative contact goes with an intervention: shown once it is requested.
+        assert not dialog.query_one("#declaration-alt-contact").display
+        dialog.query_one("#intervention_requested").toggle()  # type: ignore[attr-defined]
+        await settle(pilot)
+        assert dialog.query_one("#declaration-alt-contact").display
+        await type_in(pilot, "#alt_contact_name", "Zoé Martin")
+        await type_in(pilot, "#alt_contact_email", "zoe@")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is dialog and "Not an e-mail address" in screen_text(app)
+        await type_in(pilot, "#alt_contact_email", "zoe@example.test")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ClaimDetailScreen)
+        detail = app.screen.detail
+        assert detail is not None
+        added = detail.declarations[-1]
+        assert (added.alt_contact_name, added.alt_contact_email) == ("Zoé Martin",
+                                                                     "zoe@example.test")
+        assert added.comments == ""
+        await pilot.press("3")
+        await settle(pilot)
+        assert "Alternative contact: Zoé Martin · zoe@example.test" in screen_text(app)
+
+
+async def test_additional_declaration_draft_survives_a_closed_app(env: Env) -> None:
+    app = env.app("alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        claim = submit_claim(env, app)
+        await open_detail(pilot, claim.id)
+        await pilot.press("d")
+        await settle(pilot)
+        await add_invoice(pilot, "701", day(20), day(1), "250.00", "50.00")
+        await type_in(pilot, "#contact_name", "Bob Collector")
+        app.screen.query_one("#comments", TextArea).insert("Called twice.")
+        await pilot.pause(0.8)  # the draft is written once typing pauses
+        await settle(pilot)
+        assert "Draft saved" in screen_text(app)
+        app.exit()  # the terminal is closed: nothing sent, no question asked
+
+    again = env.app("alice")
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_detail(pilot, claim.id)
+        await pilot.press("d")
+        await settle(pilot)
+        dialog = again.screen
+        assert isinstance(dialog, AdditionalDeclarationScreen) and dialog.restored
+        assert "Draft restored" in screen_text(again)
+        assert [i.number for i in dialog.invoices] == ["701"]
+        assert "701" in screen_text(again)
+        assert dialog.query_one("#contact_name", Input).value == "Bob Collector"
+        assert dialog.query_one("#comments", TextArea).text == "Called twice."
+        # Leaving asks; staying keeps the form as it is.
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(again.screen, LeaveDialog)
+        await pilot.click("#stay")
+        await settle(pilot)
+        assert again.screen is dialog
+        # Sent: the draft is gone, the next declaration starts blank.
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(again.screen, ClaimDetailScreen)
+        assert again.repo.load_draft("claim_declaration", str(claim.id)) is None
+        await pilot.press("d")
+        await settle(pilot)
+        blank = again.screen
+        assert isinstance(blank, AdditionalDeclarationScreen) and not blank.restored
+        assert blank.query_one("#contact_name", Input).value == ""
+        # Nothing typed: Esc leaves without asking.
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(again.screen, ClaimDetailScreen)
+
+
+async def test_additional_declaration_draft_can_be_discarded_on_leaving(env: Env) -> None:
+    app = env.app("alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        claim = submit_claim(env, app)
+        await open_detail(pilot, claim.id)
+        await pilot.press("d")
+        await settle(pilot)
+        await type_in(pilot, "#contact_name", "Keep Me")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, LeaveDialog)
+        await pilot.click("#keep")
+        await settle(pilot)
+        assert isinstance(app.screen, ClaimDetailScreen)
+        draft = app.repo.load_draft("claim_declaration", str(claim.id))
+        assert draft is not None and draft["contact_name"] == "Keep Me"
+        await pilot.press("d")
+        await settle(pilot)
+        assert app.screen.query_one("#contact_name", Input).value == "Keep Me"
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.click("#discard")
+        await settle(pilot)
+        assert isinstance(app.screen, ClaimDetailScreen)
+        assert app.repo.load_draft("claim_declaration", str(claim.id)) is None
 
 
 async def test_attachments_checked_by_content_listed_newest_first(

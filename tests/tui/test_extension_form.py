@@ -11,15 +11,17 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Button, Select
+from textual.widgets import Button, Input, Select
 
 from cofatui.enums import ExtensionStatus
 from cofatui.schemas import NotificationFilter
+from cofatui.tui.screens.claim_wizard import LeaveDialog
 from cofatui.tui.screens.company_detail import CompanyDetailScreen
 from cofatui.tui.screens.extension_form import (
     ExtensionFormScreen,
     ExtensionInvoiceDialog,
     PlanLineDialog,
+    draft_key,
 )
 from cofatui.tui.screens.extension_list import (
     ExtensionDecisionScreen,
@@ -232,3 +234,59 @@ async def test_invoices_imported_with_the_claim_csv_format(env: Env, tmp_path: P
         assert [(i.number, str(i.amount)) for i in form.invoices] == [("9001", "600.00"),
                                                                        ("9002", "400.50")]
         assert "Invoices €1,000.50" in screen_text(app)
+
+
+async def test_a_draft_of_the_form_survives_a_closed_app(env: Env) -> None:
+    app = env.app("alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        form = await open_form(pilot, env, "beta")
+        await type_in(pilot, "#detail", "Seasonal shortfall")
+        await fill(pilot, form, (20, "700.00"))
+        await pilot.pause(0.8)  # the draft is written once typing pauses
+        await settle(pilot)
+        assert "Draft saved" in screen_text(app)
+        app.exit()  # the terminal is closed: nothing sent, no question asked
+
+    again = env.app("alice")
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        form = await open_form(pilot, env, "beta")
+        await settle(pilot)
+        assert form.restored and "Draft restored" in screen_text(again)
+        assert form.query_one("#reason", Select).value == "cash_flow"
+        assert form.query_one("#detail", Input).value == "Seasonal shortfall"
+        assert [i.number for i in form.invoices] == ["F-1", "F-2"]
+        assert [str(p.amount) for p in form.plan] == ["700.00"]
+        assert "Invoices €1,000.50 · payment plan €700.00" in screen_text(again)
+        # Leaving asks: keep, discard or stay. Discarded, the next form starts blank.
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(again.screen, LeaveDialog)
+        await pilot.click("#discard")
+        await settle(pilot)
+        assert not isinstance(again.screen, ExtensionFormScreen)
+        assert again.repo.load_draft("extension", draft_key(env.ids["A"], env.ids["beta"])) \
+            is None
+        form = await open_form(pilot, env, "beta")
+        await settle(pilot)
+        assert not form.restored and form.invoices == []
+        await pilot.press("escape")  # nothing typed: no question
+        await settle(pilot)
+        assert not isinstance(again.screen, (ExtensionFormScreen, LeaveDialog))
+
+
+async def test_a_sent_request_leaves_no_draft(env: Env) -> None:
+    app = env.app("alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        form = await open_form(pilot, env, "beta")
+        await fill(pilot, form, (20, "1000.50"))
+        await pilot.pause(0.8)
+        await settle(pilot)
+        key = draft_key(env.ids["A"], env.ids["beta"])
+        assert app.repo.load_draft("extension", key) is not None
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ExtensionsScreen)
+        assert app.repo.load_draft("extension", key) is None

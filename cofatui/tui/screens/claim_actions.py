@@ -2,7 +2,9 @@
 "Joindre un fichier"; seed 001 "Modifier une déclaration"):
 
 - the policyholder's **additional declaration** (new invoices, payments, an intervention
-  request, a new contact, comments — what was declared before never changes) and
+  request, a new contact, an alternative contact for the intervention, comments — what was
+  declared before never changes; a draft is kept as the user types, restored when the
+  form is opened again on the claim, deleted once sent or discarded) and
   **attachments** (PDF, JPG, PNG, GIF recognised by their content, category, comment);
 - the metadata of an attachment (and a copy saved where the user says);
 - the claims handler's **line validation**, **status** (with its comment) and
@@ -19,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
 
+from pydantic import ValidationError
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -69,12 +72,18 @@ from cofatui.tui.screens.claim_lines import (
     payment_columns,
     rule_text,
 )
+from cofatui.tui.screens.claim_wizard import LeaveDialog
 from cofatui.tui.screens.claim_wizard_steps import invoices_summary
 from cofatui.tui.widgets.form import FormField, show_errors
+from cofatui.tui.widgets.form_draft import FormDraft
 from cofatui.tui.widgets.list_source import ListSource
 from cofatui.tui.widgets.products import app_clock, cofa
 from cofatui.tui.widgets.virtual_list import Column, VirtualList
 
+DECLARATION_DRAFT = "claim_declaration"
+DRAFT_VERSION = 1
+CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone", "alt_contact_name",
+                  "alt_contact_email", "alt_contact_phone")
 HANDLER_STATUSES = (ClaimStatus.ACCEPTED, ClaimStatus.REJECTED, ClaimStatus.CLOSED,
                     ClaimStatus.CANCELLED, ClaimStatus.PENDING)
 
@@ -159,15 +168,98 @@ class _ClaimDialog(ModalScreen[Any]):
 
 
 class AdditionalDeclarationScreen(_ClaimDialog):
-    """New invoices and payments, the intervention request, a new contact, comments."""
+    """New invoices and payments, the intervention request, a new contact, an alternative
+    contact for the intervention, comments; kept as a draft while typed."""
 
     def __init__(self, detail: ClaimDetail) -> None:
         super().__init__(detail)
         self.invoices: list[InvoiceLine] = []
         self.payments: list[PaymentLine] = []
+        self.draft = FormDraft(self, DECLARATION_DRAFT, str(self.claim.id), self.payload,
+                               self._draft_note)
+        self.restored = False
 
     def on_mount(self) -> None:
         self.query_one("#add-invoices", RowsPanel).focus_list()
+        self._show_alt_contact()
+        self._load_draft()
+
+    # --- the draft ------------------------------------------------------------------------
+    def payload(self) -> dict[str, Any]:
+        """What was typed, as the draft keeps it."""
+        return {
+            "version": DRAFT_VERSION,
+            "invoices": [line.model_dump(mode="json") for line in self.invoices],
+            "payments": [line.model_dump(mode="json") for line in self.payments],
+            "intervention_requested": self._intervention_ticked(),
+            **{name: self.query_one(f"#{name}", Input).value for name in CONTACT_FIELDS},
+            "comments": self.query_one("#comments", TextArea).text,
+        }
+
+    @work(thread=True, exclusive=True, group="declaration-draft-load")
+    def _load_draft(self) -> None:
+        found = self.draft.load()
+        self.app.call_from_thread(self._restore, found)
+
+    def _restore(self, found: dict[str, Any] | None) -> None:
+        blank = self.payload()
+        if found:
+            self.restored = True
+            invoices = _valid_lines(InvoiceLine, found.get("invoices"))
+            payments = _valid_lines(PaymentLine, found.get("payments"))
+            self.query_one("#add-invoices", RowsPanel).set_lines(invoices)
+            self.query_one("#add-payments", RowsPanel).set_lines(payments)
+            self.invoices, self.payments = invoices, payments
+            for name in CONTACT_FIELDS:
+                value = found.get(name)
+                if isinstance(value, str):
+                    self.query_one(f"#{name}", Input).value = value
+            boxes = self.query("#intervention_requested")
+            if boxes and found.get("intervention_requested") is True:
+                boxes.first(Checkbox).value = True
+            if isinstance(found.get("comments"), str):
+                self.query_one("#comments", TextArea).load_text(found["comments"])
+            self._show_alt_contact()
+            self.query_one("#declare-draft", Static).update(
+                Text(t("claims.declare.draft_restored")))
+        self.draft.start(blank)
+
+    def _draft_note(self, ok: bool, reason: str) -> None:
+        for note in self.query("#declare-draft").results(Static):  # none once the form is closing
+            note.update(Text(
+                "✓ " + t("claim_wizard.draft.saved") if ok
+                else "⚠ " + t("claim_wizard.draft.failed", reason=clean(reason))))
+
+    @on(Input.Changed)
+    @on(Checkbox.Changed)
+    def _typed(self) -> None:
+        self._show_alt_contact()
+        self.draft.changed()
+
+    def _intervention_ticked(self) -> bool:
+        boxes = self.query("#intervention_requested")
+        return bool(boxes) and bool(boxes.first(Checkbox).value)
+
+    def _show_alt_contact(self) -> None:
+        self.query_one("#declaration-alt-contact").display = (
+            self.claim.intervention_requested or self._intervention_ticked())
+
+    def action_cancel(self) -> None:
+        if not self.draft.worth_asking():
+            self.draft.discard()
+            self.dismiss(None)
+            return
+
+        def chosen(choice: str | None) -> None:
+            if choice == "keep":
+                self.draft.keep()
+                self.dismiss(None)
+            elif choice == "discard":
+                self.draft.discard()
+                self.dismiss(None)
+
+        self.app.push_screen(LeaveDialog("claims.declare.leave_title",
+                                         "claims.declare.leave_text"), chosen)
 
     def line_context(self) -> LineContext:
         known = [(i.number, f"{i.type} {i.number} — "
@@ -200,17 +292,28 @@ class AdditionalDeclarationScreen(_ClaimDialog):
                         t("claims.declare.intervention_box"), id="intervention_requested"),
                         "intervention_requested", hint=t("claims.declare.intervention_hint"))
                 yield Label(Text(t("claims.declare.contact")), classes="section-title")
-                with Grid(id="declaration-contact"):
+                with Grid(id="declaration-contact", classes="declaration-contact"):
                     yield FormField(t("claim_wizard.field.contact_name"),
                                     Input(id="contact_name"), "contact_name")
                     yield FormField(t("claim_wizard.field.contact_email"),
                                     Input(id="contact_email"), "contact_email")
                     yield FormField(t("claim_wizard.field.contact_phone"),
                                     Input(id="contact_phone"), "contact_phone")
+                with Vertical(id="declaration-alt-contact"):
+                    yield Label(Text(t("claim_wizard.intervention.alt_title")),
+                                classes="section-title")
+                    with Grid(classes="declaration-contact"):
+                        yield FormField(t("claim_wizard.field.contact_name"),
+                                        Input(id="alt_contact_name"), "alt_contact_name")
+                        yield FormField(t("claim_wizard.field.contact_email"),
+                                        Input(id="alt_contact_email"), "alt_contact_email")
+                        yield FormField(t("claim_wizard.field.contact_phone"),
+                                        Input(id="alt_contact_phone"), "alt_contact_phone")
                 yield FormField(t("claim_wizard.field.comments"), TextArea(id="comments"),
                                 "comments")
                 yield Static("", id="declare-counter", markup=False)
             yield Static("", id="dialog-error", classes="form-error", markup=False)
+            yield Static("", id="declare-draft", classes="form-info", markup=False)
             yield self.buttons(t("claims.declare.submit"))
 
     def _invoice_editor(self, line: InvoiceLine | None, index: int | None) -> Screen[Any]:
@@ -236,6 +339,7 @@ class AdditionalDeclarationScreen(_ClaimDialog):
             self.invoices = list(event.panel.lines)
         else:
             self.payments = list(event.panel.lines)
+        self.draft.changed()
 
     @on(TextArea.Changed, "#comments")
     def _counter(self, event: TextArea.Changed) -> None:
@@ -243,31 +347,45 @@ class AdditionalDeclarationScreen(_ClaimDialog):
         self.query_one("#declare-counter", Static).update(Text(t(
             "claim_wizard.comments.counter", n=used, max=rules.MAX_COMMENT),
             style="bold" if used > rules.MAX_COMMENT else ""))
+        self.draft.changed()
 
     def _field_value(self, widget_id: str) -> str:
         return self.query_one(f"#{widget_id}", Input).value.strip()
 
     def action_confirm(self) -> None:
-        boxes = self.query("#intervention_requested")
-        intervention = bool(boxes) and bool(boxes.first(Checkbox).value)
+        intervention = self._intervention_ticked()
         comments = self.query_one("#comments", TextArea).text.strip()
         errors: dict[str, str] = {}
         if len(comments) > rules.MAX_COMMENT:
             errors["comments"] = t("claim_wizard.comments.too_long",
                                    n=len(comments) - rules.MAX_COMMENT)
+        alt = self.claim.intervention_requested or intervention
+        values = {name: self._field_value(name) if alt or not name.startswith("alt_") else ""
+                  for name in CONTACT_FIELDS}
+        found = [*rules.contact_errors("contact_", values["contact_name"],
+                                       values["contact_email"], values["contact_phone"]),
+                 *rules.alt_contact_errors(values["alt_contact_name"],
+                                           values["alt_contact_email"],
+                                           values["alt_contact_phone"], alt)]
+        for e in found:
+            errors.setdefault(e.field, rule_text(e.message))
         data = AdditionalDeclaration(
             invoices=self.invoices, payments=self.payments, intervention_requested=intervention,
-            contact_name=self._field_value("contact_name"),
-            contact_email=self._field_value("contact_email"),
-            contact_phone=self._field_value("contact_phone"), comments=comments)
+            comments=comments, **values)
         if not (data.invoices or data.payments or data.intervention_requested
-                or data.contact_name):
+                or data.contact_name or data.alt_contact_name):
             errors[""] = t("claims.declare.nothing")
         if errors:
             self.refused(errors)
             return
-        claim_id, version = self.claim.id, self.claim.version
-        self.run_command(lambda repo: repo.add_declaration(claim_id, data, version))
+        claim_id, version, draft = self.claim.id, self.claim.version, self.draft
+
+        def declare(repo: Any) -> Any:
+            result = repo.add_declaration(claim_id, data, version)
+            draft.sent()
+            return result
+
+        self.run_command(declare)
 
     def on_validation(self, exc: ValidationFailed) -> None:
         self.query_one("#add-invoices", RowsPanel).set_errors(line_errors(exc.errors, "invoices"))
@@ -276,6 +394,17 @@ class AdditionalDeclarationScreen(_ClaimDialog):
         if not fields:
             fields[""] = t("claim_wizard.error.lines", n=len(exc.errors))
         self.refused(fields)
+
+
+def _valid_lines(model: type[Any], raw: object) -> list[Any]:
+    """The lines of a draft that still read (an older or damaged draft loses the others)."""
+    out = []
+    for item in raw if isinstance(raw, list) else []:
+        try:
+            out.append(model.model_validate(item))
+        except ValidationError:
+            continue
+    return out
 
 
 # --- attachments ------------------------------------------------------------------------------

@@ -65,13 +65,19 @@ RULE_TEXT = {
     "Not an ISO 4217 currency code": "claim_wizard.rule.currency",
     "Must be above 0": "claim_wizard.rule.above_zero",
     "Must not be negative": "claim_wizard.rule.not_negative",
+    rules.EMAIL_INVALID: "claim_wizard.error.email",
+    rules.ALT_CONTACT_WITHOUT_INTERVENTION: "claim_wizard.rule.alt_without_intervention",
 }
+_AT_MOST = re.compile(r"At most (\d+) characters")
 
 
 def rule_text(message: str) -> str:
     """A rule's message in the user's language when the catalog has it, else as it is."""
     key = RULE_TEXT.get(message)
-    return t(key) if key else message
+    if key:
+        return t(key)
+    at_most = _AT_MOST.fullmatch(message)
+    return t("claim_wizard.rule.max_chars", n=int(at_most[1])) if at_most else message
 
 
 # --- choices that read without colour ------------------------------------------------------

@@ -80,17 +80,24 @@ def draft_key(contract_id: int, company_id: int) -> str:
 
 
 class LeaveDialog(ModalScreen[str]):
-    """Leave the wizard: keep the draft (it comes back next time), discard it, or stay."""
+    """Leave a form with a draft (the wizard, an additional declaration, an extension):
+    keep the draft (it comes back next time), discard it, or stay."""
 
     CSS_PATH = CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "choose('stay')", "claim_wizard.key.stay", id="claim_leave.stay"),
     ]
 
+    def __init__(self, title_key: str = "claim_wizard.leave.title",
+                 text_key: str = "claim_wizard.leave.text") -> None:
+        super().__init__()
+        self.title_key = title_key
+        self.text_key = text_key
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="leave-dialog"):
-            yield Label(Text(t("claim_wizard.leave.title")), classes="dialog-title")
-            yield Static(Text(t("claim_wizard.leave.text")), classes="form-info")
+            yield Label(Text(t(self.title_key)), classes="dialog-title")
+            yield Static(Text(t(self.text_key)), classes="form-info")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("claim_wizard.leave.keep"), variant="primary", id="keep")
                 yield Button(t("claim_wizard.leave.discard"), variant="error", id="discard")
@@ -413,8 +420,6 @@ class ClaimWizardScreen(Screen[ClaimPublic | None]):
         if getattr(state, name) == event.value:
             return
         setattr(state, name, event.value)
-        if name.startswith("alt_contact"):
-            self.query_one("#comments-counter", Static).update(comments_counter(state))
         self._changed()
 
     @on(Input.Submitted)
@@ -442,7 +447,6 @@ class ClaimWizardScreen(Screen[ClaimPublic | None]):
             self.query_one("#invoicing_partner-field").display = value == "partner"
         elif set_id == "intervention":
             self.query_one("#alt-contact").display = value == "yes"
-            self.query_one("#comments-counter", Static).update(comments_counter(state))
             self._show_consequence()
             self._show_progress()
         elif set_id == "reason":

@@ -9,14 +9,12 @@ its consequences and an optional alternative contact → invoices → payments a
 notes → comments (≤ 900 characters) → review → confirmation of the intervention (only
 when one is requested).
 
-The alternative contact has no field of its own in a declaration, so it travels as the
-last paragraph of the comments and counts against their 900 characters; the counter says
-so.
+The alternative contact is sent in fields of its own (``alt_contact_*``), only with an
+intervention request; the comments hold what the user wrote and nothing else.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
@@ -52,7 +50,6 @@ STEPS = ("reference", "address", "partner", "contact", "reason", "intervention",
          "payments", "comments", "review", "confirm")
 DISPUTES = (ClaimReason.COMMERCIAL_DISPUTE.value, ClaimReason.TECHNICAL_DISPUTE.value)
 DRAFT_VERSION = 1
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 #: Radio sets of the wizard: set id → state attribute.
 CHOICES = {"insured": "insured", "billing": "billing", "partner": "partner", "reason": "reason",
@@ -152,27 +149,15 @@ def active_steps(state: WizardState) -> list[str]:
 # --- derived texts ----------------------------------------------------------------------------
 
 
-def alt_contact_block(state: WizardState) -> str:
-    if state.intervention != "yes" or not state.alt_contact_name.strip():
-        return ""
-    return t("claim_wizard.alt_contact_line", name=state.alt_contact_name.strip(),
-             email=state.alt_contact_email.strip() or "—",
-             phone=state.alt_contact_phone.strip() or "—")
-
-
-def full_comments(state: WizardState) -> str:
-    own, alt = state.comments.strip(), alt_contact_block(state)
-    return f"{own}\n\n{alt}" if own and alt else own or alt
+def alt_contact_sent(state: WizardState) -> bool:
+    """The alternative contact goes with an intervention request only."""
+    return state.intervention == "yes"
 
 
 def comments_counter(state: WizardState) -> Text:
-    used = len(full_comments(state))
-    alt = len(alt_contact_block(state))
+    used = len(state.comments.strip())
     text = Text(t("claim_wizard.comments.counter", n=used, max=rules.MAX_COMMENT),
                 style="bold" if used > rules.MAX_COMMENT else "")
-    if alt:
-        text.append("  ")
-        text.append(t("claim_wizard.comments.alt_counted", n=alt + 2))
     if used > rules.MAX_COMMENT:
         text.append("  ⚠ ")
         text.append(t("claim_wizard.comments.too_long", n=used - rules.MAX_COMMENT))
@@ -381,22 +366,22 @@ def check_step(name: str, state: WizardState, ctx: WizardContext) -> StepErrors:
     elif name == "partner" and state.partner == "partner" and not state.invoicing_partner.strip():
         errors["invoicing_partner"] = mandatory
     elif name == "contact":
+        _route_fields(errors, rules.contact_errors(
+            "contact_", state.contact_name.strip(), state.contact_email.strip(),
+            state.contact_phone.strip()))
         if not state.contact_name.strip():
-            errors["contact_name"] = mandatory
-        _check_contact(errors, state.contact_email, state.contact_phone, "contact_")
+            errors.setdefault("contact_name", mandatory)
+        if not state.contact_email.strip() and not state.contact_phone.strip():
+            errors.setdefault("contact_email", t("claim_wizard.error.email_or_phone"))
     elif name == "reason" and state.reason not in {r.value for r in ClaimReason}:
         errors["reason"] = t("claim_wizard.error.choose_reason")
     elif name == "intervention":
         if state.intervention not in ("yes", "no"):
             errors["intervention"] = t("claim_wizard.error.choose_intervention")
-        elif state.intervention == "yes":
-            typed = any(getattr(state, f"alt_contact_{k}").strip()
-                        for k in ("name", "email", "phone"))
-            if typed and not state.alt_contact_name.strip():
-                errors["alt_contact_name"] = mandatory
-            if typed:
-                _check_contact(errors, state.alt_contact_email, state.alt_contact_phone,
-                               "alt_contact_", required=False)
+        elif alt_contact_sent(state):
+            _route_fields(errors, rules.alt_contact_errors(
+                state.alt_contact_name.strip(), state.alt_contact_email.strip(),
+                state.alt_contact_phone.strip(), intervention=True))
     elif name == "invoices":
         found = rules.invoice_errors(_invoice_inputs(state), ctx.today,
                                      ctx.contract.max_declaration_days)
@@ -412,20 +397,17 @@ def check_step(name: str, state: WizardState, ctx: WizardContext) -> StepErrors:
         found = rules.payment_errors([rules.PaymentInput(**p.model_dump()) for p in state.payments],
                                      {i.number for i in state.invoices}, ctx.today)
         _route(out, found, "payments")
-    elif name == "comments" and len(full_comments(state)) > rules.MAX_COMMENT:
+    elif name == "comments" and len(state.comments.strip()) > rules.MAX_COMMENT:
         errors["comments"] = t("claim_wizard.comments.too_long",
-                               n=len(full_comments(state)) - rules.MAX_COMMENT)
+                               n=len(state.comments.strip()) - rules.MAX_COMMENT)
     elif name == "confirm" and not state.confirmed:
         errors["confirmed"] = t("claim_wizard.error.confirm")
     return out
 
 
-def _check_contact(errors: dict[str, str], email: str, phone: str, prefix: str,
-                   required: bool = True) -> None:
-    if email.strip() and not _EMAIL.fullmatch(email.strip()):
-        errors[f"{prefix}email"] = t("claim_wizard.error.email")
-    elif required and not email.strip() and not phone.strip():
-        errors[f"{prefix}email"] = t("claim_wizard.error.email_or_phone")
+def _route_fields(errors: dict[str, str], found: Sequence[FieldError]) -> None:
+    for e in found:
+        errors.setdefault(e.field, rule_text(e.message))
 
 
 def _route(out: StepErrors, found: Sequence[FieldError], prefix: str) -> None:
@@ -476,7 +458,11 @@ def build_claim(state: WizardState, ctx: WizardContext) -> ClaimCreate:
         billing_country=state.billing_country.strip().upper() if different else "",
         invoicing_partner=state.invoicing_partner.strip() if state.partner == "partner" else "",
         contact_name=state.contact_name.strip(), contact_email=state.contact_email.strip(),
-        contact_phone=state.contact_phone.strip(), comments=full_comments(state),
+        contact_phone=state.contact_phone.strip(),
+        alt_contact_name=state.alt_contact_name.strip() if alt_contact_sent(state) else "",
+        alt_contact_email=state.alt_contact_email.strip() if alt_contact_sent(state) else "",
+        alt_contact_phone=state.alt_contact_phone.strip() if alt_contact_sent(state) else "",
+        comments=state.comments.strip(),
         invoices=list(state.invoices), payments=list(state.payments))
 
 
@@ -508,6 +494,10 @@ def review_text(state: WizardState, ctx: WizardContext) -> Text:
         if state.reason else "—")
     row("claim_wizard.review.intervention", t("claim_wizard.intervention.yes")
         if state.intervention == "yes" else t("claim_wizard.intervention.no"))
+    if alt_contact_sent(state):
+        row("claim_wizard.review.alt_contact", " · ".join(
+            p.strip() for p in (state.alt_contact_name, state.alt_contact_email,
+                                state.alt_contact_phone) if p.strip()) or "—")
     out.append("\n")
     out.append_text(invoices_summary(state.invoices))
     out.append("\n")
@@ -533,12 +523,12 @@ def review_text(state: WizardState, ctx: WizardContext) -> Text:
     out.append_text(deadline_text(state, ctx))
     out.append("\n\n")
     out.append(f"{t('claim_wizard.review.comments')}:\n", style="bold")
-    comments = full_comments(state)
+    comments = state.comments.strip()
     out.append_text(Text("\n".join(clean(line) for line in comments.split("\n")) or "—"))
     return out
 
 
 __all__ = ["CHOICES", "STEPS", "StepErrors", "WizardContext", "WizardState", "active_steps",
-           "alt_contact_block", "build_claim", "build_steps", "check_step", "comments_counter",
-           "consequence", "deadline_text", "full_comments", "invoices_summary",
+           "alt_contact_sent", "build_claim", "build_steps", "check_step", "comments_counter",
+           "consequence", "deadline_text", "invoices_summary",
            "payments_summary", "review_text", "split_errors", "step_of"]

@@ -7,8 +7,12 @@ maximum credit duration (DMC), with this form's dates: within it the extension i
 to grant and is recorded at once; beyond it, or when the cover was terminated or the
 buyer is in default, the request waits for the insurer.
 
-The same form modifies an active extension (a new plan) and, for an underwriter, proposes
-another plan in a decision (:mod:`extension_list`).
+The same form modifies an active extension (a new plan).
+
+What is typed is kept as a draft (``repo.save_draft("extension", "<contract>:<company>",
+…)``, ``…:<extension>`` for a modification) once the typing pauses, restored when the form
+is opened again on the same buyer, deleted once the request is sent or the user discards
+it on leaving.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from decimal import Decimal
 from pathlib import PurePath
 from typing import Any, ClassVar
 
+from pydantic import ValidationError
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -56,7 +61,9 @@ from cofatui.tui.screens.claim_lines import (
     parse_user_date,
     rule_text,
 )
+from cofatui.tui.screens.claim_wizard import LeaveDialog
 from cofatui.tui.widgets.form import FormField, show_errors
+from cofatui.tui.widgets.form_draft import FormDraft
 from cofatui.tui.widgets.products import app_clock, cofa
 from cofatui.tui.widgets.virtual_list import Column
 
@@ -64,6 +71,23 @@ EXT_CSS: list[str | PurePath] = [*CSS, "extensions.tcss"]
 REASONS = ("cash_flow", "commercial_dispute", "technical_dispute", "seasonal",
            "customer_default", "other")
 COVER_CODES = ("CRL", "ECL", "RLI", "TOPLINER")
+DRAFT_KIND = "extension"
+DRAFT_VERSION = 1
+
+
+def draft_key(contract_id: int, company_id: int, extension_id: int | None = None) -> str:
+    base = f"{contract_id}:{company_id}"
+    return base if extension_id is None else f"{base}:{extension_id}"
+
+
+def _valid_lines(model: type[Any], raw: object) -> list[Any]:
+    out = []
+    for item in raw if isinstance(raw, list) else []:
+        try:
+            out.append(model.model_validate(item))
+        except ValidationError:
+            continue
+    return out
 
 
 @dataclass(frozen=True)
@@ -301,6 +325,10 @@ class ExtensionFormScreen(ModalScreen[ExtensionPublic | None]):
         self.invoices: list[ExtensionInvoiceLine] = list(existing.invoices) if existing else []
         self.plan: list[PlanLineInput] = list(existing.plan) if existing else []
         self.currency = existing.currency if existing else contract.currency
+        self.draft = FormDraft(self, DRAFT_KIND, draft_key(
+            contract.id, company.id, existing.id if existing else None), self.payload,
+            self._draft_note)
+        self.restored = False
 
     @property
     def order(self) -> str:
@@ -339,6 +367,7 @@ class ExtensionFormScreen(ModalScreen[ExtensionPublic | None]):
             yield Static("", id="ext-totals", markup=False)
             yield Static("", id="ext-dmc", markup=False)
             yield Static("", id="dialog-error", classes="form-error", markup=False)
+            yield Static("", id="ext-draft", classes="form-info", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("extensions.button.modify" if modifying
                                else "extensions.button.send"), variant="primary", id="submit")
@@ -351,6 +380,51 @@ class ExtensionFormScreen(ModalScreen[ExtensionPublic | None]):
         else:
             self.query_one("#reason", Select).focus()
         self._refresh()
+        self._load_draft()
+
+    # --- the draft ----------------------------------------------------------------------------
+    def payload(self) -> dict[str, Any]:
+        reason = self.query_one("#reason", Select).value
+        return {"version": DRAFT_VERSION,
+                "reason": reason if isinstance(reason, str) else "",
+                "detail": self.query_one("#detail", Input).value,
+                "currency": self.query_one("#currency", Input).value,
+                "invoices": [line.model_dump(mode="json") for line in self.invoices],
+                "plan": [line.model_dump(mode="json") for line in self.plan]}
+
+    @work(thread=True, exclusive=True, group="extension-draft-load")
+    def _load_draft(self) -> None:
+        found = self.draft.load()
+        self.app.call_from_thread(self._restore, found)
+
+    def _restore(self, found: dict[str, Any] | None) -> None:
+        blank = self.payload()
+        if found:
+            self.restored = True
+            if self.existing is None:
+                if found.get("reason") in REASONS:
+                    self.query_one("#reason", Select).value = found["reason"]
+                for name in ("detail", "currency"):
+                    if isinstance(found.get(name), str):
+                        self.query_one(f"#{name}", Input).value = found[name]
+                self.invoices = _valid_lines(ExtensionInvoiceLine, found.get("invoices"))
+                self.query_one("#ext-invoices", RowsPanel).set_lines(self.invoices)
+            self.plan = _valid_lines(PlanLineInput, found.get("plan"))
+            self.query_one("#ext-plan", RowsPanel).set_lines(self.plan)
+            self._refresh()
+            self.query_one("#ext-draft", Static).update(Text(t("extensions.draft_restored")))
+        self.draft.start(blank)
+
+    def _draft_note(self, ok: bool, reason: str) -> None:
+        for note in self.query("#ext-draft").results(Static):  # none once the form is closing
+            note.update(Text(
+                "✓ " + t("claim_wizard.draft.saved") if ok
+                else "⚠ " + t("claim_wizard.draft.failed", reason=clean(reason))))
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _typed(self) -> None:
+        self.draft.changed()
 
     # --- lines --------------------------------------------------------------------------------
     def _invoice_editor(self, line: ExtensionInvoiceLine | None, _index: int | None) -> Screen[Any]:
@@ -384,6 +458,7 @@ class ExtensionFormScreen(ModalScreen[ExtensionPublic | None]):
         else:
             self.plan = list(event.panel.lines)
         self._refresh()
+        self.draft.changed()
 
     @on(Input.Changed, "#currency")
     def _currency(self, event: Input.Changed) -> None:
@@ -453,6 +528,7 @@ class ExtensionFormScreen(ModalScreen[ExtensionPublic | None]):
             message = t("extensions.conflict") if isinstance(exc, Conflict) else str(exc)
             self.app.call_from_thread(self._failed, message)
             return
+        self.draft.sent()
         self.app.call_from_thread(self.dismiss, result)
 
     def _refused(self, exc: ValidationFailed) -> None:
@@ -467,7 +543,22 @@ class ExtensionFormScreen(ModalScreen[ExtensionPublic | None]):
         self.notify(clean(message), severity="error", markup=False)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Leave: what was typed is kept, discarded or the user stays (asked first)."""
+        if not self.draft.worth_asking():
+            self.draft.discard()
+            self.dismiss(None)
+            return
+
+        def chosen(choice: str | None) -> None:
+            if choice == "keep":
+                self.draft.keep()
+                self.dismiss(None)
+            elif choice == "discard":
+                self.draft.discard()
+                self.dismiss(None)
+
+        self.app.push_screen(LeaveDialog("extensions.leave_title", "extensions.leave_text"),
+                             chosen)
 
     @on(Button.Pressed, "#submit")
     def _submit_pressed(self) -> None:
@@ -479,4 +570,4 @@ class ExtensionFormScreen(ModalScreen[ExtensionPublic | None]):
 
 
 __all__ = ["BuyerFacts", "ExtensionFormScreen", "ExtensionInvoiceDialog", "PlanLineDialog",
-           "buyer_facts", "dmc_text", "plan_columns", "totals_text"]
+           "buyer_facts", "dmc_text", "draft_key", "plan_columns", "totals_text"]
