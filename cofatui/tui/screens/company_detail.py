@@ -5,7 +5,8 @@ information and custom fields, and the NEW ACTION menu.
 
 After a request an immediate decision shows here at once (and in the portfolio when
 the user goes back to it); a pending one opens the countdown to the estimated response
-time, which keeps running in this screen's product list.
+time, which keeps running in this screen's product list; an accepted TopLiner opens its
+quote (buy, refuse, or simulate again with the same values).
 """
 
 from __future__ import annotations
@@ -294,7 +295,15 @@ class CompanyDetailScreen(Screen[None]):
         if product is None:
             return
         self.load()
-        if product.status == ProductStatus.PENDING:
+        if product.status == ProductStatus.QUOTED and self.detail is not None:
+            from cofatui.tui.screens.topliner_quote import QuoteAnswer, QuoteScreen
+
+            def answered(outcome: QuoteAnswer | None) -> None:
+                if outcome is not None:
+                    self.quote_answered(outcome.answer, outcome.product)
+
+            self.app.push_screen(QuoteScreen(product, self.detail), answered)
+        elif product.status == ProductStatus.PENDING:
             from cofatui.tui.screens.product_actions import PendingScreen
 
             self.app.push_screen(PendingScreen(product))
@@ -307,8 +316,27 @@ class CompanyDetailScreen(Screen[None]):
             return
         from cofatui.tui.screens.product_actions import ProductActionsScreen
 
-        self.app.push_screen(ProductActionsScreen(cast(ProductPublic, event.row), self.detail),
+        self.app.push_screen(ProductActionsScreen(cast(ProductPublic, event.row), self.detail,
+                                                  answered=self.quote_answered),
                              self.requested)
+
+    def quote_answered(self, answer: str, product: ProductPublic) -> None:
+        """A TopLiner quote was answered; a new simulation opens the form again with the
+        values of the refused quote."""
+        from cofatui.tui.screens.topliner_quote import (
+            QuoteAnswer,
+            quote_outcome_text,
+            simulation_request,
+        )
+
+        self.load()
+        self.notify(quote_outcome_text(QuoteAnswer(answer, product)), markup=False)
+        if answer == "new_simulation" and self.detail is not None:
+            from cofatui.tui.screens.product_forms import ProductFormScreen
+
+            self.app.push_screen(ProductFormScreen(product.code, self.detail,
+                                                   initial=simulation_request(product)),
+                                 self.requested)
 
     def action_history(self) -> None:
         row = cast(ProductPublic | None, self.query_one("#products", VirtualList).cursor_row)

@@ -1,8 +1,9 @@
 """What can be done with a product already on a company (SPEC §5; seed 001 "Modifier
 ou transformer votre demande"): show its whole decision (guarantor, clause, comment,
 dates), modify the amount, transform Agrément ↔ @rating cover, delete or cancel it
-(after a confirmation), stop its monitoring, list its history, open a delivered report.
-Also the countdown shown when a request goes pending.
+(after a confirmation), stop its monitoring, list its history, open a delivered report,
+answer a TopLiner quote still valid (refuse, new simulation, buy). Also the countdown
+shown when a request goes pending.
 
 Each dialog returns the changed :class:`ProductPublic` (or None) so the company detail
 reloads and reports the outcome the same way as for a new request.
@@ -11,6 +12,7 @@ reloads and reports the outcome the same way as for a new request.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import PurePath
 from typing import ClassVar
 
@@ -25,7 +27,7 @@ from textual.widgets import Button, Input, Label, Static
 from cofatui.enums import ACTIVE_COVER_STATUSES, ProductStatus
 from cofatui.errors import CofaError
 from cofatui.i18n import format_amount, format_date, format_datetime, t
-from cofatui.rules.products import MONITORED_CODES, REPORT_CODES
+from cofatui.rules.products import MONITORED_CODES, REPORT_CODES, quote_open
 from cofatui.schemas import CompanyDetail, ProductEventPublic, ProductPublic
 from cofatui.tui.safe import clean, plain
 from cofatui.tui.widgets.form import FormField, parse_amount, refusal, show_errors
@@ -45,8 +47,15 @@ CSS: list[str | PurePath] = ["dialogs.tcss", "products.tcss"]
 ENDED = frozenset({ProductStatus.DELETED, ProductStatus.EXPIRED, ProductStatus.REPLACED})
 
 
-def available_actions(product: ProductPublic) -> list[str]:
+QUOTE_ACTIONS = ("quote_refuse", "quote_new_simulation", "quote_buy")
+
+
+def available_actions(product: ProductPublic, today: date) -> list[str]:
     """The buttons worth showing; the repository still decides (and says why not)."""
+    if product.status == ProductStatus.QUOTED:
+        # A quote is answered, not changed; once expired only its history is left.
+        valid = quote_open(product.status, product.quote_valid_until, today)
+        return [*(QUOTE_ACTIONS if valid else ()), "history"]
     actions: list[str] = []
     active = product.status in ACTIVE_COVER_STATUSES
     if product.code in ("CRL", "CCO") and active:
@@ -80,16 +89,29 @@ class ProductActionsScreen(ModalScreen[ProductPublic | None]):
                 id="actions.stop_monitoring"),
         Binding("h", "do('history')", "products.action.history", id="actions.history"),
         Binding("r", "do('report')", "products.action.report", id="actions.report"),
+        Binding("x", "do('quote_refuse')", "products.key.quote_refuse",
+                id="actions.quote_refuse"),
+        Binding("n", "do('quote_new_simulation')", "products.key.quote_new_simulation",
+                id="actions.quote_new_simulation",
+                tooltip="products.key.quote_new_simulation_tip"),
+        Binding("b", "do('quote_buy')", "products.key.quote_buy", id="actions.quote_buy",
+                tooltip="products.key.quote_buy_tip"),
     ]
 
-    def __init__(self, product: ProductPublic, detail: CompanyDetail) -> None:
+    def __init__(self, product: ProductPublic, detail: CompanyDetail,
+                 answered: Callable[[str, ProductPublic], None] | None = None) -> None:
         super().__init__()
         self.product = product
         self.detail = detail
+        # Told of a quote's answer (the company detail opens a new simulation's form).
+        self.answered = answered
+
+    def _actions(self) -> list[str]:
+        return available_actions(self.product, app_clock(self.app).today())
 
     def compose(self) -> ComposeResult:
         p = self.product
-        actions = available_actions(p)
+        actions = self._actions()
         with Vertical(id="actions-dialog", classes="dialog"):
             title = Text.assemble(product_marker(p.code), " ", product_name(p.code), " — ")
             title.append_text(plain(self.detail.company.name))
@@ -112,8 +134,9 @@ class ProductActionsScreen(ModalScreen[ProductPublic | None]):
                     if action == "delete" and p.code == "RLI":
                         label = t("products.action.cancel_cover")
                     yield Button(label, id=action,
-                                 variant="error" if action in ("delete", "cancel_request")
-                                 else "default")
+                                 variant="error" if action in ("delete", "cancel_request",
+                                                               "quote_refuse")
+                                 else "primary" if action == "quote_buy" else "default")
                 yield Button(t("products.button.close"), id="close")
 
     def _facts(self) -> Text:
@@ -137,6 +160,16 @@ class ProductActionsScreen(ModalScreen[ProductPublic | None]):
                           + "  " + countdown_text(p.expected_decision_at, now)))
         if p.guarantor_company_id is not None:
             lines.append((t("products.fact.guarantor"), f"#{p.guarantor_company_id}"))
+        if p.duration_days is not None:
+            lines.append((t("products.fact.duration"), t("home.days", count=p.duration_days)))
+        if p.premium is not None:
+            lines.append((t("products.fact.premium"), format_amount(p.premium, p.currency)))
+        if p.status == ProductStatus.QUOTED:
+            lines.append((t("products.fact.quote_valid_until"),
+                          format_date(p.quote_valid_until)
+                          if quote_open(p.status, p.quote_valid_until, now.date())
+                          else t("products.fact.quote_expired",
+                                 date=format_date(p.quote_valid_until))))
         out = Text()
         for label, value in lines:
             if value:
@@ -164,11 +197,11 @@ class ProductActionsScreen(ModalScreen[ProductPublic | None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A key shows in the footer (and works) only when this product offers the action.
         if action == "do" and parameters:
-            return str(parameters[0]) in available_actions(self.product)
+            return str(parameters[0]) in self._actions()
         return True
 
     def action_do(self, action: str) -> None:
-        if action in available_actions(self.product) and not self.query(Button).first().disabled:
+        if action in self._actions() and not self.query(Button).first().disabled:
             self.perform(action)
 
     @on(Button.Pressed)
@@ -200,6 +233,9 @@ class ProductActionsScreen(ModalScreen[ProductPublic | None]):
         elif action == "stop_monitoring":
             self.confirm(t("products.confirm.stop_monitoring"),
                          lambda repo: repo.stop_monitoring(p.id, p.version))
+        elif action in QUOTE_ACTIONS:
+            answer = action.removeprefix("quote_")
+            self.run(lambda repo: repo.answer_topliner_quote(p.id, answer, p.version), answer)
         elif action == "history":
             self.app.push_screen(HistoryScreen(p))
         elif action == "report":
@@ -217,19 +253,26 @@ class ProductActionsScreen(ModalScreen[ProductPublic | None]):
 
         self.app.push_screen(ConfirmScreen(question), answered)
 
-    def run(self, command: Callable[..., ProductPublic]) -> None:
+    def run(self, command: Callable[..., ProductPublic], answer: str = "") -> None:
         for button in self.query(Button):
             button.disabled = True
-        self._run(command)
+        self._run(command, answer)
 
     @work(thread=True, exclusive=True, group="product-action")
-    def _run(self, command: Callable[..., ProductPublic]) -> None:
+    def _run(self, command: Callable[..., ProductPublic], answer: str = "") -> None:
         try:
             product = command(cofa(self.app).repo)
         except CofaError as exc:
             self.app.call_from_thread(self._refused, refusal(exc, "products.error.conflict"))
             return
-        self.app.call_from_thread(self.dismiss, product)
+        self.app.call_from_thread(self._done, product, answer)
+
+    def _done(self, product: ProductPublic, answer: str) -> None:
+        if answer and self.answered is not None:
+            self.dismiss(None)
+            self.answered(answer, product)
+        else:
+            self.dismiss(product)
 
     def _refused(self, errors: dict[str, str]) -> None:
         for button in self.query(Button):

@@ -4,7 +4,8 @@ garantie", "Produits d'information"): one screen whose fields follow the product
 - Agrément (CRL): amount, guarantor (EasyNumber, or found with the company search),
   client reference;
 - @rating cover (RLI), Express agreement (ECL): confirm (client reference optional);
-- TopLiner: amount and duration (30–90 days), with the current cover as a reminder;
+- TopLiner: amount and duration (30–90 days), with the current cover as a reminder
+  (filled with the previous values for a new simulation after a quote);
 - DRA flash / with monitoring, @rating opinion flash / with monitoring: confirm;
 - custom credit opinion (CCO): amount;
 - reports: language (English, French, German, Spanish); the full report is delivered
@@ -78,10 +79,13 @@ class ProductFormScreen(ModalScreen[ProductPublic | None]):
                 show=False),
     ]
 
-    def __init__(self, code: str, detail: CompanyDetail) -> None:
+    def __init__(self, code: str, detail: CompanyDetail,
+                 initial: ProductRequest | None = None) -> None:
         super().__init__()
         self.code = code
         self.detail = detail
+        # A new TopLiner simulation keeps the values typed before (seed 001).
+        self.initial = initial
         self.guarantor: CompanyPublic | None = None
         self.attempted = False
 
@@ -98,10 +102,12 @@ class ProductFormScreen(ModalScreen[ProductPublic | None]):
                     yield Static(self._current_cover(), id="current-cover", classes="form-info")
                 if code in AMOUNT_CODES:
                     yield FormField(t("products.field.amount", currency=self._currency()),
-                                    Input(id="amount", placeholder="50 000"), "amount")
+                                    Input(self._initial("amount"), id="amount",
+                                          placeholder="50 000"), "amount")
                 if code == "TOPLINER":
                     yield FormField(t("products.field.duration"), Input(
-                        id="duration_days", placeholder=f"{TOPLINER_MIN_DAYS}–{TOPLINER_MAX_DAYS}"),
+                        self._initial("duration_days"), id="duration_days",
+                        placeholder=f"{TOPLINER_MIN_DAYS}–{TOPLINER_MAX_DAYS}"),
                         "duration_days", hint=t("products.duration_hint",
                                                 low=TOPLINER_MIN_DAYS, high=TOPLINER_MAX_DAYS))
                 if code in GUARANTOR_CODES:
@@ -134,6 +140,12 @@ class ProductFormScreen(ModalScreen[ProductPublic | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("products.button.confirm"), variant="primary", id="submit")
                 yield Button(t("products.button.cancel"), id="cancel")
+
+    def _initial(self, name: str) -> str:
+        value = getattr(self.initial, name, None) if self.initial is not None else None
+        if isinstance(value, Decimal) and value == value.to_integral_value():
+            value = value.quantize(Decimal(1))  # 60000, as typed, not 60000.00
+        return "" if value is None else str(value)
 
     def _currency(self) -> str:
         for p in self.detail.products:

@@ -1,0 +1,172 @@
+"""A TopLiner through the screens (SPEC §5; seed 001 "Garantie TopLiner"): Bob orders one
+on Beta (its Agrément was reduced), the quote shows the amount requested, the validity
+period, the amount granted and the premium; "New simulation" records a refusal and opens
+the form again with the same values; "Buy" makes it the active TopLiner. A quote left
+unanswered is answered later from the product's actions. A bought TopLiner is listed
+among the guarantees ending within 30 days, and alerts five days before its end."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from cofatui.enums import ProductStatus
+from cofatui.models import Product, UnderwritingRule
+from cofatui.schemas import ProductRequest
+from cofatui.tui.screens.company_detail import CompanyDetailScreen
+from cofatui.tui.screens.product_actions import ProductActionsScreen
+from cofatui.tui.screens.product_forms import ProductFormScreen
+from cofatui.tui.screens.topliner_quote import QuoteScreen
+from tests.tui.products_env import (  # noqa: F401  (pin_utc is an autouse fixture)
+    SIZE,
+    SNAP_THEMES,
+    Env,
+    make_env,
+    pin_utc,
+    screen_text,
+    settle,
+    themed,
+)
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> Env:
+    env = make_env(tmp_path, with_rule=False)
+    with Session(env.engine) as s:  # TopLiners are decided at once on contract B
+        s.add(UnderwritingRule(contract_id=env.ids["B"], product_code="TOPLINER",
+                               name="topliner", min_dra=0, decision="granted",
+                               response_hours=48))
+        s.commit()
+    return env
+
+
+async def open_beta(pilot: Pilot[Any], env: Env) -> CompanyDetailScreen:
+    await settle(pilot)
+    pilot.app.push_screen(CompanyDetailScreen(env.ids["beta"]))
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, CompanyDetailScreen) and screen.detail is not None
+    return screen
+
+
+async def ask_topliner(pilot: Pilot[Any], detail: CompanyDetailScreen, amount: str,
+                       days: str) -> None:
+    detail.order("TOPLINER")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ProductFormScreen)
+    for selector, text in (("#amount", amount), ("#duration_days", days)):
+        widget = pilot.app.screen.query_one(selector, Input)
+        widget.focus()
+        await pilot.press(*text)
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+
+
+def topliners(env: Env) -> list[tuple[ProductStatus, Any, Any]]:
+    repo = env.app("bob").repo
+    return [(p.status, p.requested_amount, p.duration_days)
+            for p in repo.company_products(env.ids["B"], env.ids["beta"]) if p.code == "TOPLINER"]
+
+
+async def test_quote_new_simulation_keeps_the_values_then_buy(env: Env) -> None:
+    app = env.app("bob")
+    async with app.run_test(size=SIZE) as pilot:
+        detail = await open_beta(pilot, env)
+        await ask_topliner(pilot, detail, "60000", "60")
+        assert isinstance(app.screen, QuoteScreen)
+        text = screen_text(app)
+        assert "TopLiner quote — Beta Maschinenbau GmbH" in text
+        assert "Amount requested:" in text and "Amount granted:" in text
+        assert "Amount requested:          €60,000.00" in text
+        assert "Validity period:" in text and "(60 days)" in text
+        assert "Amount invoiced (premium): €157.81" in text  # DRA 4, 60 days
+        assert "valid until" in text
+
+        await pilot.press("n")  # New simulation
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ProductFormScreen) and form.code == "TOPLINER"
+        assert form.query_one("#amount", Input).value == "60000"
+        assert form.query_one("#duration_days", Input).value == "60"
+        assert topliners(env) == [(ProductStatus.REFUSED, 60000, 60)]
+
+        # The same values, one more day: a new quote.
+        form.query_one("#duration_days", Input).value = "61"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, QuoteScreen)
+        assert "(61 days)" in screen_text(app)
+        await pilot.press("b")  # Buy
+        await settle(pilot)
+        assert isinstance(app.screen, CompanyDetailScreen)
+        assert "TopLiner bought" in " ".join(str(n.message) for n in app._notifications)
+        assert sorted(topliners(env)) == sorted([(ProductStatus.REFUSED, 60000, 60),
+                                                 (ProductStatus.GRANTED, 60000, 61)])
+
+
+async def test_quote_answered_later_from_the_product_actions(env: Env) -> None:
+    app = env.app("bob")
+    async with app.run_test(size=SIZE) as pilot:
+        detail = await open_beta(pilot, env)
+        await ask_topliner(pilot, detail, "40000", "30")
+        assert isinstance(app.screen, QuoteScreen)
+        await pilot.press("escape")  # answer later: the quote waits
+        await settle(pilot)
+        assert isinstance(app.screen, CompanyDetailScreen)
+        assert "quote" in screen_text(app)
+        pilot.app.screen.query_one("#products").focus()
+        await pilot.press("home", "enter")  # the most recent product: the quote
+        await settle(pilot)
+        actions = app.screen
+        assert isinstance(actions, ProductActionsScreen)
+        text = screen_text(app)
+        assert "Quote valid until:" in text and "Premium:" in text
+        assert "Delete" not in text
+        await pilot.press("n")  # New simulation, from the actions
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ProductFormScreen)
+        assert form.query_one("#amount", Input).value == "40000"
+        assert topliners(env) == [(ProductStatus.REFUSED, 40000, 30)]
+
+
+async def test_bought_topliner_alerts_five_days_before_its_end(env: Env) -> None:
+    repo = env.app("bob").repo
+    quote = repo.request_product(ProductRequest(
+        contract_id=env.ids["B"], company_id=env.ids["beta"], code="TOPLINER",
+        amount=Decimal(30000), duration_days=30))
+    bought = repo.answer_topliner_quote(quote.id, "buy", quote.version)
+    assert any(g.product_id == bought.id for g in repo.ending_guarantees(env.ids["B"], 30))
+    app = env.app("bob")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "TopLiner on" not in " ".join(str(n.message) for n in app._notifications)
+    with Session(env.engine) as s:  # time passes: four days are left
+        s.execute(update(Product).where(Product.id == bought.id).values(  # type: ignore[arg-type]
+            end_date=env.clock.today() + timedelta(days=4)))
+        s.commit()
+    app = env.app("bob")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        alerts = [str(n.message) for n in app._notifications if n.severity == "warning"]
+        assert any("TopLiner on Beta Maschinenbau GmbH ends on 26 Nov 2026 (4 d left)" in a
+                   for a in alerts), alerts
+
+
+@pytest.mark.parametrize("theme", SNAP_THEMES)
+def test_snapshot_topliner_quote(snap_compare: Any, env: Env, theme: str) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        detail = await open_beta(pilot, env)
+        await ask_topliner(pilot, detail, "60000", "60")
+        assert isinstance(pilot.app.screen, QuoteScreen)
+
+    assert snap_compare(themed(env.app("bob"), theme), terminal_size=SIZE,
+                        run_before=run_before)
