@@ -32,6 +32,7 @@ TOPLINER_MAX_UNPAID_AGE_DAYS = 60
 # How long an accepted TopLiner's quote may be bought (the seed gives no figure).
 TOPLINER_QUOTE_VALID_DAYS = 7
 QUOTE_ANSWERS = ("refuse", "new_simulation", "buy")
+TOPLINER_END_ALERT_DAYS = 5  # the holder is alerted five days before the end (seed 001)
 ECL_RETRY_AFTER_DAYS = 365
 MAX_AMOUNT = Decimal("999999999999.99")  # fits the money columns with room to spare
 DELETED_COMPANY_KEPT_DAYS = 730  # two years, so later unpaid invoices can be declared
@@ -385,3 +386,10 @@ def quote_answer_status(answer: str, requested: Decimal | None,
     if requested is not None and granted is not None and granted < requested:
         return ProductStatus.PARTIALLY_GRANTED
     return ProductStatus.GRANTED
+
+
+def end_alert_due(code: str, end_date: date | None, today: date) -> bool:
+    """A TopLiner alerts its holder from five days before its end to its last day."""
+    if code != "TOPLINER" or end_date is None:
+        return False
+    return 0 <= (end_date - today).days <= TOPLINER_END_ALERT_DAYS

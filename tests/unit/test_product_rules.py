@@ -225,3 +225,12 @@ def test_topliner_not_ordered_again_while_a_quote_waits() -> None:
 def test_topliner_quote_is_answered_not_deleted() -> None:
     with pytest.raises(RuleViolation, match="answered"):
         r.check_delete(r.ExistingProduct("TOPLINER", S.QUOTED))
+
+
+def test_topliner_end_alert_five_days_before_the_end() -> None:
+    assert r.end_alert_due("TOPLINER", TODAY + timedelta(days=5), TODAY)
+    assert r.end_alert_due("TOPLINER", TODAY, TODAY)
+    assert not r.end_alert_due("TOPLINER", TODAY + timedelta(days=6), TODAY)
+    assert not r.end_alert_due("TOPLINER", TODAY - timedelta(days=1), TODAY)
+    assert not r.end_alert_due("CRL", TODAY + timedelta(days=2), TODAY)
+    assert not r.end_alert_due("TOPLINER", None, TODAY)

@@ -22,6 +22,7 @@ from textual.widgets import Button, Footer, Static
 from cofatui.clock import Clock, SystemClock
 from cofatui.errors import CofaError
 from cofatui.i18n import format_amount, format_date, format_number, t
+from cofatui.rules.products import end_alert_due
 from cofatui.schemas import (
     EndingGuarantee,
     NotificationFilter,
@@ -232,6 +233,10 @@ class HomeScreen(Screen[None]):
                 call(self._list_failed, "ending", exc)
             else:
                 call(self._show_list, "ending", ending)
+                today = self.clock.today()
+                alerts = [g for g in ending if end_alert_due(g.code, g.end_date, today)]
+                if alerts:
+                    call(self._end_alerts, alerts)
         self._load_latest(contract_id)
         self._loaded = True
 
@@ -295,6 +300,14 @@ class HomeScreen(Screen[None]):
         empty.display = True
 
     # --- countdown ------------------------------------------------------------------
+    def _end_alerts(self, rows: list[EndingGuarantee]) -> None:
+        """A TopLiner ending within five days is an alert, not only a line of the list."""
+        for row in rows[:MAX_DUE_MESSAGES]:
+            days = (row.end_date - self.clock.today()).days
+            self.notify(t("home.topliner_ends", company=clean(row.company_name),
+                          date=format_date(row.end_date), days=t("home.days", count=days)),
+                        severity="warning", markup=False, timeout=10)
+
     def _decisions_due(self, rows: list[PendingRequest]) -> None:
         for row in rows[:MAX_DUE_MESSAGES]:
             self.notify(t("home.decision_due", company=clean(row.company_name), product=row.code),
