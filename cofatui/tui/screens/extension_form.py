@@ -32,6 +32,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, Select, Static
+from textual.worker import Worker, WorkerState
 
 from cofatui.enums import ACTIVE_COVER_STATUSES, ProductStatus
 from cofatui.errors import CofaError, Conflict, ValidationFailed
@@ -514,7 +515,7 @@ class ExtensionFormScreen(ModalScreen[ExtensionPublic | None]):
         self._send(data)
 
     @work(thread=True, exclusive=True, group="extension-send")
-    def _send(self, data: ExtensionCreate) -> None:
+    def _send(self, data: ExtensionCreate) -> ExtensionPublic | None:
         repo = cofa(self.app).repo
         try:
             if self.existing is not None:
@@ -523,13 +524,20 @@ class ExtensionFormScreen(ModalScreen[ExtensionPublic | None]):
                 result = repo.request_extension(data)
         except ValidationFailed as exc:
             self.app.call_from_thread(self._refused, exc)
-            return
+            return None
         except CofaError as exc:
             message = t("extensions.conflict") if isinstance(exc, Conflict) else str(exc)
             self.app.call_from_thread(self._failed, message)
-            return
+            return None
         self.draft.sent()
-        self.app.call_from_thread(self.dismiss, result)
+        return result
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Dismissed once the sending worker is over (not from inside it: the screen's
+        workers are cancelled when it goes)."""
+        if event.worker.group == "extension-send" and event.state == WorkerState.SUCCESS \
+                and event.worker.result is not None:
+            self.dismiss(event.worker.result)
 
     def _refused(self, exc: ValidationFailed) -> None:
         self.query_one("#submit", Button).disabled = False

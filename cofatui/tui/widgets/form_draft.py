@@ -140,8 +140,7 @@ class FormDraft:
     def sent(self) -> None:
         """The form was accepted (call it in the worker that sent it): the draft would
         only be offered again."""
-        if self._timer is not None:
-            self.screen.app.call_from_thread(self._timer.stop)
+        # A pending timer may still fire: the closed flag makes it do nothing.
         with self._lock:
             self.closed = True
             self._seq += 1
