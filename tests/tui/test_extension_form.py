@@ -29,6 +29,7 @@ from cofatui.tui.screens.extension_list import (
     ExtensionsScreen,
 )
 from cofatui.tui.screens.new_action import NewActionScreen
+from cofatui.tui.widgets.form_draft import DRAFT_DELAY
 from tests.contract.dataset import TODAY
 from tests.tui.claims_env import choose, dmy, toasts, type_in
 from tests.tui.products_env import SIZE, Env, make_env, pin_utc, screen_text, settle, themed
@@ -209,6 +210,9 @@ def test_snapshot_extension_form(snap_compare: Any, env: Env) -> None:
         await settle(pilot)
         form = await open_form(pilot, env, "gamma")
         await fill(pilot, form, (60, "500.50"), (90, "400.00"))
+        await pilot.pause(DRAFT_DELAY + 0.3)  # deterministic: the draft written
+        await settle(pilot)
+        pilot.app.clear_notifications()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
