@@ -42,6 +42,14 @@ GLOBAL_BINDINGS: list[BindingType] = [
     Binding("f3", "go('notifications')", "shell.key.notifications", id="app.notifications",
             show=False),
     Binding("f4", "go('settings')", "shell.key.settings", id="app.settings", show=False),
+    # Textual binds Tab on the screen, so it only acts once the focused widget has
+    # declined the key; keys arriving in one burst (a paste, tmux send-keys, a fast
+    # typist over SSH) are by then queued on the old field and land there. As priority
+    # bindings the focus moves before the next key is dispatched.
+    Binding("tab", "focus_next", "Focus Next", id="app.focus_next", show=False,
+            priority=True),
+    Binding("shift+tab", "focus_previous", "Focus Previous", id="app.focus_previous",
+            show=False, priority=True),
 ]
 
 # Descriptions Textual gives its own bindings, translated through shell.builtin.*.

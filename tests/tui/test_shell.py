@@ -7,9 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from textual import events
+from textual.app import ComposeResult
 from textual.command import CommandList, CommandPalette
 from textual.message import Message
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 
 from cofatui.config import load_settings
@@ -436,3 +439,32 @@ async def test_portfolio_as_home_then_home_on_top(make_app: AppFactory) -> None:
         app.switch_to("portfolio")
         await pilot.pause()
         assert app.screen is base
+
+
+class TwoFields(Screen[None]):
+    def compose(self) -> ComposeResult:
+        yield Input(id="first")
+        yield Input(id="second")
+
+
+async def test_tab_in_a_burst_of_keys_moves_to_the_next_field_first(
+        probe_app: AppFactory) -> None:
+    """Keys that arrive together (a paste, a fast typist over SSH, tmux send-keys) go
+    where the user meant: the text after a Tab lands in the next field, not the one
+    the Tab left."""
+    app = probe_app()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        app.push_screen(TwoFields())
+        await pilot.pause()
+        app.screen.query_one("#first", Input).focus()
+        await pilot.pause()
+        burst = [("a", "a"), ("b", "b"), ("tab", "\t"), ("c", "c"), ("d", "d"),
+                 ("shift+tab", None)]
+        for key, char in burst:  # posted at once, as a terminal delivers a burst
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen.query_one("#first", Input).value == "ab"
+        assert app.screen.query_one("#second", Input).value == "cd"
+        assert app.focused is app.screen.query_one("#first", Input)
