@@ -519,9 +519,7 @@ def review_text(state: WizardState, ctx: WizardContext) -> Text:
         out.append("\n")
     if len(state.payments) > 8:
         out.append("  " + t("claim_wizard.review.more", n=len(state.payments) - 8) + "\n")
-    out.append("\n")
-    out.append_text(deadline_text(state, ctx))
-    out.append("\n\n")
+    out.append("\n")  # the deadline is under every step already: not repeated here
     out.append(f"{t('claim_wizard.review.comments')}:\n", style="bold")
     comments = state.comments.strip()
     out.append_text(Text("\n".join(clean(line) for line in comments.split("\n")) or "—"))
