@@ -187,7 +187,14 @@ class PortfolioRow(Public):
     cover_amount: Decimal | None
     cover_status: ProductStatus | None
     currency: str
+    # The latest claim on the company under this contract (None: no claim), with the
+    # same meaning as in the claims portfolio (``DebtorClaimsRow``).
     claim_status: ClaimStatus | None = None
+    claim_intervention_requested: bool | None = None
+    claim_collector: str | None = Field(default=None, description="insurer | third_party "
+                                        "| none (enums.Collector)")
+    claim_insured: bool | None = Field(default=None, description="False: uninsured debt "
+                                       "handed over for collection")
     favourite: bool = False
     updated_at: datetime
     version: int

@@ -7,9 +7,17 @@ from decimal import Decimal
 
 import pytest
 
-from cofatui.enums import ProductStatus
+from cofatui.enums import ClaimStatus, Collector, ProductStatus
 from cofatui.errors import Conflict, Forbidden, ValidationFailed
-from cofatui.schemas import PortfolioCriteria, PortfolioEntryUpdate
+from cofatui.repository.sql import portfolio as sql_portfolio
+from cofatui.schemas import (
+    ClaimCreate,
+    ClaimStatusChange,
+    IndemnityUpdate,
+    InvoiceLine,
+    PortfolioCriteria,
+    PortfolioEntryUpdate,
+)
 from tests.contract.conftest import Backend
 from tests.contract.dataset import TODAY
 
@@ -82,6 +90,22 @@ def test_portfolio_criteria(backend: Backend, criteria: PortfolioCriteria,
     assert page.total == len(expected)
 
 
+@pytest.mark.parametrize("window", [1, 3, 4])
+def test_country_search_gives_the_same_pages_whatever_the_recent_window(
+        backend: Backend, monkeypatch: pytest.MonkeyPatch, window: int) -> None:
+    # SQLite looks among the newest entries first for a country; a page it cannot
+    # fill from them comes from the whole portfolio. Either way: the same rows.
+    repo = backend.open("alice")
+    monkeypatch.setattr(sql_portfolio, "RECENT_WINDOW", window)
+    for country, expected in (("FRA", ["Alpha Industries", "Alpha Industries Lyon"]),
+                              ("DEU", ["Beta Maschinenbau GmbH"])):
+        criteria = PortfolioCriteria(country=country)
+        assert names(repo.portfolio(backend.ids["A"], criteria)) == expected
+        assert names(repo.portfolio(backend.ids["A"], criteria, limit=1)) == expected[:1]
+        assert names(repo.portfolio(backend.ids["A"], criteria, offset=1, limit=1)) == \
+            expected[1:2]
+
+
 def test_portfolio_rejects_inverted_amount_range(backend: Backend) -> None:
     with pytest.raises(ValidationFailed) as err:
         backend.open("alice").portfolio(
@@ -152,3 +176,37 @@ def test_contract_b_row_shows_b_products_only(backend: Backend) -> None:
     rows = {r.company_name: r for r in backend.open("bob").portfolio(backend.ids["B"]).items}
     assert rows["Beta Maschinenbau GmbH"].cover_amount == Decimal("5000")
     assert rows["Beta Maschinenbau GmbH"].client_reference == "B-2"
+
+
+def test_row_shows_the_latest_claim_columns(backend: Backend) -> None:
+    alice, uw = backend.open("alice"), backend.open("uw")
+
+    def declare(company: str, **flags: bool):  # type: ignore[no-untyped-def]
+        return alice.submit_claim(ClaimCreate(
+            contract_id=backend.ids["A"], company_id=backend.ids[company], reason="insolvency",
+            invoices=[InvoiceLine(type="IN", number="9001", invoice_date=TODAY - timedelta(days=40),
+                                  due_date=TODAY - timedelta(days=10), currency="EUR",
+                                  amount_excl_tax=Decimal("800.00"), tax=Decimal("160.00"))],
+            **flags))
+
+    first = declare("gamma")  # an older, insured claim: the latest one is what shows
+    uw.set_claim_status(first.id, ClaimStatusChange(status=ClaimStatus.CLOSED), first.version)
+    latest = declare("gamma", insured=False, intervention_requested=True)
+    accepted = uw.set_claim_status(latest.id, ClaimStatusChange(status=ClaimStatus.ACCEPTED),
+                                   latest.version)
+    uw.set_indemnity(latest.id, IndemnityUpdate(collector=Collector.THIRD_PARTY.value),
+                     accepted.version)
+    declare("beta")
+
+    rows = {r.company_name: r for r in alice.portfolio(backend.ids["A"]).items}
+    gamma = rows["Gamma Tessile SpA"]
+    assert gamma.claim_status == ClaimStatus.ACCEPTED
+    assert gamma.claim_intervention_requested is True
+    assert gamma.claim_insured is False
+    assert gamma.claim_collector == Collector.THIRD_PARTY
+    beta = rows["Beta Maschinenbau GmbH"]
+    assert (beta.claim_status, beta.claim_intervention_requested, beta.claim_insured,
+            beta.claim_collector) == (ClaimStatus.PENDING, False, True, Collector.NONE)
+    alpha = rows["Alpha Industries"]  # no claim: every claim column is empty
+    assert (alpha.claim_status, alpha.claim_intervention_requested, alpha.claim_insured,
+            alpha.claim_collector) == (None, None, None, None)
