@@ -69,10 +69,20 @@ def _locale() -> str:
 
 
 def format_number(value: int | Decimal | float, decimals: int | None = None) -> str:
-    from babel.numbers import format_decimal
+    """``babel.numbers.format_decimal``, with the locale and the pattern parsed once
+    (a list paints dozens of amounts a frame; parsing them was most of the cost)."""
+    locale, pattern = _number_pattern(_locale(), decimals)
+    return str(pattern.apply(value, locale))
 
-    fmt = None if decimals is None else "#,##0." + "0" * decimals if decimals else "#,##0"
-    return str(format_decimal(value, format=fmt, locale=_locale()))
+
+@cache
+def _number_pattern(locale_name: str, decimals: int | None) -> tuple[Any, Any]:
+    from babel import Locale
+    from babel.numbers import parse_pattern
+
+    locale = Locale.parse(locale_name)
+    fmt = "#,##0." + "0" * decimals if decimals else "#,##0"
+    return locale, parse_pattern(locale.decimal_formats[None] if decimals is None else fmt)
 
 
 def format_amount(value: Decimal | None, currency: str = "EUR") -> str:

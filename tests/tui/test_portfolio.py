@@ -5,6 +5,7 @@ favourites, export as displayed, literal data."""
 from __future__ import annotations
 
 import csv
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,11 +16,19 @@ from sqlalchemy.orm import Session
 from textual.pilot import Pilot
 from textual.widgets import Input, SelectionList
 
-from cofatui.enums import ProductStatus
+from cofatui.enums import ClaimStatus, Collector, ProductStatus
 from cofatui.models import Company
-from cofatui.schemas import PortfolioCriteria
+from cofatui.repository.sql import SqlRepository
+from cofatui.schemas import (
+    ClaimCreate,
+    ClaimStatusChange,
+    IndemnityUpdate,
+    InvoiceLine,
+    PortfolioCriteria,
+)
 from cofatui.tui.screens.portfolio import PortfolioScreen, export_rows
 from cofatui.tui.screens.portfolio_criteria import PortfolioCriteriaScreen
+from tests.contract.dataset import TODAY
 from tests.tui.products_env import (  # noqa: F401  (pin_utc is an autouse fixture)
     SIZE,
     SNAP_THEMES,
@@ -183,3 +192,75 @@ async def test_french_labels_amounts_and_dates(env: Env) -> None:
         assert "Portefeuille" in text and "Entreprise" in text
         assert "22/11/2026" in text and "100 000 EUR" in text.replace("\u202f", " ")
         assert "◆ Assurance" in text and "accordé" in text
+
+
+def declare_claims(env: Env) -> None:
+    """Gamma: an accepted claim on uninsured debt, intervention requested, collected by a
+    third party. Beta: a pending insured claim. The others: no claim."""
+    alice = SqlRepository(env.engine, "alice", env.clock)
+    uw = SqlRepository(env.engine, "uw", env.clock)
+
+    def declare(company: str, **flags: bool):  # type: ignore[no-untyped-def]
+        return alice.submit_claim(ClaimCreate(
+            contract_id=env.ids["A"], company_id=env.ids[company], reason="insolvency",
+            invoices=[InvoiceLine(type="IN", number="9001", invoice_date=TODAY - timedelta(days=40),
+                                  due_date=TODAY - timedelta(days=10), currency="EUR",
+                                  amount_excl_tax=Decimal("800.00"), tax=Decimal("160.00"))],
+            **flags))
+
+    claim = declare("gamma", insured=False, intervention_requested=True)
+    accepted = uw.set_claim_status(claim.id, ClaimStatusChange(status=ClaimStatus.ACCEPTED),
+                                   claim.version)
+    uw.set_indemnity(claim.id, IndemnityUpdate(collector=Collector.THIRD_PARTY.value),
+                     accepted.version)
+    declare("beta")
+
+
+async def test_claim_columns_read_without_colour_and_export_as_words(env: Env,
+                                                                      tmp_path: Path) -> None:
+    declare_claims(env)
+    app = env.app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_portfolio(pilot)
+        lines = screen_text(app).splitlines()
+        header = next(line for line in lines if "Company" in line and "Updated" in line)
+        assert "Claim     ⚑ U Coll. by" in header
+        gamma = next(line for line in lines if "Gamma Tessile SpA" in line)
+        assert "▲accepted ⚑ U 3rd pty" in gamma
+        beta = next(line for line in lines if "Beta Maschinenbau" in line)
+        assert "▲pending      —" in beta and "⚑" not in beta and " U " not in beta
+        alpha = next(line for line in lines if "Alpha Industries " in line)
+        assert "▲" not in alpha and "⚑" not in alpha and "—" not in alpha
+        legend = next(line for line in lines if "◆ Insurance" in line)
+        assert "⚑ intervention requested" in legend and "U uninsured debt" in legend
+        path = export_rows(screen.shown, env.clock.now(), "csv", tmp_path)
+        with path.open(encoding="utf-8-sig") as fh:
+            rows = list(csv.reader(fh, delimiter=";"))
+        claim_at = rows[0].index("Claim")
+        assert rows[0][claim_at:claim_at + 4] == [
+            "Claim", "Intervention requested", "Claim debt", "Collected by"]
+        by_name = {r[0]: r[claim_at:claim_at + 4] for r in rows[1:]}
+        assert by_name["Gamma Tessile SpA"] == ["accepted", "Yes", "uninsured debt",
+                                                "third party"]
+        assert by_name["Beta Maschinenbau GmbH"] == ["pending", "No", "insured debt", "—"]
+        assert by_name["Alpha Industries"] == ["", "", "", ""]
+
+
+async def test_claim_columns_in_french(env: Env) -> None:
+    declare_claims(env)
+    app = env.app(language="fr")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_portfolio(pilot)
+        text = screen_text(app)
+        assert "Impayé    ⚑ U Recouvr." in text
+        assert "▲accepté  ⚑ U tiers" in text
+        assert "⚑ intervention demandée" in text
+
+
+async def test_city_shows_when_the_terminal_is_wide_enough(env: Env) -> None:
+    app = env.app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_portfolio(pilot)
+        text = screen_text(app)
+        assert "City gamma" in text and "Gamma Tessile SpA" in text
+        assert "Coll. by" in text

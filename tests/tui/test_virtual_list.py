@@ -125,3 +125,54 @@ async def test_cells_are_literal() -> None:
         await pilot.click(VirtualList, offset=(5, 2))
         await pilot.pause()
         assert app.is_running
+
+
+def list_text(app: App[None]) -> list[str]:
+    strips = app.screen._compositor.render_strips()
+    return ["".join(seg.text for seg in strip) for strip in strips]
+
+
+class StateApp(App[None]):
+    """Rows held in memory; a column that reads state outside the row (a clock, say)
+    and one that only fits a wide terminal."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.suffix = "before"
+
+    def compose(self) -> ComposeResult:
+        from cofatui.tui.widgets.list_source import ListSource
+
+        yield VirtualList([Column("id", "Id", 4), Column("name", "Name", 0),
+                           Column("state", "State", 8, render=lambda r: self.suffix),
+                           Column("wide", "Wide only", 10, render=lambda r: f"w{r.id}",
+                                  min_list_width=100)],
+                          ListSource([Row(i, f"row {i}") for i in range(50)]), id="list")
+
+
+async def test_in_memory_rows_show_with_their_count_at_once() -> None:
+    app = StateApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        lst = app.query_one(VirtualList)
+        assert lst.total == 50 and lst.cursor_row == Row(0, "row 0")
+        lines = list_text(app)
+        assert any("row 0" in line and "before" in line for line in lines)
+        assert not any("Wide only" in line or "w0" in line for line in lines)
+
+
+async def test_outside_refresh_shows_new_cells_and_cursor_moves_keep_them() -> None:
+    app = StateApp()
+    async with app.run_test(size=(120, 24)) as pilot:
+        await pilot.pause()
+        lst = app.query_one(VirtualList)
+        assert any("Wide only" in line for line in list_text(app))
+        assert any("w3" in line for line in list_text(app))
+        app.suffix = "after"
+        lst.refresh()
+        await pilot.pause()
+        assert not any("before" in line for line in list_text(app))
+        await pilot.press("down", "down")
+        await pilot.pause()
+        row2 = next(line for line in list_text(app) if "row 2 " in line)
+        assert row2.lstrip().startswith("›") and "after" in row2

@@ -72,6 +72,20 @@ def _claim(row: PortfolioRow) -> Text:
     return Text.assemble(("▲", "bold dark_orange"), t(f"portfolio.claim_status.{row.claim_status}"))
 
 
+# The latest claim's flags read as in the claims portfolio: ⚑ intervention requested,
+# U uninsured debt (letters, not colours); blank when the company has no claim.
+def _intervention(row: PortfolioRow) -> str:
+    return "⚑" if row.claim_intervention_requested else ""
+
+
+def _uninsured(row: PortfolioRow) -> str:
+    return t("claims.uninsured_short") if row.claim_insured is False else ""
+
+
+def _collector(row: PortfolioRow) -> str:
+    return "" if row.claim_collector is None else t(f"portfolio.collector.{row.claim_collector}")
+
+
 def portfolio_columns() -> list[Column]:
     """Left the company (name, city, country, my reference), right its products: the
     family markers, the decision that prevails, its status, the claim, the update date
@@ -80,7 +94,10 @@ def portfolio_columns() -> list[Column]:
         Column("favourite", "★", 1, render=lambda r: Text("★" if r.favourite else " ")),
         Column("company_name", t("portfolio.col.company"), 0,
                render=lambda r: plain(r.company_name)),
-        Column("city", t("portfolio.col.city"), 11, render=lambda r: plain(r.city)),
+        # Below 130 columns the city makes room for the claim columns (the name keeps
+        # about 20 characters); the instant filter still matches it.
+        Column("city", t("portfolio.col.city"), 11, render=lambda r: plain(r.city),
+               min_list_width=130),
         Column("country", t("portfolio.col.country"), 3),
         Column("client_reference", t("portfolio.col.client_reference"), 10,
                render=lambda r: plain(r.client_reference)),
@@ -92,6 +109,9 @@ def portfolio_columns() -> list[Column]:
         Column("cover_status", t("portfolio.col.status"), 13,
                render=lambda r: status_label(r.cover_status)),
         Column("claim_status", t("portfolio.col.claim"), 9, render=_claim),
+        Column("claim_intervention", t("portfolio.col.intervention"), 1, render=_intervention),
+        Column("claim_uninsured", t("portfolio.col.uninsured"), 1, render=_uninsured),
+        Column("claim_collector", t("portfolio.col.collector"), 8, render=_collector),
         Column("updated_at", t("portfolio.col.updated"), 11,
                render=lambda r: format_date(r.updated_at)),
     ]
@@ -139,6 +159,8 @@ class PortfolioScreen(Screen[None]):
             out.append_text(family_tag(family))
             out.append("   ")
         out.append(t("portfolio.legend_favourite"))
+        out.append(f"   ⚑ {t('claims.intervention')}   "
+                   f"{t('claims.uninsured_short')} {t('claims.uninsured')}")
         return out
 
     def on_mount(self) -> None:
@@ -173,14 +195,17 @@ class PortfolioScreen(Screen[None]):
         self.app.call_from_thread(self._loaded, rows)
 
     def _failed(self, message: str) -> None:
-        self.query_one("#portfolio-criteria", Static).update(Text("⚠ " + clean(message)))
+        self.query_one("#portfolio-criteria", Static).update(Text("⚠ " + clean(message)),
+                                                            layout=False)
         self.notify(clean(message), severity="error")
 
     def _loaded(self, rows: list[PortfolioRow]) -> None:
         self.rows = rows
         self.loaded = True
         self._apply_filter(keep_position=True)
-        self.query_one("#portfolio-criteria", Static).update(self._criteria_text())
+        # Fixed-size lines (portfolio.tcss): no layout pass for a new text.
+        self.query_one("#portfolio-criteria", Static).update(self._criteria_text(),
+                                                            layout=False)
 
     def _apply_filter(self, keep_position: bool = False) -> None:
         needle = self.query_one("#filter", Input).value.strip()
@@ -191,7 +216,7 @@ class PortfolioScreen(Screen[None]):
         if keep_position and cursor < len(self.shown):
             lst.cursor = cursor
         self.query_one("#portfolio-count", Static).update(Text(
-            t("portfolio.count", shown=len(self.shown), loaded=len(self.rows))))
+            t("portfolio.count", shown=len(self.shown), loaded=len(self.rows))), layout=False)
 
     def _criteria_text(self) -> Text:
         parts = criteria_summary(self.criteria)
@@ -220,10 +245,10 @@ class PortfolioScreen(Screen[None]):
 
     # --- actions -----------------------------------------------------------------------
     def on_virtual_list_row_activated(self, event: VirtualList.RowActivated) -> None:
-        from cofatui.tui.screens.company_detail import CompanyDetailScreen
+        from cofatui.tui.screens.company_detail import open_company_detail
 
         row = cast(PortfolioRow, event.row)
-        self.app.push_screen(CompanyDetailScreen(row.company_id))
+        open_company_detail(self.app, row.company_id)
 
     def action_focus_filter(self) -> None:
         self.query_one("#filter", Input).focus()
@@ -332,9 +357,24 @@ def export_columns() -> list[ExportColumn]:
         ExportColumn(t("portfolio.col.status"), lambda r: status_label(r.cover_status), 18),
         ExportColumn(t("portfolio.col.claim"), lambda r: t(
             f"portfolio.claim_status.{r.claim_status}") if r.claim_status else "", 12),
+        ExportColumn(t("portfolio.export.intervention"), _yes_no, 14),
+        ExportColumn(t("portfolio.export.debt"), _debt, 20),
+        ExportColumn(t("portfolio.export.collector"), lambda r: "" if r.claim_collector is None
+                     else t(f"claims.collector.{r.claim_collector}"), 14),
         ExportColumn(t("portfolio.col.favourite"), lambda r: "★" if r.favourite else "", 4),
         ExportColumn(t("portfolio.col.updated"), lambda r: r.updated_at, 18),
     ]
+
+
+def _yes_no(row: PortfolioRow) -> str:
+    flag = row.claim_intervention_requested
+    return "" if flag is None else t("common.yes" if flag else "common.no")
+
+
+def _debt(row: PortfolioRow) -> str:
+    if row.claim_insured is None:
+        return ""
+    return t("claims.insured" if row.claim_insured else "claims.uninsured")
 
 
 def export_rows(rows: Sequence[PortfolioRow], when: datetime, kind: str = "xlsx",

@@ -116,7 +116,7 @@ class CountdownTicker:
     def column_region(self) -> Region:
         """Where the countdown cells are on the list (every row line, that column)."""
         widths = self.target._widths(self.target.scrollable_content_region.width)
-        x = GUTTER + sum(w + 1 for w in widths[:self.column_index])
+        x = GUTTER + sum(w + 1 for w in widths[:self.column_index] if w)  # 0: left out
         height = max(0, self.target.size.height - 1)
         return Region(x, 1, widths[self.column_index], height)
 

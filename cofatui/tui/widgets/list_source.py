@@ -7,7 +7,10 @@ from typing import Any
 
 
 class ListSource:
-    """The rows of a list the screen holds; ``count``/``fetch`` never do I/O."""
+    """The rows of a list the screen holds; ``count``/``fetch`` never do I/O, so the
+    list reads them at once instead of in worker threads (see ``RowSource``)."""
+
+    in_memory = True
 
     def __init__(self, rows: Sequence[Any]) -> None:
         self.rows = list(rows)

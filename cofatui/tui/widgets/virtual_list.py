@@ -18,14 +18,16 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, Self
 
+from rich.cells import cell_len, set_cell_size
+from rich.control import strip_control_codes
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -46,6 +48,9 @@ class Column:
     width: int
     align: str = "left"
     render: Callable[[Any], str | Text] | None = None
+    # Shown only when the list is at least this wide (0: always): a narrow terminal
+    # drops the least useful columns rather than squeezing the flexible one.
+    min_list_width: int = 0
 
     def cell(self, row: Any) -> str | Text:
         if self.render is not None:
@@ -55,11 +60,17 @@ class Column:
 
 
 class RowSource(Protocol):
-    """Where the rows come from. Both methods are called from worker threads."""
+    """Where the rows come from. Both methods are called from worker threads, unless
+    the source says ``in_memory = True`` (no I/O: the list then reads it at once, on
+    the UI thread, and paints the rows in the same frame)."""
 
     def count(self) -> int: ...
 
     def fetch(self, offset: int, limit: int) -> Sequence[Any]: ...
+
+
+def _in_memory(source: RowSource) -> bool:
+    return bool(getattr(source, "in_memory", False))
 
 
 class VirtualList(ScrollView, can_focus=True):
@@ -132,6 +143,12 @@ class VirtualList(ScrollView, can_focus=True):
     def __init__(self, columns: Sequence[Column], source: RowSource | None = None, *,
                  row_key: Callable[[Any], int] = lambda row: row.id,
                  id: str | None = None, classes: str | None = None) -> None:
+        # What a paint reuses: the rendered cells of each row (by index, checked
+        # against the row object and the column widths) and the styles of the frame.
+        self._lines: dict[int, tuple[Any, tuple[int, ...], list[Segment]]] = {}
+        self._header: tuple[tuple[int, ...], str, list[Segment]] | None = None
+        self._paint: _PaintStyles | None = None
+        self._keep_cells = False
         super().__init__(id=id, classes=classes)
         self.columns = list(columns)
         self.row_key = row_key
@@ -166,18 +183,28 @@ class VirtualList(ScrollView, can_focus=True):
         self._generation += 1
         self._pages.clear()
         self._pending.clear()
+        self._lines.clear()
+        source = self._source
+        immediate = source is not None and _in_memory(source)
         if not keep_position:
             self.total = None
             self.cursor = 0
             self.scroll_to(y=0, animate=False, immediate=True)
-            self._set_rows(0)
-        if self._source is None:
+            if not immediate:  # sized when the count arrives (in memory: just below)
+                self._set_rows(0)
+        if source is None:
             return
         generation = self._generation
+        if immediate:
+            # No worker, no thread hop: the rows are painted in the frame that follows.
+            self._count_arrived(generation, source.count())
+            page = self.cursor // PAGE_SIZE
+            self._page_arrived(generation, page, source.fetch(page * PAGE_SIZE, PAGE_SIZE))
+            return
         self._request_page(self.cursor // PAGE_SIZE)
         self.run_worker(lambda: self._count(generation), thread=True, group="virtual-count",
                         exclusive=True, exit_on_error=False)
-        self.refresh()
+        self._repaint()
 
     def _count(self, generation: int) -> None:
         source = self._source
@@ -194,7 +221,7 @@ class VirtualList(ScrollView, can_focus=True):
         if self.cursor >= total:
             self.cursor = max(0, total - 1)
         self.post_message(self.CountChanged(self, total))
-        self.refresh()
+        self._repaint()
 
     def _set_rows(self, rows: int) -> None:
         self.virtual_size = Size(self.size.width, rows + 1)  # +1: the header line
@@ -206,6 +233,9 @@ class VirtualList(ScrollView, can_focus=True):
             return
         self._pending.add(page)
         generation, source = self._generation, self._source
+        if _in_memory(source):
+            self._page_arrived(generation, page, source.fetch(page * PAGE_SIZE, PAGE_SIZE))
+            return
         self.run_worker(lambda: self._fetch(generation, source, page), thread=True,
                         group="virtual-fetch", exit_on_error=False)
 
@@ -231,7 +261,7 @@ class VirtualList(ScrollView, can_focus=True):
             self._pages.popitem(last=False)
         if self.total is None:  # until the count arrives, size the list from what we have
             self._set_rows(page * PAGE_SIZE + len(rows))
-        self.refresh()
+        self._repaint()
 
     def row_at(self, index: int) -> Any | None:
         page = self._pages.get(index // PAGE_SIZE)
@@ -255,7 +285,7 @@ class VirtualList(ScrollView, can_focus=True):
     def clear_marks(self) -> None:
         self.marked.clear()
         self.post_message(self.MarkedChanged(self, 0))
-        self.refresh()
+        self._repaint()
 
     def mark_all(self) -> None:
         """Mark every row of the list (up to MAX_MARK_ALL), fetched in a worker."""
@@ -281,7 +311,7 @@ class VirtualList(ScrollView, can_focus=True):
             return
         self.marked = set(keys)
         self.post_message(self.MarkedChanged(self, len(self.marked)))
-        self.refresh()
+        self._repaint()
 
     def _toggle(self, index: int, on: bool | None = None) -> None:
         row = self.row_at(index)
@@ -311,14 +341,14 @@ class VirtualList(ScrollView, can_focus=True):
     def action_toggle_mark(self) -> None:
         self._toggle(self.cursor)
         self.post_message(self.MarkedChanged(self, len(self.marked)))
-        self.refresh()
+        self._repaint()
 
     def action_extend(self, delta: int) -> None:
         self._toggle(self.cursor, on=True)
         self._move_to(self.cursor + delta)
         self._toggle(self.cursor, on=True)
         self.post_message(self.MarkedChanged(self, len(self.marked)))
-        self.refresh()
+        self._repaint()
 
     def action_mark_all(self) -> None:
         self.mark_all()
@@ -341,7 +371,7 @@ class VirtualList(ScrollView, can_focus=True):
             self.scroll_to(y=new, animate=False, immediate=True)
         elif new >= top + height:
             self.scroll_to(y=new - height + 1, animate=False, immediate=True)
-        self.refresh()
+        self._repaint()
 
     def on_click(self, event: events.Click) -> None:
         if event.y <= 0:
@@ -360,48 +390,143 @@ class VirtualList(ScrollView, can_focus=True):
         return "\t".join(_plain_cell(c.cell(row)) for c in self.columns)
 
     # --- rendering ------------------------------------------------------------------
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False,
+                recompose: bool = False) -> Self:
+        """A refresh from outside (a screen whose columns read a clock or other state)
+        renders the cells anew; the list's own repaints (cursor, marks, pages, scroll)
+        reuse them through :meth:`_repaint`."""
+        if not self._keep_cells:
+            self._lines.clear()
+            self._header = None
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def _repaint(self, *regions: Region) -> None:
+        self._keep_cells = True
+        try:
+            self.refresh(*regions)
+        finally:
+            self._keep_cells = False
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        self._keep_cells = True
+        try:
+            super().watch_scroll_y(old_value, new_value)
+        finally:
+            self._keep_cells = False
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()  # a theme, focus or class change: cells anew too
+        self._lines.clear()
+        self._header = None
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The styles and widths are the same for every line of a paint: work them out
+        # once here rather than in each render_line.
+        self._paint = self._paint_styles()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._paint = None
+
+    def _paint_styles(self) -> _PaintStyles:
+        width = self.scrollable_content_region.width
+        return _PaintStyles(
+            width=width, widths=tuple(self._widths(width)), base=self.rich_style,
+            header=self.get_component_rich_style("virtual-list--header"),
+            marked=self.get_component_rich_style("virtual-list--marked"),
+            cursor=self.get_component_rich_style("virtual-list--cursor"),
+            placeholder=self.get_component_rich_style("virtual-list--placeholder"))
+
     def _widths(self, total: int) -> list[int]:
+        """The width of each column at this list width; 0 for a column left out."""
+        shown = [c.min_list_width <= total for c in self.columns]
         widths = [c.width for c in self.columns]
-        fixed = sum(w + 1 for w in widths if w) + GUTTER
-        flexible = [i for i, w in enumerate(widths) if not w]
+        fixed = sum(w + 1 for w, on in zip(widths, shown, strict=True) if w and on) + GUTTER
+        flexible = [i for i, w in enumerate(widths) if not w and shown[i]]
         if flexible:
             share = max(8, (total - fixed - len(flexible)) // len(flexible))
             for i in flexible:
                 widths[i] = share
-        return widths
+        return [w if on else 0 for w, on in zip(widths, shown, strict=True)]
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        widths = self._widths(width)
+        paint = self._paint or self._paint_styles()
+        width, widths = paint.width, paint.widths
         if y == 0:
-            style = self.get_component_rich_style("virtual-list--header")
-            cells = [Text(c.label) for c in self.columns]
-            return self._strip("  ", cells, widths, width, style)
+            label = "\0".join(c.label for c in self.columns)
+            if self._header is None or self._header[:2] != (widths, label):
+                labels: list[str | Text] = [Text(c.label) for c in self.columns]
+                self._header = (widths, label, self._segments(labels, widths, width - GUTTER))
+            return self._strip("  ", self._header[2], width, paint.header)
         index = round(self.scroll_y) + y - 1
         if index >= self.row_count:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, paint.base)
         row = self.row_at(index)
         if row is None:
             self._request_page(index // PAGE_SIZE)
-            style = self.get_component_rich_style("virtual-list--placeholder")
-            return self._strip("  ", [Text("…")], [width - GUTTER], width, style)
+            line = Text("  …", no_wrap=True)
+            line.truncate(width, overflow="ellipsis", pad=True)
+            return Strip([Segment(seg.text, paint.placeholder + seg.style if seg.style
+                                  else paint.placeholder)
+                          for seg in line.render(self.app.console)], width)
         # Prefetch the neighbouring pages so paging never shows placeholders for long.
         page = index // PAGE_SIZE
         self._request_page(page + 1)
         self._request_page(page - 1)
         marked = self.row_key(row) in self.marked
-        style = self.rich_style
+        style = paint.base
         if marked:
-            style += self.get_component_rich_style("virtual-list--marked")
+            style += paint.marked
         if index == self.cursor:
-            style += self.get_component_rich_style("virtual-list--cursor")
+            style += paint.cursor
         gutter = ("›" if index == self.cursor else " ") + ("●" if marked else " ")
-        return self._strip(gutter, [c.cell(row) for c in self.columns], widths, width, style)
+        cached = self._lines.get(index)
+        if cached is None or cached[0] is not row or cached[1] != widths:
+            if len(self._lines) > 4 * PAGE_SIZE:
+                self._lines.clear()
+            cells = [c.cell(row) if w else "" for c, w in zip(self.columns, widths, strict=True)]
+            cached = (row, widths, self._segments(cells, widths, width - GUTTER))
+            self._lines[index] = cached
+        return self._strip(gutter, cached[2], width, style)
 
-    def _strip(self, gutter: str, cells: Sequence[str | Text], widths: Sequence[int],
-               width: int, style: Style) -> Strip:
-        line = Text(gutter, no_wrap=True)
+    def _segments(self, cells: Sequence[str | Text], widths: Sequence[int],
+                  width: int) -> list[Segment]:
+        """The cells of a line, laid out and rendered once: a repaint (cursor move,
+        mark, scroll back) reuses them and only restyles. Unstyled cells (most of
+        them) skip rich's Text machinery; the result is the same characters."""
+        console = self.app.console
+        segments: list[Segment] = []
         for cell, cell_width, column in zip(cells, widths, self.columns, strict=False):
+            if not cell_width:
+                continue
+            if isinstance(cell, Text) and (cell.spans or cell.style):
+                text = cell.copy()
+                text.truncate(cell_width, overflow="ellipsis", pad=True)
+                if column.align == "right" and not text.spans:
+                    text = Text(text.plain.rstrip().rjust(cell_width), style=text.style)
+                styled = Text()  # Text.render leaves out the text's own style: a span keeps it
+                styled.append_text(text)
+                segments += styled.render(console)
+            else:
+                value = cell.plain if isinstance(cell, Text) else clean(cell)
+                value = _fit(strip_control_codes(value), cell_width)
+                if column.align == "right":
+                    value = value.rstrip().rjust(cell_width)
+                segments.append(Segment(value))
+            segments.append(_SPACE)
+        used = Segment.get_line_length(segments)
+        if used > width:  # narrower than the columns: the slow path cuts with "…"
+            return self._segments_text(cells, widths, width)
+        if used < width:
+            segments.append(Segment(" " * (width - used)))
+        return segments
+
+    def _segments_text(self, cells: Sequence[str | Text], widths: Sequence[int],
+                       width: int) -> list[Segment]:
+        line = Text(no_wrap=True)
+        for cell, cell_width, column in zip(cells, widths, self.columns, strict=False):
+            if not cell_width:
+                continue
             text = cell.copy() if isinstance(cell, Text) else Text(clean(cell))
             text.truncate(cell_width, overflow="ellipsis", pad=True)
             if column.align == "right":
@@ -409,10 +534,39 @@ class VirtualList(ScrollView, can_focus=True):
                             spans=[]) if not text.spans else text
             line.append_text(text)
             line.append(" ")
-        line.truncate(width, overflow="ellipsis", pad=True)
-        segments = [Segment(seg.text, style + seg.style if seg.style else style)
-                    for seg in line.render(self.app.console)]
+        line.truncate(max(0, width), overflow="ellipsis", pad=True)
+        return list(line.render(self.app.console))
+
+    @staticmethod
+    def _strip(gutter: str, cells: list[Segment], width: int, style: Style) -> Strip:
+        if width < GUTTER:
+            return Strip.blank(width, style)
+        segments = [Segment(gutter, style)]
+        segments += [Segment(seg.text, style + seg.style if seg.style else style)
+                     for seg in cells]
         return Strip(segments, width)
+
+
+_SPACE = Segment(" ")
+
+
+def _fit(value: str, width: int) -> str:
+    """``Text.truncate(width, overflow="ellipsis", pad=True)`` on an unstyled string."""
+    length = cell_len(value)
+    if length > width:
+        return set_cell_size(value, width - 1) + "…"
+    return value + " " * (width - length) if length < width else value
+
+
+@dataclass(frozen=True)
+class _PaintStyles:
+    width: int
+    widths: tuple[int, ...]
+    base: Style
+    header: Style
+    marked: Style
+    cursor: Style
+    placeholder: Style
 
 
 def _plain_cell(cell: str | Text) -> str:
