@@ -11,19 +11,21 @@ quote (buy, refuse, or simulate again with the same values).
 
 from __future__ import annotations
 
-from typing import ClassVar, cast
+from typing import Any, ClassVar, cast
 
 from rich.text import Text
 from textual import work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
+from textual.worker import get_current_worker
 
 from cofatui.enums import ProductStatus
 from cofatui.errors import CofaError
 from cofatui.i18n import format_amount, format_date, t
+from cofatui.repository.base import Repository
 from cofatui.schemas import CompanyDetail, NewActionItem, ProductPublic
 from cofatui.tui.safe import clean, plain
 from cofatui.tui.widgets.header import AppHeader
@@ -68,6 +70,43 @@ def product_columns(screen: CompanyDetailScreen) -> list[Column]:
     ]
 
 
+Loaded = tuple[CompanyDetail, list[NewActionItem]]
+
+
+def load_company(repo: Repository, contract_id: int, company_id: int) -> Loaded:
+    """What the screen shows: the detail and the NEW ACTION menu (worker threads only)."""
+    return (repo.company_detail(contract_id, company_id),
+            repo.new_action_menu(contract_id, company_id))
+
+
+def open_company_detail(app: App[Any], company_id: int, contract_id: int | None = None) -> None:
+    """Open a company's detail with its data: the repository is asked in a worker first,
+    then the screen is pushed already composed with what it shows, so it is built and
+    painted once (a screen pushed empty and filled a moment later is laid out, styled
+    and painted twice). If the load fails the screen opens anyway, loads again and
+    shows the message."""
+    cofa_app = cofa(app)
+    contract = contract_id if contract_id is not None else cofa_app.current_contract_id
+
+    def fetch() -> None:
+        loaded: Loaded | None = None
+        if contract is not None:
+            try:
+                loaded = load_company(cofa_app.repo, contract, company_id)
+            except CofaError:
+                loaded = None
+        if not get_current_worker().is_cancelled:  # Enter pressed again meanwhile
+            app.call_from_thread(_push_detail, app, company_id, contract, loaded)
+
+    app.run_worker(fetch, thread=True, group="open-company", exclusive=True,
+                   exit_on_error=False)
+
+
+def _push_detail(app: App[Any], company_id: int, contract_id: int | None,
+                 loaded: Loaded | None) -> None:
+    app.push_screen(CompanyDetailScreen(company_id, contract_id, loaded=loaded))
+
+
 class CompanyDetailScreen(Screen[None]):
     CSS_PATH = ["dialogs.tcss", "company.tcss"]
 
@@ -89,29 +128,44 @@ class CompanyDetailScreen(Screen[None]):
                 tooltip="claims.key.open_claims_tip"),
     ]
 
-    def __init__(self, company_id: int, contract_id: int | None = None) -> None:
+    def __init__(self, company_id: int, contract_id: int | None = None, *,
+                 loaded: Loaded | None = None) -> None:
+        """``loaded``: the detail and menu already read (``open_company_detail``); the
+        screen is then composed with them and asks the repository nothing at mount."""
         super().__init__()
         self.company_id = company_id
         self.contract_id = contract_id
         self.detail: CompanyDetail | None = None
         self.menu: list[NewActionItem] = []
+        self._preloaded = loaded is not None
+        if loaded is not None:
+            self.detail, self.menu = loaded
         self._announced: set[int] = set()
+        self._shown: dict[str, str] = {}  # what each text widget shows (skip equal updates)
 
     def compose(self) -> ComposeResult:
+        texts = self._texts(self.detail) if self.detail is not None else {
+            "detail-header": Text(t("common.loading"))}
+        self._shown = {key: text.plain for key, text in texts.items()}
+
+        def text(key: str) -> Static:
+            return Static(texts.get(key, ""), id=key, markup=False)
+
         yield AppHeader()
-        yield Static(Text(t("common.loading")), id="detail-header", markup=False)
+        yield text("detail-header")
         with Horizontal(id="detail-body"):
             with Vertical(id="detail-left"):
                 yield Label(Text(t("company.section.products")), classes="section-title")
-                yield VirtualList(product_columns(self), id="products")
-                yield Static("", id="detail-pending", markup=False)
+                yield VirtualList(product_columns(self), None if self.detail is None
+                                  else ListSource(self.detail.products), id="products")
+                yield text("detail-pending")
                 yield Label(Text(t("company.section.claims")), classes="section-title")
-                yield Static("", id="detail-claims", markup=False)
+                yield text("detail-claims")
             with VerticalScroll(id="detail-right"):
                 yield Label(Text(t("company.section.information")), classes="section-title")
-                yield Static("", id="detail-info", markup=False)
+                yield text("detail-info")
                 yield Label(Text(t("company.section.custom_fields")), classes="section-title")
-                yield Static("", id="detail-custom", markup=False)
+                yield text("detail-custom")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -120,7 +174,10 @@ class CompanyDetailScreen(Screen[None]):
             self.contract_id = cofa(self.app).current_contract_id
         self.query_one("#products", VirtualList).focus()
         self.set_interval(1.0, self._tick)
-        self.load()
+        if self._preloaded:
+            self._preloaded = False  # a reload (Ctrl+R, a change) asks the repository
+        else:
+            self.load()
 
     async def on_language_changed(self, _message: object) -> None:
         await self.recompose()
@@ -139,28 +196,36 @@ class CompanyDetailScreen(Screen[None]):
             self.app.call_from_thread(self._failed, t("company.no_contract"))
             return
         try:
-            detail = repo.company_detail(self.contract_id, self.company_id)
-            menu = repo.new_action_menu(self.contract_id, self.company_id)
+            detail, menu = load_company(repo, self.contract_id, self.company_id)
         except CofaError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
         self.app.call_from_thread(self.show, detail, menu)
 
     def _failed(self, message: str) -> None:
-        self.query_one("#detail-header", Static).update(Text("⚠ " + clean(message)))
+        self._update("detail-header", Text("⚠ " + clean(message)))
         self.notify(clean(message), severity="error", markup=False)
 
     def show(self, detail: CompanyDetail, menu: list[NewActionItem]) -> None:
         self.detail, self.menu = detail, menu
-        self.query_one("#detail-header", Static).update(self._header(detail))
         products = self.query_one("#products", VirtualList)
         cursor = products.cursor
         products.set_source(ListSource(detail.products))
         products.cursor = min(cursor, max(0, len(detail.products) - 1))
-        self.query_one("#detail-claims", Static).update(self._claims(detail))
-        self.query_one("#detail-info", Static).update(self._info(detail))
-        self.query_one("#detail-custom", Static).update(self._custom(detail))
+        for key, text in self._texts(detail).items():
+            self._update(key, text)
         self._tick()
+
+    def _texts(self, d: CompanyDetail) -> dict[str, Text]:
+        return {"detail-header": self._header(d), "detail-claims": self._claims(d),
+                "detail-info": self._info(d), "detail-custom": self._custom(d),
+                "detail-pending": self._pending_text(d, announce=False)}
+
+    def _update(self, key: str, text: Text) -> None:
+        """Change a text only when it changed: each update lays the screen out again."""
+        if self._shown.get(key) != text.plain:
+            self._shown[key] = text.plain
+            self.query_one(f"#{key}", Static).update(text)
 
     def _header(self, d: CompanyDetail) -> Text:
         c = d.company
@@ -242,26 +307,26 @@ class CompanyDetailScreen(Screen[None]):
         once for each estimated response time that has just been reached."""
         if self.detail is None:
             return
-        now = app_clock(self.app).now()
-        pending = [p for p in self.detail.products if p.status == ProductStatus.PENDING]
-        banner = self.query_one("#detail-pending", Static)
-        if not pending:
-            banner.update("")
-        else:
-            out = Text()
-            for p in pending:
-                left = seconds_left(p.expected_decision_at, now)
-                out.append("◴ ")
-                out.append(t("company.pending_line", product=product_name(p.code),
-                             time=countdown_text(p.expected_decision_at, now)))
-                out.append("\n")
-                if left is not None and left <= 0 and p.id not in self._announced:
-                    self._announced.add(p.id)
-                    self.notify(t("products.countdown_finished", product=product_name(p.code)),
-                                markup=False)
-            banner.update(out)
-        if pending:
+        self._update("detail-pending", self._pending_text(self.detail, announce=True))
+        if any(p.status == ProductStatus.PENDING for p in self.detail.products):
             self.query_one("#products", VirtualList).refresh()
+
+    def _pending_text(self, d: CompanyDetail, announce: bool) -> Text:
+        now = app_clock(self.app).now()
+        out = Text()
+        for p in d.products:
+            if p.status != ProductStatus.PENDING:
+                continue
+            left = seconds_left(p.expected_decision_at, now)
+            out.append("◴ ")
+            out.append(t("company.pending_line", product=product_name(p.code),
+                         time=countdown_text(p.expected_decision_at, now)))
+            out.append("\n")
+            if announce and left is not None and left <= 0 and p.id not in self._announced:
+                self._announced.add(p.id)
+                self.notify(t("products.countdown_finished", product=product_name(p.code)),
+                            markup=False)
+        return out
 
     # --- actions ------------------------------------------------------------------------
     def action_new_action(self) -> None:

@@ -274,9 +274,9 @@ class CompanySearchScreen(Screen[CompanyPublic | None]):
         if self.pick:
             self.dismiss(company)
             return
-        from cofatui.tui.screens.company_detail import CompanyDetailScreen
+        from cofatui.tui.screens.company_detail import open_company_detail
 
-        self.app.push_screen(CompanyDetailScreen(company.id))
+        open_company_detail(self.app, company.id)
 
     def action_create(self) -> None:
         from cofatui.tui.screens.company_create import CompanyCreateScreen

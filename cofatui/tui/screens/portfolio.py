@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar, cast
 
@@ -86,6 +87,13 @@ def _collector(row: PortfolioRow) -> str:
     return "" if row.claim_collector is None else t(f"portfolio.collector.{row.claim_collector}")
 
 
+@lru_cache(maxsize=256)
+def _tags(codes: tuple[str, ...]) -> Text:
+    """A page repeats a few product combinations: build each marker line once (the
+    list copies a cell before laying it out, so sharing it is safe)."""
+    return product_tags(list(codes))
+
+
 def portfolio_columns() -> list[Column]:
     """Left the company (name, city, country, my reference), right its products: the
     family markers, the decision that prevails, its status, the claim, the update date
@@ -104,7 +112,7 @@ def portfolio_columns() -> list[Column]:
         Column("dra", t("portfolio.col.dra"), 3, align="right",
                render=lambda r: "" if r.dra is None else str(r.dra)),
         Column("products", t("portfolio.col.products"), 11,
-               render=lambda r: product_tags(r.products)),
+               render=lambda r: _tags(tuple(r.products))),
         Column("cover_amount", t("portfolio.col.amount"), 12, align="right", render=_amount),
         Column("cover_status", t("portfolio.col.status"), 13,
                render=lambda r: status_label(r.cover_status)),
