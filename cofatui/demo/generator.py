@@ -80,6 +80,7 @@ from cofatui.models import (
     WapSnapshot,
 )
 from cofatui.repository.sql.engine import translated_errors
+from cofatui.repository.sql.latest_claims import rebuild_claim_debtors
 from cofatui.rules.wap import compute_wap
 
 __all__ = ["DEMO_LOGINS", "DEMO_PASSWORD", "DemoSummary", "Progress", "generate_demo"]
@@ -425,6 +426,8 @@ class _Demo:
                                               ClaimStatus.REJECTED, ClaimStatus.CLOSED,
                                               ClaimStatus.CANCELLED, ClaimStatus.DRAFT])
         self._core(Claim, made.claims)
+        # The claims portfolio's rows (kept by the repository on each claim written).
+        self.loader.counts["claim_debtor"] = rebuild_claim_debtors(self.loader.conn)
         self._core(ClaimDeclaration, made.declarations)
         self._core(ClaimInvoice, made.invoices)
         self._core(ClaimPayment, made.payments)

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
     from sqlalchemy.engine import Engine
 
-HEAD = "0005_claim_company_index"
+HEAD = "0006_claim_debtor"
 HERE = Path(__file__).parent
 
 

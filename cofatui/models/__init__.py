@@ -3,6 +3,8 @@
 from cofatui.models.audit import AuditEntry, WapSnapshot
 from cofatui.models.claim import (
     Claim,
+    ClaimDebtor,
+    ClaimDebtorCount,
     ClaimDeclaration,
     ClaimDocument,
     ClaimInvoice,
@@ -25,8 +27,9 @@ from cofatui.models.product import Product, ProductEvent
 from cofatui.models.user import ApiToken, User, UserContract
 
 __all__ = [
-    "ApiToken", "AuditEntry", "Claim", "ClaimDeclaration", "ClaimDocument", "ClaimInvoice",
-    "ClaimPayment", "Company", "Contract", "CustomFieldDefinition", "CustomFieldValue", "Draft",
+    "ApiToken", "AuditEntry", "Claim", "ClaimDebtor", "ClaimDebtorCount", "ClaimDeclaration",
+    "ClaimDocument", "ClaimInvoice", "ClaimPayment", "Company", "Contract", "CustomFieldDefinition",
+    "CustomFieldValue", "Draft",
     "Extension", "ExtensionInvoice", "ExtensionPlanLine", "Favourite", "LegalIdentifier",
     "LoginAttempt",
     "Notification", "NotificationState", "PaymentAllocation", "PortfolioEntry", "Product",

@@ -52,6 +52,41 @@ class Claim(SQLModel, table=True):
     __mapper_args__ = {"version_id_col": _claim_version}
 
 
+class ClaimDebtor(SQLModel, table=True):
+    """The claims portfolio's rows, kept beside the claims: one per debtor of a contract
+    with a registered (not draft) claim, naming its latest claim (the highest id), how
+    many it has had, the latest claim's ``updated_at`` (the portfolio's order) and the
+    lowercased "name, latest reference, EasyNumber" that the type-as-you-go filter
+    matches by substring (FTS5 trigram on SQLite, pg_trgm on PostgreSQL).
+
+    The repository writes it in the transaction that writes the claim
+    (``repository.sql.latest_claims``); bulk loads rebuild it. What the rows show
+    (status, amounts, names) is read from the claim and the company, never copied."""
+
+    __tablename__ = "claim_debtor"
+    __table_args__ = (
+        Index("ux_claim_debtor_company", "contract_id", "company_id", unique=True),
+        # Newest first, and what a page needs to find its claims without the table.
+        Index("ix_claim_debtor_order", "contract_id", "updated_at", "claim_id", "company_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contract.id")
+    company_id: int = Field(foreign_key="company.id")
+    claim_id: int = Field(foreign_key="claim.id")
+    claims: int = 1
+    updated_at: datetime | None = timestamp_field()
+    search_text: str = Field(default="", max_length=400)
+
+
+class ClaimDebtorCount(SQLModel, table=True):
+    """How many ``claim_debtor`` rows a contract has: the claims portfolio's total
+    without counting tens of thousands of rows on every page. Kept with them."""
+
+    __tablename__ = "claim_debtor_count"
+    contract_id: int = Field(foreign_key="contract.id", primary_key=True)
+    debtors: int = 0
+
+
 class ClaimDeclaration(SQLModel, table=True):
     """The initial declaration or one additional declaration; immutable once submitted."""
 

@@ -48,6 +48,7 @@ from cofatui.clock import FixedClock
 from cofatui.enums import ClaimStatus
 from cofatui.models import Claim, Company
 from cofatui.repository.sql import SqlRepository, make_engine, refresh_statistics
+from cofatui.repository.sql.latest_claims import rebuild_claim_debtors
 from cofatui.schemas import ClaimCreate, InvoiceLine, PaymentLine
 from tests.bench.harness import print_table, write_json
 from tests.contract import dataset
@@ -130,6 +131,8 @@ def bulk_claims(engine: Engine, ids: dataset.Ids, claims: int) -> dict[str, int]
                     "created_by": LOGIN, "version": 1})
         for chunk in _chunks(rows, 5000):
             conn.execute(insert(Claim.__table__), chunk)  # type: ignore[attr-defined]
+        # Written without the repository, as the demo does: the portfolio's rows too.
+        rebuild_claim_debtors(conn)
         if engine.dialect.name == "postgresql":
             # Explicit ids leave the sequences behind: move them past the rows inserted.
             for table in ("company", "claim"):

@@ -10,7 +10,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cofatui.errors import Forbidden, RuleViolation, ValidationFailed
-from cofatui.models import AuditEntry, Claim, ClaimDeclaration, ClaimInvoice, ClaimPayment
+from cofatui.models import (
+    AuditEntry,
+    Claim,
+    ClaimDebtor,
+    ClaimDeclaration,
+    ClaimInvoice,
+    ClaimPayment,
+)
 from cofatui.repository.sql.core import SqlCore
 from cofatui.schemas import ClaimCreate, InvoiceLine, PaymentLine
 from tests.contract.conftest import Backend
@@ -37,7 +44,8 @@ def claim(backend: Backend, *invoices: InvoiceLine, **kw: object) -> ClaimCreate
 def row_counts(backend: Backend) -> tuple[int, ...]:
     with Session(backend.engine) as s:
         return tuple(s.execute(select(func.count()).select_from(t)).scalar_one()
-                     for t in (Claim, ClaimDeclaration, ClaimInvoice, ClaimPayment))
+                     for t in (Claim, ClaimDeclaration, ClaimInvoice, ClaimPayment,
+                               ClaimDebtor))
 
 
 def test_submit_claim_gives_a_reference_and_exact_amount(backend: Backend) -> None:

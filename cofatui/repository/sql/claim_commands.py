@@ -7,9 +7,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import distinct, exists, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from cofatui.enums import (
     ACTIVE_COVER_STATUSES,
@@ -33,6 +34,7 @@ from cofatui.errors import (
 )
 from cofatui.models import (
     Claim,
+    ClaimDebtor,
     ClaimDeclaration,
     ClaimDocument,
     ClaimInvoice,
@@ -48,7 +50,12 @@ from cofatui.models import (
 from cofatui.repository.base import MAX_PAGE
 from cofatui.repository.sql.claims import insert_lines
 from cofatui.repository.sql.core import SqlCore
-from cofatui.repository.sql.search import like_pattern
+from cofatui.repository.sql.latest_claims import (
+    claim_changed,
+    debtor_count,
+    order_key,
+    text_match,
+)
 from cofatui.rules import claims as rules
 from cofatui.rules.attachments import check_attachment
 from cofatui.rules.indemnity import calculate_indemnity
@@ -70,56 +77,86 @@ from cofatui.schemas import (
 COVER_CODES = ("CRL", "ECL", "RLI", "TOPLINER")
 
 
+PROBE = 1000  # filtered portfolio: matches read before deciding to count them
+
+
+def _debtor_keys(s: Session, cond: list[Any], offset: int, limit: int) -> list[int]:
+    """Claim ids of the debtors' rows, newest first (``ix_claim_debtor_order``)."""
+    return list(s.execute(select(ClaimDebtor.claim_id).where(*cond).order_by(*order_key())
+                          .offset(offset).limit(limit)).scalars())
+
+
+def _debtor_rows(s: Session, contract_id: int, claim_ids: list[int]) -> list[DebtorClaimsRow]:
+    """The portfolio rows of these latest claims, in the order given."""
+    if not claim_ids:
+        return []
+    rows = s.execute(
+        select(Company.id.label("company_id"), Company.name.label("company_name"),
+               Company.country, Company.easy_number, ClaimDebtor.claims,
+               Claim.id.label("latest_claim_id"), Claim.reference.label("latest_reference"),
+               Claim.status.label("latest_status"), Claim.insured,
+               Claim.intervention_requested, Claim.collector, Claim.currency,
+               Claim.claim_amount, Claim.covered_amount, Claim.calculated_indemnity,
+               Claim.updated_at)
+        .select_from(Claim)
+        .join(Company, Company.id == Claim.company_id)
+        .join(ClaimDebtor, (ClaimDebtor.contract_id == contract_id)
+              & (ClaimDebtor.company_id == Claim.company_id))
+        .where(Claim.id.in_(claim_ids))).all()
+    by_id = {row.latest_claim_id: row for row in rows}
+    return [DebtorClaimsRow.model_validate(dict(by_id[i]._mapping)) for i in claim_ids
+            if i in by_id]
+
+
 class ClaimFollowUp(SqlCore):
     # --- reads ---------------------------------------------------------------------------
     def claims_portfolio(self, contract_id: int, text: str | None = None, offset: int = 0,
                          limit: int = 100) -> Page[DebtorClaimsRow]:
         """One row per debtor: its latest claim and how many it has had.
 
-        The page walks the contract's claims newest first (``ix_claim_contract_updated``)
-        keeping those with no newer claim on their debtor (one probe of
-        ``ix_claim_contract_company`` each), so it reads about a page of rows whatever
-        the number of claims; the debtors are counted from the index alone."""
+        Read from the tables kept with the claims (``latest_claims``): the page's keys
+        are a range of ``ix_claim_debtor_order`` read from the index alone (deep pages
+        skip index entries, not claims), then the page's claims and companies by primary
+        key, as columns (a page is read, never written). The total is one row unfiltered;
+        filtered, see ``_matching_keys``."""
         self._require_read(contract_id, Section.CLAIMS)
-        limit = max(1, min(limit, MAX_PAGE))
-        draft = ClaimStatus.DRAFT.value
-        newer = aliased(Claim)
-        cond = [Claim.contract_id == contract_id, Claim.status != draft,
-                ~exists().where(newer.contract_id == Claim.contract_id,
-                                newer.company_id == Claim.company_id,
-                                newer.id > Claim.id, newer.status != draft)]
-        if text and text.strip():
-            needle = like_pattern(text.strip().casefold())
-            cond.append(Company.name_key.like(needle, escape="\\")
-                        | func.lower(Claim.reference).like(needle, escape="\\")
-                        | Company.easy_number.like(needle, escape="\\"))
+        limit, offset = max(1, min(limit, MAX_PAGE)), max(0, offset)
+        needle = (text or "").strip()
+        cond = [ClaimDebtor.contract_id == contract_id]
         with self._uow() as s:
-            base = (select(Claim, Company).join(Company, Company.id == Claim.company_id)
-                    .where(*cond))
-            rows = s.execute(base.order_by(Claim.updated_at.desc(), Claim.id.desc())
-                             .offset(max(0, offset)).limit(limit)).all()
-            if text and text.strip():
-                total = s.execute(select(func.count()).select_from(base.subquery())
-                                  ).scalar_one()
+            if needle:
+                keys, total = self._matching_keys(s, contract_id, needle, offset, limit)
             else:
-                total = s.execute(select(func.count(distinct(Claim.company_id))).where(
-                    Claim.contract_id == contract_id, Claim.status != draft)).scalar_one()
-            counts: dict[int, int] = {company_id: n for company_id, n in s.execute(
-                select(Claim.company_id, func.count()).where(
-                    Claim.contract_id == contract_id, Claim.status != draft,
-                    Claim.company_id.in_([c.id for _, c in rows] or [-1]))  # type: ignore[attr-defined]
-                .group_by(Claim.company_id)).all()}
-            items = [DebtorClaimsRow(
-                company_id=company.id, company_name=company.name, country=company.country,
-                easy_number=company.easy_number, claims=counts.get(company.id, 1),
-                latest_claim_id=claim.id,
-                latest_reference=claim.reference, latest_status=ClaimStatus(claim.status),
-                insured=claim.insured, intervention_requested=claim.intervention_requested,
-                collector=claim.collector, currency=claim.currency,
-                claim_amount=claim.claim_amount, covered_amount=claim.covered_amount,
-                calculated_indemnity=claim.calculated_indemnity, updated_at=claim.updated_at)
-                for claim, company in rows]
-            return Page(items=items, offset=offset, limit=limit, total=total)
+                total = debtor_count(s, contract_id)
+                keys = _debtor_keys(s, cond, offset, limit) if offset < total else []
+            return Page(items=_debtor_rows(s, contract_id, keys), offset=offset, limit=limit,
+                        total=total)
+
+    def _matching_keys(self, s: Session, contract_id: int, needle: str, offset: int,
+                       limit: int) -> tuple[list[int], int]:
+        """The page's claim ids and the number of debtors matching ``needle``.
+
+        Through the FTS5 trigram index (SQLite, three characters or more) the matches
+        are counted first; then the page either sorts the matches or, when they are
+        dense, walks the contract's rows newest first until it is full. With a ``LIKE``
+        (PostgreSQL, whose planner picks the pg_trgm index or the walk; short needles)
+        up to PROBE matches are read first: fewer, and they are all there is, no count
+        needed (one index search instead of two); more, and they are counted."""
+        dialect = s.get_bind().dialect.name
+        cond = [ClaimDebtor.contract_id == contract_id]
+        if dialect == "sqlite" and len(needle) >= 3:
+            total = s.execute(select(func.count()).select_from(ClaimDebtor).where(
+                *cond, text_match(needle, dialect))).scalar_one()
+            walk = (offset + limit) * debtor_count(s, contract_id) < total * total
+            cond.append(text_match(needle, dialect, walk=walk))
+            return (_debtor_keys(s, cond, offset, limit) if offset < total else []), total
+        cond.append(text_match(needle, dialect))
+        probe = _debtor_keys(s, cond, 0, max(PROBE, offset + limit))
+        if len(probe) < max(PROBE, offset + limit):
+            return probe[offset:offset + limit], len(probe)
+        total = s.execute(select(func.count()).select_from(ClaimDebtor).where(*cond)
+                          ).scalar_one()
+        return probe[offset:offset + limit], total
 
     def _claim_for(self, s: Session, claim_id: int) -> Claim:
         claim = s.get(Claim, claim_id)
@@ -237,6 +274,7 @@ class ClaimFollowUp(SqlCore):
                 claim.intervention_requested = True
             claim.updated_at = now
             s.flush()
+            claim_changed(s, claim)
             self._audit(s, "add_declaration", "claim", claim.id,
                         {"invoices": [None, len(data.invoices)],
                          "payments": [None, len(data.payments)],
@@ -320,6 +358,7 @@ class ClaimFollowUp(SqlCore):
                         changed += 1
             claim.updated_at = self.clock.now()
             s.flush()
+            claim_changed(s, claim)
             self._audit(s, "validate_claim_lines", "claim", claim.id,
                         {"validated": [None, changed]}, claim.contract_id)
             return self._claim_out(s, claim)
@@ -340,6 +379,7 @@ class ClaimFollowUp(SqlCore):
             claim.status = change.status.value
             claim.updated_at = self.clock.now()
             s.flush()
+            claim_changed(s, claim)
             self._notify_claim(s, claim, NotificationType.CLAIM_UPDATE,
                                f"Claim {claim.reference}: {change.status.value}", change.comment)
             self._audit(s, "set_claim_status", "claim", claim.id,
@@ -378,6 +418,7 @@ class ClaimFollowUp(SqlCore):
             claim.conditions_used = computed.conditions_used[:500]
             claim.updated_at = self.clock.now()
             s.flush()
+            claim_changed(s, claim)
             self._notify_claim(s, claim, NotificationType.INDEMNITY,
                                f"Claim {claim.reference}: indemnity {indemnity} {claim.currency}",
                                claim.conditions_used)

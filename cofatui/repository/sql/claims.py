@@ -22,6 +22,7 @@ from cofatui.models import (
 )
 from cofatui.repository.base import MAX_PAGE
 from cofatui.repository.sql.core import SqlCore
+from cofatui.repository.sql.latest_claims import claim_added
 from cofatui.rules import claims as rules
 from cofatui.schemas import (
     AuditEntryPublic,
@@ -106,6 +107,7 @@ class ClaimCommands(SqlCore):
             s.flush()
             assert claim.id is not None
             claim.reference = f"DMS-{now.year}-{claim.id:06d}"
+            claim_added(s, claim, company)
             declaration = ClaimDeclaration(
                 claim_id=claim.id, kind=DeclarationKind.INITIAL.value, submitted_at=now,
                 submitted_by=self.principal.login,

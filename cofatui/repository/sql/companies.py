@@ -14,6 +14,7 @@ from cofatui.errors import Conflict, FieldError, Forbidden, NotFound, Validation
 from cofatui.models import Company, LegalIdentifier, PortfolioEntry
 from cofatui.repository.base import MAX_PAGE
 from cofatui.repository.sql.core import SqlCore
+from cofatui.repository.sql.latest_claims import company_renamed
 from cofatui.repository.sql.search import identifier_variants, like_pattern, search_key
 from cofatui.schemas import CompanyCreate, CompanyPublic, CompanySearch, LegalIdentifierPublic, Page
 
@@ -179,7 +180,9 @@ class CompanyQueries(SqlCore):
             return self._companies_public(s, [company])[0]
 
     def _refresh_search_text(self, s: Session, company: Company) -> None:
-        """Company name/country changed: rewrite the search text of its portfolio entries."""
+        """Company name/country changed: rewrite the search text of its portfolio entries
+        and of its rows in the claims portfolio."""
+        company_renamed(s, company)
         for entry in s.execute(select(PortfolioEntry).where(
                 PortfolioEntry.company_id == company.id)).scalars():
             entry.search_text = search_key(company.name, company.country, company.easy_number,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 
-from sqlalchemy import literal_column, select, text
+from sqlalchemy import Table, literal_column, select, text
 from sqlalchemy.sql.elements import ColumnElement
 
 from cofatui.models import PortfolioEntry
@@ -29,16 +29,24 @@ def like_pattern(needle: str) -> str:
 
 def entry_text_filter(needle: str, dialect: str) -> ColumnElement[bool]:
     """A condition on ``portfolio_entry`` rows whose search text contains ``needle``."""
+    return trigram_filter(_entry, "portfolio_search", needle, dialect)
+
+
+def trigram_filter(table: Table, fts_table: str, needle: str,
+                   dialect: str) -> ColumnElement[bool]:
+    """Rows of ``table`` (an ``id`` and a lowercased ``search_text``) whose search text
+    contains ``needle``: through ``fts_table``, its FTS5 trigram index, on SQLite; on
+    PostgreSQL a pg_trgm GIN index on ``search_text`` serves the ``LIKE``."""
     needle = needle.strip().casefold()
     if dialect == "sqlite" and len(needle) >= 3:
         fts_query = '"' + needle.replace('"', '""') + '"'
         matching = select(literal_column("rowid")).select_from(
-            text("portfolio_search")).where(text("portfolio_search MATCH :fts"))
-        return _entry.c.id.in_(matching.params(fts=fts_query))
-    # A sub-select, so the database finds the matching entries once (a scan of the
-    # entries, not of every joined notification) and then probes that small set.
-    inner = _entry.alias("matching_entry")
-    return _entry.c.id.in_(select(inner.c.id).where(
+            text(fts_table)).where(text(f"{fts_table} MATCH :fts"))
+        return table.c.id.in_(matching.params(fts=fts_query))
+    # A sub-select, so the database finds the matching rows once (a scan of the
+    # table, not of every joined row) and then probes that small set.
+    inner = table.alias(f"matching_{table.name}")
+    return table.c.id.in_(select(inner.c.id).where(
         inner.c.search_text.like(like_pattern(needle), escape="\\")))
 
 
