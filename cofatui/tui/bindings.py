@@ -46,9 +46,9 @@ GLOBAL_BINDINGS: list[BindingType] = [
     # declined the key; keys arriving in one burst (a paste, tmux send-keys, a fast
     # typist over SSH) are by then queued on the old field and land there. As priority
     # bindings the focus moves before the next key is dispatched.
-    Binding("tab", "focus_next", "Focus Next", id="app.focus_next", show=False,
+    Binding("tab", "focus_next", "shell.builtin.focus_next", id="app.focus_next", show=False,
             priority=True),
-    Binding("shift+tab", "focus_previous", "Focus Previous", id="app.focus_previous",
+    Binding("shift+tab", "focus_previous", "shell.builtin.focus_previous", id="app.focus_previous",
             show=False, priority=True),
 ]
 
