@@ -98,11 +98,8 @@ def upgrade() -> None:
         ext_schema = bind.exec_driver_sql(
             "SELECT extnamespace::regnamespace::text FROM pg_extension"
             " WHERE extname = 'pg_trgm'").scalar_one()
-        # No pending list (fastupdate): rows change one at a time, with a claim, and
-        # every filtered read would scan whatever a bulk load left pending.
         op.execute("CREATE INDEX ix_claim_debtor_search_trgm ON claim_debtor"
-                   f" USING gin (search_text {ext_schema}.gin_trgm_ops)"
-                   " WITH (fastupdate = off)")
+                   f" USING gin (search_text {ext_schema}.gin_trgm_ops)")
 
 
 def downgrade() -> None:

@@ -80,8 +80,18 @@ COVER_CODES = ("CRL", "ECL", "RLI", "TOPLINER")
 PROBE = 1000  # filtered portfolio: matches read before deciding to count them
 
 
-def _debtor_keys(s: Session, cond: list[Any], offset: int, limit: int) -> list[int]:
-    """Claim ids of the debtors' rows, newest first (``ix_claim_debtor_order``)."""
+def _debtor_keys(s: Session, cond: list[Any], offset: int, limit: int,
+                 total: int | None = None) -> list[int]:
+    """Claim ids of the debtors' rows, newest first (``ix_claim_debtor_order``).
+
+    An offset skips index entries one by one: past the middle (the list's End key),
+    knowing the total, the page is read from the other end and turned round."""
+    if total is not None and offset > total // 2:
+        end = min(total, offset + limit)
+        ids = s.execute(select(ClaimDebtor.claim_id).where(*cond)
+                        .order_by(*(key.element.asc() for key in order_key()))
+                        .offset(total - end).limit(end - offset)).scalars()
+        return list(ids)[::-1]
     return list(s.execute(select(ClaimDebtor.claim_id).where(*cond).order_by(*order_key())
                           .offset(offset).limit(limit)).scalars())
 
@@ -128,7 +138,7 @@ class ClaimFollowUp(SqlCore):
                 keys, total = self._matching_keys(s, contract_id, needle, offset, limit)
             else:
                 total = debtor_count(s, contract_id)
-                keys = _debtor_keys(s, cond, offset, limit) if offset < total else []
+                keys = _debtor_keys(s, cond, offset, limit, total) if offset < total else []
             return Page(items=_debtor_rows(s, contract_id, keys), offset=offset, limit=limit,
                         total=total)
 
@@ -149,14 +159,17 @@ class ClaimFollowUp(SqlCore):
                 *cond, text_match(needle, dialect))).scalar_one()
             walk = (offset + limit) * debtor_count(s, contract_id) < total * total
             cond.append(text_match(needle, dialect, walk=walk))
-            return (_debtor_keys(s, cond, offset, limit) if offset < total else []), total
+            return (_debtor_keys(s, cond, offset, limit, total) if offset < total
+                    else []), total
         cond.append(text_match(needle, dialect))
-        probe = _debtor_keys(s, cond, 0, max(PROBE, offset + limit))
-        if len(probe) < max(PROBE, offset + limit):
+        probe = _debtor_keys(s, cond, 0, PROBE) if offset + limit <= PROBE else None
+        if probe is not None and len(probe) < PROBE:
             return probe[offset:offset + limit], len(probe)
         total = s.execute(select(func.count()).select_from(ClaimDebtor).where(*cond)
                           ).scalar_one()
-        return probe[offset:offset + limit], total
+        if probe is not None:
+            return probe[offset:offset + limit], total
+        return (_debtor_keys(s, cond, offset, limit, total) if offset < total else []), total
 
     def _claim_for(self, s: Session, claim_id: int) -> Claim:
         claim = s.get(Claim, claim_id)

@@ -12,9 +12,10 @@ claim and the company when the page is read.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from sqlalchemy import Connection, case, delete, func, insert, literal, select, update
+from sqlalchemy import Connection, case, delete, func, insert, literal, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -42,13 +43,12 @@ def _search_text_sql() -> ColumnElement[str]:
             + sep + func.lower(Company.easy_number))
 
 
-def _insert(s: Session | Connection, table: Any) -> Any:
-    bind = s.get_bind() if isinstance(s, Session) else s
-    if bind.dialect.name == "postgresql":
+def _insert(dialect: str, table: Any) -> Any:
+    if dialect == "postgresql":
         return postgresql.insert(table)
-    if bind.dialect.name == "sqlite":
+    if dialect == "sqlite":
         return sqlite.insert(table)
-    raise NotImplementedError(bind.dialect.name)
+    raise NotImplementedError(dialect)
 
 
 # --- writes --------------------------------------------------------------------------------
@@ -57,34 +57,41 @@ def _insert(s: Session | Connection, table: Any) -> Any:
 def claim_added(s: Session, claim: Claim, company: Company) -> None:
     """A new claim: its debtor's row names it (unless a newer one is already there, a
     concurrent submission committed first) and counts one more claim; a new row counts
-    one more debtor. The row is inserted with ``ON CONFLICT DO NOTHING``, so two
-    submissions on the same debtor cannot both insert it (on PostgreSQL the second
-    waits for the first and then updates the row the first committed)."""
+    one more debtor. One upsert: two submissions on the same debtor cannot both insert
+    the row (on PostgreSQL the second waits for the first, then updates the row the
+    first committed), and the row's claim count tells whether it is new."""
     if claim.status == ClaimStatus.DRAFT.value:
         return
-    text = search_text(company.name_key, claim.reference, company.easy_number)
-    inserted = s.execute(_insert(s, _debtor).values(
-        contract_id=claim.contract_id, company_id=claim.company_id, claim_id=claim.id,
-        claims=1, updated_at=claim.updated_at, search_text=text)
-        .on_conflict_do_nothing(index_elements=[_debtor.c.contract_id, _debtor.c.company_id])
-        .returning(_debtor.c.id)).first()
-    if inserted is not None:
-        _add_debtors(s, claim.contract_id, 1)
-        return
-    newer = literal(claim.id) > _debtor.c.claim_id
-    s.execute(update(_debtor).where(
-        _debtor.c.contract_id == claim.contract_id, _debtor.c.company_id == claim.company_id)
-        .values(claims=_debtor.c.claims + 1,
-                claim_id=case((newer, literal(claim.id)), else_=_debtor.c.claim_id),
-                updated_at=case((newer, literal(claim.updated_at, _debtor.c.updated_at.type)),
-                                else_=_debtor.c.updated_at),
-                search_text=case((newer, literal(text)), else_=_debtor.c.search_text)))
+    claims = s.execute(_claim_upsert(s.get_bind().dialect.name), {
+        "contract_id": claim.contract_id, "company_id": claim.company_id,
+        "claim_id": claim.id, "claims": 1, "updated_at": claim.updated_at,
+        "search_text": search_text(company.name_key, claim.reference, company.easy_number),
+    }).scalar_one()
+    if claims == 1:
+        s.execute(_count_upsert(s.get_bind().dialect.name),
+                  {"contract_id": claim.contract_id, "debtors": 1})
 
 
-def _add_debtors(s: Session, contract_id: int, n: int) -> None:
-    stmt = _insert(s, _count).values(contract_id=contract_id, debtors=n)
-    s.execute(stmt.on_conflict_do_update(index_elements=[_count.c.contract_id],
-                                         set_={"debtors": _count.c.debtors + n}))
+@functools.cache
+def _claim_upsert(dialect: str) -> Any:
+    """Built once: building an upsert (its ``excluded`` columns) costs more than
+    running it."""
+    stmt = _insert(dialect, _debtor)
+    newer = stmt.excluded.claim_id > _debtor.c.claim_id
+    return stmt.on_conflict_do_update(
+        index_elements=[_debtor.c.contract_id, _debtor.c.company_id],
+        set_={"claims": _debtor.c.claims + 1,
+              **{name: case((newer, stmt.excluded[name]), else_=_debtor.c[name])
+                 for name in ("claim_id", "updated_at", "search_text")}}
+    ).returning(_debtor.c.claims)
+
+
+@functools.cache
+def _count_upsert(dialect: str) -> Any:
+    stmt = _insert(dialect, _count)
+    return stmt.on_conflict_do_update(index_elements=[_count.c.contract_id],
+                                      set_={"debtors": _count.c.debtors
+                                            + stmt.excluded.debtors})
 
 
 def claim_changed(s: Session, claim: Claim) -> None:
@@ -145,6 +152,11 @@ def rebuild_claim_debtors(conn: Connection | Session, contract_id: int | None = 
     conn.execute(delete(_debtor).where(*kept))
     result = conn.execute(insert(_debtor).from_select(_COLUMNS, _rows(where)))
     _recount(conn, contract_id)
+    bind = conn.get_bind() if isinstance(conn, Session) else conn
+    if bind.dialect.name == "postgresql":
+        # A bulk insert leaves trigram entries in the GIN index's pending list, which
+        # every filtered read scans until autovacuum merges it: merge it now.
+        conn.execute(text("SELECT gin_clean_pending_list('ix_claim_debtor_search_trgm')"))
     return int(getattr(result, "rowcount", 0) or 0)
 
 

@@ -19,7 +19,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 from textual.worker import get_current_worker
 
 from cofatui.enums import ProductStatus
@@ -28,6 +28,7 @@ from cofatui.i18n import format_amount, format_date, t
 from cofatui.repository.base import Repository
 from cofatui.schemas import CompanyDetail, NewActionItem, ProductPublic
 from cofatui.tui.safe import clean, plain
+from cofatui.tui.widgets.footer import KeysFooter
 from cofatui.tui.widgets.header import AppHeader
 from cofatui.tui.widgets.list_source import ListSource
 from cofatui.tui.widgets.products import (
@@ -166,7 +167,7 @@ class CompanyDetailScreen(Screen[None]):
                 yield text("detail-info")
                 yield Label(Text(t("company.section.custom_fields")), classes="section-title")
                 yield text("detail-custom")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "company.title"
