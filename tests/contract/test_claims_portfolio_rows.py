@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from cofatui.enums import ClaimStatus
 from cofatui.models import Claim, ClaimDebtor, ClaimDebtorCount
 from cofatui.repository.base import Repository
-from cofatui.repository.sql.latest_claims import rebuild_claim_debtors
+from cofatui.repository.sql.latest_claims import rebuild_claim_debtors, refresh_debtor
 from cofatui.schemas import (
     AdditionalDeclaration,
     ClaimCreate,
@@ -163,6 +163,10 @@ def test_rebuilding_gives_the_rows_the_commands_kept(backend: Backend) -> None:
     assert len(kept) == 3  # two debtors of contract A, and A's count
     with backend.engine.begin() as conn:
         rebuild_claim_debtors(conn)
+    assert rows() == kept
+    with Session(backend.engine) as s:  # one debtor rebuilt (a claim turned draft)
+        refresh_debtor(s, backend.ids["A"], backend.ids["beta"])
+        s.commit()
     assert rows() == kept
 
 
