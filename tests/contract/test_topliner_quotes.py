@@ -123,7 +123,7 @@ def test_quote_refused_is_recorded(backend: Backend) -> None:
     q = quote(backend)
     refused = bob.answer_topliner_quote(q.id, "refuse", q.version)
     assert refused.status == ProductStatus.REFUSED
-    assert [e.action for e in bob.product_history(q.id)][0] == "quote_refuse"
+    assert bob.product_history(q.id)[0].action == "quote_refuse"
     assert all(g.product_id != q.id for g in bob.ending_guarantees(backend.ids["B"], 365))
 
 
@@ -133,7 +133,7 @@ def test_new_simulation_records_a_refusal_and_the_same_values_can_be_asked_again
     q = quote(backend)
     refused = bob.answer_topliner_quote(q.id, "new_simulation", q.version)
     assert refused.status == ProductStatus.REFUSED
-    assert [e.action for e in bob.product_history(q.id)][0] == "quote_new_simulation"
+    assert bob.product_history(q.id)[0].action == "quote_new_simulation"
     again = bob.request_product(topliner(backend, amount=int(refused.requested_amount or 0),
                                          days=refused.duration_days or 0))
     assert again.id != q.id and again.status == ProductStatus.QUOTED
