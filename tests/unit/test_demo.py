@@ -36,6 +36,8 @@ from cofatui.errors import Conflict, ValidationFailed
 from cofatui.migrations import upgrade
 from cofatui.models import (
     Claim,
+    ClaimDebtor,
+    ClaimDebtorCount,
     ClaimInvoice,
     ClaimPayment,
     Company,
@@ -397,6 +399,21 @@ def test_claims_follow_the_declaration_rules(session: Session) -> None:
         else:
             assert re.fullmatch(rf"DMS-\d{{4}}-{claim.id:06d}", claim.reference or "")
     assert any(c.calculated_indemnity for c in claims)
+
+
+def test_claims_portfolio_rows_are_filled(session: Session) -> None:
+    """One claims-portfolio row per debtor with a registered claim, naming its latest."""
+    claims = list(session.execute(select(Claim)).scalars())
+    registered = [c for c in claims if c.status != ClaimStatus.DRAFT]
+    latest: dict[tuple[int, int], int] = {}
+    for c in registered:
+        key = (c.contract_id, c.company_id)
+        latest[key] = max(latest.get(key, 0), c.id or 0)
+    rows = {(r.contract_id, r.company_id): r
+            for r in session.execute(select(ClaimDebtor)).scalars()}
+    assert {k: r.claim_id for k, r in rows.items()} == latest
+    assert Counter(k[0] for k in rows) == {
+        n.contract_id: n.debtors for n in session.execute(select(ClaimDebtorCount)).scalars()}
 
 
 def test_extension_plans_total_the_invoices(demo: tuple[Engine, DemoSummary]) -> None:
