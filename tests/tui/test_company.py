@@ -224,8 +224,14 @@ async def test_reports_and_information_products_are_ordered(env: Env) -> None:
         await settle(pilot)
         form = app.screen
         assert "Immediate delivery (last update: no report delivered yet)" in screen_text(app)
+        # The choice reads without colour: ● chosen, ○ not.
+        assert "●▌ Immediate delivery" in screen_text(app)
+        assert "○▌ New investigation" in screen_text(app)
         form.query_one("#language", Select).value = "de"
         form.query_one("#delivery-investigation", RadioButton).value = True
+        await settle(pilot)
+        assert "○▌ Immediate delivery" in screen_text(app)
+        assert "●▌ New investigation" in screen_text(app)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "in a few days" in screen_text(app) or "pending" in screen_text(app)

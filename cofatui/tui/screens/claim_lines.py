@@ -17,28 +17,21 @@ from decimal import Decimal
 from pathlib import PurePath
 from typing import Any, ClassVar
 
-from rich.segment import Segment
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
-from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.strip import Strip
 from textual.widgets import (
     Button,
-    Checkbox,
     Input,
     Label,
-    RadioButton,
     Select,
     SelectionList,
     Static,
 )
-from textual.widgets._toggle_button import ToggleButton
-from textual.widgets.option_list import OptionDoesNotExist
 
 from cofatui.enums import InvoiceType, PaymentType
 from cofatui.formats.claim_cells import currency_precision
@@ -47,6 +40,7 @@ from cofatui.rules import claims as rules
 from cofatui.rules.deadlines import claim_declaration_deadline
 from cofatui.schemas import InvoiceLine, PaymentLine
 from cofatui.tui.safe import clean, plain
+from cofatui.tui.widgets.choices import Choice, Tick, TickList
 from cofatui.tui.widgets.form import FormField, parse_amount, show_errors
 from cofatui.tui.widgets.list_source import ListSource
 from cofatui.tui.widgets.virtual_list import Column, VirtualList
@@ -78,45 +72,6 @@ def rule_text(message: str) -> str:
         return t(key)
     at_most = _AT_MOST.fullmatch(message)
     return t("claim_wizard.rule.max_chars", n=int(at_most[1])) if at_most else message
-
-
-# --- choices that read without colour ------------------------------------------------------
-
-
-class Choice(RadioButton):
-    """A radio button whose state shows in its shape: ● chosen, ○ not (Textual's own
-    differ by colour only)."""
-
-    @property
-    def _button(self) -> Content:
-        self.BUTTON_INNER = "●" if self.value else "○"
-        return super()._button
-
-
-class Tick(Checkbox):
-    """A check box that shows ✓ when ticked and nothing when not."""
-
-    @property
-    def _button(self) -> Content:
-        self.BUTTON_INNER = "✓" if self.value else " "
-        return super()._button
-
-
-class TickList(SelectionList[str]):
-    """A selection list whose ticks show in their shape (✓), not by colour only."""
-
-    def render_line(self, y: int) -> Strip:
-        strip = super().render_line(y)
-        segments = list(strip)
-        try:
-            option = self.get_option_at_index(round(self.scroll_offset.y) + y)
-        except OptionDoesNotExist:
-            return strip
-        if len(segments) > 1 and segments[1].text == ToggleButton.BUTTON_INNER:
-            mark = "✓" if option.value in self.selected else " "
-            segments[1] = Segment(mark, segments[1].style)
-            return Strip(segments, strip.cell_length)
-        return strip
 
 
 # --- what people type ---------------------------------------------------------------------

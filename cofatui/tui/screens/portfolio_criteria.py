@@ -17,7 +17,6 @@ from textual.widgets import (
     Checkbox,
     Input,
     Label,
-    RadioButton,
     RadioSet,
     Select,
     SelectionList,
@@ -29,6 +28,7 @@ from cofatui.enums import ProductStatus
 from cofatui.i18n import get_language, t
 from cofatui.rules.products import NEW_ACTION_CODES
 from cofatui.schemas import PortfolioCriteria
+from cofatui.tui.widgets.choices import Choice
 from cofatui.tui.widgets.form import FormField, parse_amount, parse_date, show_errors
 from cofatui.tui.widgets.products import product_name, status_label
 
@@ -89,7 +89,7 @@ class PortfolioCriteriaScreen(ModalScreen[PortfolioCriteria | None]):
                         id="product", prompt=t("portfolio.all_products")), "product_codes")
                     with RadioSet(id="family"):
                         for family in FAMILIES:
-                            yield RadioButton(t(f"portfolio.family_choice.{family or 'all'}"),
+                            yield Choice(t(f"portfolio.family_choice.{family or 'all'}"),
                                               value=(c.family or "") == family,
                                               id=f"family-{family or 'all'}")
                     yield FormField(t("portfolio.field.amount_min"), Input(

@@ -28,7 +28,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static
+from textual.widgets import Button, Input, Label, RadioSet, Select, Static
 
 from cofatui.enums import ProductStatus
 from cofatui.errors import CofaError, ValidationFailed
@@ -52,6 +52,7 @@ from cofatui.schemas import (
     ProductRequest,
 )
 from cofatui.tui.safe import clean, plain
+from cofatui.tui.widgets.choices import Choice
 from cofatui.tui.widgets.form import FormField, first_invalid, parse_amount, parse_int, show_errors
 from cofatui.tui.widgets.products import cofa, product_marker, product_name, status_label
 
@@ -128,10 +129,10 @@ class ProductFormScreen(ModalScreen[ProductPublic | None]):
                         "language")
                 if code == "REPORT_FULL":
                     with RadioSet(id="delivery"):
-                        yield RadioButton(t("products.delivery.immediate",
+                        yield Choice(t("products.delivery.immediate",
                                             date=last_report_update(self.detail)),
                                           value=True, id="delivery-immediate")
-                        yield RadioButton(t("products.delivery.investigation"),
+                        yield Choice(t("products.delivery.investigation"),
                                           id="delivery-investigation")
             yield Static(Text(t("products.immediate") if code in IMMEDIATE_CODES
                               else t("products.maybe_pending")), classes="form-info",

@@ -19,7 +19,6 @@ from textual.widgets import (
     Footer,
     Input,
     Label,
-    RadioButton,
     RadioSet,
     Select,
     Static,
@@ -31,6 +30,7 @@ from cofatui.rules.products import NEW_ACTION_CODES, UNDERWRITER_DECISIONS, unde
 from cofatui.schemas import CompanyPublic, QueueFilter, QueueItem, UnderwriterDecisionInput
 from cofatui.tui.safe import clean, plain
 from cofatui.tui.screens.portfolio_criteria import country_options
+from cofatui.tui.widgets.choices import Choice
 from cofatui.tui.widgets.form import (
     FormField,
     parse_amount,
@@ -215,7 +215,7 @@ class DecisionScreen(ModalScreen[bool]):
             yield Static(facts, markup=False)
             with RadioSet(id="decision"):
                 for n, kind in enumerate(UNDERWRITER_DECISIONS):
-                    yield RadioButton(t(f"queue.decision.{kind}"), value=n == 0,
+                    yield Choice(t(f"queue.decision.{kind}"), value=n == 0,
                                       id=f"decision-{kind}")
             yield FormField(t("queue.field.amount", currency=i.currency), Input(
                 "" if i.requested_amount is None else str(i.requested_amount), id="amount"),
