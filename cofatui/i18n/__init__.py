@@ -5,6 +5,13 @@ Catalogs are TOML files, one per area, in ``i18n/<lang>/<area>.toml``; a key is
 unit test checks it). ``{name}`` placeholders are filled from keyword arguments.
 
 Numbers, amounts and dates are formatted with Babel for the current language.
+
+A delivered report is read in the language it was ordered in (English, French, German
+or Spanish), whatever the UI language: ``t_in(language, key)`` looks a key up in that
+language without changing the UI's. English and French come from the app's catalogs;
+German and Spanish, which the UI does not offer, from a report-only catalog
+(``i18n/reports/<lang>.toml``, holding the report's keys only; a unit test checks it has
+all of them). ``format_date`` and ``format_amount`` take the language the same way.
 """
 
 from __future__ import annotations
@@ -18,7 +25,9 @@ from typing import Any
 
 LANGUAGES = ("fr", "en")
 HERE = Path(__file__).parent
-_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+#: Languages a report may be delivered in that the UI does not offer.
+REPORT_ONLY_LANGUAGES = ("de", "es")
+_LOCALES = {"fr": "fr_FR", "en": "en_GB", "de": "de_DE", "es": "es_ES"}
 _current = "en"
 
 
@@ -43,9 +52,21 @@ def catalog(language: str) -> dict[str, str]:
     return out
 
 
+@cache
+def report_catalog(language: str) -> dict[str, str]:
+    """The report-only catalog of a language the UI does not offer (``de``, ``es``):
+    full keys (``report.address``, ``company.field.city``), as its tables spell them."""
+    out: dict[str, str] = {}
+    path = HERE / "reports" / f"{language}.toml"
+    if language in REPORT_ONLY_LANGUAGES and path.is_file():
+        with path.open("rb") as fh:
+            _flatten("", tomllib.load(fh), out)
+    return out
+
+
 def _flatten(prefix: str, table: dict[str, Any], out: dict[str, str]) -> None:
     for key, value in table.items():
-        name = f"{prefix}.{key}"
+        name = f"{prefix}.{key}" if prefix else key
         if isinstance(value, dict):
             _flatten(name, value, out)
         else:
@@ -56,6 +77,17 @@ def t(key: str, /, **params: object) -> str:
     """The text of ``key`` in the current language (English, then the key itself, as
     fallbacks, so a missing translation shows up without crashing)."""
     text = catalog(_current).get(key) or catalog("en").get(key) or key
+    return _fill(text, params)
+
+
+def t_in(language: str, key: str, /, **params: object) -> str:
+    """The text of ``key`` in ``language`` (a UI language or a report-only one), the UI
+    language untouched; English, then the key itself, as fallbacks."""
+    own = catalog(language) if language in LANGUAGES else report_catalog(language)
+    return _fill(own.get(key) or catalog("en").get(key) or key, params)
+
+
+def _fill(text: str, params: dict[str, object]) -> str:
     if params:
         try:
             return text.format(**params)
@@ -64,8 +96,8 @@ def t(key: str, /, **params: object) -> str:
     return text
 
 
-def _locale() -> str:
-    return _LOCALES[_current]
+def _locale(language: str | None = None) -> str:
+    return _LOCALES.get(language or _current, _LOCALES["en"])
 
 
 def format_number(value: int | Decimal | float, decimals: int | None = None) -> str:
@@ -85,23 +117,35 @@ def _number_pattern(locale_name: str, decimals: int | None) -> tuple[Any, Any]:
     return locale, parse_pattern(locale.decimal_formats[None] if decimals is None else fmt)
 
 
-def format_amount(value: Decimal | None, currency: str = "EUR") -> str:
+def format_amount(value: Decimal | None, currency: str = "EUR",
+                  language: str | None = None) -> str:
+    """``value`` in ``currency``, in the locale of ``language`` (default: the UI's)."""
     if value is None:
         return ""
     from babel.numbers import format_currency
 
     try:
-        return str(format_currency(value, currency, locale=_locale()))
+        return str(format_currency(value, currency, locale=_locale(language)))
     except Exception:  # an unknown currency code still shows the amount
-        return f"{format_number(value, 2)} {currency}"
+        locale, pattern = _number_pattern(_locale(language), 2)
+        return f"{pattern.apply(value, locale)} {currency}"
 
 
-def format_date(value: date | datetime | None) -> str:
+def format_date(value: date | datetime | None, language: str | None = None) -> str:
+    """``22/11/2026`` in French, ``22 Nov 2026`` in English; a report-only language
+    (German, Spanish) in its locale's medium form (``22.11.2026``, ``22 nov 2026``)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = value.date()
-    return value.strftime("%d/%m/%Y") if _current == "fr" else value.strftime("%d %b %Y")
+    language = language or _current
+    if language == "fr":
+        return value.strftime("%d/%m/%Y")
+    if language in _LOCALES and language != "en":
+        from babel.dates import format_date as babel_date
+
+        return str(babel_date(value, "medium", locale=_locale(language)))
+    return value.strftime("%d %b %Y")
 
 
 def format_datetime(value: datetime | None) -> str:

@@ -327,8 +327,9 @@ async def test_report_screen_is_built_from_the_company_data(env: Env) -> None:
         app.push_screen(ReportScreen(detail.detail, report))  # type: ignore[arg-type]
         await settle(pilot)
         text = screen_text(app)
-        for expected in ("Credit report — delivered on 22 Nov 2026", "Alpha Industries",
-                         "1 rue alpha", "SIREN: 732829320", "DRA: 7 / 10", "Credit limit"):
+        for expected in ("Credit report — in English — delivered on 22 Nov 2026",
+                         "Alpha Industries", "1 rue alpha", "SIREN: 732829320",
+                         "DRA: 7 / 10", "Credit limit"):
             assert expected in text
 
 

@@ -27,7 +27,7 @@ from textual.widgets import Button, Input, Label, Static
 from cofatui.enums import ACTIVE_COVER_STATUSES, ProductStatus
 from cofatui.errors import CofaError
 from cofatui.i18n import format_amount, format_date, format_datetime, t
-from cofatui.rules.products import MONITORED_CODES, REPORT_CODES, quote_open
+from cofatui.rules.products import MONITORED_CODES, REPORT_CODES, REPORT_LANGUAGES, quote_open
 from cofatui.schemas import CompanyDetail, ProductEventPublic, ProductPublic
 from cofatui.tui.safe import clean, plain
 from cofatui.tui.widgets.form import FormField, parse_amount, refusal, show_errors
@@ -158,6 +158,8 @@ class ProductActionsScreen(ModalScreen[ProductPublic | None]):
         if p.status == ProductStatus.PENDING:
             lines.append((t("products.fact.expected"), format_datetime(p.expected_decision_at)
                           + "  " + countdown_text(p.expected_decision_at, now)))
+        if p.code in REPORT_CODES and p.language in REPORT_LANGUAGES:
+            lines.append((t("products.fact.language"), t(f"products.language.{p.language}")))
         if p.guarantor_company_id is not None:
             lines.append((t("products.fact.guarantor"), f"#{p.guarantor_company_id}"))
         if p.duration_days is not None:
