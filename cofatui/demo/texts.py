@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from cofatui.enums import Importance, NotificationCategory, NotificationType
+from cofatui.notification_wording import PRODUCT_NAMES
 
 Message = tuple[str, str, str, str, str]
 
@@ -30,12 +31,6 @@ _TURNOVER = NotificationType.TURNOVER_REQUEST.value
 _ILU = NotificationType.ILU_REQUEST.value
 _DOCUMENT = NotificationType.DOCUMENT.value
 
-PRODUCT_NAMES = {
-    "CRL": "credit limit", "RLI": "@rating cover", "ECL": "express agreement",
-    "CCO": "custom credit opinion", "RCO": "@rating opinion flash",
-    "ROM": "@rating opinion with monitoring", "RSC": "DRA flash",
-    "RSM": "DRA with monitoring", "TOPLINER": "TopLiner", "REPORT": "report",
-}
 COVER_CODES = frozenset({"CRL", "RLI", "ECL", "TOPLINER"})
 LANGUAGES = {"en": "English", "fr": "French", "de": "German", "es": "Spanish"}
 

@@ -91,7 +91,7 @@ def test_underwriter_accepting_a_topliner_makes_a_quote(backend: Backend) -> Non
     assert decided.decided_amount == Decimal(50000) and decided.premium is not None
     assert decided.end_date == TODAY + timedelta(days=30)
     notes = bob.notifications(NotificationFilter(type=NotificationType.DECISION.value)).items
-    assert any(n.title.startswith("TOPLINER quoted") for n in notes)
+    assert any(n.title.startswith("TopLiner quoted: ") for n in notes)
     bought = bob.answer_topliner_quote(decided.id, "buy", decided.version)
     # Less than asked for was offered: the cover bought is a partial one.
     assert bought.status == ProductStatus.PARTIALLY_GRANTED
@@ -108,7 +108,7 @@ def test_quote_bought_becomes_the_active_topliner(backend: Backend) -> None:
     history = [e.action for e in bob.product_history(q.id)]
     assert history[0] == "quote_buy"
     notes = bob.notifications(NotificationFilter(text="beta")).items
-    assert any(n.title.startswith("TOPLINER bought") for n in notes)
+    assert any(n.title.startswith("TopLiner bought: ") for n in notes)
     # It is a cover now: it ends within 60 days and counts in the WAP.
     assert any(g.product_id == q.id for g in bob.ending_guarantees(backend.ids["B"], 60))
     log = backend.open("uw").audit_log().items

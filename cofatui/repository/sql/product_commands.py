@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cofatui import notification_wording as wording
 from cofatui.enums import (
     ClaimStatus,
     Importance,
@@ -283,7 +284,8 @@ class ProductCommands(SqlCore):
             s.flush()
             self._event(s, product, "modify", self.principal.login, amount)
             self._notify(s, product, company, NotificationType.MODIFICATION,
-                         f"{product.code} amount change requested: {amount} {product.currency}")
+                         f"{wording.product_name(product.code, capital=True)} amount change "
+                         f"requested: {wording.money(amount, product.currency)}")
             self._audit(s, "modify_product", "product", product.id,
                         {"status": [before[0], product.status],
                          "requested_amount": [before[1], amount]}, product.contract_id)
@@ -314,7 +316,8 @@ class ProductCommands(SqlCore):
             self._event(s, new, "transform", self.principal.login, new.decided_amount,
                         f"from {product.code} #{product.id}")
             self._notify(s, new, company, NotificationType.DECISION,
-                         f"{product.code} transformed into {target}")
+                         f"{wording.product_name(product.code, capital=True)} transformed "
+                         f"into {wording.product_name(target)}")
             self._audit(s, "transform_product", "product", product.id,
                         {"status": ["granted", "replaced"], "new_product": [None, new.id]},
                         product.contract_id)
@@ -412,9 +415,10 @@ class ProductCommands(SqlCore):
                         else "")
             if answer == "buy":
                 self._notify(s, product, company, NotificationType.DECISION,
-                             f"TOPLINER bought: {product.decided_amount} {product.currency} "
-                             f"until {product.end_date}",
-                             f"Premium {product.premium} {product.currency}")
+                             f"TopLiner bought: "
+                             f"{wording.money(product.decided_amount, product.currency)} "
+                             f"covered until {product.end_date:%d %b %Y}",
+                             f"Premium {wording.money(product.premium, product.currency)}")
             self._audit(s, "answer_topliner_quote", "product", product.id,
                         {"status": [before, product.status], "answer": [None, answer]},
                         product.contract_id)
@@ -543,12 +547,11 @@ class ProductCommands(SqlCore):
                            status=product.status, amount=amount, comment=comment, actor=actor))
 
     def _notify_decision(self, s: Session, product: Product, company: Company) -> None:
-        amount = f" {product.decided_amount} {product.currency}" \
-            if product.decided_amount is not None else ""
         is_report = product.code.startswith("REPORT")
         kind = NotificationType.REPORT_DELIVERED if is_report else NotificationType.DECISION
-        title = (f"{product.code} delivered" if is_report
-                 else f"{product.code} {product.status.replace('_', ' ')}{amount}")
+        title = wording.decision_title(product.code, product.status, product.currency,
+                                       product.requested_amount, product.decided_amount,
+                                       product.premium)
         importance = Importance.HIGH if product.status == ProductStatus.REFUSED \
             else Importance.NORMAL
         self._notify(s, product, company, kind, title, product.comment, importance=importance)

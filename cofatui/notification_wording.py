@@ -1,0 +1,49 @@
+"""How notifications name products and amounts: the same words whether the demo
+generator wrote them or a real decision did (``Credit limit granted: EUR 15,000``, not
+``CRL granted 15000.000 EUR``). Notifications are stored as text, in English, like the
+insurer's messages they stand for."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+PRODUCT_NAMES = {
+    "CRL": "credit limit", "RLI": "@rating cover", "ECL": "express agreement",
+    "CCO": "custom credit opinion", "RCO": "@rating opinion flash",
+    "ROM": "@rating opinion with monitoring", "RSC": "DRA flash",
+    "RSM": "DRA with monitoring", "TOPLINER": "TopLiner", "REPORT": "report",
+    "REPORT_INSTANT": "instant report", "REPORT_FULL": "full report",
+    "REPORT_CREDIT": "credit report",
+}
+
+
+def product_name(code: str, capital: bool = False) -> str:
+    name = PRODUCT_NAMES.get(code, code)
+    return name[0].upper() + name[1:] if capital else name
+
+
+def money(amount: Decimal | None, currency: str) -> str:
+    """``EUR 150,000``; cents only when there are some."""
+    if amount is None:
+        return ""
+    if amount == amount.to_integral_value():
+        return f"{currency} {int(amount):,}"
+    return f"{currency} {amount:,.2f}"
+
+
+def decision_title(code: str, status: str, currency: str, requested: Decimal | None,
+                   decided: Decimal | None, premium: Decimal | None = None) -> str:
+    """The title of the notification of a decision on a product (or its delivery)."""
+    name = product_name(code, capital=True)
+    if code.startswith("REPORT") or (code in ("RSC", "RSM") and status == "granted"):
+        return f"{name} delivered"
+    amount = money(decided, currency)
+    if status == "quoted":
+        cost = f", premium {money(premium, currency)}" if premium is not None else ""
+        return f"{name} quoted: {amount}{cost}"
+    if status == "partially_granted" and requested is not None:
+        return f"{name} partially granted: {amount} of {money(requested, currency)}"
+    if status == "reduced" and requested is not None:
+        return f"{name} reduced from {money(requested, currency)} to {amount}"
+    said = status.replace("_", " ")
+    return f"{name} {said}: {amount}" if amount and status != "refused" else f"{name} {said}"
