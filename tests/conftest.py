@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 PG_ENV = "COFATUI_TEST_PG_URL"
+_extensions_ready: set[str] = set()
 
 
 @pytest.fixture(autouse=True)
@@ -29,4 +30,40 @@ def pg_url_or_skip() -> str:
         if os.environ.get("CI") == "true":
             pytest.fail(f"{PG_ENV} is not set under CI: the PostgreSQL tests must run")
         pytest.skip(f"{PG_ENV} not set: no PostgreSQL server to test against")
+    if url not in _extensions_ready:
+        _install_shared_extensions(url)
+        _extensions_ready.add(url)
     return url
+
+
+def _install_shared_extensions(url: str) -> None:
+    """pg_trgm in ``public``, before any test migrates its own schema.
+
+    Each test works in a schema of its own (search_path = that schema only). Were the
+    first migration to create the extension, it would land in that test's schema, and
+    dropping the schema afterwards (CASCADE) would drop the extension with the trigram
+    indexes of every other schema — those of tests running at that moment in other
+    workers. Installed in ``public`` first, every migration finds it there."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from cofatui.repository.sql import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
+            # Left in a test schema by an earlier run: moved where it is safe.
+            where = conn.execute(text("SELECT extnamespace::regnamespace::text"
+                                      " FROM pg_extension WHERE extname = 'pg_trgm'")).scalar_one()
+            if where != "public":
+                conn.execute(text("ALTER EXTENSION pg_trgm SET SCHEMA public"))
+    except DBAPIError:
+        # Another worker created it at the same moment: it is there, which is the point.
+        with engine.connect() as conn:
+            found = conn.execute(text("SELECT count(*) FROM pg_extension"
+                                      " WHERE extname = 'pg_trgm'")).scalar_one()
+        if not found:
+            raise
+    finally:
+        engine.dispose()
