@@ -21,7 +21,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
 
-from pydantic import ValidationError
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -72,10 +71,10 @@ from cofatui.tui.screens.claim_lines import (
     payment_columns,
     rule_text,
 )
-from cofatui.tui.screens.claim_wizard import LeaveDialog
+from cofatui.tui.screens.claim_wizard import leave_form
 from cofatui.tui.screens.claim_wizard_steps import invoices_summary
 from cofatui.tui.widgets.form import FormField, show_errors
-from cofatui.tui.widgets.form_draft import FormDraft
+from cofatui.tui.widgets.form_draft import FormDraft, draft_lines
 from cofatui.tui.widgets.list_source import ListSource
 from cofatui.tui.widgets.products import app_clock, cofa
 from cofatui.tui.widgets.virtual_list import Column, VirtualList
@@ -205,8 +204,8 @@ class AdditionalDeclarationScreen(_ClaimDialog):
         blank = self.payload()
         if found:
             self.restored = True
-            invoices = _valid_lines(InvoiceLine, found.get("invoices"))
-            payments = _valid_lines(PaymentLine, found.get("payments"))
+            invoices = draft_lines(InvoiceLine, found.get("invoices"))
+            payments = draft_lines(PaymentLine, found.get("payments"))
             self.query_one("#add-invoices", RowsPanel).set_lines(invoices)
             self.query_one("#add-payments", RowsPanel).set_lines(payments)
             self.invoices, self.payments = invoices, payments
@@ -245,21 +244,7 @@ class AdditionalDeclarationScreen(_ClaimDialog):
             self.claim.intervention_requested or self._intervention_ticked())
 
     def action_cancel(self) -> None:
-        if not self.draft.worth_asking():
-            self.draft.discard()
-            self.dismiss(None)
-            return
-
-        def chosen(choice: str | None) -> None:
-            if choice == "keep":
-                self.draft.keep()
-                self.dismiss(None)
-            elif choice == "discard":
-                self.draft.discard()
-                self.dismiss(None)
-
-        self.app.push_screen(LeaveDialog("claims.declare.leave_title",
-                                         "claims.declare.leave_text"), chosen)
+        leave_form(self, self.draft, "claims.declare.leave_title", "claims.declare.leave_text")
 
     def line_context(self) -> LineContext:
         known = [(i.number, f"{i.type} {i.number} — "
@@ -394,17 +379,6 @@ class AdditionalDeclarationScreen(_ClaimDialog):
         if not fields:
             fields[""] = t("claim_wizard.error.lines", n=len(exc.errors))
         self.refused(fields)
-
-
-def _valid_lines(model: type[Any], raw: object) -> list[Any]:
-    """The lines of a draft that still read (an older or damaged draft loses the others)."""
-    out = []
-    for item in raw if isinstance(raw, list) else []:
-        try:
-            out.append(model.model_validate(item))
-        except ValidationError:
-            continue
-    return out
 
 
 # --- attachments ------------------------------------------------------------------------------

@@ -67,6 +67,7 @@ from cofatui.tui.screens.claim_wizard_steps import (
     split_errors,
 )
 from cofatui.tui.widgets.form import show_errors
+from cofatui.tui.widgets.form_draft import FormDraft
 from cofatui.tui.widgets.header import AppHeader
 from cofatui.tui.widgets.products import app_clock, cofa
 
@@ -661,4 +662,23 @@ class ClaimWizardScreen(Screen[ClaimPublic | None]):
         self.dismiss(self.submitted)
 
 
-__all__ = ["ClaimWizardScreen", "LeaveDialog", "draft_key"]
+def leave_form(screen: Screen[Any], draft: FormDraft, title_key: str, text_key: str) -> None:
+    """Leave a form that keeps a draft: at once when nothing was typed, otherwise after
+    asking whether to keep the draft, discard it or stay."""
+    if not draft.worth_asking():
+        draft.discard()
+        screen.dismiss(None)
+        return
+
+    def chosen(choice: str | None) -> None:
+        if choice == "keep":
+            draft.keep()
+            screen.dismiss(None)
+        elif choice == "discard":
+            draft.discard()
+            screen.dismiss(None)
+
+    screen.app.push_screen(LeaveDialog(title_key, text_key), chosen)
+
+
+__all__ = ["ClaimWizardScreen", "LeaveDialog", "draft_key", "leave_form"]

@@ -21,7 +21,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from pydantic import ValidationError
 from rich.text import Text
 from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
@@ -45,6 +44,7 @@ from cofatui.tui.screens.claim_lines import (
     rule_text,
 )
 from cofatui.tui.widgets.form import FormField
+from cofatui.tui.widgets.form_draft import draft_lines
 
 STEPS = ("reference", "address", "partner", "contact", "reason", "intervention", "invoices",
          "payments", "comments", "review", "confirm")
@@ -106,9 +106,9 @@ class WizardState:
                 continue
             value = payload[f.name]
             if f.name == "invoices":
-                state.invoices = _lines(InvoiceLine, value)
+                state.invoices = draft_lines(InvoiceLine, value)
             elif f.name == "payments":
-                state.payments = _lines(PaymentLine, value)
+                state.payments = draft_lines(PaymentLine, value)
             elif f.name == "confirmed":
                 state.confirmed = bool(value)
             elif isinstance(value, str):
@@ -116,16 +116,6 @@ class WizardState:
         if state.step not in STEPS:
             state.step = "reference"
         return state
-
-
-def _lines(model: type[Any], raw: object) -> list[Any]:
-    out = []
-    for item in raw if isinstance(raw, list) else []:
-        try:
-            out.append(model.model_validate(item))
-        except ValidationError:
-            continue
-    return out
 
 
 @dataclass(frozen=True)

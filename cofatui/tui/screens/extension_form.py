@@ -24,7 +24,6 @@ from decimal import Decimal
 from pathlib import PurePath
 from typing import Any, ClassVar
 
-from pydantic import ValidationError
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -62,9 +61,9 @@ from cofatui.tui.screens.claim_lines import (
     parse_user_date,
     rule_text,
 )
-from cofatui.tui.screens.claim_wizard import LeaveDialog
+from cofatui.tui.screens.claim_wizard import leave_form
 from cofatui.tui.widgets.form import FormField, show_errors
-from cofatui.tui.widgets.form_draft import FormDraft
+from cofatui.tui.widgets.form_draft import FormDraft, draft_lines
 from cofatui.tui.widgets.products import app_clock, cofa
 from cofatui.tui.widgets.virtual_list import Column
 
@@ -79,16 +78,6 @@ DRAFT_VERSION = 1
 def draft_key(contract_id: int, company_id: int, extension_id: int | None = None) -> str:
     base = f"{contract_id}:{company_id}"
     return base if extension_id is None else f"{base}:{extension_id}"
-
-
-def _valid_lines(model: type[Any], raw: object) -> list[Any]:
-    out = []
-    for item in raw if isinstance(raw, list) else []:
-        try:
-            out.append(model.model_validate(item))
-        except ValidationError:
-            continue
-    return out
 
 
 @dataclass(frozen=True)
@@ -408,9 +397,9 @@ class ExtensionFormScreen(ModalScreen[ExtensionPublic | None]):
                 for name in ("detail", "currency"):
                     if isinstance(found.get(name), str):
                         self.query_one(f"#{name}", Input).value = found[name]
-                self.invoices = _valid_lines(ExtensionInvoiceLine, found.get("invoices"))
+                self.invoices = draft_lines(ExtensionInvoiceLine, found.get("invoices"))
                 self.query_one("#ext-invoices", RowsPanel).set_lines(self.invoices)
-            self.plan = _valid_lines(PlanLineInput, found.get("plan"))
+            self.plan = draft_lines(PlanLineInput, found.get("plan"))
             self.query_one("#ext-plan", RowsPanel).set_lines(self.plan)
             self._refresh()
             self.query_one("#ext-draft", Static).update(Text(t("extensions.draft_restored")))
@@ -552,21 +541,7 @@ class ExtensionFormScreen(ModalScreen[ExtensionPublic | None]):
 
     def action_cancel(self) -> None:
         """Leave: what was typed is kept, discarded or the user stays (asked first)."""
-        if not self.draft.worth_asking():
-            self.draft.discard()
-            self.dismiss(None)
-            return
-
-        def chosen(choice: str | None) -> None:
-            if choice == "keep":
-                self.draft.keep()
-                self.dismiss(None)
-            elif choice == "discard":
-                self.draft.discard()
-                self.dismiss(None)
-
-        self.app.push_screen(LeaveDialog("extensions.leave_title", "extensions.leave_text"),
-                             chosen)
+        leave_form(self, self.draft, "extensions.leave_title", "extensions.leave_text")
 
     @on(Button.Pressed, "#submit")
     def _submit_pressed(self) -> None:

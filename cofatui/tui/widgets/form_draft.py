@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from pydantic import ValidationError
 from textual.screen import Screen
 from textual.timer import Timer
 
@@ -149,3 +150,15 @@ class FormDraft:
 
 
 __all__ = ["DRAFT_DELAY", "FormDraft"]
+
+
+def draft_lines(model: type[Any], raw: object) -> list[Any]:
+    """The lines of a draft that still read as ``model`` (an older or damaged draft loses
+    the others rather than the whole form)."""
+    out = []
+    for item in raw if isinstance(raw, list) else []:
+        try:
+            out.append(model.model_validate(item))
+        except ValidationError:
+            continue
+    return out
