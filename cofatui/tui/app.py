@@ -132,6 +132,7 @@ class CofaApp(App[None]):
     COMMANDS = {_screen_providers, _shell_providers}
     current_contract_id: reactive[int | None] = reactive(None)
     unread_count: reactive[int | None] = reactive(None)
+    UNREAD_POLL_SECONDS: ClassVar[float] = 20.0
 
     def __init__(self, repo: Repository, settings: Settings,
                  config_path: Path | None = None, principal: Principal | None = None,
@@ -178,6 +179,9 @@ class CofaApp(App[None]):
             self.notify(t("shell.theme_missing", name=clean(self.settings.theme)),
                         severity="warning", markup=False)
         self.refresh_unread()
+        # Decisions arrive from underwriters and rules while the user works (another
+        # user, the server): the header's unread count follows without a key press.
+        self.set_interval(self.UNREAD_POLL_SECONDS, self.refresh_unread)
 
     def _screen_changed(self, screen: Screen[Any]) -> None:
         if screen not in self._watched_screens:

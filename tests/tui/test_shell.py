@@ -163,6 +163,23 @@ async def test_unread_changed_message_reloads_the_count(probe_app: AppFactory) -
         assert app.unread_count == before - len(page.items)
 
 
+async def test_unread_count_follows_notifications_written_elsewhere(
+        probe_app: AppFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another user or the server marks notifications: the header follows by itself."""
+    monkeypatch.setattr(CofaApp, "UNREAD_POLL_SECONDS", 0.2)
+    app = probe_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = app.unread_count
+        assert before
+        page = app.repo.notifications(
+            NotificationFilter(contract_id=app.current_contract_id, read=False), 0, 2)
+        app.repo.mark_notifications([n.id for n in page.items], True)  # no message posted
+        await pilot.pause(0.6)
+        await settle(pilot)
+        assert app.unread_count == before - len(page.items)
+
+
 async def test_remapped_key_triggers_the_action_and_the_old_one_does_not(
         probe_app: AppFactory) -> None:
     app = probe_app()
