@@ -1,0 +1,119 @@
+"""The claim declaration rules of SPEC §6, one test per rule (cofatui/rules/claims.py)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from cofatui.enums import ClaimStatus
+from cofatui.errors import RuleViolation
+from cofatui.rules import claims as rules
+from cofatui.rules.claims import InvoiceInput, PaymentInput
+
+TODAY = date(2026, 11, 22)
+
+
+def invoice(**changes: object) -> InvoiceInput:
+    values: dict[str, object] = dict(type="IN", number="1001", invoice_date=TODAY - timedelta(30),
+                                     due_date=TODAY - timedelta(1), currency="EUR",
+                                     amount_excl_tax=Decimal("1000.00"), tax=Decimal("200.00"))
+    values.update(changes)
+    return InvoiceInput(**values)  # type: ignore[arg-type]
+
+
+def payment(**changes: object) -> PaymentInput:
+    values: dict[str, object] = dict(type="SE", invoice_references=["1001"],
+                                     payment_date=TODAY - timedelta(2), currency="EUR",
+                                     amount=Decimal("600.00"))
+    values.update(changes)
+    return PaymentInput(**values)  # type: ignore[arg-type]
+
+
+def fields(errors: list) -> set[str]:  # type: ignore[type-arg]
+    return {e.field for e in errors}
+
+
+def test_one_pending_or_rejected_claim_per_debtor() -> None:
+    for blocking in (ClaimStatus.PENDING, ClaimStatus.REJECTED, ClaimStatus.ACCEPTED):
+        with pytest.raises(RuleViolation, match="still open"):
+            rules.check_one_open_claim_per_debtor([ClaimStatus.CLOSED, blocking])
+
+
+def test_new_claim_allowed_when_all_others_are_closed_or_cancelled() -> None:
+    rules.check_one_open_claim_per_debtor([ClaimStatus.CLOSED, ClaimStatus.CANCELLED])
+    rules.check_one_open_claim_per_debtor([ClaimStatus.DRAFT])  # a draft blocks nothing
+    rules.check_one_open_claim_per_debtor([])
+
+
+def test_invoice_date_not_in_the_future() -> None:
+    future = invoice(invoice_date=TODAY + timedelta(1), due_date=TODAY + timedelta(31))
+    assert ("invoice_date", rules.INVOICE_IN_FUTURE) in rules.invoice_line_problems(future, TODAY)
+    today_line = invoice(invoice_date=TODAY, due_date=TODAY + timedelta(30))
+    assert rules.invoice_line_problems(today_line, TODAY) == []
+
+
+def test_due_date_not_before_the_invoice_date() -> None:
+    line = invoice(due_date=TODAY - timedelta(31))
+    assert ("due_date", rules.DUE_BEFORE_INVOICE) in rules.invoice_line_problems(line, TODAY)
+    same_day = invoice(due_date=TODAY - timedelta(30))
+    assert rules.invoice_line_problems(same_day, TODAY) == []
+
+
+def test_declaration_within_the_contracts_maximum_delay() -> None:
+    on_time = invoice(invoice_date=TODAY - timedelta(150), due_date=TODAY - timedelta(120))
+    late = invoice(invoice_date=TODAY - timedelta(151), due_date=TODAY - timedelta(120))
+    assert rules.invoice_errors([on_time], TODAY, 150) == []
+    errors = rules.invoice_errors([late], TODAY, 150)
+    assert fields(errors) == {"invoices[1].invoice_date"}
+    assert "Too late to declare" in errors[0].message and errors[0].line == 1
+
+
+def test_at_least_one_invoice() -> None:
+    assert fields(rules.invoice_errors([], TODAY, 150)) == {"invoices"}
+
+
+def test_invoice_type_number_currency_and_amounts() -> None:
+    line = invoice(type="XX", number=" ", currency="eur", amount_excl_tax=Decimal(0),
+                   tax=Decimal("-1"))
+    assert {a for a, _ in rules.invoice_line_problems(line, None)} == \
+        {"type", "number", "currency", "amount_excl_tax", "tax"}
+
+
+def test_payment_date_not_in_the_future_and_invoices_must_be_known() -> None:
+    line = payment(payment_date=TODAY + timedelta(1), invoice_references=["1001", "9999"])
+    errors = rules.payment_errors([line], {"1001"}, TODAY)
+    assert fields(errors) == {"payments[1].payment_date", "payments[1].invoice_references"}
+    assert any("9999" in e.message for e in errors)
+
+
+def test_comments_at_most_900_characters() -> None:
+    assert rules.header_errors("insolvency", "x" * 900, "") == []
+    errors = rules.header_errors("insolvency", "x" * 901, "")
+    assert fields(errors) == {"comments"} and "901 typed" in errors[0].message
+
+
+def test_reason_is_one_of_the_listed_reasons() -> None:
+    assert fields(rules.header_errors("bored", "", "")) == {"reason"}
+
+
+def test_contact_email_shape_and_lengths() -> None:
+    assert rules.contact_errors("contact_", "Camille", "camille@example.fr", "+33 1") == []
+    errors = rules.contact_errors("contact_", "n" * 121, "not-an-email", "1" * 41)
+    assert fields(errors) == {"contact_name", "contact_email", "contact_phone"}
+
+
+def test_alternative_contact_needs_a_name_and_an_intervention() -> None:
+    assert rules.alt_contact_errors("", "", "", intervention=False) == []
+    assert fields(rules.alt_contact_errors("", "a@b.fr", "", intervention=True)) == \
+        {"alt_contact_name"}
+    refused = rules.alt_contact_errors("Léa", "", "", intervention=False)
+    assert [e.message for e in refused] == [rules.ALT_CONTACT_WITHOUT_INTERVENTION]
+    assert rules.alt_contact_errors("Léa", "lea@example.fr", "", intervention=True) == []
+
+
+def test_claim_amount_is_exact_and_never_negative() -> None:
+    lines = [invoice(amount_excl_tax=Decimal("0.10"), tax=Decimal("0.20")) for _ in range(10)]
+    assert rules.claim_amount(lines, [payment(amount=Decimal("0.30"))]) == Decimal("2.70")
+    assert rules.claim_amount(lines, [payment(amount=Decimal("99"))]) == Decimal(0)
