@@ -140,7 +140,7 @@ async def test_search_by_siren_order_decide_and_see_the_decision(tmp_path: Path)
         app.switch_to("notifications")
         await settle(pilot)
         text = screen_text(app)
-        assert "Gamma Tessile SpA" in text and "CRL partially grante" in text
+        assert "Gamma Tessile SpA" in text and "Credit limit partially" in text
         app.switch_to("portfolio")
         await settle(pilot)
         row = app.screen.shown[0]  # type: ignore[attr-defined]
