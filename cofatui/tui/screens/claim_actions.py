@@ -175,13 +175,13 @@ class AdditionalDeclarationScreen(_ClaimDialog):
         self.invoices: list[InvoiceLine] = []
         self.payments: list[PaymentLine] = []
         self.draft = FormDraft(self, DECLARATION_DRAFT, str(self.claim.id), self.payload,
-                               self._draft_note)
+                               note_id="declare-draft")
         self.restored = False
 
     def on_mount(self) -> None:
         self.query_one("#add-invoices", RowsPanel).focus_list()
         self._show_alt_contact()
-        self._load_draft()
+        self.draft.open(self._restore)
 
     # --- the draft ------------------------------------------------------------------------
     def payload(self) -> dict[str, Any]:
@@ -195,39 +195,25 @@ class AdditionalDeclarationScreen(_ClaimDialog):
             "comments": self.query_one("#comments", TextArea).text,
         }
 
-    @work(thread=True, exclusive=True, group="declaration-draft-load")
-    def _load_draft(self) -> None:
-        found = self.draft.load()
-        self.app.call_from_thread(self._restore, found)
-
-    def _restore(self, found: dict[str, Any] | None) -> None:
-        blank = self.payload()
-        if found:
-            self.restored = True
-            invoices = draft_lines(InvoiceLine, found.get("invoices"))
-            payments = draft_lines(PaymentLine, found.get("payments"))
-            self.query_one("#add-invoices", RowsPanel).set_lines(invoices)
-            self.query_one("#add-payments", RowsPanel).set_lines(payments)
-            self.invoices, self.payments = invoices, payments
-            for name in CONTACT_FIELDS:
-                value = found.get(name)
-                if isinstance(value, str):
-                    self.query_one(f"#{name}", Input).value = value
-            boxes = self.query("#intervention_requested")
-            if boxes and found.get("intervention_requested") is True:
-                boxes.first(Checkbox).value = True
-            if isinstance(found.get("comments"), str):
-                self.query_one("#comments", TextArea).load_text(found["comments"])
-            self._show_alt_contact()
-            self.query_one("#declare-draft", Static).update(
-                Text(t("claims.declare.draft_restored")))
-        self.draft.start(blank)
-
-    def _draft_note(self, ok: bool, reason: str) -> None:
-        for note in self.query("#declare-draft").results(Static):  # none once the form is closing
-            note.update(Text(
-                "✓ " + t("claim_wizard.draft.saved") if ok
-                else "⚠ " + t("claim_wizard.draft.failed", reason=clean(reason))))
+    def _restore(self, found: dict[str, Any]) -> None:
+        self.restored = True
+        invoices = draft_lines(InvoiceLine, found.get("invoices"))
+        payments = draft_lines(PaymentLine, found.get("payments"))
+        self.query_one("#add-invoices", RowsPanel).set_lines(invoices)
+        self.query_one("#add-payments", RowsPanel).set_lines(payments)
+        self.invoices, self.payments = invoices, payments
+        for name in CONTACT_FIELDS:
+            value = found.get(name)
+            if isinstance(value, str):
+                self.query_one(f"#{name}", Input).value = value
+        boxes = self.query("#intervention_requested")
+        if boxes and found.get("intervention_requested") is True:
+            boxes.first(Checkbox).value = True
+        if isinstance(found.get("comments"), str):
+            self.query_one("#comments", TextArea).load_text(found["comments"])
+        self._show_alt_contact()
+        self.query_one("#declare-draft", Static).update(
+            Text(t("claims.declare.draft_restored")))
 
     @on(Input.Changed)
     @on(Checkbox.Changed)

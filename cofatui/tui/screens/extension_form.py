@@ -317,7 +317,7 @@ class ExtensionFormScreen(ModalScreen[ExtensionPublic | None]):
         self.currency = existing.currency if existing else contract.currency
         self.draft = FormDraft(self, DRAFT_KIND, draft_key(
             contract.id, company.id, existing.id if existing else None), self.payload,
-            self._draft_note)
+            note_id="ext-draft")
         self.restored = False
 
     @property
@@ -370,7 +370,7 @@ class ExtensionFormScreen(ModalScreen[ExtensionPublic | None]):
         else:
             self.query_one("#reason", Select).focus()
         self._refresh()
-        self._load_draft()
+        self.draft.open(self._restore)
 
     # --- the draft ----------------------------------------------------------------------------
     def payload(self) -> dict[str, Any]:
@@ -382,34 +382,20 @@ class ExtensionFormScreen(ModalScreen[ExtensionPublic | None]):
                 "invoices": [line.model_dump(mode="json") for line in self.invoices],
                 "plan": [line.model_dump(mode="json") for line in self.plan]}
 
-    @work(thread=True, exclusive=True, group="extension-draft-load")
-    def _load_draft(self) -> None:
-        found = self.draft.load()
-        self.app.call_from_thread(self._restore, found)
-
-    def _restore(self, found: dict[str, Any] | None) -> None:
-        blank = self.payload()
-        if found:
-            self.restored = True
-            if self.existing is None:
-                if found.get("reason") in REASONS:
-                    self.query_one("#reason", Select).value = found["reason"]
-                for name in ("detail", "currency"):
-                    if isinstance(found.get(name), str):
-                        self.query_one(f"#{name}", Input).value = found[name]
-                self.invoices = draft_lines(ExtensionInvoiceLine, found.get("invoices"))
-                self.query_one("#ext-invoices", RowsPanel).set_lines(self.invoices)
-            self.plan = draft_lines(PlanLineInput, found.get("plan"))
-            self.query_one("#ext-plan", RowsPanel).set_lines(self.plan)
-            self._refresh()
-            self.query_one("#ext-draft", Static).update(Text(t("extensions.draft_restored")))
-        self.draft.start(blank)
-
-    def _draft_note(self, ok: bool, reason: str) -> None:
-        for note in self.query("#ext-draft").results(Static):  # none once the form is closing
-            note.update(Text(
-                "✓ " + t("claim_wizard.draft.saved") if ok
-                else "⚠ " + t("claim_wizard.draft.failed", reason=clean(reason))))
+    def _restore(self, found: dict[str, Any]) -> None:
+        self.restored = True
+        if self.existing is None:
+            if found.get("reason") in REASONS:
+                self.query_one("#reason", Select).value = found["reason"]
+            for name in ("detail", "currency"):
+                if isinstance(found.get(name), str):
+                    self.query_one(f"#{name}", Input).value = found[name]
+            self.invoices = draft_lines(ExtensionInvoiceLine, found.get("invoices"))
+            self.query_one("#ext-invoices", RowsPanel).set_lines(self.invoices)
+        self.plan = draft_lines(PlanLineInput, found.get("plan"))
+        self.query_one("#ext-plan", RowsPanel).set_lines(self.plan)
+        self._refresh()
+        self.query_one("#ext-draft", Static).update(Text(t("extensions.draft_restored")))
 
     @on(Input.Changed)
     @on(Select.Changed)

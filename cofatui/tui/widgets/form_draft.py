@@ -3,10 +3,11 @@
 once the typing pauses, read back when the form is opened again on the same thing,
 deleted when the form is sent or the user discards it.
 
-The screen gives a function that reads the form into a JSON-able dict; it calls
-:meth:`FormDraft.start` once the form shows what it starts from (blank or restored),
-:meth:`FormDraft.changed` whenever the user changes something, and on leaving asks
-:meth:`FormDraft.worth_asking` whether to offer keep / discard / stay.
+The screen gives a function that reads the form into a JSON-able dict and the id of
+the Static that shows "✓ Draft saved" / "⚠ …"; it calls :meth:`FormDraft.open` with a
+function that puts a stored draft back into the form, :meth:`FormDraft.changed`
+whenever the user changes something, and on leaving asks :meth:`FormDraft.worth_asking`
+whether to offer keep / discard / stay.
 
 (The claim wizard keeps its own draft the same way; it came first.)
 """
@@ -19,10 +20,14 @@ from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
+from rich.text import Text
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widgets import Static
 
 from cofatui.errors import CofaError
+from cofatui.i18n import t
+from cofatui.tui.safe import clean
 from cofatui.tui.widgets.products import cofa
 
 DRAFT_DELAY = 0.5  # seconds of quiet typing before the draft is written
@@ -30,13 +35,12 @@ DRAFT_DELAY = 0.5  # seconds of quiet typing before the draft is written
 
 class FormDraft:
     def __init__(self, screen: Screen[Any], kind: str, key: str,
-                 read: Callable[[], dict[str, Any]],
-                 note: Callable[[bool, str], None] | None = None) -> None:
+                 read: Callable[[], dict[str, Any]], note_id: str | None = None) -> None:
         self.screen = screen
         self.kind = kind
         self.key = key
         self.read = read
-        self.note = note
+        self.note_id = note_id
         self.saved: dict[str, Any] | None = None  # what the repository holds
         self.blank: dict[str, Any] | None = None  # the form before anything was typed
         self.closed = False
@@ -45,6 +49,24 @@ class FormDraft:
         self._lock = threading.Lock()
 
     # --- opening ---------------------------------------------------------------------------
+    def open(self, restore: Callable[[dict[str, Any]], None]) -> None:
+        """Read the stored draft in a worker; back on the UI thread, hand it to
+        ``restore`` (when there is one) and start from what the form held before."""
+
+        def read_stored() -> None:
+            found = self.load()
+            self.screen.app.call_from_thread(self._opened, found, restore)
+
+        self.screen.run_worker(read_stored, thread=True, exclusive=True,
+                               group=f"draft-load-{self.kind}")
+
+    def _opened(self, found: dict[str, Any] | None,
+                restore: Callable[[dict[str, Any]], None]) -> None:
+        blank = self.read()
+        if found:
+            restore(found)
+        self.start(blank)
+
     def load(self) -> dict[str, Any] | None:
         """The stored draft (call it in a worker thread); a failure means no draft."""
         try:
@@ -92,8 +114,13 @@ class FormDraft:
         self._tell(True, "")
 
     def _tell(self, ok: bool, reason: str) -> None:
-        if self.note is not None and self.screen.is_mounted:
-            self.screen.app.call_from_thread(self.note, ok, reason)
+        if self.note_id is not None and self.screen.is_mounted:
+            self.screen.app.call_from_thread(self._show_note, ok, reason)
+
+    def _show_note(self, ok: bool, reason: str) -> None:
+        for note in self.screen.query(f"#{self.note_id}").results(Static):  # none once closing
+            note.update(Text("✓ " + t("claim_wizard.draft.saved") if ok
+                             else "⚠ " + t("claim_wizard.draft.failed", reason=clean(reason))))
 
     # --- leaving ---------------------------------------------------------------------------
     def worth_asking(self) -> bool:
