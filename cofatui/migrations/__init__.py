@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
     from sqlalchemy.engine import Engine
 
-HEAD = "0006_claim_debtor"
+HEAD = "0011_home_alerts"
 HERE = Path(__file__).parent
 
 
