@@ -69,6 +69,24 @@ ACTIVE_COVER_STATUSES = frozenset(
 )
 
 
+class RequestKind(StrEnum):
+    """What a request on a product asks for (SPEC §5 "Decision lifecycle")."""
+
+    INITIAL = "initial"  # the first request: the product has no decision yet
+    MODIFY = "modify"  # a new amount
+    TRANSFORM = "transform"  # Agrément <-> @rating cover
+    RENEW = "renew"  # the same cover for a new period
+
+
+class RequestStatus(StrEnum):
+    PENDING = "pending"
+    GRANTED = "granted"
+    PARTIALLY_GRANTED = "partially_granted"
+    REDUCED = "reduced"
+    REFUSED = "refused"
+    CANCELLED = "cancelled"
+
+
 class NotificationCategory(StrEnum):
     INSURANCE = "insurance"  # "Assurance"
     INFORMATION = "information"

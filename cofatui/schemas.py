@@ -18,6 +18,8 @@ from cofatui.enums import (
     Importance,
     NotificationCategory,
     ProductStatus,
+    RequestKind,
+    RequestStatus,
     Rights,
     Role,
     UserStatus,
@@ -187,6 +189,11 @@ class PortfolioRow(Public):
     cover_amount: Decimal | None
     cover_status: ProductStatus | None
     currency: str
+    request_kind: RequestKind | None = Field(
+        default=None, description="a request pending on the cover shown (its standing "
+                                  "decision stays in force meanwhile)")
+    request_amount: Decimal | None = None
+    request_expected_at: datetime | None = None
     # The latest claim on the company under this contract (None: no claim), with the
     # same meaning as in the claims portfolio (``DebtorClaimsRow``).
     claim_status: ClaimStatus | None = None
@@ -208,6 +215,28 @@ class PortfolioEntryUpdate(BaseModel):
 
 
 # --- products -------------------------------------------------------------------
+
+
+class ProductRequestPublic(Public):
+    """A request on a product: the first one, a new amount, a transform or a renewal."""
+
+    id: int
+    product_id: int
+    kind: RequestKind
+    status: RequestStatus
+    code: str
+    target_code: str | None = Field(default=None, description="transform: the new code")
+    requested_amount: Decimal | None
+    decided_amount: Decimal | None = None
+    currency: str
+    duration_days: int | None = None
+    requested_at: datetime | None
+    expected_decision_at: datetime | None
+    decided_at: datetime | None = None
+    requested_by: str = ""
+    decided_by: str = ""
+    comment: str = ""
+    version: int
 
 
 class ProductPublic(Public):
@@ -237,6 +266,9 @@ class ProductPublic(Public):
                                                               "cover, in ``currency``")
     quote_valid_until: date | None = Field(default=None, description="TopLiner quote: last "
                                                                      "day it may be bought")
+    pending_request: ProductRequestPublic | None = Field(
+        default=None, description="the request waiting for a decision on this product; the "
+                                  "fields above are the standing decision, in force meanwhile")
 
 
 class ProductEventPublic(Public):
@@ -249,14 +281,20 @@ class ProductEventPublic(Public):
 
 
 class PendingRequest(Public):
+    request_id: int
     product_id: int
     company_id: int
     company_name: str
     code: str
+    kind: RequestKind
+    target_code: str | None = None
     requested_amount: Decimal | None
     currency: str
     requested_at: datetime
     expected_decision_at: datetime | None
+    standing_status: ProductStatus | None = Field(
+        default=None, description="the decision in force meanwhile (None for a first request)")
+    standing_amount: Decimal | None = None
 
 
 class EndingGuarantee(Public):

@@ -24,12 +24,13 @@ from cofatui.models.portfolio import (
     PortfolioEntry,
 )
 from cofatui.models.product import Product, ProductEvent
+from cofatui.models.product_request import DecisionRequest
 from cofatui.models.user import ApiToken, User, UserContract
 
 __all__ = [
     "ApiToken", "AuditEntry", "Claim", "ClaimDebtor", "ClaimDebtorCount", "ClaimDeclaration",
     "ClaimDocument", "ClaimInvoice", "ClaimPayment", "Company", "Contract", "CustomFieldDefinition",
-    "CustomFieldValue", "Draft",
+    "CustomFieldValue", "DecisionRequest", "Draft",
     "Extension", "ExtensionInvoice", "ExtensionPlanLine", "Favourite", "LegalIdentifier",
     "LoginAttempt",
     "Notification", "NotificationState", "PaymentAllocation", "PortfolioEntry", "Product",

@@ -85,7 +85,7 @@ _PORTFOLIO = TypeAdapter(Page[PortfolioRow])
 _ROW = TypeAdapter(PortfolioRow)
 _PRODUCTS = TypeAdapter(list[ProductPublic])
 _EVENTS = TypeAdapter(list[ProductEventPublic])
-_PENDING = TypeAdapter(list[PendingRequest])
+_PENDING = TypeAdapter(Page[PendingRequest])
 _ENDING = TypeAdapter(list[EndingGuarantee])
 _WAP = TypeAdapter(WapSummary)
 _DETAIL = TypeAdapter(CompanyDetail)
@@ -257,8 +257,10 @@ class HttpRepository:
     def product_history(self, product_id: int) -> list[ProductEventPublic]:
         return self._get(_EVENTS, f"/products/{int(product_id)}/history")
 
-    def pending_requests(self, contract_id: int) -> list[PendingRequest]:
-        return self._get(_PENDING, f"/contracts/{int(contract_id)}/pending-requests")
+    def pending_requests(self, contract_id: int, offset: int = 0,
+                         limit: int = 100) -> Page[PendingRequest]:
+        return self._get(_PENDING, f"/contracts/{int(contract_id)}/pending-requests",
+                         _page(offset, limit))
 
     def ending_guarantees(self, contract_id: int, within_days: int) -> list[EndingGuarantee]:
         return self._get(_ENDING, f"/contracts/{int(contract_id)}/ending-guarantees",

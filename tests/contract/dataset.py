@@ -18,6 +18,7 @@ from cofatui.models import (
     Contract,
     CustomFieldDefinition,
     CustomFieldValue,
+    DecisionRequest,
     LegalIdentifier,
     Notification,
     PortfolioEntry,
@@ -138,6 +139,12 @@ def build(engine: Engine) -> Ids:
             ids[key] = product.id  # type: ignore[assignment]
             s.add(ProductEvent(product_id=product.id, at=product.requested_at, action="request",
                                status="pending", amount=amt, actor="alice"))
+            if status == "pending":  # its first request, waiting for a decision
+                s.add(DecisionRequest(
+                    product_id=product.id, contract_id=product.contract_id,
+                    company_id=product.company_id, kind="initial", code=code,
+                    requested_amount=amt, currency="EUR", requested_at=product.requested_at,
+                    expected_decision_at=product.expected_decision_at, requested_by="alice"))
         notifications = [
             ("n1", "A", "alpha", "p_alpha_crl", "insurance", "decision", "high", 1),
             ("n2", "A", "beta", "p_beta_crl", "insurance", "modification", "normal", 2),

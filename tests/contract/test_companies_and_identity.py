@@ -89,8 +89,10 @@ def test_products_and_history_are_scoped_to_the_contract(backend: Backend) -> No
 
 def test_pending_requests_and_ending_guarantees(backend: Backend) -> None:
     repo = backend.open("alice")
-    pending = repo.pending_requests(backend.ids["A"])
+    page = repo.pending_requests(backend.ids["A"])
+    pending = page.items
     assert [(p.company_name, p.code) for p in pending] == [("Foo [UK] Ltd", "CRL")]
+    assert page.total == 1 and pending[0].kind == "initial"
     assert pending[0].expected_decision_at is not None
     ending = repo.ending_guarantees(backend.ids["A"], within_days=30)
     assert [(e.company_name, e.code) for e in ending] == [("Alpha Industries Lyon", "RLI")]

@@ -54,7 +54,7 @@ def test_agrement_pending_then_underwriter_decides(backend: Backend) -> None:
     pending = alice.request_product(request(backend, "CRL", amount=Decimal(80000)))
     assert pending.status == ProductStatus.PENDING
     assert pending.expected_decision_at is not None
-    assert any(p.product_id == pending.id for p in alice.pending_requests(backend.ids["A"]))
+    assert any(p.product_id == pending.id for p in alice.pending_requests(backend.ids["A"]).items)
     queue = uw.underwriter_queue(QueueFilter(code="CRL"))
     item = next(i for i in queue.items if i.product_id == pending.id)
     assert item.policy_number == "P-A"

@@ -10,11 +10,12 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from cofatui.api.auth import Repo
-from cofatui.api.routes.common import MAX_ID, CompanyId, ContractId
+from cofatui.api.routes.common import MAX_ID, CompanyId, ContractId, Limit, Offset
 from cofatui.schemas import (
     CompanyDetail,
     EndingGuarantee,
     NewActionItem,
+    Page,
     PendingRequest,
     ProductEventPublic,
     ProductPublic,
@@ -39,9 +40,11 @@ def product_history(repo: Repo, product_id: Annotated[int, Path(ge=1, le=MAX_ID)
     return repo.product_history(product_id)
 
 
-@router.get("/contracts/{contract_id}/pending-requests", response_model=list[PendingRequest])
-def pending_requests(repo: Repo, contract_id: ContractId) -> list[PendingRequest]:
-    return repo.pending_requests(contract_id)
+@router.get("/contracts/{contract_id}/pending-requests", response_model=Page[PendingRequest],
+            summary="Every pending request of the contract, oldest first")
+def pending_requests(repo: Repo, contract_id: ContractId, offset: Offset = 0,
+                     limit: Limit = 100) -> Page[PendingRequest]:
+    return repo.pending_requests(contract_id, offset, limit)
 
 
 @router.get("/contracts/{contract_id}/ending-guarantees", response_model=list[EndingGuarantee])

@@ -18,6 +18,7 @@ from cofatui.enums import (
     NotificationCategory,
     NotificationType,
     ProductStatus,
+    RequestKind,
     Role,
     Section,
 )
@@ -29,6 +30,7 @@ from cofatui.models import (
     Contract,
     CustomFieldDefinition,
     CustomFieldValue,
+    DecisionRequest,
     Favourite,
     Notification,
     PortfolioEntry,
@@ -189,6 +191,10 @@ class ProductCommands(SqlCore):
             if decision.immediate:
                 self._event(s, product, "decision", decision.decided_by, product.decided_amount)
                 self._notify_decision(s, product, company)
+            else:  # the first request waits: the product has no decision yet
+                s.add(self._new_request(product, RequestKind.INITIAL, request.amount, now,
+                                        decision.expected_at,
+                                        duration_days=request.duration_days))
             entry.updated_at = now
             self._audit(s, "request_product", "product", product.id,
                         {"code": [None, product.code], "status": [None, product.status],
@@ -207,6 +213,17 @@ class ProductCommands(SqlCore):
                                            r.min_dra, r.max_amount, r.decision, r.response_hours)
                 for r in rows]
         return rules.automatic_decision(request.code, request.amount, company.dra, data, now)
+
+    def _new_request(self, product: Product, kind: RequestKind, amount: Decimal | None,
+                     now: datetime, expected_at: datetime | None, *,
+                     target_code: str | None = None,
+                     duration_days: int | None = None) -> DecisionRequest:
+        return DecisionRequest(
+            product_id=product.id, contract_id=product.contract_id,  # type: ignore[arg-type]
+            company_id=product.company_id, kind=kind.value, code=product.code,
+            target_code=target_code, requested_amount=amount, currency=product.currency,
+            duration_days=duration_days, requested_at=now, expected_decision_at=expected_at,
+            requested_by=self.principal.login)
 
     def _ensure_entry(self, s: Session, contract: Contract, company: Company,
                       client_reference: str, now: datetime) -> PortfolioEntry:

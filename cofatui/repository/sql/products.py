@@ -9,10 +9,20 @@ from sqlalchemy import func, select
 
 from cofatui.enums import ACTIVE_COVER_STATUSES, ProductStatus, Section
 from cofatui.errors import NotFound
-from cofatui.models import Company, PortfolioEntry, Product, ProductEvent, WapSnapshot
+from cofatui.models import (
+    Company,
+    DecisionRequest,
+    PortfolioEntry,
+    Product,
+    ProductEvent,
+    WapSnapshot,
+)
+from cofatui.repository.base import MAX_PAGE
 from cofatui.repository.sql.core import SqlCore
+from cofatui.repository.sql.product_requests import pending_only, products_public
 from cofatui.schemas import (
     EndingGuarantee,
+    Page,
     PendingRequest,
     ProductEventPublic,
     ProductPublic,
@@ -31,7 +41,7 @@ class ProductQueries(SqlCore):
             rows = s.execute(select(Product).where(
                 Product.contract_id == contract_id, Product.company_id == company_id)
                 .order_by(Product.updated_at.desc(), Product.id.desc())).scalars()  # type: ignore[union-attr]
-            return [ProductPublic.model_validate(p) for p in rows]
+            return products_public(s, rows)
 
     def product_history(self, product_id: int) -> list[ProductEventPublic]:
         with self._uow() as s:
@@ -44,19 +54,33 @@ class ProductQueries(SqlCore):
                                ).scalars()
             return [ProductEventPublic.model_validate(e) for e in events]
 
-    def pending_requests(self, contract_id: int) -> list[PendingRequest]:
+    def pending_requests(self, contract_id: int, offset: int = 0,
+                         limit: int = 100) -> Page[PendingRequest]:
+        """Every pending request of the contract, oldest first, with the standing decision
+        each one would change; ``total`` counts them all."""
         self._require_read(contract_id)
+        limit = max(1, min(limit, MAX_PAGE))
+        request = DecisionRequest
+        where = [request.contract_id == contract_id, pending_only()]
         with self._uow() as s:
             rows = s.execute(
-                select(Product, Company.name).join(Company, Company.id == Product.company_id)
-                .where(Product.contract_id == contract_id,
-                       Product.status == ProductStatus.PENDING.value)
-                .order_by(Product.requested_at, Product.id).limit(200)).all()
-            return [PendingRequest(
-                product_id=p.id, company_id=p.company_id, company_name=name, code=p.code,
-                requested_amount=p.requested_amount, currency=p.currency,
-                requested_at=p.requested_at, expected_decision_at=p.expected_decision_at)
-                for p, name in rows]
+                select(request, Company.name, Product.status, Product.decided_amount)
+                .join(Company, Company.id == request.company_id)
+                .join(Product, Product.id == request.product_id)
+                .where(*where)
+                .order_by(request.requested_at, request.id)  # type: ignore[arg-type]
+                .offset(max(0, offset)).limit(limit)).all()
+            total = s.execute(select(func.count()).select_from(request)
+                              .where(*where)).scalar_one()
+            items = [PendingRequest(
+                request_id=r.id, product_id=r.product_id, company_id=r.company_id,
+                company_name=name, code=r.code, kind=r.kind, target_code=r.target_code,
+                requested_amount=r.requested_amount, currency=r.currency,
+                requested_at=r.requested_at, expected_decision_at=r.expected_decision_at,
+                standing_status=None if status == ProductStatus.PENDING else status,
+                standing_amount=None if status == ProductStatus.PENDING else amount)
+                for r, name, status, amount in rows]
+            return Page(items=items, offset=offset, limit=limit, total=total)
 
     def ending_guarantees(self, contract_id: int, within_days: int) -> list[EndingGuarantee]:
         self._require_read(contract_id, Section.COVER)

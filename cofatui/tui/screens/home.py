@@ -250,7 +250,7 @@ class HomeScreen(Screen[None]):
 
     def _load_pending(self, contract_id: int) -> None:
         try:
-            pending = self.cofa.repo.pending_requests(contract_id)
+            pending = self.cofa.repo.pending_requests(contract_id).items
         except CofaError as exc:
             self.app.call_from_thread(self._list_failed, "pending", exc)
         else:
