@@ -81,6 +81,7 @@ from cofatui.models import (
 )
 from cofatui.repository.sql.engine import translated_errors
 from cofatui.repository.sql.latest_claims import rebuild_claim_debtors
+from cofatui.repository.sql.product_requests import backfill_initial_requests
 from cofatui.rules.wap import compute_wap
 
 __all__ = ["DEMO_LOGINS", "DEMO_PASSWORD", "DemoSummary", "Progress", "generate_demo"]
@@ -272,6 +273,8 @@ class _Demo:
     def run(self) -> None:
         self._reference_data()
         state = self._portfolio()
+        # The first request of each pending product (kept by the repository as it orders).
+        self.loader.counts["product_request"] = backfill_initial_requests(self.loader.conn)
         self._partner_companies()
         self._claims_and_extensions(state)
         self._finish(state)
