@@ -14,6 +14,7 @@ from cofatui.models.claim import (
 from cofatui.models.company import Company, LegalIdentifier
 from cofatui.models.contract import Contract, UnderwritingRule
 from cofatui.models.draft import Draft
+from cofatui.models.exchange_rate import ExchangeRate
 from cofatui.models.extension import Extension, ExtensionInvoice, ExtensionPlanLine
 from cofatui.models.identity import LoginAttempt
 from cofatui.models.notification import Notification, NotificationState
@@ -30,7 +31,7 @@ from cofatui.models.user import ApiToken, User, UserContract
 __all__ = [
     "ApiToken", "AuditEntry", "Claim", "ClaimDebtor", "ClaimDebtorCount", "ClaimDeclaration",
     "ClaimDocument", "ClaimInvoice", "ClaimPayment", "Company", "Contract", "CustomFieldDefinition",
-    "CustomFieldValue", "DecisionRequest", "Draft",
+    "CustomFieldValue", "DecisionRequest", "Draft", "ExchangeRate",
     "Extension", "ExtensionInvoice", "ExtensionPlanLine", "Favourite", "LegalIdentifier",
     "LoginAttempt",
     "Notification", "NotificationState", "PaymentAllocation", "PortfolioEntry", "Product",

@@ -19,18 +19,38 @@ Definitions used here, shown to the user as "the contract conditions used":
 
 Amounts are ``Decimal`` rounded to the currency's minor unit (cents for EUR and USD,
 none for JPY) half up, once, at the end of each computation.
+
+**Currencies** (SPEC §11). A claim keeps each line's currency: its totals are kept per
+currency (``totals_per_currency``) and never added across currencies (``Money``
+raises). The claim amount, covered amount and indemnity are in the **contract's**
+currency: lines in another currency are converted with a recorded exchange rate
+(``rules.exchange_rates``) valid on the claim's **declaration date** (the day the claim
+was submitted; additional declarations are converted at the same date, so every line of
+one claim uses one rate per currency, and a rate recorded later for that date, or an
+earlier one, applies). The conversion is exact (``Decimal``): each currency's balance is
+converted unrounded, the converted balances are added, and the sum is rounded half up
+to the contract currency's minor unit **once**; the covered amount and the indemnity
+are then computed from that claim amount and rounded once each. Until a rate exists for
+every foreign currency of the claim, nothing is computed in the contract's currency:
+``assess_claim`` says which lines wait for one instead.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import get_currency_precision
 
 from cofatui.errors import ValidationFailed
+from cofatui.rules.exchange_rates import Conversion, ExchangeRate, find_conversion
+from cofatui.rules.money import Money
 
-__all__ = ["IndemnityCalculation", "calculate_indemnity", "covered_amount", "round_money"]
+__all__ = ["ClaimAmount", "ClaimAssessment", "ClaimLine", "CurrencyTotals",
+           "IndemnityCalculation", "Waiting", "assess_claim", "calculate_indemnity",
+           "claim_amount_in", "covered_amount", "round_money", "totals_per_currency"]
 
 HUNDRED = Decimal(100)
 MAX_CONDITIONS = 500  # the claim's ``conditions_used`` column
@@ -132,3 +152,144 @@ def _conditions(claim: Decimal, limit: Decimal | None, pct: Decimal, insured: bo
         else:
             text += f" Nothing recovered: calculated indemnity {money(indemnity)}."
     return text[:MAX_CONDITIONS]
+
+
+# --- claims in several currencies ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClaimLine:
+    """An invoice (its amount including tax) or a payment / credit note of a claim."""
+
+    kind: str  # "invoice" | "payment"
+    number: str
+    money: Money
+
+    @property
+    def is_invoice(self) -> bool:
+        return self.kind == "invoice"
+
+
+@dataclass(frozen=True)
+class CurrencyTotals:
+    """What the lines in one currency add up to: invoiced, paid, and the balance."""
+
+    invoiced: Money
+    paid: Money
+
+    @property
+    def currency(self) -> str:
+        return self.invoiced.currency
+
+    @property
+    def balance(self) -> Money:
+        return self.invoiced - self.paid
+
+
+def totals_per_currency(lines: Iterable[ClaimLine]) -> list[CurrencyTotals]:
+    """One entry per currency of the lines, ordered by currency code."""
+    invoiced: dict[str, Money] = {}
+    paid: dict[str, Money] = {}
+    for line in lines:
+        into = invoiced if line.is_invoice else paid
+        code = line.money.currency
+        into[code] = into.get(code, Money.zero(code)) + line.money
+    return [CurrencyTotals(invoiced.get(code, Money.zero(code)), paid.get(code, Money.zero(code)))
+            for code in sorted(invoiced.keys() | paid.keys())]
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Lines in ``currency`` that no recorded rate converts yet."""
+
+    currency: str
+    invoices: int
+    payments: int
+
+    def describe(self) -> str:
+        parts = [f"{n} {word}{'s' if n > 1 else ''}" for n, word in
+                 ((self.invoices, "invoice"), (self.payments, "payment")) if n]
+        verb = "waits" if self.invoices + self.payments == 1 else "wait"
+        return f"{' and '.join(parts)} in {self.currency} {verb} for an exchange rate"
+
+
+@dataclass(frozen=True)
+class ClaimAmount:
+    """The claim amount in ``currency`` at the rates valid on ``on``, or the lines that
+    wait for a rate (then ``amount`` is None: a sum of mixed currencies is never made)."""
+
+    currency: str
+    on: date
+    amount: Money | None
+    waiting: tuple[Waiting, ...]
+    conversions: tuple[Conversion, ...]
+
+    def waiting_text(self) -> str:
+        """English, one sentence: ``2 invoices in USD wait for an exchange rate``."""
+        return "; ".join(w.describe() for w in self.waiting)
+
+    def conversions_text(self) -> str:
+        return " ".join(f"Lines in {c.source_currency} converted at {c.describe()}."
+                        for c in self.conversions)
+
+
+def claim_amount_in(lines: Sequence[ClaimLine], currency: str, rates: Sequence[ExchangeRate],
+                    on: date) -> ClaimAmount:
+    """Invoices less payments, in ``currency``, never below zero, rounded once."""
+    totals = totals_per_currency(lines)
+    conversions: list[Conversion] = []
+    waiting: list[Waiting] = []
+    for entry in totals:
+        if entry.currency == currency:
+            continue
+        conversion = find_conversion(rates, entry.currency, currency, on)
+        if conversion is None:
+            waiting.append(Waiting(
+                entry.currency,
+                sum(1 for li in lines if li.is_invoice and li.money.currency == entry.currency),
+                sum(1 for li in lines if not li.is_invoice
+                    and li.money.currency == entry.currency)))
+        else:
+            conversions.append(conversion)
+    if waiting:
+        return ClaimAmount(currency, on, None, tuple(waiting), tuple(conversions))
+    by_currency = {c.source_currency: c for c in conversions}
+    total = Money.zero(currency)
+    for entry in totals:
+        balance = entry.balance
+        total += balance if entry.currency == currency \
+            else by_currency[entry.currency].convert(balance)
+    amount = max(total, Money.zero(currency)).quantize()
+    return ClaimAmount(currency, on, amount, (), tuple(conversions))
+
+
+@dataclass(frozen=True)
+class ClaimAssessment:
+    """A claim seen by the claims handler: totals per currency, the claim amount in the
+    contract's currency, and the indemnity computed on it (None while lines wait)."""
+
+    totals: tuple[CurrencyTotals, ...]
+    amount: ClaimAmount
+    indemnity: IndemnityCalculation | None
+
+    @property
+    def waiting(self) -> tuple[Waiting, ...]:
+        return self.amount.waiting
+
+
+def assess_claim(lines: Sequence[ClaimLine], currency: str, on: date,
+                 rates: Sequence[ExchangeRate], credit_limit: Decimal | None,
+                 insured_percentage: Decimal, *, insured: bool = True) -> ClaimAssessment:
+    """Totals per currency, the claim amount in ``currency`` (the contract's) with the
+    rates valid on ``on`` (the declaration date), and the indemnity on it."""
+    amount = claim_amount_in(lines, currency, rates, on)
+    indemnity = None
+    if amount.amount is not None:
+        computed = calculate_indemnity(amount.amount.amount, credit_limit, insured_percentage,
+                                       insured=insured, currency=currency)
+        rated = amount.conversions_text()
+        if rated:
+            computed = replace(computed, conditions_used=f"{rated} {computed.conditions_used}"
+                               [:MAX_CONDITIONS])
+        indemnity = computed
+    return ClaimAssessment(tuple(totals_per_currency(lines)), amount, indemnity)
