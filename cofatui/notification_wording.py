@@ -5,6 +5,7 @@ insurer's messages they stand for."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 PRODUCT_NAMES = {
@@ -47,3 +48,11 @@ def decision_title(code: str, status: str, currency: str, requested: Decimal | N
         return f"{name} reduced from {money(requested, currency)} to {amount}"
     said = status.replace("_", " ")
     return f"{name} {said}: {amount}" if amount and status != "refused" else f"{name} {said}"
+
+
+def end_alert_title(code: str, end_date: date, days_left: int) -> str:
+    """The daily alert of a cover about to end (a TopLiner, five days before its end)."""
+    when = "today" if days_left == 0 else \
+        f"in {days_left} day{'s' if days_left != 1 else ''}"
+    return (f"{product_name(code, capital=True)} ends {when} ({end_date:%d %b %Y}): "
+            "ask for a new one if you still need the cover")

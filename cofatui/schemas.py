@@ -305,6 +305,9 @@ class EndingGuarantee(Public):
     decided_amount: Decimal | None
     currency: str
     end_date: date
+    status: ProductStatus | None = Field(default=None, description="the standing decision")
+    version: int = Field(default=0, description="the product's version, to pass to "
+                                                "renew_product")
 
 
 # --- notifications --------------------------------------------------------------

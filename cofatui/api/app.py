@@ -23,6 +23,7 @@ method has exactly one route:
     GET    /contracts/{cid}/companies/{id}/new-action  new_action_menu
     GET    /contracts/{cid}/pending-requests         pending_requests
     GET    /contracts/{cid}/ending-guarantees        ending_guarantees
+    POST   /contracts/{cid}/end-alerts               raise_end_alerts
     GET    /contracts/{cid}/wap                      wap
     POST   /products                                 request_product
     GET    /products/{product_id}/history            product_history

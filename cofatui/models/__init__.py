@@ -14,6 +14,7 @@ from cofatui.models.claim import (
 from cofatui.models.company import Company, LegalIdentifier
 from cofatui.models.contract import Contract, UnderwritingRule
 from cofatui.models.draft import Draft
+from cofatui.models.end_alert import EndAlert
 from cofatui.models.exchange_rate import ExchangeRate
 from cofatui.models.extension import Extension, ExtensionInvoice, ExtensionPlanLine
 from cofatui.models.identity import LoginAttempt
@@ -31,7 +32,7 @@ from cofatui.models.user import ApiToken, User, UserContract
 __all__ = [
     "ApiToken", "AuditEntry", "Claim", "ClaimDebtor", "ClaimDebtorCount", "ClaimDeclaration",
     "ClaimDocument", "ClaimInvoice", "ClaimPayment", "Company", "Contract", "CustomFieldDefinition",
-    "CustomFieldValue", "DecisionRequest", "Draft", "ExchangeRate",
+    "CustomFieldValue", "DecisionRequest", "Draft", "EndAlert", "ExchangeRate",
     "Extension", "ExtensionInvoice", "ExtensionPlanLine", "Favourite", "LegalIdentifier",
     "LoginAttempt",
     "Notification", "NotificationState", "PaymentAllocation", "PortfolioEntry", "Product",

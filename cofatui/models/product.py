@@ -20,6 +20,8 @@ class Product(SQLModel, table=True):
         Index("ix_product_contract_status_updated", "contract_id", "status", "updated_at"),
         Index("ix_product_company", "company_id"),
         Index("ix_product_status_requested", "status", "requested_at"),
+        # Home's "ending within N days" of a contract, soonest first, paged.
+        Index("ix_product_contract_end", "contract_id", "end_date", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     contract_id: int = Field(foreign_key="contract.id")

@@ -109,7 +109,17 @@ class Repository(Protocol):
         first, with the standing decision each would change; ``total`` counts all."""
         ...
 
-    def ending_guarantees(self, contract_id: int, within_days: int) -> list[EndingGuarantee]: ...
+    def ending_guarantees(self, contract_id: int, within_days: int, offset: int = 0,
+                          limit: int = 100) -> Page[EndingGuarantee]:
+        """Standing covers ending from today to ``within_days`` ahead, soonest first;
+        ``total`` counts all of them."""
+        ...
+
+    def raise_end_alerts(self, contract_id: int) -> int:
+        """Create today's end alert notification for each TopLiner of the contract that
+        ends within five days, unless it already has one today (one per product and
+        day, whoever calls and however often). Returns how many were created."""
+        ...
 
     def wap(self, contract_id: int) -> WapSummary: ...
 

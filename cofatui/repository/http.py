@@ -86,7 +86,7 @@ _ROW = TypeAdapter(PortfolioRow)
 _PRODUCTS = TypeAdapter(list[ProductPublic])
 _EVENTS = TypeAdapter(list[ProductEventPublic])
 _PENDING = TypeAdapter(Page[PendingRequest])
-_ENDING = TypeAdapter(list[EndingGuarantee])
+_ENDING = TypeAdapter(Page[EndingGuarantee])
 _WAP = TypeAdapter(WapSummary)
 _DETAIL = TypeAdapter(CompanyDetail)
 _MENU = TypeAdapter(list[NewActionItem])
@@ -262,9 +262,14 @@ class HttpRepository:
         return self._get(_PENDING, f"/contracts/{int(contract_id)}/pending-requests",
                          _page(offset, limit))
 
-    def ending_guarantees(self, contract_id: int, within_days: int) -> list[EndingGuarantee]:
+    def ending_guarantees(self, contract_id: int, within_days: int, offset: int = 0,
+                          limit: int = 100) -> Page[EndingGuarantee]:
         return self._get(_ENDING, f"/contracts/{int(contract_id)}/ending-guarantees",
-                         {"within_days": int(within_days)})
+                         {"within_days": int(within_days), **_page(offset, limit)})
+
+    def raise_end_alerts(self, contract_id: int) -> int:
+        return _count(self._call("POST", f"/contracts/{int(contract_id)}/end-alerts",
+                                 body={}))
 
     def wap(self, contract_id: int) -> WapSummary:
         return self._get(_WAP, f"/contracts/{int(contract_id)}/wap")

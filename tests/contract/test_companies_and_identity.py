@@ -95,8 +95,11 @@ def test_pending_requests_and_ending_guarantees(backend: Backend) -> None:
     assert page.total == 1 and pending[0].kind == "initial"
     assert pending[0].expected_decision_at is not None
     ending = repo.ending_guarantees(backend.ids["A"], within_days=30)
-    assert [(e.company_name, e.code) for e in ending] == [("Alpha Industries Lyon", "RLI")]
-    assert repo.ending_guarantees(backend.ids["A"], within_days=5) == []
+    assert [(e.company_name, e.code) for e in ending.items] == [("Alpha Industries Lyon",
+                                                                  "RLI")]
+    assert ending.total == 1
+    soon = repo.ending_guarantees(backend.ids["A"], within_days=5)
+    assert soon.items == [] and soon.total == 0
 
 
 def test_wap_weights_dra_by_active_credit_decision(backend: Backend) -> None:

@@ -62,7 +62,7 @@ def test_accepted_topliner_is_a_quote_not_a_cover(backend: Backend) -> None:
     assert q.duration_days == 60
     assert q.quote_valid_until == TODAY + timedelta(days=TOPLINER_QUOTE_VALID_DAYS)
     assert bob.wap(backend.ids["B"]).wap == wap_before
-    assert all(g.product_id != q.id for g in bob.ending_guarantees(backend.ids["B"], 365))
+    assert all(g.product_id != q.id for g in bob.ending_guarantees(backend.ids["B"], 365).items)
     row = bob.portfolio(backend.ids["B"], PortfolioCriteria(text="beta")).items[0]
     assert row.cover_amount == Decimal(5000)  # the reduced Agrément, not the quote
     # While the quote waits, no second TopLiner.
@@ -110,7 +110,7 @@ def test_quote_bought_becomes_the_active_topliner(backend: Backend) -> None:
     notes = bob.notifications(NotificationFilter(text="beta")).items
     assert any(n.title.startswith("TopLiner bought: ") for n in notes)
     # It is a cover now: it ends within 60 days and counts in the WAP.
-    assert any(g.product_id == q.id for g in bob.ending_guarantees(backend.ids["B"], 60))
+    assert any(g.product_id == q.id for g in bob.ending_guarantees(backend.ids["B"], 60).items)
     log = backend.open("uw").audit_log().items
     assert any(e.operation == "answer_topliner_quote" and e.target_id == q.id
                and e.changes["status"] == ["quoted", "granted"] for e in log)
@@ -124,7 +124,7 @@ def test_quote_refused_is_recorded(backend: Backend) -> None:
     refused = bob.answer_topliner_quote(q.id, "refuse", q.version)
     assert refused.status == ProductStatus.REFUSED
     assert bob.product_history(q.id)[0].action == "quote_refuse"
-    assert all(g.product_id != q.id for g in bob.ending_guarantees(backend.ids["B"], 365))
+    assert all(g.product_id != q.id for g in bob.ending_guarantees(backend.ids["B"], 365).items)
 
 
 def test_new_simulation_records_a_refusal_and_the_same_values_can_be_asked_again(

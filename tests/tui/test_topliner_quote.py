@@ -144,7 +144,7 @@ async def test_bought_topliner_alerts_five_days_before_its_end(env: Env) -> None
         contract_id=env.ids["B"], company_id=env.ids["beta"], code="TOPLINER",
         amount=Decimal(30000), duration_days=30))
     bought = repo.answer_topliner_quote(quote.id, "buy", quote.version)
-    assert any(g.product_id == bought.id for g in repo.ending_guarantees(env.ids["B"], 30))
+    assert any(g.product_id == bought.id for g in repo.ending_guarantees(env.ids["B"], 30).items)
     app = env.app("bob")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

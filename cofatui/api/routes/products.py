@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from cofatui.api.auth import Repo
-from cofatui.api.routes.common import MAX_ID, CompanyId, ContractId, Limit, Offset
+from cofatui.api.routes.common import MAX_ID, CompanyId, ContractId, Count, Limit, Offset
 from cofatui.schemas import (
     CompanyDetail,
     EndingGuarantee,
@@ -47,11 +47,22 @@ def pending_requests(repo: Repo, contract_id: ContractId, offset: Offset = 0,
     return repo.pending_requests(contract_id, offset, limit)
 
 
-@router.get("/contracts/{contract_id}/ending-guarantees", response_model=list[EndingGuarantee])
+@router.get("/contracts/{contract_id}/ending-guarantees", response_model=Page[EndingGuarantee],
+            summary="Standing covers ending within N days, soonest first; the first page "
+                    "also raises today's TopLiner end alerts (once per product and day)")
 def ending_guarantees(repo: Repo, contract_id: ContractId,
-                      within_days: Annotated[int, Query(ge=0, le=3660)] = 30
-                      ) -> list[EndingGuarantee]:
-    return repo.ending_guarantees(contract_id, within_days)
+                      within_days: Annotated[int, Query(ge=0, le=3660)] = 30,
+                      offset: Offset = 0, limit: Limit = 100) -> Page[EndingGuarantee]:
+    if offset == 0:  # the home data: whoever serves it first today raises the alerts
+        repo.raise_end_alerts(contract_id)
+    return repo.ending_guarantees(contract_id, within_days, offset, limit)
+
+
+@router.post("/contracts/{contract_id}/end-alerts", response_model=Count,
+             summary="Raise today's TopLiner end alerts of the contract (idempotent: one "
+                     "notification per product and day)")
+def raise_end_alerts(repo: Repo, contract_id: ContractId) -> Count:
+    return Count(count=repo.raise_end_alerts(contract_id))
 
 
 @router.get("/contracts/{contract_id}/wap", response_model=WapSummary,

@@ -9,6 +9,7 @@ from cofatui.repository.sql.claim_commands import ClaimFollowUp
 from cofatui.repository.sql.claims import ClaimCommands
 from cofatui.repository.sql.companies import CompanyQueries
 from cofatui.repository.sql.drafts import DraftStore
+from cofatui.repository.sql.end_alerts import EndAlertCommands
 from cofatui.repository.sql.engine import make_engine, normalize_url, refresh_statistics
 from cofatui.repository.sql.extensions import ExtensionCommands
 from cofatui.repository.sql.notifications import NotificationQueries
@@ -19,7 +20,7 @@ from cofatui.repository.sql.products import ProductQueries
 
 class SqlRepository(CompanyQueries, PortfolioQueries, ProductQueries, ProductCommands,
                     NotificationQueries, ClaimCommands, ClaimFollowUp, DraftStore,
-                    ExtensionCommands):
+                    ExtensionCommands, EndAlertCommands):
     """The Repository protocol on one engine, acting for one user."""
 
     def close(self) -> None:

@@ -82,21 +82,31 @@ class ProductQueries(SqlCore):
                 for r, name, status, amount in rows]
             return Page(items=items, offset=offset, limit=limit, total=total)
 
-    def ending_guarantees(self, contract_id: int, within_days: int) -> list[EndingGuarantee]:
+    def ending_guarantees(self, contract_id: int, within_days: int, offset: int = 0,
+                          limit: int = 100) -> Page[EndingGuarantee]:
+        """Standing covers ending between today and ``within_days`` from now, soonest
+        first, one page of them with the true total (ix_product_contract_end)."""
         self._require_read(contract_id, Section.COVER)
+        limit = max(1, min(limit, MAX_PAGE))
+        offset = max(0, offset)
         today = self.clock.today()
+        cond = (Product.contract_id == contract_id,
+                Product.status.in_(_ACTIVE),  # type: ignore[attr-defined]
+                Product.end_date >= today,  # type: ignore[operator]
+                Product.end_date <= today + timedelta(days=max(0, within_days)))  # type: ignore[operator]
         with self._uow() as s:
             rows = s.execute(
                 select(Product, Company.name).join(Company, Company.id == Product.company_id)
-                .where(Product.contract_id == contract_id,
-                       Product.status.in_(_ACTIVE),  # type: ignore[attr-defined]
-                       Product.end_date >= today,  # type: ignore[operator]
-                       Product.end_date <= today + timedelta(days=within_days))  # type: ignore[operator]
-                .order_by(Product.end_date, Product.id).limit(200)).all()
-            return [EndingGuarantee(
+                .where(*cond).order_by(Product.end_date, Product.id)
+                .offset(offset).limit(limit)).all()
+            total = s.execute(select(func.count()).select_from(Product).where(*cond)
+                              ).scalar_one()
+            items = [EndingGuarantee(
                 product_id=p.id, company_id=p.company_id, company_name=name, code=p.code,
-                decided_amount=p.decided_amount, currency=p.currency, end_date=p.end_date)
+                decided_amount=p.decided_amount, currency=p.currency, end_date=p.end_date,
+                status=p.status, version=p.version)
                 for p, name in rows]
+        return Page(items=items, offset=offset, limit=limit, total=total)
 
     def wap(self, contract_id: int) -> WapSummary:
         """DRA of the portfolio weighted by the amount of each active credit decision."""
