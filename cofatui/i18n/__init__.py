@@ -100,6 +100,12 @@ def _locale(language: str | None = None) -> str:
     return _LOCALES.get(language or _current, _LOCALES["en"])
 
 
+def locale_name(language: str | None = None) -> str:
+    """The Babel locale of ``language`` (default: the UI's), ``en_GB`` or ``fr_FR``: what
+    is typed is read in the same locale amounts are shown in."""
+    return _locale(language)
+
+
 def format_number(value: int | Decimal | float, decimals: int | None = None) -> str:
     """``babel.numbers.format_decimal``, with the locale and the pattern parsed once
     (a list paints dozens of amounts a frame; parsing them was most of the cost)."""
