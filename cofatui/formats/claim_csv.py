@@ -15,9 +15,14 @@ is all-or-nothing, never a partial list.
 Format (the spec wins over the seed where they differ):
 
 - ``;``-separated; invoices have 7 columns — type (AG, IN, PLP, OUB), reference (digits
-  only), invoice date, initial due date, currency, amount excluding tax, tax —, payments
-  5 — type (CN, SE), invoice reference(s) separated by commas, date, currency, amount
-  including tax. Every column is mandatory (tax 0 when there is none).
+  only), invoice date, initial due date, currency, amount **including** tax, tax —,
+  payments 5 — type (CN, SE), invoice reference(s) separated by commas, date, currency,
+  amount including tax. Every column is mandatory (tax 0 when there is none).
+- An invoice's amount is its total, tax included, and the tax is part of it (seed 000
+  "Montant total de la facture (toutes taxes incluses)"): a tax above the amount, equal
+  to it, or above what is left without it is an error at the tax cell; the invoice
+  line handed over holds the amount excluding tax, derived (amount − tax), as the form
+  types it.
 - At most 100 data lines. Blank lines, and lines of separators only (what a
   spreadsheet writes for an empty row), are ignored and not counted.
 - An optional header: the first non-blank line is a header when its first cell is a
@@ -40,7 +45,9 @@ Format (the spec wins over the seed where they differ):
   invoices a payment names.
 
 ``FieldError.field`` is a column name (``INVOICE_COLUMNS`` / ``PAYMENT_COLUMNS``), or
-``"line"`` for a fault of the whole line (number of columns, quoting, a duplicate).
+``"line"`` for a fault of the whole line (number of columns, quoting). The same invoice
+(type and reference) or the same payment (type, references, date, currency, amount)
+twice in a file is an error at the second one (``file_errors``).
 """
 
 from __future__ import annotations
@@ -74,6 +81,7 @@ from cofatui.rules.claims import (
     InvoiceInput,
     PaymentInput,
     invoice_line_problems,
+    payment_key,
     payment_line_problems,
 )
 
@@ -107,7 +115,7 @@ HEADER_WORDS = frozenset({
 COLUMN_LABELS = {
     "type": "type", "reference": "reference", "references": "invoice reference(s)",
     "invoice_date": "invoice date", "due_date": "initial due date", "date": "date",
-    "currency": "currency", "amount": "amount", "tax": "tax",
+    "currency": "currency", "amount": "amount including tax", "tax": "tax",
 }
 DateOrderSource = Literal["data", "setting", "not_needed"]
 
@@ -184,25 +192,44 @@ class InvoiceImport(_ClaimImport[InvoiceInput]):
     def file_errors(self) -> list[FieldError]:
         """The same type and reference twice is one invoice declared twice (an IN and a
         PLP line may share a reference: interest on that invoice)."""
-        first: dict[tuple[str, str], int] = {}
-        errors: list[FieldError] = []
-        for line in self.lines:
+        def key(line: ParsedLine[InvoiceInput]) -> tuple[str, str] | None:
             type_, reference = line.values.get("type"), line.values.get("reference")
-            if type_ is None or reference is None:
-                continue
-            key = (type_, reference)
-            if key in first:
-                errors.append(FieldError(
-                    "reference", f"Same type and reference as line {first[key]}", line.line_no))
-            else:
-                first[key] = line.line_no
-        return errors
+            return None if type_ is None or reference is None else (type_, reference)
+
+        return _repeated(self.lines, key, "reference", "Same type and reference as line {n}")
 
 
 @dataclass(frozen=True)
 class PaymentImport(_ClaimImport[PaymentInput]):
     def to_payment_inputs(self) -> list[PaymentInput]:
         return self.records()
+
+    @property
+    def file_errors(self) -> list[FieldError]:
+        """The same payment twice (type, references, date, currency and amount): the
+        file would count it twice."""
+        def key(line: ParsedLine[PaymentInput]) -> Any:
+            return payment_key(line.record) if line.record is not None else None
+
+        return _repeated(self.lines, key, "amount",
+                         "Same type, references, date and amount as line {n}")
+
+
+def _repeated(lines: Sequence[ParsedLine[Any]], key: Callable[[ParsedLine[Any]], Any],
+              column: str, message: str) -> list[FieldError]:
+    """An error at ``column`` of every line whose key an earlier line has (None: not
+    compared, a faulty line)."""
+    first: dict[Any, int] = {}
+    errors: list[FieldError] = []
+    for line in lines:
+        k = key(line)
+        if k is None:
+            continue
+        if k in first:
+            errors.append(FieldError(column, message.format(n=first[k]), line.line_no))
+        else:
+            first[k] = line.line_no
+    return errors
 
 
 # --- one kind of file: columns, cell readers, record builder ------------------------------
@@ -250,9 +277,31 @@ def _read_invoice(cells: list[str], default_currency: str,
     currency = values["currency"]
     precision = currency_precision(currency) if currency else 2
     _read_cell(values, errors, "amount",
-               lambda: read_amount(cells[5], precision, currency, "amount excluding tax"))
+               lambda: read_amount(cells[5], precision, currency, "amount including tax"))
     _read_cell(values, errors, "tax", lambda: read_amount(cells[6], precision, currency, "tax"))
+    if "amount" not in errors and "tax" not in errors:
+        problem = tax_problem(values["amount"], values["tax"])
+        if problem:
+            errors["tax"] = problem
     return values, errors
+
+
+def tax_problem(amount: Decimal, tax: Decimal) -> str | None:
+    """What is wrong with a tax that is part of ``amount`` (the total including tax);
+    None when the amount excluding tax (amount − tax) can be derived. Signs are the
+    line rules' business."""
+    if amount <= 0 or tax < 0:
+        return None
+    if tax > amount:
+        return (f"The tax ({tax}) is more than the amount ({amount}): the amount is the "
+                "invoice total, tax included")
+    if tax == amount:
+        return ("The tax equals the amount: the amount is the invoice total, tax included, "
+                "so nothing is left excluding tax")
+    if tax > amount - tax:
+        return (f"The tax ({tax}) is more than the amount excluding tax ({amount - tax}, "
+                "the amount less the tax): is the amount the total including tax?")
+    return None
 
 
 def _read_payment(cells: list[str], default_currency: str,
@@ -278,9 +327,10 @@ def _read_payment(cells: list[str], default_currency: str,
 
 
 def _build_invoice(v: dict[str, Any]) -> InvoiceInput:
+    # The file's amount includes the tax; the claim's line holds it excluding tax.
     return InvoiceInput(type=v["type"], number=v["reference"], invoice_date=v["invoice_date"],
                         due_date=v["due_date"], currency=v["currency"],
-                        amount_excl_tax=v["amount"], tax=v["tax"])
+                        amount_excl_tax=v["amount"] - v["tax"], tax=v["tax"])
 
 
 def _build_payment(v: dict[str, Any]) -> PaymentInput:
@@ -539,6 +589,10 @@ def _with_stand_ins(kind: _Kind[Any], values: dict[str, Any],
         else:
             out[column] = _STAND_INS[column] if column != "type" else (
                 "IN" if kind is _INVOICES else "SE")
+    if kind is _INVOICES and "amount" in errors and "tax" not in errors:
+        # The tax is part of the amount: a stand-in amount leaves more than the real
+        # tax excluding tax, so only the tax's own rules (its sign) speak about it.
+        out["amount"] = 2 * max(values["tax"], Decimal(0)) + 1
     return out
 
 
@@ -557,8 +611,9 @@ def _revalidate(kind: _Kind[R], cells: Sequence[str], line_no: int, order: DateO
 
 _TEMPLATE_HEADINGS = {
     ("invoice", "en"): "Type;Reference;Invoice date;Initial due date;Currency;"
-                       "Amount excl. tax;Tax",
-    ("invoice", "fr"): "Type;Référence;Date;Date d'échéance initiale;Devise;Montant HT;Taxes",
+                       "Amount incl. tax;Tax included in the amount",
+    ("invoice", "fr"): "Type;Référence;Date;Date d'échéance initiale;Devise;Montant TTC;"
+                       "Taxes comprises dans le montant",
     ("payment", "en"): "Type;Invoice references;Date;Currency;Amount incl. tax",
     ("payment", "fr"): "Type;Référence(s) de facture;Date;Devise;Montant TTC",
 }

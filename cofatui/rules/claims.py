@@ -1,16 +1,27 @@
 """Rules of a claim declaration (SPEC §6), pure: they take values and a date, and
-return field-level errors or raise ``RuleViolation``."""
+return field-level errors or raise ``RuleViolation``.
+
+An invoice line holds its amount **excluding** tax and the tax (the form's two fields;
+an import's amount including tax is split before it gets here): the tax is never more
+than the amount excluding tax, since no tax rate is above 100 % and a tax above it is
+the total typed in the wrong field. A line declared twice — an invoice (same type and
+number) or a payment (same type, invoices, date and amount) — is refused, within one
+declaration and against the lines already in the claim, so that a file imported again
+never counts its lines twice.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from cofatui.enums import FINAL_CLAIM_STATUSES, ClaimReason, ClaimStatus, InvoiceType, PaymentType
 from cofatui.errors import FieldError, RuleViolation
+from cofatui.rules.deadlines import DueDateShifts, invoice_declaration_deadline
 
 MAX_COMMENT = 900
 MAX_REFERENCE = 35
@@ -57,6 +68,26 @@ PAYMENT_TYPE_MESSAGE = "Type must be CN or SE"
 INVOICE_IN_FUTURE = "Invoice date is in the future"
 DUE_BEFORE_INVOICE = "Due date is before the invoice date"
 PAYMENT_IN_FUTURE = "Date is in the future"
+TAX_ABOVE_AMOUNT = "Tax is more than the amount excluding tax"
+INVOICE_ALREADY_DECLARED = "This invoice is already in the claim"
+PAYMENT_ALREADY_DECLARED = "This payment is already in the claim"
+
+
+#: What makes two payment lines the same payment: type, invoices (in any order), date,
+#: currency and amount.
+PaymentKey = tuple[str, tuple[str, ...], date, str, Decimal]
+
+
+def invoice_key(line: InvoiceInput) -> tuple[str, str]:
+    """Two lines of the same type and number are one invoice declared twice (an IN and a
+    PLP line may share a number: interest on that invoice)."""
+    return line.type, line.number.strip()
+
+
+def payment_key(line: PaymentInput) -> PaymentKey:
+    # Decimal("100.0") == Decimal("100.00"), and both hash alike: no normalising needed.
+    return (line.type, tuple(sorted(r.strip() for r in line.invoice_references)),
+            line.payment_date, line.currency, line.amount)
 
 
 def invoice_line_problems(line: InvoiceInput, today: date | None) -> list[tuple[str, str]]:
@@ -85,6 +116,8 @@ def invoice_line_problems(line: InvoiceInput, today: date | None) -> list[tuple[
         problems.append(("amount_excl_tax", "Must be above 0"))
     if line.tax < 0:
         problems.append(("tax", "Must not be negative"))
+    elif line.amount_excl_tax > 0 and line.tax > line.amount_excl_tax:
+        problems.append(("tax", TAX_ABOVE_AMOUNT))
     return problems
 
 
@@ -104,9 +137,29 @@ def payment_line_problems(line: PaymentInput, today: date | None) -> list[tuple[
     return problems
 
 
+def late_declaration(line: InvoiceInput, today: date, max_declaration_days: int,
+                     shifts: DueDateShifts | None = None) -> str | None:
+    """Why it is too late to declare this invoice (None when in time): the deadline is
+    the invoice date + the contract's delay, moved by an active extension of due date
+    on that invoice (``shifts``, by invoice number)."""
+    if line.invoice_date > today:
+        return None  # a future invoice is refused for that reason alone
+    deadline = invoice_declaration_deadline(line.number, line.invoice_date,
+                                            max_declaration_days, shifts)
+    if today <= deadline:
+        return None
+    moved = deadline - timedelta(days=max_declaration_days) != line.invoice_date
+    return (f"Too late to declare: the deadline was {deadline.isoformat()} "
+            f"({max_declaration_days} days after the invoice date"
+            + (", moved by the extension of due date" if moved else "") + ")")
+
+
 def invoice_errors(lines: Sequence[InvoiceInput], today: date, max_declaration_days: int,
-                   prefix: str = "invoices") -> list[FieldError]:
-    """Field errors of invoice lines: type, number, dates, amounts and the delay."""
+                   prefix: str = "invoices", shifts: DueDateShifts | None = None,
+                   existing: Iterable[InvoiceInput] = ()) -> list[FieldError]:
+    """Field errors of invoice lines: type, number, dates, amounts, the delay (moved by
+    the buyer's active extension of due date, ``shifts``) and an invoice declared twice
+    (in these lines, or among the claim's ``existing`` ones)."""
     errors: list[FieldError] = []
     if not lines:
         errors.append(FieldError(prefix, "Add at least one invoice"))
@@ -114,17 +167,36 @@ def invoice_errors(lines: Sequence[InvoiceInput], today: date, max_declaration_d
         where = f"{prefix}[{i}]"
         errors.extend(FieldError(f"{where}.{attribute}", message, i)
                       for attribute, message in invoice_line_problems(line, today))
-        deadline = line.invoice_date + timedelta(days=max_declaration_days)
-        if line.invoice_date <= today and today > deadline:
-            errors.append(FieldError(
-                f"{where}.invoice_date",
-                f"Too late to declare: the deadline was {deadline.isoformat()} "
-                f"({max_declaration_days} days after the invoice date)", i))
+        late = late_declaration(line, today, max_declaration_days, shifts)
+        if late:
+            errors.append(FieldError(f"{where}.invoice_date", late, i))
+    errors.extend(_twice(lines, invoice_key, existing, prefix, "number",
+                         INVOICE_ALREADY_DECLARED, "Same type and number as line {n}"))
+    return errors
+
+
+def _twice(lines: Sequence[Any], key: Callable[[Any], Hashable], existing: Iterable[Any],
+           prefix: str, attribute: str, already: str, again: str) -> list[FieldError]:
+    """A line already in the claim, or the same as an earlier line of this declaration."""
+    known = {key(line) for line in existing}
+    first: dict[Hashable, int] = {}
+    errors: list[FieldError] = []
+    for i, line in enumerate(lines, start=1):
+        k = key(line)
+        if k in known:
+            errors.append(FieldError(f"{prefix}[{i}].{attribute}", already, i))
+        elif k in first:
+            errors.append(FieldError(f"{prefix}[{i}].{attribute}", again.format(n=first[k]), i))
+        else:
+            first[k] = i
     return errors
 
 
 def payment_errors(lines: Sequence[PaymentInput], invoice_numbers: set[str], today: date,
-                   prefix: str = "payments") -> list[FieldError]:
+                   prefix: str = "payments",
+                   existing: Iterable[PaymentInput] = ()) -> list[FieldError]:
+    """Field errors of payment lines, the invoices they name, and a payment declared
+    twice (same type, invoices, date and amount: in these lines or in ``existing``)."""
     errors: list[FieldError] = []
     for i, line in enumerate(lines, start=1):
         where = f"{prefix}[{i}]"
@@ -134,6 +206,9 @@ def payment_errors(lines: Sequence[PaymentInput], invoice_numbers: set[str], tod
         if unknown:
             errors.append(FieldError(f"{where}.invoice_references",
                                      "Unknown invoice: " + ", ".join(unknown), i))
+    errors.extend(_twice(lines, payment_key, existing, prefix, "amount",
+                         PAYMENT_ALREADY_DECLARED,
+                         "Same type, invoices, date and amount as line {n}"))
     return errors
 
 

@@ -28,12 +28,13 @@ from decimal import Decimal
 
 from cofatui.enums import FINAL_CLAIM_STATUSES, ClaimStatus, ExtensionStatus
 from cofatui.errors import FieldError, RuleViolation, ValidationFailed
-from cofatui.rules.deadlines import claim_declaration_deadline
+from cofatui.rules.deadlines import extension_shifts, invoice_declaration_deadline
 
 __all__ = [
     "BLOCKING_STATUSES",
     "ExtensionInvoice",
     "PlanLine",
+    "active_extension_shifts",
     "check_can_cancel",
     "check_can_modify",
     "check_no_open_claim",
@@ -206,12 +207,19 @@ def shifted_declaration_deadline(invoices: Sequence[ExtensionInvoice], plan: Seq
     the earliest of the invoices' deadlines, each moved by an active extension."""
     if not invoices:
         raise ValidationFailed({"invoices": "Add at least one invoice"})
-    active = ExtensionStatus(status) == ExtensionStatus.ACTIVE and bool(plan)
-    first_new = min(p.due_date for p in plan) if active else None
-    return min(
-        claim_declaration_deadline(
-            inv.invoice_date, max_declaration_days,
-            max(first_new, inv.due_date) if first_new else None,
-            initial_due_date=inv.due_date)
-        for inv in invoices
-    )
+    # The same functions as a claim's deadline: what this screen shows is what a claim
+    # declaration is checked against.
+    shifts = active_extension_shifts(invoices, plan, status)
+    return min(invoice_declaration_deadline(inv.number, inv.invoice_date,
+                                            max_declaration_days, shifts)
+               for inv in invoices)
+
+
+def active_extension_shifts(invoices: Sequence[ExtensionInvoice], plan: Sequence[PlanLine],
+                            status: str) -> dict[str, int]:
+    """Days this extension moved each of its invoices' due dates (by number): nothing
+    unless it is active."""
+    if ExtensionStatus(status) != ExtensionStatus.ACTIVE:
+        return {}
+    return extension_shifts(((i.number, i.due_date) for i in invoices),
+                            (p.due_date for p in plan))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -222,6 +222,60 @@ def test_tax_is_mandatory_and_may_be_zero_but_not_negative() -> None:
     assert invoices("IN;1;22/08/2015;11/10/2015;EUR;10;0").is_valid
     assert only_error(invoices("IN;1;22/08/2015;11/10/2015;EUR;10;-1"))[1:] == (
         "tax", "Must not be negative")
+
+
+# --- the amount includes the tax (seed 000 "toutes taxes incluses") ------------------------
+
+def test_tax_greater_than_the_amount_is_refused_at_the_tax_cell() -> None:
+    imp = invoices(GOOD.format(ref=1), "IN;2;22/08/2015;11/10/2015;EUR;100;150")
+    line, field, message = only_error(imp)
+    assert (line, field) == (2, "tax")
+    assert "150" in message and "more than the amount (100)" in message
+    assert "tax included" in message
+    with pytest.raises(ValidationFailed):
+        imp.to_invoice_inputs()
+
+
+def test_tax_equal_to_the_amount_or_above_what_is_left_without_it_is_refused_at_the_tax_cell(
+        ) -> None:
+    assert only_error(invoices("IN;1;22/08/2015;11/10/2015;EUR;100;100"))[1:2] == ("tax",)
+    _line, field, message = only_error(invoices("IN;1;22/08/2015;11/10/2015;EUR;100;60"))
+    assert field == "tax" and "amount excluding tax (40" in message
+    assert invoices("IN;1;22/08/2015;11/10/2015;EUR;100;50").is_valid
+
+
+def test_the_amount_excluding_tax_of_an_imported_line_is_derived_from_the_amount() -> None:
+    [line] = invoices("IN;1;22/08/2015;11/10/2015;EUR;1200.00;200.00").to_invoice_inputs()
+    assert (line.amount_excl_tax, line.tax) == (Decimal("1000.00"), Decimal("200.00"))
+    [seed] = invoices(SEED_LINE).to_invoice_inputs()
+    assert (seed.amount_excl_tax, seed.tax) == (Decimal("1526.23"), Decimal(0))
+
+
+def test_a_faulty_amount_does_not_put_a_tax_error_on_a_good_tax_cell() -> None:
+    imp = invoices("IN;1;22/08/2015;11/10/2015;EUR;1 200;200")
+    assert [field for _, field, _ in errors_of(imp)] == ["amount"]
+
+
+@pytest.mark.parametrize(("language", "amount", "tax"), [
+    ("en", "Amount incl. tax", "Tax included in the amount"),
+    ("fr", "Montant TTC", "Taxes comprises dans le montant"),
+])
+def test_the_invoice_template_says_the_amount_includes_the_tax(language: str, amount: str,
+                                                                tax: str) -> None:
+    headings = invoice_template(language).decode("utf-8-sig").splitlines()[0].split(";")
+    assert headings[5:] == [amount, tax]
+
+
+def test_the_same_payment_twice_in_a_file_is_flagged_at_the_second() -> None:
+    imp = payments("SE;1234;30/09/2015;EUR;100.00", "CN;1234;30/09/2015;EUR;100.00",
+                   "SE;1234;30/09/2015;EUR;100", "SE;1234,1235;01/10/2015;EUR;5",
+                   "SE;1235, 1234;01/10/2015;EUR;5.00")
+    assert errors_of(imp) == [
+        (3, "amount", "Same type, references, date and amount as line 1"),
+        (5, "amount", "Same type, references, date and amount as line 4")]
+    fixed = imp.replace_line(revalidate_payment(["SE", "1234", "30/09/2015", "EUR", "101"], 3,
+                                                imp.date_order_used))
+    assert [e.line for e in fixed.errors] == [5]
 
 
 # --- dates ---------------------------------------------------------------------------------
@@ -463,8 +517,9 @@ def test_a_corrected_line_is_revalidated_alone_and_put_back() -> None:
     assert fixed.record.invoice_date == date(2015, 4, 3)
     corrected = imp.replace_line(fixed)
     assert corrected.is_valid and not imp.is_valid
+    # GOOD's 100.00 includes its 20.00 of tax.
     assert [i.amount_excl_tax for i in corrected.to_invoice_inputs()] == [
-        Decimal("100.00"), Decimal(1000), Decimal(10)]
+        Decimal("80.00"), Decimal(1000), Decimal(10)]
 
 
 def test_revalidation_keeps_the_files_order_and_says_so() -> None:
@@ -520,10 +575,13 @@ def check_import(imp: InvoiceImport | PaymentImport, data: bytes, amount_col: in
         assert len(records) == len(imp.lines) == non_blank_lines(data) - imp.has_header
         cell_total = sum((Decimal(line.cells[amount_col].replace(",", "."))
                           for line in imp.lines), Decimal(0))
-        amounts = [r.amount_excl_tax if isinstance(r, InvoiceInput) else r.amount
+        # An invoice's amount cell includes its tax: the line holds the rest.
+        amounts = [r.amount_excl_tax + r.tax if isinstance(r, InvoiceInput) else r.amount
                    for r in records]
         assert sum(amounts, Decimal(0)) == cell_total
         assert all(isinstance(a, Decimal) and a > 0 for a in amounts)
+        assert all(0 <= r.tax <= r.amount_excl_tax for r in records
+                   if isinstance(r, InvoiceInput))
     else:
         with pytest.raises(ValidationFailed) as caught:
             imp.to_invoice_inputs() if isinstance(imp, InvoiceImport) else imp.to_payment_inputs()
@@ -577,7 +635,8 @@ def structured_file(draw: Any, payments_file: bool) -> tuple[bytes, dict[str, An
         if index >= MAX_FUZZ_LINES:  # a long file repeats the first rows, with new references
             row, want = list(rows[index % MAX_FUZZ_LINES]), dict(expected[index % MAX_FUZZ_LINES])
             if payments_file:
-                row[1], want["refs"] = str(ref), (str(ref),)
+                # Ends in 9, unlike the first rows' references: never the same payment.
+                row[1], want["refs"] = str(ref * 10 + 9), (str(ref * 10 + 9),)
             else:
                 row[1], want["ref"] = str(ref), str(ref)
             rows.append(row)
@@ -597,7 +656,11 @@ def structured_file(draw: Any, payments_file: bool) -> tuple[bytes, dict[str, An
             expected.append({"amount": amount, "date": day, "refs": tuple(ref_list)})
         else:
             due = draw(dates)
-            tax, tax_cell = amount_text(draw, precision, allow_zero=True)
+            # The tax is part of the amount and at most what is left without it.
+            rate = draw(st.sampled_from(["0", "0.055", "0.1", "0.2", "0.21", "0.5"]))
+            tax = (amount * Decimal(rate)).quantize(Decimal(1).scaleb(-precision),
+                                                      rounding=ROUND_DOWN)
+            tax_cell = f"{tax:f}".replace(".", ",") if draw(st.booleans()) else f"{tax:f}"
             type_ = draw(st.sampled_from(["AG", "IN", "PLP", "OUB", "In", "plp"]))
             rows.append([type_, str(ref), date_text(draw, day, order),
                          date_text(draw, due, order), cur_cell, amount_cell, tax_cell])
@@ -670,7 +733,7 @@ def check_structured(imp: InvoiceImport | PaymentImport | None, spec: dict[str, 
         for record, want in zip(records, spec["rows"], strict=True):
             if isinstance(imp, InvoiceImport):
                 assert (record.number, record.amount_excl_tax, record.tax) == (
-                    want["ref"], want["amount"], want["tax"])
+                    want["ref"], want["amount"] - want["tax"], want["tax"])
                 dates: tuple[date, ...] = (record.invoice_date, record.due_date)
                 wanted: tuple[date, ...] = (want["date"], want["due"])
             else:

@@ -117,3 +117,54 @@ def test_claim_amount_is_exact_and_never_negative() -> None:
     lines = [invoice(amount_excl_tax=Decimal("0.10"), tax=Decimal("0.20")) for _ in range(10)]
     assert rules.claim_amount(lines, [payment(amount=Decimal("0.30"))]) == Decimal("2.70")
     assert rules.claim_amount(lines, [payment(amount=Decimal("99"))]) == Decimal(0)
+
+
+def test_tax_more_than_the_amount_excluding_tax_is_refused() -> None:
+    line = invoice(number="1002", amount_excl_tax=Decimal(100), tax=Decimal(150))
+    assert rules.invoice_line_problems(line, TODAY) == [("tax", rules.TAX_ABOVE_AMOUNT)]
+    assert rules.invoice_line_problems(invoice(amount_excl_tax=Decimal(100),
+                                               tax=Decimal(100)), TODAY) == []
+    errors = rules.invoice_errors([invoice(), line], TODAY, 150)
+    assert [(e.field, e.line) for e in errors] == [("invoices[2].tax", 2)]
+
+
+def test_declaration_deadline_moved_by_an_active_extension_of_due_date() -> None:
+    late = invoice(number="1001", invoice_date=TODAY - timedelta(160),
+                   due_date=TODAY - timedelta(130))
+    assert fields(rules.invoice_errors([late], TODAY, 150)) == {"invoices[1].invoice_date"}
+    # The extension moved 1001's due date 10 days: declared on the last day, in time.
+    assert rules.invoice_errors([late], TODAY, 150, shifts={"1001": 10}) == []
+    assert rules.invoice_errors([late], TODAY, 150, shifts={"1001": 9})[0].message.startswith(
+        "Too late to declare")
+    # Another invoice's extension moves nothing here.
+    assert fields(rules.invoice_errors([late], TODAY, 150, shifts={"1002": 60})) == {
+        "invoices[1].invoice_date"}
+    assert "moved by the extension" in rules.invoice_errors(
+        [late], TODAY, 150, shifts={"1001": 5})[0].message
+
+
+def test_an_invoice_declared_twice_or_already_in_the_claim_is_flagged() -> None:
+    interest = invoice(type="PLP", amount_excl_tax=Decimal(10), tax=Decimal(0))
+    errors = rules.invoice_errors([invoice(), interest, invoice()], TODAY, 150)
+    assert [(e.field, e.message) for e in errors] == [
+        ("invoices[3].number", "Same type and number as line 1")]
+    errors = rules.invoice_errors([interest], TODAY, 150, existing=[invoice(type="PLP")])
+    assert [(e.field, e.message) for e in errors] == [
+        ("invoices[1].number", rules.INVOICE_ALREADY_DECLARED)]
+
+
+def test_a_payment_or_credit_note_already_in_the_claim_is_flagged() -> None:
+    before = [payment(invoice_references=["1001", "1002"]), payment(type="CN")]
+    again = payment(invoice_references=["1002", "1001"], amount=Decimal("600.0"))
+    other_day = payment(invoice_references=["1001", "1002"], payment_date=TODAY)
+    other_amount = payment(type="CN", amount=Decimal("600.01"))
+    errors = rules.payment_errors([again, other_day, other_amount], {"1001", "1002"}, TODAY,
+                                  existing=before)
+    assert [(e.field, e.message, e.line) for e in errors] == [
+        ("payments[1].amount", rules.PAYMENT_ALREADY_DECLARED, 1)]
+
+
+def test_the_same_payment_twice_in_one_declaration_is_flagged() -> None:
+    errors = rules.payment_errors([payment(), payment(type="CN"), payment()], {"1001"}, TODAY)
+    assert [(e.field, e.message) for e in errors] == [
+        ("payments[3].amount", "Same type, invoices, date and amount as line 1")]

@@ -13,7 +13,11 @@ from cofatui.rules.deadlines import (
     check_declaration_in_time,
     claim_declaration_deadline,
     days_left,
+    earliest_deadline,
     extension_shift_days,
+    extension_shifts,
+    invoice_declaration_deadline,
+    merge_shifts,
 )
 
 dates = st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31))
@@ -108,3 +112,43 @@ def test_declaration_is_in_time_exactly_until_the_earliest_invoice_deadline(
     else:
         with pytest.raises(RuleViolation, match=deadline.isoformat()):
             check_declaration_in_time(invoices, delay, today)
+
+
+def test_an_active_extension_moves_each_of_its_invoices_to_the_plans_first_new_due_date(
+        ) -> None:
+    shifts = extension_shifts([("1001", date(2024, 6, 30)), (" 1002 ", date(2024, 8, 31))],
+                              [date(2024, 9, 30), date(2024, 8, 14)])
+    # 1001: 30 June -> 14 August; 1002 was due after the first instalment: not moved back.
+    assert shifts == {"1001": 45, "1002": 0}
+    assert extension_shifts([("1001", date(2024, 6, 30))], []) == {}
+
+
+def test_invoice_declaration_deadline_moves_only_the_invoices_of_the_extension() -> None:
+    shifts = {"1001": 45}
+    assert invoice_declaration_deadline("1001", date(2024, 5, 31), 120, shifts) == \
+        claim_declaration_deadline(date(2024, 5, 31), 120, date(2024, 8, 14),
+                                   initial_due_date=date(2024, 6, 30))
+    assert invoice_declaration_deadline("1002", date(2024, 5, 31), 120, shifts) == \
+        claim_declaration_deadline(date(2024, 5, 31), 120)
+    assert invoice_declaration_deadline(" 1001", date(2024, 5, 31), 120, shifts) == \
+        date(2024, 11, 12)
+
+
+def test_the_claims_deadline_is_its_first_invoice_deadline_to_pass() -> None:
+    invoices = [("1001", date(2024, 5, 1)), ("1002", date(2024, 5, 20))]
+    assert earliest_deadline(invoices, 30) == (date(2024, 5, 31), "1001", date(2024, 5, 1))
+    # The extension moved 1001 past 1002's deadline: 1002 now passes first.
+    assert earliest_deadline(invoices, 30, {"1001": 40}) == (
+        date(2024, 6, 19), "1002", date(2024, 5, 20))
+    assert earliest_deadline([], 30) is None
+
+
+def test_two_extensions_on_one_invoice_keep_the_larger_shift() -> None:
+    assert merge_shifts({"1": 10, "2": 5}, {"1": 3, "3": 7}) == {"1": 10, "2": 5, "3": 7}
+
+
+@given(invoice=dates, delay=delays, shift=st.integers(min_value=0, max_value=400))
+def test_a_shift_moves_the_deadline_by_exactly_its_days(invoice: date, delay: int,
+                                                         shift: int) -> None:
+    moved = invoice_declaration_deadline("7", invoice, delay, {"7": shift})
+    assert moved - claim_declaration_deadline(invoice, delay) == timedelta(days=shift)
