@@ -26,6 +26,7 @@ from cofatui.errors import CofaError, FieldError
 HomeScreen = Literal["home", "portfolio"]
 Language = Literal["fr", "en"]
 DateOrder = Literal["DMY", "MDY"]
+MailSecurity = Literal["starttls", "tls", "none"]
 
 HOME_SCREENS: tuple[HomeScreen, ...] = ("home", "portfolio")
 LANGUAGES: tuple[Language, ...] = ("fr", "en")
@@ -74,6 +75,26 @@ class Threshold:
 
     increase: int | None = None
     decrease: int | None = None
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """``[mail]``: the SMTP server the outbox delivers through. The password is never
+    in the file: ``password_env`` names the environment variable holding it."""
+
+    host: str = ""
+    port: int = 587
+    security: MailSecurity = "starttls"
+    user: str | None = None
+    password_env: str | None = None
+    sender: str = ""
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.host and self.sender)
+
+    def password(self) -> str | None:
+        return os.environ.get(self.password_env) if self.password_env else None
 
 
 def default_language() -> Language:
@@ -269,6 +290,35 @@ def _keymap(key: Key, value: object) -> dict[str, str]:
     return out
 
 
+_MAIL_KEYS = ("host", "port", "security", "user", "password_env", "sender")
+
+
+def _mail(key: Key, value: object) -> MailSettings:
+    if isinstance(value, MailSettings):
+        value = {k: getattr(value, k) for k in _MAIL_KEYS}
+    if not isinstance(value, Mapping):
+        raise _expected(key, "a table [mail] with host, port, security, user, password_env "
+                             "and sender", value)
+    for name in value:
+        if name not in _MAIL_KEYS:
+            raise _Invalid((str(key), str(name)), "unknown key", unknown=True)
+    sub = lambda name: (str(key), name)  # noqa: E731
+    host = _optional_text("a host name in quotes")(sub("host"), value.get("host"))
+    sender = _optional_text("an e-mail address in quotes, such as 'cofatui@example.com'",
+                            lambda t: "@" in t)(sub("sender"), value.get("sender"))
+    env = _optional_text("the name of an environment variable, such as 'COFATUI_SMTP_PASSWORD'",
+                         lambda t: re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", t) is not None
+                         )(sub("password_env"), value.get("password_env"))
+    return MailSettings(
+        host=str(host or ""),
+        port=int(_whole_number(1, 65535)(sub("port"), value.get("port", 587))),  # type: ignore[call-overload]
+        security=_choice("starttls", "tls", "none")(sub("security"),  # type: ignore[arg-type]
+                                                    value.get("security", "starttls")),
+        user=_optional_text("a user name in quotes")(sub("user"), value.get("user")),  # type: ignore[arg-type]
+        password_env=env,  # type: ignore[arg-type]
+        sender=str(sender or ""))
+
+
 _COERCERS: dict[str, Coercer] = {
     "home_screen": _choice(*HOME_SCREENS),
     "default_contract": _optional_text("a policy number in quotes"),
@@ -291,6 +341,8 @@ _COERCERS: dict[str, Coercer] = {
         lambda s: s.lower().startswith(("http://", "https://"))),
     "api_token": _optional_text("a token in quotes", secret=True),
     "user": _optional_text("a login name in quotes"),
+    "mail": _mail,
+    "last_folder": _optional_text("a folder path in quotes"),
 }
 
 
@@ -323,6 +375,8 @@ class Settings:
     api_url: str | None = None
     api_token: str | None = field(default=None, repr=False)
     user: str | None = None
+    mail: MailSettings = field(default_factory=MailSettings)
+    last_folder: str | None = None  # where the file picker opens
 
     def __post_init__(self) -> None:
         problems: list[_Invalid] = []
@@ -365,6 +419,10 @@ def settings_to_dict(settings: Settings) -> dict[str, Any]:
             value = list(value)
         elif name == "keymap":
             value = dict(value)
+        elif name == "mail":
+            value = {k: getattr(value, k) for k in _MAIL_KEYS
+                     if getattr(value, k) not in (None, "") and getattr(value, k) !=
+                     getattr(MailSettings(), k)}
         if isinstance(value, dict | list) and not value:
             continue
         out[name] = value

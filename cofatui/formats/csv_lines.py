@@ -60,12 +60,13 @@ class RawLine:
     text: str
 
 
-def decode(data: bytes) -> TextFile:
-    """Decode an uploaded file, or refuse it as not a text file."""
-    if len(data) > MAX_FILE_BYTES:
+def decode(data: bytes, max_bytes: int = MAX_FILE_BYTES) -> TextFile:
+    """Decode an uploaded file, or refuse it as not a text file. ``max_bytes``: the
+    import's own size limit (the claim imports keep the default)."""
+    if len(data) > max_bytes:
         raise ImportRefused(
-            f"The file is {len(data):,} bytes: an import file of at most 100 lines is far "
-            f"smaller ({MAX_FILE_BYTES:,} bytes at most). Is it the right file?", "too_large")
+            f"The file is {len(data):,} bytes: an import file of this kind is far "
+            f"smaller ({max_bytes:,} bytes at most). Is it the right file?", "too_large")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ImportRefused(
             "The file is in UTF-16 (Excel's \"Unicode text\"): save it as "

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
     from sqlalchemy.engine import Engine
 
-HEAD = "0011_home_alerts"
+HEAD = "0012_jobs"
 HERE = Path(__file__).parent
 
 

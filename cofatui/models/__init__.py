@@ -18,7 +18,10 @@ from cofatui.models.end_alert import EndAlert
 from cofatui.models.exchange_rate import ExchangeRate
 from cofatui.models.extension import Extension, ExtensionInvoice, ExtensionPlanLine
 from cofatui.models.identity import LoginAttempt
+from cofatui.models.imports import ImportLine, ImportResult
+from cofatui.models.jobs import Job, JobFile
 from cofatui.models.notification import Notification, NotificationState
+from cofatui.models.outbox import MailSubscription, OutboxMessage
 from cofatui.models.portfolio import (
     CustomFieldDefinition,
     CustomFieldValue,
@@ -34,7 +37,8 @@ __all__ = [
     "ClaimDocument", "ClaimInvoice", "ClaimPayment", "Company", "Contract", "CustomFieldDefinition",
     "CustomFieldValue", "DecisionRequest", "Draft", "EndAlert", "ExchangeRate",
     "Extension", "ExtensionInvoice", "ExtensionPlanLine", "Favourite", "LegalIdentifier",
-    "LoginAttempt",
+    "ImportLine", "ImportResult", "Job", "JobFile", "LoginAttempt", "MailSubscription",
+    "OutboxMessage",
     "Notification", "NotificationState", "PaymentAllocation", "PortfolioEntry", "Product",
     "ProductEvent", "UnderwritingRule", "User", "UserContract", "WapSnapshot",
 ]

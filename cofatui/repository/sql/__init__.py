@@ -12,6 +12,7 @@ from cofatui.repository.sql.drafts import DraftStore
 from cofatui.repository.sql.end_alerts import EndAlertCommands
 from cofatui.repository.sql.engine import make_engine, normalize_url, refresh_statistics
 from cofatui.repository.sql.extensions import ExtensionCommands
+from cofatui.repository.sql.jobs import JobAreas
 from cofatui.repository.sql.notifications import NotificationQueries
 from cofatui.repository.sql.portfolio import PortfolioQueries
 from cofatui.repository.sql.product_commands import ProductCommands
@@ -20,7 +21,7 @@ from cofatui.repository.sql.products import ProductQueries
 
 class SqlRepository(CompanyQueries, PortfolioQueries, ProductQueries, ProductCommands,
                     NotificationQueries, ClaimCommands, ClaimFollowUp, DraftStore,
-                    ExtensionCommands, EndAlertCommands):
+                    ExtensionCommands, EndAlertCommands, JobAreas):
     """The Repository protocol on one engine, acting for one user."""
 
     def close(self) -> None:

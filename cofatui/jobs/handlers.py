@@ -1,0 +1,65 @@
+"""What each job kind does, and the schedules the workers keep."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cofatui.config import MailSettings
+from cofatui.jobs.schedule import Schedule
+from cofatui.schemas_jobs import JobKind, NotificationExportParams, PortfolioExportParams
+
+if TYPE_CHECKING:
+    from cofatui.jobs.worker import Handler, JobContext
+
+MAIL_DELIVER = "mail.deliver"
+MAIL_DIGEST = "mail.digest"
+#: Every day at 06:00 UTC (07:00 or 08:00 in Paris), before the working day.
+DIGEST_CRON = "0 6 * * *"
+#: Pending mail (new, or waiting for its retry) is looked at every minute.
+DELIVER_CRON = "* * * * *"
+
+
+def _export_notifications(ctx: JobContext) -> tuple[str, bytes]:
+    from cofatui.jobs.exports import export_notifications
+
+    params = NotificationExportParams.model_validate(ctx.params)
+    return export_notifications(ctx.repo(), params, ctx.clock.now(), ctx.progress)
+
+
+def _export_portfolio(ctx: JobContext) -> tuple[str, bytes]:
+    from cofatui.jobs.exports import export_portfolio
+
+    params = PortfolioExportParams.model_validate(ctx.params)
+    return export_portfolio(ctx.repo(), params, ctx.clock.now(), ctx.progress)
+
+
+def _digest(ctx: JobContext) -> None:
+    from cofatui.jobs.digest import write_digests
+    from cofatui.jobs.outbox import deliver_due
+
+    written = write_digests(ctx.engine, ctx.clock.now())
+    ctx.progress(written, written)
+    if written:
+        deliver_due(ctx.engine, ctx.mail, ctx.clock.now(), should_stop=ctx.cancel.is_set)
+
+
+def _deliver(ctx: JobContext) -> None:
+    from cofatui.jobs.outbox import deliver_due
+
+    report = deliver_due(ctx.engine, ctx.mail, ctx.clock.now(), should_stop=ctx.cancel.is_set)
+    ctx.progress(report.sent, report.sent + report.deferred + report.failed)
+
+
+HANDLERS: dict[str, Handler] = {
+    JobKind.EXPORT_NOTIFICATIONS.value: _export_notifications,
+    JobKind.EXPORT_PORTFOLIO.value: _export_portfolio,
+    MAIL_DIGEST: _digest,
+    MAIL_DELIVER: _deliver,
+}
+
+
+def schedules(mail: MailSettings) -> list[Schedule]:
+    """The digest is written whether or not this worker can send mail (the outbox
+    keeps it until a worker that can, delivers it)."""
+    return [Schedule("digest", DIGEST_CRON, MAIL_DIGEST, max_attempts=3),
+            Schedule("outbox", DELIVER_CRON, MAIL_DELIVER, max_attempts=1)]

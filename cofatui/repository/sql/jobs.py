@@ -1,0 +1,173 @@
+"""``repo.jobs`` and ``repo.mail`` on SQL: a user's jobs and e-mail subscription.
+
+The workers that run the jobs and deliver the mail are in :mod:`cofatui.jobs`; what is
+here is what a user may do: queue, watch, cancel, fetch a result, turn the digest on.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+from sqlalchemy import func, select, update
+
+from cofatui.errors import FieldError, NotFound, RuleViolation, ValidationFailed
+from cofatui.models import Job, JobFile, MailSubscription, OutboxMessage, User
+from cofatui.schemas import Page
+from cofatui.schemas_jobs import (
+    JOB_PARAMS,
+    JobFileContent,
+    JobPublic,
+    JobStatus,
+    MailSubscriptionPublic,
+    OutboxMessagePublic,
+)
+
+from cofatui.repository.sql.imports import SqlImports
+
+if TYPE_CHECKING:
+    from cofatui.repository.sql.core import SqlCore
+
+
+def job_public(job: Job) -> JobPublic:
+    return JobPublic(
+        id=job.id, kind=job.kind, params=json.loads(job.params or "{}"),
+        status=JobStatus(job.status), progress_done=job.progress_done,
+        progress_total=job.progress_total, error_code=job.error_code, error=job.error,
+        result_name=job.result_name, result_size=job.result_size, attempts=job.attempts,
+        cancel_requested=job.cancel_requested, created_at=job.created_at,
+        started_at=job.started_at, finished_at=job.finished_at)
+
+
+class SqlJobs:
+    def __init__(self, core: SqlCore) -> None:
+        self.core = core
+
+    def queue(self, kind: str, params: dict[str, Any]) -> JobPublic:
+        model = JOB_PARAMS.get(kind)
+        if model is None:
+            raise ValidationFailed([FieldError("kind", f"Unknown job kind {kind!r}")])
+        try:
+            checked = model.model_validate(params)
+        except ValidationError as exc:
+            raise ValidationFailed([FieldError(".".join(str(p) for p in e["loc"]), e["msg"])
+                                    for e in exc.errors()]) from exc
+        contract_id = getattr(checked, "contract_id", None)
+        if contract_id is not None:
+            self.core._require_read(contract_id)
+        now = self.core.clock.now()
+        with self.core._uow(write=True) as s:
+            job = Job(kind=kind, params=checked.model_dump_json(),
+                      owner_id=self.core.principal.user_id, created_at=now, run_after=now)
+            s.add(job)
+            s.flush()
+            return job_public(job)
+
+    def list(self, offset: int = 0, limit: int = 100) -> Page[JobPublic]:
+        me = self.core.principal.user_id
+        with self.core._uow() as s:
+            total = s.execute(select(func.count()).select_from(Job)
+                              .where(Job.owner_id == me)).scalar_one()
+            rows = s.execute(select(Job).where(Job.owner_id == me)
+                             .order_by(Job.created_at.desc(), Job.id.desc())
+                             .offset(max(0, offset)).limit(max(1, min(limit, 500)))).scalars()
+            return Page(items=[job_public(j) for j in rows], offset=offset, limit=limit,
+                        total=total)
+
+    def _mine(self, s: Any, job_id: int) -> Job:
+        job = s.get(Job, job_id)
+        if job is None or job.owner_id != self.core.principal.user_id:
+            raise NotFound(f"Job #{job_id} not found")
+        return job
+
+    def get(self, job_id: int) -> JobPublic:
+        with self.core._uow() as s:
+            return job_public(self._mine(s, job_id))
+
+    def cancel(self, job_id: int) -> JobPublic:
+        now = self.core.clock.now()
+        with self.core._uow(write=True) as s:
+            job = self._mine(s, job_id)
+            if job.status in (JobStatus.DONE, JobStatus.FAILED, JobStatus.CANCELLED):
+                raise RuleViolation(f"Job #{job_id} has already ended ({job.status})")
+            if job.status == JobStatus.QUEUED:
+                # Conditional: a worker claiming it at this instant wins, and the
+                # request below then stops it at its first step.
+                done = s.execute(update(Job).where(Job.id == job_id,
+                                                   Job.status == JobStatus.QUEUED)
+                                 .values(status=JobStatus.CANCELLED, finished_at=now,
+                                         cancel_requested=True)).rowcount
+                if done:
+                    s.flush()
+                    s.refresh(job)
+                    return job_public(job)
+            s.execute(update(Job).where(Job.id == job_id).values(cancel_requested=True))
+            s.flush()
+            s.refresh(job)
+            return job_public(job)
+
+    def result_file(self, job_id: int) -> JobFileContent:
+        with self.core._uow() as s:
+            self._mine(s, job_id)
+            stored = s.get(JobFile, job_id)
+            if stored is None:
+                raise NotFound(f"Job #{job_id} has no file")
+            return JobFileContent(name=stored.name, content=stored.content)
+
+
+class SqlMail:
+    def __init__(self, core: SqlCore) -> None:
+        self.core = core
+
+    def _email(self, s: Any) -> str:
+        user = s.get(User, self.core.principal.user_id)
+        return user.email if user is not None else ""
+
+    def subscription(self) -> MailSubscriptionPublic:
+        with self.core._uow() as s:
+            row = s.get(MailSubscription, self.core.principal.user_id)
+            return MailSubscriptionPublic(daily_digest=bool(row and row.daily_digest),
+                                          email=self._email(s))
+
+    def set_daily_digest(self, enabled: bool) -> MailSubscriptionPublic:
+        me = self.core.principal.user_id
+        with self.core._uow(write=True) as s:
+            email = self._email(s)
+            if enabled and "@" not in email:
+                raise RuleViolation("Your account has no e-mail address to send the digest to")
+            row = s.get(MailSubscription, me)
+            if row is None:
+                # The first digest covers what arrives from now on, not the backlog.
+                row = MailSubscription(user_id=me, last_digest_at=self.core.clock.now())
+                s.add(row)
+            row.daily_digest = bool(enabled)
+            self.core._audit(s, "set_daily_digest", "user", me, {"daily_digest": enabled})
+            return MailSubscriptionPublic(daily_digest=row.daily_digest, email=email)
+
+    def messages(self, offset: int = 0, limit: int = 100) -> Page[OutboxMessagePublic]:
+        me = self.core.principal.user_id
+        with self.core._uow() as s:
+            total = s.execute(select(func.count()).select_from(OutboxMessage)
+                              .where(OutboxMessage.user_id == me)).scalar_one()
+            rows = s.execute(select(OutboxMessage).where(OutboxMessage.user_id == me)
+                             .order_by(OutboxMessage.id.desc())
+                             .offset(max(0, offset)).limit(max(1, min(limit, 500)))).scalars()
+            return Page(items=[OutboxMessagePublic.model_validate(m) for m in rows],
+                        offset=offset, limit=limit, total=total)
+
+
+class JobAreas:
+    """Gives :class:`SqlRepository` its ``jobs``, ``imports`` and ``mail`` areas."""
+
+    @property
+    def jobs(self) -> SqlJobs:
+        return SqlJobs(self)  # type: ignore[arg-type]
+
+    @property
+    def imports(self) -> SqlImports:
+        return SqlImports(self)  # type: ignore[arg-type]
+
+    @property
+    def mail(self) -> SqlMail:
+        return SqlMail(self)  # type: ignore[arg-type]
