@@ -56,3 +56,29 @@ def end_alert_title(code: str, end_date: date, days_left: int) -> str:
         f"in {days_left} day{'s' if days_left != 1 else ''}"
     return (f"{product_name(code, capital=True)} ends {when} ({end_date:%d %b %Y}): "
             "ask for a new one if you still need the cover")
+
+
+def request_refused_title(kind: str, code: str, currency: str, requested: Decimal | None,
+                          standing: Decimal | None, target: str | None = None) -> str:
+    """A refused amendment leaves the standing decision in force, and says so: ``Increase
+    to EUR 45,000 refused; your credit limit of EUR 40,000 remains``."""
+    name = product_name(code)
+    remains = f"your {name} of {money(standing, currency)} remains" if standing is not None \
+        else f"your {name} remains"
+    if kind == "transform":
+        asked = f"Transform of your {name} into {product_name(target or '')}"
+    elif kind == "renew":
+        asked = f"Renewal of your {name}"
+    elif requested is not None and standing is not None and requested != standing:
+        asked = f"{'Increase' if requested > standing else 'Decrease'} to " \
+                f"{money(requested, currency)}"
+    else:
+        asked = f"{product_name(code, capital=True)} change to {money(requested, currency)}"
+    return f"{asked} refused; {remains}"
+
+
+def dra_change_title(before: int | None, after: int, on: date, news: str = "") -> str:
+    """A monitored company's DRA changed: ``DRA changed from 8 to 3 on 22 Nov 2026``, and
+    what the product shows now (``@rating opinion now EUR 10,000``)."""
+    title = f"DRA changed from {before} to {after} on {on:%d %b %Y}"
+    return f"{title}; {news}" if news else title

@@ -495,7 +495,15 @@ class QueueItem(Public):
     currency: str
     requested_at: datetime
     expected_decision_at: datetime | None
-    version: int
+    version: int = Field(description="the product's version, to pass to decide_request")
+    request_id: int
+    kind: RequestKind
+    target_code: str | None = Field(default=None, description="transform: the new code")
+    duration_days: int | None = Field(default=None, description="TopLiner, renewal")
+    standing_status: ProductStatus | None = Field(
+        default=None, description="the decision in force meanwhile (None for a first request)")
+    standing_amount: Decimal | None = None
+    standing_end_date: date | None = None
 
 
 class CompanyDetail(Public):

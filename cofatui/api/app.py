@@ -29,6 +29,8 @@ method has exactly one route:
     GET    /products/{product_id}/history            product_history
     POST   /products/{product_id}/modify             modify_product
     POST   /products/{product_id}/transform          transform_product
+    POST   /products/{product_id}/renew              renew_product
+    POST   /products/{product_id}/cancel-request     cancel_request
     POST   /products/{product_id}/delete             delete_product
     POST   /products/{product_id}/stop-monitoring    stop_monitoring
     POST   /products/{product_id}/quote-answer       answer_topliner_quote

@@ -133,10 +133,26 @@ class Repository(Protocol):
     def modify_product(self, product_id: int, amount: Decimal, version: int
                        ) -> ProductPublic: ...
 
-    def transform_product(self, product_id: int, target: str, version: int
-                          ) -> ProductPublic: ...
+    def transform_product(self, product_id: int, target: str, version: int,
+                          amount: Decimal | None = None) -> ProductPublic:
+        """Agrément ↔ @rating cover, as a request on the standing decision (``amount`` is
+        required into an Agrément). Granted at once: the new product; otherwise the product
+        with its request (pending, or refused with the standing decision unchanged)."""
+        ...
 
-    def delete_product(self, product_id: int, version: int) -> ProductPublic: ...
+    def renew_product(self, product_id: int, version: int) -> ProductPublic:
+        """A renewal request on a standing cover that ends, decided like an amendment."""
+        ...
+
+    def cancel_request(self, product_id: int, version: int) -> ProductPublic:
+        """Withdraw the request pending on the product: only the request goes (a product
+        that was only a first request ends with it)."""
+        ...
+
+    def delete_product(self, product_id: int, version: int) -> ProductPublic:
+        """Delete the standing decision; refused (RuleViolation) while a request on it is
+        pending. On a product that is only a first request, cancels that request."""
+        ...
 
     def stop_monitoring(self, product_id: int, version: int) -> ProductPublic: ...
 
@@ -151,7 +167,9 @@ class Repository(Protocol):
                           limit: int = 100) -> Page[QueueItem]: ...
 
     def decide_request(self, product_id: int, decision: UnderwriterDecisionInput,
-                       version: int) -> ProductPublic: ...
+                       version: int) -> ProductPublic:
+        """Decide the request pending on the product (``version``: the product's)."""
+        ...
 
     def set_company_dra(self, company_id: int, dra: int, version: int,
                         comment: str = "") -> int: ...

@@ -289,9 +289,19 @@ class HttpRepository:
         return self._send(_PRODUCT, "POST", f"/products/{int(product_id)}/modify",
                           {"amount": str(amount), "version": version})
 
-    def transform_product(self, product_id: int, target: str, version: int) -> ProductPublic:
+    def transform_product(self, product_id: int, target: str, version: int,
+                          amount: Decimal | None = None) -> ProductPublic:
         return self._send(_PRODUCT, "POST", f"/products/{int(product_id)}/transform",
-                          {"target": target, "version": version})
+                          {"target": target, "version": version,
+                           "amount": None if amount is None else str(amount)})
+
+    def renew_product(self, product_id: int, version: int) -> ProductPublic:
+        return self._send(_PRODUCT, "POST", f"/products/{int(product_id)}/renew",
+                          {"version": version})
+
+    def cancel_request(self, product_id: int, version: int) -> ProductPublic:
+        return self._send(_PRODUCT, "POST", f"/products/{int(product_id)}/cancel-request",
+                          {"version": version})
 
     def delete_product(self, product_id: int, version: int) -> ProductPublic:
         return self._send(_PRODUCT, "POST", f"/products/{int(product_id)}/delete",

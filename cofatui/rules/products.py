@@ -229,10 +229,33 @@ def automatic_decision(code: str, amount: Decimal | None, dra: int | None,
 
 @dataclass(frozen=True)
 class ExistingProduct:
+    """A product's standing decision, the kind of the request pending on it (if any) and
+    the other products on the same company."""
+
     code: str
     status: ProductStatus
     monitored: bool = False
     others: Sequence[ProductFact] = field(default_factory=tuple)
+    pending: str | None = None  # RequestKind of the pending request
+    end_date: date | None = None
+
+
+# Stable codes of the lifecycle refusals (the TUI and issue 11 key messages on them).
+REQUEST_PENDING = "request_pending"
+NO_REQUEST_PENDING = "no_request_pending"
+NOT_RENEWABLE = "not_renewable"
+LIFECYCLE_MESSAGES = {
+    REQUEST_PENDING: "A request is pending on this product: cancel it or wait for its "
+                     "decision first",
+    NO_REQUEST_PENDING: "No request is pending on this product",
+    NOT_RENEWABLE: "Only a granted cover with an end date can be renewed",
+}
+
+
+def _refuse_while_pending(product: ExistingProduct) -> None:
+    """The standing decision cannot change under a pending request (SPEC §5)."""
+    if product.pending is not None:
+        raise RuleViolation(LIFECYCLE_MESSAGES[REQUEST_PENDING])
 
 
 def check_modify(product: ExistingProduct) -> None:
@@ -240,6 +263,7 @@ def check_modify(product: ExistingProduct) -> None:
         raise RuleViolation("Only an Agrément or a custom credit opinion can be modified")
     if product.status not in ACTIVE_COVER_STATUSES:
         raise RuleViolation("Only a granted product can be modified")
+    _refuse_while_pending(product)
 
 
 def check_transform(product: ExistingProduct, target: str) -> None:
@@ -251,14 +275,39 @@ def check_transform(product: ExistingProduct, target: str) -> None:
     if target == "RLI" and any(p.code == "TOPLINER" and p.status in LIVE_STATUSES
                                for p in product.others):
         raise RuleViolation("The cover cannot become an @rating cover while a TopLiner is active")
+    _refuse_while_pending(product)
+
+
+def check_renew(product: ExistingProduct) -> None:
+    """A renewal asks for the same cover for a new period: only a standing cover that
+    ends (a time-limited decision, a TopLiner) can be renewed."""
+    if product.code not in COVER_CODES or product.status not in ACTIVE_COVER_STATUSES \
+            or product.end_date is None:
+        raise RuleViolation(LIFECYCLE_MESSAGES[NOT_RENEWABLE])
+    _refuse_while_pending(product)
+
+
+def renewal_days(effective: date | None, end: date, duration_days: int | None) -> int:
+    """How long a renewal runs: a TopLiner's duration, else the length of the decision
+    renewed (at least one day)."""
+    if duration_days:
+        return duration_days
+    return max(1, (end - effective).days) if effective is not None else 365
+
+
+def check_cancel_request(product: ExistingProduct) -> None:
+    if product.pending is None:
+        raise RuleViolation(LIFECYCLE_MESSAGES[NO_REQUEST_PENDING])
 
 
 def check_stop_monitoring(product: ExistingProduct) -> None:
     if product.code not in MONITORED_CODES or not product.monitored:
         raise RuleViolation("This product has no monitoring to stop")
+    _refuse_while_pending(product)
 
 
 def check_delete(product: ExistingProduct) -> None:
+    _refuse_while_pending(product)
     if product.status == ProductStatus.QUOTED:
         raise RuleViolation("A TopLiner quote is answered (refuse, new simulation or buy), "
                             "not deleted")

@@ -90,26 +90,22 @@ def test_express_agreement_refused_on_covered_company(backend: Backend) -> None:
         backend.open("alice").request_product(request(backend, "ECL", company="alpha"))
 
 
-def test_modify_transform_delete(backend: Backend) -> None:
+def test_modify_is_a_request_on_the_standing_decision(backend: Backend) -> None:
     alice = backend.open("alice")
     product = next(p for p in alice.company_products(backend.ids["A"], backend.ids["alpha"])
                    if p.code == "CRL")
     modified = alice.modify_product(product.id, Decimal(120000), product.version)
-    assert modified.requested_amount == Decimal(120000)
+    assert modified.status == ProductStatus.GRANTED
+    assert modified.decided_amount == Decimal(100000)
+    assert modified.pending_request is not None
+    assert modified.pending_request.requested_amount == Decimal(120000)
     with pytest.raises(Conflict):
         alice.modify_product(product.id, Decimal(1000), product.version)
-    current = next(p for p in alice.company_products(backend.ids["A"], backend.ids["alpha"])
-                   if p.id == product.id)
-    if current.status != ProductStatus.PENDING:
-        rli = alice.transform_product(current.id, "RLI", current.version)
-        assert rli.code == "RLI" and rli.status == ProductStatus.GRANTED
-        deleted = alice.delete_product(rli.id, rli.version)
-        assert deleted.status == ProductStatus.DELETED
-    else:
-        cancelled = alice.delete_product(current.id, current.version)
-        assert cancelled.status == ProductStatus.DELETED
+    cancelled = alice.cancel_request(modified.id, modified.version)
+    assert cancelled.status == ProductStatus.GRANTED and cancelled.pending_request is None
+    assert cancelled.decided_amount == Decimal(100000)
     history = alice.product_history(product.id)
-    assert {"request", "modify"} <= {e.action for e in history}
+    assert {"request", "modify", "cancel_request"} <= {e.action for e in history}
 
 
 def test_monitoring_must_stop_before_delete_and_dra_change_notifies(backend: Backend) -> None:

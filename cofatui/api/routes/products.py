@@ -104,6 +104,7 @@ class ModifyBody(Versioned):
 
 class TransformBody(Versioned):
     target: Annotated[str, Field(min_length=1, max_length=20)]
+    amount: Decimal | None = Field(default=None, description="required into an Agrément")
 
 
 class QuoteAnswerBody(Versioned):
@@ -125,13 +126,28 @@ def modify_product(repo: Repo, product_id: ProductId, body: ModifyBody) -> Produ
 
 
 @router.post("/products/{product_id}/transform", response_model=ProductPublic,
-             summary="Replace a cover by another kind (the new product is returned)")
+             summary="Ask to replace a cover by another kind: granted at once, the new "
+                     "product is returned; otherwise the product with its request")
 def transform_product(repo: Repo, product_id: ProductId, body: TransformBody) -> ProductPublic:
-    return repo.transform_product(product_id, body.target, body.version)
+    return repo.transform_product(product_id, body.target, body.version, body.amount)
+
+
+@router.post("/products/{product_id}/renew", response_model=ProductPublic,
+             summary="Ask to renew a cover that ends (decided like an amendment)")
+def renew_product(repo: Repo, product_id: ProductId, body: Versioned) -> ProductPublic:
+    return repo.renew_product(product_id, body.version)
+
+
+@router.post("/products/{product_id}/cancel-request", response_model=ProductPublic,
+             summary="Withdraw the request pending on a product (the standing decision "
+                     "stays)")
+def cancel_request(repo: Repo, product_id: ProductId, body: Versioned) -> ProductPublic:
+    return repo.cancel_request(product_id, body.version)
 
 
 @router.post("/products/{product_id}/delete", response_model=ProductPublic,
-             summary="Delete a product, or cancel a pending request")
+             summary="Delete a product (refused while a request on it is pending), or "
+                     "cancel a product that is only a first request")
 def delete_product(repo: Repo, product_id: ProductId, body: Versioned) -> ProductPublic:
     return repo.delete_product(product_id, body.version)
 
@@ -149,6 +165,8 @@ def answer_topliner_quote(repo: Repo, product_id: ProductId,
 
 
 @router.post("/products/{product_id}/decision", response_model=ProductPublic,
-             tags=["underwriter"], summary="Decide a pending request (underwriters)")
+             tags=["underwriter"],
+             summary="Decide the request pending on a product (underwriters; the version "
+                     "is the product's)")
 def decide_request(repo: Repo, product_id: ProductId, body: DecisionBody) -> ProductPublic:
     return repo.decide_request(product_id, body.decision, body.version)

@@ -15,11 +15,11 @@ from cofatui.repository.sql.extensions import ExtensionCommands
 from cofatui.repository.sql.jobs import JobAreas
 from cofatui.repository.sql.notifications import NotificationQueries
 from cofatui.repository.sql.portfolio import PortfolioQueries
-from cofatui.repository.sql.product_commands import ProductCommands
+from cofatui.repository.sql.product_lifecycle import ProductLifecycle
 from cofatui.repository.sql.products import ProductQueries
 
 
-class SqlRepository(CompanyQueries, PortfolioQueries, ProductQueries, ProductCommands,
+class SqlRepository(CompanyQueries, PortfolioQueries, ProductQueries, ProductLifecycle,
                     NotificationQueries, ClaimCommands, ClaimFollowUp, DraftStore,
                     ExtensionCommands, EndAlertCommands, JobAreas):
     """The Repository protocol on one engine, acting for one user."""

@@ -5,7 +5,7 @@ history, the notification and the audit entry."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -38,20 +38,16 @@ from cofatui.models import (
     ProductEvent,
     UnderwritingRule,
 )
-from cofatui.repository.base import MAX_PAGE
 from cofatui.repository.sql.core import SqlCore
+from cofatui.repository.sql.product_requests import product_public, products_public
 from cofatui.repository.sql.search import search_key
 from cofatui.rules import products as rules
 from cofatui.schemas import (
     ClaimPublic,
     CompanyDetail,
     NewActionItem,
-    Page,
     ProductPublic,
     ProductRequest,
-    QueueFilter,
-    QueueItem,
-    UnderwriterDecisionInput,
 )
 
 INFORMATION = {"CCO", "RCO", "ROM", "RSC", "RSM", "REPORT_INSTANT", "REPORT_FULL",
@@ -81,10 +77,10 @@ class ProductCommands(SqlCore):
                               CustomFieldValue.definition_id == CustomFieldDefinition.id)
                         .where(CustomFieldValue.entry_id == entry.id)):
                     values[slot] = value
-            products = [ProductPublic.model_validate(p) for p in s.execute(
+            products = products_public(s, s.execute(
                 select(Product).where(Product.contract_id == contract_id,
                                       Product.company_id == company_id)
-                .order_by(Product.updated_at.desc(), Product.id.desc())).scalars()]
+                .order_by(Product.updated_at.desc(), Product.id.desc())).scalars())
             claims = self._company_claims(s, contract_id, company)
             others = [num for cid, num in s.execute(
                 select(Contract.id, Contract.policy_number)
@@ -191,16 +187,18 @@ class ProductCommands(SqlCore):
             if decision.immediate:
                 self._event(s, product, "decision", decision.decided_by, product.decided_amount)
                 self._notify_decision(s, product, company)
-            else:  # the first request waits: the product has no decision yet
-                s.add(self._new_request(product, RequestKind.INITIAL, request.amount, now,
-                                        decision.expected_at,
-                                        duration_days=request.duration_days))
+            first = None
+            if not decision.immediate:  # the first request waits: no decision yet
+                first = self._new_request(product, RequestKind.INITIAL, request.amount, now,
+                                          decision.expected_at,
+                                          duration_days=request.duration_days)
+                s.add(first)
             entry.updated_at = now
             self._audit(s, "request_product", "product", product.id,
                         {"code": [None, product.code], "status": [None, product.status],
                          "amount": [None, product.requested_amount]}, contract.id)
             s.flush()
-            return ProductPublic.model_validate(product)
+            return product_public(product, first)
 
     def _decide(self, s: Session, contract: Contract, company: Company,
                 request: ProductRequest, now: datetime) -> rules.Decision:
@@ -260,127 +258,6 @@ class ProductCommands(SqlCore):
         if product.version != version:
             raise Conflict("This product was changed by someone else; reload it and try again.")
         return product
-
-    def _existing(self, s: Session, product: Product) -> rules.ExistingProduct:
-        others = [rules.ProductFact(p.code, ProductStatus(p.status), None, p.monitored)
-                  for p in s.execute(select(Product).where(
-                      Product.contract_id == product.contract_id,
-                      Product.company_id == product.company_id,
-                      Product.id != product.id)).scalars()]
-        return rules.ExistingProduct(product.code, ProductStatus(product.status),
-                                     product.monitored, others)
-
-    def modify_product(self, product_id: int, amount: Decimal, version: int) -> ProductPublic:
-        """A new amount is a new request: decided at once by the rules or pending."""
-        errors = rules.request_errors(rules.ProductRequestData("CRL", amount))
-        if errors:
-            raise ValidationFailed(errors)
-        now = self.clock.now()
-        with self._uow(write=True) as s:
-            product = self._load_for_change(s, product_id, version)
-            rules.check_modify(self._existing(s, product))
-            contract, company = s.get(Contract, product.contract_id), s.get(Company,
-                                                                            product.company_id)
-            assert contract is not None and company is not None
-            request = ProductRequest(contract_id=contract.id, company_id=company.id,  # type: ignore[arg-type]
-                                     code=product.code, amount=amount)
-            decision = self._decide(s, contract, company, request, now)
-            before = (product.status, product.requested_amount)
-            product.requested_amount = amount
-            product.requested_at = now
-            product.updated_at = now
-            if decision.immediate:
-                product.status = decision.status.value
-                product.decided_amount = amount
-                product.decided_at = now
-                product.decided_by = decision.decided_by
-                product.expected_decision_at = None
-            else:
-                product.status = ProductStatus.PENDING.value
-                product.expected_decision_at = decision.expected_at
-            s.flush()
-            self._event(s, product, "modify", self.principal.login, amount)
-            self._notify(s, product, company, NotificationType.MODIFICATION,
-                         f"{wording.product_name(product.code, capital=True)} amount change "
-                         f"requested: {wording.money(amount, product.currency)}")
-            self._audit(s, "modify_product", "product", product.id,
-                        {"status": [before[0], product.status],
-                         "requested_amount": [before[1], amount]}, product.contract_id)
-            self._touch_entry(s, product, now)
-            return ProductPublic.model_validate(product)
-
-    def transform_product(self, product_id: int, target: str, version: int) -> ProductPublic:
-        """Agrément ↔ @rating cover: the old product is replaced by a new one."""
-        now = self.clock.now()
-        with self._uow(write=True) as s:
-            product = self._load_for_change(s, product_id, version)
-            rules.check_transform(self._existing(s, product), target)
-            company = s.get(Company, product.company_id)
-            assert company is not None
-            product.status = ProductStatus.REPLACED.value
-            product.updated_at = now
-            new = Product(contract_id=product.contract_id, company_id=product.company_id,
-                          code=target, status=ProductStatus.GRANTED.value,
-                          requested_amount=product.decided_amount,
-                          decided_amount=product.decided_amount, currency=product.currency,
-                          requested_at=now, decided_at=now, effective_date=now.date(),
-                          decided_by="rule:transform", updated_at=now,
-                          guarantor_company_id=product.guarantor_company_id)
-            s.add(new)
-            s.flush()
-            self._event(s, product, "transform", self.principal.login, product.decided_amount,
-                        f"replaced by {target} #{new.id}")
-            self._event(s, new, "transform", self.principal.login, new.decided_amount,
-                        f"from {product.code} #{product.id}")
-            self._notify(s, new, company, NotificationType.DECISION,
-                         f"{wording.product_name(product.code, capital=True)} transformed "
-                         f"into {wording.product_name(target)}")
-            self._audit(s, "transform_product", "product", product.id,
-                        {"status": ["granted", "replaced"], "new_product": [None, new.id]},
-                        product.contract_id)
-            self._touch_entry(s, product, now)
-            return ProductPublic.model_validate(new)
-
-    def delete_product(self, product_id: int, version: int) -> ProductPublic:
-        now = self.clock.now()
-        with self._uow(write=True) as s:
-            product = self._load_for_change(s, product_id, version)
-            existing = self._existing(s, product)
-            if product.status == ProductStatus.PENDING:
-                rules.check_cancel_pending(existing)
-            else:
-                rules.check_delete(existing)
-            before = product.status
-            product.status = ProductStatus.DELETED.value
-            product.updated_at = now
-            s.flush()
-            self._event(s, product, "delete", self.principal.login, None)
-            live = [o for o in existing.others if o.status in rules.LIVE_STATUSES]
-            entry = self._touch_entry(s, product, now)
-            if entry is not None and not live:
-                # The company stays two years so later unpaid invoices can be declared.
-                entry.keep_until = rules.deleted_company_kept_until(now.date())
-            self._audit(s, "delete_product", "product", product.id,
-                        {"status": [before, product.status]}, product.contract_id)
-            return ProductPublic.model_validate(product)
-
-    def stop_monitoring(self, product_id: int, version: int) -> ProductPublic:
-        """Stopping the monitoring ends the product (status deleted, SPEC §5)."""
-        now = self.clock.now()
-        with self._uow(write=True) as s:
-            product = self._load_for_change(s, product_id, version)
-            rules.check_stop_monitoring(self._existing(s, product))
-            before = product.status
-            product.monitored = False
-            product.status = ProductStatus.DELETED.value
-            product.updated_at = now
-            s.flush()
-            self._event(s, product, "stop_monitoring", self.principal.login, None)
-            self._audit(s, "stop_monitoring", "product", product.id,
-                        {"status": [before, product.status], "monitored": [True, False]},
-                        product.contract_id)
-            self._touch_entry(s, product, now)
-            return ProductPublic.model_validate(product)
 
     def _touch_entry(self, s: Session, product: Product, now: datetime) -> PortfolioEntry | None:
         entry = s.execute(select(PortfolioEntry).where(
@@ -446,82 +323,6 @@ class ProductCommands(SqlCore):
     def _require_underwriter(self) -> None:
         if self.principal.role != Role.UNDERWRITER:
             raise Forbidden("Only underwriters can do this")
-
-    def underwriter_queue(self, flt: QueueFilter | None = None, offset: int = 0,
-                          limit: int = 100) -> Page[QueueItem]:
-        """Every pending request of every policyholder, oldest first."""
-        self._require_underwriter()
-        flt = flt or QueueFilter()
-        limit = max(1, min(limit, MAX_PAGE))
-        cond = [Product.status == ProductStatus.PENDING.value]
-        if flt.code:
-            cond.append(Product.code == ("CRL" if flt.code == "LCR" else flt.code))
-        if flt.contract_id:
-            cond.append(Product.contract_id == flt.contract_id)
-        if flt.country:
-            cond.append(Company.country == flt.country.upper())
-        if flt.text and flt.text.strip():
-            from cofatui.repository.sql.search import like_pattern
-
-            cond.append(Company.name_key.like(like_pattern(flt.text.strip().casefold()),
-                                              escape="\\"))
-        with self._uow() as s:
-            base = (select(Product, Contract.policy_number, Contract.policyholder, Company.name,
-                           Company.country, Company.dra)
-                    .join(Contract, Contract.id == Product.contract_id)
-                    .join(Company, Company.id == Product.company_id).where(*cond))
-            rows = s.execute(base.order_by(Product.requested_at, Product.id)
-                             .offset(max(0, offset)).limit(limit)).all()
-            total = s.execute(select(func.count()).select_from(Product)
-                              .join(Company, Company.id == Product.company_id)
-                              .where(*cond)).scalar_one()
-            items = [QueueItem(
-                product_id=p.id, contract_id=p.contract_id, policy_number=num,
-                policyholder=holder, company_id=p.company_id, company_name=name,
-                country=country, dra=dra, code=p.code, requested_amount=p.requested_amount,
-                currency=p.currency, requested_at=p.requested_at or datetime.now(UTC),
-                expected_decision_at=p.expected_decision_at, version=p.version)
-                for p, num, holder, name, country, dra in rows]
-            return Page(items=items, offset=offset, limit=limit, total=total)
-
-    def decide_request(self, product_id: int, decision: UnderwriterDecisionInput,
-                       version: int) -> ProductPublic:
-        self._require_underwriter()
-        now = self.clock.now()
-        with self._uow(write=True) as s:
-            product = s.get(Product, product_id)
-            if product is None:
-                raise NotFound(f"Product #{product_id} not found")
-            if product.version != version:
-                raise Conflict("This request was changed by someone else; reload it.")
-            if product.status != ProductStatus.PENDING:
-                raise RuleViolation("This request is no longer pending")
-            status, amount = rules.underwriter_decision(
-                decision.decision, product.requested_amount, decision.amount, decision.comment)
-            company = s.get(Company, product.company_id)
-            assert company is not None
-            product.status = status.value
-            product.decided_amount = amount
-            product.decided_at = now
-            product.decided_by = self.principal.login
-            product.comment = decision.comment
-            product.expected_decision_at = None
-            product.effective_date = now.date() if amount is not None else None
-            product.end_date = decision.end_date
-            product.monitored = product.code in rules.MONITORED_CODES and \
-                status != ProductStatus.REFUSED
-            product.updated_at = now
-            if rules.topliner_becomes_quote(product.code, status):
-                self._quote(product, company, now)
-            s.flush()
-            self._event(s, product, "decision", self.principal.login, amount, decision.comment)
-            self._notify_decision(s, product, company)
-            self._audit(s, "decide_request", "product", product.id,
-                        {"status": ["pending", product.status],
-                         "decided_amount": [None, amount]},
-                        product.contract_id)
-            self._touch_entry(s, product, now)
-            return ProductPublic.model_validate(product)
 
     def set_company_dra(self, company_id: int, dra: int, version: int, comment: str = "") -> int:
         """Change a company's DRA; every monitored product on it gets a notification.
