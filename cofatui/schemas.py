@@ -620,6 +620,10 @@ class ClaimDetail(Public):
     contract_policy_number: str
     insured_percentage: Decimal
     max_declaration_days: int
+    due_date_shifts: dict[str, int] = Field(
+        default_factory=dict, description="days the buyer's active extension of due date "
+        "moved each invoice's due date, by invoice number: its declaration deadline moves "
+        "as much")
     credit_limit: Decimal | None
     conditions_used: str
     collector: str

@@ -84,7 +84,7 @@ def test_additional_declaration_keeps_originals(backend: Backend) -> None:
     detail = alice.claim_detail(claim.id)
     assert [d.kind for d in detail.declarations] == ["initial", "additional"]
     assert detail.invoices[0].amount_excl_tax == Decimal("1000.00")
-    with pytest.raises(ValidationFailed, match="Already declared"):
+    with pytest.raises(ValidationFailed, match="already in the claim"):
         alice.add_declaration(claim.id, AdditionalDeclaration(invoices=[invoice("1001")]),
                               updated.version)
     with pytest.raises(Conflict):

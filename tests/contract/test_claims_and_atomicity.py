@@ -51,12 +51,13 @@ def row_counts(backend: Backend) -> tuple[int, ...]:
 def test_submit_claim_gives_a_reference_and_exact_amount(backend: Backend) -> None:
     repo = backend.open("alice")
     result = repo.submit_claim(claim(
-        backend, invoice("1001", amount="1000.10"), invoice("1002", amount="0.20"),
+        backend, invoice("1001", amount="1000.10"),
+        invoice("1002", amount="0.20", tax=Decimal("0.04")),
         payments=[PaymentLine(type="CN", invoice_references=["1001"],
                               payment_date=TODAY - timedelta(days=5), currency="EUR",
                               amount=Decimal("100.10"))]))
     assert result.reference and result.reference.startswith("DMS-2026-")
-    assert result.claim_amount == Decimal("1300.20")  # 1000.10+200 + 0.20+200 - 100.10
+    assert result.claim_amount == Decimal("1100.24")  # 1000.10+200 + 0.20+0.04 - 100.10
     assert result.invoice_count == 2
     listed = repo.claims(backend.ids["A"])
     assert [c.reference for c in listed.items] == [result.reference]

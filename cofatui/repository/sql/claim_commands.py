@@ -48,6 +48,7 @@ from cofatui.models import (
     UserContract,
 )
 from cofatui.repository.base import MAX_PAGE
+from cofatui.repository.sql.claim_rules import claim_invoices, claim_payments, due_date_shifts
 from cofatui.repository.sql.claims import insert_lines
 from cofatui.repository.sql.core import SqlCore
 from cofatui.repository.sql.latest_claims import (
@@ -203,7 +204,9 @@ class ClaimFollowUp(SqlCore):
                 claim=_public(claim, company.name, len(invoices)),
                 contract_policy_number=contract.policy_number,
                 insured_percentage=contract.insured_percentage,
-                max_declaration_days=contract.max_declaration_days, credit_limit=limit,
+                max_declaration_days=contract.max_declaration_days,
+                due_date_shifts=due_date_shifts(s, claim.contract_id, claim.company_id),
+                credit_limit=limit,
                 conditions_used=claim.conditions_used, collector=claim.collector,
                 billing_address=claim.billing_address,
                 billing_postal_code=claim.billing_postal_code,
@@ -248,14 +251,19 @@ class ClaimFollowUp(SqlCore):
                                     "claim")
             contract = s.get(Contract, claim.contract_id)
             assert contract is not None
-            known = set(s.execute(select(ClaimInvoice.number).where(
-                ClaimInvoice.claim_id == claim.id)).scalars())
+            declared = claim_invoices(s, claim.id)
+            known = {i.number for i in declared}
             invoices = [rules.InvoiceInput(**line.model_dump()) for line in data.invoices]
             payments = [rules.PaymentInput(**line.model_dump()) for line in data.payments]
             errors: list[FieldError] = [
-                *(rules.invoice_errors(invoices, today, contract.max_declaration_days)
-                  if invoices else []),
-                *rules.payment_errors(payments, known | {i.number for i in invoices}, today),
+                # The same deadline as the first declaration's, moved by the buyer's
+                # active extension; a line already in the claim is refused.
+                *(rules.invoice_errors(invoices, today, contract.max_declaration_days,
+                                       shifts=due_date_shifts(s, claim.contract_id,
+                                                              claim.company_id),
+                                       existing=declared) if invoices else []),
+                *rules.payment_errors(payments, known | {i.number for i in invoices}, today,
+                                      existing=claim_payments(s, claim.id)),
                 *rules.header_errors(claim.reason, data.comments, ""),
                 *rules.contact_errors("contact_", data.contact_name, data.contact_email,
                                       data.contact_phone),
@@ -263,9 +271,6 @@ class ClaimFollowUp(SqlCore):
                     data.alt_contact_name, data.alt_contact_email, data.alt_contact_phone,
                     data.intervention_requested or claim.intervention_requested),
             ]
-            duplicates = sorted(known & {i.number for i in invoices})
-            if duplicates:
-                errors.append(FieldError("invoices", "Already declared: " + ", ".join(duplicates)))
             if errors:
                 raise ValidationFailed(errors)
             declaration = ClaimDeclaration(

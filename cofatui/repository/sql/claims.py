@@ -21,6 +21,7 @@ from cofatui.models import (
     PortfolioEntry,
 )
 from cofatui.repository.base import MAX_PAGE
+from cofatui.repository.sql.claim_rules import due_date_shifts
 from cofatui.repository.sql.core import SqlCore
 from cofatui.repository.sql.latest_claims import claim_added
 from cofatui.rules import claims as rules
@@ -85,7 +86,10 @@ class ClaimCommands(SqlCore):
                                       data.contact_phone),
                 *rules.alt_contact_errors(data.alt_contact_name, data.alt_contact_email,
                                           data.alt_contact_phone, data.intervention_requested),
-                *rules.invoice_errors(invoices, today, contract.max_declaration_days),
+                # The deadline moves with the buyer's active extension of due date, read
+                # here, in the transaction that writes the claim.
+                *rules.invoice_errors(invoices, today, contract.max_declaration_days,
+                                      shifts=due_date_shifts(s, contract.id, company.id)),
                 *rules.payment_errors(payments, {i.number for i in invoices}, today),
             ]
             if errors:
