@@ -413,6 +413,11 @@ class ClaimCreate(BaseModel):
     payments: list[PaymentLine] = Field(default_factory=list)
 
 
+class CurrencyAmount(Public):
+    currency: str
+    amount: Decimal
+
+
 class ClaimPublic(Public):
     id: int
     contract_id: int
@@ -425,13 +430,16 @@ class ClaimPublic(Public):
     reason: str
     intervention_requested: bool
     currency: str
-    claim_amount: Decimal | None
+    claim_amount: Decimal | None = Field(description="in the contract's currency (currency); "
+                                         "None while lines wait for an exchange rate")
     covered_amount: Decimal | None
     calculated_indemnity: Decimal | None
     indemnity_date: date | None
     submitted_at: datetime | None
     invoice_count: int
     version: int
+    balances: list[CurrencyAmount] = Field(
+        default_factory=list, description="invoices less payments, per currency of the lines")
 
 
 class AuditEntryPublic(Public):
@@ -561,6 +569,9 @@ class DebtorClaimsRow(Public):
     covered_amount: Decimal | None
     calculated_indemnity: Decimal | None
     updated_at: datetime | None
+    balances: list[CurrencyAmount] = Field(
+        default_factory=list, description="the latest claim's invoices less payments, per "
+                                          "currency of its lines")
 
 
 class DeclarationPublic(Public):
@@ -615,6 +626,46 @@ class DocumentPublic(Public):
     created_by: str
 
 
+class CurrencyTotal(Public):
+    currency: str
+    invoiced: Decimal
+    paid: Decimal
+    balance: Decimal
+
+
+class WaitingLines(Public):
+    """Lines in ``currency`` that wait for an exchange rate."""
+
+    currency: str
+    invoices: int
+    payments: int
+
+
+class RateUsed(Public):
+    """``1 base = rate quote`` on ``rate_date``, from ``source``."""
+
+    base: str
+    quote: str
+    rate: Decimal
+    rate_date: date
+    source: str
+
+
+class ClaimAssessment(Public):
+    """The claim at today's recorded rates: totals per currency, and in the contract's
+    currency the claim amount, covered amount and indemnity (None while lines wait)."""
+
+    currency: str = Field(description="the contract's")
+    rate_date: date = Field(description="the declaration date: rates on or before it apply")
+    totals: list[CurrencyTotal]
+    waiting: list[WaitingLines]
+    rates_used: list[RateUsed]
+    claim_amount: Decimal | None
+    covered_amount: Decimal | None
+    calculated_indemnity: Decimal | None
+    conditions: str
+
+
 class ClaimDetail(Public):
     claim: ClaimPublic
     contract_policy_number: str
@@ -637,6 +688,7 @@ class ClaimDetail(Public):
     payments: list[PaymentPublic]
     documents: list[DocumentPublic]
     debtor_history: list[ClaimPublic]
+    assessment: ClaimAssessment
 
 
 class AdditionalDeclaration(BaseModel):
@@ -669,6 +721,27 @@ class IndemnityUpdate(BaseModel):
 class LineValidation(BaseModel):
     invoice_ids: list[int] = Field(default_factory=list)
     payment_ids: list[int] = Field(default_factory=list)
+
+
+class ExchangeRateCreate(BaseModel):
+    """``1 base = rate quote`` on ``rate_date`` (ECB's way: base EUR, quote USD 1.0823)."""
+
+    base: str
+    quote: str
+    rate: Decimal
+    rate_date: date
+    source: str = Field(default="", description="blank: the login of who records it")
+
+
+class ExchangeRatePublic(Public):
+    id: int
+    base: str
+    quote: str
+    rate: Decimal
+    rate_date: date
+    source: str
+    recorded_at: datetime
+    recorded_by: str
 
 
 # --- extensions of due date -----------------------------------------------------------

@@ -42,6 +42,8 @@ from cofatui.schemas import (
     DebtorClaimsRow,
     DocumentPublic,
     EndingGuarantee,
+    ExchangeRateCreate,
+    ExchangeRatePublic,
     ExtensionCreate,
     ExtensionDecisionInput,
     ExtensionPublic,
@@ -211,6 +213,14 @@ class Repository(Protocol):
 
     def set_indemnity(self, claim_id: int, update: IndemnityUpdate,
                       version: int) -> ClaimPublic: ...
+
+    # --- exchange rates (claims in another currency than the contract's) ------------
+    def record_exchange_rate(self, data: ExchangeRateCreate) -> ExchangeRatePublic:
+        """Claims handlers only; the same pair, day and source again corrects it."""
+        ...
+
+    def exchange_rates(self, currency: str | None = None, offset: int = 0,
+                       limit: int = 100) -> Page[ExchangeRatePublic]: ...
 
     # --- extensions of due date -------------------------------------------------------
     def extensions(self, contract_id: int, company_id: int | None = None

@@ -47,6 +47,8 @@ from cofatui.schemas import (
     DebtorClaimsRow,
     DocumentPublic,
     EndingGuarantee,
+    ExchangeRateCreate,
+    ExchangeRatePublic,
     ExtensionCreate,
     ExtensionDecisionInput,
     ExtensionPublic,
@@ -102,6 +104,8 @@ _DOCUMENT = TypeAdapter(DocumentPublic)
 _KEYS = TypeAdapter(list[str])
 _EXTENSION = TypeAdapter(ExtensionPublic)
 _EXTENSIONS = TypeAdapter(list[ExtensionPublic])
+_RATE = TypeAdapter(ExchangeRatePublic)
+_RATES = TypeAdapter(Page[ExchangeRatePublic])
 
 
 class _Draft(BaseModel):
@@ -399,6 +403,17 @@ class HttpRepository:
                       version: int) -> ClaimPublic:
         return self._send(_CLAIM, "PUT", f"/claims/{int(claim_id)}/indemnity",
                           {"version": version, "update": update.model_dump(mode="json")})
+
+    # --- exchange rates -------------------------------------------------------------
+    def record_exchange_rate(self, data: ExchangeRateCreate) -> ExchangeRatePublic:
+        return self._send(_RATE, "POST", "/exchange-rates", data.model_dump(mode="json"))
+
+    def exchange_rates(self, currency: str | None = None, offset: int = 0,
+                       limit: int = 100) -> Page[ExchangeRatePublic]:
+        params: dict[str, Any] = _page(offset, limit)
+        if currency is not None:
+            params["currency"] = currency
+        return self._get(_RATES, "/exchange-rates", params)
 
     # --- extensions of due date ------------------------------------------------------
     def extensions(self, contract_id: int, company_id: int | None = None

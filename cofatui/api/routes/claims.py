@@ -19,6 +19,8 @@ from cofatui.schemas import (
     ClaimStatusChange,
     DebtorClaimsRow,
     DocumentPublic,
+    ExchangeRateCreate,
+    ExchangeRatePublic,
     IndemnityUpdate,
     LineValidation,
     Page,
@@ -117,3 +119,19 @@ def set_claim_status(repo: Repo, claim_id: ClaimId, body: StatusBody) -> ClaimPu
             summary="Set the covered amount and the indemnity")
 def set_indemnity(repo: Repo, claim_id: ClaimId, body: IndemnityBody) -> ClaimPublic:
     return repo.set_indemnity(claim_id, body.update, body.version)
+
+
+@router.post("/exchange-rates", response_model=ExchangeRatePublic, status_code=201,
+             tags=["underwriter"],
+             summary="Record an exchange rate (1 base = rate quote on rate_date); claims "
+                     "handlers only. The same pair, day and source again corrects it")
+def record_exchange_rate(repo: Repo, data: ExchangeRateCreate) -> ExchangeRatePublic:
+    return repo.record_exchange_rate(data)
+
+
+@router.get("/exchange-rates", response_model=Page[ExchangeRatePublic],
+            summary="Recorded exchange rates, newest day first")
+def exchange_rates(repo: Repo,
+                   currency: Annotated[str | None, Query(max_length=3)] = None,
+                   offset: Offset = 0, limit: Limit = 100) -> Page[ExchangeRatePublic]:
+    return repo.exchange_rates(currency, offset, limit)

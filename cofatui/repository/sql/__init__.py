@@ -11,6 +11,7 @@ from cofatui.repository.sql.companies import CompanyQueries
 from cofatui.repository.sql.drafts import DraftStore
 from cofatui.repository.sql.end_alerts import EndAlertCommands
 from cofatui.repository.sql.engine import make_engine, normalize_url, refresh_statistics
+from cofatui.repository.sql.exchange_rates import ExchangeRateCommands
 from cofatui.repository.sql.extensions import ExtensionCommands
 from cofatui.repository.sql.jobs import JobAreas
 from cofatui.repository.sql.notifications import NotificationQueries
@@ -20,7 +21,8 @@ from cofatui.repository.sql.products import ProductQueries
 
 
 class SqlRepository(CompanyQueries, PortfolioQueries, ProductQueries, ProductLifecycle,
-                    NotificationQueries, ClaimCommands, ClaimFollowUp, DraftStore,
+                    NotificationQueries, ClaimCommands, ClaimFollowUp, ExchangeRateCommands,
+                    DraftStore,
                     ExtensionCommands, EndAlertCommands, JobAreas):
     """The Repository protocol on one engine, acting for one user."""
 

@@ -51,6 +51,14 @@ from cofatui.repository.base import MAX_PAGE
 from cofatui.repository.sql.claim_rules import claim_invoices, claim_payments, due_date_shifts
 from cofatui.repository.sql.claims import insert_lines
 from cofatui.repository.sql.core import SqlCore
+from cofatui.repository.sql.exchange_rates import (
+    assess,
+    assessment_public,
+    claim_amount,
+    claim_lines,
+    declaration_date,
+    line_balances,
+)
 from cofatui.repository.sql.latest_claims import (
     claim_changed,
     debtor_count,
@@ -59,12 +67,12 @@ from cofatui.repository.sql.latest_claims import (
 )
 from cofatui.rules import claims as rules
 from cofatui.rules.attachments import check_attachment
-from cofatui.rules.indemnity import calculate_indemnity
 from cofatui.schemas import (
     AdditionalDeclaration,
     ClaimDetail,
     ClaimPublic,
     ClaimStatusChange,
+    CurrencyAmount,
     DebtorClaimsRow,
     DeclarationPublic,
     DocumentPublic,
@@ -115,8 +123,9 @@ def _debtor_rows(s: Session, contract_id: int, claim_ids: list[int]) -> list[Deb
               & (ClaimDebtor.company_id == Claim.company_id))
         .where(Claim.id.in_(claim_ids))).all()
     by_id = {row.latest_claim_id: row for row in rows}
-    return [DebtorClaimsRow.model_validate(dict(by_id[i]._mapping)) for i in claim_ids
-            if i in by_id]
+    balances = line_balances(s, claim_ids)
+    return [DebtorClaimsRow.model_validate({**by_id[i]._mapping, "balances": balances.get(i, [])})
+            for i in claim_ids if i in by_id]
 
 
 class ClaimFollowUp(SqlCore):
@@ -200,8 +209,12 @@ class ClaimFollowUp(SqlCore):
                 .order_by(ClaimDocument.created_at.desc(), ClaimDocument.id.desc())).scalars()]
             history = self._company_claim_list(s, claim.contract_id, company)
             limit = self._credit_limit(s, claim)
+            assessed = assess(s, claim, limit, contract.insured_percentage, self.clock.today())
             return ClaimDetail(
-                claim=_public(claim, company.name, len(invoices)),
+                claim=_public(claim, company.name, len(invoices), [
+                    CurrencyAmount(currency=t.currency, amount=t.balance.amount)
+                    for t in assessed.totals]),
+                assessment=assessment_public(assessed),
                 contract_policy_number=contract.policy_number,
                 insured_percentage=contract.insured_percentage,
                 max_declaration_days=contract.max_declaration_days,
@@ -219,10 +232,11 @@ class ClaimFollowUp(SqlCore):
                             company: Company) -> list[ClaimPublic]:
         count = (select(func.count()).where(ClaimInvoice.claim_id == Claim.id)
                  .correlate(Claim).scalar_subquery())
-        return [_public(c, company.name, n) for c, n in s.execute(
-            select(Claim, count).where(Claim.contract_id == contract_id,
-                                       Claim.company_id == company.id)
-            .order_by(Claim.id.desc())).all()]
+        rows = s.execute(select(Claim, count).where(Claim.contract_id == contract_id,
+                                                    Claim.company_id == company.id)
+                         .order_by(Claim.id.desc())).all()
+        balances = line_balances(s, [c.id for c, _ in rows])
+        return [_public(c, company.name, n, balances.get(c.id, [])) for c, n in rows]
 
     def _credit_limit(self, s: Session, claim: Claim) -> Decimal | None:
         """The credit limit on the debtor: the largest active cover decided."""
@@ -302,18 +316,15 @@ class ClaimFollowUp(SqlCore):
                 ClaimInvoice.claim_id == claim.id)).scalar_one()
             company = s.get(Company, claim.company_id)
             assert company is not None
-            return _public(claim, company.name, count)
+            return _public(claim, company.name, count,
+                           line_balances(s, [claim.id]).get(claim.id, []))
 
-    def _amount(self, s: Session, claim: Claim) -> Decimal:
-        invoices = [rules.InvoiceInput(i.type, i.number, i.invoice_date, i.due_date, i.currency,
-                                       i.amount_excl_tax, i.tax)
-                    for i in s.execute(select(ClaimInvoice).where(
-                        ClaimInvoice.claim_id == claim.id)).scalars()]
-        payments = [rules.PaymentInput(p.type, p.invoice_references.split(","), p.payment_date,
-                                       p.currency, p.amount)
-                    for p in s.execute(select(ClaimPayment).where(
-                        ClaimPayment.claim_id == claim.id)).scalars()]
-        return rules.claim_amount(invoices, payments)
+    def _amount(self, s: Session, claim: Claim) -> Decimal | None:
+        """In the contract's currency at the declaration date's rates; None while lines
+        wait for a rate (rules.indemnity)."""
+        assert claim.id is not None
+        return claim_amount(s, claim_lines(s, claim.id), claim.currency,
+                            declaration_date(claim, self.clock.today()))
 
     def add_document(self, claim_id: int, filename: str, content: bytes, category: str,
                      comment: str = "") -> DocumentPublic:
@@ -410,11 +421,16 @@ class ClaimFollowUp(SqlCore):
             contract = s.get(Contract, claim.contract_id)
             assert contract is not None
             limit = self._credit_limit(s, claim)
-            computed = calculate_indemnity(
-                claim.claim_amount or Decimal(0), limit, contract.insured_percentage,
-                # Every payment declared, initial or additional, is already netted in the
-                # claim amount, so nothing is "recovered" on top of it here.
-                insured=claim.insured, currency=claim.currency)
+            # Every payment declared, initial or additional, is already netted in the
+            # claim amount, so nothing is "recovered" on top of it here. Lines in another
+            # currency are converted at the declaration date's recorded rates; until each
+            # has one, nothing is computed on a sum of mixed currencies.
+            assessed = assess(s, claim, limit, contract.insured_percentage,
+                              self.clock.today())
+            computed = assessed.indemnity
+            if computed is None:
+                raise RuleViolation(f"The indemnity cannot be computed yet: "
+                                    f"{assessed.amount.waiting_text()}.")
             covered = update.covered_amount if update.covered_amount is not None \
                 else computed.covered_amount
             indemnity = update.calculated_indemnity if update.calculated_indemnity is not None \
@@ -425,9 +441,11 @@ class ClaimFollowUp(SqlCore):
             if update.collector is not None and \
                     update.collector not in {c.value for c in Collector}:
                 raise ValidationFailed({"collector": "Choose insurer, third party or none"})
-            before = {"covered_amount": claim.covered_amount,
+            before = {"claim_amount": claim.claim_amount,
+                      "covered_amount": claim.covered_amount,
                       "calculated_indemnity": claim.calculated_indemnity,
                       "indemnity_date": claim.indemnity_date}
+            claim.claim_amount = computed.claim_amount
             claim.covered_amount = covered
             claim.calculated_indemnity = indemnity
             claim.indemnity_date = update.indemnity_date or self.clock.today()
@@ -449,8 +467,8 @@ class ClaimFollowUp(SqlCore):
         company = s.get(Company, claim.company_id)
         count = s.execute(select(func.count()).where(
             ClaimInvoice.claim_id == claim.id)).scalar_one()
-        assert company is not None
-        return _public(claim, company.name, count)
+        assert company is not None and claim.id is not None
+        return _public(claim, company.name, count, line_balances(s, [claim.id]).get(claim.id, []))
 
     def _notify_claim(self, s: Session, claim: Claim, kind: NotificationType, title: str,
                       body: str) -> None:
@@ -470,6 +488,7 @@ class ClaimFollowUp(SqlCore):
                                      deleted=True) for uid in opted_out])
 
 
-def _public(claim: Claim, company_name: str, invoices: int) -> ClaimPublic:
+def _public(claim: Claim, company_name: str, invoices: int,
+            balances: list[CurrencyAmount]) -> ClaimPublic:
     return ClaimPublic.model_validate({**claim.model_dump(), "company_name": company_name,
-                                       "invoice_count": invoices})
+                                       "invoice_count": invoices, "balances": balances})

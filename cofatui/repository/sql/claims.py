@@ -23,6 +23,12 @@ from cofatui.models import (
 from cofatui.repository.base import MAX_PAGE
 from cofatui.repository.sql.claim_rules import due_date_shifts
 from cofatui.repository.sql.core import SqlCore
+from cofatui.repository.sql.exchange_rates import (
+    balances_of,
+    claim_amount,
+    line_balances,
+    lines_of,
+)
 from cofatui.repository.sql.latest_claims import claim_added
 from cofatui.rules import claims as rules
 from cofatui.schemas import (
@@ -30,6 +36,7 @@ from cofatui.schemas import (
     ClaimCreate,
     ClaimPublic,
     ContractPublic,
+    CurrencyAmount,
     InvoiceLine,
     Page,
     PaymentLine,
@@ -97,6 +104,9 @@ class ClaimCommands(SqlCore):
             rules.check_one_open_claim_per_debtor(s.execute(select(Claim.status).where(
                 Claim.contract_id == contract.id, Claim.company_id == company.id)).scalars())
             now = self.clock.now()
+            # In the contract's currency at the rates of the declaration date (today);
+            # None while lines in another currency wait for one (rules.indemnity).
+            lines = lines_of(data.invoices, data.payments)
             claim = Claim(
                 contract_id=contract.id, company_id=company.id,  # type: ignore[arg-type]
                 own_reference=data.own_reference, status=ClaimStatus.PENDING.value,
@@ -105,7 +115,8 @@ class ClaimCommands(SqlCore):
                 billing_address=data.billing_address, billing_postal_code=data.billing_postal_code,
                 billing_city=data.billing_city, billing_country=data.billing_country,
                 invoicing_partner=data.invoicing_partner, currency=contract.currency,
-                claim_amount=rules.claim_amount(invoices, payments), created_at=now,
+                claim_amount=claim_amount(s, lines, contract.currency, now.date()),
+                created_at=now,
                 submitted_at=now, updated_at=now, created_by=self.principal.login)
             s.add(claim)
             s.flush()
@@ -130,7 +141,8 @@ class ClaimCommands(SqlCore):
                         {"reference": [None, claim.reference],
                          "invoices": [None, len(data.invoices)]}, contract.id)
             s.flush()
-            return self._claim_public(claim, company.name, len(data.invoices))
+            return self._claim_public(claim, company.name, len(data.invoices),
+                                      balances_of(lines))
 
     def claims(self, contract_id: int, offset: int = 0, limit: int = 100) -> Page[ClaimPublic]:
         self._require_read(contract_id, Section.CLAIMS)
@@ -146,13 +158,17 @@ class ClaimCommands(SqlCore):
                 .offset(max(0, offset)).limit(limit)).all()
             total = s.execute(select(func.count()).select_from(Claim).where(
                 Claim.contract_id == contract_id)).scalar_one()
-            return Page(items=[self._claim_public(c, name, count) for c, name, count in rows],
+            balances = line_balances(s, [c.id for c, _, _ in rows])
+            return Page(items=[self._claim_public(c, name, count, balances.get(c.id, []))
+                               for c, name, count in rows],
                         offset=offset, limit=limit, total=total)
 
     @staticmethod
-    def _claim_public(claim: Claim, company_name: str, invoices: int) -> ClaimPublic:
+    def _claim_public(claim: Claim, company_name: str, invoices: int,
+                      balances: list[CurrencyAmount]) -> ClaimPublic:
         return ClaimPublic.model_validate({
-            **claim.model_dump(), "company_name": company_name, "invoice_count": invoices})
+            **claim.model_dump(), "company_name": company_name, "invoice_count": invoices,
+            "balances": balances})
 
     def audit_log(self, offset: int = 0, limit: int = 100) -> Page[AuditEntryPublic]:
         """Administrators see the log of their contracts; underwriters see everything."""

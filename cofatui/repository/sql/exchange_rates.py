@@ -1,0 +1,278 @@
+"""Exchange rates (record, list, import an ECB file) and what claims read of them: the
+rates valid on a claim's declaration date, its totals per currency and its assessment
+in the contract's currency (``rules.indemnity``, ``rules.exchange_rates``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import func, insert, or_, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from cofatui.enums import Role
+from cofatui.errors import FieldError, Forbidden, ValidationFailed
+from cofatui.formats.ecb_rates import BASE_CURRENCY, EcbRates
+from cofatui.models import AuditEntry, Claim, ClaimInvoice, ClaimPayment, ExchangeRate
+from cofatui.models.types import Money as MoneyColumn
+from cofatui.repository.base import MAX_PAGE
+from cofatui.repository.sql.core import SqlCore
+from cofatui.repository.sql.engine import translated_errors
+from cofatui.rules import exchange_rates as rates_rules
+from cofatui.rules import indemnity
+from cofatui.rules.money import Money
+from cofatui.schemas import (
+    ClaimAssessment,
+    CurrencyAmount,
+    CurrencyTotal,
+    ExchangeRateCreate,
+    ExchangeRatePublic,
+    InvoiceLine,
+    Page,
+    PaymentLine,
+    RateUsed,
+    WaitingLines,
+)
+
+ECB_SOURCE = "ECB"
+INSERT_CHUNK = 2000
+
+
+class ExchangeRateCommands(SqlCore):
+    def record_exchange_rate(self, data: ExchangeRateCreate) -> ExchangeRatePublic:
+        """A rate typed in by a claims handler. The same pair, day and source again
+        replaces the rate (a correction, audited with the value it replaces)."""
+        if self.principal.role != Role.UNDERWRITER:
+            raise Forbidden("Only claims handlers can record exchange rates")
+        base, quote = data.base.strip().upper(), data.quote.strip().upper()
+        source = data.source.strip() or self.principal.login
+        errors = rates_rules.rate_errors(base, quote, data.rate, data.rate_date, source,
+                                         self.clock.today())
+        if errors:
+            raise ValidationFailed(errors)
+        now = self.clock.now()
+        with self._uow(write=True) as s:
+            row = s.execute(select(ExchangeRate).where(
+                ExchangeRate.base == base, ExchangeRate.quote == quote,
+                ExchangeRate.rate_date == data.rate_date,
+                ExchangeRate.source == source)).scalars().first()
+            before = None if row is None else row.rate
+            if row is None:
+                row = ExchangeRate(base=base, quote=quote, rate=data.rate,
+                                   rate_date=data.rate_date, source=source)
+                s.add(row)
+            elif row.rate == data.rate:
+                return ExchangeRatePublic.model_validate(row)
+            row.rate, row.recorded_at, row.recorded_by = data.rate, now, self.principal.login
+            s.flush()
+            self._audit(s, "record_exchange_rate", "exchange_rate", row.id,
+                        {"pair": [None, f"{base}/{quote}"],
+                         "rate_date": [None, data.rate_date],
+                         "rate": [before, data.rate], "source": [None, source]})
+            return ExchangeRatePublic.model_validate(row)
+
+    def exchange_rates(self, currency: str | None = None, offset: int = 0,
+                       limit: int = 100) -> Page[ExchangeRatePublic]:
+        """Recorded rates, newest day first; ``currency`` keeps the pairs it is in."""
+        limit, offset = max(1, min(limit, MAX_PAGE)), max(0, offset)
+        cond = []
+        if currency:
+            code = currency.strip().upper()
+            cond.append(or_(ExchangeRate.base == code, ExchangeRate.quote == code))
+        with self._uow() as s:
+            rows = s.execute(select(ExchangeRate).where(*cond).order_by(
+                ExchangeRate.rate_date.desc(), ExchangeRate.id.desc())  # type: ignore[attr-defined]
+                .offset(offset).limit(limit)).scalars()
+            items = [ExchangeRatePublic.model_validate(r) for r in rows]
+            total = s.execute(select(func.count()).select_from(ExchangeRate).where(*cond)
+                              ).scalar_one()
+            return Page(items=items, offset=offset, limit=limit, total=total)
+
+
+# --- what claims read ---------------------------------------------------------------------
+
+
+def rates_on(s: Session, currencies: Iterable[str], target: str,
+             on: date) -> list[rates_rules.ExchangeRate]:
+    """For each pair a conversion of ``currencies`` into ``target`` may use, the rates of
+    its newest day on or before ``on`` (every source of that day: the rule picks)."""
+    found: list[rates_rules.ExchangeRate] = []
+    for base, quote in rates_rules.needed_pairs(currencies, target):
+        pair = (ExchangeRate.base == base, ExchangeRate.quote == quote)
+        newest = select(func.max(ExchangeRate.rate_date)).where(
+            *pair, ExchangeRate.rate_date <= on).scalar_subquery()
+        found += [rates_rules.ExchangeRate(r.base, r.quote, r.rate, r.rate_date, r.source,
+                                           r.recorded_at)
+                  for r in s.execute(select(ExchangeRate).where(
+                      *pair, ExchangeRate.rate_date == newest)).scalars()]
+    return found
+
+
+def declaration_date(claim: Claim, today: date) -> date:
+    """The date a claim's foreign-currency lines are converted at (rules.indemnity): the
+    day it was submitted (a claim always has one once registered)."""
+    at = claim.submitted_at or claim.created_at
+    return at.date() if at is not None else today
+
+
+def claim_lines(s: Session, claim_id: int) -> list[indemnity.ClaimLine]:
+    invoices = s.execute(select(ClaimInvoice.number, ClaimInvoice.currency,
+                                ClaimInvoice.amount_excl_tax, ClaimInvoice.tax).where(
+        ClaimInvoice.claim_id == claim_id).order_by(ClaimInvoice.id)).all()
+    payments = s.execute(select(ClaimPayment.invoice_references, ClaimPayment.currency,
+                                ClaimPayment.amount).where(
+        ClaimPayment.claim_id == claim_id).order_by(ClaimPayment.id)).all()
+    return [*(indemnity.ClaimLine("invoice", n, Money(amount + tax, cur))
+              for n, cur, amount, tax in invoices),
+            *(indemnity.ClaimLine("payment", refs, Money(amount, cur))
+              for refs, cur, amount in payments)]
+
+
+def claim_amount(s: Session, lines: Sequence[indemnity.ClaimLine], currency: str,
+                 on: date) -> Decimal | None:
+    """The claim amount in ``currency`` with the rates valid on ``on``; None while lines
+    wait for a rate (a sum of mixed currencies is never stored)."""
+    foreign = {line.money.currency for line in lines} - {currency}
+    rates = rates_on(s, foreign, currency, on) if foreign else []
+    amount = indemnity.claim_amount_in(lines, currency, rates, on).amount
+    return None if amount is None else amount.amount
+
+
+def assess(s: Session, claim: Claim, credit_limit: Decimal | None,
+           insured_percentage: Decimal, today: date) -> indemnity.ClaimAssessment:
+    lines = claim_lines(s, claim.id) if claim.id is not None else []
+    on = declaration_date(claim, today)
+    foreign = {line.money.currency for line in lines} - {claim.currency}
+    rates = rates_on(s, foreign, claim.currency, on) if foreign else []
+    return indemnity.assess_claim(lines, claim.currency, on, rates, credit_limit,
+                                  insured_percentage, insured=claim.insured)
+
+
+def assessment_public(a: indemnity.ClaimAssessment) -> ClaimAssessment:
+    calc = a.indemnity
+    return ClaimAssessment(
+        currency=a.amount.currency, rate_date=a.amount.on,
+        totals=[CurrencyTotal(currency=t.currency, invoiced=t.invoiced.amount,
+                              paid=t.paid.amount, balance=t.balance.amount) for t in a.totals],
+        waiting=[WaitingLines(currency=w.currency, invoices=w.invoices, payments=w.payments)
+                 for w in a.waiting],
+        rates_used=[RateUsed(base=r.base, quote=r.quote, rate=r.rate, rate_date=r.on,
+                             source=r.source)
+                    for c in a.amount.conversions for r in c.rates],
+        claim_amount=None if a.amount.amount is None else a.amount.amount.amount,
+        covered_amount=None if calc is None else calc.covered_amount,
+        calculated_indemnity=None if calc is None else calc.calculated_indemnity,
+        conditions=a.amount.waiting_text() if calc is None else calc.conditions_used)
+
+
+def line_balances(s: Session, claim_ids: Sequence[int]) -> dict[int, list[CurrencyAmount]]:
+    """Invoices less payments of each claim, per currency, summed by the database one
+    currency at a time (grouped by it), so no total ever mixes currencies."""
+    if not claim_ids:
+        return {}
+    money = MoneyColumn()
+    totals: dict[int, dict[str, Money]] = {}
+    invoiced = s.execute(select(
+        ClaimInvoice.claim_id, ClaimInvoice.currency,
+        func.sum(ClaimInvoice.amount_excl_tax + ClaimInvoice.tax, type_=money))
+        .where(ClaimInvoice.claim_id.in_(claim_ids))  # type: ignore[attr-defined]
+        .group_by(ClaimInvoice.claim_id, ClaimInvoice.currency)).all()
+    paid = s.execute(select(
+        ClaimPayment.claim_id, ClaimPayment.currency, func.sum(ClaimPayment.amount, type_=money))
+        .where(ClaimPayment.claim_id.in_(claim_ids))  # type: ignore[attr-defined]
+        .group_by(ClaimPayment.claim_id, ClaimPayment.currency)).all()
+    for sign, rows in ((1, invoiced), (-1, paid)):
+        for claim_id, currency, amount in rows:
+            per = totals.setdefault(claim_id, {})
+            per[currency] = per.get(currency, Money.zero(currency)) + Money(amount * sign,
+                                                                            currency)
+    return {claim_id: [CurrencyAmount(currency=code, amount=per[code].amount)
+                       for code in sorted(per)] for claim_id, per in totals.items()}
+
+
+def balances_of(lines: Iterable[indemnity.ClaimLine]) -> list[CurrencyAmount]:
+    """The same per-currency balances, from lines in memory (a claim being written)."""
+    return [CurrencyAmount(currency=t.currency, amount=t.balance.amount)
+            for t in indemnity.totals_per_currency(lines)]
+
+
+# --- cofatui rates import -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    days: int
+    currencies: int
+    added: int
+    unchanged: int
+    corrected: int
+    not_quoted: int
+    first_day: date
+    last_day: date
+
+
+def import_ecb_rates(engine: Engine, parsed: EcbRates, *, recorded_by: str, now: datetime,
+                     today: date) -> ImportSummary:
+    """Record the rates of an ECB file (``1 EUR = rate currency``, source "ECB") in one
+    transaction. A rate already recorded for that day is left alone (importing the same
+    file twice adds nothing); a different value for it is a correction and replaces it.
+    A rate the rules refuse (a future day, too many decimals) refuses the whole file."""
+    errors = [FieldError(e.field if e.field != "quote" else r.currency, e.message, r.line)
+              for r in parsed.rates
+              for e in rates_rules.rate_errors(BASE_CURRENCY, r.currency, r.rate, r.on,
+                                               ECB_SOURCE, today)]
+    if errors:
+        raise ValidationFailed(errors[:20])
+    days = [r.on for r in parsed.rates]
+    first, last = min(days, default=today), max(days, default=today)
+    with translated_errors(), engine.connect() as conn:
+        conn.info["write"] = True
+        try:
+            with Session(bind=conn) as s:
+                known = {(row.quote, row.rate_date): row for row in s.execute(
+                    select(ExchangeRate).where(
+                        ExchangeRate.base == BASE_CURRENCY, ExchangeRate.source == ECB_SOURCE,
+                        ExchangeRate.rate_date >= first, ExchangeRate.rate_date <= last)
+                ).scalars()}
+                new: list[dict[str, object]] = []
+                unchanged = corrected = 0
+                for r in parsed.rates:
+                    row = known.get((r.currency, r.on))
+                    if row is None:
+                        new.append({"base": BASE_CURRENCY, "quote": r.currency, "rate": r.rate,
+                                    "rate_date": r.on, "source": ECB_SOURCE,
+                                    "recorded_at": now, "recorded_by": recorded_by})
+                    elif row.rate == r.rate:
+                        unchanged += 1
+                    else:
+                        row.rate, row.recorded_at, row.recorded_by = r.rate, now, recorded_by
+                        corrected += 1
+                for start in range(0, len(new), INSERT_CHUNK):
+                    s.execute(insert(ExchangeRate), new[start:start + INSERT_CHUNK])
+                if new or corrected:
+                    s.add(AuditEntry(at=now, login=recorded_by[:80],
+                                     operation="import_exchange_rates",
+                                     target_type="exchange_rate", changes=json.dumps({
+                                         "source": [None, ECB_SOURCE],
+                                         "days": [None, f"{first} .. {last}"],
+                                         "added": [None, len(new)],
+                                         "corrected": [None, corrected]})))
+                s.commit()
+        finally:
+            conn.info["write"] = False
+    return ImportSummary(days=parsed.days, currencies=len(parsed.currencies), added=len(new),
+                         unchanged=unchanged, corrected=corrected,
+                         not_quoted=parsed.not_quoted, first_day=first, last_day=last)
+
+
+def lines_of(invoices: Iterable[InvoiceLine], payments: Iterable[PaymentLine]
+             ) -> list[indemnity.ClaimLine]:
+    """The lines of a declaration being written, as money (their currencies checked)."""
+    return [*(indemnity.ClaimLine("invoice", i.number, Money(i.amount_excl_tax + i.tax,
+                                                             i.currency)) for i in invoices),
+            *(indemnity.ClaimLine("payment", ",".join(p.invoice_references),
+                                  Money(p.amount, p.currency)) for p in payments)]
