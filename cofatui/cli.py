@@ -210,8 +210,11 @@ def cmd_tui(args: argparse.Namespace) -> int:
     repo = open_repository(args, settings)
     from cofatui.tui.app import CofaApp
 
-    CofaApp(repo, settings, config_path=Path(args.config) if args.config else None).run()
-    return 0
+    app = CofaApp(repo, settings, config_path=Path(args.config) if args.config else None)
+    app.run()
+    if app.crash is not None:  # an unexpected exception ended the app
+        return report_crash(app.crash)
+    return app.return_code or 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -291,21 +294,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("cofatui: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # the user gets one line; the traceback goes to a log file
-        log = _write_crash_log()
-        print(f"cofatui: unexpected error: {type(exc).__name__}: {exc}"
-              + (f" (details in {log})" if log else ""), file=sys.stderr)
-        return EXIT_ERROR
+        return report_crash(exc)
 
 
-def _write_crash_log() -> Path | None:
+def report_crash(exc: BaseException) -> int:
+    """An unexpected error: its traceback appended to ``crash.log`` in the data
+    directory, one line on stderr naming that file (the traceback itself on stderr
+    when the file cannot be written). Returns the exit code."""
     import traceback
+
+    details = "".join(traceback.format_exception(exc))
+    log = _write_crash_log(details)
+    print(f"cofatui: unexpected error: {type(exc).__name__}: {exc}"
+          + (f" (details in {log})" if log else ""), file=sys.stderr)
+    if log is None:
+        print(details, file=sys.stderr, end="")
+    return EXIT_ERROR
+
+
+def _write_crash_log(details: str) -> Path | None:
+    from datetime import UTC, datetime
 
     from cofatui import locations
 
     try:
         path = locations.ensure_dir(locations.data_dir()) / "crash.log"
         with path.open("a", encoding="utf-8") as fh:
-            fh.write(traceback.format_exc() + "\n")
+            fh.write(f"--- {datetime.now(UTC).isoformat(timespec='seconds')} cofatui "
+                     f"{__version__}\n{details}\n")
         return path
     except (OSError, CofaError):
         return None

@@ -21,7 +21,11 @@ What screens may rely on (``self.app`` cast to :class:`CofaApp`):
 - the ``/`` key focuses the widget with id ``filter`` of the current screen; the copy
   key copies ``selection_text()`` of the focused widget (or of its nearest ancestor
   that has one) to the clipboard over OSC 52;
-- a screen may define ``can_leave() -> bool`` to refuse Esc (e.g. unsaved changes).
+- a screen may define ``can_leave() -> bool`` to refuse Esc (e.g. unsaved changes);
+- results handed over with ``call_from_thread`` to a screen that has been popped are
+  dropped (``screen_gone``): a worker needs no check of its own;
+- an unexpected exception ends the app with ``crash`` set (return code 1); the CLI
+  writes its traceback to a log file and names it on stderr.
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.signal import Signal
-from textual.worker import get_current_worker
+from textual.worker import WorkerFailed, get_current_worker
 
 from cofatui import i18n
 from cofatui.clock import Clock, SystemClock
@@ -53,6 +57,7 @@ from cofatui.schemas import Principal
 from cofatui.tui import themes
 from cofatui.tui.bindings import GLOBAL_BINDINGS, translate_tree
 from cofatui.tui.safe import clean
+from cofatui.tui.screen_gone import DropWhenGone
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +130,7 @@ class LanguageChanged(Message):
         self.language = language
 
 
-class CofaApp(App[None]):
+class CofaApp(DropWhenGone, App[None]):
     TITLE = "cofatui"  # i18n: ok (the product's name, the terminal window's title)
     CSS_PATH = "app.tcss"
     BINDINGS: ClassVar[list[BindingType]] = GLOBAL_BINDINGS
@@ -152,6 +157,8 @@ class CofaApp(App[None]):
         self.theme = themes.DARK if self._theme_missing else settings.theme
         self.set_keymap(settings.keymap)
         self._watched_screens: WeakSet[Screen[Any]] = WeakSet()
+        #: The unexpected exception that ended the app (None: it ended normally).
+        self.crash: BaseException | None = None
 
     def _initial_contract(self) -> int | None:
         contracts = self.principal.contracts
@@ -195,6 +202,20 @@ class CofaApp(App[None]):
         # Widgets mounted since the last look (a list that arrived with its data)
         # get translated before the Footer recomposes (it waits for the next refresh).
         translate_tree(screen)
+
+    # --- unexpected errors ------------------------------------------------------------
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual ends the app with return code 1 and prints a traceback with locals
+        # to the terminal; keep the error instead, for the CLI to log and name.
+        if self.crash is None:
+            self.crash = error.error if isinstance(error, WorkerFailed) else error
+        super()._handle_exception(error)
+
+    def _print_error_renderables(self) -> None:
+        if self.crash is None:
+            super()._print_error_renderables()
+        else:  # the CLI says it in one line and logs the traceback (cli.cmd_tui)
+            self._exit_renderables.clear()
 
     # --- settings -------------------------------------------------------------------
     def save_settings(self, new: Settings) -> None:

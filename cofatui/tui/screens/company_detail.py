@@ -80,12 +80,14 @@ def load_company(repo: Repository, contract_id: int, company_id: int) -> Loaded:
             repo.new_action_menu(contract_id, company_id))
 
 
-def open_company_detail(app: App[Any], company_id: int, contract_id: int | None = None) -> None:
+def open_company_detail(app: App[Any], company_id: int, contract_id: int | None = None,
+                        product_id: int | None = None) -> None:
     """Open a company's detail with its data: the repository is asked in a worker first,
     then the screen is pushed already composed with what it shows, so it is built and
     painted once (a screen pushed empty and filled a moment later is laid out, styled
     and painted twice). If the load fails the screen opens anyway, loads again and
-    shows the message."""
+    shows the message. ``product_id``: the product the cursor starts on (Home's pending
+    requests and ending guarantees open the company on theirs)."""
     cofa_app = cofa(app)
     contract = contract_id if contract_id is not None else cofa_app.current_contract_id
 
@@ -97,15 +99,16 @@ def open_company_detail(app: App[Any], company_id: int, contract_id: int | None 
             except CofaError:
                 loaded = None
         if not get_current_worker().is_cancelled:  # Enter pressed again meanwhile
-            app.call_from_thread(_push_detail, app, company_id, contract, loaded)
+            app.call_from_thread(_push_detail, app, company_id, contract, loaded, product_id)
 
     app.run_worker(fetch, thread=True, group="open-company", exclusive=True,
                    exit_on_error=False)
 
 
 def _push_detail(app: App[Any], company_id: int, contract_id: int | None,
-                 loaded: Loaded | None) -> None:
-    app.push_screen(CompanyDetailScreen(company_id, contract_id, loaded=loaded))
+                 loaded: Loaded | None, product_id: int | None = None) -> None:
+    app.push_screen(CompanyDetailScreen(company_id, contract_id, loaded=loaded,
+                                        product_id=product_id))
 
 
 class CompanyDetailScreen(Screen[None]):
@@ -130,7 +133,7 @@ class CompanyDetailScreen(Screen[None]):
     ]
 
     def __init__(self, company_id: int, contract_id: int | None = None, *,
-                 loaded: Loaded | None = None) -> None:
+                 loaded: Loaded | None = None, product_id: int | None = None) -> None:
         """``loaded``: the detail and menu already read (``open_company_detail``); the
         screen is then composed with them and asks the repository nothing at mount."""
         super().__init__()
@@ -139,6 +142,7 @@ class CompanyDetailScreen(Screen[None]):
         self.detail: CompanyDetail | None = None
         self.menu: list[NewActionItem] = []
         self._preloaded = loaded is not None
+        self._focus_product = product_id  # where the cursor starts, once the rows are there
         if loaded is not None:
             self.detail, self.menu = loaded
         self._announced: set[int] = set()
@@ -173,7 +177,10 @@ class CompanyDetailScreen(Screen[None]):
         self.title = "company.title"
         if self.contract_id is None:
             self.contract_id = cofa(self.app).current_contract_id
-        self.query_one("#products", VirtualList).focus()
+        products = self.query_one("#products", VirtualList)
+        products.focus()
+        if self.detail is not None:
+            self._cursor_on_product(products, self.detail)
         self.set_interval(1.0, self._tick)
         if self._preloaded:
             self._preloaded = False  # a reload (Ctrl+R, a change) asks the repository
@@ -213,9 +220,17 @@ class CompanyDetailScreen(Screen[None]):
         cursor = products.cursor
         products.set_source(ListSource(detail.products))
         products.cursor = min(cursor, max(0, len(detail.products) - 1))
+        self._cursor_on_product(products, detail)
         for key, text in self._texts(detail).items():
             self._update(key, text)
         self._tick()
+
+    def _cursor_on_product(self, products: VirtualList, detail: CompanyDetail) -> None:
+        """The first time the rows are there, the cursor goes to the product asked for."""
+        wanted, self._focus_product = self._focus_product, None
+        index = next((i for i, p in enumerate(detail.products) if p.id == wanted), None)
+        if index is not None:
+            products.cursor = index
 
     def _texts(self, d: CompanyDetail) -> dict[str, Text]:
         return {"detail-header": self._header(d), "detail-claims": self._claims(d),

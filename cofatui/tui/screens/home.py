@@ -1,13 +1,19 @@
 """Home: the WAP of the current contract, shortcuts, pending requests with their live
 countdown, guarantees ending soon and the latest notifications.
 
-Everything is loaded in workers; the countdowns tick from the injected clock without
-asking the repository, and the screen reloads the pending requests when one reaches
-its expected decision time.
+Everything is loaded in workers. The pending requests and the ending guarantees are
+virtual lists over every row (paged from the repository, their true count in the box
+title); Enter opens the company on that product, and an ending guarantee can be
+renewed from here. The countdowns tick from the injected clock without asking the
+repository, and the screen reloads the pending requests when one it shows reaches its
+expected decision time. The TopLiner end alerts are notifications raised once a day
+by the repository (``raise_end_alerts``), asked for when Home loads: they show among
+the latest notifications, never as a burst of toasts.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -22,7 +28,6 @@ from textual.widgets import Button, Footer, Static
 from cofatui.clock import Clock, SystemClock
 from cofatui.errors import CofaError
 from cofatui.i18n import format_amount, format_date, format_number, t
-from cofatui.rules.products import end_alert_due
 from cofatui.schemas import (
     EndingGuarantee,
     NotificationFilter,
@@ -38,6 +43,7 @@ from cofatui.tui.screens.notifications import (
 )
 from cofatui.tui.widgets.countdown import CountdownTicker, countdown_column
 from cofatui.tui.widgets.header import AppHeader
+from cofatui.tui.widgets.paged_source import PagedSource
 from cofatui.tui.widgets.virtual_list import Column, VirtualList
 from cofatui.tui.widgets.wap import WapDistribution, WapIndicator
 
@@ -45,6 +51,8 @@ if TYPE_CHECKING:
     from cofatui.tui.app import CofaApp
 
 __all__ = ["LATEST_NOTIFICATIONS", "HomeScreen", "ListSource"]
+
+log = logging.getLogger(__name__)
 
 LATEST_NOTIFICATIONS = 10
 LIST_HEIGHTS = {"pending": 8, "ending": 6, "latest": LATEST_NOTIFICATIONS}
@@ -81,12 +89,13 @@ class HomeScreen(Screen[None]):
                 id="home.unread"),
         Binding("r", "reload", "home.bind.reload", tooltip="home.bind.reload_tip",
                 id="home.reload"),
+        Binding("w", "renew", "home.bind.renew", tooltip="home.bind.renew_tip",
+                id="home.renew"),
     ]
 
     def __init__(self, *, clock: Clock | None = None) -> None:
         super().__init__()
         self._clock = clock
-        self._pending: list[PendingRequest] = []
         self._ticker: CountdownTicker | None = None
         self._loaded = False
 
@@ -131,6 +140,7 @@ class HomeScreen(Screen[None]):
                                       row_key=lambda r: r.product_id)
                     yield Static(plain(t("home.ending_none")), id="ending-empty",
                                  classes="empty")
+                    yield Button(plain(t("home.renew")), id="renew", compact=True)
             with Vertical(id="latest-box", classes="box") as box:
                 box.border_title = t("home.latest_title")
                 yield VirtualList(notification_columns(0, keys=LATEST_KEYS), id="latest")
@@ -178,7 +188,7 @@ class HomeScreen(Screen[None]):
             self._ticker.stop()
         self._ticker = CountdownTicker(self, self.query_one("#pending", VirtualList), 0,
                                        lambda r: r.expected_decision_at, self.clock,
-                                       rows=lambda: self._pending, on_due=self._decisions_due)
+                                       rows=self._pending_shown, on_due=self._decisions_due)
         self._ticker.start()
         self.reload()
         self.query_one("#latest", VirtualList).focus()
@@ -196,10 +206,13 @@ class HomeScreen(Screen[None]):
         self._setup()
 
     def on_screen_resume(self) -> None:
-        # Back from the notifications: read markers may have changed.
+        # Back from the notifications or a company: read markers, requests may have
+        # changed.
         contract = self.cofa.current_contract_id
         if self._loaded:
             self.reload_latest(contract)
+            if contract is not None:  # a request cancelled or a cover renewed meanwhile
+                self._show_paged(contract, keep_position=True)
 
     def on_contract_changed(self, message: Any) -> None:
         self.reload()
@@ -210,6 +223,8 @@ class HomeScreen(Screen[None]):
         self.query_one("#no-contract").display = contract is None
         self.query_one("#wap-row").display = contract is not None
         self.query_one("#lists-row").display = contract is not None
+        if contract is not None:  # the lists page themselves, in their own workers
+            self._show_paged(contract)
         self.load(contract)
 
     @work(thread=True, exclusive=True, group="home-load")
@@ -225,36 +240,24 @@ class HomeScreen(Screen[None]):
                 call(self._wap_failed, exc)
             else:
                 call(self._show_wap, summary, currency)
-            self._load_pending(contract_id)
-            try:
-                ending = repo.ending_guarantees(contract_id,
-                                                self.cofa.settings.imminent_end_days)
-            except CofaError as exc:
-                call(self._list_failed, "ending", exc)
-            else:
-                call(self._show_list, "ending", ending)
-                today = self.clock.today()
-                alerts = [g for g in ending if end_alert_due(g.code, g.end_date, today)]
-                if alerts:
-                    call(self._end_alerts, alerts)
+            self._raise_end_alerts(contract_id)
         self._load_latest(contract_id)
         self._loaded = True
 
-    @work(thread=True, exclusive=True, group="home-pending")
-    def reload_pending(self, contract_id: int) -> None:
-        self._load_pending(contract_id)
+    def _raise_end_alerts(self, contract_id: int) -> None:
+        """Today's TopLiner end alerts, before the latest notifications are read: the
+        repository creates each at most once a day, whoever asks first."""
+        try:
+            created = self.cofa.repo.raise_end_alerts(contract_id)
+        except CofaError:  # the alerts come with the next load; Home shows the rest
+            log.warning("end alerts not raised", exc_info=True)
+            return
+        if created:
+            self.app.call_from_thread(self.cofa.refresh_unread)
 
     @work(thread=True, exclusive=True, group="home-latest")
     def reload_latest(self, contract_id: int | None) -> None:
         self._load_latest(contract_id)
-
-    def _load_pending(self, contract_id: int) -> None:
-        try:
-            pending = self.cofa.repo.pending_requests(contract_id).items
-        except CofaError as exc:
-            self.app.call_from_thread(self._list_failed, "pending", exc)
-        else:
-            self.app.call_from_thread(self._show_pending, pending)
 
     def _load_latest(self, contract_id: int | None) -> None:
         try:
@@ -265,6 +268,31 @@ class HomeScreen(Screen[None]):
         else:
             self.app.call_from_thread(self._show_list, "latest", rows)
 
+    def _show_paged(self, contract_id: int, keep_position: bool = False) -> None:
+        """Both virtual lists on new sources: their counts and first pages load at once."""
+        self.reload_pending(contract_id, keep_position)
+        repo, days = self.cofa.repo, self.cofa.settings.imminent_end_days
+        self._set_source("ending", lambda offset, limit: repo.ending_guarantees(
+            contract_id, days, offset, limit), keep_position)
+
+    def reload_pending(self, contract_id: int, keep_position: bool = False) -> None:
+        repo = self.cofa.repo
+        self._set_source("pending", lambda offset, limit: repo.pending_requests(
+            contract_id, offset, limit), keep_position)
+        if self._ticker is not None:
+            self._ticker.reset()
+
+    def _set_source(self, name: str, fetch_page: Any, keep_position: bool) -> None:
+        lst = self.query_one(f"#{name}", VirtualList)
+        cursor = lst.cursor
+
+        def failed(exc: CofaError) -> None:  # called from the list's count worker
+            self.app.call_from_thread(self._list_failed, name, exc)
+
+        lst.set_source(PagedSource(fetch_page, failed))
+        if keep_position:
+            lst.cursor = cursor
+
     def _show_wap(self, summary: WapSummary, currency: str) -> None:
         self.query_one("#wap", WapIndicator).show(summary)
         self.query_one("#distribution", WapDistribution).show(summary.distribution, currency)
@@ -273,40 +301,46 @@ class HomeScreen(Screen[None]):
         self.query_one("#wap", WapIndicator).show(None)
         self.notify(clean(exc), severity="error", markup=False)
 
-    def _show_pending(self, rows: list[PendingRequest]) -> None:
-        self._pending = rows
-        if self._ticker is not None:
-            self._ticker.reset()
-        self._show_list("pending", rows)
-
     def _show_list(self, name: str, rows: Sequence[Any]) -> None:
+        self.query_one(f"#{name}", VirtualList).set_source(ListSource(rows))
+        self._show_count(name, len(rows))
+
+    def on_virtual_list_count_changed(self, event: VirtualList.CountChanged) -> None:
+        name = event.virtual_list.id
+        if name in ("pending", "ending") and event.total is not None:
+            self._show_count(name, event.total)
+
+    def _show_count(self, name: str, total: int) -> None:
+        """Size a list to its rows (up to its cap), or say it is empty; the requests and
+        guarantees carry their true count in the box title."""
         lst = self.query_one(f"#{name}", VirtualList)
-        lst.set_source(ListSource(rows))
         caps = SHORT_LIST_HEIGHTS if self.app.size.height < SHORT_SCREEN else LIST_HEIGHTS
-        lst.styles.height = min(len(rows), caps[name]) + 1
-        lst.display = bool(rows)
+        lst.styles.height = min(total, caps[name]) + 1
+        lst.display = total > 0
         empty = self.query_one(f"#{name}-empty", Static)
-        empty.update(plain(t(f"home.{name}_none")))
-        empty.display = not rows
+        if not str(empty.render()).startswith("⚠") or total:
+            empty.update(plain(t(f"home.{name}_none")))
+            empty.display = not total
+        if name == "ending":
+            self.query_one("#renew", Button).display = total > 0
         if name != "latest":
             title = t(f"home.{name}_title", days=self.cofa.settings.imminent_end_days)
             self.query_one(f"#{name}-box").border_title = t(
-                "home.title_count", title=title, count=format_number(len(rows)))
+                "home.title_count", title=title, count=format_number(total))
 
     def _list_failed(self, name: str, exc: CofaError) -> None:
         self.query_one(f"#{name}", VirtualList).display = False
         empty = self.query_one(f"#{name}-empty", Static)
-        empty.update(plain(clean(exc)))
+        empty.update(plain("⚠ " + clean(exc)))
         empty.display = True
 
     # --- countdown ------------------------------------------------------------------
-    def _end_alerts(self, rows: list[EndingGuarantee]) -> None:
-        """A TopLiner ending within five days is an alert, not only a line of the list."""
-        for row in rows[:MAX_DUE_MESSAGES]:
-            days = (row.end_date - self.clock.today()).days
-            self.notify(t("home.topliner_ends", company=clean(row.company_name),
-                          date=format_date(row.end_date), days=t("home.days", count=days)),
-                        severity="warning", markup=False, timeout=10)
+    def _pending_shown(self) -> list[PendingRequest]:
+        """The requests on screen: the ticker looks for deadlines among them only."""
+        lst = self.query_one("#pending", VirtualList)
+        top = round(lst.scroll_y)
+        height = max(1, lst.scrollable_content_region.height - 1)
+        return [row for i in range(top, top + height) if (row := lst.row_at(i)) is not None]
 
     def _decisions_due(self, rows: list[PendingRequest]) -> None:
         for row in rows[:MAX_DUE_MESSAGES]:
@@ -317,12 +351,11 @@ class HomeScreen(Screen[None]):
                         markup=False, timeout=8)
         contract = self.cofa.current_contract_id
         if contract is not None:
-            self.reload_pending(contract)
+            self.reload_pending(contract, keep_position=True)
 
     # --- actions --------------------------------------------------------------------
     def on_virtual_list_row_activated(self, event: VirtualList.RowActivated) -> None:
-        # Only the latest notifications open something (the others wait for the
-        # company screen); the row type tells which list it came from.
+        # The row type tells which list it came from.
         if isinstance(event.row, NotificationRow):
             contract = self.cofa.current_contract_id
 
@@ -330,6 +363,31 @@ class HomeScreen(Screen[None]):
                 self.reload_latest(contract)
 
             open_notification(self, event.row, after=reload)
+        elif isinstance(event.row, PendingRequest | EndingGuarantee):
+            from cofatui.tui.screens.company_detail import open_company_detail
+
+            open_company_detail(self.app, event.row.company_id, self.cofa.current_contract_id,
+                                product_id=event.row.product_id)
+
+    def action_renew(self) -> None:
+        """Renew the ending guarantee under the cursor of its list, after a confirmation."""
+        from cofatui.tui.screens.home_renew import RenewDialog
+
+        row = cast(EndingGuarantee | None, self.query_one("#ending", VirtualList).cursor_row)
+        if row is None:
+            self.notify(t("home.renew_none"), severity="warning", markup=False)
+            return
+
+        def renewed(done: bool | None) -> None:
+            contract = self.cofa.current_contract_id
+            if done and contract is not None:
+                self._show_paged(contract, keep_position=True)
+
+        self.app.push_screen(RenewDialog(row), renewed)
+
+    @on(Button.Pressed, "#renew")
+    def _renew_pressed(self) -> None:
+        self.action_renew()
 
     def action_notifications(self) -> None:
         self.cofa.switch_to("notifications")
