@@ -33,12 +33,22 @@ def money(amount: Decimal | None, currency: str) -> str:
 
 
 def decision_title(code: str, status: str, currency: str, requested: Decimal | None,
-                   decided: Decimal | None, premium: Decimal | None = None) -> str:
-    """The title of the notification of a decision on a product (or its delivery)."""
+                   decided: Decimal | None, premium: Decimal | None = None, *,
+                   dra: int | None = None, dra_on: date | None = None,
+                   opinion: Decimal | None = None,
+                   insured_percentage: Decimal | None = None) -> str:
+    """The title of the notification of a decision on a product (or its delivery, with
+    what it delivers: ``DRA flash delivered: DRA 8 (22 Nov 2026)``)."""
     name = product_name(code, capital=True)
+    if code in ("RSC", "RSM") and status == "granted" and dra is not None:
+        return f"{name} delivered: DRA {dra}" + (f" ({dra_on:%d %b %Y})" if dra_on else "")
+    if code in ("RCO", "ROM") and status == "granted" and opinion is not None:
+        return f"{name} delivered: {money(opinion, currency)}"
     if code.startswith("REPORT") or (code in ("RSC", "RSM") and status == "granted"):
         return f"{name} delivered"
     amount = money(decided, currency)
+    if insured_percentage is not None and amount and status != "refused":
+        amount += f", insured {insured_percentage.normalize():f} %"
     if status == "quoted":
         cost = f", premium {money(premium, currency)}" if premium is not None else ""
         return f"{name} quoted: {amount}{cost}"

@@ -266,6 +266,13 @@ class ProductPublic(Public):
                                                               "cover, in ``currency``")
     quote_valid_until: date | None = Field(default=None, description="TopLiner quote: last "
                                                                      "day it may be bought")
+    insured_percentage: Decimal | None = Field(default=None, description="Express agreement: "
+                                                                         "the insured share")
+    delivered_dra: int | None = Field(default=None, description="DRA flash / monitoring: "
+                                                                "the DRA delivered")
+    delivered_dra_on: date | None = Field(default=None, description="the date of that DRA")
+    opinion_amount: Decimal | None = Field(default=None, description="@rating opinion: the "
+                                                                     "amount advised")
     pending_request: ProductRequestPublic | None = Field(
         default=None, description="the request waiting for a decision on this product; the "
                                   "fields above are the standing decision, in force meanwhile")

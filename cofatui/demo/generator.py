@@ -63,6 +63,7 @@ from cofatui.models import (
     Contract,
     CustomFieldDefinition,
     CustomFieldValue,
+    DraBand,
     Extension,
     ExtensionInvoice,
     ExtensionPlanLine,
@@ -82,6 +83,8 @@ from cofatui.models import (
 from cofatui.repository.sql.engine import translated_errors
 from cofatui.repository.sql.latest_claims import rebuild_claim_debtors
 from cofatui.repository.sql.product_requests import backfill_initial_requests
+from cofatui.repository.sql.underwriting import band_values, rule_values
+from cofatui.rules import underwriting
 from cofatui.rules.wap import compute_wap
 
 __all__ = ["DEMO_LOGINS", "DEMO_PASSWORD", "DemoSummary", "Progress", "generate_demo"]
@@ -107,7 +110,7 @@ def _table(model: Any) -> Table:
 
 # Tables in the order they are written (parents first).
 TABLES: tuple[Table, ...] = tuple(_table(m) for m in (
-    Contract, UnderwritingRule, CustomFieldDefinition, User, UserContract, Company,
+    Contract, UnderwritingRule, DraBand, CustomFieldDefinition, User, UserContract, Company,
     LegalIdentifier, PortfolioEntry, CustomFieldValue, Product, ProductEvent, Claim,
     ClaimDeclaration, ClaimInvoice, ClaimPayment, PaymentAllocation, Notification,
     NotificationState, Extension, ExtensionInvoice, ExtensionPlanLine, Favourite,
@@ -183,22 +186,26 @@ _CONTRACTS = (
     (POLICY_2, "Durand Export International SAS", "USD", 120, 180, Decimal("95"), False, True,
      72),
 )
-# (code, priority, min DRA, max amount or None, response hours, name) per contract index
+# Credit limits and custom opinions decided at once, per contract index: (code, priority,
+# min DRA, max amount or None, response hours, name). Every other product is decided by
+# the tables a contract starts with (``rules.underwriting.DEFAULT_RULES``, DEFAULT_BANDS).
 _RULES: tuple[tuple[tuple[str, int, int, int | None, int, str], ...], ...] = (
     (("CRL", 10, 6, 50_000, 48, "CRL immediate: DRA 6+, up to 50,000"),
      ("CRL", 20, 8, 150_000, 48, "CRL immediate: DRA 8+, up to 150,000"),
-     ("CCO", 10, 0, 20_000, 24, "CCO immediate: up to 20,000"),
-     ("RLI", 10, 0, None, 1, "@rating cover: always immediate"),
-     ("ECL", 10, 0, None, 1, "Express agreement: always immediate"),
-     *((code, 10, 0, None, 1, "Information products: immediate")
-       for code in ("RSC", "RSM", "RCO", "ROM", "REPORT"))),
+     ("CCO", 10, 0, 20_000, 24, "CCO immediate: up to 20,000")),
     (("CRL", 10, 7, 30_000, 72, "CRL immediate: DRA 7+, up to 30,000"),
-     ("CCO", 10, 0, 10_000, 48, "CCO immediate: up to 10,000"),
-     ("RLI", 10, 0, None, 1, "@rating cover: always immediate"),
-     ("ECL", 10, 0, None, 1, "Express agreement: always immediate"),
-     *((code, 10, 0, None, 1, "Information products: immediate")
-       for code in ("RSC", "RSM", "RCO", "ROM", "REPORT"))),
+     ("CCO", 10, 0, 10_000, 48, "CCO immediate: up to 10,000")),
 )
+
+
+def _rule_row(rid: int, contract_id: int, rule: underwriting.Rule) -> dict[str, Any]:
+    return {"id": rid, "contract_id": contract_id, **rule_values(rule)}
+
+
+def _band_row(bid: int, contract_id: int, band: underwriting.DraBand) -> dict[str, Any]:
+    return {"id": bid, "contract_id": contract_id, **band_values(band)}
+
+
 # (slot, name, format) of the user-defined custom fields of both contracts
 _CUSTOM_FIELDS = ((1, "Sales rep", "text"), (2, "Segment", "text"), (3, "Last review", "date"))
 
@@ -292,7 +299,7 @@ class _Demo:
         from argon2 import PasswordHasher
 
         take = self.ids.take
-        contracts, rules, fields = [], [], []
+        contracts, rules, fields, bands = [], [], [], []
         for index, (policy, holder, currency, dmc, max_days, pct, uninsured, glob,
                     _hours) in enumerate(_CONTRACTS):
             cid = take("contract")
@@ -306,13 +313,16 @@ class _Demo:
                 "max_portfolio_companies": 100_000, "version": 1})
             ref_rules: dict[str, list[tuple[int, int | None, str]]] = {}
             for code, priority, min_dra, max_amount, hours, name in _RULES[index]:
-                rules.append({
-                    "id": take("underwriting_rule"), "contract_id": cid, "product_code": code,
-                    "priority": priority, "min_dra": min_dra,
-                    "max_amount": None if max_amount is None else Decimal(max_amount),
-                    "decision": "granted", "response_hours": hours, "name": name})
+                rules.append(_rule_row(take("underwriting_rule"), cid, underwriting.Rule(
+                    name, code, priority, min_dra=min_dra,
+                    max_amount=None if max_amount is None else Decimal(max_amount),
+                    response_hours=hours)))
                 ref_rules.setdefault(code, []).append(
                     (min_dra, None if max_amount is None else max_amount * 1000, name))
+            rules += [_rule_row(take("underwriting_rule"), cid, rule)
+                      for rule in underwriting.DEFAULT_RULES]
+            bands += [_band_row(take("dra_band"), cid, band)
+                      for band in underwriting.DEFAULT_BANDS]
             custom: list[tuple[int, int, str]] = []
             for slot, name, fmt in _CUSTOM_FIELDS:
                 def_id = take("custom_field_definition")
@@ -324,13 +334,16 @@ class _Demo:
                 response_hours={"CRL": _hours, "CCO": 24, "TOPLINER": 48, "REPORT": 96},
                 requesters=("demo", "demo", "demo", "admin", "l.moreau") if index == 0
                 else ("other", "other", "demo"),
-                custom_fields=custom))
+                custom_fields=custom,
+                tables=underwriting.Tables(underwriting.DEFAULT_RULES,
+                                           underwriting.DEFAULT_BANDS, pct)))
             self.terms.append(ContractTerms(
                 id=cid, currency=currency, insured_percentage=pct, dmc_days=dmc,
                 max_declaration_days=max_days, uninsured_option=uninsured,
                 requester="demo" if index == 0 else "other"))
         self._core(Contract, contracts)
         self._core(UnderwritingRule, rules)
+        self._core(DraBand, bands)
         self._core(CustomFieldDefinition, fields)
 
         password_hash = PasswordHasher().hash(DEMO_PASSWORD)  # once: hashing is slow

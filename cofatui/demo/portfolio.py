@@ -17,11 +17,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from cofatui.demo import identifiers, texts
-from cofatui.demo.loader import formatters
+from cofatui.demo.loader import formatters, money_units
 from cofatui.demo.names import FIRST_NAMES, LAST_NAMES, PROFILES, CountryProfile, latin, local
 from cofatui.enums import ACTIVE_COVER_STATUSES, Establishment
 from cofatui.repository.sql.companies import name_key
 from cofatui.repository.sql.search import search_key
+from cofatui.rules import underwriting
 from cofatui.rules.products import TOPLINER_QUOTE_VALID_DAYS
 
 Row = tuple[Any, ...]
@@ -39,7 +40,8 @@ PRODUCT_COLUMNS = (
     "id", "contract_id", "company_id", "code", "status", "requested_amount", "decided_amount",
     "currency", "requested_at", "decided_at", "expected_decision_at", "effective_date",
     "end_date", "guarantor_company_id", "clause", "comment", "decided_by", "language",
-    "duration_days", "premium", "quote_valid_until", "monitored", "updated_at", "version")
+    "duration_days", "premium", "quote_valid_until", "monitored", "updated_at", "version",
+    "insured_percentage", "delivered_dra", "delivered_dra_on", "opinion_amount")
 EVENT_COLUMNS = ("id", "product_id", "at", "action", "status", "amount", "comment", "actor")
 NOTIFICATION_COLUMNS = (
     "id", "contract_id", "company_id", "product_id", "claim_id", "product_code", "category",
@@ -58,7 +60,6 @@ _AMOUNTS = (5_000, 10_000, 15_000, 20_000, 25_000, 30_000, 40_000, 50_000, 60_00
             750_000, 1_000_000, 1_500_000, 2_000_000)
 _AMOUNT_WEIGHTS = (9, 12, 8, 10, 9, 8, 7, 9, 4, 5, 3, 6, 3, 4, 3, 2, 2, 1.2, 1, 0.6, 0.4,
                    0.15, 0.1)
-_SMALL_AMOUNTS = (5_000, 7_500, 10_000, 12_000, 15_000, 20_000)
 
 # Status of the current cover by DRA band: (status, weight).
 _PRIMARY_BY_DRA: dict[str, tuple[tuple[str, float], ...]] = {
@@ -128,6 +129,8 @@ class ContractRef:
     requesters: tuple[str, ...]
     #: (definition id, slot, format) of the user-defined custom fields
     custom_fields: list[tuple[int, int, str]]
+    #: the contract's decision tables (they decide @rating, Express and information)
+    tables: underwriting.Tables = field(default_factory=underwriting.Tables)
     #: active credit decisions per DRA, in thousandths (for the WAP)
     wap_units: list[int] = field(default_factory=lambda: [0] * 11)
     entries: int = 0
@@ -292,6 +295,7 @@ class PortfolioBuilder:
         self.sales_reps = [f"{f} {last}" for f in FIRST_NAMES[:8] for last in LAST_NAMES[:4]]
         # What later stages need to know about every company (index = id - first id).
         self.first_company_id = ids.next["company"]
+        self._verdicts: dict[tuple[int, str, int], underwriting.Decision] = {}
         self.names: list[str] = []
         self.countries: list[str] = []
         self.easy: list[str] = []
@@ -500,9 +504,13 @@ class PortfolioBuilder:
         r = self.r
         now = self.now
         dra = self.dra[idx]
+        verdict = self._verdict(contract, code, dra)
+        if verdict is not None:
+            status = _as_decided(verdict, status)
         requester = self._one(contract.requesters)
         pid = self.ids.take("product")
         requested: int | None = None
+        delivered: tuple[Any, ...] = (None, None, None, None)
         decided: int | None = None
         comment = clause = ""
         language: str | None = None
@@ -540,30 +548,29 @@ class PortfolioBuilder:
         else:
             requested_at = now - timedelta(days=1 + 720 * r() ** 1.6)
         # Amounts by product.
-        if code == "CRL" or code == "CCO":
-            requested = self._amount() * K
-        elif code in ("RLI", "ECL"):
-            requested = self._one(_SMALL_AMOUNTS) * K
-        elif code == "TOPLINER":
+        if code in ("CRL", "CCO", "TOPLINER"):  # @rating and Express ask for no amount
             requested = self._amount() * K
         elif code == "REPORT":
             language = _REPORT_LANGUAGES[int(r() * 4)]
             comment = _REPORT_KINDS[int(r() * 3)]
-        rule = self._rule(contract, code, dra, requested)
+        rule = verdict.decided_by if verdict is not None \
+            else self._rule(contract, code, dra, requested)
         decided_by = ""
         if status != "pending":
-            automatic = rule is not None and status in ("granted", "completed", "replaced",
-                                                         "deleted", "expired")
+            automatic = rule is not None and (verdict is not None or status in (
+                "granted", "completed", "replaced", "deleted", "expired"))
             decided_by = rule if automatic and rule else UNDERWRITER
             delay = timedelta(seconds=3 + r() * 20) if automatic \
                 else timedelta(hours=2 + r() * 70)
             decided_at = min(requested_at + delay, now - timedelta(minutes=5))
             effective = decided_at.date()
             decided = self._decided(code, status, requested, dra)
+            if verdict is not None:
+                decided, delivered = self._delivered(verdict, status, effective)
             if status in ("partially_granted", "reduced"):
                 comment = self._one(_PARTIAL)
             elif status == "refused":
-                comment = self._one(_REFUSALS)
+                comment = verdict.comment if verdict is not None else self._one(_REFUSALS)
             elif code in ("RSC", "RSM"):
                 comment = f"DRA {dra}"
             if status in _CHANGED:
@@ -606,7 +613,7 @@ class PortfolioBuilder:
             ts(expected) if expected else None, day(effective) if effective else None,
             day(end) if end else None, guarantor, clause, comment, decided_by, language,
             duration, premium, day(quote_until) if quote_until else None, monitored,
-            ts(last), 1))
+            ts(last), 1, *delivered))
         take = self.ids.take
         events = out.events
         if status == "pending":
@@ -629,6 +636,39 @@ class PortfolioBuilder:
         return _Made(pid, code, status, requested, decided, requested_at, decided_at,
                      changed_at, end, decided_by, comment, last)
 
+    def _verdict(self, contract: ContractRef, code: str,
+                 dra: int) -> underwriting.Decision | None:
+        """What the contract's tables decide for ``code`` on a buyer of this DRA (None for
+        the products decided otherwise: credit limits, custom opinions, TopLiner,
+        reports)."""
+        if code not in _TABLE_CODES:
+            return None
+        key = (contract.id, code, dra)
+        found = self._verdicts.get(key)
+        if found is None:
+            found = underwriting.decide_by_rules(underwriting.Asked(code),
+                                                 underwriting.Buyer(dra), contract.tables)
+            assert found is not None, f"the default tables decide {code} at DRA {dra}"
+            self._verdicts[key] = found
+        return found
+
+    def _delivered(self, verdict: underwriting.Decision, status: str,
+                   effective: date | None) -> tuple[int | None, tuple[Any, ...]]:
+        """The amount shown for a product the tables decided (a cover's, an opinion's)
+        and its (insured percentage, DRA, DRA date, opinion) columns."""
+        if status == "refused":
+            return None, (None, None, None, None)
+        if verdict.delivered_dra is not None:
+            when = self.day(effective) if effective is not None else None
+            return None, (None, verdict.delivered_dra, when, None)
+        if verdict.opinion_amount is not None:
+            opinion = money_units(verdict.opinion_amount)
+            return opinion, (None, None, None, opinion)
+        amount = money_units(verdict.amount) if verdict.amount is not None else None
+        pct = f"{verdict.insured_percentage:.2f}" \
+            if verdict.insured_percentage is not None else None
+        return amount, (pct, None, None, None)
+
     def _rule(self, contract: ContractRef, code: str, dra: int,
               requested: int | None) -> str | None:
         for min_dra, max_units, name in contract.rules.get(code, ()):
@@ -638,10 +678,8 @@ class PortfolioBuilder:
 
     def _decided(self, code: str, status: str, requested: int | None, dra: int) -> int | None:
         r = self.r
-        if code in ("RSC", "RSM", "REPORT"):
+        if code == "REPORT":
             return None
-        if code in ("RCO", "ROM"):
-            return 0 if dra == 0 else self._amount() * K // (2 if dra < 5 else 1)
         if status in ("refused", "terminated"):
             return 0
         if requested is None:
@@ -713,6 +751,19 @@ class PortfolioBuilder:
             age = (now - at).days
             if r() < 0.35 + 0.5 * age / 365:
                 out.states.append((take("notification_state"), reader, nid, True, False))
+
+
+_TABLE_CODES = frozenset({"RLI", "ECL", "RCO", "ROM", "RSC", "RSM"})
+
+
+def _as_decided(verdict: underwriting.Decision, status: str) -> str:
+    """The status a product the tables decide can have: refused when they refuse; when
+    they grant, granted or what later became of it (completed, replaced, deleted…)."""
+    if verdict.status == "refused":
+        return "refused"
+    if status in ("refused", "pending", "partially_granted", "reduced"):
+        return "granted"
+    return status
 
 
 @dataclass(slots=True)

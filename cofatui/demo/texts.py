@@ -56,12 +56,13 @@ def product_decision(code: str, status: str, currency: str, requested: int | Non
     """The notification of a decision on a request (or of a delivery)."""
     name = PRODUCT_NAMES[code]
     category = _INS if code in COVER_CODES else _INF
-    by = f"Decided automatically by rule \u201c{who}\u201d." if who != "underwriter" \
-        else "Decided by an underwriter."
-    why = f" Underwriter comment: {comment}" if comment else ""
+    by = f"Decided automatically by rule \u201c{who.removeprefix('rule:')}\u201d." \
+        if who != "underwriter" else "Decided by an underwriter."
+    said = "Underwriter comment" if who == "underwriter" else "Reason"
+    why = f" {said}: {comment}" if comment else ""
     amount = money(currency, decided) if decided else ""
     if code in ("RSC", "RSM"):
-        return (_INF, _DECISION, _LOW, f"{_cap(name)} delivered",
+        return (_INF, _DECISION, _LOW, f"{_cap(name)} delivered: {comment}".rstrip(": "),
                 f"The {name} on {where} is available. {comment}".strip(), )
     if code == "REPORT":
         return (_INF, _REPORT, _LOW, f"{comment or 'Report'} delivered",

@@ -12,7 +12,7 @@ from cofatui.models.claim import (
     PaymentAllocation,
 )
 from cofatui.models.company import Company, LegalIdentifier
-from cofatui.models.contract import Contract, UnderwritingRule
+from cofatui.models.contract import Contract
 from cofatui.models.draft import Draft
 from cofatui.models.end_alert import EndAlert
 from cofatui.models.exchange_rate import ExchangeRate
@@ -30,12 +30,13 @@ from cofatui.models.portfolio import (
 )
 from cofatui.models.product import Product, ProductEvent
 from cofatui.models.product_request import DecisionRequest
+from cofatui.models.underwriting import DraBand, UnderwritingRule
 from cofatui.models.user import ApiToken, User, UserContract
 
 __all__ = [
     "ApiToken", "AuditEntry", "Claim", "ClaimDebtor", "ClaimDebtorCount", "ClaimDeclaration",
     "ClaimDocument", "ClaimInvoice", "ClaimPayment", "Company", "Contract", "CustomFieldDefinition",
-    "CustomFieldValue", "DecisionRequest", "Draft", "EndAlert", "ExchangeRate",
+    "CustomFieldValue", "DecisionRequest", "DraBand", "Draft", "EndAlert", "ExchangeRate",
     "Extension", "ExtensionInvoice", "ExtensionPlanLine", "Favourite", "LegalIdentifier",
     "ImportLine", "ImportResult", "Job", "JobFile", "LoginAttempt", "MailSubscription",
     "OutboxMessage",

@@ -1,4 +1,4 @@
-"""Contracts (policies) and the automatic underwriting rules attached to them."""
+"""Contracts (policies). Their decision tables are in ``models.underwriting``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy import Column, Numeric
 from sqlmodel import Field, SQLModel
 
-from cofatui.models.base import money_field, version_column
+from cofatui.models.base import version_column
 
 _contract_version = version_column()
 
@@ -34,23 +34,3 @@ class Contract(SQLModel, table=True):
     version: int = Field(default=1, sa_column=_contract_version)
     __mapper_args__ = {"version_id_col": _contract_version}
 
-
-class UnderwritingRule(SQLModel, table=True):
-    """One automatic decision rule (SPEC §4): data, not code.
-
-    A request for ``product_code`` on a company whose DRA is at least ``min_dra`` and
-    whose amount is at most ``max_amount`` is decided at once with ``decision``;
-    otherwise it waits ``response_hours`` for an underwriter. Rules are tried by
-    ascending ``priority``.
-    """
-
-    __tablename__ = "underwriting_rule"
-    id: int | None = Field(default=None, primary_key=True)
-    contract_id: int = Field(foreign_key="contract.id", index=True)
-    product_code: str = Field(max_length=20)
-    priority: int = 100
-    min_dra: int = 0
-    max_amount: Decimal | None = money_field()
-    decision: str = Field(default="granted", max_length=30)
-    response_hours: int = 48
-    name: str = Field(default="", max_length=100)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Index
+from sqlalchemy import Column, Index, Numeric
 from sqlmodel import Field, SQLModel
 
 from cofatui.enums import ProductStatus
@@ -45,6 +45,13 @@ class Product(SQLModel, table=True):
     premium: Decimal | None = money_field()
     quote_valid_until: date | None = None
     monitored: bool = False
+    # What the decision delivers (SPEC §5): an Express agreement's insured percentage, a
+    # DRA flash / monitoring's DRA and its date, an @rating opinion's amount.
+    insured_percentage: Decimal | None = Field(
+        default=None, sa_column=Column(Numeric(5, 2), nullable=True))
+    delivered_dra: int | None = None
+    delivered_dra_on: date | None = None
+    opinion_amount: Decimal | None = money_field()
     updated_at: datetime | None = timestamp_field()
     version: int = Field(default=1, sa_column=_product_version)
     __mapper_args__ = {"version_id_col": _product_version}

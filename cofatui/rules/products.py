@@ -12,17 +12,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from cofatui.enums import ACTIVE_COVER_STATUSES, ProductStatus
 from cofatui.errors import FieldError, RuleViolation, ValidationFailed
+from cofatui.rules import underwriting
 
 COVER_CODES = frozenset({"CRL", "RLI", "ECL", "TOPLINER"})
 MONITORED_CODES = frozenset({"ROM", "RSM"})
 INFORMATION_CODES = frozenset({"CCO", "RCO", "ROM", "RSC", "RSM"})
 REPORT_CODES = frozenset({"REPORT_INSTANT", "REPORT_FULL", "REPORT_CREDIT"})
 AMOUNT_CODES = frozenset({"CRL", "CCO", "TOPLINER"})
+# Decided at once by the tables a contract starts with (a hint on the order form; the
+# contract's own rules decide, see ``rules.underwriting``).
 IMMEDIATE_CODES = frozenset({"RLI", "ECL", "RCO", "ROM", "RSC", "RSM"} | REPORT_CODES)
 NEW_ACTION_CODES = ("CRL", "RLI", "ECL", "TOPLINER", "CCO", "RCO", "ROM", "RSC", "RSM",
                     "REPORT_INSTANT", "REPORT_FULL", "REPORT_CREDIT")
@@ -144,6 +147,10 @@ class ProductRequestData:
     guarantor_company_id: int | None = None
     client_reference: str = ""
     new_investigation: bool = False
+    company_id: int | None = None  # the buyer asked about
+
+
+GUARANTOR_IS_BUYER = "The guarantor cannot be the buyer itself"
 
 
 def request_errors(request: ProductRequestData) -> list[FieldError]:
@@ -166,6 +173,9 @@ def request_errors(request: ProductRequestData) -> list[FieldError]:
         errors.append(FieldError("language", "Choose English, French, German or Spanish"))
     if len(request.client_reference) > 35:
         errors.append(FieldError("client_reference", "At most 35 characters"))
+    if request.guarantor_company_id is not None \
+            and request.guarantor_company_id == request.company_id:
+        errors.append(FieldError("guarantor_company_id", GUARANTOR_IS_BUYER))
     return errors
 
 
@@ -179,49 +189,9 @@ def check_request(request: ProductRequestData, facts: CompanyFacts, today: date)
 
 
 # --- automatic underwriting -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class UnderwritingRuleData:
-    name: str
-    product_code: str
-    priority: int = 100
-    min_dra: int = 0
-    max_amount: Decimal | None = None
-    decision: str = "granted"
-    response_hours: int = 48
-
-
-@dataclass(frozen=True)
-class Decision:
-    """``status`` is final when ``immediate``; otherwise the request is pending until
-    ``expected_at``. ``decided_by`` names the rule (SPEC §4: every decision records who
-    or which rule made it)."""
-
-    immediate: bool
-    status: ProductStatus
-    decided_by: str = ""
-    expected_at: datetime | None = None
-    amount: Decimal | None = None
-
-
-DEFAULT_RESPONSE_HOURS = 48
-
-
-def automatic_decision(code: str, amount: Decimal | None, dra: int | None,
-                       rules: Sequence[UnderwritingRuleData], now: datetime) -> Decision:
-    """Decide at once when a rule allows it, else leave the request pending."""
-    if code in IMMEDIATE_CODES:
-        return Decision(True, ProductStatus.GRANTED, "rule:immediate-product", amount=amount)
-    matching = sorted((r for r in rules if r.product_code == code), key=lambda r: r.priority)
-    for rule in matching:
-        if dra is not None and dra >= rule.min_dra and (
-                rule.max_amount is None or (amount is not None and amount <= rule.max_amount)):
-            return Decision(True, ProductStatus(rule.decision), f"rule:{rule.name}",
-                            amount=amount)
-    hours = min((r.response_hours for r in matching), default=DEFAULT_RESPONSE_HOURS)
-    return Decision(False, ProductStatus.PENDING, "",
-                    expected_at=now + timedelta(hours=hours))
+# Decided by the contract's tables (``rules.underwriting``); re-exported for the callers.
+Decision = underwriting.Decision
+DEFAULT_RESPONSE_HOURS = underwriting.DEFAULT_RESPONSE_HOURS
 
 
 # --- changes to an existing product --------------------------------------------------------
@@ -334,10 +304,19 @@ UNDERWRITER_DECISIONS = {
 }
 
 
+def end_date_error(effective: date | None, end_date: date | None) -> str | None:
+    """A decision cannot end before it takes effect."""
+    if effective is not None and end_date is not None and end_date < effective:
+        return f"The end date cannot be before the effective date ({effective.isoformat()})"
+    return None
+
+
 def underwriter_decision(kind: str, requested: Decimal | None,
-                         amount: Decimal | None, comment: str) -> tuple[ProductStatus,
-                                                                         Decimal | None]:
-    """The status and decided amount of an underwriter's decision, validated."""
+                         amount: Decimal | None, comment: str, *,
+                         effective: date | None = None,
+                         end_date: date | None = None) -> tuple[ProductStatus, Decimal | None]:
+    """The status and decided amount of an underwriter's decision, validated; a decision
+    that grants takes effect on ``effective`` and cannot end before it."""
     if kind not in UNDERWRITER_DECISIONS:
         raise ValidationFailed({"decision": "Choose grant, partial, reduce, refuse or "
                                             "counter-proposal"})
@@ -346,6 +325,9 @@ def underwriter_decision(kind: str, requested: Decimal | None,
         if not comment.strip():
             raise ValidationFailed({"comment": "Say why the request is refused"})
         return status, None
+    too_early = end_date_error(effective, end_date)
+    if too_early is not None:
+        raise ValidationFailed({"end_date": too_early})
     if kind == "grant":
         return status, amount if amount is not None else requested
     if amount is None or amount <= 0:
@@ -391,21 +373,17 @@ def topliner_becomes_quote(code: str, status: ProductStatus) -> bool:
     return code == "TOPLINER" and status in ACTIVE_COVER_STATUSES
 
 
-def topliner_premium(amount: Decimal, dra: int | None, days: int) -> Decimal:
-    """An indicative premium: a yearly rate that grows as the DRA falls, pro rata."""
-    rate = Decimal("0.004") + Decimal("0.002") * (10 - (dra if dra is not None else 5))
-    return (amount * rate * days / 365).quantize(Decimal("0.01"))
-
-
 def topliner_period(start: date, duration_days: int) -> tuple[date, date]:
     """The cover runs ``duration_days`` from ``start``."""
     return start, start + timedelta(days=duration_days)
 
 
-def topliner_quote(granted: Decimal, dra: int | None, duration_days: int,
+def topliner_quote(granted: Decimal, premium: Decimal, duration_days: int,
                    today: date) -> TopLinerQuote:
+    """The quote of a TopLiner priced at ``premium`` (``rules.underwriting`` prices it
+    with the contract's tariff)."""
     start, end = topliner_period(today, duration_days)
-    return TopLinerQuote(granted, topliner_premium(granted, dra, duration_days), start, end,
+    return TopLinerQuote(granted, premium, start, end,
                          today + timedelta(days=TOPLINER_QUOTE_VALID_DAYS))
 
 

@@ -29,6 +29,7 @@ from cofatui.models import (
 )
 from cofatui.repository.sql.companies import name_key
 from cofatui.repository.sql.search import search_key
+from cofatui.repository.sql.underwriting import default_tables
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -58,6 +59,8 @@ def build(engine: Engine) -> Ids:
         s.add_all([a, b])
         s.flush()
         ids["A"], ids["B"] = a.id, b.id  # type: ignore[assignment]
+        for contract in (a, b):  # the decision tables a contract starts with (SPEC §4)
+            s.add_all(default_tables(contract.id))  # type: ignore[arg-type]
         users = {
             "alice": ("policyholder", [(a, "full", {})]),
             "bob": ("policyholder", [(b, "full", {})]),

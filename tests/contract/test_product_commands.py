@@ -41,7 +41,9 @@ def test_immediate_product_updates_portfolio_and_notifies(backend: Backend) -> N
     alice = backend.open("alice")
     product = alice.request_product(request(backend, "RLI", amount=Decimal(20000)))
     assert product.status == ProductStatus.GRANTED
-    assert product.decided_by == "rule:immediate-product"
+    # Decided by the contract's tables: the @rating amount of Epsilon's DRA (3).
+    assert product.decided_by == "rule:rating-grid"
+    assert product.decided_amount == Decimal(10000)
     # Epsilon was not in contract A's portfolio: it is now, first (most recent).
     first = alice.portfolio(backend.ids["A"]).items[0]
     assert first.company_name == "Epsilon Transports" and first.products == ["RLI"]
@@ -118,6 +120,10 @@ def test_monitoring_must_stop_before_delete_and_dra_change_notifies(backend: Bac
     assert uw.set_company_dra(company.id, 3, company.version, "Payment incidents") == 1
     notes = alice.notifications(NotificationFilter(type="monitoring_update", text="gamma"))
     assert any("DRA changed from 8 to 3" in n.title for n in notes.items)
+    # The monitored product shows the new DRA (its version moved with it).
+    rsm = next(p for p in alice.company_products(backend.ids["A"], backend.ids["gamma"])
+               if p.id == rsm.id)
+    assert rsm.delivered_dra == 3
     stopped = alice.stop_monitoring(rsm.id, rsm.version)
     assert stopped.status == ProductStatus.DELETED and not stopped.monitored
 

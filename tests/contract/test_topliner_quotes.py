@@ -1,7 +1,9 @@
 """TopLiner quotes (SPEC §5; seed 001 "Garantie TopLiner"): an accepted TopLiner is a
 quote — amount granted, validity period, premium and currency — that the user refuses,
 simulates again (a refusal too) or buys. Contract B's Beta has a reduced Agrément, so a
-TopLiner may be asked for there."""
+TopLiner may be asked for there. It is an online simulation: the contract's tables
+(``rules.underwriting``: rule topliner-online, DRA 3+ up to 100,000; Beta's DRA 4 is in
+the 1.80 %-a-year band) quote it at once; beyond them an underwriter decides."""
 
 from __future__ import annotations
 
@@ -36,18 +38,17 @@ def topliner(backend: Backend, contract: str = "B", company: str = "beta",
                           code="TOPLINER", amount=Decimal(amount), duration_days=days)
 
 
-def add_topliner_rule(backend: Backend, contract: str = "B", decision: str = "granted") -> None:
-    """TopLiners are decided at once on this contract (the dataset has no such rule)."""
+def add_topliner_refusal(backend: Backend, contract: str = "B") -> None:
+    """A rule of the contract, tried first, refuses every TopLiner."""
     with Session(backend.engine) as s:
         s.add(UnderwritingRule(contract_id=backend.ids[contract], product_code="TOPLINER",
-                               name=f"topliner-{decision}", min_dra=0, decision=decision,
-                               response_hours=48))
+                               name="topliner-closed", priority=1, min_dra=None,
+                               decision="refused", reason="No TopLiner on this contract."))
         s.commit()
 
 
 def quote(backend: Backend, login: str = "bob", contract: str = "B",
           company: str = "beta") -> ProductPublic:
-    add_topliner_rule(backend, contract)
     return backend.open(login).request_product(topliner(backend, contract, company))
 
 
@@ -57,7 +58,8 @@ def test_accepted_topliner_is_a_quote_not_a_cover(backend: Backend) -> None:
     q = quote(backend)
     assert q.status == ProductStatus.QUOTED
     assert q.requested_amount == q.decided_amount == Decimal(60000)
-    assert q.currency == "EUR" and q.premium is not None and q.premium > 0
+    assert q.currency == "EUR" and q.decided_by == "rule:topliner-online"
+    assert q.premium == Decimal("177.53")  # 60,000 x 1.80 % x 60 / 365
     assert (q.effective_date, q.end_date) == (TODAY, TODAY + timedelta(days=60))
     assert q.duration_days == 60
     assert q.quote_valid_until == TODAY + timedelta(days=TOPLINER_QUOTE_VALID_DAYS)
@@ -73,22 +75,26 @@ def test_accepted_topliner_is_a_quote_not_a_cover(backend: Backend) -> None:
 
 
 def test_refused_topliner_decision_stays_refused(backend: Backend) -> None:
-    add_topliner_rule(backend, decision="refused")
+    add_topliner_refusal(backend)
     refused = backend.open("bob").request_product(topliner(backend))
     assert refused.status == ProductStatus.REFUSED
+    assert refused.decided_by == "rule:topliner-closed"
+    assert refused.comment == "No TopLiner on this contract."
     assert refused.premium is None and refused.quote_valid_until is None
 
 
 def test_underwriter_accepting_a_topliner_makes_a_quote(backend: Backend) -> None:
     bob, uw = backend.open("bob"), backend.open("uw")
-    pending = bob.request_product(topliner(backend, amount=80000, days=30))
+    # Beyond the contract's online limit (100,000): an underwriter decides.
+    pending = bob.request_product(topliner(backend, amount=150000, days=30))
     assert pending.status == ProductStatus.PENDING
     item = next(i for i in uw.underwriter_queue(QueueFilter(code="TOPLINER")).items
                 if i.product_id == pending.id)
     decided = uw.decide_request(pending.id, UnderwriterDecisionInput(
         decision="partial", amount=Decimal(50000), comment="Half of it"), item.version)
     assert decided.status == ProductStatus.QUOTED
-    assert decided.decided_amount == Decimal(50000) and decided.premium is not None
+    # Priced by the tariff: 50,000 x 1.80 % x 30 / 365 = 73.97, below the minimum premium.
+    assert decided.decided_amount == Decimal(50000) and decided.premium == Decimal(100)
     assert decided.end_date == TODAY + timedelta(days=30)
     notes = bob.notifications(NotificationFilter(type=NotificationType.DECISION.value)).items
     assert any(n.title.startswith("TopLiner quoted: ") for n in notes)

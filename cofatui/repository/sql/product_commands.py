@@ -36,12 +36,13 @@ from cofatui.models import (
     PortfolioEntry,
     Product,
     ProductEvent,
-    UnderwritingRule,
 )
+from cofatui.repository.sql import underwriting
 from cofatui.repository.sql.core import SqlCore
 from cofatui.repository.sql.product_requests import product_public, products_public
 from cofatui.repository.sql.search import search_key
 from cofatui.rules import products as rules
+from cofatui.rules import underwriting as underwriting_rules
 from cofatui.schemas import (
     ClaimPublic,
     CompanyDetail,
@@ -147,7 +148,7 @@ class ProductCommands(SqlCore):
             code=request.code, amount=request.amount, duration_days=request.duration_days,
             language=request.language, guarantor_company_id=request.guarantor_company_id,
             client_reference=request.client_reference,
-            new_investigation=request.new_investigation)
+            new_investigation=request.new_investigation, company_id=request.company_id)
         now = self.clock.now()
         with self._uow(write=True) as s:
             contract = s.get(Contract, request.contract_id)
@@ -178,6 +179,7 @@ class ProductCommands(SqlCore):
                 duration_days=request.duration_days,
                 monitored=request.code in rules.MONITORED_CODES and decision.immediate,
                 updated_at=now)
+            underwriting.record(product, decision)  # delivered DRA, opinion, reason
             if decision.immediate and rules.topliner_becomes_quote(request.code,
                                                                      decision.status):
                 self._quote(product, company, now)
@@ -205,12 +207,9 @@ class ProductCommands(SqlCore):
         if request.code == "REPORT_FULL" and request.new_investigation:
             return rules.Decision(False, ProductStatus.PENDING,
                                   expected_at=now + timedelta(days=REPORT_INVESTIGATION_DAYS))
-        rows = s.execute(select(UnderwritingRule).where(
-            UnderwritingRule.contract_id == contract.id)).scalars()
-        data = [rules.UnderwritingRuleData(r.name or f"#{r.id}", r.product_code, r.priority,
-                                           r.min_dra, r.max_amount, r.decision, r.response_hours)
-                for r in rows]
-        return rules.automatic_decision(request.code, request.amount, company.dra, data, now)
+        # The contract's decision tables decide (SPEC §4), or an underwriter will.
+        asked = underwriting_rules.Asked(request.code, request.amount, request.duration_days)
+        return underwriting.decide(s, contract.id, company, asked, now)  # type: ignore[arg-type]
 
     def _new_request(self, product: Product, kind: RequestKind, amount: Decimal | None,
                      now: datetime, expected_at: datetime | None, *,
@@ -271,11 +270,11 @@ class ProductCommands(SqlCore):
     def _quote(self, product: Product, company: Company, now: datetime) -> None:
         """An accepted TopLiner becomes a quote: the amount granted, its period, its premium
         and how long it may be bought. It is not a cover until the user buys it."""
-        granted = product.decided_amount if product.decided_amount is not None \
-            else product.requested_amount
-        quote = rules.topliner_quote(granted or Decimal(0), company.dra,
-                                     product.duration_days or rules.TOPLINER_MIN_DAYS,
-                                     now.date())
+        # Priced by the contract's tariff (``rules.underwriting``), read in the unit of work
+        # the company was loaded in.
+        s = Session.object_session(company)
+        assert s is not None
+        quote = underwriting.topliner_quote(s, product, company, now)
         product.status = ProductStatus.QUOTED.value
         product.decided_amount = quote.granted
         product.premium = quote.premium
@@ -349,8 +348,9 @@ class ProductCommands(SqlCore):
             for product in monitored:
                 if product.code == "CCO" and before is not None and dra >= before:
                     continue  # custom opinions are monitored on decrease only
+                news = underwriting.monitoring_update(s, product, company)  # the new value
                 self._notify(s, product, company, NotificationType.MONITORING_UPDATE,
-                             f"DRA changed from {before} to {dra}", comment,
+                             wording.dra_change_title(before, dra, now.date(), news), comment,
                              importance=Importance.HIGH if dra < (before or 0) else
                              Importance.NORMAL)
                 sent += 1
@@ -369,7 +369,10 @@ class ProductCommands(SqlCore):
         kind = NotificationType.REPORT_DELIVERED if is_report else NotificationType.DECISION
         title = wording.decision_title(product.code, product.status, product.currency,
                                        product.requested_amount, product.decided_amount,
-                                       product.premium)
+                                       product.premium, dra=product.delivered_dra,
+                                       dra_on=product.delivered_dra_on,
+                                       opinion=product.opinion_amount,
+                                       insured_percentage=product.insured_percentage)
         importance = Importance.HIGH if product.status == ProductStatus.REFUSED \
             else Importance.NORMAL
         self._notify(s, product, company, kind, title, product.comment, importance=importance)

@@ -31,6 +31,7 @@ from cofatui.enums import (
 from cofatui.errors import Conflict, NotFound, RuleViolation, ValidationFailed
 from cofatui.models import Company, Contract, DecisionRequest, Product, ProductEvent
 from cofatui.repository.base import MAX_PAGE
+from cofatui.repository.sql import underwriting
 from cofatui.repository.sql.product_commands import ProductCommands
 from cofatui.repository.sql.product_requests import pending_only, product_public
 from cofatui.rules import products as rules
@@ -222,6 +223,7 @@ class ProductLifecycle(ProductCommands):
         product.monitored = product.code in rules.MONITORED_CODES and \
             status != ProductStatus.REFUSED
         product.updated_at = now
+        underwriting.deliver(s, product, company)  # information products deliver
         if rules.topliner_becomes_quote(product.code, status):
             self._quote(product, company, now)
         s.flush()
