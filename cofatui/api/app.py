@@ -60,6 +60,8 @@ method has exactly one route:
     PUT    /drafts/draft?kind=&key=                  save_draft
     DELETE /drafts/draft?kind=&key=                  delete_draft
     GET    /audit                                    audit_log
+    /jobs, /imports, /mail/…                         repo.jobs, repo.imports, repo.mail
+                                                     (listed in api/routes/jobs.py)
 
 Filters are query parameters rather than a POST body so that every read is a plain,
 cacheable, safely retried GET; each filter model is flat (lists repeat the parameter).
@@ -82,6 +84,7 @@ from cofatui.api.routes import (
     extensions,
     health,
     identity,
+    jobs,
     notifications,
     portfolio,
     products,
@@ -91,7 +94,7 @@ from cofatui.api.routes.common import ERROR_RESPONSES
 from cofatui.clock import Clock, SystemClock
 
 ROUTERS = (identity, companies, portfolio, products, underwriter, notifications, claims,
-           extensions, drafts, audit)
+           extensions, drafts, audit, jobs)
 
 
 def _operation_id(route: APIRoute) -> str:

@@ -24,6 +24,7 @@ MAX_BODY_BYTES = 2 * 1024 * 1024  # fits the largest JSON call (100 000 notifica
 BODY_LIMITS: tuple[tuple[str, int], ...] = (
     (r"^/claims/[^/]+/documents$", 11 * 1024 * 1024),
     (r"^/drafts/draft$", 3 * 1024 * 1024),
+    (r"^/imports$", 6 * 1024 * 1024),  # import files: 5 MiB, checked by the pipeline
 )
 
 

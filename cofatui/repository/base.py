@@ -27,6 +27,7 @@ from cofatui.errors import (
     Unavailable,
     ValidationFailed,
 )
+from cofatui.repository.jobs import ImportsArea, JobsArea, MailArea
 from cofatui.schemas import (
     AdditionalDeclaration,
     AuditEntryPublic,
@@ -244,6 +245,16 @@ class Repository(Protocol):
     def delete_draft(self, kind: str, key: str) -> None: ...
 
     def list_drafts(self, kind: str) -> list[str]: ...
+
+    # --- areas: jobs, import results, mail (repository/jobs.py) -------------------
+    @property
+    def jobs(self) -> JobsArea: ...
+
+    @property
+    def imports(self) -> ImportsArea: ...
+
+    @property
+    def mail(self) -> MailArea: ...
 
     # --- audit ------------------------------------------------------------------
     def audit_log(self, offset: int = 0, limit: int = 100) -> Page[AuditEntryPublic]: ...

@@ -32,6 +32,7 @@ from cofatui.errors import (
     error_from_dict,
 )
 from cofatui.repository.base import MAX_PAGE
+from cofatui.repository.http_jobs import HttpJobAreas
 from cofatui.schemas import (
     AdditionalDeclaration,
     AuditEntryPublic,
@@ -128,7 +129,7 @@ def _page(offset: int, limit: int) -> dict[str, int]:
     return {"offset": max(0, int(offset)), "limit": max(1, min(int(limit), MAX_PAGE))}
 
 
-class HttpRepository:
+class HttpRepository(HttpJobAreas):
     """The Repository protocol against a ``cofatui serve`` at ``base_url``."""
 
     def __init__(self, base_url: str, token: str, *, client: httpx.Client | None = None,

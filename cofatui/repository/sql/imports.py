@@ -4,9 +4,9 @@ lines per line or all-or-nothing, and store the result with every line's outcome
 - **Per line**: each valid line is applied in its own transaction; a line the
   database refuses (an EasyNumber not in the portfolio) is that line's error and the
   others stay applied.
-- **All or nothing**: any line in error and nothing is applied (the valid lines are
-  ``not_applied``); otherwise every line is applied in one transaction, rolled back
-  whole if the database refuses one of them.
+- **All or nothing**: every line is applied in one transaction, committed only if no
+  line is in error (checked or refused by the database); otherwise rolled back whole,
+  the good lines reported ``not_applied``.
 
 The result is stored in its own transaction once the lines are applied, a file
 refused whole included (status failed, with the refusal's code and reason).
@@ -92,10 +92,11 @@ class SqlImports:
         valid, outcomes = pipeline.check_lines(read, spec)
         if mode == ImportMode.PER_LINE:
             outcomes += self._per_line(applier, contract_id, valid)
-        elif outcomes:
-            outcomes += [pipeline.LineOutcome(v.line_no, pipeline.NOT_APPLIED) for v in valid]
         else:
-            outcomes += self._all_or_nothing(applier, contract_id, valid)
+            # With lines already in error, the rest is still tried (and rolled back) so
+            # that the user learns every line's problem at once.
+            outcomes += self._all_or_nothing(applier, contract_id, valid,
+                                             doomed=bool(outcomes))
         return self._store(kind, file_name, mode, outcomes, "", "")
 
     def _per_line(self, applier: Applier, contract_id: int,
@@ -120,7 +121,8 @@ class SqlImports:
         return out
 
     def _all_or_nothing(self, applier: Applier, contract_id: int,
-                        lines: list[pipeline.DataLine]) -> list[pipeline.LineOutcome]:
+                        lines: list[pipeline.DataLine], doomed: bool
+                        ) -> list[pipeline.LineOutcome]:
         problems: dict[int, pipeline.LineProblem] = {}
         try:
             with self.core._uow(write=True) as s:
@@ -129,7 +131,7 @@ class SqlImports:
                     if problem is not None:
                         problems[line.line_no] = problem
                     s.flush()
-                if problems:
+                if problems or doomed:
                     raise _Rollback
         except _Rollback:
             return [pipeline.LineOutcome(line.line_no, pipeline.ERROR, p.code, p.message,

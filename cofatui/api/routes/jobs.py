@@ -1,0 +1,139 @@
+"""Jobs, import results and the mail subscription: ``repo.jobs``, ``repo.imports`` and
+``repo.mail`` over HTTP.
+
+    POST   /jobs                              jobs.queue
+    GET    /jobs?offset=&limit=               jobs.list
+    GET    /jobs/{job_id}                     jobs.get
+    POST   /jobs/{job_id}/cancel              jobs.cancel
+    GET    /jobs/{job_id}/file                jobs.result_file (raw bytes, name in a header)
+    POST   /imports?kind=&contract_id=&file_name=&mode=   imports.run (raw body)
+    GET    /imports                           imports.results
+    GET    /imports/{import_id}               imports.result
+    GET    /imports/{import_id}/lines         imports.lines
+    GET    /mail/subscription                 mail.subscription
+    PUT    /mail/subscription                 mail.set_daily_digest
+    GET    /mail/messages                     mail.messages
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Body, Path, Query, Response
+from pydantic import BaseModel
+
+from cofatui.api.auth import Repo
+from cofatui.api.routes.common import MAX_ID, ContractId, Limit, Offset
+from cofatui.schemas import Page
+from cofatui.schemas_jobs import (
+    ImportKind,
+    ImportLinePublic,
+    ImportMode,
+    ImportResultPublic,
+    JobKind,
+    JobPublic,
+    MailSubscriptionPublic,
+    OutboxMessagePublic,
+)
+
+router = APIRouter(tags=["jobs"])
+
+JobId = Annotated[int, Path(ge=1, le=MAX_ID, description="job id")]
+ImportId = Annotated[int, Path(ge=1, le=MAX_ID, description="import id")]
+FILE_NAME_HEADER = "X-File-Name"
+
+
+class JobBody(BaseModel):
+    kind: JobKind
+    params: dict[str, Any] = {}
+
+
+class DigestBody(BaseModel):
+    daily_digest: bool
+
+
+@router.post("/jobs", response_model=JobPublic, summary="Queue a job (an export)")
+def queue_job(repo: Repo, body: JobBody) -> JobPublic:
+    return repo.jobs.queue(body.kind.value, body.params)
+
+
+@router.get("/jobs", response_model=Page[JobPublic], summary="My jobs, newest first")
+def list_jobs(repo: Repo, offset: Offset = 0, limit: Limit = 100) -> Page[JobPublic]:
+    return repo.jobs.list(offset, limit)
+
+
+@router.get("/jobs/{job_id}", response_model=JobPublic, summary="One of my jobs")
+def get_job(repo: Repo, job_id: JobId) -> JobPublic:
+    return repo.jobs.get(job_id)
+
+
+@router.post("/jobs/{job_id}/cancel", response_model=JobPublic,
+             summary="Cancel a job (a running one stops at its next step)")
+def cancel_job(repo: Repo, job_id: JobId) -> JobPublic:
+    return repo.jobs.cancel(job_id)
+
+
+@router.get("/jobs/{job_id}/file", response_class=Response,
+            responses={200: {"content": {"application/octet-stream": {}}}},
+            summary="The file a job produced (its name in the X-File-Name header)")
+def job_file(repo: Repo, job_id: JobId) -> Response:
+    stored = repo.jobs.result_file(job_id)
+    return Response(stored.content, media_type="application/octet-stream",
+                    headers={"X-Content-Type-Options": "nosniff",
+                             FILE_NAME_HEADER: quote(stored.name)})
+
+
+@router.post("/imports", response_model=ImportResultPublic,
+             summary="Import a file (read, checked and applied on the server)")
+def run_import(repo: Repo,
+               kind: Annotated[ImportKind, Query()],
+               contract_id: Annotated[int, Query(ge=1, le=MAX_ID)],
+               file_name: Annotated[str, Query(min_length=1, max_length=255)],
+               mode: Annotated[ImportMode, Query()] = ImportMode.PER_LINE,
+               # An empty file is the pipeline's to refuse ("empty"), with its reason.
+               content: Annotated[bytes, Body(media_type="application/octet-stream")] = b""
+               ) -> ImportResultPublic:
+    return repo.imports.run(kind.value, contract_id, file_name, content, mode)
+
+
+@router.get("/imports", response_model=Page[ImportResultPublic],
+            summary="My imports, newest first")
+def import_results(repo: Repo, offset: Offset = 0, limit: Limit = 100
+                   ) -> Page[ImportResultPublic]:
+    return repo.imports.results(offset, limit)
+
+
+@router.get("/imports/{import_id}", response_model=ImportResultPublic,
+            summary="One of my imports")
+def import_result(repo: Repo, import_id: ImportId) -> ImportResultPublic:
+    return repo.imports.result(import_id)
+
+
+@router.get("/imports/{import_id}/lines", response_model=Page[ImportLinePublic],
+            summary="The lines of an import, errors first unless told otherwise")
+def import_lines(repo: Repo, import_id: ImportId, offset: Offset = 0, limit: Limit = 100,
+                 errors_first: bool = True) -> Page[ImportLinePublic]:
+    return repo.imports.lines(import_id, offset, limit, errors_first)
+
+
+@router.get("/mail/subscription", response_model=MailSubscriptionPublic,
+            summary="Whether I receive the daily digest, and where")
+def mail_subscription(repo: Repo) -> MailSubscriptionPublic:
+    return repo.mail.subscription()
+
+
+@router.put("/mail/subscription", response_model=MailSubscriptionPublic,
+            summary="Turn the daily digest on or off")
+def set_mail_subscription(repo: Repo, body: DigestBody) -> MailSubscriptionPublic:
+    return repo.mail.set_daily_digest(body.daily_digest)
+
+
+@router.get("/mail/messages", response_model=Page[OutboxMessagePublic],
+            summary="The e-mails written for me, newest first")
+def mail_messages(repo: Repo, offset: Offset = 0, limit: Limit = 100
+                  ) -> Page[OutboxMessagePublic]:
+    return repo.mail.messages(offset, limit)
+
+
+__all__ = ["ContractId", "router"]
