@@ -524,6 +524,8 @@ class QueueItem(Public):
 class CompanyDetail(Public):
     company: CompanyPublic
     contract_id: int
+    currency: str = Field(description="the contract's currency: outstanding amount, "
+                                      "internal credit limit and new requests are in it")
     entry_id: int | None
     entry_version: int | None
     client_reference: str

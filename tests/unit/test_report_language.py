@@ -79,7 +79,7 @@ def _detail(establishment: Establishment, dra: int | None) -> CompanyDetail:
         version=1)
     products = [_product(n, "CRL", status) for n, status in enumerate(ProductStatus, 10)]
     return CompanyDetail(
-        company=company, contract_id=1, entry_id=None, entry_version=None,
+        company=company, contract_id=1, currency="EUR", entry_id=None, entry_version=None,
         client_reference="", outstanding_amount=None, internal_credit_limit=None,
         custom_fields={}, custom_field_names={}, favourite=False, products=products,
         claims=[], other_contracts=[], head_office_name="Alpha HQ")

@@ -92,8 +92,12 @@ class ProductCommands(SqlCore):
                 Favourite.user_id == self.principal.user_id,
                 Favourite.company_id == company_id)).first() is not None
             head = s.get(Company, company.head_office_id) if company.head_office_id else None
+            currency = s.execute(select(Contract.currency)
+                                 .where(Contract.id == contract_id)).scalar_one_or_none()
+            if currency is None:
+                raise NotFound(f"Contract #{contract_id} not found")
             return CompanyDetail(
-                company=public, contract_id=contract_id,
+                company=public, contract_id=contract_id, currency=currency,
                 entry_id=entry.id if entry else None,
                 entry_version=entry.version if entry else None,
                 client_reference=entry.client_reference if entry else "",

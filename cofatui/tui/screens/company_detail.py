@@ -308,9 +308,9 @@ class CompanyDetailScreen(Screen[None]):
     def _custom(self, d: CompanyDetail) -> Text:
         lines: list[tuple[str, str]] = [
             (t("company.client_reference"), d.client_reference),
-            (t("company.outstanding"), format_amount(d.outstanding_amount, "EUR")
+            (t("company.outstanding"), format_amount(d.outstanding_amount, d.currency)
              if d.outstanding_amount is not None else ""),
-            (t("company.internal_limit"), format_amount(d.internal_credit_limit, "EUR")
+            (t("company.internal_limit"), format_amount(d.internal_credit_limit, d.currency)
              if d.internal_credit_limit is not None else ""),
         ]
         for slot, name in sorted(d.custom_field_names.items()):

@@ -19,8 +19,9 @@ from textual.widgets import Button, Input, Label, Static
 from cofatui.errors import CofaError
 from cofatui.i18n import format_amount, t
 from cofatui.schemas import CompanyDetail, PortfolioEntryUpdate
+from cofatui.tui.kit.amount_field import AmountField
 from cofatui.tui.safe import clean, plain
-from cofatui.tui.widgets.form import FormField, parse_amount, refusal, show_errors
+from cofatui.tui.widgets.form import FormField, refusal, show_errors
 from cofatui.tui.widgets.products import cofa, product_tags, status_label
 
 CSS: list[str | PurePath] = ["dialogs.tcss", "products.tcss"]
@@ -48,12 +49,15 @@ class CustomFieldsScreen(ModalScreen[bool]):
                 yield FormField(t("company.client_reference"), Input(
                     d.client_reference, id="client_reference", max_length=35),
                     "client_reference")
-                yield FormField(t("company.outstanding"), Input(
-                    _amount(d.outstanding_amount), id="outstanding_amount"),
-                    "outstanding_amount")
-                yield FormField(t("company.internal_limit"), Input(
-                    _amount(d.internal_credit_limit), id="internal_credit_limit"),
-                    "internal_credit_limit")
+                # Both are amounts in the contract's currency (its label says which).
+                yield AmountField(t("typed.amount_in", label=t("company.outstanding"),
+                                    currency=d.currency),
+                                  "outstanding_amount", d.currency, d.outstanding_amount,
+                                  negative=True)
+                yield AmountField(t("typed.amount_in", label=t("company.internal_limit"),
+                                    currency=d.currency),
+                                  "internal_credit_limit", d.currency, d.internal_credit_limit,
+                                  negative=True)
                 for slot, name in sorted(d.custom_field_names.items()):
                     yield FormField(clean(name), Input(d.custom_fields.get(slot, ""),
                                                        id=f"custom_field_{slot}",
@@ -69,7 +73,7 @@ class CustomFieldsScreen(ModalScreen[bool]):
         amounts: dict[str, Decimal | None] = {}
         for name in ("outstanding_amount", "internal_credit_limit"):
             try:
-                amounts[name] = parse_amount(self.query_one(f"#{name}", Input).value)
+                amounts[name] = self.query_one(f"#{name}-field", AmountField).read()
             except ValueError as exc:
                 errors[name] = str(exc)
                 continue
@@ -121,10 +125,6 @@ class CustomFieldsScreen(ModalScreen[bool]):
     @on(Button.Pressed, "#cancel")
     def _cancel_pressed(self) -> None:
         self.dismiss(False)
-
-
-def _amount(value: Decimal | None) -> str:
-    return "" if value is None else str(value)
 
 
 class ContractsScreen(ModalScreen[None]):

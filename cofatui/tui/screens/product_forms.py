@@ -51,9 +51,11 @@ from cofatui.schemas import (
     ProductPublic,
     ProductRequest,
 )
+from cofatui.tui.kit.amount_field import AmountField
+from cofatui.tui.kit.typed_input import parse_whole_number, typed_amount
 from cofatui.tui.safe import clean, plain
 from cofatui.tui.widgets.choices import Choice
-from cofatui.tui.widgets.form import FormField, first_invalid, parse_amount, parse_int, show_errors
+from cofatui.tui.widgets.form import FormField, first_invalid, show_errors
 from cofatui.tui.widgets.products import cofa, product_marker, product_name, status_label
 
 GUARANTOR_CODES = frozenset({"CRL"})
@@ -102,9 +104,9 @@ class ProductFormScreen(ModalScreen[ProductPublic | None]):
                 if code == "TOPLINER":
                     yield Static(self._current_cover(), id="current-cover", classes="form-info")
                 if code in AMOUNT_CODES:
-                    yield FormField(t("products.field.amount", currency=self._currency()),
-                                    Input(self._initial("amount"), id="amount",
-                                          placeholder="50 000"), "amount")
+                    yield AmountField(t("products.field.amount", currency=self._currency()),
+                                      "amount", self._currency(), self._initial_amount(),
+                                      placeholder=typed_amount(Decimal(50000)))
                 if code == "TOPLINER":
                     yield FormField(t("products.field.duration"), Input(
                         self._initial("duration_days"), id="duration_days",
@@ -144,14 +146,14 @@ class ProductFormScreen(ModalScreen[ProductPublic | None]):
 
     def _initial(self, name: str) -> str:
         value = getattr(self.initial, name, None) if self.initial is not None else None
-        if isinstance(value, Decimal) and value == value.to_integral_value():
-            value = value.quantize(Decimal(1))  # 60000, as typed, not 60000.00
         return "" if value is None else str(value)
 
+    def _initial_amount(self) -> Decimal | None:
+        return self.initial.amount if self.initial is not None else None
+
     def _currency(self) -> str:
-        for p in self.detail.products:
-            return p.currency
-        return "EUR"
+        """The contract's: a request is made in it, whatever its products were in."""
+        return self.detail.currency
 
     def _default_language(self) -> str:
         from cofatui.i18n import get_language
@@ -199,12 +201,13 @@ class ProductFormScreen(ModalScreen[ProductPublic | None]):
         errors: dict[str, str] = {}
         amount: Decimal | None = None
         days: int | None = None
+        if self.query("#amount-field"):
+            try:
+                amount = self.query_one("#amount-field", AmountField).read()
+            except ValueError as exc:
+                errors["amount"] = str(exc)
         try:
-            amount = parse_amount(self._value("amount"))
-        except ValueError as exc:
-            errors["amount"] = str(exc)
-        try:
-            days = parse_int(self._value("duration_days"))
+            days = parse_whole_number(self._value("duration_days"))
         except ValueError as exc:
             errors["duration_days"] = str(exc)
         language = self._value("language") or None

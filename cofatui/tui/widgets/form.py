@@ -38,20 +38,25 @@ class FormField(Vertical):
     FormField > .form-field--label { color: $text-muted; }
     FormField > .form-field--error { color: $text-error; height: auto; min-height: 1; }
     FormField > .form-field--hint { color: $text-muted; height: auto; }
+    FormField > .form-field--echo { color: $text-muted; height: 1; }
     FormField.-invalid > Input { border: tall $error; }
     """
 
     def __init__(self, label: str, widget: Widget, field: str, hint: str = "",
-                 id: str | None = None) -> None:
+                 id: str | None = None, echo: bool = False) -> None:
         super().__init__(id=id or f"{field}-field")
         self.label = label
         self.widget = widget
         self.field = field
         self.hint = hint
+        # A line under the widget saying what was understood ("= US$50,000.00").
+        self.echo = echo
 
     def compose(self) -> ComposeResult:
         yield Label(Text(self.label), classes="form-field--label")
         yield self.widget
+        if self.echo:
+            yield Static("", id=f"{self.field}-echo", classes="form-field--echo", markup=False)
         if self.hint:
             yield Static(Text(self.hint), classes="form-field--hint")
         yield Static("", id=f"{self.field}-error", classes="form-field--error", markup=False)
@@ -64,6 +69,15 @@ class FormField(Vertical):
         line = self.query_one(f"#{self.field}-error", Static)
         line.update(Text("⚠ " + clean(message)) if message else "")
         self.set_class(bool(message), "-invalid")
+
+    def set_label(self, label: str) -> None:
+        self.label = label
+        if self.is_mounted:
+            self.query_one(".form-field--label", Label).update(Text(label))
+
+    def set_echo(self, text: str) -> None:
+        if self.echo and self.is_mounted:
+            self.query_one(f"#{self.field}-echo", Static).update(Text(text))
 
     @property
     def error(self) -> str:

@@ -1,0 +1,129 @@
+"""Amounts typed in forms, per UI language and contract currency (issue 10 items 4-5): on
+a USD contract the credit-limit form says "Amount (USD)", echoes what it understood
+before Ctrl+S, and "50,000" typed in English is a request for 50 000 USD — not €50.00."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from cofatui.models import Contract, Product
+from cofatui.tui.kit.amount_field import AmountField
+from cofatui.tui.screens.company_detail import CompanyDetailScreen
+from cofatui.tui.screens.company_fields import CustomFieldsScreen
+from cofatui.tui.screens.product_forms import ProductFormScreen
+from tests.tui.products_env import (  # noqa: F401  (pin_utc is an autouse fixture)
+    SIZE,
+    Env,
+    make_env,
+    pin_utc,
+    screen_text,
+    settle,
+)
+
+NNBSP, NBSP = "\u202f", "\u00a0"
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> Env:
+    """The dataset with contract B (Bob's) in US dollars."""
+    env = make_env(tmp_path)
+    with Session(env.engine) as s:
+        s.execute(update(Contract).where(Contract.id == env.ids["B"]).values(currency="USD"))
+        s.commit()
+    return env
+
+
+async def type_into(pilot: Pilot[Any], selector: str, text: str) -> None:
+    widget = pilot.app.screen.query_one(selector, Input)
+    widget.value = ""
+    widget.focus()
+    await pilot.pause()
+    await pilot.press(*text)
+    await settle(pilot)
+
+
+async def credit_limit_form(pilot: Pilot[Any], company_id: int) -> ProductFormScreen:
+    await settle(pilot)
+    pilot.app.push_screen(CompanyDetailScreen(company_id))
+    await settle(pilot)
+    detail = pilot.app.screen
+    assert isinstance(detail, CompanyDetailScreen) and detail.detail is not None
+    detail.order("CRL")
+    await settle(pilot)
+    form = pilot.app.screen
+    assert isinstance(form, ProductFormScreen)
+    return form
+
+
+def requested(env: Env, company: str) -> Product:
+    with Session(env.engine) as s:
+        return s.execute(select(Product).where(
+            Product.contract_id == env.ids["B"], Product.company_id == env.ids[company],
+            Product.code == "CRL")).scalars().one()
+
+
+async def test_usd_credit_limit_typed_in_english(env: Env) -> None:
+    app = env.app("bob", "en")
+    async with app.run_test(size=SIZE) as pilot:
+        form = await credit_limit_form(pilot, env.ids["gamma"])
+        field = form.query_one("#amount-field", AmountField)
+        assert field.currency == "USD"
+        assert "Amount (USD)" in screen_text(app) and "EUR" not in screen_text(app)
+        await type_into(pilot, "#amount", "50,000")
+        assert "= US$50,000.00" in screen_text(app)  # understood before Ctrl+S
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, ProductFormScreen)
+    product = requested(env, "gamma")
+    assert (product.requested_amount, product.currency) == (Decimal(50000), "USD")
+
+
+async def test_usd_credit_limit_typed_in_french(env: Env) -> None:
+    app = env.app("bob", "fr")
+    async with app.run_test(size=SIZE) as pilot:
+        form = await credit_limit_form(pilot, env.ids["gamma"])
+        assert "Montant (USD)" in screen_text(app)
+        # English grouping in French: refused with the French way to write it, never 50.
+        await type_into(pilot, "#amount", "50,000")
+        text = screen_text(app)
+        assert "virgule" in text and "50 000" in text and "=" not in form.query_one(
+            "#amount-echo").render().plain  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ProductFormScreen)
+        await type_into(pilot, "#amount", "50 000")
+        assert f"= 50{NNBSP}000,00{NBSP}$US" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, ProductFormScreen)
+    product = requested(env, "gamma")
+    assert (product.requested_amount, product.currency) == (Decimal(50000), "USD")
+
+
+async def test_custom_field_amounts_are_in_the_contracts_currency(env: Env) -> None:
+    app = env.app("bob", "en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(CompanyDetailScreen(env.ids["epsilon"]))
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomFieldsScreen)
+        await type_into(pilot, "#outstanding_amount", "12,500")
+        text = screen_text(app)
+        assert "Total outstanding amount (USD)" in text and "= US$12,500.00" in text
+        assert "€" not in text
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CompanyDetailScreen)
+        assert app.screen.detail is not None
+        assert app.screen.detail.outstanding_amount == Decimal(12500)
+        assert "US$12,500.00" in screen_text(app)
