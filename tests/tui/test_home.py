@@ -309,3 +309,176 @@ async def test_language_change_redraws_home_in_french(app_for: Callable[..., Cof
                        "Demandes en attente (1)", "20:00:00", "Dernières notifications",
                        "02/12/2026", "10 j"):
             assert french in text, french
+
+
+# --------------------------------------------------------------- every row, Enter, renew
+
+
+def add_pending_requests(engine: Engine, ids: dataset.Ids, count: int) -> list[int]:
+    """``count`` first requests for credit limits on contract A, waiting for a decision,
+    requested after the dataset's own (one ORM flush: cheap)."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from sqlalchemy.orm import Session
+
+    from cofatui.models import DecisionRequest, Product
+
+    companies = [ids[key] for key in ("alpha", "beta", "gamma", "delta")]
+    with Session(engine) as s:
+        products = [Product(
+            contract_id=ids["A"], company_id=companies[i % len(companies)], code="CRL",
+            status="pending", requested_amount=Decimal(1000 + i), currency="EUR",
+            requested_at=dataset.NOW - timedelta(minutes=count - i),
+            expected_decision_at=dataset.NOW + timedelta(hours=30, minutes=i),
+            updated_at=dataset.NOW) for i in range(count)]
+        s.add_all(products)
+        s.flush()
+        s.add_all(DecisionRequest(
+            product_id=p.id, contract_id=p.contract_id, company_id=p.company_id,
+            kind="initial", code="CRL", requested_amount=p.requested_amount, currency="EUR",
+            requested_at=p.requested_at, expected_decision_at=p.expected_decision_at,
+            requested_by="alice") for p in products)
+        s.commit()
+        return [p.id for p in products if p.id is not None]
+
+
+async def test_home_counts_every_pending_request(engine: tuple[Engine, dataset.Ids],
+                                                 app_for: Callable[..., CofaApp]) -> None:
+    added = add_pending_requests(*engine, 250)
+    app = app_for()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_home(pilot)
+        assert "Pending requests (251)" in screen_text(app)  # not the 200 first
+        pending = screen.query_one("#pending", VirtualList)
+        assert pending.row_count == 251
+        pending.focus()
+        await pilot.press("end")
+        await settle(pilot)
+        last = pending.cursor_row
+        assert last is not None and last.product_id == added[-1]  # oldest first
+
+
+async def test_enter_on_a_pending_request_opens_the_company_on_it(
+        engine: tuple[Engine, dataset.Ids], app_for: Callable[..., CofaApp]) -> None:
+    from cofatui.tui.screens.company_detail import CompanyDetailScreen
+
+    ids = engine[1]
+    app = app_for()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_home(pilot)
+        pending = screen.query_one("#pending", VirtualList)
+        pending.focus()
+        row = pending.cursor_row
+        assert row is not None and row.product_id == ids["p_foo_crl"]
+        await pilot.press("enter")
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, CompanyDetailScreen)
+        assert detail.company_id == ids["foo"]
+        chosen = detail.query_one("#products", VirtualList).cursor_row
+        assert chosen is not None and chosen.id == ids["p_foo_crl"]
+
+
+async def test_enter_on_an_ending_guarantee_opens_the_company_on_it(
+        engine: tuple[Engine, dataset.Ids], app_for: Callable[..., CofaApp]) -> None:
+    from cofatui.tui.screens.company_detail import CompanyDetailScreen
+
+    ids = engine[1]
+    app = app_for()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_home(pilot)
+        ending = screen.query_one("#ending", VirtualList)
+        ending.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, CompanyDetailScreen) and detail.company_id == ids["delta"]
+        chosen = detail.query_one("#products", VirtualList).cursor_row
+        assert chosen is not None and chosen.id == ids["p_delta_rli"]
+
+
+async def test_renew_an_ending_guarantee_from_home(engine: tuple[Engine, dataset.Ids],
+                                                   app_for: Callable[..., CofaApp]) -> None:
+    from textual.widgets import Static
+
+    from cofatui.tui.screens.home_renew import RenewDialog
+
+    ids = engine[1]
+    app = app_for()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_home(pilot)
+        screen.query_one("#ending", VirtualList).focus()
+        await pilot.press("w")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, RenewDialog)
+        assert dialog.guarantee.product_id == ids["p_delta_rli"]
+        assert "Renew the @rating cover" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert dialog.renewed is not None
+        outcome = str(dialog.query_one("#renew-outcome", Static).render())
+        request = dialog.renewed.pending_request
+        if request is not None:  # waiting for a decision: its countdown
+            assert request.kind == "renew"
+            assert "Renewal requested for €15,000.00: decision expected in" in outcome
+        else:  # decided at once by the contract's rules
+            assert outcome.startswith("Renewal ")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+        if request is not None:
+            assert "Pending requests (2)" in screen_text(app)
+        products = app.repo.company_products(ids["A"], ids["delta"])
+        renewed = next(p for p in products if p.id == ids["p_delta_rli"])
+        assert renewed.status == "granted"  # the standing cover stays in force
+
+
+async def test_renew_without_a_guarantee_says_so(app_for: Callable[..., CofaApp]) -> None:
+    app = app_for("bob")  # contract B: nothing ends within 30 days
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_home(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert any("Choose a guarantee" in n.message for n in app._notifications)
+
+
+async def test_topliner_end_alert_is_a_daily_notification_not_toasts(
+        engine: tuple[Engine, dataset.Ids], app_for: Callable[..., CofaApp]) -> None:
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
+
+    from cofatui.models import Notification, Product
+
+    eng, ids = engine
+    with Session(eng) as s:
+        topliner = Product(
+            contract_id=ids["A"], company_id=ids["gamma"], code="TOPLINER", status="granted",
+            requested_amount=Decimal(40000), decided_amount=Decimal(40000), currency="EUR",
+            requested_at=dataset.NOW - timedelta(days=90), decided_at=dataset.NOW,
+            updated_at=dataset.NOW - timedelta(days=80), effective_date=date(2026, 9, 1),
+            end_date=dataset.TODAY + timedelta(days=3), duration_days=90)
+        s.add(topliner)
+        s.commit()
+        product_id = topliner.id
+
+    def alerts() -> int:
+        with Session(eng) as s:
+            return s.execute(select(func.count()).select_from(Notification).where(
+                Notification.product_id == product_id,
+                Notification.type == "end_of_cover")).scalar_one()
+
+    for _start in range(2):  # a restart the same day adds nothing
+        app = app_for()
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = await open_home(pilot)
+            assert not any("TopLiner" in n.message for n in app._notifications)
+            latest = shown(screen.query_one("#latest", VirtualList))
+            assert latest[0].title.startswith("TopLiner ends in 3 days")
+            assert latest[0].company_name == "Gamma Tessile SpA"
+        assert alerts() == 1
