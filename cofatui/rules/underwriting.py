@@ -184,7 +184,7 @@ def topliner_premium(amount: Decimal, days: int, yearly_rate: Decimal,
     """amount × yearly rate (percent) × days / 365, half up to the cent, at least
     ``minimum``."""
     premium = (amount * yearly_rate / 100 * days / 365).quantize(CENT, ROUND_HALF_UP)
-    return max(premium, minimum)
+    return max(premium, minimum.quantize(CENT))
 
 
 def topliner_price(amount: Decimal, days: int, dra: int | None,

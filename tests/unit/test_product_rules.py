@@ -82,23 +82,7 @@ def test_report_language_must_be_en_fr_de_es() -> None:
     assert not r.request_errors(r.ProductRequestData("REPORT_FULL", language="de"))
 
 
-def test_rating_cover_and_express_agreement_are_always_immediate() -> None:
-    for code in ("RLI", "ECL", "RSC"):
-        decision = r.automatic_decision(code, Decimal(100), 2, [], NOW)
-        assert decision.immediate and decision.status == S.GRANTED
-        assert decision.decided_by == "rule:immediate-product"
-
-
-def test_credit_limit_immediate_when_small_relative_to_dra() -> None:
-    rules = [r.UnderwritingRuleData("small-good", "CRL", min_dra=6, max_amount=Decimal(50000),
-                                    response_hours=24)]
-    quick = r.automatic_decision("CRL", Decimal(20000), 7, rules, NOW)
-    assert quick.immediate and quick.decided_by == "rule:small-good"
-    big = r.automatic_decision("CRL", Decimal(80000), 7, rules, NOW)
-    weak = r.automatic_decision("CRL", Decimal(20000), 4, rules, NOW)
-    for pending in (big, weak):
-        assert not pending.immediate and pending.status == S.PENDING
-        assert pending.expected_at == NOW + timedelta(hours=24)
+# The automatic decisions are the contract's tables: tests/unit/test_underwriting_rules.py.
 
 
 def test_modify_only_granted_agrement_or_custom_opinion() -> None:
@@ -132,6 +116,26 @@ def test_only_pending_requests_can_be_cancelled() -> None:
     r.check_cancel_pending(r.ExistingProduct("CRL", S.PENDING))
     with pytest.raises(RuleViolation):
         r.check_cancel_pending(r.ExistingProduct("CRL", S.GRANTED))
+
+
+def test_guarantor_cannot_be_the_buyer_itself() -> None:
+    own = r.ProductRequestData("CRL", Decimal(1000), guarantor_company_id=7, company_id=7)
+    assert [(e.field, e.message) for e in r.request_errors(own)] == [
+        ("guarantor_company_id", "The guarantor cannot be the buyer itself")]
+    other = r.ProductRequestData("CRL", Decimal(1000), guarantor_company_id=8, company_id=7)
+    assert not r.request_errors(other)
+
+
+def test_underwriter_end_date_not_before_the_effective_date() -> None:
+    with pytest.raises(ValidationFailed) as err:
+        r.underwriter_decision("grant", Decimal(100), None, "", effective=TODAY,
+                               end_date=TODAY - timedelta(days=1))
+    assert "end_date" in err.value.by_field()
+    assert r.underwriter_decision("grant", Decimal(100), None, "", effective=TODAY,
+                                  end_date=TODAY) == (S.GRANTED, Decimal(100))
+    # A refusal has no period.
+    assert r.underwriter_decision("refuse", Decimal(100), None, "no", effective=TODAY,
+                                  end_date=TODAY - timedelta(days=1))[0] == S.REFUSED
 
 
 def test_underwriter_refusal_needs_a_comment_and_partial_is_below_request() -> None:
@@ -181,13 +185,11 @@ def test_topliner_quote_is_not_a_cover() -> None:
 
 
 def test_topliner_quote_amount_period_premium_and_validity() -> None:
-    quote = r.topliner_quote(Decimal(60000), 5, 60, TODAY)
-    assert quote.granted == Decimal(60000)
+    # The premium comes from the contract's tariff (test_underwriting_rules.py).
+    quote = r.topliner_quote(Decimal(60000), Decimal("138.08"), 60, TODAY)
+    assert quote.granted == Decimal(60000) and quote.premium == Decimal("138.08")
     assert (quote.start, quote.end) == (TODAY, TODAY + timedelta(days=60))
     assert quote.valid_until == TODAY + timedelta(days=r.TOPLINER_QUOTE_VALID_DAYS)
-    # 0.4 % + 0.2 % per DRA point below 10, a year's rate taken pro rata.
-    assert quote.premium == Decimal("138.08")
-    assert r.topliner_quote(Decimal(60000), 2, 60, TODAY).premium > quote.premium
 
 
 def test_topliner_quote_answered_refuse_new_simulation_or_buy_while_valid() -> None:
