@@ -8,7 +8,7 @@ from datetime import datetime, time
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
@@ -20,6 +20,7 @@ from cofatui.models import (
     Company,
     CustomFieldDefinition,
     CustomFieldValue,
+    DecisionRequest,
     Favourite,
     LegalIdentifier,
     PortfolioEntry,
@@ -27,6 +28,7 @@ from cofatui.models import (
 )
 from cofatui.repository.base import MAX_PAGE
 from cofatui.repository.sql.core import SqlCore, diff
+from cofatui.repository.sql.product_requests import pending_only
 from cofatui.repository.sql.search import (
     entry_text_filter,
     identifier_variants,
@@ -141,7 +143,13 @@ class PortfolioQueries(SqlCore):
         if codes or c.family:
             cond.append(Product.code.in_(codes or ["-"]))  # type: ignore[attr-defined]
         if c.statuses:
-            cond.append(Product.status.in_([s.value for s in c.statuses]))  # type: ignore[attr-defined]
+            # The standing decision's status; "pending" also finds a standing decision
+            # with a request pending on it.
+            statuses = Product.status.in_([s.value for s in c.statuses])  # type: ignore[attr-defined]
+            if ProductStatus.PENDING in c.statuses:
+                statuses = or_(statuses, exists().where(
+                    DecisionRequest.product_id == Product.id, pending_only()))
+            cond.append(statuses)
         if c.amount_min is not None:
             cond.append(Product.decided_amount >= c.amount_min)  # type: ignore[operator]
         if c.amount_max is not None:
@@ -167,11 +175,13 @@ class PortfolioQueries(SqlCore):
         products: dict[int, list[Any]] = defaultdict(list)
         claims: dict[int, Any] = {}
         favourites: set[int] = set()
+        requests: dict[int, Any] = {}
         if company_ids:
             # Plain rows, not ORM objects: a page has ~1 000 products and building
             # mapped instances for them costs more than the query itself.
-            for p in s.execute(select(Product.company_id, Product.code, Product.status,
-                                      Product.decided_amount, Product.currency).where(
+            for p in s.execute(select(Product.id, Product.company_id, Product.code,
+                                      Product.status, Product.decided_amount,
+                                      Product.currency).where(
                     Product.contract_id == contract_id,
                     Product.company_id.in_(company_ids),  # type: ignore[attr-defined]
                     Product.status.in_(LIVE_STATUSES))):  # type: ignore[attr-defined]
@@ -188,6 +198,14 @@ class PortfolioQueries(SqlCore):
                            Claim.collector, Claim.insured)
                     .join(latest, latest.c.latest_id == Claim.id)):
                 claims[found.company_id] = found
+            # Requests pending on the page's products, shown beside the standing decision.
+            for r in s.execute(select(DecisionRequest.product_id, DecisionRequest.kind,
+                                      DecisionRequest.requested_amount,
+                                      DecisionRequest.expected_decision_at).where(
+                    DecisionRequest.contract_id == contract_id,
+                    DecisionRequest.company_id.in_(company_ids),  # type: ignore[attr-defined]
+                    pending_only())):
+                requests[r.product_id] = r
             favourites = set(s.execute(select(Favourite.company_id).where(
                 Favourite.user_id == self.principal.user_id,
                 Favourite.company_id.in_(company_ids))).scalars())  # type: ignore[attr-defined]
@@ -195,6 +213,7 @@ class PortfolioQueries(SqlCore):
         for row in rows:
             live = products[row.company_id]
             cover = _main_cover(live)
+            asked = requests.get(cover.id) if cover else None
             claim = claims.get(row.company_id)
             items.append(PortfolioRow(
                 entry_id=row.entry_id, company_id=row.company_id, company_name=row.company_name,
@@ -204,6 +223,9 @@ class PortfolioQueries(SqlCore):
                 cover_amount=cover.decided_amount if cover else None,
                 cover_status=ProductStatus(cover.status) if cover else None,
                 currency=cover.currency if cover else "EUR",
+                request_kind=asked.kind if asked else None,
+                request_amount=asked.requested_amount if asked else None,
+                request_expected_at=asked.expected_decision_at if asked else None,
                 claim_status=ClaimStatus(claim.status) if claim else None,
                 claim_intervention_requested=claim.intervention_requested if claim else None,
                 claim_collector=claim.collector if claim else None,

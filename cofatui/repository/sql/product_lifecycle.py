@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from cofatui import notification_wording as wording
 from cofatui.enums import (
@@ -161,7 +162,7 @@ class ProductLifecycle(ProductCommands):
                                     target_code=target_code,
                                     duration_days=asked.duration_days)
         s.add(request)
-        product.updated_at = now  # moves the version: one request at a time per product
+        _touch(product, now)  # moves the version: one request at a time per product
         s.flush()
         self._touch_entry(s, product, now)
         if decision.immediate:
@@ -190,7 +191,7 @@ class ProductLifecycle(ProductCommands):
             self._first_decision(s, product, company, status, amount, decided_by, comment,
                                  end_date, now)
         elif status == ProductStatus.REFUSED:
-            product.updated_at = now
+            _touch(product, now)
             s.flush()
             self._event(s, product, f"{kind.value}_refused", decided_by,
                         request.requested_amount, comment)
@@ -353,7 +354,7 @@ class ProductLifecycle(ProductCommands):
         request.decided_by = self.principal.login
         if request.kind == RequestKind.INITIAL.value:
             product.status = ProductStatus.DELETED.value
-        product.updated_at = now
+        _touch(product, now)
         s.flush()
         self._event(s, product, "cancel_request", self.principal.login,
                     request.requested_amount, request.kind)
@@ -456,6 +457,13 @@ class ProductLifecycle(ProductCommands):
             items = [_queue_item(r, p, num, holder, name, country, dra)
                      for r, p, num, holder, name, country, dra in rows]
             return Page(items=items, offset=offset, limit=limit, total=total)
+
+
+def _touch(product: Product, now: datetime) -> None:
+    """Write the product even when nothing else of it changes (a request made, refused
+    or withdrawn), so that its version moves and a stale copy is refused."""
+    product.updated_at = now
+    flag_modified(product, "updated_at")
 
 
 def _effective_on(product: Product, request: DecisionRequest, now: datetime) -> date:
