@@ -79,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
 # Sub-commands that live in their own module (``cofatui/commands/<name>.py``): each has
 # ``register(sub)`` adding its parser(s) with ``set_defaults(handler=...)``. A handler
 # takes the parsed arguments and returns the exit code.
-COMMAND_MODULES = ("serve", "user", "rates")
+COMMAND_MODULES = ("serve", "user", "rates", "jobs")
 
 
 def _command_modules() -> list[Any]:
@@ -211,7 +211,14 @@ def cmd_tui(args: argparse.Namespace) -> int:
     from cofatui.tui.app import CofaApp
 
     app = CofaApp(repo, settings, config_path=Path(args.config) if args.config else None)
-    app.run()
+    from cofatui.jobs.worker import embedded_worker
+
+    worker = embedded_worker(repo, settings.mail)  # jobs run while the app is open
+    try:
+        app.run()
+    finally:
+        if worker is not None:
+            worker.stop()
     if app.crash is not None:  # an unexpected exception ended the app
         return report_crash(app.crash)
     return app.return_code or 0

@@ -140,18 +140,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
         engine.dispose()
         os.environ[ENV_DB] = engine.url.render_as_string(hide_password=False)
         os.environ[ENV_CLOCK] = args.clock or ""
+        os.environ[ENV_CONFIG] = args.config or ""
         uvicorn.run("cofatui.commands.serve:app_from_environment", factory=True,
                     workers=args.workers, **options)
         return 0
+    from cofatui.jobs.worker import Worker, WorkerThread
+
+    # The jobs run beside the API; several servers on one database share them safely.
+    worker = WorkerThread(Worker(engine, clock=clock, mail=settings.mail)).start()
     try:
         uvicorn.run(create_app(engine, clock=clock), **options)
     finally:
+        worker.stop()
         engine.dispose()
     return 0
 
 
 ENV_DB = "COFATUI_SERVE_DB"
 ENV_CLOCK = "COFATUI_SERVE_CLOCK"
+ENV_CONFIG = "COFATUI_SERVE_CONFIG"
 
 
 def _clock(text: str | None) -> Clock | None:
@@ -164,9 +171,13 @@ def _clock(text: str | None) -> Clock | None:
 
 
 def app_from_environment() -> Any:
-    """The app of one worker process (``--workers`` > 1)."""
+    """The app of one worker process (``--workers`` > 1), each with its job worker."""
     from cofatui.api.app import create_app
+    from cofatui.cli import load_settings_for
+    from cofatui.jobs.worker import Worker, WorkerThread
     from cofatui.repository.sql import make_engine
 
-    return create_app(make_engine(os.environ[ENV_DB]),
-                      clock=_clock(os.environ.get(ENV_CLOCK)))
+    engine, clock = make_engine(os.environ[ENV_DB]), _clock(os.environ.get(ENV_CLOCK))
+    mail = load_settings_for(argparse.Namespace(config=os.environ.get(ENV_CONFIG) or None)).mail
+    WorkerThread(Worker(engine, clock=clock, mail=mail)).start()  # a daemon: ends with it
+    return create_app(engine, clock=clock)

@@ -55,8 +55,8 @@ def build_email(row: OutboxMessage, sender: str) -> EmailMessage:
     mail["Message-ID"] = row.message_id
     if row.created_at is not None:
         mail["Date"] = rfc2822_date(row.created_at)
-    mail["Content-Language"] = row.language
     mail.set_content(row.body)
+    mail["Content-Language"] = row.language  # after set_content, which resets Content-*
     return mail
 
 

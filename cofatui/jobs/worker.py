@@ -251,3 +251,12 @@ class WorkerThread:
             if not ran:
                 self._wake.wait(self.poll)
                 self._wake.clear()
+
+
+def embedded_worker(repo: object, mail: MailSettings | None = None) -> WorkerThread | None:
+    """The TUI's own worker when it works on a database (SQLite or PostgreSQL); None
+    through the API, where the server's workers run the jobs."""
+    engine = getattr(repo, "engine", None)
+    if not isinstance(engine, Engine):
+        return None
+    return WorkerThread(Worker(engine, clock=getattr(repo, "clock", None), mail=mail)).start()
