@@ -118,6 +118,15 @@ def test_the_forms_currency_may_be_typed_around_the_amount() -> None:
     assert "USD" in refused("50,000 GBP", "USD")
 
 
+def test_amounts_put_back_into_a_field_keep_their_decimals() -> None:
+    set_language("en")
+    assert typed_amount(Decimal(60000)) == "60,000"
+    assert typed_amount(Decimal("400.00")) == "400.00"
+    assert typed_amount(None) == ""
+    set_language("fr")
+    assert typed_amount(Decimal("1234.5")) == f"1{NNBSP}234,5"
+
+
 def test_money_carries_the_currency() -> None:
     set_language("en")
     assert parse_money("50,000", "USD") == Money(Decimal(50000), "USD")
@@ -171,12 +180,12 @@ def test_impossible_or_unreadable_dates_are_refused(typed: str, order: str) -> N
     set_language("fr")
     with pytest.raises(TypedInputError) as caught:
         parse_date(typed, order)
-    assert "JJ" in str(caught.value) or "MM/JJ" in str(caught.value)
+    assert "jj" in str(caught.value)
 
 
 def test_date_pattern_and_typed_date_follow_the_order() -> None:
     set_language("en")
-    assert date_pattern("DMY") == "DD/MM/YYYY" and date_pattern("MDY") == "MM/DD/YYYY"
+    assert date_pattern("DMY") == "dd/mm/yyyy" and date_pattern("MDY") == "mm/dd/yyyy"
     assert typed_date(date(2026, 2, 1), "MDY") == "02/01/2026"
     assert typed_date(date(2026, 2, 1), "DMY") == "01/02/2026"
     assert typed_date(None) == ""
@@ -208,7 +217,7 @@ def test_babel_formatted_amounts_read_back_to_the_same_value(
     assert parse_amount(as_shown, currency) == value, as_shown
     as_number = format_decimal(value, locale=locale, decimal_quantization=False)
     assert parse_amount(as_number, currency) == value, as_number
-    assert parse_amount(typed_amount(value, currency), currency) == value
+    assert parse_amount(typed_amount(value), currency) == value
 
 
 @given(st.dates(min_value=date(1900, 1, 1), max_value=date(9999, 12, 31)),

@@ -26,7 +26,7 @@ class AmountField(FormField):
                  id: str | None = None, compact: bool = False) -> None:
         self.currency = currency
         self.negative = negative
-        widget = Input(typed_amount(value, currency), id=input_id or field,
+        widget = Input(typed_amount(value), id=input_id or field,
                        placeholder=placeholder, compact=compact)
         super().__init__(label, widget, field, hint=hint, id=id, echo=True)
         self.input = widget

@@ -79,8 +79,7 @@ def parse_amount(text: str, currency: str | None = None, *, decimals: int | None
     raw = text.strip()
     if not raw:
         return None
-    places = decimals if decimals is not None else (
-        currency_decimals(currency) if currency else 2)
+    places = decimals if decimals is not None else _decimals_of(currency)
     found = _AMOUNT.fullmatch(raw)
     if found is None or (found["pre"] and found["post"]) \
             or len(found["sign1"] + found["sign2"]) > 1:
@@ -118,6 +117,12 @@ def parse_whole_number(text: str, *, language: str | None = None) -> int | None:
         raise TypedInputError(t("typed.number.whole", example=_example(Decimal(30), 0,
                                                                        language))) from None
     return int(value)
+
+
+def _decimals_of(currency: str | None) -> int:
+    """The currency's decimals; 2 while a currency is not chosen or not yet a known code
+    (a form where the currency is typed too reads the amount meanwhile)."""
+    return currency_decimals(currency) if currency and is_currency(currency) else 2
 
 
 def _read_number(number: str, places: int, language: str | None) -> Decimal:
@@ -258,17 +263,16 @@ def amount_echo(value: Decimal | None, currency: str, language: str | None = Non
     return t("typed.echo", amount=format_amount(value, currency, language or get_language()))
 
 
-def typed_amount(value: Decimal | int | None, currency: str | None = None,
-                 language: str | None = None) -> str:
+def typed_amount(value: Decimal | int | None, language: str | None = None) -> str:
     """An amount put back into a field, written as the user would type it in this
-    language (``60,000`` / ``60 000``; decimals only when there are some): it reads back
-    to the same value."""
+    language, with the decimals the value carries (``60,000`` for a typed 60000,
+    ``400.00`` for a stored 400.00; ``60 000`` / ``400,00`` in French): it reads back to
+    the same value."""
     if value is None:
         return ""
-    places = currency_decimals(currency) if currency else 2
     amount = Decimal(value)
-    whole = amount == amount.to_integral_value()
-    pattern = "#,##0" if whole else "#,##0." + "0" * max(places, _decimals_typed(amount))
+    places = _decimals_typed(amount)
+    pattern = "#,##0." + "0" * places if places else "#,##0"
     return str(format_decimal(amount, format=pattern, locale=locale_name(language)))
 
 

@@ -4,7 +4,7 @@ the list of lines with add / edit / remove / CSV import / template keys that the
 wizard, the additional declaration and the extension form share.
 
 Dates are typed in the user's order (settings ``date_order``) or as ``yyyy-mm-dd``;
-amounts with a decimal point or comma, blanks allowed between thousands.
+amounts as the UI language writes them (``tui/kit/typed_input``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from pathlib import PurePath
 from typing import Any, ClassVar
@@ -34,14 +34,17 @@ from textual.widgets import (
 )
 
 from cofatui.enums import InvoiceType, PaymentType
-from cofatui.formats.claim_cells import currency_precision
 from cofatui.i18n import format_amount, format_date, t
 from cofatui.rules import claims as rules
+from cofatui.rules.money import currency_decimals, is_currency
 from cofatui.rules.deadlines import claim_declaration_deadline
 from cofatui.schemas import InvoiceLine, PaymentLine
+from cofatui.tui.kit.typed_input import date_pattern, parse_amount, typed_amount
+from cofatui.tui.kit.typed_input import parse_date as parse_user_date
+from cofatui.tui.kit.typed_input import typed_date as format_user_date
 from cofatui.tui.safe import clean, plain
 from cofatui.tui.widgets.choices import Choice, Tick, TickList
-from cofatui.tui.widgets.form import FormField, parse_amount, show_errors
+from cofatui.tui.widgets.form import FormField, show_errors
 from cofatui.tui.widgets.list_source import ListSource
 from cofatui.tui.widgets.virtual_list import Column, VirtualList
 
@@ -74,57 +77,24 @@ def rule_text(message: str) -> str:
     return t("claim_wizard.rule.max_chars", n=int(at_most[1])) if at_most else message
 
 
-# --- what people type ---------------------------------------------------------------------
-
-_DAY_MONTH = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
-
-
-def date_pattern(order: str) -> str:
-    return t(f"claim_wizard.pattern.{order}")
-
-
-def parse_user_date(text: str, order: str) -> date | None:
-    """``yyyy-mm-dd`` or day and month in the user's order; empty → None."""
-    raw = text.strip()
-    if not raw:
-        return None
-    try:
-        return datetime.strptime(raw, "%Y-%m-%d").date()
-    except ValueError:
-        pass
-    m = _DAY_MONTH.fullmatch(raw)
-    if m is None:
-        raise ValueError(t("claim_wizard.error.date_format", pattern=date_pattern(order)))
-    first, second, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
-    day, month = (first, second) if order != "MDY" else (second, first)
-    try:
-        return date(year, month, day)
-    except ValueError:
-        raise ValueError(t("claim_wizard.error.not_a_real_date",
-                           pattern=date_pattern(order))) from None
-
-
-def format_user_date(value: date | None, order: str) -> str:
-    if value is None:
-        return ""
-    return value.strftime("%m/%d/%Y" if order == "MDY" else "%d/%m/%Y")
+# --- what people type: read by the one typed-input module (tui/kit/typed_input) -------------
+# ``date_pattern``, ``parse_user_date`` and ``format_user_date`` are its functions under the
+# names the claim wizard, the additional declaration and the extension form use.
 
 
 def parse_money(text: str, currency: str) -> Decimal | None:
-    """An amount with at most the currency's decimals (2 for EUR, 0 for JPY)."""
-    value = parse_amount(text)
+    """An amount typed in the UI language with at most the currency's decimals (2 for EUR,
+    0 for JPY; 2 while the line's currency is not yet a known code), rounded to them."""
+    value = parse_amount(text, currency)
     if value is None:
         return None
-    precision = currency_precision(currency) if currency else 2
-    quantum = Decimal(1).scaleb(-precision)
-    if value != value.quantize(quantum):
-        raise ValueError(t("claim_wizard.error.decimals", n=precision, currency=currency))
-    return value.quantize(quantum)
+    return value.quantize(Decimal(1).scaleb(-currency_decimals(currency))) \
+        if is_currency(currency) else value
 
 
 def money_text(value: Decimal) -> str:
-    """An amount as it is typed back into a field (no grouping, a decimal point)."""
-    return format(value, "f")
+    """An amount put back into a field, as the user types it in this language."""
+    return typed_amount(value)
 
 
 # --- context shared by the dialogs -----------------------------------------------------------

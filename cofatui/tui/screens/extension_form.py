@@ -47,6 +47,7 @@ from cofatui.schemas import (
     PlanLineInput,
     ProductPublic,
 )
+from cofatui.tui.kit.amount_field import AmountField
 from cofatui.tui.safe import clean, plain
 from cofatui.tui.screens.claim_import import save_template, start_import
 from cofatui.tui.screens.claim_lines import (
@@ -181,6 +182,10 @@ class _SimpleLineDialog(ModalScreen[Any]):
                     is_date = name.endswith("date")
                     label = t(f"extensions.field.{name}", pattern=date_pattern(self.order),
                               currency=self.currency)
+                    if name == "amount":  # echoes what it understood, in the form's currency
+                        yield AmountField(label, name, self.currency,
+                                          getattr(self.line, name, None))
+                        continue
                     yield FormField(label, Input(self._initial_text(name), id=name,
                                                  placeholder=date_pattern(self.order)
                                                  if is_date else ""), name)
