@@ -40,6 +40,7 @@ from cofatui.tui.widgets.products import (
     seconds_left,
     status_label,
 )
+from cofatui.tui.widgets.requests import beside_text, waiting_until
 from cofatui.tui.widgets.virtual_list import Column, VirtualList
 
 
@@ -48,9 +49,10 @@ def product_columns(screen: CompanyDetailScreen) -> list[Column]:
         return format_date(p.decided_at or p.requested_at)
 
     def expected(p: ProductPublic) -> str:
-        if p.status != ProductStatus.PENDING:
+        waiting = waiting_until(p)  # a first request, or one on the standing decision
+        if waiting is None:
             return format_date(p.end_date) if p.end_date else ""
-        return countdown_text(p.expected_decision_at, app_clock(screen.app).now())
+        return countdown_text(waiting, app_clock(screen.app).now())
 
     def product(p: ProductPublic) -> Text:
         return Text.assemble(product_marker(p.code), " ", product_name(p.code))
@@ -324,19 +326,25 @@ class CompanyDetailScreen(Screen[None]):
         if self.detail is None:
             return
         self._update("detail-pending", self._pending_text(self.detail, announce=True))
-        if any(p.status == ProductStatus.PENDING for p in self.detail.products):
+        if any(waiting_until(p) is not None for p in self.detail.products):
             self.query_one("#products", VirtualList).refresh()
 
     def _pending_text(self, d: CompanyDetail, announce: bool) -> Text:
         now = app_clock(self.app).now()
         out = Text()
         for p in d.products:
-            if p.status != ProductStatus.PENDING:
+            waiting = waiting_until(p)
+            if waiting is None:
                 continue
-            left = seconds_left(p.expected_decision_at, now)
+            left = seconds_left(waiting, now)
             out.append("◴ ")
-            out.append(t("company.pending_line", product=product_name(p.code),
-                         time=countdown_text(p.expected_decision_at, now)))
+            beside = beside_text(p, now)  # the standing decision beside the request
+            if beside:
+                out.append(t("lifecycle.pending_line", product=product_name(p.code),
+                             beside=beside))
+            else:
+                out.append(t("company.pending_line", product=product_name(p.code),
+                             time=countdown_text(waiting, now)))
             out.append("\n")
             if announce and left is not None and left <= 0 and p.id not in self._announced:
                 self._announced.add(p.id)
@@ -384,7 +392,7 @@ class CompanyDetailScreen(Screen[None]):
                     self.quote_answered(outcome.answer, outcome.product)
 
             self.app.push_screen(QuoteScreen(product, self.detail), answered)
-        elif product.status == ProductStatus.PENDING:
+        elif waiting_until(product) is not None:
             from cofatui.tui.screens.product_actions import PendingScreen
 
             self.app.push_screen(PendingScreen(product))

@@ -67,6 +67,15 @@ def _amount(row: PortfolioRow) -> Text:
     return Text(f"{format_number(row.cover_amount, 0)} {row.currency}", no_wrap=True)
 
 
+def _decision(row: PortfolioRow) -> str:
+    """The standing decision, marked when a request on it is pending (its amount and
+    countdown are in the company detail)."""
+    status = status_label(row.cover_status)
+    if row.request_kind is not None and row.cover_status != "pending":
+        return f"{status} {t('lifecycle.portfolio_marker')}"
+    return status
+
+
 def _claim(row: PortfolioRow) -> Text:
     if row.claim_status is None:
         return Text("")
@@ -114,8 +123,7 @@ def portfolio_columns() -> list[Column]:
         Column("products", t("portfolio.col.products"), 11,
                render=lambda r: _tags(tuple(r.products))),
         Column("cover_amount", t("portfolio.col.amount"), 12, align="right", render=_amount),
-        Column("cover_status", t("portfolio.col.status"), 13,
-               render=lambda r: status_label(r.cover_status)),
+        Column("cover_status", t("portfolio.col.status"), 13, render=_decision),
         Column("claim_status", t("portfolio.col.claim"), 9, render=_claim),
         Column("claim_intervention", t("portfolio.col.intervention"), 1, render=_intervention),
         Column("claim_uninsured", t("portfolio.col.uninsured"), 1, render=_uninsured),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from pathlib import PurePath
 from typing import ClassVar
 
@@ -27,7 +28,13 @@ from textual.widgets import Button, Input, Label, Static
 from cofatui.enums import ACTIVE_COVER_STATUSES, ProductStatus
 from cofatui.errors import CofaError
 from cofatui.i18n import format_amount, format_date, format_datetime, t
-from cofatui.rules.products import MONITORED_CODES, REPORT_CODES, REPORT_LANGUAGES, quote_open
+from cofatui.rules.products import (
+    COVER_CODES,
+    MONITORED_CODES,
+    REPORT_CODES,
+    REPORT_LANGUAGES,
+    quote_open,
+)
 from cofatui.schemas import CompanyDetail, ProductEventPublic, ProductPublic
 from cofatui.tui.safe import clean, plain
 from cofatui.tui.widgets.form import FormField, parse_amount, refusal, show_errors
@@ -41,6 +48,7 @@ from cofatui.tui.widgets.products import (
     seconds_left,
     status_label,
 )
+from cofatui.tui.widgets.requests import request_text, waiting_until
 from cofatui.tui.widgets.virtual_list import Column, VirtualList
 
 CSS: list[str | PurePath] = ["dialogs.tcss", "products.tcss"]
@@ -57,23 +65,36 @@ def available_actions(product: ProductPublic, today: date) -> list[str]:
         valid = quote_open(product.status, product.quote_valid_until, today)
         return [*(QUOTE_ACTIONS if valid else ()), "history"]
     actions: list[str] = []
-    active = product.status in ACTIVE_COVER_STATUSES
-    if product.code in ("CRL", "CCO") and active:
-        actions.append("modify")
-    if product.code in ("CRL", "RLI") and active:
-        actions.append("transform")
-    if product.code in MONITORED_CODES and product.monitored:
-        actions.append("stop_monitoring")
-    if product.status == ProductStatus.PENDING:
+    if product.pending_request is not None or product.status == ProductStatus.PENDING:
+        # A request waits: it can be withdrawn; the standing decision cannot change
+        # meanwhile (delete is shown disabled with the reason, see blocked_actions).
         actions.append("cancel_request")
-    elif product.status not in ENDED and not (product.code in MONITORED_CODES
-                                              and product.monitored):
-        actions.append("delete")
+    else:
+        active = product.status in ACTIVE_COVER_STATUSES
+        if product.code in ("CRL", "CCO") and active:
+            actions.append("modify")
+        if product.code in ("CRL", "RLI") and active:
+            actions.append("transform")
+        if product.code in COVER_CODES and active and product.end_date is not None:
+            actions.append("renew")
+        if product.code in MONITORED_CODES and product.monitored:
+            actions.append("stop_monitoring")
+        elif product.status not in ENDED:
+            actions.append("delete")
     if product.code in REPORT_CODES and product.status not in (ProductStatus.PENDING,
                                                               ProductStatus.REFUSED):
         actions.append("report")
     actions.append("history")
     return actions
+
+
+def blocked_actions(product: ProductPublic) -> list[str]:
+    """Actions shown disabled, with the reason: deleting a standing decision while a
+    request on it is pending (SPEC §5)."""
+    if product.pending_request is not None and product.status != ProductStatus.PENDING \
+            and product.status not in ENDED:
+        return ["delete"]
+    return []
 
 
 class ProductActionsScreen(ModalScreen[ProductPublic | None]):
@@ -85,6 +106,7 @@ class ProductActionsScreen(ModalScreen[ProductPublic | None]):
         Binding("d", "do('delete')", "products.action.delete", id="actions.delete"),
         Binding("c", "do('cancel_request')", "products.action.cancel_request",
                 id="actions.cancel_request"),
+        Binding("w", "do('renew')", "lifecycle.action.renew", id="actions.renew"),
         Binding("s", "do('stop_monitoring')", "products.action.stop_monitoring",
                 id="actions.stop_monitoring"),
         Binding("h", "do('history')", "products.action.history", id="actions.history"),
@@ -122,6 +144,14 @@ class ProductActionsScreen(ModalScreen[ProductPublic | None]):
                     yield FormField(t("products.field.new_amount", currency=p.currency),
                                     Input(id="amount"), "amount")
                     yield Button(t("products.action.modify"), id="modify")
+            if "transform" in actions and p.code == "RLI":  # into an Agrément: an amount
+                with Horizontal(classes="choice-row"):
+                    yield FormField(t("lifecycle.field.transform_amount", currency=p.currency),
+                                    Input(id="transform-amount"), "amount")
+            blocked = blocked_actions(p)
+            if blocked:
+                yield Static(Text(t("lifecycle.blocked.request_pending")), id="blocked",
+                             classes="form-info")
             yield Static("", id="actions-error", classes="form-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 for action in actions:
@@ -137,6 +167,9 @@ class ProductActionsScreen(ModalScreen[ProductPublic | None]):
                                  variant="error" if action in ("delete", "cancel_request",
                                                                "quote_refuse")
                                  else "primary" if action == "quote_buy" else "default")
+                for action in blocked:
+                    yield Button(t(f"products.action.{action}"), id=action, disabled=True,
+                                 tooltip=t("lifecycle.blocked.request_pending"))
                 yield Button(t("products.button.close"), id="close")
 
     def _facts(self) -> Text:
@@ -155,9 +188,14 @@ class ProductActionsScreen(ModalScreen[ProductPublic | None]):
             (t("products.fact.clause"), p.clause),
             (t("products.fact.comment"), p.comment),
         ]
-        if p.status == ProductStatus.PENDING:
-            lines.append((t("products.fact.expected"), format_datetime(p.expected_decision_at)
-                          + "  " + countdown_text(p.expected_decision_at, now)))
+        waiting = waiting_until(p)
+        if p.pending_request is not None and p.status != ProductStatus.PENDING:
+            asked = p.pending_request
+            lines.append((t("lifecycle.fact.request"), request_text(
+                asked.kind, asked.requested_amount, asked.currency, asked.target_code)))
+        if waiting is not None:
+            lines.append((t("products.fact.expected"), format_datetime(waiting)
+                          + "  " + countdown_text(waiting, now)))
         if p.code in REPORT_CODES and p.language in REPORT_LANGUAGES:
             lines.append((t("products.fact.language"), t(f"products.language.{p.language}")))
         if p.guarantor_company_id is not None:
@@ -227,10 +265,21 @@ class ProductActionsScreen(ModalScreen[ProductPublic | None]):
             self.run(lambda repo: repo.modify_product(p.id, amount, p.version))
         elif action == "transform":
             target = "RLI" if p.code == "CRL" else "CRL"
+            into = self._transform_amount() if target == "CRL" else None
+            if target == "CRL" and into is None:
+                return
             self.confirm(t("products.confirm.transform", target=product_name(target)),
-                         lambda repo: repo.transform_product(p.id, target, p.version))
-        elif action in ("delete", "cancel_request"):
-            self.confirm(t(f"products.confirm.{action}", product=product_name(p.code)),
+                         lambda repo: repo.transform_product(p.id, target, p.version, into))
+        elif action == "renew":
+            self.confirm(t("lifecycle.confirm.renew", product=product_name(p.code)),
+                         lambda repo: repo.renew_product(p.id, p.version))
+        elif action == "cancel_request":
+            key = "products.confirm.cancel_request" if p.status == ProductStatus.PENDING \
+                else "lifecycle.confirm.cancel_request"
+            self.confirm(t(key, product=product_name(p.code)),
+                         lambda repo: repo.cancel_request(p.id, p.version))
+        elif action == "delete":
+            self.confirm(t("products.confirm.delete", product=product_name(p.code)),
                          lambda repo: repo.delete_product(p.id, p.version))
         elif action == "stop_monitoring":
             self.confirm(t("products.confirm.stop_monitoring"),
@@ -247,6 +296,20 @@ class ProductActionsScreen(ModalScreen[ProductPublic | None]):
 
     def _error(self) -> Static:
         return self.query_one("#actions-error", Static)
+
+    def _transform_amount(self) -> Decimal | None:
+        """The amount asked for an Agrément replacing an @rating cover (None: refused at
+        the field)."""
+        try:
+            amount = parse_amount(self.query_one("#transform-amount", Input).value)
+        except ValueError as exc:
+            show_errors(self, {"amount": str(exc)}, self._error())
+            return None
+        if amount is None or amount <= 0:
+            show_errors(self, {"amount": t("products.error.amount_positive")}, self._error())
+            return None
+        show_errors(self, {}, self._error())
+        return amount
 
     def confirm(self, question: str, command: Callable[..., ProductPublic]) -> None:
         def answered(yes: bool | None) -> None:
@@ -393,7 +456,7 @@ class PendingScreen(ModalScreen[None]):
             yield Label(Text.assemble(product_marker(p.code), " ", product_name(p.code), " — ",
                                       t("products.pending_title")), classes="dialog-title")
             key = "products.pending_report" if p.code in REPORT_CODES else "products.pending_text"
-            yield Static(Text(t(key, when=format_datetime(p.expected_decision_at))),
+            yield Static(Text(t(key, when=format_datetime(waiting_until(p)))),
                          classes="form-info")
             yield Static("", id="pending-countdown", markup=False)
             yield Static(Text(t("products.pending_background")), classes="form-info")
@@ -407,7 +470,7 @@ class PendingScreen(ModalScreen[None]):
 
     def tick(self) -> None:
         now = app_clock(self.app).now()
-        left = seconds_left(self.product.expected_decision_at, now)
+        left = seconds_left(waiting_until(self.product), now)
         label = self.query_one("#pending-countdown", Static)
         if left is not None and left <= 0:
             if not self.done:
@@ -415,7 +478,7 @@ class PendingScreen(ModalScreen[None]):
                 label.update(Text(t("products.pending_done")))
             return
         label.update(Text(t("products.pending_left", time=countdown_text(
-            self.product.expected_decision_at, now))))
+            waiting_until(self.product), now))))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -1,0 +1,131 @@
+"""The two increase stories of issue 10 through the screens: a pending increase
+cancelled leaves the credit limit as it was; an increase refused by the underwriter
+leaves it too, and the notification says so."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from textual.widgets import Button, Input, RadioButton
+
+from cofatui.enums import ProductStatus
+from cofatui.schemas import ProductRequest, UnderwriterDecisionInput
+from cofatui.tui.screens.company_detail import CompanyDetailScreen, open_company_detail
+from cofatui.tui.screens.product_actions import (
+    ConfirmScreen,
+    PendingScreen,
+    ProductActionsScreen,
+)
+from cofatui.tui.screens.underwriter_queue import DecisionScreen, UnderwriterQueueScreen
+from cofatui.tui.widgets.virtual_list import VirtualList
+from tests.tui.products_env import SIZE, Env, make_env, screen_text, settle
+
+
+def granted_limit(env: Env, amount: int) -> int:
+    """Epsilon's credit limit of ``amount``, asked by Alice and granted by an
+    underwriter (no rule decides a credit limit in this contract)."""
+    alice, uw = env.app("alice").repo, env.app("uw").repo
+    asked = alice.request_product(ProductRequest(
+        contract_id=env.ids["A"], company_id=env.ids["epsilon"], code="CRL",
+        amount=Decimal(amount)))
+    assert asked.status == ProductStatus.PENDING
+    decided = uw.decide_request(asked.id, UnderwriterDecisionInput(decision="grant"),
+                                asked.version)
+    assert decided.decided_amount == Decimal(amount)
+    return decided.id
+
+
+async def open_actions(pilot) -> ProductActionsScreen:  # type: ignore[no-untyped-def]
+    """From the company detail: Enter on its (only) product."""
+    detail = pilot.app.screen
+    assert isinstance(detail, CompanyDetailScreen)
+    detail.query_one("#products", VirtualList).focus()
+    await pilot.press("enter")
+    await settle(pilot)
+    actions = pilot.app.screen
+    assert isinstance(actions, ProductActionsScreen)
+    return actions
+
+
+async def test_increase_pending_then_cancelled_keeps_the_credit_limit(tmp_path: Path) -> None:
+    env = make_env(tmp_path, with_rule=False)
+    product_id = granted_limit(env, 75000)
+    app = env.app("alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        open_company_detail(app, env.ids["epsilon"], env.ids["A"])
+        await settle(pilot)
+        await open_actions(pilot)
+        app.screen.query_one("#amount", Input).focus()
+        await pilot.press(*"90000")
+        await pilot.click("#modify")
+        await settle(pilot)
+        assert isinstance(app.screen, PendingScreen)
+        assert "Estimated response in 2 d 00:00:00" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "€75,000.00 granted · €90,000.00 requested, 2 d 00:00:00" in text
+
+        actions = await open_actions(pilot)
+        assert actions.query_one("#delete", Button).disabled  # with the reason shown
+        assert "not possible while a request is pending" in screen_text(app)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, CompanyDetailScreen)
+        text = screen_text(app)
+        assert "€75,000.00" in text and "requested" not in text
+        kept = next(p for p in app.repo.company_products(env.ids["A"], env.ids["epsilon"])
+                    if p.id == product_id)
+        assert kept.status == ProductStatus.GRANTED
+        assert kept.decided_amount == Decimal(75000) and kept.pending_request is None
+
+
+async def test_underwriter_refuses_the_increase_and_the_credit_limit_stays(
+        tmp_path: Path) -> None:
+    env = make_env(tmp_path, with_rule=False)
+    product_id = granted_limit(env, 40000)
+    alice = env.app("alice").repo
+    standing = next(p for p in alice.company_products(env.ids["A"], env.ids["epsilon"])
+                    if p.id == product_id)
+    alice.modify_product(product_id, Decimal(45000), standing.version)
+
+    uw = env.app("uw")
+    async with uw.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        uw.push_screen(UnderwriterQueueScreen())
+        await settle(pilot)
+        uw.screen.query_one("#filter", Input).focus()
+        await pilot.press(*"epsilon")
+        await settle(pilot)
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        form = uw.screen
+        assert isinstance(form, DecisionScreen)
+        assert form.item.standing_amount == Decimal(40000)
+        form.query_one("#decision-refuse", RadioButton).value = True
+        form.query_one("#comment", Input).value = "Exposure too high"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(uw.screen, DecisionScreen)
+
+    app = env.app("alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.switch_to("notifications")
+        await settle(pilot)
+        assert "Increase to EUR 45,000 refused; your …" in screen_text(app)  # the newest
+        await pilot.press("enter")  # its detail: the whole title
+        await settle(pilot)
+        assert "Increase to EUR 45,000 refused; your credit limit of EUR 40,000 remains" \
+            in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        open_company_detail(app, env.ids["epsilon"], env.ids["A"])
+        await settle(pilot)
+        text = screen_text(app)
+        assert "€40,000.00" in text and "granted" in text and "requested" not in text
