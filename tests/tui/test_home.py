@@ -359,43 +359,29 @@ async def test_home_counts_every_pending_request(engine: tuple[Engine, dataset.I
         assert last is not None and last.product_id == added[-1]  # oldest first
 
 
-async def test_enter_on_a_pending_request_opens_the_company_on_it(
-        engine: tuple[Engine, dataset.Ids], app_for: Callable[..., CofaApp]) -> None:
+@pytest.mark.parametrize(("list_id", "company", "product"), [
+    ("pending", "foo", "p_foo_crl"), ("ending", "delta", "p_delta_rli")])
+async def test_enter_opens_the_company_on_that_product(
+        engine: tuple[Engine, dataset.Ids], app_for: Callable[..., CofaApp], list_id: str,
+        company: str, product: str) -> None:
+    """Enter on a pending request or an ending guarantee: the company's detail, with
+    the cursor on that product."""
     from cofatui.tui.screens.company_detail import CompanyDetailScreen
 
     ids = engine[1]
     app = app_for()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_home(pilot)
-        pending = screen.query_one("#pending", VirtualList)
-        pending.focus()
-        row = pending.cursor_row
-        assert row is not None and row.product_id == ids["p_foo_crl"]
+        lst = screen.query_one(f"#{list_id}", VirtualList)
+        lst.focus()
+        row = lst.cursor_row
+        assert row is not None and row.product_id == ids[product]
         await pilot.press("enter")
         await settle(pilot)
         detail = app.screen
-        assert isinstance(detail, CompanyDetailScreen)
-        assert detail.company_id == ids["foo"]
+        assert isinstance(detail, CompanyDetailScreen) and detail.company_id == ids[company]
         chosen = detail.query_one("#products", VirtualList).cursor_row
-        assert chosen is not None and chosen.id == ids["p_foo_crl"]
-
-
-async def test_enter_on_an_ending_guarantee_opens_the_company_on_it(
-        engine: tuple[Engine, dataset.Ids], app_for: Callable[..., CofaApp]) -> None:
-    from cofatui.tui.screens.company_detail import CompanyDetailScreen
-
-    ids = engine[1]
-    app = app_for()
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_home(pilot)
-        ending = screen.query_one("#ending", VirtualList)
-        ending.focus()
-        await pilot.press("enter")
-        await settle(pilot)
-        detail = app.screen
-        assert isinstance(detail, CompanyDetailScreen) and detail.company_id == ids["delta"]
-        chosen = detail.query_one("#products", VirtualList).cursor_row
-        assert chosen is not None and chosen.id == ids["p_delta_rli"]
+        assert chosen is not None and chosen.id == ids[product]
 
 
 async def test_renew_an_ending_guarantee_from_home(engine: tuple[Engine, dataset.Ids],

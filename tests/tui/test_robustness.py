@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,17 +21,12 @@ from cofatui.tui.screen_gone import DropWhenGone, is_gone
 from cofatui.tui.screens.home import HomeScreen
 from cofatui.tui.screens.portfolio import PortfolioScreen
 from tests.contract import dataset
-from tests.tui.test_notifications import build_app, open_database, pin_utc, settle
+from tests.tui import test_home
+from tests.tui.test_notifications import build_app, settle
 
-
-@pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    yield from pin_utc(monkeypatch)
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[tuple[Engine, dataset.Ids]]:
-    yield from open_database(tmp_path)
+# Home's fixtures: the dataset with hostile names, dates shown in UTC.
+engine = test_home.engine
+utc = test_home.utc
 
 
 class PortfolioAnsweringLate:
