@@ -24,13 +24,17 @@ from cofatui.schemas import NotificationFilter, NotificationRow, PortfolioRow
 from cofatui.schemas_jobs import NotificationExportParams, PortfolioExportParams
 
 EXPORT_PAGE = 500
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# As the screens show data (tui/safe.py's clean): control and bidi-override characters
+# dropped, line breaks and tabs as spaces.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
 
 Progress = Callable[[int, int | None], None]
 
 
 def _text(value: object) -> str:
-    return "" if value is None else _CONTROL.sub(" ", str(value))
+    if value is None:
+        return ""
+    return _CONTROL.sub("", str(value)).replace("\n", " ").replace("\t", " ")
 
 
 # --------------------------------------------------------------- reading notifications

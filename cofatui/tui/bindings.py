@@ -42,6 +42,7 @@ GLOBAL_BINDINGS: list[BindingType] = [
     Binding("f3", "go('notifications')", "shell.key.notifications", id="app.notifications",
             show=False),
     Binding("f4", "go('settings')", "shell.key.settings", id="app.settings", show=False),
+    Binding("f6", "go('tools')", "shell.key.tools", id="app.tools", show=False),
     # Textual binds Tab on the screen, so it only acts once the focused widget has
     # declined the key; keys arriving in one burst (a paste, tmux send-keys, a fast
     # typist over SSH) are by then queued on the old field and land there. As priority

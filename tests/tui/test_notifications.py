@@ -28,6 +28,7 @@ from textual.widgets import Input, Select
 from cofatui import locations, migrations
 from cofatui.clock import FixedClock
 from cofatui.config import Settings
+from cofatui.jobs.worker import embedded_worker
 from cofatui.models import Company, Notification, PortfolioEntry, WapSnapshot
 from cofatui.repository.sql import SqlRepository, make_engine
 from cofatui.repository.sql.companies import name_key
@@ -440,6 +441,7 @@ def _exported(kind: str) -> Path:
 async def test_export_writes_exactly_the_displayed_rows(app_for: Callable[..., CofaApp],
                                                         kind: str, key: str) -> None:
     app = app_for()
+    worker = embedded_worker(app.repo)  # the export runs as a job, as in `cofatui`
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_notifications(pilot)
         screen.query_one("#filter", Input).focus()
@@ -449,7 +451,13 @@ async def test_export_writes_exactly_the_displayed_rows(app_for: Callable[..., C
         assert len(displayed) == 1 + len(NASTY)
         screen.vlist.focus()
         await pilot.press(key)
-        await settle(pilot, rounds=8)
+        for _ in range(100):  # the job runs, then its file is saved to the exports folder
+            await pilot.pause(0.1)
+            if list(locations.exports_dir().glob(f"*.{kind}")):
+                break
+        await settle(pilot)
+        assert worker is not None
+        worker.stop()
         path = _exported(kind)
         notices = [n.message for n in app._notifications]
         assert any(str(path) in m for m in notices), notices
@@ -498,28 +506,51 @@ def all_rows_of(repo: Any) -> list[NotificationRow]:
     return list(repo.notifications(NotificationFilter(), 0, 10).items)
 
 
-async def test_progress_shows_and_leaving_cancels_the_export(
+async def test_jobs_screen_shows_live_progress_of_the_export_after_leaving(
         app_for: Callable[..., CofaApp]) -> None:
+    """The export is a job: leaving the screen does not stop it, the Jobs screen shows
+    it advancing, and its file is in the exports folder at the end."""
+    from cofatui.jobs.exports import export_notifications
+    from cofatui.jobs.worker import JobContext, Worker, WorkerThread
+    from cofatui.schemas_jobs import NotificationExportParams
+
+    def slow_export(ctx: JobContext) -> tuple[str, bytes]:
+        # The real export job, reading 20 000 rows from a slowed-down repository.
+        return export_notifications(ManyRows(ctx.repo(), size=20_000, delay=0.15),
+                                    NotificationExportParams.model_validate(ctx.params),
+                                    ctx.clock.now(), ctx.progress)
+
     app = app_for()
-    app.repo = ManyRows(app.repo, size=200_000, delay=0.02)  # type: ignore[assignment]
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_notifications(pilot)
-        screen.vlist.focus()
-        await pilot.press("e")
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if re.search(r"Exporting: [1-9][\d,]* / 200,000 rows", screen_text(app)):
-                break
-        else:
-            pytest.fail("no progress shown")
-        assert screen.query_one("#export-bar").display
-        await pilot.press("escape")  # back: the screen goes, its export with it
-        await settle(pilot, rounds=8)
-        assert not isinstance(app.screen, NotificationsScreen)
-        assert "Export cancelled: no file was written." in [n.message for n in app._notifications]
-        folder = locations.exports_dir()
-        assert not folder.exists() or list(folder.iterdir()) == []
-        assert app.is_running
+    engine = app.repo.engine  # type: ignore[attr-defined]
+    thread = WorkerThread(Worker(engine, clock=app.clock, schedules=[],
+                                 handlers={"export.notifications": slow_export})).start()
+    try:
+        async with app.run_test(size=(140, 40)) as pilot:
+            screen = await open_notifications(pilot)
+            screen.vlist.focus()
+            await pilot.press("E")
+            await settle(pilot)
+            await pilot.press("escape")  # leave: the export goes on
+            await settle(pilot)
+            assert not isinstance(app.screen, NotificationsScreen)
+            app.switch_to("jobs")
+            seen: set[str] = set()
+            for _ in range(300):
+                await pilot.pause(0.1)
+                found = re.search(r"(running|done)\s+([\d,]+) / 20,000", screen_text(app))
+                if found:
+                    seen.add(found.group(2))
+                if "done" in screen_text(app) and list(locations.exports_dir().glob("*.csv")):
+                    break
+            else:
+                pytest.fail(f"the export did not finish; progress seen: {seen}\n{screen_text(app)}")
+            running = [n for n in seen if n not in ("0", "20,000")]
+            assert running, f"no intermediate progress shown: {seen}"
+            path = _exported("csv")
+            with path.open(encoding="utf-8-sig", newline="") as fh:
+                assert len(list(csv.reader(fh, delimiter=";"))) == 1 + 20_000
+    finally:
+        thread.stop()
 
 
 # --------------------------------------------------------------- literal data

@@ -8,13 +8,8 @@ worker; the list itself fetches only the pages it shows.
 
 from __future__ import annotations
 
-import gc
-import heapq
-import inspect
 import time
-from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, date, datetime
-from pathlib import Path
+from collections.abc import Callable, Sequence
 from time import monotonic
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -26,16 +21,19 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import Button, Footer, Input, ProgressBar, Static
-from textual.worker import get_current_worker
+from textual.widgets import Button, Footer, Input, Static
 
-from cofatui import locations
 from cofatui.clock import Clock, SystemClock
 from cofatui.enums import Importance, NotificationCategory
 from cofatui.errors import CofaError
-from cofatui.formats.export import ExportCancelled, ExportColumn, export_file, timestamped_name
-from cofatui.i18n import format_date, format_datetime, format_number, t
+from cofatui.i18n import format_date, format_datetime, format_number, get_language, t
+from cofatui.jobs.exports import (
+    count_notifications,
+    fetch_notifications,
+    iter_notifications,
+)
 from cofatui.schemas import NotificationFilter, NotificationRow
+from cofatui.schemas_jobs import ExportFormat, JobKind, NotificationExportParams
 from cofatui.tui.safe import clean, plain
 from cofatui.tui.widgets.header import AppHeader
 from cofatui.tui.widgets.virtual_list import Column, VirtualList
@@ -46,12 +44,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ConfirmScreen", "NotificationSource", "NotificationsScreen", "UnreadChanged",
-    "export_columns", "iter_notifications", "notification_columns",
+    "count_notifications", "fetch_notifications", "iter_notifications", "notification_columns",
 ]
 
 FILTER_DEBOUNCE = 0.1  # seconds: at most one filter query per 100 ms while typing
-EXPORT_PAGE = 500
-PROGRESS_PERIOD = 0.25  # seconds between two repaints of the export progress
 MIN_FLEXIBLE = 24  # cells left for each of company and title before dropping columns
 
 
@@ -133,64 +129,7 @@ def notification_columns(width: int, *, keys: Sequence[str] | None = None) -> li
     return [c for _, c in columns]  # pragma: no cover
 
 
-def export_columns() -> list[ExportColumn]:
-    """Every column of the list, with the values as displayed (dates stay dates)."""
-    def local(row: NotificationRow) -> datetime:
-        return row.created_at.astimezone().replace(tzinfo=None) if row.created_at.tzinfo \
-            else row.created_at
-
-    return [
-        ExportColumn(t("notifications.col.status"),
-                     lambda r: t("notifications.status.read") if r.read
-                     else t("notifications.status.unread"), 10),
-        ExportColumn(t("notifications.col.date"), local, 18),
-        ExportColumn(t("notifications.col.importance"), lambda r: importance_label(r.importance),
-                     12),
-        ExportColumn(t("notifications.col.category"), lambda r: category_label(r.category), 14),
-        ExportColumn(t("notifications.col.type"), lambda r: type_label(r.type), 20),
-        ExportColumn(t("notifications.col.company"), lambda r: clean(r.company_name), 36),
-        ExportColumn(t("notifications.col.country"), lambda r: clean(r.country), 9),
-        ExportColumn(t("notifications.col.easy_number"), lambda r: clean(r.easy_number), 21),
-        ExportColumn(t("notifications.col.client_reference"),
-                     lambda r: clean(r.client_reference), 16),
-        ExportColumn(t("notifications.col.product"), lambda r: clean(r.product_code), 9),
-        ExportColumn(t("notifications.col.contract"), lambda r: clean(r.policy_number), 12),
-        ExportColumn(t("notifications.col.title"), lambda r: clean(r.title), 50),
-    ]
-
-
 # --------------------------------------------------------------- data access (threads)
-
-
-def _supports_with_total(repo: Repository) -> bool:
-    """Whether ``notifications()`` can skip counting (the SQL repository can; the
-    protocol does not promise it)."""
-    kind = type(repo)
-    known = _WITH_TOTAL.get(kind)
-    if known is None:
-        try:
-            known = "with_total" in inspect.signature(repo.notifications).parameters
-        except (TypeError, ValueError):
-            known = False
-        _WITH_TOTAL[kind] = known
-    return known
-
-
-_WITH_TOTAL: dict[type, bool] = {}
-
-
-def fetch_notifications(repo: Repository, flt: NotificationFilter, offset: int,
-                        limit: int) -> list[NotificationRow]:
-    """One page, without counting the matches when the repository can skip it."""
-    if _supports_with_total(repo):
-        page = cast(Any, repo).notifications(flt, offset, limit, with_total=False)
-    else:
-        page = repo.notifications(flt, offset, limit)
-    return list(page.items)
-
-
-def count_notifications(repo: Repository, flt: NotificationFilter) -> int:
-    return repo.notifications(flt, 0, 1).total
 
 
 class NotificationSource:
@@ -219,53 +158,6 @@ class NotificationSource:
         if self.superseded:
             return []
         return fetch_notifications(self.repo, self.filter, offset, limit)
-
-
-def iter_notifications(repo: Repository, flt: NotificationFilter,
-                       page: int = EXPORT_PAGE, contracts: Sequence[int] = ()
-                       ) -> Iterator[NotificationRow]:
-    """Every row of the filter, newest first, page by page (one page in memory).
-
-    The repository pages by offset, and a database walks past every skipped row, so
-    plain offsets would make a 100 000-row export quadratic. Instead each query is
-    bounded by day (``date_to`` = the day of the last row read) and skips only the
-    rows of that day already read: the same rows in the same order, with offsets no
-    larger than one day's notifications.
-
-    For "all my contracts" (``contract_id`` None, several ``contracts`` given) each
-    contract is read on its own and the streams merged in the list's order (newest
-    first, then highest id): one contract's rows come in index order, while a query
-    over several contracts sorts everything again for every page.
-    """
-    if flt.contract_id is None and len(contracts) > 1:
-        streams = [_iter_by_day(repo, flt.model_copy(update={"contract_id": c}), page)
-                   for c in contracts]
-        yield from heapq.merge(*streams, key=lambda r: (r.created_at, r.id), reverse=True)
-        return
-    yield from _iter_by_day(repo, flt, page)
-
-
-def _iter_by_day(repo: Repository, flt: NotificationFilter, page: int
-                 ) -> Iterator[NotificationRow]:
-    day = flt.date_to
-    skip = 0  # rows of ``day`` already yielded
-    while True:
-        bounded = flt if day is None else flt.model_copy(update={"date_to": day})
-        rows = fetch_notifications(repo, bounded, skip, page)
-        yield from rows
-        if len(rows) < page:
-            return
-        last = _utc_day(rows[-1].created_at)
-        if last == day:
-            skip += len(rows)
-        else:
-            day = last
-            skip = sum(1 for r in rows if _utc_day(r.created_at) == last)
-
-
-def _utc_day(moment: datetime) -> date:
-    # Stored timestamps are UTC (naive from SQLite): the day the date filter compares.
-    return (moment.astimezone(UTC) if moment.tzinfo else moment).date()
 
 
 def target_ids(lst: VirtualList) -> list[int]:
@@ -346,7 +238,6 @@ class NotificationsScreen(Screen[None]):
         self._follow_contract = True
         self._debounce: Timer | None = None
         self._last_apply = 0.0
-        self._exporting = False
         self._source: NotificationSource | None = None
         self._texts: dict[str, str] = {}
 
@@ -380,13 +271,9 @@ class NotificationsScreen(Screen[None]):
                 yield Static(id="summary", markup=False)
                 yield Static(id="count", markup=False)
             yield VirtualList(notification_columns(self.app.size.width), id="list")
-            with Horizontal(id="export-bar"):
-                yield Static(id="export-label", markup=False)
-                yield ProgressBar(id="export-progress", show_eta=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#export-bar").display = False
         contract = self.cofa.current_contract_id
         base = self._initial or NotificationFilter()
         if base.contract_id is None and self._initial is None:
@@ -559,96 +446,34 @@ class NotificationsScreen(Screen[None]):
         lst.clear_marks()
         lst.refresh_data()
 
-    # --- export ---------------------------------------------------------------------
-    def action_export(self, kind: str) -> None:
-        if self._exporting:
-            self.notify(t("export.running"), markup=False, severity="warning")
-            return
-        name = timestamped_name(t("export.file_stem"),
-                                self.clock.now().astimezone(), kind)
-        self._exporting = True
-        bar = self.query_one("#export-bar")
-        bar.display = True
-        self.query_one("#export-label", Static).update(plain(t("export.started")))
-        self.query_one("#export-progress", ProgressBar).update(total=None, progress=0)
-        self._export(self.current_filter(), name)
-
-    @work(thread=True, exclusive=True, group="notifications-export")
-    def _export(self, flt: NotificationFilter, name: str) -> None:
-        worker = get_current_worker()
-        repo = self.cofa.repo
-        call = self.app.call_from_thread
-        # The export allocates hundreds of thousands of objects, which sets off full
-        # garbage collections; each walks the whole heap (the app's too) while holding
-        # the GIL, freezing the UI for 60 ms or more. Objects alive now are long-lived:
-        # leave them out of collections.
-        gc.freeze()
-        try:
-            total = count_notifications(repo, flt)
-            call(self._export_progress, 0, total)
-            folder = locations.ensure_dir(locations.exports_dir())
-            path = _free_path(folder / name)
-
-            shown = 0.0
-
-            def progress(done: int) -> bool:
-                nonlocal shown
-                if worker.is_cancelled:
-                    return False
-                # A few repaints a second: each one costs the UI a frame.
-                if monotonic() - shown >= PROGRESS_PERIOD:
-                    shown = monotonic()
-                    call(self._export_progress, done, total)
-                return True
-
-            contracts = [c.contract_id for c in self.cofa.principal.contracts]
-            rows = iter_notifications(repo, flt, contracts=contracts)
-            count = export_file(path, export_columns(), rows, progress=progress)
-        except ExportCancelled:
-            call(self._export_done, None, 0)
-            return
-        except (CofaError, OSError, ValueError) as exc:
-            call(self._export_failed, exc)
-            return
-        call(self._export_done, path, count)
-
     def _on_stack(self) -> bool:
         """Still in the app (the user may have left while a worker ran)."""
         return self.is_attached and self in self.app.screen_stack
 
-    def _export_progress(self, done: int, total: int) -> None:
-        if not self._on_stack():
+    # --- export ---------------------------------------------------------------------
+    def action_export(self, kind: str) -> None:
+        """Queue the export as a background job: it goes on if the user leaves, the
+        Jobs screen shows its progress, and its file lands in the exports folder."""
+        self._queue_export(self.current_filter(), kind)
+
+    @work(thread=True, group="notifications-export")
+    def _queue_export(self, flt: NotificationFilter, kind: str) -> None:
+        params = NotificationExportParams(filter=flt, format=ExportFormat(kind),
+                                          language=get_language())
+        try:
+            job = self.cofa.repo.jobs.queue(JobKind.EXPORT_NOTIFICATIONS,
+                                            params.model_dump(mode="json"))
+        except CofaError as exc:
+            self.app.call_from_thread(self.app.notify, t("export.failed", reason=clean(exc)),
+                                      severity="error", markup=False)
             return
-        self.query_one("#export-progress", ProgressBar).update(total=max(total, 1),
-                                                                progress=done)
-        self.query_one("#export-label", Static).update(plain(
-            t("export.progress", done=format_number(done),
-              total=format_number(total))))
+        self.app.call_from_thread(self._queued, job.id)
 
-    def _export_done(self, path: Path | None, count: int) -> None:
-        self._exporting = False
-        if path is not None:
-            self.app.notify(t("export.done", count=format_number(count), path=str(path)),
-                            markup=False, timeout=10)
-        else:  # cancelled: the user left the screen
-            self.app.notify(t("export.cancelled"), markup=False)
-        if self._on_stack():
-            self.query_one("#export-bar").display = False
+    def _queued(self, job_id: int) -> None:
+        from cofatui.tui.features.tools.follow import follow_job
 
-    def _export_failed(self, exc: Exception) -> None:
-        self._exporting = False
-        self.app.notify(t("export.failed", reason=clean(exc)), severity="error", markup=False)
-        if self._on_stack():
-            self.query_one("#export-bar").display = False
-
-
-def _free_path(path: Path) -> Path:
-    """``path``, or ``name-2.ext``, ``name-3.ext``… if an export of the same second exists."""
-    candidate, n = path, 1
-    while candidate.exists():
-        n += 1
-        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
-    return candidate
+        follow_job(self.cofa, job_id)
+        self.app.notify(t("tools.job_queued", id=job_id), markup=False, timeout=8)
 
 
 def filter_summary(flt: NotificationFilter, app: CofaApp) -> list[str]:

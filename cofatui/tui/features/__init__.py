@@ -1,0 +1,1 @@
+"""Screens grouped by feature area (DESIGN.md): one folder per area."""

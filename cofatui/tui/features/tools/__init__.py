@@ -1,0 +1,1 @@
+"""Tools (SPEC §3.10): the hub, background jobs and import results."""

@@ -1,0 +1,167 @@
+"""The Jobs screen: my background jobs with live progress; cancel one, save the file a
+finished one produced. Refreshed every second while it is shown (the work goes on in a
+worker, here or on the server, whether or not the screen is open)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from cofatui import locations
+from cofatui.errors import CofaError
+from cofatui.i18n import format_datetime, format_number, t
+from cofatui.schemas_jobs import JobPublic, JobStatus
+from cofatui.tui.safe import clean, plain
+from cofatui.tui.widgets.header import AppHeader
+from cofatui.tui.widgets.virtual_list import Column, VirtualList
+
+if TYPE_CHECKING:
+    from cofatui.repository.base import Repository
+    from cofatui.tui.app import CofaApp
+
+REFRESH_SECONDS = 1.0
+
+
+def kind_label(kind: str) -> str:
+    key = f"tools.kind.{kind}"
+    text = t(key)
+    return kind if text == key else text
+
+
+def progress_text(job: JobPublic) -> str:
+    if job.progress_total:
+        percent = min(100, job.progress_done * 100 // max(1, job.progress_total))
+        return (f"{format_number(job.progress_done)} / {format_number(job.progress_total)}"
+                f" ({percent} %)")
+    return format_number(job.progress_done) if job.progress_done else ""
+
+
+def job_columns() -> list[Column]:
+    return [
+        Column("id", "#", 6, align="right"),
+        Column("created_at", t("tools.col.created"), 17,
+               render=lambda j: format_datetime(j.created_at)),
+        Column("kind", t("tools.col.kind"), 26, render=lambda j: kind_label(j.kind)),
+        Column("status", t("tools.col.status"), 12,
+               render=lambda j: t(f"tools.status.{j.status}")),
+        Column("progress", t("tools.col.progress"), 26, render=progress_text),
+        Column("result", t("tools.col.result"), 0,
+               render=lambda j: plain(j.result_name or j.error)),
+    ]
+
+
+def save_result(repo: Repository, job_id: int, folder: Path | None = None) -> Path:
+    """Fetch a finished job's file and write it to the exports folder (never over an
+    existing file)."""
+    stored = repo.jobs.result_file(job_id)
+    target_dir = locations.ensure_dir(folder or locations.exports_dir())
+    name = Path(stored.name).name or f"job-{job_id}"
+    path, n = target_dir / name, 1
+    while path.exists():
+        n += 1
+        path = target_dir / f"{Path(name).stem}-{n}{Path(name).suffix}"
+    tmp = path.with_name(f".{path.name}.part")
+    tmp.write_bytes(stored.content)
+    tmp.replace(path)
+    return path
+
+
+class _JobsSource:
+    """Jobs read afresh on every refresh (a PagedSource keeps its first page)."""
+
+    def __init__(self, repo: Repository, on_error: Callable[[CofaError], None]) -> None:
+        self.repo = repo
+        self.on_error = on_error
+
+    def count(self) -> int:
+        try:
+            return self.repo.jobs.list(0, 1).total
+        except CofaError as exc:
+            self.on_error(exc)
+            return 0
+
+    def fetch(self, offset: int, limit: int) -> Sequence[JobPublic]:
+        try:
+            return self.repo.jobs.list(offset, limit).items
+        except CofaError as exc:
+            self.on_error(exc)
+            return []
+
+
+class JobsScreen(Screen[None]):
+    CSS_PATH = "tools.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("x", "cancel_job", "tools.bind.cancel", id="jobs.cancel"),
+        Binding("s", "save_file", "tools.bind.save", id="jobs.save"),
+    ]
+
+    @property
+    def cofa(self) -> CofaApp:
+        return cast("CofaApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        yield Static(t("tools.jobs_note"), id="jobs-note", markup=False)
+        yield VirtualList(job_columns(), id="jobs")
+        yield Footer()
+
+    @property
+    def jobs_list(self) -> VirtualList:
+        return self.query_one("#jobs", VirtualList)
+
+    def on_mount(self) -> None:
+        self.title = "tools.jobs"
+        self.jobs_list.set_source(self._source())
+        self.jobs_list.focus()
+        self.set_interval(REFRESH_SECONDS, self.jobs_list.refresh_data)
+
+    def _source(self) -> _JobsSource:
+        return _JobsSource(self.cofa.repo, self._failed)
+
+    def _failed(self, exc: CofaError) -> None:
+        self.app.call_from_thread(self.notify, clean(exc), severity="error", markup=False)
+
+    def _current(self) -> JobPublic | None:
+        return cast("JobPublic | None", self.jobs_list.cursor_row)
+
+    def action_cancel_job(self) -> None:
+        job = self._current()
+        if job is not None and not job.finished:
+            self._cancel(job.id)
+
+    @work(thread=True, group="jobs-cancel")
+    def _cancel(self, job_id: int) -> None:
+        try:
+            self.cofa.repo.jobs.cancel(job_id)
+        except CofaError as exc:
+            self.app.call_from_thread(self.notify, clean(exc), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.jobs_list.refresh_data)
+
+    def action_save_file(self) -> None:
+        job = self._current()
+        if job is None or job.status != JobStatus.DONE or not job.result_name:
+            self.notify(t("tools.no_file"), severity="warning", markup=False)
+            return
+        self._save(job.id)
+
+    @work(thread=True, group="jobs-save")
+    def _save(self, job_id: int) -> None:
+        try:
+            path = save_result(self.cofa.repo, job_id)
+        except (CofaError, OSError) as exc:
+            self.app.call_from_thread(self.notify, clean(exc), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.notify, t("tools.saved", path=str(path)),
+                                  markup=False, timeout=10)
+
+    async def on_language_changed(self, _event: object) -> None:
+        await self.recompose()
+        self.on_mount()

@@ -1,0 +1,148 @@
+"""The file picker: a typed path with Tab completion beside a directory tree.
+
+Over SSH there is no desktop file dialog: the user types a path (Tab completes it as a
+shell does: the longest common beginning of the names that match, a ``/`` after a
+folder) or walks the tree (Enter on a folder opens it, on a file picks it). It opens
+in the last folder a file was picked from (the ``last_folder`` setting).
+
+The file is read where the TUI runs; with ``--api`` its bytes are then sent to the
+server by the repository call that uses them, the server's disk playing no part.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import DirectoryTree, Input, Static
+
+from cofatui.i18n import t
+
+
+def complete(text: str) -> str:
+    """``text`` completed as far as the names in its folder agree (Tab in a shell)."""
+    path = Path(os.path.expanduser(text)) if text else Path.cwd()
+    if text.endswith(os.sep) or not text:
+        folder, stem = path, ""
+    else:
+        folder, stem = path.parent, path.name
+    try:
+        names = sorted(e.name + (os.sep if e.is_dir() else "") for e in os.scandir(folder)
+                       if e.name.startswith(stem) and (stem.startswith(".")
+                                                       or not e.name.startswith(".")))
+    except OSError:
+        return text
+    if not names:
+        return text
+    common = os.path.commonprefix(names)  # noqa: RUF071 (names, not paths: by character)
+    if len(common) <= len(stem):
+        return text
+    base = text if text.endswith(os.sep) or not text else text[: len(text) - len(stem)]
+    if not text:
+        base = str(folder) + os.sep
+    return base + common
+
+
+class FilePicker(ModalScreen[Path | None]):
+    """Pick a file; dismisses with its path, or None on Esc."""
+
+    DEFAULT_CSS = """
+    FilePicker { align: center middle; }
+    FilePicker > Vertical { width: 90%; height: 80%; border: round $accent;
+                            background: $surface; padding: 0 1; }
+    FilePicker #picker-title { height: 1; text-style: bold; }
+    FilePicker #picker-path { margin: 0 0 1 0; }
+    FilePicker Horizontal { height: 1fr; }
+    FilePicker DirectoryTree { width: 1fr; }
+    FilePicker #picker-error { height: auto; color: $error; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "common.cancel", id="picker.cancel"),
+    ]
+
+    def __init__(self, title: str, start: Path | str | None = None) -> None:
+        super().__init__()
+        self.picker_title = title
+        folder = Path(start).expanduser() if start else Path.cwd()
+        self.start = folder if folder.is_dir() else Path.cwd()
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.picker_title, id="picker-title", markup=False)
+            yield Input(value=str(self.start) + os.sep, id="picker-path",
+                        placeholder=t("picker.placeholder"))
+            yield Static("", id="picker-error", markup=False)
+            with Horizontal():
+                yield DirectoryTree(self.start, id="picker-tree")
+
+    def on_mount(self) -> None:
+        path_input = self.query_one("#picker-path", Input)
+        path_input.focus()
+        path_input.cursor_position = len(path_input.value)
+
+    @property
+    def path_input(self) -> Input:
+        return self.query_one("#picker-path", Input)
+
+    def focus_next(self, selector: str | type[Widget] = "*") -> Widget | None:
+        """Tab: completes the typed path while it can, then moves on (the app binds
+        Tab above every widget, and its action lands here)."""
+        if self.focused is self.path_input:
+            before = self.path_input.value
+            after = complete(before)
+            if after != before:
+                self.path_input.value = after
+                self.path_input.cursor_position = len(after)
+                self._follow(after)
+                return self.path_input
+        return super().focus_next(selector)
+
+    def _follow(self, text: str) -> None:
+        """Show in the tree the folder the typed path is in."""
+        folder = Path(os.path.expanduser(text))
+        if not text.endswith(os.sep):
+            folder = folder.parent
+        tree = self.query_one(DirectoryTree)
+        if folder.is_dir() and folder != Path(tree.path):
+            tree.path = folder
+
+    @on(Input.Submitted, "#picker-path")
+    def _typed(self, event: Input.Submitted) -> None:
+        path = Path(os.path.expanduser(event.value.strip()))
+        if path.is_dir():
+            self._follow(str(path) + os.sep)
+            self.path_input.value = str(path) + os.sep
+            return
+        if not path.is_file():
+            self.query_one("#picker-error", Static).update(t("picker.not_found"))
+            return
+        self.dismiss(path)
+
+    @on(DirectoryTree.FileSelected)
+    def _picked(self, event: DirectoryTree.FileSelected) -> None:
+        self.dismiss(Path(event.path))
+
+    @on(DirectoryTree.DirectorySelected)
+    def _folder(self, event: DirectoryTree.DirectorySelected) -> None:
+        self.path_input.value = str(event.path) + os.sep
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def read_picked(path: Path, limit: int) -> bytes:
+    """The file's bytes, refusing at once a file over ``limit`` (no need to read it)."""
+    from cofatui.errors import ValidationFailed
+
+    size = path.stat().st_size
+    if size > limit:
+        raise ValidationFailed(t("picker.too_large", size=f"{size:,}", limit=f"{limit:,}"),
+                               field="file")
+    return path.read_bytes()
