@@ -802,3 +802,37 @@ class ExtensionPublic(Public):
     created_at: datetime | None
     decided_at: datetime | None
     version: int
+
+
+class ClaimQueueFilter(BaseModel):
+    """The claims handler's queue: every registered claim of every policyholder."""
+
+    status: ClaimStatus | None = Field(
+        default=None, description="one status; none = the open claims (pending, accepted, "
+        "rejected)")
+    contract_id: int | None = None
+    intervention_requested: bool | None = None
+    amount_min: Decimal | None = Field(default=None, description="claim amount at least")
+    amount_max: Decimal | None = Field(default=None, description="claim amount at most")
+    currency: str | None = Field(
+        default=None, description="the claims' currency; needed with an amount bound unless "
+        "a contract is chosen (amounts of different currencies are not compared)")
+
+
+class ClaimQueueItem(Public):
+    claim_id: int
+    reference: str | None
+    contract_id: int
+    policy_number: str
+    policyholder: str
+    company_id: int
+    company_name: str
+    country: str
+    status: ClaimStatus
+    reason: str
+    intervention_requested: bool
+    currency: str
+    claim_amount: Decimal | None
+    submitted_at: datetime
+    updated_at: datetime | None
+    version: int = Field(description="the claim's version, for the handler's actions")

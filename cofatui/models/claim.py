@@ -6,13 +6,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, Index, LargeBinary
+from sqlalchemy import Column, Index, LargeBinary, text
 from sqlmodel import Field, SQLModel
 
 from cofatui.enums import ClaimStatus, Collector
 from cofatui.models.base import money_field, timestamp_field, version_column
 
 _claim_version = version_column()
+#: The claims handler's queue shows these unless a status is chosen (rules.claims).
+_QUEUE_OPEN = text("status IN ('pending', 'accepted', 'rejected')")
 
 
 class Claim(SQLModel, table=True):
@@ -22,6 +24,9 @@ class Claim(SQLModel, table=True):
         Index("ix_claim_status_submitted", "status", "submitted_at"),
         # The claims portfolio: a debtor's newer claim, and the count of debtors.
         Index("ix_claim_contract_company", "contract_id", "company_id", "status"),
+        # The claims handler's queue: open claims, oldest submission first.
+        Index("ix_claim_open_queue", "submitted_at", "id", sqlite_where=_QUEUE_OPEN,
+              postgresql_where=_QUEUE_OPEN),
     )
     id: int | None = Field(default=None, primary_key=True)
     contract_id: int = Field(foreign_key="contract.id")

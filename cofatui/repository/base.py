@@ -34,6 +34,8 @@ from cofatui.schemas import (
     ClaimCreate,
     ClaimDetail,
     ClaimPublic,
+    ClaimQueueFilter,
+    ClaimQueueItem,
     ClaimStatusChange,
     CompanyCreate,
     CompanyDetail,
@@ -214,6 +216,13 @@ class Repository(Protocol):
 
     def set_indemnity(self, claim_id: int, update: IndemnityUpdate,
                       version: int) -> ClaimPublic: ...
+
+    def claims_queue(self, flt: ClaimQueueFilter | None = None, offset: int = 0,
+                     limit: int = 100) -> Page[ClaimQueueItem]:
+        """Registered claims of every policyholder, oldest submission first (open ones
+        unless a status is chosen); claims handlers only (Forbidden otherwise). An
+        amount bound needs a currency or a contract (ValidationFailed)."""
+        ...
 
     # --- exchange rates (claims in another currency than the contract's) ------------
     def record_exchange_rate(self, data: ExchangeRateCreate) -> ExchangeRatePublic:

@@ -39,6 +39,8 @@ from cofatui.schemas import (
     ClaimCreate,
     ClaimDetail,
     ClaimPublic,
+    ClaimQueueFilter,
+    ClaimQueueItem,
     ClaimStatusChange,
     CompanyCreate,
     CompanyDetail,
@@ -101,6 +103,7 @@ _CLAIMS = TypeAdapter(Page[ClaimPublic])
 _AUDIT = TypeAdapter(Page[AuditEntryPublic])
 _DEBTORS = TypeAdapter(Page[DebtorClaimsRow])
 _CLAIM_DETAIL = TypeAdapter(ClaimDetail)
+_CLAIM_QUEUE = TypeAdapter(Page[ClaimQueueItem])
 _DOCUMENT = TypeAdapter(DocumentPublic)
 _KEYS = TypeAdapter(list[str])
 _EXTENSION = TypeAdapter(ExtensionPublic)
@@ -404,6 +407,11 @@ class HttpRepository(HttpJobAreas):
                       version: int) -> ClaimPublic:
         return self._send(_CLAIM, "PUT", f"/claims/{int(claim_id)}/indemnity",
                           {"version": version, "update": update.model_dump(mode="json")})
+
+    def claims_queue(self, flt: ClaimQueueFilter | None = None, offset: int = 0,
+                     limit: int = 100) -> Page[ClaimQueueItem]:
+        return self._get(_CLAIM_QUEUE, "/underwriter/claims",
+                         {**_query(flt), **_page(offset, limit)})
 
     # --- exchange rates -------------------------------------------------------------
     def record_exchange_rate(self, data: ExchangeRateCreate) -> ExchangeRatePublic:

@@ -22,6 +22,7 @@ from typing import Any
 from cofatui.enums import FINAL_CLAIM_STATUSES, ClaimReason, ClaimStatus, InvoiceType, PaymentType
 from cofatui.errors import FieldError, RuleViolation
 from cofatui.rules.deadlines import DueDateShifts, invoice_declaration_deadline
+from cofatui.rules.money import Money, is_currency
 
 MAX_COMMENT = 900
 MAX_REFERENCE = 35
@@ -52,6 +53,35 @@ class PaymentInput:
     payment_date: date
     currency: str
     amount: Decimal
+
+
+#: The claims the handler's queue shows unless a status is chosen: registered, not final.
+QUEUE_OPEN_STATUSES = (ClaimStatus.PENDING, ClaimStatus.ACCEPTED, ClaimStatus.REJECTED)
+QUEUE_AMOUNT_CURRENCY = ("Choose a currency or a contract to filter by amount: amounts of "
+                         "different currencies are not compared")
+QUEUE_AMOUNT_ORDER = "The minimum amount is above the maximum"
+QUEUE_DRAFT = "Drafts are not in the queue: choose another status"
+
+
+def queue_filter_errors(status: str | None, contract_id: int | None, amount_min: Decimal | None,
+                        amount_max: Decimal | None, currency: str | None) -> list[FieldError]:
+    """What is wrong with a claims queue filter: a draft status, a negative or crossed
+    amount bound, or an amount bound with neither a currency nor a contract (one
+    contract has one currency)."""
+    errors: list[FieldError] = []
+    if status == ClaimStatus.DRAFT:
+        errors.append(FieldError("status", QUEUE_DRAFT))
+    for name, bound in (("amount_min", amount_min), ("amount_max", amount_max)):
+        if bound is not None and bound < 0:
+            errors.append(FieldError(name, "Must not be negative"))
+    if amount_min is not None and amount_max is not None and amount_min > amount_max:
+        errors.append(FieldError("amount_max", QUEUE_AMOUNT_ORDER))
+    if currency is not None and not _currency_ok(currency):
+        errors.append(FieldError("currency", "Not an ISO 4217 currency code"))
+    if (amount_min is not None or amount_max is not None) and contract_id is None \
+            and not currency:
+        errors.append(FieldError("currency", QUEUE_AMOUNT_CURRENCY))
+    return errors
 
 
 def check_one_open_claim_per_debtor(existing_statuses: Iterable[str]) -> None:
@@ -252,11 +282,16 @@ def alt_contact_errors(name: str, email: str, phone: str,
 
 
 def claim_amount(invoices: Sequence[InvoiceInput], payments: Sequence[PaymentInput]) -> Decimal:
-    """Invoices including tax, less payments and credit notes (never below zero)."""
-    due = sum((i.amount_excl_tax + i.tax for i in invoices), Decimal(0))
-    paid = sum((p.amount for p in payments), Decimal(0))
-    return max(due - paid, Decimal(0))
+    """Invoices including tax, less payments and credit notes (never below zero), of lines
+    in ONE currency: lines in several raise ``CurrencyMismatch`` (a claim keeps them per
+    currency and converts them with a recorded rate: ``rules.indemnity``)."""
+    lines = [*(Money(i.amount_excl_tax + i.tax, i.currency) for i in invoices),
+             *(-Money(p.amount, p.currency) for p in payments)]
+    if not lines:
+        return Decimal(0)
+    return max(sum(lines[1:], lines[0]).amount, Decimal(0))
 
 
 def _currency_ok(code: str) -> bool:
-    return len(code) == 3 and code.isascii() and code.isalpha() and code.isupper()
+    # An ISO 4217 code Money knows ("ABC" is refused at the line, not when totalled).
+    return is_currency(code)

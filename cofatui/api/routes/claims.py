@@ -16,6 +16,8 @@ from cofatui.schemas import (
     ClaimCreate,
     ClaimDetail,
     ClaimPublic,
+    ClaimQueueFilter,
+    ClaimQueueItem,
     ClaimStatusChange,
     DebtorClaimsRow,
     DocumentPublic,
@@ -135,3 +137,11 @@ def exchange_rates(repo: Repo,
                    currency: Annotated[str | None, Query(max_length=3)] = None,
                    offset: Offset = 0, limit: Limit = 100) -> Page[ExchangeRatePublic]:
     return repo.exchange_rates(currency, offset, limit)
+
+
+@router.get("/underwriter/claims", response_model=Page[ClaimQueueItem],
+            summary="The claims handler's queue: registered claims of every policyholder, "
+                    "oldest first (open ones unless a status is chosen)")
+def claims_queue(repo: Repo, flt: Annotated[ClaimQueueFilter, Query()],
+                 offset: Offset = 0, limit: Limit = 100) -> Page[ClaimQueueItem]:
+    return repo.claims_queue(flt, offset, limit)

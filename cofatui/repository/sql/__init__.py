@@ -7,6 +7,7 @@ from sqlalchemy.engine import Engine
 from cofatui.clock import Clock
 from cofatui.repository.sql.claim_commands import ClaimFollowUp
 from cofatui.repository.sql.claims import ClaimCommands
+from cofatui.repository.sql.claims_queue import ClaimsQueue
 from cofatui.repository.sql.companies import CompanyQueries
 from cofatui.repository.sql.drafts import DraftStore
 from cofatui.repository.sql.end_alerts import EndAlertCommands
@@ -21,7 +22,8 @@ from cofatui.repository.sql.products import ProductQueries
 
 
 class SqlRepository(CompanyQueries, PortfolioQueries, ProductQueries, ProductLifecycle,
-                    NotificationQueries, ClaimCommands, ClaimFollowUp, ExchangeRateCommands,
+                    NotificationQueries, ClaimCommands, ClaimFollowUp, ClaimsQueue,
+                    ExchangeRateCommands,
                     DraftStore,
                     ExtensionCommands, EndAlertCommands, JobAreas):
     """The Repository protocol on one engine, acting for one user."""

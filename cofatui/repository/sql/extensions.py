@@ -61,7 +61,7 @@ class ExtensionCommands(SqlCore):
                 cond.append(Extension.company_id == company_id)
             rows = s.execute(select(Extension).where(*cond)
                              .order_by(Extension.id.desc()).limit(500)).scalars()
-            return [self._public(s, e) for e in rows]
+            return [self._extension_public(s, e) for e in rows]
 
     def request_extension(self, data: ExtensionCreate) -> ExtensionPublic:
         self._require_write(data.contract_id, Section.CLAIMS)
@@ -96,7 +96,7 @@ class ExtensionCommands(SqlCore):
                         {"status": [None, extension.status],
                          "total": [None, rules.invoices_total(invoices)]}, contract.id)
             s.flush()
-            return self._public(s, extension)
+            return self._extension_public(s, extension)
 
     def _needs_request(self, s: Session, contract: Contract, company: Company,
                        invoices: list[rules.ExtensionInvoice],
@@ -141,7 +141,7 @@ class ExtensionCommands(SqlCore):
             s.flush()
             self._audit(s, "cancel_extension", "extension", extension.id,
                         {"status": ["pending", "cancelled"]}, extension.contract_id)
-            return self._public(s, extension)
+            return self._extension_public(s, extension)
 
     def modify_extension(self, extension_id: int, plan: Sequence[PlanLineInput],
                          version: int) -> ExtensionPublic:
@@ -171,7 +171,7 @@ class ExtensionCommands(SqlCore):
             s.flush()
             self._audit(s, "modify_extension", "extension", extension.id,
                         {"status": ["active", extension.status]}, extension.contract_id)
-            return self._public(s, extension)
+            return self._extension_public(s, extension)
 
     def decide_extension(self, extension_id: int, decision: ExtensionDecisionInput,
                          version: int) -> ExtensionPublic:
@@ -200,7 +200,7 @@ class ExtensionCommands(SqlCore):
             extension.comment = decision.comment
             extension.updated_at = now
             s.flush()
-            public = self._public(s, extension)
+            public = self._extension_public(s, extension)
             s.add(Notification(
                 contract_id=extension.contract_id, company_id=extension.company_id,
                 product_code="EXTENSION", category=NotificationCategory.MANAGEMENT.value,
@@ -220,7 +220,7 @@ class ExtensionCommands(SqlCore):
                     ExtensionInvoice.extension_id == extension.id)
                     .order_by(ExtensionInvoice.id)).scalars()]
 
-    def _public(self, s: Session, extension: Extension) -> ExtensionPublic:
+    def _extension_public(self, s: Session, extension: Extension) -> ExtensionPublic:
         invoices = self._invoice_rules(s, extension)
         lines = list(s.execute(select(ExtensionPlanLine).where(
             ExtensionPlanLine.extension_id == extension.id)
