@@ -181,11 +181,12 @@ def test_readers_use_the_standing_decision_during_a_pending_amendment(backend: B
     assert claim.status in (ClaimStatus.PENDING, ClaimStatus.DRAFT)
     menu = {m.code: m for m in alice.new_action_menu(backend.ids["A"], backend.ids["alpha"])}
     assert menu["CRL"].reason_code == "cover_exists"
-    renewing = alice.renew_product(delta.id, delta.version)
-    ending = alice.ending_guarantees(backend.ids["A"], within_days=30)
-    ending_items = ending.items if hasattr(ending, "items") else ending
-    assert [e.product_id for e in ending_items] == [renewing.id] or \
-        renewing.pending_request is None  # renewed at once by the rules: no longer ending
+    # Delta's @rating cover ends in ten days; asked to become an Agrément, it stays
+    # among the guarantees ending, with its amount, while the request waits.
+    waiting = alice.transform_product(delta.id, "CRL", delta.version, Decimal(30000))
+    assert waiting.pending_request is not None
+    ending = alice.ending_guarantees(backend.ids["A"], within_days=30).items
+    assert [(e.product_id, e.decided_amount) for e in ending] == [(delta.id, Decimal(15000))]
     assert amended.decided_amount == Decimal(100000)
 
 
