@@ -24,6 +24,7 @@ from textual.widgets import (
     Static,
 )
 
+from cofatui.enums import RequestKind
 from cofatui.errors import CofaError, ValidationFailed
 from cofatui.i18n import format_amount, format_date, format_datetime, t
 from cofatui.rules.products import NEW_ACTION_CODES, UNDERWRITER_DECISIONS, underwriter_decision
@@ -54,6 +55,13 @@ from cofatui.tui.widgets.virtual_list import Column, VirtualList
 CSS: list[str | PurePath] = ["dialogs.tcss", "queue.tcss"]
 
 
+def _asked(item: QueueItem) -> Text:
+    """The product and, for a request on a standing decision, what kind of request."""
+    if item.kind == RequestKind.INITIAL:
+        return product_marker(item.code)
+    return Text.assemble(product_marker(item.code), " ", t(f"lifecycle.kind.{item.kind}"))
+
+
 def queue_columns(screen: Screen[Any]) -> list[Column]:
     def now() -> Any:
         return app_clock(screen.app).now()
@@ -70,7 +78,11 @@ def queue_columns(screen: Screen[Any]) -> list[Column]:
         Column("country", t("queue.col.country"), 3),
         Column("dra", t("queue.col.dra"), 3, align="right",
                render=lambda i: "" if i.dra is None else str(i.dra)),
-        Column("code", t("queue.col.product"), 12, render=lambda i: product_marker(i.code)),
+        Column("code", t("queue.col.product"), 20, render=_asked),
+        # The decision in force beside the amendment asked for (empty for a first request).
+        Column("standing", t("lifecycle.queue_standing"), 13, align="right",
+               render=lambda i: format_amount(i.standing_amount, i.currency)
+               if i.standing_status is not None else ""),
         Column("amount", t("queue.col.amount"), 13, align="right",
                render=lambda i: format_amount(i.requested_amount, i.currency)),
         Column("expected", t("queue.col.expected"), 12, align="right",
