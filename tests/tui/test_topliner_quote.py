@@ -19,8 +19,9 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from cofatui.enums import ProductStatus
-from cofatui.models import Product, UnderwritingRule
+from cofatui.models import Product
 from cofatui.schemas import ProductRequest
+from cofatui.tui.kit.typed_input import parse_amount
 from cofatui.tui.screens.company_detail import CompanyDetailScreen
 from cofatui.tui.screens.product_actions import ProductActionsScreen
 from cofatui.tui.screens.product_forms import ProductFormScreen
@@ -39,13 +40,9 @@ from tests.tui.products_env import (  # noqa: F401  (pin_utc is an autouse fixtu
 
 @pytest.fixture
 def env(tmp_path: Path) -> Env:
-    env = make_env(tmp_path, with_rule=False)
-    with Session(env.engine) as s:  # TopLiners are decided at once on contract B
-        s.add(UnderwritingRule(contract_id=env.ids["B"], product_code="TOPLINER",
-                               name="topliner", min_dra=0, decision="granted",
-                               response_hours=48))
-        s.commit()
-    return env
+    # Contract B's tables quote a TopLiner at once (rule topliner-online, DRA 3+ up to
+    # 100,000; Beta's DRA 4 is in the 1.80 %-a-year band): an online simulation.
+    return make_env(tmp_path, with_rule=False)
 
 
 async def open_beta(pilot: Pilot[Any], env: Env) -> CompanyDetailScreen:
@@ -87,14 +84,14 @@ async def test_quote_new_simulation_keeps_the_values_then_buy(env: Env) -> None:
         assert "Amount requested:" in text and "Amount granted:" in text
         assert "Amount requested:          €60,000.00" in text
         assert "Validity period:" in text and "(60 days)" in text
-        assert "Amount invoiced (premium): €157.81" in text  # DRA 4, 60 days
+        assert "Amount invoiced (premium): €177.53" in text  # DRA 4: 1.80 %, 60 days
         assert "valid until" in text
 
         await pilot.press("n")  # New simulation
         await settle(pilot)
         form = app.screen
         assert isinstance(form, ProductFormScreen) and form.code == "TOPLINER"
-        assert form.query_one("#amount", Input).value == "60000"
+        assert parse_amount(form.query_one("#amount", Input).value) == 60000  # as typed
         assert form.query_one("#duration_days", Input).value == "60"
         assert topliners(env) == [(ProductStatus.REFUSED, 60000, 60)]
 
@@ -134,7 +131,7 @@ async def test_quote_answered_later_from_the_product_actions(env: Env) -> None:
         await settle(pilot)
         form = app.screen
         assert isinstance(form, ProductFormScreen)
-        assert form.query_one("#amount", Input).value == "40000"
+        assert parse_amount(form.query_one("#amount", Input).value) == 40000  # as typed
         assert topliners(env) == [(ProductStatus.REFUSED, 40000, 30)]
 
 

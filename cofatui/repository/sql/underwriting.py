@@ -70,6 +70,8 @@ def record(product: Product, decision: uw.Decision) -> None:
         return
     if decision.comment and not product.comment:
         product.comment = decision.comment
+    if decision.status == ProductStatus.REFUSED:
+        product.effective_date = None  # a refusal covers nothing from any date
     if decision.insured_percentage is not None:
         product.insured_percentage = decision.insured_percentage
     if decision.delivered_dra is not None:

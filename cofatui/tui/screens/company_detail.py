@@ -28,6 +28,7 @@ from cofatui.i18n import format_amount, format_date, t
 from cofatui.repository.base import Repository
 from cofatui.schemas import CompanyDetail, NewActionItem, ProductPublic
 from cofatui.tui.safe import clean, plain
+from cofatui.tui.widgets.delivered import delivered_short
 from cofatui.tui.widgets.footer import KeysFooter
 from cofatui.tui.widgets.header import AppHeader
 from cofatui.tui.widgets.list_source import ListSource
@@ -58,7 +59,11 @@ def product_columns(screen: CompanyDetailScreen) -> list[Column]:
         return Text.assemble(product_marker(p.code), " ", product_name(p.code))
 
     def amount(p: ProductPublic) -> Text:
-        # The decision once there is one; until then the amount asked for, in italics.
+        # What an information product delivers (DRA, opinion); else the decision once there
+        # is one; until then the amount asked for, in italics.
+        delivered = delivered_short(p)
+        if delivered is not None:
+            return delivered
         if p.decided_amount is not None:
             return Text(format_amount(p.decided_amount, p.currency))
         return Text(format_amount(p.requested_amount, p.currency), style="italic")

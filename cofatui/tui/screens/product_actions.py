@@ -37,6 +37,7 @@ from cofatui.rules.products import (
 )
 from cofatui.schemas import CompanyDetail, ProductEventPublic, ProductPublic
 from cofatui.tui.safe import clean, plain
+from cofatui.tui.widgets.delivered import delivered_facts
 from cofatui.tui.widgets.form import FormField, parse_amount, refusal, show_errors
 from cofatui.tui.widgets.list_source import ListSource
 from cofatui.tui.widgets.products import (
@@ -186,7 +187,8 @@ class ProductActionsScreen(ModalScreen[ProductPublic | None]):
             (t("products.fact.effective"), format_date(p.effective_date)),
             (t("products.fact.end"), format_date(p.end_date)),
             (t("products.fact.clause"), p.clause),
-            (t("products.fact.comment"), p.comment),
+            (t("underwriting.fact.reason") if p.decided_by.startswith("rule:")
+             else t("products.fact.comment"), p.comment),
         ]
         waiting = waiting_until(p)
         if p.pending_request is not None and p.status != ProductStatus.PENDING:
@@ -204,6 +206,7 @@ class ProductActionsScreen(ModalScreen[ProductPublic | None]):
             lines.append((t("products.fact.duration"), t("home.days", count=p.duration_days)))
         if p.premium is not None:
             lines.append((t("products.fact.premium"), format_amount(p.premium, p.currency)))
+        lines += delivered_facts(p)  # DRA and its date, opinion, insured percentage
         if p.status == ProductStatus.QUOTED:
             lines.append((t("products.fact.quote_valid_until"),
                           format_date(p.quote_valid_until)

@@ -227,6 +227,8 @@ class ProductFormScreen(ModalScreen[ProductPublic | None]):
                 lookup = normalize_easy_number(typed)
             except ValidationFailed as exc:
                 errors["guarantor"] = "; ".join(e.message for e in exc.errors)
+        if typed and self._is_buyer(lookup):
+            errors["guarantor"] = t("underwriting.guarantor_is_buyer")
         if errors:
             return None, errors, None
         request = ProductRequest(
@@ -277,6 +279,10 @@ class ProductFormScreen(ModalScreen[ProductPublic | None]):
                     self.app.call_from_thread(self._refused, {
                         "guarantor": t("products.error.no_guarantor", easy=lookup)})
                     return
+                if found[0].id == request.company_id:
+                    self.app.call_from_thread(self._refused, {
+                        "guarantor": t("underwriting.guarantor_is_buyer")})
+                    return
                 self.guarantor = found[0]
                 request = request.model_copy(update={"guarantor_company_id": found[0].id})
                 self.app.call_from_thread(self._show_guarantor, found[0])
@@ -295,6 +301,14 @@ class ProductFormScreen(ModalScreen[ProductPublic | None]):
         show_errors(self, errors, self.query_one("#form-error", Static))
         if "" in errors:
             self.notify(clean(errors[""]), severity="error", markup=False)
+
+    def _is_buyer(self, easy_number: str | None) -> bool:
+        """Is the guarantor typed or picked the company asked about? (SPEC §5: a guarantor
+        is another company; the repository refuses it too.)"""
+        buyer = self.detail.company
+        if easy_number is not None:
+            return easy_number == buyer.easy_number
+        return self.guarantor is not None and self.guarantor.id == buyer.id
 
     def action_find_guarantor(self) -> None:
         if self.code not in GUARANTOR_CODES:

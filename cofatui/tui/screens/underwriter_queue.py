@@ -5,6 +5,7 @@ comment) and the change of a company's DRA (which notifies monitored products)."
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import PurePath
 from typing import Any, ClassVar, cast
 
@@ -49,6 +50,7 @@ from cofatui.tui.widgets.products import (
     countdown_text,
     product_marker,
     product_name,
+    status_label,
 )
 from cofatui.tui.widgets.virtual_list import Column, VirtualList
 
@@ -195,6 +197,26 @@ class UnderwriterQueueScreen(Screen[None]):
             self.app.pop_screen()
 
 
+def standing_text(item: QueueItem) -> str:
+    """The decision in force beside the amendment asked for ("" for a first request)."""
+    if item.standing_status is None:
+        return ""
+    status = status_label(item.standing_status)
+    amount = format_amount(item.standing_amount, item.currency)
+    if item.standing_end_date is not None:
+        return t("underwriting.standing_until", status=status, amount=amount,
+                 date=format_date(item.standing_end_date))
+    return t("underwriting.standing_value", status=status, amount=amount)
+
+
+def effective_on(item: QueueItem, today: date) -> date:
+    """When the decision would take effect: today, or for a renewal the end of the
+    decision renewed when that is later (as the repository decides it)."""
+    if item.kind == RequestKind.RENEW and item.standing_end_date is not None:
+        return max(item.standing_end_date, today)
+    return today
+
+
 class DecisionScreen(ModalScreen[bool]):
     CSS_PATH = CSS
 
@@ -218,9 +240,14 @@ class DecisionScreen(ModalScreen[bool]):
                 (t("queue.col.policy"), f"{i.policy_number} — {i.policyholder}"),
                 (t("queue.col.product"), product_name(i.code)),
                 (t("queue.col.amount"), format_amount(i.requested_amount, i.currency)),
+                (t("underwriting.requested_duration"),
+                 "" if i.duration_days is None else t("home.days", count=i.duration_days)),
+                (t("underwriting.standing"), standing_text(i)),
                 (t("queue.col.dra"), "" if i.dra is None else str(i.dra)),
                 (t("queue.col.requested_at"), format_datetime(i.requested_at)),
             ]:
+                if not value:
+                    continue
                 facts.append(f"{label}: ", style="dim")
                 facts.append_text(plain(value))
                 facts.append("\n")
@@ -259,9 +286,14 @@ class DecisionScreen(ModalScreen[bool]):
             errors["end_date"] = str(exc)
             end = None
         comment = self.query_one("#comment", Input).value.strip()
+        effective = effective_on(self.item, app_clock(self.app).today())
+        if end is not None and end < effective and kind != "refuse":
+            errors["end_date"] = t("underwriting.end_before_effective",
+                                   date=format_date(effective))
         if not errors:
             try:
-                underwriter_decision(kind, self.item.requested_amount, amount, comment)
+                underwriter_decision(kind, self.item.requested_amount, amount, comment,
+                                     effective=effective, end_date=end)
             except ValidationFailed as exc:
                 errors.update(exc.by_field())
         if errors:
