@@ -73,6 +73,7 @@ from cofatui.tui.screens.claim_lines import (
 )
 from cofatui.tui.screens.claim_wizard import leave_form
 from cofatui.tui.screens.claim_wizard_steps import invoices_summary
+from cofatui.tui.widgets.currency_totals import waiting_text
 from cofatui.tui.widgets.form import FormField, show_errors
 from cofatui.tui.widgets.form_draft import FormDraft, draft_lines
 from cofatui.tui.widgets.list_source import ListSource
@@ -590,16 +591,23 @@ class IndemnityDialog(_ClaimDialog):
     insured percentage within the credit limit), indemnity date, who collects."""
 
     def compose(self) -> ComposeResult:
-        claim, currency = self.claim, self.claim.currency
+        currency = self.claim.currency
         order = cofa(self.app).settings.date_order
         with Vertical(classes="dialog", id="indemnity-dialog"):
             yield Label(self.title_text("claims.indemnity.title"), classes="dialog-title")
+            # The claim amount in the contract's currency at the declaration date's
+            # rates; with lines waiting for a rate, nothing can be computed yet.
+            assessed = self.detail.assessment
             yield Static(Text(t("claims.indemnity.intro",
-                                amount=format_amount(claim.claim_amount, currency),
+                                amount=format_amount(assessed.claim_amount, currency) or "—",
                                 pct=format_number(self.detail.insured_percentage),
                                 limit=format_amount(self.detail.credit_limit, currency)
                                 if self.detail.credit_limit is not None
                                 else t("claims.no_limit"))), classes="form-info")
+            if assessed.waiting:
+                yield Static(Text("⚠ " + t("claim_money.indemnity.waiting",
+                                            waiting=waiting_text(assessed.waiting))),
+                             classes="form-error")
             yield FormField(t("claims.indemnity.covered", currency=currency),
                             Input(id="covered_amount"), "covered_amount",
                             hint=t("claims.indemnity.blank_computed"))

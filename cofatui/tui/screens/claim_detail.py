@@ -11,7 +11,6 @@ handler (underwriter role) validates lines (V), sets the status (S) and the inde
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any, ClassVar, cast
 
 from rich.text import Text
@@ -25,7 +24,7 @@ from textual.widgets import Footer, Label, Static, TabbedContent, TabPane
 from cofatui.enums import FINAL_CLAIM_STATUSES, ClaimStatus, Role
 from cofatui.errors import CofaError
 from cofatui.i18n import format_amount, format_date, format_datetime, format_number, t
-from cofatui.schemas import ClaimDetail, ClaimPublic, DocumentPublic
+from cofatui.schemas import ClaimDetail, ClaimPublic, DocumentPublic, ExchangeRatePublic
 from cofatui.tui.safe import clean, plain
 from cofatui.tui.screens.claim_actions import (
     AdditionalDeclarationScreen,
@@ -39,14 +38,21 @@ from cofatui.tui.screens.claim_actions import (
     size_text,
 )
 from cofatui.tui.screens.claim_lines import CSS
+from cofatui.tui.screens.claim_rates import ExchangeRateDialog
 from cofatui.tui.screens.claims_portfolio import status_text
+from cofatui.tui.widgets.currency_totals import (
+    amounts_text,
+    per_currency,
+    rate_text,
+    waiting_text,
+)
 from cofatui.tui.widgets.header import AppHeader
 from cofatui.tui.widgets.list_source import ListSource
 from cofatui.tui.widgets.products import cofa
 from cofatui.tui.widgets.virtual_list import Column, VirtualList
 
 POLICYHOLDER_ACTIONS = frozenset({"declare", "attach"})
-HANDLER_ACTIONS = frozenset({"validate", "status", "indemnity"})
+HANDLER_ACTIONS = frozenset({"validate", "status", "indemnity", "rate"})
 TABS = ("tab-indemnification", "tab-account", "tab-declaration")
 
 
@@ -56,8 +62,10 @@ def history_columns() -> list[Column]:
                render=lambda c: plain(c.reference or c.own_reference or f"#{c.id}")),
         Column("status", t("claims.col.status"), 10, render=lambda c: status_text(c.status)),
         Column("submitted", t("claims.col.date"), 11, render=lambda c: format_date(c.submitted_at)),
+        # Per currency; the half-width list cuts a claim in several with "…" (the
+        # claim's own header shows them whole).
         Column("amount", t("claims.col.claim_amount"), 13, align="right",
-               render=lambda c: format_amount(c.claim_amount, c.currency)),
+               render=lambda c: amounts_text(c.balances)),
     ]
 
 
@@ -82,6 +90,8 @@ class ClaimDetailScreen(Screen[None]):
         Binding("v", "validate", "claims.key.validate", id="claim_detail.validate"),
         Binding("s", "status", "claims.key.status", id="claim_detail.status"),
         Binding("i", "indemnity", "claims.key.indemnity", id="claim_detail.indemnity"),
+        Binding("x", "rate", "claim_money.key.rate", id="claim_detail.rate",
+                tooltip="claim_money.key.rate_tip"),
         Binding("1", "tab(0)", "claims.key.tab_indemnification", id="claim_detail.tab1",
                 show=False),
         Binding("2", "tab(1)", "claims.key.tab_account", id="claim_detail.tab2", show=False),
@@ -172,13 +182,55 @@ class ClaimDetailScreen(Screen[None]):
         if c.intervention_requested:
             out.append(f"  · ⚑ {t('claims.intervention')}")
         out.append("\n")
-        out.append(t("claims.header_amounts", amount=format_amount(c.claim_amount, c.currency),
+        out.append(t("claims.header_amounts", amount=self._amounts(d),
                      invoices=c.invoice_count, date=format_date(c.submitted_at),
                      policy=clean(d.contract_policy_number)))
         if c.own_reference:
             out.append(f"  · {t('claims.own_reference')} ")
             out.append_text(plain(c.own_reference))
         return out
+
+    @staticmethod
+    def _amounts(d: ClaimDetail) -> str:
+        """Per currency; with lines in another currency than the contract's, and a rate
+        for each, what they come to in the contract's currency."""
+        text = amounts_text(d.claim.balances)
+        a = d.assessment
+        if any(b.currency != a.currency for b in d.claim.balances) \
+                and a.claim_amount is not None:
+            text += f" = {format_amount(a.claim_amount, a.currency)}"
+        return text
+
+    def _assessment(self, d: ClaimDetail, out: Text) -> None:
+        """Totals per currency, then the claim in the contract's currency at the rates of
+        the declaration date, or the lines that wait for a rate."""
+        a = d.assessment
+        out.append(t("claim_money.assessment.totals_title") + "\n", style="bold underline")
+        for total in a.totals:
+            out.append(t("claim_money.assessment.totals_row", currency=total.currency,
+                         invoiced=format_amount(total.invoiced, total.currency),
+                         paid=format_amount(total.paid, total.currency),
+                         balance=format_amount(total.balance, total.currency)) + "\n")
+        out.append("\n")
+        out.append(t("claim_money.assessment.title", currency=a.currency,
+                     date=format_date(a.rate_date)) + "\n", style="bold underline")
+        if a.waiting:
+            out.append("⚠ " + waiting_text(a.waiting) + "\n", style="bold")
+            out.append(t("claim_money.waiting.handler_hint" if self.is_handler
+                         else "claim_money.waiting.policyholder_hint") + "\n", style="italic")
+        else:
+            for key, value in (("claim_amount", a.claim_amount), ("covered", a.covered_amount),
+                               ("indemnity", a.calculated_indemnity)):
+                out.append(f"{t(f'claim_money.assessment.{key}'):<28}", style="bold")
+                out.append(format_amount(value, a.currency) + "\n")
+        if a.rates_used:
+            out.append(t("claim_money.assessment.rates_title") + ": ", style="bold")
+            out.append_text(plain("; ".join(t(
+                "claim_money.assessment.rate", base=r.base, quote=r.quote,
+                rate=rate_text(r.rate),
+                date=format_date(r.rate_date), source=r.source) for r in a.rates_used)))
+            out.append("\n")
+        out.append("\n")
 
     def _indemnity(self, d: ClaimDetail) -> Text:
         c = d.claim
@@ -189,6 +241,8 @@ class ClaimDetailScreen(Screen[None]):
             out.append_text(plain(value or "—", style=style))
             out.append("\n")
 
+        self._assessment(d, out)
+        out.append(t("claim_money.assessment.stored_title") + "\n", style="bold underline")
         row(t("claims.ind.claim_amount"), format_amount(c.claim_amount, c.currency))
         row(t("claims.ind.covered"), format_amount(c.covered_amount, c.currency))
         row(t("claims.ind.indemnity"), format_amount(c.calculated_indemnity, c.currency), "bold")
@@ -209,15 +263,18 @@ class ClaimDetailScreen(Screen[None]):
         return out
 
     def _account(self, d: ClaimDetail, validated: list[Any]) -> Text:
-        invoices = sum((r.amount for r in validated if r.kind == "invoice"), Decimal(0))
-        payments = sum((r.amount for r in validated if r.kind == "payment"), Decimal(0))
-        currency = d.claim.currency
+        """The validated lines' totals, currency by currency (never one mixed sum)."""
         if not validated:
             return Text(t("claims.account.none"), style="italic")
+        invoices = per_currency((r.currency, r.amount) for r in validated if r.kind == "invoice")
+        payments = per_currency((r.currency, r.amount) for r in validated if r.kind == "payment")
+        balance = per_currency([*((r.currency, r.amount) for r in validated
+                                  if r.kind == "invoice"),
+                                *((r.currency, -r.amount) for r in validated
+                                  if r.kind == "payment")])
         return Text(t("claims.account.summary", n=len(validated),
-                      invoices=format_amount(invoices, currency),
-                      payments=format_amount(payments, currency),
-                      balance=format_amount(invoices - payments, currency)))
+                      invoices=amounts_text(invoices), payments=amounts_text(payments),
+                      balance=amounts_text(balance)))
 
     def _declaration(self, d: ClaimDetail) -> Text:
         c = d.claim
@@ -274,14 +331,24 @@ class ClaimDetailScreen(Screen[None]):
         if action in HANDLER_ACTIONS:
             if not self.is_handler:
                 return False
-            return None if self.detail is None else True
+            if self.detail is None:
+                return None
+            if action == "rate":  # only a claim with lines in another currency needs one
+                contract = self.detail.assessment.currency
+                return True if any(b.currency != contract for b in self.detail.claim.balances) \
+                    else None
+            return True
         return True
 
     def _open(self, dialog: Screen[Any]) -> None:
         def done(result: Any) -> None:
             if result is None:
                 return
-            if isinstance(result, ClaimPublic):
+            if isinstance(result, ExchangeRatePublic):
+                self.notify(t("claim_money.rate.done", base=result.base, quote=result.quote,
+                              rate=rate_text(result.rate)),
+                            markup=False)
+            elif isinstance(result, ClaimPublic):
                 self.notify(t("claims.updated", reference=result.reference or ""),
                             markup=False)
             elif isinstance(result, DocumentPublic):
@@ -309,6 +376,10 @@ class ClaimDetailScreen(Screen[None]):
     def action_indemnity(self) -> None:
         if self.detail is not None:
             self._open(IndemnityDialog(self.detail))
+
+    def action_rate(self) -> None:
+        if self.detail is not None:
+            self._open(ExchangeRateDialog(self.detail))
 
     def action_tab(self, index: int) -> None:
         self.query_one("#cd-tabs", TabbedContent).active = TABS[index]

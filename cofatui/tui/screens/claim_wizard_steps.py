@@ -31,7 +31,14 @@ from cofatui.errors import FieldError
 from cofatui.i18n import format_amount, format_date, t
 from cofatui.rules import claims as rules
 from cofatui.rules.deadlines import claim_declaration_deadline, days_left
-from cofatui.schemas import ClaimCreate, CompanyPublic, ContractPublic, InvoiceLine, PaymentLine
+from cofatui.schemas import (
+    ClaimCreate,
+    CompanyPublic,
+    ContractPublic,
+    CurrencyAmount,
+    InvoiceLine,
+    PaymentLine,
+)
 from cofatui.tui.safe import clean, plain
 from cofatui.tui.screens.claim_lines import (
     Choice,
@@ -43,6 +50,7 @@ from cofatui.tui.screens.claim_lines import (
     line_errors,
     rule_text,
 )
+from cofatui.tui.widgets.currency_totals import amounts_text, per_currency
 from cofatui.tui.widgets.form import FormField
 from cofatui.tui.widgets.form_draft import draft_lines
 
@@ -186,23 +194,23 @@ def deadline_text(state: WizardState, ctx: WizardContext) -> Text:
 
 
 def invoices_summary(lines: list[InvoiceLine]) -> Text:
-    total = sum((invoice_total(i) for i in lines), Decimal(0))
-    currency = lines[0].currency if lines else ""
-    return Text(t("claim_wizard.invoices.summary", n=len(lines),
-                  total=format_amount(total, currency) if lines else "—"))
+    # Totals per currency ("€1,435.50 + US$500.00"): never one sum across currencies.
+    total = per_currency((i.currency, invoice_total(i)) for i in lines)
+    return Text(t("claim_wizard.invoices.summary", n=len(lines), total=amounts_text(total)))
 
 
-def claim_amount(state: WizardState) -> Decimal:
-    return rules.claim_amount(
-        [rules.InvoiceInput(**i.model_dump()) for i in state.invoices],
-        [rules.PaymentInput(**p.model_dump()) for p in state.payments])
+def claim_balances(state: WizardState) -> list[CurrencyAmount]:
+    """Invoices less payments, per currency; the claims department converts them into
+    the contract's currency with a recorded exchange rate."""
+    return per_currency([*((i.currency, invoice_total(i)) for i in state.invoices),
+                         *((p.currency, -p.amount) for p in state.payments)])
 
 
 def payments_summary(state: WizardState, currency: str) -> Text:
-    paid = sum((p.amount for p in state.payments), Decimal(0))
+    paid = per_currency((p.currency, p.amount) for p in state.payments)
     return Text(t("claim_wizard.payments.summary", n=len(state.payments),
-                  total=format_amount(paid, currency),
-                  claim=format_amount(claim_amount(state), currency)))
+                  total=amounts_text(paid, empty=format_amount(Decimal(0), currency)),
+                  claim=amounts_text(claim_balances(state))))
 
 
 # --- the widgets of each step -----------------------------------------------------------------

@@ -20,6 +20,7 @@ from cofatui.i18n import format_amount, format_date, t
 from cofatui.schemas import CompanyPublic, DebtorClaimsRow
 from cofatui.tui.safe import clean, plain
 from cofatui.tui.screens.claim_lines import CSS
+from cofatui.tui.widgets.currency_totals import amounts_text
 from cofatui.tui.widgets.header import AppHeader
 from cofatui.tui.widgets.paged_source import PagedSource
 from cofatui.tui.widgets.products import cofa
@@ -46,8 +47,9 @@ def claims_columns() -> list[Column]:
         Column("flags", t("claims.col.flags"), 4, render=flags),
         Column("collector", t("claims.col.collector"), 9,
                render=lambda r: t(f"claims.collector.{r.collector}")),
-        Column("claim_amount", t("claims.col.claim_amount"), 13, align="right",
-               render=lambda r: format_amount(r.claim_amount, r.currency)),
+        # Per currency of the lines: never one sum across currencies.
+        Column("claim_amount", t("claims.col.claim_amount"), 21, align="right",
+               render=lambda r: amounts_text(r.balances)),
         Column("indemnity", t("claims.col.indemnity"), 13, align="right",
                render=lambda r: format_amount(r.calculated_indemnity, r.currency)),
         Column("updated", t("claims.col.updated"), 11, render=lambda r: format_date(r.updated_at)),
