@@ -10,6 +10,9 @@ first product row are there. Three series:
   once, so what is left is the screen's own cost (building, styling, painting);
 - ``repository``: the two calls alone, as the worker makes them.
 
+With ``--amended`` the companies opened each have a credit limit with a pending
+increase beside it (issue 10: standing decision and amendment, goal ≤ 50 ms).
+
 Plus a calibration (a key that repaints one line of a trivial screen: this machine's
 floor under its current load) and, with ``--profile``, a cProfile of the UI-only opens.
 
@@ -19,6 +22,7 @@ Usage::
     python -m tests.bench.bench_company_detail --db /tmp/demo100000.sqlite
     python -m tests.bench.bench_company_detail --quick                # 300 companies (CI)
     python -m tests.bench.bench_company_detail --profile 30           # top 30 functions
+    python -m tests.bench.bench_company_detail --amended              # standing + pending
 
 Figures are printed and written to ``tests/bench/results/company_detail.json``; nothing
 is asserted.
@@ -33,13 +37,16 @@ import io
 import os
 import pstats
 import random
+import shutil
 import tempfile
 import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from cofatui import locations
 from cofatui.config import Settings
+from cofatui.enums import ProductStatus
 from cofatui.repository.sql import SqlRepository, make_engine
 from cofatui.schemas import CompanyDetail, NewActionItem, PortfolioCriteria
 from cofatui.tui.app import CofaApp
@@ -60,6 +67,7 @@ from tests.bench.bench_tui import (
 from tests.bench.harness import measure, print_table, write_json
 
 LOGIN = "demo"
+AMENDMENT = Decimal(50_000_000)  # added to a credit limit: no rule grants that at once
 TIMEOUT = 30.0
 
 
@@ -145,14 +153,42 @@ async def open_portfolio(app: CofaApp, pilot: Any) -> PortfolioScreen:
     return screen
 
 
-async def bench(path: Path, rows: int, profile_top: int) -> dict[str, Any]:
+def amend(repo: SqlRepository, contract: int, rows: int) -> int:
+    """A pending increase on the credit limit of ``rows`` companies (far above any rule,
+    so it waits for an underwriter): each then has a standing decision AND a pending
+    amendment, and comes first in the portfolio (its entry just changed)."""
+    candidates = repo.portfolio(contract, PortfolioCriteria(
+        product_codes=["CRL"], statuses=[ProductStatus.GRANTED]), 0, rows * 3).items
+    done = 0
+    for row in candidates:
+        crl = next((p for p in repo.company_products(contract, row.company_id)
+                    if p.code == "CRL" and p.status == ProductStatus.GRANTED
+                    and p.pending_request is None), None)
+        if crl is None:
+            continue
+        repo.modify_product(crl.id, (crl.decided_amount or Decimal(0)) + AMENDMENT,
+                            crl.version)
+        done += 1
+        if done == rows:
+            break
+    return done
+
+
+async def bench(path: Path, rows: int, profile_top: int,
+                amended: bool = False) -> dict[str, Any]:
     ensure_analyzed(path)
     engine = make_engine(f"sqlite:///{path}")
     repo = SqlRepository(engine, LOGIN)
     contract = repo.whoami().default_contract_id or repo.contracts()[0].id
+    if amended:
+        rows = amend(repo, contract, rows)
     companies = [r.company_id for r in repo.portfolio(contract, PortfolioCriteria(), 0, rows)
                  .items]
     product_counts = [len(repo.company_detail(contract, c).products) for c in companies]
+    if amended:  # every company opened shows a request beside its standing decision
+        assert all(any(p.pending_request is not None and p.status != ProductStatus.PENDING
+                       for p in repo.company_detail(contract, c).products)
+                   for c in companies)
     result: dict[str, Any] = {"database": str(path), "companies_opened": len(companies),
                               "products_per_company": summary([float(n)
                                                                for n in product_counts]),
@@ -199,6 +235,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="print the N most expensive functions of the UI-only opens")
     parser.add_argument("--output", default="company_detail", help="results/<name>.json")
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--amended", action="store_true",
+                        help="open companies whose credit limit has a pending increase "
+                             "(on a copy of the demo database)")
     args = parser.parse_args(argv)
     os.environ.setdefault(locations.DATA_DIR_ENV, str(args.cache / "data"))
     os.environ.setdefault(locations.CONFIG_DIR_ENV, str(args.cache / "config"))
@@ -206,8 +245,13 @@ def main(argv: list[str] | None = None) -> None:
         args.companies, args.rows = 300, 4
     path = args.db or demo_database(args.companies, args.cache)
 
+    if args.amended:  # the requests go into a copy: the cached demo stays as generated
+        copy = path.with_name(path.stem + "-amended.sqlite")
+        shutil.copyfile(path, copy)
+        path = copy
     calibrated = asyncio.run(calibration(10 if args.quick else 40))
-    result = asyncio.run(bench(path, args.rows, args.profile))
+    result = asyncio.run(bench(path, args.rows, args.profile, args.amended))
+    result["amended"] = args.amended
     from textual.constants import MAX_FPS
 
     rows = [{"series": name, **{k: result[key][k] for k in ("median_ms", "p90_ms", "max_ms")}}
