@@ -12,8 +12,10 @@ The one door every worker result goes through is ``App.call_from_thread``:
 callback's screen is still in the app's screen stacks, and drops the call when it is
 not. The callback's owner is the node a bound method belongs to (``self._loaded``,
 ``lst._page_arrived``) or, for a plain function or lambda, the node whose worker is
-calling. Timers need nothing: Textual stops a node's timers when it is removed. A
-callback that may be called by other means can use :func:`unless_gone`.
+calling. A result from a worker that was cancelled (replaced by a newer exclusive one:
+another contract, a new filter) is stale and dropped too. Toasts still go through.
+Timers need nothing: Textual stops a node's timers when it is removed. A callback that
+may be called by other means can use :func:`unless_gone`.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from typing import Any, ParamSpec, TypeVar
 from textual.app import App
 from textual.dom import DOMNode, NoScreen
 from textual.screen import Screen
-from textual.worker import NoActiveWorker, get_current_worker
+from textual.worker import NoActiveWorker, Worker, get_current_worker
 
 __all__ = ["DropWhenGone", "is_gone", "owner_of", "unless_gone"]
 
@@ -56,18 +58,30 @@ def is_gone(node: DOMNode) -> bool:
     return screen not in node.app.screen_stack
 
 
-def owner_of(callback: Callable[..., Any]) -> DOMNode | None:
-    """The node a callback acts on: a bound method's node, else the calling worker's."""
-    target = callback.func if isinstance(callback, functools.partial) else callback
-    bound = getattr(target, "__self__", None)
-    if isinstance(bound, DOMNode):
-        if getattr(target, "__name__", "") in STILL_DELIVERED:
-            return None
-        return bound
+def _target(callback: Callable[..., Any]) -> Callable[..., Any]:
+    return callback.func if isinstance(callback, functools.partial) else callback
+
+
+def _still_delivered(callback: Callable[..., Any]) -> bool:
+    target = _target(callback)
+    return isinstance(getattr(target, "__self__", None), DOMNode) \
+        and getattr(target, "__name__", "") in STILL_DELIVERED
+
+
+def _calling_worker() -> Worker[Any] | None:
     try:
-        node = get_current_worker().node
+        return get_current_worker()
     except NoActiveWorker:
         return None
+
+
+def owner_of(callback: Callable[..., Any]) -> DOMNode | None:
+    """The node a callback acts on: a bound method's node, else the calling worker's."""
+    bound = getattr(_target(callback), "__self__", None)
+    if isinstance(bound, DOMNode):
+        return bound
+    worker = _calling_worker()
+    node = worker.node if worker is not None else None
     return node if isinstance(node, DOMNode) else None
 
 
@@ -90,6 +104,12 @@ class DropWhenGone:
 
     def call_from_thread(self, callback: Callable[..., Any], *args: Any,
                          **kwargs: Any) -> Any:
+        if _still_delivered(callback):
+            return super().call_from_thread(callback, *args, **kwargs)  # type: ignore[misc]
+        worker = _calling_worker()
+        if worker is not None and worker.is_cancelled:
+            log.debug("dropped %r: its worker was cancelled", callback)
+            return None
         owner = owner_of(callback)
         if owner is None:
             return super().call_from_thread(callback, *args, **kwargs)  # type: ignore[misc]

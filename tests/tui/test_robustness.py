@@ -96,9 +96,9 @@ async def test_without_the_shared_drop_the_late_load_crashed(
 
 async def test_a_result_for_a_popped_screen_is_dropped_for_any_callback(
         engine: tuple[Engine, dataset.Ids]) -> None:
-    """Bound methods of the screen or of its widgets, and plain functions run by one of
-    its workers, are dropped once the screen is popped; the app's own callbacks and
-    toasts still arrive."""
+    """Bound methods of the screen or of its widgets, plain functions and even the
+    app's methods called by one of its workers are dropped once the screen is popped
+    (a screen the user left changes nothing more); its toasts still arrive."""
     app = build_app(engine[0])
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -128,7 +128,7 @@ async def test_a_result_for_a_popped_screen_is_dropped_for_any_callback(
         assert app.return_code is None
         assert screen.loaded == loaded_before
         assert received == []  # the lambda ran in the gone screen's worker
-        assert app.has_class("app-reached")
+        assert not app.has_class("app-reached")
         messages = [n.message for n in app._notifications]
         assert "still told" in messages and "told too" in messages
 
@@ -212,3 +212,32 @@ def test_report_crash_without_a_writable_data_dir_prints_the_traceback(
         assert cli.report_crash(exc) == 1
     err = capsys.readouterr().err
     assert "unexpected error: ValueError: lost" in err and "Traceback" in err
+
+
+async def test_a_replaced_workers_late_result_is_dropped(
+        engine: tuple[Engine, dataset.Ids]) -> None:
+    """An exclusive worker replaced by a newer one (another contract, a new filter)
+    has its late result dropped: the screen shows the newer one only."""
+    app = build_app(engine[0])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        got: list[str] = []
+        late = threading.Event()
+
+        def older() -> None:
+            late.wait(10)
+            app.call_from_thread(got.append, "older")
+
+        def newer() -> None:
+            app.call_from_thread(got.append, "newer")
+
+        screen.run_worker(older, thread=True, exclusive=True, group="probe")
+        await pilot.pause()
+        screen.run_worker(newer, thread=True, exclusive=True, group="probe")
+        for _ in range(20):
+            await pilot.pause(0.05)
+        late.set()
+        for _ in range(20):
+            await pilot.pause(0.05)
+        assert got == ["newer"]

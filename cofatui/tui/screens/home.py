@@ -14,7 +14,7 @@ the latest notifications, never as a burst of toasts.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
@@ -32,6 +32,7 @@ from cofatui.schemas import (
     EndingGuarantee,
     NotificationFilter,
     NotificationRow,
+    Page,
     PendingRequest,
     WapSummary,
 )
@@ -44,7 +45,7 @@ from cofatui.tui.screens.notifications import (
 from cofatui.tui.widgets.countdown import CountdownTicker, countdown_column
 from cofatui.tui.widgets.header import AppHeader
 from cofatui.tui.widgets.paged_source import PagedSource
-from cofatui.tui.widgets.virtual_list import Column, VirtualList
+from cofatui.tui.widgets.virtual_list import PAGE_SIZE, Column, VirtualList
 from cofatui.tui.widgets.wap import WapDistribution, WapIndicator
 
 if TYPE_CHECKING:
@@ -212,7 +213,7 @@ class HomeScreen(Screen[None]):
         if self._loaded:
             self.reload_latest(contract)
             if contract is not None:  # a request cancelled or a cover renewed meanwhile
-                self._show_paged(contract, keep_position=True)
+                self.reload_paged(contract)
 
     def on_contract_changed(self, message: Any) -> None:
         self.reload()
@@ -223,15 +224,18 @@ class HomeScreen(Screen[None]):
         self.query_one("#no-contract").display = contract is None
         self.query_one("#wap-row").display = contract is not None
         self.query_one("#lists-row").display = contract is not None
-        if contract is not None:  # the lists page themselves, in their own workers
-            self._show_paged(contract)
         self.load(contract)
 
     @work(thread=True, exclusive=True, group="home-load")
-    def load(self, contract_id: int | None) -> None:
+    def load(self, contract_id: int | None, keep_position: bool = False) -> None:
+        """One worker, what the user looks for first first: the first page of each list
+        (handed to it, so it paints without asking again), the WAP, today's end alerts,
+        then the latest notifications (which show those alerts)."""
         repo = self.cofa.repo
         call = self.app.call_from_thread
         if contract_id is not None:
+            self._load_paged("pending", self._pending_pages(contract_id), keep_position)
+            self._load_paged("ending", self._ending_pages(contract_id), keep_position)
             try:
                 summary = repo.wap(contract_id)
                 currency = next((c.currency for c in repo.contracts() if c.id == contract_id),
@@ -243,6 +247,50 @@ class HomeScreen(Screen[None]):
             self._raise_end_alerts(contract_id)
         self._load_latest(contract_id)
         self._loaded = True
+
+    def _pending_pages(self, contract_id: int) -> Callable[[int, int], Page[Any]]:
+        repo = self.cofa.repo
+        return lambda offset, limit: repo.pending_requests(contract_id, offset, limit)
+
+    def _ending_pages(self, contract_id: int) -> Callable[[int, int], Page[Any]]:
+        repo, days = self.cofa.repo, self.cofa.settings.imminent_end_days
+        return lambda offset, limit: repo.ending_guarantees(contract_id, days, offset, limit)
+
+    def _load_paged(self, name: str, pages: Callable[[int, int], Page[Any]],
+                    keep_position: bool) -> None:
+        """Read a list's first page (with its total) here, then give the list a source
+        that starts with it; later pages it reads itself, as the user scrolls."""
+        try:
+            first = pages(0, PAGE_SIZE)
+        except CofaError as exc:
+            self.app.call_from_thread(self._list_failed, name, exc)
+            return
+
+        def failed(exc: CofaError) -> None:  # a later page, from the list's worker
+            self.app.call_from_thread(self._list_failed, name, exc)
+
+        self.app.call_from_thread(self._set_source, name, PagedSource(pages, failed,
+                                                                      first=first),
+                                  keep_position)
+
+    def _set_source(self, name: str, source: PagedSource[Any], keep_position: bool) -> None:
+        lst = self.query_one(f"#{name}", VirtualList)
+        cursor = lst.cursor
+        lst.set_source(source)
+        if keep_position:
+            lst.cursor = cursor
+        if name == "pending" and self._ticker is not None:
+            self._ticker.reset()
+
+    @work(thread=True, exclusive=True, group="home-pending")
+    def reload_pending(self, contract_id: int) -> None:
+        self._load_paged("pending", self._pending_pages(contract_id), keep_position=True)
+
+    @work(thread=True, exclusive=True, group="home-paged")
+    def reload_paged(self, contract_id: int) -> None:
+        """Both lists again (back from a company, a renewal): where the cursors were."""
+        self._load_paged("pending", self._pending_pages(contract_id), keep_position=True)
+        self._load_paged("ending", self._ending_pages(contract_id), keep_position=True)
 
     def _raise_end_alerts(self, contract_id: int) -> None:
         """Today's TopLiner end alerts, before the latest notifications are read: the
@@ -267,31 +315,6 @@ class HomeScreen(Screen[None]):
             self.app.call_from_thread(self._list_failed, "latest", exc)
         else:
             self.app.call_from_thread(self._show_list, "latest", rows)
-
-    def _show_paged(self, contract_id: int, keep_position: bool = False) -> None:
-        """Both virtual lists on new sources: their counts and first pages load at once."""
-        self.reload_pending(contract_id, keep_position)
-        repo, days = self.cofa.repo, self.cofa.settings.imminent_end_days
-        self._set_source("ending", lambda offset, limit: repo.ending_guarantees(
-            contract_id, days, offset, limit), keep_position)
-
-    def reload_pending(self, contract_id: int, keep_position: bool = False) -> None:
-        repo = self.cofa.repo
-        self._set_source("pending", lambda offset, limit: repo.pending_requests(
-            contract_id, offset, limit), keep_position)
-        if self._ticker is not None:
-            self._ticker.reset()
-
-    def _set_source(self, name: str, fetch_page: Any, keep_position: bool) -> None:
-        lst = self.query_one(f"#{name}", VirtualList)
-        cursor = lst.cursor
-
-        def failed(exc: CofaError) -> None:  # called from the list's count worker
-            self.app.call_from_thread(self._list_failed, name, exc)
-
-        lst.set_source(PagedSource(fetch_page, failed))
-        if keep_position:
-            lst.cursor = cursor
 
     def _show_wap(self, summary: WapSummary, currency: str) -> None:
         self.query_one("#wap", WapIndicator).show(summary)
@@ -351,7 +374,7 @@ class HomeScreen(Screen[None]):
                         markup=False, timeout=8)
         contract = self.cofa.current_contract_id
         if contract is not None:
-            self.reload_pending(contract, keep_position=True)
+            self.reload_pending(contract)
 
     # --- actions --------------------------------------------------------------------
     def on_virtual_list_row_activated(self, event: VirtualList.RowActivated) -> None:
@@ -381,7 +404,7 @@ class HomeScreen(Screen[None]):
         def renewed(done: bool | None) -> None:
             contract = self.cofa.current_contract_id
             if done and contract is not None:
-                self._show_paged(contract, keep_position=True)
+                self.reload_paged(contract)
 
         self.app.push_screen(RenewDialog(row), renewed)
 

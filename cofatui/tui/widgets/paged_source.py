@@ -37,13 +37,16 @@ class PagedSource(Generic[T]):
     """Rows from ``fetch_page(offset, limit)``; the first page also gives the count."""
 
     def __init__(self, fetch_page: Callable[[int, int], PageLike[T]],
-                 on_error: Callable[[CofaError], None], first_page_size: int = PAGE_SIZE
-                 ) -> None:
+                 on_error: Callable[[CofaError], None], first_page_size: int = PAGE_SIZE,
+                 first: PageLike[T] | None = None) -> None:
+        """``first``: the first page, already read by the screen (with its total)."""
         self.fetch_page = fetch_page
         self.on_error = on_error
         self.first_page_size = first_page_size
         self.total: int | None = None
         self._first: Sequence[T] | None = None
+        if first is not None:
+            self._first, self.total = list(first.items), max(0, first.total)
         self._lock = threading.Lock()
 
     def _first_page(self) -> Sequence[T]:
