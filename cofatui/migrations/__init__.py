@@ -47,6 +47,15 @@ def is_up_to_date(engine: Engine) -> bool:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision`` in one transaction."""
+    _move(engine, "upgrade", revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the schema back to ``revision`` in one transaction (tests of migrations)."""
+    _move(engine, "downgrade", revision)
+
+
+def _move(engine: Engine, direction: str, revision: str) -> None:
     from alembic import command
 
     from cofatui.repository.sql.engine import translated_errors
@@ -57,6 +66,6 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         try:
             with conn.begin():
                 cfg.attributes["connection"] = conn
-                command.upgrade(cfg, revision)
+                getattr(command, direction)(cfg, revision)
         finally:
             conn.info["write"] = False

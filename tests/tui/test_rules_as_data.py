@@ -15,7 +15,6 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 from textual.pilot import Pilot
-from textual.widgets import Input
 
 from cofatui.models import Company
 from cofatui.schemas import ProductRequest, QueueFilter
@@ -31,6 +30,7 @@ from tests.tui.products_env import (  # noqa: F401  (pin_utc is an autouse fixtu
     screen_text,
     settle,
 )
+from tests.tui.test_company import open_detail, type_into
 
 
 @pytest.fixture
@@ -44,29 +44,11 @@ def env(tmp_path: Path) -> Env:
     return env
 
 
-async def open_detail(pilot: Pilot[Any], company_id: int) -> CompanyDetailScreen:
-    await settle(pilot)
-    pilot.app.push_screen(CompanyDetailScreen(company_id))
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, CompanyDetailScreen) and screen.detail is not None
-    return screen
-
-
 async def order(pilot: Pilot[Any], detail: CompanyDetailScreen, code: str) -> None:
     detail.order(code)
     await settle(pilot)
     assert isinstance(pilot.app.screen, ProductFormScreen)
     await pilot.press("ctrl+s")
-    await settle(pilot)
-
-
-async def type_into(pilot: Pilot[Any], selector: str, text: str) -> None:
-    widget = pilot.app.screen.query_one(selector, Input)
-    widget.value = ""
-    widget.focus()
-    await pilot.pause()
-    await pilot.press(*text)
     await settle(pilot)
 
 
