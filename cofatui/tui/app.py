@@ -76,6 +76,7 @@ SCREENS_BY_NAME: dict[str, str | ScreenFactory] = {
     "underwriter_queue": "cofatui.tui.screens.underwriter_queue:UnderwriterQueueScreen",
     "claims_portfolio": "cofatui.tui.screens.claims_portfolio:ClaimsPortfolioScreen",
     "extension_queue": "cofatui.tui.screens.extension_list:ExtensionQueueScreen",
+    "claims_queue": "cofatui.tui.screens.claims_queue:ClaimsQueueScreen",
     "tools": "cofatui.tui.features.tools.hub:ToolsScreen",
     "jobs": "cofatui.tui.features.tools.jobs:JobsScreen",
     "import_results": "cofatui.tui.features.tools.imports:ImportResultsScreen",
@@ -84,10 +85,12 @@ SCREENS_BY_NAME: dict[str, str | ScreenFactory] = {
 #: Offered by the palette, in this order, as ``shell.nav.<name>``; a registered screen
 #: missing here comes after them (labelled by its name until it gets a catalog key).
 NAVIGATION = ("home", "portfolio", "notifications", "company_search", "claims_portfolio",
-              "underwriter_queue", "extension_queue", "tools", "settings", "help")
+              "underwriter_queue", "extension_queue", "claims_queue", "tools", "settings",
+              "help")
 #: Screens the palette offers only to some roles.
 NAVIGATION_ROLES: dict[str, set[str]] = {"underwriter_queue": {"underwriter"},
-                                         "extension_queue": {"underwriter"}}
+                                         "extension_queue": {"underwriter"},
+                                         "claims_queue": {"underwriter"}}
 
 #: The stack under the base screen holds Textual's default screen only.
 BASE_DEPTH = 2

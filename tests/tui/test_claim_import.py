@@ -38,7 +38,7 @@ def env(tmp_path: Path) -> Env:
 def invoice_file(tmp_path: Path, mistakes: bool = True, lines: int = 20) -> Path:
     """``lines`` invoices dated from 60 days ago (a day over 12 shows dd/mm/yyyy);
     with ``mistakes``, line 5 has a thousands separator and line 12 a 31 February."""
-    rows = ["Type;Reference;Invoice date;Initial due date;Currency;Amount excl. tax;Tax"]
+    rows = ["Type;Reference;Invoice date;Initial due date;Currency;Amount incl. tax;Tax"]
     for n in range(lines):
         issued = day(60) + timedelta(days=n)
         amount = f"{1000 + n}.50"
@@ -76,7 +76,7 @@ async def test_file_with_two_mistakes_corrected_in_the_grid_then_added(
         assert isinstance(grid, ImportGridScreen)
         text = screen_text(app)
         assert "2 line(s) with 2 fault(s), 18 valid" in text
-        assert "line 5, Amount:" in text and "No thousands separators" in text
+        assert "line 5, Amount incl. tax:" in text and "No thousands separators" in text
         assert "line 12, Invoice date:" in text
         assert "⚠1,526.23" in text  # the faulty cell is marked, readable without colour
         assert grid.query_one("#add", Button).disabled

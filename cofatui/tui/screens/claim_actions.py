@@ -241,7 +241,17 @@ class AdditionalDeclarationScreen(_ClaimDialog):
         return LineContext(today=app_clock(self.app).today(), currency=self.claim.currency,
                            date_order=cofa(self.app).settings.date_order,
                            max_declaration_days=self.detail.max_declaration_days,
-                           invoices=tuple(known))
+                           invoices=tuple(known), shifts=self.detail.due_date_shifts)
+
+    def _payment_keys(self, skip: int | None = None) -> set[rules.PaymentKey]:
+        """The payments of the claim and those typed here (but line ``skip``): the same
+        payment again is refused, as by the repository."""
+        declared = [rules.PaymentInput(p.type, [r for r in p.invoice_references.split(",") if r],
+                                       p.payment_date, p.currency, p.amount)
+                    for p in self.detail.payments]
+        typed = [rules.PaymentInput(**p.model_dump()) for n, p in enumerate(self.payments)
+                 if n != skip]
+        return {rules.payment_key(p) for p in [*declared, *typed]}
 
     def compose(self) -> ComposeResult:
         order = cofa(self.app).settings.date_order
@@ -294,7 +304,7 @@ class AdditionalDeclarationScreen(_ClaimDialog):
         return InvoiceLineDialog(self.line_context(), line, taken)
 
     def _payment_editor(self, line: PaymentLine | None, index: int | None) -> Screen[Any]:
-        return PaymentLineDialog(self.line_context(), line)
+        return PaymentLineDialog(self.line_context(), line, self._payment_keys(skip=index))
 
     def _import_invoices(self, done: Any) -> None:
         existing = [(i.type, i.number) for i in self.detail.invoices]
@@ -303,7 +313,8 @@ class AdditionalDeclarationScreen(_ClaimDialog):
 
     def _import_payments(self, done: Any) -> None:
         known = [n for n, _ in self.line_context().invoices]
-        start_import(self.app, "payment", self.line_context(), done, known_invoices=known)
+        start_import(self.app, "payment", self.line_context(), done, known_invoices=known,
+                     existing=self._payment_keys())
 
     @on(RowsPanel.Changed)
     def _lines_changed(self, event: RowsPanel.Changed) -> None:

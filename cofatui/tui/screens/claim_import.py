@@ -13,7 +13,8 @@ none — and save the templates.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Collection, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar, cast
@@ -45,7 +46,7 @@ from cofatui.formats.claim_csv import (
     revalidate_payment,
 )
 from cofatui.i18n import get_language, t
-from cofatui.rules.claims import InvoiceInput, PaymentInput
+from cofatui.rules.claims import InvoiceInput, PaymentInput, payment_key
 from cofatui.schemas import InvoiceLine, PaymentLine
 from cofatui.tui.safe import clean, plain
 from cofatui.tui.screens.claim_lines import CSS, LineContext
@@ -58,6 +59,29 @@ AnyImport = InvoiceImport | PaymentImport
 
 def column_label(column: str) -> str:
     return t(f"claim_import.column.{column}") if column in COLUMN_LABELS else column
+
+
+#: The import's messages this screen says in the user's language (the others are the
+#: file format's English, until the messages become codes).
+_CSV_TEXT = [
+    (re.compile(r"The tax \((?P<tax>[-\d.]+)\) is more than the amount "
+                r"\((?P<amount>[-\d.]+)\): the amount is the invoice total, tax included"),
+     "claim_import.error.tax_above_amount"),
+    (re.compile(r"The tax equals the amount: .*"), "claim_import.error.tax_equals_amount"),
+    (re.compile(r"The tax \((?P<tax>[-\d.]+)\) is more than the amount excluding tax "
+                r"\((?P<rest>[-\d.]+), .*"), "claim_import.error.tax_above_rest"),
+    (re.compile(r"Same type and reference as line (?P<line>\d+)"),
+     "claim_import.error.same_invoice_as"),
+    (re.compile(r"Same type, references, date and amount as line (?P<line>\d+)"),
+     "claim_import.error.same_payment_as"),
+]
+
+
+def csv_text(message: str) -> str:
+    for pattern, key in _CSV_TEXT:
+        if m := pattern.fullmatch(message):
+            return t(key, **m.groupdict())
+    return message
 
 
 # --- choosing files ---------------------------------------------------------------------------
@@ -231,7 +255,7 @@ class ImportGridScreen(ModalScreen[list[Any] | None]):
     ]
 
     def __init__(self, kind: str, imported: AnyImport, file_name: str, ctx: LineContext,
-                 existing: Sequence[tuple[str, str]] = (),
+                 existing: Collection[Any] = (),
                  known_invoices: Sequence[str] | None = None) -> None:
         super().__init__()
         self.kind = kind
@@ -261,7 +285,7 @@ class ImportGridScreen(ModalScreen[list[Any] | None]):
             yield Label("", id="editor-title", classes="section-title")
             with Horizontal(id="grid-editor"):
                 for column in self.columns:
-                    with Vertical(classes="cell-field"):
+                    with Vertical(classes=f"cell-field field-{column}"):
                         yield Label(Text(column_label(column)), id=f"label-{column}")
                         yield Input(id=f"cell-{column}", compact=True)
             yield Static("", id="grid-line-errors", classes="form-error", markup=False)
@@ -292,6 +316,8 @@ class ImportGridScreen(ModalScreen[list[Any] | None]):
 
     def _notes(self) -> Text:
         notes = [clean(n) for n in self.imported.notes]
+        if self.kind == "invoice":
+            notes.insert(0, t("claim_import.amount_note"))
         return Text("\n".join(notes)) if notes else Text(t("claim_import.no_notes"))
 
     def on_mount(self) -> None:
@@ -305,12 +331,16 @@ class ImportGridScreen(ModalScreen[list[Any] | None]):
 
     # --- errors -------------------------------------------------------------------------------
     def _extra_errors(self, line: ParsedLine[Any]) -> list[FieldError]:
-        """Faults the file cannot know: an invoice already in the declaration."""
-        if self.kind != "invoice" or not self.existing:
+        """Faults the file cannot know: an invoice (type and reference) or a payment
+        (type, references, date, amount) already in the declaration or the claim."""
+        if not self.existing:
             return []
-        key = (line.values.get("type"), line.values.get("reference"))
-        if key in self.existing:
-            return [FieldError("reference", t("claim_import.error.already_declared"),
+        if self.kind == "invoice":
+            if (line.values.get("type"), line.values.get("reference")) in self.existing:
+                return [FieldError("reference", t("claim_import.error.already_declared"),
+                                   line.line_no)]
+        elif line.record is not None and payment_key(line.record) in self.existing:
+            return [FieldError("amount", t("claim_import.error.payment_already_declared"),
                                line.line_no)]
         return []
 
@@ -348,7 +378,7 @@ class ImportGridScreen(ModalScreen[list[Any] | None]):
                              column=column_label(e.field) if e.field != "line"
                              else t("claim_import.whole_line")), style="bold")
             listing.append(" ")
-            listing.append_text(plain(e.message))
+            listing.append_text(plain(csv_text(e.message)))
             listing.append("\n")
         self.query_one("#grid-errors", Static).update(
             listing if errors else Text(t("claim_import.no_errors")))
@@ -392,7 +422,7 @@ class ImportGridScreen(ModalScreen[list[Any] | None]):
         for e in errors:
             where = column_label(e.field) if e.field != "line" else t("claim_import.whole_line")
             text.append(f"⚠ {where}: ", style="bold")
-            text.append_text(plain(e.message))
+            text.append_text(plain(csv_text(e.message)))
             text.append("\n")
         text.rstrip()
         self.query_one("#grid-line-errors", Static).update(text if errors else Text(
@@ -482,9 +512,12 @@ def to_line(record: InvoiceInput | PaymentInput) -> InvoiceLine | PaymentLine:
 
 
 def start_import(app: App[Any], kind: str, ctx: LineContext, done: Callable[[list[Any]], None],
-                 existing: Sequence[tuple[str, str]] = (),
+                 existing: Collection[Any] = (),
                  known_invoices: Sequence[str] | None = None) -> None:
-    """File → (refused whole, or) the grid → ``done(lines)`` with every line or none."""
+    """File → (refused whole, or) the grid → ``done(lines)`` with every line or none.
+
+    ``existing``: the lines already declared, as keys — (type, number) of invoices,
+    ``rules.claims.payment_key`` of payments —; the same line in the file is a fault."""
     order: DateOrder = "MDY" if ctx.date_order == "MDY" else "DMY"
 
     def load(data: bytes) -> AnyImport:

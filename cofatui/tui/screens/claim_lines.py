@@ -10,7 +10,7 @@ amounts as the UI language writes them (``tui/kit/typed_input``).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -37,7 +37,6 @@ from cofatui.enums import InvoiceType, PaymentType
 from cofatui.i18n import format_amount, format_date, t
 from cofatui.rules import claims as rules
 from cofatui.rules.money import currency_decimals, is_currency
-from cofatui.rules.deadlines import claim_declaration_deadline
 from cofatui.schemas import InvoiceLine, PaymentLine
 from cofatui.tui.kit.typed_input import date_pattern, parse_amount, typed_amount
 from cofatui.tui.kit.typed_input import parse_date as parse_user_date
@@ -64,8 +63,15 @@ RULE_TEXT = {
     "Must not be negative": "claim_wizard.rule.not_negative",
     rules.EMAIL_INVALID: "claim_wizard.error.email",
     rules.ALT_CONTACT_WITHOUT_INTERVENTION: "claim_wizard.rule.alt_without_intervention",
+    rules.TAX_ABOVE_AMOUNT: "claim_wizard.rule.tax_above_amount",
+    rules.INVOICE_ALREADY_DECLARED: "claim_wizard.rule.invoice_already_declared",
+    rules.PAYMENT_ALREADY_DECLARED: "claim_wizard.rule.payment_already_declared",
 }
 _AT_MOST = re.compile(r"At most (\d+) characters")
+_SAME_INVOICE = re.compile(r"Same type and number as line (\d+)")
+_SAME_PAYMENT = re.compile(r"Same type, invoices, date and amount as line (\d+)")
+_TOO_LATE = re.compile(r"Too late to declare: the deadline was (\d{4}-\d\d-\d\d) \((\d+) days "
+                       r"after the invoice date(, moved by the extension of due date)?\)")
 
 
 def rule_text(message: str) -> str:
@@ -73,8 +79,16 @@ def rule_text(message: str) -> str:
     key = RULE_TEXT.get(message)
     if key:
         return t(key)
-    at_most = _AT_MOST.fullmatch(message)
-    return t("claim_wizard.rule.max_chars", n=int(at_most[1])) if at_most else message
+    if m := _AT_MOST.fullmatch(message):
+        return t("claim_wizard.rule.max_chars", n=int(m[1]))
+    if m := _SAME_INVOICE.fullmatch(message):
+        return t("claim_wizard.error.same_invoice_as", line=int(m[1]))
+    if m := _SAME_PAYMENT.fullmatch(message):
+        return t("claim_wizard.error.same_payment_as", line=int(m[1]))
+    if m := _TOO_LATE.fullmatch(message):
+        return t("claim_wizard.error.too_late_moved" if m[3] else "claim_wizard.error.too_late",
+                 date=format_date(date.fromisoformat(m[1])), days=int(m[2]))
+    return message
 
 
 # --- what people type: read by the one typed-input module (tui/kit/typed_input) -------------
@@ -108,6 +122,8 @@ class LineContext:
     max_declaration_days: int | None = None
     #: invoices a payment may be allocated to: (number, label shown)
     invoices: Sequence[tuple[str, str]] = field(default_factory=tuple)
+    #: days the buyer's active extension of due date moved each invoice (by number)
+    shifts: Mapping[str, int] = field(default_factory=dict)
 
 
 def invoice_total(line: InvoiceLine) -> Decimal:
@@ -290,11 +306,11 @@ class InvoiceLineDialog(_LineDialog):
         for attribute, message in rules.invoice_line_problems(candidate, self.ctx.today):
             errors.setdefault(attribute, rule_text(message))
         if invoice_date is not None and self.ctx.max_declaration_days:
-            deadline = claim_declaration_deadline(invoice_date, self.ctx.max_declaration_days)
-            if invoice_date <= self.ctx.today and self.ctx.today > deadline:
-                errors.setdefault("invoice_date", t(
-                    "claim_wizard.error.too_late", date=format_date(deadline),
-                    days=self.ctx.max_declaration_days))
+            # The repository's deadline: moved by the buyer's active extension.
+            late = rules.late_declaration(candidate, self.ctx.today,
+                                          self.ctx.max_declaration_days, self.ctx.shifts)
+            if late:
+                errors.setdefault("invoice_date", rule_text(late))
         if (type_, number) in self.taken:
             errors.setdefault("number", t("claim_wizard.error.duplicate_invoice"))
         if errors:
@@ -322,9 +338,11 @@ class PaymentLineDialog(_LineDialog):
 
     TITLE_KEY = "claim_wizard.line.payment_title"
 
-    def __init__(self, ctx: LineContext, line: PaymentLine | None = None) -> None:
+    def __init__(self, ctx: LineContext, line: PaymentLine | None = None,
+                 taken: set[rules.PaymentKey] | None = None) -> None:
         super().__init__(ctx)
         self.line = line
+        self.taken = taken or set()
 
     def fields(self) -> ComposeResult:
         line, order = self.line, self.ctx.date_order
@@ -364,6 +382,8 @@ class PaymentLineDialog(_LineDialog):
             currency=currency, amount=amount if amount is not None else Decimal(1))
         for attribute, message in rules.payment_line_problems(candidate, self.ctx.today):
             errors.setdefault(attribute, rule_text(message))
+        if when is not None and amount is not None and rules.payment_key(candidate) in self.taken:
+            errors.setdefault("amount", t("claim_wizard.error.duplicate_payment"))
         if errors:
             return None, errors
         assert when is not None and amount is not None

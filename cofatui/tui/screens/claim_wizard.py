@@ -38,6 +38,7 @@ from textual.widgets import (
 
 from cofatui.errors import CofaError, NotFound, ValidationFailed
 from cofatui.i18n import t
+from cofatui.rules.claims import payment_key
 from cofatui.schemas import ClaimPublic, CompanyPublic, ContractPublic, InvoiceLine, PaymentLine
 from cofatui.tui.safe import clean, plain
 from cofatui.tui.screens.claim_import import save_template, start_import
@@ -61,7 +62,9 @@ from cofatui.tui.screens.claim_wizard_steps import (
     comments_counter,
     consequence,
     deadline_text,
+    due_date_shifts,
     invoices_summary,
+    payment_inputs,
     payments_summary,
     review_text,
     split_errors,
@@ -170,22 +173,24 @@ class ClaimWizardScreen(Screen[ClaimPublic | None]):
             if contract is None:
                 raise NotFound(t("claim_wizard.error.no_contract"))
             company = repo.get_company(self.company_id)
+            # An active extension of due date moves the declaration deadline.
+            shifts = due_date_shifts(repo.extensions(self.contract_id, self.company_id))
             draft = repo.load_draft(DRAFT_KIND, self.draft_key)
         except CofaError as exc:
             self.app.call_from_thread(self._load_failed, str(exc))
             return
         # _loaded is a coroutine (it awaits the mount): call_from_thread awaits it.
-        self.app.call_from_thread(cast(Any, self._loaded), contract, company, draft)
+        self.app.call_from_thread(cast(Any, self._loaded), contract, company, draft, shifts)
 
     def _load_failed(self, message: str) -> None:
         self.query_one("#wizard-steps", Static).update(Text("⚠ " + clean(message)))
         self.notify(clean(message), severity="error", markup=False)
 
     async def _loaded(self, contract: ContractPublic, company: CompanyPublic,
-                      draft: dict[str, Any] | None) -> None:
+                      draft: dict[str, Any] | None, shifts: dict[str, int]) -> None:
         app = cofa(self.app)
         self.ctx = WizardContext(contract, company, app_clock(app).today(),
-                                 app.settings.date_order)
+                                 app.settings.date_order, shifts)
         if draft:
             self.state = WizardState.from_payload(draft)
             self.restored = True
@@ -249,7 +254,9 @@ class ClaimWizardScreen(Screen[ClaimPublic | None]):
 
     def _payment_editor(self, line: PaymentLine | None, index: int | None) -> Screen[Any]:
         assert self.ctx is not None and self.state is not None
-        return PaymentLineDialog(self.ctx.lines(self.state.invoices), line)
+        taken = {payment_key(p) for n, p in enumerate(payment_inputs(self.state.payments))
+                 if n != index}
+        return PaymentLineDialog(self.ctx.lines(self.state.invoices), line, taken)
 
     def _import_invoices(self, done: Any) -> None:
         assert self.ctx is not None and self.state is not None
@@ -259,6 +266,7 @@ class ClaimWizardScreen(Screen[ClaimPublic | None]):
     def _import_payments(self, done: Any) -> None:
         assert self.ctx is not None and self.state is not None
         start_import(self.app, "payment", self.ctx.lines(self.state.invoices), done,
+                     existing={payment_key(p) for p in payment_inputs(self.state.payments)},
                      known_invoices=[i.number for i in self.state.invoices])
 
     # --- steps --------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ intervention request; the comments hold what the user wrote and nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
@@ -30,12 +30,14 @@ from cofatui.enums import ClaimReason
 from cofatui.errors import FieldError
 from cofatui.i18n import format_amount, format_date, t
 from cofatui.rules import claims as rules
-from cofatui.rules.deadlines import claim_declaration_deadline, days_left
+from cofatui.rules import extensions as extension_rules
+from cofatui.rules.deadlines import days_left, earliest_deadline, merge_shifts
 from cofatui.schemas import (
     ClaimCreate,
     CompanyPublic,
     ContractPublic,
     CurrencyAmount,
+    ExtensionPublic,
     InvoiceLine,
     PaymentLine,
 )
@@ -132,12 +134,25 @@ class WizardContext:
     company: CompanyPublic
     today: date
     date_order: str
+    #: days the buyer's active extension of due date moved each invoice (by number)
+    shifts: Mapping[str, int] = field(default_factory=dict)
 
     def lines(self, invoices: Sequence[InvoiceLine]) -> LineContext:
         return LineContext(today=self.today, currency=self.contract.currency,
                            date_order=self.date_order,
                            max_declaration_days=self.contract.max_declaration_days,
-                           invoices=tuple((i.number, invoice_label(i)) for i in invoices))
+                           invoices=tuple((i.number, invoice_label(i)) for i in invoices),
+                           shifts=self.shifts)
+
+
+def due_date_shifts(extensions: Sequence[ExtensionPublic]) -> dict[str, int]:
+    """What the buyer's extensions did to its invoices' due dates, by the rules the
+    repository checks a claim against (only an active one moves anything)."""
+    return merge_shifts(*(extension_rules.active_extension_shifts(
+        [extension_rules.ExtensionInvoice(i.number, i.invoice_date, i.due_date, i.amount)
+         for i in e.invoices],
+        [extension_rules.PlanLine(p.due_date, p.amount) for p in e.plan], e.status)
+        for e in extensions))
 
 
 def active_steps(state: WizardState) -> list[str]:
@@ -178,19 +193,34 @@ def consequence(state: WizardState) -> Text:
 
 
 def deadline_text(state: WizardState, ctx: WizardContext) -> Text:
-    """The declaration deadline: the earliest invoice date + the contract's delay."""
+    """The declaration deadline: the first of the invoices' deadlines to pass, each the
+    invoice date + the contract's delay, moved by the buyer's active extension of due
+    date on that invoice (what the repository checks)."""
     days = ctx.contract.max_declaration_days
-    if not state.invoices:
-        return Text(t("claim_wizard.deadline.none", days=days))
-    earliest = min(i.invoice_date for i in state.invoices)
-    deadline = claim_declaration_deadline(earliest, days)
+    first = earliest_deadline(((i.number, i.invoice_date) for i in state.invoices), days,
+                              ctx.shifts)
+    if first is None:
+        text = Text(t("claim_wizard.deadline.none", days=days))
+        moved = sorted(n for n, shift in ctx.shifts.items() if shift)
+        if moved:
+            text.append(" ")
+            text.append_text(plain(t("claim_wizard.deadline.extension",
+                                     numbers=", ".join(moved))))
+        return text
+    deadline, number, invoice_date = first
     left = days_left(deadline, ctx.today)
-    if left < 0:
-        return Text("⚠ " + t("claim_wizard.deadline.late", date=format_date(deadline), n=-left,
-                             invoice=format_date(earliest), days=days), style="bold")
-    return Text("◴ " + t("claim_wizard.deadline.left", date=format_date(deadline), n=left,
-                         invoice=format_date(earliest), days=days),
-                style="bold" if left <= 15 else "")
+    shift = ctx.shifts.get(number.strip(), 0)
+    params: dict[str, object] = {"date": format_date(deadline), "n": abs(left),
+                                 "invoice": format_date(invoice_date), "days": days}
+    if shift:
+        params.update(number=number, moved=shift)
+    key = ("late" if left < 0 else "left") + ("_moved" if shift else "")
+    # The invoice number is typed data: shown literally.
+    line = plain(t(f"claim_wizard.deadline.{key}", **params))
+    text = Text("⚠ " if left < 0 else "◴ ").append_text(line)
+    if left <= 15:
+        text.stylize("bold")
+    return text
 
 
 def invoices_summary(lines: list[InvoiceLine]) -> Text:
@@ -349,6 +379,10 @@ def _invoice_inputs(state: WizardState) -> list[rules.InvoiceInput]:
     return [rules.InvoiceInput(**i.model_dump()) for i in state.invoices]
 
 
+def payment_inputs(lines: Sequence[PaymentLine]) -> list[rules.PaymentInput]:
+    return [rules.PaymentInput(**p.model_dump()) for p in lines]
+
+
 def check_step(name: str, state: WizardState, ctx: WizardContext) -> StepErrors:
     """What stops the user from leaving ``name`` forward (field → message, line errors)."""
     out = StepErrors()
@@ -381,18 +415,13 @@ def check_step(name: str, state: WizardState, ctx: WizardContext) -> StepErrors:
                 state.alt_contact_name.strip(), state.alt_contact_email.strip(),
                 state.alt_contact_phone.strip(), intervention=True))
     elif name == "invoices":
+        # The repository's rules: the deadline moved by the buyer's active extension,
+        # an invoice listed twice.
         found = rules.invoice_errors(_invoice_inputs(state), ctx.today,
-                                     ctx.contract.max_declaration_days)
+                                     ctx.contract.max_declaration_days, shifts=ctx.shifts)
         _route(out, found, "invoices")
-        seen: dict[tuple[str, str], int] = {}
-        for n, line in enumerate(state.invoices, start=1):
-            key = (line.type, line.number)
-            if key in seen:
-                out.lines.setdefault("invoices", {})[n] = t(
-                    "claim_wizard.error.same_invoice_as", line=seen[key])
-            seen.setdefault(key, n)
     elif name == "payments":
-        found = rules.payment_errors([rules.PaymentInput(**p.model_dump()) for p in state.payments],
+        found = rules.payment_errors(payment_inputs(state.payments),
                                      {i.number for i in state.invoices}, ctx.today)
         _route(out, found, "payments")
     elif name == "comments" and len(state.comments.strip()) > rules.MAX_COMMENT:
@@ -526,5 +555,5 @@ def review_text(state: WizardState, ctx: WizardContext) -> Text:
 
 __all__ = ["CHOICES", "STEPS", "StepErrors", "WizardContext", "WizardState", "active_steps",
            "alt_contact_sent", "build_claim", "build_steps", "check_step", "comments_counter",
-           "consequence", "deadline_text", "invoices_summary",
+           "consequence", "deadline_text", "due_date_shifts", "invoices_summary", "payment_inputs",
            "payments_summary", "review_text", "split_errors", "step_of"]

@@ -97,6 +97,8 @@ class UnderwriterQueueScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "dra", "queue.key.dra", id="queue.dra", tooltip="queue.key.dra_tip"),
+        Binding("c", "claims", "claims_queue.key.open", id="queue.claims",
+                tooltip="claims_queue.key.open_tip"),
         Binding("ctrl+r", "reload", "queue.key.reload", id="queue.reload",
                 tooltip="queue.key.reload_tip"),
     ]
@@ -185,6 +187,12 @@ class UnderwriterQueueScreen(Screen[None]):
                 self.app.push_screen(DraScreen(company.id), changed)
 
         self.app.push_screen(CompanySearchScreen(pick=True), picked)
+
+    def action_claims(self) -> None:
+        """The claims handler's queue, beside the product requests."""
+        from cofatui.tui.screens.claims_queue import ClaimsQueueScreen
+
+        self.app.push_screen(ClaimsQueueScreen())
 
     def action_focus_filter(self) -> None:
         self.query_one("#filter", Input).focus()
