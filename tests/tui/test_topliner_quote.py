@@ -3,7 +3,8 @@ on Beta (its Agrément was reduced), the quote shows the amount requested, the v
 period, the amount granted and the premium; "New simulation" records a refusal and opens
 the form again with the same values; "Buy" makes it the active TopLiner. A quote left
 unanswered is answered later from the product's actions. A bought TopLiner is listed
-among the guarantees ending within 30 days, and alerts five days before its end."""
+among the guarantees ending within 30 days, and alerts five days before its end (one
+notification a day, raised when Home loads)."""
 
 from __future__ import annotations
 
@@ -18,9 +19,9 @@ from sqlalchemy.orm import Session
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from cofatui.enums import ProductStatus
+from cofatui.enums import NotificationType, ProductStatus
 from cofatui.models import Product
-from cofatui.schemas import ProductRequest
+from cofatui.schemas import NotificationFilter, ProductRequest
 from cofatui.tui.kit.typed_input import parse_amount
 from cofatui.tui.screens.company_detail import CompanyDetailScreen
 from cofatui.tui.screens.product_actions import ProductActionsScreen
@@ -142,20 +143,25 @@ async def test_bought_topliner_alerts_five_days_before_its_end(env: Env) -> None
         amount=Decimal(30000), duration_days=30))
     bought = repo.answer_topliner_quote(quote.id, "buy", quote.version)
     assert any(g.product_id == bought.id for g in repo.ending_guarantees(env.ids["B"], 30).items)
+    alert = "TopLiner ends in 4 days (26 Nov 2026)"
+
+    def alerts() -> list[str]:
+        notes = repo.notifications(NotificationFilter(type=NotificationType.END_OF_COVER.value))
+        return [n.title for n in notes.items if n.title.startswith(alert)]
+
     app = env.app("bob")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert "TopLiner on" not in " ".join(str(n.message) for n in app._notifications)
+    assert alerts() == []  # 30 days left: no alert yet
     with Session(env.engine) as s:  # time passes: four days are left
         s.execute(update(Product).where(Product.id == bought.id).values(  # type: ignore[arg-type]
             end_date=env.clock.today() + timedelta(days=4)))
         s.commit()
-    app = env.app("bob")
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        alerts = [str(n.message) for n in app._notifications if n.severity == "warning"]
-        assert any("TopLiner on Beta Maschinenbau GmbH ends on 26 Nov 2026 (4 d left)" in a
-                   for a in alerts), alerts
+    for _ in range(2):  # Home raises the day's alert once, as a notification
+        app = env.app("bob")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+    assert len(alerts()) == 1
 
 
 @pytest.mark.parametrize("theme", SNAP_THEMES)
