@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from cofatui.errors import Forbidden, RuleViolation, ValidationFailed
 from cofatui.formats.ecb_rates import parse_ecb_rates
@@ -155,8 +156,8 @@ def test_only_claims_handlers_record_exchange_rates(backend: Backend) -> None:
     assert page.total == 1 and page.items[0].rate == D("1.26")
     assert backend.open("alice").exchange_rates("JPY").total == 0
     with Session(backend.engine) as s:
-        audited = s.execute(select(AuditEntry.changes).where(
-            AuditEntry.operation == "record_exchange_rate")).scalars().all()
+        audited = [e.changes for e in s.execute(select(AuditEntry).where(
+            col(AuditEntry.operation) == "record_exchange_rate")).scalars()]
     assert len(audited) == 2 and '"rate": ["1.25", "1.26"]' in audited[1]
 
 

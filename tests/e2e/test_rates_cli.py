@@ -24,9 +24,7 @@ def recorded(db: Path) -> dict[tuple[date, str], tuple[Decimal, str]]:
     engine = make_engine(f"sqlite:///{db}")
     try:
         with engine.connect() as conn:
-            rows = conn.execute(select(ExchangeRate.rate_date, ExchangeRate.base,
-                                       ExchangeRate.quote, ExchangeRate.rate,
-                                       ExchangeRate.source)).all()
+            rows = conn.execute(select(ExchangeRate)).all()
     finally:
         engine.dispose()
     assert {r.base for r in rows} <= {"EUR"}

@@ -6,20 +6,18 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import Input
 
 from cofatui.schemas import ClaimCreate, ClaimPublic, InvoiceLine
 from cofatui.tui.app import CofaApp
 from cofatui.tui.screens.claim_actions import IndemnityDialog
-from cofatui.tui.screens.claim_detail import ClaimDetailScreen
 from cofatui.tui.screens.claim_rates import ExchangeRateDialog
 from cofatui.tui.screens.claim_wizard_steps import invoices_summary
 from tests.tui.claims_env import day, type_in
 from tests.tui.products_env import SIZE, Env, make_env, pin_utc, screen_text, settle
+from tests.tui.test_claims_portfolio import open_detail
 
 __all__ = ["pin_utc"]
 
@@ -41,14 +39,6 @@ def declare(env: Env, app: CofaApp) -> ClaimPublic:
     return app.repo.submit_claim(ClaimCreate(
         contract_id=env.ids["A"], company_id=env.ids["beta"], reason="insolvency",
         invoices=THE_ISSUE))
-
-
-async def open_detail(pilot: Pilot[Any], claim_id: int) -> ClaimDetailScreen:
-    screen = ClaimDetailScreen(claim_id)
-    pilot.app.push_screen(screen)
-    await settle(pilot)
-    assert screen.detail is not None
-    return screen
 
 
 async def test_claim_with_eur_and_usd_invoices_shows_totals_per_currency(env: Env) -> None:
