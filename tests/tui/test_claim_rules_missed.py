@@ -24,6 +24,7 @@ from cofatui.schemas import (
 )
 from cofatui.tui.app import CofaApp
 from cofatui.tui.screens.claim_detail import ClaimDetailScreen
+from cofatui.tui.screens.claim_import import ImportFileDialog, ImportGridScreen
 from cofatui.tui.screens.claim_lines import InvoiceLineDialog
 from cofatui.tui.screens.claims_queue import ClaimsQueueScreen
 from cofatui.tui.screens.underwriter_queue import UnderwriterQueueScreen
@@ -191,3 +192,41 @@ async def test_the_palette_offers_the_claims_queue_to_the_handler_only(env: Env)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(uw.screen, ClaimsQueueScreen)
+
+
+async def test_the_same_payments_file_imported_twice_is_flagged_not_counted_twice(
+        env: Env, tmp_path: Path) -> None:
+    path = tmp_path / "payments.csv"
+    paid = day(3).strftime("%d/%m/%Y")
+    path.write_text(f"SE;1001;{paid};EUR;100\nCN;1001;{paid};EUR;50\n", encoding="utf-8")
+    app = env.app("alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        wizard = await open_wizard(pilot, env)
+        await fill_to_invoices(pilot)
+        await add_invoice(pilot, "1001", day(52), day(22), "1000.00", "200.00")
+        await next_step(pilot)  # → payments
+        for attempt in (1, 2):
+            await pilot.press("i")
+            await settle(pilot)
+            assert isinstance(app.screen, ImportFileDialog)
+            await type_in(pilot, "#path", str(path))
+            await pilot.press("enter")
+            await settle(pilot)
+            grid = app.screen
+            assert isinstance(grid, ImportGridScreen)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            if attempt == 2:
+                # Both lines are in the declaration already: said at the line, nothing added.
+                assert app.screen is grid
+                assert [(e.line, e.field, e.message) for e in grid.all_errors()] == [
+                    (n, "amount", "Already in the declaration (same type, references, date "
+                                  "and amount)") for n in (1, 2)]
+                assert "Already in the declaration" in flat(app)
+                await pilot.press("escape")
+                await settle(pilot)
+        assert app.screen is wizard and wizard.state is not None
+        assert [(p.type, p.amount) for p in wizard.state.payments] == [
+            ("SE", Decimal(100)), ("CN", Decimal(50))]
+        assert "claim amount €1,050.00" in flat(app)
