@@ -22,18 +22,12 @@ from cofatui.schemas import (
     NotificationFilter,
     PortfolioCriteria,
     ProductPublic,
-    ProductRequest,
     QueueFilter,
     UnderwriterDecisionInput,
 )
 from tests.contract.conftest import Backend
 from tests.contract.dataset import TODAY
-
-
-def request(backend: Backend, code: str, company: str = "epsilon", **kw: object
-            ) -> ProductRequest:
-    return ProductRequest(contract_id=backend.ids["A"], company_id=backend.ids[company],
-                          code=code, **kw)  # type: ignore[arg-type]
+from tests.contract.test_product_commands import request
 
 
 def product(backend: Backend, company: str, code: str, login: str = "alice") -> ProductPublic:

@@ -60,7 +60,7 @@ from cofatui.schemas import (
     ProductRequest,
     UnderwriterDecisionInput,
 )
-from tests.conftest import pg_url_or_skip
+from tests.contract.conftest import _pg_engine
 
 START = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 BUYERS = {"strong": 7, "fair": 5, "weak": 2}  # key -> DRA
@@ -134,10 +134,12 @@ class World:
             s.add(contract)
             s.flush()
             cid = contract.id
+            assert cid is not None
             s.add_all(default_tables(cid))  # type: ignore[arg-type]
             s.add(UnderwritingRule(contract_id=cid, product_code="CRL", priority=5, min_dra=5,
                                    max_amount=RULE_LIMIT, name="crl-small"))
             holder = s.execute(text("SELECT id FROM \"user\" WHERE login = 'holder'")).scalar()
+            assert holder is not None
             s.add(UserContract(user_id=holder, contract_id=cid, rights="full",
                                section_rights="{}"))
             for key, company_id in self.companies.items():
@@ -145,7 +147,7 @@ class World:
                                      client_reference=key, updated_at=START,
                                      search_text=search_key(f"Buyer {key}", "FRA", "", key)))
             s.commit()
-            return cid  # type: ignore[return-value]
+            return cid
 
 
 class Lifecycle(RuleBasedStateMachine):
@@ -466,20 +468,8 @@ def test_lifecycle_keeps_the_standing_decision_sqlite(tmp_path: Path) -> None:
 
 @pytest.fixture
 def pg_engine() -> Iterator[Engine]:
-    base = pg_url_or_skip()
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    sep = "&" if "?" in base else "?"
-    engine = make_engine(f"{base}{sep}options=-csearch_path%3D{schema}")
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+    """A schema of its own on the PostgreSQL test server (as the contract suite's)."""
+    yield from _pg_engine()
 
 
 @pytest.mark.postgres

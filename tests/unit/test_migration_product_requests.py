@@ -3,7 +3,6 @@ without losing a row, on SQLite and PostgreSQL, from a database at 0006."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -17,7 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 from cofatui import migrations
 from cofatui.models.types import Money
 from cofatui.repository.sql import make_engine
-from tests.conftest import pg_url_or_skip
+from tests.contract.conftest import _pg_engine
 
 BEFORE = "0006_claim_debtor"
 AFTER = "0007_product_requests"
@@ -47,7 +46,7 @@ def insert(conn: Connection, table_name: str, **values: Any) -> int:
     for column in table.columns:
         if column.name not in values and not column.nullable and not column.primary_key:
             values[column.name] = _filler(column)
-    return int(conn.execute(table.insert().values(**values)).inserted_primary_key[0])
+    return int(conn.execute(table.insert().values(**values)).inserted_primary_key[0])  # type: ignore[index]
 
 
 def build_at_0006(engine: Engine) -> dict[str, int]:
@@ -137,20 +136,8 @@ def test_pending_products_become_requests_sqlite(tmp_path: Path) -> None:
 
 @pytest.fixture
 def pg_engine() -> Iterator[Engine]:
-    base = pg_url_or_skip()
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(base)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    sep = "&" if "?" in base else "?"
-    engine = make_engine(f"{base}{sep}options=-csearch_path%3D{schema}")
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+    """A schema of its own on the PostgreSQL test server (as the contract suite's)."""
+    yield from _pg_engine()
 
 
 @pytest.mark.postgres

@@ -64,6 +64,15 @@ class ProductLifecycle(ProductCommands):
                                      pending=pending.kind if pending else None,
                                      end_date=product.end_date)
 
+    def _outcome(self, s: Session, product: Product, request: DecisionRequest) -> ProductPublic:
+        """What a command on a request returns: the new product when a transform was
+        granted, else the product with its request (if still pending)."""
+        if request.result_product_id is not None:
+            new = s.get(Product, request.result_product_id)
+            assert new is not None
+            return self._public(s, new)
+        return self._public(s, product)
+
     def _public(self, s: Session, product: Product) -> ProductPublic:
         s.flush()
         return product_public(product, self._pending_request(s, product.id))  # type: ignore[arg-type]
@@ -116,11 +125,7 @@ class ProductLifecycle(ProductCommands):
             self._audit(s, "transform_product", "product", product.id,
                         {"request": [None, request.id], "target": [None, target],
                          "request_status": [None, request.status]}, product.contract_id)
-            if request.result_product_id is not None:
-                new = s.get(Product, request.result_product_id)
-                assert new is not None
-                return self._public(s, new)
-            return self._public(s, product)
+            return self._outcome(s, product, request)
 
     def renew_product(self, product_id: int, version: int) -> ProductPublic:
         """A renewal request on a standing cover that ends: the same amount for a new
@@ -327,11 +332,7 @@ class ProductLifecycle(ProductCommands):
                          "request_status": ["pending", request.status],
                          "status": [before, product.status],
                          "decided_amount": [None, amount]}, product.contract_id)
-            if request.result_product_id is not None:
-                new = s.get(Product, request.result_product_id)
-                assert new is not None
-                return self._public(s, new)
-            return self._public(s, product)
+            return self._outcome(s, product, request)
 
     # --- cancelling, deleting -----------------------------------------------------------
     def cancel_request(self, product_id: int, version: int) -> ProductPublic:
