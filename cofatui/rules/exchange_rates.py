@@ -148,4 +148,6 @@ def rate_errors(base: str, quote: str, rate: Decimal, on: date, source: str,
         errors.append(FieldError("source", "Say where the rate comes from"))
     elif len(source.strip()) > MAX_SOURCE:
         errors.append(FieldError("source", f"At most {MAX_SOURCE} characters"))
+    elif any(ord(c) < 32 or ord(c) == 127 for c in source):
+        errors.append(FieldError("source", "The source cannot hold control characters"))
     return errors

@@ -238,6 +238,7 @@ def test_payments_in_a_foreign_currency_reduce_the_claim_and_never_below_zero() 
     ("EUR", "USD", "1", DECLARED + timedelta(days=1), "ECB", "rate_date"),
     ("EUR", "USD", "1", DECLARED, "  ", "source"),
     ("EUR", "USD", "1", DECLARED, "x" * 81, "source"),
+    ("EUR", "USD", "1", DECLARED, "EC\x00B", "source"),
 ])
 def test_a_recorded_rate_is_checked(base: str, quote: str, value: str, on: date, source: str,
                                     field: str) -> None:
