@@ -15,8 +15,9 @@ from cofatui import locations
 from cofatui.config import Threshold, load_settings
 from cofatui.schemas import PortfolioCriteria
 from cofatui.tui.app import CofaApp
+from cofatui.tui.kit.typed_input import parse_whole_number
 from cofatui.tui.screens.help import HelpScreen
-from cofatui.tui.screens.settings import SettingsScreen, YesNo, parse_amount
+from cofatui.tui.screens.settings import SettingsScreen, YesNo
 from tests.tui.conftest import ProbeScreen
 
 SIZE = (120, 40)
@@ -104,12 +105,13 @@ async def test_thresholds_are_checked_and_saved(probe_app: AppFactory) -> None:
             "CRL": Threshold(increase=50000), "ECL": Threshold(decrease=1000)}
 
 
-def test_parse_amount() -> None:
-    assert parse_amount("") is None
-    assert parse_amount(" 1 000 000 ") == 1_000_000
-    assert parse_amount("1\u202f000") == 1000
+def test_thresholds_are_read_as_whole_numbers() -> None:
+    assert parse_whole_number("") is None
+    assert parse_whole_number(" 1 000 000 ") == 1_000_000
+    assert parse_whole_number("1\u202f000") == 1000
+    assert parse_whole_number("1,000,000") == 1_000_000  # the English UI's grouping
     with pytest.raises(ValueError):
-        parse_amount("1.5")
+        parse_whole_number("1.5")
 
 
 async def test_theme_is_saved_and_applied(probe_app: AppFactory) -> None:

@@ -9,7 +9,6 @@ message next to the field at once. Saving is refused while a field is wrong.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
@@ -37,6 +36,7 @@ from cofatui.i18n import get_language, t
 from cofatui.schemas import PortfolioCriteria, PortfolioRow
 from cofatui.tui.bindings import is_valid_key_list, normalize_keys, translate
 from cofatui.tui.commands import theme_label
+from cofatui.tui.kit.typed_input import parse_whole_number, typed_amount
 from cofatui.tui.safe import clean, plain
 from cofatui.tui.widgets.header import AppHeader
 
@@ -47,7 +47,6 @@ if TYPE_CHECKING:
 #: the user's file are shown too.
 THRESHOLD_PRODUCTS = ("CRL", "ECL", "RLI", "TOPLINER")
 THRESHOLD_KINDS = ("increase", "decrease")
-_SPACES = re.compile(r"[\s_\u00a0\u202f]")
 
 
 class KeymapEntry:
@@ -107,16 +106,6 @@ def keymap_entries(app: CofaApp) -> list[KeymapEntry]:
                     entries[binding.id] = KeymapEntry(binding.id, binding.key,
                                                       binding.description, cls.__name__)
     return sorted(entries.values(), key=lambda e: e.binding_id)
-
-
-def parse_amount(text: str) -> int | None:
-    """``""`` → None; digits, with spaces or underscores grouping them → int."""
-    compact = _SPACES.sub("", text)
-    if not compact:
-        return None
-    if not compact.isdigit():
-        raise ValueError(text)
-    return int(compact)
 
 
 class YesNo(Checkbox):
@@ -273,7 +262,7 @@ class SettingsScreen(Screen[None]):
                                 markup=False)
                     for kind in THRESHOLD_KINDS:
                         amount = getattr(current, kind)
-                        yield Input("" if amount is None else str(amount), compact=True,
+                        yield Input(typed_amount(amount), compact=True,
                                     placeholder=t("settings.threshold.every_change"),
                                     classes="threshold-amount",
                                     id=f"threshold-{code}-{kind}")
@@ -450,7 +439,7 @@ class SettingsScreen(Screen[None]):
             for field in row.query(Input):
                 _, code, kind = (field.id or "").split("-", 2)
                 try:
-                    amounts[kind] = parse_amount(field.value)
+                    amounts[kind] = parse_whole_number(field.value)
                 except ValueError:
                     return out, t("settings.error.threshold", product=code)
             if code and any(v is not None for v in amounts.values()):
@@ -469,10 +458,14 @@ class SettingsScreen(Screen[None]):
         days = changes["imminent_end_days"]
         low, high = IMMINENT_END_DAYS_RANGE
         if isinstance(days, str):
-            if days.isdigit():
-                changes["imminent_end_days"] = int(days)
-            else:
+            try:
+                number = parse_whole_number(days)
+            except ValueError:
+                number = None
+            if number is None:
                 errors["imminent_end_days"] = t("settings.error.days", low=low, high=high)
+            else:
+                changes["imminent_end_days"] = number
         if self.is_mounted and self.query("#thresholds"):
             thresholds, message = self._thresholds()
             if message:
