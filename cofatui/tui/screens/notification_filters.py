@@ -7,7 +7,6 @@ applies; Ctrl+R clears every filter at once and applies; Esc leaves unchanged.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Any, ClassVar
@@ -23,6 +22,8 @@ from cofatui.enums import Importance, NotificationCategory, NotificationType
 from cofatui.i18n import format_date, get_language, t
 from cofatui.reference import countries_by_code, products
 from cofatui.schemas import ContractAccess, NotificationFilter
+from cofatui.tui.kit.typed_input import parse_date
+from cofatui.tui.kit.typed_input import typed_date as date_text
 from cofatui.tui.safe import plain
 from cofatui.tui.screens.notifications import (
     category_label,
@@ -35,34 +36,6 @@ __all__ = ["ALL_CONTRACTS", "NotificationFiltersScreen", "date_text", "parse_dat
 ALL_CONTRACTS = -1  # the contract select's value for "all my contracts"
 TEXT_FIELDS = ("company", "country", "easy_number", "legal_identifier", "custom_field_slot",
                "custom_field_value", "date_from", "date_to")
-_DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
-
-
-def parse_date(text: str, order: str = "DMY") -> date | None:
-    """A date typed in the user's order (settings ``date_order``: ``31/12/2026`` for
-    DMY, ``12/31/2026`` for MDY; ``/``, ``.`` or ``-`` between) or as ISO ``2026-12-31``.
-
-    Raises ValueError for anything else or an impossible date.
-    """
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        pass
-    match = _DMY.fullmatch(text)
-    if match is None:
-        raise ValueError(text)
-    first, second, year = (int(g) for g in match.groups())
-    day, month = (second, first) if order == "MDY" else (first, second)
-    return date(year, month, day)
-
-
-def date_text(value: date | None, order: str = "DMY") -> str:
-    if value is None:
-        return ""
-    return value.strftime("%m/%d/%Y" if order == "MDY" else "%d/%m/%Y")
 
 
 class NotificationFiltersScreen(ModalScreen[NotificationFilter | None]):
