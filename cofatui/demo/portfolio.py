@@ -633,7 +633,8 @@ class PortfolioBuilder:
                            "decision", "granted", decided, "", decided_by))
             events.append((take("product_event"), pid, ts(changed_at), action, status,
                            decided, "", requester if actor == "demo" else actor))
-        return _Made(pid, code, status, requested, decided, requested_at, decided_at,
+        shown = decided if decided is not None else delivered[3]  # a cover's, an opinion's
+        return _Made(pid, code, status, requested, shown, requested_at, decided_at,
                      changed_at, end, decided_by, comment, last)
 
     def _verdict(self, contract: ContractRef, code: str,
@@ -654,8 +655,8 @@ class PortfolioBuilder:
 
     def _delivered(self, verdict: underwriting.Decision, status: str,
                    effective: date | None) -> tuple[int | None, tuple[Any, ...]]:
-        """The amount shown for a product the tables decided (a cover's, an opinion's)
-        and its (insured percentage, DRA, DRA date, opinion) columns."""
+        """The decided amount of a product the tables decided (a cover's) and its
+        (insured percentage, DRA, DRA date, opinion) columns."""
         if status == "refused":
             return None, (None, None, None, None)
         if verdict.delivered_dra is not None:
@@ -663,7 +664,7 @@ class PortfolioBuilder:
             return None, (None, verdict.delivered_dra, when, None)
         if verdict.opinion_amount is not None:
             opinion = money_units(verdict.opinion_amount)
-            return opinion, (None, None, None, opinion)
+            return None, (None, None, None, opinion)  # an opinion, not a cover
         amount = money_units(verdict.amount) if verdict.amount is not None else None
         pct = f"{verdict.insured_percentage:.2f}" \
             if verdict.insured_percentage is not None else None
