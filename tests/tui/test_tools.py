@@ -1,0 +1,126 @@
+"""Tools: the hub opens from every screen, the file picker completes a path and walks
+the tree, an import's result lists its errors first."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import DirectoryTree, Input, OptionList
+
+from cofatui.tui.app import CofaApp
+from cofatui.tui.features.tools.hub import ToolsScreen
+from cofatui.tui.features.tools.imports import ImportLinesScreen, ImportResultsScreen
+from cofatui.tui.features.tools.jobs import JobsScreen
+from cofatui.tui.kit.file_picker import FilePicker, complete
+from tests.tui.test_notifications import app_for, engine, screen_text, settle
+
+__all__ = ["app_for", "engine"]
+
+
+async def pause(pilot: Pilot[Any], rounds: int = 10) -> None:
+    for _ in range(rounds):
+        await pilot.pause(0.05)
+
+
+async def test_tools_key_opens_the_hub_listing_only_existing_tools(
+        app_for: Callable[..., CofaApp]) -> None:
+    app = app_for()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        assert isinstance(app.screen, ToolsScreen)
+        options = app.screen.query_one(OptionList)
+        assert [options.get_option_at_index(i).id for i in range(options.option_count)] == \
+            ["jobs", "import_results"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, JobsScreen)
+
+
+def test_completion_completes_as_a_shell_does(tmp_path: Path) -> None:
+    (tmp_path / "invoices-2026").mkdir()
+    (tmp_path / "invoices-2025.csv").write_text("x")
+    (tmp_path / "payments.csv").write_text("x")
+    base = str(tmp_path) + os.sep
+    assert complete(base + "pay") == base + "payments.csv"
+    assert complete(base + "inv") == base + "invoices-202"  # as far as they agree
+    assert complete(base + "invoices-2026") == base + "invoices-2026" + os.sep
+    assert complete(base + "nothing") == base + "nothing"
+
+
+async def test_file_picker_completes_a_path_and_walks_the_tree(
+        app_for: Callable[..., CofaApp], tmp_path: Path) -> None:
+    (tmp_path / "imports").mkdir()
+    (tmp_path / "imports" / "references.csv").write_text("EasyNumber;Client reference\n")
+    (tmp_path / "other.txt").write_text("x")
+    app = app_for()
+    picked: list[Path | None] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        # The DirectoryTree's loader worker lives as long as the tree: wait by pausing.
+        app.push_screen(FilePicker("Pick", tmp_path), picked.append)
+        await pause(pilot)
+        path_input = app.screen.query_one("#picker-path", Input)
+        path_input.value = str(tmp_path / "imp")
+        path_input.cursor_position = len(path_input.value)
+        await pilot.press("tab")  # completes the folder, focus stays in the field
+        assert path_input.value == str(tmp_path / "imports") + os.sep
+        assert app.screen.focused is path_input
+        tree = app.screen.query_one(DirectoryTree)
+        await pause(pilot)
+        assert Path(tree.path) == tmp_path / "imports"  # the tree follows
+        await pilot.press("r", "tab")
+        assert path_input.value == str(tmp_path / "imports" / "references.csv")
+        await pilot.press("tab")  # nothing more to complete: on to the tree
+        assert app.screen.focused is tree
+        await pause(pilot)
+        # Walk the tree: below the folder (line 0) comes its file; Enter picks it.
+        await pilot.press("down", "enter")
+        await pause(pilot)
+    assert picked == [tmp_path / "imports" / "references.csv"]
+
+
+async def _open_result(pilot: Pilot[Any], app: CofaApp) -> ImportLinesScreen:
+    content = ("EasyNumber;Client reference\n00000000000001;R1\n99999999999999;R9\n"
+               "00000000000002;" + "X" * 40 + "\n00000000000003;R3\n").encode()
+    assert app.current_contract_id is not None
+    result = app.repo.imports.run("client_references", app.current_contract_id, "refs.csv",
+                                  content, "per_line")  # type: ignore[arg-type]
+    app.switch_to("import_results")
+    await settle(pilot)
+    assert isinstance(app.screen, ImportResultsScreen)
+    assert "refs.csv" in screen_text(app) and "partially succeeded" in screen_text(app)
+    await pilot.press("enter")
+    await settle(pilot, rounds=6)
+    screen = app.screen
+    assert isinstance(screen, ImportLinesScreen) and screen.result.id == result.id
+    return screen
+
+
+def _line_numbers(app: CofaApp) -> list[str]:
+    rows = [line.split() for line in screen_text(app).splitlines()]
+    return [row[0].lstrip("›") or row[1] for row in rows
+            if row and (row[0].lstrip("›").isdigit() or (row[0] == "›" and row[1].isdigit()))]
+
+
+async def test_import_result_lists_errors_first_then_in_file_order(
+        app_for: Callable[..., CofaApp]) -> None:
+    app = app_for()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        screen = await _open_result(pilot, app)
+        text = screen_text(app)
+        assert "4 lines, 2 applied, 2 in error" in text
+        assert "No company of the portfolio has this EasyNumber." in text
+        lines = screen.query_one("#lines")
+        order = [lines.row_at(i).line_no for i in range(lines.row_count)]  # type: ignore[attr-defined]
+        assert order == [3, 4, 2, 5]  # errors first
+        await pilot.press("o")
+        await settle(pilot, rounds=6)
+        order = [lines.row_at(i).line_no for i in range(lines.row_count)]  # type: ignore[attr-defined]
+        assert order == [2, 3, 4, 5]
