@@ -4,6 +4,7 @@ before Ctrl+S, and "50,000" typed in English is a request for 50 000 USD — not
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,10 +15,16 @@ from sqlalchemy.orm import Session
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from cofatui.clock import FixedClock
+from cofatui.config import Settings
 from cofatui.models import Contract, Product
+from cofatui.repository.sql import SqlRepository
+from cofatui.schemas import PortfolioCriteria
+from cofatui.tui.app import CofaApp
 from cofatui.tui.kit.amount_field import AmountField
 from cofatui.tui.screens.company_detail import CompanyDetailScreen
 from cofatui.tui.screens.company_fields import CustomFieldsScreen
+from cofatui.tui.screens.portfolio_criteria import PortfolioCriteriaScreen
 from cofatui.tui.screens.product_forms import ProductFormScreen
 from tests.tui.products_env import (  # noqa: F401  (pin_utc is an autouse fixture)
     SIZE,
@@ -127,3 +134,31 @@ async def test_custom_field_amounts_are_in_the_contracts_currency(env: Env) -> N
         assert app.screen.detail is not None
         assert app.screen.detail.outstanding_amount == Decimal(12500)
         assert "US$12,500.00" in screen_text(app)
+
+
+async def test_portfolio_criteria_in_the_contracts_currency_and_the_users_date_order(
+        env: Env) -> None:
+    repo = SqlRepository(env.engine, "bob", env.clock)
+    app = CofaApp(repo, Settings(language="en", date_order="MDY"),  # type: ignore[arg-type]
+                  clock=FixedClock(env.clock.now()))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        chosen: list[PortfolioCriteria | None] = []
+        app.push_screen(PortfolioCriteriaScreen(), chosen.append)
+        await settle(pilot)
+        panel = app.screen
+        assert isinstance(panel, PortfolioCriteriaScreen)
+        text = screen_text(app)
+        assert "Decision amount from (USD)" in text and "mm/dd/yyyy" in text
+        await type_into(pilot, "#amount_min", "50,000")
+        await type_into(pilot, "#date_from", "12/31/2026")
+        await type_into(pilot, "#date_to", "31/12/2026")  # day first: not this user's order
+        text = screen_text(app)
+        assert "= US$50,000.00" in text and "not a real date (mm/dd/yyyy)" in text
+        await type_into(pilot, "#date_to", "2027-01-31")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, PortfolioCriteriaScreen)
+    criteria = chosen[0]
+    assert criteria is not None and criteria.amount_min == Decimal(50000)
+    assert (criteria.date_from, criteria.date_to) == (date(2026, 12, 31), date(2027, 1, 31))

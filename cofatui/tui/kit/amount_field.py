@@ -18,9 +18,10 @@ __all__ = ["AmountField"]
 class AmountField(FormField):
     """A :class:`FormField` around an ``Input`` (id ``input_id``, default ``field``)
     holding an amount in ``currency``. ``value`` is the amount already there (shown as
-    the user would type it in this language)."""
+    the user would type it in this language). ``currency`` may be None while it is being
+    loaded: the amount is read with two decimals and nothing is echoed until it is set."""
 
-    def __init__(self, label: str, field: str, currency: str,
+    def __init__(self, label: str, field: str, currency: str | None,
                  value: Decimal | int | None = None, *, input_id: str | None = None,
                  placeholder: str = "", hint: str = "", negative: bool = False,
                  id: str | None = None, compact: bool = False) -> None:
@@ -36,7 +37,7 @@ class AmountField(FormField):
         message when it is not one."""
         return parse_amount(self.input.value, self.currency, negative=self.negative)
 
-    def set_currency(self, currency: str, label: str) -> None:
+    def set_currency(self, currency: str | None, label: str) -> None:
         self.currency = currency
         self.set_label(label)
         self._echo()
@@ -55,4 +56,4 @@ class AmountField(FormField):
             value = self.read()
         except TypedInputError:
             value = None
-        self.set_echo(amount_echo(value, self.currency))
+        self.set_echo(amount_echo(value, self.currency) if self.currency else "")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
@@ -28,9 +28,11 @@ from cofatui.enums import ProductStatus
 from cofatui.i18n import get_language, t
 from cofatui.rules.products import NEW_ACTION_CODES
 from cofatui.schemas import PortfolioCriteria
+from cofatui.tui.kit.amount_field import AmountField
+from cofatui.tui.kit.typed_input import date_pattern, parse_date, typed_date
 from cofatui.tui.widgets.choices import Choice
-from cofatui.tui.widgets.form import FormField, parse_amount, parse_date, show_errors
-from cofatui.tui.widgets.products import product_name, status_label
+from cofatui.tui.widgets.form import FormField, show_errors
+from cofatui.tui.widgets.products import cofa, product_name, status_label
 
 FAMILIES = ("", "insurance", "information")
 CUSTOM_SLOTS = range(1, 9)
@@ -60,6 +62,12 @@ class PortfolioCriteriaScreen(ModalScreen[PortfolioCriteria | None]):
     def __init__(self, criteria: PortfolioCriteria | None = None) -> None:
         super().__init__()
         self.criteria = criteria or PortfolioCriteria()
+        # The decision amounts are in the contract's currency, read once the screen is up.
+        self.currency: str | None = None
+
+    @property
+    def order(self) -> str:
+        return cofa(self.app).settings.date_order
 
     def compose(self) -> ComposeResult:
         c = self.criteria
@@ -92,18 +100,13 @@ class PortfolioCriteriaScreen(ModalScreen[PortfolioCriteria | None]):
                             yield Choice(t(f"portfolio.family_choice.{family or 'all'}"),
                                               value=(c.family or "") == family,
                                               id=f"family-{family or 'all'}")
-                    yield FormField(t("portfolio.field.amount_min"), Input(
-                        "" if c.amount_min is None else str(c.amount_min), id="amount_min"),
-                        "amount_min")
-                    yield FormField(t("portfolio.field.amount_max"), Input(
-                        "" if c.amount_max is None else str(c.amount_max), id="amount_max"),
-                        "amount_max")
-                    yield FormField(t("portfolio.field.date_from"), Input(
-                        c.date_from.isoformat() if c.date_from else "", id="date_from",
-                        placeholder=t("portfolio.date_placeholder")), "date_from")
-                    yield FormField(t("portfolio.field.date_to"), Input(
-                        c.date_to.isoformat() if c.date_to else "", id="date_to",
-                        placeholder=t("portfolio.date_placeholder")), "date_to")
+                    for name in ("amount_min", "amount_max"):
+                        yield AmountField(t(f"portfolio.field.{name}"), name, None,
+                                          getattr(c, name))
+                    for name in ("date_from", "date_to"):
+                        yield FormField(t(f"portfolio.field.{name}"), Input(
+                            typed_date(getattr(c, name), self.order), id=name,
+                            placeholder=date_pattern(self.order)), name)
                     yield FormField(t("portfolio.field.clause"), Input(c.clause or "",
                                                                        id="clause"), "clause")
                     yield Checkbox(t("portfolio.field.guarantor"), bool(c.has_guarantor),
@@ -130,6 +133,21 @@ class PortfolioCriteriaScreen(ModalScreen[PortfolioCriteria | None]):
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
+        self.load_currency(cofa(self.app).current_contract_id)
+
+    @work(thread=True, exclusive=True, group="criteria-currency")
+    def load_currency(self, contract_id: int | None) -> None:
+        currency = next((c.currency for c in cofa(self.app).repo.contracts()
+                         if c.id == contract_id), None)
+        if currency is not None:
+            self.app.call_from_thread(self._show_currency, currency)
+
+    def _show_currency(self, currency: str) -> None:
+        self.currency = currency
+        for name in ("amount_min", "amount_max"):
+            self.query_one(f"#{name}-field", AmountField).set_currency(
+                currency, t("typed.amount_in", label=t(f"portfolio.field.{name}"),
+                            currency=currency))
 
     @on(Select.Changed, "#country")
     def _country_changed(self, event: Select.Changed) -> None:
@@ -156,12 +174,12 @@ class PortfolioCriteriaScreen(ModalScreen[PortfolioCriteria | None]):
 
         for name in ("amount_min", "amount_max"):
             try:
-                values[name] = parse_amount(text(name) or "")
+                values[name] = self.query_one(f"#{name}-field", AmountField).read()
             except ValueError as exc:
                 errors[name] = str(exc)
         for name in ("date_from", "date_to"):
             try:
-                values[name] = parse_date(text(name) or "")
+                values[name] = parse_date(text(name) or "", self.order)
             except ValueError as exc:
                 errors[name] = str(exc)
         if values.get("amount_min") is not None and values.get("amount_max") is not None \
