@@ -810,10 +810,13 @@ class ClaimQueueFilter(BaseModel):
     status: ClaimStatus | None = Field(
         default=None, description="one status; none = the open claims (pending, accepted, "
         "rejected)")
-    contract_id: int | None = None
+    contract_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     intervention_requested: bool | None = None
-    amount_min: Decimal | None = Field(default=None, description="claim amount at least")
-    amount_max: Decimal | None = Field(default=None, description="claim amount at most")
+    # Within what a claim amount can hold (15 digits, 3 decimals).
+    amount_min: Decimal | None = Field(default=None, description="claim amount at least",
+                                       max_digits=18, decimal_places=3)
+    amount_max: Decimal | None = Field(default=None, description="claim amount at most",
+                                       max_digits=18, decimal_places=3)
     currency: str | None = Field(
         default=None, description="the claims' currency; needed with an amount bound unless "
         "a contract is chosen (amounts of different currencies are not compared)")

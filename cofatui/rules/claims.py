@@ -61,6 +61,8 @@ QUEUE_AMOUNT_CURRENCY = ("Choose a currency or a contract to filter by amount: a
                          "different currencies are not compared")
 QUEUE_AMOUNT_ORDER = "The minimum amount is above the maximum"
 QUEUE_DRAFT = "Drafts are not in the queue: choose another status"
+QUEUE_AMOUNT_TOO_LARGE = "Too large for a claim amount"
+QUEUE_AMOUNT_LIMIT = Decimal(10) ** 15  # a claim amount holds 15 digits before the decimals
 
 
 def queue_filter_errors(status: str | None, contract_id: int | None, amount_min: Decimal | None,
@@ -74,6 +76,8 @@ def queue_filter_errors(status: str | None, contract_id: int | None, amount_min:
     for name, bound in (("amount_min", amount_min), ("amount_max", amount_max)):
         if bound is not None and bound < 0:
             errors.append(FieldError(name, "Must not be negative"))
+        elif bound is not None and bound >= QUEUE_AMOUNT_LIMIT:
+            errors.append(FieldError(name, QUEUE_AMOUNT_TOO_LARGE))
     if amount_min is not None and amount_max is not None and amount_min > amount_max:
         errors.append(FieldError("amount_max", QUEUE_AMOUNT_ORDER))
     if currency is not None and not _currency_ok(currency):

@@ -168,3 +168,24 @@ def test_the_same_payment_twice_in_one_declaration_is_flagged() -> None:
     errors = rules.payment_errors([payment(), payment(type="CN"), payment()], {"1001"}, TODAY)
     assert [(e.field, e.message) for e in errors] == [
         ("payments[3].amount", "Same type, invoices, date and amount as line 1")]
+
+
+def test_claims_queue_filter_amounts_need_one_currency_and_an_order() -> None:
+    def errors(**kw: object) -> dict[str, str]:
+        values: dict[str, object] = dict(status=None, contract_id=None, amount_min=None,
+                                         amount_max=None, currency=None)
+        values.update(kw)
+        return {e.field: e.message
+                for e in rules.queue_filter_errors(**values)}  # type: ignore[arg-type]
+
+    assert errors() == {}
+    assert errors(amount_min=Decimal(1)) == {"currency": rules.QUEUE_AMOUNT_CURRENCY}
+    assert errors(amount_max=Decimal(1), contract_id=3) == {}  # one contract, one currency
+    assert errors(amount_min=Decimal(2), amount_max=Decimal(1), currency="EUR") == {
+        "amount_max": rules.QUEUE_AMOUNT_ORDER}
+    assert errors(amount_min=Decimal(-1), currency="EUR") == {
+        "amount_min": "Must not be negative"}
+    assert errors(amount_max=Decimal(10) ** 15, currency="EUR") == {
+        "amount_max": rules.QUEUE_AMOUNT_TOO_LARGE}
+    assert errors(status="draft") == {"status": rules.QUEUE_DRAFT}
+    assert errors(currency="euro") == {"currency": "Not an ISO 4217 currency code"}

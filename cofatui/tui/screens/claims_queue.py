@@ -42,6 +42,7 @@ CSS: list[str | PurePath] = ["queue.tcss", "claims.tcss"]
 FILTER_TEXT = {
     rules.QUEUE_AMOUNT_CURRENCY: "claims_queue.error.currency_needed",
     rules.QUEUE_AMOUNT_ORDER: "claims_queue.error.order",
+    rules.QUEUE_AMOUNT_TOO_LARGE: "claims_queue.error.too_large",
     "Must not be negative": "claims_queue.error.negative",
 }
 #: Which widget holds each filter field.
