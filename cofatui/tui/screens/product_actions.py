@@ -23,7 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Label, Static
 
 from cofatui.enums import ACTIVE_COVER_STATUSES, ProductStatus
 from cofatui.errors import CofaError
@@ -36,9 +36,10 @@ from cofatui.rules.products import (
     quote_open,
 )
 from cofatui.schemas import CompanyDetail, ProductEventPublic, ProductPublic
+from cofatui.tui.kit.amount_field import AmountField
 from cofatui.tui.safe import clean, plain
 from cofatui.tui.widgets.delivered import delivered_facts
-from cofatui.tui.widgets.form import FormField, parse_amount, refusal, show_errors
+from cofatui.tui.widgets.form import refusal, show_errors
 from cofatui.tui.widgets.list_source import ListSource
 from cofatui.tui.widgets.products import (
     app_clock,
@@ -142,13 +143,14 @@ class ProductActionsScreen(ModalScreen[ProductPublic | None]):
             yield Static(self._facts(), id="product-facts", markup=False)
             if "modify" in actions:
                 with Horizontal(classes="choice-row"):
-                    yield FormField(t("products.field.new_amount", currency=p.currency),
-                                    Input(id="amount"), "amount")
+                    yield AmountField(t("products.field.new_amount", currency=p.currency),
+                                      "amount", p.currency)
                     yield Button(t("products.action.modify"), id="modify")
             if "transform" in actions and p.code == "RLI":  # into an Agrément: an amount
                 with Horizontal(classes="choice-row"):
-                    yield FormField(t("lifecycle.field.transform_amount", currency=p.currency),
-                                    Input(id="transform-amount"), "amount")
+                    yield AmountField(t("lifecycle.field.transform_amount",
+                                        currency=p.currency), "amount", p.currency,
+                                      input_id="transform-amount", id="transform-amount-field")
             blocked = blocked_actions(p)
             if blocked:
                 yield Static(Text(t("lifecycle.blocked.request_pending")), id="blocked",
@@ -257,7 +259,7 @@ class ProductActionsScreen(ModalScreen[ProductPublic | None]):
             self.dismiss(None)
         elif action == "modify":
             try:
-                amount = parse_amount(self.query_one("#amount", Input).value)
+                amount = self.query_one("#amount-field", AmountField).read()
             except ValueError as exc:
                 show_errors(self, {"amount": str(exc)}, self._error())
                 return
@@ -304,7 +306,7 @@ class ProductActionsScreen(ModalScreen[ProductPublic | None]):
         """The amount asked for an Agrément replacing an @rating cover (None: refused at
         the field)."""
         try:
-            amount = parse_amount(self.query_one("#transform-amount", Input).value)
+            amount = self.query_one("#transform-amount-field", AmountField).read()
         except ValueError as exc:
             show_errors(self, {"amount": str(exc)}, self._error())
             return None
