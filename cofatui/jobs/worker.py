@@ -37,7 +37,7 @@ from cofatui.schemas_jobs import JobStatus
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)
-POLL_SECONDS = 0.5
+POLL_SECONDS = 0.25  # a queued job starts within a quarter second (idle cost: one indexed read)
 
 
 class JobCancelled(Exception):

@@ -383,7 +383,26 @@ class AdditionalDeclarationScreen(_ClaimDialog):
 
 
 class AttachmentDialog(_ClaimDialog):
-    """A file by its path, its category (contractual or other) and a comment."""
+    """A file by its path (typed, or chosen with the file picker), its category
+    (contractual or other) and a comment."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *_ClaimDialog.BINDINGS,
+        Binding("ctrl+b", "browse", "picker.browse", id="claims.attach.browse"),
+    ]
+
+    def action_browse(self) -> None:
+        from cofatui.tui.kit.file_picker import FilePicker
+
+        def picked(path: Path | None) -> None:
+            if path is not None:
+                self.query_one("#file", Input).value = str(path)
+                folder = str(path.parent)
+                if folder != cofa(self.app).settings.last_folder:
+                    cofa(self.app)._save_one(last_folder=folder)
+
+        self.app.push_screen(FilePicker(t("claims.attach.path"),
+                                        cofa(self.app).settings.last_folder), picked)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="attach-dialog"):
@@ -391,7 +410,8 @@ class AttachmentDialog(_ClaimDialog):
             yield Static(Text(t("claims.attach.intro",
                                 mb=MAX_ATTACHMENT_BYTES // (1024 * 1024))), classes="form-info")
             yield FormField(t("claims.attach.path"), Input(
-                str(Path.cwd()) + "/", id="file", select_on_focus=False), "file")
+                (cofa(self.app).settings.last_folder or str(Path.cwd())) + "/", id="file",
+                select_on_focus=False), "file")
             yield FormField(t("claims.attach.category"), RadioSet(
                 Choice(t("claims.category.contractual"), value=True,
                             id="category-contractual"),

@@ -33,7 +33,6 @@ from cofatui.tui.safe import clean, plain
 from cofatui.tui.widgets.header import AppHeader
 from cofatui.tui.widgets.list_source import ListSource
 from cofatui.tui.widgets.products import (
-    app_clock,
     cofa,
     family_tag,
     product_tags,
@@ -311,18 +310,34 @@ class PortfolioScreen(Screen[None]):
         if not self.shown:
             self.notify(t("portfolio.export_empty"), severity="warning")
             return
-        self._export(list(self.shown), kind)
+        contract_id = cofa(self.app).current_contract_id
+        if contract_id is not None:
+            self._export(contract_id, [r.company_id for r in self.shown], kind)
 
-    @work(thread=True, exclusive=True, group="portfolio-export")
-    def _export(self, rows: Sequence[PortfolioRow], kind: str) -> None:
+    @work(thread=True, group="portfolio-export")
+    def _export(self, contract_id: int, company_ids: list[int], kind: str) -> None:
+        """A background job (it goes on if the user leaves): exactly the rows shown, in
+        their order; the app saves its file to the exports folder when it is done."""
+        from cofatui.i18n import get_language
+        from cofatui.schemas_jobs import ExportFormat, JobKind, PortfolioExportParams
+
+        params = PortfolioExportParams(contract_id=contract_id, criteria=self.criteria,
+                                       limit=MAX_ROWS, company_ids=company_ids,
+                                       format=ExportFormat(kind), language=get_language())
         try:
-            path = export_rows(rows, app_clock(self.app).now(), kind)
-        except (OSError, ValueError, CofaError) as exc:
+            job = cofa(self.app).repo.jobs.queue(JobKind.EXPORT_PORTFOLIO,
+                                                 params.model_dump(mode="json"))
+        except CofaError as exc:
             self.app.call_from_thread(self.notify, t("portfolio.export_failed",
                                                      error=clean(exc)), severity="error")
             return
-        self.app.call_from_thread(self.notify, t("portfolio.exported", n=len(rows),
-                                                 path=str(path)))
+        self.app.call_from_thread(self._queued, job.id)
+
+    def _queued(self, job_id: int) -> None:
+        from cofatui.tui.features.tools.follow import follow_job
+
+        follow_job(cofa(self.app), job_id)
+        self.notify(t("tools.job_queued", id=job_id), markup=False)
 
 
 def criteria_summary(c: PortfolioCriteria) -> list[str]:

@@ -610,13 +610,25 @@ class SettingsScreen(Screen[None]):
             if target:
                 target.first().focus()
             return
+        digest_changed = new.email_digest != self.cofa.settings.email_digest
         try:
             self.cofa.save_settings(new)
         except SettingsError as exc:
             self.notify(clean(exc), title=t("common.error"), severity="error", markup=False)
             return
+        if digest_changed:
+            self._sync_digest(new.email_digest)
         self._leave_warned = False
         self.notify(t("settings.saved"), markup=False)
+
+    @work(thread=True, group="settings-digest")
+    def _sync_digest(self, enabled: bool) -> None:
+        """The digest is sent by the server: the choice is kept with the account."""
+        try:
+            self.cofa.repo.mail.set_daily_digest(enabled)
+        except CofaError as exc:
+            self.app.call_from_thread(self.notify, clean(exc), title=t("common.error"),
+                                      severity="error", markup=False)
 
     async def action_revert(self) -> None:
         self._leave_warned = False
