@@ -30,17 +30,12 @@ from cofatui.errors import CofaError, ValidationFailed
 from cofatui.i18n import format_amount, format_date, format_datetime, t
 from cofatui.rules.products import NEW_ACTION_CODES, UNDERWRITER_DECISIONS, underwriter_decision
 from cofatui.schemas import CompanyPublic, QueueFilter, QueueItem, UnderwriterDecisionInput
+from cofatui.tui.kit.amount_field import AmountField
+from cofatui.tui.kit.typed_input import date_pattern, parse_date, parse_whole_number
 from cofatui.tui.safe import clean, plain
 from cofatui.tui.screens.portfolio_criteria import country_options
 from cofatui.tui.widgets.choices import Choice
-from cofatui.tui.widgets.form import (
-    FormField,
-    parse_amount,
-    parse_date,
-    parse_int,
-    refusal,
-    show_errors,
-)
+from cofatui.tui.widgets.form import FormField, refusal, show_errors
 from cofatui.tui.widgets.header import AppHeader
 from cofatui.tui.widgets.paged_source import PagedSource
 from cofatui.tui.widgets.products import (
@@ -264,11 +259,10 @@ class DecisionScreen(ModalScreen[bool]):
                 for n, kind in enumerate(UNDERWRITER_DECISIONS):
                     yield Choice(t(f"queue.decision.{kind}"), value=n == 0,
                                       id=f"decision-{kind}")
-            yield FormField(t("queue.field.amount", currency=i.currency), Input(
-                "" if i.requested_amount is None else str(i.requested_amount), id="amount"),
-                "amount")
+            yield AmountField(t("queue.field.amount", currency=i.currency), "amount",
+                              i.currency, i.requested_amount)
             yield FormField(t("queue.field.end_date"), Input(
-                id="end_date", placeholder=t("queue.date_placeholder")), "end_date")
+                id="end_date", placeholder=date_pattern(self._date_order())), "end_date")
             yield FormField(t("queue.field.comment"), Input(id="comment", max_length=4000),
                             "comment")
             yield Static("", id="decision-error", classes="form-error", markup=False)
@@ -279,17 +273,20 @@ class DecisionScreen(ModalScreen[bool]):
     def on_mount(self) -> None:
         self.query_one("#decision", RadioSet).focus()
 
+    def _date_order(self) -> str:
+        return cofa(self.app).settings.date_order
+
     def read(self) -> tuple[UnderwriterDecisionInput | None, dict[str, str]]:
         pressed = self.query_one("#decision", RadioSet).pressed_button
         kind = (pressed.id or "").removeprefix("decision-") if pressed else ""
         errors: dict[str, str] = {}
         try:
-            amount = parse_amount(self.query_one("#amount", Input).value)
+            amount = self.query_one("#amount-field", AmountField).read()
         except ValueError as exc:
             errors["amount"] = str(exc)
             amount = None
         try:
-            end = parse_date(self.query_one("#end_date", Input).value)
+            end = parse_date(self.query_one("#end_date", Input).value, self._date_order())
         except ValueError as exc:
             errors["end_date"] = str(exc)
             end = None
@@ -404,7 +401,7 @@ class DraScreen(ModalScreen[bool]):
 
     def read(self) -> tuple[int | None, dict[str, str]]:
         try:
-            dra = parse_int(self.query_one("#dra", Input).value)
+            dra = parse_whole_number(self.query_one("#dra", Input).value)
         except ValueError as exc:
             return None, {"dra": str(exc)}
         if dra is None or not 0 <= dra <= 10:
