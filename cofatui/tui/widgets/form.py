@@ -1,5 +1,5 @@
-"""Form building blocks: a labelled field with its own error line, and parsers for what
-people type (amounts with spaces or a decimal comma, dates in the user's order).
+"""Form building blocks: a labelled field with its own error line (and, for an amount, a
+line echoing what was understood). What people type is read by ``tui/kit/typed_input``.
 
 Errors are shown next to the field they concern, before anything is submitted; the
 repository's ``ValidationFailed.by_field()`` is routed to the same places afterwards.
@@ -8,8 +8,6 @@ repository's ``ValidationFailed.by_field()`` is routed to the same places afterw
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -23,7 +21,7 @@ from cofatui.errors import CofaError, Conflict, ValidationFailed
 from cofatui.i18n import t
 from cofatui.tui.safe import clean
 
-__all__ = ["FormField", "clear_errors", "parse_amount", "parse_date", "show_errors"]
+__all__ = ["FormField", "clear_errors", "show_errors"]
 
 
 class FormField(Vertical):
@@ -130,48 +128,3 @@ def field(root: DOMNode, name: str) -> FormField | None:
         return root.query_one(f"#{name}-field", FormField)
     except NoMatches:
         return None
-
-
-_SPACES = str.maketrans("", "", " \u00a0\u202f_'")
-
-
-def parse_amount(text: str) -> Decimal | None:
-    """``"50 000"``, ``"50,000.50"``, ``"50000,5"`` → Decimal; empty → None.
-
-    Raises ValueError with a translated message when it is not an amount."""
-    raw = text.strip().translate(_SPACES)
-    if not raw:
-        return None
-    if "," in raw and "." in raw:
-        raw = raw.replace(",", "")  # 50,000.50: the comma groups thousands
-    elif "," in raw:
-        raw = raw.replace(",", ".")  # 50000,50: a decimal comma
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        raise ValueError(t("forms.not_an_amount")) from None
-    if not value.is_finite():
-        raise ValueError(t("forms.not_an_amount"))
-    return value
-
-
-def parse_int(text: str) -> int | None:
-    raw = text.strip().translate(_SPACES)
-    if not raw:
-        return None
-    if not raw.isdigit():
-        raise ValueError(t("forms.not_a_number"))
-    return int(raw)
-
-
-def parse_date(text: str) -> date | None:
-    """ISO ``2026-11-22`` or day first ``22/11/2026`` (also with ``-`` or ``.``)."""
-    raw = text.strip()
-    if not raw:
-        return None
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(raw, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(t("forms.not_a_date"))
