@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from cofatui.enums import Section
@@ -26,6 +26,7 @@ from cofatui.errors import Conflict, FieldError, NotFound, ValidationFailed
 from cofatui.formats import imports as pipeline
 from cofatui.formats.import_kinds import SPECS
 from cofatui.models import Company, ImportLine, ImportResult, PortfolioEntry, User
+from cofatui.repository.sql.paging import paged
 from cofatui.repository.sql.search import search_key
 from cofatui.schemas import Page
 from cofatui.schemas_jobs import (
@@ -174,11 +175,8 @@ class SqlImports:
     def results(self, offset: int = 0, limit: int = 100) -> Page[ImportResultPublic]:
         me = self.core.principal.user_id
         with self.core._uow() as s:
-            total = s.execute(select(func.count()).select_from(ImportResult)
-                              .where(ImportResult.user_id == me)).scalar_one()
-            rows = s.execute(select(ImportResult).where(ImportResult.user_id == me)
-                             .order_by(ImportResult.id.desc())
-                             .offset(max(0, offset)).limit(max(1, min(limit, 500)))).scalars()
+            total, rows = paged(s, select(ImportResult).where(ImportResult.user_id == me)
+                                .order_by(ImportResult.id.desc()), offset, limit)
             login = self.core.principal.login
             return Page(items=[self._public(r, login) for r in rows], offset=offset,
                         limit=limit, total=total)

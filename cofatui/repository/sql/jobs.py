@@ -10,10 +10,12 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from cofatui.errors import FieldError, NotFound, RuleViolation, ValidationFailed
 from cofatui.models import Job, JobFile, MailSubscription, OutboxMessage, User
+from cofatui.repository.sql.imports import SqlImports
+from cofatui.repository.sql.paging import paged
 from cofatui.schemas import Page
 from cofatui.schemas_jobs import (
     JOB_PARAMS,
@@ -23,8 +25,6 @@ from cofatui.schemas_jobs import (
     MailSubscriptionPublic,
     OutboxMessagePublic,
 )
-
-from cofatui.repository.sql.imports import SqlImports
 
 if TYPE_CHECKING:
     from cofatui.repository.sql.core import SqlCore
@@ -67,11 +67,8 @@ class SqlJobs:
     def list(self, offset: int = 0, limit: int = 100) -> Page[JobPublic]:
         me = self.core.principal.user_id
         with self.core._uow() as s:
-            total = s.execute(select(func.count()).select_from(Job)
-                              .where(Job.owner_id == me)).scalar_one()
-            rows = s.execute(select(Job).where(Job.owner_id == me)
-                             .order_by(Job.created_at.desc(), Job.id.desc())
-                             .offset(max(0, offset)).limit(max(1, min(limit, 500)))).scalars()
+            total, rows = paged(s, select(Job).where(Job.owner_id == me)
+                                .order_by(Job.created_at.desc(), Job.id.desc()), offset, limit)
             return Page(items=[job_public(j) for j in rows], offset=offset, limit=limit,
                         total=total)
 
@@ -148,11 +145,8 @@ class SqlMail:
     def messages(self, offset: int = 0, limit: int = 100) -> Page[OutboxMessagePublic]:
         me = self.core.principal.user_id
         with self.core._uow() as s:
-            total = s.execute(select(func.count()).select_from(OutboxMessage)
-                              .where(OutboxMessage.user_id == me)).scalar_one()
-            rows = s.execute(select(OutboxMessage).where(OutboxMessage.user_id == me)
-                             .order_by(OutboxMessage.id.desc())
-                             .offset(max(0, offset)).limit(max(1, min(limit, 500)))).scalars()
+            total, rows = paged(s, select(OutboxMessage).where(OutboxMessage.user_id == me)
+                                .order_by(OutboxMessage.id.desc()), offset, limit)
             return Page(items=[OutboxMessagePublic.model_validate(m) for m in rows],
                         offset=offset, limit=limit, total=total)
 

@@ -373,39 +373,12 @@ def criteria_summary(c: PortfolioCriteria) -> list[str]:
 
 
 def export_columns() -> list[ExportColumn]:
-    """The columns shown, with typed values (amounts as numbers, dates as dates)."""
-    return [
-        ExportColumn(t("portfolio.col.company"), lambda r: clean(r.company_name), 36),
-        ExportColumn(t("portfolio.col.city"), lambda r: clean(r.city), 18),
-        ExportColumn(t("portfolio.col.country"), lambda r: r.country, 8),
-        ExportColumn(t("portfolio.col.easy_number"), lambda r: r.easy_number, 21),
-        ExportColumn(t("portfolio.col.client_reference"), lambda r: clean(r.client_reference),
-                     16),
-        ExportColumn(t("portfolio.col.dra"), lambda r: r.dra, 6),
-        ExportColumn(t("portfolio.col.products"), lambda r: " ".join(r.products), 24),
-        ExportColumn(t("portfolio.col.amount"), lambda r: r.cover_amount, 14),
-        ExportColumn(t("portfolio.col.currency"), lambda r: r.currency, 9),
-        ExportColumn(t("portfolio.col.status"), lambda r: status_label(r.cover_status), 18),
-        ExportColumn(t("portfolio.col.claim"), lambda r: t(
-            f"portfolio.claim_status.{r.claim_status}") if r.claim_status else "", 12),
-        ExportColumn(t("portfolio.export.intervention"), _yes_no, 14),
-        ExportColumn(t("portfolio.export.debt"), _debt, 20),
-        ExportColumn(t("portfolio.export.collector"), lambda r: "" if r.claim_collector is None
-                     else t(f"claims.collector.{r.claim_collector}"), 14),
-        ExportColumn(t("portfolio.col.favourite"), lambda r: "★" if r.favourite else "", 4),
-        ExportColumn(t("portfolio.col.updated"), lambda r: r.updated_at, 18),
-    ]
+    """The columns shown, with typed values, in the UI language: the export job's own
+    (``jobs/exports.py``), so a file saved here and one made by a job agree."""
+    from cofatui.i18n import get_language
+    from cofatui.jobs.exports import portfolio_export_columns
 
-
-def _yes_no(row: PortfolioRow) -> str:
-    flag = row.claim_intervention_requested
-    return "" if flag is None else t("common.yes" if flag else "common.no")
-
-
-def _debt(row: PortfolioRow) -> str:
-    if row.claim_insured is None:
-        return ""
-    return t("claims.insured" if row.claim_insured else "claims.uninsured")
+    return portfolio_export_columns(get_language())
 
 
 def export_rows(rows: Sequence[PortfolioRow], when: datetime, kind: str = "xlsx",
