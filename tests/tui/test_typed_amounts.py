@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Static
 
 from cofatui.clock import FixedClock
 from cofatui.config import Settings
@@ -34,6 +34,7 @@ from tests.tui.products_env import (  # noqa: F401  (pin_utc is an autouse fixtu
     screen_text,
     settle,
 )
+from tests.tui.test_company import open_detail, type_into
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 
@@ -48,21 +49,8 @@ def env(tmp_path: Path) -> Env:
     return env
 
 
-async def type_into(pilot: Pilot[Any], selector: str, text: str) -> None:
-    widget = pilot.app.screen.query_one(selector, Input)
-    widget.value = ""
-    widget.focus()
-    await pilot.pause()
-    await pilot.press(*text)
-    await settle(pilot)
-
-
 async def credit_limit_form(pilot: Pilot[Any], company_id: int) -> ProductFormScreen:
-    await settle(pilot)
-    pilot.app.push_screen(CompanyDetailScreen(company_id))
-    await settle(pilot)
-    detail = pilot.app.screen
-    assert isinstance(detail, CompanyDetailScreen) and detail.detail is not None
+    detail = await open_detail(pilot, company_id)
     detail.order("CRL")
     await settle(pilot)
     form = pilot.app.screen
@@ -77,15 +65,19 @@ def requested(env: Env, company: str) -> Product:
             Product.code == "CRL")).scalars().one()
 
 
-async def test_usd_credit_limit_typed_in_english(env: Env) -> None:
-    app = env.app("bob", "en")
+@pytest.mark.parametrize(("language", "label", "typed", "echo"), [
+    ("en", "Amount (USD)", "50,000", "= US$50,000.00"),
+    ("fr", "Montant (USD)", "50 000", f"= 50{NNBSP}000,00{NBSP}$US"),
+])
+async def test_usd_credit_limit_typed_as_the_language_writes_it(
+        env: Env, language: str, label: str, typed: str, echo: str) -> None:
+    app = env.app("bob", language)
     async with app.run_test(size=SIZE) as pilot:
         form = await credit_limit_form(pilot, env.ids["gamma"])
-        field = form.query_one("#amount-field", AmountField)
-        assert field.currency == "USD"
-        assert "Amount (USD)" in screen_text(app) and "EUR" not in screen_text(app)
-        await type_into(pilot, "#amount", "50,000")
-        assert "= US$50,000.00" in screen_text(app)  # understood before Ctrl+S
+        assert form.query_one("#amount-field", AmountField).currency == "USD"
+        assert label in screen_text(app) and "EUR" not in screen_text(app)
+        await type_into(pilot, "#amount", typed)
+        assert echo in screen_text(app)  # understood before Ctrl+S
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert not isinstance(app.screen, ProductFormScreen)
@@ -93,34 +85,27 @@ async def test_usd_credit_limit_typed_in_english(env: Env) -> None:
     assert (product.requested_amount, product.currency) == (Decimal(50000), "USD")
 
 
-async def test_usd_credit_limit_typed_in_french(env: Env) -> None:
+async def test_english_grouping_is_refused_in_french_not_read_as_fifty(env: Env) -> None:
     app = env.app("bob", "fr")
     async with app.run_test(size=SIZE) as pilot:
         form = await credit_limit_form(pilot, env.ids["gamma"])
-        assert "Montant (USD)" in screen_text(app)
-        # English grouping in French: refused with the French way to write it, never 50.
         await type_into(pilot, "#amount", "50,000")
         text = screen_text(app)
-        assert "virgule" in text and "50 000" in text and "=" not in form.query_one(
-            "#amount-echo").render().plain  # type: ignore[attr-defined]
+        assert "virgule" in text and "50 000" in text and "50000,00" in text
+        assert form.query_one("#amount-echo", Static).render().plain == ""  # type: ignore[attr-defined]
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert isinstance(app.screen, ProductFormScreen)
-        await type_into(pilot, "#amount", "50 000")
-        assert f"= 50{NNBSP}000,00{NBSP}$US" in screen_text(app)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert not isinstance(app.screen, ProductFormScreen)
-    product = requested(env, "gamma")
-    assert (product.requested_amount, product.currency) == (Decimal(50000), "USD")
+        assert app.screen is form  # nothing was sent
+    with Session(env.engine) as s:
+        assert s.execute(select(Product).where(
+            Product.contract_id == env.ids["B"],
+            Product.company_id == env.ids["gamma"])).first() is None
 
 
 async def test_custom_field_amounts_are_in_the_contracts_currency(env: Env) -> None:
     app = env.app("bob", "en")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.push_screen(CompanyDetailScreen(env.ids["epsilon"]))
-        await settle(pilot)
+        await open_detail(pilot, env.ids["epsilon"])
         await pilot.press("e")
         await settle(pilot)
         assert isinstance(app.screen, CustomFieldsScreen)
