@@ -72,6 +72,24 @@ def test_english_grouping_is_refused_in_french_with_a_hint() -> None:
     assert "50 000" in refused("50.000", language="fr")
 
 
+@pytest.mark.parametrize(("typed", "currency", "language", "code"), [
+    ("50,000", "EUR", "fr", "typed.amount.separators_or"),
+    ("1,5", "EUR", "en", "typed.amount.separators"),
+    ("10.5", "JPY", "en", "typed.amount.no_decimals"),
+    ("10.5555", "EUR", "en", "typed.amount.decimals"),
+    ("€5", "USD", "en", "typed.amount.other_currency"),
+    ("-5", "EUR", "fr", "typed.amount.negative"),
+    ("abc", "EUR", "en", "typed.amount.not_an_amount"),
+    ("5 0000", "EUR", "en", "typed.amount.grouping"),
+])
+def test_each_refusal_has_a_stable_code(typed: str, currency: str, language: str,
+                                        code: str) -> None:
+    set_language(language)
+    with pytest.raises(TypedInputError) as caught:
+        parse_amount(typed, currency)
+    assert caught.value.code == code
+
+
 def test_french_decimal_comma_is_refused_in_english_with_a_hint() -> None:
     assert "50,000.50" in refused("50 000,50")
     assert "1.50" in refused("1,5")

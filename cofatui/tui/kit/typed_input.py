@@ -62,7 +62,14 @@ _TYPED_DATE = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
 
 
 class TypedInputError(ValueError):
-    """What was typed is refused; ``str()`` is the field's message in the UI language."""
+    """What was typed is refused; ``str()`` is the field's message in the UI language,
+    ``code`` its catalog key (stable: what a caller may test or log), ``params`` what
+    fills it."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(t(code, **params))
+        self.code = code
+        self.params = params
 
 
 # --- amounts ---------------------------------------------------------------------------
@@ -91,7 +98,7 @@ def parse_amount(text: str, currency: str | None = None, *, decimals: int | None
     if "-" in found["sign1"] + found["sign2"]:
         value = -value
         if not negative and value:
-            raise TypedInputError(t("typed.amount.negative"))
+            raise TypedInputError("typed.amount.negative")
     return value
 
 
@@ -108,14 +115,14 @@ def parse_whole_number(text: str, *, language: str | None = None) -> int | None:
     raw = text.strip()
     if not raw:
         return None
+    refused = TypedInputError("typed.number.whole",
+                              example=_example(Decimal(30), 0, language))
     if not raw[0].isdigit() or not raw[-1].isdigit():
-        raise TypedInputError(t("typed.number.whole", example=_example(Decimal(30), 0,
-                                                                       language)))
+        raise refused
     try:
         value = _read_number(raw, 0, language)
     except TypedInputError:
-        raise TypedInputError(t("typed.number.whole", example=_example(Decimal(30), 0,
-                                                                       language))) from None
+        raise refused from None
     return int(value)
 
 
@@ -138,17 +145,17 @@ def _read_number(number: str, places: int, language: str | None) -> Decimal:
     if value is None or _decimals_typed(value) > places:
         meant = _other_reading(number, here, places, value)
         if meant is not None:
-            raise TypedInputError(_separator_hint(meant, places, language))
+            raise _separator_hint(meant, places, language)
         if value is None:
             if suggestions:
-                raise TypedInputError(t("typed.amount.grouping",
-                                        example=_readable(suggestions[0])))
+                raise TypedInputError("typed.amount.grouping",
+                                      example=_readable(suggestions[0]))
             raise _not_an_amount(places, language)
         if places == 0:
-            raise TypedInputError(t("typed.amount.no_decimals"))
-        raise TypedInputError(t("typed.amount.decimals", n=places))
+            raise TypedInputError("typed.amount.no_decimals")
+        raise TypedInputError("typed.amount.decimals", n=places)
     if len(str(int(abs(value)))) > MAX_WHOLE_DIGITS:
-        raise TypedInputError(t("typed.amount.too_large", n=MAX_WHOLE_DIGITS))
+        raise TypedInputError("typed.amount.too_large", n=MAX_WHOLE_DIGITS)
     return value
 
 
@@ -187,14 +194,14 @@ def _other_reading(number: str, here: str, places: int,
     return None
 
 
-def _separator_hint(meant: Decimal, places: int, language: str | None) -> str:
+def _separator_hint(meant: Decimal, places: int, language: str | None) -> TypedInputError:
     """"In French … write 50 000 or 50000,00": ``meant`` written as this language does."""
     example = _example(meant, places, language)
     if meant == meant.to_integral_value() and places:
         decimal_symbol = get_decimal_symbol(locale_name(language))
         plain = f"{int(meant)}{decimal_symbol}{'0' * places}"
-        return t("typed.amount.separators_or", example=example, plain=plain)
-    return t("typed.amount.separators", example=example)
+        return TypedInputError("typed.amount.separators_or", example=example, plain=plain)
+    return TypedInputError("typed.amount.separators", example=example)
 
 
 def _example(value: Decimal, places: int, language: str | None) -> str:
@@ -211,8 +218,8 @@ def _readable(text: str) -> str:
 
 def _not_an_amount(places: int, language: str | None) -> TypedInputError:
     sample = Decimal("50000.5") if places else Decimal(50000)
-    return TypedInputError(t("typed.amount.not_an_amount",
-                             example=_example(sample, places, language)))
+    return TypedInputError("typed.amount.not_an_amount",
+                           example=_example(sample, places, language))
 
 
 # --- the currency typed around an amount -----------------------------------------------
@@ -225,8 +232,8 @@ def _check_currency(affix: str, currency: str | None, places: int,
     other = _currency_of(affix)
     if other is not None and currency is not None:
         named = other if affix.upper() == other else f"{affix} ({other})"
-        raise TypedInputError(t("typed.amount.other_currency", currency=currency,
-                                typed=named))
+        raise TypedInputError("typed.amount.other_currency", currency=currency,
+                              typed=named)
     raise _not_an_amount(places, language)
 
 
@@ -299,12 +306,12 @@ def parse_date(text: str, order: DateOrder | str = "DMY") -> date | None:
         first, second, year = (int(g) for g in typed.groups())
         day, month = (second, first) if order == "MDY" else (first, second)
     else:
-        raise TypedInputError(t("typed.date.format", pattern=date_pattern(order)))
+        raise TypedInputError("typed.date.format", pattern=date_pattern(order))
     try:
         return date(year, month, day)
     except ValueError:
-        raise TypedInputError(t("typed.date.impossible", text=raw,
-                                pattern=date_pattern(order))) from None
+        raise TypedInputError("typed.date.impossible", text=raw,
+                              pattern=date_pattern(order)) from None
 
 
 def typed_date(value: date | None, order: DateOrder | str = "DMY") -> str:
