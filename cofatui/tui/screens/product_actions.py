@@ -23,7 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from cofatui.enums import ACTIVE_COVER_STATUSES, ProductStatus
 from cofatui.errors import CofaError
@@ -55,6 +55,8 @@ from cofatui.tui.widgets.virtual_list import Column, VirtualList
 
 CSS: list[str | PurePath] = ["dialogs.tcss", "products.tcss"]
 ENDED = frozenset({ProductStatus.DELETED, ProductStatus.EXPIRED, ProductStatus.REPLACED})
+# A refused request never covered anything: there is nothing left to cancel or delete.
+NOTHING_TO_END = ENDED | {ProductStatus.REFUSED}
 
 
 QUOTE_ACTIONS = ("quote_refuse", "quote_new_simulation", "quote_buy")
@@ -81,7 +83,7 @@ def available_actions(product: ProductPublic, today: date) -> list[str]:
             actions.append("renew")
         if product.code in MONITORED_CODES and product.monitored:
             actions.append("stop_monitoring")
-        elif product.status not in ENDED:
+        elif product.status not in NOTHING_TO_END:
             actions.append("delete")
     if product.code in REPORT_CODES and product.status not in (ProductStatus.PENDING,
                                                               ProductStatus.REFUSED):
@@ -160,7 +162,8 @@ class ProductActionsScreen(ModalScreen[ProductPublic | None]):
                 for action in actions:
                     if action == "modify":
                         continue
-                    label = t(f"products.action.{action}")
+                    label = t("lifecycle.action.renew") if action == "renew" \
+                        else t(f"products.action.{action}")
                     if action == "transform":
                         label = t("products.action.transform_to",
                                   target=product_name("RLI" if p.code == "CRL" else "CRL"))
@@ -252,6 +255,13 @@ class ProductActionsScreen(ModalScreen[ProductPublic | None]):
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         self.perform(event.button.id or "")
+
+    @on(Input.Submitted)
+    def _amount_submitted(self, event: Input.Submitted) -> None:
+        """Enter in an amount field does what its button does: the field beside
+        "Request this amount" modifies, the one above "Transform" transforms."""
+        event.stop()
+        self.perform("transform" if event.input.id == "transform-amount" else "modify")
 
     def perform(self, action: str) -> None:
         p = self.product
