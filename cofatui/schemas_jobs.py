@@ -69,6 +69,7 @@ class ImportMode(StrEnum):
 
 
 class ImportStatus(StrEnum):
+    RUNNING = "running"  # lines being applied (a large file: by its job)
     SUCCEEDED = "succeeded"
     PARTIALLY_SUCCEEDED = "partially_succeeded"
     FAILED = "failed"

@@ -109,7 +109,8 @@ def create_app(engine: Engine, *, clock: Clock | None = None,
                     "Authenticate with `Authorization: Bearer <personal token>`. Errors are "
                     '`{"error": code, "message": text, "fields": [...]}`.',
         docs_url=None, redoc_url=None,
-        # operationId = the endpoint's name = the Repository method it exposes.
+        # operationId = the endpoint's name = the Repository method it exposes
+        # (``area.method`` for the areas: jobs.queue, imports.run, mail.messages...).
         generate_unique_id_function=_operation_id)
     app.state.engine = engine
     app.state.clock = clock or SystemClock()

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from cofatui.config import MailSettings
 from cofatui.jobs.schedule import Schedule
+from cofatui.repository.sql.import_apply import IMPORT_JOB
 from cofatui.schemas_jobs import JobKind, NotificationExportParams, PortfolioExportParams
 
 if TYPE_CHECKING:
@@ -17,6 +18,9 @@ MAIL_DIGEST = "mail.digest"
 DIGEST_CRON = "0 6 * * *"
 #: Pending mail (new, or waiting for its retry) is looked at every minute.
 DELIVER_CRON = "* * * * *"
+JOBS_PURGE = "jobs.purge"
+#: Finished jobs past their retention (jobs/retention.py) are deleted nightly.
+PURGE_CRON = "30 2 * * *"
 
 
 def _export_notifications(ctx: JobContext) -> tuple[str, bytes]:
@@ -33,6 +37,12 @@ def _export_portfolio(ctx: JobContext) -> tuple[str, bytes]:
     return export_portfolio(ctx.repo(), params, ctx.clock.now(), ctx.progress)
 
 
+def _import(ctx: JobContext) -> None:
+    """A large import: its lines applied and stored one by one (resumed, not redone,
+    after a worker died)."""
+    ctx.repo().imports.run_queued(int(ctx.params["import_id"]), ctx.progress)
+
+
 def _digest(ctx: JobContext) -> None:
     from cofatui.jobs.digest import write_digests
     from cofatui.jobs.outbox import deliver_due
@@ -41,6 +51,13 @@ def _digest(ctx: JobContext) -> None:
     ctx.progress(written, written)
     if written:
         deliver_due(ctx.engine, ctx.mail, ctx.clock.now(), should_stop=ctx.cancel.is_set)
+
+
+def _purge(ctx: JobContext) -> None:
+    from cofatui.jobs.retention import purge_finished_jobs
+
+    purged = purge_finished_jobs(ctx.engine, ctx.clock.now(), ctx.progress)
+    ctx.progress(purged, purged)
 
 
 def _deliver(ctx: JobContext) -> None:
@@ -53,8 +70,10 @@ def _deliver(ctx: JobContext) -> None:
 HANDLERS: dict[str, Handler] = {
     JobKind.EXPORT_NOTIFICATIONS.value: _export_notifications,
     JobKind.EXPORT_PORTFOLIO.value: _export_portfolio,
+    IMPORT_JOB: _import,
     MAIL_DIGEST: _digest,
     MAIL_DELIVER: _deliver,
+    JOBS_PURGE: _purge,
 }
 
 
@@ -62,4 +81,5 @@ def schedules(mail: MailSettings) -> list[Schedule]:
     """The digest is written whether or not this worker can send mail (the outbox
     keeps it until a worker that can, delivers it)."""
     return [Schedule("digest", DIGEST_CRON, MAIL_DIGEST, max_attempts=3),
-            Schedule("outbox", DELIVER_CRON, MAIL_DELIVER, max_attempts=1)]
+            Schedule("outbox", DELIVER_CRON, MAIL_DELIVER, max_attempts=1),
+            Schedule("purge", PURGE_CRON, JOBS_PURGE, max_attempts=3)]

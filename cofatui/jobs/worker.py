@@ -32,6 +32,7 @@ from cofatui.config import MailSettings
 from cofatui.errors import CofaError, Unavailable
 from cofatui.jobs import queue
 from cofatui.jobs.schedule import Schedule
+from cofatui.repository.sql.import_apply import settle_stopped_imports
 from cofatui.schemas_jobs import JobStatus
 
 log = logging.getLogger(__name__)
@@ -124,7 +125,8 @@ class Worker:
     def run_once(self) -> bool:
         """Recover, schedule, then run one job; True if a job ran."""
         now = self.clock.now()
-        queue.recover(self.engine, now)
+        if queue.recover(self.engine, now):
+            settle_stopped_imports(self.engine, now)
         self.fire_schedules(now)
         if not queue.anything_due(self.engine, now):
             return False
@@ -132,6 +134,8 @@ class Worker:
         if claimed is None:
             return False
         self.run(claimed)
+        # An import whose job just failed or was cancelled gets its totals and reason.
+        settle_stopped_imports(self.engine, self.clock.now())
         return True
 
     def fire_schedules(self, now: datetime) -> None:

@@ -8,10 +8,15 @@ covered (or the test says what it needs to cover it) without editing a list of U
 - alice (contract A) gets 403 or 404 — never 2xx, and nothing is written — for every
   route that takes an id, called with the ids of contract B;
 - the read-only user gets 403 on every write route.
+
+The areas of the Repository (``repo.jobs``, ``repo.imports``, ``repo.mail``) are
+covered the same way: their routes are named ``area.method`` and each method of each
+area protocol has exactly one.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 import re
@@ -20,7 +25,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, get_type_hints
 
 import pytest
 from fastapi.testclient import TestClient
@@ -41,9 +46,13 @@ from cofatui.schemas import (
     InvoiceLine,
     PlanLineInput,
 )
+from cofatui.schemas_jobs import ImportMode, ImportStatus, JobKind
 from tests.contract import dataset
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# A client-references import whose one line names no company of the portfolio: stored
+# with its line in error, nothing of the contract written.
+REFERENCES_CSV = b"EasyNumber;Client reference\nZZZ999;REF-1\n"
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 PUBLIC = {("get", "/health"), ("post", "/auth/token")}
 
@@ -54,8 +63,25 @@ OPERATIONS = [(method, path, op) for path, ops in SCHEMA["paths"].items()
 
 
 def name_of(op: dict[str, Any]) -> str:
-    """The operation id: the endpoint's name, which is the Repository method it exposes."""
+    """The operation id: the endpoint's name, which is the Repository method it exposes
+    (``area.method`` for a method of an area such as ``repo.jobs``)."""
     return str(op["operationId"])
+
+
+def repository_methods() -> set[str]:
+    """Every method of the Repository protocol; an area (a property typed with its own
+    protocol, e.g. ``jobs: JobsArea``) contributes its methods as ``area.method``."""
+    names: set[str] = set()
+    for name in dir(Repository):
+        if name.startswith("_") or name == "close":
+            continue
+        attr = inspect.getattr_static(Repository, name)
+        if isinstance(attr, property):
+            area = get_type_hints(attr.fget)["return"]
+            names |= {f"{name}.{m}" for m in dir(area) if not m.startswith("_")}
+        else:
+            names.add(name)
+    return names
 
 
 def ids_of(case: tuple[str, str, dict[str, Any]]) -> str:
@@ -121,6 +147,14 @@ def api(tmp_path: Path) -> Iterator[Api]:
         ids["doc:A"] = api.repo("alice").add_document(ids["claim:A"], "a.pdf", PDF, "other").id
         ids["ext:B"] = api.repo("bob").request_extension(_extension(api, "B", "beta")).id
         ids["ext:A"] = api.repo("alice").request_extension(_extension(api, "A", "gamma")).id
+        # A job and an import result of each contract's user, for the area routes.
+        for login, contract in (("bob", "B"), ("alice", "A")):
+            repo = api.repo(login)
+            ids[f"job:{contract}"] = repo.jobs.queue(
+                JobKind.EXPORT_PORTFOLIO, {"contract_id": ids[contract]}).id
+            ids[f"import:{contract}"] = repo.imports.run(
+                "client_references", ids[contract], "refs.csv", REFERENCES_CSV,
+                ImportMode.PER_LINE).id
         yield api
     engine.dispose()
 
@@ -129,16 +163,16 @@ def api(tmp_path: Path) -> Iterator[Api]:
 
 PATH_IDS = {"contract_id": "{c}", "company_id": "{c}:company", "entry_id": "entry:{c}:{co}",
             "product_id": "{c}:product", "claim_id": "claim:{c}", "document_id": "doc:{c}",
-            "extension_id": "ext:{c}"}
+            "extension_id": "ext:{c}", "job_id": "job:{c}", "import_id": "import:{c}"}
 # Dataset keys per contract for each kind of id.
 KEYS = {
     "B": {"{c}": "B", "{c}:company": "epsilon", "entry:{c}:{co}": "entry:B:epsilon",
           "{c}:product": "p_eps_crl", "claim:{c}": "claim:B", "doc:{c}": "doc:B",
-          "ext:{c}": "ext:B",
+          "ext:{c}": "ext:B", "job:{c}": "job:B", "import:{c}": "import:B",
           "notifications": ["n6", "n7"]},
     "A": {"{c}": "A", "{c}:company": "alpha", "entry:{c}:{co}": "entry:A:alpha",
           "{c}:product": "p_alpha_crl", "claim:{c}": "claim:A", "doc:{c}": "doc:A",
-          "ext:{c}": "ext:A",
+          "ext:{c}": "ext:A", "job:{c}": "job:A", "import:{c}": "import:A",
           "notifications": ["n1"]},
 }
 
@@ -167,6 +201,10 @@ def sample(api: Api, name: str, contract: str) -> tuple[dict[str, Any], Any, byt
         "modify_product": {"amount": "1000", "version": 1},
         "transform_product": {"target": "ECL", "version": 1},
         "delete_product": {"version": 1},
+        "renew_product": {"version": 1},
+        "record_exchange_rate": {"base": "EUR", "quote": "USD", "rate": "1.08",
+                                 "rate_date": str(dataset.TODAY)},
+        "cancel_request": {"version": 1},
         "stop_monitoring": {"version": 1},
         "answer_topliner_quote": {"answer": "buy", "version": 1},
         "decide_request": {"decision": {"decision": "grant"}, "version": 1},
@@ -192,6 +230,8 @@ def sample(api: Api, name: str, contract: str) -> tuple[dict[str, Any], Any, byt
         "modify_extension": {"version": 1, "plan": [
             {"due_date": str(dataset.TODAY + timedelta(days=25)), "amount": "600"}]},
         "decide_extension": {"version": 1, "decision": {"decision": "accept"}},
+        "jobs.queue": {"kind": JobKind.EXPORT_PORTFOLIO.value, "params": {"contract_id": cid}},
+        "mail.set_daily_digest": {"daily_digest": False},
     }
     queries: dict[str, dict[str, Any]] = {
         "notifications": {"contract_id": cid},
@@ -200,8 +240,10 @@ def sample(api: Api, name: str, contract: str) -> tuple[dict[str, Any], Any, byt
         "add_document": {"filename": "x.pdf", "category": "other"},
         "save_draft": {"kind": "claim", "key": "k"},
         "delete_draft": {"kind": "claim", "key": "k"},
+        "imports.run": {"kind": "client_references", "contract_id": cid,
+                        "file_name": "refs.csv", "mode": "per_line"},
     }
-    raw = PDF if name == "add_document" else None
+    raw = {"add_document": PDF, "imports.run": REFERENCES_CSV}.get(name)
     return queries.get(name, {}), bodies.get(name), raw
 
 
@@ -217,8 +259,13 @@ def call(api: Api, method: str, path: str, op: dict[str, Any], contract: str,
                                                      if raw is not None else {})})
 
 
+# Operations whose body carries a contract id inside free-form parameters, which the
+# OpenAPI cannot show: a job's params name the contract it exports.
+IDS_IN_PARAMS = {"jobs.queue"}
+
+
 def takes_an_id(method: str, path: str, op: dict[str, Any]) -> bool:
-    if "{" in path:
+    if "{" in path or name_of(op) in IDS_IN_PARAMS:
         return True
     if any(p["name"] == "contract_id" for p in op.get("parameters", [])):
         return True
@@ -254,7 +301,8 @@ PROTECTED = [case for case in OPERATIONS if (case[0], case[1]) not in PUBLIC]
 
 
 def test_every_repository_method_has_exactly_one_route() -> None:
-    methods = {m for m in dir(Repository) if not m.startswith("_")} - {"close"}
+    methods = repository_methods()
+    assert {"jobs.queue", "imports.run", "mail.set_daily_digest"} <= methods
     names = [name_of(op) for _, _, op in OPERATIONS]
     assert len(names) == len(set(names)), "one route per method"
     assert set(names) == methods | {"health", "create_token"}
@@ -330,7 +378,10 @@ def test_drafts_are_private(api: Api) -> None:
 
 # Writes to the user's own state, not to contract data: allowed on read-only rights.
 PERSONAL_WRITES = {"set_favourite", "mark_notifications", "delete_notifications",
-                   "save_draft", "delete_draft"}
+                   "save_draft", "delete_draft", "jobs.cancel", "mail.set_daily_digest"}
+# Every job a user may queue is an export: it reads what the user may read, so a
+# reader queues it (the cross-contract test refuses another contract's).
+READS_AS_JOBS = {"jobs.queue"}
 # Derived from the contract's data, identical whoever asks and idempotent (today's end
 # alerts: Home raises them for a reader too, as the server does serving its data).
 DERIVED_WRITES = {"raise_end_alerts"}
@@ -349,6 +400,11 @@ def test_read_only_user_cannot_write(api: Api, case: tuple[str, str, dict[str, A
     if name_of(op) in DERIVED_WRITES:
         pytest.skip("derived from the data, the same whoever asks (test_home_data)")
     headers = api.headers("reader")
+    if name_of(op) in READS_AS_JOBS:
+        assert all(kind.value.startswith("export.") for kind in JobKind)
+        response = call(api, method, path, op, "A", headers)
+        assert response.status_code == 200 and response.json()["status"] == "queued"
+        return
     audit_before = api.audit_count()
     response = call(api, method, path, op, "A", headers)
     assert response.status_code == 403, response.text
@@ -422,6 +478,49 @@ def test_errors_have_one_shape(api: Api) -> None:
     assert conflict.status_code == 409 and conflict.json()["error"] == "conflict"
     huge = api.client.get(f"/companies/{2**70}", headers=headers)
     assert huge.status_code == 422
+
+
+def test_job_import_and_mail_routes_refuse_hostile_input(api: Api) -> None:
+    headers = api.headers("alice")
+    a = api.ids["A"]
+    for path in (f"/jobs/{2**70}", "/jobs/0/cancel", "/jobs/-1/file", f"/imports/{2**70}",
+                 "/imports/x/lines"):
+        method = "post" if path.endswith("cancel") else "get"
+        assert api.client.request(method, path, headers=headers).status_code == 422, path
+    for params in ({"limit": 501}, {"offset": -1}, {"limit": "x"}):
+        for path in ("/jobs", "/imports", "/mail/messages"):
+            assert api.client.get(path, params=params, headers=headers).status_code == 422
+    for body in ({"kind": "shell.exec", "params": {}}, {"kind": "export.portfolio"},
+                 {"kind": "export.portfolio", "params": {"contract_id": "x"}},
+                 {"kind": "export.portfolio", "params": {"contract_id": a, "limit": 10**9}},
+                 {"kind": "export.notifications", "params": {"language": "../../etc"}},
+                 {"kind": "export.notifications", "params": {"format": "exe"}},
+                 {"kind": ["export.portfolio"], "params": []}):
+        response = api.client.post("/jobs", json=body, headers=headers)
+        assert response.status_code == 422, (body, response.text)
+        assert response.json()["error"] == "validation_failed"
+    assert api.client.put("/mail/subscription", json={"daily_digest": "maybe"},
+                          headers=headers).status_code == 422
+    good = {"kind": "client_references", "contract_id": a, "file_name": "refs.csv"}
+    for bad in ({"kind": "../../etc/passwd"}, {"contract_id": 2**70}, {"file_name": ""},
+                {"file_name": "x" * 256}, {"mode": "everything"}):
+        response = api.client.post("/imports", params={**good, **bad}, content=REFERENCES_CSV,
+                                   headers={**headers, "Content-Type": "application/octet-stream"})
+        assert response.status_code == 422, (bad, response.text)
+    # Whatever the bytes and however the file is named, the import answers with a stored
+    # result (a refusal with its reason), never an error page, and the name is kept
+    # without its folders or control characters.
+    for content in (b"\x00\xff\xfe" * 1000, b"", b"EasyNumber\n" + b"A" * 5000):
+        response = api.client.post(
+            "/imports", params={**good, "file_name": "../../etc/pass\x00wd\x1b[2J.csv"},
+            content=content, headers={**headers, "Content-Type": "application/octet-stream"})
+        assert response.status_code == 200, response.text
+        result = response.json()
+        assert result["status"] == ImportStatus.FAILED and result["refusal_code"]
+        assert result["file_name"] == "pass wd [2J.csv"
+    too_big = api.client.post("/imports", params=good, content=b"x" * (7 * 1024 * 1024),
+                              headers={**headers, "Content-Type": "application/octet-stream"})
+    assert too_big.status_code == 413
 
 
 def test_request_body_limit(api: Api) -> None:

@@ -53,28 +53,31 @@ class DigestBody(BaseModel):
     daily_digest: bool
 
 
-@router.post("/jobs", response_model=JobPublic, summary="Queue a job (an export)")
+@router.post("/jobs", name="jobs.queue",
+             response_model=JobPublic, summary="Queue a job (an export)")
 def queue_job(repo: Repo, body: JobBody) -> JobPublic:
     return repo.jobs.queue(body.kind.value, body.params)
 
 
-@router.get("/jobs", response_model=Page[JobPublic], summary="My jobs, newest first")
+@router.get("/jobs", name="jobs.list",
+            response_model=Page[JobPublic], summary="My jobs, newest first")
 def list_jobs(repo: Repo, offset: Offset = 0, limit: Limit = 100) -> Page[JobPublic]:
     return repo.jobs.list(offset, limit)
 
 
-@router.get("/jobs/{job_id}", response_model=JobPublic, summary="One of my jobs")
+@router.get("/jobs/{job_id}", name="jobs.get",
+            response_model=JobPublic, summary="One of my jobs")
 def get_job(repo: Repo, job_id: JobId) -> JobPublic:
     return repo.jobs.get(job_id)
 
 
-@router.post("/jobs/{job_id}/cancel", response_model=JobPublic,
+@router.post("/jobs/{job_id}/cancel", name="jobs.cancel", response_model=JobPublic,
              summary="Cancel a job (a running one stops at its next step)")
 def cancel_job(repo: Repo, job_id: JobId) -> JobPublic:
     return repo.jobs.cancel(job_id)
 
 
-@router.get("/jobs/{job_id}/file", response_class=Response,
+@router.get("/jobs/{job_id}/file", name="jobs.result_file", response_class=Response,
             responses={200: {"content": {"application/octet-stream": {}}}},
             summary="The file a job produced (its name in the X-File-Name header)")
 def job_file(repo: Repo, job_id: JobId) -> Response:
@@ -84,7 +87,7 @@ def job_file(repo: Repo, job_id: JobId) -> Response:
                              FILE_NAME_HEADER: quote(stored.name)})
 
 
-@router.post("/imports", response_model=ImportResultPublic,
+@router.post("/imports", name="imports.run", response_model=ImportResultPublic,
              summary="Import a file (read, checked and applied on the server)")
 def run_import(repo: Repo,
                kind: Annotated[ImportKind, Query()],
@@ -97,39 +100,44 @@ def run_import(repo: Repo,
     return repo.imports.run(kind.value, contract_id, file_name, content, mode)
 
 
-@router.get("/imports", response_model=Page[ImportResultPublic],
+@router.get("/imports", name="imports.results", response_model=Page[ImportResultPublic],
             summary="My imports, newest first")
 def import_results(repo: Repo, offset: Offset = 0, limit: Limit = 100
                    ) -> Page[ImportResultPublic]:
     return repo.imports.results(offset, limit)
 
 
-@router.get("/imports/{import_id}", response_model=ImportResultPublic,
+@router.get("/imports/{import_id}", name="imports.result",
+            response_model=ImportResultPublic,
             summary="One of my imports")
 def import_result(repo: Repo, import_id: ImportId) -> ImportResultPublic:
     return repo.imports.result(import_id)
 
 
-@router.get("/imports/{import_id}/lines", response_model=Page[ImportLinePublic],
+@router.get("/imports/{import_id}/lines", name="imports.lines",
+            response_model=Page[ImportLinePublic],
             summary="The lines of an import, errors first unless told otherwise")
 def import_lines(repo: Repo, import_id: ImportId, offset: Offset = 0, limit: Limit = 100,
                  errors_first: bool = True) -> Page[ImportLinePublic]:
     return repo.imports.lines(import_id, offset, limit, errors_first)
 
 
-@router.get("/mail/subscription", response_model=MailSubscriptionPublic,
+@router.get("/mail/subscription", name="mail.subscription",
+            response_model=MailSubscriptionPublic,
             summary="Whether I receive the daily digest, and where")
 def mail_subscription(repo: Repo) -> MailSubscriptionPublic:
     return repo.mail.subscription()
 
 
-@router.put("/mail/subscription", response_model=MailSubscriptionPublic,
+@router.put("/mail/subscription", name="mail.set_daily_digest",
+            response_model=MailSubscriptionPublic,
             summary="Turn the daily digest on or off")
 def set_mail_subscription(repo: Repo, body: DigestBody) -> MailSubscriptionPublic:
     return repo.mail.set_daily_digest(body.daily_digest)
 
 
-@router.get("/mail/messages", response_model=Page[OutboxMessagePublic],
+@router.get("/mail/messages", name="mail.messages",
+            response_model=Page[OutboxMessagePublic],
             summary="The e-mails written for me, newest first")
 def mail_messages(repo: Repo, offset: Offset = 0, limit: Limit = 100
                   ) -> Page[OutboxMessagePublic]:

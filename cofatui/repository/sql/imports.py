@@ -1,31 +1,36 @@
 """``repo.imports`` on SQL: run the import pipeline (``formats/imports.py``), apply the
 lines per line or all-or-nothing, and store the result with every line's outcome.
 
-- **Per line**: each valid line is applied in its own transaction; a line the
-  database refuses (an EasyNumber not in the portfolio) is that line's error and the
-  others stay applied.
+- **Per line**: each valid line is applied in its own transaction, with its outcome;
+  a line the database refuses (an EasyNumber not in the portfolio) is that line's
+  error and the others stay applied.
 - **All or nothing**: every line is applied in one transaction, committed only if no
   line is in error (checked or refused by the database); otherwise rolled back whole,
   the good lines reported ``not_applied``.
 
-The result is stored in its own transaction once the lines are applied, a file
-refused whole included (status failed, with the refusal's code and reason).
+A file refused whole is stored at once (status failed, with the refusal's code and
+reason). Otherwise the result is created ``running`` before the first line and
+finished after the last (``import_apply``); a large file is imported by a job
+(``import.run``, the file kept with the job until it ends) and ``run`` returns the
+result still running.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import re
 from typing import TYPE_CHECKING
 
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from cofatui.enums import Section
-from cofatui.errors import Conflict, FieldError, NotFound, ValidationFailed
+from cofatui.errors import FieldError, NotFound, ValidationFailed
 from cofatui.formats import imports as pipeline
 from cofatui.formats.import_kinds import SPECS
-from cofatui.models import Company, ImportLine, ImportResult, PortfolioEntry, User
+from cofatui.models import Company, ImportLine, ImportResult, Job, JobFile, PortfolioEntry, User
+from cofatui.repository.sql import import_apply
+from cofatui.repository.sql.import_apply import Applier
 from cofatui.repository.sql.paging import paged
 from cofatui.repository.sql.search import search_key
 from cofatui.schemas import Page
@@ -39,10 +44,6 @@ from cofatui.schemas_jobs import (
 
 if TYPE_CHECKING:
     from cofatui.repository.sql.core import SqlCore
-
-#: Applies one checked line in ``session``; returns the problem the data raises, if any.
-Applier = Callable[["SqlCore", Session, int, pipeline.DataLine], pipeline.LineProblem | None]
-
 
 def _apply_client_reference(core: SqlCore, s: Session, contract_id: int,
                             line: pipeline.DataLine) -> pipeline.LineProblem | None:
@@ -70,97 +71,96 @@ def _apply_client_reference(core: SqlCore, s: Session, contract_id: int,
 APPLIERS: dict[str, Applier] = {"client_references": _apply_client_reference}
 
 
-class _Rollback(Exception):
-    """Leaves an all-or-nothing transaction without committing."""
+#: Files above either bound are imported by a job (progress on the Jobs screen, the
+#: screen that asked is free); smaller ones are applied at once, within the request.
+IMMEDIATE_BYTES = 256 * 1024
+IMMEDIATE_LINES = 2_000
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def clean_file_name(name: str) -> str:
+    """The name to show and store: the last part of a path, control characters blanked
+    (a name is data shown on screens and in exports, never a path)."""
+    base = re.split(r"[/\\]", name or "")[-1]
+    return _CONTROL.sub(" ", base).strip()[:255] or "import.csv"
 
 
 class SqlImports:
     def __init__(self, core: SqlCore) -> None:
         self.core = core
 
-    def run(self, kind: str, contract_id: int, file_name: str, content: bytes,
-            mode: ImportMode) -> ImportResultPublic:
+    def _spec(self, kind: str) -> tuple[pipeline.ImportSpec, Applier]:
         spec, applier = SPECS.get(kind), APPLIERS.get(kind)
         if spec is None or applier is None:
             raise ValidationFailed([FieldError("kind", f"Unknown import kind {kind!r}")])
+        return spec, applier
+
+    def run(self, kind: str, contract_id: int, file_name: str, content: bytes,
+            mode: ImportMode) -> ImportResultPublic:
+        spec, applier = self._spec(kind)
         mode = ImportMode(mode)
-        file_name = (file_name or "").strip()[:255] or "import.csv"
+        file_name = clean_file_name(file_name)
         self.core._require_write(contract_id, Section.CUSTOM_FIELDS)
         try:
             read = pipeline.read_file(content, spec)
         except pipeline.ImportRefused as exc:
-            return self._store(kind, file_name, mode, [], exc.reason, exc.message)
-        valid, outcomes = pipeline.check_lines(read, spec)
-        if mode == ImportMode.PER_LINE:
-            outcomes += self._per_line(applier, contract_id, valid)
-        else:
-            # With lines already in error, the rest is still tried (and rolled back) so
-            # that the user learns every line's problem at once.
-            outcomes += self._all_or_nothing(applier, contract_id, valid,
-                                             doomed=bool(outcomes))
-        return self._store(kind, file_name, mode, outcomes, "", "")
+            return self._refused(kind, file_name, mode, exc.reason, exc.message)
+        large = len(content) > IMMEDIATE_BYTES or read.total > IMMEDIATE_LINES
+        with self.core._uow(write=True) as s:
+            result = import_apply.begin(self.core, s, kind, file_name, mode, read.total)
+            if large:
+                self._queue(s, result.id or 0, kind, contract_id, mode, file_name, content)
+        import_id = result.id or 0
+        if not large:
+            import_apply.apply(self.core, import_id, contract_id, applier, read, spec, mode)
+        return self.result(import_id)
 
-    def _per_line(self, applier: Applier, contract_id: int,
-                  lines: list[pipeline.DataLine]) -> list[pipeline.LineOutcome]:
-        out: list[pipeline.LineOutcome] = []
-        for line in lines:
-            problem: pipeline.LineProblem | None = None
-            try:
-                with self.core._uow(write=True) as s:
-                    problem = applier(self.core, s, contract_id, line)
-                    if problem is not None:
-                        raise _Rollback
-            except _Rollback:
-                pass
-            except (Conflict, ValidationFailed) as exc:  # this line's data, not the file's
-                problem = pipeline.LineProblem(exc.code, exc.message)
-            if problem is not None:
-                out.append(pipeline.LineOutcome(line.line_no, pipeline.ERROR, problem.code,
-                                                problem.message, problem.params))
-                continue
-            out.append(pipeline.LineOutcome(line.line_no, pipeline.OK))
-        return out
+    def _queue(self, s: Session, import_id: int, kind: str, contract_id: int,
+               mode: ImportMode, file_name: str, content: bytes) -> None:
+        """The job that imports the file, with the file, in the result's transaction."""
+        now = self.core.clock.now()
+        job = Job(kind=import_apply.IMPORT_JOB, owner_id=self.core.principal.user_id,
+                  params=json.dumps({"import_id": import_id, "kind": kind,
+                                     "contract_id": contract_id, "mode": mode.value}),
+                  dedupe_key=import_apply.job_key(import_id), created_at=now, run_after=now)
+        s.add(job)
+        s.flush()
+        s.add(JobFile(job_id=job.id or 0, name=file_name[:200], content=content))
 
-    def _all_or_nothing(self, applier: Applier, contract_id: int,
-                        lines: list[pipeline.DataLine], doomed: bool
-                        ) -> list[pipeline.LineOutcome]:
-        problems: dict[int, pipeline.LineProblem] = {}
-        try:
-            with self.core._uow(write=True) as s:
-                for line in lines:
-                    problem = applier(self.core, s, contract_id, line)
-                    if problem is not None:
-                        problems[line.line_no] = problem
-                    s.flush()
-                if problems or doomed:
-                    raise _Rollback
-        except _Rollback:
-            return [pipeline.LineOutcome(line.line_no, pipeline.ERROR, p.code, p.message,
-                                         p.params)
-                    if (p := problems.get(line.line_no)) else
-                    pipeline.LineOutcome(line.line_no, pipeline.NOT_APPLIED)
-                    for line in lines]
-        return [pipeline.LineOutcome(line.line_no, pipeline.OK) for line in lines]
+    def run_queued(self, import_id: int, progress: import_apply.Progress) -> None:
+        """The job's part: read the stored file again and apply it (lines already stored
+        by an earlier, interrupted attempt are skipped)."""
+        key = import_apply.job_key(import_id)
+        with self.core._uow() as s:
+            row = s.execute(select(ImportResult, Job).join(Job, Job.dedupe_key == key)
+                            .where(ImportResult.id == import_id)).first()
+            if row is None or row[0].user_id != self.core.principal.user_id:
+                raise NotFound(f"Import #{import_id} not found")
+            result, job = row
+            stored = s.get(JobFile, job.id)
+            if result.status != ImportStatus.RUNNING:
+                return
+            if stored is None:
+                raise NotFound(f"The file of import #{import_id} is gone")
+            params, content = json.loads(job.params), stored.content
+            kind, mode = result.kind, ImportMode(result.mode)
+        spec, applier = self._spec(kind)
+        contract_id = int(params["contract_id"])
+        self.core._require_write(contract_id, Section.CUSTOM_FIELDS)
+        read = pipeline.read_file(content, spec)
+        import_apply.apply(self.core, import_id, contract_id, applier, read, spec, mode,
+                           progress)
 
-    def _store(self, kind: str, file_name: str, mode: ImportMode,
-               outcomes: list[pipeline.LineOutcome], refusal_code: str,
-               refusal: str) -> ImportResultPublic:
-        status, ok, errors = (pipeline.FAILED, 0, 0) if refusal_code \
-            else pipeline.summarise(outcomes)
+    def _refused(self, kind: str, file_name: str, mode: ImportMode, code: str,
+                 reason: str) -> ImportResultPublic:
+        """A file refused whole: stored at once, failed, with its reason."""
         with self.core._uow(write=True) as s:
             result = ImportResult(kind=kind, file_name=file_name,
                                   user_id=self.core.principal.user_id, mode=mode,
-                                  status=status, total_lines=len(outcomes), ok_lines=ok,
-                                  error_lines=errors, refusal_code=refusal_code,
-                                  refusal=refusal[:1000], created_at=self.core.clock.now())
+                                  status=ImportStatus.FAILED, refusal_code=code,
+                                  refusal=reason[:1000], created_at=self.core.clock.now())
             s.add(result)
             s.flush()
-            if outcomes:
-                s.execute(ImportLine.__table__.insert(), [
-                    {"import_id": result.id, "line_no": o.line_no, "status": o.status,
-                     "code": o.code, "message": o.message[:1000],
-                     "params": json.dumps(o.params, default=str)}
-                    for o in sorted(outcomes, key=lambda o: o.line_no)])
             return self._public(result, self.core.principal.login)
 
     @staticmethod

@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 
 from cofatui.errors import FieldError, NotFound, RuleViolation, ValidationFailed
 from cofatui.models import Job, JobFile, MailSubscription, OutboxMessage, User
+from cofatui.repository.sql import import_apply
 from cofatui.repository.sql.imports import SqlImports
 from cofatui.repository.sql.paging import paged
 from cofatui.schemas import Page
@@ -53,9 +54,13 @@ class SqlJobs:
         except ValidationError as exc:
             raise ValidationFailed([FieldError(".".join(str(p) for p in e["loc"]), e["msg"])
                                     for e in exc.errors()]) from exc
-        contract_id = getattr(checked, "contract_id", None)
-        if contract_id is not None:
-            self.core._require_read(contract_id)
+        # A contract named anywhere in the parameters must be one the user may read:
+        # the portfolio's contract, or the notification filter's.
+        flt = getattr(checked, "filter", None)
+        for contract_id in (getattr(checked, "contract_id", None),
+                            getattr(flt, "contract_id", None)):
+            if contract_id is not None:
+                self.core._require_read(contract_id)
         now = self.core.clock.now()
         with self.core._uow(write=True) as s:
             job = Job(kind=kind, params=checked.model_dump_json(),
@@ -97,6 +102,8 @@ class SqlJobs:
                                          cancel_requested=True)).rowcount
                 if done:
                     s.flush()
+                    if job.kind == import_apply.IMPORT_JOB:  # its result ends cancelled
+                        import_apply.settle_interrupted(s, now)
                     s.refresh(job)
                     return job_public(job)
             s.execute(update(Job).where(Job.id == job_id).values(cancel_requested=True))

@@ -18,7 +18,13 @@ from cofatui.errors import CofaError
 from cofatui.formats.export import ExportColumn, export_file, timestamped_name
 from cofatui.formats.import_kinds import CLIENT_REFERENCES
 from cofatui.i18n import format_datetime, format_number, t
-from cofatui.schemas_jobs import ImportKind, ImportLinePublic, ImportMode, ImportResultPublic
+from cofatui.schemas_jobs import (
+    ImportKind,
+    ImportLinePublic,
+    ImportMode,
+    ImportResultPublic,
+    ImportStatus,
+)
 from cofatui.tui.kit.file_picker import FilePicker, read_picked
 from cofatui.tui.safe import clean, plain
 from cofatui.tui.widgets.header import AppHeader
@@ -123,6 +129,10 @@ class ImportResultsScreen(_ToolScreen):
         if not self.is_attached:
             return
         self.query_one("#imports", VirtualList).refresh_data()
+        if result.status == ImportStatus.RUNNING:  # a large file: its job imports it
+            self.notify(t("tools.import_queued", file=result.file_name), markup=False,
+                        timeout=10)
+            return
         self.app.push_screen(ImportLinesScreen(result))
 
     async def on_language_changed(self, _event: object) -> None:
@@ -152,8 +162,10 @@ class ImportLinesScreen(_ToolScreen):
                              total=format_number(r.total_lines), ok=format_number(r.ok_lines),
                              errors=format_number(r.error_lines))), id="import-summary")
         if r.refusal:
-            yield Static(plain(t("tools.import_refused", reason=r.refusal)),
-                         id="import-refusal")
+            stopped = t(f"tools.refusal.{r.refusal_code}")  # a run that stopped midway
+            text = (stopped if stopped != f"tools.refusal.{r.refusal_code}"
+                    else t("tools.import_refused", reason=r.refusal))
+            yield Static(plain(text), id="import-refusal")
         yield VirtualList([
             Column("line_no", t("tools.col.line"), 7, align="right"),
             Column("status", t("tools.col.status"), 14,
