@@ -160,6 +160,30 @@ async def test_yes_no_fields_read_without_colour(probe_app: AppFactory) -> None:
         assert saved_file()["email_digest"] is True
 
 
+@pytest.mark.parametrize("language", ["en", "fr"])
+async def test_email_digest_is_the_accounts_shown_and_set_on_the_server(
+        probe_app: AppFactory, language: str) -> None:
+    app = probe_app(language=language)  # the local file says no digest
+    app.repo.mail.set_daily_digest(True)  # the account says yes (set from elsewhere)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_settings(pilot)
+        digest = screen.query_one("#field-email_digest", YesNo)
+        assert digest.value, "the account's choice, not the file's"
+        email = app.repo.mail.subscription().email
+        hint = str(screen.query_one("#row-email_digest .field-hint", Static).render())
+        assert email in hint and ("account" in hint if language == "en" else "compte" in hint)
+        assert not screen.is_dirty()
+        digest.focus()
+        await pilot.press("enter")  # off
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.repo.mail.subscription().daily_digest is False
+        assert saved_file()["email_digest"] is False
+        await pilot.press("enter", "ctrl+s")  # on again
+        await settle(pilot)
+        assert app.repo.mail.subscription().daily_digest is True
+
+
 async def test_remap_a_key_from_the_keymap_editor(probe_app: AppFactory) -> None:
     app = probe_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -34,6 +34,7 @@ from cofatui.config import (
 from cofatui.errors import CofaError
 from cofatui.i18n import get_language, t
 from cofatui.schemas import PortfolioCriteria, PortfolioRow
+from cofatui.schemas_jobs import MailSubscriptionPublic
 from cofatui.tui.bindings import is_valid_key_list, normalize_keys, translate
 from cofatui.tui.commands import theme_label
 from cofatui.tui.kit.typed_input import parse_whole_number, typed_amount
@@ -167,6 +168,7 @@ class SettingsScreen(Screen[None]):
         self._entries: list[KeymapEntry] = []
         self._favourite_rows: list[PortfolioRow] | None = None
         self._shown_errors: dict[str, str] = {}
+        self._account_digest: bool | None = None  # the account's, once loaded
 
     @property
     def cofa(self) -> CofaApp:
@@ -245,7 +247,9 @@ class SettingsScreen(Screen[None]):
         yield FieldRow("imminent_end_days", Input(
             str(s.imminent_end_days), compact=True, max_length=3,
             id="field-imminent_end_days"), hint=t("settings.hint.days", low=low, high=high))
-        yield FieldRow("email_digest", YesNo(s.email_digest, id="field-email_digest"))
+        # The account's choice (the server sends the digest), loaded on mount.
+        yield FieldRow("email_digest", YesNo(s.email_digest, id="field-email_digest"),
+                       hint="")
         yield Static(t("settings.field.notification_thresholds"), classes="field-label wide",
                      markup=False)
         with Vertical(id="thresholds"):
@@ -382,6 +386,7 @@ class SettingsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.load_favourites()
+        self._load_digest()
         # Finding every binding imports every registered screen: after the first paint.
         self.call_after_refresh(self._load_keymap)
 
@@ -610,7 +615,9 @@ class SettingsScreen(Screen[None]):
             if target:
                 target.first().focus()
             return
-        digest_changed = new.email_digest != self.cofa.settings.email_digest
+        account = self._account_digest
+        digest_changed = new.email_digest != (
+            self.cofa.settings.email_digest if account is None else account)
         try:
             self.cofa.save_settings(new)
         except SettingsError as exc:
@@ -622,13 +629,47 @@ class SettingsScreen(Screen[None]):
         self.notify(t("settings.saved"), markup=False)
 
     @work(thread=True, group="settings-digest")
-    def _sync_digest(self, enabled: bool) -> None:
-        """The digest is sent by the server: the choice is kept with the account."""
+    def _load_digest(self) -> None:
+        """The digest is the account's (the server sends it): shown as the account has it."""
         try:
-            self.cofa.repo.mail.set_daily_digest(enabled)
+            sub = self.cofa.repo.mail.subscription()
         except CofaError as exc:
             self.app.call_from_thread(self.notify, clean(exc), title=t("common.error"),
                                       severity="error", markup=False)
+            return
+        self.app.call_from_thread(self._show_digest, sub)
+
+    def _show_digest(self, sub: MailSubscriptionPublic) -> None:
+        self._account_digest = sub.daily_digest
+        if self.cofa.settings.email_digest != sub.daily_digest:
+            self.cofa._save_one(email_digest=sub.daily_digest)  # the local copy follows
+        if not self.is_attached:
+            return
+        self.query_one("#field-email_digest", YesNo).value = sub.daily_digest
+        hint = self.query_one("#row-email_digest .field-hint", Static)
+        hint.update(plain(t("settings.hint.digest_to", email=sub.email) if "@" in sub.email
+                          else t("settings.hint.digest_no_email")))
+        hint.display = True
+
+    @work(thread=True, group="settings-digest")
+    def _sync_digest(self, enabled: bool) -> None:
+        """The digest is sent by the server: the choice is kept with the account."""
+        try:
+            sub = self.cofa.repo.mail.set_daily_digest(enabled)
+        except CofaError as exc:
+            self.app.call_from_thread(self.notify, clean(exc), title=t("common.error"),
+                                      severity="error", markup=False)
+            kept = self._account_digest if self._account_digest is not None else not enabled
+            self.app.call_from_thread(self._digest_refused, kept)
+            return
+        self.app.call_from_thread(self._show_digest, sub)
+
+    def _digest_refused(self, enabled: bool) -> None:
+        """The account kept its choice: so do the field and the local copy."""
+        self._account_digest = enabled
+        self.cofa._save_one(email_digest=enabled)
+        if self.is_attached:
+            self.query_one("#field-email_digest", YesNo).value = enabled
 
     async def action_revert(self) -> None:
         self._leave_warned = False
