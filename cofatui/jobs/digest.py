@@ -5,6 +5,12 @@ since the last one, in the language of their account.
 Each user's message is written to the outbox in the same transaction that moves their
 ``last_digest_at`` on, under the key ``digest:<user>:<day>``: a second run the same
 day (another server, a retried job) writes nothing more.
+
+After downtime (no worker ran for days) only the latest missed 06:00 tick fires
+(``schedule.py`` catches up one tick, not each one): that is the intended behaviour, one
+digest rather than a burst of stale ones. It loses nothing: a digest lists what
+arrived since ``last_digest_at`` — the previous digest's run, however many days ago —
+so the one sent after the downtime covers the whole period.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from cofatui.jobs.handlers import MAIL_DIGEST
 from cofatui.jobs.outbox import deliver_due
 from cofatui.jobs.schedule import Schedule
 from cofatui.jobs.worker import Worker
-from cofatui.models import Notification, OutboxMessage, User
+from cofatui.models import Job, Notification, OutboxMessage, User
 from cofatui.repository.sql import SqlRepository
 from tests.contract import dataset
 from tests.e2e.jobs_env import db
@@ -125,3 +125,26 @@ def test_smtp_down_is_retried_later_nothing_lost_nothing_twice(
                                                        "bob@example.test"]
     assert {m["Subject"] for m in inbox.messages} == {
         "cofatui : 3 notifications non lues", "cofatui: 1 unread notification"}
+
+
+def test_after_downtime_one_digest_covers_every_day_since_the_last(
+        db: Engine, smtp: tuple[Inbox, MailSettings]) -> None:
+    inbox, mail = smtp
+    clock = FixedClock(dataset.NOW)
+    SqlRepository(db, "alice", clock).mail.set_daily_digest(True)
+    with Session(db) as s:
+        contract = s.execute(select(User.default_contract_id)
+                             .where(User.login == "alice")).scalar_one() or 1
+        for day in (1, 2, 3):  # one a day while no worker runs
+            s.add(Notification(contract_id=contract, category="insurance", type="decision",
+                               title=f"Jour {day}",
+                               created_at=clock.now() + timedelta(days=day, hours=-1)))
+        s.commit()
+    clock.advance(days=4)  # three 06:00 ticks were missed
+    _digest_worker(db, clock, mail).drain()
+    assert len(inbox.messages) == 1  # the latest missed tick only: one digest, no burst
+    body = inbox.messages[0].get_payload(decode=True).decode()  # type: ignore[union-attr]
+    assert all(f"Jour {day}" in body for day in (1, 2, 3))
+    with Session(db) as s:
+        digests = s.execute(select(Job).where(Job.kind == MAIL_DIGEST)).scalars().all()
+    assert len(digests) == 1
