@@ -49,7 +49,7 @@ async def test_extend_then_open_and_order_on_a_partner_company(env: Env) -> None
         await type_into(pilot, "#name", "alpha")
         await pilot.press("enter")
         await settle(pilot)
-        assert "1 companies found" in screen_text(app)
+        assert "1 company found — Enter opens it" in screen_text(app)
         assert not lines_with(app, "Alpha Partenaires")
         assert "Source" not in screen_text(app)  # our database only: no need to say
         assert "Extend the search to our partners' databases" in screen_text(app)

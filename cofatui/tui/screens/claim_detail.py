@@ -54,6 +54,18 @@ from cofatui.tui.widgets.virtual_list import Column, VirtualList
 POLICYHOLDER_ACTIONS = frozenset({"declare", "attach"})
 HANDLER_ACTIONS = frozenset({"validate", "status", "indemnity", "rate"})
 TABS = ("tab-indemnification", "tab-account", "tab-declaration")
+#: The labels of the indemnification tab, one column for all: as wide as the longest in
+#: the UI language and a space, so a long French label ("Délai maximum de déclaration")
+#: never runs into its value.
+INDEMNITY_LABELS = (
+    *(f"claim_money.assessment.{k}" for k in ("claim_amount", "covered", "indemnity")),
+    *(f"claims.ind.{k}" for k in ("claim_amount", "covered", "indemnity", "date", "collector",
+                                  "policy", "percentage", "credit_limit", "max_days")))
+LABEL_MIN_WIDTH = 28
+
+
+def indemnity_label_width() -> int:
+    return max(LABEL_MIN_WIDTH, *(len(t(key)) + 1 for key in INDEMNITY_LABELS))
 
 
 def history_columns() -> list[Column]:
@@ -205,6 +217,7 @@ class ClaimDetailScreen(Screen[None]):
         """Totals per currency, then the claim in the contract's currency at the rates of
         the declaration date, or the lines that wait for a rate."""
         a = d.assessment
+        width = indemnity_label_width()
         out.append(t("claim_money.assessment.totals_title") + "\n", style="bold underline")
         for total in a.totals:
             out.append(t("claim_money.assessment.totals_row", currency=total.currency,
@@ -221,7 +234,7 @@ class ClaimDetailScreen(Screen[None]):
         else:
             for key, value in (("claim_amount", a.claim_amount), ("covered", a.covered_amount),
                                ("indemnity", a.calculated_indemnity)):
-                out.append(f"{t(f'claim_money.assessment.{key}'):<28}", style="bold")
+                out.append(t(f"claim_money.assessment.{key}").ljust(width), style="bold")
                 out.append(format_amount(value, a.currency) + "\n")
         if a.rates_used:
             out.append(t("claim_money.assessment.rates_title") + ": ", style="bold")
@@ -235,9 +248,10 @@ class ClaimDetailScreen(Screen[None]):
     def _indemnity(self, d: ClaimDetail) -> Text:
         c = d.claim
         out = Text()
+        width = indemnity_label_width()
 
         def row(label: str, value: str, style: str = "") -> None:
-            out.append(f"{label:<28}", style="bold")
+            out.append(label.ljust(width), style="bold")
             out.append_text(plain(value or "—", style=style))
             out.append("\n")
 

@@ -27,7 +27,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, Select, Static
 
 from cofatui import reference
 from cofatui.errors import CofaError, ValidationFailed
-from cofatui.i18n import t
+from cofatui.i18n import format_number, t
 from cofatui.rules.identifiers import normalize_coface_reference, normalize_easy_number
 from cofatui.schemas import CompanyPublic, CompanySearch
 from cofatui.tui.safe import clean, plain
@@ -246,7 +246,8 @@ class CompanySearchScreen(Screen[CompanyPublic | None]):
             return
         extended = self.last_search is not None and self.last_search.extended
         if total:
-            message = t("search.found_extended" if extended else "search.found", n=total)
+            key = "search.found_extended" if extended else "search.found"
+            message = t(key + "_one") if total == 1 else t(key, n=format_number(total))
         else:
             message = t("search.none_found_extended" if extended else "search.none_found")
         status.update(Text(message))
