@@ -20,6 +20,7 @@ from cofatui.repository.sql.exchange_rates import import_ecb_rates
 from cofatui.schemas import (
     ClaimCreate,
     ClaimPublic,
+    ClaimQueueFilter,
     CurrencyAmount,
     ExchangeRateCreate,
     IndemnityUpdate,
@@ -192,3 +193,19 @@ def test_rates_imported_from_an_ecb_file_convert_claims(backend: Backend) -> Non
     assert assessment.claim_amount == D("1835.50")
     assert assessment.rates_used[0].source == "ECB"
     assert NOW.date() == TODAY
+
+
+def test_a_recorded_rate_gives_waiting_claims_their_stored_amount(backend: Backend) -> None:
+    """The claims queue reads the stored claim amount: recording the rate a claim waited
+    for fills it (listed and filtered by amount), a corrected rate computes it again."""
+    claim = the_issue_claim(backend)
+    uw = backend.open("uw")
+    in_range = ClaimQueueFilter(contract_id=backend.ids["A"], amount_min=D("1000"))
+    assert [i.claim_id for i in uw.claims_queue(in_range).items] == []
+    uw.record_exchange_rate(usd_rate("1.25"))
+    [item] = [i for i in uw.claims_queue(in_range).items if i.claim_id == claim.id]
+    assert item.claim_amount == D("1835.50")  # 1 435.50 EUR + 500 USD / 1.25
+    uw.record_exchange_rate(usd_rate("1.00"))  # same day and source: a correction
+    [item] = [i for i in uw.claims_queue(in_range).items if i.claim_id == claim.id]
+    assert item.claim_amount == D("1935.50")
+    assert backend.open("alice").claim_detail(claim.id).claim.claim_amount == D("1935.50")

@@ -14,7 +14,7 @@ from sqlalchemy import func, insert, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from cofatui.enums import Role
+from cofatui.enums import FINAL_CLAIM_STATUSES, ClaimStatus, Role
 from cofatui.errors import FieldError, Forbidden, ValidationFailed
 from cofatui.formats.ecb_rates import BASE_CURRENCY, EcbRates
 from cofatui.models import AuditEntry, Claim, ClaimInvoice, ClaimPayment, ExchangeRate
@@ -73,6 +73,7 @@ class ExchangeRateCommands(SqlCore):
                         {"pair": [None, f"{base}/{quote}"],
                          "rate_date": [None, data.rate_date],
                          "rate": [before, data.rate], "source": [None, source]})
+            refresh_claim_amounts(s, {base, quote}, self.clock.today())
             return ExchangeRatePublic.model_validate(row)
 
     def exchange_rates(self, currency: str | None = None, offset: int = 0,
@@ -140,6 +141,33 @@ def claim_amount(s: Session, lines: Sequence[indemnity.ClaimLine], currency: str
     rates = rates_on(s, foreign, currency, on) if foreign else []
     amount = indemnity.claim_amount_in(lines, currency, rates, on).amount
     return None if amount is None else amount.amount
+
+
+def refresh_claim_amounts(s: Session, currencies: Iterable[str], today: date) -> int:
+    """A rate recorded, imported or corrected in one of ``currencies`` changes the stored
+    claim amount of every open claim with a line in such a currency other than its own:
+    a claim that waited for the rate gets its amount (so the claims queue lists and
+    filters it), one computed with a corrected rate is computed again. Runs in the
+    transaction that records the rate. Returns how many claims changed."""
+    codes = sorted(set(currencies))
+    if not codes:
+        return 0
+    foreign = select(ClaimInvoice.claim_id).join(Claim, Claim.id == ClaimInvoice.claim_id) \
+        .where(ClaimInvoice.currency.in_(codes), ClaimInvoice.currency != Claim.currency) \
+        .union(select(ClaimPayment.claim_id).join(Claim, Claim.id == ClaimPayment.claim_id)
+               .where(ClaimPayment.currency.in_(codes), ClaimPayment.currency != Claim.currency))
+    not_open = [ClaimStatus.DRAFT.value, *(c.value for c in FINAL_CLAIM_STATUSES)]
+    changed = 0
+    for claim in s.execute(select(Claim).where(Claim.id.in_(foreign),
+                                               Claim.status.not_in(not_open))).scalars():
+        assert claim.id is not None
+        amount = claim_amount(s, claim_lines(s, claim.id), claim.currency,
+                              declaration_date(claim, today))
+        if amount != claim.claim_amount:
+            claim.claim_amount = amount
+            changed += 1
+    s.flush()
+    return changed
 
 
 def assess(s: Session, claim: Claim, credit_limit: Decimal | None,
@@ -254,6 +282,7 @@ def import_ecb_rates(engine: Engine, parsed: EcbRates, *, recorded_by: str, now:
                 for start in range(0, len(new), INSERT_CHUNK):
                     s.execute(insert(ExchangeRate), new[start:start + INSERT_CHUNK])
                 if new or corrected:
+                    refresh_claim_amounts(s, {BASE_CURRENCY, *parsed.currencies}, today)
                     s.add(AuditEntry(at=now, login=recorded_by[:80],
                                      operation="import_exchange_rates",
                                      target_type="exchange_rate", changes=json.dumps({
