@@ -32,9 +32,9 @@ _MESSAGES = TypeAdapter(Page[OutboxMessagePublic])
 
 
 def _page(offset: int, limit: int) -> dict[str, int]:
-    from cofatui.repository.base import MAX_PAGE
+    from cofatui.repository.http import _page as page  # http.py imports this module
 
-    return {"offset": max(0, int(offset)), "limit": max(1, min(int(limit), MAX_PAGE))}
+    return page(offset, limit)
 
 
 class HttpJobs:

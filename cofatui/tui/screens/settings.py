@@ -169,6 +169,7 @@ class SettingsScreen(Screen[None]):
         self._favourite_rows: list[PortfolioRow] | None = None
         self._shown_errors: dict[str, str] = {}
         self._account_digest: bool | None = None  # the account's, once loaded
+        self._digest_email: str | None = None
 
     @property
     def cofa(self) -> CofaApp:
@@ -249,7 +250,7 @@ class SettingsScreen(Screen[None]):
             id="field-imminent_end_days"), hint=t("settings.hint.days", low=low, high=high))
         # The account's choice (the server sends the digest), loaded on mount.
         yield FieldRow("email_digest", YesNo(s.email_digest, id="field-email_digest"),
-                       hint="")
+                       hint=self._digest_hint())
         yield Static(t("settings.field.notification_thresholds"), classes="field-label wide",
                      markup=False)
         with Vertical(id="thresholds"):
@@ -639,16 +640,21 @@ class SettingsScreen(Screen[None]):
             return
         self.app.call_from_thread(self._show_digest, sub)
 
+    def _digest_hint(self) -> str:
+        if self._digest_email is None:
+            return ""  # not loaded yet
+        return (t("settings.hint.digest_to", email=self._digest_email)
+                if "@" in self._digest_email else t("settings.hint.digest_no_email"))
+
     def _show_digest(self, sub: MailSubscriptionPublic) -> None:
-        self._account_digest = sub.daily_digest
+        self._account_digest, self._digest_email = sub.daily_digest, sub.email
         if self.cofa.settings.email_digest != sub.daily_digest:
             self.cofa._save_one(email_digest=sub.daily_digest)  # the local copy follows
         if not self.is_attached:
             return
         self.query_one("#field-email_digest", YesNo).value = sub.daily_digest
         hint = self.query_one("#row-email_digest .field-hint", Static)
-        hint.update(plain(t("settings.hint.digest_to", email=sub.email) if "@" in sub.email
-                          else t("settings.hint.digest_no_email")))
+        hint.update(plain(self._digest_hint()))
         hint.display = True
 
     @work(thread=True, group="settings-digest")

@@ -157,6 +157,11 @@ class VirtualList(ScrollView, can_focus=True):
         self._source: RowSource | None = None
         self._generation = 0
         self._pages: OrderedDict[int, Sequence[Any]] = OrderedDict()
+        # With keep_rows_on_refresh (a list refreshed every second, as the Jobs screen's),
+        # a refresh's previous pages are shown until their fresh copy arrives: no blink.
+        # Off by default: a screen reacting to the rows it shows must not see stale ones.
+        self.keep_rows_on_refresh = False
+        self._stale: dict[int, Sequence[Any]] = {}
         self._pending: set[int] = set()
         self._anchor: int | None = None
         if source is not None:
@@ -181,6 +186,7 @@ class VirtualList(ScrollView, can_focus=True):
 
     def _reset(self, keep_position: bool) -> None:
         self._generation += 1
+        self._stale = dict(self._pages) if keep_position and self.keep_rows_on_refresh else {}
         self._pages.clear()
         self._pending.clear()
         self._lines.clear()
@@ -256,6 +262,7 @@ class VirtualList(ScrollView, can_focus=True):
         if generation != self._generation:
             return
         self._pending.discard(page)
+        self._stale.pop(page, None)
         self._pages[page] = rows
         while len(self._pages) > MAX_CACHED_PAGES:
             self._pages.popitem(last=False)
@@ -265,6 +272,8 @@ class VirtualList(ScrollView, can_focus=True):
 
     def row_at(self, index: int) -> Any | None:
         page = self._pages.get(index // PAGE_SIZE)
+        if page is None:
+            page = self._stale.get(index // PAGE_SIZE)
         if page is None:
             return None
         offset = index % PAGE_SIZE
@@ -462,8 +471,9 @@ class VirtualList(ScrollView, can_focus=True):
         if index >= self.row_count:
             return Strip.blank(width, paint.base)
         row = self.row_at(index)
-        if row is None:
+        if index // PAGE_SIZE not in self._pages:
             self._request_page(index // PAGE_SIZE)
+        if row is None:
             line = Text("  …", no_wrap=True)
             line.truncate(width, overflow="ellipsis", pad=True)
             return Strip([Segment(seg.text, paint.placeholder + seg.style if seg.style

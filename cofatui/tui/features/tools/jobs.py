@@ -118,6 +118,7 @@ class JobsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = "tools.jobs"
+        self.jobs_list.keep_rows_on_refresh = True  # refreshed every second: no blink
         self.jobs_list.set_source(self._source())
         self.jobs_list.focus()
         self.set_interval(REFRESH_SECONDS, self.jobs_list.refresh_data)
