@@ -63,19 +63,22 @@ def queue_columns(screen: Screen[Any]) -> list[Column]:
     def now() -> Any:
         return app_clock(screen.app).now()
 
+    # Below 140 columns the request date (the age says it) and below 130 the
+    # policyholder (the policy number names it) make room for the company's name, which
+    # the "in force" column would otherwise squeeze to a few letters.
     return [
         Column("age", t("queue.col.age"), 10, align="right",
                render=lambda i: age_text(i.requested_at, now())),
         Column("requested_at", t("queue.col.requested_at"), 11,
-               render=lambda i: format_date(i.requested_at)),
+               render=lambda i: format_date(i.requested_at), min_list_width=140),
         Column("policy", t("queue.col.policy"), 8, render=lambda i: plain(i.policy_number)),
         Column("policyholder", t("queue.col.policyholder"), 12,
-               render=lambda i: plain(i.policyholder)),
+               render=lambda i: plain(i.policyholder), min_list_width=130),
         Column("company", t("queue.col.company"), 0, render=lambda i: plain(i.company_name)),
         Column("country", t("queue.col.country"), 3),
         Column("dra", t("queue.col.dra"), 3, align="right",
                render=lambda i: "" if i.dra is None else str(i.dra)),
-        Column("code", t("queue.col.product"), 20, render=_asked),
+        Column("code", t("queue.col.product"), 17, render=_asked),
         # The decision in force beside the amendment asked for (empty for a first request).
         Column("standing", t("lifecycle.queue_standing"), 13, align="right",
                render=lambda i: format_amount(i.standing_amount, i.currency)
