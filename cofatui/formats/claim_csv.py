@@ -3,7 +3,8 @@ factures / des paiements"), and their downloadable templates.
 
 A file is either **refused whole** (:class:`ImportRefused`, with the reason) when it is
 badly structured — empty, not text, no ``;`` at all, more than 100 lines, most lines
-with the wrong number of columns — or **read line by line**: every line becomes a
+with the wrong number of columns: the import pipeline's reading and structural steps
+(:mod:`cofatui.formats.imports`), with this module's words — or **read line by line**: every line becomes a
 :class:`ParsedLine` holding its raw cells, the values read from them (None where a cell
 is faulty) and the faulty fields as ``FieldError(field=column, message, line=line
 number in the file)``. The UI shows the lines as an editable grid; after the user edits
@@ -53,7 +54,6 @@ twice in a file is an error at the second one (``file_errors``).
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -62,6 +62,7 @@ from typing import Any, Generic, Literal, Self, TypeVar
 
 from cofatui.enums import InvoiceType, PaymentType
 from cofatui.errors import FieldError, ValidationFailed
+from cofatui.formats import imports
 from cofatui.formats.claim_cells import (
     ORDER_PATTERN,
     CellError,
@@ -75,7 +76,7 @@ from cofatui.formats.claim_cells import (
     read_reference_list,
     read_type,
 )
-from cofatui.formats.csv_lines import BLANKS, ImportRefused, decode, split_cells, split_lines
+from cofatui.formats.csv_lines import BLANKS, ImportRefused, decode
 from cofatui.rules.claims import (
     MAX_REFERENCE,
     InvoiceInput,
@@ -244,14 +245,65 @@ class _Kind(Generic[R]):
     build: Callable[[dict[str, Any]], R]
     problems: Callable[[R, date | None], list[tuple[str, str]]]
     attribute_column: dict[str, str]
+    structure: imports.Structure  # the pipeline's structural step, with the claim's words
 
     @property
     def a_line(self) -> str:
-        return f"{'an' if self.name[0] in 'aeiou' else 'a'} {self.name} line"
+        return f"{_an(self.name)} line"
 
     @property
     def labels(self) -> str:
-        return ", ".join(COLUMN_LABELS[c] for c in self.columns)
+        return _labels(self.columns)
+
+
+def _an(name: str) -> str:
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+
+
+def _labels(columns: tuple[str, ...]) -> str:
+    return ", ".join(COLUMN_LABELS[c] for c in columns)
+
+
+@dataclass(frozen=True)
+class _Wording(imports.Wording):
+    """The claim files' refusals name their kind of line and guess the mistake (the
+    other kind of file, a decimal comma become a separator)."""
+
+    name: str  # "invoice" or "payment"
+    columns: tuple[str, ...]
+    other: str  # the other kind of claim file, and its number of columns
+    other_columns: int
+
+    def empty(self, has_header: bool) -> str:
+        return f"The file holds no {self.name} line" + (" (only a header)." if has_header
+                                                        else ": it is empty.")
+
+    def too_many_lines(self, count: int, limit: int) -> str:
+        return (f"The file has more than {limit} {self.name} lines: at most {limit} "
+                "a file (split it into several files).")
+
+    def wrong_columns(self, common: int, expected: int) -> str:
+        return (f"Most lines have {common} columns where {_an(self.name)} line has "
+                f"{expected} ({_labels(self.columns)}).{self._count_hint(common)}")
+
+    def _count_hint(self, count: int) -> str:
+        if count == self.other_columns:
+            return f" Is this {_an(self.other)} file?"
+        if count > len(self.columns):
+            return (" Did a decimal comma or a comma between references become ';'? Amounts "
+                    "take no thousands separators, and references of one payment go in one "
+                    "column, separated by commas.")
+        return ""
+
+
+def _structure(name: str, columns: tuple[str, ...], other: str,
+               other_columns: tuple[str, ...]) -> imports.Structure:
+    """Positional columns, an optional header found by ``HEADER_WORDS``, empty rows and
+    a trailing ``;`` tolerated, most lines of the wrong width refuse the file."""
+    return imports.Structure(
+        columns=len(columns), max_lines=MAX_LINES, header_words=HEADER_WORDS,
+        skip_empty_rows=True, trailing_empty_cell=True, refuse_wrong_columns=True,
+        wording=_Wording(name, columns, other, len(other_columns)))
 
 
 def _read_cell(values: dict[str, Any], errors: dict[str, str], column: str,
@@ -344,12 +396,14 @@ _INVOICES: _Kind[InvoiceInput] = _Kind(
     {"type": "type", "number": "reference", "invoice_date": "invoice_date",
      "due_date": "due_date", "currency": "currency", "amount_excl_tax": "amount",
      "tax": "tax"},
+    _structure("invoice", INVOICE_COLUMNS, "payment", PAYMENT_COLUMNS),
 )
 _PAYMENTS: _Kind[PaymentInput] = _Kind(
     "payment", PAYMENT_COLUMNS, ("date",), _read_payment, _build_payment,
     payment_line_problems,
     {"type": "type", "invoice_references": "references", "payment_date": "date",
      "currency": "currency", "amount": "amount"},
+    _structure("payment", PAYMENT_COLUMNS, "invoice", INVOICE_COLUMNS),
 )
 
 
@@ -426,66 +480,14 @@ def _parse(result: type[ImportT], kind: _Kind[Any], data: bytes, configured: Dat
 
 
 def _data_rows(text: str, kind: _Kind[Any]) -> tuple[list[_Row], bool]:
-    """The data lines' cells, after the structural checks that refuse a file whole."""
-    rows: list[_Row] = []
-    has_header = False
-    for raw in split_lines(text):
-        broken: str | None = None
-        try:
-            cells = split_cells(raw.text)
-        except ValueError as exc:
-            cells, broken = [raw.text.strip()], f"Cannot read the line: {exc}"
-        if not any(cells):
-            continue  # a row of separators only: an empty spreadsheet row
-        if not rows and not has_header and _is_header(cells[0]):
-            has_header = True
-            continue
-        rows.append((raw.line_no, cells, broken))
-        if len(rows) > MAX_LINES:
-            raise ImportRefused(
-                f"The file has more than {MAX_LINES} {kind.name} lines: at most {MAX_LINES} "
-                "a file (split it into several files).", "too_many_lines")
-    if not rows:
-        raise ImportRefused(
-            f"The file holds no {kind.name} line" + (" (only a header)." if has_header
-                                                     else ": it is empty."), "empty")
-    if all(len(cells) == 1 and not broken for _, cells, broken in rows):
-        sample = rows[0][1][0]
-        hint = (" It seems to use ',' — replace the commas between columns by ';'."
-                if "," in sample else " It seems to use tabs." if "\t" in sample else "")
-        raise ImportRefused(f"No ';' separator: the columns of an import file are separated "
-                            f"by ';'.{hint}", "no_separator")
-    counts = Counter(_count(cells, kind) for _, cells, _ in rows)
-    wrong = sum(n for count, n in counts.items() if count != len(kind.columns))
-    if wrong * 2 > len(rows):
-        common = counts.most_common(1)[0][0]
-        raise ImportRefused(
-            f"Most lines have {common} columns where {kind.a_line} has "
-            f"{len(kind.columns)} ({kind.labels}).{_count_hint(common, kind)}",
-            "columns")
-    return rows, has_header
-
-
-def _is_header(first_cell: str) -> bool:
-    return " ".join(first_cell.casefold().replace("_", " ").split()) in HEADER_WORDS
-
-
-def _count(cells: list[str], kind: _Kind[Any]) -> int:
-    """Columns of a line, a single empty column after the last one not counted."""
-    n = len(cells)
-    return n - 1 if n == len(kind.columns) + 1 and cells[-1] == "" else n
-
-
-def _count_hint(count: int, kind: _Kind[Any]) -> str:
-    if kind is _INVOICES and count == len(PAYMENT_COLUMNS):
-        return " Is this a payment file?"
-    if kind is _PAYMENTS and count == len(INVOICE_COLUMNS):
-        return " Is this an invoice file?"
-    if count > len(kind.columns):
-        return (" Did a decimal comma or a comma between references become ';'? Amounts "
-                "take no thousands separators, and references of one payment go in one "
-                "column, separated by commas.")
-    return ""
+    """The data lines' cells, after the pipeline's structural step (which refuses a file
+    whole) run with the kind's :class:`~cofatui.formats.imports.Structure`."""
+    found = imports.check_structure(text, kind.structure)
+    rows: list[_Row] = [
+        (row.line_no, row.cells,
+         None if row.broken is None else f"Cannot read the line: {row.broken}")
+        for row in found.rows]
+    return rows, found.header is not None
 
 
 def _read_line(kind: _Kind[Any], line_no: int, cells: list[str], default_currency: str,

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 
 from cofatui.errors import CofaError
 
-__all__ = ["BLANKS", "MAX_FILE_BYTES", "ImportRefused", "RawLine", "TextFile", "decode",
-           "split_cells", "split_lines"]
+__all__ = ["BLANKS", "MAX_FILE_BYTES", "SEPARATOR", "ImportRefused", "RawLine", "TextFile",
+           "decode", "split_cells", "split_lines"]
 
 SEPARATOR = ";"
 MAX_FILE_BYTES = 1_048_576  # 100 lines of 7 short cells are ~5 KB: 1 MiB is never legitimate
@@ -103,14 +103,14 @@ def split_lines(text: str) -> list[RawLine]:
     return [RawLine(i, part) for i, part in enumerate(parts, start=1)]
 
 
-def split_cells(line: str) -> list[str]:
-    """Cells of one line, unquoted and stripped.
+def split_cells(line: str, separator: str = SEPARATOR) -> list[str]:
+    """Cells of one line, unquoted and stripped (``separator``: one character).
 
     Raises ``ValueError`` for an opening quote that is never closed (the caller reports
     it on the line: a quoted cell cannot span lines here).
     """
     if '"' not in line:
-        return [cell.strip(BLANKS) for cell in line.split(SEPARATOR)]
+        return [cell.strip(BLANKS) for cell in line.split(separator)]
     cells: list[str] = []
     current: list[str] = []
     i, n = 0, len(line)
@@ -131,13 +131,13 @@ def split_cells(line: str) -> list[str]:
                     continue
                 i = end + 1
                 break
-            sep = line.find(SEPARATOR, i)
+            sep = line.find(separator, i)
             rest = line[i:] if sep < 0 else line[i:sep]
             if rest.strip(BLANKS):
                 raise ValueError("text follows a closing quote in the same cell")
             cells.append("".join(current).strip(BLANKS))
         else:
-            sep = line.find(SEPARATOR, i)
+            sep = line.find(separator, i)
             cells.append((line[i:] if sep < 0 else line[i:sep]).strip(BLANKS))
         current = []
         if sep < 0:

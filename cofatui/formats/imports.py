@@ -3,10 +3,16 @@
 1. **Read** (:func:`cofatui.formats.csv_lines.decode`): the size limit of the import,
    UTF-8 with or without a byte-order mark, else Windows-1252; UTF-16 and binary files
    are refused.
-2. **Structure** (:func:`read_file`): the first non-blank line is the header; every
-   required column must be named once, no unknown column, at least one data line and
-   no more than the import's limit. A file failing here is refused whole, with one of
-   the :data:`REFUSALS` codes, and nothing of it is applied.
+2. **Structure** (:func:`check_structure`, described by a :class:`Structure`): blank
+   lines are skipped; a header either names the columns (the first non-blank line,
+   every required column named once, no unknown one) or is optional and recognised by
+   its first cell (the claim files, whose columns are positional); at least one data
+   line and no more than the import's limit; and, when the import says so, most lines
+   must have the expected number of columns (a file with no separator at all is told
+   so). A file failing here is refused whole, with one of the :data:`REFUSALS` codes
+   and the import's own sentence (:class:`Wording`), and nothing of it is applied.
+   :func:`read_file` is read + structure for the imports described by an
+   :class:`ImportSpec`; the claim CSV imports (``claim_csv``) call the same two steps.
 3. **Lines** (:func:`check_lines`): each data line is checked on its own (a malformed
    quote or a wrong number of cells is that line's error, not the file's); a line's
    problems carry a stable code, parameters and an English sentence for scripts.
@@ -18,18 +24,28 @@ both report. Pure functions: no database, no Textual.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from cofatui.formats.csv_lines import BLANKS, ImportRefused, decode, split_cells, split_lines
+from cofatui.formats.csv_lines import (
+    BLANKS,
+    SEPARATOR,
+    ImportRefused,
+    decode,
+    split_cells,
+    split_lines,
+)
 
 __all__ = ["REFUSALS", "DataLine", "ImportColumn", "ImportRefused", "ImportSpec", "LineOutcome",
-           "LineProblem", "ReadFile", "check_lines", "read_file", "summarise"]
+           "LineProblem", "ReadFile", "Row", "Structure", "Structured", "Wording",
+           "check_lines", "check_structure", "read_file", "summarise"]
 
 #: Every reason a file is refused whole (``ImportRefused.reason``).
 REFUSALS = frozenset({"too_large", "utf16", "binary", "empty", "missing_column",
-                      "unknown_column", "duplicate_column", "too_many_lines"})
+                      "unknown_column", "duplicate_column", "too_many_lines", "no_separator",
+                      "columns"})
 
 # Line statuses and import statuses, as ``schemas_jobs`` names them.
 ERROR, NOT_APPLIED, OK = "error", "not_applied", "ok"
@@ -57,6 +73,12 @@ class ImportSpec:
     check_line: Callable[[dict[str, str]], LineProblem | None]
     max_bytes: int = 5 * 1024 * 1024
     max_lines: int = 100_000
+    refuse_wrong_columns: bool = False  # see Structure; off: a wrong width is a line's error
+
+    @property
+    def structure(self) -> Structure:
+        return Structure(self.columns, self.max_lines,
+                         refuse_wrong_columns=self.refuse_wrong_columns)
 
 
 @dataclass(frozen=True)
@@ -85,60 +107,173 @@ class ReadFile:
         return len(self.lines) + len(self.unreadable)
 
 
+@dataclass(frozen=True)
+class Wording:
+    """The sentences of the structural refusals. An import whose users need other words
+    (the claim files name their kind of line) subclasses it; the reasons stay the same."""
+
+    def empty(self, has_header: bool) -> str:
+        return ("The file holds column names but no line to import." if has_header
+                else "The file is empty.")
+
+    def too_many_lines(self, count: int, limit: int) -> str:
+        return (f"The file has {count:,} lines: at most {limit:,} can be imported at "
+                "once.")
+
+    def no_separator(self, separator: str, sample: str) -> str:
+        hint = (f" It seems to use ',' — replace the commas between columns by "
+                f"'{separator}'." if "," in sample
+                else " It seems to use tabs." if "\t" in sample else "")
+        return (f"No '{separator}' separator: the columns of an import file are separated "
+                f"by '{separator}'.{hint}")
+
+    def wrong_columns(self, common: int, expected: int) -> str:
+        return f"Most lines have {common} columns where this file has {expected}."
+
+
+@dataclass(frozen=True)
+class Structure:
+    """What a file must look like to be read line by line.
+
+    ``columns`` is either the columns a header line must name (any order, the header
+    required) or the number of positional columns (the header optional: a first line
+    whose first cell, in any case, is one of ``header_words``)."""
+
+    columns: tuple[ImportColumn, ...] | int
+    max_lines: int
+    header_words: frozenset[str] = frozenset()
+    separator: str = SEPARATOR
+    skip_empty_rows: bool = False  # a row of separators only (an empty spreadsheet row)
+    trailing_empty_cell: bool = False  # one empty cell after the last column is tolerated
+    # Most lines with the wrong number of columns refuse the file: it is another kind of
+    # file, or another separator, rather than a few lines to correct.
+    refuse_wrong_columns: bool = False
+    wording: Wording = Wording()
+
+
+@dataclass(frozen=True)
+class Row:
+    line_no: int
+    cells: list[str]  # a line whose quotes cannot be read: its whole text, as one cell
+    broken: str | None = None  # why the cells cannot be read (the line's error, not the file's)
+
+
+@dataclass(frozen=True)
+class Structured:
+    header: list[str] | None  # the header's cells (named columns: normalised); None: no header
+    rows: list[Row]  # the data lines, blank ones left out
+    positions: dict[str, int]  # named columns: column key → cell index; positional: empty
+
+
 def _norm(text: str) -> str:
     return " ".join(text.strip(BLANKS).lower().split())
+
+
+def _header_word(cell: str) -> str:
+    return " ".join(cell.casefold().replace("_", " ").split())
+
+
+def check_structure(text: str, structure: Structure) -> Structured:
+    """The structural step, on decoded text: the header and the data lines' cells, or
+    ImportRefused (reason in REFUSALS) with the import's wording."""
+    named = not isinstance(structure.columns, int)
+    header: list[str] | None = None
+    rows: list[Row] = []
+    for raw in split_lines(text):
+        if not raw.text.strip(BLANKS):
+            continue
+        try:
+            cells, broken = split_cells(raw.text, structure.separator), None
+        except ValueError as exc:
+            if named and header is None:
+                raise ImportRefused(f"The first line (the column names) cannot be read: "
+                                    f"{exc}.", "missing_column") from exc
+            cells, broken = [raw.text.strip()], str(exc)
+        if structure.skip_empty_rows and not any(cells):
+            continue
+        if header is None and not rows and (
+                named or _header_word(cells[0]) in structure.header_words):
+            header = cells
+            continue
+        rows.append(Row(raw.line_no, cells, broken))
+    positions: dict[str, int] = {}
+    if isinstance(structure.columns, tuple):
+        header = [_norm(cell) for cell in header or []]
+        if not header:
+            raise ImportRefused(structure.wording.empty(False), "empty")
+        positions = _positions(header, structure.columns)
+        expected = len(header)
+    else:
+        expected = structure.columns
+    if not rows:
+        raise ImportRefused(structure.wording.empty(header is not None), "empty")
+    if len(rows) > structure.max_lines:
+        raise ImportRefused(structure.wording.too_many_lines(len(rows), structure.max_lines),
+                            "too_many_lines")
+    if structure.refuse_wrong_columns:
+        _check_column_counts(rows, expected, structure)
+    return Structured(header, rows, positions)
+
+
+def _positions(names: list[str], columns: tuple[ImportColumn, ...]) -> dict[str, int]:
+    positions: dict[str, int] = {}
+    for index, name in enumerate(names):
+        column = next((c for c in columns if name in {_norm(h) for h in c.headers}), None)
+        if column is None:
+            raise ImportRefused(f"Unknown column {name!r} in the first line; expected: "
+                                f"{_expected(columns)}.", "unknown_column")
+        if column.key in positions:
+            raise ImportRefused(f"The column {name!r} is named twice.", "duplicate_column")
+        positions[column.key] = index
+    missing = [c.headers[0] for c in columns if c.required and c.key not in positions]
+    if missing:
+        raise ImportRefused(f"Missing column(s) {', '.join(missing)} in the first line; "
+                            f"expected: {_expected(columns)}.", "missing_column")
+    return positions
+
+
+def _check_column_counts(rows: list[Row], expected: int, structure: Structure) -> None:
+    if expected > 1 and all(len(row.cells) == 1 and not row.broken for row in rows):
+        raise ImportRefused(structure.wording.no_separator(structure.separator,
+                                                           rows[0].cells[0]), "no_separator")
+    counts = Counter(_count(row.cells, expected, structure) for row in rows)
+    wrong = sum(n for count, n in counts.items() if count != expected)
+    if wrong * 2 > len(rows):
+        common = counts.most_common(1)[0][0]
+        raise ImportRefused(structure.wording.wrong_columns(common, expected), "columns")
+
+
+def _count(cells: list[str], expected: int, structure: Structure) -> int:
+    """Columns of a line, a tolerated empty column after the last one not counted."""
+    n = len(cells)
+    return (n - 1 if structure.trailing_empty_cell and n == expected + 1 and cells[-1] == ""
+            else n)
 
 
 def read_file(data: bytes, spec: ImportSpec) -> ReadFile:
     """Read and check the structure of ``data``; ImportRefused (reason in REFUSALS)."""
     decoded = decode(data, spec.max_bytes)
-    raw = [line for line in split_lines(decoded.text) if line.text.strip(BLANKS)]
-    if not raw:
-        raise ImportRefused("The file is empty.", "empty")
-    header, body = raw[0], raw[1:]
-    try:
-        names = [_norm(cell) for cell in split_cells(header.text)]
-    except ValueError as exc:
-        raise ImportRefused(f"The first line (the column names) cannot be read: {exc}.",
-                            "missing_column") from exc
-    positions: dict[str, int] = {}
-    for index, name in enumerate(names):
-        column = next((c for c in spec.columns if name in {_norm(h) for h in c.headers}), None)
-        if column is None:
-            raise ImportRefused(f"Unknown column {name!r} in the first line; expected: "
-                                f"{_expected(spec)}.", "unknown_column")
-        if column.key in positions:
-            raise ImportRefused(f"The column {name!r} is named twice.", "duplicate_column")
-        positions[column.key] = index
-    missing = [c.headers[0] for c in spec.columns if c.required and c.key not in positions]
-    if missing:
-        raise ImportRefused(f"Missing column(s) {', '.join(missing)} in the first line; "
-                            f"expected: {_expected(spec)}.", "missing_column")
-    if not body:
-        raise ImportRefused("The file holds column names but no line to import.", "empty")
-    if len(body) > spec.max_lines:
-        raise ImportRefused(f"The file has {len(body):,} lines: at most {spec.max_lines:,} "
-                            "can be imported at once.", "too_many_lines")
+    found = check_structure(decoded.text, spec.structure)
+    expected = len(found.header or ())
     lines: list[DataLine] = []
     unreadable: list[LineOutcome] = []
-    for line in body:
-        try:
-            cells = split_cells(line.text)
-        except ValueError as exc:
-            unreadable.append(LineOutcome(line.line_no, ERROR, "bad_quotes", f"{exc}."))
+    for row in found.rows:
+        if row.broken is not None:
+            unreadable.append(LineOutcome(row.line_no, ERROR, "bad_quotes", f"{row.broken}."))
             continue
-        if len(cells) != len(names):
+        cells = row.cells
+        if len(cells) != expected:
             unreadable.append(LineOutcome(
-                line.line_no, ERROR, "cell_count",
-                f"{len(cells)} cells where the first line names {len(names)}.",
-                {"found": len(cells), "expected": len(names)}))
+                row.line_no, ERROR, "cell_count",
+                f"{len(cells)} cells where the first line names {expected}.",
+                {"found": len(cells), "expected": expected}))
             continue
-        lines.append(DataLine(line.line_no, {key: cells[i] for key, i in positions.items()}))
+        lines.append(DataLine(row.line_no, {key: cells[i] for key, i in found.positions.items()}))
     return ReadFile(decoded.encoding, lines, unreadable)
 
 
-def _expected(spec: ImportSpec) -> str:
-    return ";".join(c.headers[0] for c in spec.columns)
+def _expected(columns: tuple[ImportColumn, ...]) -> str:
+    return ";".join(c.headers[0] for c in columns)
 
 
 def check_lines(read: ReadFile, spec: ImportSpec
