@@ -4,14 +4,15 @@ factures / des paiements"), and their downloadable templates.
 A file is either **refused whole** (:class:`ImportRefused`, with the reason) when it is
 badly structured — empty, not text, no ``;`` at all, more than 100 lines, most lines
 with the wrong number of columns: the import pipeline's reading and structural steps
-(:mod:`cofatui.formats.imports`), with this module's words — or **read line by line**: every line becomes a
-:class:`ParsedLine` holding its raw cells, the values read from them (None where a cell
-is faulty) and the faulty fields as ``FieldError(field=column, message, line=line
-number in the file)``. The UI shows the lines as an editable grid; after the user edits
-a cell it calls :func:`revalidate_invoice` / :func:`revalidate_payment` for that one
-line and puts the result back with ``replace_line``. The lines are handed over only
-when every one is valid (``to_invoice_inputs()`` / ``to_payment_inputs()``): an import
-is all-or-nothing, never a partial list.
+(:mod:`cofatui.formats.imports`), with this module's words — or **read line by line**:
+every line becomes a :class:`ParsedLine` holding its raw cells, the values read from
+them (None where a cell is faulty) and the faulty fields as ``FieldError(field=column,
+message, line=line number in the file)``. The UI shows the lines as an editable grid;
+after the user edits a cell it calls :func:`revalidate_invoice` /
+:func:`revalidate_payment` for that one line and puts the result back with
+``replace_line``. The lines are handed over only when every one is valid
+(``to_invoice_inputs()`` / ``to_payment_inputs()``): an import is all-or-nothing, never
+a partial list.
 
 Format (the spec wins over the seed where they differ):
 
