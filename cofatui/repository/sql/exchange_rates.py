@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -157,14 +157,18 @@ def refresh_claim_amounts(s: Session, currencies: Iterable[str], today: date) ->
         .union(select(ClaimPayment.claim_id).join(Claim, Claim.id == ClaimPayment.claim_id)
                .where(ClaimPayment.currency.in_(codes), ClaimPayment.currency != Claim.currency))
     not_open = [ClaimStatus.DRAFT.value, *(c.value for c in FINAL_CLAIM_STATUSES)]
+    rows = s.execute(select(Claim.id, Claim.currency, Claim.submitted_at, Claim.created_at,
+                            Claim.claim_amount)
+                     .where(Claim.id.in_(foreign), Claim.status.not_in(not_open))).all()
     changed = 0
-    for claim in s.execute(select(Claim).where(Claim.id.in_(foreign),
-                                               Claim.status.not_in(not_open))).scalars():
-        assert claim.id is not None
-        amount = claim_amount(s, claim_lines(s, claim.id), claim.currency,
-                              declaration_date(claim, today))
-        if amount != claim.claim_amount:
-            claim.claim_amount = amount
+    for claim_id, currency, submitted_at, created_at, stored in rows:
+        at = submitted_at or created_at
+        amount = claim_amount(s, claim_lines(s, claim_id), currency,
+                              at.date() if at is not None else today)
+        if amount != stored:
+            # A derived figure, not an edit: written without moving the claim's version,
+            # so a handler who read the claim can still set its indemnity.
+            s.execute(update(Claim).where(Claim.id == claim_id).values(claim_amount=amount))
             changed += 1
     s.flush()
     return changed

@@ -67,15 +67,11 @@ def _amount(row: PortfolioRow) -> Text:
 
 
 def _decision(row: PortfolioRow) -> str:
-    """The standing decision with, beside it, the request pending on it: ``granted ⧗
-    90,000`` (the amount asked, in the row's currency; its countdown is in the company
-    detail). A renewal or a transform without an amount shows the marker alone."""
+    """The standing decision, marked when a request on it is pending (its amount and
+    countdown are in the company detail)."""
     status = status_label(row.cover_status)
     if row.request_kind is not None and row.cover_status != "pending":
-        marker = t("lifecycle.portfolio_marker")
-        if row.request_amount is not None:
-            return f"{status} {marker} {format_number(row.request_amount, 0)}"
-        return f"{status} {marker}"
+        return f"{status} {t('lifecycle.portfolio_marker')}"
     return status
 
 
@@ -126,7 +122,7 @@ def portfolio_columns() -> list[Column]:
         Column("products", t("portfolio.col.products"), 11,
                render=lambda r: _tags(tuple(r.products))),
         Column("cover_amount", t("portfolio.col.amount"), 12, align="right", render=_amount),
-        Column("cover_status", t("portfolio.col.status"), 17, render=_decision),
+        Column("cover_status", t("portfolio.col.status"), 13, render=_decision),
         Column("claim_status", t("portfolio.col.claim"), 9, render=_claim),
         Column("claim_intervention", t("portfolio.col.intervention"), 1, render=_intervention),
         Column("claim_uninsured", t("portfolio.col.uninsured"), 1, render=_uninsured),
