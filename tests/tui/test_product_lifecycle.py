@@ -129,3 +129,29 @@ async def test_underwriter_refuses_the_increase_and_the_credit_limit_stays(
         await settle(pilot)
         text = screen_text(app)
         assert "€40,000.00" in text and "granted" in text and "requested" not in text
+
+
+async def test_enter_in_the_new_amount_asks_for_it_and_transform_into_rating_warns(
+        tmp_path: Path) -> None:
+    """Enter in the new-amount field sends the request (as its button does); before a
+    credit limit becomes an @rating cover the window says the amount will come from the
+    buyer's DRA, not from the credit limit."""
+    env = make_env(tmp_path, with_rule=False)
+    granted_limit(env, 40000)
+    app = env.app("alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        open_company_detail(app, env.ids["epsilon"], env.ids["A"])
+        await settle(pilot)
+        await open_actions(pilot)
+        await pilot.click("#transform")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        words = " ".join(screen_text(app).replace("█", " ").split())  # the text wraps
+        assert "will come from the buyer's DRA" in words
+        await pilot.press("n")
+        await settle(pilot)
+        app.screen.query_one("#amount", Input).focus()
+        await pilot.press(*"45000", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PendingScreen)

@@ -283,7 +283,10 @@ class ProductActionsScreen(ModalScreen[ProductPublic | None]):
             into = self._transform_amount() if target == "CRL" else None
             if target == "CRL" and into is None:
                 return
-            self.confirm(t("products.confirm.transform", target=product_name(target)),
+            # Into @rating the amount is the grid's, not the credit limit's: say so first.
+            question = t("lifecycle.confirm.transform_to_rating") if target == "RLI" \
+                else t("products.confirm.transform", target=product_name(target))
+            self.confirm(question,
                          lambda repo: repo.transform_product(p.id, target, p.version, into))
         elif action == "renew":
             self.confirm(t("lifecycle.confirm.renew", product=product_name(p.code)),
