@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, RadioButton
 from cofatui.enums import ProductStatus
 from cofatui.schemas import ProductRequest, UnderwriterDecisionInput
 from cofatui.tui.screens.company_detail import CompanyDetailScreen, open_company_detail
+from cofatui.tui.screens.portfolio import PortfolioScreen
 from cofatui.tui.screens.product_actions import (
     ConfirmScreen,
     PendingScreen,
@@ -155,3 +156,22 @@ async def test_enter_in_the_new_amount_asks_for_it_and_transform_into_rating_war
         await pilot.press(*"45000", "enter")
         await settle(pilot)
         assert isinstance(app.screen, PendingScreen)
+
+
+async def test_portfolio_shows_the_amount_asked_beside_the_standing_decision(
+        tmp_path: Path) -> None:
+    """A pending increase reads in the portfolio row beside the decision in force: the
+    amount column keeps €40,000 and the status says "granted ⧗ 45k"."""
+    env = make_env(tmp_path, with_rule=False)
+    product_id = granted_limit(env, 40000)
+    alice = env.app("alice").repo
+    [product] = [p for p in alice.company_products(env.ids["A"], env.ids["epsilon"])
+                 if p.id == product_id]
+    alice.modify_product(product_id, Decimal(45000), product.version)
+    app = env.app("alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(PortfolioScreen())
+        await settle(pilot)
+        [line] = [ln for ln in screen_text(app).splitlines() if "Epsilon" in ln]
+        assert "granted ⧗ 45k" in line and "40,000 EUR" in line

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar, cast
@@ -27,7 +28,7 @@ from textual.widgets import Footer, Input, Static
 from cofatui import locations
 from cofatui.errors import CofaError
 from cofatui.formats.export import ExportColumn, export_file, timestamped_name
-from cofatui.i18n import format_date, format_number, t
+from cofatui.i18n import format_date, format_number, locale_name, t
 from cofatui.schemas import PortfolioCriteria, PortfolioRow
 from cofatui.tui.safe import clean, plain
 from cofatui.tui.widgets.header import AppHeader
@@ -67,12 +68,23 @@ def _amount(row: PortfolioRow) -> Text:
 
 
 def _decision(row: PortfolioRow) -> str:
-    """The standing decision, marked when a request on it is pending (its amount and
-    countdown are in the company detail)."""
+    """The standing decision with, beside it, the amount a request pending on it asks
+    for, short enough for the column: ``granted ⧗ 90k`` (its countdown is in the company
+    detail). A renewal or a transform without an amount shows the marker alone."""
     status = status_label(row.cover_status)
     if row.request_kind is not None and row.cover_status != "pending":
-        return f"{status} {t('lifecycle.portfolio_marker')}"
+        marker = t("lifecycle.portfolio_marker")
+        if row.request_amount is not None:
+            return f"{status} {marker} {compact_amount(row.request_amount)}"
+        return f"{status} {marker}"
     return status
+
+
+def compact_amount(amount: Decimal) -> str:
+    """90 000 as "90k" (English) or "90 k" (French): Babel's short form."""
+    from babel.numbers import format_compact_decimal  # Babel loads late: start-up time
+
+    return str(format_compact_decimal(amount, locale=locale_name(), fraction_digits=1))
 
 
 def _claim(row: PortfolioRow) -> Text:
