@@ -116,7 +116,12 @@ def rates_on(s: Session, currencies: Iterable[str], target: str,
 def declaration_date(claim: Claim, today: date) -> date:
     """The date a claim's foreign-currency lines are converted at (rules.indemnity): the
     day it was submitted (a claim always has one once registered)."""
-    at = claim.submitted_at or claim.created_at
+    return declared_on(claim.submitted_at, claim.created_at, today)
+
+
+def declared_on(submitted_at: datetime | None, created_at: datetime | None,
+                today: date) -> date:
+    at = submitted_at or created_at
     return at.date() if at is not None else today
 
 
@@ -162,9 +167,8 @@ def refresh_claim_amounts(s: Session, currencies: Iterable[str], today: date) ->
                      .where(Claim.id.in_(foreign), Claim.status.not_in(not_open))).all()
     changed = 0
     for claim_id, currency, submitted_at, created_at, stored in rows:
-        at = submitted_at or created_at
         amount = claim_amount(s, claim_lines(s, claim_id), currency,
-                              at.date() if at is not None else today)
+                              declared_on(submitted_at, created_at, today))
         if amount != stored:
             # A derived figure, not an edit: written without moving the claim's version,
             # so a handler who read the claim can still set its indemnity.
