@@ -360,7 +360,12 @@ class HomeScreen(Screen[None]):
     # --- countdown ------------------------------------------------------------------
     def _pending_shown(self) -> list[PendingRequest]:
         """The requests on screen: the ticker looks for deadlines among them only."""
-        lst = self.query_one("#pending", VirtualList)
+        # The ticker's timer may fire while the screen is rebuilt (a language switch
+        # recomposes it): no list then, nothing on screen to look at.
+        found = self.query("#pending").results(VirtualList)
+        lst = next(found, None)
+        if lst is None:
+            return []
         top = round(lst.scroll_y)
         height = max(1, lst.scrollable_content_region.height - 1)
         return [row for i in range(top, top + height) if (row := lst.row_at(i)) is not None]
