@@ -444,7 +444,7 @@ def parse_settings(text: str | bytes, path: Path | str = "config.toml") -> Setti
             column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
             raise SettingsError(
                 f"{source}, line {line}, column {column}: the file is not UTF-8 text",
-                path=source, errors=[FieldError("", "not UTF-8 text", line)], column=column,
+                path=source, errors=[FieldError("", "not UTF-8 text", line=line)], column=column,
             ) from exc
     text = text.removeprefix("\ufeff")
     try:
@@ -555,7 +555,7 @@ def _syntax_error(exc: tomllib.TOMLDecodeError, text: str, path: Path) -> Settin
     where = f"{path}, line {line}, column {column}" if column else (
         f"{path}, line {line} (end of file)" if line else str(path))
     return SettingsError(f"{where}: not valid TOML: {reason}", path=path,
-                         errors=[FieldError("", f"not valid TOML: {reason}", line)],
+                         errors=[FieldError("", f"not valid TOML: {reason}", line=line)],
                          column=column)
 
 
@@ -575,7 +575,7 @@ def _settings_error(problems: list[_Invalid], path: Path | None,
             where.append(f"key '{problem.key}'")
             detail = problem.message
         lines.append(", ".join(where) + ": " + detail if where else detail)
-        errors.append(FieldError(problem.key, detail, line))
+        errors.append(FieldError(problem.key, detail, line=line))
     return SettingsError("\n".join(lines), path=path, errors=errors)
 
 

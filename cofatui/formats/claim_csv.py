@@ -228,7 +228,7 @@ def _repeated(lines: Sequence[ParsedLine[Any]], key: Callable[[ParsedLine[Any]],
         if k is None:
             continue
         if k in first:
-            errors.append(FieldError(column, message.format(n=first[k]), line.line_no))
+            errors.append(FieldError(column, message.format(n=first[k]), line=line.line_no))
         else:
             first[k] = line.line_no
     return errors
@@ -552,7 +552,7 @@ def _finish(kind: _Kind[R], p: _Pending, order: DateOrder, why: str,
             today: date | None) -> ParsedLine[R]:
     if p.line_error is not None:
         return ParsedLine(p.line_no, p.cells, dict.fromkeys(kind.columns),
-                          [FieldError("line", p.line_error, p.line_no)], None)
+                          [FieldError("line", p.line_error, line=p.line_no)], None)
     values = dict(p.values)
     errors = dict(p.errors)
     for column in kind.date_columns:
@@ -568,7 +568,7 @@ def _finish(kind: _Kind[R], p: _Pending, order: DateOrder, why: str,
     for attribute, message in kind.problems(candidate, today):
         errors.setdefault(kind.attribute_column[attribute], message)
     record = None if errors else candidate
-    field_errors = [FieldError(c, errors[c], p.line_no) for c in kind.columns if c in errors]
+    field_errors = [FieldError(c, errors[c], line=p.line_no) for c in kind.columns if c in errors]
     return ParsedLine(p.line_no, p.cells, values, field_errors, record)
 
 

@@ -100,16 +100,16 @@ def _header(row: list[str]) -> tuple[list[str], list[FieldError]]:
                                        "'Date, USD, JPY, …'", 1)]
     codes = cells[1:]
     if not codes:
-        errors.append(FieldError("Date", "The header names no currency", 1))
+        errors.append(FieldError("Date", "The header names no currency", line=1))
     seen: set[str] = set()
     for code in codes:
         if not _CODE.fullmatch(code):
             errors.append(FieldError(code or "(empty)",
                                      f"{code!r} is not a currency code in the header", 1))
         elif code in seen:
-            errors.append(FieldError(code, f"{code} appears twice in the header", 1))
+            errors.append(FieldError(code, f"{code} appears twice in the header", line=1))
         elif code == BASE_CURRENCY:
-            errors.append(FieldError(code, "EUR is the base of the ECB rates, not a column", 1))
+            errors.append(FieldError(code, "EUR is the base of the ECB rates, not a column", line=1))
         seen.add(code)
     return codes, errors
 
@@ -150,7 +150,7 @@ def parse_ecb_rates(text: str) -> EcbRates:
             rate = _rate(cell)
             if rate is None:
                 errors.append(FieldError(code, f"{cell!r} is not a rate (a number above 0, "
-                                               "or N/A)", number))
+                                               "or N/A)", line=number))
             else:
                 rates.append(EcbRate(on, code, rate, number))
         if len(errors) >= MAX_ERRORS:

@@ -46,9 +46,12 @@ def get_language() -> str:
 def catalog(language: str) -> dict[str, str]:
     """Every key of a language, flattened to ``area.key`` (nested tables add dots)."""
     out: dict[str, str] = {}
-    for path in sorted((HERE / language).glob("*.toml")):
+    root = HERE / language
+    for path in sorted(root.rglob("*.toml")):
+        # ``en/errors/claims.toml`` holds the keys ``errors.claims.*``.
+        prefix = ".".join((*path.relative_to(root).parent.parts, path.stem))
         with path.open("rb") as fh:
-            _flatten(path.stem, tomllib.load(fh), out)
+            _flatten(prefix, tomllib.load(fh), out)
     return out
 
 
@@ -110,6 +113,12 @@ def format_number(value: int | Decimal | float, decimals: int | None = None) -> 
     """``babel.numbers.format_decimal``, with the locale and the pattern parsed once
     (a list paints dozens of amounts a frame; parsing them was most of the cost)."""
     locale, pattern = _number_pattern(_locale(), decimals)
+    return str(pattern.apply(value, locale))
+
+
+def format_number_in(value: int | Decimal, language: str | None = None) -> str:
+    """``value`` in the locale of ``language`` (default: the UI's), its own decimals kept."""
+    locale, pattern = _number_pattern(_locale(language), None)
     return str(pattern.apply(value, locale))
 
 

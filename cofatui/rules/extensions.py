@@ -78,7 +78,7 @@ def plan_errors(invoices: Sequence[ExtensionInvoice], plan: Sequence[PlanLine]) 
     for i, inv in enumerate(invoices, start=1):
         where = f"invoices[{i}]"
         if not inv.number.strip():
-            errors.append(FieldError(f"{where}.number", "Mandatory", i))
+            errors.append(FieldError(f"{where}.number", "Mandatory", line=i))
         elif inv.number in seen:
             errors.append(FieldError(f"{where}.number",
                                      f"Invoice {inv.number} is already line {seen[inv.number]}",
@@ -89,7 +89,7 @@ def plan_errors(invoices: Sequence[ExtensionInvoice], plan: Sequence[PlanLine]) 
             errors.append(FieldError(f"{where}.due_date",
                                      "Due date is before the invoice date", i))
         if inv.amount <= 0:
-            errors.append(FieldError(f"{where}.amount", "Must be above 0", i))
+            errors.append(FieldError(f"{where}.amount", "Must be above 0", line=i))
     if not plan:
         errors.append(FieldError("plan", "Add at least one new due date and amount"))
     latest_due = max((i.due_date for i in invoices), default=None)
@@ -108,7 +108,7 @@ def plan_errors(invoices: Sequence[ExtensionInvoice], plan: Sequence[PlanLine]) 
                 else f"Dates must be in order: this one is before {previous.isoformat()}", i))
         previous = line.due_date
         if line.amount <= 0:
-            errors.append(FieldError(f"{where}.amount", "Must be above 0", i))
+            errors.append(FieldError(f"{where}.amount", "Must be above 0", line=i))
     if invoices and plan:
         due, planned = invoices_total(invoices), sum((p.amount for p in plan), Decimal(0))
         if due != planned:

@@ -257,7 +257,7 @@ def import_ecb_rates(engine: Engine, parsed: EcbRates, *, recorded_by: str, now:
     transaction. A rate already recorded for that day is left alone (importing the same
     file twice adds nothing); a different value for it is a correction and replaces it.
     A rate the rules refuse (a future day, too many decimals) refuses the whole file."""
-    errors = [FieldError(e.field if e.field != "quote" else r.currency, e.message, r.line)
+    errors = [FieldError(e.field if e.field != "quote" else r.currency, e.code, e.params, r.line)
               for r in parsed.rates
               for e in rates_rules.rate_errors(BASE_CURRENCY, r.currency, r.rate, r.on,
                                                ECB_SOURCE, today)]

@@ -337,11 +337,11 @@ class ImportGridScreen(ModalScreen[list[Any] | None]):
             return []
         if self.kind == "invoice":
             if (line.values.get("type"), line.values.get("reference")) in self.existing:
-                return [FieldError("reference", t("claim_import.error.already_declared"),
-                                   line.line_no)]
+                return [FieldError("reference", "claim_import.error.already_declared",
+                                   line=line.line_no)]
         elif line.record is not None and payment_key(line.record) in self.existing:
-            return [FieldError("amount", t("claim_import.error.payment_already_declared"),
-                               line.line_no)]
+            return [FieldError("amount", "claim_import.error.payment_already_declared",
+                               line=line.line_no)]
         return []
 
     def _errors_of(self, line: ParsedLine[Any]) -> list[FieldError]:
