@@ -126,8 +126,7 @@ def format_param(value: object, language: str) -> str:
 
 
 def _is_money(value: object) -> bool:
-    return (hasattr(value, "amount") and hasattr(value, "currency")
-            and isinstance(getattr(value, "amount"), Decimal))
+    return hasattr(value, "currency") and isinstance(getattr(value, "amount", None), Decimal)
 
 
 # --- JSON round trip ------------------------------------------------------------------
@@ -152,8 +151,9 @@ def _encode(value: object) -> Any:
         return {"$date": value.isoformat()}
     if isinstance(value, (list, tuple)):
         return [_encode(v) for v in value]
-    if hasattr(value, "value") and isinstance(getattr(value, "value"), str):  # a StrEnum
-        return str(getattr(value, "value"))
+    enum_value = getattr(value, "value", None)  # a StrEnum
+    if isinstance(enum_value, str):
+        return enum_value
     return str(value)
 
 
