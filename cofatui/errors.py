@@ -21,7 +21,8 @@ depends only on the catalogs.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any, ClassVar
 
 from cofatui.i18n.messages import decode_params, encode_params, render
@@ -77,7 +78,7 @@ class FieldError:
 
     field: str
     code: str
-    params: Mapping[str, object] = field(default_factory=dict)
+    params: Mapping[str, object] = dataclass_field(default_factory=dict)
     line: int | None = None
 
     def __post_init__(self) -> None:
