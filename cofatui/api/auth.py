@@ -1,7 +1,7 @@
 """Authentication: ``Authorization: Bearer <token>`` → a login → a SQL Repository
 acting for that login, built fresh for each request.
 
-Tokens are looked up only through :func:`cofatui.identity.authenticate_token` (hashed,
+Tokens are looked up only through :func:`cofatui.repository.sql.identity.authenticate_token` (hashed,
 expiry, revocation); the repository then loads the user's principal and checks every
 right itself. Nothing is cached between requests, so several servers can share one
 database behind a proxy and a revoked token stops working at once.
@@ -40,7 +40,7 @@ def current_login(
 ) -> str:
     if credentials is None or not credentials.credentials.strip():
         raise Unauthenticated("Missing token: send the header 'Authorization: Bearer <token>'")
-    from cofatui import identity
+    from cofatui.repository.sql import identity
 
     login = identity.authenticate_token(engine_of(request), credentials.credentials.strip(),
                                         clock=clock_of(request))

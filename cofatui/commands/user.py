@@ -109,7 +109,7 @@ def _password_stdin(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_create(args: argparse.Namespace) -> int:
-    from cofatui import identity
+    from cofatui.repository.sql import identity
 
     contracts = [_attachment(text) for text in args.contracts]
     pw = _read_password(args, confirm=True, login=args.login)
@@ -125,7 +125,7 @@ def cmd_create(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from cofatui import identity
+    from cofatui.repository.sql import identity
 
     with _engine(args) as engine:
         users = identity.list_users(engine, contract=args.contract)
@@ -148,7 +148,7 @@ def cmd_unblock(args: argparse.Namespace) -> int:
 
 
 def _set_status(args: argparse.Namespace, status: str) -> int:
-    from cofatui import identity
+    from cofatui.repository.sql import identity
 
     with _engine(args) as engine:
         info = identity.set_user_status(engine, actor=None, login=args.login, status=status)
@@ -157,7 +157,7 @@ def _set_status(args: argparse.Namespace, status: str) -> int:
 
 
 def cmd_password(args: argparse.Namespace) -> int:
-    from cofatui import identity
+    from cofatui.repository.sql import identity
 
     pw = _read_password(args, confirm=True, login=args.login)
     with _engine(args) as engine:
@@ -167,7 +167,7 @@ def cmd_password(args: argparse.Namespace) -> int:
 
 
 def cmd_token_create(args: argparse.Namespace) -> int:
-    from cofatui import identity
+    from cofatui.repository.sql import identity
 
     owner = _token_owner(args)
     days = None if args.no_expiry else args.expires_in_days
@@ -187,8 +187,8 @@ def cmd_token_create(args: argparse.Namespace) -> int:
 
 
 def cmd_token_list(args: argparse.Namespace) -> int:
-    from cofatui import identity
     from cofatui.clock import SystemClock
+    from cofatui.repository.sql import identity
 
     owner = _token_owner(args)
     with _engine(args) as engine:
@@ -205,7 +205,7 @@ def cmd_token_list(args: argparse.Namespace) -> int:
 
 
 def cmd_token_revoke(args: argparse.Namespace) -> int:
-    from cofatui import identity
+    from cofatui.repository.sql import identity
 
     owner = _token_owner(args)
     with _engine(args) as engine:

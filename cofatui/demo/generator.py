@@ -83,7 +83,7 @@ from cofatui.models import (
 from cofatui.repository.sql.engine import translated_errors
 from cofatui.repository.sql.latest_claims import rebuild_claim_debtors
 from cofatui.repository.sql.product_requests import backfill_initial_requests
-from cofatui.repository.sql.underwriting import band_values, rule_values
+from cofatui.repository.sql.underwriting_tables import band_values, rule_values
 from cofatui.rules import underwriting
 from cofatui.rules.wap import compute_wap
 

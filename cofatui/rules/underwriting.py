@@ -3,7 +3,7 @@ by the contract's own decision tables, or waits for an underwriter.
 
 Pure functions over value objects; the rows live in ``cofatui.models.underwriting``
 (tables ``underwriting_rule`` and ``dra_band``) and the SQL repository reads them per
-contract (``repository/sql/underwriting.py``).
+contract (``repository/sql/underwriting_tables.py``).
 
 **Rules** (``underwriting_rule``), tried by ascending ``priority``; the first one that
 applies decides, and the decision records ``decided_by = "rule:<name>"``. A rule applies

@@ -35,9 +35,8 @@ from typing import Any
 
 import httpx
 
-from cofatui import identity
 from cofatui.clock import SystemClock
-from cofatui.repository.sql import make_engine
+from cofatui.repository.sql import identity, make_engine
 from tests.bench.bench_repository import prepare
 from tests.bench.harness import RESULTS, print_table
 from tests.server import ServerProcess

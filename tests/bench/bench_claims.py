@@ -43,11 +43,11 @@ import httpx
 from sqlalchemy import insert, text, update
 from sqlalchemy.engine import Engine
 
-from cofatui import identity, migrations
+from cofatui import migrations
 from cofatui.clock import FixedClock
 from cofatui.enums import ClaimStatus
 from cofatui.models import Claim, Company
-from cofatui.repository.sql import SqlRepository, make_engine, refresh_statistics
+from cofatui.repository.sql import SqlRepository, identity, make_engine, refresh_statistics
 from cofatui.repository.sql.latest_claims import rebuild_claim_debtors
 from cofatui.schemas import ClaimCreate, InvoiceLine, PaymentLine
 from tests.bench.harness import print_table, write_json

@@ -75,9 +75,9 @@ def make_token(engine: Engine, login: str, clock: FixedClock) -> str:
 
     Token creation is audited; that entry is test plumbing, not behaviour under test,
     and tests count the audit log, so it is removed."""
-    from cofatui import identity
     from cofatui.errors import NotFound
     from cofatui.models import AuditEntry
+    from cofatui.repository.sql import identity
 
     try:
         token, info = identity.create_token(engine, login, name="contract", clock=clock)

@@ -29,7 +29,7 @@ from cofatui.models import (
 )
 from cofatui.repository.sql.companies import name_key
 from cofatui.repository.sql.search import search_key
-from cofatui.repository.sql.underwriting import default_tables
+from cofatui.repository.sql.underwriting_tables import default_tables
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()

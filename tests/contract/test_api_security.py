@@ -33,12 +33,12 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from cofatui import identity, migrations
+from cofatui import migrations
 from cofatui.api.app import create_app
 from cofatui.clock import FixedClock
 from cofatui.models import AuditEntry, NotificationState
 from cofatui.repository.base import Repository
-from cofatui.repository.sql import SqlRepository, make_engine
+from cofatui.repository.sql import SqlRepository, identity, make_engine
 from cofatui.schemas import (
     ClaimCreate,
     ExtensionCreate,

@@ -13,9 +13,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
-from cofatui import identity
 from cofatui.enums import Role, UserStatus
 from cofatui.errors import Conflict, Forbidden, NotFound, Unauthenticated, ValidationFailed
+from cofatui.repository.sql import identity
 from cofatui.schemas_identity import UserInfo
 from tests.contract.conftest import Backend
 from tests.contract.dataset import PASSWORD

@@ -51,7 +51,7 @@ from cofatui.models.underwriting import UnderwritingRule
 from cofatui.repository.sql import SqlRepository, make_engine
 from cofatui.repository.sql.companies import name_key
 from cofatui.repository.sql.search import search_key
-from cofatui.repository.sql.underwriting import default_tables
+from cofatui.repository.sql.underwriting_tables import default_tables
 from cofatui.rules.wap import compute_wap
 from cofatui.schemas import (
     ClaimCreate,

@@ -20,12 +20,12 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from cofatui import identity, migrations
+from cofatui import migrations
 from cofatui.clock import FixedClock
 from cofatui.errors import Conflict, Unavailable
 from cofatui.models import AuditEntry, PortfolioEntry
 from cofatui.repository.http import HttpRepository
-from cofatui.repository.sql import make_engine
+from cofatui.repository.sql import identity, make_engine
 from cofatui.schemas import (
     CompanySearch,
     NotificationFilter,

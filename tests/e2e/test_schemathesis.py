@@ -20,10 +20,10 @@ from fastapi import FastAPI
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
-from cofatui import identity, migrations
+from cofatui import migrations
 from cofatui.api.app import create_app
 from cofatui.clock import FixedClock
-from cofatui.repository.sql import make_engine
+from cofatui.repository.sql import identity, make_engine
 from tests.contract import dataset
 
 MAX_EXAMPLES = 20

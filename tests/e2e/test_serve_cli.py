@@ -12,12 +12,12 @@ from pathlib import Path
 
 import httpx
 
-from cofatui import identity, migrations
+from cofatui import migrations
 from cofatui.commands.remote import open_remote_repository
 from cofatui.commands.serve import check_bind, is_loopback
 from cofatui.errors import CofaError, Unavailable
 from cofatui.repository.http import HttpRepository
-from cofatui.repository.sql import make_engine
+from cofatui.repository.sql import identity, make_engine
 from tests.contract import dataset
 from tests.server import ServerProcess, free_port
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from cofatui import identity, migrations
-from cofatui.repository.sql import make_engine
+from cofatui import migrations
+from cofatui.repository.sql import identity, make_engine
 
 PASSWORD = "Str0ng-Passw0rd!"
 

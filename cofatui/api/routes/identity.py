@@ -42,7 +42,7 @@ class TokenCreated(BaseModel):
              summary="Log in with a password and receive a new personal token",
              openapi_extra={"security": []})
 def create_token(body: TokenRequest, request: Request) -> TokenCreated:
-    from cofatui import identity
+    from cofatui.repository.sql import identity
 
     engine, clock = engine_of(request), clock_of(request)
     source = request.client.host if request.client else ""

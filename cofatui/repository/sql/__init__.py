@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 
 from cofatui.clock import Clock
-from cofatui.repository.sql.claim_commands import ClaimFollowUp
-from cofatui.repository.sql.claims import ClaimCommands
+from cofatui.repository.sql.claim_follow_up import ClaimFollowUp
+from cofatui.repository.sql.claim_submission import ClaimCommands
 from cofatui.repository.sql.claims_queue import ClaimsQueue
 from cofatui.repository.sql.companies import CompanyQueries
 from cofatui.repository.sql.drafts import DraftStore
@@ -18,7 +18,7 @@ from cofatui.repository.sql.jobs import JobAreas
 from cofatui.repository.sql.notifications import NotificationQueries
 from cofatui.repository.sql.portfolio import PortfolioQueries
 from cofatui.repository.sql.product_lifecycle import ProductLifecycle
-from cofatui.repository.sql.products import ProductQueries
+from cofatui.repository.sql.product_queries import ProductQueries
 
 
 class SqlRepository(CompanyQueries, PortfolioQueries, ProductQueries, ProductLifecycle,

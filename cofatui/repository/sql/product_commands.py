@@ -37,7 +37,7 @@ from cofatui.models import (
     Product,
     ProductEvent,
 )
-from cofatui.repository.sql import underwriting
+from cofatui.repository.sql import underwriting_tables as underwriting
 from cofatui.repository.sql.core import SqlCore
 from cofatui.repository.sql.product_requests import product_public, products_public
 from cofatui.repository.sql.search import search_key

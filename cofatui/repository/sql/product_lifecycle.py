@@ -32,7 +32,7 @@ from cofatui.enums import (
 from cofatui.errors import Conflict, NotFound, RuleViolation, ValidationFailed
 from cofatui.models import Company, Contract, DecisionRequest, Product, ProductEvent
 from cofatui.repository.base import MAX_PAGE
-from cofatui.repository.sql import underwriting
+from cofatui.repository.sql import underwriting_tables as underwriting
 from cofatui.repository.sql.product_commands import ProductCommands
 from cofatui.repository.sql.product_requests import pending_only, product_public
 from cofatui.rules import products as rules

@@ -32,7 +32,7 @@ from cofatui.errors import (
     error_from_dict,
 )
 from cofatui.repository.base import MAX_PAGE
-from cofatui.repository.http_jobs import HttpJobAreas
+from cofatui.repository.http.jobs import HttpJobAreas
 from cofatui.schemas import (
     AdditionalDeclaration,
     AuditEntryPublic,

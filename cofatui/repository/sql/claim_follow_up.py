@@ -49,7 +49,7 @@ from cofatui.models import (
 )
 from cofatui.repository.base import MAX_PAGE
 from cofatui.repository.sql.claim_rules import claim_invoices, claim_payments, due_date_shifts
-from cofatui.repository.sql.claims import insert_lines
+from cofatui.repository.sql.claim_submission import insert_lines
 from cofatui.repository.sql.core import SqlCore
 from cofatui.repository.sql.exchange_rates import (
     assess,

@@ -32,7 +32,7 @@ _MESSAGES = TypeAdapter(Page[OutboxMessagePublic])
 
 
 def _page(offset: int, limit: int) -> dict[str, int]:
-    from cofatui.repository.http import _page as page  # http.py imports this module
+    from cofatui.repository.http.client import _page as page  # http.py imports this module
 
     return page(offset, limit)
 
