@@ -1,5 +1,6 @@
 """The Textual application: composition, global bindings and the shell's services.
-Screens live in ``tui/screens``; the app receives the Repository and settings from the CLI.
+Screens live in ``tui/features/<area>/`` (shared pieces in ``tui/kit/``); the app receives
+the Repository and settings from the CLI.
 
 What screens may rely on (``self.app`` cast to :class:`CofaApp`):
 
@@ -67,16 +68,16 @@ ScreenFactory = Callable[[], Screen[Any]]
 #: ``"module:Class"`` (imported on first use, keeping start-up fast) or a factory.
 #: Add your screen here when it can be opened without arguments.
 SCREENS_BY_NAME: dict[str, str | ScreenFactory] = {
-    "home": "cofatui.tui.screens.home:HomeScreen",
-    "notifications": "cofatui.tui.screens.notifications:NotificationsScreen",
-    "settings": "cofatui.tui.screens.settings:SettingsScreen",
-    "help": "cofatui.tui.screens.help:HelpScreen",
-    "portfolio": "cofatui.tui.screens.portfolio:PortfolioScreen",
-    "company_search": "cofatui.tui.screens.company_search:CompanySearchScreen",
-    "underwriter_queue": "cofatui.tui.screens.underwriter_queue:UnderwriterQueueScreen",
-    "claims_portfolio": "cofatui.tui.screens.claims_portfolio:ClaimsPortfolioScreen",
-    "extension_queue": "cofatui.tui.screens.extension_list:ExtensionQueueScreen",
-    "claims_queue": "cofatui.tui.screens.claims_queue:ClaimsQueueScreen",
+    "home": "cofatui.tui.features.home.home:HomeScreen",
+    "notifications": "cofatui.tui.features.notifications.notifications:NotificationsScreen",
+    "settings": "cofatui.tui.features.settings.settings:SettingsScreen",
+    "help": "cofatui.tui.features.help.help:HelpScreen",
+    "portfolio": "cofatui.tui.features.portfolio.portfolio:PortfolioScreen",
+    "company_search": "cofatui.tui.features.companies.search:CompanySearchScreen",
+    "underwriter_queue": "cofatui.tui.features.underwriter.queue:UnderwriterQueueScreen",
+    "claims_portfolio": "cofatui.tui.features.claims.claims_portfolio:ClaimsPortfolioScreen",
+    "extension_queue": "cofatui.tui.features.extensions.lists:ExtensionQueueScreen",
+    "claims_queue": "cofatui.tui.features.claims.queue:ClaimsQueueScreen",
     "tools": "cofatui.tui.features.tools.hub:ToolsScreen",
     "jobs": "cofatui.tui.features.tools.jobs:JobsScreen",
     "import_results": "cofatui.tui.features.tools.imports:ImportResultsScreen",
@@ -351,7 +352,7 @@ class CofaApp(DropWhenGone, App[None]):
             self.notify(t("shell.single_contract") if contracts else t("shell.no_contract"),
                         markup=False)
             return
-        from cofatui.tui.widgets.header import ContractPicker
+        from cofatui.tui.kit.header import ContractPicker
 
         def chosen(contract_id: int | None) -> None:
             if contract_id is not None:

@@ -50,9 +50,9 @@ from cofatui.enums import ProductStatus
 from cofatui.repository.sql import SqlRepository, make_engine
 from cofatui.schemas import CompanyDetail, NewActionItem, PortfolioCriteria
 from cofatui.tui.app import CofaApp
-from cofatui.tui.screens.company_detail import CompanyDetailScreen
-from cofatui.tui.screens.portfolio import PortfolioScreen
-from cofatui.tui.widgets.virtual_list import VirtualList
+from cofatui.tui.features.companies.detail import CompanyDetailScreen
+from cofatui.tui.features.portfolio.portfolio import PortfolioScreen
+from cofatui.tui.kit.virtual_list import VirtualList
 from tests.bench.bench_tui import (
     FRAME,
     SIZE,

@@ -123,7 +123,7 @@ async def first_paints(runs: int, profile: Any = None) -> dict[str, Any]:
     from cofatui.config import Settings
     from cofatui.repository.sql import SqlRepository, make_engine
     from cofatui.tui.app import CofaApp
-    from cofatui.tui.screens.home import HomeScreen
+    from cofatui.tui.features.home.home import HomeScreen
     from tests.bench.bench_tui import FRAME, FrameWatch, summary, workers_done
 
     engine = make_engine(f"sqlite:///{os.environ['BENCH_HOME_DB']}")

@@ -49,9 +49,9 @@ from cofatui.models import Company, LegalIdentifier
 from cofatui.repository.sql import SqlRepository, make_engine
 from cofatui.schemas import CompanySearch, PortfolioCriteria
 from cofatui.tui.app import CofaApp
-from cofatui.tui.screens.company_detail import CompanyDetailScreen
-from cofatui.tui.screens.portfolio import PortfolioScreen, fetch_portfolio
-from cofatui.tui.widgets.virtual_list import VirtualList
+from cofatui.tui.features.companies.detail import CompanyDetailScreen
+from cofatui.tui.features.portfolio.portfolio import PortfolioScreen, fetch_portfolio
+from cofatui.tui.kit.virtual_list import VirtualList
 from tests.bench.harness import measure, print_table, write_json
 
 SIZE = (120, 40)

@@ -48,12 +48,12 @@ from cofatui.config import Settings
 from cofatui.repository.sql import SqlRepository, make_engine
 from cofatui.schemas import NotificationFilter, NotificationRow, Page
 from cofatui.tui.app import CofaApp
-from cofatui.tui.screens.notifications import (
+from cofatui.tui.features.notifications.notifications import (
     NotificationsScreen,
     count_notifications,
     fetch_notifications,
 )
-from cofatui.tui.widgets.virtual_list import PAGE_SIZE, VirtualList
+from cofatui.tui.kit.virtual_list import PAGE_SIZE, VirtualList
 from tests.bench.harness import print_table, write_json
 
 KEY_GAP = 0.15  # seconds between keystrokes: a quick typist, beyond the 100 ms debounce

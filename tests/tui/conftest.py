@@ -30,7 +30,7 @@ from cofatui.config import Settings
 from cofatui.repository.sql import SqlRepository, make_engine
 from cofatui.tui import app as app_module
 from cofatui.tui.app import CofaApp, ContractChanged, LanguageChanged
-from cofatui.tui.widgets.header import AppHeader
+from cofatui.tui.kit.header import AppHeader
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 LOGIN = "demo"

@@ -12,9 +12,9 @@ from textual.widgets import Input
 
 from cofatui.schemas import ClaimCreate, ClaimPublic, InvoiceLine
 from cofatui.tui.app import CofaApp
-from cofatui.tui.screens.claim_actions import IndemnityDialog
-from cofatui.tui.screens.claim_rates import ExchangeRateDialog
-from cofatui.tui.screens.claim_wizard_steps import invoices_summary
+from cofatui.tui.features.claims.actions import IndemnityDialog
+from cofatui.tui.features.claims.rates import ExchangeRateDialog
+from cofatui.tui.features.claims.wizard_steps import invoices_summary
 from tests.tui.claims_env import day, type_in
 from tests.tui.products_env import SIZE, Env, make_env, pin_utc, screen_text, settle
 from tests.tui.test_claims_portfolio import open_detail

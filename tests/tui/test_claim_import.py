@@ -14,8 +14,8 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Input
 
-from cofatui.tui.screens.claim_import import ImportFileDialog, ImportGridScreen, SaveFileDialog
-from cofatui.tui.screens.claim_wizard import ClaimWizardScreen
+from cofatui.tui.features.claims.wizard import ClaimWizardScreen
+from cofatui.tui.kit.line_import import ImportFileDialog, ImportGridScreen, SaveFileDialog
 from tests.tui.claims_env import (
     add_invoice,
     day,

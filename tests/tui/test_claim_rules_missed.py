@@ -23,12 +23,12 @@ from cofatui.schemas import (
     PlanLineInput,
 )
 from cofatui.tui.app import CofaApp
-from cofatui.tui.screens.claim_detail import ClaimDetailScreen
-from cofatui.tui.screens.claim_import import ImportFileDialog, ImportGridScreen
-from cofatui.tui.screens.claim_lines import InvoiceLineDialog
-from cofatui.tui.screens.claims_queue import ClaimsQueueScreen
-from cofatui.tui.screens.underwriter_queue import UnderwriterQueueScreen
-from cofatui.tui.widgets.virtual_list import VirtualList
+from cofatui.tui.features.claims.detail import ClaimDetailScreen
+from cofatui.tui.features.claims.queue import ClaimsQueueScreen
+from cofatui.tui.features.underwriter.queue import UnderwriterQueueScreen
+from cofatui.tui.kit.line_import import ImportFileDialog, ImportGridScreen
+from cofatui.tui.kit.lines import InvoiceLineDialog
+from cofatui.tui.kit.virtual_list import VirtualList
 from tests.tui.claims_env import (
     add_invoice,
     day,

@@ -14,16 +14,16 @@ from textual.pilot import Pilot
 from textual.widgets import Input, RadioButton, TextArea
 
 from cofatui.enums import ClaimStatus
-from cofatui.tui.screens.claim_detail import ClaimDetailScreen
-from cofatui.tui.screens.claim_lines import RowsPanel
-from cofatui.tui.screens.claim_wizard import (
+from cofatui.tui.features.claims.detail import ClaimDetailScreen
+from cofatui.tui.features.claims.wizard import (
     DRAFT_DELAY,
     ClaimWizardScreen,
     LeaveDialog,
     draft_key,
 )
-from cofatui.tui.screens.company_detail import CompanyDetailScreen
-from cofatui.tui.screens.new_action import NewActionScreen
+from cofatui.tui.features.companies.detail import CompanyDetailScreen
+from cofatui.tui.features.products.new_action import NewActionScreen
+from cofatui.tui.kit.lines import RowsPanel
 from tests.tui.claims_env import (
     add_invoice,
     add_payment,

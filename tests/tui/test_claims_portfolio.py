@@ -14,7 +14,7 @@ from textual.widgets import Input, TabbedContent, TextArea
 
 from cofatui.enums import ClaimStatus
 from cofatui.schemas import NotificationFilter
-from cofatui.tui.screens.claim_actions import (
+from cofatui.tui.features.claims.actions import (
     AdditionalDeclarationScreen,
     AttachmentDialog,
     DocumentInfoDialog,
@@ -22,12 +22,12 @@ from cofatui.tui.screens.claim_actions import (
     StatusDialog,
     ValidateLinesDialog,
 )
-from cofatui.tui.screens.claim_detail import ClaimDetailScreen
-from cofatui.tui.screens.claim_wizard import LeaveDialog
-from cofatui.tui.screens.claims_portfolio import ClaimsPortfolioScreen
-from cofatui.tui.screens.company_detail import CompanyDetailScreen
-from cofatui.tui.screens.new_action import NewActionScreen
-from cofatui.tui.widgets.virtual_list import VirtualList
+from cofatui.tui.features.claims.claims_portfolio import ClaimsPortfolioScreen
+from cofatui.tui.features.claims.detail import ClaimDetailScreen
+from cofatui.tui.features.claims.wizard import LeaveDialog
+from cofatui.tui.features.companies.detail import CompanyDetailScreen
+from cofatui.tui.features.products.new_action import NewActionScreen
+from cofatui.tui.kit.virtual_list import VirtualList
 from tests.tui.claims_env import add_invoice, choose, day, submit_claim, toasts, type_in
 from tests.tui.products_env import SIZE, Env, make_env, pin_utc, screen_text, settle, themed
 

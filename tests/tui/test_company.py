@@ -14,18 +14,18 @@ from textual.widgets import Input, RadioButton, Select
 from cofatui.enums import ProductStatus
 from cofatui.rules.products import NEW_ACTION_CODES
 from cofatui.schemas import PortfolioEntryUpdate
-from cofatui.tui.screens.company_create import CompanyCreateScreen
-from cofatui.tui.screens.company_detail import CompanyDetailScreen
-from cofatui.tui.screens.company_fields import CustomFieldsScreen
-from cofatui.tui.screens.company_search import CompanySearchScreen
-from cofatui.tui.screens.new_action import NewActionScreen
-from cofatui.tui.screens.product_actions import (
+from cofatui.tui.features.companies.create import CompanyCreateScreen
+from cofatui.tui.features.companies.detail import CompanyDetailScreen
+from cofatui.tui.features.companies.fields import CustomFieldsScreen
+from cofatui.tui.features.companies.search import CompanySearchScreen
+from cofatui.tui.features.products.actions import (
     ConfirmScreen,
     HistoryScreen,
     ProductActionsScreen,
 )
-from cofatui.tui.screens.product_forms import ProductFormScreen
-from cofatui.tui.screens.report_view import ReportScreen
+from cofatui.tui.features.products.forms import ProductFormScreen
+from cofatui.tui.features.products.new_action import NewActionScreen
+from cofatui.tui.features.products.report import ReportScreen
 from tests.tui.products_env import (  # noqa: F401  (pin_utc is an autouse fixture)
     SIZE,
     SNAP_THEMES,

@@ -15,21 +15,21 @@ from textual.widgets import Button, Input, Select
 
 from cofatui.enums import ExtensionStatus
 from cofatui.schemas import NotificationFilter
-from cofatui.tui.screens.claim_wizard import LeaveDialog
-from cofatui.tui.screens.company_detail import CompanyDetailScreen
-from cofatui.tui.screens.extension_form import (
+from cofatui.tui.features.claims.wizard import LeaveDialog
+from cofatui.tui.features.companies.detail import CompanyDetailScreen
+from cofatui.tui.features.extensions.form import (
     ExtensionFormScreen,
     ExtensionInvoiceDialog,
     PlanLineDialog,
     draft_key,
 )
-from cofatui.tui.screens.extension_list import (
+from cofatui.tui.features.extensions.lists import (
     ExtensionDecisionScreen,
     ExtensionQueueScreen,
     ExtensionsScreen,
 )
-from cofatui.tui.screens.new_action import NewActionScreen
-from cofatui.tui.widgets.form_draft import DRAFT_DELAY
+from cofatui.tui.features.products.new_action import NewActionScreen
+from cofatui.tui.kit.drafts import DRAFT_DELAY
 from tests.contract.dataset import TODAY
 from tests.tui.claims_env import choose, dmy, toasts, type_in
 from tests.tui.products_env import SIZE, Env, make_env, pin_utc, screen_text, settle, themed

@@ -16,9 +16,9 @@ from textual.pilot import Pilot
 
 from cofatui.schemas import ExtensionCreate, ExtensionInvoiceLine, PlanLineInput
 from cofatui.tui.app import CofaApp
-from cofatui.tui.screens.claim_detail import ClaimDetailScreen
-from cofatui.tui.screens.claims_portfolio import ClaimsPortfolioScreen
-from cofatui.tui.screens.extension_list import ExtensionDecisionScreen, ExtensionQueueScreen
+from cofatui.tui.features.claims.claims_portfolio import ClaimsPortfolioScreen
+from cofatui.tui.features.claims.detail import ClaimDetailScreen
+from cofatui.tui.features.extensions.lists import ExtensionDecisionScreen, ExtensionQueueScreen
 from tests.contract.dataset import TODAY
 from tests.tui.claims_env import submit_claim
 from tests.tui.products_env import SIZE, Env, make_env, pin_utc, screen_text, settle

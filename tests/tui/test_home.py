@@ -15,12 +15,12 @@ from textual.pilot import Pilot
 from cofatui.clock import FixedClock
 from cofatui.schemas import NotificationFilter
 from cofatui.tui.app import CofaApp
-from cofatui.tui.screens.home import HomeScreen
-from cofatui.tui.screens.notification_detail import NotificationDetailScreen
-from cofatui.tui.screens.notifications import NotificationsScreen
-from cofatui.tui.widgets.countdown import format_countdown
-from cofatui.tui.widgets.virtual_list import VirtualList
-from cofatui.tui.widgets.wap import sparkline
+from cofatui.tui.features.home.countdown import format_countdown
+from cofatui.tui.features.home.home import HomeScreen
+from cofatui.tui.features.home.wap import sparkline
+from cofatui.tui.features.notifications.detail import NotificationDetailScreen
+from cofatui.tui.features.notifications.notifications import NotificationsScreen
+from cofatui.tui.kit.virtual_list import VirtualList
 from tests.contract import dataset
 from tests.tui.test_notifications import (
     NASTY,
@@ -366,7 +366,7 @@ async def test_enter_opens_the_company_on_that_product(
         company: str, product: str) -> None:
     """Enter on a pending request or an ending guarantee: the company's detail, with
     the cursor on that product."""
-    from cofatui.tui.screens.company_detail import CompanyDetailScreen
+    from cofatui.tui.features.companies.detail import CompanyDetailScreen
 
     ids = engine[1]
     app = app_for()
@@ -388,7 +388,7 @@ async def test_renew_an_ending_guarantee_from_home(engine: tuple[Engine, dataset
                                                    app_for: Callable[..., CofaApp]) -> None:
     from textual.widgets import Static
 
-    from cofatui.tui.screens.home_renew import RenewDialog
+    from cofatui.tui.features.home.renew import RenewDialog
 
     ids = engine[1]
     app = app_for()

@@ -35,14 +35,14 @@ from cofatui.repository.sql.companies import name_key
 from cofatui.repository.sql.search import search_key
 from cofatui.schemas import NotificationFilter, NotificationRow, Page
 from cofatui.tui.app import CofaApp
-from cofatui.tui.screens.notification_detail import NotificationDetailScreen
-from cofatui.tui.screens.notification_filters import NotificationFiltersScreen
-from cofatui.tui.screens.notifications import (
+from cofatui.tui.features.notifications.detail import NotificationDetailScreen
+from cofatui.tui.features.notifications.filters import NotificationFiltersScreen
+from cofatui.tui.features.notifications.notifications import (
     ConfirmScreen,
     NotificationsScreen,
     UnreadChanged,
 )
-from cofatui.tui.widgets.virtual_list import VirtualList
+from cofatui.tui.kit.virtual_list import VirtualList
 from tests.contract import dataset
 
 ESCAPES = "Evil\x1b]52;c;SGVsbG8=\x07 Corp\x1b[2J"
@@ -315,7 +315,7 @@ async def test_contract_filter_and_all_contracts(app_for: Callable[..., CofaApp]
         first = screen.vlist.total
         await pilot.press("f")
         await settle(pilot)
-        from cofatui.tui.screens.notification_filters import ALL_CONTRACTS
+        from cofatui.tui.features.notifications.filters import ALL_CONTRACTS
 
         app.screen.query_one("#f-contract", Select).value = ALL_CONTRACTS
         await pilot.press("ctrl+s")
@@ -632,7 +632,7 @@ def test_snapshot_notifications(snap_compare: Any, engine: tuple[Engine, dataset
 def test_dates_are_typed_in_the_users_order() -> None:
     from datetime import date
 
-    from cofatui.tui.screens.notification_filters import date_text, parse_date
+    from cofatui.tui.features.notifications.filters import date_text, parse_date
 
     assert parse_date("31/12/2026") == date(2026, 12, 31)
     assert parse_date("12/31/2026", "MDY") == date(2026, 12, 31)
@@ -669,7 +669,7 @@ def test_export_pages_by_day_yield_the_same_rows_as_one_query(
         engine: tuple[Engine, dataset.Ids]) -> None:
     """Many rows on few days, with identical timestamps: the day-bounded paging of the
     export returns exactly the rows (and order) of a single query."""
-    from cofatui.tui.screens.notifications import iter_notifications
+    from cofatui.tui.features.notifications.notifications import iter_notifications
 
     eng, ids = engine
     with Session(eng) as s:

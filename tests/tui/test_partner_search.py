@@ -12,10 +12,10 @@ from textual.widgets import Button
 
 from cofatui.enums import ProductStatus
 from cofatui.schemas import CompanySearch
-from cofatui.tui.screens.company_detail import CompanyDetailScreen
-from cofatui.tui.screens.company_search import CompanySearchScreen
-from cofatui.tui.screens.product_actions import PendingScreen
-from cofatui.tui.screens.product_forms import ProductFormScreen
+from cofatui.tui.features.companies.detail import CompanyDetailScreen
+from cofatui.tui.features.companies.search import CompanySearchScreen
+from cofatui.tui.features.products.actions import PendingScreen
+from cofatui.tui.features.products.forms import ProductFormScreen
 from tests.contract.test_partner_search import add_partner_company
 from tests.tui.products_env import (  # noqa: F401  (pin_utc is an autouse fixture)
     SIZE,

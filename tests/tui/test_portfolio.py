@@ -26,8 +26,8 @@ from cofatui.schemas import (
     InvoiceLine,
     PortfolioCriteria,
 )
-from cofatui.tui.screens.portfolio import PortfolioScreen, export_rows
-from cofatui.tui.screens.portfolio_criteria import PortfolioCriteriaScreen
+from cofatui.tui.features.portfolio.criteria import PortfolioCriteriaScreen
+from cofatui.tui.features.portfolio.portfolio import PortfolioScreen, export_rows
 from tests.contract.dataset import TODAY
 from tests.tui.products_env import (  # noqa: F401  (pin_utc is an autouse fixture)
     SIZE,

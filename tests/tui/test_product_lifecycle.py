@@ -11,15 +11,15 @@ from textual.widgets import Button, Input, RadioButton
 
 from cofatui.enums import ProductStatus
 from cofatui.schemas import ProductRequest, UnderwriterDecisionInput
-from cofatui.tui.screens.company_detail import CompanyDetailScreen, open_company_detail
-from cofatui.tui.screens.portfolio import PortfolioScreen
-from cofatui.tui.screens.product_actions import (
+from cofatui.tui.features.companies.detail import CompanyDetailScreen, open_company_detail
+from cofatui.tui.features.portfolio.portfolio import PortfolioScreen
+from cofatui.tui.features.products.actions import (
     ConfirmScreen,
     PendingScreen,
     ProductActionsScreen,
 )
-from cofatui.tui.screens.underwriter_queue import DecisionScreen, UnderwriterQueueScreen
-from cofatui.tui.widgets.virtual_list import VirtualList
+from cofatui.tui.features.underwriter.queue import DecisionScreen, UnderwriterQueueScreen
+from cofatui.tui.kit.virtual_list import VirtualList
 from tests.tui.products_env import SIZE, Env, make_env, screen_text, settle
 
 

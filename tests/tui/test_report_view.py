@@ -11,9 +11,9 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Select
 
-from cofatui.tui.screens.company_detail import CompanyDetailScreen
-from cofatui.tui.screens.product_actions import ProductActionsScreen
-from cofatui.tui.screens.report_view import ReportScreen
+from cofatui.tui.features.companies.detail import CompanyDetailScreen
+from cofatui.tui.features.products.actions import ProductActionsScreen
+from cofatui.tui.features.products.report import ReportScreen
 from tests.tui.products_env import (  # noqa: F401  (pin_utc is an autouse fixture)
     SIZE,
     Env,

@@ -17,9 +17,9 @@ from textual.widget import Widget
 
 from cofatui import cli, locations
 from cofatui.tui.app import CofaApp
+from cofatui.tui.features.home.home import HomeScreen
+from cofatui.tui.features.portfolio.portfolio import PortfolioScreen
 from cofatui.tui.screen_gone import DropWhenGone, is_gone
-from cofatui.tui.screens.home import HomeScreen
-from cofatui.tui.screens.portfolio import PortfolioScreen
 from tests.contract import dataset
 from tests.tui import test_home
 from tests.tui.test_notifications import build_app, settle

@@ -18,10 +18,10 @@ from textual.pilot import Pilot
 
 from cofatui.models import Company
 from cofatui.schemas import ProductRequest, QueueFilter
-from cofatui.tui.screens.company_detail import CompanyDetailScreen
-from cofatui.tui.screens.product_actions import ProductActionsScreen
-from cofatui.tui.screens.product_forms import ProductFormScreen
-from cofatui.tui.screens.underwriter_queue import DecisionScreen
+from cofatui.tui.features.companies.detail import CompanyDetailScreen
+from cofatui.tui.features.products.actions import ProductActionsScreen
+from cofatui.tui.features.products.forms import ProductFormScreen
+from cofatui.tui.features.underwriter.queue import DecisionScreen
 from tests.tui.products_env import (  # noqa: F401  (pin_utc is an autouse fixture)
     SIZE,
     Env,

@@ -15,9 +15,9 @@ from cofatui import locations
 from cofatui.config import Threshold, load_settings
 from cofatui.schemas import PortfolioCriteria
 from cofatui.tui.app import CofaApp
+from cofatui.tui.features.help.help import HelpScreen
+from cofatui.tui.features.settings.settings import SettingsScreen, YesNo
 from cofatui.tui.kit.typed_input import parse_whole_number
-from cofatui.tui.screens.help import HelpScreen
-from cofatui.tui.screens.settings import SettingsScreen, YesNo
 from tests.tui.conftest import ProbeScreen
 
 SIZE = (120, 40)

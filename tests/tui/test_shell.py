@@ -19,8 +19,8 @@ from cofatui.config import load_settings
 from cofatui.enums import Rights, Role
 from cofatui.schemas import ContractAccess, NotificationFilter, Principal
 from cofatui.tui.app import CofaApp, ContractChanged, LanguageChanged
-from cofatui.tui.screens.help import HelpScreen
-from cofatui.tui.widgets.header import AppHeader, ContractPicker
+from cofatui.tui.features.help.help import HelpScreen
+from cofatui.tui.kit.header import AppHeader, ContractPicker
 from tests.tui.conftest import ProbeScreen
 
 SIZE = (120, 40)

@@ -22,11 +22,11 @@ from textual.widgets import Input
 from cofatui.enums import NotificationType, ProductStatus
 from cofatui.models import Product
 from cofatui.schemas import NotificationFilter, ProductRequest
+from cofatui.tui.features.companies.detail import CompanyDetailScreen
+from cofatui.tui.features.products.actions import ProductActionsScreen
+from cofatui.tui.features.products.forms import ProductFormScreen
+from cofatui.tui.features.products.quote import QuoteScreen
 from cofatui.tui.kit.typed_input import parse_amount
-from cofatui.tui.screens.company_detail import CompanyDetailScreen
-from cofatui.tui.screens.product_actions import ProductActionsScreen
-from cofatui.tui.screens.product_forms import ProductFormScreen
-from cofatui.tui.screens.topliner_quote import QuoteScreen
 from tests.tui.products_env import (  # noqa: F401  (pin_utc is an autouse fixture)
     SIZE,
     SNAP_THEMES,

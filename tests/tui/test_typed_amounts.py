@@ -21,11 +21,11 @@ from cofatui.models import Contract, Product
 from cofatui.repository.sql import SqlRepository
 from cofatui.schemas import PortfolioCriteria
 from cofatui.tui.app import CofaApp
+from cofatui.tui.features.companies.detail import CompanyDetailScreen
+from cofatui.tui.features.companies.fields import CustomFieldsScreen
+from cofatui.tui.features.portfolio.criteria import PortfolioCriteriaScreen
+from cofatui.tui.features.products.forms import ProductFormScreen
 from cofatui.tui.kit.amount_field import AmountField
-from cofatui.tui.screens.company_detail import CompanyDetailScreen
-from cofatui.tui.screens.company_fields import CustomFieldsScreen
-from cofatui.tui.screens.portfolio_criteria import PortfolioCriteriaScreen
-from cofatui.tui.screens.product_forms import ProductFormScreen
 from tests.tui.products_env import (  # noqa: F401  (pin_utc is an autouse fixture)
     SIZE,
     Env,

@@ -12,12 +12,12 @@ from textual.widgets import Input, RadioButton, Select
 
 from cofatui.enums import ProductStatus
 from cofatui.schemas import NotificationFilter
-from cofatui.tui.screens.company_detail import CompanyDetailScreen
-from cofatui.tui.screens.new_action import NewActionScreen
-from cofatui.tui.screens.portfolio import PortfolioScreen
-from cofatui.tui.screens.product_actions import PendingScreen
-from cofatui.tui.screens.product_forms import ProductFormScreen
-from cofatui.tui.screens.underwriter_queue import DecisionScreen, DraScreen, UnderwriterQueueScreen
+from cofatui.tui.features.companies.detail import CompanyDetailScreen
+from cofatui.tui.features.portfolio.portfolio import PortfolioScreen
+from cofatui.tui.features.products.actions import PendingScreen
+from cofatui.tui.features.products.forms import ProductFormScreen
+from cofatui.tui.features.products.new_action import NewActionScreen
+from cofatui.tui.features.underwriter.queue import DecisionScreen, DraScreen, UnderwriterQueueScreen
 from tests.tui.products_env import SIZE, Env, make_env, screen_text, settle
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from textual.app import App, ComposeResult
 
-from cofatui.tui.widgets.virtual_list import PAGE_SIZE, Column, VirtualList
+from cofatui.tui.kit.virtual_list import PAGE_SIZE, Column, VirtualList
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ class StateApp(App[None]):
         self.suffix = "before"
 
     def compose(self) -> ComposeResult:
-        from cofatui.tui.widgets.list_source import ListSource
+        from cofatui.tui.kit.list_source import ListSource
 
         yield VirtualList([Column("id", "Id", 4), Column("name", "Name", 0),
                            Column("state", "State", 8, render=lambda r: self.suffix),

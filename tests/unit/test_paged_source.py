@@ -9,8 +9,8 @@ import time
 from dataclasses import dataclass
 
 from cofatui.errors import CofaError, ValidationFailed
-from cofatui.tui.widgets.paged_source import PagedSource
-from cofatui.tui.widgets.virtual_list import PAGE_SIZE
+from cofatui.tui.kit.paged_source import PagedSource
+from cofatui.tui.kit.virtual_list import PAGE_SIZE
 
 
 @dataclass

@@ -22,8 +22,8 @@ from cofatui.i18n import (
 )
 from cofatui.rules.products import REPORT_LANGUAGES
 from cofatui.schemas import CompanyDetail, CompanyPublic, ProductPublic
-from cofatui.tui.screens import report_view
-from cofatui.tui.screens.report_view import report_keys, report_sections
+from cofatui.tui.features.products import report as report_view
+from cofatui.tui.features.products.report import report_keys, report_sections
 
 
 @pytest.fixture(autouse=True)

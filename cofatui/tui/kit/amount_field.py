@@ -9,8 +9,8 @@ from decimal import Decimal
 from textual import on
 from textual.widgets import Input
 
+from cofatui.tui.kit.form import FormField
 from cofatui.tui.kit.typed_input import TypedInputError, amount_echo, parse_amount, typed_amount
-from cofatui.tui.widgets.form import FormField
 
 __all__ = ["AmountField"]
 

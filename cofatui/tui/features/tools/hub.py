@@ -14,7 +14,7 @@ from textual.widgets import Footer, OptionList
 from textual.widgets.option_list import Option
 
 from cofatui.i18n import t
-from cofatui.tui.widgets.header import AppHeader
+from cofatui.tui.kit.header import AppHeader
 
 #: (screen name for ``app.switch_to``, catalog key of its label, of its description)
 TOOLS: tuple[tuple[str, str, str], ...] = (

@@ -26,10 +26,10 @@ from cofatui.schemas_jobs import (
     ImportStatus,
 )
 from cofatui.tui.kit.file_picker import FilePicker, read_picked
+from cofatui.tui.kit.header import AppHeader
+from cofatui.tui.kit.paged_source import PagedSource
+from cofatui.tui.kit.virtual_list import Column, VirtualList
 from cofatui.tui.safe import clean, plain
-from cofatui.tui.widgets.header import AppHeader
-from cofatui.tui.widgets.paged_source import PagedSource
-from cofatui.tui.widgets.virtual_list import Column, VirtualList
 
 if TYPE_CHECKING:
     from cofatui.tui.app import CofaApp

@@ -18,9 +18,9 @@ from cofatui import locations
 from cofatui.errors import CofaError
 from cofatui.i18n import format_datetime, format_number, t
 from cofatui.schemas_jobs import JobPublic, JobStatus
+from cofatui.tui.kit.header import AppHeader
+from cofatui.tui.kit.virtual_list import Column, VirtualList
 from cofatui.tui.safe import clean, plain
-from cofatui.tui.widgets.header import AppHeader
-from cofatui.tui.widgets.virtual_list import Column, VirtualList
 
 if TYPE_CHECKING:
     from cofatui.repository.base import Repository

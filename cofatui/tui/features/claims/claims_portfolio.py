@@ -1,0 +1,146 @@
+"""The claims portfolio (SPEC §3 item 7; seed 000 "Portefeuille des créances"): one row
+per debtor with its latest claim — status, intervention, insured or uninsured debt, who
+collects, claim amount, covered amount, calculated indemnity — filtered as the user
+types (name, claim reference or EasyNumber). Enter opens the claim detail; N declares a
+new claim on a debtor found with the company search."""
+
+from __future__ import annotations
+
+from typing import ClassVar, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from cofatui.errors import CofaError
+from cofatui.i18n import format_amount, format_date, t
+from cofatui.schemas import CompanyPublic, DebtorClaimsRow
+from cofatui.tui.features.claims.currency_totals import amounts_text
+from cofatui.tui.kit.header import AppHeader
+from cofatui.tui.kit.lines import CSS
+from cofatui.tui.kit.paged_source import PagedSource
+from cofatui.tui.kit.products import cofa
+from cofatui.tui.kit.virtual_list import Column, VirtualList
+from cofatui.tui.safe import clean, plain
+
+
+def status_text(status: object) -> str:
+    value = getattr(status, "value", status)
+    return t(f"claims.status.{value}")
+
+
+def claims_columns() -> list[Column]:
+    def flags(r: DebtorClaimsRow) -> str:
+        return (("⚑" if r.intervention_requested else "·")
+                + ("" if r.insured else " " + t("claims.uninsured_short")))
+
+    return [
+        Column("company", t("claims.col.company"), 0, render=lambda r: plain(r.company_name)),
+        Column("country", t("claims.col.country"), 3),
+        Column("claims", t("claims.col.claims"), 2, align="right"),
+        Column("reference", t("claims.col.reference"), 15,
+               render=lambda r: plain(r.latest_reference or "")),
+        Column("status", t("claims.col.status"), 9, render=lambda r: status_text(r.latest_status)),
+        Column("flags", t("claims.col.flags"), 4, render=flags),
+        Column("collector", t("claims.col.collector"), 9,
+               render=lambda r: t(f"claims.collector.{r.collector}")),
+        # Per currency of the lines: never one sum across currencies.
+        Column("claim_amount", t("claims.col.claim_amount"), 21, align="right",
+               render=lambda r: amounts_text(r.balances)),
+        Column("indemnity", t("claims.col.indemnity"), 13, align="right",
+               render=lambda r: format_amount(r.calculated_indemnity, r.currency)),
+        Column("updated", t("claims.col.updated"), 11, render=lambda r: format_date(r.updated_at)),
+    ]
+
+
+class ClaimsPortfolioScreen(Screen[None]):
+    CSS_PATH = CSS
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new_claim", "claims.key.new_claim", id="claims.new_claim",
+                tooltip="claims.key.new_claim_tip"),
+        Binding("ctrl+r", "reload", "claims.key.reload", id="claims.reload"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        yield Input(placeholder=t("claims.filter_placeholder"), id="filter")
+        yield Static("", id="claims-count", markup=False)
+        yield VirtualList(claims_columns(), row_key=lambda r: r.company_id, id="claims")
+        yield Static(Text(t("claims.legend")), id="claims-legend", classes="form-info")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "claims.title"
+        self.query_one("#claims", VirtualList).focus()
+        self.reload()
+
+    async def on_language_changed(self, _message: object) -> None:
+        await self.recompose()
+        self.reload()
+
+    def on_contract_changed(self, _message: object) -> None:
+        self.reload()
+
+    def reload(self, keep_position: bool = False) -> None:
+        contract_id = cofa(self.app).current_contract_id
+        count = self.query_one("#claims-count", Static)
+        if contract_id is None:
+            count.update(Text("⚠ " + t("claims.no_contract")))
+            return
+        count.update("")
+        lst = self.query_one("#claims", VirtualList)
+        cursor = lst.cursor
+        text = self.query_one("#filter", Input).value.strip() or None
+        repo = cofa(self.app).repo
+        lst.set_source(PagedSource(
+            lambda offset, limit: repo.claims_portfolio(contract_id, text, offset, limit),
+            self._failed))
+        if keep_position:
+            lst.cursor = cursor
+
+    def _failed(self, exc: CofaError) -> None:
+        self.app.call_from_thread(self.query_one("#claims-count", Static).update,
+                                  Text("⚠ " + clean(exc)))
+
+    def on_virtual_list_count_changed(self, event: VirtualList.CountChanged) -> None:
+        count = self.query_one("#claims-count", Static)
+        if not str(count.render()).startswith("⚠"):
+            count.update(Text(t("claims.count", n=event.total or 0)))
+
+    @on(Input.Changed, "#filter")
+    def _filter(self) -> None:
+        self.reload()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.query_one("#claims", VirtualList).focus()
+
+    def on_virtual_list_row_activated(self, event: VirtualList.RowActivated) -> None:
+        from cofatui.tui.features.claims.detail import ClaimDetailScreen
+
+        row = cast(DebtorClaimsRow, event.row)
+        self.app.push_screen(ClaimDetailScreen(row.latest_claim_id),
+                             lambda _: self.reload(keep_position=True))
+
+    def action_new_claim(self) -> None:
+        contract_id = cofa(self.app).current_contract_id
+        if contract_id is None:
+            return
+        from cofatui.tui.features.claims.wizard import ClaimWizardScreen
+        from cofatui.tui.features.companies.search import CompanySearchScreen
+
+        def picked(company: CompanyPublic | None) -> None:
+            if company is not None:
+                self.app.push_screen(ClaimWizardScreen(contract_id, company.id),
+                                     lambda _: self.reload(keep_position=True))
+
+        self.app.push_screen(CompanySearchScreen(pick=True), picked)
+
+    def action_reload(self) -> None:
+        self.reload(keep_position=True)
+
+
+__all__ = ["ClaimsPortfolioScreen", "claims_columns", "status_text"]

@@ -1,0 +1,540 @@
+"""Notifications: the whole list on the virtual list, a type-as-you-go filter, advanced
+filters, mark read / unread / delete on the marked rows, export of the displayed rows.
+
+The list follows the current contract (the header's switcher) unless the user picks
+another contract, or all of them, in the filter panel. Every repository call runs in a
+worker; the list itself fetches only the pages it shows.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from time import monotonic
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
+from textual.widgets import Button, Footer, Input, Static
+
+from cofatui.clock import Clock, SystemClock
+from cofatui.enums import Importance, NotificationCategory
+from cofatui.errors import CofaError
+from cofatui.i18n import format_date, format_datetime, format_number, get_language, t
+from cofatui.jobs.exports import (
+    count_notifications,
+    fetch_notifications,
+    iter_notifications,
+)
+from cofatui.schemas import NotificationFilter, NotificationRow
+from cofatui.schemas_jobs import ExportFormat, JobKind, NotificationExportParams
+from cofatui.tui.kit.header import AppHeader
+from cofatui.tui.kit.virtual_list import Column, VirtualList
+from cofatui.tui.safe import clean, plain
+
+if TYPE_CHECKING:
+    from cofatui.repository.base import Repository
+    from cofatui.tui.app import CofaApp
+
+__all__ = [
+    "ConfirmScreen", "NotificationSource", "NotificationsScreen", "UnreadChanged",
+    "count_notifications", "fetch_notifications", "iter_notifications", "notification_columns",
+]
+
+FILTER_DEBOUNCE = 0.1  # seconds: at most one filter query per 100 ms while typing
+MIN_FLEXIBLE = 24  # cells left for each of company and title before dropping columns
+
+
+class UnreadChanged(Message):
+    """Notifications were read, unread or deleted: the unread count may have changed.
+
+    Posted by the screens of this module; it bubbles to the app, whose header reloads
+    the count (``on_unread_changed``).
+    """
+
+
+# --------------------------------------------------------------- bindings and labels
+
+
+def importance_label(value: Importance | str) -> str:
+    return t(f"notifications.importance.{value}")
+
+
+def category_label(value: NotificationCategory | str) -> str:
+    return t(f"notifications.category.{value}")
+
+
+def type_label(value: str) -> str:
+    key = f"notifications.type.{value}"
+    text = t(key)
+    return value if text == key else text  # an unknown type shows its code
+
+
+def read_label(row: NotificationRow) -> str:
+    return "" if row.read else t("notifications.unread_marker")
+
+
+def _read_cell(row: NotificationRow) -> Text:
+    return plain(read_label(row), style="" if row.read else "bold")
+
+
+def _importance_cell(row: NotificationRow) -> Text:
+    return plain(importance_label(row.importance),
+                 style="bold" if row.importance == Importance.HIGH else "")
+
+
+def _title_cell(row: NotificationRow) -> Text:
+    return plain(row.title, style="" if row.read else "bold")
+
+
+# (priority, column): the narrowest terminal keeps priority 0 only.
+def _all_columns() -> list[tuple[int, Column]]:
+    return [
+        (0, Column("read", t("notifications.col.read"), 5, render=_read_cell)),
+        (0, Column("created_at", t("notifications.col.date"), 17,
+                   render=lambda r: format_datetime(r.created_at))),
+        (0, Column("importance", t("notifications.col.importance"), 10,
+                   render=_importance_cell)),
+        (3, Column("category", t("notifications.col.category"), 11,
+                   render=lambda r: category_label(r.category))),
+        (1, Column("type", t("notifications.col.type"), 17, render=lambda r: type_label(r.type))),
+        (0, Column("company_name", t("notifications.col.company"), 0)),
+        (1, Column("country", t("notifications.col.country"), 7)),
+        (2, Column("easy_number", t("notifications.col.easy_number"), 19)),
+        (2, Column("client_reference", t("notifications.col.client_reference"), 12)),
+        (1, Column("product_code", t("notifications.col.product"), 9)),
+        (0, Column("title", t("notifications.col.title"), 0, render=_title_cell)),
+    ]
+
+
+def notification_columns(width: int, *, keys: Sequence[str] | None = None) -> list[Column]:
+    """The columns that fit ``width`` cells (the least useful go first): everything
+    from about 180 cells, EasyNumber and client reference from 160, type, country and
+    product from 120."""
+    columns = _all_columns()
+    if keys is not None:
+        return [c for _, c in columns if c.key in keys]
+    for level in (3, 2, 1, 0):
+        chosen = [c for p, c in columns if p <= level]
+        fixed = sum(c.width + 1 for c in chosen if c.width) + 2
+        flexible = sum(1 for c in chosen if not c.width)
+        if level == 0 or width - fixed >= flexible * MIN_FLEXIBLE:
+            return chosen
+    return [c for _, c in columns]  # pragma: no cover
+
+
+# --------------------------------------------------------------- data access (threads)
+
+
+class NotificationSource:
+    """The rows of one filter, for the virtual list (called from worker threads).
+
+    Counting a million rows takes far longer than fetching a page, and a thread cannot
+    be stopped once its query runs: so the count waits a moment and is skipped when the
+    user has typed on (``superseded``), instead of piling up queries while they type.
+    The list ignores the answers of an old source anyway.
+    """
+
+    COUNT_DELAY = 0.3  # seconds: longer than the gap between two keys of a word
+
+    def __init__(self, repo: Repository, flt: NotificationFilter) -> None:
+        self.repo = repo
+        self.filter = flt
+        self.superseded = False
+
+    def count(self) -> int:
+        time.sleep(self.COUNT_DELAY)
+        if self.superseded:
+            return 0
+        return count_notifications(self.repo, self.filter)
+
+    def fetch(self, offset: int, limit: int) -> Sequence[NotificationRow]:
+        if self.superseded:
+            return []
+        return fetch_notifications(self.repo, self.filter, offset, limit)
+
+
+def target_ids(lst: VirtualList) -> list[int]:
+    """The marked rows, or the cursor row when nothing is marked."""
+    marked = lst.marked_keys()
+    if marked:
+        return marked
+    row = lst.cursor_row
+    return [row.id] if row is not None else []
+
+
+# --------------------------------------------------------------- confirmation
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Yes / no. Enter or y confirms; Esc or n cancels (the safe default)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "common.yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "common.no", id="confirm.no"),
+    ]
+    CSS_PATH = "notifications.tcss"
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(plain(self.question), id="question")
+            with Horizontal():
+                yield Button(t("notifications.confirm_delete_button"), id="yes",
+                             variant="error", compact=True)
+                yield Button(t("common.cancel"), id="no", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+# --------------------------------------------------------------- the screen
+
+
+class NotificationsScreen(Screen[None]):
+    TITLE = "notifications.title"
+    CSS_PATH = "notifications.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f", "filters", "notifications.bind.filters",
+                tooltip="notifications.bind.filters_tip", id="notifications.filters"),
+        Binding("c", "clear_filters", "notifications.bind.clear",
+                tooltip="notifications.bind.clear_tip", id="notifications.clear_filters"),
+        Binding("r", "mark(True)", "notifications.bind.mark_read",
+                tooltip="notifications.bind.mark_read_tip", id="notifications.mark_read"),
+        Binding("u", "mark(False)", "notifications.bind.mark_unread",
+                tooltip="notifications.bind.mark_unread_tip", id="notifications.mark_unread"),
+        Binding("delete", "delete", "notifications.bind.delete",
+                tooltip="notifications.bind.delete_tip", id="notifications.delete"),
+        Binding("e", "export('xlsx')", "export.bind.xlsx",
+                tooltip="export.bind.xlsx_tip", id="notifications.export_xlsx"),
+        Binding("E", "export('csv')", "export.bind.csv",
+                tooltip="export.bind.csv_tip", id="notifications.export_csv"),
+    ]
+
+    def __init__(self, initial: NotificationFilter | None = None, *,
+                 clock: Clock | None = None) -> None:
+        super().__init__()
+        self._clock = clock
+        self._initial = initial
+        self.advanced = NotificationFilter()
+        self.text = ""
+        self._follow_contract = True
+        self._debounce: Timer | None = None
+        self._last_apply = 0.0
+        self._source: NotificationSource | None = None
+        self._texts: dict[str, str] = {}
+
+    # --- plumbing -------------------------------------------------------------------
+    @property
+    def cofa(self) -> CofaApp:
+        return cast("CofaApp", self.app)
+
+    @property
+    def clock(self) -> Clock:
+        if self._clock is None:
+            self._clock = getattr(self.app, "clock", None) or SystemClock()
+        return self._clock
+
+    @property
+    def vlist(self) -> VirtualList:
+        return self.query_one("#list", VirtualList)
+
+    def current_filter(self) -> NotificationFilter:
+        """What the list shows: the advanced filters plus the typed text."""
+        text = self.text.strip()
+        return self.advanced.model_copy(update={"text": text or None})
+
+    # --- composition ----------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        with Vertical(id="body"):
+            yield Input(placeholder=t("notifications.filter_placeholder"), id="filter",
+                        compact=True)
+            with Horizontal(id="status"):
+                yield Static(id="summary", markup=False)
+                yield Static(id="count", markup=False)
+            yield VirtualList(notification_columns(self.app.size.width), id="list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        contract = self.cofa.current_contract_id
+        base = self._initial or NotificationFilter()
+        if base.contract_id is None and self._initial is None:
+            base = base.model_copy(update={"contract_id": contract})
+        self._follow_contract = base.contract_id == contract
+        self.advanced = base.model_copy(update={"text": None})
+        self.text = (self._initial.text or "") if self._initial else ""
+        if self.text:
+            self.query_one("#filter", Input).value = self.text
+        self._apply_filter()
+        self.vlist.focus()
+
+    def on_language_changed(self, message: Any) -> None:
+        """Texts in the new language; the filter, the marks and the position stay."""
+        lst = self.vlist
+        lst.columns = notification_columns(self.size.width)
+        lst.refresh()
+        self.query_one("#filter", Input).placeholder = t("notifications.filter_placeholder")
+        self._show_summary()
+        self._counts()
+
+    def on_resize(self) -> None:
+        lst = self.vlist
+        columns = notification_columns(self.size.width)
+        if [c.key for c in columns] != [c.key for c in lst.columns]:
+            lst.columns = columns
+            lst.refresh()
+
+    def on_contract_changed(self, message: Any) -> None:
+        if self._follow_contract:
+            self.advanced = self.advanced.model_copy(
+                update={"contract_id": self.cofa.current_contract_id})
+            self._apply_filter()
+
+    # --- filtering ------------------------------------------------------------------
+    @on(Input.Changed, "#filter")
+    def _filter_typed(self, event: Input.Changed) -> None:
+        self.text = event.value
+        # Leading edge at once (a single keystroke repaints without delay), then at
+        # most one query per FILTER_DEBOUNCE while the user keeps typing.
+        since = monotonic() - self._last_apply
+        if self._debounce is None:
+            if since >= FILTER_DEBOUNCE:
+                self._apply_filter()
+            else:
+                self._debounce = self.set_timer(FILTER_DEBOUNCE - since, self._debounced)
+
+    def _debounced(self) -> None:
+        self._debounce = None
+        self._apply_filter()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.vlist.focus()
+
+    def on_key(self, event: Any) -> None:
+        if event.key == "down" and self.focused is self.query_one("#filter", Input):
+            self.vlist.focus()
+            event.stop()
+
+    def _apply_filter(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+            self._debounce = None
+        self._last_apply = monotonic()
+        if self._source is not None:
+            self._source.superseded = True
+        self._source = NotificationSource(self.cofa.repo, self.current_filter())
+        self.vlist.set_source(self._source)
+        self._show_summary()
+
+    def _show_summary(self) -> None:
+        parts = filter_summary(self.advanced, self.cofa)
+        text = t("notifications.filters_active", filters=" · ".join(parts)) if parts \
+            else t("notifications.no_filters")
+        self._set_text("#summary", text)
+
+    def action_filters(self) -> None:
+        from cofatui.tui.features.notifications.filters import NotificationFiltersScreen
+
+        default = NotificationFilter(contract_id=self.cofa.current_contract_id)
+        self.app.push_screen(NotificationFiltersScreen(self.advanced, default,
+                                                       self.cofa.principal.contracts,
+                                                       self.cofa.settings.date_order),
+                             self._filters_chosen)
+
+    def _filters_chosen(self, chosen: NotificationFilter | None) -> None:
+        if chosen is None:
+            return
+        self.advanced = chosen.model_copy(update={"text": None})
+        self._follow_contract = chosen.contract_id == self.cofa.current_contract_id
+        self._apply_filter()
+
+    def action_clear_filters(self) -> None:
+        """Every filter off, the typed text too: back to the current contract's list."""
+        self.advanced = NotificationFilter(contract_id=self.cofa.current_contract_id)
+        self._follow_contract = True
+        self.text = ""
+        field = self.query_one("#filter", Input)
+        with field.prevent(Input.Changed):
+            field.value = ""
+        self._apply_filter()
+
+    # --- counts ---------------------------------------------------------------------
+    # The list's messages carry no ``control``: this screen has one list only.
+    @on(VirtualList.CountChanged)
+    @on(VirtualList.MarkedChanged)
+    def _counts(self) -> None:
+        lst = self.vlist
+        total = lst.total
+        shown = t("notifications.count", count=format_number(total)) if total is not None \
+            else t("common.loading")
+        if lst.marked:
+            shown += " · " + t("notifications.marked", count=format_number(len(lst.marked)))
+        self._set_text("#count", shown)
+
+    def _set_text(self, selector: str, text: str) -> None:
+        # An update re-lays the screen out: skip it when nothing changes (every keystroke
+        # would otherwise redo the summary line).
+        if self._texts.get(selector) != text:
+            self._texts[selector] = text
+            self.query_one(selector, Static).update(plain(text))
+
+    # --- open -----------------------------------------------------------------------
+    @on(VirtualList.RowActivated)
+    def _open(self, event: VirtualList.RowActivated) -> None:
+        open_notification(self, event.row, self.vlist)
+
+    # --- mark / delete --------------------------------------------------------------
+    def action_mark(self, read: bool) -> None:
+        ids = target_ids(self.vlist)
+        if ids:
+            self._change(ids, read=read)
+
+    def action_delete(self) -> None:
+        ids = target_ids(self.vlist)
+        if not ids:
+            return
+        question = t("notifications.confirm_delete", count=format_number(len(ids)))
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._change(ids, delete=True)
+
+        self.app.push_screen(ConfirmScreen(question), answered)
+
+    @work(thread=True, exclusive=True, group="notifications-change")
+    def _change(self, ids: list[int], read: bool | None = None, delete: bool = False) -> None:
+        repo = self.cofa.repo
+        try:
+            if delete:
+                count = repo.delete_notifications(ids)
+                message = t("notifications.deleted", count=format_number(count))
+            else:
+                count = repo.mark_notifications(ids, bool(read))
+                message = t("notifications.marked_read" if read else "notifications.marked_unread",
+                            count=format_number(count))
+        except CofaError as exc:
+            self.app.call_from_thread(self.notify, clean(exc), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self._changed, message)
+
+    def _changed(self, message: str) -> None:
+        self.app.notify(message, markup=False)
+        if not self._on_stack():
+            self.app.post_message(UnreadChanged())
+            return
+        self.post_message(UnreadChanged())
+        lst = self.vlist
+        lst.clear_marks()
+        lst.refresh_data()
+
+    def _on_stack(self) -> bool:
+        """Still in the app (the user may have left while a worker ran)."""
+        return self.is_attached and self in self.app.screen_stack
+
+    # --- export ---------------------------------------------------------------------
+    def action_export(self, kind: str) -> None:
+        """Queue the export as a background job: it goes on if the user leaves, the
+        Jobs screen shows its progress, and its file lands in the exports folder."""
+        self._queue_export(self.current_filter(), kind)
+
+    @work(thread=True, group="notifications-export")
+    def _queue_export(self, flt: NotificationFilter, kind: str) -> None:
+        params = NotificationExportParams(filter=flt, format=ExportFormat(kind),
+                                          language=get_language())
+        try:
+            job = self.cofa.repo.jobs.queue(JobKind.EXPORT_NOTIFICATIONS,
+                                            params.model_dump(mode="json"))
+        except CofaError as exc:
+            self.app.call_from_thread(self.app.notify, t("export.failed", reason=clean(exc)),
+                                      severity="error", markup=False)
+            return
+        self.app.call_from_thread(self._queued, job.id)
+
+    def _queued(self, job_id: int) -> None:
+        from cofatui.tui.kit.job_follow import follow_job
+
+        follow_job(self.cofa, job_id)
+        self.app.notify(t("tools.job_queued", id=job_id), markup=False, timeout=8)
+
+
+def filter_summary(flt: NotificationFilter, app: CofaApp) -> list[str]:
+    """One short phrase per active filter (the contract when it is not the current one)."""
+    parts: list[str] = []
+    if flt.contract_id != app.current_contract_id:
+        if flt.contract_id is None:
+            parts.append(t("notifications.summary.all_contracts"))
+        else:
+            number = next((c.policy_number for c in app.principal.contracts
+                           if c.contract_id == flt.contract_id), str(flt.contract_id))
+            parts.append(t("notifications.summary.contract", value=clean(number)))
+    texts: list[tuple[str, object]] = [
+        ("company", flt.company), ("country", flt.country), ("easy_number", flt.easy_number),
+        ("legal_identifier", flt.legal_identifier), ("product", flt.product_code),
+    ]
+    for key, value in texts:
+        if value:
+            parts.append(t(f"notifications.summary.{key}", value=clean(value)))
+    if flt.custom_field_slot is not None and flt.custom_field_value:
+        parts.append(t("notifications.summary.custom_field", slot=flt.custom_field_slot,
+                       value=clean(flt.custom_field_value)))
+    if flt.read is not None:
+        parts.append(t("notifications.status.read" if flt.read else "notifications.status.unread"))
+    if flt.importance:
+        parts.append(t("notifications.summary.importance", value=importance_label(flt.importance)))
+    if flt.type:
+        parts.append(t("notifications.summary.type", value=type_label(flt.type)))
+    if flt.category:
+        parts.append(t("notifications.summary.category", value=category_label(flt.category)))
+    if flt.date_from or flt.date_to:
+        parts.append(t("notifications.summary.dates", start=format_date(flt.date_from) or "…",
+                       end=format_date(flt.date_to) or "…"))
+    return parts
+
+
+def open_notification(screen: Screen[Any], row: NotificationRow,
+                      lst: VirtualList | None = None,
+                      after: Callable[[], None] | None = None) -> None:
+    """Show a notification's detail and mark it read (in a worker), then refresh ``lst``."""
+    from cofatui.tui.features.notifications.detail import NotificationDetailScreen
+
+    app = cast("CofaApp", screen.app)
+    screen.app.push_screen(NotificationDetailScreen(row.model_copy(update={"read": True})))
+    if row.read:
+        return
+
+    def mark() -> None:
+        try:
+            app.repo.mark_notifications([row.id], True)
+        except CofaError as exc:
+            app.call_from_thread(screen.notify, clean(exc), severity="error", markup=False)
+            return
+        app.call_from_thread(done)
+
+    def done() -> None:
+        if lst is not None and lst.is_mounted:
+            lst.refresh_data()
+        screen.post_message(UnreadChanged())
+        if after is not None:
+            after()
+
+    screen.run_worker(mark, thread=True, group="notification-open", exit_on_error=False)
+
