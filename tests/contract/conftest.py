@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import delete, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col
 
 from cofatui import migrations
 from cofatui.clock import FixedClock
@@ -84,9 +84,9 @@ def make_token(engine: Engine, login: str, clock: FixedClock) -> str:
     except NotFound:
         return UNKNOWN_TOKEN
     with Session(engine) as s:
-        s.execute(delete(AuditEntry).where(AuditEntry.operation == "create_token",
-                                           AuditEntry.target_type == "api_token",
-                                           AuditEntry.target_id == info.id))
+        s.execute(delete(AuditEntry).where(col(AuditEntry.operation) == "create_token",
+                                           col(AuditEntry.target_type) == "api_token",
+                                           col(AuditEntry.target_id) == info.id))
         s.commit()
     return token
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any, Protocol
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -50,6 +51,16 @@ class Ids(dict[str, int]):
     """Keys of the dataset mapped to database ids."""
 
 
+class _Row(Protocol):
+    id: int | None
+
+
+def _id(row: _Row) -> int:
+    """The id of a row just flushed (the database gave it one)."""
+    assert row.id is not None
+    return row.id
+
+
 def build(engine: Engine) -> Ids:
     ids = Ids()
     with Session(engine) as s:
@@ -58,10 +69,10 @@ def build(engine: Engine) -> Ids:
         b = Contract(policy_number="P-B", policyholder="Holder B", currency="EUR")
         s.add_all([a, b])
         s.flush()
-        ids["A"], ids["B"] = a.id, b.id  # type: ignore[assignment]
+        ids["A"], ids["B"] = _id(a), _id(b)
         for contract in (a, b):  # the decision tables a contract starts with (SPEC §4)
-            s.add_all(default_tables(contract.id))  # type: ignore[arg-type]
-        users = {
+            s.add_all(default_tables(_id(contract)))
+        users: dict[str, tuple[str, list[tuple[Contract, str, dict[str, str]]]]] = {
             "alice": ("policyholder", [(a, "full", {})]),
             "bob": ("policyholder", [(b, "full", {})]),
             "reader": ("policyholder", [(a, "read_only", {})]),
@@ -80,9 +91,9 @@ def build(engine: Engine) -> Ids:
                         created_at=NOW)
             s.add(user)
             s.flush()
-            ids[login] = user.id  # type: ignore[assignment]
+            ids[login] = _id(user)
             for contract, rights, sections in attachments:
-                s.add(UserContract(user_id=user.id, contract_id=contract.id, rights=rights,
+                s.add(UserContract(user_id=_id(user), contract_id=_id(contract), rights=rights,
                                    section_rights=json.dumps(sections)))
         for key, (name, country, dra, easy, siren) in COMPANIES.items():
             company = Company(name=name, name_key=name_key(name), country=country, dra=dra,
@@ -91,11 +102,11 @@ def build(engine: Engine) -> Ids:
                               establishment="branch" if len(easy) == 19 else "head_office")
             s.add(company)
             s.flush()
-            ids[key] = company.id  # type: ignore[assignment]
+            ids[key] = _id(company)
             if siren:
-                s.add(LegalIdentifier(company_id=company.id, type_code="SIREN", value=siren))
+                s.add(LegalIdentifier(company_id=_id(company), type_code="SIREN", value=siren))
         s.get(Company, ids["delta"]).head_office_id = ids["alpha"]  # type: ignore[union-attr]
-        definition = CustomFieldDefinition(contract_id=a.id, slot=1, name="Segment")
+        definition = CustomFieldDefinition(contract_id=_id(a), slot=1, name="Segment")
         s.add(definition)
         s.flush()
         # Portfolio entries: A holds five companies, B two; updated one hour apart so the
@@ -111,10 +122,10 @@ def build(engine: Engine) -> Ids:
                                    updated_at=NOW - timedelta(hours=hours_ago))
             s.add(entry)
             s.flush()
-            ids[f"entry:{contract_key}:{company_key}"] = entry.id  # type: ignore[assignment]
-        s.add(CustomFieldValue(entry_id=ids["entry:A:gamma"], definition_id=definition.id,
+            ids[f"entry:{contract_key}:{company_key}"] = _id(entry)
+        s.add(CustomFieldValue(entry_id=ids["entry:A:gamma"], definition_id=_id(definition),
                                value="Textiles premium"))
-        products = [
+        products: list[tuple[str, str, str, str, str, str | None, dict[str, Any]]] = [
             # key, contract, company, code, status, amount, extra
             ("p_alpha_crl", "A", "alpha", "CRL", "granted", "100000", {}),
             ("p_beta_crl", "A", "beta", "CRL", "granted", "50000",
@@ -139,12 +150,12 @@ def build(engine: Engine) -> Ids:
                 effective_date=date(2026, 1, 1), decided_by="rule:auto", **extra)
             s.add(product)
             s.flush()
-            ids[key] = product.id  # type: ignore[assignment]
-            s.add(ProductEvent(product_id=product.id, at=product.requested_at, action="request",
+            ids[key] = _id(product)
+            s.add(ProductEvent(product_id=_id(product), at=product.requested_at, action="request",
                                status="pending", amount=amt, actor="alice"))
             if status == "pending":  # its first request, waiting for a decision
                 s.add(DecisionRequest(
-                    product_id=product.id, contract_id=product.contract_id,
+                    product_id=_id(product), contract_id=product.contract_id,
                     company_id=product.company_id, kind="initial", code=code,
                     requested_amount=amt, currency="EUR", requested_at=product.requested_at,
                     expected_decision_at=product.expected_decision_at, requested_by="alice"))
@@ -166,7 +177,7 @@ def build(engine: Engine) -> Ids:
                              created_at=NOW - timedelta(days=days_ago))
             s.add(n)
             s.flush()
-            ids[key] = n.id  # type: ignore[assignment]
+            ids[key] = _id(n)
         s.commit()
     return ids
 

@@ -165,7 +165,7 @@ PATH_IDS = {"contract_id": "{c}", "company_id": "{c}:company", "entry_id": "entr
             "product_id": "{c}:product", "claim_id": "claim:{c}", "document_id": "doc:{c}",
             "extension_id": "ext:{c}", "job_id": "job:{c}", "import_id": "import:{c}"}
 # Dataset keys per contract for each kind of id.
-KEYS = {
+KEYS: dict[str, dict[str, Any]] = {
     "B": {"{c}": "B", "{c}:company": "epsilon", "entry:{c}:{co}": "entry:B:epsilon",
           "{c}:product": "p_eps_crl", "claim:{c}": "claim:B", "doc:{c}": "doc:B",
           "ext:{c}": "ext:B", "job:{c}": "job:B", "import:{c}": "import:B",

@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from cofatui.clock import FixedClock
 from cofatui.demo import identifiers as demo_ids
@@ -179,13 +180,13 @@ def test_foreign_keys_hold(demo: tuple[Engine, DemoSummary]) -> None:
 
 
 def test_companies_span_thirty_countries_with_local_names(session: Session) -> None:
-    countries = Counter(session.execute(select(Company.country)).scalars())
+    countries = Counter(session.execute(select(col(Company.country))).scalars())
     assert len(countries) >= 30
     assert countries.most_common(1)[0][0] == "FRA"
-    local = session.execute(select(Company.country, Company.name_local)
-                            .where(Company.name_local.is_not(None))).all()  # type: ignore[union-attr]
+    local = session.execute(select(col(Company.country), col(Company.name_local))
+                            .where(col(Company.name_local).is_not(None))).all()
     assert {"RUS", "CHN"} <= {c for c, _ in local}
-    assert all(re.search(r"[^\x00-\u024f]", name) for _, name in local)
+    assert all(re.search(r"[^\x00-\u024f]", name or "") for _, name in local)
 
 
 def test_every_product_status_and_code(session: Session) -> None:
@@ -220,16 +221,17 @@ def test_every_notification_category_type_and_importance(session: Session) -> No
     assert _values(session, Notification.category) == {c.value for c in NotificationCategory}
     assert _values(session, Notification.type) == {t.value for t in NotificationType}
     assert _values(session, Notification.importance) == {i.value for i in Importance}
-    oldest = session.execute(select(func.min(Notification.created_at))).scalar_one()
-    newest = session.execute(select(func.max(Notification.created_at))).scalar_one()
+    oldest = session.execute(select(func.min(col(Notification.created_at)))).scalar_one()
+    newest = session.execute(select(func.max(col(Notification.created_at)))).scalar_one()
+    assert oldest is not None and newest is not None
     assert (NOW - oldest).days <= 366 and newest <= NOW
-    titles = set(session.execute(select(Notification.title)).scalars())
+    titles = set(session.execute(select(col(Notification.title))).scalars())
     assert any(re.fullmatch(r"Credit limit granted: EUR [\d,]+", t) for t in titles)
     assert any(re.fullmatch(r"DRA changed from \d+ to \d+", t) for t in titles)
 
 
 def test_demo_user_has_read_about_sixty_percent(session: Session) -> None:
-    demo = session.execute(select(User).where(User.login == "demo")).scalar_one()
+    demo = session.execute(select(User).where(col(User.login) == "demo")).scalar_one()
     read = session.execute(text(
         "SELECT count(*) FROM notification_state WHERE user_id = :u AND read AND NOT deleted"),
         {"u": demo.id}).scalar_one()
@@ -267,12 +269,12 @@ def test_users_of_every_role_and_rights(session: Session) -> None:
 
 def test_branches_have_nineteen_digits_and_a_head_office(session: Session) -> None:
     companies = {c.id: c for c in session.execute(
-        select(Company).where(Company.source == "insurer")).scalars()}
+        select(Company).where(col(Company.source) == "insurer")).scalars()}
     branches = [c for c in companies.values() if c.establishment == Establishment.BRANCH]
     assert branches
     for c in companies.values():
         if c.establishment == Establishment.BRANCH:
-            head = companies[c.head_office_id]  # type: ignore[index]
+            head = companies[c.head_office_id]
             assert re.fullmatch(r"\d{19}", c.easy_number)
             assert head.establishment == Establishment.HEAD_OFFICE
             assert c.easy_number.startswith(head.easy_number) and c.name == head.name
@@ -285,23 +287,23 @@ def test_branches_have_nineteen_digits_and_a_head_office(session: Session) -> No
 
 def test_partner_companies_are_outside_every_portfolio_with_identifiers(
         session: Session) -> None:
-    partners = list(session.execute(select(Company).where(Company.source == "partner"))
+    partners = list(session.execute(select(Company).where(col(Company.source) == "partner"))
                     .scalars())
     assert len(partners) == round(COMPANIES * 0.07)
     assert sum(c.country == "FRA" for c in partners) >= 4  # the default country has some
-    held = set(session.execute(select(PortfolioEntry.company_id)).scalars())
-    idents = Counter(session.execute(select(LegalIdentifier.company_id)).scalars())
+    held = set(session.execute(select(col(PortfolioEntry.company_id))).scalars())
+    idents = Counter(session.execute(select(col(LegalIdentifier.company_id))).scalars())
     for c in partners:
-        assert c.id not in held and idents[c.id] >= 1
+        assert c.id is not None and c.id not in held and idents[c.id] >= 1
         assert re.fullmatch(r"98\d{12}", c.easy_number) and c.coface_reference is None
         assert c.dra is None and c.establishment == Establishment.HEAD_OFFICE
         assert c.name_key == name_key(c.name) and c.address and c.phone
 
 
 def test_every_legal_identifier_validates(session: Session) -> None:
-    rows = session.execute(select(Company.country, LegalIdentifier.type_code,
-                                  LegalIdentifier.value)
-                           .join(Company, Company.id == LegalIdentifier.company_id)).all()
+    rows = session.execute(select(col(Company.country), col(LegalIdentifier.type_code),
+                                  col(LegalIdentifier.value))
+                           .join(Company, col(Company.id) == LegalIdentifier.company_id)).all()
     types = {t for _, t, _ in rows}
     assert {"SIREN", "VAT_FRA", "SIRET", "HRN_DEU", "VAT_DEU", "VAT_ITA", "NIF_ESP",
             "DUN_USA", "VAT_GBR"} <= types
@@ -319,18 +321,18 @@ def test_identifier_makers_validate_for_many_ids(country: str) -> None:
 
 
 def test_siret_of_branches_share_the_head_office_siren(session: Session) -> None:
-    for siren in session.execute(select(LegalIdentifier.value)
-                                 .where(LegalIdentifier.type_code == "SIREN")).scalars():
+    for siren in session.execute(select(col(LegalIdentifier.value))
+                                 .where(col(LegalIdentifier.type_code) == "SIREN")).scalars():
         assert demo_ids.luhn_ok(siren)
-    for siret in session.execute(select(LegalIdentifier.value)
-                                 .where(LegalIdentifier.type_code == "SIRET")).scalars():
+    for siret in session.execute(select(col(LegalIdentifier.value))
+                                 .where(col(LegalIdentifier.type_code) == "SIRET")).scalars():
         assert demo_ids.luhn_ok(siret) and len(siret) == 14
 
 
 def test_search_text_and_name_key_follow_their_sources(session: Session,
                                                       demo: tuple[Engine, DemoSummary]) -> None:
     rows = session.execute(select(PortfolioEntry, Company)
-                           .join(Company, Company.id == PortfolioEntry.company_id)).all()
+                           .join(Company, col(Company.id) == PortfolioEntry.company_id)).all()
     contracts = Counter(entry.contract_id for entry, _ in rows)
     assert len(contracts) == 2
     first, second = sorted(contracts)
@@ -344,7 +346,7 @@ def test_search_text_and_name_key_follow_their_sources(session: Session,
     # The FTS5 index saw every entry: a substring of a name finds it.
     entry, company = rows[len(rows) // 2]
     needle = company.name_key[1:8]
-    found = set(session.execute(select(PortfolioEntry.id).where(
+    found = set(session.execute(select(col(PortfolioEntry.id)).where(
         entry_text_filter(needle, "sqlite"))).scalars())
     assert entry.id in found
 
@@ -352,12 +354,13 @@ def test_search_text_and_name_key_follow_their_sources(session: Session,
 def test_money_comes_back_as_decimal_and_times_as_aware_utc(
         session: Session, demo: tuple[Engine, DemoSummary]) -> None:
     product = session.execute(select(Product).where(
-        Product.status == ProductStatus.GRANTED, Product.code == "CRL").limit(1)).scalar_one()
+        col(Product.status) == ProductStatus.GRANTED, col(Product.code) == "CRL")
+        .limit(1)).scalar_one()
     assert isinstance(product.decided_amount, Decimal)
     assert isinstance(product.effective_date, date)
     assert product.requested_at is not None and product.requested_at.tzinfo is not None
     entry = session.execute(select(PortfolioEntry).where(
-        PortfolioEntry.outstanding_amount.is_not(None)).limit(1)).scalar_one()  # type: ignore[union-attr]
+        col(PortfolioEntry.outstanding_amount).is_not(None)).limit(1)).scalar_one()
     assert isinstance(entry.outstanding_amount, Decimal)
     assert entry.outstanding_amount == entry.outstanding_amount.quantize(Decimal("0.01"))
     # Stored exactly as SQLAlchemy stores them, so range queries compare correctly.
@@ -369,7 +372,7 @@ def test_money_comes_back_as_decimal_and_times_as_aware_utc(
         assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}", stamp)
         assert re.fullmatch(r"\d{4}-\d\d-\d\d", day) and isinstance(amount, int)
     bound = session.execute(select(func.count()).select_from(Product).where(
-        Product.requested_at >= product.requested_at)).scalar_one()  # type: ignore[operator]
+        col(Product.requested_at) >= product.requested_at)).scalar_one()
     assert bound >= 1
 
 
@@ -480,11 +483,11 @@ def test_postgresql(tmp_path: Path) -> None:
         with Session(engine) as s:
             assert _values(s, Product.status) == {v.value for v in ProductStatus}
             product = s.execute(select(Product).where(
-                Product.decided_amount.is_not(None)).limit(1)).scalar_one()  # type: ignore[union-attr]
+                col(Product.decided_amount).is_not(None)).limit(1)).scalar_one()
             assert isinstance(product.decided_amount, Decimal)
             assert product.requested_at is not None and product.requested_at <= NOW
             # The same instant as on SQLite: the generation is dialect-independent.
-            entry = s.execute(select(PortfolioEntry).order_by(PortfolioEntry.id)
+            entry = s.execute(select(PortfolioEntry).order_by(col(PortfolioEntry.id))
                               .limit(1)).scalar_one()
             assert entry.updated_at is not None and entry.updated_at.tzinfo is not None
             # Sequences moved past the explicit ids: a plain insert gets a fresh id.

@@ -157,13 +157,13 @@ class Checker(ast.NodeVisitor):
     def _check_text(self, node: ast.AST, where: str) -> None:
         for literal in self._literals(node):
             text = literal.value
-            if text not in self.keys and is_human_text(text):
+            if isinstance(text, str) and text not in self.keys and is_human_text(text):
                 self._flag(literal, text, f"literal text in {where}: use t()")
 
     def _check_key(self, node: ast.AST, where: str) -> None:
         for literal in self._literals(node):
             text = literal.value
-            if text and text not in self.keys:
+            if isinstance(text, str) and text and text not in self.keys:
                 self._flag(literal, text, f"{where} must be a catalog key")
 
     # -- visitors

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from cofatui.enums import ACTIVE_COVER_STATUSES
 from cofatui.enums import ProductStatus as S
 from cofatui.errors import RuleViolation, ValidationFailed
 from cofatui.rules import products as r
@@ -177,7 +178,7 @@ def test_topliner_becomes_quote_when_accepted_and_stays_refused_when_refused() -
 
 
 def test_topliner_quote_is_not_a_cover() -> None:
-    assert S.QUOTED not in r.ACTIVE_COVER_STATUSES
+    assert S.QUOTED not in ACTIVE_COVER_STATUSES
     assert r.credit_decision_prevails([r.ProductFact("TOPLINER", S.QUOTED)]) is None
     # The primary cover may still become an @rating cover while a TopLiner is only quoted.
     r.check_transform(r.ExistingProduct("CRL", S.GRANTED,
