@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from cofatui.enums import ClaimStatus
 from cofatui.errors import Conflict, Forbidden, RuleViolation, ValidationFailed
@@ -127,13 +128,13 @@ def test_handler_indemnity_reaches_policyholder_as_notification(backend: Backend
     assert any("1530.00" in n.title for n in notes)
     with Session(backend.engine) as s:
         validated_count = s.execute(select(func.count()).select_from(ClaimInvoice).where(
-            ClaimInvoice.validated.is_(True))).scalar_one()
+            col(ClaimInvoice.validated).is_(True))).scalar_one()
     assert validated_count == 2
 
 
 def test_opted_out_users_do_not_see_claim_notifications(backend: Backend) -> None:
     with Session(backend.engine) as s:
-        user = s.execute(select(User).where(User.login == "admin")).scalar_one()
+        user = s.execute(select(User).where(col(User.login) == "admin")).scalar_one()
         user.notify_opt_out = True
         s.commit()
     claim = submit(backend)

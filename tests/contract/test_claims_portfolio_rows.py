@@ -8,10 +8,12 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from cofatui.enums import ClaimStatus
 from cofatui.models import Claim, ClaimDebtor, ClaimDebtorCount
@@ -149,15 +151,16 @@ def test_rebuilding_gives_the_rows_the_commands_kept(backend: Backend) -> None:
                     status=ClaimStatus.DRAFT.value))
         s.commit()
 
-    def rows() -> list[tuple[object, ...]]:
+    def rows() -> list[tuple[Any, ...]]:
         with Session(backend.engine) as s:
             return [tuple(r) for r in s.execute(select(
-                ClaimDebtor.contract_id, ClaimDebtor.company_id, ClaimDebtor.claim_id,
-                ClaimDebtor.claims, ClaimDebtor.updated_at, ClaimDebtor.search_text)
-                .order_by(ClaimDebtor.contract_id, ClaimDebtor.company_id)).all()] + [
+                col(ClaimDebtor.contract_id), col(ClaimDebtor.company_id),
+                col(ClaimDebtor.claim_id), col(ClaimDebtor.claims), col(ClaimDebtor.updated_at),
+                col(ClaimDebtor.search_text))
+                .order_by(col(ClaimDebtor.contract_id), col(ClaimDebtor.company_id))).all()] + [
                 tuple(r) for r in s.execute(select(
-                    ClaimDebtorCount.contract_id, ClaimDebtorCount.debtors)
-                    .order_by(ClaimDebtorCount.contract_id)).all()]
+                    col(ClaimDebtorCount.contract_id), col(ClaimDebtorCount.debtors))
+                    .order_by(col(ClaimDebtorCount.contract_id))).all()]
 
     kept = rows()
     assert len(kept) == 3  # two debtors of contract A, and A's count

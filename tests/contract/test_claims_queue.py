@@ -10,7 +10,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
+from cofatui.enums import ClaimStatus
 from cofatui.errors import Forbidden, ValidationFailed
 from cofatui.models import Claim
 from cofatui.schemas import (
@@ -48,15 +50,15 @@ def build(backend: Backend) -> dict[str, int]:
         ids[key] = claim.id
     with Session(backend.engine) as s:  # the server's database on every backend
         for key, (*_, hours) in CLAIMS.items():
-            s.execute(update(Claim).where(Claim.id == ids[key])
+            s.execute(update(Claim).where(col(Claim.id) == ids[key])
                       .values(submitted_at=NOW - timedelta(hours=hours)))
         s.commit()
     uw = backend.open("uw")
     for key, status, comment in (("beta", "accepted", ""), ("foo", "closed", ""),
                                  ("beta_b", "rejected", "Not insured")):
         version = uw.claim_detail(ids[key]).claim.version
-        uw.set_claim_status(ids[key], ClaimStatusChange(status=status, comment=comment),
-                            version)
+        change = ClaimStatusChange(status=ClaimStatus(status), comment=comment)
+        uw.set_claim_status(ids[key], change, version)
     return ids
 
 
@@ -94,7 +96,7 @@ def test_claims_queue_filter_by_status(backend: Backend, claims: dict[str, int])
     assert queue(backend, status="accepted") == ["beta"]
     assert queue(backend, status="closed") == ["foo"]
     with pytest.raises(ValidationFailed) as refused:
-        backend.open("uw").claims_queue(ClaimQueueFilter(status="draft"))
+        backend.open("uw").claims_queue(ClaimQueueFilter(status=ClaimStatus.DRAFT))
     assert set(refused.value.by_field()) == {"status"}
 
 

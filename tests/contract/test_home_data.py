@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from cofatui.errors import Forbidden
 from cofatui.models import EndAlert, Notification, Product
@@ -40,8 +41,8 @@ def add_cover(backend: Backend, company: str, code: str, end_in_days: int,
 def end_alerts(backend: Backend, product_id: int) -> list[Notification]:
     with Session(backend.engine) as s:
         return list(s.execute(select(Notification).where(
-            Notification.product_id == product_id,
-            Notification.type == "end_of_cover")).scalars())
+            col(Notification.product_id) == product_id,
+            col(Notification.type) == "end_of_cover")).scalars())
 
 
 def test_ending_guarantees_page_through_every_row_with_the_true_total(

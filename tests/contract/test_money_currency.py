@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from cofatui.models import Contract
 from cofatui.schemas import ProductRequest
@@ -16,7 +17,7 @@ from tests.contract.conftest import Backend
 
 def _usd_contract_b(backend: Backend) -> None:
     with Session(backend.engine) as s:
-        s.execute(update(Contract).where(Contract.id == backend.ids["B"])
+        s.execute(update(Contract).where(col(Contract.id) == backend.ids["B"])
                   .values(currency="USD"))
         s.commit()
 

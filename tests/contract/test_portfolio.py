@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -12,6 +13,7 @@ from cofatui.errors import Conflict, Forbidden, ValidationFailed
 from cofatui.repository.sql import portfolio as sql_portfolio
 from cofatui.schemas import (
     ClaimCreate,
+    ClaimPublic,
     ClaimStatusChange,
     IndemnityUpdate,
     InvoiceLine,
@@ -181,7 +183,7 @@ def test_contract_b_row_shows_b_products_only(backend: Backend) -> None:
 def test_row_shows_the_latest_claim_columns(backend: Backend) -> None:
     alice, uw = backend.open("alice"), backend.open("uw")
 
-    def declare(company: str, **flags: bool):  # type: ignore[no-untyped-def]
+    def declare(company: str, **flags: Any) -> ClaimPublic:
         return alice.submit_claim(ClaimCreate(
             contract_id=backend.ids["A"], company_id=backend.ids[company], reason="insolvency",
             invoices=[InvoiceLine(type="IN", number="9001", invoice_date=TODAY - timedelta(days=40),

@@ -9,6 +9,7 @@ credit limit, so it waits for an underwriter; an @rating cover is priced from th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 
@@ -201,8 +202,10 @@ def test_underwriter_queue_shows_the_standing_decision_beside_the_request(
 def test_one_pending_request_per_product(backend: Backend) -> None:
     alice = backend.open("alice")
     amended = alpha_increase(backend)
-    for ask in (lambda: alice.modify_product(amended.id, Decimal(130000), amended.version),
-                lambda: alice.transform_product(amended.id, "RLI", amended.version)):
+    asks: tuple[Callable[[], object], ...] = (
+        lambda: alice.modify_product(amended.id, Decimal(130000), amended.version),
+        lambda: alice.transform_product(amended.id, "RLI", amended.version))
+    for ask in asks:
         with pytest.raises(RuleViolation, match="request is pending"):
             ask()
     assert alice.pending_requests(backend.ids["A"]).total == 2

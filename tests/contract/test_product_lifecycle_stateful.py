@@ -135,7 +135,7 @@ class World:
             s.flush()
             cid = contract.id
             assert cid is not None
-            s.add_all(default_tables(cid))  # type: ignore[arg-type]
+            s.add_all(default_tables(cid))
             s.add(UnderwritingRule(contract_id=cid, product_code="CRL", priority=5, min_dra=5,
                                    max_amount=RULE_LIMIT, name="crl-small"))
             holder = s.execute(text("SELECT id FROM \"user\" WHERE login = 'holder'")).scalar()
@@ -252,8 +252,11 @@ class Lifecycle(RuleBasedStateMachine):
             return
         version = self._current(buyer, cover.pid).version
         target = "RLI" if cover.code == "CRL" else "CRL"
-        call = lambda: self.holder.transform_product(  # noqa: E731
-            cover.pid, target, version, amount if target == "CRL" else None)
+
+        def call() -> ProductPublic:
+            return self.holder.transform_product(
+                cover.pid, target, version, amount if target == "CRL" else None)
+
         if cover.status not in ACTIVE or cover.asked:
             self._refused(call)
             return
