@@ -152,13 +152,12 @@ def _open_remote(args: argparse.Namespace, settings: Settings, api_url: str) -> 
     from cofatui.repository.http import open_http_repository
 
     if getattr(args, "db", None):
-        raise CofaError("Choose --db or --api, not both")
+        raise CofaError("cli.db_or_api")
     if getattr(args, "token_file", None):
         return open_remote_repository(api_url, args.token_file)
     if settings.api_token:
         return open_http_repository(api_url, settings.api_token)
-    raise CofaError("--api needs a token: --token-file PATH, or api_token in the settings "
-                    "(create one with `cofatui user token create`)")
+    raise CofaError("cli.api_needs_token")
 
 
 def _sqlite_has_data(url: str) -> bool:
@@ -236,9 +235,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
             for suffix in ("", "-wal", "-shm"):
                 Path(str(path) + suffix).unlink(missing_ok=True)
         if _sqlite_has_data(url):
-            raise CofaError(f"{path} already holds data: use another file or --replace")
+            raise CofaError("cli.demo_file_has_data", path=str(path))
     elif args.replace:
-        raise CofaError("--replace only deletes SQLite files; empty the database yourself")
+        raise CofaError("cli.replace_sqlite_only")
     _create_demo(url, args.companies, args.seed, print)
     return 0
 

@@ -39,7 +39,7 @@ def current_login(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
 ) -> str:
     if credentials is None or not credentials.credentials.strip():
-        raise Unauthenticated("Missing token: send the header 'Authorization: Bearer <token>'")
+        raise Unauthenticated("api.missing_token")
     from cofatui.repository.sql import identity
 
     login = identity.authenticate_token(engine_of(request), credentials.credentials.strip(),

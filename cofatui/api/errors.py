@@ -2,25 +2,32 @@
 shape, so the HTTP repository turns it back into the same exception class.
 
 - ``CofaError`` → its ``http_status`` (401 also says ``WWW-Authenticate: Bearer``);
-- request validation (FastAPI/pydantic) → 422 ``validation_failed`` with field errors;
-- Starlette's own HTTP errors (unknown route, wrong method) → their status;
+- request validation (FastAPI/pydantic) → 422 ``validation_failed`` with coded field
+  errors (``api.invalid.<pydantic type>``, see :mod:`cofatui.pydantic_errors`);
+- Starlette's own HTTP errors (unknown route, wrong method) → their status, code
+  ``api.http.<kind>``;
 - a number too large for Decimal arithmetic or the driver → 422, not a crash;
-- anything else → 500 with a generic body; the traceback goes to the log only.
+- anything else → 500 with a generic body (``api.internal_error``); the traceback goes
+  to the log only.
+
+Every body is ``{"error": kind, "code", "params", "message", ["fields"]}``.
 """
 
 from __future__ import annotations
 
 import decimal
 import logging
-from collections.abc import Sequence
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from cofatui.errors import CofaError, FieldError, Unauthenticated, ValidationFailed
+from cofatui.errors import CofaError, Unauthenticated, ValidationFailed
+from cofatui.pydantic_errors import field_errors, field_name
+
+__all__ = ["BEARER_CHALLENGE", "error_body", "error_response", "field_name",
+           "install_error_handlers"]
 
 log = logging.getLogger("cofatui.api")
 
@@ -40,18 +47,10 @@ def error_response(error: CofaError, headers: dict[str, str] | None = None) -> J
     return JSONResponse(error.to_dict(), status_code=error.http_status, headers=headers)
 
 
-def field_name(loc: Sequence[Any]) -> str:
-    """``("body", "invoices", 0, "amount")`` → ``invoices[0].amount``."""
-    parts = list(loc)
-    if parts and parts[0] in ("body", "query", "path", "header", "cookie"):
-        parts = parts[1:]
-    out = ""
-    for part in parts:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
+def error_body(kind: str, code: str, /, **params: object) -> dict[str, object]:
+    """The error body of a failure that is no :class:`CofaError` of its own kind (a
+    Starlette error, the body-size guard, a crash): ``kind`` with ``code`` and ``params``."""
+    return {**CofaError(code, **params).to_dict(), "error": kind}
 
 
 async def _cofa_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -61,30 +60,27 @@ async def _cofa_error(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    fields = [FieldError(field_name(e.get("loc", ())), str(e.get("msg", "invalid")))
-              for e in exc.errors()]
-    return error_response(ValidationFailed(fields or "Invalid request"))
+    fields = field_errors(exc.errors())
+    return error_response(ValidationFailed(fields or "api.invalid_request"))
 
 
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    code = _CODES_BY_STATUS.get(exc.status_code, "error")
-    body = {"error": code, "message": str(exc.detail)}
+    kind = _CODES_BY_STATUS.get(exc.status_code, "error")
+    body = error_body(kind, f"api.http.{kind}", status=exc.status_code)
     return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 
 
 async def _out_of_range(_request: Request, exc: Exception) -> JSONResponse:
     # A number beyond what Decimal arithmetic or the database driver can hold: the input
     # is at fault, so it is a 422 rather than a crash.
-    return error_response(ValidationFailed("A number is out of range"))
+    return error_response(ValidationFailed("api.number_out_of_range"))
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.error("unexpected error on %s %s", request.method, request.url.path,
               exc_info=(type(exc), exc, exc.__traceback__))
-    return JSONResponse({"error": "internal_error",
-                         "message": "The server failed unexpectedly; its log has the details."},
-                        status_code=500)
+    return JSONResponse(error_body("internal_error", "api.internal_error"), status_code=500)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -16,6 +16,8 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from cofatui.api.errors import error_body
+
 access_log = logging.getLogger("cofatui.access")
 
 MAX_BODY_BYTES = 2 * 1024 * 1024  # fits the largest JSON call (100 000 notification ids)
@@ -57,15 +59,13 @@ class BodySizeLimit:
             await self.app(scope, receive, send)
             return
         max_bytes = self.limit_for(scope.get("path", ""))
-        too_large = {"error": "too_large",
-                     "message": f"The request body is larger than {max_bytes} bytes"}
+        too_large = error_body("too_large", "api.body_too_large", max_bytes=max_bytes)
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None:
             try:
                 size = int(declared)
             except ValueError:
-                await _send_json(send, 400, {"error": "bad_request",
-                                             "message": "Invalid Content-Length"})
+                await _send_json(send, 400, error_body("bad_request", "api.bad_content_length"))
                 return
             if size > max_bytes:
                 await _send_json(send, 413, too_large)

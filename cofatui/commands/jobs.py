@@ -78,7 +78,7 @@ def cmd_run_worker(args: argparse.Namespace) -> int:
     from cofatui.repository.sql import make_engine
 
     if getattr(args, "api", None):
-        raise CofaError("run-worker works on the database itself: give --db, not --api")
+        raise CofaError("cli.worker_needs_db")
     settings = load_settings_for(args)
     url, _embedded = database_url(args, settings)
     engine = make_engine(url)

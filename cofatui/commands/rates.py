@@ -55,7 +55,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise CofaError(f"Cannot read {path}: {exc.strerror or exc}") from None
+        raise CofaError("cli.cannot_read", path=str(path),
+                        reason=exc.strerror or str(exc)) from None
     clock = SystemClock()
     try:
         parsed = read_ecb_rates(data)

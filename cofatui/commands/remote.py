@@ -15,17 +15,15 @@ def read_token_file(path: str | Path) -> str:
     try:
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise CofaError(f"Token file {file} does not exist: create a token with "
-                        "`cofatui user token create` and save it there") from None
+        raise CofaError("cli.token_file_missing", path=str(file)) from None
     except IsADirectoryError:
-        raise CofaError(f"Token file {file} is a directory") from None
+        raise CofaError("cli.token_file_is_dir", path=str(file)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise CofaError(f"Cannot read the token file {file}: {exc}") from exc
+        raise CofaError("cli.token_file_unreadable", path=str(file), reason=str(exc)) from exc
     for line in text.splitlines():
         if line.strip():
             return line.strip()
-    raise CofaError(f"Token file {file} is empty: put a token from "
-                    "`cofatui user token create` in it")
+    raise CofaError("cli.token_file_empty", path=str(file))
 
 
 def open_remote_repository(api_url: str, token_file: str | Path,

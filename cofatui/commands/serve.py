@@ -80,11 +80,7 @@ def is_loopback(host: str) -> bool:
 
 def check_bind(host: str, public: bool) -> None:
     if not public and not is_loopback(host):
-        raise CofaError(
-            f"Refusing to listen on {host} without --public: the API would be reachable "
-            "from other machines over plain HTTP, where bearer tokens travel in clear. "
-            "Put a TLS reverse proxy in front of it and pass --public, or keep the "
-            f"default {DEFAULT_HOST}.")
+        raise CofaError("cli.public_bind", host=host, default_host=DEFAULT_HOST)
 
 
 def log_config(level: str) -> dict[str, Any]:
@@ -167,7 +163,7 @@ def _clock(text: str | None) -> Clock | None:
     try:
         return FixedClock(datetime.fromisoformat(text))
     except ValueError as exc:
-        raise CofaError(f"--clock: not an ISO 8601 time: {text!r}") from exc
+        raise CofaError("cli.not_iso_time", text=text) from exc
 
 
 def app_from_environment() -> Any:

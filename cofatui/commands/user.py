@@ -235,8 +235,8 @@ def _engine(args: argparse.Namespace) -> Iterator[Engine]:
             except CofaError:
                 raise
             except Exception as exc:  # alembic: a revision this version does not know
-                raise CofaError(f"Cannot bring the database schema ({current}) to "
-                                f"{migrations.HEAD}: {exc}") from exc
+                raise CofaError("cli.schema_upgrade_failed", current=str(current),
+                                head=migrations.HEAD, reason=str(exc)) from exc
         yield engine
     finally:
         engine.dispose()
@@ -247,24 +247,23 @@ def _read_password(args: argparse.Namespace, *, confirm: bool, login: str) -> st
         line = sys.stdin.readline()
         pw = line.removesuffix("\n").removesuffix("\r")
         if not pw:
-            raise ValidationFailed("nothing was read from standard input", field="password")
+            raise ValidationFailed("cli.password_stdin_empty", field="password")
         return pw
     if not sys.stdin.isatty():
-        raise CofaError("No terminal to ask the password on: pipe it with --password-stdin")
+        raise CofaError("cli.no_terminal")
     from cofatui.rules.passwords import check_password_policy
 
     pw = getpass.getpass(f"Password for {login}: ")
     check_password_policy(pw, login=login)  # say so now, before asking it again
     if confirm and getpass.getpass("Repeat it: ") != pw:
-        raise ValidationFailed("the two entries differ", field="password")
+        raise ValidationFailed("cli.passwords_differ", field="password")
     return pw
 
 
 def _attachment(text: str) -> tuple[str, str]:
     number, _, rights = text.partition(":")
     if not number.strip():
-        raise ValidationFailed(f"expected POLICY or POLICY:RIGHTS, got {text!r}",
-                               field="contract")
+        raise ValidationFailed("cli.contract_spec", field="contract", text=text)
     return number.strip(), (rights.strip() or "full")
 
 
@@ -273,7 +272,7 @@ def _token_owner(args: argparse.Namespace) -> str:
 
     owner = args.login or getattr(args, "user", None) or load_settings_for(args).user
     if not owner:
-        raise CofaError("Whose token? Give --login LOGIN (or the global --user LOGIN)")
+        raise CofaError("cli.whose_token")
     return str(owner)
 
 
@@ -284,7 +283,7 @@ def write_secret(path: Path, content: str) -> Path:
     rather than followed."""
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
-        raise CofaError(f"Cannot write the token: {directory} is not a directory")
+        raise CofaError("cli.token_dir_missing", path=str(directory))
     try:
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
         try:
@@ -296,7 +295,8 @@ def write_secret(path: Path, content: str) -> Path:
             Path(tmp).unlink(missing_ok=True)
             raise
     except OSError as exc:
-        raise CofaError(f"Cannot write the token to {path}: {exc.strerror or exc}") from exc
+        raise CofaError("cli.token_unwritable", path=str(path),
+                        reason=exc.strerror or str(exc)) from exc
     return path
 
 

@@ -222,7 +222,7 @@ def generate_demo(engine: Engine, *, companies: int = 2000, seed: int = 42,
     data is the same either way.
     """
     if isinstance(companies, bool) or not isinstance(companies, int) or companies < 1:
-        raise ValidationFailed({"companies": "The number of companies must be 1 or more"})
+        raise ValidationFailed.at("companies", "database.demo_companies")
     started = perf_counter()
     clock = clock or SystemClock()
     now = clock.now().astimezone(UTC)
@@ -253,8 +253,7 @@ def _refuse_existing(loader: BulkLoader) -> None:
     found += conn.execute(select(func.count()).select_from(user).where(
         user.c.login.in_(DEMO_LOGINS))).scalar_one()
     if found:
-        raise Conflict("This database already holds the demo data (policy "
-                       f"{POLICY_1} or the demo users); use a new database.")
+        raise Conflict("database.demo_present", policy=POLICY_1)
 
 
 class _Demo:

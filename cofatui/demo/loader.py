@@ -102,11 +102,11 @@ class BulkLoader:
                 marks = ", ".join("?" for _ in columns)
                 cursor.executemany(f"INSERT INTO {name} ({cols}) VALUES ({marks})", rows)
         except dbapi.IntegrityError as exc:
-            raise Conflict(f"Demo rows for {table.name} clash with existing data: "
-                           f"{str(exc).strip().splitlines()[0][:200]}") from exc
+            raise Conflict("database.demo_clash", table=table.name,
+                           detail=str(exc).strip().splitlines()[0][:200]) from exc
         except dbapi.Error as exc:
-            raise Unavailable(f"Writing {table.name} failed: "
-                              f"{str(exc).strip().splitlines()[0][:200]}") from exc
+            raise Unavailable("database.demo_write_failed", table=table.name,
+                              detail=str(exc).strip().splitlines()[0][:200]) from exc
         finally:
             cursor.close()
         key = str(table.name)

@@ -27,11 +27,14 @@ from typing import Any
 from sqlalchemy import and_, delete, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
+from cofatui.errors import message_text
 from cofatui.models import Job, JobFile, User
 from cofatui.repository.sql.engine import translated_errors
 from cofatui.schemas_jobs import JobStatus
 
 RUNNING, QUEUED = JobStatus.RUNNING.value, JobStatus.QUEUED.value
+#: The error code of a job whose worker died with no attempt left.
+WORKER_LOST = "jobs.worker_lost"
 
 
 @dataclass(frozen=True)
@@ -153,9 +156,9 @@ def recover(engine: Engine, now: datetime) -> int:
         return 0
     with write_transaction(engine) as conn:
         failed = conn.execute(update(Job).where(expired, Job.attempts >= Job.max_attempts)
-                              .values(status=JobStatus.FAILED.value, error_code="worker_lost",
-                                      error="The worker running this job stopped; no attempt "
-                                            "is left.", finished_at=now, lease_until=None))
+                              .values(status=JobStatus.FAILED.value, error_code=WORKER_LOST,
+                                      error=message_text(WORKER_LOST, language="en"),
+                                      finished_at=now, lease_until=None))
         again = conn.execute(update(Job).where(expired, Job.attempts < Job.max_attempts)
                              .values(status=QUEUED, worker="", lease_until=None,
                                      run_after=now))

@@ -32,7 +32,7 @@ class Schedule:
 
     def __post_init__(self) -> None:
         if not croniter.is_valid(self.cron):
-            raise ValidationFailed(f"Not a cron expression: {self.cron!r}", field="cron")
+            raise ValidationFailed("jobs.not_cron", field="cron", cron=self.cron)
 
     def latest_tick(self, now: datetime) -> datetime:
         """The most recent tick at or before ``now`` (UTC)."""

@@ -70,7 +70,7 @@ class JobContext:
         from cofatui.repository.sql import SqlRepository
 
         if self.job.owner_login is None:
-            raise CofaError("This job has no owner to act for")
+            raise CofaError("jobs.no_owner")
         return SqlRepository(self.engine, self.job.owner_login, self.clock)
 
     def progress(self, done: int, total: int | None = None) -> None:
@@ -100,6 +100,15 @@ def default_schedules(mail: MailSettings) -> list[Schedule]:
     from cofatui.jobs.handlers import schedules
 
     return schedules(mail)
+
+
+def _failed(status: JobStatus, error: CofaError,
+            retry_at: datetime | None = None) -> queue.Outcome:
+    """The outcome of a job stopped by ``error``. The job table has only a code and a
+    message column (no migration in issue 11): it keeps the code, which the TUI renders
+    in its user's language when the catalog's text needs no parameter, and the English
+    text with the parameters filled in; the parameters themselves are not stored."""
+    return queue.Outcome(status, error.code, error.text("en"), retry_at=retry_at)
 
 
 def worker_name() -> str:
@@ -178,28 +187,28 @@ class Worker:
         job = ctx.job
         handler = self.handlers.get(job.kind)
         if handler is None:
-            return queue.Outcome(JobStatus.FAILED, "unknown_kind",
-                                 f"No worker knows the job kind {job.kind!r}")
+            return _failed(JobStatus.FAILED, CofaError("jobs.no_handler", kind=job.kind))
         try:
             file = handler(ctx)
         except JobCancelled:
-            return queue.Outcome(JobStatus.CANCELLED, "cancelled", "Cancelled by the user")
+            return _failed(JobStatus.CANCELLED, CofaError("jobs.cancelled"))
         except LeaseLost:
-            return queue.Outcome(JobStatus.FAILED, "lease_lost", "")
+            return queue.Outcome(JobStatus.FAILED, "jobs.lease_lost", "")
         except Unavailable as exc:  # the database or a server away: worth another try
-            return self._retry_or_fail(job, exc.code, exc.message)
+            return self._retry_or_fail(job, exc)
         except CofaError as exc:  # refused for good: a retry would be refused too
-            return queue.Outcome(JobStatus.FAILED, exc.code, exc.message)
+            return _failed(JobStatus.FAILED, exc)
         except Exception as exc:
             log.exception("job %s (%s) failed", job.id, job.kind)
-            return self._retry_or_fail(job, "internal_error", f"{type(exc).__name__}: {exc}")
+            return self._retry_or_fail(job, CofaError("jobs.internal_error",
+                                                      detail=f"{type(exc).__name__}: {exc}"))
         return queue.Outcome(JobStatus.DONE, file=file)
 
-    def _retry_or_fail(self, job: queue.Claimed, code: str, message: str) -> queue.Outcome:
+    def _retry_or_fail(self, job: queue.Claimed, error: CofaError) -> queue.Outcome:
         if job.attempt < job.max_attempts:
-            return queue.Outcome(JobStatus.QUEUED, code, message,
-                                 retry_at=self.clock.now() + queue.retry_delay(job.attempt))
-        return queue.Outcome(JobStatus.FAILED, code, message)
+            return _failed(JobStatus.QUEUED, error,
+                           retry_at=self.clock.now() + queue.retry_delay(job.attempt))
+        return _failed(JobStatus.FAILED, error)
 
     def _heartbeat(self, ctx: JobContext, stop: threading.Event) -> None:
         period = max(0.2, self.lease.total_seconds() / 3)

@@ -70,7 +70,7 @@ def test_job_of_a_killed_worker_fails_when_no_attempt_is_left(db: Engine) -> Non
     survivor = Worker(db, handlers={"test.slow": slow}, schedules=[], lease=LEASE)
     wait_for(lambda: survivor.run_once() or job_row(db, job_id).status != "running", 30)
     job = job_row(db, job_id)
-    assert (job.status, job.error_code) == ("failed", "worker_lost")
+    assert (job.status, job.error_code) == ("failed", "jobs.worker_lost")
 
 
 def test_two_workers_never_run_the_same_job(db: Engine) -> None:

@@ -28,7 +28,11 @@ class Count(BaseModel):
 
 class ErrorField(BaseModel):
     field: str
-    message: str
+    code: str = Field(description="stable code of the refusal (catalog key errors.<code>)")
+    params: dict[str, Any] = Field(default_factory=dict,
+                                   description="typed parameters: {'$date': …}, "
+                                               "{'$money': …, 'currency': …}, {'$term': …}")
+    message: str = Field(description="the refusal in English, for scripts")
     line: int | None = None
 
 
@@ -38,7 +42,10 @@ class ErrorBody(BaseModel):
     error: str = Field(description="validation_failed | not_found | forbidden | "
                                    "unauthenticated | conflict | rule_violation | unavailable"
                                    " | too_large | internal_error | …")
-    message: str
+    code: str = Field(description="stable code of the refusal (catalog key errors.<code>)")
+    params: dict[str, Any] = Field(default_factory=dict,
+                                   description="typed parameters of the code, as for a field")
+    message: str = Field(description="the refusal in English, for scripts")
     fields: list[ErrorField] | None = Field(default=None,
                                             description="for validation_failed: per field")
 

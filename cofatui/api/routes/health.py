@@ -20,5 +20,5 @@ def health(request: Request) -> dict[str, str]:
         with engine_of(request).connect() as conn:
             conn.execute(text("SELECT 1"))
     except SQLAlchemyError as exc:
-        raise Unavailable("The database cannot be reached") from exc
+        raise Unavailable("database.down") from exc
     return {"status": "ok", "version": __version__}

@@ -184,8 +184,9 @@ class ClaimFollowUp(SqlCore):
     def _claim_for(self, s: Session, claim_id: int) -> Claim:
         claim = s.get(Claim, claim_id)
         if claim is None:
-            raise NotFound(f"Claim #{claim_id} not found")
-        self._visible_or_404(claim.contract_id, f"Claim #{claim_id}")
+            raise NotFound("claim_follow_up.claim_not_found", claim_id=claim_id)
+        self._visible_or_404(claim.contract_id, "claim_follow_up.claim_not_found",
+                             claim_id=claim_id)
         self._require_read(claim.contract_id, Section.CLAIMS)
         return claim
 
@@ -252,17 +253,15 @@ class ClaimFollowUp(SqlCore):
         declared before is never changed."""
         if not (data.invoices or data.payments or data.intervention_requested
                 or data.contact_name.strip() or data.alt_contact_name.strip()):
-            raise ValidationFailed("Add at least an invoice, a payment, an intervention "
-                                   "request or a new contact")
+            raise ValidationFailed("claim_follow_up.nothing_added")
         today, now = self.clock.today(), self.clock.now()
         with self._uow(write=True) as s:
             claim = self._claim_for(s, claim_id)
             self._require_write(claim.contract_id, Section.CLAIMS)
             if claim.version != version:
-                raise Conflict("This claim was changed by someone else; reload it.")
+                raise Conflict("claim_follow_up.claim_changed", claim_id=claim_id)
             if claim.status in (ClaimStatus.CLOSED, ClaimStatus.CANCELLED, ClaimStatus.DRAFT):
-                raise RuleViolation("Additional declarations are made on a registered, open "
-                                    "claim")
+                raise RuleViolation("claim_follow_up.not_open")
             contract = s.get(Contract, claim.contract_id)
             assert contract is not None
             declared = claim_invoices(s, claim.id)
@@ -331,14 +330,14 @@ class ClaimFollowUp(SqlCore):
         """Attach a PDF or image (checked by its content) to a registered claim."""
         content_type = check_attachment(filename, content)
         if category not in {c.value for c in DocumentCategory}:
-            raise ValidationFailed({"category": "Choose contractual or other"})
+            raise ValidationFailed.at("category", "claim_follow_up.choose_category")
         if len(comment) > 500:
-            raise ValidationFailed({"comment": "At most 500 characters"})
+            raise ValidationFailed.at("comment", "claim_follow_up.at_most_chars", limit=500)
         with self._uow(write=True) as s:
             claim = self._claim_for(s, claim_id)
             self._require_write(claim.contract_id, Section.CLAIMS)
             if claim.status == ClaimStatus.DRAFT or not claim.reference:
-                raise RuleViolation("Attachments can be added only to a registered claim")
+                raise RuleViolation("claim_follow_up.attach_registered_only")
             document = ClaimDocument(
                 claim_id=claim.id, filename=filename.strip()[:255], content_type=content_type,
                 size=len(content), sha256=hashlib.sha256(content).hexdigest(),
@@ -355,22 +354,22 @@ class ClaimFollowUp(SqlCore):
         with self._uow() as s:
             document = s.get(ClaimDocument, document_id)
             if document is None:
-                raise NotFound(f"Document #{document_id} not found")
+                raise NotFound("claim_follow_up.document_not_found", document_id=document_id)
             self._claim_for(s, document.claim_id)
             return bytes(document.content)
 
     # --- claims handler ------------------------------------------------------------------
     def _require_handler(self) -> None:
         if self.principal.role != Role.UNDERWRITER:
-            raise Forbidden("Only claims handlers can do this")
+            raise Forbidden("access.handlers_only")
 
     def _handler_claim(self, s: Session, claim_id: int, version: int) -> Claim:
         self._require_handler()
         claim = s.get(Claim, claim_id)
         if claim is None:
-            raise NotFound(f"Claim #{claim_id} not found")
+            raise NotFound("claim_follow_up.claim_not_found", claim_id=claim_id)
         if claim.version != version:
-            raise Conflict("This claim was changed by someone else; reload it.")
+            raise Conflict("claim_follow_up.claim_changed", claim_id=claim_id)
         return claim
 
     def validate_claim_lines(self, claim_id: int, lines: LineValidation,
@@ -397,13 +396,13 @@ class ClaimFollowUp(SqlCore):
         allowed = {ClaimStatus.ACCEPTED, ClaimStatus.REJECTED, ClaimStatus.CLOSED,
                    ClaimStatus.CANCELLED, ClaimStatus.PENDING}
         if change.status not in allowed:
-            raise ValidationFailed({"status": "Choose accepted, rejected, closed or cancelled"})
+            raise ValidationFailed.at("status", "claim_follow_up.choose_status")
         if change.status == ClaimStatus.REJECTED and not change.comment.strip():
-            raise ValidationFailed({"comment": "Say why the claim is rejected"})
+            raise ValidationFailed.at("comment", "claim_follow_up.say_why_rejected")
         with self._uow(write=True) as s:
             claim = self._handler_claim(s, claim_id, version)
             if claim.status in (ClaimStatus.CLOSED, ClaimStatus.CANCELLED):
-                raise RuleViolation("This claim is final")
+                raise RuleViolation("claim_follow_up.final")
             before = claim.status
             claim.status = change.status.value
             claim.updated_at = self.clock.now()
@@ -429,18 +428,23 @@ class ClaimFollowUp(SqlCore):
                               self.clock.today())
             computed = assessed.indemnity
             if computed is None:
-                raise RuleViolation(f"The indemnity cannot be computed yet: "
-                                    f"{assessed.amount.waiting_text()}.")
+                waiting = assessed.amount.waiting
+                raise RuleViolation(
+                    "claim_follow_up.indemnity_waits_for_rate",
+                    count=sum(w.invoices + w.payments for w in waiting),
+                    invoices=sum(w.invoices for w in waiting),
+                    payments=sum(w.payments for w in waiting),
+                    currencies=[w.currency for w in waiting])
             covered = update.covered_amount if update.covered_amount is not None \
                 else computed.covered_amount
             indemnity = update.calculated_indemnity if update.calculated_indemnity is not None \
                 else computed.calculated_indemnity
             for name, value in (("covered_amount", covered), ("calculated_indemnity", indemnity)):
                 if value < 0:
-                    raise ValidationFailed({name: "Must not be negative"})
+                    raise ValidationFailed.at(name, "claim_follow_up.not_negative")
             if update.collector is not None and \
                     update.collector not in {c.value for c in Collector}:
-                raise ValidationFailed({"collector": "Choose insurer, third party or none"})
+                raise ValidationFailed.at("collector", "claim_follow_up.choose_collector")
             before = {"claim_amount": claim.claim_amount,
                       "covered_amount": claim.covered_amount,
                       "calculated_indemnity": claim.calculated_indemnity,

@@ -79,14 +79,14 @@ class ClaimCommands(SqlCore):
             contract = s.get(Contract, data.contract_id)
             company = s.get(Company, data.company_id)
             if contract is None or company is None:
-                raise NotFound("Contract or company not found")
+                raise NotFound("access.contract_or_company_not_found")
             in_portfolio = s.execute(select(PortfolioEntry.id).where(
                 PortfolioEntry.contract_id == contract.id,
                 PortfolioEntry.company_id == company.id)).first()
             if not in_portfolio:
-                raise RuleViolation("This company is not in the contract's portfolio")
+                raise RuleViolation("claim_follow_up.not_in_portfolio")
             if not data.insured and not contract.option_uninsured_collection:
-                raise RuleViolation("The contract has no uninsured-debt collection option")
+                raise RuleViolation("claim_follow_up.no_uninsured_collection")
             errors: list[FieldError] = [
                 *rules.header_errors(data.reason, data.comments, data.own_reference),
                 *rules.contact_errors("contact_", data.contact_name, data.contact_email,
@@ -174,7 +174,7 @@ class ClaimCommands(SqlCore):
         """Administrators see the log of their contracts; underwriters see everything."""
         role = self.principal.role
         if role not in (Role.CONTRACT_ADMIN, Role.UNDERWRITER):
-            raise Forbidden("Only administrators can read the audit log")
+            raise Forbidden("access.admins_read_audit")
         limit = max(1, min(limit, MAX_PAGE))
         with self._uow() as s:
             cond = [] if role == Role.UNDERWRITER else [

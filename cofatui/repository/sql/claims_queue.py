@@ -65,7 +65,7 @@ class ClaimsQueue(SqlCore):
         """Registered claims of every policyholder, oldest submission first; for the
         claims handlers (underwriter role) only."""
         if self.principal.role != Role.UNDERWRITER:
-            raise Forbidden("Only claims handlers see the claims queue")
+            raise Forbidden("access.handlers_see_queue")
         flt = flt or ClaimQueueFilter()
         errors = rules.queue_filter_errors(flt.status, flt.contract_id, flt.amount_min,
                                            flt.amount_max, flt.currency)

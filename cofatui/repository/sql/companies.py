@@ -39,7 +39,7 @@ class CompanyQueries(SqlCore):
         with self._uow() as s:
             company = s.get(Company, company_id)
             if company is None:
-                raise NotFound(f"Company #{company_id} not found")
+                raise NotFound("companies.not_found", company_id=company_id)
             return self._companies_public(s, [company])[0]
 
     def _companies_public(self, s: Session, companies: list[Company]) -> list[CompanyPublic]:
@@ -87,9 +87,9 @@ class CompanyQueries(SqlCore):
         if not by_identifier:
             errors = []
             if not q.country:
-                errors.append(FieldError("country", "Choose a country"))
+                errors.append(FieldError("country", "companies.choose_country"))
             if not (q.name and q.name.strip()):
-                errors.append(FieldError("name", "Type at least the start of the name"))
+                errors.append(FieldError("name", "companies.type_name_start"))
             if errors:
                 raise ValidationFailed(errors)
         if q.country:
@@ -130,9 +130,9 @@ class CompanyQueries(SqlCore):
         if self.principal.role != Role.UNDERWRITER and not any(
                 a.rights == Rights.FULL or a.section_rights.get("cover") == "full"
                 for a in writable):
-            raise Forbidden("Read-only access: you cannot create companies")
-        errors = [FieldError(f, "Mandatory") for f in ("name", "address", "city", "postal_code",
-                                                       "country")
+            raise Forbidden("companies.read_only")
+        errors = [FieldError(f, "companies.mandatory")
+                  for f in ("name", "address", "city", "postal_code", "country")
                   if not str(getattr(data, f) or "").strip()]
         identifier: tuple[str, str] | None = None
         if data.legal_identifier_type and data.legal_identifier_value:
@@ -154,10 +154,10 @@ class CompanyQueries(SqlCore):
                     LegalIdentifier.type_code == identifier[0],
                     LegalIdentifier.value == identifier[1])).first()
                 if dup:
-                    where = (" in a partner database: extend the search to find it"
-                             if dup[1] == PARTNER else "")
-                    raise Conflict(f"A company with {identifier[0]} {identifier[1]} already exists"
-                                   f"{where} (#{dup[0]})")
+                    raise Conflict("companies.identifier_exists_partner" if dup[1] == PARTNER
+                                   else "companies.identifier_exists",
+                                   identifier_type=identifier[0], identifier=identifier[1],
+                                   company_id=dup[0])
             company = Company(
                 name=data.name.strip(), name_key=name_key(data.name), name_local=data.name_local,
                 address=data.address.strip(), postal_code=data.postal_code.strip(),

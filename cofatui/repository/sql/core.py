@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from cofatui.clock import Clock, SystemClock
 from cofatui.enums import Rights, Role, Section, UserStatus
 from cofatui.errors import Forbidden, NotFound, Unauthenticated
+from cofatui.i18n.messages import Term
 from cofatui.models import AuditEntry, Contract, User, UserContract
 from cofatui.repository.sql.engine import translated_errors
 from cofatui.schemas import ContractAccess, Principal
@@ -36,9 +37,10 @@ class SqlCore:
         with self._uow() as s:
             user = s.execute(select(User).where(User.login == login)).scalars().first()
             if user is None:
-                raise Unauthenticated(f"Unknown user {login!r}")
+                raise Unauthenticated("users.unknown_user", login=login)
             if user.status != UserStatus.ACTIVE:
-                raise Forbidden(f"User {login!r} is {user.status}")
+                raise Forbidden("users.account_inactive", login=login,
+                                status=Term(f"errors.users.status.{user.status}"))
             if user.role == Role.UNDERWRITER:
                 # Insurer staff decide requests of every policyholder.
                 rows = s.execute(select(Contract.id, Contract.policy_number)
@@ -96,29 +98,32 @@ class SqlCore:
         for access in self._principal.contracts:
             if access.contract_id == contract_id:
                 return access
-        raise Forbidden(f"You are not attached to contract #{contract_id}")
+        raise Forbidden("access.not_attached", contract_id=contract_id)
 
     def _require_read(self, contract_id: int, section: Section | None = None) -> None:
         access = self._access(contract_id)
         if section and access.rights == Rights.CUSTOM \
                 and access.section_rights.get(section.value, "none") == "none":
-            raise Forbidden(f"No access to {section.value} on {access.policy_number}")
+            raise Forbidden("access.no_section_access", policy=access.policy_number,
+                            section=Term(f"errors.access.section.{section.value}"))
 
     def _require_write(self, contract_id: int, section: Section | None = None) -> None:
         access = self._access(contract_id)
         if access.rights == Rights.READ_ONLY:
-            raise Forbidden(f"Read-only access to contract {access.policy_number}")
+            raise Forbidden("access.read_only", policy=access.policy_number)
         if access.rights == Rights.CUSTOM:
             level = access.section_rights.get(section.value if section else "", "none")
             if level != "full":
-                raise Forbidden(
-                    f"No write access to {section.value if section else 'this section'}"
-                    f" on {access.policy_number}")
+                if section is None:
+                    raise Forbidden("access.no_write_access_here", policy=access.policy_number)
+                raise Forbidden("access.no_write_access", policy=access.policy_number,
+                                section=Term(f"errors.access.section.{section.value}"))
 
-    def _visible_or_404(self, contract_id: int, what: str) -> None:
-        """Rows of other contracts are reported as missing, so ids leak nothing."""
+    def _visible_or_404(self, contract_id: int, code: str, /, **params: object) -> None:
+        """Rows of other contracts are reported as missing (NotFound ``code``, the same
+        refusal as a row that does not exist), so ids leak nothing."""
         if contract_id not in self.contract_ids:
-            raise NotFound(f"{what} not found")
+            raise NotFound(code, **params)
 
     # --- audit --------------------------------------------------------------------
     def _audit(self, session: Session, operation: str, target_type: str,

@@ -18,9 +18,9 @@ class DraftStore(SqlCore):
     def save_draft(self, kind: str, key: str, payload: dict[str, Any]) -> None:
         text = json.dumps(payload, default=str)
         if len(text.encode()) > MAX_DRAFT_BYTES:
-            raise ValidationFailed("This draft is too large to be saved")
+            raise ValidationFailed("drafts.too_large")
         if not kind or not key or len(kind) > 30 or len(key) > 80:
-            raise ValidationFailed("A draft needs a kind (≤ 30) and a key (≤ 80 characters)")
+            raise ValidationFailed("drafts.needs_kind_and_key")
         me = self.principal.user_id
         with self._uow(write=True) as s:
             draft = s.execute(select(Draft).where(Draft.user_id == me, Draft.kind == kind,

@@ -38,19 +38,16 @@ def make_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
-        raise ValidationFailed(f"Not a database URL: {url!r}", field="db") from exc
+        raise ValidationFailed("database.not_a_url", field="db", url=url) from exc
     try:
         if parsed.get_backend_name() == "sqlite":
             return _sqlite_engine(url, parsed.database)
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
     except NoSuchModuleError as exc:
-        raise ValidationFailed(
-            f"Unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql",
-            field="db") from exc
+        raise ValidationFailed("database.unsupported", field="db",
+                               backend=parsed.get_backend_name()) from exc
     except ModuleNotFoundError as exc:
-        raise Unavailable(
-            f"The driver for {parsed.get_backend_name()} is not installed "
-            "(pip install 'cofatui[postgres]')") from exc
+        raise Unavailable("database.driver_missing", backend=parsed.get_backend_name()) from exc
 
 
 def _sqlite_engine(url: str, database: str | None) -> Engine:
@@ -90,16 +87,15 @@ def translated_errors() -> Iterator[None]:
     except CofaError:
         raise
     except StaleDataError as exc:
-        raise Conflict("This record was changed by someone else; reload it and try again.") \
-            from exc
+        raise Conflict("database.stale") from exc
     except DataError as exc:
-        raise ValidationFailed(f"A value does not fit: {_first_line(exc)}") from exc
+        raise ValidationFailed("database.value_does_not_fit", detail=_first_line(exc)) from exc
     except IntegrityError as exc:
-        raise Conflict(f"The change clashes with existing data ({_first_line(exc)})") from exc
+        raise Conflict("database.clash", detail=_first_line(exc)) from exc
     except OperationalError as exc:
-        raise Unavailable(f"The database cannot be reached: {_first_line(exc)}") from exc
+        raise Unavailable("database.unreachable", detail=_first_line(exc)) from exc
     except SQLAlchemyError as exc:
-        raise Unavailable(f"Database error: {_first_line(exc)}") from exc
+        raise Unavailable("database.error", detail=_first_line(exc)) from exc
 
 
 def _first_line(exc: SQLAlchemyError) -> str:

@@ -47,7 +47,7 @@ class ExchangeRateCommands(SqlCore):
         """A rate typed in by a claims handler. The same pair, day and source again
         replaces the rate (a correction, audited with the value it replaces)."""
         if self.principal.role != Role.UNDERWRITER:
-            raise Forbidden("Only claims handlers can record exchange rates")
+            raise Forbidden("access.handlers_record_rates")
         base, quote = data.base.strip().upper(), data.quote.strip().upper()
         source = data.source.strip() or self.principal.login
         errors = rates_rules.rate_errors(base, quote, data.rate, data.rate_date, source,

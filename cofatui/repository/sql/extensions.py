@@ -66,7 +66,7 @@ class ExtensionCommands(SqlCore):
     def request_extension(self, data: ExtensionCreate) -> ExtensionPublic:
         self._require_write(data.contract_id, Section.CLAIMS)
         if not data.reason.strip():
-            raise ValidationFailed({"reason": "Give the reason for non-payment"})
+            raise ValidationFailed.at("reason", "extension_requests.give_reason")
         invoices, plan = _invoices(data.invoices), _plan(data.plan)
         errors = rules.plan_errors(invoices, plan)
         if errors:
@@ -76,7 +76,7 @@ class ExtensionCommands(SqlCore):
             contract = s.get(Contract, data.contract_id)
             company = s.get(Company, data.company_id)
             if contract is None or company is None:
-                raise NotFound("Contract or company not found")
+                raise NotFound("access.contract_or_company_not_found")
             rules.check_one_extension_per_buyer(s.execute(select(Extension.status).where(
                 Extension.contract_id == contract.id,
                 Extension.company_id == company.id)).scalars())
@@ -124,11 +124,12 @@ class ExtensionCommands(SqlCore):
     def _load(self, s: Session, extension_id: int, version: int) -> Extension:
         extension = s.get(Extension, extension_id)
         if extension is None:
-            raise NotFound(f"Extension #{extension_id} not found")
+            raise NotFound("extension_requests.not_found", extension_id=extension_id)
         if self.principal.role != Role.UNDERWRITER:
-            self._visible_or_404(extension.contract_id, f"Extension #{extension_id}")
+            self._visible_or_404(extension.contract_id, "extension_requests.not_found",
+                                 extension_id=extension_id)
         if extension.version != version:
-            raise Conflict("This extension was changed by someone else; reload it.")
+            raise Conflict("extension_requests.changed", extension_id=extension_id)
         return extension
 
     def cancel_extension(self, extension_id: int, version: int) -> ExtensionPublic:
@@ -176,16 +177,15 @@ class ExtensionCommands(SqlCore):
     def decide_extension(self, extension_id: int, decision: ExtensionDecisionInput,
                          version: int) -> ExtensionPublic:
         if self.principal.role != Role.UNDERWRITER:
-            raise Forbidden("Only underwriters decide extensions")
+            raise Forbidden("extension_requests.underwriters_only")
         if decision.decision not in ("accept", "accept_other_plan", "refuse"):
-            raise ValidationFailed({"decision": "Choose accept, accept with another plan, "
-                                                "or refuse"})
+            raise ValidationFailed.at("decision", "extension_requests.choose_decision")
         if decision.decision == "refuse" and not decision.comment.strip():
-            raise ValidationFailed({"comment": "Say why the extension is refused"})
+            raise ValidationFailed.at("comment", "extension_requests.say_why_refused")
         with self._uow(write=True) as s:
             extension = self._load(s, extension_id, version)
             if extension.status != ExtensionStatus.PENDING:
-                raise RuleViolation("This extension is no longer pending")
+                raise RuleViolation("extension_requests.not_pending", extension_id=extension_id)
             if decision.decision == "accept_other_plan":
                 errors = rules.plan_errors(self._invoice_rules(s, extension),
                                            _plan(decision.plan))

@@ -49,6 +49,7 @@ from cofatui.errors import (
     Unauthenticated,
     ValidationFailed,
 )
+from cofatui.i18n.messages import Term
 from cofatui.models import ApiToken, AuditEntry, Contract, LoginAttempt, User, UserContract
 from cofatui.repository.sql.engine import translated_errors
 from cofatui.rules.passwords import MAX_LENGTH as MAX_PASSWORD_LENGTH
@@ -65,7 +66,7 @@ MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
 ATTEMPT_RETENTION = timedelta(days=30)
 
-WRONG_CREDENTIALS = "Wrong login or password"
+WRONG_CREDENTIALS = "users.wrong_credentials"
 LANGUAGES = ("fr", "en")
 ASSIGNABLE_RIGHTS = (Rights.FULL, Rights.READ_ONLY)
 
@@ -130,8 +131,7 @@ def authenticate_password(engine: Engine, login: str, password: str, *,
                         .where(User.login == login)).first()
     if wait is not None:
         minutes = max(1, -(-int(wait.total_seconds()) // 60))
-        raise Unauthenticated(f"Too many failed attempts; try again in {minutes} minute"
-                              + ("" if minutes == 1 else "s"))
+        raise Unauthenticated("users.locked_out", count=minutes)
     user_id, stored_hash, status = row if row is not None else (None, None, None)
     if stored_hash:
         matches = verify_password(stored_hash, password)
@@ -156,7 +156,8 @@ def authenticate_password(engine: Engine, login: str, password: str, *,
     if not matches:
         raise Unauthenticated(WRONG_CREDENTIALS)
     if not success:
-        raise Forbidden(f"The account {login!r} is {status}; ask your administrator")
+        raise Forbidden("users.account_inactive_ask_admin", login=login,
+                        status=Term(f"errors.users.status.{status}"))
     return login
 
 
@@ -194,17 +195,18 @@ def create_token(engine: Engine, login: str, *, name: str = "",
     name = name.strip()
     errors = []
     if len(name) > 80 or _has_control(name):
-        errors.append(FieldError("name", "must be at most 80 printable characters"))
+        errors.append(FieldError("name", "users.at_most_printable", {"limit": 80}))
     if expires_in_days is not None and not 1 <= expires_in_days <= MAX_TOKEN_DAYS:
-        errors.append(FieldError("expires_in_days",
-                                 f"must be between 1 and {MAX_TOKEN_DAYS} days"))
+        errors.append(FieldError("expires_in_days", "users.token_days",
+                                 {"max_days": MAX_TOKEN_DAYS}))
     if errors:
         raise ValidationFailed(errors)
     token = TOKEN_PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
     with _uow(engine, write=True) as s:
         user = _user_or_404(s, login)
         if user.status != UserStatus.ACTIVE:
-            raise Forbidden(f"The account {login!r} is {user.status}")
+            raise Forbidden("users.account_inactive", login=login,
+                            status=Term(f"errors.users.status.{user.status}"))
         row = ApiToken(user_id=_id(user), name=name, token_hash=token_digest(token),
                        created_at=now, expires_at=None if expires_in_days is None
                        else now + timedelta(days=expires_in_days))
@@ -233,7 +235,7 @@ def revoke_token(engine: Engine, login: str, token_id: int, *,
         user = _user_or_404(s, login)
         row = s.get(ApiToken, token_id)
         if row is None or row.user_id != user.id:
-            raise NotFound(f"Token #{token_id} not found")
+            raise NotFound("users.token_not_found", token_id=token_id)
         if row.revoked_at is None:
             row.revoked_at = clock.now()
             _audit(s, clock, _Actor.of(user), "revoke_token", "api_token", row.id,
@@ -245,7 +247,7 @@ def authenticate_token(engine: Engine, token: str, *, clock: Clock | None = None
     or its user is not active. Records the last use, at most once a minute."""
     now = (clock or SystemClock()).now()
     if not token.startswith(TOKEN_PREFIX) or len(token) > MAX_TOKEN_LENGTH:
-        raise Unauthenticated("Invalid token")
+        raise Unauthenticated("users.invalid_token")
     with _uow(engine) as s:
         found = s.execute(
             sa_select(col(ApiToken.id), col(ApiToken.revoked_at), col(ApiToken.expires_at),
@@ -253,14 +255,15 @@ def authenticate_token(engine: Engine, token: str, *, clock: Clock | None = None
             .join(User, col(User.id) == col(ApiToken.user_id))
             .where(col(ApiToken.token_hash) == token_digest(token))).first()
     if found is None:
-        raise Unauthenticated("Invalid token")
+        raise Unauthenticated("users.invalid_token")
     token_id, revoked_at, expires_at, last_used_at, login, status = found
     if revoked_at is not None:
-        raise Unauthenticated("This token was revoked")
+        raise Unauthenticated("users.token_revoked")
     if expires_at is not None and expires_at <= now:
-        raise Unauthenticated("This token has expired")
+        raise Unauthenticated("users.token_expired")
     if status != UserStatus.ACTIVE:
-        raise Unauthenticated(f"The account {login!r} is {status}")
+        raise Unauthenticated("users.account_inactive", login=login,
+                              status=Term(f"errors.users.status.{status}"))
     if last_used_at is None or now - last_used_at >= LAST_USED_RESOLUTION:
         cutoff = now - LAST_USED_RESOLUTION
         with _uow(engine, write=True) as s:
@@ -294,7 +297,7 @@ def create_user(engine: Engine, *, actor: str | None, login: str, password: str,
     try:
         role = Role(role)
     except ValueError:
-        errors.append(FieldError("role", f"must be one of {', '.join(r.value for r in Role)}"))
+        errors.append(FieldError("role", "users.one_of", {"choices": [r.value for r in Role]}))
     attach, contract_errors = _parse_attachments(contracts, role)
     errors += contract_errors
     try:
@@ -312,7 +315,7 @@ def create_user(engine: Engine, *, actor: str | None, login: str, password: str,
         taken = s.execute(select(User.id).where(
             func.lower(col(User.login)) == login.lower())).first()
         if taken is not None:
-            raise Conflict(f"The login {login!r} is already taken")
+            raise Conflict("users.login_taken", login=login)
         user = User(login=login, role=role.value, status=UserStatus.ACTIVE.value,
                     password_hash=password_hash, created_at=clock.now(),
                     default_contract_id=wanted[attach[0][0]] if attach else None)
@@ -363,13 +366,13 @@ def set_user_status(engine: Engine, *, actor: str | None, login: str,
     try:
         status = UserStatus(status)
     except ValueError:
-        raise ValidationFailed(
-            f"must be one of {', '.join(s.value for s in UserStatus)}", field="status") from None
+        raise ValidationFailed("users.one_of", field="status",
+                               choices=[s.value for s in UserStatus]) from None
     with _uow(engine, write=True) as s:
         who = _load_actor(s, actor)
         user, contract_ids = _managed_user(s, who, login)
         if who.user_id == user.id:
-            raise Forbidden("You cannot change the status of your own account")
+            raise Forbidden("users.own_status")
         if user.status != status.value:
             changes = {"status": [user.status, status.value]}
             user.status = status.value
@@ -394,7 +397,7 @@ def set_password(engine: Engine, login: str, new_password: str, *,
         if own:
             user = _user_or_404(s, login)
             if user.password_hash != old_hash:
-                raise Conflict("The password was changed meanwhile; try again")
+                raise Conflict("users.password_changed_meanwhile")
             who = _Actor.of(user)
             contract_ids = _attached_contract_ids(s, user)
         else:
@@ -412,12 +415,13 @@ def _check_own_password(engine: Engine, login: str, current_password: str | None
         row = s.execute(select(User.password_hash, User.status)
                         .where(col(User.login) == login)).first()
     if row is None:
-        raise NotFound(f"User {login!r} not found")
+        raise NotFound("users.user_not_found", login=login)
     stored, status = row
     if status != UserStatus.ACTIVE:
-        raise Forbidden(f"The account {login!r} is {status}")
+        raise Forbidden("users.account_inactive", login=login,
+                        status=Term(f"errors.users.status.{status}"))
     if current_password is None or not stored or not verify_password(stored, current_password):
-        raise Unauthenticated("The current password is wrong")
+        raise Unauthenticated("users.wrong_current_password")
     return str(stored)
 
 
@@ -446,15 +450,15 @@ class _Actor:
         if self.administered is None:
             return
         if not set(contract_ids) <= self.administered:
-            raise Forbidden("You do not administer this contract")
+            raise Forbidden("users.not_your_contract")
 
     def require_can_create(self, role: Role, contract_ids: set[int]) -> None:
         if self.administered is None:
             return
         if role == Role.UNDERWRITER:
-            raise Forbidden("Only insurer staff can create underwriter accounts")
+            raise Forbidden("users.staff_only_underwriters")
         if not contract_ids:
-            raise Forbidden("Attach the new user to at least one contract you administer")
+            raise Forbidden("users.attach_one_contract")
         self.require_administers(contract_ids)
 
 
@@ -470,13 +474,14 @@ def _load_actor(s: Session, actor: str | None) -> _Actor:
         return _Actor(None, _local_operator(), None, None)
     user = s.execute(select(User).where(col(User.login) == actor)).scalars().first()
     if user is None:
-        raise Unauthenticated(f"Unknown user {actor!r}")
+        raise Unauthenticated("users.unknown_user", login=actor)
     if user.status != UserStatus.ACTIVE:
-        raise Forbidden(f"The account {actor!r} is {user.status}")
+        raise Forbidden("users.account_inactive", login=actor,
+                        status=Term(f"errors.users.status.{user.status}"))
     if user.role == Role.UNDERWRITER:
         return _Actor(user.id, user.login, Role.UNDERWRITER, None)
     if user.role != Role.CONTRACT_ADMIN:
-        raise Forbidden("Only contract administrators and underwriters manage users")
+        raise Forbidden("users.admins_only")
     # A read-only attachment forbids every change on the contract, user management too.
     ids = s.execute(select(UserContract.contract_id).where(
         col(UserContract.user_id) == user.id,
@@ -492,9 +497,9 @@ def _managed_user(s: Session, who: _Actor, login: str) -> tuple[User, list[int]]
     if who.administered is None:
         return user, contract_ids
     if user.role == Role.UNDERWRITER or not who.administered & set(contract_ids):
-        raise NotFound(f"User {login!r} not found")
+        raise NotFound("users.user_not_found", login=login)
     if not set(contract_ids) <= who.administered:
-        raise Forbidden(f"{login!r} is also attached to contracts you do not administer")
+        raise Forbidden("users.also_attached", login=login)
     return user, contract_ids
 
 
@@ -508,9 +513,9 @@ def _contracts_by_number(s: Session, numbers: Sequence[str], who: _Actor) -> dic
     found = {number: cid for number, cid in rows}
     for number in numbers:
         if who.administered is not None and found.get(number) not in who.administered:
-            raise Forbidden(f"You do not administer contract {number}")
+            raise Forbidden("users.not_your_contract_number", policy=number)
         if number not in found:
-            raise NotFound(f"Contract {number} not found")
+            raise NotFound("users.contract_not_found", policy=number)
     return found
 
 
@@ -541,7 +546,7 @@ def _id(user: User) -> int:
 def _user_or_404(s: Session, login: str) -> User:
     user = s.execute(select(User).where(col(User.login) == login)).scalars().first()
     if user is None:
-        raise NotFound(f"User {login!r} not found")
+        raise NotFound("users.user_not_found", login=login)
     return user
 
 
@@ -564,23 +569,22 @@ def _user_info(s: Session, user: User, visible: frozenset[int] | None) -> UserIn
 def _user_field_errors(login: str, fields: Mapping[str, str]) -> list[FieldError]:
     errors = []
     if not _LOGIN_RE.fullmatch(login):
-        errors.append(FieldError("login", "must be 3 to 80 characters: letters, digits and "
-                                          ". _ - @, starting with a letter or digit"))
+        errors.append(FieldError("login", "users.login_format"))
     for name in ("first_name", "last_name", "email"):
         if not fields[name]:
-            errors.append(FieldError(name, "is required"))
+            errors.append(FieldError(name, "users.required"))
     limits = {"title": 10, "first_name": 80, "last_name": 80, "email": 200, "phone": 40,
               "fax": 40}
     for name, limit in limits.items():
         if len(fields[name]) > limit or _has_control(fields[name]):
-            errors.append(FieldError(name, f"must be at most {limit} printable characters"))
+            errors.append(FieldError(name, "users.at_most_printable", {"limit": limit}))
     if fields["email"] and not _EMAIL_RE.fullmatch(fields["email"]):
-        errors.append(FieldError("email", "is not an e-mail address (name@example.com)"))
+        errors.append(FieldError("email", "users.not_an_email"))
     for name in ("phone", "fax"):
         if not _PHONE_RE.fullmatch(fields[name]):
-            errors.append(FieldError(name, "may hold only digits, spaces and + ( ) . / -"))
+            errors.append(FieldError(name, "users.phone_chars"))
     if fields["language"] not in LANGUAGES:
-        errors.append(FieldError("language", f"must be one of {', '.join(LANGUAGES)}"))
+        errors.append(FieldError("language", "users.one_of", {"choices": list(LANGUAGES)}))
     return errors
 
 
@@ -591,15 +595,15 @@ def _parse_attachments(contracts: Sequence[tuple[str, str]], role: Role | str
     for number, rights in contracts:
         number = number.strip()
         if rights not in {r.value for r in ASSIGNABLE_RIGHTS}:
-            errors.append(FieldError("contracts", f"{number}: rights must be one of "
-                                     + ", ".join(r.value for r in ASSIGNABLE_RIGHTS)))
+            errors.append(FieldError("contracts", "users.rights_one_of",
+                                     {"policy": number,
+                                      "choices": [r.value for r in ASSIGNABLE_RIGHTS]}))
         elif number in {n for n, _ in out}:
-            errors.append(FieldError("contracts", f"{number} is named twice"))
+            errors.append(FieldError("contracts", "users.contract_twice", {"policy": number}))
         else:
             out.append((number, rights))
     if out and role == Role.UNDERWRITER:
-        errors.append(FieldError("contracts", "underwriters see every contract: "
-                                              "do not attach contracts to them"))
+        errors.append(FieldError("contracts", "users.underwriter_no_contracts"))
     return out, errors
 
 

@@ -92,7 +92,7 @@ class SqlImports:
     def _spec(self, kind: str) -> tuple[pipeline.ImportSpec, Applier]:
         spec, applier = SPECS.get(kind), APPLIERS.get(kind)
         if spec is None or applier is None:
-            raise ValidationFailed([FieldError("kind", f"Unknown import kind {kind!r}")])
+            raise ValidationFailed([FieldError("kind", "jobs.unknown_import_kind", {"kind": kind})])
         return spec, applier
 
     def run(self, kind: str, contract_id: int, file_name: str, content: bytes,
@@ -135,13 +135,13 @@ class SqlImports:
             row = s.execute(select(ImportResult, Job).join(Job, Job.dedupe_key == key)
                             .where(ImportResult.id == import_id)).first()
             if row is None or row[0].user_id != self.core.principal.user_id:
-                raise NotFound(f"Import #{import_id} not found")
+                raise NotFound("jobs.import_not_found", import_id=import_id)
             result, job = row
             stored = s.get(JobFile, job.id)
             if result.status != ImportStatus.RUNNING:
                 return
             if stored is None:
-                raise NotFound(f"The file of import #{import_id} is gone")
+                raise NotFound("jobs.import_file_gone", import_id=import_id)
             params, content = json.loads(job.params), stored.content
             kind, mode = result.kind, ImportMode(result.mode)
         spec, applier = self._spec(kind)
@@ -184,7 +184,7 @@ class SqlImports:
     def _mine(self, s: Session, import_id: int) -> ImportResult:
         row = s.get(ImportResult, import_id)
         if row is None or row.user_id != self.core.principal.user_id:
-            raise NotFound(f"Import #{import_id} not found")
+            raise NotFound("jobs.import_not_found", import_id=import_id)
         return row
 
     def result(self, import_id: int) -> ImportResultPublic:

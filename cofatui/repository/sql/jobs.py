@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 from sqlalchemy import select, update
 
+from cofatui import pydantic_errors
 from cofatui.errors import FieldError, NotFound, RuleViolation, ValidationFailed
+from cofatui.i18n.messages import Term
 from cofatui.models import Job, JobFile, MailSubscription, OutboxMessage, User
 from cofatui.repository.sql import import_apply
 from cofatui.repository.sql.imports import SqlImports
@@ -48,12 +50,11 @@ class SqlJobs:
     def queue(self, kind: str, params: dict[str, Any]) -> JobPublic:
         model = JOB_PARAMS.get(kind)
         if model is None:
-            raise ValidationFailed([FieldError("kind", f"Unknown job kind {kind!r}")])
+            raise ValidationFailed([FieldError("kind", "jobs.unknown_kind", {"kind": kind})])
         try:
             checked = model.model_validate(params)
         except ValidationError as exc:
-            raise ValidationFailed([FieldError(".".join(str(p) for p in e["loc"]), e["msg"])
-                                    for e in exc.errors()]) from exc
+            raise ValidationFailed(pydantic_errors.field_errors(exc.errors())) from exc
         # A contract named anywhere in the parameters must be one the user may read:
         # the portfolio's contract, or the notification filter's.
         flt = getattr(checked, "filter", None)
@@ -80,7 +81,7 @@ class SqlJobs:
     def _mine(self, s: Any, job_id: int) -> Job:
         job = s.get(Job, job_id)
         if job is None or job.owner_id != self.core.principal.user_id:
-            raise NotFound(f"Job #{job_id} not found")
+            raise NotFound("jobs.not_found", job_id=job_id)
         return job
 
     def get(self, job_id: int) -> JobPublic:
@@ -92,7 +93,8 @@ class SqlJobs:
         with self.core._uow(write=True) as s:
             job = self._mine(s, job_id)
             if job.status in (JobStatus.DONE, JobStatus.FAILED, JobStatus.CANCELLED):
-                raise RuleViolation(f"Job #{job_id} has already ended ({job.status})")
+                raise RuleViolation("jobs.already_ended", job_id=job_id,
+                                    status=Term(f"errors.jobs.status.{job.status}"))
             if job.status == JobStatus.QUEUED:
                 # Conditional: a worker claiming it at this instant wins, and the
                 # request below then stops it at its first step.
@@ -116,7 +118,7 @@ class SqlJobs:
             self._mine(s, job_id)
             stored = s.get(JobFile, job_id)
             if stored is None:
-                raise NotFound(f"Job #{job_id} has no file")
+                raise NotFound("jobs.no_file", job_id=job_id)
             return JobFileContent(name=stored.name, content=stored.content)
 
 
@@ -139,7 +141,7 @@ class SqlMail:
         with self.core._uow(write=True) as s:
             email = self._email(s)
             if enabled and "@" not in email:
-                raise RuleViolation("Your account has no e-mail address to send the digest to")
+                raise RuleViolation("jobs.no_email")
             row = s.get(MailSubscription, me)
             if row is None:
                 # The first digest covers what arrives from now on, not the backlog.

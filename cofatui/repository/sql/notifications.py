@@ -139,7 +139,7 @@ class NotificationQueries(SqlCore):
         if f.category:
             cond.append(n.category == f.category.value)  # type: ignore[arg-type]
         if f.date_from and f.date_to and f.date_from > f.date_to:
-            raise ValidationFailed({"date_to": "The end date is before the start date"})
+            raise ValidationFailed.at("date_to", "api.end_before_start")
         if f.date_from:
             cond.append(n.created_at >= datetime.combine(f.date_from, time.min))  # type: ignore[operator]
         if f.date_to:
@@ -169,7 +169,7 @@ class NotificationQueries(SqlCore):
                    deleted: bool | None = None) -> int:
         unique = sorted({int(i) for i in ids})
         if len(unique) > MAX_MARK:
-            raise ValidationFailed({"ids": f"At most {MAX_MARK} notifications at once"})
+            raise ValidationFailed.at("ids", "api.too_many_ids", limit=MAX_MARK)
         me = self.principal.user_id
         per_contract: dict[int, int] = {}
         with self._uow(write=True) as s:

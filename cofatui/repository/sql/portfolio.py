@@ -155,7 +155,7 @@ class PortfolioQueries(SqlCore):
         if c.amount_max is not None:
             cond.append(Product.decided_amount <= c.amount_max)  # type: ignore[operator]
         if c.amount_min is not None and c.amount_max is not None and c.amount_min > c.amount_max:
-            raise ValidationFailed({"amount_max": "The maximum is below the minimum"})
+            raise ValidationFailed.at("amount_max", "portfolio.amount_range")
         if c.date_from:
             cond.append(Product.updated_at >= datetime.combine(c.date_from, time.min))  # type: ignore[operator]
         if c.date_to:
@@ -239,18 +239,18 @@ class PortfolioQueries(SqlCore):
         with self._uow(write=True) as s:
             entry = s.get(PortfolioEntry, entry_id)
             if entry is None:
-                raise NotFound(f"Portfolio entry #{entry_id} not found")
-            self._visible_or_404(entry.contract_id, f"Portfolio entry #{entry_id}")
+                raise NotFound("portfolio.entry_not_found", entry_id=entry_id)
+            self._visible_or_404(entry.contract_id, "portfolio.entry_not_found",
+                                 entry_id=entry_id)
             self._require_write(entry.contract_id, Section.CUSTOM_FIELDS)
             if entry.version != version:
-                raise Conflict("This company's data was changed by someone else; "
-                               "reload it and try again.")
+                raise Conflict("portfolio.entry_changed", entry_id=entry_id)
             fields = changes.model_dump(exclude_none=True, exclude={"custom_fields"})
             if "client_reference" in fields and len(fields["client_reference"]) > 35:
-                raise ValidationFailed({"client_reference": "At most 35 characters"})
+                raise ValidationFailed.at("client_reference", "portfolio.at_most_chars", limit=35)
             for money in ("outstanding_amount", "internal_credit_limit"):
                 if money in fields and Decimal(fields[money]) < 0:
-                    raise ValidationFailed({money: "Must not be negative"})
+                    raise ValidationFailed.at(money, "portfolio.not_negative")
             company = s.get(Company, entry.company_id)
             assert company is not None
             # Custom fields first: their queries autoflush, and the entry must reach the
@@ -276,9 +276,10 @@ class PortfolioQueries(SqlCore):
         for slot, value in values.items():
             definition = defs.get(int(slot))
             if definition is None:
-                raise ValidationFailed({f"custom_field_{slot}": "No such custom field"})
+                raise ValidationFailed.at(f"custom_field_{slot}", "portfolio.no_such_custom_field")
             if len(value) > 200:
-                raise ValidationFailed({f"custom_field_{slot}": "At most 200 characters"})
+                raise ValidationFailed.at(f"custom_field_{slot}", "portfolio.at_most_chars",
+                                          limit=200)
             current = s.execute(select(CustomFieldValue).where(
                 CustomFieldValue.entry_id == entry.id,
                 CustomFieldValue.definition_id == definition.id)).scalars().first()
@@ -293,7 +294,7 @@ class PortfolioQueries(SqlCore):
     def set_favourite(self, company_id: int, favourite: bool) -> None:
         with self._uow(write=True) as s:
             if s.get(Company, company_id) is None:
-                raise NotFound(f"Company #{company_id} not found")
+                raise NotFound("companies.not_found", company_id=company_id)
             current = s.execute(select(Favourite).where(
                 Favourite.user_id == self.principal.user_id,
                 Favourite.company_id == company_id)).scalars().first()

@@ -63,7 +63,7 @@ class ProductCommands(SqlCore):
         with self._uow() as s:
             company = s.get(Company, company_id)
             if company is None:
-                raise NotFound(f"Company #{company_id} not found")
+                raise NotFound("companies.not_found", company_id=company_id)
             public = self._companies_public(s, [company])[0]  # type: ignore[attr-defined]
             entry = s.execute(select(PortfolioEntry).where(
                 PortfolioEntry.contract_id == contract_id,
@@ -95,7 +95,7 @@ class ProductCommands(SqlCore):
             currency = s.execute(select(Contract.currency)
                                  .where(Contract.id == contract_id)).scalar_one_or_none()
             if currency is None:
-                raise NotFound(f"Contract #{contract_id} not found")
+                raise NotFound("access.contract_not_found", contract_id=contract_id)
             return CompanyDetail(
                 company=public, contract_id=contract_id, currency=currency,
                 entry_id=entry.id if entry else None,
@@ -138,7 +138,7 @@ class ProductCommands(SqlCore):
         with self._uow() as s:
             contract = s.get(Contract, contract_id)
             if contract is None or s.get(Company, company_id) is None:
-                raise NotFound("Contract or company not found")
+                raise NotFound("access.contract_or_company_not_found")
             facts = self._facts(s, contract, company_id)
         return [NewActionItem(code=e.code, allowed=e.allowed, reason_code=e.reason_code,
                               reason=e.reason)
@@ -158,12 +158,12 @@ class ProductCommands(SqlCore):
             contract = s.get(Contract, request.contract_id)
             company = s.get(Company, request.company_id)
             if contract is None or company is None:
-                raise NotFound("Contract or company not found")
+                raise NotFound("access.contract_or_company_not_found")
             guarantor = None
             if request.guarantor_company_id is not None:
                 guarantor = s.get(Company, request.guarantor_company_id)
                 if guarantor is None:
-                    raise ValidationFailed({"guarantor_company_id": "No such company"})
+                    raise ValidationFailed.at("guarantor_company_id", "companies.no_such_company")
             rules.check_request(data, self._facts(s, contract, company.id), self.clock.today())  # type: ignore[arg-type]
             entry = self._ensure_entry(s, contract, company, request.client_reference, now)
             for identified in (company, guarantor):  # found by an extended search
@@ -235,8 +235,7 @@ class ProductCommands(SqlCore):
             count = s.execute(select(func.count()).select_from(PortfolioEntry).where(
                 PortfolioEntry.contract_id == contract.id)).scalar_one()
             if count >= contract.max_portfolio_companies:
-                raise RuleViolation("You have reached the maximum number of companies in the "
-                                    "portfolio")
+                raise RuleViolation("portfolio.full", limit=contract.max_portfolio_companies)
             entry = PortfolioEntry(contract_id=contract.id, company_id=company.id,  # type: ignore[arg-type]
                                    client_reference=client_reference, updated_at=now,
                                    search_text=search_key(company.name, company.country,
@@ -254,12 +253,13 @@ class ProductCommands(SqlCore):
     def _load_for_change(self, s: Session, product_id: int, version: int) -> Product:
         product = s.get(Product, product_id)
         if product is None:
-            raise NotFound(f"Product #{product_id} not found")
-        self._visible_or_404(product.contract_id, f"Product #{product_id}")
+            raise NotFound("portfolio.product_not_found", product_id=product_id)
+        self._visible_or_404(product.contract_id, "portfolio.product_not_found",
+                             product_id=product_id)
         section = Section.INFORMATION if product.code in INFORMATION else Section.COVER
         self._require_write(product.contract_id, section)
         if product.version != version:
-            raise Conflict("This product was changed by someone else; reload it and try again.")
+            raise Conflict("decisions.product_changed", product_id=product_id)
         return product
 
     def _touch_entry(self, s: Session, product: Product, now: datetime) -> PortfolioEntry | None:
@@ -325,21 +325,21 @@ class ProductCommands(SqlCore):
     # --- underwriter ---------------------------------------------------------------------
     def _require_underwriter(self) -> None:
         if self.principal.role != Role.UNDERWRITER:
-            raise Forbidden("Only underwriters can do this")
+            raise Forbidden("access.underwriters_only")
 
     def set_company_dra(self, company_id: int, dra: int, version: int, comment: str = "") -> int:
         """Change a company's DRA; every monitored product on it gets a notification.
         Returns the number of notifications sent."""
         self._require_underwriter()
         if not 0 <= dra <= 10:
-            raise ValidationFailed({"dra": "The DRA goes from 0 (default) to 10"})
+            raise ValidationFailed.at("dra", "companies.dra_range")
         now = self.clock.now()
         with self._uow(write=True) as s:
             company = s.get(Company, company_id)
             if company is None:
-                raise NotFound(f"Company #{company_id} not found")
+                raise NotFound("companies.not_found", company_id=company_id)
             if company.version != version:
-                raise Conflict("This company was changed by someone else; reload it.")
+                raise Conflict("companies.changed", company_id=company_id)
             before = company.dra
             company.dra = dra
             company.dra_updated_at = now

@@ -315,12 +315,12 @@ class ProductLifecycle(ProductCommands):
         with self._uow(write=True) as s:
             product = s.get(Product, product_id)
             if product is None:
-                raise NotFound(f"Product #{product_id} not found")
+                raise NotFound("portfolio.product_not_found", product_id=product_id)
             if product.version != version:
-                raise Conflict("This request was changed by someone else; reload it.")
+                raise Conflict("decisions.request_changed", product_id=product_id)
             request = self._pending_request(s, product_id)
             if request is None:
-                raise RuleViolation("This request is no longer pending")
+                raise RuleViolation("decisions.not_pending", product_id=product_id)
             status, amount = rules.underwriter_decision(
                 decision.decision, request.requested_amount, decision.amount, decision.comment,
                 effective=_effective_on(product, request, now), end_date=decision.end_date)

@@ -47,8 +47,9 @@ class ProductQueries(SqlCore):
         with self._uow() as s:
             product = s.get(Product, product_id)
             if product is None:
-                raise NotFound(f"Product #{product_id} not found")
-            self._visible_or_404(product.contract_id, f"Product #{product_id}")
+                raise NotFound("portfolio.product_not_found", product_id=product_id)
+            self._visible_or_404(product.contract_id, "portfolio.product_not_found",
+                                 product_id=product_id)
             events = s.execute(select(ProductEvent).where(ProductEvent.product_id == product_id)
                                .order_by(ProductEvent.at.desc(), ProductEvent.id.desc())  # type: ignore[union-attr]
                                ).scalars()
