@@ -27,16 +27,15 @@ def check_attachment(filename: str, content: bytes) -> str:
     """The content type of an acceptable attachment, or ValidationFailed saying why not."""
     name = filename.strip()
     if not name:
-        raise ValidationFailed({"filename": "The file needs a name"})
+        raise ValidationFailed({"filename": "attachments.name_missing"})
     if any(ord(ch) < 32 for ch in name) or "/" in name or "\\" in name:
-        raise ValidationFailed({"filename": "The file name holds forbidden characters"})
+        raise ValidationFailed({"filename": "attachments.name_forbidden_characters"})
     if not content:
-        raise ValidationFailed({"file": "The file is empty"})
+        raise ValidationFailed({"file": "attachments.empty"})
     if len(content) > MAX_ATTACHMENT_BYTES:
-        raise ValidationFailed({"file": f"The file is larger than "
-                                        f"{MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB"})
+        raise ValidationFailed.at("file", "attachments.too_large",
+                                  megabytes=MAX_ATTACHMENT_BYTES // (1024 * 1024))
     content_type = sniff_content_type(content)
     if content_type is None:
-        raise ValidationFailed({"file": "Only PDF, JPG, PNG or GIF files are accepted "
-                                        "(checked on the content, not the name)"})
+        raise ValidationFailed({"file": "attachments.wrong_type"})
     return content_type

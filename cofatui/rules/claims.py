@@ -29,9 +29,8 @@ MAX_REFERENCE = 35
 OPEN_BLOCKING = (ClaimStatus.PENDING, ClaimStatus.REJECTED)
 #: The longest contact name, e-mail and phone a declaration keeps.
 MAX_CONTACT = {"name": 120, "email": 200, "phone": 40}
-EMAIL_INVALID = "Not an e-mail address"
-ALT_CONTACT_WITHOUT_INTERVENTION = ("An alternative contact is given only with a request for "
-                                    "the insurer's intervention")
+EMAIL_INVALID = "claims.email_invalid"
+ALT_CONTACT_WITHOUT_INTERVENTION = "claims.alt_contact_without_intervention"
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
@@ -57,11 +56,10 @@ class PaymentInput:
 
 #: The claims the handler's queue shows unless a status is chosen: registered, not final.
 QUEUE_OPEN_STATUSES = (ClaimStatus.PENDING, ClaimStatus.ACCEPTED, ClaimStatus.REJECTED)
-QUEUE_AMOUNT_CURRENCY = ("Choose a currency or a contract to filter by amount: amounts of "
-                         "different currencies are not compared")
-QUEUE_AMOUNT_ORDER = "The minimum amount is above the maximum"
-QUEUE_DRAFT = "Drafts are not in the queue: choose another status"
-QUEUE_AMOUNT_TOO_LARGE = "Too large for a claim amount"
+QUEUE_AMOUNT_CURRENCY = "claims.queue_amount_currency"
+QUEUE_AMOUNT_ORDER = "claims.queue_amount_order"
+QUEUE_DRAFT = "claims.queue_draft"
+QUEUE_AMOUNT_TOO_LARGE = "claims.queue_amount_too_large"
 QUEUE_AMOUNT_LIMIT = Decimal(10) ** 15  # a claim amount holds 15 digits before the decimals
 
 
@@ -75,13 +73,13 @@ def queue_filter_errors(status: str | None, contract_id: int | None, amount_min:
         errors.append(FieldError("status", QUEUE_DRAFT))
     for name, bound in (("amount_min", amount_min), ("amount_max", amount_max)):
         if bound is not None and bound < 0:
-            errors.append(FieldError(name, "Must not be negative"))
+            errors.append(FieldError(name, "common.not_negative"))
         elif bound is not None and bound >= QUEUE_AMOUNT_LIMIT:
             errors.append(FieldError(name, QUEUE_AMOUNT_TOO_LARGE))
     if amount_min is not None and amount_max is not None and amount_min > amount_max:
         errors.append(FieldError("amount_max", QUEUE_AMOUNT_ORDER))
     if currency is not None and not _currency_ok(currency):
-        errors.append(FieldError("currency", "Not an ISO 4217 currency code"))
+        errors.append(FieldError("currency", "common.currency_invalid", {"code": currency}))
     if (amount_min is not None or amount_max is not None) and contract_id is None \
             and not currency:
         errors.append(FieldError("currency", QUEUE_AMOUNT_CURRENCY))
@@ -93,18 +91,17 @@ def check_one_open_claim_per_debtor(existing_statuses: Iterable[str]) -> None:
     when every previous claim is final (closed or cancelled)."""
     statuses = [ClaimStatus(s) for s in existing_statuses if s != ClaimStatus.DRAFT]
     if any(s not in FINAL_CLAIM_STATUSES for s in statuses):
-        raise RuleViolation("A claim on this debtor is still open: a new one can be declared "
-                            "only when all previous claims are closed or cancelled.")
+        raise RuleViolation("claims.open_claim_on_debtor")
 
 
-INVOICE_TYPE_MESSAGE = "Type must be AG, IN, PLP or OUB"
-PAYMENT_TYPE_MESSAGE = "Type must be CN or SE"
-INVOICE_IN_FUTURE = "Invoice date is in the future"
-DUE_BEFORE_INVOICE = "Due date is before the invoice date"
-PAYMENT_IN_FUTURE = "Date is in the future"
-TAX_ABOVE_AMOUNT = "Tax is more than the amount excluding tax"
-INVOICE_ALREADY_DECLARED = "This invoice is already in the claim"
-PAYMENT_ALREADY_DECLARED = "This payment is already in the claim"
+INVOICE_TYPE_MESSAGE = "claims.invoice_type"
+PAYMENT_TYPE_MESSAGE = "claims.payment_type"
+INVOICE_IN_FUTURE = "claims.invoice_in_future"
+DUE_BEFORE_INVOICE = "claims.due_before_invoice"
+PAYMENT_IN_FUTURE = "claims.payment_in_future"
+TAX_ABOVE_AMOUNT = "claims.tax_above_amount"
+INVOICE_ALREADY_DECLARED = "claims.invoice_already_declared"
+PAYMENT_ALREADY_DECLARED = "claims.payment_already_declared"
 
 
 #: What makes two payment lines the same payment: type, invoices (in any order), date,
@@ -124,58 +121,72 @@ def payment_key(line: PaymentInput) -> PaymentKey:
             line.payment_date, line.currency, line.amount)
 
 
-def invoice_line_problems(line: InvoiceInput, today: date | None) -> list[tuple[str, str]]:
-    """The rules of one invoice line, as ``(attribute, message)`` pairs.
+def invoice_line_refusals(line: InvoiceInput, today: date | None) -> list[FieldError]:
+    """The rules of one invoice line, each refusal's ``field`` the line's attribute.
 
     The two date rules (invoice date not in the future, due date not before the invoice
     date) are claim rules and are checked only when ``today`` is given: a file import
     without a ``today`` checks the values alone. The declaration delay needs the
     contract and is :func:`invoice_errors`' business.
     """
-    problems: list[tuple[str, str]] = []
+    problems: list[FieldError] = []
     if line.type not in InvoiceType.__members__:
-        problems.append(("type", INVOICE_TYPE_MESSAGE))
+        problems.append(FieldError("type", INVOICE_TYPE_MESSAGE))
     if not line.number.strip():
-        problems.append(("number", "Mandatory"))
+        problems.append(FieldError("number", "common.mandatory"))
     elif len(line.number) > MAX_REFERENCE:
-        problems.append(("number", "At most 35 characters"))
+        problems.append(FieldError("number", "common.max_chars", {"max": MAX_REFERENCE}))
     if today is not None:
         if line.invoice_date > today:
-            problems.append(("invoice_date", INVOICE_IN_FUTURE))
+            problems.append(FieldError("invoice_date", INVOICE_IN_FUTURE))
         if line.due_date < line.invoice_date:
-            problems.append(("due_date", DUE_BEFORE_INVOICE))
+            problems.append(FieldError("due_date", DUE_BEFORE_INVOICE))
     if not _currency_ok(line.currency):
-        problems.append(("currency", "Not an ISO 4217 currency code"))
+        problems.append(FieldError("currency", "common.currency_invalid",
+                                   {"code": line.currency}))
     if line.amount_excl_tax <= 0:
-        problems.append(("amount_excl_tax", "Must be above 0"))
+        problems.append(FieldError("amount_excl_tax", "common.above_zero"))
     if line.tax < 0:
-        problems.append(("tax", "Must not be negative"))
+        problems.append(FieldError("tax", "common.not_negative"))
     elif line.amount_excl_tax > 0 and line.tax > line.amount_excl_tax:
-        problems.append(("tax", TAX_ABOVE_AMOUNT))
+        problems.append(FieldError("tax", TAX_ABOVE_AMOUNT))
     return problems
+
+
+def payment_line_refusals(line: PaymentInput, today: date | None) -> list[FieldError]:
+    """The rules of one payment line, each refusal's ``field`` the line's attribute; the
+    date rule only when ``today`` is given. Whether the references name invoices of the
+    claim is :func:`payment_errors`' business."""
+    problems: list[FieldError] = []
+    if line.type not in PaymentType.__members__:
+        problems.append(FieldError("type", PAYMENT_TYPE_MESSAGE))
+    if today is not None and line.payment_date > today:
+        problems.append(FieldError("payment_date", PAYMENT_IN_FUTURE))
+    if not _currency_ok(line.currency):
+        problems.append(FieldError("currency", "common.currency_invalid",
+                                   {"code": line.currency}))
+    if line.amount <= 0:
+        problems.append(FieldError("amount", "common.above_zero"))
+    return problems
+
+
+def invoice_line_problems(line: InvoiceInput, today: date | None) -> list[tuple[str, str]]:
+    """TRANSITIONAL (issue 11, until the TUI uses :func:`invoice_line_refusals`): the
+    refusals as ``(attribute, text in the UI language)``."""
+    return [(p.field, p.message) for p in invoice_line_refusals(line, today)]
 
 
 def payment_line_problems(line: PaymentInput, today: date | None) -> list[tuple[str, str]]:
-    """The rules of one payment line, as ``(attribute, message)`` pairs; the date rule
-    only when ``today`` is given. Whether the references name invoices of the claim is
-    :func:`payment_errors`' business."""
-    problems: list[tuple[str, str]] = []
-    if line.type not in PaymentType.__members__:
-        problems.append(("type", PAYMENT_TYPE_MESSAGE))
-    if today is not None and line.payment_date > today:
-        problems.append(("payment_date", PAYMENT_IN_FUTURE))
-    if not _currency_ok(line.currency):
-        problems.append(("currency", "Not an ISO 4217 currency code"))
-    if line.amount <= 0:
-        problems.append(("amount", "Must be above 0"))
-    return problems
+    """TRANSITIONAL (issue 11, until the TUI uses :func:`payment_line_refusals`): the
+    refusals as ``(attribute, text in the UI language)``."""
+    return [(p.field, p.message) for p in payment_line_refusals(line, today)]
 
 
-def late_declaration(line: InvoiceInput, today: date, max_declaration_days: int,
-                     shifts: DueDateShifts | None = None) -> str | None:
-    """Why it is too late to declare this invoice (None when in time): the deadline is
-    the invoice date + the contract's delay, moved by an active extension of due date
-    on that invoice (``shifts``, by invoice number)."""
+def late_declaration_refusal(line: InvoiceInput, today: date, max_declaration_days: int,
+                             shifts: DueDateShifts | None = None) -> FieldError | None:
+    """Why it is too late to declare this invoice (None when in time), on the field
+    ``invoice_date``: the deadline is the invoice date + the contract's delay, moved by
+    an active extension of due date on that invoice (``shifts``, by invoice number)."""
     if line.invoice_date > today:
         return None  # a future invoice is refused for that reason alone
     deadline = invoice_declaration_deadline(line.number, line.invoice_date,
@@ -183,9 +194,17 @@ def late_declaration(line: InvoiceInput, today: date, max_declaration_days: int,
     if today <= deadline:
         return None
     moved = deadline - timedelta(days=max_declaration_days) != line.invoice_date
-    return (f"Too late to declare: the deadline was {deadline.isoformat()} "
-            f"({max_declaration_days} days after the invoice date"
-            + (", moved by the extension of due date" if moved else "") + ")")
+    return FieldError("invoice_date",
+                      "claims.deadline_passed_moved" if moved else "claims.deadline_passed",
+                      {"deadline": deadline, "days": max_declaration_days})
+
+
+def late_declaration(line: InvoiceInput, today: date, max_declaration_days: int,
+                     shifts: DueDateShifts | None = None) -> str | None:
+    """TRANSITIONAL (issue 11, until the TUI uses :func:`late_declaration_refusal`): the
+    refusal's text in the UI language."""
+    late = late_declaration_refusal(line, today, max_declaration_days, shifts)
+    return None if late is None else late.message
 
 
 def invoice_errors(lines: Sequence[InvoiceInput], today: date, max_declaration_days: int,
@@ -196,31 +215,37 @@ def invoice_errors(lines: Sequence[InvoiceInput], today: date, max_declaration_d
     (in these lines, or among the claim's ``existing`` ones)."""
     errors: list[FieldError] = []
     if not lines:
-        errors.append(FieldError(prefix, "Add at least one invoice"))
+        errors.append(FieldError(prefix, "claims.no_invoice"))
     for i, line in enumerate(lines, start=1):
         where = f"{prefix}[{i}]"
-        errors.extend(FieldError(f"{where}.{attribute}", message, i)
-                      for attribute, message in invoice_line_problems(line, today))
-        late = late_declaration(line, today, max_declaration_days, shifts)
+        errors.extend(_at(p, f"{where}.{p.field}", i) for p in invoice_line_refusals(line, today))
+        late = late_declaration_refusal(line, today, max_declaration_days, shifts)
         if late:
-            errors.append(FieldError(f"{where}.invoice_date", late, i))
+            errors.append(_at(late, f"{where}.invoice_date", i))
     errors.extend(_twice(lines, invoice_key, existing, prefix, "number",
-                         INVOICE_ALREADY_DECLARED, "Same type and number as line {n}"))
+                         INVOICE_ALREADY_DECLARED, "claims.same_invoice_as"))
     return errors
+
+
+def _at(problem: FieldError, field: str, line: int) -> FieldError:
+    """``problem`` on ``field`` of line ``line``."""
+    return FieldError(field, problem.code, problem.params, line=line)
 
 
 def _twice(lines: Sequence[Any], key: Callable[[Any], Hashable], existing: Iterable[Any],
            prefix: str, attribute: str, already: str, again: str) -> list[FieldError]:
-    """A line already in the claim, or the same as an earlier line of this declaration."""
+    """A line already in the claim (code ``already``), or the same as an earlier line of
+    this declaration (code ``again``, parameter ``first``: that line's number)."""
     known = {key(line) for line in existing}
     first: dict[Hashable, int] = {}
     errors: list[FieldError] = []
     for i, line in enumerate(lines, start=1):
         k = key(line)
         if k in known:
-            errors.append(FieldError(f"{prefix}[{i}].{attribute}", already, i))
+            errors.append(FieldError(f"{prefix}[{i}].{attribute}", already, line=i))
         elif k in first:
-            errors.append(FieldError(f"{prefix}[{i}].{attribute}", again.format(n=first[k]), i))
+            errors.append(FieldError(f"{prefix}[{i}].{attribute}", again, {"first": first[k]},
+                                     line=i))
         else:
             first[k] = i
     return errors
@@ -234,27 +259,25 @@ def payment_errors(lines: Sequence[PaymentInput], invoice_numbers: set[str], tod
     errors: list[FieldError] = []
     for i, line in enumerate(lines, start=1):
         where = f"{prefix}[{i}]"
-        errors.extend(FieldError(f"{where}.{attribute}", message, i)
-                      for attribute, message in payment_line_problems(line, today))
+        errors.extend(_at(p, f"{where}.{p.field}", i) for p in payment_line_refusals(line, today))
         unknown = [r for r in line.invoice_references if r not in invoice_numbers]
         if unknown:
-            errors.append(FieldError(f"{where}.invoice_references",
-                                     "Unknown invoice: " + ", ".join(unknown), i))
+            errors.append(FieldError(f"{where}.invoice_references", "claims.unknown_invoice",
+                                     {"invoices": unknown, "count": len(unknown)}, line=i))
     errors.extend(_twice(lines, payment_key, existing, prefix, "amount",
-                         PAYMENT_ALREADY_DECLARED,
-                         "Same type, invoices, date and amount as line {n}"))
+                         PAYMENT_ALREADY_DECLARED, "claims.same_payment_as"))
     return errors
 
 
 def header_errors(reason: str, comments: str, own_reference: str) -> list[FieldError]:
     errors: list[FieldError] = []
     if reason not in {r.value for r in ClaimReason}:
-        errors.append(FieldError("reason", "Choose a reason"))
+        errors.append(FieldError("reason", "claims.choose_reason"))
     if len(comments) > MAX_COMMENT:
-        errors.append(FieldError("comments", f"At most {MAX_COMMENT} characters "
-                                             f"({len(comments)} typed)"))
+        errors.append(FieldError("comments", "common.too_long",
+                                 {"max": MAX_COMMENT, "length": len(comments)}))
     if len(own_reference) > MAX_REFERENCE:
-        errors.append(FieldError("own_reference", "At most 35 characters"))
+        errors.append(FieldError("own_reference", "common.max_chars", {"max": MAX_REFERENCE}))
     return errors
 
 
@@ -264,8 +287,8 @@ def contact_errors(prefix: str, name: str, email: str, phone: str) -> list[Field
     errors: list[FieldError] = []
     for part, value in (("name", name), ("email", email), ("phone", phone)):
         if len(value) > MAX_CONTACT[part]:
-            errors.append(FieldError(f"{prefix}{part}",
-                                     f"At most {MAX_CONTACT[part]} characters"))
+            errors.append(FieldError(f"{prefix}{part}", "common.max_chars",
+                                     {"max": MAX_CONTACT[part]}))
     if email.strip() and len(email) <= MAX_CONTACT["email"] \
             and not _EMAIL.fullmatch(email.strip()):
         errors.append(FieldError(f"{prefix}email", EMAIL_INVALID))
@@ -279,7 +302,7 @@ def alt_contact_errors(name: str, email: str, phone: str,
     errors = contact_errors("alt_contact_", name, email, phone)
     if any(v.strip() for v in (name, email, phone)):
         if not name.strip():
-            errors.append(FieldError("alt_contact_name", "Mandatory"))
+            errors.append(FieldError("alt_contact_name", "common.mandatory"))
         elif not intervention:
             errors.append(FieldError("alt_contact_name", ALT_CONTACT_WITHOUT_INTERVENTION))
     return errors

@@ -44,10 +44,8 @@ def extension_shift_days(initial_due_date: date, extended_due_date: date) -> int
     """How many days an accepted extension moved the due date (0 or more)."""
     shift = (extended_due_date - initial_due_date).days
     if shift < 0:
-        raise ValidationFailed({
-            "extended_due_date": f"The extended due date {extended_due_date.isoformat()} is "
-                                 f"before the initial due date {initial_due_date.isoformat()}"
-        })
+        raise ValidationFailed.at("extended_due_date", "deadlines.extended_before_initial",
+                                  extended=extended_due_date, initial=initial_due_date)
     return shift
 
 
@@ -66,17 +64,12 @@ def claim_declaration_deadline(
     be known from the extended date alone).
     """
     if isinstance(max_declaration_days, bool) or max_declaration_days <= 0:
-        raise ValidationFailed({
-            "max_declaration_days": "The contract's maximum delay to declare a claim must be "
-                                    f"a positive number of days, got {max_declaration_days}"
-        })
+        raise ValidationFailed.at("max_declaration_days", "deadlines.delay_not_positive",
+                                  days=max_declaration_days)
     deadline = invoice_date + timedelta(days=max_declaration_days)
     if extended_due_date is not None:
         if initial_due_date is None:
-            raise ValidationFailed({
-                "initial_due_date": "The initial due date is needed to apply an extension "
-                                    "of due date to the declaration deadline"
-            })
+            raise ValidationFailed({"initial_due_date": "deadlines.initial_due_date_needed"})
         deadline += timedelta(days=extension_shift_days(initial_due_date, extended_due_date))
     return deadline
 
@@ -145,7 +138,7 @@ def check_declaration_in_time(
     """
     dates = list(invoice_dates)
     if not dates:
-        raise ValidationFailed({"invoices": "A claim needs at least one unpaid invoice"})
+        raise ValidationFailed({"invoices": "deadlines.no_unpaid_invoice"})
     earliest = min(dates)
     deadline = claim_declaration_deadline(
         earliest, max_days, extended_due_date, initial_due_date=initial_due_date
@@ -153,9 +146,5 @@ def check_declaration_in_time(
     late = -days_left(deadline, today)
     if late > 0:
         raise RuleViolation(
-            f"The claim had to be declared by {deadline.isoformat()} "
-            f"({max_days} days after the earliest unpaid invoice, dated "
-            f"{earliest.isoformat()}"
-            + (", plus the accepted extension of due date" if extended_due_date else "")
-            + f"); it is {late} day{'s' if late > 1 else ''} late"
-        )
+            "deadlines.declared_late_extended" if extended_due_date else "deadlines.declared_late",
+            deadline=deadline, days=max_days, earliest=earliest, count=late)

@@ -133,21 +133,21 @@ def rate_errors(base: str, quote: str, rate: Decimal, on: date, source: str,
     errors: list[FieldError] = []
     for name, code in (("base", base), ("quote", quote)):
         if not is_currency(code):
-            errors.append(FieldError(name, f"{code!r} is not an ISO 4217 currency code"))
+            errors.append(FieldError(name, "money.unknown_currency", {"code": code}))
     if base == quote:
-        errors.append(FieldError("quote", "A rate converts between two different currencies"))
+        errors.append(FieldError("quote", "rates.same_currency"))
     if not isinstance(rate, Decimal) or not rate.is_finite() or rate <= 0:
-        errors.append(FieldError("rate", "The rate must be a number above 0"))
+        errors.append(FieldError("rate", "rates.not_positive"))
     elif rate >= MAX_RATE:
-        errors.append(FieldError("rate", f"The rate must be below {MAX_RATE:,}"))
+        errors.append(FieldError("rate", "rates.too_large", {"max": MAX_RATE}))
     elif decimals(rate) > MAX_RATE_DECIMALS:
-        errors.append(FieldError("rate", f"At most {MAX_RATE_DECIMALS} decimals"))
+        errors.append(FieldError("rate", "common.max_decimals", {"count": MAX_RATE_DECIMALS}))
     if on > today:
-        errors.append(FieldError("rate_date", "A rate cannot be recorded for a future date"))
+        errors.append(FieldError("rate_date", "rates.future_date"))
     if not source.strip():
-        errors.append(FieldError("source", "Say where the rate comes from"))
+        errors.append(FieldError("source", "rates.source_missing"))
     elif len(source.strip()) > MAX_SOURCE:
-        errors.append(FieldError("source", f"At most {MAX_SOURCE} characters"))
+        errors.append(FieldError("source", "common.max_chars", {"max": MAX_SOURCE}))
     elif any(ord(c) < 32 or ord(c) == 127 for c in source):
-        errors.append(FieldError("source", "The source cannot hold control characters"))
+        errors.append(FieldError("source", "rates.source_control_characters"))
     return errors

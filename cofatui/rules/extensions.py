@@ -28,6 +28,7 @@ from decimal import Decimal
 
 from cofatui.enums import FINAL_CLAIM_STATUSES, ClaimStatus, ExtensionStatus
 from cofatui.errors import FieldError, RuleViolation, ValidationFailed
+from cofatui.i18n.messages import Term
 from cofatui.rules.deadlines import extension_shifts, invoice_declaration_deadline
 
 __all__ = [
@@ -73,50 +74,46 @@ def plan_errors(invoices: Sequence[ExtensionInvoice], plan: Sequence[PlanLine]) 
     ``plan[i].field`` and ``plan`` for the total)."""
     errors: list[FieldError] = []
     if not invoices:
-        errors.append(FieldError("invoices", "Add at least one invoice"))
+        errors.append(FieldError("invoices", "extensions.no_invoice"))
     seen: dict[str, int] = {}
     for i, inv in enumerate(invoices, start=1):
         where = f"invoices[{i}]"
         if not inv.number.strip():
-            errors.append(FieldError(f"{where}.number", "Mandatory", line=i))
+            errors.append(FieldError(f"{where}.number", "common.mandatory", line=i))
         elif inv.number in seen:
-            errors.append(FieldError(f"{where}.number",
-                                     f"Invoice {inv.number} is already line {seen[inv.number]}",
-                                     i))
+            errors.append(FieldError(f"{where}.number", "extensions.invoice_twice",
+                                     {"number": inv.number, "first": seen[inv.number]}, line=i))
         else:
             seen[inv.number] = i
         if inv.due_date < inv.invoice_date:
-            errors.append(FieldError(f"{where}.due_date",
-                                     "Due date is before the invoice date", i))
+            errors.append(FieldError(f"{where}.due_date", "claims.due_before_invoice", line=i))
         if inv.amount <= 0:
-            errors.append(FieldError(f"{where}.amount", "Must be above 0", line=i))
+            errors.append(FieldError(f"{where}.amount", "common.above_zero", line=i))
     if not plan:
-        errors.append(FieldError("plan", "Add at least one new due date and amount"))
+        errors.append(FieldError("plan", "extensions.no_plan"))
     latest_due = max((i.due_date for i in invoices), default=None)
     previous: date | None = None
     for i, line in enumerate(plan, start=1):
         where = f"plan[{i}]"
         if latest_due is not None and line.due_date <= latest_due:
-            errors.append(FieldError(
-                f"{where}.due_date",
-                f"A new due date must be after the original due dates (the latest is "
-                f"{latest_due.isoformat()})", i))
+            errors.append(FieldError(f"{where}.due_date", "extensions.due_date_not_after",
+                                     {"latest": latest_due}, line=i))
         if previous is not None and line.due_date <= previous:
-            errors.append(FieldError(
-                f"{where}.due_date",
-                "Same date as the line before: merge the two amounts" if line.due_date == previous
-                else f"Dates must be in order: this one is before {previous.isoformat()}", i))
+            errors.append(
+                FieldError(f"{where}.due_date", "extensions.same_date_as_before", line=i)
+                if line.due_date == previous else
+                FieldError(f"{where}.due_date", "extensions.dates_out_of_order",
+                           {"previous": previous}, line=i))
         previous = line.due_date
         if line.amount <= 0:
-            errors.append(FieldError(f"{where}.amount", "Must be above 0", line=i))
+            errors.append(FieldError(f"{where}.amount", "common.above_zero", line=i))
     if invoices and plan:
         due, planned = invoices_total(invoices), sum((p.amount for p in plan), Decimal(0))
         if due != planned:
             gap = planned - due
             errors.append(FieldError(
-                "plan",
-                f"The plan totals {planned} but the invoices total {due}: "
-                f"{abs(gap)} {'too much' if gap > 0 else 'missing'}"))
+                "plan", "extensions.plan_too_much" if gap > 0 else "extensions.plan_missing",
+                {"planned": planned, "due": due, "gap": abs(gap)}))
     return errors
 
 
@@ -124,9 +121,8 @@ def check_one_extension_per_buyer(existing_statuses: Iterable[str]) -> None:
     """Only one extension per buyer: none may be requested while one is pending or active."""
     statuses = {ExtensionStatus(s) for s in existing_statuses}
     if statuses & BLOCKING_STATUSES:
-        which = "pending" if ExtensionStatus.PENDING in statuses else "active"
-        raise RuleViolation(f"An extension of due date is already {which} on this buyer: only "
-                            "one per buyer. Modify the active one, or wait for the decision.")
+        raise RuleViolation("extensions.already_pending" if ExtensionStatus.PENDING in statuses
+                            else "extensions.already_active")
 
 
 def check_no_open_claim(claim_statuses: Iterable[str]) -> None:
@@ -135,28 +131,28 @@ def check_no_open_claim(claim_statuses: Iterable[str]) -> None:
     open_claims = [s for s in (ClaimStatus(s) for s in claim_statuses)
                    if s != ClaimStatus.DRAFT and s not in FINAL_CLAIM_STATUSES]
     if open_claims:
-        raise RuleViolation("A claim was declared on this buyer: an extension of due date now "
-                            "goes to the insurer's collection department directly, not here.")
+        raise RuleViolation("extensions.claim_declared")
 
 
 def check_can_cancel(status: str) -> None:
     """Only a pending request (not yet decided) can be cancelled."""
     if ExtensionStatus(status) != ExtensionStatus.PENDING:
-        raise RuleViolation(f"Only a pending extension can be cancelled (this one is {status}).")
+        raise RuleViolation("extensions.cancel_not_pending",
+                            status=Term(f"extensions.status.{ExtensionStatus(status).value}"))
 
 
 def check_can_modify(status: str) -> None:
     """Only an active (accepted) extension can be modified; a pending one waits for its
     decision."""
     if ExtensionStatus(status) != ExtensionStatus.ACTIVE:
-        raise RuleViolation(f"Only an active extension can be modified (this one is {status}).")
+        raise RuleViolation("extensions.modify_not_active",
+                            status=Term(f"extensions.status.{ExtensionStatus(status).value}"))
 
 
 def dmc_end(invoice_date: date, dmc_days: int) -> date:
     """Last day of the contract's maximum credit duration for an invoice."""
     if isinstance(dmc_days, bool) or dmc_days <= 0:
-        raise ValidationFailed({"dmc_days": "The contract's maximum credit duration must be a "
-                                            f"positive number of days, got {dmc_days}"})
+        raise ValidationFailed.at("dmc_days", "extensions.dmc_not_positive", days=dmc_days)
     return invoice_date + timedelta(days=dmc_days)
 
 
@@ -169,7 +165,7 @@ def extension_needs_request(invoice_date: date, new_due_date: date, dmc_days: in
     the request.
     """
     if new_due_date < invoice_date:
-        raise ValidationFailed({"new_due_date": "The new due date is before the invoice date"})
+        raise ValidationFailed({"new_due_date": "extensions.new_due_before_invoice"})
     end = dmc_end(invoice_date, dmc_days)
     if cover_terminated:
         return True, ("The cover on this buyer was terminated: any extension of due date must "
@@ -194,7 +190,7 @@ def plan_needs_request(invoices: Sequence[ExtensionInvoice], plan: Sequence[Plan
     """:func:`extension_needs_request` for a whole form: the plan's last date against
     the earliest invoice (whose DMC ends first)."""
     if not invoices or not plan:
-        raise ValidationFailed({"plan": "Invoices and a payment plan are needed"})
+        raise ValidationFailed({"plan": "extensions.plan_needed"})
     earliest = min(invoices, key=lambda i: i.invoice_date)
     last = max(p.due_date for p in plan)
     return extension_needs_request(earliest.invoice_date, last, dmc_days, cover_terminated,
@@ -206,7 +202,7 @@ def shifted_declaration_deadline(invoices: Sequence[ExtensionInvoice], plan: Seq
     """The claim declaration deadline of these invoices once the extension is decided:
     the earliest of the invoices' deadlines, each moved by an active extension."""
     if not invoices:
-        raise ValidationFailed({"invoices": "Add at least one invoice"})
+        raise ValidationFailed({"invoices": "extensions.no_invoice"})
     # The same functions as a claim's deadline: what this screen shows is what a claim
     # declaration is checked against.
     shifts = active_extension_shifts(invoices, plan, status)

@@ -64,23 +64,19 @@ def normalize_easy_number(raw: str, *, branch: bool | None = None) -> str:
     """
     digits = "".join(raw.split())
     if not digits:
-        raise ValidationFailed({"easy_number": "EasyNumber is required"})
+        raise ValidationFailed({"easy_number": "identifiers.easy_number_required"})
     # str.isdigit() accepts '²' or Arabic-Indic digits; the EasyNumber is plain ASCII.
     if not set(digits) <= _ASCII_DIGITS:
-        raise ValidationFailed({"easy_number": "EasyNumber must contain digits only"})
+        raise ValidationFailed({"easy_number": "identifiers.easy_number_digits"})
     if len(digits) > BRANCH_EASY_NUMBER_LENGTH:
-        raise ValidationFailed({
-            "easy_number": f"EasyNumber is too long: {len(digits)} digits, at most "
-                           f"{BRANCH_EASY_NUMBER_LENGTH} (14 for a head office, "
-                           f"19 for a branch)"
-        })
+        raise ValidationFailed.at("easy_number", "identifiers.easy_number_too_long",
+                                  count=len(digits), max=BRANCH_EASY_NUMBER_LENGTH,
+                                  head_office=HEAD_OFFICE_EASY_NUMBER_LENGTH)
     if branch is None:
         branch = len(digits) > HEAD_OFFICE_EASY_NUMBER_LENGTH
     if not branch and len(digits) > HEAD_OFFICE_EASY_NUMBER_LENGTH:
-        raise ValidationFailed({
-            "easy_number": f"A head-office EasyNumber has at most "
-                           f"{HEAD_OFFICE_EASY_NUMBER_LENGTH} digits, got {len(digits)}"
-        })
+        raise ValidationFailed.at("easy_number", "identifiers.head_office_too_long",
+                                  max=HEAD_OFFICE_EASY_NUMBER_LENGTH, count=len(digits))
     width = BRANCH_EASY_NUMBER_LENGTH if branch else HEAD_OFFICE_EASY_NUMBER_LENGTH
     return digits.zfill(width)
 
@@ -106,12 +102,9 @@ def normalize_coface_reference(raw: str, *, field: str = "coface_reference") -> 
     """
     value = "".join(raw.split()).upper()
     if not value:
-        raise ValidationFailed({field: "Coface reference is required"})
+        raise ValidationFailed({field: "identifiers.coface_reference_required"})
     if not _COFACE_REFERENCE.fullmatch(value):
-        raise ValidationFailed({
-            field: "Coface reference must be 9 characters: a 3-digit country number "
-                   "followed by 6 letters or digits (e.g. 100156874)"
-        })
+        raise ValidationFailed({field: "identifiers.coface_reference_format"})
     return value
 
 
@@ -280,12 +273,14 @@ _CHECKS: dict[str, _Validator] = {
 
 #: stdnum's error classes → what the user is told; most specific first, because
 #: InvalidLength is a kind of InvalidFormat.
+#: Why python-stdnum refused a number, as an error code (parameter ``type``).
 _REASONS: tuple[tuple[type[Exception], str], ...] = (
-    (stdnum_errors.InvalidChecksum, "checksum does not match"),
-    (stdnum_errors.InvalidLength, "wrong length"),
-    (stdnum_errors.InvalidFormat, "wrong format"),
-    (stdnum_errors.InvalidComponent, "a part of the number is not valid"),
+    (stdnum_errors.InvalidChecksum, "identifiers.invalid_checksum"),
+    (stdnum_errors.InvalidLength, "identifiers.invalid_length"),
+    (stdnum_errors.InvalidFormat, "identifiers.invalid_format"),
+    (stdnum_errors.InvalidComponent, "identifiers.invalid_component"),
 )
+_INVALID = "identifiers.invalid_number"
 
 
 def has_specific_check(type_code: str) -> bool:
@@ -305,15 +300,16 @@ def identifier_types(country_code: str) -> list[IdentifierType]:
 def _country(country_code: str) -> reference.Country:
     found = reference.country(country_code)
     if found is None:
-        raise ValidationFailed({"country": f"Unknown country code {country_code.strip()!r}"})
+        raise ValidationFailed.at("country", "identifiers.unknown_country",
+                                  country=country_code.strip())
     return found
 
 
 def _reason(error: Exception) -> str:
-    for cls, text in _REASONS:
+    for cls, code in _REASONS:
         if isinstance(error, cls):
-            return text
-    return "not a valid number"
+            return code
+    return _INVALID
 
 
 def validate_legal_identifier(country_code: str, type_code: str, value: str) -> str:
@@ -329,43 +325,39 @@ def validate_legal_identifier(country_code: str, type_code: str, value: str) -> 
     if type_code == COFACE_REFERENCE_TYPE:
         return normalize_coface_reference(value, field="legal_identifier")
     if country.identifier_type(type_code) is None:
-        allowed = ", ".join(t.code for t in country.identifier_types)
-        hint = ""
-        for code in (*(t.code for t in country.identifier_types), COFACE_REFERENCE_TYPE):
-            if code.casefold() == type_code.casefold():
-                hint = f" (codes are case-sensitive: did you mean {code}?)"
-        raise ValidationFailed({
-            "legal_identifier_type": f"{type_code or 'An empty type'} is not a legal identifier "
-                                     f"type for {country.name} ({country.code}){hint}; "
-                                     f"allowed: {allowed}, {COFACE_REFERENCE_TYPE}"
-        })
+        allowed = [*(t.code for t in country.identifier_types), COFACE_REFERENCE_TYPE]
+        meant = next((code for code in allowed if code.casefold() == type_code.casefold()),
+                     None)
+        if meant is not None:
+            raise ValidationFailed.at("legal_identifier_type", "identifiers.type_case",
+                                      type=type_code, meant=meant, country=country.code)
+        raise ValidationFailed.at(
+            "legal_identifier_type",
+            "identifiers.type_unknown" if type_code else "identifiers.type_empty",
+            type=type_code, country=country.code,
+            allowed=allowed)
 
     stripped = value.strip()
     if not stripped:
-        raise ValidationFailed({"legal_identifier": f"{type_code} value is required"})
+        raise ValidationFailed.at("legal_identifier", "identifiers.value_required",
+                                  type=type_code)
     if _has_control(stripped):
-        raise ValidationFailed({
-            "legal_identifier": f"{type_code} contains control characters"
-        })
+        raise ValidationFailed.at("legal_identifier", "identifiers.control_characters",
+                                  type=type_code)
     text = _BLANKS.sub(" ", stripped)
     if len(text) > LEGAL_IDENTIFIER_MAX_LENGTH:
-        raise ValidationFailed({
-            "legal_identifier": f"{type_code} is too long: at most "
-                                f"{LEGAL_IDENTIFIER_MAX_LENGTH} characters"
-        })
+        raise ValidationFailed.at("legal_identifier", "identifiers.value_too_long",
+                                  type=type_code, max=LEGAL_IDENTIFIER_MAX_LENGTH)
     check = _CHECKS.get(type_code)
     if check is None:
         return text
     try:
         return check(text)
     except stdnum_errors.ValidationError as error:
-        raise ValidationFailed({
-            "legal_identifier": f"Invalid {type_code}: {_reason(error)}"
-        }) from error
+        raise ValidationFailed.at("legal_identifier", _reason(error),
+                                  type=type_code) from error
     except Exception as error:  # a third-party check must never crash a form or import
-        raise ValidationFailed({
-            "legal_identifier": f"Invalid {type_code}: not a valid number"
-        }) from error
+        raise ValidationFailed.at("legal_identifier", _INVALID, type=type_code) from error
 
 
 def _has_control(text: str) -> bool:

@@ -83,13 +83,13 @@ def _validate(claim_amount: Decimal, credit_limit: Decimal | None,
     errors: dict[str, str] = {}
     for name, value in (("claim_amount", claim_amount), ("recovered", recovered)):
         if not isinstance(value, Decimal) or not value.is_finite() or value < 0:
-            errors[name] = "Must be an amount of 0 or more"
+            errors[name] = "indemnity.amount_not_negative"
     if credit_limit is not None and (not isinstance(credit_limit, Decimal)
                                      or not credit_limit.is_finite() or credit_limit < 0):
-        errors["credit_limit"] = "Must be an amount of 0 or more"
+        errors["credit_limit"] = "indemnity.amount_not_negative"
     if (not isinstance(insured_percentage, Decimal) or not insured_percentage.is_finite()
             or not 0 <= insured_percentage <= HUNDRED):
-        errors["insured_percentage"] = "Must be a percentage between 0 and 100"
+        errors["insured_percentage"] = "indemnity.percentage_range"
     if errors:
         raise ValidationFailed(errors)
 

@@ -22,7 +22,8 @@ from functools import cache
 
 from babel.numbers import get_currency_precision, list_currencies
 
-from cofatui.errors import RuleViolation, ValidationFailed
+from cofatui.errors import FieldError, RuleViolation, ValidationFailed
+from cofatui.i18n.messages import Term
 
 __all__ = ["CurrencyMismatch", "Money", "UnknownCurrency", "currency_decimals",
            "is_currency", "totals_by_currency"]
@@ -35,14 +36,15 @@ class CurrencyMismatch(RuleViolation):
     """Two amounts of different currencies were added, subtracted or compared.
 
     A ``RuleViolation`` so that, should one escape through the API, the caller gets a
-    400 with this sentence rather than a server error.
+    400 with this refusal rather than a server error. ``operation``: ``added``,
+    ``subtracted`` or ``compared``.
     """
 
     reason_code = "money.currency_mismatch"
 
     def __init__(self, left: str, right: str, operation: str) -> None:
-        super().__init__(f"Amounts in {left} and {right} cannot be {operation} "
-                         "without an exchange rate")
+        super().__init__(self.reason_code, left=left, right=right,
+                         operation=Term(f"errors.money.operation.{operation}"))
         self.currencies = (left, right)
 
 
@@ -52,7 +54,7 @@ class UnknownCurrency(ValidationFailed):
     reason_code = "money.unknown_currency"
 
     def __init__(self, code: str) -> None:
-        super().__init__({"currency": f"{code!r} is not an ISO 4217 currency code"})
+        super().__init__([FieldError("currency", self.reason_code, {"code": code})])
         self.currency = code
 
 
@@ -91,7 +93,7 @@ class Money:
         if isinstance(self.amount, int):
             object.__setattr__(self, "amount", Decimal(self.amount))
         if not self.amount.is_finite():
-            raise ValidationFailed({"amount": "An amount must be a finite number"})
+            raise ValidationFailed({"amount": "money.not_finite"})
         if not is_currency(self.currency):
             raise UnknownCurrency(self.currency)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 
 from cofatui.errors import ValidationFailed
+from cofatui.i18n.messages import Term
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256
@@ -18,8 +19,9 @@ MIN_CLASSES = 3
 # two-letter login the rule would refuse most passwords for no real gain.
 MIN_LOGIN_TO_CHECK = 3
 
-CLASS_NAMES = ("an upper-case letter", "a lower-case letter", "a digit", "another character")
-
+#: The four kinds of character, as catalog terms (``errors.passwords.class.*``).
+CLASS_NAMES = tuple(Term(f"errors.passwords.class.{name}")
+                    for name in ("upper", "lower", "digit", "other"))
 
 def character_classes(password: str) -> list[bool]:
     """Which of the four classes (upper, lower, digit, other) ``password`` uses."""
@@ -37,31 +39,28 @@ def character_classes(password: str) -> list[bool]:
 
 
 def check_password_policy(password: str, *, login: str | None = None) -> None:
-    """Refuse a password that breaks the policy, saying everything that is wrong."""
-    problems: list[str] = []
+    """Refuse a password that breaks the policy, saying everything that is wrong in one
+    refusal of the field ``password`` (``passwords.refused``, each broken rule a term of
+    its ``problems``)."""
+    problems: list[Term] = []
     if len(password) < MIN_LENGTH:
-        problems.append(f"must have at least {MIN_LENGTH} characters (it has {len(password)})")
+        problems.append(_problem("too_short", min=MIN_LENGTH, count=len(password)))
     elif len(password) > MAX_LENGTH:
-        problems.append(f"must have at most {MAX_LENGTH} characters (it has {len(password)})")
+        problems.append(_problem("too_long", max=MAX_LENGTH, count=len(password)))
     classes = character_classes(password)
     if sum(classes) < MIN_CLASSES:
         missing = [name for name, present in zip(CLASS_NAMES, classes, strict=True)
                    if not present]
-        need = MIN_CLASSES - sum(classes)
-        add = _either(missing) if need == 1 else f"at least {need} of: {', '.join(missing)}"
-        problems.append(
-            f"must mix at least {MIN_CLASSES} of the 4 kinds of character "
-            f"(upper-case, lower-case, digit, other): add {add}")
+        problems.append(_problem("too_few_kinds", min=MIN_CLASSES,
+                                 count=MIN_CLASSES - sum(classes), missing=tuple(missing)))
     if any(unicodedata.category(ch) == "Cc" for ch in password):
-        problems.append("must not contain control characters (tab, new line, …)")
+        problems.append(_problem("control_characters"))
     if login and len(login.strip()) >= MIN_LOGIN_TO_CHECK \
             and login.strip().casefold() in password.casefold():
-        problems.append("must not contain the login")
+        problems.append(_problem("contains_login"))
     if problems:
-        raise ValidationFailed("; ".join(problems), field="password")
+        raise ValidationFailed.at("password", "passwords.refused", problems=problems)
 
 
-def _either(names: list[str]) -> str:
-    if len(names) == 1:
-        return names[0]
-    return ", ".join(names[:-1]) + " or " + names[-1]
+def _problem(name: str, **params: object) -> Term:
+    return Term.of(f"errors.passwords.{name}", **params)

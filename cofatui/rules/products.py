@@ -10,13 +10,13 @@ message.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
 from cofatui.enums import ACTIVE_COVER_STATUSES, ProductStatus
-from cofatui.errors import FieldError, RuleViolation, ValidationFailed
+from cofatui.errors import FieldError, RuleViolation, ValidationFailed, message_text
 from cofatui.rules import underwriting
 
 COVER_CODES = frozenset({"CRL", "RLI", "ECL", "TOPLINER"})
@@ -65,10 +65,22 @@ class CompanyFacts:
 
 @dataclass(frozen=True)
 class Eligibility:
+    """Whether product ``code`` may be ordered; when not, why: ``reason_code`` (the error
+    ``products.<reason_code>``) and its parameters."""
+
     code: str
     allowed: bool
     reason_code: str = ""
-    reason: str = ""
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def error_code(self) -> str:
+        return f"products.{self.reason_code}" if self.reason_code else ""
+
+    @property
+    def reason(self) -> str:
+        """Why not, in English (for the API's scripts); screens render the code."""
+        return message_text(self.error_code, self.params, "en") if self.reason_code else ""
 
 
 def _live(facts: CompanyFacts, codes: Iterable[str]) -> list[ProductFact]:
@@ -76,56 +88,48 @@ def _live(facts: CompanyFacts, codes: Iterable[str]) -> list[ProductFact]:
     return [p for p in facts.products if p.code in wanted and p.status in LIVE_STATUSES]
 
 
-def _refuse(code: str, reason_code: str, reason: str) -> Eligibility:
-    return Eligibility(code, False, reason_code, reason)
+def _refuse(code: str, reason_code: str, **params: object) -> Eligibility:
+    return Eligibility(code, False, reason_code, params)
 
 
 def eligibility(code: str, facts: CompanyFacts, today: date) -> Eligibility:
     """May a new ``code`` product be ordered on this company now? Why not?"""
     if code not in facts.allowed_codes:
-        return _refuse(code, "not_in_contract", "Your contract does not offer this product")
+        return _refuse(code, "not_in_contract")
     if code in ("CRL", "RLI"):
         if _live(facts, ("CRL", "RLI", "ECL")):
-            return _refuse(code, "cover_exists", "This company already has a cover: modify or "
-                                                 "transform it instead")
+            return _refuse(code, "cover_exists")
     elif code == "ECL":
         if _live(facts, COVER_CODES):
-            return _refuse(code, "ecl_needs_no_cover",
-                           "An Express agreement needs a company without other cover")
+            return _refuse(code, "ecl_needs_no_cover")
         last_refusal = max((p.decided_at for p in facts.products
                             if p.code == "ECL" and p.status == ProductStatus.REFUSED
                             and p.decided_at), default=None)
         if last_refusal and today < last_refusal + timedelta(days=ECL_RETRY_AFTER_DAYS):
             retry = last_refusal + timedelta(days=ECL_RETRY_AFTER_DAYS)
-            return _refuse(code, "ecl_refused_recently",
-                           f"An Express agreement was refused on {last_refusal.isoformat()}: "
-                           f"a new request is possible from {retry.isoformat()}")
+            return _refuse(code, "ecl_refused_recently", refused=last_refusal, retry=retry)
     elif code == "TOPLINER":
         verdict = _topliner(facts, today)
         if verdict is not None:
             return verdict
     elif code in INFORMATION_CODES and _live(facts, (code,)):
-        return _refuse(code, "already_ordered", "This product is already active on the company")
+        return _refuse(code, "already_ordered")
     return Eligibility(code, True)
 
 
 def _topliner(facts: CompanyFacts, today: date) -> Eligibility | None:
     if _live(facts, ("TOPLINER",)):
-        return _refuse("TOPLINER", "already_ordered", "A TopLiner is already active")
+        return _refuse("TOPLINER", "already_ordered")
     if any(p.code == "TOPLINER" and quote_open(p.status, p.quote_valid_until, today)
            for p in facts.products):
-        return _refuse("TOPLINER", "topliner_quote_open",
-                       "A TopLiner quote is waiting for your answer: buy or refuse it first")
+        return _refuse("TOPLINER", "topliner_quote_open")
     primary = [p for p in facts.products if p.code in ("CRL", "RLI", "ECL")]
     if not any(p.status in (ProductStatus.REFUSED, ProductStatus.TERMINATED,
                             ProductStatus.REDUCED) for p in primary):
-        return _refuse("TOPLINER", "topliner_needs_refusal",
-                       "TopLiner is offered only when a cover was refused, terminated or reduced")
+        return _refuse("TOPLINER", "topliner_needs_refusal")
     if facts.oldest_unpaid_days is not None and \
             facts.oldest_unpaid_days > TOPLINER_MAX_UNPAID_AGE_DAYS:
-        return _refuse("TOPLINER", "topliner_unpaid",
-                       "TopLiner is not possible while an unpaid invoice is older than "
-                       f"{TOPLINER_MAX_UNPAID_AGE_DAYS} days")
+        return _refuse("TOPLINER", "topliner_unpaid", days=TOPLINER_MAX_UNPAID_AGE_DAYS)
     return None
 
 
@@ -150,29 +154,29 @@ class ProductRequestData:
     company_id: int | None = None  # the buyer asked about
 
 
-GUARANTOR_IS_BUYER = "The guarantor cannot be the buyer itself"
+GUARANTOR_IS_BUYER = "products.guarantor_is_buyer"
 
 
 def request_errors(request: ProductRequestData) -> list[FieldError]:
     errors: list[FieldError] = []
     if request.code in AMOUNT_CODES:
         if request.amount is None:
-            errors.append(FieldError("amount", "The amount is mandatory"))
+            errors.append(FieldError("amount", "common.mandatory"))
         elif not request.amount.is_finite() or request.amount <= 0:
-            errors.append(FieldError("amount", "The amount must be above 0"))
+            errors.append(FieldError("amount", "common.above_zero"))
         elif request.amount > MAX_AMOUNT:
-            errors.append(FieldError("amount", "The amount is too large"))
+            errors.append(FieldError("amount", "products.amount_too_large"))
         elif request.amount != request.amount.quantize(Decimal("0.01")):
-            errors.append(FieldError("amount", "At most two decimals"))
+            errors.append(FieldError("amount", "common.max_decimals", {"count": 2}))
     if request.code == "TOPLINER":
         days = request.duration_days
         if days is None or not TOPLINER_MIN_DAYS <= days <= TOPLINER_MAX_DAYS:
-            errors.append(FieldError("duration_days", f"Duration from {TOPLINER_MIN_DAYS} to "
-                                                      f"{TOPLINER_MAX_DAYS} days"))
+            errors.append(FieldError("duration_days", "products.duration_range",
+                                     {"min": TOPLINER_MIN_DAYS, "max": TOPLINER_MAX_DAYS}))
     if request.code in REPORT_CODES and request.language not in REPORT_LANGUAGES:
-        errors.append(FieldError("language", "Choose English, French, German or Spanish"))
+        errors.append(FieldError("language", "products.report_language"))
     if len(request.client_reference) > 35:
-        errors.append(FieldError("client_reference", "At most 35 characters"))
+        errors.append(FieldError("client_reference", "common.max_chars", {"max": 35}))
     if request.guarantor_company_id is not None \
             and request.guarantor_company_id == request.company_id:
         errors.append(FieldError("guarantor_company_id", GUARANTOR_IS_BUYER))
@@ -185,7 +189,7 @@ def check_request(request: ProductRequestData, facts: CompanyFacts, today: date)
         raise ValidationFailed(errors)
     verdict = eligibility(request.code, facts, today)
     if not verdict.allowed:
-        raise RuleViolation(verdict.reason)
+        raise RuleViolation(verdict.error_code, **verdict.params)
 
 
 # --- automatic underwriting -------------------------------------------------------------
@@ -210,41 +214,35 @@ class ExistingProduct:
     end_date: date | None = None
 
 
-# Stable codes of the lifecycle refusals (the TUI and issue 11 key messages on them).
-REQUEST_PENDING = "request_pending"
-NO_REQUEST_PENDING = "no_request_pending"
-NOT_RENEWABLE = "not_renewable"
-LIFECYCLE_MESSAGES = {
-    REQUEST_PENDING: "A request is pending on this product: cancel it or wait for its "
-                     "decision first",
-    NO_REQUEST_PENDING: "No request is pending on this product",
-    NOT_RENEWABLE: "Only a granted cover with an end date can be renewed",
-}
+# The codes of the lifecycle refusals.
+REQUEST_PENDING = "products.request_pending"
+NO_REQUEST_PENDING = "products.no_request_pending"
+NOT_RENEWABLE = "products.not_renewable"
 
 
 def _refuse_while_pending(product: ExistingProduct) -> None:
     """The standing decision cannot change under a pending request (SPEC §5)."""
     if product.pending is not None:
-        raise RuleViolation(LIFECYCLE_MESSAGES[REQUEST_PENDING])
+        raise RuleViolation(REQUEST_PENDING)
 
 
 def check_modify(product: ExistingProduct) -> None:
     if product.code not in ("CRL", "CCO"):
-        raise RuleViolation("Only an Agrément or a custom credit opinion can be modified")
+        raise RuleViolation("products.modify_wrong_product")
     if product.status not in ACTIVE_COVER_STATUSES:
-        raise RuleViolation("Only a granted product can be modified")
+        raise RuleViolation("products.modify_not_granted")
     _refuse_while_pending(product)
 
 
 def check_transform(product: ExistingProduct, target: str) -> None:
     pairs = {("CRL", "RLI"), ("RLI", "CRL")}
     if (product.code, target) not in pairs:
-        raise RuleViolation("An Agrément transforms into an @rating cover and back, nothing else")
+        raise RuleViolation("products.transform_wrong_product")
     if product.status not in ACTIVE_COVER_STATUSES:
-        raise RuleViolation("Only a granted cover can be transformed")
+        raise RuleViolation("products.transform_not_granted")
     if target == "RLI" and any(p.code == "TOPLINER" and p.status in LIVE_STATUSES
                                for p in product.others):
-        raise RuleViolation("The cover cannot become an @rating cover while a TopLiner is active")
+        raise RuleViolation("products.transform_topliner_active")
     _refuse_while_pending(product)
 
 
@@ -253,7 +251,7 @@ def check_renew(product: ExistingProduct) -> None:
     ends (a time-limited decision, a TopLiner) can be renewed."""
     if product.code not in COVER_CODES or product.status not in ACTIVE_COVER_STATUSES \
             or product.end_date is None:
-        raise RuleViolation(LIFECYCLE_MESSAGES[NOT_RENEWABLE])
+        raise RuleViolation(NOT_RENEWABLE)
     _refuse_while_pending(product)
 
 
@@ -267,30 +265,29 @@ def renewal_days(effective: date | None, end: date, duration_days: int | None) -
 
 def check_cancel_request(product: ExistingProduct) -> None:
     if product.pending is None:
-        raise RuleViolation(LIFECYCLE_MESSAGES[NO_REQUEST_PENDING])
+        raise RuleViolation(NO_REQUEST_PENDING)
 
 
 def check_stop_monitoring(product: ExistingProduct) -> None:
     if product.code not in MONITORED_CODES or not product.monitored:
-        raise RuleViolation("This product has no monitoring to stop")
+        raise RuleViolation("products.no_monitoring")
     _refuse_while_pending(product)
 
 
 def check_delete(product: ExistingProduct) -> None:
     _refuse_while_pending(product)
     if product.status == ProductStatus.QUOTED:
-        raise RuleViolation("A TopLiner quote is answered (refuse, new simulation or buy), "
-                            "not deleted")
+        raise RuleViolation("products.delete_quote")
     if product.status in (ProductStatus.DELETED, ProductStatus.EXPIRED,
                           ProductStatus.REPLACED):
-        raise RuleViolation("This product is already ended")
+        raise RuleViolation("products.already_ended")
     if product.code in MONITORED_CODES and product.monitored:
-        raise RuleViolation("Stop the monitoring before deleting this product")
+        raise RuleViolation("products.delete_monitored")
 
 
 def check_cancel_pending(product: ExistingProduct) -> None:
     if product.status != ProductStatus.PENDING:
-        raise RuleViolation("Only a pending request can be cancelled")
+        raise RuleViolation("products.cancel_not_pending")
 
 
 # --- underwriter decisions ----------------------------------------------------------------
@@ -304,10 +301,10 @@ UNDERWRITER_DECISIONS = {
 }
 
 
-def end_date_error(effective: date | None, end_date: date | None) -> str | None:
-    """A decision cannot end before it takes effect."""
+def end_date_error(effective: date | None, end_date: date | None) -> FieldError | None:
+    """A decision cannot end before it takes effect (a refusal of ``end_date``)."""
     if effective is not None and end_date is not None and end_date < effective:
-        return f"The end date cannot be before the effective date ({effective.isoformat()})"
+        return FieldError("end_date", "products.end_before_effective", {"effective": effective})
     return None
 
 
@@ -318,23 +315,21 @@ def underwriter_decision(kind: str, requested: Decimal | None,
     """The status and decided amount of an underwriter's decision, validated; a decision
     that grants takes effect on ``effective`` and cannot end before it."""
     if kind not in UNDERWRITER_DECISIONS:
-        raise ValidationFailed({"decision": "Choose grant, partial, reduce, refuse or "
-                                            "counter-proposal"})
+        raise ValidationFailed({"decision": "products.choose_decision"})
     status = UNDERWRITER_DECISIONS[kind]
     if kind == "refuse":
         if not comment.strip():
-            raise ValidationFailed({"comment": "Say why the request is refused"})
+            raise ValidationFailed({"comment": "products.refusal_reason_needed"})
         return status, None
     too_early = end_date_error(effective, end_date)
     if too_early is not None:
-        raise ValidationFailed({"end_date": too_early})
+        raise ValidationFailed([too_early])
     if kind == "grant":
         return status, amount if amount is not None else requested
     if amount is None or amount <= 0:
-        raise ValidationFailed({"amount": "Give the amount decided"})
+        raise ValidationFailed({"amount": "products.decided_amount_needed"})
     if requested is not None and kind in ("partial", "reduce") and amount >= requested:
-        raise ValidationFailed({"amount": "A partial or reduced decision is below the amount "
-                                          "requested"})
+        raise ValidationFailed({"amount": "products.partial_not_below"})
     return status, amount
 
 
@@ -396,12 +391,13 @@ def quote_answer(status: ProductStatus, valid_until: date | None, answer: str,
                  today: date) -> None:
     """May this answer be given to this product now? Raises why not."""
     if answer not in QUOTE_ANSWERS:
-        raise ValidationFailed({"answer": "Answer refuse, new_simulation or buy"})
+        raise ValidationFailed({"answer": "products.choose_answer"})
     if status != ProductStatus.QUOTED:
-        raise RuleViolation("Only a TopLiner quote waiting for an answer can be answered")
+        raise RuleViolation("products.quote_not_waiting")
     if not quote_open(status, valid_until, today):
-        ended = valid_until.isoformat() if valid_until else "?"
-        raise RuleViolation(f"This quote expired on {ended}: ask for a new TopLiner")
+        if valid_until is None:
+            raise RuleViolation("products.quote_closed")
+        raise RuleViolation("products.quote_expired", ended=valid_until)
 
 
 def quote_answer_status(answer: str, requested: Decimal | None,

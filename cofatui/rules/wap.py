@@ -62,8 +62,8 @@ _ONE_DECIMAL = Decimal("0.1")
 
 def _check_dra(dra: int) -> int:
     if isinstance(dra, bool) or not isinstance(dra, int) or not DRA_MIN <= dra <= DRA_MAX:
-        raise ValidationFailed({"dra": f"DRA must be an integer from {DRA_MIN} to {DRA_MAX}, "
-                                       f"got {dra!r}"})
+        raise ValidationFailed.at("dra", "wap.dra_range", min=DRA_MIN, max=DRA_MAX,
+                                  value=repr(dra))
     return dra
 
 
@@ -73,8 +73,7 @@ def _check_amount(amount: Decimal) -> Decimal:
         raise TypeError(f"amount must be a Decimal, got {type(amount).__name__}")
     value = Decimal(amount)
     if not value.is_finite() or value < 0:
-        raise ValidationFailed({"amount": f"Credit decision amount must be 0 or more, "
-                                          f"got {amount}"})
+        raise ValidationFailed.at("amount", "wap.amount_not_negative", value=str(amount))
     return value
 
 
@@ -110,8 +109,8 @@ def dra_band(dra: int | Decimal) -> str:
     """
     if isinstance(dra, Decimal):
         if not dra.is_finite() or not DRA_MIN <= dra <= DRA_MAX:
-            raise ValidationFailed({"dra": f"DRA must be from {DRA_MIN} to {DRA_MAX}, "
-                                           f"got {dra}"})
+            raise ValidationFailed.at("dra", "wap.dra_range", min=DRA_MIN, max=DRA_MAX,
+                                      value=str(dra))
         value = int(dra.quantize(Decimal(1), rounding=ROUND_HALF_UP))
     else:
         value = _check_dra(dra)

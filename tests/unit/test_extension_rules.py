@@ -46,10 +46,14 @@ def test_plan_total_must_equal_the_invoices_total_exactly() -> None:
     short = [PLAN[0], PlanLine(PLAN[1].due_date, Decimal("750.14"))]
     [error] = plan_errors(INVOICES, short)
     assert error.field == "plan"
-    assert "1500.29" in error.message and "1500.30" in error.message
-    assert "0.01 missing" in error.message
+    assert error.code == "extensions.plan_missing"
+    assert error.params == {"planned": Decimal("1500.29"), "due": Decimal("1500.30"),
+                            "gap": Decimal("0.01")}
+    assert error.text("en").startswith("The plan totals 1,500.29 but the invoices total 1,500.3")
+    assert error.text("en").endswith(": 0.01 missing")
+    assert error.text("fr").endswith("il manque 0,01")
     over = [PLAN[0], PlanLine(PLAN[1].due_date, Decimal("750.16"))]
-    assert "0.01 too much" in plan_errors(INVOICES, over)[0].message
+    assert "0.01 too much" in plan_errors(INVOICES, over)[0].text("en")
 
 
 def test_plan_total_is_exact_in_decimal_where_floats_would_drift() -> None:
@@ -63,7 +67,8 @@ def test_plan_dates_must_be_after_the_original_due_dates() -> None:
     early = [PlanLine(date(2024, 3, 15), Decimal("750.15")), PLAN[1]]
     [error] = plan_errors(INVOICES, early)
     assert (error.field, error.line) == ("plan[1].due_date", 1)
-    assert "2024-03-20" in error.message  # the latest original due date
+    assert error.params == {"latest": date(2024, 3, 20)}  # the latest original due date
+    assert "20/03/2024" in error.text("fr")
     same_day = [PlanLine(date(2024, 3, 20), Decimal("750.15")), PLAN[1]]
     assert fields(plan_errors(INVOICES, same_day)) == ["plan[1].due_date"]
 

@@ -165,8 +165,11 @@ def test_legal_identifier_arbitrary_country_and_type_only_raise_validation_faile
 def test_legal_identifier_type_must_belong_to_the_country_and_the_error_lists_allowed() -> None:
     with pytest.raises(ValidationFailed) as caught:
         validate_legal_identifier("DEU", "SIREN", "552008443")
-    message = caught.value.by_field()["legal_identifier_type"]
-    assert "Germany (DEU)" in message
+    [error] = caught.value.errors
+    assert (error.field, error.code) == ("legal_identifier_type", "identifiers.type_unknown")
+    assert error.params["country"] == "DEU"
+    message = error.text("fr")
+    assert "pour DEU" in message
     assert "HRN_DEU" in message and "VAT_DEU" in message and "Akcny" in message
 
 

@@ -49,12 +49,12 @@ def test_too_long() -> None:
 def test_two_classes_name_what_to_add() -> None:
     text = message("CorrectHorseBattery")
     assert "at least 3 of the 4 kinds" in text
-    assert "add a digit or another character" in text
+    assert "add one of a digit, another character" in text
 
 
 def test_one_class_asks_for_two_more() -> None:
     text = message("correcthorsebattery")
-    assert "add at least 2 of: an upper-case letter, a digit, another character" in text
+    assert "add at least 2 of an upper-case letter, a digit, another character" in text
 
 
 def test_every_problem_in_one_message() -> None:
@@ -100,3 +100,17 @@ def test_random_input_raises_only_validation_failed(password: str, login: str | 
 def test_long_enough_and_varied_enough_always_passes(password: str) -> None:
     if sum(character_classes(password)) >= MIN_CLASSES:
         check_password_policy(password)
+
+
+def test_the_refusal_is_a_code_with_every_broken_rule_and_reads_in_french() -> None:
+    with pytest.raises(ValidationFailed) as err:
+        check_password_policy("alice", login="alice")
+    [error] = err.value.errors
+    assert (error.field, error.code) == ("password", "passwords.refused")
+    assert [p.key for p in error.params["problems"]] == [  # type: ignore[attr-defined]
+        "errors.passwords.too_short", "errors.passwords.too_few_kinds",
+        "errors.passwords.contains_login"]
+    assert error.text("fr") == (
+        "doit avoir au moins 12 caractères (il en a 5), doit mélanger au moins 3 des 4 sortes "
+        "de caractères : ajoutez au moins 2 de ceux-ci : une majuscule, un chiffre, un autre "
+        "caractère, ne doit pas contenir l’identifiant")

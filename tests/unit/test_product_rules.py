@@ -202,8 +202,12 @@ def test_topliner_quote_answered_refuse_new_simulation_or_buy_while_valid() -> N
         r.quote_answer(S.QUOTED, valid, "maybe", TODAY)
     with pytest.raises(RuleViolation, match="Only a TopLiner quote"):
         r.quote_answer(S.GRANTED, valid, "buy", TODAY)
-    with pytest.raises(RuleViolation, match="expired on 2026-11-21"):
+    with pytest.raises(RuleViolation, match="expired on 21 Nov 2026") as caught:
         r.quote_answer(S.QUOTED, TODAY - timedelta(days=1), "buy", TODAY)
+    assert (caught.value.code, caught.value.params) == (
+        "products.quote_expired", {"ended": TODAY - timedelta(days=1)})
+    assert caught.value.text("fr") == \
+        "Ce devis a expiré le 21/11/2026 : demandez un nouveau TopLiner"
 
 
 def test_topliner_quote_answer_buy_activates_refuse_and_new_simulation_record_a_refusal(
