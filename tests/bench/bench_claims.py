@@ -42,6 +42,7 @@ from typing import Any
 import httpx
 from sqlalchemy import insert, text, update
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from cofatui import migrations
 from cofatui.clock import FixedClock
@@ -86,7 +87,7 @@ def claim_payload(ids: dataset.Ids, company: str = "beta") -> ClaimCreate:
                        comments="Bench", invoices=invoices, payments=payments)
 
 
-def bulk_claims(engine: Engine, ids: dataset.Ids, claims: int) -> dict[str, int]:
+def bulk_claims(engine: Engine, ids: dataset.Ids, claims: int) -> dict[str, float]:
     """``claims`` claims on contract A spread over new debtors (1 to 4 each, the latest
     open) and a fifth as many on contract B, in a few multi-row inserts."""
     now = dataset.NOW.replace(tzinfo=None)
@@ -150,7 +151,7 @@ def _chunks(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, An
 def close_claims(engine: Engine, ids: dataset.Ids, company: str = "beta") -> None:
     """Not timed: what the handler would do, so the next claim on the debtor is allowed."""
     with engine.begin() as conn:
-        conn.execute(update(Claim).where(Claim.company_id == ids[company])
+        conn.execute(update(Claim).where(col(Claim.company_id) == ids[company])
                      .values(status=ClaimStatus.CLOSED.value))
 
 
@@ -175,7 +176,7 @@ def timed(fn: Callable[[], Any], runs: int, between: Callable[[], None]) -> dict
 def submit_sql(engine: Engine, ids: dataset.Ids, runs: int) -> dict[str, Any]:
     repo = SqlRepository(engine, LOGIN, FixedClock(dataset.NOW))
     data = claim_payload(ids)
-    return timed(lambda: repo.submit_claim(data), runs, lambda: close_claims(engine, ids))
+    return timed(lambda: repo.claims.submit(data), runs, lambda: close_claims(engine, ids))
 
 
 def submit_http(url: str, engine: Engine, ids: dataset.Ids, runs: int) -> dict[str, Any]:
@@ -201,15 +202,15 @@ def portfolio_cases(engine: Engine, ids: dataset.Ids, runs: int) -> list[tuple[s
     contract = ids["A"]
     cases: dict[str, Callable[[], Any]] = {
         "claims portfolio first page (100 + total)":
-            lambda: repo.claims_portfolio(contract, None, 0, 100),
+            lambda: repo.claims.portfolio(contract, None, 0, 100),
         "claims portfolio page at offset 5 000":
-            lambda: repo.claims_portfolio(contract, None, 5000, 100),
+            lambda: repo.claims.portfolio(contract, None, 5000, 100),
         "claims portfolio text 'debtor 0123'":
-            lambda: repo.claims_portfolio(contract, "debtor 0123", 0, 100),
+            lambda: repo.claims.portfolio(contract, "debtor 0123", 0, 100),
         "claims portfolio text 'dms-b-0009'":
-            lambda: repo.claims_portfolio(contract, "dms-b-0009", 0, 100),
+            lambda: repo.claims.portfolio(contract, "dms-b-0009", 0, 100),
     }
-    first = repo.claims_portfolio(contract, None, 0, 100)
+    first = repo.claims.portfolio(contract, None, 0, 100)
     assert len(first.items) == 100, first.total
     out = []
     for name, fn in cases.items():

@@ -78,7 +78,8 @@ class InstantRepository:
     def __init__(self, inner: SqlRepository, contract_id: int, company_ids: list[int]) -> None:
         self._inner = inner
         self.details: dict[int, tuple[CompanyDetail, list[NewActionItem]]] = {
-            cid: (inner.company_detail(contract_id, cid), inner.new_action_menu(contract_id, cid))
+            cid: (inner.products.company_detail(contract_id, cid),
+                  inner.products.new_action_menu(contract_id, cid))
             for cid in company_ids}
 
     def __getattr__(self, name: str) -> Any:
@@ -157,16 +158,16 @@ def amend(repo: SqlRepository, contract: int, rows: int) -> int:
     """A pending increase on the credit limit of ``rows`` companies (far above any rule,
     so it waits for an underwriter): each then has a standing decision AND a pending
     amendment, and comes first in the portfolio (its entry just changed)."""
-    candidates = repo.portfolio(contract, PortfolioCriteria(
+    candidates = repo.portfolio.rows(contract, PortfolioCriteria(
         product_codes=["CRL"], statuses=[ProductStatus.GRANTED]), 0, rows * 3).items
     done = 0
     for row in candidates:
-        crl = next((p for p in repo.company_products(contract, row.company_id)
+        crl = next((p for p in repo.products.of_company(contract, row.company_id)
                     if p.code == "CRL" and p.status == ProductStatus.GRANTED
                     and p.pending_request is None), None)
         if crl is None:
             continue
-        repo.modify_product(crl.id, (crl.decided_amount or Decimal(0)) + AMENDMENT,
+        repo.products.modify(crl.id, (crl.decided_amount or Decimal(0)) + AMENDMENT,
                             crl.version)
         done += 1
         if done == rows:
@@ -182,12 +183,12 @@ async def bench(path: Path, rows: int, profile_top: int,
     contract = repo.whoami().default_contract_id or repo.contracts()[0].id
     if amended:
         rows = amend(repo, contract, rows)
-    companies = [r.company_id for r in repo.portfolio(contract, PortfolioCriteria(), 0, rows)
+    companies = [r.company_id for r in repo.portfolio.rows(contract, PortfolioCriteria(), 0, rows)
                  .items]
-    product_counts = [len(repo.company_detail(contract, c).products) for c in companies]
+    product_counts = [len(repo.products.company_detail(contract, c).products) for c in companies]
     if amended:  # every company opened shows a request beside its standing decision
         assert all(any(p.pending_request is not None and p.status != ProductStatus.PENDING
-                       for p in repo.company_detail(contract, c).products)
+                       for p in repo.products.company_detail(contract, c).products)
                    for c in companies)
     result: dict[str, Any] = {"database": str(path), "companies_opened": len(companies),
                               "products_per_company": summary([float(n)
@@ -202,7 +203,7 @@ async def bench(path: Path, rows: int, profile_top: int,
         result["open_ui_cpu"] = summary(cpu)
 
     instant = InstantRepository(repo, contract, companies)
-    ui_app = CofaApp(instant, Settings(language="en"),  # type: ignore[arg-type]
+    ui_app = CofaApp(instant, Settings(language="en"),
                      principal=app.principal)
     profile = cProfile.Profile() if profile_top else None
     async with ui_app.run_test(size=SIZE) as pilot:
@@ -212,8 +213,8 @@ async def bench(path: Path, rows: int, profile_top: int,
                                                      cpu))
         result["open_ui_only_cpu"] = summary(cpu)
 
-    result["repository"] = measure(lambda: (repo.company_detail(contract, companies[0]),
-                                            repo.new_action_menu(contract, companies[0])),
+    result["repository"] = measure(lambda: (repo.products.company_detail(contract, companies[0]),
+                                            repo.products.new_action_menu(contract, companies[0])),
                                    repeat=max(5, rows))
     result["load_after"] = round(os.getloadavg()[0], 1)
     engine.dispose()

@@ -132,10 +132,10 @@ async def first_paints(runs: int, profile: Any = None) -> dict[str, Any]:
     repo: Any = SqlRepository(engine, LOGIN)  # either tree's signature
     contract = repo.whoami().default_contract_id or repo.contracts()[0].id
     try:
-        page = repo.pending_requests(contract, 0, 200)
+        page = repo.products.pending_requests(contract, 0, 200)
         shown, total = len(page.items), page.total
     except TypeError:  # before: a list of the 200 oldest
-        shown = total = len(repo.pending_requests(contract))
+        shown = total = len(repo.products.pending_requests(contract))
     app = CofaApp(repo, Settings(language="en"))
     samples: list[float] = []
     cpu: list[float] = []

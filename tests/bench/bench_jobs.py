@@ -37,6 +37,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from cofatui import migrations
 from cofatui.config import MailSettings
@@ -108,7 +109,7 @@ def drain(engine: Engine, url: str, jobs: int) -> dict[str, Any]:
     while True:
         with engine.connect() as conn:
             left = conn.execute(select(func.count()).select_from(Job).where(
-                Job.kind == "bench.noop", Job.status != "done")).scalar_one()
+                col(Job.kind) == "bench.noop", col(Job.status) != "done")).scalar_one()
         if not left:
             break
         time.sleep(0.01)

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select, text
+from sqlmodel import col
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -183,7 +184,7 @@ def criteria_cases() -> dict[str, PortfolioCriteria]:
 async def bench_screens(db: Path, repeat: int) -> list[dict[str, Any]]:
     engine = make_engine(f"sqlite:///{db}")
     repo = SqlRepository(engine, LOGIN)
-    app = CofaApp(repo, Settings(language="en"))  # type: ignore[arg-type]
+    app = CofaApp(repo, Settings(language="en"))
     contract = app.current_contract_id
     assert contract is not None
     rows: list[dict[str, Any]] = []
@@ -201,8 +202,12 @@ async def bench_screens(db: Path, repeat: int) -> list[dict[str, Any]]:
                 start = time.perf_counter()
                 screen.criteria = criteria
                 screen.load()
-                await _until(pilot, lambda p=previous: screen.loaded and lst._generation != p
-                             and (not screen.shown or lst.row_at(0) is not None))
+
+                def reloaded(p: int = previous) -> bool:
+                    return screen.loaded and lst._generation != p and (
+                        not screen.shown or lst.row_at(0) is not None)
+
+                await _until(pilot, reloaded)
                 samples.append((time.perf_counter() - start) * 1000)
             direct = measure(lambda c=criteria: fetch_portfolio(repo, contract, c),  # type: ignore[misc]
                              repeat=repeat)
@@ -228,8 +233,8 @@ async def bench_screens(db: Path, repeat: int) -> list[dict[str, Any]]:
             samples.append((time.perf_counter() - start) * 1000)
             app.pop_screen()
             await pilot.pause()
-        direct = measure(lambda: (repo.company_detail(contract, ids[0]),
-                                  repo.new_action_menu(contract, ids[0])), repeat=repeat)
+        direct = measure(lambda: (repo.products.company_detail(contract, ids[0]),
+                                  repo.products.new_action_menu(contract, ids[0])), repeat=repeat)
         rows.append({"case": "company detail open", "rows": len(ids), **summary(samples),
                      "repository_median_ms": direct["median_ms"]})
 
@@ -263,11 +268,11 @@ def bench_search(db: Path, repeat: int) -> list[dict[str, Any]]:
     engine = make_engine(f"sqlite:///{db}")
     with engine.connect() as conn:
         companies = conn.execute(select(func.count()).select_from(Company)).scalar_one()
-        ident = conn.execute(select(LegalIdentifier.value).where(
-            LegalIdentifier.type_code == "SIREN").order_by(LegalIdentifier.id.desc())
+        ident = conn.execute(select(col(LegalIdentifier.value)).where(
+            col(LegalIdentifier.type_code) == "SIREN").order_by(col(LegalIdentifier.id).desc())
             .limit(1)).scalar_one()
-        easy, crs = conn.execute(select(Company.easy_number, Company.coface_reference)
-                                 .order_by(Company.id.desc()).limit(1)).one()
+        easy, crs = conn.execute(select(col(Company.easy_number), col(Company.coface_reference))
+                                 .order_by(col(Company.id).desc()).limit(1)).one()
     # Any user can search the insurer's company database; the demo user may not exist here.
     repo = SqlRepository.__new__(SqlRepository)
     try:
@@ -294,8 +299,8 @@ def bench_search(db: Path, repeat: int) -> list[dict[str, Any]]:
     }
     rows = []
     for name, search in cases.items():
-        stats = measure(lambda s=search: repo.search_companies(s, 0, 200), repeat=repeat)  # type: ignore[misc]
-        total = repo.search_companies(search, 0, 1).total
+        stats = measure(lambda s=search: repo.companies.search(s, 0, 200), repeat=repeat)  # type: ignore[misc]
+        total = repo.companies.search(search, 0, 1).total
         rows.append({"case": f"{name} ({companies} companies)", "rows": total, **stats})
     engine.dispose()
     return rows

@@ -63,37 +63,37 @@ def run(url: str, label: str) -> list[dict[str, object]]:
     print(f"{label}: {counts}")
     cases = {
         "portfolio default (100 newest)":
-            lambda: repo.portfolio(contract, None, 0, 100, with_total=False),
+            lambda: repo.portfolio.rows(contract, None, 0, 100, with_total=False),
         "portfolio default + total":
-            lambda: repo.portfolio(contract, None, 0, 100),
+            lambda: repo.portfolio.rows(contract, None, 0, 100),
         "portfolio criteria: CRL granted ≥ 50k":
-            lambda: repo.portfolio(contract, PortfolioCriteria(
+            lambda: repo.portfolio.rows(contract, PortfolioCriteria(
                 product_codes=["CRL"], statuses=[ProductStatus.GRANTED],
                 amount_min=Decimal(50000)), 0, 100, with_total=False),
         "portfolio criteria: country DEU + insurance":
-            lambda: repo.portfolio(contract, PortfolioCriteria(
+            lambda: repo.portfolio.rows(contract, PortfolioCriteria(
                 country="DEU", family="insurance"), 0, 100, with_total=False),
         "portfolio text 'mar' (trigram)":
-            lambda: repo.portfolio(contract, PortfolioCriteria(text="mar"), 0, 100,
+            lambda: repo.portfolio.rows(contract, PortfolioCriteria(text="mar"), 0, 100,
                                    with_total=False),
         "notifications first page":
-            lambda: repo.notifications(NotificationFilter(), 0, 100, with_total=False),
+            lambda: repo.notifications.rows(NotificationFilter(), 0, 100, with_total=False),
         "notifications text 'ber'":
-            lambda: repo.notifications(NotificationFilter(text="ber"), 0, 100,
+            lambda: repo.notifications.rows(NotificationFilter(text="ber"), 0, 100,
                                        with_total=False),
         "notifications text 'industr'":
-            lambda: repo.notifications(NotificationFilter(text="industr"), 0, 100,
+            lambda: repo.notifications.rows(NotificationFilter(text="industr"), 0, 100,
                                        with_total=False),
         "notifications text 'zz9' (rare)":
-            lambda: repo.notifications(NotificationFilter(text="zz9"), 0, 100,
+            lambda: repo.notifications.rows(NotificationFilter(text="zz9"), 0, 100,
                                        with_total=False),
         "notifications text 'de' (2 chars)":
-            lambda: repo.notifications(NotificationFilter(text="de"), 0, 100,
+            lambda: repo.notifications.rows(NotificationFilter(text="de"), 0, 100,
                                        with_total=False),
         "notifications count, text 'ber'":
-            lambda: repo.notifications(NotificationFilter(text="ber"), 0, 1),
+            lambda: repo.notifications.rows(NotificationFilter(text="ber"), 0, 1),
         "company search FRA name prefix 'sa'":
-            lambda: repo.search_companies(CompanySearch(country="FRA", name="sa"), 0, 100),
+            lambda: repo.companies.search(CompanySearch(country="FRA", name="sa"), 0, 100),
     }
     rows = []
     for name, fn in cases.items():

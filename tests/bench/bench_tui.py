@@ -235,7 +235,7 @@ async def export_stall(pilot: Any, screen: NotificationsScreen, key: str) -> dic
     start = time.perf_counter()
     screen.vlist.focus()
     await pilot.press(key)
-    while screen._exporting:
+    while any(w.group == "notifications-export" and w.is_running for w in screen.workers):
         await asyncio.sleep(0.02)
     elapsed = time.perf_counter() - start
     await asyncio.sleep(0.1)
@@ -379,7 +379,7 @@ async def bench_database(label: str, path: Path, *, needles: int, pages: int,
                 result[f"export_{kind}"] = await export_stall(pilot, screen, key)
 
     # The same keystrokes with pages served from memory: the UI's share of the time.
-    ui_app = CofaApp(InstantRepository(repo, result["in_list"]),  # type: ignore[arg-type]
+    ui_app = CofaApp(InstantRepository(repo, result["in_list"]),
                      Settings(language="en"), principal=app.principal)
     async with ui_app.run_test(size=SIZE) as pilot:
         await workers_done(pilot.app)

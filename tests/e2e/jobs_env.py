@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from cofatui import migrations
 from cofatui.jobs.worker import JobContext
@@ -51,8 +52,8 @@ def queue_raw(engine: Engine, kind: str, params: str = "{}", max_attempts: int =
                                         result_name="", attempts=0, max_attempts=max_attempts,
                                         worker="", cancel_requested=False, created_at=now,
                                         run_after=now) for _ in range(count)])
-        return list(conn.execute(select(Job.id).order_by(Job.id.desc()).limit(count))
-                    .scalars())[::-1]
+        newest = conn.execute(select(col(Job.id)).order_by(col(Job.id).desc()).limit(count))
+        return [job_id for job_id in newest.scalars() if job_id is not None][::-1]
 
 
 def job_row(engine: Engine, job_id: int) -> Job:

@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from cofatui import migrations
 from cofatui.clock import FixedClock
@@ -73,20 +74,20 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 def entry_versions(engine: Engine) -> dict[int, tuple[int, str]]:
     with Session(engine) as s:
         return {e.id: (e.version, e.client_reference)
-                for e in s.execute(select(PortfolioEntry)).scalars()}
+                for e in s.execute(select(PortfolioEntry)).scalars() if e.id is not None}
 
 
 def test_stale_write_gets_conflict_and_nothing_is_lost(site: Site) -> None:
     first, second = site.repo("alice"), site.repo("admin")
     entry_id = site.ids["entry:A:gamma"]
-    row = next(r for r in first.portfolio(site.ids["A"]).items if r.entry_id == entry_id)
+    row = next(r for r in first.portfolio.rows(site.ids["A"]).items if r.entry_id == entry_id)
     barrier = threading.Barrier(2)
     outcomes: dict[str, object] = {}
 
     def write(name: str, repo: HttpRepository) -> None:
         barrier.wait()
         try:
-            outcomes[name] = repo.update_portfolio_entry(
+            outcomes[name] = repo.portfolio.update_entry(
                 entry_id, PortfolioEntryUpdate(client_reference=f"by-{name}"), row.version)
         except Conflict as exc:
             outcomes[name] = exc
@@ -103,8 +104,8 @@ def test_stale_write_gets_conflict_and_nothing_is_lost(site: Site) -> None:
     version, reference = entry_versions(site.engine)[entry_id]
     assert (version, reference) == (row.version + 1, f"by-{winners[0]}")
     # The loser reloads and retries: both changes are now in the history.
-    fresh = next(r for r in second.portfolio(site.ids["A"]).items if r.entry_id == entry_id)
-    second.update_portfolio_entry(entry_id, PortfolioEntryUpdate(client_reference="retried"),
+    fresh = next(r for r in second.portfolio.rows(site.ids["A"]).items if r.entry_id == entry_id)
+    second.portfolio.update_entry(entry_id, PortfolioEntryUpdate(client_reference="retried"),
                                   fresh.version)
     assert entry_versions(site.engine)[entry_id] == (row.version + 2, "retried")
     for repo in (first, second):
@@ -144,32 +145,32 @@ def _client(site: Site, n: int, login: str, deadline: float, tally: Tally) -> No
             try:
                 if login in WRITERS and op < 0.45:
                     entry_id = rng.choice(entries)
-                    rows = repo.portfolio(a, limit=10).items
+                    rows = repo.portfolio.rows(a, limit=10).items
                     version = next(r.version for r in rows if r.entry_id == entry_id)
                     ref = f"c{n}-{next(counter)}"
-                    row = repo.update_portfolio_entry(
+                    row = repo.portfolio.update_entry(
                         entry_id, PortfolioEntryUpdate(client_reference=ref), version)
                     with tally.lock:
                         tally.writes[entry_id] += 1
                         if row.version > tally.last.get(entry_id, (0, ""))[0]:
                             tally.last[entry_id] = (row.version, ref)
                 elif login in WRITERS and op < 0.55:
-                    repo.mark_notifications([site.ids["n1"], site.ids["n2"]], rng.random() < .5)
+                    repo.notifications.mark([site.ids["n1"], site.ids["n2"]], rng.random() < .5)
                 elif login in WRITERS and op < 0.6:
-                    repo.set_favourite(site.ids["gamma"], rng.random() < 0.5)
+                    repo.portfolio.set_favourite(site.ids["gamma"], rng.random() < 0.5)
                 else:
                     contract = site.ids["B"] if login == "bob" else a
                     choice = rng.randrange(5)
                     if choice == 0:
-                        repo.portfolio(contract, PortfolioCriteria(text="a"), limit=50)
+                        repo.portfolio.rows(contract, PortfolioCriteria(text="a"), limit=50)
                     elif choice == 1:
-                        repo.notifications(NotificationFilter(read=False))
+                        repo.notifications.rows(NotificationFilter(read=False))
                     elif choice == 2:
-                        repo.unread_count()
+                        repo.notifications.unread_count()
                     elif choice == 3:
-                        repo.search_companies(CompanySearch(country="FRA", name="al"))
+                        repo.companies.search(CompanySearch(country="FRA", name="al"))
                     else:
-                        repo.wap(contract)
+                        repo.products.wap(contract)
                     with tally.lock:
                         tally.reads += 1
             except Conflict:
@@ -185,7 +186,7 @@ def _client(site: Site, n: int, login: str, deadline: float, tally: Tally) -> No
 def test_twenty_clients_mixed_load_is_consistent(site: Site) -> None:
     before = entry_versions(site.engine)
     with Session(site.engine) as s:
-        audit_before = len(s.execute(select(AuditEntry.id)).all())
+        audit_before = len(s.execute(select(col(AuditEntry.id))).all())
     tally = Tally()
     logins = [(WRITERS + READERS)[i % len(WRITERS + READERS)] for i in range(CLIENTS)]
     deadline = time.monotonic() + LOAD_SECONDS
@@ -207,8 +208,8 @@ def test_twenty_clients_mixed_load_is_consistent(site: Site) -> None:
             assert (version, ref) == tally.last[entry_id]
     with Session(site.engine) as s:
         audited = [json.loads(c) for op, c in s.execute(
-            select(AuditEntry.operation, AuditEntry.changes)
-            .where(AuditEntry.id > audit_before)).all() if op == "update_portfolio_entry"]
+            select(col(AuditEntry.operation), col(AuditEntry.changes))
+            .where(col(AuditEntry.id) > audit_before)).all() if op == "update_portfolio_entry"]
     assert len(audited) == sum(tally.writes.values())
     print(f"\n{tally.reads} reads, {sum(tally.writes.values())} writes, "
           f"{tally.conflicts} conflicts (expected) in {LOAD_SECONDS:.0f} s")
@@ -232,7 +233,7 @@ def test_sigkill_loses_no_acknowledged_write(tmp_path: Path) -> None:
                     return
                 ref = f"w{entry_id}-{n}"
                 try:
-                    row = repo.update_portfolio_entry(
+                    row = repo.portfolio.update_entry(
                         entry_id, PortfolioEntryUpdate(client_reference=ref), version)
                 except Unavailable:
                     return  # the server is gone: this write was not acknowledged
@@ -260,14 +261,14 @@ def test_sigkill_loses_no_acknowledged_write(tmp_path: Path) -> None:
         server.start()  # same database, new process
         repo = HttpRepository(server.url, identity.create_token(engine, "alice",
                                                                 clock=clock)[0])
-        rows = {r.entry_id: r for r in repo.portfolio(ids["A"]).items}
+        rows = {r.entry_id: r for r in repo.portfolio.rows(ids["A"]).items}
         repo.close()
     finally:
         server.stop()
     with Session(engine) as s:
         audited = {json.loads(c)["client_reference"][1] for c in s.execute(
-            select(AuditEntry.changes)
-            .where(AuditEntry.operation == "update_portfolio_entry")).scalars()}
+            select(col(AuditEntry.changes))
+            .where(col(AuditEntry.operation) == "update_portfolio_entry")).scalars()}
     engine.dispose()
     for entry_id, writes in acknowledged.items():
         last_version, last_ref = writes[-1]

@@ -54,7 +54,7 @@ def _file(companies: list[str]) -> bytes:
 def _references(engine: Engine, repo: SqlRepository) -> dict[str, str]:
     contract = repo.contracts()[0].id
     return {r.easy_number: r.client_reference
-            for r in repo.portfolio(contract, None, 0, 100).items}
+            for r in repo.portfolio.rows(contract, None, 0, 100).items}
 
 
 def _ok_lines(engine: Engine, import_id: int) -> list[int]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from cofatui.clock import FixedClock
 from cofatui.jobs.schedule import Schedule
@@ -94,7 +95,7 @@ def test_two_workers_never_run_the_same_job(db: Engine) -> None:
     assert sorted(ran) == sorted(ids)  # each exactly once
     with db.connect() as conn:
         assert conn.execute(select(func.count()).select_from(Job)
-                            .where(Job.status != "done")).scalar_one() == 0
+                            .where(col(Job.status) != "done")).scalar_one() == 0
 
 
 def test_schedule_fires_once_per_tick_with_two_servers(db: Engine) -> None:
@@ -117,10 +118,11 @@ def test_schedule_fires_once_per_tick_with_two_servers(db: Engine) -> None:
         for thread in threads:
             thread.join()
 
-    def keys() -> list[str]:
+    def keys() -> list[str | None]:
         with db.connect() as conn:
-            return list(conn.execute(select(Job.dedupe_key).where(Job.kind == "test.record")
-                                     .order_by(Job.id)).scalars())
+            return list(conn.execute(select(col(Job.dedupe_key))
+                                     .where(col(Job.kind) == "test.record")
+                                     .order_by(col(Job.id))).scalars())
 
     try:
         fire_all()
@@ -145,8 +147,8 @@ def test_cancel_stops_a_running_job_at_its_next_step(db: Engine) -> None:
 
         from cofatui.models import User
 
-        uid = conn.execute(select(User.id).where(User.login == "alice")).scalar_one()
-        conn.execute(update(Job).where(Job.id == job_id).values(owner_id=uid))
+        uid = conn.execute(select(col(User.id)).where(col(User.login) == "alice")).scalar_one()
+        conn.execute(update(Job).where(col(Job.id) == job_id).values(owner_id=uid))
     thread = WorkerThread(Worker(db, handlers={"test.slow": slow}, schedules=[]),
                           poll=0.05).start()
     try:

@@ -14,6 +14,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from cofatui.clock import FixedClock
 from cofatui.config import MailSettings
@@ -61,8 +62,8 @@ def _subscribe_and_notify(engine: Engine, clock: FixedClock) -> None:
     SqlRepository(engine, "alice", clock).mail.set_daily_digest(True)  # alice reads French
     with Session(engine) as s:
         for hours in (1, 2, 3):
-            s.add(Notification(contract_id=s.execute(select(User.default_contract_id)).first()
-                               [0] or 1, category="insurance", type="decision",
+            s.add(Notification(contract_id=s.execute(select(col(User.default_contract_id)))
+                               .scalars().first() or 1, category="insurance", type="decision",
                                title=f"Limite de crédit accordée {hours}",
                                created_at=clock.now() + timedelta(hours=hours)))
         s.commit()
@@ -104,7 +105,7 @@ def test_smtp_down_is_retried_later_nothing_lost_nothing_twice(
     _subscribe_and_notify(db, clock)
     SqlRepository(db, "bob", clock).mail.set_daily_digest(True)
     with Session(db) as s:
-        s.execute(update(User).where(User.login == "bob").values(language="en"))
+        s.execute(update(User).where(col(User.login) == "bob").values(language="en"))
         s.add(Notification(contract_id=2, category="insurance", type="decision",
                            title="Credit limit granted", created_at=clock.now()
                            + timedelta(hours=1)))
@@ -112,7 +113,7 @@ def test_smtp_down_is_retried_later_nothing_lost_nothing_twice(
     clock.advance(days=1)
     _digest_worker(db, clock, down).drain()
     with Session(db) as s:
-        rows = s.execute(select(OutboxMessage).order_by(OutboxMessage.id)).scalars().all()
+        rows = s.execute(select(OutboxMessage).order_by(col(OutboxMessage.id))).scalars().all()
         assert [(r.status, r.attempts) for r in rows] == [("pending", 1), ("pending", 0)]
         assert "Connection" in rows[0].last_error or "refused" in rows[0].last_error.lower()
     assert deliver_due(db, down, clock.now()).deferred == 1  # bob's: still down
@@ -133,8 +134,8 @@ def test_after_downtime_one_digest_covers_every_day_since_the_last(
     clock = FixedClock(dataset.NOW)
     SqlRepository(db, "alice", clock).mail.set_daily_digest(True)
     with Session(db) as s:
-        contract = s.execute(select(User.default_contract_id)
-                             .where(User.login == "alice")).scalar_one() or 1
+        contract = s.execute(select(col(User.default_contract_id))
+                             .where(col(User.login) == "alice")).scalar_one() or 1
         for day in (1, 2, 3):  # one a day while no worker runs
             s.add(Notification(contract_id=contract, category="insurance", type="decision",
                                title=f"Jour {day}",
@@ -146,5 +147,5 @@ def test_after_downtime_one_digest_covers_every_day_since_the_last(
     body = inbox.messages[0].get_payload(decode=True).decode()  # type: ignore[union-attr]
     assert all(f"Jour {day}" in body for day in (1, 2, 3))
     with Session(db) as s:
-        digests = s.execute(select(Job).where(Job.kind == MAIL_DIGEST)).scalars().all()
+        digests = s.execute(select(Job).where(col(Job.kind) == MAIL_DIGEST)).scalars().all()
     assert len(digests) == 1

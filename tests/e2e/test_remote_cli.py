@@ -36,7 +36,7 @@ def test_api_and_token_file_open_a_remote_repository(tmp_path: Path) -> None:
         repo = open_repository(args, load_settings_for(args))
         assert isinstance(repo, HttpRepository)
         assert repo.whoami().login == "demo"
-        assert repo.portfolio(repo.whoami().contracts[0].contract_id, limit=5).total > 0
+        assert repo.portfolio.rows(repo.whoami().contracts[0].contract_id, limit=5).total > 0
         repo.close()
         token_file.write_text("cofa_not-a-real-token\n")
         with pytest.raises(Unauthenticated):
