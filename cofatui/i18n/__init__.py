@@ -117,8 +117,11 @@ def format_number(value: int | Decimal | float, decimals: int | None = None) -> 
 
 
 def format_number_in(value: int | Decimal, language: str | None = None) -> str:
-    """``value`` in the locale of ``language`` (default: the UI's), its own decimals kept."""
-    locale, pattern = _number_pattern(_locale(language), None)
+    """``value`` in the locale of ``language`` (default: the UI's), with the decimals it
+    has (``Decimal("1500.30")`` → ``1,500.30`` / ``1 500,30``; an int has none)."""
+    exponent = value.as_tuple().exponent if isinstance(value, Decimal) else 0
+    decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    locale, pattern = _number_pattern(_locale(language), decimals)
     return str(pattern.apply(value, locale))
 
 
