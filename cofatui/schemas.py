@@ -8,9 +8,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
 
 from cofatui.enums import (
     ClaimStatus,
@@ -24,6 +31,8 @@ from cofatui.enums import (
     Role,
     UserStatus,
 )
+from cofatui.i18n.messages import decode_params, encode_params
+from cofatui.notification_wording import render_body, render_title
 
 T = TypeVar("T")
 
@@ -352,10 +361,49 @@ class NotificationRow(Public):
     category: NotificationCategory
     type: str
     importance: Importance
-    title: str
-    body: str
+    #: What it says, as data: rendered in the reader's language by :attr:`title`.
+    kind: str = "text"
+    params: dict[str, Any] = Field(default_factory=dict)
+    #: The stored (English) title and body: what kind ``text`` shows as it is.
+    stored_title: str = ""
+    stored_body: str = ""
     created_at: datetime
     read: bool
+
+    @model_validator(mode="before")
+    @classmethod
+    def _stored_text(cls, data: Any) -> Any:
+        """``title``/``body`` given as fields (an older server's JSON) are the stored text."""
+        if isinstance(data, dict) and ("title" in data or "body" in data):
+            data = dict(data)
+            data.setdefault("stored_title", data.pop("title", ""))
+            data.setdefault("stored_body", data.pop("body", ""))
+        return data
+
+    @field_validator("params", mode="before")
+    @classmethod
+    def _typed_params(cls, value: Any) -> dict[str, Any]:
+        return decode_params(value)
+
+    @field_serializer("params", when_used="json")
+    def _json_params(self, value: dict[str, Any]) -> dict[str, Any]:
+        return encode_params(value)
+
+    @property
+    def title(self) -> str:
+        """The title in the current UI language."""
+        return self.title_in(None)
+
+    @property
+    def body(self) -> str:
+        """The body in the current UI language (an underwriter's comment as written)."""
+        return self.body_in(None)
+
+    def title_in(self, language: str | None) -> str:
+        return render_title(self.kind, self.params, self.stored_title, language)
+
+    def body_in(self, language: str | None) -> str:
+        return render_body(self.kind, self.params, self.stored_body, language)
 
 
 # --- WAP ------------------------------------------------------------------------

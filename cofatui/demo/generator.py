@@ -20,7 +20,7 @@ import json
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from time import perf_counter
 from typing import Any
@@ -477,10 +477,9 @@ class _Demo:
                 message = texts.indemnity(reference, currency, int(amount * 1000), where)
             else:
                 message = texts.claim(reference, status, where)
-            category, kind, importance, title, body = message
             nid = take("notification")
-            rows.append((nid, contract_id, company_id, None, claim_id, "CLAIM", category, kind,
-                         importance, title, body, ts(at.replace(tzinfo=None))))
+            rows.append((nid, contract_id, company_id, None, claim_id, "CLAIM", *message,
+                         ts(at.replace(tzinfo=None))))
             if rng.random() < 0.5:
                 states.append((take("notification_state"), demo, nid, True, False))
         self.loader.insert(_table(Notification), NOTIFICATION_COLUMNS, rows)
@@ -530,16 +529,14 @@ class _Demo:
         for contract in self.contracts:
             for months_ago in range(1, 13):
                 year, month = divmod(self.now.year * 12 + self.now.month - 1 - months_ago, 12)
-                period = datetime(year, month + 1, 1).strftime("%B %Y")
+                period = date(year, month + 1, 1)
                 sent = self.naive_now - timedelta(days=30 * months_ago - 2)
                 reminders = 3 if months_ago == 1 else (1 if months_ago == 2 else 0)
                 for reminder in range(reminders + 1):
                     at = min(self.naive_now, sent + timedelta(days=7 * reminder))
-                    category, kind, importance, title, body = texts.turnover(
-                        period, reminder, contract.policy)
+                    message = texts.turnover(period, reminder, contract.policy)
                     nid = take("notification")
-                    rows.append((nid, contract.id, None, None, None, "", category, kind,
-                                 importance, title, body, ts(at)))
+                    rows.append((nid, contract.id, None, None, None, "", *message, ts(at)))
                     if months_ago > 2 or rng.random() < 0.3:
                         states.append((take("notification_state"), demo, nid, True, False))
         self.loader.insert(_table(Notification), NOTIFICATION_COLUMNS, rows)

@@ -45,7 +45,7 @@ PRODUCT_COLUMNS = (
 EVENT_COLUMNS = ("id", "product_id", "at", "action", "status", "amount", "comment", "actor")
 NOTIFICATION_COLUMNS = (
     "id", "contract_id", "company_id", "product_id", "claim_id", "product_code", "category",
-    "type", "importance", "title", "body", "created_at")
+    "type", "importance", "kind", "params", "title", "body", "created_at")
 STATE_COLUMNS = ("id", "user_id", "notification_id", "read", "deleted")
 
 CREDIT_DECISION_CODES = frozenset({"CRL", "ECL", "RLI", "TOPLINER"})
@@ -745,10 +745,10 @@ class PortfolioBuilder:
         ts = self.ts
         take = self.ids.take
         reader = self.reader_id
-        for at, pid, code, (category, kind, importance, title, body) in made:
+        for at, pid, code, message in made:
             nid = take("notification")
-            out.notifications.append((nid, contract.id, cid, pid, None, code, category, kind,
-                                      importance, title, body, ts(at)))
+            out.notifications.append((nid, contract.id, cid, pid, None, code, *message,
+                                      ts(at)))
             age = (now - at).days
             if r() < 0.35 + 0.5 * age / 365:
                 out.states.append((take("notification_state"), reader, nid, True, False))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Column, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from cofatui.models.base import timestamp_field
@@ -26,6 +26,14 @@ class Notification(SQLModel, table=True):
     category: str = Field(max_length=20)
     type: str = Field(max_length=30)
     importance: str = Field(default="normal", max_length=10)
+    # What it says, as data (issue 11): ``kind`` and ``params`` (JSON of
+    # ``encode_params``) are rendered in the reader's language by
+    # ``cofatui.notification_wording``. ``title`` keeps the English text: what kind
+    # ``text`` (an old row that could not be read back into a kind) shows as it is.
+    kind: str = Field(default="text", sa_column=Column(
+        String(40), nullable=False, server_default="text"))
+    params: str = Field(default="{}", sa_column=Column(Text(), nullable=False,
+                                                       server_default="{}"))
     title: str = Field(default="", max_length=200)
     body: str = Field(default="", max_length=4000)
     created_at: datetime | None = timestamp_field()

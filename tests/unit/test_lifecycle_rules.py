@@ -8,7 +8,7 @@ import pytest
 
 from cofatui.enums import ProductStatus
 from cofatui.errors import RuleViolation
-from cofatui.notification_wording import request_refused_title
+from cofatui.notification_wording import request_refused
 from cofatui.rules import products as rules
 
 GRANTED = ProductStatus.GRANTED
@@ -57,12 +57,15 @@ def test_a_renewal_runs_as_long_as_the_decision_renewed() -> None:
 def test_a_refusal_says_the_standing_decision_remains() -> None:
     from decimal import Decimal as D
 
+    def request_refused_title(*args: object) -> str:
+        return request_refused(*args).title("en")  # type: ignore[arg-type]
+
     assert request_refused_title("modify", "CRL", "EUR", D(45000), D(40000)) == \
-        "Increase to EUR 45,000 refused; your credit limit of EUR 40,000 remains"
+        "Increase to €45,000.00 refused; your credit limit of €40,000.00 remains"
     assert request_refused_title("modify", "CRL", "EUR", D(30000), D(40000)) == \
-        "Decrease to EUR 30,000 refused; your credit limit of EUR 40,000 remains"
+        "Decrease to €30,000.00 refused; your credit limit of €40,000.00 remains"
     assert request_refused_title("renew", "TOPLINER", "EUR", D(40000), D(40000)) == \
-        "Renewal of your TopLiner refused; your TopLiner of EUR 40,000 remains"
+        "Renewal of your TopLiner refused; your TopLiner of €40,000.00 remains"
     assert request_refused_title("transform", "RLI", "EUR", D(9000), D(15000), "CRL") == \
         "Transform of your @rating cover into credit limit refused; your @rating cover " \
-        "of EUR 15,000 remains"
+        "of €15,000.00 remains"

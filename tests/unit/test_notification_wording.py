@@ -1,30 +1,89 @@
-"""Notification titles name products and amounts as people read them."""
+"""Notifications are a kind and typed params, rendered in the reader's language: product
+names from the catalog, amounts and dates by Babel, plurals by the language's rule."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
-from cofatui.notification_wording import decision_title, money
+from cofatui import i18n
+from cofatui import notification_wording as wording
+from cofatui.i18n.messages import Amount
+from cofatui.notification_wording import Notice, load_params, render_body, render_title
 
 
-def test_money_has_thousands_separators_and_cents_only_when_there_are_some() -> None:
-    assert money(Decimal("15000.000"), "EUR") == "EUR 15,000"
-    assert money(Decimal("118.36"), "EUR") == "EUR 118.36"
-    assert money(None, "EUR") == ""
+def both(notice: Notice) -> tuple[str, str]:
+    return notice.title("en"), notice.title("fr")
 
 
-def test_decision_titles_use_product_names_not_codes() -> None:
-    assert decision_title("CRL", "granted", "EUR", Decimal(20000), Decimal(20000)) == \
-        "Credit limit granted: EUR 20,000"
-    assert decision_title("CRL", "partially_granted", "EUR", Decimal(20000),
-                          Decimal(15000)) == \
-        "Credit limit partially granted: EUR 15,000 of EUR 20,000"
-    assert decision_title("ECL", "refused", "EUR", None, Decimal(0)) == \
-        "Express agreement refused"
-    assert decision_title("TOPLINER", "quoted", "EUR", Decimal(40000), Decimal(40000),
-                          Decimal("118.36")) == \
-        "TopLiner quoted: EUR 40,000, premium EUR 118.36"
-    assert decision_title("REPORT_FULL", "granted", "EUR", None, None) == \
-        "Full report delivered"
-    assert decision_title("RSM", "granted", "EUR", None, None) == \
-        "DRA with monitoring delivered"
+def test_decision_titles_name_products_and_format_amounts_per_language() -> None:
+    en, fr = both(wording.decision("CRL", "granted", "EUR", Decimal(20000), Decimal(20000)))
+    assert en == "Credit limit granted: €20,000.00"
+    assert fr.replace("\u202f", " ").replace("\xa0", " ") == "Agrément : accord de 20 000,00 €"
+    assert both(wording.decision("ECL", "refused", "EUR", None, Decimal(0))) == \
+        ("Express agreement refused", "Accord Express : refus")
+    assert wording.decision("CRL", "partially_granted", "EUR", Decimal(20000),
+                            Decimal(15000)).title("en") == \
+        "Credit limit partially granted: €15,000.00 of €20,000.00"
+    assert wording.decision("TOPLINER", "quoted", "EUR", Decimal(40000), Decimal(40000),
+                            Decimal("118.36")).title("en") == \
+        "TopLiner quoted: €40,000.00, premium €118.36"
+    assert both(wording.decision("REPORT_FULL", "granted", "EUR", None, None)) == \
+        ("Full report delivered", "Rapport complet : livraison")
+    assert wording.decision("RSC", "granted", "EUR", None, None, dra=8,
+                            dra_on=date(2026, 11, 22)).title("fr") == \
+        "DRA flash : livraison, DRA 8 (au 22/11/2026)"
+
+
+def test_a_title_starts_with_a_capital_whatever_word_comes_first() -> None:
+    en, fr = both(wording.decision("RLI", "granted", "EUR", None, Decimal(10000)))
+    assert en.startswith("@rating cover granted") and fr.startswith("Garantie @rating")
+
+
+def test_plural_forms_come_from_the_language_rule() -> None:
+    one = wording.end_alert("TOPLINER", date(2026, 11, 23), 1)
+    three = wording.end_alert("TOPLINER", date(2026, 11, 25), 3)
+    assert "ends in 1 day (" in one.title("en") and "ends in 3 days (" in three.title("en")
+    assert "fin dans 1 jour (" in one.title("fr") and "fin dans 3 jours (" in three.title("fr")
+    assert "today" in wording.end_alert("TOPLINER", date(2026, 11, 22), 0).title("en")
+
+
+def test_a_refusal_says_the_standing_decision_remains_in_each_language() -> None:
+    notice = wording.request_refused("modify", "CRL", "EUR", Decimal(45000), Decimal(40000))
+    assert notice.title("en") == \
+        "Increase to €45,000.00 refused; your credit limit of €40,000.00 remains"
+    assert "votre agrément de 40" in notice.title("fr")
+    assert notice.title("fr").startswith("Refus de l’augmentation à 45")
+
+
+def test_params_survive_their_json_column_with_their_types() -> None:
+    notice = wording.topliner_bought(Decimal(40000), "EUR", date(2027, 3, 3), Decimal("118"))
+    columns = notice.columns()
+    params = load_params(columns["params"])
+    assert params == {"amount": Amount(Decimal(40000), "EUR"), "end": date(2027, 3, 3),
+                      "premium": Amount(Decimal(118), "EUR")}
+    assert columns["title"] == "TopLiner bought: €40,000.00 covered until 03 Mar 2027"
+    assert render_title(columns["kind"], params, "", "fr").startswith("TopLiner acheté : 40")
+    assert render_body(columns["kind"], params, "", "en") == "Premium €118.00"
+    assert load_params("not json") == {} and load_params(None) == {}
+
+
+def test_a_text_row_or_an_unknown_kind_shows_its_stored_text() -> None:
+    assert render_title("text", {}, "As it was written", "fr") == "As it was written"
+    assert render_title("kind.from.the.future", {"x": 1}, "Stored", "fr") == "Stored"
+    # A known kind missing a parameter its wording needs: the stored text, not a hole.
+    assert render_title("product.granted", {}, "Stored", "en") == "Stored"
+    # A body written by a person (an underwriter's comment) stays as written.
+    assert render_body("product.granted", {}, "Half the exposure", "fr") == \
+        "Half the exposure"
+
+
+def test_the_current_ui_language_is_the_default() -> None:
+    notice = wording.claim_update("C-1", "accepted")
+    before = i18n.get_language()
+    try:
+        i18n.set_language("fr")
+        assert notice.title() == "Sinistre C-1 : accepté"
+    finally:
+        i18n.set_language(before)
+    assert notice.title("en") == "Claim C-1 accepted"

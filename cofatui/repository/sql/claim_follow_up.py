@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cofatui import notification_wording as wording
 from cofatui.enums import (
     ACTIVE_COVER_STATUSES,
     ClaimStatus,
@@ -409,7 +410,8 @@ class ClaimFollowUp(SqlCore):
             s.flush()
             claim_changed(s, claim)
             self._notify_claim(s, claim, NotificationType.CLAIM_UPDATE,
-                               f"Claim {claim.reference}: {change.status.value}", change.comment)
+                               wording.claim_update(claim.reference, change.status.value),
+                               change.comment)
             self._audit(s, "set_claim_status", "claim", claim.id,
                         {"status": [before, claim.status]}, claim.contract_id)
             return self._claim_out(s, claim)
@@ -460,7 +462,8 @@ class ClaimFollowUp(SqlCore):
             s.flush()
             claim_changed(s, claim)
             self._notify_claim(s, claim, NotificationType.INDEMNITY,
-                               f"Claim {claim.reference}: indemnity {indemnity} {claim.currency}",
+                               wording.claim_indemnity(claim.reference, indemnity,
+                                                       claim.currency),
                                claim.conditions_used)
             self._audit(s, "set_indemnity", "claim", claim.id,
                         {k: [v, getattr(claim, k)] for k, v in before.items()},
@@ -474,13 +477,13 @@ class ClaimFollowUp(SqlCore):
         assert company is not None and claim.id is not None
         return _public(claim, company.name, count, line_balances(s, [claim.id]).get(claim.id, []))
 
-    def _notify_claim(self, s: Session, claim: Claim, kind: NotificationType, title: str,
-                      body: str) -> None:
+    def _notify_claim(self, s: Session, claim: Claim, kind: NotificationType,
+                      notice: wording.Notice, body: str) -> None:
         """Notify the contract; users who opted out get it already hidden."""
         note = Notification(contract_id=claim.contract_id, company_id=claim.company_id,
                             claim_id=claim.id, product_code="CLAIM",
                             category=NotificationCategory.MANAGEMENT.value, type=kind.value,
-                            importance=Importance.HIGH.value, title=title[:200],
+                            importance=Importance.HIGH.value, **notice.columns(),
                             body=body[:4000], created_at=self.clock.now())
         s.add(note)
         s.flush()

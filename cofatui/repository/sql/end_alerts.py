@@ -65,8 +65,8 @@ class EndAlertCommands(SqlCore):
                     contract_id=contract_id, company_id=row.company_id, product_id=row.id,
                     product_code=row.code, category=NotificationCategory.INSURANCE.value,
                     type=NotificationType.END_OF_COVER.value, importance=Importance.HIGH.value,
-                    title=wording.end_alert_title(row.code, row.end_date,
-                                                  (row.end_date - today).days)[:200],
+                    **wording.end_alert(row.code, row.end_date,
+                                        (row.end_date - today).days).columns(),
                     created_at=now))
             return len(claimed)
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from cofatui import notification_wording as wording
 from cofatui.enums import (
     ACTIVE_COVER_STATUSES,
     ExtensionStatus,
@@ -207,8 +208,8 @@ class ExtensionCommands(SqlCore):
                 type=NotificationType.DECISION.value,
                 importance=(Importance.HIGH if decision.decision == "refuse"
                             else Importance.NORMAL).value,
-                title=(f"Extension of due date {extension.status}; claim deadline "
-                       f"{public.declaration_deadline.isoformat()}")[:200],
+                **wording.extension_decided(extension.status,
+                                            public.declaration_deadline).columns(),
                 body=decision.comment[:4000], created_at=now))
             self._audit(s, "decide_extension", "extension", extension.id,
                         {"status": ["pending", extension.status]}, extension.contract_id)

@@ -22,6 +22,7 @@ from cofatui.models import (
     NotificationState,
     PortfolioEntry,
 )
+from cofatui.notification_wording import load_params
 from cofatui.repository.base import MAX_PAGE
 from cofatui.repository.sql.core import SqlCore
 from cofatui.repository.sql.search import entry_text_filter, identifier_variants, like_pattern
@@ -67,7 +68,8 @@ class NotificationQueries(SqlCore):
                 company_id=row.company_id, company_name=name or "", country=country or "",
                 easy_number=easy or "", client_reference=ref or "",
                 product_code=row.product_code, category=row.category, type=row.type,
-                importance=row.importance, title=row.title, body=row.body,
+                importance=row.importance, kind=row.kind, params=load_params(row.params),
+                stored_title=row.title, stored_body=row.body,
                 created_at=row.created_at, read=bool(read))
                 for row, name, country, easy, ref, policy, read in rows]
             return Page(items=items, offset=offset, limit=limit, total=total)

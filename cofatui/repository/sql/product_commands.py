@@ -312,10 +312,8 @@ class ProductCommands(SqlCore):
                         else "")
             if answer == "buy":
                 self._notify(s, product, company, NotificationType.DECISION,
-                             f"TopLiner bought: "
-                             f"{wording.money(product.decided_amount, product.currency)} "
-                             f"covered until {product.end_date:%d %b %Y}",
-                             f"Premium {wording.money(product.premium, product.currency)}")
+                             wording.topliner_bought(product.decided_amount, product.currency,
+                                                     product.end_date, product.premium))
             self._audit(s, "answer_topliner_quote", "product", product.id,
                         {"status": [before, product.status], "answer": [None, answer]},
                         product.contract_id)
@@ -354,7 +352,7 @@ class ProductCommands(SqlCore):
                     continue  # custom opinions are monitored on decrease only
                 news = underwriting.monitoring_update(s, product, company)  # the new value
                 self._notify(s, product, company, NotificationType.MONITORING_UPDATE,
-                             wording.dra_change_title(before, dra, now.date(), news), comment,
+                             wording.dra_change(before, dra, now.date(), news), comment,
                              importance=Importance.HIGH if dra < (before or 0) else
                              Importance.NORMAL)
                 sent += 1
@@ -371,24 +369,25 @@ class ProductCommands(SqlCore):
     def _notify_decision(self, s: Session, product: Product, company: Company) -> None:
         is_report = product.code.startswith("REPORT")
         kind = NotificationType.REPORT_DELIVERED if is_report else NotificationType.DECISION
-        title = wording.decision_title(product.code, product.status, product.currency,
-                                       product.requested_amount, product.decided_amount,
-                                       product.premium, dra=product.delivered_dra,
-                                       dra_on=product.delivered_dra_on,
-                                       opinion=product.opinion_amount,
-                                       insured_percentage=product.insured_percentage)
+        notice = wording.decision(product.code, product.status, product.currency,
+                                  product.requested_amount, product.decided_amount,
+                                  product.premium, dra=product.delivered_dra,
+                                  dra_on=product.delivered_dra_on,
+                                  opinion=product.opinion_amount,
+                                  insured_percentage=product.insured_percentage)
         importance = Importance.HIGH if product.status == ProductStatus.REFUSED \
             else Importance.NORMAL
-        self._notify(s, product, company, kind, title, product.comment, importance=importance)
+        self._notify(s, product, company, kind, notice, product.comment, importance=importance)
 
     def _notify(self, s: Session, product: Product, company: Company, kind: NotificationType,
-                title: str, body: str = "", importance: Importance = Importance.NORMAL) -> None:
+                notice: wording.Notice, body: str = "",
+                importance: Importance = Importance.NORMAL) -> None:
         category = NotificationCategory.INFORMATION if product.code in INFORMATION \
             else NotificationCategory.INSURANCE
         s.add(Notification(contract_id=product.contract_id, company_id=company.id,
                            product_id=product.id, product_code=product.code,
                            category=category.value, type=kind.value,
-                           importance=importance.value, title=title[:200], body=body[:4000],
+                           importance=importance.value, **notice.columns(), body=body[:4000],
                            created_at=self.clock.now()))
 
 

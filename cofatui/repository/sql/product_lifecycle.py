@@ -94,8 +94,7 @@ class ProductLifecycle(ProductCommands):
             before = product.decided_amount
             self._event(s, product, "modify", self.principal.login, amount)
             self._notify(s, product, self._company(s, product), NotificationType.MODIFICATION,
-                         f"{wording.product_name(product.code, capital=True)} amount change "
-                         f"requested: {wording.money(amount, product.currency)}")
+                         wording.change_requested(product.code, amount, product.currency))
             request = self._ask(s, product, RequestKind.MODIFY, asked, now)
             self._audit(s, "modify_product", "product", product.id,
                         {"request": [None, request.id], "requested_amount": [before, amount],
@@ -201,7 +200,7 @@ class ProductLifecycle(ProductCommands):
             self._event(s, product, f"{kind.value}_refused", decided_by,
                         request.requested_amount, comment)
             self._notify(s, product, company, NotificationType.DECISION,
-                         wording.request_refused_title(
+                         wording.request_refused(
                              kind.value, product.code, product.currency,
                              request.requested_amount, product.decided_amount,
                              request.target_code), comment, importance=Importance.HIGH)
@@ -300,11 +299,8 @@ class ProductLifecycle(ProductCommands):
         self._event(s, new, "transform", decided_by, amount,
                     f"from {product.code} #{product.id}")
         self._event(s, new, "decision", decided_by, amount, comment)
-        title = (f"{wording.product_name(product.code, capital=True)} transformed into "
-                 f"{wording.product_name(target)}")
-        if amount is not None:
-            title += f": {wording.money(amount, new.currency)}"
-        self._notify(s, new, company, NotificationType.DECISION, title, comment)
+        self._notify(s, new, company, NotificationType.DECISION,
+                     wording.transformed(product.code, target, amount, new.currency), comment)
 
     def decide_request(self, product_id: int, decision: UnderwriterDecisionInput,
                        version: int) -> ProductPublic:

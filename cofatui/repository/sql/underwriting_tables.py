@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from cofatui import notification_wording as wording
 from cofatui.enums import ClaimStatus, ProductStatus
+from cofatui.i18n.messages import Term
 from cofatui.models import Claim, Company, Contract, DraBand, Product, UnderwritingRule
 from cofatui.rules import products as product_rules
 from cofatui.rules import underwriting as uw
@@ -107,18 +108,18 @@ def topliner_quote(s: Session, product: Product, company: Company,
     return product_rules.topliner_quote(amount, premium, days, now.date())
 
 
-def monitoring_update(s: Session, product: Product, company: Company) -> str:
-    """After the buyer's DRA changed, what a monitored product shows now; the words the
-    notification adds ("" when nothing changed on the product)."""
+def monitoring_update(s: Session, product: Product, company: Company) -> Term | None:
+    """After the buyer's DRA changed, what a monitored product shows now; what the
+    notification adds (None when nothing changed on the product)."""
     tables = load_tables(s, product.contract_id)
     update = uw.monitoring_update(product.code, buyer_of(s, product.contract_id, company),
                                   tables)
     if update is None:
-        return ""
+        return None
     record(product, update)
     if update.opinion_amount is not None:
-        return f"@rating opinion now {wording.money(update.opinion_amount, product.currency)}"
-    return ""
+        return wording.opinion_now(update.opinion_amount, product.currency)
+    return None
 
 
 def rule_values(rule: uw.Rule) -> dict[str, Any]:
