@@ -1,7 +1,8 @@
 """Reading one cell of a claim import: codes, references, currencies, amounts, dates.
 
 Each reader takes the stripped cell text and returns the value or raises
-:class:`CellError` with the message shown at that cell. Dates are special: a date such
+:class:`CellError` with the refusal shown at that cell (an error code ``imports.*`` and
+its parameters). Dates are special: a date such
 as ``03/04/2015`` reads two ways, so :func:`read_date` returns every reading and the
 file decides the order (``claim_csv``).
 
@@ -29,6 +30,9 @@ from typing import Literal
 
 from babel.numbers import get_currency_precision, list_currencies
 
+from cofatui.errors import message_text
+from cofatui.i18n.messages import Term
+
 __all__ = ["MAX_AMOUNT_DIGITS", "CellError", "DateOrder", "DateReading", "currency_precision",
            "read_amount", "read_currency", "read_date", "read_digits", "read_reference_list",
            "read_type"]
@@ -48,45 +52,61 @@ _NOT_CURRENCIES = frozenset({"XXX", "XTS"})  # "no currency" and "testing" codes
 
 
 class CellError(ValueError):
-    """The cell's value is refused; ``str()`` is the message for the user."""
+    """The cell's value is refused: an error code and its parameters; ``str()`` is the
+    refusal in the UI language."""
+
+    def __init__(self, code: str, /, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params: dict[str, object] = params
+
+    def __str__(self) -> str:
+        return message_text(self.code, self.params)
 
 
-def read_type(text: str, codes: tuple[str, ...], names: str) -> str:
-    """A type code, case-insensitive (the seed writes ``In`` for ``IN``)."""
+#: What a cell holds, as the refusals name it.
+INVOICE_REFERENCE = Term("errors.imports.what.invoice_reference")
+AMOUNT = Term("errors.imports.what.amount")
+TAX = Term("errors.imports.what.tax")
+
+
+def read_type(text: str, codes: tuple[str, ...], names: Term) -> str:
+    """A type code, case-insensitive (the seed writes ``In`` for ``IN``); ``names``:
+    the types allowed, as the refusals list them."""
     if not text:
-        raise CellError(f"Mandatory: {names}")
+        raise CellError("imports.type_missing", types=names)
     code = text.upper()
     if not text.isascii() or code not in codes:
-        raise CellError(f"Unknown type {text!r}: {names}")
+        raise CellError("imports.type_unknown", value=text, types=names)
     return code
 
 
-def read_digits(text: str, what: str, max_length: int) -> str:
+def read_digits(text: str, what: Term, max_length: int) -> str:
     """An invoice reference: ASCII digits only (seed 000), leading zeros kept."""
     if not text:
-        raise CellError(f"Mandatory: the {what}")
+        raise CellError("imports.cell_missing", what=what)
     if not (text.isascii() and text.isdigit()):
         wrong = next(c for c in text if not ("0" <= c <= "9"))
-        shown = "a blank" if wrong.isspace() else repr(wrong)
-        raise CellError(f"Only digits 0-9 are allowed in an {what} (found {shown})")
+        if wrong.isspace():
+            raise CellError("imports.digits_only_blank", what=what)
+        raise CellError("imports.digits_only", what=what, found=wrong)
     if len(text) > max_length:
-        raise CellError(f"At most {max_length} digits ({len(text)} typed)")
+        raise CellError("imports.too_many_digits", max=max_length, length=len(text))
     return text
 
 
 def read_reference_list(text: str, max_length: int) -> tuple[str, ...]:
     """Invoice references of a payment, separated by commas (``1234, 1235``)."""
     if not text:
-        raise CellError("Mandatory: the invoice reference(s), separated by commas")
+        raise CellError("imports.references_missing")
     refs: list[str] = []
     for position, part in enumerate(text.split(","), start=1):
         ref = part.strip()
         if not ref:
-            raise CellError(f"Reference {position} is empty: separate references with one "
-                            "comma, without a comma at the end")
-        ref = read_digits(ref, "invoice reference", max_length)
+            raise CellError("imports.reference_empty", position=position)
+        ref = read_digits(ref, INVOICE_REFERENCE, max_length)
         if ref in refs:
-            raise CellError(f"Invoice {ref} is listed twice")
+            raise CellError("imports.reference_twice", reference=ref)
         refs.append(ref)
     return tuple(refs)
 
@@ -105,50 +125,49 @@ def currency_precision(code: str) -> int:
 def read_currency(text: str, default_currency: str) -> str:
     """An ISO 4217 code; lower case is accepted and upper-cased."""
     if not text:
-        raise CellError(f"Mandatory: the currency code, for example {default_currency}")
+        raise CellError("imports.currency_missing", example=default_currency)
     code = text.upper()
     if not (len(code) == 3 and code.isascii() and code.isalpha()):
-        raise CellError(f"Not a currency code: {text!r} (3 letters, for example "
-                        f"{default_currency}, USD, GBP)")
+        raise CellError("imports.currency_not_code", value=text, example=default_currency)
     if code not in _currencies():
-        raise CellError(f"{code} is not an ISO 4217 currency code")
+        raise CellError("money.unknown_currency", code=code)
     return code
 
 
-def read_amount(text: str, precision: int, currency: str | None, what: str) -> Decimal:
-    """An amount as a Decimal, or a message saying what to write instead."""
+def read_amount(text: str, precision: int, currency: str | None, what: Term) -> Decimal:
+    """An amount as a Decimal, or a refusal saying what to write instead."""
     if not text:
-        raise CellError(f"Mandatory: the {what}" + (" (write 0 if there is none)"
-                                                      if what == "tax" else ""))
+        if what == TAX:
+            raise CellError("imports.tax_missing")
+        raise CellError("imports.cell_missing", what=what)
     body = text[1:] if text[0] in "+-" else text
     match = _AMOUNT.fullmatch(body)
     if match is None:
-        raise CellError(_why_not_a_number(body, text))
+        raise _not_a_number(body, text)
     whole, sep, decimals = match.groups()
+    unit = (Term.of("errors.imports.unit.currency", currency=currency) if currency
+            else Term("errors.imports.unit.any"))
     if sep and len(decimals) == 3 and len(whole) <= 3 and whole[0] != "0" and precision < 3:
-        unit = f"{currency} amounts have" if currency else "An amount has"
-        raise CellError(
-            f"No thousands separators: write {whole}{decimals} instead of {text!r} "
-            f"({unit} at most {precision} decimal{'s' if precision != 1 else ''})")
+        raise CellError("imports.thousands_or_decimals", write=f"{whole}{decimals}", value=text,
+                        unit=unit, count=precision)
     if len(whole.lstrip("0")) > MAX_AMOUNT_DIGITS:
-        raise CellError(f"Too large: at most {MAX_AMOUNT_DIGITS} digits before the decimals")
+        raise CellError("imports.amount_too_large", max=MAX_AMOUNT_DIGITS)
     if decimals and len(decimals) > precision:
-        unit = f"{currency} amounts have" if currency else "An amount has"
-        raise CellError(f"{unit} at most {precision} decimal{'s' if precision != 1 else ''} "
-                        f"({len(decimals)} typed)")
+        raise CellError("imports.too_many_decimals", unit=unit, count=precision,
+                        typed=len(decimals))
     value = Decimal(f"{whole}.{decimals}" if decimals else whole)
     return -value if text[0] == "-" else value
 
 
-def _why_not_a_number(body: str, text: str) -> str:
+def _not_a_number(body: str, text: str) -> CellError:
     if _GROUPED.fullmatch(body):
-        return f"No thousands separators: write {_ungroup(body)} instead of {text!r}"
+        return CellError("imports.thousands_separator", write=_ungroup(body), value=text)
     if _SEVERAL_SEPARATORS.fullmatch(body) or (
             "." in body and "," in body and not body.strip("0123456789.,")):
-        return f"No thousands separators: {text!r} has more than one separator"
+        return CellError("imports.several_separators", value=text)
     if _WITH_CURRENCY.search(body) and any("0" <= c <= "9" for c in body):
-        return f"Write the amount alone, without a currency sign or code: {text!r}"
-    return f"Not an amount: {text!r} (write digits, with . or , before the decimals)"
+        return CellError("imports.amount_with_currency", value=text)
+    return CellError("imports.not_an_amount", value=text)
 
 
 def _ungroup(body: str) -> str:
@@ -188,21 +207,21 @@ class DateReading:
 def read_date(text: str) -> DateReading:
     """dd/mm/yyyy, mm/dd/yyyy (``/``, ``.`` or ``-``) or year first (``2015-08-22``)."""
     if not text:
-        raise CellError("Mandatory: the date (dd/mm/yyyy or mm/dd/yyyy)")
+        raise CellError("imports.date_missing")
     m = _YEAR_FIRST.fullmatch(text)
     if m:
         year, month, day = int(m.group(1)), int(m.group(3)), int(m.group(4))
         value = _real_date(year, month, day)
         if value is None:
-            raise CellError(f"Not a real date: {text!r} (year-month-day)")
+            raise CellError("imports.not_a_real_date_iso", value=text)
         _check_year(value.year, text)
         return DateReading({"DMY": value, "MDY": value}, either=True)
     m = _DAY_MONTH.fullmatch(text)
     if m is None:
-        raise CellError(f"Not a date: {text!r} (write dd/mm/yyyy or mm/dd/yyyy)")
+        raise CellError("imports.not_a_date", value=text)
     first, second, year_text = int(m.group(1)), int(m.group(3)), m.group(4)
     if len(year_text) != 4:
-        raise CellError(f"Write the year with 4 digits: {text!r}")
+        raise CellError("imports.year_two_digits", value=text)
     year = int(year_text)
     _check_year(year, text)
     readings: dict[DateOrder, date] = {}
@@ -213,13 +232,13 @@ def read_date(text: str) -> DateReading:
     if mdy is not None:
         readings["MDY"] = mdy
     if not readings:
-        raise CellError(f"Not a real date: {text!r}, neither as dd/mm/yyyy nor as mm/dd/yyyy")
+        raise CellError("imports.not_a_real_date", value=text)
     return DateReading(readings, either=False)
 
 
 def _check_year(year: int, text: str) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise CellError(f"Year {year} looks mistyped: {text!r}")
+        raise CellError("imports.year_mistyped", year=str(year), value=text)
 
 
 def _real_date(year: int, month: int, day: int) -> date | None:

@@ -7,7 +7,8 @@ with the wrong number of columns: the import pipeline's reading and structural s
 (:mod:`cofatui.formats.imports`), with this module's words — or **read line by line**:
 every line becomes a :class:`ParsedLine` holding its raw cells, the values read from
 them (None where a cell is faulty) and the faulty fields as ``FieldError(field=column,
-message, line=line number in the file)``. The UI shows the lines as an editable grid;
+code, params, line=line number in the file)``; the notes on the file are
+:class:`Note` codes too. The UI shows the lines as an editable grid;
 after the user edits a cell it calls :func:`revalidate_invoice` /
 :func:`revalidate_payment` for that one line and puts the result back with
 ``replace_line``. The lines are handed over only when every one is valid
@@ -43,7 +44,7 @@ Format (the spec wins over the seed where they differ):
   CRLF, LF or CR line ends (:mod:`cofatui.formats.csv_lines`).
 - The claim rules on dates (invoice or payment date not in the future, due date not
   before the invoice date) are checked at import too when ``today`` is given, with the
-  messages of :mod:`cofatui.rules.claims`; ``known_invoices`` does the same for the
+  refusals of :mod:`cofatui.rules.claims`; ``known_invoices`` does the same for the
   invoices a payment names.
 
 ``FieldError.field`` is a column name (``INVOICE_COLUMNS`` / ``PAYMENT_COLUMNS``), or
@@ -55,17 +56,20 @@ twice in a file is an error at the second one (``file_errors``).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any, Generic, Literal, Self, TypeVar
 
 from cofatui.enums import InvoiceType, PaymentType
-from cofatui.errors import FieldError, ValidationFailed
+from cofatui.errors import FieldError, ValidationFailed, message_text
 from cofatui.formats import imports
 from cofatui.formats.claim_cells import (
+    AMOUNT,
+    INVOICE_REFERENCE,
     ORDER_PATTERN,
+    TAX,
     CellError,
     DateOrder,
     DateReading,
@@ -78,13 +82,14 @@ from cofatui.formats.claim_cells import (
     read_type,
 )
 from cofatui.formats.csv_lines import BLANKS, ImportRefused, decode
+from cofatui.i18n.messages import Term
 from cofatui.rules.claims import (
     MAX_REFERENCE,
     InvoiceInput,
     PaymentInput,
-    invoice_line_problems,
+    invoice_line_refusals,
     payment_key,
-    payment_line_problems,
+    payment_line_refusals,
 )
 
 __all__ = [
@@ -97,6 +102,7 @@ __all__ = [
     "DateOrderSource",
     "ImportRefused",
     "InvoiceImport",
+    "Note",
     "ParsedLine",
     "PaymentImport",
     "invoice_template",
@@ -114,17 +120,33 @@ HEADER_WORDS = frozenset({
     "type", "types", "code", "type de facture", "type de paiement", "type de demande",
     "type de demandes", "invoice type", "payment type",
 })
-COLUMN_LABELS = {
-    "type": "type", "reference": "reference", "references": "invoice reference(s)",
-    "invoice_date": "invoice date", "due_date": "initial due date", "date": "date",
-    "currency": "currency", "amount": "amount including tax", "tax": "tax",
-}
+#: Every column, as the refusals name it.
+COLUMN_LABELS = {column: Term(f"errors.imports.column.{column}") for column in (
+    "type", "reference", "references", "invoice_date", "due_date", "date", "currency",
+    "amount", "tax")}
 DateOrderSource = Literal["data", "setting", "not_needed"]
 
 R = TypeVar("R", InvoiceInput, PaymentInput)
 
-_INVOICE_TYPES = "AG (agios), IN (invoice), PLP (late-payment interest) or OUB (balance)"
-_PAYMENT_TYPES = "CN (credit note) or SE (settlement)"
+_INVOICE_TYPES = Term("errors.imports.types.invoice")
+_PAYMENT_TYPES = Term("errors.imports.types.payment")
+#: The date orders, as the refusals and notes name them.
+_PATTERN = {order: Term(f"errors.imports.pattern.{order}") for order in ORDER_PATTERN}
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something the user should know about how a file was read: a code and its
+    parameters; ``str()`` is the note in the UI language."""
+
+    code: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def text(self, language: str | None = None) -> str:
+        return message_text(self.code, self.params, language)
+
+    def __str__(self) -> str:
+        return self.text()
 
 
 @dataclass(frozen=True)
@@ -152,7 +174,7 @@ class _ClaimImport(Generic[R]):
     has_header: bool
     date_order_used: DateOrder
     date_order_source: DateOrderSource
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
     @property
     def is_valid(self) -> bool:
@@ -198,7 +220,7 @@ class InvoiceImport(_ClaimImport[InvoiceInput]):
             type_, reference = line.values.get("type"), line.values.get("reference")
             return None if type_ is None or reference is None else (type_, reference)
 
-        return _repeated(self.lines, key, "reference", "Same type and reference as line {n}")
+        return _repeated(self.lines, key, "reference", "imports.same_invoice_as")
 
 
 @dataclass(frozen=True)
@@ -213,14 +235,13 @@ class PaymentImport(_ClaimImport[PaymentInput]):
         def key(line: ParsedLine[PaymentInput]) -> Any:
             return payment_key(line.record) if line.record is not None else None
 
-        return _repeated(self.lines, key, "amount",
-                         "Same type, references, date and amount as line {n}")
+        return _repeated(self.lines, key, "amount", "imports.same_payment_as")
 
 
 def _repeated(lines: Sequence[ParsedLine[Any]], key: Callable[[ParsedLine[Any]], Any],
-              column: str, message: str) -> list[FieldError]:
-    """An error at ``column`` of every line whose key an earlier line has (None: not
-    compared, a faulty line)."""
+              column: str, code: str) -> list[FieldError]:
+    """An error ``code`` at ``column`` of every line whose key an earlier line has (None:
+    not compared, a faulty line); parameter ``first``: that earlier line."""
     first: dict[Any, int] = {}
     errors: list[FieldError] = []
     for line in lines:
@@ -228,7 +249,7 @@ def _repeated(lines: Sequence[ParsedLine[Any]], key: Callable[[ParsedLine[Any]],
         if k is None:
             continue
         if k in first:
-            errors.append(FieldError(column, message.format(n=first[k]), line=line.line_no))
+            errors.append(FieldError(column, code, {"first": first[k]}, line=line.line_no))
         else:
             first[k] = line.line_no
     return errors
@@ -242,27 +263,28 @@ class _Kind(Generic[R]):
     columns: tuple[str, ...]
     date_columns: tuple[str, ...]
     read: Callable[[list[str], str, Collection[str] | None], tuple[dict[str, Any],
-                                                                     dict[str, str]]]
+                                                                     dict[str, FieldError]]]
     build: Callable[[dict[str, Any]], R]
-    problems: Callable[[R, date | None], list[tuple[str, str]]]
+    problems: Callable[[R, date | None], list[FieldError]]
     attribute_column: dict[str, str]
     structure: imports.Structure  # the pipeline's structural step, with the claim's words
 
     @property
-    def a_line(self) -> str:
-        return f"{_an(self.name)} line"
+    def a_line(self) -> Term:
+        return _a_line(self.name)
 
     @property
-    def labels(self) -> str:
+    def labels(self) -> list[Term]:
         return _labels(self.columns)
 
 
-def _an(name: str) -> str:
-    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+def _a_line(name: str) -> Term:
+    """``an invoice line``, ``a payment line``."""
+    return Term(f"errors.imports.a_line.{name}")
 
 
-def _labels(columns: tuple[str, ...]) -> str:
-    return ", ".join(COLUMN_LABELS[c] for c in columns)
+def _labels(columns: tuple[str, ...]) -> list[Term]:
+    return [COLUMN_LABELS[c] for c in columns]
 
 
 @dataclass(frozen=True)
@@ -275,26 +297,25 @@ class _Wording(imports.Wording):
     other: str  # the other kind of claim file, and its number of columns
     other_columns: int
 
-    def empty(self, has_header: bool) -> str:
-        return f"The file holds no {self.name} line" + (" (only a header)." if has_header
-                                                        else ": it is empty.")
+    def empty(self, has_header: bool) -> ImportRefused:
+        return ImportRefused("imports.no_line_header_only" if has_header else "imports.no_line",
+                             reason="empty", kind=self._kind)
 
-    def too_many_lines(self, count: int, limit: int) -> str:
-        return (f"The file has more than {limit} {self.name} lines: at most {limit} "
-                "a file (split it into several files).")
+    def too_many_lines(self, count: int, limit: int) -> ImportRefused:
+        return ImportRefused("imports.claim_too_many_lines", reason="too_many_lines",
+                             max=limit, kind=self._kind)
 
-    def wrong_columns(self, common: int, expected: int) -> str:
-        return (f"Most lines have {common} columns where {_an(self.name)} line has "
-                f"{expected} ({_labels(self.columns)}).{self._count_hint(common)}")
+    def wrong_columns(self, common: int, expected: int) -> ImportRefused:
+        code = ("imports.claim_wrong_columns_other_file" if common == self.other_columns
+                else "imports.claim_wrong_columns_comma" if common > len(self.columns)
+                else "imports.claim_wrong_columns")
+        return ImportRefused(code, reason="columns", found=common, a_line=_a_line(self.name),
+                             count=expected, labels=_labels(self.columns),
+                             other=Term(f"errors.imports.a_file.{self.other}"))
 
-    def _count_hint(self, count: int) -> str:
-        if count == self.other_columns:
-            return f" Is this {_an(self.other)} file?"
-        if count > len(self.columns):
-            return (" Did a decimal comma or a comma between references become ';'? Amounts "
-                    "take no thousands separators, and references of one payment go in one "
-                    "column, separated by commas.")
-        return ""
+    @property
+    def _kind(self) -> Term:
+        return Term(f"errors.imports.kind.{self.name}")
 
 
 def _structure(name: str, columns: tuple[str, ...], other: str,
@@ -307,31 +328,31 @@ def _structure(name: str, columns: tuple[str, ...], other: str,
         wording=_Wording(name, columns, other, len(other_columns)))
 
 
-def _read_cell(values: dict[str, Any], errors: dict[str, str], column: str,
+def _read_cell(values: dict[str, Any], errors: dict[str, FieldError], column: str,
                reader: Callable[[], Any]) -> None:
     try:
         values[column] = reader()
     except CellError as exc:
         values[column] = None
-        errors[column] = str(exc)
+        errors[column] = FieldError(column, exc.code, exc.params)
 
 
-def _read_invoice(cells: list[str], default_currency: str,
-                  known: Collection[str] | None) -> tuple[dict[str, Any], dict[str, str]]:
+def _read_invoice(cells: list[str], default_currency: str, known: Collection[str] | None
+                  ) -> tuple[dict[str, Any], dict[str, FieldError]]:
     values: dict[str, Any] = {}
-    errors: dict[str, str] = {}
+    errors: dict[str, FieldError] = {}
     codes = tuple(InvoiceType.__members__)
     _read_cell(values, errors, "type", lambda: read_type(cells[0], codes, _INVOICE_TYPES))
     _read_cell(values, errors, "reference",
-               lambda: read_digits(cells[1], "invoice reference", MAX_REFERENCE))
+               lambda: read_digits(cells[1], INVOICE_REFERENCE, MAX_REFERENCE))
     _read_cell(values, errors, "invoice_date", lambda: read_date(cells[2]))
     _read_cell(values, errors, "due_date", lambda: read_date(cells[3]))
     _read_cell(values, errors, "currency", lambda: read_currency(cells[4], default_currency))
     currency = values["currency"]
     precision = currency_precision(currency) if currency else 2
     _read_cell(values, errors, "amount",
-               lambda: read_amount(cells[5], precision, currency, "amount including tax"))
-    _read_cell(values, errors, "tax", lambda: read_amount(cells[6], precision, currency, "tax"))
+               lambda: read_amount(cells[5], precision, currency, AMOUNT))
+    _read_cell(values, errors, "tax", lambda: read_amount(cells[6], precision, currency, TAX))
     if "amount" not in errors and "tax" not in errors:
         problem = tax_problem(values["amount"], values["tax"])
         if problem:
@@ -339,28 +360,26 @@ def _read_invoice(cells: list[str], default_currency: str,
     return values, errors
 
 
-def tax_problem(amount: Decimal, tax: Decimal) -> str | None:
-    """What is wrong with a tax that is part of ``amount`` (the total including tax);
-    None when the amount excluding tax (amount − tax) can be derived. Signs are the
-    line rules' business."""
+def tax_problem(amount: Decimal, tax: Decimal) -> FieldError | None:
+    """What is wrong with a tax that is part of ``amount`` (the total including tax), a
+    refusal of the ``tax`` cell; None when the amount excluding tax (amount − tax) can
+    be derived. Signs are the line rules' business."""
     if amount <= 0 or tax < 0:
         return None
     if tax > amount:
-        return (f"The tax ({tax}) is more than the amount ({amount}): the amount is the "
-                "invoice total, tax included")
+        return FieldError("tax", "imports.tax_above_amount", {"tax": tax, "amount": amount})
     if tax == amount:
-        return ("The tax equals the amount: the amount is the invoice total, tax included, "
-                "so nothing is left excluding tax")
+        return FieldError("tax", "imports.tax_equals_amount")
     if tax > amount - tax:
-        return (f"The tax ({tax}) is more than the amount excluding tax ({amount - tax}, "
-                "the amount less the tax): is the amount the total including tax?")
+        return FieldError("tax", "imports.tax_above_excluding",
+                          {"tax": tax, "excluding": amount - tax})
     return None
 
 
-def _read_payment(cells: list[str], default_currency: str,
-                  known: Collection[str] | None) -> tuple[dict[str, Any], dict[str, str]]:
+def _read_payment(cells: list[str], default_currency: str, known: Collection[str] | None
+                  ) -> tuple[dict[str, Any], dict[str, FieldError]]:
     values: dict[str, Any] = {}
-    errors: dict[str, str] = {}
+    errors: dict[str, FieldError] = {}
     codes = tuple(PaymentType.__members__)
     _read_cell(values, errors, "type", lambda: read_type(cells[0], codes, _PAYMENT_TYPES))
     _read_cell(values, errors, "references", lambda: read_reference_list(cells[1],
@@ -369,13 +388,14 @@ def _read_payment(cells: list[str], default_currency: str,
     if refs and known is not None:
         unknown = [r for r in refs if r not in known]
         if unknown:
-            errors["references"] = "Not an invoice of this claim: " + ", ".join(unknown)
+            errors["references"] = FieldError("references", "imports.not_in_claim",
+                                              {"invoices": unknown, "count": len(unknown)})
     _read_cell(values, errors, "date", lambda: read_date(cells[2]))
     _read_cell(values, errors, "currency", lambda: read_currency(cells[3], default_currency))
     currency = values["currency"]
     precision = currency_precision(currency) if currency else 2
     _read_cell(values, errors, "amount",
-               lambda: read_amount(cells[4], precision, currency, "amount including tax"))
+               lambda: read_amount(cells[4], precision, currency, AMOUNT))
     return values, errors
 
 
@@ -393,7 +413,7 @@ def _build_payment(v: dict[str, Any]) -> PaymentInput:
 
 _INVOICES: _Kind[InvoiceInput] = _Kind(
     "invoice", INVOICE_COLUMNS, ("invoice_date", "due_date"), _read_invoice, _build_invoice,
-    invoice_line_problems,
+    invoice_line_refusals,
     {"type": "type", "number": "reference", "invoice_date": "invoice_date",
      "due_date": "due_date", "currency": "currency", "amount_excl_tax": "amount",
      "tax": "tax"},
@@ -401,7 +421,7 @@ _INVOICES: _Kind[InvoiceInput] = _Kind(
 )
 _PAYMENTS: _Kind[PaymentInput] = _Kind(
     "payment", PAYMENT_COLUMNS, ("date",), _read_payment, _build_payment,
-    payment_line_problems,
+    payment_line_refusals,
     {"type": "type", "invoice_references": "references", "payment_date": "date",
      "currency": "currency", "amount": "amount"},
     _structure("payment", PAYMENT_COLUMNS, "invoice", INVOICE_COLUMNS),
@@ -449,12 +469,13 @@ class _Pending:
     line_no: int
     cells: list[str]
     values: dict[str, Any]
-    errors: dict[str, str]
-    line_error: str | None = None
+    errors: dict[str, FieldError]
+    line_error: FieldError | None = None
 
 
 ImportT = TypeVar("ImportT", InvoiceImport, PaymentImport)
-_Row = tuple[int, list[str], str | None]  # line number, cells, why the cells cannot be read
+# line number, cells, why the cells cannot be read (a refusal of the whole line)
+_Row = tuple[int, list[str], FieldError | None]
 
 
 def _parse(result: type[ImportT], kind: _Kind[Any], data: bytes, configured: DateOrder,
@@ -468,12 +489,11 @@ def _parse(result: type[ImportT], kind: _Kind[Any], data: bytes, configured: Dat
                for line_no, cells, broken in rows]
     order, source, why, note = _decide_order(pending, kind, configured)
     lines = [_finish(kind, p, order, why, today) for p in pending]
-    notes = []
+    notes: list[Note] = []
     if text.encoding == "cp1252":
-        notes.append("The file is not UTF-8: it was read as Windows-1252 (check any accented "
-                     "text).")
+        notes.append(Note("imports.note_cp1252"))
     if has_header:
-        notes.append("The first line was taken for column headings and skipped.")
+        notes.append(Note("imports.note_header_skipped"))
     if note:
         notes.append(note)
     return result(lines=lines, encoding=text.encoding, has_header=has_header,
@@ -486,33 +506,33 @@ def _data_rows(text: str, kind: _Kind[Any]) -> tuple[list[_Row], bool]:
     found = imports.check_structure(text, kind.structure)
     rows: list[_Row] = [
         (row.line_no, row.cells,
-         None if row.broken is None else f"Cannot read the line: {row.broken}")
+         None if row.broken is None else
+         FieldError("line", "imports.line_unreadable", {"problem": Term(f"errors.{row.broken}")}))
         for row in found.rows]
     return rows, found.header is not None
 
 
 def _read_line(kind: _Kind[Any], line_no: int, cells: list[str], default_currency: str,
-               known: Collection[str] | None, broken: str | None = None) -> _Pending:
+               known: Collection[str] | None, broken: FieldError | None = None) -> _Pending:
     if broken is not None:
         return _Pending(line_no, cells, {}, {}, broken)
     if len(cells) == len(kind.columns) + 1 and cells[-1] == "":
         cells = cells[:-1]
     if len(cells) != len(kind.columns):
-        hint = ""
-        if kind is _PAYMENTS and len(cells) > len(kind.columns) and all(
-                c.isascii() and c.isdigit() for c in cells[1:2 + len(cells) - 5]):
-            hint = " (several invoice references go in one column, separated by commas)"
-        return _Pending(line_no, cells, {}, {},
-                        f"{len(cells)} columns where {kind.a_line} has "
-                        f"{len(kind.columns)}: {kind.labels}{hint}")
+        references = kind is _PAYMENTS and len(cells) > len(kind.columns) and all(
+            c.isascii() and c.isdigit() for c in cells[1:2 + len(cells) - 5])
+        return _Pending(line_no, cells, {}, {}, FieldError(
+            "line", "imports.line_columns_references" if references else "imports.line_columns",
+            {"found": len(cells), "a_line": kind.a_line, "count": len(kind.columns),
+             "labels": kind.labels}))
     values, errors = kind.read(cells, default_currency, known)
     return _Pending(line_no, cells, values, errors)
 
 
-def _decide_order(pending: list[_Pending], kind: _Kind[Any],
-                  configured: DateOrder) -> tuple[DateOrder, DateOrderSource, str, str]:
+def _decide_order(pending: list[_Pending], kind: _Kind[Any], configured: DateOrder
+                  ) -> tuple[DateOrder, DateOrderSource, Term, Note | None]:
     """The file's date order, how it was decided, the words that explain it in an error,
-    and the note for the user ("" when there is nothing to say)."""
+    and the note for the user (None when there is nothing to say)."""
     evidence: dict[DateOrder, list[tuple[int, str]]] = {"DMY": [], "MDY": []}
     ambiguous = False
     for p in pending:
@@ -530,29 +550,28 @@ def _decide_order(pending: list[_Pending], kind: _Kind[Any],
     if dmy != mdy:
         order: DateOrder = "DMY" if dmy > mdy else "MDY"
         line_no, sample = evidence[order][0]
-        why = f"{ORDER_PATTERN[order]}, the order of this file (line {line_no}: {sample!r})"
+        why = Term.of("errors.imports.order.file", pattern=_PATTERN[order], line=line_no,
+                      sample=sample)
         other = dmy if order == "MDY" else mdy
-        note = f"Dates read as {why}." + (
-            f" {other} line{'s' if other > 1 else ''} can only be read the other way: see "
-            "the errors." if other else "")
+        note = (Note("imports.note_order_file_others", {"order": why, "count": other}) if other
+                else Note("imports.note_order_file", {"order": why}))
         return order, "data", why, note
-    pattern = ORDER_PATTERN[configured]
+    pattern = _PATTERN[configured]
+    setting = Term.of("errors.imports.order.setting", pattern=pattern)
     if dmy:
-        return configured, "setting", f"{pattern}, your date setting", (
-            f"As many lines need dd/mm/yyyy as mm/dd/yyyy: dates were read as {pattern}, "
-            "your date setting; the lines that need the other order are in error.")
+        return configured, "setting", setting, Note("imports.note_order_tie",
+                                                    {"pattern": pattern})
     if ambiguous:
-        return configured, "setting", f"{pattern}, your date setting", (
-            f"Every date could be read as dd/mm/yyyy or as mm/dd/yyyy: they were read as "
-            f"{pattern}, your date setting. Check a date you know.")
-    return configured, "not_needed", f"{pattern}, your date setting", ""
+        return configured, "setting", setting, Note("imports.note_order_ambiguous",
+                                                    {"pattern": pattern})
+    return configured, "not_needed", setting, None
 
 
-def _finish(kind: _Kind[R], p: _Pending, order: DateOrder, why: str,
+def _finish(kind: _Kind[R], p: _Pending, order: DateOrder, why: Term,
             today: date | None) -> ParsedLine[R]:
     if p.line_error is not None:
         return ParsedLine(p.line_no, p.cells, dict.fromkeys(kind.columns),
-                          [FieldError("line", p.line_error, line=p.line_no)], None)
+                          [_on_line(p.line_error, p.line_no)], None)
     values = dict(p.values)
     errors = dict(p.errors)
     for column in kind.date_columns:
@@ -561,15 +580,21 @@ def _finish(kind: _Kind[R], p: _Pending, order: DateOrder, why: str,
             values[column] = reading.in_order(order)
             if values[column] is None:
                 text = p.cells[kind.columns.index(column)]
-                errors[column] = f"{text!r} cannot be read as {why}"
+                errors[column] = FieldError(column, "imports.date_not_in_order",
+                                            {"value": text, "order": why})
     # The line rules run even when some cells are faulty, on stand-ins for those cells,
     # so that every fault shows at once; a rule's message never replaces a cell's own.
     candidate = kind.build(_with_stand_ins(kind, values, errors))
-    for attribute, message in kind.problems(candidate, today):
-        errors.setdefault(kind.attribute_column[attribute], message)
+    for problem in kind.problems(candidate, today):
+        errors.setdefault(kind.attribute_column[problem.field], problem)
     record = None if errors else candidate
-    field_errors = [FieldError(c, errors[c], line=p.line_no) for c in kind.columns if c in errors]
+    field_errors = [_on_line(errors[c], p.line_no, c) for c in kind.columns if c in errors]
     return ParsedLine(p.line_no, p.cells, values, field_errors, record)
+
+
+def _on_line(error: FieldError, line_no: int, column: str | None = None) -> FieldError:
+    """``error`` at ``column`` (default: its own field) of the file's line ``line_no``."""
+    return FieldError(column or error.field, error.code, error.params, line=line_no)
 
 
 _STAND_INS: dict[str, Any] = {
@@ -579,7 +604,7 @@ _STAND_INS: dict[str, Any] = {
 
 
 def _with_stand_ins(kind: _Kind[Any], values: dict[str, Any],
-                    errors: dict[str, str]) -> dict[str, Any]:
+                    errors: dict[str, FieldError]) -> dict[str, Any]:
     """Values where every faulty cell holds a harmless stand-in (a missing date takes the
     line's other date, so that no rule between two dates fires on a stand-in)."""
     if not errors:
@@ -606,8 +631,8 @@ def _revalidate(kind: _Kind[R], cells: Sequence[str], line_no: int, order: DateO
         raise ValueError(f"date_order must be DMY or MDY, not {order!r}")
     stripped = [str(c).strip(BLANKS) for c in cells]
     pending = _read_line(kind, line_no, stripped, default_currency, known)
-    return _finish(kind, pending, order, f"{ORDER_PATTERN[order]}, the order used for this file",
-                   today)
+    return _finish(kind, pending, order,
+                   Term.of("errors.imports.order.used", pattern=_PATTERN[order]), today)
 
 
 # --- templates -----------------------------------------------------------------------------

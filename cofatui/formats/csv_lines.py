@@ -31,20 +31,24 @@ __all__ = ["BLANKS", "MAX_FILE_BYTES", "SEPARATOR", "ImportRefused", "RawLine", 
 SEPARATOR = ";"
 MAX_FILE_BYTES = 1_048_576  # 100 lines of 7 short cells are ~5 KB: 1 MiB is never legitimate
 
+#: Why a line's quotes cannot be read (error codes).
+QUOTE_NOT_CLOSED = "imports.quote_not_closed"
+TEXT_AFTER_QUOTE = "imports.text_after_quote"
+
 _LINE_END = re.compile(r"\r\n|\r|\n")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 BLANKS = " \t\u00a0\u202f\u2007\ufeff"
 
 
 class ImportRefused(CofaError):
-    """The file is refused whole (badly structured); ``reason`` is a stable code for
-    tests and the UI, ``str()`` the message for the user."""
+    """The file is refused whole (badly structured): the code and parameters say why
+    (``imports.too_large``…); ``reason`` is the stable kind of refusal the UI and tests
+    key on (``imports.REFUSALS``)."""
 
-    code = "import_refused"
     http_status = 422
 
-    def __init__(self, message: str, reason: str) -> None:
-        super().__init__(message)
+    def __init__(self, code: str, /, *, reason: str, **params: object) -> None:
+        super().__init__(code, **params)
         self.reason = reason
 
 
@@ -64,17 +68,12 @@ def decode(data: bytes, max_bytes: int = MAX_FILE_BYTES) -> TextFile:
     """Decode an uploaded file, or refuse it as not a text file. ``max_bytes``: the
     import's own size limit (the claim imports keep the default)."""
     if len(data) > max_bytes:
-        raise ImportRefused(
-            f"The file is {len(data):,} bytes: an import file of this kind is far "
-            f"smaller ({max_bytes:,} bytes at most). Is it the right file?", "too_large")
+        raise ImportRefused("imports.too_large", reason="too_large", size=len(data),
+                            max=max_bytes)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ImportRefused(
-            "The file is in UTF-16 (Excel's \"Unicode text\"): save it as "
-            "\"CSV UTF-8 (comma delimited)\" or \"CSV (semicolon delimited)\" and import it "
-            "again.", "utf16")
+        raise ImportRefused("imports.utf16", reason="utf16")
     if b"\x00" in data:
-        raise ImportRefused("This is not a text file (it holds NUL bytes): save the sheet as "
-                            "CSV and import that file.", "binary")
+        raise ImportRefused("imports.binary", reason="binary")
     encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
     try:
         text = data.decode(encoding)
@@ -82,16 +81,14 @@ def decode(data: bytes, max_bytes: int = MAX_FILE_BYTES) -> TextFile:
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError as exc:
-            raise ImportRefused(
-                "This is not a text file in UTF-8 or Windows-1252 (byte "
-                f"0x{data[exc.start]:02X} at position {exc.start}).", "binary") from exc
+            raise ImportRefused("imports.not_text", reason="binary",
+                                byte=f"0x{data[exc.start]:02X}", position=exc.start) from exc
         encoding = "cp1252"
     bad = _CONTROL.search(text)
     if bad:
         line_no = text.count("\n", 0, bad.start()) + 1
-        raise ImportRefused(
-            f"This is not a text CSV file: it holds a control character "
-            f"(U+{ord(bad.group()):04X}) near line {line_no}.", "binary")
+        raise ImportRefused("imports.control_character", reason="binary",
+                            character=f"U+{ord(bad.group()):04X}", line=line_no)
     return TextFile(text, encoding)
 
 
@@ -106,8 +103,9 @@ def split_lines(text: str) -> list[RawLine]:
 def split_cells(line: str, separator: str = SEPARATOR) -> list[str]:
     """Cells of one line, unquoted and stripped (``separator``: one character).
 
-    Raises ``ValueError`` for an opening quote that is never closed (the caller reports
-    it on the line: a quoted cell cannot span lines here).
+    Raises ``ValueError`` whose text is an error code (``imports.quote_not_closed``,
+    ``imports.text_after_quote``) for a line whose quotes cannot be read (the caller
+    reports it on the line: a quoted cell cannot span lines here).
     """
     if '"' not in line:
         return [cell.strip(BLANKS) for cell in line.split(separator)]
@@ -123,7 +121,7 @@ def split_cells(line: str, separator: str = SEPARATOR) -> list[str]:
             while True:
                 end = line.find('"', i)
                 if end < 0:
-                    raise ValueError("a quote (\") opens a cell and is never closed")
+                    raise ValueError(QUOTE_NOT_CLOSED)
                 current.append(line[i:end])
                 if end + 1 < n and line[end + 1] == '"':
                     current.append('"')
@@ -134,7 +132,7 @@ def split_cells(line: str, separator: str = SEPARATOR) -> list[str]:
             sep = line.find(separator, i)
             rest = line[i:] if sep < 0 else line[i:sep]
             if rest.strip(BLANKS):
-                raise ValueError("text follows a closing quote in the same cell")
+                raise ValueError(TEXT_AFTER_QUOTE)
             cells.append("".join(current).strip(BLANKS))
         else:
             sep = line.find(separator, i)

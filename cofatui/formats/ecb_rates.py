@@ -64,8 +64,8 @@ def read_ecb_rates(data: bytes) -> EcbRates:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ValidationFailed(f"The file is not UTF-8 text (byte {exc.start + 1} cannot be "
-                               "read): is it the ECB's CSV file?", field="file") from None
+        raise ValidationFailed("rates.ecb_not_utf8", field="file",
+                               byte=exc.start + 1) from None
     return parse_ecb_rates(text)
 
 
@@ -96,20 +96,19 @@ def _header(row: list[str]) -> tuple[list[str], list[FieldError]]:
     cells = _cells(row)
     errors: list[FieldError] = []
     if not cells or cells[0].lower() != "date":
-        return [], [FieldError("Date", "The first line must be the ECB header "
-                                       "'Date, USD, JPY, …'", 1)]
+        return [], [FieldError("Date", "rates.ecb_header_missing", line=1)]
     codes = cells[1:]
     if not codes:
-        errors.append(FieldError("Date", "The header names no currency", line=1))
+        errors.append(FieldError("Date", "rates.ecb_header_no_currency", line=1))
     seen: set[str] = set()
     for code in codes:
         if not _CODE.fullmatch(code):
-            errors.append(FieldError(code or "(empty)",
-                                     f"{code!r} is not a currency code in the header", 1))
+            errors.append(FieldError(code or "(empty)", "rates.ecb_header_not_currency",
+                                     {"code": code}, line=1))
         elif code in seen:
-            errors.append(FieldError(code, f"{code} appears twice in the header", line=1))
+            errors.append(FieldError(code, "rates.ecb_header_twice", {"code": code}, line=1))
         elif code == BASE_CURRENCY:
-            errors.append(FieldError(code, "EUR is the base of the ECB rates, not a column", line=1))
+            errors.append(FieldError(code, "rates.ecb_header_base", {"code": code}, line=1))
         seen.add(code)
     return codes, errors
 
@@ -120,7 +119,7 @@ def parse_ecb_rates(text: str) -> EcbRates:
         csv.reader(io.StringIO(text.lstrip("\ufeff")), skipinitialspace=True), start=1)
         if any(cell.strip() for cell in row)]
     if not rows:
-        raise ValidationFailed("The file is empty", field="file")
+        raise ValidationFailed("rates.ecb_empty", field="file")
     codes, errors = _header(rows[0][1])
     if errors:
         raise ValidationFailed(errors)
@@ -130,17 +129,17 @@ def parse_ecb_rates(text: str) -> EcbRates:
     for number, row in rows[1:]:
         cells = _cells(row)
         if len(cells) != len(codes) + 1:
-            errors.append(FieldError("", f"{len(cells)} columns where the header has "
-                                         f"{len(codes) + 1}", number))
+            errors.append(FieldError("", "rates.ecb_columns",
+                                     {"found": len(cells), "count": len(codes) + 1}, line=number))
             continue
         on = _day(cells[0])
         if on is None:
-            errors.append(FieldError("Date", f"{cells[0]!r} is not a date (2026-12-04 or "
-                                             "04 December 2026)", number))
+            errors.append(FieldError("Date", "rates.ecb_not_a_date", {"value": cells[0]},
+                                     line=number))
             continue
         if on in days:
-            errors.append(FieldError("Date", f"{on.isoformat()} already given on line "
-                                             f"{days[on]}", number))
+            errors.append(FieldError("Date", "rates.ecb_day_twice",
+                                     {"day": on, "first": days[on]}, line=number))
             continue
         days[on] = number
         for code, cell in zip(codes, cells[1:], strict=True):
@@ -149,8 +148,8 @@ def parse_ecb_rates(text: str) -> EcbRates:
                 continue
             rate = _rate(cell)
             if rate is None:
-                errors.append(FieldError(code, f"{cell!r} is not a rate (a number above 0, "
-                                               "or N/A)", line=number))
+                errors.append(FieldError(code, "rates.ecb_not_a_rate", {"value": cell},
+                                         line=number))
             else:
                 rates.append(EcbRate(on, code, rate, number))
         if len(errors) >= MAX_ERRORS:
@@ -158,7 +157,7 @@ def parse_ecb_rates(text: str) -> EcbRates:
     if errors:
         raise ValidationFailed(errors[:MAX_ERRORS])
     if not days:
-        raise ValidationFailed("The file has a header but no day of rates", field="file")
+        raise ValidationFailed("rates.ecb_no_day", field="file")
     return EcbRates(tuple(rates), len(days), tuple(codes), not_quoted)
 
 

@@ -64,18 +64,14 @@ _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class ExportTooLarge(CofaError):
-    code = "export_too_large"
-
     def __init__(self, limit: int) -> None:
-        super().__init__(f"An XLSX sheet holds at most {limit} rows: export to CSV instead")
+        super().__init__("common.export_too_large", limit=limit)
         self.limit = limit
 
 
 class ExportCancelled(CofaError):
-    code = "export_cancelled"
-
     def __init__(self) -> None:
-        super().__init__("Export cancelled")
+        super().__init__("common.export_cancelled")
 
 
 @dataclass(frozen=True)

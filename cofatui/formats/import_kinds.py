@@ -20,18 +20,14 @@ def _check_reference_line(values: dict[str, str]) -> LineProblem | None:
     easy = values.get("easy_number", "")
     reference = values.get("client_reference", "")
     if not easy:
-        return LineProblem("easy_number_missing", "The EasyNumber is missing.")
+        return LineProblem("imports.easy_number_missing")
     if not _EASY_NUMBER.fullmatch(easy):
-        return LineProblem("easy_number_invalid",
-                           "The EasyNumber holds only letters and digits (20 at most).",
-                           {"value": easy[:40]})
+        return LineProblem("imports.easy_number_invalid", {"value": easy[:40]})
     if len(reference) > MAX_REFERENCE:
-        return LineProblem("reference_too_long",
-                           f"The client reference has at most {MAX_REFERENCE} characters.",
+        return LineProblem("imports.reference_too_long",
                            {"max": MAX_REFERENCE, "length": len(reference)})
     if _CONTROL.search(reference):
-        return LineProblem("reference_invalid", "The client reference holds a control "
-                           "character.")
+        return LineProblem("imports.reference_invalid")
     return None
 
 

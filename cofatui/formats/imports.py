@@ -9,13 +9,14 @@
    its first cell (the claim files, whose columns are positional); at least one data
    line and no more than the import's limit; and, when the import says so, most lines
    must have the expected number of columns (a file with no separator at all is told
-   so). A file failing here is refused whole, with one of the :data:`REFUSALS` codes
-   and the import's own sentence (:class:`Wording`), and nothing of it is applied.
+   so). A file failing here is refused whole, with one of the :data:`REFUSALS` reasons
+   and the import's own refusal code (:class:`Wording`), and nothing of it is applied.
    :func:`read_file` is read + structure for the imports described by an
    :class:`ImportSpec`; the claim CSV imports (``claim_csv``) call the same two steps.
 3. **Lines** (:func:`check_lines`): each data line is checked on its own (a malformed
    quote or a wrong number of cells is that line's error, not the file's); a line's
-   problems carry a stable code, parameters and an English sentence for scripts.
+   problems carry a stable code (``imports.*``) and parameters; their English text
+   (``message``, stored for scripts) is rendered from the catalog.
 
 Applying the lines (per line or all-or-nothing) and storing the result are the
 repository's part (``repository/sql/imports.py``); :func:`summarise` gives the status
@@ -25,10 +26,11 @@ both report. Pure functions: no database, no Textual.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from cofatui.errors import CofaError, ValidationFailed, message_text
 from cofatui.formats.csv_lines import (
     BLANKS,
     SEPARATOR,
@@ -37,6 +39,7 @@ from cofatui.formats.csv_lines import (
     split_cells,
     split_lines,
 )
+from cofatui.i18n.messages import Term
 
 __all__ = ["REFUSALS", "DataLine", "ImportColumn", "ImportRefused", "ImportSpec", "LineOutcome",
            "LineProblem", "ReadFile", "Row", "Structure", "Structured", "Wording",
@@ -61,9 +64,24 @@ class ImportColumn:
 
 @dataclass(frozen=True)
 class LineProblem:
+    """Why one line of an import is refused: an error code and its parameters."""
+
     code: str
-    message: str
-    params: dict[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        """The problem in English (what the import stores for scripts)."""
+        return message_text(self.code, self.params, "en")
+
+    @classmethod
+    def of(cls, error: CofaError) -> LineProblem:
+        """A refusal raised while applying a line, as that line's problem (a
+        ``ValidationFailed`` by its first field's refusal)."""
+        if isinstance(error, ValidationFailed) and error.errors:
+            first = error.errors[0]
+            return cls(first.code, dict(first.params))
+        return cls(error.code, dict(error.params))
 
 
 @dataclass(frozen=True)
@@ -92,8 +110,12 @@ class LineOutcome:
     line_no: int
     status: str
     code: str = ""
-    message: str = ""
-    params: dict[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        """The line's problem in English, for scripts ("" when it has none)."""
+        return message_text(self.code, self.params, "en") if self.code else ""
 
 
 @dataclass(frozen=True)
@@ -109,26 +131,25 @@ class ReadFile:
 
 @dataclass(frozen=True)
 class Wording:
-    """The sentences of the structural refusals. An import whose users need other words
-    (the claim files name their kind of line) subclasses it; the reasons stay the same."""
+    """The structural refusals, as errors. An import whose users need other words (the
+    claim files name their kind of line) subclasses it; the reasons stay the same."""
 
-    def empty(self, has_header: bool) -> str:
-        return ("The file holds column names but no line to import." if has_header
-                else "The file is empty.")
+    def empty(self, has_header: bool) -> ImportRefused:
+        return ImportRefused("imports.header_only" if has_header else "imports.empty",
+                             reason="empty")
 
-    def too_many_lines(self, count: int, limit: int) -> str:
-        return (f"The file has {count:,} lines: at most {limit:,} can be imported at "
-                "once.")
+    def too_many_lines(self, count: int, limit: int) -> ImportRefused:
+        return ImportRefused("imports.too_many_lines", reason="too_many_lines", count=count,
+                             max=limit)
 
-    def no_separator(self, separator: str, sample: str) -> str:
-        hint = (f" It seems to use ',' — replace the commas between columns by "
-                f"'{separator}'." if "," in sample
-                else " It seems to use tabs." if "\t" in sample else "")
-        return (f"No '{separator}' separator: the columns of an import file are separated "
-                f"by '{separator}'.{hint}")
+    def no_separator(self, separator: str, sample: str) -> ImportRefused:
+        code = ("imports.no_separator_commas" if "," in sample
+                else "imports.no_separator_tabs" if "\t" in sample else "imports.no_separator")
+        return ImportRefused(code, reason="no_separator", separator=separator)
 
-    def wrong_columns(self, common: int, expected: int) -> str:
-        return f"Most lines have {common} columns where this file has {expected}."
+    def wrong_columns(self, common: int, expected: int) -> ImportRefused:
+        return ImportRefused("imports.wrong_columns", reason="columns", found=common,
+                             count=expected)
 
 
 @dataclass(frozen=True)
@@ -186,8 +207,8 @@ def check_structure(text: str, structure: Structure) -> Structured:
             cells, broken = split_cells(raw.text, structure.separator), None
         except ValueError as exc:
             if named and header is None:
-                raise ImportRefused(f"The first line (the column names) cannot be read: "
-                                    f"{exc}.", "missing_column") from exc
+                raise ImportRefused("imports.header_unreadable", reason="missing_column",
+                                    problem=Term(f"errors.{exc}")) from exc
             cells, broken = [raw.text.strip()], str(exc)
         if structure.skip_empty_rows and not any(cells):
             continue
@@ -200,16 +221,15 @@ def check_structure(text: str, structure: Structure) -> Structured:
     if isinstance(structure.columns, tuple):
         header = [_norm(cell) for cell in header or []]
         if not header:
-            raise ImportRefused(structure.wording.empty(False), "empty")
+            raise structure.wording.empty(False)
         positions = _positions(header, structure.columns)
         expected = len(header)
     else:
         expected = structure.columns
     if not rows:
-        raise ImportRefused(structure.wording.empty(header is not None), "empty")
+        raise structure.wording.empty(header is not None)
     if len(rows) > structure.max_lines:
-        raise ImportRefused(structure.wording.too_many_lines(len(rows), structure.max_lines),
-                            "too_many_lines")
+        raise structure.wording.too_many_lines(len(rows), structure.max_lines)
     if structure.refuse_wrong_columns:
         _check_column_counts(rows, expected, structure)
     return Structured(header, rows, positions)
@@ -220,27 +240,27 @@ def _positions(names: list[str], columns: tuple[ImportColumn, ...]) -> dict[str,
     for index, name in enumerate(names):
         column = next((c for c in columns if name in {_norm(h) for h in c.headers}), None)
         if column is None:
-            raise ImportRefused(f"Unknown column {name!r} in the first line; expected: "
-                                f"{_expected(columns)}.", "unknown_column")
+            raise ImportRefused("imports.unknown_column", reason="unknown_column", name=name,
+                                expected=_expected(columns))
         if column.key in positions:
-            raise ImportRefused(f"The column {name!r} is named twice.", "duplicate_column")
+            raise ImportRefused("imports.duplicate_column", reason="duplicate_column",
+                                name=name)
         positions[column.key] = index
     missing = [c.headers[0] for c in columns if c.required and c.key not in positions]
     if missing:
-        raise ImportRefused(f"Missing column(s) {', '.join(missing)} in the first line; "
-                            f"expected: {_expected(columns)}.", "missing_column")
+        raise ImportRefused("imports.missing_columns", reason="missing_column",
+                            columns=missing, count=len(missing), expected=_expected(columns))
     return positions
 
 
 def _check_column_counts(rows: list[Row], expected: int, structure: Structure) -> None:
     if expected > 1 and all(len(row.cells) == 1 and not row.broken for row in rows):
-        raise ImportRefused(structure.wording.no_separator(structure.separator,
-                                                           rows[0].cells[0]), "no_separator")
+        raise structure.wording.no_separator(structure.separator, rows[0].cells[0])
     counts = Counter(_count(row.cells, expected, structure) for row in rows)
     wrong = sum(n for count, n in counts.items() if count != expected)
     if wrong * 2 > len(rows):
         common = counts.most_common(1)[0][0]
-        raise ImportRefused(structure.wording.wrong_columns(common, expected), "columns")
+        raise structure.wording.wrong_columns(common, expected)
 
 
 def _count(cells: list[str], expected: int, structure: Structure) -> int:
@@ -259,14 +279,12 @@ def read_file(data: bytes, spec: ImportSpec) -> ReadFile:
     unreadable: list[LineOutcome] = []
     for row in found.rows:
         if row.broken is not None:
-            unreadable.append(LineOutcome(row.line_no, ERROR, "bad_quotes", f"{row.broken}."))
+            unreadable.append(LineOutcome(row.line_no, ERROR, row.broken))
             continue
         cells = row.cells
         if len(cells) != expected:
-            unreadable.append(LineOutcome(
-                row.line_no, ERROR, "cell_count",
-                f"{len(cells)} cells where the first line names {expected}.",
-                {"found": len(cells), "expected": expected}))
+            unreadable.append(LineOutcome(row.line_no, ERROR, "imports.cell_count",
+                                          {"found": len(cells), "count": expected}))
             continue
         lines.append(DataLine(row.line_no, {key: cells[i] for key, i in found.positions.items()}))
     return ReadFile(decoded.encoding, lines, unreadable)
@@ -287,8 +305,7 @@ def check_lines(read: ReadFile, spec: ImportSpec
         if problem is None:
             valid.append(line)
         else:
-            refused.append(LineOutcome(line.line_no, ERROR, problem.code, problem.message,
-                                       problem.params))
+            refused.append(LineOutcome(line.line_no, ERROR, problem.code, problem.params))
     return valid, refused
 
 

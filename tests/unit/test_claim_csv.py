@@ -75,7 +75,9 @@ def test_seed_example_invoice_line_is_read_as_dd_mm_yyyy_with_type_in_any_case()
     assert (line.invoice_date, line.due_date) == (date(2015, 8, 22), date(2015, 10, 11))
     assert (line.amount_excl_tax, line.tax) == (Decimal("1526.23"), Decimal(0))
     assert imp.date_order_used == "DMY" and imp.date_order_source == "data"
-    assert any("dd/mm/yyyy" in note and "22/08/2015" in note for note in imp.notes)
+    assert any("dd/mm/yyyy" in str(note) and "22/08/2015" in str(note) for note in imp.notes)
+    assert [note.code for note in imp.notes] == ["imports.note_order_file"]
+    assert "jj/mm/aaaa, l’ordre de ce fichier (ligne 1" in imp.notes[0].text("fr")
 
 
 def test_seed_example_line_decides_dd_mm_even_when_the_setting_says_mm_dd() -> None:
@@ -115,7 +117,8 @@ def test_windows_1252_is_the_fallback_and_is_said() -> None:
     data = ("Type;Référence;Date;Échéance;Devise;Montant;Taxes\r\n" + SEED_LINE).encode("cp1252")
     imp = parse_invoices(data)
     assert imp.is_valid and imp.encoding == "cp1252" and imp.has_header
-    assert any("Windows-1252" in note for note in imp.notes)
+    assert any("Windows-1252" in str(note) for note in imp.notes)
+    assert imp.notes[0].code == "imports.note_cp1252"
 
 
 @pytest.mark.parametrize("end", ["\r\n", "\r", "\n"])
@@ -291,15 +294,15 @@ def test_ambiguous_dates_follow_the_configured_order_and_it_is_reported(order: s
     assert imp.to_invoice_inputs()[0].invoice_date == expected
     assert imp.date_order_used == order and imp.date_order_source == "setting"
     pattern = "dd/mm/yyyy" if order == "DMY" else "mm/dd/yyyy"
-    assert any("Every date could be read" in n and f"as {pattern}, your date setting" in n
-               for n in imp.notes)
+    assert any("Every date could be read" in str(n) and f"as {pattern}, your date setting" in
+               str(n) for n in imp.notes)
 
 
 def test_a_day_over_12_decides_the_order_of_the_whole_file() -> None:
     imp = invoices(AMBIGUOUS, "IN;2;10/25/2015;11/30/2015;EUR;10;0", date_order="DMY")
     assert imp.date_order_used == "MDY" and imp.date_order_source == "data"
     assert imp.to_invoice_inputs()[0].invoice_date == date(2015, 3, 4)
-    assert any("mm/dd/yyyy" in n and "line 2" in n for n in imp.notes)
+    assert any("mm/dd/yyyy" in str(n) and "line 2" in str(n) for n in imp.notes)
 
 
 def test_lines_contradicting_the_majority_order_are_in_error_at_the_date() -> None:
@@ -309,7 +312,8 @@ def test_lines_contradicting_the_majority_order_are_in_error_at_the_date() -> No
     line, field, message = only_error(imp)
     assert (line, field) == (3, "invoice_date")
     assert "dd/mm/yyyy" in message and "line 1" in message
-    assert any("1 line can only be read the other way" in n for n in imp.notes)
+    assert any("1 line can only be read the other way" in str(n) for n in imp.notes)
+    assert any("1 ligne ne se lit que dans l’autre ordre" in n.text("fr") for n in imp.notes)
 
 
 def test_a_line_whose_two_dates_need_different_orders_is_in_error() -> None:
@@ -322,7 +326,7 @@ def test_a_tie_between_orders_falls_to_the_setting_and_the_other_lines_are_in_er
                    date_order="MDY")
     assert imp.date_order_used == "MDY" and imp.date_order_source == "setting"
     assert only_error(imp)[:2] == (1, "invoice_date")
-    assert any("As many lines" in n for n in imp.notes)
+    assert any("As many lines" in str(n) for n in imp.notes)
 
 
 def test_iso_dates_and_equal_day_and_month_need_no_order() -> None:
@@ -344,8 +348,9 @@ def test_date_rules_of_the_claim_are_checked_when_today_is_given() -> None:
     lines = ("IN;1;22/08/2030;11/10/2030;EUR;10;0", "IN;2;22/08/2015;11/07/2015;EUR;10;0")
     assert invoices(*lines).is_valid
     imp = invoices(*lines, today=date(2024, 1, 1))
-    assert errors_of(imp) == [(1, "invoice_date", "Invoice date is in the future"),
-                              (2, "due_date", "Due date is before the invoice date")]
+    assert [(e.line, e.field, e.code) for e in imp.errors] == [
+        (1, "invoice_date", "claims.invoice_in_future"),
+        (2, "due_date", "claims.due_before_invoice")]
     assert only_error(payments("SE;1;22/08/2030;EUR;10", today=date(2024, 1, 1)))[1] == "date"
 
 
@@ -468,7 +473,8 @@ def test_a_utf16_file_is_refused_with_a_hint() -> None:
 
 def test_a_file_without_semicolons_is_refused() -> None:
     error = refused(b"IN,1234,22/08/2015,11/10/2015,USD,1526.23,0\n")
-    assert error.reason == "no_separator" and "','" in str(error)
+    assert error.reason == "no_separator" and "“,”" in str(error)
+    assert (error.code, error.params) == ("imports.no_separator_commas", {"separator": ";"})
 
 
 def test_wrong_column_count_on_most_lines_refuses_the_file() -> None:

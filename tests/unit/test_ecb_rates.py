@@ -102,7 +102,7 @@ def test_bad_lines_are_reported_with_their_line_and_column() -> None:
                        "2026-12-04,1.06,158,\n")
     assert [(line, field) for line, field, _ in errors] == [
         (3, "USD"), (3, "JPY"), (4, "Date"), (5, ""), (6, "Date")]
-    assert "'abc' is not a rate" in errors[0][2]
+    assert "“abc” is not a rate" in errors[0][2]
     assert "already given on line 2" in errors[4][2]
 
 

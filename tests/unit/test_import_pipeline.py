@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cofatui.errors import message_text
 from cofatui.formats import imports
 from cofatui.formats.import_kinds import CLIENT_REFERENCES
 from cofatui.formats.imports import REFUSALS, ImportRefused, check_lines, read_file, summarise
@@ -76,8 +77,13 @@ def test_line_problems_are_coded_and_numbered_as_an_editor_does() -> None:
     valid, refused = check_lines(read, CLIENT_REFERENCES)
     assert [v.line_no for v in valid] == [3]
     assert sorted((o.line_no, o.code) for o in refused) == [
-        (4, "easy_number_missing"), (5, "reference_too_long"), (6, "cell_count"),
-        (7, "bad_quotes")]
+        (4, "imports.easy_number_missing"), (5, "imports.reference_too_long"),
+        (6, "imports.cell_count"), (7, "imports.quote_not_closed")]
+    too_long = next(o for o in refused if o.line_no == 5)
+    assert too_long.params == {"max": 35, "length": 36}
+    assert too_long.message == "The client reference has at most 35 characters."  # for scripts
+    assert message_text(too_long.code, too_long.params, "fr") == \
+        "La référence client a au plus 35 caractères."
 
 
 def test_summary_status() -> None:

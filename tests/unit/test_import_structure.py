@@ -49,7 +49,7 @@ def test_most_lines_of_the_wrong_width_are_the_same_refusal_for_both() -> None:
     assert str(generic) == "Most lines have 3 columns where this file has 2."
     # Without the option a generic import keeps a wrong width as that line's error.
     read = read_file(b"EasyNumber;Client reference\n1;a;x\n2;b\n", CLIENT_REFERENCES)
-    assert [(o.line_no, o.code) for o in read.unreadable] == [(2, "cell_count")]
+    assert [(o.line_no, o.code) for o in read.unreadable] == [(2, "imports.cell_count")]
 
 
 def test_a_missing_separator_is_told_the_same_way_to_both() -> None:
@@ -57,9 +57,10 @@ def test_a_missing_separator_is_told_the_same_way_to_both() -> None:
     generic = refusal(lambda b: read_file(b, STRICT),
                       b"EasyNumber;Client reference\n1,abc\n2,def\n")
     assert claim.reason == generic.reason == "no_separator"
+    assert claim.code == generic.code == "imports.no_separator_commas"
     assert str(claim) == str(generic) == (
-        "No ';' separator: the columns of an import file are separated by ';'. It seems "
-        "to use ',' — replace the commas between columns by ';'.")
+        "No “;” separator: the columns of an import file are separated by “;”. It seems "
+        "to use “,”: replace the commas between columns by “;”.")
 
 
 def test_over_the_line_limit_and_empty_files_share_their_reasons() -> None:

@@ -103,13 +103,13 @@ def _per_line(core: SqlCore, import_id: int, contract_id: int, applier: Applier,
                 problem = applier(core, s, contract_id, line)
                 s.flush()
             except (Conflict, ValidationFailed) as exc:  # this line's data, not the file's
-                problem = pipeline.LineProblem(exc.code, exc.message)
+                problem = pipeline.LineProblem.of(exc)
             if problem is None:
                 savepoint.commit()
             else:
                 savepoint.rollback()
                 outcome = pipeline.LineOutcome(line.line_no, pipeline.ERROR, problem.code,
-                                               problem.message, problem.params)
+                                               problem.params)
             s.add(_line_row(import_id, outcome))
     if progress is not None:
         progress(len(todo), len(todo))
@@ -141,7 +141,7 @@ def _all_or_nothing(core: SqlCore, import_id: int, contract_id: int, applier: Ap
     except _Rollback:
         pass
     outcomes = [*refused, *(
-        pipeline.LineOutcome(line.line_no, pipeline.ERROR, p.code, p.message, p.params)
+        pipeline.LineOutcome(line.line_no, pipeline.ERROR, p.code, p.params)
         if (p := problems.get(line.line_no)) else
         pipeline.LineOutcome(line.line_no, pipeline.NOT_APPLIED) for line in valid)]
     with core._uow(write=True) as s:

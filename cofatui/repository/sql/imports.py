@@ -53,8 +53,7 @@ def _apply_client_reference(core: SqlCore, s: Session, contract_id: int,
                       .where(PortfolioEntry.contract_id == contract_id,
                              Company.easy_number == easy)).first()
     if found is None:
-        return pipeline.LineProblem("unknown_company", "No company of the portfolio has "
-                                    "this EasyNumber.", {"easy_number": easy})
+        return pipeline.LineProblem("imports.unknown_company", {"easy_number": easy})
     entry, company = found
     reference = line.values["client_reference"]
     if entry.client_reference != reference:
