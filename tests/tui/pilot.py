@@ -1,0 +1,69 @@
+"""The Pilot helpers every TUI test shares: wait until the app is still, read what the
+terminal shows, type into a field, wait for a condition.
+
+Nothing here sleeps for a fixed time: ``settle`` waits for the workers and the message
+queues, ``wait_until`` for a condition (failing after a timeout), and the app's own
+delays (debounces, polls) are set near zero by the ``quick_delays`` fixture of
+``tests/tui/conftest.py``.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Callable
+from typing import Any
+
+from rich.console import Console
+from textual.app import App
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+
+async def settle(pilot: Pilot[Any], rounds: int = 3) -> None:
+    """Let workers finish and their results land (a worker's result may start another,
+    and pages arrive through ``call_from_thread``: hence a few rounds)."""
+    for _ in range(rounds):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def wait_until(pilot: Pilot[Any], done: Callable[[], object], timeout: float = 10.0,
+                     what: str = "the condition") -> None:
+    """Give the app turns until ``done()`` is true; fail after ``timeout`` seconds."""
+    limit = time.monotonic() + timeout
+    while not done():
+        if time.monotonic() > limit:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def screen_text(app: App[Any]) -> str:
+    """What the terminal shows, as plain text: the screen with what is under a modal
+    and the toasts, as a snapshot would draw it."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
+                      record=True, legacy_windows=False, safe_box=False)
+    console.print(app.screen._compositor.render_update(
+        full=True, screen_stack=app._background_screens))
+    return console.export_text()
+
+
+def top_screen_text(app: App[Any]) -> str:
+    """The top screen alone (no screen under a modal), line by line."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(seg.text for seg in strip) for strip in strips)
+
+
+async def type_into(pilot: Pilot[Any], selector: str, text: str) -> None:
+    """Clear the input ``selector`` of the current screen, type ``text`` key by key."""
+    widget = pilot.app.screen.query_one(selector, Input)
+    widget.value = ""
+    widget.focus()
+    await pilot.pause()
+    await pilot.press(*text)
+    await settle(pilot)
+
+
+__all__ = ["screen_text", "settle", "top_screen_text", "type_into", "wait_until"]
