@@ -53,9 +53,9 @@ class UnknownCurrency(ValidationFailed):
 
     reason_code = "money.unknown_currency"
 
-    def __init__(self, code: str) -> None:
-        super().__init__([FieldError("currency", self.reason_code, {"code": code})])
-        self.currency = code
+    def __init__(self, currency: str) -> None:
+        super().__init__([FieldError("currency", self.reason_code, {"code": currency})])
+        self.currency = currency
 
 
 @cache
