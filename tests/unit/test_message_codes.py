@@ -124,11 +124,7 @@ def _argument(node: ast.Call, position: int, keyword: str) -> ast.expr | None:
 def _code_arguments(node: ast.Call) -> Iterator[ast.expr]:
     """The expressions of ``node`` that must be codes."""
     name, attribute = _callee(node)
-    if attribute == "at":
-        found = _argument(node, 1, "code")
-        if found is not None:
-            yield found
-    elif name == "FieldError":
+    if attribute == "at" or name == "FieldError":
         found = _argument(node, 1, "code")
         if found is not None:
             yield found
