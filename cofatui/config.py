@@ -302,7 +302,10 @@ def _mail(key: Key, value: object) -> MailSettings:
     for name in value:
         if name not in _MAIL_KEYS:
             raise _Invalid((str(key), str(name)), "unknown key", unknown=True)
-    sub = lambda name: (str(key), name)  # noqa: E731
+
+    def sub(name: str) -> Key:
+        return (str(key), name)
+
     host = _optional_text("a host name in quotes")(sub("host"), value.get("host"))
     sender = _optional_text("an e-mail address in quotes, such as 'cofatui@example.com'",
                             lambda t: "@" in t)(sub("sender"), value.get("sender"))

@@ -50,12 +50,11 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+        stored: datetime = value.astimezone(UTC)
+        return stored.replace(tzinfo=None) if dialect.name == "sqlite" else stored
 
     def process_result_value(self, value: Any, dialect: Any) -> datetime | None:
         if value is None:
             return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
+        read: datetime = value
+        return read.replace(tzinfo=UTC) if read.tzinfo is None else read.astimezone(UTC)

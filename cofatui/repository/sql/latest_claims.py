@@ -180,7 +180,8 @@ def text_match(needle: str, dialect: str, walk: bool = False) -> ColumnElement[b
     needle = needle.strip().casefold()
     if dialect == "sqlite" and len(needle) >= 3 and not walk:
         return trigram_filter(_debtor, "claim_debtor_search", needle, dialect)
-    return _debtor.c.search_text.like(like_pattern(needle), escape="\\")
+    like: ColumnElement[bool] = _debtor.c.search_text.like(like_pattern(needle), escape="\\")
+    return like
 
 
 def order_key() -> tuple[Any, ...]:

@@ -316,10 +316,11 @@ RECENT_WINDOW = 2000
 
 
 def _page(conditions: list[ColumnElement[bool]], offset: int, limit: int) -> Select[Any]:
-    return (_ROW_QUERY.where(*conditions)
-            .order_by(PortfolioEntry.updated_at.desc(),  # type: ignore[union-attr]
-                      PortfolioEntry.id.desc())  # type: ignore[union-attr]
-            .offset(max(0, offset)).limit(limit))
+    page: Select[Any] = (_ROW_QUERY.where(*conditions)
+                         .order_by(PortfolioEntry.updated_at.desc(),  # type: ignore[union-attr]
+                                   PortfolioEntry.id.desc())  # type: ignore[union-attr]
+                         .offset(max(0, offset)).limit(limit))
+    return page
 
 
 def _main_cover(products: list[Any]) -> Any | None:
