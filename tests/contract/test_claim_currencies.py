@@ -30,6 +30,7 @@ from cofatui.schemas import (
 )
 from tests.contract.conftest import Backend
 from tests.contract.dataset import NOW, TODAY
+from tests.contract.refusals import assert_coded
 
 D = Decimal
 
@@ -97,7 +98,8 @@ def test_indemnity_waits_for_a_rate_and_names_the_lines(backend: Backend) -> Non
     assert assessment.conditions == "2 invoices in USD wait for an exchange rate"
     with pytest.raises(RuleViolation) as refused:
         backend.open("uw").set_indemnity(claim.id, IndemnityUpdate(), claim.version)
-    assert "2 invoices in USD wait for an exchange rate" in str(refused.value)
+    assert_coded(refused.value, "claim_follow_up.indemnity_waits_for_rate", count=2,
+                 invoices=2, payments=0, currencies=["USD"])
     # Typed figures do not get round it either: there is no claim amount to assess.
     with pytest.raises(RuleViolation):
         backend.open("uw").set_indemnity(claim.id, IndemnityUpdate(

@@ -15,10 +15,12 @@ from sqlalchemy import text
 
 from cofatui.enums import Role, UserStatus
 from cofatui.errors import Conflict, Forbidden, NotFound, Unauthenticated, ValidationFailed
+from cofatui.i18n.messages import Term
 from cofatui.repository.sql import identity
 from cofatui.schemas_identity import UserInfo
 from tests.contract.conftest import Backend
 from tests.contract.dataset import PASSWORD
+from tests.contract.refusals import field_codes, refused
 from tests.contract.sql_only import sql_backend  # noqa: F401  (engine-level services)
 
 NEW_PASSWORD = "Another-Secret-77"
@@ -51,13 +53,15 @@ def test_wrong_password_and_unknown_login_get_the_same_answer(backend: Backend) 
         login(backend, "alice", PASSWORD + "x")
     with pytest.raises(Unauthenticated) as unknown:
         login(backend, "mallory", PASSWORD)
-    assert str(wrong.value) == str(unknown.value) == "Wrong login or password"
+    assert wrong.value.code == unknown.value.code == "users.wrong_credentials"
+    assert wrong.value.params == unknown.value.params == {}
 
 
 def test_blocked_user_with_the_right_password_is_forbidden(backend: Backend) -> None:
     identity.set_user_status(backend.engine, actor=None, login="bob", status="blocked",
                              clock=backend.clock)
-    with pytest.raises(Forbidden, match="blocked"):
+    with refused(Forbidden, "users.account_inactive_ask_admin", login="bob",
+                 status=Term("errors.users.status.blocked")):
         login(backend, "bob", PASSWORD)
     with pytest.raises(Unauthenticated):  # a wrong password tells nothing about the status
         login(backend, "bob", "nope")
@@ -66,12 +70,12 @@ def test_blocked_user_with_the_right_password_is_forbidden(backend: Backend) -> 
 def test_five_failures_lock_the_login_without_checking_the_password(
         backend: Backend) -> None:
     for _ in range(identity.MAX_FAILURES):
-        with pytest.raises(Unauthenticated, match="Wrong login"):
+        with refused(Unauthenticated, "users.wrong_credentials"):
             login(backend, "alice", "wrong")
-    with pytest.raises(Unauthenticated, match="Too many failed attempts; try again in 15 "):
+    with refused(Unauthenticated, "users.locked_out", count=15):
         login(backend, "alice", PASSWORD)
     backend.clock.advance(minutes=10)
-    with pytest.raises(Unauthenticated, match="try again in 5 minutes"):
+    with refused(Unauthenticated, "users.locked_out", count=5):
         login(backend, "alice", PASSWORD)
     backend.clock.advance(minutes=6)
     assert login(backend, "alice", PASSWORD) == "alice"
@@ -79,9 +83,9 @@ def test_five_failures_lock_the_login_without_checking_the_password(
 
 def test_unknown_logins_are_limited_too(backend: Backend) -> None:
     for _ in range(identity.MAX_FAILURES):
-        with pytest.raises(Unauthenticated, match="Wrong login"):
+        with refused(Unauthenticated, "users.wrong_credentials"):
             login(backend, "mallory", "x")
-    with pytest.raises(Unauthenticated, match="Too many"):
+    with refused(Unauthenticated, "users.locked_out"):
         login(backend, "mallory", "x")
 
 
@@ -91,13 +95,13 @@ def test_a_success_resets_the_failure_count(backend: Backend) -> None:
             login(backend, "alice", "wrong")
     assert login(backend, "alice", PASSWORD) == "alice"
     for _ in range(identity.MAX_FAILURES - 1):
-        with pytest.raises(Unauthenticated, match="Wrong login"):
+        with refused(Unauthenticated, "users.wrong_credentials"):
             login(backend, "alice", "wrong")
     assert login(backend, "alice", PASSWORD) == "alice"  # 4 failures since the success
     for _ in range(identity.MAX_FAILURES):
-        with pytest.raises(Unauthenticated, match="Wrong login"):
+        with refused(Unauthenticated, "users.wrong_credentials"):
             login(backend, "alice", "wrong")
-    with pytest.raises(Unauthenticated, match="Too many"):
+    with refused(Unauthenticated, "users.locked_out"):
         login(backend, "alice", PASSWORD)
 
 
@@ -153,7 +157,7 @@ def test_token_authenticates_its_user_until_revoked(backend: Backend) -> None:
     assert info.expires_at - backend.clock.now() == timedelta(days=90)
     assert identity.authenticate_token(backend.engine, token, clock=backend.clock) == "alice"
     identity.revoke_token(backend.engine, "alice", info.id, clock=backend.clock)
-    with pytest.raises(Unauthenticated, match="revoked"):
+    with refused(Unauthenticated, "users.token_revoked"):
         identity.authenticate_token(backend.engine, token, clock=backend.clock)
     identity.revoke_token(backend.engine, "alice", info.id)  # again: nothing changes
 
@@ -164,7 +168,7 @@ def test_token_expires(backend: Backend) -> None:
     backend.clock.advance(hours=23)
     assert identity.authenticate_token(backend.engine, token, clock=backend.clock) == "alice"
     backend.clock.advance(hours=1)
-    with pytest.raises(Unauthenticated, match="expired"):
+    with refused(Unauthenticated, "users.token_expired"):
         identity.authenticate_token(backend.engine, token, clock=backend.clock)
 
 
@@ -185,7 +189,8 @@ def test_unknown_tokens_are_refused(backend: Backend, token: str) -> None:
 def test_token_of_a_blocked_user_is_refused_until_unblocked(backend: Backend) -> None:
     token, _ = identity.create_token(backend.engine, "bob", clock=backend.clock)
     identity.set_user_status(backend.engine, actor=None, login="bob", status="suspended")
-    with pytest.raises(Unauthenticated, match="suspended"):
+    with refused(Unauthenticated, "users.account_inactive", login="bob",
+                 status=Term("errors.users.status.suspended")):
         identity.authenticate_token(backend.engine, token, clock=backend.clock)
     identity.set_user_status(backend.engine, actor=None, login="bob", status="active")
     assert identity.authenticate_token(backend.engine, token, clock=backend.clock) == "bob"
@@ -235,7 +240,8 @@ def test_users_list_and_revoke_only_their_own_tokens(backend: Backend) -> None:
 def test_token_input_is_validated(backend: Backend) -> None:
     with pytest.raises(ValidationFailed) as err:
         identity.create_token(backend.engine, "alice", name="x" * 81, expires_in_days=0)
-    assert set(err.value.by_field()) == {"name", "expires_in_days"}
+    assert field_codes(err.value) == {"name": "users.at_most_printable",
+                                      "expires_in_days": "users.token_days"}
 
 
 def test_token_operations_are_audited(backend: Backend) -> None:
@@ -281,14 +287,14 @@ def test_password_may_not_contain_the_login(backend: Backend) -> None:
 
 
 def test_duplicate_login_is_a_conflict(backend: Backend) -> None:
-    with pytest.raises(Conflict, match="already taken"):
+    with refused(Conflict, "users.login_taken", login="alice"):
         new_user(backend, None, "alice")
     with pytest.raises(Conflict):
         new_user(backend, None, "ALICE")
 
 
 def test_unknown_contract_is_not_found(backend: Backend) -> None:
-    with pytest.raises(NotFound, match="P-Z"):
+    with refused(NotFound, "users.contract_not_found", policy="P-Z"):
         new_user(backend, None, "nina", contracts=[("P-Z", "full")])
 
 
@@ -311,15 +317,15 @@ def test_user_creation_is_audited_without_the_hash(backend: Backend) -> None:
 
 def test_contract_admin_cannot_create_a_user_on_a_contract_not_theirs(
         backend: Backend) -> None:
-    with pytest.raises(Forbidden, match="P-B"):
+    with refused(Forbidden, "users.not_your_contract_number", policy="P-B"):
         new_user(backend, "admin", "nina", contracts=[("P-B", "full")])
-    with pytest.raises(Forbidden, match="P-B"):
+    with refused(Forbidden, "users.not_your_contract_number", policy="P-B"):
         new_user(backend, "admin", "nina", contracts=[("P-A", "full"), ("P-B", "read_only")])
-    with pytest.raises(Forbidden, match="P-Z"):  # unknown contracts look the same
+    with refused(Forbidden, "users.not_your_contract_number", policy="P-Z"):  # unknown too
         new_user(backend, "admin", "nina", contracts=[("P-Z", "full")])
-    with pytest.raises(Forbidden, match="at least one contract"):
+    with refused(Forbidden, "users.attach_one_contract"):
         new_user(backend, "admin", "nina", contracts=[])
-    with pytest.raises(Forbidden, match="underwriter"):
+    with refused(Forbidden, "users.staff_only_underwriters"):
         new_user(backend, "admin", "nina", role=Role.UNDERWRITER, contracts=[])
     assert "nina" not in [u.login for u in identity.list_users(backend.engine)]
 
@@ -370,9 +376,9 @@ def test_contract_admin_status_changes_are_limited_to_their_users(backend: Backe
         identity.set_user_status(backend.engine, actor="admin", login="bob", status="blocked")
     with pytest.raises(NotFound):
         identity.set_user_status(backend.engine, actor="admin", login="uw", status="blocked")
-    with pytest.raises(Forbidden, match="also attached"):
+    with refused(Forbidden, "users.also_attached", login="both"):
         identity.set_user_status(backend.engine, actor="admin", login="both", status="blocked")
-    with pytest.raises(Forbidden, match="own account"):
+    with refused(Forbidden, "users.own_status"):
         identity.set_user_status(backend.engine, actor="admin", login="admin", status="blocked")
     with pytest.raises(ValidationFailed):
         identity.set_user_status(backend.engine, actor=None, login="bob", status="gone")
@@ -394,7 +400,7 @@ def test_set_password(backend: Backend) -> None:
 
 
 def test_own_password_change_needs_the_current_one(backend: Backend) -> None:
-    with pytest.raises(Unauthenticated, match="current password"):
+    with refused(Unauthenticated, "users.wrong_current_password"):
         identity.set_password(backend.engine, "alice", NEW_PASSWORD, actor="alice",
                               current_password="wrong")
     identity.set_password(backend.engine, "alice", NEW_PASSWORD, actor="alice",

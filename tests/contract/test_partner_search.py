@@ -18,6 +18,7 @@ from cofatui.repository.sql.companies import name_key
 from cofatui.schemas import CompanyCreate, CompanySearch, ProductRequest
 from tests.contract.conftest import Backend
 from tests.contract.dataset import NOW
+from tests.contract.refusals import assert_coded
 
 PARTNER_SIREN = siren(987_654)
 PARTNER_EASY = "98000000000042"
@@ -130,4 +131,5 @@ def test_creating_a_company_a_partner_already_knows_says_to_extend(backend: Back
         backend.open("alice").create_company(CompanyCreate(
             name="Alpha Partenaires", address="12 rue X", city="Lyon", postal_code="69002",
             country="FRA", legal_identifier_type="SIREN", legal_identifier_value=PARTNER_SIREN))
-    assert "partner database" in str(err.value) and "extend the search" in str(err.value)
+    assert_coded(err.value, "companies.identifier_exists_partner", identifier_type="SIREN",
+                 identifier=PARTNER_SIREN)
