@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from cofatui import locations
-from cofatui.errors import CofaError, FieldError
+from cofatui.errors import CofaError, FieldError, message_text
+from cofatui.i18n.messages import Term
 
 HomeScreen = Literal["home", "portfolio"]
 Language = Literal["fr", "en"]
@@ -46,22 +47,46 @@ _FILE_HEADER = (
 )
 
 
+#: The code of a SettingsError listing invalid settings (one problem per line).
+INVALID = "settings.invalid"
+_UNKNOWN_KEY = "settings.unknown_key"
+
+
 class SettingsError(CofaError):
     """The settings file cannot be read, parsed or saved, or a setting is invalid.
 
     ``path`` is the file concerned (None for a value set in code); ``errors`` holds one
     :class:`FieldError` per problem (field = dotted key, line = line in the file);
-    ``column`` is set for TOML syntax errors.
+    ``column`` is set for TOML syntax errors; ``cause``: the refusal that prevented a
+    save, said after this one. An ``INVALID`` error reads as its problems, one a line,
+    each with where it is (file, line, key).
     """
 
-    code = "settings_error"
-
-    def __init__(self, message: str, *, path: Path | None = None,
-                 errors: list[FieldError] | None = None, column: int | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, code: str, /, *, path: Path | None = None,
+                 errors: list[FieldError] | None = None, column: int | None = None,
+                 cause: CofaError | None = None, **params: object) -> None:
+        super().__init__(code, **params)
         self.path = path
         self.errors: list[FieldError] = list(errors or [])
         self.column = column
+        self.cause = cause
+
+    def text(self, language: str | None = None) -> str:
+        if self.code == INVALID:
+            return "\n".join(self._problem(e, language) for e in self.errors)
+        said = super().text(language)
+        return said if self.cause is None else f"{said}\n{self.cause.text(language)}"
+
+    def _problem(self, error: FieldError, language: str | None) -> str:
+        where = [str(self.path)] if self.path is not None else []
+        if error.line is not None:
+            where.append(message_text("settings.where.line", {"line": error.line}, language))
+        if not error.code.startswith(_UNKNOWN_KEY):
+            where.append(message_text("settings.where.key", {"key": error.field}, language))
+        detail = error.text(language)
+        return message_text("settings.where.problem", {"where": ", ".join(where),
+                                                       "detail": detail}, language) \
+            if where else detail
 
     @property
     def line(self) -> int | None:
@@ -123,12 +148,15 @@ _BARE_KEY_RE = re.compile(r"[A-Za-z0-9_-]+")
 
 
 class _Invalid(Exception):
-    """One problem with one key; ``message`` says what was expected (and what came)."""
+    """One problem with one key: an error code (what was expected, and what came) and
+    its parameters."""
 
-    def __init__(self, key: Key, message: str, *, unknown: bool = False) -> None:
-        super().__init__(message)
+    def __init__(self, key: Key, code: str, *, unknown: bool = False,
+                 **params: object) -> None:
+        super().__init__(code)
         self.parts: tuple[str, ...] = key if isinstance(key, tuple) else (key,)
-        self.message = message
+        self.code = code
+        self.params = params
         self.unknown = unknown
 
     @property
@@ -140,32 +168,40 @@ class _Invalid(Exception):
                         for p in self.parts)
 
 
-def _got(value: object) -> str:
+def _got(value: object) -> Term:
+    """What a setting held instead, as the refusals say it."""
     if isinstance(value, bool):
-        return "got " + ("true" if value else "false")
+        return Term("errors.settings.got.true" if value else "errors.settings.got.false")
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:39] + "…"
-        return f"got {shown!r}"
+        return Term.of("errors.settings.got.text", value=repr(shown))
     if isinstance(value, int | float | Decimal):
-        return f"got {value}"
+        return Term.of("errors.settings.got.number", value=str(value))
     if isinstance(value, Mapping):
-        return "got a table"
+        return Term("errors.settings.got.table")
     if isinstance(value, list | tuple):
-        return "got a list"
+        return Term("errors.settings.got.list")
     if value is None:
-        return "got nothing"
-    return f"got a {type(value).__name__}"
+        return Term("errors.settings.got.nothing")
+    return Term.of("errors.settings.got.other", type=type(value).__name__)
 
 
-def _expected(key: Key, what: str, value: object, *, secret: bool = False) -> _Invalid:
-    return _Invalid(key, f"expected {what}" if secret else f"expected {what}, {_got(value)}")
+def _what(name: str, **params: object) -> Term:
+    """What a setting must hold, as the refusals say it (``errors.settings.what.*``)."""
+    return Term.of(f"errors.settings.what.{name}", **params)
+
+
+def _expected(key: Key, what: Term, value: object, *, secret: bool = False) -> _Invalid:
+    if secret:
+        return _Invalid(key, "settings.expected", what=what)
+    return _Invalid(key, "settings.expected_got", what=what, got=_got(value))
 
 
 Coercer = Callable[[Key, object], object]
 
 
 def _choice(*options: str) -> Coercer:
-    what = "one of " + ", ".join(repr(o) for o in options)
+    what = _what("one_of", options=", ".join(repr(o) for o in options))
 
     def coerce(key: Key, value: object) -> object:
         if isinstance(value, str) and value in options:
@@ -178,19 +214,19 @@ def _choice(*options: str) -> Coercer:
 def _boolean(key: Key, value: object) -> bool:
     if isinstance(value, bool):
         return value
-    raise _expected(key, "true or false", value)
+    raise _expected(key, _what("true_or_false"), value)
 
 
 def _whole_number(low: int, high: int) -> Coercer:
     def coerce(key: Key, value: object) -> object:
         if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
             return value
-        raise _expected(key, f"a whole number from {low} to {high}", value)
+        raise _expected(key, _what("whole_number", low=low, high=high), value)
 
     return coerce
 
 
-def _optional_text(what: str, check: Callable[[str], bool] | None = None, *,
+def _optional_text(what: Term, check: Callable[[str], bool] | None = None, *,
                    secret: bool = False) -> Coercer:
     def coerce(key: Key, value: object) -> object:
         if value is None:
@@ -206,7 +242,7 @@ def _optional_text(what: str, check: Callable[[str], bool] | None = None, *,
     return coerce
 
 
-def _required_text(what: str) -> Coercer:
+def _required_text(what: Term) -> Coercer:
     def coerce(key: Key, value: object) -> object:
         if isinstance(value, str) and value.strip():
             return value.strip()
@@ -218,11 +254,11 @@ def _required_text(what: str) -> Coercer:
 def _country(key: Key, value: object) -> str:
     if isinstance(value, str) and _COUNTRY_RE.fullmatch(value):
         return value
-    raise _expected(key, "a 3-character country code in capitals, such as 'FRA'", value)
+    raise _expected(key, _what("country"), value)
 
 
 def _favourites(key: Key, value: object) -> tuple[str, ...]:
-    what = "a list of company ids or EasyNumbers, such as [\"123456\"]"
+    what = _what("favourites")
     if isinstance(value, str) or not isinstance(value, list | tuple):
         raise _expected(key, what, value)
     out: dict[str, None] = {}  # ordered, duplicates dropped
@@ -249,28 +285,26 @@ def _amount(key: Key, value: object) -> int | None:
                 number = int(dec)
     if number is not None and 0 <= number <= MAX_THRESHOLD:
         return number
-    raise _expected(key, "a whole amount of 0 or more, such as 50000", value)
+    raise _expected(key, _what("amount"), value)
 
 
 def _thresholds(key: Key, value: object) -> dict[str, Threshold]:
     if not isinstance(value, Mapping):
-        raise _expected(key, 'a table of product codes, such as [notification_thresholds.CRL]',
-                        value)
+        raise _expected(key, _what("thresholds"), value)
     out: dict[str, Threshold] = {}
     for code, entry in value.items():
         sub = (str(key), str(code))
         if not isinstance(code, str) or not _PRODUCT_CODE_RE.fullmatch(code):
-            raise _Invalid(sub, f"expected a product code in capitals, such as 'CRL', "
-                                f"{_got(code)}")
+            raise _Invalid(sub, "settings.expected_product_code", got=_got(code))
         if isinstance(entry, Threshold):
             out[code] = Threshold(_amount((*sub, "increase"), entry.increase),
                                   _amount((*sub, "decrease"), entry.decrease))
             continue
         if not isinstance(entry, Mapping):
-            raise _expected(sub, "a table with 'increase' and/or 'decrease' amounts", entry)
+            raise _expected(sub, _what("threshold"), entry)
         for name in entry:
             if name not in THRESHOLD_KINDS:
-                raise _Invalid((*sub, str(name)), "unknown key", unknown=True)
+                raise _Invalid((*sub, str(name)), _UNKNOWN_KEY, unknown=True)
         out[code] = Threshold(_amount((*sub, "increase"), entry.get("increase")),
                               _amount((*sub, "decrease"), entry.get("decrease")))
     return out
@@ -278,14 +312,14 @@ def _thresholds(key: Key, value: object) -> dict[str, Threshold]:
 
 def _keymap(key: Key, value: object) -> dict[str, str]:
     if not isinstance(value, Mapping):
-        raise _expected(key, 'a table of binding ids and keys, such as [keymap]', value)
+        raise _expected(key, _what("keymap"), value)
     out: dict[str, str] = {}
     for binding, keys in value.items():
         sub = (str(key), str(binding))
         if not isinstance(binding, str) or not binding.strip():
-            raise _Invalid(sub, "expected a binding id")
+            raise _Invalid(sub, "settings.expected_binding_id")
         if not isinstance(keys, str) or not keys.strip():
-            raise _expected(sub, 'a key or comma-separated keys, such as "ctrl+s"', keys)
+            raise _expected(sub, _what("keys"), keys)
         out[binding] = keys.strip()
     return out
 
@@ -297,19 +331,18 @@ def _mail(key: Key, value: object) -> MailSettings:
     if isinstance(value, MailSettings):
         value = {k: getattr(value, k) for k in _MAIL_KEYS}
     if not isinstance(value, Mapping):
-        raise _expected(key, "a table [mail] with host, port, security, user, password_env "
-                             "and sender", value)
+        raise _expected(key, _what("mail"), value)
     for name in value:
         if name not in _MAIL_KEYS:
-            raise _Invalid((str(key), str(name)), "unknown key", unknown=True)
+            raise _Invalid((str(key), str(name)), _UNKNOWN_KEY, unknown=True)
 
     def sub(name: str) -> Key:
         return (str(key), name)
 
-    host = _optional_text("a host name in quotes")(sub("host"), value.get("host"))
-    sender = _optional_text("an e-mail address in quotes, such as 'cofatui@example.com'",
+    host = _optional_text(_what("host"))(sub("host"), value.get("host"))
+    sender = _optional_text(_what("sender"),
                             lambda t: "@" in t)(sub("sender"), value.get("sender"))
-    env = _optional_text("the name of an environment variable, such as 'COFATUI_SMTP_PASSWORD'",
+    env = _optional_text(_what("password_env"),
                          lambda t: re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", t) is not None
                          )(sub("password_env"), value.get("password_env"))
     return MailSettings(
@@ -317,14 +350,14 @@ def _mail(key: Key, value: object) -> MailSettings:
         port=int(_whole_number(1, 65535)(sub("port"), value.get("port", 587))),  # type: ignore[call-overload]
         security=_choice("starttls", "tls", "none")(sub("security"),  # type: ignore[arg-type]
                                                     value.get("security", "starttls")),
-        user=_optional_text("a user name in quotes")(sub("user"), value.get("user")),  # type: ignore[arg-type]
+        user=_optional_text(_what("user_name"))(sub("user"), value.get("user")),  # type: ignore[arg-type]
         password_env=env,  # type: ignore[arg-type]
         sender=str(sender or ""))
 
 
 _COERCERS: dict[str, Coercer] = {
     "home_screen": _choice(*HOME_SCREENS),
-    "default_contract": _optional_text("a policy number in quotes"),
+    "default_contract": _optional_text(_what("policy_number")),
     "language": _choice(*LANGUAGES),
     "default_country": _country,
     "show_non_latin_names": _boolean,
@@ -333,19 +366,16 @@ _COERCERS: dict[str, Coercer] = {
     "email_digest": _boolean,
     "notification_thresholds": _thresholds,
     "favourites": _favourites,
-    "theme": _required_text("a theme name in quotes, such as 'cofatui-dark'"),
+    "theme": _required_text(_what("theme")),
     "date_order": _choice(*DATE_ORDERS),
     "keymap": _keymap,
-    "db_url": _optional_text(
-        "a database URL such as 'sqlite:///path/to/cofatui.sqlite' or "
-        "'postgresql+psycopg://host/db'", lambda s: "://" in s),
-    "api_url": _optional_text(
-        "an http:// or https:// address such as 'https://cofatui.example.com'",
-        lambda s: s.lower().startswith(("http://", "https://"))),
-    "api_token": _optional_text("a token in quotes", secret=True),
-    "user": _optional_text("a login name in quotes"),
+    "db_url": _optional_text(_what("db_url"), lambda s: "://" in s),
+    "api_url": _optional_text(_what("api_url"),
+                              lambda s: s.lower().startswith(("http://", "https://"))),
+    "api_token": _optional_text(_what("token"), secret=True),
+    "user": _optional_text(_what("login")),
     "mail": _mail,
-    "last_folder": _optional_text("a folder path in quotes"),
+    "last_folder": _optional_text(_what("folder")),
 }
 
 
@@ -393,7 +423,7 @@ class Settings:
 
     def with_changes(self, **changes: Any) -> Settings:
         """A checked copy with ``changes`` applied; SettingsError if any is invalid."""
-        unknown = [_Invalid(k, "unknown key", unknown=True) for k in changes
+        unknown = [_Invalid(k, _UNKNOWN_KEY, unknown=True) for k in changes
                    if k not in _COERCERS]
         if unknown:
             raise _settings_error(unknown, None, None)
@@ -446,9 +476,9 @@ def parse_settings(text: str | bytes, path: Path | str = "config.toml") -> Setti
             line = data.count(b"\n", 0, exc.start) + 1
             column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
             raise SettingsError(
-                f"{source}, line {line}, column {column}: the file is not UTF-8 text",
-                path=source, errors=[FieldError("", "not UTF-8 text", line=line)], column=column,
-            ) from exc
+                "settings.not_utf8", path=source,
+                errors=[FieldError("", "settings.not_utf8_text", line=line)], column=column,
+                file=str(source), line=line, col=column) from exc
     text = text.removeprefix("\ufeff")
     try:
         document = tomllib.loads(text)
@@ -460,7 +490,7 @@ def parse_settings(text: str | bytes, path: Path | str = "config.toml") -> Setti
     for key, value in document.items():
         coerce = _COERCERS.get(key)
         if coerce is None:
-            problems.append(_Invalid(key, "unknown key", unknown=True))
+            problems.append(_Invalid(key, _UNKNOWN_KEY, unknown=True))
             continue
         try:
             values[key] = coerce(key, value)
@@ -479,11 +509,10 @@ def load_settings(path: Path | None = None) -> Settings:
     except FileNotFoundError:
         return Settings()
     except IsADirectoryError as exc:
-        raise SettingsError(f"{path}: cannot read the settings: this is a directory, "
-                            "not a file", path=path) from exc
+        raise SettingsError("settings.read_directory", path=path, file=str(path)) from exc
     except OSError as exc:
-        raise SettingsError(f"{path}: cannot read the settings: {exc.strerror or exc}",
-                            path=path) from exc
+        raise SettingsError("settings.read_failed", path=path, file=str(path),
+                            reason=exc.strerror or str(exc)) from exc
     return parse_settings(data, path)
 
 
@@ -504,11 +533,8 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
         try:
             load_settings(target)
         except SettingsError as exc:
-            raise SettingsError(
-                f"{path} was not saved over because it is not a valid settings file; "
-                f"correct it or move it away first.\n{exc.message}",
-                path=path, errors=exc.errors, column=exc.column,
-            ) from exc
+            raise SettingsError("settings.not_saved_over", path=path, errors=exc.errors,
+                                column=exc.column, cause=exc, file=str(path)) from exc
 
     text = _FILE_HEADER + tomli_w.dumps(settings_to_dict(settings))
     parse_settings(text, target)  # never write what we could not read back
@@ -516,8 +542,8 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
     try:
         locations.ensure_dir(target.parent)
     except CofaError as exc:
-        raise SettingsError(f"{path}: cannot save the settings: {exc.message}",
-                            path=path) from exc
+        raise SettingsError("settings.save_failed", path=path, file=str(path),
+                            reason=Term.of(f"errors.{exc.code}", **exc.params)) from exc
     tmp: str | None = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
@@ -531,8 +557,8 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
         if tmp is not None:
             with suppress(OSError):
                 os.unlink(tmp)
-        raise SettingsError(f"{path}: cannot save the settings: {exc.strerror or exc}",
-                            path=path) from exc
+        raise SettingsError("settings.save_failed", path=path, file=str(path),
+                            reason=exc.strerror or str(exc)) from exc
     return target
 
 
@@ -555,39 +581,38 @@ def _syntax_error(exc: tomllib.TOMLDecodeError, text: str, path: Path) -> Settin
             line = max(1, len(text.splitlines()))
     else:
         reason = message
-    where = f"{path}, line {line}, column {column}" if column else (
-        f"{path}, line {line} (end of file)" if line else str(path))
-    return SettingsError(f"{where}: not valid TOML: {reason}", path=path,
-                         errors=[FieldError("", f"not valid TOML: {reason}", line=line)],
-                         column=column)
+    code = ("settings.toml_syntax_at" if column else
+            "settings.toml_syntax_at_end" if line else "settings.toml_syntax")
+    # ``reason`` is tomllib's own (English) words: the parser's, not ours to translate.
+    return SettingsError(code, path=path,
+                         errors=[FieldError("", "settings.not_toml", {"reason": reason},
+                                            line=line)],
+                         column=column, file=str(path), line=line, col=column, reason=reason)
 
 
 def _settings_error(problems: list[_Invalid], path: Path | None,
                     text: str | None) -> SettingsError:
     located = [(p, _line_of(text, p.parts) if text is not None else None) for p in problems]
     located.sort(key=lambda item: item[1] if item[1] is not None else 1 << 30)
-    lines: list[str] = []
     errors: list[FieldError] = []
     for problem, line in located:
-        where = [str(path)] if path is not None else []
-        if line is not None:
-            where.append(f"line {line}")
         if problem.unknown:
-            detail = f"unknown key '{problem.key}'{_did_you_mean(problem.parts)}"
+            meant = _did_you_mean(problem.parts)
+            errors.append(FieldError(
+                problem.key, _UNKNOWN_KEY if meant is None else "settings.unknown_key_meant",
+                {"key": problem.key, "meant": meant} if meant else {"key": problem.key},
+                line=line))
         else:
-            where.append(f"key '{problem.key}'")
-            detail = problem.message
-        lines.append(", ".join(where) + ": " + detail if where else detail)
-        errors.append(FieldError(problem.key, detail, line=line))
-    return SettingsError("\n".join(lines), path=path, errors=errors)
+            errors.append(FieldError(problem.key, problem.code, problem.params, line=line))
+    return SettingsError(INVALID, path=path, errors=errors)
 
 
-def _did_you_mean(parts: tuple[str, ...]) -> str:
+def _did_you_mean(parts: tuple[str, ...]) -> str | None:
     import difflib
 
     names = THRESHOLD_KINDS if parts[0] == "notification_thresholds" else SETTING_NAMES
     close = difflib.get_close_matches(parts[-1], names, n=1, cutoff=0.75)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return close[0] if close else None
 
 
 # Just enough TOML key syntax to find the line where a key is set.

@@ -81,14 +81,15 @@ def exports_dir() -> Path:
 def ensure_dir(path: Path) -> Path:
     """Create ``path`` (and its parents) if missing and return it.
 
-    Raises :class:`CofaError` with a readable message when it cannot be created, for
+    Raises :class:`CofaError` (``common.directory_*``) when it cannot be created, for
     example because a file already sits where the directory should be.
     """
     try:
         path.mkdir(parents=True, exist_ok=True)
     except FileExistsError as exc:
-        raise CofaError(f"Cannot create directory {path}: a file is in the way") from exc
+        raise CofaError("common.directory_blocked", path=str(path)) from exc
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise CofaError(f"Cannot create directory {path}: {reason}") from exc
+        # ``reason``: the system's own words (strerror), not ours to translate.
+        raise CofaError("common.directory_failed", path=str(path),
+                        reason=exc.strerror or str(exc)) from exc
     return path

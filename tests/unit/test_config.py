@@ -281,6 +281,22 @@ def test_with_changes_refuses_unknown_and_invalid_values() -> None:
         s.with_changes(language="de")
 
 
+def test_an_invalid_setting_is_a_code_with_parameters_and_reads_in_french() -> None:
+    with pytest.raises(SettingsError) as caught:
+        Settings().with_changes(colour="red")
+    assert [(e.field, e.code) for e in caught.value.errors] == [
+        ("colour", "settings.unknown_key")]
+    assert caught.value.text("fr") == "clé inconnue 'colour'"
+    with pytest.raises(SettingsError) as caught:
+        Settings().with_changes(imminent_end_days=0)
+    error = caught.value
+    assert error.code == "settings.invalid"
+    assert [(e.field, e.code) for e in error.errors] == [
+        ("imminent_end_days", "settings.expected_got")]
+    assert error.text("fr") == \
+        "clé 'imminent_end_days' : attendu : un nombre entier de 1 à 365 ; trouvé : 0"
+
+
 def test_building_directly_is_checked_too() -> None:
     with pytest.raises(SettingsError) as caught:
         Settings(default_country="fra", date_order="YMD")  # type: ignore[arg-type]
