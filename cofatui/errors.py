@@ -81,12 +81,6 @@ class FieldError:
     params: Mapping[str, object] = dataclass_field(default_factory=dict)
     line: int | None = None
 
-    def __post_init__(self) -> None:
-        # TRANSITIONAL (issue 11): older call sites pass the line third, positionally.
-        if isinstance(self.params, int):
-            object.__setattr__(self, "line", self.params)
-            object.__setattr__(self, "params", {})
-
     def text(self, language: str | None = None) -> str:
         return message_text(self.code, self.params, language)
 
