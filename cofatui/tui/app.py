@@ -15,7 +15,7 @@ What screens may rely on (``self.app`` cast to :class:`CofaApp`):
   changed: handle ``on_language_changed`` and re-render your texts (``recompose()`` is
   the simple way). Self-contained widgets may subscribe to ``app.language_signal``.
   Binding descriptions need nothing: the shell re-translates them (see bindings.py);
-- ``switch_to(name)``: open a screen of :data:`SCREENS_BY_NAME` (``"home"``,
+- ``switch_to(name)``: open a screen of :data:`navigation.SCREENS_BY_NAME` (``"home"``,
   ``"notifications"``, ``"settings"``, ``"help"``…);
 - ``refresh_unread()``: reload the unread count of the header (a screen may also post
   a message named ``UnreadChanged``; it bubbles here);
@@ -31,9 +31,7 @@ What screens may rely on (``self.app`` cast to :class:`CofaApp`):
 
 from __future__ import annotations
 
-import importlib
 import logging
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar, cast
 from weakref import WeakSet
@@ -41,7 +39,7 @@ from weakref import WeakSet
 from textual import work
 from textual.app import App
 from textual.binding import BindingType
-from textual.command import CommandPalette, Provider
+from textual.command import CommandPalette
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -57,71 +55,13 @@ from cofatui.repository.base import Repository
 from cofatui.schemas import Principal
 from cofatui.tui import themes
 from cofatui.tui.bindings import GLOBAL_BINDINGS, translate_tree
+from cofatui.tui.commands import ScreenActionsProvider, ShellCommandsProvider
+from cofatui.tui.kit.header import ContractPicker
+from cofatui.tui.navigation import BASE_DEPTH, resolve_screen
 from cofatui.tui.safe import clean
 from cofatui.tui.screen_gone import DropWhenGone
 
 log = logging.getLogger(__name__)
-
-ScreenFactory = Callable[[], Screen[Any]]
-
-#: Screens reachable by name (``app.switch_to(name)``, the palette, F2–F4). A value is
-#: ``"module:Class"`` (imported on first use, keeping start-up fast) or a factory.
-#: Add your screen here when it can be opened without arguments.
-SCREENS_BY_NAME: dict[str, str | ScreenFactory] = {
-    "home": "cofatui.tui.features.home.home:HomeScreen",
-    "notifications": "cofatui.tui.features.notifications.notifications:NotificationsScreen",
-    "settings": "cofatui.tui.features.settings.settings:SettingsScreen",
-    "help": "cofatui.tui.features.help.help:HelpScreen",
-    "portfolio": "cofatui.tui.features.portfolio.portfolio:PortfolioScreen",
-    "company_search": "cofatui.tui.features.companies.search:CompanySearchScreen",
-    "underwriter_queue": "cofatui.tui.features.underwriter.queue:UnderwriterQueueScreen",
-    "claims_portfolio": "cofatui.tui.features.claims.claims_portfolio:ClaimsPortfolioScreen",
-    "extension_queue": "cofatui.tui.features.extensions.lists:ExtensionQueueScreen",
-    "claims_queue": "cofatui.tui.features.claims.queue:ClaimsQueueScreen",
-    "tools": "cofatui.tui.features.tools.hub:ToolsScreen",
-    "jobs": "cofatui.tui.features.tools.jobs:JobsScreen",
-    "import_results": "cofatui.tui.features.tools.imports:ImportResultsScreen",
-}
-
-#: Offered by the palette, in this order, as ``shell.nav.<name>``; a registered screen
-#: missing here comes after them (labelled by its name until it gets a catalog key).
-NAVIGATION = ("home", "portfolio", "notifications", "company_search", "claims_portfolio",
-              "underwriter_queue", "extension_queue", "claims_queue", "tools", "settings",
-              "help")
-#: Screens the palette offers only to some roles.
-NAVIGATION_ROLES: dict[str, set[str]] = {"underwriter_queue": {"underwriter"},
-                                         "extension_queue": {"underwriter"},
-                                         "claims_queue": {"underwriter"}}
-
-#: The stack under the base screen holds Textual's default screen only.
-BASE_DEPTH = 2
-
-
-def _screen_providers() -> type[Provider]:
-    from cofatui.tui.commands import ScreenActionsProvider
-
-    return ScreenActionsProvider
-
-
-def _shell_providers() -> type[Provider]:
-    from cofatui.tui.commands import ShellCommandsProvider
-
-    return ShellCommandsProvider
-
-
-def resolve_screen(name: str) -> ScreenFactory | None:
-    """The factory registered for ``name``; None when unknown or not importable yet."""
-    entry = SCREENS_BY_NAME.get(name)
-    if entry is None or callable(entry):
-        return entry
-    module_name, _, attr = entry.partition(":")
-    try:
-        factory = getattr(importlib.import_module(module_name), attr)
-    except (ImportError, AttributeError):
-        log.warning("screen %r unavailable (%s)", name, entry)
-        return None
-    return factory  # type: ignore[no-any-return]
-
 
 class ContractChanged(Message):
     def __init__(self, contract_id: int) -> None:
@@ -141,7 +81,7 @@ class CofaApp(DropWhenGone, App[None]):
     TITLE = "cofatui"  # i18n: ok (the product's name, the terminal window's title)
     CSS_PATH = "app.tcss"
     BINDINGS: ClassVar[list[BindingType]] = GLOBAL_BINDINGS
-    COMMANDS = {_screen_providers, _shell_providers}
+    COMMANDS = {ScreenActionsProvider, ShellCommandsProvider}
     current_contract_id: reactive[int | None] = reactive(None)
     unread_count: reactive[int | None] = reactive(None)
     UNREAD_POLL_SECONDS: ClassVar[float] = 20.0
@@ -352,8 +292,6 @@ class CofaApp(DropWhenGone, App[None]):
             self.notify(t("shell.single_contract") if contracts else t("shell.no_contract"),
                         markup=False)
             return
-        from cofatui.tui.kit.header import ContractPicker
-
         def chosen(contract_id: int | None) -> None:
             if contract_id is not None:
                 self.switch_contract(contract_id)

@@ -15,8 +15,10 @@ from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from cofatui.i18n import LANGUAGES, t
+from cofatui.tui import navigation
 from cofatui.tui.bindings import BindingInfo, collect, screen_nodes, translate
 from cofatui.tui.safe import clean
+from cofatui.tui.themes import theme_label
 
 if TYPE_CHECKING:
     from cofatui.tui.app import CofaApp
@@ -82,15 +84,13 @@ class ShellCommandsProvider(_ListProvider):
     """Navigation, contract, language, theme and quit."""
 
     def commands(self) -> Iterator[Command]:
-        from cofatui.tui.app import NAVIGATION, NAVIGATION_ROLES, SCREENS_BY_NAME
-
         app = self.cofa
         keys = {info.action: info.key_display(app)
                 for info in collect([app], app.settings.keymap)}
-        names = [n for n in NAVIGATION if n in SCREENS_BY_NAME]
-        names += [n for n in SCREENS_BY_NAME if n not in NAVIGATION]
+        names = [n for n in navigation.NAVIGATION if n in navigation.SCREENS_BY_NAME]
+        names += [n for n in navigation.SCREENS_BY_NAME if n not in navigation.NAVIGATION]
         for name in names:
-            roles = NAVIGATION_ROLES.get(name)
+            roles = navigation.NAVIGATION_ROLES.get(name)
             if roles is not None and app.principal.role.value not in roles:
                 continue
             action = "help" if name == "help" else f"go('{name}')"
@@ -118,10 +118,3 @@ class ShellCommandsProvider(_ListProvider):
 
 def _theme_order(name: str) -> tuple[int, str]:
     return (0 if name.startswith("cofatui-") else 1, name)
-
-
-def theme_label(name: str) -> str:
-    """Our themes by their translated name, Textual's by their own."""
-    key = f"shell.theme.{name}"
-    text = t(key)
-    return name if text == key else text

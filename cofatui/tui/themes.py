@@ -22,6 +22,8 @@ from typing import Any
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
+from cofatui.i18n import t
+
 log = logging.getLogger(__name__)
 
 DARK = "cofatui-dark"
@@ -120,3 +122,10 @@ def shipped_themes() -> tuple[Theme, ...]:
 
 def theme_names() -> list[str]:
     return [theme.name for theme in shipped_themes()]
+
+
+def theme_label(name: str) -> str:
+    """Our themes by their translated name, Textual's by their own."""
+    key = f"shell.theme.{name}"
+    text = t(key)
+    return name if text == key else text

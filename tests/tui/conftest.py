@@ -28,7 +28,7 @@ from cofatui import migrations
 from cofatui.clock import FixedClock
 from cofatui.config import Settings
 from cofatui.repository.sql import SqlRepository, make_engine
-from cofatui.tui import app as app_module
+from cofatui.tui import navigation
 from cofatui.tui.app import CofaApp, ContractChanged, LanguageChanged
 from cofatui.tui.kit.header import AppHeader
 
@@ -128,7 +128,7 @@ class SelectionProbe(Static, can_focus=True):
 @pytest.fixture
 def probe_app(make_app: Callable[..., CofaApp],
               monkeypatch: pytest.MonkeyPatch) -> Callable[..., CofaApp]:
-    monkeypatch.setitem(app_module.SCREENS_BY_NAME, "home", ProbeScreen)
+    monkeypatch.setitem(navigation.SCREENS_BY_NAME, "home", ProbeScreen)
     return make_app
 
 
@@ -138,6 +138,8 @@ def shell_only_app(probe_app: Callable[..., CofaApp],
     """The probe app with only the shell's screens registered: what it shows (the
     keymap list of the settings) does not change when other screens are added. For
     snapshots."""
-    registry = {name: app_module.SCREENS_BY_NAME[name] for name in ("home", "settings", "help")}
-    monkeypatch.setattr(app_module, "SCREENS_BY_NAME", registry)
+    registry = {name: navigation.SCREENS_BY_NAME[name] for name in ("home", "settings", "help")}
+    monkeypatch.setattr(navigation, "SCREENS_BY_NAME", registry)
+    monkeypatch.setattr(navigation, "SCREENS", {})
+    monkeypatch.setattr(navigation, "OPENERS", {})
     return probe_app

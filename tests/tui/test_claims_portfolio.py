@@ -24,9 +24,9 @@ from cofatui.tui.features.claims.actions import (
 )
 from cofatui.tui.features.claims.claims_portfolio import ClaimsPortfolioScreen
 from cofatui.tui.features.claims.detail import ClaimDetailScreen
-from cofatui.tui.features.claims.wizard import LeaveDialog
 from cofatui.tui.features.companies.detail import CompanyDetailScreen
 from cofatui.tui.features.products.new_action import NewActionScreen
+from cofatui.tui.kit.drafts import LeaveDialog
 from cofatui.tui.kit.virtual_list import VirtualList
 from tests.tui.claims_env import add_invoice, choose, day, submit_claim, toasts, type_in
 from tests.tui.products_env import SIZE, Env, make_env, pin_utc, screen_text, settle, themed

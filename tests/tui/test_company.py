@@ -19,13 +19,13 @@ from cofatui.tui.features.companies.detail import CompanyDetailScreen
 from cofatui.tui.features.companies.fields import CustomFieldsScreen
 from cofatui.tui.features.companies.search import CompanySearchScreen
 from cofatui.tui.features.products.actions import (
-    ConfirmScreen,
     HistoryScreen,
     ProductActionsScreen,
 )
 from cofatui.tui.features.products.forms import ProductFormScreen
 from cofatui.tui.features.products.new_action import NewActionScreen
 from cofatui.tui.features.products.report import ReportScreen
+from cofatui.tui.kit.dialog import ConfirmScreen
 from tests.tui.products_env import (  # noqa: F401  (pin_utc is an autouse fixture)
     SIZE,
     SNAP_THEMES,

@@ -15,7 +15,6 @@ from textual.widgets import Button, Input, Select
 
 from cofatui.enums import ExtensionStatus
 from cofatui.schemas import NotificationFilter
-from cofatui.tui.features.claims.wizard import LeaveDialog
 from cofatui.tui.features.companies.detail import CompanyDetailScreen
 from cofatui.tui.features.extensions.form import (
     ExtensionFormScreen,
@@ -29,7 +28,7 @@ from cofatui.tui.features.extensions.lists import (
     ExtensionsScreen,
 )
 from cofatui.tui.features.products.new_action import NewActionScreen
-from cofatui.tui.kit.drafts import DRAFT_DELAY
+from cofatui.tui.kit.drafts import DRAFT_DELAY, LeaveDialog
 from tests.contract.dataset import TODAY
 from tests.tui.claims_env import choose, dmy, toasts, type_in
 from tests.tui.products_env import SIZE, Env, make_env, pin_utc, screen_text, settle, themed

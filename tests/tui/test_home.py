@@ -242,9 +242,9 @@ async def test_contract_change_reloads_everything(app_for: Callable[..., CofaApp
 
 async def test_portfolio_as_home_without_a_portfolio_screen_shows_a_note(
         app_for: Callable[..., CofaApp], monkeypatch: pytest.MonkeyPatch) -> None:
-    from cofatui.tui import app as app_module
+    from cofatui.tui import navigation
 
-    monkeypatch.delitem(app_module.SCREENS_BY_NAME, "portfolio", raising=False)
+    monkeypatch.delitem(navigation.SCREENS_BY_NAME, "portfolio", raising=False)
     app = app_for(home_screen="portfolio")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

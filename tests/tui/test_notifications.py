@@ -38,10 +38,10 @@ from cofatui.tui.app import CofaApp
 from cofatui.tui.features.notifications.detail import NotificationDetailScreen
 from cofatui.tui.features.notifications.filters import NotificationFiltersScreen
 from cofatui.tui.features.notifications.notifications import (
-    ConfirmScreen,
     NotificationsScreen,
     UnreadChanged,
 )
+from cofatui.tui.kit.dialog import ConfirmScreen
 from cofatui.tui.kit.virtual_list import VirtualList
 from tests.contract import dataset
 

@@ -14,11 +14,11 @@ from cofatui.schemas import ProductRequest, UnderwriterDecisionInput
 from cofatui.tui.features.companies.detail import CompanyDetailScreen, open_company_detail
 from cofatui.tui.features.portfolio.portfolio import PortfolioScreen
 from cofatui.tui.features.products.actions import (
-    ConfirmScreen,
     PendingScreen,
     ProductActionsScreen,
 )
 from cofatui.tui.features.underwriter.queue import DecisionScreen, UnderwriterQueueScreen
+from cofatui.tui.kit.dialog import ConfirmScreen
 from cofatui.tui.kit.virtual_list import VirtualList
 from tests.tui.products_env import SIZE, Env, make_env, screen_text, settle
 

@@ -372,9 +372,9 @@ async def test_data_in_the_header_is_shown_literally(repo: Any, make_app: AppFac
                     contracts=[ContractAccess(contract_id=real.contracts[0].contract_id,
                                               policy_number="Foo [UK] Ltd [/] x",
                                               rights=Rights.FULL)])
-    from cofatui.tui import app as app_module
+    from cofatui.tui import navigation
 
-    monkeypatch.setitem(app_module.SCREENS_BY_NAME, "home", ProbeScreen)
+    monkeypatch.setitem(navigation.SCREENS_BY_NAME, "home", ProbeScreen)
     from cofatui.config import Settings
 
     app = CofaApp(repo, Settings(language="en"), principal=odd)
@@ -399,9 +399,9 @@ async def test_real_home_screen_is_the_base(make_app: AppFactory) -> None:
 
 async def test_portfolio_home_falls_back_to_home_with_a_note(
         probe_app: AppFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    from cofatui.tui import app as app_module
+    from cofatui.tui import navigation
 
-    monkeypatch.delitem(app_module.SCREENS_BY_NAME, "portfolio", raising=False)
+    monkeypatch.delitem(navigation.SCREENS_BY_NAME, "portfolio", raising=False)
     app = probe_app(home_screen="portfolio")
     said: list[str] = []
     monkeypatch.setattr(app, "notify", lambda message, **_kw: said.append(message))

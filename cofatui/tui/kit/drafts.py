@@ -17,17 +17,24 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable
-from typing import Any
+from pathlib import PurePath
+from typing import Any, ClassVar
 
 from pydantic import ValidationError
 from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Static
+from textual.widgets import Button, Label, Static
 
 from cofatui.errors import CofaError
 from cofatui.i18n import t
+from cofatui.tui.kit.dialog import Dialog
 from cofatui.tui.kit.products import cofa
+from cofatui.tui.kit.styles import DIALOGS_TCSS, LINES_TCSS
 from cofatui.tui.safe import clean
 
 DRAFT_DELAY = 0.5  # seconds of quiet typing before the draft is written
@@ -189,3 +196,55 @@ def draft_lines(model: type[Any], raw: object) -> list[Any]:
         except ValidationError:
             continue
     return out
+
+
+class LeaveDialog(Dialog[str]):
+    """Leave a form with a draft (the wizard, an additional declaration, an extension):
+    keep the draft (it comes back next time), discard it, or stay."""
+
+    CANCEL_RESULT = "stay"
+    CSS_PATH: ClassVar[list[str | PurePath]] = [DIALOGS_TCSS, LINES_TCSS]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "claim_wizard.key.stay", id="claim_leave.stay"),
+    ]
+
+    def __init__(self, title_key: str = "claim_wizard.leave.title",
+                 text_key: str = "claim_wizard.leave.text") -> None:
+        super().__init__()
+        self.title_key = title_key
+        self.text_key = text_key
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="leave-dialog"):
+            yield Label(Text(t(self.title_key)), classes="dialog-title")
+            yield Static(Text(t(self.text_key)), classes="form-info")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("claim_wizard.leave.keep"), variant="primary", id="keep")
+                yield Button(t("claim_wizard.leave.discard"), variant="error", id="discard")
+                yield Button(t("claim_wizard.leave.stay"), id="stay")
+
+    def on_mount(self) -> None:
+        self.query_one("#keep", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id or "stay")
+
+
+def leave_form(screen: Screen[Any], draft: FormDraft, title_key: str, text_key: str) -> None:
+    """Leave a form that keeps a draft: at once when nothing was typed, otherwise after
+    asking whether to keep the draft, discard it or stay."""
+    if not draft.worth_asking():
+        draft.discard()
+        screen.dismiss(None)
+        return
+
+    def chosen(choice: str | None) -> None:
+        if choice == "keep":
+            draft.keep()
+            screen.dismiss(None)
+        elif choice == "discard":
+            draft.discard()
+            screen.dismiss(None)
+
+    screen.app.push_screen(LeaveDialog(title_key, text_key), chosen)

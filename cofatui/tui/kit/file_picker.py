@@ -19,11 +19,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import DirectoryTree, Input, Static
 
 from cofatui.i18n import t
+from cofatui.tui.kit.dialog import Dialog
 
 
 def complete(text: str) -> str:
@@ -50,7 +50,7 @@ def complete(text: str) -> str:
     return base + common
 
 
-class FilePicker(ModalScreen[Path | None]):
+class FilePicker(Dialog[Path | None]):
     """Pick a file; dismisses with its path, or None on Esc."""
 
     DEFAULT_CSS = """
@@ -132,9 +132,6 @@ class FilePicker(ModalScreen[Path | None]):
     @on(DirectoryTree.DirectorySelected)
     def _folder(self, event: DirectoryTree.DirectorySelected) -> None:
         self.path_input.value = str(event.path) + os.sep
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 def read_picked(path: Path, limit: int) -> bytes:

@@ -16,7 +16,6 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -24,6 +23,7 @@ from textual.widgets.option_list import Option
 from cofatui.i18n import format_number, t
 from cofatui.schemas import ContractAccess
 from cofatui.tui.bindings import translate
+from cofatui.tui.kit.dialog import Dialog
 from cofatui.tui.safe import plain
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ class AppHeader(Widget):
         self.query_one("#header-user", Static).update(user)
 
 
-class ContractPicker(ModalScreen[int | None]):
+class ContractPicker(Dialog[int | None]):
     """The list of the user's contracts; Enter chooses, Esc keeps the current one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -154,7 +154,4 @@ class ContractPicker(ModalScreen[int | None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.dismiss(int(event.option.id) if event.option.id else None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 

@@ -4,19 +4,38 @@ the user told where, wherever they are in the app."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.timer import Timer
 
+from cofatui import locations
 from cofatui.errors import CofaError
 from cofatui.i18n import t
 from cofatui.schemas_jobs import JobStatus
 from cofatui.tui.safe import clean
 
 if TYPE_CHECKING:
+    from cofatui.repository.base import Repository
     from cofatui.tui.app import CofaApp
 
 POLL_SECONDS = 1.0
+
+
+def save_result(repo: Repository, job_id: int, folder: Path | None = None) -> Path:
+    """Fetch a finished job's file and write it to the exports folder (never over an
+    existing file)."""
+    stored = repo.jobs.result_file(job_id)
+    target_dir = locations.ensure_dir(folder or locations.exports_dir())
+    name = Path(stored.name).name or f"job-{job_id}"
+    path, n = target_dir / name, 1
+    while path.exists():
+        n += 1
+        path = target_dir / f"{Path(name).stem}-{n}{Path(name).suffix}"
+    tmp = path.with_name(f".{path.name}.part")
+    tmp.write_bytes(stored.content)
+    tmp.replace(path)
+    return path
 
 
 class JobFollower:
@@ -32,8 +51,6 @@ class JobFollower:
             self.app.run_worker(self._check, thread=True, group=f"follow-job-{self.job_id}")
 
     def _check(self) -> None:
-        from cofatui.tui.features.tools.jobs import save_result
-
         try:
             job = self.app.repo.jobs.get(self.job_id)
             if not job.finished:

@@ -24,7 +24,6 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from cofatui import locations
@@ -48,6 +47,7 @@ from cofatui.formats.claim_csv import (
 from cofatui.i18n import get_language, t
 from cofatui.rules.claims import InvoiceInput, PaymentInput, payment_key
 from cofatui.schemas import InvoiceLine, PaymentLine
+from cofatui.tui.kit.dialog import Dialog
 from cofatui.tui.kit.lines import CSS, LineContext
 from cofatui.tui.kit.list_source import ListSource
 from cofatui.tui.kit.virtual_list import Column, VirtualList
@@ -87,7 +87,7 @@ def csv_text(message: str) -> str:
 # --- choosing files ---------------------------------------------------------------------------
 
 
-class _PathDialog(ModalScreen[Any]):
+class _PathDialog(Dialog[Any]):
     CSS_PATH = CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "claim_import.key.cancel", id="claim_file.cancel"),
@@ -142,13 +142,6 @@ class _PathDialog(ModalScreen[Any]):
 
     def run(self, path: Path) -> None:
         raise NotImplementedError
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.action_cancel()
 
 
 class ImportFileDialog(_PathDialog):
@@ -242,13 +235,13 @@ def _cell(line: ParsedLine[Any], *, index: int, column: str) -> Text:
     return plain(raw)
 
 
-class ImportGridScreen(ModalScreen[list[Any] | None]):
+class ImportGridScreen(Dialog[list[Any] | None]):
     """Every line of an import with its cells; correct them, then add all the lines."""
 
     CSS_PATH = CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "claim_import.key.cancel", id="claim_grid.cancel"),
-        Binding("ctrl+s", "add", "claim_import.key.add", id="claim_grid.add",
+        Binding("ctrl+s", "submit", "claim_import.key.add", id="claim_grid.add",
                 tooltip="claim_import.key.add_tip"),
         Binding("ctrl+n", "next_error", "claim_import.key.next_error",
                 id="claim_grid.next_error"),
@@ -478,23 +471,12 @@ class ImportGridScreen(ModalScreen[list[Any] | None]):
                 return
         self.notify(t("claim_import.no_errors"), markup=False)
 
-    def action_add(self) -> None:
+    def submit(self) -> None:
         if not self.is_valid:
             self.notify(t("claim_import.fix_first"), severity="warning", markup=False)
             return
         records = self.imported.records()
         self.dismiss([to_line(r) for r in records])
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#add")
-    def _add_pressed(self) -> None:
-        self.action_add()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
 
 
 def to_line(record: InvoiceInput | PaymentInput) -> InvoiceLine | PaymentLine:

@@ -23,7 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import (
     Button,
     Input,
@@ -34,11 +34,12 @@ from textual.widgets import (
 )
 
 from cofatui.enums import InvoiceType, PaymentType
-from cofatui.i18n import format_amount, format_date, t
+from cofatui.i18n import format_amount, t
 from cofatui.rules import claims as rules
 from cofatui.rules.money import currency_decimals, is_currency
 from cofatui.schemas import InvoiceLine, PaymentLine
 from cofatui.tui.kit.choices import Choice, Tick, TickList
+from cofatui.tui.kit.dialog import Dialog
 from cofatui.tui.kit.form import FormField, show_errors
 from cofatui.tui.kit.list_source import ListSource
 from cofatui.tui.kit.styles import DIALOGS_TCSS, LINES_TCSS
@@ -49,48 +50,6 @@ from cofatui.tui.kit.virtual_list import Column, VirtualList
 from cofatui.tui.safe import clean, plain
 
 CSS: list[str | PurePath] = [DIALOGS_TCSS, LINES_TCSS]
-
-#: The rules' English messages, by the catalog key that says the same in every language.
-RULE_TEXT = {
-    rules.INVOICE_TYPE_MESSAGE: "claim_wizard.rule.invoice_type",
-    rules.PAYMENT_TYPE_MESSAGE: "claim_wizard.rule.payment_type",
-    rules.INVOICE_IN_FUTURE: "claim_wizard.rule.invoice_in_future",
-    rules.DUE_BEFORE_INVOICE: "claim_wizard.rule.due_before_invoice",
-    rules.PAYMENT_IN_FUTURE: "claim_wizard.rule.payment_in_future",
-    "Mandatory": "claim_wizard.rule.mandatory",
-    "At most 35 characters": "claim_wizard.rule.max_35",
-    "Not an ISO 4217 currency code": "claim_wizard.rule.currency",
-    "Must be above 0": "claim_wizard.rule.above_zero",
-    "Must not be negative": "claim_wizard.rule.not_negative",
-    rules.EMAIL_INVALID: "claim_wizard.error.email",
-    rules.ALT_CONTACT_WITHOUT_INTERVENTION: "claim_wizard.rule.alt_without_intervention",
-    rules.TAX_ABOVE_AMOUNT: "claim_wizard.rule.tax_above_amount",
-    rules.INVOICE_ALREADY_DECLARED: "claim_wizard.rule.invoice_already_declared",
-    rules.PAYMENT_ALREADY_DECLARED: "claim_wizard.rule.payment_already_declared",
-}
-_AT_MOST = re.compile(r"At most (\d+) characters")
-_SAME_INVOICE = re.compile(r"Same type and number as line (\d+)")
-_SAME_PAYMENT = re.compile(r"Same type, invoices, date and amount as line (\d+)")
-_TOO_LATE = re.compile(r"Too late to declare: the deadline was (\d{4}-\d\d-\d\d) \((\d+) days "
-                       r"after the invoice date(, moved by the extension of due date)?\)")
-
-
-def rule_text(message: str) -> str:
-    """A rule's message in the user's language when the catalog has it, else as it is."""
-    key = RULE_TEXT.get(message)
-    if key:
-        return t(key)
-    if m := _AT_MOST.fullmatch(message):
-        return t("claim_wizard.rule.max_chars", n=int(m[1]))
-    if m := _SAME_INVOICE.fullmatch(message):
-        return t("claim_wizard.error.same_invoice_as", line=int(m[1]))
-    if m := _SAME_PAYMENT.fullmatch(message):
-        return t("claim_wizard.error.same_payment_as", line=int(m[1]))
-    if m := _TOO_LATE.fullmatch(message):
-        return t("claim_wizard.error.too_late_moved" if m[3] else "claim_wizard.error.too_late",
-                 date=format_date(date.fromisoformat(m[1])), days=int(m[2]))
-    return message
-
 
 # --- what people type: read by the one typed-input module (tui/kit/typed_input) -------------
 # ``date_pattern``, ``parse_user_date`` and ``format_user_date`` are its functions under the
@@ -138,14 +97,14 @@ def invoice_label(line: InvoiceLine) -> str:
 # --- the line dialogs -------------------------------------------------------------------------
 
 
-class _LineDialog(ModalScreen[Any]):
+class _LineDialog(Dialog[Any]):
     """A form for one line: every field checked as it is typed, all of them once the user
     tried to save; Ctrl+S saves, Esc cancels."""
 
     CSS_PATH = CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "claim_wizard.key.cancel", id="claim_line.cancel"),
-        Binding("ctrl+s", "save", "claim_wizard.key.save_line", id="claim_line.save"),
+        Binding("ctrl+s", "submit", "claim_wizard.key.save_line", id="claim_line.save"),
     ]
     TITLE_KEY = ""
 
@@ -210,11 +169,11 @@ class _LineDialog(ModalScreen[Any]):
     def _next_field(self, event: Input.Submitted) -> None:
         inputs = list(self.query(Input))
         if event.input is inputs[-1]:
-            self.action_save()
+            self.submit()
         else:
             self.focus_next()
 
-    def action_save(self) -> None:
+    def submit(self) -> None:
         self.attempted = True
         line, errors = self.read()
         show_errors(self, errors, self.query_one("#line-error", Static))
@@ -224,17 +183,6 @@ class _LineDialog(ModalScreen[Any]):
                 bad.focus()
             return
         self.dismiss(line)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
 
 
 def _parse(errors: dict[str, str], name: str, parse: Callable[[], Any]) -> Any:
@@ -304,14 +252,14 @@ class InvoiceLineDialog(_LineDialog):
             due_date=due_date or stand_in, currency=currency,
             amount_excl_tax=amount if amount is not None else Decimal(1),
             tax=tax if tax is not None else Decimal(0))
-        for attribute, message in rules.invoice_line_problems(candidate, self.ctx.today):
-            errors.setdefault(attribute, rule_text(message))
+        for refusal in rules.invoice_line_refusals(candidate, self.ctx.today):
+            errors.setdefault(refusal.field, refusal.message)
         if invoice_date is not None and self.ctx.max_declaration_days:
             # The repository's deadline: moved by the buyer's active extension.
-            late = rules.late_declaration(candidate, self.ctx.today,
-                                          self.ctx.max_declaration_days, self.ctx.shifts)
-            if late:
-                errors.setdefault("invoice_date", rule_text(late))
+            late = rules.late_declaration_refusal(candidate, self.ctx.today,
+                                                  self.ctx.max_declaration_days, self.ctx.shifts)
+            if late is not None:
+                errors.setdefault("invoice_date", late.message)
         if (type_, number) in self.taken:
             errors.setdefault("number", t("claim_wizard.error.duplicate_invoice"))
         if errors:
@@ -381,8 +329,8 @@ class PaymentLineDialog(_LineDialog):
         candidate = rules.PaymentInput(
             type=type_, invoice_references=references, payment_date=when or self.ctx.today,
             currency=currency, amount=amount if amount is not None else Decimal(1))
-        for attribute, message in rules.payment_line_problems(candidate, self.ctx.today):
-            errors.setdefault(attribute, rule_text(message))
+        for refusal in rules.payment_line_refusals(candidate, self.ctx.today):
+            errors.setdefault(refusal.field, refusal.message)
         if when is not None and amount is not None and rules.payment_key(candidate) in self.taken:
             errors.setdefault("amount", t("claim_wizard.error.duplicate_payment"))
         if errors:
@@ -634,7 +582,7 @@ def line_errors(errors: Sequence[Any], prefix: str) -> dict[int, str]:
         index = error.line if error.line is not None else (int(m.group(1)) if m else None)
         if m is None or index is None:
             continue
-        out.setdefault(index, []).append(rule_text(error.message))
+        out.setdefault(index, []).append(error.message)
     return {k: "; ".join(v) for k, v in out.items()}
 
 
@@ -654,5 +602,4 @@ __all__ = [
     "parse_money",
     "parse_user_date",
     "payment_columns",
-    "rule_text",
 ]

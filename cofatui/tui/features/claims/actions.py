@@ -26,7 +26,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import (
     Button,
     Checkbox,
@@ -54,9 +54,10 @@ from cofatui.schemas import (
     PaymentLine,
 )
 from cofatui.tui.features.claims.currency_totals import waiting_text
-from cofatui.tui.features.claims.wizard import leave_form
 from cofatui.tui.features.claims.wizard_steps import invoices_summary
-from cofatui.tui.kit.drafts import FormDraft, draft_lines
+from cofatui.tui.kit.dialog import Dialog
+from cofatui.tui.kit.drafts import FormDraft, draft_lines, leave_form
+from cofatui.tui.kit.file_picker import FilePicker
 from cofatui.tui.kit.form import FormField, show_errors
 from cofatui.tui.kit.line_import import SaveFileDialog, save_template, start_import
 from cofatui.tui.kit.lines import (
@@ -67,13 +68,13 @@ from cofatui.tui.kit.lines import (
     PaymentLineDialog,
     RowsPanel,
     Tick,
+    format_user_date,
     invoice_columns,
     invoice_label,
     line_errors,
     parse_money,
     parse_user_date,
     payment_columns,
-    rule_text,
 )
 from cofatui.tui.kit.list_source import ListSource
 from cofatui.tui.kit.products import app_clock, cofa
@@ -88,14 +89,14 @@ HANDLER_STATUSES = (ClaimStatus.ACCEPTED, ClaimStatus.REJECTED, ClaimStatus.CLOS
                     ClaimStatus.CANCELLED, ClaimStatus.PENDING)
 
 
-class _ClaimDialog(ModalScreen[Any]):
+class _ClaimDialog(Dialog[Any]):
     """A dialog on one claim: Esc cancels, Ctrl+S confirms; the repository's answer comes
     back to the fields (``ValidationFailed``) or the message line."""
 
     CSS_PATH = CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "claims.key.cancel", id="claim_dialog.cancel"),
-        Binding("ctrl+s", "confirm", "claims.key.confirm", id="claim_dialog.confirm"),
+        Binding("ctrl+s", "submit", "claims.key.confirm", id="claim_dialog.confirm"),
     ]
 
     def __init__(self, detail: ClaimDetail) -> None:
@@ -115,19 +116,8 @@ class _ClaimDialog(ModalScreen[Any]):
         text.append_text(plain(self.claim.company_name))
         return text
 
-    def action_confirm(self) -> None:
+    def submit(self) -> None:
         raise NotImplementedError
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#confirm")
-    def _confirm_pressed(self) -> None:
-        self.action_confirm()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
 
     def busy(self, busy: bool) -> None:
         for button in self.query(Button):
@@ -161,7 +151,7 @@ class _ClaimDialog(ModalScreen[Any]):
         self.app.call_from_thread(self.dismiss, result)
 
     def on_validation(self, exc: ValidationFailed) -> None:
-        self.refused({k: rule_text(v) for k, v in exc.by_field().items()})
+        self.refused(exc.by_field())
 
 
 # --- additional declaration -------------------------------------------------------------------
@@ -335,7 +325,7 @@ class AdditionalDeclarationScreen(_ClaimDialog):
     def _field_value(self, widget_id: str) -> str:
         return self.query_one(f"#{widget_id}", Input).value.strip()
 
-    def action_confirm(self) -> None:
+    def submit(self) -> None:
         intervention = self._intervention_ticked()
         comments = self.query_one("#comments", TextArea).text.strip()
         errors: dict[str, str] = {}
@@ -351,7 +341,7 @@ class AdditionalDeclarationScreen(_ClaimDialog):
                                            values["alt_contact_email"],
                                            values["alt_contact_phone"], alt)]
         for e in found:
-            errors.setdefault(e.field, rule_text(e.message))
+            errors.setdefault(e.field, e.message)
         data = AdditionalDeclaration(
             invoices=self.invoices, payments=self.payments, intervention_requested=intervention,
             comments=comments, **values)
@@ -373,7 +363,7 @@ class AdditionalDeclarationScreen(_ClaimDialog):
     def on_validation(self, exc: ValidationFailed) -> None:
         self.query_one("#add-invoices", RowsPanel).set_errors(line_errors(exc.errors, "invoices"))
         self.query_one("#add-payments", RowsPanel).set_errors(line_errors(exc.errors, "payments"))
-        fields = {k: rule_text(v) for k, v in exc.by_field().items() if "[" not in k}
+        fields = {k: v for k, v in exc.by_field().items() if "[" not in k}
         if not fields:
             fields[""] = t("claim_wizard.error.lines", n=len(exc.errors))
         self.refused(fields)
@@ -392,8 +382,6 @@ class AttachmentDialog(_ClaimDialog):
     ]
 
     def action_browse(self) -> None:
-        from cofatui.tui.kit.file_picker import FilePicker
-
         def picked(path: Path | None) -> None:
             if path is not None:
                 self.query_one("#file", Input).value = str(path)
@@ -427,7 +415,7 @@ class AttachmentDialog(_ClaimDialog):
         path.focus()
         path.cursor_position = len(path.value)
 
-    def action_confirm(self) -> None:
+    def submit(self) -> None:
         raw = self.query_one("#file", Input).value.strip()
         if not raw or raw.endswith("/"):
             self.refused({"file": t("claims.attach.error.no_file")})
@@ -477,12 +465,12 @@ def size_text(size: int) -> str:
     return t("claims.size.mb", n=format_number(round(size / (1024 * 1024), 1)))
 
 
-class DocumentInfoDialog(ModalScreen[None]):
+class DocumentInfoDialog(Dialog[None]):
     """An attachment's metadata; S saves a copy of the file."""
 
     CSS_PATH = CSS
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "claims.key.close", id="claim_document.close"),
+        Binding("escape", "cancel", "claims.key.close", id="claim_document.close"),
         Binding("s", "save_copy", "claims.key.save_copy", id="claim_document.save"),
     ]
 
@@ -514,13 +502,6 @@ class DocumentInfoDialog(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#close", Button).focus()
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#close")
-    def _close(self) -> None:
-        self.dismiss(None)
 
     @on(Button.Pressed, "#save-copy")
     def _save(self) -> None:
@@ -569,7 +550,7 @@ class ValidateLinesDialog(_ClaimDialog):
     def on_mount(self) -> None:
         self.query_one("#validate-list", VirtualList).focus()
 
-    def action_confirm(self) -> None:
+    def submit(self) -> None:
         keys = self.query_one("#validate-list", VirtualList).marked_keys()
         if not keys:
             self.refused({"": t("claims.validate.none_marked")})
@@ -602,7 +583,7 @@ class StatusDialog(_ClaimDialog):
     def on_mount(self) -> None:
         self.query_one("#status", RadioSet).focus()
 
-    def action_confirm(self) -> None:
+    def submit(self) -> None:
         pressed = self.query_one("#status", RadioSet).pressed_button
         status = (pressed.id or "").removeprefix("status-") if pressed else ""
         comment = self.query_one("#comment", Input).value.strip()
@@ -660,7 +641,7 @@ class IndemnityDialog(_ClaimDialog):
     def on_mount(self) -> None:
         self.query_one("#covered_amount", Input).focus()
 
-    def action_confirm(self) -> None:
+    def submit(self) -> None:
         errors: dict[str, str] = {}
         currency = self.claim.currency
         values: dict[str, Any] = {}
@@ -726,8 +707,6 @@ def line_rows(detail: ClaimDetail) -> list[LineRow]:
 
 
 def line_columns(order: str) -> list[Column]:
-    from cofatui.tui.kit.lines import format_user_date
-
     return [
         Column("validated", "✓", 1, render=lambda r: "✓" if r.validated else "·"),
         Column("kind", t("claims.col.kind"), 12, render=lambda r: t(f"claims.kind.{r.kind}")),

@@ -24,6 +24,7 @@ from cofatui.tui.kit.lines import CSS
 from cofatui.tui.kit.paged_source import PagedSource
 from cofatui.tui.kit.products import cofa
 from cofatui.tui.kit.virtual_list import Column, VirtualList
+from cofatui.tui.navigation import open_screen
 from cofatui.tui.safe import clean, plain
 
 
@@ -119,25 +120,22 @@ class ClaimsPortfolioScreen(Screen[None]):
         self.query_one("#claims", VirtualList).focus()
 
     def on_virtual_list_row_activated(self, event: VirtualList.RowActivated) -> None:
-        from cofatui.tui.features.claims.detail import ClaimDetailScreen
-
         row = cast(DebtorClaimsRow, event.row)
-        self.app.push_screen(ClaimDetailScreen(row.latest_claim_id),
-                             lambda _: self.reload(keep_position=True))
+        # by name: the claim's detail imports this module (its status labels)
+        open_screen(self.app, "claim_detail", row.latest_claim_id,
+                    callback=lambda _: self.reload(keep_position=True))
 
     def action_new_claim(self) -> None:
         contract_id = cofa(self.app).current_contract_id
         if contract_id is None:
             return
-        from cofatui.tui.features.claims.wizard import ClaimWizardScreen
-        from cofatui.tui.features.companies.search import CompanySearchScreen
 
         def picked(company: CompanyPublic | None) -> None:
             if company is not None:
-                self.app.push_screen(ClaimWizardScreen(contract_id, company.id),
-                                     lambda _: self.reload(keep_position=True))
+                open_screen(self.app, "claim_wizard", contract_id, company.id,
+                            callback=lambda _: self.reload(keep_position=True))
 
-        self.app.push_screen(CompanySearchScreen(pick=True), picked)
+        open_screen(self.app, "company_search", pick=True, callback=picked)
 
     def action_reload(self) -> None:
         self.reload(keep_position=True)

@@ -29,6 +29,7 @@ from cofatui.errors import CofaError
 from cofatui.i18n import format_amount, format_date, t
 from cofatui.rules import claims as rules
 from cofatui.schemas import ClaimQueueFilter, ClaimQueueItem, ContractPublic
+from cofatui.tui.features.claims.detail import ClaimDetailScreen
 from cofatui.tui.kit.header import AppHeader
 from cofatui.tui.kit.paged_source import PagedSource
 from cofatui.tui.kit.products import age_text, app_clock, cofa
@@ -39,13 +40,6 @@ from cofatui.tui.safe import clean, plain
 
 CSS: list[str | PurePath] = [QUEUE_TCSS, LINES_TCSS]
 
-#: The filter's rule messages (rules.claims), by the catalog key that says them.
-FILTER_TEXT = {
-    rules.QUEUE_AMOUNT_CURRENCY: "claims_queue.error.currency_needed",
-    rules.QUEUE_AMOUNT_ORDER: "claims_queue.error.order",
-    rules.QUEUE_AMOUNT_TOO_LARGE: "claims_queue.error.too_large",
-    "Must not be negative": "claims_queue.error.negative",
-}
 #: Which widget holds each filter field.
 FIELD_WIDGET = {"amount_min": "#cq-min", "amount_max": "#cq-max", "currency": "#cq-currency",
                 "status": "#filter"}
@@ -171,8 +165,7 @@ class ClaimsQueueScreen(Screen[None]):
         if not errors:
             for e in rules.queue_filter_errors(status, contract_id, bounds["amount_min"],
                                                bounds["amount_max"], currency):
-                errors.setdefault(e.field, t(FILTER_TEXT[e.message])
-                                  if e.message in FILTER_TEXT else e.message)
+                errors.setdefault(e.field, e.message)
         if errors:
             return None, errors
         return ClaimQueueFilter(
@@ -227,8 +220,6 @@ class ClaimsQueueScreen(Screen[None]):
         self.query_one("#claims-queue", VirtualList).focus()
 
     def on_virtual_list_row_activated(self, event: VirtualList.RowActivated) -> None:
-        from cofatui.tui.features.claims.detail import ClaimDetailScreen
-
         item = cast(ClaimQueueItem, event.row)
         self.app.push_screen(ClaimDetailScreen(item.claim_id),
                              lambda _result: self.reload(keep_position=True))

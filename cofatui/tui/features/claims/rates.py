@@ -73,7 +73,7 @@ class ExchangeRateDialog(_ClaimDialog):
     def on_mount(self) -> None:
         self.query_one("#rate", Input).focus()
 
-    def action_confirm(self) -> None:
+    def submit(self) -> None:
         errors: dict[str, str] = {}
         rate = on = None
         try:

@@ -21,7 +21,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import (
@@ -59,7 +59,7 @@ from cofatui.tui.features.claims.wizard_steps import (
     review_text,
     split_errors,
 )
-from cofatui.tui.kit.drafts import FormDraft
+from cofatui.tui.kit.drafts import LeaveDialog
 from cofatui.tui.kit.form import show_errors
 from cofatui.tui.kit.header import AppHeader
 from cofatui.tui.kit.line_import import save_template, start_import
@@ -72,6 +72,7 @@ from cofatui.tui.kit.lines import (
     payment_columns,
 )
 from cofatui.tui.kit.products import app_clock, cofa
+from cofatui.tui.navigation import open_screen
 from cofatui.tui.safe import clean, plain
 
 DRAFT_KIND = "claim"
@@ -81,41 +82,6 @@ FOCUSABLE = "Input, RadioSet, TextArea, Checkbox, VirtualList"
 
 def draft_key(contract_id: int, company_id: int) -> str:
     return f"{contract_id}:{company_id}"
-
-
-class LeaveDialog(ModalScreen[str]):
-    """Leave a form with a draft (the wizard, an additional declaration, an extension):
-    keep the draft (it comes back next time), discard it, or stay."""
-
-    CSS_PATH = CSS
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "choose('stay')", "claim_wizard.key.stay", id="claim_leave.stay"),
-    ]
-
-    def __init__(self, title_key: str = "claim_wizard.leave.title",
-                 text_key: str = "claim_wizard.leave.text") -> None:
-        super().__init__()
-        self.title_key = title_key
-        self.text_key = text_key
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="leave-dialog"):
-            yield Label(Text(t(self.title_key)), classes="dialog-title")
-            yield Static(Text(t(self.text_key)), classes="form-info")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(t("claim_wizard.leave.keep"), variant="primary", id="keep")
-                yield Button(t("claim_wizard.leave.discard"), variant="error", id="discard")
-                yield Button(t("claim_wizard.leave.stay"), id="stay")
-
-    def on_mount(self) -> None:
-        self.query_one("#keep", Button).focus()
-
-    def action_choose(self, choice: str) -> None:
-        self.dismiss(choice)
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id or "stay")
 
 
 class ClaimWizardScreen(Screen[ClaimPublic | None]):
@@ -640,9 +606,8 @@ class ClaimWizardScreen(Screen[ClaimPublic | None]):
     def action_open_claim(self) -> None:
         if self.submitted is None:
             return
-        from cofatui.tui.features.claims.detail import ClaimDetailScreen
-
-        self.app.push_screen(ClaimDetailScreen(self.submitted.id))
+        # by name: the claim's detail (through its actions) uses this module's drafts
+        open_screen(self.app, "claim_detail", self.submitted.id)
 
     # --- leaving ------------------------------------------------------------------------------
     def can_leave(self) -> bool:
@@ -670,23 +635,4 @@ class ClaimWizardScreen(Screen[ClaimPublic | None]):
         self.dismiss(self.submitted)
 
 
-def leave_form(screen: Screen[Any], draft: FormDraft, title_key: str, text_key: str) -> None:
-    """Leave a form that keeps a draft: at once when nothing was typed, otherwise after
-    asking whether to keep the draft, discard it or stay."""
-    if not draft.worth_asking():
-        draft.discard()
-        screen.dismiss(None)
-        return
-
-    def chosen(choice: str | None) -> None:
-        if choice == "keep":
-            draft.keep()
-            screen.dismiss(None)
-        elif choice == "discard":
-            draft.discard()
-            screen.dismiss(None)
-
-    screen.app.push_screen(LeaveDialog(title_key, text_key), chosen)
-
-
-__all__ = ["ClaimWizardScreen", "LeaveDialog", "draft_key", "leave_form"]
+__all__ = ["ClaimWizardScreen", "draft_key"]

@@ -52,7 +52,6 @@ from cofatui.tui.kit.lines import (
     invoice_label,
     invoice_total,
     line_errors,
-    rule_text,
 )
 from cofatui.tui.safe import clean, plain
 
@@ -434,7 +433,7 @@ def check_step(name: str, state: WizardState, ctx: WizardContext) -> StepErrors:
 
 def _route_fields(errors: dict[str, str], found: Sequence[FieldError]) -> None:
     for e in found:
-        errors.setdefault(e.field, rule_text(e.message))
+        errors.setdefault(e.field, e.message)
 
 
 def _route(out: StepErrors, found: Sequence[FieldError], prefix: str) -> None:
@@ -443,7 +442,7 @@ def _route(out: StepErrors, found: Sequence[FieldError], prefix: str) -> None:
         out.lines[prefix] = per_line
     for e in found:
         if e.field == prefix:
-            out.fields[prefix] = rule_text(e.message)
+            out.fields[prefix] = e.message
 
 
 def step_of(field_name: str) -> str:
@@ -465,7 +464,7 @@ def split_errors(found: Sequence[FieldError]) -> dict[str, StepErrors]:
         step = step_of(e.field)
         if "[" in e.field:
             continue
-        out.setdefault(step, StepErrors()).fields[e.field or "general"] = rule_text(e.message)
+        out.setdefault(step, StepErrors()).fields[e.field or "general"] = e.message
     return out
 
 

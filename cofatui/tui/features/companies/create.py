@@ -12,23 +12,23 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from cofatui.errors import CofaError, Conflict, ValidationFailed
 from cofatui.i18n import t
 from cofatui.rules.identifiers import validate_legal_identifier
 from cofatui.schemas import CompanyCreate, CompanyPublic
-from cofatui.tui.features.portfolio.criteria import country_options, identifier_type_options
+from cofatui.tui.kit.dialog import Dialog
 from cofatui.tui.kit.form import FormField, first_invalid, show_errors
 from cofatui.tui.kit.products import cofa
+from cofatui.tui.kit.reference_options import country_options, identifier_type_options
 from cofatui.tui.kit.styles import DIALOGS_TCSS
 from cofatui.tui.safe import clean
 
 MANDATORY = ("name", "address", "city", "postal_code")
 
 
-class CompanyCreateScreen(ModalScreen[CompanyPublic | None]):
+class CompanyCreateScreen(Dialog[CompanyPublic | None]):
     CSS_PATH = [DIALOGS_TCSS, "company.tcss"]
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -119,7 +119,7 @@ class CompanyCreateScreen(ModalScreen[CompanyPublic | None]):
             phone=values["phone"], legal_identifier_type=str(kind) if has_id else None,
             legal_identifier_value=values["legal_identifier_value"] if has_id else None), {}
 
-    def action_submit(self) -> None:
+    def submit(self) -> None:
         data, errors = self.read()
         show_errors(self, errors, self.query_one("#create-error", Static))
         if data is None:
@@ -156,13 +156,3 @@ class CompanyCreateScreen(ModalScreen[CompanyPublic | None]):
                     markup=False)
         self.dismiss(company)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#submit")
-    def _submit_pressed(self) -> None:
-        self.action_submit()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()

@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Label, Static
 from textual.worker import get_current_worker
 
-from cofatui.enums import ProductStatus
+from cofatui.enums import FINAL_CLAIM_STATUSES
 from cofatui.errors import CofaError
 from cofatui.i18n import format_amount, format_date, t
 from cofatui.repository.base import Repository
@@ -42,7 +42,9 @@ from cofatui.tui.kit.products import (
 )
 from cofatui.tui.kit.requests import beside_text, waiting_until
 from cofatui.tui.kit.styles import DIALOGS_TCSS
+from cofatui.tui.kit.unpaid import CLAIM, EXTENSION, unpaid_menu
 from cofatui.tui.kit.virtual_list import Column, VirtualList
+from cofatui.tui.navigation import open_screen
 from cofatui.tui.safe import clean, plain
 
 
@@ -362,84 +364,43 @@ class CompanyDetailScreen(Screen[None]):
     def action_new_action(self) -> None:
         if self.detail is None:
             return
-        from cofatui.tui.features.products.new_action import NewActionScreen
 
         def chosen(code: str | None) -> None:
             if code:
                 self.order(code)
 
-        from cofatui.tui.features.claims.entry import unpaid_menu
-
         menu = [*self.menu, *unpaid_menu(self.detail)]  # claims and extensions (issue 6)
-        self.app.push_screen(NewActionScreen(menu, clean(self.detail.company.name)), chosen)
+        open_screen(self.app, "new_action", menu, clean(self.detail.company.name),
+                    callback=chosen)
 
     def order(self, code: str) -> None:
         """Open the form of ``code``; then show the outcome of the request."""
         if self.detail is None or self.contract_id is None:
             return
-        from cofatui.tui.features.claims.entry import UNPAID_CODES, open_unpaid
-
-        if code in UNPAID_CODES:  # claims and extensions (issue 6)
-            open_unpaid(self, code, self.detail, lambda _result: self.load())
-            return
-        from cofatui.tui.features.products.forms import ProductFormScreen
-
-        self.app.push_screen(ProductFormScreen(code, self.detail), self.requested)
-
-    def requested(self, product: ProductPublic | None) -> None:
-        if product is None:
-            return
-        self.load()
-        if product.status == ProductStatus.QUOTED and self.detail is not None:
-            from cofatui.tui.features.products.quote import QuoteAnswer, QuoteScreen
-
-            def answered(outcome: QuoteAnswer | None) -> None:
-                if outcome is not None:
-                    self.quote_answered(outcome.answer, outcome.product)
-
-            self.app.push_screen(QuoteScreen(product, self.detail), answered)
-        elif waiting_until(product) is not None:
-            from cofatui.tui.features.products.actions import PendingScreen
-
-            self.app.push_screen(PendingScreen(product))
+        detail = self.detail
+        if code == CLAIM:  # claims and extensions (issue 6)
+            open_screen(self.app, "claim_wizard", detail.contract_id, detail.company.id,
+                        callback=self._reload)
+        elif code == EXTENSION:
+            open_screen(self.app, "extensions", detail.contract_id, detail.company.id,
+                        callback=self._reload)
         else:
-            self.notify(t("products.decided", product=product_name(product.code),
-                          status=status_label(product.status)), markup=False)
+            open_screen(self.app, "product_order", code, detail, callback=self._reload)
+
+    def _reload(self, _result: object = None) -> None:
+        self.load()
 
     def on_virtual_list_row_activated(self, event: VirtualList.RowActivated) -> None:
         if self.detail is None:
             return
-        from cofatui.tui.features.products.actions import ProductActionsScreen
-
-        self.app.push_screen(ProductActionsScreen(cast(ProductPublic, event.row), self.detail,
-                                                  answered=self.quote_answered),
-                             self.requested)
-
-    def quote_answered(self, answer: str, product: ProductPublic) -> None:
-        """A TopLiner quote was answered; a new simulation opens the form again with the
-        values of the refused quote."""
-        from cofatui.tui.features.products.quote import (
-            QuoteAnswer,
-            quote_outcome_text,
-            simulation_request,
-        )
-
-        self.load()
-        self.notify(quote_outcome_text(QuoteAnswer(answer, product)), markup=False)
-        if answer == "new_simulation" and self.detail is not None:
-            from cofatui.tui.features.products.forms import ProductFormScreen
-
-            self.app.push_screen(ProductFormScreen(product.code, self.detail,
-                                                   initial=simulation_request(product)),
-                                 self.requested)
+        open_screen(self.app, "product_actions", cast(ProductPublic, event.row), self.detail,
+                    callback=self._reload)
 
     def action_history(self) -> None:
         row = cast(ProductPublic | None, self.query_one("#products", VirtualList).cursor_row)
         if row is None:
             return
-        from cofatui.tui.features.products.actions import HistoryScreen
-
-        self.app.push_screen(HistoryScreen(row))
+        open_screen(self.app, "product_history", row)
 
     def action_favourite(self) -> None:
         if self.detail is not None:
@@ -460,28 +421,29 @@ class CompanyDetailScreen(Screen[None]):
         if self.detail.entry_id is None:
             self.notify(t("company.not_in_portfolio"), severity="warning")
             return
-        from cofatui.tui.features.companies.fields import CustomFieldsScreen
 
         def done(saved: bool | None) -> None:
             if saved:
                 self.load()
 
-        self.app.push_screen(CustomFieldsScreen(self.detail), done)
+        open_screen(self.app, "company_fields", self.detail, callback=done)
 
     def action_contracts(self) -> None:
-        from cofatui.tui.features.companies.fields import ContractsScreen
-
-        self.app.push_screen(ContractsScreen(self.company_id))
+        open_screen(self.app, "company_contracts", self.company_id)
 
     def action_reload(self) -> None:
         self.load()
 
     def action_claims(self) -> None:
-        """The open claim file of this debtor (issue 6: screens/claim_entry.py)."""
-        if self.detail is not None:
-            from cofatui.tui.features.claims.entry import open_claims
-
-            open_claims(self, self.detail, lambda _result: self.load())
+        """The debtor's open claim (else its latest one); a note when there is none."""
+        if self.detail is None:
+            return
+        claims = self.detail.claims
+        if not claims:
+            self.notify(t("claims.menu.no_claim"), markup=False)
+            return
+        claim = next((c for c in claims if c.status not in FINAL_CLAIM_STATUSES), claims[0])
+        open_screen(self.app, "claim_detail", claim.id, callback=self._reload)
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:

@@ -9,17 +9,17 @@ from pathlib import PurePath
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from cofatui.errors import CofaError
 from cofatui.i18n import format_amount, t
 from cofatui.schemas import CompanyDetail, PortfolioEntryUpdate
 from cofatui.tui.kit.amount_field import AmountField
+from cofatui.tui.kit.dialog import Dialog
 from cofatui.tui.kit.form import FormField, refusal, show_errors
 from cofatui.tui.kit.products import cofa, product_tags, status_label
 from cofatui.tui.kit.styles import DIALOGS_TCSS
@@ -28,12 +28,13 @@ from cofatui.tui.safe import clean, plain
 CSS: list[str | PurePath] = [DIALOGS_TCSS, "company.tcss"]
 
 
-class CustomFieldsScreen(ModalScreen[bool]):
+class CustomFieldsScreen(Dialog[bool]):
+    CANCEL_RESULT = False
     CSS_PATH = CSS
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "company.key.cancel", id="fields.cancel"),
-        Binding("ctrl+s", "save", "company.key.save", id="fields.save"),
+        Binding("ctrl+s", "submit", "company.key.save", id="fields.save"),
     ]
 
     def __init__(self, detail: CompanyDetail) -> None:
@@ -91,7 +92,7 @@ class CustomFieldsScreen(ModalScreen[bool]):
             internal_credit_limit=amounts["internal_credit_limit"],
             custom_fields=custom or None), {}
 
-    def action_save(self) -> None:
+    def submit(self) -> None:
         changes, errors = self.read()
         show_errors(self, errors, self.query_one("#fields-error", Static))
         if changes is None or self.detail.entry_id is None:
@@ -116,25 +117,14 @@ class CustomFieldsScreen(ModalScreen[bool]):
         self.notify(t("company.saved"))
         self.dismiss(True)
 
-    def action_cancel(self) -> None:
-        self.dismiss(False)
 
-    @on(Button.Pressed, "#save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.dismiss(False)
-
-
-class ContractsScreen(ModalScreen[None]):
+class ContractsScreen(Dialog[None]):
     """Multi-contract view: the company under each of my contracts."""
 
     CSS_PATH = CSS
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "company.key.close", id="contracts.close"),
+        Binding("escape", "cancel", "company.key.close", id="contracts.close"),
     ]
 
     def __init__(self, company_id: int) -> None:
@@ -177,5 +167,3 @@ class ContractsScreen(ModalScreen[None]):
             out.append("\n")
         self.app.call_from_thread(self.query_one("#contracts-body", Static).update, out)
 
-    def action_close(self) -> None:
-        self.dismiss(None)

@@ -30,11 +30,13 @@ from cofatui.errors import CofaError, ValidationFailed
 from cofatui.i18n import format_number, t
 from cofatui.rules.identifiers import normalize_coface_reference, normalize_easy_number
 from cofatui.schemas import CompanyPublic, CompanySearch
-from cofatui.tui.features.portfolio.criteria import country_options
+from cofatui.tui.features.companies.create import CompanyCreateScreen
+from cofatui.tui.features.companies.detail import CompanyDetailScreen, open_company_detail
 from cofatui.tui.kit.form import FormField, show_errors
 from cofatui.tui.kit.header import AppHeader
 from cofatui.tui.kit.paged_source import PagedSource
 from cofatui.tui.kit.products import cofa
+from cofatui.tui.kit.reference_options import country_options
 from cofatui.tui.kit.styles import DIALOGS_TCSS
 from cofatui.tui.kit.virtual_list import Column, VirtualList
 from cofatui.tui.safe import clean, plain
@@ -276,13 +278,9 @@ class CompanySearchScreen(Screen[CompanyPublic | None]):
         if self.pick:
             self.dismiss(company)
             return
-        from cofatui.tui.features.companies.detail import open_company_detail
-
         open_company_detail(self.app, company.id)
 
     def action_create(self) -> None:
-        from cofatui.tui.features.companies.create import CompanyCreateScreen
-
         country = self.query_one("#country", Select).value
         name = self.query_one("#name", Input).value
 
@@ -292,8 +290,6 @@ class CompanySearchScreen(Screen[CompanyPublic | None]):
             if self.pick:
                 self.dismiss(company)
                 return
-            from cofatui.tui.features.companies.detail import CompanyDetailScreen
-
             self.app.push_screen(CompanyDetailScreen(company.id))
 
         self.app.push_screen(CompanyCreateScreen(

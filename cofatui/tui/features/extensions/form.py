@@ -29,7 +29,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
@@ -47,9 +47,9 @@ from cofatui.schemas import (
     PlanLineInput,
     ProductPublic,
 )
-from cofatui.tui.features.claims.wizard import leave_form
 from cofatui.tui.kit.amount_field import AmountField
-from cofatui.tui.kit.drafts import FormDraft, draft_lines
+from cofatui.tui.kit.dialog import Dialog
+from cofatui.tui.kit.drafts import FormDraft, draft_lines, leave_form
 from cofatui.tui.kit.form import FormField, show_errors
 from cofatui.tui.kit.line_import import save_template, start_import
 from cofatui.tui.kit.lines import (
@@ -62,7 +62,6 @@ from cofatui.tui.kit.lines import (
     money_text,
     parse_money,
     parse_user_date,
-    rule_text,
 )
 from cofatui.tui.kit.products import app_clock, cofa
 from cofatui.tui.kit.virtual_list import Column
@@ -120,7 +119,7 @@ def dmc_text(invoices: Sequence[ExtensionInvoiceLine], plan: Sequence[PlanLineIn
         needed, why = rules.extension_needs_request(earliest.invoice_date, last, dmc_days,
                                                     facts.cover_terminated, facts.in_default)
     except ValidationFailed as exc:
-        intro.append("⚠ " + "; ".join(rule_text(e.message) for e in exc.errors))
+        intro.append("⚠ " + "; ".join(e.message for e in exc.errors))
         return intro
     end = rules.dmc_end(earliest.invoice_date, dmc_days)
     if get_language() != "en":
@@ -159,11 +158,11 @@ def totals_text(invoices: Sequence[ExtensionInvoiceLine], plan: Sequence[PlanLin
 # --- line dialogs -----------------------------------------------------------------------------
 
 
-class _SimpleLineDialog(ModalScreen[Any]):
+class _SimpleLineDialog(Dialog[Any]):
     CSS_PATH = EXT_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "extensions.key.cancel", id="ext_line.cancel"),
-        Binding("ctrl+s", "save", "extensions.key.save_line", id="ext_line.save"),
+        Binding("ctrl+s", "submit", "extensions.key.save_line", id="ext_line.save"),
     ]
     TITLE_KEY = ""
     FIELDS: tuple[str, ...] = ()
@@ -231,7 +230,7 @@ class _SimpleLineDialog(ModalScreen[Any]):
     def build(self, values: dict[str, Any]) -> tuple[Any | None, dict[str, str]]:
         raise NotImplementedError
 
-    def action_save(self) -> None:
+    def submit(self) -> None:
         values, errors = self.parsed()
         line, more = (None, {}) if errors else self.build(values)
         errors.update(more)
@@ -239,23 +238,12 @@ class _SimpleLineDialog(ModalScreen[Any]):
         if line is not None and not errors:
             self.dismiss(line)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
     @on(Input.Submitted)
     def _next_field(self, event: Input.Submitted) -> None:
         if event.input is list(self.query(Input))[-1]:
-            self.action_save()
+            self.submit()
         else:
             self.focus_next()
-
-    @on(Button.Pressed, "#save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
 
 
 class ExtensionInvoiceDialog(_SimpleLineDialog):
@@ -300,7 +288,7 @@ def plan_columns(order: str) -> list[Column]:
 # --- the form ---------------------------------------------------------------------------------
 
 
-class ExtensionFormScreen(ModalScreen[ExtensionPublic | None]):
+class ExtensionFormScreen(Dialog[ExtensionPublic | None]):
     """Request an extension (``existing`` None) or a new plan for an active one."""
 
     CSS_PATH = EXT_CSS
@@ -468,7 +456,7 @@ class ExtensionFormScreen(ModalScreen[ExtensionPublic | None]):
         found = rules.plan_errors(_invoices(self.invoices), _plan(self.plan))
         for e in found:
             if "[" not in e.field:
-                errors.setdefault(e.field, rule_text(e.message))
+                errors.setdefault(e.field, e.message)
         if any("[" in e.field for e in found):
             errors.setdefault("", t("claim_wizard.error.lines",
                                     n=len([e for e in found if "[" in e.field])))
@@ -485,7 +473,7 @@ class ExtensionFormScreen(ModalScreen[ExtensionPublic | None]):
         mapped = {("" if k in ("plan", "invoices") else k): v for k, v in errors.items()}
         show_errors(self, mapped, general)
 
-    def action_submit(self) -> None:
+    def submit(self) -> None:
         data, errors = self.read()
         if data is None:
             self._show(errors)
@@ -523,7 +511,7 @@ class ExtensionFormScreen(ModalScreen[ExtensionPublic | None]):
         self.query_one("#submit", Button).disabled = False
         self.query_one("#ext-invoices", RowsPanel).set_errors(line_errors(exc.errors, "invoices"))
         self.query_one("#ext-plan", RowsPanel).set_errors(line_errors(exc.errors, "plan"))
-        self._show({k: rule_text(v) for k, v in exc.by_field().items() if "[" not in k})
+        self._show({k: v for k, v in exc.by_field().items() if "[" not in k})
 
     def _failed(self, message: str) -> None:
         self.query_one("#submit", Button).disabled = False
@@ -533,14 +521,6 @@ class ExtensionFormScreen(ModalScreen[ExtensionPublic | None]):
     def action_cancel(self) -> None:
         """Leave: what was typed is kept, discarded or the user stays (asked first)."""
         leave_form(self, self.draft, "extensions.leave_title", "extensions.leave_text")
-
-    @on(Button.Pressed, "#submit")
-    def _submit_pressed(self) -> None:
-        self.action_submit()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
 
 
 __all__ = ["BuyerFacts", "ExtensionFormScreen", "ExtensionInvoiceDialog", "PlanLineDialog",

@@ -19,7 +19,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, RadioSet, Static
 
 from cofatui.enums import ExtensionStatus
@@ -42,9 +42,10 @@ from cofatui.tui.features.extensions.form import (
     plan_columns,
     totals_text,
 )
+from cofatui.tui.kit.dialog import Dialog
 from cofatui.tui.kit.form import FormField, show_errors
 from cofatui.tui.kit.header import AppHeader
-from cofatui.tui.kit.lines import Choice, RowsPanel, line_errors, rule_text
+from cofatui.tui.kit.lines import Choice, RowsPanel, line_errors
 from cofatui.tui.kit.list_source import ListSource
 from cofatui.tui.kit.products import cofa
 from cofatui.tui.kit.virtual_list import Column, VirtualList
@@ -112,10 +113,10 @@ def extension_text(e: ExtensionPublic) -> Text:
     return out
 
 
-class ExtensionInfoDialog(ModalScreen[None]):
+class ExtensionInfoDialog(Dialog[None]):
     CSS_PATH = EXT_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "extensions.key.close", id="ext_info.close"),
+        Binding("escape", "cancel", "extensions.key.close", id="ext_info.close"),
     ]
 
     def __init__(self, extension: ExtensionPublic) -> None:
@@ -131,13 +132,6 @@ class ExtensionInfoDialog(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#close", Button).focus()
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#close")
-    def _close(self) -> None:
-        self.dismiss(None)
 
 
 # --- the buyer's extensions -------------------------------------------------------------------
@@ -350,7 +344,7 @@ class ExtensionQueueScreen(Screen[None]):
         self.load()
 
 
-class ExtensionDecisionScreen(ModalScreen[ExtensionPublic | None]):
+class ExtensionDecisionScreen(Dialog[ExtensionPublic | None]):
     """Accept as proposed, accept with another plan (typed below), or refuse (say why)."""
 
     CSS_PATH = EXT_CSS
@@ -416,7 +410,7 @@ class ExtensionDecisionScreen(ModalScreen[ExtensionPublic | None]):
         self.query_one("#decision-totals", Static).update(
             totals_text(e.invoices, self.plan, e.currency))
 
-    def action_submit(self) -> None:
+    def submit(self) -> None:
         decision = self._decision()
         comment = self.query_one("#comment", Input).value.strip()
         errors: dict[str, str] = {}
@@ -447,20 +441,9 @@ class ExtensionDecisionScreen(ModalScreen[ExtensionPublic | None]):
     def _refused(self, exc: ValidationFailed) -> None:
         self.query_one("#submit", Button).disabled = False
         self.query_one("#decision-plan", RowsPanel).set_errors(line_errors(exc.errors, "plan"))
-        fields = {("" if k == "plan" else k): rule_text(v) for k, v in exc.by_field().items()
+        fields = {("" if k == "plan" else k): v for k, v in exc.by_field().items()
                   if "[" not in k}
         show_errors(self, fields, self.query_one("#dialog-error", Static))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#submit")
-    def _submit_pressed(self) -> None:
-        self.action_submit()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
 
 
 __all__ = ["ExtensionDecisionScreen", "ExtensionInfoDialog", "ExtensionQueueScreen",

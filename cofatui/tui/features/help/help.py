@@ -17,6 +17,7 @@ from textual.widgets import Footer, Static
 from cofatui.i18n import t
 from cofatui.tui.bindings import BindingInfo, collect, screen_nodes, translate
 from cofatui.tui.kit.header import AppHeader
+from cofatui.tui.navigation import BASE_DEPTH
 from cofatui.tui.safe import plain
 
 if TYPE_CHECKING:
@@ -36,8 +37,6 @@ class HelpScreen(Screen[None]):
         """The screen this help is about: the one under it in the stack."""
         stack = self.app.screen_stack
         index = stack.index(self) if self in stack else len(stack)
-        from cofatui.tui.app import BASE_DEPTH
-
         return stack[index - 1] if index >= BASE_DEPTH else None
 
     def sections(self) -> list[tuple[str, list[BindingInfo]]]:

@@ -28,6 +28,7 @@ from textual.widgets import Button, Footer, Static
 from cofatui.clock import Clock, SystemClock
 from cofatui.errors import CofaError
 from cofatui.i18n import format_amount, format_date, format_number, t
+from cofatui.jobs.exports import fetch_notifications
 from cofatui.schemas import (
     EndingGuarantee,
     NotificationFilter,
@@ -37,15 +38,16 @@ from cofatui.schemas import (
     WapSummary,
 )
 from cofatui.tui.features.home.countdown import CountdownTicker, countdown_column
+from cofatui.tui.features.home.renew import RenewDialog
 from cofatui.tui.features.home.wap import WapDistribution, WapIndicator
-from cofatui.tui.features.notifications.notifications import (
-    fetch_notifications,
+from cofatui.tui.kit.header import AppHeader
+from cofatui.tui.kit.notification_rows import (
     notification_columns,
     open_notification,
 )
-from cofatui.tui.kit.header import AppHeader
 from cofatui.tui.kit.paged_source import PagedSource
 from cofatui.tui.kit.virtual_list import PAGE_SIZE, Column, VirtualList
+from cofatui.tui.navigation import open_screen, resolve_screen
 from cofatui.tui.safe import clean, plain
 
 if TYPE_CHECKING:
@@ -198,8 +200,6 @@ class HomeScreen(Screen[None]):
         """The user wants the portfolio as home, but there is no portfolio screen yet."""
         if self.cofa.settings.home_screen != "portfolio":
             return False
-        from cofatui.tui.app import resolve_screen
-
         return resolve_screen("portfolio") is None
 
     async def on_language_changed(self, message: Any) -> None:
@@ -392,15 +392,11 @@ class HomeScreen(Screen[None]):
 
             open_notification(self, event.row, after=reload)
         elif isinstance(event.row, PendingRequest | EndingGuarantee):
-            from cofatui.tui.features.companies.detail import open_company_detail
-
-            open_company_detail(self.app, event.row.company_id, self.cofa.current_contract_id,
-                                product_id=event.row.product_id)
+            open_screen(self.app, "company_detail", event.row.company_id,
+                        self.cofa.current_contract_id, product_id=event.row.product_id)
 
     def action_renew(self) -> None:
         """Renew the ending guarantee under the cursor of its list, after a confirmation."""
-        from cofatui.tui.features.home.renew import RenewDialog
-
         row = cast(EndingGuarantee | None, self.query_one("#ending", VirtualList).cursor_row)
         if row is None:
             self.notify(t("home.renew_none"), severity="warning", markup=False)
@@ -421,10 +417,8 @@ class HomeScreen(Screen[None]):
         self.cofa.switch_to("notifications")
 
     def action_unread(self) -> None:
-        from cofatui.tui.features.notifications.notifications import NotificationsScreen
-
         flt = NotificationFilter(contract_id=self.cofa.current_contract_id, read=False)
-        self.app.push_screen(NotificationsScreen(flt, clock=self._clock))
+        open_screen(self.app, "notifications", flt, clock=self._clock)
 
     def action_reload(self) -> None:
         self.reload()

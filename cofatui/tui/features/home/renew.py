@@ -10,11 +10,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from cofatui.clock import SystemClock
@@ -22,6 +21,7 @@ from cofatui.errors import CofaError
 from cofatui.i18n import format_amount, format_date, t
 from cofatui.schemas import EndingGuarantee, ProductPublic
 from cofatui.tui.features.home.countdown import format_countdown
+from cofatui.tui.kit.dialog import Dialog
 from cofatui.tui.kit.products import product_name, status_label
 from cofatui.tui.kit.styles import DIALOGS_TCSS
 from cofatui.tui.safe import clean, plain
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 __all__ = ["RenewDialog"]
 
 
-class RenewDialog(ModalScreen[bool]):
+class RenewDialog(Dialog[bool]):
     """Dismissed with True once a renewal was sent (Home then reloads its lists)."""
 
     CSS_PATH = DIALOGS_TCSS
@@ -43,8 +43,8 @@ class RenewDialog(ModalScreen[bool]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "home.renew_dialog.close", id="renew.close"),
-        Binding("ctrl+s", "confirm", "home.renew_dialog.confirm", id="renew.confirm"),
+        Binding("escape", "cancel", "home.renew_dialog.close", id="renew.close"),
+        Binding("ctrl+s", "submit", "home.renew_dialog.confirm", id="renew.confirm"),
     ]
 
     def __init__(self, guarantee: EndingGuarantee) -> None:
@@ -74,12 +74,15 @@ class RenewDialog(ModalScreen[bool]):
         self.query_one("#confirm", Button).focus()
         self.set_interval(1.0, self._tick)
 
-    def action_confirm(self) -> None:
+    def submit(self) -> None:
         button = self.query_one("#confirm", Button)
         if self.renewed is not None or button.disabled:
             return
         button.disabled = True
         self.send(self.guarantee.product_id, self.guarantee.version)
+
+    def action_cancel(self) -> None:
+        self.dismiss(self.renewed is not None)
 
     @work(thread=True, exclusive=True, group="home-renew")
     def send(self, product_id: int, version: int) -> None:
@@ -109,17 +112,6 @@ class RenewDialog(ModalScreen[bool]):
     def _now(self) -> datetime:
         clock = getattr(self.app, "clock", None) or SystemClock()
         return clock.now()
-
-    def action_close(self) -> None:
-        self.dismiss(self.renewed is not None)
-
-    @on(Button.Pressed, "#confirm")
-    def _confirm_pressed(self) -> None:
-        self.action_confirm()
-
-    @on(Button.Pressed, "#close")
-    def _close_pressed(self) -> None:
-        self.action_close()
 
 
 def outcome_text(product: ProductPublic, now: datetime) -> Text:

@@ -9,12 +9,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from cofatui.i18n import format_datetime, t
 from cofatui.schemas import NotificationRow
-from cofatui.tui.features.notifications.notifications import (
+from cofatui.tui.kit.dialog import Dialog
+from cofatui.tui.kit.notification_rows import (
     category_label,
     importance_label,
     type_label,
@@ -42,10 +42,10 @@ def detail_fields(row: NotificationRow) -> list[tuple[str, str]]:
     ]
 
 
-class NotificationDetailScreen(ModalScreen[None]):
+class NotificationDetailScreen(Dialog[None]):
     CSS_PATH = "notifications.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,enter,q", "close", "notifications.close", id="notification_detail.close"),
+        Binding("escape,enter,q", "cancel", "notifications.close", id="notification_detail.close"),
     ]
 
     def __init__(self, row: NotificationRow) -> None:
@@ -71,9 +71,6 @@ class NotificationDetailScreen(ModalScreen[None]):
 
     async def on_language_changed(self, message: object) -> None:
         await self.recompose()
-
-    def action_close(self) -> None:
-        self.dismiss(None)
 
 
 def clean_multiline(value: str) -> str:

@@ -15,14 +15,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from cofatui.enums import Importance, NotificationCategory, NotificationType
 from cofatui.i18n import format_date, get_language, t
 from cofatui.reference import countries_by_code, products
 from cofatui.schemas import ContractAccess, NotificationFilter
-from cofatui.tui.features.notifications.notifications import (
+from cofatui.tui.kit.dialog import Dialog
+from cofatui.tui.kit.notification_rows import (
     category_label,
     importance_label,
     type_label,
@@ -38,12 +38,12 @@ TEXT_FIELDS = ("company", "country", "easy_number", "legal_identifier", "custom_
                "custom_field_value", "date_from", "date_to")
 
 
-class NotificationFiltersScreen(ModalScreen[NotificationFilter | None]):
+class NotificationFiltersScreen(Dialog[NotificationFilter | None]):
     CSS_PATH = "notifications.tcss"
     HORIZONTAL_BREAKPOINTS = [
         (0, "-narrow"), (130, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "apply", "notifications.filters.bind.apply",
+        Binding("ctrl+s", "submit", "notifications.filters.bind.apply",
                 tooltip="notifications.filters.bind.apply_tip",
                 id="notifications.filters.apply", priority=True),
         Binding("ctrl+r", "clear", "notifications.filters.bind.clear",
@@ -208,7 +208,7 @@ class NotificationFiltersScreen(ModalScreen[NotificationFilter | None]):
             self.query_one(f"#f-{next(iter(errors))}").focus()
 
     # --- actions --------------------------------------------------------------------
-    def action_apply(self) -> None:
+    def submit(self) -> None:
         chosen, errors = self.read_form()
         self._show_errors(errors)
         if chosen is not None:
@@ -217,22 +217,11 @@ class NotificationFiltersScreen(ModalScreen[NotificationFilter | None]):
     def action_clear(self) -> None:
         self.dismiss(self.default)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#apply")
-    def _apply_pressed(self) -> None:
-        self.action_apply()
-
     @on(Button.Pressed, "#clear")
     def _clear_pressed(self) -> None:
         self.action_clear()
 
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
-
     @on(Input.Submitted)
     def _submitted(self) -> None:
-        self.action_apply()
+        self.submit()
 

@@ -9,24 +9,21 @@ worker; the list itself fetches only the pages it shows.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from time import monotonic
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Footer, Input, Static
 
 from cofatui.clock import Clock, SystemClock
-from cofatui.enums import Importance, NotificationCategory
 from cofatui.errors import CofaError
-from cofatui.i18n import format_date, format_datetime, format_number, get_language, t
+from cofatui.i18n import format_date, format_number, get_language, t
 from cofatui.jobs.exports import (
     count_notifications,
     fetch_notifications,
@@ -34,8 +31,19 @@ from cofatui.jobs.exports import (
 )
 from cofatui.schemas import NotificationFilter, NotificationRow
 from cofatui.schemas_jobs import ExportFormat, JobKind, NotificationExportParams
+from cofatui.tui.features.notifications.filters import NotificationFiltersScreen
+from cofatui.tui.kit.dialog import ConfirmScreen
 from cofatui.tui.kit.header import AppHeader
-from cofatui.tui.kit.virtual_list import Column, VirtualList
+from cofatui.tui.kit.job_follow import follow_job
+from cofatui.tui.kit.notification_rows import (
+    UnreadChanged,
+    category_label,
+    importance_label,
+    notification_columns,
+    open_notification,
+    type_label,
+)
+from cofatui.tui.kit.virtual_list import VirtualList
 from cofatui.tui.safe import clean, plain
 
 if TYPE_CHECKING:
@@ -44,89 +52,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ConfirmScreen", "NotificationSource", "NotificationsScreen", "UnreadChanged",
-    "count_notifications", "fetch_notifications", "iter_notifications", "notification_columns",
+    "category_label", "count_notifications", "fetch_notifications", "importance_label",
+    "iter_notifications", "notification_columns", "open_notification", "type_label",
 ]
 
 FILTER_DEBOUNCE = 0.1  # seconds: at most one filter query per 100 ms while typing
-MIN_FLEXIBLE = 24  # cells left for each of company and title before dropping columns
-
-
-class UnreadChanged(Message):
-    """Notifications were read, unread or deleted: the unread count may have changed.
-
-    Posted by the screens of this module; it bubbles to the app, whose header reloads
-    the count (``on_unread_changed``).
-    """
-
-
-# --------------------------------------------------------------- bindings and labels
-
-
-def importance_label(value: Importance | str) -> str:
-    return t(f"notifications.importance.{value}")
-
-
-def category_label(value: NotificationCategory | str) -> str:
-    return t(f"notifications.category.{value}")
-
-
-def type_label(value: str) -> str:
-    key = f"notifications.type.{value}"
-    text = t(key)
-    return value if text == key else text  # an unknown type shows its code
-
-
-def read_label(row: NotificationRow) -> str:
-    return "" if row.read else t("notifications.unread_marker")
-
-
-def _read_cell(row: NotificationRow) -> Text:
-    return plain(read_label(row), style="" if row.read else "bold")
-
-
-def _importance_cell(row: NotificationRow) -> Text:
-    return plain(importance_label(row.importance),
-                 style="bold" if row.importance == Importance.HIGH else "")
-
-
-def _title_cell(row: NotificationRow) -> Text:
-    return plain(row.title, style="" if row.read else "bold")
-
-
-# (priority, column): the narrowest terminal keeps priority 0 only.
-def _all_columns() -> list[tuple[int, Column]]:
-    return [
-        (0, Column("read", t("notifications.col.read"), 5, render=_read_cell)),
-        (0, Column("created_at", t("notifications.col.date"), 17,
-                   render=lambda r: format_datetime(r.created_at))),
-        (0, Column("importance", t("notifications.col.importance"), 10,
-                   render=_importance_cell)),
-        (3, Column("category", t("notifications.col.category"), 11,
-                   render=lambda r: category_label(r.category))),
-        (1, Column("type", t("notifications.col.type"), 17, render=lambda r: type_label(r.type))),
-        (0, Column("company_name", t("notifications.col.company"), 0)),
-        (1, Column("country", t("notifications.col.country"), 7)),
-        (2, Column("easy_number", t("notifications.col.easy_number"), 19)),
-        (2, Column("client_reference", t("notifications.col.client_reference"), 12)),
-        (1, Column("product_code", t("notifications.col.product"), 9)),
-        (0, Column("title", t("notifications.col.title"), 0, render=_title_cell)),
-    ]
-
-
-def notification_columns(width: int, *, keys: Sequence[str] | None = None) -> list[Column]:
-    """The columns that fit ``width`` cells (the least useful go first): everything
-    from about 180 cells, EasyNumber and client reference from 160, type, country and
-    product from 120."""
-    columns = _all_columns()
-    if keys is not None:
-        return [c for _, c in columns if c.key in keys]
-    for level in (3, 2, 1, 0):
-        chosen = [c for p, c in columns if p <= level]
-        fixed = sum(c.width + 1 for c in chosen if c.width) + 2
-        flexible = sum(1 for c in chosen if not c.width)
-        if level == 0 or width - fixed >= flexible * MIN_FLEXIBLE:
-            return chosen
-    return [c for _, c in columns]  # pragma: no cover
 
 
 # --------------------------------------------------------------- data access (threads)
@@ -170,38 +100,6 @@ def target_ids(lst: VirtualList) -> list[int]:
 
 
 # --------------------------------------------------------------- confirmation
-
-
-class ConfirmScreen(ModalScreen[bool]):
-    """Yes / no. Enter or y confirms; Esc or n cancels (the safe default)."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "common.yes", id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "common.no", id="confirm.no"),
-    ]
-    CSS_PATH = "notifications.tcss"
-
-    def __init__(self, question: str) -> None:
-        super().__init__()
-        self.question = question
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(plain(self.question), id="question")
-            with Horizontal():
-                yield Button(t("notifications.confirm_delete_button"), id="yes",
-                             variant="error", compact=True)
-                yield Button(t("common.cancel"), id="no", compact=True)
-
-    def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
-
-    def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)
 
 
 # --------------------------------------------------------------- the screen
@@ -352,8 +250,6 @@ class NotificationsScreen(Screen[None]):
         self._set_text("#summary", text)
 
     def action_filters(self) -> None:
-        from cofatui.tui.features.notifications.filters import NotificationFiltersScreen
-
         default = NotificationFilter(contract_id=self.cofa.current_contract_id)
         self.app.push_screen(NotificationFiltersScreen(self.advanced, default,
                                                        self.cofa.principal.contracts,
@@ -418,7 +314,8 @@ class NotificationsScreen(Screen[None]):
             if yes:
                 self._change(ids, delete=True)
 
-        self.app.push_screen(ConfirmScreen(question), answered)
+        self.app.push_screen(ConfirmScreen(question, yes=t("notifications.confirm_delete_button"),
+                                           danger=True), answered)
 
     @work(thread=True, exclusive=True, group="notifications-change")
     def _change(self, ids: list[int], read: bool | None = None, delete: bool = False) -> None:
@@ -470,8 +367,6 @@ class NotificationsScreen(Screen[None]):
         self.app.call_from_thread(self._queued, job.id)
 
     def _queued(self, job_id: int) -> None:
-        from cofatui.tui.kit.job_follow import follow_job
-
         follow_job(self.cofa, job_id)
         self.app.notify(t("tools.job_queued", id=job_id), markup=False, timeout=8)
 
@@ -508,33 +403,3 @@ def filter_summary(flt: NotificationFilter, app: CofaApp) -> list[str]:
         parts.append(t("notifications.summary.dates", start=format_date(flt.date_from) or "…",
                        end=format_date(flt.date_to) or "…"))
     return parts
-
-
-def open_notification(screen: Screen[Any], row: NotificationRow,
-                      lst: VirtualList | None = None,
-                      after: Callable[[], None] | None = None) -> None:
-    """Show a notification's detail and mark it read (in a worker), then refresh ``lst``."""
-    from cofatui.tui.features.notifications.detail import NotificationDetailScreen
-
-    app = cast("CofaApp", screen.app)
-    screen.app.push_screen(NotificationDetailScreen(row.model_copy(update={"read": True})))
-    if row.read:
-        return
-
-    def mark() -> None:
-        try:
-            app.repo.mark_notifications([row.id], True)
-        except CofaError as exc:
-            app.call_from_thread(screen.notify, clean(exc), severity="error", markup=False)
-            return
-        app.call_from_thread(done)
-
-    def done() -> None:
-        if lst is not None and lst.is_mounted:
-            lst.refresh_data()
-        screen.post_message(UnreadChanged())
-        if after is not None:
-            after()
-
-    screen.run_worker(mark, thread=True, group="notification-open", exit_on_error=False)
-

@@ -11,7 +11,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
     Checkbox,
@@ -23,15 +22,16 @@ from textual.widgets import (
     Static,
 )
 
-from cofatui import reference
 from cofatui.enums import ProductStatus
-from cofatui.i18n import get_language, t
+from cofatui.i18n import t
 from cofatui.rules.products import NEW_ACTION_CODES
 from cofatui.schemas import PortfolioCriteria
 from cofatui.tui.kit.amount_field import AmountField
 from cofatui.tui.kit.choices import Choice
+from cofatui.tui.kit.dialog import Dialog
 from cofatui.tui.kit.form import FormField, show_errors
 from cofatui.tui.kit.products import cofa, product_name, status_label
+from cofatui.tui.kit.reference_options import country_options, identifier_type_options
 from cofatui.tui.kit.styles import DIALOGS_TCSS
 from cofatui.tui.kit.typed_input import date_pattern, parse_date, typed_date
 
@@ -39,24 +39,13 @@ FAMILIES = ("", "insurance", "information")
 CUSTOM_SLOTS = range(1, 9)
 
 
-def country_options(blank_label: str | None = None) -> list[tuple[str, str]]:
-    language = get_language()
-    return [(f"{c.code} — {c.display_name(language)}", c.code) for c in reference.countries()]
-
-
-def identifier_type_options(country_code: str | None) -> list[tuple[str, str]]:
-    found = reference.country(country_code) if country_code else None
-    if found is None:
-        return []
-    return [(f"{it.code} — {it.label}", it.code) for it in found.identifier_types]
-
-
-class PortfolioCriteriaScreen(ModalScreen[PortfolioCriteria | None]):
+class PortfolioCriteriaScreen(Dialog[PortfolioCriteria | None]):
     CSS_PATH = [DIALOGS_TCSS, "portfolio.tcss"]
 
+    SUBMIT_BUTTONS = frozenset({"search"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "portfolio.key.cancel", id="criteria.cancel"),
-        Binding("ctrl+s", "search", "portfolio.key.run_search", id="criteria.search"),
+        Binding("ctrl+s", "submit", "portfolio.key.run_search", id="criteria.search"),
         Binding("ctrl+r", "clear", "portfolio.key.reset", id="criteria.reset"),
     ]
 
@@ -212,7 +201,7 @@ class PortfolioCriteriaScreen(ModalScreen[PortfolioCriteria | None]):
             favourites_only=self.query_one("#favourites_only", Checkbox).value)
         return criteria, {}
 
-    def action_search(self) -> None:
+    def submit(self) -> None:
         criteria, errors = self._read()
         show_errors(self, errors, self.query_one("#criteria-error", Static))
         if criteria is not None:
@@ -221,10 +210,7 @@ class PortfolioCriteriaScreen(ModalScreen[PortfolioCriteria | None]):
     def action_clear(self) -> None:
         self.dismiss(PortfolioCriteria())
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    @on(Button.Pressed, "#reset")
+    def _reset_pressed(self) -> None:
+        self.action_clear()
 
-    @on(Button.Pressed)
-    def _button(self, event: Button.Pressed) -> None:
-        {"search": self.action_search, "reset": self.action_clear,
-         "cancel": self.action_cancel}[event.button.id or "cancel"]()

@@ -30,7 +30,9 @@ from cofatui.errors import CofaError
 from cofatui.formats.export import ExportColumn, export_file, timestamped_name
 from cofatui.i18n import format_date, format_number, locale_name, t
 from cofatui.schemas import PortfolioCriteria, PortfolioRow
+from cofatui.tui.features.portfolio.criteria import PortfolioCriteriaScreen
 from cofatui.tui.kit.header import AppHeader
+from cofatui.tui.kit.job_follow import follow_job
 from cofatui.tui.kit.list_source import ListSource
 from cofatui.tui.kit.products import (
     cofa,
@@ -39,6 +41,7 @@ from cofatui.tui.kit.products import (
     status_label,
 )
 from cofatui.tui.kit.virtual_list import Column, VirtualList
+from cofatui.tui.navigation import open_screen
 from cofatui.tui.safe import clean, plain
 
 MAX_ROWS = 100  # SPEC §3 item 4 and seed 001: "the list cannot show more than 100"
@@ -272,17 +275,13 @@ class PortfolioScreen(Screen[None]):
 
     # --- actions -----------------------------------------------------------------------
     def on_virtual_list_row_activated(self, event: VirtualList.RowActivated) -> None:
-        from cofatui.tui.features.companies.detail import open_company_detail
-
         row = cast(PortfolioRow, event.row)
-        open_company_detail(self.app, row.company_id)
+        open_screen(self.app, "company_detail", row.company_id)
 
     def action_focus_filter(self) -> None:
         self.query_one("#filter", Input).focus()
 
     def action_criteria(self) -> None:
-        from cofatui.tui.features.portfolio.criteria import PortfolioCriteriaScreen
-
         def chosen(criteria: PortfolioCriteria | None) -> None:
             if criteria is not None:
                 self.criteria = criteria
@@ -296,9 +295,7 @@ class PortfolioScreen(Screen[None]):
         self.load()
 
     def action_search(self) -> None:
-        from cofatui.tui.features.companies.search import CompanySearchScreen
-
-        self.app.push_screen(CompanySearchScreen())
+        open_screen(self.app, "company_search")
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
@@ -346,8 +343,6 @@ class PortfolioScreen(Screen[None]):
         self.app.call_from_thread(self._queued, job.id)
 
     def _queued(self, job_id: int) -> None:
-        from cofatui.tui.kit.job_follow import follow_job
-
         follow_job(cofa(self.app), job_id)
         self.notify(t("tools.job_queued", id=job_id), markup=False)
 

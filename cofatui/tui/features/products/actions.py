@@ -22,7 +22,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from cofatui.enums import ACTIVE_COVER_STATUSES, ProductStatus
@@ -36,8 +35,10 @@ from cofatui.rules.products import (
     quote_open,
 )
 from cofatui.schemas import CompanyDetail, ProductEventPublic, ProductPublic
+from cofatui.tui.features.products.report import ReportScreen
 from cofatui.tui.kit.amount_field import AmountField
 from cofatui.tui.kit.delivered import delivered_facts
+from cofatui.tui.kit.dialog import ConfirmScreen, Dialog
 from cofatui.tui.kit.form import refusal, show_errors
 from cofatui.tui.kit.list_source import ListSource
 from cofatui.tui.kit.products import (
@@ -102,11 +103,14 @@ def blocked_actions(product: ProductPublic) -> list[str]:
     return []
 
 
-class ProductActionsScreen(ModalScreen[ProductPublic | None]):
+class ProductActionsScreen(Dialog[ProductPublic | None]):
     CSS_PATH = CSS
 
+    # Every button is an action of the product (``perform``), Close included.
+    SUBMIT_BUTTONS: ClassVar[frozenset[str]] = frozenset()
+    CANCEL_BUTTONS: ClassVar[frozenset[str]] = frozenset()
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "products.key.close", id="actions.close"),
+        Binding("escape", "cancel", "products.key.close", id="actions.close"),
         Binding("t", "do('transform')", "products.action.transform", id="actions.transform"),
         Binding("d", "do('delete')", "products.action.delete", id="actions.delete"),
         Binding("c", "do('cancel_request')", "products.action.cancel_request",
@@ -267,7 +271,7 @@ class ProductActionsScreen(ModalScreen[ProductPublic | None]):
     def perform(self, action: str) -> None:
         p = self.product
         if action == "close":
-            self.dismiss(None)
+            self.action_cancel()
         elif action == "modify":
             try:
                 amount = self.query_one("#amount-field", AmountField).read()
@@ -309,8 +313,6 @@ class ProductActionsScreen(ModalScreen[ProductPublic | None]):
         elif action == "history":
             self.app.push_screen(HistoryScreen(p))
         elif action == "report":
-            from cofatui.tui.features.products.report import ReportScreen
-
             self.app.push_screen(ReportScreen(self.detail, p))
 
     def _error(self) -> Static:
@@ -363,48 +365,14 @@ class ProductActionsScreen(ModalScreen[ProductPublic | None]):
             button.disabled = False
         show_errors(self, errors, self._error())
 
-    def action_close(self) -> None:
-        self.dismiss(None)
 
-
-class ConfirmScreen(ModalScreen[bool]):
-    CSS_PATH = CSS
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "answer(False)", "products.key.cancel", id="confirm.no"),
-        Binding("y", "answer(True)", "products.key.yes", id="confirm.yes"),
-        Binding("n", "answer(False)", "products.key.no", id="confirm.no_key", show=False),
-    ]
-
-    def __init__(self, question: str) -> None:
-        super().__init__()
-        self.question = question
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-dialog", classes="dialog"):
-            yield Static(Text(clean(self.question)), markup=False)
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(t("common.yes"), variant="warning", id="yes")
-                yield Button(t("common.no"), variant="primary", id="no")
-
-    def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
-
-
-class HistoryScreen(ModalScreen[None]):
+class HistoryScreen(Dialog[None]):
     """Every event of a product, oldest first (seed 001 "Historique")."""
 
     CSS_PATH = CSS
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "products.key.close", id="history.close"),
+        Binding("escape", "cancel", "products.key.close", id="history.close"),
     ]
 
     def __init__(self, product: ProductPublic) -> None:
@@ -448,11 +416,8 @@ class HistoryScreen(ModalScreen[None]):
     def _loaded(self, events: list[ProductEventPublic]) -> None:
         self.query_one(VirtualList).set_source(ListSource(events))
 
-    def action_close(self) -> None:
-        self.dismiss(None)
 
-
-class PendingScreen(ModalScreen[None]):
+class PendingScreen(Dialog[None]):
     """A request went pending: the estimated response time, counting down every second
     (the clock only: no repository call), ending in a "done" message. Closing it does
     not stop anything: the company detail and the home screen keep counting."""
@@ -460,8 +425,8 @@ class PendingScreen(ModalScreen[None]):
     CSS_PATH = CSS
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "products.key.close", id="pending.close"),
-        Binding("enter", "close", "products.key.close", id="pending.ok", show=False),
+        Binding("escape", "cancel", "products.key.close", id="pending.close"),
+        Binding("enter", "cancel", "products.key.close", id="pending.ok", show=False),
     ]
 
     def __init__(self, product: ProductPublic) -> None:
@@ -499,9 +464,3 @@ class PendingScreen(ModalScreen[None]):
         label.update(Text(t("products.pending_left", time=countdown_text(
             waiting_until(self.product), now))))
 
-    def action_close(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#close")
-    def _close(self) -> None:
-        self.dismiss(None)

@@ -27,7 +27,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioSet, Select, Static
 
 from cofatui.enums import ProductStatus
@@ -53,10 +52,12 @@ from cofatui.schemas import (
 )
 from cofatui.tui.kit.amount_field import AmountField
 from cofatui.tui.kit.choices import Choice
+from cofatui.tui.kit.dialog import Dialog
 from cofatui.tui.kit.form import FormField, first_invalid, show_errors
 from cofatui.tui.kit.products import cofa, product_marker, product_name, status_label
 from cofatui.tui.kit.styles import DIALOGS_TCSS
 from cofatui.tui.kit.typed_input import parse_whole_number, typed_amount
+from cofatui.tui.navigation import open_screen
 from cofatui.tui.safe import clean, plain
 
 GUARANTOR_CODES = frozenset({"CRL"})
@@ -72,7 +73,7 @@ def last_report_update(detail: CompanyDetail) -> str:
     return format_date(max(dates)) if dates else t("products.no_previous_report")
 
 
-class ProductFormScreen(ModalScreen[ProductPublic | None]):
+class ProductFormScreen(Dialog[ProductPublic | None]):
     CSS_PATH = [DIALOGS_TCSS, "products.tcss"]
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -257,7 +258,7 @@ class ProductFormScreen(ModalScreen[ProductPublic | None]):
                 f.set_error(errors.get(name) if event.value.strip() else None)
 
     # --- actions -------------------------------------------------------------------------
-    def action_submit(self) -> None:
+    def submit(self) -> None:
         self.attempted = True
         request, errors, lookup = self.read()
         show_errors(self, errors, self.query_one("#form-error", Static))
@@ -314,32 +315,19 @@ class ProductFormScreen(ModalScreen[ProductPublic | None]):
     def action_find_guarantor(self) -> None:
         if self.code not in GUARANTOR_CODES:
             return
-        from cofatui.tui.features.companies.search import CompanySearchScreen
-
         def picked(company: CompanyPublic | None) -> None:
             if company is not None:
                 self.query_one("#guarantor", Input).value = company.easy_number
                 self._show_guarantor(company)
 
-        self.app.push_screen(CompanySearchScreen(pick=True, country=self.detail.company.country),
-                             picked)
+        open_screen(self.app, "company_search", pick=True,
+                    country=self.detail.company.country, callback=picked)
 
     def _show_guarantor(self, company: CompanyPublic) -> None:
         self.guarantor = company
         text = Text("✓ ")
         text.append_text(plain(f"{company.name} — {company.city} ({company.country})"))
         self.query_one("#guarantor-name", Static).update(text)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#submit")
-    def _submit_pressed(self) -> None:
-        self.action_submit()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
 
     @on(Button.Pressed, "#find-guarantor")
     def _find_pressed(self) -> None:

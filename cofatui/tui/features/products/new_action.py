@@ -12,12 +12,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from cofatui.i18n import t
 from cofatui.schemas import NewActionItem
+from cofatui.tui.kit.dialog import Dialog
 from cofatui.tui.kit.products import (
     family_of,
     family_tag,
@@ -43,7 +43,7 @@ def option_text(item: NewActionItem) -> Text:
     return out
 
 
-class NewActionScreen(ModalScreen[str | None]):
+class NewActionScreen(Dialog[str | None]):
     CSS_PATH = [DIALOGS_TCSS, "products.tcss"]
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -92,5 +92,3 @@ class NewActionScreen(ModalScreen[str | None]):
         if event.option.id and not event.option.id.startswith("family-"):
             self.dismiss(event.option.id)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -23,13 +23,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from cofatui.errors import CofaError
 from cofatui.i18n import format_amount, format_date, t
 from cofatui.rules.products import QUOTE_ANSWERS
 from cofatui.schemas import CompanyDetail, ProductPublic, ProductRequest
+from cofatui.tui.kit.dialog import Dialog
 from cofatui.tui.kit.form import refusal, show_errors
 from cofatui.tui.kit.products import cofa, product_marker
 from cofatui.tui.kit.styles import DIALOGS_TCSS
@@ -71,11 +71,14 @@ def simulation_request(p: ProductPublic) -> ProductRequest:
                           amount=p.requested_amount, duration_days=p.duration_days)
 
 
-class QuoteScreen(ModalScreen[QuoteAnswer | None]):
+class QuoteScreen(Dialog[QuoteAnswer | None]):
     CSS_PATH = [DIALOGS_TCSS, "products.tcss"]
 
+    # Every button is an answer (``action_answer``).
+    SUBMIT_BUTTONS: ClassVar[frozenset[str]] = frozenset()
+    CANCEL_BUTTONS: ClassVar[frozenset[str]] = frozenset()
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "later", "products.key.quote_later", id="quote.later"),
+        Binding("escape", "cancel", "products.key.quote_later", id="quote.later"),
         Binding("r", "answer('refuse')", "products.key.quote_refuse", id="quote.refuse"),
         Binding("n", "answer('new_simulation')", "products.key.quote_new_simulation",
                 id="quote.new_simulation", tooltip="products.key.quote_new_simulation_tip"),
@@ -135,7 +138,7 @@ class QuoteScreen(ModalScreen[QuoteAnswer | None]):
             button.disabled = False
         show_errors(self, errors, self.query_one("#quote-error", Static))
 
-    def action_later(self) -> None:
+    def action_cancel(self) -> None:
         if not self.sending:
             self.dismiss(None)
 

@@ -16,7 +16,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from cofatui import reference
@@ -24,6 +23,7 @@ from cofatui.enums import Establishment, ProductStatus
 from cofatui.i18n import LANGUAGES, format_amount, format_date, get_language, t, t_in
 from cofatui.rules.products import REPORT_LANGUAGES
 from cofatui.schemas import CompanyDetail, ProductPublic
+from cofatui.tui.kit.dialog import Dialog
 from cofatui.tui.kit.products import product_name
 from cofatui.tui.kit.styles import DIALOGS_TCSS
 from cofatui.tui.safe import plain
@@ -120,11 +120,11 @@ def report_title(product: ProductPublic) -> str:
     return t("report.title", product=product_name(product.code), date=date)
 
 
-class ReportScreen(ModalScreen[None]):
+class ReportScreen(Dialog[None]):
     CSS_PATH = [DIALOGS_TCSS, "products.tcss"]
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "products.key.close", id="report.close"),
+        Binding("escape", "cancel", "products.key.close", id="report.close"),
     ]
 
     def __init__(self, detail: CompanyDetail, product: ProductPublic) -> None:
@@ -158,5 +158,3 @@ class ReportScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         self.query_one("#report-body").focus()
 
-    def action_close(self) -> None:
-        self.dismiss(None)

@@ -9,6 +9,10 @@ message next to the field at once. Saving is refused while a field is wrong.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import sys
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
@@ -16,6 +20,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList, Select, Static
@@ -35,11 +40,12 @@ from cofatui.errors import CofaError
 from cofatui.i18n import get_language, t
 from cofatui.schemas import PortfolioCriteria, PortfolioRow
 from cofatui.schemas_jobs import MailSubscriptionPublic
+from cofatui.tui import navigation
 from cofatui.tui.bindings import is_valid_key_list, normalize_keys, translate
-from cofatui.tui.commands import theme_label
 from cofatui.tui.kit.header import AppHeader
 from cofatui.tui.kit.typed_input import parse_whole_number, typed_amount
 from cofatui.tui.safe import clean, plain
+from cofatui.tui.themes import theme_label
 
 if TYPE_CHECKING:
     from cofatui.tui.app import CofaApp, LanguageChanged
@@ -65,23 +71,19 @@ def keymap_entries(app: CofaApp) -> list[KeymapEntry]:
     registered screens, of the classes their modules use (followed through imports),
     and of whatever is on the screen stack now. Deterministic: it does not depend on
     what else happens to have been imported."""
-    import sys
-    from types import ModuleType
-
-    from textual.dom import DOMNode
-
-    from cofatui.tui.app import SCREENS_BY_NAME, resolve_screen
-
     def ours(name: str) -> bool:
         return name.startswith("cofatui.tui")
 
     classes: list[type] = [type(app)]
     pending: list[ModuleType] = [sys.modules[type(app).__module__]]
-    for name in SCREENS_BY_NAME:
-        factory = resolve_screen(name)
+    for name in navigation.SCREENS_BY_NAME:
+        factory = navigation.resolve_screen(name)
         module = sys.modules.get(getattr(factory, "__module__", "") or "")
         if module is not None:
             pending.append(module)
+    for module_name in navigation.registered_modules():
+        with contextlib.suppress(ImportError):
+            pending.append(importlib.import_module(module_name))
     seen: set[str] = set()
     while pending:
         module = pending.pop()

@@ -5,7 +5,6 @@ worker, here or on the server, whether or not the screen is open)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import work
@@ -14,11 +13,11 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from cofatui import locations
 from cofatui.errors import CofaError
 from cofatui.i18n import format_datetime, format_number, t
 from cofatui.schemas_jobs import JobPublic, JobStatus
 from cofatui.tui.kit.header import AppHeader
+from cofatui.tui.kit.job_follow import save_result
 from cofatui.tui.kit.virtual_list import Column, VirtualList
 from cofatui.tui.safe import clean, plain
 
@@ -55,22 +54,6 @@ def job_columns() -> list[Column]:
         Column("result", t("tools.col.result"), 0,
                render=lambda j: plain(j.result_name or j.error)),
     ]
-
-
-def save_result(repo: Repository, job_id: int, folder: Path | None = None) -> Path:
-    """Fetch a finished job's file and write it to the exports folder (never over an
-    existing file)."""
-    stored = repo.jobs.result_file(job_id)
-    target_dir = locations.ensure_dir(folder or locations.exports_dir())
-    name = Path(stored.name).name or f"job-{job_id}"
-    path, n = target_dir / name, 1
-    while path.exists():
-        n += 1
-        path = target_dir / f"{Path(name).stem}-{n}{Path(name).suffix}"
-    tmp = path.with_name(f".{path.name}.part")
-    tmp.write_bytes(stored.content)
-    tmp.replace(path)
-    return path
 
 
 class _JobsSource:

@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import (
     Button,
     Footer,
@@ -30,9 +30,9 @@ from cofatui.errors import CofaError, ValidationFailed
 from cofatui.i18n import format_amount, format_date, format_datetime, t
 from cofatui.rules.products import NEW_ACTION_CODES, UNDERWRITER_DECISIONS, underwriter_decision
 from cofatui.schemas import CompanyPublic, QueueFilter, QueueItem, UnderwriterDecisionInput
-from cofatui.tui.features.portfolio.criteria import country_options
 from cofatui.tui.kit.amount_field import AmountField
 from cofatui.tui.kit.choices import Choice
+from cofatui.tui.kit.dialog import Dialog
 from cofatui.tui.kit.form import FormField, refusal, show_errors
 from cofatui.tui.kit.header import AppHeader
 from cofatui.tui.kit.paged_source import PagedSource
@@ -45,9 +45,11 @@ from cofatui.tui.kit.products import (
     product_name,
     status_label,
 )
+from cofatui.tui.kit.reference_options import country_options
 from cofatui.tui.kit.styles import DIALOGS_TCSS, QUEUE_TCSS
 from cofatui.tui.kit.typed_input import date_pattern, parse_date, parse_whole_number
 from cofatui.tui.kit.virtual_list import Column, VirtualList
+from cofatui.tui.navigation import open_screen
 from cofatui.tui.safe import clean, plain
 
 CSS: list[str | PurePath] = [DIALOGS_TCSS, QUEUE_TCSS]
@@ -179,19 +181,15 @@ class UnderwriterQueueScreen(Screen[None]):
         if item is not None:
             self.app.push_screen(DraScreen(item.company_id), changed)
             return
-        from cofatui.tui.features.companies.search import CompanySearchScreen
-
         def picked(company: CompanyPublic | None) -> None:
             if company is not None:
                 self.app.push_screen(DraScreen(company.id), changed)
 
-        self.app.push_screen(CompanySearchScreen(pick=True), picked)
+        open_screen(self.app, "company_search", pick=True, callback=picked)
 
     def action_claims(self) -> None:
         """The claims handler's queue, beside the product requests."""
-        from cofatui.tui.features.claims.queue import ClaimsQueueScreen
-
-        self.app.push_screen(ClaimsQueueScreen())
+        open_screen(self.app, "claims_queue")
 
     def action_focus_filter(self) -> None:
         self.query_one("#filter", Input).focus()
@@ -224,7 +222,8 @@ def effective_on(item: QueueItem, today: date) -> date:
     return today
 
 
-class DecisionScreen(ModalScreen[bool]):
+class DecisionScreen(Dialog[bool]):
+    CANCEL_RESULT = False
     CSS_PATH = CSS
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -316,7 +315,7 @@ class DecisionScreen(ModalScreen[bool]):
         _, errors = self.read()
         show_errors(self, errors, self.query_one("#decision-error", Static))
 
-    def action_submit(self) -> None:
+    def submit(self) -> None:
         decision, errors = self.read()
         show_errors(self, errors, self.query_one("#decision-error", Static))
         if decision is None:
@@ -341,21 +340,11 @@ class DecisionScreen(ModalScreen[bool]):
         self.notify(t("queue.decided"))
         self.dismiss(True)
 
-    def action_cancel(self) -> None:
-        self.dismiss(False)
 
-    @on(Button.Pressed, "#submit")
-    def _submit_pressed(self) -> None:
-        self.action_submit()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.dismiss(False)
-
-
-class DraScreen(ModalScreen[bool]):
+class DraScreen(Dialog[bool]):
     """Change a company's DRA (0 defaulted … 10 best); monitored products are notified."""
 
+    CANCEL_RESULT = False
     CSS_PATH = CSS
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -417,7 +406,7 @@ class DraScreen(ModalScreen[bool]):
         _, errors = self.read()
         show_errors(self, errors, self.query_one("#dra-error", Static))
 
-    def action_submit(self) -> None:
+    def submit(self) -> None:
         dra, errors = self.read()
         show_errors(self, errors, self.query_one("#dra-error", Static))
         if dra is None or self.company is None:
@@ -442,13 +431,3 @@ class DraScreen(ModalScreen[bool]):
         self.notify(t("queue.dra_changed", n=sent))
         self.dismiss(True)
 
-    def action_cancel(self) -> None:
-        self.dismiss(False)
-
-    @on(Button.Pressed, "#submit")
-    def _submit_pressed(self) -> None:
-        self.action_submit()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.dismiss(False)

@@ -1,0 +1,138 @@
+"""Open any screen by name, so that features never import each other.
+
+A feature opens another feature's screen with ``open_screen(app, "company_detail",
+company_id)``: the registry maps the name to ``"module:attribute"``, imported on first
+use (start-up stays fast, and no feature module imports another). The attribute is
+
+- a :class:`~textual.screen.Screen` class (or a function returning a screen): it is
+  called with the arguments given and pushed, ``callback`` receiving its result;
+- or an *opener* (a name in :data:`OPENERS`): a function called with the app first,
+  which pushes what it needs itself (e.g. loads the data in a worker before pushing).
+
+:data:`SCREENS_BY_NAME` holds the screens that open without arguments
+(``app.switch_to(name)``, the palette, F2–F4, the settings' start screen); a value may
+also be a factory (tests register probes).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from textual.app import App
+from textual.screen import Screen
+
+log = logging.getLogger(__name__)
+
+ScreenFactory = Callable[[], Screen[Any]]
+
+_F = "cofatui.tui.features"
+
+#: Screens reachable by name without arguments. Add yours when it can be opened so.
+SCREENS_BY_NAME: dict[str, str | ScreenFactory] = {
+    "home": f"{_F}.home.home:HomeScreen",
+    "notifications": f"{_F}.notifications.notifications:NotificationsScreen",
+    "settings": f"{_F}.settings.settings:SettingsScreen",
+    "help": f"{_F}.help.help:HelpScreen",
+    "portfolio": f"{_F}.portfolio.portfolio:PortfolioScreen",
+    "company_search": f"{_F}.companies.search:CompanySearchScreen",
+    "underwriter_queue": f"{_F}.underwriter.queue:UnderwriterQueueScreen",
+    "claims_portfolio": f"{_F}.claims.claims_portfolio:ClaimsPortfolioScreen",
+    "extension_queue": f"{_F}.extensions.lists:ExtensionQueueScreen",
+    "claims_queue": f"{_F}.claims.queue:ClaimsQueueScreen",
+    "tools": f"{_F}.tools.hub:ToolsScreen",
+    "jobs": f"{_F}.tools.jobs:JobsScreen",
+    "import_results": f"{_F}.tools.imports:ImportResultsScreen",
+}
+
+#: Screens that take arguments, opened by other features (or by a module of their own
+#: feature that the screen's module imports: the name keeps the import one way).
+SCREENS: dict[str, str] = {
+    "claim_detail": f"{_F}.claims.detail:ClaimDetailScreen",
+    "claim_wizard": f"{_F}.claims.wizard:ClaimWizardScreen",
+    "company_create": f"{_F}.companies.create:CompanyCreateScreen",
+    "company_fields": f"{_F}.companies.fields:CustomFieldsScreen",
+    "company_contracts": f"{_F}.companies.fields:ContractsScreen",
+    "extensions": f"{_F}.extensions.lists:ExtensionsScreen",
+    "home_renew": f"{_F}.home.renew:RenewDialog",
+    "new_action": f"{_F}.products.new_action:NewActionScreen",
+    "notification_detail": f"{_F}.notifications.detail:NotificationDetailScreen",
+    "notification_filters": f"{_F}.notifications.filters:NotificationFiltersScreen",
+    "portfolio_criteria": f"{_F}.portfolio.criteria:PortfolioCriteriaScreen",
+    "product_history": f"{_F}.products.actions:HistoryScreen",
+    "product_report": f"{_F}.products.report:ReportScreen",
+}
+
+#: Functions called with the app first; they push what they open themselves.
+OPENERS: dict[str, str] = {
+    # loads the company in a worker, then pushes the detail already composed
+    "company_detail": f"{_F}.companies.detail:open_company_detail",
+    # a product form, then what its answer leads to (quote, pending countdown, notice)
+    "product_order": f"{_F}.products.flow:order_product",
+    # a product's actions dialog, then the same follow-up as an order
+    "product_actions": f"{_F}.products.flow:open_product_actions",
+}
+
+#: Offered by the palette, in this order, as ``shell.nav.<name>``; a registered screen
+#: missing here comes after them (labelled by its name until it gets a catalog key).
+NAVIGATION = ("home", "portfolio", "notifications", "company_search", "claims_portfolio",
+              "underwriter_queue", "extension_queue", "claims_queue", "tools", "settings",
+              "help")
+#: Screens the palette offers only to some roles.
+NAVIGATION_ROLES: dict[str, set[str]] = {"underwriter_queue": {"underwriter"},
+                                         "extension_queue": {"underwriter"},
+                                         "claims_queue": {"underwriter"}}
+
+#: The stack under the base screen holds Textual's default screen only.
+BASE_DEPTH = 2
+
+
+def _load(entry: str) -> Any:
+    module_name, _, attr = entry.partition(":")
+    return getattr(importlib.import_module(module_name), attr)
+
+
+def resolve_screen(name: str) -> ScreenFactory | None:
+    """The no-argument factory registered for ``name``; None when unknown or not
+    importable."""
+    entry = SCREENS_BY_NAME.get(name)
+    if entry is None or callable(entry):
+        return entry
+    try:
+        factory = _load(entry)
+    except (ImportError, AttributeError):
+        log.warning("screen %r unavailable (%s)", name, entry)
+        return None
+    return factory  # type: ignore[no-any-return]
+
+
+def screen_class(name: str) -> Callable[..., Screen[Any]]:
+    """The screen class (or factory) registered as ``name``; KeyError when unknown."""
+    entry = SCREENS.get(name) or SCREENS_BY_NAME[name]
+    return entry if callable(entry) else _load(entry)  # type: ignore[no-any-return]
+
+
+def registered_modules() -> list[str]:
+    """Every module the registry names (the settings' keymap lists their bindings)."""
+    entries = [*SCREENS_BY_NAME.values(), *SCREENS.values(), *OPENERS.values()]
+    return sorted({entry.partition(":")[0] for entry in entries if isinstance(entry, str)})
+
+
+def open_screen(app: App[Any], name: str, /, *args: Any,
+                callback: Callable[[Any], Any] | None = None, **kwargs: Any) -> None:
+    """Open the screen or run the opener registered as ``name`` with these arguments;
+    ``callback`` receives the screen's result when it is dismissed."""
+    if name in OPENERS:
+        opener = _load(OPENERS[name])
+        if callback is not None:
+            kwargs["callback"] = callback
+        opener(app, *args, **kwargs)
+        return
+    app.push_screen(screen_class(name)(*args, **kwargs), callback)
+
+
+__all__ = ["BASE_DEPTH", "NAVIGATION", "NAVIGATION_ROLES", "OPENERS", "SCREENS",
+           "SCREENS_BY_NAME", "open_screen", "registered_modules", "resolve_screen",
+           "screen_class"]
