@@ -13,7 +13,6 @@ none — and save the templates.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Collection, Sequence
 from functools import partial
 from pathlib import Path
@@ -59,29 +58,6 @@ AnyImport = InvoiceImport | PaymentImport
 
 def column_label(column: str) -> str:
     return t(f"claim_import.column.{column}") if column in COLUMN_LABELS else column
-
-
-#: The import's messages this screen says in the user's language (the others are the
-#: file format's English, until the messages become codes).
-_CSV_TEXT = [
-    (re.compile(r"The tax \((?P<tax>[-\d.]+)\) is more than the amount "
-                r"\((?P<amount>[-\d.]+)\): the amount is the invoice total, tax included"),
-     "claim_import.error.tax_above_amount"),
-    (re.compile(r"The tax equals the amount: .*"), "claim_import.error.tax_equals_amount"),
-    (re.compile(r"The tax \((?P<tax>[-\d.]+)\) is more than the amount excluding tax "
-                r"\((?P<rest>[-\d.]+), .*"), "claim_import.error.tax_above_rest"),
-    (re.compile(r"Same type and reference as line (?P<line>\d+)"),
-     "claim_import.error.same_invoice_as"),
-    (re.compile(r"Same type, references, date and amount as line (?P<line>\d+)"),
-     "claim_import.error.same_payment_as"),
-]
-
-
-def csv_text(message: str) -> str:
-    for pattern, key in _CSV_TEXT:
-        if m := pattern.fullmatch(message):
-            return t(key, **m.groupdict())
-    return message
 
 
 # --- choosing files ---------------------------------------------------------------------------
@@ -330,10 +306,10 @@ class ImportGridScreen(Dialog[list[Any] | None]):
             return []
         if self.kind == "invoice":
             if (line.values.get("type"), line.values.get("reference")) in self.existing:
-                return [FieldError("reference", "claim_import.error.already_declared",
+                return [FieldError("reference", "claim_import.already_declared",
                                    line=line.line_no)]
         elif line.record is not None and payment_key(line.record) in self.existing:
-            return [FieldError("amount", "claim_import.error.payment_already_declared",
+            return [FieldError("amount", "claim_import.payment_already_declared",
                                line=line.line_no)]
         return []
 
@@ -371,7 +347,7 @@ class ImportGridScreen(Dialog[list[Any] | None]):
                              column=column_label(e.field) if e.field != "line"
                              else t("claim_import.whole_line")), style="bold")
             listing.append(" ")
-            listing.append_text(plain(csv_text(e.message)))
+            listing.append_text(plain(e.message))
             listing.append("\n")
         self.query_one("#grid-errors", Static).update(
             listing if errors else Text(t("claim_import.no_errors")))
@@ -415,7 +391,7 @@ class ImportGridScreen(Dialog[list[Any] | None]):
         for e in errors:
             where = column_label(e.field) if e.field != "line" else t("claim_import.whole_line")
             text.append(f"⚠ {where}: ", style="bold")
-            text.append_text(plain(csv_text(e.message)))
+            text.append_text(plain(e.message))
             text.append("\n")
         text.rstrip()
         self.query_one("#grid-line-errors", Static).update(text if errors else Text(

@@ -14,10 +14,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from cofatui import locations
-from cofatui.errors import CofaError
+from cofatui.errors import CofaError, message_text
 from cofatui.formats.export import ExportColumn, export_file, timestamped_name
 from cofatui.formats.import_kinds import CLIENT_REFERENCES
 from cofatui.i18n import format_datetime, format_number, t
+from cofatui.i18n.messages import decode_params
 from cofatui.schemas_jobs import (
     ImportKind,
     ImportLinePublic,
@@ -46,9 +47,16 @@ def line_status_label(status: str) -> str:
 
 
 def line_message(line: ImportLinePublic) -> str:
-    """The catalog's wording of the line's code when there is one, else the message."""
+    """The line's refusal or note in the UI language: its code's catalog entry (an
+    ``area.name`` code), else, for a row stored before codes had an area, the
+    ``tools.line`` wording of its bare code, else the stored message as it is."""
+    if not line.code:
+        return line.message
+    params = decode_params(line.params)
+    if "." in line.code:
+        return message_text(line.code, params)
     key = f"tools.line.{line.code}"
-    text = t(key, **line.params)
+    text = t(key, **params)
     return line.message if text == key else text
 
 
