@@ -140,9 +140,9 @@ class HttpRepository(HttpJobAreas):
                  backoff: float = BACKOFF_SECONDS) -> None:
         base_url = base_url.strip().rstrip("/")
         if not base_url.startswith(("http://", "https://")):
-            raise ValidationFailed(f"Not an http(s) URL: {base_url!r}", field="api")
+            raise ValidationFailed("api.client.not_a_url", field="api", url=base_url)
         if not token or any(ch.isspace() for ch in token):
-            raise Unauthenticated("The API token is empty or malformed")
+            raise Unauthenticated("api.client.bad_token")
         self.base_url = base_url
         self._headers = {"Authorization": f"Bearer {token}", "Accept": "application/json",
                          "User-Agent": f"cofatui/{__version__}"}
@@ -167,12 +167,12 @@ class HttpRepository(HttpJobAreas):
                 response = self._client.request(method, url, params=params, json=body,
                                                 content=content, headers=headers)
             except httpx.TimeoutException as exc:
-                failure = Unavailable(f"The server at {self.base_url} did not answer in time")
+                failure = Unavailable("api.client.timeout", url=self.base_url)
                 failure.__cause__ = exc
                 continue
             except httpx.TransportError as exc:
-                failure = Unavailable(f"Cannot reach the server at {self.base_url} "
-                                      f"({_reason(exc)})")
+                failure = Unavailable("api.client.unreachable", url=self.base_url,
+                                      reason=_reason(exc))
                 failure.__cause__ = exc
                 continue
             if response.status_code in RETRY_STATUSES and attempt + 1 < attempts:
@@ -193,18 +193,17 @@ class HttpRepository(HttpJobAreas):
         if isinstance(payload, dict) and isinstance(payload.get("error"), str):
             error = error_from_dict(payload)
             if status == 401 and not isinstance(error, Unauthenticated):
-                return Unauthenticated(error.message)
+                return Unauthenticated(error.code, **error.params)
             if status == 413:
-                return ValidationFailed(error.message)
+                return ValidationFailed(error.code, **error.params)
             return error
         if status == 401:
-            return Unauthenticated("The server refused the token")
+            return Unauthenticated("api.client.token_refused")
         if status == 413:
-            return ValidationFailed("The request is too large for the server")
+            return ValidationFailed("api.client.too_large")
         if status in RETRY_STATUSES:
-            return Unavailable(f"The server at {self.base_url} is unavailable (HTTP {status})")
-        return CofaError(f"Unexpected answer from the server at {self.base_url} "
-                         f"(HTTP {status})")
+            return Unavailable("api.client.unavailable", url=self.base_url, status=status)
+        return CofaError("api.client.unexpected_status", url=self.base_url, status=status)
 
     def _get(self, adapter: TypeAdapter[T], path: str,
              params: Mapping[str, Any] | None = None) -> T:
@@ -217,9 +216,8 @@ class HttpRepository(HttpJobAreas):
         try:
             return adapter.validate_json(response.content)
         except ValidationError as exc:
-            raise CofaError(f"The server at {self.base_url} sent an answer this version "
-                            f"of cofatui does not understand ({exc.error_count()} errors); "
-                            "are client and server the same version?") from exc
+            raise CofaError("api.client.not_understood", url=self.base_url,
+                            count=exc.error_count()) from exc
 
     # --- identity -------------------------------------------------------------------
     def whoami(self) -> Principal:
@@ -487,7 +485,7 @@ def _count(response: httpx.Response) -> int:
     try:
         return int(response.json()["count"])
     except (ValueError, KeyError, TypeError) as exc:
-        raise CofaError("The server sent an unexpected answer (no count)") from exc
+        raise CofaError("api.client.no_count") from exc
 
 
 def _reason(exc: httpx.TransportError) -> str:
