@@ -56,6 +56,7 @@ from cofatui.schemas import Principal
 from cofatui.tui import themes
 from cofatui.tui.bindings import GLOBAL_BINDINGS, translate_tree
 from cofatui.tui.commands import ScreenActionsProvider, ShellCommandsProvider
+from cofatui.tui.kit.delays import DELAYS
 from cofatui.tui.kit.header import ContractPicker
 from cofatui.tui.navigation import BASE_DEPTH, resolve_screen
 from cofatui.tui.safe import clean
@@ -84,7 +85,6 @@ class CofaApp(DropWhenGone, App[None]):
     COMMANDS = {ScreenActionsProvider, ShellCommandsProvider}
     current_contract_id: reactive[int | None] = reactive(None)
     unread_count: reactive[int | None] = reactive(None)
-    UNREAD_POLL_SECONDS: ClassVar[float] = 20.0
 
     def __init__(self, repo: Repository, settings: Settings,
                  config_path: Path | None = None, principal: Principal | None = None,
@@ -135,7 +135,7 @@ class CofaApp(DropWhenGone, App[None]):
         self.refresh_unread()
         # Decisions arrive from underwriters and rules while the user works (another
         # user, the server): the header's unread count follows without a key press.
-        self.set_interval(self.UNREAD_POLL_SECONDS, self.refresh_unread)
+        self.set_interval(DELAYS.unread_poll, self.refresh_unread)
 
     def _screen_changed(self, screen: Screen[Any]) -> None:
         if screen not in self._watched_screens:

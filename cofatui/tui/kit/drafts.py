@@ -32,12 +32,11 @@ from textual.widgets import Button, Label, Static
 
 from cofatui.errors import CofaError
 from cofatui.i18n import t
+from cofatui.tui.kit.delays import DELAYS
 from cofatui.tui.kit.dialog import Dialog
 from cofatui.tui.kit.products import cofa
 from cofatui.tui.kit.styles import DIALOGS_TCSS, LINES_TCSS
 from cofatui.tui.safe import clean
-
-DRAFT_DELAY = 0.5  # seconds of quiet typing before the draft is written
 
 
 class FormDraft:
@@ -94,7 +93,7 @@ class FormDraft:
             return
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.screen.set_timer(DRAFT_DELAY, self._flush)
+        self._timer = self.screen.set_timer(DELAYS.draft, self._flush)
 
     def _flush(self) -> None:
         self._timer = None
@@ -183,7 +182,7 @@ class FormDraft:
                 cofa(self.screen.app).repo.delete_draft(self.kind, self.key)
 
 
-__all__ = ["DRAFT_DELAY", "FormDraft"]
+__all__ = ["FormDraft"]
 
 
 def draft_lines(model: type[Any], raw: object) -> list[Any]:

@@ -13,13 +13,12 @@ from cofatui import locations
 from cofatui.errors import CofaError
 from cofatui.i18n import t
 from cofatui.schemas_jobs import JobStatus
+from cofatui.tui.kit.delays import DELAYS
 from cofatui.tui.safe import clean
 
 if TYPE_CHECKING:
     from cofatui.repository.base import Repository
     from cofatui.tui.app import CofaApp
-
-POLL_SECONDS = 1.0
 
 
 def save_result(repo: Repository, job_id: int, folder: Path | None = None) -> Path:
@@ -42,7 +41,7 @@ class JobFollower:
     def __init__(self, app: CofaApp, job_id: int) -> None:
         self.app = app
         self.job_id = job_id
-        self.timer: Timer = app.set_interval(POLL_SECONDS, self._tick)
+        self.timer: Timer = app.set_interval(DELAYS.job_poll, self._tick)
         self._busy = False
 
     def _tick(self) -> None:

@@ -59,6 +59,7 @@ from cofatui.tui.features.claims.wizard_steps import (
     review_text,
     split_errors,
 )
+from cofatui.tui.kit.delays import DELAYS
 from cofatui.tui.kit.drafts import LeaveDialog
 from cofatui.tui.kit.form import show_errors
 from cofatui.tui.kit.header import AppHeader
@@ -76,7 +77,6 @@ from cofatui.tui.navigation import open_screen
 from cofatui.tui.safe import clean, plain
 
 DRAFT_KIND = "claim"
-DRAFT_DELAY = 0.5  # seconds of quiet typing before the draft is written
 FOCUSABLE = "Input, RadioSet, TextArea, Checkbox, VirtualList"
 
 
@@ -464,7 +464,7 @@ class ClaimWizardScreen(Screen[ClaimPublic | None]):
             return
         if self._draft_timer is not None:
             self._draft_timer.stop()
-        self._draft_timer = self.set_timer(0.01 if immediate else DRAFT_DELAY, self._flush)
+        self._draft_timer = self.set_timer(0.01 if immediate else DELAYS.draft, self._flush)
 
     def _flush(self) -> None:
         self._draft_timer = None

@@ -32,6 +32,7 @@ from cofatui.jobs.exports import (
 from cofatui.schemas import NotificationFilter, NotificationRow
 from cofatui.schemas_jobs import ExportFormat, JobKind, NotificationExportParams
 from cofatui.tui.features.notifications.filters import NotificationFiltersScreen
+from cofatui.tui.kit.delays import DELAYS
 from cofatui.tui.kit.dialog import ConfirmScreen
 from cofatui.tui.kit.header import AppHeader
 from cofatui.tui.kit.job_follow import follow_job
@@ -56,8 +57,6 @@ __all__ = [
     "iter_notifications", "notification_columns", "open_notification", "type_label",
 ]
 
-FILTER_DEBOUNCE = 0.1  # seconds: at most one filter query per 100 ms while typing
-
 
 # --------------------------------------------------------------- data access (threads)
 
@@ -71,15 +70,13 @@ class NotificationSource:
     The list ignores the answers of an old source anyway.
     """
 
-    COUNT_DELAY = 0.3  # seconds: longer than the gap between two keys of a word
-
     def __init__(self, repo: Repository, flt: NotificationFilter) -> None:
         self.repo = repo
         self.filter = flt
         self.superseded = False
 
     def count(self) -> int:
-        time.sleep(self.COUNT_DELAY)
+        time.sleep(DELAYS.count)
         if self.superseded:
             return 0
         return count_notifications(self.repo, self.filter)
@@ -211,13 +208,14 @@ class NotificationsScreen(Screen[None]):
     def _filter_typed(self, event: Input.Changed) -> None:
         self.text = event.value
         # Leading edge at once (a single keystroke repaints without delay), then at
-        # most one query per FILTER_DEBOUNCE while the user keeps typing.
+        # most one query per DELAYS.filter_debounce while the user keeps typing.
         since = monotonic() - self._last_apply
         if self._debounce is None:
-            if since >= FILTER_DEBOUNCE:
+            if since >= DELAYS.filter_debounce:
                 self._apply_filter()
             else:
-                self._debounce = self.set_timer(FILTER_DEBOUNCE - since, self._debounced)
+                self._debounce = self.set_timer(DELAYS.filter_debounce - since,
+                                                self._debounced)
 
     def _debounced(self) -> None:
         self._debounce = None

@@ -16,6 +16,7 @@ from textual.widgets import Footer, Static
 from cofatui.errors import CofaError
 from cofatui.i18n import format_datetime, format_number, t
 from cofatui.schemas_jobs import JobPublic, JobStatus
+from cofatui.tui.kit.delays import DELAYS
 from cofatui.tui.kit.header import AppHeader
 from cofatui.tui.kit.job_follow import save_result
 from cofatui.tui.kit.virtual_list import Column, VirtualList
@@ -24,8 +25,6 @@ from cofatui.tui.safe import clean, plain
 if TYPE_CHECKING:
     from cofatui.repository.base import Repository
     from cofatui.tui.app import CofaApp
-
-REFRESH_SECONDS = 1.0
 
 
 def kind_label(kind: str) -> str:
@@ -104,7 +103,7 @@ class JobsScreen(Screen[None]):
         self.jobs_list.keep_rows_on_refresh = True  # refreshed every second: no blink
         self.jobs_list.set_source(self._source())
         self.jobs_list.focus()
-        self.set_interval(REFRESH_SECONDS, self.jobs_list.refresh_data)
+        self.set_interval(DELAYS.jobs_refresh, self.jobs_list.refresh_data)
 
     def _source(self) -> _JobsSource:
         return _JobsSource(self.cofa.repo, self._failed)
