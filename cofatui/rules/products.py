@@ -161,13 +161,13 @@ def request_errors(request: ProductRequestData) -> list[FieldError]:
     errors: list[FieldError] = []
     if request.code in AMOUNT_CODES:
         if request.amount is None:
-            errors.append(FieldError("amount", "common.mandatory"))
+            errors.append(FieldError("amount", "products.amount_mandatory"))
         elif not request.amount.is_finite() or request.amount <= 0:
-            errors.append(FieldError("amount", "common.above_zero"))
+            errors.append(FieldError("amount", "products.amount_not_positive"))
         elif request.amount > MAX_AMOUNT:
             errors.append(FieldError("amount", "products.amount_too_large"))
         elif request.amount != request.amount.quantize(Decimal("0.01")):
-            errors.append(FieldError("amount", "common.max_decimals", {"count": 2}))
+            errors.append(FieldError("amount", "products.amount_decimals", {"count": 2}))
     if request.code == "TOPLINER":
         days = request.duration_days
         if days is None or not TOPLINER_MIN_DAYS <= days <= TOPLINER_MAX_DAYS:
