@@ -13,7 +13,7 @@ from textual.widgets import Input, RadioButton
 from cofatui.schemas import ClaimCreate, ClaimPublic, InvoiceLine, PaymentLine
 from cofatui.tui.app import CofaApp
 from cofatui.tui.features.claims.wizard import ClaimWizardScreen
-from cofatui.tui.kit.lines import InvoiceLineDialog, PaymentLineDialog
+from cofatui.tui.features.claims.line_dialogs import InvoiceLineDialog, PaymentLineDialog
 from tests.contract.dataset import TODAY
 from tests.tui.products_env import Env, settle
 

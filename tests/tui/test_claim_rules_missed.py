@@ -27,7 +27,7 @@ from cofatui.tui.features.claims.detail import ClaimDetailScreen
 from cofatui.tui.features.claims.queue import ClaimsQueueScreen
 from cofatui.tui.features.underwriter.queue import UnderwriterQueueScreen
 from cofatui.tui.kit.line_import import ImportFileDialog, ImportGridScreen
-from cofatui.tui.kit.lines import InvoiceLineDialog
+from cofatui.tui.features.claims.line_dialogs import InvoiceLineDialog
 from cofatui.tui.kit.virtual_list import VirtualList
 from tests.tui.claims_env import (
     add_invoice,

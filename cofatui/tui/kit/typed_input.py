@@ -42,7 +42,8 @@ from cofatui.i18n import format_amount, get_language, locale_name, t
 from cofatui.rules.money import Money, currency_decimals, is_currency
 
 __all__ = ["MAX_WHOLE_DIGITS", "TypedInputError", "amount_echo", "date_pattern",
-           "parse_amount", "parse_date", "parse_money", "parse_whole_number", "typed_amount",
+           "parse_amount", "parse_date", "parse_money", "parse_rounded_amount",
+           "parse_whole_number", "typed_amount",
            "typed_date"]
 
 #: Digits before the decimal separator: the money columns hold 999 999 999 999.99.
@@ -319,3 +320,18 @@ def typed_date(value: date | None, order: DateOrder | str = "DMY") -> str:
     if value is None:
         return ""
     return value.strftime("%m/%d/%Y" if order == "MDY" else "%d/%m/%Y")
+
+
+def parse_rounded_amount(text: str, currency: str) -> Decimal | None:
+    """An amount typed in the UI language with at most the currency's decimals (2 for EUR,
+    0 for JPY; 2 while the line's currency is not yet a known code), rounded to them."""
+    value = parse_amount(text, currency)
+    if value is None:
+        return None
+    return value.quantize(Decimal(1).scaleb(-currency_decimals(currency))) \
+        if is_currency(currency) else value
+
+
+def money_text(value: Decimal) -> str:
+    """An amount put back into a field, as the user types it in this language."""
+    return typed_amount(value)

@@ -19,18 +19,16 @@ def unpaid_menu(detail: CompanyDetail) -> list[NewActionItem]:
     """The unpaid-services items of the NEW ACTION menu for this company."""
     statuses = [c.status.value for c in detail.claims]
     items = []
-    try:
-        check_no_open_claim(statuses)
-        items.append(NewActionItem(code=EXTENSION, allowed=True))
-    except RuleViolation:
-        items.append(NewActionItem(code=EXTENSION, allowed=False, reason_code="after_claim",
-                                   reason=t("claims.menu.extension_after_claim")))
-    try:
-        check_one_open_claim_per_debtor(statuses)
-        items.append(NewActionItem(code=CLAIM, allowed=True))
-    except RuleViolation:
-        items.append(NewActionItem(code=CLAIM, allowed=False, reason_code="claim_open",
-                                   reason=t("claims.menu.claim_open")))
+    for code, check, reason_code, reason_key in (
+            (EXTENSION, check_no_open_claim, "after_claim", "claims.menu.extension_after_claim"),
+            (CLAIM, check_one_open_claim_per_debtor, "claim_open", "claims.menu.claim_open")):
+        try:
+            check(statuses)
+        except RuleViolation:
+            items.append(NewActionItem(code=code, allowed=False, reason_code=reason_code,
+                                       reason=t(reason_key)))
+        else:
+            items.append(NewActionItem(code=code, allowed=True))
     return items
 
 

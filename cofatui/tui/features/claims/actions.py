@@ -54,6 +54,13 @@ from cofatui.schemas import (
     PaymentLine,
 )
 from cofatui.tui.features.claims.currency_totals import waiting_text
+from cofatui.tui.features.claims.line_dialogs import (
+    InvoiceLineDialog,
+    PaymentLineDialog,
+    invoice_columns,
+    invoice_label,
+    payment_columns,
+)
 from cofatui.tui.features.claims.wizard_steps import invoices_summary
 from cofatui.tui.kit.dialog import Dialog
 from cofatui.tui.kit.drafts import FormDraft, draft_lines, leave_form
@@ -63,21 +70,16 @@ from cofatui.tui.kit.line_import import SaveFileDialog, save_template, start_imp
 from cofatui.tui.kit.lines import (
     CSS,
     Choice,
-    InvoiceLineDialog,
     LineContext,
-    PaymentLineDialog,
     RowsPanel,
     Tick,
     format_user_date,
-    invoice_columns,
-    invoice_label,
     line_errors,
-    parse_money,
     parse_user_date,
-    payment_columns,
 )
 from cofatui.tui.kit.list_source import ListSource
 from cofatui.tui.kit.products import app_clock, cofa
+from cofatui.tui.kit.typed_input import parse_rounded_amount
 from cofatui.tui.kit.virtual_list import Column, VirtualList
 from cofatui.tui.safe import clean, plain
 
@@ -647,7 +649,8 @@ class IndemnityDialog(_ClaimDialog):
         values: dict[str, Any] = {}
         for name in ("covered_amount", "calculated_indemnity"):
             try:
-                values[name] = parse_money(self.query_one(f"#{name}", Input).value, currency)
+                typed = self.query_one(f"#{name}", Input).value
+                values[name] = parse_rounded_amount(typed, currency)
             except ValueError as exc:
                 errors[name] = str(exc)
         try:

@@ -40,6 +40,12 @@ from cofatui.errors import CofaError, NotFound, ValidationFailed
 from cofatui.i18n import t
 from cofatui.rules.claims import payment_key
 from cofatui.schemas import ClaimPublic, CompanyPublic, ContractPublic, InvoiceLine, PaymentLine
+from cofatui.tui.features.claims.line_dialogs import (
+    InvoiceLineDialog,
+    PaymentLineDialog,
+    invoice_columns,
+    payment_columns,
+)
 from cofatui.tui.features.claims.wizard_steps import (
     CHOICES,
     StepErrors,
@@ -64,14 +70,7 @@ from cofatui.tui.kit.drafts import LeaveDialog
 from cofatui.tui.kit.form import show_errors
 from cofatui.tui.kit.header import AppHeader
 from cofatui.tui.kit.line_import import save_template, start_import
-from cofatui.tui.kit.lines import (
-    CSS,
-    InvoiceLineDialog,
-    PaymentLineDialog,
-    RowsPanel,
-    invoice_columns,
-    payment_columns,
-)
+from cofatui.tui.kit.lines import CSS, RowsPanel
 from cofatui.tui.kit.products import app_clock, cofa
 from cofatui.tui.navigation import open_screen
 from cofatui.tui.safe import clean, plain

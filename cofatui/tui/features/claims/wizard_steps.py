@@ -42,17 +42,10 @@ from cofatui.schemas import (
     PaymentLine,
 )
 from cofatui.tui.features.claims.currency_totals import amounts_text, per_currency
+from cofatui.tui.features.claims.line_dialogs import invoice_label, invoice_total
 from cofatui.tui.kit.drafts import draft_lines
 from cofatui.tui.kit.form import FormField
-from cofatui.tui.kit.lines import (
-    Choice,
-    LineContext,
-    Tick,
-    format_user_date,
-    invoice_label,
-    invoice_total,
-    line_errors,
-)
+from cofatui.tui.kit.lines import Choice, LineContext, Tick, format_user_date, line_errors
 from cofatui.tui.safe import clean, plain
 
 STEPS = ("reference", "address", "partner", "contact", "reason", "intervention", "invoices",

@@ -59,11 +59,10 @@ from cofatui.tui.kit.lines import (
     date_pattern,
     format_user_date,
     line_errors,
-    money_text,
-    parse_money,
     parse_user_date,
 )
 from cofatui.tui.kit.products import app_clock, cofa
+from cofatui.tui.kit.typed_input import money_text, parse_rounded_amount
 from cofatui.tui.kit.virtual_list import Column
 from cofatui.tui.safe import clean, plain
 
@@ -215,7 +214,7 @@ class _SimpleLineDialog(Dialog[Any]):
                 if name.endswith("date"):
                     values[name] = parse_user_date(raw, self.order)
                 elif name == "amount":
-                    values[name] = parse_money(raw, self.currency)
+                    values[name] = parse_rounded_amount(raw, self.currency)
                 else:
                     values[name] = raw.strip()
             except ValueError as exc:
