@@ -1,10 +1,11 @@
 """Authentication: ``Authorization: Bearer <token>`` → a login → a SQL Repository
 acting for that login, built fresh for each request.
 
-Tokens are looked up only through :func:`cofatui.repository.sql.identity.authenticate_token` (hashed,
-expiry, revocation); the repository then loads the user's principal and checks every
-right itself. Nothing is cached between requests, so several servers can share one
-database behind a proxy and a revoked token stops working at once.
+Tokens are looked up only through
+:func:`cofatui.repository.sql.identity.authenticate_token` (hashed, expiry, revocation);
+the repository then loads the user's principal and checks every right itself. Nothing
+is cached between requests, so several servers can share one database behind a proxy
+and a revoked token stops working at once.
 """
 
 from __future__ import annotations

@@ -9,13 +9,12 @@ that user may see; the rows stream page by page (a 100 000-row export holds one 
 from __future__ import annotations
 
 import heapq
-import inspect
 import re
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from cofatui.formats.export import ExportColumn, export_file, timestamped_name
 from cofatui.i18n import t_in
@@ -40,35 +39,14 @@ def _text(value: object) -> str:
 # --------------------------------------------------------------- reading notifications
 
 
-def _supports_with_total(repo: Repository) -> bool:
-    """Whether ``notifications()`` can skip counting (the SQL repository can; the
-    protocol does not promise it)."""
-    kind = type(repo)
-    known = _WITH_TOTAL.get(kind)
-    if known is None:
-        try:
-            known = "with_total" in inspect.signature(repo.notifications).parameters
-        except (TypeError, ValueError):
-            known = False
-        _WITH_TOTAL[kind] = known
-    return known
-
-
-_WITH_TOTAL: dict[type, bool] = {}
-
-
 def fetch_notifications(repo: Repository, flt: NotificationFilter, offset: int,
                         limit: int) -> list[NotificationRow]:
-    """One page, without counting the matches when the repository can skip it."""
-    if _supports_with_total(repo):
-        page = cast(Any, repo).notifications(flt, offset, limit, with_total=False)
-    else:
-        page = repo.notifications(flt, offset, limit)
-    return list(page.items)
+    """One page, without counting the matches."""
+    return list(repo.notifications.rows(flt, offset, limit, with_total=False).items)
 
 
 def count_notifications(repo: Repository, flt: NotificationFilter) -> int:
-    return repo.notifications(flt, 0, 1).total
+    return repo.notifications.rows(flt, 0, 1).total
 
 
 def iter_notifications(repo: Repository, flt: NotificationFilter,
@@ -153,7 +131,7 @@ def notification_export_columns(language: str) -> list[ExportColumn]:
                      lambda r: _text(r.client_reference), 16),
         ExportColumn(tr("notifications.col.product"), lambda r: _text(r.product_code), 9),
         ExportColumn(tr("notifications.col.contract"), lambda r: _text(r.policy_number), 12),
-        ExportColumn(tr("notifications.col.title"), lambda r: _text(r.title), 50),
+        ExportColumn(tr("notifications.col.title"), lambda r: _text(r.title_in(language)), 50),
     ]
 
 
@@ -229,7 +207,7 @@ def export_notifications(repo: Repository, params: NotificationExportParams, now
 
 def export_portfolio(repo: Repository, params: PortfolioExportParams, now: datetime,
                      progress: Progress) -> tuple[str, bytes]:
-    page = repo.portfolio(params.contract_id, params.criteria, 0, params.limit)
+    page = repo.portfolio.rows(params.contract_id, params.criteria, 0, params.limit)
     rows = list(page.items)
     if params.company_ids is not None:
         by_company = {r.company_id: r for r in rows}

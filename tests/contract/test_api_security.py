@@ -117,7 +117,7 @@ def _claim(api: Api, login: str, contract: str, company: str) -> int:
     invoice = InvoiceLine(type="IN", number="9001", invoice_date=dataset.TODAY - timedelta(days=40),
                           due_date=dataset.TODAY - timedelta(days=10), currency="EUR",
                           amount_excl_tax=Decimal("1000.00"), tax=Decimal("200.00"))
-    claim = api.repo(login).submit_claim(ClaimCreate(
+    claim = api.repo(login).claims.submit(ClaimCreate(
         contract_id=api.ids[contract], company_id=api.ids[company], reason="insolvency",
         invoices=[invoice]))
     return claim.id
@@ -143,10 +143,11 @@ def api(tmp_path: Path) -> Iterator[Api]:
         # A claim and a document on each contract, for the claim and document routes.
         ids["claim:B"] = _claim(api, "bob", "B", "epsilon")
         ids["claim:A"] = _claim(api, "alice", "A", "beta")
-        ids["doc:B"] = api.repo("bob").add_document(ids["claim:B"], "b.pdf", PDF, "other").id
-        ids["doc:A"] = api.repo("alice").add_document(ids["claim:A"], "a.pdf", PDF, "other").id
-        ids["ext:B"] = api.repo("bob").request_extension(_extension(api, "B", "beta")).id
-        ids["ext:A"] = api.repo("alice").request_extension(_extension(api, "A", "gamma")).id
+        ids["doc:B"] = api.repo("bob").claims.add_document(ids["claim:B"], "b.pdf", PDF, "other").id
+        ids["doc:A"] = api.repo("alice").claims.add_document(ids["claim:A"], "a.pdf", PDF,
+                                                             "other").id
+        ids["ext:B"] = api.repo("bob").extensions.request(_extension(api, "B", "beta")).id
+        ids["ext:A"] = api.repo("alice").extensions.request(_extension(api, "A", "gamma")).id
         # A job and an import result of each contract's user, for the area routes.
         for login, contract in (("bob", "B"), ("alice", "A")):
             repo = api.repo(login)

@@ -38,8 +38,8 @@ def rows(backend: Backend) -> tuple[int, int]:
 
 
 def test_alternative_contact_is_kept_in_its_own_fields(backend: Backend) -> None:
-    claim = backend.open("alice").submit_claim(claim_data(backend))
-    declaration = backend.open("alice").claim_detail(claim.id).declarations[0]
+    claim = backend.open("alice").claims.submit(claim_data(backend))
+    declaration = backend.open("alice").claims.detail(claim.id).declarations[0]
     assert (declaration.alt_contact_name, declaration.alt_contact_email,
             declaration.alt_contact_phone) == ("Zoé Łukasiewicz", "zoe@example.test",
                                                "+33 1 23 45 67 89")
@@ -64,35 +64,35 @@ def test_bad_contact_is_a_field_error_and_writes_nothing(
         backend: Backend, changes: dict[str, object], field: str, message: str) -> None:
     before = rows(backend)
     with pytest.raises(ValidationFailed) as err:
-        backend.open("alice").submit_claim(claim_data(backend, **changes))
+        backend.open("alice").claims.submit(claim_data(backend, **changes))
     assert err.value.by_field()[field] == message
     assert rows(backend) == before
 
 
 def test_additional_declaration_adds_an_alternative_contact(backend: Backend) -> None:
     alice = backend.open("alice")
-    claim = alice.submit_claim(claim_data(
+    claim = alice.claims.submit(claim_data(
         backend, intervention_requested=False, alt_contact_name="", alt_contact_email="",
         alt_contact_phone=""))
     # Without an intervention, requested now or before, there is no alternative contact.
     with pytest.raises(ValidationFailed) as err:
-        alice.add_declaration(claim.id, AdditionalDeclaration(alt_contact_name="Bob"),
+        alice.claims.add_declaration(claim.id, AdditionalDeclaration(alt_contact_name="Bob"),
                               claim.version)
     assert "alt_contact_name" in err.value.by_field()
     with pytest.raises(ValidationFailed) as err:
-        alice.add_declaration(claim.id, AdditionalDeclaration(
+        alice.claims.add_declaration(claim.id, AdditionalDeclaration(
             intervention_requested=True, alt_contact_name="Bob",
             alt_contact_email="bob@"), claim.version)
     assert err.value.by_field() == {"alt_contact_email": "Not an e-mail address"}
 
-    updated = alice.add_declaration(claim.id, AdditionalDeclaration(
+    updated = alice.claims.add_declaration(claim.id, AdditionalDeclaration(
         intervention_requested=True, alt_contact_name=" Bob Collector ",
         alt_contact_phone="+49 40 123"), claim.version)
     assert updated.intervention_requested
     # The intervention is now requested: a later declaration may name another contact only.
-    alice.add_declaration(claim.id, AdditionalDeclaration(
+    alice.claims.add_declaration(claim.id, AdditionalDeclaration(
         alt_contact_name="Carla", alt_contact_email="carla@example.test"), updated.version)
-    declarations = alice.claim_detail(claim.id).declarations
+    declarations = alice.claims.detail(claim.id).declarations
     assert [(d.kind, d.alt_contact_name, d.alt_contact_email, d.alt_contact_phone)
             for d in declarations] == [("initial", "", "", ""),
                                        ("additional", "Bob Collector", "", "+49 40 123"),

@@ -43,7 +43,7 @@ def invoice(number: str, amount: str, currency: str = "EUR", tax: str = "0") -> 
 
 def declare(backend: Backend, invoices: list[InvoiceLine],
             payments: list[PaymentLine] | None = None) -> ClaimPublic:
-    return backend.open("alice").submit_claim(ClaimCreate(
+    return backend.open("alice").claims.submit(ClaimCreate(
         contract_id=backend.ids["A"], company_id=backend.ids["beta"], reason="insolvency",
         invoices=invoices, payments=payments or []))
 
@@ -67,14 +67,14 @@ def test_claim_totals_are_kept_per_currency(backend: Backend) -> None:
     assert claim.balances == expected
     assert claim.claim_amount is None  # not "1935.50": no rate to convert the USD yet
     alice = backend.open("alice")
-    detail = alice.claim_detail(claim.id)
+    detail = alice.claims.detail(claim.id)
     assert detail.claim.balances == expected
     assert [(t.currency, t.invoiced, t.paid, t.balance) for t in detail.assessment.totals] == [
         ("EUR", D("1435.50"), D(0), D("1435.50")), ("USD", D("500.00"), D(0), D("500.00"))]
     assert [c.balances for c in detail.debtor_history] == [expected]
-    [row] = alice.claims_portfolio(backend.ids["A"]).items
+    [row] = alice.claims.portfolio(backend.ids["A"]).items
     assert row.balances == expected and row.claim_amount is None
-    assert alice.claims(backend.ids["A"]).items[0].balances == expected
+    assert alice.claims.rows(backend.ids["A"]).items[0].balances == expected
 
 
 def test_claim_in_the_contract_currency_alone_keeps_its_amount(backend: Backend) -> None:
@@ -84,7 +84,7 @@ def test_claim_in_the_contract_currency_alone_keeps_its_amount(backend: Backend)
                                  amount=D("200.00"))])
     assert claim.claim_amount == D("1000.00")
     assert claim.balances == [CurrencyAmount(currency="EUR", amount=D("1000.00"))]
-    assessment = backend.open("alice").claim_detail(claim.id).assessment
+    assessment = backend.open("alice").claims.detail(claim.id).assessment
     assert assessment.waiting == [] and assessment.rates_used == []
     assert assessment.covered_amount == D("900.00")
 
@@ -92,17 +92,17 @@ def test_claim_in_the_contract_currency_alone_keeps_its_amount(backend: Backend)
 def test_indemnity_waits_for_a_rate_and_names_the_lines(backend: Backend) -> None:
     claim = declare(backend, [invoice("1001", "1400.00"), invoice("1002", "300.00", "USD"),
                               invoice("1003", "200.00", "USD")])
-    assessment = backend.open("uw").claim_detail(claim.id).assessment
+    assessment = backend.open("uw").claims.detail(claim.id).assessment
     assert assessment.waiting == [WaitingLines(currency="USD", invoices=2, payments=0)]
     assert assessment.claim_amount is None and assessment.calculated_indemnity is None
     assert assessment.conditions == "2 invoices in USD wait for an exchange rate"
     with pytest.raises(RuleViolation) as refused:
-        backend.open("uw").set_indemnity(claim.id, IndemnityUpdate(), claim.version)
+        backend.open("uw").claims.set_indemnity(claim.id, IndemnityUpdate(), claim.version)
     assert_coded(refused.value, "claim_follow_up.indemnity_waits_for_rate", count=2,
                  invoices=2, payments=0, currencies=["USD"])
     # Typed figures do not get round it either: there is no claim amount to assess.
     with pytest.raises(RuleViolation):
-        backend.open("uw").set_indemnity(claim.id, IndemnityUpdate(
+        backend.open("uw").claims.set_indemnity(claim.id, IndemnityUpdate(
             covered_amount=D("100"), calculated_indemnity=D("100")), claim.version)
 
 
@@ -110,20 +110,20 @@ def test_indemnity_is_in_the_contract_currency_once_the_handler_records_a_rate(
         backend: Backend) -> None:
     claim = the_issue_claim(backend)
     uw = backend.open("uw")
-    recorded = uw.record_exchange_rate(usd_rate("1.25", source=""))
+    recorded = uw.rates.record(usd_rate("1.25", source=""))
     assert (recorded.base, recorded.quote, recorded.rate, recorded.rate_date) == (
         "EUR", "USD", D("1.25"), TODAY)
     assert recorded.source == recorded.recorded_by == "uw"  # blank source: who typed it
-    assessment = uw.claim_detail(claim.id).assessment
+    assessment = uw.claims.detail(claim.id).assessment
     assert assessment.waiting == []
     assert assessment.claim_amount == D("1835.50")  # 1 435.50 EUR + 500 USD / 1.25
     assert assessment.covered_amount == D("1651.95")  # 90 %, within the 50 000 limit
     assert [(r.base, r.quote, r.rate, r.source) for r in assessment.rates_used] == [
         ("EUR", "USD", D("1.25"), "uw")]
-    result = uw.set_indemnity(claim.id, IndemnityUpdate(), claim.version)
+    result = uw.claims.set_indemnity(claim.id, IndemnityUpdate(), claim.version)
     assert (result.currency, result.claim_amount, result.covered_amount,
             result.calculated_indemnity) == ("EUR", D("1835.50"), D("1651.95"), D("1651.95"))
-    detail = backend.open("alice").claim_detail(claim.id)
+    detail = backend.open("alice").claims.detail(claim.id)
     assert detail.conditions_used.startswith(
         f"Lines in USD converted at 1 EUR = 1.25 USD ({TODAY.isoformat()}, uw).")
     assert detail.claim.balances[1] == CurrencyAmount(currency="USD", amount=D("500.00"))
@@ -134,30 +134,30 @@ def test_the_rate_of_the_declaration_date_applies_not_a_later_one(backend: Backe
     uw = backend.open("uw")
     # A rate for a later day cannot exist yet (future), so record older ones: the newest
     # on or before the declaration date is the one used.
-    uw.record_exchange_rate(usd_rate("2", days_before=10))
-    uw.record_exchange_rate(usd_rate("1.25", days_before=3))
-    assert uw.claim_detail(claim.id).assessment.claim_amount == D("1835.50")
+    uw.rates.record(usd_rate("2", days_before=10))
+    uw.rates.record(usd_rate("1.25", days_before=3))
+    assert uw.claims.detail(claim.id).assessment.claim_amount == D("1835.50")
     with pytest.raises(ValidationFailed) as refused:
-        uw.record_exchange_rate(usd_rate("1.1", days_before=-1))
+        uw.rates.record(usd_rate("1.1", days_before=-1))
     assert "rate_date" in refused.value.by_field()
 
 
 def test_only_claims_handlers_record_exchange_rates(backend: Backend) -> None:
     for login in ("alice", "admin", "reader"):
         with pytest.raises(Forbidden):
-            backend.open(login).record_exchange_rate(usd_rate())
+            backend.open(login).rates.record(usd_rate())
     uw = backend.open("uw")
     with pytest.raises(ValidationFailed) as refused:
-        uw.record_exchange_rate(ExchangeRateCreate(base="EUR", quote="XYZ", rate=D("-1"),
+        uw.rates.record(ExchangeRateCreate(base="EUR", quote="XYZ", rate=D("-1"),
                                                    rate_date=TODAY, source="ECB"))
     assert set(refused.value.by_field()) == {"quote", "rate"}
-    first = uw.record_exchange_rate(usd_rate("1.25", source="Bloomberg"))
-    assert uw.record_exchange_rate(usd_rate("1.25", source="Bloomberg")).id == first.id
-    corrected = uw.record_exchange_rate(usd_rate("1.26", source="Bloomberg"))
+    first = uw.rates.record(usd_rate("1.25", source="Bloomberg"))
+    assert uw.rates.record(usd_rate("1.25", source="Bloomberg")).id == first.id
+    corrected = uw.rates.record(usd_rate("1.26", source="Bloomberg"))
     assert corrected.id == first.id and corrected.rate == D("1.26")
-    page = backend.open("alice").exchange_rates("usd")
+    page = backend.open("alice").rates.rows("usd")
     assert page.total == 1 and page.items[0].rate == D("1.26")
-    assert backend.open("alice").exchange_rates("JPY").total == 0
+    assert backend.open("alice").rates.rows("JPY").total == 0
     with Session(backend.engine) as s:
         audited = [e.changes for e in s.execute(select(AuditEntry).where(
             col(AuditEntry.operation) == "record_exchange_rate")).scalars()]
@@ -170,14 +170,14 @@ def test_api_eur_250_plus_jpy_100000_is_not_100250_eur(backend: Backend) -> None
     assert claim.balances == [CurrencyAmount(currency="EUR", amount=D("250.00")),
                               CurrencyAmount(currency="JPY", amount=D("100000"))]
     uw = backend.open("uw")
-    assert uw.claim_detail(claim.id).assessment.waiting == [
+    assert uw.claims.detail(claim.id).assessment.waiting == [
         WaitingLines(currency="JPY", invoices=1, payments=0)]
-    uw.record_exchange_rate(ExchangeRateCreate(base="EUR", quote="JPY", rate=D("160"),
+    uw.rates.record(ExchangeRateCreate(base="EUR", quote="JPY", rate=D("160"),
                                                rate_date=TODAY - timedelta(days=1),
                                                source="ECB"))
-    assessment = uw.claim_detail(claim.id).assessment
+    assessment = uw.claims.detail(claim.id).assessment
     assert assessment.claim_amount == D("875.00")  # 250 + 100 000 / 160
-    assert uw.set_indemnity(claim.id, IndemnityUpdate(), claim.version).claim_amount == \
+    assert uw.claims.set_indemnity(claim.id, IndemnityUpdate(), claim.version).claim_amount == \
         D("875.00")
 
 
@@ -191,7 +191,7 @@ def test_rates_imported_from_an_ecb_file_convert_claims(backend: Backend) -> Non
     again = import_ecb_rates(backend.engine, parsed, recorded_by="cli:ops",
                              now=datetime.now(UTC), today=TODAY)
     assert (again.added, again.unchanged) == (0, 2)
-    assessment = backend.open("alice").claim_detail(claim.id).assessment
+    assessment = backend.open("alice").claims.detail(claim.id).assessment
     assert assessment.claim_amount == D("1835.50")
     assert assessment.rates_used[0].source == "ECB"
     assert NOW.date() == TODAY
@@ -203,11 +203,11 @@ def test_a_recorded_rate_gives_waiting_claims_their_stored_amount(backend: Backe
     claim = the_issue_claim(backend)
     uw = backend.open("uw")
     in_range = ClaimQueueFilter(contract_id=backend.ids["A"], amount_min=D("1000"))
-    assert [i.claim_id for i in uw.claims_queue(in_range).items] == []
-    uw.record_exchange_rate(usd_rate("1.25"))
-    [item] = [i for i in uw.claims_queue(in_range).items if i.claim_id == claim.id]
+    assert [i.claim_id for i in uw.claims.queue(in_range).items] == []
+    uw.rates.record(usd_rate("1.25"))
+    [item] = [i for i in uw.claims.queue(in_range).items if i.claim_id == claim.id]
     assert item.claim_amount == D("1835.50")  # 1 435.50 EUR + 500 USD / 1.25
-    uw.record_exchange_rate(usd_rate("1.00"))  # same day and source: a correction
-    [item] = [i for i in uw.claims_queue(in_range).items if i.claim_id == claim.id]
+    uw.rates.record(usd_rate("1.00"))  # same day and source: a correction
+    [item] = [i for i in uw.claims.queue(in_range).items if i.claim_id == claim.id]
     assert item.claim_amount == D("1935.50")
-    assert backend.open("alice").claim_detail(claim.id).claim.claim_amount == D("1935.50")
+    assert backend.open("alice").claims.detail(claim.id).claim.claim_amount == D("1935.50")

@@ -38,7 +38,7 @@ def invoice(number: str, amount: str = "1000.00") -> InvoiceLine:
 
 
 def submit(backend: Backend, company: str = "beta"):  # type: ignore[no-untyped-def]
-    return backend.open("alice").submit_claim(ClaimCreate(
+    return backend.open("alice").claims.submit(ClaimCreate(
         contract_id=backend.ids["A"], company_id=backend.ids[company], reason="insolvency",
         invoices=[invoice("1001"), invoice("1002", "500.00")],
         payments=[PaymentLine(type="SE", invoice_references=["1001"],
@@ -49,20 +49,20 @@ def submit(backend: Backend, company: str = "beta"):  # type: ignore[no-untyped-
 def test_claims_portfolio_has_one_row_per_debtor(backend: Backend) -> None:
     first = submit(backend)
     uw = backend.open("uw")
-    uw.set_claim_status(first.id, ClaimStatusChange(status=ClaimStatus.CLOSED), first.version)
+    uw.claims.set_status(first.id, ClaimStatusChange(status=ClaimStatus.CLOSED), first.version)
     second = submit(backend)
     submit(backend, "gamma")
-    page = backend.open("alice").claims_portfolio(backend.ids["A"])
+    page = backend.open("alice").claims.portfolio(backend.ids["A"])
     rows = {r.company_name: r for r in page.items}
     assert page.total == 2
     assert rows["Beta Maschinenbau GmbH"].claims == 2
     assert rows["Beta Maschinenbau GmbH"].latest_reference == second.reference
-    assert backend.open("alice").claims_portfolio(backend.ids["A"], text="gamma").total == 1
+    assert backend.open("alice").claims.portfolio(backend.ids["A"], text="gamma").total == 1
 
 
 def test_detail_tabs_show_declaration_account_and_indemnification(backend: Backend) -> None:
     claim = submit(backend)
-    detail = backend.open("alice").claim_detail(claim.id)
+    detail = backend.open("alice").claims.detail(claim.id)
     assert [i.number for i in detail.invoices] == ["1001", "1002"]
     assert detail.claim.claim_amount == Decimal("1700.00")  # 1200 + 700 - 200
     assert detail.declarations[0].kind == "initial"
@@ -70,26 +70,26 @@ def test_detail_tabs_show_declaration_account_and_indemnification(backend: Backe
     assert detail.insured_percentage == Decimal("90")
     assert [c.id for c in detail.debtor_history] == [claim.id]
     with pytest.raises(Exception) as err:
-        backend.open("bob").claim_detail(claim.id)
+        backend.open("bob").claims.detail(claim.id)
     assert type(err.value).__name__ == "NotFound"
 
 
 def test_additional_declaration_keeps_originals(backend: Backend) -> None:
     claim = submit(backend)
     alice = backend.open("alice")
-    updated = alice.add_declaration(claim.id, AdditionalDeclaration(
+    updated = alice.claims.add_declaration(claim.id, AdditionalDeclaration(
         invoices=[invoice("1003", "300.00")], intervention_requested=True,
         contact_name="New contact"), claim.version)
     assert updated.invoice_count == 3 and updated.intervention_requested
     assert updated.claim_amount == Decimal("2200.00")
-    detail = alice.claim_detail(claim.id)
+    detail = alice.claims.detail(claim.id)
     assert [d.kind for d in detail.declarations] == ["initial", "additional"]
     assert detail.invoices[0].amount_excl_tax == Decimal("1000.00")
     with pytest.raises(ValidationFailed, match="already in the claim"):
-        alice.add_declaration(claim.id, AdditionalDeclaration(invoices=[invoice("1001")]),
+        alice.claims.add_declaration(claim.id, AdditionalDeclaration(invoices=[invoice("1001")]),
                               updated.version)
     with pytest.raises(Conflict):
-        alice.add_declaration(claim.id, AdditionalDeclaration(invoices=[invoice("1009")]),
+        alice.claims.add_declaration(claim.id, AdditionalDeclaration(invoices=[invoice("1009")]),
                               claim.version)
 
 
@@ -97,35 +97,35 @@ def test_attachments_are_checked_by_content_and_listed_newest_first(backend: Bac
     claim = submit(backend)
     alice = backend.open("alice")
     with pytest.raises(ValidationFailed, match="content"):
-        alice.add_document(claim.id, "invoice.pdf", b"MZ\x90\x00 not a pdf", "contractual")
-    first = alice.add_document(claim.id, "contract.pdf", PDF, "contractual", "signed")
+        alice.claims.add_document(claim.id, "invoice.pdf", b"MZ\x90\x00 not a pdf", "contractual")
+    first = alice.claims.add_document(claim.id, "contract.pdf", PDF, "contractual", "signed")
     backend.clock.advance(minutes=1)
-    second = backend.open("alice").add_document(claim.id, "photo.png", PNG, "other")
+    second = backend.open("alice").claims.add_document(claim.id, "photo.png", PNG, "other")
     assert first.content_type == "application/pdf" and second.content_type == "image/png"
-    detail = backend.open("alice").claim_detail(claim.id)
+    detail = backend.open("alice").claims.detail(claim.id)
     assert [d.filename for d in detail.documents] == ["photo.png", "contract.pdf"]
-    assert backend.open("alice").document_content(first.id) == PDF
+    assert backend.open("alice").claims.document_content(first.id) == PDF
     with Session(backend.engine) as s:
         assert s.execute(select(func.count()).select_from(ClaimDocument)).scalar_one() == 2
     with pytest.raises(Forbidden):
-        backend.open("reader").add_document(claim.id, "x.pdf", PDF, "other")
+        backend.open("reader").claims.add_document(claim.id, "x.pdf", PDF, "other")
 
 
 def test_handler_indemnity_reaches_policyholder_as_notification(backend: Backend) -> None:
     claim = submit(backend)
     uw = backend.open("uw")
     with pytest.raises(Forbidden):
-        backend.open("alice").set_indemnity(claim.id, IndemnityUpdate(), claim.version)
-    lines = backend.open("alice").claim_detail(claim.id)
-    validated = uw.validate_claim_lines(claim.id, LineValidation(
+        backend.open("alice").claims.set_indemnity(claim.id, IndemnityUpdate(), claim.version)
+    lines = backend.open("alice").claims.detail(claim.id)
+    validated = uw.claims.validate_lines(claim.id, LineValidation(
         invoice_ids=[i.id for i in lines.invoices]), claim.version)
-    accepted = uw.set_claim_status(claim.id, ClaimStatusChange(status=ClaimStatus.ACCEPTED),
+    accepted = uw.claims.set_status(claim.id, ClaimStatusChange(status=ClaimStatus.ACCEPTED),
                                    validated.version)
-    result = uw.set_indemnity(claim.id, IndemnityUpdate(), accepted.version)
+    result = uw.claims.set_indemnity(claim.id, IndemnityUpdate(), accepted.version)
     assert result.covered_amount == Decimal("1530.00")  # 90 % of 1700, within 50 000
     assert result.calculated_indemnity == Decimal("1530.00")
-    notes = backend.open("alice").notifications(NotificationFilter(type="indemnity")).items
-    assert any("1530.00" in n.title for n in notes)
+    notes = backend.open("alice").notifications.rows(NotificationFilter(type="indemnity")).items
+    assert any("€1,530.00" in n.title for n in notes)
     with Session(backend.engine) as s:
         validated_count = s.execute(select(func.count()).select_from(ClaimInvoice).where(
             col(ClaimInvoice.validated).is_(True))).scalar_one()
@@ -138,21 +138,22 @@ def test_opted_out_users_do_not_see_claim_notifications(backend: Backend) -> Non
         user.notify_opt_out = True
         s.commit()
     claim = submit(backend)
-    backend.open("uw").set_claim_status(claim.id, ClaimStatusChange(
+    backend.open("uw").claims.set_status(claim.id, ClaimStatusChange(
         status=ClaimStatus.REJECTED, comment="Missing documents"), claim.version)
-    seen_by_alice = backend.open("alice").notifications(NotificationFilter(type="claim_update"))
-    seen_by_admin = backend.open("admin").notifications(NotificationFilter(type="claim_update"))
+    updates = NotificationFilter(type="claim_update")
+    seen_by_alice = backend.open("alice").notifications.rows(updates)
+    seen_by_admin = backend.open("admin").notifications.rows(updates)
     assert seen_by_alice.total == 1 and seen_by_admin.total == 0
 
 
 def test_final_claims_cannot_change(backend: Backend) -> None:
     claim = submit(backend)
     uw = backend.open("uw")
-    closed = uw.set_claim_status(claim.id, ClaimStatusChange(status=ClaimStatus.CLOSED),
+    closed = uw.claims.set_status(claim.id, ClaimStatusChange(status=ClaimStatus.CLOSED),
                                  claim.version)
     with pytest.raises(RuleViolation):
-        uw.set_claim_status(claim.id, ClaimStatusChange(status=ClaimStatus.ACCEPTED),
+        uw.claims.set_status(claim.id, ClaimStatusChange(status=ClaimStatus.ACCEPTED),
                             closed.version)
     with pytest.raises(RuleViolation):
-        backend.open("alice").add_declaration(claim.id, AdditionalDeclaration(
+        backend.open("alice").claims.add_declaration(claim.id, AdditionalDeclaration(
             invoices=[invoice("2001")]), closed.version)

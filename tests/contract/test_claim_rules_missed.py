@@ -53,7 +53,7 @@ def extension(backend: Backend, repo: Repository, company: str, moved_days: int,
     """An extension on ``numbers`` (all dated OLD) moving their due date ``moved_days``;
     within the contract's DMC, so it is active at once."""
     amount = Decimal("1200.00")
-    return repo.request_extension(ExtensionCreate(
+    return repo.extensions.request(ExtensionCreate(
         contract_id=backend.ids["A"], company_id=backend.ids[company], reason="Cash shortage",
         invoices=[ExtensionInvoiceLine(number=n, invoice_date=OLD, due_date=OLD_DUE,
                                        amount=amount) for n in numbers],
@@ -73,11 +73,11 @@ def test_claim_within_the_deadline_moved_by_an_active_extension_is_accepted(
     ext = extension(backend, alice, "beta", moved_days=10)
     assert ext.status == "active" and ext.declaration_deadline == TODAY  # the last day
     with pytest.raises(ValidationFailed) as refused:  # an invoice the extension did not move
-        alice.submit_claim(claim(backend, invoice("1001"), invoice("1003")))
+        alice.claims.submit(claim(backend, invoice("1001"), invoice("1003")))
     assert set(late_fields(refused)) == {"invoices[2].invoice_date"}
-    result = alice.submit_claim(claim(backend, invoice("1001"), invoice("1002")))
+    result = alice.claims.submit(claim(backend, invoice("1001"), invoice("1002")))
     assert result.reference and result.invoice_count == 2
-    assert alice.claim_detail(result.id).due_date_shifts == {"1001": 10, "1002": 10}
+    assert alice.claims.detail(result.id).due_date_shifts == {"1001": 10, "1002": 10}
 
 
 def test_claim_after_the_deadline_moved_by_an_active_extension_is_refused(
@@ -86,7 +86,7 @@ def test_claim_after_the_deadline_moved_by_an_active_extension_is_refused(
     ext = extension(backend, alice, "gamma", moved_days=9)
     assert ext.declaration_deadline == TODAY - timedelta(days=1)
     with pytest.raises(ValidationFailed) as refused:
-        alice.submit_claim(claim(backend, invoice("1001"), company="gamma"))
+        alice.claims.submit(claim(backend, invoice("1001"), company="gamma"))
     message = late_fields(refused)["invoices[1].invoice_date"]
     assert (TODAY - timedelta(days=1)).isoformat() in message
     assert "moved by the extension" in message
@@ -100,13 +100,13 @@ def test_an_extension_not_active_does_not_move_the_deadline(backend: Backend,
     ext = extension(backend, alice, "beta", moved_days=200)
     assert ext.status == "pending"
     if outcome == "cancelled":
-        assert alice.cancel_extension(ext.id, ext.version).status == "cancelled"
+        assert alice.extensions.cancel(ext.id, ext.version).status == "cancelled"
     elif outcome == "refused":
-        decided = backend.open("uw").decide_extension(
+        decided = backend.open("uw").extensions.decide(
             ext.id, ExtensionDecisionInput(decision="refuse", comment="No"), ext.version)
         assert decided.status == "refused"
     with pytest.raises(ValidationFailed) as refused:
-        alice.submit_claim(claim(backend, invoice("1001")))
+        alice.claims.submit(claim(backend, invoice("1001")))
     assert set(late_fields(refused)) == {"invoices[1].invoice_date"}
 
 
@@ -114,14 +114,14 @@ def test_accepted_extension_beyond_the_dmc_moves_the_deadline_of_a_claim(
         backend: Backend) -> None:
     alice = backend.open("alice")
     ext = extension(backend, alice, "beta", moved_days=200)
-    backend.open("uw").decide_extension(ext.id, ExtensionDecisionInput(decision="accept"),
+    backend.open("uw").extensions.decide(ext.id, ExtensionDecisionInput(decision="accept"),
                                         ext.version)
-    assert alice.submit_claim(claim(backend, invoice("1001"))).reference
+    assert alice.claims.submit(claim(backend, invoice("1001"))).reference
 
 
 def _registered(backend: Backend, alice: Repository, company: str) -> ClaimPublic:
     """A claim on a recent invoice, to add declarations to."""
-    return alice.submit_claim(claim(backend, invoice("900", day=TODAY - timedelta(days=20)),
+    return alice.claims.submit(claim(backend, invoice("900", day=TODAY - timedelta(days=20)),
                                     company=company))
 
 
@@ -131,10 +131,11 @@ def test_additional_declaration_within_the_moved_deadline_is_accepted(
     extension(backend, alice, "beta", moved_days=10)
     first = _registered(backend, alice, "beta")
     with pytest.raises(ValidationFailed) as refused:
-        alice.add_declaration(first.id, AdditionalDeclaration(invoices=[invoice("1003")]),
+        alice.claims.add_declaration(first.id, AdditionalDeclaration(invoices=[invoice("1003")]),
                               first.version)
     assert set(late_fields(refused)) == {"invoices[1].invoice_date"}
-    added = alice.add_declaration(first.id, AdditionalDeclaration(invoices=[invoice("1001")]),
+    added = alice.claims.add_declaration(first.id,
+                                         AdditionalDeclaration(invoices=[invoice("1001")]),
                                   first.version)
     assert added.invoice_count == 2
 
@@ -144,7 +145,7 @@ def test_additional_declaration_after_the_moved_deadline_is_refused(backend: Bac
     extension(backend, alice, "gamma", moved_days=9)
     first = _registered(backend, alice, "gamma")
     with pytest.raises(ValidationFailed) as refused:
-        alice.add_declaration(first.id, AdditionalDeclaration(invoices=[invoice("1001")]),
+        alice.claims.add_declaration(first.id, AdditionalDeclaration(invoices=[invoice("1001")]),
                               first.version)
     assert "moved by the extension" in late_fields(refused)["invoices[1].invoice_date"]
 
@@ -157,17 +158,17 @@ def test_tax_above_the_amount_excluding_tax_is_refused_by_the_repository(
     recent = TODAY - timedelta(days=20)
     before = _lines(backend)
     with pytest.raises(ValidationFailed) as refused:
-        alice.submit_claim(claim(backend, invoice("1", day=recent, excl="100", tax="150")))
+        alice.claims.submit(claim(backend, invoice("1", day=recent, excl="100", tax="150")))
     assert set(refused.value.by_field()) == {"invoices[1].tax"}
     assert _lines(backend) == before
-    first = alice.submit_claim(claim(backend, invoice("1", day=recent, excl="100", tax="20")))
+    first = alice.claims.submit(claim(backend, invoice("1", day=recent, excl="100", tax="20")))
     assert first.claim_amount == Decimal("120.00")
     with pytest.raises(ValidationFailed) as refused:
-        alice.add_declaration(first.id, AdditionalDeclaration(
+        alice.claims.add_declaration(first.id, AdditionalDeclaration(
             invoices=[invoice("2", day=recent, excl="100", tax="150")]), first.version)
     assert set(refused.value.by_field()) == {"invoices[1].tax"}
     with pytest.raises(ValidationFailed) as refused:
-        alice.submit_claim(claim(backend, invoice("3", day=recent, excl="100", tax="-1"),
+        alice.claims.submit(claim(backend, invoice("3", day=recent, excl="100", tax="-1"),
                                  company="gamma"))
     assert set(refused.value.by_field()) == {"invoices[1].tax"}
 
@@ -185,19 +186,20 @@ def test_a_payment_already_in_the_claim_is_refused_not_counted_twice(backend: Ba
     recent = TODAY - timedelta(days=20)
     paid = PaymentLine(type="SE", invoice_references=["1", "2"], payment_date=recent,
                        currency="EUR", amount=Decimal("100.00"))
-    first = alice.submit_claim(claim(backend, invoice("1", day=recent),
+    first = alice.claims.submit(claim(backend, invoice("1", day=recent),
                                      invoice("2", day=recent), payments=(paid,)))
     assert first.claim_amount == Decimal("2300.00")
     again = paid.model_copy(update={"invoice_references": ["2", "1"],
                                     "amount": Decimal("100.0")})
     before = _lines(backend)
     with pytest.raises(ValidationFailed) as refused:
-        alice.add_declaration(first.id, AdditionalDeclaration(payments=[again]), first.version)
+        alice.claims.add_declaration(first.id, AdditionalDeclaration(payments=[again]),
+                                     first.version)
     assert refused.value.by_field() == {"payments[1].amount": "This payment is already in the "
                                                               "claim"}
     assert _lines(backend) == before
     credit_note = paid.model_copy(update={"type": "CN"})
-    added = alice.add_declaration(first.id, AdditionalDeclaration(payments=[credit_note]),
+    added = alice.claims.add_declaration(first.id, AdditionalDeclaration(payments=[credit_note]),
                                   first.version)
     assert added.claim_amount == Decimal("2200.00")
 
@@ -206,7 +208,7 @@ def test_the_same_payment_twice_in_one_declaration_is_refused(backend: Backend) 
     paid = PaymentLine(type="SE", invoice_references=["1"], payment_date=TODAY,
                        currency="EUR", amount=Decimal("10"))
     with pytest.raises(ValidationFailed) as refused:
-        backend.open("alice").submit_claim(claim(
+        backend.open("alice").claims.submit(claim(
             backend, invoice("1", day=TODAY - timedelta(days=20)), payments=(paid, paid)))
     assert set(refused.value.by_field()) == {"payments[2].amount"}
 
@@ -215,11 +217,11 @@ def test_an_invoice_already_in_the_claim_is_refused(backend: Backend) -> None:
     alice = backend.open("alice")
     first = _registered(backend, alice, "beta")
     with pytest.raises(ValidationFailed) as refused:
-        alice.add_declaration(first.id, AdditionalDeclaration(
+        alice.claims.add_declaration(first.id, AdditionalDeclaration(
             invoices=[invoice("900", day=TODAY - timedelta(days=20))]), first.version)
     assert refused.value.by_field() == {"invoices[1].number": "This invoice is already in the "
                                                               "claim"}
     with pytest.raises(ValidationFailed) as refused:
-        alice.submit_claim(claim(backend, invoice("5", day=TODAY - timedelta(days=20)),
+        alice.claims.submit(claim(backend, invoice("5", day=TODAY - timedelta(days=20)),
                                  invoice("5", day=TODAY - timedelta(days=21)), company="gamma"))
     assert set(refused.value.by_field()) == {"invoices[2].number"}

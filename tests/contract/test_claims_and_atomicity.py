@@ -50,7 +50,7 @@ def row_counts(backend: Backend) -> tuple[int, ...]:
 
 def test_submit_claim_gives_a_reference_and_exact_amount(backend: Backend) -> None:
     repo = backend.open("alice")
-    result = repo.submit_claim(claim(
+    result = repo.claims.submit(claim(
         backend, invoice("1001", amount="1000.10"),
         invoice("1002", amount="0.20", tax=Decimal("0.04")),
         payments=[PaymentLine(type="CN", invoice_references=["1001"],
@@ -59,7 +59,7 @@ def test_submit_claim_gives_a_reference_and_exact_amount(backend: Backend) -> No
     assert result.reference and result.reference.startswith("DMS-2026-")
     assert result.claim_amount == Decimal("1100.24")  # 1000.10+200 + 0.20+0.04 - 100.10
     assert result.invoice_count == 2
-    listed = repo.claims(backend.ids["A"])
+    listed = repo.claims.rows(backend.ids["A"])
     assert [c.reference for c in listed.items] == [result.reference]
 
 
@@ -67,14 +67,14 @@ def test_invalid_line_leaves_no_partial_rows(backend: Backend) -> None:
     before = row_counts(backend)
     bad = invoice("1003", due_date=TODAY - timedelta(days=400))  # due before invoice date
     with pytest.raises(ValidationFailed) as err:
-        backend.open("alice").submit_claim(claim(backend, invoice("1001"), invoice("1002"), bad))
+        backend.open("alice").claims.submit(claim(backend, invoice("1001"), invoice("1002"), bad))
     assert any(e.line == 3 and e.field.endswith("due_date") for e in err.value.errors)
     assert row_counts(backend) == before
 
 
 def test_future_invoice_and_late_declaration_are_refused(backend: Backend) -> None:
     with pytest.raises(ValidationFailed) as err:
-        backend.open("alice").submit_claim(claim(
+        backend.open("alice").claims.submit(claim(
             backend, invoice("1", days_ago=-1, due_date=TODAY + timedelta(days=30)),
             invoice("2", days_ago=200)))
     messages = err.value.by_field()
@@ -94,46 +94,46 @@ def test_failure_after_rows_were_written_rolls_everything_back(
 
     monkeypatch.setattr(SqlCore, "_audit", crash)
     with pytest.raises(RuntimeError):
-        backend.open("alice").submit_claim(claim(backend, invoice("1"), invoice("2")))
+        backend.open("alice").claims.submit(claim(backend, invoice("1"), invoice("2")))
     assert row_counts(backend) == before
 
 
 def test_one_open_claim_per_debtor(backend: Backend) -> None:
     repo = backend.open("alice")
-    repo.submit_claim(claim(backend, invoice("1")))
+    repo.claims.submit(claim(backend, invoice("1")))
     before = row_counts(backend)
     with pytest.raises(RuleViolation):
-        repo.submit_claim(claim(backend, invoice("2")))
+        repo.claims.submit(claim(backend, invoice("2")))
     assert row_counts(backend) == before
 
 
 def test_claims_need_write_rights_on_the_claims_section(backend: Backend) -> None:
     for login in ("reader", "carol"):
         with pytest.raises(Forbidden):
-            backend.open(login).submit_claim(claim(backend))
+            backend.open(login).claims.submit(claim(backend))
     with pytest.raises(Forbidden):
-        backend.open("bob").submit_claim(claim(backend))
+        backend.open("bob").claims.submit(claim(backend))
     with pytest.raises(Forbidden):
-        backend.open("carol").claims(backend.ids["A"])
+        backend.open("carol").claims.rows(backend.ids["A"])
 
 
 def test_comment_limit(backend: Backend) -> None:
     with pytest.raises(ValidationFailed) as err:
-        backend.open("alice").submit_claim(claim(backend, comments="x" * 901))
+        backend.open("alice").claims.submit(claim(backend, comments="x" * 901))
     assert "comments" in err.value.by_field()
 
 
 def test_every_write_is_audited(backend: Backend) -> None:
     alice = backend.open("alice")
-    result = alice.submit_claim(claim(backend))
-    alice.mark_notifications([backend.ids["n1"]], read=True)
-    log = backend.open("admin").audit_log()
+    result = alice.claims.submit(claim(backend))
+    alice.notifications.mark([backend.ids["n1"]], read=True)
+    log = backend.open("admin").audit.entries()
     operations = [e.operation for e in log.items]
     assert operations[:2] == ["mark_read", "submit_claim"]
     entry = log.items[1]
     assert entry.login == "alice" and entry.target_id == result.id
     assert entry.changes["reference"] == [None, result.reference]
     with pytest.raises(Forbidden):
-        alice.audit_log()
+        alice.audit.entries()
     with Session(backend.engine) as s:
         assert s.execute(select(func.count()).select_from(AuditEntry)).scalar_one() == 2

@@ -40,7 +40,7 @@ def invoice(number: str, amount: str = "1000.00") -> InvoiceLine:
 
 
 def submit(backend: Backend, company: str, number: str = "1001"):  # type: ignore[no-untyped-def]
-    return backend.open("alice").submit_claim(ClaimCreate(
+    return backend.open("alice").claims.submit(ClaimCreate(
         contract_id=backend.ids["A"], company_id=backend.ids[company], reason="insolvency",
         invoices=[invoice(number)]))
 
@@ -48,7 +48,7 @@ def submit(backend: Backend, company: str, number: str = "1001"):  # type: ignor
 def expected(repo: Repository, contract_id: int) -> list[Row]:
     """From the claims list (newest change first): each debtor's latest registered claim
     (highest id), in the list's order, with its number of claims."""
-    claims = repo.claims(contract_id, 0, 500).items
+    claims = repo.claims.rows(contract_id, 0, 500).items
     registered = [c for c in claims if c.status != ClaimStatus.DRAFT]
     count = Counter(c.company_id for c in registered)
     latest = {c.company_id: c.id for c in registered}
@@ -60,7 +60,7 @@ def expected(repo: Repository, contract_id: int) -> list[Row]:
 
 
 def shown(repo: Repository, contract_id: int, text: str | None = None) -> list[Row]:
-    page = repo.claims_portfolio(contract_id, text)
+    page = repo.claims.portfolio(contract_id, text)
     assert page.total == len(page.items)
     return [(r.company_id, r.latest_claim_id, r.latest_reference, r.latest_status, r.claims,
              r.claim_amount, r.covered_amount, r.calculated_indemnity,
@@ -81,26 +81,26 @@ def test_portfolio_follows_every_claim_write(backend: Backend) -> None:
     foo = submit(backend, "foo")
     assert [r[1] for r in check()] == [foo.id, gamma.id, beta.id]
 
-    lines = alice.claim_detail(beta.id).invoices
-    beta = uw.validate_claim_lines(beta.id, LineValidation(invoice_ids=[lines[0].id]),
+    lines = alice.claims.detail(beta.id).invoices
+    beta = uw.claims.validate_lines(beta.id, LineValidation(invoice_ids=[lines[0].id]),
                                    beta.version)
     check()
-    gamma = alice.add_declaration(gamma.id, AdditionalDeclaration(
+    gamma = alice.claims.add_declaration(gamma.id, AdditionalDeclaration(
         invoices=[invoice("1002", "300.00")], intervention_requested=True), gamma.version)
     check()
-    foo = uw.set_claim_status(foo.id, ClaimStatusChange(status=ClaimStatus.ACCEPTED),
+    foo = uw.claims.set_status(foo.id, ClaimStatusChange(status=ClaimStatus.ACCEPTED),
                               foo.version)
     check()
-    foo = uw.set_indemnity(foo.id, IndemnityUpdate(), foo.version)
+    foo = uw.claims.set_indemnity(foo.id, IndemnityUpdate(), foo.version)
     check()
-    beta = uw.set_claim_status(beta.id, ClaimStatusChange(status=ClaimStatus.CLOSED),
+    beta = uw.claims.set_status(beta.id, ClaimStatusChange(status=ClaimStatus.CLOSED),
                                beta.version)
     check()
     second = submit(backend, "beta", "2001")
     rows = check()
     assert rows[0][:2] == (backend.ids["beta"], second.id) and rows[0][4] == 2
     # Rejected and the newer claim's debtor is still listed once, by its latest claim.
-    uw.set_claim_status(second.id, ClaimStatusChange(status=ClaimStatus.REJECTED,
+    uw.claims.set_status(second.id, ClaimStatusChange(status=ClaimStatus.REJECTED,
                                                      comment="No proof"), second.version)
     check()
 
@@ -109,7 +109,7 @@ def test_portfolio_follows_every_claim_write(backend: Backend) -> None:
     assert [r[1] for r in shown(alice, contract, (second.reference or "").lower())] \
         == [second.id]
     assert shown(alice, contract, beta.reference) == []  # not the latest claim any more
-    easy = alice.claims_portfolio(contract).items[-1]
+    easy = alice.claims.portfolio(contract).items[-1]
     assert [r[0] for r in shown(alice, contract, easy.easy_number)] == [easy.company_id]
     # Needles under three characters are a plain scan, not the trigram index.
     assert {r[0] for r in shown(alice, contract, "ma")} == {backend.ids["beta"],
@@ -121,16 +121,16 @@ def test_portfolio_pages_and_counts(backend: Backend) -> None:
     for company in ("beta", "gamma", "foo", "alpha"):
         submit(backend, company)
         backend.clock.advance(minutes=1)
-    whole = alice.claims_portfolio(contract)
+    whole = alice.claims.portfolio(contract)
     assert whole.total == 4
     ids = [r.latest_claim_id for r in whole.items]
     for size in (1, 2, 3):  # deep pages are read from the other end: same rows
-        pages = [alice.claims_portfolio(contract, None, offset, size)
+        pages = [alice.claims.portfolio(contract, None, offset, size)
                  for offset in range(0, 4, size)]
         assert [r.latest_claim_id for p in pages for r in p.items] == ids
         assert {p.total for p in pages} == {4}
-    assert alice.claims_portfolio(contract, None, 10, 3).items == []
-    assert backend.open("bob").claims_portfolio(backend.ids["B"]).total == 0
+    assert alice.claims.portfolio(contract, None, 10, 3).items == []
+    assert backend.open("bob").claims.portfolio(backend.ids["B"]).total == 0
 
 
 @pytest.mark.parametrize(
@@ -140,7 +140,7 @@ def test_rebuilding_gives_the_rows_the_commands_kept(backend: Backend) -> None:
     bulk loads rebuild), drafts left out."""
     uw = backend.open("uw")
     first = submit(backend, "beta")
-    uw.set_claim_status(first.id, ClaimStatusChange(status=ClaimStatus.CLOSED), first.version)
+    uw.claims.set_status(first.id, ClaimStatusChange(status=ClaimStatus.CLOSED), first.version)
     backend.clock.advance(minutes=1)
     submit(backend, "beta", "2001")
     submit(backend, "gamma")
@@ -179,25 +179,25 @@ def test_filtered_pages_whichever_way_they_are_read(backend: Backend,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """Filtered, the matches are sorted or walked (SQLite, by their density), read in
     full or counted (beyond PROBE): the pages and the total are the same."""
-    from cofatui.repository.sql import claim_commands
+    from cofatui.repository.sql import claim_follow_up
 
     alice, contract = backend.open("alice"), backend.ids["A"]
     for company in ("beta", "gamma", "foo", "alpha"):
         submit(backend, company)
         backend.clock.advance(minutes=1)
-    order = [r.latest_claim_id for r in alice.claims_portfolio(contract).items]
+    order = [r.latest_claim_id for r in alice.claims.portfolio(contract).items]
     for probe in (1000, 2):
-        monkeypatch.setattr(claim_commands, "PROBE", probe)
+        monkeypatch.setattr(claim_follow_up, "PROBE", probe)
         for needle in ("dms-", "DM", "mma", "zzz"):
-            whole = alice.claims_portfolio(contract, needle, 0, 100)
+            whole = alice.claims.portfolio(contract, needle, 0, 100)
             wanted = [i for i in order if i in {r.latest_claim_id for r in whole.items}]
             assert [r.latest_claim_id for r in whole.items] == wanted
             assert whole.total == len(wanted)
             for size in (1, 3):
                 paged = [r.latest_claim_id for offset in range(0, 5, size)
-                         for r in alice.claims_portfolio(contract, needle, offset, size).items]
+                         for r in alice.claims.portfolio(contract, needle, offset, size).items]
                 assert paged == wanted
-            assert {alice.claims_portfolio(contract, needle, o, 3).total
+            assert {alice.claims.portfolio(contract, needle, o, 3).total
                     for o in (0, 3, 9)} == {len(wanted)}
-        assert alice.claims_portfolio(contract, "dms-").total == 4
-        assert alice.claims_portfolio(contract, "mma").total == 1
+        assert alice.claims.portfolio(contract, "dms-").total == 4
+        assert alice.claims.portfolio(contract, "mma").total == 1

@@ -41,7 +41,7 @@ def build(backend: Backend) -> dict[str, int]:
     ids: dict[str, int] = {}
     for key, (user, contract, debtor, amount, intervention, _) in CLAIMS.items():
         excl = Decimal(amount)
-        claim = backend.open(user).submit_claim(ClaimCreate(
+        claim = backend.open(user).claims.submit(ClaimCreate(
             contract_id=backend.ids[contract], company_id=backend.ids[debtor],
             reason="insolvency", intervention_requested=intervention,
             invoices=[InvoiceLine(type="IN", number="1", invoice_date=TODAY - timedelta(40),
@@ -56,14 +56,14 @@ def build(backend: Backend) -> dict[str, int]:
     uw = backend.open("uw")
     for key, status, comment in (("beta", "accepted", ""), ("foo", "closed", ""),
                                  ("beta_b", "rejected", "Not insured")):
-        version = uw.claim_detail(ids[key]).claim.version
+        version = uw.claims.detail(ids[key]).claim.version
         change = ClaimStatusChange(status=ClaimStatus(status), comment=comment)
-        uw.set_claim_status(ids[key], change, version)
+        uw.claims.set_status(ids[key], change, version)
     return ids
 
 
 def queue(backend: Backend, **flt: object) -> list[str]:
-    page = backend.open("uw").claims_queue(ClaimQueueFilter(**flt))  # type: ignore[arg-type]
+    page = backend.open("uw").claims.queue(ClaimQueueFilter(**flt))  # type: ignore[arg-type]
     names = {v: k for k, v in _ids.items()}
     assert page.total == len(page.items)
     return [names[i.claim_id] for i in page.items]
@@ -82,7 +82,7 @@ def claims(backend: Backend) -> dict[str, int]:
 def test_claims_queue_lists_open_claims_of_every_policyholder_oldest_first(
         backend: Backend, claims: dict[str, int]) -> None:
     assert queue(backend) == ["epsilon", "alpha", "beta_b", "gamma", "beta"]
-    item = backend.open("uw").claims_queue().items[0]
+    item = backend.open("uw").claims.queue().items[0]
     assert (item.policy_number, item.policyholder, item.company_name) == (
         "P-B", "Holder B", "Epsilon Transports")
     assert (item.status, item.claim_amount, item.currency) == ("pending", Decimal("3600.00"),
@@ -96,7 +96,7 @@ def test_claims_queue_filter_by_status(backend: Backend, claims: dict[str, int])
     assert queue(backend, status="accepted") == ["beta"]
     assert queue(backend, status="closed") == ["foo"]
     with pytest.raises(ValidationFailed) as refused:
-        backend.open("uw").claims_queue(ClaimQueueFilter(status=ClaimStatus.DRAFT))
+        backend.open("uw").claims.queue(ClaimQueueFilter(status=ClaimStatus.DRAFT))
     assert set(refused.value.by_field()) == {"status"}
 
 
@@ -127,14 +127,14 @@ def test_claims_queue_amount_needs_a_currency_and_an_order(backend: Backend,
                                                            claims: dict[str, int]) -> None:
     uw = backend.open("uw")
     with pytest.raises(ValidationFailed) as refused:
-        uw.claims_queue(ClaimQueueFilter(amount_min=Decimal(100)))
+        uw.claims.queue(ClaimQueueFilter(amount_min=Decimal(100)))
     assert set(refused.value.by_field()) == {"currency"}
     with pytest.raises(ValidationFailed) as refused:
-        uw.claims_queue(ClaimQueueFilter(amount_min=Decimal(5), amount_max=Decimal(4),
+        uw.claims.queue(ClaimQueueFilter(amount_min=Decimal(5), amount_max=Decimal(4),
                                          currency="EUR"))
     assert set(refused.value.by_field()) == {"amount_max"}
     with pytest.raises(ValidationFailed) as refused:
-        uw.claims_queue(ClaimQueueFilter(amount_min=Decimal(-1), currency="EUR"))
+        uw.claims.queue(ClaimQueueFilter(amount_min=Decimal(-1), currency="EUR"))
     assert set(refused.value.by_field()) == {"amount_min"}
 
 
@@ -142,18 +142,18 @@ def test_claims_queue_only_for_the_claims_handler(backend: Backend,
                                                   claims: dict[str, int]) -> None:
     for login in ("alice", "admin", "both"):
         with pytest.raises(Forbidden):
-            backend.open(login).claims_queue()
+            backend.open(login).claims.queue()
 
 
 def test_claims_queue_pages_give_every_claim_once_in_order(backend: Backend,
                                                            claims: dict[str, int]) -> None:
     uw = backend.open("uw")
-    everything = [i.claim_id for i in uw.claims_queue(ClaimQueueFilter()).items]
+    everything = [i.claim_id for i in uw.claims.queue(ClaimQueueFilter()).items]
     for limit in (1, 2, 3):
         seen: list[int] = []
         for offset in range(0, 6, limit):
-            page = uw.claims_queue(ClaimQueueFilter(), offset, limit)
+            page = uw.claims.queue(ClaimQueueFilter(), offset, limit)
             assert page.total == 5 and (page.offset, page.limit) == (offset, limit)
             seen += [i.claim_id for i in page.items]
         assert seen == everything
-    assert uw.claims_queue(ClaimQueueFilter(), 5, 2).items == []
+    assert uw.claims.queue(ClaimQueueFilter(), 5, 2).items == []

@@ -37,7 +37,7 @@ def create(backend: Backend, *plan: tuple[int, str], company: str = "beta") -> E
 
 
 def test_within_dmc_is_granted_freely(backend: Backend) -> None:
-    ext = backend.open("alice").request_extension(create(backend, (20, "1000.50")))
+    ext = backend.open("alice").extensions.request(create(backend, (20, "1000.50")))
     assert ext.status == "active" and ext.decided_by == "rule:within-dmc"
     assert "freely" in ext.comment
     assert ext.total == Decimal("1000.50")
@@ -45,12 +45,12 @@ def test_within_dmc_is_granted_freely(backend: Backend) -> None:
 
 def test_beyond_dmc_waits_for_the_underwriter_who_moves_the_deadline(backend: Backend) -> None:
     alice, uw = backend.open("alice"), backend.open("uw")
-    ext = alice.request_extension(create(backend, (60, "500.50"), (90, "500.00")))
+    ext = alice.extensions.request(create(backend, (60, "500.50"), (90, "500.00")))
     assert ext.status == "pending" and "maximum credit duration" in ext.comment
     before = ext.declaration_deadline
     with pytest.raises(Forbidden):
-        alice.decide_extension(ext.id, ExtensionDecisionInput(decision="accept"), ext.version)
-    decided = uw.decide_extension(ext.id, ExtensionDecisionInput(
+        alice.extensions.decide(ext.id, ExtensionDecisionInput(decision="accept"), ext.version)
+    decided = uw.extensions.decide(ext.id, ExtensionDecisionInput(
         decision="accept_other_plan",
         plan=[PlanLineInput(due_date=DUE + timedelta(days=45), amount=Decimal("1000.50"))]),
         ext.version)
@@ -58,54 +58,54 @@ def test_beyond_dmc_waits_for_the_underwriter_who_moves_the_deadline(backend: Ba
     assert [p.amount for p in decided.plan] == [Decimal("1000.50")]
     assert len(decided.proposed_plan) == 2
     assert decided.declaration_deadline == before + timedelta(days=45)
-    notes = alice.notifications(NotificationFilter(text="beta")).items
+    notes = alice.notifications.rows(NotificationFilter(text="beta")).items
     assert any("Extension of due date active" in n.title for n in notes)
 
 
 def test_plan_total_must_equal_invoices(backend: Backend) -> None:
     with pytest.raises(ValidationFailed) as err:
-        backend.open("alice").request_extension(create(backend, (20, "1000.00")))
+        backend.open("alice").extensions.request(create(backend, (20, "1000.00")))
     assert "0.50 missing" in err.value.by_field()["plan"]
 
 
 def test_one_extension_per_buyer_and_cancel_only_pending(backend: Backend) -> None:
     alice = backend.open("alice")
-    active = alice.request_extension(create(backend, (20, "1000.50")))
+    active = alice.extensions.request(create(backend, (20, "1000.50")))
     with pytest.raises(RuleViolation, match="only one per buyer"):
-        alice.request_extension(create(backend, (20, "1000.50")))
+        alice.extensions.request(create(backend, (20, "1000.50")))
     with pytest.raises(RuleViolation, match="Only a pending"):
-        alice.cancel_extension(active.id, active.version)
-    pending = alice.request_extension(create(backend, (100, "1000.50"), company="gamma"))
-    cancelled = alice.cancel_extension(pending.id, pending.version)
+        alice.extensions.cancel(active.id, active.version)
+    pending = alice.extensions.request(create(backend, (100, "1000.50"), company="gamma"))
+    cancelled = alice.extensions.cancel(pending.id, pending.version)
     assert cancelled.status == "cancelled"
     with pytest.raises(Conflict):
-        alice.cancel_extension(pending.id, pending.version)
+        alice.extensions.cancel(pending.id, pending.version)
 
 
 def test_modify_active_plan_beyond_dmc_goes_back_to_the_insurer(backend: Backend) -> None:
     alice = backend.open("alice")
-    active = alice.request_extension(create(backend, (20, "1000.50")))
-    modified = alice.modify_extension(active.id, [PlanLineInput(
+    active = alice.extensions.request(create(backend, (20, "1000.50")))
+    modified = alice.extensions.modify(active.id, [PlanLineInput(
         due_date=DUE + timedelta(days=120), amount=Decimal("1000.50"))], active.version)
     assert modified.status == "pending"
 
 
 def test_no_extension_after_a_claim(backend: Backend) -> None:
     alice = backend.open("alice")
-    alice.submit_claim(ClaimCreate(
+    alice.claims.submit(ClaimCreate(
         contract_id=backend.ids["A"], company_id=backend.ids["beta"], reason="insolvency",
         invoices=[InvoiceLine(type="IN", number="9", invoice_date=TODAY - timedelta(days=40),
                               due_date=TODAY - timedelta(days=10), currency="EUR",
                               amount_excl_tax=Decimal(100))]))
     with pytest.raises(RuleViolation, match="collection department"):
-        alice.request_extension(create(backend, (20, "1000.50")))
+        alice.extensions.request(create(backend, (20, "1000.50")))
 
 
 def test_extensions_are_scoped_to_the_contract(backend: Backend) -> None:
-    ext = backend.open("alice").request_extension(create(backend, (20, "1000.50")))
-    assert [e.id for e in backend.open("alice").extensions(backend.ids["A"])] == [ext.id]
+    ext = backend.open("alice").extensions.request(create(backend, (20, "1000.50")))
+    assert [e.id for e in backend.open("alice").extensions.rows(backend.ids["A"])] == [ext.id]
     with pytest.raises(Forbidden):
-        backend.open("bob").extensions(backend.ids["A"])
+        backend.open("bob").extensions.rows(backend.ids["A"])
     with pytest.raises(Forbidden):
-        backend.open("reader").request_extension(create(backend, (20, "1000.50"),
+        backend.open("reader").extensions.request(create(backend, (20, "1000.50"),
                                                         company="gamma"))

@@ -59,7 +59,7 @@ def test_ending_guarantees_page_through_every_row_with_the_true_total(
     rows = []
     offset = 0
     while True:
-        page = repo.ending_guarantees(contract, 30, offset, 50)
+        page = repo.products.ending_guarantees(contract, 30, offset, 50)
         assert page.total == ENDING + 1  # and the dataset's RLI ending in 10 days
         assert len(page.items) <= 50
         if not page.items:
@@ -71,14 +71,14 @@ def test_ending_guarantees_page_through_every_row_with_the_true_total(
         (r.end_date, r.product_id) for r in rows)
     assert all(dataset.TODAY <= r.end_date <= dataset.TODAY + timedelta(days=30) for r in rows)
     assert all(r.status is not None and r.version >= 1 for r in rows)
-    soon = repo.ending_guarantees(contract, 5, 0, 500)
+    soon = repo.products.ending_guarantees(contract, 5, 0, 500)
     assert soon.total == len(soon.items) == sum(
         1 for r in rows if r.end_date <= dataset.TODAY + timedelta(days=5))
 
 
 def test_ending_guarantees_need_access_to_the_contract(backend: Backend) -> None:
     with pytest.raises(Forbidden):
-        backend.open("bob").ending_guarantees(backend.ids["A"], 30)
+        backend.open("bob").products.ending_guarantees(backend.ids["A"], 30)
 
 
 def test_topliner_end_alert_is_raised_once_per_product_per_day(backend: Backend) -> None:
@@ -89,17 +89,17 @@ def test_topliner_end_alert_is_raised_once_per_product_per_day(backend: Backend)
     quoted = add_cover(backend, "gamma", "TOPLINER", 2, status="quoted")  # not bought
     contract = backend.ids["A"]
     alice = backend.open("alice")
-    assert alice.raise_end_alerts(contract) == 2
+    assert alice.products.raise_end_alerts(contract) == 2
     for login in ("alice", "reader", "both", "admin"):  # other users, later calls
-        assert backend.open(login).raise_end_alerts(contract) == 0
-    alice.ending_guarantees(contract, 30)  # what Home reads (the server raises there too)
+        assert backend.open(login).products.raise_end_alerts(contract) == 0
+    alice.products.ending_guarantees(contract, 30)  # what Home reads (the server raises there too)
     assert [len(end_alerts(backend, p)) for p in (soon, last_day, later, crl, quoted)] \
         == [1, 1, 0, 0, 0]
     note = end_alerts(backend, soon)[0]
     assert note.importance == "high" and note.company_id == backend.ids["alpha"]
     assert "TopLiner ends in 3 days" in note.title
     assert "ends today" in end_alerts(backend, last_day)[0].title
-    shown = alice.notifications(NotificationFilter(contract_id=contract, type="end_of_cover"),
+    shown = alice.notifications.rows(NotificationFilter(contract_id=contract, type="end_of_cover"),
                                 0, 10)
     assert shown.total == 2
 
@@ -111,15 +111,15 @@ def test_topliner_end_alert_again_the_next_day(backend: Backend) -> None:
         s.add(EndAlert(product_id=soon, day=dataset.TODAY - timedelta(days=1)))
         s.commit()
     repo = backend.open("alice")
-    assert repo.raise_end_alerts(contract) == 1
-    assert repo.raise_end_alerts(contract) == 0
+    assert repo.products.raise_end_alerts(contract) == 1
+    assert repo.products.raise_end_alerts(contract) == 0
     if backend.name == "http-server":
         return  # that server's clock is fixed in its own process
     for day in range(1, 5):  # 2, 1, 0 days left: one a day; then it has ended
         backend.clock.advance(days=1)
-        created = repo.raise_end_alerts(contract)
+        created = repo.products.raise_end_alerts(contract)
         assert created == (1 if day <= 3 else 0)
-        assert repo.raise_end_alerts(contract) == 0
+        assert repo.products.raise_end_alerts(contract) == 0
     assert len(end_alerts(backend, soon)) == 4
 
 
@@ -134,7 +134,7 @@ def test_concurrent_raisers_add_one_end_alert(backend: Backend) -> None:
     def raise_alerts(repo: object) -> None:
         barrier.wait()
         try:
-            created.append(repo.raise_end_alerts(contract))  # type: ignore[attr-defined]
+            created.append(repo.products.raise_end_alerts(contract))  # type: ignore[attr-defined]
         except BaseException as exc:  # reported below, with the others
             errors.append(exc)
 

@@ -312,7 +312,7 @@ def test_user_creation_is_audited_without_the_hash(backend: Backend) -> None:
     assert "password_hash" not in changes and "password" not in changes
     assert str(stored_hash) not in rows[0][4] and NEW_PASSWORD not in rows[0][4]
     # The contract administrator finds it in the audit log of their contract.
-    assert [e.operation for e in backend.open("admin").audit_log().items] == ["create_user"]
+    assert [e.operation for e in backend.open("admin").audit.entries().items] == ["create_user"]
 
 
 def test_contract_admin_cannot_create_a_user_on_a_contract_not_theirs(

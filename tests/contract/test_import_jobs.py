@@ -36,7 +36,7 @@ def _large(good: list[str]) -> bytes:
 
 
 def _references(backend: Backend) -> dict[str, str]:
-    rows = backend.open("alice").portfolio(backend.ids["A"], None, 0, 100).items
+    rows = backend.open("alice").portfolio.rows(backend.ids["A"], None, 0, 100).items
     return {r.easy_number: r.client_reference for r in rows}
 
 

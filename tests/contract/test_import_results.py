@@ -17,7 +17,7 @@ MIXED = (HEADER + "00000000000001;NEW-ALPHA\n"      # line 2: fine
 
 
 def _references(backend: Backend) -> dict[str, str]:
-    rows = backend.open("alice").portfolio(backend.ids["A"], None, 0, 100).items
+    rows = backend.open("alice").portfolio.rows(backend.ids["A"], None, 0, 100).items
     return {r.easy_number: r.client_reference for r in rows}
 
 
@@ -33,7 +33,8 @@ def test_per_line_import_applies_the_good_lines_and_reports_the_others(
     assert refs["00000000000002"] == "CR-002"
     lines = alice.imports.lines(result.id).items
     assert [(x.line_no, x.status, x.code) for x in lines] == [
-        (3, LineStatus.ERROR, "unknown_company"), (4, LineStatus.ERROR, "reference_too_long"),
+        (3, LineStatus.ERROR, "imports.unknown_company"),
+        (4, LineStatus.ERROR, "imports.reference_too_long"),
         (2, LineStatus.OK, ""), (5, LineStatus.OK, "")]
     assert [x.line_no for x in alice.imports.lines(result.id, errors_first=False).items] == \
         [2, 3, 4, 5]

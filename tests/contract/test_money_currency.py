@@ -25,14 +25,14 @@ def _usd_contract_b(backend: Backend) -> None:
 def test_company_detail_carries_the_contracts_currency(backend: Backend) -> None:
     _usd_contract_b(backend)
     both = backend.open("both")
-    assert both.company_detail(backend.ids["A"], backend.ids["beta"]).currency == "EUR"
-    assert both.company_detail(backend.ids["B"], backend.ids["beta"]).currency == "USD"
+    assert both.products.company_detail(backend.ids["A"], backend.ids["beta"]).currency == "EUR"
+    assert both.products.company_detail(backend.ids["B"], backend.ids["beta"]).currency == "USD"
 
 
 def test_a_request_on_a_usd_contract_is_in_usd(backend: Backend) -> None:
     _usd_contract_b(backend)
     bob = backend.open("bob")
-    product = bob.request_product(ProductRequest(
+    product = bob.products.request(ProductRequest(
         contract_id=backend.ids["B"], company_id=backend.ids["gamma"], code="CRL",
         amount=Decimal(50000)))
     assert product.currency == "USD"

@@ -32,7 +32,7 @@ def names(page) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_portfolio_is_most_recently_updated_first(backend: Backend) -> None:
-    page = backend.open("alice").portfolio(backend.ids["A"])
+    page = backend.open("alice").portfolio.rows(backend.ids["A"])
     assert names(page) == ORDER_A
     assert page.total == 5
 
@@ -41,14 +41,14 @@ def test_portfolio_pages_do_not_overlap_and_cover_everything(backend: Backend) -
     repo = backend.open("alice")
     seen = []
     for offset in range(0, 6, 2):
-        page = repo.portfolio(backend.ids["A"], offset=offset, limit=2)
+        page = repo.portfolio.rows(backend.ids["A"], offset=offset, limit=2)
         assert page.total == 5
         seen += names(page)
     assert seen == ORDER_A
 
 
 def test_portfolio_row_shows_the_main_cover_and_products(backend: Backend) -> None:
-    rows = {r.company_name: r for r in backend.open("alice").portfolio(backend.ids["A"]).items}
+    rows = {r.company_name: r for r in backend.open("alice").portfolio.rows(backend.ids["A"]).items}
     beta = rows["Beta Maschinenbau GmbH"]
     assert beta.cover_amount == Decimal("50000")
     assert beta.cover_status == ProductStatus.GRANTED
@@ -87,7 +87,7 @@ def test_portfolio_row_shows_the_main_cover_and_products(backend: Backend) -> No
 ])
 def test_portfolio_criteria(backend: Backend, criteria: PortfolioCriteria,
                             expected: set[str]) -> None:
-    page = backend.open("alice").portfolio(backend.ids["A"], criteria)
+    page = backend.open("alice").portfolio.rows(backend.ids["A"], criteria)
     assert set(names(page)) == expected
     assert page.total == len(expected)
 
@@ -102,80 +102,80 @@ def test_country_search_gives_the_same_pages_whatever_the_recent_window(
     for country, expected in (("FRA", ["Alpha Industries", "Alpha Industries Lyon"]),
                               ("DEU", ["Beta Maschinenbau GmbH"])):
         criteria = PortfolioCriteria(country=country)
-        assert names(repo.portfolio(backend.ids["A"], criteria)) == expected
-        assert names(repo.portfolio(backend.ids["A"], criteria, limit=1)) == expected[:1]
-        assert names(repo.portfolio(backend.ids["A"], criteria, offset=1, limit=1)) == \
+        assert names(repo.portfolio.rows(backend.ids["A"], criteria)) == expected
+        assert names(repo.portfolio.rows(backend.ids["A"], criteria, limit=1)) == expected[:1]
+        assert names(repo.portfolio.rows(backend.ids["A"], criteria, offset=1, limit=1)) == \
             expected[1:2]
 
 
 def test_portfolio_rejects_inverted_amount_range(backend: Backend) -> None:
     with pytest.raises(ValidationFailed) as err:
-        backend.open("alice").portfolio(
+        backend.open("alice").portfolio.rows(
             backend.ids["A"], PortfolioCriteria(amount_min=Decimal(10), amount_max=Decimal(1)))
     assert "amount_max" in err.value.by_field()
 
 
 def test_favourites_filter(backend: Backend) -> None:
     repo = backend.open("alice")
-    repo.set_favourite(backend.ids["gamma"], True)
-    page = repo.portfolio(backend.ids["A"], PortfolioCriteria(favourites_only=True))
+    repo.portfolio.set_favourite(backend.ids["gamma"], True)
+    page = repo.portfolio.rows(backend.ids["A"], PortfolioCriteria(favourites_only=True))
     assert names(page) == ["Gamma Tessile SpA"]
     assert page.items[0].favourite
-    repo.set_favourite(backend.ids["gamma"], False)
-    assert repo.portfolio(backend.ids["A"], PortfolioCriteria(favourites_only=True)).total == 0
+    repo.portfolio.set_favourite(backend.ids["gamma"], False)
+    assert repo.portfolio.rows(backend.ids["A"], PortfolioCriteria(favourites_only=True)).total == 0
 
 
 def test_update_entry_changes_search_text_and_order(backend: Backend) -> None:
     repo = backend.open("alice")
     entry_id = backend.ids["entry:A:delta"]
-    row = next(r for r in repo.portfolio(backend.ids["A"]).items if r.entry_id == entry_id)
-    updated = repo.update_portfolio_entry(
+    row = next(r for r in repo.portfolio.rows(backend.ids["A"]).items if r.entry_id == entry_id)
+    updated = repo.portfolio.update_entry(
         entry_id, PortfolioEntryUpdate(client_reference="ZZ-NEW", custom_fields={1: "Retail"}),
         row.version)
     assert updated.client_reference == "ZZ-NEW"
     assert updated.version == row.version + 1
-    assert names(repo.portfolio(backend.ids["A"], PortfolioCriteria(text="zz-new"))) == [
+    assert names(repo.portfolio.rows(backend.ids["A"], PortfolioCriteria(text="zz-new"))) == [
         "Alpha Industries Lyon"]
-    assert names(repo.portfolio(backend.ids["A"], PortfolioCriteria(text="CR-005"))) == []
-    assert names(repo.portfolio(backend.ids["A"]))[0] == "Alpha Industries Lyon"
+    assert names(repo.portfolio.rows(backend.ids["A"], PortfolioCriteria(text="CR-005"))) == []
+    assert names(repo.portfolio.rows(backend.ids["A"]))[0] == "Alpha Industries Lyon"
 
 
 def test_stale_write_raises_conflict_and_keeps_the_first(backend: Backend) -> None:
     first, second = backend.open("alice"), backend.open("admin")
     entry_id = backend.ids["entry:A:beta"]
-    version = next(r.version for r in first.portfolio(backend.ids["A"]).items
+    version = next(r.version for r in first.portfolio.rows(backend.ids["A"]).items
                    if r.entry_id == entry_id)
-    first.update_portfolio_entry(entry_id, PortfolioEntryUpdate(client_reference="FIRST"),
+    first.portfolio.update_entry(entry_id, PortfolioEntryUpdate(client_reference="FIRST"),
                                  version)
     with pytest.raises(Conflict):
-        second.update_portfolio_entry(entry_id, PortfolioEntryUpdate(client_reference="SECOND"),
+        second.portfolio.update_entry(entry_id, PortfolioEntryUpdate(client_reference="SECOND"),
                                       version)
-    row = next(r for r in first.portfolio(backend.ids["A"]).items if r.entry_id == entry_id)
+    row = next(r for r in first.portfolio.rows(backend.ids["A"]).items if r.entry_id == entry_id)
     assert row.client_reference == "FIRST"
 
 
 def test_read_only_user_cannot_write(backend: Backend) -> None:
     repo = backend.open("reader")
-    row = repo.portfolio(backend.ids["A"]).items[0]
+    row = repo.portfolio.rows(backend.ids["A"]).items[0]
     with pytest.raises(Forbidden):
-        repo.update_portfolio_entry(row.entry_id, PortfolioEntryUpdate(client_reference="X"),
+        repo.portfolio.update_entry(row.entry_id, PortfolioEntryUpdate(client_reference="X"),
                                     row.version)
 
 
 def test_user_of_b_reads_nothing_of_a(backend: Backend) -> None:
     bob = backend.open("bob")
     with pytest.raises(Forbidden):
-        bob.portfolio(backend.ids["A"])
-    assert {r.company_name for r in bob.portfolio(backend.ids["B"]).items} == {
+        bob.portfolio.rows(backend.ids["A"])
+    assert {r.company_name for r in bob.portfolio.rows(backend.ids["B"]).items} == {
         "Epsilon Transports", "Beta Maschinenbau GmbH"}
     row_of_a = backend.ids["entry:A:alpha"]
     with pytest.raises((Forbidden, LookupError, Exception)) as err:
-        bob.update_portfolio_entry(row_of_a, PortfolioEntryUpdate(client_reference="X"), 1)
+        bob.portfolio.update_entry(row_of_a, PortfolioEntryUpdate(client_reference="X"), 1)
     assert type(err.value).__name__ in ("NotFound", "Forbidden")
 
 
 def test_contract_b_row_shows_b_products_only(backend: Backend) -> None:
-    rows = {r.company_name: r for r in backend.open("bob").portfolio(backend.ids["B"]).items}
+    rows = {r.company_name: r for r in backend.open("bob").portfolio.rows(backend.ids["B"]).items}
     assert rows["Beta Maschinenbau GmbH"].cover_amount == Decimal("5000")
     assert rows["Beta Maschinenbau GmbH"].client_reference == "B-2"
 
@@ -184,7 +184,7 @@ def test_row_shows_the_latest_claim_columns(backend: Backend) -> None:
     alice, uw = backend.open("alice"), backend.open("uw")
 
     def declare(company: str, **flags: Any) -> ClaimPublic:
-        return alice.submit_claim(ClaimCreate(
+        return alice.claims.submit(ClaimCreate(
             contract_id=backend.ids["A"], company_id=backend.ids[company], reason="insolvency",
             invoices=[InvoiceLine(type="IN", number="9001", invoice_date=TODAY - timedelta(days=40),
                                   due_date=TODAY - timedelta(days=10), currency="EUR",
@@ -192,15 +192,15 @@ def test_row_shows_the_latest_claim_columns(backend: Backend) -> None:
             **flags))
 
     first = declare("gamma")  # an older, insured claim: the latest one is what shows
-    uw.set_claim_status(first.id, ClaimStatusChange(status=ClaimStatus.CLOSED), first.version)
+    uw.claims.set_status(first.id, ClaimStatusChange(status=ClaimStatus.CLOSED), first.version)
     latest = declare("gamma", insured=False, intervention_requested=True)
-    accepted = uw.set_claim_status(latest.id, ClaimStatusChange(status=ClaimStatus.ACCEPTED),
+    accepted = uw.claims.set_status(latest.id, ClaimStatusChange(status=ClaimStatus.ACCEPTED),
                                    latest.version)
-    uw.set_indemnity(latest.id, IndemnityUpdate(collector=Collector.THIRD_PARTY.value),
+    uw.claims.set_indemnity(latest.id, IndemnityUpdate(collector=Collector.THIRD_PARTY.value),
                      accepted.version)
     declare("beta")
 
-    rows = {r.company_name: r for r in alice.portfolio(backend.ids["A"]).items}
+    rows = {r.company_name: r for r in alice.portfolio.rows(backend.ids["A"]).items}
     gamma = rows["Gamma Tessile SpA"]
     assert gamma.claim_status == ClaimStatus.ACCEPTED
     assert gamma.claim_intervention_requested is True

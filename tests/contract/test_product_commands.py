@@ -26,136 +26,137 @@ def request(backend: Backend, code: str, company: str = "epsilon", **kw: object
 
 
 def test_new_action_menu_disables_with_reasons(backend: Backend) -> None:
-    menu = {m.code: m for m in backend.open("alice").new_action_menu(
+    menu = {m.code: m for m in backend.open("alice").products.new_action_menu(
         backend.ids["A"], backend.ids["alpha"])}
     assert not menu["ECL"].allowed
     assert menu["ECL"].reason_code == "ecl_needs_no_cover"
     assert not menu["CRL"].allowed and menu["CRL"].reason_code == "cover_exists"
     assert menu["RSC"].allowed
-    fresh = {m.code: m for m in backend.open("alice").new_action_menu(
+    fresh = {m.code: m for m in backend.open("alice").products.new_action_menu(
         backend.ids["A"], backend.ids["epsilon"])}
     assert fresh["ECL"].allowed and fresh["CRL"].allowed
 
 
 def test_immediate_product_updates_portfolio_and_notifies(backend: Backend) -> None:
     alice = backend.open("alice")
-    product = alice.request_product(request(backend, "RLI", amount=Decimal(20000)))
+    product = alice.products.request(request(backend, "RLI", amount=Decimal(20000)))
     assert product.status == ProductStatus.GRANTED
     # Decided by the contract's tables: the @rating amount of Epsilon's DRA (3).
     assert product.decided_by == "rule:rating-grid"
     assert product.decided_amount == Decimal(10000)
     # Epsilon was not in contract A's portfolio: it is now, first (most recent).
-    first = alice.portfolio(backend.ids["A"]).items[0]
+    first = alice.portfolio.rows(backend.ids["A"]).items[0]
     assert first.company_name == "Epsilon Transports" and first.products == ["RLI"]
-    note = alice.notifications(NotificationFilter(type=NotificationType.DECISION.value))
+    note = alice.notifications.rows(NotificationFilter(type=NotificationType.DECISION.value))
     assert any(n.company_name == "Epsilon Transports" for n in note.items)
 
 
 def test_agrement_pending_then_underwriter_decides(backend: Backend) -> None:
     alice, uw = backend.open("alice"), backend.open("uw")
-    pending = alice.request_product(request(backend, "CRL", amount=Decimal(80000)))
+    pending = alice.products.request(request(backend, "CRL", amount=Decimal(80000)))
     assert pending.status == ProductStatus.PENDING
     assert pending.expected_decision_at is not None
-    assert any(p.product_id == pending.id for p in alice.pending_requests(backend.ids["A"]).items)
-    queue = uw.underwriter_queue(QueueFilter(code="CRL"))
+    assert any(p.product_id == pending.id
+               for p in alice.products.pending_requests(backend.ids["A"]).items)
+    queue = uw.underwriting.queue(QueueFilter(code="CRL"))
     item = next(i for i in queue.items if i.product_id == pending.id)
     assert item.policy_number == "P-A"
     assert [i.requested_at for i in queue.items] == sorted(i.requested_at for i in queue.items)
-    decided = uw.decide_request(pending.id, UnderwriterDecisionInput(
+    decided = uw.underwriting.decide(pending.id, UnderwriterDecisionInput(
         decision="partial", amount=Decimal(60000), comment="Half the exposure"), item.version)
     assert decided.status == ProductStatus.PARTIALLY_GRANTED
     assert decided.decided_by == "uw"
-    rows = alice.portfolio(backend.ids["A"], PortfolioCriteria(text="epsilon")).items
+    rows = alice.portfolio.rows(backend.ids["A"], PortfolioCriteria(text="epsilon")).items
     assert rows[0].cover_amount == Decimal(60000)
-    notes = alice.notifications(NotificationFilter(text="epsilon")).items
+    notes = alice.notifications.rows(NotificationFilter(text="epsilon")).items
     assert any("partially granted" in n.title for n in notes)
     with pytest.raises(RuleViolation):
-        uw.decide_request(pending.id, UnderwriterDecisionInput(decision="grant"),
+        uw.underwriting.decide(pending.id, UnderwriterDecisionInput(decision="grant"),
                           decided.version)
 
 
 def test_only_underwriters_see_the_queue(backend: Backend) -> None:
     with pytest.raises(Forbidden):
-        backend.open("alice").underwriter_queue()
+        backend.open("alice").underwriting.queue()
 
 
 def test_stale_decision_is_a_conflict(backend: Backend) -> None:
     uw = backend.open("uw")
-    item = uw.underwriter_queue().items[0]
+    item = uw.underwriting.queue().items[0]
     with pytest.raises(Conflict):
-        uw.decide_request(item.product_id, UnderwriterDecisionInput(decision="grant"),
+        uw.underwriting.decide(item.product_id, UnderwriterDecisionInput(decision="grant"),
                           item.version + 5)
 
 
 def test_express_agreement_refused_on_covered_company(backend: Backend) -> None:
     with pytest.raises(RuleViolation, match="without other cover"):
-        backend.open("alice").request_product(request(backend, "ECL", company="alpha"))
+        backend.open("alice").products.request(request(backend, "ECL", company="alpha"))
 
 
 def test_modify_is_a_request_on_the_standing_decision(backend: Backend) -> None:
     alice = backend.open("alice")
-    product = next(p for p in alice.company_products(backend.ids["A"], backend.ids["alpha"])
+    product = next(p for p in alice.products.of_company(backend.ids["A"], backend.ids["alpha"])
                    if p.code == "CRL")
-    modified = alice.modify_product(product.id, Decimal(120000), product.version)
+    modified = alice.products.modify(product.id, Decimal(120000), product.version)
     assert modified.status == ProductStatus.GRANTED
     assert modified.decided_amount == Decimal(100000)
     assert modified.pending_request is not None
     assert modified.pending_request.requested_amount == Decimal(120000)
     with pytest.raises(Conflict):
-        alice.modify_product(product.id, Decimal(1000), product.version)
-    cancelled = alice.cancel_request(modified.id, modified.version)
+        alice.products.modify(product.id, Decimal(1000), product.version)
+    cancelled = alice.products.cancel_request(modified.id, modified.version)
     assert cancelled.status == ProductStatus.GRANTED and cancelled.pending_request is None
     assert cancelled.decided_amount == Decimal(100000)
-    history = alice.product_history(product.id)
+    history = alice.products.history(product.id)
     assert {"request", "modify", "cancel_request"} <= {e.action for e in history}
 
 
 def test_monitoring_must_stop_before_delete_and_dra_change_notifies(backend: Backend) -> None:
     alice, uw = backend.open("alice"), backend.open("uw")
-    rsm = next(p for p in alice.company_products(backend.ids["A"], backend.ids["gamma"])
+    rsm = next(p for p in alice.products.of_company(backend.ids["A"], backend.ids["gamma"])
                if p.code == "RSM")
     with pytest.raises(RuleViolation, match="Stop the monitoring"):
-        alice.delete_product(rsm.id, rsm.version)
-    company = alice.get_company(backend.ids["gamma"])
-    assert uw.set_company_dra(company.id, 3, company.version, "Payment incidents") == 1
-    notes = alice.notifications(NotificationFilter(type="monitoring_update", text="gamma"))
+        alice.products.delete(rsm.id, rsm.version)
+    company = alice.companies.get(backend.ids["gamma"])
+    assert uw.underwriting.set_company_dra(company.id, 3, company.version, "Payment incidents") == 1
+    notes = alice.notifications.rows(NotificationFilter(type="monitoring_update", text="gamma"))
     assert any("DRA changed from 8 to 3" in n.title for n in notes.items)
     # The monitored product shows the new DRA (its version moved with it).
-    rsm = next(p for p in alice.company_products(backend.ids["A"], backend.ids["gamma"])
+    rsm = next(p for p in alice.products.of_company(backend.ids["A"], backend.ids["gamma"])
                if p.id == rsm.id)
     assert rsm.delivered_dra == 3
-    stopped = alice.stop_monitoring(rsm.id, rsm.version)
+    stopped = alice.products.stop_monitoring(rsm.id, rsm.version)
     assert stopped.status == ProductStatus.DELETED and not stopped.monitored
 
 
 def test_validation_and_rights(backend: Backend) -> None:
     with pytest.raises(ValidationFailed) as err:
-        backend.open("alice").request_product(request(backend, "CRL"))
+        backend.open("alice").products.request(request(backend, "CRL"))
     assert "amount" in err.value.by_field()
     with pytest.raises(ValidationFailed):
-        backend.open("alice").request_product(
+        backend.open("alice").products.request(
             request(backend, "TOPLINER", amount=Decimal(1000), duration_days=120))
     with pytest.raises(Forbidden):
-        backend.open("reader").request_product(request(backend, "RSC"))
+        backend.open("reader").products.request(request(backend, "RSC"))
     with pytest.raises(Forbidden):
-        backend.open("bob").request_product(request(backend, "RSC"))
+        backend.open("bob").products.request(request(backend, "RSC"))
 
 
 def test_company_detail_multi_contract_view(backend: Backend) -> None:
-    detail = backend.open("both").company_detail(backend.ids["A"], backend.ids["beta"])
+    detail = backend.open("both").products.company_detail(backend.ids["A"], backend.ids["beta"])
     assert detail.client_reference == "CR-002"
     assert detail.other_contracts == ["P-B"]
     assert [p.code for p in detail.products] == ["CRL"]
     assert detail.custom_field_names == {1: "Segment"}
-    lyon = backend.open("alice").company_detail(backend.ids["A"], backend.ids["delta"])
+    lyon = backend.open("alice").products.company_detail(backend.ids["A"], backend.ids["delta"])
     assert lyon.head_office_name == "Alpha Industries"
 
 
 def test_full_report_new_investigation_is_delivered_later(backend: Backend) -> None:
     alice = backend.open("alice")
-    report = alice.request_product(request(backend, "REPORT_FULL", language="fr",
+    report = alice.products.request(request(backend, "REPORT_FULL", language="fr",
                                            new_investigation=True))
     assert report.status == ProductStatus.PENDING
     assert report.expected_decision_at == backend.clock.now() + timedelta(days=3)
-    instant = alice.request_product(request(backend, "REPORT_INSTANT", language="en"))
+    instant = alice.products.request(request(backend, "REPORT_INSTANT", language="en"))
     assert instant.status == ProductStatus.GRANTED

@@ -168,7 +168,7 @@ class Lifecycle(RuleBasedStateMachine):
         """A claim on each buyer, whose covered amount (credit limit) is checked."""
         today = self.clock.today()
         for key, buyer in self.buyers.items():
-            claim = self.holder.submit_claim(ClaimCreate(
+            claim = self.holder.claims.submit(ClaimCreate(
                 contract_id=self.contract, company_id=buyer.company_id, reason="insolvency",
                 invoices=[InvoiceLine(type="IN", number=f"{key}-1",
                                       invoice_date=today - timedelta(days=40),
@@ -182,10 +182,10 @@ class Lifecycle(RuleBasedStateMachine):
         and set_indemnity read), without building a whole claim detail each step."""
         with self.holder._uow() as s:
             claim = s.get(Claim, buyer.claim_id)
-            return self.holder._credit_limit(s, claim)  # type: ignore[arg-type]
+            return self.holder.claims._credit_limit(s, claim)  # type: ignore[arg-type]
 
     def _current(self, buyer: Buyer, pid: int) -> ProductPublic:
-        return next(p for p in self.holder.company_products(self.contract, buyer.company_id)
+        return next(p for p in self.holder.products.of_company(self.contract, buyer.company_id)
                     if p.id == pid)
 
     def _immediate_crl(self, buyer: Buyer, amount: Decimal) -> bool:
@@ -207,9 +207,9 @@ class Lifecycle(RuleBasedStateMachine):
         asked = ProductRequest(contract_id=self.contract, company_id=buyer.company_id,
                                code=code, amount=amount if code == "CRL" else None)
         if buyer.cover is not None and buyer.cover.status in LIVE:
-            self._refused(lambda: self.holder.request_product(asked))
+            self._refused(lambda: self.holder.products.request(asked))
             return
-        made = self.holder.request_product(asked)
+        made = self.holder.products.request(asked)
         today = self.clock.today()
         if code == "CRL" and self._immediate_crl(buyer, amount):
             self._stand(buyer, Cover(made.id, code, "granted", amount, today))
@@ -235,9 +235,9 @@ class Lifecycle(RuleBasedStateMachine):
             return
         version = self._current(buyer, cover.pid).version
         if cover.code != "CRL" or cover.status not in ACTIVE or cover.asked:
-            self._refused(lambda: self.holder.modify_product(cover.pid, amount, version))
+            self._refused(lambda: self.holder.products.modify(cover.pid, amount, version))
             return
-        self.holder.modify_product(cover.pid, amount, version)
+        self.holder.products.modify(cover.pid, amount, version)
         if self._immediate_crl(buyer, amount):
             cover.status, cover.amount = "granted", amount
             cover.effective = self.clock.today()
@@ -254,7 +254,7 @@ class Lifecycle(RuleBasedStateMachine):
         target = "RLI" if cover.code == "CRL" else "CRL"
 
         def call() -> ProductPublic:
-            return self.holder.transform_product(
+            return self.holder.products.transform(
                 cover.pid, target, version, amount if target == "CRL" else None)
 
         if cover.status not in ACTIVE or cover.asked:
@@ -279,9 +279,9 @@ class Lifecycle(RuleBasedStateMachine):
             return
         version = self._current(buyer, cover.pid).version
         if cover.status not in ACTIVE or cover.end is None or cover.asked:
-            self._refused(lambda: self.holder.renew_product(cover.pid, version))
+            self._refused(lambda: self.holder.products.renew(cover.pid, version))
             return
-        self.holder.renew_product(cover.pid, version)
+        self.holder.products.renew(cover.pid, version)
         days = max(1, (cover.end - cover.effective).days) if cover.effective else 365
         amount = cover.amount
         immediate = (cover.code == "CRL" and amount is not None
@@ -302,9 +302,9 @@ class Lifecycle(RuleBasedStateMachine):
             return
         version = self._current(buyer, cover.pid).version
         if cover.asked is None:
-            self._refused(lambda: self.holder.cancel_request(cover.pid, version))
+            self._refused(lambda: self.holder.products.cancel_request(cover.pid, version))
             return
-        self.holder.cancel_request(cover.pid, version)
+        self.holder.products.cancel_request(cover.pid, version)
         if cover.asked.kind == "initial":
             cover.status = "deleted"
         cover.asked = None
@@ -317,9 +317,9 @@ class Lifecycle(RuleBasedStateMachine):
             return
         version = self._current(buyer, cover.pid).version
         if cover.asked is not None and cover.asked.kind != "initial":
-            self._refused(lambda: self.holder.delete_product(cover.pid, version))
+            self._refused(lambda: self.holder.products.delete(cover.pid, version))
             return
-        self.holder.delete_product(cover.pid, version)
+        self.holder.products.delete(cover.pid, version)
         cover.status, cover.asked = "deleted", None
         buyer.covered_once = False  # the user ended the cover: uncovered from here
 
@@ -329,9 +329,9 @@ class Lifecycle(RuleBasedStateMachine):
         asked = ProductRequest(contract_id=self.contract, company_id=buyer.company_id,
                                code="RSM")
         if buyer.rsm is not None:
-            self._refused(lambda: self.holder.request_product(asked))
+            self._refused(lambda: self.holder.products.request(asked))
             return
-        made = self.holder.request_product(asked)
+        made = self.holder.products.request(asked)
         assert made.status == ProductStatus.GRANTED and made.monitored
         buyer.rsm = made.id
 
@@ -341,10 +341,10 @@ class Lifecycle(RuleBasedStateMachine):
         cover = self._amendable(buyer)
         if cover is not None:  # a cover has no monitoring to stop
             version = self._current(buyer, cover.pid).version
-            self._refused(lambda: self.holder.stop_monitoring(cover.pid, version))
+            self._refused(lambda: self.holder.products.stop_monitoring(cover.pid, version))
         if buyer.rsm is not None:
             rsm = self._current(buyer, buyer.rsm)
-            stopped = self.holder.stop_monitoring(rsm.id, rsm.version)
+            stopped = self.holder.products.stop_monitoring(rsm.id, rsm.version)
             assert stopped.status == ProductStatus.DELETED
             buyer.rsm = None
 
@@ -361,7 +361,7 @@ class Lifecycle(RuleBasedStateMachine):
         version = self._current(buyer, cover.pid).version
         asked, today = cover.asked, self.clock.today()
         if asked is None:
-            self._refused(lambda: self.uw.decide_request(
+            self._refused(lambda: self.uw.underwriting.decide(
                 cover.pid, UnderwriterDecisionInput(decision="grant"), version))
             return
         assert asked.amount is not None
@@ -369,7 +369,7 @@ class Lifecycle(RuleBasedStateMachine):
             (asked.amount * share).quantize(Decimal("0.01"))
         effective = max(cover.end, today) if asked.kind == "renew" and cover.end else today
         end = effective + timedelta(days=end_days) if end_days is not None else None
-        decided = self.uw.decide_request(cover.pid, UnderwriterDecisionInput(
+        decided = self.uw.underwriting.decide(cover.pid, UnderwriterDecisionInput(
             decision=kind, amount=None if kind in ("grant", "refuse") else amount,
             comment="decided", end_date=end), version)
         status = {"grant": "granted", "partial": "partially_granted", "reduce": "reduced",
@@ -399,7 +399,7 @@ class Lifecycle(RuleBasedStateMachine):
     # --- what must always hold ----------------------------------------------------------
     @invariant()
     def portfolio_shows_each_standing_decision_and_its_request(self) -> None:
-        rows = {r.company_id: r for r in self.holder.portfolio(self.contract, limit=10).items}
+        rows = {r.company_id: r for r in self.holder.portfolio.rows(self.contract, limit=10).items}
         for buyer in self.buyers.values():
             row, cover = rows[buyer.company_id], buyer.cover
             if cover is None or cover.status not in LIVE:
@@ -417,7 +417,7 @@ class Lifecycle(RuleBasedStateMachine):
     def wap_weighs_the_standing_decisions(self) -> None:
         exposures = [(b.dra, b.cover.amount) for b in self.buyers.values()
                      if b.cover and b.cover.status in ACTIVE and b.cover.amount is not None]
-        assert self.holder.wap(self.contract).wap == compute_wap(exposures)
+        assert self.holder.products.wap(self.contract).wap == compute_wap(exposures)
 
     @invariant()
     def the_touched_buyer_reads_as_the_model(self) -> None:

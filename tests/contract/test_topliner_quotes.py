@@ -49,12 +49,12 @@ def add_topliner_refusal(backend: Backend, contract: str = "B") -> None:
 
 def quote(backend: Backend, login: str = "bob", contract: str = "B",
           company: str = "beta") -> ProductPublic:
-    return backend.open(login).request_product(topliner(backend, contract, company))
+    return backend.open(login).products.request(topliner(backend, contract, company))
 
 
 def test_accepted_topliner_is_a_quote_not_a_cover(backend: Backend) -> None:
     bob = backend.open("bob")
-    wap_before = bob.wap(backend.ids["B"]).wap
+    wap_before = bob.products.wap(backend.ids["B"]).wap
     q = quote(backend)
     assert q.status == ProductStatus.QUOTED
     assert q.requested_amount == q.decided_amount == Decimal(60000)
@@ -63,20 +63,21 @@ def test_accepted_topliner_is_a_quote_not_a_cover(backend: Backend) -> None:
     assert (q.effective_date, q.end_date) == (TODAY, TODAY + timedelta(days=60))
     assert q.duration_days == 60
     assert q.quote_valid_until == TODAY + timedelta(days=TOPLINER_QUOTE_VALID_DAYS)
-    assert bob.wap(backend.ids["B"]).wap == wap_before
-    assert all(g.product_id != q.id for g in bob.ending_guarantees(backend.ids["B"], 365).items)
-    row = bob.portfolio(backend.ids["B"], PortfolioCriteria(text="beta")).items[0]
+    assert bob.products.wap(backend.ids["B"]).wap == wap_before
+    assert all(g.product_id != q.id for g in bob.products.ending_guarantees(backend.ids["B"],
+                                                                            365).items)
+    row = bob.portfolio.rows(backend.ids["B"], PortfolioCriteria(text="beta")).items[0]
     assert row.cover_amount == Decimal(5000)  # the reduced Agrément, not the quote
     # While the quote waits, no second TopLiner.
     with pytest.raises(RuleViolation, match="quote"):
-        bob.request_product(topliner(backend))
-    menu = {m.code: m for m in bob.new_action_menu(backend.ids["B"], backend.ids["beta"])}
+        bob.products.request(topliner(backend))
+    menu = {m.code: m for m in bob.products.new_action_menu(backend.ids["B"], backend.ids["beta"])}
     assert menu["TOPLINER"].reason_code == "topliner_quote_open"
 
 
 def test_refused_topliner_decision_stays_refused(backend: Backend) -> None:
     add_topliner_refusal(backend)
-    refused = backend.open("bob").request_product(topliner(backend))
+    refused = backend.open("bob").products.request(topliner(backend))
     assert refused.status == ProductStatus.REFUSED
     assert refused.decided_by == "rule:topliner-closed"
     assert refused.comment == "No TopLiner on this contract."
@@ -86,19 +87,19 @@ def test_refused_topliner_decision_stays_refused(backend: Backend) -> None:
 def test_underwriter_accepting_a_topliner_makes_a_quote(backend: Backend) -> None:
     bob, uw = backend.open("bob"), backend.open("uw")
     # Beyond the contract's online limit (100,000): an underwriter decides.
-    pending = bob.request_product(topliner(backend, amount=150000, days=30))
+    pending = bob.products.request(topliner(backend, amount=150000, days=30))
     assert pending.status == ProductStatus.PENDING
-    item = next(i for i in uw.underwriter_queue(QueueFilter(code="TOPLINER")).items
+    item = next(i for i in uw.underwriting.queue(QueueFilter(code="TOPLINER")).items
                 if i.product_id == pending.id)
-    decided = uw.decide_request(pending.id, UnderwriterDecisionInput(
+    decided = uw.underwriting.decide(pending.id, UnderwriterDecisionInput(
         decision="partial", amount=Decimal(50000), comment="Half of it"), item.version)
     assert decided.status == ProductStatus.QUOTED
     # Priced by the tariff: 50,000 x 1.80 % x 30 / 365 = 73.97, below the minimum premium.
     assert decided.decided_amount == Decimal(50000) and decided.premium == Decimal(100)
     assert decided.end_date == TODAY + timedelta(days=30)
-    notes = bob.notifications(NotificationFilter(type=NotificationType.DECISION.value)).items
+    notes = bob.notifications.rows(NotificationFilter(type=NotificationType.DECISION.value)).items
     assert any(n.title.startswith("TopLiner quoted: ") for n in notes)
-    bought = bob.answer_topliner_quote(decided.id, "buy", decided.version)
+    bought = bob.products.answer_topliner_quote(decided.id, "buy", decided.version)
     # Less than asked for was offered: the cover bought is a partial one.
     assert bought.status == ProductStatus.PARTIALLY_GRANTED
 
@@ -106,41 +107,43 @@ def test_underwriter_accepting_a_topliner_makes_a_quote(backend: Backend) -> Non
 def test_quote_bought_becomes_the_active_topliner(backend: Backend) -> None:
     bob = backend.open("bob")
     q = quote(backend)
-    bought = bob.answer_topliner_quote(q.id, "buy", q.version)
+    bought = bob.products.answer_topliner_quote(q.id, "buy", q.version)
     assert bought.status == ProductStatus.GRANTED
     assert bought.decided_amount == Decimal(60000) and bought.premium == q.premium
     assert (bought.effective_date, bought.end_date) == (TODAY, TODAY + timedelta(days=60))
     assert bought.version > q.version
-    history = [e.action for e in bob.product_history(q.id)]
+    history = [e.action for e in bob.products.history(q.id)]
     assert history[0] == "quote_buy"
-    notes = bob.notifications(NotificationFilter(text="beta")).items
+    notes = bob.notifications.rows(NotificationFilter(text="beta")).items
     assert any(n.title.startswith("TopLiner bought: ") for n in notes)
     # It is a cover now: it ends within 60 days and counts in the WAP.
-    assert any(g.product_id == q.id for g in bob.ending_guarantees(backend.ids["B"], 60).items)
-    log = backend.open("uw").audit_log().items
+    assert any(g.product_id == q.id for g in bob.products.ending_guarantees(backend.ids["B"],
+                                                                            60).items)
+    log = backend.open("uw").audit.entries().items
     assert any(e.operation == "answer_topliner_quote" and e.target_id == q.id
                and e.changes["status"] == ["quoted", "granted"] for e in log)
     with pytest.raises(RuleViolation):
-        bob.answer_topliner_quote(q.id, "refuse", bought.version)
+        bob.products.answer_topliner_quote(q.id, "refuse", bought.version)
 
 
 def test_quote_refused_is_recorded(backend: Backend) -> None:
     bob = backend.open("bob")
     q = quote(backend)
-    refused = bob.answer_topliner_quote(q.id, "refuse", q.version)
+    refused = bob.products.answer_topliner_quote(q.id, "refuse", q.version)
     assert refused.status == ProductStatus.REFUSED
-    assert bob.product_history(q.id)[0].action == "quote_refuse"
-    assert all(g.product_id != q.id for g in bob.ending_guarantees(backend.ids["B"], 365).items)
+    assert bob.products.history(q.id)[0].action == "quote_refuse"
+    assert all(g.product_id != q.id for g in bob.products.ending_guarantees(backend.ids["B"],
+                                                                            365).items)
 
 
 def test_new_simulation_records_a_refusal_and_the_same_values_can_be_asked_again(
         backend: Backend) -> None:
     bob = backend.open("bob")
     q = quote(backend)
-    refused = bob.answer_topliner_quote(q.id, "new_simulation", q.version)
+    refused = bob.products.answer_topliner_quote(q.id, "new_simulation", q.version)
     assert refused.status == ProductStatus.REFUSED
-    assert bob.product_history(q.id)[0].action == "quote_new_simulation"
-    again = bob.request_product(topliner(backend, amount=int(refused.requested_amount or 0),
+    assert bob.products.history(q.id)[0].action == "quote_new_simulation"
+    again = bob.products.request(topliner(backend, amount=int(refused.requested_amount or 0),
                                          days=refused.duration_days or 0))
     assert again.id != q.id and again.status == ProductStatus.QUOTED
     assert (again.requested_amount, again.duration_days) == (Decimal(60000), 60)
@@ -150,8 +153,8 @@ def test_stale_quote_answer_is_a_conflict(backend: Backend) -> None:
     bob = backend.open("bob")
     q = quote(backend)
     with pytest.raises(Conflict):
-        bob.answer_topliner_quote(q.id, "buy", q.version + 1)
-    assert bob.company_products(backend.ids["B"], backend.ids["beta"])[0].status == \
+        bob.products.answer_topliner_quote(q.id, "buy", q.version + 1)
+    assert bob.products.of_company(backend.ids["B"], backend.ids["beta"])[0].status == \
         ProductStatus.QUOTED
 
 
@@ -162,39 +165,39 @@ def test_expired_quote_cannot_be_answered(backend: Backend) -> None:
         s.execute(update(Product).where(Product.id == q.id).values(  # type: ignore[arg-type]
             quote_valid_until=TODAY - timedelta(days=1)))
         s.commit()
-    current = next(p for p in bob.company_products(backend.ids["B"], backend.ids["beta"])
+    current = next(p for p in bob.products.of_company(backend.ids["B"], backend.ids["beta"])
                    if p.id == q.id)
     with pytest.raises(RuleViolation, match="expired"):
-        bob.answer_topliner_quote(q.id, "buy", current.version)
+        bob.products.answer_topliner_quote(q.id, "buy", current.version)
     # An expired quote no longer holds back a new TopLiner.
-    assert bob.request_product(topliner(backend)).status == ProductStatus.QUOTED
+    assert bob.products.request(topliner(backend)).status == ProductStatus.QUOTED
 
 
 def test_quote_answers_are_checked(backend: Backend) -> None:
     bob = backend.open("bob")
     q = quote(backend)
     with pytest.raises(ValidationFailed):
-        bob.answer_topliner_quote(q.id, "maybe", q.version)
-    crl = bob.company_products(backend.ids["B"], backend.ids["epsilon"])[0]
+        bob.products.answer_topliner_quote(q.id, "maybe", q.version)
+    crl = bob.products.of_company(backend.ids["B"], backend.ids["epsilon"])[0]
     with pytest.raises(RuleViolation):
-        bob.answer_topliner_quote(crl.id, "buy", crl.version)
+        bob.products.answer_topliner_quote(crl.id, "buy", crl.version)
     with pytest.raises(RuleViolation):
-        bob.delete_product(q.id, q.version)
+        bob.products.delete(q.id, q.version)
 
 
 def test_quote_of_another_contract_cannot_be_answered(backend: Backend) -> None:
     q = quote(backend)
     with pytest.raises(NotFound):
-        backend.open("alice").answer_topliner_quote(q.id, "buy", q.version)
+        backend.open("alice").products.answer_topliner_quote(q.id, "buy", q.version)
     # On contract A, the underwriter refuses Foo's pending Agrément: a TopLiner is possible.
     uw = backend.open("uw")
-    item = next(i for i in uw.underwriter_queue(QueueFilter(code="CRL")).items
+    item = next(i for i in uw.underwriting.queue(QueueFilter(code="CRL")).items
                 if i.product_id == backend.ids["p_foo_crl"])
-    uw.decide_request(item.product_id, UnderwriterDecisionInput(
+    uw.underwriting.decide(item.product_id, UnderwriterDecisionInput(
         decision="refuse", comment="Too risky"), item.version)
     qa = quote(backend, "alice", contract="A", company="foo")
     assert qa.status == ProductStatus.QUOTED
     with pytest.raises(Forbidden):
-        backend.open("reader").answer_topliner_quote(qa.id, "buy", qa.version)
+        backend.open("reader").products.answer_topliner_quote(qa.id, "buy", qa.version)
     with pytest.raises(NotFound):
-        backend.open("bob").answer_topliner_quote(qa.id, "buy", qa.version)
+        backend.open("bob").products.answer_topliner_quote(qa.id, "buy", qa.version)

@@ -47,16 +47,16 @@ def refuse(request: httpx.Request) -> httpx.Response:
 def test_unreachable_server_reads_are_retried_then_unavailable() -> None:
     repo, seen = repo_with(refuse)
     with pytest.raises(Unavailable, match=f"Cannot reach the server at {BASE}"):
-        repo.unread_count()
+        repo.notifications.unread_count()
     assert len(seen) == 3  # one try and two retries
 
 
 def test_writes_are_never_retried() -> None:
     repo, seen = repo_with(refuse)
     with pytest.raises(Unavailable):
-        repo.update_portfolio_entry(1, PortfolioEntryUpdate(client_reference="x"), 1)
+        repo.portfolio.update_entry(1, PortfolioEntryUpdate(client_reference="x"), 1)
     with pytest.raises(Unavailable):
-        repo.mark_notifications([1], True)
+        repo.notifications.mark([1], True)
     assert len(seen) == 2
 
 
@@ -66,7 +66,7 @@ def test_timeouts_are_unavailable() -> None:
 
     repo, seen = repo_with(slow)
     with pytest.raises(Unavailable, match="did not answer in time"):
-        repo.unread_count()
+        repo.notifications.unread_count()
     assert len(seen) == 3
 
 
@@ -74,7 +74,7 @@ def test_a_proxy_503_is_retried_for_reads() -> None:
     answers = iter([httpx.Response(503, text="<html>busy</html>"),
                     httpx.Response(200, json={"count": 4})])
     repo, seen = repo_with(lambda _r: next(answers))
-    assert repo.unread_count() == 4
+    assert repo.notifications.unread_count() == 4
     assert len(seen) == 2
 
 
@@ -95,7 +95,7 @@ def test_errors_come_back_as_the_same_classes(status: int, body: object,
         else httpx.Response(status, text="Bad Gateway")
     repo, _ = repo_with(lambda _r: response)
     with pytest.raises(error) as raised:
-        repo.get_company(9)
+        repo.companies.get(9)
     assert type(raised.value) is error
     if isinstance(body, dict):
         assert str(raised.value) == body["message"]
@@ -106,14 +106,14 @@ def test_validation_errors_keep_their_fields() -> None:
             "fields": [{"field": "invoices[2].due_date", "message": "before", "line": 2}]}
     repo, _ = repo_with(lambda _r: httpx.Response(422, json=body))
     with pytest.raises(ValidationFailed) as err:
-        repo.get_company(1)
+        repo.companies.get(1)
     assert err.value.errors[0].field == "invoices[2].due_date"
     assert err.value.errors[0].line == 2
 
 
 def test_token_travels_only_in_the_authorization_header() -> None:
     repo, seen = repo_with(lambda _r: httpx.Response(200, json={"count": 0}))
-    repo.unread_count(3)
+    repo.notifications.unread_count(3)
     request = seen[0]
     assert request.headers["Authorization"] == f"Bearer {TOKEN}"
     assert TOKEN not in str(request.url)

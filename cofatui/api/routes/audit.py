@@ -13,4 +13,4 @@ router = APIRouter(tags=["audit"])
 
 @router.get("/audit", response_model=Page[AuditEntryPublic], summary="The audit log, newest first")
 def audit_log(repo: Repo, offset: Offset = 0, limit: Limit = 100) -> Page[AuditEntryPublic]:
-    return repo.audit_log(offset, limit)
+    return repo.audit.entries(offset, limit)

@@ -36,13 +36,13 @@ ClaimId = Annotated[int, Path(ge=1, le=MAX_ID, description="claim id")]
 @router.post("/claims", response_model=ClaimPublic, status_code=201,
              summary="Declare a claim; all lines are written or none")
 def submit_claim(repo: Repo, data: ClaimCreate) -> ClaimPublic:
-    return repo.submit_claim(data)
+    return repo.claims.submit(data)
 
 
 @router.get("/contracts/{contract_id}/claims", response_model=Page[ClaimPublic])
 def claims(repo: Repo, contract_id: ContractId, offset: Offset = 0,
            limit: Limit = 100) -> Page[ClaimPublic]:
-    return repo.claims(contract_id, offset, limit)
+    return repo.claims.rows(contract_id, offset, limit)
 
 
 @router.get("/contracts/{contract_id}/claims-portfolio", response_model=Page[DebtorClaimsRow],
@@ -50,13 +50,13 @@ def claims(repo: Repo, contract_id: ContractId, offset: Offset = 0,
 def claims_portfolio(repo: Repo, contract_id: ContractId,
                      text: Annotated[str | None, Query(max_length=200)] = None,
                      offset: Offset = 0, limit: Limit = 100) -> Page[DebtorClaimsRow]:
-    return repo.claims_portfolio(contract_id, text, offset, limit)
+    return repo.claims.portfolio(contract_id, text, offset, limit)
 
 
 @router.get("/claims/{claim_id}", response_model=ClaimDetail,
             summary="A claim with its declarations, lines, documents and debtor history")
 def claim_detail(repo: Repo, claim_id: ClaimId) -> ClaimDetail:
-    return repo.claim_detail(claim_id)
+    return repo.claims.detail(claim_id)
 
 
 class DeclarationBody(BaseModel):
@@ -67,7 +67,7 @@ class DeclarationBody(BaseModel):
 @router.post("/claims/{claim_id}/declarations", response_model=ClaimPublic, status_code=201,
              summary="An additional declaration (new lines, intervention, contact)")
 def add_declaration(repo: Repo, claim_id: ClaimId, body: DeclarationBody) -> ClaimPublic:
-    return repo.add_declaration(claim_id, body.declaration, body.version)
+    return repo.claims.add_declaration(claim_id, body.declaration, body.version)
 
 
 @router.post("/claims/{claim_id}/documents", response_model=DocumentPublic, status_code=201,
@@ -78,7 +78,7 @@ def add_document(repo: Repo, claim_id: ClaimId,
                  filename: Annotated[str, Query(min_length=1, max_length=255)],
                  category: Annotated[str, Query(max_length=30)],
                  comment: Annotated[str, Query(max_length=2000)] = "") -> DocumentPublic:
-    return repo.add_document(claim_id, filename, content, category, comment)
+    return repo.claims.add_document(claim_id, filename, content, category, comment)
 
 
 @router.get("/documents/{document_id}/content", response_class=Response,
@@ -86,7 +86,8 @@ def add_document(repo: Repo, claim_id: ClaimId,
             summary="The bytes of an attached document")
 def document_content(repo: Repo,
                      document_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> Response:
-    return Response(repo.document_content(document_id), media_type="application/octet-stream",
+    return Response(repo.claims.document_content(document_id),
+                    media_type="application/octet-stream",
                     headers={"X-Content-Type-Options": "nosniff"})
 
 
@@ -108,19 +109,19 @@ class IndemnityBody(BaseModel):
 @router.post("/claims/{claim_id}/line-validation", response_model=ClaimPublic,
              tags=["underwriter"], summary="Mark invoice and payment lines validated")
 def validate_claim_lines(repo: Repo, claim_id: ClaimId, body: LinesBody) -> ClaimPublic:
-    return repo.validate_claim_lines(claim_id, body.lines, body.version)
+    return repo.claims.validate_lines(claim_id, body.lines, body.version)
 
 
 @router.post("/claims/{claim_id}/status", response_model=ClaimPublic, tags=["underwriter"],
              summary="Accept, reject, close or cancel a claim")
 def set_claim_status(repo: Repo, claim_id: ClaimId, body: StatusBody) -> ClaimPublic:
-    return repo.set_claim_status(claim_id, body.change, body.version)
+    return repo.claims.set_status(claim_id, body.change, body.version)
 
 
 @router.put("/claims/{claim_id}/indemnity", response_model=ClaimPublic, tags=["underwriter"],
             summary="Set the covered amount and the indemnity")
 def set_indemnity(repo: Repo, claim_id: ClaimId, body: IndemnityBody) -> ClaimPublic:
-    return repo.set_indemnity(claim_id, body.update, body.version)
+    return repo.claims.set_indemnity(claim_id, body.update, body.version)
 
 
 @router.post("/exchange-rates", response_model=ExchangeRatePublic, status_code=201,
@@ -128,7 +129,7 @@ def set_indemnity(repo: Repo, claim_id: ClaimId, body: IndemnityBody) -> ClaimPu
              summary="Record an exchange rate (1 base = rate quote on rate_date); claims "
                      "handlers only. The same pair, day and source again corrects it")
 def record_exchange_rate(repo: Repo, data: ExchangeRateCreate) -> ExchangeRatePublic:
-    return repo.record_exchange_rate(data)
+    return repo.rates.record(data)
 
 
 @router.get("/exchange-rates", response_model=Page[ExchangeRatePublic],
@@ -136,7 +137,7 @@ def record_exchange_rate(repo: Repo, data: ExchangeRateCreate) -> ExchangeRatePu
 def exchange_rates(repo: Repo,
                    currency: Annotated[str | None, Query(max_length=3)] = None,
                    offset: Offset = 0, limit: Limit = 100) -> Page[ExchangeRatePublic]:
-    return repo.exchange_rates(currency, offset, limit)
+    return repo.rates.rows(currency, offset, limit)
 
 
 @router.get("/underwriter/claims", response_model=Page[ClaimQueueItem],
@@ -144,4 +145,4 @@ def exchange_rates(repo: Repo,
                     "oldest first (open ones unless a status is chosen)")
 def claims_queue(repo: Repo, flt: Annotated[ClaimQueueFilter, Query()],
                  offset: Offset = 0, limit: Limit = 100) -> Page[ClaimQueueItem]:
-    return repo.claims_queue(flt, offset, limit)
+    return repo.claims.queue(flt, offset, limit)

@@ -18,17 +18,17 @@ router = APIRouter(tags=["companies"])
             summary="Search companies (country + name prefix, or an identifier)")
 def search_companies(repo: Repo, search: Annotated[CompanySearch, Query()],
                      offset: Offset = 0, limit: Limit = 100) -> Page[CompanyPublic]:
-    return repo.search_companies(search, offset, limit)
+    return repo.companies.search(search, offset, limit)
 
 
 @router.get("/companies/{company_id}", response_model=CompanyPublic)
 def get_company(repo: Repo, company_id: CompanyId) -> CompanyPublic:
-    return repo.get_company(company_id)
+    return repo.companies.get(company_id)
 
 
 @router.post("/companies", response_model=CompanyPublic, status_code=201)
 def create_company(repo: Repo, data: CompanyCreate) -> CompanyPublic:
-    return repo.create_company(data)
+    return repo.companies.create(data)
 
 
 class FavouriteBody(BaseModel):
@@ -38,5 +38,5 @@ class FavouriteBody(BaseModel):
 @router.put("/companies/{company_id}/favourite", status_code=204, response_class=Response,
             summary="Mark or unmark a company as one of my favourites")
 def set_favourite(repo: Repo, company_id: CompanyId, body: FavouriteBody) -> Response:
-    repo.set_favourite(company_id, body.favourite)
+    repo.portfolio.set_favourite(company_id, body.favourite)
     return Response(status_code=204)

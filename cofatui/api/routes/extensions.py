@@ -22,13 +22,13 @@ ExtensionId = Annotated[int, Path(ge=1, le=MAX_ID, description="extension id")]
 def extensions(repo: Repo, contract_id: ContractId,
                company_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None
                ) -> list[ExtensionPublic]:
-    return repo.extensions(contract_id, company_id)
+    return repo.extensions.rows(contract_id, company_id)
 
 
 @router.post("/extensions", response_model=ExtensionPublic, status_code=201,
              summary="Request an extension of due date (granted at once within the DMC)")
 def request_extension(repo: Repo, data: ExtensionCreate) -> ExtensionPublic:
-    return repo.request_extension(data)
+    return repo.extensions.request(data)
 
 
 class Versioned(BaseModel):
@@ -46,17 +46,17 @@ class ExtensionDecisionBody(Versioned):
 @router.post("/extensions/{extension_id}/cancel", response_model=ExtensionPublic,
              summary="Cancel a pending extension")
 def cancel_extension(repo: Repo, extension_id: ExtensionId, body: Versioned) -> ExtensionPublic:
-    return repo.cancel_extension(extension_id, body.version)
+    return repo.extensions.cancel(extension_id, body.version)
 
 
 @router.put("/extensions/{extension_id}/plan", response_model=ExtensionPublic,
             summary="A new plan for an active extension")
 def modify_extension(repo: Repo, extension_id: ExtensionId, body: PlanBody) -> ExtensionPublic:
-    return repo.modify_extension(extension_id, body.plan, body.version)
+    return repo.extensions.modify(extension_id, body.plan, body.version)
 
 
 @router.post("/extensions/{extension_id}/decision", response_model=ExtensionPublic,
              tags=["underwriter"], summary="Accept, accept another plan, or refuse")
 def decide_extension(repo: Repo, extension_id: ExtensionId,
                      body: ExtensionDecisionBody) -> ExtensionPublic:
-    return repo.decide_extension(extension_id, body.decision, body.version)
+    return repo.extensions.decide(extension_id, body.decision, body.version)

@@ -23,13 +23,13 @@ MAX_IDS = 100_000
 def notifications(repo: Repo, flt: Annotated[NotificationFilter, Query()],
                   offset: Offset = 0, limit: Limit = 100,
                   with_total: WithTotal = True) -> Page[NotificationRow]:
-    return repo.notifications(flt, offset, limit, with_total=with_total)
+    return repo.notifications.rows(flt, offset, limit, with_total=with_total)
 
 
 @router.get("/notifications/unread-count", response_model=Count)
 def unread_count(repo: Repo,
                  contract_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None) -> Count:
-    return Count(count=repo.unread_count(contract_id))
+    return Count(count=repo.notifications.unread_count(contract_id))
 
 
 class MarkBody(BaseModel):
@@ -45,11 +45,11 @@ class DeleteBody(BaseModel):
              summary="Mark notifications read or unread (for me); ids I cannot see are "
                      "ignored and not counted")
 def mark_notifications(repo: Repo, body: MarkBody) -> Count:
-    return Count(count=repo.mark_notifications(body.ids, body.read))
+    return Count(count=repo.notifications.mark(body.ids, body.read))
 
 
 @router.post("/notifications/delete", response_model=Count,
              summary="Hide notifications (for me); ids I cannot see are ignored and not "
                      "counted")
 def delete_notifications(repo: Repo, body: DeleteBody) -> Count:
-    return Count(count=repo.delete_notifications(body.ids))
+    return Count(count=repo.notifications.delete(body.ids))

@@ -23,7 +23,7 @@ def portfolio(repo: Repo, contract_id: ContractId,
               criteria: Annotated[PortfolioCriteria, Query()],
               offset: Offset = 0, limit: Limit = 100,
               with_total: WithTotal = True) -> Page[PortfolioRow]:
-    return repo.portfolio(contract_id, criteria, offset, limit, with_total=with_total)
+    return repo.portfolio.rows(contract_id, criteria, offset, limit, with_total=with_total)
 
 
 class EntryUpdate(BaseModel):
@@ -36,4 +36,4 @@ class EntryUpdate(BaseModel):
 def update_portfolio_entry(repo: Repo,
                            entry_id: Annotated[int, Path(ge=1, le=MAX_ID)],
                            body: EntryUpdate) -> PortfolioRow:
-    return repo.update_portfolio_entry(entry_id, body.changes, body.version)
+    return repo.portfolio.update_entry(entry_id, body.changes, body.version)

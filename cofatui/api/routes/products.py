@@ -31,20 +31,20 @@ router = APIRouter(tags=["products"])
             response_model=list[ProductPublic])
 def company_products(repo: Repo, contract_id: ContractId,
                      company_id: CompanyId) -> list[ProductPublic]:
-    return repo.company_products(contract_id, company_id)
+    return repo.products.of_company(contract_id, company_id)
 
 
 @router.get("/products/{product_id}/history", response_model=list[ProductEventPublic])
 def product_history(repo: Repo, product_id: Annotated[int, Path(ge=1, le=MAX_ID)]
                     ) -> list[ProductEventPublic]:
-    return repo.product_history(product_id)
+    return repo.products.history(product_id)
 
 
 @router.get("/contracts/{contract_id}/pending-requests", response_model=Page[PendingRequest],
             summary="Every pending request of the contract, oldest first")
 def pending_requests(repo: Repo, contract_id: ContractId, offset: Offset = 0,
                      limit: Limit = 100) -> Page[PendingRequest]:
-    return repo.pending_requests(contract_id, offset, limit)
+    return repo.products.pending_requests(contract_id, offset, limit)
 
 
 @router.get("/contracts/{contract_id}/ending-guarantees", response_model=Page[EndingGuarantee],
@@ -54,21 +54,21 @@ def ending_guarantees(repo: Repo, contract_id: ContractId,
                       within_days: Annotated[int, Query(ge=0, le=3660)] = 30,
                       offset: Offset = 0, limit: Limit = 100) -> Page[EndingGuarantee]:
     if offset == 0:  # the home data: whoever serves it first today raises the alerts
-        repo.raise_end_alerts(contract_id)
-    return repo.ending_guarantees(contract_id, within_days, offset, limit)
+        repo.products.raise_end_alerts(contract_id)
+    return repo.products.ending_guarantees(contract_id, within_days, offset, limit)
 
 
 @router.post("/contracts/{contract_id}/end-alerts", response_model=Count,
              summary="Raise today's TopLiner end alerts of the contract (idempotent: one "
                      "notification per product and day)")
 def raise_end_alerts(repo: Repo, contract_id: ContractId) -> Count:
-    return Count(count=repo.raise_end_alerts(contract_id))
+    return Count(count=repo.products.raise_end_alerts(contract_id))
 
 
 @router.get("/contracts/{contract_id}/wap", response_model=WapSummary,
             summary="Weighted average probability of default of the portfolio")
 def wap(repo: Repo, contract_id: ContractId) -> WapSummary:
-    return repo.wap(contract_id)
+    return repo.products.wap(contract_id)
 
 
 # --- company detail, NEW ACTION and product commands ----------------------------------
@@ -77,7 +77,7 @@ def wap(repo: Repo, contract_id: ContractId) -> WapSummary:
 @router.get("/contracts/{contract_id}/companies/{company_id}", response_model=CompanyDetail,
             summary="A company as seen from a contract: entry, products, claims")
 def company_detail(repo: Repo, contract_id: ContractId, company_id: CompanyId) -> CompanyDetail:
-    return repo.company_detail(contract_id, company_id)
+    return repo.products.company_detail(contract_id, company_id)
 
 
 @router.get("/contracts/{contract_id}/companies/{company_id}/new-action",
@@ -85,13 +85,13 @@ def company_detail(repo: Repo, contract_id: ContractId, company_id: CompanyId) -
             summary="The products that can be ordered on a company, and why not")
 def new_action_menu(repo: Repo, contract_id: ContractId,
                     company_id: CompanyId) -> list[NewActionItem]:
-    return repo.new_action_menu(contract_id, company_id)
+    return repo.products.new_action_menu(contract_id, company_id)
 
 
 @router.post("/products", response_model=ProductPublic, status_code=201,
              summary="Order a product on a company (NEW ACTION)")
 def request_product(repo: Repo, request: ProductRequest) -> ProductPublic:
-    return repo.request_product(request)
+    return repo.products.request(request)
 
 
 class Versioned(BaseModel):
@@ -122,46 +122,46 @@ ProductId = Annotated[int, Path(ge=1, le=MAX_ID, description="product id")]
 @router.post("/products/{product_id}/modify", response_model=ProductPublic,
              summary="Request a new amount")
 def modify_product(repo: Repo, product_id: ProductId, body: ModifyBody) -> ProductPublic:
-    return repo.modify_product(product_id, body.amount, body.version)
+    return repo.products.modify(product_id, body.amount, body.version)
 
 
 @router.post("/products/{product_id}/transform", response_model=ProductPublic,
              summary="Ask to replace a cover by another kind: granted at once, the new "
                      "product is returned; otherwise the product with its request")
 def transform_product(repo: Repo, product_id: ProductId, body: TransformBody) -> ProductPublic:
-    return repo.transform_product(product_id, body.target, body.version, body.amount)
+    return repo.products.transform(product_id, body.target, body.version, body.amount)
 
 
 @router.post("/products/{product_id}/renew", response_model=ProductPublic,
              summary="Ask to renew a cover that ends (decided like an amendment)")
 def renew_product(repo: Repo, product_id: ProductId, body: Versioned) -> ProductPublic:
-    return repo.renew_product(product_id, body.version)
+    return repo.products.renew(product_id, body.version)
 
 
 @router.post("/products/{product_id}/cancel-request", response_model=ProductPublic,
              summary="Withdraw the request pending on a product (the standing decision "
                      "stays)")
 def cancel_request(repo: Repo, product_id: ProductId, body: Versioned) -> ProductPublic:
-    return repo.cancel_request(product_id, body.version)
+    return repo.products.cancel_request(product_id, body.version)
 
 
 @router.post("/products/{product_id}/delete", response_model=ProductPublic,
              summary="Delete a product (refused while a request on it is pending), or "
                      "cancel a product that is only a first request")
 def delete_product(repo: Repo, product_id: ProductId, body: Versioned) -> ProductPublic:
-    return repo.delete_product(product_id, body.version)
+    return repo.products.delete(product_id, body.version)
 
 
 @router.post("/products/{product_id}/stop-monitoring", response_model=ProductPublic)
 def stop_monitoring(repo: Repo, product_id: ProductId, body: Versioned) -> ProductPublic:
-    return repo.stop_monitoring(product_id, body.version)
+    return repo.products.stop_monitoring(product_id, body.version)
 
 
 @router.post("/products/{product_id}/quote-answer", response_model=ProductPublic,
              summary="Answer a TopLiner quote: refuse, new simulation (a refusal) or buy")
 def answer_topliner_quote(repo: Repo, product_id: ProductId,
                           body: QuoteAnswerBody) -> ProductPublic:
-    return repo.answer_topliner_quote(product_id, body.answer, body.version)
+    return repo.products.answer_topliner_quote(product_id, body.answer, body.version)
 
 
 @router.post("/products/{product_id}/decision", response_model=ProductPublic,
@@ -169,4 +169,4 @@ def answer_topliner_quote(repo: Repo, product_id: ProductId,
              summary="Decide the request pending on a product (underwriters; the version "
                      "is the product's)")
 def decide_request(repo: Repo, product_id: ProductId, body: DecisionBody) -> ProductPublic:
-    return repo.decide_request(product_id, body.decision, body.version)
+    return repo.underwriting.decide(product_id, body.decision, body.version)

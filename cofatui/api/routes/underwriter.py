@@ -19,7 +19,7 @@ router = APIRouter(tags=["underwriter"])
             summary="Every pending request of every policyholder, oldest first")
 def underwriter_queue(repo: Repo, flt: Annotated[QueueFilter, Query()],
                       offset: Offset = 0, limit: Limit = 100) -> Page[QueueItem]:
-    return repo.underwriter_queue(flt, offset, limit)
+    return repo.underwriting.queue(flt, offset, limit)
 
 
 class DraBody(BaseModel):
@@ -31,4 +31,5 @@ class DraBody(BaseModel):
 @router.put("/companies/{company_id}/dra", response_model=Count,
             summary="Change a company's DRA; returns the number of notifications sent")
 def set_company_dra(repo: Repo, company_id: CompanyId, body: DraBody) -> Count:
-    return Count(count=repo.set_company_dra(company_id, body.dra, body.version, body.comment))
+    return Count(count=repo.underwriting.set_company_dra(company_id, body.dra, body.version,
+                                                         body.comment))

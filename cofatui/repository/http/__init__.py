@@ -5,6 +5,6 @@ body) and the root; each area of the protocol has its module here."""
 
 from __future__ import annotations
 
-from cofatui.repository.http.client import HttpRepository, open_http_repository
+from cofatui.repository.http.repository import HttpRepository, open_http_repository
 
 __all__ = ["HttpRepository", "open_http_repository"]

@@ -5,28 +5,42 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 
 from cofatui.clock import Clock
-from cofatui.repository.sql.claim_follow_up import ClaimFollowUp
-from cofatui.repository.sql.claim_submission import ClaimCommands
-from cofatui.repository.sql.claims_queue import ClaimsQueue
-from cofatui.repository.sql.companies import CompanyQueries
-from cofatui.repository.sql.drafts import DraftStore
-from cofatui.repository.sql.end_alerts import EndAlertCommands
+from cofatui.repository.legacy import OldNames
+from cofatui.repository.sql.audit import SqlAudit
+from cofatui.repository.sql.claims import SqlClaims
+from cofatui.repository.sql.companies import SqlCompanies
+from cofatui.repository.sql.core import SqlCore
+from cofatui.repository.sql.drafts import SqlDrafts
 from cofatui.repository.sql.engine import make_engine, normalize_url, refresh_statistics
-from cofatui.repository.sql.exchange_rates import ExchangeRateCommands
-from cofatui.repository.sql.extensions import ExtensionCommands
-from cofatui.repository.sql.jobs import JobAreas
-from cofatui.repository.sql.notifications import NotificationQueries
-from cofatui.repository.sql.portfolio import PortfolioQueries
-from cofatui.repository.sql.product_lifecycle import ProductLifecycle
-from cofatui.repository.sql.product_queries import ProductQueries
+from cofatui.repository.sql.exchange_rates import SqlRates
+from cofatui.repository.sql.extensions import SqlExtensions
+from cofatui.repository.sql.imports import SqlImports
+from cofatui.repository.sql.jobs import SqlJobs, SqlMail
+from cofatui.repository.sql.notifications import SqlNotifications
+from cofatui.repository.sql.portfolio import SqlPortfolio
+from cofatui.repository.sql.products import SqlProducts
+from cofatui.repository.sql.underwriting import SqlUnderwriting
 
 
-class SqlRepository(CompanyQueries, PortfolioQueries, ProductQueries, ProductLifecycle,
-                    NotificationQueries, ClaimCommands, ClaimFollowUp, ClaimsQueue,
-                    ExchangeRateCommands,
-                    DraftStore,
-                    ExtensionCommands, EndAlertCommands, JobAreas):
-    """The Repository protocol on one engine, acting for one user."""
+class SqlRepository(OldNames, SqlCore):
+    """The Repository protocol on one engine, acting for one user: the principal and
+    one object per area, all sharing this root's unit of work and access checks."""
+
+    def __init__(self, engine: Engine, login: str, clock: Clock | None = None) -> None:
+        super().__init__(engine, login, clock)
+        self.companies = SqlCompanies(self)
+        self.portfolio = SqlPortfolio(self)
+        self.products = SqlProducts(self)
+        self.underwriting = SqlUnderwriting(self)
+        self.notifications = SqlNotifications(self)
+        self.claims = SqlClaims(self)
+        self.rates = SqlRates(self)
+        self.extensions = SqlExtensions(self)
+        self.drafts = SqlDrafts(self)
+        self.audit = SqlAudit(self)
+        self.jobs = SqlJobs(self)
+        self.imports = SqlImports(self)
+        self.mail = SqlMail(self)
 
     def close(self) -> None:
         """The engine is shared; closing a repository releases nothing of its own."""

@@ -51,7 +51,7 @@ from cofatui.models import (
 from cofatui.repository.base import MAX_PAGE
 from cofatui.repository.sql.claim_rules import claim_invoices, claim_payments, due_date_shifts
 from cofatui.repository.sql.claim_submission import insert_lines
-from cofatui.repository.sql.core import SqlCore
+from cofatui.repository.sql.core import SqlArea
 from cofatui.repository.sql.exchange_rates import (
     assess,
     assessment_public,
@@ -129,10 +129,12 @@ def _debtor_rows(s: Session, contract_id: int, claim_ids: list[int]) -> list[Deb
             for i in claim_ids if i in by_id]
 
 
-class ClaimFollowUp(SqlCore):
+class ClaimFollowUp(SqlArea):
+    """A registered claim: the claims portfolio, detail, declarations, documents and
+    the handler's commands."""
     # --- reads ---------------------------------------------------------------------------
-    def claims_portfolio(self, contract_id: int, text: str | None = None, offset: int = 0,
-                         limit: int = 100) -> Page[DebtorClaimsRow]:
+    def portfolio(self, contract_id: int, text: str | None = None, offset: int = 0,
+                  limit: int = 100) -> Page[DebtorClaimsRow]:
         """One row per debtor: its latest claim and how many it has had.
 
         Read from the tables kept with the claims (``latest_claims``): the page's keys
@@ -191,7 +193,7 @@ class ClaimFollowUp(SqlCore):
         self._require_read(claim.contract_id, Section.CLAIMS)
         return claim
 
-    def claim_detail(self, claim_id: int) -> ClaimDetail:
+    def detail(self, claim_id: int) -> ClaimDetail:
         with self._uow() as s:
             claim = self._claim_for(s, claim_id)
             contract = s.get(Contract, claim.contract_id)
@@ -373,8 +375,8 @@ class ClaimFollowUp(SqlCore):
             raise Conflict("claim_follow_up.claim_changed", claim_id=claim_id)
         return claim
 
-    def validate_claim_lines(self, claim_id: int, lines: LineValidation,
-                             version: int) -> ClaimPublic:
+    def validate_lines(self, claim_id: int, lines: LineValidation,
+                       version: int) -> ClaimPublic:
         with self._uow(write=True) as s:
             claim = self._handler_claim(s, claim_id, version)
             changed = 0
@@ -392,8 +394,8 @@ class ClaimFollowUp(SqlCore):
                         {"validated": [None, changed]}, claim.contract_id)
             return self._claim_out(s, claim)
 
-    def set_claim_status(self, claim_id: int, change: ClaimStatusChange,
-                         version: int) -> ClaimPublic:
+    def set_status(self, claim_id: int, change: ClaimStatusChange,
+                   version: int) -> ClaimPublic:
         allowed = {ClaimStatus.ACCEPTED, ClaimStatus.REJECTED, ClaimStatus.CLOSED,
                    ClaimStatus.CANCELLED, ClaimStatus.PENDING}
         if change.status not in allowed:

@@ -1,17 +1,15 @@
-"""Claims: submission of a declaration with its lines, the claims list, the audit log."""
+"""Claims: submission of a declaration with its lines, and the claims list."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from cofatui.enums import ClaimStatus, DeclarationKind, Role, Section
-from cofatui.errors import FieldError, Forbidden, NotFound, RuleViolation, ValidationFailed
+from cofatui.enums import ClaimStatus, DeclarationKind, Section
+from cofatui.errors import FieldError, NotFound, RuleViolation, ValidationFailed
 from cofatui.models import (
-    AuditEntry,
     Claim,
     ClaimDeclaration,
     ClaimInvoice,
@@ -22,7 +20,7 @@ from cofatui.models import (
 )
 from cofatui.repository.base import MAX_PAGE
 from cofatui.repository.sql.claim_rules import due_date_shifts
-from cofatui.repository.sql.core import SqlCore
+from cofatui.repository.sql.core import SqlArea
 from cofatui.repository.sql.exchange_rates import (
     balances_of,
     claim_amount,
@@ -32,10 +30,8 @@ from cofatui.repository.sql.exchange_rates import (
 from cofatui.repository.sql.latest_claims import claim_added
 from cofatui.rules import claims as rules
 from cofatui.schemas import (
-    AuditEntryPublic,
     ClaimCreate,
     ClaimPublic,
-    ContractPublic,
     CurrencyAmount,
     InvoiceLine,
     Page,
@@ -60,17 +56,9 @@ def insert_lines(s: Session, claim_id: int, declaration_id: int,
             for p in payments])
 
 
-class ClaimCommands(SqlCore):
-    def contracts(self) -> list[ContractPublic]:
-        with self._uow() as s:
-            rows = s.execute(select(Contract).where(
-                Contract.id.in_(self.contract_ids or [-1]))  # type: ignore[union-attr]
-                .order_by(Contract.policy_number)).scalars()
-            return [ContractPublic.model_validate(
-                {**c.model_dump(), "products_allowed": [p for p in c.products_allowed.split(",")
-                                                        if p]}) for c in rows]
-
-    def submit_claim(self, data: ClaimCreate) -> ClaimPublic:
+class ClaimSubmission(SqlArea):
+    """Declaring a claim, and the contract's claims list."""
+    def submit(self, data: ClaimCreate) -> ClaimPublic:
         self._require_write(data.contract_id, Section.CLAIMS)
         today = self.clock.today()
         invoices = [rules.InvoiceInput(**line.model_dump()) for line in data.invoices]
@@ -144,7 +132,7 @@ class ClaimCommands(SqlCore):
             return self._claim_public(claim, company.name, len(data.invoices),
                                       balances_of(lines))
 
-    def claims(self, contract_id: int, offset: int = 0, limit: int = 100) -> Page[ClaimPublic]:
+    def rows(self, contract_id: int, offset: int = 0, limit: int = 100) -> Page[ClaimPublic]:
         self._require_read(contract_id, Section.CLAIMS)
         limit = max(1, min(limit, MAX_PAGE))
         with self._uow() as s:
@@ -169,20 +157,3 @@ class ClaimCommands(SqlCore):
         return ClaimPublic.model_validate({
             **claim.model_dump(), "company_name": company_name, "invoice_count": invoices,
             "balances": balances})
-
-    def audit_log(self, offset: int = 0, limit: int = 100) -> Page[AuditEntryPublic]:
-        """Administrators see the log of their contracts; underwriters see everything."""
-        role = self.principal.role
-        if role not in (Role.CONTRACT_ADMIN, Role.UNDERWRITER):
-            raise Forbidden("access.admins_read_audit")
-        limit = max(1, min(limit, MAX_PAGE))
-        with self._uow() as s:
-            cond = [] if role == Role.UNDERWRITER else [
-                AuditEntry.contract_id.in_(self.contract_ids or [-1])]  # type: ignore[union-attr]
-            rows = s.execute(select(AuditEntry).where(*cond)
-                             .order_by(AuditEntry.id.desc()).offset(offset).limit(limit)).scalars()  # type: ignore[union-attr]
-            total = s.execute(select(func.count()).select_from(AuditEntry).where(*cond)
-                              ).scalar_one()
-            items = [AuditEntryPublic.model_validate(
-                {**e.model_dump(), "changes": json.loads(e.changes or "{}")}) for e in rows]
-            return Page(items=items, offset=offset, limit=limit, total=total)

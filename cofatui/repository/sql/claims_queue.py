@@ -17,7 +17,7 @@ from cofatui.enums import Role
 from cofatui.errors import Forbidden, ValidationFailed
 from cofatui.models import Claim, Company, Contract
 from cofatui.repository.base import MAX_PAGE
-from cofatui.repository.sql.core import SqlCore
+from cofatui.repository.sql.core import SqlArea
 from cofatui.rules import claims as rules
 from cofatui.schemas import ClaimQueueFilter, ClaimQueueItem, Page
 
@@ -59,9 +59,9 @@ def _keys(s: Session, cond: list[Any], offset: int, limit: int, total: int) -> l
                           .offset(offset).limit(limit)).scalars())
 
 
-class ClaimsQueue(SqlCore):
-    def claims_queue(self, flt: ClaimQueueFilter | None = None, offset: int = 0,
-                     limit: int = 100) -> Page[ClaimQueueItem]:
+class ClaimsQueue(SqlArea):
+    def queue(self, flt: ClaimQueueFilter | None = None, offset: int = 0,
+              limit: int = 100) -> Page[ClaimQueueItem]:
         """Registered claims of every policyholder, oldest submission first; for the
         claims handlers (underwriter role) only."""
         if self.principal.role != Role.UNDERWRITER:

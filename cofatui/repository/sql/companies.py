@@ -13,7 +13,7 @@ from cofatui.enums import Establishment, Rights, Role
 from cofatui.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from cofatui.models import Company, LegalIdentifier, PortfolioEntry
 from cofatui.repository.base import MAX_PAGE
-from cofatui.repository.sql.core import SqlCore
+from cofatui.repository.sql.core import SqlArea
 from cofatui.repository.sql.latest_claims import company_renamed
 from cofatui.repository.sql.search import identifier_variants, like_pattern, search_key
 from cofatui.schemas import CompanyCreate, CompanyPublic, CompanySearch, LegalIdentifierPublic, Page
@@ -34,8 +34,9 @@ def prefix_range(column: ColumnElement[str], prefix: str) -> ColumnElement[bool]
     return and_(column >= prefix, column < prefix + "\U0010ffff")
 
 
-class CompanyQueries(SqlCore):
-    def get_company(self, company_id: int) -> CompanyPublic:
+class SqlCompanies(SqlArea):
+    """``repo.companies`` on SQL."""
+    def get(self, company_id: int) -> CompanyPublic:
         with self._uow() as s:
             company = s.get(Company, company_id)
             if company is None:
@@ -53,8 +54,8 @@ class CompanyQueries(SqlCore):
         return [CompanyPublic.model_validate(c).model_copy(update={"identifiers": idents[c.id]})
                 for c in companies if c.id is not None]
 
-    def search_companies(self, search: CompanySearch, offset: int = 0,
-                         limit: int = 100) -> Page[CompanyPublic]:
+    def search(self, search: CompanySearch, offset: int = 0,
+               limit: int = 100) -> Page[CompanyPublic]:
         conditions = self._search_conditions(search)
         limit = max(1, min(limit, MAX_PAGE))
         with self._uow() as s:
@@ -123,7 +124,7 @@ class CompanyQueries(SqlCore):
         self._audit(s, "adopt_partner_company", "company", company.id,
                     {"source": [PARTNER, INSURER]}, contract_id)
 
-    def create_company(self, data: CompanyCreate) -> CompanyPublic:
+    def create(self, data: CompanyCreate) -> CompanyPublic:
         # The company database is shared, but adding to it is ordering work: a user
         # needs write rights (cover) on at least one contract.
         writable = [a for a in self.principal.contracts if a.rights != Rights.READ_ONLY]

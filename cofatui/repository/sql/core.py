@@ -1,5 +1,10 @@
-"""What every part of the SQL repository shares: the principal, units of work,
-authorisation checks and the audit trail."""
+"""What every part of the SQL repository shares: the principal, the unit of work,
+authorisation checks and the audit trail.
+
+:class:`SqlCore` is the root's base; each area (``repo.companies``, ``repo.claims``, …)
+is an :class:`SqlArea` holding the root and forwarding these helpers to it, so that
+every area acts for the same principal with the same unit of work. An area that needs
+another one goes through the root (``self.root.companies``)."""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ import json
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -20,11 +25,32 @@ from cofatui.errors import Forbidden, NotFound, Unauthenticated
 from cofatui.i18n.messages import Term
 from cofatui.models import AuditEntry, Contract, User, UserContract
 from cofatui.repository.sql.engine import translated_errors
-from cofatui.schemas import ContractAccess, Principal
+from cofatui.schemas import ContractAccess, ContractPublic, Principal
+
+if TYPE_CHECKING:
+    from cofatui.repository.sql import SqlRepository
+
+
+@contextlib.contextmanager
+def unit_of_work(engine: Engine, write: bool = False) -> Iterator[Session]:
+    """The one unit of work of the SQL repository (areas and identity alike): commits
+    on success (writes), rolls back on any error; database errors come out as
+    :mod:`cofatui.errors` classes."""
+    with translated_errors(), engine.connect() as conn:
+        conn.info["write"] = write
+        try:
+            with Session(bind=conn, expire_on_commit=False) as session:
+                yield session
+                if write:
+                    session.commit()
+                else:
+                    session.rollback()
+        finally:
+            conn.info["write"] = False
 
 
 class SqlCore:
-    """Base of :class:`SqlRepository`; the area mixins build on these helpers."""
+    """Base of :class:`SqlRepository`: the principal and the helpers every area uses."""
 
     def __init__(self, engine: Engine, login: str, clock: Clock | None = None) -> None:
         self.engine = engine
@@ -73,25 +99,23 @@ class SqlCore:
     def whoami(self) -> Principal:
         return self._principal
 
+    def contracts(self) -> list[ContractPublic]:
+        with self._uow() as s:
+            rows = s.execute(select(Contract).where(
+                Contract.id.in_(self.contract_ids or [-1]))  # type: ignore[union-attr]
+                .order_by(Contract.policy_number)).scalars()
+            return [ContractPublic.model_validate(
+                {**c.model_dump(), "products_allowed": [p for p in c.products_allowed.split(",")
+                                                        if p]}) for c in rows]
+
     @property
     def contract_ids(self) -> list[int]:
         return [c.contract_id for c in self._principal.contracts]
 
     # --- transactions -------------------------------------------------------------
-    @contextlib.contextmanager
-    def _uow(self, write: bool = False) -> Iterator[Session]:
-        """One unit of work: commits on success (writes), rolls back on any error."""
-        with translated_errors(), self.engine.connect() as conn:
-            conn.info["write"] = write
-            try:
-                with Session(bind=conn, expire_on_commit=False) as session:
-                    yield session
-                    if write:
-                        session.commit()
-                    else:
-                        session.rollback()
-            finally:
-                conn.info["write"] = False
+    def _uow(self, write: bool = False) -> contextlib.AbstractContextManager[Session]:
+        """One unit of work (:func:`unit_of_work`) on the repository's engine."""
+        return unit_of_work(self.engine, write)
 
     # --- authorisation ------------------------------------------------------------
     def _access(self, contract_id: int) -> ContractAccess:
@@ -134,6 +158,54 @@ class SqlCore:
             contract_id=contract_id, operation=operation, target_type=target_type,
             target_id=target_id, changes=json.dumps(changes or {}, default=_json_default),
         ))
+
+
+class SqlArea:
+    """Base of an area of the SQL repository: holds the root and forwards to it what
+    the area's methods use (principal, clock, unit of work, access checks, audit)."""
+
+    def __init__(self, root: SqlRepository) -> None:
+        self.root = root
+
+    @property
+    def engine(self) -> Engine:
+        return self.root.engine
+
+    @property
+    def clock(self) -> Clock:
+        return self.root.clock
+
+    @property
+    def dialect(self) -> str:
+        return self.root.dialect
+
+    @property
+    def principal(self) -> Principal:
+        return self.root.principal
+
+    @property
+    def contract_ids(self) -> list[int]:
+        return self.root.contract_ids
+
+    def _uow(self, write: bool = False) -> contextlib.AbstractContextManager[Session]:
+        return self.root._uow(write)
+
+    def _access(self, contract_id: int) -> ContractAccess:
+        return self.root._access(contract_id)
+
+    def _require_read(self, contract_id: int, section: Section | None = None) -> None:
+        self.root._require_read(contract_id, section)
+
+    def _require_write(self, contract_id: int, section: Section | None = None) -> None:
+        self.root._require_write(contract_id, section)
+
+    def _visible_or_404(self, contract_id: int, code: str, /, **params: object) -> None:
+        self.root._visible_or_404(contract_id, code, **params)
+
+    def _audit(self, session: Session, operation: str, target_type: str,
+               target_id: int | None, changes: Mapping[str, Any] | None = None,
+               contract_id: int | None = None) -> None:
+        self.root._audit(session, operation, target_type, target_id, changes, contract_id)
 
 
 def diff(row: Any, changes: Mapping[str, Any]) -> dict[str, list[Any]]:

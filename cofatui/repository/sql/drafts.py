@@ -9,13 +9,14 @@ from sqlalchemy import delete, select
 
 from cofatui.errors import ValidationFailed
 from cofatui.models import Draft
-from cofatui.repository.sql.core import SqlCore
+from cofatui.repository.sql.core import SqlArea
 
 MAX_DRAFT_BYTES = 2 * 1024 * 1024
 
 
-class DraftStore(SqlCore):
-    def save_draft(self, kind: str, key: str, payload: dict[str, Any]) -> None:
+class SqlDrafts(SqlArea):
+    """``repo.drafts`` on SQL."""
+    def save(self, kind: str, key: str, payload: dict[str, Any]) -> None:
         text = json.dumps(payload, default=str)
         if len(text.encode()) > MAX_DRAFT_BYTES:
             raise ValidationFailed("drafts.too_large")
@@ -31,19 +32,19 @@ class DraftStore(SqlCore):
             draft.payload = text
             draft.updated_at = self.clock.now()
 
-    def load_draft(self, kind: str, key: str) -> dict[str, Any] | None:
+    def load(self, kind: str, key: str) -> dict[str, Any] | None:
         with self._uow() as s:
             text = s.execute(select(Draft.payload).where(
                 Draft.user_id == self.principal.user_id, Draft.kind == kind,
                 Draft.key == key)).scalar()
         return json.loads(text) if text else None
 
-    def delete_draft(self, kind: str, key: str) -> None:
+    def delete(self, kind: str, key: str) -> None:
         with self._uow(write=True) as s:
             s.execute(delete(Draft).where(Draft.user_id == self.principal.user_id,
                                           Draft.kind == kind, Draft.key == key))
 
-    def list_drafts(self, kind: str) -> list[str]:
+    def keys(self, kind: str) -> list[str]:
         with self._uow() as s:
             return list(s.execute(select(Draft.key).where(
                 Draft.user_id == self.principal.user_id, Draft.kind == kind)

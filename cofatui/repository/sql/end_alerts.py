@@ -25,7 +25,7 @@ from cofatui.enums import (
     Section,
 )
 from cofatui.models import EndAlert, Notification, Product
-from cofatui.repository.sql.core import SqlCore
+from cofatui.repository.sql.core import SqlArea
 from cofatui.repository.sql.latest_claims import _insert
 from cofatui.rules.products import TOPLINER_END_ALERT_DAYS, end_alert_due
 
@@ -34,7 +34,7 @@ _ALERTED = ("TOPLINER",)  # the products whose end is announced (seed 001)
 CHUNK = 500  # rows per INSERT: two bound values each, far below any driver limit
 
 
-class EndAlertCommands(SqlCore):
+class EndAlerts(SqlArea):
     def raise_end_alerts(self, contract_id: int) -> int:
         self._require_read(contract_id, Section.COVER)
         today = self.clock.today()

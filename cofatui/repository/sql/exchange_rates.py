@@ -20,7 +20,7 @@ from cofatui.formats.ecb_rates import BASE_CURRENCY, EcbRates
 from cofatui.models import AuditEntry, Claim, ClaimInvoice, ClaimPayment, ExchangeRate
 from cofatui.models.types import Money as MoneyColumn
 from cofatui.repository.base import MAX_PAGE
-from cofatui.repository.sql.core import SqlCore
+from cofatui.repository.sql.core import SqlArea
 from cofatui.repository.sql.engine import translated_errors
 from cofatui.rules import exchange_rates as rates_rules
 from cofatui.rules import indemnity
@@ -42,8 +42,9 @@ ECB_SOURCE = "ECB"
 INSERT_CHUNK = 2000
 
 
-class ExchangeRateCommands(SqlCore):
-    def record_exchange_rate(self, data: ExchangeRateCreate) -> ExchangeRatePublic:
+class SqlRates(SqlArea):
+    """``repo.rates`` on SQL."""
+    def record(self, data: ExchangeRateCreate) -> ExchangeRatePublic:
         """A rate typed in by a claims handler. The same pair, day and source again
         replaces the rate (a correction, audited with the value it replaces)."""
         if self.principal.role != Role.UNDERWRITER:
@@ -76,8 +77,8 @@ class ExchangeRateCommands(SqlCore):
             refresh_claim_amounts(s, {base, quote}, self.clock.today())
             return ExchangeRatePublic.model_validate(row)
 
-    def exchange_rates(self, currency: str | None = None, offset: int = 0,
-                       limit: int = 100) -> Page[ExchangeRatePublic]:
+    def rows(self, currency: str | None = None, offset: int = 0,
+             limit: int = 100) -> Page[ExchangeRatePublic]:
         """Recorded rates, newest day first; ``currency`` keeps the pairs it is in."""
         limit, offset = max(1, min(limit, MAX_PAGE)), max(0, offset)
         cond = []

@@ -30,7 +30,8 @@ from cofatui.models import (
     Notification,
     Product,
 )
-from cofatui.repository.sql.core import SqlCore
+from cofatui.repository.legacy import CallableArea
+from cofatui.repository.sql.core import SqlArea
 from cofatui.rules import extensions as rules
 from cofatui.schemas import (
     ExtensionCreate,
@@ -52,9 +53,10 @@ def _plan(lines: Sequence[PlanLineInput]) -> list[rules.PlanLine]:
     return [rules.PlanLine(p.due_date, p.amount) for p in lines]
 
 
-class ExtensionCommands(SqlCore):
-    def extensions(self, contract_id: int, company_id: int | None = None
-                   ) -> list[ExtensionPublic]:
+class SqlExtensions(CallableArea, SqlArea):
+    """``repo.extensions`` on SQL."""
+    def rows(self, contract_id: int, company_id: int | None = None
+             ) -> list[ExtensionPublic]:
         self._require_read(contract_id, Section.CLAIMS)
         with self._uow() as s:
             cond = [Extension.contract_id == contract_id]
@@ -64,7 +66,7 @@ class ExtensionCommands(SqlCore):
                              .order_by(Extension.id.desc()).limit(500)).scalars()
             return [self._extension_public(s, e) for e in rows]
 
-    def request_extension(self, data: ExtensionCreate) -> ExtensionPublic:
+    def request(self, data: ExtensionCreate) -> ExtensionPublic:
         self._require_write(data.contract_id, Section.CLAIMS)
         if not data.reason.strip():
             raise ValidationFailed.at("reason", "extension_requests.give_reason")
@@ -133,7 +135,7 @@ class ExtensionCommands(SqlCore):
             raise Conflict("extension_requests.changed", extension_id=extension_id)
         return extension
 
-    def cancel_extension(self, extension_id: int, version: int) -> ExtensionPublic:
+    def cancel(self, extension_id: int, version: int) -> ExtensionPublic:
         with self._uow(write=True) as s:
             extension = self._load(s, extension_id, version)
             self._require_write(extension.contract_id, Section.CLAIMS)
@@ -145,8 +147,8 @@ class ExtensionCommands(SqlCore):
                         {"status": ["pending", "cancelled"]}, extension.contract_id)
             return self._extension_public(s, extension)
 
-    def modify_extension(self, extension_id: int, plan: Sequence[PlanLineInput],
-                         version: int) -> ExtensionPublic:
+    def modify(self, extension_id: int, plan: Sequence[PlanLineInput],
+               version: int) -> ExtensionPublic:
         """A new plan for an active extension; outside the DMC it goes back to the insurer."""
         with self._uow(write=True) as s:
             extension = self._load(s, extension_id, version)
@@ -175,8 +177,8 @@ class ExtensionCommands(SqlCore):
                         {"status": ["active", extension.status]}, extension.contract_id)
             return self._extension_public(s, extension)
 
-    def decide_extension(self, extension_id: int, decision: ExtensionDecisionInput,
-                         version: int) -> ExtensionPublic:
+    def decide(self, extension_id: int, decision: ExtensionDecisionInput,
+               version: int) -> ExtensionPublic:
         if self.principal.role != Role.UNDERWRITER:
             raise Forbidden("extension_requests.underwriters_only")
         if decision.decision not in ("accept", "accept_other_plan", "refuse"):

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from cofatui.errors import Conflict, ValidationFailed
 from cofatui.formats import imports as pipeline
+from cofatui.i18n.messages import encode_params
 from cofatui.models import ImportLine, ImportResult, Job, JobFile
 from cofatui.repository.sql.engine import translated_errors
 from cofatui.schemas_jobs import FINISHED, ImportMode, ImportStatus, JobStatus
@@ -60,7 +61,8 @@ class _Rollback(Exception):
 
 def _line_row(import_id: int, o: pipeline.LineOutcome) -> ImportLine:
     return ImportLine(import_id=import_id, line_no=o.line_no, status=o.status, code=o.code,
-                      message=o.message[:1000], params=json.dumps(o.params, default=str))
+                      # Typed (a date stays a date): decode_params() before rendering.
+                      message=o.message[:1000], params=json.dumps(encode_params(o.params)))
 
 
 def begin(core: SqlCore, s: Session, kind: str, file_name: str, mode: ImportMode,

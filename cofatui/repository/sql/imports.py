@@ -103,7 +103,7 @@ class SqlImports:
         try:
             read = pipeline.read_file(content, spec)
         except pipeline.ImportRefused as exc:
-            return self._refused(kind, file_name, mode, exc.reason, exc.message)
+            return self._refused(kind, file_name, mode, exc.reason, exc.text("en"))
         large = len(content) > IMMEDIATE_BYTES or read.total > IMMEDIATE_LINES
         with self.core._uow(write=True) as s:
             result = import_apply.begin(self.core, s, kind, file_name, mode, read.total)

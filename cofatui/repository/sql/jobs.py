@@ -17,7 +17,6 @@ from cofatui.errors import FieldError, NotFound, RuleViolation, ValidationFailed
 from cofatui.i18n.messages import Term
 from cofatui.models import Job, JobFile, MailSubscription, OutboxMessage, User
 from cofatui.repository.sql import import_apply
-from cofatui.repository.sql.imports import SqlImports
 from cofatui.repository.sql.paging import paged
 from cofatui.schemas import Page
 from cofatui.schemas_jobs import (
@@ -158,19 +157,3 @@ class SqlMail:
                                 .order_by(OutboxMessage.id.desc()), offset, limit)
             return Page(items=[OutboxMessagePublic.model_validate(m) for m in rows],
                         offset=offset, limit=limit, total=total)
-
-
-class JobAreas:
-    """Gives :class:`SqlRepository` its ``jobs``, ``imports`` and ``mail`` areas."""
-
-    @property
-    def jobs(self) -> SqlJobs:
-        return SqlJobs(self)  # type: ignore[arg-type]
-
-    @property
-    def imports(self) -> SqlImports:
-        return SqlImports(self)  # type: ignore[arg-type]
-
-    @property
-    def mail(self) -> SqlMail:
-        return SqlMail(self)  # type: ignore[arg-type]

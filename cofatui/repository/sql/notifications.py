@@ -24,22 +24,24 @@ from cofatui.models import (
 )
 from cofatui.notification_wording import load_params
 from cofatui.repository.base import MAX_PAGE
-from cofatui.repository.sql.core import SqlCore
+from cofatui.repository.legacy import CallableArea
+from cofatui.repository.sql.core import SqlArea
 from cofatui.repository.sql.search import entry_text_filter, identifier_variants, like_pattern
 from cofatui.schemas import NotificationFilter, NotificationRow, Page
 
 MAX_MARK = 100_000  # ids accepted by one mark/delete call
 
 
-class NotificationQueries(SqlCore):
+class SqlNotifications(CallableArea, SqlArea):
+    """``repo.notifications`` on SQL."""
     def _notification_scope(self, contract_id: int | None) -> list[int]:
         if contract_id is not None:
             self._require_read(contract_id, Section.NOTIFICATIONS)
             return [contract_id]
         return self.contract_ids
 
-    def notifications(self, flt: NotificationFilter | None = None, offset: int = 0,
-                      limit: int = 100, with_total: bool = True) -> Page[NotificationRow]:
+    def rows(self, flt: NotificationFilter | None = None, offset: int = 0,
+             limit: int = 100, with_total: bool = True) -> Page[NotificationRow]:
         flt = flt or NotificationFilter()
         limit = max(1, min(limit, MAX_PAGE))
         contracts = self._notification_scope(flt.contract_id)
@@ -161,10 +163,10 @@ class NotificationQueries(SqlCore):
                        or_(st.read == true(), st.deleted == true()))).scalar_one()
             return int(total - seen)
 
-    def mark_notifications(self, ids: Sequence[int], read: bool) -> int:
+    def mark(self, ids: Sequence[int], read: bool) -> int:
         return self._set_state(ids, read=read)
 
-    def delete_notifications(self, ids: Sequence[int]) -> int:
+    def delete(self, ids: Sequence[int]) -> int:
         return self._set_state(ids, deleted=True)
 
     def _set_state(self, ids: Sequence[int], read: bool | None = None,
@@ -213,4 +215,4 @@ class NotificationQueries(SqlCore):
                  "deleted": bool(deleted)} for i in new])
 
 
-__all__ = ["NotificationQueries"]
+__all__ = ["SqlNotifications"]

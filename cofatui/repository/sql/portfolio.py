@@ -27,7 +27,8 @@ from cofatui.models import (
     Product,
 )
 from cofatui.repository.base import MAX_PAGE
-from cofatui.repository.sql.core import SqlCore, diff
+from cofatui.repository.legacy import CallableArea
+from cofatui.repository.sql.core import SqlArea, diff
 from cofatui.repository.sql.product_requests import pending_only
 from cofatui.repository.sql.search import (
     entry_text_filter,
@@ -45,10 +46,11 @@ LIVE_STATUSES = tuple(s.value for s in ProductStatus
                                    ProductStatus.REPLACED, ProductStatus.REFUSED))
 
 
-class PortfolioQueries(SqlCore):
-    def portfolio(self, contract_id: int, criteria: PortfolioCriteria | None = None,
-                  offset: int = 0, limit: int = 100, with_total: bool = True
-                  ) -> Page[PortfolioRow]:
+class SqlPortfolio(CallableArea, SqlArea):
+    """``repo.portfolio`` on SQL."""
+    def rows(self, contract_id: int, criteria: PortfolioCriteria | None = None,
+             offset: int = 0, limit: int = 100, with_total: bool = True
+             ) -> Page[PortfolioRow]:
         self._require_read(contract_id, Section.COVER)
         criteria = criteria or PortfolioCriteria()
         limit = max(1, min(limit, MAX_PAGE))
@@ -234,8 +236,8 @@ class PortfolioQueries(SqlCore):
                 version=row.version))
         return items
 
-    def update_portfolio_entry(self, entry_id: int, changes: PortfolioEntryUpdate,
-                               version: int) -> PortfolioRow:
+    def update_entry(self, entry_id: int, changes: PortfolioEntryUpdate,
+                     version: int) -> PortfolioRow:
         with self._uow(write=True) as s:
             entry = s.get(PortfolioEntry, entry_id)
             if entry is None:
@@ -331,4 +333,4 @@ def _main_cover(products: list[Any]) -> Any | None:
     return ranked[0] if ranked else None
 
 
-__all__ = ["PortfolioQueries"]
+__all__ = ["SqlPortfolio"]

@@ -19,10 +19,9 @@ from cofatui.enums import (
     NotificationType,
     ProductStatus,
     RequestKind,
-    Role,
     Section,
 )
-from cofatui.errors import Conflict, Forbidden, NotFound, RuleViolation, ValidationFailed
+from cofatui.errors import Conflict, NotFound, RuleViolation, ValidationFailed
 from cofatui.models import (
     Claim,
     ClaimInvoice,
@@ -38,7 +37,7 @@ from cofatui.models import (
     ProductEvent,
 )
 from cofatui.repository.sql import underwriting_tables as underwriting
-from cofatui.repository.sql.core import SqlCore
+from cofatui.repository.sql.core import SqlArea
 from cofatui.repository.sql.product_requests import product_public, products_public
 from cofatui.repository.sql.search import search_key
 from cofatui.rules import products as rules
@@ -56,7 +55,7 @@ INFORMATION = {"CCO", "RCO", "ROM", "RSC", "RSM", "REPORT_INSTANT", "REPORT_FULL
 REPORT_INVESTIGATION_DAYS = 3
 
 
-class ProductCommands(SqlCore):
+class ProductCommands(SqlArea):
     # --- company detail and NEW ACTION -------------------------------------------------
     def company_detail(self, contract_id: int, company_id: int) -> CompanyDetail:
         self._require_read(contract_id, Section.COVER)
@@ -64,7 +63,7 @@ class ProductCommands(SqlCore):
             company = s.get(Company, company_id)
             if company is None:
                 raise NotFound("companies.not_found", company_id=company_id)
-            public = self._companies_public(s, [company])[0]  # type: ignore[attr-defined]
+            public = self.root.companies._companies_public(s, [company])[0]
             entry = s.execute(select(PortfolioEntry).where(
                 PortfolioEntry.contract_id == contract_id,
                 PortfolioEntry.company_id == company_id)).scalars().first()
@@ -145,7 +144,7 @@ class ProductCommands(SqlCore):
                 for e in rules.new_action_menu(facts, self.clock.today())]
 
     # --- ordering ----------------------------------------------------------------------
-    def request_product(self, request: ProductRequest) -> ProductPublic:
+    def request(self, request: ProductRequest) -> ProductPublic:
         section = Section.INFORMATION if request.code in INFORMATION else Section.COVER
         self._require_write(request.contract_id, section)
         data = rules.ProductRequestData(
@@ -168,7 +167,7 @@ class ProductCommands(SqlCore):
             entry = self._ensure_entry(s, contract, company, request.client_reference, now)
             for identified in (company, guarantor):  # found by an extended search
                 if identified is not None:
-                    self._adopt_partner_company(s, identified, contract.id)  # type: ignore[attr-defined]
+                    self.root.companies._adopt_partner_company(s, identified, contract.id)
             decision = self._decide(s, contract, company, request, now)
             product = Product(
                 contract_id=contract.id, company_id=company.id, code=request.code,  # type: ignore[arg-type]
@@ -321,45 +320,6 @@ class ProductCommands(SqlCore):
             return ProductPublic.model_validate(product)
 
     # --- underwriter ---------------------------------------------------------------------
-    def _require_underwriter(self) -> None:
-        if self.principal.role != Role.UNDERWRITER:
-            raise Forbidden("access.underwriters_only")
-
-    def set_company_dra(self, company_id: int, dra: int, version: int, comment: str = "") -> int:
-        """Change a company's DRA; every monitored product on it gets a notification.
-        Returns the number of notifications sent."""
-        self._require_underwriter()
-        if not 0 <= dra <= 10:
-            raise ValidationFailed.at("dra", "companies.dra_range")
-        now = self.clock.now()
-        with self._uow(write=True) as s:
-            company = s.get(Company, company_id)
-            if company is None:
-                raise NotFound("companies.not_found", company_id=company_id)
-            if company.version != version:
-                raise Conflict("companies.changed", company_id=company_id)
-            before = company.dra
-            company.dra = dra
-            company.dra_updated_at = now
-            company.updated_at = now
-            s.flush()
-            monitored = list(s.execute(select(Product).where(
-                Product.company_id == company_id, Product.monitored.is_(True),
-                Product.status.in_([p.value for p in rules.LIVE_STATUSES]))).scalars())
-            sent = 0
-            for product in monitored:
-                if product.code == "CCO" and before is not None and dra >= before:
-                    continue  # custom opinions are monitored on decrease only
-                news = underwriting.monitoring_update(s, product, company)  # the new value
-                self._notify(s, product, company, NotificationType.MONITORING_UPDATE,
-                             wording.dra_change(before, dra, now.date(), news), comment,
-                             importance=Importance.HIGH if dra < (before or 0) else
-                             Importance.NORMAL)
-                sent += 1
-            self._audit(s, "set_company_dra", "company", company.id,
-                        {"dra": [before, dra]})
-            return sent
-
     # --- history, notifications -------------------------------------------------------
     def _event(self, s: Session, product: Product, action: str, actor: str,
                amount: Decimal | None, comment: str = "") -> None:

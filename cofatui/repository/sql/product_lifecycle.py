@@ -14,7 +14,7 @@ on one product cannot both be made (and a partial unique index says the same).
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -29,20 +29,15 @@ from cofatui.enums import (
     RequestKind,
     RequestStatus,
 )
-from cofatui.errors import Conflict, NotFound, RuleViolation, ValidationFailed
+from cofatui.errors import ValidationFailed
 from cofatui.models import Company, Contract, DecisionRequest, Product, ProductEvent
-from cofatui.repository.base import MAX_PAGE
 from cofatui.repository.sql import underwriting_tables as underwriting
 from cofatui.repository.sql.product_commands import ProductCommands
 from cofatui.repository.sql.product_requests import pending_only, product_public
 from cofatui.rules import products as rules
 from cofatui.schemas import (
-    Page,
     ProductPublic,
     ProductRequest,
-    QueueFilter,
-    QueueItem,
-    UnderwriterDecisionInput,
 )
 
 
@@ -78,7 +73,7 @@ class ProductLifecycle(ProductCommands):
         return product_public(product, self._pending_request(s, product.id))  # type: ignore[arg-type]
 
     # --- asking -------------------------------------------------------------------------
-    def modify_product(self, product_id: int, amount: Decimal, version: int) -> ProductPublic:
+    def modify(self, product_id: int, amount: Decimal, version: int) -> ProductPublic:
         """A new amount is a request on the standing decision: decided at once by the
         rules or pending, the standing decision in force meanwhile."""
         errors = rules.request_errors(rules.ProductRequestData("CRL", amount))
@@ -101,8 +96,8 @@ class ProductLifecycle(ProductCommands):
                          "request_status": [None, request.status]}, product.contract_id)
             return self._public(s, product)
 
-    def transform_product(self, product_id: int, target: str, version: int,
-                          amount: Decimal | None = None) -> ProductPublic:
+    def transform(self, product_id: int, target: str, version: int,
+                  amount: Decimal | None = None) -> ProductPublic:
         """Agrément ↔ @rating cover, as a request: CRL → RLI is decided like an @rating
         cover on the buyer, RLI → CRL asks for an amount and is decided like an Agrément.
         Granted, the old product is replaced by a new one (returned); otherwise the
@@ -126,7 +121,7 @@ class ProductLifecycle(ProductCommands):
                          "request_status": [None, request.status]}, product.contract_id)
             return self._outcome(s, product, request)
 
-    def renew_product(self, product_id: int, version: int) -> ProductPublic:
+    def renew(self, product_id: int, version: int) -> ProductPublic:
         """A renewal request on a standing cover that ends: the same amount for a new
         period as long as the one renewed (a TopLiner's duration), decided like an
         amendment."""
@@ -302,34 +297,6 @@ class ProductLifecycle(ProductCommands):
         self._notify(s, new, company, NotificationType.DECISION,
                      wording.transformed(product.code, target, amount, new.currency), comment)
 
-    def decide_request(self, product_id: int, decision: UnderwriterDecisionInput,
-                       version: int) -> ProductPublic:
-        """An underwriter decides the request pending on the product (``version`` is the
-        product's, as the queue shows it)."""
-        self._require_underwriter()
-        now = self.clock.now()
-        with self._uow(write=True) as s:
-            product = s.get(Product, product_id)
-            if product is None:
-                raise NotFound("portfolio.product_not_found", product_id=product_id)
-            if product.version != version:
-                raise Conflict("decisions.request_changed", product_id=product_id)
-            request = self._pending_request(s, product_id)
-            if request is None:
-                raise RuleViolation("decisions.not_pending", product_id=product_id)
-            status, amount = rules.underwriter_decision(
-                decision.decision, request.requested_amount, decision.amount, decision.comment,
-                effective=_effective_on(product, request, now), end_date=decision.end_date)
-            before = product.status
-            self._settle(s, product, request, status, amount, self.principal.login,
-                         decision.comment, decision.end_date, now)
-            self._audit(s, "decide_request", "product", product.id,
-                        {"request": [request.kind, request.id],
-                         "request_status": ["pending", request.status],
-                         "status": [before, product.status],
-                         "decided_amount": [None, amount]}, product.contract_id)
-            return self._outcome(s, product, request)
-
     # --- cancelling, deleting -----------------------------------------------------------
     def cancel_request(self, product_id: int, version: int) -> ProductPublic:
         """The user withdraws the pending request: only the request goes (a first
@@ -374,7 +341,7 @@ class ProductLifecycle(ProductCommands):
         if entry is not None and not live:
             entry.keep_until = rules.deleted_company_kept_until(now.date())  # type: ignore[attr-defined]
 
-    def delete_product(self, product_id: int, version: int) -> ProductPublic:
+    def delete(self, product_id: int, version: int) -> ProductPublic:
         """Delete the standing decision — refused while a request on it is pending. A
         product that is only a first request waiting is cancelled instead."""
         now = self.clock.now()
@@ -419,42 +386,6 @@ class ProductLifecycle(ProductCommands):
             return self._public(s, product)
 
     # --- the underwriter's queue --------------------------------------------------------
-    def underwriter_queue(self, flt: QueueFilter | None = None, offset: int = 0,
-                          limit: int = 100) -> Page[QueueItem]:
-        """Every pending request of every policyholder, oldest first, each beside the
-        standing decision it would change."""
-        self._require_underwriter()
-        flt = flt or QueueFilter()
-        limit = max(1, min(limit, MAX_PAGE))
-        request = DecisionRequest
-        cond = [pending_only()]
-        if flt.code:
-            cond.append(request.code == ("CRL" if flt.code == "LCR" else flt.code))  # type: ignore[arg-type]
-        if flt.contract_id:
-            cond.append(request.contract_id == flt.contract_id)  # type: ignore[arg-type]
-        if flt.country:
-            cond.append(Company.country == flt.country.upper())  # type: ignore[arg-type]
-        if flt.text and flt.text.strip():
-            from cofatui.repository.sql.search import like_pattern
-
-            cond.append(Company.name_key.like(like_pattern(flt.text.strip().casefold()),  # type: ignore[attr-defined]
-                                              escape="\\"))
-        with self._uow() as s:
-            rows = s.execute(
-                select(request, Product, Contract.policy_number, Contract.policyholder,
-                       Company.name, Company.country, Company.dra)
-                .join(Product, Product.id == request.product_id)
-                .join(Contract, Contract.id == request.contract_id)
-                .join(Company, Company.id == request.company_id).where(*cond)
-                .order_by(request.requested_at, request.id)  # type: ignore[arg-type]
-                .offset(max(0, offset)).limit(limit)).all()
-            total = s.execute(select(func.count()).select_from(request)
-                              .join(Company, Company.id == request.company_id)
-                              .where(*cond)).scalar_one()
-            items = [_queue_item(r, p, num, holder, name, country, dra)
-                     for r, p, num, holder, name, country, dra in rows]
-            return Page(items=items, offset=offset, limit=limit, total=total)
-
 
 def _touch(product: Product, now: datetime) -> None:
     """Write the product even when nothing else of it changes (a request made, refused
@@ -469,22 +400,6 @@ def _effective_on(product: Product, request: DecisionRequest, now: datetime) -> 
     if request.kind == RequestKind.RENEW.value and product.end_date is not None:
         return max(product.end_date, now.date())
     return now.date()
-
-
-def _queue_item(r: DecisionRequest, p: Product, policy_number: str, policyholder: str,
-                name: str, country: str, dra: int | None) -> QueueItem:
-    standing = p.status != ProductStatus.PENDING.value  # a first request has none yet
-    return QueueItem(
-        product_id=p.id, contract_id=p.contract_id, policy_number=policy_number,  # type: ignore[arg-type]
-        policyholder=policyholder, company_id=p.company_id, company_name=name,
-        country=country, dra=dra, code=r.code, requested_amount=r.requested_amount,
-        currency=r.currency, requested_at=r.requested_at or datetime.now(UTC),
-        expected_decision_at=r.expected_decision_at, version=p.version,
-        request_id=r.id, kind=RequestKind(r.kind), target_code=r.target_code,  # type: ignore[arg-type]
-        duration_days=r.duration_days,
-        standing_status=ProductStatus(p.status) if standing else None,
-        standing_amount=p.decided_amount if standing else None,
-        standing_end_date=p.end_date if standing else None)
 
 
 __all__ = ["ProductLifecycle"]

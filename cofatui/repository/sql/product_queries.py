@@ -18,7 +18,7 @@ from cofatui.models import (
     WapSnapshot,
 )
 from cofatui.repository.base import MAX_PAGE
-from cofatui.repository.sql.core import SqlCore
+from cofatui.repository.sql.core import SqlArea
 from cofatui.repository.sql.product_requests import pending_only, products_public
 from cofatui.schemas import (
     EndingGuarantee,
@@ -34,8 +34,9 @@ CREDIT_DECISION_CODES = ("CRL", "ECL", "RLI", "TOPLINER")
 _ACTIVE = [s.value for s in ACTIVE_COVER_STATUSES]
 
 
-class ProductQueries(SqlCore):
-    def company_products(self, contract_id: int, company_id: int) -> list[ProductPublic]:
+class ProductQueries(SqlArea):
+    """Reading products: a company's, their history, pending requests, ending covers, WAP."""
+    def of_company(self, contract_id: int, company_id: int) -> list[ProductPublic]:
         self._require_read(contract_id, Section.COVER)
         with self._uow() as s:
             rows = s.execute(select(Product).where(
@@ -43,7 +44,7 @@ class ProductQueries(SqlCore):
                 .order_by(Product.updated_at.desc(), Product.id.desc())).scalars()  # type: ignore[union-attr]
             return products_public(s, rows)
 
-    def product_history(self, product_id: int) -> list[ProductEventPublic]:
+    def history(self, product_id: int) -> list[ProductEventPublic]:
         with self._uow() as s:
             product = s.get(Product, product_id)
             if product is None:

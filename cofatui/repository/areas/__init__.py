@@ -1,0 +1,57 @@
+"""The areas of the Repository, one protocol each: ``repo.companies``, ``repo.portfolio``,
+``repo.products``, ``repo.underwriting``, ``repo.notifications``, ``repo.claims``,
+``repo.rates``, ``repo.extensions``, ``repo.drafts``, ``repo.audit``, ``repo.jobs``,
+``repo.imports`` and ``repo.mail``.
+
+Each area acts for the principal its repository was opened for and raises only
+:mod:`cofatui.errors` classes; the docstrings say which and when. Common to all:
+
+- ``Unavailable``: the database or the server cannot be reached (any method);
+- ``Forbidden``: the user is not attached to the contract, or their rights do not
+  allow the operation (read-only, a section without access, a role that may not);
+- ``NotFound``: the row does not exist or belongs to a contract the user cannot see
+  (ids leak nothing);
+- ``Conflict``: the ``version`` given is stale (someone changed the row since);
+- ``ValidationFailed``: the input is malformed (one ``FieldError`` per field);
+- ``RuleViolation``: the input is well formed but a business rule refuses it.
+
+Nothing here imports an implementation (``repository.sql``, ``repository.http``):
+an import-linter contract keeps it so.
+"""
+
+from __future__ import annotations
+
+from cofatui.repository.areas.audit import AuditArea
+from cofatui.repository.areas.claims import ClaimsArea
+from cofatui.repository.areas.companies import CompaniesArea
+from cofatui.repository.areas.drafts import DraftsArea
+from cofatui.repository.areas.extensions import ExtensionsArea
+from cofatui.repository.areas.imports import ImportsArea
+from cofatui.repository.areas.jobs import JobsArea
+from cofatui.repository.areas.mail import MailArea
+from cofatui.repository.areas.notifications import NotificationsArea
+from cofatui.repository.areas.portfolio import PortfolioArea
+from cofatui.repository.areas.products import ProductsArea
+from cofatui.repository.areas.rates import RatesArea
+from cofatui.repository.areas.underwriting import UnderwritingArea
+
+#: Every area of the root, by attribute name (``repo.<name>``).
+AREAS: dict[str, type] = {
+    "companies": CompaniesArea,
+    "portfolio": PortfolioArea,
+    "products": ProductsArea,
+    "underwriting": UnderwritingArea,
+    "notifications": NotificationsArea,
+    "claims": ClaimsArea,
+    "rates": RatesArea,
+    "extensions": ExtensionsArea,
+    "drafts": DraftsArea,
+    "audit": AuditArea,
+    "jobs": JobsArea,
+    "imports": ImportsArea,
+    "mail": MailArea,
+}
+
+__all__ = ["AREAS", "AuditArea", "ClaimsArea", "CompaniesArea", "DraftsArea",
+           "ExtensionsArea", "ImportsArea", "JobsArea", "MailArea", "NotificationsArea",
+           "PortfolioArea", "ProductsArea", "RatesArea", "UnderwritingArea"]

@@ -1,0 +1,115 @@
+"""``repo.claims``: claims for non-payment, from declaration to indemnity: the
+policyholder's side (submit, list, the claims portfolio by debtor, detail, additional
+declarations, documents) and the claims handler's (the queue of every policyholder's
+claims, line validation, status, indemnity).
+
+Commands take the claim's ``version`` the caller read: a stale one raises
+``Conflict``; a read-only contract raises ``Forbidden``."""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+from cofatui.schemas import (
+    AdditionalDeclaration,
+    ClaimCreate,
+    ClaimDetail,
+    ClaimPublic,
+    ClaimQueueFilter,
+    ClaimQueueItem,
+    ClaimStatusChange,
+    DebtorClaimsRow,
+    DocumentPublic,
+    IndemnityUpdate,
+    LineValidation,
+    Page,
+)
+
+
+@runtime_checkable
+class ClaimsArea(Protocol):
+    # --- the policyholder -------------------------------------------------------------
+    def submit(self, data: ClaimCreate) -> ClaimPublic:
+        """Declare a claim (or save it as a draft claim).
+
+        Raises: Forbidden (read-only, or no write access to claims); NotFound (no such
+        company); ValidationFailed (faulty lines, one FieldError per line and field);
+        RuleViolation (the declaration deadline has passed, no cover on the debtor,
+        a currency without a rate)."""
+        ...
+
+    def rows(self, contract_id: int, offset: int = 0, limit: int = 100
+             ) -> Page[ClaimPublic]:
+        """The contract's claims, newest first.
+
+        Raises: Forbidden (not attached, or no access to claims)."""
+        ...
+
+    def portfolio(self, contract_id: int, text: str | None = None, offset: int = 0,
+                  limit: int = 100) -> Page[DebtorClaimsRow]:
+        """The contract's claims grouped by debtor, each with its latest claim; ``text``
+        searches debtor names, references and claim numbers.
+
+        Raises: Forbidden (not attached, or no access to claims)."""
+        ...
+
+    def detail(self, claim_id: int) -> ClaimDetail:
+        """The claim with its lines, declarations, documents and assessment.
+
+        Raises: NotFound (no such claim on my contracts)."""
+        ...
+
+    def add_declaration(self, claim_id: int, data: AdditionalDeclaration,
+                        version: int) -> ClaimPublic:
+        """More invoices or payments on a registered claim.
+
+        Raises: NotFound; Forbidden; Conflict; ValidationFailed (faulty lines);
+        RuleViolation (a closed claim, a deadline passed)."""
+        ...
+
+    def add_document(self, claim_id: int, filename: str, content: bytes, category: str,
+                     comment: str = "") -> DocumentPublic:
+        """Attach a document to the claim.
+
+        Raises: NotFound; Forbidden; ValidationFailed (an empty or too large file, a
+        forbidden type, an unknown category)."""
+        ...
+
+    def document_content(self, document_id: int) -> bytes:
+        """Raises: NotFound (no such document on my contracts)."""
+        ...
+
+    # --- the claims handler -----------------------------------------------------------
+    def queue(self, flt: ClaimQueueFilter | None = None, offset: int = 0,
+              limit: int = 100) -> Page[ClaimQueueItem]:
+        """Registered claims of every policyholder, oldest submission first (open ones
+        unless a status is chosen).
+
+        Raises: Forbidden (not a claims handler); ValidationFailed (an amount bound
+        without a currency or a contract)."""
+        ...
+
+    def validate_lines(self, claim_id: int, lines: LineValidation,
+                       version: int) -> ClaimPublic:
+        """Accept or reject the claim's invoice lines.
+
+        Raises: Forbidden (not a claims handler); NotFound; Conflict; ValidationFailed
+        (unknown lines); RuleViolation (a closed claim)."""
+        ...
+
+    def set_status(self, claim_id: int, change: ClaimStatusChange,
+                   version: int) -> ClaimPublic:
+        """Move the claim along its statuses.
+
+        Raises: Forbidden (not a claims handler); NotFound; Conflict; RuleViolation (a
+        move the status rules do not allow)."""
+        ...
+
+    def set_indemnity(self, claim_id: int, update: IndemnityUpdate,
+                      version: int) -> ClaimPublic:
+        """Record the indemnity decided on the claim.
+
+        Raises: Forbidden (not a claims handler); NotFound; Conflict; ValidationFailed
+        (a negative amount); RuleViolation (above what the cover allows, a closed
+        claim)."""
+        ...

@@ -1,0 +1,39 @@
+"""``repo.notifications`` over HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import TypeAdapter
+
+from cofatui.repository.http.client import HttpArea, _count, _page, _query
+from cofatui.repository.legacy import CallableArea
+from cofatui.schemas import (
+    NotificationFilter,
+    NotificationRow,
+    Page,
+)
+
+_NOTIFICATIONS = TypeAdapter(Page[NotificationRow])
+
+
+class HttpNotifications(CallableArea, HttpArea):
+    def rows(self, flt: NotificationFilter | None = None, offset: int = 0,
+             limit: int = 100, with_total: bool = True) -> Page[NotificationRow]:
+        params: dict[str, Any] = {**_query(flt), **_page(offset, limit)}
+        if not with_total:
+            params["with_total"] = False
+        return self._get(_NOTIFICATIONS, "/notifications", params)
+
+    def unread_count(self, contract_id: int | None = None) -> int:
+        params = {} if contract_id is None else {"contract_id": int(contract_id)}
+        return _count(self._call("GET", "/notifications/unread-count", params=params))
+
+    def mark(self, ids: Sequence[int], read: bool) -> int:
+        return _count(self._call("POST", "/notifications/mark",
+                                 body={"ids": [int(i) for i in ids], "read": bool(read)}))
+
+    def delete(self, ids: Sequence[int]) -> int:
+        return _count(self._call("POST", "/notifications/delete",
+                                 body={"ids": [int(i) for i in ids]}))

@@ -1,0 +1,29 @@
+"""``repo.rates`` over HTTP."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import TypeAdapter
+
+from cofatui.repository.http.client import HttpArea, _page
+from cofatui.schemas import (
+    ExchangeRateCreate,
+    ExchangeRatePublic,
+    Page,
+)
+
+_RATE = TypeAdapter(ExchangeRatePublic)
+_RATES = TypeAdapter(Page[ExchangeRatePublic])
+
+
+class HttpRates(HttpArea):
+    def record(self, data: ExchangeRateCreate) -> ExchangeRatePublic:
+        return self._send(_RATE, "POST", "/exchange-rates", data.model_dump(mode="json"))
+
+    def rows(self, currency: str | None = None, offset: int = 0,
+             limit: int = 100) -> Page[ExchangeRatePublic]:
+        params: dict[str, Any] = _page(offset, limit)
+        if currency is not None:
+            params["currency"] = currency
+        return self._get(_RATES, "/exchange-rates", params)

@@ -1,0 +1,80 @@
+"""The root of the Repository over HTTP: who I am, my contracts, and one object per
+area (``repo.companies``, ``repo.claims``, …), all on one transport."""
+
+from __future__ import annotations
+
+import httpx
+from pydantic import TypeAdapter
+
+from cofatui.repository.http.audit import HttpAudit
+from cofatui.repository.http.claims import HttpClaims
+from cofatui.repository.http.client import BACKOFF_SECONDS, RETRIES, HttpClient
+from cofatui.repository.http.companies import HttpCompanies
+from cofatui.repository.http.drafts import HttpDrafts
+from cofatui.repository.http.extensions import HttpExtensions
+from cofatui.repository.http.imports import HttpImports
+from cofatui.repository.http.jobs import HttpJobs
+from cofatui.repository.http.mail import HttpMail
+from cofatui.repository.http.notifications import HttpNotifications
+from cofatui.repository.http.portfolio import HttpPortfolio
+from cofatui.repository.http.products import HttpProducts
+from cofatui.repository.http.rates import HttpRates
+from cofatui.repository.http.underwriting import HttpUnderwriting
+from cofatui.repository.legacy import OldNames
+from cofatui.schemas import ContractPublic, Principal
+
+_PRINCIPAL = TypeAdapter(Principal)
+_CONTRACTS = TypeAdapter(list[ContractPublic])
+
+
+class HttpRepository(OldNames, HttpClient):
+    """The Repository protocol against a ``cofatui serve`` at ``base_url``."""
+
+    def __init__(self, base_url: str, token: str, *, client: httpx.Client | None = None,
+                 timeout: float = 10.0, retries: int = RETRIES,
+                 backoff: float = BACKOFF_SECONDS) -> None:
+        super().__init__(base_url, token, client=client, timeout=timeout, retries=retries,
+                         backoff=backoff)
+        self.companies = HttpCompanies(self)
+        self.portfolio = HttpPortfolio(self)
+        self.products = HttpProducts(self)
+        self.underwriting = HttpUnderwriting(self)
+        self.notifications = HttpNotifications(self)
+        self.claims = HttpClaims(self)
+        self.rates = HttpRates(self)
+        self.extensions = HttpExtensions(self)
+        self.drafts = HttpDrafts(self)
+        self.audit = HttpAudit(self)
+        self.jobs = HttpJobs(self)
+        self.imports = HttpImports(self)
+        self.mail = HttpMail(self)
+
+    def whoami(self) -> Principal:
+        return self._get(_PRINCIPAL, "/me")
+
+    def contracts(self) -> list[ContractPublic]:
+        return self._get(_CONTRACTS, "/contracts")
+
+    def __enter__(self) -> HttpRepository:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def open_http_repository(api_url: str, token: str, *, client: httpx.Client | None = None,
+                         timeout: float = 10.0, verify: bool = True) -> HttpRepository:
+    """The repository for ``--api URL`` and a token. With ``verify`` (the default) it
+    asks the server who the token belongs to, so a wrong URL or token fails at once with
+    a clear message (Unavailable / Unauthenticated) rather than at the first screen."""
+    repo = HttpRepository(api_url, token, client=client, timeout=timeout)
+    if verify:
+        try:
+            repo.whoami()
+        except BaseException:
+            repo.close()
+            raise
+    return repo
+
+
+__all__ = ["HttpRepository", "open_http_repository"]

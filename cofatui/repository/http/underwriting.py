@@ -1,0 +1,33 @@
+"""``repo.underwriting`` over HTTP."""
+
+from __future__ import annotations
+
+from pydantic import TypeAdapter
+
+from cofatui.repository.http.client import HttpArea, _count, _page, _query
+from cofatui.schemas import (
+    Page,
+    ProductPublic,
+    QueueFilter,
+    QueueItem,
+    UnderwriterDecisionInput,
+)
+
+_PRODUCT = TypeAdapter(ProductPublic)
+_QUEUE = TypeAdapter(Page[QueueItem])
+
+
+class HttpUnderwriting(HttpArea):
+    def queue(self, flt: QueueFilter | None = None, offset: int = 0,
+              limit: int = 100) -> Page[QueueItem]:
+        return self._get(_QUEUE, "/underwriter/queue", {**_query(flt), **_page(offset, limit)})
+
+    def decide(self, product_id: int, decision: UnderwriterDecisionInput,
+               version: int) -> ProductPublic:
+        return self._send(_PRODUCT, "POST", f"/products/{int(product_id)}/decision",
+                          {"decision": decision.model_dump(mode="json"), "version": version})
+
+    def set_company_dra(self, company_id: int, dra: int, version: int,
+                        comment: str = "") -> int:
+        return _count(self._call("PUT", f"/companies/{int(company_id)}/dra",
+                                 body={"dra": dra, "version": version, "comment": comment}))

@@ -1,0 +1,99 @@
+"""The root of every backend exposes every area protocol, and the SQL and HTTP area
+classes implement every method of their protocol with the same parameters."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+from cofatui.repository.areas import AREAS
+from cofatui.repository.base import Repository
+from cofatui.repository.http.audit import HttpAudit
+from cofatui.repository.http.claims import HttpClaims
+from cofatui.repository.http.companies import HttpCompanies
+from cofatui.repository.http.drafts import HttpDrafts
+from cofatui.repository.http.extensions import HttpExtensions
+from cofatui.repository.http.imports import HttpImports
+from cofatui.repository.http.jobs import HttpJobs
+from cofatui.repository.http.mail import HttpMail
+from cofatui.repository.http.notifications import HttpNotifications
+from cofatui.repository.http.portfolio import HttpPortfolio
+from cofatui.repository.http.products import HttpProducts
+from cofatui.repository.http.rates import HttpRates
+from cofatui.repository.http.underwriting import HttpUnderwriting
+from cofatui.repository.sql.audit import SqlAudit
+from cofatui.repository.sql.claims import SqlClaims
+from cofatui.repository.sql.companies import SqlCompanies
+from cofatui.repository.sql.drafts import SqlDrafts
+from cofatui.repository.sql.exchange_rates import SqlRates
+from cofatui.repository.sql.extensions import SqlExtensions
+from cofatui.repository.sql.imports import SqlImports
+from cofatui.repository.sql.jobs import SqlJobs, SqlMail
+from cofatui.repository.sql.notifications import SqlNotifications
+from cofatui.repository.sql.portfolio import SqlPortfolio
+from cofatui.repository.sql.products import SqlProducts
+from cofatui.repository.sql.underwriting import SqlUnderwriting
+from tests.contract.conftest import Backend
+
+IMPLEMENTATIONS: dict[str, tuple[type, type]] = {
+    "companies": (SqlCompanies, HttpCompanies),
+    "portfolio": (SqlPortfolio, HttpPortfolio),
+    "products": (SqlProducts, HttpProducts),
+    "underwriting": (SqlUnderwriting, HttpUnderwriting),
+    "notifications": (SqlNotifications, HttpNotifications),
+    "claims": (SqlClaims, HttpClaims),
+    "rates": (SqlRates, HttpRates),
+    "extensions": (SqlExtensions, HttpExtensions),
+    "drafts": (SqlDrafts, HttpDrafts),
+    "audit": (SqlAudit, HttpAudit),
+    "jobs": (SqlJobs, HttpJobs),
+    "imports": (SqlImports, HttpImports),
+    "mail": (SqlMail, HttpMail),
+}
+
+
+def protocol_methods(protocol: type) -> dict[str, inspect.Signature]:
+    return {name: inspect.signature(member) for name, member in vars(protocol).items()
+            if inspect.isfunction(member) and not name.startswith("_")}
+
+
+def parameters(signature: inspect.Signature) -> list[tuple[str, object, object]]:
+    return [(p.name, p.kind, p.default) for p in signature.parameters.values()]
+
+
+def test_every_area_has_its_implementations() -> None:
+    assert set(IMPLEMENTATIONS) == set(AREAS)
+
+
+@pytest.mark.parametrize("area", sorted(AREAS))
+def test_sql_and_http_implement_every_method_of_the_protocol(area: str) -> None:
+    methods = protocol_methods(AREAS[area])
+    assert methods, area
+    for implementation in IMPLEMENTATIONS[area]:
+        for name, signature in methods.items():
+            member = getattr(implementation, name, None)
+            assert callable(member), f"{implementation.__name__}.{name} is missing"
+            assert parameters(inspect.signature(member)) == parameters(signature), \
+                f"{implementation.__name__}.{name}{inspect.signature(member)} differs from " \
+                f"{AREAS[area].__name__}.{name}{signature}"
+
+
+def test_every_method_documents_what_it_raises() -> None:
+    for protocol in AREAS.values():
+        for name, member in vars(protocol).items():
+            if inspect.isfunction(member) and not name.startswith("_"):
+                assert "Raises" in (member.__doc__ or ""), f"{protocol.__name__}.{name}"
+
+
+def test_the_root_exposes_every_area(backend: Backend) -> None:
+    repo = backend.open("alice")
+    try:
+        assert isinstance(repo, Repository)
+        for name, protocol in AREAS.items():
+            area = getattr(repo, name)
+            assert isinstance(area, protocol), name
+            assert isinstance(area, IMPLEMENTATIONS[name][0 if backend.name in (
+                "sqlite", "postgres") else 1]), name
+    finally:
+        repo.close()
