@@ -4,18 +4,23 @@ language when someone reads them (the list, the detail, an export, a digest).
 A writer builds a :class:`Notice` (``wording.decision("CRL", "granted", "EUR", …)``) and
 stores its kind, its parameters (JSON written by
 :func:`~cofatui.i18n.messages.encode_params`) and its English text (the ``title``
-column: what a search of the raw table, a script or an older client reads). A reader
-calls :func:`render_title` / :func:`render_body`, which look the kind up in the
-``notices`` catalogs (``i18n/<lang>/notices.toml``: ``notices.title.<kind>``,
-``notices.body.<kind>``) and fill it with the parameters formatted by Babel for that
-language. Kind ``text`` (an old row that could not be read back into a kind, or a kind
-this version does not know) shows its stored text as it is.
+column: what a script or an older client reads). A reader calls :func:`render_title` /
+:func:`render_body`, which look the kind up in the ``notices`` catalogs
+(``i18n/<lang>/notices.toml``: ``notices.title.<kind>``) and fill it with the parameters
+formatted by Babel for that language; a body is the ``body`` parameter (a :class:`Term`
+of ``notices.body.*``) when the writer gave one, else the stored body (an underwriter's
+comment stays as it was written). Kind ``text`` (an old row that could not be read back
+into a kind, or a kind this version does not know) shows its stored text as it is.
 
 Parameters: ``product`` / ``target`` a :class:`Term` of ``notices.product.<CODE>``
-(``credit limit`` / ``limite de crédit``), amounts an :class:`Amount` (amount and
-currency), dates ``date``, statuses a :class:`Term` of ``notices.status.<status>``, a
-``count`` for plural forms. A title starts with a capital whatever word the language
-puts first.
+(``credit limit`` / ``agrément``), amounts an :class:`Amount` (amount and currency),
+dates ``date`` (``month``: a month, ``November 2026``), statuses a :class:`Term` of
+``notices.status.<status>``, a ``count`` for plural forms. A title starts with a capital
+whatever word the language puts first.
+
+The list's text filter does not read titles: it matches the company name, country,
+client reference and EasyNumber of the portfolio entry (``NotificationFilter.text``),
+the same rows whatever the reader's language.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from cofatui import i18n
@@ -37,15 +42,14 @@ TEXT = "text"
 TITLE_PREFIX = "notices.title."
 BODY_PREFIX = "notices.body."
 
-#: English names, as the old titles wrote them (the migration reads them back).
-PRODUCT_NAMES = {
-    "CRL": "credit limit", "RLI": "@rating cover", "ECL": "express agreement",
-    "CCO": "custom credit opinion", "RCO": "@rating opinion flash",
-    "ROM": "@rating opinion with monitoring", "RSC": "DRA flash",
-    "RSM": "DRA with monitoring", "TOPLINER": "TopLiner", "REPORT": "report",
-    "REPORT_INSTANT": "instant report", "REPORT_FULL": "full report",
-    "REPORT_CREDIT": "credit report",
-}
+PRODUCT_PREFIX = "notices.product."
+
+
+@cache
+def product_names(language: str = "en") -> dict[str, str]:
+    """Each product's name in ``language`` (``CRL`` → ``credit limit``), from the catalog."""
+    return {key.removeprefix(PRODUCT_PREFIX): text
+            for key, text in i18n.catalog(language).items() if key.startswith(PRODUCT_PREFIX)}
 
 
 @dataclass(frozen=True)
@@ -95,10 +99,13 @@ def render_title(kind: str, params: Mapping[str, object], stored: str = "",
 
 def render_body(kind: str, params: Mapping[str, object], stored: str = "",
                 language: str | None = None) -> str:
-    """The body in ``language``: the kind's catalog wording when it has one (the demo's
-    sentences), else the stored text (an underwriter's comment, written by a person)."""
-    text = _render(BODY_PREFIX + kind, kind, params, language)
-    return stored if text is None else text
+    """The body in ``language``: its ``body`` parameter (a :class:`Term` of
+    ``notices.body.*``) when it has one, else the stored text (an underwriter's
+    comment, written by a person, or an old row's body)."""
+    body = params.get("body")
+    if kind == TEXT or not isinstance(body, Term) or not body.key.startswith(BODY_PREFIX):
+        return stored
+    return _render(body.key, kind, dict(body.params), language) or stored
 
 
 def _render(key: str, kind: str, params: Mapping[str, object],
@@ -106,6 +113,22 @@ def _render(key: str, kind: str, params: Mapping[str, object],
     if not kind or kind == TEXT:
         return None
     language = language or i18n.get_language()
+    try:
+        frozen = tuple(sorted(params.items()))
+        return _render_cached(key, frozen, language)
+    except TypeError:  # a parameter that cannot be a cache key (a list): render it afresh
+        return _render_fresh(key, params, language)
+
+
+@lru_cache(maxsize=20_000)
+def _render_cached(key: str, params: tuple[tuple[str, object], ...],
+                   language: str) -> str | None:
+    """A list draws the same rows again at each scroll and cursor move, and many rows
+    say the same thing: each (wording, parameters, language) is rendered once."""
+    return _render_fresh(key, dict(params), language)
+
+
+def _render_fresh(key: str, params: Mapping[str, object], language: str) -> str | None:
     needed = _placeholders(key, language)
     if needed is None or not needed <= params.keys():
         return None
@@ -141,7 +164,7 @@ def _month(day: date, language: str) -> str:
 # --- parameters -----------------------------------------------------------------------
 def product(code: str) -> Term | str:
     """A product as a parameter: its catalog name, or its code when it has none."""
-    return Term(f"notices.product.{code}") if code in PRODUCT_NAMES else code
+    return Term(PRODUCT_PREFIX + code) if code in product_names() else code
 
 
 def status(value: str) -> Term:
@@ -240,7 +263,9 @@ def opinion_now(amount: Decimal, currency: str) -> Term:
 def topliner_bought(amount: Decimal | None, currency: str, end: date | None,
                     premium: Decimal | None) -> Notice:
     p: dict[str, object] = {"amount": money(amount, currency),
-                            "premium": money(premium, currency)}
+                            "premium": money(premium, currency),
+                            "body": Term.of(BODY_PREFIX + "premium",
+                                            premium=money(premium, currency))}
     if end is None:
         return Notice("topliner.bought", p)
     return Notice("topliner.bought_until", {**p, "end": end})

@@ -32,7 +32,7 @@ from cofatui.enums import (
     UserStatus,
 )
 from cofatui.i18n.messages import decode_params, encode_params
-from cofatui.notification_wording import render_body, render_title
+from cofatui.notification_wording import load_params, render_body, render_title
 
 T = TypeVar("T")
 
@@ -383,7 +383,8 @@ class NotificationRow(Public):
     @field_validator("params", mode="before")
     @classmethod
     def _typed_params(cls, value: Any) -> dict[str, Any]:
-        return decode_params(value)
+        """Typed from ``encode_params`` JSON (a dict, or the column's text)."""
+        return load_params(value) if isinstance(value, str) else decode_params(value)
 
     @field_serializer("params", when_used="json")
     def _json_params(self, value: dict[str, Any]) -> dict[str, Any]:

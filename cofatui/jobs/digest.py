@@ -35,6 +35,7 @@ from cofatui.models import (
     User,
     UserContract,
 )
+from cofatui.notification_wording import load_params, render_title
 
 LISTED = 10  # notifications named in the e-mail; the rest are counted
 FIRST_WINDOW = timedelta(days=1)
@@ -71,7 +72,7 @@ def _write_one(engine: Engine, user: Any, now: datetime) -> int:
                              .where(unread)).scalar_one()
         if count:
             rows = conn.execute(select(Notification.created_at, Notification.title,
-                                       Company.name)
+                                       Notification.kind, Notification.params, Company.name)
                                 .outerjoin(Company, Company.id == Notification.company_id)
                                 .where(unread)
                                 .order_by(Notification.created_at.desc(), Notification.id.desc())
@@ -106,8 +107,8 @@ def _compose(language: str, user: Any, count: int, since: datetime,
              else tr("intro", count=number, since=format_date(since, language)), ""]
     for row in rows:
         company = f"{row.name} — " if row.name else ""
-        lines.append(f"- {format_date(row.created_at, language)}  "
-                     f"{company}{row.title}")
+        title = render_title(row.kind, load_params(row.params), row.title, language)
+        lines.append(f"- {format_date(row.created_at, language)}  {company}{title}")
     if count > len(rows):
         lines.append(tr("more", count=_number(count - len(rows), language)))
     lines += ["", tr("outro"), "", "-- ", tr("why")]

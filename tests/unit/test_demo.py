@@ -226,8 +226,10 @@ def test_every_notification_category_type_and_importance(session: Session) -> No
     assert oldest is not None and newest is not None
     assert (NOW - oldest).days <= 366 and newest <= NOW
     titles = set(session.execute(select(col(Notification.title))).scalars())
-    assert any(re.fullmatch(r"Credit limit granted: EUR [\d,]+", t) for t in titles)
+    assert any(re.fullmatch(r"Credit limit granted: €[\d,]+\.\d\d", t) for t in titles)
     assert any(re.fullmatch(r"DRA changed from \d+ to \d+", t) for t in titles)
+    # Every demo notification is data (a kind and params), none a stored sentence.
+    assert "text" not in _values(session, Notification.kind)
 
 
 def test_demo_user_has_read_about_sixty_percent(session: Session) -> None:

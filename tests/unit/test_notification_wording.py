@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from cofatui import i18n
 from cofatui import notification_wording as wording
-from cofatui.i18n.messages import Amount
+from cofatui.i18n.messages import Amount, Term
 from cofatui.notification_wording import Notice, load_params, render_body, render_title
 
 
@@ -60,8 +60,10 @@ def test_params_survive_their_json_column_with_their_types() -> None:
     notice = wording.topliner_bought(Decimal(40000), "EUR", date(2027, 3, 3), Decimal("118"))
     columns = notice.columns()
     params = load_params(columns["params"])
+    premium = Amount(Decimal(118), "EUR")
     assert params == {"amount": Amount(Decimal(40000), "EUR"), "end": date(2027, 3, 3),
-                      "premium": Amount(Decimal(118), "EUR")}
+                      "premium": premium,
+                      "body": Term.of("notices.body.premium", premium=premium)}
     assert columns["title"] == "TopLiner bought: €40,000.00 covered until 03 Mar 2027"
     assert render_title(columns["kind"], params, "", "fr").startswith("TopLiner acheté : 40")
     assert render_body(columns["kind"], params, "", "en") == "Premium €118.00"
@@ -87,3 +89,39 @@ def test_the_current_ui_language_is_the_default() -> None:
     finally:
         i18n.set_language(before)
     assert notice.title("en") == "Claim C-1 accepted"
+
+
+def test_a_demo_body_is_data_too_and_reads_in_each_language() -> None:
+    from cofatui.demo import texts
+
+    row = texts.claim("CL-7", "accepted", "Alpha SA (FRA)")
+    *_, said, params, title, body = row
+    assert (said, title, body) == ("claim.update", "Claim CL-7 accepted", "")
+    typed = load_params(params)
+    assert render_body(said, typed, body, "en") == \
+        "Your claim CL-7 on Alpha SA (FRA) has been accepted."
+    assert render_body(said, typed, body, "fr") == \
+        "Votre sinistre CL-7 sur Alpha SA (FRA) a été accepté."
+    refused = texts.product_decision("CRL", "refused", "EUR", 50_000_000, None, "underwriter",
+                                     "Negative equity.", "Beta (DEU)")
+    typed = load_params(refused[4])
+    assert render_body(refused[3], typed, "", "fr") == (
+        "Votre demande « agrément » sur Beta (DEU) a été refusée. Décision d’un "
+        "souscripteur. Commentaire du souscripteur : Negative equity.")
+
+
+def test_the_export_renders_titles_in_the_exporting_users_language() -> None:
+    from datetime import UTC, datetime
+
+    from cofatui.jobs.exports import notification_export_columns
+    from cofatui.schemas import NotificationRow
+
+    notice = wording.claim_update("CL-7", "rejected")
+    row = NotificationRow(
+        id=1, contract_id=1, policy_number="P-1", company_id=None, company_name="",
+        country="", easy_number="", client_reference="", product_code="CLAIM",
+        category="management", type="claim_update", importance="high",
+        created_at=datetime(2026, 11, 22, tzinfo=UTC), read=False, **notice.columns())
+    for language, expected in (("fr", "Sinistre CL-7 : rejeté"), ("en", "Claim CL-7 rejected")):
+        title = notification_export_columns(language)[-1]
+        assert title.value(row) == expected
