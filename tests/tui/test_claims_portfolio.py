@@ -15,13 +15,12 @@ from textual.widgets import Input, TabbedContent, TextArea
 from cofatui.enums import ClaimStatus
 from cofatui.schemas import NotificationFilter
 from cofatui.tui.features.claims.actions import (
-    AdditionalDeclarationScreen,
-    AttachmentDialog,
-    DocumentInfoDialog,
     IndemnityDialog,
     StatusDialog,
     ValidateLinesDialog,
 )
+from cofatui.tui.features.claims.additional import AdditionalDeclarationScreen
+from cofatui.tui.features.claims.attachments import AttachmentDialog, DocumentInfoDialog
 from cofatui.tui.features.claims.claims_portfolio import ClaimsPortfolioScreen
 from cofatui.tui.features.claims.detail import ClaimDetailScreen
 from cofatui.tui.features.companies.detail import CompanyDetailScreen

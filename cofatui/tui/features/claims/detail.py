@@ -26,16 +26,14 @@ from cofatui.errors import CofaError
 from cofatui.i18n import format_amount, format_date, format_datetime, format_number, t
 from cofatui.schemas import ClaimDetail, ClaimPublic, DocumentPublic, ExchangeRatePublic
 from cofatui.tui.features.claims.actions import (
-    AdditionalDeclarationScreen,
-    AttachmentDialog,
-    DocumentInfoDialog,
     IndemnityDialog,
     StatusDialog,
     ValidateLinesDialog,
     line_columns,
     line_rows,
-    size_text,
 )
+from cofatui.tui.features.claims.additional import AdditionalDeclarationScreen
+from cofatui.tui.features.claims.attachments import AttachmentDialog, DocumentInfoDialog, size_text
 from cofatui.tui.features.claims.claims_portfolio import status_text
 from cofatui.tui.features.claims.currency_totals import (
     amounts_text,
@@ -158,7 +156,7 @@ class ClaimDetailScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="claim-detail")
     def load(self) -> None:
         try:
-            detail = cofa(self.app).repo.claim_detail(self.claim_id)
+            detail = cofa(self.app).repo.claims.detail(self.claim_id)
         except CofaError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return

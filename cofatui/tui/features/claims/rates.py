@@ -14,7 +14,7 @@ from textual.widgets import Input, Label, Select, Static
 from cofatui.i18n import format_date, t
 from cofatui.rules.exchange_rates import MAX_RATE_DECIMALS
 from cofatui.schemas import ClaimDetail, ExchangeRateCreate
-from cofatui.tui.features.claims.actions import _ClaimDialog
+from cofatui.tui.features.claims.claim_dialog import ClaimDialog
 from cofatui.tui.features.claims.currency_totals import waiting_text
 from cofatui.tui.kit.form import FormField
 from cofatui.tui.kit.products import cofa
@@ -35,7 +35,7 @@ def foreign_currencies(detail: ClaimDetail) -> list[str]:
     return waiting + others
 
 
-class ExchangeRateDialog(_ClaimDialog):
+class ExchangeRateDialog(ClaimDialog):
     """Currency of the lines, rate, date it is valid on, source."""
 
     def __init__(self, detail: ClaimDetail) -> None:
@@ -98,7 +98,7 @@ class ExchangeRateDialog(_ClaimDialog):
             return
         data = ExchangeRateCreate(base=self.base, quote=quote, rate=rate, rate_date=on,
                                   source=self.query_one("#source", Input).value.strip())
-        self.run_command(lambda repo: repo.record_exchange_rate(data))
+        self.run_command(lambda repo: repo.rates.record(data))
 
 
 __all__ = ["ExchangeRateDialog", "foreign_currencies"]
