@@ -227,7 +227,7 @@ class CofaApp(DropWhenGone, App[None]):
         worker = get_current_worker()
         contract_id = self.current_contract_id
         try:
-            count: int | None = self.repo.unread_count(contract_id)
+            count: int | None = self.repo.notifications.unread_count(contract_id)
         except Exception:  # the header shows "?" rather than the app failing
             log.exception("unread count failed")
             count = None

@@ -65,6 +65,7 @@ from tests.bench.bench_tui import (
     workers_done,
 )
 from tests.bench.harness import measure, print_table, write_json
+from tests.repo_doubles import Override
 
 LOGIN = "demo"
 AMENDMENT = Decimal(50_000_000)  # added to a credit limit: no rule grants that at once
@@ -81,6 +82,8 @@ class InstantRepository:
             cid: (inner.products.company_detail(contract_id, cid),
                   inner.products.new_action_menu(contract_id, cid))
             for cid in company_ids}
+        self.products = Override(inner.products, company_detail=self.company_detail,
+                                 new_action_menu=self.new_action_menu)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)

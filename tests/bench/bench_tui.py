@@ -55,6 +55,7 @@ from cofatui.tui.features.notifications.notifications import (
 )
 from cofatui.tui.kit.virtual_list import PAGE_SIZE, VirtualList
 from tests.bench.harness import print_table, write_json
+from tests.repo_doubles import Override
 
 KEY_GAP = 0.15  # seconds between keystrokes: a quick typist, beyond the 100 ms debounce
 FRAME = 1 / 60  # Textual repaints at most 60 times a second
@@ -281,16 +282,17 @@ class InstantRepository:
     def __init__(self, inner: SqlRepository, total: int) -> None:
         self._inner = inner
         self.total = total
-        self.rows = fetch_notifications(inner, NotificationFilter(), 0, PAGE_SIZE)
+        self.stored = fetch_notifications(inner, NotificationFilter(), 0, PAGE_SIZE)
+        self.notifications = Override(inner.notifications, rows=self.rows)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
 
-    def notifications(self, flt: NotificationFilter | None = None, offset: int = 0,
-                      limit: int = 100, with_total: bool = True) -> Page[NotificationRow]:
+    def rows(self, flt: NotificationFilter | None = None, offset: int = 0,
+             limit: int = 100, with_total: bool = True) -> Page[NotificationRow]:
         # Longer texts match fewer rows, as real filters do.
         total = self.total // (1 + 4 * len((flt.text or "") if flt else ""))
-        items = [self.rows[i % len(self.rows)].model_copy(update={"id": i})
+        items = [self.stored[i % len(self.stored)].model_copy(update={"id": i})
                  for i in range(offset, min(offset + limit, total))]
         return Page(items=items, offset=offset, limit=limit, total=total)
 

@@ -8,14 +8,16 @@ from decimal import Decimal
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Input, RadioButton
+from textual.widgets import RadioButton
 
 from cofatui.schemas import ClaimCreate, ClaimPublic, InvoiceLine, PaymentLine
 from cofatui.tui.app import CofaApp
-from cofatui.tui.features.claims.wizard import ClaimWizardScreen
 from cofatui.tui.features.claims.line_dialogs import InvoiceLineDialog, PaymentLineDialog
+from cofatui.tui.features.claims.wizard import ClaimWizardScreen
 from tests.contract.dataset import TODAY
-from tests.tui.products_env import Env, settle
+from tests.tui.pilot import settle, toasts
+from tests.tui.pilot import type_into as type_in
+from tests.tui.products_env import Env
 
 
 def day(days_ago: int) -> date:
@@ -24,15 +26,6 @@ def day(days_ago: int) -> date:
 
 def dmy(value: date) -> str:
     return value.strftime("%d/%m/%Y")
-
-
-async def type_in(pilot: Pilot[Any], selector: str, text: str) -> None:
-    """Focus the field, clear it and type ``text`` key by key."""
-    field = pilot.app.screen.query_one(selector, Input)
-    field.focus()
-    field.value = ""
-    await pilot.pause()
-    await pilot.press(*text)
 
 
 async def choose(pilot: Pilot[Any], button_id: str) -> None:
@@ -101,7 +94,7 @@ async def fill_to_invoices(pilot: Pilot[Any], reference: str = "R-2026-17",
 
 def submit_claim(env: Env, app: CofaApp, company: str = "beta") -> ClaimPublic:
     """A registered claim with two invoices and a payment, straight through the repository."""
-    return app.repo.submit_claim(ClaimCreate(
+    return app.repo.claims.submit(ClaimCreate(
         contract_id=env.ids["A"], company_id=env.ids[company], reason="insolvency",
         contact_name="Alice", contact_email="alice@example.test",
         invoices=[InvoiceLine(type="IN", number=n, invoice_date=day(40), due_date=day(10),
@@ -111,6 +104,5 @@ def submit_claim(env: Env, app: CofaApp, company: str = "beta") -> ClaimPublic:
                               currency="EUR", amount=Decimal("300.00"))]))
 
 
-def toasts(app: CofaApp) -> str:
-    """Every notification shown so far, one a line."""
-    return "\n".join(n.message for n in app._notifications)
+__all__ = ["add_invoice", "add_payment", "choose", "day", "dmy", "fill_to_invoices", "next_step",
+           "open_wizard", "submit_claim", "toasts", "type_in"]

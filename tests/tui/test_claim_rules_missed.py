@@ -24,10 +24,10 @@ from cofatui.schemas import (
 )
 from cofatui.tui.app import CofaApp
 from cofatui.tui.features.claims.detail import ClaimDetailScreen
+from cofatui.tui.features.claims.line_dialogs import InvoiceLineDialog
 from cofatui.tui.features.claims.queue import ClaimsQueueScreen
 from cofatui.tui.features.underwriter.queue import UnderwriterQueueScreen
 from cofatui.tui.kit.line_import import ImportFileDialog, ImportGridScreen
-from cofatui.tui.features.claims.line_dialogs import InvoiceLineDialog
 from cofatui.tui.kit.virtual_list import VirtualList
 from tests.tui.claims_env import (
     add_invoice,
@@ -57,7 +57,7 @@ def extension_moving_1001(env: Env, app: CofaApp) -> None:
     """Invoice 1001, 160 days old (its deadline passed 10 days ago), its due date moved
     10 days: within the DMC, so the extension is active at once."""
     invoice_date, due = day(160), day(130)
-    extension = app.repo.request_extension(ExtensionCreate(
+    extension = app.repo.extensions.request(ExtensionCreate(
         contract_id=env.ids["A"], company_id=env.ids["beta"], reason="Cash flow",
         invoices=[ExtensionInvoiceLine(number="1001", invoice_date=invoice_date, due_date=due,
                                        amount=Decimal("1200.00"))],
@@ -99,7 +99,7 @@ async def test_claim_declared_within_an_extensions_moved_deadline_through_the_wi
 
 def declare(env: Env, app: CofaApp, contract: str, company: str, amount: str,
             intervention: bool = False) -> int:
-    claim = app.repo.submit_claim(ClaimCreate(
+    claim = app.repo.claims.submit(ClaimCreate(
         contract_id=env.ids[contract], company_id=env.ids[company], reason="insolvency",
         intervention_requested=intervention,
         invoices=[InvoiceLine(type="IN", number="7", invoice_date=day(40), due_date=day(10),

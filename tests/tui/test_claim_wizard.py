@@ -16,7 +16,6 @@ from textual.widgets import Input, RadioButton, TextArea
 from cofatui.enums import ClaimStatus
 from cofatui.tui.features.claims.detail import ClaimDetailScreen
 from cofatui.tui.features.claims.wizard import (
-    DRAFT_DELAY,
     ClaimWizardScreen,
     LeaveDialog,
     draft_key,
@@ -34,6 +33,7 @@ from tests.tui.claims_env import (
     open_wizard,
     type_in,
 )
+from tests.tui.pilot import drafts_written
 from tests.tui.products_env import SIZE, Env, make_env, pin_utc, screen_text, settle, themed
 
 __all__ = ["pin_utc"]
@@ -98,8 +98,8 @@ async def test_whole_wizard_to_a_reference_with_three_invoices_and_a_partial_pay
         assert claim.status == ClaimStatus.PENDING and claim.invoice_count == 3
         # 1200 + 3000.60 + 800 − 600
         assert claim.claim_amount == Decimal("4400.60")
-        assert app.repo.load_draft("claim", draft_key(env.ids["A"], env.ids["beta"])) is None
-        detail = app.repo.claim_detail(claim.id)
+        assert app.repo.drafts.load("claim", draft_key(env.ids["A"], env.ids["beta"])) is None
+        detail = app.repo.claims.detail(claim.id)
         assert detail.declarations[0].comments == "Three reminders sent."
         assert detail.declarations[0].contact_email == "alice@example.test"
         # Enter opens the registered claim.
@@ -147,7 +147,7 @@ async def test_a_draft_is_restored_after_the_app_was_closed(env: Env) -> None:
         await fill_to_invoices(pilot, reference="CRASH-1", reason="insolvency",
                                intervention="yes")
         await add_invoice(pilot, "2001", day(30), day(1), "990")
-        await pilot.pause(0.8)  # the draft is written once typing pauses
+        await drafts_written(pilot)
         await settle(pilot)
         app.exit()  # the terminal is closed: no leave dialog, nothing else saved
 
@@ -191,7 +191,7 @@ async def test_leaving_asks_and_can_discard_the_draft(env: Env) -> None:
         await pilot.click("#keep")
         await settle(pilot)
         assert not isinstance(app.screen, ClaimWizardScreen)
-        assert app.repo.load_draft("claim", key)["own_reference"] == "KEEP-ME"  # type: ignore[index]
+        assert app.repo.drafts.load("claim", key)["own_reference"] == "KEEP-ME"  # type: ignore[index]
 
         await open_wizard(pilot, env, "gamma")
         await pilot.press("escape")
@@ -204,7 +204,7 @@ async def test_leaving_asks_and_can_discard_the_draft(env: Env) -> None:
         await pilot.click("#discard")
         await settle(pilot)
         assert not isinstance(app.screen, ClaimWizardScreen)
-        assert app.repo.load_draft("claim", key) is None
+        assert app.repo.drafts.load("claim", key) is None
 
 
 async def test_refusals_come_back_to_the_step_and_line(env: Env) -> None:
@@ -286,8 +286,7 @@ async def _walk_to(pilot: Pilot[Any], env: Env, step: str) -> None:
 
 async def _still(pilot: Pilot[Any], wizard: ClaimWizardScreen) -> None:
     """Deterministic pictures: the draft written, no toast left."""
-    await pilot.pause(DRAFT_DELAY + 0.3)
-    await settle(pilot)
+    await drafts_written(pilot)
     pilot.app.clear_notifications()
     for area in wizard.query(TextArea):
         area.cursor_blink = False  # a blinking cursor is drawn or not at the snapshot
@@ -367,7 +366,7 @@ async def test_alternative_contact_is_its_own_field_not_part_of_the_comments(env
         await settle(pilot)
         claim = wizard.submitted
         assert claim is not None
-        declaration = app.repo.claim_detail(claim.id).declarations[0]
+        declaration = app.repo.claims.detail(claim.id).declarations[0]
         assert declaration.comments == "Two reminders."
         assert (declaration.alt_contact_name, declaration.alt_contact_email,
                 declaration.alt_contact_phone) == ("Zoé [bold]Martin[/]", "zoe@example.test",

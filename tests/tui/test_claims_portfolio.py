@@ -28,6 +28,7 @@ from cofatui.tui.features.products.new_action import NewActionScreen
 from cofatui.tui.kit.drafts import LeaveDialog
 from cofatui.tui.kit.virtual_list import VirtualList
 from tests.tui.claims_env import add_invoice, choose, day, submit_claim, toasts, type_in
+from tests.tui.pilot import drafts_written
 from tests.tui.products_env import SIZE, Env, make_env, pin_utc, screen_text, settle, themed
 
 __all__ = ["pin_utc"]
@@ -185,7 +186,7 @@ async def test_additional_declaration_draft_survives_a_closed_app(env: Env) -> N
         await add_invoice(pilot, "701", day(20), day(1), "250.00", "50.00")
         await type_in(pilot, "#contact_name", "Bob Collector")
         app.screen.query_one("#comments", TextArea).insert("Called twice.")
-        await pilot.pause(0.8)  # the draft is written once typing pauses
+        await drafts_written(pilot)
         await settle(pilot)
         assert "Draft saved" in screen_text(app)
         app.exit()  # the terminal is closed: nothing sent, no question asked
@@ -214,7 +215,7 @@ async def test_additional_declaration_draft_survives_a_closed_app(env: Env) -> N
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(again.screen, ClaimDetailScreen)
-        assert again.repo.load_draft("claim_declaration", str(claim.id)) is None
+        assert again.repo.drafts.load("claim_declaration", str(claim.id)) is None
         await pilot.press("d")
         await settle(pilot)
         blank = again.screen
@@ -241,7 +242,7 @@ async def test_additional_declaration_draft_can_be_discarded_on_leaving(env: Env
         await pilot.click("#keep")
         await settle(pilot)
         assert isinstance(app.screen, ClaimDetailScreen)
-        draft = app.repo.load_draft("claim_declaration", str(claim.id))
+        draft = app.repo.drafts.load("claim_declaration", str(claim.id))
         assert draft is not None and draft["contact_name"] == "Keep Me"
         await pilot.press("d")
         await settle(pilot)
@@ -251,7 +252,7 @@ async def test_additional_declaration_draft_can_be_discarded_on_leaving(env: Env
         await pilot.click("#discard")
         await settle(pilot)
         assert isinstance(app.screen, ClaimDetailScreen)
-        assert app.repo.load_draft("claim_declaration", str(claim.id)) is None
+        assert app.repo.drafts.load("claim_declaration", str(claim.id)) is None
 
 
 async def test_attachments_checked_by_content_listed_newest_first(
@@ -342,7 +343,7 @@ async def test_handler_indemnity_reaches_the_policyholder(env: Env) -> None:
     again = env.app("alice")
     async with again.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        notes = again.repo.notifications(NotificationFilter(type="indemnity")).items
+        notes = again.repo.notifications.rows(NotificationFilter(type="indemnity")).items
         assert any(str(indemnity) in n.title for n in notes)
         again.switch_to("notifications")
         await settle(pilot)
@@ -364,16 +365,16 @@ def test_snapshot_claim_detail_tabs(snap_compare: Any, env: Env, tab: str) -> No
     async def run_before(pilot: Pilot[Any]) -> None:
         await settle(pilot)
         claim = submit_claim(env, app)
-        lines = app.repo.claim_detail(claim.id)
+        lines = app.repo.claims.detail(claim.id)
         from cofatui.repository.sql import SqlRepository
         from cofatui.schemas import IndemnityUpdate, LineValidation
 
         handler = SqlRepository(env.engine, "uw", env.clock)
-        done = handler.validate_claim_lines(claim.id, LineValidation(
+        done = handler.claims.validate_lines(claim.id, LineValidation(
             invoice_ids=[lines.invoices[0].id], payment_ids=[p.id for p in lines.payments]),
             claim.version)
-        handler.set_indemnity(claim.id, IndemnityUpdate(), done.version)
-        app.repo.add_document(claim.id, "contract.pdf", PDF, "contractual", "signed")
+        handler.claims.set_indemnity(claim.id, IndemnityUpdate(), done.version)
+        app.repo.claims.add_document(claim.id, "contract.pdf", PDF, "contractual", "signed")
         screen = await open_detail(pilot, claim.id)
         screen.query_one("#cd-tabs", TabbedContent).active = tab
         await settle(pilot)

@@ -26,6 +26,7 @@ from cofatui.tui.features.products.forms import ProductFormScreen
 from cofatui.tui.features.products.new_action import NewActionScreen
 from cofatui.tui.features.products.report import ReportScreen
 from cofatui.tui.kit.dialog import ConfirmScreen
+from tests.tui.pilot import type_into
 from tests.tui.products_env import (  # noqa: F401  (pin_utc is an autouse fixture)
     SIZE,
     SNAP_THEMES,
@@ -59,15 +60,6 @@ async def open_search(pilot: Pilot[Any]) -> CompanySearchScreen:
     screen = pilot.app.screen
     assert isinstance(screen, CompanySearchScreen)
     return screen
-
-
-async def type_into(pilot: Pilot[Any], selector: str, text: str) -> None:
-    widget = pilot.app.screen.query_one(selector, Input)
-    widget.value = ""
-    widget.focus()
-    await pilot.pause()
-    await pilot.press(*text)
-    await settle(pilot)
 
 
 # --- search and creation ------------------------------------------------------------------
@@ -348,7 +340,7 @@ async def test_custom_fields_edit_and_stale_version(env: Env) -> None:
         # Someone else saves first: our save is refused with a message, nothing is lost.
         d = detail.detail
         assert d is not None and d.entry_id is not None and d.entry_version is not None
-        env.app("alice").repo.update_portfolio_entry(
+        env.app("alice").repo.portfolio.update_entry(
             d.entry_id, PortfolioEntryUpdate(client_reference="OTHER"), d.entry_version)
         await type_into(pilot, "#outstanding_amount", "-5")
         await pilot.press("ctrl+s")

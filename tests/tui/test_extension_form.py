@@ -28,9 +28,10 @@ from cofatui.tui.features.extensions.lists import (
     ExtensionsScreen,
 )
 from cofatui.tui.features.products.new_action import NewActionScreen
-from cofatui.tui.kit.drafts import DRAFT_DELAY, LeaveDialog
+from cofatui.tui.kit.drafts import LeaveDialog
 from tests.contract.dataset import TODAY
 from tests.tui.claims_env import choose, dmy, toasts, type_in
+from tests.tui.pilot import drafts_written
 from tests.tui.products_env import SIZE, Env, make_env, pin_utc, screen_text, settle, themed
 
 __all__ = ["pin_utc"]
@@ -179,9 +180,9 @@ async def test_beyond_the_dmc_pending_then_decided_by_the_underwriter(env: Env) 
     again = env.app("alice")
     async with again.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        notes = again.repo.notifications(NotificationFilter(text="gamma")).items
+        notes = again.repo.notifications.rows(NotificationFilter(text="gamma")).items
         assert any("Extension of due date active" in n.title for n in notes)
-        ext = again.repo.extensions(env.ids["A"], env.ids["gamma"])[0]
+        ext = again.repo.extensions.rows(env.ids["A"], env.ids["gamma"])[0]
         assert ext.status == ExtensionStatus.ACTIVE
         assert ext.declaration_deadline == before + timedelta(days=45)
 
@@ -209,8 +210,7 @@ def test_snapshot_extension_form(snap_compare: Any, env: Env) -> None:
         await settle(pilot)
         form = await open_form(pilot, env, "gamma")
         await fill(pilot, form, (60, "500.50"), (90, "400.00"))
-        await pilot.pause(DRAFT_DELAY + 0.3)  # deterministic: the draft written
-        await settle(pilot)
+        await drafts_written(pilot)  # deterministic: the draft written
         pilot.app.clear_notifications()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
@@ -247,7 +247,7 @@ async def test_a_draft_of_the_form_survives_a_closed_app(env: Env) -> None:
         form = await open_form(pilot, env, "beta")
         await type_in(pilot, "#detail", "Seasonal shortfall")
         await fill(pilot, form, (20, "700.00"))
-        await pilot.pause(0.8)  # the draft is written once typing pauses
+        await drafts_written(pilot)
         await settle(pilot)
         assert "Draft saved" in screen_text(app)
         app.exit()  # the terminal is closed: nothing sent, no question asked
@@ -270,7 +270,7 @@ async def test_a_draft_of_the_form_survives_a_closed_app(env: Env) -> None:
         await pilot.click("#discard")
         await settle(pilot)
         assert not isinstance(again.screen, ExtensionFormScreen)
-        assert again.repo.load_draft("extension", draft_key(env.ids["A"], env.ids["beta"])) \
+        assert again.repo.drafts.load("extension", draft_key(env.ids["A"], env.ids["beta"])) \
             is None
         form = await open_form(pilot, env, "beta")
         await settle(pilot)
@@ -286,11 +286,11 @@ async def test_a_sent_request_leaves_no_draft(env: Env) -> None:
         await settle(pilot)
         form = await open_form(pilot, env, "beta")
         await fill(pilot, form, (20, "1000.50"))
-        await pilot.pause(0.8)
+        await drafts_written(pilot)
         await settle(pilot)
         key = draft_key(env.ids["A"], env.ids["beta"])
-        assert app.repo.load_draft("extension", key) is not None
+        assert app.repo.drafts.load("extension", key) is not None
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ExtensionsScreen)
-        assert app.repo.load_draft("extension", key) is None
+        assert app.repo.drafts.load("extension", key) is None

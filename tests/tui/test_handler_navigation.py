@@ -45,7 +45,7 @@ async def palette(pilot: Pilot[Any], typed: str) -> set[str]:
 
 def pending_extension(env: Env, app: CofaApp) -> None:
     """Beyond the DMC (90 days): it waits for the underwriter."""
-    app.repo.request_extension(ExtensionCreate(
+    app.repo.extensions.request(ExtensionCreate(
         contract_id=env.ids["A"], company_id=env.ids["beta"], reason="Cash flow",
         invoices=[ExtensionInvoiceLine(number="F-9", invoice_date=TODAY - timedelta(days=30),
                                        due_date=TODAY + timedelta(days=15),

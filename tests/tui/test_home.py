@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from textual.pilot import Pilot
 
 from cofatui.clock import FixedClock
+from cofatui.repository.areas import AREAS
 from cofatui.schemas import NotificationFilter
 from cofatui.tui.app import CofaApp
 from cofatui.tui.features.home.countdown import format_countdown
@@ -22,6 +23,7 @@ from cofatui.tui.features.notifications.detail import NotificationDetailScreen
 from cofatui.tui.features.notifications.notifications import NotificationsScreen
 from cofatui.tui.kit.virtual_list import VirtualList
 from tests.contract import dataset
+from tests.tui.pilot import screen_text, settle
 from tests.tui.test_notifications import (
     NASTY,
     SNAP_SIZES,
@@ -30,8 +32,6 @@ from tests.tui.test_notifications import (
     build_app,
     open_database,
     pin_utc,
-    screen_text,
-    settle,
     shown,
 )
 
@@ -52,21 +52,26 @@ def app_for(engine: tuple[Engine, dataset.Ids]) -> Callable[..., CofaApp]:
 
 
 class CountingRepo:
-    """Wraps a repository and counts the calls, per method."""
+    """Wraps a repository and counts the calls, per method (``"products.wap"``)."""
 
-    def __init__(self, inner: Any) -> None:
+    def __init__(self, inner: Any, calls: dict[str, int] | None = None,
+                 lock: threading.Lock | None = None, prefix: str = "") -> None:
         self._inner = inner
-        self.calls: dict[str, int] = {}
-        self._lock = threading.Lock()
+        self.calls: dict[str, int] = {} if calls is None else calls
+        self._lock = lock or threading.Lock()
+        self._prefix = prefix
 
     def __getattr__(self, name: str) -> Any:
         target = getattr(self._inner, name)
+        if not self._prefix and name in AREAS:
+            return CountingRepo(target, self.calls, self._lock, f"{name}.")
         if not callable(target):
             return target
 
         def call(*args: Any, **kwargs: Any) -> Any:
             with self._lock:
-                self.calls[name] = self.calls.get(name, 0) + 1
+                key = self._prefix + name
+                self.calls[key] = self.calls.get(key, 0) + 1
             return target(*args, **kwargs)
 
         return call
@@ -122,7 +127,8 @@ async def test_countdown_ticks_from_the_clock_without_the_repository(
     app.repo = counting  # type: ignore[assignment]
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_home(pilot)
-        loads = {"wap", "pending_requests", "ending_guarantees", "notifications"}
+        loads = {"products.wap", "products.pending_requests", "products.ending_guarantees",
+                 "notifications.rows"}
         before = {k: v for k, v in counting.calls.items() if k in loads}
         clock_of(app).advance(seconds=5)
         for _ in range(50):  # the one-second timer fires (however busy the machine is)
@@ -146,14 +152,14 @@ async def test_countdown_reaching_zero_says_so_and_reloads(
     app.repo = counting  # type: ignore[assignment]
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_home(pilot)
-        loads = counting.calls.get("pending_requests", 0)
+        loads = counting.calls.get("products.pending_requests", 0)
         clock_of(app).advance(hours=20)
         assert screen._ticker is not None
         screen._ticker.tick()
         await settle(pilot)
         messages = [n.message for n in app._notifications]
         assert "Decision expected now: Foo [UK] Ltd (CRL)" in messages
-        assert counting.calls.get("pending_requests", 0) == loads + 1
+        assert counting.calls.get("products.pending_requests", 0) == loads + 1
         assert "due" in screen_text(app)
         # Once only: the next tick says nothing new.
         screen._ticker.tick()
@@ -194,11 +200,11 @@ async def test_enter_on_a_latest_notification_opens_it_and_marks_it_read(
         assert app.screen.focused is latest
         row = latest.cursor_row
         assert row is not None and not row.read
-        unread = app.repo.unread_count(app.current_contract_id)
+        unread = app.repo.notifications.unread_count(app.current_contract_id)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, NotificationDetailScreen)
-        assert app.repo.unread_count(app.current_contract_id) == unread - 1
+        assert app.repo.notifications.unread_count(app.current_contract_id) == unread - 1
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen
@@ -416,7 +422,7 @@ async def test_renew_an_ending_guarantee_from_home(engine: tuple[Engine, dataset
         assert app.screen is screen
         if request is not None:
             assert "Pending requests (2)" in screen_text(app)
-        products = app.repo.company_products(ids["A"], ids["delta"])
+        products = app.repo.products.of_company(ids["A"], ids["delta"])
         renewed = next(p for p in products if p.id == ids["p_delta_rli"])
         assert renewed.status == "granted"  # the standing cover stays in force
 

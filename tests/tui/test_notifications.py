@@ -9,7 +9,6 @@ names; the clock is fixed and the time zone is UTC, so the screens are determini
 from __future__ import annotations
 
 import csv
-import io
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -19,18 +18,17 @@ from typing import Any
 
 import openpyxl
 import pytest
-from rich.console import Console
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
-from cofatui import locations, migrations
+from cofatui import locations
 from cofatui.clock import FixedClock
 from cofatui.config import Settings
 from cofatui.jobs.worker import embedded_worker
 from cofatui.models import Company, Notification, PortfolioEntry, WapSnapshot
-from cofatui.repository.sql import SqlRepository, make_engine
+from cofatui.repository.sql import SqlRepository
 from cofatui.repository.sql.companies import name_key
 from cofatui.repository.sql.search import search_key
 from cofatui.schemas import NotificationFilter, NotificationRow, Page
@@ -44,6 +42,9 @@ from cofatui.tui.features.notifications.notifications import (
 from cofatui.tui.kit.dialog import ConfirmScreen
 from cofatui.tui.kit.virtual_list import VirtualList
 from tests.contract import dataset
+from tests.repo_doubles import Override
+from tests.tui.pilot import screen_text, settle, wait_until
+from tests.tui.products_env import copied_database
 
 ESCAPES = "Evil\x1b]52;c;SGVsbG8=\x07 Corp\x1b[2J"
 #: name as stored -> what the screen must show
@@ -106,11 +107,13 @@ def add_wap_history(engine: Engine, ids: dataset.Ids) -> None:
 
 def open_database(tmp_path: Path) -> Iterator[tuple[Engine, dataset.Ids]]:
     """The dataset plus the hostile names, in a fresh SQLite file."""
-    eng = make_engine(f"sqlite:///{tmp_path / 'tui.sqlite'}")
-    migrations.upgrade(eng)
-    ids = dataset.build(eng)
-    add_nasty_companies(eng, ids)
-    add_wap_history(eng, ids)
+    def build(engine: Engine) -> dataset.Ids:
+        ids = dataset.build(engine)
+        add_nasty_companies(engine, ids)
+        add_wap_history(engine, ids)
+        return ids
+
+    eng, ids = copied_database(tmp_path / "tui.sqlite", "notifications", build)
     yield eng, ids
     eng.dispose()
 
@@ -133,23 +136,6 @@ def app_for(engine: tuple[Engine, dataset.Ids]) -> Callable[..., CofaApp]:
     return lambda login="alice", **settings: build_app(engine[0], login, **settings)
 
 
-async def settle(pilot: Pilot[Any], rounds: int = 4) -> None:
-    """Let workers finish and their results land (pages arrive via call_from_thread)."""
-    for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-def screen_text(app: CofaApp) -> str:
-    """What the terminal shows, as plain text."""
-    width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
-                      record=True, legacy_windows=False, safe_box=False)
-    console.print(app.screen._compositor.render_update(
-        full=True, screen_stack=app._background_screens))
-    return console.export_text()
-
-
 def shown(lst: VirtualList) -> list[NotificationRow]:
     return [row for i in range(lst.row_count) if (row := lst.row_at(i)) is not None]
 
@@ -170,7 +156,7 @@ async def type_text(pilot: Pilot[Any], text: str) -> None:
 
 
 def all_rows(app: CofaApp, flt: NotificationFilter) -> list[NotificationRow]:
-    return list(app.repo.notifications(flt, 0, 500).items)
+    return list(app.repo.notifications.rows(flt, 0, 500).items)
 
 
 A_TOTAL = 5 + len(NASTY)  # alice sees contract A: five dataset notifications + the nasty ones
@@ -217,7 +203,6 @@ async def test_fast_typing_ends_on_the_last_text(app_for: Callable[..., CofaApp]
         screen = await open_notifications(pilot)
         screen.query_one("#filter", Input).focus()
         await pilot.press(*"alpha ind")  # faster than the debounce
-        await pilot.pause(0.25)
         await settle(pilot)
         assert screen.current_filter().text == "alpha ind"
         assert [r.company_name for r in shown(screen.vlist)] == ["Alpha Industries"]
@@ -342,7 +327,7 @@ async def test_mark_several_then_read_and_unread(app_for: Callable[..., CofaApp]
         screen.post_message = spy  # type: ignore[method-assign]
         lst = screen.vlist
         lst.focus()
-        unread_before = app.repo.unread_count(app.current_contract_id)
+        unread_before = app.repo.notifications.unread_count(app.current_contract_id)
         await pilot.press("space", "shift+down")
         assert len(lst.marked) == 2
         assert "2 marked" in screen_text(app)
@@ -351,7 +336,7 @@ async def test_mark_several_then_read_and_unread(app_for: Callable[..., CofaApp]
 
         await pilot.press("r")
         await settle(pilot)
-        assert app.repo.unread_count(app.current_contract_id) == unread_before - 2
+        assert app.repo.notifications.unread_count(app.current_contract_id) == unread_before - 2
         rows = {r.id: r for r in shown(lst)}
         assert all(rows[i].read for i in first_two)
         assert lst.marked == set()  # marks are cleared after the change
@@ -364,7 +349,7 @@ async def test_mark_several_then_read_and_unread(app_for: Callable[..., CofaApp]
         lst.cursor = 0
         await pilot.press("u")
         await settle(pilot)
-        assert app.repo.unread_count(app.current_contract_id) == unread_before - 1
+        assert app.repo.notifications.unread_count(app.current_contract_id) == unread_before - 1
         assert not shown(lst)[0].read
 
 
@@ -451,10 +436,9 @@ async def test_export_writes_exactly_the_displayed_rows(app_for: Callable[..., C
         assert len(displayed) == 1 + len(NASTY)
         screen.vlist.focus()
         await pilot.press(key)
-        for _ in range(100):  # the job runs, then its file is saved to the exports folder
-            await pilot.pause(0.1)
-            if list(locations.exports_dir().glob(f"*.{kind}")):
-                break
+        # The job runs, then its file is saved to the exports folder.
+        await wait_until(pilot, lambda: list(locations.exports_dir().glob(f"*.{kind}")),
+                         what="the exported file")
         await settle(pilot)
         assert worker is not None
         worker.stop()
@@ -490,12 +474,13 @@ class ManyRows:
         self.size = size
         self.delay = delay
         self.template = all_rows_of(inner)[0]
+        self.notifications = Override(inner.notifications, rows=self.rows)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
 
-    def notifications(self, flt: Any = None, offset: int = 0, limit: int = 100,
-                      with_total: bool = True) -> Page[NotificationRow]:
+    def rows(self, flt: Any = None, offset: int = 0, limit: int = 100,
+             with_total: bool = True) -> Page[NotificationRow]:
         time.sleep(self.delay)
         ids = range(offset, min(offset + limit, self.size))
         items = [self.template.model_copy(update={"id": 10_000 + i}) for i in ids]
@@ -503,7 +488,7 @@ class ManyRows:
 
 
 def all_rows_of(repo: Any) -> list[NotificationRow]:
-    return list(repo.notifications(NotificationFilter(), 0, 10).items)
+    return list(repo.notifications.rows(NotificationFilter(), 0, 10).items)
 
 
 async def test_jobs_screen_shows_live_progress_of_the_export_after_leaving(

@@ -201,7 +201,7 @@ def declare_claims(env: Env) -> None:
     uw = SqlRepository(env.engine, "uw", env.clock)
 
     def declare(company: str, **flags: bool):  # type: ignore[no-untyped-def]
-        return alice.submit_claim(ClaimCreate(
+        return alice.claims.submit(ClaimCreate(
             contract_id=env.ids["A"], company_id=env.ids[company], reason="insolvency",
             invoices=[InvoiceLine(type="IN", number="9001", invoice_date=TODAY - timedelta(days=40),
                                   due_date=TODAY - timedelta(days=10), currency="EUR",
@@ -209,9 +209,9 @@ def declare_claims(env: Env) -> None:
             **flags))
 
     claim = declare("gamma", insured=False, intervention_requested=True)
-    accepted = uw.set_claim_status(claim.id, ClaimStatusChange(status=ClaimStatus.ACCEPTED),
+    accepted = uw.claims.set_status(claim.id, ClaimStatusChange(status=ClaimStatus.ACCEPTED),
                                    claim.version)
-    uw.set_indemnity(claim.id, IndemnityUpdate(collector=Collector.THIRD_PARTY.value),
+    uw.claims.set_indemnity(claim.id, IndemnityUpdate(collector=Collector.THIRD_PARTY.value),
                      accepted.version)
     declare("beta")
 

@@ -27,11 +27,11 @@ def granted_limit(env: Env, amount: int) -> int:
     """Epsilon's credit limit of ``amount``, asked by Alice and granted by an
     underwriter (no rule decides a credit limit in this contract)."""
     alice, uw = env.app("alice").repo, env.app("uw").repo
-    asked = alice.request_product(ProductRequest(
+    asked = alice.products.request(ProductRequest(
         contract_id=env.ids["A"], company_id=env.ids["epsilon"], code="CRL",
         amount=Decimal(amount)))
     assert asked.status == ProductStatus.PENDING
-    decided = uw.decide_request(asked.id, UnderwriterDecisionInput(decision="grant"),
+    decided = uw.underwriting.decide(asked.id, UnderwriterDecisionInput(decision="grant"),
                                 asked.version)
     assert decided.decided_amount == Decimal(amount)
     return decided.id
@@ -80,7 +80,7 @@ async def test_increase_pending_then_cancelled_keeps_the_credit_limit(tmp_path: 
         assert isinstance(app.screen, CompanyDetailScreen)
         text = screen_text(app)
         assert "€75,000.00" in text and "requested" not in text
-        kept = next(p for p in app.repo.company_products(env.ids["A"], env.ids["epsilon"])
+        kept = next(p for p in app.repo.products.of_company(env.ids["A"], env.ids["epsilon"])
                     if p.id == product_id)
         assert kept.status == ProductStatus.GRANTED
         assert kept.decided_amount == Decimal(75000) and kept.pending_request is None
@@ -91,9 +91,9 @@ async def test_underwriter_refuses_the_increase_and_the_credit_limit_stays(
     env = make_env(tmp_path, with_rule=False)
     product_id = granted_limit(env, 40000)
     alice = env.app("alice").repo
-    standing = next(p for p in alice.company_products(env.ids["A"], env.ids["epsilon"])
+    standing = next(p for p in alice.products.of_company(env.ids["A"], env.ids["epsilon"])
                     if p.id == product_id)
-    alice.modify_product(product_id, Decimal(45000), standing.version)
+    alice.products.modify(product_id, Decimal(45000), standing.version)
 
     uw = env.app("uw")
     async with uw.run_test(size=SIZE) as pilot:
@@ -165,9 +165,9 @@ async def test_portfolio_shows_the_amount_asked_beside_the_standing_decision(
     env = make_env(tmp_path, with_rule=False)
     product_id = granted_limit(env, 40000)
     alice = env.app("alice").repo
-    [product] = [p for p in alice.company_products(env.ids["A"], env.ids["epsilon"])
+    [product] = [p for p in alice.products.of_company(env.ids["A"], env.ids["epsilon"])
                  if p.id == product_id]
-    alice.modify_product(product_id, Decimal(45000), product.version)
+    alice.products.modify(product_id, Decimal(45000), product.version)
     app = env.app("alice")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -21,8 +21,10 @@ from cofatui.tui.features.home.home import HomeScreen
 from cofatui.tui.features.portfolio.portfolio import PortfolioScreen
 from cofatui.tui.screen_gone import DropWhenGone, is_gone
 from tests.contract import dataset
+from tests.repo_doubles import Override
 from tests.tui import test_home
-from tests.tui.test_notifications import build_app, settle
+from tests.tui.pilot import settle
+from tests.tui.test_notifications import build_app
 
 # Home's fixtures: the dataset with hostile names, dates shown in UTC.
 engine = test_home.engine
@@ -38,12 +40,13 @@ class PortfolioAnsweringLate:
         self._inner = inner
         self.asked = threading.Event()
         self.watched: Widget | None = None
+        self.portfolio = Override(inner.portfolio, rows=self.rows)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
 
-    def portfolio(self, *args: Any, **kwargs: Any) -> Any:
-        page = self._inner.portfolio(*args, **kwargs)
+    def rows(self, *args: Any, **kwargs: Any) -> Any:
+        page = self._inner.portfolio.rows(*args, **kwargs)
         self.asked.set()
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:

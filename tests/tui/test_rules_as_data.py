@@ -22,6 +22,7 @@ from cofatui.tui.features.companies.detail import CompanyDetailScreen
 from cofatui.tui.features.products.actions import ProductActionsScreen
 from cofatui.tui.features.products.forms import ProductFormScreen
 from cofatui.tui.features.underwriter.queue import DecisionScreen
+from tests.tui.pilot import type_into
 from tests.tui.products_env import (  # noqa: F401  (pin_utc is an autouse fixture)
     SIZE,
     Env,
@@ -30,7 +31,7 @@ from tests.tui.products_env import (  # noqa: F401  (pin_utc is an autouse fixtu
     screen_text,
     settle,
 )
-from tests.tui.test_company import open_detail, type_into
+from tests.tui.test_company import open_detail
 
 
 @pytest.fixture
@@ -113,13 +114,13 @@ async def test_guarantor_cannot_be_the_buyer_itself(env: Env) -> None:
 
 
 async def test_decision_form_end_date_and_topliner_duration(env: Env) -> None:
-    pending = env.app("bob").repo.request_product(ProductRequest(
+    pending = env.app("bob").repo.products.request(ProductRequest(
         contract_id=env.ids["B"], company_id=env.ids["beta"], code="TOPLINER",
         amount=Decimal(250000), duration_days=45))  # beyond the online limit: pending
     uw = env.app("uw")
     async with uw.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        item = next(i for i in uw.repo.underwriter_queue(QueueFilter(code="TOPLINER")).items
+        item = next(i for i in uw.repo.underwriting.queue(QueueFilter(code="TOPLINER")).items
                     if i.product_id == pending.id)
         uw.push_screen(DecisionScreen(item))
         await settle(pilot)

@@ -19,15 +19,10 @@ from cofatui.tui.features.help.help import HelpScreen
 from cofatui.tui.features.settings.settings import SettingsScreen, YesNo
 from cofatui.tui.kit.typed_input import parse_whole_number
 from tests.tui.conftest import ProbeScreen
+from tests.tui.pilot import settle, type_into
 
 SIZE = (120, 40)
 AppFactory = Callable[..., CofaApp]
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def open_settings(pilot: Pilot[Any]) -> SettingsScreen:
@@ -37,14 +32,6 @@ async def open_settings(pilot: Pilot[Any]) -> SettingsScreen:
     screen = pilot.app.screen
     assert isinstance(screen, SettingsScreen)
     return screen
-
-
-async def type_into(pilot: Pilot[Any], selector: str, text: str) -> None:
-    field = pilot.app.screen.query_one(selector, Input)
-    field.focus()
-    field.value = ""
-    await pilot.press(*text) if text else None
-    await pilot.pause()
 
 
 def error_of(screen: SettingsScreen, name: str) -> str:
@@ -228,7 +215,7 @@ async def test_favourites_are_listed_and_removed(probe_app: AppFactory) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_settings(pilot)
         contract = app.principal.contracts[0].contract_id
-        before = app.repo.portfolio(contract, PortfolioCriteria(favourites_only=True)).items
+        before = app.repo.portfolio.rows(contract, PortfolioCriteria(favourites_only=True)).items
         assert before
         options = screen.query_one("#field-favourites", OptionList)
         ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
@@ -239,7 +226,7 @@ async def test_favourites_are_listed_and_removed(probe_app: AppFactory) -> None:
         options.highlighted = 0
         await pilot.press("delete")
         await settle(pilot)
-        after = app.repo.portfolio(contract, PortfolioCriteria(favourites_only=True)).items
+        after = app.repo.portfolio.rows(contract, PortfolioCriteria(favourites_only=True)).items
         assert first.company_id not in {r.company_id for r in after}
         options.highlighted = options.option_count - 1
         await pilot.press("delete")

@@ -20,17 +20,13 @@ from cofatui.enums import Rights, Role
 from cofatui.schemas import ContractAccess, NotificationFilter, Principal
 from cofatui.tui.app import CofaApp, ContractChanged, LanguageChanged
 from cofatui.tui.features.help.help import HelpScreen
+from cofatui.tui.kit.delays import DELAYS
 from cofatui.tui.kit.header import AppHeader, ContractPicker
 from tests.tui.conftest import ProbeScreen
+from tests.tui.pilot import settle, wait_until
 
 SIZE = (120, 40)
 AppFactory = Callable[..., CofaApp]
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def header_text(app: CofaApp) -> str:
@@ -54,7 +50,7 @@ async def test_header_shows_user_contract_and_unread_count(probe_app: AppFactory
     app = probe_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        expected = app.repo.unread_count(app.current_contract_id)
+        expected = app.repo.notifications.unread_count(app.current_contract_id)
         assert app.unread_count == expected
         text = header_text(app)
         assert app.principal.display_name in text
@@ -77,7 +73,7 @@ async def test_switch_contract_from_the_header_key(probe_app: AppFactory) -> Non
         await settle(pilot)
         assert isinstance(app.screen, ProbeScreen)
         assert app.current_contract_id == second
-        assert app.unread_count == app.repo.unread_count(second)
+        assert app.unread_count == app.repo.notifications.unread_count(second)
         assert app.current_contract_label() in header_text(app)
         assert [e.contract_id for e in probe.events if isinstance(e, ContractChanged)] \
             == [second]
@@ -155,9 +151,9 @@ async def test_unread_changed_message_reloads_the_count(probe_app: AppFactory) -
         await settle(pilot)
         before = app.unread_count
         assert before
-        page = app.repo.notifications(
+        page = app.repo.notifications.rows(
             NotificationFilter(contract_id=app.current_contract_id, read=False), 0, 3)
-        app.repo.mark_notifications([n.id for n in page.items], True)
+        app.repo.notifications.mark([n.id for n in page.items], True)
         app.screen.post_message(UnreadChanged())
         await settle(pilot)
         assert app.unread_count == before - len(page.items)
@@ -166,18 +162,17 @@ async def test_unread_changed_message_reloads_the_count(probe_app: AppFactory) -
 async def test_unread_count_follows_notifications_written_elsewhere(
         probe_app: AppFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Another user or the server marks notifications: the header follows by itself."""
-    monkeypatch.setattr(CofaApp, "UNREAD_POLL_SECONDS", 0.2)
+    monkeypatch.setattr(DELAYS, "unread_poll", 0.2)
     app = probe_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         before = app.unread_count
         assert before
-        page = app.repo.notifications(
+        page = app.repo.notifications.rows(
             NotificationFilter(contract_id=app.current_contract_id, read=False), 0, 2)
-        app.repo.mark_notifications([n.id for n in page.items], True)  # no message posted
-        await pilot.pause(0.6)
-        await settle(pilot)
-        assert app.unread_count == before - len(page.items)
+        app.repo.notifications.mark([n.id for n in page.items], True)  # no message posted
+        await wait_until(pilot, lambda: app.unread_count == before - len(page.items),
+                         what="the unread count read again")
 
 
 async def test_remapped_key_triggers_the_action_and_the_old_one_does_not(

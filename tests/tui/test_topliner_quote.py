@@ -71,7 +71,8 @@ async def ask_topliner(pilot: Pilot[Any], detail: CompanyDetailScreen, amount: s
 def topliners(env: Env) -> list[tuple[ProductStatus, Any, Any]]:
     repo = env.app("bob").repo
     return [(p.status, p.requested_amount, p.duration_days)
-            for p in repo.company_products(env.ids["B"], env.ids["beta"]) if p.code == "TOPLINER"]
+            for p in repo.products.of_company(env.ids["B"],
+                                              env.ids["beta"]) if p.code == "TOPLINER"]
 
 
 async def test_quote_new_simulation_keeps_the_values_then_buy(env: Env) -> None:
@@ -138,15 +139,17 @@ async def test_quote_answered_later_from_the_product_actions(env: Env) -> None:
 
 async def test_bought_topliner_alerts_five_days_before_its_end(env: Env) -> None:
     repo = env.app("bob").repo
-    quote = repo.request_product(ProductRequest(
+    quote = repo.products.request(ProductRequest(
         contract_id=env.ids["B"], company_id=env.ids["beta"], code="TOPLINER",
         amount=Decimal(30000), duration_days=30))
-    bought = repo.answer_topliner_quote(quote.id, "buy", quote.version)
-    assert any(g.product_id == bought.id for g in repo.ending_guarantees(env.ids["B"], 30).items)
+    bought = repo.products.answer_topliner_quote(quote.id, "buy", quote.version)
+    ending = repo.products.ending_guarantees(env.ids["B"], 30).items
+    assert any(g.product_id == bought.id for g in ending)
     alert = "TopLiner ends in 4 days (26 Nov 2026)"
 
     def alerts() -> list[str]:
-        notes = repo.notifications(NotificationFilter(type=NotificationType.END_OF_COVER.value))
+        ends = NotificationFilter(type=NotificationType.END_OF_COVER.value)
+        notes = repo.notifications.rows(ends)
         return [n.title for n in notes.items if n.title.startswith(alert)]
 
     app = env.app("bob")

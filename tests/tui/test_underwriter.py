@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from textual.widgets import Input, RadioButton, Select
+from textual.widgets import RadioButton, Select
 
 from cofatui.enums import ProductStatus
 from cofatui.schemas import NotificationFilter
@@ -18,15 +18,8 @@ from cofatui.tui.features.products.actions import PendingScreen
 from cofatui.tui.features.products.forms import ProductFormScreen
 from cofatui.tui.features.products.new_action import NewActionScreen
 from cofatui.tui.features.underwriter.queue import DecisionScreen, DraScreen, UnderwriterQueueScreen
+from tests.tui.pilot import type_into, wait_until
 from tests.tui.products_env import SIZE, Env, make_env, screen_text, settle
-
-
-async def _type(pilot, selector: str, text: str) -> None:  # type: ignore[no-untyped-def]
-    widget = pilot.app.screen.query_one(selector, Input)
-    widget.value = ""
-    widget.focus()
-    await pilot.pause()
-    await pilot.press(*text)
 
 
 async def order_agrement(pilot, env: Env, amount: str) -> None:  # type: ignore[no-untyped-def]
@@ -52,7 +45,7 @@ async def test_search_by_siren_order_decide_and_see_the_decision(tmp_path: Path)
         await settle(pilot)
         screen = app.screen
         screen.query_one("#identifier_type", Select).value = "SIREN"
-        await _type(pilot, "#identifier_value", "552 100 554")
+        await type_into(pilot, "#identifier_value", "552 100 554")
         await pilot.press("enter")
         await settle(pilot)
         assert "Epsilon Transports" in screen_text(app)
@@ -81,7 +74,7 @@ async def test_search_by_siren_order_decide_and_see_the_decision(tmp_path: Path)
         app.switch_to("company_search")
         await settle(pilot)
         app.screen.query_one("#country", Select).value = "ITA"
-        await _type(pilot, "#name", "gamma")
+        await type_into(pilot, "#name", "gamma")
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("enter")
@@ -91,16 +84,16 @@ async def test_search_by_siren_order_decide_and_see_the_decision(tmp_path: Path)
         pending = app.screen
         assert isinstance(pending, PendingScreen)
         assert "Estimated response in 2 d 00:00:00" in screen_text(app)
-        env.clock.advance(seconds=1)
-        await pilot.pause(1.2)
-        assert "Estimated response in 1 d 23:59:59" in screen_text(app)
+        env.clock.advance(seconds=1)  # the next tick shows it (the countdown's own timer)
+        await wait_until(pilot, lambda: "Estimated response in 1 d 23:59:59" in screen_text(app),
+                         what="the countdown's tick")
         await pilot.press("escape")
         await settle(pilot)
         assert "pending, estimated response in 1 d 23:59" in screen_text(app)
         # The countdown goes on in the detail (no repository call) and ends with "done".
         env.clock.advance(hours=48)
-        await pilot.pause(1.2)
-        assert "pending, estimated response in done" in screen_text(app)
+        await wait_until(pilot, lambda: "pending, estimated response in done" in screen_text(app),
+                         what="the countdown's tick")
 
     # The underwriter finds it in the queue, oldest first, and decides.
     uw = env.app("uw")
@@ -112,7 +105,7 @@ async def test_search_by_siren_order_decide_and_see_the_decision(tmp_path: Path)
         assert isinstance(queue, UnderwriterQueueScreen)
         text = screen_text(uw)
         assert text.index("Foo [UK] Ltd") < text.index("Gamma Tessile")  # oldest first
-        await _type(pilot, "#filter", "gamma")
+        await type_into(pilot, "#filter", "gamma")
         await settle(pilot)
         await pilot.press("enter")  # leaves the filter for the list
         await pilot.press("enter")
@@ -124,8 +117,8 @@ async def test_search_by_siren_order_decide_and_see_the_decision(tmp_path: Path)
         await settle(pilot)
         assert "Say why the request is refused" in screen_text(uw)  # at the field
         form.query_one("#decision-partial", RadioButton).value = True
-        await _type(pilot, "#amount", "60000")
-        await _type(pilot, "#comment", "Half the exposure")
+        await type_into(pilot, "#amount", "60000")
+        await type_into(pilot, "#comment", "Half the exposure")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert uw.screen is queue
@@ -135,7 +128,7 @@ async def test_search_by_siren_order_decide_and_see_the_decision(tmp_path: Path)
     app = env.app("alice")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        notes = app.repo.notifications(NotificationFilter(text="gamma")).items
+        notes = app.repo.notifications.rows(NotificationFilter(text="gamma")).items
         assert any("partially granted" in n.title for n in notes)
         app.switch_to("notifications")
         await settle(pilot)
@@ -164,7 +157,7 @@ async def test_decision_conflict_and_dra_change(tmp_path: Path) -> None:
         assert isinstance(form, DecisionScreen)
         # Someone else decided meanwhile: the stale decision is refused with a message.
         other = env.app("uw").repo
-        other.decide_request(form.item.product_id, _grant(), form.item.version)
+        other.underwriting.decide(form.item.product_id, _grant(), form.item.version)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "changed by someone else" in screen_text(uw)

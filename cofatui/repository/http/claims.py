@@ -7,7 +7,6 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from cofatui.repository.http.client import HttpArea, _page, _query
-from cofatui.repository.legacy import CallableArea
 from cofatui.schemas import (
     AdditionalDeclaration,
     ClaimCreate,
@@ -31,7 +30,7 @@ _DEBTORS = TypeAdapter(Page[DebtorClaimsRow])
 _DOCUMENT = TypeAdapter(DocumentPublic)
 
 
-class HttpClaims(CallableArea, HttpArea):
+class HttpClaims(HttpArea):
     def submit(self, data: ClaimCreate) -> ClaimPublic:
         return self._send(_CLAIM, "POST", "/claims", data.model_dump(mode="json"))
 

@@ -26,6 +26,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from cofatui import __version__
 from cofatui.errors import (
     CofaError,
+    FieldError,
     Unauthenticated,
     Unavailable,
     ValidationFailed,
@@ -115,7 +116,7 @@ class HttpClient:
             if status == 401 and not isinstance(error, Unauthenticated):
                 return Unauthenticated(error.code, **error.params)
             if status == 413:
-                return ValidationFailed(error.code, **error.params)
+                return ValidationFailed([FieldError("", error.code, error.params)])
             return error
         if status == 401:
             return Unauthenticated("api.client.token_refused")

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from pydantic import TypeAdapter
 
 from cofatui.repository.http.client import HttpArea
-from cofatui.repository.legacy import CallableArea
 from cofatui.schemas import (
     ExtensionCreate,
     ExtensionDecisionInput,
@@ -19,7 +18,7 @@ _EXTENSION = TypeAdapter(ExtensionPublic)
 _EXTENSIONS = TypeAdapter(list[ExtensionPublic])
 
 
-class HttpExtensions(CallableArea, HttpArea):
+class HttpExtensions(HttpArea):
     def rows(self, contract_id: int, company_id: int | None = None
              ) -> list[ExtensionPublic]:
         params = {} if company_id is None else {"company_id": int(company_id)}

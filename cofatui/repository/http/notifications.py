@@ -8,7 +8,6 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from cofatui.repository.http.client import HttpArea, _count, _page, _query
-from cofatui.repository.legacy import CallableArea
 from cofatui.schemas import (
     NotificationFilter,
     NotificationRow,
@@ -18,7 +17,7 @@ from cofatui.schemas import (
 _NOTIFICATIONS = TypeAdapter(Page[NotificationRow])
 
 
-class HttpNotifications(CallableArea, HttpArea):
+class HttpNotifications(HttpArea):
     def rows(self, flt: NotificationFilter | None = None, offset: int = 0,
              limit: int = 100, with_total: bool = True) -> Page[NotificationRow]:
         params: dict[str, Any] = {**_query(flt), **_page(offset, limit)}

@@ -7,7 +7,6 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from cofatui.repository.http.client import HttpArea, _page, _query
-from cofatui.repository.legacy import CallableArea
 from cofatui.schemas import (
     Page,
     PortfolioCriteria,
@@ -19,7 +18,7 @@ _PORTFOLIO = TypeAdapter(Page[PortfolioRow])
 _ROW = TypeAdapter(PortfolioRow)
 
 
-class HttpPortfolio(CallableArea, HttpArea):
+class HttpPortfolio(HttpArea):
     def rows(self, contract_id: int, criteria: PortfolioCriteria | None = None,
              offset: int = 0, limit: int = 100, with_total: bool = True
              ) -> Page[PortfolioRow]:

@@ -20,14 +20,13 @@ from cofatui.repository.http.portfolio import HttpPortfolio
 from cofatui.repository.http.products import HttpProducts
 from cofatui.repository.http.rates import HttpRates
 from cofatui.repository.http.underwriting import HttpUnderwriting
-from cofatui.repository.legacy import OldNames
 from cofatui.schemas import ContractPublic, Principal
 
 _PRINCIPAL = TypeAdapter(Principal)
 _CONTRACTS = TypeAdapter(list[ContractPublic])
 
 
-class HttpRepository(OldNames, HttpClient):
+class HttpRepository(HttpClient):
     """The Repository protocol against a ``cofatui serve`` at ``base_url``."""
 
     def __init__(self, base_url: str, token: str, *, client: httpx.Client | None = None,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 
 from cofatui.clock import Clock
-from cofatui.repository.legacy import OldNames
 from cofatui.repository.sql.audit import SqlAudit
 from cofatui.repository.sql.claims import SqlClaims
 from cofatui.repository.sql.companies import SqlCompanies
@@ -22,7 +21,7 @@ from cofatui.repository.sql.products import SqlProducts
 from cofatui.repository.sql.underwriting import SqlUnderwriting
 
 
-class SqlRepository(OldNames, SqlCore):
+class SqlRepository(SqlCore):
     """The Repository protocol on one engine, acting for one user: the principal and
     one object per area, all sharing this root's unit of work and access checks."""
 

@@ -4,11 +4,10 @@
 
 from __future__ import annotations
 
-from cofatui.repository.legacy import CallableArea
 from cofatui.repository.sql.claim_follow_up import ClaimFollowUp
 from cofatui.repository.sql.claim_submission import ClaimSubmission
 from cofatui.repository.sql.claims_queue import ClaimsQueue
 
 
-class SqlClaims(CallableArea, ClaimSubmission, ClaimFollowUp, ClaimsQueue):
+class SqlClaims(ClaimSubmission, ClaimFollowUp, ClaimsQueue):
     """``repo.claims`` on SQL."""

@@ -30,7 +30,6 @@ from cofatui.models import (
     Notification,
     Product,
 )
-from cofatui.repository.legacy import CallableArea
 from cofatui.repository.sql.core import SqlArea
 from cofatui.rules import extensions as rules
 from cofatui.schemas import (
@@ -53,7 +52,7 @@ def _plan(lines: Sequence[PlanLineInput]) -> list[rules.PlanLine]:
     return [rules.PlanLine(p.due_date, p.amount) for p in lines]
 
 
-class SqlExtensions(CallableArea, SqlArea):
+class SqlExtensions(SqlArea):
     """``repo.extensions`` on SQL."""
     def rows(self, contract_id: int, company_id: int | None = None
              ) -> list[ExtensionPublic]:

@@ -24,7 +24,6 @@ from cofatui.models import (
 )
 from cofatui.notification_wording import load_params
 from cofatui.repository.base import MAX_PAGE
-from cofatui.repository.legacy import CallableArea
 from cofatui.repository.sql.core import SqlArea
 from cofatui.repository.sql.search import entry_text_filter, identifier_variants, like_pattern
 from cofatui.schemas import NotificationFilter, NotificationRow, Page
@@ -32,7 +31,7 @@ from cofatui.schemas import NotificationFilter, NotificationRow, Page
 MAX_MARK = 100_000  # ids accepted by one mark/delete call
 
 
-class SqlNotifications(CallableArea, SqlArea):
+class SqlNotifications(SqlArea):
     """``repo.notifications`` on SQL."""
     def _notification_scope(self, contract_id: int | None) -> list[int]:
         if contract_id is not None:

@@ -27,7 +27,6 @@ from cofatui.models import (
     Product,
 )
 from cofatui.repository.base import MAX_PAGE
-from cofatui.repository.legacy import CallableArea
 from cofatui.repository.sql.core import SqlArea, diff
 from cofatui.repository.sql.product_requests import pending_only
 from cofatui.repository.sql.search import (
@@ -46,7 +45,7 @@ LIVE_STATUSES = tuple(s.value for s in ProductStatus
                                    ProductStatus.REPLACED, ProductStatus.REFUSED))
 
 
-class SqlPortfolio(CallableArea, SqlArea):
+class SqlPortfolio(SqlArea):
     """``repo.portfolio`` on SQL."""
     def rows(self, contract_id: int, criteria: PortfolioCriteria | None = None,
              offset: int = 0, limit: int = 100, with_total: bool = True

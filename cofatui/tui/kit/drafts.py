@@ -76,7 +76,7 @@ class FormDraft:
     def load(self) -> dict[str, Any] | None:
         """The stored draft (call it in a worker thread); a failure means no draft."""
         try:
-            found = cofa(self.screen.app).repo.load_draft(self.kind, self.key)
+            found = cofa(self.screen.app).repo.drafts.load(self.kind, self.key)
         except CofaError:
             found = None
         self.saved = found
@@ -112,7 +112,7 @@ class FormDraft:
             if seq != self._seq or self.closed:
                 return
             try:
-                cofa(self.screen.app).repo.save_draft(self.kind, self.key, payload)
+                cofa(self.screen.app).repo.drafts.save(self.kind, self.key, payload)
             except CofaError as exc:
                 self._tell(False, str(exc))
                 return
@@ -151,7 +151,7 @@ class FormDraft:
         def save() -> None:
             # The previous save stands if this one fails; a closed form shows nothing.
             with lock, contextlib.suppress(CofaError):
-                repo.save_draft(self.kind, self.key, payload)
+                repo.drafts.save(self.kind, self.key, payload)
 
         self.screen.app.run_worker(save, thread=True, group="form-draft-final")
 
@@ -167,7 +167,7 @@ class FormDraft:
         def delete() -> None:
             # A save under way finishes first (same lock); the closed flag stops the next.
             with lock, contextlib.suppress(CofaError):
-                repo.delete_draft(self.kind, self.key)
+                repo.drafts.delete(self.kind, self.key)
 
         self.screen.app.run_worker(delete, thread=True, group="form-draft-final")
 
@@ -179,7 +179,7 @@ class FormDraft:
             self.closed = True
             self._seq += 1
             with contextlib.suppress(CofaError):
-                cofa(self.screen.app).repo.delete_draft(self.kind, self.key)
+                cofa(self.screen.app).repo.drafts.delete(self.kind, self.key)
 
 
 __all__ = ["FormDraft"]

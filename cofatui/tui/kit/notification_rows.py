@@ -113,7 +113,7 @@ def open_notification(screen: Screen[Any], row: NotificationRow,
 
     def mark() -> None:
         try:
-            app.repo.mark_notifications([row.id], True)
+            app.repo.notifications.mark([row.id], True)
         except CofaError as exc:
             app.call_from_thread(screen.notify, clean(exc), severity="error", markup=False)
             return

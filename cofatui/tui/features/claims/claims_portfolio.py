@@ -97,7 +97,7 @@ class ClaimsPortfolioScreen(Screen[None]):
         text = self.query_one("#filter", Input).value.strip() or None
         repo = cofa(self.app).repo
         lst.set_source(PagedSource(
-            lambda offset, limit: repo.claims_portfolio(contract_id, text, offset, limit),
+            lambda offset, limit: repo.claims.portfolio(contract_id, text, offset, limit),
             self._failed))
         if keep_position:
             lst.cursor = cursor

@@ -198,7 +198,7 @@ class ClaimsQueueScreen(Screen[None]):
         cursor = lst.cursor
         repo = cofa(self.app).repo
         lst.set_source(PagedSource(
-            lambda offset, limit: repo.claims_queue(flt, offset, limit), self._failed))
+            lambda offset, limit: repo.claims.queue(flt, offset, limit), self._failed))
         if keep_position:
             lst.cursor = cursor
 

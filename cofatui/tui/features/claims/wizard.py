@@ -1,7 +1,7 @@
 """The claim declaration wizard (SPEC §6; seed 000 "Nouvelle déclaration", seed 001
 "Transmettre une déclaration de sinistre"): one step at a time, back and forth without
 losing anything, the declaration deadline always in view, a draft saved as the user types
-(``repo.save_draft("claim", "<contract>:<company>", …)``, debounced, in a worker) and
+(``repo.drafts.save("claim", "<contract>:<company>", …)``, debounced, in a worker) and
 restored when the wizard is opened again on the same debtor, deleted once the claim is
 registered. The steps themselves are in :mod:`claim_wizard_steps`.
 
@@ -137,10 +137,10 @@ class ClaimWizardScreen(Screen[ClaimPublic | None]):
             contract = next((c for c in repo.contracts() if c.id == self.contract_id), None)
             if contract is None:
                 raise NotFound(t("claim_wizard.error.no_contract"))
-            company = repo.get_company(self.company_id)
+            company = repo.companies.get(self.company_id)
             # An active extension of due date moves the declaration deadline.
-            shifts = due_date_shifts(repo.extensions(self.contract_id, self.company_id))
-            draft = repo.load_draft(DRAFT_KIND, self.draft_key)
+            shifts = due_date_shifts(repo.extensions.rows(self.contract_id, self.company_id))
+            draft = repo.drafts.load(DRAFT_KIND, self.draft_key)
         except CofaError as exc:
             self.app.call_from_thread(self._load_failed, str(exc))
             return
@@ -478,7 +478,7 @@ class ClaimWizardScreen(Screen[ClaimPublic | None]):
             if seq != self._draft_seq or self._draft_closed:
                 return
             try:
-                cofa(self.app).repo.save_draft(DRAFT_KIND, self.draft_key, payload)
+                cofa(self.app).repo.drafts.save(DRAFT_KIND, self.draft_key, payload)
             except CofaError as exc:
                 self.app.call_from_thread(self._draft_note, "⚠ " + t(
                     "claim_wizard.draft.failed", reason=str(exc)))
@@ -491,7 +491,7 @@ class ClaimWizardScreen(Screen[ClaimPublic | None]):
             self._draft_closed = True
             self._draft_seq += 1
             try:
-                cofa(self.app).repo.delete_draft(DRAFT_KIND, self.draft_key)
+                cofa(self.app).repo.drafts.delete(DRAFT_KIND, self.draft_key)
             except CofaError as exc:
                 self.app.call_from_thread(self.notify, clean(exc), severity="error",
                                           markup=False)
@@ -512,7 +512,7 @@ class ClaimWizardScreen(Screen[ClaimPublic | None]):
         def save() -> None:
             # The previous save stands if this one fails; a closed screen shows nothing.
             with lock, contextlib.suppress(CofaError):
-                repo.save_draft(DRAFT_KIND, key, payload)
+                repo.drafts.save(DRAFT_KIND, key, payload)
 
         self.app.run_worker(save, thread=True, group="claim-draft-final")
 
@@ -542,7 +542,7 @@ class ClaimWizardScreen(Screen[ClaimPublic | None]):
     def _send(self, claim: Any) -> None:
         repo = cofa(self.app).repo
         try:
-            result = repo.submit_claim(claim)
+            result = repo.claims.submit(claim)
         except ValidationFailed as exc:
             self.app.call_from_thread(self._refused, exc)
             return
@@ -554,7 +554,7 @@ class ClaimWizardScreen(Screen[ClaimPublic | None]):
             self._draft_seq += 1
             # The claim is registered; a draft left behind would only be offered again.
             with contextlib.suppress(CofaError):
-                repo.delete_draft(DRAFT_KIND, self.draft_key)
+                repo.drafts.delete(DRAFT_KIND, self.draft_key)
         self.app.call_from_thread(self._submitted, result)
 
     def _unlock(self) -> None:

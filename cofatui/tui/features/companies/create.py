@@ -133,7 +133,7 @@ class CompanyCreateScreen(Dialog[CompanyPublic | None]):
     @work(thread=True, exclusive=True, group="company-create")
     def create(self, data: CompanyCreate) -> None:
         try:
-            company = cofa(self.app).repo.create_company(data)
+            company = cofa(self.app).repo.companies.create(data)
         except ValidationFailed as exc:
             fields = {("legal_identifier" if k == "legal_identifier_value" else k): v
                       for k, v in exc.by_field().items()}

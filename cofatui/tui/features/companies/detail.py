@@ -86,8 +86,8 @@ Loaded = tuple[CompanyDetail, list[NewActionItem]]
 
 def load_company(repo: Repository, contract_id: int, company_id: int) -> Loaded:
     """What the screen shows: the detail and the NEW ACTION menu (worker threads only)."""
-    return (repo.company_detail(contract_id, company_id),
-            repo.new_action_menu(contract_id, company_id))
+    return (repo.products.company_detail(contract_id, company_id),
+            repo.products.new_action_menu(contract_id, company_id))
 
 
 def open_company_detail(app: App[Any], company_id: int, contract_id: int | None = None,
@@ -409,7 +409,7 @@ class CompanyDetailScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="company-favourite")
     def _favourite(self, favourite: bool) -> None:
         try:
-            cofa(self.app).repo.set_favourite(self.company_id, favourite)
+            cofa(self.app).repo.portfolio.set_favourite(self.company_id, favourite)
         except CofaError as exc:
             self.app.call_from_thread(self.notify, clean(exc), severity="error", markup=False)
             return

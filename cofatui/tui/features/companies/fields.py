@@ -103,7 +103,7 @@ class CustomFieldsScreen(Dialog[bool]):
     @work(thread=True, exclusive=True, group="company-fields")
     def save(self, entry_id: int, changes: PortfolioEntryUpdate, version: int) -> None:
         try:
-            cofa(self.app).repo.update_portfolio_entry(entry_id, changes, version)
+            cofa(self.app).repo.portfolio.update_entry(entry_id, changes, version)
         except CofaError as exc:
             self.app.call_from_thread(self._refused, refusal(exc, "company.error.conflict"))
             return
@@ -147,7 +147,7 @@ class ContractsScreen(Dialog[None]):
             out.append_text(plain(access.policy_number, style="bold"))
             out.append("  ")
             try:
-                detail = app.repo.company_detail(access.contract_id, self.company_id)
+                detail = app.repo.products.company_detail(access.contract_id, self.company_id)
             except CofaError as exc:
                 out.append_text(plain(exc))
                 out.append("\n")

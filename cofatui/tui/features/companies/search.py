@@ -221,7 +221,7 @@ class CompanySearchScreen(Screen[CompanyPublic | None]):
         lst = self.query_one("#results", VirtualList)
         lst.columns = result_columns(search.extended)
         lst.set_source(PagedSource(
-            lambda offset, limit: repo.search_companies(search, offset, limit),
+            lambda offset, limit: repo.companies.search(search, offset, limit),
             self._search_failed))
         self._show_more(search)
 

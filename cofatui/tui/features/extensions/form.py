@@ -9,7 +9,7 @@ buyer is in default, the request waits for the insurer.
 
 The same form modifies an active extension (a new plan).
 
-What is typed is kept as a draft (``repo.save_draft("extension", "<contract>:<company>",
+What is typed is kept as a draft (``repo.drafts.save("extension", "<contract>:<company>",
 …)``, ``…:<extension>`` for a modification) once the typing pauses, restored when the form
 is opened again on the same buyer, deleted once the request is sent or the user discards
 it on leaving.
@@ -486,9 +486,9 @@ class ExtensionFormScreen(Dialog[ExtensionPublic | None]):
         repo = cofa(self.app).repo
         try:
             if self.existing is not None:
-                result = repo.modify_extension(self.existing.id, data.plan, self.existing.version)
+                result = repo.extensions.modify(self.existing.id, data.plan, self.existing.version)
             else:
-                result = repo.request_extension(data)
+                result = repo.extensions.request(data)
         except ValidationFailed as exc:
             self.app.call_from_thread(self._refused, exc)
             return None

@@ -178,12 +178,12 @@ class ExtensionsScreen(Screen[None]):
             contract = next((c for c in repo.contracts() if c.id == self.contract_id), None)
             if contract is None:
                 raise NotFound(t("claim_wizard.error.no_contract"))
-            company = repo.get_company(self.company_id)
+            company = repo.companies.get(self.company_id)
             try:
-                products = repo.company_detail(self.contract_id, self.company_id).products
+                products = repo.products.company_detail(self.contract_id, self.company_id).products
             except CofaError:
                 products = []  # no cover rights: the DMC rule alone decides on screen
-            items = repo.extensions(self.contract_id, self.company_id)
+            items = repo.extensions.rows(self.contract_id, self.company_id)
         except CofaError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
@@ -276,7 +276,7 @@ class ExtensionsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="extension-cancel")
     def _cancel(self, extension: ExtensionPublic) -> None:
         try:
-            cofa(self.app).repo.cancel_extension(extension.id, extension.version)
+            cofa(self.app).repo.extensions.cancel(extension.id, extension.version)
         except CofaError as exc:
             message = t("extensions.conflict") if isinstance(exc, Conflict) else str(exc)
             self.app.call_from_thread(self.notify, clean(message), severity="error",
@@ -318,7 +318,7 @@ class ExtensionQueueScreen(Screen[None]):
         pending: list[ExtensionPublic] = []
         try:
             for access in cofa(self.app).principal.contracts:
-                pending += [e for e in repo.extensions(access.contract_id)
+                pending += [e for e in repo.extensions.rows(access.contract_id)
                             if e.status == ExtensionStatus.PENDING]
         except CofaError as exc:
             self.app.call_from_thread(self._show, [], str(exc))
@@ -428,7 +428,7 @@ class ExtensionDecisionScreen(Dialog[ExtensionPublic | None]):
     def _send(self, data: ExtensionDecisionInput) -> None:
         e = self.extension
         try:
-            result = cofa(self.app).repo.decide_extension(e.id, data, e.version)
+            result = cofa(self.app).repo.extensions.decide(e.id, data, e.version)
         except ValidationFailed as exc:
             self.app.call_from_thread(self._refused, exc)
             return

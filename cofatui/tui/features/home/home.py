@@ -237,7 +237,7 @@ class HomeScreen(Screen[None]):
             self._load_paged("pending", self._pending_pages(contract_id), keep_position)
             self._load_paged("ending", self._ending_pages(contract_id), keep_position)
             try:
-                summary = repo.wap(contract_id)
+                summary = repo.products.wap(contract_id)
                 currency = next((c.currency for c in repo.contracts() if c.id == contract_id),
                                 "")
             except CofaError as exc:
@@ -250,11 +250,12 @@ class HomeScreen(Screen[None]):
 
     def _pending_pages(self, contract_id: int) -> Callable[[int, int], Page[Any]]:
         repo = self.cofa.repo
-        return lambda offset, limit: repo.pending_requests(contract_id, offset, limit)
+        return lambda offset, limit: repo.products.pending_requests(contract_id, offset, limit)
 
     def _ending_pages(self, contract_id: int) -> Callable[[int, int], Page[Any]]:
         repo, days = self.cofa.repo, self.cofa.settings.imminent_end_days
-        return lambda offset, limit: repo.ending_guarantees(contract_id, days, offset, limit)
+        return lambda offset, limit: repo.products.ending_guarantees(contract_id, days, offset,
+                                                                     limit)
 
     def _load_paged(self, name: str, pages: Callable[[int, int], Page[Any]],
                     keep_position: bool) -> None:
@@ -296,7 +297,7 @@ class HomeScreen(Screen[None]):
         """Today's TopLiner end alerts, before the latest notifications are read: the
         repository creates each at most once a day, whoever asks first."""
         try:
-            created = self.cofa.repo.raise_end_alerts(contract_id)
+            created = self.cofa.repo.products.raise_end_alerts(contract_id)
         except CofaError:  # the alerts come with the next load; Home shows the rest
             log.warning("end alerts not raised", exc_info=True)
             return

@@ -87,7 +87,7 @@ class RenewDialog(Dialog[bool]):
     @work(thread=True, exclusive=True, group="home-renew")
     def send(self, product_id: int, version: int) -> None:
         try:
-            product = self.cofa.repo.renew_product(product_id, version)
+            product = self.cofa.repo.products.renew(product_id, version)
         except CofaError as exc:
             self.app.call_from_thread(self._refused, exc)
             return

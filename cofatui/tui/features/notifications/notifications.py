@@ -320,10 +320,10 @@ class NotificationsScreen(Screen[None]):
         repo = self.cofa.repo
         try:
             if delete:
-                count = repo.delete_notifications(ids)
+                count = repo.notifications.delete(ids)
                 message = t("notifications.deleted", count=format_number(count))
             else:
-                count = repo.mark_notifications(ids, bool(read))
+                count = repo.notifications.mark(ids, bool(read))
                 message = t("notifications.marked_read" if read else "notifications.marked_unread",
                             count=format_number(count))
         except CofaError as exc:

@@ -50,11 +50,7 @@ MAX_ROWS = 100  # SPEC §3 item 4 and seed 001: "the list cannot show more than 
 def fetch_portfolio(repo: Any, contract_id: int, criteria: PortfolioCriteria,
                     limit: int = MAX_ROWS) -> list[PortfolioRow]:
     """One query, no count: the screen shows at most ``limit`` rows anyway."""
-    try:
-        page = repo.portfolio(contract_id, criteria, 0, limit, with_total=False)
-    except TypeError:  # a repository without the with_total switch
-        page = repo.portfolio(contract_id, criteria, 0, limit)
-    return list(page.items)
+    return list(repo.portfolio.rows(contract_id, criteria, 0, limit, with_total=False).items)
 
 
 def row_matches(row: PortfolioRow, needle: str) -> bool:
@@ -309,7 +305,7 @@ class PortfolioScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="portfolio-favourite")
     def _set_favourite(self, company_id: int, favourite: bool) -> None:
         try:
-            cofa(self.app).repo.set_favourite(company_id, favourite)
+            cofa(self.app).repo.portfolio.set_favourite(company_id, favourite)
         except CofaError as exc:
             self.app.call_from_thread(self.notify, clean(exc), severity="error")
             return

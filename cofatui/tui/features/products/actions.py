@@ -238,7 +238,7 @@ class ProductActionsScreen(Dialog[ProductPublic | None]):
     @work(thread=True, exclusive=True, group="product-guarantor")
     def _load_guarantor(self, company_id: int) -> None:
         try:
-            company = cofa(self.app).repo.get_company(company_id)
+            company = cofa(self.app).repo.companies.get(company_id)
         except CofaError:
             return
         facts = self._facts()
@@ -282,7 +282,7 @@ class ProductActionsScreen(Dialog[ProductPublic | None]):
                 show_errors(self, {"amount": t("products.error.amount_positive")}, self._error())
                 return
             show_errors(self, {}, self._error())
-            self.run(lambda repo: repo.modify_product(p.id, amount, p.version))
+            self.run(lambda repo: repo.products.modify(p.id, amount, p.version))
         elif action == "transform":
             target = "RLI" if p.code == "CRL" else "CRL"
             into = self._transform_amount() if target == "CRL" else None
@@ -292,24 +292,25 @@ class ProductActionsScreen(Dialog[ProductPublic | None]):
             question = t("lifecycle.confirm.transform_to_rating") if target == "RLI" \
                 else t("products.confirm.transform", target=product_name(target))
             self.confirm(question,
-                         lambda repo: repo.transform_product(p.id, target, p.version, into))
+                         lambda repo: repo.products.transform(p.id, target, p.version, into))
         elif action == "renew":
             self.confirm(t("lifecycle.confirm.renew", product=product_name(p.code)),
-                         lambda repo: repo.renew_product(p.id, p.version))
+                         lambda repo: repo.products.renew(p.id, p.version))
         elif action == "cancel_request":
             key = "products.confirm.cancel_request" if p.status == ProductStatus.PENDING \
                 else "lifecycle.confirm.cancel_request"
             self.confirm(t(key, product=product_name(p.code)),
-                         lambda repo: repo.cancel_request(p.id, p.version))
+                         lambda repo: repo.products.cancel_request(p.id, p.version))
         elif action == "delete":
             self.confirm(t("products.confirm.delete", product=product_name(p.code)),
-                         lambda repo: repo.delete_product(p.id, p.version))
+                         lambda repo: repo.products.delete(p.id, p.version))
         elif action == "stop_monitoring":
             self.confirm(t("products.confirm.stop_monitoring"),
-                         lambda repo: repo.stop_monitoring(p.id, p.version))
+                         lambda repo: repo.products.stop_monitoring(p.id, p.version))
         elif action in QUOTE_ACTIONS:
             answer = action.removeprefix("quote_")
-            self.run(lambda repo: repo.answer_topliner_quote(p.id, answer, p.version), answer)
+            self.run(lambda repo: repo.products.answer_topliner_quote(p.id, answer, p.version),
+                     answer)
         elif action == "history":
             self.app.push_screen(HistoryScreen(p))
         elif action == "report":
@@ -406,7 +407,7 @@ class HistoryScreen(Dialog[None]):
     @work(thread=True, exclusive=True, group="product-history")
     def load(self) -> None:
         try:
-            events = cofa(self.app).repo.product_history(self.product.id)
+            events = cofa(self.app).repo.products.history(self.product.id)
         except CofaError as exc:
             self.app.call_from_thread(self.query_one("#history-error", Static).update,
                                       Text("⚠ " + clean(exc)))

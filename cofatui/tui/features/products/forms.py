@@ -276,7 +276,7 @@ class ProductFormScreen(Dialog[ProductPublic | None]):
         repo = cofa(self.app).repo
         try:
             if lookup is not None:
-                found = repo.search_companies(CompanySearch(easy_number=lookup), 0, 1).items
+                found = repo.companies.search(CompanySearch(easy_number=lookup), 0, 1).items
                 if not found:
                     self.app.call_from_thread(self._refused, {
                         "guarantor": t("products.error.no_guarantor", easy=lookup)})
@@ -288,7 +288,7 @@ class ProductFormScreen(Dialog[ProductPublic | None]):
                 self.guarantor = found[0]
                 request = request.model_copy(update={"guarantor_company_id": found[0].id})
                 self.app.call_from_thread(self._show_guarantor, found[0])
-            product = repo.request_product(request)
+            product = repo.products.request(request)
         except ValidationFailed as exc:
             fields = {FIELD_OF.get(k, k): v for k, v in exc.by_field().items()}
             self.app.call_from_thread(self._refused, fields)

@@ -126,7 +126,7 @@ class QuoteScreen(Dialog[QuoteAnswer | None]):
     def send(self, answer: str) -> None:
         p = self.product
         try:
-            product = cofa(self.app).repo.answer_topliner_quote(p.id, answer, p.version)
+            product = cofa(self.app).repo.products.answer_topliner_quote(p.id, answer, p.version)
         except CofaError as exc:
             self.app.call_from_thread(self._refused, refusal(exc, "products.error.conflict"))
             return

@@ -326,7 +326,7 @@ class SettingsScreen(Screen[None]):
         rows: dict[int, PortfolioRow] = {}
         try:
             for access in app.principal.contracts:
-                page = app.repo.portfolio(access.contract_id,
+                page = app.repo.portfolio.rows(access.contract_id,
                                           PortfolioCriteria(favourites_only=True), 0, 100)
                 for row in page.items:
                     rows.setdefault(row.company_id, row)
@@ -345,7 +345,7 @@ class SettingsScreen(Screen[None]):
     def _unfavourite(self, row: PortfolioRow) -> None:
         app = self.cofa
         try:
-            app.repo.set_favourite(row.company_id, False)
+            app.repo.portfolio.set_favourite(row.company_id, False)
         except CofaError as exc:
             app.call_from_thread(self.notify, clean(exc), severity="error", markup=False)
             return

@@ -141,7 +141,7 @@ class UnderwriterQueueScreen(Screen[None]):
         cursor = lst.cursor
         repo, flt = cofa(self.app).repo, self.current_filter()
         lst.set_source(PagedSource(
-            lambda offset, limit: repo.underwriter_queue(flt, offset, limit), self._failed))
+            lambda offset, limit: repo.underwriting.queue(flt, offset, limit), self._failed))
         if keep_position:
             lst.cursor = cursor
 
@@ -326,7 +326,8 @@ class DecisionScreen(Dialog[bool]):
     @work(thread=True, exclusive=True, group="underwriter-decision")
     def send(self, decision: UnderwriterDecisionInput) -> None:
         try:
-            cofa(self.app).repo.decide_request(self.item.product_id, decision, self.item.version)
+            cofa(self.app).repo.underwriting.decide(self.item.product_id, decision,
+                                                    self.item.version)
         except CofaError as exc:
             self.app.call_from_thread(self._refused, refusal(exc, "queue.error.conflict"))
             return
@@ -376,7 +377,7 @@ class DraScreen(Dialog[bool]):
     @work(thread=True, exclusive=True, group="underwriter-dra")
     def load(self) -> None:
         try:
-            company = cofa(self.app).repo.get_company(self.company_id)
+            company = cofa(self.app).repo.companies.get(self.company_id)
         except CofaError as exc:
             self.app.call_from_thread(self._refused, {"": str(exc)})
             return
@@ -417,7 +418,8 @@ class DraScreen(Dialog[bool]):
     @work(thread=True, exclusive=True, group="underwriter-dra")
     def send(self, company: CompanyPublic, dra: int, comment: str) -> None:
         try:
-            sent = cofa(self.app).repo.set_company_dra(company.id, dra, company.version, comment)
+            sent = cofa(self.app).repo.underwriting.set_company_dra(company.id, dra,
+                                                                    company.version, comment)
         except CofaError as exc:
             self.app.call_from_thread(self._refused, refusal(exc, "queue.error.conflict"))
             return
