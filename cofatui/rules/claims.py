@@ -170,18 +170,6 @@ def payment_line_refusals(line: PaymentInput, today: date | None) -> list[FieldE
     return problems
 
 
-def invoice_line_problems(line: InvoiceInput, today: date | None) -> list[tuple[str, str]]:
-    """TRANSITIONAL (issue 11, until the TUI uses :func:`invoice_line_refusals`): the
-    refusals as ``(attribute, text in the UI language)``."""
-    return [(p.field, p.message) for p in invoice_line_refusals(line, today)]
-
-
-def payment_line_problems(line: PaymentInput, today: date | None) -> list[tuple[str, str]]:
-    """TRANSITIONAL (issue 11, until the TUI uses :func:`payment_line_refusals`): the
-    refusals as ``(attribute, text in the UI language)``."""
-    return [(p.field, p.message) for p in payment_line_refusals(line, today)]
-
-
 def late_declaration_refusal(line: InvoiceInput, today: date, max_declaration_days: int,
                              shifts: DueDateShifts | None = None) -> FieldError | None:
     """Why it is too late to declare this invoice (None when in time), on the field
@@ -197,14 +185,6 @@ def late_declaration_refusal(line: InvoiceInput, today: date, max_declaration_da
     return FieldError("invoice_date",
                       "claims.deadline_passed_moved" if moved else "claims.deadline_passed",
                       {"deadline": deadline, "days": max_declaration_days})
-
-
-def late_declaration(line: InvoiceInput, today: date, max_declaration_days: int,
-                     shifts: DueDateShifts | None = None) -> str | None:
-    """TRANSITIONAL (issue 11, until the TUI uses :func:`late_declaration_refusal`): the
-    refusal's text in the UI language."""
-    late = late_declaration_refusal(line, today, max_declaration_days, shifts)
-    return None if late is None else late.message
 
 
 def invoice_errors(lines: Sequence[InvoiceInput], today: date, max_declaration_days: int,
