@@ -135,6 +135,8 @@ def test_our_styles_use_theme_variables_only() -> None:
     import re
 
     colour = re.compile(r"#[0-9a-fA-F]{3,8}\b|\brgb\(|\b(?:red|green|blue|yellow|white|black)\b")
-    for name in ("app.tcss", "screens/settings.tcss", "screens/help.tcss"):
-        text = (ROOT / "cofatui" / "tui" / name).read_text(encoding="utf-8")
-        assert not colour.search(text), name
+    sheets = sorted((ROOT / "cofatui" / "tui").rglob("*.tcss"))
+    assert len(sheets) > 10  # app.tcss, kit/ and every feature's
+    for sheet in sheets:
+        text = sheet.read_text(encoding="utf-8")
+        assert not colour.search(text), sheet.relative_to(ROOT)
