@@ -26,6 +26,7 @@ from cofatui.schemas import (
 )
 from tests.contract.conftest import Backend
 from tests.contract.dataset import TODAY
+from tests.contract.refusals import field_codes
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -85,9 +86,10 @@ def test_additional_declaration_keeps_originals(backend: Backend) -> None:
     detail = alice.claims.detail(claim.id)
     assert [d.kind for d in detail.declarations] == ["initial", "additional"]
     assert detail.invoices[0].amount_excl_tax == Decimal("1000.00")
-    with pytest.raises(ValidationFailed, match="already in the claim"):
+    with pytest.raises(ValidationFailed) as twice:
         alice.claims.add_declaration(claim.id, AdditionalDeclaration(invoices=[invoice("1001")]),
                               updated.version)
+    assert "claims.invoice_already_declared" in field_codes(twice.value).values()
     with pytest.raises(Conflict):
         alice.claims.add_declaration(claim.id, AdditionalDeclaration(invoices=[invoice("1009")]),
                               claim.version)
@@ -96,8 +98,9 @@ def test_additional_declaration_keeps_originals(backend: Backend) -> None:
 def test_attachments_are_checked_by_content_and_listed_newest_first(backend: Backend) -> None:
     claim = submit(backend)
     alice = backend.open("alice")
-    with pytest.raises(ValidationFailed, match="content"):
+    with pytest.raises(ValidationFailed) as wrong:
         alice.claims.add_document(claim.id, "invoice.pdf", b"MZ\x90\x00 not a pdf", "contractual")
+    assert list(field_codes(wrong.value).values()) == ["attachments.wrong_type"]
     first = alice.claims.add_document(claim.id, "contract.pdf", PDF, "contractual", "signed")
     backend.clock.advance(minutes=1)
     second = backend.open("alice").claims.add_document(claim.id, "photo.png", PNG, "other")

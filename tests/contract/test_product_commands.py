@@ -17,6 +17,7 @@ from cofatui.schemas import (
     UnderwriterDecisionInput,
 )
 from tests.contract.conftest import Backend
+from tests.contract.refusals import refused
 
 
 def request(backend: Backend, code: str, company: str = "epsilon", **kw: object
@@ -89,7 +90,7 @@ def test_stale_decision_is_a_conflict(backend: Backend) -> None:
 
 
 def test_express_agreement_refused_on_covered_company(backend: Backend) -> None:
-    with pytest.raises(RuleViolation, match="without other cover"):
+    with refused(RuleViolation, "products.ecl_needs_no_cover"):
         backend.open("alice").products.request(request(backend, "ECL", company="alpha"))
 
 
@@ -115,7 +116,7 @@ def test_monitoring_must_stop_before_delete_and_dra_change_notifies(backend: Bac
     alice, uw = backend.open("alice"), backend.open("uw")
     rsm = next(p for p in alice.products.of_company(backend.ids["A"], backend.ids["gamma"])
                if p.code == "RSM")
-    with pytest.raises(RuleViolation, match="Stop the monitoring"):
+    with refused(RuleViolation, "products.delete_monitored"):
         alice.products.delete(rsm.id, rsm.version)
     company = alice.companies.get(backend.ids["gamma"])
     assert uw.underwriting.set_company_dra(company.id, 3, company.version, "Payment incidents") == 1

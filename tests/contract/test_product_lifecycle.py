@@ -28,6 +28,7 @@ from cofatui.schemas import (
 )
 from tests.contract.conftest import Backend
 from tests.contract.dataset import TODAY
+from tests.contract.refusals import refused
 from tests.contract.test_product_commands import request
 
 
@@ -95,7 +96,7 @@ def test_cancelling_a_pending_increase_keeps_the_standing_credit_limit(backend: 
 
 def test_cancelling_needs_a_pending_request(backend: Backend) -> None:
     crl = product(backend, "alpha", "CRL")
-    with pytest.raises(RuleViolation, match="No request is pending"):
+    with refused(RuleViolation, "products.no_request_pending"):
         backend.open("alice").products.cancel_request(crl.id, crl.version)
 
 
@@ -135,7 +136,7 @@ def test_partly_granted_increase_becomes_the_standing_decision(backend: Backend)
 def test_delete_is_refused_while_a_request_is_pending(backend: Backend) -> None:
     alice = backend.open("alice")
     amended = alpha_increase(backend)
-    with pytest.raises(RuleViolation, match="request is pending"):
+    with refused(RuleViolation, "products.request_pending"):
         alice.products.delete(amended.id, amended.version)
     assert product(backend, "alpha", "CRL").status == ProductStatus.GRANTED
 
@@ -207,7 +208,7 @@ def test_one_pending_request_per_product(backend: Backend) -> None:
         lambda: alice.products.modify(amended.id, Decimal(130000), amended.version),
         lambda: alice.products.transform(amended.id, "RLI", amended.version))
     for ask in asks:
-        with pytest.raises(RuleViolation, match="request is pending"):
+        with refused(RuleViolation, "products.request_pending"):
             ask()
     assert alice.products.pending_requests(backend.ids["A"]).total == 2
 
@@ -283,7 +284,7 @@ def test_renewal_is_a_request_decided_like_an_amendment(backend: Backend) -> Non
     dated = decide(backend, first.id, "grant", end_in_days=20)
     assert dated.end_date == TODAY + timedelta(days=20)
     crl = product(backend, "epsilon", "CRL")
-    with pytest.raises(RuleViolation, match="end date can be renewed"):
+    with refused(RuleViolation, "products.not_renewable"):
         alpha = product(backend, "alpha", "CRL")
         alice.products.renew(alpha.id, alpha.version)
     waiting = alice.products.renew(crl.id, crl.version)

@@ -26,6 +26,7 @@ from cofatui.schemas import (
 )
 from tests.contract import dataset
 from tests.contract.conftest import Backend
+from tests.contract.refusals import assert_coded, field_codes
 
 TODAY = dataset.TODAY
 DRA_DAY = date(2026, 11, 2)
@@ -190,8 +191,7 @@ def test_guarantor_cannot_be_the_buyer_itself(backend: Backend) -> None:
         backend.open("alice").products.request(ask(
             backend, "CRL", "epsilon", amount=Decimal(10000),
             guarantor_company_id=backend.ids["epsilon"]))
-    assert err.value.by_field() == {
-        "guarantor_company_id": "The guarantor cannot be the buyer itself"}
+    assert field_codes(err.value) == {"guarantor_company_id": "products.guarantor_is_buyer"}
 
 
 def test_end_date_before_the_effective_date_refused(backend: Backend) -> None:
@@ -201,8 +201,8 @@ def test_end_date_before_the_effective_date_refused(backend: Backend) -> None:
     with pytest.raises(ValidationFailed) as err:
         uw.underwriting.decide(item.product_id, UnderwriterDecisionInput(
             decision="grant", end_date=TODAY - timedelta(days=1)), item.version)
-    assert err.value.by_field()["end_date"] == \
-        "The end date cannot be before the effective date (2026-11-22)"
+    [end] = [e for e in err.value.errors if e.field == "end_date"]
+    assert_coded(end, "products.end_before_effective", effective=date(2026, 11, 22))
     granted = uw.underwriting.decide(item.product_id, UnderwriterDecisionInput(
         decision="grant", end_date=TODAY + timedelta(days=90)), item.version)
     assert granted.status == ProductStatus.GRANTED

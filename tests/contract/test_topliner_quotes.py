@@ -28,6 +28,7 @@ from cofatui.schemas import (
 )
 from tests.contract import dataset
 from tests.contract.conftest import Backend
+from tests.contract.refusals import refused
 
 TODAY = dataset.TODAY
 
@@ -69,7 +70,7 @@ def test_accepted_topliner_is_a_quote_not_a_cover(backend: Backend) -> None:
     row = bob.portfolio.rows(backend.ids["B"], PortfolioCriteria(text="beta")).items[0]
     assert row.cover_amount == Decimal(5000)  # the reduced Agrément, not the quote
     # While the quote waits, no second TopLiner.
-    with pytest.raises(RuleViolation, match="quote"):
+    with refused(RuleViolation, "products.topliner_quote_open"):
         bob.products.request(topliner(backend))
     menu = {m.code: m for m in bob.products.new_action_menu(backend.ids["B"], backend.ids["beta"])}
     assert menu["TOPLINER"].reason_code == "topliner_quote_open"
@@ -167,7 +168,7 @@ def test_expired_quote_cannot_be_answered(backend: Backend) -> None:
         s.commit()
     current = next(p for p in bob.products.of_company(backend.ids["B"], backend.ids["beta"])
                    if p.id == q.id)
-    with pytest.raises(RuleViolation, match="expired"):
+    with refused(RuleViolation, "products.quote_expired", ended=TODAY - timedelta(days=1)):
         bob.products.answer_topliner_quote(q.id, "buy", current.version)
     # An expired quote no longer holds back a new TopLiner.
     assert bob.products.request(topliner(backend)).status == ProductStatus.QUOTED
