@@ -14,19 +14,20 @@ runs on the command line (``cofatui user …``).
   the database applies it (SPEC §8: servers keep no state of their own).
 - ``actor`` names the user doing an administrative change; ``None`` is the local
   operator on the command line, who holds the database itself and so has full power.
-  Every write is one transaction and leaves an audit entry (never a hash).
+  Every write is one transaction (the repository's one unit of work,
+  :func:`cofatui.repository.sql.core.unit_of_work`) and leaves an audit entry (never a
+  hash).
+- The pure checks of an account's fields and attachments are ``rules.identity``; the
+  password policy is ``rules.passwords``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import getpass
 import hashlib
 import json
-import re
 import secrets
-import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -51,7 +52,12 @@ from cofatui.errors import (
 )
 from cofatui.i18n.messages import Term
 from cofatui.models import ApiToken, AuditEntry, Contract, LoginAttempt, User, UserContract
-from cofatui.repository.sql.engine import translated_errors
+from cofatui.repository.sql.core import unit_of_work
+from cofatui.rules.identity import (
+    has_control,
+    parse_attachments,
+    user_field_errors,
+)
 from cofatui.rules.passwords import MAX_LENGTH as MAX_PASSWORD_LENGTH
 from cofatui.rules.passwords import check_password_policy
 from cofatui.schemas_identity import TokenInfo, UserContractInfo, UserInfo
@@ -67,12 +73,6 @@ FAILURE_WINDOW = timedelta(minutes=15)
 ATTEMPT_RETENTION = timedelta(days=30)
 
 WRONG_CREDENTIALS = "users.wrong_credentials"
-LANGUAGES = ("fr", "en")
-ASSIGNABLE_RIGHTS = (Rights.FULL, Rights.READ_ONLY)
-
-_LOGIN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{2,79}")
-_EMAIL_RE = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
-_PHONE_RE = re.compile(r"[0-9+(). /-]*")
 
 _hasher = PasswordHasher()
 _dummy_hash: list[str] = []
@@ -194,7 +194,7 @@ def create_token(engine: Engine, login: str, *, name: str = "",
     now = clock.now()
     name = name.strip()
     errors = []
-    if len(name) > 80 or _has_control(name):
+    if len(name) > 80 or has_control(name):
         errors.append(FieldError("name", "users.at_most_printable", {"limit": 80}))
     if expires_in_days is not None and not 1 <= expires_in_days <= MAX_TOKEN_DAYS:
         errors.append(FieldError("expires_in_days", "users.token_days",
@@ -293,12 +293,12 @@ def create_user(engine: Engine, *, actor: str | None, login: str, password: str,
     fields = {"title": title.strip(), "first_name": first_name.strip(),
               "last_name": last_name.strip(), "email": email.strip(), "phone": phone.strip(),
               "fax": fax.strip(), "language": language.strip().lower()}
-    errors = _user_field_errors(login, fields)
+    errors = user_field_errors(login, fields)
     try:
         role = Role(role)
     except ValueError:
         errors.append(FieldError("role", "users.one_of", {"choices": [r.value for r in Role]}))
-    attach, contract_errors = _parse_attachments(contracts, role)
+    attach, contract_errors = parse_attachments(contracts, role)
     errors += contract_errors
     try:
         check_password_policy(password, login=login)
@@ -522,20 +522,7 @@ def _contracts_by_number(s: Session, numbers: Sequence[str], who: _Actor) -> dic
 # --- helpers -----------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _uow(engine: Engine, write: bool = False) -> Iterator[Session]:
-    """One unit of work: commits on success (writes), rolls back on any error."""
-    with translated_errors(), engine.connect() as conn:
-        conn.info["write"] = write
-        try:
-            with Session(bind=conn, expire_on_commit=False) as session:
-                yield session
-                if write:
-                    session.commit()
-                else:
-                    session.rollback()
-        finally:
-            conn.info["write"] = False
+_uow = unit_of_work  # the repository's one unit of work
 
 
 def _id(user: User) -> int:
@@ -564,51 +551,6 @@ def _user_info(s: Session, user: User, visible: frozenset[int] | None) -> UserIn
                  for number, rights, cid in rows if visible is None or cid in visible]
     return UserInfo.model_validate({**user.model_dump(exclude={"password_hash"}),
                                     "contracts": contracts})
-
-
-def _user_field_errors(login: str, fields: Mapping[str, str]) -> list[FieldError]:
-    errors = []
-    if not _LOGIN_RE.fullmatch(login):
-        errors.append(FieldError("login", "users.login_format"))
-    for name in ("first_name", "last_name", "email"):
-        if not fields[name]:
-            errors.append(FieldError(name, "users.required"))
-    limits = {"title": 10, "first_name": 80, "last_name": 80, "email": 200, "phone": 40,
-              "fax": 40}
-    for name, limit in limits.items():
-        if len(fields[name]) > limit or _has_control(fields[name]):
-            errors.append(FieldError(name, "users.at_most_printable", {"limit": limit}))
-    if fields["email"] and not _EMAIL_RE.fullmatch(fields["email"]):
-        errors.append(FieldError("email", "users.not_an_email"))
-    for name in ("phone", "fax"):
-        if not _PHONE_RE.fullmatch(fields[name]):
-            errors.append(FieldError(name, "users.phone_chars"))
-    if fields["language"] not in LANGUAGES:
-        errors.append(FieldError("language", "users.one_of", {"choices": list(LANGUAGES)}))
-    return errors
-
-
-def _parse_attachments(contracts: Sequence[tuple[str, str]], role: Role | str
-                       ) -> tuple[list[tuple[str, str]], list[FieldError]]:
-    out: list[tuple[str, str]] = []
-    errors = []
-    for number, rights in contracts:
-        number = number.strip()
-        if rights not in {r.value for r in ASSIGNABLE_RIGHTS}:
-            errors.append(FieldError("contracts", "users.rights_one_of",
-                                     {"policy": number,
-                                      "choices": [r.value for r in ASSIGNABLE_RIGHTS]}))
-        elif number in {n for n, _ in out}:
-            errors.append(FieldError("contracts", "users.contract_twice", {"policy": number}))
-        else:
-            out.append((number, rights))
-    if out and role == Role.UNDERWRITER:
-        errors.append(FieldError("contracts", "users.underwriter_no_contracts"))
-    return out, errors
-
-
-def _has_control(text: str) -> bool:
-    return any(unicodedata.category(ch) == "Cc" for ch in text)
 
 
 def _audit(s: Session, clock: Clock, who: _Actor, operation: str, target_type: str,
