@@ -399,7 +399,7 @@ def test_read_only_user_cannot_write(api: Api, case: tuple[str, str, dict[str, A
     if name_of(op) in PERSONAL_WRITES:
         pytest.skip("the user's own state (favourites, read marks, drafts), not contract data")
     if name_of(op) in DERIVED_WRITES:
-        pytest.skip("derived from the data, the same whoever asks (test_home_data)")
+        pytest.skip("derived from the data, the same whoever asks (test_products)")
     headers = api.headers("reader")
     if name_of(op) in READS_AS_JOBS:
         assert all(kind.value.startswith("export.") for kind in JobKind)

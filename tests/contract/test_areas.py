@@ -97,3 +97,7 @@ def test_the_root_exposes_every_area(backend: Backend) -> None:
                 "sqlite", "postgres") else 1]), name
     finally:
         repo.close()
+
+
+def test_repository_satisfies_the_protocol(backend: Backend) -> None:
+    assert isinstance(backend.open("alice"), Repository)

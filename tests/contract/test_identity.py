@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
-from cofatui.enums import Role, UserStatus
+from cofatui.enums import Rights, Role, UserStatus
 from cofatui.errors import Conflict, Forbidden, NotFound, Unauthenticated, ValidationFailed
 from cofatui.i18n.messages import Term
 from cofatui.repository.sql import identity
@@ -414,3 +414,16 @@ def test_own_password_change_needs_the_current_one(backend: Backend) -> None:
         identity.set_password(backend.engine, "bob", NEW_PASSWORD, actor="admin")
     with pytest.raises(Forbidden):  # a policyholder resets no one else's
         identity.set_password(backend.engine, "bob", NEW_PASSWORD, actor="alice")
+
+
+def test_principal_lists_only_attached_contracts(backend: Backend) -> None:
+    me = backend.open("reader").whoami()
+    assert me.role == Role.POLICYHOLDER
+    assert [(c.policy_number, c.rights) for c in me.contracts] == [("P-A", Rights.READ_ONLY)]
+    assert [c.policy_number for c in backend.open("alice").contracts()] == ["P-A"]
+    assert len(backend.open("uw").contracts()) == 2  # insurer staff see every contract
+
+
+def test_unknown_user_is_refused(backend: Backend) -> None:
+    with pytest.raises(Unauthenticated):
+        backend.open("mallory")

@@ -16,7 +16,8 @@ from cofatui.tui.features.companies.detail import CompanyDetailScreen
 from cofatui.tui.features.companies.search import CompanySearchScreen
 from cofatui.tui.features.products.actions import PendingScreen
 from cofatui.tui.features.products.forms import ProductFormScreen
-from tests.contract.test_partner_search import add_partner_company
+from tests.contract.test_companies_partner_search import add_partner_company
+from tests.tui.pilot import type_into
 from tests.tui.products_env import (  # noqa: F401  (pin_utc is an autouse fixture)
     SIZE,
     SNAP_THEMES,
@@ -27,7 +28,7 @@ from tests.tui.products_env import (  # noqa: F401  (pin_utc is an autouse fixtu
     settle,
     themed,
 )
-from tests.tui.test_company import open_search, type_into
+from tests.tui.test_company import open_search
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
-"""Home's data on every backend: the ending guarantees page through all rows with their
-true total, and the TopLiner end alert is a notification raised once per product and
-day, whoever asks and however often."""
+"""``repo.products`` read: a company's products and their history, pending requests,
+WAP, and Home's data: the ending guarantees page through all rows with their true
+total, and the TopLiner end alert is a notification raised once per product and day,
+whoever asks and however often."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from cofatui.errors import Forbidden
+from cofatui.errors import Forbidden, NotFound
 from cofatui.models import EndAlert, Notification, Product
 from cofatui.schemas import NotificationFilter
 from tests.contract import dataset
@@ -43,6 +44,44 @@ def end_alerts(backend: Backend, product_id: int) -> list[Notification]:
         return list(s.execute(select(Notification).where(
             col(Notification.product_id) == product_id,
             col(Notification.type) == "end_of_cover")).scalars())
+
+
+def test_products_and_history_are_scoped_to_the_contract(backend: Backend) -> None:
+    alice, bob = backend.open("alice"), backend.open("bob")
+    codes = [p.code for p in alice.products.of_company(backend.ids["A"], backend.ids["beta"])]
+    assert codes == ["CRL"]
+    assert alice.products.history(backend.ids["p_beta_crl"])[0].action == "request"
+    with pytest.raises(NotFound):
+        bob.products.history(backend.ids["p_beta_crl"])
+    with pytest.raises(Forbidden):
+        bob.products.of_company(backend.ids["A"], backend.ids["beta"])
+
+
+def test_pending_requests_and_ending_guarantees(backend: Backend) -> None:
+    repo = backend.open("alice")
+    page = repo.products.pending_requests(backend.ids["A"])
+    pending = page.items
+    assert [(p.company_name, p.code) for p in pending] == [("Foo [UK] Ltd", "CRL")]
+    assert page.total == 1 and pending[0].kind == "initial"
+    assert pending[0].expected_decision_at is not None
+    ending = repo.products.ending_guarantees(backend.ids["A"], within_days=30)
+    assert [(e.company_name, e.code) for e in ending.items] == [("Alpha Industries Lyon",
+                                                                  "RLI")]
+    assert ending.total == 1
+    soon = repo.products.ending_guarantees(backend.ids["A"], within_days=5)
+    assert soon.items == [] and soon.total == 0
+
+
+def test_wap_weights_dra_by_active_credit_decision(backend: Backend) -> None:
+    summary = backend.open("alice").products.wap(backend.ids["A"])
+    # alpha DRA 7 x 100 000, beta DRA 4 x 50 000, delta (RLI) DRA 7 x 15 000
+    expected = (Decimal(7) * 100000 + Decimal(4) * 50000 + Decimal(7) * 15000) / 165000
+    assert summary.wap == expected.quantize(Decimal("0.1"))
+    assert summary.distribution["6-7"] == Decimal("115000")
+    assert summary.distribution["4-5"] == Decimal("50000")
+    assert summary.companies == 5
+    with pytest.raises(Forbidden):
+        backend.open("bob").products.wap(backend.ids["A"])
 
 
 def test_ending_guarantees_page_through_every_row_with_the_true_total(

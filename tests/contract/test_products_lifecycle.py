@@ -29,7 +29,7 @@ from cofatui.schemas import (
 from tests.contract.conftest import Backend
 from tests.contract.dataset import TODAY
 from tests.contract.refusals import refused
-from tests.contract.test_product_commands import request
+from tests.contract.test_products_commands import request
 
 
 def product(backend: Backend, company: str, code: str, login: str = "alice") -> ProductPublic:
