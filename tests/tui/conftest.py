@@ -30,10 +30,26 @@ from cofatui.config import Settings
 from cofatui.repository.sql import SqlRepository, make_engine
 from cofatui.tui import navigation
 from cofatui.tui.app import CofaApp, ContractChanged, LanguageChanged
+from cofatui.tui.kit.delays import DELAYS
 from cofatui.tui.kit.header import AppHeader
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 LOGIN = "demo"
+
+
+#: The app's delays in tests: no debounce, no count delay, drafts written at once (a
+#: timer cannot be 0: tests/tui/pilot.py drafts_written waits for them), a
+#: followed job looked at often. (The header's unread poll and the countdown ticks stay:
+#: nothing waits on them but the tests that set them.)
+QUICK_DELAYS = {"filter_debounce": 0.0, "count": 0.0, "draft": 0.001, "job_poll": 0.02}
+
+
+@pytest.fixture(autouse=True)
+def quick_delays(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests wait for what they expect (``tests/tui/pilot.py``: settle, wait_until),
+    never through a delay made for people typing."""
+    for name, seconds in QUICK_DELAYS.items():
+        monkeypatch.setattr(DELAYS, name, seconds)
 
 
 @pytest.fixture(autouse=True)

@@ -19,8 +19,10 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from cofatui.tui.kit.drafts import FormDraft
 
-async def settle(pilot: Pilot[Any], rounds: int = 3) -> None:
+
+async def settle(pilot: Pilot[Any], rounds: int = 4) -> None:
     """Let workers finish and their results land (a worker's result may start another,
     and pages arrive through ``call_from_thread``: hence a few rounds)."""
     for _ in range(rounds):
@@ -35,13 +37,28 @@ async def wait_until(pilot: Pilot[Any], done: Callable[[], object], timeout: flo
     while not done():
         if time.monotonic() > limit:
             raise AssertionError(f"timed out waiting for {what}")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await pilot.pause()  # the app's turn: messages, timers, results of threads
+
+
+async def drafts_written(pilot: Pilot[Any]) -> None:
+    """Wait until the open forms have written their drafts (the typing pause over, the
+    write done)."""
+    def pending() -> bool:
+        for screen in pilot.app.screen_stack:
+            if getattr(screen, "_draft_timer", None) is not None:  # the claim wizard
+                return True
+            if any(isinstance(value, FormDraft) and value._timer is not None
+                   for value in vars(screen).values()):
+                return True
+        return False
+
+    await wait_until(pilot, lambda: not pending(), what="the drafts written")
+    await settle(pilot)
 
 
 def screen_text(app: App[Any]) -> str:
     """What the terminal shows, as plain text: the screen with what is under a modal
-    and the toasts, as a snapshot would draw it."""
+    and the toasts, as a snapshot draws it."""
     width, height = app.size
     console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
                       record=True, legacy_windows=False, safe_box=False)
@@ -51,7 +68,7 @@ def screen_text(app: App[Any]) -> str:
 
 
 def top_screen_text(app: App[Any]) -> str:
-    """The top screen alone (no screen under a modal), line by line."""
+    """The top screen alone (a modal without the screen under it), line by line."""
     strips = app.screen._compositor.render_strips()
     return "\n".join("".join(seg.text for seg in strip) for strip in strips)
 
@@ -66,4 +83,10 @@ async def type_into(pilot: Pilot[Any], selector: str, text: str) -> None:
     await settle(pilot)
 
 
-__all__ = ["screen_text", "settle", "top_screen_text", "type_into", "wait_until"]
+def toasts(app: App[Any]) -> str:
+    """Every notification shown so far, one a line."""
+    return "\n".join(n.message for n in app._notifications)
+
+
+__all__ = ["drafts_written", "screen_text", "settle", "toasts", "top_screen_text", "type_into",
+           "wait_until"]

@@ -3,8 +3,11 @@ suite's dataset on a SQLite file, a fixed clock, and apps opened as any of its u
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -20,6 +23,8 @@ from cofatui.models import UnderwritingRule
 from cofatui.repository.sql import SqlRepository, make_engine
 from cofatui.tui.app import CofaApp
 from tests.contract import dataset
+from tests.tui.pilot import settle
+from tests.tui.pilot import top_screen_text as screen_text
 
 SIZE = (120, 40)
 
@@ -36,12 +41,38 @@ class Env:
 
 
 def make_env(tmp_path: Path, with_rule: bool = True) -> Env:
-    engine = make_engine(f"sqlite:///{tmp_path / 'screens.sqlite'}")
-    migrations.upgrade(engine)
-    ids = dataset.build(engine)
-    if with_rule:
-        add_rule(engine, ids["A"])
+    def build(engine: Engine) -> dataset.Ids:
+        ids = dataset.build(engine)
+        if with_rule:
+            add_rule(engine, ids["A"])
+        return ids
+
+    engine, ids = copied_database(tmp_path / "screens.sqlite", f"screens-{with_rule}", build)
     return Env(engine, ids, FixedClock(dataset.NOW))
+
+
+_BUILT: dict[str, tuple[Path, dataset.Ids]] = {}
+
+
+def copied_database(path: Path, name: str,
+                    build: Callable[[Engine], dataset.Ids]) -> tuple[Engine, dataset.Ids]:
+    """A fresh copy at ``path`` of the database ``build`` fills on a migrated SQLite
+    file: built once per test process under ``name``, then copied (a copy costs
+    milliseconds, migrating and filling it a good part of a second)."""
+    if name not in _BUILT:
+        folder = Path(tempfile.mkdtemp(prefix="cofatui-tui-db-"))
+        atexit.register(shutil.rmtree, folder, True)
+        template = folder / f"{name}.sqlite"
+        engine = make_engine(f"sqlite:///{template}")
+        try:
+            migrations.upgrade(engine)
+            ids = build(engine)
+        finally:
+            engine.dispose()
+        _BUILT[name] = (template, ids)
+    template, ids = _BUILT[name]
+    shutil.copyfile(template, path)
+    return make_engine(f"sqlite:///{path}"), dataset.Ids(ids)
 
 
 def add_rule(engine: Engine, contract_id: int, max_amount: int = 50_000) -> None:
@@ -51,20 +82,6 @@ def add_rule(engine: Engine, contract_id: int, max_amount: int = 50_000) -> None
                                min_dra=0, max_amount=Decimal(max_amount), decision="granted",
                                response_hours=48))
         s.commit()
-
-
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    """Let workers finish and the screen repaint (twice: a worker may start another)."""
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-    await pilot.pause(0.05)  # one more refresh, so the compositor shows the new layout
-
-
-def screen_text(app: CofaApp) -> str:
-    """What the terminal shows, as plain text (for assertions on what users read)."""
-    strips = app.screen._compositor.render_strips()
-    return "\n".join("".join(seg.text for seg in strip) for strip in strips)
 
 
 SNAP_THEMES = ["cofatui-dark", "cofatui-light"]
@@ -86,3 +103,7 @@ def pin_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     monkeypatch.undo()
     time.tzset()
+
+
+__all__ = ["SIZE", "SNAP_THEMES", "Env", "add_rule", "copied_database", "make_env", "pin_utc",
+           "screen_text", "settle", "themed"]

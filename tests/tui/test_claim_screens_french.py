@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.tui.claims_env import add_invoice, day, fill_to_invoices, open_wizard, submit_claim
+from tests.tui.pilot import type_into
 from tests.tui.products_env import (  # noqa: F401  (pin_utc is an autouse fixture)
     SIZE,
     Env,
@@ -19,7 +20,7 @@ from tests.tui.products_env import (  # noqa: F401  (pin_utc is an autouse fixtu
     settle,
 )
 from tests.tui.test_claims_portfolio import open_detail
-from tests.tui.test_company import open_search, type_into
+from tests.tui.test_company import open_search
 
 
 @pytest.fixture

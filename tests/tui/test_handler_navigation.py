@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.command import CommandList, CommandPalette
+from textual.command import Command, CommandList, CommandPalette
 from textual.pilot import Pilot
 
 from cofatui.schemas import ExtensionCreate, ExtensionInvoiceLine, PlanLineInput
@@ -40,7 +40,8 @@ async def palette(pilot: Pilot[Any], typed: str) -> set[str]:
     await pilot.press(*typed)
     await pilot.pause(0.5)
     options = pilot.app.screen.query_one(CommandList)
-    return {str(options.get_option_at_index(i).hit.text) for i in range(options.option_count)}
+    return {str(option.hit.text) for i in range(options.option_count)
+            if isinstance(option := options.get_option_at_index(i), Command)}
 
 
 def pending_extension(env: Env, app: CofaApp) -> None:

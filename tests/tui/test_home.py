@@ -6,10 +6,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 from textual.pilot import Pilot
 
 from cofatui.clock import FixedClock
@@ -341,7 +342,7 @@ def add_pending_requests(engine: Engine, ids: dataset.Ids, count: int) -> list[i
         s.add_all(products)
         s.flush()
         s.add_all(DecisionRequest(
-            product_id=p.id, contract_id=p.contract_id, company_id=p.company_id,
+            product_id=cast(int, p.id), contract_id=p.contract_id, company_id=p.company_id,
             kind="initial", code="CRL", requested_amount=p.requested_amount, currency="EUR",
             requested_at=p.requested_at, expected_decision_at=p.expected_decision_at,
             requested_by="alice") for p in products)
@@ -462,8 +463,8 @@ async def test_topliner_end_alert_is_a_daily_notification_not_toasts(
     def alerts() -> int:
         with Session(eng) as s:
             return s.execute(select(func.count()).select_from(Notification).where(
-                Notification.product_id == product_id,
-                Notification.type == "end_of_cover")).scalar_one()
+                col(Notification.product_id) == product_id,
+                col(Notification.type) == "end_of_cover")).scalar_one()
 
     for _start in range(2):  # a restart the same day adds nothing
         app = app_for()

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session
+from sqlmodel import col
 from textual.pilot import Pilot
 from textual.widgets import Input, SelectionList
 
@@ -21,6 +22,7 @@ from cofatui.models import Company
 from cofatui.repository.sql import SqlRepository
 from cofatui.schemas import (
     ClaimCreate,
+    ClaimPublic,
     ClaimStatusChange,
     IndemnityUpdate,
     InvoiceLine,
@@ -152,7 +154,7 @@ async def test_favourite_toggle_and_export_as_displayed(env: Env, tmp_path: Path
 async def test_names_that_look_like_formulas_or_markup_stay_text(env: Env, tmp_path: Path
                                                                 ) -> None:
     with Session(env.engine) as s:
-        s.execute(update(Company).where(Company.id == env.ids["beta"])
+        s.execute(update(Company).where(col(Company.id) == env.ids["beta"])
                   .values(name="=HYPERLINK(\"x\") [b]bold[/b] $accent"))
         s.commit()
     app = env.app()
@@ -200,7 +202,7 @@ def declare_claims(env: Env) -> None:
     alice = SqlRepository(env.engine, "alice", env.clock)
     uw = SqlRepository(env.engine, "uw", env.clock)
 
-    def declare(company: str, **flags: bool):  # type: ignore[no-untyped-def]
+    def declare(company: str, **flags: Any) -> ClaimPublic:
         return alice.claims.submit(ClaimCreate(
             contract_id=env.ids["A"], company_id=env.ids[company], reason="insolvency",
             invoices=[InvoiceLine(type="IN", number="9001", invoice_date=TODAY - timedelta(days=40),

@@ -10,22 +10,16 @@ from typing import Any
 
 import pytest
 from textual.filter import Monochrome, NoColor
-from textual.pilot import Pilot
 
 from cofatui import locations
 from cofatui.config import load_settings
 from cofatui.tui import themes
 from cofatui.tui.app import CofaApp
+from tests.tui.pilot import settle
 
 SIZE = (120, 40)
 AppFactory = Callable[..., CofaApp]
 ROOT = Path(__file__).resolve().parents[2]
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def test_dark_light_and_high_contrast_are_shipped() -> None:

@@ -16,7 +16,8 @@ from cofatui.tui.features.tools.hub import ToolsScreen
 from cofatui.tui.features.tools.imports import ImportLinesScreen, ImportResultsScreen
 from cofatui.tui.features.tools.jobs import JobsScreen
 from cofatui.tui.kit.file_picker import FilePicker, complete
-from tests.tui.test_notifications import app_for, engine, screen_text, settle
+from tests.tui.pilot import screen_text, settle
+from tests.tui.test_notifications import app_for, engine
 
 __all__ = ["app_for", "engine"]
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlmodel import col
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -26,6 +27,7 @@ from cofatui.tui.features.companies.fields import CustomFieldsScreen
 from cofatui.tui.features.portfolio.criteria import PortfolioCriteriaScreen
 from cofatui.tui.features.products.forms import ProductFormScreen
 from cofatui.tui.kit.amount_field import AmountField
+from tests.tui.pilot import type_into
 from tests.tui.products_env import (  # noqa: F401  (pin_utc is an autouse fixture)
     SIZE,
     Env,
@@ -34,7 +36,7 @@ from tests.tui.products_env import (  # noqa: F401  (pin_utc is an autouse fixtu
     screen_text,
     settle,
 )
-from tests.tui.test_company import open_detail, type_into
+from tests.tui.test_company import open_detail
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 
@@ -44,7 +46,7 @@ def env(tmp_path: Path) -> Env:
     """The dataset with contract B (Bob's) in US dollars."""
     env = make_env(tmp_path)
     with Session(env.engine) as s:
-        s.execute(update(Contract).where(Contract.id == env.ids["B"]).values(currency="USD"))
+        s.execute(update(Contract).where(col(Contract.id) == env.ids["B"]).values(currency="USD"))
         s.commit()
     return env
 
@@ -61,8 +63,8 @@ async def credit_limit_form(pilot: Pilot[Any], company_id: int) -> ProductFormSc
 def requested(env: Env, company: str) -> Product:
     with Session(env.engine) as s:
         return s.execute(select(Product).where(
-            Product.contract_id == env.ids["B"], Product.company_id == env.ids[company],
-            Product.code == "CRL")).scalars().one()
+            col(Product.contract_id) == env.ids["B"], col(Product.company_id) == env.ids[company],
+            col(Product.code) == "CRL")).scalars().one()
 
 
 @pytest.mark.parametrize(("language", "label", "typed", "echo"), [
@@ -92,14 +94,14 @@ async def test_english_grouping_is_refused_in_french_not_read_as_fifty(env: Env)
         await type_into(pilot, "#amount", "50,000")
         text = screen_text(app)
         assert "virgule" in text and "50 000" in text and "50000,00" in text
-        assert form.query_one("#amount-echo", Static).render().plain == ""  # type: ignore[attr-defined]
+        assert str(form.query_one("#amount-echo", Static).render()) == ""
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is form  # nothing was sent
     with Session(env.engine) as s:
         assert s.execute(select(Product).where(
-            Product.contract_id == env.ids["B"],
-            Product.company_id == env.ids["gamma"])).first() is None
+            col(Product.contract_id) == env.ids["B"],
+            col(Product.company_id) == env.ids["gamma"])).first() is None
 
 
 async def test_custom_field_amounts_are_in_the_contracts_currency(env: Env) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from textual.widgets import RadioButton, Select
 
 from cofatui.enums import ProductStatus
-from cofatui.schemas import NotificationFilter
+from cofatui.schemas import NotificationFilter, UnderwriterDecisionInput
 from cofatui.tui.features.companies.detail import CompanyDetailScreen
 from cofatui.tui.features.portfolio.portfolio import PortfolioScreen
 from cofatui.tui.features.products.actions import PendingScreen
@@ -58,8 +58,8 @@ async def test_search_by_siren_order_decide_and_see_the_decision(tmp_path: Path)
 
         # Decided at once: 20 000 is within the contract's automatic rule.
         await order_agrement(pilot, env, "20000")
-        assert app.screen is detail
-        crl = next(p for p in detail.detail.products if p.code == "CRL")  # type: ignore[union-attr]
+        assert detail.is_current and detail.detail is not None
+        crl = next(p for p in detail.detail.products if p.code == "CRL")
         assert crl.status == ProductStatus.GRANTED and crl.decided_amount == Decimal(20000)
         assert "granted" in screen_text(app)
         app.push_screen(PortfolioScreen())
@@ -169,7 +169,5 @@ async def test_decision_conflict_and_dra_change(tmp_path: Path) -> None:
         assert isinstance(uw.screen, DraScreen) or "DRA" in screen_text(uw)
 
 
-def _grant():  # type: ignore[no-untyped-def]
-    from cofatui.schemas import UnderwriterDecisionInput
-
+def _grant() -> UnderwriterDecisionInput:
     return UnderwriterDecisionInput(decision="grant")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from textual.app import App, ComposeResult
 
 from cofatui.tui.kit.virtual_list import PAGE_SIZE, Column, VirtualList
+from tests.tui.pilot import settle
 
 
 @dataclass(frozen=True)
@@ -47,11 +48,6 @@ class ListApp(App[None]):
 
     def on_virtual_list_row_activated(self, event: VirtualList.RowActivated) -> None:
         self.activated.append(event.row.id)
-
-
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_a_million_rows_fetches_only_what_is_shown() -> None:
