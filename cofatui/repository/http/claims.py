@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from cofatui.repository.http.client import HttpArea, _page, _query
+from cofatui.repository.http.client import HttpArea, page_params, query_params
 from cofatui.schemas import (
     AdditionalDeclaration,
     ClaimCreate,
@@ -35,11 +35,12 @@ class HttpClaims(HttpArea):
         return self._send(_CLAIM, "POST", "/claims", data.model_dump(mode="json"))
 
     def rows(self, contract_id: int, offset: int = 0, limit: int = 100) -> Page[ClaimPublic]:
-        return self._get(_CLAIMS, f"/contracts/{int(contract_id)}/claims", _page(offset, limit))
+        params = page_params(offset, limit)
+        return self._get(_CLAIMS, f"/contracts/{int(contract_id)}/claims", params)
 
     def portfolio(self, contract_id: int, text: str | None = None, offset: int = 0,
                   limit: int = 100) -> Page[DebtorClaimsRow]:
-        params: dict[str, Any] = _page(offset, limit)
+        params: dict[str, Any] = page_params(offset, limit)
         if text is not None:
             params["text"] = text
         return self._get(_DEBTORS, f"/contracts/{int(contract_id)}/claims-portfolio", params)
@@ -81,4 +82,4 @@ class HttpClaims(HttpArea):
     def queue(self, flt: ClaimQueueFilter | None = None, offset: int = 0,
               limit: int = 100) -> Page[ClaimQueueItem]:
         return self._get(_CLAIM_QUEUE, "/underwriter/claims",
-                         {**_query(flt), **_page(offset, limit)})
+                         {**query_params(flt), **page_params(offset, limit)})

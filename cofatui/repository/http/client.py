@@ -40,7 +40,7 @@ RETRIES = 2
 BACKOFF_SECONDS = 0.2
 RETRY_STATUSES = frozenset({502, 503, 504})
 
-def _query(model: BaseModel | None) -> dict[str, Any]:
+def query_params(model: BaseModel | None) -> dict[str, Any]:
     """A filter model as query parameters: only what differs from the defaults, lists
     as repeated parameters, values in their JSON form (Decimal as text, enums as values)."""
     if model is None:
@@ -49,7 +49,7 @@ def _query(model: BaseModel | None) -> dict[str, Any]:
             if v is not None}
 
 
-def _page(offset: int, limit: int) -> dict[str, int]:
+def page_params(offset: int, limit: int) -> dict[str, int]:
     return {"offset": max(0, int(offset)), "limit": max(1, min(int(limit), MAX_PAGE))}
 
 
@@ -173,7 +173,7 @@ class HttpArea:
         return self.http._parse(adapter, response)
 
 
-def _count(response: httpx.Response) -> int:
+def count_of(response: httpx.Response) -> int:
     try:
         return int(response.json()["count"])
     except (ValueError, KeyError, TypeError) as exc:

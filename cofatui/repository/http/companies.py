@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import TypeAdapter
 
-from cofatui.repository.http.client import HttpArea, _page, _query
+from cofatui.repository.http.client import HttpArea, page_params, query_params
 from cofatui.schemas import (
     CompanyCreate,
     CompanyPublic,
@@ -22,7 +22,8 @@ class HttpCompanies(HttpArea):
 
     def search(self, search: CompanySearch, offset: int = 0,
                limit: int = 100) -> Page[CompanyPublic]:
-        return self._get(_COMPANIES, "/companies", {**_query(search), **_page(offset, limit)})
+        params = {**query_params(search), **page_params(offset, limit)}
+        return self._get(_COMPANIES, "/companies", params)
 
     def create(self, data: CompanyCreate) -> CompanyPublic:
         return self._send(_COMPANY, "POST", "/companies", data.model_dump(mode="json"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import TypeAdapter
 
-from cofatui.repository.http.client import HttpArea, _page
+from cofatui.repository.http.client import HttpArea, page_params
 from cofatui.schemas import Page
 from cofatui.schemas_jobs import ImportLinePublic, ImportMode, ImportResultPublic
 
@@ -22,7 +22,7 @@ class HttpImports(HttpArea):
         return self._parse(_IMPORT, response)
 
     def results(self, offset: int = 0, limit: int = 100) -> Page[ImportResultPublic]:
-        return self._get(_IMPORTS, "/imports", _page(offset, limit))
+        return self._get(_IMPORTS, "/imports", page_params(offset, limit))
 
     def result(self, import_id: int) -> ImportResultPublic:
         return self._get(_IMPORT, f"/imports/{int(import_id)}")
@@ -30,4 +30,4 @@ class HttpImports(HttpArea):
     def lines(self, import_id: int, offset: int = 0, limit: int = 100,
               errors_first: bool = True) -> Page[ImportLinePublic]:
         return self._get(_LINES, f"/imports/{int(import_id)}/lines",
-                              {**_page(offset, limit), "errors_first": errors_first})
+                              {**page_params(offset, limit), "errors_first": errors_first})

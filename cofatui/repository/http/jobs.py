@@ -7,7 +7,7 @@ from urllib.parse import unquote
 
 from pydantic import TypeAdapter
 
-from cofatui.repository.http.client import HttpArea, _page
+from cofatui.repository.http.client import HttpArea, page_params
 from cofatui.schemas import Page
 from cofatui.schemas_jobs import JobFileContent, JobPublic
 
@@ -20,7 +20,7 @@ class HttpJobs(HttpArea):
         return self._send(_JOB, "POST", "/jobs", {"kind": kind, "params": params})
 
     def list(self, offset: int = 0, limit: int = 100) -> Page[JobPublic]:
-        return self._get(_JOBS, "/jobs", _page(offset, limit))
+        return self._get(_JOBS, "/jobs", page_params(offset, limit))
 
     def get(self, job_id: int) -> JobPublic:
         return self._get(_JOB, f"/jobs/{int(job_id)}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import TypeAdapter
 
-from cofatui.repository.http.client import HttpArea, _page
+from cofatui.repository.http.client import HttpArea, page_params
 from cofatui.schemas import Page
 from cofatui.schemas_jobs import MailSubscriptionPublic, OutboxMessagePublic
 
@@ -21,4 +21,4 @@ class HttpMail(HttpArea):
                                {"daily_digest": bool(enabled)})
 
     def messages(self, offset: int = 0, limit: int = 100) -> Page[OutboxMessagePublic]:
-        return self._get(_MESSAGES, "/mail/messages", _page(offset, limit))
+        return self._get(_MESSAGES, "/mail/messages", page_params(offset, limit))

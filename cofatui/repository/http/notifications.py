@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from cofatui.repository.http.client import HttpArea, _count, _page, _query
+from cofatui.repository.http.client import HttpArea, count_of, page_params, query_params
 from cofatui.schemas import (
     NotificationFilter,
     NotificationRow,
@@ -20,19 +20,19 @@ _NOTIFICATIONS = TypeAdapter(Page[NotificationRow])
 class HttpNotifications(HttpArea):
     def rows(self, flt: NotificationFilter | None = None, offset: int = 0,
              limit: int = 100, with_total: bool = True) -> Page[NotificationRow]:
-        params: dict[str, Any] = {**_query(flt), **_page(offset, limit)}
+        params: dict[str, Any] = {**query_params(flt), **page_params(offset, limit)}
         if not with_total:
             params["with_total"] = False
         return self._get(_NOTIFICATIONS, "/notifications", params)
 
     def unread_count(self, contract_id: int | None = None) -> int:
         params = {} if contract_id is None else {"contract_id": int(contract_id)}
-        return _count(self._call("GET", "/notifications/unread-count", params=params))
+        return count_of(self._call("GET", "/notifications/unread-count", params=params))
 
     def mark(self, ids: Sequence[int], read: bool) -> int:
-        return _count(self._call("POST", "/notifications/mark",
+        return count_of(self._call("POST", "/notifications/mark",
                                  body={"ids": [int(i) for i in ids], "read": bool(read)}))
 
     def delete(self, ids: Sequence[int]) -> int:
-        return _count(self._call("POST", "/notifications/delete",
+        return count_of(self._call("POST", "/notifications/delete",
                                  body={"ids": [int(i) for i in ids]}))

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from cofatui.repository.http.client import HttpArea, _page, _query
+from cofatui.repository.http.client import HttpArea, page_params, query_params
 from cofatui.schemas import (
     Page,
     PortfolioCriteria,
@@ -22,7 +22,7 @@ class HttpPortfolio(HttpArea):
     def rows(self, contract_id: int, criteria: PortfolioCriteria | None = None,
              offset: int = 0, limit: int = 100, with_total: bool = True
              ) -> Page[PortfolioRow]:
-        params: dict[str, Any] = {**_query(criteria), **_page(offset, limit)}
+        params: dict[str, Any] = {**query_params(criteria), **page_params(offset, limit)}
         if not with_total:
             params["with_total"] = False
         return self._get(_PORTFOLIO, f"/contracts/{int(contract_id)}/portfolio", params)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from pydantic import TypeAdapter
 
-from cofatui.repository.http.client import HttpArea, _count, _page
+from cofatui.repository.http.client import HttpArea, count_of, page_params
 from cofatui.schemas import (
     CompanyDetail,
     EndingGuarantee,
@@ -40,15 +40,15 @@ class HttpProducts(HttpArea):
     def pending_requests(self, contract_id: int, offset: int = 0,
                          limit: int = 100) -> Page[PendingRequest]:
         return self._get(_PENDING, f"/contracts/{int(contract_id)}/pending-requests",
-                         _page(offset, limit))
+                         page_params(offset, limit))
 
     def ending_guarantees(self, contract_id: int, within_days: int, offset: int = 0,
                           limit: int = 100) -> Page[EndingGuarantee]:
         return self._get(_ENDING, f"/contracts/{int(contract_id)}/ending-guarantees",
-                         {"within_days": int(within_days), **_page(offset, limit)})
+                         {"within_days": int(within_days), **page_params(offset, limit)})
 
     def raise_end_alerts(self, contract_id: int) -> int:
-        return _count(self._call("POST", f"/contracts/{int(contract_id)}/end-alerts",
+        return count_of(self._call("POST", f"/contracts/{int(contract_id)}/end-alerts",
                                  body={}))
 
     def wap(self, contract_id: int) -> WapSummary:

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from cofatui.repository.http.client import HttpArea, _page
+from cofatui.repository.http.client import HttpArea, page_params
 from cofatui.schemas import (
     ExchangeRateCreate,
     ExchangeRatePublic,
@@ -23,7 +23,7 @@ class HttpRates(HttpArea):
 
     def rows(self, currency: str | None = None, offset: int = 0,
              limit: int = 100) -> Page[ExchangeRatePublic]:
-        params: dict[str, Any] = _page(offset, limit)
+        params: dict[str, Any] = page_params(offset, limit)
         if currency is not None:
             params["currency"] = currency
         return self._get(_RATES, "/exchange-rates", params)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import TypeAdapter
 
-from cofatui.repository.http.client import HttpArea, _count, _page, _query
+from cofatui.repository.http.client import HttpArea, count_of, page_params, query_params
 from cofatui.schemas import (
     Page,
     ProductPublic,
@@ -20,7 +20,8 @@ _QUEUE = TypeAdapter(Page[QueueItem])
 class HttpUnderwriting(HttpArea):
     def queue(self, flt: QueueFilter | None = None, offset: int = 0,
               limit: int = 100) -> Page[QueueItem]:
-        return self._get(_QUEUE, "/underwriter/queue", {**_query(flt), **_page(offset, limit)})
+        params = {**query_params(flt), **page_params(offset, limit)}
+        return self._get(_QUEUE, "/underwriter/queue", params)
 
     def decide(self, product_id: int, decision: UnderwriterDecisionInput,
                version: int) -> ProductPublic:
@@ -29,5 +30,5 @@ class HttpUnderwriting(HttpArea):
 
     def set_company_dra(self, company_id: int, dra: int, version: int,
                         comment: str = "") -> int:
-        return _count(self._call("PUT", f"/companies/{int(company_id)}/dra",
+        return count_of(self._call("PUT", f"/companies/{int(company_id)}/dra",
                                  body={"dra": dra, "version": version, "comment": comment}))
