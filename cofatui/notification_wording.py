@@ -128,6 +128,11 @@ def _render_cached(key: str, params: tuple[tuple[str, object], ...],
     return _render_fresh(key, dict(params), language)
 
 
+def clear_cache() -> None:
+    """Forget the rendered wordings (a benchmark's first read; a catalog reloaded)."""
+    _render_cached.cache_clear()
+
+
 def _render_fresh(key: str, params: Mapping[str, object], language: str) -> str | None:
     needed = _placeholders(key, language)
     if needed is None or not needed <= params.keys():

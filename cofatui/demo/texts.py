@@ -106,6 +106,9 @@ def product_decision(code: str, status: str, currency: str, requested: int | Non
         return _said(_INF, _REPORT, _LOW, Notice("product.delivered", {"product": report}),
                      _body("report_delivered", product=report, where=where))
     if code in ("RCO", "ROM"):
+        if not amount:
+            return _said(_INF, _DECISION, _NORMAL, Notice("opinion.none"),
+                         _body("opinion_none", **on))
         return _said(_INF, _DECISION, _NORMAL, Notice("opinion.recommended", {"amount": amount}),
                      _body("opinion", **on, amount=amount))
     notice = _decided(code, status, currency, requested, decided)

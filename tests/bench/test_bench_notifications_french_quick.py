@@ -20,5 +20,6 @@ def test_french_notifications_benchmark_quick_mode_runs_and_writes_its_json(
     # Every demo notification is a kind rendered per language, none a stored sentence.
     assert payload["rendered_from_a_kind"] == payload["notifications"]
     assert {row["measure"] for row in payload["results"]} == {
-        "windows (fetch + draw)", "cells only", "every title", "text filter, first window"}
+        "windows (fetch + draw)", "cells only", "every title, first read",
+        "text filter, first window"}
     assert all(row["fr/en"] is not None for row in payload["results"])

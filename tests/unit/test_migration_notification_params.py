@@ -122,6 +122,10 @@ SHAPES: dict[str, tuple[str, dict[str, object], str]] = {
         ("turnover.reminder", {"number": "3", "month": date(2026, 11, 1)},
          "Relance 3 : déclaration de chiffre d’affaires de novembre 2026"),
     "Cover need requested (ILU)": ("ilu.requested", {}, "Besoin de couverture demandé (ILU)"),
+    "@rating opinion:  recommended": ("opinion.none", {}, "Avis @rating : aucun montant"),
+    "@rating opinion: EUR 10,000 recommended":
+        ("opinion.recommended", {"amount": money(10000)},
+         "Avis @rating : montant recommandé de 10"),
 }
 UNPARSABLE = "Welcome to the new portal"
 
