@@ -111,7 +111,7 @@ def resolve_screen(name: str) -> ScreenFactory | None:
 def screen_class(name: str) -> Callable[..., Screen[Any]]:
     """The screen class (or factory) registered as ``name``; KeyError when unknown."""
     entry = SCREENS.get(name) or SCREENS_BY_NAME[name]
-    return entry if callable(entry) else _load(entry)  # type: ignore[no-any-return]
+    return entry if callable(entry) else _load(entry)
 
 
 def registered_modules() -> list[str]:

@@ -280,7 +280,7 @@ async def test_modify_transform_and_delete_with_confirmation(env: Env) -> None:
         assert isinstance(app.screen, ProductActionsScreen)
         await pilot.press("escape")
         await settle(pilot)
-        assert detail.detail.products[0].status == ProductStatus.GRANTED  # type: ignore[union-attr]
+        assert detail.detail.products[0].status == ProductStatus.GRANTED
 
 
 async def test_monitoring_is_stopped_not_deleted_and_history_lists_events(env: Env) -> None:

@@ -86,7 +86,7 @@ async def open_home(pilot: Pilot[Any]) -> HomeScreen:
 
 
 def clock_of(app: CofaApp) -> FixedClock:
-    clock = app.clock  # type: ignore[attr-defined]
+    clock = app.clock
     assert isinstance(clock, FixedClock)
     return clock
 
@@ -125,7 +125,7 @@ async def test_countdown_ticks_from_the_clock_without_the_repository(
         app_for: Callable[..., CofaApp]) -> None:
     app = app_for()
     counting = CountingRepo(app.repo)
-    app.repo = counting  # type: ignore[assignment]
+    app.repo = counting
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_home(pilot)
         loads = {"products.wap", "products.pending_requests", "products.ending_guarantees",
@@ -150,7 +150,7 @@ async def test_countdown_reaching_zero_says_so_and_reloads(
         app_for: Callable[..., CofaApp]) -> None:
     app = app_for()
     counting = CountingRepo(app.repo)
-    app.repo = counting  # type: ignore[assignment]
+    app.repo = counting
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_home(pilot)
         loads = counting.calls.get("products.pending_requests", 0)

@@ -58,7 +58,7 @@ class PortfolioAnsweringLate:
 
 async def jump_home_during_portfolio_load(app: CofaApp) -> None:
     late = PortfolioAnsweringLate(app.repo)
-    app.repo = late  # type: ignore[assignment]
+    app.repo = late
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         app.switch_to("portfolio")

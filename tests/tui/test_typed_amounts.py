@@ -126,7 +126,7 @@ async def test_custom_field_amounts_are_in_the_contracts_currency(env: Env) -> N
 async def test_portfolio_criteria_in_the_contracts_currency_and_the_users_date_order(
         env: Env) -> None:
     repo = SqlRepository(env.engine, "bob", env.clock)
-    app = CofaApp(repo, Settings(language="en", date_order="MDY"),  # type: ignore[arg-type]
+    app = CofaApp(repo, Settings(language="en", date_order="MDY"),
                   clock=FixedClock(env.clock.now()))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

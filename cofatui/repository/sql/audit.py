@@ -30,9 +30,9 @@ class SqlAudit(SqlArea):
         limit = max(1, min(limit, MAX_PAGE))
         with self._uow() as s:
             cond = [] if role == Role.UNDERWRITER else [
-                AuditEntry.contract_id.in_(self.contract_ids or [-1])]  # type: ignore[union-attr]
+                AuditEntry.contract_id.in_(self.contract_ids or [-1])]
             rows = s.execute(select(AuditEntry).where(*cond)
-                             .order_by(AuditEntry.id.desc()).offset(offset).limit(limit)).scalars()  # type: ignore[union-attr]
+                             .order_by(AuditEntry.id.desc()).offset(offset).limit(limit)).scalars()
             total = s.execute(select(func.count()).select_from(AuditEntry).where(*cond)
                               ).scalar_one()
             items = [AuditEntryPublic.model_validate(

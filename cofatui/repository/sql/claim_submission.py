@@ -96,7 +96,7 @@ class ClaimSubmission(SqlArea):
             # None while lines in another currency wait for one (rules.indemnity).
             lines = lines_of(data.invoices, data.payments)
             claim = Claim(
-                contract_id=contract.id, company_id=company.id,  # type: ignore[arg-type]
+                contract_id=contract.id, company_id=company.id,
                 own_reference=data.own_reference, status=ClaimStatus.PENDING.value,
                 insured=data.insured, reason=data.reason,
                 intervention_requested=data.intervention_requested,
@@ -142,7 +142,7 @@ class ClaimSubmission(SqlArea):
                 select(Claim, Company.name, invoice_count)
                 .join(Company, Company.id == Claim.company_id)
                 .where(Claim.contract_id == contract_id)
-                .order_by(Claim.updated_at.desc(), Claim.id.desc())  # type: ignore[union-attr]
+                .order_by(Claim.updated_at.desc(), Claim.id.desc())
                 .offset(max(0, offset)).limit(limit)).all()
             total = s.execute(select(func.count()).select_from(Claim).where(
                 Claim.contract_id == contract_id)).scalar_one()

@@ -48,7 +48,7 @@ class SqlCompanies(SqlArea):
         idents: dict[int, list[LegalIdentifierPublic]] = defaultdict(list)
         if ids:
             for li in s.execute(select(LegalIdentifier).where(
-                    LegalIdentifier.company_id.in_(ids))).scalars():  # type: ignore[attr-defined]
+                    LegalIdentifier.company_id.in_(ids))).scalars():
                 idents[li.company_id].append(
                     LegalIdentifierPublic(type_code=li.type_code, value=li.value))
         return [CompanyPublic.model_validate(c).model_copy(update={"identifiers": idents[c.id]})
@@ -64,7 +64,7 @@ class SqlCompanies(SqlArea):
             # Branches sort right after their head office (SPEC §3 item 3).
             group = func.coalesce(Company.head_office_id, Company.id)
             rows = list(s.execute(
-                base.order_by(Company.name_key, group, Company.establishment.desc(),  # type: ignore[attr-defined]
+                base.order_by(Company.name_key, group, Company.establishment.desc(),
                               Company.id).offset(offset).limit(limit)).scalars())
             return Page(items=self._companies_public(s, rows), offset=offset, limit=limit,
                         total=total)
@@ -75,16 +75,16 @@ class SqlCompanies(SqlArea):
         if q.easy_number:
             from cofatui.rules.identifiers import normalize_easy_number
 
-            cond.append(Company.easy_number == normalize_easy_number(q.easy_number))  # type: ignore[arg-type]
+            cond.append(Company.easy_number == normalize_easy_number(q.easy_number))
         if q.coface_reference:
-            cond.append(Company.coface_reference == q.coface_reference.strip().upper())  # type: ignore[arg-type]
+            cond.append(Company.coface_reference == q.coface_reference.strip().upper())
         if q.legal_identifier_value:
             sub = select(LegalIdentifier.company_id).where(LegalIdentifier.value.in_(
                 identifier_variants(q.legal_identifier_value, q.legal_identifier_type,
                                     q.country)))
             if q.legal_identifier_type:
                 sub = sub.where(LegalIdentifier.type_code == q.legal_identifier_type)
-            cond.append(Company.id.in_(sub))  # type: ignore[union-attr]
+            cond.append(Company.id.in_(sub))
         if not by_identifier:
             errors = []
             if not q.country:
@@ -94,9 +94,9 @@ class SqlCompanies(SqlArea):
             if errors:
                 raise ValidationFailed(errors)
         if q.country:
-            cond.append(Company.country == q.country.upper())  # type: ignore[arg-type]
+            cond.append(Company.country == q.country.upper())
         if q.name and q.name.strip():
-            cond.append(prefix_range(Company.name_key, name_key(q.name)))  # type: ignore[arg-type]
+            cond.append(prefix_range(Company.name_key, name_key(q.name)))
         optional: list[tuple[str, str | None]] = [
             ("address", q.address), ("postal_code", q.postal_code), ("region", q.region),
             ("city", q.city)]
@@ -106,9 +106,9 @@ class SqlCompanies(SqlArea):
                 cond.append(func.lower(column).like(like_pattern(wanted.strip().lower()),
                                                     escape="\\"))
         if q.head_office_only:
-            cond.append(Company.establishment == Establishment.HEAD_OFFICE.value)  # type: ignore[arg-type]
+            cond.append(Company.establishment == Establishment.HEAD_OFFICE.value)
         if not q.extended:
-            cond.append(Company.source != PARTNER)  # type: ignore[arg-type]
+            cond.append(Company.source != PARTNER)
         return cond
 
     def _adopt_partner_company(self, s: Session, company: Company,

@@ -102,7 +102,7 @@ class SqlCore:
     def contracts(self) -> list[ContractPublic]:
         with self._uow() as s:
             rows = s.execute(select(Contract).where(
-                Contract.id.in_(self.contract_ids or [-1]))  # type: ignore[union-attr]
+                Contract.id.in_(self.contract_ids or [-1]))
                 .order_by(Contract.policy_number)).scalars()
             return [ContractPublic.model_validate(
                 {**c.model_dump(), "products_allowed": [p for p in c.products_allowed.split(",")

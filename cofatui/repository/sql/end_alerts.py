@@ -43,10 +43,10 @@ class EndAlerts(SqlArea):
             due = s.execute(
                 select(Product.id, Product.company_id, Product.code, Product.end_date)
                 .where(Product.contract_id == contract_id,
-                       Product.code.in_(_ALERTED),  # type: ignore[attr-defined]
-                       Product.status.in_(_ACTIVE),  # type: ignore[attr-defined]
-                       Product.end_date >= today,  # type: ignore[operator]
-                       Product.end_date <= today + timedelta(days=TOPLINER_END_ALERT_DAYS),  # type: ignore[operator]
+                       Product.code.in_(_ALERTED),
+                       Product.status.in_(_ACTIVE),
+                       Product.end_date >= today,
+                       Product.end_date <= today + timedelta(days=TOPLINER_END_ALERT_DAYS),
                        ~select(EndAlert.id).where(EndAlert.product_id == Product.id,
                                                   EndAlert.day == today).exists())
                 .order_by(Product.end_date, Product.id)).all()
@@ -73,7 +73,7 @@ class EndAlerts(SqlArea):
 
 def _claim(s: Any, product_ids: list[int], day: Any) -> Any:
     """INSERT the (product, day) rows not there yet; RETURNING the products inserted."""
-    table = EndAlert.__table__  # type: ignore[attr-defined]
+    table = EndAlert.__table__
     stmt = _insert(s.get_bind().dialect.name, table).values(
         [{"product_id": pid, "day": day} for pid in product_ids])
     return stmt.on_conflict_do_nothing(index_elements=["product_id", "day"]) \

@@ -87,7 +87,7 @@ class SqlRates(SqlArea):
             cond.append(or_(ExchangeRate.base == code, ExchangeRate.quote == code))
         with self._uow() as s:
             rows = s.execute(select(ExchangeRate).where(*cond).order_by(
-                ExchangeRate.rate_date.desc(), ExchangeRate.id.desc())  # type: ignore[attr-defined]
+                ExchangeRate.rate_date.desc(), ExchangeRate.id.desc())
                 .offset(offset).limit(limit)).scalars()
             items = [ExchangeRatePublic.model_validate(r) for r in rows]
             total = s.execute(select(func.count()).select_from(ExchangeRate).where(*cond)
@@ -216,11 +216,11 @@ def line_balances(s: Session, claim_ids: Sequence[int]) -> dict[int, list[Curren
     invoiced = s.execute(select(
         ClaimInvoice.claim_id, ClaimInvoice.currency,
         func.sum(ClaimInvoice.amount_excl_tax + ClaimInvoice.tax, type_=money))
-        .where(ClaimInvoice.claim_id.in_(claim_ids))  # type: ignore[attr-defined]
+        .where(ClaimInvoice.claim_id.in_(claim_ids))
         .group_by(ClaimInvoice.claim_id, ClaimInvoice.currency)).all()
     paid = s.execute(select(
         ClaimPayment.claim_id, ClaimPayment.currency, func.sum(ClaimPayment.amount, type_=money))
-        .where(ClaimPayment.claim_id.in_(claim_ids))  # type: ignore[attr-defined]
+        .where(ClaimPayment.claim_id.in_(claim_ids))
         .group_by(ClaimPayment.claim_id, ClaimPayment.currency)).all()
     for sign, rows in ((1, invoiced), (-1, paid)):
         for claim_id, currency, amount in rows:

@@ -86,7 +86,7 @@ class SqlExtensions(SqlArea):
                 Claim.contract_id == contract.id, Claim.company_id == company.id)).scalars())
             needed, why = self._needs_request(s, contract, company, invoices, plan)
             extension = Extension(
-                contract_id=contract.id, company_id=company.id, reason=data.reason.strip(),  # type: ignore[arg-type]
+                contract_id=contract.id, company_id=company.id, reason=data.reason.strip(),
                 currency=data.currency.upper(), created_at=now, updated_at=now, comment=why,
                 status=(ExtensionStatus.PENDING if needed else ExtensionStatus.ACTIVE).value,
                 decided_by="" if needed else "rule:within-dmc",
@@ -117,10 +117,10 @@ class SqlExtensions(SqlArea):
                      invoices: Sequence[ExtensionInvoiceLine] | None,
                      plan: Sequence[PlanLineInput], proposed_by: str) -> None:
         if invoices is not None:
-            s.add_all([ExtensionInvoice(extension_id=extension.id, number=i.number,  # type: ignore[arg-type]
+            s.add_all([ExtensionInvoice(extension_id=extension.id, number=i.number,
                                         invoice_date=i.invoice_date, due_date=i.due_date,
                                         amount=i.amount) for i in invoices])
-        s.add_all([ExtensionPlanLine(extension_id=extension.id, due_date=p.due_date,  # type: ignore[arg-type]
+        s.add_all([ExtensionPlanLine(extension_id=extension.id, due_date=p.due_date,
                                      amount=p.amount, proposed_by=proposed_by) for p in plan])
 
     def _load(self, s: Session, extension_id: int, version: int) -> Extension:
@@ -239,7 +239,7 @@ class SqlExtensions(SqlArea):
                                                       contract.max_declaration_days,
                                                       extension.status)
         return ExtensionPublic(
-            id=extension.id, contract_id=extension.contract_id,  # type: ignore[arg-type]
+            id=extension.id, contract_id=extension.contract_id,
             company_id=extension.company_id, company_name=company.name,
             status=extension.status, reason=extension.reason, currency=extension.currency,
             invoices=[ExtensionInvoiceLine(number=i.number, invoice_date=i.invoice_date,

@@ -24,8 +24,8 @@ from cofatui.enums import ClaimStatus
 from cofatui.models import Claim, ClaimDebtor, ClaimDebtorCount, Company
 from cofatui.repository.sql.search import like_pattern, trigram_filter
 
-_debtor = ClaimDebtor.__table__  # type: ignore[attr-defined]
-_count = ClaimDebtorCount.__table__  # type: ignore[attr-defined]
+_debtor = ClaimDebtor.__table__
+_count = ClaimDebtorCount.__table__
 SEPARATOR = "\n"  # between the parts of the search text, so no needle spans two parts
 _COLUMNS = ["contract_id", "company_id", "claim_id", "claims", "updated_at", "search_text"]
 

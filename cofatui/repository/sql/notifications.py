@@ -48,7 +48,7 @@ class SqlNotifications(SqlArea):
         state = aliased(st)
         me = self.principal.user_id
         needs_entry = bool(flt.text or flt.custom_field_value)
-        conditions = [n.contract_id.in_(contracts or [-1]), *self._filters(flt, state)]  # type: ignore[attr-defined]
+        conditions = [n.contract_id.in_(contracts or [-1]), *self._filters(flt, state)]
         join_state = and_(state.notification_id == n.id, state.user_id == me)
         with self._uow() as s:
             query = (
@@ -60,7 +60,7 @@ class SqlNotifications(SqlArea):
                       isouter=not needs_entry)
                 .outerjoin(state, join_state)
                 .where(*conditions)
-                .order_by(n.created_at.desc(), n.id.desc())  # type: ignore[union-attr]
+                .order_by(n.created_at.desc(), n.id.desc())
                 .offset(max(0, offset)).limit(limit))
             rows = s.execute(query).all()
             total = self._count(s, flt, contracts, state, join_state) if with_total else -1
@@ -111,14 +111,14 @@ class SqlNotifications(SqlArea):
         if f.text and f.text.strip():
             cond.append(entry_text_filter(f.text, self.dialect))
         if f.company and f.company.strip():
-            cond.append(c.name_key.like(like_pattern(f.company.strip().casefold()),  # type: ignore[attr-defined]
+            cond.append(c.name_key.like(like_pattern(f.company.strip().casefold()),
                                         escape="\\"))
         if f.country:
-            cond.append(c.country == f.country.upper())  # type: ignore[arg-type]
+            cond.append(c.country == f.country.upper())
         if f.easy_number and f.easy_number.strip():
-            cond.append(c.easy_number.like(like_pattern(f.easy_number.strip()), escape="\\"))  # type: ignore[attr-defined]
+            cond.append(c.easy_number.like(like_pattern(f.easy_number.strip()), escape="\\"))
         if f.legal_identifier and f.legal_identifier.strip():
-            cond.append(n.company_id.in_(  # type: ignore[union-attr]
+            cond.append(n.company_id.in_(
                 select(LegalIdentifier.company_id).where(
                     LegalIdentifier.value.in_(identifier_variants(f.legal_identifier)))))
         if f.custom_field_slot is not None and f.custom_field_value:
@@ -130,23 +130,23 @@ class SqlNotifications(SqlArea):
                     like_pattern(f.custom_field_value.lower()), escape="\\")))
         if f.product_code:
             code = "CRL" if f.product_code == "LCR" else f.product_code
-            cond.append(n.product_code == code)  # type: ignore[arg-type]
+            cond.append(n.product_code == code)
         if f.read is True and with_state:
             cond.append(state.read == true())
         elif f.read is False and with_state:
             cond.append(or_(state.read.is_(None), state.read == false()))
         if f.importance:
-            cond.append(n.importance == f.importance.value)  # type: ignore[arg-type]
+            cond.append(n.importance == f.importance.value)
         if f.type:
-            cond.append(n.type == f.type)  # type: ignore[arg-type]
+            cond.append(n.type == f.type)
         if f.category:
-            cond.append(n.category == f.category.value)  # type: ignore[arg-type]
+            cond.append(n.category == f.category.value)
         if f.date_from and f.date_to and f.date_from > f.date_to:
             raise ValidationFailed.at("date_to", "api.end_before_start")
         if f.date_from:
-            cond.append(n.created_at >= datetime.combine(f.date_from, time.min))  # type: ignore[operator]
+            cond.append(n.created_at >= datetime.combine(f.date_from, time.min))
         if f.date_to:
-            cond.append(n.created_at <= datetime.combine(f.date_to, time.max))  # type: ignore[operator]
+            cond.append(n.created_at <= datetime.combine(f.date_to, time.max))
         return cond
 
     def unread_count(self, contract_id: int | None = None) -> int:
@@ -154,11 +154,11 @@ class SqlNotifications(SqlArea):
         n, st = Notification, NotificationState
         with self._uow() as s:
             total = s.execute(select(func.count()).select_from(n).where(
-                n.contract_id.in_(contracts or [-1]))).scalar_one()  # type: ignore[attr-defined]
+                n.contract_id.in_(contracts or [-1]))).scalar_one()
             seen = s.execute(
                 select(func.count()).select_from(st).join(n, n.id == st.notification_id)
                 .where(st.user_id == self.principal.user_id,
-                       n.contract_id.in_(contracts or [-1]),  # type: ignore[attr-defined]
+                       n.contract_id.in_(contracts or [-1]),
                        or_(st.read == true(), st.deleted == true()))).scalar_one()
             return int(total - seen)
 
@@ -197,19 +197,19 @@ class SqlNotifications(SqlArea):
             return
         st = NotificationState
         existing = set(s.execute(select(st.notification_id).where(
-            st.user_id == me, st.notification_id.in_(ids))).scalars())  # type: ignore[attr-defined]
+            st.user_id == me, st.notification_id.in_(ids))).scalars())
         values: dict[str, Any] = {}
         if read is not None:
             values["read"] = read
         if deleted is not None:
             values["deleted"] = deleted
         if existing:
-            s.execute(update(st).where(st.user_id == me,  # type: ignore[arg-type]
-                                       st.notification_id.in_(existing))  # type: ignore[attr-defined]
+            s.execute(update(st).where(st.user_id == me,
+                                       st.notification_id.in_(existing))
                       .values(**values))
         new = [i for i in ids if i not in existing]
         if new:
-            s.execute(st.__table__.insert(), [  # type: ignore[attr-defined]
+            s.execute(st.__table__.insert(), [
                 {"user_id": me, "notification_id": i, "read": bool(read),
                  "deleted": bool(deleted)} for i in new])
 

@@ -83,8 +83,8 @@ class SqlPortfolio(SqlArea):
             return None
         cutoff = s.execute(select(PortfolioEntry.updated_at)
                            .where(PortfolioEntry.contract_id == contract_id)
-                           .order_by(PortfolioEntry.updated_at.desc(),  # type: ignore[union-attr]
-                                     PortfolioEntry.id.desc())  # type: ignore[union-attr]
+                           .order_by(PortfolioEntry.updated_at.desc(),
+                                     PortfolioEntry.id.desc())
                            .offset(RECENT_WINDOW - 1).limit(1)).scalar()
         # likely(): the planner's hint that the country is common, so that it walks
         # the entries in order instead of starting from the country index.
@@ -92,7 +92,7 @@ class SqlPortfolio(SqlArea):
                       *self._criteria(contract_id, c, likely_country=True)]
         if cutoff is None:  # a small portfolio: the walk is bounded anyway
             return list(s.execute(_page(conditions, offset, limit)))
-        conditions.append(PortfolioEntry.updated_at >= cutoff)  # type: ignore[arg-type,operator]
+        conditions.append(PortfolioEntry.updated_at >= cutoff)
         rows = list(s.execute(_page(conditions, offset, limit)))
         return rows if len(rows) >= limit else None  # a full page: nothing newer is missing
 
@@ -103,18 +103,18 @@ class SqlPortfolio(SqlArea):
         if c.text and c.text.strip():
             cond.append(entry_text_filter(c.text, self.dialect))
         if c.name and c.name.strip():
-            cond.append(company.name_key.like(like_pattern(c.name.strip().casefold()),  # type: ignore[attr-defined]
+            cond.append(company.name_key.like(like_pattern(c.name.strip().casefold()),
                                               escape="\\"))
         if c.country:
             same_country = company.country == c.country.upper()
-            cond.append(func.likely(same_country) if likely_country else same_country)  # type: ignore[arg-type]
+            cond.append(func.likely(same_country) if likely_country else same_country)
         if c.legal_identifier_value:
             li = select(LegalIdentifier.company_id).where(LegalIdentifier.value.in_(
                 identifier_variants(c.legal_identifier_value, c.legal_identifier_type,
                                     c.country)))
             if c.legal_identifier_type:
                 li = li.where(LegalIdentifier.type_code == c.legal_identifier_type)
-            cond.append(entry.company_id.in_(li))  # type: ignore[attr-defined]
+            cond.append(entry.company_id.in_(li))
         product_cond = self._product_conditions(c)
         if product_cond:
             cond.append(exists().where(Product.contract_id == entry.contract_id,
@@ -142,31 +142,31 @@ class SqlPortfolio(SqlArea):
             codes = codes or list(INFORMATION_CODES)
             codes = [x for x in codes if x in INFORMATION_CODES]
         if codes or c.family:
-            cond.append(Product.code.in_(codes or ["-"]))  # type: ignore[attr-defined]
+            cond.append(Product.code.in_(codes or ["-"]))
         if c.statuses:
             # The standing decision's status; "pending" also finds a standing decision
             # with a request pending on it.
-            statuses = Product.status.in_([s.value for s in c.statuses])  # type: ignore[attr-defined]
+            statuses = Product.status.in_([s.value for s in c.statuses])
             if ProductStatus.PENDING in c.statuses:
                 statuses = or_(statuses, exists().where(
                     DecisionRequest.product_id == Product.id, pending_only()))
             cond.append(statuses)
         if c.amount_min is not None:
-            cond.append(Product.decided_amount >= c.amount_min)  # type: ignore[operator]
+            cond.append(Product.decided_amount >= c.amount_min)
         if c.amount_max is not None:
-            cond.append(Product.decided_amount <= c.amount_max)  # type: ignore[operator]
+            cond.append(Product.decided_amount <= c.amount_max)
         if c.amount_min is not None and c.amount_max is not None and c.amount_min > c.amount_max:
             raise ValidationFailed.at("amount_max", "portfolio.amount_range")
         if c.date_from:
-            cond.append(Product.updated_at >= datetime.combine(c.date_from, time.min))  # type: ignore[operator]
+            cond.append(Product.updated_at >= datetime.combine(c.date_from, time.min))
         if c.date_to:
-            cond.append(Product.updated_at <= datetime.combine(c.date_to, time.max))  # type: ignore[operator]
+            cond.append(Product.updated_at <= datetime.combine(c.date_to, time.max))
         if c.clause:
             cond.append(func.lower(Product.clause).like(like_pattern(c.clause.lower()),
                                                         escape="\\"))
         if c.has_guarantor is not None:
-            cond.append(Product.guarantor_company_id.is_not(None) if c.has_guarantor  # type: ignore[union-attr]
-                        else Product.guarantor_company_id.is_(None))  # type: ignore[union-attr]
+            cond.append(Product.guarantor_company_id.is_not(None) if c.has_guarantor
+                        else Product.guarantor_company_id.is_(None))
         return cond
 
     def _rows(self, s: Session, contract_id: int, rows: list[Any]) -> list[PortfolioRow]:
@@ -184,15 +184,15 @@ class SqlPortfolio(SqlArea):
                                       Product.status, Product.decided_amount,
                                       Product.currency).where(
                     Product.contract_id == contract_id,
-                    Product.company_id.in_(company_ids),  # type: ignore[attr-defined]
-                    Product.status.in_(LIVE_STATUSES))):  # type: ignore[attr-defined]
+                    Product.company_id.in_(company_ids),
+                    Product.status.in_(LIVE_STATUSES))):
                 products[p.company_id].append(p)
             # The latest claim of each company of the page (ids grow as claims are
             # made). Drafts count here, as they always did in this column; the claims
             # portfolio lists submitted claims only.
             latest = (select(func.max(Claim.id).label("latest_id"))
                       .where(Claim.contract_id == contract_id,
-                             Claim.company_id.in_(company_ids))  # type: ignore[attr-defined]
+                             Claim.company_id.in_(company_ids))
                       .group_by(Claim.company_id).subquery())
             for found in s.execute(
                     select(Claim.company_id, Claim.status, Claim.intervention_requested,
@@ -204,12 +204,12 @@ class SqlPortfolio(SqlArea):
                                       DecisionRequest.requested_amount,
                                       DecisionRequest.expected_decision_at).where(
                     DecisionRequest.contract_id == contract_id,
-                    DecisionRequest.company_id.in_(company_ids),  # type: ignore[attr-defined]
+                    DecisionRequest.company_id.in_(company_ids),
                     pending_only())):
                 requests[r.product_id] = r
             favourites = set(s.execute(select(Favourite.company_id).where(
                 Favourite.user_id == self.principal.user_id,
-                Favourite.company_id.in_(company_ids))).scalars())  # type: ignore[attr-defined]
+                Favourite.company_id.in_(company_ids))).scalars())
         items = []
         for row in rows:
             live = products[row.company_id]
@@ -285,7 +285,7 @@ class SqlPortfolio(SqlArea):
                 CustomFieldValue.entry_id == entry.id,
                 CustomFieldValue.definition_id == definition.id)).scalars().first()
             if current is None:
-                current = CustomFieldValue(entry_id=entry.id, definition_id=definition.id)  # type: ignore[arg-type]
+                current = CustomFieldValue(entry_id=entry.id, definition_id=definition.id)
                 s.add(current)
             if current.value != value:
                 moved[f"custom_field_{slot}"] = [current.value, value]
@@ -306,10 +306,10 @@ class SqlPortfolio(SqlArea):
 
 
 # What a portfolio row shows of its entry and company.
-_ROW_QUERY = (select(PortfolioEntry.id.label("entry_id"),  # type: ignore[union-attr]
+_ROW_QUERY = (select(PortfolioEntry.id.label("entry_id"),
                      PortfolioEntry.company_id, PortfolioEntry.client_reference,
                      PortfolioEntry.updated_at, PortfolioEntry.version,
-                     Company.name.label("company_name"),  # type: ignore[attr-defined]
+                     Company.name.label("company_name"),
                      Company.country, Company.city, Company.easy_number, Company.dra)
               .join(Company, Company.id == PortfolioEntry.company_id))
 # How many of the newest entries a country search looks at first (SQLite).
@@ -318,8 +318,8 @@ RECENT_WINDOW = 2000
 
 def _page(conditions: list[ColumnElement[bool]], offset: int, limit: int) -> Select[Any]:
     page: Select[Any] = (_ROW_QUERY.where(*conditions)
-                         .order_by(PortfolioEntry.updated_at.desc(),  # type: ignore[union-attr]
-                                   PortfolioEntry.id.desc())  # type: ignore[union-attr]
+                         .order_by(PortfolioEntry.updated_at.desc(),
+                                   PortfolioEntry.id.desc())
                          .offset(max(0, offset)).limit(limit))
     return page
 

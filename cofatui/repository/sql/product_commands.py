@@ -163,14 +163,14 @@ class ProductCommands(SqlArea):
                 guarantor = s.get(Company, request.guarantor_company_id)
                 if guarantor is None:
                     raise ValidationFailed.at("guarantor_company_id", "companies.no_such_company")
-            rules.check_request(data, self._facts(s, contract, company.id), self.clock.today())  # type: ignore[arg-type]
+            rules.check_request(data, self._facts(s, contract, company.id), self.clock.today())
             entry = self._ensure_entry(s, contract, company, request.client_reference, now)
             for identified in (company, guarantor):  # found by an extended search
                 if identified is not None:
                     self.root.companies._adopt_partner_company(s, identified, contract.id)
             decision = self._decide(s, contract, company, request, now)
             product = Product(
-                contract_id=contract.id, company_id=company.id, code=request.code,  # type: ignore[arg-type]
+                contract_id=contract.id, company_id=company.id, code=request.code,
                 status=decision.status.value, requested_amount=request.amount,
                 decided_amount=decision.amount if decision.immediate else None,
                 currency=contract.currency, requested_at=now,
@@ -212,14 +212,14 @@ class ProductCommands(SqlArea):
                                   expected_at=now + timedelta(days=REPORT_INVESTIGATION_DAYS))
         # The contract's decision tables decide (SPEC §4), or an underwriter will.
         asked = underwriting_rules.Asked(request.code, request.amount, request.duration_days)
-        return underwriting.decide(s, contract.id, company, asked, now)  # type: ignore[arg-type]
+        return underwriting.decide(s, contract.id, company, asked, now)
 
     def _new_request(self, product: Product, kind: RequestKind, amount: Decimal | None,
                      now: datetime, expected_at: datetime | None, *,
                      target_code: str | None = None,
                      duration_days: int | None = None) -> DecisionRequest:
         return DecisionRequest(
-            product_id=product.id, contract_id=product.contract_id,  # type: ignore[arg-type]
+            product_id=product.id, contract_id=product.contract_id,
             company_id=product.company_id, kind=kind.value, code=product.code,
             target_code=target_code, requested_amount=amount, currency=product.currency,
             duration_days=duration_days, requested_at=now, expected_decision_at=expected_at,
@@ -235,7 +235,7 @@ class ProductCommands(SqlArea):
                 PortfolioEntry.contract_id == contract.id)).scalar_one()
             if count >= contract.max_portfolio_companies:
                 raise RuleViolation("portfolio.full", limit=contract.max_portfolio_companies)
-            entry = PortfolioEntry(contract_id=contract.id, company_id=company.id,  # type: ignore[arg-type]
+            entry = PortfolioEntry(contract_id=contract.id, company_id=company.id,
                                    client_reference=client_reference, updated_at=now,
                                    search_text=search_key(company.name, company.country,
                                                           company.easy_number, client_reference))
@@ -323,7 +323,7 @@ class ProductCommands(SqlArea):
     # --- history, notifications -------------------------------------------------------
     def _event(self, s: Session, product: Product, action: str, actor: str,
                amount: Decimal | None, comment: str = "") -> None:
-        s.add(ProductEvent(product_id=product.id, at=self.clock.now(), action=action,  # type: ignore[arg-type]
+        s.add(ProductEvent(product_id=product.id, at=self.clock.now(), action=action,
                            status=product.status, amount=amount, comment=comment, actor=actor))
 
     def _notify_decision(self, s: Session, product: Product, company: Company) -> None:

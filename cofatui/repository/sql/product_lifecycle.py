@@ -53,7 +53,7 @@ class ProductLifecycle(ProductCommands):
                       Product.contract_id == product.contract_id,
                       Product.company_id == product.company_id,
                       Product.id != product.id)).scalars()]
-        pending = self._pending_request(s, product.id)  # type: ignore[arg-type]
+        pending = self._pending_request(s, product.id)
         return rules.ExistingProduct(product.code, ProductStatus(product.status),
                                      product.monitored, others,
                                      pending=pending.kind if pending else None,
@@ -70,7 +70,7 @@ class ProductLifecycle(ProductCommands):
 
     def _public(self, s: Session, product: Product) -> ProductPublic:
         s.flush()
-        return product_public(product, self._pending_request(s, product.id))  # type: ignore[arg-type]
+        return product_public(product, self._pending_request(s, product.id))
 
     # --- asking -------------------------------------------------------------------------
     def modify(self, product_id: int, amount: Decimal, version: int) -> ProductPublic:
@@ -234,7 +234,7 @@ class ProductLifecycle(ProductCommands):
         """The standing decision about to be replaced, kept in the history."""
         when = f" on {product.decided_at:%d %b %Y}" if product.decided_at else ""
         by = f" by {product.decided_by}" if product.decided_by else ""
-        s.add(ProductEvent(product_id=product.id, at=self.clock.now(), action="replaced",  # type: ignore[arg-type]
+        s.add(ProductEvent(product_id=product.id, at=self.clock.now(), action="replaced",
                            status=ProductStatus.REPLACED.value, amount=product.decided_amount,
                            comment=f"{product.status.replace('_', ' ')}{when}{by}"
                                    + (f" until {product.end_date:%d %b %Y}"
@@ -337,9 +337,9 @@ class ProductLifecycle(ProductCommands):
         live = s.execute(select(func.count()).select_from(Product).where(
             Product.contract_id == product.contract_id,
             Product.company_id == product.company_id, Product.id != product.id,
-            Product.status.in_([st.value for st in rules.LIVE_STATUSES]))).scalar_one()  # type: ignore[attr-defined]
+            Product.status.in_([st.value for st in rules.LIVE_STATUSES]))).scalar_one()
         if entry is not None and not live:
-            entry.keep_until = rules.deleted_company_kept_until(now.date())  # type: ignore[attr-defined]
+            entry.keep_until = rules.deleted_company_kept_until(now.date())
 
     def delete(self, product_id: int, version: int) -> ProductPublic:
         """Delete the standing decision — refused while a request on it is pending. A

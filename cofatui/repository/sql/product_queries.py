@@ -41,7 +41,7 @@ class ProductQueries(SqlArea):
         with self._uow() as s:
             rows = s.execute(select(Product).where(
                 Product.contract_id == contract_id, Product.company_id == company_id)
-                .order_by(Product.updated_at.desc(), Product.id.desc())).scalars()  # type: ignore[union-attr]
+                .order_by(Product.updated_at.desc(), Product.id.desc())).scalars()
             return products_public(s, rows)
 
     def history(self, product_id: int) -> list[ProductEventPublic]:
@@ -52,7 +52,7 @@ class ProductQueries(SqlArea):
             self._visible_or_404(product.contract_id, "portfolio.product_not_found",
                                  product_id=product_id)
             events = s.execute(select(ProductEvent).where(ProductEvent.product_id == product_id)
-                               .order_by(ProductEvent.at.desc(), ProductEvent.id.desc())  # type: ignore[union-attr]
+                               .order_by(ProductEvent.at.desc(), ProductEvent.id.desc())
                                ).scalars()
             return [ProductEventPublic.model_validate(e) for e in events]
 
@@ -70,7 +70,7 @@ class ProductQueries(SqlArea):
                 .join(Company, Company.id == request.company_id)
                 .join(Product, Product.id == request.product_id)
                 .where(*where)
-                .order_by(request.requested_at, request.id)  # type: ignore[arg-type]
+                .order_by(request.requested_at, request.id)
                 .offset(max(0, offset)).limit(limit)).all()
             total = s.execute(select(func.count()).select_from(request)
                               .where(*where)).scalar_one()
@@ -93,9 +93,9 @@ class ProductQueries(SqlArea):
         offset = max(0, offset)
         today = self.clock.today()
         cond = (Product.contract_id == contract_id,
-                Product.status.in_(_ACTIVE),  # type: ignore[attr-defined]
-                Product.end_date >= today,  # type: ignore[operator]
-                Product.end_date <= today + timedelta(days=max(0, within_days)))  # type: ignore[operator]
+                Product.status.in_(_ACTIVE),
+                Product.end_date >= today,
+                Product.end_date <= today + timedelta(days=max(0, within_days)))
         with self._uow() as s:
             rows = s.execute(
                 select(Product, Company.name).join(Company, Company.id == Product.company_id)
@@ -120,16 +120,16 @@ class ProductQueries(SqlArea):
                 select(Company.dra, func.sum(Product.decided_amount), func.count())
                 .join(Company, Company.id == Product.company_id)
                 .where(Product.contract_id == contract_id,
-                       Product.code.in_(CREDIT_DECISION_CODES),  # type: ignore[attr-defined]
-                       Product.status.in_(_ACTIVE),  # type: ignore[attr-defined]
-                       Company.dra.is_not(None))  # type: ignore[union-attr]
+                       Product.code.in_(CREDIT_DECISION_CODES),
+                       Product.status.in_(_ACTIVE),
+                       Company.dra.is_not(None))
                 .group_by(Company.dra)).all()
             # sum() keeps the Money column type, so amounts come back as Decimal.
             exact = [(int(dra), amount or Decimal(0)) for dra, amount, _ in rows]
             history_rows = s.execute(
                 select(WapSnapshot.day, WapSnapshot.wap)
                 .where(WapSnapshot.contract_id == contract_id)
-                .order_by(WapSnapshot.day.desc()).limit(24)).all()  # type: ignore[union-attr]
+                .order_by(WapSnapshot.day.desc()).limit(24)).all()
             companies = s.execute(select(func.count()).select_from(PortfolioEntry).where(
                 PortfolioEntry.contract_id == contract_id)).scalar_one()
         value = compute_wap(exact)

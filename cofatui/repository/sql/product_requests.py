@@ -27,7 +27,7 @@ def pending_of(s: Session, product_ids: Iterable[int]) -> dict[int, DecisionRequ
     if not ids:
         return {}
     rows = s.execute(select(DecisionRequest).where(
-        DecisionRequest.product_id.in_(ids), pending_only())).scalars()  # type: ignore[attr-defined]
+        DecisionRequest.product_id.in_(ids), pending_only())).scalars()
     return {r.product_id: r for r in rows}
 
 
@@ -46,7 +46,7 @@ def product_public(product: Product, pending: DecisionRequest | None) -> Product
 def products_public(s: Session, products: Iterable[Product]) -> list[ProductPublic]:
     items = list(products)
     pending = pending_of(s, [p.id for p in items if p.id is not None])
-    return [product_public(p, pending.get(p.id)) for p in items]  # type: ignore[arg-type]
+    return [product_public(p, pending.get(p.id)) for p in items]
 
 
 def backfill_initial_requests(conn: Connection | Session) -> int:
@@ -63,7 +63,7 @@ def backfill_initial_requests(conn: Connection | Session) -> int:
         " FROM product p WHERE p.status = :pending AND NOT EXISTS (SELECT 1 FROM"
         " product_request r WHERE r.product_id = p.id AND r.status = 'pending')"
         " ORDER BY p.id"), {"pending": ProductStatus.PENDING.value})
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return int(result.rowcount or 0)
 
 
 __all__ = ["RequestStatus", "backfill_initial_requests", "pending_of", "pending_only",

@@ -14,7 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from cofatui.models import PortfolioEntry
 
-_entry = PortfolioEntry.__table__  # type: ignore[attr-defined]
+_entry = PortfolioEntry.__table__
 
 
 def search_key(*parts: str | None) -> str:

@@ -57,15 +57,15 @@ class SqlUnderwriting(ProductLifecycle):
         request = DecisionRequest
         cond = [pending_only()]
         if flt.code:
-            cond.append(request.code == ("CRL" if flt.code == "LCR" else flt.code))  # type: ignore[arg-type]
+            cond.append(request.code == ("CRL" if flt.code == "LCR" else flt.code))
         if flt.contract_id:
-            cond.append(request.contract_id == flt.contract_id)  # type: ignore[arg-type]
+            cond.append(request.contract_id == flt.contract_id)
         if flt.country:
-            cond.append(Company.country == flt.country.upper())  # type: ignore[arg-type]
+            cond.append(Company.country == flt.country.upper())
         if flt.text and flt.text.strip():
             from cofatui.repository.sql.search import like_pattern
 
-            cond.append(Company.name_key.like(like_pattern(flt.text.strip().casefold()),  # type: ignore[attr-defined]
+            cond.append(Company.name_key.like(like_pattern(flt.text.strip().casefold()),
                                               escape="\\"))
         with self._uow() as s:
             rows = s.execute(
@@ -74,7 +74,7 @@ class SqlUnderwriting(ProductLifecycle):
                 .join(Product, Product.id == request.product_id)
                 .join(Contract, Contract.id == request.contract_id)
                 .join(Company, Company.id == request.company_id).where(*cond)
-                .order_by(request.requested_at, request.id)  # type: ignore[arg-type]
+                .order_by(request.requested_at, request.id)
                 .offset(max(0, offset)).limit(limit)).all()
             total = s.execute(select(func.count()).select_from(request)
                               .join(Company, Company.id == request.company_id)
@@ -151,12 +151,12 @@ def _queue_item(r: DecisionRequest, p: Product, policy_number: str, policyholder
                 name: str, country: str, dra: int | None) -> QueueItem:
     standing = p.status != ProductStatus.PENDING.value  # a first request has none yet
     return QueueItem(
-        product_id=p.id, contract_id=p.contract_id, policy_number=policy_number,  # type: ignore[arg-type]
+        product_id=p.id, contract_id=p.contract_id, policy_number=policy_number,
         policyholder=policyholder, company_id=p.company_id, company_name=name,
         country=country, dra=dra, code=r.code, requested_amount=r.requested_amount,
         currency=r.currency, requested_at=r.requested_at or datetime.now(UTC),
         expected_decision_at=r.expected_decision_at, version=p.version,
-        request_id=r.id, kind=RequestKind(r.kind), target_code=r.target_code,  # type: ignore[arg-type]
+        request_id=r.id, kind=RequestKind(r.kind), target_code=r.target_code,
         duration_days=r.duration_days,
         standing_status=ProductStatus(p.status) if standing else None,
         standing_amount=p.decided_amount if standing else None,

@@ -106,7 +106,7 @@ def show_errors(root: DOMNode, errors: Mapping[str, str], general: Static | None
         if general is not None:
             general.update(text)
         else:
-            root.app.notify(text.plain, severity="error")  # type: ignore[attr-defined]
+            root.app.notify(text.plain, severity="error")
     elif general is not None:
         general.update("")
 
