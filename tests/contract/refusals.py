@@ -37,9 +37,10 @@ def assert_coded(error: CofaError | FieldError, code: str, /, **params: object) 
 
 def same(actual: object, expected: object) -> bool:
     """Equal and of the same kind: a date is not its ISO text, an amount keeps its currency."""
-    if hasattr(expected, "currency") and isinstance(getattr(expected, "amount", None), Decimal):
-        return (getattr(actual, "amount", None) == expected.amount  # type: ignore[attr-defined]
-                and getattr(actual, "currency", None) == expected.currency)  # type: ignore[attr-defined]
+    amount = getattr(expected, "amount", None)
+    if hasattr(expected, "currency") and isinstance(amount, Decimal):
+        return bool(getattr(actual, "amount", None) == amount
+                    and getattr(actual, "currency", None) == getattr(expected, "currency", None))
     if isinstance(expected, datetime) or isinstance(actual, datetime):
         return type(actual) is type(expected) and actual == expected
     if isinstance(expected, date):

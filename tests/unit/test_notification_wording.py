@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from cofatui import i18n
 from cofatui import notification_wording as wording
+from cofatui.enums import Importance, NotificationCategory
 from cofatui.i18n.messages import Amount, Term
 from cofatui.notification_wording import Notice, load_params, render_body, render_title
 
@@ -120,7 +121,8 @@ def test_the_export_renders_titles_in_the_exporting_users_language() -> None:
     row = NotificationRow(
         id=1, contract_id=1, policy_number="P-1", company_id=None, company_name="",
         country="", easy_number="", client_reference="", product_code="CLAIM",
-        category="management", type="claim_update", importance="high",
+        category=NotificationCategory.MANAGEMENT, type="claim_update",
+        importance=Importance.HIGH,
         created_at=datetime(2026, 11, 22, tzinfo=UTC), read=False, **notice.columns())
     for language, expected in (("fr", "Sinistre CL-7 : rejeté"), ("en", "Claim CL-7 rejected")):
         title = notification_export_columns(language)[-1]

@@ -78,7 +78,7 @@ class SqlJobs:
                         total=total)
 
     def _mine(self, s: Any, job_id: int) -> Job:
-        job = s.get(Job, job_id)
+        job: Job | None = s.get(Job, job_id)
         if job is None or job.owner_id != self.core.principal.user_id:
             raise NotFound("jobs.not_found", job_id=job_id)
         return job
