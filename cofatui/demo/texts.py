@@ -58,13 +58,36 @@ def _body(key: str, **params: object) -> Term:
     return Term.of(f"notices.body.{key}", **params)
 
 
+#: The demo's reasons (and the default rules' own), read in the reader's language.
+_REASONS = {
+    "Insufficient financial information available.": "insufficient_information",
+    "Payment incidents reported by other insured parties.": "payment_incidents",
+    "Deteriorated financial situation (losses in the last two years).": "deteriorated",
+    "Negative equity in the latest accounts.": "negative_equity",
+    "Collective proceedings opened against the company.": "collective_proceedings",
+    "Amount limited in view of the company's size.": "company_size",
+    "Limited to the amount supported by the latest balance sheet.": "balance_sheet",
+    "Exposure already high on this group.": "group_exposure",
+    "The buyer is in default (DRA 0): no @rating cover.": "default_no_rating",
+    "An @rating cover needs a DRA of 3 or more.": "rating_needs_dra3",
+    "The buyer is in default (DRA 0): no Express agreement.": "default_no_express",
+    "The buyer has unpaid invoices declared: no Express agreement.": "unpaid_no_express",
+}
+
+
+def _reason(comment: str) -> Term | str:
+    """A known reason as a catalog entry; anything else as it was written."""
+    key = _REASONS.get(comment)
+    return Term(f"notices.reason.{key}") if key else comment
+
+
 def _by(who: str, comment: str = "") -> Term:
     """Who decided, and why when the decision needs a reason."""
     if who == "underwriter":
-        return _body("by_underwriter_comment", comment=comment) if comment \
+        return _body("by_underwriter_comment", comment=_reason(comment)) if comment \
             else _body("by_underwriter")
     rule = who.removeprefix("rule:")
-    return _body("by_rule_reason", rule=rule, comment=comment) if comment \
+    return _body("by_rule_reason", rule=rule, comment=_reason(comment)) if comment \
         else _body("by_rule", rule=rule)
 
 
@@ -124,7 +147,7 @@ def product_decision(code: str, status: str, currency: str, requested: int | Non
                      _body("refused", **on, by=_by(who, comment)))
     if status == "reduced":
         body = _body("reduced_reason", **on, requested=asked, amount=amount,
-                     comment=comment) if comment else \
+                     comment=_reason(comment)) if comment else \
             _body("reduced", **on, requested=asked, amount=amount)
         return _said(category, _MODIFICATION, _HIGH, notice, body)
     state = wording.status(status)
