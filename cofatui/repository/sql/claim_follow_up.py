@@ -50,7 +50,7 @@ from cofatui.models import (
 )
 from cofatui.repository.base import MAX_PAGE
 from cofatui.repository.sql.claim_rules import claim_invoices, claim_payments, due_date_shifts
-from cofatui.repository.sql.claim_submission import insert_lines
+from cofatui.repository.sql.claim_submission import insert_lines, new_declaration
 from cofatui.repository.sql.core import SqlArea
 from cofatui.repository.sql.exchange_rates import (
     assess,
@@ -289,16 +289,8 @@ class ClaimFollowUp(SqlArea):
             ]
             if errors:
                 raise ValidationFailed(errors)
-            declaration = ClaimDeclaration(
-                claim_id=claim.id, kind=DeclarationKind.ADDITIONAL.value, submitted_at=now,
-                submitted_by=self.principal.login,
-                intervention_requested=data.intervention_requested,
-                contact_name=data.contact_name.strip(),
-                contact_email=data.contact_email.strip(),
-                contact_phone=data.contact_phone.strip(),
-                alt_contact_name=data.alt_contact_name.strip(),
-                alt_contact_email=data.alt_contact_email.strip(),
-                alt_contact_phone=data.alt_contact_phone.strip(), comments=data.comments)
+            declaration = new_declaration(claim.id, DeclarationKind.ADDITIONAL, data, now,
+                                          self.principal.login)
             s.add(declaration)
             s.flush()
             assert claim.id is not None and declaration.id is not None

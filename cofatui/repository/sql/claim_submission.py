@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
@@ -30,6 +31,7 @@ from cofatui.repository.sql.exchange_rates import (
 from cofatui.repository.sql.latest_claims import claim_added
 from cofatui.rules import claims as rules
 from cofatui.schemas import (
+    AdditionalDeclaration,
     ClaimCreate,
     ClaimPublic,
     CurrencyAmount,
@@ -54,6 +56,20 @@ def insert_lines(s: Session, claim_id: int, declaration_id: int,
              "type": p.type, "invoice_references": ",".join(p.invoice_references),
              "payment_date": p.payment_date, "currency": p.currency, "amount": p.amount}
             for p in payments])
+
+
+def new_declaration(claim_id: int | None, kind: DeclarationKind,
+                    data: ClaimCreate | AdditionalDeclaration, now: datetime,
+                    login: str) -> ClaimDeclaration:
+    """A declaration row (the first one, or an additional one) with its contacts."""
+    return ClaimDeclaration(
+        claim_id=claim_id, kind=kind.value, submitted_at=now, submitted_by=login,
+        intervention_requested=data.intervention_requested,
+        contact_name=data.contact_name.strip(), contact_email=data.contact_email.strip(),
+        contact_phone=data.contact_phone.strip(),
+        alt_contact_name=data.alt_contact_name.strip(),
+        alt_contact_email=data.alt_contact_email.strip(),
+        alt_contact_phone=data.alt_contact_phone.strip(), comments=data.comments)
 
 
 class ClaimSubmission(SqlArea):
@@ -111,16 +127,8 @@ class ClaimSubmission(SqlArea):
             assert claim.id is not None
             claim.reference = f"DMS-{now.year}-{claim.id:06d}"
             claim_added(s, claim, company)
-            declaration = ClaimDeclaration(
-                claim_id=claim.id, kind=DeclarationKind.INITIAL.value, submitted_at=now,
-                submitted_by=self.principal.login,
-                intervention_requested=data.intervention_requested,
-                contact_name=data.contact_name.strip(),
-                contact_email=data.contact_email.strip(),
-                contact_phone=data.contact_phone.strip(),
-                alt_contact_name=data.alt_contact_name.strip(),
-                alt_contact_email=data.alt_contact_email.strip(),
-                alt_contact_phone=data.alt_contact_phone.strip(), comments=data.comments)
+            declaration = new_declaration(claim.id, DeclarationKind.INITIAL, data, now,
+                                          self.principal.login)
             s.add(declaration)
             s.flush()
             assert declaration.id is not None
