@@ -169,18 +169,11 @@ def check_upgrade(engine: Engine, batch: int | None = None) -> None:
     assert render_title(kind, {}, stored, "fr") == UNPARSABLE
 
 
-def test_old_titles_become_kinds_and_params_sqlite(tmp_path: Path) -> None:
+@pytest.mark.parametrize("batch", [None, 4])  # 4: several batches, the last one partial
+def test_old_titles_become_kinds_and_params_sqlite(tmp_path: Path, batch: int | None) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'n.sqlite'}")
     try:
-        check_upgrade(engine)
-    finally:
-        engine.dispose()
-
-
-def test_rows_migrate_in_batches_whatever_their_size(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'b.sqlite'}")
-    try:
-        check_upgrade(engine, batch=4)  # several batches, the last one partial
+        check_upgrade(engine, batch)
     finally:
         engine.dispose()
 
