@@ -127,3 +127,23 @@ def test_the_export_renders_titles_in_the_exporting_users_language() -> None:
     for language, expected in (("fr", "Sinistre CL-7 : rejeté"), ("en", "Claim CL-7 rejected")):
         title = notification_export_columns(language)[-1]
         assert title.value(row) == expected
+
+
+def test_the_mail_digest_lists_titles_in_the_recipients_language() -> None:
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    from cofatui.jobs.digest import _compose
+
+    notice = wording.claim_update("CL-7", "accepted")
+    row = SimpleNamespace(created_at=datetime(2026, 11, 22, 9, tzinfo=UTC), name="Alpha SA",
+                          **notice.columns())
+    old = SimpleNamespace(created_at=datetime(2026, 11, 21, 9, tzinfo=UTC), name="",
+                          kind="text", params="{}", title="As it was written")
+    user = SimpleNamespace(first_name="Alice", last_name="Test", login="alice")
+    since = datetime(2026, 11, 20, tzinfo=UTC)
+    _, french = _compose("fr", user, 2, since, [row, old])
+    _, english = _compose("en", user, 2, since, [row, old])
+    assert "Alpha SA — Sinistre CL-7 : accepté" in french
+    assert "Alpha SA — Claim CL-7 accepted" in english
+    assert "As it was written" in french and "As it was written" in english
