@@ -75,7 +75,9 @@ from sqlalchemy.engine import Engine
 
 from cofatui import __version__
 from cofatui.api.errors import install_error_handlers
-from cofatui.api.middleware import BODY_LIMITS, MAX_BODY_BYTES, AccessLog, BodySizeLimit
+from cofatui.api.limits import LoginLimits
+from cofatui.api.limits import install as install_login_gate
+from cofatui.api.middleware import BODY_LIMITS, MAX_BODY_BYTES, AccessLog, BodyLimit, TokenFirst
 from cofatui.api.routes import (
     audit,
     claims,
@@ -102,7 +104,8 @@ def _operation_id(route: APIRoute) -> str:
 
 
 def create_app(engine: Engine, *, clock: Clock | None = None,
-               max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
+               max_body_bytes: int = MAX_BODY_BYTES,
+               login_limits: LoginLimits | None = None) -> FastAPI:
     app = FastAPI(
         title="cofatui API", version=__version__,
         description="Trade-credit insurance back-office: the cofatui Repository over HTTP. "
@@ -115,10 +118,13 @@ def create_app(engine: Engine, *, clock: Clock | None = None,
     app.state.engine = engine
     app.state.clock = clock or SystemClock()
     install_error_handlers(app)
+    install_login_gate(app, login_limits)
     app.include_router(health.router, responses={503: ERROR_RESPONSES[503]})
     for module in ROUTERS:
         app.include_router(module.router, responses=ERROR_RESPONSES)
-    # Added last = outermost: the access log sees the 413s of the size limit too.
-    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes, by_path=BODY_LIMITS)
+    # Added last = outermost: the access log sees the 401s and 413s of the others too;
+    # the token is checked before the body limit lets any of the body through.
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes, by_path=BODY_LIMITS)
+    app.add_middleware(TokenFirst)
     app.add_middleware(AccessLog)
     return app

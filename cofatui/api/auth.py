@@ -6,6 +6,10 @@ Tokens are looked up only through
 the repository then loads the user's principal and checks every right itself. Nothing
 is cached between requests, so several servers can share one database behind a proxy
 and a revoked token stops working at once.
+
+The token is checked once per request, from the headers and before the body is read,
+by :class:`cofatui.api.middleware.TokenFirst`; :func:`current_login` takes the login it
+verified (and checks the token itself when the app runs without that middleware).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 
+from cofatui.api.middleware import VERIFIED_LOGIN
 from cofatui.clock import Clock
 from cofatui.errors import Unauthenticated
 from cofatui.repository.sql import SqlRepository
@@ -39,6 +44,10 @@ def current_login(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
 ) -> str:
+    verified = request.scope.get("state", {}).get(VERIFIED_LOGIN)
+    if isinstance(verified, str):  # TokenFirst checked the token before the body
+        request.state.login = verified
+        return verified
     if credentials is None or not credentials.credentials.strip():
         raise Unauthenticated("api.missing_token")
     from cofatui.repository.sql import identity

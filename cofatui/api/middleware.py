@@ -1,52 +1,133 @@
-"""Two small ASGI middlewares: a request body size limit and the structured access log.
+"""The ASGI middlewares in front of the routes: the token first, the body with limits,
+and the structured access log.
 
-Both are plain ASGI (not ``BaseHTTPMiddleware``) so they add no task or thread per
-request and never buffer responses.
+They are plain ASGI (not ``BaseHTTPMiddleware``) so they add no task per request and
+never buffer a response. Outermost first:
+
+- :class:`AccessLog` — one JSON line per request;
+- :class:`TokenFirst` — a route that needs a token gets 401 from the headers alone,
+  before a byte of its body is read (FastAPI reads a body before it resolves the auth
+  dependency, so without this anyone could make the server read 11 MiB);
+- :class:`BodyLimit` — the body streams through with a size limit (413) and a
+  deadline (408: a client slower than ``grace + size / min_rate`` seconds, or silent
+  for ``idle`` seconds, is cut off); nothing is buffered here.
+
+A refusal before the body is read closes the connection (``Connection: close``), so a
+client cannot keep it busy with the rest of its body.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from cofatui.api.errors import error_body
+from cofatui.api.errors import BEARER_CHALLENGE, error_body
+from cofatui.errors import CofaError, Unauthenticated
 
 access_log = logging.getLogger("cofatui.access")
 
 MAX_BODY_BYTES = 2 * 1024 * 1024  # fits the largest JSON call (100 000 notification ids)
 # Larger bodies where the repository accepts more: attachments (10 MiB, checked with a
-# clear message by the rules) and drafts (2 MiB of JSON).
+# clear message by the rules) and drafts (2 MiB of JSON); the password login much less.
 BODY_LIMITS: tuple[tuple[str, int], ...] = (
     (r"^/claims/[^/]+/documents$", 11 * 1024 * 1024),
     (r"^/drafts/draft$", 3 * 1024 * 1024),
     (r"^/imports$", 6 * 1024 * 1024),  # import files: 5 MiB, checked by the pipeline
+    (r"^/auth/token$", 16 * 1024),
 )
+#: A body must arrive within BODY_GRACE_SECONDS + its size / MIN_BODY_RATE (11 MiB at
+#: 64 KiB/s: ~3 minutes; a 2 KiB JSON call: 10 s), with no pause over BODY_IDLE_SECONDS.
+BODY_GRACE_SECONDS = 10.0
+MIN_BODY_RATE = 64 * 1024
+BODY_IDLE_SECONDS = 10.0
+#: Routes answered without a token (the router answers 405 to a wrong method).
+PUBLIC_PATHS = frozenset({"/health", "/auth/token", "/openapi.json"})
+#: Where TokenFirst leaves the verified login for the auth dependency.
+VERIFIED_LOGIN = "verified_login"
 
 
-async def _send_json(send: Send, status: int, body: Mapping[str, object]) -> None:
+async def _send_json(send: Send, status: int, body: Mapping[str, object], *,
+                     close: bool = False, headers: Mapping[str, str] | None = None) -> None:
     payload = json.dumps(body).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(payload)).encode())]})
+    raw = [(b"content-type", b"application/json"),
+           (b"content-length", str(len(payload)).encode())]
+    raw += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
+    if close:
+        raw.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": raw})
     await send({"type": "http.response.body", "body": payload})
 
 
-class BodySizeLimit:
-    """Refuse request bodies over ``max_bytes`` with 413, whether announced by
-    Content-Length or streamed (chunked); the body is read before the app runs."""
+def _has_body(scope: Scope) -> bool:
+    headers = Headers(scope=scope)
+    return headers.get("content-length", "0") not in ("", "0") \
+        or "transfer-encoding" in headers
+
+
+class TokenFirst:
+    """Authenticate the bearer token from the headers before the app (and so before
+    the body) for every path but ``public``; the auth dependency then reuses the login
+    (``scope["state"][VERIFIED_LOGIN]``) instead of checking the token twice."""
+
+    def __init__(self, app: ASGIApp, public: Collection[str] = PUBLIC_PATHS) -> None:
+        self.app = app
+        self.public = frozenset(public)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("path", "") in self.public:
+            await self.app(scope, receive, send)
+            return
+        try:
+            login = await run_in_threadpool(self._login, scope)
+        except CofaError as exc:
+            headers = {"WWW-Authenticate": BEARER_CHALLENGE} \
+                if isinstance(exc, Unauthenticated) else {}
+            await _send_json(send, exc.http_status, exc.to_dict(), close=_has_body(scope),
+                             headers=headers)
+            return
+        scope.setdefault("state", {})[VERIFIED_LOGIN] = login
+        await self.app(scope, receive, send)
+
+    @staticmethod
+    def _login(scope: Scope) -> str:
+        from cofatui.repository.sql import identity
+
+        scheme, _, token = Headers(scope=scope).get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthenticated("api.missing_token")
+        state = scope["app"].state
+        return identity.authenticate_token(state.engine, token.strip(), clock=state.clock)
+
+
+class _BodyRefused(Exception):
+    """Raised from ``receive`` once BodyLimit has refused the body."""
+
+
+class BodyLimit:
+    """Stream request bodies through with a size limit (413, whether announced by
+    Content-Length or counted as it comes) and a deadline (408). On a refusal the
+    app's own answer (it sees an error from ``receive``) is replaced by the refusal."""
 
     def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES,
-                 by_path: Sequence[tuple[str, int]] = ()) -> None:
+                 by_path: Sequence[tuple[str, int]] = (), *,
+                 grace: float = BODY_GRACE_SECONDS, min_rate: float = MIN_BODY_RATE,
+                 idle: float = BODY_IDLE_SECONDS) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.by_path = [(re.compile(pattern), limit) for pattern, limit in by_path]
+        self.grace = grace
+        self.min_rate = min_rate
+        self.idle = idle
 
     def limit_for(self, path: str) -> int:
         for pattern, limit in self.by_path:
@@ -60,41 +141,62 @@ class BodySizeLimit:
             return
         max_bytes = self.limit_for(scope.get("path", ""))
         too_large = error_body("too_large", "api.body_too_large", max_bytes=max_bytes)
-        declared = dict(scope.get("headers") or []).get(b"content-length")
+        declared = Headers(scope=scope).get("content-length")
+        expected = max_bytes
         if declared is not None:
             try:
-                size = int(declared)
+                expected = int(declared)
             except ValueError:
-                await _send_json(send, 400, error_body("bad_request", "api.bad_content_length"))
+                await _send_json(send, 400, error_body("bad_request", "api.bad_content_length"),
+                                 close=True)
                 return
-            if size > max_bytes:
-                await _send_json(send, 413, too_large)
+            if expected > max_bytes:
+                await _send_json(send, 413, too_large, close=True)
                 return
-        chunks: list[bytes] = []
-        total = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            total += len(chunk)
-            if total > max_bytes:
-                await _send_json(send, 413, too_large)
-                return
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        body = b"".join(chunks)
-        replayed = False
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.grace + expected / self.min_rate
+        received = 0
+        done = False
+        refusal: tuple[int, dict[str, object]] | None = None
+        started = False
 
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
+        async def guarded_receive() -> Message:
+            nonlocal received, done, refusal
+            if refusal is not None:
+                raise _BodyRefused
+            if done:  # the body is in: what follows is the wait for a disconnect
+                return await receive()
+            timeout = min(self.idle, deadline - loop.time())
+            try:
+                message = await asyncio.wait_for(receive(), max(timeout, 0.0))
+            except TimeoutError:
+                refusal = (408, error_body("request_timeout", "limits.body_too_slow",
+                                           seconds=round(self.grace + expected / self.min_rate),
+                                           idle=round(self.idle)))
+                raise _BodyRefused from None
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > max_bytes:
+                    refusal = (413, too_large)
+                    raise _BodyRefused
+                done = not message.get("more_body", False)
+            return message
 
-        await self.app(scope, replay, send)
+        async def guarded_send(message: Message) -> None:
+            nonlocal started
+            if refusal is not None and not started:
+                return  # the app's answer to the error it saw; ours goes instead
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, guarded_receive, guarded_send)
+        except Exception:
+            if refusal is None or started:
+                raise
+        if refusal is not None and not started:
+            await _send_json(send, refusal[0], refusal[1], close=True)
 
 
 class AccessLog:

@@ -6,8 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from cofatui.api.auth import Repo, clock_of, engine_of
+from cofatui.api.limits import gate_of
+from cofatui.api.routes.common import _error
 from cofatui.schemas import ContractPublic, Principal
 from cofatui.schemas_identity import TokenInfo
 
@@ -40,15 +43,21 @@ class TokenCreated(BaseModel):
 
 @router.post("/auth/token", response_model=TokenCreated, status_code=201,
              summary="Log in with a password and receive a new personal token",
+             responses={429: _error("Too many logins: from this address, for this login, "
+                                    "or at once on the server (see Retry-After)")},
              openapi_extra={"security": []})
-def create_token(body: TokenRequest, request: Request) -> TokenCreated:
+async def create_token(body: TokenRequest, request: Request) -> TokenCreated:
+    # Async so that the logins waiting for a password-check slot hold no thread: the
+    # checks themselves run in the thread pool, at most LoginGate.limits.slots at once.
     from cofatui.repository.sql import identity
 
     engine, clock = engine_of(request), clock_of(request)
     source = request.client.host if request.client else ""
-    login = identity.authenticate_password(engine, body.login, body.password, clock=clock,
-                                           source=source)
+    async with gate_of(request).admit(source, body.login):
+        login = await run_in_threadpool(identity.authenticate_password, engine, body.login,
+                                        body.password, clock=clock, source=source)
     request.state.login = login
-    token, info = identity.create_token(engine, login, name=body.name,
-                                        expires_in_days=body.expires_in_days, clock=clock)
+    token, info = await run_in_threadpool(identity.create_token, engine, login,
+                                          name=body.name,
+                                          expires_in_days=body.expires_in_days, clock=clock)
     return TokenCreated(token=token, login=login, info=info)
