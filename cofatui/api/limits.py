@@ -24,12 +24,13 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
-
-from cofatui.api.errors import error_response
 from cofatui.errors import CofaError
+
+if TYPE_CHECKING:  # the CLI reads the defaults below without loading FastAPI
+    from fastapi import FastAPI, Request
+    from fastapi.responses import JSONResponse
 
 #: Logins checked at once: one per core of a 2-core server.
 PASSWORD_SLOTS = 2
@@ -161,6 +162,8 @@ def _seconds(wait: float) -> int:
 
 
 async def _too_many(_request: Request, exc: Exception) -> JSONResponse:
+    from cofatui.api.errors import error_response
+
     assert isinstance(exc, TooManyRequests)
     return error_response(exc, {"Retry-After": str(exc.retry_after)})
 

@@ -3,9 +3,18 @@
     cofatui serve --db postgresql://cofa@db/cofa --port 8765
 
 It upgrades the schema first, then serves until interrupted. It listens on 127.0.0.1
-unless told otherwise: binding another address needs ``--public``, because the server
-speaks plain HTTP and bearer tokens must not cross a network in clear — put a TLS
-reverse proxy in front (several servers may share one database behind it).
+unless told otherwise: binding another address needs ``--public``, because bearer
+tokens must not cross a network in clear. Two ways to give it TLS: a reverse proxy in
+front (several servers may share one database behind it), or ``--tls-cert`` and
+``--tls-key`` (PEM files) to serve HTTPS directly. ``--public`` without TLS prints a
+warning.
+
+Against hostile clients (issue 13): password logins are limited per address, per login
+and in how many run at once (:mod:`cofatui.api.limits`); the token is checked before a
+body is read and bodies have a size limit and a deadline (:mod:`cofatui.api.middleware`);
+uvicorn runs h11 with headers of at most ``MAX_HEADER_BYTES``, idle keep-alive
+connections closed after ``KEEP_ALIVE_SECONDS`` and at most ``--max-connections``
+connections at once (503 beyond).
 
 One JSON access-log line per request goes to stdout (logger ``cofatui.access``);
 errors go to stderr.
@@ -21,11 +30,16 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from cofatui.api.limits import PER_ADDRESS, WINDOW_SECONDS, LoginLimits
 from cofatui.clock import Clock, FixedClock
-from cofatui.errors import CofaError
+from cofatui.errors import CofaError, message_text
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
+#: uvicorn (h11): the largest request head, and how long an idle connection is kept.
+MAX_HEADER_BYTES = 16 * 1024
+KEEP_ALIVE_SECONDS = 5
+DEFAULT_MAX_CONNECTIONS = 200
 
 
 def register(sub: Callable[[str, str], argparse.ArgumentParser]) -> None:
@@ -36,8 +50,19 @@ def register(sub: Callable[[str, str], argparse.ArgumentParser]) -> None:
     p.add_argument("--port", type=_port, default=DEFAULT_PORT,
                    help=f"TCP port (default {DEFAULT_PORT})")
     p.add_argument("--public", action="store_true",
-                   help="allow listening on a non-loopback address; the server speaks plain "
-                        "HTTP, so put a TLS reverse proxy in front of it")
+                   help="allow listening on a non-loopback address; give --tls-cert/--tls-key "
+                        "or put a TLS reverse proxy in front of it (a warning says so)")
+    p.add_argument("--tls-cert", metavar="PEM", type=_readable_file,
+                   help="serve HTTPS with this certificate (chain) file; needs --tls-key")
+    p.add_argument("--tls-key", metavar="PEM", type=_readable_file,
+                   help="the private key of --tls-cert")
+    p.add_argument("--max-connections", type=_count, default=DEFAULT_MAX_CONNECTIONS,
+                   help=f"connections served at once, beyond which the server answers 503 "
+                        f"(default {DEFAULT_MAX_CONNECTIONS})")
+    p.add_argument("--logins-per-address", type=_count, default=PER_ADDRESS,
+                   help=f"password logins allowed per client address within "
+                        f"{int(WINDOW_SECONDS // 60)} minutes (default {PER_ADDRESS}; raise "
+                        "it when many users share one address)")
     p.add_argument("--workers", type=_workers, default=1,
                    help="server processes sharing the port (default 1; more use more CPU "
                         "cores, each with its own connection pool)")
@@ -69,6 +94,25 @@ def _workers(text: str) -> int:
     return value
 
 
+def _readable_file(text: str) -> str:
+    try:
+        with open(text, "rb"):
+            pass
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(f"cannot read {text}: {exc.strerror}") from None
+    return text
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
 def is_loopback(host: str) -> bool:
     if host.lower() == "localhost":
         return True
@@ -81,6 +125,18 @@ def is_loopback(host: str) -> bool:
 def check_bind(host: str, public: bool) -> None:
     if not public and not is_loopback(host):
         raise CofaError("cli.public_bind", host=host, default_host=DEFAULT_HOST)
+
+
+def check_tls(cert: str | None, key: str | None) -> bool:
+    """Whether HTTPS is configured; both files or neither."""
+    if (cert is None) != (key is None):
+        raise CofaError("serve.tls_pair")
+    return cert is not None
+
+
+def public_warning(host: str, port: int) -> str:
+    """What ``serve --public`` without TLS prints first."""
+    return message_text("serve.public_without_tls", {"host": host, "port": str(port)})
 
 
 def log_config(level: str) -> dict[str, Any]:
@@ -109,34 +165,52 @@ def log_config(level: str) -> dict[str, Any]:
     }
 
 
+def uvicorn_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The server's uvicorn settings (the same for one process or several)."""
+    options: dict[str, Any] = dict(
+        host=args.host, port=args.port, log_config=log_config(args.log_level),
+        log_level=args.log_level, access_log=False, server_header=False,
+        timeout_graceful_shutdown=10,
+        # h11 explicitly (httptools would ignore the head limit), a bounded request head,
+        # idle keep-alive connections closed soon, and a bounded number of connections.
+        http="h11", h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS, limit_concurrency=args.max_connections)
+    if args.tls_cert:
+        options.update(ssl_certfile=args.tls_cert, ssl_keyfile=args.tls_key)
+    return options
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     check_bind(args.host, args.public)
+    tls = check_tls(args.tls_cert, args.tls_key)
+    if args.public and not tls:
+        print(public_warning(args.host, args.port), file=sys.stderr, flush=True)
     import uvicorn
 
     from cofatui import migrations
     from cofatui.api.app import create_app
     from cofatui.cli import _redact, database_url, load_settings_for
-    from cofatui.repository.sql import make_engine
+    from cofatui.repository.sql import identity, make_engine
 
+    identity.warm_up()
     clock = _clock(args.clock)
     settings = load_settings_for(args)
     url, _embedded = database_url(args, settings)
     engine = make_engine(url)
     migrations.upgrade(engine)
-    print(f"cofatui API on http://{args.host}:{args.port} — database "
+    print(f"cofatui API on {'https' if tls else 'http'}://{args.host}:{args.port} — database "
           f"{_redact(str(engine.url))}"
           + (f", {args.workers} workers" if args.workers > 1 else ""),
           file=sys.stderr, flush=True)
-    options: dict[str, Any] = dict(
-        host=args.host, port=args.port, log_config=log_config(args.log_level),
-        log_level=args.log_level, access_log=False, server_header=False,
-        timeout_graceful_shutdown=10)
+    options = uvicorn_options(args)
+    limits = LoginLimits(per_address=args.logins_per_address)
     if args.workers > 1:
         # Each worker process builds its own app and engine from the environment.
         engine.dispose()
         os.environ[ENV_DB] = engine.url.render_as_string(hide_password=False)
         os.environ[ENV_CLOCK] = args.clock or ""
         os.environ[ENV_CONFIG] = args.config or ""
+        os.environ[ENV_LOGINS_PER_ADDRESS] = str(args.logins_per_address)
         uvicorn.run("cofatui.commands.serve:app_from_environment", factory=True,
                     workers=args.workers, **options)
         return 0
@@ -145,7 +219,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # The jobs run beside the API; several servers on one database share them safely.
     worker = WorkerThread(Worker(engine, clock=clock, mail=settings.mail)).start()
     try:
-        uvicorn.run(create_app(engine, clock=clock), **options)
+        uvicorn.run(create_app(engine, clock=clock, login_limits=limits), **options)
     finally:
         worker.stop()
         engine.dispose()
@@ -155,6 +229,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 ENV_DB = "COFATUI_SERVE_DB"
 ENV_CLOCK = "COFATUI_SERVE_CLOCK"
 ENV_CONFIG = "COFATUI_SERVE_CONFIG"
+ENV_LOGINS_PER_ADDRESS = "COFATUI_SERVE_LOGINS_PER_ADDRESS"
 
 
 def _clock(text: str | None) -> Clock | None:
@@ -176,4 +251,5 @@ def app_from_environment() -> Any:
     engine, clock = make_engine(os.environ[ENV_DB]), _clock(os.environ.get(ENV_CLOCK))
     mail = load_settings_for(argparse.Namespace(config=os.environ.get(ENV_CONFIG) or None)).mail
     WorkerThread(Worker(engine, clock=clock, mail=mail)).start()  # a daemon: ends with it
-    return create_app(engine, clock=clock)
+    per_address = int(os.environ.get(ENV_LOGINS_PER_ADDRESS) or PER_ADDRESS)
+    return create_app(engine, clock=clock, login_limits=LoginLimits(per_address=per_address))
