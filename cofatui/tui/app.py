@@ -58,6 +58,7 @@ from cofatui.tui.bindings import GLOBAL_BINDINGS, translate_tree
 from cofatui.tui.commands import ScreenActionsProvider, ShellCommandsProvider
 from cofatui.tui.kit.delays import DELAYS
 from cofatui.tui.kit.header import ContractPicker
+from cofatui.tui.kit.wording import plural
 from cofatui.tui.navigation import BASE_DEPTH, resolve_screen
 from cofatui.tui.safe import clean
 from cofatui.tui.screen_gone import DropWhenGone
@@ -306,7 +307,7 @@ class CofaApp(DropWhenGone, App[None]):
             return
         self.copy_to_clipboard(text)
         lines = text.count("\n") + 1
-        self.notify(t("shell.copied", lines=lines), markup=False)
+        self.notify(plural("shell.copied", count=lines), markup=False)
 
     def _selection_text(self) -> str:
         node = self.screen.focused

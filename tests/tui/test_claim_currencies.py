@@ -53,7 +53,7 @@ async def test_claim_with_eur_and_usd_invoices_shows_totals_per_currency(env: En
         assert "1,935.50" not in text
         await open_detail(pilot, claim.id)
         text = screen_text(app)
-        assert "Claim amount €1,435.50 + US$500.00 · 3 invoice(s)" in text
+        assert "Claim amount €1,435.50 + US$500.00 · 3 invoices" in text
         assert "1 invoice in USD waits for an exchange rate" in text
         assert "claims department converts them" in text
         assert "Exchange rate" not in text  # the handler's key only
@@ -114,4 +114,4 @@ async def test_wizard_review_totals_invoices_per_currency(env: Env) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert str(invoices_summary(THE_ISSUE)) == (
-            "3 invoice(s) · total including tax €1,435.50 + US$500.00")
+            "3 invoices · total including tax €1,435.50 + US$500.00")

@@ -103,7 +103,7 @@ async def test_file_with_two_mistakes_corrected_in_the_grid_then_added(
         assert numbers[0] == "1001" and len(numbers) == 21 and numbers[-1] == "5019"
         corrected = wizard.state.invoices[4]
         assert str(corrected.amount_excl_tax) == "1526.23"
-        assert "21 invoice(s)" in screen_text(app)
+        assert "21 invoices" in screen_text(app)
         # Submitted as one claim with the 21 invoices.
         await next_step(pilot)
         await next_step(pilot)

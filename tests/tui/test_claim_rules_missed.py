@@ -146,7 +146,7 @@ async def test_claims_queue_opened_from_the_underwriting_queue_filtered_enter_op
         screen = uw.screen
         assert isinstance(screen, ClaimsQueueScreen)
         text = screen_text(uw)
-        assert "3 claim(s), oldest first" in text
+        assert "3 claims, oldest first" in text
         assert rows(screen) == ["Gamma Tessile SpA", "Beta Maschinenbau GmbH",
                                 "Epsilon Transports"]
         assert "P-B" in text and "Holder B" in text and "€900.00" in text
@@ -166,7 +166,7 @@ async def test_claims_queue_opened_from_the_underwriting_queue_filtered_enter_op
         await choose(pilot, "#cq-currency", "EUR")
         assert rows(screen) == ["Gamma Tessile SpA", "Epsilon Transports"]
         await choose(pilot, "#filter", "closed")
-        assert rows(screen) == [] and "0 claim(s)" in screen_text(uw)
+        assert rows(screen) == [] and "0 claims" in screen_text(uw)
         await choose(pilot, "#filter", Select.NULL)
 
         lst = screen.query_one("#claims-queue", VirtualList)

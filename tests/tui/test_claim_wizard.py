@@ -17,11 +17,11 @@ from cofatui.enums import ClaimStatus
 from cofatui.tui.features.claims.detail import ClaimDetailScreen
 from cofatui.tui.features.claims.wizard import (
     ClaimWizardScreen,
+    LeaveDialog,
     draft_key,
 )
 from cofatui.tui.features.companies.detail import CompanyDetailScreen
 from cofatui.tui.features.products.new_action import NewActionScreen
-from cofatui.tui.kit.drafts import LeaveDialog
 from cofatui.tui.kit.lines import RowsPanel
 from tests.tui.claims_env import (
     add_invoice,
@@ -73,7 +73,7 @@ async def test_whole_wizard_to_a_reference_with_three_invoices_and_a_partial_pay
         await add_invoice(pilot, "1003", day(20), day(-10), "800")
         assert [i.number for i in wizard.state.invoices] == ["1001", "1002", "1003"]
         text = screen_text(app)
-        assert "3 invoice(s)" in text
+        assert "3 invoices" in text
         # The deadline: 150 days after the earliest invoice (52 days ago) → 98 days left.
         assert "98 day(s) left" in text
 

@@ -149,7 +149,7 @@ async def test_beyond_the_dmc_pending_then_decided_by_the_underwriter(env: Env) 
         await settle(pilot)
         assert isinstance(handler.screen, ExtensionQueueScreen)
         text = screen_text(handler)
-        assert "1 extension request(s)" in text and "Gamma Tessile SpA" in text
+        assert "1 extension request" in text and "Gamma Tessile SpA" in text
         await pilot.press("enter")
         await settle(pilot)
         decision = handler.screen
@@ -175,7 +175,7 @@ async def test_beyond_the_dmc_pending_then_decided_by_the_underwriter(env: Env) 
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(handler.screen, ExtensionQueueScreen)
-        assert "0 extension request(s)" in screen_text(handler)
+        assert "0 extension requests" in screen_text(handler)
 
     again = env.app("alice")
     async with again.run_test(size=SIZE) as pilot:

@@ -20,10 +20,11 @@ from textual.widget import Widget
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from cofatui.i18n import format_number, t
+from cofatui.i18n import t
 from cofatui.schemas import ContractAccess
 from cofatui.tui.bindings import translate
 from cofatui.tui.kit.dialog import Dialog
+from cofatui.tui.kit.wording import plural
 from cofatui.tui.safe import plain
 
 if TYPE_CHECKING:
@@ -98,8 +99,7 @@ class AppHeader(Widget):
         self.query_one("#header-contract", ContractLabel).update(contract_text)
         count = app.unread_count
         unread = Text(SEPARATOR)
-        shown = "?" if count is None else format_number(count)
-        unread.append(t("shell.header.unread", count=shown),
+        unread.append(plural("shell.header.unread", count="?" if count is None else count),
                       style="bold" if count else "")
         self.query_one("#header-unread", Static).update(unread)
         user = Text(SEPARATOR)

@@ -50,6 +50,7 @@ from cofatui.tui.kit.dialog import Dialog
 from cofatui.tui.kit.lines import CSS, LineContext
 from cofatui.tui.kit.list_source import ListSource
 from cofatui.tui.kit.virtual_list import Column, VirtualList
+from cofatui.tui.kit.wording import plural
 from cofatui.tui.safe import clean, plain
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a 100-line import file is a few kilobytes
@@ -239,7 +240,7 @@ class ImportGridScreen(Dialog[list[Any] | None]):
     # --- layout -------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="grid-dialog"):
-            title = Text(t(f"claim_import.grid_title.{self.kind}", n=len(self.lines)))
+            title = Text(plural(f"claim_import.grid_title.{self.kind}", count=len(self.lines)))
             title.append(" — ")
             title.append_text(plain(self.file_name))
             yield Label(title, classes="dialog-title")
@@ -352,7 +353,7 @@ class ImportGridScreen(Dialog[list[Any] | None]):
         self.query_one("#grid-errors", Static).update(
             listing if errors else Text(t("claim_import.no_errors")))
         add = self.query_one("#add", Button)
-        add.label = t("claim_import.button.add", n=total)
+        add.label = plural("claim_import.button.add", count=total)
         add.disabled = not self.is_valid
         self.query_one("#grid", VirtualList).refresh()
 

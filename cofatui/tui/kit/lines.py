@@ -37,6 +37,7 @@ from cofatui.tui.kit.typed_input import date_pattern
 from cofatui.tui.kit.typed_input import parse_date as parse_user_date
 from cofatui.tui.kit.typed_input import typed_date as format_user_date
 from cofatui.tui.kit.virtual_list import Column, VirtualList
+from cofatui.tui.kit.wording import plural
 from cofatui.tui.safe import clean
 
 CSS: list[str | PurePath] = [DIALOGS_TCSS, LINES_TCSS]
@@ -183,7 +184,8 @@ class RowsPanel(Vertical):
         text = self.summary(self.lines) if self.summary else Text()
         if self.errors:
             text.append("   ")
-            text.append(t("claim_wizard.lines_with_errors", n=len(self.errors)), style="bold")
+            text.append(plural("claim_wizard.lines_with_errors", count=len(self.errors)),
+                        style="bold")
         self.query_one(".rows-summary", Static).update(text)
 
     # --- actions ------------------------------------------------------------------------------
@@ -220,7 +222,7 @@ class RowsPanel(Vertical):
         def imported(lines: list[Any]) -> None:
             if lines:
                 self.set_lines([*self.lines, *lines])
-                self.app.notify(t("claim_wizard.imported", n=len(lines)), markup=False)
+                self.app.notify(plural("claim_wizard.imported", count=len(lines)), markup=False)
 
         self.importer(imported)
 

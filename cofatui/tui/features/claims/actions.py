@@ -42,6 +42,7 @@ from cofatui.tui.kit.list_source import ListSource
 from cofatui.tui.kit.products import cofa
 from cofatui.tui.kit.typed_input import parse_rounded_amount
 from cofatui.tui.kit.virtual_list import Column, VirtualList
+from cofatui.tui.kit.wording import plural
 from cofatui.tui.safe import plain
 
 HANDLER_STATUSES = (ClaimStatus.ACCEPTED, ClaimStatus.REJECTED, ClaimStatus.CLOSED,
@@ -58,7 +59,8 @@ class ValidateLinesDialog(ClaimDialog):
         rows = [r for r in line_rows(self.detail) if not r.validated]
         with Vertical(classes="dialog", id="validate-dialog"):
             yield Label(self.title_text("claims.validate.title"), classes="dialog-title")
-            yield Static(Text(t("claims.validate.intro", n=len(rows))), classes="form-info")
+            intro = plural("claims.validate.intro", count=len(rows))
+            yield Static(Text(intro), classes="form-info")
             yield VirtualList(line_columns(cofa(self.app).settings.date_order),
                               ListSource(rows), row_key=lambda r: r.key, id="validate-list")
             yield Static("", id="dialog-error", classes="form-error", markup=False)

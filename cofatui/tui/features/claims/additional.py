@@ -49,6 +49,7 @@ from cofatui.tui.kit.lines import (
     line_errors,
 )
 from cofatui.tui.kit.products import app_clock, cofa
+from cofatui.tui.kit.wording import plural
 
 DECLARATION_DRAFT = "claim_declaration"
 DRAFT_VERSION = 1
@@ -232,8 +233,8 @@ class AdditionalDeclarationScreen(ClaimDialog):
         comments = self.query_one("#comments", TextArea).text.strip()
         errors: dict[str, str] = {}
         if len(comments) > rules.MAX_COMMENT:
-            errors["comments"] = t("claim_wizard.comments.too_long",
-                                   n=len(comments) - rules.MAX_COMMENT)
+            errors["comments"] = plural("claim_wizard.comments.too_long",
+                                        count=len(comments) - rules.MAX_COMMENT)
         alt = self.claim.intervention_requested or intervention
         values = {name: self._field_value(name) if alt or not name.startswith("alt_") else ""
                   for name in CONTACT_FIELDS}
@@ -267,7 +268,7 @@ class AdditionalDeclarationScreen(ClaimDialog):
         self.query_one("#add-payments", RowsPanel).set_errors(line_errors(exc.errors, "payments"))
         fields = {k: v for k, v in exc.by_field().items() if "[" not in k}
         if not fields:
-            fields[""] = t("claim_wizard.error.lines", n=len(exc.errors))
+            fields[""] = plural("claim_wizard.error.lines", count=len(exc.errors))
         self.refused(fields)
 
 

@@ -24,6 +24,7 @@ from cofatui.tui.kit.lines import CSS
 from cofatui.tui.kit.paged_source import PagedSource
 from cofatui.tui.kit.products import cofa
 from cofatui.tui.kit.virtual_list import Column, VirtualList
+from cofatui.tui.kit.wording import plural
 from cofatui.tui.navigation import open_screen
 from cofatui.tui.safe import clean, plain
 
@@ -109,7 +110,7 @@ class ClaimsPortfolioScreen(Screen[None]):
     def on_virtual_list_count_changed(self, event: VirtualList.CountChanged) -> None:
         count = self.query_one("#claims-count", Static)
         if not str(count.render()).startswith("⚠"):
-            count.update(Text(t("claims.count", n=event.total or 0)))
+            count.update(Text(plural("claims.count", count=event.total or 0)))
 
     @on(Input.Changed, "#filter")
     def _filter(self) -> None:

@@ -47,6 +47,7 @@ from cofatui.tui.kit.lines import CSS
 from cofatui.tui.kit.list_source import ListSource
 from cofatui.tui.kit.products import cofa
 from cofatui.tui.kit.virtual_list import Column, VirtualList
+from cofatui.tui.kit.wording import plural
 from cofatui.tui.safe import clean, plain
 
 POLICYHOLDER_ACTIONS = frozenset({"declare", "attach"})
@@ -192,9 +193,9 @@ class ClaimDetailScreen(Screen[None]):
         if c.intervention_requested:
             out.append(f"  · ⚑ {t('claims.intervention')}")
         out.append("\n")
-        out.append(t("claims.header_amounts", amount=self._amounts(d),
-                     invoices=c.invoice_count, date=format_date(c.submitted_at),
-                     policy=clean(d.contract_policy_number)))
+        out.append(plural("claims.header_amounts", amount=self._amounts(d),
+                          count=c.invoice_count, date=format_date(c.submitted_at),
+                          policy=clean(d.contract_policy_number)))
         if c.own_reference:
             out.append(f"  · {t('claims.own_reference')} ")
             out.append_text(plain(c.own_reference))
@@ -284,9 +285,9 @@ class ClaimDetailScreen(Screen[None]):
                                   if r.kind == "invoice"),
                                 *((r.currency, -r.amount) for r in validated
                                   if r.kind == "payment")])
-        return Text(t("claims.account.summary", n=len(validated),
-                      invoices=amounts_text(invoices), payments=amounts_text(payments),
-                      balance=amounts_text(balance)))
+        return Text(plural("claims.account.summary", count=len(validated),
+                           invoices=amounts_text(invoices), payments=amounts_text(payments),
+                           balance=amounts_text(balance)))
 
     def _declaration(self, d: ClaimDetail) -> Text:
         c = d.claim

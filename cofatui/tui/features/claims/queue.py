@@ -36,6 +36,7 @@ from cofatui.tui.kit.products import age_text, app_clock, cofa
 from cofatui.tui.kit.styles import LINES_TCSS, QUEUE_TCSS
 from cofatui.tui.kit.typed_input import TypedInputError, parse_amount
 from cofatui.tui.kit.virtual_list import Column, VirtualList
+from cofatui.tui.kit.wording import plural
 from cofatui.tui.safe import clean, plain
 
 CSS: list[str | PurePath] = [QUEUE_TCSS, LINES_TCSS]
@@ -207,7 +208,7 @@ class ClaimsQueueScreen(Screen[None]):
 
     def on_virtual_list_count_changed(self, event: VirtualList.CountChanged) -> None:
         self.query_one("#claims-queue-count", Static).update(
-            Text(t("claims_queue.count", n=event.total or 0)))
+            Text(plural("claims_queue.count", count=event.total or 0)))
 
     @on(Input.Changed, "#cq-min")
     @on(Input.Changed, "#cq-max")

@@ -72,6 +72,7 @@ from cofatui.tui.kit.header import AppHeader
 from cofatui.tui.kit.line_import import save_template, start_import
 from cofatui.tui.kit.lines import CSS, RowsPanel
 from cofatui.tui.kit.products import app_clock, cofa
+from cofatui.tui.kit.wording import plural
 from cofatui.tui.navigation import open_screen
 from cofatui.tui.safe import clean, plain
 
@@ -326,8 +327,8 @@ class ClaimWizardScreen(Screen[ClaimPublic | None]):
                 self.query_one(f"#{panel_id}", RowsPanel).set_errors(
                     errors.lines.get(panel_id, {}))
         if errors.lines.get(name):
-            general.update(Text("⚠ " + t("claim_wizard.error.lines",
-                                         n=len(errors.lines[name]))))
+            general.update(Text("⚠ " + plural("claim_wizard.error.lines",
+                                              count=len(errors.lines[name]))))
 
     def action_next(self) -> None:
         state, ctx = self.state, self.ctx

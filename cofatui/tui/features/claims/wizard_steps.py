@@ -46,6 +46,7 @@ from cofatui.tui.features.claims.line_dialogs import invoice_label, invoice_tota
 from cofatui.tui.kit.drafts import draft_lines
 from cofatui.tui.kit.form import FormField
 from cofatui.tui.kit.lines import Choice, LineContext, Tick, format_user_date, line_errors
+from cofatui.tui.kit.wording import plural
 from cofatui.tui.safe import clean, plain
 
 STEPS = ("reference", "address", "partner", "contact", "reason", "intervention", "invoices",
@@ -165,7 +166,7 @@ def comments_counter(state: WizardState) -> Text:
                 style="bold" if used > rules.MAX_COMMENT else "")
     if used > rules.MAX_COMMENT:
         text.append("  ⚠ ")
-        text.append(t("claim_wizard.comments.too_long", n=used - rules.MAX_COMMENT))
+        text.append(plural("claim_wizard.comments.too_long", count=used - rules.MAX_COMMENT))
     return text
 
 
@@ -218,7 +219,8 @@ def deadline_text(state: WizardState, ctx: WizardContext) -> Text:
 def invoices_summary(lines: list[InvoiceLine]) -> Text:
     # Totals per currency ("€1,435.50 + US$500.00"): never one sum across currencies.
     total = per_currency((i.currency, invoice_total(i)) for i in lines)
-    return Text(t("claim_wizard.invoices.summary", n=len(lines), total=amounts_text(total)))
+    return Text(plural("claim_wizard.invoices.summary", count=len(lines),
+                       total=amounts_text(total)))
 
 
 def claim_balances(state: WizardState) -> list[CurrencyAmount]:
@@ -230,9 +232,9 @@ def claim_balances(state: WizardState) -> list[CurrencyAmount]:
 
 def payments_summary(state: WizardState, currency: str) -> Text:
     paid = per_currency((p.currency, p.amount) for p in state.payments)
-    return Text(t("claim_wizard.payments.summary", n=len(state.payments),
-                  total=amounts_text(paid, empty=format_amount(Decimal(0), currency)),
-                  claim=amounts_text(claim_balances(state))))
+    return Text(plural("claim_wizard.payments.summary", count=len(state.payments),
+                       total=amounts_text(paid, empty=format_amount(Decimal(0), currency)),
+                       claim=amounts_text(claim_balances(state))))
 
 
 # --- the widgets of each step -----------------------------------------------------------------
@@ -417,8 +419,8 @@ def check_step(name: str, state: WizardState, ctx: WizardContext) -> StepErrors:
                                      {i.number for i in state.invoices}, ctx.today)
         _route(out, found, "payments")
     elif name == "comments" and len(state.comments.strip()) > rules.MAX_COMMENT:
-        errors["comments"] = t("claim_wizard.comments.too_long",
-                               n=len(state.comments.strip()) - rules.MAX_COMMENT)
+        errors["comments"] = plural("claim_wizard.comments.too_long",
+                                    count=len(state.comments.strip()) - rules.MAX_COMMENT)
     elif name == "confirm" and not state.confirmed:
         errors["confirmed"] = t("claim_wizard.error.confirm")
     return out

@@ -64,6 +64,7 @@ from cofatui.tui.kit.lines import (
 from cofatui.tui.kit.products import app_clock, cofa
 from cofatui.tui.kit.typed_input import money_text, parse_rounded_amount
 from cofatui.tui.kit.virtual_list import Column
+from cofatui.tui.kit.wording import plural
 from cofatui.tui.safe import clean, plain
 
 EXT_CSS: list[str | PurePath] = [*CSS, "extensions.tcss"]
@@ -457,8 +458,8 @@ class ExtensionFormScreen(Dialog[ExtensionPublic | None]):
             if "[" not in e.field:
                 errors.setdefault(e.field, e.message)
         if any("[" in e.field for e in found):
-            errors.setdefault("", t("claim_wizard.error.lines",
-                                    n=len([e for e in found if "[" in e.field])))
+            errors.setdefault("", plural("claim_wizard.error.lines",
+                                         count=len([e for e in found if "[" in e.field])))
         if errors:
             return None, errors
         label = t(f"extensions.reason.{reason}") if reason is not Select.NULL else ""

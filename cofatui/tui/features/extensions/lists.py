@@ -49,6 +49,7 @@ from cofatui.tui.kit.lines import Choice, RowsPanel, line_errors
 from cofatui.tui.kit.list_source import ListSource
 from cofatui.tui.kit.products import cofa
 from cofatui.tui.kit.virtual_list import Column, VirtualList
+from cofatui.tui.kit.wording import plural
 from cofatui.tui.safe import clean, plain
 
 
@@ -328,7 +329,8 @@ class ExtensionQueueScreen(Screen[None]):
 
     def _show(self, items: list[ExtensionPublic], error: str) -> None:
         self.query_one("#ext-queue-count", Static).update(
-            Text("⚠ " + clean(error)) if error else Text(t("extensions.queue_count", n=len(items))))
+            Text("⚠ " + clean(error)) if error
+            else Text(plural("extensions.queue_count", count=len(items))))
         self.query_one("#extension-queue", VirtualList).set_source(ListSource(items))
 
     def on_virtual_list_row_activated(self, event: VirtualList.RowActivated) -> None:

@@ -29,6 +29,7 @@ from cofatui.tui.kit.notification_rows import (
 )
 from cofatui.tui.kit.typed_input import parse_date
 from cofatui.tui.kit.typed_input import typed_date as date_text
+from cofatui.tui.kit.wording import plural
 from cofatui.tui.safe import plain
 
 __all__ = ["ALL_CONTRACTS", "NotificationFiltersScreen", "date_text", "parse_date"]
@@ -202,7 +203,7 @@ class NotificationFiltersScreen(Dialog[NotificationFilter | None]):
                      "category"):
             self.query_one(f"#e-{name}", Static).update(plain(errors.get(name, "")))
             self.query_one(f"#e-{name}", Static).display = name in errors
-        summary = t("notifications.filters.error.summary", count=len(errors)) if errors else ""
+        summary = plural("notifications.filters.error.summary", count=len(errors)) if errors else ""
         self.query_one("#filters-error", Static).update(plain(summary))
         if errors:
             self.query_one(f"#f-{next(iter(errors))}").focus()

@@ -45,6 +45,7 @@ from cofatui.tui.kit.notification_rows import (
     type_label,
 )
 from cofatui.tui.kit.virtual_list import VirtualList
+from cofatui.tui.kit.wording import plural
 from cofatui.tui.safe import clean, plain
 
 if TYPE_CHECKING:
@@ -281,7 +282,7 @@ class NotificationsScreen(Screen[None]):
         shown = t("notifications.count", count=format_number(total)) if total is not None \
             else t("common.loading")
         if lst.marked:
-            shown += " · " + t("notifications.marked", count=format_number(len(lst.marked)))
+            shown += " · " + plural("notifications.marked", count=len(lst.marked))
         self._set_text("#count", shown)
 
     def _set_text(self, selector: str, text: str) -> None:
@@ -306,7 +307,7 @@ class NotificationsScreen(Screen[None]):
         ids = target_ids(self.vlist)
         if not ids:
             return
-        question = t("notifications.confirm_delete", count=format_number(len(ids)))
+        question = plural("notifications.confirm_delete", count=len(ids))
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -321,11 +322,11 @@ class NotificationsScreen(Screen[None]):
         try:
             if delete:
                 count = repo.notifications.delete(ids)
-                message = t("notifications.deleted", count=format_number(count))
+                message = plural("notifications.deleted", count=count)
             else:
                 count = repo.notifications.mark(ids, bool(read))
-                message = t("notifications.marked_read" if read else "notifications.marked_unread",
-                            count=format_number(count))
+                key = "notifications.marked_read" if read else "notifications.marked_unread"
+                message = plural(key, count=count)
         except CofaError as exc:
             self.app.call_from_thread(self.notify, clean(exc), severity="error", markup=False)
             return
