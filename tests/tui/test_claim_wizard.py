@@ -17,11 +17,11 @@ from cofatui.enums import ClaimStatus
 from cofatui.tui.features.claims.detail import ClaimDetailScreen
 from cofatui.tui.features.claims.wizard import (
     ClaimWizardScreen,
-    LeaveDialog,
     draft_key,
 )
 from cofatui.tui.features.companies.detail import CompanyDetailScreen
 from cofatui.tui.features.products.new_action import NewActionScreen
+from cofatui.tui.kit.drafts import LeaveDialog
 from cofatui.tui.kit.lines import RowsPanel
 from tests.tui.claims_env import (
     add_invoice,

@@ -127,7 +127,7 @@ def build_app(engine: Engine, login: str = "alice", **settings: Any) -> CofaApp:
     settings.setdefault("language", "en")
     clock = FixedClock(dataset.NOW)
     app = CofaApp(SqlRepository(engine, login, clock), Settings(**settings))
-    app.clock = clock  # type: ignore[misc]  # the app's clock, as the shell provides it
+    app.clock = clock  # the app's clock, as the shell provides it
     return app
 
 
