@@ -26,12 +26,14 @@ class ServerProcess:
     """``python -m cofatui serve --db URL --port N`` with its output in a log file."""
 
     def __init__(self, db_url: str, home: Path, *, clock: str | None = None,
-                 log_level: str = "warning", workers: int = 1) -> None:
+                 log_level: str = "warning", workers: int = 1,
+                 extra_args: tuple[str, ...] = ()) -> None:
         self.db_url = db_url
         self.home = home
         self.clock = clock
         self.log_level = log_level
         self.workers = workers
+        self.extra_args = extra_args
         self.port = 0
         self.proc: subprocess.Popen[bytes] | None = None
         self.log_path = home / "server.log"
@@ -50,6 +52,7 @@ class ServerProcess:
                 cmd += ["--clock", self.clock]
             if self.workers > 1:
                 cmd += ["--workers", str(self.workers)]
+            cmd += self.extra_args
             env = {**os.environ, "COFATUI_CONFIG_DIR": str(self.home / "config"),
                    "COFATUI_DATA_DIR": str(self.home / "data"), "PYTHONUNBUFFERED": "1"}
             log = self.log_path.open("ab")

@@ -116,7 +116,7 @@ class LoginGate:
         self.by_address = SlidingWindow(limits.per_address, limits.window_seconds, clock=clock)
         self.by_login = SlidingWindow(limits.per_login, limits.window_seconds, clock=clock)
         self._slots: asyncio.Semaphore | None = None
-        self._waiting = 0
+        self._pending = 0  # logins holding or waiting for a slot
         self.checks = 0  # logins admitted (each runs one password check at most)
         self.refused = 0
 
@@ -138,23 +138,24 @@ class LoginGate:
         if self._slots is None:  # made in the event loop that uses it
             self._slots = asyncio.Semaphore(self.limits.slots)
         slots = self._slots
-        if slots.locked() and self._waiting >= self.limits.waiting:
+        if self._pending >= self.limits.slots + self.limits.waiting:
             self.refused += 1
             raise TooManyRequests("login.busy", retry_after=_seconds(self.limits.wait_seconds))
-        self._waiting += 1
+        self._pending += 1
         try:
-            await asyncio.wait_for(slots.acquire(), self.limits.wait_seconds)
-        except TimeoutError:
-            self.refused += 1
-            raise TooManyRequests("login.busy",
-                                  retry_after=_seconds(self.limits.wait_seconds)) from None
+            try:
+                await asyncio.wait_for(slots.acquire(), self.limits.wait_seconds)
+            except TimeoutError:
+                self.refused += 1
+                raise TooManyRequests("login.busy",
+                                      retry_after=_seconds(self.limits.wait_seconds)) from None
+            self.checks += 1
+            try:
+                yield
+            finally:
+                slots.release()
         finally:
-            self._waiting -= 1
-        self.checks += 1
-        try:
-            yield
-        finally:
-            slots.release()
+            self._pending -= 1
 
 
 def _seconds(wait: float) -> int:
