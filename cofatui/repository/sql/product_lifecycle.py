@@ -394,12 +394,4 @@ def _touch(product: Product, now: datetime) -> None:
     flag_modified(product, "updated_at")
 
 
-def _effective_on(product: Product, request: DecisionRequest, now: datetime) -> date:
-    """When a decision on ``request`` would take effect: today, or for a renewal the end
-    of the decision renewed when that is later."""
-    if request.kind == RequestKind.RENEW.value and product.end_date is not None:
-        return max(product.end_date, now.date())
-    return now.date()
-
-
 __all__ = ["ProductLifecycle"]

@@ -7,7 +7,7 @@ inheriting them."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 
@@ -28,7 +28,7 @@ from cofatui.models import (
 )
 from cofatui.repository.base import MAX_PAGE
 from cofatui.repository.sql import underwriting_tables as underwriting
-from cofatui.repository.sql.product_lifecycle import ProductLifecycle, _effective_on
+from cofatui.repository.sql.product_lifecycle import ProductLifecycle
 from cofatui.repository.sql.product_requests import pending_only
 from cofatui.rules import products as rules
 from cofatui.schemas import (
@@ -161,3 +161,11 @@ def _queue_item(r: DecisionRequest, p: Product, policy_number: str, policyholder
         standing_status=ProductStatus(p.status) if standing else None,
         standing_amount=p.decided_amount if standing else None,
         standing_end_date=p.end_date if standing else None)
+
+
+def _effective_on(product: Product, request: DecisionRequest, now: datetime) -> date:
+    """When a decision on ``request`` would take effect: today, or for a renewal the end
+    of the decision renewed when that is later."""
+    if request.kind == RequestKind.RENEW.value and product.end_date is not None:
+        return max(product.end_date, now.date())
+    return now.date()
