@@ -1,0 +1,207 @@
+"""Login flood benchmark (issue 13): what a flood of password logins costs the others.
+
+Against a real ``cofatui serve`` on a SQLite file with the contract dataset:
+
+1. **Without the flood**: 20 logged-in clients read ``GET /me`` and the notification
+   list for ``--seconds``: p50/p99 of each.
+2. **During the flood**: the same 20 clients while 60 others send logins with unknown
+   names (each from its own address, ``X-Forwarded-For``, so the per-address window does
+   not stop them): the readers' p50/p99 again, the logins' throughput (answers per
+   second, of which password checks per second) and answer p50/p99, the server's peak
+   RSS. The ratio during/without is the figure to watch.
+
+Usage::
+
+    python -m tests.bench.bench_login_flood             # 10 s per phase
+    python -m tests.bench.bench_login_flood --quick     # 1 s per phase, to keep it working
+
+Prints a table and writes ``tests/bench/results/login_flood.json``. Never asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from cofatui import migrations
+from cofatui.clock import FixedClock
+from cofatui.repository.sql import identity, make_engine
+from tests.bench.harness import print_table, write_json
+from tests.contract import dataset
+from tests.server import ServerProcess
+
+READERS = 20
+FLOODERS = 60
+READ_PATHS = ("/me", "/notifications?limit=50")
+
+
+def percentile(samples: Sequence[float], q: float) -> float:
+    if not samples:
+        return 0.0
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * q))]
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def read_load(url: str, tokens: Sequence[str], seconds: float,
+              statuses: Counter[int]) -> dict[str, list[float]]:
+    """READERS clients reading each path in turn for ``seconds``: answer times by path
+    (of the 200s; every status counted in ``statuses``)."""
+    times: dict[str, list[float]] = {path: [] for path in READ_PATHS}
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def reader(token: str) -> None:
+        with httpx.Client(base_url=url, timeout=60,
+                          headers={"Authorization": f"Bearer {token}"}) as client:
+            n = 0
+            while time.monotonic() < deadline:
+                path = READ_PATHS[n % len(READ_PATHS)]
+                n += 1
+                start = time.perf_counter()
+                response = client.get(path)
+                took = time.perf_counter() - start
+                with lock:
+                    statuses[response.status_code] += 1
+                    if response.status_code == 200:
+                        times[path].append(took)
+
+    threads = [threading.Thread(target=reader, args=(tokens[n % len(tokens)],))
+               for n in range(READERS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return times
+
+
+class Flood(threading.Thread):
+    """FLOODERS clients sending unknown-login attempts until stopped."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(daemon=True)
+        self.url = url
+        self.stopping = threading.Event()
+        self.times: list[float] = []
+        self.statuses: Counter[int] = Counter()
+        self.lock = threading.Lock()
+        self.seconds = 0.0
+
+    def run(self) -> None:
+        start = time.perf_counter()
+        threads = [threading.Thread(target=self.flooder, args=(n,)) for n in range(FLOODERS)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.seconds = time.perf_counter() - start
+
+    def flooder(self, n: int) -> None:
+        with httpx.Client(base_url=self.url, timeout=60) as client:
+            k = 0
+            while not self.stopping.is_set():
+                k += 1
+                address = f"10.{n}.{k // 250 % 250}.{k % 250 + 1}"
+                start = time.perf_counter()
+                response = client.post("/auth/token", headers={"X-Forwarded-For": address},
+                                       json={"login": f"ghost{n}-{k}", "password": "Nope-1234"})
+                took = time.perf_counter() - start
+                with self.lock:
+                    self.times.append(took)
+                    self.statuses[response.status_code] += 1
+                if response.status_code == 429:  # a polite client would wait Retry-After;
+                    time.sleep(0.05)  # a flood only pauses a little
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.join(120)
+
+
+def run(seconds: float) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as folder:
+        home = Path(folder)
+        engine = make_engine(f"sqlite:///{home / 'bench.sqlite'}")
+        migrations.upgrade(engine)
+        dataset.build(engine)
+        clock = FixedClock(dataset.NOW)
+        tokens = [identity.create_token(engine, who, clock=clock)[0]
+                  for who in ("alice", "bob", "admin", "carol")]
+        with ServerProcess(str(engine.url), home, clock=dataset.NOW.isoformat()) as server:
+            assert server.proc is not None
+            pid = server.proc.pid
+            rss_before = rss_mib(pid)
+            read_statuses: Counter[int] = Counter()
+            quiet = read_load(server.url, tokens, seconds, read_statuses)
+            flood = Flood(server.url)
+            peak = [rss_before]
+            sampling = threading.Event()
+
+            def sample() -> None:
+                while not sampling.is_set():
+                    peak.append(rss_mib(pid))
+                    sampling.wait(0.1)
+
+            sampler = threading.Thread(target=sample, daemon=True)
+            sampler.start()
+            flood.start()
+            time.sleep(min(1.0, seconds / 2))  # the flood is under way
+            loud = read_load(server.url, tokens, seconds, read_statuses)
+            flood.stop()
+            sampling.set()
+            sampler.join(10)
+        engine.dispose()
+    rows: list[dict[str, Any]] = []
+    for path in READ_PATHS:
+        q50, q99 = percentile(quiet[path], 0.5), percentile(quiet[path], 0.99)
+        l50, l99 = percentile(loud[path], 0.5), percentile(loud[path], 0.99)
+        rows.append({"what": f"GET {path.split('?')[0]} ({READERS} clients)",
+                     "p50_ms_without": round(q50 * 1000, 1), "p99_ms_without": round(q99 * 1000, 1),
+                     "p50_ms_flood": round(l50 * 1000, 1), "p99_ms_flood": round(l99 * 1000, 1),
+                     "ratio_p50": round(l50 / q50, 2) if q50 else None,
+                     "ratio_p99": round(l99 / q99, 2) if q99 else None,
+                     "requests": len(quiet[path]) + len(loud[path])})
+    answers = sum(flood.statuses.values())
+    checked = flood.statuses.get(401, 0)
+    login = {"clients": FLOODERS, "seconds": round(flood.seconds, 1), "answers": answers,
+             "answers_per_s": round(answers / flood.seconds, 1) if flood.seconds else 0,
+             "checks_per_s": round(checked / flood.seconds, 1) if flood.seconds else 0,
+             "statuses": dict(flood.statuses),
+             "p50_ms": round(percentile(flood.times, 0.5) * 1000, 1),
+             "p99_ms": round(percentile(flood.times, 0.99) * 1000, 1)}
+    return {"seconds_per_phase": seconds, "reads": rows, "logins": login,
+            "read_statuses": dict(read_statuses),
+            "rss_mib": {"before": round(rss_before), "peak": round(max(peak))}}
+
+
+def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
+    parser.add_argument("--quick", action="store_true", help="1 s per phase")
+    parser.add_argument("--seconds", type=float, default=10.0, help="length of each phase")
+    args = parser.parse_args(argv)
+    payload = run(1.0 if args.quick else args.seconds)
+    print_table("Reads without / during a login flood", payload["reads"])
+    print_table("The flood's logins", [{k: v for k, v in payload["logins"].items()
+                                        if k != "statuses"}])
+    print(f"read answers by status: {payload['read_statuses']}; "
+          f"login answers by status: {payload['logins']['statuses']}; server RSS "
+          f"{payload['rss_mib']['before']} MiB before, peak {payload['rss_mib']['peak']} MiB")
+    write_json("login_flood", payload)
+    return payload
+
+
+if __name__ == "__main__":
+    main()
