@@ -12,7 +12,8 @@ warning.
 Against hostile clients (issue 13): password logins are limited per address, per login
 and in how many run at once (:mod:`cofatui.api.limits`); the token is checked before a
 body is read and bodies have a size limit and a deadline (:mod:`cofatui.api.middleware`);
-uvicorn runs h11 with headers of at most ``MAX_HEADER_BYTES``, idle keep-alive
+uvicorn runs h11 with a request head of at most ``MAX_HEADER_BYTES`` that must arrive
+within ``cofatui.api.protocol.HEAD_SECONDS``, idle keep-alive
 connections closed after ``KEEP_ALIVE_SECONDS`` and at most ``--max-connections``
 connections at once (503 beyond).
 
@@ -171,9 +172,11 @@ def uvicorn_options(args: argparse.Namespace) -> dict[str, Any]:
         host=args.host, port=args.port, log_config=log_config(args.log_level),
         log_level=args.log_level, access_log=False, server_header=False,
         timeout_graceful_shutdown=10,
-        # h11 explicitly (httptools would ignore the head limit), a bounded request head,
-        # idle keep-alive connections closed soon, and a bounded number of connections.
-        http="h11", h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+        # h11 (httptools would ignore the head limit) with a deadline for the request
+        # head (cofatui.api.protocol), a bounded head, idle keep-alive connections closed
+        # soon, and a bounded number of connections.
+        http="cofatui.api.protocol:HeadTimeoutH11Protocol",
+        h11_max_incomplete_event_size=MAX_HEADER_BYTES,
         timeout_keep_alive=KEEP_ALIVE_SECONDS, limit_concurrency=args.max_connections)
     if args.tls_cert:
         options.update(ssl_certfile=args.tls_cert, ssl_keyfile=args.tls_key)

@@ -7,7 +7,9 @@ item 2), with raw sockets so that the client can misbehave:
   connection reset under it), and the server still answers;
 - an authenticated body that stops arriving is cut off after the idle timeout (408);
 - an authenticated body larger than its route's limit is refused by its announced
-  length (413) without being read.
+  length (413) without being read;
+- clients sending their request head slowly (slowloris) are disconnected after
+  ``HEAD_SECONDS``, while a normal request on a kept-alive connection still works.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from sqlalchemy.engine import Engine
 
 from cofatui import migrations
 from cofatui.api.middleware import BODY_IDLE_SECONDS
+from cofatui.api.protocol import HEAD_SECONDS
 from cofatui.clock import FixedClock
 from cofatui.repository.sql import identity, make_engine
 from tests.contract import dataset
@@ -140,3 +143,28 @@ def test_login_body_is_small(site: Site) -> None:
     big = httpx.post(site.server.url + "/auth/token",
                      json={"login": "alice", "password": "x" * 100_000})
     assert big.status_code == 413
+
+
+def test_a_slow_request_head_is_cut_off(site: Site) -> None:
+    socks = []
+    for _ in range(20):
+        sock = socket.create_connection(("127.0.0.1", site.server.port), timeout=30)
+        sock.sendall(b"GET /me HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        socks.append(sock)
+    silent = socket.create_connection(("127.0.0.1", site.server.port), timeout=30)
+    start = time.perf_counter()
+    # Meanwhile, a normal client is served on a kept-alive connection.
+    with httpx.Client(base_url=site.server.url,
+                      headers={"Authorization": f"Bearer {site.token}"}) as client:
+        assert client.get("/me").status_code == 200
+        for sock in socks[:10]:  # a header byte now and then does not keep them alive
+            sock.sendall(b"X")
+        time.sleep(1)
+        assert client.get("/me").status_code == 200
+    answers = [read_until_closed(sock, HEAD_SECONDS + 20) for sock in [*socks, silent]]
+    took = time.perf_counter() - start
+    for sock in [*socks, silent]:
+        sock.close()
+    print(f"\n20 slow request heads and a silent connection: all closed within {took:.1f} s")
+    assert all(data == b"" for data, _ in answers)
+    assert took <= HEAD_SECONDS + 15
