@@ -22,6 +22,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import DirectoryTree, Input, Static
 
+from cofatui.errors import ValidationFailed
 from cofatui.i18n import t
 from cofatui.tui.kit.dialog import Dialog
 
@@ -52,7 +53,6 @@ def complete(text: str) -> str:
 
 class FilePicker(Dialog[Path | None]):
     """Pick a file; dismisses with its path, or None on Esc."""
-
     DEFAULT_CSS = """
     FilePicker { align: center middle; }
     FilePicker > Vertical { width: 90%; height: 80%; border: round $accent;
@@ -136,8 +136,6 @@ class FilePicker(Dialog[Path | None]):
 
 def read_picked(path: Path, limit: int) -> bytes:
     """The file's bytes, refusing at once a file over ``limit`` (no need to read it)."""
-    from cofatui.errors import ValidationFailed
-
     size = path.stat().st_size
     if size > limit:
         raise ValidationFailed(t("picker.too_large", size=f"{size:,}", limit=f"{limit:,}"),

@@ -20,6 +20,7 @@ from textual.widgets import (
     Static,
 )
 
+from cofatui import locations
 from cofatui.enums import DocumentCategory
 from cofatui.errors import CofaError, ValidationFailed
 from cofatui.i18n import format_datetime, format_number, t
@@ -45,7 +46,6 @@ from cofatui.tui.safe import clean, plain
 class AttachmentDialog(ClaimDialog):
     """A file by its path (typed, or chosen with the file picker), its category
     (contractual or other) and a comment."""
-
     BINDINGS: ClassVar[list[BindingType]] = [
         *ClaimDialog.BINDINGS,
         Binding("ctrl+b", "browse", "picker.browse", id="claims.attach.browse"),
@@ -137,7 +137,6 @@ def size_text(size: int) -> str:
 
 class DocumentInfoDialog(Dialog[None]):
     """An attachment's metadata; S saves a copy of the file."""
-
     CSS_PATH = CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "claims.key.close", id="claim_document.close"),
@@ -190,8 +189,6 @@ class DocumentInfoDialog(Dialog[None]):
         self.app.call_from_thread(self._ask_where, content)
 
     def _ask_where(self, content: bytes) -> None:
-        from cofatui import locations
-
         default = locations.exports_dir() / Path(self.document.filename).name
 
         def saved(path: Path | None) -> None:

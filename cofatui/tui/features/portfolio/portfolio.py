@@ -28,8 +28,10 @@ from textual.widgets import Footer, Input, Static
 from cofatui import locations
 from cofatui.errors import CofaError
 from cofatui.formats.export import ExportColumn, export_file, timestamped_name
-from cofatui.i18n import format_date, format_number, locale_name, t
+from cofatui.i18n import format_date, format_number, get_language, locale_name, t
+from cofatui.jobs.exports import portfolio_export_columns
 from cofatui.schemas import PortfolioCriteria, PortfolioRow
+from cofatui.schemas_jobs import ExportFormat, JobKind, PortfolioExportParams
 from cofatui.tui.features.portfolio.criteria import PortfolioCriteriaScreen
 from cofatui.tui.kit.header import AppHeader
 from cofatui.tui.kit.job_follow import follow_job
@@ -323,9 +325,6 @@ class PortfolioScreen(Screen[None]):
     def _export(self, contract_id: int, company_ids: list[int], kind: str) -> None:
         """A background job (it goes on if the user leaves): exactly the rows shown, in
         their order; the app saves its file to the exports folder when it is done."""
-        from cofatui.i18n import get_language
-        from cofatui.schemas_jobs import ExportFormat, JobKind, PortfolioExportParams
-
         params = PortfolioExportParams(contract_id=contract_id, criteria=self.criteria,
                                        limit=MAX_ROWS, company_ids=company_ids,
                                        format=ExportFormat(kind), language=get_language())
@@ -378,9 +377,6 @@ def criteria_summary(c: PortfolioCriteria) -> list[str]:
 def export_columns() -> list[ExportColumn]:
     """The columns shown, with typed values, in the UI language: the export job's own
     (``jobs/exports.py``), so a file saved here and one made by a job agree."""
-    from cofatui.i18n import get_language
-    from cofatui.jobs.exports import portfolio_export_columns
-
     return portfolio_export_columns(get_language())
 
 

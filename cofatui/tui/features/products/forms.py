@@ -31,7 +31,7 @@ from textual.widgets import Button, Input, Label, RadioSet, Select, Static
 
 from cofatui.enums import ProductStatus
 from cofatui.errors import CofaError, ValidationFailed
-from cofatui.i18n import format_amount, format_date, t
+from cofatui.i18n import format_amount, format_date, get_language, t
 from cofatui.rules.identifiers import normalize_easy_number
 from cofatui.rules.products import (
     AMOUNT_CODES,
@@ -158,8 +158,6 @@ class ProductFormScreen(Dialog[ProductPublic | None]):
         return self.detail.currency
 
     def _default_language(self) -> str:
-        from cofatui.i18n import get_language
-
         language = get_language()
         return language if language in REPORT_LANGUAGES else "en"
 
