@@ -86,11 +86,8 @@ def _port(text: str) -> int:
 
 
 def _workers(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not 1 <= value <= 64:
+    value = _count(text)
+    if value > 64:
         raise argparse.ArgumentTypeError("must be between 1 and 64")
     return value
 

@@ -36,6 +36,7 @@ from cofatui.clock import FixedClock
 from cofatui.repository.sql import identity, make_engine
 from tests.bench.harness import print_table, write_json
 from tests.contract import dataset
+from tests.e2e.edge_site import rss_mib
 from tests.server import ServerProcess
 
 READERS = 20
@@ -48,13 +49,6 @@ def percentile(samples: Sequence[float], q: float) -> float:
         return 0.0
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, int(len(ordered) * q))]
-
-
-def rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def read_load(url: str, tokens: Sequence[str], seconds: float,

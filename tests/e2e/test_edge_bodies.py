@@ -16,42 +16,14 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
 
 import httpx
-import pytest
-from sqlalchemy.engine import Engine
 
-from cofatui import migrations
 from cofatui.api.middleware import BODY_IDLE_SECONDS
 from cofatui.api.protocol import HEAD_SECONDS
-from cofatui.clock import FixedClock
-from cofatui.repository.sql import identity, make_engine
-from tests.contract import dataset
-from tests.e2e.test_edge_login import rss_mib
-from tests.server import ServerProcess
+from tests.e2e.edge_site import Site, rss_mib, site_fixture  # noqa: F401  (the fixture)
 
 UPLOAD = 11_000_000
-
-
-@dataclass
-class Site:
-    engine: Engine
-    server: ServerProcess
-    token: str
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    home = tmp_path_factory.mktemp("edge-bodies")
-    engine = make_engine(f"sqlite:///{home / 'api.sqlite'}")
-    migrations.upgrade(engine)
-    dataset.build(engine)
-    token, _ = identity.create_token(engine, "alice", clock=FixedClock(dataset.NOW))
-    with ServerProcess(str(engine.url), home, clock=dataset.NOW.isoformat()) as server:
-        yield Site(engine, server, token)
-    engine.dispose()
 
 
 def open_request(site: Site, path: str, length: int, *, token: str | None = None,

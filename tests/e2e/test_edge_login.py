@@ -14,51 +14,18 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
-import pytest
 from sqlalchemy import text
-from sqlalchemy.engine import Engine
 
-from cofatui import migrations
-from cofatui.clock import FixedClock
-from cofatui.repository.sql import identity, make_engine
+from cofatui.repository.sql import identity
 from tests.contract import dataset
-from tests.server import ServerProcess
+from tests.e2e.edge_site import Site, rss_mib, site_fixture  # noqa: F401  (the fixture)
 
 MIB = 1024 * 1024
 RSS_BOUND_MIB = 600
 ME_BOUND_SECONDS = 5.0
-
-
-@dataclass
-class Site:
-    engine: Engine
-    server: ServerProcess
-    token: str
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    home = tmp_path_factory.mktemp("edge-login")
-    engine = make_engine(f"sqlite:///{home / 'api.sqlite'}")
-    migrations.upgrade(engine)
-    dataset.build(engine)
-    token, _ = identity.create_token(engine, "alice", clock=FixedClock(dataset.NOW))
-    with ServerProcess(str(engine.url), home, clock=dataset.NOW.isoformat()) as server:
-        yield Site(engine, server, token)
-    engine.dispose()
-
-
-def rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise AssertionError("no VmRSS")
 
 
 class Sampler(threading.Thread):
