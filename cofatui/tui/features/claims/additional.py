@@ -60,6 +60,12 @@ CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone", "alt_contact
 # --- additional declaration -------------------------------------------------------------------
 
 
+def contact_fields(prefix: str) -> ComposeResult:
+    """Name, e-mail and phone of a contact (``prefix`` "alt_": the alternative contact)."""
+    for name in ("contact_name", "contact_email", "contact_phone"):
+        yield FormField(t(f"claim_wizard.field.{name}"), Input(id=prefix + name), prefix + name)
+
+
 class AdditionalDeclarationScreen(ClaimDialog):
     """New invoices and payments, the intervention request, a new contact, an alternative
     contact for the intervention, comments; kept as a draft while typed."""
@@ -168,22 +174,12 @@ class AdditionalDeclarationScreen(ClaimDialog):
                         "intervention_requested", hint=t("claims.declare.intervention_hint"))
                 yield Label(Text(t("claims.declare.contact")), classes="section-title")
                 with Grid(id="declaration-contact", classes="declaration-contact"):
-                    yield FormField(t("claim_wizard.field.contact_name"),
-                                    Input(id="contact_name"), "contact_name")
-                    yield FormField(t("claim_wizard.field.contact_email"),
-                                    Input(id="contact_email"), "contact_email")
-                    yield FormField(t("claim_wizard.field.contact_phone"),
-                                    Input(id="contact_phone"), "contact_phone")
+                    yield from contact_fields("")
                 with Vertical(id="declaration-alt-contact"):
                     yield Label(Text(t("claim_wizard.intervention.alt_title")),
                                 classes="section-title")
                     with Grid(classes="declaration-contact"):
-                        yield FormField(t("claim_wizard.field.contact_name"),
-                                        Input(id="alt_contact_name"), "alt_contact_name")
-                        yield FormField(t("claim_wizard.field.contact_email"),
-                                        Input(id="alt_contact_email"), "alt_contact_email")
-                        yield FormField(t("claim_wizard.field.contact_phone"),
-                                        Input(id="alt_contact_phone"), "alt_contact_phone")
+                        yield from contact_fields("alt_")
                 yield FormField(t("claim_wizard.field.comments"), TextArea(id="comments"),
                                 "comments")
                 yield Static("", id="declare-counter", markup=False)
@@ -272,4 +268,4 @@ class AdditionalDeclarationScreen(ClaimDialog):
         self.refused(fields)
 
 
-__all__ = ["CONTACT_FIELDS", "DECLARATION_DRAFT", "AdditionalDeclarationScreen"]
+__all__ = ["CONTACT_FIELDS", "DECLARATION_DRAFT", "AdditionalDeclarationScreen", "contact_fields"]
