@@ -1,11 +1,13 @@
 """The login limits: the sliding windows and the gate (cofatui.api.limits) with an
 injected clock, and the atomic lockout of cofatui.repository.sql.identity (40 wrong
-passwords at once for one login run at most MAX_FAILURES password checks)."""
+passwords at once for one login run at most MAX_FAILURES password checks), on SQLite
+and PostgreSQL."""
 
 from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,8 +22,9 @@ from cofatui.clock import FixedClock
 from cofatui.enums import Role
 from cofatui.errors import CofaError, Unauthenticated
 from cofatui.models import LoginAttempt
-from cofatui.repository.sql import identity, make_engine
+from cofatui.repository.sql import identity
 from tests.contract import dataset
+from tests.contract.conftest import SQL_BACKENDS, _pg_engine, _sqlite_engine
 
 PASSWORD = "Right-Secret-2026"
 
@@ -131,14 +134,17 @@ def test_gate_runs_slots_at_once_lets_a_few_wait_and_refuses_the_rest() -> None:
 # --- the atomic lockout, in the database ---------------------------------------------------
 
 
-@pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    engine = make_engine(f"sqlite:///{tmp_path / 'login.sqlite'}")
+@pytest.fixture(params=SQL_BACKENDS)
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    engines = _pg_engine() if request.param == "postgres" else _sqlite_engine(tmp_path)
+    engine = next(engines)
     migrations.upgrade(engine)
     identity.create_user(engine, actor=None, login="victim", password=PASSWORD,
                          role=Role.UNDERWRITER, first_name="V", last_name="Ictim",
                          email="victim@example.test")
-    return engine
+    yield engine
+    for _ in engines:  # runs the backend's clean-up
+        pass
 
 
 def count_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
