@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TabbedContent, TextArea
 
 from cofatui.enums import ClaimStatus
+from cofatui.i18n import format_amount
 from cofatui.schemas import NotificationFilter
 from cofatui.tui.features.claims.actions import (
     IndemnityDialog,
@@ -344,7 +345,8 @@ async def test_handler_indemnity_reaches_the_policyholder(env: Env) -> None:
     async with again.run_test(size=SIZE) as pilot:
         await settle(pilot)
         notes = again.repo.notifications.rows(NotificationFilter(type="indemnity")).items
-        assert any(str(indemnity) in n.title for n in notes)
+        # The title shows the amount as the reader's language writes it (€1,234.50).
+        assert any(format_amount(indemnity, "EUR", "en") in n.title for n in notes)
         again.switch_to("notifications")
         await settle(pilot)
         text = screen_text(again)

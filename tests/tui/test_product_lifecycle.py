@@ -20,6 +20,7 @@ from cofatui.tui.features.products.actions import (
 from cofatui.tui.features.underwriter.queue import DecisionScreen, UnderwriterQueueScreen
 from cofatui.tui.kit.dialog import ConfirmScreen
 from cofatui.tui.kit.virtual_list import VirtualList
+from tests.tui.pilot import wait_until
 from tests.tui.products_env import SIZE, Env, make_env, screen_text, settle
 
 
@@ -119,11 +120,11 @@ async def test_underwriter_refuses_the_increase_and_the_credit_limit_stays(
         await settle(pilot)
         app.switch_to("notifications")
         await settle(pilot)
-        assert "Increase to EUR 45,000 refused; your …" in screen_text(app)  # the newest
+        assert "Increase to €45,000.00 refused; your" in screen_text(app)  # the newest
         await pilot.press("enter")  # its detail: the whole title
-        await settle(pilot)
-        assert "Increase to EUR 45,000 refused; your credit limit of EUR 40,000 remains" \
-            in screen_text(app)
+        whole = "Increase to €45,000.00 refused; your credit limit of €40,000.00 remains"
+        await wait_until(pilot, lambda: whole in screen_text(app))
+        assert whole in screen_text(app)
         await pilot.press("escape")
         await settle(pilot)
         open_company_detail(app, env.ids["epsilon"], env.ids["A"])
