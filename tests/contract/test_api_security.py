@@ -197,54 +197,54 @@ def sample(api: Api, name: str, contract: str) -> tuple[dict[str, Any], Any, byt
                "invoice_date": str(dataset.TODAY - timedelta(days=40)),
                "due_date": str(dataset.TODAY - timedelta(days=10))}
     bodies: dict[str, Any] = {
-        "update_portfolio_entry": {"version": 1, "changes": {"client_reference": "X"}},
-        "request_product": {"contract_id": cid, "company_id": company, "code": "RSC"},
-        "modify_product": {"amount": "1000", "version": 1},
-        "transform_product": {"target": "ECL", "version": 1},
-        "delete_product": {"version": 1},
-        "renew_product": {"version": 1},
-        "record_exchange_rate": {"base": "EUR", "quote": "USD", "rate": "1.08",
+        "portfolio.update_entry": {"version": 1, "changes": {"client_reference": "X"}},
+        "products.request": {"contract_id": cid, "company_id": company, "code": "RSC"},
+        "products.modify": {"amount": "1000", "version": 1},
+        "products.transform": {"target": "ECL", "version": 1},
+        "products.delete": {"version": 1},
+        "products.renew": {"version": 1},
+        "rates.record": {"base": "EUR", "quote": "USD", "rate": "1.08",
                                  "rate_date": str(dataset.TODAY)},
-        "cancel_request": {"version": 1},
-        "stop_monitoring": {"version": 1},
-        "answer_topliner_quote": {"answer": "buy", "version": 1},
-        "decide_request": {"decision": {"decision": "grant"}, "version": 1},
-        "submit_claim": {"contract_id": cid, "company_id": company, "reason": "insolvency",
+        "products.cancel_request": {"version": 1},
+        "products.stop_monitoring": {"version": 1},
+        "products.answer_topliner_quote": {"answer": "buy", "version": 1},
+        "underwriting.decide": {"decision": {"decision": "grant"}, "version": 1},
+        "claims.submit": {"contract_id": cid, "company_id": company, "reason": "insolvency",
                          "invoices": [invoice]},
-        "add_declaration": {"version": 1, "declaration": {"intervention_requested": True}},
-        "validate_claim_lines": {"version": 1, "lines": {"invoice_ids": [1]}},
-        "set_claim_status": {"version": 1, "change": {"status": "accepted"}},
-        "set_indemnity": {"version": 1, "update": {"calculated_indemnity": "1"}},
-        "set_company_dra": {"dra": 5, "version": 1},
-        "set_favourite": {"favourite": True},
-        "mark_notifications": {"ids": [i[n] for n in k["notifications"]], "read": True},
-        "delete_notifications": {"ids": [i[n] for n in k["notifications"]]},
-        "create_company": {"name": "Evil", "address": "x", "city": "y", "postal_code": "1",
+        "claims.add_declaration": {"version": 1, "declaration": {"intervention_requested": True}},
+        "claims.validate_lines": {"version": 1, "lines": {"invoice_ids": [1]}},
+        "claims.set_status": {"version": 1, "change": {"status": "accepted"}},
+        "claims.set_indemnity": {"version": 1, "update": {"calculated_indemnity": "1"}},
+        "underwriting.set_company_dra": {"dra": 5, "version": 1},
+        "portfolio.set_favourite": {"favourite": True},
+        "notifications.mark": {"ids": [i[n] for n in k["notifications"]], "read": True},
+        "notifications.delete": {"ids": [i[n] for n in k["notifications"]]},
+        "companies.create": {"name": "Evil", "address": "x", "city": "y", "postal_code": "1",
                            "country": "FRA"},
-        "save_draft": {"payload": {"x": 1}},
-        "request_extension": {
+        "drafts.save": {"payload": {"x": 1}},
+        "extensions.request": {
             "contract_id": cid, "company_id": company, "reason": "late", "invoices": [
                 {"number": "X", "invoice_date": str(dataset.TODAY - timedelta(days=30)),
                  "due_date": str(dataset.TODAY + timedelta(days=5)), "amount": "10"}],
             "plan": [{"due_date": str(dataset.TODAY + timedelta(days=20)), "amount": "10"}]},
-        "cancel_extension": {"version": 1},
-        "modify_extension": {"version": 1, "plan": [
+        "extensions.cancel": {"version": 1},
+        "extensions.modify": {"version": 1, "plan": [
             {"due_date": str(dataset.TODAY + timedelta(days=25)), "amount": "600"}]},
-        "decide_extension": {"version": 1, "decision": {"decision": "accept"}},
+        "extensions.decide": {"version": 1, "decision": {"decision": "accept"}},
         "jobs.queue": {"kind": JobKind.EXPORT_PORTFOLIO.value, "params": {"contract_id": cid}},
         "mail.set_daily_digest": {"daily_digest": False},
     }
     queries: dict[str, dict[str, Any]] = {
-        "notifications": {"contract_id": cid},
-        "unread_count": {"contract_id": cid},
-        "underwriter_queue": {"contract_id": cid},
-        "add_document": {"filename": "x.pdf", "category": "other"},
-        "save_draft": {"kind": "claim", "key": "k"},
-        "delete_draft": {"kind": "claim", "key": "k"},
+        "notifications.rows": {"contract_id": cid},
+        "notifications.unread_count": {"contract_id": cid},
+        "underwriting.queue": {"contract_id": cid},
+        "claims.add_document": {"filename": "x.pdf", "category": "other"},
+        "drafts.save": {"kind": "claim", "key": "k"},
+        "drafts.delete": {"kind": "claim", "key": "k"},
         "imports.run": {"kind": "client_references", "contract_id": cid,
                         "file_name": "refs.csv", "mode": "per_line"},
     }
-    raw = {"add_document": PDF, "imports.run": REFERENCES_CSV}.get(name)
+    raw = {"claims.add_document": PDF, "imports.run": REFERENCES_CSV}.get(name)
     return queries.get(name, {}), bodies.get(name), raw
 
 
@@ -328,7 +328,7 @@ def test_public_routes_need_no_token(api: Api) -> None:
 # Companies are the insurer's worldwide database (SPEC §2): every user reads them, and
 # favourites are per user. They belong to no contract, so "contract B's company" is
 # meaningful only together with a contract id, which the other routes check.
-GLOBAL_COMPANY_ROUTES = {"get_company", "set_favourite", "create_company"}
+GLOBAL_COMPANY_ROUTES = {"companies.get", "portfolio.set_favourite", "companies.create"}
 CROSS_CONTRACT = [case for case in PROTECTED if takes_an_id(*case)]
 
 
@@ -342,7 +342,7 @@ def test_contract_a_user_gets_nothing_of_contract_b(
     headers = api.headers("alice")
     audit_before = api.audit_count()
     response = call(api, method, path, op, "B", headers)
-    if name in ("mark_notifications", "delete_notifications"):
+    if name in ("notifications.mark", "notifications.delete"):
         # Bulk calls ignore ids the user cannot see (contract suite): nothing is counted
         # and nothing is written.
         assert response.status_code == 200 and response.json() == {"count": 0}
@@ -378,14 +378,14 @@ def test_drafts_are_private(api: Api) -> None:
 
 
 # Writes to the user's own state, not to contract data: allowed on read-only rights.
-PERSONAL_WRITES = {"set_favourite", "mark_notifications", "delete_notifications",
-                   "save_draft", "delete_draft", "jobs.cancel", "mail.set_daily_digest"}
+PERSONAL_WRITES = {"portfolio.set_favourite", "notifications.mark", "notifications.delete",
+                   "drafts.save", "drafts.delete", "jobs.cancel", "mail.set_daily_digest"}
 # Every job a user may queue is an export: it reads what the user may read, so a
 # reader queues it (the cross-contract test refuses another contract's).
 READS_AS_JOBS = {"jobs.queue"}
 # Derived from the contract's data, identical whoever asks and idempotent (today's end
 # alerts: Home raises them for a reader too, as the server does serving its data).
-DERIVED_WRITES = {"raise_end_alerts"}
+DERIVED_WRITES = {"products.raise_end_alerts"}
 WRITES = [case for case in PROTECTED if case[0] in WRITE_METHODS]
 
 

@@ -33,19 +33,19 @@ router = APIRouter(tags=["claims"])
 ClaimId = Annotated[int, Path(ge=1, le=MAX_ID, description="claim id")]
 
 
-@router.post("/claims", response_model=ClaimPublic, status_code=201,
+@router.post("/claims", name="claims.submit", response_model=ClaimPublic, status_code=201,
              summary="Declare a claim; all lines are written or none")
 def submit_claim(repo: Repo, data: ClaimCreate) -> ClaimPublic:
     return repo.claims.submit(data)
 
 
-@router.get("/contracts/{contract_id}/claims", response_model=Page[ClaimPublic])
+@router.get("/contracts/{contract_id}/claims", name="claims.rows", response_model=Page[ClaimPublic])
 def claims(repo: Repo, contract_id: ContractId, offset: Offset = 0,
            limit: Limit = 100) -> Page[ClaimPublic]:
     return repo.claims.rows(contract_id, offset, limit)
 
 
-@router.get("/contracts/{contract_id}/claims-portfolio", response_model=Page[DebtorClaimsRow],
+@router.get("/contracts/{contract_id}/claims-portfolio", name="claims.portfolio", response_model=Page[DebtorClaimsRow],
             summary="One row per debtor with its latest claim")
 def claims_portfolio(repo: Repo, contract_id: ContractId,
                      text: Annotated[str | None, Query(max_length=200)] = None,
@@ -53,7 +53,7 @@ def claims_portfolio(repo: Repo, contract_id: ContractId,
     return repo.claims.portfolio(contract_id, text, offset, limit)
 
 
-@router.get("/claims/{claim_id}", response_model=ClaimDetail,
+@router.get("/claims/{claim_id}", name="claims.detail", response_model=ClaimDetail,
             summary="A claim with its declarations, lines, documents and debtor history")
 def claim_detail(repo: Repo, claim_id: ClaimId) -> ClaimDetail:
     return repo.claims.detail(claim_id)
@@ -64,13 +64,13 @@ class DeclarationBody(BaseModel):
     declaration: AdditionalDeclaration
 
 
-@router.post("/claims/{claim_id}/declarations", response_model=ClaimPublic, status_code=201,
+@router.post("/claims/{claim_id}/declarations", name="claims.add_declaration", response_model=ClaimPublic, status_code=201,
              summary="An additional declaration (new lines, intervention, contact)")
 def add_declaration(repo: Repo, claim_id: ClaimId, body: DeclarationBody) -> ClaimPublic:
     return repo.claims.add_declaration(claim_id, body.declaration, body.version)
 
 
-@router.post("/claims/{claim_id}/documents", response_model=DocumentPublic, status_code=201,
+@router.post("/claims/{claim_id}/documents", name="claims.add_document", response_model=DocumentPublic, status_code=201,
              summary="Attach a file: the raw bytes are the body "
                      "(Content-Type: application/octet-stream)")
 def add_document(repo: Repo, claim_id: ClaimId,
@@ -81,7 +81,7 @@ def add_document(repo: Repo, claim_id: ClaimId,
     return repo.claims.add_document(claim_id, filename, content, category, comment)
 
 
-@router.get("/documents/{document_id}/content", response_class=Response,
+@router.get("/documents/{document_id}/content", name="claims.document_content", response_class=Response,
             responses={200: {"content": {"application/octet-stream": {}}}},
             summary="The bytes of an attached document")
 def document_content(repo: Repo,
@@ -106,25 +106,25 @@ class IndemnityBody(BaseModel):
     update: IndemnityUpdate
 
 
-@router.post("/claims/{claim_id}/line-validation", response_model=ClaimPublic,
+@router.post("/claims/{claim_id}/line-validation", name="claims.validate_lines", response_model=ClaimPublic,
              tags=["underwriter"], summary="Mark invoice and payment lines validated")
 def validate_claim_lines(repo: Repo, claim_id: ClaimId, body: LinesBody) -> ClaimPublic:
     return repo.claims.validate_lines(claim_id, body.lines, body.version)
 
 
-@router.post("/claims/{claim_id}/status", response_model=ClaimPublic, tags=["underwriter"],
+@router.post("/claims/{claim_id}/status", name="claims.set_status", response_model=ClaimPublic, tags=["underwriter"],
              summary="Accept, reject, close or cancel a claim")
 def set_claim_status(repo: Repo, claim_id: ClaimId, body: StatusBody) -> ClaimPublic:
     return repo.claims.set_status(claim_id, body.change, body.version)
 
 
-@router.put("/claims/{claim_id}/indemnity", response_model=ClaimPublic, tags=["underwriter"],
+@router.put("/claims/{claim_id}/indemnity", name="claims.set_indemnity", response_model=ClaimPublic, tags=["underwriter"],
             summary="Set the covered amount and the indemnity")
 def set_indemnity(repo: Repo, claim_id: ClaimId, body: IndemnityBody) -> ClaimPublic:
     return repo.claims.set_indemnity(claim_id, body.update, body.version)
 
 
-@router.post("/exchange-rates", response_model=ExchangeRatePublic, status_code=201,
+@router.post("/exchange-rates", name="rates.record", response_model=ExchangeRatePublic, status_code=201,
              tags=["underwriter"],
              summary="Record an exchange rate (1 base = rate quote on rate_date); claims "
                      "handlers only. The same pair, day and source again corrects it")
@@ -132,7 +132,7 @@ def record_exchange_rate(repo: Repo, data: ExchangeRateCreate) -> ExchangeRatePu
     return repo.rates.record(data)
 
 
-@router.get("/exchange-rates", response_model=Page[ExchangeRatePublic],
+@router.get("/exchange-rates", name="rates.rows", response_model=Page[ExchangeRatePublic],
             summary="Recorded exchange rates, newest day first")
 def exchange_rates(repo: Repo,
                    currency: Annotated[str | None, Query(max_length=3)] = None,
@@ -140,7 +140,7 @@ def exchange_rates(repo: Repo,
     return repo.rates.rows(currency, offset, limit)
 
 
-@router.get("/underwriter/claims", response_model=Page[ClaimQueueItem],
+@router.get("/underwriter/claims", name="claims.queue", response_model=Page[ClaimQueueItem],
             summary="The claims handler's queue: registered claims of every policyholder, "
                     "oldest first (open ones unless a status is chosen)")
 def claims_queue(repo: Repo, flt: Annotated[ClaimQueueFilter, Query()],

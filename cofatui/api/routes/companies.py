@@ -14,19 +14,19 @@ from cofatui.schemas import CompanyCreate, CompanyPublic, CompanySearch, Page
 router = APIRouter(tags=["companies"])
 
 
-@router.get("/companies", response_model=Page[CompanyPublic],
+@router.get("/companies", name="companies.search", response_model=Page[CompanyPublic],
             summary="Search companies (country + name prefix, or an identifier)")
 def search_companies(repo: Repo, search: Annotated[CompanySearch, Query()],
                      offset: Offset = 0, limit: Limit = 100) -> Page[CompanyPublic]:
     return repo.companies.search(search, offset, limit)
 
 
-@router.get("/companies/{company_id}", response_model=CompanyPublic)
+@router.get("/companies/{company_id}", name="companies.get", response_model=CompanyPublic)
 def get_company(repo: Repo, company_id: CompanyId) -> CompanyPublic:
     return repo.companies.get(company_id)
 
 
-@router.post("/companies", response_model=CompanyPublic, status_code=201)
+@router.post("/companies", name="companies.create", response_model=CompanyPublic, status_code=201)
 def create_company(repo: Repo, data: CompanyCreate) -> CompanyPublic:
     return repo.companies.create(data)
 
@@ -35,7 +35,7 @@ class FavouriteBody(BaseModel):
     favourite: bool
 
 
-@router.put("/companies/{company_id}/favourite", status_code=204, response_class=Response,
+@router.put("/companies/{company_id}/favourite", name="portfolio.set_favourite", status_code=204, response_class=Response,
             summary="Mark or unmark a company as one of my favourites")
 def set_favourite(repo: Repo, company_id: CompanyId, body: FavouriteBody) -> Response:
     repo.portfolio.set_favourite(company_id, body.favourite)

@@ -17,7 +17,7 @@ NotificationId = Annotated[int, Field(ge=1, le=MAX_ID)]
 MAX_IDS = 100_000
 
 
-@router.get("/notifications", response_model=Page[NotificationRow],
+@router.get("/notifications", name="notifications.rows", response_model=Page[NotificationRow],
             summary="Notifications of my contracts (or of one), newest first",
             description="Every filter is an optional query parameter; they combine with AND.")
 def notifications(repo: Repo, flt: Annotated[NotificationFilter, Query()],
@@ -26,7 +26,7 @@ def notifications(repo: Repo, flt: Annotated[NotificationFilter, Query()],
     return repo.notifications.rows(flt, offset, limit, with_total=with_total)
 
 
-@router.get("/notifications/unread-count", response_model=Count)
+@router.get("/notifications/unread-count", name="notifications.unread_count", response_model=Count)
 def unread_count(repo: Repo,
                  contract_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None) -> Count:
     return Count(count=repo.notifications.unread_count(contract_id))
@@ -41,14 +41,14 @@ class DeleteBody(BaseModel):
     ids: Annotated[list[NotificationId], Field(max_length=MAX_IDS)]
 
 
-@router.post("/notifications/mark", response_model=Count,
+@router.post("/notifications/mark", name="notifications.mark", response_model=Count,
              summary="Mark notifications read or unread (for me); ids I cannot see are "
                      "ignored and not counted")
 def mark_notifications(repo: Repo, body: MarkBody) -> Count:
     return Count(count=repo.notifications.mark(body.ids, body.read))
 
 
-@router.post("/notifications/delete", response_model=Count,
+@router.post("/notifications/delete", name="notifications.delete", response_model=Count,
              summary="Hide notifications (for me); ids I cannot see are ignored and not "
                      "counted")
 def delete_notifications(repo: Repo, body: DeleteBody) -> Count:

@@ -27,27 +27,27 @@ from cofatui.schemas import (
 router = APIRouter(tags=["products"])
 
 
-@router.get("/contracts/{contract_id}/companies/{company_id}/products",
+@router.get("/contracts/{contract_id}/companies/{company_id}/products", name="products.of_company",
             response_model=list[ProductPublic])
 def company_products(repo: Repo, contract_id: ContractId,
                      company_id: CompanyId) -> list[ProductPublic]:
     return repo.products.of_company(contract_id, company_id)
 
 
-@router.get("/products/{product_id}/history", response_model=list[ProductEventPublic])
+@router.get("/products/{product_id}/history", name="products.history", response_model=list[ProductEventPublic])
 def product_history(repo: Repo, product_id: Annotated[int, Path(ge=1, le=MAX_ID)]
                     ) -> list[ProductEventPublic]:
     return repo.products.history(product_id)
 
 
-@router.get("/contracts/{contract_id}/pending-requests", response_model=Page[PendingRequest],
+@router.get("/contracts/{contract_id}/pending-requests", name="products.pending_requests", response_model=Page[PendingRequest],
             summary="Every pending request of the contract, oldest first")
 def pending_requests(repo: Repo, contract_id: ContractId, offset: Offset = 0,
                      limit: Limit = 100) -> Page[PendingRequest]:
     return repo.products.pending_requests(contract_id, offset, limit)
 
 
-@router.get("/contracts/{contract_id}/ending-guarantees", response_model=Page[EndingGuarantee],
+@router.get("/contracts/{contract_id}/ending-guarantees", name="products.ending_guarantees", response_model=Page[EndingGuarantee],
             summary="Standing covers ending within N days, soonest first; the first page "
                     "also raises today's TopLiner end alerts (once per product and day)")
 def ending_guarantees(repo: Repo, contract_id: ContractId,
@@ -58,14 +58,14 @@ def ending_guarantees(repo: Repo, contract_id: ContractId,
     return repo.products.ending_guarantees(contract_id, within_days, offset, limit)
 
 
-@router.post("/contracts/{contract_id}/end-alerts", response_model=Count,
+@router.post("/contracts/{contract_id}/end-alerts", name="products.raise_end_alerts", response_model=Count,
              summary="Raise today's TopLiner end alerts of the contract (idempotent: one "
                      "notification per product and day)")
 def raise_end_alerts(repo: Repo, contract_id: ContractId) -> Count:
     return Count(count=repo.products.raise_end_alerts(contract_id))
 
 
-@router.get("/contracts/{contract_id}/wap", response_model=WapSummary,
+@router.get("/contracts/{contract_id}/wap", name="products.wap", response_model=WapSummary,
             summary="Weighted average probability of default of the portfolio")
 def wap(repo: Repo, contract_id: ContractId) -> WapSummary:
     return repo.products.wap(contract_id)
@@ -74,13 +74,13 @@ def wap(repo: Repo, contract_id: ContractId) -> WapSummary:
 # --- company detail, NEW ACTION and product commands ----------------------------------
 
 
-@router.get("/contracts/{contract_id}/companies/{company_id}", response_model=CompanyDetail,
+@router.get("/contracts/{contract_id}/companies/{company_id}", name="products.company_detail", response_model=CompanyDetail,
             summary="A company as seen from a contract: entry, products, claims")
 def company_detail(repo: Repo, contract_id: ContractId, company_id: CompanyId) -> CompanyDetail:
     return repo.products.company_detail(contract_id, company_id)
 
 
-@router.get("/contracts/{contract_id}/companies/{company_id}/new-action",
+@router.get("/contracts/{contract_id}/companies/{company_id}/new-action", name="products.new_action_menu",
             response_model=list[NewActionItem],
             summary="The products that can be ordered on a company, and why not")
 def new_action_menu(repo: Repo, contract_id: ContractId,
@@ -88,7 +88,7 @@ def new_action_menu(repo: Repo, contract_id: ContractId,
     return repo.products.new_action_menu(contract_id, company_id)
 
 
-@router.post("/products", response_model=ProductPublic, status_code=201,
+@router.post("/products", name="products.request", response_model=ProductPublic, status_code=201,
              summary="Order a product on a company (NEW ACTION)")
 def request_product(repo: Repo, request: ProductRequest) -> ProductPublic:
     return repo.products.request(request)
@@ -119,52 +119,52 @@ class DecisionBody(Versioned):
 ProductId = Annotated[int, Path(ge=1, le=MAX_ID, description="product id")]
 
 
-@router.post("/products/{product_id}/modify", response_model=ProductPublic,
+@router.post("/products/{product_id}/modify", name="products.modify", response_model=ProductPublic,
              summary="Request a new amount")
 def modify_product(repo: Repo, product_id: ProductId, body: ModifyBody) -> ProductPublic:
     return repo.products.modify(product_id, body.amount, body.version)
 
 
-@router.post("/products/{product_id}/transform", response_model=ProductPublic,
+@router.post("/products/{product_id}/transform", name="products.transform", response_model=ProductPublic,
              summary="Ask to replace a cover by another kind: granted at once, the new "
                      "product is returned; otherwise the product with its request")
 def transform_product(repo: Repo, product_id: ProductId, body: TransformBody) -> ProductPublic:
     return repo.products.transform(product_id, body.target, body.version, body.amount)
 
 
-@router.post("/products/{product_id}/renew", response_model=ProductPublic,
+@router.post("/products/{product_id}/renew", name="products.renew", response_model=ProductPublic,
              summary="Ask to renew a cover that ends (decided like an amendment)")
 def renew_product(repo: Repo, product_id: ProductId, body: Versioned) -> ProductPublic:
     return repo.products.renew(product_id, body.version)
 
 
-@router.post("/products/{product_id}/cancel-request", response_model=ProductPublic,
+@router.post("/products/{product_id}/cancel-request", name="products.cancel_request", response_model=ProductPublic,
              summary="Withdraw the request pending on a product (the standing decision "
                      "stays)")
 def cancel_request(repo: Repo, product_id: ProductId, body: Versioned) -> ProductPublic:
     return repo.products.cancel_request(product_id, body.version)
 
 
-@router.post("/products/{product_id}/delete", response_model=ProductPublic,
+@router.post("/products/{product_id}/delete", name="products.delete", response_model=ProductPublic,
              summary="Delete a product (refused while a request on it is pending), or "
                      "cancel a product that is only a first request")
 def delete_product(repo: Repo, product_id: ProductId, body: Versioned) -> ProductPublic:
     return repo.products.delete(product_id, body.version)
 
 
-@router.post("/products/{product_id}/stop-monitoring", response_model=ProductPublic)
+@router.post("/products/{product_id}/stop-monitoring", name="products.stop_monitoring", response_model=ProductPublic)
 def stop_monitoring(repo: Repo, product_id: ProductId, body: Versioned) -> ProductPublic:
     return repo.products.stop_monitoring(product_id, body.version)
 
 
-@router.post("/products/{product_id}/quote-answer", response_model=ProductPublic,
+@router.post("/products/{product_id}/quote-answer", name="products.answer_topliner_quote", response_model=ProductPublic,
              summary="Answer a TopLiner quote: refuse, new simulation (a refusal) or buy")
 def answer_topliner_quote(repo: Repo, product_id: ProductId,
                           body: QuoteAnswerBody) -> ProductPublic:
     return repo.products.answer_topliner_quote(product_id, body.answer, body.version)
 
 
-@router.post("/products/{product_id}/decision", response_model=ProductPublic,
+@router.post("/products/{product_id}/decision", name="underwriting.decide", response_model=ProductPublic,
              tags=["underwriter"],
              summary="Decide the request pending on a product (underwriters; the version "
                      "is the product's)")

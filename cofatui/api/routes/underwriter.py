@@ -15,7 +15,7 @@ from cofatui.schemas import Page, QueueFilter, QueueItem
 router = APIRouter(tags=["underwriter"])
 
 
-@router.get("/underwriter/queue", response_model=Page[QueueItem],
+@router.get("/underwriter/queue", name="underwriting.queue", response_model=Page[QueueItem],
             summary="Every pending request of every policyholder, oldest first")
 def underwriter_queue(repo: Repo, flt: Annotated[QueueFilter, Query()],
                       offset: Offset = 0, limit: Limit = 100) -> Page[QueueItem]:
@@ -28,7 +28,7 @@ class DraBody(BaseModel):
     comment: Annotated[str, Field(max_length=4000)] = ""
 
 
-@router.put("/companies/{company_id}/dra", response_model=Count,
+@router.put("/companies/{company_id}/dra", name="underwriting.set_company_dra", response_model=Count,
             summary="Change a company's DRA; returns the number of notifications sent")
 def set_company_dra(repo: Repo, company_id: CompanyId, body: DraBody) -> Count:
     return Count(count=repo.underwriting.set_company_dra(company_id, body.dra, body.version,
