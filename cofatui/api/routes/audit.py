@@ -11,6 +11,7 @@ from cofatui.schemas import AuditEntryPublic, Page
 router = APIRouter(tags=["audit"])
 
 
-@router.get("/audit", name="audit.entries", response_model=Page[AuditEntryPublic], summary="The audit log, newest first")
+@router.get("/audit", name="audit.entries",
+            response_model=Page[AuditEntryPublic], summary="The audit log, newest first")
 def audit_log(repo: Repo, offset: Offset = 0, limit: Limit = 100) -> Page[AuditEntryPublic]:
     return repo.audit.entries(offset, limit)

@@ -45,7 +45,8 @@ def claims(repo: Repo, contract_id: ContractId, offset: Offset = 0,
     return repo.claims.rows(contract_id, offset, limit)
 
 
-@router.get("/contracts/{contract_id}/claims-portfolio", name="claims.portfolio", response_model=Page[DebtorClaimsRow],
+@router.get("/contracts/{contract_id}/claims-portfolio", name="claims.portfolio",
+            response_model=Page[DebtorClaimsRow],
             summary="One row per debtor with its latest claim")
 def claims_portfolio(repo: Repo, contract_id: ContractId,
                      text: Annotated[str | None, Query(max_length=200)] = None,
@@ -64,13 +65,15 @@ class DeclarationBody(BaseModel):
     declaration: AdditionalDeclaration
 
 
-@router.post("/claims/{claim_id}/declarations", name="claims.add_declaration", response_model=ClaimPublic, status_code=201,
+@router.post("/claims/{claim_id}/declarations", name="claims.add_declaration",
+             response_model=ClaimPublic, status_code=201,
              summary="An additional declaration (new lines, intervention, contact)")
 def add_declaration(repo: Repo, claim_id: ClaimId, body: DeclarationBody) -> ClaimPublic:
     return repo.claims.add_declaration(claim_id, body.declaration, body.version)
 
 
-@router.post("/claims/{claim_id}/documents", name="claims.add_document", response_model=DocumentPublic, status_code=201,
+@router.post("/claims/{claim_id}/documents", name="claims.add_document",
+             response_model=DocumentPublic, status_code=201,
              summary="Attach a file: the raw bytes are the body "
                      "(Content-Type: application/octet-stream)")
 def add_document(repo: Repo, claim_id: ClaimId,
@@ -81,7 +84,8 @@ def add_document(repo: Repo, claim_id: ClaimId,
     return repo.claims.add_document(claim_id, filename, content, category, comment)
 
 
-@router.get("/documents/{document_id}/content", name="claims.document_content", response_class=Response,
+@router.get("/documents/{document_id}/content", name="claims.document_content",
+            response_class=Response,
             responses={200: {"content": {"application/octet-stream": {}}}},
             summary="The bytes of an attached document")
 def document_content(repo: Repo,
@@ -106,25 +110,29 @@ class IndemnityBody(BaseModel):
     update: IndemnityUpdate
 
 
-@router.post("/claims/{claim_id}/line-validation", name="claims.validate_lines", response_model=ClaimPublic,
+@router.post("/claims/{claim_id}/line-validation", name="claims.validate_lines",
+             response_model=ClaimPublic,
              tags=["underwriter"], summary="Mark invoice and payment lines validated")
 def validate_claim_lines(repo: Repo, claim_id: ClaimId, body: LinesBody) -> ClaimPublic:
     return repo.claims.validate_lines(claim_id, body.lines, body.version)
 
 
-@router.post("/claims/{claim_id}/status", name="claims.set_status", response_model=ClaimPublic, tags=["underwriter"],
+@router.post("/claims/{claim_id}/status", name="claims.set_status",
+             response_model=ClaimPublic, tags=["underwriter"],
              summary="Accept, reject, close or cancel a claim")
 def set_claim_status(repo: Repo, claim_id: ClaimId, body: StatusBody) -> ClaimPublic:
     return repo.claims.set_status(claim_id, body.change, body.version)
 
 
-@router.put("/claims/{claim_id}/indemnity", name="claims.set_indemnity", response_model=ClaimPublic, tags=["underwriter"],
+@router.put("/claims/{claim_id}/indemnity", name="claims.set_indemnity",
+            response_model=ClaimPublic, tags=["underwriter"],
             summary="Set the covered amount and the indemnity")
 def set_indemnity(repo: Repo, claim_id: ClaimId, body: IndemnityBody) -> ClaimPublic:
     return repo.claims.set_indemnity(claim_id, body.update, body.version)
 
 
-@router.post("/exchange-rates", name="rates.record", response_model=ExchangeRatePublic, status_code=201,
+@router.post("/exchange-rates", name="rates.record",
+             response_model=ExchangeRatePublic, status_code=201,
              tags=["underwriter"],
              summary="Record an exchange rate (1 base = rate quote on rate_date); claims "
                      "handlers only. The same pair, day and source again corrects it")

@@ -35,7 +35,8 @@ class FavouriteBody(BaseModel):
     favourite: bool
 
 
-@router.put("/companies/{company_id}/favourite", name="portfolio.set_favourite", status_code=204, response_class=Response,
+@router.put("/companies/{company_id}/favourite", name="portfolio.set_favourite",
+            status_code=204, response_class=Response,
             summary="Mark or unmark a company as one of my favourites")
 def set_favourite(repo: Repo, company_id: CompanyId, body: FavouriteBody) -> Response:
     repo.portfolio.set_favourite(company_id, body.favourite)

@@ -20,7 +20,8 @@ class DraftBody(BaseModel):
     payload: dict[str, Any] | None
 
 
-@router.get("/drafts", name="drafts.keys", response_model=list[str], summary="My draft keys of a kind, newest first")
+@router.get("/drafts", name="drafts.keys",
+            response_model=list[str], summary="My draft keys of a kind, newest first")
 def list_drafts(repo: Repo, kind: Kind) -> list[str]:
     return repo.drafts.keys(kind)
 

@@ -17,7 +17,8 @@ router = APIRouter(tags=["extensions"])
 ExtensionId = Annotated[int, Path(ge=1, le=MAX_ID, description="extension id")]
 
 
-@router.get("/contracts/{contract_id}/extensions", name="extensions.rows", response_model=list[ExtensionPublic],
+@router.get("/contracts/{contract_id}/extensions", name="extensions.rows",
+            response_model=list[ExtensionPublic],
             summary="The contract's extensions, optionally of one company")
 def extensions(repo: Repo, contract_id: ContractId,
                company_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None
@@ -25,7 +26,8 @@ def extensions(repo: Repo, contract_id: ContractId,
     return repo.extensions.rows(contract_id, company_id)
 
 
-@router.post("/extensions", name="extensions.request", response_model=ExtensionPublic, status_code=201,
+@router.post("/extensions", name="extensions.request",
+             response_model=ExtensionPublic, status_code=201,
              summary="Request an extension of due date (granted at once within the DMC)")
 def request_extension(repo: Repo, data: ExtensionCreate) -> ExtensionPublic:
     return repo.extensions.request(data)
@@ -43,19 +45,22 @@ class ExtensionDecisionBody(Versioned):
     decision: ExtensionDecisionInput
 
 
-@router.post("/extensions/{extension_id}/cancel", name="extensions.cancel", response_model=ExtensionPublic,
+@router.post("/extensions/{extension_id}/cancel", name="extensions.cancel",
+             response_model=ExtensionPublic,
              summary="Cancel a pending extension")
 def cancel_extension(repo: Repo, extension_id: ExtensionId, body: Versioned) -> ExtensionPublic:
     return repo.extensions.cancel(extension_id, body.version)
 
 
-@router.put("/extensions/{extension_id}/plan", name="extensions.modify", response_model=ExtensionPublic,
+@router.put("/extensions/{extension_id}/plan", name="extensions.modify",
+            response_model=ExtensionPublic,
             summary="A new plan for an active extension")
 def modify_extension(repo: Repo, extension_id: ExtensionId, body: PlanBody) -> ExtensionPublic:
     return repo.extensions.modify(extension_id, body.plan, body.version)
 
 
-@router.post("/extensions/{extension_id}/decision", name="extensions.decide", response_model=ExtensionPublic,
+@router.post("/extensions/{extension_id}/decision", name="extensions.decide",
+             response_model=ExtensionPublic,
              tags=["underwriter"], summary="Accept, accept another plan, or refuse")
 def decide_extension(repo: Repo, extension_id: ExtensionId,
                      body: ExtensionDecisionBody) -> ExtensionPublic:

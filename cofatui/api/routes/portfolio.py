@@ -14,7 +14,8 @@ from cofatui.schemas import Page, PortfolioCriteria, PortfolioEntryUpdate, Portf
 router = APIRouter(tags=["portfolio"])
 
 
-@router.get("/contracts/{contract_id}/portfolio", name="portfolio.rows", response_model=Page[PortfolioRow],
+@router.get("/contracts/{contract_id}/portfolio", name="portfolio.rows",
+            response_model=Page[PortfolioRow],
             summary="The contract's portfolio, most recently updated first",
             description="Every criterion is an optional query parameter (lists repeat the "
                         "parameter: `product_codes=CRL&product_codes=RLI`); they combine "
@@ -31,7 +32,8 @@ class EntryUpdate(BaseModel):
     changes: PortfolioEntryUpdate
 
 
-@router.patch("/portfolio-entries/{entry_id}", name="portfolio.update_entry", response_model=PortfolioRow,
+@router.patch("/portfolio-entries/{entry_id}", name="portfolio.update_entry",
+              response_model=PortfolioRow,
               summary="Change a portfolio entry (client reference, amounts, custom fields)")
 def update_portfolio_entry(repo: Repo,
                            entry_id: Annotated[int, Path(ge=1, le=MAX_ID)],

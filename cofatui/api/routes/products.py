@@ -34,20 +34,23 @@ def company_products(repo: Repo, contract_id: ContractId,
     return repo.products.of_company(contract_id, company_id)
 
 
-@router.get("/products/{product_id}/history", name="products.history", response_model=list[ProductEventPublic])
+@router.get("/products/{product_id}/history", name="products.history",
+            response_model=list[ProductEventPublic])
 def product_history(repo: Repo, product_id: Annotated[int, Path(ge=1, le=MAX_ID)]
                     ) -> list[ProductEventPublic]:
     return repo.products.history(product_id)
 
 
-@router.get("/contracts/{contract_id}/pending-requests", name="products.pending_requests", response_model=Page[PendingRequest],
+@router.get("/contracts/{contract_id}/pending-requests", name="products.pending_requests",
+            response_model=Page[PendingRequest],
             summary="Every pending request of the contract, oldest first")
 def pending_requests(repo: Repo, contract_id: ContractId, offset: Offset = 0,
                      limit: Limit = 100) -> Page[PendingRequest]:
     return repo.products.pending_requests(contract_id, offset, limit)
 
 
-@router.get("/contracts/{contract_id}/ending-guarantees", name="products.ending_guarantees", response_model=Page[EndingGuarantee],
+@router.get("/contracts/{contract_id}/ending-guarantees", name="products.ending_guarantees",
+            response_model=Page[EndingGuarantee],
             summary="Standing covers ending within N days, soonest first; the first page "
                     "also raises today's TopLiner end alerts (once per product and day)")
 def ending_guarantees(repo: Repo, contract_id: ContractId,
@@ -58,7 +61,8 @@ def ending_guarantees(repo: Repo, contract_id: ContractId,
     return repo.products.ending_guarantees(contract_id, within_days, offset, limit)
 
 
-@router.post("/contracts/{contract_id}/end-alerts", name="products.raise_end_alerts", response_model=Count,
+@router.post("/contracts/{contract_id}/end-alerts", name="products.raise_end_alerts",
+             response_model=Count,
              summary="Raise today's TopLiner end alerts of the contract (idempotent: one "
                      "notification per product and day)")
 def raise_end_alerts(repo: Repo, contract_id: ContractId) -> Count:
@@ -74,13 +78,15 @@ def wap(repo: Repo, contract_id: ContractId) -> WapSummary:
 # --- company detail, NEW ACTION and product commands ----------------------------------
 
 
-@router.get("/contracts/{contract_id}/companies/{company_id}", name="products.company_detail", response_model=CompanyDetail,
+@router.get("/contracts/{contract_id}/companies/{company_id}", name="products.company_detail",
+            response_model=CompanyDetail,
             summary="A company as seen from a contract: entry, products, claims")
 def company_detail(repo: Repo, contract_id: ContractId, company_id: CompanyId) -> CompanyDetail:
     return repo.products.company_detail(contract_id, company_id)
 
 
 @router.get("/contracts/{contract_id}/companies/{company_id}/new-action", name="products.new_action_menu",
+            
             response_model=list[NewActionItem],
             summary="The products that can be ordered on a company, and why not")
 def new_action_menu(repo: Repo, contract_id: ContractId,
@@ -125,7 +131,8 @@ def modify_product(repo: Repo, product_id: ProductId, body: ModifyBody) -> Produ
     return repo.products.modify(product_id, body.amount, body.version)
 
 
-@router.post("/products/{product_id}/transform", name="products.transform", response_model=ProductPublic,
+@router.post("/products/{product_id}/transform", name="products.transform",
+             response_model=ProductPublic,
              summary="Ask to replace a cover by another kind: granted at once, the new "
                      "product is returned; otherwise the product with its request")
 def transform_product(repo: Repo, product_id: ProductId, body: TransformBody) -> ProductPublic:
@@ -138,7 +145,8 @@ def renew_product(repo: Repo, product_id: ProductId, body: Versioned) -> Product
     return repo.products.renew(product_id, body.version)
 
 
-@router.post("/products/{product_id}/cancel-request", name="products.cancel_request", response_model=ProductPublic,
+@router.post("/products/{product_id}/cancel-request", name="products.cancel_request",
+             response_model=ProductPublic,
              summary="Withdraw the request pending on a product (the standing decision "
                      "stays)")
 def cancel_request(repo: Repo, product_id: ProductId, body: Versioned) -> ProductPublic:
@@ -152,19 +160,22 @@ def delete_product(repo: Repo, product_id: ProductId, body: Versioned) -> Produc
     return repo.products.delete(product_id, body.version)
 
 
-@router.post("/products/{product_id}/stop-monitoring", name="products.stop_monitoring", response_model=ProductPublic)
+@router.post("/products/{product_id}/stop-monitoring", name="products.stop_monitoring",
+             response_model=ProductPublic)
 def stop_monitoring(repo: Repo, product_id: ProductId, body: Versioned) -> ProductPublic:
     return repo.products.stop_monitoring(product_id, body.version)
 
 
-@router.post("/products/{product_id}/quote-answer", name="products.answer_topliner_quote", response_model=ProductPublic,
+@router.post("/products/{product_id}/quote-answer", name="products.answer_topliner_quote",
+             response_model=ProductPublic,
              summary="Answer a TopLiner quote: refuse, new simulation (a refusal) or buy")
 def answer_topliner_quote(repo: Repo, product_id: ProductId,
                           body: QuoteAnswerBody) -> ProductPublic:
     return repo.products.answer_topliner_quote(product_id, body.answer, body.version)
 
 
-@router.post("/products/{product_id}/decision", name="underwriting.decide", response_model=ProductPublic,
+@router.post("/products/{product_id}/decision", name="underwriting.decide",
+             response_model=ProductPublic,
              tags=["underwriter"],
              summary="Decide the request pending on a product (underwriters; the version "
                      "is the product's)")

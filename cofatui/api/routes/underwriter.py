@@ -28,7 +28,8 @@ class DraBody(BaseModel):
     comment: Annotated[str, Field(max_length=4000)] = ""
 
 
-@router.put("/companies/{company_id}/dra", name="underwriting.set_company_dra", response_model=Count,
+@router.put("/companies/{company_id}/dra", name="underwriting.set_company_dra",
+            response_model=Count,
             summary="Change a company's DRA; returns the number of notifications sent")
 def set_company_dra(repo: Repo, company_id: CompanyId, body: DraBody) -> Count:
     return Count(count=repo.underwriting.set_company_dra(company_id, body.dra, body.version,
