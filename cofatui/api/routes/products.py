@@ -85,9 +85,8 @@ def company_detail(repo: Repo, contract_id: ContractId, company_id: CompanyId) -
     return repo.products.company_detail(contract_id, company_id)
 
 
-@router.get("/contracts/{contract_id}/companies/{company_id}/new-action", name="products.new_action_menu",
-            
-            response_model=list[NewActionItem],
+@router.get("/contracts/{contract_id}/companies/{company_id}/new-action",
+            name="products.new_action_menu", response_model=list[NewActionItem],
             summary="The products that can be ordered on a company, and why not")
 def new_action_menu(repo: Repo, contract_id: ContractId,
                     company_id: CompanyId) -> list[NewActionItem]:
