@@ -177,10 +177,28 @@ class Unavailable(CofaError):
     http_status = 503
 
 
+class TooManyRequests(CofaError):
+    """429: the server refuses to do this now (too many logins from an address, for a
+    login, or at once); ``retry_after`` seconds may be enough. The wait is also the
+    message's ``count`` parameter, for its plural."""
+
+    kind = "too_many_requests"
+    http_status = 429
+
+    def __init__(self, code: str, /, *, retry_after: int | None = None,
+                 **params: object) -> None:
+        if retry_after is None:  # rebuilt from an answer: the wait is in the parameters
+            count = params.get("count")
+            retry_after = count if isinstance(count, int) else 1
+        params.setdefault("count", retry_after)
+        super().__init__(code, **params)
+        self.retry_after = retry_after
+
+
 ERRORS_BY_KIND: dict[str, type[CofaError]] = {
     cls.kind: cls
     for cls in (CofaError, ValidationFailed, NotFound, Forbidden, Unauthenticated, Conflict,
-                RuleViolation, Unavailable)
+                RuleViolation, Unavailable, TooManyRequests)
 }
 
 

@@ -26,7 +26,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from cofatui.errors import CofaError
+from cofatui.errors import TooManyRequests
 
 if TYPE_CHECKING:  # the CLI reads the defaults below without loading FastAPI
     from fastapi import FastAPI, Request
@@ -44,17 +44,6 @@ WINDOW_SECONDS = 300.0
 #: Keys remembered by one window at most (an attacker cycling addresses or logins
 #: cannot grow it further: the oldest keys are forgotten first).
 MAX_KEYS = 100_000
-
-
-class TooManyRequests(CofaError):
-    """429: the server refuses to do this now; ``retry_after`` seconds may be enough."""
-
-    kind = "too_many_requests"
-    http_status = 429
-
-    def __init__(self, code: str, /, *, retry_after: int, **params: object) -> None:
-        super().__init__(code, count=retry_after, **params)
-        self.retry_after = retry_after
 
 
 class SlidingWindow:

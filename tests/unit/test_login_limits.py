@@ -6,6 +6,7 @@ and PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
@@ -17,10 +18,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from cofatui import migrations
-from cofatui.api.limits import LoginGate, LoginLimits, SlidingWindow, TooManyRequests
+from cofatui.api.limits import LoginGate, LoginLimits, SlidingWindow
 from cofatui.clock import FixedClock
 from cofatui.enums import Role
-from cofatui.errors import CofaError, Unauthenticated
+from cofatui.errors import CofaError, TooManyRequests, Unauthenticated
 from cofatui.models import LoginAttempt
 from cofatui.repository.sql import identity
 from tests.contract import dataset
@@ -222,3 +223,13 @@ def test_the_argon2_parameters_are_the_documented_ones() -> None:
     stored = identity.hash_password(PASSWORD)
     assert stored.startswith("$argon2id$v=19$m=32768,t=3,p=1$")
     assert not identity.password_needs_rehash(stored)
+
+
+def test_a_429_rebuilt_by_the_client_is_the_same_refusal_with_its_wait() -> None:
+    from cofatui.errors import error_from_dict
+
+    sent = TooManyRequests("login.too_many_for_login", retry_after=42)
+    rebuilt = error_from_dict(json.loads(json.dumps(sent.to_dict())))
+    assert isinstance(rebuilt, TooManyRequests)
+    assert (rebuilt.code, rebuilt.retry_after) == ("login.too_many_for_login", 42)
+    assert rebuilt.text("fr") == sent.text("fr")
