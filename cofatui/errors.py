@@ -212,9 +212,7 @@ def error_from_dict(payload: Mapping[str, object]) -> CofaError:
         fields = [_field_from_dict(f) for f in raw if isinstance(f, Mapping)] \
             if isinstance(raw, list) else []
         return ValidationFailed(fields or _code_of(payload))
-    error = cls(_code_of(payload))
-    error.params = decode_params(payload.get("params"))
-    return error
+    return cls(_code_of(payload), **decode_params(payload.get("params")))
 
 
 def _code_of(payload: Mapping[str, Any]) -> str:
