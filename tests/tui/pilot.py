@@ -25,11 +25,13 @@ from cofatui.tui.kit.drafts import FormDraft
 async def settle(pilot: Pilot[Any], rounds: int = 4) -> None:
     """Let workers finish and their results land (a worker's result may start another,
     and pages arrive through ``call_from_thread``: hence a few rounds)."""
-    for _ in range(rounds):
+    for _ in range(rounds - 1):
         await pilot.app.workers.wait_for_complete()
         # The screen's pending messages processed and the layout refreshed, without the
-        # 20 ms idle-CPU watch of a bare ``pause()``.
+        # 20 ms idle-CPU watch of a bare ``pause()``...
         await pilot.pause(0)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()  # ...which the last round keeps: a recomposed screen mounts anew
 
 
 async def wait_until(pilot: Pilot[Any], done: Callable[[], object], timeout: float = 10.0,
