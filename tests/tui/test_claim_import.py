@@ -75,7 +75,7 @@ async def test_file_with_two_mistakes_corrected_in_the_grid_then_added(
         grid = app.screen
         assert isinstance(grid, ImportGridScreen)
         text = screen_text(app)
-        assert "2 line(s) with 2 fault(s), 18 valid" in text
+        assert "2 lines with 2 faults, 18 valid" in text
         assert "line 5, Amount incl. tax:" in text and "No thousands separators" in text
         assert "line 12, Invoice date:" in text
         assert "⚠1,526.23" in text  # the faulty cell is marked, readable without colour
@@ -87,7 +87,7 @@ async def test_file_with_two_mistakes_corrected_in_the_grid_then_added(
         assert app.focused is grid.query_one("#cell-amount", Input)
         await type_in(pilot, "#cell-amount", "1526.23")
         await settle(pilot)
-        assert "1 line(s) with 1 fault(s), 19 valid" in screen_text(app)
+        assert "1 line with 1 fault, 19 valid" in screen_text(app)
         await pilot.press("enter")  # back to the grid
         await pilot.press("ctrl+n")  # the next faulty line
         await settle(pilot)

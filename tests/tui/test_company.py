@@ -161,7 +161,7 @@ async def test_forms_check_fields_before_submitting(env: Env) -> None:
         await settle(pilot)
         assert "The amount is mandatory" in screen_text(app)
         await type_into(pilot, "#amount", "12.3456")
-        assert "At most 2 decimal(s)" in screen_text(app)  # as it is typed
+        assert "At most 2 decimals" in screen_text(app)  # as it is typed
         # Three decimals look like a thousands group: the hint writes what was meant.
         await type_into(pilot, "#amount", "12.345")
         assert "write 12,345 or 12345.00" in screen_text(app)

@@ -105,7 +105,7 @@ def test_three_decimals_are_an_amount_where_the_currency_has_three() -> None:
 def test_at_most_the_currencys_decimals() -> None:
     assert "decimal" in refused("10.5", "JPY")
     assert read("100 000", "JPY") == Decimal(100000)
-    assert refused("10.5555", "USD") == "At most 2 decimal(s) in this currency"
+    assert refused("10.5555", "USD") == "At most 2 decimals in this currency"
     # Three decimals read as a thousands group elsewhere: the hint gives that reading.
     assert "10,555" in refused("10.555", "USD")
     assert read("10.55", "USD") == Decimal("10.55")

@@ -44,6 +44,7 @@ from cofatui.formats.claim_csv import (
     revalidate_payment,
 )
 from cofatui.i18n import get_language, t
+from cofatui.i18n.messages import Term, render
 from cofatui.rules.claims import InvoiceInput, PaymentInput, payment_key
 from cofatui.schemas import InvoiceLine, PaymentLine
 from cofatui.tui.kit.dialog import Dialog
@@ -333,8 +334,10 @@ class ImportGridScreen(Dialog[list[Any] | None]):
         summary = Text()
         if errors:
             summary.append("✗ ", style="bold")
-            summary.append(t("claim_import.summary_errors", bad=len(bad_lines),
-                             good=total - len(bad_lines), errors=len(errors)))
+            summary.append(render("claim_import.summary_errors", {
+                "bad": Term.of("common.count.lines", count=len(bad_lines)),
+                "errors": Term.of("common.count.faults", count=len(errors)),
+                "good": Term.of("common.count.valid", count=total - len(bad_lines))}))
         else:
             summary.append("✓ ", style="bold")
             summary.append(t("claim_import.summary_valid", n=total))

@@ -39,6 +39,7 @@ from babel.numbers import (
 
 from cofatui.config import DateOrder
 from cofatui.i18n import format_amount, get_language, locale_name, t
+from cofatui.i18n.messages import render
 from cofatui.rules.money import Money, currency_decimals, is_currency
 
 __all__ = ["MAX_WHOLE_DIGITS", "TypedInputError", "amount_echo", "date_pattern",
@@ -68,7 +69,7 @@ class TypedInputError(ValueError):
     fills it."""
 
     def __init__(self, code: str, **params: object) -> None:
-        super().__init__(t(code, **params))
+        super().__init__(render(code, params))
         self.code = code
         self.params = params
 
@@ -154,7 +155,7 @@ def _read_number(number: str, places: int, language: str | None) -> Decimal:
             raise _not_an_amount(places, language)
         if places == 0:
             raise TypedInputError("typed.amount.no_decimals")
-        raise TypedInputError("typed.amount.decimals", n=places)
+        raise TypedInputError("typed.amount.decimals", count=places)
     if len(str(int(abs(value)))) > MAX_WHOLE_DIGITS:
         raise TypedInputError("typed.amount.too_large", n=MAX_WHOLE_DIGITS)
     return value

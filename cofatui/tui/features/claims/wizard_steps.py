@@ -29,6 +29,7 @@ from textual.widgets import Input, Label, RadioSet, Static, TextArea
 from cofatui.enums import ClaimReason
 from cofatui.errors import FieldError
 from cofatui.i18n import format_amount, format_date, t
+from cofatui.i18n.messages import Term, render
 from cofatui.rules import claims as rules
 from cofatui.rules import extensions as extension_rules
 from cofatui.rules.deadlines import days_left, earliest_deadline, merge_shifts
@@ -197,19 +198,21 @@ def deadline_text(state: WizardState, ctx: WizardContext) -> Text:
         moved = sorted(n for n, shift in ctx.shifts.items() if shift)
         if moved:
             text.append(" ")
-            text.append_text(plain(t("claim_wizard.deadline.extension",
-                                     numbers=", ".join(moved))))
+            text.append_text(plain(render("claim_wizard.deadline.extension",
+                                          {"count": len(moved), "numbers": ", ".join(moved)})))
         return text
     deadline, number, invoice_date = first
     left = days_left(deadline, ctx.today)
     shift = ctx.shifts.get(number.strip(), 0)
-    params: dict[str, object] = {"date": format_date(deadline), "n": abs(left),
+    counted = "common.count.days" if left < 0 else "common.count.days_left"
+    params: dict[str, object] = {"date": format_date(deadline),
+                                 "n": Term.of(counted, count=abs(left)),
                                  "invoice": format_date(invoice_date), "days": days}
     if shift:
-        params.update(number=number, moved=shift)
+        params.update(number=number, moved=Term.of("common.count.days", count=shift))
     key = ("late" if left < 0 else "left") + ("_moved" if shift else "")
     # The invoice number is typed data: shown literally.
-    line = plain(t(f"claim_wizard.deadline.{key}", **params))
+    line = plain(render(f"claim_wizard.deadline.{key}", params))
     text = Text("⚠ " if left < 0 else "◴ ").append_text(line)
     if left <= 15:
         text.stylize("bold")

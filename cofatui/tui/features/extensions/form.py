@@ -36,6 +36,7 @@ from textual.worker import Worker, WorkerState
 from cofatui.enums import ACTIVE_COVER_STATUSES, ProductStatus
 from cofatui.errors import CofaError, Conflict, ValidationFailed
 from cofatui.i18n import format_amount, format_date, get_language, t
+from cofatui.i18n.messages import Term, render
 from cofatui.rules import extensions as rules
 from cofatui.schemas import (
     CompanyPublic,
@@ -128,8 +129,9 @@ def dmc_text(invoices: Sequence[ExtensionInvoiceLine], plan: Sequence[PlanLineIn
         elif facts.in_default:
             why = t("extensions.dmc.default")
         elif needed:
-            why = t("extensions.dmc.beyond", date=format_date(last), end=format_date(end),
-                    n=(last - end).days, days=dmc_days)
+            why = render("extensions.dmc.beyond", {
+                "date": format_date(last), "end": format_date(end), "days": dmc_days,
+                "n": Term.of("common.count.days", count=(last - end).days)})
         else:
             why = t("extensions.dmc.within", date=format_date(last), end=format_date(end),
                     days=dmc_days)
