@@ -97,7 +97,10 @@ class FieldError:
     def full_text(self, language: str | None = None) -> str:
         """``line 4, amount: must be above 0`` (the place, then the refusal)."""
         said = self.text(language)
-        return f"{self.where(language)}: {said}" if self.field or self.line else said
+        if not (self.field or self.line):
+            return said
+        return render("errors.where.said", {"where": self.where(language), "said": said},
+                      language)
 
     def to_dict(self) -> dict[str, object]:
         return {"field": self.field, "code": self.code, "params": encode_params(self.params),
@@ -127,7 +130,8 @@ class ValidationFailed(CofaError):
         return cls([FieldError(field, code, params)])
 
     def text(self, language: str | None = None) -> str:
-        said = "; ".join(e.full_text(language) for e in self.errors)
+        joiner = render("errors.where.joiner", None, language)
+        said = joiner.join(e.full_text(language) for e in self.errors)
         return said or message_text("validation.failed", None, language)
 
     def by_field(self) -> dict[str, str]:

@@ -306,8 +306,8 @@ def test_field_refusals_survive_the_round_trip_with_their_lines() -> None:
     assert isinstance(back, ValidationFailed)
     assert back.errors == error.errors
     assert back.text("fr") == (
-        "ligne 3, invoices[3].number: Même type et numéro que la ligne 1; "
-        "ligne 1, invoices[1].invoice_date: Trop tard pour déclarer : la date limite était le "
+        "ligne 3, invoices[3].number : Même type et numéro que la ligne 1 ; "
+        "ligne 1, invoices[1].invoice_date : Trop tard pour déclarer : la date limite était le "
         "28/11/2026 (150 jours après la date de facture)")
 
 

@@ -100,7 +100,8 @@ def show_errors(root: DOMNode, errors: Mapping[str, str], general: Static | None
     fields = {f.field: f for f in root.query(FormField)}
     for f in fields.values():
         f.set_error(errors.get(f.field))
-    other = [f"{k}: {v}" if k else v for k, v in errors.items() if k not in fields]
+    other = [t("common.label.colon", label=k) + v if k else v
+             for k, v in errors.items() if k not in fields]
     if other:
         text = Text(clean("; ".join(other)))
         if general is not None:

@@ -394,7 +394,7 @@ class ImportGridScreen(Dialog[list[Any] | None]):
         text = Text()
         for e in errors:
             where = column_label(e.field) if e.field != "line" else t("claim_import.whole_line")
-            text.append(f"⚠ {where}: ", style="bold")
+            text.append("⚠ " + t("common.label.colon", label=where), style="bold")
             text.append_text(plain(e.message))
             text.append("\n")
         text.rstrip()
