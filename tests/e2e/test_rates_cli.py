@@ -64,8 +64,8 @@ def test_a_bad_rates_file_is_refused_whole_with_its_lines(tmp_path: Path) -> Non
     assert refused.returncode == 1
     assert "Traceback" not in refused.stderr
     assert "nothing was recorded" in refused.stderr
-    assert "line 3, USD: 'abc' is not a rate" in refused.stderr
-    assert "line 4, Date: '3 Decembre 2024' is not a date" in refused.stderr
+    assert "line 3, USD: “abc” is not a rate" in refused.stderr
+    assert "line 4, Date: “3 Decembre 2024” is not a date" in refused.stderr
     assert recorded(db) == {}  # the good first line was not recorded either
     missing = run(["rates", "import", str(tmp_path / "nope.csv"), "--db", str(db)], tmp_path)
     assert missing.returncode == 1
