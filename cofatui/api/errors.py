@@ -6,6 +6,8 @@ shape, so the HTTP repository turns it back into the same exception class.
   errors (``api.invalid.<pydantic type>``, see :mod:`cofatui.pydantic_errors`);
 - Starlette's own HTTP errors (unknown route, wrong method) → their status, code
   ``api.http.<kind>``;
+- a database error that escaped the repository's unit of work → translated by kind
+  (``database_error``: 409 duplicate, 422 invalid value, 503 only for a lost database);
 - a number too large for Decimal arithmetic or the driver → 422, not a crash;
 - anything else → 500 with a generic body (``api.internal_error``); the traceback goes
   to the log only.
@@ -21,10 +23,12 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cofatui.errors import CofaError, Unauthenticated, ValidationFailed
 from cofatui.pydantic_errors import field_errors, field_name
+from cofatui.repository.sql.engine import database_error
 
 __all__ = ["BEARER_CHALLENGE", "error_body", "error_response", "field_name",
            "install_error_handlers"]
@@ -71,6 +75,13 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 
 
+async def _database(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, SQLAlchemyError)
+    log.warning("database error on %s %s: %s", request.method, request.url.path,
+                type(exc).__name__)
+    return error_response(database_error(exc))
+
+
 async def _out_of_range(_request: Request, exc: Exception) -> JSONResponse:
     # A number beyond what Decimal arithmetic or the database driver can hold: the input
     # is at fault, so it is a 422 rather than a crash.
@@ -87,6 +98,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(CofaError, _cofa_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(SQLAlchemyError, _database)
     app.add_exception_handler(OverflowError, _out_of_range)
     app.add_exception_handler(decimal.InvalidOperation, _out_of_range)
     app.add_exception_handler(Exception, _unexpected)

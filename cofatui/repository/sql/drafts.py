@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 from cofatui.errors import ValidationFailed
 from cofatui.models import Draft
 from cofatui.repository.sql.core import SqlArea
+from cofatui.repository.sql.upsert import table_of, upsert
 
 MAX_DRAFT_BYTES = 2 * 1024 * 1024
 
@@ -24,13 +25,10 @@ class SqlDrafts(SqlArea):
             raise ValidationFailed("drafts.needs_kind_and_key")
         me = self.principal.user_id
         with self._uow(write=True) as s:
-            draft = s.execute(select(Draft).where(Draft.user_id == me, Draft.kind == kind,
-                                                  Draft.key == key)).scalars().first()
-            if draft is None:
-                draft = Draft(user_id=me, kind=kind, key=key)
-                s.add(draft)
-            draft.payload = text
-            draft.updated_at = self.clock.now()
+            # The last save wins, and saving the same draft twice at once is no clash.
+            upsert(s, table_of(Draft), [{"user_id": me, "kind": kind, "key": key,
+                                         "payload": text, "updated_at": self.clock.now()}],
+                   keys=("user_id", "kind", "key"), update=("payload", "updated_at"))
 
     def load(self, kind: str, key: str) -> dict[str, Any] | None:
         with self._uow() as s:

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import (
     ArgumentError,
     DataError,
+    DBAPIError,
     IntegrityError,
     NoSuchModuleError,
     OperationalError,
@@ -81,27 +82,77 @@ def is_sqlite(engine: Engine) -> bool:
 
 @contextlib.contextmanager
 def translated_errors() -> Iterator[None]:
-    """Turn database exceptions into the public error hierarchy."""
+    """Turn database exceptions into the public error hierarchy
+    (:func:`database_error`), chained to the original."""
     try:
         yield
     except CofaError:
         raise
-    except StaleDataError as exc:
-        raise Conflict("database.stale") from exc
-    except DataError as exc:
-        raise ValidationFailed("database.value_does_not_fit", detail=_first_line(exc)) from exc
-    except IntegrityError as exc:
-        raise Conflict("database.clash", detail=_first_line(exc)) from exc
-    except OperationalError as exc:
-        raise Unavailable("database.unreachable", detail=_first_line(exc)) from exc
     except SQLAlchemyError as exc:
-        raise Unavailable("database.error", detail=_first_line(exc)) from exc
+        raise database_error(exc) from exc
 
 
-def _first_line(exc: SQLAlchemyError) -> str:
+def database_error(exc: SQLAlchemyError) -> CofaError:
+    """The public error for a database exception, by kind: a unique key clash is a
+    :class:`Conflict` (``database.duplicate``), a value the database refuses (check,
+    not-null, foreign key, out of range, bad text) is :class:`ValidationFailed`
+    (``database.invalid_value``), and only a lost or unreachable database is
+    :class:`Unavailable` (which clients retry and monitoring counts as an outage). The
+    driver's own text never reaches the message: it stays on the original exception."""
+    if isinstance(exc, StaleDataError):
+        return Conflict("database.stale")
+    if isinstance(exc, IntegrityError):
+        return Conflict("database.duplicate") if is_unique_violation(exc) \
+            else ValidationFailed("database.invalid_value")
+    if isinstance(exc, DataError):
+        return ValidationFailed("database.invalid_value")
+    if isinstance(exc, DBAPIError) and is_connection_loss(exc):
+        return Unavailable("database.unreachable")
+    if isinstance(exc, OperationalError) and _is_sqlite_error(exc):
+        # SQLite's word for a value it cannot take too (a NUL in a search text).
+        return ValidationFailed("database.invalid_value")
+    return CofaError("database.error")
+
+
+# SQLSTATE classes of a lost or refused connection (PostgreSQL): 08 connection
+# exception, 53 insufficient resources, 57 operator intervention (shutdown, cancel).
+_CONNECTION_STATES = ("08", "53", "57")
+# SQLite's words for a database it cannot open, lock or write to right now.
+_SQLITE_UNAVAILABLE = ("database is locked", "unable to open", "disk i/o",
+                       "database or disk is full", "readonly database")
+
+
+def is_unique_violation(exc: SQLAlchemyError) -> bool:
+    """A unique key or primary key clash (SQLSTATE 23505, SQLite's UNIQUE constraint)."""
     orig = getattr(exc, "orig", None)
-    text = str(orig if orig is not None else exc)
-    return text.strip().splitlines()[0][:200] if text.strip() else type(exc).__name__
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if isinstance(state, str):
+        return state == "23505"
+    name = getattr(orig, "sqlite_errorname", "")
+    if isinstance(name, str) and name in ("SQLITE_CONSTRAINT_UNIQUE",
+                                          "SQLITE_CONSTRAINT_PRIMARYKEY"):
+        return True
+    return "unique constraint" in str(orig).lower()
+
+
+def is_connection_loss(exc: DBAPIError) -> bool:
+    """The database is gone or refuses work for now (retrying later may work)."""
+    if exc.connection_invalidated:
+        return True
+    orig = exc.orig
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if isinstance(state, str) and state:
+        return state[:2] in _CONNECTION_STATES
+    if _is_sqlite_error(exc):
+        text = str(orig).lower()
+        return any(words in text for words in _SQLITE_UNAVAILABLE)
+    # A driver error without a state (psycopg before the server answered: refused
+    # connection, unknown host, timeout) is a connection that never was.
+    return state is None and isinstance(exc, OperationalError)
+
+
+def _is_sqlite_error(exc: DBAPIError) -> bool:
+    return type(exc.orig).__module__.startswith("sqlite3")
 
 
 def refresh_statistics(engine: Engine, only_if_missing: bool = False) -> None:

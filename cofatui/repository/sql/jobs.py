@@ -18,6 +18,7 @@ from cofatui.i18n.messages import Term
 from cofatui.models import Job, JobFile, MailSubscription, OutboxMessage, User
 from cofatui.repository.sql import import_apply
 from cofatui.repository.sql.paging import paged
+from cofatui.repository.sql.upsert import table_of, upsert
 from cofatui.schemas import Page
 from cofatui.schemas_jobs import (
     JOB_PARAMS,
@@ -141,14 +142,15 @@ class SqlMail:
             email = self._email(s)
             if enabled and "@" not in email:
                 raise RuleViolation("jobs.no_email")
-            row = s.get(MailSubscription, me)
-            if row is None:
-                # The first digest covers what arrives from now on, not the backlog.
-                row = MailSubscription(user_id=me, last_digest_at=self.core.clock.now())
-                s.add(row)
-            row.daily_digest = bool(enabled)
+            # The first digest covers what arrives from now on, not the backlog; an
+            # existing subscription keeps its last digest time. One statement, so two
+            # identical requests at once both succeed.
+            upsert(s, table_of(MailSubscription),
+                   [{"user_id": me, "daily_digest": bool(enabled),
+                     "last_digest_at": self.core.clock.now()}],
+                   keys=("user_id",), update=("daily_digest",))
             self.core._audit(s, "set_daily_digest", "user", me, {"daily_digest": enabled})
-            return MailSubscriptionPublic(daily_digest=row.daily_digest, email=email)
+            return MailSubscriptionPublic(daily_digest=bool(enabled), email=email)
 
     def messages(self, offset: int = 0, limit: int = 100) -> Page[OutboxMessagePublic]:
         me = self.core.principal.user_id

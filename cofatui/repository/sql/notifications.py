@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import and_, exists, false, func, or_, select, true, update
+from sqlalchemy import and_, exists, false, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -26,6 +26,7 @@ from cofatui.notification_wording import load_params
 from cofatui.repository.base import MAX_PAGE
 from cofatui.repository.sql.core import SqlArea
 from cofatui.repository.sql.search import entry_text_filter, identifier_variants, like_pattern
+from cofatui.repository.sql.upsert import table_of, upsert
 from cofatui.schemas import NotificationFilter, NotificationRow, Page
 
 MAX_MARK = 100_000  # ids accepted by one mark/delete call
@@ -193,25 +194,14 @@ class SqlNotifications(SqlArea):
 
     def _upsert_states(self, s: Session, me: int, ids: list[int], read: bool | None,
                        deleted: bool | None) -> None:
-        if not ids:
-            return
-        st = NotificationState
-        existing = set(s.execute(select(st.notification_id).where(
-            st.user_id == me, st.notification_id.in_(ids))).scalars())
-        values: dict[str, Any] = {}
-        if read is not None:
-            values["read"] = read
-        if deleted is not None:
-            values["deleted"] = deleted
-        if existing:
-            s.execute(update(st).where(st.user_id == me,
-                                       st.notification_id.in_(existing))
-                      .values(**values))
-        new = [i for i in ids if i not in existing]
-        if new:
-            s.execute(st.__table__.insert(), [
-                {"user_id": me, "notification_id": i, "read": bool(read),
-                 "deleted": bool(deleted)} for i in new])
+        """One row per (user, notification): created with the given flags, or updated
+        with them where it exists (the other flag kept); repeating a mark is harmless."""
+        changed = [name for name, value in (("read", read), ("deleted", deleted))
+                   if value is not None]
+        upsert(s, table_of(NotificationState),
+               [{"user_id": me, "notification_id": i, "read": bool(read),
+                 "deleted": bool(deleted)} for i in ids],
+               keys=("user_id", "notification_id"), update=changed)
 
 
 __all__ = ["SqlNotifications"]

@@ -8,7 +8,7 @@ from datetime import datetime, time
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
@@ -35,6 +35,7 @@ from cofatui.repository.sql.search import (
     like_pattern,
     search_key,
 )
+from cofatui.repository.sql.upsert import table_of, upsert
 from cofatui.schemas import Page, PortfolioCriteria, PortfolioEntryUpdate, PortfolioRow
 
 INSURANCE_CODES = ("CRL", "RLI", "ECL", "TOPLINER")
@@ -293,16 +294,16 @@ class SqlPortfolio(SqlArea):
         return moved
 
     def set_favourite(self, company_id: int, favourite: bool) -> None:
+        me = self.principal.user_id
         with self._uow(write=True) as s:
             if s.get(Company, company_id) is None:
                 raise NotFound("companies.not_found", company_id=company_id)
-            current = s.execute(select(Favourite).where(
-                Favourite.user_id == self.principal.user_id,
-                Favourite.company_id == company_id)).scalars().first()
-            if favourite and current is None:
-                s.add(Favourite(user_id=self.principal.user_id, company_id=company_id))
-            elif not favourite and current is not None:
-                s.delete(current)
+            if favourite:  # already a favourite: nothing to do, and no clash
+                upsert(s, table_of(Favourite), [{"user_id": me, "company_id": company_id}],
+                       keys=("user_id", "company_id"))
+            else:
+                s.execute(delete(Favourite).where(Favourite.user_id == me,
+                                                  Favourite.company_id == company_id))
 
 
 # What a portfolio row shows of its entry and company.
