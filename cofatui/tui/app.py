@@ -22,6 +22,12 @@ What screens may rely on (``self.app`` cast to :class:`CofaApp`):
 - the ``/`` key focuses the widget with id ``filter`` of the current screen; the copy
   key copies ``selection_text()`` of the focused widget (or of its nearest ancestor
   that has one) to the clipboard over OSC 52;
+- ``offline_since`` (reactive): set when a repository call raised ``Unavailable`` (the
+  server or database unreachable; the header shows a badge), cleared when a call
+  answers again. Meanwhile a health probe reads with a backoff (``DELAYS.probe_*``); on
+  recovery the current screen's ``action_reload`` runs: define one to be reloaded.
+  Nothing is retried: a failed write stays failed and its message says whether it may
+  have been applied;
 - a screen may define ``can_leave() -> bool`` to refuse Esc (e.g. unsaved changes);
 - results handed over with ``call_from_thread`` to a screen that has been popped are
   dropped (``screen_gone``): a worker needs no check of its own;
@@ -32,6 +38,8 @@ What screens may rely on (``self.app`` cast to :class:`CofaApp`):
 from __future__ import annotations
 
 import logging
+import threading
+from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar, cast
 from weakref import WeakSet
@@ -51,11 +59,12 @@ from cofatui.clock import Clock, SystemClock
 from cofatui.config import Settings, SettingsError
 from cofatui.config import save_settings as write_settings
 from cofatui.i18n import t
-from cofatui.repository.base import Repository
+from cofatui.repository.base import Repository, Unavailable
 from cofatui.schemas import Principal
 from cofatui.tui import themes
 from cofatui.tui.bindings import GLOBAL_BINDINGS, translate_tree
 from cofatui.tui.commands import ScreenActionsProvider, ShellCommandsProvider
+from cofatui.tui.kit.connection import ConnectionState, WatchedRepository, next_probe_delay
 from cofatui.tui.kit.delays import DELAYS
 from cofatui.tui.kit.header import ContractPicker
 from cofatui.tui.kit.wording import plural
@@ -86,15 +95,21 @@ class CofaApp(DropWhenGone, App[None]):
     COMMANDS = {ScreenActionsProvider, ShellCommandsProvider}
     current_contract_id: reactive[int | None] = reactive(None)
     unread_count: reactive[int | None] = reactive(None)
+    #: Since when the data does not answer (the last successful call); None: online.
+    offline_since: reactive[datetime | None] = reactive(None)
 
     def __init__(self, repo: Repository, settings: Settings,
                  config_path: Path | None = None, principal: Principal | None = None,
                  clock: Clock | None = None) -> None:
         super().__init__()
-        self.repo = repo
         self.settings = settings
         self.config_path = config_path
         self.clock: Clock = clock or getattr(repo, "clock", None) or SystemClock()
+        # Every area call goes through one watch: Unavailable anywhere → offline badge.
+        self.connection = ConnectionState(SystemClock().now)
+        self.repo: Repository = WatchedRepository(
+            repo, self._connection_report)
+        self._probe_delay: float | None = None
         self.language_signal: Signal[str] = Signal(self, "language")
         i18n.set_language(settings.language)
         self.principal = principal or repo.whoami()
@@ -204,6 +219,55 @@ class CofaApp(DropWhenGone, App[None]):
         """Apply a theme and remember it in the settings file."""
         if name in self.available_themes and self._save_one(theme=name):
             self.theme = name
+
+    # --- offline and back ---------------------------------------------------------
+    def _connection_report(self, error: Unavailable | None) -> None:
+        """From any thread: one repository call's outcome."""
+        if not self.connection.record(error):
+            return
+        if threading.get_ident() == self._thread_id:
+            self._connection_changed()
+            return
+        try:
+            self.call_from_thread(self._connection_changed)
+        except RuntimeError:  # the app is closing: nothing left to show it on
+            log.debug("connection change after exit", exc_info=True)
+
+    def _connection_changed(self) -> None:
+        if self.connection.error is not None:
+            self.offline_since = self.connection.last_success or SystemClock().now()
+            self._probe_delay = None
+            self._schedule_probe()
+            return
+        if self.offline_since is None:
+            return
+        self.offline_since = None
+        self._probe_delay = None
+        # Back: the current screen reloads by itself (the screens' own reload action);
+        # writes are not replayed, only reads run again.
+        screen = self.screen
+        if hasattr(screen, "action_reload"):
+            self.call_later(self.run_action, "reload", screen)
+        self.refresh_unread()
+
+    def _schedule_probe(self) -> None:
+        self._probe_delay = next_probe_delay(self._probe_delay, DELAYS.probe_first,
+                                             DELAYS.probe_max)
+        self.set_timer(self._probe_delay, self._probe)
+
+    @work(thread=True, exclusive=True, group="probe")
+    def _probe(self) -> None:
+        """A read that any user may make; its outcome reaches the watch."""
+        try:
+            self.repo.notifications.unread_count(self.current_contract_id)
+        except Unavailable:
+            self.call_from_thread(self._probe_again)
+        except Exception:
+            log.exception("health probe")
+
+    def _probe_again(self) -> None:
+        if self.offline_since is not None:
+            self._schedule_probe()
 
     # --- contract and unread count --------------------------------------------------
     def watch_current_contract_id(self, contract_id: int | None) -> None:

@@ -41,7 +41,8 @@ LOGIN = "demo"
 #: timer cannot be 0: tests/tui/pilot.py drafts_written waits for them), a
 #: followed job looked at often. (The header's unread poll and the countdown ticks stay:
 #: nothing waits on them but the tests that set them.)
-QUICK_DELAYS = {"filter_debounce": 0.0, "count": 0.0, "draft": 0.001, "job_poll": 0.02}
+QUICK_DELAYS = {"filter_debounce": 0.0, "count": 0.0, "draft": 0.001, "job_poll": 0.02,
+                "probe_first": 0.02, "probe_max": 0.1}
 
 
 @pytest.fixture(autouse=True)

@@ -70,6 +70,27 @@ def test_timeouts_are_unavailable() -> None:
     assert len(seen) == 3
 
 
+def test_a_refused_write_says_it_was_not_sent() -> None:
+    repo, _seen = repo_with(refuse)
+    with pytest.raises(Unavailable, match="Not sent") as caught:
+        repo.notifications.mark([1], True)
+    assert caught.value.code == "api.client.write_not_sent"
+
+
+@pytest.mark.parametrize("lost", [httpx.ReadTimeout, httpx.RemoteProtocolError,
+                                  httpx.ReadError])
+def test_a_write_whose_answer_was_lost_may_have_been_applied(
+        lost: type[httpx.TransportError]) -> None:
+    def vanish(request: httpx.Request) -> httpx.Response:
+        raise lost("the connection dropped", request=request)
+
+    repo, seen = repo_with(vanish)
+    with pytest.raises(Unavailable, match="may have been applied") as caught:
+        repo.notifications.mark([1], True)
+    assert caught.value.code == "api.client.write_maybe_applied"
+    assert len(seen) == 1  # never sent twice
+
+
 def test_a_proxy_503_is_retried_for_reads() -> None:
     answers = iter([httpx.Response(503, text="<html>busy</html>"),
                     httpx.Response(200, json={"count": 4})])

@@ -10,7 +10,9 @@ JSON, which :func:`cofatui.errors.error_from_dict` turns back into the same clas
   message and works again once the server is back.
 - Reads (GET) are retried twice with a short backoff on connection failures, timeouts
   and 502/503/504 from a proxy; writes are never retried, since a write whose answer
-  was lost may have been applied.
+  was lost may have been applied. A write that failed says which: refused before it was
+  sent (``api.client.write_not_sent``: nothing changed) or sent and its answer lost
+  (``api.client.write_maybe_applied``: check before retrying).
 - The token travels only in the ``Authorization`` header.
 """
 
@@ -87,13 +89,25 @@ class HttpClient:
             try:
                 response = self._client.request(method, url, params=params, json=body,
                                                 content=content, headers=headers)
-            except httpx.TimeoutException as exc:
-                failure = Unavailable("api.client.timeout", url=self.base_url)
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                # Refused before a byte was sent: a write was not applied.
+                failure = Unavailable("api.client.unreachable", url=self.base_url,
+                                      reason=_reason(exc)) if method == "GET" \
+                    else Unavailable("api.client.write_not_sent", url=self.base_url,
+                                     reason=_reason(exc))
                 failure.__cause__ = exc
                 continue
             except httpx.TransportError as exc:
-                failure = Unavailable("api.client.unreachable", url=self.base_url,
-                                      reason=_reason(exc))
+                # Sent, the answer lost (a timeout, a dropped connection): a write may
+                # have been applied, and is never sent again here.
+                if method != "GET":
+                    failure = Unavailable("api.client.write_maybe_applied",
+                                          url=self.base_url, reason=_reason(exc))
+                elif isinstance(exc, httpx.TimeoutException):
+                    failure = Unavailable("api.client.timeout", url=self.base_url)
+                else:
+                    failure = Unavailable("api.client.unreachable", url=self.base_url,
+                                          reason=_reason(exc))
                 failure.__cause__ = exc
                 continue
             if response.status_code in RETRY_STATUSES and attempt + 1 < attempts:

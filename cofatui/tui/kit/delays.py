@@ -29,6 +29,10 @@ class Delays:
     #: Between two reads of the unread count in the header (decisions arrive from
     #: underwriters and rules while the user works).
     unread_poll: float = 20.0
+    #: First wait before asking an unreachable server (or database) again; each failed
+    #: probe doubles it, up to ``probe_max``.
+    probe_first: float = 2.0
+    probe_max: float = 60.0
 
 
 #: The delays the app uses.

@@ -64,6 +64,7 @@ class AppHeader(Widget):
     def compose(self) -> ComposeResult:
         yield Static(id="header-title", markup=False)
         yield ContractLabel(id="header-contract", markup=False)
+        yield Static(id="header-offline", markup=False)
         yield Static(id="header-unread", markup=False)
         yield Static(id="header-user", markup=False)
 
@@ -71,6 +72,7 @@ class AppHeader(Widget):
         self.watch(self.app, "current_contract_id", lambda _v: self.refresh_texts(),
                    init=False)
         self.watch(self.app, "unread_count", lambda _v: self.refresh_texts(), init=False)
+        self.watch(self.app, "offline_since", lambda _v: self.refresh_texts(), init=False)
         self.watch(self.screen, "title", lambda _v: self.refresh_texts(), init=False)
         self.cofa.language_signal.subscribe(self, lambda _lang: self.refresh_texts())
         self.refresh_texts()
@@ -97,6 +99,12 @@ class AppHeader(Widget):
         else:
             contract_text.append(t("shell.no_contract"))
         self.query_one("#header-contract", ContractLabel).update(contract_text)
+        offline = Text()
+        if app.offline_since is not None:
+            offline.append(SEPARATOR)
+            since = app.offline_since.astimezone().strftime("%H:%M")
+            offline.append(t("shell.header.offline", time=since), style="bold reverse")
+        self.query_one("#header-offline", Static).update(offline)
         count = app.unread_count
         unread = Text(SEPARATOR)
         unread.append(plural("shell.header.unread", count="?" if count is None else count),

@@ -154,6 +154,9 @@ class VirtualList(ScrollView, can_focus=True):
         self.row_key = row_key
         self.marked: set[int] = set()
         self.total: int | None = None
+        #: Why the rows could not be read (the count or the first page refused): shown
+        #: in place of the rows and of "Loading…" until the next reload.
+        self.error: str | None = None
         self._source: RowSource | None = None
         self._generation = 0
         self._pages: OrderedDict[int, Sequence[Any]] = OrderedDict()
@@ -190,6 +193,7 @@ class VirtualList(ScrollView, can_focus=True):
         self._pages.clear()
         self._pending.clear()
         self._lines.clear()
+        self.error = None
         source = self._source
         immediate = source is not None and _in_memory(source)
         if not keep_position:
@@ -216,8 +220,19 @@ class VirtualList(ScrollView, can_focus=True):
         source = self._source
         if source is None:
             return
-        total = source.count()
+        try:
+            total = source.count()
+        except Exception as exc:  # shown in the list; the list stays usable
+            self.app.call_from_thread(self._load_failed, generation, exc)
+            return
         self.app.call_from_thread(self._count_arrived, generation, total)
+
+    def _load_failed(self, generation: int, exc: Exception) -> None:
+        if generation != self._generation:
+            return
+        self.error = clean(exc)
+        self.post_message(self.CountChanged(self, None))
+        self._repaint()
 
     def _count_arrived(self, generation: int, total: int) -> None:
         if generation != self._generation:
@@ -256,7 +271,10 @@ class VirtualList(ScrollView, can_focus=True):
     def _fetch_failed(self, generation: int, page: int, exc: Exception) -> None:
         if generation == self._generation:
             self._pending.discard(page)
-            self.notify(clean(exc), severity="error", markup=False)
+            if not self._pages:  # nothing to show: the error takes the rows' place
+                self._load_failed(generation, exc)
+            else:
+                self.notify(clean(exc), severity="error", markup=False)
 
     def _page_arrived(self, generation: int, page: int, rows: Sequence[Any]) -> None:
         if generation != self._generation:
@@ -468,6 +486,13 @@ class VirtualList(ScrollView, can_focus=True):
                 self._header = (widths, label, self._segments(labels, widths, width - GUTTER))
             return self._strip("  ", self._header[2], width, paint.header)
         index = round(self.scroll_y) + y - 1
+        if self.error is not None and not self._pages:
+            if y != 1:
+                return Strip.blank(width, paint.base)
+            line = Text("  ⚠ " + self.error, no_wrap=True)
+            line.truncate(width, overflow="ellipsis", pad=True)
+            return Strip([Segment(seg.text, paint.placeholder)
+                          for seg in line.render(self.app.console)], width)
         if index >= self.row_count:
             return Strip.blank(width, paint.base)
         row = self.row_at(index)

@@ -322,8 +322,8 @@ class HomeScreen(Screen[None]):
         self.query_one("#distribution", WapDistribution).show(summary.distribution, currency)
 
     def _wap_failed(self, exc: CofaError) -> None:
-        self.query_one("#wap", WapIndicator).show(None)
-        self.notify(clean(exc), severity="error", markup=False)
+        self.query_one("#wap", WapIndicator).show(None, error=clean(exc))
+        self.query_one("#distribution", WapDistribution).show({}, error=clean(exc))
 
     def _show_list(self, name: str, rows: Sequence[Any]) -> None:
         self.query_one(f"#{name}", VirtualList).set_source(ListSource(rows))

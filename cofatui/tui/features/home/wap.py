@@ -66,15 +66,18 @@ class WapIndicator(Widget):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.summary: WapSummary | None = None
+        #: Why the WAP could not be read (shown in place of "Loading…").
+        self.error: str | None = None
 
-    def show(self, summary: WapSummary | None) -> None:
+    def show(self, summary: WapSummary | None, error: str | None = None) -> None:
         self.summary = summary
+        self.error = error
         self.refresh(layout=True)
 
     def render(self) -> RenderableType:
         summary = self.summary
         if summary is None:
-            return Text(t("common.loading"))
+            return Text("⚠ " + self.error if self.error else t("common.loading"))
         width = max(10, self.size.width)
         lines: list[Text] = []
         value = Text()
@@ -131,15 +134,18 @@ class WapDistribution(Widget):
         super().__init__(id=id, classes=classes)
         self.distribution: dict[str, Decimal] = {}
         self.currency = ""
+        self.error: str | None = None
 
-    def show(self, distribution: dict[str, Decimal], currency: str = "") -> None:
+    def show(self, distribution: dict[str, Decimal], currency: str = "",
+             error: str | None = None) -> None:
         self.distribution = dict(distribution)
         self.currency = currency
+        self.error = error
         self.refresh(layout=True)
 
     def render(self) -> RenderableType:
         if not self.distribution:
-            return Text(t("common.loading"))
+            return Text("⚠ " + self.error if self.error else t("common.loading"))
         total = sum(self.distribution.values(), Decimal(0))
         labels = {key: f"{key:>4} {band_label(key)}" for key in DRA_BANDS}
         label_width = max(len(v) for v in labels.values())

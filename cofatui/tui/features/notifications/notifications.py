@@ -262,6 +262,10 @@ class NotificationsScreen(Screen[None]):
         self._follow_contract = chosen.contract_id == self.cofa.current_contract_id
         self._apply_filter()
 
+    def action_reload(self) -> None:
+        """The same filter, read again (the server back after an outage)."""
+        self._apply_filter()
+
     def action_clear_filters(self) -> None:
         """Every filter off, the typed text too: back to the current contract's list."""
         self.advanced = NotificationFilter(contract_id=self.cofa.current_contract_id)
@@ -279,8 +283,10 @@ class NotificationsScreen(Screen[None]):
     def _counts(self) -> None:
         lst = self.vlist
         total = lst.total
-        shown = t("notifications.count", count=format_number(total)) if total is not None \
-            else t("common.loading")
+        if total is not None:
+            shown = t("notifications.count", count=format_number(total))
+        else:  # the count refused (the server gone): its reason, not "Loading…" forever
+            shown = "⚠ " + lst.error if lst.error else t("common.loading")
         if lst.marked:
             shown += " · " + plural("notifications.marked", count=len(lst.marked))
         self._set_text("#count", shown)
