@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import insert, select
+from sqlmodel import col
 
 from cofatui.errors import CofaError, Conflict, Unavailable, ValidationFailed
 from cofatui.models import Draft, Favourite, User
@@ -24,7 +25,9 @@ def write(backend: Backend, *statements: object) -> None:
 
 def alice(backend: Backend) -> int:
     with unit_of_work(backend.engine) as s:
-        return int(s.execute(select(User.id).where(User.login == "alice")).scalar_one())
+        found = s.execute(select(col(User.id)).where(col(User.login) == "alice")).scalar_one()
+        assert found is not None
+        return found
 
 
 def no_driver_text(error: CofaError) -> None:

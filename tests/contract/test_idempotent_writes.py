@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from cofatui.errors import CofaError
 from cofatui.models import Draft, Favourite, MailSubscription, NotificationState, User
@@ -57,7 +58,7 @@ def count(backend: Backend, model: type, *where: Any) -> int:
 
 def user_id(backend: Backend, login: str) -> int:
     with Session(backend.engine) as s:
-        found = s.execute(select(User.id).where(User.login == login)).scalar_one()
+        found = s.execute(select(col(User.id)).where(col(User.login) == login)).scalar_one()
         assert found is not None
         return int(found)
 
@@ -89,8 +90,8 @@ def test_a_mark_keeps_the_other_flag(backend: Backend) -> None:
     alice.notifications.mark([backend.ids["n1"]], read=True)
     with Session(backend.engine) as s:
         state = s.execute(select(NotificationState).where(
-            NotificationState.user_id == user_id(backend, "alice"),
-            NotificationState.notification_id == backend.ids["n1"])).scalars().one()
+            col(NotificationState.user_id) == user_id(backend, "alice"),
+            col(NotificationState.notification_id) == backend.ids["n1"])).scalars().one()
         assert (state.read, state.deleted) == (True, True)
 
 

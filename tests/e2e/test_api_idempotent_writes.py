@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from cofatui import migrations
 from cofatui.clock import FixedClock
@@ -88,7 +89,7 @@ def test_sixteen_identical_writes_all_answer_2xx(
     server, engine, ids = site
     token, _ = identity.create_token(engine, "alice", clock=FixedClock(dataset.NOW))
     with Session(engine) as s:
-        alice = int(s.execute(select(User.id).where(User.login == "alice")).scalar_one()
+        alice = int(s.execute(select(col(User.id)).where(col(User.login) == "alice")).scalar_one()
                     or 0)
     got = {
         "mark": all_at_once(server, token, "POST", "/notifications/mark",
