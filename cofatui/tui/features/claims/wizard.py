@@ -36,10 +36,18 @@ from textual.widgets import (
     TextArea,
 )
 
-from cofatui.errors import CofaError, NotFound, ValidationFailed
+from cofatui.enums import ClaimStatus
+from cofatui.errors import CofaError, NotFound, Unavailable, ValidationFailed
 from cofatui.i18n import t
 from cofatui.rules.claims import payment_key
-from cofatui.schemas import ClaimPublic, CompanyPublic, ContractPublic, InvoiceLine, PaymentLine
+from cofatui.schemas import (
+    ClaimCreate,
+    ClaimPublic,
+    CompanyPublic,
+    ContractPublic,
+    InvoiceLine,
+    PaymentLine,
+)
 from cofatui.tui.features.claims.line_dialogs import (
     InvoiceLineDialog,
     PaymentLineDialog,
@@ -108,6 +116,11 @@ class ClaimWizardScreen(Screen[ClaimPublic | None]):
         self._draft_seq = 0
         self._draft_lock = threading.Lock()
         self._draft_closed = False
+        #: The last draft write failed (the server away): written again on reload.
+        self._draft_unsaved = False
+        #: A submission was sent and its answer lost: it may have been registered, so
+        #: the next submission looks for the claim before sending anything.
+        self.maybe_registered = False
         self.restored = False
 
     # --- layout -------------------------------------------------------------------------------
@@ -481,9 +494,11 @@ class ClaimWizardScreen(Screen[ClaimPublic | None]):
             try:
                 cofa(self.app).repo.drafts.save(DRAFT_KIND, self.draft_key, payload)
             except CofaError as exc:
+                self._draft_unsaved = True
                 self.app.call_from_thread(self._draft_note, "⚠ " + t(
                     "claim_wizard.draft.failed", reason=str(exc)))
                 return
+            self._draft_unsaved = False
         self.app.call_from_thread(self._draft_note, "✓ " + t("claim_wizard.draft.saved"))
 
     @work(thread=True, exclusive=True, group="claim-draft")
@@ -540,16 +555,21 @@ class ClaimWizardScreen(Screen[ClaimPublic | None]):
         self._send(build_claim(state, ctx))
 
     @work(thread=True, exclusive=True, group="claim-submit")
-    def _send(self, claim: Any) -> None:
+    def _send(self, claim: ClaimCreate) -> None:
         repo = cofa(self.app).repo
         try:
-            result = repo.claims.submit(claim)
+            # A claim sent before whose answer was lost is not sent twice.
+            found = self._registered(claim) if self.maybe_registered else None
+            result = found or repo.claims.submit(claim)
         except ValidationFailed as exc:
             self.app.call_from_thread(self._refused, exc)
             return
         except CofaError as exc:
+            if isinstance(exc, Unavailable) and exc.code != "api.client.write_not_sent":
+                self.maybe_registered = True
             self.app.call_from_thread(self._failed, str(exc))
             return
+        self.maybe_registered = False
         with self._draft_lock:
             self._draft_closed = True
             self._draft_seq += 1
@@ -557,6 +577,53 @@ class ClaimWizardScreen(Screen[ClaimPublic | None]):
             with contextlib.suppress(CofaError):
                 repo.drafts.delete(DRAFT_KIND, self.draft_key)
         self.app.call_from_thread(self._submitted, result)
+
+    def _registered(self, claim: ClaimCreate) -> ClaimPublic | None:
+        """The claim this wizard sent, if the server registered it (from a worker): the
+        debtor's pending claim with this reference and these invoices (one open claim
+        per debtor: rules.claims)."""
+        page = cofa(self.app).repo.claims.rows(self.contract_id, 0, 100)
+        return next((c for c in page.items
+                     if c.company_id == self.company_id and c.status == ClaimStatus.PENDING
+                     and c.own_reference == claim.own_reference
+                     and c.invoice_count == len(claim.invoices)), None)
+
+    def action_reload(self) -> None:
+        """The server (or database) answers again after an outage. Nothing typed is
+        lost and nothing is sent: a wizard that could not open loads again, a draft that
+        could not be written is written now, a claim that may have been registered is
+        looked for (and shown registered if it was)."""
+        if self.submitted is not None or self.sending:
+            return
+        if self.state is None:
+            self.load()
+            return
+        if self.maybe_registered:
+            self._look_for_claim()
+        elif self._draft_unsaved:
+            self._changed(immediate=True)
+
+    @work(thread=True, exclusive=True, group="claim-submit")
+    def _look_for_claim(self) -> None:
+        state, ctx = self.state, self.ctx
+        if state is None or ctx is None:
+            return
+        try:
+            found = self._registered(build_claim(state, ctx))
+        except CofaError:
+            return  # still away: the next reload or submission looks again
+        if found is None:  # not registered: sending it again is safe
+            self.maybe_registered = False
+            if self._draft_unsaved:
+                self.app.call_from_thread(self._changed, True)
+            return
+        self.maybe_registered = False
+        with self._draft_lock:
+            self._draft_closed = True
+            self._draft_seq += 1
+            with contextlib.suppress(CofaError):
+                cofa(self.app).repo.drafts.delete(DRAFT_KIND, self.draft_key)
+        self.app.call_from_thread(self._submitted, found)
 
     def _unlock(self) -> None:
         self.sending = False

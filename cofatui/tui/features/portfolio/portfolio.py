@@ -225,6 +225,11 @@ class PortfolioScreen(Screen[None]):
     def _failed(self, message: str) -> None:
         self.query_one("#portfolio-criteria", Static).update(Text("⚠ " + clean(message)),
                                                             layout=False)
+        lst = self.query_one(VirtualList)
+        # Nothing loaded yet: the list says why in place of its rows (rows already shown
+        # stay, with the reason above them, until a reload answers).
+        lst.error = clean(message)
+        lst.refresh()
         self.notify(clean(message), severity="error")
 
     def _loaded(self, rows: list[PortfolioRow]) -> None:
@@ -286,6 +291,10 @@ class PortfolioScreen(Screen[None]):
                 self.load()
 
         self.app.push_screen(PortfolioCriteriaScreen(self.criteria), chosen)
+
+    def action_reload(self) -> None:
+        """The same criteria, read again (the server back after an outage)."""
+        self.load()
 
     def action_reset(self) -> None:
         self.criteria = PortfolioCriteria()

@@ -169,6 +169,8 @@ class SettingsScreen(Screen[None]):
         self._leave_warned = False
         self._entries: list[KeymapEntry] = []
         self._favourite_rows: list[PortfolioRow] | None = None
+        #: Why the favourites could not be read (shown in place of "Loading…").
+        self._favourites_error: str | None = None
         self._shown_errors: dict[str, str] = {}
         self._account_digest: bool | None = None  # the account's, once loaded
         self._digest_email: str | None = None
@@ -303,6 +305,8 @@ class SettingsScreen(Screen[None]):
         return options
 
     def _favourites_hint(self) -> str:
+        if self._favourites_error is not None:
+            return "⚠ " + self._favourites_error
         if self._favourite_rows is None:
             return t("common.loading")
         if not self._favourite_rows and not self.draft["favourites"]:
@@ -331,15 +335,28 @@ class SettingsScreen(Screen[None]):
                 for row in page.items:
                     rows.setdefault(row.company_id, row)
         except CofaError as exc:
-            app.call_from_thread(self.notify, clean(exc), severity="error", markup=False)
-            found: list[PortfolioRow] = []
-        else:
-            found = sorted(rows.values(), key=lambda r: r.company_name.casefold())
+            # Not "no favourites": the reason, until a reload answers.
+            app.call_from_thread(self._favourites_failed, clean(exc))
+            return
+        found = sorted(rows.values(), key=lambda r: r.company_name.casefold())
         app.call_from_thread(self._favourites_loaded, found)
 
     def _favourites_loaded(self, rows: list[PortfolioRow]) -> None:
         self._favourite_rows = rows
+        self._favourites_error = None
         self._refresh_favourites()
+
+    def _favourites_failed(self, message: str) -> None:
+        self._favourites_error = message
+        self._refresh_favourites()
+        self.notify(message, severity="error", markup=False)
+
+    def action_reload(self) -> None:
+        """What the account keeps, read again (the server back after an outage); the
+        fields being edited are the user's and stay as typed."""
+        self.load_favourites()
+        if self._account_digest is None:  # never read: the field shows the file's copy
+            self._load_digest()
 
     @work(thread=True, group="settings-favourites-remove")
     def _unfavourite(self, row: PortfolioRow) -> None:
