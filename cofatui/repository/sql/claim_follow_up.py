@@ -322,8 +322,9 @@ class ClaimFollowUp(SqlArea):
 
     def add_document(self, claim_id: int, filename: str, content: bytes, category: str,
                      comment: str = "") -> DocumentPublic:
-        """Attach a PDF or image (checked by its content) to a registered claim."""
-        content_type = check_attachment(filename, content)
+        """Attach a PDF or image (checked by its content) to a registered claim, under
+        its name with the extension of what it holds (rules.attachments)."""
+        attachment = check_attachment(filename, content)
         if category not in {c.value for c in DocumentCategory}:
             raise ValidationFailed.at("category", "claim_follow_up.choose_category")
         if len(comment) > 500:
@@ -334,7 +335,8 @@ class ClaimFollowUp(SqlArea):
             if claim.status == ClaimStatus.DRAFT or not claim.reference:
                 raise RuleViolation("claim_follow_up.attach_registered_only")
             document = ClaimDocument(
-                claim_id=claim.id, filename=filename.strip()[:255], content_type=content_type,
+                claim_id=claim.id, filename=attachment.name,
+                content_type=attachment.media_type,
                 size=len(content), sha256=hashlib.sha256(content).hexdigest(),
                 category=category, comment=comment, created_at=self.clock.now(),
                 created_by=self.principal.login, content=content)
