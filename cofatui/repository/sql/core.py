@@ -25,6 +25,7 @@ from cofatui.errors import Forbidden, NotFound, Unauthenticated
 from cofatui.i18n.messages import Term
 from cofatui.models import AuditEntry, Contract, User, UserContract
 from cofatui.repository.sql.engine import translated_errors
+from cofatui.repository.sql.input_guard import install as install_input_guard
 from cofatui.schemas import ContractAccess, ContractPublic, Principal
 
 if TYPE_CHECKING:
@@ -162,7 +163,15 @@ class SqlCore:
 
 class SqlArea:
     """Base of an area of the SQL repository: holds the root and forwards to it what
-    the area's methods use (principal, clock, unit of work, access checks, audit)."""
+    the area's methods use (principal, clock, unit of work, access checks, audit).
+
+    Every public method an area defines has its arguments checked before it runs
+    (:mod:`~cofatui.repository.sql.input_guard`): no text, number or JSON document that
+    the database cannot store or a screen cannot show gets further."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        install_input_guard(cls)
 
     def __init__(self, root: SqlRepository) -> None:
         self.root = root

@@ -18,6 +18,7 @@ from sqlalchemy.exc import (
     NoSuchModuleError,
     OperationalError,
     SQLAlchemyError,
+    StatementError,
 )
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import create_engine
@@ -90,6 +91,12 @@ def translated_errors() -> Iterator[None]:
         raise
     except SQLAlchemyError as exc:
         raise database_error(exc) from exc
+    except (OverflowError, UnicodeEncodeError) as exc:
+        # The driver's own refusal of a value it cannot bind (an int beyond 64 bits on
+        # SQLite, a lone surrogate), raised as is. The input guard
+        # (repository/sql/input_guard.py) refuses these first, at the field; this is
+        # the safety net for a value it did not see.
+        raise ValidationFailed("database.invalid_value") from exc
 
 
 def database_error(exc: SQLAlchemyError) -> CofaError:
@@ -105,6 +112,10 @@ def database_error(exc: SQLAlchemyError) -> CofaError:
         return Conflict("database.duplicate") if is_unique_violation(exc) \
             else ValidationFailed("database.invalid_value")
     if isinstance(exc, DataError):
+        return ValidationFailed("database.invalid_value")
+    if isinstance(exc, StatementError) and isinstance(exc.orig, ArithmeticError | ValueError):
+        # A value our column types could not convert (``Money`` of 1E+308: the
+        # decimal context overflows) fails before it reaches the driver.
         return ValidationFailed("database.invalid_value")
     if isinstance(exc, DBAPIError) and is_connection_loss(exc):
         return Unavailable("database.unreachable")
