@@ -24,9 +24,11 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from cofatui.errors import FieldError
-from cofatui.rules.money import Money, is_currency
+from cofatui.rules.currencies import currency_errors
+from cofatui.rules.money import Money
 
-__all__ = ["CROSS_CURRENCY", "MAX_RATE", "MAX_RATE_DECIMALS", "MAX_SOURCE", "Conversion",
+__all__ = ["CROSS_CURRENCY", "FIRST_RATE_DAY", "MAX_RATE", "MAX_RATE_DECIMALS", "MAX_SOURCE",
+           "Conversion",
            "ExchangeRate", "decimals", "find_conversion", "needed_pairs", "rate_errors"]
 
 #: The currency cross rates go through: ECB files quote every currency against it.
@@ -34,6 +36,8 @@ CROSS_CURRENCY = "EUR"
 MAX_RATE = Decimal("100000000")  # 1 EUR = 26 000 VND; a hundred million leaves room
 MAX_RATE_DECIMALS = 10  # the column keeps ten decimals: 1 / 160.25 JPY ≈ 0.0062402496
 MAX_SOURCE = 80
+# The ECB's first euro reference rates; no claim converts an amount from before the euro.
+FIRST_RATE_DAY = date(1999, 1, 4)
 
 
 @dataclass(frozen=True)
@@ -129,11 +133,12 @@ def decimals(value: Decimal) -> int:
 
 def rate_errors(base: str, quote: str, rate: Decimal, on: date, source: str,
                 today: date) -> list[FieldError]:
-    """Field errors of a rate someone records (typed in, or a line of a file)."""
+    """Field errors of a rate someone records (typed in, or a line of a file): two
+    different currencies in use on the rate's day, a storable rate above 0, a day from
+    ``FIRST_RATE_DAY`` to today, and a source."""
     errors: list[FieldError] = []
     for name, code in (("base", base), ("quote", quote)):
-        if not is_currency(code):
-            errors.append(FieldError(name, "money.unknown_currency", {"code": code}))
+        errors.extend(currency_errors(code, on, field=name))
     if base == quote:
         errors.append(FieldError("quote", "rates.same_currency"))
     if not isinstance(rate, Decimal) or not rate.is_finite() or rate <= 0:
@@ -144,6 +149,8 @@ def rate_errors(base: str, quote: str, rate: Decimal, on: date, source: str,
         errors.append(FieldError("rate", "common.max_decimals", {"count": MAX_RATE_DECIMALS}))
     if on > today:
         errors.append(FieldError("rate_date", "rates.future_date"))
+    elif on < FIRST_RATE_DAY:
+        errors.append(FieldError("rate_date", "rates.date_too_old", {"first": FIRST_RATE_DAY}))
     if not source.strip():
         errors.append(FieldError("source", "rates.source_missing"))
     elif len(source.strip()) > MAX_SOURCE:

@@ -11,6 +11,17 @@ Pure rules: they take values, statuses and dates, and return field errors, raise
 - **Plan dates**: every new due date is after every original due date (the plan
   postpones the invoices, it does not bring a payment forward), and each is after the
   previous one (two lines on one day are one payment: merge them).
+- **What a request may hold** (``request_errors``, the form and the repository alike): a
+  reason (at most ``MAX_REASON`` characters), a currency in use today (ISO 4217, from
+  ``rules.currencies``), invoice numbers of at most ``MAX_INVOICE_NUMBER`` characters
+  (the seed's limit on invoice identifiers), invoice dates not in the future, original
+  due dates within the contract's DMC (seed 001 p. 32: "elle doit se situer dans votre
+  durée maximum de crédit"), and only invoices still inside the claim declaration delay
+  (an extension of an invoice that can no longer be declared protects nothing). Amounts
+  are above 0 with no more decimals than the currency has (JPY none, BHD three).
+- **Plan dates in range**: a new due date is not in the past (a plan proposes payments
+  to come) and at most ``MAX_PLAN_DAYS`` ahead (the seed gives no figure; two years is
+  far beyond any DMC and catches a mistyped year).
 - **Declaration deadline**: an *active* (accepted) extension moves the deadline of each
   invoice by the days between its original due date and the plan's *first* new due
   date: the first instalment is the first one that can be missed, so this never lets a
@@ -29,26 +40,37 @@ from decimal import Decimal
 from cofatui.enums import FINAL_CLAIM_STATUSES, ClaimStatus, ExtensionStatus
 from cofatui.errors import FieldError, RuleViolation, ValidationFailed
 from cofatui.i18n.messages import Term
+from cofatui.rules.currencies import currency_errors
 from cofatui.rules.deadlines import extension_shifts, invoice_declaration_deadline
+from cofatui.rules.money import currency_decimals, is_currency
 
 __all__ = [
     "BLOCKING_STATUSES",
+    "MAX_INVOICE_NUMBER",
+    "MAX_PLAN_DAYS",
+    "MAX_REASON",
+    "ContractTerms",
     "ExtensionInvoice",
     "PlanLine",
     "active_extension_shifts",
     "check_can_cancel",
     "check_can_modify",
     "check_no_open_claim",
+    "check_offered",
     "check_one_extension_per_buyer",
     "dmc_end",
     "extension_needs_request",
     "invoices_total",
     "plan_errors",
     "plan_needs_request",
+    "request_errors",
     "shifted_declaration_deadline",
 ]
 
 BLOCKING_STATUSES = frozenset({ExtensionStatus.PENDING, ExtensionStatus.ACTIVE})
+MAX_REASON = 500  # the reason column; the form's label and detail fit well within it
+MAX_INVOICE_NUMBER = 35  # seed 001: "l'identifiant de la facture est trop long (maximum 35)"
+MAX_PLAN_DAYS = 730  # how far ahead a new due date may be (see the module's docstring)
 
 
 @dataclass(frozen=True)
@@ -65,13 +87,42 @@ class PlanLine:
     amount: Decimal
 
 
+@dataclass(frozen=True)
+class ContractTerms:
+    """What a request is checked against in its contract: the maximum credit duration
+    (DMC) and the delay to declare a claim, both in days from the invoice date."""
+
+    dmc_days: int
+    max_declaration_days: int
+
+
 def invoices_total(invoices: Iterable[ExtensionInvoice]) -> Decimal:
     return sum((i.amount for i in invoices), Decimal(0))
 
 
-def plan_errors(invoices: Sequence[ExtensionInvoice], plan: Sequence[PlanLine]) -> list[FieldError]:
+def _amount_errors(amount: Decimal, field: str, line: int, decimals: int | None
+                   ) -> list[FieldError]:
+    if amount <= 0:
+        return [FieldError(field, "common.above_zero", line=line)]
+    if decimals is not None and amount != amount.quantize(Decimal(1).scaleb(-decimals)):
+        return [FieldError(field, "common.max_decimals", {"count": decimals}, line=line)]
+    return []
+
+
+def _decimals(currency: str | None) -> int | None:
+    return currency_decimals(currency) if currency and is_currency(currency) else None
+
+
+def plan_errors(invoices: Sequence[ExtensionInvoice], plan: Sequence[PlanLine],
+                currency: str | None = None, today: date | None = None) -> list[FieldError]:
     """Field errors of the form's invoices and payment plan (``invoices[i].field``,
-    ``plan[i].field`` and ``plan`` for the total)."""
+    ``plan[i].field`` with ``line=i``, and ``plan`` for the total).
+
+    With ``currency``, amounts must fit its minor unit; with ``today``, the plan's dates
+    must be in range (not past, at most ``MAX_PLAN_DAYS`` ahead). A modification or an
+    underwriter's counter-plan is checked this way against the invoices already recorded.
+    """
+    decimals = _decimals(currency)
     errors: list[FieldError] = []
     if not invoices:
         errors.append(FieldError("invoices", "extensions.no_invoice"))
@@ -80,6 +131,9 @@ def plan_errors(invoices: Sequence[ExtensionInvoice], plan: Sequence[PlanLine]) 
         where = f"invoices[{i}]"
         if not inv.number.strip():
             errors.append(FieldError(f"{where}.number", "common.mandatory", line=i))
+        elif len(inv.number) > MAX_INVOICE_NUMBER:
+            errors.append(FieldError(f"{where}.number", "common.max_chars",
+                                     {"max": MAX_INVOICE_NUMBER}, line=i))
         elif inv.number in seen:
             errors.append(FieldError(f"{where}.number", "extensions.invoice_twice",
                                      {"number": inv.number, "first": seen[inv.number]}, line=i))
@@ -87,15 +141,20 @@ def plan_errors(invoices: Sequence[ExtensionInvoice], plan: Sequence[PlanLine]) 
             seen[inv.number] = i
         if inv.due_date < inv.invoice_date:
             errors.append(FieldError(f"{where}.due_date", "claims.due_before_invoice", line=i))
-        if inv.amount <= 0:
-            errors.append(FieldError(f"{where}.amount", "common.above_zero", line=i))
+        errors.extend(_amount_errors(inv.amount, f"{where}.amount", i, decimals))
     if not plan:
         errors.append(FieldError("plan", "extensions.no_plan"))
     latest_due = max((i.due_date for i in invoices), default=None)
     previous: date | None = None
     for i, line in enumerate(plan, start=1):
         where = f"plan[{i}]"
-        if latest_due is not None and line.due_date <= latest_due:
+        if today is not None and line.due_date < today:
+            errors.append(FieldError(f"{where}.due_date", "extensions.plan_date_past",
+                                     {"today": today}, line=i))
+        elif today is not None and line.due_date > today + timedelta(days=MAX_PLAN_DAYS):
+            errors.append(FieldError(f"{where}.due_date", "extensions.plan_date_too_far",
+                                     {"last": today + timedelta(days=MAX_PLAN_DAYS)}, line=i))
+        elif latest_due is not None and line.due_date <= latest_due:
             errors.append(FieldError(f"{where}.due_date", "extensions.due_date_not_after",
                                      {"latest": latest_due}, line=i))
         if previous is not None and line.due_date <= previous:
@@ -105,8 +164,7 @@ def plan_errors(invoices: Sequence[ExtensionInvoice], plan: Sequence[PlanLine]) 
                 FieldError(f"{where}.due_date", "extensions.dates_out_of_order",
                            {"previous": previous}, line=i))
         previous = line.due_date
-        if line.amount <= 0:
-            errors.append(FieldError(f"{where}.amount", "common.above_zero", line=i))
+        errors.extend(_amount_errors(line.amount, f"{where}.amount", i, decimals))
     if invoices and plan:
         due, planned = invoices_total(invoices), sum((p.amount for p in plan), Decimal(0))
         if due != planned:
@@ -115,6 +173,57 @@ def plan_errors(invoices: Sequence[ExtensionInvoice], plan: Sequence[PlanLine]) 
                 "plan", "extensions.plan_too_much" if gap > 0 else "extensions.plan_missing",
                 {"planned": planned, "due": due, "gap": abs(gap)}))
     return errors
+
+
+def _invoice_date_errors(invoices: Sequence[ExtensionInvoice], today: date,
+                         terms: ContractTerms) -> list[FieldError]:
+    errors: list[FieldError] = []
+    for i, inv in enumerate(invoices, start=1):
+        where = f"invoices[{i}]"
+        if inv.invoice_date > today:
+            errors.append(FieldError(f"{where}.invoice_date", "extensions.invoice_in_future",
+                                     {"today": today}, line=i))
+            continue
+        deadline = inv.invoice_date + timedelta(days=terms.max_declaration_days)
+        if deadline < today:
+            errors.append(FieldError(f"{where}.invoice_date", "extensions.invoice_too_old",
+                                     {"deadline": deadline,
+                                      "days": terms.max_declaration_days}, line=i))
+        end = inv.invoice_date + timedelta(days=terms.dmc_days)
+        if inv.due_date > end:
+            errors.append(FieldError(f"{where}.due_date", "extensions.due_beyond_dmc",
+                                     {"end": end, "days": terms.dmc_days}, line=i))
+    return errors
+
+
+def request_errors(reason: str, currency: str, invoices: Sequence[ExtensionInvoice],
+                   plan: Sequence[PlanLine], today: date,
+                   terms: ContractTerms) -> list[FieldError]:
+    """Every field error of a new request (see the module's docstring), in form order:
+    ``reason``, ``currency``, then the invoices' and the plan's lines."""
+    errors: list[FieldError] = []
+    if not reason.strip():
+        errors.append(FieldError("reason", "extension_requests.give_reason"))
+    elif len(reason) > MAX_REASON:
+        errors.append(FieldError("reason", "common.max_chars", {"max": MAX_REASON}))
+    wrong_currency = currency_errors(currency, today)
+    errors.extend(wrong_currency)
+    errors.extend(plan_errors(invoices, plan, None if wrong_currency else currency, today))
+    errors.extend(_invoice_date_errors(invoices, today, terms))
+    return sorted(errors, key=_form_order)
+
+
+def _form_order(error: FieldError) -> tuple[int, int, str]:
+    section = 0 if error.line is None and "[" not in error.field and \
+        error.field not in ("invoices", "plan") else \
+        1 if error.field.startswith("invoices") else 2
+    return section, error.line or 0, error.field
+
+
+def check_offered(products_allowed: Iterable[str]) -> None:
+    """The contract must offer extensions of due date (``EXTENSION`` among its products)."""
+    if "EXTENSION" not in {code.strip() for code in products_allowed}:
+        raise RuleViolation("products.not_in_contract")
 
 
 def check_one_extension_per_buyer(existing_statuses: Iterable[str]) -> None:

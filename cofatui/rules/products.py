@@ -18,6 +18,8 @@ from decimal import Decimal
 from cofatui.enums import ACTIVE_COVER_STATUSES, ProductStatus
 from cofatui.errors import FieldError, RuleViolation, ValidationFailed, message_text
 from cofatui.rules import underwriting
+from cofatui.rules.currencies import currency_errors
+from cofatui.rules.money import currency_decimals, is_currency
 
 COVER_CODES = frozenset({"CRL", "RLI", "ECL", "TOPLINER"})
 MONITORED_CODES = frozenset({"ROM", "RSM"})
@@ -38,6 +40,14 @@ QUOTE_ANSWERS = ("refuse", "new_simulation", "buy")
 TOPLINER_END_ALERT_DAYS = 5  # the holder is alerted five days before the end (seed 001)
 ECL_RETRY_AFTER_DAYS = 365
 MAX_AMOUNT = Decimal("999999999999.99")  # fits the money columns with room to spare
+# Seed 001 (bulk orders): "Le montant doit être >= 1000" for the amounts it makes
+# mandatory, an Agrément's and a custom credit opinion's; typed in a form or sent to the
+# API, the same order obeys the same rule.
+MIN_AMOUNT = Decimal(1000)
+MIN_AMOUNT_CODES = frozenset({"CRL", "CCO"})
+# How long after it takes effect a time-limited decision may end (the seed gives no
+# figure; five years is beyond any credit decision's review and catches a mistyped year).
+MAX_DECISION_DAYS = 5 * 366
 DELETED_COMPANY_KEPT_DAYS = 730  # two years, so later unpaid invoices can be declared
 LIVE_STATUSES = frozenset(ACTIVE_COVER_STATUSES | {ProductStatus.PENDING,
                                                    ProductStatus.CANCELLATION_IN_PROGRESS,
@@ -152,22 +162,42 @@ class ProductRequestData:
     client_reference: str = ""
     new_investigation: bool = False
     company_id: int | None = None  # the buyer asked about
+    currency: str = "EUR"  # the contract's: every amount of the order is in it
 
 
 GUARANTOR_IS_BUYER = "products.guarantor_is_buyer"
 
 
-def request_errors(request: ProductRequestData) -> list[FieldError]:
+def amount_errors(amount: Decimal, currency: str, field: str = "amount",
+                  minimum: Decimal | None = None) -> list[FieldError]:
+    """An amount of money someone asks or decides: finite, above 0 (and ``minimum``),
+    storable (at most ``MAX_AMOUNT``) and with no more decimals than ``currency`` has
+    (none for JPY, three for BHD)."""
+    if not amount.is_finite() or amount <= 0:
+        return [FieldError(field, "products.amount_not_positive")]
+    if amount > MAX_AMOUNT:
+        return [FieldError(field, "products.amount_too_large")]
+    if minimum is not None and amount < minimum:
+        return [FieldError(field, "products.amount_below_minimum", {"min": minimum})]
+    decimals = currency_decimals(currency) if is_currency(currency) else 2
+    if amount != amount.quantize(Decimal(1).scaleb(-decimals)):
+        return [FieldError(field, "products.amount_decimals", {"count": decimals})]
+    return []
+
+
+def request_errors(request: ProductRequestData, today: date | None = None) -> list[FieldError]:
+    """Field errors of an order or a new amount; with ``today``, the contract's currency
+    must also be in use (``rules.currencies``: no new cover in a withdrawn currency)."""
     errors: list[FieldError] = []
+    if today is not None:
+        errors.extend(currency_errors(request.currency, today))
     if request.code in AMOUNT_CODES:
         if request.amount is None:
             errors.append(FieldError("amount", "products.amount_mandatory"))
-        elif not request.amount.is_finite() or request.amount <= 0:
-            errors.append(FieldError("amount", "products.amount_not_positive"))
-        elif request.amount > MAX_AMOUNT:
-            errors.append(FieldError("amount", "products.amount_too_large"))
-        elif request.amount != request.amount.quantize(Decimal("0.01")):
-            errors.append(FieldError("amount", "products.amount_decimals", {"count": 2}))
+        else:
+            errors.extend(amount_errors(
+                request.amount, request.currency,
+                minimum=MIN_AMOUNT if request.code in MIN_AMOUNT_CODES else None))
     if request.code == "TOPLINER":
         days = request.duration_days
         if days is None or not TOPLINER_MIN_DAYS <= days <= TOPLINER_MAX_DAYS:
@@ -184,7 +214,7 @@ def request_errors(request: ProductRequestData) -> list[FieldError]:
 
 
 def check_request(request: ProductRequestData, facts: CompanyFacts, today: date) -> None:
-    errors = request_errors(request)
+    errors = request_errors(request, today)
     if errors:
         raise ValidationFailed(errors)
     verdict = eligibility(request.code, facts, today)
@@ -302,18 +332,26 @@ UNDERWRITER_DECISIONS = {
 
 
 def end_date_error(effective: date | None, end_date: date | None) -> FieldError | None:
-    """A decision cannot end before it takes effect (a refusal of ``end_date``)."""
-    if effective is not None and end_date is not None and end_date < effective:
+    """A decision cannot end before it takes effect, nor more than ``MAX_DECISION_DAYS``
+    after (a refusal of ``end_date``)."""
+    if effective is None or end_date is None:
+        return None
+    if end_date < effective:
         return FieldError("end_date", "products.end_before_effective", {"effective": effective})
+    if end_date > effective + timedelta(days=MAX_DECISION_DAYS):
+        return FieldError("end_date", "products.end_too_far",
+                          {"last": effective + timedelta(days=MAX_DECISION_DAYS)})
     return None
 
 
 def underwriter_decision(kind: str, requested: Decimal | None,
                          amount: Decimal | None, comment: str, *,
                          effective: date | None = None,
-                         end_date: date | None = None) -> tuple[ProductStatus, Decimal | None]:
+                         end_date: date | None = None,
+                         currency: str = "EUR") -> tuple[ProductStatus, Decimal | None]:
     """The status and decided amount of an underwriter's decision, validated; a decision
-    that grants takes effect on ``effective`` and cannot end before it."""
+    that grants takes effect on ``effective`` and cannot end before it; an amount decided
+    is in the product's ``currency`` (its decimals) and storable."""
     if kind not in UNDERWRITER_DECISIONS:
         raise ValidationFailed({"decision": "products.choose_decision"})
     status = UNDERWRITER_DECISIONS[kind]
@@ -324,6 +362,10 @@ def underwriter_decision(kind: str, requested: Decimal | None,
     too_early = end_date_error(effective, end_date)
     if too_early is not None:
         raise ValidationFailed([too_early])
+    if amount is not None:
+        wrong = amount_errors(amount, currency)
+        if wrong:
+            raise ValidationFailed(wrong)
     if kind == "grant":
         return status, amount if amount is not None else requested
     if amount is None or amount <= 0:

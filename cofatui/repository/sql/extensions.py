@@ -52,6 +52,10 @@ def _plan(lines: Sequence[PlanLineInput]) -> list[rules.PlanLine]:
     return [rules.PlanLine(p.due_date, p.amount) for p in lines]
 
 
+def _terms(contract: Contract) -> rules.ContractTerms:
+    return rules.ContractTerms(contract.dmc_days, contract.max_declaration_days)
+
+
 class SqlExtensions(SqlArea):
     """``repo.extensions`` on SQL."""
     def rows(self, contract_id: int, company_id: int | None = None
@@ -67,18 +71,19 @@ class SqlExtensions(SqlArea):
 
     def request(self, data: ExtensionCreate) -> ExtensionPublic:
         self._require_write(data.contract_id, Section.CLAIMS)
-        if not data.reason.strip():
-            raise ValidationFailed.at("reason", "extension_requests.give_reason")
         invoices, plan = _invoices(data.invoices), _plan(data.plan)
-        errors = rules.plan_errors(invoices, plan)
-        if errors:
-            raise ValidationFailed(errors)
         now = self.clock.now()
         with self._uow(write=True) as s:
             contract = s.get(Contract, data.contract_id)
             company = s.get(Company, data.company_id)
             if contract is None or company is None:
                 raise NotFound("access.contract_or_company_not_found")
+            # The same rules as the form shows at its fields, before anything is written.
+            errors = rules.request_errors(data.reason, data.currency, invoices, plan,
+                                          self.clock.today(), _terms(contract))
+            if errors:
+                raise ValidationFailed(errors)
+            rules.check_offered(contract.products_allowed.split(","))
             rules.check_one_extension_per_buyer(s.execute(select(Extension.status).where(
                 Extension.contract_id == contract.id,
                 Extension.company_id == company.id)).scalars())
@@ -87,7 +92,7 @@ class SqlExtensions(SqlArea):
             needed, why = self._needs_request(s, contract, company, invoices, plan)
             extension = Extension(
                 contract_id=contract.id, company_id=company.id, reason=data.reason.strip(),
-                currency=data.currency.upper(), created_at=now, updated_at=now, comment=why,
+                currency=data.currency, created_at=now, updated_at=now, comment=why,
                 status=(ExtensionStatus.PENDING if needed else ExtensionStatus.ACTIVE).value,
                 decided_by="" if needed else "rule:within-dmc",
                 decided_at=None if needed else now)
@@ -154,7 +159,8 @@ class SqlExtensions(SqlArea):
             self._require_write(extension.contract_id, Section.CLAIMS)
             rules.check_can_modify(extension.status)
             invoices = self._invoice_rules(s, extension)
-            errors = rules.plan_errors(invoices, _plan(plan))
+            errors = rules.plan_errors(invoices, _plan(plan), extension.currency,
+                                       self.clock.today())
             if errors:
                 raise ValidationFailed(errors)
             contract, company = s.get(Contract, extension.contract_id), \
@@ -190,7 +196,8 @@ class SqlExtensions(SqlArea):
                 raise RuleViolation("extension_requests.not_pending", extension_id=extension_id)
             if decision.decision == "accept_other_plan":
                 errors = rules.plan_errors(self._invoice_rules(s, extension),
-                                           _plan(decision.plan))
+                                           _plan(decision.plan), extension.currency,
+                                           self.clock.today())
                 if errors:
                     raise ValidationFailed(errors)
                 self._write_lines(s, extension, None, decision.plan, UNDERWRITER)

@@ -5,6 +5,7 @@ history, the notification and the audit entry."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -163,7 +164,9 @@ class ProductCommands(SqlArea):
                 guarantor = s.get(Company, request.guarantor_company_id)
                 if guarantor is None:
                     raise ValidationFailed.at("guarantor_company_id", "companies.no_such_company")
-            rules.check_request(data, self._facts(s, contract, company.id), self.clock.today())
+            # Amounts are in the contract's currency: its decimals, and it must be in use.
+            rules.check_request(replace(data, currency=contract.currency),
+                                self._facts(s, contract, company.id), self.clock.today())
             entry = self._ensure_entry(s, contract, company, request.client_reference, now)
             for identified in (company, guarantor):  # found by an extended search
                 if identified is not None:

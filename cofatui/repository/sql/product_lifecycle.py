@@ -73,15 +73,21 @@ class ProductLifecycle(ProductCommands):
         return product_public(product, self._pending_request(s, product.id))
 
     # --- asking -------------------------------------------------------------------------
+    def _check_amount(self, code: str, amount: Decimal | None, currency: str) -> None:
+        """The amount rules of an order (``rules.products.request_errors``) for a new
+        amount on ``code``, in the product's currency, before anything is written."""
+        errors = rules.request_errors(rules.ProductRequestData(
+            code if code in rules.AMOUNT_CODES else "CRL", amount, currency=currency))
+        if errors:
+            raise ValidationFailed(errors)
+
     def modify(self, product_id: int, amount: Decimal, version: int) -> ProductPublic:
         """A new amount is a request on the standing decision: decided at once by the
         rules or pending, the standing decision in force meanwhile."""
-        errors = rules.request_errors(rules.ProductRequestData("CRL", amount))
-        if errors:
-            raise ValidationFailed(errors)
         now = self.clock.now()
         with self._uow(write=True) as s:
             product = self._load_for_change(s, product_id, version)
+            self._check_amount(product.code, amount, product.currency)
             rules.check_modify(self._existing(s, product))
             asked = ProductRequest(contract_id=product.contract_id, company_id=product.company_id,
                                    code=product.code, amount=amount,
@@ -102,13 +108,11 @@ class ProductLifecycle(ProductCommands):
         cover on the buyer, RLI → CRL asks for an amount and is decided like an Agrément.
         Granted, the old product is replaced by a new one (returned); otherwise the
         product is returned with its request (pending or refused)."""
-        if target == "CRL":
-            errors = rules.request_errors(rules.ProductRequestData("CRL", amount))
-            if errors:
-                raise ValidationFailed(errors)
         now = self.clock.now()
         with self._uow(write=True) as s:
             product = self._load_for_change(s, product_id, version)
+            if target == "CRL":
+                self._check_amount("CRL", amount, product.currency)
             rules.check_transform(self._existing(s, product), target)
             asked = ProductRequest(contract_id=product.contract_id, company_id=product.company_id,
                                    code=target, amount=amount if target == "CRL" else None)
