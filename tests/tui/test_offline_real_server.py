@@ -21,9 +21,9 @@ from sqlalchemy.engine import Engine
 
 from cofatui import i18n, migrations
 from cofatui.clock import FixedClock
-from cofatui.config import Settings
+from cofatui.config import Language, Settings
 from cofatui.repository.http import HttpRepository
-from cofatui.repository.sql import identity, make_engine
+from cofatui.repository.sql import SqlRepository, identity, make_engine
 from cofatui.tui.app import CofaApp
 from cofatui.tui.features.notifications.notifications import NotificationsScreen
 from cofatui.tui.features.portfolio.portfolio import PortfolioScreen
@@ -54,15 +54,20 @@ class RemoteSite:
         await asyncio.to_thread(self.server.start)
         assert self.server.port == self.port
 
-    def app(self, language: str = "en", timeout: float = 5.0) -> CofaApp:
-        """The TUI as ``cofatui --api URL --token-file F`` builds it."""
-        repo = HttpRepository(self.server.url, self.token, timeout=timeout, backoff=0.05)
-        app = CofaApp(repo, Settings(language=language), clock=FixedClock(dataset.NOW))
-        return app
+    def app(self, language: Language = "en", url: str | None = None) -> CofaApp:
+        """The TUI as ``cofatui --api URL --token-file F`` builds it (``url``: another
+        way to the server, a proxy)."""
+        repo = HttpRepository(url or self.server.url, self.token, timeout=5.0,
+                              backoff=0.05)
+        return CofaApp(repo, Settings(language=language), clock=FixedClock(dataset.NOW))
+
+    def repo(self) -> SqlRepository:
+        """Straight to the database, to see what the server wrote."""
+        return SqlRepository(self.engine, "alice", FixedClock(dataset.NOW))
 
 
-@pytest.fixture
-def remote(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[RemoteSite]:
+def open_remote(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[RemoteSite]:
+    """A server on a SQLite file with the contract dataset and a token for alice."""
     engine = make_engine(f"sqlite:///{tmp_path / 'api.sqlite'}")
     migrations.upgrade(engine)
     ids = dataset.build(engine)
@@ -77,6 +82,11 @@ def remote(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[RemoteSi
     finally:
         server.stop()
         engine.dispose()
+
+
+@pytest.fixture
+def remote(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[RemoteSite]:
+    yield from open_remote(tmp_path, monkeypatch)
 
 
 @pytest.fixture(autouse=True)
@@ -96,7 +106,7 @@ async def back_online(pilot: Any, app: CofaApp) -> None:
     ("fr", "hors ligne depuis", "Impossible de joindre le serveur"),
 ])
 async def test_notifications_offline_then_reloaded_when_the_server_is_back(
-        remote: RemoteSite, language: str, offline: str, unreachable: str) -> None:
+        remote: RemoteSite, language: Language, offline: str, unreachable: str) -> None:
     app = remote.app(language)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
