@@ -17,6 +17,7 @@ from cofatui.errors import FieldError, NotFound, RuleViolation, ValidationFailed
 from cofatui.i18n.messages import Term
 from cofatui.models import Job, JobFile, MailSubscription, OutboxMessage, User
 from cofatui.repository.sql import import_apply
+from cofatui.repository.sql.input_guard import install
 from cofatui.repository.sql.paging import paged
 from cofatui.repository.sql.upsert import table_of, upsert
 from cofatui.schemas import Page
@@ -159,3 +160,8 @@ class SqlMail:
                                 .order_by(OutboxMessage.id.desc()), offset, limit)
             return Page(items=[OutboxMessagePublic.model_validate(m) for m in rows],
                         offset=offset, limit=limit, total=total)
+
+
+# Not SqlArea subclasses (they hang off the core), so the input guard is installed here.
+install(SqlJobs)
+install(SqlMail)

@@ -100,7 +100,8 @@ class SqlUnderwriting(ProductLifecycle):
                 raise RuleViolation("decisions.not_pending", product_id=product_id)
             status, amount = rules.underwriter_decision(
                 decision.decision, request.requested_amount, decision.amount, decision.comment,
-                effective=_effective_on(product, request, now), end_date=decision.end_date)
+                effective=_effective_on(product, request, now), end_date=decision.end_date,
+                currency=product.currency)
             before = product.status
             self._settle(s, product, request, status, amount, self.principal.login,
                          decision.comment, decision.end_date, now)
