@@ -34,7 +34,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
 from cofatui.enums import ACTIVE_COVER_STATUSES, ProductStatus
-from cofatui.errors import CofaError, Conflict, ValidationFailed
+from cofatui.errors import CofaError, Conflict, FieldError, ValidationFailed
 from cofatui.i18n import format_amount, format_date, get_language, t
 from cofatui.i18n.messages import Term, render
 from cofatui.rules import extensions as rules
@@ -51,7 +51,7 @@ from cofatui.schemas import (
 from cofatui.tui.kit.amount_field import AmountField
 from cofatui.tui.kit.dialog import Dialog
 from cofatui.tui.kit.drafts import FormDraft, draft_lines, leave_form
-from cofatui.tui.kit.form import FormField, show_errors
+from cofatui.tui.kit.form import FormField, field, show_errors
 from cofatui.tui.kit.line_import import save_template, start_import
 from cofatui.tui.kit.lines import (
     CSS,
@@ -436,26 +436,43 @@ class ExtensionFormScreen(Dialog[ExtensionPublic | None]):
         self.currency = event.value.strip().upper() or self.contract.currency
         self._refresh()
 
+    def rule_errors(self, reason: str) -> list[FieldError]:
+        """What the repository will check, with the same rules: a whole request, or a new
+        plan against the invoices already recorded (in the extension's currency)."""
+        today = app_clock(self.app).today()
+        invoices, plan = _invoices(self.invoices), _plan(self.plan)
+        if self.existing is not None:
+            return rules.plan_errors(invoices, plan, self.currency, today)
+        terms = rules.ContractTerms(self.contract.dmc_days, self.contract.max_declaration_days)
+        return rules.request_errors(reason, self.currency, invoices, plan, today, terms)
+
     def _refresh(self) -> None:
         self.query_one("#ext-totals", Static).update(
             totals_text(self.invoices, self.plan, self.currency))
         self.query_one("#ext-dmc", Static).update(
             dmc_text(self.invoices, self.plan, self.contract.dmc_days, self.facts))
-        errors = rules.plan_errors(_invoices(self.invoices), _plan(self.plan))
+        errors = self.rule_errors(self._reason_text())
         self.query_one("#ext-invoices", RowsPanel).set_errors(line_errors(errors, "invoices"))
         self.query_one("#ext-plan", RowsPanel).set_errors(line_errors(errors, "plan"))
+        # The currency is checked as it is typed; the reason waits for the sending.
+        currency = field(self, "currency")
+        if currency is not None:
+            currency.set_error(next((e.message for e in errors if e.field == "currency"), None))
+
+    def _reason_text(self) -> str:
+        reason = self.query_one("#reason", Select).value
+        detail = self.query_one("#detail", Input).value.strip()
+        label = t(f"extensions.reason.{reason}") if isinstance(reason, str) else ""
+        return f"{label} — {detail}" if label and detail else label or detail
 
     # --- sending ------------------------------------------------------------------------------
     def read(self) -> tuple[ExtensionCreate | None, dict[str, str]]:
         errors: dict[str, str] = {}
         reason = self.query_one("#reason", Select).value
-        detail = self.query_one("#detail", Input).value.strip()
         if self.existing is None and reason is Select.NULL:
             errors["reason"] = t("extensions.choose_reason")
-        currency = self.currency
-        if not (len(currency) == 3 and currency.isascii() and currency.isalpha()):
-            errors["currency"] = t("claim_wizard.rule.currency")
-        found = rules.plan_errors(_invoices(self.invoices), _plan(self.plan))
+        text = self._reason_text()
+        found = self.rule_errors(text)
         for e in found:
             if "[" not in e.field:
                 errors.setdefault(e.field, e.message)
@@ -464,10 +481,8 @@ class ExtensionFormScreen(Dialog[ExtensionPublic | None]):
                                          count=len([e for e in found if "[" in e.field])))
         if errors:
             return None, errors
-        label = t(f"extensions.reason.{reason}") if reason is not Select.NULL else ""
-        text = f"{label} — {detail}" if label and detail else label or detail
         return ExtensionCreate(contract_id=self.contract.id, company_id=self.company.id,
-                               reason=text, currency=currency, invoices=self.invoices,
+                               reason=text, currency=self.currency, invoices=self.invoices,
                                plan=self.plan), {}
 
     def _show(self, errors: dict[str, str]) -> None:
