@@ -2,8 +2,11 @@
 
 Against a real ``cofatui serve`` on a SQLite file with the contract dataset:
 
-1. **Without the flood**: 20 logged-in clients read ``GET /me`` and the notification
-   list for ``--seconds``: p50/p99 of each.
+1. **Without the flood**: 20 logged-in clients read ``GET /me`` and open the
+   notification list for ``--seconds``: p50/p99 of each. Opening the list is what the
+   TUI asks when it shows the list (``NotificationSource``): the first page of 200 rows
+   of the user's current contract without a total, then the count; timed from the first
+   request to the last answer.
 2. **During the flood**: the same 20 clients while 60 others send logins with unknown
    names (each from its own address, ``X-Forwarded-For``, so the per-address window does
    not stop them): the readers' p50/p99 again, the logins' throughput (answers per
@@ -41,7 +44,9 @@ from tests.server import ServerProcess
 
 READERS = 20
 FLOODERS = 60
-READ_PATHS = ("/me", "/notifications?limit=50")
+ME = "GET /me"
+NOTIFICATION_LIST = "notification list (page of 200 + count)"
+READS = (ME, NOTIFICATION_LIST)
 
 
 def percentile(samples: Sequence[float], q: float) -> float:
@@ -51,28 +56,54 @@ def percentile(samples: Sequence[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * q))]
 
 
-def read_load(url: str, tokens: Sequence[str], seconds: float,
+Requests = dict[str, list[tuple[str, dict[str, Any]]]]
+
+
+def reads_of(url: str, token: str) -> Requests:
+    """What one reader asks, by read: ``/me``, and what the TUI asks to open the
+    notification list of the user's current contract (the first page without a total,
+    then the count)."""
+    me = httpx.get(url + "/me", headers={"Authorization": f"Bearer {token}"},
+                   timeout=60).json()
+    contract = {"contract_id": me["default_contract_id"]} \
+        if me.get("default_contract_id") is not None else {}
+    return {ME: [("/me", {})],
+            NOTIFICATION_LIST: [("/notifications", {**contract, "offset": 0, "limit": 200,
+                                                    "with_total": "false"}),
+                                ("/notifications", {**contract, "offset": 0, "limit": 1})]}
+
+
+def read_load(url: str, tokens: Sequence[str], plans: dict[str, Requests], seconds: float,
               statuses: Counter[int]) -> dict[str, list[float]]:
-    """READERS clients reading each path in turn for ``seconds``: answer times by path
-    (of the 200s; every status counted in ``statuses``)."""
-    times: dict[str, list[float]] = {path: [] for path in READ_PATHS}
+    """READERS clients reading ``/me`` and opening the notification list in turn for
+    ``seconds``: answer times by read (when every answer was a 200; every status
+    counted in ``statuses``)."""
+    times: dict[str, list[float]] = {read: [] for read in READS}
     lock = threading.Lock()
-    deadline = time.monotonic() + seconds
+    deadline = [0.0]
+
+    def started() -> None:  # the clocks start once every client is ready
+        deadline[0] = time.monotonic() + seconds
+
+    ready = threading.Barrier(READERS, action=started)
 
     def reader(token: str) -> None:
         with httpx.Client(base_url=url, timeout=60,
                           headers={"Authorization": f"Bearer {token}"}) as client:
+            requests = plans[token]
             n = 0
-            while time.monotonic() < deadline:
-                path = READ_PATHS[n % len(READ_PATHS)]
+            ready.wait()
+            while time.monotonic() < deadline[0]:
+                read = READS[n % len(READS)]
                 n += 1
                 start = time.perf_counter()
-                response = client.get(path)
+                codes = [client.get(path, params=params).status_code
+                         for path, params in requests[read]]
                 took = time.perf_counter() - start
                 with lock:
-                    statuses[response.status_code] += 1
-                    if response.status_code == 200:
-                        times[path].append(took)
+                    statuses.update(codes)
+                    if all(code == 200 for code in codes):
+                        times[read].append(took)
 
     threads = [threading.Thread(target=reader, args=(tokens[n % len(tokens)],))
                for n in range(READERS)]
@@ -139,7 +170,8 @@ def run(seconds: float) -> dict[str, Any]:
             pid = server.proc.pid
             rss_before = rss_mib(pid)
             read_statuses: Counter[int] = Counter()
-            quiet = read_load(server.url, tokens, seconds, read_statuses)
+            plans = {token: reads_of(server.url, token) for token in tokens}
+            quiet = read_load(server.url, tokens, plans, seconds, read_statuses)
             flood = Flood(server.url)
             peak = [rss_before]
             sampling = threading.Event()
@@ -153,21 +185,21 @@ def run(seconds: float) -> dict[str, Any]:
             sampler.start()
             flood.start()
             time.sleep(min(1.0, seconds / 2))  # the flood is under way
-            loud = read_load(server.url, tokens, seconds, read_statuses)
+            loud = read_load(server.url, tokens, plans, seconds, read_statuses)
             flood.stop()
             sampling.set()
             sampler.join(10)
         engine.dispose()
     rows: list[dict[str, Any]] = []
-    for path in READ_PATHS:
-        q50, q99 = percentile(quiet[path], 0.5), percentile(quiet[path], 0.99)
-        l50, l99 = percentile(loud[path], 0.5), percentile(loud[path], 0.99)
-        rows.append({"what": f"GET {path.split('?')[0]} ({READERS} clients)",
+    for read in READS:
+        q50, q99 = percentile(quiet[read], 0.5), percentile(quiet[read], 0.99)
+        l50, l99 = percentile(loud[read], 0.5), percentile(loud[read], 0.99)
+        rows.append({"what": f"{read}, {READERS} clients",
                      "p50_ms_without": round(q50 * 1000, 1), "p99_ms_without": round(q99 * 1000, 1),
                      "p50_ms_flood": round(l50 * 1000, 1), "p99_ms_flood": round(l99 * 1000, 1),
                      "ratio_p50": round(l50 / q50, 2) if q50 else None,
                      "ratio_p99": round(l99 / q99, 2) if q99 else None,
-                     "requests": len(quiet[path]) + len(loud[path])})
+                     "reads": len(quiet[read]) + len(loud[read])})
     answers = sum(flood.statuses.values())
     checked = flood.statuses.get(401, 0)
     login = {"clients": FLOODERS, "seconds": round(flood.seconds, 1), "answers": answers,
