@@ -19,6 +19,7 @@ from cofatui.errors import CofaError
 if TYPE_CHECKING:
     from cofatui.config import Settings
     from cofatui.repository.base import Repository
+    from cofatui.tui.app import CofaApp
 
 DEFAULT_LOGIN = "demo"
 FIRST_RUN_COMPANIES = 2000
@@ -58,7 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
         _global_options(p, in_subcommand=True)
         return p
 
-    sub("tui", "open the application (the default)")
+    tui = sub("tui", "open the application (the default)")
+    tui.add_argument("--login", action="store_true",
+                     help="with --api: start on the login screen (login and password) even "
+                          "when a token file or api_token is configured")
     demo = sub("demo", "fill a database with a deterministic demo portfolio")
     demo.add_argument("--companies", type=_positive_int, default=FIRST_RUN_COMPANIES,
                       help=f"number of companies (default {FIRST_RUN_COMPANIES})")
@@ -86,11 +90,11 @@ def _command_modules() -> list[Any]:
     import importlib
 
     modules = []
-    for name in COMMAND_MODULES:
+    for name in (*(f"cofatui.commands.{n}" for n in COMMAND_MODULES), "cofatui.web.command"):
         try:
-            modules.append(importlib.import_module(f"cofatui.commands.{name}"))
+            modules.append(importlib.import_module(name))
         except ModuleNotFoundError as exc:
-            if exc.name != f"cofatui.commands.{name}":
+            if exc.name != name:
                 raise
     return modules
 
@@ -206,10 +210,16 @@ def _create_demo(url: str, companies: int, seed: int, say: Callable[[str], None]
 
 def cmd_tui(args: argparse.Namespace) -> int:
     settings = load_settings_for(args)
-    repo = open_repository(args, settings)
     from cofatui.tui.app import CofaApp
 
-    app = CofaApp(repo, settings, config_path=Path(args.config) if args.config else None)
+    config_path = Path(args.config) if args.config else None
+    sign_in = _password_sign_in(args, settings)
+    if sign_in is not None:  # the login screen first; the server runs the jobs
+        app = CofaApp(None, settings, config_path=config_path, sign_in=sign_in)
+        app.run()
+        return _ended(app)
+    repo = open_repository(args, settings)
+    app = CofaApp(repo, settings, config_path=config_path)
     from cofatui.jobs.worker import embedded_worker
 
     worker = embedded_worker(repo, settings.mail)  # jobs run while the app is open
@@ -218,9 +228,34 @@ def cmd_tui(args: argparse.Namespace) -> int:
     finally:
         if worker is not None:
             worker.stop()
+    return _ended(app)
+
+
+def _ended(app: CofaApp) -> int:
     if app.crash is not None:  # an unexpected exception ended the app
         return report_crash(app.crash)
     return app.return_code or 0
+
+
+def _password_sign_in(args: argparse.Namespace,
+                      settings: Settings) -> Callable[[str, str], Repository] | None:
+    """The login screen's check when the TUI logs in with a password: ``--api`` with
+    ``tui --login``, or without a token file or configured token. None: no login screen."""
+    api_url = getattr(args, "api", None) or settings.api_url
+    forced = bool(getattr(args, "login", False))
+    if not api_url:
+        if forced:
+            raise CofaError("web.login_needs_api")
+        return None
+    if getattr(args, "db", None):
+        raise CofaError("cli.db_or_api")
+    if not forced and (getattr(args, "token_file", None) or settings.api_token):
+        return None
+    from functools import partial
+
+    from cofatui.web.signin import password_sign_in
+
+    return partial(password_sign_in, api_url, token_name="cofatui login")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -32,7 +32,11 @@ What screens may rely on (``self.app`` cast to :class:`CofaApp`):
 - results handed over with ``call_from_thread`` to a screen that has been popped are
   dropped (``screen_gone``): a worker needs no check of its own;
 - an unexpected exception ends the app with ``crash`` set (return code 1); the CLI
-  writes its traceback to a log file and names it on stderr.
+  writes its traceback to a log file and names it on stderr;
+- ``signed_in``: False while a session started without a repository (``sign_in`` given:
+  ``cofatui web``, ``--api`` without a token) shows the login screen. Until the login
+  succeeds the app refuses every action but quit, holds a repository that refuses every
+  call and a principal with no contract, and shows no other screen.
 """
 
 from __future__ import annotations
@@ -58,12 +62,15 @@ from cofatui import i18n
 from cofatui.clock import Clock, SystemClock
 from cofatui.config import Settings, SettingsError
 from cofatui.config import save_settings as write_settings
+from cofatui.enums import Role
+from cofatui.errors import Unauthenticated
 from cofatui.i18n import t
 from cofatui.repository.base import Repository, Unavailable
 from cofatui.schemas import Principal
 from cofatui.tui import themes
 from cofatui.tui.bindings import GLOBAL_BINDINGS, translate_tree
 from cofatui.tui.commands import ScreenActionsProvider, ShellCommandsProvider
+from cofatui.tui.features.login.screen import LoginScreen, SignIn
 from cofatui.tui.kit.connection import ConnectionState, WatchedRepository, next_probe_delay
 from cofatui.tui.kit.delays import DELAYS
 from cofatui.tui.kit.header import ContractPicker
@@ -88,6 +95,25 @@ class LanguageChanged(Message):
         self.language = language
 
 
+#: The app's actions allowed before the login (the login screen's own are its own).
+SIGNED_OUT_ACTIONS = frozenset({"quit", "focus_next", "focus_previous"})
+
+
+class _SignedOut:
+    """The repository of a session that has not logged in: every call refuses."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # copy, pickle and friends probe these
+            raise AttributeError(name)
+        raise Unauthenticated("web.not_signed_in")
+
+
+def _nobody(language: str) -> Principal:
+    """The principal of a session that has not logged in: no one, no contract."""
+    return Principal(user_id=0, login="", display_name="", role=Role.POLICYHOLDER,
+                     language=language, contracts=[])
+
+
 class CofaApp(DropWhenGone, App[None]):
     TITLE = "cofatui"  # i18n: ok (the product's name, the terminal window's title)
     CSS_PATH = "app.tcss"
@@ -98,21 +124,29 @@ class CofaApp(DropWhenGone, App[None]):
     #: Since when the data does not answer (the last successful call); None: online.
     offline_since: reactive[datetime | None] = reactive(None)
 
-    def __init__(self, repo: Repository, settings: Settings,
+    def __init__(self, repo: Repository | None, settings: Settings,
                  config_path: Path | None = None, principal: Principal | None = None,
-                 clock: Clock | None = None) -> None:
+                 clock: Clock | None = None, sign_in: SignIn | None = None) -> None:
+        """``repo`` acts for the user; or None with ``sign_in``: the session starts on
+        the login screen and gets its repository from there."""
         super().__init__()
+        if repo is None and sign_in is None:
+            raise ValueError("a repository or a sign-in is needed")
         self.settings = settings
         self.config_path = config_path
         self.clock: Clock = clock or getattr(repo, "clock", None) or SystemClock()
         # Every area call goes through one watch: Unavailable anywhere → offline badge.
         self.connection = ConnectionState(SystemClock().now)
+        self._sign_in = sign_in
+        self.signed_in = repo is not None
         self.repo: Repository = WatchedRepository(
-            repo, self._connection_report)
+            repo if repo is not None else cast("Repository", _SignedOut()),
+            self._connection_report)
         self._probe_delay: float | None = None
         self.language_signal: Signal[str] = Signal(self, "language")
         i18n.set_language(settings.language)
-        self.principal = principal or repo.whoami()
+        self.principal = principal or (repo.whoami() if repo is not None
+                                       else _nobody(settings.language))
         self.current_contract_id = self._initial_contract()
         for theme in themes.shipped_themes():
             self.register_theme(theme)
@@ -137,6 +171,25 @@ class CofaApp(DropWhenGone, App[None]):
     def on_mount(self) -> None:
         self.screen_change_signal.subscribe(self, self._screen_changed, immediate=True)
         translate_tree(self)
+        if self._theme_missing:
+            self.notify(t("shell.theme_missing", name=clean(self.settings.theme)),
+                        severity="warning", markup=False)
+        if not self.signed_in:
+            assert self._sign_in is not None
+            self.push_screen(LoginScreen(self._sign_in, self._signed_in_as))
+            return
+        self._open_base_screen(push=True)
+
+    def _signed_in_as(self, repo: Repository, principal: Principal) -> None:
+        """The login screen's success: the session now acts for ``principal``; the login
+        screen is replaced by the base screen (nothing to go back to)."""
+        self.repo = WatchedRepository(repo, self._connection_report)
+        self.principal = principal
+        self.signed_in = True
+        self.current_contract_id = self._initial_contract()
+        self._open_base_screen(push=False)
+
+    def _open_base_screen(self, *, push: bool) -> None:
         base = self.settings.home_screen
         factory = resolve_screen(base)
         if factory is None:
@@ -144,10 +197,10 @@ class CofaApp(DropWhenGone, App[None]):
             if base != "home":
                 self.notify(t("shell.portfolio_fallback"), markup=False)
         if factory is not None:
-            self.push_screen(factory())
-        if self._theme_missing:
-            self.notify(t("shell.theme_missing", name=clean(self.settings.theme)),
-                        severity="warning", markup=False)
+            if push:
+                self.push_screen(factory())
+            else:
+                self.switch_screen(factory())
         self.refresh_unread()
         # Decisions arrive from underwriters and rules while the user works (another
         # user, the server): the header's unread count follows without a key press.
@@ -334,6 +387,8 @@ class CofaApp(DropWhenGone, App[None]):
         self.pop_screen()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not self.signed_in:  # the login screen: nothing of the app before the login
+            return action in SIGNED_OUT_ACTIONS
         # Back is hidden from the Footer (and does nothing) on the base screen.
         return not (action == "back" and len(self.screen_stack) <= BASE_DEPTH)
 
