@@ -18,25 +18,45 @@ from typing import Any
 
 from cofatui.errors import CATALOG_PREFIX, FieldError
 from cofatui.i18n.messages import has_entry
+from cofatui.rules.text import text_refusal
 
 #: The code prefix of one pydantic error type (``api.invalid.missing``).
 TYPE_PREFIX = "api.invalid."
 #: The code of a pydantic error type the catalog does not name.
 FALLBACK = "api.invalid_value"
+#: The longest part of a location kept in a field name.
+MAX_PART = 100
 
 
 def field_name(loc: Sequence[Any]) -> str:
-    """``("body", "invoices", 0, "amount")`` → ``invoices[0].amount``."""
+    """``("body", "invoices", 0, "amount")`` → ``invoices[1].amount``: list items count
+    from 1, as the rules name them (``rules.claims``: ``invoices[1].number``, line 1).
+
+    A part of the location that is not clean text (a dict key the client sent, holding
+    a NUL or a lone surrogate, or one too long) is written ``?``: the field name goes
+    back in the answer, which must stay valid JSON and readable."""
     parts = list(loc)
     if parts and parts[0] in ("body", "query", "path", "header", "cookie"):
         parts = parts[1:]
     out = ""
     for part in parts:
-        if isinstance(part, int):
-            out += f"[{part}]"
+        if isinstance(part, int) and not isinstance(part, bool):
+            out += f"[{part + 1}]"
         else:
-            out += ("." if out else "") + str(part)
+            out += ("." if out else "") + _clean(str(part))
     return out
+
+
+def first_line(loc: Sequence[Any]) -> int | None:
+    """The line (list item, from 1) the location is in: its first list index."""
+    for part in loc:
+        if isinstance(part, int) and not isinstance(part, bool):
+            return part + 1
+    return None
+
+
+def _clean(part: str) -> str:
+    return part if text_refusal(part, max_chars=MAX_PART) is None else "?"
 
 
 def field_errors(errors: Iterable[Mapping[str, Any]]) -> list[FieldError]:
@@ -48,15 +68,19 @@ def field_error(error: Mapping[str, Any]) -> FieldError:
     kind = str(error.get("type", "value_error"))
     params = {name: _param(value) for name, value in (error.get("ctx") or {}).items()
               if name != "error"}
+    loc = error.get("loc", ())
+    field, line = field_name(loc), first_line(loc)
     if has_entry(CATALOG_PREFIX + TYPE_PREFIX + kind):
-        return FieldError(field_name(error.get("loc", ())), TYPE_PREFIX + kind, params)
-    return FieldError(field_name(error.get("loc", ())), FALLBACK, {**params, "type": kind})
+        return FieldError(field, TYPE_PREFIX + kind, params, line=line)
+    return FieldError(field, FALLBACK, {**params, "type": kind}, line=line)
 
 
 def _param(value: object) -> object:
-    # Keep what renders by type (numbers, dates); anything else as its text.
-    if isinstance(value, (str, int, Decimal, date)) and not isinstance(value, bool):
+    # Keep what renders by type (numbers, dates); anything else as its text, unless
+    # that text could not travel back in the answer (a lone surrogate of the input).
+    if isinstance(value, (int, Decimal, date)) and not isinstance(value, bool):
         return value
     if isinstance(value, float):
         return Decimal(str(value))
-    return str(value)
+    text = str(value)
+    return text if text_refusal(text, multiline=True) is None else "?"

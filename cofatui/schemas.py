@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     field_serializer,
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from cofatui.enums import (
     ClaimStatus,
@@ -33,8 +35,37 @@ from cofatui.enums import (
 )
 from cofatui.i18n.messages import decode_params, encode_params
 from cofatui.notification_wording import load_params, render_body, render_title
+from cofatui.rules.numbers import DecimalKind
+from cofatui.rules.text import MULTI_LINE
 
 T = TypeVar("T")
+
+# --- input types -----------------------------------------------------------------
+# Every input is checked by the SQL repository's guard (repository/sql/input_guard.py,
+# rules/text.py, rules/numbers.py); these markers tell it what a field is.
+
+#: Text that may span lines (a comment): newlines and tabs allowed. Any other text is
+#: one line. The OpenAPI schema says so with ``x-multi-line``.
+MultiLineText = Annotated[str, MULTI_LINE, Field(json_schema_extra={"x-multi-line": True})]
+#: An exchange rate (10 decimals) rather than an amount of money (3).
+RateValue = Annotated[Decimal, DecimalKind.RATE]
+
+
+def _not_a_bool(value: object) -> object:
+    """Pydantic's lax mode reads ``true`` as 1: ``"head_office_id": true`` made a
+    company a branch of company #1. A boolean is refused as pydantic refuses any
+    non-number (``int_type``: ``api.invalid.int_type`` at the field)."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+#: A whole number in a request body (ids, days): never a boolean. Strict mode would
+#: refuse ``true`` too, but also ``"12"`` and ``12.0``, which mean 12 without doubt,
+#: and would refuse the text every query parameter arrives as; only the reading that
+#: changes the meaning goes. (Booleans stay lax likewise: ``1``, ``"yes"`` and
+#: ``"false"`` read as what they say.)
+BodyInt = Annotated[int, BeforeValidator(_not_a_bool)]
 
 
 class Public(BaseModel):
@@ -137,7 +168,7 @@ class CompanyCreate(BaseModel):
     name_local: str | None = None
     legal_identifier_type: str | None = None
     legal_identifier_value: str | None = None
-    head_office_id: int | None = None
+    head_office_id: BodyInt | None = None
 
 
 class CompanySearch(BaseModel):
@@ -446,8 +477,8 @@ class PaymentLine(BaseModel):
 
 
 class ClaimCreate(BaseModel):
-    contract_id: int
-    company_id: int
+    contract_id: BodyInt
+    company_id: BodyInt
     own_reference: str = ""
     insured: bool = True
     reason: str
@@ -464,7 +495,7 @@ class ClaimCreate(BaseModel):
                                   "insurer's intervention (only with intervention_requested)")
     alt_contact_email: str = ""
     alt_contact_phone: str = ""
-    comments: str = ""
+    comments: MultiLineText = ""
     invoices: list[InvoiceLine]
     payments: list[PaymentLine] = Field(default_factory=list)
 
@@ -520,13 +551,13 @@ class NewActionItem(Public):
 
 
 class ProductRequest(BaseModel):
-    contract_id: int
-    company_id: int
+    contract_id: BodyInt
+    company_id: BodyInt
     code: str
     amount: Decimal | None = None
-    duration_days: int | None = None
+    duration_days: BodyInt | None = None
     language: str | None = None
-    guarantor_company_id: int | None = None
+    guarantor_company_id: BodyInt | None = None
     client_reference: str = ""
     new_investigation: bool = False
 
@@ -534,7 +565,7 @@ class ProductRequest(BaseModel):
 class UnderwriterDecisionInput(BaseModel):
     decision: str = Field(description="grant | partial | reduce | refuse | counter_proposal")
     amount: Decimal | None = None
-    comment: str = ""
+    comment: MultiLineText = ""
     end_date: date | None = None
 
 
@@ -760,12 +791,12 @@ class AdditionalDeclaration(BaseModel):
                                   "insurer's intervention (requested now or before)")
     alt_contact_email: str = ""
     alt_contact_phone: str = ""
-    comments: str = ""
+    comments: MultiLineText = ""
 
 
 class ClaimStatusChange(BaseModel):
     status: ClaimStatus
-    comment: str = ""
+    comment: MultiLineText = ""
 
 
 class IndemnityUpdate(BaseModel):
@@ -777,8 +808,8 @@ class IndemnityUpdate(BaseModel):
 
 
 class LineValidation(BaseModel):
-    invoice_ids: list[int] = Field(default_factory=list)
-    payment_ids: list[int] = Field(default_factory=list)
+    invoice_ids: list[BodyInt] = Field(default_factory=list)
+    payment_ids: list[BodyInt] = Field(default_factory=list)
 
 
 class ExchangeRateCreate(BaseModel):
@@ -786,7 +817,7 @@ class ExchangeRateCreate(BaseModel):
 
     base: str
     quote: str
-    rate: Decimal
+    rate: RateValue
     rate_date: date
     source: str = Field(default="", description="blank: the login of who records it")
 
@@ -818,8 +849,8 @@ class PlanLineInput(BaseModel):
 
 
 class ExtensionCreate(BaseModel):
-    contract_id: int
-    company_id: int
+    contract_id: BodyInt
+    company_id: BodyInt
     reason: str
     currency: str = "EUR"
     invoices: list[ExtensionInvoiceLine]
@@ -829,7 +860,7 @@ class ExtensionCreate(BaseModel):
 class ExtensionDecisionInput(BaseModel):
     decision: str = Field(description="accept | accept_other_plan | refuse")
     plan: list[PlanLineInput] = Field(default_factory=list)
-    comment: str = ""
+    comment: MultiLineText = ""
 
 
 class ExtensionPublic(Public):

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from cofatui.schemas import NotificationFilter, PortfolioCriteria, Public
+from cofatui.schemas import BodyInt, NotificationFilter, PortfolioCriteria, Public
 
 
 class JobStatus(StrEnum):
@@ -143,10 +143,10 @@ class PortfolioExportParams(BaseModel):
     """The portfolio rows displayed: the criteria's rows, kept to ``company_ids`` in
     that order when the screen's instant filter narrowed them."""
 
-    contract_id: int
+    contract_id: BodyInt
     criteria: PortfolioCriteria | None = None
-    limit: int = Field(default=100, ge=1, le=500)
-    company_ids: list[int] | None = Field(default=None, max_length=500)
+    limit: BodyInt = Field(default=100, ge=1, le=500)
+    company_ids: list[BodyInt] | None = Field(default=None, max_length=500)
     format: ExportFormat = ExportFormat.XLSX
     language: str = Field(default="en", pattern="^(en|fr)$")
 

@@ -11,6 +11,7 @@ from cofatui.errors import ValidationFailed
 from cofatui.models import Draft
 from cofatui.repository.sql.core import SqlArea
 from cofatui.repository.sql.upsert import table_of, upsert
+from cofatui.rules.json_depth import json_errors
 
 MAX_DRAFT_BYTES = 2 * 1024 * 1024
 
@@ -35,7 +36,7 @@ class SqlDrafts(SqlArea):
             text = s.execute(select(Draft.payload).where(
                 Draft.user_id == self.principal.user_id, Draft.kind == kind,
                 Draft.key == key)).scalar()
-        return json.loads(text) if text else None
+        return readable(text) if text else None
 
     def delete(self, kind: str, key: str) -> None:
         with self._uow(write=True) as s:
@@ -47,3 +48,17 @@ class SqlDrafts(SqlArea):
             return list(s.execute(select(Draft.key).where(
                 Draft.user_id == self.principal.user_id, Draft.kind == kind)
                 .order_by(Draft.updated_at.desc())).scalars())
+
+
+def readable(text: str) -> dict[str, Any] | None:
+    """The stored draft, or None if it cannot be shown: saved before the input guard
+    (a draft nested 500 levels deep, a lone surrogate) it would fail every reader (a
+    ``RecursionError`` here, pydantic's serializer in the API) and keep the form from
+    opening. Such a draft could not be saved today; it is treated as no draft."""
+    try:
+        payload = json.loads(text)
+    except (RecursionError, ValueError):
+        return None
+    if not isinstance(payload, dict) or json_errors("payload", payload):
+        return None
+    return payload
