@@ -35,6 +35,7 @@ from cofatui.formats.bulk_orders import (
     read_orders,
     totals,
 )
+from cofatui.formats.bulk_orders import refusal as refusal_message
 from cofatui.i18n.messages import has_entry
 from cofatui.rules.money import Money
 
@@ -100,10 +101,8 @@ def test_the_sample_is_read_line_by_line_with_the_seed_values() -> None:
     assert first.client_reference == "41105654" and first.operation == 0
     assert first.identification.identifier_type == "SIREN"
     assert first.identification.identifier_value == "657898456"
-    # The seed's SIREN fails its check digit: kept for the resolution's message only.
-    assert first.identification.checked_value is None
-    assert first.identification.value_problem is not None
-    assert first.identification.value_problem.code == "identifiers.invalid_checksum"
+    # The seed's SIREN fails its check digit: the format does not require it.
+    assert first.identification.easy_number is None
     assert first.text == SAMPLE.read_text(encoding="utf-8").splitlines()[0]
 
 
@@ -123,7 +122,7 @@ def test_the_sample_lines_get_the_issue_results_once_companies_are_resolved() ->
     found = read_orders(SAMPLE.read_bytes(), "EUR")
     candidates = [Candidate.of(o, DEMO_COMPANIES[raw_company_key(o)]) for o in found.orders]
     plan = plan_runs(candidates)
-    results = {entry.line_no: entry.error.key for entry in found.rejected}
+    results: dict[int, str | None] = {entry.line_no: entry.error.key for entry in found.rejected}
     results |= {number: e.key for number, e in plan.refused.items()}
     results |= {number: None for number in plan.run_order}
     assert results == SAMPLE_RESULTS
@@ -266,6 +265,13 @@ def test_one_ten_field_line_is_enough_for_the_others_to_be_line_errors() -> None
     assert isinstance(found[2], OrderLine)
 
 
+def test_a_refused_file_is_worded_like_a_line_short_message_and_detail() -> None:
+    worded = refusal_message(refusal(b"FRA;1;CCO;C\n"))
+    assert worded.key == "wrong_file_format" and worded.field is None
+    assert worded.message("fr") == "Format de fichier incorrect"
+    assert worded.detail_text("en").startswith("No line has the 10 fields of an order")
+
+
 @pytest.mark.parametrize("reason", sorted(REFUSALS))
 def test_every_refusal_reason_has_a_short_message_in_both_languages(reason: str) -> None:
     message = line_message(reason)
@@ -350,7 +356,7 @@ CODES = [
     ("FRA;;SIREN;;;CCO;C;10000;;", "missing_mandatory_field", "identifiers.value_required",
      "identifier_value"),
     ("FRA;;CRScny;;;CCO;C;10000;;", "missing_mandatory_field",
-     "identifiers.coface_reference_required", "identifier_value"),
+     "identifiers.value_required", "identifier_value"),
     ("FRA;;RCS_FRA;" + "1" * 36 + ";;CCO;C;10000;;", "malformed_line",
      "identifiers.value_too_long", "identifier_value"),
     ("FRA;12354A97;;;;CCO;C;10000;;", "malformed_line", "identifiers.easy_number_digits",
@@ -408,7 +414,7 @@ def test_crscny_in_lower_case_is_refused_with_a_did_you_mean_hint() -> None:
     assert found.message("fr") == "Type d’identifiant non valide"
     exact = order("FRA;;CRScny;100156874;B41105654;CCO;C;5000;;")
     assert exact.identification.coface_reference
-    assert exact.identification.checked_value == "100156874"
+    assert exact.identification.identifier_value == "100156874"
 
 
 def test_the_identifier_type_keeps_its_case_but_country_product_action_do_not() -> None:

@@ -14,7 +14,8 @@ Reading a file
     before any line is looked at: ``refusal.reason`` is one of :data:`REFUSALS`
     (``data_too_large``, ``not_text``, ``no_order_line``, ``too_many_lines``,
     ``wrong_file_format``) and a key of :func:`line_message` (the short message);
-    ``refusal.code`` / ``refusal.params`` (``bulk.*``) are the detail. See
+    ``refusal.code`` / ``refusal.params`` (``bulk.*``) are the detail;
+    ``refusal(error)`` gives both as a :class:`LineError`. See
     :mod:`.reading` for the rules (5 MiB, 10 000 order lines, UTF-8 with or without a
     BOM, LF or CRLF, blank lines skipped).
 ``BulkFile.lines``
@@ -41,8 +42,9 @@ An :class:`OrderLine` carries what the later steps need: ``country``, ``product`
 currency, or None), ``outstanding`` (None: unchanged; ``Money`` 0: zero),
 ``operation`` (0 when empty), ``client_reference`` (None when empty) and
 ``identification`` (:class:`Identification`: the padded EasyNumber and/or the
-identifier type as written — ``CRScny`` for the Coface reference — and value, with
-``checked_value`` / ``value_problem`` from the identifier rules).
+identifier type as written — ``CRScny`` for the Coface reference — and value as
+written, trimmed, not checked against its type: normalising it as stored and the
+"check digit also wrong" detail are the resolution's).
 
 Duplicates and run order
 ------------------------
@@ -88,6 +90,7 @@ from cofatui.formats.bulk_orders.files import (
     Totals,
     not_processed,
     read_orders,
+    refusal,
     totals,
 )
 from cofatui.formats.bulk_orders.messages import FIELDS, LineError, line_message, line_messages
@@ -107,4 +110,4 @@ __all__ = ["ERROR", "FIELDS", "MAX_CLIENT_REFERENCE", "MAX_FILE_BYTES", "MAX_LIN
            "LineError", "Money", "OrderLine", "RejectedLine", "RunPlan", "RunStep",
            "TextLine", "Totals", "check_line", "line_message", "line_messages",
            "not_processed", "order_lines", "parse_amount", "plan_runs", "raw_company_key",
-           "read_orders", "totals"]
+           "read_orders", "refusal", "totals"]

@@ -22,8 +22,8 @@ the line's code (a key of ``bulk_errors.json``) and its detail:
    when it is not one) and/or an identifier type and value; none at all, or half of
    one, is ``missing_mandatory_field``; a type that is not one of the country's
    (written exactly: ``CRScny``, ``Akcny``) is ``identifier_type_invalid``. The value
-   is not required to pass its check digit (the seed's SIRENs fail theirs): why it
-   fails is kept for the resolution's message.
+   is not checked against its type (the seed's SIRENs fail their check digit): that
+   is the resolution's part.
 
 Fields are trimmed of spaces and tabs around them, never inside (``HRB 97512``).
 """
@@ -33,15 +33,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from cofatui import reference
-from cofatui.errors import ValidationFailed
 from cofatui.formats.bulk_orders.amounts import parse_amount
+from cofatui.formats.bulk_orders.identification import Identification, check_identification
 from cofatui.formats.bulk_orders.messages import FIELDS, LineError, field_term
 from cofatui.formats.bulk_orders.reading import TextLine
-from cofatui.formats.imports import LineProblem
-from cofatui.reference import COFACE_REFERENCE_TYPE
-from cofatui.rules.identifiers import normalize_easy_number, validate_legal_identifier
 from cofatui.rules.money import Money
 
 __all__ = ["MAX_CLIENT_REFERENCE", "MAX_LINE_CHARS", "MAX_OPERATION", "MINIMUM_AMOUNT",
@@ -60,37 +58,6 @@ OPERATION_PRODUCT = "CRL"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # a tab (\x09) is a blank
 _BLANKS = " \t"
-#: Why the identifier rules refused a value → the line's code; other reasons (a check
-#: digit, a length) do not stop the line.
-_VALUE_REFUSALS = {
-    "identifiers.value_required": "missing_mandatory_field",
-    "identifiers.coface_reference_required": "missing_mandatory_field",
-    "identifiers.control_characters": "malformed_line",
-    "identifiers.value_too_long": "malformed_line",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Identification:
-    """How a line names its company, checked but not resolved.
-
-    ``easy_number`` is padded to 14 (head office) or 19 (branch) digits.
-    ``identifier_type`` is written exactly as in the seed's table (``CRScny``: the
-    Coface reference). ``identifier_value`` is the value as written, trimmed;
-    ``checked_value`` its canonical form when it passes its type's check (compact
-    python-stdnum form, an upper-case CRS), else None and ``value_problem`` says why
-    (``identifiers.invalid_checksum``…), for "check digit also wrong".
-    """
-
-    easy_number: str | None
-    identifier_type: str | None
-    identifier_value: str | None
-    checked_value: str | None = None
-    value_problem: LineProblem | None = None
-
-    @property
-    def coface_reference(self) -> bool:
-        return self.identifier_type == COFACE_REFERENCE_TYPE
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,13 +96,6 @@ class RejectedLine:
     error: LineError
 
 
-@dataclass(frozen=True, slots=True)
-class _Product:
-    code: str
-    actions: tuple[str, ...]
-    amount_required: bool
-
-
 def check_line(line: TextLine, currency: str) -> OrderLine | RejectedLine:
     """Check one order line of a file whose contract is in ``currency`` (ISO 4217)."""
     shown = line.shown
@@ -150,36 +110,35 @@ _Checked = tuple[str, str, str, Money | None, Money | None, int, str | None, Ide
 
 
 def _check(text: str, fields: tuple[str, ...], currency: str) -> _Checked | LineError:
-    problem = _check_text(text) or _check_fields(fields)
+    problem = _check_text(text) or _check_fields(text, fields)
     if problem is not None:
         return problem
-    values = dict(zip(FIELDS, fields, strict=True))
-    country = reference.country(values["country"])
+    (country_code, easy_number, type_code, value, client_reference, product_code,
+     action_code, amount_text, outstanding_text, operation_text) = fields
+    country = reference.country(country_code)
     if country is None:
-        code = "bulk.country_unknown" if values["country"] else "bulk.country_missing"
-        return LineError.of("invalid_country_code", code, "country", value=values["country"])
-    product = _product(values["product"])
+        code = "bulk.country_unknown" if country_code else "bulk.country_missing"
+        return LineError.of("invalid_country_code", code, "country", value=country_code)
+    product = _product(product_code)
     if isinstance(product, LineError):
         return product
-    action = _action(values["action"], product)
+    action = _action(action_code, product)
     if isinstance(action, LineError):
         return action
-    amount = _amount(values["amount"], product, action, currency)
+    amount = _amount(amount_text, product, action, currency)
     if isinstance(amount, LineError):
         return amount
-    outstanding = _outstanding(values["outstanding"], currency)
+    outstanding = _outstanding(outstanding_text, currency)
     if isinstance(outstanding, LineError):
         return outstanding
-    operation = _operation(values["operation"], product)
+    operation = _operation(operation_text, product)
     if isinstance(operation, LineError):
         return operation
-    client_reference = values["client_reference"]
     if len(client_reference) > MAX_CLIENT_REFERENCE:
         return LineError.of("client_reference_too_long", "bulk.client_reference_too_long",
                             "client_reference", length=len(client_reference),
                             max=MAX_CLIENT_REFERENCE)
-    identification = _identification(country, values["easy_number"],
-                                     values["identifier_type"], values["identifier_value"])
+    identification = check_identification(country, easy_number, type_code, value)
     if isinstance(identification, LineError):
         return identification
     return (country.code, product.code, action, amount, outstanding, operation,
@@ -209,14 +168,15 @@ def _check_text(text: str) -> LineError | None:
     return None
 
 
-def _check_fields(fields: tuple[str, ...]) -> LineError | None:
+def _check_fields(text: str, fields: tuple[str, ...]) -> LineError | None:
     if len(fields) != len(FIELDS):
         return LineError.of("wrong_field_count", "bulk.field_count", count=len(fields),
                             separators=len(fields) - 1)
-    for name, value in zip(FIELDS, fields, strict=True):
-        if "\t" in value:
-            return LineError.of("malformed_line", "bulk.tab_in_field", name,
-                                field=field_term(name))
+    if "\t" in text:  # rare: look for the field only then
+        for name, value in zip(FIELDS, fields, strict=True):
+            if "\t" in value:
+                return LineError.of("malformed_line", "bulk.tab_in_field", name,
+                                    field=field_term(name))
     return None
 
 
@@ -224,29 +184,34 @@ def _bulk_products() -> list[str]:
     return [p.code for p in reference.products() if p.bulk]
 
 
-def _product(value: str) -> _Product | LineError:
+def _product(value: str) -> reference.Product | LineError:
     found = reference.product(value) if value else None
     if found is None or not found.bulk:
         code = ("bulk.product_missing" if not value
                 else "bulk.product_unknown" if found is None else "bulk.product_not_bulk")
         return LineError.of("product_not_supported", code, "product", value=value,
                             allowed=_bulk_products())
-    return _Product(found.code, found.bulk_actions, found.amount_required)
+    return found
 
 
-def _action(value: str, product: _Product) -> str | LineError:
-    found = reference.product_action(value) if value else None
-    if found is None:
-        code = "bulk.action_unknown" if value else "bulk.action_missing"
-        return LineError.of("invalid_action", code, "action", value=value)
-    if found.code not in product.actions:
+@cache
+def _actions() -> frozenset[str]:
+    return frozenset(action.code for action in reference.product_actions())
+
+
+def _action(value: str, product: reference.Product) -> str | LineError:
+    code = value.upper()
+    if code not in _actions():
+        return LineError.of("invalid_action",
+                            "bulk.action_unknown" if value else "bulk.action_missing",
+                            "action", value=value)
+    if code not in product.bulk_actions:
         return LineError.of("action_not_allowed", "bulk.action_not_allowed", "action",
-                            action=found.code, product=product.code,
-                            allowed=list(product.actions))
-    return found.code
+                            action=code, product=product.code, allowed=list(product.bulk_actions))
+    return code
 
 
-def _amount(raw: str, product: _Product, action: str,
+def _amount(raw: str, product: reference.Product, action: str,
             currency: str) -> Money | LineError | None:
     if not (product.amount_required and action in AMOUNT_ACTIONS):
         if raw:
@@ -278,7 +243,7 @@ def _outstanding(raw: str, currency: str) -> Money | LineError | None:
     return outstanding
 
 
-def _operation(raw: str, product: _Product) -> int | LineError:
+def _operation(raw: str, product: reference.Product) -> int | LineError:
     if not raw:
         return 0
     if not (raw.isdigit() and raw.isascii()) or int(raw) > MAX_OPERATION:
@@ -289,40 +254,3 @@ def _operation(raw: str, product: _Product) -> int | LineError:
         return LineError.of("product_not_allowed_on_operation", "bulk.operation_not_crl",
                             "operation", operation=str(number), product=product.code)
     return number
-
-
-def _identification(country: reference.Country, easy_number: str, type_code: str,
-                    value: str) -> Identification | LineError:
-    if not (easy_number or type_code or value):
-        return LineError.of("missing_mandatory_field", "bulk.identification_missing",
-                            "easy_number")
-    padded = None
-    if easy_number:
-        try:
-            padded = normalize_easy_number(easy_number)
-        except ValidationFailed as refused:
-            return _refusal("malformed_line", "easy_number", refused)
-    if not (type_code or value):
-        return Identification(padded, None, None)
-    if not type_code:
-        return LineError.of("missing_mandatory_field", "bulk.identifier_type_missing",
-                            "identifier_type", country=country.code,
-                            allowed=[*(t.code for t in country.identifier_types),
-                                     COFACE_REFERENCE_TYPE])
-    try:
-        checked = validate_legal_identifier(country.code, type_code, value)
-    except ValidationFailed as refused:
-        first = refused.errors[0]
-        if first.field == "legal_identifier_type":
-            return _refusal("identifier_type_invalid", "identifier_type", refused)
-        key = _VALUE_REFUSALS.get(first.code)
-        if key is not None:
-            return _refusal(key, "identifier_value", refused)
-        return Identification(padded, type_code, value, None,
-                              LineProblem(first.code, dict(first.params)))
-    return Identification(padded, type_code, value, checked)
-
-
-def _refusal(key: str, field: str, refused: ValidationFailed) -> LineError:
-    """A refusal of the identifier rules as the line's error, their words as detail."""
-    return LineError(key, LineProblem.of(refused), field)

@@ -103,10 +103,10 @@ def _operation_group(product: str, group: list[Candidate]) -> bool:
 
 def raw_company_key(order: OrderLine) -> tuple[str, str, str]:
     """The company as the line names it: by EasyNumber when it has one (the
-    resolution tries it first), else by identifier type and value (canonical when it
-    passes its check)."""
+    resolution tries it first), else by identifier type and value (blanks collapsed,
+    letters in upper case)."""
     found = order.identification
     if found.easy_number is not None:
         return order.country, "", found.easy_number
-    value = found.checked_value or " ".join((found.identifier_value or "").split())
+    value = " ".join((found.identifier_value or "").split()).upper()
     return order.country, found.identifier_type or "", value

@@ -14,10 +14,18 @@ from dataclasses import dataclass
 from cofatui.formats.bulk_orders.checks import OrderLine, RejectedLine, check_line
 from cofatui.formats.bulk_orders.messages import LineError
 from cofatui.formats.bulk_orders.reading import order_lines
-from cofatui.formats.imports import ERROR, FAILED, OK, PARTIALLY_SUCCEEDED, SUCCEEDED
+from cofatui.formats.csv_lines import ImportRefused
+from cofatui.formats.imports import (
+    ERROR,
+    FAILED,
+    OK,
+    PARTIALLY_SUCCEEDED,
+    SUCCEEDED,
+    LineProblem,
+)
 
 __all__ = ["ERROR", "NOT_PROCESSED", "OK", "BulkFile", "Totals", "not_processed",
-           "read_orders", "totals"]
+           "read_orders", "refusal", "totals"]
 
 #: A line's status when its import was cancelled (or stopped) before it ran.
 NOT_PROCESSED = "not_processed"
@@ -45,6 +53,12 @@ class BulkFile:
 def read_orders(data: bytes, currency: str) -> BulkFile:
     """Check a file for a contract in ``currency``; ImportRefused when refused whole."""
     return BulkFile(tuple(check_line(line, currency) for line in order_lines(data)))
+
+
+def refusal(refused: ImportRefused) -> LineError:
+    """Why a file was refused whole, worded like a line's result: the reason's short
+    message (``data_too_large``…) and the refusal's detail."""
+    return LineError(refused.reason, LineProblem(refused.code, dict(refused.params)))
 
 
 def not_processed() -> LineError:

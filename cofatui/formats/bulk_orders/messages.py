@@ -24,7 +24,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
-from cofatui import reference
+from cofatui import i18n, reference
 from cofatui.errors import message_text
 from cofatui.formats.imports import LineProblem
 from cofatui.i18n.messages import Term
@@ -50,8 +50,8 @@ class LineError:
     field: str | None = None
 
     def message(self, language: str | None = None) -> str:
-        """The seed's message for ``key`` (English when ``language`` is not French)."""
-        return line_message(self.key).text(language or "en")
+        """The seed's message for ``key`` in ``language`` (default: the UI's)."""
+        return line_message(self.key).text(language or i18n.get_language())
 
     def detail_text(self, language: str | None = None) -> str:
         """The detail in ``language`` (default: the UI's)."""
