@@ -74,10 +74,18 @@ from fastapi.routing import APIRoute
 from sqlalchemy.engine import Engine
 
 from cofatui import __version__
+from cofatui.api import operations
 from cofatui.api.errors import install_error_handlers
 from cofatui.api.limits import LoginLimits
 from cofatui.api.limits import install as install_login_gate
-from cofatui.api.middleware import BODY_LIMITS, MAX_BODY_BYTES, AccessLog, BodyLimit, TokenFirst
+from cofatui.api.middleware import (
+    BODY_LIMITS,
+    MAX_BODY_BYTES,
+    AccessLog,
+    BodyLimit,
+    MediaTypeGate,
+    TokenFirst,
+)
 from cofatui.api.routes import (
     audit,
     claims,
@@ -119,12 +127,17 @@ def create_app(engine: Engine, *, clock: Clock | None = None,
     app.state.clock = clock or SystemClock()
     install_error_handlers(app)
     install_login_gate(app, login_limits)
+    # The error body is the 422 everywhere (FastAPI would document its own); the other
+    # refusals are documented per operation by operations.install.
     app.include_router(health.router, responses={503: ERROR_RESPONSES[503]})
     for module in ROUTERS:
-        app.include_router(module.router, responses=ERROR_RESPONSES)
+        app.include_router(module.router, responses={422: ERROR_RESPONSES[422]})
+    operations.install(app)
     # Added last = outermost: the access log sees the 401s and 413s of the others too;
-    # the token is checked before the body limit lets any of the body through.
+    # the token is checked, then the media type, before the body limit lets any of the
+    # body through.
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes, by_path=BODY_LIMITS)
+    app.add_middleware(MediaTypeGate)
     app.add_middleware(TokenFirst)
     app.add_middleware(AccessLog)
     return app

@@ -5,7 +5,7 @@ shape, so the HTTP repository turns it back into the same exception class.
 - request validation (FastAPI/pydantic) → 422 ``validation_failed`` with coded field
   errors (``api.invalid.<pydantic type>``, see :mod:`cofatui.pydantic_errors`);
 - Starlette's own HTTP errors (unknown route, wrong method) → their status, code
-  ``api.http.<kind>``;
+  ``api.http.<kind>``; a 405 says ``Allow:`` every method the path has;
 - a database error that escaped the repository's unit of work → translated by kind
   (``database_error``: 409 duplicate, 422 invalid value, 503 only for a lost database);
 - a number too large for Decimal arithmetic or the driver → 422, not a crash;
@@ -26,6 +26,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from cofatui.api.operations import allowed_methods
 from cofatui.errors import CofaError, Unauthenticated, ValidationFailed
 from cofatui.pydantic_errors import field_errors, field_name
 from cofatui.repository.sql.engine import database_error
@@ -68,11 +69,18 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     return error_response(ValidationFailed(fields or "api.invalid_request"))
 
 
-async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     kind = _CODES_BY_STATUS.get(exc.status_code, "error")
     body = error_body(kind, f"api.http.{kind}", status=exc.status_code)
-    return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        # The router names the methods of the one route it tried; the path may have
+        # others (GET and POST /companies are two routes).
+        methods = allowed_methods(request.app, request.url.path)
+        if methods:
+            headers["Allow"] = ", ".join(methods)
+    return JSONResponse(body, status_code=exc.status_code, headers=headers)
 
 
 async def _database(request: Request, exc: Exception) -> JSONResponse:

@@ -8,6 +8,8 @@ never buffer a response. Outermost first:
 - :class:`TokenFirst` — a route that needs a token gets 401 from the headers alone,
   before a byte of its body is read (FastAPI reads a body before it resolves the auth
   dependency, so without this anyone could make the server read 11 MiB);
+- :class:`MediaTypeGate` — a body of a media type its operation does not take gets 415
+  from the headers alone (FastAPI would read it and then call a form "not an object");
 - :class:`BodyLimit` — the body streams through with a size limit (413) and a
   deadline (408: a client slower than ``grace + size / min_rate`` seconds, or silent
   for ``idle`` seconds, is cut off); nothing is buffered here.
@@ -31,6 +33,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from cofatui.api import operations
 from cofatui.api.errors import BEARER_CHALLENGE, error_body
 from cofatui.errors import CofaError, Unauthenticated
 
@@ -107,6 +110,39 @@ class TokenFirst:
             raise Unauthenticated("api.missing_token")
         state = scope["app"].state
         return identity.authenticate_token(state.engine, token.strip(), clock=state.clock)
+
+
+class MediaTypeGate:
+    """415 for a body whose Content-Type is not one its operation's requestBody lists
+    (the published schema, :mod:`cofatui.api.operations`): a JSON route takes
+    ``application/json`` (or ``application/…+json``), never a form or text and not a
+    body without a Content-Type; a raw-body route takes what its schema says. Decided
+    from the headers, so the body is not read; an operation without a body, or an
+    unknown path, is left to the router."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not _has_body(scope):
+            await self.app(scope, receive, send)
+            return
+        method, path = scope.get("method", ""), scope.get("path", "")
+        found = [op for op in operations.at_path(scope["app"], path) if op.method == method]
+        given = Headers(scope=scope).get("content-type")
+        if not found or not found[0].body_types \
+                or operations.accepts(found[0].body_types, given):
+            await self.app(scope, receive, send)
+            return
+        accepted = ", ".join(found[0].body_types)
+        body = error_body("unsupported_media_type", "api.unsupported_media_type",
+                          accepted=accepted, given=operations.media_type(given)[:100]) \
+            if given else error_body("unsupported_media_type", "api.missing_media_type",
+                                     accepted=accepted)
+        # Accept-Post (W3C LDP) / Accept-Patch (RFC 5789) name what would have been taken.
+        advertised = {"POST": "Accept-Post", "PATCH": "Accept-Patch"}.get(method)
+        await _send_json(send, 415, body, close=True,
+                         headers={advertised: accepted} if advertised else None)
 
 
 class _BodyRefused(Exception):

@@ -172,6 +172,13 @@ class Attachment:
     media_type: str
 
 
+def too_large() -> ValidationFailed:
+    """The refusal of a file over MAX_ATTACHMENT_BYTES (the API raises it as soon as
+    an upload passes the size, before reading it into memory)."""
+    return ValidationFailed.at("file", "attachments.too_large",
+                               megabytes=MAX_ATTACHMENT_BYTES // (1024 * 1024))
+
+
 def check_attachment(filename: str, content: bytes) -> Attachment:
     """The name and media type of an acceptable attachment, or ValidationFailed saying
     why not (a type detected but not allowed is named in the refusal)."""
@@ -183,8 +190,7 @@ def check_attachment(filename: str, content: bytes) -> Attachment:
     if not content:
         raise ValidationFailed({"file": "attachments.empty"})
     if len(content) > MAX_ATTACHMENT_BYTES:
-        raise ValidationFailed.at("file", "attachments.too_large",
-                                  megabytes=MAX_ATTACHMENT_BYTES // (1024 * 1024))
+        raise too_large()
     file_type = detect_type(content)
     if file_type is None:
         raise ValidationFailed({"file": "attachments.wrong_type"})

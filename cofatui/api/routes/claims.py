@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from cofatui.api.auth import Repo
 from cofatui.api.routes.common import MAX_ID, ContractId, Limit, Offset
+from cofatui.api.uploads import raw_body, spool, store
+from cofatui.rules.attachments import MAX_ATTACHMENT_BYTES, too_large
 from cofatui.schemas import (
     AdditionalDeclaration,
     ClaimCreate,
@@ -72,16 +74,29 @@ def add_declaration(repo: Repo, claim_id: ClaimId, body: DeclarationBody) -> Cla
     return repo.claims.add_declaration(claim_id, body.declaration, body.version)
 
 
+#: What an attachment may be sent as. The server recognises the file by its content
+#: (rules.attachments), so a declared type is only the client's word: octet-stream, or
+#: the type of one of the files accepted; a form, JSON or text is a client's mistake
+#: (``curl --data-binary`` sends a form type unless told otherwise) and gets 415.
+DOCUMENT_MEDIA_TYPES = ("application/octet-stream", "application/pdf", "image/jpeg",
+                        "image/png", "image/gif")
+
+
 @router.post("/claims/{claim_id}/documents", name="claims.add_document",
              response_model=DocumentPublic, status_code=201,
-             summary="Attach a file: the raw bytes are the body "
-                     "(Content-Type: application/octet-stream)")
-def add_document(repo: Repo, claim_id: ClaimId,
-                 content: Annotated[bytes, Body(media_type="application/octet-stream")],
-                 filename: Annotated[str, Query(min_length=1, max_length=255)],
-                 category: Annotated[str, Query(max_length=30)],
-                 comment: Annotated[str, Query(max_length=2000)] = "") -> DocumentPublic:
-    return repo.claims.add_document(claim_id, filename, content, category, comment)
+             summary="Attach a file (PDF, JPG, PNG or GIF, at most 10 MB): the raw bytes "
+                     "are the body; it is stored under its name with the extension of "
+                     "the type found in its content",
+             openapi_extra=raw_body(*DOCUMENT_MEDIA_TYPES, description="the file's bytes"))
+async def add_document(request: Request, repo: Repo, claim_id: ClaimId,
+                       filename: Annotated[str, Query(min_length=1, max_length=255)],
+                       category: Annotated[str, Query(max_length=30)],
+                       comment: Annotated[str, Query(max_length=2000)] = "") -> DocumentPublic:
+    # Streamed to a temporary file after the token was checked, cut off past the size
+    # an attachment may have (api.uploads).
+    file = await spool(request, max_bytes=MAX_ATTACHMENT_BYTES, too_large=too_large)
+    return await store(request, file, lambda content: repo.claims.add_document(
+        claim_id, filename, content, category, comment))
 
 
 @router.get("/documents/{document_id}/content", name="claims.document_content",

@@ -20,11 +20,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Body, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel
 
 from cofatui.api.auth import Repo
 from cofatui.api.routes.common import MAX_ID, ContractId, Limit, Offset
+from cofatui.api.uploads import raw_body, spool, store
 from cofatui.schemas import Page
 from cofatui.schemas_jobs import (
     ImportKind,
@@ -87,17 +88,27 @@ def job_file(repo: Repo, job_id: JobId) -> Response:
                              FILE_NAME_HEADER: quote(stored.name)})
 
 
+#: What an import file may be sent as: its bytes (the pipeline finds the encoding and
+#: the separator itself), declared as octet-stream or as the CSV text it is.
+IMPORT_MEDIA_TYPES = ("application/octet-stream", "text/csv", "text/plain")
+
+
 @router.post("/imports", name="imports.run", response_model=ImportResultPublic,
-             summary="Import a file (read, checked and applied on the server)")
-def run_import(repo: Repo,
-               kind: Annotated[ImportKind, Query()],
-               contract_id: Annotated[int, Query(ge=1, le=MAX_ID)],
-               file_name: Annotated[str, Query(min_length=1, max_length=255)],
-               mode: Annotated[ImportMode, Query()] = ImportMode.PER_LINE,
-               # An empty file is the pipeline's to refuse ("empty"), with its reason.
-               content: Annotated[bytes, Body(media_type="application/octet-stream")] = b""
-               ) -> ImportResultPublic:
-    return repo.imports.run(kind.value, contract_id, file_name, content, mode)
+             summary="Import a file (read, checked and applied on the server); the raw "
+                     "bytes are the body",
+             openapi_extra=raw_body(*IMPORT_MEDIA_TYPES, description="the file's bytes"))
+async def run_import(request: Request, repo: Repo,
+                     kind: Annotated[ImportKind, Query()],
+                     contract_id: Annotated[int, Query(ge=1, le=MAX_ID)],
+                     file_name: Annotated[str, Query(min_length=1, max_length=255)],
+                     mode: Annotated[ImportMode, Query()] = ImportMode.PER_LINE
+                     ) -> ImportResultPublic:
+    # Streamed to a temporary file after the token was checked (api.uploads); the size
+    # limit is the middleware's, the pipeline refuses what is over its own (an empty
+    # file too, with its reason).
+    file = await spool(request)
+    return await store(request, file, lambda content: repo.imports.run(
+        kind.value, contract_id, file_name, content, mode))
 
 
 @router.get("/imports", name="imports.results", response_model=Page[ImportResultPublic],
