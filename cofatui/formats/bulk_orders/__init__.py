@@ -11,7 +11,7 @@ Reading a file
 ``read_orders(data: bytes, currency: str) -> BulkFile``
     ``currency`` is the contract's (ISO 4217). Raises
     :class:`~cofatui.formats.csv_lines.ImportRefused` when the file is refused whole,
-    before any line is looked at: ``refusal.reason`` is one of :data:`REFUSALS`
+    before any line is checked: ``refusal.reason`` is one of :data:`REFUSALS`
     (``data_too_large``, ``not_text``, ``no_order_line``, ``too_many_lines``,
     ``wrong_file_format``) and a key of :func:`line_message` (the short message);
     ``refusal.code`` / ``refusal.params`` (``bulk.*``) are the detail;
@@ -35,7 +35,9 @@ Results are coded messages
 and typed parameters, catalogs ``i18n/<lang>/errors/bulk.toml``) and ``field`` (one of
 :data:`FIELDS`, or None for the whole line). ``error.message(lang)`` is the seed's
 short text, ``error.detail_text(lang)`` the detail. Store the key, the detail's code
-and ``encode_params(detail.params)``; word them when read.
+and ``encode_params(detail.params)``; word them when read. The seed's
+``invoice_identifier_too_long``, ``ecl_amount_not_found`` and
+``level_three_not_allowed`` have no meaning here and are never produced.
 
 An :class:`OrderLine` carries what the later steps need: ``country``, ``product``
 (``LCR`` → ``CRL``), ``action`` (C/D/U/S), ``amount`` (:class:`Money` in the contract's
@@ -48,10 +50,12 @@ written, trimmed, not checked against its type: normalising it as stored and the
 
 Duplicates and run order
 ------------------------
-After resolution, ``plan_runs([Candidate.of(order, company_id), …]) -> RunPlan``:
-``plan.refused`` maps the line numbers refused ``duplicate_company``; ``plan.steps``
-are what to run, in order: one line, or a CRL operation group in ascending operation
-number at the place of its first line; when a group's line fails,
+After resolution, ``plan_runs([Candidate.of(order, company_id), …]) -> RunPlan``, with
+only the lines that passed the format checks and were resolved (a line that failed
+either is never a duplicate of another): ``plan.refused`` maps the line numbers
+refused ``duplicate_company``; ``plan.steps`` are what to run, in order: one line, or
+a CRL operation group in ascending operation number at the place of its first line;
+when a group's line fails,
 ``step.not_run_after(line_no)`` gives the ``order_submission_failed`` results of the
 rest. :func:`raw_company_key` keys a line by its identification as written (before
 resolution: finds a subset of the duplicates).
