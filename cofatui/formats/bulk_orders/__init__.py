@@ -55,10 +55,10 @@ only the lines that passed the format checks and were resolved (a line that fail
 either is never a duplicate of another): ``plan.refused`` maps the line numbers
 refused ``duplicate_company``; ``plan.steps`` are what to run, in order: one line, or
 a CRL operation group in ascending operation number at the place of its first line;
-when a group's line fails,
-``step.not_run_after(line_no)`` gives the ``order_submission_failed`` results of the
-rest. :func:`raw_company_key` keys a line by its identification as written (before
-resolution: finds a subset of the duplicates).
+when a group's line fails, ``step.not_run_after(line_no)`` gives the
+``order_submission_failed`` results of the rest. :func:`raw_company_key` keys a line
+by its identification as written (before resolution: finds a subset of the
+duplicates).
 
 Totals
 ------
