@@ -125,3 +125,22 @@ async def test_import_result_lists_errors_first_then_in_file_order(
         await settle(pilot, rounds=6)
         order = [lines.row_at(i).line_no for i in range(lines.row_count)]  # type: ignore[attr-defined]
         assert order == [2, 3, 4, 5]
+
+
+async def test_import_results_read_again_on_reload(app_for: Callable[..., CofaApp]) -> None:
+    """After an outage the app calls action_reload on the current screen: an import a
+    colleague ran meanwhile appears without a key."""
+    app = app_for()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        app.switch_to("import_results")
+        await settle(pilot)
+        assert isinstance(app.screen, ImportResultsScreen)
+        assert "later.csv" not in screen_text(app)
+        assert app.current_contract_id is not None
+        app.repo.imports.run("client_references", app.current_contract_id, "later.csv",
+                             b"EasyNumber;Client reference\n00000000000001;R1\n",
+                             "per_line")  # type: ignore[arg-type]
+        app.screen.action_reload()
+        await settle(pilot)
+        assert "later.csv" in screen_text(app), screen_text(app)

@@ -56,6 +56,12 @@ class PagedSource(Generic[T]):
                 self._first, self.total = list(page.items), max(0, page.total)
             return self._first
 
+    def refresh(self) -> None:
+        """Forget the kept first page (and its total): the list is read anew, e.g. after
+        a write or when the server answers again."""
+        with self._lock:
+            self._first, self.total = None, None
+
     def count(self) -> int:
         try:
             self._first_page()

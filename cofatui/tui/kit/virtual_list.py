@@ -184,7 +184,11 @@ class VirtualList(ScrollView, can_focus=True):
             self._reset(keep_position=False)
 
     def refresh_data(self) -> None:
-        """Same list, fresh rows (after a change): keeps the cursor where it is."""
+        """Same list, fresh rows (after a change): keeps the cursor where it is. A source
+        that keeps rows (a paged source keeps its first page) is told to drop them."""
+        refresh = getattr(self._source, "refresh", None)
+        if callable(refresh):
+            refresh()
         self._reset(keep_position=True)
 
     def _reset(self, keep_position: bool) -> None:

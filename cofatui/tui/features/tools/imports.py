@@ -70,6 +70,11 @@ class _ToolScreen(Screen[None]):
     def _error(self, exc: Exception) -> None:
         self.app.call_from_thread(self.notify, clean(exc), severity="error", markup=False)
 
+    def action_reload(self) -> None:
+        """Read the list again (the app calls it when the data is reachable again after
+        an outage; the list keeps its place)."""
+        self.query_one(VirtualList).refresh_data()
+
 
 class ImportResultsScreen(_ToolScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
