@@ -1,6 +1,7 @@
 """SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
 
 from cofatui.models.audit import AuditEntry, WapSnapshot
+from cofatui.models.bulk import BulkImport, BulkImportFile, BulkLine
 from cofatui.models.claim import (
     Claim,
     ClaimDebtor,
@@ -36,6 +37,9 @@ from cofatui.models.user import ApiToken, User, UserContract
 __all__ = [
     "ApiToken",
     "AuditEntry",
+    "BulkImport",
+    "BulkImportFile",
+    "BulkLine",
     "Claim",
     "ClaimDebtor",
     "ClaimDebtorCount",
