@@ -146,6 +146,12 @@ class ProductCommands(SqlArea):
 
     # --- ordering ----------------------------------------------------------------------
     def request(self, request: ProductRequest) -> ProductPublic:
+        with self._uow(write=True) as s:
+            return self._request_in(s, request)
+
+    def _request_in(self, s: Session, request: ProductRequest) -> ProductPublic:
+        """:meth:`request` in the caller's unit of work (a bulk order's line runs it
+        inside the transaction that also stores the line's result)."""
         section = Section.INFORMATION if request.code in INFORMATION else Section.COVER
         self._require_write(request.contract_id, section)
         data = rules.ProductRequestData(
@@ -154,59 +160,58 @@ class ProductCommands(SqlArea):
             client_reference=request.client_reference,
             new_investigation=request.new_investigation, company_id=request.company_id)
         now = self.clock.now()
-        with self._uow(write=True) as s:
-            contract = s.get(Contract, request.contract_id)
-            company = s.get(Company, request.company_id)
-            if contract is None or company is None:
-                raise NotFound("access.contract_or_company_not_found")
-            guarantor = None
-            if request.guarantor_company_id is not None:
-                guarantor = s.get(Company, request.guarantor_company_id)
-                if guarantor is None:
-                    raise ValidationFailed.at("guarantor_company_id", "companies.no_such_company")
-            # Amounts are in the contract's currency: its decimals, and it must be in use.
-            rules.check_request(replace(data, currency=contract.currency),
-                                self._facts(s, contract, company.id), self.clock.today())
-            entry = self._ensure_entry(s, contract, company, request.client_reference, now)
-            for identified in (company, guarantor):  # found by an extended search
-                if identified is not None:
-                    self.root.companies._adopt_partner_company(s, identified, contract.id)
-            decision = self._decide(s, contract, company, request, now)
-            product = Product(
-                contract_id=contract.id, company_id=company.id, code=request.code,
-                status=decision.status.value, requested_amount=request.amount,
-                decided_amount=decision.amount if decision.immediate else None,
-                currency=contract.currency, requested_at=now,
-                decided_at=now if decision.immediate else None,
-                expected_decision_at=decision.expected_at,
-                effective_date=now.date() if decision.immediate else None,
-                guarantor_company_id=request.guarantor_company_id,
-                decided_by=decision.decided_by, language=request.language,
-                duration_days=request.duration_days,
-                monitored=request.code in rules.MONITORED_CODES and decision.immediate,
-                updated_at=now)
-            underwriting.record(product, decision)  # delivered DRA, opinion, reason
-            if decision.immediate and rules.topliner_becomes_quote(request.code,
-                                                                     decision.status):
-                self._quote(product, company, now)
-            s.add(product)
-            s.flush()
-            self._event(s, product, "request", self.principal.login, product.requested_amount)
-            if decision.immediate:
-                self._event(s, product, "decision", decision.decided_by, product.decided_amount)
-                self._notify_decision(s, product, company)
-            first = None
-            if not decision.immediate:  # the first request waits: no decision yet
-                first = self._new_request(product, RequestKind.INITIAL, request.amount, now,
-                                          decision.expected_at,
-                                          duration_days=request.duration_days)
-                s.add(first)
-            entry.updated_at = now
-            self._audit(s, "request_product", "product", product.id,
-                        {"code": [None, product.code], "status": [None, product.status],
-                         "amount": [None, product.requested_amount]}, contract.id)
-            s.flush()
-            return product_public(product, first)
+        contract = s.get(Contract, request.contract_id)
+        company = s.get(Company, request.company_id)
+        if contract is None or company is None:
+            raise NotFound("access.contract_or_company_not_found")
+        guarantor = None
+        if request.guarantor_company_id is not None:
+            guarantor = s.get(Company, request.guarantor_company_id)
+            if guarantor is None:
+                raise ValidationFailed.at("guarantor_company_id", "companies.no_such_company")
+        # Amounts are in the contract's currency: its decimals, and it must be in use.
+        rules.check_request(replace(data, currency=contract.currency),
+                            self._facts(s, contract, company.id), self.clock.today())
+        entry = self._ensure_entry(s, contract, company, request.client_reference, now)
+        for identified in (company, guarantor):  # found by an extended search
+            if identified is not None:
+                self.root.companies._adopt_partner_company(s, identified, contract.id)
+        decision = self._decide(s, contract, company, request, now)
+        product = Product(
+            contract_id=contract.id, company_id=company.id, code=request.code,
+            status=decision.status.value, requested_amount=request.amount,
+            decided_amount=decision.amount if decision.immediate else None,
+            currency=contract.currency, requested_at=now,
+            decided_at=now if decision.immediate else None,
+            expected_decision_at=decision.expected_at,
+            effective_date=now.date() if decision.immediate else None,
+            guarantor_company_id=request.guarantor_company_id,
+            decided_by=decision.decided_by, language=request.language,
+            duration_days=request.duration_days,
+            monitored=request.code in rules.MONITORED_CODES and decision.immediate,
+            updated_at=now)
+        underwriting.record(product, decision)  # delivered DRA, opinion, reason
+        if decision.immediate and rules.topliner_becomes_quote(request.code,
+                                                                 decision.status):
+            self._quote(product, company, now)
+        s.add(product)
+        s.flush()
+        self._event(s, product, "request", self.principal.login, product.requested_amount)
+        if decision.immediate:
+            self._event(s, product, "decision", decision.decided_by, product.decided_amount)
+            self._notify_decision(s, product, company)
+        first = None
+        if not decision.immediate:  # the first request waits: no decision yet
+            first = self._new_request(product, RequestKind.INITIAL, request.amount, now,
+                                      decision.expected_at,
+                                      duration_days=request.duration_days)
+            s.add(first)
+        entry.updated_at = now
+        self._audit(s, "request_product", "product", product.id,
+                    {"code": [None, product.code], "status": [None, product.status],
+                     "amount": [None, product.requested_amount]}, contract.id)
+        s.flush()
+        return product_public(product, first)
 
     def _decide(self, s: Session, contract: Contract, company: Company,
                 request: ProductRequest, now: datetime) -> rules.Decision:

@@ -84,23 +84,28 @@ class ProductLifecycle(ProductCommands):
     def modify(self, product_id: int, amount: Decimal, version: int) -> ProductPublic:
         """A new amount is a request on the standing decision: decided at once by the
         rules or pending, the standing decision in force meanwhile."""
-        now = self.clock.now()
         with self._uow(write=True) as s:
-            product = self._load_for_change(s, product_id, version)
-            self._check_amount(product.code, amount, product.currency)
-            rules.check_modify(self._existing(s, product))
-            asked = ProductRequest(contract_id=product.contract_id, company_id=product.company_id,
-                                   code=product.code, amount=amount,
-                                   guarantor_company_id=product.guarantor_company_id)
-            before = product.decided_amount
-            self._event(s, product, "modify", self.principal.login, amount)
-            self._notify(s, product, self._company(s, product), NotificationType.MODIFICATION,
-                         wording.change_requested(product.code, amount, product.currency))
-            request = self._ask(s, product, RequestKind.MODIFY, asked, now)
-            self._audit(s, "modify_product", "product", product.id,
-                        {"request": [None, request.id], "requested_amount": [before, amount],
-                         "request_status": [None, request.status]}, product.contract_id)
-            return self._public(s, product)
+            return self._modify_in(s, product_id, amount, version)
+
+    def _modify_in(self, s: Session, product_id: int, amount: Decimal,
+                   version: int) -> ProductPublic:
+        """:meth:`modify` in the caller's unit of work (a bulk order's line)."""
+        now = self.clock.now()
+        product = self._load_for_change(s, product_id, version)
+        self._check_amount(product.code, amount, product.currency)
+        rules.check_modify(self._existing(s, product))
+        asked = ProductRequest(contract_id=product.contract_id, company_id=product.company_id,
+                               code=product.code, amount=amount,
+                               guarantor_company_id=product.guarantor_company_id)
+        before = product.decided_amount
+        self._event(s, product, "modify", self.principal.login, amount)
+        self._notify(s, product, self._company(s, product), NotificationType.MODIFICATION,
+                     wording.change_requested(product.code, amount, product.currency))
+        request = self._ask(s, product, RequestKind.MODIFY, asked, now)
+        self._audit(s, "modify_product", "product", product.id,
+                    {"request": [None, request.id], "requested_amount": [before, amount],
+                     "request_status": [None, request.status]}, product.contract_id)
+        return self._public(s, product)
 
     def transform(self, product_id: int, target: str, version: int,
                   amount: Decimal | None = None) -> ProductPublic:
@@ -348,46 +353,54 @@ class ProductLifecycle(ProductCommands):
     def delete(self, product_id: int, version: int) -> ProductPublic:
         """Delete the standing decision — refused while a request on it is pending. A
         product that is only a first request waiting is cancelled instead."""
-        now = self.clock.now()
         with self._uow(write=True) as s:
-            product = self._load_for_change(s, product_id, version)
-            existing = self._existing(s, product)
-            if product.status == ProductStatus.PENDING:
-                rules.check_cancel_pending(existing)
-                request = self._pending_request(s, product_id)
-                if request is not None:
-                    self._withdraw(s, product, request, now)
-                    return self._public(s, product)
-            else:
-                rules.check_delete(existing)
-            before = product.status
-            product.status = ProductStatus.DELETED.value
-            product.updated_at = now
-            s.flush()
-            self._event(s, product, "delete", self.principal.login, None)
-            self._maybe_keep_company(s, product, self._touch_entry(s, product, now), now)
-            self._audit(s, "delete_product", "product", product.id,
-                        {"status": [before, product.status]}, product.contract_id)
-            return self._public(s, product)
+            return self._delete_in(s, product_id, version)
+
+    def _delete_in(self, s: Session, product_id: int, version: int) -> ProductPublic:
+        """:meth:`delete` in the caller's unit of work (a bulk order's line)."""
+        now = self.clock.now()
+        product = self._load_for_change(s, product_id, version)
+        existing = self._existing(s, product)
+        if product.status == ProductStatus.PENDING:
+            rules.check_cancel_pending(existing)
+            request = self._pending_request(s, product_id)
+            if request is not None:
+                self._withdraw(s, product, request, now)
+                return self._public(s, product)
+        else:
+            rules.check_delete(existing)
+        before = product.status
+        product.status = ProductStatus.DELETED.value
+        product.updated_at = now
+        s.flush()
+        self._event(s, product, "delete", self.principal.login, None)
+        self._maybe_keep_company(s, product, self._touch_entry(s, product, now), now)
+        self._audit(s, "delete_product", "product", product.id,
+                    {"status": [before, product.status]}, product.contract_id)
+        return self._public(s, product)
 
     def stop_monitoring(self, product_id: int, version: int) -> ProductPublic:
         """Stopping the monitoring ends the product (status deleted, SPEC §5); refused
         while a request on it is pending."""
-        now = self.clock.now()
         with self._uow(write=True) as s:
-            product = self._load_for_change(s, product_id, version)
-            rules.check_stop_monitoring(self._existing(s, product))
-            before = product.status
-            product.monitored = False
-            product.status = ProductStatus.DELETED.value
-            product.updated_at = now
-            s.flush()
-            self._event(s, product, "stop_monitoring", self.principal.login, None)
-            self._audit(s, "stop_monitoring", "product", product.id,
-                        {"status": [before, product.status], "monitored": [True, False]},
-                        product.contract_id)
-            self._touch_entry(s, product, now)
-            return self._public(s, product)
+            return self._stop_monitoring_in(s, product_id, version)
+
+    def _stop_monitoring_in(self, s: Session, product_id: int, version: int) -> ProductPublic:
+        """:meth:`stop_monitoring` in the caller's unit of work (a bulk order's line)."""
+        now = self.clock.now()
+        product = self._load_for_change(s, product_id, version)
+        rules.check_stop_monitoring(self._existing(s, product))
+        before = product.status
+        product.monitored = False
+        product.status = ProductStatus.DELETED.value
+        product.updated_at = now
+        s.flush()
+        self._event(s, product, "stop_monitoring", self.principal.login, None)
+        self._audit(s, "stop_monitoring", "product", product.id,
+                    {"status": [before, product.status], "monitored": [True, False]},
+                    product.contract_id)
+        self._touch_entry(s, product, now)
+        return self._public(s, product)
 
     # --- the underwriter's queue --------------------------------------------------------
 
