@@ -74,7 +74,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy.engine import Engine
 
 from cofatui import __version__
-from cofatui.api import operations
+from cofatui.api import operations, uploads
 from cofatui.api.errors import install_error_handlers
 from cofatui.api.limits import LoginLimits
 from cofatui.api.limits import install as install_login_gate
@@ -133,6 +133,7 @@ def create_app(engine: Engine, *, clock: Clock | None = None,
     for module in ROUTERS:
         app.include_router(module.router, responses={422: ERROR_RESPONSES[422]})
     operations.install(app)
+    uploads.return_large_blocks()
     # Added last = outermost: the access log sees the 401s and 413s of the others too;
     # the token is checked, then the media type, before the body limit lets any of the
     # body through.

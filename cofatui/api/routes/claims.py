@@ -94,7 +94,7 @@ async def add_document(request: Request, repo: Repo, claim_id: ClaimId,
                        comment: Annotated[str, Query(max_length=2000)] = "") -> DocumentPublic:
     # Streamed to a temporary file after the token was checked, cut off past the size
     # an attachment may have (api.uploads).
-    file = await spool(request, max_bytes=MAX_ATTACHMENT_BYTES, too_large=too_large)
+    file = await spool(request, max_bytes=MAX_ATTACHMENT_BYTES, refusal=too_large)
     return await store(request, file, lambda content: repo.claims.add_document(
         claim_id, filename, content, category, comment))
 
