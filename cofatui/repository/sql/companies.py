@@ -16,6 +16,14 @@ from cofatui.repository.base import MAX_PAGE
 from cofatui.repository.sql.core import SqlArea
 from cofatui.repository.sql.latest_claims import company_renamed
 from cofatui.repository.sql.search import identifier_variants, like_pattern, search_key
+from cofatui.rules.companies import (
+    HeadOffice,
+    company_field_errors,
+    head_office_errors,
+    legal_identifier,
+)
+from cofatui.rules.companies import name_key as name_key  # re-exported: demo and tests use it
+from cofatui.rules.numbers import INT_MAX, INT_MIN
 from cofatui.schemas import CompanyCreate, CompanyPublic, CompanySearch, LegalIdentifierPublic, Page
 
 USER_EASY_PREFIX = "99"  # EasyNumbers of companies created by users (not from the insurer)
@@ -23,10 +31,6 @@ USER_EASY_PREFIX = "99"  # EasyNumbers of companies created by users (not from t
 # databases that an extended search reaches (seed 001 "étendre votre recherche"); the
 # normal search leaves them out.
 INSURER, PARTNER, USER = "insurer", "partner", "user"
-
-
-def name_key(name: str) -> str:
-    return " ".join(name.casefold().split())
 
 
 def prefix_range(column: ColumnElement[str], prefix: str) -> ColumnElement[bool]:
@@ -132,23 +136,14 @@ class SqlCompanies(SqlArea):
                 a.rights == Rights.FULL or a.section_rights.get("cover") == "full"
                 for a in writable):
             raise Forbidden("companies.read_only")
-        errors = [FieldError(f, "companies.mandatory")
-                  for f in ("name", "address", "city", "postal_code", "country")
-                  if not str(getattr(data, f) or "").strip()]
-        identifier: tuple[str, str] | None = None
-        if data.legal_identifier_type and data.legal_identifier_value:
-            from cofatui.rules.identifiers import validate_legal_identifier
-
-            try:
-                value = validate_legal_identifier(data.country.upper(), data.legal_identifier_type,
-                                                  data.legal_identifier_value)
-                identifier = (data.legal_identifier_type, value)
-            except ValidationFailed as exc:
-                errors.extend(exc.errors)
-        if errors:
-            raise ValidationFailed(errors)
+        errors = company_field_errors(data)
         now = self.clock.now()
         with self._uow(write=True) as s:
+            if data.head_office_id is not None:
+                errors += self._head_office_errors(s, data.country, data.head_office_id)
+            if errors:
+                raise ValidationFailed(errors)
+            identifier = legal_identifier(data)
             if identifier:
                 dup = s.execute(select(LegalIdentifier.company_id, Company.source).join(
                     Company, Company.id == LegalIdentifier.company_id).where(
@@ -160,17 +155,19 @@ class SqlCompanies(SqlArea):
                                    identifier_type=identifier[0], identifier=identifier[1],
                                    company_id=dup[0])
             company = Company(
-                name=data.name.strip(), name_key=name_key(data.name), name_local=data.name_local,
+                name=data.name.strip(), name_key=name_key(data.name),
+                name_local=(data.name_local or "").strip() or None,
                 address=data.address.strip(), postal_code=data.postal_code.strip(),
-                city=data.city.strip(), region=data.region.strip(), country=data.country.upper(),
+                city=data.city.strip(), region=data.region.strip(),
+                country=data.country.strip().upper(),
                 easy_number=uuid.uuid4().hex[:19], phone=data.phone.strip(), source=USER,
-                establishment=(Establishment.BRANCH if data.head_office_id
+                establishment=(Establishment.BRANCH if data.head_office_id is not None
                                else Establishment.HEAD_OFFICE).value,
                 head_office_id=data.head_office_id, updated_at=now)
             s.add(company)
             s.flush()
             assert company.id is not None
-            width = 19 if data.head_office_id else 14
+            width = 19 if data.head_office_id is not None else 14
             company.easy_number = f"{USER_EASY_PREFIX}{company.id:0{width - 2}d}"
             if identifier:
                 s.add(LegalIdentifier(company_id=company.id, type_code=identifier[0],
@@ -179,6 +176,14 @@ class SqlCompanies(SqlArea):
                         {"name": [None, company.name], "country": [None, company.country]})
             s.flush()
             return self._companies_public(s, [company])[0]
+
+    def _head_office_errors(self, s: Session, country: str,
+                            head_office_id: int) -> list[FieldError]:
+        # An id no integer column can hold is refused by the rule, not sent to PostgreSQL.
+        found = s.get(Company, head_office_id) if INT_MIN <= head_office_id <= INT_MAX else None
+        head_office = None if found is None else HeadOffice(
+            country=found.country, is_branch=found.establishment == Establishment.BRANCH.value)
+        return head_office_errors(country, head_office_id, head_office)
 
     def _refresh_search_text(self, s: Session, company: Company) -> None:
         """Company name/country changed: rewrite the search text of its portfolio entries

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime, time
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, exists, func, or_, select
@@ -36,6 +35,7 @@ from cofatui.repository.sql.search import (
     search_key,
 )
 from cofatui.repository.sql.upsert import table_of, upsert
+from cofatui.rules.companies import portfolio_entry_errors
 from cofatui.schemas import Page, PortfolioCriteria, PortfolioEntryUpdate, PortfolioRow
 
 INSURANCE_CODES = ("CRL", "RLI", "ECL", "TOPLINER")
@@ -248,11 +248,10 @@ class SqlPortfolio(SqlArea):
             if entry.version != version:
                 raise Conflict("portfolio.entry_changed", entry_id=entry_id)
             fields = changes.model_dump(exclude_none=True, exclude={"custom_fields"})
-            if "client_reference" in fields and len(fields["client_reference"]) > 35:
-                raise ValidationFailed.at("client_reference", "portfolio.at_most_chars", limit=35)
-            for money in ("outstanding_amount", "internal_credit_limit"):
-                if money in fields and Decimal(fields[money]) < 0:
-                    raise ValidationFailed.at(money, "portfolio.not_negative")
+            # The rule the edit form shows at its fields (rules/companies).
+            refused = portfolio_entry_errors(changes)
+            if refused:
+                raise ValidationFailed(refused)
             company = s.get(Company, entry.company_id)
             assert company is not None
             # Custom fields first: their queries autoflush, and the entry must reach the

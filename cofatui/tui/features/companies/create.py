@@ -16,7 +16,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from cofatui.errors import CofaError, Conflict, ValidationFailed
 from cofatui.i18n import t
-from cofatui.rules.identifiers import validate_legal_identifier
+from cofatui.rules.companies import company_field_errors
 from cofatui.schemas import CompanyCreate, CompanyPublic
 from cofatui.tui.kit.dialog import Dialog
 from cofatui.tui.kit.form import FormField, first_invalid, show_errors
@@ -25,7 +25,8 @@ from cofatui.tui.kit.reference_options import country_options, identifier_type_o
 from cofatui.tui.kit.styles import DIALOGS_TCSS
 from cofatui.tui.safe import clean
 
-MANDATORY = ("name", "address", "city", "postal_code")
+#: The form's text inputs (the country and the identifier type are lists).
+TYPED = ("name", "address", "postal_code", "city", "region", "phone", "legal_identifier_value")
 
 
 class CompanyCreateScreen(Dialog[CompanyPublic | None]):
@@ -88,28 +89,13 @@ class CompanyCreateScreen(Dialog[CompanyPublic | None]):
             errors.get("legal_identifier_type"))
 
     def _identifier_errors(self) -> dict[str, str]:
-        kind = self.query_one("#legal_identifier_type", Select).value
-        value = self.query_one("#legal_identifier_value", Input).value.strip()
-        country = self.query_one("#country", Select).value
-        if not value:
-            return {}
-        if not isinstance(kind, str):
-            return {"legal_identifier_type": t("company.error.choose_type")}
-        try:
-            validate_legal_identifier(str(country), kind, value)
-        except ValidationFailed as exc:
-            found = exc.by_field()
-            return {"legal_identifier": found.get("legal_identifier")
-                    or found.get("legal_identifier_type") or str(exc)}
-        return {}
+        """The rule's refusals of the identifier alone (the other fields may still be
+        empty while it is typed)."""
+        return {f: message for f, message in self._errors(self._data()).items()
+                if f in ("legal_identifier", "legal_identifier_type")}
 
-    def read(self) -> tuple[CompanyCreate | None, dict[str, str]]:
-        values = {name: self.query_one(f"#{name}", Input).value.strip()
-                  for name in (*MANDATORY, "region", "phone", "legal_identifier_value")}
-        errors = {name: t("company.error.mandatory") for name in MANDATORY if not values[name]}
-        errors.update(self._identifier_errors())
-        if errors:
-            return None, errors
+    def _data(self) -> CompanyCreate:
+        values = {name: self.query_one(f"#{name}", Input).value.strip() for name in TYPED}
         kind = self.query_one("#legal_identifier_type", Select).value
         has_id = isinstance(kind, str) and bool(values["legal_identifier_value"])
         return CompanyCreate(
@@ -117,7 +103,19 @@ class CompanyCreateScreen(Dialog[CompanyPublic | None]):
             postal_code=values["postal_code"],
             country=str(self.query_one("#country", Select).value), region=values["region"],
             phone=values["phone"], legal_identifier_type=str(kind) if has_id else None,
-            legal_identifier_value=values["legal_identifier_value"] if has_id else None), {}
+            legal_identifier_value=values["legal_identifier_value"] or None)
+
+    @staticmethod
+    def _errors(data: CompanyCreate) -> dict[str, str]:
+        """The server's own rule (``rules/companies``), in the UI language, one message
+        per field."""
+        errors = company_field_errors(data)
+        return ValidationFailed(errors).by_field() if errors else {}
+
+    def read(self) -> tuple[CompanyCreate | None, dict[str, str]]:
+        data = self._data()
+        errors = self._errors(data)
+        return (None, errors) if errors else (data, {})
 
     def submit(self) -> None:
         data, errors = self.read()

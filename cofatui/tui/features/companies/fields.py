@@ -15,8 +15,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Static
 
-from cofatui.errors import CofaError
+from cofatui.errors import CofaError, ValidationFailed
 from cofatui.i18n import format_amount, t
+from cofatui.rules.companies import (
+    CUSTOM_FIELD_MAX_LENGTH,
+    ENTRY_AMOUNTS,
+    ENTRY_MAX_LENGTHS,
+    portfolio_entry_errors,
+)
 from cofatui.schemas import CompanyDetail, PortfolioEntryUpdate
 from cofatui.tui.kit.amount_field import AmountField
 from cofatui.tui.kit.dialog import Dialog
@@ -49,7 +55,8 @@ class CustomFieldsScreen(Dialog[bool]):
             yield Label(title, classes="dialog-title")
             with VerticalScroll():
                 yield FormField(t("company.client_reference"), Input(
-                    d.client_reference, id="client_reference", max_length=35),
+                    d.client_reference, id="client_reference",
+                    max_length=ENTRY_MAX_LENGTHS["client_reference"]),
                     "client_reference")
                 # Both are amounts in the contract's currency (its label says which).
                 yield AmountField(t("typed.amount_in", label=t("company.outstanding"),
@@ -63,7 +70,7 @@ class CustomFieldsScreen(Dialog[bool]):
                 for slot, name in sorted(d.custom_field_names.items()):
                     yield FormField(clean(name), Input(d.custom_fields.get(slot, ""),
                                                        id=f"custom_field_{slot}",
-                                                       max_length=200),
+                                                       max_length=CUSTOM_FIELD_MAX_LENGTH),
                                     f"custom_field_{slot}")
             yield Static("", id="fields-error", classes="form-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
@@ -73,24 +80,24 @@ class CustomFieldsScreen(Dialog[bool]):
     def read(self) -> tuple[PortfolioEntryUpdate | None, dict[str, str]]:
         errors: dict[str, str] = {}
         amounts: dict[str, Decimal | None] = {}
-        for name in ("outstanding_amount", "internal_credit_limit"):
+        for name in ENTRY_AMOUNTS:
             try:
                 amounts[name] = self.query_one(f"#{name}-field", AmountField).read()
-            except ValueError as exc:
+            except ValueError as exc:  # not an amount at all: said by the field itself
                 errors[name] = str(exc)
-                continue
-            value = amounts[name]
-            if value is not None and value < 0:
-                errors[name] = t("company.error.negative")
-        if errors:
-            return None, errors
+                amounts[name] = None
         custom = {slot: self.query_one(f"#custom_field_{slot}", Input).value
                   for slot in self.detail.custom_field_names}
-        return PortfolioEntryUpdate(
+        changes = PortfolioEntryUpdate(
             client_reference=self.query_one("#client_reference", Input).value.strip(),
             outstanding_amount=amounts["outstanding_amount"],
             internal_credit_limit=amounts["internal_credit_limit"],
-            custom_fields=custom or None), {}
+            custom_fields=custom or None)
+        # The server's own rule (``rules/companies``), in the UI language.
+        refused = portfolio_entry_errors(changes)
+        if refused:
+            errors = {**ValidationFailed(refused).by_field(), **errors}
+        return (None, errors) if errors else (changes, {})
 
     def submit(self) -> None:
         changes, errors = self.read()
@@ -105,7 +112,11 @@ class CustomFieldsScreen(Dialog[bool]):
         try:
             cofa(self.app).repo.portfolio.update_entry(entry_id, changes, version)
         except CofaError as exc:
-            self.app.call_from_thread(self._refused, refusal(exc, "company.error.conflict"))
+            # The server's input guard names a custom field's value as in the request
+            # body (custom_fields.2); the form's field is custom_field_2.
+            errors = {k.replace("custom_fields.", "custom_field_", 1): v
+                      for k, v in refusal(exc, "company.error.conflict").items()}
+            self.app.call_from_thread(self._refused, errors)
             return
         self.app.call_from_thread(self._saved)
 
