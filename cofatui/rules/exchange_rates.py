@@ -26,6 +26,8 @@ from decimal import Decimal
 from cofatui.errors import FieldError
 from cofatui.rules.currencies import currency_errors
 from cofatui.rules.money import Money
+from cofatui.rules.numbers import RATE_MAX, RATE_PLACES, DecimalKind, decimal_errors
+from cofatui.rules.text import text_errors
 
 __all__ = ["CROSS_CURRENCY", "FIRST_RATE_DAY", "MAX_RATE", "MAX_RATE_DECIMALS", "MAX_SOURCE",
            "Conversion",
@@ -33,8 +35,10 @@ __all__ = ["CROSS_CURRENCY", "FIRST_RATE_DAY", "MAX_RATE", "MAX_RATE_DECIMALS", 
 
 #: The currency cross rates go through: ECB files quote every currency against it.
 CROSS_CURRENCY = "EUR"
-MAX_RATE = Decimal("100000000")  # 1 EUR = 26 000 VND; a hundred million leaves room
-MAX_RATE_DECIMALS = 10  # the column keeps ten decimals: 1 / 160.25 JPY ≈ 0.0062402496
+# What the rate column holds (``rules.numbers``): below a hundred million (1 EUR = 26 000
+# VND leaves room) with ten decimals (1 / 160.25 JPY ≈ 0.0062402496).
+MAX_RATE = RATE_MAX
+MAX_RATE_DECIMALS = RATE_PLACES
 MAX_SOURCE = 80
 # The ECB's first euro reference rates; no claim converts an amount from before the euro.
 FIRST_RATE_DAY = date(1999, 1, 4)
@@ -141,20 +145,19 @@ def rate_errors(base: str, quote: str, rate: Decimal, on: date, source: str,
         errors.extend(currency_errors(code, on, field=name))
     if base == quote:
         errors.append(FieldError("quote", "rates.same_currency"))
-    if not isinstance(rate, Decimal) or not rate.is_finite() or rate <= 0:
+    # What the rate column cannot hold first, with the repository's input guard's refusal.
+    storable = decimal_errors("rate", rate, DecimalKind.RATE)
+    if storable:
+        errors.extend(storable)
+    elif rate <= 0:
         errors.append(FieldError("rate", "rates.not_positive"))
-    elif rate >= MAX_RATE:
-        errors.append(FieldError("rate", "rates.too_large", {"max": MAX_RATE}))
-    elif decimals(rate) > MAX_RATE_DECIMALS:
-        errors.append(FieldError("rate", "common.max_decimals", {"count": MAX_RATE_DECIMALS}))
     if on > today:
         errors.append(FieldError("rate_date", "rates.future_date"))
     elif on < FIRST_RATE_DAY:
         errors.append(FieldError("rate_date", "rates.date_too_old", {"first": FIRST_RATE_DAY}))
-    if not source.strip():
+    bad_text = text_errors("source", source.strip(), max_chars=MAX_SOURCE)
+    if bad_text:
+        errors.extend(bad_text)
+    elif not source.strip():
         errors.append(FieldError("source", "rates.source_missing"))
-    elif len(source.strip()) > MAX_SOURCE:
-        errors.append(FieldError("source", "common.max_chars", {"max": MAX_SOURCE}))
-    elif any(ord(c) < 32 or ord(c) == 127 for c in source):
-        errors.append(FieldError("source", "rates.source_control_characters"))
     return errors

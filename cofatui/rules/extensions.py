@@ -16,12 +16,14 @@ Pure rules: they take values, statuses and dates, and return field errors, raise
   ``rules.currencies``), invoice numbers of at most ``MAX_INVOICE_NUMBER`` characters
   (the seed's limit on invoice identifiers), invoice dates not in the future, original
   due dates within the contract's DMC (seed 001 p. 32: "elle doit se situer dans votre
-  durée maximum de crédit"), and only invoices still inside the claim declaration delay
-  (an extension of an invoice that can no longer be declared protects nothing). Amounts
-  are above 0 with no more decimals than the currency has (JPY none, BHD three).
-- **Plan dates in range**: a new due date is not in the past (a plan proposes payments
-  to come) and at most ``MAX_PLAN_DAYS`` ahead (the seed gives no figure; two years is
-  far beyond any DMC and catches a mistyped year).
+  durée maximum de crédit"). Amounts are above 0 with no more decimals than the
+  currency has (JPY none, BHD three).
+- **Plan dates in range**: a new due date is at most ``MAX_PLAN_DAYS`` after today (the
+  seed gives no figure; two years is far beyond any DMC and catches a mistyped year).
+  A new due date may be past: an extension granted freely within the DMC is recorded
+  afterwards, and a modified plan keeps the instalments already paid. For the same
+  reason an invoice whose declaration delay has passed may be recorded (the extension
+  may be what moved its deadline).
 - **Declaration deadline**: an *active* (accepted) extension moves the deadline of each
   invoice by the days between its original due date and the plan's *first* new due
   date: the first instalment is the first one that can be missed, so this never lets a
@@ -43,6 +45,8 @@ from cofatui.i18n.messages import Term
 from cofatui.rules.currencies import currency_errors
 from cofatui.rules.deadlines import extension_shifts, invoice_declaration_deadline
 from cofatui.rules.money import currency_decimals, is_currency
+from cofatui.rules.numbers import amount_errors as storable_errors
+from cofatui.rules.text import text_errors
 
 __all__ = [
     "BLOCKING_STATUSES",
@@ -90,10 +94,9 @@ class PlanLine:
 @dataclass(frozen=True)
 class ContractTerms:
     """What a request is checked against in its contract: the maximum credit duration
-    (DMC) and the delay to declare a claim, both in days from the invoice date."""
+    (DMC), in days from the invoice date."""
 
     dmc_days: int
-    max_declaration_days: int
 
 
 def invoices_total(invoices: Iterable[ExtensionInvoice]) -> Decimal:
@@ -102,6 +105,10 @@ def invoices_total(invoices: Iterable[ExtensionInvoice]) -> Decimal:
 
 def _amount_errors(amount: Decimal, field: str, line: int, decimals: int | None
                    ) -> list[FieldError]:
+    # What no column can hold first, with the repository's input guard's own refusal.
+    storable = storable_errors(field, amount, line=line)
+    if storable:
+        return storable
     if amount <= 0:
         return [FieldError(field, "common.above_zero", line=line)]
     if decimals is not None and amount != amount.quantize(Decimal(1).scaleb(-decimals)):
@@ -119,7 +126,7 @@ def plan_errors(invoices: Sequence[ExtensionInvoice], plan: Sequence[PlanLine],
     ``plan[i].field`` with ``line=i``, and ``plan`` for the total).
 
     With ``currency``, amounts must fit its minor unit; with ``today``, the plan's dates
-    must be in range (not past, at most ``MAX_PLAN_DAYS`` ahead). A modification or an
+    must be at most ``MAX_PLAN_DAYS`` ahead. A modification or an
     underwriter's counter-plan is checked this way against the invoices already recorded.
     """
     decimals = _decimals(currency)
@@ -129,11 +136,12 @@ def plan_errors(invoices: Sequence[ExtensionInvoice], plan: Sequence[PlanLine],
     seen: dict[str, int] = {}
     for i, inv in enumerate(invoices, start=1):
         where = f"invoices[{i}]"
-        if not inv.number.strip():
+        bad_text = text_errors(f"{where}.number", inv.number, max_chars=MAX_INVOICE_NUMBER,
+                               line=i)
+        if bad_text:
+            errors.extend(bad_text)
+        elif not inv.number.strip():
             errors.append(FieldError(f"{where}.number", "common.mandatory", line=i))
-        elif len(inv.number) > MAX_INVOICE_NUMBER:
-            errors.append(FieldError(f"{where}.number", "common.max_chars",
-                                     {"max": MAX_INVOICE_NUMBER}, line=i))
         elif inv.number in seen:
             errors.append(FieldError(f"{where}.number", "extensions.invoice_twice",
                                      {"number": inv.number, "first": seen[inv.number]}, line=i))
@@ -148,10 +156,7 @@ def plan_errors(invoices: Sequence[ExtensionInvoice], plan: Sequence[PlanLine],
     previous: date | None = None
     for i, line in enumerate(plan, start=1):
         where = f"plan[{i}]"
-        if today is not None and line.due_date < today:
-            errors.append(FieldError(f"{where}.due_date", "extensions.plan_date_past",
-                                     {"today": today}, line=i))
-        elif today is not None and line.due_date > today + timedelta(days=MAX_PLAN_DAYS):
+        if today is not None and line.due_date > today + timedelta(days=MAX_PLAN_DAYS):
             errors.append(FieldError(f"{where}.due_date", "extensions.plan_date_too_far",
                                      {"last": today + timedelta(days=MAX_PLAN_DAYS)}, line=i))
         elif latest_due is not None and line.due_date <= latest_due:
@@ -184,11 +189,6 @@ def _invoice_date_errors(invoices: Sequence[ExtensionInvoice], today: date,
             errors.append(FieldError(f"{where}.invoice_date", "extensions.invoice_in_future",
                                      {"today": today}, line=i))
             continue
-        deadline = inv.invoice_date + timedelta(days=terms.max_declaration_days)
-        if deadline < today:
-            errors.append(FieldError(f"{where}.invoice_date", "extensions.invoice_too_old",
-                                     {"deadline": deadline,
-                                      "days": terms.max_declaration_days}, line=i))
         end = inv.invoice_date + timedelta(days=terms.dmc_days)
         if inv.due_date > end:
             errors.append(FieldError(f"{where}.due_date", "extensions.due_beyond_dmc",
@@ -201,11 +201,9 @@ def request_errors(reason: str, currency: str, invoices: Sequence[ExtensionInvoi
                    terms: ContractTerms) -> list[FieldError]:
     """Every field error of a new request (see the module's docstring), in form order:
     ``reason``, ``currency``, then the invoices' and the plan's lines."""
-    errors: list[FieldError] = []
-    if not reason.strip():
+    errors = text_errors("reason", reason, max_chars=MAX_REASON)
+    if not errors and not reason.strip():
         errors.append(FieldError("reason", "extension_requests.give_reason"))
-    elif len(reason) > MAX_REASON:
-        errors.append(FieldError("reason", "common.max_chars", {"max": MAX_REASON}))
     wrong_currency = currency_errors(currency, today)
     errors.extend(wrong_currency)
     errors.extend(plan_errors(invoices, plan, None if wrong_currency else currency, today))

@@ -20,6 +20,8 @@ from cofatui.errors import FieldError, RuleViolation, ValidationFailed, message_
 from cofatui.rules import underwriting
 from cofatui.rules.currencies import currency_errors
 from cofatui.rules.money import currency_decimals, is_currency
+from cofatui.rules.numbers import amount_errors as storable_errors
+from cofatui.rules.text import text_errors
 
 COVER_CODES = frozenset({"CRL", "RLI", "ECL", "TOPLINER"})
 MONITORED_CODES = frozenset({"ROM", "RSM"})
@@ -173,7 +175,11 @@ def amount_errors(amount: Decimal, currency: str, field: str = "amount",
     """An amount of money someone asks or decides: finite, above 0 (and ``minimum``),
     storable (at most ``MAX_AMOUNT``) and with no more decimals than ``currency`` has
     (none for JPY, three for BHD)."""
-    if not amount.is_finite() or amount <= 0:
+    # What no column can hold first, with the repository's input guard's own refusal.
+    storable = storable_errors(field, amount)
+    if storable:
+        return storable
+    if amount <= 0:
         return [FieldError(field, "products.amount_not_positive")]
     if amount > MAX_AMOUNT:
         return [FieldError(field, "products.amount_too_large")]
@@ -205,8 +211,7 @@ def request_errors(request: ProductRequestData, today: date | None = None) -> li
                                      {"min": TOPLINER_MIN_DAYS, "max": TOPLINER_MAX_DAYS}))
     if request.code in REPORT_CODES and request.language not in REPORT_LANGUAGES:
         errors.append(FieldError("language", "products.report_language"))
-    if len(request.client_reference) > 35:
-        errors.append(FieldError("client_reference", "common.max_chars", {"max": 35}))
+    errors.extend(text_errors("client_reference", request.client_reference, max_chars=35))
     if request.guarantor_company_id is not None \
             and request.guarantor_company_id == request.company_id:
         errors.append(FieldError("guarantor_company_id", GUARANTOR_IS_BUYER))

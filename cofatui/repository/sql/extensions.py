@@ -53,7 +53,7 @@ def _plan(lines: Sequence[PlanLineInput]) -> list[rules.PlanLine]:
 
 
 def _terms(contract: Contract) -> rules.ContractTerms:
-    return rules.ContractTerms(contract.dmc_days, contract.max_declaration_days)
+    return rules.ContractTerms(contract.dmc_days)
 
 
 class SqlExtensions(SqlArea):

@@ -12,12 +12,12 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, Select, Static
 
 from cofatui.i18n import format_date, t
-from cofatui.rules.exchange_rates import MAX_RATE_DECIMALS
+from cofatui.rules.exchange_rates import MAX_RATE_DECIMALS, rate_errors
 from cofatui.schemas import ClaimDetail, ExchangeRateCreate
 from cofatui.tui.features.claims.claim_dialog import ClaimDialog
 from cofatui.tui.features.claims.currency_totals import waiting_text
 from cofatui.tui.kit.form import FormField
-from cofatui.tui.kit.products import cofa
+from cofatui.tui.kit.products import app_clock, cofa
 from cofatui.tui.kit.typed_input import (
     TypedInputError,
     date_pattern,
@@ -96,8 +96,16 @@ class ExchangeRateDialog(ClaimDialog):
         if errors or rate is None or on is None or not isinstance(quote, str):
             self.refused(errors)
             return
+        source = self.query_one("#source", Input).value.strip()
+        # The repository's rules, shown at their fields before sending (a blank source
+        # is the handler's login there too).
+        found = rate_errors(self.base, quote, rate, on,
+                            source or cofa(self.app).principal.login, app_clock(self.app).today())
+        if found:
+            self.refused({e.field: e.message for e in reversed(found)})
+            return
         data = ExchangeRateCreate(base=self.base, quote=quote, rate=rate, rate_date=on,
-                                  source=self.query_one("#source", Input).value.strip())
+                                  source=source)
         self.run_command(lambda repo: repo.rates.record(data))
 
 

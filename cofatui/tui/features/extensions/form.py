@@ -443,8 +443,8 @@ class ExtensionFormScreen(Dialog[ExtensionPublic | None]):
         invoices, plan = _invoices(self.invoices), _plan(self.plan)
         if self.existing is not None:
             return rules.plan_errors(invoices, plan, self.currency, today)
-        terms = rules.ContractTerms(self.contract.dmc_days, self.contract.max_declaration_days)
-        return rules.request_errors(reason, self.currency, invoices, plan, today, terms)
+        return rules.request_errors(reason, self.currency, invoices, plan, today,
+                                    rules.ContractTerms(self.contract.dmc_days))
 
     def _refresh(self) -> None:
         self.query_one("#ext-totals", Static).update(

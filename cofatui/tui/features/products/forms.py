@@ -54,7 +54,13 @@ from cofatui.tui.kit.amount_field import AmountField
 from cofatui.tui.kit.choices import Choice
 from cofatui.tui.kit.dialog import Dialog
 from cofatui.tui.kit.form import FormField, first_invalid, show_errors
-from cofatui.tui.kit.products import cofa, product_marker, product_name, status_label
+from cofatui.tui.kit.products import (
+    app_clock,
+    cofa,
+    product_marker,
+    product_name,
+    status_label,
+)
 from cofatui.tui.kit.styles import DIALOGS_TCSS
 from cofatui.tui.kit.typed_input import parse_whole_number, typed_amount
 from cofatui.tui.navigation import open_screen
@@ -216,9 +222,11 @@ class ProductFormScreen(Dialog[ProductPublic | None]):
             pressed = self.query_one("#delivery", RadioSet).pressed_button
             investigation = pressed is not None and pressed.id == "delivery-investigation"
         reference = self._value("client_reference")
+        # The repository's rules: amounts in the contract's currency (its decimals, the
+        # seed's minimum), that currency still in use today.
         data = ProductRequestData(self.code, amount, days, language, None, reference,
-                                  investigation)
-        for error in request_errors(data):
+                                  investigation, currency=self.detail.currency)
+        for error in request_errors(data, app_clock(self.app).today()):
             errors.setdefault(FIELD_OF.get(error.field, error.field), error.message)
         lookup: str | None = None
         typed = self._value("guarantor")
