@@ -282,6 +282,7 @@ class _Demo:
         # The first request of each pending product (kept by the repository as it orders).
         self.loader.counts["product_request"] = backfill_initial_requests(self.loader.conn)
         self._partner_companies()
+        self._bulk_seed_companies()
         self._claims_and_extensions(state)
         self._finish(state)
 
@@ -415,6 +416,20 @@ class _Demo:
         self.loader.insert(_table(LegalIdentifier), IDENTIFIER_COLUMNS, idents)
         self.partners = len(companies)
         self.report("partners", 1, 1)
+
+    def _bulk_seed_companies(self) -> None:
+        """The companies of the seed's bulk-order examples (issue 14, item 9)."""
+        from cofatui.demo.bulk_seed import seed_rows
+
+        first = self.contracts[0]
+        rows = seed_rows(self.ids.take, first.id, first.currency, self.naive_now,
+                         self.loader.ts, self.loader.day)
+        insert = self.loader.insert
+        insert(_table(Company), COMPANY_COLUMNS, rows.companies)
+        insert(_table(LegalIdentifier), IDENTIFIER_COLUMNS, rows.identifiers)
+        insert(_table(PortfolioEntry), ENTRY_COLUMNS, rows.entries)
+        insert(_table(Product), PRODUCT_COLUMNS, rows.products)
+        insert(_table(ProductEvent), EVENT_COLUMNS, rows.events)
 
     # ---------------------------------------------------- claims, extensions
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cofatui.config import MailSettings
+from cofatui.jobs.bulk import run_bulk_import
 from cofatui.jobs.schedule import Schedule
+from cofatui.repository.sql.bulk import BULK_JOB
 from cofatui.repository.sql.import_apply import IMPORT_JOB
 from cofatui.schemas_jobs import JobKind, NotificationExportParams, PortfolioExportParams
 
@@ -71,6 +73,7 @@ HANDLERS: dict[str, Handler] = {
     JobKind.EXPORT_NOTIFICATIONS.value: _export_notifications,
     JobKind.EXPORT_PORTFOLIO.value: _export_portfolio,
     IMPORT_JOB: _import,
+    BULK_JOB: run_bulk_import,
     MAIL_DIGEST: _digest,
     MAIL_DELIVER: _deliver,
     JOBS_PURGE: _purge,

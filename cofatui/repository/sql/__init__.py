@@ -6,6 +6,7 @@ from sqlalchemy.engine import Engine
 
 from cofatui.clock import Clock
 from cofatui.repository.sql.audit import SqlAudit
+from cofatui.repository.sql.bulk import SqlBulk
 from cofatui.repository.sql.claims import SqlClaims
 from cofatui.repository.sql.companies import SqlCompanies
 from cofatui.repository.sql.core import SqlCore
@@ -40,6 +41,7 @@ class SqlRepository(SqlCore):
         self.jobs = SqlJobs(self)
         self.imports = SqlImports(self)
         self.mail = SqlMail(self)
+        self.bulk = SqlBulk(self)
 
     def close(self) -> None:
         """The engine is shared; closing a repository releases nothing of its own."""

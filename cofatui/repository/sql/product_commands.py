@@ -164,6 +164,7 @@ class ProductCommands(SqlArea):
         company = s.get(Company, request.company_id)
         if contract is None or company is None:
             raise NotFound("access.contract_or_company_not_found")
+        self._lock_entry(s, contract.id, company.id)
         guarantor = None
         if request.guarantor_company_id is not None:
             guarantor = s.get(Company, request.guarantor_company_id)
@@ -232,6 +233,19 @@ class ProductCommands(SqlArea):
             target_code=target_code, requested_amount=amount, currency=product.currency,
             duration_days=duration_days, requested_at=now, expected_decision_at=expected_at,
             requested_by=self.principal.login)
+
+    def _lock_entry(self, s: Session, contract_id: int, company_id: int) -> None:
+        """On PostgreSQL, hold the company's portfolio entry until the transaction ends
+        (``SELECT … FOR UPDATE``), so that two orders of one product on one company at
+        once (two bulk imports, an import and a user) are decided one after the other:
+        the second reads the first's product and is refused. A company not yet in the
+        portfolio has no entry to lock; two first orders then both insert one, and the
+        unique (contract, company) key refuses the second (``Conflict``). SQLite runs
+        one writer at a time anyway."""
+        if self.dialect == "postgresql":
+            s.execute(select(PortfolioEntry.id).where(
+                PortfolioEntry.contract_id == contract_id,
+                PortfolioEntry.company_id == company_id).with_for_update())
 
     def _ensure_entry(self, s: Session, contract: Contract, company: Company,
                       client_reference: str, now: datetime) -> PortfolioEntry:

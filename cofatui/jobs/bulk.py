@@ -1,0 +1,25 @@
+"""The bulk-order job (issue 14): runs an import's lines, one transaction each.
+
+Progress is reported before every line, which is also where a cancel stops the
+import: the lines not reached become ``not_processed``. A job taken over after its
+worker died runs only the lines without a result (``SqlBulk.run_job``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cofatui.jobs.worker import JobContext
+
+
+def run_bulk_import(ctx: JobContext) -> None:
+    from cofatui.jobs.worker import JobCancelled
+
+    repo = ctx.repo()
+    import_id = int(ctx.params["import_id"])
+    try:
+        repo.bulk.run_job(import_id, ctx.progress)
+    except JobCancelled:
+        repo.bulk.stop(import_id, cancelled=True)
+        raise

@@ -1,0 +1,282 @@
+"""Bulk orders: running one order line (issue 14, item 6).
+
+Each line runs in its own transaction, through the same product commands as NEW
+ACTION (``_request_in``, ``_modify_in``, ``_delete_in``, ``_stop_monitoring_in``: the
+commands' bodies, run in the line's unit of work), which also updates the portfolio
+entry's client reference and outstanding amount, writes an audit entry naming the
+import and the line, and stores the line's result. A line that fails leaves nothing
+but its result, written in a transaction of its own after the failed one rolled back.
+
+Refusals are mapped to the seed's codes (:func:`refusal`); a stale version is tried
+once more; an unexpected exception is ``technical_error`` with an incident id in the
+log, and the import goes on. In a check the line runs the same way and its
+transaction is rolled back: everything is checked on current data, nothing is
+ordered.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from cofatui.enums import ProductStatus
+from cofatui.errors import CofaError, Conflict, Forbidden, Unavailable, ValidationFailed
+from cofatui.formats.bulk_orders import ERROR, OK, LineError, OrderLine, RejectedLine
+from cofatui.formats.imports import LineProblem
+from cofatui.i18n.messages import encode_params
+from cofatui.models import BulkImport, BulkLine, PortfolioEntry, Product, ProductEvent
+from cofatui.repository.sql.bulk_resolve import Resolved
+from cofatui.repository.sql.search import search_key
+from cofatui.rules import products as product_rules
+from cofatui.schemas import ProductPublic, ProductRequest
+
+if TYPE_CHECKING:
+    from cofatui.repository.sql import SqlRepository
+
+log = logging.getLogger(__name__)
+
+#: Eligibility refusals of an order (``rules.products.eligibility``) other than the
+#: ones the seed names apart.
+_NOT_ELIGIBLE = frozenset({"products.already_ordered", "products.ecl_needs_no_cover",
+                           "products.ecl_refused_recently", "products.topliner_quote_open",
+                           "products.topliner_needs_refusal", "products.topliner_unpaid"})
+#: The command refuses the action itself on this product.
+_ACTION_REFUSED = frozenset({"products.delete_monitored", "products.no_monitoring"})
+_SEED_KEYS = {"products.cover_exists": "one_insurance_credit_per_company",
+              "portfolio.full": "portfolio_limit_reached",
+              "products.not_in_contract": "product_not_supported"}
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a line came to: OK with its product (and maybe a note), or an error."""
+
+    status: str
+    error: LineError | None = None
+    product: ProductPublic | None = None
+    note: LineProblem | None = None
+
+
+class _Checked(Exception):
+    """Leaves a check's transaction without committing, carrying what the line did."""
+
+    def __init__(self, outcome: Outcome) -> None:
+        super().__init__("check")
+        self.outcome = outcome
+
+
+def refusal(exc: CofaError) -> LineError:
+    """A product command's refusal as the line's code, its detail the command's own
+    message (item 6's mapping)."""
+    code, params = exc.code, dict(exc.params)
+    if isinstance(exc, ValidationFailed) and exc.errors:
+        code, params = exc.errors[0].code, dict(exc.errors[0].params)
+    if isinstance(exc, Forbidden) or code in _ACTION_REFUSED:
+        key = "action_not_allowed"
+    elif code in _SEED_KEYS:
+        key = _SEED_KEYS[code]
+    elif code in _NOT_ELIGIBLE:
+        key = "product_not_allowed_on_company"
+    else:
+        key = "order_submission_failed"
+    return LineError(key, LineProblem(code, params))
+
+
+class LineRunner:
+    """Runs the lines of one import for the import's user (``root``)."""
+
+    def __init__(self, root: SqlRepository, bulk: BulkImport) -> None:
+        self.root = root
+        self.bulk = bulk
+        assert bulk.id is not None
+        self.import_id: int = bulk.id
+
+    # --- running -------------------------------------------------------------------
+    def run(self, order: OrderLine, company: Resolved) -> None:
+        """Run the line and store its result (see the module's docstring)."""
+        outcome: Outcome | None = None
+        for attempt in (1, 2):
+            try:
+                with self.root._uow(write=True) as s:
+                    done = self._execute(s, order, company)
+                    if self.bulk.check:
+                        raise _Checked(done)
+                    self._store(s, order, company, done)
+                return
+            except _Checked as checked:
+                outcome = checked.outcome
+                break
+            except Conflict as exc:
+                if attempt == 1:
+                    continue
+                outcome = Outcome(ERROR, LineError(
+                    "order_submission_failed",
+                    LineProblem("bulk_imports.stale", {"reason": exc.code})))
+            except Unavailable:
+                raise  # the database is away: the job is tried again and resumes here
+            except CofaError as exc:
+                outcome = Outcome(ERROR, refusal(exc))
+                break
+            except Exception:
+                incident = uuid.uuid4().hex[:12]
+                log.exception("bulk import %s, line %s: incident %s", self.import_id,
+                              order.line_no, incident)
+                outcome = Outcome(ERROR, LineError(
+                    "technical_error",
+                    LineProblem("bulk_imports.technical_error", {"incident": incident})))
+                break
+        assert outcome is not None
+        with self.root._uow(write=True) as s:
+            self._store(s, order, company, outcome)
+
+    def _execute(self, s: Session, order: OrderLine, company: Resolved) -> Outcome:
+        products = self.root.products
+        contract_id = self.bulk.contract_id
+        note: LineProblem | None = None
+        if order.action == "C":
+            product = products._request_in(s, ProductRequest(
+                contract_id=contract_id, company_id=company.id, code=order.product,
+                amount=order.amount.amount if order.amount else None,
+                client_reference=order.client_reference or ""))
+        else:
+            products._lock_entry(s, contract_id, company.id)
+            live = s.execute(select(Product).where(
+                Product.contract_id == contract_id, Product.company_id == company.id,
+                Product.code == order.product,
+                Product.status.in_([st.value for st in product_rules.LIVE_STATUSES]))
+                .order_by(Product.id.desc())).scalars().first()
+            if live is None:
+                ended = self._ended_by_stop(s, order, company) if order.action == "D" \
+                    else None
+                if ended is None:
+                    return Outcome(ERROR, LineError.of(
+                        "action_not_allowed", "bulk_imports.no_live_product", "action",
+                        product=order.product, action=order.action))
+                product, note = ended, LineProblem("bulk_imports.ended_by_stop", {})
+            else:
+                assert live.id is not None
+                if order.action == "U":
+                    assert order.amount is not None
+                    product = products._modify_in(s, live.id, order.amount.amount,
+                                                  live.version)
+                elif order.action == "D":
+                    product = products._delete_in(s, live.id, live.version)
+                else:
+                    product = products._stop_monitoring_in(s, live.id, live.version)
+        self._entry(s, order, company)
+        return Outcome(OK, product=product, note=note)
+
+    def _ended_by_stop(self, s: Session, order: OrderLine,
+                       company: Resolved) -> ProductPublic | None:
+        """A D after an S: the monitored product already ended when its monitoring was
+        stopped (SPEC §5), which is what the D asked for."""
+        if order.product not in product_rules.MONITORED_CODES:
+            return None
+        last = s.execute(select(Product).where(
+            Product.contract_id == self.bulk.contract_id, Product.company_id == company.id,
+            Product.code == order.product, Product.status == ProductStatus.DELETED.value)
+            .order_by(Product.updated_at.desc(), Product.id.desc())).scalars().first()
+        if last is None:
+            return None
+        action = s.execute(select(ProductEvent.action).where(
+            ProductEvent.product_id == last.id).order_by(ProductEvent.id.desc())
+            .limit(1)).scalar()
+        return ProductPublic.model_validate(last) if action == "stop_monitoring" else None
+
+    def _entry(self, s: Session, order: OrderLine, company: Resolved) -> None:
+        """The client reference and outstanding amount the line gives, in the line's
+        transaction, and the audit entry naming the import and the line."""
+        entry = s.execute(select(PortfolioEntry).where(
+            PortfolioEntry.contract_id == self.bulk.contract_id,
+            PortfolioEntry.company_id == company.id)).scalars().first()
+        changes: dict[str, list[object]] = {
+            "line": [None, order.line_no], "action": [None, order.action],
+            "product": [None, order.product]}
+        if entry is not None:
+            if order.client_reference is not None \
+                    and order.client_reference != entry.client_reference:
+                changes["client_reference"] = [entry.client_reference, order.client_reference]
+                entry.client_reference = order.client_reference
+                entry.search_text = search_key(company.name, order.country,
+                                               company.easy_number, order.client_reference)
+            if order.outstanding is not None \
+                    and order.outstanding.amount != entry.outstanding_amount:
+                changes["outstanding_amount"] = [entry.outstanding_amount,
+                                                 order.outstanding.amount]
+                entry.outstanding_amount = order.outstanding.amount
+            entry.updated_at = self.root.clock.now()
+        self.root._audit(s, "bulk_order", "bulk_import", self.import_id, changes,
+                         self.bulk.contract_id)
+
+    # --- results -------------------------------------------------------------------
+    def _store(self, s: Session, order: OrderLine, company: Resolved | None,
+               outcome: Outcome) -> None:
+        product = outcome.product
+        status, expected, amount = _product_state(product)
+        problem = outcome.error.detail if outcome.error is not None else outcome.note
+        s.add(BulkLine(
+            import_id=self.import_id, line_no=order.line_no, text=order.text,
+            status=outcome.status, code=outcome.error.key if outcome.error else None,
+            detail_code=problem.code if problem else None,
+            detail_params=_params(problem),
+            field=outcome.error.field if outcome.error else None,
+            company_id=company.id if company else None,
+            company_name=company.name if company else None,
+            easy_number=company.easy_number if company else None,
+            product=order.product, action=order.action,
+            product_id=product.id if product else None, product_status=status,
+            expected_decision_at=expected, amount=amount,
+            currency=product.currency if product else None))
+        count(s, self.import_id, outcome.status)
+
+
+def store_error(s: Session, import_id: int, line: OrderLine | RejectedLine,
+                error: LineError, company: Resolved | None = None, *,
+                status: str = ERROR) -> None:
+    """The result of a line that does not run: refused by the format checks, not
+    resolved, a duplicate, not run after its group failed, or not processed."""
+    order = line if isinstance(line, OrderLine) else None
+    s.add(BulkLine(
+        import_id=import_id, line_no=line.line_no, text=line.text, status=status,
+        code=error.key, detail_code=error.detail.code, detail_params=_params(error.detail),
+        field=error.field, company_id=company.id if company else None,
+        company_name=company.name if company else None,
+        easy_number=company.easy_number if company else None,
+        product=order.product if order else None, action=order.action if order else None))
+    count(s, import_id, status)
+
+
+def count(s: Session, import_id: int, status: str) -> None:
+    """One more line with a result, counted in the line's transaction."""
+    column = {OK: BulkImport.ok_lines, ERROR: BulkImport.error_lines}.get(
+        status, BulkImport.not_processed_lines)
+    s.flush()
+    s.execute(update(BulkImport).where(BulkImport.id == import_id)
+              .values({column: column + 1}))
+
+
+def _params(problem: LineProblem | None) -> str:
+    import json
+
+    return json.dumps(encode_params(problem.params)) if problem else "{}"
+
+
+def _product_state(product: ProductPublic | None
+                   ) -> tuple[str | None, datetime | None, Decimal | None]:
+    """The product's status as the line shows it: a request pending on it (an amount
+    asked) shows pending with its expected date and the amount asked."""
+    if product is None:
+        return None, None, None
+    pending = product.pending_request
+    if pending is not None and pending.status == "pending":
+        return "pending", pending.expected_decision_at, pending.requested_amount
+    amount = product.decided_amount if product.decided_amount is not None \
+        else product.requested_amount
+    return product.status.value, product.expected_decision_at, amount
