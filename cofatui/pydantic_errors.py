@@ -24,6 +24,9 @@ from cofatui.rules.text import text_refusal
 TYPE_PREFIX = "api.invalid."
 #: The code of a pydantic error type the catalog does not name.
 FALLBACK = "api.invalid_value"
+#: Pydantic error types that are one of the input guard's refusals: the same code
+#: whether pydantic (API request, HTTP backend) or the guard (embedded) finds it.
+SAME_AS_GUARD = {"finite_number": "input.not_finite"}
 #: The longest part of a location kept in a field name.
 MAX_PART = 100
 
@@ -70,6 +73,8 @@ def field_error(error: Mapping[str, Any]) -> FieldError:
               if name != "error"}
     loc = error.get("loc", ())
     field, line = field_name(loc), first_line(loc)
+    if kind in SAME_AS_GUARD:
+        return FieldError(field, SAME_AS_GUARD[kind], {}, line=line)
     if has_entry(CATALOG_PREFIX + TYPE_PREFIX + kind):
         return FieldError(field, TYPE_PREFIX + kind, params, line=line)
     return FieldError(field, FALLBACK, {**params, "type": kind}, line=line)
