@@ -176,3 +176,25 @@ async def test_portfolio_shows_the_amount_asked_beside_the_standing_decision(
         await settle(pilot)
         [line] = [ln for ln in screen_text(app).splitlines() if "Epsilon" in ln]
         assert "granted ⧗ 45k" in line and "40,000 EUR" in line
+
+
+async def test_a_new_amount_below_the_minimum_is_refused_at_the_field(tmp_path: Path) -> None:
+    """The repository's rule (a credit limit of at least 1 000) shows at the field, in
+    the UI's words, and nothing is asked."""
+    env = make_env(tmp_path, with_rule=False)
+    product_id = granted_limit(env, 75000)
+    app = env.app("alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        open_company_detail(app, env.ids["epsilon"], env.ids["A"])
+        await settle(pilot)
+        actions = await open_actions(pilot)
+        actions.query_one("#amount", Input).focus()
+        await pilot.press(*"500")
+        await pilot.click("#modify")
+        await settle(pilot)
+        assert app.screen is actions
+        assert "The amount must be at least" in screen_text(app)
+    kept = next(p for p in app.repo.products.of_company(env.ids["A"], env.ids["epsilon"])
+                if p.id == product_id)
+    assert kept.pending_request is None and kept.decided_amount == Decimal(75000)

@@ -28,11 +28,14 @@ from cofatui.enums import ACTIVE_COVER_STATUSES, ProductStatus
 from cofatui.errors import CofaError
 from cofatui.i18n import format_amount, format_date, format_datetime, t
 from cofatui.rules.products import (
+    AMOUNT_CODES,
     COVER_CODES,
     MONITORED_CODES,
     REPORT_CODES,
     REPORT_LANGUAGES,
+    ProductRequestData,
     quote_open,
+    request_errors,
 )
 from cofatui.schemas import CompanyDetail, ProductEventPublic, ProductPublic
 from cofatui.tui.features.products.report import ReportScreen
@@ -273,15 +276,10 @@ class ProductActionsScreen(Dialog[ProductPublic | None]):
         if action == "close":
             self.action_cancel()
         elif action == "modify":
-            try:
-                amount = self.query_one("#amount-field", AmountField).read()
-            except ValueError as exc:
-                show_errors(self, {"amount": str(exc)}, self._error())
+            amount = self._checked_amount(
+                "#amount-field", p.code if p.code in AMOUNT_CODES else "CRL")
+            if amount is None:
                 return
-            if amount is None or amount <= 0:
-                show_errors(self, {"amount": t("products.error.amount_positive")}, self._error())
-                return
-            show_errors(self, {}, self._error())
             self.run(lambda repo: repo.products.modify(p.id, amount, p.version))
         elif action == "transform":
             target = "RLI" if p.code == "CRL" else "CRL"
@@ -322,13 +320,24 @@ class ProductActionsScreen(Dialog[ProductPublic | None]):
     def _transform_amount(self) -> Decimal | None:
         """The amount asked for an Agrément replacing an @rating cover (None: refused at
         the field)."""
+        return self._checked_amount("#transform-amount-field", "CRL")
+
+    def _checked_amount(self, field_id: str, code: str) -> Decimal | None:
+        """The amount typed in ``field_id`` for a ``code`` request, checked by the rule the
+        repository applies (a minimum, the currency's decimals); None: refused at the
+        field."""
         try:
-            amount = self.query_one("#transform-amount-field", AmountField).read()
+            amount = self.query_one(field_id, AmountField).read()
         except ValueError as exc:
             show_errors(self, {"amount": str(exc)}, self._error())
             return None
         if amount is None or amount <= 0:
             show_errors(self, {"amount": t("products.error.amount_positive")}, self._error())
+            return None
+        errors = request_errors(ProductRequestData(code, amount,
+                                                   currency=self.product.currency))
+        if errors:
+            show_errors(self, {"amount": errors[0].message}, self._error())
             return None
         show_errors(self, {}, self._error())
         return amount

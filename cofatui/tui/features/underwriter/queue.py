@@ -301,7 +301,8 @@ class DecisionScreen(Dialog[bool]):
         if not errors:
             try:
                 underwriter_decision(kind, self.item.requested_amount, amount, comment,
-                                     effective=effective, end_date=end)
+                                     effective=effective, end_date=end,
+                                     currency=self.item.currency)
             except ValidationFailed as exc:
                 errors.update(exc.by_field())
         if errors:
