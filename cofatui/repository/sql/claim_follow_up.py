@@ -16,7 +16,6 @@ from cofatui import notification_wording as wording
 from cofatui.enums import (
     ACTIVE_COVER_STATUSES,
     ClaimStatus,
-    Collector,
     DeclarationKind,
     DocumentCategory,
     Importance,
@@ -66,6 +65,7 @@ from cofatui.repository.sql.latest_claims import (
     order_key,
     text_match,
 )
+from cofatui.rules import addresses
 from cofatui.rules import claims as rules
 from cofatui.rules.attachments import check_attachment
 from cofatui.schemas import (
@@ -281,8 +281,8 @@ class ClaimFollowUp(SqlArea):
                 *rules.payment_errors(payments, known | {i.number for i in invoices}, today,
                                       existing=claim_payments(s, claim.id)),
                 *rules.header_errors(claim.reason, data.comments, ""),
-                *rules.contact_errors("contact_", data.contact_name, data.contact_email,
-                                      data.contact_phone),
+                *addresses.contact_errors("contact_", data.contact_name, data.contact_email,
+                                          data.contact_phone),
                 *rules.alt_contact_errors(
                     data.alt_contact_name, data.alt_contact_email, data.alt_contact_phone,
                     data.intervention_requested or claim.intervention_requested),
@@ -415,6 +415,15 @@ class ClaimFollowUp(SqlArea):
     def set_indemnity(self, claim_id: int, update: IndemnityUpdate, version: int) -> ClaimPublic:
         with self._uow(write=True) as s:
             claim = self._handler_claim(s, claim_id, version)
+            # What the handler typed, before anything is computed: a computed amount
+            # is the rules' own.
+            typed = {name: value for name, value in (
+                ("covered_amount", update.covered_amount),
+                ("calculated_indemnity", update.calculated_indemnity)) if value is not None}
+            errors = rules.indemnity_errors(typed, update.indemnity_date, update.collector,
+                                            claim.currency, self.clock.today())
+            if errors:
+                raise ValidationFailed(errors)
             contract = s.get(Contract, claim.contract_id)
             assert contract is not None
             limit = self._credit_limit(s, claim)
@@ -437,12 +446,6 @@ class ClaimFollowUp(SqlArea):
                 else computed.covered_amount
             indemnity = update.calculated_indemnity if update.calculated_indemnity is not None \
                 else computed.calculated_indemnity
-            for name, value in (("covered_amount", covered), ("calculated_indemnity", indemnity)):
-                if value < 0:
-                    raise ValidationFailed.at(name, "claim_follow_up.not_negative")
-            if update.collector is not None and \
-                    update.collector not in {c.value for c in Collector}:
-                raise ValidationFailed.at("collector", "claim_follow_up.choose_collector")
             before = {"claim_amount": claim.claim_amount,
                       "covered_amount": claim.covered_amount,
                       "calculated_indemnity": claim.calculated_indemnity,

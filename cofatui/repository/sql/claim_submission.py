@@ -9,7 +9,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from cofatui.enums import ClaimStatus, DeclarationKind, Section
-from cofatui.errors import FieldError, NotFound, RuleViolation, ValidationFailed
+from cofatui.errors import NotFound, RuleViolation, ValidationFailed
 from cofatui.models import (
     Claim,
     ClaimDeclaration,
@@ -72,6 +72,20 @@ def new_declaration(claim_id: int | None, kind: DeclarationKind,
         alt_contact_phone=data.alt_contact_phone.strip(), comments=data.comments)
 
 
+def claim_form(data: ClaimCreate, invoices: Sequence[rules.InvoiceInput],
+               payments: Sequence[rules.PaymentInput]) -> rules.ClaimForm:
+    """The fields of a claim declaration as the claim rules read them."""
+    return rules.ClaimForm(
+        reason=data.reason, own_reference=data.own_reference, comments=data.comments,
+        billing=(data.billing_address, data.billing_postal_code, data.billing_city,
+                 data.billing_country),
+        invoicing_partner=data.invoicing_partner,
+        contact=(data.contact_name, data.contact_email, data.contact_phone),
+        alt_contact=(data.alt_contact_name, data.alt_contact_email, data.alt_contact_phone),
+        intervention_requested=data.intervention_requested,
+        invoices=invoices, payments=payments)
+
+
 class ClaimSubmission(SqlArea):
     """Declaring a claim, and the contract's claims list."""
     def submit(self, data: ClaimCreate) -> ClaimPublic:
@@ -91,18 +105,11 @@ class ClaimSubmission(SqlArea):
                 raise RuleViolation("claim_follow_up.not_in_portfolio")
             if not data.insured and not contract.option_uninsured_collection:
                 raise RuleViolation("claim_follow_up.no_uninsured_collection")
-            errors: list[FieldError] = [
-                *rules.header_errors(data.reason, data.comments, data.own_reference),
-                *rules.contact_errors("contact_", data.contact_name, data.contact_email,
-                                      data.contact_phone),
-                *rules.alt_contact_errors(data.alt_contact_name, data.alt_contact_email,
-                                          data.alt_contact_phone, data.intervention_requested),
-                # The deadline moves with the buyer's active extension of due date, read
-                # here, in the transaction that writes the claim.
-                *rules.invoice_errors(invoices, today, contract.max_declaration_days,
-                                      shifts=due_date_shifts(s, contract.id, company.id)),
-                *rules.payment_errors(payments, {i.number for i in invoices}, today),
-            ]
+            # The deadline moves with the buyer's active extension of due date, read
+            # here, in the transaction that writes the claim.
+            errors = rules.claim_errors(claim_form(data, invoices, payments), today,
+                                        contract.max_declaration_days,
+                                        shifts=due_date_shifts(s, contract.id, company.id))
             if errors:
                 raise ValidationFailed(errors)
             rules.check_one_open_claim_per_debtor(s.execute(select(Claim.status).where(

@@ -23,6 +23,7 @@ from textual.widgets import (
 
 from cofatui.errors import ValidationFailed
 from cofatui.i18n import format_amount, t
+from cofatui.rules import addresses
 from cofatui.rules import claims as rules
 from cofatui.schemas import (
     AdditionalDeclaration,
@@ -234,8 +235,8 @@ class AdditionalDeclarationScreen(ClaimDialog):
         alt = self.claim.intervention_requested or intervention
         values = {name: self._field_value(name) if alt or not name.startswith("alt_") else ""
                   for name in CONTACT_FIELDS}
-        found = [*rules.contact_errors("contact_", values["contact_name"],
-                                       values["contact_email"], values["contact_phone"]),
+        found = [*addresses.contact_errors("contact_", values["contact_name"],
+                                           values["contact_email"], values["contact_phone"]),
                  *rules.alt_contact_errors(values["alt_contact_name"],
                                            values["alt_contact_email"],
                                            values["alt_contact_phone"], alt)]

@@ -30,6 +30,7 @@ from cofatui.enums import ClaimReason
 from cofatui.errors import FieldError
 from cofatui.i18n import format_amount, format_date, t
 from cofatui.i18n.messages import Term, render
+from cofatui.rules import addresses
 from cofatui.rules import claims as rules
 from cofatui.rules import extensions as extension_rules
 from cofatui.rules.deadlines import days_left, earliest_deadline, merge_shifts
@@ -384,33 +385,26 @@ def check_step(name: str, state: WizardState, ctx: WizardContext) -> StepErrors:
     """What stops the user from leaving ``name`` forward (field → message, line errors)."""
     out = StepErrors()
     errors = out.fields
-    mandatory = t("claim_wizard.rule.mandatory")
+    # The repository's rules, on the values as build_claim sends them.
     if name == "address" and state.billing == "different":
-        for f in ("billing_address", "billing_city", "billing_country"):
-            if not getattr(state, f).strip():
-                errors[f] = mandatory
-        country = state.billing_country.strip()
-        if country and not (len(country) == 3 and country.isascii() and country.isalnum()):
-            errors["billing_country"] = t("claim_wizard.error.country")
-    elif name == "partner" and state.partner == "partner" and not state.invoicing_partner.strip():
-        errors["invoicing_partner"] = mandatory
+        _route_fields(errors, addresses.billing_errors(*billing_sent(state), different=True))
+    elif name == "partner" and state.partner == "partner":
+        _route_fields(errors, addresses.partner_errors(partner_sent(state), named=True))
     elif name == "contact":
-        _route_fields(errors, rules.contact_errors(
-            "contact_", state.contact_name.strip(), state.contact_email.strip(),
-            state.contact_phone.strip()))
-        if not state.contact_name.strip():
-            errors.setdefault("contact_name", mandatory)
-        if not state.contact_email.strip() and not state.contact_phone.strip():
-            errors.setdefault("contact_email", t("claim_wizard.error.email_or_phone"))
-    elif name == "reason" and state.reason not in {r.value for r in ClaimReason}:
-        errors["reason"] = t("claim_wizard.error.choose_reason")
+        # A contact to reach is the wizard's own demand (seed 000); the shapes and
+        # lengths are the repository's.
+        sent = contact_sent(state, "contact_")
+        _route_fields(errors, [*addresses.contact_errors("contact_", *sent),
+                               *addresses.contact_required_errors("contact_", *sent)])
+    elif name in ("reference", "reason"):
+        _route_fields(errors, [e for e in rules.header_errors(
+            state.reason, "", state.own_reference.strip()) if step_of(e.field) == name])
     elif name == "intervention":
         if state.intervention not in ("yes", "no"):
             errors["intervention"] = t("claim_wizard.error.choose_intervention")
         elif alt_contact_sent(state):
-            _route_fields(errors, rules.alt_contact_errors(
-                state.alt_contact_name.strip(), state.alt_contact_email.strip(),
-                state.alt_contact_phone.strip(), intervention=True))
+            _route_fields(errors, rules.alt_contact_errors(*contact_sent(state, "alt_contact_"),
+                                                           intervention=True))
     elif name == "invoices":
         # The repository's rules: the deadline moved by the buyer's active extension,
         # an invoice listed twice.
@@ -469,23 +463,41 @@ def split_errors(found: Sequence[FieldError]) -> dict[str, StepErrors]:
 # --- what is sent -----------------------------------------------------------------------------
 
 
+def billing_sent(state: WizardState) -> tuple[str, str, str, str]:
+    """Street, postal code, city and country as sent: blank for the debtor's address."""
+    if state.billing != "different":
+        return "", "", "", ""
+    return (state.billing_address.strip(), state.billing_postal_code.strip(),
+            state.billing_city.strip(), state.billing_country.strip().upper())
+
+
+def partner_sent(state: WizardState) -> str:
+    return state.invoicing_partner.strip() if state.partner == "partner" else ""
+
+
+def contact_sent(state: WizardState, prefix: str) -> tuple[str, str, str]:
+    """Name, e-mail and phone of the contact (``prefix`` ``contact_``) or of the
+    alternative one (``alt_contact_``, sent only with an intervention request)."""
+    if prefix == "alt_contact_" and not alt_contact_sent(state):
+        return "", "", ""
+    name, email, phone = (getattr(state, f"{prefix}{part}").strip()
+                          for part in ("name", "email", "phone"))
+    return name, email, phone
+
+
 def build_claim(state: WizardState, ctx: WizardContext) -> ClaimCreate:
-    different = state.billing == "different"
+    address, postal_code, city, country = billing_sent(state)
+    name, email, phone = contact_sent(state, "contact_")
+    alt_name, alt_email, alt_phone = contact_sent(state, "alt_contact_")
     return ClaimCreate(
         contract_id=ctx.contract.id, company_id=ctx.company.id,
         own_reference=state.own_reference.strip(),
         insured=state.insured != "no" or not ctx.contract.option_uninsured_collection,
         reason=state.reason, intervention_requested=state.intervention == "yes",
-        billing_address=state.billing_address.strip() if different else "",
-        billing_postal_code=state.billing_postal_code.strip() if different else "",
-        billing_city=state.billing_city.strip() if different else "",
-        billing_country=state.billing_country.strip().upper() if different else "",
-        invoicing_partner=state.invoicing_partner.strip() if state.partner == "partner" else "",
-        contact_name=state.contact_name.strip(), contact_email=state.contact_email.strip(),
-        contact_phone=state.contact_phone.strip(),
-        alt_contact_name=state.alt_contact_name.strip() if alt_contact_sent(state) else "",
-        alt_contact_email=state.alt_contact_email.strip() if alt_contact_sent(state) else "",
-        alt_contact_phone=state.alt_contact_phone.strip() if alt_contact_sent(state) else "",
+        billing_address=address, billing_postal_code=postal_code, billing_city=city,
+        billing_country=country, invoicing_partner=partner_sent(state),
+        contact_name=name, contact_email=email, contact_phone=phone,
+        alt_contact_name=alt_name, alt_contact_email=alt_email, alt_contact_phone=alt_phone,
         comments=state.comments.strip(),
         invoices=list(state.invoices), payments=list(state.payments))
 
