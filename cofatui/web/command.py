@@ -91,7 +91,8 @@ def cmd_web(args: argparse.Namespace) -> int:
                                              else settings.api_url)
     with _api_for(args, api_url) as url:
         server = web_server.WebServer(
-            web_server.session_command(url, args.config), host=args.host, port=args.port,
+            web_server.session_command(url), host=args.host, port=args.port,
+            settings=settings,
             ssl_context=web_server.tls_context(args.tls_cert, args.tls_key) if tls else None,
             max_sessions=args.max_sessions or web_server.DEFAULT_MAX_SESSIONS)
         scheme = "https" if tls else "http"

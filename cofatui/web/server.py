@@ -14,6 +14,10 @@ What this subclass adds to textual-serve's ``Server``:
   TUI, ~100 MiB): beyond that the websocket is refused (503) before a process starts;
 - the browser's address handed to the session (``COFATUI_WEB_CLIENT``), so the API's
   per-address login limit counts browsers (see :mod:`cofatui.web.signin`);
+- each session its own settings and data directories, made for it and removed when it
+  ends: it starts with the operator's display settings (language, theme, keys…) but
+  none of the operator's database, API, token or mail settings, and what one user
+  changes or exports is not shared with the next;
 - the operator's log lines instead of textual-serve's banner.
 """
 
@@ -22,15 +26,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import shlex
+import shutil
 import ssl
 import sys
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
+from cofatui import locations
+from cofatui.config import MailSettings, Settings, save_settings
 from cofatui.web.signin import CLIENT_ADDRESS_ENV
 
 log = logging.getLogger("cofatui.web")
@@ -39,31 +48,52 @@ log = logging.getLogger("cofatui.web")
 DEFAULT_MAX_SESSIONS = 20
 
 
-def session_command(api_url: str, config: str | None) -> str:
+def session_command(api_url: str) -> str:
     """The shell command run per browser session: the TUI over ``api_url``, starting on
-    the login screen whatever token the settings hold."""
-    argv = [sys.executable, "-m", "cofatui", "--api", api_url]
-    if config:
-        argv += ["--config", config]
-    argv += ["tui", "--login"]
-    return shlex.join(argv)
+    the login screen (its settings come from its own directory, see below)."""
+    return shlex.join([sys.executable, "-m", "cofatui", "--api", api_url, "tui", "--login"])
+
+
+def session_settings(settings: Settings) -> Settings:
+    """What a session starts with: the operator's display settings, nothing that reaches
+    data (database, API, token, login, mail) or names the operator's files."""
+    return settings.with_changes(db_url=None, api_url=None, api_token=None, user=None,
+                                 mail=MailSettings(), last_folder=None, favourites=(),
+                                 default_contract=None)
 
 
 class _SessionService(AppService):
-    """One session process, told the browser's address."""
+    """One session process, told the browser's address, in directories of its own."""
 
-    def __init__(self, command: str, client_address: str, **kwargs: Any) -> None:
+    def __init__(self, command: str, client_address: str, settings: Settings,
+                 **kwargs: Any) -> None:
         super().__init__(command, **kwargs)
         self.client_address = client_address
+        self.settings = settings
+        self.home: Path | None = None
 
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         environment = super()._build_environment(width=width, height=height)
+        self.home = Path(tempfile.mkdtemp(prefix="cofatui-web-session-"))
+        config_dir, data_dir = self.home / "config", self.home / "data"
+        save_settings(self.settings, locations.ensure_dir(config_dir) / "config.toml")
+        locations.ensure_dir(data_dir)
         environment[CLIENT_ADDRESS_ENV] = self.client_address
+        environment[locations.CONFIG_DIR_ENV] = str(config_dir)
+        environment[locations.DATA_DIR_ENV] = str(data_dir)
         return environment
+
+    async def stop(self) -> None:
+        try:
+            await super().stop()
+        finally:
+            if self.home is not None:
+                shutil.rmtree(self.home, ignore_errors=True)
+                self.home = None
 
 
 class WebServer(Server):
-    def __init__(self, command: str, *, host: str, port: int,
+    def __init__(self, command: str, *, host: str, port: int, settings: Settings,
                  ssl_context: ssl.SSLContext | None = None,
                  max_sessions: int = DEFAULT_MAX_SESSIONS) -> None:
         scheme = "https" if ssl_context is not None else "http"
@@ -71,6 +101,7 @@ class WebServer(Server):
                          public_url=f"{scheme}://{host}:{port}")
         self.ssl_context = ssl_context
         self.max_sessions = max_sessions
+        self.settings = session_settings(settings)
         self.sessions = 0
 
     async def handle_index(self, request: web.Request) -> Any:
@@ -99,7 +130,8 @@ class WebServer(Server):
         try:
             await websocket.prepare(request)
             service = _SessionService(
-                self.command, request.remote or "", write_bytes=websocket.send_bytes,
+                self.command, request.remote or "", self.settings,
+                write_bytes=websocket.send_bytes,
                 write_str=websocket.send_str, close=websocket.close,
                 download_manager=self.download_manager, debug=False)
             log.info("session started for %s", request.remote)
@@ -141,4 +173,4 @@ def tls_context(cert: str, key: str) -> ssl.SSLContext:
 
 
 __all__: Sequence[str] = ["DEFAULT_MAX_SESSIONS", "WebServer", "session_command",
-                          "tls_context"]
+                          "session_settings", "tls_context"]

@@ -7,6 +7,9 @@ which applies the login limits of issue 13) in a worker thread and passes the re
 it returns, with the principal, to ``signed_in``. Until then the app has nothing to show:
 the shell refuses every action but quit (``CofaApp.check_action``).
 
+A login screen left without a login for ``DEADLINE_SECONDS`` ends the session: a browser
+tab left open (or opened by a script) does not hold a server process for ever.
+
 The password lives in the Input only while the check runs; it is cleared after a refusal
 and the Input is removed with the screen after a success. The messages are the server's
 (wrong credentials, locked for N minutes, too many attempts: try again in N seconds):
@@ -41,11 +44,12 @@ SignedIn = Callable[[Repository, Principal], None]
 class LoginScreen(Screen[None]):
     TITLE = "login.title"
     CSS_PATH = "login.tcss"
+    #: Ten minutes to log in, then the session ends.
+    DEADLINE_SECONDS = 600.0
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "login.key.submit", id="login.submit"),
-        # A priority binding, so that the focus has moved to the password before the
-        # next key is dispatched: "login⏎password⏎" typed or pasted in one burst (a
-        # browser, SSH) would otherwise land the password in the login field.
+        # A priority binding, so that it acts in the order keys arrive: "login⏎password⏎"
+        # typed or pasted in one burst (a browser, SSH) lands in the right fields.
         Binding("enter", "enter", "login.key.submit", id="login.enter", show=False,
                 priority=True),
     ]
@@ -69,15 +73,28 @@ class LoginScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#login-name", Input).focus()
+        self.set_timer(self.DEADLINE_SECONDS, self._deadline)
+
+    def _deadline(self) -> None:
+        if self.is_current and not self._busy:
+            self.app.exit()
 
     # --- submitting ---------------------------------------------------------------------
     def action_enter(self) -> None:
-        """Enter: from the login to the password while it is empty, else submit."""
-        name = self.query_one("#login-name", Input)
-        if self.focused is name and not self._password.value:
-            self._password.focus()
+        """Enter: from the login to the password while it is empty, else submit.
+
+        It runs when the key arrives, before the keys typed ahead of it have reached
+        their field (each widget has its own queue): the focus moves at once (so the
+        keys that follow go to the password), and the submit waits in the queue of the
+        focused field, behind the keys typed into it."""
+        focused = self.focused
+        if focused is self.query_one("#login-name", Input) and not self._password.value:
+            self.set_focus(self._password)
             return
-        self.action_submit()
+        if isinstance(focused, Input):
+            focused.call_later(self.action_submit)
+        else:
+            self.action_submit()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
