@@ -26,7 +26,7 @@ TYPE_PREFIX = "api.invalid."
 FALLBACK = "api.invalid_value"
 #: Pydantic error types that are one of the input guard's refusals: the same code
 #: whether pydantic (API request, HTTP backend) or the guard (embedded) finds it.
-SAME_AS_GUARD = {"finite_number": "input.not_finite"}
+SAME_AS_GUARD = {"finite_number": "input.not_finite", "string_unicode": "input.invalid_unicode"}
 #: The longest part of a location kept in a field name.
 MAX_PART = 100
 

@@ -358,3 +358,11 @@ def test_an_id_in_a_body_is_never_a_boolean() -> None:
     assert [field_error(e).code for e in refused.value.errors()] == ["api.invalid.int_type"]
     assert CompanyCreate(name="n", address="a", city="c", postal_code="p", country="FRA",
                          head_office_id=12).head_office_id == 12
+
+
+@pytest.mark.parametrize(("kind", "code"), [("finite_number", "input.not_finite"),
+                                            ("string_unicode", "input.invalid_unicode")])
+def test_pydantic_s_refusals_of_the_guard_s_kind_have_the_guard_s_code(kind: str,
+                                                                       code: str) -> None:
+    error = field_error({"type": kind, "loc": ("body", "amount")})
+    assert (error.field, error.code) == ("amount", code)
