@@ -29,7 +29,7 @@ class SeedCompany:
     name: str
     country: str
     easy_number: str
-    coface_reference: str | None
+    coface_reference: str
     identifiers: tuple[tuple[str, str], ...]
     city: str
     #: (product code, amount) granted in contract 1, or None: not in its portfolio
@@ -37,19 +37,20 @@ class SeedCompany:
 
 
 #: The seed's companies. EasyNumbers the seed does not give are ours, in the 97…
-#: range no generated company uses (the insurer's are below 10¹³).
+#: range no generated company uses (the insurer's are below 10¹³); so are the Coface
+#: references but the seed's own, under the prefix 970 no generated country uses.
 SEED_COMPANIES = (
-    SeedCompany("Lumière Textiles SAS", "FRA", "00000012354897", None,
+    SeedCompany("Lumière Textiles SAS", "FRA", "00000012354897", "970SEED01",
                 (("SIREN", "657898456"),), "Lyon"),
-    SeedCompany("Atelier Garnier SARL", "FRA", "97000000000001", None,
+    SeedCompany("Atelier Garnier SARL", "FRA", "97000000000001", "970SEED02",
                 (("SIREN", "957854658"),), "Nantes"),
     SeedCompany("Boulangeries Réunies SA", "FRA", "97000000000002", "100156874", (),
                 "Lille"),
-    SeedCompany("Transports Mercier SAS", "FRA", "97000000000003", None,
+    SeedCompany("Transports Mercier SAS", "FRA", "97000000000003", "970SEED03",
                 (("SIREN", "958478954"),), "Bordeaux", ("ROM", None)),
-    SeedCompany("Verrerie du Nord SA", "FRA", "00000056487951", None, (), "Amiens",
+    SeedCompany("Verrerie du Nord SA", "FRA", "00000056487951", "970SEED04", (), "Amiens",
                 ("ROM", None)),
-    SeedCompany("Brenner Maschinenbau GmbH", "DEU", "97000000000004", None,
+    SeedCompany("Brenner Maschinenbau GmbH", "DEU", "97000000000004", "970SEED05",
                 (("HRN_DEU", "HRB 97512"),), "Stuttgart", ("CRL", Decimal(50_000))),
 )
 

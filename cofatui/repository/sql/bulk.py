@@ -253,24 +253,25 @@ class SqlBulk(SqlArea):
         bulk.cancelled = cancelled
         bulk.finished_at = self.clock.now()
 
-    def _settle_stopped(self, s: Session, bulk: BulkImport) -> None:
-        """An import still running whose job ended without finishing it (cancelled
-        while queued, failed for good): settled when read, so it never stays running."""
-        if bulk.status != BulkStatus.RUNNING.value or bulk.job_id is None:
-            return
-        job = s.get(Job, bulk.job_id)
-        if job is not None and job.status not in FINISHED:
-            return
-        if job is None or job.status == JobStatus.DONE.value:
-            reason = "jobs.worker_lost"
-        else:
-            reason = job.error_code or "jobs.cancelled"
-        cancelled = job is not None and job.status == JobStatus.CANCELLED.value
-        with self._uow(write=True) as w:
-            fresh = w.get(BulkImport, bulk.id)
-            if fresh is not None and fresh.status == BulkStatus.RUNNING.value:
-                self._settle(w, fresh, cancelled, reason)
-        s.expire(bulk)
+    def _settle_stopped(self, where: Any) -> None:
+        """Imports still running whose job ended without finishing them (cancelled
+        while queued, failed for good) are settled when read, so that none stays
+        running; ``where`` picks the imports to look at. Done before the reading
+        transaction opens, so that it reads the settled rows."""
+        with self._uow() as s:
+            rows = s.execute(select(BulkImport.id, Job.status, Job.error_code)
+                             .outerjoin(Job, Job.id == BulkImport.job_id)
+                             .where(where, BulkImport.status == BulkStatus.RUNNING.value)
+                             ).all()
+        for import_id, job_status, error_code in rows:
+            if job_status is not None and job_status not in FINISHED:
+                continue
+            cancelled = job_status == JobStatus.CANCELLED.value
+            reason = error_code or ("jobs.cancelled" if cancelled else "jobs.worker_lost")
+            with self._uow(write=True) as w:
+                bulk = w.get(BulkImport, import_id)
+                if bulk is not None and bulk.status == BulkStatus.RUNNING.value:
+                    self._settle(w, bulk, cancelled, reason)
 
     @staticmethod
     def _stored(s: Session, import_id: int) -> set[int]:
@@ -306,6 +307,7 @@ class SqlBulk(SqlArea):
             raise NotFound("bulk_imports.contract_not_found", contract=contract_id)
         contracts = [contract_id] if contract_id is not None else self.contract_ids
         limit = max(1, min(limit, 500))
+        self._settle_stopped(BulkImport.contract_id.in_(contracts or [-1]))
         with self._uow() as s:
             where = (BulkImport.contract_id.in_(contracts or [-1]),
                      BulkImport.check.is_(False))
@@ -316,16 +318,13 @@ class SqlBulk(SqlArea):
                              .join(Contract, Contract.id == BulkImport.contract_id)
                              .where(*where).order_by(BulkImport.id.desc())
                              .offset(max(0, offset)).limit(limit)).all()
-            for bulk, _, _ in rows:
-                self._settle_stopped(s, bulk)
             items = [_public(bulk, login, policy) for bulk, login, policy in rows]
         return Page(items=items, offset=offset, limit=limit, total=total)
 
     def get(self, import_id: int) -> BulkImportPublic:
+        self._settle_stopped(BulkImport.id == import_id)
         with self._uow() as s:
-            bulk = self._mine(s, import_id)
-            self._settle_stopped(s, bulk)
-            return self._public(s, bulk)
+            return self._public(s, self._mine(s, import_id))
 
     def lines(self, import_id: int, status: BulkLineStatus | None = None,
               sort: BulkSort = BulkSort.LINE, order: SortOrder = SortOrder.ASC,
@@ -333,9 +332,9 @@ class SqlBulk(SqlArea):
               limit: int = 100) -> Page[BulkLinePublic]:
         sort, order = BulkSort(sort), SortOrder(order)
         limit = max(1, min(limit, 500))
+        self._settle_stopped(BulkImport.id == import_id)
         with self._uow() as s:
-            bulk = self._mine(s, import_id)
-            self._settle_stopped(s, bulk)
+            self._mine(s, import_id)
             where = [BulkLine.import_id == import_id]
             if status is not None:
                 where.append(BulkLine.status == BulkLineStatus(status).value)
@@ -363,9 +362,9 @@ class SqlBulk(SqlArea):
             return BulkFileOut(name=bulk.file_name, content=stored.content)
 
     def errors_file(self, import_id: int) -> BulkFileOut:
+        self._settle_stopped(BulkImport.id == import_id)
         with self._uow() as s:
             bulk = self._mine(s, import_id)
-            self._settle_stopped(s, bulk)
             texts = s.execute(select(BulkLine.text).where(
                 BulkLine.import_id == import_id,
                 BulkLine.status != BulkLineStatus.OK.value)
