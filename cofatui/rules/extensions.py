@@ -126,8 +126,8 @@ def plan_errors(invoices: Sequence[ExtensionInvoice], plan: Sequence[PlanLine],
     ``plan[i].field`` with ``line=i``, and ``plan`` for the total).
 
     With ``currency``, amounts must fit its minor unit; with ``today``, the plan's dates
-    must be at most ``MAX_PLAN_DAYS`` ahead. A modification or an
-    underwriter's counter-plan is checked this way against the invoices already recorded.
+    must be at most ``MAX_PLAN_DAYS`` ahead. A modification or an underwriter's
+    counter-plan is checked this way against the invoices already recorded.
     """
     decimals = _decimals(currency)
     errors: list[FieldError] = []
@@ -170,7 +170,9 @@ def plan_errors(invoices: Sequence[ExtensionInvoice], plan: Sequence[PlanLine],
                            {"previous": previous}, line=i))
         previous = line.due_date
         errors.extend(_amount_errors(line.amount, f"{where}.amount", i, decimals))
-    if invoices and plan:
+    # Totals only of numbers (a NaN is refused at its line, and cannot be compared).
+    amounts = [i.amount for i in invoices] + [p.amount for p in plan]
+    if invoices and plan and all(a.is_finite() for a in amounts):
         due, planned = invoices_total(invoices), sum((p.amount for p in plan), Decimal(0))
         if due != planned:
             gap = planned - due

@@ -83,6 +83,17 @@ def refused_keys(command: Callable[[], object]) -> set[Key]:
     return keys(refused.value.errors)
 
 
+def assert_refused_as_the_rule_says(backend: Backend, command: Callable[[], object],
+                                    rule: list[FieldError]) -> None:
+    """``command`` is refused with the (field, line, code) set of ``rule`` (not empty)
+    and writes nothing."""
+    expected = keys(rule)
+    assert expected
+    before = written(backend)
+    assert refused_keys(command) == expected
+    assert written(backend) == before
+
+
 @pytest.mark.parametrize("name", sorted(ORDERS))
 def test_an_invalid_order_is_refused_as_the_form_shows_it(backend: Backend, name: str) -> None:
     values, currency, code = ORDERS[name]
@@ -114,26 +125,19 @@ NEW_AMOUNTS = {"below the minimum": Decimal(999), "zero": Decimal(0),
 def test_a_new_amount_is_checked_like_the_form_does(backend: Backend, name: str) -> None:
     amount = NEW_AMOUNTS[name]
     crl = product(backend, "alpha", "CRL")
-    expected = keys(rules.request_errors(rules.ProductRequestData("CRL", amount,
-                                                                  currency=crl.currency)))
-    assert expected
-    before = written(backend)
-    assert refused_keys(lambda: backend.open("alice").products.modify(
-        crl.id, amount, crl.version)) == expected
-    assert written(backend) == before
+    assert_refused_as_the_rule_says(
+        backend, lambda: backend.open("alice").products.modify(crl.id, amount, crl.version),
+        rules.request_errors(rules.ProductRequestData("CRL", amount, currency=crl.currency)))
 
 
 @pytest.mark.parametrize("amount", [None, Decimal(10), Decimal("30000.5555")])
 def test_a_transform_into_an_agrement_asks_a_valid_amount(backend: Backend,
                                                           amount: Decimal | None) -> None:
     rli = product(backend, "delta", "RLI")
-    expected = keys(rules.request_errors(rules.ProductRequestData("CRL", amount,
-                                                                  currency=rli.currency)))
-    assert expected
-    before = written(backend)
-    assert refused_keys(lambda: backend.open("alice").products.transform(
-        rli.id, "CRL", rli.version, amount)) == expected
-    assert written(backend) == before
+    assert_refused_as_the_rule_says(
+        backend, lambda: backend.open("alice").products.transform(rli.id, "CRL", rli.version,
+                                                                  amount),
+        rules.request_errors(rules.ProductRequestData("CRL", amount, currency=rli.currency)))
 
 
 DECISIONS = {
