@@ -32,8 +32,8 @@ class BulkArea(Protocol):
 
         Raises, before anything is recorded: NotFound ``bulk_imports.contract_not_found``
         (a contract that is not the user's); Forbidden (no write right on the contract:
-        read-only, or custom rights with neither cover nor information section
-        writable; ``check`` needs read access only); Conflict
+        read-only, or custom rights with neither the cover nor the information
+        section writable — a check too: it runs the same commands); Conflict
         ``bulk_imports.already_imported`` (the same file, by SHA-256, was already
         imported into the contract and ``again`` is false; its params name the earlier
         import: ``import_id``, ``file``, ``at``)."""
