@@ -310,3 +310,41 @@ async def test_logging_in_in_the_browser_opens_the_home_screen(page: Page) -> No
     text = await page.wait_for(HOME_TEXT)
     assert "Alice" in text  # the header names who is logged in
     assert LOGIN_TEXT not in text
+
+
+# --- the bind and TLS rules of `serve`, the same -------------------------------------------
+
+
+def run_web(home: Path, *args: str, until: str, timeout: float = WAIT_SECONDS) -> str:
+    """Start ``cofatui web ARGS`` and return its stderr once ``until`` appears in it (or
+    once it ended), then stop it."""
+    env = {**os.environ, "COFATUI_CONFIG_DIR": str(home / "config"),
+           "COFATUI_DATA_DIR": str(home / "data"), "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "cofatui", "web", *args], cwd=ROOT,
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert proc.stderr is not None
+    said: list[str] = []
+    deadline = time.monotonic() + timeout
+    try:
+        for raw in proc.stderr:
+            said.append(raw.decode(errors="replace"))
+            if until in "".join(said) or time.monotonic() > deadline:
+                break
+    finally:
+        proc.terminate()
+        proc.wait(15)
+    return "".join(said)
+
+
+def test_web_refuses_another_address_than_the_loopback_without_public(tmp_path: Path) -> None:
+    said = run_web(tmp_path, "--host", "0.0.0.0", "--port", str(free_port()),
+                   "--api", "http://127.0.0.1:9", until="--public")
+    assert "Refusing to listen on 0.0.0.0 without --public" in said
+
+
+def test_web_public_without_tls_warns(tmp_path: Path) -> None:
+    port = free_port()
+    said = run_web(tmp_path, "--public", "--host", "127.0.0.1", "--port", str(port),
+                   "--api", "http://127.0.0.1:9", until="cofatui web on")
+    assert f"WARNING: listening on 127.0.0.1:{port} with --public over plain HTTP" in said
+    assert f"cofatui web on http://127.0.0.1:{port}" in said

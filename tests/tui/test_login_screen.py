@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from textual.widgets import Input
@@ -70,11 +71,18 @@ def sign_in(repo: SqlRepository) -> SignInDouble:
 
 @pytest.fixture
 def login_app(sign_in: SignInDouble) -> Callable[..., CofaApp]:
-    def build(language: str = "en") -> CofaApp:
+    def build(language: Literal["en", "fr"] = "en") -> CofaApp:
         return CofaApp(None, Settings(language=language), clock=FixedClock(NOW),
                        sign_in=sign_in)
 
     return build
+
+
+def error_of(app: CofaApp) -> str:
+    """The login screen's error line (the login screen must be on top)."""
+    screen = app.screen
+    assert isinstance(screen, LoginScreen)
+    return screen.error_text()
 
 
 async def log_in(pilot: object, login: str, password: str) -> None:
@@ -169,7 +177,7 @@ async def test_an_empty_field_is_asked_for_without_a_check(
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, LoginScreen)
-        assert app.screen.error_text() == "Enter your login and your password."
+        assert error_of(app) == "Enter your login and your password."
         assert sign_in.calls == []
 
 
@@ -190,7 +198,7 @@ async def test_refusals_are_worded_in_the_language_of_the_settings(
             await settle(pilot)
             await log_in(pilot, LOGIN, "Wrong-Password-1")
             assert isinstance(app.screen, LoginScreen)
-            assert app.screen.error_text() == wording
+            assert error_of(app) == wording
 
 
 async def test_the_login_screen_in_french(login_app: Callable[..., CofaApp],
@@ -207,10 +215,10 @@ async def test_the_login_screen_in_french(login_app: Callable[..., CofaApp],
             assert label in text
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert app.screen.error_text() == \
+        assert error_of(app) == \
             "Saisissez votre identifiant et votre mot de passe."
         await log_in(pilot, LOGIN, "Mauvais-1")
-        assert app.screen.error_text() == ("Trop de tentatives de connexion pour cet "
+        assert error_of(app) == ("Trop de tentatives de connexion pour cet "
                                            "identifiant ; réessayez dans 42 secondes")
 
 
@@ -247,13 +255,13 @@ async def test_the_login_screen_logs_in_at_a_real_server(server: ServerProcess,
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await log_in(pilot, "alice", "Not-Her-Password-1")
-        await wait_until(pilot, lambda: app.screen.error_text() != "Checking…",
+        await wait_until(pilot, lambda: error_of(app) != "Checking…",
                          what="the answer")
-        assert app.screen.error_text() == "Wrong login or password"
+        assert error_of(app) == "Wrong login or password"
         await log_in(pilot, "nobody-here", "Not-Her-Password-1")  # the same answer
-        await wait_until(pilot, lambda: app.screen.error_text() != "Checking…",
+        await wait_until(pilot, lambda: error_of(app) != "Checking…",
                          what="the answer")
-        assert app.screen.error_text() == "Wrong login or password"
+        assert error_of(app) == "Wrong login or password"
         await log_in(pilot, "alice", dataset.PASSWORD)
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen),
                          what="the home screen", timeout=30)
