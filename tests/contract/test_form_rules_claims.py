@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlmodel import SQLModel
 
 from cofatui.errors import FieldError, ValidationFailed
 from cofatui.models import Claim, ClaimDeclaration, ClaimInvoice, ClaimPayment, Contract
@@ -251,3 +252,22 @@ def test_indemnity_update_gets_the_rules_field_errors(
         backend.open("uw").claims.set_indemnity(claim.id, update, claim.version)
     assert triples(err.value.errors) == triples(expected)
     assert backend.open("alice").claims.detail(claim.id).claim.calculated_indemnity is None
+
+
+def column_length(table: str, column: str) -> int:
+    length = getattr(SQLModel.metadata.tables[table].c[column].type, "length", None)
+    assert isinstance(length, int), f"{table}.{column}"
+    return length
+
+
+def test_the_rules_lengths_are_the_columns_lengths() -> None:
+    """A text the rules accept always fits its column (PostgreSQL refuses a longer one)."""
+    assert {part: column_length("claim", f"billing_{part}")
+            for part in addresses.BILLING_LIMITS} == addresses.BILLING_LIMITS
+    assert column_length("claim", "invoicing_partner") == addresses.PARTNER_LIMIT
+    for prefix in ("contact_", "alt_contact_"):
+        assert {part: column_length("claim_declaration", f"{prefix}{part}")
+                for part in addresses.CONTACT_LIMITS} == addresses.CONTACT_LIMITS
+    assert column_length("claim_payment", "invoice_references") == rules.MAX_PAYMENT_REFERENCES
+    assert column_length("claim", "own_reference") == rules.MAX_REFERENCE
+    assert column_length("claim_declaration", "comments") == rules.MAX_COMMENT
