@@ -17,9 +17,10 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from cofatui.errors import Conflict, Forbidden, NotFound
+from cofatui.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from cofatui.models import AuditEntry, BulkImport, Notification, Product
 from cofatui.repository.base import Repository
+from cofatui.rules.bulk_contract import contract_id_for
 from cofatui.schemas import QueueFilter
 from cofatui.schemas_bulk import (
     BulkImportPublic,
@@ -127,6 +128,24 @@ def test_refused_before_anything_is_recorded(seeded: Backend) -> None:
         bulk(seeded.open("bob")).start(seeded.ids["A"], "x.csv", SAMPLE.read_bytes())
     assert err.value.code == "bulk_imports.contract_not_found"
     assert _count(seeded, BulkImport) == 0
+
+
+@pytest.mark.parametrize(("typed", "code"), [
+    ("P-A", None), ("  P-A ", None), ("P-B", "bulk_imports.contract_not_found"),
+    ("NOPE-1", "bulk_imports.contract_not_found"),
+    ("P A;", "bulk_imports.invalid_contract_number"),
+    ("", "bulk_imports.invalid_contract_number"),
+    ("9" * 36, "bulk_imports.contract_number_too_long")])
+def test_the_contract_number_as_typed(seeded: Backend, typed: str, code: str | None) -> None:
+    contracts = seeded.open("alice").whoami().contracts
+    if code is None:
+        assert contract_id_for(typed, contracts) == seeded.ids["A"]
+        return
+    with pytest.raises((NotFound, ValidationFailed)) as err:
+        contract_id_for(typed, contracts)
+    found = err.value.errors[0].code if isinstance(err.value, ValidationFailed) \
+        else err.value.code
+    assert found == code
 
 
 def test_a_file_refused_whole_is_listed_failed_with_its_reason(seeded: Backend) -> None:
