@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cofatui.errors import ValidationFailed
-from cofatui.models import Claim, Company, Draft, PortfolioEntry
+from cofatui.models import Claim, Company, Draft, Job, PortfolioEntry
 from cofatui.rules.json_depth import MAX_JSON_DEPTH
 from cofatui.schemas import (
     ClaimCreate,
@@ -158,3 +158,12 @@ def test_a_draft_keeps_its_comments_but_not_control_characters(backend: Backend)
         repo.drafts.save("claim", "k", {"lines": [{"number": "1"}, {"number": "\x1b[2J"}]})
     assert refusals(raised) == [("payload.lines[2].number", "input.control_character")]
     assert repo.drafts.load("claim", "k") == payload
+
+
+def test_a_job_s_parameters_are_checked_before_it_is_queued(backend: Backend) -> None:
+    before = rows(backend, Job)
+    with pytest.raises(ValidationFailed) as raised:
+        backend.open("alice").jobs.queue("export.notifications",
+                                         {"filter": {"text": "a\x00b"}, "format": "csv"})
+    assert refusals(raised) == [("params.filter.text", "input.control_character")]
+    assert rows(backend, Job) == before
