@@ -278,9 +278,6 @@ class SqlPortfolio(SqlArea):
             definition = defs.get(int(slot))
             if definition is None:
                 raise ValidationFailed.at(f"custom_field_{slot}", "portfolio.no_such_custom_field")
-            if len(value) > 200:
-                raise ValidationFailed.at(f"custom_field_{slot}", "portfolio.at_most_chars",
-                                          limit=200)
             current = s.execute(select(CustomFieldValue).where(
                 CustomFieldValue.entry_id == entry.id,
                 CustomFieldValue.definition_id == definition.id)).scalars().first()
