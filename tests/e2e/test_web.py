@@ -136,24 +136,37 @@ class WebProcess:
         return path.read_text(errors="replace") if path.exists() else ""
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        if self.proc is not None:
+            end(self.proc)
+
+
+def end(proc: subprocess.Popen[bytes]) -> None:
+    """Terminate ``proc`` and wait for it (killed if it lingers)."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
+def dataset_database(home: Path) -> str:
+    """A SQLite file in ``home`` with the contract dataset (alice: ``dataset.PASSWORD``);
+    its URL."""
+    engine = make_engine(f"sqlite:///{home / 'dataset.sqlite'}")
+    try:
+        migrations.upgrade(engine)
+        dataset.build(engine)
+        return str(engine.url)
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture(scope="module")
 def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebProcess]:
     home = tmp_path_factory.mktemp("web")
-    engine = make_engine(f"sqlite:///{home / 'web.sqlite'}")
-    migrations.upgrade(engine)
-    dataset.build(engine)
-    url = str(engine.url)
-    engine.dispose()
-    server = WebProcess(home, url).start()
+    server = WebProcess(home, dataset_database(home)).start()
     try:
         yield server
     finally:
@@ -208,13 +221,7 @@ class Browser:
         return str(next(t for t in targets if t["type"] == "page")["webSocketDebuggerUrl"])
 
     def close(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        end(self.proc)
 
 
 class Page:
@@ -331,8 +338,7 @@ def run_web(home: Path, *args: str, until: str, timeout: float = WAIT_SECONDS) -
             if until in "".join(said) or time.monotonic() > deadline:
                 break
     finally:
-        proc.terminate()
-        proc.wait(15)
+        end(proc)
     return "".join(said)
 
 

@@ -22,18 +22,19 @@ from typing import Literal
 import pytest
 from textual.widgets import Input
 
-from cofatui import i18n, migrations
+from cofatui import i18n
 from cofatui.clock import FixedClock
 from cofatui.config import Settings
 from cofatui.errors import CofaError, Unauthenticated
 from cofatui.repository.base import Repository
-from cofatui.repository.sql import SqlRepository, make_engine
+from cofatui.repository.sql import SqlRepository
 from cofatui.tui.app import CofaApp
 from cofatui.tui.features.home.home import HomeScreen
 from cofatui.tui.features.login.screen import LoginScreen
 from cofatui.tui.navigation import BASE_DEPTH
 from cofatui.web.signin import password_sign_in
 from tests.contract import dataset
+from tests.e2e.test_web import dataset_database
 from tests.server import ServerProcess
 from tests.tui.conftest import LOGIN, NOW
 from tests.tui.pilot import screen_text, settle, type_into, wait_until
@@ -239,12 +240,7 @@ async def test_a_login_screen_left_alone_ends_the_session(
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     home = tmp_path_factory.mktemp("login-api")
-    engine = make_engine(f"sqlite:///{home / 'api.sqlite'}")
-    migrations.upgrade(engine)
-    dataset.build(engine)
-    url = str(engine.url)
-    engine.dispose()
-    with ServerProcess(url, home) as running:
+    with ServerProcess(dataset_database(home), home) as running:
         yield running
 
 
