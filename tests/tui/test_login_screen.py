@@ -262,3 +262,28 @@ async def test_the_login_screen_logs_in_at_a_real_server(server: ServerProcess,
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen),
                          what="the home screen", timeout=30)
         assert app.principal.login == "alice"
+
+
+# --- which sessions start on it ------------------------------------------------------------
+
+
+def test_the_terminal_app_over_api_without_a_token_starts_on_the_login_screen(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from cofatui import cli
+
+    started: list[CofaApp] = []
+    monkeypatch.setattr(CofaApp, "run", lambda self, *_a, **_k: started.append(self))
+    token_file = tmp_path / "token"
+    token_file.write_text("cofa_not-a-real-token\n")
+    assert cli.main(["--api", "http://127.0.0.1:9"]) == 0
+    # --login: the login screen even with a token file (what `cofatui web` runs).
+    assert cli.main(["--api", "http://127.0.0.1:9", "--token-file", str(token_file),
+                     "tui", "--login"]) == 0
+    assert [app.signed_in for app in started] == [False, False]
+    for app in started:
+        with pytest.raises(Unauthenticated):
+            app.repo.whoami()
+    assert cli.main(["tui", "--login"]) == 1  # no server to log in at
+    assert "--login works with --api URL" in capsys.readouterr().err
+    assert len(started) == 2
