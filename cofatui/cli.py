@@ -144,11 +144,19 @@ def open_repository(args: argparse.Namespace, settings: Settings,
         return _open_remote(args, settings, api_url)
     from cofatui.repository.sql import open_sql_repository
 
+    url = database_url_with_demo(args, settings, say)
+    return open_sql_repository(url, login_for(args, settings))
+
+
+def database_url_with_demo(args: argparse.Namespace, settings: Settings,
+                           say: Callable[[str], None] = print) -> str:
+    """The database URL, after creating the embedded demo database on the very first
+    run (the TUI and ``cofatui web`` both open on live data)."""
     url, embedded = database_url(args, settings)
     if embedded and not _sqlite_has_data(url):
         say(f"First start: creating a demo database ({FIRST_RUN_COMPANIES} companies)…")
         _create_demo(url, FIRST_RUN_COMPANIES, 42, say)
-    return open_sql_repository(url, login_for(args, settings))
+    return url
 
 
 def _open_remote(args: argparse.Namespace, settings: Settings, api_url: str) -> Repository:

@@ -7,7 +7,8 @@ Each browser session runs its own TUI process, which starts on the login screen 
 works through the HTTP API with the token of that login, held in its memory only:
 
 - with ``--api URL`` the sessions log in at that server;
-- with a database (``--db``, the settings, or the embedded file), this process runs the
+- with a database (``--db``, the settings, or the embedded file, made with the demo data
+  on the very first start as for the TUI), this process runs the
   API itself on a loopback port (the same app as ``cofatui serve``, so the same password
   check and login limits) and a jobs worker, and the sessions use that API. A session
   process never holds the database's address or credentials.
@@ -114,13 +115,12 @@ def _api_for(args: argparse.Namespace, api_url: str | None) -> Iterator[str]:
 
     from cofatui import migrations
     from cofatui.api.app import create_app
-    from cofatui.cli import database_url, load_settings_for
+    from cofatui.cli import database_url_with_demo, load_settings_for
     from cofatui.jobs.worker import Worker, WorkerThread
     from cofatui.repository.sql import identity, make_engine
 
     settings = load_settings_for(args)
-    url, _embedded = database_url(args, settings)
-    engine = make_engine(url)
+    engine = make_engine(database_url_with_demo(args, settings))
     migrations.upgrade(engine)
     identity.warm_up()
     options = uvicorn_options(argparse.Namespace(

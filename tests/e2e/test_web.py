@@ -354,3 +354,28 @@ def test_web_public_without_tls_warns(tmp_path: Path) -> None:
                    "--api", "http://127.0.0.1:9", until="cofatui web on")
     assert f"WARNING: listening on 127.0.0.1:{port} with --public over plain HTTP" in said
     assert f"cofatui web on http://127.0.0.1:{port}" in said
+
+
+async def test_sessions_beyond_the_limit_are_refused_before_a_process_starts(
+        tmp_path: Path) -> None:
+    port = free_port()
+    env = {**os.environ, "COFATUI_CONFIG_DIR": str(tmp_path / "config"),
+           "COFATUI_DATA_DIR": str(tmp_path / "data")}
+    proc = subprocess.Popen([sys.executable, "-m", "cofatui", "web", "--port", str(port),
+                             "--max-sessions", "1", "--api", "http://127.0.0.1:9"],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        server = WebProcess(tmp_path, "")
+        server.proc, server.port = proc, port
+        assert server._ready()
+        socket_url = f"ws://127.0.0.1:{port}/ws?width=100&height=30"
+        async with aiohttp.ClientSession() as session, \
+                session.ws_connect(socket_url) as first:
+            message = await first.receive(timeout=WAIT_SECONDS)  # the session's output
+            assert message.type == aiohttp.WSMsgType.BINARY
+            with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+                await session.ws_connect(socket_url)
+            assert refused.value.status == 503
+    finally:
+        end(proc)
