@@ -62,6 +62,7 @@ method has exactly one route:
     GET    /audit                                    audit_log
     /jobs, /imports, /mail/…                         repo.jobs, repo.imports, repo.mail
                                                      (listed in api/routes/jobs.py)
+    /contracts/{cid}/bulk-imports, /bulk-imports/…   repo.bulk (listed in api/routes/bulk.py)
 
 Filters are query parameters rather than a POST body so that every read is a plain,
 cacheable, safely retried GET; each filter model is flat (lists repeat the parameter).
@@ -88,6 +89,7 @@ from cofatui.api.middleware import (
 )
 from cofatui.api.routes import (
     audit,
+    bulk,
     claims,
     companies,
     drafts,
@@ -104,7 +106,7 @@ from cofatui.api.routes.common import ERROR_RESPONSES
 from cofatui.clock import Clock, SystemClock
 
 ROUTERS = (identity, companies, portfolio, products, underwriter, notifications, claims,
-           extensions, drafts, audit, jobs)
+           extensions, drafts, audit, jobs, bulk)
 
 
 def _operation_id(route: APIRoute) -> str:

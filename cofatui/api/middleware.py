@@ -46,6 +46,7 @@ BODY_LIMITS: tuple[tuple[str, int], ...] = (
     (r"^/claims/[^/]+/documents$", 11 * 1024 * 1024),
     (r"^/drafts/draft$", 3 * 1024 * 1024),
     (r"^/imports$", 6 * 1024 * 1024),  # import files: 5 MiB, checked by the pipeline
+    (r"^/contracts/[^/]+/bulk-imports$", 6 * 1024 * 1024),  # 5 MiB, cut by the route (413)
     (r"^/auth/token$", 16 * 1024),
 )
 #: A body must arrive within BODY_GRACE_SECONDS + its size / MIN_BODY_RATE (11 MiB at

@@ -32,6 +32,7 @@ from cofatui.errors import (
 from cofatui.repository.areas import (
     AREAS,
     AuditArea,
+    BulkArea,
     ClaimsArea,
     CompaniesArea,
     DraftsArea,
@@ -107,6 +108,9 @@ class Repository(Protocol):
 
     @property
     def mail(self) -> MailArea: ...
+
+    @property
+    def bulk(self) -> BulkArea: ...
 
     # --- lifetime -------------------------------------------------------------------
     def close(self) -> None:

@@ -53,6 +53,8 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 # A client-references import whose one line names no company of the portfolio: stored
 # with its line in error, nothing of the contract written.
 REFERENCES_CSV = b"EasyNumber;Client reference\nZZZ999;REF-1\n"
+# A bulk order file of one line (its job is queued, never run here).
+BULK_CSV = b"FRA;00000012354897;;;;CCO;C;10000;;\n"
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 PUBLIC = {("get", "/health"), ("post", "/auth/token")}
 
@@ -156,6 +158,8 @@ def api(tmp_path: Path) -> Iterator[Api]:
             ids[f"import:{contract}"] = repo.imports.run(
                 "client_references", ids[contract], "refs.csv", REFERENCES_CSV,
                 ImportMode.PER_LINE).id
+            ids[f"bulk:{contract}"] = repo.bulk.start(ids[contract], "orders.csv",
+                                                      BULK_CSV).bulk_import.id
         yield api
     engine.dispose()
 
@@ -164,16 +168,17 @@ def api(tmp_path: Path) -> Iterator[Api]:
 
 PATH_IDS = {"contract_id": "{c}", "company_id": "{c}:company", "entry_id": "entry:{c}:{co}",
             "product_id": "{c}:product", "claim_id": "claim:{c}", "document_id": "doc:{c}",
-            "extension_id": "ext:{c}", "job_id": "job:{c}", "import_id": "import:{c}"}
+            "extension_id": "ext:{c}", "job_id": "job:{c}", "import_id": "import:{c}",
+            "bulk_import_id": "bulk:{c}"}
 # Dataset keys per contract for each kind of id.
 KEYS: dict[str, dict[str, Any]] = {
     "B": {"{c}": "B", "{c}:company": "epsilon", "entry:{c}:{co}": "entry:B:epsilon",
           "{c}:product": "p_eps_crl", "claim:{c}": "claim:B", "doc:{c}": "doc:B",
-          "ext:{c}": "ext:B", "job:{c}": "job:B", "import:{c}": "import:B",
+          "ext:{c}": "ext:B", "job:{c}": "job:B", "import:{c}": "import:B", "bulk:{c}": "bulk:B",
           "notifications": ["n6", "n7"]},
     "A": {"{c}": "A", "{c}:company": "alpha", "entry:{c}:{co}": "entry:A:alpha",
           "{c}:product": "p_alpha_crl", "claim:{c}": "claim:A", "doc:{c}": "doc:A",
-          "ext:{c}": "ext:A", "job:{c}": "job:A", "import:{c}": "import:A",
+          "ext:{c}": "ext:A", "job:{c}": "job:A", "import:{c}": "import:A", "bulk:{c}": "bulk:A",
           "notifications": ["n1"]},
 }
 
@@ -243,8 +248,10 @@ def sample(api: Api, name: str, contract: str) -> tuple[dict[str, Any], Any, byt
         "drafts.delete": {"kind": "claim", "key": "k"},
         "imports.run": {"kind": "client_references", "contract_id": cid,
                         "file_name": "refs.csv", "mode": "per_line"},
+        "bulk.start": {"filename": "orders.csv"},
     }
-    raw = {"claims.add_document": PDF, "imports.run": REFERENCES_CSV}.get(name)
+    raw = {"claims.add_document": PDF, "imports.run": REFERENCES_CSV,
+           "bulk.start": BULK_CSV}.get(name)
     return queries.get(name, {}), bodies.get(name), raw
 
 

@@ -10,6 +10,7 @@ import pytest
 from cofatui.repository.areas import AREAS
 from cofatui.repository.base import Repository
 from cofatui.repository.http.audit import HttpAudit
+from cofatui.repository.http.bulk import HttpBulk
 from cofatui.repository.http.claims import HttpClaims
 from cofatui.repository.http.companies import HttpCompanies
 from cofatui.repository.http.drafts import HttpDrafts
@@ -23,6 +24,7 @@ from cofatui.repository.http.products import HttpProducts
 from cofatui.repository.http.rates import HttpRates
 from cofatui.repository.http.underwriting import HttpUnderwriting
 from cofatui.repository.sql.audit import SqlAudit
+from cofatui.repository.sql.bulk import SqlBulk
 from cofatui.repository.sql.claims import SqlClaims
 from cofatui.repository.sql.companies import SqlCompanies
 from cofatui.repository.sql.drafts import SqlDrafts
@@ -50,6 +52,7 @@ IMPLEMENTATIONS: dict[str, tuple[type, type]] = {
     "jobs": (SqlJobs, HttpJobs),
     "imports": (SqlImports, HttpImports),
     "mail": (SqlMail, HttpMail),
+    "bulk": (SqlBulk, HttpBulk),
 }
 
 

@@ -1,7 +1,7 @@
 """The areas of the Repository, one protocol each: ``repo.companies``, ``repo.portfolio``,
 ``repo.products``, ``repo.underwriting``, ``repo.notifications``, ``repo.claims``,
 ``repo.rates``, ``repo.extensions``, ``repo.drafts``, ``repo.audit``, ``repo.jobs``,
-``repo.imports`` and ``repo.mail``.
+``repo.imports``, ``repo.mail`` and ``repo.bulk``.
 
 Each area acts for the principal its repository was opened for and raises only
 :mod:`cofatui.errors` classes; the docstrings say which and when. Common to all:
@@ -22,6 +22,7 @@ an import-linter contract keeps it so.
 from __future__ import annotations
 
 from cofatui.repository.areas.audit import AuditArea
+from cofatui.repository.areas.bulk import BulkArea
 from cofatui.repository.areas.claims import ClaimsArea
 from cofatui.repository.areas.companies import CompaniesArea
 from cofatui.repository.areas.drafts import DraftsArea
@@ -50,8 +51,9 @@ AREAS: dict[str, type] = {
     "jobs": JobsArea,
     "imports": ImportsArea,
     "mail": MailArea,
+    "bulk": BulkArea,
 }
 
-__all__ = ["AREAS", "AuditArea", "ClaimsArea", "CompaniesArea", "DraftsArea",
+__all__ = ["AREAS", "AuditArea", "BulkArea", "ClaimsArea", "CompaniesArea", "DraftsArea",
            "ExtensionsArea", "ImportsArea", "JobsArea", "MailArea", "NotificationsArea",
            "PortfolioArea", "ProductsArea", "RatesArea", "UnderwritingArea"]

@@ -7,6 +7,7 @@ import httpx
 from pydantic import TypeAdapter
 
 from cofatui.repository.http.audit import HttpAudit
+from cofatui.repository.http.bulk import HttpBulk
 from cofatui.repository.http.claims import HttpClaims
 from cofatui.repository.http.client import BACKOFF_SECONDS, RETRIES, HttpClient
 from cofatui.repository.http.companies import HttpCompanies
@@ -47,6 +48,7 @@ class HttpRepository(HttpClient):
         self.jobs = HttpJobs(self)
         self.imports = HttpImports(self)
         self.mail = HttpMail(self)
+        self.bulk = HttpBulk(self)
 
     def whoami(self) -> Principal:
         return self._get(_PRINCIPAL, "/me")
