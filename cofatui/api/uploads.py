@@ -40,11 +40,11 @@ UPLOAD_SLOTS = 2
 T = TypeVar("T")
 
 
-def raw_body(*media_types: str, description: str) -> dict[str, Any]:
+def raw_body(*media_types: str, description: str, required: bool = True) -> dict[str, Any]:
     """The ``openapi_extra`` of a route whose body is the raw file, sent as one of
     ``media_types`` (:class:`cofatui.api.middleware.MediaTypeGate` refuses the others)."""
     schema = {"type": "string", "format": "binary"}
-    return {"requestBody": {"required": True, "description": description,
+    return {"requestBody": {"required": required, "description": description,
                             "content": {media: {"schema": schema} for media in media_types}}}
 
 

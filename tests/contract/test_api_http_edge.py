@@ -25,6 +25,7 @@ from cofatui.errors import ValidationFailed
 from cofatui.repository.sql import make_engine
 from cofatui.rules.attachments import MAX_ATTACHMENT_BYTES
 from cofatui.schemas import ClaimCreate
+from cofatui.schemas_jobs import ImportMode
 from tests.contract import dataset
 from tests.contract.conftest import Backend, make_token
 from tests.contract.refusals import field_codes
@@ -74,6 +75,13 @@ def test_an_attachment_of_another_type_is_refused_at_the_file(
     assert field_codes(refused.value) == {"file": code}
     assert dict(refused.value.errors[0].params) == params
     assert backend.open("alice").claims.detail(claim.id).documents == []
+
+
+def test_an_imports_arguments_are_checked_like_every_areas(backend: Backend) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        backend.open("alice").imports.run("client_references", backend.ids["A"], "refs\x00.csv",
+                                          b"EasyNumber;Client reference\n", ImportMode.PER_LINE)
+    assert field_codes(refused.value) == {"file_name": "input.control_character"}
 
 
 # --- over HTTP, in-process -----------------------------------------------------------
@@ -233,7 +241,7 @@ def test_the_schema_documents_each_operations_refusals(api: Api) -> None:
                 content = op["responses"][status]["content"]["application/json"]
                 assert content["schema"] == {"$ref": ERROR_SCHEMA_REF}, (method, path, status)
     login = api.schema["paths"]["/auth/token"]["post"]
-    assert "401" not in login["responses"] and "429" in login["responses"]
+    assert {"401", "429"} <= set(login["responses"])  # wrong password; too many logins
     raw = api.schema["paths"]["/claims/{claim_id}/documents"]["post"]["requestBody"]
     assert set(raw["content"]) == {"application/octet-stream", "application/pdf",
                                    "image/jpeg", "image/png", "image/gif"}

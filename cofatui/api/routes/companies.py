@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, StrictBool
 
 from cofatui.api.auth import Repo
 from cofatui.api.routes.common import CompanyId, Limit, Offset
@@ -32,7 +32,7 @@ def create_company(repo: Repo, data: CompanyCreate) -> CompanyPublic:
 
 
 class FavouriteBody(BaseModel):
-    favourite: bool
+    favourite: StrictBool  # true or false, not 0 or "yes"
 
 
 @router.put("/companies/{company_id}/favourite", name="portfolio.set_favourite",

@@ -43,7 +43,8 @@ class TokenCreated(BaseModel):
 
 @router.post("/auth/token", response_model=TokenCreated, status_code=201,
              summary="Log in with a password and receive a new personal token",
-             responses={429: _error("Too many logins: from this address, for this login, "
+             responses={401: _error("Wrong login or password"),
+                        429: _error("Too many logins: from this address, for this login, "
                                     "or at once on the server (see Retry-After)")},
              openapi_extra={"security": []})
 async def create_token(body: TokenRequest, request: Request) -> TokenCreated:

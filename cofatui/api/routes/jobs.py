@@ -21,7 +21,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, StrictBool
 
 from cofatui.api.auth import Repo
 from cofatui.api.routes.common import MAX_ID, ContractId, Limit, Offset
@@ -51,7 +51,7 @@ class JobBody(BaseModel):
 
 
 class DigestBody(BaseModel):
-    daily_digest: bool
+    daily_digest: StrictBool  # true or false, not 0 or "yes"
 
 
 @router.post("/jobs", name="jobs.queue",
@@ -96,7 +96,9 @@ IMPORT_MEDIA_TYPES = ("application/octet-stream", "text/csv", "text/plain")
 @router.post("/imports", name="imports.run", response_model=ImportResultPublic,
              summary="Import a file (read, checked and applied on the server); the raw "
                      "bytes are the body",
-             openapi_extra=raw_body(*IMPORT_MEDIA_TYPES, description="the file's bytes"))
+             # Not required: an empty file is the pipeline's to refuse, with its reason.
+             openapi_extra=raw_body(*IMPORT_MEDIA_TYPES, description="the file's bytes",
+                                    required=False))
 async def run_import(request: Request, repo: Repo,
                      kind: Annotated[ImportKind, Query()],
                      contract_id: Annotated[int, Query(ge=1, le=MAX_ID)],

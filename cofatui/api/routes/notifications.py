@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from cofatui.api.auth import Repo
 from cofatui.api.routes.common import MAX_ID, Count, Limit, Offset, WithTotal
@@ -34,7 +34,7 @@ def unread_count(repo: Repo,
 
 class MarkBody(BaseModel):
     ids: Annotated[list[NotificationId], Field(max_length=MAX_IDS)]
-    read: bool
+    read: StrictBool  # true or false, not 0 or "yes"
 
 
 class DeleteBody(BaseModel):

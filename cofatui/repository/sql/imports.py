@@ -31,6 +31,7 @@ from cofatui.formats.import_kinds import SPECS
 from cofatui.models import Company, ImportLine, ImportResult, Job, JobFile, PortfolioEntry, User
 from cofatui.repository.sql import import_apply
 from cofatui.repository.sql.import_apply import Applier
+from cofatui.repository.sql.input_guard import install
 from cofatui.repository.sql.paging import paged
 from cofatui.repository.sql.search import search_key
 from cofatui.schemas import Page
@@ -209,3 +210,7 @@ class SqlImports:
                                       code=r.code, message=r.message,
                                       params=json.loads(r.params or "{}")) for r in rows]
             return Page(items=items, offset=offset, limit=limit, total=row.total_lines)
+
+
+# Every argument checked first (text, numbers), as for the SqlArea subclasses.
+install(SqlImports)
