@@ -6,7 +6,9 @@ folder) or walks the tree (Enter on a folder opens it, on a file picks it). It o
 in the last folder a file was picked from (the ``last_folder`` setting).
 
 The file is read where the TUI runs; with ``--api`` its bytes are then sent to the
-server by the repository call that uses them, the server's disk playing no part.
+server by the repository call that uses them, the server's disk playing no part. In a
+``cofatui web`` session every path is confined to the session's folder
+(:mod:`cofatui.tui.kit.local_files`).
 """
 
 from __future__ import annotations
@@ -25,11 +27,16 @@ from textual.widgets import DirectoryTree, Input, Static
 from cofatui.errors import ValidationFailed
 from cofatui.i18n import t
 from cofatui.tui.kit.dialog import Dialog
+from cofatui.tui.kit.local_files import local_path, start_folder
 
 
 def complete(text: str) -> str:
-    """``text`` completed as far as the names in its folder agree (Tab in a shell)."""
-    path = Path(os.path.expanduser(text)) if text else Path.cwd()
+    """``text`` completed as far as the names in its folder agree (Tab in a shell); a
+    folder the user may not use (outside a web session's own) completes nothing."""
+    try:
+        path = local_path(text) if text else start_folder(None)
+    except ValidationFailed:
+        return text
     if text.endswith(os.sep) or not text:
         folder, stem = path, ""
     else:
@@ -70,8 +77,7 @@ class FilePicker(Dialog[Path | None]):
     def __init__(self, title: str, start: Path | str | None = None) -> None:
         super().__init__()
         self.picker_title = title
-        folder = Path(start).expanduser() if start else Path.cwd()
-        self.start = folder if folder.is_dir() else Path.cwd()
+        self.start = start_folder(start)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -106,7 +112,10 @@ class FilePicker(Dialog[Path | None]):
 
     def _follow(self, text: str) -> None:
         """Show in the tree the folder the typed path is in."""
-        folder = Path(os.path.expanduser(text))
+        try:
+            folder = local_path(text)
+        except ValidationFailed:
+            return
         if not text.endswith(os.sep):
             folder = folder.parent
         tree = self.query_one(DirectoryTree)
@@ -115,7 +124,11 @@ class FilePicker(Dialog[Path | None]):
 
     @on(Input.Submitted, "#picker-path")
     def _typed(self, event: Input.Submitted) -> None:
-        path = Path(os.path.expanduser(event.value.strip()))
+        try:
+            path = local_path(event.value.strip())
+        except ValidationFailed as exc:
+            self.query_one("#picker-error", Static).update(str(exc))
+            return
         if path.is_dir():
             self._follow(str(path) + os.sep)
             self.path_input.value = str(path) + os.sep
@@ -127,7 +140,10 @@ class FilePicker(Dialog[Path | None]):
 
     @on(DirectoryTree.FileSelected)
     def _picked(self, event: DirectoryTree.FileSelected) -> None:
-        self.dismiss(Path(event.path))
+        try:  # a link in the tree may lead out of a web session's folder
+            self.dismiss(local_path(event.path))
+        except ValidationFailed as exc:
+            self.query_one("#picker-error", Static).update(str(exc))
 
     @on(DirectoryTree.DirectorySelected)
     def _folder(self, event: DirectoryTree.DirectorySelected) -> None:

@@ -14,6 +14,7 @@ from cofatui.errors import CofaError
 from cofatui.i18n import t
 from cofatui.schemas_jobs import JobStatus
 from cofatui.tui.kit.delays import DELAYS
+from cofatui.tui.kit.local_files import deliver
 from cofatui.tui.safe import clean
 
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ class JobFollower:
             self.app.call_from_thread(self.timer.stop)
             if job.status == JobStatus.DONE and job.result_name:
                 path = save_result(self.app.repo, self.job_id)
+                self.app.call_from_thread(deliver, self.app, path)
                 self.app.call_from_thread(self.app.notify, t("tools.job_done", path=str(path)),
                                           markup=False, timeout=15)
             elif job.status == JobStatus.FAILED:

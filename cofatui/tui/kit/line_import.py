@@ -26,7 +26,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Static
 
 from cofatui import locations
-from cofatui.errors import CofaError, FieldError
+from cofatui.errors import CofaError, FieldError, ValidationFailed
 from cofatui.formats.claim_csv import (
     COLUMN_LABELS,
     INVOICE_COLUMNS,
@@ -50,6 +50,7 @@ from cofatui.schemas import InvoiceLine, PaymentLine
 from cofatui.tui.kit.dialog import Dialog
 from cofatui.tui.kit.lines import CSS, LineContext
 from cofatui.tui.kit.list_source import ListSource
+from cofatui.tui.kit.local_files import deliver, local_path
 from cofatui.tui.kit.virtual_list import Column, VirtualList
 from cofatui.tui.kit.wording import plural
 from cofatui.tui.safe import clean, plain
@@ -96,8 +97,9 @@ class _PathDialog(Dialog[Any]):
         field.cursor_position = len(field.value)
 
     def path(self) -> Path | None:
+        """The typed path (None: nothing typed); refused outside a web session's folder."""
         raw = self.query_one("#path", Input).value.strip()
-        return Path(raw).expanduser() if raw else None
+        return local_path(raw) if raw else None
 
     def fail(self, message: str) -> None:
         self.query_one("#go", Button).disabled = False
@@ -111,7 +113,11 @@ class _PathDialog(Dialog[Any]):
     @on(Input.Submitted, "#path")
     @on(Button.Pressed, "#go")
     def _go(self) -> None:
-        path = self.path()
+        try:
+            path = self.path()
+        except ValidationFailed as exc:
+            self.fail(str(exc))
+            return
         if path is None:
             self.fail(t("claim_import.error.no_path"))
             return
@@ -186,7 +192,11 @@ class SaveFileDialog(_PathDialog):
             self.app.call_from_thread(self.fail, t("claim_import.error.unwritable",
                                                    reason=exc.strerror or str(exc)))
             return
-        self.app.call_from_thread(self.dismiss, path)
+        self.app.call_from_thread(self._written, path)
+
+    def _written(self, path: Path) -> None:
+        deliver(self.app, path)
+        self.dismiss(path)
 
 
 def save_template(app: App[Any], kind: str) -> None:

@@ -37,6 +37,7 @@ from cofatui.tui.kit.lines import (
     CSS,
     Choice,
 )
+from cofatui.tui.kit.local_files import local_path, start_folder
 from cofatui.tui.kit.products import cofa
 from cofatui.tui.safe import clean, plain
 
@@ -68,7 +69,7 @@ class AttachmentDialog(ClaimDialog):
             yield Static(Text(t("claims.attach.intro",
                                 mb=MAX_ATTACHMENT_BYTES // (1024 * 1024))), classes="form-info")
             yield FormField(t("claims.attach.path"), Input(
-                (cofa(self.app).settings.last_folder or str(Path.cwd())) + "/", id="file",
+                str(start_folder(cofa(self.app).settings.last_folder)) + "/", id="file",
                 select_on_focus=False), "file")
             yield FormField(t("claims.attach.category"), RadioSet(
                 Choice(t("claims.category.contractual"), value=True,
@@ -93,8 +94,13 @@ class AttachmentDialog(ClaimDialog):
         pressed = self.query_one("#category", RadioSet).pressed_button
         category = (pressed.id or "").removeprefix("category-") if pressed else ""
         comment = self.query_one("#comment", Input).value.strip()
+        try:
+            path = local_path(raw)
+        except ValidationFailed as exc:
+            self.refused(exc.by_field())
+            return
         self.busy(True)
-        self._attach_file(Path(raw).expanduser(), category or DocumentCategory.OTHER.value, comment)
+        self._attach_file(path, category or DocumentCategory.OTHER.value, comment)
 
     @work(thread=True, exclusive=True, group="claim-attach")
     def _attach_file(self, path: Path, category: str, comment: str) -> None:

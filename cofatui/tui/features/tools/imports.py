@@ -28,6 +28,7 @@ from cofatui.schemas_jobs import (
 )
 from cofatui.tui.kit.file_picker import FilePicker, read_picked
 from cofatui.tui.kit.header import AppHeader
+from cofatui.tui.kit.local_files import deliver
 from cofatui.tui.kit.paged_source import PagedSource
 from cofatui.tui.kit.virtual_list import Column, VirtualList
 from cofatui.tui.safe import clean, plain
@@ -234,6 +235,7 @@ class ImportLinesScreen(_ToolScreen):
         except (CofaError, OSError) as exc:
             self._error(exc)
             return
+        self.app.call_from_thread(deliver, self.app, path)
         self.app.call_from_thread(self.notify, t("export.done", count=format_number(count),
                                                  path=str(path)), markup=False, timeout=10)
 
