@@ -59,6 +59,9 @@ def register(sub: Callable[[str, str], argparse.ArgumentParser]) -> None:
                    help="the private key of --tls-cert")
     p.add_argument("--max-sessions", type=_sessions, default=None,
                    help="browser sessions open at once (default 20; each is one process)")
+    p.add_argument("--sessions-per-address", type=_sessions, default=None,
+                   help="browser sessions open at once from one address (default 5; raise "
+                        "it behind a reverse proxy, where every browser has its address)")
     p.set_defaults(handler=cmd_web)
 
 
@@ -95,7 +98,8 @@ def cmd_web(args: argparse.Namespace) -> int:
             web_server.session_command(url), host=args.host, port=args.port,
             settings=settings,
             ssl_context=web_server.tls_context(args.tls_cert, args.tls_key) if tls else None,
-            max_sessions=args.max_sessions or web_server.DEFAULT_MAX_SESSIONS)
+            max_sessions=args.max_sessions or web_server.DEFAULT_MAX_SESSIONS,
+            per_address=args.sessions_per_address or web_server.DEFAULT_PER_ADDRESS)
         scheme = "https" if tls else "http"
         print(f"cofatui web on {scheme}://{args.host}:{args.port} — sessions log in at "
               f"{url}", file=sys.stderr, flush=True)

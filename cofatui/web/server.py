@@ -11,7 +11,9 @@ What this subclass adds to textual-serve's ``Server``:
 - TLS (``ssl_context``) and page URLs taken from the request, so the page works on
   whatever address and scheme it was reached by (``--public`` binds 0.0.0.0);
 - at most ``max_sessions`` session processes at once (each is a Python process with the
-  TUI, ~100 MiB): beyond that the websocket is refused (503) before a process starts;
+  TUI, 55 MiB on its login screen, 75 MiB on the home screen): beyond that the websocket
+  is refused (503) before a process starts; and at most ``per_address`` of them for one
+  browser address (429), so that one client cannot take them all;
 - the browser's address handed to the session (``COFATUI_WEB_CLIENT``), so the API's
   per-address login limit counts browsers (see :mod:`cofatui.web.signin`);
 - each session its own settings and data directories, made for it and removed when it
@@ -30,6 +32,7 @@ import shutil
 import ssl
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -44,8 +47,10 @@ from cofatui.web.signin import CLIENT_ADDRESS_ENV
 
 log = logging.getLogger("cofatui.web")
 
-#: Session processes at once, by default (each ~100 MiB: sized for a small server).
+#: Session processes at once, by default (75 MiB each: sized for a small server), and
+#: per browser address.
 DEFAULT_MAX_SESSIONS = 20
+DEFAULT_PER_ADDRESS = 5
 
 
 def session_command(api_url: str) -> str:
@@ -95,14 +100,17 @@ class _SessionService(AppService):
 class WebServer(Server):
     def __init__(self, command: str, *, host: str, port: int, settings: Settings,
                  ssl_context: ssl.SSLContext | None = None,
-                 max_sessions: int = DEFAULT_MAX_SESSIONS) -> None:
+                 max_sessions: int = DEFAULT_MAX_SESSIONS,
+                 per_address: int = DEFAULT_PER_ADDRESS) -> None:
         scheme = "https" if ssl_context is not None else "http"
         super().__init__(command, host=host, port=port, title="cofatui",
                          public_url=f"{scheme}://{host}:{port}")
         self.ssl_context = ssl_context
         self.max_sessions = max_sessions
+        self.per_address = per_address
         self.settings = session_settings(settings)
         self.sessions = 0
+        self.by_address: Counter[str] = Counter()
 
     async def handle_index(self, request: web.Request) -> Any:
         # The page names the websocket and the static files by absolute URL: make them
@@ -112,14 +120,23 @@ class WebServer(Server):
 
     async def handle_websocket(  # type: ignore[override]  # a 503 instead when full
             self, request: web.Request) -> web.StreamResponse:
+        address = request.remote or ""
         if self.sessions >= self.max_sessions:
             log.warning("session refused: %d sessions open", self.sessions)
             raise web.HTTPServiceUnavailable()
+        if self.by_address[address] >= self.per_address:
+            log.warning("session refused: %d sessions open for %s", self.per_address,
+                        address)
+            raise web.HTTPTooManyRequests()
         self.sessions += 1
+        self.by_address[address] += 1
         try:
             return await self._session(request)
         finally:
             self.sessions -= 1
+            self.by_address[address] -= 1
+            if not self.by_address[address]:
+                del self.by_address[address]
 
     async def _session(self, request: web.Request) -> web.WebSocketResponse:
         # textual-serve's own handler, with our AppService (it names its class inline).
@@ -172,5 +189,5 @@ def tls_context(cert: str, key: str) -> ssl.SSLContext:
     return context
 
 
-__all__: Sequence[str] = ["DEFAULT_MAX_SESSIONS", "WebServer", "session_command",
-                          "session_settings", "tls_context"]
+__all__: Sequence[str] = ["DEFAULT_MAX_SESSIONS", "DEFAULT_PER_ADDRESS", "WebServer",
+                          "session_command", "session_settings", "tls_context"]

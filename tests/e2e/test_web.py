@@ -356,13 +356,15 @@ def test_web_public_without_tls_warns(tmp_path: Path) -> None:
     assert f"cofatui web on http://127.0.0.1:{port}" in said
 
 
-async def test_sessions_beyond_the_limit_are_refused_before_a_process_starts(
-        tmp_path: Path) -> None:
+@pytest.mark.parametrize(("limit", "status"), [("--max-sessions", 503),
+                                              ("--sessions-per-address", 429)])
+async def test_sessions_beyond_the_limits_are_refused_before_a_process_starts(
+        tmp_path: Path, limit: str, status: int) -> None:
     port = free_port()
     env = {**os.environ, "COFATUI_CONFIG_DIR": str(tmp_path / "config"),
            "COFATUI_DATA_DIR": str(tmp_path / "data")}
     proc = subprocess.Popen([sys.executable, "-m", "cofatui", "web", "--port", str(port),
-                             "--max-sessions", "1", "--api", "http://127.0.0.1:9"],
+                             limit, "1", "--api", "http://127.0.0.1:9"],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     try:
@@ -376,6 +378,35 @@ async def test_sessions_beyond_the_limit_are_refused_before_a_process_starts(
             assert message.type == aiohttp.WSMsgType.BINARY
             with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
                 await session.ws_connect(socket_url)
-            assert refused.value.status == 503
+            assert refused.value.status == status
+    finally:
+        end(proc)
+
+
+def test_web_serves_https_with_a_certificate_and_points_the_page_at_wss(
+        tmp_path: Path) -> None:
+    from tests.e2e.test_edge_tls import self_signed, trust
+
+    cert, key = self_signed(tmp_path)
+    port = free_port()
+    env = {**os.environ, "COFATUI_CONFIG_DIR": str(tmp_path / "config"),
+           "COFATUI_DATA_DIR": str(tmp_path / "data")}
+    proc = subprocess.Popen([sys.executable, "-m", "cofatui", "web", "--port", str(port),
+                             "--tls-cert", str(cert), "--tls-key", str(key),
+                             "--api", "http://127.0.0.1:9"],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        page = ""
+        deadline = time.monotonic() + WAIT_SECONDS
+        while not page and time.monotonic() < deadline and proc.poll() is None:
+            try:
+                page = httpx.get(f"https://127.0.0.1:{port}/", verify=trust(cert),
+                                 timeout=2).text
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert f'data-session-websocket-url="wss://127.0.0.1:{port}/ws"' in page
+        with pytest.raises(httpx.TransportError):  # no plain HTTP on that port
+            httpx.get(f"http://127.0.0.1:{port}/", timeout=5)
     finally:
         end(proc)
