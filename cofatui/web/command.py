@@ -57,11 +57,11 @@ def register(sub: Callable[[str, str], argparse.ArgumentParser]) -> None:
                    help="serve HTTPS with this certificate (chain) file; needs --tls-key")
     p.add_argument("--tls-key", metavar="PEM", type=_readable_file,
                    help="the private key of --tls-cert")
-    p.add_argument("--max-sessions", type=_sessions, default=None,
+    p.add_argument("--max-sessions", type=_sessions, default=None, metavar="N",
                    help="browser sessions open at once (default 20; each is one process)")
-    p.add_argument("--sessions-per-address", type=_sessions, default=None,
+    p.add_argument("--sessions-per-address", type=_sessions, default=None, metavar="N",
                    help="browser sessions open at once from one address (default 5; raise "
-                        "it behind a reverse proxy, where every browser has its address)")
+                        "it behind a reverse proxy, whose address every browser shares)")
     p.set_defaults(handler=cmd_web)
 
 
