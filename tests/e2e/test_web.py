@@ -91,10 +91,21 @@ def chromium_path() -> str:
 # --- the server ---------------------------------------------------------------------------
 
 
+def start_web(home: Path, *args: str, stdout: Any = subprocess.DEVNULL,
+              stderr: Any = subprocess.DEVNULL) -> subprocess.Popen[bytes]:
+    """``cofatui web ARGS`` with its settings and data in ``home``."""
+    env = {**os.environ, "COFATUI_CONFIG_DIR": str(home / "config"),
+           "COFATUI_DATA_DIR": str(home / "data"), "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen([sys.executable, "-m", "cofatui", "web", *args], cwd=ROOT,
+                            env=env, stdout=stdout, stderr=stderr)
+
+
 class WebProcess:
-    def __init__(self, home: Path, db_url: str) -> None:
+    """``cofatui web ARGS --port N`` on a free port, once its page answers."""
+
+    def __init__(self, home: Path, *args: str) -> None:
         self.home = home
-        self.db_url = db_url
+        self.args = args
         self.port = 0
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -105,13 +116,9 @@ class WebProcess:
     def start(self) -> WebProcess:
         for _ in range(3):  # a free port may be taken between the probe and the bind
             self.port = free_port()
-            env = {**os.environ, "COFATUI_CONFIG_DIR": str(self.home / "config"),
-                   "COFATUI_DATA_DIR": str(self.home / "data"), "PYTHONUNBUFFERED": "1"}
             with (self.home / "web.log").open("ab") as log:
-                self.proc = subprocess.Popen(
-                    [sys.executable, "-m", "cofatui", "web", "--db", self.db_url,
-                     "--port", str(self.port)], cwd=ROOT, env=env, stdout=log,
-                    stderr=subprocess.STDOUT)
+                self.proc = start_web(self.home, *self.args, "--port", str(self.port),
+                                      stdout=log, stderr=subprocess.STDOUT)
             if self._ready():
                 return self
             self.stop()
@@ -166,7 +173,7 @@ def dataset_database(home: Path) -> str:
 @pytest.fixture(scope="module")
 def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebProcess]:
     home = tmp_path_factory.mktemp("web")
-    server = WebProcess(home, dataset_database(home)).start()
+    server = WebProcess(home, "--db", dataset_database(home)).start()
     try:
         yield server
     finally:
@@ -325,10 +332,7 @@ async def test_logging_in_in_the_browser_opens_the_home_screen(page: Page) -> No
 def run_web(home: Path, *args: str, until: str, timeout: float = WAIT_SECONDS) -> str:
     """Start ``cofatui web ARGS`` and return its stderr once ``until`` appears in it (or
     once it ended), then stop it."""
-    env = {**os.environ, "COFATUI_CONFIG_DIR": str(home / "config"),
-           "COFATUI_DATA_DIR": str(home / "data"), "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "cofatui", "web", *args], cwd=ROOT,
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = start_web(home, *args, stderr=subprocess.PIPE)
     assert proc.stderr is not None
     said: list[str] = []
     deadline = time.monotonic() + timeout
@@ -360,18 +364,9 @@ def test_web_public_without_tls_warns(tmp_path: Path) -> None:
                                               ("--sessions-per-address", 429)])
 async def test_sessions_beyond_the_limits_are_refused_before_a_process_starts(
         tmp_path: Path, limit: str, status: int) -> None:
-    port = free_port()
-    env = {**os.environ, "COFATUI_CONFIG_DIR": str(tmp_path / "config"),
-           "COFATUI_DATA_DIR": str(tmp_path / "data")}
-    proc = subprocess.Popen([sys.executable, "-m", "cofatui", "web", "--port", str(port),
-                             limit, "1", "--api", "http://127.0.0.1:9"],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    server = WebProcess(tmp_path, limit, "1", "--api", "http://127.0.0.1:9").start()
     try:
-        server = WebProcess(tmp_path, "")
-        server.proc, server.port = proc, port
-        assert server._ready()
-        socket_url = f"ws://127.0.0.1:{port}/ws?width=100&height=30"
+        socket_url = f"ws://127.0.0.1:{server.port}/ws?width=100&height=30"
         async with aiohttp.ClientSession() as session, \
                 session.ws_connect(socket_url) as first:
             message = await first.receive(timeout=WAIT_SECONDS)  # the session's output
@@ -380,7 +375,7 @@ async def test_sessions_beyond_the_limits_are_refused_before_a_process_starts(
                 await session.ws_connect(socket_url)
             assert refused.value.status == status
     finally:
-        end(proc)
+        server.stop()
 
 
 def test_web_serves_https_with_a_certificate_and_points_the_page_at_wss(
@@ -389,13 +384,8 @@ def test_web_serves_https_with_a_certificate_and_points_the_page_at_wss(
 
     cert, key = self_signed(tmp_path)
     port = free_port()
-    env = {**os.environ, "COFATUI_CONFIG_DIR": str(tmp_path / "config"),
-           "COFATUI_DATA_DIR": str(tmp_path / "data")}
-    proc = subprocess.Popen([sys.executable, "-m", "cofatui", "web", "--port", str(port),
-                             "--tls-cert", str(cert), "--tls-key", str(key),
-                             "--api", "http://127.0.0.1:9"],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = start_web(tmp_path, "--port", str(port), "--tls-cert", str(cert),
+                     "--tls-key", str(key), "--api", "http://127.0.0.1:9")
     try:
         page = ""
         deadline = time.monotonic() + WAIT_SECONDS
