@@ -33,7 +33,8 @@ from cofatui.tui.kit.virtual_list import VirtualList
 from tests.conftest import pg_url_or_skip
 from tests.contract import dataset
 from tests.server import free_port
-from tests.tui.pilot import screen_text, settle, wait_until
+from tests.tui.pilot import settle, wait_until
+from tests.tui.test_offline_real_server import offline_then_back
 
 pytestmark = pytest.mark.postgres
 
@@ -183,25 +184,10 @@ async def test_connection_lost_then_regained(pg_site: PgSite, language: Language
         screen = app.screen
         assert isinstance(screen, NotificationsScreen)
         lst = screen.query_one(VirtualList)
-        await wait_until(pilot, lambda: lst.error is not None, timeout=20,
-                         what="the list's error")
-        await wait_until(pilot, lambda: app.offline_since is not None, what="offline")
-        await settle(pilot)
-        shown = screen_text(app)
-        assert offline in shown
-        assert unreachable in shown
-        assert "Loading…" not in shown and "Chargement" not in shown
-        # The database back: no key pressed from here on.
-        await asyncio.to_thread(pg_site.proxy.start)
-        await wait_until(pilot, lambda: app.offline_since is None, timeout=20,
-                         what="the probe to find the database again")
-        await wait_until(pilot, lambda: lst.error is None and lst.total is not None,
-                         timeout=20, what="the list reloaded")
-        await wait_until(pilot, lambda: lst.row_at(0) is not None, what="the first row")
-        await settle(pilot)
+        # The database back: no key pressed from then on.
+        await offline_then_back(pilot, app, lst, offline, unreachable,
+                                lambda: asyncio.to_thread(pg_site.proxy.start))
         assert lst.total
-        shown = screen_text(app)
-        assert offline not in shown and unreachable not in shown
 
 
 async def test_a_terminated_connection_is_replaced_unseen(pg_site: PgSite) -> None:

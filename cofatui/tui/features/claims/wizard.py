@@ -570,13 +570,17 @@ class ClaimWizardScreen(Screen[ClaimPublic | None]):
             self.app.call_from_thread(self._failed, str(exc))
             return
         self.maybe_registered = False
+        self._registered_draft_gone()
+        self.app.call_from_thread(self._submitted, result)
+
+    def _registered_draft_gone(self) -> None:
+        """The claim is registered (from a worker): a draft left behind would only be
+        offered again, and nothing typed from now on is written."""
         with self._draft_lock:
             self._draft_closed = True
             self._draft_seq += 1
-            # The claim is registered; a draft left behind would only be offered again.
             with contextlib.suppress(CofaError):
-                repo.drafts.delete(DRAFT_KIND, self.draft_key)
-        self.app.call_from_thread(self._submitted, result)
+                cofa(self.app).repo.drafts.delete(DRAFT_KIND, self.draft_key)
 
     def _registered(self, claim: ClaimCreate) -> ClaimPublic | None:
         """The claim this wizard sent, if the server registered it (from a worker): the
@@ -618,11 +622,7 @@ class ClaimWizardScreen(Screen[ClaimPublic | None]):
                 self.app.call_from_thread(self._changed, True)
             return
         self.maybe_registered = False
-        with self._draft_lock:
-            self._draft_closed = True
-            self._draft_seq += 1
-            with contextlib.suppress(CofaError):
-                cofa(self.app).repo.drafts.delete(DRAFT_KIND, self.draft_key)
+        self._registered_draft_gone()
         self.app.call_from_thread(self._submitted, found)
 
     def _unlock(self) -> None:
