@@ -55,6 +55,7 @@ def registered_claim(site: Site) -> int:
     assert contract.id is not None and company.id is not None
     alice = SqlRepository(site.engine, "alice", FixedClock(dataset.NOW))
     claim = alice.claims.submit(ClaimCreate(
+        contact_name="Alice", contact_email="alice@example.test",
         contract_id=contract.id, company_id=company.id, reason="insolvency",
         invoices=[InvoiceLine(type="IN", number="U-1",
                               invoice_date=dataset.TODAY - timedelta(days=40),
