@@ -156,7 +156,8 @@ def test_two_concurrent_imports_give_one_order_per_pair(seeded: Backend) -> None
         statuses = sorted(
             next(ln for ln in repos[0].bulk.lines(i).items if ln.line_no == line_no).status
             for i in ids)
-        assert statuses == [BulkLineStatus.ERROR, BulkLineStatus.OK], line_no
+        assert statuses == [BulkLineStatus.ERROR, BulkLineStatus.OK], \
+            (line_no, [repos[0].bulk.lines(i).items for i in ids])
     with Session(seeded.engine) as s:
         live = s.execute(select(col(Product.company_id), col(Product.code), func.count())
                          .where(col(Product.code).in_(["CCO", "RCO"]),

@@ -190,11 +190,13 @@ class SqlBulk(SqlArea):
                                         step.not_run_after(failed_at)[line_no], company)
                         done += 1
                     continue
-                if line_no not in stored:
+                if line_no in stored:
+                    status = self._line_status(import_id, line_no)
+                else:
                     report(done, read.total)
-                    runner.run(order, company)
+                    status = runner.run(order, company)
                     done += 1
-                if self._line_status(import_id, line_no) == ERROR:
+                if status == ERROR:
                     failed_at = line_no
         report(done, read.total)
         with self._uow(write=True) as s:
@@ -244,9 +246,7 @@ class SqlBulk(SqlArea):
         assert bulk is not None and bulk.id is not None
         s.flush()
         s.refresh(bulk)
-        statuses = s.execute(select(BulkLine.status, func.count()).where(
-            BulkLine.import_id == bulk.id).group_by(BulkLine.status)).all()
-        totals = bulk_orders.totals(status for status, n in statuses for _ in range(n))
+        totals = _totals(s, bulk.id)
         bulk.ok_lines, bulk.error_lines = totals.ok, totals.errors
         bulk.not_processed_lines = totals.not_processed
         bulk.status = totals.status
@@ -299,7 +299,7 @@ class SqlBulk(SqlArea):
         login = s.execute(select(User.login).where(User.id == bulk.user_id)).scalar() or ""
         policy = s.execute(select(Contract.policy_number)
                            .where(Contract.id == bulk.contract_id)).scalar() or ""
-        return _public(bulk, login, policy)
+        return _public(bulk, login, policy, _running_counts(s, bulk))
 
     def imports(self, contract_id: int | None = None, offset: int = 0,
                 limit: int = 100) -> Page[BulkImportPublic]:
@@ -318,7 +318,8 @@ class SqlBulk(SqlArea):
                              .join(Contract, Contract.id == BulkImport.contract_id)
                              .where(*where).order_by(BulkImport.id.desc())
                              .offset(max(0, offset)).limit(limit)).all()
-            items = [_public(bulk, login, policy) for bulk, login, policy in rows]
+            items = [_public(bulk, login, policy, _running_counts(s, bulk))
+                     for bulk, login, policy in rows]
         return Page(items=items, offset=offset, limit=limit, total=total)
 
     def get(self, import_id: int) -> BulkImportPublic:
@@ -378,8 +379,26 @@ def _no_progress(_done: int, _total: int) -> None:
     return None
 
 
-def _public(bulk: BulkImport, login: str, policy: str) -> BulkImportPublic:
+def _running_counts(s: Session, bulk: BulkImport) -> bulk_orders.Totals | None:
+    """The lines with a result so far, of an import still running (a finished one
+    keeps its totals): the progress, counted on the lines' index rather than written
+    to the import's row by every line."""
+    if bulk.status != BulkStatus.RUNNING.value or bulk.id is None:
+        return None
+    return _totals(s, bulk.id)
+
+
+def _totals(s: Session, import_id: int) -> bulk_orders.Totals:
+    counted = s.execute(select(BulkLine.status, func.count()).where(
+        BulkLine.import_id == import_id).group_by(BulkLine.status)).all()
+    return bulk_orders.totals(status for status, n in counted for _ in range(n))
+
+
+def _public(bulk: BulkImport, login: str, policy: str,
+            running: bulk_orders.Totals | None = None) -> BulkImportPublic:
     assert bulk.id is not None
+    ok, errors, skipped = (bulk.ok_lines, bulk.error_lines, bulk.not_processed_lines) \
+        if running is None else (running.ok, running.errors, running.not_processed)
     refused = None
     if bulk.refusal_code:
         refused = BulkRefusal(code=bulk.refusal_code,
@@ -390,9 +409,8 @@ def _public(bulk: BulkImport, login: str, policy: str) -> BulkImportPublic:
         file_name=bulk.file_name, login=login, created_at=bulk.created_at,
         finished_at=bulk.finished_at, check=bulk.check, sha256=bulk.sha256, size=bulk.size,
         status=BulkStatus(bulk.status), total_lines=bulk.total_lines,
-        ok_lines=bulk.ok_lines, error_lines=bulk.error_lines,
-        not_processed_lines=bulk.not_processed_lines,
-        done_lines=bulk.ok_lines + bulk.error_lines + bulk.not_processed_lines,
+        ok_lines=ok, error_lines=errors, not_processed_lines=skipped,
+        done_lines=ok + errors + skipped,
         cancelled=bulk.cancelled, refused=refused, job_id=bulk.job_id)
 
 

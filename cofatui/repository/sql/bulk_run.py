@@ -23,7 +23,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cofatui.enums import ProductStatus
@@ -99,8 +99,9 @@ class LineRunner:
         self.import_id: int = bulk.id
 
     # --- running -------------------------------------------------------------------
-    def run(self, order: OrderLine, company: Resolved) -> None:
-        """Run the line and store its result (see the module's docstring)."""
+    def run(self, order: OrderLine, company: Resolved) -> str:
+        """Run the line and store its result (see the module's docstring); returns
+        the line's status."""
         outcome: Outcome | None = None
         for attempt in (1, 2):
             try:
@@ -109,7 +110,7 @@ class LineRunner:
                     if self.bulk.check:
                         raise _Checked(done)
                     self._store(s, order, company, done)
-                return
+                return done.status
             except _Checked as checked:
                 outcome = checked.outcome
                 break
@@ -135,6 +136,7 @@ class LineRunner:
         assert outcome is not None
         with self.root._uow(write=True) as s:
             self._store(s, order, company, outcome)
+        return outcome.status
 
     def _execute(self, s: Session, order: OrderLine, company: Resolved) -> Outcome:
         products = self.root.products
@@ -234,7 +236,6 @@ class LineRunner:
             product_id=product.id if product else None, product_status=status,
             expected_decision_at=expected, amount=amount,
             currency=product.currency if product else None))
-        count(s, self.import_id, outcome.status)
 
 
 def store_error(s: Session, import_id: int, line: OrderLine | RejectedLine,
@@ -250,16 +251,6 @@ def store_error(s: Session, import_id: int, line: OrderLine | RejectedLine,
         company_name=company.name if company else None,
         easy_number=company.easy_number if company else None,
         product=order.product if order else None, action=order.action if order else None))
-    count(s, import_id, status)
-
-
-def count(s: Session, import_id: int, status: str) -> None:
-    """One more line with a result, counted in the line's transaction."""
-    column = {OK: BulkImport.ok_lines, ERROR: BulkImport.error_lines}.get(
-        status, BulkImport.not_processed_lines)
-    s.flush()
-    s.execute(update(BulkImport).where(BulkImport.id == import_id)
-              .values({column: column + 1}))
 
 
 def _params(problem: LineProblem | None) -> str:

@@ -239,10 +239,19 @@ class ProductCommands(SqlArea):
         (``SELECT … FOR UPDATE``), so that two orders of one product on one company at
         once (two bulk imports, an import and a user) are decided one after the other:
         the second reads the first's product and is refused. A company not yet in the
-        portfolio has no entry to lock; two first orders then both insert one, and the
-        unique (contract, company) key refuses the second (``Conflict``). SQLite runs
+        portfolio has no entry to lock: the company's row is locked instead (``FOR NO
+        KEY UPDATE``, which leaves rows referring to it free to be written), so the
+        second first order waits and then finds the entry and the product. SQLite runs
         one writer at a time anyway."""
-        if self.dialect == "postgresql":
+        if self.dialect != "postgresql":
+            return
+        entry = s.execute(select(PortfolioEntry.id).where(
+            PortfolioEntry.contract_id == contract_id,
+            PortfolioEntry.company_id == company_id).with_for_update()).first()
+        if entry is None:
+            s.execute(select(Company.id).where(Company.id == company_id)
+                      .with_for_update(key_share=True))
+            # The entry may have been committed while this waited: lock it as well.
             s.execute(select(PortfolioEntry.id).where(
                 PortfolioEntry.contract_id == contract_id,
                 PortfolioEntry.company_id == company_id).with_for_update())
