@@ -161,10 +161,14 @@ def print_result(imp: BulkImportPublic, lines: list[BulkLinePublic], as_json: bo
 
 
 def _repo(args: argparse.Namespace) -> Repository:
+    """The repository the options point at; messages in the user's language (the
+    settings', else the locale's), as the application shows them."""
+    from cofatui import i18n
     from cofatui.cli import load_settings_for, open_repository
 
-    return open_repository(args, load_settings_for(args),
-                           say=lambda text: print(text, file=sys.stderr))
+    settings = load_settings_for(args)
+    i18n.set_language(settings.language)
+    return open_repository(args, settings, say=lambda text: print(text, file=sys.stderr))
 
 
 def contract_of(repo: Repository, policy: str | None) -> int:

@@ -1,0 +1,233 @@
+"""Bulk orders benchmark (issue 14).
+
+1. **Parse and check** 10 000 order lines (:func:`cofatui.formats.bulk_orders.read_orders`:
+   decoding, field checks, duplicates); goal ≤ 200 ms. Anchor in the same run: the
+   same bytes decoded and split into fields only (the floor of any reader).
+2. **Run** 10 000 lines (60 % C on CCO/RSC, 20 % S, 20 % D) on a demo of 20 000
+   companies, by the ``bulk.run`` job in a worker on this process; goal ≤ 60 s on
+   SQLite, ≤ 90 s on PostgreSQL. Each line runs in its own transaction through the
+   product commands, so the anchor is one bare write transaction on the same database
+   (times 10 000: the floor of the run), measured in the same run; the job's progress
+   is sampled to give the longest gap between two progress updates.
+
+Usage::
+
+    python -m tests.bench.bench_bulk_orders                  # SQLite file
+    python -m tests.bench.bench_bulk_orders --pg URL         # PostgreSQL (a schema of its own)
+    python -m tests.bench.bench_bulk_orders --companies 2000 --lines 1000   # smaller
+
+Prints tables and writes ``tests/bench/results/bulk_orders_<backend>.json``. No
+timing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.engine import Engine
+from sqlmodel import col
+
+from cofatui.demo.generator import generate_demo
+from cofatui.formats import bulk_orders
+from cofatui.jobs.worker import Worker
+from cofatui.models import Company, Contract, Product
+from cofatui.repository.sql import SqlRepository, make_engine, refresh_statistics
+from tests.bench.harness import measure, print_table, write_json
+
+CONTRACT = "1234567"
+LOGIN = "demo"
+
+
+def parse_file(lines: int) -> bytes:
+    """A file of ``lines`` well-formed orders on distinct companies (no duplicates)."""
+    rows = []
+    for n in range(lines):
+        easy = f"{10_000_000 + n:014d}"
+        kind = n % 5
+        if kind < 3:
+            rows.append(f"FRA;{easy};;;REF{n};{'CCO' if kind else 'RSC'};C;"
+                        f"{'25000' if kind else ''};;")
+        elif kind == 3:
+            rows.append(f"FRA;{easy};;;;ROM;S;;;")
+        else:
+            rows.append(f"DEU;{easy};;;;CRL;D;;;")
+    return ("\n".join(rows) + "\n").encode()
+
+
+def bare_split(content: bytes) -> None:
+    for line in content.decode("utf-8").splitlines():
+        [field.strip() for field in line.split(";")]
+
+
+def parse_and_check(lines: int, runs: int) -> dict[str, Any]:
+    content = parse_file(lines)
+    read = bulk_orders.read_orders(content, "EUR")
+    return {"lines": read.total, "rejected": len(read.rejected),
+            "read_orders": measure(lambda: bulk_orders.read_orders(content, "EUR"), runs, 1),
+            "anchor_split_only": measure(lambda: bare_split(content), runs, 1)}
+
+
+def run_file(engine: Engine, lines: int) -> tuple[bytes, dict[str, int]]:
+    """``lines`` orders on the demo contract: 60 % C (CCO or RSC) on companies without
+    that product, 20 % S on monitored ROM/RSM, 20 % D on live products — one line per
+    (company, product) pair, so none is a duplicate."""
+    with engine.connect() as conn:
+        contract_id = conn.execute(select(col(Contract.id)).where(
+            col(Contract.policy_number) == CONTRACT)).scalar_one()
+        live = conn.execute(select(col(Product.company_id), col(Product.code)).where(
+            col(Product.contract_id) == contract_id,
+            col(Product.status).in_(("granted", "pending")))).all()
+        companies: dict[int, tuple[str, str]] = {
+            cid or 0: (country, easy or "") for cid, country, easy in conn.execute(
+            select(col(Company.id), col(Company.country), col(Company.easy_number)))}
+    held: dict[int, set[str]] = {}
+    for cid, code in live:
+        held.setdefault(cid, set()).add(code)
+    want = {"C": lines * 6 // 10, "S": lines * 2 // 10}
+    want["D"] = lines - want["C"] - want["S"]
+    rows: list[str] = []
+    made = {"C": 0, "S": 0, "D": 0}
+    used: set[tuple[int, str]] = set()
+
+    def add(cid: int, product: str, action: str, amount: str = "") -> None:
+        country, easy = companies[cid]
+        rows.append(f"{country};{easy};;;;{product};{action};{amount};;")
+        used.add((cid, product))
+        made[action] += 1
+
+    for cid, codes in held.items():
+        for code in sorted(codes):
+            if code in ("ROM", "RSM") and made["S"] < want["S"]:
+                add(cid, code, "S")
+            elif code in ("CRL", "CCO", "RLI", "RCO", "RSC") and made["D"] < want["D"]:
+                add(cid, code, "D")
+    for cid in list(companies):
+        if made["C"] >= want["C"]:
+            break
+        product = "CCO" if cid % 2 else "RSC"
+        if product in held.get(cid, set()) or (cid, product) in used:
+            continue
+        add(cid, product, "C", "20000" if product == "CCO" else "")
+    return ("\n".join(rows) + "\n").encode(), made
+
+
+def write_anchor(engine: Engine, runs: int) -> dict[str, float]:
+    samples = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        with engine.connect() as conn:
+            conn.info["write"] = True
+            with conn.begin():
+                conn.execute(text("UPDATE job SET progress_done = progress_done WHERE id = 0"))
+            conn.info["write"] = False
+        samples.append((time.perf_counter() - t0) * 1000)
+    samples.sort()
+    return {"median_ms": round(statistics.median(samples), 3),
+            "p95_ms": round(samples[int(len(samples) * 0.95)], 3)}
+
+
+def run_import(engine: Engine, content: bytes) -> dict[str, Any]:
+    repo = SqlRepository(engine, LOGIN)
+    contract_id = next(c.contract_id for c in repo.whoami().contracts
+                       if c.policy_number == CONTRACT)
+    started = repo.bulk.start(contract_id, "bench.csv", content, again=True)
+    import_id = started.bulk_import.id
+    gaps: list[float] = []
+    stop = threading.Event()
+
+    def watch() -> None:  # the progress a user would see, sampled every 100 ms
+        last, since = -1, time.perf_counter()
+        while not stop.wait(0.1):
+            done = repo.bulk.get(import_id).done_lines
+            if done != last:
+                gaps.append(time.perf_counter() - since)
+                last, since = done, time.perf_counter()
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    t0 = time.perf_counter()
+    watcher.start()
+    Worker(engine, schedules=[]).drain()
+    elapsed = time.perf_counter() - t0
+    stop.set()
+    watcher.join()
+    done = repo.bulk.get(import_id)
+    return {"lines": done.total_lines, "ok": done.ok_lines, "errors": done.error_lines,
+            "status": done.status.value, "seconds": round(elapsed, 2),
+            "lines_per_s": round(done.total_lines / elapsed, 1),
+            "longest_progress_gap_s": round(max(gaps[1:], default=0.0), 2)}
+
+
+def _database(pg: str | None) -> tuple[Engine, Callable[[], None]]:
+    if pg:
+        admin = make_engine(pg)
+        schema = f"bench_{uuid.uuid4().hex[:10]}"
+        with admin.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+        sep = "&" if "?" in pg else "?"
+        engine = make_engine(f"{pg}{sep}options=-csearch_path%3D{schema}")
+
+        def drop() -> None:
+            with admin.begin() as conn:
+                conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+            admin.dispose()
+        return engine, drop
+    folder = tempfile.mkdtemp(prefix="bench-bulk-")
+    return make_engine(f"sqlite:///{folder}/bulk.sqlite"), lambda: None
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pg", metavar="URL", help="PostgreSQL base URL")
+    parser.add_argument("--companies", type=int, default=20_000)
+    parser.add_argument("--lines", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=10, help="runs of the parse measure")
+    parser.add_argument("--skip-run", action="store_true", help="parse and check only")
+    args = parser.parse_args(argv)
+    backend = "postgresql" if args.pg else "sqlite"
+    parsed = parse_and_check(args.lines, args.runs)
+    print_table(f"Parse and check {parsed['lines']} lines (goal ≤ 200 ms)", [
+        {"measure": "read_orders", **parsed["read_orders"]},
+        {"measure": "anchor: decode + split only", **parsed["anchor_split_only"]}])
+    payload: dict[str, Any] = {"backend": backend, "parse": parsed}
+    if not args.skip_run:
+        engine, cleanup = _database(args.pg)
+        try:
+            t0 = time.perf_counter()
+            generate_demo(engine, companies=args.companies, worker=False)
+            refresh_statistics(engine)
+            demo_seconds = round(time.perf_counter() - t0, 1)
+            content, mix = run_file(engine, args.lines)
+            anchor = write_anchor(engine, 200)
+            ran = run_import(engine, content)
+        finally:
+            engine.dispose()
+            cleanup()
+        goal = 60 if backend == "sqlite" else 90
+        print_table(f"Run {ran['lines']} lines on {args.companies} companies ({backend}; "
+                    f"goal ≤ {goal} s; demo built in {demo_seconds} s)", [
+            {"measure": "bulk.run job", "seconds": ran["seconds"],
+             "rate": f"{ran['lines_per_s']} lines/s",
+             "note": f"{ran['ok']} OK, {ran['errors']} in error; C/S/D {mix['C']}/"
+                     f"{mix['S']}/{mix['D']}; longest progress gap "
+                     f"{ran['longest_progress_gap_s']} s"},
+            {"measure": "anchor: one bare write transaction",
+             "seconds": round(anchor["median_ms"] * ran["lines"] / 1000, 2),
+             "rate": f"{anchor['median_ms']} ms median", "note": "x lines = the floor"}])
+        payload.update(run=ran, mix=mix, write_anchor=anchor, demo_seconds=demo_seconds,
+                       companies=args.companies)
+    payload["load_average"] = os.getloadavg()
+    write_json(f"bulk_orders_{backend}", payload)
+    return payload
+
+
+if __name__ == "__main__":
+    main()
