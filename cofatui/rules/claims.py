@@ -27,7 +27,7 @@ from cofatui.enums import (
     PaymentType,
 )
 from cofatui.errors import FieldError, RuleViolation
-from cofatui.rules.addresses import billing_errors, partner_errors
+from cofatui.rules.addresses import billing_errors, contact_required_errors, partner_errors
 from cofatui.rules.addresses import contact_errors as contact_errors  # moved; still ours
 from cofatui.rules.currencies import currency_errors
 from cofatui.rules.deadlines import DueDateShifts, invoice_declaration_deadline
@@ -373,13 +373,15 @@ class ClaimForm:
 def claim_errors(form: ClaimForm, today: date, max_declaration_days: int,
                  shifts: DueDateShifts | None = None) -> list[FieldError]:
     """Every field error of a claim declaration: the header, the billing address, the
-    invoicing partner, the contacts and the lines (the deadline moved by ``shifts``).
+    invoicing partner, the contact in charge (named, with an e-mail or a phone), the
+    alternative contact and the lines (the deadline moved by ``shifts``).
     The repository refuses a declaration with any; the wizard shows each at its step."""
     return [
         *header_errors(form.reason, form.comments, form.own_reference),
         *billing_errors(*form.billing),
         *partner_errors(form.invoicing_partner),
         *contact_errors("contact_", *form.contact),
+        *contact_required_errors("contact_", *form.contact),
         *alt_contact_errors(*form.alt_contact, form.intervention_requested),
         *invoice_errors(form.invoices, today, max_declaration_days, shifts=shifts),
         *payment_errors(form.payments, {i.number for i in form.invoices}, today),

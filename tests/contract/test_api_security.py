@@ -120,6 +120,7 @@ def _claim(api: Api, login: str, contract: str, company: str) -> int:
                           due_date=dataset.TODAY - timedelta(days=10), currency="EUR",
                           amount_excl_tax=Decimal("1000.00"), tax=Decimal("200.00"))
     claim = api.repo(login).claims.submit(ClaimCreate(
+        contact_name="Alice", contact_email="alice@example.test",
         contract_id=api.ids[contract], company_id=api.ids[company], reason="insolvency",
         invoices=[invoice]))
     return claim.id

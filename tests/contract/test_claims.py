@@ -36,6 +36,7 @@ def invoice(number: str, days_ago: int = 30, amount: str = "1000.00", **kw: obje
 def claim(backend: Backend, *invoices: InvoiceLine, **kw: object) -> ClaimCreate:
     values: dict[str, object] = dict(
         contract_id=backend.ids["A"], company_id=backend.ids["beta"], reason="insolvency",
+        contact_name="Alice", contact_email="alice@example.test",
         invoices=list(invoices) or [invoice("1001")])
     values.update(kw)
     return ClaimCreate(**values)  # type: ignore[arg-type]

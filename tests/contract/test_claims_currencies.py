@@ -44,6 +44,7 @@ def invoice(number: str, amount: str, currency: str = "EUR", tax: str = "0") -> 
 def declare(backend: Backend, invoices: list[InvoiceLine],
             payments: list[PaymentLine] | None = None) -> ClaimPublic:
     return backend.open("alice").claims.submit(ClaimCreate(
+        contact_name="Alice", contact_email="alice@example.test",
         contract_id=backend.ids["A"], company_id=backend.ids["beta"], reason="insolvency",
         invoices=invoices, payments=payments or []))
 

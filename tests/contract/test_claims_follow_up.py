@@ -40,6 +40,7 @@ def invoice(number: str, amount: str = "1000.00") -> InvoiceLine:
 
 def submit(backend: Backend, company: str = "beta"):  # type: ignore[no-untyped-def]
     return backend.open("alice").claims.submit(ClaimCreate(
+        contact_name="Alice", contact_email="alice@example.test",
         contract_id=backend.ids["A"], company_id=backend.ids[company], reason="insolvency",
         invoices=[invoice("1001"), invoice("1002", "500.00")],
         payments=[PaymentLine(type="SE", invoice_references=["1001"],

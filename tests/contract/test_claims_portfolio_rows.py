@@ -41,6 +41,7 @@ def invoice(number: str, amount: str = "1000.00") -> InvoiceLine:
 
 def submit(backend: Backend, company: str, number: str = "1001"):  # type: ignore[no-untyped-def]
     return backend.open("alice").claims.submit(ClaimCreate(
+        contact_name="Alice", contact_email="alice@example.test",
         contract_id=backend.ids["A"], company_id=backend.ids[company], reason="insolvency",
         invoices=[invoice(number)]))
 

@@ -42,6 +42,7 @@ def build(backend: Backend) -> dict[str, int]:
     for key, (user, contract, debtor, amount, intervention, _) in CLAIMS.items():
         excl = Decimal(amount)
         claim = backend.open(user).claims.submit(ClaimCreate(
+            contact_name="Alice", contact_email="alice@example.test",
             contract_id=backend.ids[contract], company_id=backend.ids[debtor],
             reason="insolvency", intervention_requested=intervention,
             invoices=[InvoiceLine(type="IN", number="1", invoice_date=TODAY - timedelta(40),

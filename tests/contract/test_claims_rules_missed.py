@@ -46,6 +46,7 @@ def invoice(number: str, day: date = OLD, excl: str = "1000.00", tax: str = "200
 def claim(backend: Backend, *invoices: InvoiceLine, company: str = "beta",
           payments: tuple[PaymentLine, ...] = ()) -> ClaimCreate:
     return ClaimCreate(contract_id=backend.ids["A"], company_id=backend.ids[company],
+                       contact_name="Alice", contact_email="alice@example.test",
                        reason="insolvency", invoices=list(invoices), payments=list(payments))
 
 

@@ -49,6 +49,7 @@ def order(backend: Backend) -> ProductRequest:
 
 def late_claim(backend: Backend) -> ClaimCreate:
     return ClaimCreate(
+        contact_name="Alice", contact_email="alice@example.test",
         contract_id=backend.ids["A"], company_id=backend.ids["beta"], reason="insolvency",
         invoices=[InvoiceLine(type="IN", number="1001", invoice_date=OLD,
                               due_date=OLD + timedelta(days=30), currency="EUR",
@@ -102,6 +103,7 @@ def test_a_stale_version_is_a_conflict_naming_the_row(backend: Backend) -> None:
 def test_field_errors_keep_their_field_code_params_and_line(backend: Backend) -> None:
     with pytest.raises(ValidationFailed) as err:
         backend.open("alice").claims.submit(ClaimCreate(
+            contact_name="Alice", contact_email="alice@example.test",
             contract_id=backend.ids["A"], company_id=backend.ids["beta"], reason="insolvency",
             invoices=[InvoiceLine(type="IN", number="1001", invoice_date=TODAY,
                                   due_date=TODAY, currency="EUR",

@@ -95,6 +95,7 @@ def test_modify_active_plan_beyond_dmc_goes_back_to_the_insurer(backend: Backend
 def test_no_extension_after_a_claim(backend: Backend) -> None:
     alice = backend.open("alice")
     alice.claims.submit(ClaimCreate(
+        contact_name="Alice", contact_email="alice@example.test",
         contract_id=backend.ids["A"], company_id=backend.ids["beta"], reason="insolvency",
         invoices=[InvoiceLine(type="IN", number="9", invoice_date=TODAY - timedelta(days=40),
                               due_date=TODAY - timedelta(days=10), currency="EUR",

@@ -185,6 +185,7 @@ def test_row_shows_the_latest_claim_columns(backend: Backend) -> None:
 
     def declare(company: str, **flags: Any) -> ClaimPublic:
         return alice.claims.submit(ClaimCreate(
+            contact_name="Alice", contact_email="alice@example.test",
             contract_id=backend.ids["A"], company_id=backend.ids[company], reason="insolvency",
             invoices=[InvoiceLine(type="IN", number="9001", invoice_date=TODAY - timedelta(days=40),
                                   due_date=TODAY - timedelta(days=10), currency="EUR",

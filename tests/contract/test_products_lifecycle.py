@@ -153,6 +153,7 @@ def test_delete_of_a_product_that_is_only_a_first_request_cancels_it(backend: Ba
 def test_readers_use_the_standing_decision_during_a_pending_amendment(backend: Backend) -> None:
     alice = backend.open("alice")
     claim = alice.claims.submit(ClaimCreate(
+        contact_name="Alice", contact_email="alice@example.test",
         contract_id=backend.ids["A"], company_id=backend.ids["alpha"], reason="insolvency",
         invoices=[InvoiceLine(type="IN", number="A-1", invoice_date=TODAY - timedelta(days=40),
                               due_date=TODAY - timedelta(days=10), currency="EUR",

@@ -169,6 +169,7 @@ class Lifecycle(RuleBasedStateMachine):
         today = self.clock.today()
         for key, buyer in self.buyers.items():
             claim = self.holder.claims.submit(ClaimCreate(
+                contact_name="Alice", contact_email="alice@example.test",
                 contract_id=self.contract, company_id=buyer.company_id, reason="insolvency",
                 invoices=[InvoiceLine(type="IN", number=f"{key}-1",
                                       invoice_date=today - timedelta(days=40),

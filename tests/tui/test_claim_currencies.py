@@ -37,6 +37,7 @@ THE_ISSUE = [line("1001", "1400.00"), line("1002", "35.50"), line("1003", "500.0
 
 def declare(env: Env, app: CofaApp) -> ClaimPublic:
     return app.repo.claims.submit(ClaimCreate(
+        contact_name="Alice", contact_email="alice@example.test",
         contract_id=env.ids["A"], company_id=env.ids["beta"], reason="insolvency",
         invoices=THE_ISSUE))
 

@@ -100,6 +100,7 @@ async def test_claim_declared_within_an_extensions_moved_deadline_through_the_wi
 def declare(env: Env, app: CofaApp, contract: str, company: str, amount: str,
             intervention: bool = False) -> int:
     claim = app.repo.claims.submit(ClaimCreate(
+        contact_name="Alice", contact_email="alice@example.test",
         contract_id=env.ids[contract], company_id=env.ids[company], reason="insolvency",
         intervention_requested=intervention,
         invoices=[InvoiceLine(type="IN", number="7", invoice_date=day(40), due_date=day(10),

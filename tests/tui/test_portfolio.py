@@ -204,6 +204,7 @@ def declare_claims(env: Env) -> None:
 
     def declare(company: str, **flags: Any) -> ClaimPublic:
         return alice.claims.submit(ClaimCreate(
+            contact_name="Alice", contact_email="alice@example.test",
             contract_id=env.ids["A"], company_id=env.ids[company], reason="insolvency",
             invoices=[InvoiceLine(type="IN", number="9001", invoice_date=TODAY - timedelta(days=40),
                                   due_date=TODAY - timedelta(days=10), currency="EUR",
