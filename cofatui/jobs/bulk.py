@@ -14,12 +14,13 @@ if TYPE_CHECKING:
 
 
 def run_bulk_import(ctx: JobContext) -> None:
-    from cofatui.jobs.worker import JobCancelled
-
     repo = ctx.repo()
     import_id = int(ctx.params["import_id"])
     try:
         repo.bulk.run_job(import_id, ctx.progress)
-    except JobCancelled:
-        repo.bulk.stop(import_id, cancelled=True)
+    except BaseException:
+        # Stopped by a cancel (``ctx.progress`` raised JobCancelled): the rest of the
+        # file is not processed. Any other stop leaves the import to be resumed.
+        if ctx.cancel.is_set():
+            repo.bulk.stop(import_id, cancelled=True)
         raise

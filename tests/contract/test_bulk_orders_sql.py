@@ -13,9 +13,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from cofatui.jobs.worker import JobCancelled
+from cofatui.config import MailSettings
+from cofatui.jobs import queue
+from cofatui.jobs.bulk import run_bulk_import
+from cofatui.jobs.worker import JobCancelled, JobContext
 from cofatui.models import BulkLine, Job, Product
 from cofatui.repository.sql import SqlRepository
+from cofatui.repository.sql.bulk import BULK_JOB
 from cofatui.schemas_bulk import BulkLineStatus, BulkStatus
 from cofatui.schemas_jobs import JobStatus
 from tests.contract.bulk_helpers import add_seed_companies
@@ -105,6 +109,23 @@ def test_a_cancel_stops_before_the_next_line(seeded: Backend) -> None:
     lines = alice.bulk.lines(import_id, status=BulkLineStatus.NOT_PROCESSED).items
     assert [line.line_no for line in lines] == [3, 4, 5]
     assert {line.code for line in lines} == {"not_processed"}
+
+
+def test_the_job_cancelled_while_running_leaves_the_rest_not_processed(
+        seeded: Backend) -> None:
+    alice = _repo(seeded)
+    started = alice.bulk.start(seeded.ids["A"], "five.csv",
+                               ("\n".join(ORDERS) + "\n").encode())
+    assert started.job is not None
+    claimed = queue.Claimed(started.job.id, BULK_JOB,
+                            {"import_id": started.bulk_import.id}, "alice", 1, 3)
+    ctx = JobContext(claimed, seeded.engine, seeded.clock, MailSettings())
+    ctx.cancel.set()  # what the heartbeat does when the user cancels
+    with pytest.raises(JobCancelled):
+        run_bulk_import(ctx)
+    final = alice.bulk.get(started.bulk_import.id)
+    assert (final.status, final.not_processed_lines, final.cancelled) == \
+        (BulkStatus.FAILED, 5, True)
 
 
 def test_a_job_failed_for_good_is_settled_when_read(seeded: Backend) -> None:
