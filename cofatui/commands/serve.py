@@ -43,20 +43,29 @@ KEEP_ALIVE_SECONDS = 5
 DEFAULT_MAX_CONNECTIONS = 200
 
 
-def register(sub: Callable[[str, str], argparse.ArgumentParser]) -> None:
-    p = sub("serve", "serve the HTTP API (for the TUI and scripts started with --api)")
+def add_listen_options(p: argparse.ArgumentParser, default_port: int,
+                       what: str = "--tls-cert/--tls-key or put a TLS reverse proxy in "
+                                   "front of it") -> None:
+    """``--host``, ``--port``, ``--public``, ``--tls-cert`` and ``--tls-key``: where a
+    server listens and how it gets TLS (``serve`` and ``web`` share the rule: loopback
+    unless ``--public``)."""
     p.add_argument("--host", default=DEFAULT_HOST,
                    help=f"address to listen on (default {DEFAULT_HOST}; anything but a "
                         "loopback address needs --public)")
-    p.add_argument("--port", type=_port, default=DEFAULT_PORT,
-                   help=f"TCP port (default {DEFAULT_PORT})")
+    p.add_argument("--port", type=_port, default=default_port,
+                   help=f"TCP port (default {default_port})")
     p.add_argument("--public", action="store_true",
-                   help="allow listening on a non-loopback address; give --tls-cert/--tls-key "
-                        "or put a TLS reverse proxy in front of it (a warning says so)")
+                   help=f"allow listening on a non-loopback address; give {what} "
+                        "(a warning says so)")
     p.add_argument("--tls-cert", metavar="PEM", type=_readable_file,
                    help="serve HTTPS with this certificate (chain) file; needs --tls-key")
     p.add_argument("--tls-key", metavar="PEM", type=_readable_file,
                    help="the private key of --tls-cert")
+
+
+def register(sub: Callable[[str, str], argparse.ArgumentParser]) -> None:
+    p = sub("serve", "serve the HTTP API (for the TUI and scripts started with --api)")
+    add_listen_options(p, DEFAULT_PORT)
     p.add_argument("--max-connections", type=_count, default=DEFAULT_MAX_CONNECTIONS,
                    help=f"connections served at once, beyond which the server answers 503 "
                         f"(default {DEFAULT_MAX_CONNECTIONS})")
