@@ -87,7 +87,7 @@ CASES = {
         lambda d: invoice(d, 1, due_date=INVOICE_DATE - timedelta(days=1)),
         ("invoices[1].due_date", 1, "claims.due_before_invoice")),
     "invoice number too long": Case(lambda d: invoice(d, 2, number="F" * 36),
-                                    ("invoices[2].number", 2, "common.max_chars")),
+                                    ("invoices[2].number", 2, "common.too_long")),
     "invoice number blank": Case(lambda d: invoice(d, 1, number="  "),
                                  ("invoices[1].number", 1, "common.mandatory")),
     "invoice number twice": Case(lambda d: invoice(d, 2, number="F-1"),
@@ -120,7 +120,7 @@ CASES = {
     "no reason": Case(lambda d: d.model_copy(update={"reason": " "}),
                       ("reason", None, "extension_requests.give_reason")),
     "reason too long": Case(lambda d: d.model_copy(update={"reason": "r" * 501}),
-                            ("reason", None, "common.max_chars")),
+                            ("reason", None, "common.too_long")),
 }
 
 
