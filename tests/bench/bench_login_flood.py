@@ -7,7 +7,8 @@ Against a real ``cofatui serve`` on a SQLite file with the contract dataset:
    TUI asks when it shows the list (``NotificationSource``): the first page of 200 rows
    of the user's current contract without a total, then the count; timed from the first
    request to the last answer.
-2. **During the flood**: the same 20 clients while 60 others send logins with unknown
+2. **During the flood**: the same 20 clients while 60 others (in a process of their
+   own, so the readers do not wait for the flood's interpreter) send logins with unknown
    names (each from its own address, ``X-Forwarded-For``, so the per-address window does
    not stop them): the readers' p50/p99 again, the logins' throughput (answers per
    second, of which password checks per second) and answer p50/p99, the server's peak
@@ -24,6 +25,7 @@ Prints a table and writes ``tests/bench/results/login_flood.json``. Never assert
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import tempfile
 import threading
 import time
@@ -114,26 +116,29 @@ def read_load(url: str, tokens: Sequence[str], plans: dict[str, Requests], secon
     return times
 
 
-class Flood(threading.Thread):
-    """FLOODERS clients sending unknown-login attempts until stopped."""
+class FloodClients:
+    """FLOODERS clients sending unknown-login attempts until ``stopping`` is set (run in
+    a process of its own: 60 client threads sharing the readers' interpreter would make
+    the readers wait for its lock, and the figure would measure the bench, not the
+    server)."""
 
-    def __init__(self, url: str) -> None:
-        super().__init__(daemon=True)
+    def __init__(self, url: str, stopping: Any, started: Any) -> None:
         self.url = url
-        self.stopping = threading.Event()
+        self.stopping = stopping
+        self.started = started
         self.times: list[float] = []
         self.statuses: Counter[int] = Counter()
         self.lock = threading.Lock()
-        self.seconds = 0.0
 
-    def run(self) -> None:
+    def run(self) -> tuple[list[float], dict[int, int], float]:
         start = time.perf_counter()
         threads = [threading.Thread(target=self.flooder, args=(n,)) for n in range(FLOODERS)]
         for t in threads:
             t.start()
+        self.started.set()
         for t in threads:
             t.join()
-        self.seconds = time.perf_counter() - start
+        return self.times, dict(self.statuses), time.perf_counter() - start
 
     def flooder(self, n: int) -> None:
         with httpx.Client(base_url=self.url, timeout=60) as client:
@@ -151,9 +156,39 @@ class Flood(threading.Thread):
                 if response.status_code == 429:  # a polite client would wait Retry-After;
                     time.sleep(0.05)  # a flood only pauses a little
 
+
+def _flood_process(url: str, stopping: Any, started: Any, results: Any) -> None:
+    results.put(FloodClients(url, stopping, started).run())
+
+
+class Flood:
+    """The flood in a child process: ``start()``, ``stop()``, then its answer times,
+    statuses and length."""
+
+    def __init__(self, url: str) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._stopping = context.Event()
+        self._started = context.Event()
+        self._results = context.Queue()
+        self._process = context.Process(
+            target=_flood_process, args=(url, self._stopping, self._started, self._results),
+            daemon=True)
+        self.times: list[float] = []
+        self.statuses: Counter[int] = Counter()
+        self.seconds = 0.0
+
+    def start(self) -> None:
+        """Returns once the flood's clients run (a process starts slowly on a busy
+        machine: the readers' second phase must not begin before the flood)."""
+        self._process.start()
+        if not self._started.wait(180):
+            raise RuntimeError("the flood's process did not start")
+
     def stop(self) -> None:
-        self.stopping.set()
-        self.join(120)
+        self._stopping.set()
+        times, statuses, seconds = self._results.get(timeout=180)
+        self._process.join(30)
+        self.times, self.statuses, self.seconds = times, Counter(statuses), seconds
 
 
 def run(seconds: float) -> dict[str, Any]:
