@@ -26,11 +26,12 @@ from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
 from textual.app import App
+from textual.css.query import NoMatches
 from textual.dom import DOMNode, NoScreen
 from textual.screen import Screen
 from textual.worker import NoActiveWorker, Worker, get_current_worker
 
-__all__ = ["DropWhenGone", "is_gone", "owner_of", "unless_gone"]
+__all__ = ["DropWhenGone", "is_gone", "owner_of", "unless_gone", "unless_rebuilt"]
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +96,23 @@ def unless_gone(method: Callable[P, R]) -> Callable[P, R | None]:
             log.debug("dropped %s: its screen is gone", method.__qualname__)
             return None
         return method(*args, **kwargs)
+
+    return wrapper
+
+
+def unless_rebuilt(method: Callable[P, R]) -> Callable[P, R | None]:
+    """Decorate a screen's result callback so it does nothing when the widgets it fills
+    are not there: the screen is being rebuilt (``recompose`` after a language or
+    contract change removes them before it mounts new ones), and the rebuilt screen
+    loads its own data. Without it the app would die on ``NoMatches``."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R | None:
+        try:
+            return method(*args, **kwargs)
+        except NoMatches:
+            log.debug("dropped %s: its widgets are being rebuilt", method.__qualname__)
+            return None
 
     return wrapper
 

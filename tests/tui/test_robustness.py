@@ -244,3 +244,28 @@ async def test_a_replaced_workers_late_result_is_dropped(
         for _ in range(20):
             await pilot.pause(0.05)
         assert got == ["newer"]
+
+
+async def test_home_results_arriving_while_it_is_rebuilt_are_dropped(
+        engine: tuple[Engine, dataset.Ids]) -> None:
+    """A language or contract change recomposes Home: its lists are removed before the
+    new ones mount. A page read before that lands in between and must not end the app
+    (it did: NoMatches for '#ending', seen under load)."""
+    from cofatui.errors import Unavailable
+    from cofatui.tui.kit.paged_source import PagedSource
+    from cofatui.tui.kit.virtual_list import VirtualList
+
+    app = build_app(engine[0])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        for lst in list(home.query(VirtualList)):
+            await lst.remove()  # the moment inside recompose()
+        source: PagedSource[Any] = PagedSource(lambda o, n: (_ for _ in ()).throw(
+            AssertionError("not read")), lambda exc: None)
+        assert home._set_source("ending", source, False) is None
+        assert home._show_list("latest", []) is None
+        assert home._list_failed("pending", Unavailable("database.unreachable")) is None
+        await pilot.pause()
+        assert app.return_code is None and app.crash is None

@@ -49,6 +49,7 @@ from cofatui.tui.kit.paged_source import PagedSource
 from cofatui.tui.kit.virtual_list import PAGE_SIZE, Column, VirtualList
 from cofatui.tui.navigation import open_screen, resolve_screen
 from cofatui.tui.safe import clean, plain
+from cofatui.tui.screen_gone import unless_rebuilt
 
 if TYPE_CHECKING:
     from cofatui.tui.app import CofaApp
@@ -274,6 +275,7 @@ class HomeScreen(Screen[None]):
                                                                       first=first),
                                   keep_position)
 
+    @unless_rebuilt
     def _set_source(self, name: str, source: PagedSource[Any], keep_position: bool) -> None:
         lst = self.query_one(f"#{name}", VirtualList)
         cursor = lst.cursor
@@ -325,6 +327,7 @@ class HomeScreen(Screen[None]):
         self.query_one("#wap", WapIndicator).show(None, error=clean(exc))
         self.query_one("#distribution", WapDistribution).show({}, error=clean(exc))
 
+    @unless_rebuilt
     def _show_list(self, name: str, rows: Sequence[Any]) -> None:
         self.query_one(f"#{name}", VirtualList).set_source(ListSource(rows))
         self._show_count(name, len(rows))
@@ -352,6 +355,7 @@ class HomeScreen(Screen[None]):
             self.query_one(f"#{name}-box").border_title = t(
                 "home.title_count", title=title, count=format_number(total))
 
+    @unless_rebuilt
     def _list_failed(self, name: str, exc: CofaError) -> None:
         self.query_one(f"#{name}", VirtualList).display = False
         empty = self.query_one(f"#{name}-empty", Static)
