@@ -20,6 +20,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -171,6 +172,15 @@ def _repo(args: argparse.Namespace) -> Repository:
     return open_repository(args, settings, say=lambda text: print(text, file=sys.stderr))
 
 
+@contextmanager
+def _opened(args: argparse.Namespace) -> Iterator[Repository]:
+    repo = _repo(args)
+    try:
+        yield repo
+    finally:
+        repo.close()
+
+
 def contract_of(repo: Repository, policy: str | None) -> int:
     """The contract a command acts on: ``--contract POLICY``, else the user's only one."""
     from cofatui.rules.bulk_contract import contract_id_for
@@ -237,8 +247,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     content = _read(args.file)
     name = Path(args.file).name
-    repo = _repo(args)
-    try:
+    with _opened(args) as repo:
         try:
             contract_id = contract_of(repo, args.contract)
             started = repo.bulk.start(contract_id, name, content, check=args.check,
@@ -270,23 +279,17 @@ def cmd_import(args: argparse.Namespace) -> int:
             if worker is not None:
                 worker.stop()
         return print_result(imp, all_lines(repo, imp.id), args.json, sys.stdout)
-    finally:
-        repo.close()
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    repo = _repo(args)
-    try:
+    with _opened(args) as repo:
         imp = repo.bulk.get(args.import_id)
         return print_result(imp, all_lines(repo, imp.id, args.errors_first), args.json,
                             sys.stdout)
-    finally:
-        repo.close()
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    repo = _repo(args)
-    try:
+    with _opened(args) as repo:
         contract_id = contract_of(repo, args.contract) if args.contract else None
         items: list[BulkImportPublic] = []
         while True:
@@ -294,27 +297,23 @@ def cmd_list(args: argparse.Namespace) -> int:
             items += page.items
             if not page.items or len(items) >= page.total:
                 break
-        if args.json:
-            print(json.dumps([list_json(imp) for imp in items], ensure_ascii=False, indent=2))
-        elif not items:
-            print(t("bulk_cli.no_imports"))
-        for imp in items if not args.json else ():
-            when = imp.created_at.strftime("%Y-%m-%d %H:%M") if imp.created_at else ""
-            print(f"{imp.id:>6}  {when}  {imp.policy_number:<12} {imp.login:<12} "
-                  f"{t(f'bulk_cli.status.{imp.status.value}'):<22} "
-                  f"{imp.total_lines:>6} {imp.error_lines + imp.not_processed_lines:>6}  "
-                  f"{imp.file_name}")
+    if args.json:
+        print(json.dumps([list_json(imp) for imp in items], ensure_ascii=False, indent=2))
         return EXIT_OK
-    finally:
-        repo.close()
+    if not items:
+        print(t("bulk_cli.no_imports"))
+    for imp in items:
+        when = imp.created_at.strftime("%Y-%m-%d %H:%M") if imp.created_at else ""
+        print(f"{imp.id:>6}  {when}  {imp.policy_number:<12} {imp.login:<12} "
+              f"{t(f'bulk_cli.status.{imp.status.value}'):<22} "
+              f"{imp.total_lines:>6} {imp.error_lines + imp.not_processed_lines:>6}  "
+              f"{imp.file_name}")
+    return EXIT_OK
 
 
 def cmd_errors(args: argparse.Namespace) -> int:
-    repo = _repo(args)
-    try:
+    with _opened(args) as repo:
         errors = repo.bulk.errors_file(args.import_id)
-    finally:
-        repo.close()
     try:
         Path(args.output).write_bytes(errors.content)
     except OSError as exc:

@@ -24,15 +24,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
-import tempfile
 import threading
 import time
-import uuid
-from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
@@ -40,7 +36,8 @@ from cofatui.demo.generator import generate_demo
 from cofatui.formats import bulk_orders
 from cofatui.jobs.worker import Worker
 from cofatui.models import Company, Contract, Product
-from cofatui.repository.sql import SqlRepository, make_engine, refresh_statistics
+from cofatui.repository.sql import SqlRepository, refresh_statistics
+from tests.bench.bench_jobs import _database, write_anchor
 from tests.bench.harness import measure, print_table, write_json
 
 CONTRACT = "1234567"
@@ -120,21 +117,6 @@ def run_file(engine: Engine, lines: int) -> tuple[bytes, dict[str, int]]:
     return ("\n".join(rows) + "\n").encode(), made
 
 
-def write_anchor(engine: Engine, runs: int) -> dict[str, float]:
-    samples = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        with engine.connect() as conn:
-            conn.info["write"] = True
-            with conn.begin():
-                conn.execute(text("UPDATE job SET progress_done = progress_done WHERE id = 0"))
-            conn.info["write"] = False
-        samples.append((time.perf_counter() - t0) * 1000)
-    samples.sort()
-    return {"median_ms": round(statistics.median(samples), 3),
-            "p95_ms": round(samples[int(len(samples) * 0.95)], 3)}
-
-
 def run_import(engine: Engine, content: bytes) -> dict[str, Any]:
     repo = SqlRepository(engine, LOGIN)
     contract_id = next(c.contract_id for c in repo.whoami().contracts
@@ -166,24 +148,6 @@ def run_import(engine: Engine, content: bytes) -> dict[str, Any]:
             "longest_progress_gap_s": round(max(gaps[1:], default=0.0), 2)}
 
 
-def _database(pg: str | None) -> tuple[Engine, Callable[[], None]]:
-    if pg:
-        admin = make_engine(pg)
-        schema = f"bench_{uuid.uuid4().hex[:10]}"
-        with admin.begin() as conn:
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
-        sep = "&" if "?" in pg else "?"
-        engine = make_engine(f"{pg}{sep}options=-csearch_path%3D{schema}")
-
-        def drop() -> None:
-            with admin.begin() as conn:
-                conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-            admin.dispose()
-        return engine, drop
-    folder = tempfile.mkdtemp(prefix="bench-bulk-")
-    return make_engine(f"sqlite:///{folder}/bulk.sqlite"), lambda: None
-
-
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pg", metavar="URL", help="PostgreSQL base URL")
@@ -199,7 +163,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         {"measure": "anchor: decode + split only", **parsed["anchor_split_only"]}])
     payload: dict[str, Any] = {"backend": backend, "parse": parsed}
     if not args.skip_run:
-        engine, cleanup = _database(args.pg)
+        engine, _url, cleanup = _database(args.pg)
         try:
             t0 = time.perf_counter()
             generate_demo(engine, companies=args.companies, worker=False)
