@@ -27,10 +27,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from cofatui.commands.serve import (
-    DEFAULT_HOST,
     DEFAULT_MAX_CONNECTIONS,
-    _port,
-    _readable_file,
+    add_listen_options,
     check_bind,
     check_tls,
     public_warning,
@@ -45,18 +43,7 @@ API_START_SECONDS = 30.0
 
 def register(sub: Callable[[str, str], argparse.ArgumentParser]) -> None:
     p = sub("web", "serve the application to web browsers, each session behind a login")
-    p.add_argument("--host", default=DEFAULT_HOST,
-                   help=f"address to listen on (default {DEFAULT_HOST}; anything but a "
-                        "loopback address needs --public)")
-    p.add_argument("--port", type=_port, default=DEFAULT_PORT,
-                   help=f"TCP port (default {DEFAULT_PORT})")
-    p.add_argument("--public", action="store_true",
-                   help="allow listening on a non-loopback address; give --tls-cert/--tls-key "
-                        "or put a TLS reverse proxy in front of it (a warning says so)")
-    p.add_argument("--tls-cert", metavar="PEM", type=_readable_file,
-                   help="serve HTTPS with this certificate (chain) file; needs --tls-key")
-    p.add_argument("--tls-key", metavar="PEM", type=_readable_file,
-                   help="the private key of --tls-cert")
+    add_listen_options(p, DEFAULT_PORT)
     p.add_argument("--max-sessions", type=_sessions, default=None, metavar="N",
                    help="browser sessions open at once (default 20; each is one process)")
     p.add_argument("--sessions-per-address", type=_sessions, default=None, metavar="N",
