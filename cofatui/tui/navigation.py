@@ -45,6 +45,7 @@ SCREENS_BY_NAME: dict[str, str | ScreenFactory] = {
     "tools": f"{_F}.tools.hub:ToolsScreen",
     "jobs": f"{_F}.tools.jobs:JobsScreen",
     "import_results": f"{_F}.tools.imports:ImportResultsScreen",
+    "bulk_orders": f"{_F}.bulk.import_screen:BulkOrdersScreen",
 }
 
 #: Screens that take arguments, opened by other features (or by a module of their own

@@ -20,6 +20,7 @@ from cofatui.tui.kit.header import AppHeader
 TOOLS: tuple[tuple[str, str, str], ...] = (
     ("jobs", "tools.jobs", "tools.jobs_help"),
     ("import_results", "tools.imports", "tools.imports_help"),
+    ("bulk_orders", "bulk_ui.hub", "bulk_ui.hub_help"),
 )
 
 
