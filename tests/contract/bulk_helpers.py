@@ -12,8 +12,6 @@ from sqlalchemy.orm import Session
 from cofatui.demo.bulk_seed import DRA, SEED_COMPANIES
 from cofatui.jobs.worker import Worker
 from cofatui.models import Company, LegalIdentifier, PortfolioEntry, Product, ProductEvent
-from cofatui.repository.areas.bulk import BulkArea
-from cofatui.repository.base import Repository
 from cofatui.repository.sql.companies import name_key
 from cofatui.repository.sql.search import search_key
 from tests.contract.dataset import NOW
@@ -64,13 +62,3 @@ def run_jobs(engine: Engine, clock: object) -> int:
     """Run every queued job (the import's) to its end, as a worker would."""
     return Worker(engine, clock=clock, schedules=[]).drain()  # type: ignore[arg-type]
 
-
-#: ``repo.bulk``, read by name until the Repository protocol (and the HTTP backend)
-#: has the area; then ``repo.bulk`` directly.
-_AREA = "bulk"
-
-
-def bulk(repo: Repository) -> BulkArea:
-    area = getattr(repo, _AREA)
-    assert isinstance(area, BulkArea)
-    return area
