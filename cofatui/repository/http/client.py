@@ -18,6 +18,9 @@ JSON, which :func:`cofatui.errors.error_from_dict` turns back into the same clas
 
 from __future__ import annotations
 
+import errno
+import json
+import socket
 import time
 from collections.abc import Mapping
 from typing import Any, TypeVar
@@ -34,7 +37,9 @@ from cofatui.errors import (
     ValidationFailed,
     error_from_dict,
 )
+from cofatui.i18n.messages import Term
 from cofatui.repository.base import MAX_PAGE
+from cofatui.rules.text import INVALID_UNICODE, text_errors
 
 T = TypeVar("T")
 
@@ -81,14 +86,22 @@ class HttpClient:
         url = self.base_url + path
         headers = self._headers if content is None else {
             **self._headers, "Content-Type": "application/octet-stream"}
+        _check_params(params)
+        payload = content
+        if content is None and body is not None:
+            # Encoded here rather than by httpx (which writes UTF-8 as is): ASCII escapes
+            # carry a lone surrogate to the server, whose guard refuses it at its field,
+            # instead of failing to encode on this side.
+            payload = json.dumps(body, ensure_ascii=True, separators=(",", ":")).encode()
+            headers = {**headers, "Content-Type": "application/json"}
         attempts = 1 + (self._retries if method == "GET" else 0)
         failure: CofaError | None = None
         for attempt in range(attempts):
             if attempt:
                 time.sleep(self._backoff * (2 ** (attempt - 1)))
             try:
-                response = self._client.request(method, url, params=params, json=body,
-                                                content=content, headers=headers)
+                response = self._client.request(method, url, params=params,
+                                                content=payload, headers=headers)
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
                 # Refused before a byte was sent: a write was not applied.
                 failure = Unavailable("api.client.unreachable", url=self.base_url,
@@ -194,7 +207,37 @@ def count_of(response: httpx.Response) -> int:
         raise CofaError("api.client.no_count") from exc
 
 
-def _reason(exc: httpx.TransportError) -> str:
+def _check_params(params: Mapping[str, Any] | None) -> None:
+    """A URL cannot carry a lone surrogate (it has no UTF-8 form): refuse it here at its
+    field, with the server's own code, as the server would refuse it in a body."""
+    errors = [error for name, value in (params or {}).items() if isinstance(value, str)
+              for error in text_errors(name, value, multiline=True, max_chars=len(value))
+              if error.code == INVALID_UNICODE]
+    if errors:
+        raise ValidationFailed(errors)
+
+
+#: The network failures a user meets, in words of their language rather than the system's
+#: English ("[Errno 111] Connection refused").
+_REASONS = {errno.ECONNREFUSED: "refused", errno.ECONNRESET: "reset",
+            errno.ETIMEDOUT: "timeout", errno.EHOSTUNREACH: "host_unreachable",
+            errno.ENETUNREACH: "network_unreachable", errno.EPIPE: "reset"}
+
+
+def _reason(exc: httpx.TransportError) -> str | Term:
+    """Why the server could not be reached: a catalog term for the usual causes, else
+    the first line of the library's text."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, socket.gaierror):
+            return Term("errors.api.client.reason.unknown_host")
+        if isinstance(cause, OSError) and cause.errno in _REASONS:
+            return Term(f"errors.api.client.reason.{_REASONS[cause.errno]}")
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(exc, httpx.TimeoutException):
+        return Term("errors.api.client.reason.timeout")
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return Term("errors.api.client.reason.closed")
     text = str(exc).strip()
     return text.splitlines()[0][:200] if text else type(exc).__name__
 
