@@ -613,6 +613,9 @@ class CompanyDetail(Public):
     internal_credit_limit: Decimal | None
     custom_fields: dict[int, str]
     custom_field_names: dict[int, str]
+    custom_field_formats: dict[int, str] = Field(
+        default_factory=dict, description="each custom field's format: text, date "
+        "(YYYY-MM-DD) or number (rules/custom_fields)")
     favourite: bool
     products: list[ProductPublic]
     claims: list[ClaimPublic]

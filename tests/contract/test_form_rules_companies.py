@@ -167,3 +167,31 @@ def test_an_invalid_entry_change_gets_the_forms_refusals(backend: Backend, case:
     after = next(r for r in repo.portfolio.rows(backend.ids["A"]).items
                  if r.entry_id == entry_id)
     assert (after.version, after.client_reference) == (row.version, row.client_reference)
+
+
+def test_a_custom_field_value_must_fit_its_format(backend: Backend) -> None:
+    """A date custom field takes a date (YYYY-MM-DD), on every backend; the refusal is
+    the rule's, at the field, and nothing is written."""
+    from cofatui.models import CustomFieldDefinition
+    from cofatui.rules.custom_fields import custom_field_value_errors
+
+    with Session(backend.engine) as s:
+        s.add(CustomFieldDefinition(contract_id=backend.ids["A"], slot=2,
+                                    name="Last review", format="date"))
+        s.commit()
+    repo = backend.open("alice")
+    entry_id = backend.ids["entry:A:alpha"]
+    row = next(r for r in repo.portfolio.rows(backend.ids["A"]).items if r.entry_id == entry_id)
+    before = counts(backend)
+    with pytest.raises(ValidationFailed) as err:
+        repo.portfolio.update_entry(entry_id, PortfolioEntryUpdate(
+            custom_fields={1: "retail", 2: "31/02/2026"}), row.version)
+    assert refusals(err.value) == {
+        (e.field, e.code) for e in custom_field_value_errors(2, "31/02/2026", "date")} == {
+        ("custom_field_2", "custom_fields.not_a_date")}
+    assert counts(backend) == before
+    saved = repo.portfolio.update_entry(entry_id, PortfolioEntryUpdate(
+        custom_fields={2: "2026-02-28"}), row.version)
+    assert saved.version == row.version + 1
+    detail = repo.products.company_detail(backend.ids["A"], saved.company_id)
+    assert detail.custom_field_formats[2] == "date" and detail.custom_fields[2] == "2026-02-28"

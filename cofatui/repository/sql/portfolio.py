@@ -13,7 +13,7 @@ from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
 from cofatui.enums import ACTIVE_COVER_STATUSES, ClaimStatus, ProductStatus, Section
-from cofatui.errors import Conflict, NotFound, ValidationFailed
+from cofatui.errors import Conflict, FieldError, NotFound, ValidationFailed
 from cofatui.models import (
     Claim,
     Company,
@@ -36,6 +36,7 @@ from cofatui.repository.sql.search import (
 )
 from cofatui.repository.sql.upsert import table_of, upsert
 from cofatui.rules.companies import portfolio_entry_errors
+from cofatui.rules.custom_fields import custom_field_value_errors
 from cofatui.schemas import Page, PortfolioCriteria, PortfolioEntryUpdate, PortfolioRow
 
 INSURANCE_CODES = ("CRL", "RLI", "ECL", "TOPLINER")
@@ -273,11 +274,17 @@ class SqlPortfolio(SqlArea):
                            values: dict[int, str]) -> dict[str, list[Any]]:
         defs = {d.slot: d for d in s.execute(select(CustomFieldDefinition).where(
             CustomFieldDefinition.contract_id == entry.contract_id)).scalars()}
+        refused: list[FieldError] = []
+        for slot, value in sorted(values.items()):
+            definition = defs.get(int(slot))
+            refused += [FieldError(f"custom_field_{slot}", "portfolio.no_such_custom_field")] \
+                if definition is None else \
+                custom_field_value_errors(int(slot), value, definition.format)
+        if refused:  # every field at fault at once, before anything is written
+            raise ValidationFailed(refused)
         moved: dict[str, list[Any]] = {}
         for slot, value in values.items():
-            definition = defs.get(int(slot))
-            if definition is None:
-                raise ValidationFailed.at(f"custom_field_{slot}", "portfolio.no_such_custom_field")
+            definition = defs[int(slot)]
             current = s.execute(select(CustomFieldValue).where(
                 CustomFieldValue.entry_id == entry.id,
                 CustomFieldValue.definition_id == definition.id)).scalars().first()

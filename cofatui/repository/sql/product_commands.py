@@ -68,8 +68,9 @@ class ProductCommands(SqlArea):
             entry = s.execute(select(PortfolioEntry).where(
                 PortfolioEntry.contract_id == contract_id,
                 PortfolioEntry.company_id == company_id)).scalars().first()
-            names = {d.slot: d.name for d in s.execute(select(CustomFieldDefinition).where(
-                CustomFieldDefinition.contract_id == contract_id)).scalars()}
+            definitions = list(s.execute(select(CustomFieldDefinition).where(
+                CustomFieldDefinition.contract_id == contract_id)).scalars())
+            names = {d.slot: d.name for d in definitions}
             values: dict[int, str] = {}
             if entry is not None:
                 for slot, value in s.execute(
@@ -103,7 +104,9 @@ class ProductCommands(SqlArea):
                 client_reference=entry.client_reference if entry else "",
                 outstanding_amount=entry.outstanding_amount if entry else None,
                 internal_credit_limit=entry.internal_credit_limit if entry else None,
-                custom_fields=values, custom_field_names=names, favourite=favourite,
+                custom_fields=values, custom_field_names=names,
+                custom_field_formats={d.slot: d.format for d in definitions},
+                favourite=favourite,
                 products=products, claims=claims, other_contracts=sorted(others),
                 head_office_name=head.name if head else None)
 

@@ -23,6 +23,7 @@ from cofatui.rules.companies import (
     ENTRY_MAX_LENGTHS,
     portfolio_entry_errors,
 )
+from cofatui.rules.custom_fields import custom_field_value_errors
 from cofatui.schemas import CompanyDetail, PortfolioEntryUpdate
 from cofatui.tui.kit.amount_field import AmountField
 from cofatui.tui.kit.dialog import Dialog
@@ -94,7 +95,10 @@ class CustomFieldsScreen(Dialog[bool]):
             internal_credit_limit=amounts["internal_credit_limit"],
             custom_fields=custom or None)
         # The server's own rule (``rules/companies``), in the UI language.
-        refused = portfolio_entry_errors(changes)
+        refused = portfolio_entry_errors(changes) + [
+            error for slot, value in custom.items()
+            for error in custom_field_value_errors(
+                slot, value, self.detail.custom_field_formats.get(slot, "text"))]
         if refused:
             errors = {**ValidationFailed(refused).by_field(), **errors}
         return (None, errors) if errors else (changes, {})
