@@ -516,17 +516,23 @@ def test_job_import_and_mail_routes_refuse_hostile_input(api: Api) -> None:
         response = api.client.post("/imports", params={**good, **bad}, content=REFERENCES_CSV,
                                    headers={**headers, "Content-Type": "application/octet-stream"})
         assert response.status_code == 422, (bad, response.text)
-    # Whatever the bytes and however the file is named, the import answers with a stored
-    # result (a refusal with its reason), never an error page, and the name is kept
-    # without its folders or control characters.
+    # Whatever the bytes, the import answers with a stored result (a refusal with its
+    # reason), never an error page, and the name is kept without its folders.
     for content in (b"\x00\xff\xfe" * 1000, b"", b"EasyNumber\n" + b"A" * 5000):
         response = api.client.post(
-            "/imports", params={**good, "file_name": "../../etc/pass\x00wd\x1b[2J.csv"},
+            "/imports", params={**good, "file_name": "../../etc/pass wd [2J.csv"},
             content=content, headers={**headers, "Content-Type": "application/octet-stream"})
         assert response.status_code == 200, response.text
         result = response.json()
         assert result["status"] == ImportStatus.FAILED and result["refusal_code"]
         assert result["file_name"] == "pass wd [2J.csv"
+    # A name with control characters is refused at its field, as any text (issue 13).
+    for name in ("pass\x00wd.csv", "x\x1b[2J.csv"):
+        response = api.client.post(
+            "/imports", params={**good, "file_name": name}, content=REFERENCES_CSV,
+            headers={**headers, "Content-Type": "application/octet-stream"})
+        assert response.status_code == 422, response.text
+        assert [f["field"] for f in response.json()["fields"]] == ["file_name"]
     too_big = api.client.post("/imports", params=good, content=b"x" * (7 * 1024 * 1024),
                               headers={**headers, "Content-Type": "application/octet-stream"})
     assert too_big.status_code == 413
