@@ -6,6 +6,7 @@ without importing the database layer, and FastAPI can publish them in its OpenAP
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
@@ -49,6 +50,23 @@ T = TypeVar("T")
 MultiLineText = Annotated[str, MULTI_LINE, Field(json_schema_extra={"x-multi-line": True})]
 #: An exchange rate (10 decimals) rather than an amount of money (3).
 RateValue = Annotated[Decimal, DecimalKind.RATE]
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: object) -> object:
+    """Pydantic's lax mode reads a number as a Unix time: ``date_to=0`` filtered on
+    1970-01-01. A date from a client is YYYY-MM-DD (or a date), nothing else
+    (``date_parsing``: ``api.invalid.date_parsing`` at the field)."""
+    if isinstance(value, int | float | Decimal) or (
+            isinstance(value, str) and not _ISO_DATE.fullmatch(value.strip())):
+        raise PydanticCustomError("date_parsing", "Input should be a date (YYYY-MM-DD)")
+    return value
+
+
+#: A date as clients send it: YYYY-MM-DD, never a number.
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 
 def _not_a_bool(value: object) -> object:
@@ -207,8 +225,8 @@ class PortfolioCriteria(BaseModel):
     statuses: list[ProductStatus] = Field(default_factory=list)
     amount_min: Decimal | None = None
     amount_max: Decimal | None = None
-    date_from: date | None = None
-    date_to: date | None = None
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
     clause: str | None = None
     has_guarantor: bool | None = None
     custom_field_slot: int | None = None
@@ -375,8 +393,8 @@ class NotificationFilter(BaseModel):
     importance: Importance | None = None
     type: str | None = None
     category: NotificationCategory | None = None
-    date_from: date | None = None
-    date_to: date | None = None
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
 
 
 class NotificationRow(Public):
