@@ -46,7 +46,7 @@ class BulkOrdersScreen(Screen[None]):
         Binding("f", "pick", "bulk_ui.bind.pick", id="bulk.pick"),
         Binding("c", "start(True)", "bulk_ui.bind.check", id="bulk.check"),
         Binding("i", "start(False)", "bulk_ui.bind.import", id="bulk.import"),
-        Binding("question_mark", "toggle_help", "bulk_ui.bind.help", id="bulk.help"),
+        Binding("h", "toggle_help", "bulk_ui.bind.help", id="bulk.help"),
         Binding("x", "cancel_import", "bulk_ui.bind.cancel", id="bulk.cancel"),
     ]
 
@@ -56,6 +56,7 @@ class BulkOrdersScreen(Screen[None]):
         #: The import being followed (its job runs it) and the timer polling it.
         self.following: BulkImportPublic | None = None
         self._timer: Timer | None = None
+        self._reading = False
 
     @property
     def cofa(self) -> CofaApp:
@@ -218,15 +219,19 @@ class BulkOrdersScreen(Screen[None]):
             total=max(bulk.total_lines, 1), progress=bulk.done_lines)
 
     def _poll(self) -> None:
-        if self.following is not None:
+        # One read at a time: a slow server skips ticks rather than piling reads up.
+        if self.following is not None and not self._reading:
+            self._reading = True
             self._read_progress(self.following.id)
 
-    @work(thread=True, exclusive=True, group="bulk-progress")
+    @work(thread=True, group="bulk-progress")
     def _read_progress(self, import_id: int) -> None:
         try:
             bulk = self.cofa.repo.bulk.get(import_id)
         except CofaError:
             return  # the server may answer at the next tick
+        finally:
+            self._reading = False
         self.app.call_from_thread(self._progressed, bulk)
 
     def _progressed(self, bulk: BulkImportPublic) -> None:

@@ -22,6 +22,7 @@ from cofatui.i18n import format_number, t
 from cofatui.schemas_bulk import BulkImportPublic, BulkLinePublic, BulkSort, SortOrder
 from cofatui.tui.features.bulk.wording import (
     action_name,
+    line_panel,
     line_status,
     product_name,
     product_status,
@@ -63,7 +64,7 @@ def _columns() -> list[tuple[str, str, int, LineValue]]:
     return [
         ("line_no", t("bulk_ui.col.line"), 6, lambda x: x.line_no),
         ("status", t("bulk_ui.col.status"), 13, lambda x: line_status(x.status)),
-        ("message", t("bulk_ui.col.message"), 30, lambda x: x.message()),
+        ("message", t("bulk_ui.col.message"), 0, lambda x: x.message()),
         ("detail", t("bulk_ui.col.detail"), 0, lambda x: x.detail()),
         ("company_name", t("bulk_ui.col.company"), 22, lambda x: x.company_name or ""),
         ("easy_number", t("bulk_ui.col.easy_number"), 14, lambda x: x.easy_number or ""),
@@ -75,8 +76,9 @@ def _columns() -> list[tuple[str, str, int, LineValue]]:
 
 
 #: On a narrow terminal the least needed columns go first (the detail stays flexible).
-MIN_WIDTHS = {"easy_number": 150, "action": 160, "product_status": 170, "text": 190,
-              "company_name": 130, "product": 140}
+#: The line under the cursor is shown whole below the list.
+MIN_WIDTHS = {"text": 110, "company_name": 130, "product": 150, "easy_number": 170,
+              "action": 170, "product_status": 190}
 
 
 class BulkResultsScreen(Screen[None]):
@@ -119,12 +121,23 @@ class BulkResultsScreen(Screen[None]):
                    min_list_width=MIN_WIDTHS.get(key, 0))
             for key, label, width, value in _columns()
         ], row_key=lambda x: x.line_no, id="bulk-lines")
+        yield Static("", id="bulk-line", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = "bulk_ui.title"
         self._load()
         self.query_one("#bulk-lines", VirtualList).focus()
+        self._shown: BulkLinePublic | None = None
+        # Pages arrive from workers and the cursor moves: the panel follows both.
+        self.set_interval(0.2, self._show_current)
+
+    def _show_current(self) -> None:
+        line = self.query_one("#bulk-lines", VirtualList).cursor_row
+        if line is self._shown:
+            return
+        self._shown = line
+        self.query_one("#bulk-line", Static).update(line_panel(line) if line else "")
 
     def _sort_text(self) -> str:
         return t("bulk_ui.sort_by", column=t(f"bulk_ui.sort.{self.sort}"),

@@ -6,6 +6,7 @@ from cofatui import reference
 from cofatui.i18n import format_datetime, format_number, get_language, t
 from cofatui.schemas_bulk import BulkImportPublic, BulkLinePublic
 from cofatui.tui.kit.products import status_label
+from cofatui.tui.safe import clean
 
 
 def import_status(status: str) -> str:
@@ -55,3 +56,15 @@ def finished(bulk: BulkImportPublic) -> str:
     return t("bulk_ui.finished", file=bulk.file_name, status=import_status(bulk.status),
              total=format_number(bulk.total_lines), ok=format_number(bulk.ok_lines),
              errors=format_number(bulk.error_lines))
+
+
+def line_panel(line: BulkLinePublic) -> str:
+    """Everything about one result line, for the panel under the list (the columns of a
+    narrow terminal leave some out)."""
+    company = " ".join(v for v in (line.company_name, line.easy_number) if v)
+    product = " ".join(v for v in (product_name(line.product), action_name(line.action),
+                                   product_status(line)) if v)
+    head = f"{t('bulk_ui.col.line')} {line.line_no} — {line_status(line.status)}"
+    parts = [head, line.text, " — ".join(v for v in (line.message(), line.detail()) if v),
+             " — ".join(v for v in (company, product) if v)]
+    return "\n".join(clean(p) for p in parts if p)
