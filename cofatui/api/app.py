@@ -137,10 +137,10 @@ def create_app(engine: Engine, *, clock: Clock | None = None,
     operations.install(app)
     uploads.return_large_blocks()
     # Added last = outermost: the access log sees the 401s and 413s of the others too;
-    # the token is checked, then the media type, before the body limit lets any of the
-    # body through.
-    app.add_middleware(BodyLimit, max_bytes=max_body_bytes, by_path=BODY_LIMITS)
+    # the token is checked, then the body's framing (a bad or too large Content-Length:
+    # 400, 413), then its media type (415), before any of the body is let through.
     app.add_middleware(MediaTypeGate)
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes, by_path=BODY_LIMITS)
     app.add_middleware(TokenFirst)
     app.add_middleware(AccessLog)
     return app

@@ -8,11 +8,11 @@ never buffer a response. Outermost first:
 - :class:`TokenFirst` — a route that needs a token gets 401 from the headers alone,
   before a byte of its body is read (FastAPI reads a body before it resolves the auth
   dependency, so without this anyone could make the server read 11 MiB);
-- :class:`MediaTypeGate` — a body of a media type its operation does not take gets 415
-  from the headers alone (FastAPI would read it and then call a form "not an object");
 - :class:`BodyLimit` — the body streams through with a size limit (413) and a
   deadline (408: a client slower than ``grace + size / min_rate`` seconds, or silent
-  for ``idle`` seconds, is cut off); nothing is buffered here.
+  for ``idle`` seconds, is cut off); nothing is buffered here;
+- :class:`MediaTypeGate` — a body of a media type its operation does not take gets 415
+  from the headers alone (FastAPI would read it and then call a form "not an object").
 
 A refusal before the body is read closes the connection (``Connection: close``), so a
 client cannot keep it busy with the rest of its body.
