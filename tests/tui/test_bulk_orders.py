@@ -17,7 +17,7 @@ from cofatui.clock import FixedClock
 from cofatui.config import Settings
 from cofatui.jobs.worker import Worker
 from cofatui.repository.sql import SqlRepository
-from cofatui.schemas_bulk import BulkLinePublic, BulkLineStatus
+from cofatui.schemas_bulk import BulkLineStatus
 from cofatui.tui.app import CofaApp
 from cofatui.tui.features.bulk.import_screen import BulkOrdersScreen
 from cofatui.tui.features.bulk.results import BulkResultsScreen
