@@ -6,3 +6,28 @@ sub-parser that already has the global options; the module adds its arguments an
 ``cofatui.cli``: ``load_settings_for(args)``, ``database_url(args, settings)``,
 ``login_for(args, settings)``, ``open_repository(args, settings)``.
 """
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+Handler = Callable[[argparse.Namespace], int]
+Action = Callable[[str, str, Handler], argparse.ArgumentParser]
+
+
+def actions_of(command: argparse.ArgumentParser, dest: str) -> Action:
+    """For a command with actions (``cofatui jobs list``, ``cofatui bulk import``):
+    ``action(name, help, handler)`` adds one, with the global options (accepted after
+    the action too) and its handler."""
+    from cofatui.cli import _global_options
+
+    actions = command.add_subparsers(dest=dest, metavar="ACTION", required=True)
+
+    def action(name: str, text: str, handler: Handler) -> argparse.ArgumentParser:
+        p = actions.add_parser(name, help=text, description=text)
+        _global_options(p, in_subcommand=True)
+        p.set_defaults(handler=handler)
+        return p
+
+    return action

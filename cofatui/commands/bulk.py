@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
+from cofatui.commands import actions_of
 from cofatui.errors import CofaError, Conflict, Forbidden, NotFound, ValidationFailed
 from cofatui.i18n import t
 from cofatui.repository.base import MAX_PAGE, Repository
@@ -42,17 +43,8 @@ PROGRESS_SECONDS = 1.0
 
 
 def register(sub: Sub) -> None:
-    from cofatui.cli import _global_options
-
     bulk = sub("bulk", "bulk orders: import a file of product orders, list and show imports")
-    actions = bulk.add_subparsers(dest="bulk_command", metavar="ACTION", required=True)
-
-    def action(name: str, text: str, handler: Callable[[argparse.Namespace], int]
-               ) -> argparse.ArgumentParser:
-        p = actions.add_parser(name, help=text, description=text)
-        _global_options(p, in_subcommand=True)
-        p.set_defaults(handler=handler)
-        return p
+    action = actions_of(bulk, "bulk_command")
 
     imp = action("import", "import a bulk order file and wait for its results", cmd_import)
     imp.add_argument("file", metavar="FILE", help="the bulk order file (10 fields, ';')")

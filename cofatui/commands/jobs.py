@@ -16,23 +16,15 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from cofatui.commands import actions_of
 from cofatui.errors import CofaError
 
 Sub = Callable[[str, str], argparse.ArgumentParser]
 
 
 def register(sub: Sub) -> None:
-    from cofatui.cli import _global_options
-
     jobs = sub("jobs", "background jobs: list, cancel, run a worker")
-    actions = jobs.add_subparsers(dest="jobs_command", metavar="ACTION", required=True)
-
-    def action(name: str, text: str, handler: Callable[[argparse.Namespace], int]
-               ) -> argparse.ArgumentParser:
-        p = actions.add_parser(name, help=text, description=text)
-        _global_options(p, in_subcommand=True)
-        p.set_defaults(handler=handler)
-        return p
+    action = actions_of(jobs, "jobs_command")
 
     listing = action("list", "my jobs, newest first", cmd_list)
     listing.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
