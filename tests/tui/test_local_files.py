@@ -103,3 +103,25 @@ async def test_a_saved_file_goes_to_the_browser(app_for: Callable[..., CofaApp],
     assert saved == [session_dir / "template.csv"]
     assert (session_dir / "template.csv").read_bytes() == b"a;b\n"
     assert delivered == [(session_dir / "template.csv", {"name": "template.csv"})]
+
+
+async def test_an_export_is_written_to_the_exports_folder_and_delivered(
+        app_for: Callable[..., CofaApp], session_dir: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import datetime
+
+    from cofatui.formats.export import ExportColumn
+    from cofatui.tui.kit.local_files import export_rows_to_file
+
+    app = app_for()
+    delivered: list[Path] = []
+    monkeypatch.setattr(app, "deliver_binary", lambda path, **kw: delivered.append(path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        columns = [ExportColumn("Line", lambda n: n, 6), ExportColumn("Twice", lambda n: 2 * n, 6)]
+        app.run_worker(lambda: export_rows_to_file(app, "lines", "csv", datetime(2026, 12, 5),
+                                                   columns, iter(range(1, 4))), thread=True)
+        await settle(pilot)
+    assert len(delivered) == 1 and delivered[0].parent == session_dir / "exports"
+    assert delivered[0].read_text(encoding="utf-8-sig").splitlines()[1:] == \
+        ["1;2", "2;4", "3;6"]

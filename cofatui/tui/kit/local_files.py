@@ -12,13 +12,18 @@ as a download, since the user cannot reach the server's disk.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from textual.app import App
 
 from cofatui import locations
-from cofatui.errors import ValidationFailed
+from cofatui.errors import CofaError, ValidationFailed
+from cofatui.formats.export import ExportColumn, export_file, timestamped_name
+from cofatui.i18n import format_number, t
+from cofatui.tui.safe import clean
 
 # Set by ``cofatui web`` for each browser session (the browser's address, see
 # ``cofatui.web.signin``): its presence is what marks the process as a web session.
@@ -66,3 +71,21 @@ def deliver(app: App[Any], path: Path) -> None:
     (a terminal user has it on their disk already). Call on the UI thread."""
     if confined_root() is not None:
         app.deliver_binary(path, name=path.name)
+
+
+def export_rows_to_file(app: App[Any], stem: str, kind: str, when: datetime,
+                        columns: Sequence[ExportColumn], rows: Iterable[Any]) -> None:
+    """Write ``rows`` to an XLSX or CSV file named after ``stem`` and ``when`` in the
+    exports folder, send it to the browser in a web session, and say where it went (or
+    why it could not be written). Call from a worker thread: the rows may be read page
+    by page from the repository as the file is written."""
+    try:
+        folder = locations.ensure_dir(locations.exports_dir())
+        path = folder / timestamped_name(stem, when, kind)
+        count = export_file(path, columns, rows)
+    except (CofaError, OSError) as exc:
+        app.call_from_thread(app.notify, clean(exc), severity="error", markup=False)
+        return
+    app.call_from_thread(deliver, app, path)
+    app.call_from_thread(app.notify, t("export.done", count=format_number(count),
+                                       path=str(path)), markup=False, timeout=10)

@@ -17,7 +17,7 @@ from textual.widgets import Footer, Static
 
 from cofatui import locations
 from cofatui.errors import CofaError
-from cofatui.formats.export import ExportColumn, export_file, timestamped_name
+from cofatui.formats.export import ExportColumn
 from cofatui.i18n import format_number, t
 from cofatui.schemas_bulk import BulkImportPublic, BulkLinePublic, BulkSort, SortOrder
 from cofatui.tui.features.bulk.wording import (
@@ -30,7 +30,7 @@ from cofatui.tui.features.bulk.wording import (
 )
 from cofatui.tui.kit.header import AppHeader
 from cofatui.tui.kit.line_import import SaveFileDialog
-from cofatui.tui.kit.local_files import deliver
+from cofatui.tui.kit.local_files import export_rows_to_file
 from cofatui.tui.kit.paged_source import PagedSource
 from cofatui.tui.kit.virtual_list import Column, VirtualList
 from cofatui.tui.navigation import open_screen
@@ -211,17 +211,8 @@ class BulkResultsScreen(Screen[None]):
     def _export(self, kind: str) -> None:
         columns = [ExportColumn(label, _exported(value), width or 60)
                    for _key, label, width, value in _columns()]
-        try:
-            folder = locations.ensure_dir(locations.exports_dir())
-            path = folder / timestamped_name(f"bulk-{self.bulk.id}",
-                                             self.cofa.clock.now().astimezone(), kind)
-            count = export_file(path, columns, self._lines())
-        except (CofaError, OSError) as exc:
-            self._error(exc)
-            return
-        self.app.call_from_thread(deliver, self.app, path)
-        self.app.call_from_thread(self.notify, t("export.done", count=format_number(count),
-                                                 path=str(path)), markup=False, timeout=10)
+        export_rows_to_file(self.app, f"bulk-{self.bulk.id}", kind,
+                            self.cofa.clock.now().astimezone(), columns, self._lines())
 
     def action_save_errors(self) -> None:
         if self.bulk.error_lines + self.bulk.not_processed_lines == 0:

@@ -13,9 +13,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from cofatui import locations
 from cofatui.errors import CofaError, message_text
-from cofatui.formats.export import ExportColumn, export_file, timestamped_name
+from cofatui.formats.export import ExportColumn
 from cofatui.formats.import_kinds import CLIENT_REFERENCES
 from cofatui.i18n import format_datetime, format_number, t
 from cofatui.i18n.messages import decode_params
@@ -28,7 +27,7 @@ from cofatui.schemas_jobs import (
 )
 from cofatui.tui.kit.file_picker import FilePicker, read_picked
 from cofatui.tui.kit.header import AppHeader
-from cofatui.tui.kit.local_files import deliver
+from cofatui.tui.kit.local_files import export_rows_to_file
 from cofatui.tui.kit.paged_source import PagedSource
 from cofatui.tui.kit.virtual_list import Column, VirtualList
 from cofatui.tui.safe import clean, plain
@@ -227,17 +226,8 @@ class ImportLinesScreen(_ToolScreen):
                                 14),
                    ExportColumn(t("tools.col.code"), lambda x: x.code, 22),
                    ExportColumn(t("tools.col.message"), lambda x: clean(line_message(x)), 60)]
-        try:
-            folder = locations.ensure_dir(locations.exports_dir())
-            path = folder / timestamped_name(f"import-{import_id}",
-                                             self.cofa.clock.now().astimezone(), kind)
-            count = export_file(path, columns, rows())
-        except (CofaError, OSError) as exc:
-            self._error(exc)
-            return
-        self.app.call_from_thread(deliver, self.app, path)
-        self.app.call_from_thread(self.notify, t("export.done", count=format_number(count),
-                                                 path=str(path)), markup=False, timeout=10)
+        export_rows_to_file(self.app, f"import-{import_id}", kind,
+                            self.cofa.clock.now().astimezone(), columns, rows())
 
     async def on_language_changed(self, _event: object) -> None:
         await self.recompose()
