@@ -27,8 +27,9 @@ from cofatui.repository.http import HttpRepository, open_http_repository
 
 #: The environment variable that holds the browser's address in a web session.
 CLIENT_ADDRESS_ENV = "COFATUI_WEB_CLIENT"
-#: The token's lifetime: the shortest the API grants.
-TOKEN_DAYS = 1
+#: The token's lifetime: a working day. It lives only in the session process's memory,
+#: and a session left open longer logs in again (the server answers 401 when it ends).
+TOKEN_MINUTES = 8 * 60
 #: A login may wait for a password-check slot (cofatui.api.limits.WAIT_SECONDS) and then
 #: hash for a fraction of a second, on a loaded server: generous.
 LOGIN_TIMEOUT_SECONDS = 30.0
@@ -46,7 +47,7 @@ def password_sign_in(api_url: str, login: str, password: str, *,
     if client_address:
         headers["X-Forwarded-For"] = client_address
     body = {"login": login, "password": password, "name": token_name,
-            "expires_in_days": TOKEN_DAYS}
+            "expires_in_minutes": TOKEN_MINUTES}
     try:
         with httpx.Client(timeout=LOGIN_TIMEOUT_SECONDS, follow_redirects=False) as client:
             response = client.post(base + "/auth/token", json=body, headers=headers)
@@ -74,4 +75,4 @@ def _refusal(response: httpx.Response, base: str) -> CofaError:
     return CofaError("api.client.unexpected_status", url=base, status=response.status_code)
 
 
-__all__ = ["CLIENT_ADDRESS_ENV", "TOKEN_DAYS", "password_sign_in"]
+__all__ = ["CLIENT_ADDRESS_ENV", "TOKEN_MINUTES", "password_sign_in"]

@@ -172,6 +172,22 @@ def test_token_expires(backend: Backend) -> None:
         identity.authenticate_token(backend.engine, token, clock=backend.clock)
 
 
+def test_a_session_token_lives_minutes(backend: Backend) -> None:
+    """The login screen's token (a browser or a terminal session) ends within hours."""
+    token, info = identity.create_token(backend.engine, "alice", expires_in_minutes=480,
+                                        clock=backend.clock)
+    assert info.expires_at is not None
+    backend.clock.advance(hours=7, minutes=59)
+    assert identity.authenticate_token(backend.engine, token, clock=backend.clock) == "alice"
+    backend.clock.advance(minutes=1)
+    with refused(Unauthenticated, "users.token_expired"):
+        identity.authenticate_token(backend.engine, token, clock=backend.clock)
+    for minutes in (4, 1441):
+        with pytest.raises(ValidationFailed) as err:
+            identity.create_token(backend.engine, "alice", expires_in_minutes=minutes)
+        assert field_codes(err.value) == {"expires_in_minutes": "users.token_minutes"}
+
+
 def test_token_without_expiry(backend: Backend) -> None:
     token, info = identity.create_token(backend.engine, "alice", expires_in_days=None,
                                         clock=backend.clock)

@@ -33,6 +33,9 @@ class TokenRequest(BaseModel):
     password: Annotated[str, Field(min_length=1, max_length=1024)]
     name: Annotated[str, Field(max_length=80, description="a label for the token")] = ""
     expires_in_days: Annotated[int, Field(ge=1, le=3650)] = 90
+    expires_in_minutes: Annotated[int | None, Field(
+        ge=5, le=1440, description="a session's token: its lifetime in minutes "
+        "(replaces expires_in_days)")] = None
 
 
 class TokenCreated(BaseModel):
@@ -60,5 +63,7 @@ async def create_token(body: TokenRequest, request: Request) -> TokenCreated:
     request.state.login = login
     token, info = await run_in_threadpool(identity.create_token, engine, login,
                                           name=body.name,
-                                          expires_in_days=body.expires_in_days, clock=clock)
+                                          expires_in_days=body.expires_in_days,
+                                          expires_in_minutes=body.expires_in_minutes,
+                                          clock=clock)
     return TokenCreated(token=token, login=login, info=info)

@@ -66,6 +66,8 @@ TOKEN_PREFIX = "cofa_"
 TOKEN_BYTES = 32
 MAX_TOKEN_LENGTH = 200
 MAX_TOKEN_DAYS = 3650
+#: A session token's lifetime bounds (POST /auth/token ``expires_in_minutes``).
+MIN_SESSION_MINUTES, MAX_SESSION_MINUTES = 5, 24 * 60
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 MAX_FAILURES = 5
@@ -250,16 +252,23 @@ def token_digest(token: str) -> str:
 
 
 def create_token(engine: Engine, login: str, *, name: str = "",
-                 expires_in_days: int | None = 90,
+                 expires_in_days: int | None = 90, expires_in_minutes: int | None = None,
                  clock: Clock | None = None) -> tuple[str, TokenInfo]:
-    """A new token for ``login``: the plaintext (returned this once only) and its info."""
+    """A new token for ``login``: the plaintext (returned this once only) and its info.
+    ``expires_in_minutes``, when given, replaces the days: a session's token (a browser
+    or a terminal login) lives hours, not the weeks of a script's token."""
     clock = clock or SystemClock()
     now = clock.now()
     name = name.strip()
     errors = []
     if len(name) > 80 or has_control(name):
         errors.append(FieldError("name", "users.at_most_printable", {"limit": 80}))
-    if expires_in_days is not None and not 1 <= expires_in_days <= MAX_TOKEN_DAYS:
+    if expires_in_minutes is not None:
+        if not MIN_SESSION_MINUTES <= expires_in_minutes <= MAX_SESSION_MINUTES:
+            errors.append(FieldError("expires_in_minutes", "users.token_minutes",
+                                     {"min": MIN_SESSION_MINUTES,
+                                      "max": MAX_SESSION_MINUTES}))
+    elif expires_in_days is not None and not 1 <= expires_in_days <= MAX_TOKEN_DAYS:
         errors.append(FieldError("expires_in_days", "users.token_days",
                                  {"max_days": MAX_TOKEN_DAYS}))
     if errors:
@@ -271,13 +280,19 @@ def create_token(engine: Engine, login: str, *, name: str = "",
             raise Forbidden("users.account_inactive", login=login,
                             status=Term(f"errors.users.status.{user.status}"))
         row = ApiToken(user_id=_id(user), name=name, token_hash=token_digest(token),
-                       created_at=now, expires_at=None if expires_in_days is None
-                       else now + timedelta(days=expires_in_days))
+                       created_at=now, expires_at=_expiry(now, expires_in_days,
+                                                          expires_in_minutes))
         s.add(row)
         s.flush()
         _audit(s, clock, _Actor.of(user), "create_token", "api_token", row.id,
                {"name": [None, name], "expires_at": [None, row.expires_at]})
         return token, TokenInfo.model_validate(row)
+
+
+def _expiry(now: datetime, days: int | None, minutes: int | None) -> datetime | None:
+    if minutes is not None:
+        return now + timedelta(minutes=minutes)
+    return None if days is None else now + timedelta(days=days)
 
 
 def list_tokens(engine: Engine, login: str) -> list[TokenInfo]:
