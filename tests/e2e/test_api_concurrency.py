@@ -250,7 +250,10 @@ def test_sigkill_loses_no_acknowledged_write(tmp_path: Path) -> None:
         threads = [threading.Thread(target=writer, args=(e,)) for e in entries]
         for t in threads:
             t.start()
-        time.sleep(1.5)
+        # Kill once the writes are flowing (a fixed wait saw too few on a loaded machine).
+        deadline = time.monotonic() + 60
+        while sum(len(v) for v in acknowledged.values()) <= 20 and time.monotonic() < deadline:
+            time.sleep(0.05)
         server.kill()
         stop.set()
         for t in threads:
