@@ -172,3 +172,62 @@ class CustomFieldFormat(StrEnum):
     TEXT = "text"
     DATE = "date"
     NUMBER = "number"
+
+
+# ------------------------------------------------------------ custom exports (issue 15)
+
+
+class ExportCategory(StrEnum):
+    """Seed "Portefeuille des Garanties" and "Listes des déclarations d'impayés"."""
+
+    PORTFOLIO = "portfolio"
+    CLAIMS = "claims"
+
+
+class ExportColumnType(StrEnum):
+    """How a column's values are written: ``code`` is text that looks like a number
+    (an EasyNumber, a policy number) and is written as text to keep leading zeros."""
+
+    TEXT = "text"
+    CODE = "code"
+    AMOUNT = "amount"
+    INTEGER = "integer"
+    DATE = "date"
+    DATETIME = "datetime"
+    BOOLEAN = "boolean"
+
+
+class ExportAggregation(StrEnum):
+    PRODUCT = "product"  # portfolio: one row per product on a company
+    CLAIM = "claim"  # claims: one row per claim
+    COMPANY = "company"  # one row per company (claims: per debtor)
+    PERIOD = "period"  # what changed in the period
+
+
+class ExportFrequency(StrEnum):
+    NONE = "none"  # seed "Aucun": runs once
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+
+
+class ExportFormatChoice(StrEnum):
+    """The files a scenario writes (each file is one ``schemas_jobs.ExportFormat``)."""
+
+    XLSX = "xlsx"
+    CSV = "csv"
+    BOTH = "both"
+
+
+class ExportRunStatus(StrEnum):
+    RUNNING = "running"  # queued or in progress
+    AVAILABLE = "available"
+    FAILED = "failed"
+
+
+class ExportMailStatus(StrEnum):
+    NONE = "none"  # no e-mail asked
+    QUEUED = "queued"
+    SENT = "sent"  # with the files attached
+    SENT_NOTE = "sent_note"  # over 10 MB: a note naming the export
+    FAILED = "failed"
