@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
     from sqlalchemy.engine import Engine
 
-HEAD = "0014_bulk_orders"
+HEAD = "0015_custom_exports"
 HERE = Path(__file__).parent
 
 

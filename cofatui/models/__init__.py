@@ -17,6 +17,13 @@ from cofatui.models.contract import Contract
 from cofatui.models.draft import Draft
 from cofatui.models.end_alert import EndAlert
 from cofatui.models.exchange_rate import ExchangeRate
+from cofatui.models.exports import (
+    ExportFile,
+    ExportFileChunk,
+    ExportRun,
+    ExportScenario,
+    ExportTemplate,
+)
 from cofatui.models.extension import Extension, ExtensionInvoice, ExtensionPlanLine
 from cofatui.models.identity import LoginAttempt
 from cofatui.models.imports import ImportLine, ImportResult
@@ -56,6 +63,11 @@ __all__ = [
     "Draft",
     "EndAlert",
     "ExchangeRate",
+    "ExportFile",
+    "ExportFileChunk",
+    "ExportRun",
+    "ExportScenario",
+    "ExportTemplate",
     "Extension",
     "ExtensionInvoice",
     "ExtensionPlanLine",

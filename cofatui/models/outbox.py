@@ -32,6 +32,9 @@ class OutboxMessage(SQLModel, table=True):
     created_at: datetime | None = timestamp_field()
     next_attempt_at: datetime | None = timestamp_field()
     sent_at: datetime | None = timestamp_field()
+    # The export whose files the message attaches (issue 15); None for other mail, and
+    # set back to None when the export is deleted (repository/sql/exports).
+    export_id: int | None = Field(default=None, foreign_key="export_run.id")
 
 
 class MailSubscription(SQLModel, table=True):
