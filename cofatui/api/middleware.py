@@ -48,6 +48,8 @@ BODY_LIMITS: tuple[tuple[str, int], ...] = (
     (r"^/imports$", 6 * 1024 * 1024),  # import files: 5 MiB, checked by the pipeline
     (r"^/contracts/[^/]+/bulk-imports$", 6 * 1024 * 1024),  # 5 MiB, cut by the route (413)
     (r"^/auth/token$", 16 * 1024),
+    # direct exports: 64 MiB in all, cut by the route (413)
+    (r"^/exports/direct$", 65 * 1024 * 1024),
 )
 #: A body must arrive within BODY_GRACE_SECONDS + its size / MIN_BODY_RATE (11 MiB at
 #: 64 KiB/s: ~3 minutes; a 2 KiB JSON call: 10 s), with no pause over BODY_IDLE_SECONDS.

@@ -36,14 +36,16 @@ class ExportsArea(Protocol):
 
     def columns(self, category: ExportCategory) -> list[ExportColumnInfo]:
         """The catalogue of the category, labelled in my language (custom fields: my
-        contracts' names for them, or a generic label where they differ)."""
+        contracts' names for them, or a generic label where they differ).
+
+        Raises nothing of its own (an unknown category is refused by its type)."""
         ...
 
     # ----------------------------------------------------------- templates
 
     def templates(self, category: ExportCategory | None = None) -> list[ExportTemplatePublic]:
         """My templates and the default of each category (default first, then by
-        name)."""
+        name). Raises nothing of its own."""
         ...
 
     def template(self, template_id: int) -> ExportTemplatePublic:
@@ -73,7 +75,7 @@ class ExportsArea(Protocol):
     # ----------------------------------------------------------- scenarios
 
     def scenarios(self, category: ExportCategory | None = None) -> list[ExportScenarioPublic]:
-        """My scenarios, by name."""
+        """My scenarios, by name. Raises nothing of its own."""
         ...
 
     def scenario(self, scenario_id: int) -> ExportScenarioPublic:
@@ -114,7 +116,7 @@ class ExportsArea(Protocol):
 
     def runs(self, category: ExportCategory | None = None, offset: int = 0,
              limit: int = 100) -> Page[ExportRunPublic]:
-        """My generated files, newest first."""
+        """My generated files, newest first. Raises nothing of its own."""
         ...
 
     def get_run(self, export_id: int) -> ExportRunPublic:
@@ -124,7 +126,7 @@ class ExportsArea(Protocol):
     def delete_runs(self, export_ids: list[int]) -> int:
         """Delete several of my exports at once (a running one is cancelled first);
         returns how many were deleted. Ids not mine are ignored, so a stale selection
-        does not fail the whole deletion."""
+        does not fail the whole deletion. Raises nothing of its own."""
         ...
 
     def download(self, export_id: int, fmt: ExportFormat) -> ExportDownload:
