@@ -12,6 +12,7 @@ from cofatui.repository.http.claims import HttpClaims
 from cofatui.repository.http.client import BACKOFF_SECONDS, RETRIES, HttpClient
 from cofatui.repository.http.companies import HttpCompanies
 from cofatui.repository.http.drafts import HttpDrafts
+from cofatui.repository.http.exports import HttpExports
 from cofatui.repository.http.extensions import HttpExtensions
 from cofatui.repository.http.imports import HttpImports
 from cofatui.repository.http.jobs import HttpJobs
@@ -49,6 +50,7 @@ class HttpRepository(HttpClient):
         self.imports = HttpImports(self)
         self.mail = HttpMail(self)
         self.bulk = HttpBulk(self)
+        self.exports = HttpExports(self)
 
     def whoami(self) -> Principal:
         return self._get(_PRINCIPAL, "/me")
