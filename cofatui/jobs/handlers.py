@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from cofatui.config import MailSettings
 from cofatui.jobs.bulk import run_bulk_import
+from cofatui.jobs.export_purge import EXPORTS_PURGE, EXPORTS_PURGE_CRON, purge_exports
+from cofatui.jobs.export_runs import EXPORT_RUN, run_export
 from cofatui.jobs.schedule import Schedule
 from cofatui.repository.sql.bulk import BULK_JOB
 from cofatui.repository.sql.import_apply import IMPORT_JOB
@@ -77,6 +79,8 @@ HANDLERS: dict[str, Handler] = {
     MAIL_DIGEST: _digest,
     MAIL_DELIVER: _deliver,
     JOBS_PURGE: _purge,
+    EXPORT_RUN: run_export,
+    EXPORTS_PURGE: purge_exports,
 }
 
 
@@ -85,4 +89,5 @@ def schedules(mail: MailSettings) -> list[Schedule]:
     keeps it until a worker that can, delivers it)."""
     return [Schedule("digest", DIGEST_CRON, MAIL_DIGEST, max_attempts=3),
             Schedule("outbox", DELIVER_CRON, MAIL_DELIVER, max_attempts=1),
-            Schedule("purge", PURGE_CRON, JOBS_PURGE, max_attempts=3)]
+            Schedule("purge", PURGE_CRON, JOBS_PURGE, max_attempts=3),
+            Schedule("exports-purge", EXPORTS_PURGE_CRON, EXPORTS_PURGE, max_attempts=3)]

@@ -11,6 +11,12 @@ When the SMTP server cannot be reached or answers with a temporary error (4xx), 
 message stays pending with its attempts counted and ``next_attempt_at`` pushed back
 (1 min, 5 min, 25 min… at most 6 h). A permanent refusal of the recipient (5xx) marks
 it failed, with the server's answer.
+
+The e-mail of an export (``export_id`` set, issue 15) carries the export's files when
+their total is at most ``MAIL_ATTACHMENT_LIMIT``, read from the database at delivery
+(the body, written with the run, says which); the run's ``mail_status`` then becomes
+``sent`` (files attached), ``sent_note`` (the note alone) or ``failed`` (refused for
+good), in the transaction that marks the message.
 """
 
 from __future__ import annotations
@@ -47,7 +53,16 @@ class DeliveryReport:
     failed: int = 0
 
 
-def build_email(row: OutboxMessage, sender: str) -> EmailMessage:
+Attachment = tuple[str, str, bytes]  # (file name, format, content)
+
+_MEDIA_TYPES = {
+    "csv": ("text", "csv"),
+    "xlsx": ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+
+def build_email(row: OutboxMessage, sender: str,
+                attachments: list[Attachment] | None = None) -> EmailMessage:
     mail = EmailMessage()
     mail["From"] = sender
     mail["To"] = row.recipient
@@ -57,7 +72,35 @@ def build_email(row: OutboxMessage, sender: str) -> EmailMessage:
         mail["Date"] = rfc2822_date(row.created_at)
     mail.set_content(row.body)
     mail["Content-Language"] = row.language  # after set_content, which resets Content-*
+    for name, fmt, content in attachments or ():
+        maintype, subtype = _MEDIA_TYPES.get(fmt, ("application", "octet-stream"))
+        mail.add_attachment(content, maintype=maintype, subtype=subtype, filename=name)
     return mail
+
+
+def export_attachments(session: object, export_id: int | None) -> list[Attachment] | None:
+    """The files of an export, when their total fits in an e-mail; None for a message
+    of no export, [] when they do not fit (or were purged): the body is then the note."""
+    if export_id is None:
+        return None
+    from sqlalchemy.orm import Session
+
+    from cofatui.models import ExportFile, ExportFileChunk
+    from cofatui.schemas_exports import MAIL_ATTACHMENT_LIMIT
+
+    assert isinstance(session, Session)
+    files = session.execute(select(ExportFile.id, ExportFile.name, ExportFile.format,
+                                   ExportFile.size).where(ExportFile.export_id == export_id)
+                            .order_by(ExportFile.id)).all()
+    if not files or sum(f.size for f in files) > MAIL_ATTACHMENT_LIMIT:
+        return []
+    out: list[Attachment] = []
+    for f in files:
+        chunks = session.execute(select(ExportFileChunk.data)
+                                 .where(ExportFileChunk.file_id == f.id)
+                                 .order_by(ExportFileChunk.seq)).scalars()
+        out.append((f.name, f.format, b"".join(chunks)))
+    return out
 
 
 class SmtpLink:
@@ -133,13 +176,15 @@ def _deliver_one(engine: Engine, link: SmtpLink, settings: MailSettings,
         if row is None:
             return None
         attempts = row.attempts + 1
+        attachments = export_attachments(s, row.export_id)
         try:
-            link.send(build_email(row, settings.sender))
+            link.send(build_email(row, settings.sender, attachments))
         except smtplib.SMTPRecipientsRefused as exc:
             permanent = all(code >= 500 for code, _ in exc.recipients.values())
             values = dict(attempts=attempts, last_error=_text(exc))
             if permanent:
                 values["status"] = FAILED
+                _export_mailed(conn, row.export_id, None)
             else:
                 values["next_attempt_at"] = now + backoff(attempts)
             conn.execute(update(OutboxMessage).where(OutboxMessage.id == row.id)
@@ -153,7 +198,15 @@ def _deliver_one(engine: Engine, link: SmtpLink, settings: MailSettings,
             return "deferred"
         conn.execute(update(OutboxMessage).where(OutboxMessage.id == row.id).values(
             status=SENT, attempts=attempts, sent_at=now, last_error=""))
+        _export_mailed(conn, row.export_id, bool(attachments))
         return "sent"
+
+
+def _export_mailed(conn: object, export_id: int | None, attached: bool | None) -> None:
+    if export_id is not None:
+        from cofatui.jobs.export_runs import mail_delivered
+
+        mail_delivered(conn, export_id, attached)
 
 
 def _text(exc: BaseException) -> str:

@@ -3,8 +3,9 @@
 A :class:`Worker` loops in a thread (:class:`WorkerThread`) started by ``cofatui
 serve`` and by the TUI on the embedded database, or in a process of its own
 (``cofatui jobs run-worker``). Each round it (1) gives back jobs whose worker died
-(:func:`queue.recover`), (2) queues the ticks of the schedules that came due, (3)
-claims the oldest due job and runs it.
+(:func:`queue.recover`), (2) queues the ticks of the schedules that came due and turns
+the scheduled exports that came due into runs (:mod:`cofatui.jobs.export_schedule`),
+(3) claims the oldest due job and runs it.
 
 While a job runs, a heartbeat thread renews its lease every third of the lease and
 writes its progress; it also reads ``cancel_requested``, so the job's next call to
@@ -31,6 +32,7 @@ from cofatui.clock import Clock, SystemClock
 from cofatui.config import MailSettings
 from cofatui.errors import CofaError, Unavailable
 from cofatui.jobs import queue
+from cofatui.jobs.export_runs import EXPORT_RUN, settle_stopped_exports
 from cofatui.jobs.schedule import Schedule
 from cofatui.repository.sql.import_apply import settle_stopped_imports
 from cofatui.schemas_jobs import JobStatus
@@ -38,7 +40,21 @@ from cofatui.schemas_jobs import JobStatus
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)
-POLL_SECONDS = 0.25  # a queued job starts within a quarter second (idle cost: one indexed read)
+#: A queued job (or a scheduled export come due) starts within a quarter second; idle
+#: cost: two indexed reads. ``COFATUI_JOBS_POLL_SECONDS`` sets it (tests, or a calmer
+#: server).
+POLL_ENV = "COFATUI_JOBS_POLL_SECONDS"
+
+
+def poll_seconds(default: float = 0.25) -> float:
+    try:
+        value = float(os.environ.get(POLL_ENV, "") or default)
+    except ValueError:
+        return default
+    return min(max(value, 0.01), 60.0)
+
+
+POLL_SECONDS = poll_seconds()
 
 
 class JobCancelled(Exception):
@@ -120,7 +136,7 @@ class Worker:
                  mail: MailSettings | None = None,
                  handlers: dict[str, Handler] | None = None,
                  schedules: list[Schedule] | None = None, lease: timedelta = LEASE,
-                 name: str | None = None) -> None:
+                 name: str | None = None, scenarios: bool = True) -> None:
         self.engine = engine
         self.clock: Clock = clock or SystemClock()
         self.mail = mail or MailSettings()
@@ -128,6 +144,7 @@ class Worker:
         self.schedules = schedules if schedules is not None else default_schedules(self.mail)
         self.lease = lease
         self.name = name or worker_name()
+        self.scenarios = scenarios  # scheduled exports fired by this worker's rounds
         self._fired: dict[str, datetime] = {}
 
     # --- one round ------------------------------------------------------------------
@@ -136,15 +153,23 @@ class Worker:
         now = self.clock.now()
         if queue.recover(self.engine, now):
             settle_stopped_imports(self.engine, now)
+            settle_stopped_exports(self.engine, now)
         self.fire_schedules(now)
+        if self.scenarios:
+            from cofatui.jobs.export_schedule import fire_due_scenarios
+
+            fire_due_scenarios(self.engine, now)
         if not queue.anything_due(self.engine, now):
             return False
         claimed = queue.claim(self.engine, self.name, now, self.lease)
         if claimed is None:
             return False
         self.run(claimed)
-        # An import whose job just failed or was cancelled gets its totals and reason.
+        # An import whose job just failed or was cancelled gets its totals and reason,
+        # an export its reason.
         settle_stopped_imports(self.engine, self.clock.now())
+        if claimed.kind == EXPORT_RUN:
+            settle_stopped_exports(self.engine, self.clock.now())
         return True
 
     def fire_schedules(self, now: datetime) -> None:
