@@ -283,7 +283,7 @@ def finish_run(ctx: JobContext, info: RunInfo, rows: int,
             query = query.with_for_update()
         if s.execute(query).first() is None:
             return []  # deleted (or cancelled) meanwhile
-        store_files(s, info.id, paths)
+        store_files(s, info.id, [(fmt, path.name, path) for fmt, path in paths])
         mail = mail_status_after(info, sum(size for _, _, size in stored))
         s.execute(update(ExportRun).where(col(ExportRun.id) == info.id).values(
             status=AVAILABLE, rows_done=rows, rows_total=rows, finished_at=now,
