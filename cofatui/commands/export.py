@@ -146,8 +146,9 @@ def register(sub: Sub) -> None:
     remove = action("delete", "delete exports and their files", cmd_delete)
     remove.add_argument("export_ids", type=int, nargs="+", metavar="ID",
                         help="the exports' numbers")
-    action("run-due", "run the scheduled exports that are due, then exit (for cron)",
-           cmd_run_due)
+    due = action("run-due", "run the scheduled exports that are due, then exit (for cron)",
+                 cmd_run_due)
+    due.add_argument("--clock", metavar="ISO", help=argparse.SUPPRESS)  # tests: a fixed now
 
 
 def _usage_as_2(action: Action) -> Action:
@@ -667,6 +668,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
 def cmd_run_due(args: argparse.Namespace) -> int:
     from cofatui import i18n, migrations
     from cofatui.cli import database_url, load_settings_for
+    from cofatui.commands.serve import _clock
     from cofatui.jobs.export_schedule import run_due
     from cofatui.repository.sql import make_engine
 
@@ -679,8 +681,9 @@ def cmd_run_due(args: argparse.Namespace) -> int:
     engine = make_engine(url)
     try:
         migrations.upgrade(engine)
-        started = run_due(engine, mail=settings.mail)
+        report = run_due(engine, clock=_clock(args.clock), mail=settings.mail)
     finally:
         engine.dispose()
-    print(t("export_cli.run_due", count=started))
+    print(t("export_cli.run_due", count=len(report.fired), jobs=report.jobs_run,
+            mails=report.mail_sent))
     return EXIT_OK
