@@ -46,6 +46,7 @@ SCREENS_BY_NAME: dict[str, str | ScreenFactory] = {
     "jobs": f"{_F}.tools.jobs:JobsScreen",
     "import_results": f"{_F}.tools.imports:ImportResultsScreen",
     "bulk_orders": f"{_F}.bulk.import_screen:BulkOrdersScreen",
+    "exports": f"{_F}.exports.screen:ExportsScreen",
 }
 
 #: Screens that take arguments, opened by other features (or by a module of their own
@@ -55,6 +56,8 @@ SCREENS: dict[str, str] = {
     "claim_wizard": f"{_F}.claims.wizard:ClaimWizardScreen",
     "company_create": f"{_F}.companies.create:CompanyCreateScreen",
     "company_fields": f"{_F}.companies.fields:CustomFieldsScreen",
+    # the portfolio's Export: simple (as displayed) or custom
+    "export_choice": f"{_F}.exports.choice:ExportChoiceDialog",
     "company_contracts": f"{_F}.companies.fields:ContractsScreen",
     "extensions": f"{_F}.extensions.lists:ExtensionsScreen",
     "home_renew": f"{_F}.home.renew:RenewDialog",
@@ -74,6 +77,8 @@ OPENERS: dict[str, str] = {
     "product_order": f"{_F}.products.flow:order_product",
     # a product's actions dialog, then the same follow-up as an order
     "product_actions": f"{_F}.products.flow:open_product_actions",
+    # a simple export written at once and kept in Tools › Exports as "Export direct"
+    "export_direct": f"{_F}.exports.direct:export_direct",
 }
 
 #: Offered by the palette, in this order, as ``shell.nav.<name>``; a registered screen

@@ -9,6 +9,12 @@ The file is read where the TUI runs; with ``--api`` its bytes are then sent to t
 server by the repository call that uses them, the server's disk playing no part. In a
 ``cofatui web`` session every path is confined to the session's folder
 (:mod:`cofatui.tui.kit.local_files`).
+
+In *save mode* (``save_name`` given) it picks where to write a file instead: the typed
+path starts as the folder and the proposed name, a file picked in the tree fills the
+path (to replace it), and an existing file is replaced only after a second Enter. The
+caller writes the file (with ``--api``, the bytes downloaded from the server land on the
+machine the TUI runs on; in a web session, the caller also delivers it to the browser).
 """
 
 from __future__ import annotations
@@ -59,7 +65,8 @@ def complete(text: str) -> str:
 
 
 class FilePicker(Dialog[Path | None]):
-    """Pick a file; dismisses with its path, or None on Esc."""
+    """Pick a file (or, in save mode, where to save one); dismisses with its path, or
+    None on Esc."""
     DEFAULT_CSS = """
     FilePicker { align: center middle; }
     FilePicker > Vertical { width: 90%; height: 80%; border: round $accent;
@@ -74,15 +81,20 @@ class FilePicker(Dialog[Path | None]):
         Binding("escape", "cancel", "common.cancel", id="picker.cancel"),
     ]
 
-    def __init__(self, title: str, start: Path | str | None = None) -> None:
+    def __init__(self, title: str, start: Path | str | None = None,
+                 save_name: str | None = None) -> None:
         super().__init__()
         self.picker_title = title
         self.start = start_folder(start)
+        #: Save mode: the name proposed for the file to write (None: open mode).
+        self.save_name = save_name
+        self._replace: Path | None = None  # save mode: the file a second Enter replaces
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.picker_title, id="picker-title", markup=False)
-            yield Input(value=str(self.start) + os.sep, id="picker-path",
+            yield Input(value=str(self.start) + os.sep + (self.save_name or ""),
+                        id="picker-path",
                         placeholder=t("picker.placeholder"))
             yield Static("", id="picker-error", markup=False)
             with Horizontal():
@@ -131,15 +143,36 @@ class FilePicker(Dialog[Path | None]):
             return
         if path.is_dir():
             self._follow(str(path) + os.sep)
-            self.path_input.value = str(path) + os.sep
+            self.path_input.value = str(path) + os.sep + (self.save_name or "")
+            return
+        if self.save_name is not None:
+            self._save_to(path)
             return
         if not path.is_file():
             self.query_one("#picker-error", Static).update(t("picker.not_found"))
             return
         self.dismiss(path)
 
+    def _save_to(self, path: Path) -> None:
+        """Save mode: a path in an existing folder; a file already there is replaced
+        only when Enter is pressed again on the same path."""
+        error = self.query_one("#picker-error", Static)
+        if not path.parent.is_dir():
+            error.update(t("picker.no_folder", folder=str(path.parent)))
+            return
+        if path.exists() and self._replace != path:
+            self._replace = path
+            error.update(t("picker.replace", name=path.name))
+            return
+        self.dismiss(path)
+
     @on(DirectoryTree.FileSelected)
     def _picked(self, event: DirectoryTree.FileSelected) -> None:
+        if self.save_name is not None:  # save mode: the file to replace, once confirmed
+            self.path_input.value = str(event.path)
+            self.path_input.focus()
+            self.path_input.cursor_position = len(self.path_input.value)
+            return
         try:  # a link in the tree may lead out of a web session's folder
             self.dismiss(local_path(event.path))
         except ValidationFailed as exc:
@@ -147,7 +180,7 @@ class FilePicker(Dialog[Path | None]):
 
     @on(DirectoryTree.DirectorySelected)
     def _folder(self, event: DirectoryTree.DirectorySelected) -> None:
-        self.path_input.value = str(event.path) + os.sep
+        self.path_input.value = str(event.path) + os.sep + (self.save_name or "")
 
 
 def read_picked(path: Path, limit: int) -> bytes:

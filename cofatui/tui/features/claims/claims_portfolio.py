@@ -2,11 +2,14 @@
 per debtor with its latest claim — status, intervention, insured or uninsured debt, who
 collects, claim amount, covered amount, calculated indemnity — filtered as the user
 types (name, claim reference or EasyNumber). Enter opens the claim detail; N declares a
-new claim on a debtor found with the company search."""
+new claim on a debtor found with the company search. E exports the rows of the current
+filter (XLSX or CSV, written at once and kept in Tools › Exports as an "Export
+direct"), or opens a custom export of the claims category."""
 
 from __future__ import annotations
 
-from typing import ClassVar, cast
+from collections.abc import Iterator
+from typing import Any, ClassVar, cast
 
 from rich.text import Text
 from textual import on
@@ -15,9 +18,12 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from cofatui.enums import ExportAggregation, ExportCategory
 from cofatui.errors import CofaError
+from cofatui.formats.export import ExportColumn
 from cofatui.i18n import format_amount, format_date, t
 from cofatui.schemas import CompanyPublic, DebtorClaimsRow
+from cofatui.schemas_exports import ExportScenarioIn
 from cofatui.tui.features.claims.currency_totals import amounts_text
 from cofatui.tui.kit.header import AppHeader
 from cofatui.tui.kit.lines import CSS
@@ -58,12 +64,40 @@ def claims_columns() -> list[Column]:
     ]
 
 
+def claims_export_columns() -> list[ExportColumn]:
+    """The claims portfolio's columns with typed values, in the UI language: amounts as
+    numbers beside their currency, dates as dates."""
+    def yes_no(flag: bool) -> str:
+        return t("common.yes" if flag else "common.no")
+
+    return [
+        ExportColumn(t("claims.col.company"), lambda r: r.company_name, 36),
+        ExportColumn(t("exports_ui.claims_col.country"), lambda r: r.country, 8),
+        ExportColumn(t("exports_ui.claims_col.easy_number"), lambda r: r.easy_number, 21),
+        ExportColumn(t("exports_ui.claims_col.claims"), lambda r: r.claims, 8),
+        ExportColumn(t("claims.col.reference"), lambda r: r.latest_reference or "", 18),
+        ExportColumn(t("claims.col.status"), lambda r: status_text(r.latest_status), 12),
+        ExportColumn(t("claims.intervention"), lambda r: yes_no(r.intervention_requested), 14),
+        ExportColumn(t("exports_ui.claims_col.debt"), lambda r: t(
+            "claims.insured" if r.insured else "claims.uninsured"), 18),
+        ExportColumn(t("claims.col.collector"), lambda r: t(f"claims.collector.{r.collector}"),
+                     14),
+        ExportColumn(t("exports_ui.claims_col.currency"), lambda r: r.currency, 9),
+        ExportColumn(t("claims.col.claim_amount"), lambda r: r.claim_amount, 14),
+        ExportColumn(t("claims.col.covered"), lambda r: r.covered_amount, 14),
+        ExportColumn(t("claims.col.indemnity"), lambda r: r.calculated_indemnity, 14),
+        ExportColumn(t("claims.col.updated"), lambda r: r.updated_at, 18),
+    ]
+
+
 class ClaimsPortfolioScreen(Screen[None]):
     CSS_PATH = CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_claim", "claims.key.new_claim", id="claims.new_claim",
                 tooltip="claims.key.new_claim_tip"),
         Binding("ctrl+r", "reload", "claims.key.reload", id="claims.reload"),
+        Binding("e", "export_choice", "exports_ui.bind.export", id="claims.export",
+                tooltip="exports_ui.bind.export_tip"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -141,5 +175,40 @@ class ClaimsPortfolioScreen(Screen[None]):
     def action_reload(self) -> None:
         self.reload(keep_position=True)
 
+    # --- export ---------------------------------------------------------------------------
+    def action_export_choice(self) -> None:
+        contract_id = cofa(self.app).current_contract_id
+        if contract_id is None:
+            self.notify(t("claims.no_contract"), severity="warning", markup=False)
+            return
 
-__all__ = ["ClaimsPortfolioScreen", "claims_columns", "status_text"]
+        def chosen(choice: str | None) -> None:
+            if choice == "custom":
+                open_screen(self.app, "exports", draft=ExportScenarioIn(
+                    category=ExportCategory.CLAIMS, name="", template_id=0,
+                    contract_ids=[contract_id], aggregation=ExportAggregation.CLAIM))
+            elif choice in ("xlsx", "csv"):
+                self.export(contract_id, choice)
+
+        open_screen(self.app, "export_choice", callback=chosen)
+
+    def export(self, contract_id: int, kind: str) -> None:
+        """Every row of the current filter (read page by page as the file is written)."""
+        repo = cofa(self.app).repo
+        text = self.query_one("#filter", Input).value.strip() or None
+
+        def rows() -> Iterator[Any]:
+            offset = 0
+            while True:
+                page = repo.claims.portfolio(contract_id, text, offset, 500).items
+                yield from page
+                if len(page) < 500:
+                    return
+                offset += 500
+
+        open_screen(self.app, "export_direct", ExportCategory.CLAIMS, [contract_id],
+                    t("exports_ui.claims_file_stem"), kind, cofa(self.app).clock.now(),
+                    claims_export_columns(), rows)
+
+
+__all__ = ["ClaimsPortfolioScreen", "claims_columns", "claims_export_columns", "status_text"]

@@ -1,7 +1,8 @@
 """Portfolio (SPEC §3 item 4): the 100 most recently updated companies of the current
 contract, a criteria panel searching the whole portfolio (most recent first, up to 100
-results), an instant filter over the rows shown, favourites and an export of exactly
-what is displayed.
+results), an instant filter over the rows shown, favourites and an export: exactly what is
+displayed (written at once, and kept in Tools › Exports as an "Export direct"), or a
+custom export (Tools › Exports, a new scenario prefilled with the criteria).
 
 The instant filter ("/") narrows the rows on screen without asking the repository (it
 matches what ``PortfolioCriteria.text`` matches: name, country, EasyNumber, client
@@ -26,15 +27,19 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from cofatui import locations
+from cofatui.enums import ExportAggregation, ExportCategory
 from cofatui.errors import CofaError
 from cofatui.formats.export import ExportColumn, export_file, timestamped_name
 from cofatui.i18n import format_date, format_number, get_language, locale_name, t
 from cofatui.jobs.exports import portfolio_export_columns
 from cofatui.schemas import PortfolioCriteria, PortfolioRow
-from cofatui.schemas_jobs import ExportFormat, JobKind, PortfolioExportParams
+from cofatui.schemas_exports import (
+    CURRENT_PRODUCT_STATUSES,
+    CustomFieldCriterion,
+    ExportScenarioIn,
+)
 from cofatui.tui.features.portfolio.criteria import PortfolioCriteriaScreen
 from cofatui.tui.kit.header import AppHeader
-from cofatui.tui.kit.job_follow import follow_job
 from cofatui.tui.kit.list_source import ListSource
 from cofatui.tui.kit.products import (
     cofa,
@@ -156,8 +161,8 @@ class PortfolioScreen(Screen[None]):
                 tooltip="portfolio.key.reset_tip"),
         Binding("f", "favourite", "portfolio.key.favourite", id="portfolio.favourite",
                 tooltip="portfolio.key.favourite_tip"),
-        Binding("e", "export('xlsx')", "portfolio.key.export", id="portfolio.export",
-                tooltip="portfolio.key.export_tip"),
+        Binding("e", "export_choice", "exports_ui.bind.export", id="portfolio.export",
+                tooltip="exports_ui.bind.export_tip"),
         Binding("E", "export('csv')", "portfolio.key.export_csv", id="portfolio.export_csv",
                 tooltip="portfolio.key.export_csv_tip"),
         Binding("s", "search", "portfolio.key.search", id="portfolio.search",
@@ -322,33 +327,52 @@ class PortfolioScreen(Screen[None]):
             return
         self.app.call_from_thread(self.load)
 
+    def action_export_choice(self) -> None:
+        """Export: the simple export as displayed (XLSX or CSV), or a custom export
+        (Tools › Exports, a new scenario prefilled from the criteria)."""
+        def chosen(choice: str | None) -> None:
+            if choice == "custom":
+                self._custom_export()
+            elif choice in ("xlsx", "csv"):
+                self.action_export(choice)
+
+        open_screen(self.app, "export_choice", callback=chosen)
+
     def action_export(self, kind: str = "xlsx") -> None:
+        """Exactly the rows shown, in their order, written at once to the exports folder
+        and kept in Tools › Exports as an "Export direct"."""
         if not self.shown:
             self.notify(t("portfolio.export_empty"), severity="warning")
             return
         contract_id = cofa(self.app).current_contract_id
-        if contract_id is not None:
-            self._export(contract_id, [r.company_id for r in self.shown], kind)
-
-    @work(thread=True, group="portfolio-export")
-    def _export(self, contract_id: int, company_ids: list[int], kind: str) -> None:
-        """A background job (it goes on if the user leaves): exactly the rows shown, in
-        their order; the app saves its file to the exports folder when it is done."""
-        params = PortfolioExportParams(contract_id=contract_id, criteria=self.criteria,
-                                       limit=MAX_ROWS, company_ids=company_ids,
-                                       format=ExportFormat(kind), language=get_language())
-        try:
-            job = cofa(self.app).repo.jobs.queue(JobKind.EXPORT_PORTFOLIO,
-                                                 params.model_dump(mode="json"))
-        except CofaError as exc:
-            self.app.call_from_thread(self.notify, t("portfolio.export_failed",
-                                                     error=clean(exc)), severity="error")
+        if contract_id is None:
             return
-        self.app.call_from_thread(self._queued, job.id)
+        rows = list(self.shown)
+        open_screen(self.app, "export_direct", ExportCategory.PORTFOLIO, [contract_id],
+                    t("portfolio.file_stem"), kind, cofa(self.app).clock.now(),
+                    export_columns(), lambda: rows)
 
-    def _queued(self, job_id: int) -> None:
-        follow_job(cofa(self.app), job_id)
-        self.notify(t("tools.job_queued", id=job_id), markup=False)
+    def _custom_export(self) -> None:
+        contract_id = cofa(self.app).current_contract_id
+        if contract_id is None:
+            self.notify(t("portfolio.no_contract"), severity="warning")
+            return
+        open_screen(self.app, "exports", draft=scenario_draft(self.criteria, contract_id))
+
+
+def scenario_draft(criteria: PortfolioCriteria, contract_id: int) -> ExportScenarioIn:
+    """A new portfolio scenario with the portfolio's criteria that scenarios know: the
+    company name, the custom field, the products and statuses, and the contract."""
+    custom = []
+    if criteria.custom_field_slot is not None and criteria.custom_field_value:
+        custom.append(CustomFieldCriterion(slot=criteria.custom_field_slot,
+                                           value=criteria.custom_field_value[:100]))
+    return ExportScenarioIn(
+        category=ExportCategory.PORTFOLIO, name="", template_id=0,
+        contract_ids=[contract_id], company_name=(criteria.name or "")[:100],
+        custom_fields=custom, product_codes=list(criteria.product_codes),
+        statuses=list(criteria.statuses or CURRENT_PRODUCT_STATUSES),
+        aggregation=ExportAggregation.PRODUCT)
 
 
 def criteria_summary(c: PortfolioCriteria) -> list[str]:

@@ -21,6 +21,7 @@ TOOLS: tuple[tuple[str, str, str], ...] = (
     ("jobs", "tools.jobs", "tools.jobs_help"),
     ("import_results", "tools.imports", "tools.imports_help"),
     ("bulk_orders", "bulk_ui.hub", "bulk_ui.hub_help"),
+    ("exports", "exports_ui.hub", "exports_ui.hub_help"),
 )
 
 

@@ -1,0 +1,318 @@
+"""Generated files (seed "Gérer votre export personnalisé"): my exports of one category,
+newest first — contracts, creation date, name (or "Export direct"), template, status
+(with its progress while it runs, its reason when it failed), files (formats and
+sizes) and what happened to the e-mail. Space marks rows, d deletes the marked ones
+(or the current one) after a confirmation, s or Enter downloads a file through the
+file picker's save mode. Running exports are read again every second."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
+from textual.widgets import ProgressBar, Static
+
+from cofatui import locations
+from cofatui.enums import ExportCategory, ExportRunStatus
+from cofatui.errors import CofaError
+from cofatui.i18n import format_datetime, format_number, t
+from cofatui.schemas_exports import ExportFileInfo, ExportRunPublic
+from cofatui.schemas_jobs import ExportFormat
+from cofatui.tui.features.exports.choice import ChoiceDialog
+from cofatui.tui.features.exports.wording import (
+    contracts_text,
+    files_text,
+    mail_text,
+    run_name,
+    run_status,
+    size_text,
+)
+from cofatui.tui.kit.delays import DELAYS
+from cofatui.tui.kit.dialog import ConfirmScreen
+from cofatui.tui.kit.file_picker import FilePicker
+from cofatui.tui.kit.local_files import deliver
+from cofatui.tui.kit.virtual_list import Column, VirtualList
+from cofatui.tui.kit.wording import plural
+from cofatui.tui.safe import clean, plain
+
+if TYPE_CHECKING:
+    from cofatui.repository.base import Repository
+    from cofatui.tui.app import CofaApp
+
+
+def run_columns() -> list[Column]:
+    return [
+        Column("id", "#", 5, align="right"),
+        Column("contracts", t("exports_ui.col.contracts"), 14,
+               render=lambda r: contracts_text(r.policy_numbers)),
+        Column("created_at", t("exports_ui.col.created"), 17,
+               render=lambda r: format_datetime(r.created_at)),
+        Column("name", t("exports_ui.col.name"), 0, render=run_name),
+        Column("template", t("exports_ui.col.template"), 18,
+               render=lambda r: plain(r.template_name)),
+        Column("status", t("exports_ui.col.status"), 36, render=run_status),
+        Column("files", t("exports_ui.col.files"), 24, render=files_text),
+        Column("mail", t("exports_ui.col.mail"), 12, render=lambda r: mail_text(r.mail_status),
+               min_list_width=150),
+    ]
+
+
+class RunsSource:
+    """My exports of a category, read afresh on every refresh (running ones change);
+    remembers whether a page it read holds a running export, so the part polls only
+    while something runs."""
+
+    def __init__(self, repo: Repository, category: ExportCategory,
+                 on_error: Callable[[CofaError], None]) -> None:
+        self.repo = repo
+        self.category = category
+        self.on_error = on_error
+        self.running = False
+
+    def count(self) -> int:
+        try:
+            return self.repo.exports.runs(self.category, 0, 1).total
+        except CofaError as exc:
+            self.on_error(exc)
+            return 0
+
+    def fetch(self, offset: int, limit: int) -> Sequence[ExportRunPublic]:
+        try:
+            rows = self.repo.exports.runs(self.category, offset, limit).items
+        except CofaError as exc:
+            self.on_error(exc)
+            return []
+        if offset == 0:
+            self.running = any(r.status == ExportRunStatus.RUNNING for r in rows)
+        elif any(r.status == ExportRunStatus.RUNNING for r in rows):
+            self.running = True
+        return rows
+
+
+def write_download(repo: Repository, export_id: int, fmt: ExportFormat, path: Path) -> int:
+    """Write an export's file to ``path`` chunk by chunk (never whole in memory), through
+    a temporary name renamed at the end; returns the bytes written."""
+    download = repo.exports.download(export_id, fmt)
+    tmp = path.with_name(f".{path.name}.part")
+    written = 0
+    try:
+        with tmp.open("wb") as fh:
+            for chunk in download.chunks:
+                fh.write(chunk)
+                written += len(chunk)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return written
+
+
+class FilesPart(Vertical):
+    """The generated files of one category."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "download", "exports_ui.bind.download", id="exports.download"),
+        Binding("d,delete", "delete", "exports_ui.bind.delete", id="exports.delete_files"),
+        Binding("x", "cancel_run", "exports_ui.bind.cancel_run", id="exports.cancel_run"),
+        Binding("ctrl+r", "reload_files", "exports_ui.bind.reload", id="exports.reload_files"),
+    ]
+
+    def __init__(self, category: ExportCategory) -> None:
+        super().__init__(id=f"{category.value}-files", classes="exports-part")
+        self.category = category
+        self.source: RunsSource | None = None
+        #: The export followed after "Run now": its progress shows above the list.
+        self.following: int | None = None
+        self._timer: Timer | None = None
+        self._reading = False
+
+    @property
+    def cofa(self) -> CofaApp:
+        return cast("CofaApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static(t("exports_ui.files_note"), classes="exports-note", markup=False)
+        with Horizontal(classes="exports-progress -idle"):
+            yield Static("", classes="exports-progress-text", markup=False)
+            yield ProgressBar(show_eta=False, classes="exports-progress-bar")
+        yield VirtualList(run_columns(), classes="exports-list")
+
+    @property
+    def runs_list(self) -> VirtualList:
+        return self.query_one(VirtualList)
+
+    def on_mount(self) -> None:
+        self.runs_list.keep_rows_on_refresh = True  # refreshed while running: no blink
+        self.source = RunsSource(self.cofa.repo, self.category, self._error)
+        self.runs_list.set_source(self.source)
+        self._timer = self.set_interval(DELAYS.jobs_refresh, self._tick)
+
+    def _error(self, exc: CofaError) -> None:
+        self.app.call_from_thread(self.notify, clean(exc), severity="error", markup=False)
+
+    def reload(self) -> None:
+        self.runs_list.refresh_data()
+
+    def action_reload_files(self) -> None:
+        self.reload()
+
+    def _tick(self) -> None:
+        if self.following is not None and not self._reading:
+            self._reading = True
+            self._read_followed(self.following)
+        if self.source is not None and self.source.running and self.screen.is_current:
+            self.runs_list.refresh_data()
+
+    # --- following a run ----------------------------------------------------------------
+    def follow(self, run: ExportRunPublic) -> None:
+        """Show a run's progress above the list (after "Run now") until it ends."""
+        self.following = run.id
+        self._show_progress(run)
+        self.reload()
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_interval(min(DELAYS.job_poll, DELAYS.jobs_refresh), self._tick)
+
+    @work(thread=True, group="exports-follow")
+    def _read_followed(self, export_id: int) -> None:
+        try:
+            run = self.cofa.repo.exports.get_run(export_id)
+        except CofaError:
+            return  # the server may answer at the next tick
+        finally:
+            self._reading = False
+        self.app.call_from_thread(self._followed, run)
+
+    def _followed(self, run: ExportRunPublic) -> None:
+        if run.id != self.following:
+            return
+        self._show_progress(run)
+        if run.status != ExportRunStatus.RUNNING:
+            self.following = None
+            self.reload()
+            if run.status == ExportRunStatus.AVAILABLE:
+                self.notify(t("exports_ui.run_done", name=run_name(run),
+                              rows=format_number(run.rows_done)), markup=False, timeout=10)
+            else:
+                self.notify(run_status(run), severity="error", markup=False, timeout=15)
+
+    def _show_progress(self, run: ExportRunPublic) -> None:
+        row = self.query_one(".exports-progress")
+        row.set_class(False, "-idle")
+        self.query_one(".exports-progress-text", Static).update(
+            t("exports_ui.following", name=run_name(run), status=run_status(run)))
+        self.query_one(ProgressBar).update(total=max(run.rows_total or 0, 1),
+                                           progress=run.rows_done)
+
+    # --- actions ------------------------------------------------------------------------
+    def _current(self) -> ExportRunPublic | None:
+        return cast("ExportRunPublic | None", self.runs_list.cursor_row)
+
+    @on(VirtualList.RowActivated)
+    def _activated(self, event: VirtualList.RowActivated) -> None:
+        event.stop()
+        self.action_download()
+
+    def action_download(self) -> None:
+        run = self._current()
+        if run is None:
+            return
+        if run.status != ExportRunStatus.AVAILABLE or not run.files:
+            self.notify(t("exports_ui.no_file"), severity="warning", markup=False)
+            return
+        if len(run.files) == 1:
+            self._pick_path(run, run.files[0])
+            return
+        options = [(f.format.value, f"{f.format.value.upper()} — {clean(f.name)} "
+                                    f"({size_text(f.size)})") for f in run.files]
+
+        def chosen(fmt: str | None) -> None:
+            for f in run.files:
+                if f.format.value == fmt:
+                    self._pick_path(run, f)
+
+        self.app.push_screen(ChoiceDialog(t("exports_ui.download_which"), options), chosen)
+
+    def _pick_path(self, run: ExportRunPublic, file: ExportFileInfo) -> None:
+        start = self.cofa.settings.last_folder or str(locations.exports_dir())
+
+        def picked(path: Path | None) -> None:
+            if path is not None:
+                self._download(run.id, file.format, path)
+
+        self.app.push_screen(FilePicker(t("exports_ui.save_title", name=run_name(run)), start,
+                                        save_name=Path(file.name).name), picked)
+
+    @work(thread=True, group="exports-download")
+    def _download(self, export_id: int, fmt: ExportFormat, path: Path) -> None:
+        try:
+            size = write_download(self.cofa.repo, export_id, fmt, path)
+        except CofaError as exc:
+            self._error(exc)
+            return
+        except OSError as exc:
+            self.app.call_from_thread(self.notify, t("exports_ui.unwritable", path=str(path),
+                                                     reason=exc.strerror or str(exc)),
+                                      severity="error", markup=False)
+            return
+        self.app.call_from_thread(self._downloaded, path, size)
+
+    def _downloaded(self, path: Path, size: int) -> None:
+        deliver(self.app, path)
+        self.notify(t("exports_ui.saved", path=str(path), size=size_text(size)),
+                    markup=False, timeout=10)
+
+    def action_delete(self) -> None:
+        ids = self.runs_list.marked_keys()
+        if not ids:
+            run = self._current()
+            if run is None:
+                return
+            ids = [run.id]
+        question = plural("exports_ui.confirm_delete_files", count=len(ids))
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._delete(ids)
+
+        self.app.push_screen(ConfirmScreen(question, yes=t("exports_ui.delete"), danger=True),
+                             answered)
+
+    @work(thread=True, exclusive=True, group="exports-delete")
+    def _delete(self, ids: list[int]) -> None:
+        try:
+            count = self.cofa.repo.exports.delete_runs(ids)
+        except CofaError as exc:
+            self._error(exc)
+            return
+        self.app.call_from_thread(self._deleted, count)
+
+    def _deleted(self, count: int) -> None:
+        self.runs_list.clear_marks()
+        self.reload()
+        self.notify(plural("exports_ui.deleted_files", count=count), markup=False)
+
+    def action_cancel_run(self) -> None:
+        run = self._current()
+        if run is None or run.status != ExportRunStatus.RUNNING or run.job_id is None:
+            self.notify(t("exports_ui.not_running"), markup=False)
+            return
+        self._cancel(run.job_id)
+
+    @work(thread=True, exclusive=True, group="exports-cancel")
+    def _cancel(self, job_id: int) -> None:
+        try:
+            self.cofa.repo.jobs.cancel(job_id)
+        except CofaError as exc:
+            self._error(exc)
+            return
+        self.app.call_from_thread(self.notify, t("exports_ui.cancel_sent"), markup=False)
+        self.app.call_from_thread(self.reload)
+
+
+__all__ = ["FilesPart", "RunsSource", "run_columns", "write_download"]
