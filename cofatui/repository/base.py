@@ -36,6 +36,7 @@ from cofatui.repository.areas import (
     ClaimsArea,
     CompaniesArea,
     DraftsArea,
+    ExportsArea,
     ExtensionsArea,
     ImportsArea,
     JobsArea,
@@ -111,6 +112,9 @@ class Repository(Protocol):
 
     @property
     def bulk(self) -> BulkArea: ...
+
+    @property
+    def exports(self) -> ExportsArea: ...
 
     # --- lifetime -------------------------------------------------------------------
     def close(self) -> None:

@@ -1,7 +1,7 @@
 """The areas of the Repository, one protocol each: ``repo.companies``, ``repo.portfolio``,
 ``repo.products``, ``repo.underwriting``, ``repo.notifications``, ``repo.claims``,
 ``repo.rates``, ``repo.extensions``, ``repo.drafts``, ``repo.audit``, ``repo.jobs``,
-``repo.imports``, ``repo.mail`` and ``repo.bulk``.
+``repo.imports``, ``repo.mail``, ``repo.bulk`` and ``repo.exports``.
 
 Each area acts for the principal its repository was opened for and raises only
 :mod:`cofatui.errors` classes; the docstrings say which and when. Common to all:
@@ -26,6 +26,7 @@ from cofatui.repository.areas.bulk import BulkArea
 from cofatui.repository.areas.claims import ClaimsArea
 from cofatui.repository.areas.companies import CompaniesArea
 from cofatui.repository.areas.drafts import DraftsArea
+from cofatui.repository.areas.exports import ExportsArea
 from cofatui.repository.areas.extensions import ExtensionsArea
 from cofatui.repository.areas.imports import ImportsArea
 from cofatui.repository.areas.jobs import JobsArea
@@ -52,8 +53,9 @@ AREAS: dict[str, type] = {
     "imports": ImportsArea,
     "mail": MailArea,
     "bulk": BulkArea,
+    "exports": ExportsArea,
 }
 
 __all__ = ["AREAS", "AuditArea", "BulkArea", "ClaimsArea", "CompaniesArea", "DraftsArea",
-           "ExtensionsArea", "ImportsArea", "JobsArea", "MailArea", "NotificationsArea",
-           "PortfolioArea", "ProductsArea", "RatesArea", "UnderwritingArea"]
+           "ExportsArea", "ExtensionsArea", "ImportsArea", "JobsArea", "MailArea",
+           "NotificationsArea", "PortfolioArea", "ProductsArea", "RatesArea", "UnderwritingArea"]

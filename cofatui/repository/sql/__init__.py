@@ -13,6 +13,7 @@ from cofatui.repository.sql.core import SqlCore
 from cofatui.repository.sql.drafts import SqlDrafts
 from cofatui.repository.sql.engine import make_engine, normalize_url, refresh_statistics
 from cofatui.repository.sql.exchange_rates import SqlRates
+from cofatui.repository.sql.exports import SqlExports
 from cofatui.repository.sql.extensions import SqlExtensions
 from cofatui.repository.sql.imports import SqlImports
 from cofatui.repository.sql.jobs import SqlJobs, SqlMail
@@ -42,6 +43,7 @@ class SqlRepository(SqlCore):
         self.imports = SqlImports(self)
         self.mail = SqlMail(self)
         self.bulk = SqlBulk(self)
+        self.exports = SqlExports(self)
 
     def close(self) -> None:
         """The engine is shared; closing a repository releases nothing of its own."""
