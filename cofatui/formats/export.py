@@ -12,13 +12,28 @@ Choices, for the people who will open these files:
   and pandas (``sep=";"``, ``encoding="utf-8-sig"``) read it too. Numbers are written
   with a ``.`` decimal point and dates as ISO 8601 so the file stays machine-readable.
   Text that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``,
-  ``@``, tab or carriage return) is prefixed with ``'`` (OWASP "CSV injection").
+  ``@``, tab or carriage return) is prefixed with ``'`` (OWASP "CSV injection"); the
+  check comes after control characters are dropped, so none can hide a formula.
 - **XLSX** is written by XlsxWriter in ``constant_memory`` mode (one row in memory at a
   time). Strings are always written as strings, never as formulas or URLs; dates and
-  datetimes are real Excel dates; Decimals are numbers. Control characters other than
-  tab and line feed are dropped: XML cannot hold them (XlsxWriter would write them as
-  ``_x001B_``, which readers show as such). A sheet holds at most
+  datetimes are real Excel dates; Decimals are numbers. A sheet holds at most
   1 048 575 data rows: a larger export raises :class:`ExportTooLarge` (use CSV).
+- In both, **control characters** (C0 and C1, other than tab and line feed; a CR LF
+  line break becomes LF) are dropped from text: XML cannot hold most of them (XlsxWriter would write
+  them as ``_x001B_``, which readers show as such) and in a CSV they drive terminals.
+
+**Typed columns** (``ExportColumn.type``, the custom exports' catalogue): ``code``
+(EasyNumbers, policy numbers, references) and ``text`` are always text, so
+``00123`` keeps its zeros in XLSX; ``amount`` and ``integer`` are numbers; ``date`` and
+``datetime`` real dates with a date format (a datetime in a ``date`` column is written
+as its day); ``boolean`` is "Yes"/"No" in the file's language. A value of an
+unexpected type is written as an untyped column writes it. An untyped column
+(``type`` None) writes each value by its Python type, as before: booleans as
+TRUE/FALSE in XLSX and 1/0 in CSV.
+
+**Time zones**: with ``time_zone`` (an IANA name) given to a writer, datetimes are
+written in that zone, naive ones taken as UTC (what the database holds); without it,
+aware datetimes are written in this machine's local time and naive ones as they are.
 
 Both writers write to a temporary file beside the target and rename it at the end, so
 a failed or cancelled export never leaves a half-written file under the final name.
@@ -32,13 +47,16 @@ import re
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import UTC, date, datetime, tzinfo
+from decimal import Decimal, InvalidOperation
 from enum import Enum
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from cofatui.enums import ExportColumnType
 from cofatui.errors import CofaError
+from cofatui.i18n import get_language, t_in
 
 __all__ = [
     "CSV_DELIMITER",
@@ -47,6 +65,7 @@ __all__ = [
     "ExportCancelled",
     "ExportColumn",
     "ExportTooLarge",
+    "clean_text",
     "csv_text",
     "export_file",
     "timestamped_name",
@@ -60,7 +79,12 @@ XLSX_MAX_CELL = 32_767  # characters in one cell
 PROGRESS_EVERY = 500  # rows between two progress callbacks
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# C0 and C1 controls but tab and LF (CR too: CR LF becomes LF), and the two XML
+# non-characters.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+_DEFAULT_WIDTH = {ExportColumnType.CODE: 16, ExportColumnType.AMOUNT: 14,
+                  ExportColumnType.INTEGER: 8, ExportColumnType.DATE: 11,
+                  ExportColumnType.DATETIME: 17, ExportColumnType.BOOLEAN: 8}
 
 
 class ExportTooLarge(CofaError):
@@ -79,12 +103,14 @@ class ExportColumn:
     """One column: its header and how to get its value from a row.
 
     ``value`` returns str, int, Decimal, float, bool, date, datetime, an Enum or None.
-    ``width`` is the XLSX column width in characters (None: a default).
+    ``width`` is the XLSX column width in characters (None: a default). ``type`` says
+    how the values are written (see the module's docstring); None: by their Python type.
     """
 
     label: str
     value: Callable[[Any], object]
     width: int | None = None
+    type: ExportColumnType | None = None
 
 
 Progress = Callable[[int], object]
@@ -98,21 +124,108 @@ def timestamped_name(stem: str, when: datetime, extension: str) -> str:
 
 
 def export_file(path: Path, columns: Sequence[ExportColumn], rows: Iterable[Any],
-                progress: Progress | None = None) -> int:
+                progress: Progress | None = None, *, language: str | None = None,
+                time_zone: str | None = None) -> int:
     """Write ``rows`` to ``path`` in the format its suffix names (.csv or .xlsx)."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return write_csv(path, columns, rows, progress=progress)
+        return write_csv(path, columns, rows, progress=progress, language=language,
+                         time_zone=time_zone)
     if suffix == ".xlsx":
-        return write_xlsx(path, columns, rows, progress=progress)
+        return write_xlsx(path, columns, rows, progress=progress, language=language,
+                          time_zone=time_zone)
     raise ValueError(f"Unknown export format {suffix!r}: expected .csv or .xlsx")
+
+
+# ---------------------------------------------------------------- values
+
+
+def clean_text(value: str) -> str:
+    """``value`` without control characters: tab and line feed kept, a carriage
+    return dropped (CR LF becomes LF; XlsxWriter would write a CR as ``_x000D_``)."""
+    # Almost every text is printable: one C scan, the expression only when it is not
+    # (tabs, line breaks, non-breaking spaces are not "printable" but are kept).
+    return value if value.isprintable() else _CONTROL.sub("", value)
+
+
+class _Values:
+    """How the writers turn values into cells: the file's language (yes/no) and time
+    zone (datetimes)."""
+
+    def __init__(self, language: str | None, time_zone: str | None) -> None:
+        self.language = language or get_language()
+        self.zone: tzinfo | None = ZoneInfo(time_zone) if time_zone else None
+        self.yes = t_in(self.language, "common.yes")
+        self.no = t_in(self.language, "common.no")
+
+    def moment(self, value: datetime) -> datetime:
+        """A naive local datetime, as a spreadsheet holds it."""
+        if self.zone is not None:
+            aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+            return aware.astimezone(self.zone).replace(tzinfo=None)
+        if value.tzinfo is not None:
+            return value.astimezone().replace(tzinfo=None)
+        return value
+
+    def day(self, value: object) -> date | None:
+        if isinstance(value, datetime):
+            return self.moment(value).date()
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                return None
+        return None
+
+    def number(self, value: object) -> int | float | Decimal | None:
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, Decimal):
+            return value if value.is_finite() else None
+        if isinstance(value, int | float):
+            return value
+        if isinstance(value, str):
+            try:
+                parsed = Decimal(value.strip())
+            except InvalidOperation:
+                return None
+            return parsed if parsed.is_finite() else None
+        return None
+
+    def text(self, value: object) -> str:
+        """Any value as the text of a text or code column."""
+        if isinstance(value, Enum):
+            value = value.value
+        if isinstance(value, datetime):
+            return _iso_moment(self.moment(value))
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, bool):
+            return self.yes if value else self.no
+        if isinstance(value, Decimal):
+            return _decimal_text(value)
+        return str(value)
+
+
+def _iso_moment(value: datetime) -> str:
+    return value.isoformat(sep=" ", timespec="minutes" if not value.second else "seconds")
+
+
+def _decimal_text(value: Decimal) -> str:
+    return format(value, "f") if value.is_finite() else str(value)
+
+
+def _guard(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 # ---------------------------------------------------------------- CSV
 
 
 def csv_text(value: object) -> str:
-    """How one value is written in a CSV cell."""
+    """How one value of an untyped column is written in a CSV cell."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -122,29 +235,68 @@ def csv_text(value: object) -> str:
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone().replace(tzinfo=None)
-        return value.isoformat(sep=" ", timespec="minutes" if not value.second else "seconds")
+        return _iso_moment(value)
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, Decimal | int | float):
+    if isinstance(value, Decimal):
+        return _decimal_text(value)
+    if isinstance(value, int | float):
         return str(value)
-    text = str(value)
-    if text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
+    return _guard(clean_text(str(value)))
+
+
+def _csv_cell(kind: ExportColumnType | None, values: _Values) -> Callable[[object], str]:
+    """The function writing one value of a column of type ``kind`` as CSV text."""
+    def untyped(value: object) -> str:
+        if isinstance(value, datetime) and values.zone is not None:
+            return _iso_moment(values.moment(value))
+        return csv_text(value)
+
+    def text(value: object) -> str:
+        if value is None:
+            return ""
+        return _guard(clean_text(value if isinstance(value, str) else values.text(value)))
+
+    def number(value: object) -> str:
+        found = values.number(value)
+        if found is None:
+            return untyped(value)
+        return _decimal_text(found) if isinstance(found, Decimal) else str(found)
+
+    def day(value: object) -> str:
+        found = values.day(value)
+        return untyped(value) if found is None else found.isoformat()
+
+    def moment(value: object) -> str:
+        if isinstance(value, datetime):
+            return _iso_moment(values.moment(value))
+        return untyped(value)
+
+    def boolean(value: object) -> str:
+        if isinstance(value, bool):
+            return values.yes if value else values.no
+        return untyped(value)
+
+    return {None: untyped, ExportColumnType.TEXT: text, ExportColumnType.CODE: text,
+            ExportColumnType.AMOUNT: number, ExportColumnType.INTEGER: number,
+            ExportColumnType.DATE: day, ExportColumnType.DATETIME: moment,
+            ExportColumnType.BOOLEAN: boolean}[kind]
 
 
 def write_csv(path: Path, columns: Sequence[ExportColumn], rows: Iterable[Any], *,
-              delimiter: str = CSV_DELIMITER, progress: Progress | None = None) -> int:
+              delimiter: str = CSV_DELIMITER, progress: Progress | None = None,
+              language: str | None = None, time_zone: str | None = None) -> int:
     """Write a header and one line per row; return the number of rows written."""
-    getters = [c.value for c in columns]
+    values = _Values(language, time_zone)
+    cells = [(c.value, _csv_cell(c.type, values)) for c in columns]
     with _atomic(path) as tmp:
         # utf-8-sig writes the BOM; newline="" lets the csv module write \r\n itself.
         with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL)
-            writer.writerow([c.label for c in columns])
+            writer.writerow([_guard(clean_text(c.label)) for c in columns])
             count = 0
             for row in rows:
-                writer.writerow([csv_text(get(row)) for get in getters])
+                writer.writerow([cell(get(row)) for get, cell in cells])
                 count += 1
                 if progress is not None and count % PROGRESS_EVERY == 0 \
                         and progress(count) is False:
@@ -156,13 +308,106 @@ def write_csv(path: Path, columns: Sequence[ExportColumn], rows: Iterable[Any], 
 
 # ---------------------------------------------------------------- XLSX
 
+XlsxCell = Callable[[int, int, object], object]
+
+
+class _Sheet:
+    """The cell writers of one sheet, one per column type."""
+
+    def __init__(self, workbook: Any, sheet: Any, values: _Values) -> None:
+        self.values = values
+        # XlsxWriter's own writers, without the public methods' A1-notation parsing
+        # (called two million times for 100 000 rows × 20 columns).
+        self.string = sheet._write_string
+        self.number_cell = sheet._write_number
+        self.datetime_cell = sheet._write_datetime
+        self.boolean_cell = sheet._write_boolean
+        self.day_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        self.moment_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+
+    def untyped(self, row: int, col: int, value: object) -> None:
+        values = self.values
+        if value is None:
+            return
+        if isinstance(value, bool):
+            self.boolean_cell(row, col, value, None)
+        elif isinstance(value, Enum):
+            self.write_text(row, col, str(value.value))
+        elif isinstance(value, datetime):
+            self.datetime_cell(row, col, values.moment(value), self.moment_format)
+        elif isinstance(value, date):
+            self.datetime_cell(row, col, datetime(value.year, value.month, value.day),
+                               self.day_format)
+        elif isinstance(value, Decimal):
+            if value.is_finite():
+                self.number_cell(row, col, float(value), None)
+            else:
+                self.write_text(row, col, str(value))
+        elif isinstance(value, int | float):
+            self.number_cell(row, col, value, None)
+        else:
+            self.write_text(row, col, str(value))
+
+    def write_text(self, row: int, col: int, text: str) -> None:
+        self.string(row, col, clean_text(text)[:XLSX_MAX_CELL], None)
+
+    def text(self, row: int, col: int, value: object) -> None:
+        if value is None:
+            return
+        self.write_text(row, col, value if isinstance(value, str) else self.values.text(value))
+
+    def number(self, row: int, col: int, value: object) -> None:
+        found = self.values.number(value)
+        if found is None:
+            self.untyped(row, col, value)
+        else:
+            self.number_cell(row, col, float(found), None)
+
+    def day(self, row: int, col: int, value: object) -> None:
+        found = self.values.day(value)
+        if found is None:
+            self.untyped(row, col, value)
+        else:
+            self.datetime_cell(row, col, datetime(found.year, found.month, found.day),
+                               self.day_format)
+
+    def moment(self, row: int, col: int, value: object) -> None:
+        if isinstance(value, datetime):
+            self.datetime_cell(row, col, self.values.moment(value), self.moment_format)
+        else:
+            self.untyped(row, col, value)
+
+    def boolean(self, row: int, col: int, value: object) -> None:
+        if isinstance(value, bool):
+            self.string(row, col, self.values.yes if value else self.values.no, None)
+        else:
+            self.untyped(row, col, value)
+
+    def cell(self, kind: ExportColumnType | None) -> XlsxCell:
+        return {None: self.untyped, ExportColumnType.TEXT: self.text,
+                ExportColumnType.CODE: self.text, ExportColumnType.AMOUNT: self.number,
+                ExportColumnType.INTEGER: self.number, ExportColumnType.DATE: self.day,
+                ExportColumnType.DATETIME: self.moment,
+                ExportColumnType.BOOLEAN: self.boolean}[kind]
+
+
+def _width(column: ExportColumn) -> int:
+    if column.width:
+        return column.width
+    return max(_DEFAULT_WIDTH.get(column.type, 10) if column.type else 10,
+               len(column.label) + 2)
+
 
 def write_xlsx(path: Path, columns: Sequence[ExportColumn], rows: Iterable[Any], *,
-               sheet_name: str = "Export", progress: Progress | None = None) -> int:
-    """Write a sheet with a bold, frozen, filterable header; return the rows written."""
+               sheet_name: str = "Export", progress: Progress | None = None,
+               language: str | None = None, time_zone: str | None = None,
+               max_rows: int = XLSX_MAX_ROWS) -> int:
+    """Write a sheet with a bold, frozen, filterable header; return the rows written.
+    More than ``max_rows`` rows (the sheet's limit; smaller in tests) raise
+    :class:`ExportTooLarge`."""
     import xlsxwriter
 
-    getters = [c.value for c in columns]
+    values = _Values(language, time_zone)
     with _atomic(path) as tmp:
         workbook = xlsxwriter.Workbook(str(tmp), {
             "constant_memory": True,
@@ -174,20 +419,20 @@ def write_xlsx(path: Path, columns: Sequence[ExportColumn], rows: Iterable[Any],
         })
         try:
             sheet = workbook.add_worksheet(_sheet_name(sheet_name))
+            writers = _Sheet(workbook, sheet, values)
             bold = workbook.add_format({"bold": True})
-            day = workbook.add_format({"num_format": "yyyy-mm-dd"})
-            moment = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
             for col, column in enumerate(columns):
-                sheet.set_column(col, col, column.width or max(10, len(column.label) + 2))
-                sheet.write_string(0, col, column.label, bold)
+                sheet.set_column(col, col, _width(column))
+                sheet.write_string(0, col, clean_text(column.label)[:XLSX_MAX_CELL], bold)
             sheet.freeze_panes(1, 0)
+            cells = [(col, c.value, writers.cell(c.type)) for col, c in enumerate(columns)]
             count = 0
             for row in rows:
-                if count >= XLSX_MAX_ROWS:
-                    raise ExportTooLarge(XLSX_MAX_ROWS)
+                if count >= max_rows:
+                    raise ExportTooLarge(max_rows)
                 count += 1
-                for col, get in enumerate(getters):
-                    _write_cell(sheet, count, col, get(row), day, moment)
+                for col, get, cell in cells:
+                    cell(count, col, get(row))
                 if progress is not None and count % PROGRESS_EVERY == 0 \
                         and progress(count) is False:
                     raise ExportCancelled()
@@ -198,30 +443,6 @@ def write_xlsx(path: Path, columns: Sequence[ExportColumn], rows: Iterable[Any],
         if progress is not None:
             progress(count)
     return count
-
-
-def _write_cell(sheet: Any, row: int, col: int, value: object, day: Any, moment: Any) -> None:
-    if value is None:
-        return
-    if isinstance(value, bool):
-        sheet.write_boolean(row, col, value)
-    elif isinstance(value, Enum):
-        sheet.write_string(row, col, _XML_ILLEGAL.sub("", str(value.value))[:XLSX_MAX_CELL])
-    elif isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone().replace(tzinfo=None)
-        sheet.write_datetime(row, col, value, moment)
-    elif isinstance(value, date):
-        sheet.write_datetime(row, col, datetime(value.year, value.month, value.day), day)
-    elif isinstance(value, Decimal):
-        if value.is_finite():
-            sheet.write_number(row, col, float(value))
-        else:
-            sheet.write_string(row, col, str(value))
-    elif isinstance(value, int | float):
-        sheet.write_number(row, col, value)
-    else:
-        sheet.write_string(row, col, _XML_ILLEGAL.sub("", str(value))[:XLSX_MAX_CELL])
 
 
 def _sheet_name(name: str) -> str:
