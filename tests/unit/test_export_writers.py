@@ -188,7 +188,7 @@ def test_export_file_passes_language_and_zone(tmp_path: Path) -> None:
         assert list(csv.reader(fh, delimiter=";"))[1] == ["2027-01-01 07:00", "Oui"]
 
 
-TEXTS = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)),
+TEXTS = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]),
                 max_size=40)
 
 
