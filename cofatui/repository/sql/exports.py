@@ -223,7 +223,7 @@ class SqlExports(SqlExportRuns):
         missing = [c for c in contract_ids if c not in numbers]
         if missing:
             numbers.update(s.execute(select(Contract.id, Contract.policy_number)
-                                     .where(Contract.id.in_(missing))).tuples().all())
+                                     .where(Contract.id.in_(missing))).all())
         local_start = (utc_to_local(sc.starts_at, sc.time_zone)
                        if sc.starts_at is not None and is_time_zone(sc.time_zone)
                        else sc.starts_at)

@@ -98,7 +98,7 @@ def lost_contracts(session: Session, owner_id: int, contract_ids: Sequence[int])
     if not lost:
         return []
     numbers = dict(session.execute(select(Contract.id, Contract.policy_number)
-                                   .where(Contract.id.in_(lost))).tuples().all())
+                                   .where(Contract.id.in_(lost))).all())
     return [numbers.get(cid, str(cid)) for cid in lost]
 
 
@@ -198,7 +198,7 @@ class SqlExportRuns(SqlArea):
                 ExportFileInfo(format=ExportFormat(f.format), name=f.name, size=f.size))
         contract_ids = {cid for r in runs for cid in json.loads(r.contract_ids)}
         numbers = dict(s.execute(select(Contract.id, Contract.policy_number).where(
-            Contract.id.in_(sorted(contract_ids) or [-1]))).tuples().all())
+            Contract.id.in_(sorted(contract_ids) or [-1]))).all())
         language = self.principal.language
         out = []
         for r in runs:
@@ -239,7 +239,7 @@ class SqlExportRuns(SqlArea):
             lost = [c for c in contract_ids if c not in mine]
             if lost:
                 numbers = dict(s.execute(select(Contract.id, Contract.policy_number)
-                                         .where(Contract.id.in_(lost))).tuples().all())
+                                         .where(Contract.id.in_(lost))).all())
                 raise RuleViolation("exports.contract_lost", contracts=", ".join(
                     numbers.get(c, str(c)) for c in lost))
             run = queue_run(s, scenario, now=now, scheduled_for=None,
@@ -348,9 +348,10 @@ class SqlExportRuns(SqlArea):
                 raise NotFound("exports.no_file", export_id=export_id, format=fmt.value)
             count = s.execute(select(func.count()).select_from(ExportFileChunk).where(
                 ExportFileChunk.file_id == record.id)).scalar_one()
-        assert record.id is not None
-        return ExportDownload(name=record.name, size=record.size, media_type=MEDIA_TYPES[fmt],
-                              chunks=self._chunks(record.id, count))
+            assert record.id is not None
+            file_id, name, size = record.id, record.name, record.size
+        return ExportDownload(name=name, size=size, media_type=MEDIA_TYPES[fmt],
+                              chunks=self._chunks(file_id, count))
 
     def _chunks(self, file_id: int, count: int) -> Iterator[bytes]:
         """The file's chunks, each read in its own short transaction when asked for."""
