@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from cofatui.enums import (
     ClaimStatus,
@@ -268,9 +270,9 @@ def test_a_run_of_a_scenario_naming_a_lost_contract_fails_clearly(backend: Backe
     sc = both.exports.create_scenario(scenario_in(default_of(both, PORTFOLIO),
                                                   [backend.ids["A"], backend.ids["B"]]))
     with Session(backend.engine) as s:
-        user_id = s.execute(select(User.id).where(User.login == "both")).scalar_one()
-        s.execute(delete(UserContract).where(UserContract.user_id == user_id,
-                                             UserContract.contract_id == backend.ids["B"]))
+        user_id = s.execute(select(col(User.id)).where(col(User.login) == "both")).scalar_one()
+        s.execute(delete(UserContract).where(col(UserContract.user_id) == user_id,
+                                             col(UserContract.contract_id) == backend.ids["B"]))
         s.commit()
     again = backend.open("both")
     with pytest.raises(RuleViolation) as lost:
@@ -296,7 +298,7 @@ def test_run_now_queues_the_run_and_its_job_and_lists_it(backend: Backend) -> No
         assert job is not None and job.kind == "export.run"
         assert f'"export_id": {run.id}' in job.params
         audited = s.execute(select(func.count()).select_from(AuditEntry).where(
-            AuditEntry.operation == "run_export", AuditEntry.target_id == run.id)).scalar_one()
+            col(AuditEntry.operation) == "run_export", col(AuditEntry.target_id) == run.id)).scalar_one()
         assert audited == 1
     assert [r.id for r in repo.exports.runs().items] == [run.id]
     with pytest.raises(NotFound) as none:
@@ -327,7 +329,7 @@ def test_runs_are_listed_newest_first_paged_and_deleted_together(backend: Backen
 
 
 def _job_of(s: Session, export_id: int) -> int:
-    found = s.execute(select(Job.id).where(Job.params == f'{{"export_id": {export_id}}}')
+    found = s.execute(select(col(Job.id)).where(col(Job.params) == f'{{"export_id": {export_id}}}')
                       ).scalar()
     return int(found or 0)
 
@@ -385,7 +387,7 @@ def spec(backend: Backend, **fields: object) -> ExportSpec:
     return ExportSpec(**data)  # type: ignore[arg-type]
 
 
-def rows_of(backend: Backend, s: ExportSpec, page: int = 1000) -> tuple[int, list[dict]]:
+def rows_of(backend: Backend, s: ExportSpec, page: int = 1000) -> tuple[int, list[dict[str, Any]]]:
     with export_snapshot(backend.engine) as conn:
         return count_export_rows(conn, s), list(iter_export_rows(conn, s, page=page))
 
@@ -419,8 +421,8 @@ def test_product_rows_are_one_per_product_and_paging_changes_nothing(
         from cofatui.models import Product
 
         expected = session.execute(select(func.count()).select_from(Product).where(
-            Product.contract_id == b.ids["A"],
-            Product.status.in_(["granted", "pending"]))).scalar_one()
+            col(Product.contract_id) == b.ids["A"],
+            col(Product.status).in_(["granted", "pending"]))).scalar_one()
     assert total == len(rows) == expected
     assert rows_of(b, s, page=1)[1] == rows  # keyset pages of one company
     amounts = [r for r in rows if r["decided_amount"] is not None]
@@ -454,8 +456,8 @@ def add_claims(b: Backend) -> list[int]:
     """Three registered claims and a draft on two companies of A."""
     now = b.clock.now()
     with Session(b.engine) as s:
-        companies = list(s.execute(select(PortfolioEntry.company_id).where(
-            PortfolioEntry.contract_id == b.ids["A"]).order_by(PortfolioEntry.id)).scalars())
+        companies = list(s.execute(select(col(PortfolioEntry.company_id)).where(
+            col(PortfolioEntry.contract_id) == b.ids["A"]).order_by(col(PortfolioEntry.id))).scalars())
         made = []
         for n, (company, status) in enumerate([
                 (companies[0], ClaimStatus.PENDING), (companies[0], ClaimStatus.ACCEPTED),
@@ -467,13 +469,18 @@ def add_claims(b: Backend) -> list[int]:
             s.add(claim)
             s.flush()
             made.append(claim)
-        latest = {made[1].company_id: (made[1], 2), made[2].company_id: (made[2], 1)}
-        for company, (claim, count) in latest.items():
-            s.add(ClaimDebtor(contract_id=b.ids["A"], company_id=company, claim_id=claim.id,
+        latest = {made[1].company_id: (_id(made[1]), 2), made[2].company_id: (_id(made[2]), 1)}
+        for company, (claim_id, count) in latest.items():
+            s.add(ClaimDebtor(contract_id=b.ids["A"], company_id=company, claim_id=claim_id,
                               claims=count, updated_at=now))
         s.merge(ClaimDebtorCount(contract_id=b.ids["A"], debtors=len(latest)))
         s.commit()
         return [c.id for c in made if c.id is not None]
+
+
+def _id(claim: Claim) -> int:
+    assert claim.id is not None
+    return claim.id
 
 
 def test_claim_rows_per_claim_and_per_debtor(sql_backend: Backend) -> None:
