@@ -298,7 +298,8 @@ def test_run_now_queues_the_run_and_its_job_and_lists_it(backend: Backend) -> No
         assert job is not None and job.kind == "export.run"
         assert f'"export_id": {run.id}' in job.params
         audited = s.execute(select(func.count()).select_from(AuditEntry).where(
-            col(AuditEntry.operation) == "run_export", col(AuditEntry.target_id) == run.id)).scalar_one()
+            col(AuditEntry.operation) == "run_export",
+            col(AuditEntry.target_id) == run.id)).scalar_one()
         assert audited == 1
     assert [r.id for r in repo.exports.runs().items] == [run.id]
     with pytest.raises(NotFound) as none:
@@ -457,7 +458,8 @@ def add_claims(b: Backend) -> list[int]:
     now = b.clock.now()
     with Session(b.engine) as s:
         companies = list(s.execute(select(col(PortfolioEntry.company_id)).where(
-            col(PortfolioEntry.contract_id) == b.ids["A"]).order_by(col(PortfolioEntry.id))).scalars())
+            col(PortfolioEntry.contract_id) == b.ids["A"])
+            .order_by(col(PortfolioEntry.id))).scalars())
         made = []
         for n, (company, status) in enumerate([
                 (companies[0], ClaimStatus.PENDING), (companies[0], ClaimStatus.ACCEPTED),
