@@ -35,11 +35,18 @@ from sqlmodel import col
 
 from cofatui.enums import ExportCategory, ExportMailStatus, ExportRunStatus
 from cofatui.errors import CofaError
-from cofatui.formats.export import XLSX_MAX_ROWS, ExportTooLarge
+from cofatui.formats.export import (
+    XLSX_MAX_ROWS,
+    ExportColumn,
+    ExportTooLarge,
+    timestamped_name,
+    write_csv,
+    write_xlsx,
+)
 from cofatui.i18n import format_date, t_in
 from cofatui.jobs.queue import write_transaction
 from cofatui.models import AuditEntry, Job, OutboxMessage, User
-from cofatui.schemas_exports import KEEP_DAYS, MAIL_ATTACHMENT_LIMIT
+from cofatui.schemas_exports import KEEP_DAYS, MAIL_ATTACHMENT_LIMIT, ExportColumnInfo
 from cofatui.schemas_jobs import ExportFormat, JobStatus
 
 if TYPE_CHECKING:
@@ -128,7 +135,7 @@ def write_run(ctx: JobContext, info: RunInfo) -> tuple[int, list[tuple[ExportFor
             for fmt in info.formats:
                 path = Path(folder) / file_name(info, now, fmt)
                 written = write_file(path, fmt, columns, data.iter_export_rows(conn, spec),
-                                     meter.step)
+                                     meter.step, info)
                 meter.next_pass(written)
                 paths.append((fmt, path))
         stored = finish_run(ctx, info, total, paths)
@@ -162,7 +169,7 @@ def load_run(engine: Engine, export_id: int) -> RunInfo | None:
         category=ExportCategory(row.category), name=row.name or "", spec_json=row.spec,
         contract_ids=[int(c) for c in _json(row.contract_ids, [])],
         mail_status=row.mail_status, scheduled_for=row.scheduled_for,
-        time_zone=spec.get("time_zone") or "UTC",
+        time_zone=spec.get("time_zone") or "Europe/Paris",
         formats=[ExportFormat(f) for f in spec.get("formats") or ["xlsx"]])
 
 
@@ -172,39 +179,26 @@ def _json(text: Any, default: Any) -> Any:
 
 def check_contracts(conn: Connection, info: RunInfo) -> None:
     """A scenario naming a contract its owner has lost fails with a clear message."""
-    from cofatui.models import Contract, UserContract
+    from sqlalchemy.orm import Session
 
-    mine = set(conn.execute(select(col(UserContract.contract_id))
-                            .where(col(UserContract.user_id) == info.owner_id)).scalars())
-    lost = [c for c in info.contract_ids if c not in mine]
+    from cofatui.repository.sql.exports_runs import lost_contracts
+
+    with Session(bind=conn) as s:
+        lost = lost_contracts(s, info.owner_id, info.contract_ids)
     if lost:
-        names = list(conn.execute(select(col(Contract.policy_number))
-                                  .where(col(Contract.id).in_(lost))).scalars())
-        raise CofaError("exports.contract_lost",
-                        contracts=", ".join(names or [str(c) for c in lost]))
+        raise CofaError("exports.contract_lost", contracts=", ".join(lost))
 
 
 # ----------------------------------------------------------------- columns and files
 
 
-def export_columns(headers: list[Any]) -> list[Any]:
+def export_columns(headers: list[ExportColumnInfo]) -> list[ExportColumn]:
     """One typed column per header (key, label in the owner's language, type), reading
     the row's value under its key."""
-    from cofatui.formats.export import ExportColumn
-
-    out = []
-    for header in headers:
-        getter = operator.itemgetter(header.key)
-        try:
-            out.append(ExportColumn(header.label, getter, type=header.type))  # type: ignore[call-arg]
-        except TypeError:  # writers without typed columns
-            out.append(ExportColumn(header.label, getter))
-    return out
+    return [ExportColumn(h.label, operator.itemgetter(h.key), type=h.type) for h in headers]
 
 
 def file_name(info: RunInfo, now: datetime, fmt: ExportFormat) -> str:
-    from cofatui.formats.export import timestamped_name
-
     stem = info.name or t_in(info.language, "export_mail.direct_name")
     try:
         local = now.astimezone(ZoneInfo(info.time_zone))
@@ -213,13 +207,12 @@ def file_name(info: RunInfo, now: datetime, fmt: ExportFormat) -> str:
     return timestamped_name(stem, local, fmt.value)
 
 
-def write_file(path: Path, fmt: ExportFormat, columns: list[Any], rows: Iterator[Any],
-               step: Callable[[int], object]) -> int:
-    from cofatui.formats import export as writers
-
-    if fmt == ExportFormat.CSV:
-        return int(writers.write_csv(path, columns, rows, progress=step))
-    return int(writers.write_xlsx(path, columns, rows, progress=step))
+def write_file(path: Path, fmt: ExportFormat, columns: list[ExportColumn], rows: Iterator[Any],
+               step: Callable[[int], object], info: RunInfo) -> int:
+    """The file in the owner's language (yes/no) and time zone (the scenario's)."""
+    write = write_csv if fmt == ExportFormat.CSV else write_xlsx
+    return write(path, columns, rows, progress=step, language=info.language,
+                 time_zone=info.time_zone)
 
 
 class ProgressMeter:

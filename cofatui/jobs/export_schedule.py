@@ -39,6 +39,7 @@ from sqlmodel import col
 from cofatui.clock import Clock, SystemClock
 from cofatui.config import MailSettings
 from cofatui.enums import ExportFrequency
+from cofatui.errors import Conflict
 from cofatui.jobs.queue import write_transaction
 from cofatui.models import User
 from cofatui.repository.sql.engine import translated_errors
@@ -112,7 +113,7 @@ def _fire_one(s: Session, scenario: Any, now: datetime, queue_run: QueueRun,
     try:
         with s.begin_nested():
             export_id = queue_run(s, scenario, now, tick, language)
-    except IntegrityError:
+    except (IntegrityError, Conflict):
         fired.skipped += 1  # this time was already run (the exactly-once key)
     except Exception:
         # A scenario that cannot be run must not hold back the others, nor be tried

@@ -20,6 +20,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -55,6 +56,8 @@ def poll_seconds(default: float = 0.25) -> float:
 
 
 POLL_SECONDS = poll_seconds()
+#: How often a worker looks for exports whose job ended without them.
+SETTLE_SECONDS = 5.0
 
 
 class JobCancelled(Exception):
@@ -146,6 +149,7 @@ class Worker:
         self.name = name or worker_name()
         self.scenarios = scenarios  # scheduled exports fired by this worker's rounds
         self._fired: dict[str, datetime] = {}
+        self._settled_at = 0.0
 
     # --- one round ------------------------------------------------------------------
     def run_once(self) -> bool:
@@ -159,6 +163,11 @@ class Worker:
             from cofatui.jobs.export_schedule import fire_due_scenarios
 
             fire_due_scenarios(self.engine, now)
+        if time.monotonic() - self._settled_at >= SETTLE_SECONDS:
+            # An export whose job was cancelled while queued (it never runs) or failed
+            # for its worker gets its reason.
+            self._settled_at = time.monotonic()
+            settle_stopped_exports(self.engine, now)
         if not queue.anything_due(self.engine, now):
             return False
         claimed = queue.claim(self.engine, self.name, now, self.lease)
