@@ -63,6 +63,8 @@ method has exactly one route:
     /jobs, /imports, /mail/…                         repo.jobs, repo.imports, repo.mail
                                                      (listed in api/routes/jobs.py)
     /contracts/{cid}/bulk-imports, /bulk-imports/…   repo.bulk (listed in api/routes/bulk.py)
+    /export-columns, /export-templates, /export-scenarios, /exports/…
+                                                     repo.exports (listed in api/routes/exports.py)
 
 Filters are query parameters rather than a POST body so that every read is a plain,
 cacheable, safely retried GET; each filter model is flat (lists repeat the parameter).
@@ -93,6 +95,7 @@ from cofatui.api.routes import (
     claims,
     companies,
     drafts,
+    exports,
     extensions,
     health,
     identity,
@@ -106,7 +109,7 @@ from cofatui.api.routes.common import ERROR_RESPONSES
 from cofatui.clock import Clock, SystemClock
 
 ROUTERS = (identity, companies, portfolio, products, underwriter, notifications, claims,
-           extensions, drafts, audit, jobs, bulk)
+           extensions, drafts, audit, jobs, bulk, exports)
 
 
 def _operation_id(route: APIRoute) -> str:
