@@ -231,3 +231,5 @@ class ExportMailStatus(StrEnum):
     SENT = "sent"  # with the files attached
     SENT_NOTE = "sent_note"  # over 10 MB: a note naming the export
     FAILED = "failed"
+    #: E-mail asked, but the owner's account has no address (the list says so).
+    NO_ADDRESS = "no_address"

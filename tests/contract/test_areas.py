@@ -14,6 +14,7 @@ from cofatui.repository.http.bulk import HttpBulk
 from cofatui.repository.http.claims import HttpClaims
 from cofatui.repository.http.companies import HttpCompanies
 from cofatui.repository.http.drafts import HttpDrafts
+from cofatui.repository.http.exports import HttpExports
 from cofatui.repository.http.extensions import HttpExtensions
 from cofatui.repository.http.imports import HttpImports
 from cofatui.repository.http.jobs import HttpJobs
@@ -29,6 +30,7 @@ from cofatui.repository.sql.claims import SqlClaims
 from cofatui.repository.sql.companies import SqlCompanies
 from cofatui.repository.sql.drafts import SqlDrafts
 from cofatui.repository.sql.exchange_rates import SqlRates
+from cofatui.repository.sql.exports import SqlExports
 from cofatui.repository.sql.extensions import SqlExtensions
 from cofatui.repository.sql.imports import SqlImports
 from cofatui.repository.sql.jobs import SqlJobs, SqlMail
@@ -53,6 +55,7 @@ IMPLEMENTATIONS: dict[str, tuple[type, type]] = {
     "imports": (SqlImports, HttpImports),
     "mail": (SqlMail, HttpMail),
     "bulk": (SqlBulk, HttpBulk),
+    "exports": (SqlExports, HttpExports),
 }
 
 

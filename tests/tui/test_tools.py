@@ -37,7 +37,7 @@ async def test_tools_key_opens_the_hub_listing_only_existing_tools(
         assert isinstance(app.screen, ToolsScreen)
         options = app.screen.query_one(OptionList)
         assert [options.get_option_at_index(i).id for i in range(options.option_count)] == \
-            ["jobs", "import_results", "bulk_orders"]
+            ["jobs", "import_results", "bulk_orders", "exports"]
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, JobsScreen)
