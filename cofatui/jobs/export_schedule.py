@@ -156,7 +156,8 @@ def _default_queue_run() -> QueueRun:
               language: str) -> int:
         run = queue_run(s, scenario, now=now, scheduled_for=scheduled_for, language=language)
         s.flush()
-        return int(run.id)
+        assert run.id is not None
+        return run.id
 
     return queue
 

@@ -72,9 +72,9 @@ def _url(engine: Engine) -> str:
     return engine.url.render_as_string(hide_password=False)
 
 
-def _runs(engine: Engine) -> list[tuple[int | None, datetime | None, str]]:
+def _runs(engine: Engine) -> list[tuple[int, datetime | None, str]]:
     with Session(engine) as s:
-        return [tuple(r) for r in s.execute(  # type: ignore[misc]
+        return [(r.scenario_id or 0, r.scheduled_for, r.status) for r in s.execute(
             select(col(ExportRun.scenario_id), col(ExportRun.scheduled_for),
                    col(ExportRun.status)))]
 

@@ -94,7 +94,7 @@ def test_the_export_arrives_with_its_files(db: Engine,
     assert message["To"] == "alice@example.test"
     assert "votre export « Comité » est prêt" in str(email.header.make_header(
         email.header.decode_header(message["Subject"])))
-    files = {p.get_filename(): p.get_payload(decode=True) for p in message.walk()
+    files = {p.get_filename() or "": p.get_payload(decode=True) for p in message.walk()
              if p.get_filename()}
     assert sorted(name.rsplit(".", 1)[1] for name in files) == ["csv", "xlsx"]
     csv_bytes = next(v for k, v in files.items() if k.endswith(".csv"))
