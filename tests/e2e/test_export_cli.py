@@ -1,0 +1,131 @@
+"""`cofatui export` through the console script (issue 15 item 9, acceptance "e2e"):
+``template create``, ``scenario create``, ``run`` and ``list``, with ``--db`` (the
+command runs the export's job itself) and with ``--api`` against a real ``cofatui
+serve`` (whose worker runs it). The files ``run`` saves are read back: the template's
+columns, in its order, as the header."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from tests.server import ServerProcess
+
+ROOT = Path(__file__).resolve().parents[2]
+POLICY = "1234567"
+COLUMNS = ["contract", "easy_number", "company_name", "decided_amount", "currency",
+           "status"]
+
+
+def cli(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    env = {"COFATUI_CONFIG_DIR": str(home / "cfg"), "COFATUI_DATA_DIR": str(home / "data"),
+           "LANGUAGE": "en"}
+    return subprocess.run([sys.executable, "-m", "cofatui", *args], capture_output=True,
+                          text=True, env={**os.environ, **env}, timeout=300, cwd=ROOT)
+
+
+def demo(home: Path, name: str) -> Path:
+    db = home / name
+    made = cli("demo", "--companies", "30", "--db", str(db), home=home)
+    assert made.returncode == 0, made.stderr
+    return db
+
+
+def ok(done: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    return done
+
+
+def walk(home: Path, where: tuple[str, ...]) -> None:
+    """What a script does: a template, a scenario on it, a run, the list."""
+    columns = json.loads(ok(cli("export", "columns", "--category", "portfolio", "--json",
+                                *where, home=home)).stdout)
+    labels = {c["key"]: c["label"] for c in columns}
+    assert set(COLUMNS) <= set(labels) and all(c["type"] for c in columns)
+
+    ok(cli("export", "template", "create", "--category", "portfolio", "--name", "ERP feed",
+           "--columns", ",".join(COLUMNS), "--description", "weekly", *where, home=home))
+    templates = json.loads(ok(cli("export", "template", "list", "--category", "portfolio",
+                                  "--json", *where, home=home)).stdout)
+    mine = [t for t in templates if not t["default"]]
+    assert [(t["name"], t["category"], t["columns"]) for t in mine] == \
+        [("ERP feed", "portfolio", COLUMNS)]
+    assert any(t["default"] for t in templates)
+    shown = json.loads(ok(cli("export", "template", "show", str(mine[0]["id"]), "--json",
+                              *where, home=home)).stdout)
+    assert shown["name"] == "ERP feed"
+
+    ok(cli("export", "scenario", "create", "--category", "portfolio", "--name", "Weekly ERP",
+           "--template", "ERP feed", "--contract", POLICY, "--aggregation", "product",
+           "--format", "both", *where, home=home))
+    listed = json.loads(ok(cli("export", "scenario", "list", "--json", *where,
+                               home=home)).stdout)
+    assert [(s["name"], s["template_name"], s["policy_numbers"]) for s in listed] == \
+        [("Weekly ERP", "ERP feed", [POLICY])]
+
+    out = home / "out" / "new"
+    run = cli("export", "run", "Weekly ERP", "--output", str(out), "--json", *where,
+              home=home)
+    ok(run)
+    result: dict[str, Any] = json.loads(run.stdout)
+    assert (result["status"], result["error"]) == ("available", None)
+    assert result["rows"] > 0
+    assert "rows" in run.stderr  # the progress
+    files = {f["format"]: f for f in result["files"]}
+    assert set(files) == {"xlsx", "csv"}
+    for saved in files.values():
+        path = Path(saved["path"])
+        assert path.parent == out and path.stat().st_size == saved["size"] > 0
+    table = list(csv.reader(io.StringIO(Path(files["csv"]["path"]).read_text("utf-8-sig")),
+                            delimiter=";"))
+    assert table[0] == [labels[key] for key in COLUMNS]
+    assert len(table) - 1 == result["rows"]
+    assert {row[0] for row in table[1:]} == {POLICY}
+
+    exports = json.loads(ok(cli("export", "list", "--json", *where, home=home)).stdout)
+    assert [(e["export_id"], e["name"], e["template"], e["contracts"], e["status"],
+             e["rows"], sorted(e["formats"])) for e in exports] == \
+        [(result["export_id"], "Weekly ERP", "ERP feed", [POLICY], "available",
+          result["rows"], ["csv", "xlsx"])]
+    assert exports[0]["category"] == "portfolio" and exports[0]["created_at"]
+
+    copy = home / "copy.csv"
+    ok(cli("export", "download", str(result["export_id"]), "--format", "csv", "-o",
+           str(copy), *where, home=home))
+    assert copy.read_bytes() == Path(files["csv"]["path"]).read_bytes()
+
+    unknown = cli("export", "run", "No such scenario", *where, home=home)
+    assert unknown.returncode == 1 and "Traceback" not in unknown.stderr
+    assert "No scenario of yours" in unknown.stderr
+    refused = cli("export", "template", "create", "--category", "portfolio", "--name", "Bad",
+                  "--columns", "contract,nope", *where, home=home)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert refused.stderr.startswith("cofatui: ")
+
+
+def test_export_with_db(tmp_path: Path) -> None:
+    db = str(demo(tmp_path, "demo.sqlite"))
+    walk(tmp_path, ("--db", db))
+
+
+def test_export_with_api(tmp_path: Path) -> None:
+    db = demo(tmp_path, "server.sqlite")
+    token_file = tmp_path / "token"
+    made = cli("user", "token", "create", "--login", "demo", "--output", str(token_file),
+               "--db", str(db), home=tmp_path)
+    assert made.returncode == 0, made.stderr
+    server = ServerProcess(f"sqlite:///{db}", tmp_path).start(timeout=120)
+    try:
+        walk(tmp_path, ("--api", server.url, "--token-file", str(token_file)))
+        due = cli("export", "run-due", "--api", server.url, "--token-file", str(token_file),
+                  home=tmp_path)
+        assert due.returncode == 2 and "--db" in due.stderr
+    finally:
+        server.stop()
