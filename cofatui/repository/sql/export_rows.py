@@ -344,6 +344,22 @@ def _name_filter(spec: ExportSpec) -> Callable[[list[Row[Any]]], list[Row[Any]]]
     return lambda rows: [r for r in rows if needle in fold(r.name)]
 
 
+def _pages(conn: Connection, base: Select[Any], key_col: Any, key_attr: str,
+           keep: Callable[[list[Row[Any]]], list[Row[Any]]]) -> Iterator[list[Row[Any]]]:
+    """The rows of ``base`` (ordered by ``key_col``, limited to a page) page by page,
+    by keyset: each page starts after the last key of the one before, never at an
+    offset; ``keep`` filters a page (a page left empty is skipped)."""
+    last = 0
+    while True:
+        rows = conn.execute(base.where(key_col > last)).all()
+        if not rows:
+            return
+        last = getattr(rows[-1], key_attr)
+        kept = keep(rows)
+        if kept:
+            yield kept
+
+
 def _portfolio_rows(conn: Connection, spec: ExportSpec, page: int) -> Iterator[dict[str, Any]]:
     e = PortfolioEntry
     policy, currency = _contracts(conn, spec)
@@ -361,15 +377,7 @@ def _portfolio_rows(conn: Connection, spec: ExportSpec, page: int) -> Iterator[d
             .join(Company, Company.id == e.company_id)
             .where(e.contract_id.in_(spec.contract_ids), *_custom_field_conditions(spec))
             .order_by(e.id).limit(page))
-    last = 0
-    while True:
-        rows = conn.execute(base.where(e.id > last)).all()
-        if not rows:
-            return
-        last = rows[-1].id
-        rows = keep(rows)
-        if not rows:
-            continue
+    for rows in _pages(conn, base, e.id, "id", keep):
         x = _portfolio_page(conn, spec, rows, wanted)
         x.policy, x.currency = policy, currency
         for r in rows:
@@ -482,15 +490,7 @@ def _claims_rows(conn: Connection, spec: ExportSpec, page: int) -> Iterator[dict
                        *_claim_conditions(spec, k))
                 .order_by(k.id).limit(page))
         key_col = k.id
-    last = 0
-    while True:
-        rows = conn.execute(base.where(key_col > last)).all()
-        if not rows:
-            return
-        last = rows[-1].key_id
-        rows = keep(rows)
-        if not rows:
-            continue
+    for rows in _pages(conn, base, key_col, "key_id", keep):
         x = _claims_page(conn, spec, rows, wanted, by_debtor)
         x.policy, x.currency = policy, currency
         for r in rows:

@@ -133,11 +133,15 @@ class SqlExports(SqlExportRuns):
         return t
 
     def _template_names(self, s: Session, category: str, but: int | None = None) -> list[str]:
-        cond = [ExportTemplate.owner_id == self.principal.user_id,
-                ExportTemplate.category == category]
+        return self._names(s, ExportTemplate, category, but)
+
+    def _names(self, s: Session, model: type[ExportTemplate] | type[ExportScenario],
+               category: str, but: int | None) -> list[str]:
+        """My names in ``category`` (of templates or scenarios), but ``but``'s."""
+        cond = [model.owner_id == self.principal.user_id, model.category == category]
         if but is not None:
-            cond.append(ExportTemplate.id != but)
-        return list(s.execute(select(ExportTemplate.name).where(*cond)).scalars())
+            cond.append(model.id != but)
+        return list(s.execute(select(model.name).where(*cond)).scalars())
 
     def templates(self, category: ExportCategory | None = None) -> list[ExportTemplatePublic]:
         with self._uow(write=True) as s:
@@ -247,11 +251,7 @@ class SqlExports(SqlExportRuns):
             version=sc.version, created_at=sc.created_at, updated_at=sc.updated_at)
 
     def _scenario_names(self, s: Session, category: str, but: int | None = None) -> list[str]:
-        cond = [ExportScenario.owner_id == self.principal.user_id,
-                ExportScenario.category == category]
-        if but is not None:
-            cond.append(ExportScenario.id != but)
-        return list(s.execute(select(ExportScenario.name).where(*cond)).scalars())
+        return self._names(s, ExportScenario, category, but)
 
     def _check_scenario(self, s: Session, data: ExportScenarioIn, taken: list[str]) -> None:
         template = s.get(ExportTemplate, data.template_id)
