@@ -9,32 +9,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
+from tests.e2e.test_bulk_cli import cli, demo
 from tests.server import ServerProcess
 
-ROOT = Path(__file__).resolve().parents[2]
 POLICY = "1234567"
 COLUMNS = ["contract", "easy_number", "company_name", "decided_amount", "currency",
            "status"]
-
-
-def cli(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {"COFATUI_CONFIG_DIR": str(home / "cfg"), "COFATUI_DATA_DIR": str(home / "data"),
-           "LANGUAGE": "en"}
-    return subprocess.run([sys.executable, "-m", "cofatui", *args], capture_output=True,
-                          text=True, env={**os.environ, **env}, timeout=300, cwd=ROOT)
-
-
-def demo(home: Path, name: str) -> Path:
-    db = home / name
-    made = cli("demo", "--companies", "30", "--db", str(db), home=home)
-    assert made.returncode == 0, made.stderr
-    return db
 
 
 def ok(done: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
