@@ -314,7 +314,8 @@ def test_runs_are_listed_newest_first_paged_and_deleted_together(backend: Backen
     repo = backend.open("alice")
     sc = repo.exports.create_scenario(scenario_in(default_of(repo, PORTFOLIO),
                                                   [backend.ids["A"]]))
-    ids = [repo.exports.run(sc.id).id for _ in range(3)]
+    runs = [repo.exports.run(sc.id) for _ in range(3)]
+    ids = [r.id for r in runs]
     page = repo.exports.runs(PORTFOLIO, offset=0, limit=2)
     assert ([r.id for r in page.items], page.total) == ([ids[2], ids[1]], 3)
     assert repo.exports.runs(CLAIMS).total == 0
@@ -322,17 +323,25 @@ def test_runs_are_listed_newest_first_paged_and_deleted_together(backend: Backen
     assert [r.id for r in repo.exports.runs().items] == [ids[1]]
     with pytest.raises(NotFound):
         repo.exports.get_run(ids[0])
-    with Session(backend.engine) as s:  # a running job is cancelled with its run
-        job = s.get(Job, repo.exports.get_run(ids[1]).job_id)
-        assert job is not None and not job.cancel_requested
-        deleted = s.get(Job, ids[0] and _job_of(s, ids[0]))
-        assert deleted is None or deleted.cancel_requested
+    with Session(backend.engine) as s:  # a running export's job is cancelled with it
+        kept, gone = s.get(Job, runs[1].job_id), s.get(Job, runs[0].job_id)
+        assert kept is not None and not kept.cancel_requested
+        assert gone is None or gone.cancel_requested
 
 
-def _job_of(s: Session, export_id: int) -> int:
-    found = s.execute(select(col(Job.id)).where(col(Job.params) == f'{{"export_id": {export_id}}}')
-                      ).scalar()
-    return int(found or 0)
+def test_editing_a_scenario_keeps_its_schedule_unless_the_schedule_changes(
+        backend: Backend) -> None:
+    repo = backend.open("alice")
+    sc = repo.exports.create_scenario(scenario_in(default_of(repo, PORTFOLIO),
+                                                  [backend.ids["A"]]))
+    renamed = repo.exports.update_scenario(sc.id, ExportScenarioUpdate(version=sc.version,
+                                                                       name="Renamed"))
+    assert renamed.next_run_at == sc.next_run_at
+    later = repo.exports.update_scenario(sc.id, ExportScenarioUpdate(
+        version=renamed.version, starts_at=datetime(2026, 11, 26, 9, 30)))
+    assert later.next_run_at is not None
+    assert later.next_run_at.replace(tzinfo=None) == datetime(2026, 11, 26, 8, 30)
+    assert not later.ended
 
 
 def test_export_direct_is_listed_and_downloaded(backend: Backend) -> None:

@@ -61,6 +61,7 @@ from cofatui.schemas_exports import (
 )
 
 _CLEARABLE = ("starts_at", "ends_on", "period_from", "period_to")
+_SCHEDULE = ("frequency", "starts_at", "time_zone", "ends_on")
 
 
 def ensure_default_templates(s: Session, now: datetime) -> None:
@@ -144,8 +145,13 @@ class SqlExports(SqlExportRuns):
         return list(s.execute(select(model.name).where(*cond)).scalars())
 
     def templates(self, category: ExportCategory | None = None) -> list[ExportTemplatePublic]:
-        with self._uow(write=True) as s:
-            ensure_default_templates(s, self.clock.now())
+        with self._uow() as s:
+            present = s.execute(select(ExportTemplate.id).where(
+                ExportTemplate.is_default.is_(True))).all()
+        if len(present) < len(ExportCategory):
+            with self._uow(write=True) as s:
+                ensure_default_templates(s, self.clock.now())
+        with self._uow() as s:
             mine = (ExportTemplate.owner_id == self.principal.user_id) \
                 | ExportTemplate.is_default.is_(True)
             query = select(ExportTemplate).where(mine)
@@ -338,6 +344,9 @@ class SqlExports(SqlExportRuns):
             new = ExportScenarioIn.model_validate(merged)
             self._check_scenario(s, new, self._scenario_names(s, sc.category, but=scenario_id))
             values = self._scenario_values(new)
+            if all(getattr(sc, k) == values[k] for k in _SCHEDULE):
+                # The schedule is the same: a run due and not fired yet stays due.
+                values["next_run_at"] = sc.next_run_at
             moved = diff(sc, values)
             if moved:
                 sc.updated_at = self.clock.now()
