@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
     from sqlalchemy.engine import Engine
 
-HEAD = "0015_custom_exports"
+HEAD = "0016_custom_field_versions"
 HERE = Path(__file__).parent
 
 

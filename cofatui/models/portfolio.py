@@ -12,6 +12,7 @@ from sqlmodel import Field, SQLModel
 from cofatui.models.base import money_field, timestamp_field, version_column
 
 _entry_version = version_column()
+_definition_version = version_column()
 
 
 class PortfolioEntry(SQLModel, table=True):
@@ -53,6 +54,9 @@ class CustomFieldDefinition(SQLModel, table=True):
     slot: int
     name: str = Field(max_length=60)
     format: str = Field(default="text", max_length=10)
+    # Added by 0016: renames, format changes and deletions carry the version read.
+    version: int = Field(default=1, sa_column=_definition_version)
+    __mapper_args__ = {"version_id_col": _definition_version}
 
 
 class CustomFieldValue(SQLModel, table=True):

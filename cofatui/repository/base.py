@@ -35,6 +35,7 @@ from cofatui.repository.areas import (
     BulkArea,
     ClaimsArea,
     CompaniesArea,
+    CustomFieldsArea,
     DraftsArea,
     ExportsArea,
     ExtensionsArea,
@@ -115,6 +116,9 @@ class Repository(Protocol):
 
     @property
     def exports(self) -> ExportsArea: ...
+
+    @property
+    def custom_fields(self) -> CustomFieldsArea: ...
 
     # --- lifetime -------------------------------------------------------------------
     def close(self) -> None:

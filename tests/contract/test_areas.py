@@ -13,6 +13,7 @@ from cofatui.repository.http.audit import HttpAudit
 from cofatui.repository.http.bulk import HttpBulk
 from cofatui.repository.http.claims import HttpClaims
 from cofatui.repository.http.companies import HttpCompanies
+from cofatui.repository.http.custom_fields import HttpCustomFields
 from cofatui.repository.http.drafts import HttpDrafts
 from cofatui.repository.http.exports import HttpExports
 from cofatui.repository.http.extensions import HttpExtensions
@@ -28,6 +29,7 @@ from cofatui.repository.sql.audit import SqlAudit
 from cofatui.repository.sql.bulk import SqlBulk
 from cofatui.repository.sql.claims import SqlClaims
 from cofatui.repository.sql.companies import SqlCompanies
+from cofatui.repository.sql.custom_fields import SqlCustomFields
 from cofatui.repository.sql.drafts import SqlDrafts
 from cofatui.repository.sql.exchange_rates import SqlRates
 from cofatui.repository.sql.exports import SqlExports
@@ -56,6 +58,7 @@ IMPLEMENTATIONS: dict[str, tuple[type, type]] = {
     "mail": (SqlMail, HttpMail),
     "bulk": (SqlBulk, HttpBulk),
     "exports": (SqlExports, HttpExports),
+    "custom_fields": (SqlCustomFields, HttpCustomFields),
 }
 
 

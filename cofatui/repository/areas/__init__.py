@@ -1,7 +1,7 @@
 """The areas of the Repository, one protocol each: ``repo.companies``, ``repo.portfolio``,
 ``repo.products``, ``repo.underwriting``, ``repo.notifications``, ``repo.claims``,
 ``repo.rates``, ``repo.extensions``, ``repo.drafts``, ``repo.audit``, ``repo.jobs``,
-``repo.imports``, ``repo.mail``, ``repo.bulk`` and ``repo.exports``.
+``repo.imports``, ``repo.mail``, ``repo.bulk``, ``repo.exports`` and ``repo.custom_fields``.
 
 Each area acts for the principal its repository was opened for and raises only
 :mod:`cofatui.errors` classes; the docstrings say which and when. Common to all:
@@ -25,6 +25,7 @@ from cofatui.repository.areas.audit import AuditArea
 from cofatui.repository.areas.bulk import BulkArea
 from cofatui.repository.areas.claims import ClaimsArea
 from cofatui.repository.areas.companies import CompaniesArea
+from cofatui.repository.areas.custom_fields import CustomFieldsArea
 from cofatui.repository.areas.drafts import DraftsArea
 from cofatui.repository.areas.exports import ExportsArea
 from cofatui.repository.areas.extensions import ExtensionsArea
@@ -54,8 +55,10 @@ AREAS: dict[str, type] = {
     "mail": MailArea,
     "bulk": BulkArea,
     "exports": ExportsArea,
+    "custom_fields": CustomFieldsArea,
 }
 
-__all__ = ["AREAS", "AuditArea", "BulkArea", "ClaimsArea", "CompaniesArea", "DraftsArea",
+__all__ = ["AREAS", "AuditArea", "BulkArea", "ClaimsArea", "CompaniesArea", "CustomFieldsArea",
+           "DraftsArea",
            "ExportsArea", "ExtensionsArea", "ImportsArea", "JobsArea", "MailArea",
            "NotificationsArea", "PortfolioArea", "ProductsArea", "RatesArea", "UnderwritingArea"]

@@ -11,6 +11,7 @@ from cofatui.repository.http.bulk import HttpBulk
 from cofatui.repository.http.claims import HttpClaims
 from cofatui.repository.http.client import BACKOFF_SECONDS, RETRIES, HttpClient
 from cofatui.repository.http.companies import HttpCompanies
+from cofatui.repository.http.custom_fields import HttpCustomFields
 from cofatui.repository.http.drafts import HttpDrafts
 from cofatui.repository.http.exports import HttpExports
 from cofatui.repository.http.extensions import HttpExtensions
@@ -51,6 +52,7 @@ class HttpRepository(HttpClient):
         self.mail = HttpMail(self)
         self.bulk = HttpBulk(self)
         self.exports = HttpExports(self)
+        self.custom_fields = HttpCustomFields(self)
 
     def whoami(self) -> Principal:
         return self._get(_PRINCIPAL, "/me")

@@ -10,6 +10,7 @@ from cofatui.repository.sql.bulk import SqlBulk
 from cofatui.repository.sql.claims import SqlClaims
 from cofatui.repository.sql.companies import SqlCompanies
 from cofatui.repository.sql.core import SqlCore
+from cofatui.repository.sql.custom_fields import SqlCustomFields
 from cofatui.repository.sql.drafts import SqlDrafts
 from cofatui.repository.sql.engine import make_engine, normalize_url, refresh_statistics
 from cofatui.repository.sql.exchange_rates import SqlRates
@@ -44,6 +45,7 @@ class SqlRepository(SqlCore):
         self.mail = SqlMail(self)
         self.bulk = SqlBulk(self)
         self.exports = SqlExports(self)
+        self.custom_fields = SqlCustomFields(self)
 
     def close(self) -> None:
         """The engine is shared; closing a repository releases nothing of its own."""

@@ -274,9 +274,16 @@ class SqlPortfolio(SqlArea):
                            values: dict[int, str]) -> dict[str, list[Any]]:
         defs = {d.slot: d for d in s.execute(select(CustomFieldDefinition).where(
             CustomFieldDefinition.contract_id == entry.contract_id)).scalars()}
+        # A stored value that no longer fits its format (kept, listed for fixing) may be
+        # sent back unchanged with the others: only what changes is checked.
+        stored = {d: v for d, v in s.execute(select(
+            CustomFieldValue.definition_id, CustomFieldValue.value).where(
+            CustomFieldValue.entry_id == entry.id))}
         refused: list[FieldError] = []
         for slot, value in sorted(values.items()):
             definition = defs.get(int(slot))
+            if definition is not None and stored.get(definition.id) == value:
+                continue
             refused += [FieldError(f"custom_field_{slot}", "portfolio.no_such_custom_field")] \
                 if definition is None else \
                 custom_field_value_errors(int(slot), value, definition.format)

@@ -1,0 +1,77 @@
+"""A contract's custom fields (issue 16 item 8): ``repo.custom_fields`` over HTTP.
+
+    GET    /contracts/{contract_id}/custom-fields                     custom_fields.fields
+    POST   /contracts/{contract_id}/custom-fields                     custom_fields.create
+    PATCH  /contracts/{contract_id}/custom-fields/{slot}              custom_fields.modify
+    DELETE /contracts/{contract_id}/custom-fields/{slot}?version=&values=
+                                                                      custom_fields.delete
+    GET    /contracts/{contract_id}/custom-fields/invalid-values      custom_fields.invalid_values
+
+A fixed field or a slot outside 1..5 in the path is the repository's refusal (422 at
+``slot``), as every rule is.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from cofatui.api.auth import Repo
+from cofatui.api.routes.common import MAX_ID, ContractId, Limit, Offset
+from cofatui.schemas import Page
+from cofatui.schemas_custom_fields import (
+    CustomFieldCreate,
+    CustomFieldDeleted,
+    CustomFieldPublic,
+    CustomFieldUpdate,
+    InvalidValuePublic,
+)
+
+router = APIRouter(tags=["custom fields"])
+
+Slot = Annotated[int, Path(ge=-MAX_ID, le=MAX_ID, description="a free field's slot, 1..5")]
+_BASE = "/contracts/{contract_id}/custom-fields"
+
+
+@router.get(_BASE, name="custom_fields.fields", response_model=list[CustomFieldPublic],
+            summary="The contract's eight custom fields: three fixed, then the free ones")
+def custom_fields(repo: Repo, contract_id: ContractId) -> list[CustomFieldPublic]:
+    return repo.custom_fields.fields(contract_id)
+
+
+@router.post(_BASE, name="custom_fields.create", response_model=CustomFieldPublic,
+             status_code=201, summary="Create a free custom field in the first slot left")
+def create_custom_field(repo: Repo, contract_id: ContractId,
+                        body: CustomFieldCreate) -> CustomFieldPublic:
+    return repo.custom_fields.create(contract_id, body)
+
+
+@router.patch(_BASE + "/{slot}", name="custom_fields.modify", response_model=CustomFieldPublic,
+              summary="Rename a free field or change its format (every value must fit)")
+def modify_custom_field(repo: Repo, contract_id: ContractId, slot: Slot,
+                        body: CustomFieldUpdate) -> CustomFieldPublic:
+    return repo.custom_fields.modify(contract_id, slot, body)
+
+
+@router.delete(_BASE + "/{slot}", name="custom_fields.delete",
+               response_model=CustomFieldDeleted,
+               summary="Delete a free field and its values",
+               description="`values` is the number of values the user confirmed losing; "
+                           "another count gets 409.")
+def delete_custom_field(repo: Repo, contract_id: ContractId, slot: Slot,
+                        version: Annotated[int, Query(ge=-MAX_ID, le=MAX_ID)],
+                        values: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None
+                        ) -> CustomFieldDeleted:
+    return repo.custom_fields.delete(contract_id, slot, version, values)
+
+
+@router.get(_BASE + "/invalid-values", name="custom_fields.invalid_values",
+            response_model=Page[InvalidValuePublic],
+            summary="Stored values that do not fit their field's format, to be fixed")
+def invalid_values(repo: Repo, contract_id: ContractId, offset: Offset = 0,
+                   limit: Limit = 100) -> Page[InvalidValuePublic]:
+    return repo.custom_fields.invalid_values(contract_id, offset, limit)
+
+
+__all__ = ["router"]

@@ -1,0 +1,51 @@
+"""``repo.custom_fields`` over HTTP (routes in ``api/routes/custom_fields.py``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import TypeAdapter
+
+from cofatui.repository.http.client import HttpArea, page_params
+from cofatui.schemas import Page
+from cofatui.schemas_custom_fields import (
+    CustomFieldCreate,
+    CustomFieldDeleted,
+    CustomFieldPublic,
+    CustomFieldUpdate,
+    InvalidValuePublic,
+)
+
+_FIELD = TypeAdapter(CustomFieldPublic)
+_FIELDS = TypeAdapter(list[CustomFieldPublic])
+_DELETED = TypeAdapter(CustomFieldDeleted)
+_INVALID = TypeAdapter(Page[InvalidValuePublic])
+
+
+def _base(contract_id: int) -> str:
+    return f"/contracts/{int(contract_id)}/custom-fields"
+
+
+class HttpCustomFields(HttpArea):
+    def fields(self, contract_id: int) -> list[CustomFieldPublic]:
+        return self._get(_FIELDS, _base(contract_id))
+
+    def create(self, contract_id: int, data: CustomFieldCreate) -> CustomFieldPublic:
+        return self._send(_FIELD, "POST", _base(contract_id), data.model_dump(mode="json"))
+
+    def modify(self, contract_id: int, slot: int, data: CustomFieldUpdate) -> CustomFieldPublic:
+        return self._send(_FIELD, "PATCH", f"{_base(contract_id)}/{int(slot)}",
+                          data.model_dump(mode="json"))
+
+    def delete(self, contract_id: int, slot: int, version: int,
+               values: int | None = None) -> CustomFieldDeleted:
+        params: dict[str, Any] = {"version": int(version)}
+        if values is not None:
+            params["values"] = int(values)
+        return self._parse(_DELETED, self._call("DELETE", f"{_base(contract_id)}/{int(slot)}",
+                                                params=params))
+
+    def invalid_values(self, contract_id: int, offset: int = 0,
+                       limit: int = 100) -> Page[InvalidValuePublic]:
+        return self._get(_INVALID, f"{_base(contract_id)}/invalid-values",
+                         page_params(offset, limit))
