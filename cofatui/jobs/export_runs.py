@@ -34,7 +34,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import col
 
 from cofatui.enums import ExportCategory, ExportMailStatus, ExportRunStatus
-from cofatui.errors import CofaError
+from cofatui.errors import CofaError, Unavailable
 from cofatui.formats.export import (
     XLSX_MAX_ROWS,
     ExportColumn,
@@ -90,26 +90,27 @@ def run_export(ctx: JobContext) -> None:
     info = load_run(ctx.engine, export_id)
     if info is None:
         return  # deleted (or already ended) before the job started: nothing to do
-    from cofatui.jobs.worker import JobCancelled, LeaseLost
-
     try:
         rows, _files = write_run(ctx, info)
-    except JobCancelled:
-        fail_run(ctx.engine, export_id, CofaError("export_runs.cancelled"), ctx.clock.now())
-        raise
-    except LeaseLost:
-        raise
     except ExportTooLarge as exc:
         error = CofaError("export_runs.xlsx_too_many_rows", limit=exc.limit)
         fail_run(ctx.engine, export_id, error, ctx.clock.now())
         raise error from exc
     except CofaError as exc:
-        fail_run(ctx.engine, export_id, exc, ctx.clock.now())
+        if not isinstance(exc, Unavailable) or ctx.job.attempt >= ctx.job.max_attempts:
+            fail_run(ctx.engine, export_id, exc, ctx.clock.now())  # else tried again
         raise
     except Exception:
-        # Another attempt may succeed (the job is retried): the run stays running
-        # unless this was the last attempt.
-        if ctx.job.attempt >= ctx.job.max_attempts:
+        # Stopped by the worker (``ctx.progress`` raised): a cancel fails the run
+        # with its reason; a lost lease leaves it to the worker that took the job
+        # over. Anything else may succeed at another attempt (the job is retried):
+        # the run stays running unless this was the last one.
+        if ctx.lost.is_set():
+            raise
+        if ctx.cancel.is_set():
+            fail_run(ctx.engine, export_id, CofaError("export_runs.cancelled"),
+                     ctx.clock.now())
+        elif ctx.job.attempt >= ctx.job.max_attempts:
             fail_run(ctx.engine, export_id, CofaError("export_runs.internal_error"),
                      ctx.clock.now())
         raise

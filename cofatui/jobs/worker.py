@@ -4,7 +4,7 @@ A :class:`Worker` loops in a thread (:class:`WorkerThread`) started by ``cofatui
 serve`` and by the TUI on the embedded database, or in a process of its own
 (``cofatui jobs run-worker``). Each round it (1) gives back jobs whose worker died
 (:func:`queue.recover`), (2) queues the ticks of the schedules that came due and turns
-the scheduled exports that came due into runs (:mod:`cofatui.jobs.export_schedule`),
+the scheduled exports that came due into runs (:mod:`cofatui.jobs.export_schedule_fire`),
 (3) claims the oldest due job and runs it.
 
 While a job runs, a heartbeat thread renews its lease every third of the lease and
@@ -160,7 +160,7 @@ class Worker:
             settle_stopped_exports(self.engine, now)
         self.fire_schedules(now)
         if self.scenarios:
-            from cofatui.jobs.export_schedule import fire_due_scenarios
+            from cofatui.jobs.export_schedule_fire import fire_due_scenarios
 
             fire_due_scenarios(self.engine, now)
         if time.monotonic() - self._settled_at >= SETTLE_SECONDS:
