@@ -54,10 +54,9 @@ from cofatui.models import (
 )
 from cofatui.models.exports import CHUNK_SIZE, ExportFile, ExportFileChunk
 from cofatui.repository.sql.engine import translated_errors
-from cofatui.repository.sql.portfolio import COVER_CODES
 from cofatui.repository.sql.search import like_pattern
+from cofatui.rules.export_aggregation import prevailing_product, products_text
 from cofatui.rules.export_columns import column, column_label, custom_field_slot
-from cofatui.rules.products import ACTIVE_COVER_STATUSES
 from cofatui.schemas_exports import ExportColumnInfo
 from cofatui.schemas_jobs import ExportFormat
 
@@ -391,7 +390,7 @@ def _portfolio_rows(conn: Connection, spec: ExportSpec, page: int) -> Iterator[d
             if by_company:
                 if filtered and not matching:
                     continue
-                cover = _main_cover(matching)
+                cover = prevailing_product(matching)
                 row = {k: g(r, cover, x) for k, g in getters}
                 if "updated_at" in wanted:  # the company's row: the entry's time
                     row["updated_at"] = r.entry_updated_at
@@ -404,17 +403,6 @@ def _portfolio_rows(conn: Connection, spec: ExportSpec, page: int) -> Iterator[d
                 yield row
 
 
-def _main_cover(products: list[Row[Any]]) -> Row[Any] | None:
-    """The prevailing cover (a credit decision prevails over an @rating one), as the
-    portfolio shows it; a company without a cover shows its first product."""
-    ranked = sorted(
-        (p for p in products if p.code in COVER_CODES),
-        key=lambda p: (p.status not in ACTIVE_COVER_STATUSES, COVER_CODES.index(p.code)))
-    if ranked:
-        return ranked[0]
-    return min(products, key=lambda p: p.id) if products else None
-
-
 def _portfolio_page(conn: Connection, spec: ExportSpec, rows: list[Row[Any]],
                     wanted: set[str]) -> _Page:
     x = _Page()
@@ -425,13 +413,10 @@ def _portfolio_page(conn: Connection, spec: ExportSpec, rows: list[Row[Any]],
                                          Product.contract_id.in_(contracts))
     if spec.aggregation != ExportAggregation.PERIOD or spec.statuses:
         query = query.where(Product.status.in_(statuses))
-    live: dict[tuple[int, int], set[str]] = defaultdict(set)
     for p in conn.execute(query.order_by(Product.id)):
-        key = (p.contract_id, p.company_id)
-        x.products.setdefault(key, []).append(p)
-        if p.status in _LIVE:
-            live[key].add(p.code)
-    x.live_codes = {k: " ".join(sorted(v)) for k, v in live.items()}
+        x.products.setdefault((p.contract_id, p.company_id), []).append(p)
+    if "products" in wanted:
+        x.live_codes = {k: products_text(v) for k, v in x.products.items()}
     if wanted & {"guarantor_name", "guarantor_easy_number"}:
         ids = {p.guarantor_company_id for ps in x.products.values() for p in ps
                if p.guarantor_company_id is not None}
