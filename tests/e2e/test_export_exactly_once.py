@@ -92,26 +92,26 @@ def _settled(engine: Engine, expected: int, timeout: float = 120.0) -> None:
     raise AssertionError(f"{len(_runs(engine))} runs, {expected} expected")
 
 
-def _serve_two(engine: Engine, tmp_path: Path, clock: datetime, tag: str) -> list[ServerProcess]:
+def _serve_two_until(engine: Engine, tmp_path: Path, clock: datetime, runs: int) -> None:
+    """Two servers at ``clock`` until ``runs`` runs exist and have ended; then stopped."""
     servers = []
     for n in range(2):
-        home = tmp_path / f"{tag}-{n}"
+        home = tmp_path / f"{clock:%d%H%M}-{n}"
         home.mkdir()
         servers.append(ServerProcess(_url(engine), home, clock=clock.isoformat()))
-    return servers
+    try:
+        for server in servers:
+            server.start()
+        _settled(engine, runs)
+    finally:
+        for server in servers:
+            server.stop()
 
 
 def test_twenty_due_scenarios_give_twenty_runs_then_one_catch_up_each(
         pg: Engine, tmp_path: Path) -> None:
     scenario_ids = _scenarios(pg)
-    servers = _serve_two(pg, tmp_path, TIME + timedelta(seconds=30), "first")
-    try:
-        for server in servers:
-            server.start()
-        _settled(pg, 20)
-    finally:
-        for server in servers:
-            server.stop()
+    _serve_two_until(pg, tmp_path, TIME + timedelta(seconds=30), 20)
     runs = _runs(pg)
     assert len(runs) == 20
     assert sorted(s for s, _, _ in runs) == sorted(scenario_ids)
@@ -119,15 +119,7 @@ def test_twenty_due_scenarios_give_twenty_runs_then_one_catch_up_each(
     assert {status for _, _, status in runs} == {"available"}
 
     # Servers stopped for three days and a half: three daily times missed.
-    later = TIME + timedelta(days=3, hours=12)
-    servers = _serve_two(pg, tmp_path, later, "later")
-    try:
-        for server in servers:
-            server.start()
-        _settled(pg, 40)
-    finally:
-        for server in servers:
-            server.stop()
+    _serve_two_until(pg, tmp_path, TIME + timedelta(days=3, hours=12), 40)
     runs = _runs(pg)
     assert len(runs) == 40
     caught_up = [(s, t) for s, t, _ in runs if t != TIME]

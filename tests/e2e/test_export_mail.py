@@ -5,12 +5,8 @@ the run's mail failed without failing the export (issue 15 item 3, "E-mail")."""
 from __future__ import annotations
 
 import email
-import socket
-from collections.abc import Iterator
-from email.message import Message
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy.engine import Engine
 
 from cofatui.clock import FixedClock
@@ -29,44 +25,14 @@ from cofatui.repository.sql import SqlRepository
 from cofatui.schemas_exports import ExportRunPublic, ExportScenarioIn
 from tests.contract import dataset
 from tests.e2e.jobs_env import db
+from tests.e2e.test_outbox_smtp import Inbox, smtp
 
-__all__ = ["db"]
-
-
-class Inbox:
-    def __init__(self, refuse: bool = False) -> None:
-        self.messages: list[Message] = []
-        self.refuse = refuse
-
-    async def handle_RCPT(self, server: object, session: object, envelope: object,
-                          address: str, rcpt_options: list[str]) -> str:
-        if self.refuse:
-            return "550 5.1.1 no such mailbox"
-        envelope.rcpt_tos.append(address)  # type: ignore[attr-defined]
-        return "250 OK"
-
-    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
-        self.messages.append(email.message_from_bytes(envelope.content))  # type: ignore[attr-defined]
-        return "250 OK"
+__all__ = ["db", "smtp"]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, MailSettings]]:
-    inbox = Inbox()
-    port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, MailSettings(host="127.0.0.1", port=port, security="none",
-                                  sender="cofatui@example.test")
-    finally:
-        controller.stop()
+async def _refuse(server: object, session: object, envelope: object, address: str,
+                  rcpt_options: list[str]) -> str:
+    return "550 5.1.1 no such mailbox"
 
 
 def _export_and_deliver(engine: Engine, mail: MailSettings) -> ExportRunPublic:
@@ -123,7 +89,7 @@ def test_files_over_the_limit_arrive_as_a_note(db: Engine, smtp: tuple[Inbox, Ma
 def test_a_refused_address_fails_the_mail_not_the_export(
         db: Engine, smtp: tuple[Inbox, MailSettings]) -> None:
     inbox, mail = smtp
-    inbox.refuse = True
+    inbox.handle_RCPT = _refuse  # type: ignore[attr-defined]  # every recipient refused
     line = _export_and_deliver(db, mail)
     assert (line.status, line.mail_status) == (ExportRunStatus.AVAILABLE,
                                                ExportMailStatus.FAILED)
