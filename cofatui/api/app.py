@@ -65,6 +65,8 @@ method has exactly one route:
     /contracts/{cid}/bulk-imports, /bulk-imports/…   repo.bulk (listed in api/routes/bulk.py)
     /export-columns, /export-templates, /export-scenarios, /exports/…
                                                      repo.exports (listed in api/routes/exports.py)
+    /contracts/{cid}/custom-fields/…                 repo.custom_fields
+                                                     (listed in api/routes/custom_fields.py)
 
 Filters are query parameters rather than a POST body so that every read is a plain,
 cacheable, safely retried GET; each filter model is flat (lists repeat the parameter).
@@ -94,6 +96,7 @@ from cofatui.api.routes import (
     bulk,
     claims,
     companies,
+    custom_fields,
     drafts,
     exports,
     extensions,
@@ -109,7 +112,7 @@ from cofatui.api.routes.common import ERROR_RESPONSES
 from cofatui.clock import Clock, SystemClock
 
 ROUTERS = (identity, companies, portfolio, products, underwriter, notifications, claims,
-           extensions, drafts, audit, jobs, bulk, exports)
+           extensions, drafts, audit, jobs, bulk, exports, custom_fields)
 
 
 def _operation_id(route: APIRoute) -> str:
