@@ -295,7 +295,7 @@ def mail_status_after(info: RunInfo, total_size: int) -> str:
         return ExportMailStatus.NONE.value
     if "@" not in info.email:
         # No address to write to: nothing is sent, and the list says so.
-        return getattr(ExportMailStatus, "NO_ADDRESS", ExportMailStatus.NONE).value
+        return ExportMailStatus.NO_ADDRESS.value
     return ExportMailStatus.QUEUED.value
 
 

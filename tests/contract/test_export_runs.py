@@ -200,6 +200,21 @@ def test_the_email_is_queued_to_the_owner_with_the_files(backend: Backend) -> No
     assert sorted(f for _, f, _ in attached) == ["csv", "xlsx"]
 
 
+def test_no_address_no_mail_and_the_list_says_so(backend: Backend) -> None:
+    from cofatui.models import User
+
+    with Session(backend.engine) as s:
+        s.execute(update(User).where(col(User.login) == "alice").values(email=""))
+        s.commit()
+    alice = backend.open("alice")
+    line = _run(backend, alice, _scenario(alice, backend, email=True))
+    assert (line.status, line.mail_status) == (ExportRunStatus.AVAILABLE,
+                                               ExportMailStatus.NO_ADDRESS)
+    with Session(backend.engine) as s:
+        assert s.execute(select(OutboxMessage).where(
+            col(OutboxMessage.export_id) == line.id)).first() is None
+
+
 def test_files_over_the_limit_are_mailed_as_a_note(backend: Backend,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     _in_process(backend)
