@@ -311,17 +311,23 @@ def write_csv(path: Path, columns: Sequence[ExportColumn], rows: Iterable[Any], 
 XlsxCell = Callable[[int, int, object], object]
 
 
+def _cell_writer(sheet: Any, kind: str) -> Any:
+    """``sheet._write_<kind>`` (row, col, value, format), else ``sheet.write_<kind>``."""
+    return getattr(sheet, f"_write_{kind}", None) or getattr(sheet, f"write_{kind}")
+
+
 class _Sheet:
     """The cell writers of one sheet, one per column type."""
 
     def __init__(self, workbook: Any, sheet: Any, values: _Values) -> None:
         self.values = values
         # XlsxWriter's own writers, without the public methods' A1-notation parsing
-        # (called two million times for 100 000 rows × 20 columns).
-        self.string = sheet._write_string
-        self.number_cell = sheet._write_number
-        self.datetime_cell = sheet._write_datetime
-        self.boolean_cell = sheet._write_boolean
+        # (called two million times for 100 000 rows × 20 columns). They are not public
+        # API: should a release rename them, the public ones (same arguments) are used.
+        self.string = _cell_writer(sheet, "string")
+        self.number_cell = _cell_writer(sheet, "number")
+        self.datetime_cell = _cell_writer(sheet, "datetime")
+        self.boolean_cell = _cell_writer(sheet, "boolean")
         self.day_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
         self.moment_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
 
