@@ -1,8 +1,8 @@
 """Generated files are kept ``KEEP_DAYS`` days (issue 15, our choice), then purged by a
 nightly job (``exports.purge``): the run, its files and their chunks go in one
 transaction per batch; an e-mail still pointing at the run forgets it (it is long
-delivered, or it never will be). Running exports have no ``expires_at`` and are never
-touched."""
+delivered, or it never will be). A run still running is never touched (its
+``expires_at`` is set again when it ends)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
+from cofatui.enums import ExportRunStatus
 from cofatui.jobs.queue import write_transaction
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ EXPORTS_PURGE = "exports.purge"
 #: Every night at 03:10 UTC, after the jobs' own purge.
 EXPORTS_PURGE_CRON = "10 3 * * *"
 BATCH = 200  # runs per transaction: short write locks on SQLite
+RUNNING = ExportRunStatus.RUNNING.value
 
 
 def purge_expired_exports(engine: Engine, now: datetime,
@@ -34,7 +36,8 @@ def purge_expired_exports(engine: Engine, now: datetime,
     while True:
         with write_transaction(engine) as conn:
             ids = list(conn.execute(select(col(ExportRun.id)).where(
-                col(ExportRun.expires_at) < now).limit(BATCH)).scalars())
+                col(ExportRun.expires_at) < now, col(ExportRun.status) != RUNNING)
+                .limit(BATCH)).scalars())
             if ids:
                 files = select(col(ExportFile.id)).where(col(ExportFile.export_id).in_(ids))
                 conn.execute(delete(ExportFileChunk).where(col(ExportFileChunk.file_id)

@@ -219,7 +219,9 @@ def write_file(path: Path, fmt: ExportFormat, columns: list[ExportColumn], rows:
 class ProgressMeter:
     """Rows done out of the total: told to the job at every step (where a cancel
     stops it) and written to the run's line at once, then at least every
-    ``PROGRESS_SECONDS``."""
+    ``PROGRESS_SECONDS``. With both formats the rows are read and written twice (each
+    writer streams; neither holds the rows), so the total is twice the rows while it
+    runs; the line ends with the rows once."""
 
     def __init__(self, ctx: JobContext, export_id: int, total: int) -> None:
         self.ctx, self.export_id, self.total = ctx, export_id, total
