@@ -84,6 +84,7 @@ def name_errors(name: str, others: Iterable[str], field: str = "name") -> list[F
         return [FieldError(field, refusal[0], refusal[1])]
     key = name_key(stripped)
     taken = {name_key(n) for names in FIXED_NAMES.values() for n in names}
+    taken.update(("easynumber", "easy number"))  # the import's key column
     taken.update(name_key(o) for o in others)
     if key in taken:
         return [FieldError(field, "custom_fields.name_taken", {"name": stripped})]

@@ -6,6 +6,8 @@
     DELETE /contracts/{contract_id}/custom-fields/{slot}?version=&values=
                                                                       custom_fields.delete
     GET    /contracts/{contract_id}/custom-fields/invalid-values      custom_fields.invalid_values
+    POST   /contracts/{contract_id}/custom-fields/import?file_name=&run_at=
+                                                                      custom_fields.import_values
 
 A fixed field or a slot outside 1..5 in the path is the repository's refusal (422 at
 ``slot``), as every rule is.
@@ -13,12 +15,14 @@ A fixed field or a slot outside 1..5 in the path is the repository's refusal (42
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 
 from cofatui.api.auth import Repo
 from cofatui.api.routes.common import MAX_ID, ContractId, Limit, Offset
+from cofatui.api.uploads import raw_body, spool, store
 from cofatui.schemas import Page
 from cofatui.schemas_custom_fields import (
     CustomFieldCreate,
@@ -27,6 +31,7 @@ from cofatui.schemas_custom_fields import (
     CustomFieldUpdate,
     InvalidValuePublic,
 )
+from cofatui.schemas_jobs import ImportResultPublic
 
 router = APIRouter(tags=["custom fields"])
 
@@ -75,3 +80,24 @@ def invalid_values(repo: Repo, contract_id: ContractId, offset: Offset = 0,
 
 
 __all__ = ["router"]
+
+
+#: What an import file may be sent as (as POST /imports takes it).
+IMPORT_MEDIA_TYPES = ("application/octet-stream", "text/csv", "text/plain")
+
+
+@router.post(_BASE + "/import", name="custom_fields.import_values",
+             response_model=ImportResultPublic, status_code=202,
+             summary="Import custom-field values keyed by EasyNumber (the raw file is the "
+                     "body); a job applies it all-or-nothing, now or at run_at",
+             openapi_extra=raw_body(*IMPORT_MEDIA_TYPES, description="the file's bytes",
+                                    required=False))
+async def import_custom_field_values(
+        request: Request, repo: Repo, contract_id: ContractId,
+        file_name: Annotated[str, Query(min_length=1, max_length=255)],
+        run_at: Annotated[datetime | None, Query(description="when the job runs "
+                                                 "(ISO 8601 with a time zone)")] = None
+) -> ImportResultPublic:
+    file = await spool(request)
+    return await store(request, file, lambda content: repo.custom_fields.import_values(
+        contract_id, file_name, content, run_at))

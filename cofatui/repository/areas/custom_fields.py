@@ -5,6 +5,7 @@ EasyNumber."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from cofatui.schemas import Page
@@ -15,6 +16,7 @@ from cofatui.schemas_custom_fields import (
     CustomFieldUpdate,
     InvalidValuePublic,
 )
+from cofatui.schemas_jobs import ImportResultPublic
 
 
 @runtime_checkable
@@ -60,4 +62,15 @@ class CustomFieldsArea(Protocol):
         by company name.
 
         Raises: Forbidden (not attached; custom rights without the section)."""
+        ...
+
+    def import_values(self, contract_id: int, file_name: str, content: bytes,
+                      run_at: datetime | None = None) -> ImportResultPublic:
+        """Import values keyed by EasyNumber (``formats/custom_field_import``: ``;``,
+        UTF-8 else Windows-1252; an empty cell leaves a value unchanged, ``-`` erases
+        it), all-or-nothing with per-line results (``repo.imports.lines``), run by a
+        job now or at ``run_at``. A file refused whole is stored failed and returned.
+
+        Raises: Forbidden (no write rights on the custom-fields section);
+        ValidationFailed (``run_at`` in the past)."""
         ...

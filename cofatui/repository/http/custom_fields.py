@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -15,11 +16,13 @@ from cofatui.schemas_custom_fields import (
     CustomFieldUpdate,
     InvalidValuePublic,
 )
+from cofatui.schemas_jobs import ImportResultPublic
 
 _FIELD = TypeAdapter(CustomFieldPublic)
 _FIELDS = TypeAdapter(list[CustomFieldPublic])
 _DELETED = TypeAdapter(CustomFieldDeleted)
 _INVALID = TypeAdapter(Page[InvalidValuePublic])
+_IMPORT = TypeAdapter(ImportResultPublic)
 
 
 def _base(contract_id: int) -> str:
@@ -49,3 +52,11 @@ class HttpCustomFields(HttpArea):
                        limit: int = 100) -> Page[InvalidValuePublic]:
         return self._get(_INVALID, f"{_base(contract_id)}/invalid-values",
                          page_params(offset, limit))
+
+    def import_values(self, contract_id: int, file_name: str, content: bytes,
+                      run_at: datetime | None = None) -> ImportResultPublic:
+        params: dict[str, Any] = {"file_name": file_name}
+        if run_at is not None:
+            params["run_at"] = run_at.isoformat()
+        return self._parse(_IMPORT, self._call("POST", f"{_base(contract_id)}/import",
+                                               params=params, content=bytes(content)))

@@ -10,6 +10,7 @@ every value fits it), and keeps the audit.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -29,6 +30,7 @@ from cofatui.schemas_custom_fields import (
     CustomFieldUpdate,
     InvalidValuePublic,
 )
+from cofatui.schemas_jobs import ImportResultPublic
 
 _FIXED_FORMATS = {"client_reference": "text", "outstanding_amount": "money",
                   "internal_credit_limit": "money"}
@@ -207,6 +209,14 @@ class SqlCustomFields(SqlArea):
                         value=value, code=problem[0], entry_version=entry_version))
                 total += 1
             return Page(items=found, offset=offset, limit=limit, total=total)
+
+
+    def import_values(self, contract_id: int, file_name: str, content: bytes,
+                      run_at: datetime | None = None) -> ImportResultPublic:
+        self._write(contract_id)
+        from cofatui.repository.sql.custom_fields_import import queue_import
+
+        return queue_import(self.root, contract_id, file_name, content, run_at)
 
 
 __all__ = ["SqlCustomFields", "definitions"]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sqlalchemy import case, select
@@ -29,7 +30,7 @@ from cofatui.errors import FieldError, NotFound, ValidationFailed
 from cofatui.formats import imports as pipeline
 from cofatui.formats.import_kinds import SPECS
 from cofatui.models import Company, ImportLine, ImportResult, Job, JobFile, PortfolioEntry, User
-from cofatui.repository.sql import import_apply
+from cofatui.repository.sql import custom_fields_import, import_apply
 from cofatui.repository.sql.import_apply import Applier
 from cofatui.repository.sql.input_guard import install
 from cofatui.repository.sql.paging import paged
@@ -69,6 +70,10 @@ def _apply_client_reference(core: SqlCore, s: Session, contract_id: int,
 
 
 APPLIERS: dict[str, Applier] = {"client_references": _apply_client_reference}
+#: Kinds whose columns depend on the contract (the custom fields, issue 16 item 8): the
+#: spec and the applier are built for the contract when the file is read.
+BUILDERS: dict[str, Callable[[SqlCore, int], tuple[pipeline.ImportSpec, Applier]]] = {
+    custom_fields_import.fmt.KIND: custom_fields_import.build}
 
 
 #: Files above either bound are imported by a job (progress on the Jobs screen, the
@@ -89,7 +94,11 @@ class SqlImports:
     def __init__(self, core: SqlCore) -> None:
         self.core = core
 
-    def _spec(self, kind: str) -> tuple[pipeline.ImportSpec, Applier]:
+    def _spec(self, kind: str, contract_id: int | None = None
+              ) -> tuple[pipeline.ImportSpec, Applier]:
+        builder = BUILDERS.get(kind)
+        if builder is not None and contract_id is not None:
+            return builder(self.core, contract_id)
         spec, applier = SPECS.get(kind), APPLIERS.get(kind)
         if spec is None or applier is None:
             raise ValidationFailed([FieldError("kind", "jobs.unknown_import_kind", {"kind": kind})])
@@ -97,10 +106,12 @@ class SqlImports:
 
     def run(self, kind: str, contract_id: int, file_name: str, content: bytes,
             mode: ImportMode) -> ImportResultPublic:
-        spec, applier = self._spec(kind)
+        if kind not in BUILDERS:
+            self._spec(kind)  # an unknown kind is refused first
         mode = ImportMode(mode)
         file_name = clean_file_name(file_name)
         self.core._require_write(contract_id, Section.CUSTOM_FIELDS)
+        spec, applier = self._spec(kind, contract_id)
         try:
             read = pipeline.read_file(content, spec)
         except pipeline.ImportRefused as exc:
@@ -144,8 +155,8 @@ class SqlImports:
                 raise NotFound("jobs.import_file_gone", import_id=import_id)
             params, content = json.loads(job.params), stored.content
             kind, mode = result.kind, ImportMode(result.mode)
-        spec, applier = self._spec(kind)
         contract_id = int(params["contract_id"])
+        spec, applier = self._spec(kind, contract_id)
         self.core._require_write(contract_id, Section.CUSTOM_FIELDS)
         read = pipeline.read_file(content, spec)
         import_apply.apply(self.core, import_id, contract_id, applier, read, spec, mode,
