@@ -280,7 +280,7 @@ def finish_run(ctx: JobContext, info: RunInfo, rows: int,
         if s.execute(query).first() is None:
             return []  # deleted (or cancelled) meanwhile
         store_files(s, info.id, [(fmt, path.name, path) for fmt, path in paths])
-        mail = mail_status_after(info, sum(size for _, _, size in stored))
+        mail = mail_status_after(info)
         s.execute(update(ExportRun).where(col(ExportRun.id) == info.id).values(
             status=AVAILABLE, rows_done=rows, rows_total=rows, finished_at=now,
             expires_at=now + timedelta(days=KEEP_DAYS), error_code="", error_params="{}",
@@ -292,7 +292,7 @@ def finish_run(ctx: JobContext, info: RunInfo, rows: int,
     return stored
 
 
-def mail_status_after(info: RunInfo, total_size: int) -> str:
+def mail_status_after(info: RunInfo) -> str:
     if info.mail_status in ("", ExportMailStatus.NONE.value):
         return ExportMailStatus.NONE.value
     if "@" not in info.email:
