@@ -58,7 +58,7 @@ class Api:
             "category": "portfolio", "contract_id": [self.ids[contract]], "rows": 2,
             "format": [f for f, _, _ in files], "name": [n for _, n, _ in files],
             "size": [len(c) for _, _, c in files], **extra}
-        return self.call("POST", "/exports/direct", login, params=params,
+        return self.call("POST", "/exports", login, params=params,
                          content=b"".join(c for _, _, c in files),
                          headers={"Content-Type": "application/octet-stream"})
 
@@ -321,6 +321,6 @@ def test_the_schema_documents_the_download_and_the_refusals(api: Api) -> None:
     assert {"Content-Disposition", "Content-Length"} <= set(ok["headers"])
     patch = schema["paths"]["/export-templates/{template_id}"]["patch"]
     assert {"401", "404", "409", "422"} <= set(patch["responses"])
-    direct = schema["paths"]["/exports/direct"]["post"]
+    direct = schema["paths"]["/exports"]["post"]
     assert {"413", "415"} <= set(direct["responses"])
     assert set(direct["requestBody"]["content"]) == {"application/octet-stream"}

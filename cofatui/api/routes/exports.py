@@ -12,7 +12,7 @@
     PATCH  /export-scenarios/{scenario_id}                exports.update_scenario
     DELETE /export-scenarios/{scenario_id}?version=       exports.delete_scenario
     POST   /export-scenarios/{scenario_id}/run            exports.run
-    POST   /exports/direct?category=&contract_id=&rows=&format=&name=&size=
+    POST   /exports?category=&contract_id=&rows=&format=&name=&size=
                                                           exports.store_direct (raw body)
     GET    /exports?category=&offset=&limit=              exports.runs
     GET    /exports/{export_id}                           exports.get_run
@@ -23,7 +23,7 @@ Everything is the token user's own: another user's template, scenario or export 
 404, as one that does not exist. Versions travel in the body of a PATCH and in the
 query of a DELETE (a DELETE has no body).
 
-``POST /exports/direct`` keeps a simple export written by a screen: the body is the
+``POST /exports`` keeps a simple export written by a screen: the body is the
 files' bytes one after the other, and the query names each file in the same order
 (``format``, ``name`` and ``size`` repeated), so one request stores them all or none
 without a multipart parser; past ``DIRECT_MAX_BYTES`` in all the body is refused (413)
@@ -219,7 +219,7 @@ def _direct_files(formats: list[ExportFormat], names: list[str], sizes: list[int
     return files
 
 
-@router.post("/exports/direct", name="exports.store_direct", response_model=ExportRunPublic,
+@router.post("/exports", name="exports.store_direct", response_model=ExportRunPublic,
              status_code=201,
              summary="Keep a simple export written by a screen as an \"Export direct\": the "
                      "body is the files one after the other, the query names each in order",
@@ -237,7 +237,7 @@ async def store_direct(
         name: Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]],
                         Query(min_length=1, max_length=2,
                               description="each file's name, in order")],
-        size: Annotated[list[Annotated[int, Field(ge=0, le=DIRECT_MAX_BYTES)]],
+        size: Annotated[list[Annotated[int, Field(ge=1, le=DIRECT_MAX_BYTES)]],
                         Query(min_length=1, max_length=2,
                               description="each file's size in bytes, in order")],
 ) -> ExportRunPublic:

@@ -121,7 +121,7 @@ class HttpExports(HttpArea):
             "contract_id": [int(c) for c in contract_ids], "rows": int(rows),
             "format": [ExportFormat(f.format).value for f in files],
             "name": [f.name for f in files], "size": [len(f.content) for f in files]}
-        response = self._call("POST", "/exports/direct", params=params,
+        response = self._call("POST", "/exports", params=params,
                               content=b"".join(bytes(f.content) for f in files))
         return self._parse(_RUN, response)
 
