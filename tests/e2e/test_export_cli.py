@@ -113,3 +113,51 @@ def test_export_with_api(tmp_path: Path) -> None:
         assert due.returncode == 2 and "--db" in due.stderr
     finally:
         server.stop()
+
+
+def test_a_failed_run_exits_4_with_its_error(monkeypatch: Any, capsys: Any,
+                                             tmp_path: Path) -> None:
+    """In-process, on a repository whose export fails (the XLSX row limit): exit 4, the
+    JSON names the error's code and text, nothing is saved."""
+    from contextlib import contextmanager
+    from types import SimpleNamespace
+
+    from cofatui import cli as console
+    from cofatui import i18n
+    from cofatui.commands import export
+    from cofatui.enums import ExportCategory, ExportMailStatus, ExportRunStatus
+    from cofatui.schemas_exports import ExportRunPublic
+
+    running = ExportRunPublic(
+        id=7, category=ExportCategory.PORTFOLIO, scenario_id=3, name="Weekly", direct=False,
+        template_name="ERP", contract_ids=[1], policy_numbers=["P-A"],
+        status=ExportRunStatus.RUNNING, error_code="", error="", rows_done=0,
+        rows_total=None, files=[], mail_status=ExportMailStatus.NONE, job_id=1,
+        scheduled_for=None, created_at=None, finished_at=None)
+    failed = running.model_copy(update={
+        "status": ExportRunStatus.FAILED, "error_code": "export_runs.xlsx_row_limit",
+        "error": "Too many rows for XLSX: choose CSV.", "rows_done": 1_048_576})
+    scenario = SimpleNamespace(id=3, name="Weekly", category=ExportCategory.PORTFOLIO)
+    exports = SimpleNamespace(scenarios=lambda category=None: [scenario],
+                              run=lambda scenario_id: running,
+                              get_run=lambda export_id: failed)
+
+    @contextmanager
+    def opened(_args: object) -> Any:
+        yield SimpleNamespace(exports=exports)
+
+    monkeypatch.setattr(export, "_opened", opened)
+    monkeypatch.setattr(i18n, "_current", "en")
+    monkeypatch.setattr(export, "POLL_SECONDS", 0.0)
+    monkeypatch.setenv("COFATUI_CONFIG_DIR", str(tmp_path / "cfg"))
+    out = tmp_path / "out"
+    code = console.main(["export", "run", "Weekly", "--json", "--output", str(out)])
+    said = capsys.readouterr()
+    assert code == 4, said.err
+    assert json.loads(said.out) == {
+        "export_id": 7, "status": "failed", "rows": 1_048_576, "files": [],
+        "error": {"code": "export_runs.xlsx_row_limit",
+                  "message": "Too many rows for XLSX: choose CSV."}}
+    assert "export 7 (Weekly): 0/? rows" in said.err and not out.exists()
+    code = console.main(["export", "run", "Monthly", "--output", str(out)])
+    assert code == 1 and "No scenario of yours" in capsys.readouterr().err
