@@ -395,6 +395,9 @@ class NotificationFilter(BaseModel):
     category: NotificationCategory | None = None
     date_from: IsoDate | None = None
     date_to: IsoDate | None = None
+    include_below_thresholds: bool = Field(
+        default=False, description="also the changes below my notification thresholds "
+                                   "(issue 16 item 9)")
 
 
 class NotificationRow(Public):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Annotated
 
 from pydantic import BaseModel, Field
@@ -249,3 +250,25 @@ class ExportDownload:
     size: int
     media_type: str
     chunks: Iterator[bytes]
+
+    def save(self, path: Path) -> int:
+        """Write the file at ``path`` as it arrives, under a temporary name renamed once
+        whole (a reader never sees half a file); returns its size. The chunks are
+        closed in any case (over HTTP, that ends the response). Raises OSError (the
+        temporary file removed): callers word it for their user."""
+        part = path.with_name(path.name + ".part")
+        size = 0
+        try:
+            with part.open("wb") as fh:
+                for chunk in self.chunks:
+                    fh.write(chunk)
+                    size += len(chunk)
+            part.replace(path)
+        except OSError:
+            part.unlink(missing_ok=True)
+            raise
+        finally:
+            close = getattr(self.chunks, "close", None)
+            if callable(close):
+                close()
+        return size
