@@ -535,25 +535,13 @@ def wait(repo: Repository, run: ExportRunPublic, err: TextIO,
 
 
 def save(found: ExportDownload, path: Path) -> int:
-    """Write a downloaded file at ``path`` as it arrives (under a temporary name,
-    renamed once whole); returns its size."""
-    part = path.with_name(path.name + ".part")
-    size = 0
+    """Write a downloaded file at ``path`` (:meth:`ExportDownload.save`), a failure
+    worded for the user; returns its size."""
     try:
-        with part.open("wb") as fh:
-            for chunk in found.chunks:
-                fh.write(chunk)
-                size += len(chunk)
-        part.replace(path)
+        return found.save(path)
     except OSError as exc:
-        part.unlink(missing_ok=True)
         raise CofaError("export_api.unwritable", path=str(path),
                         reason=exc.strerror or type(exc).__name__) from exc
-    finally:
-        close = getattr(found.chunks, "close", None)
-        if callable(close):
-            close()
-    return size
 
 
 def _file_name(name: str, export_id: int, fmt: ExportFormat) -> str:
