@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
     from sqlalchemy.engine import Engine
 
-HEAD = "0016_custom_field_versions"
+HEAD = "0017_preferences"
 HERE = Path(__file__).parent
 
 

@@ -25,6 +25,9 @@ class Company(SQLModel, table=True):
     address: str = Field(default="", max_length=300)
     postal_code: str = Field(default="", max_length=20)
     city: str = Field(default="", max_length=100)
+    # The address in the company's own script (issue 16 item 9: "non-Latin names").
+    address_local: str | None = Field(default=None, max_length=300)
+    city_local: str | None = Field(default=None, max_length=100)
     region: str = Field(default="", max_length=100)
     country: str = Field(max_length=3, index=True)
     easy_number: str = Field(max_length=19, unique=True, index=True)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import Column, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from cofatui.models.base import timestamp_field
+from cofatui.models.base import money_field, timestamp_field
 
 
 class Notification(SQLModel, table=True):
@@ -16,6 +17,10 @@ class Notification(SQLModel, table=True):
         Index("ix_notification_company_created", "company_id", "created_at"),
         # Newest first across several contracts: one ordered scan instead of a sort.
         Index("ix_notification_created", "created_at", "id"),
+        # Changes below a user's thresholds (issue 16 item 9): counted per
+        # (contract, product, direction) with one range scan each.
+        Index("ix_notification_change", "contract_id", "product_code", "change_direction",
+              "change_size"),
     )
     id: int | None = Field(default=None, primary_key=True)
     contract_id: int = Field(foreign_key="contract.id")
@@ -37,6 +42,13 @@ class Notification(SQLModel, table=True):
     title: str = Field(default="", max_length=200)
     body: str = Field(default="", max_length=4000)
     created_at: datetime | None = timestamp_field()
+    # A change of a standing decision or evaluation (issue 16 item 9): "increase" or
+    # "decrease" and its size (the contract's currency, or DRA points for RSM); NULL for
+    # everything else. ``requested_by`` is the login whose request this answers: it is
+    # never hidden from them by their thresholds.
+    change_direction: str | None = Field(default=None, max_length=8)
+    change_size: Decimal | None = money_field()
+    requested_by: str | None = Field(default=None, max_length=120)
 
 
 class NotificationState(SQLModel, table=True):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from cofatui.enums import Rights, Role, UserStatus
-from cofatui.models.base import timestamp_field, version_column
+from cofatui.models.base import money_field, timestamp_field, version_column
 
 _user_version = version_column()
 
@@ -58,3 +59,35 @@ class ApiToken(SQLModel, table=True):
     expires_at: datetime | None = timestamp_field()
     revoked_at: datetime | None = timestamp_field()
     last_used_at: datetime | None = timestamp_field()
+
+
+_preference_version = version_column()
+
+
+class UserPreference(SQLModel, table=True):
+    """What a user chose to see (issue 16 item 9), held by the account so that every
+    machine and the server's mails agree. No row yet: the defaults, and the settings
+    file's values not imported yet. ``notify_opt_out`` stays on :class:`User`."""
+
+    __tablename__ = "user_preference"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", unique=True)
+    show_crs_number: bool = False
+    show_non_latin_names: bool = False
+    version: int = Field(default=1, sa_column=_preference_version)
+    __mapper_args__ = {"version_id_col": _preference_version}
+
+
+class NotificationThreshold(SQLModel, table=True):
+    """Hide the changes smaller than ``amount`` of one product type, one direction,
+    on one contract (the contract's currency; DRA points for RSM)."""
+
+    __tablename__ = "notification_threshold"
+    __table_args__ = (UniqueConstraint("user_id", "contract_id", "product_code",
+                                       "direction"),)
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    contract_id: int = Field(foreign_key="contract.id")
+    product_code: str = Field(max_length=20)
+    direction: str = Field(max_length=8)
+    amount: Decimal = money_field(nullable=False)

@@ -13,6 +13,7 @@ from cofatui.api.limits import gate_of
 from cofatui.api.routes.common import _error
 from cofatui.schemas import ContractPublic, Principal
 from cofatui.schemas_identity import TokenInfo
+from cofatui.schemas_preferences import Preferences, PreferencesUpdate
 
 router = APIRouter(tags=["identity"])
 
@@ -26,6 +27,20 @@ def whoami(repo: Repo) -> Principal:
             summary="Contracts the user is attached to")
 def contracts(repo: Repo) -> list[ContractPublic]:
     return repo.contracts()
+
+
+@router.get("/me/preferences", response_model=Preferences,
+            summary="My preferences: thresholds, claim-file notifications, CRS, non-Latin")
+def get_preferences(repo: Repo) -> Preferences:
+    return repo.notifications.preferences()
+
+
+@router.put("/me/preferences", response_model=Preferences,
+            summary="Replace my preferences (with the version read)",
+            responses={409: _error("The preferences changed since they were read"),
+                       422: _error("A threshold refused")})
+def put_preferences(repo: Repo, body: PreferencesUpdate) -> Preferences:
+    return repo.notifications.save_preferences(body)
 
 
 class TokenRequest(BaseModel):

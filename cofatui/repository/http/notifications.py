@@ -13,8 +13,10 @@ from cofatui.schemas import (
     NotificationRow,
     Page,
 )
+from cofatui.schemas_preferences import Preferences, PreferencesUpdate
 
 _NOTIFICATIONS = TypeAdapter(Page[NotificationRow])
+_PREFERENCES = TypeAdapter(Preferences)
 
 
 class HttpNotifications(HttpArea):
@@ -36,3 +38,9 @@ class HttpNotifications(HttpArea):
     def delete(self, ids: Sequence[int]) -> int:
         return count_of(self._call("POST", "/notifications/delete",
                                  body={"ids": [int(i) for i in ids]}))
+
+    def preferences(self) -> Preferences:
+        return self._get(_PREFERENCES, "/me/preferences")
+
+    def save_preferences(self, data: PreferencesUpdate) -> Preferences:
+        return self._send(_PREFERENCES, "PUT", "/me/preferences", data.model_dump(mode="json"))

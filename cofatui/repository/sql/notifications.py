@@ -24,12 +24,15 @@ from cofatui.models import (
 )
 from cofatui.notification_wording import load_params
 from cofatui.repository.base import MAX_PAGE
+from cofatui.repository.sql import notification_changes, preferences
 from cofatui.repository.sql.core import SqlArea
 from cofatui.repository.sql.search import entry_text_filter, identifier_variants, like_pattern
 from cofatui.repository.sql.upsert import table_of, upsert
 from cofatui.schemas import NotificationFilter, NotificationRow, Page
+from cofatui.schemas_preferences import Preferences, PreferencesUpdate
 
 MAX_MARK = 100_000  # ids accepted by one mark/delete call
+assert notification_changes.DECISION_KINDS  # its listener fills the change columns
 
 
 class SqlNotifications(SqlArea):
@@ -52,6 +55,9 @@ class SqlNotifications(SqlArea):
         conditions = [n.contract_id.in_(contracts or [-1]), *self._filters(flt, state)]
         join_state = and_(state.notification_id == n.id, state.user_id == me)
         with self._uow() as s:
+            shown = None if _include_below(flt) else self._shown(s, contracts)
+            if shown is not None:
+                conditions.append(shown)
             query = (
                 select(n, c.name, c.country, c.easy_number, e.client_reference,
                        Contract.policy_number, func.coalesce(state.read, false()))
@@ -64,7 +70,8 @@ class SqlNotifications(SqlArea):
                 .order_by(n.created_at.desc(), n.id.desc())
                 .offset(max(0, offset)).limit(limit))
             rows = s.execute(query).all()
-            total = self._count(s, flt, contracts, state, join_state) if with_total else -1
+            total = self._count(s, flt, contracts, state, join_state, shown) \
+                if with_total else -1
             items = [NotificationRow(
                 id=row.id, contract_id=row.contract_id, policy_number=policy or "",
                 company_id=row.company_id, company_name=name or "", country=country or "",
@@ -77,7 +84,8 @@ class SqlNotifications(SqlArea):
             return Page(items=items, offset=offset, limit=limit, total=total)
 
     def _count(self, s: Session, flt: NotificationFilter, contracts: list[int], state: Any,
-               join_state: ColumnElement[bool]) -> int:
+               join_state: ColumnElement[bool],
+               shown: ColumnElement[bool] | None = None) -> int:
         """The number of rows the filter shows, without probing the user's read state
         for each of a million notifications: count what matches, then subtract what
         this user deleted (and, for read/unread, what they read) — both small sets."""
@@ -85,6 +93,8 @@ class SqlNotifications(SqlArea):
         base = [n.contract_id.in_(contracts or [-1]),
                 *self._filters(flt.model_copy(update={"read": None}), state,
                                with_state=False)]
+        if shown is not None:
+            base.append(shown)
 
         def counted(*extra: ColumnElement[bool], with_state: bool = False) -> int:
             query = select(func.count()).select_from(n)
@@ -154,14 +164,35 @@ class SqlNotifications(SqlArea):
         contracts = self._notification_scope(contract_id)
         n, st = Notification, NotificationState
         with self._uow() as s:
+            shown = self._shown(s, contracts)
+            extra = [] if shown is None else [shown]
             total = s.execute(select(func.count()).select_from(n).where(
-                n.contract_id.in_(contracts or [-1]))).scalar_one()
+                n.contract_id.in_(contracts or [-1]), *extra)).scalar_one()
             seen = s.execute(
                 select(func.count()).select_from(st).join(n, n.id == st.notification_id)
                 .where(st.user_id == self.principal.user_id,
-                       n.contract_id.in_(contracts or [-1]),
+                       n.contract_id.in_(contracts or [-1]), *extra,
                        or_(st.read == true(), st.deleted == true()))).scalar_one()
             return int(total - seen)
+
+    def _shown(self, s: Session, contracts: list[int]) -> ColumnElement[bool] | None:
+        """What the user's thresholds leave in (None: no threshold)."""
+        return preferences.shown_clause(s, self.principal.user_id, self.principal.login,
+                                        contracts)
+
+    # --- preferences (issue 16 item 9) ------------------------------------------------
+    def preferences(self) -> Preferences:
+        with self._uow() as s:
+            return preferences.read(s, self.principal.user_id, self.contract_ids)
+
+    def save_preferences(self, data: PreferencesUpdate) -> Preferences:
+        with self._uow(write=True) as s:
+            changes = preferences.save(s, self.principal.user_id, self.contract_ids, data)
+            if changes:
+                self._audit(s, "save_preferences", "user", self.principal.user_id,
+                            changes)
+        with self._uow() as s:
+            return preferences.read(s, self.principal.user_id, self.contract_ids)
 
     def mark(self, ids: Sequence[int], read: bool) -> int:
         return self._set_state(ids, read=read)
@@ -202,6 +233,11 @@ class SqlNotifications(SqlArea):
                [{"user_id": me, "notification_id": i, "read": bool(read),
                  "deleted": bool(deleted)} for i in ids],
                keys=("user_id", "notification_id"), update=changed)
+
+
+def _include_below(flt: NotificationFilter) -> bool:
+    """The list's toggle "include below my thresholds"."""
+    return bool(getattr(flt, "include_below_thresholds", False))
 
 
 __all__ = ["SqlNotifications"]

@@ -1,0 +1,150 @@
+"""The user's preferences in the account (issue 16 item 9) and the notification
+thresholds as SQL: what ``repo.notifications.preferences`` reads and saves, and the
+clause that leaves out the changes below a user's thresholds."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from sqlalchemy import and_, delete, exists, insert, not_, or_, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from cofatui.errors import Conflict, FieldError, ValidationFailed
+from cofatui.models import Contract, Notification, User
+from cofatui.models.user import NotificationThreshold, UserPreference
+from cofatui.rules import thresholds as rules
+from cofatui.schemas_preferences import Preferences, PreferencesUpdate, ThresholdPublic
+
+
+def read(s: Session, user_id: int, contract_ids: Sequence[int]) -> Preferences:
+    """The preferences of ``user_id``, with the thresholds of the contracts they see."""
+    row = s.execute(select(UserPreference).where(UserPreference.user_id == user_id)
+                    ).scalar_one_or_none()
+    opted_out = s.execute(select(User.notify_opt_out).where(User.id == user_id)
+                          ).scalar_one_or_none()
+    t = NotificationThreshold
+    found = s.execute(
+        select(t.contract_id, t.product_code, t.direction, t.amount, Contract.currency)
+        .join(Contract, Contract.id == t.contract_id)
+        .where(t.user_id == user_id, t.contract_id.in_(list(contract_ids) or [-1]))
+        .order_by(t.contract_id, t.product_code, t.direction)).all()
+    return Preferences(
+        version=row.version if row is not None else 0,
+        show_crs_number=bool(row and row.show_crs_number),
+        show_non_latin_names=bool(row and row.show_non_latin_names),
+        claim_notifications=not opted_out,
+        thresholds=[ThresholdPublic(
+            contract_id=cid, product_code=code, direction=direction, amount=amount,
+            currency="" if rules.in_points(code) else currency)
+            for cid, code, direction, amount, currency in found])
+
+
+def save(s: Session, user_id: int, contract_ids: Sequence[int],
+         data: PreferencesUpdate) -> dict[str, list[object]]:
+    """Replace every preference of ``user_id`` (thresholds: on the contracts they see);
+    returns the audit's changes. Raises ValidationFailed, Conflict."""
+    currencies = dict(s.execute(select(Contract.id, Contract.currency).where(
+        Contract.id.in_(list(contract_ids) or [-1]))).all())
+    _check(data.thresholds, currencies)
+    before = read(s, user_id, contract_ids)
+    if before.version != data.version:
+        raise Conflict("preferences.changed")
+    values = {"show_crs_number": data.show_crs_number,
+              "show_non_latin_names": data.show_non_latin_names}
+    if before.version == 0:
+        s.add(UserPreference(user_id=user_id, **values))
+        s.flush()
+    else:
+        moved = s.execute(update(UserPreference).where(
+            UserPreference.user_id == user_id, UserPreference.version == data.version)
+            .values(**values, version=data.version + 1)
+            .execution_options(synchronize_session=False)).rowcount
+        if moved != 1:
+            raise Conflict("preferences.changed")
+    if before.claim_notifications != data.claim_notifications:
+        s.execute(update(User).where(User.id == user_id)
+                  .values(notify_opt_out=not data.claim_notifications,
+                          version=User.version + 1)
+                  .execution_options(synchronize_session=False))
+    s.execute(delete(NotificationThreshold).where(
+        NotificationThreshold.user_id == user_id,
+        NotificationThreshold.contract_id.in_(list(currencies) or [-1])))
+    if data.thresholds:
+        s.execute(insert(NotificationThreshold), [
+            {"user_id": user_id, "contract_id": th.contract_id,
+             "product_code": th.product_code, "direction": th.direction,
+             "amount": th.amount} for th in data.thresholds])
+    changes: dict[str, list[object]] = {
+        name: [getattr(before, name), getattr(data, name)]
+        for name in ("show_crs_number", "show_non_latin_names", "claim_notifications")
+        if getattr(before, name) != getattr(data, name)}
+    old = {_key(th): th.amount for th in before.thresholds}
+    new = {_key(th): th.amount for th in data.thresholds}
+    for key in sorted(old.keys() | new.keys()):
+        if old.get(key) != new.get(key):
+            changes[f"threshold.{key}"] = [old.get(key), new.get(key)]
+    return changes
+
+
+def _key(th: ThresholdPublic) -> str:
+    return f"{th.contract_id}.{th.product_code}.{th.direction}"
+
+
+def _check(items: Sequence[ThresholdPublic], currencies: dict[int, str]) -> None:
+    errors: list[FieldError] = []
+    seen: set[tuple[int, str, str]] = set()
+    for i, th in enumerate(items):
+        field = f"thresholds.{i}"
+        if th.contract_id not in currencies:
+            errors.append(FieldError(f"{field}.contract_id", "preferences.unknown_contract",
+                                     {"contract_id": th.contract_id}))
+            continue
+        problems = rules.threshold_errors(f"{field}.amount", th.product_code, th.direction,
+                                          th.amount)
+        if not problems and th.currency and not rules.in_points(th.product_code) \
+                and th.currency.upper() != currencies[th.contract_id]:
+            problems = [FieldError(f"{field}.currency", "preferences.currency_of_contract",
+                                   {"currency": currencies[th.contract_id]})]
+        key = (th.contract_id, th.product_code, th.direction)
+        if not problems and key in seen:
+            problems = [FieldError(field, "preferences.duplicate_threshold",
+                                   {"code": th.product_code})]
+        seen.add(key)
+        errors += problems
+    if errors:
+        raise ValidationFailed(errors)
+
+
+# --- which notifications a user's thresholds leave out ---------------------------------
+def shown_clause(s: Session, user_id: int, login: str,
+                 contract_ids: Sequence[int]) -> ColumnElement[bool] | None:
+    """The notifications not left out by the thresholds of ``user_id`` (None: they have
+    none). The few thresholds are read first and written into the query, so that each
+    one is a range of ``ix_notification_change``."""
+    t, n = NotificationThreshold, Notification
+    found = s.execute(select(t.contract_id, t.product_code, t.direction, t.amount).where(
+        t.user_id == user_id, t.contract_id.in_(list(contract_ids) or [-1]),
+        t.amount > Decimal(0))).all()
+    if not found:
+        return None
+    below = or_(*[and_(n.contract_id == cid, n.product_code == code,
+                       n.change_direction == direction, n.change_size < amount)
+                  for cid, code, direction, amount in found])
+    return or_(n.change_direction.is_(None), n.requested_by == login, not_(below))
+
+
+def shown_correlated(user_id: object, login: object) -> ColumnElement[bool]:
+    """:func:`shown_clause` as one correlated condition (for a query over many users'
+    notifications at once, e.g. the daily digest); ``user_id`` and ``login`` may be
+    columns or values."""
+    t, n = NotificationThreshold, Notification
+    return or_(n.change_direction.is_(None), n.requested_by == login,
+               ~exists().where(t.user_id == user_id, t.contract_id == n.contract_id,
+                               t.product_code == n.product_code,
+                               t.direction == n.change_direction,
+                               n.change_size < t.amount))
+
+
+__all__ = ["read", "save", "shown_clause", "shown_correlated"]
