@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import case, func, select
@@ -35,11 +35,18 @@ from cofatui.formats.bulk_orders import (
     ImportRefused,
     OrderLine,
     RejectedLine,
+    RunStep,
 )
 from cofatui.i18n.messages import encode_params
 from cofatui.models import BulkImport, BulkImportFile, BulkLine, Contract, Job, User
-from cofatui.repository.sql.bulk_resolve import Resolved, resolve
-from cofatui.repository.sql.bulk_run import LineRunner, store_error
+from cofatui.repository.sql.bulk_resolve import Resolved, resolve_all
+from cofatui.repository.sql.bulk_run import (
+    JobProgress,
+    LineRunner,
+    error_row,
+    store_error,
+    store_rows,
+)
 from cofatui.repository.sql.core import SqlArea
 from cofatui.repository.sql.imports import clean_file_name
 from cofatui.repository.sql.jobs import job_public
@@ -63,6 +70,10 @@ from cofatui.schemas_jobs import FINISHED, JobStatus
 BULK_JOB = "bulk.run"
 #: Called before each line with (lines with a result, lines in the file); raises to stop.
 Progress = Callable[[int, int], None]
+#: Results of lines that never run stored per transaction (each commit is progress).
+EARLY_PER_TRANSACTION = 200
+#: A line that never runs: its result and, when resolved, its company.
+_Early = tuple[OrderLine | RejectedLine, bulk_orders.LineError, Resolved | None]
 
 _SORTS = {BulkSort.LINE: BulkLine.line_no, BulkSort.STATUS: BulkLine.status,
           BulkSort.CODE: BulkLine.code, BulkSort.COMPANY: BulkLine.company_name,
@@ -154,15 +165,15 @@ class SqlBulk(SqlArea):
             if bulk.status != BulkStatus.RUNNING.value:
                 return
             read = self._read(s, bulk)
-            stored = self._stored(s, import_id)
+            stored = self._stored_statuses(s, import_id)
             s.expunge(bulk)  # read after the read-only transaction ends
         report = progress or _no_progress
+        report(len(stored), read.total)  # the first progress, before any work
         self._require_order_right(bulk.contract_id)
         resolved, failed = self._resolve(read)
         plan = bulk_orders.plan_runs(Candidate.of(order, company.id)
                                      for order, company in resolved.values())
-        early: list[tuple[OrderLine | RejectedLine, bulk_orders.LineError,
-                          Resolved | None]] = []
+        early: list[_Early] = []
         for line in read.lines:
             if line.line_no in stored:
                 continue
@@ -172,53 +183,80 @@ class SqlBulk(SqlArea):
                 early.append((line, failed[line.line_no], None))
             elif line.line_no in plan.refused:
                 early.append((line, plan.refused[line.line_no], resolved[line.line_no][1]))
-        if early:
-            with self._uow(write=True) as s:
-                for line, error, company in early:
-                    store_error(s, import_id, line, error, company)
-        done = len(stored) + len(early)
-        runner = LineRunner(self.root, bulk)
-        for step in plan.steps:
+        shown = JobProgress(bulk.job_id)
+        done = self._store_early(import_id, early, len(stored), read.total, report, shown)
+        with LineRunner(self.root, bulk, shown) as runner:
+            done = self._run_steps(plan.steps, resolved, stored, runner, done, read.total,
+                                   report)
+        report(done, read.total)
+        with self._uow(write=True) as s:
+            self._finish(s, s.get(BulkImport, import_id), cancelled=False)
+
+    def _run_steps(self, steps: Iterable[RunStep],
+                   resolved: dict[int, tuple[OrderLine, Resolved]], stored: dict[int, str],
+                   runner: LineRunner, done: int, total: int, report: Progress) -> int:
+        """Run the plan's steps (a line; or CRL lines on one company, by operation
+        number, the rest not run after one fails), skipping the lines with a result.
+        Returns the lines with a result."""
+        import_id = runner.import_id
+        for step in steps:
             failed_at: int | None = None
             for line_no in step.lines:
                 order, company = resolved[line_no]
                 if failed_at is not None:
                     if line_no not in stored:
-                        report(done, read.total)
+                        report(done, total)
                         with self._uow(write=True) as s:
                             store_error(s, import_id, order,
                                         step.not_run_after(failed_at)[line_no], company)
                         done += 1
                     continue
                 if line_no in stored:
-                    status = self._line_status(import_id, line_no)
+                    status = stored[line_no]
                 else:
-                    report(done, read.total)
-                    status = runner.run(order, company)
+                    report(done, total)
+                    status = runner.run(order, company, done, total)
                     done += 1
                 if status == ERROR:
                     failed_at = line_no
-        report(done, read.total)
-        with self._uow(write=True) as s:
-            self._finish(s, s.get(BulkImport, import_id), cancelled=False)
+        return done
+
+    def _store_early(self, import_id: int, early: list[_Early], done: int, total: int,
+                     report: Progress, progress: JobProgress) -> int:
+        """The results of the lines that never run, a few hundred per transaction:
+        each commit shows as progress (the lines with a result are counted), and a
+        cancel stops between them. Returns the lines with a result."""
+        for start in range(0, len(early), EARLY_PER_TRANSACTION):
+            report(done, total)
+            chunk = early[start:start + EARLY_PER_TRANSACTION]
+            with self._uow(write=True) as s:
+                store_rows(s, [error_row(import_id, line, error, company)
+                               for line, error, company in chunk])
+                progress.write(s, done + len(chunk), total)
+            done += len(chunk)
+        return done
 
     def _resolve(self, read: BulkFile) -> tuple[dict[int, tuple[OrderLine, Resolved]],
                                                 dict[int, bulk_orders.LineError]]:
         resolved: dict[int, tuple[OrderLine, Resolved]] = {}
         failed: dict[int, bulk_orders.LineError] = {}
         with self._uow() as s:
-            for order in read.orders:
-                found = resolve(s, order)
-                if isinstance(found, Resolved):
-                    resolved[order.line_no] = (order, found)
-                else:
-                    failed[order.line_no] = found
+            found = resolve_all(s, read.orders)
+        for order in read.orders:
+            company = found[order.line_no]
+            if isinstance(company, Resolved):
+                resolved[order.line_no] = (order, company)
+            else:
+                failed[order.line_no] = company
         return resolved, failed
 
-    def _line_status(self, import_id: int, line_no: int) -> str | None:
-        with self._uow() as s:
-            return s.execute(select(BulkLine.status).where(
-                BulkLine.import_id == import_id, BulkLine.line_no == line_no)).scalar()
+    @staticmethod
+    def _stored_statuses(s: Session, import_id: int) -> dict[int, str]:
+        """The lines with a result (a resumed job runs none of them again), with
+        their status: a group of CRL lines stops after one in error."""
+        rows = s.execute(select(BulkLine.line_no, BulkLine.status).where(
+            BulkLine.import_id == import_id))
+        return {line_no: status for line_no, status in rows}
 
     def stop(self, import_id: int, cancelled: bool = True, reason: str = "") -> None:
         """The import's job stopped for good (cancelled, or failed): the lines without
@@ -233,11 +271,10 @@ class SqlBulk(SqlArea):
         assert bulk.id is not None
         stored = self._stored(s, bulk.id)
         read = self._read(s, bulk)
-        for line in read.lines:
-            if line.line_no not in stored:
-                error = bulk_orders.not_processed() if cancelled else bulk_orders.LineError.of(
-                    "not_processed", "bulk_imports.stopped", reason=reason)
-                store_error(s, bulk.id, line, error, status=NOT_PROCESSED)
+        error = bulk_orders.not_processed() if cancelled else bulk_orders.LineError.of(
+            "not_processed", "bulk_imports.stopped", reason=reason)
+        store_rows(s, [error_row(bulk.id, line, error, status=NOT_PROCESSED)
+                       for line in read.lines if line.line_no not in stored])
         s.flush()
         s.refresh(bulk)
         self._finish(s, bulk, cancelled)

@@ -16,14 +16,19 @@ ordered.
 
 from __future__ import annotations
 
+import json
 import logging
+import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from cofatui.enums import ProductStatus
@@ -31,11 +36,13 @@ from cofatui.errors import CofaError, Conflict, Forbidden, Unavailable, Validati
 from cofatui.formats.bulk_orders import ERROR, OK, LineError, OrderLine, RejectedLine
 from cofatui.formats.imports import LineProblem
 from cofatui.i18n.messages import encode_params
-from cofatui.models import BulkImport, BulkLine, PortfolioEntry, Product, ProductEvent
+from cofatui.models import BulkImport, BulkLine, Job, PortfolioEntry, Product, ProductEvent
 from cofatui.repository.sql.bulk_resolve import Resolved
+from cofatui.repository.sql.engine import translated_errors
 from cofatui.repository.sql.search import search_key
 from cofatui.rules import products as product_rules
 from cofatui.schemas import ProductPublic, ProductRequest
+from cofatui.schemas_jobs import JobStatus
 
 if TYPE_CHECKING:
     from cofatui.repository.sql import SqlRepository
@@ -89,28 +96,87 @@ def refusal(exc: CofaError) -> LineError:
     return LineError(key, LineProblem(code, params))
 
 
-class LineRunner:
-    """Runs the lines of one import for the import's user (``root``)."""
+#: The import's job shows its progress at least this often while lines run.
+PROGRESS_SECONDS = 0.5
 
-    def __init__(self, root: SqlRepository, bulk: BulkImport) -> None:
+
+class JobProgress:
+    """The import job's progress (``job.progress_done``), written in the transaction
+    that stores a line's result, at most every :data:`PROGRESS_SECONDS`. The worker's
+    heartbeat writes it too, but only every second and in a transaction of its own,
+    which on SQLite waits for the lock the lines take one after the other; written
+    here it costs one UPDATE in a transaction that is open anyway."""
+
+    def __init__(self, job_id: int | None) -> None:
+        self.job_id = job_id
+        self.written = float("-inf")  # the first result writes it at once
+
+    def write(self, s: Session, done: int, total: int) -> None:
+        now = time.monotonic()
+        if self.job_id is None or now - self.written < PROGRESS_SECONDS:
+            return
+        self.written = now
+        s.execute(update(Job).where(Job.id == self.job_id,
+                                    Job.status == JobStatus.RUNNING.value)
+                  .values(progress_done=done, progress_total=total))
+
+
+class LineRunner:
+    """Runs the lines of one import for the import's user (``root``).
+
+    The contract's row and decision tables are read once for the run
+    (:class:`~cofatui.repository.sql.product_commands.ContractFacts`), not by every
+    line: each line still reads the company, its products, claims and portfolio entry
+    in its own transaction, where the rules look at them."""
+
+    def __init__(self, root: SqlRepository, bulk: BulkImport,
+                 progress: JobProgress | None = None) -> None:
         self.root = root
         self.bulk = bulk
         assert bulk.id is not None
         self.import_id: int = bulk.id
+        self.progress = progress or JobProgress(None)
+        with root._uow() as s:
+            self.facts = root.products._contract_facts(s, bulk.contract_id)
+            s.expunge(self.facts.contract)  # read after the transaction ends
+        self._conn: Connection | None = None
+
+    def __enter__(self) -> LineRunner:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._conn is not None:
+            self._conn.info["write"] = False
+            self._conn.close()
+            self._conn = None
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Session]:
+        """One line's write transaction, as the repository's unit of work makes them
+        (committed on success, rolled back on any error, database errors translated),
+        on a connection the run checks out once: on PostgreSQL every checkout of a
+        pooled connection costs a round trip to test it."""
+        if self._conn is None:
+            self._conn = self.root.engine.connect()
+            self._conn.info["write"] = True  # SQLite: BEGIN IMMEDIATE
+        with translated_errors(), Session(bind=self._conn, expire_on_commit=False) as s:
+            yield s
+            s.commit()
 
     # --- running -------------------------------------------------------------------
-    def run(self, order: OrderLine, company: Resolved) -> str:
+    def run(self, order: OrderLine, company: Resolved, done: int = 0, total: int = 0) -> str:
         """Run the line and store its result (see the module's docstring); returns
-        the line's status."""
+        the line's status. ``done`` of ``total`` lines had a result before it."""
         outcome: Outcome | None = None
         for attempt in (1, 2):
             try:
-                with self.root._uow(write=True) as s:
-                    done = self._execute(s, order, company)
+                with self._transaction() as s:
+                    result = self._execute(s, order, company)
                     if self.bulk.check:
-                        raise _Checked(done)
-                    self._store(s, order, company, done)
-                return done.status
+                        raise _Checked(result)
+                    self._store(s, order, company, result)
+                    self.progress.write(s, done + 1, total)
+                return result.status
             except _Checked as checked:
                 outcome = checked.outcome
                 break
@@ -134,8 +200,9 @@ class LineRunner:
                     LineProblem("bulk_imports.technical_error", {"incident": incident})))
                 break
         assert outcome is not None
-        with self.root._uow(write=True) as s:
+        with self._transaction() as s:
             self._store(s, order, company, outcome)
+            self.progress.write(s, done + 1, total)
         return outcome.status
 
     def _execute(self, s: Session, order: OrderLine, company: Resolved) -> Outcome:
@@ -146,7 +213,7 @@ class LineRunner:
             product = products._request_in(s, ProductRequest(
                 contract_id=contract_id, company_id=company.id, code=order.product,
                 amount=order.amount.amount if order.amount else None,
-                client_reference=order.client_reference or ""))
+                client_reference=order.client_reference or ""), self.facts)
         else:
             products._lock_entry(s, contract_id, company.id)
             live = s.execute(select(Product).where(
@@ -172,7 +239,8 @@ class LineRunner:
                     product = products._delete_in(s, live.id, live.version)
                 else:
                     product = products._stop_monitoring_in(s, live.id, live.version)
-        self._entry(s, order, company)
+        # Every command touched the portfolio entry; a D after an S ran none.
+        self._entry(s, order, company, touched=note is None)
         return Outcome(OK, product=product, note=note)
 
     def _ended_by_stop(self, s: Session, order: OrderLine,
@@ -192,30 +260,40 @@ class LineRunner:
             .limit(1)).scalar()
         return ProductPublic.model_validate(last) if action == "stop_monitoring" else None
 
-    def _entry(self, s: Session, order: OrderLine, company: Resolved) -> None:
+    def _entry(self, s: Session, order: OrderLine, company: Resolved, *,
+               touched: bool) -> None:
         """The client reference and outstanding amount the line gives, in the line's
-        transaction, and the audit entry naming the import and the line."""
-        entry = s.execute(select(PortfolioEntry).where(
-            PortfolioEntry.contract_id == self.bulk.contract_id,
-            PortfolioEntry.company_id == company.id)).scalars().first()
+        transaction, and the audit entry naming the import and the line. ``touched``:
+        the command already marked the entry updated (one UPDATE, not two)."""
         changes: dict[str, list[object]] = {
             "line": [None, order.line_no], "action": [None, order.action],
             "product": [None, order.product]}
-        if entry is not None:
-            if order.client_reference is not None \
-                    and order.client_reference != entry.client_reference:
-                changes["client_reference"] = [entry.client_reference, order.client_reference]
-                entry.client_reference = order.client_reference
-                entry.search_text = search_key(company.name, order.country,
-                                               company.easy_number, order.client_reference)
-            if order.outstanding is not None \
-                    and order.outstanding.amount != entry.outstanding_amount:
-                changes["outstanding_amount"] = [entry.outstanding_amount,
-                                                 order.outstanding.amount]
-                entry.outstanding_amount = order.outstanding.amount
-            entry.updated_at = self.root.clock.now()
+        if order.client_reference is not None or order.outstanding is not None \
+                or not touched:
+            entry = s.execute(select(PortfolioEntry).where(
+                PortfolioEntry.contract_id == self.bulk.contract_id,
+                PortfolioEntry.company_id == company.id)).scalars().first()
+            if entry is not None:
+                self._change_entry(entry, order, company, changes, touched)
         self.root._audit(s, "bulk_order", "bulk_import", self.import_id, changes,
                          self.bulk.contract_id)
+
+    def _change_entry(self, entry: PortfolioEntry, order: OrderLine, company: Resolved,
+                      changes: dict[str, list[object]], touched: bool) -> None:
+        before = len(changes)
+        if order.client_reference is not None \
+                and order.client_reference != entry.client_reference:
+            changes["client_reference"] = [entry.client_reference, order.client_reference]
+            entry.client_reference = order.client_reference
+            entry.search_text = search_key(company.name, order.country,
+                                           company.easy_number, order.client_reference)
+        if order.outstanding is not None \
+                and order.outstanding.amount != entry.outstanding_amount:
+            changes["outstanding_amount"] = [entry.outstanding_amount,
+                                             order.outstanding.amount]
+            entry.outstanding_amount = order.outstanding.amount
+        if len(changes) > before or not touched:
+            entry.updated_at = self.root.clock.now()
 
     # --- results -------------------------------------------------------------------
     def _store(self, s: Session, order: OrderLine, company: Resolved | None,
@@ -223,39 +301,55 @@ class LineRunner:
         product = outcome.product
         status, expected, amount = _product_state(product)
         problem = outcome.error.detail if outcome.error is not None else outcome.note
-        s.add(BulkLine(
-            import_id=self.import_id, line_no=order.line_no, text=order.text,
-            status=outcome.status, code=outcome.error.key if outcome.error else None,
-            detail_code=problem.code if problem else None,
-            detail_params=_params(problem),
-            field=outcome.error.field if outcome.error else None,
-            company_id=company.id if company else None,
-            company_name=company.name if company else None,
-            easy_number=company.easy_number if company else None,
-            product=order.product, action=order.action,
-            product_id=product.id if product else None, product_status=status,
-            expected_decision_at=expected, amount=amount,
-            currency=product.currency if product else None))
+        row = _line_row(self.import_id, order, outcome.status, outcome.error, company)
+        row.update(detail_code=problem.code if problem else None,
+                   detail_params=_params(problem),
+                   product_id=product.id if product else None, product_status=status,
+                   expected_decision_at=expected, amount=amount,
+                   currency=product.currency if product else None)
+        store_rows(s, [row])
+
+
+def store_rows(s: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert line results as plain rows (one statement for many): a result is
+    written once and never read back in the same transaction, so it needs no ORM
+    object."""
+    if rows:
+        s.execute(insert(BulkLine), rows)
+
+
+def error_row(import_id: int, line: OrderLine | RejectedLine, error: LineError,
+              company: Resolved | None = None, *, status: str = ERROR) -> dict[str, Any]:
+    """The result of a line that does not run: refused by the format checks, not
+    resolved, a duplicate, not run after its group failed, or not processed."""
+    return _line_row(import_id, line, status, error, company)
 
 
 def store_error(s: Session, import_id: int, line: OrderLine | RejectedLine,
                 error: LineError, company: Resolved | None = None, *,
                 status: str = ERROR) -> None:
-    """The result of a line that does not run: refused by the format checks, not
-    resolved, a duplicate, not run after its group failed, or not processed."""
+    store_rows(s, [error_row(import_id, line, error, company, status=status)])
+
+
+def _line_row(import_id: int, line: OrderLine | RejectedLine, status: str,
+              error: LineError | None, company: Resolved | None) -> dict[str, Any]:
+    """A ``bulk_line`` row with every column, so that all rows of a statement match."""
     order = line if isinstance(line, OrderLine) else None
-    s.add(BulkLine(
+    return dict(
         import_id=import_id, line_no=line.line_no, text=line.text, status=status,
-        code=error.key, detail_code=error.detail.code, detail_params=_params(error.detail),
-        field=error.field, company_id=company.id if company else None,
+        code=error.key if error else None,
+        detail_code=error.detail.code if error else None,
+        detail_params=_params(error.detail if error else None),
+        field=error.field if error else None,
+        company_id=company.id if company else None,
         company_name=company.name if company else None,
         easy_number=company.easy_number if company else None,
-        product=order.product if order else None, action=order.action if order else None))
+        product=order.product if order else None, action=order.action if order else None,
+        product_id=None, product_status=None, expected_decision_at=None, amount=None,
+        currency=None)
 
 
 def _params(problem: LineProblem | None) -> str:
-    import json
-
     return json.dumps(encode_params(problem.params)) if problem else "{}"
 
 

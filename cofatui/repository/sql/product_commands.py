@@ -5,7 +5,7 @@ history, the notification and the audit entry."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -54,6 +54,18 @@ from cofatui.schemas import (
 INFORMATION = {"CCO", "RCO", "ROM", "RSC", "RSM", "REPORT_INSTANT", "REPORT_FULL",
                "REPORT_CREDIT"}
 REPORT_INVESTIGATION_DAYS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class ContractFacts:
+    """What every order on a contract reads of the contract itself: its row (loaded in
+    an earlier unit of work, only read) and its decision tables. An order by hand
+    reads them in its own transaction; a bulk run reads them once for all its lines
+    (:meth:`ProductCommands._contract_facts`), so a change to the contract or its
+    tables made while a file runs applies from the next import."""
+
+    contract: Contract
+    tables: underwriting_rules.Tables
 
 
 class ProductCommands(SqlArea):
@@ -120,12 +132,15 @@ class ProductCommands(SqlArea):
                                             "invoice_count": n}) for c, n in rows]
 
     def _facts(self, s: Session, contract: Contract, company_id: int) -> rules.CompanyFacts:
-        products = [rules.ProductFact(p.code, ProductStatus(p.status),
-                                      p.decided_at.date() if p.decided_at else None,
-                                      p.monitored, p.quote_valid_until)
-                    for p in s.execute(select(Product).where(
-                        Product.contract_id == contract.id,
-                        Product.company_id == company_id)).scalars()]
+        # Only the columns the rules look at: no product object to build and track.
+        products = [rules.ProductFact(code, ProductStatus(status),
+                                      decided_at.date() if decided_at else None,
+                                      monitored, quote_valid_until)
+                    for code, status, decided_at, monitored, quote_valid_until in s.execute(
+                        select(Product.code, Product.status, Product.decided_at,
+                               Product.monitored, Product.quote_valid_until).where(
+                            Product.contract_id == contract.id,
+                            Product.company_id == company_id))]
         oldest = s.execute(select(func.min(ClaimInvoice.due_date)).join(
             Claim, Claim.id == ClaimInvoice.claim_id).where(
             Claim.contract_id == contract.id, Claim.company_id == company_id,
@@ -152,9 +167,17 @@ class ProductCommands(SqlArea):
         with self._uow(write=True) as s:
             return self._request_in(s, request)
 
-    def _request_in(self, s: Session, request: ProductRequest) -> ProductPublic:
+    def _contract_facts(self, s: Session, contract_id: int) -> ContractFacts:
+        contract = s.get(Contract, contract_id)
+        if contract is None:
+            raise NotFound("access.contract_or_company_not_found")
+        return ContractFacts(contract, underwriting.load_tables(s, contract_id))
+
+    def _request_in(self, s: Session, request: ProductRequest,
+                    facts: ContractFacts | None = None) -> ProductPublic:
         """:meth:`request` in the caller's unit of work (a bulk order's line runs it
-        inside the transaction that also stores the line's result)."""
+        inside the transaction that also stores the line's result, with the facts of
+        the contract its run read once)."""
         section = Section.INFORMATION if request.code in INFORMATION else Section.COVER
         self._require_write(request.contract_id, section)
         data = rules.ProductRequestData(
@@ -163,11 +186,12 @@ class ProductCommands(SqlArea):
             client_reference=request.client_reference,
             new_investigation=request.new_investigation, company_id=request.company_id)
         now = self.clock.now()
-        contract = s.get(Contract, request.contract_id)
+        contract = facts.contract if facts is not None else s.get(Contract, request.contract_id)
+        assert contract is None or contract.id == request.contract_id
         company = s.get(Company, request.company_id)
         if contract is None or company is None:
             raise NotFound("access.contract_or_company_not_found")
-        self._lock_entry(s, contract.id, company.id)
+        locked = self._lock_entry(s, contract.id, company.id)
         guarantor = None
         if request.guarantor_company_id is not None:
             guarantor = s.get(Company, request.guarantor_company_id)
@@ -176,11 +200,13 @@ class ProductCommands(SqlArea):
         # Amounts are in the contract's currency: its decimals, and it must be in use.
         rules.check_request(replace(data, currency=contract.currency),
                             self._facts(s, contract, company.id), self.clock.today())
-        entry = self._ensure_entry(s, contract, company, request.client_reference, now)
+        entry = self._ensure_entry(s, contract, company, request.client_reference, now,
+                                   locked)
         for identified in (company, guarantor):  # found by an extended search
             if identified is not None:
                 self.root.companies._adopt_partner_company(s, identified, contract.id)
-        decision = self._decide(s, contract, company, request, now)
+        decision = self._decide(s, contract, company, request, now,
+                                facts.tables if facts is not None else None)
         product = Product(
             contract_id=contract.id, company_id=company.id, code=request.code,
             status=decision.status.value, requested_amount=request.amount,
@@ -218,13 +244,14 @@ class ProductCommands(SqlArea):
         return product_public(product, first)
 
     def _decide(self, s: Session, contract: Contract, company: Company,
-                request: ProductRequest, now: datetime) -> rules.Decision:
+                request: ProductRequest, now: datetime,
+                tables: underwriting_rules.Tables | None = None) -> rules.Decision:
         if request.code == "REPORT_FULL" and request.new_investigation:
             return rules.Decision(False, ProductStatus.PENDING,
                                   expected_at=now + timedelta(days=REPORT_INVESTIGATION_DAYS))
         # The contract's decision tables decide (SPEC §4), or an underwriter will.
         asked = underwriting_rules.Asked(request.code, request.amount, request.duration_days)
-        return underwriting.decide(s, contract.id, company, asked, now)
+        return underwriting.decide(s, contract.id, company, asked, now, tables)
 
     def _new_request(self, product: Product, kind: RequestKind, amount: Decimal | None,
                      now: datetime, expected_at: datetime | None, *,
@@ -237,7 +264,8 @@ class ProductCommands(SqlArea):
             duration_days=duration_days, requested_at=now, expected_decision_at=expected_at,
             requested_by=self.principal.login)
 
-    def _lock_entry(self, s: Session, contract_id: int, company_id: int) -> None:
+    def _lock_entry(self, s: Session, contract_id: int,
+                    company_id: int) -> PortfolioEntry | None:
         """On PostgreSQL, hold the company's portfolio entry until the transaction ends
         (``SELECT … FOR UPDATE``), so that two orders of one product on one company at
         once (two bulk imports, an import and a user) are decided one after the other:
@@ -245,25 +273,32 @@ class ProductCommands(SqlArea):
         portfolio has no entry to lock: the company's row is locked instead (``FOR NO
         KEY UPDATE``, which leaves rows referring to it free to be written), so the
         second first order waits and then finds the entry and the product. SQLite runs
-        one writer at a time anyway."""
+        one writer at a time anyway.
+
+        Returns the entry read under the lock (so that the order need not read it
+        again), or None: not in the portfolio, or not read (SQLite)."""
         if self.dialect != "postgresql":
-            return
-        entry = s.execute(select(PortfolioEntry.id).where(
+            return None
+        entry = select(PortfolioEntry).where(
             PortfolioEntry.contract_id == contract_id,
-            PortfolioEntry.company_id == company_id).with_for_update()).first()
-        if entry is None:
+            PortfolioEntry.company_id == company_id).with_for_update()
+        locked = s.execute(entry).scalars().first()
+        if locked is None:
             s.execute(select(Company.id).where(Company.id == company_id)
                       .with_for_update(key_share=True))
             # The entry may have been committed while this waited: lock it as well.
-            s.execute(select(PortfolioEntry.id).where(
-                PortfolioEntry.contract_id == contract_id,
-                PortfolioEntry.company_id == company_id).with_for_update())
+            locked = s.execute(entry).scalars().first()
+        return locked
 
     def _ensure_entry(self, s: Session, contract: Contract, company: Company,
-                      client_reference: str, now: datetime) -> PortfolioEntry:
-        entry = s.execute(select(PortfolioEntry).where(
-            PortfolioEntry.contract_id == contract.id,
-            PortfolioEntry.company_id == company.id)).scalars().first()
+                      client_reference: str, now: datetime,
+                      entry: PortfolioEntry | None = None) -> PortfolioEntry:
+        """The company's portfolio entry (``entry``: already read, under the lock),
+        added when the company is new to the portfolio and it has room."""
+        if entry is None:
+            entry = s.execute(select(PortfolioEntry).where(
+                PortfolioEntry.contract_id == contract.id,
+                PortfolioEntry.company_id == company.id)).scalars().first()
         if entry is None:
             count = s.execute(select(func.count()).select_from(PortfolioEntry).where(
                 PortfolioEntry.contract_id == contract.id)).scalar_one()

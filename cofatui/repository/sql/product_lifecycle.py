@@ -48,11 +48,12 @@ class ProductLifecycle(ProductCommands):
             DecisionRequest.product_id == product_id, pending_only())).scalars().first()
 
     def _existing(self, s: Session, product: Product) -> rules.ExistingProduct:
-        others = [rules.ProductFact(p.code, ProductStatus(p.status), None, p.monitored)
-                  for p in s.execute(select(Product).where(
-                      Product.contract_id == product.contract_id,
-                      Product.company_id == product.company_id,
-                      Product.id != product.id)).scalars()]
+        others = [rules.ProductFact(code, ProductStatus(status), None, monitored)
+                  for code, status, monitored in s.execute(
+                      select(Product.code, Product.status, Product.monitored).where(
+                          Product.contract_id == product.contract_id,
+                          Product.company_id == product.company_id,
+                          Product.id != product.id))]
         pending = self._pending_request(s, product.id)
         return rules.ExistingProduct(product.code, ProductStatus(product.status),
                                      product.monitored, others,

@@ -59,10 +59,12 @@ def buyer_of(s: Session, contract_id: int, company: Company) -> uw.Buyer:
 
 
 def decide(s: Session, contract_id: int, company: Company, asked: uw.Asked,
-           now: datetime) -> uw.Decision:
-    """The contract's rules' decision on this request, or pending for an underwriter."""
-    return uw.automatic_decision(asked, buyer_of(s, contract_id, company),
-                                 load_tables(s, contract_id), now)
+           now: datetime, tables: uw.Tables | None = None) -> uw.Decision:
+    """The contract's rules' decision on this request, or pending for an underwriter;
+    ``tables``: the contract's tables when the caller read them already (a bulk run)."""
+    if tables is None:
+        tables = load_tables(s, contract_id)
+    return uw.automatic_decision(asked, buyer_of(s, contract_id, company), tables, now)
 
 
 def record(product: Product, decision: uw.Decision) -> None:
