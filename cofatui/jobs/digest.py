@@ -1,6 +1,7 @@
 """The daily digest of unread notifications (SPEC §3.8, seed 001 "Vous recevrez un
 courriel…"): one e-mail a day to each user who asked for it and has something unread
-since the last one, in the language of their account.
+since the last one, in the language of their account. The changes below the user's
+notification thresholds are left out, as from their list (issue 16 item 9).
 
 Each user's message is written to the outbox in the same transaction that moves their
 ``last_digest_at`` on, under the key ``digest:<user>:<day>``: a second run the same
@@ -36,6 +37,7 @@ from cofatui.models import (
     UserContract,
 )
 from cofatui.notification_wording import load_params, render_title
+from cofatui.repository.sql.preferences import shown_correlated
 
 LISTED = 10  # notifications named in the e-mail; the rest are counted
 FIRST_WINDOW = timedelta(days=1)
@@ -64,7 +66,8 @@ def _write_one(engine: Engine, user: Any, now: datetime) -> int:
         ~exists().where(NotificationState.notification_id == Notification.id,
                         NotificationState.user_id == uid,
                         or_(NotificationState.read.is_(True),
-                            NotificationState.deleted.is_(True))))
+                            NotificationState.deleted.is_(True))),
+        shown_correlated(uid, user.login))  # not below the user's thresholds
     language = user.language if user.language in ("fr", "en") else "en"
     dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
     with write_transaction(engine) as conn:

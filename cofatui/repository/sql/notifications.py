@@ -237,7 +237,7 @@ class SqlNotifications(SqlArea):
 
 def _include_below(flt: NotificationFilter) -> bool:
     """The list's toggle "include below my thresholds"."""
-    return bool(getattr(flt, "include_below_thresholds", False))
+    return flt.include_below_thresholds
 
 
 __all__ = ["SqlNotifications"]
