@@ -23,6 +23,7 @@ from cofatui.enums import (
     ClaimStatus,
     ExportAggregation,
     ExportCategory,
+    ExportColumnType,
     ExportFormatChoice,
     ExportFrequency,
     ExportRunStatus,
@@ -47,7 +48,7 @@ from cofatui.repository.sql.export_rows import (
     headers,
     iter_export_rows,
 )
-from cofatui.rules.export_columns import default_columns
+from cofatui.rules.export_columns import catalogue, default_columns
 from cofatui.schemas import PortfolioCriteria
 from cofatui.schemas_exports import (
     MAX_SCENARIOS,
@@ -442,6 +443,31 @@ def test_product_rows_are_one_per_product_and_paging_changes_nothing(
         labels = headers(conn, s)
     assert [h.key for h in labels] == COLUMNS
     assert labels[-1].label == "Segment"
+
+
+@pytest.mark.parametrize(("category", "aggregation"), [
+    (PORTFOLIO, ExportAggregation.COMPANY), (PORTFOLIO, ExportAggregation.PRODUCT),
+    (PORTFOLIO, ExportAggregation.PERIOD), (CLAIMS, ExportAggregation.CLAIM),
+    (CLAIMS, ExportAggregation.COMPANY)])
+def test_every_column_of_the_catalogue_is_exported_typed(
+        sql_backend: Backend, category: ExportCategory, aggregation: ExportAggregation) -> None:
+    b = sql_backend
+    add_claims(b)
+    keys = tuple(c.key for c in catalogue(category))
+    total, rows = rows_of(b, spec(b, category=category, columns=keys, aggregation=aggregation,
+                                  statuses=(), language="fr"))
+    assert total == len(rows) > 0
+    types = {c.key: c.type for c in catalogue(category)}
+    for row in rows:
+        assert list(row)[:len(keys)] == list(keys)
+        for key, value in row.items():
+            kind = types.get(key)
+            if value is None or kind is None:
+                continue
+            expected = {ExportColumnType.AMOUNT: Decimal, ExportColumnType.DATE: date,
+                        ExportColumnType.DATETIME: datetime, ExportColumnType.BOOLEAN: bool,
+                        ExportColumnType.INTEGER: int}.get(kind, str)
+            assert isinstance(value, expected), (key, value)
 
 
 def test_company_name_contains_ignoring_case_and_accents(sql_backend: Backend) -> None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -413,7 +414,6 @@ class _Fact:
 def _portfolio_rows(conn: Connection, spec: ExportSpec, page: int) -> Iterator[dict[str, Any]]:
     e = PortfolioEntry
     policy, currency = _contracts(conn, spec)
-    build = _builder(spec.category, spec.columns, spec.language)
     wanted = set(spec.columns)
     keep = _name_filter(spec)
     by_company = spec.aggregation == ExportAggregation.COMPANY
@@ -421,7 +421,6 @@ def _portfolio_rows(conn: Connection, spec: ExportSpec, page: int) -> Iterator[d
     codes, statuses = set(_codes(spec)), set(spec.statuses)
     start, end = ((spec.period_from, spec.period_to)
                   if spec.aggregation == ExportAggregation.PERIOD else (None, None))
-    all_statuses = sorted({v.value for v in LIVE_STATUSES} | set(spec.statuses))
     summary: list[Any] = []
     if by_company:
         # The company's products in one text per entry ("id:code:status,…"), read by
@@ -429,7 +428,7 @@ def _portfolio_rows(conn: Connection, spec: ExportSpec, page: int) -> Iterator[d
         summary.append(select(func.aggregate_strings(
             cast(Product.id, String) + ":" + Product.code + ":" + Product.status, ","))
             .where(Product.contract_id == e.contract_id, Product.company_id == e.company_id,
-                   Product.status.in_(all_statuses))
+                   *_read_statuses(spec))
             .scalar_subquery().label("product_summary"))
     base = (select(e.id, e.contract_id, e.company_id, Company.name.label("name"),
                    *_needed(spec.columns, _ENTRY_NEEDS), *summary)
@@ -437,6 +436,9 @@ def _portfolio_rows(conn: Connection, spec: ExportSpec, page: int) -> Iterator[d
             .where(e.contract_id.in_(spec.contract_ids), *_custom_field_conditions(spec))
             .order_by(e.id).limit(page))
     decide = _company_decider(codes, statuses, "products" in wanted)
+    build = _builder(spec.category, spec.columns, spec.language,
+                     tuple(c.key for c in base.selected_columns),
+                     tuple(c.key for c in _detail_columns(spec)))
     for rows in _pages(conn, base, e.id, "id", keep):
         x = _portfolio_page(conn, spec, rows, wanted, products=not by_company)
         x.policy, x.currency = policy, currency
@@ -488,14 +490,25 @@ def _company_decider(codes: set[str], statuses: set[str], with_text: bool
     return decide
 
 
+def _detail_columns(spec: ExportSpec) -> list[Any]:
+    return [Product.id, Product.code, Product.status, Product.currency,
+            *_needed(spec.columns, _PRODUCT_NEEDS)]
+
+
 def _product_details(conn: Connection, spec: ExportSpec, ids: list[int]) -> dict[int, Any]:
-    """The chosen products' columns the spec shows."""
-    extra = _needed(spec.columns, _PRODUCT_NEEDS)
+    """The chosen products' columns the spec shows (:func:`_detail_columns`)."""
     if not ids:
         return {}
-    return {p.id: p for p in conn.execute(
-        select(Product.id, Product.code, Product.status, Product.currency, *extra)
-        .where(Product.id.in_(ids)))}
+    return {p[0]: p for p in conn.execute(
+        select(*_detail_columns(spec)).where(Product.id.in_(ids)))}
+
+
+def _read_statuses(spec: ExportSpec) -> list[ColumnElement[bool]]:
+    """The products read for a page: those the status filter keeps and the live ones
+    (the ``products`` column); without a status filter, every product."""
+    if not spec.statuses:
+        return []
+    return [Product.status.in_(sorted({v.value for v in LIVE_STATUSES} | set(spec.statuses)))]
 
 
 def _portfolio_page(conn: Connection, spec: ExportSpec, rows: list[Row[Any]],
@@ -503,14 +516,12 @@ def _portfolio_page(conn: Connection, spec: ExportSpec, rows: list[Row[Any]],
     x = _Page()
     company_ids = sorted({r.company_id for r in rows})
     contracts = list(spec.contract_ids)
-    statuses = sorted({s.value for s in LIVE_STATUSES} | set(spec.statuses))
     period = spec.aggregation == ExportAggregation.PERIOD
     query = select(Product.id, Product.contract_id, Product.company_id, Product.code,
                    Product.status, Product.currency,
                    *((Product.updated_at,) if period else ())).where(
-        Product.company_id.in_(company_ids), Product.contract_id.in_(contracts))
-    if not period or spec.statuses:
-        query = query.where(Product.status.in_(statuses))
+        Product.company_id.in_(company_ids), Product.contract_id.in_(contracts),
+        *_read_statuses(spec))
     for p in conn.execute(query.order_by(Product.id)) if products else ():
         x.products.setdefault((p.contract_id, p.company_id), []).append(p)
     if products and "products" in wanted:
@@ -553,7 +564,6 @@ def _portfolio_page(conn: Connection, spec: ExportSpec, rows: list[Row[Any]],
 def _claims_rows(conn: Connection, spec: ExportSpec, page: int) -> Iterator[dict[str, Any]]:
     k, d = Claim, ClaimDebtor
     policy, currency = _contracts(conn, spec)
-    build = _builder(spec.category, spec.columns, spec.language)
     wanted = set(spec.columns)
     keep = _name_filter(spec)
     claim_cols = (k.id.label("claim_id"), k.contract_id, k.company_id, k.reference,
@@ -576,6 +586,8 @@ def _claims_rows(conn: Connection, spec: ExportSpec, page: int) -> Iterator[dict
                        *_claim_conditions(spec, k))
                 .order_by(k.id).limit(page))
         key_col = k.id
+    build = _builder(spec.category, spec.columns, spec.language,
+                     tuple(c.key for c in base.selected_columns))
     for rows in _pages(conn, base, key_col, "key_id", keep):
         x = _claims_page(conn, spec, rows, wanted, by_debtor)
         x.policy, x.currency = policy, currency
@@ -681,17 +693,18 @@ _PORTFOLIO_EXPR: dict[str, str] = {
     "decided_at": "None if p is None else p.decided_at",
     "effective_date": "None if p is None else p.effective_date",
     "end_date": "None if p is None else p.end_date",
-    "guarantor_name": "guarantor(x, p, 1)",
-    "guarantor_easy_number": "guarantor(x, p, 2)",
+    "guarantor_name": "guarantor(x, None if p is None else p.guarantor_company_id, 1)",
+    "guarantor_easy_number": "guarantor(x, None if p is None else "
+                             "p.guarantor_company_id, 2)",
     "clause": "'' if p is None else p.clause",
     "comment": "'' if p is None else p.comment",
     "decided_by": "'' if p is None else p.decided_by",
     "monitored": "None if p is None else p.monitored",
     "updated_at": "r.entry_updated_at if p is None else p.updated_at",
-    "claim_status": "claim_status(language, claim(x, r, 2))",
-    "claim_intervention": "claim(x, r, 3)",
-    "claim_insured": "claim(x, r, 5)",
-    "claim_collector": "collector(language, claim(x, r, 4))",
+    "claim_status": "claim_status(language, claim(x, (r.contract_id, r.company_id), 2))",
+    "claim_intervention": "claim(x, (r.contract_id, r.company_id), 3)",
+    "claim_insured": "claim(x, (r.contract_id, r.company_id), 5)",
+    "claim_collector": "collector(language, claim(x, (r.contract_id, r.company_id), 4))",
     **{f"custom_field_{n}": f"x.custom.get((r.id, {n}), '')" for n in range(1, 6)},
 }
 _CLAIMS_EXPR: dict[str, str] = {
@@ -712,27 +725,37 @@ _CLAIMS_EXPR: dict[str, str] = {
 }
 
 
-def _guarantor(x: _Page, p: Any, index: int) -> Any:
-    if p is None or p.guarantor_company_id is None:
+def _guarantor(x: _Page, company_id: int | None, index: int) -> Any:
+    if company_id is None:
         return ""
-    found = x.guarantors.get(p.guarantor_company_id)
+    found = x.guarantors.get(company_id)
     return "" if found is None else found[index]
 
 
-def _claim(x: _Page, r: Row[Any], index: int) -> Any:
-    found = x.claims.get((r.contract_id, r.company_id))
+def _claim(x: _Page, key: tuple[int, int], index: int) -> Any:
+    found = x.claims.get(key)
     return None if found is None else found[index]
 
 
 Builder = Callable[[Row[Any], Any, _Page], dict[str, Any]]
 
 
+_FIELD = re.compile(r"\b([rp])\.(\w+)")
+
+
 @cache
-def _builder(category: ExportCategory, columns: tuple[str, ...], language: str) -> Builder:
-    """One function building a row of ``columns`` (keys in order, then ``currency``
-    when the columns do not hold it)."""
+def _builder(category: ExportCategory, columns: tuple[str, ...], language: str,
+             r_fields: tuple[str, ...], p_fields: tuple[str, ...] = ()) -> Builder:
+    """One function building a row of ``columns`` (keys in order) from a page's row
+    ``r`` and its product ``p``, whose fields (the columns their queries select, in
+    order) are read by position: a Row's attribute costs several times its index."""
     table = _PORTFOLIO_EXPR if category == ExportCategory.PORTFOLIO else _CLAIMS_EXPR
-    parts = [f"{key!r}: {table[key]}" for key in columns]
+    fields = {"r": r_fields, "p": p_fields}
+
+    def by_position(found: re.Match[str]) -> str:
+        return f"{found.group(1)}[{fields[found.group(1)].index(found.group(2))}]"
+
+    parts = [f"{key!r}: {_FIELD.sub(by_position, table[key])}" for key in columns]
     source = "def build(r, p, x):\n    return {" + ", ".join(parts) + "}\n"
     namespace: dict[str, Any] = {
         "language": language, "opt": _opt, "dra_date": _dra_date,
