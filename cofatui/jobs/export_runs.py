@@ -124,13 +124,14 @@ def write_run(ctx: JobContext, info: RunInfo) -> tuple[int, list[tuple[ExportFor
     engine, now = ctx.engine, ctx.clock.now()
     spec = data.ExportSpec.from_json(info.spec_json)
     with tempfile.TemporaryDirectory(prefix="cofatui-export-run-") as folder:
+        meter = ProgressMeter(ctx, info.id)
+        meter.start()  # the line shows the run started, before the count
         with data.export_snapshot(engine) as conn:
             check_contracts(conn, info)
             total = int(data.count_export_rows(conn, spec))
             if ExportFormat.XLSX in info.formats and total > XLSX_MAX_ROWS:
                 raise CofaError("export_runs.xlsx_too_many_rows", limit=XLSX_MAX_ROWS)
-            meter = ProgressMeter(ctx, info.id, total * len(info.formats))
-            meter.start()
+            meter.start(total * len(info.formats))  # then its total, before any row
             columns = export_columns(data.headers(conn, spec))
             paths: list[tuple[ExportFormat, Path]] = []
             for fmt in info.formats:
@@ -223,14 +224,16 @@ class ProgressMeter:
     writer streams; neither holds the rows), so the total is twice the rows while it
     runs; the line ends with the rows once."""
 
-    def __init__(self, ctx: JobContext, export_id: int, total: int) -> None:
-        self.ctx, self.export_id, self.total = ctx, export_id, total
+    def __init__(self, ctx: JobContext, export_id: int) -> None:
+        self.ctx, self.export_id = ctx, export_id
+        self.total: int | None = None  # not counted yet
         self.base = 0  # rows of the formats already written
         self.done = 0
         self.last = 0.0
 
-    def start(self) -> None:
-        self.ctx.progress(0, self.total)
+    def start(self, total: int | None = None) -> None:
+        self.total = total
+        self.ctx.progress(0, total)
         self._write()
 
     def step(self, written: int) -> bool:
