@@ -4,7 +4,9 @@ a factory that opens the same known dataset as a given user.
 Backends: the SQL repository on SQLite and PostgreSQL, and the HTTP repository against
 the API on SQLite in-process ("http", FastAPI's TestClient is an httpx client), on
 PostgreSQL in-process ("http-pg") and against a real ``cofatui serve`` subprocess on a
-SQLite file ("http-server": one server per session, the dataset rebuilt per test).
+SQLite file ("http-server": one server per session, the dataset restored per test).
+The migrated dataset is made once per test process and copied for each test
+(``tests/contract/templates.py``): every test still has a database of its own.
 Over HTTP, ``open(login)`` makes a personal token with ``identity.create_token``;
 ``backend.engine`` is always the server's database.
 """
@@ -21,7 +23,7 @@ import pytest
 from sqlalchemy import delete, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
-from sqlmodel import SQLModel, col
+from sqlmodel import col
 
 from cofatui import migrations
 from cofatui.clock import FixedClock
@@ -29,6 +31,7 @@ from cofatui.repository.base import Repository
 from cofatui.repository.sql import SqlRepository, make_engine
 from tests.conftest import pg_url_or_skip
 from tests.contract import dataset
+from tests.contract.templates import PostgresTemplate, SqliteTemplate
 from tests.server import ServerProcess
 
 
@@ -104,16 +107,29 @@ def http_opener(base_url: str, engine: Engine, clock: FixedClock,
     return open_as
 
 
-def empty_database(engine: Engine) -> None:
-    """Delete every row (the schema stays), children first."""
-    with engine.connect() as conn:
-        conn.info["write"] = True
-        try:
-            with conn.begin():
-                for table in reversed(SQLModel.metadata.sorted_tables):
-                    conn.execute(table.delete())
-        finally:
-            conn.info["write"] = False
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplate:
+    """The migrated dataset on SQLite, made once per test process."""
+    return SqliteTemplate.make(tmp_path_factory.mktemp("contract-template"))
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[PostgresTemplate]:
+    """The migrated dataset on PostgreSQL, made once per test process."""
+    made = PostgresTemplate.make(pg_url_or_skip())
+    yield made
+    made.close()
+
+
+def dataset_engine(request: pytest.FixtureRequest, name: str,
+                   tmp_path: Path) -> tuple[Engine, dataset.Ids]:
+    """A database of the test's own holding the migrated dataset: a copy of the
+    SQLite template, or PostgreSQL's working schema reset to the template."""
+    if name in ("postgres", "http-pg"):
+        pg: PostgresTemplate = request.getfixturevalue("postgres_template")
+        return pg.fresh()
+    lite: SqliteTemplate = request.getfixturevalue("sqlite_template")
+    return lite.copy_to(tmp_path / "contract.sqlite")
 
 
 @pytest.fixture(scope="session")
@@ -124,6 +140,7 @@ def contract_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server
     migrations.upgrade(engine)
     server = ServerProcess(str(engine.url), home, clock=dataset.NOW.isoformat())
     server.engine = engine  # type: ignore[attr-defined]
+    server.database = home / "server.sqlite"  # type: ignore[attr-defined]
     with server:
         yield server
     engine.dispose()
@@ -135,18 +152,15 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
     clock = FixedClock(dataset.NOW)
     if name == "http-server":
         server: ServerProcess = request.getfixturevalue("contract_server")
+        lite: SqliteTemplate = request.getfixturevalue("sqlite_template")
         engine = server.engine  # type: ignore[attr-defined]
-        empty_database(engine)
-        ids = dataset.build(engine)
+        ids = lite.refill(server.database)  # type: ignore[attr-defined]
         with httpx.Client(timeout=10.0) as client:
             yield Backend(name, engine, ids, http_opener(server.url, engine, clock, client),
                           clock)
         return
-    engines = _pg_engine() if name in ("postgres", "http-pg") else _sqlite_engine(tmp_path)
-    engine = next(engines)
+    engine, ids = dataset_engine(request, name, tmp_path)
     try:
-        migrations.upgrade(engine)
-        ids = dataset.build(engine)
         if name in ("sqlite", "postgres"):
             yield Backend(name, engine, ids,
                           lambda login: SqlRepository(engine, login, clock), clock)
@@ -160,4 +174,4 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
                 yield Backend(name, engine, ids,
                               http_opener(str(client.base_url), engine, clock, client), clock)
     finally:
-        next(engines, None)
+        engine.dispose()

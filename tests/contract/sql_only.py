@@ -8,22 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from cofatui import migrations
 from cofatui.clock import FixedClock
 from cofatui.repository.sql import SqlRepository
 from tests.contract import dataset
-from tests.contract.conftest import SQL_BACKENDS, Backend, _pg_engine, _sqlite_engine
+from tests.contract.conftest import SQL_BACKENDS, Backend, dataset_engine
 
 
 @pytest.fixture(params=SQL_BACKENDS, name="backend")
 def sql_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
-    engines = _sqlite_engine(tmp_path) if request.param == "sqlite" else _pg_engine()
-    engine = next(engines)
+    engine, ids = dataset_engine(request, request.param, tmp_path)
     try:
-        migrations.upgrade(engine)
-        ids = dataset.build(engine)
         clock = FixedClock(dataset.NOW)
         yield Backend(request.param, engine, ids,
                       lambda login: SqlRepository(engine, login, clock), clock)
     finally:
-        next(engines, None)
+        engine.dispose()
