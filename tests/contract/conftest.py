@@ -69,6 +69,36 @@ def _pg_engine() -> Iterator[Engine]:
 
 SQL_BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 HTTP_BACKENDS = ["http", pytest.param("http-pg", marks=pytest.mark.postgres), "http-server"]
+#: A validation table (``@pytest.mark.validation_table("case")``) runs every case on
+#: sqlite, postgres and http, which check each rule in the SQL repository of both
+#: databases and each refusal's way through the API; over HTTP on PostgreSQL and over a
+#: real server, which add nothing to a case but the other database or the transport,
+#: it runs one case in SAMPLE_EVERY (the first, the fifth, ... in the table's order).
+SAMPLED_BACKENDS = ("http-pg", "http-server")
+SAMPLE_EVERY = 4
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "validation_table(param): a table of invalid inputs, one case per"
+        " check; over http-pg and http-server only a sample of its cases runs")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    kept: list[pytest.Item] = []
+    sampled_out: list[pytest.Item] = []
+    for item in items:
+        marker = item.get_closest_marker("validation_table")
+        callspec = getattr(item, "callspec", None)
+        if (marker is not None and callspec is not None
+                and callspec.params.get("backend") in SAMPLED_BACKENDS
+                and callspec.indices[marker.args[0]] % SAMPLE_EVERY != 0):
+            sampled_out.append(item)
+        else:
+            kept.append(item)
+    if sampled_out:
+        config.hook.pytest_deselected(items=sampled_out)
+        items[:] = kept
 UNKNOWN_TOKEN = "cofa_" + "0" * 43  # well-formed, matches no user
 
 

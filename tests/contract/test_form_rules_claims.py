@@ -145,6 +145,7 @@ def test_the_valid_claim_of_these_cases_is_accepted(backend: Backend) -> None:
     assert (detail.billing_country, detail.billing_city) == ("DEU", "Hamburg")
 
 
+@pytest.mark.validation_table("case")
 @pytest.mark.parametrize("case", sorted(CLAIM_CASES))
 def test_invalid_claim_gets_the_rules_field_errors_and_writes_nothing(
         backend: Backend, case: str) -> None:
@@ -171,6 +172,7 @@ WIZARD_STEP_CASES = [case for case, changes in CLAIM_CASES.items()
                      if not {"invoices", "payments", "comments", "alt_contact_name"} & set(changes)]
 
 
+@pytest.mark.validation_table("case")
 @pytest.mark.parametrize("case", WIZARD_STEP_CASES)
 def test_the_wizard_shows_the_rules_refusal_at_the_field(backend: Backend, case: str) -> None:
     """The same refusals, at the wizard's step that holds the field, worded alike."""

@@ -84,6 +84,7 @@ def test_the_rules_lengths_are_the_columns_widths() -> None:
     assert width(CustomFieldValue, "value") == CUSTOM_FIELD_MAX_LENGTH
 
 
+@pytest.mark.validation_table("case")
 @pytest.mark.parametrize("case", list(INVALID_COMPANIES))
 def test_an_invalid_company_gets_the_forms_refusals(backend: Backend, case: str) -> None:
     if case in ENCODED_BY_THE_CLIENT and backend.name.startswith("http"):
@@ -151,6 +152,7 @@ INVALID_ENTRIES: dict[str, PortfolioEntryUpdate] = {
 }
 
 
+@pytest.mark.validation_table("case")
 @pytest.mark.parametrize("case", list(INVALID_ENTRIES))
 def test_an_invalid_entry_change_gets_the_forms_refusals(backend: Backend, case: str) -> None:
     changes = INVALID_ENTRIES[case]

@@ -150,6 +150,7 @@ def test_the_valid_request_is_accepted(backend: Backend) -> None:
     assert backend.open("alice").extensions.request(data).status == "active"
 
 
+@pytest.mark.validation_table("name")
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_an_invalid_request_is_refused_as_the_form_shows_it(backend: Backend, name: str) -> None:
     case = CASES[name]
@@ -188,6 +189,7 @@ def plan_lines(lines: list[tuple[date, str]]) -> list[PlanLineInput]:
     return [PlanLineInput(due_date=d, amount=Decimal(a)) for d, a in lines]
 
 
+@pytest.mark.validation_table("name")
 @pytest.mark.parametrize("name", sorted(PLAN_CASES))
 def test_a_new_plan_is_checked_like_the_form_does(backend: Backend, name: str) -> None:
     lines, code = PLAN_CASES[name]
@@ -205,6 +207,7 @@ def test_a_new_plan_is_checked_like_the_form_does(backend: Backend, name: str) -
     assert again.version == active.version and again.plan == active.plan
 
 
+@pytest.mark.validation_table("name")
 @pytest.mark.parametrize("name", sorted(PLAN_CASES))
 def test_a_counter_plan_is_checked_like_the_form_does(backend: Backend, name: str) -> None:
     lines, code = PLAN_CASES[name]

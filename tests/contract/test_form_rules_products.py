@@ -94,6 +94,7 @@ def assert_refused_as_the_rule_says(backend: Backend, command: Callable[[], obje
     assert written(backend) == before
 
 
+@pytest.mark.validation_table("name")
 @pytest.mark.parametrize("name", sorted(ORDERS))
 def test_an_invalid_order_is_refused_as_the_form_shows_it(backend: Backend, name: str) -> None:
     values, currency, code = ORDERS[name]
@@ -121,6 +122,7 @@ NEW_AMOUNTS = {"below the minimum": Decimal(999), "zero": Decimal(0),
                "a thousandth": Decimal("120000.001"), "not storable": Decimal("1e15")}
 
 
+@pytest.mark.validation_table("name")
 @pytest.mark.parametrize("name", sorted(NEW_AMOUNTS))
 def test_a_new_amount_is_checked_like_the_form_does(backend: Backend, name: str) -> None:
     amount = NEW_AMOUNTS[name]
@@ -155,6 +157,7 @@ DECISIONS = {
 }
 
 
+@pytest.mark.validation_table("name")
 @pytest.mark.parametrize("name", sorted(DECISIONS))
 def test_an_underwriters_decision_is_checked_like_the_queue_does(backend: Backend,
                                                                  name: str) -> None:

@@ -51,6 +51,7 @@ def test_the_valid_rate_is_recorded(backend: Backend) -> None:
     assert backend.open("uw").rates.record(valid()).rate == Decimal("1.0823")
 
 
+@pytest.mark.validation_table("name")
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_an_invalid_rate_is_refused_as_the_dialog_shows_it(backend: Backend, name: str) -> None:
     change, code = CASES[name]
