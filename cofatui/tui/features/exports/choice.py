@@ -25,7 +25,7 @@ class ChoiceDialog(Dialog[str | None]):
     CSS_PATH = DIALOGS_TCSS
     DEFAULT_CSS = """
     ChoiceDialog { align: center middle; }
-    ChoiceDialog > Vertical { width: 76; height: auto; border: round $accent;
+    ChoiceDialog > Vertical { width: 86; height: auto; border: round $accent;
                               background: $surface; padding: 0 1; }
     ChoiceDialog #choice-title { text-style: bold; margin-bottom: 1; }
     ChoiceDialog #choice-hint { color: $text-muted; margin-top: 1; }

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -46,6 +47,11 @@ if TYPE_CHECKING:
     from cofatui.tui.app import CofaApp
 
 
+def _template(run: ExportRunPublic) -> str | Text:
+    """The template's name; nothing for a direct export (its name says it already)."""
+    return "" if run.direct and run.template_name == run_name(run) else plain(run.template_name)
+
+
 def run_columns() -> list[Column]:
     return [
         Column("id", "#", 5, align="right"),
@@ -54,8 +60,7 @@ def run_columns() -> list[Column]:
         Column("created_at", t("exports_ui.col.created"), 17,
                render=lambda r: format_datetime(r.created_at)),
         Column("name", t("exports_ui.col.name"), 0, render=run_name),
-        Column("template", t("exports_ui.col.template"), 18,
-               render=lambda r: plain(r.template_name)),
+        Column("template", t("exports_ui.col.template"), 18, render=_template),
         Column("status", t("exports_ui.col.status"), 36, render=run_status),
         Column("files", t("exports_ui.col.files"), 24, render=files_text),
         Column("mail", t("exports_ui.col.mail"), 12, render=lambda r: mail_text(r.mail_status),
@@ -95,6 +100,14 @@ class RunsSource:
         return rows
 
 
+def exports_folder() -> str | None:
+    """Where a download is proposed first: the exports folder (made if missing)."""
+    try:
+        return str(locations.ensure_dir(locations.exports_dir()))
+    except OSError:
+        return None
+
+
 def write_download(repo: Repository, export_id: int, fmt: ExportFormat, path: Path) -> int:
     """Write an export's file to ``path`` chunk by chunk (never whole in memory), through
     a temporary name renamed at the end; returns the bytes written."""
@@ -128,7 +141,7 @@ class FilesPart(Vertical):
         self.source: RunsSource | None = None
         #: The export followed after "Run now": its progress shows above the list.
         self.following: int | None = None
-        self._timer: Timer | None = None
+        self._follow_timer: Timer | None = None
         self._reading = False
 
     @property
@@ -150,7 +163,7 @@ class FilesPart(Vertical):
         self.runs_list.keep_rows_on_refresh = True  # refreshed while running: no blink
         self.source = RunsSource(self.cofa.repo, self.category, self._error)
         self.runs_list.set_source(self.source)
-        self._timer = self.set_interval(DELAYS.jobs_refresh, self._tick)
+        self.set_interval(DELAYS.jobs_refresh, self._tick)
 
     def _error(self, exc: CofaError) -> None:
         self.app.call_from_thread(self.notify, clean(exc), severity="error", markup=False)
@@ -158,25 +171,37 @@ class FilesPart(Vertical):
     def reload(self) -> None:
         self.runs_list.refresh_data()
 
+    def _reading_list(self) -> bool:
+        """The list still reading (its count or a page): the poll waits for it rather
+        than cancelling it with a new read."""
+        lst = self.runs_list
+        return any(w.node is lst and not w.is_finished for w in self.app.workers)
+
     def action_reload_files(self) -> None:
         self.reload()
 
-    def _tick(self) -> None:
+    def _poll_followed(self) -> None:
+        # One read at a time: a slow server skips ticks rather than piling reads up.
         if self.following is not None and not self._reading:
             self._reading = True
             self._read_followed(self.following)
-        if self.source is not None and self.source.running and self.screen.is_current:
-            self.runs_list.refresh_data()
+
+    def _tick(self) -> None:
+        """Running exports read again (their progress), while the list is shown."""
+        source = self.source
+        if source is not None and source.running and self.screen.is_current \
+                and not self._reading_list():
+            self.reload()
 
     # --- following a run ----------------------------------------------------------------
     def follow(self, run: ExportRunPublic) -> None:
         """Show a run's progress above the list (after "Run now") until it ends."""
         self.following = run.id
         self._show_progress(run)
-        self.reload()
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_interval(min(DELAYS.job_poll, DELAYS.jobs_refresh), self._tick)
+        if self.source is not None:
+            self.source.running = True  # the list reads it at the next tick
+        if self._follow_timer is None:
+            self._follow_timer = self.set_interval(DELAYS.job_poll, self._poll_followed)
 
     @work(thread=True, group="exports-follow")
     def _read_followed(self, export_id: int) -> None:
@@ -194,7 +219,10 @@ class FilesPart(Vertical):
         self._show_progress(run)
         if run.status != ExportRunStatus.RUNNING:
             self.following = None
-            self.reload()
+            if not self._reading_list():
+                self.reload()
+            elif self.source is not None:
+                self.source.running = True  # read again at the next tick
             if run.status == ExportRunStatus.AVAILABLE:
                 self.notify(t("exports_ui.run_done", name=run_name(run),
                               rows=format_number(run.rows_done)), markup=False, timeout=10)
@@ -239,7 +267,7 @@ class FilesPart(Vertical):
         self.app.push_screen(ChoiceDialog(t("exports_ui.download_which"), options), chosen)
 
     def _pick_path(self, run: ExportRunPublic, file: ExportFileInfo) -> None:
-        start = self.cofa.settings.last_folder or str(locations.exports_dir())
+        start = self.cofa.settings.last_folder or exports_folder()
 
         def picked(path: Path | None) -> None:
             if path is not None:

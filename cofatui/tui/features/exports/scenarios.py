@@ -91,7 +91,7 @@ def scenario_columns() -> list[Column]:
                render=lambda r: contracts_text(r.policy_numbers)),
         Column("aggregation", t("exports_ui.col.aggregation"), 12,
                render=lambda r: t(f"exports_ui.aggregation.{r.aggregation.value}")),
-        Column("format", t("exports_ui.col.format"), 9,
+        Column("format", t("exports_ui.col.format"), 10,
                render=lambda r: t(f"exports_ui.format.{r.format.value}")),
         Column("frequency", t("exports_ui.col.frequency"), 12,
                render=lambda r: frequency_text(r.frequency)),

@@ -52,7 +52,11 @@ def files_text(run: ExportRunPublic) -> str:
 
 
 def mail_text(status: ExportMailStatus) -> str:
-    return "" if status == ExportMailStatus.NONE else t(f"exports_ui.mail.{status.value}")
+    if status == ExportMailStatus.NONE:
+        return ""
+    key = f"exports_ui.mail.{status.value}"
+    text = t(key)
+    return status.value if text == key else text
 
 
 def contracts_text(policy_numbers: list[str]) -> str:
