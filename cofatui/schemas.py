@@ -162,6 +162,9 @@ class CompanyPublic(Public):
     address: str
     postal_code: str
     city: str
+    address_local: str | None = Field(default=None, description="the address in its own "
+                                      "script (shown beside the Latin one)")
+    city_local: str | None = None
     region: str
     country: str
     easy_number: str
