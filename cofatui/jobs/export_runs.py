@@ -19,9 +19,11 @@ from __future__ import annotations
 import json
 import logging
 import operator
+import queue
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import make_msgid
@@ -131,15 +133,10 @@ def write_run(ctx: JobContext, info: RunInfo) -> tuple[int, list[tuple[ExportFor
             total = int(data.count_export_rows(conn, spec))
             if ExportFormat.XLSX in info.formats and total > XLSX_MAX_ROWS:
                 raise CofaError("export_runs.xlsx_too_many_rows", limit=XLSX_MAX_ROWS)
-            meter.start(total * len(info.formats))  # then its total, before any row
+            meter.start(total)  # then its total, before any row
             columns = export_columns(data.headers(conn, spec))
-            paths: list[tuple[ExportFormat, Path]] = []
-            for fmt in info.formats:
-                path = Path(folder) / file_name(info, now, fmt)
-                written = write_file(path, fmt, columns, data.iter_export_rows(conn, spec),
-                                     meter.step, info)
-                meter.next_pass(written)
-                paths.append((fmt, path))
+            paths = [(fmt, Path(folder) / file_name(info, now, fmt)) for fmt in info.formats]
+            write_files(paths, columns, data.iter_export_rows(conn, spec), meter.step, info)
         stored = finish_run(ctx, info, total, paths)
     return total, stored
 
@@ -209,25 +206,75 @@ def file_name(info: RunInfo, now: datetime, fmt: ExportFormat) -> str:
     return timestamped_name(stem, local, fmt.value)
 
 
-def write_file(path: Path, fmt: ExportFormat, columns: list[ExportColumn], rows: Iterator[Any],
-               step: Callable[[int], object], info: RunInfo) -> int:
+def write_file(path: Path, fmt: ExportFormat, columns: list[ExportColumn], rows: Iterable[Any],
+               step: Callable[[int], object] | None, info: RunInfo) -> int:
     """The file in the owner's language (yes/no) and time zone (the scenario's)."""
     write = write_csv if fmt == ExportFormat.CSV else write_xlsx
     return write(path, columns, rows, progress=step, language=info.language,
                  time_zone=info.time_zone)
 
 
+#: Rows the second writer may lag behind the first (both formats at once).
+TEE_ROWS = 2_000
+_END = object()
+
+
+def write_files(paths: list[tuple[ExportFormat, Path]], columns: list[ExportColumn],
+                rows: Iterator[Any], step: Callable[[int], object], info: RunInfo) -> None:
+    """Write every format from ONE read of the rows: with two formats the second
+    writer runs in a thread, fed through a bounded queue by the first as it reads (the
+    read is the larger part of an export's time, so it is not done twice). Progress
+    and cancel go with the first writer; the second's error, if any, is raised here."""
+    (first_fmt, first_path), *others = paths
+    if not others:
+        write_file(first_path, first_fmt, columns, rows, step, info)
+        return
+    [(second_fmt, second_path)] = others
+    feed: queue.Queue[Any] = queue.Queue(maxsize=TEE_ROWS)
+    failed: list[BaseException] = []
+    stop, ended = threading.Event(), threading.Event()
+
+    def fed() -> Iterator[Any]:
+        while (row := feed.get()) is not _END:
+            yield row
+        ended.set()
+
+    def second() -> None:
+        try:
+            write_file(second_path, second_fmt, columns, fed(), None, info)
+        except BaseException as exc:  # told to the first writer, which stops
+            failed.append(exc)
+            stop.set()
+            while not ended.is_set() and feed.get() is not _END:
+                pass  # the first writer must never wait on a full queue
+
+    def tee() -> Iterator[Any]:
+        for row in rows:
+            if stop.is_set():
+                raise failed[0]
+            feed.put(row)
+            yield row
+
+    worker = threading.Thread(target=second, name=f"export-{info.id}-{second_fmt.value}",
+                              daemon=True)
+    worker.start()
+    try:
+        write_file(first_path, first_fmt, columns, tee(), step, info)
+    finally:
+        feed.put(_END)
+        worker.join()
+    if failed:
+        raise failed[0]
+
+
 class ProgressMeter:
     """Rows done out of the total: told to the job at every step (where a cancel
     stops it) and written to the run's line at once, then at least every
-    ``PROGRESS_SECONDS``. With both formats the rows are read and written twice (each
-    writer streams; neither holds the rows), so the total is twice the rows while it
-    runs; the line ends with the rows once."""
+    ``PROGRESS_SECONDS``."""
 
     def __init__(self, ctx: JobContext, export_id: int) -> None:
         self.ctx, self.export_id = ctx, export_id
         self.total: int | None = None  # not counted yet
-        self.base = 0  # rows of the formats already written
         self.done = 0
         self.last = 0.0
 
@@ -237,15 +284,11 @@ class ProgressMeter:
         self._write()
 
     def step(self, written: int) -> bool:
-        self.done = self.base + written
+        self.done = written
         self.ctx.progress(self.done, self.total)
         if time.monotonic() - self.last >= PROGRESS_SECONDS:
             self._write()
         return True
-
-    def next_pass(self, written: int) -> None:
-        self.base += written
-        self.done = self.base
 
     def _write(self) -> None:
         from cofatui.models import ExportRun

@@ -283,3 +283,75 @@ def test_the_runs_line_says_what_became_of_its_mail(db: Engine) -> None:
             mail_delivered(conn, run, attached)
             assert conn.execute(select(col(ExportRun.mail_status))
                                 .where(col(ExportRun.id) == run)).scalar_one() == status.value
+
+
+# ----------------------------------------------------------------- both formats, one read
+
+
+def _rows(count: int, seen: list[int]) -> Iterator[dict[str, Any]]:
+    for n in range(count):
+        seen.append(n)
+        yield {"n": n, "name": f"company {n}"}
+
+
+def _columns() -> list[Any]:
+    import operator
+
+    from cofatui.enums import ExportColumnType
+    from cofatui.formats.export import ExportColumn
+
+    return [ExportColumn("N", operator.itemgetter("n"), type=ExportColumnType.INTEGER),
+            ExportColumn("Name", operator.itemgetter("name"), type=ExportColumnType.TEXT)]
+
+
+def test_both_formats_are_written_from_one_read(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from cofatui.jobs.export_runs import write_files
+
+    seen: list[int] = []
+    steps: list[int] = []
+    paths = [(ExportFormat.XLSX, tmp_path / "x.xlsx"), (ExportFormat.CSV, tmp_path / "x.csv")]
+    write_files(paths, _columns(), _rows(5_000, seen), steps.append, _info("en"))
+    assert seen == list(range(5_000))  # each row read once
+    assert steps[-1] == 5_000
+    lines = (tmp_path / "x.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 5_001 and lines[-1] == "4999;company 4999"
+    sheet = load_workbook(tmp_path / "x.xlsx", read_only=True).active
+    assert sheet is not None and sheet.max_row == 5_001
+
+
+def test_a_cancel_stops_both_writers(tmp_path: Path) -> None:
+    from cofatui.jobs.export_runs import write_files
+
+    class Cancelled(Exception):
+        pass
+
+    def step(done: int) -> None:
+        if done >= 1_000:
+            raise Cancelled
+
+    seen: list[int] = []
+    paths = [(ExportFormat.CSV, tmp_path / "x.csv"), (ExportFormat.XLSX, tmp_path / "x.xlsx")]
+    with pytest.raises(Cancelled):
+        write_files(paths, _columns(), _rows(50_000, seen), step, _info("en"))
+    assert len(seen) < 50_000 and not (tmp_path / "x.csv").exists()
+
+
+@pytest.mark.parametrize("after", [10, 20_000])  # mid-way, or once every row was read
+def test_the_second_writers_failure_is_raised_without_waiting(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, after: int) -> None:
+    from cofatui.jobs import export_runs
+
+    def failing_xlsx(path: Path, columns: Any, rows: Any, **_: Any) -> int:
+        for n, _row in enumerate(rows, 1):
+            if n == after:
+                break
+        raise OSError("disk full")
+
+    monkeypatch.setattr(export_runs, "write_xlsx", failing_xlsx)
+    seen: list[int] = []
+    paths = [(ExportFormat.CSV, tmp_path / "x.csv"), (ExportFormat.XLSX, tmp_path / "x.xlsx")]
+    with pytest.raises(OSError, match="disk full"):
+        export_runs.write_files(paths, _columns(), _rows(10_000, seen), lambda _n: None,
+                                _info("en"))
