@@ -303,9 +303,10 @@ def test_run_now_queues_the_run_and_its_job_and_lists_it(backend: Backend) -> No
             col(AuditEntry.target_id) == run.id)).scalar_one()
         assert audited == 1
     assert [r.id for r in repo.exports.runs().items] == [run.id]
-    with pytest.raises(NotFound) as none:
-        repo.exports.download(run.id, ExportFormat.XLSX)
-    assert none.value.code == "exports.no_file"
+    if backend.name != "http-server":  # a real server's worker may have run it already
+        with pytest.raises(NotFound) as none:
+            repo.exports.download(run.id, ExportFormat.XLSX)
+        assert none.value.code == "exports.no_file"
     # Deleting the scenario keeps its files in the list.
     repo.exports.delete_scenario(sc.id, sc.version)
     assert repo.exports.get_run(run.id).scenario_id is None
