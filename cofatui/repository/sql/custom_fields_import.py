@@ -12,22 +12,24 @@ values are read once per run, so a line costs its writes only.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, event, insert, select, update
 from sqlalchemy.orm import Session
 
 from cofatui.errors import FieldError, ValidationFailed
 from cofatui.formats import custom_field_import as fmt
 from cofatui.formats import imports as pipeline
-from cofatui.models import Company, Job, PortfolioEntry
+from cofatui.models import AuditEntry, Company, Job, PortfolioEntry
 from cofatui.models.portfolio import CustomFieldValue
 from cofatui.repository.sql import import_apply
 from cofatui.repository.sql.custom_fields import definitions
 from cofatui.repository.sql.import_apply import Applier
 from cofatui.repository.sql.search import search_key
+from cofatui.repository.sql.upsert import table_of
 from cofatui.schemas_jobs import ImportMode, ImportResultPublic
 
 if TYPE_CHECKING:
@@ -51,22 +53,30 @@ def build(core: SqlCore, contract_id: int) -> tuple[pipeline.ImportSpec, Applier
 
 def _state(core: SqlCore, s: Session, contract_id: int,
            def_ids: dict[str, int]) -> dict[str, Any]:
-    """What a run reads once: the portfolio by EasyNumber, the stored free values."""
+    """What a run reads once (the portfolio by EasyNumber with its fixed fields, the
+    stored free values) and what it will write at commit."""
     state: dict[str, Any] | None = s.info.get(_STATE)
     if state is not None and state["contract_id"] == contract_id:
         return state
     e, c, v = PortfolioEntry, Company, CustomFieldValue
-    entries = {easy: (entry_id, name, country, reference) for entry_id, easy, name, country,
-               reference in s.execute(select(e.id, c.easy_number, c.name, c.country,
-                                             e.client_reference)
-                                      .join(c, c.id == e.company_id)
-                                      .where(e.contract_id == contract_id))}
+    entries: dict[str, int] = {}
+    fixed: dict[int, dict[str, Any]] = {}
+    for entry_id, easy, name, country, reference, outstanding, limit in s.execute(
+            select(e.id, c.easy_number, c.name, c.country, e.client_reference,
+                   e.outstanding_amount, e.internal_credit_limit)
+            .join(c, c.id == e.company_id).where(e.contract_id == contract_id)):
+        entries[easy] = entry_id
+        fixed[entry_id] = {"easy": easy, "name": name, "country": country,
+                           "client_reference": reference, "outstanding_amount": outstanding,
+                           "internal_credit_limit": limit}
     values = {(entry_id, definition_id): value for entry_id, definition_id, value in s.execute(
         select(v.entry_id, v.definition_id, v.value)
         .where(v.definition_id.in_(list(def_ids.values()) or [-1])))}
-    state = {"contract_id": contract_id, "entries": entries, "values": values,
-             "now": core.clock.now()}
+    state = {"contract_id": contract_id, "entries": entries, "fixed": fixed,
+             "values": values, "stored": set(values), "moved": {}, "now": core.clock.now(),
+             "user_id": core.principal.user_id, "login": core.principal.login}
     s.info[_STATE] = state
+    event.listen(s, "before_commit", _write, once=True)
     return state
 
 
@@ -78,77 +88,86 @@ def _applier(columns: tuple[fmt.FieldColumn, ...], def_ids: dict[str, int]) -> A
             return read
         easy, changes = read
         state = _state(core, s, contract_id, def_ids)
-        found = state["entries"].get(easy)
-        if found is None:
+        entry_id = state["entries"].get(easy)
+        if entry_id is None:
             return pipeline.LineProblem("imports.unknown_company", {"easy_number": easy})
-        entry_id, name, country, _ = found
-        moved: dict[str, list[Any]] = {}
-        moved.update(_set_free(s, state["values"], entry_id, changes, def_ids))
-        fixed = {k: v for k, v in changes.items() if k in fmt.FIXED_NAMES}
-        if fixed:
-            moved.update(_set_fixed(s, entry_id, fixed))
-        if moved:
-            entry_values: dict[str, Any] = {"updated_at": state["now"],
-                                            "version": PortfolioEntry.version + 1}
-            if "client_reference" in moved:
-                new_reference = moved["client_reference"][1]
-                entry_values["search_text"] = search_key(name, country, easy, new_reference)
-                state["entries"][easy] = (entry_id, name, country, new_reference)
-            s.execute(update(PortfolioEntry).where(PortfolioEntry.id == entry_id)
-                      .values(**entry_values))
-            core._audit(s, "import_custom_fields", "portfolio_entry", entry_id, moved,
-                        contract_id)
+        moved: dict[str, list[Any]] = state["moved"].setdefault(entry_id, {})
+        current = state["fixed"][entry_id]
+        values = state["values"]
+        for key, value in changes.items():
+            if key in fmt.FIXED_NAMES:
+                after: Any = "" if key == "client_reference" and value is None else value
+                if current[key] != after:
+                    moved[key] = [moved.get(key, [current[key]])[0], after]
+                    current[key] = after
+                continue
+            definition_id = def_ids.get(key)
+            if definition_id is None:
+                continue
+            before = values.get((entry_id, definition_id), "")
+            text = "" if value is None else str(value)
+            if before != text:
+                moved[key] = [moved.get(key, [before])[0], text]
+                values[(entry_id, definition_id)] = text
+        if not moved:
+            del state["moved"][entry_id]
         return None
 
     return apply
 
 
-def _set_free(s: Session, stored: dict[tuple[int, int], str], entry_id: int,
-              changes: fmt.Change, def_ids: dict[str, int]) -> dict[str, list[Any]]:
-    moved: dict[str, list[Any]] = {}
-    v = CustomFieldValue
-    for key, value in changes.items():
-        definition_id = def_ids.get(key)
-        if definition_id is None:
+def _write(s: Session) -> None:
+    """At commit (an all-or-nothing run rolled back never gets here): every change in a
+    few statements, each run for many rows at once, with one audit entry per buyer."""
+    state: dict[str, Any] | None = s.info.pop(_STATE, None)
+    if state is None or not state["moved"]:
+        return
+    values, stored = state["values"], state["stored"]
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    deletes: list[dict[str, Any]] = []
+    for (entry_id, definition_id), value in values.items():
+        if entry_id not in state["moved"]:
             continue
-        before = stored.get((entry_id, definition_id))
-        after = "" if value is None else str(value)
-        if (before or "") == after:
-            continue
-        moved[key] = [before or "", after]
-        if before is None:
-            s.execute(insert(v).values(entry_id=entry_id, definition_id=definition_id,
-                                       value=after))
-        elif value is None:
-            s.execute(delete(v).where(v.entry_id == entry_id, v.definition_id == definition_id))
-        else:
-            s.execute(update(v).where(v.entry_id == entry_id, v.definition_id == definition_id)
-                      .values(value=after))
-        if value is None:
-            stored.pop((entry_id, definition_id), None)
-        else:
-            stored[(entry_id, definition_id)] = after
-    return moved
+        was = (entry_id, definition_id) in stored
+        if value == "" and was:
+            deletes.append({"e": entry_id, "d": definition_id})
+        elif value != "" and was:
+            updates.append({"e": entry_id, "d": definition_id, "v": value})
+        elif value != "":
+            inserts.append({"entry_id": entry_id, "definition_id": definition_id,
+                            "value": value})
+    v = table_of(CustomFieldValue)
+    where = (v.c.entry_id == bindparam("e")) & (v.c.definition_id == bindparam("d"))
+    if deletes:
+        s.execute(delete(v).where(where), deletes)
+    if updates:
+        s.execute(update(v).where(where).values(value=bindparam("v")), updates)
+    if inserts:
+        s.execute(insert(v), inserts)
+    e = table_of(PortfolioEntry)
+    rows = []
+    for entry_id in state["moved"]:
+        f = state["fixed"][entry_id]
+        rows.append({"eid": entry_id, "r": f["client_reference"],
+                     "o": f["outstanding_amount"], "l": f["internal_credit_limit"],
+                     "st": search_key(f["name"], f["country"], f["easy"],
+                                      f["client_reference"])})
+    s.execute(update(e).where(e.c.id == bindparam("eid")).values(
+        client_reference=bindparam("r"), outstanding_amount=bindparam("o"),
+        internal_credit_limit=bindparam("l"), search_text=bindparam("st"),
+        updated_at=state["now"], version=e.c.version + 1), rows)
+    s.execute(insert(table_of(AuditEntry)), [
+        {"at": state["now"], "user_id": state["user_id"], "login": state["login"],
+         "contract_id": state["contract_id"], "operation": "import_custom_fields",
+         "target_type": "portfolio_entry", "target_id": entry_id,
+         "changes": json.dumps(moved, default=_json)}
+        for entry_id, moved in state["moved"].items()])
 
 
-def _set_fixed(s: Session, entry_id: int, fixed: fmt.Change) -> dict[str, list[Any]]:
-    e = PortfolioEntry
-    before = s.execute(select(e.client_reference, e.outstanding_amount,
-                              e.internal_credit_limit).where(e.id == entry_id)).one()
-    current: dict[str, Any] = {"client_reference": before[0], "outstanding_amount": before[1],
-                               "internal_credit_limit": before[2]}
-    moved: dict[str, list[Any]] = {}
-    values: dict[str, Any] = {}
-    for key, value in fixed.items():
-        after: str | Decimal | None = value
-        if key == "client_reference" and value is None:
-            after = ""
-        if current[key] != after:
-            moved[key] = [current[key], after]
-            values[key] = after
-    if values:
-        s.execute(update(e).where(e.id == entry_id).values(**values))
-    return moved
+def _json(value: Any) -> Any:
+    return str(value) if isinstance(value, Decimal) else value.isoformat() \
+        if isinstance(value, datetime) else str(value)
 
 
 def queue_import(core: SqlCore, contract_id: int, file_name: str, content: bytes,
