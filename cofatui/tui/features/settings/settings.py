@@ -21,7 +21,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.dom import DOMNode
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
@@ -34,26 +33,23 @@ from cofatui.config import (
     LANGUAGES,
     Settings,
     SettingsError,
-    Threshold,
 )
 from cofatui.errors import CofaError
 from cofatui.i18n import get_language, t
 from cofatui.schemas import PortfolioCriteria, PortfolioRow
 from cofatui.schemas_jobs import MailSubscriptionPublic
+from cofatui.schemas_preferences import Preferences
 from cofatui.tui import navigation
 from cofatui.tui.bindings import is_valid_key_list, normalize_keys, translate
+from cofatui.tui.features.settings.account_form import AccountPreferences
 from cofatui.tui.kit.header import AppHeader
-from cofatui.tui.kit.typed_input import parse_whole_number, typed_amount
+from cofatui.tui.kit.typed_input import parse_whole_number
 from cofatui.tui.safe import clean, plain
 from cofatui.tui.themes import theme_label
 
 if TYPE_CHECKING:
     from cofatui.tui.app import CofaApp, LanguageChanged
 
-#: Product codes offered in the thresholds table (amount-based cover); codes already in
-#: the user's file are shown too.
-THRESHOLD_PRODUCTS = ("CRL", "ECL", "RLI", "TOPLINER")
-THRESHOLD_KINDS = ("increase", "decrease")
 
 
 class KeymapEntry:
@@ -131,14 +127,16 @@ class YesNo(Checkbox):
 class FieldRow(Horizontal):
     """A label, the control and, under it, the field's message (hidden when none)."""
 
-    def __init__(self, name: str, *controls: Widget, hint: str | None = None) -> None:
+    def __init__(self, name: str, *controls: Widget, hint: str | None = None,
+                 label: str | None = None) -> None:
         super().__init__(classes="field-row", id=f"row-{name}")
         self.field_name = name
+        self.label_key = label or f"settings.field.{name}"
         self.controls = controls
         self.hint = hint
 
     def compose(self) -> ComposeResult:
-        yield Label(t(f"settings.field.{self.field_name}"), classes="field-label",
+        yield Label(t(self.label_key), classes="field-label",
                     markup=False)
         with Vertical(classes="field-control"):
             yield from self.controls
@@ -150,7 +148,7 @@ class FieldRow(Horizontal):
                          markup=False)
 
 
-class SettingsScreen(Screen[None]):
+class SettingsScreen(AccountPreferences):
     TITLE = "settings.title"
     CSS_PATH = "settings.tcss"
     AUTO_FOCUS = "#field-home_screen"
@@ -174,6 +172,7 @@ class SettingsScreen(Screen[None]):
         self._shown_errors: dict[str, str] = {}
         self._account_digest: bool | None = None  # the account's, once loaded
         self._digest_email: str | None = None
+        self.currencies = {}
 
     @property
     def cofa(self) -> CofaApp:
@@ -255,33 +254,14 @@ class SettingsScreen(Screen[None]):
         # The account's choice (the server sends the digest), loaded on mount.
         yield FieldRow("email_digest", YesNo(s.email_digest, id="field-email_digest"),
                        hint=self._digest_hint())
+        claims = self.account.claim_notifications if self.account else True
+        yield FieldRow("claim_notifications", YesNo(claims, id="field-claim_notifications"),
+                       label="preferences_ui.claim_notifications")
         yield Static(t("settings.field.notification_thresholds"), classes="field-label wide",
                      markup=False)
-        with Vertical(id="thresholds"):
-            with Horizontal(classes="threshold-row threshold-head"):
-                yield Label(t("settings.threshold.product"), classes="threshold-product")
-                for kind in THRESHOLD_KINDS:
-                    yield Label(t(f"settings.threshold.{kind}"), classes="threshold-amount")
-            codes = [*THRESHOLD_PRODUCTS,
-                     *sorted(set(s.notification_thresholds) - set(THRESHOLD_PRODUCTS))]
-            for code in codes:
-                current = s.notification_thresholds.get(code, Threshold())
-                with Horizontal(classes="threshold-row"):
-                    yield Label(self._product_label(code), classes="threshold-product",
-                                markup=False)
-                    for kind in THRESHOLD_KINDS:
-                        amount = getattr(current, kind)
-                        yield Input(typed_amount(amount), compact=True,
-                                    placeholder=t("settings.threshold.every_change"),
-                                    classes="threshold-amount",
-                                    id=f"threshold-{code}-{kind}")
-            yield Static("", id="error-notification_thresholds", classes="field-error",
-                         markup=False)
-
-    def _product_label(self, code: str) -> str:
-        product = reference.product(code)
-        name = product.display_name(get_language()) if product else code
-        return f"{clean(name)} ({clean(code)})"
+        yield from self.account_fields()
+        yield Static("", id="error-notification_thresholds", classes="field-error",
+                     markup=False)
 
     def _favourites(self) -> ComposeResult:
         yield self._section("settings.section.favourites")
@@ -407,6 +387,7 @@ class SettingsScreen(Screen[None]):
     def on_mount(self) -> None:
         self.load_favourites()
         self._load_digest()
+        self.load_account()
         # Finding every binding imports every registered screen: after the first paint.
         self.call_after_refresh(self._load_keymap)
 
@@ -435,7 +416,9 @@ class SettingsScreen(Screen[None]):
     @on(Checkbox.Changed)
     def _yes_no_changed(self, event: Checkbox.Changed) -> None:
         name = (event.checkbox.id or "").removeprefix("field-")
-        if name in self.draft:
+        if name == "claim_notifications":
+            self.claim_notifications = event.value
+        elif name in self.draft:
             self.draft[name] = event.value
             self.validate()
 
@@ -455,21 +438,6 @@ class SettingsScreen(Screen[None]):
         else:
             return
         self.validate()
-
-    def _thresholds(self) -> tuple[dict[str, Threshold], str | None]:
-        out: dict[str, Threshold] = {}
-        for row in self.query(".threshold-row"):
-            amounts: dict[str, int | None] = {}
-            code = ""
-            for field in row.query(Input):
-                _, code, kind = (field.id or "").split("-", 2)
-                try:
-                    amounts[kind] = parse_whole_number(field.value)
-                except ValueError:
-                    return out, t("settings.error.threshold", product=code)
-            if code and any(v is not None for v in amounts.values()):
-                out[code] = Threshold(**amounts)
-        return out, None
 
     # --- checking -------------------------------------------------------------------
     def validate(self) -> Settings | None:
@@ -491,11 +459,10 @@ class SettingsScreen(Screen[None]):
                 errors["imminent_end_days"] = t("settings.error.days", low=low, high=high)
             else:
                 changes["imminent_end_days"] = number
-        if self.is_mounted and self.query("#thresholds"):
-            thresholds, message = self._thresholds()
+        if self.is_mounted:
+            _, message = self.account_thresholds()
             if message:
                 errors["notification_thresholds"] = message
-            changes["notification_thresholds"] = thresholds
         valid = {k: v for k, v in changes.items() if k not in errors}
         new: Settings | None = None
         try:
@@ -536,7 +503,8 @@ class SettingsScreen(Screen[None]):
 
     def is_dirty(self) -> bool:
         new = self.validate()
-        return new is None or new != self.cofa.settings
+        return new is None or new != self.cofa.settings \
+            or self.account_update(new) is not None
 
     # --- favourites -----------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -645,6 +613,9 @@ class SettingsScreen(Screen[None]):
             return
         if digest_changed:
             self._sync_digest(new.email_digest)
+        update = self.account_update(new)
+        if update is not None:
+            self.save_account(update)
         self._leave_warned = False
         self.notify(t("settings.saved"), markup=False)
 
@@ -658,6 +629,12 @@ class SettingsScreen(Screen[None]):
                                       severity="error", markup=False)
             return
         self.app.call_from_thread(self._show_digest, sub)
+
+    def account_loaded(self, prefs: Preferences) -> None:
+        for name in ("show_crs_number", "show_non_latin_names", "claim_notifications"):
+            self.query_one(f"#field-{name}", YesNo).value = getattr(prefs, name)
+        for name in ("show_crs_number", "show_non_latin_names"):
+            self.draft[name] = getattr(prefs, name)
 
     def _digest_hint(self) -> str:
         if self._digest_email is None:
