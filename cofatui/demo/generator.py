@@ -29,7 +29,7 @@ from sqlalchemy import Table, func, insert, select
 from sqlalchemy.engine import Engine
 
 from cofatui.clock import Clock, SystemClock
-from cofatui.demo import texts
+from cofatui.demo import local_addresses, texts
 from cofatui.demo.claims import ClaimBuilder, ClaimSet, ContractTerms
 from cofatui.demo.loader import BulkLoader, bulk_transaction
 from cofatui.demo.partners import build_partners, partner_count
@@ -235,6 +235,7 @@ def generate_demo(engine: Engine, *, companies: int = 2000, seed: int = 42,
             worker = companies >= WORKER_MIN_COMPANIES
         demo = _Demo(loader, now, seed, companies, report, worker)
         demo.run()
+        local_addresses.fill(loader.conn)  # the local-script address and city
         counts = {str(t.name): loader.counts.get(t.name, 0) for t in TABLES}
     return DemoSummary(counts=counts, elapsed_seconds=perf_counter() - started,
                        companies=companies, seed=seed, dialect=engine.dialect.name,

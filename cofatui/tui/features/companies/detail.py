@@ -27,6 +27,7 @@ from cofatui.errors import CofaError
 from cofatui.i18n import format_amount, format_date, t
 from cofatui.repository.base import Repository
 from cofatui.schemas import CompanyDetail, NewActionItem, ProductPublic
+from cofatui.tui.features.companies.local_script import aligned, info_lines, name_beside
 from cofatui.tui.kit.delivered import delivered_short
 from cofatui.tui.kit.footer import KeysFooter
 from cofatui.tui.kit.header import AppHeader
@@ -257,7 +258,7 @@ class CompanyDetailScreen(Screen[None]):
         c = d.company
         out = Text()
         out.append("★ " if d.favourite else "☆ ", style="bold")
-        out.append_text(plain(c.name, style="bold"))
+        out.append_text(name_beside(c, show_local=self._local_names()))
         out.append(f"   {t('company.dra')} ")
         out.append("–" if c.dra is None else str(c.dra), style="bold")
         if d.client_reference:
@@ -301,19 +302,12 @@ class CompanyDetailScreen(Screen[None]):
         return out
 
     def _info(self, d: CompanyDetail) -> Text:
-        c = d.company
-        lines: list[tuple[str, str]] = [
-            (t("company.field.address"), c.address),
-            (t("company.field.postal_code"), c.postal_code),
-            (t("company.field.city"), c.city),
-            (t("company.field.region"), c.region),
-            (t("company.field.country"), c.country),
-            (t("company.field.phone"), c.phone),
-            (t("company.easy_number"), c.easy_number),
-            (t("company.coface_reference"), c.coface_reference or ""),
-        ]
-        lines += [(i.type_code, i.value) for i in c.identifiers]
-        return _pairs([(label, value) for label, value in lines if value])
+        settings = cofa(self.app).settings
+        return aligned(info_lines(d.company, show_crs=settings.show_crs_number,
+                                  show_local=settings.show_non_latin_names))
+
+    def _local_names(self) -> bool:
+        return cofa(self.app).settings.show_non_latin_names
 
     def _custom(self, d: CompanyDetail) -> Text:
         lines: list[tuple[str, str]] = [
