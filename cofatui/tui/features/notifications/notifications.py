@@ -118,6 +118,8 @@ class NotificationsScreen(Screen[None]):
                 tooltip="notifications.bind.mark_unread_tip", id="notifications.mark_unread"),
         Binding("delete", "delete", "notifications.bind.delete",
                 tooltip="notifications.bind.delete_tip", id="notifications.delete"),
+        Binding("b", "toggle_below", "preferences_ui.include_below",
+                id="notifications.include_below"),
         Binding("e", "export('xlsx')", "export.bind.xlsx",
                 tooltip="export.bind.xlsx_tip", id="notifications.export_xlsx"),
         Binding("E", "export('csv')", "export.bind.csv",
@@ -244,6 +246,8 @@ class NotificationsScreen(Screen[None]):
 
     def _show_summary(self) -> None:
         parts = filter_summary(self.advanced, self.cofa)
+        if self.advanced.include_below_thresholds:
+            parts.append(t("preferences_ui.include_below_on"))
         text = t("notifications.filters_active", filters=" · ".join(parts)) if parts \
             else t("notifications.no_filters")
         self._set_text("#summary", text)
@@ -260,6 +264,13 @@ class NotificationsScreen(Screen[None]):
             return
         self.advanced = chosen.model_copy(update={"text": None})
         self._follow_contract = chosen.contract_id == self.cofa.current_contract_id
+        self._apply_filter()
+
+    def action_toggle_below(self) -> None:
+        """"Include below my thresholds": the changes the user's notification thresholds
+        leave out, shown too (or hidden again)."""
+        below = not self.advanced.include_below_thresholds
+        self.advanced = self.advanced.model_copy(update={"include_below_thresholds": below})
         self._apply_filter()
 
     def action_reload(self) -> None:
