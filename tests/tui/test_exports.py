@@ -109,6 +109,14 @@ async def open_exports(pilot: Pilot[Any], part: str = "1") -> ExportsScreen:
     return screen
 
 
+async def open_new(pilot: Pilot[Any], part: str) -> Any:
+    """The exports screen at ``part``, then n: the new template's or scenario's form."""
+    await open_exports(pilot, part)
+    await pilot.press("n")
+    await settle(pilot)
+    return pilot.app.screen
+
+
 # ------------------------------------------------------------------------ templates
 
 
@@ -116,10 +124,7 @@ async def test_template_editor_moves_columns_across_reorders_them_and_previews_t
         engine: tuple[Engine, dataset.Ids]) -> None:
     app = make_app(engine[0])
     async with app.run_test(size=SIZE) as pilot:
-        await open_exports(pilot, "2")
-        await pilot.press("n")
-        await settle(pilot)
-        editor = app.screen
+        editor = await open_new(pilot, "2")
         assert isinstance(editor, TemplateEditor)
         await type_into(pilot, "#name", "ERP weekly")
         labels = {c.key: c.label for c in editor.catalogue}
@@ -156,10 +161,7 @@ async def test_template_editor_moves_columns_across_reorders_them_and_previews_t
 async def test_template_refusals_show_at_their_fields(engine: tuple[Engine, dataset.Ids]) -> None:
     app = make_app(engine[0])
     async with app.run_test(size=SIZE) as pilot:
-        await open_exports(pilot, "2")
-        await pilot.press("n")
-        await settle(pilot)
-        editor = app.screen
+        editor = await open_new(pilot, "2")
         assert isinstance(editor, TemplateEditor)
         await pilot.press("ctrl+s")  # no name, no column
         await settle(pilot)
@@ -220,10 +222,7 @@ async def test_scenario_form_shows_its_messages_at_the_fields(
         engine: tuple[Engine, dataset.Ids]) -> None:
     app = make_app(engine[0])
     async with app.run_test(size=SIZE) as pilot:
-        await open_exports(pilot, "3")
-        await pilot.press("n")
-        await settle(pilot)
-        form = app.screen
+        form = await open_new(pilot, "3")
         assert isinstance(form, ScenarioForm)
         # What cannot be read is said before anything is sent.
         await type_into(pilot, "#starts_at", "someday")
@@ -247,6 +246,29 @@ async def test_scenario_form_shows_its_messages_at_the_fields(
         name_field = field(form, "name")
         assert name_field is not None and not name_field.error
         assert repo_for(engine[0]).exports.scenarios(PORTFOLIO) == []
+
+
+async def test_a_scenario_changed_in_its_form_runs_now(
+        engine: tuple[Engine, dataset.Ids]) -> None:
+    eng, ids = engine
+    repo = repo_for(eng)
+    repo.exports.create_scenario(scenario_in(repo, ids, company_name="Alpha"))
+    app = make_app(eng)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_exports(pilot, "3")
+        await pilot.press("enter")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ScenarioForm) and form.scenario is not None
+        assert form.query_one("#company_name").value == "Alpha"  # type: ignore[attr-defined]
+        await type_into(pilot, "#name", "Alpha only")
+        await pilot.press("ctrl+r")  # saved, then run now
+        await settle(pilot)
+        assert not isinstance(app.screen, ScenarioForm)
+        assert [x.name for x in repo.exports.scenarios(PORTFOLIO)] == ["Alpha only"]
+        assert screen.part == "files"
+        assert screen.files_part(PORTFOLIO).following is not None
+        assert [x.name for x in repo.exports.runs(PORTFOLIO).items] == ["Alpha only"]
 
 
 async def test_run_now_shows_the_progress_then_the_file_is_downloaded(

@@ -313,15 +313,20 @@ class TemplatesPart(Vertical):
     def action_new_template(self) -> None:
         self._open_editor(None, copy=False)
 
-    def action_edit_template(self) -> None:
+    def _changeable(self) -> ExportTemplatePublic | None:
+        """The current template if it may be changed or deleted (the default may not:
+        the user is told to duplicate it)."""
         template = self._current()
-        if template is None:
-            return
-        if template.default:
+        if template is not None and template.default:
             self.notify(t("exports_ui.default_fixed"), severity="warning", markup=False,
                         timeout=8)
-            return
-        self._open_editor(template, copy=False)
+            return None
+        return template
+
+    def action_edit_template(self) -> None:
+        template = self._changeable()
+        if template is not None:
+            self._open_editor(template, copy=False)
 
     def action_duplicate_template(self) -> None:
         template = self._current()
@@ -349,12 +354,8 @@ class TemplatesPart(Vertical):
                              saved)
 
     def action_delete_template(self) -> None:
-        template = self._current()
+        template = self._changeable()
         if template is None:
-            return
-        if template.default:
-            self.notify(t("exports_ui.default_fixed"), severity="warning", markup=False,
-                        timeout=8)
             return
 
         def answered(yes: bool | None) -> None:
