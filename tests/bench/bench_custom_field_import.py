@@ -30,6 +30,8 @@ import time
 from datetime import UTC, datetime
 
 from sqlalchemy import insert, select
+from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from cofatui.demo.generator import generate_demo
 from cofatui.formats import custom_field_import as fmt
@@ -48,16 +50,16 @@ CONTRACT = "1234567"
 LOGIN = "demo"
 
 
-def _buyers(engine: object, contract_id: int, count: int) -> list[str]:
+def _buyers(engine: Engine, contract_id: int, count: int) -> list[str]:
     now = datetime.now(UTC)
     numbers = [str(90_000_000_000_000 + i).zfill(14)[-14:] for i in range(count)]
-    with engine.begin() as conn:  # type: ignore[attr-defined]
+    with engine.begin() as conn:
         conn.execute(insert(Company), [
             {"name": f"Bench buyer {i}", "name_key": f"bench buyer {i}", "country": "FRA",
              "easy_number": n, "city": "Paris", "address": "1 rue", "postal_code": "75001",
              "establishment": "head_office", "updated_at": now}
             for i, n in enumerate(numbers)])
-        ids = conn.execute(select(Company.id).where(Company.easy_number.in_(numbers))
+        ids = conn.execute(select(col(Company.id)).where(col(Company.easy_number).in_(numbers))
                            ).scalars().all()
         conn.execute(insert(PortfolioEntry), [
             {"contract_id": contract_id, "company_id": cid, "client_reference": "",
@@ -73,8 +75,8 @@ def main() -> None:
     engine = make_engine(f"sqlite:///{os.path.join(folder, 'cf.sqlite')}")
     generate_demo(engine, companies=200)
     with engine.connect() as conn:
-        contract_id = conn.execute(select(Contract.id).where(
-            Contract.policy_number == CONTRACT)).scalar_one()
+        contract_id = int(conn.execute(select(col(Contract.id)).where(
+            col(Contract.policy_number) == CONTRACT)).scalar_one() or 0)
     numbers = _buyers(engine, contract_id, args.lines)
     repo = SqlRepository(engine, LOGIN)
     for name, form in (("Bench review", "date"), ("Bench score", "number")):
