@@ -1,5 +1,6 @@
 """Login attempts, kept in the database so that every server sharing it applies the
-same rate limit (the servers hold no state of their own, SPEC §8)."""
+same rate limit (the servers hold no state of their own, SPEC §8); the policyholder
+organisations that contracts and users belong to (issue 16 item 1)."""
 
 from __future__ import annotations
 
@@ -21,3 +22,14 @@ class LoginAttempt(SQLModel, table=True):
     source: str = Field(default="", max_length=100)
     at: datetime = timestamp_field(nullable=False)
     success: bool = False
+
+
+class Organisation(SQLModel, table=True):
+    """A policyholder's company. Its contracts and its users (every user but insurer
+    staff) belong to it; a contract administrator sees the users of their organisation.
+    A contract inserted without one joins (or creates) the organisation named like its
+    policyholder; a user attached to a contract joins that contract's organisation if
+    they belong to none (listeners in :mod:`cofatui.models.contract`)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, index=True)

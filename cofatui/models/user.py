@@ -30,6 +30,13 @@ class User(SQLModel, table=True):
     default_contract_id: int | None = Field(default=None, foreign_key="contract.id")
     notify_opt_out: bool = False
     created_at: datetime | None = timestamp_field()
+    #: The last change of the user's data, status or attachments (issue 16 item 2).
+    updated_at: datetime | None = timestamp_field()
+    #: A suspension's end (None: until reactivated); only while suspended.
+    suspended_until: datetime | None = timestamp_field()
+    #: The policyholder organisation; None for insurer staff.
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id",
+                                        index=True)
     version: int = Field(default=1, sa_column=_user_version)
     __mapper_args__ = {"version_id_col": _user_version}
 
