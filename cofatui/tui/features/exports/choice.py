@@ -11,7 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from cofatui.i18n import t
@@ -33,9 +33,9 @@ class ChoiceDialog(Dialog[str | None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "common.cancel", id="choice.cancel"),
-        Binding("1", "pick(0)", "exports_ui.bind.pick_1", show=False, id="choice.pick_1"),
-        Binding("2", "pick(1)", "exports_ui.bind.pick_2", show=False, id="choice.pick_2"),
-        Binding("3", "pick(2)", "exports_ui.bind.pick_3", show=False, id="choice.pick_3"),
+        Binding("1", "pick(0)", "exports_ui.bind.pick_1", id="choice.pick_1"),
+        Binding("2", "pick(1)", "exports_ui.bind.pick_2", id="choice.pick_2"),
+        Binding("3", "pick(2)", "exports_ui.bind.pick_3", id="choice.pick_3"),
     ]
 
     def __init__(self, title: str, options: list[tuple[str, str]], hint: str = "") -> None:
@@ -51,9 +51,16 @@ class ChoiceDialog(Dialog[str | None]):
                                for n, (key, label) in enumerate(self.options, 1)],
                              id="choice-list")
             yield Static(Text(self.hint or t("exports_ui.choice_hint")), id="choice-hint")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Only the keys of the options there are show in the footer."""
+        if action == "pick" and parameters:
+            return isinstance(parameters[0], int) and parameters[0] < len(self.options)
+        return True
 
     def action_pick(self, index: int) -> None:
         if 0 <= index < len(self.options):
