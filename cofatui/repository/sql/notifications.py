@@ -55,7 +55,8 @@ class SqlNotifications(SqlArea):
         conditions = [n.contract_id.in_(contracts or [-1]), *self._filters(flt, state)]
         join_state = and_(state.notification_id == n.id, state.user_id == me)
         with self._uow() as s:
-            shown = None if _include_below(flt) else self._shown(s, contracts)
+            hidden = [] if _include_below(flt) else self._hidden(s, contracts)
+            shown = preferences.shown_by(hidden)
             if shown is not None:
                 conditions.append(shown)
             query = (
@@ -70,7 +71,7 @@ class SqlNotifications(SqlArea):
                 .order_by(n.created_at.desc(), n.id.desc())
                 .offset(max(0, offset)).limit(limit))
             rows = s.execute(query).all()
-            total = self._count(s, flt, contracts, state, join_state, shown) \
+            total = self._count(s, flt, contracts, state, join_state, hidden) \
                 if with_total else -1
             items = [NotificationRow(
                 id=row.id, contract_id=row.contract_id, policy_number=policy or "",
@@ -85,16 +86,17 @@ class SqlNotifications(SqlArea):
 
     def _count(self, s: Session, flt: NotificationFilter, contracts: list[int], state: Any,
                join_state: ColumnElement[bool],
-               shown: ColumnElement[bool] | None = None) -> int:
+               hidden: Sequence[ColumnElement[bool]] = ()) -> int:
         """The number of rows the filter shows, without probing the user's read state
         for each of a million notifications: count what matches, then subtract what
-        this user deleted (and, for read/unread, what they read) — both small sets."""
+        this user deleted (and, for read/unread, what they read) — both small sets —
+        and what each of their thresholds leaves out (one index range each)."""
         n, c, e = Notification, Company, PortfolioEntry
         base = [n.contract_id.in_(contracts or [-1]),
                 *self._filters(flt.model_copy(update={"read": None}), state,
                                with_state=False)]
-        if shown is not None:
-            base.append(shown)
+        shown = preferences.shown_by(hidden)
+        kept = [] if shown is None else [shown]
 
         def counted(*extra: ColumnElement[bool], with_state: bool = False) -> int:
             query = select(func.count()).select_from(n)
@@ -107,10 +109,12 @@ class SqlNotifications(SqlArea):
                 query = query.join(state, join_state)
             return int(s.execute(query.where(*base, *extra)).scalar_one())
 
-        visible = counted() - counted(state.deleted == true(), with_state=True)
+        visible = counted() - sum(counted(term) for term in hidden) \
+            - counted(state.deleted == true(), *kept, with_state=True)
         if flt.read is None:
             return visible
-        read = counted(state.read == true(), state.deleted == false(), with_state=True)
+        read = counted(state.read == true(), state.deleted == false(), *kept,
+                       with_state=True)
         return read if flt.read else visible - read
 
     def _filters(self, f: NotificationFilter, state: Any,
@@ -163,11 +167,15 @@ class SqlNotifications(SqlArea):
     def unread_count(self, contract_id: int | None = None) -> int:
         contracts = self._notification_scope(contract_id)
         n, st = Notification, NotificationState
+        mine = n.contract_id.in_(contracts or [-1])
         with self._uow() as s:
-            shown = self._shown(s, contracts)
+            hidden = self._hidden(s, contracts)
+            shown = preferences.shown_by(hidden)
             extra = [] if shown is None else [shown]
-            total = s.execute(select(func.count()).select_from(n).where(
-                n.contract_id.in_(contracts or [-1]), *extra)).scalar_one()
+            total = s.execute(select(func.count()).select_from(n).where(mine)).scalar_one()
+            for term in hidden:  # one index range each
+                total -= s.execute(select(func.count()).select_from(n).where(
+                    mine, term)).scalar_one()
             seen = s.execute(
                 select(func.count()).select_from(st).join(n, n.id == st.notification_id)
                 .where(st.user_id == self.principal.user_id,
@@ -175,9 +183,9 @@ class SqlNotifications(SqlArea):
                        or_(st.read == true(), st.deleted == true()))).scalar_one()
             return int(total - seen)
 
-    def _shown(self, s: Session, contracts: list[int]) -> ColumnElement[bool] | None:
-        """What the user's thresholds leave in (None: no threshold)."""
-        return preferences.shown_clause(s, self.principal.user_id, self.principal.login,
+    def _hidden(self, s: Session, contracts: list[int]) -> list[ColumnElement[bool]]:
+        """What each of the user's thresholds leaves out."""
+        return preferences.hidden_terms(s, self.principal.user_id, self.principal.login,
                                         contracts)
 
     # --- preferences (issue 16 item 9) ------------------------------------------------

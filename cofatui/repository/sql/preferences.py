@@ -118,25 +118,31 @@ def _check(items: Sequence[ThresholdPublic], currencies: dict[int, str]) -> None
 
 
 # --- which notifications a user's thresholds leave out ---------------------------------
-def shown_clause(s: Session, user_id: int, login: str,
-                 contract_ids: Sequence[int]) -> ColumnElement[bool] | None:
-    """The notifications not left out by the thresholds of ``user_id`` (None: they have
-    none). The few thresholds are read first and written into the query, so that each
-    one is a range of ``ix_notification_change``."""
+def hidden_terms(s: Session, user_id: int, login: str,
+                 contract_ids: Sequence[int]) -> list[ColumnElement[bool]]:
+    """One condition per threshold of ``user_id``: the notifications it leaves out. The
+    few thresholds are read first and written into the query, so that each condition is
+    a range of ``ix_notification_change``; they are disjoint (one threshold per
+    contract, product type and direction), so their counts add up."""
     t, n = NotificationThreshold, Notification
     found = s.execute(select(t.contract_id, t.product_code, t.direction, t.amount).where(
         t.user_id == user_id, t.contract_id.in_(list(contract_ids) or [-1]),
         t.amount > Decimal(0))).all()
-    if not found:
+    return [and_(n.contract_id == cid, n.product_code == code,
+                 n.change_direction == direction, n.change_size < amount,
+                 or_(n.requested_by.is_(None), n.requested_by != login))
+            for cid, code, direction, amount in found]
+
+
+def shown_by(terms: Sequence[ColumnElement[bool]]) -> ColumnElement[bool] | None:
+    """What ``terms`` (:func:`hidden_terms`) leave in; None when there is none."""
+    if not terms:
         return None
-    below = or_(*[and_(n.contract_id == cid, n.product_code == code,
-                       n.change_direction == direction, n.change_size < amount)
-                  for cid, code, direction, amount in found])
-    return or_(n.change_direction.is_(None), n.requested_by == login, not_(below))
+    return or_(Notification.change_direction.is_(None), not_(or_(*terms)))
 
 
 def shown_correlated(user_id: object, login: object) -> ColumnElement[bool]:
-    """:func:`shown_clause` as one correlated condition (for a query over many users'
+    """:func:`shown_by` of :func:`hidden_terms` as one correlated condition (for a query over many users'
     notifications at once, e.g. the daily digest); ``user_id`` and ``login`` may be
     columns or values."""
     t, n = NotificationThreshold, Notification
@@ -147,4 +153,4 @@ def shown_correlated(user_id: object, login: object) -> ColumnElement[bool]:
                                n.change_size < t.amount))
 
 
-__all__ = ["read", "save", "shown_clause", "shown_correlated"]
+__all__ = ["hidden_terms", "read", "save", "shown_by", "shown_correlated"]
