@@ -31,7 +31,7 @@ from cofatui.repository.base import Repository
 from cofatui.repository.sql import SqlRepository, make_engine
 from tests.conftest import pg_url_or_skip
 from tests.contract import dataset
-from tests.contract.templates import PostgresTemplate, SqliteTemplate
+from tests.contract.templates import PostgresTemplate, SqliteTemplate, schema_url
 from tests.server import ServerProcess
 
 
@@ -56,8 +56,7 @@ def _pg_engine() -> Iterator[Engine]:
     admin = make_engine(base)
     with admin.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
-    sep = "&" if "?" in base else "?"
-    engine = make_engine(f"{base}{sep}options=-csearch_path%3D{schema}")
+    engine = make_engine(schema_url(base, schema))
     try:
         yield engine
     finally:
