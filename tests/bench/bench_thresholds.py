@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -59,10 +60,12 @@ def build(engine: Engine, rows: int, seed: int = 16) -> int:
         s.add(contract)
         s.flush()
         contract_id = contract.id
+        assert contract_id is not None
         for login in ("plain", "thresh"):
             user = User(login=login, created_at=NOW)
             s.add(user)
             s.flush()
+            assert user.id is not None
             s.add(UserContract(user_id=user.id, contract_id=contract_id, rights="full",
                                section_rights="{}"))
         companies = [Company(name=f"Company {i}", name_key=f"company {i}", country="FRA",
@@ -70,11 +73,11 @@ def build(engine: Engine, rows: int, seed: int = 16) -> int:
                      for i in range(COMPANIES)]
         s.add_all(companies)
         s.flush()
-        s.add_all([PortfolioEntry(contract_id=contract_id, company_id=c.id,
+        s.add_all([PortfolioEntry(contract_id=contract_id, company_id=c.id or 0,
                                   client_reference=f"R{i}",
                                   search_text=f"company {i} fra {i:014d} r{i}",
                                   updated_at=NOW) for i, c in enumerate(companies)])
-        first_company = companies[0].id
+        first_company = companies[0].id or 0
         s.commit()
     raw = engine.raw_connection()
     try:
@@ -100,7 +103,6 @@ def build(engine: Engine, rows: int, seed: int = 16) -> int:
         raw.commit()
     finally:
         raw.close()
-    assert contract_id is not None and first_company is not None
     return int(contract_id)
 
 
@@ -115,11 +117,12 @@ def _flush(cur: Any, batch: list[tuple[Any, ...]]) -> None:
 def set_thresholds(engine: Engine, contract_id: int) -> None:
     repo = SqlRepository(engine, "thresh", FixedClock(NOW))
     repo.notifications.save_preferences(PreferencesUpdate(version=0, thresholds=[
-        ThresholdPublic(contract_id=contract_id, product_code=code, direction=direction,
-                        amount=Decimal(amount))
-        for code, direction, amount in (("CRL", "decrease", 50_000),
-                                        ("CRL", "increase", 20_000),
-                                        ("RSM", "decrease", 3))]))
+        ThresholdPublic(contract_id=contract_id, product_code="CRL", direction="decrease",
+                        amount=Decimal(50_000)),
+        ThresholdPublic(contract_id=contract_id, product_code="CRL", direction="increase",
+                        amount=Decimal(20_000)),
+        ThresholdPublic(contract_id=contract_id, product_code="RSM", direction="decrease",
+                        amount=Decimal(3))]))
 
 
 def timed(fn: Callable[[], Any]) -> float:
@@ -144,7 +147,7 @@ def run(engine: Engine, repeat: int) -> list[dict[str, Any]]:
             fn(repos[login])
         for _ in range(repeat):
             for login in samples:  # in turn: a drifting load weighs on both
-                samples[login].append(timed(lambda fn=fn, repo=repos[login]: fn(repo)))
+                samples[login].append(timed(partial(fn, repos[login])))
         plain = statistics.median(samples["plain"])
         thresh = statistics.median(samples["thresh"])
         out.append({"measure": name, "without_ms": round(plain, 1),

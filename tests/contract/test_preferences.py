@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
+from sqlmodel import col
 
 from cofatui.errors import Conflict, ValidationFailed
 from cofatui.models import User
@@ -46,13 +47,13 @@ def test_claim_notifications_set_the_opt_out_the_server_honours(backend: Backend
     alice.notifications.save_preferences(PreferencesUpdate(version=0,
                                                            claim_notifications=False))
     with backend.engine.connect() as conn:
-        assert conn.execute(select(User.notify_opt_out).where(
-            User.login == "alice")).scalar_one() is True
+        assert conn.execute(select(col(User.notify_opt_out)).where(
+            col(User.login) == "alice")).scalar_one() is True
     alice.notifications.save_preferences(PreferencesUpdate(version=1,
                                                            claim_notifications=True))
     with backend.engine.connect() as conn:
-        assert conn.execute(select(User.notify_opt_out).where(
-            User.login == "alice")).scalar_one() is False
+        assert conn.execute(select(col(User.notify_opt_out)).where(
+            col(User.login) == "alice")).scalar_one() is False
 
 
 def test_a_stale_version_is_a_conflict(backend: Backend) -> None:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
+from sqlmodel import col
 
 from cofatui.models import Notification
 from cofatui.rules import thresholds as rules
@@ -46,10 +47,11 @@ def reduce_alpha(backend: Backend, amount: int) -> None:
 def test_the_change_is_stored_with_its_direction_and_size(backend: Backend) -> None:
     reduce_alpha(backend, 95000)
     with backend.engine.connect() as conn:
-        row = conn.execute(select(Notification.change_direction, Notification.change_size,
-                                  Notification.requested_by)
-                           .where(Notification.product_code == "CRL",
-                                  Notification.change_direction.is_not(None))).one()
+        row = conn.execute(select(col(Notification.change_direction),
+                                  col(Notification.change_size),
+                                  col(Notification.requested_by))
+                           .where(col(Notification.product_code) == "CRL",
+                                  col(Notification.change_direction).is_not(None))).one()
     assert tuple(row) == ("decrease", Decimal(5000), "alice")
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from rich.cells import cell_len
 from sqlalchemy import update
+from sqlmodel import col
 from textual.pilot import Pilot
 
 from cofatui.config import Settings
@@ -42,7 +43,7 @@ def localised(env: Env, script: str) -> int:
     name, address_local, city_local, address, city = LOCAL[script]
     company_id = env.ids["alpha"]
     with env.engine.begin() as conn:
-        conn.execute(update(Company).where(Company.id == company_id).values(
+        conn.execute(update(Company).where(col(Company.id) == company_id).values(
             name_local=name, address_local=address_local, city_local=city_local,
             address=address, city=city, coface_reference="000ABC123"))
     return company_id

@@ -142,9 +142,9 @@ def shown_by(terms: Sequence[ColumnElement[bool]]) -> ColumnElement[bool] | None
 
 
 def shown_correlated(user_id: object, login: object) -> ColumnElement[bool]:
-    """:func:`shown_by` of :func:`hidden_terms` as one correlated condition (for a query over many users'
-    notifications at once, e.g. the daily digest); ``user_id`` and ``login`` may be
-    columns or values."""
+    """What a user's thresholds leave in, as one correlated condition (for a query over
+    many users' notifications at once, e.g. the daily digest); ``user_id`` and
+    ``login`` may be columns or values."""
     t, n = NotificationThreshold, Notification
     return or_(n.change_direction.is_(None), n.requested_by == login,
                ~exists().where(t.user_id == user_id, t.contract_id == n.contract_id,
