@@ -214,7 +214,7 @@ class FilesPart(Vertical):
         self.app.call_from_thread(self._followed, run)
 
     def _followed(self, run: ExportRunPublic) -> None:
-        if run.id != self.following:
+        if run.id != self.following or not self.is_attached:  # gone meanwhile
             return
         self._show_progress(run)
         if run.status != ExportRunStatus.RUNNING:
