@@ -18,9 +18,9 @@ class Notification(SQLModel, table=True):
         # Newest first across several contracts: one ordered scan instead of a sort.
         Index("ix_notification_created", "created_at", "id"),
         # Changes below a user's thresholds (issue 16 item 9): counted per
-        # (contract, product, direction) with one range scan each.
+        # (contract, product, direction) with one index-only range scan each.
         Index("ix_notification_change", "contract_id", "product_code", "change_direction",
-              "change_size"),
+              "change_size", "requested_by"),
     )
     id: int | None = Field(default=None, primary_key=True)
     contract_id: int = Field(foreign_key="contract.id")

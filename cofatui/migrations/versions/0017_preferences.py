@@ -59,7 +59,8 @@ def upgrade() -> None:
     op.add_column("notification", sa.Column("change_size", _MONEY()))
     op.add_column("notification", sa.Column("requested_by", sa.String(length=120)))
     op.create_index("ix_notification_change", "notification",
-                    ["contract_id", "product_code", "change_direction", "change_size"])
+                    ["contract_id", "product_code", "change_direction", "change_size",
+                     "requested_by"])
     op.add_column("company", sa.Column("address_local", sa.String(length=300)))
     op.add_column("company", sa.Column("city_local", sa.String(length=100)))
 
