@@ -160,10 +160,12 @@ def line_changes(values: Mapping[str, str], columns: tuple[FieldColumn, ...]
     return easy, changes
 
 
-def import_spec(columns: tuple[FieldColumn, ...]) -> ImportSpec:
+def import_spec(columns: tuple[FieldColumn, ...],
+                read_lines: dict[int, tuple[str, Change]] | None = None) -> ImportSpec:
     """The pipeline's spec for a contract's fields: EasyNumber required, every field
     optional; a line is checked by :func:`line_changes`, and an EasyNumber seen on an
-    earlier line is an error (so a spec serves one reading of one file)."""
+    earlier line is an error (so a spec serves one reading of one file). ``read_lines``
+    receives each accepted line's reading, keyed by ``id()`` of its values."""
 
     seen: set[str] = set()  # a spec serves one reading of one file
 
@@ -174,6 +176,8 @@ def import_spec(columns: tuple[FieldColumn, ...]) -> ImportSpec:
         if read[0] in seen:
             return LineProblem("custom_fields.import_repeated", {"easy_number": read[0]})
         seen.add(read[0])
+        if read_lines is not None:  # the applier takes it from there (keyed by the line)
+            read_lines[id(values)] = read
         return None
 
     return ImportSpec(

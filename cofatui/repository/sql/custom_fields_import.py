@@ -48,7 +48,8 @@ def build(core: SqlCore, contract_id: int) -> tuple[pipeline.ImportSpec, Applier
                 for d in definitions(s, contract_id).values()]
     columns = fmt.columns_for({slot: (name, form) for slot, name, form, _ in defs})
     def_ids = {fmt.field_key(slot): def_id for slot, _, _, def_id in defs}
-    return fmt.import_spec(columns), _applier(columns, def_ids)
+    read_lines: dict[int, tuple[str, fmt.Change]] = {}
+    return fmt.import_spec(columns, read_lines), _applier(columns, def_ids, read_lines)
 
 
 def _state(core: SqlCore, s: Session, contract_id: int,
@@ -80,10 +81,11 @@ def _state(core: SqlCore, s: Session, contract_id: int,
     return state
 
 
-def _applier(columns: tuple[fmt.FieldColumn, ...], def_ids: dict[str, int]) -> Applier:
+def _applier(columns: tuple[fmt.FieldColumn, ...], def_ids: dict[str, int],
+             read_lines: dict[int, tuple[str, fmt.Change]]) -> Applier:
     def apply(core: SqlCore, s: Session, contract_id: int,
               line: pipeline.DataLine) -> pipeline.LineProblem | None:
-        read = fmt.line_changes(line.values, columns)
+        read = read_lines.pop(id(line.values), None) or fmt.line_changes(line.values, columns)
         if isinstance(read, pipeline.LineProblem):
             return read
         easy, changes = read
