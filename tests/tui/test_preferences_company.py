@@ -18,7 +18,6 @@ from cofatui.config import Settings
 from cofatui.models import Company
 from cofatui.repository.sql import SqlRepository
 from cofatui.tui.app import CofaApp
-from cofatui.tui.features.companies.detail import CompanyDetailScreen
 from tests.tui.products_env import (  # noqa: F401  (pin_utc is an autouse fixture)
     SIZE,
     Env,
@@ -27,6 +26,7 @@ from tests.tui.products_env import (  # noqa: F401  (pin_utc is an autouse fixtu
     screen_text,
     settle,
 )
+from tests.tui.test_company import open_detail
 
 LOCAL = {
     "chinese": ("宝利实业有限公司", "中山路160号", "深圳", "No. 160 Zhongshan Road", "Shenzhen"),
@@ -52,15 +52,6 @@ def localised(env: Env, script: str) -> int:
 def app_with(env: Env, **settings: Any) -> CofaApp:
     repo = SqlRepository(env.engine, "alice", env.clock)
     return CofaApp(repo, Settings(language="en", **settings), clock=env.clock)
-
-
-async def open_detail(pilot: Pilot[Any], company_id: int) -> CompanyDetailScreen:
-    await settle(pilot)
-    pilot.app.push_screen(CompanyDetailScreen(company_id))
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, CompanyDetailScreen) and screen.detail is not None
-    return screen
 
 
 async def test_crs_off_hides_the_coface_reference(env: Env) -> None:
