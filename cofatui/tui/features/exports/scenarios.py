@@ -220,11 +220,11 @@ class ScenarioForm(Dialog[ScenarioSaved | None]):
                         v.company_name, max_length=100, id="company_name"), "company_name")
                     yield FormField(t("exports_ui.field.custom_fields"), Input(
                         custom_fields_text(v.custom_fields), id="custom_fields",
-                        placeholder="1=ABC; 3=XYZ"), "custom_fields")
+                        placeholder=t("exports_ui.placeholder.custom_fields")), "custom_fields")
                 if self.category == ExportCategory.PORTFOLIO:
                     yield FormField(t("exports_ui.field.product_codes"), Input(
                         codes_text(v.product_codes), id="product_codes",
-                        placeholder="CRL, CRO, INF"), "product_codes")
+                        placeholder=t("exports_ui.placeholder.product_codes")), "product_codes")
                     yield FormField(t("exports_ui.field.statuses"), TickList(
                         *[(t(f"products.status.{s.value}"), s.value, s in v.statuses)
                           for s in ProductStatus], id="statuses"), "statuses")
@@ -250,7 +250,8 @@ class ScenarioForm(Dialog[ScenarioSaved | None]):
                         allow_blank=False, id="frequency"), "frequency")
                     yield FormField(t("exports_ui.field.starts_at", pattern=pattern), Input(
                         start_text(v.starts_at, self.date_order), id="starts_at",
-                        placeholder=f"{pattern} HH:MM"), "starts_at")
+                        placeholder=t("exports_ui.placeholder.starts_at", pattern=pattern)),
+                        "starts_at")
                     yield FormField(t("exports_ui.field.ends_on", pattern=pattern), Input(
                         typed_date(v.ends_on, self.date_order), id="ends_on",
                         placeholder=pattern), "ends_on")
