@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from cofatui.api.auth import Repo, clock_of, engine_of
+from cofatui.api.auth import Repo, clock_of, current_login, engine_of
 from cofatui.api.limits import gate_of
 from cofatui.api.routes.common import _error
-from cofatui.schemas import ContractPublic, Principal
+from cofatui.schemas import ContractPublic, Page, Principal
 from cofatui.schemas_identity import TokenInfo
 from cofatui.schemas_preferences import Preferences, PreferencesUpdate
+from cofatui.schemas_users import RightsChange, StatusChange, UserDetail, UserRow, UserUpdate
 
 router = APIRouter(tags=["identity"])
 
@@ -82,3 +83,88 @@ async def create_token(body: TokenRequest, request: Request) -> TokenCreated:
                                           expires_in_minutes=body.expires_in_minutes,
                                           clock=clock)
     return TokenCreated(token=token, login=login, info=info)
+
+
+# --- user administration by contract (issue 16 items 1, 2, 4 and 5) ---------------------
+# The caller acts as themselves (``actor``): a contract administrator on the contracts
+# they administer and the users of their organisation, an underwriter everywhere. The
+# rules are in repository/sql/identity.py; a rights change applies at the next request.
+
+Login = Annotated[str, Depends(current_login)]
+_ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
+    403: _error("Not a contract you administer, a user holding other contracts, or your "
+                "own account"),
+    404: _error("Unknown user or contract, or another organisation's")}
+
+
+@router.get("/contracts/{contract_id}/users", response_model=Page[UserRow],
+            summary="Users attached to a contract, or members of its organisation who "
+                    "are not", responses=_ADMIN_ERRORS)
+def contract_users(request: Request, actor: Login, contract_id: int,
+                   attached: bool = True,
+                   offset: Annotated[int, Query(ge=0)] = 0,
+                   limit: Annotated[int, Query(ge=1, le=500)] = 100,
+                   sort: str = "last_name", descending: bool = False,
+                   query: Annotated[str, Query(max_length=80)] = "") -> Page[UserRow]:
+    from cofatui.repository.sql import identity
+
+    return identity.contract_users(engine_of(request), actor=actor, contract_id=contract_id,
+                                   attached=attached, offset=offset, limit=limit, sort=sort,
+                                   descending=descending, query=query)
+
+
+@router.get("/users/{login}", response_model=UserDetail, summary="A user and their "
+            "rights on the contracts you administer", responses=_ADMIN_ERRORS)
+def get_user(request: Request, actor: Login, login: str) -> UserDetail:
+    from cofatui.repository.sql import identity
+
+    return identity.get_user(engine_of(request), actor=actor, login=login)
+
+
+@router.patch("/users/{login}", response_model=UserDetail, summary="Modify a user",
+              responses={**_ADMIN_ERRORS, 409: _error("The user changed since read")})
+def modify_user(request: Request, actor: Login, login: str, body: UserUpdate) -> UserDetail:
+    from cofatui.repository.sql import identity
+
+    return identity.modify_user(engine_of(request), actor=actor, login=login, data=body,
+                                clock=clock_of(request))
+
+
+@router.post("/users/{login}/status", response_model=UserDetail,
+             summary="Block, suspend (until) or reactivate a user",
+             responses={**_ADMIN_ERRORS, 400: _error("The last administrator of a contract"),
+                        409: _error("The user changed since read")})
+def user_status(request: Request, actor: Login, login: str, body: StatusChange
+                ) -> UserDetail:
+    from cofatui.repository.sql import identity
+
+    return identity.change_status(engine_of(request), actor=actor, login=login,
+                                  status=body.status, until=body.until,
+                                  version=body.version, clock=clock_of(request))
+
+
+@router.put("/users/{login}/contracts/{contract_id}", response_model=UserDetail,
+            summary="Attach a user to a contract or change their rights there",
+            responses={**_ADMIN_ERRORS, 400: _error("The last administrator of a contract"),
+                       409: _error("The user changed since read")})
+def set_rights(request: Request, actor: Login, login: str, contract_id: int,
+               body: RightsChange) -> UserDetail:
+    from cofatui.repository.sql import identity
+
+    return identity.set_rights(engine_of(request), actor=actor, login=login,
+                               contract_id=contract_id, rights=body.rights,
+                               sections=body.sections, version=body.version,
+                               clock=clock_of(request))
+
+
+@router.delete("/users/{login}/contracts/{contract_id}", response_model=UserDetail,
+               summary="Detach a user from a contract",
+               responses={**_ADMIN_ERRORS, 400: _error("The last administrator of a contract"),
+                          409: _error("The user changed since read")})
+def detach(request: Request, actor: Login, login: str, contract_id: int,
+           version: int) -> UserDetail:
+    from cofatui.repository.sql import identity
+
+    return identity.detach(engine_of(request), actor=actor, login=login,
+                           contract_id=contract_id, version=version,
+                           clock=clock_of(request))

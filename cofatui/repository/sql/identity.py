@@ -34,7 +34,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, text, update
+from sqlalchemy import delete, func, literal, or_, text, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -47,6 +47,7 @@ from cofatui.errors import (
     FieldError,
     Forbidden,
     NotFound,
+    RuleViolation,
     Unauthenticated,
     ValidationFailed,
 )
@@ -54,13 +55,23 @@ from cofatui.i18n.messages import Term
 from cofatui.models import ApiToken, AuditEntry, Contract, LoginAttempt, User, UserContract
 from cofatui.repository.sql.core import unit_of_work
 from cofatui.rules.identity import (
+    FIELD_LIMITS,
     has_control,
     parse_attachments,
     user_field_errors,
 )
 from cofatui.rules.passwords import MAX_LENGTH as MAX_PASSWORD_LENGTH
 from cofatui.rules.passwords import check_password_policy
+from cofatui.rules.users import (
+    MAX_PAGE,
+    SORTS,
+    section_rights_errors,
+    status_errors,
+    stored_sections,
+)
+from cofatui.schemas import Page
 from cofatui.schemas_identity import TokenInfo, UserContractInfo, UserInfo
+from cofatui.schemas_users import UserAttachment, UserDetail, UserRow, UserUpdate
 
 TOKEN_PREFIX = "cofa_"
 TOKEN_BYTES = 32
@@ -448,15 +459,7 @@ def set_user_status(engine: Engine, *, actor: str | None, login: str,
                                choices=[s.value for s in UserStatus]) from None
     with _uow(engine, write=True) as s:
         who = _load_actor(s, actor)
-        user, contract_ids = _managed_user(s, who, login)
-        if who.user_id == user.id:
-            raise Forbidden("users.own_status")
-        if user.status != status.value:
-            changes = {"status": [user.status, status.value]}
-            user.status = status.value
-            s.flush()
-            _audit_per_contract(s, clock, who, "set_user_status", user.id, changes,
-                                contract_ids)
+        user = _apply_status(s, clock, who, login, status, None, None)
         return _user_info(s, user, who.visible)
 
 
@@ -515,6 +518,8 @@ class _Actor:
     login: str
     role: Role | None
     administered: frozenset[int] | None
+    #: The organisations whose users a contract administrator sees (None: all).
+    organisations: frozenset[int] | None = None
 
     @classmethod
     def of(cls, user: User) -> _Actor:
@@ -561,23 +566,37 @@ def _load_actor(s: Session, actor: str | None) -> _Actor:
     if user.role != Role.CONTRACT_ADMIN:
         raise Forbidden("users.admins_only")
     # A read-only attachment forbids every change on the contract, user management too.
-    ids = s.execute(select(UserContract.contract_id).where(
+    ids = frozenset(s.execute(select(UserContract.contract_id).where(
         col(UserContract.user_id) == user.id,
-        col(UserContract.rights) == Rights.FULL.value)).scalars()
-    return _Actor(user.id, user.login, Role.CONTRACT_ADMIN, frozenset(ids))
+        col(UserContract.rights) == Rights.FULL.value)).scalars())
+    orgs = {o for o in s.execute(select(Contract.organisation_id).where(
+        col(Contract.id).in_(ids or [-1]))).scalars() if o is not None}
+    if user.organisation_id is not None:
+        orgs.add(user.organisation_id)
+    return _Actor(user.id, user.login, Role.CONTRACT_ADMIN, ids, frozenset(orgs))
 
 
 def _managed_user(s: Session, who: _Actor, login: str) -> tuple[User, list[int]]:
     """The user ``who`` may administer, with its contract ids. For a contract
     administrator, users with no contract in common are reported missing."""
+    user, contract_ids = _visible_user(s, who, login)
+    if who.administered is not None and not set(contract_ids) <= who.administered:
+        raise Forbidden("users.also_attached", login=login)
+    return user, contract_ids
+
+
+def _visible_user(s: Session, who: _Actor, login: str) -> tuple[User, list[int]]:
+    """The user with its contract ids, if ``who`` sees them: a contract administrator
+    sees the users of their organisations and those attached to a contract they
+    administer; any other user (another organisation's, insurer staff) is missing."""
     user = _user_or_404(s, login)
     contract_ids = _attached_contract_ids(s, user)
     if who.administered is None:
         return user, contract_ids
-    if user.role == Role.UNDERWRITER or not who.administered & set(contract_ids):
+    member = user.organisation_id is not None and user.organisation_id in (
+        who.organisations or frozenset())
+    if user.role == Role.UNDERWRITER or not (member or who.administered & set(contract_ids)):
         raise NotFound("users.user_not_found", login=login)
-    if not set(contract_ids) <= who.administered:
-        raise Forbidden("users.also_attached", login=login)
     return user, contract_ids
 
 
@@ -651,3 +670,301 @@ def _audit_per_contract(s: Session, clock: Clock, who: _Actor, operation: str,
     ids: list[int | None] = [*sorted(set(contract_ids))] or [None]
     for contract_id in ids:
         _audit(s, clock, who, operation, "user", user_id, changes, contract_id)
+
+
+# --- administration by contract (issue 16 items 1, 2, 4 and 5) ----------------------------
+
+
+def contract_users(engine: Engine, *, actor: str | None, contract_id: int,
+                   attached: bool = True, offset: int = 0, limit: int = 100,
+                   sort: str = "last_name", descending: bool = False,
+                   query: str = "") -> Page[UserRow]:
+    """A page of the users attached to ``contract_id`` (with their rights on it), or of
+    the members of its organisation who are not (seed "Listes des utilisateurs"),
+    sorted by ``sort`` (:data:`rules.users.SORTS`) then login, filtered by ``query``
+    (a part of the login, last or first name, any case).
+
+    Raises: NotFound (no such contract, or another organisation's); Forbidden (a
+    contract of their organisation they do not administer); ValidationFailed."""
+    errors = []
+    if sort not in SORTS:
+        errors.append(FieldError("sort", "users.one_of", {"choices": list(SORTS)}))
+    if offset < 0:
+        errors.append(FieldError("offset", "users.not_negative"))
+    if not 1 <= limit <= MAX_PAGE:
+        errors.append(FieldError("limit", "users.page_limit", {"max": MAX_PAGE}))
+    if len(query) > 80 or has_control(query):
+        errors.append(FieldError("query", "users.at_most_printable", {"limit": 80}))
+    if errors:
+        raise ValidationFailed(errors)
+    with _uow(engine) as s:
+        who = _load_actor(s, actor)
+        contract = _administered_contract(s, who, contract_id)
+        base: Any
+        if attached:
+            base = (select(User, UserContract.rights)
+                    .join(UserContract, (col(UserContract.user_id) == col(User.id))
+                          & (col(UserContract.contract_id) == contract_id)))
+        else:
+            base = select(User, literal(None)).where(
+                col(User.organisation_id) == contract.organisation_id,
+                col(User.role) != Role.UNDERWRITER.value,
+                col(User.id).not_in(select(UserContract.user_id).where(
+                    col(UserContract.contract_id) == contract_id)))
+        needle = query.strip().lower()
+        if needle:
+            base = base.where(or_(*(func.lower(c).contains(needle, autoescape=True)
+                                    for c in (col(User.login), col(User.last_name),
+                                              col(User.first_name)))))
+        total = s.execute(sa_select(func.count()).select_from(base.subquery())).scalar()
+        key: Any = col(UserContract.rights) if sort == "rights" and attached \
+            else getattr(User, sort if sort != "rights" else "login")
+        rows = s.execute(base.order_by(key.desc() if descending else key, col(User.login))
+                         .offset(offset).limit(limit)).all()
+        items = [UserRow(login=u.login, title=u.title, last_name=u.last_name,
+                         first_name=u.first_name, updated_at=u.updated_at,
+                         created_at=u.created_at, status=UserStatus(u.status),
+                         rights=Rights(r) if r else None) for u, r in rows]
+        return Page[UserRow](items=items, offset=offset, limit=limit, total=int(total or 0))
+
+
+def get_user(engine: Engine, *, actor: str | None, login: str) -> UserDetail:
+    """``login`` as ``actor`` sees it, with the contracts ``actor`` administers and the
+    user's rights on each (the Contracts tab).
+
+    Raises: NotFound (unknown, another organisation's user, insurer staff for an
+    administrator)."""
+    with _uow(engine) as s:
+        who = _load_actor(s, actor)
+        user, _ = _visible_user(s, who, login)
+        return _user_detail(s, who, user)
+
+
+def modify_user(engine: Engine, *, actor: str | None, login: str, data: UserUpdate,
+                clock: Clock | None = None) -> UserDetail:
+    """Change the seed's fields of ``login`` (civilité, names, phone, fax, e-mail,
+    language, default contract); the others stay.
+
+    Raises: NotFound; Forbidden (the user also holds contracts ``actor`` does not
+    administer, with the reason); Conflict (stale version); ValidationFailed."""
+    clock = clock or SystemClock()
+    given = data.model_dump(exclude_unset=True, exclude={"version"})
+    with _uow(engine, write=True) as s:
+        who = _load_actor(s, actor)
+        user, contract_ids = _managed_user(s, who, login)
+        _require_version(user, data.version)
+        fields = {name: str(getattr(user, name) or "") for name in FIELD_LIMITS}
+        fields["language"] = user.language
+        for name, value in given.items():
+            if name != "default_contract_id":
+                fields[name] = (value or "").strip()
+        fields["language"] = fields["language"].lower()
+        errors = user_field_errors(user.login, fields)
+        default = given.get("default_contract_id", user.default_contract_id)
+        if "default_contract_id" in given and default not in contract_ids:
+            errors.append(FieldError("default_contract_id", "users.default_not_attached"))
+        if errors:
+            raise ValidationFailed(errors)
+        changes: dict[str, Any] = {}
+        for name, value in [*fields.items(), ("default_contract_id", default)]:
+            if getattr(user, name) != value:
+                changes[name] = [getattr(user, name), value]
+                setattr(user, name, value)
+        if changes:
+            user.updated_at = clock.now()
+            s.flush()
+            _audit_per_contract(s, clock, who, "modify_user", user.id, changes, contract_ids)
+        return _user_detail(s, who, user)
+
+
+def change_status(engine: Engine, *, actor: str | None, login: str, status: str,
+                  version: int | None, until: datetime | None = None,
+                  clock: Clock | None = None) -> UserDetail:
+    """Block, suspend (until ``until``, or until reactivated) or reactivate ``login``.
+    Its tokens stop at once and work again once it is active.
+
+    Raises: NotFound; Forbidden (their own account; contracts not administered);
+    RuleViolation (the last active administrator with full rights of a contract);
+    Conflict (stale version); ValidationFailed."""
+    clock = clock or SystemClock()
+    errors = status_errors(str(status), until, clock.now())
+    if errors:
+        raise ValidationFailed(errors)
+    with _uow(engine, write=True) as s:
+        who = _load_actor(s, actor)
+        user = _apply_status(s, clock, who, login, UserStatus(status), until, version)
+        return _user_detail(s, who, user)
+
+
+def _apply_status(s: Session, clock: Clock, who: _Actor, login: str, status: UserStatus,
+                  until: datetime | None, version: int | None) -> User:
+    user, contract_ids = _managed_user(s, who, login)
+    if who.user_id == user.id:
+        raise Forbidden("users.own_status")
+    if version is not None:
+        _require_version(user, version)
+    if status != UserStatus.ACTIVE:
+        _require_other_admin(s, user, contract_ids)
+    if user.status != status.value or user.suspended_until != until:
+        changes: dict[str, Any] = {"status": [user.status, status.value]}
+        if until is not None or user.suspended_until is not None:
+            changes["until"] = [user.suspended_until, until]
+        user.status = status.value
+        user.suspended_until = until
+        user.updated_at = clock.now()
+        s.flush()
+        _audit_per_contract(s, clock, who, "set_user_status", user.id, changes,
+                            contract_ids)
+    return user
+
+
+def set_rights(engine: Engine, *, actor: str | None, login: str, contract_id: int,
+               rights: str, sections: Mapping[str, str] | None = None, version: int,
+               clock: Clock | None = None) -> UserDetail:
+    """Attach ``login`` to ``contract_id`` or change their rights there: full,
+    read-only, or custom with none / read_only / full per section (unnamed: none).
+    The change applies at the user's next request.
+
+    Raises: NotFound; Forbidden (a contract ``actor`` does not administer; lowering
+    their own rights); RuleViolation (the contract's last active administrator with full
+    rights); Conflict (stale version); ValidationFailed."""
+    clock = clock or SystemClock()
+    sections = dict(sections or {})
+    errors = section_rights_errors(str(rights), sections)
+    if errors:
+        raise ValidationFailed(errors)
+    stored = stored_sections(str(rights), sections)
+    with _uow(engine, write=True) as s:
+        who = _load_actor(s, actor)
+        contract = _administered_contract(s, who, contract_id)
+        user, _ = _visible_user(s, who, login)
+        if user.role == Role.UNDERWRITER:
+            raise ValidationFailed("users.underwriter_no_contracts", field="contracts")
+        _require_version(user, version)
+        row = _attachment(s, user, contract_id)
+        if row is not None and row.rights == Rights.FULL and rights != Rights.FULL:
+            if who.user_id == user.id:
+                raise Forbidden("users.own_rights")
+            _require_other_admin(s, user, [contract_id])
+        before = None if row is None else [row.rights, json.loads(row.section_rights or "{}")]
+        after = [str(rights), stored]
+        if before != after:
+            if row is None:
+                row = UserContract(user_id=_id(user), contract_id=contract_id)
+                s.add(row)
+                if user.default_contract_id is None:
+                    user.default_contract_id = contract_id
+                if user.organisation_id is None:
+                    user.organisation_id = contract.organisation_id
+            row.rights = str(rights)
+            row.section_rights = json.dumps(stored)
+            user.updated_at = clock.now()
+            s.flush()
+            _audit(s, clock, who, "attach_user" if before is None else "set_rights", "user",
+                   user.id, {"rights": [before, after]}, contract_id)
+        return _user_detail(s, who, user)
+
+
+def detach(engine: Engine, *, actor: str | None, login: str, contract_id: int,
+           version: int, clock: Clock | None = None) -> UserDetail:
+    """Detach ``login`` from ``contract_id``; a default contract moves to another of
+    theirs (none if it was the last).
+
+    Raises: NotFound (also: not attached); Forbidden (not administered; themselves);
+    RuleViolation (the contract's last active administrator with full rights);
+    Conflict (stale version)."""
+    clock = clock or SystemClock()
+    with _uow(engine, write=True) as s:
+        who = _load_actor(s, actor)
+        _administered_contract(s, who, contract_id)
+        user, contract_ids = _visible_user(s, who, login)
+        _require_version(user, version)
+        row = _attachment(s, user, contract_id)
+        if row is None:
+            raise NotFound("users.not_attached", login=login)
+        if who.user_id == user.id:
+            raise Forbidden("users.own_detach")
+        _require_other_admin(s, user, [contract_id])
+        before = [row.rights, json.loads(row.section_rights or "{}")]
+        s.delete(row)
+        if user.default_contract_id == contract_id:
+            user.default_contract_id = min((c for c in contract_ids if c != contract_id),
+                                           default=None)
+        user.updated_at = clock.now()
+        s.flush()
+        _audit(s, clock, who, "detach_user", "user", user.id, {"rights": [before, None]},
+               contract_id)
+        return _user_detail(s, who, user)
+
+
+def _require_version(user: User, version: int) -> None:
+    if user.version != version:
+        raise Conflict("users.changed_meanwhile", login=user.login)
+
+
+def _attachment(s: Session, user: User, contract_id: int) -> UserContract | None:
+    return s.execute(select(UserContract).where(
+        col(UserContract.user_id) == user.id,
+        col(UserContract.contract_id) == contract_id)).scalars().first()
+
+
+def _administered_contract(s: Session, who: _Actor, contract_id: int) -> Contract:
+    """The contract, if ``who`` administers it. Another organisation's contract is
+    missing to a contract administrator; one of their own they do not administer is
+    refused with the reason."""
+    contract = s.get(Contract, contract_id)
+    if contract is None or (
+            who.administered is not None and contract_id not in who.administered
+            and contract.organisation_id not in (who.organisations or frozenset())):
+        raise NotFound("users.contract_id_not_found", contract_id=contract_id)
+    if who.administered is not None and contract_id not in who.administered:
+        raise Forbidden("users.not_your_contract_number", policy=contract.policy_number)
+    return contract
+
+
+def _require_other_admin(s: Session, user: User, contract_ids: Iterable[int]) -> None:
+    """Refuse a change that would leave one of ``contract_ids`` without an active
+    contract administrator with full rights, when ``user`` is one there today."""
+    if user.role != Role.CONTRACT_ADMIN or user.status != UserStatus.ACTIVE:
+        return
+    full = s.execute(select(UserContract.contract_id).where(
+        col(UserContract.user_id) == user.id,
+        col(UserContract.contract_id).in_(list(contract_ids) or [-1]),
+        col(UserContract.rights) == Rights.FULL.value)).scalars().all()
+    for contract_id in sorted(full):
+        others = s.execute(
+            sa_select(func.count()).select_from(UserContract)
+            .join(User, col(User.id) == col(UserContract.user_id))
+            .where(col(UserContract.contract_id) == contract_id,
+                   col(UserContract.rights) == Rights.FULL.value,
+                   col(User.role) == Role.CONTRACT_ADMIN.value,
+                   col(User.status) == UserStatus.ACTIVE.value,
+                   col(User.id) != user.id)).scalar()
+        if not others:
+            contract = s.get(Contract, contract_id)
+            raise RuleViolation("users.last_admin", login=user.login,
+                                policy=contract.policy_number if contract else contract_id)
+
+
+def _user_detail(s: Session, who: _Actor, user: User) -> UserDetail:
+    attached = {uc.contract_id: uc for uc in s.execute(select(UserContract).where(
+        col(UserContract.user_id) == user.id)).scalars()}
+    if who.administered is not None:
+        shown = set(who.administered)
+    else:
+        shown = set(attached)
+        if user.organisation_id is not None:
+            shown |= set(s.execute(select(Contract.id).where(
+                col(Contract.organisation_id) == user.organisation_id)).scalars())
+    rows = s.execute(select(Contract.id, Contract.policy_number)
+                     .where(col(Contract.id).in_(shown or {-1}))
+                     .order_by(col(Contract.policy_number))).all()
+    contracts = []
+    for cid, number in rows:
+        uc = attached.get(cid)
+        contracts.append(UserAttachment(
+            contract_id=cid, policy_number=number, attached=uc is not None,
+            rights=Rights(uc.rights) if uc else None,
+            sections=json.loads(uc.section_rights or "{}") if uc else {}))
+    return UserDetail.model_validate({**user.model_dump(exclude={"password_hash"}),
+                                      "contracts": contracts})

@@ -1,0 +1,54 @@
+"""``repo.users``: contract administration of users (issue 16 items 1, 2, 4 and 5), for
+the principal as administrator: a contract administrator on the contracts they hold with
+full rights and the users of their organisation, an underwriter everywhere.
+
+Common refusals: NotFound for a user or contract of another organisation (and insurer
+staff, for an administrator); Forbidden with the reason for a contract of their
+organisation they do not administer, a user who also holds contracts they do not
+administer, or their own account (block, detach, lower rights); RuleViolation when a
+contract would lose its last active administrator with full rights; Conflict for a
+stale ``version``. A rights or status change applies at the user's next request."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol, runtime_checkable
+
+from cofatui.schemas import Page
+from cofatui.schemas_users import UserDetail, UserRow, UserUpdate
+
+
+@runtime_checkable
+class UsersArea(Protocol):
+    def contract_users(self, contract_id: int, *, attached: bool = True, offset: int = 0,
+                       limit: int = 100, sort: str = "last_name", descending: bool = False,
+                       query: str = "") -> Page[UserRow]:
+        """A page of the users attached to the contract (with their rights there), or of
+        its organisation's members who are not; sorted by ``sort`` (login, title,
+        last_name, first_name, updated_at, created_at, status, rights) then login;
+        ``query`` filters on a part of the login or names."""
+        ...
+
+    def get(self, login: str) -> UserDetail:
+        """The user, with the contracts the principal administers (the Contracts tab)."""
+        ...
+
+    def modify(self, login: str, data: UserUpdate) -> UserDetail:
+        """Change the seed's fields (civilité, names, phone, fax, e-mail, language,
+        default contract). Raises also ValidationFailed."""
+        ...
+
+    def set_status(self, login: str, status: str, version: int,
+                   until: datetime | None = None) -> UserDetail:
+        """Block, suspend (optionally until a moment) or reactivate. Tokens stop at once."""
+        ...
+
+    def set_rights(self, login: str, contract_id: int, rights: str,
+                   sections: dict[str, str] | None = None, *, version: int) -> UserDetail:
+        """Attach or change rights: full, read_only, or custom with none / read_only /
+        full per section (unnamed sections: none)."""
+        ...
+
+    def detach(self, login: str, contract_id: int, version: int) -> UserDetail:
+        """Detach; a default contract moves to another of the user's."""
+        ...
