@@ -9,6 +9,7 @@ P-B); P-B (Holder B, another organisation) holds bob and both."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -236,11 +237,13 @@ def test_suspension_carries_an_optional_end(backend: Backend) -> None:
 def test_nobody_blocks_detaches_or_downgrades_themselves(backend: Backend) -> None:
     users = admin_of(backend)
     me = users.get("admin")
-    for refused in (lambda: users.set_status("admin", "blocked", me.version),
-                    lambda: users.set_status("admin", "suspended", me.version),
-                    lambda: users.detach("admin", backend.ids["A"], me.version),
-                    lambda: users.set_rights("admin", backend.ids["A"], "read_only",
-                                             version=me.version)):
+    calls: tuple[Callable[[], object], ...] = (
+        lambda: users.set_status("admin", "blocked", me.version),
+        lambda: users.set_status("admin", "suspended", me.version),
+        lambda: users.detach("admin", backend.ids["A"], me.version),
+        lambda: users.set_rights("admin", backend.ids["A"], "read_only",
+                                 version=me.version))
+    for refused in calls:
         with pytest.raises(Forbidden):
             refused()
     assert users.get("admin").version == me.version
@@ -249,10 +252,12 @@ def test_nobody_blocks_detaches_or_downgrades_themselves(backend: Backend) -> No
 def test_each_contract_keeps_an_active_full_rights_administrator(backend: Backend) -> None:
     uw = admin_of(backend, "uw")
     admin = uw.get("admin")
-    for refused in (lambda: uw.set_status("admin", "blocked", admin.version),
-                    lambda: uw.detach("admin", backend.ids["A"], admin.version),
-                    lambda: uw.set_rights("admin", backend.ids["A"], "custom",
-                                          {"cover": "full"}, version=admin.version)):
+    calls: tuple[Callable[[], object], ...] = (
+        lambda: uw.set_status("admin", "blocked", admin.version),
+        lambda: uw.detach("admin", backend.ids["A"], admin.version),
+        lambda: uw.set_rights("admin", backend.ids["A"], "custom",
+                              {"cover": "full"}, version=admin.version))
+    for refused in calls:
         with pytest.raises(RuleViolation) as violation:
             refused()
         assert violation.value.code == "users.last_admin"
