@@ -35,10 +35,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
+    BigInteger,
     ColumnElement,
     Select,
     String,
     and_,
+    any_,
+    bindparam,
     cast,
     delete,
     exists,
@@ -77,7 +81,8 @@ from cofatui.schemas_jobs import ExportFormat
 __all__ = ["ExportSpec", "count_export_rows", "export_snapshot", "fold", "headers",
            "iter_export_rows", "store_chunks", "store_files"]
 
-PAGE = 1000
+#: Entries (or claims) read per page: a few MB of rows, and few statements.
+PAGE = 4000
 @dataclass(frozen=True)
 class ExportSpec:
     """What one run exports: a snapshot of its scenario (or of the direct export)
@@ -436,24 +441,24 @@ def _portfolio_rows(conn: Connection, spec: ExportSpec, page: int) -> Iterator[d
             .where(e.contract_id.in_(spec.contract_ids), *_custom_field_conditions(spec))
             .order_by(e.id).limit(page))
     decide = _company_decider(codes, statuses, "products" in wanted)
-    build = _builder(spec.category, spec.columns, spec.language,
+    build = _builder(spec.category, _with_currency(spec.columns), spec.language,
                      tuple(c.key for c in base.selected_columns),
-                     tuple(c.key for c in _detail_columns(spec)))
+                     tuple(c.key for c in _detail_columns(spec)), by_company)
+    summary_at = len(base.selected_columns) - 1
     for rows in _pages(conn, base, e.id, "id", keep):
         x = _portfolio_page(conn, spec, rows, wanted, products=not by_company)
         x.policy, x.currency = policy, currency
         chosen: list[tuple[Row[Any], int | None]] = []
         if by_company:
+            live_codes = x.live_codes
             for r in rows:
-                parts = sorted((int(i), c, st) for i, c, st in (
-                    item.split(":", 2) for item in r.product_summary.split(","))) \
-                    if r.product_summary else []
-                index, matched, text = decide(tuple((c, st) for _, c, st in parts))
+                ids, combination = _summary(r[summary_at])
+                index, matched, text = decide(combination)
                 if text:
-                    x.live_codes[(r.contract_id, r.company_id)] = text
+                    live_codes[(r[1], r[2])] = text
                 if filtered and not matched:
                     continue
-                chosen.append((r, None if index is None else parts[index][0]))
+                chosen.append((r, None if index is None else ids[index]))
         else:
             for r in rows:
                 chosen += [(r, p.id) for p in x.products.get((r.contract_id, r.company_id), ())
@@ -466,11 +471,25 @@ def _portfolio_rows(conn: Connection, spec: ExportSpec, page: int) -> Iterator[d
         details = _product_details(conn, spec, [pid for _, pid in chosen if pid is not None])
         for r, pid in chosen:
             p = None if pid is None else details[pid]
-            row = build(r, p, x)
-            if by_company and "updated_at" in wanted:  # the company's row: the entry's time
-                row["updated_at"] = r.entry_updated_at
-            row["currency"] = p.currency if p is not None else currency[r.contract_id]
-            yield row
+            yield build(r, p, x)
+
+
+def _with_currency(columns: tuple[str, ...]) -> tuple[str, ...]:
+    """The keys a row has: the columns, and the currency of its amounts."""
+    return columns if "currency" in columns else (*columns, "currency")
+
+
+def _summary(text: str | None) -> tuple[tuple[int, ...], tuple[tuple[str, str], ...]]:
+    """A company's products from its summary text ("id:code:status,…", in no set
+    order): their ids and their (code, status), oldest first."""
+    if not text:
+        return (), ()
+    if "," not in text:  # one product: most companies
+        i, code, status = text.split(":", 2)
+        return (int(i),), ((code, status),)
+    parts = sorted([(int(i), code, status) for i, code, status in
+                    (item.split(":", 2) for item in text.split(","))])
+    return tuple(p[0] for p in parts), tuple((p[1], p[2]) for p in parts)
 
 
 def _company_decider(codes: set[str], statuses: set[str], with_text: bool
@@ -491,8 +510,11 @@ def _company_decider(codes: set[str], statuses: set[str], with_text: bool
 
 
 def _detail_columns(spec: ExportSpec) -> list[Any]:
+    wanted: Sequence[str] = spec.columns
+    if spec.aggregation == ExportAggregation.COMPANY:  # the row's time is the entry's
+        wanted = [key for key in wanted if key != "updated_at"]
     return [Product.id, Product.code, Product.status, Product.currency,
-            *_needed(spec.columns, _PRODUCT_NEEDS)]
+            *_needed(wanted, _PRODUCT_NEEDS)]
 
 
 def _product_details(conn: Connection, spec: ExportSpec, ids: list[int]) -> dict[int, Any]:
@@ -500,7 +522,20 @@ def _product_details(conn: Connection, spec: ExportSpec, ids: list[int]) -> dict
     if not ids:
         return {}
     return {p[0]: p for p in conn.execute(
-        select(*_detail_columns(spec)).where(Product.id.in_(ids)))}
+        select(*_detail_columns(spec)).where(_among(conn, Product.id, ids))).all()}
+
+
+def _among(conn: Connection, col: ColumnElement[Any], ids: Sequence[int]
+           ) -> ColumnElement[bool]:
+    """``col IN ids`` with the ids as ONE parameter (a JSON array on SQLite, an array
+    on PostgreSQL): a page's thousands of ids are not compiled as a parameter each."""
+    values = [int(i) for i in ids]
+    if conn.dialect.name == "postgresql":
+        return col == any_(cast(bindparam(None, values, type_=ARRAY(BigInteger)),
+                                ARRAY(BigInteger)))
+    listed = func.json_each(bindparam(None, json.dumps(values), type_=String)) \
+        .table_valued("value")
+    return col.in_(select(listed.c.value))
 
 
 def _read_statuses(spec: ExportSpec) -> list[ColumnElement[bool]]:
@@ -546,8 +581,8 @@ def _portfolio_page(conn: Connection, spec: ExportSpec, rows: list[Row[Any]],
         found: dict[int, list[str]] = defaultdict(list)
         for company_id, value in conn.execute(
                 select(LegalIdentifier.company_id, LegalIdentifier.value)
-                .where(LegalIdentifier.company_id.in_(company_ids))
-                .order_by(LegalIdentifier.id)):
+                .where(_among(conn, LegalIdentifier.company_id, company_ids))
+                .order_by(LegalIdentifier.id)).all():
             found[company_id].append(value)
         x.identifiers = {k: ", ".join(v) for k, v in found.items()}
     if wanted & {"claim_status", "claim_intervention", "claim_insured", "claim_collector"}:
@@ -586,15 +621,13 @@ def _claims_rows(conn: Connection, spec: ExportSpec, page: int) -> Iterator[dict
                        *_claim_conditions(spec, k))
                 .order_by(k.id).limit(page))
         key_col = k.id
-    build = _builder(spec.category, spec.columns, spec.language,
+    build = _builder(spec.category, _with_currency(spec.columns), spec.language,
                      tuple(c.key for c in base.selected_columns))
     for rows in _pages(conn, base, key_col, "key_id", keep):
         x = _claims_page(conn, spec, rows, wanted, by_debtor)
         x.policy, x.currency = policy, currency
         for r in rows:
-            row = build(r, None, x)
-            row["currency"] = r.currency
-            yield row
+            yield build(r, None, x)
 
 
 def _claims_page(conn: Connection, spec: ExportSpec, rows: list[Row[Any]], wanted: set[str],
@@ -745,11 +778,15 @@ _FIELD = re.compile(r"\b([rp])\.(\w+)")
 
 @cache
 def _builder(category: ExportCategory, columns: tuple[str, ...], language: str,
-             r_fields: tuple[str, ...], p_fields: tuple[str, ...] = ()) -> Builder:
+             r_fields: tuple[str, ...], p_fields: tuple[str, ...] = (),
+             company_rows: bool = False) -> Builder:
     """One function building a row of ``columns`` (keys in order) from a page's row
     ``r`` and its product ``p``, whose fields (the columns their queries select, in
-    order) are read by position: a Row's attribute costs several times its index."""
+    order) are read by position: a Row's attribute costs several times its index.
+    ``company_rows``: a portfolio row per company, whose time is the entry's."""
     table = _PORTFOLIO_EXPR if category == ExportCategory.PORTFOLIO else _CLAIMS_EXPR
+    if company_rows:
+        table = {**table, "updated_at": "r.entry_updated_at"}
     fields = {"r": r_fields, "p": p_fields}
 
     def by_position(found: re.Match[str]) -> str:
