@@ -1,8 +1,11 @@
 """The bulk-order job (issue 14): runs an import's lines, one transaction each.
 
-Progress is reported before every line, which is also where a cancel stops the
-import: the lines not reached become ``not_processed``. A job taken over after its
-worker died runs only the lines without a result (``SqlBulk.run_job``).
+Progress is reported at once, then before every line, which is also where a cancel
+stops the import: the lines not reached become ``not_processed``. What a user sees
+moves with every line's commit (the import counts its lines with a result), and the
+job's own row is written by the lines' transactions every half second
+(``bulk_run.JobProgress``), besides the worker's heartbeat. A job taken over after
+its worker died runs only the lines without a result (``SqlBulk.run_job``).
 """
 
 from __future__ import annotations
