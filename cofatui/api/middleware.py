@@ -195,18 +195,23 @@ class BodyLimit:
                 await _send_json(send, 413, too_large, close=True)
                 return
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.grace + expected / self.min_rate
+        # Timed from when the app first waits for the body, not from when the request
+        # came in: an app slow to get there (auth, the database, a loaded machine) must
+        # not turn a body that is already here into a 408.
+        deadline: float | None = None
         received = 0
         done = False
         refusal: tuple[int, dict[str, object]] | None = None
         started = False
 
         async def guarded_receive() -> Message:
-            nonlocal received, done, refusal
+            nonlocal received, done, refusal, deadline
             if refusal is not None:
                 raise _BodyRefused
             if done:  # the body is in: what follows is the wait for a disconnect
                 return await receive()
+            if deadline is None:
+                deadline = loop.time() + self.grace + expected / self.min_rate
             timeout = min(self.idle, deadline - loop.time())
             try:
                 message = await asyncio.wait_for(receive(), max(timeout, 0.0))

@@ -202,6 +202,7 @@ class CofaApp(DropWhenGone, App[None]):
             else:
                 self.switch_screen(factory())
         self.refresh_unread()
+        self.sync_account()
         # Decisions arrive from underwriters and rules while the user works (another
         # user, the server): the header's unread count follows without a key press.
         self.set_interval(DELAYS.unread_poll, self.refresh_unread)
@@ -338,6 +339,16 @@ class CofaApp(DropWhenGone, App[None]):
             if access.contract_id == self.current_contract_id:
                 return clean(access.policy_number)
         return ""
+
+    @work(thread=True, exclusive=True, group="account")
+    def sync_account(self) -> None:
+        """Load the preferences the account keeps (thresholds, CRS number, non-Latin
+        names, claim-file notifications), importing the settings file's values the
+        first time, so that the screens follow them from the start rather than from
+        the first visit to Settings. Errors are shown, not raised."""
+        from cofatui.tui.features.settings import account
+
+        account.sync(self)
 
     @work(thread=True, exclusive=True, group="unread")
     def refresh_unread(self) -> None:

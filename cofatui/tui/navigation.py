@@ -47,6 +47,7 @@ SCREENS_BY_NAME: dict[str, str | ScreenFactory] = {
     "import_results": f"{_F}.tools.imports:ImportResultsScreen",
     "bulk_orders": f"{_F}.bulk.import_screen:BulkOrdersScreen",
     "exports": f"{_F}.exports.screen:ExportsScreen",
+    "custom_fields": f"{_F}.custom_fields.screen:CustomFieldsScreen",
 }
 
 #: Screens that take arguments, opened by other features (or by a module of their own

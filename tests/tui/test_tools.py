@@ -11,8 +11,10 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import DirectoryTree, Input, OptionList
 
+from cofatui.enums import Rights, Role
+from cofatui.schemas import ContractAccess, Principal
 from cofatui.tui.app import CofaApp
-from cofatui.tui.features.tools.hub import ToolsScreen
+from cofatui.tui.features.tools.hub import ToolsScreen, tools_for
 from cofatui.tui.features.tools.imports import ImportLinesScreen, ImportResultsScreen
 from cofatui.tui.features.tools.jobs import JobsScreen
 from cofatui.tui.kit.file_picker import FilePicker, complete
@@ -37,7 +39,7 @@ async def test_tools_key_opens_the_hub_listing_only_existing_tools(
         assert isinstance(app.screen, ToolsScreen)
         options = app.screen.query_one(OptionList)
         assert [options.get_option_at_index(i).id for i in range(options.option_count)] == \
-            ["jobs", "import_results", "bulk_orders", "exports"]
+            ["jobs", "import_results", "bulk_orders", "exports", "custom_fields"]
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, JobsScreen)
@@ -144,3 +146,27 @@ async def test_import_results_read_again_on_reload(app_for: Callable[..., CofaAp
         app.screen.action_reload()
         await settle(pilot)
         assert "later.csv" in screen_text(app), screen_text(app)
+
+
+def _principal(*accesses: tuple[Rights, dict[str, str]]) -> Principal:
+    return Principal(user_id=1, login="u", display_name="U", role=Role.POLICYHOLDER,
+                     language="en", contracts=[
+                         ContractAccess(contract_id=i + 1, policy_number=str(1000 + i),
+                                        rights=rights, section_rights=sections)
+                         for i, (rights, sections) in enumerate(accesses)])
+
+
+def test_custom_fields_tool_is_listed_only_to_who_may_write_them() -> None:
+    def names(principal: Principal) -> list[str]:
+        return [name for name, _label, _hint in tools_for(principal)]
+
+    assert "custom_fields" in names(_principal((Rights.FULL, {})))
+    assert "custom_fields" in names(_principal(
+        (Rights.READ_ONLY, {}), (Rights.CUSTOM, {"custom_fields": "full"})))
+    assert "custom_fields" not in names(_principal((Rights.READ_ONLY, {})))
+    assert "custom_fields" not in names(_principal(
+        (Rights.CUSTOM, {"custom_fields": "read_only", "cover": "full"})))
+    assert "custom_fields" not in names(_principal())
+    # The other tools are everyone's.
+    assert names(_principal((Rights.READ_ONLY, {}))) == [
+        "jobs", "import_results", "bulk_orders", "exports"]

@@ -4,6 +4,7 @@ screen with the app's Tools key."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import on
@@ -13,7 +14,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList
 from textual.widgets.option_list import Option
 
+from cofatui.enums import Rights, Section
 from cofatui.i18n import t
+from cofatui.schemas import Principal
 from cofatui.tui.kit.header import AppHeader
 
 #: (screen name for ``app.switch_to``, catalog key of its label, of its description)
@@ -22,7 +25,29 @@ TOOLS: tuple[tuple[str, str, str], ...] = (
     ("import_results", "tools.imports", "tools.imports_help"),
     ("bulk_orders", "bulk_ui.hub", "bulk_ui.hub_help"),
     ("exports", "exports_ui.hub", "exports_ui.hub_help"),
+    ("custom_fields", "custom_fields_ui.hub", "custom_fields_ui.hub_help"),
 )
+
+
+def _can_write_custom_fields(principal: Principal) -> bool:
+    """Managing custom fields changes the contract: listed for users who may write
+    them on one of their contracts (full rights, or the section customised to full).
+    The server refuses the others whatever the screen shows."""
+    return any(access.rights == Rights.FULL
+               or (access.rights == Rights.CUSTOM
+                   and access.section_rights.get(Section.CUSTOM_FIELDS.value) == "full")
+               for access in principal.contracts)
+
+
+#: Tools listed only to some users (the others would only meet a refusal there).
+SHOWN_TO: dict[str, Callable[[Principal], bool]] = {
+    "custom_fields": _can_write_custom_fields,
+}
+
+
+def tools_for(principal: Principal) -> list[tuple[str, str, str]]:
+    return [tool for tool in TOOLS
+            if tool[0] not in SHOWN_TO or SHOWN_TO[tool[0]](principal)]
 
 
 class ToolsScreen(Screen[None]):
@@ -32,7 +57,9 @@ class ToolsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield OptionList(*[Option(f"{t(label)} — {t(hint)}", id=name)
-                           for name, label, hint in TOOLS], id="tools-list")
+                           for name, label, hint in tools_for(
+                               self.app.principal)],  # type: ignore[attr-defined]
+                           id="tools-list")
         yield Footer()
 
     def on_mount(self) -> None:
