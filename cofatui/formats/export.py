@@ -252,12 +252,20 @@ def _csv_cell(kind: ExportColumnType | None, values: _Values) -> Callable[[objec
             return _iso_moment(values.moment(value))
         return csv_text(value)
 
+    # text and number are called for most of the cells (two million for 100 000 rows
+    # × 20 columns): the usual case (printable text, a finite Decimal) inline.
     def text(value: object) -> str:
-        if value is None:
+        if isinstance(value, str):
+            found = value if value.isprintable() else _CONTROL.sub("", value)
+        elif value is None:
             return ""
-        return _guard(clean_text(value if isinstance(value, str) else values.text(value)))
+        else:
+            found = clean_text(values.text(value))
+        return "'" + found if found.startswith(_FORMULA_START) else found
 
     def number(value: object) -> str:
+        if value.__class__ is Decimal and value.is_finite():
+            return format(value, "f")
         found = values.number(value)
         if found is None:
             return untyped(value)
