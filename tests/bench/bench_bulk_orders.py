@@ -200,7 +200,9 @@ def run_import_api(engine: Engine, url: str, content: bytes) -> dict[str, Any]:
     token, _ = identity.create_token(engine, LOGIN, name="bench", expires_in_days=1,
                                      clock=SystemClock())
     home = Path(tempfile.mkdtemp(prefix="bench-bulk-api-"))
-    with ServerProcess(url, home, log_level="warning") as server:
+    # A loaded machine may take more than the default 30 s to start the server.
+    server = ServerProcess(url, home, log_level="warning").start(timeout=180)
+    try:
         headers = {"Authorization": f"Bearer {token}"}
         with httpx.Client(base_url=server.url, headers=headers) as client:
             anchor = measure(lambda: client.get("/me").raise_for_status(), 50, 5)
@@ -219,6 +221,8 @@ def run_import_api(engine: Engine, url: str, content: bytes) -> dict[str, Any]:
                     "anchor_get_me": anchor}
         finally:
             repo.close()
+    finally:
+        server.stop()
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
