@@ -1,44 +1,86 @@
 """``repo.users`` on SQL: the principal administers (``repository/sql/identity.py`` holds
-the rules, shared with ``cofatui user`` on a database)."""
+the rules, shared with ``cofatui user`` on a database, where :class:`ActingUsers` acts
+as ``--user`` or, without it, as the all-powerful operator)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy.engine import Engine
+
+from cofatui.clock import Clock
 from cofatui.repository.sql import identity
 from cofatui.repository.sql.core import SqlArea
 from cofatui.schemas import Page
 from cofatui.schemas_users import UserDetail, UserRow, UserUpdate
 
 
-class SqlUsers(SqlArea):
+class ActingUsers:
+    """The users area for ``actor`` (None: the local operator) on ``engine``."""
+
+    def __init__(self, engine: Engine, actor: str | None, clock: Clock | None = None
+                 ) -> None:
+        self.engine, self.actor, self.clock = engine, actor, clock
+
     def contract_users(self, contract_id: int, *, attached: bool = True, offset: int = 0,
                        limit: int = 100, sort: str = "last_name", descending: bool = False,
                        query: str = "") -> Page[UserRow]:
-        return identity.contract_users(self.engine, actor=self.principal.login,
+        return identity.contract_users(self.engine, actor=self.actor,
                                        contract_id=contract_id, attached=attached,
                                        offset=offset, limit=limit, sort=sort,
                                        descending=descending, query=query)
 
     def get(self, login: str) -> UserDetail:
-        return identity.get_user(self.engine, actor=self.principal.login, login=login)
+        return identity.get_user(self.engine, actor=self.actor, login=login)
 
     def modify(self, login: str, data: UserUpdate) -> UserDetail:
-        return identity.modify_user(self.engine, actor=self.principal.login, login=login,
-                                    data=data, clock=self.clock)
+        return identity.modify_user(self.engine, actor=self.actor, login=login, data=data,
+                                    clock=self.clock)
 
     def set_status(self, login: str, status: str, version: int,
                    until: datetime | None = None) -> UserDetail:
-        return identity.change_status(self.engine, actor=self.principal.login, login=login,
+        return identity.change_status(self.engine, actor=self.actor, login=login,
                                       status=status, until=until, version=version,
                                       clock=self.clock)
 
     def set_rights(self, login: str, contract_id: int, rights: str,
                    sections: dict[str, str] | None = None, *, version: int) -> UserDetail:
-        return identity.set_rights(self.engine, actor=self.principal.login, login=login,
+        return identity.set_rights(self.engine, actor=self.actor, login=login,
                                    contract_id=contract_id, rights=rights,
                                    sections=sections, version=version, clock=self.clock)
 
     def detach(self, login: str, contract_id: int, version: int) -> UserDetail:
-        return identity.detach(self.engine, actor=self.principal.login, login=login,
+        return identity.detach(self.engine, actor=self.actor, login=login,
                                contract_id=contract_id, version=version, clock=self.clock)
+
+
+class SqlUsers(SqlArea):
+    """``repo.users``: :class:`ActingUsers` for the repository's principal."""
+
+    def _acting(self) -> ActingUsers:
+        return ActingUsers(self.engine, self.principal.login, self.clock)
+
+    def contract_users(self, contract_id: int, *, attached: bool = True, offset: int = 0,
+                       limit: int = 100, sort: str = "last_name", descending: bool = False,
+                       query: str = "") -> Page[UserRow]:
+        return self._acting().contract_users(contract_id, attached=attached, offset=offset,
+                                             limit=limit, sort=sort, descending=descending,
+                                             query=query)
+
+    def get(self, login: str) -> UserDetail:
+        return self._acting().get(login)
+
+    def modify(self, login: str, data: UserUpdate) -> UserDetail:
+        return self._acting().modify(login, data)
+
+    def set_status(self, login: str, status: str, version: int,
+                   until: datetime | None = None) -> UserDetail:
+        return self._acting().set_status(login, status, version, until)
+
+    def set_rights(self, login: str, contract_id: int, rights: str,
+                   sections: dict[str, str] | None = None, *, version: int) -> UserDetail:
+        return self._acting().set_rights(login, contract_id, rights, sections,
+                                         version=version)
+
+    def detach(self, login: str, contract_id: int, version: int) -> UserDetail:
+        return self._acting().detach(login, contract_id, version)
