@@ -25,6 +25,7 @@ from cofatui.errors import CofaError, ValidationFailed
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from cofatui.repository.areas.users import UsersArea
     from cofatui.schemas_identity import UserInfo
 
 Sub = Callable[[str, str], argparse.ArgumentParser]
@@ -64,6 +65,9 @@ def register(sub: Sub) -> None:
     listing = action(actions, "list", "list users", cmd_list)
     listing.add_argument("--contract", metavar="POLICY",
                          help="only the users attached to this contract")
+    listing.add_argument("--not-attached", action="store_true",
+                         help="with --contract: the members of its organisation who are "
+                              "not attached to it")
 
     block = action(actions, "block", "block a user (their tokens stop working too)",
                    cmd_block)
@@ -73,6 +77,8 @@ def register(sub: Sub) -> None:
     unblock = action(actions, "unblock", "reactivate a blocked or suspended user",
                      cmd_unblock)
     unblock.add_argument("login")
+
+    _register_administration(action, actions)
 
     password = action(actions, "password", "set a user's password", cmd_password)
     password.add_argument("login")
@@ -97,6 +103,42 @@ def register(sub: Sub) -> None:
     for p in (t_create, t_list, t_revoke):
         p.add_argument("--login", help="the token owner (default: the global --user, "
                                        "else the user in the settings)")
+
+
+def _register_administration(action: Callable[..., argparse.ArgumentParser],
+                             actions: argparse._SubParsersAction[argparse.ArgumentParser]
+                             ) -> None:
+    """The actions of contract administration (issue 16 item 7): acting as ``--user`` on
+    a database (without it: the operator, with full power) or as the token's owner with
+    ``--api``."""
+    modify = action(actions, "modify", "modify a user's civility, names, phone, fax, "
+                    "e-mail, language or default contract", cmd_modify)
+    modify.add_argument("login")
+    for option in ("title", "first-name", "last-name", "phone", "fax", "email",
+                   "language"):
+        modify.add_argument(f"--{option}")
+    modify.add_argument("--default-contract", metavar="POLICY")
+    suspend = action(actions, "suspend", "suspend a user (their tokens stop at once)",
+                     cmd_suspend)
+    suspend.add_argument("login")
+    suspend.add_argument("--until", metavar="YYYY-MM-DD[THH:MM]",
+                         help="the suspension's end (UTC); default: until reactivated")
+    for name, text in (("attach", "attach a user to a contract"),
+                       ("rights", "change a user's rights on a contract")):
+        p = action(actions, name, text, cmd_rights)
+        p.add_argument("login")
+        p.add_argument("contract", metavar="POLICY")
+        p.add_argument("--rights", default="full",
+                       help="full (default), read_only or custom")
+        p.add_argument("--section", dest="sections", action="append", default=[],
+                       metavar="SECTION=LEVEL",
+                       help="with --rights custom: none, read_only or full for a section "
+                            "(cover, information, claims, turnover, company_information, "
+                            "ilu, custom_fields, exports, bulk_orders, notifications); "
+                            "unnamed sections get none; repeat for several")
+    detach = action(actions, "detach", "detach a user from a contract", cmd_detach)
+    detach.add_argument("login")
+    detach.add_argument("contract", metavar="POLICY")
 
 
 def _password_stdin(p: argparse.ArgumentParser) -> None:
@@ -127,6 +169,8 @@ def cmd_create(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     from cofatui.repository.sql import identity
 
+    if args.not_attached:
+        return _list_not_attached(args)
     with _engine(args) as engine:
         users = identity.list_users(engine, contract=args.contract)
     if not users:
@@ -212,6 +256,137 @@ def cmd_token_revoke(args: argparse.Namespace) -> int:
         identity.revoke_token(engine, owner, args.token_id)
     print(f"Token #{args.token_id} of {owner} revoked.")
     return 0
+
+
+# --- contract administration (issue 16) ------------------------------------------------
+
+
+def _list_not_attached(args: argparse.Namespace) -> int:
+    if not args.contract:
+        raise ValidationFailed("users.not_attached_needs_contract", field="contract")
+    with _acting(args) as (users, contract_id):
+        rows, offset = [], 0
+        while True:
+            page = users.contract_users(contract_id(args.contract), attached=False,
+                                        offset=offset, limit=500, sort="login")
+            rows += page.items
+            offset += len(page.items)
+            if not page.items or offset >= page.total:
+                break
+    if not rows:
+        print("No users.")
+        return 0
+    print(table(["LOGIN", "STATUS", "NAME", "UPDATED", "CREATED"],
+                [[r.login, r.status.value,
+                  " ".join(p for p in (r.title, r.first_name, r.last_name) if p),
+                  _when(r.updated_at), _when(r.created_at)] for r in rows]))
+    return 0
+
+
+def cmd_modify(args: argparse.Namespace) -> int:
+    from cofatui.schemas_users import UserUpdate
+
+    with _acting(args) as (users, contract_id):
+        user = users.get(args.login)
+        given: dict[str, object] = {
+            name: getattr(args, name) for name in ("title", "first_name", "last_name",
+                                                   "phone", "fax", "email", "language")
+            if getattr(args, name) is not None}
+        if args.default_contract:
+            given["default_contract_id"] = contract_id(args.default_contract)
+        info = users.modify(args.login, UserUpdate(version=user.version, **given))  # type: ignore[arg-type]
+    print(f"User {info.login} modified.")
+    return 0
+
+
+def cmd_suspend(args: argparse.Namespace) -> int:
+    until = _utc(args.until) if args.until else None
+    with _acting(args) as (users, _):
+        info = users.set_status(args.login, "suspended", users.get(args.login).version,
+                                until=until)
+    print(f"User {info.login} is now suspended"
+          + (f" until {_when(info.suspended_until)}." if info.suspended_until else "."))
+    return 0
+
+
+def cmd_rights(args: argparse.Namespace) -> int:
+    sections = dict(_section(text) for text in args.sections)
+    with _acting(args) as (users, contract_id):
+        cid = contract_id(args.contract)
+        info = users.set_rights(args.login, cid, args.rights, sections,
+                                version=users.get(args.login).version)
+    attachment = next(c for c in info.contracts if c.contract_id == cid)
+    detail = ", ".join(f"{k}={v}" for k, v in attachment.sections.items())
+    print(f"{info.login} on {attachment.policy_number}: {args.rights}"
+          + (f" ({detail})" if detail else "") + ".")
+    return 0
+
+
+def cmd_detach(args: argparse.Namespace) -> int:
+    with _acting(args) as (users, contract_id):
+        info = users.detach(args.login, contract_id(args.contract),
+                            users.get(args.login).version)
+    print(f"{info.login} detached from {args.contract}.")
+    return 0
+
+
+@contextlib.contextmanager
+def _acting(args: argparse.Namespace
+            ) -> Iterator[tuple[UsersArea, Callable[[str], int]]]:
+    """The users area acting as the token's owner (``--api``), as ``--user`` on a
+    database, or as the operator; and a policy number -> contract id lookup."""
+    from cofatui.cli import load_settings_for
+
+    settings = load_settings_for(args)
+    if getattr(args, "api", None) or settings.api_url:
+        from cofatui.cli import open_repository
+        from cofatui.repository.http.repository import HttpRepository
+        from cofatui.repository.http.users import HttpUsers
+
+        repo = open_repository(args, settings, say=lambda text: print(text, file=sys.stderr))
+        assert isinstance(repo, HttpRepository)
+        try:
+            numbers = {c.policy_number: c.id for c in repo.contracts()}
+            yield HttpUsers(repo), lambda policy: _contract_id(numbers, policy)
+        finally:
+            repo.close()
+        return
+    from sqlalchemy import select
+
+    from cofatui.models import Contract
+    from cofatui.repository.sql.users import ActingUsers
+
+    with _engine(args) as engine:
+        with engine.connect() as conn:
+            numbers = {n: i for n, i in conn.execute(
+                select(Contract.policy_number, Contract.id)).all()}  # type: ignore[call-overload]
+        yield (ActingUsers(engine, getattr(args, "user", None) or None),
+               lambda policy: _contract_id(numbers, policy))
+
+
+def _contract_id(numbers: dict[str, int], policy: str) -> int:
+    from cofatui.errors import NotFound
+
+    if policy.strip() not in numbers:
+        raise NotFound("users.contract_not_found", policy=policy.strip())
+    return numbers[policy.strip()]
+
+
+def _section(text: str) -> tuple[str, str]:
+    name, sep, level = text.partition("=")
+    if not sep or not name.strip():
+        raise ValidationFailed("users.section_spec", field="section", text=text)
+    return name.strip(), level.strip()
+
+
+def _utc(text: str) -> datetime:
+    from datetime import UTC
+
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed("users.not_a_moment", field="until", text=text) from None
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
 
 
 # --- helpers -------------------------------------------------------------------------
