@@ -55,14 +55,14 @@ def _template(run: ExportRunPublic) -> str | Text:
 def run_columns() -> list[Column]:
     return [
         Column("id", "#", 5, align="right"),
-        Column("contracts", t("exports_ui.col.contracts"), 14,
+        Column("contracts", t("exports_ui.col.contracts"), 12,
                render=lambda r: contracts_text(r.policy_numbers)),
         Column("created_at", t("exports_ui.col.created"), 17,
                render=lambda r: format_datetime(r.created_at)),
         Column("name", t("exports_ui.col.name"), 0, render=run_name),
-        Column("template", t("exports_ui.col.template"), 18, render=_template),
-        Column("status", t("exports_ui.col.status"), 36, render=run_status),
-        Column("files", t("exports_ui.col.files"), 24, render=files_text),
+        Column("template", t("exports_ui.col.template"), 14, render=_template),
+        Column("status", t("exports_ui.col.status"), 26, render=run_status),
+        Column("files", t("exports_ui.col.files"), 20, render=files_text),
         Column("mail", t("exports_ui.col.mail"), 12, render=lambda r: mail_text(r.mail_status),
                min_list_width=150),
     ]

@@ -49,6 +49,7 @@ from cofatui.tui.features.exports.wording import (
     contracts_text,
     frequency_text,
     next_run_text,
+    template_label,
 )
 from cofatui.tui.kit.choices import Tick, TickList
 from cofatui.tui.kit.dialog import ConfirmScreen, Dialog
@@ -205,7 +206,8 @@ class ScenarioForm(Dialog[ScenarioSaved | None]):
                     yield FormField(t("exports_ui.field.name"), Input(
                         v.name, max_length=NAME_MAX, id="name"), "name")
                     yield FormField(t("exports_ui.field.template"), Select(
-                        [(Text(x.name), x.id) for x in self.templates], value=v.template_id
+                        [(Text(template_label(x)), x.id) for x in self.templates],
+                        value=v.template_id
                         if any(x.id == v.template_id for x in self.templates) else Select.NULL,
                         allow_blank=False, id="template_id"), "template_id")
                 yield FormField(t("exports_ui.field.description"), Input(

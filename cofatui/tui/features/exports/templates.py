@@ -31,6 +31,7 @@ from cofatui.schemas_exports import (
     ExportTemplatePublic,
     ExportTemplateUpdate,
 )
+from cofatui.tui.features.exports.wording import template_label
 from cofatui.tui.kit.dialog import ConfirmScreen, Dialog
 from cofatui.tui.kit.form import FormField, clear_errors, show_errors
 from cofatui.tui.kit.list_source import ListSource
@@ -48,7 +49,8 @@ TEMPLATE_IN_USE = "exports.template_in_use"
 def template_columns() -> list[Column]:
     return [
         Column("default", "★", 1, render=lambda r: "★" if r.default else ""),
-        Column("name", t("exports_ui.col.name"), 26, render=lambda r: plain(r.name)),
+        Column("name", t("exports_ui.col.name"), 26,
+               render=lambda r: plain(template_label(r))),
         Column("columns", t("exports_ui.col.columns"), 9, align="right",
                render=lambda r: str(len(r.columns))),
         Column("used_by", t("exports_ui.col.used_by"), 24,

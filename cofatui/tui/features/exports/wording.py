@@ -4,10 +4,11 @@ parts, the portfolio's dialog and the tests."""
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cofatui.enums import ExportFrequency, ExportMailStatus, ExportRunStatus
 from cofatui.i18n import format_datetime, format_number, t
-from cofatui.schemas_exports import ExportRunPublic, ExportScenarioPublic
+from cofatui.schemas_exports import ExportRunPublic, ExportScenarioPublic, ExportTemplatePublic
 from cofatui.tui.safe import clean
 
 BAR_WIDTH = 10
@@ -72,7 +73,24 @@ def next_run_text(scenario: ExportScenarioPublic) -> str:
         return t("exports_ui.ended")
     if scenario.next_run_at is None:
         return t("exports_ui.nothing_scheduled")
-    return format_datetime(scenario.next_run_at)
+    return in_zone(scenario.next_run_at, scenario.time_zone)
+
+
+def in_zone(value: datetime, zone: str) -> str:
+    """A UTC moment as the wall-clock time of ``zone``: a schedule is typed and read in
+    its own time zone, whatever the machine's (a server's is often UTC)."""
+    try:
+        local = value.astimezone(ZoneInfo(zone))
+    except (ZoneInfoNotFoundError, ValueError):
+        return format_datetime(value)
+    # Naive: format_datetime reads it as the machine's wall clock and keeps it.
+    return format_datetime(local.replace(tzinfo=None))
+
+
+def template_label(template: ExportTemplatePublic) -> str:
+    """The predefined template in the UI's language (the repository names it in the
+    account's, which may differ); the others as their owner named them."""
+    return t("exports_ui.default_template") if template.default else clean(template.name)
 
 
 def when_text(value: datetime | None) -> str:
