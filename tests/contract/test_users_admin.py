@@ -231,6 +231,23 @@ def test_suspension_carries_an_optional_end(backend: Backend) -> None:
         users.set_status("reader", "active", suspended.version - 1)
 
 
+def test_a_suspension_lifts_itself_at_its_end(backend: Backend) -> None:
+    from cofatui.clock import FixedClock
+    from cofatui.repository.sql import identity
+    from tests.contract import dataset
+
+    users = admin_of(backend)
+    until = backend.clock.now() + timedelta(days=2)
+    users.set_status("reader", "suspended", users.get("reader").version, until=until)
+    with pytest.raises(Forbidden):
+        identity.authenticate_password(backend.engine, "reader", dataset.PASSWORD,
+                                       clock=FixedClock(until - timedelta(minutes=1)))
+    assert identity.authenticate_password(backend.engine, "reader", dataset.PASSWORD,
+                                          clock=FixedClock(until)) == "reader"
+    reader = users.get("reader")
+    assert (reader.status, reader.suspended_until) == ("active", None)
+
+
 # --- lockout guards ----------------------------------------------------------------------
 
 

@@ -169,7 +169,8 @@ def authenticate_password(engine: Engine, login: str, password: str, *,
         _serialise_login(s, login)
         wait = _lockout_remaining(s, login, now)
         if wait is None:
-            row = s.execute(select(User.id, User.password_hash, User.status)
+            row = s.execute(select(User.id, User.password_hash, User.status,
+                                   User.suspended_until)
                             .where(User.login == login)).first()
             attempt = LoginAttempt(login=login, source=source[:100], at=now, success=False)
             s.add(attempt)
@@ -179,7 +180,9 @@ def authenticate_password(engine: Engine, login: str, password: str, *,
     if wait is not None:
         minutes = max(1, -(-int(wait.total_seconds()) // 60))
         raise Unauthenticated("users.locked_out", count=minutes)
-    user_id, stored_hash, status = row if row is not None else (None, None, None)
+    user_id, stored_hash, status, until = row if row is not None else (None,) * 4
+    if status == UserStatus.SUSPENDED and until is not None and until <= now:
+        status = end_suspension(engine, login, now)
     if stored_hash:
         matches = verify_password(stored_hash, password)
     else:
@@ -253,6 +256,21 @@ def _lockout_remaining(s: Session, login: str, now: datetime) -> timedelta | Non
     if len(failures) < MAX_FAILURES:
         return None
     return failures[-1] + FAILURE_WINDOW - now
+
+
+def end_suspension(engine: Engine, login: str, now: datetime) -> str:
+    """Reactivate ``login`` if its suspension ended by ``now`` (a suspension with an end
+    date lifts itself at the next sign of the user); returns the status it then has.
+    Conditional, so that servers racing on it write once; the version moves, like any
+    change of the user."""
+    with _uow(engine, write=True) as s:
+        s.execute(update(User).where(
+            col(User.login) == login, col(User.status) == UserStatus.SUSPENDED.value,
+            col(User.suspended_until) <= now)
+            .values(status=UserStatus.ACTIVE.value, suspended_until=None, updated_at=now,
+                    version=col(User.version) + 1))
+        return str(s.execute(select(User.status).where(col(User.login) == login))
+                   .scalar_one())
 
 
 # --- personal API tokens -------------------------------------------------------------
@@ -340,12 +358,15 @@ def authenticate_token(engine: Engine, token: str, *, clock: Clock | None = None
     with _uow(engine) as s:
         found = s.execute(
             sa_select(col(ApiToken.id), col(ApiToken.revoked_at), col(ApiToken.expires_at),
-                      col(ApiToken.last_used_at), col(User.login), col(User.status))
+                      col(ApiToken.last_used_at), col(User.login), col(User.status),
+                      col(User.suspended_until))
             .join(User, col(User.id) == col(ApiToken.user_id))
             .where(col(ApiToken.token_hash) == token_digest(token))).first()
     if found is None:
         raise Unauthenticated("users.invalid_token")
-    token_id, revoked_at, expires_at, last_used_at, login, status = found
+    token_id, revoked_at, expires_at, last_used_at, login, status, until = found
+    if status == UserStatus.SUSPENDED and until is not None and until <= now:
+        status = end_suspension(engine, login, now)
     if revoked_at is not None:
         raise Unauthenticated("users.token_revoked")
     if expires_at is not None and expires_at <= now:
