@@ -337,17 +337,8 @@ def test_a_read_only_section_refuses_writes_and_allows_reads(backend: Backend) -
     assert created.name == "Region"
 
 
-def _principal_refreshes(backend: Backend) -> bool:
-    from cofatui.repository.sql.core import SqlCore
-
-    return backend.name.startswith("http") or hasattr(SqlCore, "_principal_version")
-
-
 def test_a_detached_users_next_write_is_refused_from_an_open_repository(
         backend: Backend) -> None:
-    if not _principal_refreshes(backend):
-        pytest.xfail("SqlCore re-reads its principal when the user's version moved: "
-                     "REQUEST users16 -> lead (core.py)")
     repo = backend.open("alice")  # opened before the detach, like a running TUI
     assert "Segment" in [f.name for f in repo.custom_fields.fields(backend.ids["A"])]
     users = admin_of(backend)
@@ -357,9 +348,6 @@ def test_a_detached_users_next_write_is_refused_from_an_open_repository(
 
 
 def test_a_rights_change_applies_at_the_next_request(backend: Backend) -> None:
-    if not _principal_refreshes(backend):
-        pytest.xfail("SqlCore re-reads its principal when the user's version moved: "
-                     "REQUEST users16 -> lead (core.py)")
     repo = backend.open("alice")
     users = admin_of(backend)
     users.set_rights("alice", backend.ids["A"], "read_only",

@@ -89,6 +89,9 @@ class SqlCore:
                 ]
             name = " ".join(p for p in (user.first_name, user.last_name) if p) or user.login
             assert user.id is not None
+            #: The user's version when read: a rights, status or attachment change moves
+            #: it, and the next access check then reads the principal again.
+            self._principal_version = user.version
             return Principal(user_id=user.id, login=user.login, display_name=name,
                              role=Role(user.role), language=user.language, contracts=access,
                              default_contract_id=user.default_contract_id)
@@ -119,7 +122,18 @@ class SqlCore:
         return unit_of_work(self.engine, write)
 
     # --- authorisation ------------------------------------------------------------
+    def _refresh_principal(self) -> None:
+        """Read the principal again if the user changed since (issue 16 item 1: a
+        detached or downgraded user's next request is refused even from a repository
+        opened before, like a running TUI). One lookup by primary key."""
+        with self._uow() as s:
+            version = s.execute(select(User.version).where(
+                User.id == self._principal.user_id)).scalar()
+        if version != self._principal_version:
+            self._principal = self._load_principal(self._principal.login)
+
     def _access(self, contract_id: int) -> ContractAccess:
+        self._refresh_principal()
         for access in self._principal.contracts:
             if access.contract_id == contract_id:
                 return access
