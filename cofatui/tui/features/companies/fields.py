@@ -26,6 +26,7 @@ from cofatui.rules.companies import (
 from cofatui.rules.custom_fields import custom_field_value_errors
 from cofatui.schemas import CompanyDetail, PortfolioEntryUpdate
 from cofatui.tui.kit.amount_field import AmountField
+from cofatui.tui.kit.custom_field_input import shown_value, typed_value
 from cofatui.tui.kit.dialog import Dialog
 from cofatui.tui.kit.form import FormField, refusal, show_errors
 from cofatui.tui.kit.products import cofa, product_tags, status_label
@@ -47,6 +48,28 @@ class CustomFieldsScreen(Dialog[bool]):
     def __init__(self, detail: CompanyDetail) -> None:
         super().__init__()
         self.detail = detail
+        #: Each custom field's value as first shown: sent back unchanged if not edited.
+        self.shown: dict[int, str] = {}
+
+    def _format(self, slot: int) -> str:
+        return self.detail.custom_field_formats.get(slot, "text")
+
+    def _custom_values(self, errors: dict[str, str]) -> dict[int, str]:
+        """Each custom field as the server stores it (ISO date, plain number); a field
+        the user did not touch goes back as it was stored, fitting or not."""
+        order = cofa(self.app).settings.date_order
+        values: dict[int, str] = {}
+        for slot in self.detail.custom_field_names:
+            text = self.query_one(f"#custom_field_{slot}", Input).value
+            if text == self.shown.get(slot):
+                values[slot] = self.detail.custom_fields.get(slot, "")
+                continue
+            try:
+                values[slot] = typed_value(text, self._format(slot), order)
+            except ValueError as exc:  # worded in the UI language by typed_input
+                errors[f"custom_field_{slot}"] = str(exc)
+                values[slot] = text
+        return values
 
     def compose(self) -> ComposeResult:
         d = self.detail
@@ -68,9 +91,14 @@ class CustomFieldsScreen(Dialog[bool]):
                                     currency=d.currency),
                                   "internal_credit_limit", d.currency, d.internal_credit_limit,
                                   negative=True)
+                order = cofa(self.app).settings.date_order
                 for slot, name in sorted(d.custom_field_names.items()):
-                    yield FormField(clean(name), Input(d.custom_fields.get(slot, ""),
-                                                       id=f"custom_field_{slot}",
+                    # Dates in the user's order, numbers in the UI language (a stored
+                    # value that does not fit its format is shown as it is).
+                    shown = shown_value(d.custom_fields.get(slot, ""), self._format(slot),
+                                        order)
+                    self.shown[slot] = shown
+                    yield FormField(clean(name), Input(shown, id=f"custom_field_{slot}",
                                                        max_length=CUSTOM_FIELD_MAX_LENGTH),
                                     f"custom_field_{slot}")
             yield Static("", id="fields-error", classes="form-error", markup=False)
@@ -87,8 +115,7 @@ class CustomFieldsScreen(Dialog[bool]):
             except ValueError as exc:  # not an amount at all: said by the field itself
                 errors[name] = str(exc)
                 amounts[name] = None
-        custom = {slot: self.query_one(f"#custom_field_{slot}", Input).value
-                  for slot in self.detail.custom_field_names}
+        custom = self._custom_values(errors)
         changes = PortfolioEntryUpdate(
             client_reference=self.query_one("#client_reference", Input).value.strip(),
             outstanding_amount=amounts["outstanding_amount"],
@@ -97,8 +124,9 @@ class CustomFieldsScreen(Dialog[bool]):
         # The server's own rule (``rules/companies``), in the UI language.
         refused = portfolio_entry_errors(changes) + [
             error for slot, value in custom.items()
-            for error in custom_field_value_errors(
-                slot, value, self.detail.custom_field_formats.get(slot, "text"))]
+            if f"custom_field_{slot}" not in errors
+            and value != self.detail.custom_fields.get(slot, "")
+            for error in custom_field_value_errors(slot, value, self._format(slot))]
         if refused:
             errors = {**ValidationFailed(refused).by_field(), **errors}
         return (None, errors) if errors else (changes, {})
