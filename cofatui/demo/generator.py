@@ -80,6 +80,7 @@ from cofatui.models import (
     UserContract,
     WapSnapshot,
 )
+from cofatui.models.identity import Organisation
 from cofatui.repository.sql.engine import translated_errors
 from cofatui.repository.sql.latest_claims import rebuild_claim_debtors
 from cofatui.repository.sql.product_requests import backfill_initial_requests
@@ -300,6 +301,10 @@ class _Demo:
         from argon2 import PasswordHasher
 
         take = self.ids.take
+        # Both demo contracts and every policyholder user in one organisation (issue 16
+        # item 1), named after the first contract's policyholder.
+        organisation = self.loader.conn.execute(insert(_table(Organisation)).values(
+            name=_CONTRACTS[0][1])).inserted_primary_key[0]
         contracts, rules, fields, bands = [], [], [], []
         for index, (policy, holder, currency, dmc, max_days, pct, uninsured, glob,
                     _hours) in enumerate(_CONTRACTS):
@@ -311,7 +316,8 @@ class _Demo:
                 "products_allowed": "CRL,RLI,ECL,CCO,RCO,ROM,RSC,RSM,TOPLINER,REPORT,"
                                     "EXTENSION,CLAIM",
                 "option_uninsured_collection": uninsured, "option_globalliance": glob,
-                "max_portfolio_companies": 100_000, "version": 1})
+                "max_portfolio_companies": 100_000, "version": 1,
+                "organisation_id": organisation})
             ref_rules: dict[str, list[tuple[int, int | None, str]]] = {}
             for code, priority, min_dra, max_amount, hours, name in _RULES[index]:
                 rules.append(_rule_row(take("underwriting_rule"), cid, underwriting.Rule(
@@ -363,7 +369,9 @@ class _Demo:
                 "password_hash": password_hash,
                 "default_contract_id": None if spec.default_contract is None
                 else self.contracts[spec.default_contract].id,
-                "notify_opt_out": spec.opt_out, "created_at": created, "version": 1})
+                "notify_opt_out": spec.opt_out, "created_at": created, "version": 1,
+                "updated_at": created,
+                "organisation_id": None if spec.role is Role.UNDERWRITER else organisation})
             for index, rights, sections in spec.attachments:
                 links.append({"id": take("user_contract"), "user_id": uid,
                               "contract_id": self.contracts[index].id,
