@@ -8,13 +8,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from cofatui.enums import Rights, UserStatus
+from cofatui.enums import Rights, Section, UserStatus
 from cofatui.errors import FieldError
 
 #: The sections of a contract, named after the seed's areas (issue 16 item 5). A section
 #: left unnamed in customised rights means "none".
-SECTIONS = ("cover", "information", "claims", "turnover", "company_information", "ilu",
-            "custom_fields", "exports", "bulk_orders", "notifications")
+SECTIONS: tuple[str, ...] = tuple(str(s) for s in (
+    Section.COVER, Section.INFORMATION, Section.CLAIMS, Section.TURNOVER,
+    Section.COMPANY_INFORMATION, Section.ILU, Section.CUSTOM_FIELDS, Section.EXPORTS,
+    Section.BULK_ORDERS, Section.NOTIFICATIONS))
 LEVELS = ("none", "read_only", "full")
 #: Rights an administrator may give on a contract.
 RIGHTS = (Rights.FULL, Rights.READ_ONLY, Rights.CUSTOM)
