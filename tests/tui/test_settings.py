@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select, Static
 
 from cofatui import locations
-from cofatui.config import Threshold, load_settings
+from cofatui.config import load_settings
 from cofatui.schemas import PortfolioCriteria
 from cofatui.tui.app import CofaApp
 from cofatui.tui.features.help.help import HelpScreen
@@ -73,23 +73,6 @@ async def test_imminent_end_days_out_of_range(probe_app: AppFactory, typed: str)
         assert error_of(screen, "imminent_end_days") == \
             "✗ Type a whole number of days from 1 to 365."
         assert screen.validate() is None
-
-
-async def test_thresholds_are_checked_and_saved(probe_app: AppFactory) -> None:
-    app = probe_app()
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_settings(pilot)
-        await type_into(pilot, "#threshold-CRL-increase", "12x")
-        assert error_of(screen, "notification_thresholds").startswith("✗ CRL: type a whole")
-        await type_into(pilot, "#threshold-CRL-increase", "50 000")
-        await type_into(pilot, "#threshold-ECL-decrease", "1000")
-        assert error_of(screen, "notification_thresholds") == ""
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert saved_file()["notification_thresholds"] == {"CRL": {"increase": 50000},
-                                                           "ECL": {"decrease": 1000}}
-        assert app.settings.notification_thresholds == {
-            "CRL": Threshold(increase=50000), "ECL": Threshold(decrease=1000)}
 
 
 def test_thresholds_are_read_as_whole_numbers() -> None:
