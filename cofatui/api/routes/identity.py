@@ -97,7 +97,8 @@ _ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
     404: _error("Unknown user or contract, or another organisation's")}
 
 
-@router.get("/contracts/{contract_id}/users", response_model=Page[UserRow],
+@router.get("/contracts/{contract_id}/users", name="users.contract_users",
+            response_model=Page[UserRow],
             summary="Users attached to a contract, or members of its organisation who "
                     "are not", responses=_ADMIN_ERRORS)
 def contract_users(request: Request, actor: Login, contract_id: int,
@@ -113,7 +114,8 @@ def contract_users(request: Request, actor: Login, contract_id: int,
                                    descending=descending, query=query)
 
 
-@router.get("/users/{login}", response_model=UserDetail, summary="A user and their "
+@router.get("/users/{login}", name="users.get",
+            response_model=UserDetail, summary="A user and their "
             "rights on the contracts you administer", responses=_ADMIN_ERRORS)
 def get_user(request: Request, actor: Login, login: str) -> UserDetail:
     from cofatui.repository.sql import identity
@@ -121,7 +123,8 @@ def get_user(request: Request, actor: Login, login: str) -> UserDetail:
     return identity.get_user(engine_of(request), actor=actor, login=login)
 
 
-@router.patch("/users/{login}", response_model=UserDetail, summary="Modify a user",
+@router.patch("/users/{login}", name="users.modify",
+            response_model=UserDetail, summary="Modify a user",
               responses={**_ADMIN_ERRORS, 409: _error("The user changed since read")})
 def modify_user(request: Request, actor: Login, login: str, body: UserUpdate) -> UserDetail:
     from cofatui.repository.sql import identity
@@ -130,7 +133,8 @@ def modify_user(request: Request, actor: Login, login: str, body: UserUpdate) ->
                                 clock=clock_of(request))
 
 
-@router.post("/users/{login}/status", response_model=UserDetail,
+@router.post("/users/{login}/status", name="users.set_status",
+            response_model=UserDetail,
              summary="Block, suspend (until) or reactivate a user",
              responses={**_ADMIN_ERRORS, 400: _error("The last administrator of a contract"),
                         409: _error("The user changed since read")})
@@ -143,7 +147,8 @@ def user_status(request: Request, actor: Login, login: str, body: StatusChange
                                   version=body.version, clock=clock_of(request))
 
 
-@router.put("/users/{login}/contracts/{contract_id}", response_model=UserDetail,
+@router.put("/users/{login}/contracts/{contract_id}", name="users.set_rights",
+            response_model=UserDetail,
             summary="Attach a user to a contract or change their rights there",
             responses={**_ADMIN_ERRORS, 400: _error("The last administrator of a contract"),
                        409: _error("The user changed since read")})
@@ -157,7 +162,8 @@ def set_rights(request: Request, actor: Login, login: str, contract_id: int,
                                clock=clock_of(request))
 
 
-@router.delete("/users/{login}/contracts/{contract_id}", response_model=UserDetail,
+@router.delete("/users/{login}/contracts/{contract_id}", name="users.detach",
+            response_model=UserDetail,
                summary="Detach a user from a contract",
                responses={**_ADMIN_ERRORS, 400: _error("The last administrator of a contract"),
                           409: _error("The user changed since read")})
