@@ -21,6 +21,7 @@ from cofatui.errors import Conflict, FieldError, NotFound, RuleViolation, Valida
 from cofatui.models import Company, Contract, PortfolioEntry
 from cofatui.models.portfolio import CustomFieldDefinition, CustomFieldValue
 from cofatui.repository.sql.core import SqlArea
+from cofatui.repository.sql.custom_field_definitions import definitions
 from cofatui.rules import custom_fields as rules
 from cofatui.schemas import Page
 from cofatui.schemas_custom_fields import (
@@ -34,12 +35,6 @@ from cofatui.schemas_jobs import ImportResultPublic
 
 _FIXED_FORMATS = {"client_reference": "text", "outstanding_amount": "money",
                   "internal_credit_limit": "money"}
-
-
-def definitions(s: Session, contract_id: int) -> dict[int, CustomFieldDefinition]:
-    """The contract's free fields by slot."""
-    return {d.slot: d for d in s.execute(select(CustomFieldDefinition).where(
-        CustomFieldDefinition.contract_id == contract_id)).scalars()}
 
 
 def _values(s: Session, definition_id: int) -> Iterator[str]:
@@ -214,7 +209,7 @@ class SqlCustomFields(SqlArea):
     def import_values(self, contract_id: int, file_name: str, content: bytes,
                       run_at: datetime | None = None) -> ImportResultPublic:
         self._write(contract_id)
-        from cofatui.repository.sql.custom_fields_import import queue_import
+        from cofatui.repository.sql.custom_fields_queue import queue_import
 
         return queue_import(self.root, contract_id, file_name, content, run_at)
 

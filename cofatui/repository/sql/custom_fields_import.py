@@ -20,17 +20,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import bindparam, delete, event, insert, select, update
 from sqlalchemy.orm import Session
 
-from cofatui.errors import FieldError, ValidationFailed
 from cofatui.formats import custom_field_import as fmt
 from cofatui.formats import imports as pipeline
-from cofatui.models import AuditEntry, Company, Job, PortfolioEntry
+from cofatui.models import AuditEntry, Company, PortfolioEntry
 from cofatui.models.portfolio import CustomFieldValue
-from cofatui.repository.sql import import_apply
-from cofatui.repository.sql.custom_fields import definitions
+from cofatui.repository.sql.custom_field_definitions import definitions
 from cofatui.repository.sql.import_apply import Applier
 from cofatui.repository.sql.search import search_key
 from cofatui.repository.sql.upsert import table_of
-from cofatui.schemas_jobs import ImportMode, ImportResultPublic
 
 if TYPE_CHECKING:
     from cofatui.repository.sql.core import SqlCore
@@ -172,33 +169,4 @@ def _json(value: Any) -> Any:
         if isinstance(value, datetime) else str(value)
 
 
-def queue_import(core: SqlCore, contract_id: int, file_name: str, content: bytes,
-                 run_at: datetime | None) -> ImportResultPublic:
-    """Read and check the file's structure now (a file refused whole is stored failed
-    at once), then store the result running and queue its job for ``run_at`` (now when
-    None). The lines are checked and applied when the job runs."""
-    from cofatui.repository.sql.imports import SqlImports, clean_file_name
-
-    now = core.clock.now()
-    if run_at is not None and run_at < now - PAST_TOLERANCE:
-        raise ValidationFailed([FieldError("run_at", "custom_fields.run_at_past",
-                                           {"at": run_at})])
-    imports: SqlImports = core.imports
-    file_name = clean_file_name(file_name)
-    mode = ImportMode.ALL_OR_NOTHING
-    spec, _ = build(core, contract_id)
-    try:
-        read = pipeline.read_file(content, spec)
-    except pipeline.ImportRefused as exc:
-        return imports._refused(fmt.KIND, file_name, mode, exc.reason, exc.text("en"))
-    with core._uow(write=True) as s:
-        result = import_apply.begin(core, s, fmt.KIND, file_name, mode, read.total)
-        imports._queue(s, result.id or 0, fmt.KIND, contract_id, mode, file_name, content)
-        if run_at is not None and run_at > now:
-            job = s.execute(select(Job).where(
-                Job.dedupe_key == import_apply.job_key(result.id or 0))).scalar_one()
-            job.run_after = run_at
-    return imports.result(result.id or 0)
-
-
-__all__ = ["build", "queue_import"]
+__all__ = ["build"]
