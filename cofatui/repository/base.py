@@ -47,6 +47,7 @@ from cofatui.repository.areas import (
     ProductsArea,
     RatesArea,
     UnderwritingArea,
+    UsersArea,
 )
 from cofatui.schemas import ContractPublic, Principal
 
@@ -119,6 +120,9 @@ class Repository(Protocol):
 
     @property
     def custom_fields(self) -> CustomFieldsArea: ...
+
+    @property
+    def users(self) -> UsersArea: ...
 
     # --- lifetime -------------------------------------------------------------------
     def close(self) -> None:

@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from cofatui import migrations
 from cofatui.api.app import create_app
 from cofatui.clock import FixedClock
+from cofatui.enums import ExportAggregation, ExportCategory
 from cofatui.models import AuditEntry, NotificationState
 from cofatui.repository.base import Repository
 from cofatui.repository.sql import SqlRepository, identity, make_engine
@@ -46,7 +47,9 @@ from cofatui.schemas import (
     InvoiceLine,
     PlanLineInput,
 )
-from cofatui.schemas_jobs import ImportMode, ImportStatus, JobKind
+from cofatui.schemas_custom_fields import CustomFieldCreate
+from cofatui.schemas_exports import DirectExportFile, ExportScenarioIn, ExportTemplateIn
+from cofatui.schemas_jobs import ExportFormat, ImportMode, ImportStatus, JobKind
 from tests.contract import dataset
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -161,6 +164,20 @@ def api(tmp_path: Path) -> Iterator[Api]:
                 ImportMode.PER_LINE).id
             ids[f"bulk:{contract}"] = repo.bulk.start(ids[contract], "orders.csv",
                                                       BULK_CSV).bulk_import.id
+            # Exports belong to their user (issue 15); custom fields to the contract.
+            template = repo.exports.create_template(ExportTemplateIn(
+                category=ExportCategory.PORTFOLIO, name=f"T{contract}",
+                columns=["company_name"]))
+            ids[f"template:{contract}"] = template.id
+            ids[f"scenario:{contract}"] = repo.exports.create_scenario(ExportScenarioIn(
+                category=ExportCategory.PORTFOLIO, name=f"S{contract}",
+                template_id=template.id, contract_ids=[ids[contract]],
+                aggregation=ExportAggregation.PRODUCT)).id
+            ids[f"export:{contract}"] = repo.exports.store_direct(
+                ExportCategory.PORTFOLIO, [ids[contract]], 1,
+                [DirectExportFile(format=ExportFormat.CSV, name="p.csv", content=b"x;y\n")]).id
+            ids[f"slot:{contract}"] = repo.custom_fields.create(
+                ids[contract], CustomFieldCreate(name=f"F{contract}", format="text")).slot
         yield api
     engine.dispose()
 
@@ -170,16 +187,23 @@ def api(tmp_path: Path) -> Iterator[Api]:
 PATH_IDS = {"contract_id": "{c}", "company_id": "{c}:company", "entry_id": "entry:{c}:{co}",
             "product_id": "{c}:product", "claim_id": "claim:{c}", "document_id": "doc:{c}",
             "extension_id": "ext:{c}", "job_id": "job:{c}", "import_id": "import:{c}",
-            "bulk_import_id": "bulk:{c}"}
+            "bulk_import_id": "bulk:{c}", "template_id": "template:{c}",
+            "scenario_id": "scenario:{c}", "export_id": "export:{c}", "slot": "slot:{c}"}
+#: Path parameters that are not dataset ids: a user of the contract, a file format.
+PATH_VALUES = {"login": {"A": "alice", "B": "bob"}, "format": {"A": "csv", "B": "csv"}}
 # Dataset keys per contract for each kind of id.
 KEYS: dict[str, dict[str, Any]] = {
     "B": {"{c}": "B", "{c}:company": "epsilon", "entry:{c}:{co}": "entry:B:epsilon",
           "{c}:product": "p_eps_crl", "claim:{c}": "claim:B", "doc:{c}": "doc:B",
           "ext:{c}": "ext:B", "job:{c}": "job:B", "import:{c}": "import:B", "bulk:{c}": "bulk:B",
+          "template:{c}": "template:B", "scenario:{c}": "scenario:B",
+          "export:{c}": "export:B", "slot:{c}": "slot:B",
           "notifications": ["n6", "n7"]},
     "A": {"{c}": "A", "{c}:company": "alpha", "entry:{c}:{co}": "entry:A:alpha",
           "{c}:product": "p_alpha_crl", "claim:{c}": "claim:A", "doc:{c}": "doc:A",
           "ext:{c}": "ext:A", "job:{c}": "job:A", "import:{c}": "import:A", "bulk:{c}": "bulk:A",
+          "template:{c}": "template:A", "scenario:{c}": "scenario:A",
+          "export:{c}": "export:A", "slot:{c}": "slot:A",
           "notifications": ["n1"]},
 }
 
@@ -187,6 +211,8 @@ KEYS: dict[str, dict[str, Any]] = {
 def path_ids(api: Api, path: str, contract: str) -> str:
     def value(match: re.Match[str]) -> str:
         name = match.group(1)
+        if name in PATH_VALUES:
+            return PATH_VALUES[name][contract]
         assert name in PATH_IDS, f"add the path parameter {name!r} to PATH_IDS"
         return str(api.ids[KEYS[contract][PATH_IDS[name]]])
 
@@ -239,6 +265,24 @@ def sample(api: Api, name: str, contract: str) -> tuple[dict[str, Any], Any, byt
         "extensions.decide": {"version": 1, "decision": {"decision": "accept"}},
         "jobs.queue": {"kind": JobKind.EXPORT_PORTFOLIO.value, "params": {"contract_id": cid}},
         "mail.set_daily_digest": {"daily_digest": False},
+        "custom_fields.create": {"name": "Evil", "format": "text"},
+        "custom_fields.modify": {"name": "Evil", "version": 1},
+        "exports.create_template": {"category": "portfolio", "name": "Evil",
+                                    "columns": ["company_name"]},
+        "exports.update_template": {"version": 1, "name": "Evil"},
+        "exports.create_scenario": {
+            "category": "portfolio", "name": "Evil", "aggregation": "product",
+            "template_id": i[k["template:{c}"]], "contract_ids": [cid]},
+        "exports.update_scenario": {"version": 1, "name": "Evil"},
+        # The version the user read (so only the contract can refuse it) and a
+        # threshold on the sample's contract.
+        "notifications.save_preferences": {
+            "version": api.repo("alice").notifications.preferences().version,
+            "thresholds": [{"contract_id": cid, "product_code": "CRL",
+                            "direction": "decrease", "amount": "1000", "currency": "EUR"}]},
+        "users.modify": {"version": 1, "first_name": "Evil"},
+        "users.set_status": {"version": 1, "status": "blocked"},
+        "users.set_rights": {"version": 1, "rights": "read_only"},
     }
     queries: dict[str, dict[str, Any]] = {
         "notifications.rows": {"contract_id": cid},
@@ -250,9 +294,18 @@ def sample(api: Api, name: str, contract: str) -> tuple[dict[str, Any], Any, byt
         "imports.run": {"kind": "client_references", "contract_id": cid,
                         "file_name": "refs.csv", "mode": "per_line"},
         "bulk.start": {"filename": "orders.csv"},
+        "custom_fields.delete": {"version": 1},
+        "custom_fields.import_values": {"file_name": "f.csv"},
+        "exports.delete_template": {"version": 1},
+        "exports.delete_scenario": {"version": 1},
+        "exports.delete_runs": {"ids": [i[k["export:{c}"]]]},
+        "exports.store_direct": {"category": "portfolio", "contract_id": cid, "rows": 1,
+                                 "format": "csv", "name": "x.csv", "size": 4},
+        "users.detach": {"version": 1},
     }
     raw = {"claims.add_document": PDF, "imports.run": REFERENCES_CSV,
-           "bulk.start": BULK_CSV}.get(name)
+           "bulk.start": BULK_CSV, "exports.store_direct": b"x;y\n",
+           "custom_fields.import_values": b"EasyNumber;Segment\n1;x\n"}.get(name)
     return queries.get(name, {}), bodies.get(name), raw
 
 
@@ -338,6 +391,10 @@ def test_public_routes_need_no_token(api: Api) -> None:
 # meaningful only together with a contract id, which the other routes check.
 GLOBAL_COMPANY_ROUTES = {"companies.get", "portfolio.set_favourite", "companies.create"}
 CROSS_CONTRACT = [case for case in PROTECTED if takes_an_id(*case)]
+#: Forms whose ids are fields of the form, checked as the form's other fields are: the
+#: fields that refuse another user's or another contract's id.
+ID_FIELDS_CHECKED = {"exports.create_scenario": {"template_id", "contract_ids"},
+                     "notifications.save_preferences": {"thresholds.0.contract_id"}}
 
 
 @pytest.mark.parametrize("case", CROSS_CONTRACT, ids=ids_of)
@@ -350,12 +407,19 @@ def test_contract_a_user_gets_nothing_of_contract_b(
     headers = api.headers("alice")
     audit_before = api.audit_count()
     response = call(api, method, path, op, "B", headers)
-    if name in ("notifications.mark", "notifications.delete"):
+    if name in ID_FIELDS_CHECKED:
+        # A form naming another user's template or a contract not mine: refused at those
+        # fields (the same words for an id that does not exist), nothing written.
+        assert response.status_code == 422, response.text
+        fields = {f["field"] for f in response.json()["fields"]}
+        assert fields & ID_FIELDS_CHECKED[name], response.text
+    elif name in ("notifications.mark", "notifications.delete", "exports.delete_runs"):
         # Bulk calls ignore ids the user cannot see (contract suite): nothing is counted
         # and nothing is written.
         assert response.status_code == 200 and response.json() == {"count": 0}
         with Session(api.engine) as s:
             assert s.execute(select(func.count()).select_from(NotificationState)).scalar() == 0
+        assert api.repo("bob").exports.get_run(api.ids["export:B"]).id == api.ids["export:B"]
     else:
         assert response.status_code in (403, 404), response.text
         assert response.json()["error"] in ("forbidden", "not_found")
@@ -387,7 +451,13 @@ def test_drafts_are_private(api: Api) -> None:
 
 # Writes to the user's own state, not to contract data: allowed on read-only rights.
 PERSONAL_WRITES = {"portfolio.set_favourite", "notifications.mark", "notifications.delete",
-                   "drafts.save", "drafts.delete", "jobs.cancel", "mail.set_daily_digest"}
+                   "drafts.save", "drafts.delete", "jobs.cancel", "mail.set_daily_digest",
+                   "notifications.save_preferences",
+                   # Exports are the user's own (issue 15): reading, saved for later.
+                   "exports.create_template", "exports.update_template",
+                   "exports.delete_template", "exports.create_scenario",
+                   "exports.update_scenario", "exports.delete_scenario", "exports.run",
+                   "exports.delete_runs", "exports.store_direct"}
 # Every job a user may queue is an export: it reads what the user may read, so a
 # reader queues it (the cross-contract test refuses another contract's).
 READS_AS_JOBS = {"jobs.queue"}

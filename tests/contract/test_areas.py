@@ -25,6 +25,7 @@ from cofatui.repository.http.portfolio import HttpPortfolio
 from cofatui.repository.http.products import HttpProducts
 from cofatui.repository.http.rates import HttpRates
 from cofatui.repository.http.underwriting import HttpUnderwriting
+from cofatui.repository.http.users import HttpUsers
 from cofatui.repository.sql.audit import SqlAudit
 from cofatui.repository.sql.bulk import SqlBulk
 from cofatui.repository.sql.claims import SqlClaims
@@ -40,6 +41,7 @@ from cofatui.repository.sql.notifications import SqlNotifications
 from cofatui.repository.sql.portfolio import SqlPortfolio
 from cofatui.repository.sql.products import SqlProducts
 from cofatui.repository.sql.underwriting import SqlUnderwriting
+from cofatui.repository.sql.users import SqlUsers
 from tests.contract.conftest import Backend
 
 IMPLEMENTATIONS: dict[str, tuple[type, type]] = {
@@ -59,6 +61,7 @@ IMPLEMENTATIONS: dict[str, tuple[type, type]] = {
     "bulk": (SqlBulk, HttpBulk),
     "exports": (SqlExports, HttpExports),
     "custom_fields": (SqlCustomFields, HttpCustomFields),
+    "users": (SqlUsers, HttpUsers),
 }
 
 

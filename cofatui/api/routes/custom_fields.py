@@ -5,8 +5,8 @@
     PATCH  /contracts/{contract_id}/custom-fields/{slot}              custom_fields.modify
     DELETE /contracts/{contract_id}/custom-fields/{slot}?version=&values=
                                                                       custom_fields.delete
-    GET    /contracts/{contract_id}/custom-fields/invalid-values      custom_fields.invalid_values
-    POST   /contracts/{contract_id}/custom-fields/import?file_name=&run_at=
+    GET    /contracts/{contract_id}/custom-field-misfits              custom_fields.invalid_values
+    POST   /contracts/{contract_id}/custom-field-imports?file_name=&run_at=
                                                                       custom_fields.import_values
 
 A fixed field or a slot outside 1..5 in the path is the repository's refusal (422 at
@@ -71,7 +71,9 @@ def delete_custom_field(repo: Repo, contract_id: ContractId, slot: Slot,
     return repo.custom_fields.delete(contract_id, slot, version, values)
 
 
-@router.get(_BASE + "/invalid-values", name="custom_fields.invalid_values",
+# Not under .../custom-fields/: the path would read as a slot there, and a wrong method
+# on it answer 422 (slot) instead of 405.
+@router.get("/contracts/{contract_id}/custom-field-misfits", name="custom_fields.invalid_values",
             response_model=Page[InvalidValuePublic],
             summary="Stored values that do not fit their field's format, to be fixed")
 def invalid_values(repo: Repo, contract_id: ContractId, offset: Offset = 0,
@@ -86,7 +88,8 @@ __all__ = ["router"]
 IMPORT_MEDIA_TYPES = ("application/octet-stream", "text/csv", "text/plain")
 
 
-@router.post(_BASE + "/import", name="custom_fields.import_values",
+@router.post("/contracts/{contract_id}/custom-field-imports",
+             name="custom_fields.import_values",
              response_model=ImportResultPublic, status_code=202,
              summary="Import custom-field values keyed by EasyNumber (the raw file is the "
                      "body); a job applies it all-or-nothing, now or at run_at",

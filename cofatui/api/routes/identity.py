@@ -30,13 +30,14 @@ def contracts(repo: Repo) -> list[ContractPublic]:
     return repo.contracts()
 
 
-@router.get("/me/preferences", response_model=Preferences,
+@router.get("/me/preferences", name="notifications.preferences", response_model=Preferences,
             summary="My preferences: thresholds, claim-file notifications, CRS, non-Latin")
 def get_preferences(repo: Repo) -> Preferences:
     return repo.notifications.preferences()
 
 
-@router.put("/me/preferences", response_model=Preferences,
+@router.put("/me/preferences", name="notifications.save_preferences",
+            response_model=Preferences,
             summary="Replace my preferences (with the version read)",
             responses={409: _error("The preferences changed since they were read"),
                        422: _error("A threshold refused")})

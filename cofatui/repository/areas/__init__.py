@@ -1,7 +1,8 @@
 """The areas of the Repository, one protocol each: ``repo.companies``, ``repo.portfolio``,
 ``repo.products``, ``repo.underwriting``, ``repo.notifications``, ``repo.claims``,
 ``repo.rates``, ``repo.extensions``, ``repo.drafts``, ``repo.audit``, ``repo.jobs``,
-``repo.imports``, ``repo.mail``, ``repo.bulk``, ``repo.exports`` and ``repo.custom_fields``.
+``repo.imports``, ``repo.mail``, ``repo.bulk``, ``repo.exports``, ``repo.custom_fields``
+and ``repo.users``.
 
 Each area acts for the principal its repository was opened for and raises only
 :mod:`cofatui.errors` classes; the docstrings say which and when. Common to all:
@@ -37,6 +38,7 @@ from cofatui.repository.areas.portfolio import PortfolioArea
 from cofatui.repository.areas.products import ProductsArea
 from cofatui.repository.areas.rates import RatesArea
 from cofatui.repository.areas.underwriting import UnderwritingArea
+from cofatui.repository.areas.users import UsersArea
 
 #: Every area of the root, by attribute name (``repo.<name>``).
 AREAS: dict[str, type] = {
@@ -56,9 +58,11 @@ AREAS: dict[str, type] = {
     "bulk": BulkArea,
     "exports": ExportsArea,
     "custom_fields": CustomFieldsArea,
+    "users": UsersArea,
 }
 
 __all__ = ["AREAS", "AuditArea", "BulkArea", "ClaimsArea", "CompaniesArea", "CustomFieldsArea",
            "DraftsArea",
            "ExportsArea", "ExtensionsArea", "ImportsArea", "JobsArea", "MailArea",
-           "NotificationsArea", "PortfolioArea", "ProductsArea", "RatesArea", "UnderwritingArea"]
+           "NotificationsArea", "PortfolioArea", "ProductsArea", "RatesArea", "UnderwritingArea",
+           "UsersArea"]

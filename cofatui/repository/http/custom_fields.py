@@ -50,7 +50,7 @@ class HttpCustomFields(HttpArea):
 
     def invalid_values(self, contract_id: int, offset: int = 0,
                        limit: int = 100) -> Page[InvalidValuePublic]:
-        return self._get(_INVALID, f"{_base(contract_id)}/invalid-values",
+        return self._get(_INVALID, f"/contracts/{contract_id}/custom-field-misfits",
                          page_params(offset, limit))
 
     def import_values(self, contract_id: int, file_name: str, content: bytes,
@@ -58,5 +58,6 @@ class HttpCustomFields(HttpArea):
         params: dict[str, Any] = {"file_name": file_name}
         if run_at is not None:
             params["run_at"] = run_at.isoformat()
-        return self._parse(_IMPORT, self._call("POST", f"{_base(contract_id)}/import",
-                                               params=params, content=bytes(content)))
+        path = f"/contracts/{contract_id}/custom-field-imports"
+        return self._parse(_IMPORT, self._call("POST", path, params=params,
+                                               content=bytes(content)))

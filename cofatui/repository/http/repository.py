@@ -23,6 +23,7 @@ from cofatui.repository.http.portfolio import HttpPortfolio
 from cofatui.repository.http.products import HttpProducts
 from cofatui.repository.http.rates import HttpRates
 from cofatui.repository.http.underwriting import HttpUnderwriting
+from cofatui.repository.http.users import HttpUsers
 from cofatui.schemas import ContractPublic, Principal
 
 _PRINCIPAL = TypeAdapter(Principal)
@@ -53,6 +54,7 @@ class HttpRepository(HttpClient):
         self.bulk = HttpBulk(self)
         self.exports = HttpExports(self)
         self.custom_fields = HttpCustomFields(self)
+        self.users = HttpUsers(self)
 
     def whoami(self) -> Principal:
         return self._get(_PRINCIPAL, "/me")

@@ -22,6 +22,7 @@ from cofatui.repository.sql.notifications import SqlNotifications
 from cofatui.repository.sql.portfolio import SqlPortfolio
 from cofatui.repository.sql.products import SqlProducts
 from cofatui.repository.sql.underwriting import SqlUnderwriting
+from cofatui.repository.sql.users import SqlUsers
 
 
 class SqlRepository(SqlCore):
@@ -46,6 +47,7 @@ class SqlRepository(SqlCore):
         self.bulk = SqlBulk(self)
         self.exports = SqlExports(self)
         self.custom_fields = SqlCustomFields(self)
+        self.users = SqlUsers(self)
 
     def close(self) -> None:
         """The engine is shared; closing a repository releases nothing of its own."""
