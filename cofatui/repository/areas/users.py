@@ -26,11 +26,16 @@ class UsersArea(Protocol):
         """A page of the users attached to the contract (with their rights there), or of
         its organisation's members who are not; sorted by ``sort`` (login, title,
         last_name, first_name, updated_at, created_at, status, rights) then login;
-        ``query`` filters on a part of the login or names."""
+        ``query`` filters on a part of the login or names.
+
+        Raises: NotFound (a contract of another organisation); Forbidden (a contract
+        the principal does not administer)."""
         ...
 
     def get(self, login: str) -> UserDetail:
-        """The user, with the contracts the principal administers (the Contracts tab)."""
+        """The user, with the contracts the principal administers (the Contracts tab).
+
+        Raises: NotFound (a user of another organisation, or insurer staff)."""
         ...
 
     def modify(self, login: str, data: UserUpdate) -> UserDetail:
@@ -40,15 +45,26 @@ class UsersArea(Protocol):
 
     def set_status(self, login: str, status: str, version: int,
                    until: datetime | None = None) -> UserDetail:
-        """Block, suspend (optionally until a moment) or reactivate. Tokens stop at once."""
+        """Block, suspend (optionally until a moment) or reactivate. Tokens stop at once.
+
+        Raises the common refusals above: NotFound, Forbidden (one's own account, a
+        user holding contracts not administered), RuleViolation (a contract's last
+        active full administrator), Conflict, ValidationFailed (an unknown status)."""
         ...
 
     def set_rights(self, login: str, contract_id: int, rights: str,
                    sections: dict[str, str] | None = None, *, version: int) -> UserDetail:
         """Attach or change rights: full, read_only, or custom with none / read_only /
-        full per section (unnamed sections: none)."""
+        full per section (unnamed sections: none).
+
+        Raises the common refusals above: NotFound, Forbidden (a contract not
+        administered, lowering one's own rights), RuleViolation (the last active full
+        administrator), Conflict, ValidationFailed (unknown rights or section)."""
         ...
 
     def detach(self, login: str, contract_id: int, version: int) -> UserDetail:
-        """Detach; a default contract moves to another of the user's."""
+        """Detach; a default contract moves to another of the user's.
+
+        Raises the common refusals above: NotFound, Forbidden (oneself, a contract not
+        administered), RuleViolation (the last active full administrator), Conflict."""
         ...
