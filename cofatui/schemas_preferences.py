@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool, StrictInt
 
 
 class ThresholdPublic(BaseModel):
@@ -38,10 +38,11 @@ class PreferencesUpdate(BaseModel):
     """Every preference at once; ``version`` is the one read (0 the first time): a
     stale one is a conflict."""
 
-    version: Annotated[int, Field(ge=0)]
-    show_crs_number: bool = False
-    show_non_latin_names: bool = False
-    claim_notifications: bool = True
+    version: Annotated[StrictInt, Field(ge=0)]
+    # Strict: ``0`` or ``"no"`` is not a yes/no here (the schema says boolean).
+    show_crs_number: StrictBool = False
+    show_non_latin_names: StrictBool = False
+    claim_notifications: StrictBool = True
     thresholds: Annotated[list[ThresholdPublic], Field(max_length=1000)] = Field(
         default_factory=list)
 

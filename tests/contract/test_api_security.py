@@ -138,6 +138,25 @@ def _extension(api: Api, contract: str, company: str) -> ExtensionCreate:
         plan=[PlanLineInput(due_date=due + timedelta(days=20), amount=Decimal("600.00"))])
 
 
+def personal_items(repo: Repository, ids: dict[str, int], contract: str) -> dict[str, int]:
+    """A template, a scenario and a direct export of the contract's user (exports belong
+    to their user, issue 15) and a custom field of the contract (issue 16): the ids the
+    export and custom-field routes take."""
+    template = repo.exports.create_template(ExportTemplateIn(
+        category=ExportCategory.PORTFOLIO, name=f"T{contract}", columns=["company_name"]))
+    scenario = repo.exports.create_scenario(ExportScenarioIn(
+        category=ExportCategory.PORTFOLIO, name=f"S{contract}", template_id=template.id,
+        contract_ids=[ids[contract]], aggregation=ExportAggregation.PRODUCT))
+    export = repo.exports.store_direct(
+        ExportCategory.PORTFOLIO, [ids[contract]], 1,
+        [DirectExportFile(format=ExportFormat.CSV, name="p.csv", content=b"x;y\n")])
+    field = repo.custom_fields.create(
+        ids[contract], CustomFieldCreate(name=f"F{contract}", format="text"))
+    assert field.slot is not None
+    return {f"template:{contract}": template.id, f"scenario:{contract}": scenario.id,
+            f"export:{contract}": export.id, f"slot:{contract}": field.slot}
+
+
 @pytest.fixture
 def api(tmp_path: Path) -> Iterator[Api]:
     engine = make_engine(f"sqlite:///{tmp_path / 'api.sqlite'}")
@@ -164,20 +183,7 @@ def api(tmp_path: Path) -> Iterator[Api]:
                 ImportMode.PER_LINE).id
             ids[f"bulk:{contract}"] = repo.bulk.start(ids[contract], "orders.csv",
                                                       BULK_CSV).bulk_import.id
-            # Exports belong to their user (issue 15); custom fields to the contract.
-            template = repo.exports.create_template(ExportTemplateIn(
-                category=ExportCategory.PORTFOLIO, name=f"T{contract}",
-                columns=["company_name"]))
-            ids[f"template:{contract}"] = template.id
-            ids[f"scenario:{contract}"] = repo.exports.create_scenario(ExportScenarioIn(
-                category=ExportCategory.PORTFOLIO, name=f"S{contract}",
-                template_id=template.id, contract_ids=[ids[contract]],
-                aggregation=ExportAggregation.PRODUCT)).id
-            ids[f"export:{contract}"] = repo.exports.store_direct(
-                ExportCategory.PORTFOLIO, [ids[contract]], 1,
-                [DirectExportFile(format=ExportFormat.CSV, name="p.csv", content=b"x;y\n")]).id
-            ids[f"slot:{contract}"] = repo.custom_fields.create(
-                ids[contract], CustomFieldCreate(name=f"F{contract}", format="text")).slot
+            ids.update(personal_items(repo, ids, contract))
         yield api
     engine.dispose()
 

@@ -44,6 +44,7 @@ from tests.contract.test_api_security import (
     _claim,
     _extension,
     path_ids,
+    personal_items,
     sample,
 )
 
@@ -231,6 +232,7 @@ def server(request: pytest.FixtureRequest,
             ids["import:A"] = alice.imports.run("client_references", ids["A"], "refs.csv",
                                                 REFERENCES_CSV, ImportMode.PER_LINE).id
             ids["bulk:A"] = alice.bulk.start(ids["A"], "orders.csv", BULK_CSV).bulk_import.id
+            ids.update(personal_items(alice, ids, "A"))
             yield Server(request.param, api, {"Authorization": f"Bearer {token}"})
     finally:
         next(engines, None)

@@ -17,6 +17,7 @@ from textual.pilot import Pilot
 from cofatui.config import Settings
 from cofatui.models import Company
 from cofatui.repository.sql import SqlRepository
+from cofatui.schemas_preferences import PreferencesUpdate
 from cofatui.tui.app import CofaApp
 from tests.tui.products_env import (  # noqa: F401  (pin_utc is an autouse fixture)
     SIZE,
@@ -60,7 +61,13 @@ async def test_crs_off_hides_the_coface_reference(env: Env) -> None:
         await open_detail(pilot, company_id)
         text = screen_text(pilot.app)
         assert "000ABC123" not in text and "Τρόφιμα" not in text
-    async with app_with(env, show_crs_number=True).run_test(size=SIZE) as pilot:
+    # The account holds the preference (the settings file was imported at the first
+    # start): switched on there, the next start shows the reference.
+    repo = SqlRepository(env.engine, "alice", env.clock)
+    prefs = repo.notifications.preferences()
+    repo.notifications.save_preferences(PreferencesUpdate(
+        **{**prefs.model_dump(), "show_crs_number": True}))
+    async with app_with(env).run_test(size=SIZE) as pilot:
         await open_detail(pilot, company_id)
         assert "000ABC123" in screen_text(pilot.app)
 

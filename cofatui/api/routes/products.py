@@ -10,7 +10,15 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from cofatui.api.auth import Repo
-from cofatui.api.routes.common import MAX_ID, CompanyId, ContractId, Count, Limit, Offset
+from cofatui.api.routes.common import (
+    MAX_ID,
+    CompanyId,
+    ContractId,
+    Count,
+    Limit,
+    Offset,
+    _error,
+)
 from cofatui.schemas import (
     CompanyDetail,
     EndingGuarantee,
@@ -94,7 +102,8 @@ def new_action_menu(repo: Repo, contract_id: ContractId,
 
 
 @router.post("/products", name="products.request", response_model=ProductPublic, status_code=201,
-             summary="Order a product on a company (NEW ACTION)")
+             summary="Order a product on a company (NEW ACTION)",
+             responses={404: _error("No such contract or company (ids of the body)")})
 def request_product(repo: Repo, request: ProductRequest) -> ProductPublic:
     return repo.products.request(request)
 

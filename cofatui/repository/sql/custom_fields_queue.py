@@ -3,7 +3,7 @@ lines checked and applied by the import job, now or at the time asked."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
@@ -24,6 +24,8 @@ def queue_import(core: SqlCore, contract_id: int, file_name: str, content: bytes
     at once), then store the result running and queue its job for ``run_at`` (now when
     None). The lines are checked and applied when the job runs."""
     now = core.clock.now()
+    if run_at is not None and run_at.tzinfo is None:  # a bare date or time: UTC, as stored
+        run_at = run_at.replace(tzinfo=UTC)
     if run_at is not None and run_at < now - PAST_TOLERANCE:
         raise ValidationFailed([FieldError("run_at", "custom_fields.run_at_past",
                                            {"at": run_at})])
