@@ -111,18 +111,7 @@ def exports_folder() -> str | None:
 def write_download(repo: Repository, export_id: int, fmt: ExportFormat, path: Path) -> int:
     """Write an export's file to ``path`` chunk by chunk (never whole in memory), through
     a temporary name renamed at the end; returns the bytes written."""
-    download = repo.exports.download(export_id, fmt)
-    tmp = path.with_name(f".{path.name}.part")
-    written = 0
-    try:
-        with tmp.open("wb") as fh:
-            for chunk in download.chunks:
-                fh.write(chunk)
-                written += len(chunk)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return written
+    return repo.exports.download(export_id, fmt).save(path)
 
 
 class FilesPart(Vertical):
