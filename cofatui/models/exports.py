@@ -86,6 +86,8 @@ class ExportRun(SQLModel, table=True):
         # My generated files, newest first.
         Index("ix_export_run_owner_id", "owner_id", "id"),
         Index("ix_export_run_expires", "expires_at"),
+        # Ids never reused (the job's and the e-mail's dedupe keys are "export:<id>").
+        {"sqlite_autoincrement": True},
     )
     id: int | None = Field(default=None, primary_key=True)
     owner_id: int = Field(foreign_key="user.id")

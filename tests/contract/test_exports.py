@@ -333,6 +333,19 @@ def test_runs_are_listed_newest_first_paged_and_deleted_together(backend: Backen
         assert gone is None or gone.cancel_requested
 
 
+def test_run_again_after_deleting_the_latest_export(backend: Backend) -> None:
+    # The deleted run's job and e-mail stay keyed "export:<id>": a new run must get an
+    # id never given before, or it clashes with them (SQLite reused the last rowid).
+    repo = backend.open("alice")
+    sc = repo.exports.create_scenario(scenario_in(default_of(repo, PORTFOLIO),
+                                                  [backend.ids["A"]], email=True))
+    first = repo.exports.run(sc.id)
+    assert repo.exports.delete_runs([first.id]) == 1
+    again = repo.exports.run(sc.id)
+    assert again.id > first.id
+    assert [r.id for r in repo.exports.runs().items] == [again.id]
+
+
 def test_editing_a_scenario_keeps_its_schedule_unless_the_schedule_changes(
         backend: Backend) -> None:
     repo = backend.open("alice")

@@ -124,6 +124,9 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["scenario_id"], ["export_scenario.id"], ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("scenario_id", "scheduled_for", name="uq_export_run_scheduled"),
+        # An id is never given again (SQLite would reuse a deleted last one): the run's
+        # job and e-mail are keyed by it ("export:<id>"), once each.
+        sqlite_autoincrement=True,
     )
     op.create_index("ix_export_run_owner_id", "export_run", ["owner_id", "id"])
     op.create_index("ix_export_run_expires", "export_run", ["expires_at"])
