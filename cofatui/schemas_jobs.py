@@ -83,6 +83,7 @@ class LineStatus(StrEnum):
 
 class ImportKind(StrEnum):
     CLIENT_REFERENCES = "client_references"
+    USERS = "users"  # issue 16 item 6, all-or-nothing
 
 
 class ImportResultPublic(Public):

@@ -26,6 +26,8 @@ class UserRow(_Public):
     updated_at: datetime | None
     created_at: datetime | None
     status: UserStatus
+    awaiting_activation: bool = Field(
+        default=False, description="created, no activation code used yet")
     rights: Rights | None = Field(default=None, description="on the listed contract; "
                                   "None in the not-attached list")
 
@@ -52,6 +54,7 @@ class UserDetail(_Public):
     role: Role
     status: UserStatus
     suspended_until: datetime | None
+    awaiting_activation: bool = False
     default_contract_id: int | None
     created_at: datetime | None
     updated_at: datetime | None
@@ -90,3 +93,31 @@ class RightsChange(BaseModel):
         default_factory=dict, description="custom rights: section -> none|read_only|full; "
         "unnamed sections are none")
     version: int
+
+
+class UserCreate(BaseModel):
+    """A new user (seed "Création d'un utilisateur", SPEC §7); every field mandatory.
+    The login is generated (first-name initial, ".", last name, ASCII, a number added
+    when taken); the user is attached to the contract of the route with full rights and
+    mailed a one-time activation code, never a password."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: str = Field(description="mr, mrs or ms")
+    last_name: str
+    first_name: str
+    phone: str = Field(description="checked with phonenumbers, stored as E.164")
+    fax: str = Field(description="checked with phonenumbers, stored as E.164")
+    email: str = Field(description="syntax checked with email-validator")
+    language: str = Field(description="en or fr")
+    default_contract_id: int | None = Field(
+        default=None, description="one of the user's contracts; the route's if omitted")
+    role: Role = Role.POLICYHOLDER
+
+
+class ActivationRequest(BaseModel):
+    """``POST /auth/activate``: the mailed code sets the first password."""
+
+    model_config = ConfigDict(extra="forbid")
+    login: str = Field(max_length=64)
+    code: str = Field(max_length=64)
+    password: str = Field(max_length=256)

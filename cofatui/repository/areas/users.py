@@ -15,7 +15,8 @@ from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from cofatui.schemas import Page
-from cofatui.schemas_users import UserDetail, UserRow, UserUpdate
+from cofatui.schemas_jobs import ImportResultPublic
+from cofatui.schemas_users import UserCreate, UserDetail, UserRow, UserUpdate
 
 
 @runtime_checkable
@@ -30,6 +31,33 @@ class UsersArea(Protocol):
 
         Raises: NotFound (a contract of another organisation); Forbidden (a contract
         the principal does not administer)."""
+        ...
+
+    def create(self, contract_id: int, data: UserCreate) -> UserDetail:
+        """Create a user of the contract's organisation, attached to the contract with
+        full rights, and queue (same transaction) the mail with the login and a one-time
+        activation code (item 3).
+
+        Raises: NotFound, Forbidden (a contract not administered; ``contract_admin``
+        given by a reader who is not one); ValidationFailed (a field, with its code)."""
+        ...
+
+    def resend_activation(self, login: str, version: int) -> UserDetail:
+        """Cancel the user's pending code and mail a new one.
+
+        Raises the common refusals above: NotFound, Forbidden, Conflict; RuleViolation
+        (the user has already activated)."""
+        ...
+
+    def import_users(self, contract_id: int, file_name: str, content: bytes
+                     ) -> ImportResultPublic:
+        """Import users from a ``;`` CSV or an XLSX (item 6), all-or-nothing with
+        per-line results read through ``repo.imports.lines``: each line created,
+        attached (a member with the same e-mail), unchanged or error; at most 500 lines.
+        No user is created and no mail sent unless every line is right.
+
+        Raises: NotFound, Forbidden (a contract not administered). Faults of lines and
+        a refused file are in the result, not raised."""
         ...
 
     def get(self, login: str) -> UserDetail:
