@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
     from sqlalchemy.engine import Engine
 
-HEAD = "0018_organisations"
+HEAD = "0019_activation_codes"
 HERE = Path(__file__).parent
 
 

@@ -1,5 +1,6 @@
 """SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
 
+from cofatui.models.activation import ActivationCode
 from cofatui.models.audit import AuditEntry, WapSnapshot
 from cofatui.models.bulk import BulkImport, BulkImportFile, BulkLine
 from cofatui.models.claim import (
@@ -42,6 +43,7 @@ from cofatui.models.underwriting import DraBand, UnderwritingRule
 from cofatui.models.user import ApiToken, User, UserContract
 
 __all__ = [
+    "ActivationCode",
     "ApiToken",
     "AuditEntry",
     "BulkImport",

@@ -37,6 +37,8 @@ class User(SQLModel, table=True):
     #: The policyholder organisation; None for insurer staff.
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id",
                                         index=True)
+    #: Created by an administrator and no activation code used yet (issue 16 item 3).
+    awaiting_activation: bool = False
     version: int = Field(default=1, sa_column=_user_version)
     __mapper_args__ = {"version_id_col": _user_version}
 
