@@ -745,6 +745,7 @@ def contract_users(engine: Engine, *, actor: str | None, contract_id: int,
         items = [UserRow(login=u.login, title=u.title, last_name=u.last_name,
                          first_name=u.first_name, updated_at=u.updated_at,
                          created_at=u.created_at, status=UserStatus(u.status),
+                         awaiting_activation=u.awaiting_activation,
                          rights=Rights(r) if r else None) for u, r in rows]
         return Page[UserRow](items=items, offset=offset, limit=limit, total=int(total or 0))
 

@@ -9,10 +9,10 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 
 from cofatui.clock import Clock
-from cofatui.repository.sql import identity
+from cofatui.repository.sql import activation, identity
 from cofatui.repository.sql.core import SqlArea
 from cofatui.schemas import Page
-from cofatui.schemas_users import UserDetail, UserRow, UserUpdate
+from cofatui.schemas_users import UserCreate, UserDetail, UserRow, UserUpdate
 
 
 class ActingUsers:
@@ -29,6 +29,14 @@ class ActingUsers:
                                        contract_id=contract_id, attached=attached,
                                        offset=offset, limit=limit, sort=sort,
                                        descending=descending, query=query)
+
+    def create(self, contract_id: int, data: UserCreate) -> UserDetail:
+        return activation.create_user(self.engine, actor=self.actor,
+                                      contract_id=contract_id, data=data, clock=self.clock)
+
+    def resend_activation(self, login: str, version: int) -> UserDetail:
+        return activation.resend(self.engine, actor=self.actor, login=login,
+                                 version=version, clock=self.clock)
 
     def get(self, login: str) -> UserDetail:
         return identity.get_user(self.engine, actor=self.actor, login=login)
@@ -66,6 +74,12 @@ class SqlUsers(SqlArea):
         return self._acting().contract_users(contract_id, attached=attached, offset=offset,
                                              limit=limit, sort=sort, descending=descending,
                                              query=query)
+
+    def create(self, contract_id: int, data: UserCreate) -> UserDetail:
+        return self._acting().create(contract_id, data)
+
+    def resend_activation(self, login: str, version: int) -> UserDetail:
+        return self._acting().resend_activation(login, version)
 
     def get(self, login: str) -> UserDetail:
         return self._acting().get(login)
