@@ -48,6 +48,7 @@ BODY_LIMITS: tuple[tuple[str, int], ...] = (
     (r"^/imports$", 6 * 1024 * 1024),  # import files: 5 MiB, checked by the pipeline
     (r"^/contracts/[^/]+/bulk-imports$", 6 * 1024 * 1024),  # 5 MiB, cut by the route (413)
     (r"^/auth/token$", 16 * 1024),
+    (r"^/auth/activate$", 16 * 1024),
     # direct exports: 64 MiB in all, cut by the route (413)
     (r"^/exports$", 65 * 1024 * 1024),
     # custom-field import: 16 MiB (100 000 lines), checked by the pipeline
@@ -59,7 +60,7 @@ BODY_GRACE_SECONDS = 10.0
 MIN_BODY_RATE = 64 * 1024
 BODY_IDLE_SECONDS = 10.0
 #: Routes answered without a token (the router answers 405 to a wrong method).
-PUBLIC_PATHS = frozenset({"/health", "/auth/token", "/openapi.json"})
+PUBLIC_PATHS = frozenset({"/health", "/auth/token", "/auth/activate", "/openapi.json"})
 #: Where TokenFirst leaves the verified login for the auth dependency.
 VERIFIED_LOGIN = "verified_login"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from starlette.concurrency import run_in_threadpool
 
 from cofatui.api.auth import Repo, clock_of, current_login, engine_of
@@ -14,7 +14,15 @@ from cofatui.api.routes.common import _error
 from cofatui.schemas import ContractPublic, Page, Principal
 from cofatui.schemas_identity import TokenInfo
 from cofatui.schemas_preferences import Preferences, PreferencesUpdate
-from cofatui.schemas_users import RightsChange, StatusChange, UserDetail, UserRow, UserUpdate
+from cofatui.schemas_users import (
+    ActivationRequest,
+    RightsChange,
+    StatusChange,
+    UserCreate,
+    UserDetail,
+    UserRow,
+    UserUpdate,
+)
 
 router = APIRouter(tags=["identity"])
 
@@ -86,6 +94,34 @@ async def create_token(body: TokenRequest, request: Request) -> TokenCreated:
     return TokenCreated(token=token, login=login, info=info)
 
 
+class Activated(BaseModel):
+    login: str = Field(description="the account, now with its password: log in with "
+                       "POST /auth/token")
+
+
+@router.post("/auth/activate", name="activate_account", response_model=Activated,
+             summary="Set a new account's first password with the code mailed to it",
+             responses={401: _error("Wrong login or code, or the code expired or was "
+                                    "cancelled (too many wrong tries, or a new one sent)"),
+                        403: _error("The account is blocked or suspended"),
+                        422: _error("The password breaks the policy"),
+                        429: _error("Too many attempts: from this address, for this "
+                                    "login, or at once on the server (see Retry-After)")},
+             openapi_extra={"security": []})
+async def activate_account(body: ActivationRequest, request: Request) -> Activated:
+    # Limited like POST /auth/token (the same gate: its windows and its hashing slots);
+    # the code's own lockout (5 wrong tries) is in the database.
+    from cofatui.repository.sql import activation
+
+    engine, clock = engine_of(request), clock_of(request)
+    source = request.client.host if request.client else ""
+    async with gate_of(request).admit(source, body.login):
+        login = await run_in_threadpool(activation.activate, engine, body.login, body.code,
+                                        body.password, clock=clock)
+    request.state.login = login
+    return Activated(login=login)
+
+
 # --- user administration by contract (issue 16 items 1, 2, 4 and 5) ---------------------
 # The caller acts as themselves (``actor``): a contract administrator on the contracts
 # they administer and the users of their organisation, an underwriter everywhere. The
@@ -113,6 +149,38 @@ def contract_users(request: Request, actor: Login, contract_id: int,
     return identity.contract_users(engine_of(request), actor=actor, contract_id=contract_id,
                                    attached=attached, offset=offset, limit=limit, sort=sort,
                                    descending=descending, query=query)
+
+
+@router.post("/contracts/{contract_id}/users", name="users.create",
+             response_model=UserDetail, status_code=201,
+             summary="Create a user of the contract, with full rights there; the login is "
+                     "generated and an activation code mailed (never a password)",
+             responses=_ADMIN_ERRORS | {422: _error("A field refused")})
+def create_user(request: Request, actor: Login, contract_id: int, body: UserCreate
+                ) -> UserDetail:
+    from cofatui.repository.sql import activation
+
+    return activation.create_user(engine_of(request), actor=actor, contract_id=contract_id,
+                                  data=body, clock=clock_of(request))
+
+
+class ActivationResend(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    version: StrictInt = Field(description="the user's version as read")
+
+
+@router.post("/users/{login}/activation", name="users.resend_activation",
+             response_model=UserDetail,
+             summary="Cancel the user's activation code and mail a new one",
+             responses={**_ADMIN_ERRORS,
+                        400: _error("The user has already activated their account"),
+                        409: _error("The user changed since read")})
+def resend_activation(request: Request, actor: Login, login: str, body: ActivationResend
+                      ) -> UserDetail:
+    from cofatui.repository.sql import activation
+
+    return activation.resend(engine_of(request), actor=actor, login=login,
+                             version=body.version, clock=clock_of(request))
 
 
 @router.get("/users/{login}", name="users.get",

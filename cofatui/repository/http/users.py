@@ -6,11 +6,13 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
+import httpx
 from pydantic import TypeAdapter
 
+from cofatui.errors import CofaError, Unavailable, error_from_dict
 from cofatui.repository.http.client import HttpArea
 from cofatui.schemas import Page
-from cofatui.schemas_users import UserDetail, UserRow, UserUpdate
+from cofatui.schemas_users import ActivationRequest, UserCreate, UserDetail, UserRow, UserUpdate
 
 _USER = TypeAdapter(UserDetail)
 _ROWS = TypeAdapter(Page[UserRow])
@@ -30,6 +32,14 @@ class HttpUsers(HttpArea):
         if query:
             params["query"] = query
         return self._get(_ROWS, f"/contracts/{int(contract_id)}/users", params)
+
+    def create(self, contract_id: int, data: UserCreate) -> UserDetail:
+        return self._send(_USER, "POST", f"/contracts/{int(contract_id)}/users",
+                          data.model_dump(mode="json"))
+
+    def resend_activation(self, login: str, version: int) -> UserDetail:
+        return self._send(_USER, "POST", _user(login) + "/activation",
+                          {"version": int(version)})
 
     def get(self, login: str) -> UserDetail:
         return self._get(_USER, _user(login))
@@ -55,3 +65,32 @@ class HttpUsers(HttpArea):
         return self._parse(_USER, self._call(
             "DELETE", f"{_user(login)}/contracts/{int(contract_id)}",
             params={"version": int(version)}))
+
+
+def activate_account(api_url: str, request: ActivationRequest, *,
+                     client: httpx.Client | None = None) -> str:
+    """``POST /auth/activate`` (no token): set a new account's first password with its
+    mailed code; returns the login. Raises the server's refusal (Unauthenticated: wrong
+    login or code, expired or cancelled; TooManyRequests; Forbidden; ValidationFailed:
+    the password policy) or Unavailable."""
+    base = api_url.strip().rstrip("/")
+    own = client is None
+    http = client or httpx.Client(timeout=30.0, follow_redirects=False)
+    try:
+        response = http.post(base + "/auth/activate", json=request.model_dump(),
+                             headers={"Accept": "application/json"})
+    except httpx.TransportError as exc:
+        raise Unavailable("api.client.unreachable", url=base,
+                          reason=str(exc).strip()[:200] or type(exc).__name__) from exc
+    finally:
+        if own:
+            http.close()
+    try:
+        payload = response.json()
+    except ValueError:
+        payload = None
+    if response.status_code == 200 and isinstance(payload, dict):
+        return str(payload.get("login", request.login))
+    if isinstance(payload, dict) and isinstance(payload.get("error"), str):
+        raise error_from_dict(payload)
+    raise CofaError("api.client.unexpected_status", url=base, status=response.status_code)
