@@ -48,6 +48,7 @@ SCREENS_BY_NAME: dict[str, str | ScreenFactory] = {
     "bulk_orders": f"{_F}.bulk.import_screen:BulkOrdersScreen",
     "exports": f"{_F}.exports.screen:ExportsScreen",
     "custom_fields": f"{_F}.custom_fields.screen:CustomFieldsScreen",
+    "users": f"{_F}.users.lists:UsersScreen",
 }
 
 #: Screens that take arguments, opened by other features (or by a module of their own
@@ -62,6 +63,8 @@ SCREENS: dict[str, str] = {
     "company_contracts": f"{_F}.companies.fields:ContractsScreen",
     "extensions": f"{_F}.extensions.lists:ExtensionsScreen",
     "home_renew": f"{_F}.home.renew:RenewDialog",
+    # an import's lines, errors first (Tools › Import results; the users' import)
+    "import_lines": f"{_F}.tools.imports:ImportLinesScreen",
     "new_action": f"{_F}.products.new_action:NewActionScreen",
     "notification_detail": f"{_F}.notifications.detail:NotificationDetailScreen",
     "notification_filters": f"{_F}.notifications.filters:NotificationFiltersScreen",
@@ -90,7 +93,8 @@ NAVIGATION = ("home", "portfolio", "notifications", "company_search", "claims_po
 #: Screens the palette offers only to some roles.
 NAVIGATION_ROLES: dict[str, set[str]] = {"underwriter_queue": {"underwriter"},
                                          "extension_queue": {"underwriter"},
-                                         "claims_queue": {"underwriter"}}
+                                         "claims_queue": {"underwriter"},
+                                         "users": {"contract_admin", "underwriter"}}
 
 #: The stack under the base screen holds Textual's default screen only.
 BASE_DEPTH = 2

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList
 from textual.widgets.option_list import Option
 
-from cofatui.enums import Rights, Section
+from cofatui.enums import Rights, Role, Section
 from cofatui.i18n import t
 from cofatui.schemas import Principal
 from cofatui.tui.kit.header import AppHeader
@@ -26,6 +26,7 @@ TOOLS: tuple[tuple[str, str, str], ...] = (
     ("bulk_orders", "bulk_ui.hub", "bulk_ui.hub_help"),
     ("exports", "exports_ui.hub", "exports_ui.hub_help"),
     ("custom_fields", "custom_fields_ui.hub", "custom_fields_ui.hub_help"),
+    ("users", "users_ui.hub", "users_ui.hub_help"),
 )
 
 
@@ -39,9 +40,18 @@ def _can_write_custom_fields(principal: Principal) -> bool:
                for access in principal.contracts)
 
 
+def _manages_users(principal: Principal) -> bool:
+    """User management: underwriters, and contract administrators holding a contract
+    with full rights (issue 16 item 7); the others would only meet a refusal."""
+    return principal.role == Role.UNDERWRITER or (
+        principal.role == Role.CONTRACT_ADMIN
+        and any(access.rights == Rights.FULL for access in principal.contracts))
+
+
 #: Tools listed only to some users (the others would only meet a refusal there).
 SHOWN_TO: dict[str, Callable[[Principal], bool]] = {
     "custom_fields": _can_write_custom_fields,
+    "users": _manages_users,
 }
 
 
