@@ -44,8 +44,8 @@ def local_path(raw: str | Path) -> Path:
     Raises: ValidationFailed (field ``file``) for a path outside the session's folder."""
     path = Path(os.path.expanduser(str(raw)))
     root = confined_root()
-    if root is None:
-        return path
+    if root is None:  # absolute, so that the folder remembered for next time stays right
+        return path.absolute()
     resolved = (root / path).resolve() if not path.is_absolute() else path.resolve()
     if resolved != root and root not in resolved.parents:
         raise ValidationFailed.at("file", "files.outside_session", folder=str(root))
