@@ -16,6 +16,7 @@ so the one sent after the downtime covers the whole period.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from email.utils import make_msgid
@@ -25,6 +26,7 @@ from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
+from cofatui.enums import Rights, Section
 from cofatui.i18n import format_date, t_in
 from cofatui.jobs.queue import write_transaction
 from cofatui.models import (
@@ -60,8 +62,7 @@ def _write_one(engine: Engine, user: Any, now: datetime) -> int:
     uid = user.id
     since: datetime = user.last_digest_at or now - FIRST_WINDOW
     unread = and_(
-        Notification.contract_id.in_(select(UserContract.contract_id)
-                                     .where(UserContract.user_id == uid)),
+        Notification.contract_id.in_(_notified_contracts(engine, uid) or [-1]),
         Notification.created_at > since, Notification.created_at <= now,
         ~exists().where(NotificationState.notification_id == Notification.id,
                         NotificationState.user_id == uid,
@@ -94,6 +95,19 @@ def _write_one(engine: Engine, user: Any, now: datetime) -> int:
         conn.execute(update(MailSubscription).where(MailSubscription.user_id == uid)
                      .values(last_digest_at=now))
     return 1 if count else 0
+
+
+def _notified_contracts(engine: Engine, user_id: int) -> list[int]:
+    """The contracts whose notifications the user may read: customised rights need the
+    notifications section (issue 16 item 5; a section left unnamed is none)."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(UserContract.contract_id, UserContract.rights,
+                                   UserContract.section_rights)
+                            .where(UserContract.user_id == user_id)).all()
+        conn.rollback()
+    return [cid for cid, rights, sections in rows
+            if rights != Rights.CUSTOM or json.loads(sections or "{}").get(
+                Section.NOTIFICATIONS.value, "none") != "none"]
 
 
 def _compose(language: str, user: Any, count: int, since: datetime,

@@ -132,12 +132,14 @@ class SqlBulk(SqlArea):
                                job=job_public(job) if job is not None else None)
 
     def _require_order_right(self, contract_id: int) -> None:
-        """The contract must be the user's, and writable in the cover or the
-        information section (each line's own section is checked as it runs)."""
+        """The contract must be the user's, and writable in the bulk-orders section and
+        in the cover or the information section (each line's own section is checked as
+        it runs)."""
         if contract_id not in self.contract_ids:
             raise NotFound("bulk_imports.contract_not_found", contract=contract_id)
         access = self._access(contract_id)
         if access.rights == Rights.CUSTOM:
+            self._require_write(contract_id, Section.BULK_ORDERS)
             refusals: list[Forbidden] = []
             for section in (Section.COVER, Section.INFORMATION):
                 try:
@@ -330,6 +332,7 @@ class SqlBulk(SqlArea):
         if bulk is None or bulk.contract_id not in self.contract_ids \
                 or (bulk.check and bulk.user_id != self.principal.user_id):
             raise NotFound("bulk_imports.not_found", import_id=import_id)
+        self._require_read(bulk.contract_id, Section.BULK_ORDERS)
         return bulk
 
     def _public(self, s: Session, bulk: BulkImport) -> BulkImportPublic:
@@ -342,7 +345,10 @@ class SqlBulk(SqlArea):
                 limit: int = 100) -> Page[BulkImportPublic]:
         if contract_id is not None and contract_id not in self.contract_ids:
             raise NotFound("bulk_imports.contract_not_found", contract=contract_id)
-        contracts = [contract_id] if contract_id is not None else self.contract_ids
+        if contract_id is not None:
+            self._require_read(contract_id, Section.BULK_ORDERS)
+        contracts = self._readable([contract_id] if contract_id is not None
+                                   else self.contract_ids, Section.BULK_ORDERS)
         limit = max(1, min(limit, 500))
         self._settle_stopped(BulkImport.contract_id.in_(contracts or [-1]))
         with self._uow() as s:

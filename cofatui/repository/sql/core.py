@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -158,6 +158,22 @@ class SqlCore:
                 raise Forbidden("access.no_write_access", policy=access.policy_number,
                                 section=Term(f"errors.access.section.{section.value}"))
 
+    def _require_own_write(self, contract_id: int, section: Section) -> None:
+        """A write to the user's own work on a contract's data (an export, a read mark):
+        allowed on read-only rights (it reads, and keeps for later), but a customised
+        user needs ``section`` full (issue 16 item 5: the section decides)."""
+        if self._access(contract_id).rights == Rights.CUSTOM:
+            self._require_write(contract_id, section)
+
+    def _readable(self, contract_ids: Iterable[int], section: Section) -> list[int]:
+        """Those of ``contract_ids`` the user is attached to and whose ``section`` is not
+        ``none`` to them (the contracts a list without a contract filter shows)."""
+        self._refresh_principal()
+        by_id = {a.contract_id: a for a in self._principal.contracts}
+        return [cid for cid in contract_ids if cid in by_id and not (
+            by_id[cid].rights == Rights.CUSTOM
+            and by_id[cid].section_rights.get(section.value, "none") == "none")]
+
     def _visible_or_404(self, contract_id: int, code: str, /, **params: object) -> None:
         """Rows of other contracts are reported as missing (NotFound ``code``, the same
         refusal as a row that does not exist), so ids leak nothing."""
@@ -221,6 +237,12 @@ class SqlArea:
 
     def _require_write(self, contract_id: int, section: Section | None = None) -> None:
         self.root._require_write(contract_id, section)
+
+    def _require_own_write(self, contract_id: int, section: Section) -> None:
+        self.root._require_own_write(contract_id, section)
+
+    def _readable(self, contract_ids: Iterable[int], section: Section) -> list[int]:
+        return self.root._readable(contract_ids, section)
 
     def _visible_or_404(self, contract_id: int, code: str, /, **params: object) -> None:
         self.root._visible_or_404(contract_id, code, **params)

@@ -168,6 +168,7 @@ class SqlExports(SqlExportRuns):
 
     def create_template(self, data: ExportTemplateIn) -> ExportTemplatePublic:
         category = ExportCategory(data.category)
+        self._writable_somewhere()
         now = self.clock.now()
         with self._uow(write=True) as s:
             taken = self._template_names(s, category.value)
@@ -190,6 +191,7 @@ class SqlExports(SqlExportRuns):
 
     def update_template(self, template_id: int,
                         data: ExportTemplateUpdate) -> ExportTemplatePublic:
+        self._writable_somewhere()
         with self._uow(write=True) as s:
             t = self._my_template(s, template_id, data.version)
             name = t.name if data.name is None else data.name
@@ -209,6 +211,7 @@ class SqlExports(SqlExportRuns):
             return self._template_public(s, t)
 
     def delete_template(self, template_id: int, version: int) -> None:
+        self._writable_somewhere()
         with self._uow(write=True) as s:
             t = self._my_template(s, template_id, version)
             users = list(s.execute(select(ExportScenario.name)
@@ -272,6 +275,7 @@ class SqlExports(SqlExportRuns):
             if visible and template is not None else None, taken_names=taken)
         if errors:
             raise ValidationFailed(errors)
+        self._own_writes(data.contract_ids)
 
     def _scenario_values(self, data: ExportScenarioIn) -> dict[str, Any]:
         starts_at = None
@@ -334,6 +338,7 @@ class SqlExports(SqlExportRuns):
             sc = self._my_scenario(s, scenario_id)
             if sc.version != data.version:
                 raise Conflict("exports.scenario_changed", scenario_id=scenario_id)
+            self._own_writes(json.loads(sc.contract_ids))
             current = self._scenario_public(s, sc)
             merged = current.model_dump(include=set(ExportScenarioIn.model_fields))
             changes = data.model_dump(exclude_unset=True, exclude={"version", "clear"})
@@ -360,6 +365,7 @@ class SqlExports(SqlExportRuns):
             sc = self._my_scenario(s, scenario_id)
             if sc.version != version:
                 raise Conflict("exports.scenario_changed", scenario_id=scenario_id)
+            self._own_writes(json.loads(sc.contract_ids))
             # Its generated files stay in the list, without their scenario.
             s.execute(update(ExportRun).where(ExportRun.scenario_id == scenario_id)
                       .values(scenario_id=None))

@@ -10,7 +10,7 @@ changed or deleted afterwards does not change a run already queued.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -25,8 +25,9 @@ from cofatui.enums import (
     ExportMailStatus,
     ExportRunStatus,
     Role,
+    Section,
 )
-from cofatui.errors import NotFound, RuleViolation, ValidationFailed, message_text
+from cofatui.errors import Forbidden, NotFound, RuleViolation, ValidationFailed, message_text
 from cofatui.i18n import t_in
 from cofatui.models import Contract, Job, OutboxMessage, User, UserContract
 from cofatui.models.exports import (
@@ -223,6 +224,31 @@ class SqlExportRuns(SqlArea):
             raise NotFound("exports.not_found", export_id=export_id, days=KEEP_DAYS)
         return run
 
+    def _own_writes(self, contract_ids: Iterable[int]) -> None:
+        """Setting up, running or deleting an export on these contracts needs, on each
+        the user still holds, the exports section writable (customised rights; plain
+        read-only rights export what they read)."""
+        for cid in self._held(contract_ids):
+            self._require_own_write(cid, Section.EXPORTS)
+
+    def _held(self, contract_ids: Iterable[int]) -> list[int]:
+        """Those of ``contract_ids`` the user still holds, once each."""
+        mine = set(self.contract_ids)
+        return [c for c in dict.fromkeys(int(c) for c in contract_ids) if c in mine]
+
+    def _writable_somewhere(self) -> None:
+        """A template is on no contract: it needs one contract whose exports section the
+        user may write (a user on no contract keeps their own templates)."""
+        refusals: list[Forbidden] = []
+        for cid in self.contract_ids:
+            try:
+                self._require_own_write(cid, Section.EXPORTS)
+                return
+            except Forbidden as refused:
+                refusals.append(refused)
+        if refusals:
+            raise refusals[0]
+
     def _my_scenario(self, s: Session, scenario_id: int) -> ExportScenario:
         scenario = s.get(ExportScenario, scenario_id)
         if scenario is None or scenario.owner_id != self.principal.user_id:
@@ -242,6 +268,7 @@ class SqlExportRuns(SqlArea):
                                          .where(Contract.id.in_(lost))).all())
                 raise RuleViolation("exports.contract_lost", contracts=", ".join(
                     numbers.get(c, str(c)) for c in lost))
+            self._own_writes(contract_ids)
             run = queue_run(s, scenario, now=now, scheduled_for=None,
                             language=self.principal.language)
             self._audit(s, "run_export", "export_run", run.id,
@@ -256,6 +283,7 @@ class SqlExportRuns(SqlArea):
         for cid in contract_ids:
             if cid not in self.contract_ids:
                 raise NotFound("exports.contract_not_yours", contract=cid)
+        self._own_writes(contract_ids)
         if not files:
             raise ValidationFailed.at("files", "exports.no_file_given")
         seen: set[ExportFormat] = set()
@@ -320,6 +348,7 @@ class SqlExportRuns(SqlArea):
             runs = list(s.execute(select(ExportRun).where(
                 ExportRun.id.in_(sorted(set(export_ids))),
                 ExportRun.owner_id == self.principal.user_id)).scalars())
+            self._own_writes(c for run in runs for c in json.loads(run.contract_ids))
             for run in runs:
                 if run.status == ExportRunStatus.RUNNING.value and run.job_id is not None:
                     # Cancelled first: a queued job never starts, a running one stops at
@@ -341,6 +370,8 @@ class SqlExportRuns(SqlArea):
         fmt = ExportFormat(fmt)
         with self._uow() as s:
             run = self._my_run(s, export_id)
+            for cid in self._held(json.loads(run.contract_ids)):
+                self._require_read(cid, Section.EXPORTS)
             record = s.execute(select(ExportFile).where(
                 ExportFile.export_id == export_id,
                 ExportFile.format == fmt.value)).scalars().first()

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from cofatui.enums import Section
-from cofatui.errors import ValidationFailed
+from cofatui.errors import Forbidden, ValidationFailed
 from cofatui.models import (
     Company,
     Contract,
@@ -41,7 +41,9 @@ class SqlNotifications(SqlArea):
         if contract_id is not None:
             self._require_read(contract_id, Section.NOTIFICATIONS)
             return [contract_id]
-        return self.contract_ids
+        # Customised rights without the notifications section: that contract's are
+        # not the user's to read.
+        return self._readable(self.contract_ids, Section.NOTIFICATIONS)
 
     def rows(self, flt: NotificationFilter | None = None, offset: int = 0,
              limit: int = 100, with_total: bool = True) -> Page[NotificationRow]:
@@ -215,12 +217,23 @@ class SqlNotifications(SqlArea):
             raise ValidationFailed.at("ids", "api.too_many_ids", limit=MAX_MARK)
         me = self.principal.user_id
         per_contract: dict[int, int] = {}
+        readable = self._readable(self.contract_ids, Section.NOTIFICATIONS)
+        # A read-only notifications section (customised rights) reads, and marks nothing.
+        refused: dict[int, Forbidden] = {}
+        for contract_id in readable:
+            try:
+                self._require_own_write(contract_id, Section.NOTIFICATIONS)
+            except Forbidden as refusal:
+                refused[contract_id] = refusal
         with self._uow(write=True) as s:
             for start in range(0, len(unique), 900):
                 chunk = unique[start:start + 900]
                 visible = s.execute(select(Notification.id, Notification.contract_id).where(
                     Notification.id.in_(chunk),
-                    Notification.contract_id.in_(self.contract_ids or [-1]))).all()
+                    Notification.contract_id.in_(readable or [-1]))).all()
+                for _, contract_id in visible:
+                    if contract_id in refused:
+                        raise refused[contract_id]
                 self._upsert_states(s, me, [nid for nid, _ in visible], read, deleted)
                 for _, contract_id in visible:
                     per_contract[contract_id] = per_contract.get(contract_id, 0) + 1
