@@ -58,8 +58,9 @@ def register(sub: Sub) -> None:
                         help="policyholder (default), contract_admin or underwriter")
     create.add_argument("--contract", dest="contracts", action="append", default=[],
                         metavar="POLICY[:RIGHTS]",
-                        help="attach to this contract, with rights full (default) or "
-                             "read_only; repeat for several contracts")
+                        help="attach to this contract, with rights full (default), "
+                             "read_only or custom (every section none until `user rights "
+                             "--section`); repeat for several contracts")
     _password_stdin(create)
 
     listing = action(actions, "list", "list users", cmd_list)
@@ -128,8 +129,9 @@ def _register_administration(action: Callable[..., argparse.ArgumentParser],
         p = action(actions, name, text, cmd_rights)
         p.add_argument("login")
         p.add_argument("contract", metavar="POLICY")
-        p.add_argument("--rights", default="full",
-                       help="full (default), read_only or custom")
+        p.add_argument("--rights", default=None,
+                       help="full, read_only or custom (default: custom with --section, "
+                            "else full)")
         p.add_argument("--section", dest="sections", action="append", default=[],
                        metavar="SECTION=LEVEL",
                        help="with --rights custom: none, read_only or full for a section "
@@ -311,13 +313,14 @@ def cmd_suspend(args: argparse.Namespace) -> int:
 
 def cmd_rights(args: argparse.Namespace) -> int:
     sections = dict(_section(text) for text in args.sections)
+    rights = args.rights or ("custom" if sections else "full")
     with _acting(args) as (users, contract_id):
         cid = contract_id(args.contract)
-        info = users.set_rights(args.login, cid, args.rights, sections,
+        info = users.set_rights(args.login, cid, rights, sections,
                                 version=users.get(args.login).version)
     attachment = next(c for c in info.contracts if c.contract_id == cid)
     detail = ", ".join(f"{k}={v}" for k, v in attachment.sections.items())
-    print(f"{info.login} on {attachment.policy_number}: {args.rights}"
+    print(f"{info.login} on {attachment.policy_number}: {rights}"
           + (f" ({detail})" if detail else "") + ".")
     return 0
 

@@ -13,7 +13,8 @@ from cofatui.enums import Rights, Role
 from cofatui.errors import FieldError
 
 LANGUAGES = ("fr", "en")
-ASSIGNABLE_RIGHTS = (Rights.FULL, Rights.READ_ONLY)
+#: Custom starts with every section none; ``cofatui user rights --section`` opens them.
+ASSIGNABLE_RIGHTS = (Rights.FULL, Rights.READ_ONLY, Rights.CUSTOM)
 #: The longest text of each field of a user account.
 FIELD_LIMITS = {"title": 10, "first_name": 80, "last_name": 80, "email": 200, "phone": 40,
                 "fax": 40}
