@@ -53,6 +53,8 @@ BODY_LIMITS: tuple[tuple[str, int], ...] = (
     (r"^/exports$", 65 * 1024 * 1024),
     # custom-field import: 16 MiB (100 000 lines), checked by the pipeline
     (r"^/contracts/[^/]+/custom-field-imports$", 17 * 1024 * 1024),
+    # user import: a 2 MiB XLSX at most, checked by the parser
+    (r"^/contracts/[^/]+/users/import$", 3 * 1024 * 1024),
 )
 #: A body must arrive within BODY_GRACE_SECONDS + its size / MIN_BODY_RATE (11 MiB at
 #: 64 KiB/s: ~3 minutes; a 2 KiB JSON call: 10 s), with no pause over BODY_IDLE_SECONDS.

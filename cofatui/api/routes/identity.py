@@ -10,9 +10,12 @@ from starlette.concurrency import run_in_threadpool
 
 from cofatui.api.auth import Repo, clock_of, current_login, engine_of
 from cofatui.api.limits import gate_of
-from cofatui.api.routes.common import _error
+from cofatui.api.routes.common import ContractId, _error
+from cofatui.api.uploads import raw_body, spool, store
+from cofatui.formats.user_import import XLSX_MEDIA_TYPE
 from cofatui.schemas import ContractPublic, Page, Principal
 from cofatui.schemas_identity import TokenInfo
+from cofatui.schemas_jobs import ImportResultPublic
 from cofatui.schemas_preferences import Preferences, PreferencesUpdate
 from cofatui.schemas_users import (
     ActivationRequest,
@@ -243,3 +246,27 @@ def detach(request: Request, actor: Login, login: str, contract_id: int,
     return identity.detach(engine_of(request), actor=actor, login=login,
                            contract_id=contract_id, version=version,
                            clock=clock_of(request))
+
+
+#: What a user import may be sent as: a CSV's bytes (the parser finds the encoding) or
+#: an XLSX workbook.
+USER_IMPORT_MEDIA_TYPES = ("application/octet-stream", "text/csv", "text/plain",
+                           XLSX_MEDIA_TYPE)
+
+
+@router.post("/contracts/{contract_id}/users/import", name="users.import_users",
+             response_model=ImportResultPublic,
+             summary="Import users from a ';' CSV or an XLSX (the raw file is the body), "
+                     "all-or-nothing: each line created, attached, unchanged or in error, "
+                     "read through /imports/{import_id}/lines",
+             responses={**_ADMIN_ERRORS, 413: _error("The file is over the size limit"),
+                        422: _error("The file name refused")},
+             # Not required: an empty file is the parser's to refuse, with its reason.
+             openapi_extra=raw_body(*USER_IMPORT_MEDIA_TYPES,
+                                    description="the file's bytes", required=False))
+async def import_users(request: Request, repo: Repo, contract_id: ContractId,
+                       file_name: Annotated[str, Query(min_length=1, max_length=255)]
+                       ) -> ImportResultPublic:
+    file = await spool(request)
+    return await store(request, file, lambda content: repo.users.import_users(
+        contract_id, file_name, content))

@@ -12,9 +12,11 @@ from pydantic import TypeAdapter
 from cofatui.errors import CofaError, Unavailable, error_from_dict
 from cofatui.repository.http.client import HttpArea
 from cofatui.schemas import Page
+from cofatui.schemas_jobs import ImportResultPublic
 from cofatui.schemas_users import ActivationRequest, UserCreate, UserDetail, UserRow, UserUpdate
 
 _USER = TypeAdapter(UserDetail)
+_IMPORT = TypeAdapter(ImportResultPublic)
 _ROWS = TypeAdapter(Page[UserRow])
 
 
@@ -40,6 +42,12 @@ class HttpUsers(HttpArea):
     def resend_activation(self, login: str, version: int) -> UserDetail:
         return self._send(_USER, "POST", _user(login) + "/activation",
                           {"version": int(version)})
+
+    def import_users(self, contract_id: int, file_name: str, content: bytes
+                     ) -> ImportResultPublic:
+        return self._parse(_IMPORT, self._call(
+            "POST", f"/contracts/{int(contract_id)}/users/import",
+            params={"file_name": file_name}, content=bytes(content)))
 
     def get(self, login: str) -> UserDetail:
         return self._get(_USER, _user(login))

@@ -9,9 +9,11 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 
 from cofatui.clock import Clock
-from cofatui.repository.sql import activation, identity
+from cofatui.errors import RuleViolation
+from cofatui.repository.sql import activation, identity, users_import
 from cofatui.repository.sql.core import SqlArea
 from cofatui.schemas import Page
+from cofatui.schemas_jobs import ImportResultPublic
 from cofatui.schemas_users import UserCreate, UserDetail, UserRow, UserUpdate
 
 
@@ -37,6 +39,16 @@ class ActingUsers:
     def resend_activation(self, login: str, version: int) -> UserDetail:
         return activation.resend(self.engine, actor=self.actor, login=login,
                                  version=version, clock=self.clock)
+
+    def import_users(self, contract_id: int, file_name: str, content: bytes
+                     ) -> ImportResultPublic:
+        """As ``actor``, whose import it is (the operator owns no import result)."""
+        if self.actor is None:
+            raise RuleViolation("user_import.needs_user")
+        from cofatui.repository.sql import SqlRepository
+
+        repo = SqlRepository(self.engine, self.actor, self.clock)
+        return users_import.import_users(repo, contract_id, file_name, content)
 
     def get(self, login: str) -> UserDetail:
         return identity.get_user(self.engine, actor=self.actor, login=login)
@@ -80,6 +92,10 @@ class SqlUsers(SqlArea):
 
     def resend_activation(self, login: str, version: int) -> UserDetail:
         return self._acting().resend_activation(login, version)
+
+    def import_users(self, contract_id: int, file_name: str, content: bytes
+                     ) -> ImportResultPublic:
+        return users_import.import_users(self.root, contract_id, file_name, content)
 
     def get(self, login: str) -> UserDetail:
         return self._acting().get(login)
