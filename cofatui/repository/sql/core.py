@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -26,6 +26,7 @@ from cofatui.i18n.messages import Term
 from cofatui.models import AuditEntry, Contract, User, UserContract
 from cofatui.repository.sql.engine import translated_errors
 from cofatui.repository.sql.input_guard import install as install_input_guard
+from cofatui.rules.section_rights import read_refusal, write_refusal
 from cofatui.schemas import ContractAccess, ContractPublic, Principal
 
 if TYPE_CHECKING:
@@ -48,6 +49,10 @@ def unit_of_work(engine: Engine, write: bool = False) -> Iterator[Session]:
                     session.rollback()
         finally:
             conn.info["write"] = False
+
+
+#: One statement for every audit entry (built once; its compiled form is cached).
+_AUDIT_INSERT = insert(AuditEntry)
 
 
 class SqlCore:
@@ -140,23 +145,14 @@ class SqlCore:
         raise Forbidden("access.not_attached", contract_id=contract_id)
 
     def _require_read(self, contract_id: int, section: Section | None = None) -> None:
-        access = self._access(contract_id)
-        if section and access.rights == Rights.CUSTOM \
-                and access.section_rights.get(section.value, "none") == "none":
-            raise Forbidden("access.no_section_access", policy=access.policy_number,
-                            section=Term(f"errors.access.section.{section.value}"))
+        refusal = read_refusal(self._access(contract_id), section)
+        if refusal is not None:
+            raise refusal
 
     def _require_write(self, contract_id: int, section: Section | None = None) -> None:
-        access = self._access(contract_id)
-        if access.rights == Rights.READ_ONLY:
-            raise Forbidden("access.read_only", policy=access.policy_number)
-        if access.rights == Rights.CUSTOM:
-            level = access.section_rights.get(section.value if section else "", "none")
-            if level != "full":
-                if section is None:
-                    raise Forbidden("access.no_write_access_here", policy=access.policy_number)
-                raise Forbidden("access.no_write_access", policy=access.policy_number,
-                                section=Term(f"errors.access.section.{section.value}"))
+        refusal = write_refusal(self._access(contract_id), section)
+        if refusal is not None:
+            raise refusal
 
     def _require_own_write(self, contract_id: int, section: Section) -> None:
         """A write to the user's own work on a contract's data (an export, a read mark):
@@ -170,9 +166,8 @@ class SqlCore:
         ``none`` to them (the contracts a list without a contract filter shows)."""
         self._refresh_principal()
         by_id = {a.contract_id: a for a in self._principal.contracts}
-        return [cid for cid in contract_ids if cid in by_id and not (
-            by_id[cid].rights == Rights.CUSTOM
-            and by_id[cid].section_rights.get(section.value, "none") == "none")]
+        return [cid for cid in contract_ids
+                if cid in by_id and read_refusal(by_id[cid], section) is None]
 
     def _visible_or_404(self, contract_id: int, code: str, /, **params: object) -> None:
         """Rows of other contracts are reported as missing (NotFound ``code``, the same
@@ -184,7 +179,10 @@ class SqlCore:
     def _audit(self, session: Session, operation: str, target_type: str,
                target_id: int | None, changes: Mapping[str, Any] | None = None,
                contract_id: int | None = None) -> None:
-        session.add(AuditEntry(
+        """Write an audit entry in ``session``'s transaction: a plain INSERT, sent at
+        once (an entry is never read back nor changed in the transaction that writes
+        it, so it needs no ORM object to build and flush)."""
+        session.connection().execute(_AUDIT_INSERT, dict(
             at=self.clock.now(), user_id=self._principal.user_id, login=self._principal.login,
             contract_id=contract_id, operation=operation, target_type=target_type,
             target_id=target_id, changes=json.dumps(changes or {}, default=_json_default),

@@ -42,6 +42,7 @@ from cofatui.tui.kit.products import (
     status_label,
 )
 from cofatui.tui.kit.requests import beside_text, waiting_until
+from cofatui.tui.kit.rights import within_rights
 from cofatui.tui.kit.styles import DIALOGS_TCSS
 from cofatui.tui.kit.unpaid import CLAIM, EXTENSION, unpaid_menu
 from cofatui.tui.kit.virtual_list import Column, VirtualList
@@ -364,6 +365,8 @@ class CompanyDetailScreen(Screen[None]):
                 self.order(code)
 
         menu = [*self.menu, *unpaid_menu(self.detail)]  # claims and extensions (issue 6)
+        # What the rights forbid is shown disabled, with the reason (issue 16 item 5).
+        menu = within_rights(menu, cofa(self.app).principal, self.detail.contract_id)
         open_screen(self.app, "new_action", menu, clean(self.detail.company.name),
                     callback=chosen)
 

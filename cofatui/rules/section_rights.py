@@ -1,0 +1,54 @@
+"""What a user's rights on a contract allow in each section (issue 16 item 5): full,
+read-only, or customised with none / read-only / full per section (a section left
+unnamed is none). The repository refuses with these (every backend); screens ask the
+same before they offer an action, and show the refusal's text as the reason."""
+
+from __future__ import annotations
+
+from cofatui.enums import Rights, Section
+from cofatui.errors import Forbidden
+from cofatui.i18n.messages import Term
+from cofatui.rules.products import INFORMATION_CODES, REPORT_CODES
+from cofatui.schemas import ContractAccess
+
+#: The NEW ACTION menu's unpaid-services items (tui/kit/unpaid.py): claims section.
+UNPAID_SERVICE_CODES = frozenset({"CLAIM", "EXTENSION"})
+
+
+def section_term(section: Section) -> Term:
+    return Term(f"errors.access.section.{section.value}")
+
+
+def read_refusal(access: ContractAccess, section: Section | None = None) -> Forbidden | None:
+    """Why ``access`` may not read ``section`` of its contract, or None."""
+    if section and access.rights == Rights.CUSTOM \
+            and access.section_rights.get(section.value, "none") == "none":
+        return Forbidden("access.no_section_access", policy=access.policy_number,
+                         section=section_term(section))
+    return None
+
+
+def write_refusal(access: ContractAccess, section: Section | None = None) -> Forbidden | None:
+    """Why ``access`` may not write in ``section`` of its contract (no section: the
+    contract as a whole), or None."""
+    if access.rights == Rights.READ_ONLY:
+        return Forbidden("access.read_only", policy=access.policy_number)
+    if access.rights == Rights.CUSTOM \
+            and access.section_rights.get(section.value if section else "", "none") != "full":
+        if section is None:
+            return Forbidden("access.no_write_access_here", policy=access.policy_number)
+        return Forbidden("access.no_write_access", policy=access.policy_number,
+                         section=section_term(section))
+    return None
+
+
+def section_of_action(code: str) -> Section:
+    """The section a NEW ACTION item writes in: a claim or an extension the claims
+    section, an information product the information section, the rest the cover."""
+    if code in UNPAID_SERVICE_CODES:
+        return Section.CLAIMS
+    return Section.INFORMATION if code in INFORMATION_CODES | REPORT_CODES else Section.COVER
+
+
+__all__ = ["UNPAID_SERVICE_CODES", "read_refusal", "section_of_action", "section_term",
+           "write_refusal"]
