@@ -27,6 +27,8 @@ class Preferences(BaseModel):
     """What the account shows and sends. ``version`` 0: never saved (the defaults)."""
 
     version: int = 0
+    language: str = Field(default="en", description=(
+        "the account's language: its e-mails and the files made for it"))
     show_crs_number: bool = False
     show_non_latin_names: bool = False
     claim_notifications: bool = Field(default=True, description=(
@@ -39,6 +41,8 @@ class PreferencesUpdate(BaseModel):
     stale one is a conflict."""
 
     version: Annotated[StrictInt, Field(ge=0)]
+    language: Annotated[str, Field(pattern="^(en|fr)$")] | None = Field(default=None, description=(
+        "the account's language (null: unchanged)"))
     # Strict: ``0`` or ``"no"`` is not a yes/no here (the schema says boolean).
     show_crs_number: StrictBool = False
     show_non_latin_names: StrictBool = False

@@ -56,6 +56,29 @@ def test_claim_notifications_set_the_opt_out_the_server_honours(backend: Backend
             col(User.login) == "alice")).scalar_one() is False
 
 
+def test_the_language_chosen_becomes_the_account_language_its_mails_use(
+        backend: Backend) -> None:
+    def stored() -> str:
+        with backend.engine.connect() as conn:
+            return str(conn.execute(select(col(User.language)).where(
+                col(User.login) == "alice")).scalar_one())
+
+    alice = backend.open("alice")
+    before = stored()
+    other = "fr" if before == "en" else "en"
+    assert alice.notifications.preferences().language == before
+    saved = alice.notifications.save_preferences(PreferencesUpdate(version=0,
+                                                                   language=other))
+    assert saved.language == other and stored() == other
+    kept = alice.notifications.save_preferences(PreferencesUpdate(
+        version=saved.version, show_crs_number=True))  # no language given: unchanged
+    assert kept.language == other and stored() == other
+    with pytest.raises((ValidationFailed, ValueError)):
+        alice.notifications.save_preferences(PreferencesUpdate(
+            version=kept.version, language="de"))
+    assert stored() == other
+
+
 def test_a_stale_version_is_a_conflict(backend: Backend) -> None:
     alice = backend.open("alice")
     alice.notifications.save_preferences(PreferencesUpdate(version=0, show_crs_number=True))

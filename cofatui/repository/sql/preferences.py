@@ -22,8 +22,9 @@ def read(s: Session, user_id: int, contract_ids: Sequence[int]) -> Preferences:
     """The preferences of ``user_id``, with the thresholds of the contracts they see."""
     row = s.execute(select(UserPreference).where(UserPreference.user_id == user_id)
                     ).scalar_one_or_none()
-    opted_out = s.execute(select(User.notify_opt_out).where(User.id == user_id)
-                          ).scalar_one_or_none()
+    account = s.execute(select(User.notify_opt_out, User.language)
+                        .where(User.id == user_id)).one_or_none()
+    opted_out, language = account if account is not None else (False, "en")
     t = NotificationThreshold
     found = s.execute(
         select(t.contract_id, t.product_code, t.direction, t.amount, Contract.currency)
@@ -32,6 +33,7 @@ def read(s: Session, user_id: int, contract_ids: Sequence[int]) -> Preferences:
         .order_by(t.contract_id, t.product_code, t.direction)).all()
     return Preferences(
         version=row.version if row is not None else 0,
+        language=language or "en",
         show_crs_number=bool(row and row.show_crs_number),
         show_non_latin_names=bool(row and row.show_non_latin_names),
         claim_notifications=not opted_out,
@@ -63,10 +65,14 @@ def save(s: Session, user_id: int, contract_ids: Sequence[int],
             .execution_options(synchronize_session=False)).rowcount
         if moved != 1:
             raise Conflict("preferences.changed")
+    account: dict[str, object] = {}
     if before.claim_notifications != data.claim_notifications:
+        account["notify_opt_out"] = not data.claim_notifications
+    if data.language is not None and data.language != before.language:
+        account["language"] = data.language
+    if account:
         s.execute(update(User).where(User.id == user_id)
-                  .values(notify_opt_out=not data.claim_notifications,
-                          version=User.version + 1)
+                  .values(**account, version=User.version + 1)
                   .execution_options(synchronize_session=False))
     s.execute(delete(NotificationThreshold).where(
         NotificationThreshold.user_id == user_id,
@@ -80,6 +86,8 @@ def save(s: Session, user_id: int, contract_ids: Sequence[int],
         name: [getattr(before, name), getattr(data, name)]
         for name in ("show_crs_number", "show_non_latin_names", "claim_notifications")
         if getattr(before, name) != getattr(data, name)}
+    if "language" in account:
+        changes["language"] = [before.language, data.language]
     old = {_key(th): th.amount for th in before.thresholds}
     new = {_key(th): th.amount for th in data.thresholds}
     for key in sorted(old.keys() | new.keys()):

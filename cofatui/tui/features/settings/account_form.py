@@ -88,7 +88,10 @@ class AccountPreferences(Screen[None]):
         if self.account is None or thresholds is None or message:
             return None
         update = PreferencesUpdate(
-            version=self.account.version, show_crs_number=new.show_crs_number,
+            version=self.account.version,
+            # The language chosen here is the account's too: its e-mails and files.
+            language=new.language,
+            show_crs_number=new.show_crs_number,
             show_non_latin_names=new.show_non_latin_names,
             claim_notifications=self.claim_notifications, thresholds=thresholds)
         held = PreferencesUpdate(**{**self.account.model_dump(), "thresholds": [
@@ -117,7 +120,8 @@ class AccountPreferences(Screen[None]):
 
 def _same(a: PreferencesUpdate, b: PreferencesUpdate) -> bool:
     def key(p: PreferencesUpdate) -> Any:
-        return (p.show_crs_number, p.show_non_latin_names, p.claim_notifications,
+        return (p.language, p.show_crs_number, p.show_non_latin_names,
+                p.claim_notifications,
                 sorted((th.contract_id, th.product_code, th.direction, th.amount)
                        for th in p.thresholds))
     return bool(key(a) == key(b))
