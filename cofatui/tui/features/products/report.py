@@ -24,7 +24,7 @@ from cofatui.i18n import LANGUAGES, format_amount, format_date, get_language, t,
 from cofatui.rules.products import REPORT_LANGUAGES
 from cofatui.schemas import CompanyDetail, ProductPublic
 from cofatui.tui.kit.dialog import Dialog
-from cofatui.tui.kit.products import product_name
+from cofatui.tui.kit.products import cofa, product_name
 from cofatui.tui.kit.styles import DIALOGS_TCSS
 from cofatui.tui.safe import plain
 
@@ -71,8 +71,10 @@ def _status(status: object, language: str) -> str:
 
 
 def report_sections(detail: CompanyDetail, product: ProductPublic,
-                    language: str | None = None) -> list[Section]:
-    """The sections of the report, in ``language`` (default: the report's own)."""
+                    language: str | None = None, *, show_crs: bool = True) -> list[Section]:
+    """The sections of the report, in ``language`` (default: the report's own); the
+    Coface reference only with ``show_crs`` (the account's CRS preference, issue 16
+    item 9)."""
     lang = language or report_language(product)
 
     def tr(key: str, **params: object) -> str:
@@ -96,8 +98,9 @@ def report_sections(detail: CompanyDetail, product: ProductPublic,
          if country else c.country),
         (tr("company.field.phone"), c.phone),
     ]
-    identifiers = [(tr("company.easy_number"), c.easy_number),
-                   (tr("company.coface_reference"), c.coface_reference or "")]
+    identifiers = [(tr("company.easy_number"), c.easy_number)]
+    if show_crs:
+        identifiers.append((tr("company.coface_reference"), c.coface_reference or ""))
     identifiers += [(i.type_code, i.value) for i in c.identifiers]
     risk = [(tr("report.dra"), tr("report.not_rated") if c.dra is None
              else tr("report.dra_value", dra=c.dra))]
@@ -141,7 +144,8 @@ class ReportScreen(Dialog[None]):
 
     def _body(self) -> Text:
         out = Text()
-        for title, lines in report_sections(self.detail, self.product):
+        show_crs = cofa(self.app).settings.show_crs_number
+        for title, lines in report_sections(self.detail, self.product, show_crs=show_crs):
             out.append(title + "\n", style="bold underline")
             for label, value in lines:
                 if not value:
