@@ -58,6 +58,9 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 REFERENCES_CSV = b"EasyNumber;Client reference\nZZZ999;REF-1\n"
 # A bulk order file of one line (its job is queued, never run here).
 BULK_CSV = b"FRA;00000012354897;;;;CCO;C;10000;;\n"
+# A user import of one right line (a user created only if the caller may import).
+USERS_CSV = (b"title;last_name;first_name;phone;fax;email\n"
+             b"mr;Evil;Eve;0123456789;0123456780;eve@example.com\n")
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 PUBLIC = {("get", "/health"), ("post", "/auth/token")}
 
@@ -308,10 +311,12 @@ def sample(api: Api, name: str, contract: str) -> tuple[dict[str, Any], Any, byt
         "exports.store_direct": {"category": "portfolio", "contract_id": cid, "rows": 1,
                                  "format": "csv", "name": "x.csv", "size": 4},
         "users.detach": {"version": 1},
+        "users.import_users": {"file_name": "users.csv"},
     }
     raw = {"claims.add_document": PDF, "imports.run": REFERENCES_CSV,
            "bulk.start": BULK_CSV, "exports.store_direct": b"x;y\n",
-           "custom_fields.import_values": b"EasyNumber;Segment\n1;x\n"}.get(name)
+           "custom_fields.import_values": b"EasyNumber;Segment\n1;x\n",
+           "users.import_users": USERS_CSV}.get(name)
     return queries.get(name, {}), bodies.get(name), raw
 
 
