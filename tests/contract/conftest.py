@@ -3,7 +3,8 @@ a factory that opens the same known dataset as a given user.
 
 Backends: the SQL repository on SQLite and PostgreSQL, and the HTTP repository against
 the API on SQLite in-process ("http", FastAPI's TestClient is an httpx client), on
-PostgreSQL in-process ("http-pg") and against a real ``cofatui serve`` subprocess on a
+PostgreSQL in-process ("http-pg"; one app per test process lent to each test with the
+test's engine and clock, ``tests/api_app.py``) and against a real ``cofatui serve`` subprocess on a
 SQLite file ("http-server": one server per session, the dataset restored per test).
 The migrated dataset is made once per test process and copied for each test
 (``tests/contract/templates.py``): every test still has a database of its own.
@@ -29,6 +30,7 @@ from cofatui import migrations
 from cofatui.clock import FixedClock
 from cofatui.repository.base import Repository
 from cofatui.repository.sql import SqlRepository, make_engine
+from tests.api_app import shared_app
 from tests.conftest import pg_url_or_skip
 from tests.contract import dataset
 from tests.contract.templates import PostgresTemplate, SqliteTemplate, schema_url
@@ -196,10 +198,8 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
         else:
             from fastapi.testclient import TestClient
 
-            from cofatui.api.app import create_app
-
             # Unexpected server exceptions propagate to the test, with their traceback.
-            with TestClient(create_app(engine, clock=clock)) as client:
+            with shared_app(engine, clock) as app, TestClient(app) as client:
                 yield Backend(name, engine, ids,
                               http_opener(str(client.base_url), engine, clock, client), clock)
     finally:
