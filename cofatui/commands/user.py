@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from cofatui.repository.areas.users import UsersArea
     from cofatui.schemas_identity import UserInfo
+    from cofatui.schemas_users import UserRow
 
 Sub = Callable[[str, str], argparse.ArgumentParser]
 
@@ -80,6 +81,9 @@ def register(sub: Sub) -> None:
     unblock.add_argument("login")
 
     _register_administration(action, actions)
+    from cofatui.commands import user_import
+
+    user_import.register(lambda name, text, handler: action(actions, name, text, handler))
 
     password = action(actions, "password", "set a user's password", cmd_password)
     password.add_argument("login")
@@ -169,10 +173,14 @@ def cmd_create(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from cofatui.cli import load_settings_for
     from cofatui.repository.sql import identity
 
     if args.not_attached:
         return _list_not_attached(args)
+    if args.contract and (getattr(args, "api", None) or getattr(args, "user", None)
+                          or load_settings_for(args).api_url):
+        return _list_attached(args)  # as the token's owner or --user: what they administer
     with _engine(args) as engine:
         users = identity.list_users(engine, contract=args.contract)
     if not users:
@@ -266,15 +274,7 @@ def cmd_token_revoke(args: argparse.Namespace) -> int:
 def _list_not_attached(args: argparse.Namespace) -> int:
     if not args.contract:
         raise ValidationFailed("users.not_attached_needs_contract", field="contract")
-    with _acting(args) as (users, contract_id):
-        rows, offset = [], 0
-        while True:
-            page = users.contract_users(contract_id(args.contract), attached=False,
-                                        offset=offset, limit=500, sort="login")
-            rows += page.items
-            offset += len(page.items)
-            if not page.items or offset >= page.total:
-                break
+    rows = _contract_rows(args, attached=False)
     if not rows:
         print("No users.")
         return 0
@@ -283,6 +283,30 @@ def _list_not_attached(args: argparse.Namespace) -> int:
                   " ".join(p for p in (r.title, r.first_name, r.last_name) if p),
                   _when(r.updated_at), _when(r.created_at)] for r in rows]))
     return 0
+
+
+def _list_attached(args: argparse.Namespace) -> int:
+    rows = _contract_rows(args, attached=True)
+    if not rows:
+        print("No users.")
+        return 0
+    print(table(["LOGIN", "RIGHTS", "STATUS", "NAME", "UPDATED", "CREATED"],
+                [[r.login, r.rights.value if r.rights else "", r.status.value,
+                  " ".join(p for p in (r.title, r.first_name, r.last_name) if p),
+                  _when(r.updated_at), _when(r.created_at)] for r in rows]))
+    return 0
+
+
+def _contract_rows(args: argparse.Namespace, *, attached: bool) -> list[UserRow]:
+    """Every row of a contract's attached or not-attached list, page after page."""
+    with _acting(args) as (users, contract_id):
+        rows: list[UserRow] = []
+        while True:
+            page = users.contract_users(contract_id(args.contract), attached=attached,
+                                        offset=len(rows), limit=500, sort="login")
+            rows += page.items
+            if not page.items or len(rows) >= page.total:
+                return rows
 
 
 def cmd_modify(args: argparse.Namespace) -> int:
