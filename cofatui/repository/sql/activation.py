@@ -58,8 +58,10 @@ from cofatui.rules.user_fields import (
 )
 from cofatui.schemas_users import UserCreate, UserDetail
 
-#: PostgreSQL advisory-lock namespace of login generation (first key of the pair).
-_LOGIN_BASE_LOCK = 0x6C6F67696E  # "login"
+#: PostgreSQL advisory-lock namespaces (first key of the pair, an int4) of login
+#: generation and of activation attempts on one login.
+_LOGIN_BASE_LOCK = 0x6C6F6769  # "logi"
+_ACTIVATION_LOCK = 0x61637476  # "actv"
 WRONG_CODE = "activation.wrong_code"
 
 
@@ -227,7 +229,7 @@ def activate(engine: Engine, login: str, code: str, password: str, *,
     with unit_of_work(engine, write=True) as s:
         if s.get_bind().dialect.name == "postgresql":
             s.execute(text("SELECT pg_advisory_xact_lock(:space, hashtext(:login))"),
-                      {"space": _LOGIN_BASE_LOCK + 1, "login": login})
+                      {"space": _ACTIVATION_LOCK, "login": login})
         user = s.execute(select(User).where(col(User.login) == login)).scalars().first()
         latest = None if user is None else s.execute(
             select(ActivationCode).where(col(ActivationCode.user_id) == user.id)
