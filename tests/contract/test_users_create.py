@@ -156,7 +156,7 @@ def test_create_generates_the_login_attaches_full_rights_and_mails_a_code(
         assert "mot de passe :" not in message.body.lower()
     # the codes are stored hashed: no copy of a code but the mail
     with Session(backend.engine) as s:
-        stored = list(s.execute(select(ActivationCode.code_hash)).scalars())
+        stored = list(s.execute(select(col(ActivationCode.code_hash))).scalars())
     assert len(stored) == 2 and not {code_of(first), code_of(other)} & set(stored)
     entries = [e for e in _audit(backend, "create_user")]
     assert [e.contract_id for e in entries] == [backend.ids["A"]] * 2
