@@ -34,7 +34,6 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from cofatui import migrations
-from cofatui.api.app import create_app
 from cofatui.clock import FixedClock
 from cofatui.enums import ExportAggregation, ExportCategory
 from cofatui.models import AuditEntry, NotificationState
@@ -50,7 +49,9 @@ from cofatui.schemas import (
 from cofatui.schemas_custom_fields import CustomFieldCreate
 from cofatui.schemas_exports import DirectExportFile, ExportScenarioIn, ExportTemplateIn
 from cofatui.schemas_jobs import ExportFormat, ImportMode, ImportStatus, JobKind
+from tests.api_app import openapi_schema, shared_app
 from tests.contract import dataset
+from tests.contract.templates import SqliteTemplate
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 # A client-references import whose one line names no company of the portfolio: stored
@@ -65,7 +66,7 @@ WRITE_METHODS = {"post", "put", "patch", "delete"}
 PUBLIC = {("get", "/health"), ("post", "/auth/token")}
 
 
-SCHEMA = create_app(make_engine("sqlite://")).openapi()
+SCHEMA = openapi_schema()
 OPERATIONS = [(method, path, op) for path, ops in SCHEMA["paths"].items()
               for method, op in ops.items()]
 
@@ -160,34 +161,54 @@ def personal_items(repo: Repository, ids: dict[str, int], contract: str) -> dict
             f"export:{contract}": export.id, f"slot:{contract}": field.slot}
 
 
+def _aim_targets(api: Api) -> None:
+    """The rows the routes are aimed at, added to the dataset (their ids in ``api.ids``)."""
+    ids = api.ids
+    # A claim and a document on each contract, for the claim and document routes.
+    ids["claim:B"] = _claim(api, "bob", "B", "epsilon")
+    ids["claim:A"] = _claim(api, "alice", "A", "beta")
+    ids["doc:B"] = api.repo("bob").claims.add_document(ids["claim:B"], "b.pdf", PDF, "other").id
+    ids["doc:A"] = api.repo("alice").claims.add_document(ids["claim:A"], "a.pdf", PDF,
+                                                         "other").id
+    ids["ext:B"] = api.repo("bob").extensions.request(_extension(api, "B", "beta")).id
+    ids["ext:A"] = api.repo("alice").extensions.request(_extension(api, "A", "gamma")).id
+    # A job and an import result of each contract's user, for the area routes.
+    for login, contract in (("bob", "B"), ("alice", "A")):
+        repo = api.repo(login)
+        ids[f"job:{contract}"] = repo.jobs.queue(
+            JobKind.EXPORT_PORTFOLIO, {"contract_id": ids[contract]}).id
+        ids[f"import:{contract}"] = repo.imports.run(
+            "client_references", ids[contract], "refs.csv", REFERENCES_CSV,
+            ImportMode.PER_LINE).id
+        ids[f"bulk:{contract}"] = repo.bulk.start(ids[contract], "orders.csv",
+                                                  BULK_CSV).bulk_import.id
+        ids.update(personal_items(repo, ids, contract))
+
+
+@pytest.fixture(scope="module")
+def api_template(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplate:
+    """The contract dataset with the rows the routes are aimed at, made once per test
+    process; each test gets a copy of its own (``api``)."""
+    path = tmp_path_factory.mktemp("api-template") / "api.sqlite"
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        migrations.upgrade(engine)
+        ids = dict(dataset.build(engine))
+        clock = FixedClock(dataset.NOW)
+        with shared_app(engine, clock) as app, TestClient(app) as client:
+            _aim_targets(Api(client, engine, ids, clock))
+    finally:
+        engine.dispose()
+    return SqliteTemplate(path, dataset.Ids(ids))
+
+
 @pytest.fixture
-def api(tmp_path: Path) -> Iterator[Api]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'api.sqlite'}")
-    migrations.upgrade(engine)
-    ids = dict(dataset.build(engine))
+def api(tmp_path: Path, api_template: SqliteTemplate) -> Iterator[Api]:
+    engine, ids = api_template.copy_to(tmp_path / "api.sqlite")
     clock = FixedClock(dataset.NOW)
-    with TestClient(create_app(engine, clock=clock), raise_server_exceptions=False) as client:
-        api = Api(client, engine, ids, clock)
-        # A claim and a document on each contract, for the claim and document routes.
-        ids["claim:B"] = _claim(api, "bob", "B", "epsilon")
-        ids["claim:A"] = _claim(api, "alice", "A", "beta")
-        ids["doc:B"] = api.repo("bob").claims.add_document(ids["claim:B"], "b.pdf", PDF, "other").id
-        ids["doc:A"] = api.repo("alice").claims.add_document(ids["claim:A"], "a.pdf", PDF,
-                                                             "other").id
-        ids["ext:B"] = api.repo("bob").extensions.request(_extension(api, "B", "beta")).id
-        ids["ext:A"] = api.repo("alice").extensions.request(_extension(api, "A", "gamma")).id
-        # A job and an import result of each contract's user, for the area routes.
-        for login, contract in (("bob", "B"), ("alice", "A")):
-            repo = api.repo(login)
-            ids[f"job:{contract}"] = repo.jobs.queue(
-                JobKind.EXPORT_PORTFOLIO, {"contract_id": ids[contract]}).id
-            ids[f"import:{contract}"] = repo.imports.run(
-                "client_references", ids[contract], "refs.csv", REFERENCES_CSV,
-                ImportMode.PER_LINE).id
-            ids[f"bulk:{contract}"] = repo.bulk.start(ids[contract], "orders.csv",
-                                                      BULK_CSV).bulk_import.id
-            ids.update(personal_items(repo, ids, contract))
-        yield api
+    with shared_app(engine, clock) as app, \
+            TestClient(app, raise_server_exceptions=False) as client:
+        yield Api(client, engine, dict(ids), clock)
     engine.dispose()
 
 
