@@ -83,7 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
 # Sub-commands that live in their own module (``cofatui/commands/<name>.py``): each has
 # ``register(sub)`` adding its parser(s) with ``set_defaults(handler=...)``. A handler
 # takes the parsed arguments and returns the exit code.
-COMMAND_MODULES = ("serve", "user", "rates", "jobs", "bulk", "export", "custom_fields")
+COMMAND_MODULES = ("serve", "user", "account", "rates", "jobs", "bulk", "export",
+                   "custom_fields")
 
 
 def _command_modules() -> list[Any]:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     from cofatui.repository.areas.users import UsersArea
     from cofatui.schemas_identity import UserInfo
-    from cofatui.schemas_users import UserRow
+    from cofatui.schemas_users import UserCreate, UserRow
 
 Sub = Callable[[str, str], argparse.ArgumentParser]
 
@@ -46,23 +46,36 @@ def register(sub: Sub) -> None:
         p.set_defaults(handler=handler)
         return p
 
-    create = action(actions, "create", "create a user", cmd_create)
-    create.add_argument("login", help="login of the new user")
+    create = action(actions, "create", "create a user: with --default-contract, one of "
+                    "that contract (generated login, full rights, an activation code "
+                    "mailed); else, as the operator, an account with the LOGIN given",
+                    cmd_create)
+    create.add_argument("login", nargs="?", help="login of the new user (not with "
+                        "--default-contract, where it is generated from the names)")
     create.add_argument("--first-name", required=True)
     create.add_argument("--last-name", required=True)
     create.add_argument("--email", required=True)
-    create.add_argument("--title", default="", help="civility, e.g. M. or Mme")
-    create.add_argument("--phone", default="")
-    create.add_argument("--fax", default="")
+    create.add_argument("--title", default="", help="civility: mr, mrs or ms")
+    create.add_argument("--phone", default="", help="with its country code, or French")
+    create.add_argument("--fax", default="", help="with its country code, or French")
     create.add_argument("--language", default="fr", help="fr or en (default fr)")
     create.add_argument("--role", default="policyholder",
-                        help="policyholder (default), contract_admin or underwriter")
+                        help="policyholder (default), contract_admin or underwriter "
+                             "(underwriter: not with --default-contract)")
+    create.add_argument("--default-contract", metavar="POLICY",
+                        help="create the user of this contract, attached with full rights, "
+                             "acting as --user (database) or the token's owner (--api); "
+                             "every field is then mandatory and, unless --password-stdin "
+                             "is given, the user is mailed an activation code")
     create.add_argument("--contract", dest="contracts", action="append", default=[],
                         metavar="POLICY[:RIGHTS]",
                         help="attach to this contract, with rights full (default), "
                              "read_only or custom (every section none until `user rights "
                              "--section`); repeat for several contracts")
     _password_stdin(create)
+    resend = action(actions, "resend-activation", "cancel a new user's activation code "
+                    "and mail a new one", cmd_resend_activation)
+    resend.add_argument("login")
 
     listing = action(actions, "list", "list users", cmd_list)
     listing.add_argument("--contract", metavar="POLICY",
@@ -159,6 +172,10 @@ def _password_stdin(p: argparse.ArgumentParser) -> None:
 def cmd_create(args: argparse.Namespace) -> int:
     from cofatui.repository.sql import identity
 
+    if args.default_contract:
+        return _create_by_contract(args)
+    if not args.login:
+        raise ValidationFailed("activation.login_or_contract", field="login")
     contracts = [_attachment(text) for text in args.contracts]
     pw = _read_password(args, confirm=True, login=args.login)
     with _engine(args) as engine:
@@ -269,6 +286,57 @@ def cmd_token_revoke(args: argparse.Namespace) -> int:
 
 
 # --- contract administration (issue 16) ------------------------------------------------
+
+
+def _create_by_contract(args: argparse.Namespace) -> int:
+    """``user create --default-contract POLICY``: the user of that contract (item 3),
+    mailed an activation code; with ``--password-stdin`` (on a database only) the
+    password is set at once and nothing is mailed."""
+    if args.login:
+        raise ValidationFailed("activation.login_generated", field="login")
+    if args.contracts:
+        raise ValidationFailed("activation.no_contract_option", field="contract")
+    data = {"title": args.title, "last_name": args.last_name,
+            "first_name": args.first_name, "phone": args.phone, "fax": args.fax,
+            "email": args.email, "language": args.language, "role": args.role}
+    with _acting(args) as (users, contract_id):
+        cid = contract_id(args.default_contract)
+        if args.password_stdin:
+            from cofatui.repository.sql import activation
+            from cofatui.repository.sql.users import ActingUsers
+
+            if not isinstance(users, ActingUsers):
+                raise ValidationFailed("activation.password_stdin_api", field="password")
+            password = _read_password(args, confirm=False, login="")
+            info = activation.create_user(users.engine, actor=users.actor, contract_id=cid,
+                                          data=_user_create(data, cid), password=password)
+        else:
+            info = users.create(cid, _user_create(data, cid))
+    print(f"Created user {info.login} ({info.role.value}, {args.default_contract.strip()})"
+          + ("." if args.password_stdin else
+             f"; an activation code is mailed to {info.email}."))
+    return 0
+
+
+def _user_create(data: dict[str, str], contract_id: int) -> UserCreate:
+    from pydantic import ValidationError
+
+    from cofatui.pydantic_errors import field_errors
+    from cofatui.schemas_users import UserCreate
+
+    try:
+        return UserCreate.model_validate(data | {"default_contract_id": contract_id})
+    except ValidationError as exc:
+        raise ValidationFailed(field_errors(exc.errors())) from None
+
+
+def cmd_resend_activation(args: argparse.Namespace) -> int:
+    with _acting(args) as (users, _):
+        info = users.resend_activation(args.login, users.get(args.login).version)
+    print(f"A new activation code is mailed to {info.login} ({info.email}); "
+          "the previous one no longer works.")
+    return 0
+
 
 
 def _list_not_attached(args: argparse.Namespace) -> int:
