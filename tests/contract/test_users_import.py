@@ -51,7 +51,7 @@ def lines_of(repo: Repository, import_id: int) -> list[ImportLinePublic]:
 
 def rights_on(backend: Backend, login: str, contract_id: int) -> str | None:
     with Session(backend.engine) as s:
-        return s.execute(select(UserContract.rights).join(
+        return s.execute(select(col(UserContract.rights)).join(
             User, col(User.id) == col(UserContract.user_id)).where(
             col(User.login) == login, col(UserContract.contract_id) == contract_id)
         ).scalar()
@@ -61,7 +61,7 @@ def add_members(backend: Backend, emails: Sequence[str]) -> None:
     """Members of Holder A attached to no contract (the not-attached list), inserted
     at once."""
     with Session(backend.engine) as s:
-        organisation = s.execute(select(User.organisation_id).where(
+        organisation = s.execute(select(col(User.organisation_id)).where(
             col(User.login) == "admin")).scalar_one()
         s.execute(insert(table_of(User)), [
             {"login": f"m{i}", "first_name": "M", "last_name": f"Member {i}", "email": email,
