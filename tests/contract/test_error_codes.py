@@ -17,8 +17,6 @@ from pydantic import BaseModel, Field
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from cofatui import migrations
-from cofatui.api.app import create_app
 from cofatui.api.errors import install_error_handlers
 from cofatui.clock import FixedClock
 from cofatui.errors import (
@@ -30,12 +28,14 @@ from cofatui.errors import (
 )
 from cofatui.i18n.messages import Amount, Term
 from cofatui.models import Product
-from cofatui.repository.sql import SqlRepository, make_engine
+from cofatui.repository.sql import SqlRepository
 from cofatui.rules.money import Money
 from cofatui.schemas import ClaimCreate, InvoiceLine, ProductRequest
+from tests.api_app import shared_app
 from tests.contract import dataset
 from tests.contract.conftest import Backend, make_token
 from tests.contract.refusals import assert_coded, refused
+from tests.contract.templates import SqliteTemplate
 
 TODAY = dataset.TODAY
 DELAY = 150  # contract A's maximum delay to declare a claim
@@ -120,16 +120,16 @@ def test_field_errors_keep_their_field_code_params_and_line(backend: Backend) ->
 # --- the API's error body ------------------------------------------------------------------
 
 @pytest.fixture
-def api(tmp_path: Path) -> Iterator[tuple[TestClient, Backend]]:
+def api(tmp_path: Path,
+        sqlite_template: SqliteTemplate) -> Iterator[tuple[TestClient, Backend]]:
     """The API in-process on SQLite (the raw body is the API's: one backend is enough)."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'api.sqlite'}")
-    migrations.upgrade(engine)
-    ids = dataset.build(engine)
+    engine, ids = sqlite_template.copy_to(tmp_path / "api.sqlite")
     clock = FixedClock(dataset.NOW)
     backend = Backend("api", engine, ids, lambda login: SqlRepository(engine, login, clock),
                       clock)
     try:
-        with TestClient(create_app(engine, clock=clock), raise_server_exceptions=False) as client:
+        with shared_app(engine, clock) as app, \
+                TestClient(app, raise_server_exceptions=False) as client:
             yield client, backend
     finally:
         engine.dispose()

@@ -30,10 +30,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cofatui import migrations
-from cofatui.api.app import create_app
 from cofatui.clock import FixedClock
-from cofatui.repository.sql import SqlRepository, identity, make_engine
+from cofatui.repository.sql import SqlRepository, identity
 from cofatui.schemas_jobs import ImportMode
+from tests.api_app import openapi_schema, shared_app
 from tests.contract import dataset
 from tests.contract.conftest import SQL_BACKENDS, _pg_engine, _sqlite_engine
 from tests.contract.test_api_security import (
@@ -48,7 +48,7 @@ from tests.contract.test_api_security import (
     sample,
 )
 
-SCHEMA = create_app(make_engine("sqlite://")).openapi()
+SCHEMA = openapi_schema()
 COMPONENTS: dict[str, Any] = SCHEMA["components"]["schemas"]
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 #: The login route checks passwords (argon2: ~0.5 s each, rate-limited): hostile
@@ -218,7 +218,8 @@ def server(request: pytest.FixtureRequest,
         ids = dict(dataset.build(engine))
         clock = FixedClock(dataset.NOW)
         token, _ = identity.create_token(engine, "alice", clock=clock, expires_in_days=None)
-        with TestClient(create_app(engine, clock=clock), raise_server_exceptions=False) as client:
+        with shared_app(engine, clock) as app, \
+                TestClient(app, raise_server_exceptions=False) as client:
             api = Api(client, engine, ids, clock)
             # A claim, a document, an extension, a job, an import and a bulk import of
             # contract A (as test_api_security's fixture makes them), so that every
