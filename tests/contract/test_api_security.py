@@ -32,11 +32,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from cofatui import migrations
+from cofatui.api import limits
 from cofatui.clock import FixedClock
 from cofatui.enums import ExportAggregation, ExportCategory
-from cofatui.models import AuditEntry, NotificationState
+from cofatui.models import AuditEntry, NotificationState, OutboxMessage
 from cofatui.repository.base import Repository
 from cofatui.repository.sql import SqlRepository, identity, make_engine
 from cofatui.schemas import (
@@ -49,6 +51,7 @@ from cofatui.schemas import (
 from cofatui.schemas_custom_fields import CustomFieldCreate
 from cofatui.schemas_exports import DirectExportFile, ExportScenarioIn, ExportTemplateIn
 from cofatui.schemas_jobs import ExportFormat, ImportMode, ImportStatus, JobKind
+from cofatui.schemas_users import UserCreate
 from tests.api_app import openapi_schema, shared_app
 from tests.contract import dataset
 from tests.contract.templates import SqliteTemplate
@@ -63,7 +66,7 @@ BULK_CSV = b"FRA;00000012354897;;;;CCO;C;10000;;\n"
 USERS_CSV = (b"title;last_name;first_name;phone;fax;email\n"
              b"mr;Evil;Eve;0123456789;0123456780;eve@example.com\n")
 WRITE_METHODS = {"post", "put", "patch", "delete"}
-PUBLIC = {("get", "/health"), ("post", "/auth/token")}
+PUBLIC = {("get", "/health"), ("post", "/auth/token"), ("post", "/auth/activate")}
 
 
 SCHEMA = openapi_schema()
@@ -313,6 +316,10 @@ def sample(api: Api, name: str, contract: str) -> tuple[dict[str, Any], Any, byt
         "users.modify": {"version": 1, "first_name": "Evil"},
         "users.set_status": {"version": 1, "status": "blocked"},
         "users.set_rights": {"version": 1, "rights": "read_only"},
+        "users.create": {"title": "mr", "last_name": "Evil", "first_name": "Eve",
+                         "phone": "+33 1 23 45 67 89", "fax": "+33 1 23 45 67 90",
+                         "email": "eve@example.test", "language": "en"},
+        "users.resend_activation": {"version": 1},
     }
     queries: dict[str, dict[str, Any]] = {
         "notifications.rows": {"contract_id": cid},
@@ -399,7 +406,7 @@ def test_every_repository_method_has_exactly_one_route() -> None:
     assert {"jobs.queue", "imports.run", "mail.set_daily_digest"} <= methods
     names = [name_of(op) for _, _, op in OPERATIONS]
     assert len(names) == len(set(names)), "one route per method"
-    assert set(names) == methods | {"health", "create_token"}
+    assert set(names) == methods | {"health", "create_token", "activate_account"}
 
 
 @pytest.mark.parametrize("case", PROTECTED, ids=ids_of)
@@ -566,6 +573,32 @@ def test_password_login_gives_a_working_token_and_is_rate_limited(api: Api) -> N
     locked = api.client.post("/auth/token", json={"login": "alice",
                                                   "password": dataset.PASSWORD})
     assert locked.status_code == 401 and locked.json()["code"] == "users.locked_out"
+
+
+def test_activation_needs_no_token_and_is_rate_limited_like_login(api: Api) -> None:
+    created = api.repo("admin").users.create(api.ids["A"], UserCreate(
+        title="ms", last_name="Newcomer", first_name="Nora", phone="+33 1 23 45 67 89",
+        fax="+33 1 23 45 67 90", email="nora@example.test", language="en"))
+    with Session(api.engine) as s:
+        body = s.execute(select(col(OutboxMessage.body)).where(
+            col(OutboxMessage.kind) == "activation")).scalar_one()
+    found = re.search(r"[A-Z0-9]{4}(?:-[A-Z0-9]{4}){3}", body)
+    assert found is not None
+    attempt = {"login": created.login, "code": "AAAA-BBBB-CCCC-DDDD",
+               "password": "Brand-New-Secret-7"}
+    for _ in range(4):
+        wrong = api.client.post("/auth/activate", json=attempt)
+        assert wrong.status_code == 401 and wrong.json()["code"] == "activation.wrong_code"
+    done = api.client.post("/auth/activate", json=attempt | {"code": found.group(0)})
+    assert done.status_code == 200 and done.json() == {"login": created.login}
+    # the login gate's per-login window (shared with POST /auth/token) answers 429
+    statuses = [api.client.post("/auth/activate", json=attempt).status_code
+                for _ in range(limits.PER_LOGIN)]
+    assert statuses[-1] == 429 and set(statuses) <= {401, 429}
+    assert api.client.post("/auth/token", json={
+        "login": created.login, "password": attempt["password"]}).status_code == 429
+    assert api.client.post("/auth/activate", content=b"x" * 20_000,
+                           headers={"Content-Type": "application/json"}).status_code == 413
 
 
 # --- errors, limits, log ------------------------------------------------------------------------
