@@ -145,17 +145,27 @@ def _write(s: Session) -> None:
     if inserts:
         s.execute(insert(v), inserts)
     e = table_of(PortfolioEntry)
-    rows = []
-    for entry_id in state["moved"]:
+    searched: list[dict[str, Any]] = []  # the reference moved: the search text too
+    others: list[dict[str, Any]] = []
+    for entry_id, moved in state["moved"].items():
         f = state["fixed"][entry_id]
-        rows.append({"eid": entry_id, "r": f["client_reference"],
-                     "o": f["outstanding_amount"], "l": f["internal_credit_limit"],
-                     "st": search_key(f["name"], f["country"], f["easy"],
-                                      f["client_reference"])})
-    s.execute(update(e).where(e.c.id == bindparam("eid")).values(
-        client_reference=bindparam("r"), outstanding_amount=bindparam("o"),
-        internal_credit_limit=bindparam("l"), search_text=bindparam("st"),
-        updated_at=state["now"], version=e.c.version + 1), rows)
+        row = {"eid": entry_id, "r": f["client_reference"], "o": f["outstanding_amount"],
+               "l": f["internal_credit_limit"]}
+        if "client_reference" in moved:
+            row["st"] = search_key(f["name"], f["country"], f["easy"], f["client_reference"])
+            searched.append(row)
+        else:
+            others.append(row)
+    columns: dict[str, Any] = {
+        "client_reference": bindparam("r"), "outstanding_amount": bindparam("o"),
+        "internal_credit_limit": bindparam("l"), "updated_at": state["now"],
+        "version": e.c.version + 1}
+    # Setting the search text rewrites the entry's full-text row (a trigger on
+    # SQLite): only for the entries whose reference moved.
+    for rows, extra in ((searched, {"search_text": bindparam("st")}), (others, {})):
+        if rows:
+            s.execute(update(e).where(e.c.id == bindparam("eid")).values(
+                **columns, **extra), rows)
     s.execute(insert(table_of(AuditEntry)), [
         {"at": state["now"], "user_id": state["user_id"], "login": state["login"],
          "contract_id": state["contract_id"], "operation": "import_custom_fields",

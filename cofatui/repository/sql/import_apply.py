@@ -21,11 +21,11 @@ settled by :func:`settle_interrupted`: totals from the lines stored, status
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -34,6 +34,7 @@ from cofatui.formats import imports as pipeline
 from cofatui.i18n.messages import encode_params
 from cofatui.models import ImportLine, ImportResult, Job, JobFile
 from cofatui.repository.sql.engine import translated_errors
+from cofatui.repository.sql.upsert import table_of
 from cofatui.schemas_jobs import FINISHED, ImportMode, ImportStatus, JobStatus
 
 if TYPE_CHECKING:
@@ -59,10 +60,25 @@ class _Rollback(Exception):
     """Leaves an all-or-nothing transaction without committing."""
 
 
-def _line_row(import_id: int, o: pipeline.LineOutcome) -> ImportLine:
-    return ImportLine(import_id=import_id, line_no=o.line_no, status=o.status, code=o.code,
-                      # Typed (a date stays a date): decode_params() before rendering.
-                      message=o.message[:1000], params=json.dumps(encode_params(o.params)))
+_NO_PARAMS = json.dumps(encode_params({}))
+#: Line outcomes are written this many to a statement (one executemany each).
+LINES_PER_STATEMENT = 10_000
+
+
+def _line_row(import_id: int, o: pipeline.LineOutcome) -> dict[str, object]:
+    return {"import_id": import_id, "line_no": o.line_no, "status": o.status, "code": o.code,
+            # Typed (a date stays a date): decode_params() before rendering.
+            "message": o.message[:1000],
+            "params": json.dumps(encode_params(o.params)) if o.params else _NO_PARAMS}
+
+
+def store_lines(s: Session, import_id: int, outcomes: Iterable[pipeline.LineOutcome]) -> None:
+    """Write line outcomes in the session's transaction: core inserts, many rows per
+    statement (an ORM object per line cost most of a 100 000-line import)."""
+    rows = [_line_row(import_id, o) for o in outcomes]
+    table = table_of(ImportLine)
+    for start in range(0, len(rows), LINES_PER_STATEMENT):
+        s.execute(insert(table), rows[start:start + LINES_PER_STATEMENT])
 
 
 def begin(core: SqlCore, s: Session, kind: str, file_name: str, mode: ImportMode,
@@ -93,7 +109,7 @@ def _per_line(core: SqlCore, import_id: int, contract_id: int, applier: Applier,
         stored = set(s.execute(select(ImportLine.line_no)
                                .where(ImportLine.import_id == import_id)).scalars())
     with core._uow(write=True) as s:
-        s.add_all(_line_row(import_id, o) for o in refused if o.line_no not in stored)
+        store_lines(s, import_id, (o for o in refused if o.line_no not in stored))
     todo = [line for line in valid if line.line_no not in stored]
     for done, line in enumerate(todo):
         if progress is not None:
@@ -112,7 +128,7 @@ def _per_line(core: SqlCore, import_id: int, contract_id: int, applier: Applier,
                 savepoint.rollback()
                 outcome = pipeline.LineOutcome(line.line_no, pipeline.ERROR, problem.code,
                                                problem.params)
-            s.add(_line_row(import_id, outcome))
+            store_lines(s, import_id, [outcome])
     if progress is not None:
         progress(len(todo), len(todo))
     with core._uow(write=True) as s:
@@ -136,8 +152,8 @@ def _all_or_nothing(core: SqlCore, import_id: int, contract_id: int, applier: Ap
                 s.flush()
             if problems or refused:
                 raise _Rollback
-            s.add_all(_line_row(import_id, pipeline.LineOutcome(line.line_no, pipeline.OK))
-                      for line in valid)
+            store_lines(s, import_id, (pipeline.LineOutcome(line.line_no, pipeline.OK)
+                                       for line in valid))
             finish(s, import_id)
             return
     except _Rollback:
@@ -147,7 +163,7 @@ def _all_or_nothing(core: SqlCore, import_id: int, contract_id: int, applier: Ap
         if (p := problems.get(line.line_no)) else
         pipeline.LineOutcome(line.line_no, pipeline.NOT_APPLIED) for line in valid)]
     with core._uow(write=True) as s:
-        s.add_all(_line_row(import_id, o) for o in outcomes)
+        store_lines(s, import_id, outcomes)
         finish(s, import_id)
 
 
