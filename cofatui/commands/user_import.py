@@ -22,13 +22,13 @@ from pathlib import Path
 
 from cofatui.commands import Handler
 from cofatui.commands.bulk import EXIT_FAILED, EXIT_OK, contract_of
+from cofatui.commands.custom_fields import _lines
 from cofatui.errors import CofaError, RuleViolation, message_text
 from cofatui.formats import user_import as fmt
 from cofatui.i18n.messages import decode_params
 from cofatui.repository.base import Repository
 from cofatui.schemas_jobs import ImportLinePublic, ImportResultPublic, ImportStatus
 
-MAX_PAGE = 500
 #: How a line's outcome is printed.
 _OUTCOMES = {"user_import.created": "created", "user_import.attached": "attached",
              "user_import.unchanged": "unchanged"}
@@ -93,16 +93,6 @@ def cmd_import(args: argparse.Namespace) -> int:
     else:
         _print(result, lines)
     return EXIT_OK if result.status == ImportStatus.SUCCEEDED else EXIT_FAILED
-
-
-def _lines(repo: Repository, import_id: int) -> list[ImportLinePublic]:
-    lines: list[ImportLinePublic] = []
-    while True:
-        page = repo.imports.lines(import_id, offset=len(lines), limit=MAX_PAGE,
-                                  errors_first=True)
-        lines += page.items
-        if not page.items or len(lines) >= page.total:
-            return lines
 
 
 def _outcome(line: ImportLinePublic) -> str:

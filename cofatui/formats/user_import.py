@@ -42,7 +42,7 @@ from cofatui.formats import imports as pipeline
 from cofatui.formats.csv_lines import BLANKS, ImportRefused
 from cofatui.formats.imports import ImportColumn, ImportSpec, LineOutcome, LineProblem
 from cofatui.i18n.messages import Term
-from cofatui.rules.user_fields import new_user_fields
+from cofatui.rules.user_fields import NewUserFields, new_user_fields
 
 __all__ = ["ENCODING_XLSX", "KIND", "LINE_CODES", "MAX_LINES", "OUTCOME_CODES", "REFUSALS",
            "TEMPLATE_HEADER", "UserLine", "check_lines", "line_of", "read", "spec_for",
@@ -98,15 +98,13 @@ class UserLine:
     """A line whose every cell is right: the user to create or attach."""
 
     line_no: int
-    title: str
-    last_name: str
-    first_name: str
-    phone: str
-    fax: str
-    email: str
-    language: str
+    fields: NewUserFields  # checked and normalised by the rules of user creation
     default_contract: str  # a policy number; "" for the contract imported into
     rights: str
+
+    @property
+    def email(self) -> str:
+        return self.fields.email
 
 
 def _columns() -> tuple[ImportColumn, ...]:
@@ -257,10 +255,7 @@ def line_of(line: pipeline.DataLine, default_language: str) -> UserLine | LinePr
     if user is None or errors:
         return _problem(errors)
     assert isinstance(rights, str) and isinstance(policy, str)
-    return UserLine(line.line_no, title=user.title, last_name=user.last_name,
-                    first_name=user.first_name, phone=user.phone, fax=user.fax,
-                    email=user.email, language=user.language, default_contract=policy,
-                    rights=rights)
+    return UserLine(line.line_no, user, default_contract=policy, rights=rights)
 
 
 def spec_for(found: pipeline.ReadFile, default_language: str,

@@ -162,10 +162,10 @@ def test_every_line_is_accepted_or_refused_with_a_documented_code(
         assert set(columns) <= set(COLUMNS)
         assert (code == "user_import.invalid_fields") == bool(columns)
     for user in valid:
-        assert user.title in TITLES and user.language in ("en", "fr")
+        assert user.fields.title in TITLES and user.fields.language in ("en", "fr")
         assert user.rights in fmt.RIGHTS
-        assert user.phone.startswith("+") and user.phone[1:].isdigit()
-        assert user.last_name == user.last_name.strip() and user.last_name
+        assert user.fields.phone.startswith("+") and user.fields.phone[1:].isdigit()
+        assert user.fields.last_name == user.fields.last_name.strip() and user.fields.last_name
     keys = [u.email.casefold() for u in valid]
     assert len(keys) == len(set(keys))
     # the same rows, canonically written, read alike
@@ -207,8 +207,8 @@ def test_duplicates_empty_cells_and_padding() -> None:
                "mr;Dupond;Jean;01 23 45 67 89;01 23 45 67 80;A@EXAMPLE.COM;;;\r\n"
                ";;;;;;;;\r\n").encode()
     valid, refused = outcomes(content)
-    assert [(u.line_no, u.last_name, u.email, u.language, u.rights) for u in valid] == [
-        (2, "Dupont", "a@example.com", "fr", "full")]
+    assert [(u.line_no, u.fields.last_name, u.email, u.fields.language, u.rights)
+            for u in valid] == [(2, "Dupont", "a@example.com", "fr", "full")]
     assert refused == [
         (4, "user_import.duplicate_email", ()),
         (5, "user_import.invalid_fields",
@@ -226,7 +226,7 @@ def test_optional_columns_may_be_left_out_and_labels_named_in_french() -> None:
         [("user_import.invalid_fields", ["title"])]
     content = content.replace(b"mme;", b"mrs;")
     valid, refused = fmt.check_lines(fmt.read(content), "en")
-    assert not refused and (valid[0].title, valid[0].language) == ("mrs", "en")
+    assert not refused and (valid[0].fields.title, valid[0].fields.language) == ("mrs", "en")
 
 
 @pytest.mark.parametrize("count, refused", [(500, False), (501, True)])
@@ -283,7 +283,7 @@ def test_sheet_cells_read_as_text() -> None:
     book.close()
     valid, refused = outcomes(out.getvalue())
     assert refused == []
-    assert (valid[0].last_name, valid[0].phone, valid[0].default_contract) == \
+    assert (valid[0].fields.last_name, valid[0].fields.phone, valid[0].default_contract) == \
         ("Line Break", "+33123456789", "1234567")
 
 
@@ -296,8 +296,8 @@ def test_random_column_order_keeps_the_values_in_their_columns() -> None:
     content = (";".join(order) + "\n" + ";".join(values[k] for k in order) + "\n").encode()
     found = fmt.read(content)
     valid, _ = fmt.check_lines(found, "fr")
-    user = valid[0]
-    assert (user.title, user.last_name, user.first_name, user.phone, user.fax,
-            user.language, user.default_contract, user.rights) == (
+    user, fields = valid[0], valid[0].fields
+    assert (fields.title, fields.last_name, fields.first_name, fields.phone, fields.fax,
+            fields.language, user.default_contract, user.rights) == (
         "ms", "Martin", "Zoé", "+442079460958", "+33123456780", "en", "P-A", "read_only")
     assert isinstance(found, pipeline.ReadFile)

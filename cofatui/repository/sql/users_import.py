@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, bindparam, event, func, update
@@ -139,10 +140,8 @@ def _apply_line(core: SqlCore, s: Session, state: dict[str, Any], line: fmt.User
         return pipeline.LineProblem("user_import.email_ambiguous", {"count": len(members)})
     who: _Actor = state["who"]
     if not members:
-        created = create_user_in(s, who, contract_id, UserCreate(
-            title=line.title, last_name=line.last_name, first_name=line.first_name,
-            phone=line.phone, fax=line.fax, email=line.email, language=line.language,
-            role=Role.POLICYHOLDER), core.clock)
+        created = create_user_in(s, who, contract_id, UserCreate.model_validate(
+            asdict(line.fields)), core.clock)
         if line.rights != Rights.FULL:
             _set_rights(core, s, who, created, contract_id, line.rights)
         return "user_import.created", {"login": created.login}
