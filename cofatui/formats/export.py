@@ -42,6 +42,7 @@ a failed or cancelled export never leaves a half-written file under the final na
 from __future__ import annotations
 
 import csv
+import operator
 import os
 import re
 import uuid
@@ -291,20 +292,63 @@ def _csv_cell(kind: ExportColumnType | None, values: _Values) -> Callable[[objec
             ExportColumnType.BOOLEAN: boolean}[kind]
 
 
+def _csv_line(columns: Sequence[ExportColumn], values: _Values) -> Callable[[Any], list[str]]:
+    """One function making a row's CSV cells: the columns' values read at once when
+    they are all ``itemgetter`` of one key (one C call for the row), and the usual
+    text and amount (printable text that starts no formula, a finite Decimal) written
+    inline, without a call per cell; anything else goes through its column's
+    :func:`_csv_cell`, which these shortcuts agree with."""
+    count = len(columns)
+    namespace: dict[str, Any] = {"Decimal": Decimal, "FORMULA": _FORMULA_START}
+    names = [f"v{i}" for i in range(count)]
+    keys = [_itemgetter_key(c.value) for c in columns]
+    if count > 1 and all(key is not None for key in keys):
+        namespace["get"] = operator.itemgetter(*[key[0] for key in keys if key])
+        read = f"    {', '.join(names)}, = get(row)\n"
+    else:
+        read = "".join(f"    v{i} = get{i}(row)\n" for i in range(count))
+        namespace.update({f"get{i}": c.value for i, c in enumerate(columns)})
+    parts = []
+    for i, c in enumerate(columns):
+        namespace[f"cell{i}"] = _csv_cell(c.type, values)
+        v = f"v{i}"
+        if c.type in (ExportColumnType.TEXT, ExportColumnType.CODE):
+            parts.append(f"({v} if {v}.__class__ is str and {v}.isprintable() and not "
+                         f"{v}.startswith(FORMULA) else cell{i}({v}))")
+        elif c.type in (ExportColumnType.AMOUNT, ExportColumnType.INTEGER):
+            parts.append(f"(format({v}, 'f') if {v}.__class__ is Decimal and "
+                         f"{v}.is_finite() else cell{i}({v}))")
+        else:
+            parts.append(f"cell{i}({v})")
+    source = f"def line(row):\n{read}    return [{', '.join(parts)}]\n"
+    exec(compile(source, "<export csv line>", "exec"), namespace)
+    made: Callable[[Any], list[str]] = namespace["line"]
+    return made
+
+
+def _itemgetter_key(value: Callable[[Any], object]) -> tuple[Any] | None:
+    """``(key,)`` when ``value`` is ``operator.itemgetter(key)``, else None."""
+    if value.__class__ is not operator.itemgetter:
+        return None
+    items = value.__reduce__()[1]
+    return (items[0],) if len(items) == 1 else None
+
+
 def write_csv(path: Path, columns: Sequence[ExportColumn], rows: Iterable[Any], *,
               delimiter: str = CSV_DELIMITER, progress: Progress | None = None,
               language: str | None = None, time_zone: str | None = None) -> int:
     """Write a header and one line per row; return the number of rows written."""
     values = _Values(language, time_zone)
-    cells = [(c.value, _csv_cell(c.type, values)) for c in columns]
+    line = _csv_line(columns, values)
     with _atomic(path) as tmp:
         # utf-8-sig writes the BOM; newline="" lets the csv module write \r\n itself.
         with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL)
             writer.writerow([_guard(clean_text(c.label)) for c in columns])
             count = 0
+            write = writer.writerow
             for row in rows:
-                writer.writerow([cell(get(row)) for get, cell in cells])
+                write(line(row))
                 count += 1
                 if progress is not None and count % PROGRESS_EVERY == 0 \
                         and progress(count) is False:
@@ -327,8 +371,15 @@ def _cell_writer(sheet: Any, kind: str) -> Any:
 class _Sheet:
     """The cell writers of one sheet, one per column type."""
 
-    def __init__(self, workbook: Any, sheet: Any, values: _Values) -> None:
+    def __init__(self, workbook: Any, sheet: Any, values: _Values,
+                 cells: _RowXml | None = None) -> None:
         self.values = values
+        self.day_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        self.moment_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        if cells is not None:  # each cell's XML made here (see _RowXml)
+            self.string, self.number_cell = cells.string, cells.number
+            self.datetime_cell, self.boolean_cell = cells.datetime, cells.boolean
+            return
         # XlsxWriter's own writers, without the public methods' A1-notation parsing
         # (called two million times for 100 000 rows × 20 columns). They are not public
         # API: should a release rename them, the public ones (same arguments) are used.
@@ -336,8 +387,6 @@ class _Sheet:
         self.number_cell = _cell_writer(sheet, "number")
         self.datetime_cell = _cell_writer(sheet, "datetime")
         self.boolean_cell = _cell_writer(sheet, "boolean")
-        self.day_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
-        self.moment_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
 
     def untyped(self, row: int, col: int, value: object) -> None:
         values = self.values
@@ -405,6 +454,114 @@ class _Sheet:
                 ExportColumnType.BOOLEAN: self.boolean}[kind]
 
 
+class _RowXml:
+    """The data rows' XML, made here and written to the sheet's row file: what
+    XlsxWriter's ``constant_memory`` mode writes for them, cell for cell (the same
+    ``<row>``/``<c>`` elements, inline strings, ``.16G`` numbers, date serials and style
+    indexes), without its per-cell bookkeeping (a tuple stored per cell, the cell's
+    reference and attributes rebuilt, the type found by class name), which is most of an
+    export's time. One difference: a text shaped like rich-text XML (``<r>…</r>``),
+    which XlsxWriter copies unescaped into the file, is written as the text it is.
+
+    It relies on XlsxWriter internals (the sheet's row file ``fh`` in constant_memory
+    mode, ``_write_single_row``, ``_check_dimensions``, ``previous_row`` and private
+    helpers): :meth:`of` gives None when a release lacks one, and the sheet is then
+    written cell by cell by XlsxWriter (tests compare the two sheets' XML).
+    """
+
+    def __init__(self, sheet: Any, columns: int, helpers: tuple[Any, ...]) -> None:
+        from xlsxwriter.utility import xl_col_to_name
+
+        self.sheet = sheet
+        self.letters = [xl_col_to_name(col) for col in range(columns)]
+        self.serial, self.utf16_len, self.utf16_cut, self.escape_escape, \
+            self.controls = helpers
+        self.cells: list[str] = []
+        self.pending: list[str] = []
+        self.last_row = 0
+
+    @classmethod
+    def of(cls, sheet: Any, columns: int) -> _RowXml | None:
+        try:
+            from xlsxwriter.utility import (
+                _datetime_to_excel_datetime,
+                _utf16_len,
+                _utf16_truncate,
+            )
+            from xlsxwriter.xmlwriter import re_control_chars_1, re_control_chars_2
+        except ImportError:
+            return None
+        if not (getattr(sheet, "constant_memory", False) and hasattr(sheet, "fh")
+                and hasattr(sheet, "_write_single_row") and hasattr(sheet, "_check_dimensions")
+                and hasattr(sheet, "previous_row") and columns > 0):
+            return None
+        return cls(sheet, columns, (_datetime_to_excel_datetime, _utf16_len, _utf16_truncate,
+                                    re_control_chars_1, re_control_chars_2))
+
+    def start(self) -> None:
+        """After the header's cells: the header row goes to the file first."""
+        self.sheet._write_single_row(1)
+
+    def string(self, row: int, col: int, text: str, cell_format: Any = None) -> None:
+        if len(text) > 16_383 and self.utf16_len(text) > XLSX_MAX_CELL:
+            text = self.utf16_cut(text, XLSX_MAX_CELL)
+        if "_x" in text:
+            text = self.escape_escape.sub(r"_x005F\1", text)
+        if not text.isprintable():
+            text = self.controls.sub(lambda found: f"_x{ord(found.group(1)):04X}_", text)
+            text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+        preserve = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() \
+            else ""
+        if "&" in text or "<" in text or ">" in text:
+            text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        self.cells.append(f'<c r="{self.letters[col]}{row + 1}"{self._style(cell_format)}'
+                          f' t="inlineStr"><is><t{preserve}>{text}</t></is></c>')
+
+    def number(self, row: int, col: int, number: float, cell_format: Any = None) -> None:
+        if number != number or number in (_INF, -_INF):
+            raise TypeError("NAN/INF not supported in write_number()")
+        self.cells.append(f'<c r="{self.letters[col]}{row + 1}"{self._style(cell_format)}>'
+                          f"<v>{number:.16G}</v></c>")
+
+    def datetime(self, row: int, col: int, moment: datetime, cell_format: Any = None) -> None:
+        number = self.serial(moment, False, True)
+        self.cells.append(f'<c r="{self.letters[col]}{row + 1}"{self._style(cell_format)}>'
+                          f"<v>{number:.16G}</v></c>")
+
+    def boolean(self, row: int, col: int, value: bool, cell_format: Any = None) -> None:
+        self.cells.append(f'<c r="{self.letters[col]}{row + 1}"{self._style(cell_format)}'
+                          f' t="b"><v>{1 if value else 0}</v></c>')
+
+    @staticmethod
+    def _style(cell_format: Any) -> str:
+        return "" if cell_format is None else f' s="{cell_format._get_xf_index()}"'
+
+    def end_row(self, row: int) -> None:
+        """The row's cells made: its element, kept for the next write (an empty row
+        has none, as XlsxWriter writes none)."""
+        if self.cells:
+            self.pending.append(f'<row r="{row + 1}">{"".join(self.cells)}</row>')
+            self.cells.clear()
+            self.last_row = row
+            if len(self.pending) >= 256:
+                self.flush()
+
+    def flush(self) -> None:
+        self.sheet.fh.write("".join(self.pending))
+        self.pending.clear()
+
+    def finish(self, columns: int) -> None:
+        """The rows written: the sheet's dimensions cover them (its ``<dimension>``:
+        the header's columns, down to the last row with a cell)."""
+        self.flush()
+        if self.last_row:
+            self.sheet._check_dimensions(self.last_row, columns - 1)
+            self.sheet.previous_row = self.last_row + 1
+
+
+_INF = float("inf")
+
+
 def _width(column: ExportColumn) -> int:
     if column.width:
         return column.width
@@ -415,10 +572,11 @@ def _width(column: ExportColumn) -> int:
 def write_xlsx(path: Path, columns: Sequence[ExportColumn], rows: Iterable[Any], *,
                sheet_name: str = "Export", progress: Progress | None = None,
                language: str | None = None, time_zone: str | None = None,
-               max_rows: int = XLSX_MAX_ROWS) -> int:
+               max_rows: int = XLSX_MAX_ROWS, fast: bool = True) -> int:
     """Write a sheet with a bold, frozen, filterable header; return the rows written.
     More than ``max_rows`` rows (the sheet's limit; smaller in tests) raise
-    :class:`ExportTooLarge`."""
+    :class:`ExportTooLarge`. ``fast``: the data rows' XML made here (:class:`_RowXml`);
+    False: every cell written by XlsxWriter (what tests compare it with)."""
     import xlsxwriter
 
     values = _Values(language, time_zone)
@@ -433,13 +591,16 @@ def write_xlsx(path: Path, columns: Sequence[ExportColumn], rows: Iterable[Any],
         })
         try:
             sheet = workbook.add_worksheet(_sheet_name(sheet_name))
-            writers = _Sheet(workbook, sheet, values)
+            xml = _RowXml.of(sheet, len(columns)) if fast else None
+            writers = _Sheet(workbook, sheet, values, xml)
             bold = workbook.add_format({"bold": True})
             for col, column in enumerate(columns):
                 sheet.set_column(col, col, _width(column))
                 sheet.write_string(0, col, clean_text(column.label)[:XLSX_MAX_CELL], bold)
             sheet.freeze_panes(1, 0)
             cells = [(col, c.value, writers.cell(c.type)) for col, c in enumerate(columns)]
+            if xml is not None:
+                xml.start()
             count = 0
             for row in rows:
                 if count >= max_rows:
@@ -447,9 +608,13 @@ def write_xlsx(path: Path, columns: Sequence[ExportColumn], rows: Iterable[Any],
                 count += 1
                 for col, get, cell in cells:
                     cell(count, col, get(row))
+                if xml is not None:
+                    xml.end_row(count)
                 if progress is not None and count % PROGRESS_EVERY == 0 \
                         and progress(count) is False:
                     raise ExportCancelled()
+            if xml is not None:
+                xml.finish(len(columns))
             if columns:
                 sheet.autofilter(0, 0, count, len(columns) - 1)
         finally:

@@ -214,3 +214,80 @@ def test_any_text_reads_back_as_text(tmp_path_factory: pytest.TempPathFactory,
         assert (in_xlsx or "").replace("_x005F_", "_") == kept
         assert in_csv == ("'" + kept if kept.startswith(("=", "+", "-", "@", "\t", "\r"))
                           else kept)
+
+
+# ---------------------------------------------------------------- the sheet's own XML
+
+
+def _sheet_xml(path: Path) -> tuple[bytes, bytes]:
+    """The sheet's and the styles' XML: what the cells hold and how they look."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as book:
+        return book.read("xl/worksheets/sheet1.xml"), book.read("xl/styles.xml")
+
+
+def _both_ways(folder: Path, columns: list[ExportColumn], rows: list[Any]) -> None:
+    """The rows' XML made by the writer (``fast``) is XlsxWriter's own, byte for byte."""
+    for fast in (True, False):
+        write_xlsx(folder / f"{fast}.xlsx", columns, rows, language="fr",
+                   time_zone="Europe/Paris", fast=fast)
+    assert _sheet_xml(folder / "True.xlsx") == _sheet_xml(folder / "False.xlsx")
+
+
+def test_the_rows_xml_is_xlsxwriters_own(tmp_path: Path) -> None:
+    odd: list[dict[str, Any]] = [
+        {**ROWS[0], "company_name": " leading & <trailing> ", "easy_number": "_x0041_ x"},
+        {**ROWS[0], "company_name": "a\tb\nc", "dra": Decimal("1E+3"),
+         "decided_amount": Decimal("0.001"), "updated_at": datetime(1900, 1, 1, 12)},
+        {key: None for key in KEYS},  # an empty row: no <row> at all
+        {**ROWS[1], "company_name": "x" * 40_000, "dra": "not a number",
+         "effective_date": "2027-03-04", "monitored": "maybe"},
+        {**ROWS[2], "company_name": "\U0001f600" * 20_000, "decided_amount": 10**20},
+    ]
+    _both_ways(tmp_path, _columns(), ROWS + odd)
+    _both_ways(tmp_path, _columns(), [])
+
+
+VALUES = st.one_of(st.none(), TEXTS, st.booleans(), st.integers(-10**12, 10**12),
+                   st.decimals(allow_nan=False, allow_infinity=False, places=3),
+                   st.dates(), st.datetimes(timezones=st.sampled_from([None, UTC])))
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=st.lists(st.lists(VALUES, min_size=len(T) + 1, max_size=len(T) + 1),
+                     max_size=6))
+def test_any_cell_of_any_type_is_written_as_xlsxwriter_writes_it(
+        tmp_path_factory: pytest.TempPathFactory, rows: list[list[Any]]) -> None:
+    kinds: list[ExportColumnType | None] = [None, *T]
+    columns = [ExportColumn(f"c{i}", itemgetter(i), type=kind) for i, kind in enumerate(kinds)]
+    _both_ways(tmp_path_factory.mktemp("cells"), columns, rows)
+
+
+def test_a_text_shaped_like_rich_text_stays_text(tmp_path: Path) -> None:
+    """XlsxWriter copies a text "<r>…</r>" unescaped into the sheet (its rich strings):
+    a company so named would break the file. The writer keeps it as text."""
+    cols = [ExportColumn("Name", itemgetter(0), type=T.TEXT)]
+    write_xlsx(tmp_path / "r.xlsx", cols, [("<r>&</r>",), ("<r><t>x</t></r>",)])
+    book = openpyxl.load_workbook(tmp_path / "r.xlsx", read_only=True)
+    assert [r[0] for r in book.worksheets[0].iter_rows(min_row=2, values_only=True)] == \
+        ["<r>&</r>", "<r><t>x</t></r>"]
+    book.close()
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(st.lists(VALUES, min_size=len(T) + 1, max_size=len(T) + 1),
+                     min_size=1, max_size=6))
+def test_the_csv_line_says_what_each_cell_writer_says(rows: list[list[Any]]) -> None:
+    """The CSV row function (its inline text and amount shortcuts, the row's values read
+    by one itemgetter) writes every value as the column's own cell writer does."""
+    from cofatui.formats.export import _csv_cell, _csv_line, _Values
+
+    values = _Values("fr", "Europe/Paris")
+    kinds: list[ExportColumnType | None] = [None, *T]
+    for getter in (itemgetter, lambda i: lambda values_: values_[i]):
+        columns = [ExportColumn(f"c{i}", getter(i), type=kind)
+                   for i, kind in enumerate(kinds)]
+        line = _csv_line(columns, values)
+        for row in rows:
+            assert line(row) == [_csv_cell(c.type, values)(c.value(row)) for c in columns]
