@@ -552,20 +552,21 @@ def _portfolio_page(conn: Connection, spec: ExportSpec, rows: list[Row[Any]],
     company_ids = sorted({r.company_id for r in rows})
     contracts = list(spec.contract_ids)
     period = spec.aggregation == ExportAggregation.PERIOD
-    query = select(Product.id, Product.contract_id, Product.company_id, Product.code,
-                   Product.status, Product.currency,
-                   *((Product.updated_at,) if period else ())).where(
-        Product.company_id.in_(company_ids), Product.contract_id.in_(contracts),
-        *_read_statuses(spec))
-    for p in conn.execute(query.order_by(Product.id)) if products else ():
-        x.products.setdefault((p.contract_id, p.company_id), []).append(p)
+    if products:  # the page's ids as one parameter (_among), the query built only if read
+        query = select(Product.id, Product.contract_id, Product.company_id, Product.code,
+                       Product.status, Product.currency,
+                       *((Product.updated_at,) if period else ())).where(
+            _among(conn, Product.company_id, company_ids), Product.contract_id.in_(contracts),
+            *_read_statuses(spec))
+        for p in conn.execute(query.order_by(Product.id)):
+            x.products.setdefault((p.contract_id, p.company_id), []).append(p)
     if products and "products" in wanted:
         x.live_codes = {k: _live_text(tuple((p.code, p.status) for p in v))
                         for k, v in x.products.items()}
     if wanted & {"guarantor_name", "guarantor_easy_number"}:
         ids = {p.guarantor_company_id for p in conn.execute(
             select(Product.guarantor_company_id).where(
-                Product.company_id.in_(company_ids), Product.contract_id.in_(contracts),
+                _among(conn, Product.company_id, company_ids), Product.contract_id.in_(contracts),
                 Product.guarantor_company_id.is_not(None)))}
         if ids:
             x.guarantors = {g.id: g for g in conn.execute(
@@ -575,7 +576,7 @@ def _portfolio_page(conn: Connection, spec: ExportSpec, rows: list[Row[Any]],
         v, d = CustomFieldValue, CustomFieldDefinition
         for entry_id, slot, value in conn.execute(
                 select(v.entry_id, d.slot, v.value).join(d, d.id == v.definition_id)
-                .where(v.entry_id.in_([r.id for r in rows]))):
+                .where(_among(conn, v.entry_id, [r.id for r in rows]))):
             x.custom[(entry_id, slot)] = value
     if "legal_identifier" in wanted:
         found: dict[int, list[str]] = defaultdict(list)
@@ -587,7 +588,8 @@ def _portfolio_page(conn: Connection, spec: ExportSpec, rows: list[Row[Any]],
         x.identifiers = {k: ", ".join(v) for k, v in found.items()}
     if wanted & {"claim_status", "claim_intervention", "claim_insured", "claim_collector"}:
         latest = (select(func.max(Claim.id).label("latest_id"))
-                  .where(Claim.contract_id.in_(contracts), Claim.company_id.in_(company_ids))
+                  .where(Claim.contract_id.in_(contracts),
+                         _among(conn, Claim.company_id, company_ids))
                   .group_by(Claim.contract_id, Claim.company_id).subquery())
         for k in conn.execute(select(Claim.contract_id, Claim.company_id, Claim.status,
                                      Claim.intervention_requested, Claim.collector,
@@ -639,11 +641,11 @@ def _claims_page(conn: Connection, spec: ExportSpec, rows: list[Row[Any]], wante
         e = PortfolioEntry
         x.client_refs = {(r.contract_id, r.company_id): r.client_reference for r in conn.execute(
             select(e.contract_id, e.company_id, e.client_reference)
-            .where(e.company_id.in_(company_ids), e.contract_id.in_(contracts)))}
+            .where(_among(conn, e.company_id, company_ids), e.contract_id.in_(contracts)))}
     if "invoice_count" in wanted:
         x.invoices = {claim_id: int(n) for claim_id, n in conn.execute(
             select(ClaimInvoice.claim_id, func.count())
-            .where(ClaimInvoice.claim_id.in_([r.claim_id for r in rows]))
+            .where(_among(conn, ClaimInvoice.claim_id, [r.claim_id for r in rows]))
             .group_by(ClaimInvoice.claim_id))}
     if "claims_count" in wanted:
         if by_debtor:
@@ -652,7 +654,7 @@ def _claims_page(conn: Connection, spec: ExportSpec, rows: list[Row[Any]], wante
             d = ClaimDebtor
             x.debtor_claims = {(r.contract_id, r.company_id): r.claims for r in conn.execute(
                 select(d.contract_id, d.company_id, d.claims)
-                .where(d.company_id.in_(company_ids), d.contract_id.in_(contracts)))}
+                .where(_among(conn, d.company_id, company_ids), d.contract_id.in_(contracts)))}
     return x
 
 
