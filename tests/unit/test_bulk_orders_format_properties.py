@@ -1,7 +1,7 @@
 """Bulk orders, the pure part: generated files (issue 14, acceptance).
 
 Two tests of ``COFATUI_BULK_FUZZ_EXAMPLES`` files each (5 000 by default: over 10 000
-generated files in a full run, in well under a minute):
+generated files in a full run, in well under a minute), each in ``CHUNKS`` parts:
 
 - **any bytes** (random, or text built from the characters that matter: ``;``, line
   ends, blanks, quotes, commas, NUL, accents, a BOM): the file is read or refused with a
@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -42,8 +43,12 @@ from cofatui.i18n.messages import has_entry
 from cofatui.rules.money import Money
 
 EXAMPLES = int(os.environ.get("COFATUI_BULK_FUZZ_EXAMPLES", "5000"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None,
+#: Each test runs in CHUNKS parametrized parts of EXAMPLES / CHUNKS examples (each part
+#: its own random seed), which the test processes share out: the same EXAMPLES in all.
+CHUNKS = 4
+FUZZ = settings(max_examples=-(-EXAMPLES // CHUNKS), deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+IN_CHUNKS = pytest.mark.parametrize("chunk", range(CHUNKS))
 LINE_END = re.compile(rb"\r\n|\r|\n")
 KEYS = {m.key for m in line_messages()}
 BULK_PRODUCTS = {p.code: p for p in reference.products() if p.bulk}
@@ -164,10 +169,11 @@ def any_bytes(draw: st.DrawFn) -> bytes:
     return draw(PREFIXES) + text.encode(draw(ENCODINGS), "replace")
 
 
+@IN_CHUNKS
 @FUZZ
 @given(any_bytes(), st.sampled_from(["EUR", "USD", "JPY"]))
 def test_any_bytes_are_read_line_by_line_or_refused_with_a_documented_reason(
-        data: bytes, currency: str) -> None:
+        chunk: int, data: bytes, currency: str) -> None:
     check_file(data, currency)
 
 
@@ -363,10 +369,11 @@ def written_file(draw: st.DrawFn) -> tuple[bytes, str, list[Written]]:
     return data, currency, lines
 
 
+@IN_CHUNKS
 @FUZZ
 @given(written_file())
 def test_orders_written_from_a_model_read_back_or_fail_on_the_broken_field(
-        case: tuple[bytes, str, list[Written]]) -> None:
+        chunk: int, case: tuple[bytes, str, list[Written]]) -> None:
     data, currency, lines = case
     found = check_file(data, currency)
     if found is None:  # only when no line kept 10 fields
