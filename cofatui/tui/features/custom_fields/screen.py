@@ -21,6 +21,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
+from cofatui.enums import Section
 from cofatui.errors import CofaError
 from cofatui.formats.custom_field_import import MAX_BYTES
 from cofatui.i18n import t
@@ -33,6 +34,7 @@ from cofatui.tui.kit.header import AppHeader
 from cofatui.tui.kit.list_source import ListSource
 from cofatui.tui.kit.paged_source import PagedSource
 from cofatui.tui.kit.products import cofa
+from cofatui.tui.kit.rights import write_refused
 from cofatui.tui.kit.styles import DIALOGS_TCSS
 from cofatui.tui.kit.virtual_list import Column, VirtualList
 from cofatui.tui.navigation import open_screen
@@ -155,12 +157,23 @@ class CustomFieldsScreen(Screen[None]):
             return None
         return field
 
+    def _writable(self) -> bool:
+        """Whether the user may change the contract's custom fields; if not, says why
+        at once rather than at Ctrl+S (issue 16 item 5)."""
+        refused = write_refused(cofa(self.app).principal, self.contract_id,
+                                Section.CUSTOM_FIELDS)
+        if refused is not None:
+            self.notify(clean(refused.text()), severity="warning", markup=False)
+        return refused is None
+
     # --- the fields ------------------------------------------------------------------------
     def action_create(self) -> None:
-        if self.contract_id is not None:
+        if self.contract_id is not None and self._writable():
             self.app.push_screen(FieldDialog(self.contract_id, None), self._after_change)
 
     def action_modify(self) -> None:
+        if not self._writable():
+            return
         field = self._selected_free()
         if field is not None and self.contract_id is not None:
             self.app.push_screen(FieldDialog(self.contract_id, field), self._after_change)
@@ -170,6 +183,8 @@ class CustomFieldsScreen(Screen[None]):
             self.load_fields()
 
     def action_delete(self) -> None:
+        if not self._writable():
+            return
         field = self._selected_free()
         if field is None:
             return
@@ -223,7 +238,7 @@ class CustomFieldsScreen(Screen[None]):
 
     # --- the import --------------------------------------------------------------------------
     def action_import(self) -> None:
-        if self.contract_id is None:
+        if self.contract_id is None or not self._writable():
             return
 
         def picked(path: Path | None) -> None:
