@@ -22,7 +22,7 @@ from pathlib import Path
 
 from cofatui.commands import Handler
 from cofatui.commands.bulk import EXIT_FAILED, EXIT_OK, contract_of
-from cofatui.commands.custom_fields import _lines
+from cofatui.commands.custom_fields import _encoding, _lines
 from cofatui.errors import CofaError, RuleViolation, message_text
 from cofatui.formats import user_import as fmt
 from cofatui.i18n.messages import decode_params
@@ -88,10 +88,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         result = repo.users.import_users(contract_of(repo, args.contract),
                                          Path(args.file).name, content)
         lines = [] if result.refusal_code else _lines(repo, result.id)
+    encoding = "XLSX" if fmt.is_xlsx(content) else _encoding(content)
     if args.json:
-        _print_json(result, lines)
+        _print_json(result, lines, encoding)
     else:
-        _print(result, lines)
+        _print(result, lines, encoding)
     return EXIT_OK if result.status == ImportStatus.SUCCEEDED else EXIT_FAILED
 
 
@@ -105,13 +106,13 @@ def _said(line: ImportLinePublic) -> str:
     return message_text(line.code, decode_params(line.params)) if line.code else ""
 
 
-def _print(result: ImportResultPublic, lines: list[ImportLinePublic]) -> None:
+def _print(result: ImportResultPublic, lines: list[ImportLinePublic], encoding: str) -> None:
     for line in lines:
         print(f"{line.line_no:>6}  {_outcome(line):<12}{_said(line)}".rstrip())
     if result.refusal:
         print(f"{result.file_name}: refused: {result.refusal}")
     not_applied = sum(1 for line in lines if line.status.value == "not_applied")
-    print(f"{result.file_name}: {result.status.value.replace('_', ' ')} — "
+    print(f"{result.file_name} ({encoding}): {result.status.value.replace('_', ' ')} — "
           f"{result.total_lines} line(s), {result.ok_lines} applied, "
           f"{result.error_lines} in error"
           + (f", {not_applied} not applied (all-or-nothing: fix the errors and import "
@@ -119,9 +120,11 @@ def _print(result: ImportResultPublic, lines: list[ImportLinePublic]) -> None:
           + f" (import #{result.id}).")
 
 
-def _print_json(result: ImportResultPublic, lines: list[ImportLinePublic]) -> None:
+def _print_json(result: ImportResultPublic, lines: list[ImportLinePublic], encoding: str
+                ) -> None:
     print(json.dumps({
         "import_id": result.id, "file": result.file_name, "status": result.status.value,
+        "encoding": encoding,
         "total_lines": result.total_lines, "ok_lines": result.ok_lines,
         "error_lines": result.error_lines, "refused": result.refusal or None,
         "refusal_code": result.refusal_code or None,

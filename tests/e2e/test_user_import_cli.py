@@ -51,13 +51,15 @@ def test_user_import_with_db(tmp_path: Path) -> None:
     assert [(int(r.split()[0]), r.split()[1]) for r in rows[:2]] == [(6, "error"),
                                                                     (13, "error")]
     assert all("[phone]" in r for r in rows[:2])
-    assert "failed — 20 line(s), 0 applied, 2 in error, 18 not applied" in rows[-1]
+    assert "(Windows-1252): failed — 20 line(s), 0 applied, 2 in error, 18 not applied" \
+        in rows[-1]
     assert user_count(db) == before
     fixed = users_file(template, 20, set())
     done = cli("user", "import", str(fixed), "--json", *at, home=tmp_path)
     assert done.returncode == 0, done.stderr + done.stdout
     result = json.loads(done.stdout)
-    assert (result["status"], result["ok_lines"]) == ("succeeded", 20)
+    assert (result["status"], result["ok_lines"], result["encoding"]) == \
+        ("succeeded", 20, "Windows-1252")
     assert {line["outcome"] for line in result["lines"]} == {"created"}
     assert result["lines"][0]["login"] == "z.lefevre0"
     assert user_count(db) == before + 20
