@@ -29,7 +29,8 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,7 @@ from cofatui.models import (
     Product,
 )
 from cofatui.models.exports import CHUNK_SIZE, ExportFile, ExportFileChunk
+from cofatui.models.types import Money, UTCDateTime, _from_units
 from cofatui.repository.sql.engine import translated_errors
 from cofatui.repository.sql.search import like_pattern
 from cofatui.rules.export_aggregation import prevailing_product, products_text
@@ -377,6 +379,59 @@ def _name_filter(spec: ExportSpec) -> Callable[[list[Row[Any]]], list[Row[Any]]]
     return lambda rows: [r for r in rows if needle in fold(r.name)]
 
 
+Convert = Callable[[Any], Any]
+
+
+def _fetch(conn: Connection, query: Select[Any]) -> list[Any]:
+    """The rows of ``query`` as the driver gives them, plain tuples read by position:
+    no Row object and no type conversion per value (a page's related rows are tens of
+    thousands). Only for columns the driver gives as the ORM would (ints, strings), or
+    read through :func:`_converters` (the row builder's ``p_convert``)."""
+    result = conn.execute(query)
+    try:
+        rows = list(result.cursor.fetchall())
+    finally:
+        result.close()
+    return rows
+
+
+def _money(units: Any) -> Decimal | None:
+    return None if units is None else _from_units(int(units))
+
+
+def _sqlite_moment(value: Any) -> datetime | None:
+    """A SQLite timestamp (UTC, as SQLAlchemy writes it: ``YYYY-MM-DD HH:MM:SS.ffffff``)."""
+    if value is None:
+        return None
+    if value.__class__ is str:
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return _utc(value)
+
+
+def _utc(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    moment: datetime = value
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _converters(conn: Connection, query: Select[Any]) -> tuple[Convert | None, ...]:
+    """How each column of ``query`` becomes what the ORM would give (a Decimal amount,
+    an aware UTC datetime, a date, a bool): the column type's own result processor,
+    except for the two types of nearly every row, done here without its layers."""
+    dialect = conn.dialect
+    out: list[Convert | None] = []
+    for c in query.selected_columns:
+        kind = c.type
+        if isinstance(kind, Money):
+            out.append(_money)
+        elif isinstance(kind, UTCDateTime):
+            out.append(_sqlite_moment if dialect.name == "sqlite" else _utc)
+        else:
+            out.append(kind.dialect_impl(dialect).result_processor(dialect, None))
+    return tuple(out)
+
+
 def _pages(conn: Connection, base: Select[Any], key_col: Any, key_attr: str,
            keep: Callable[[list[Row[Any]]], list[Row[Any]]]) -> Iterator[list[Row[Any]]]:
     """The rows of ``base`` (ordered by ``key_col``, limited to a page) page by page,
@@ -441,9 +496,11 @@ def _portfolio_rows(conn: Connection, spec: ExportSpec, page: int) -> Iterator[d
             .where(e.contract_id.in_(spec.contract_ids), *_custom_field_conditions(spec))
             .order_by(e.id).limit(page))
     decide = _company_decider(codes, statuses, "products" in wanted)
+    details_query = select(*_detail_columns(spec))
     build = _builder(spec.category, _with_currency(spec.columns), spec.language,
                      tuple(c.key for c in base.selected_columns),
-                     tuple(c.key for c in _detail_columns(spec)), by_company)
+                     tuple(c.key for c in details_query.selected_columns), by_company,
+                     _converters(conn, details_query))
     summary_at = len(base.selected_columns) - 1
     for rows in _pages(conn, base, e.id, "id", keep):
         x = _portfolio_page(conn, spec, rows, wanted, products=not by_company)
@@ -521,8 +578,8 @@ def _product_details(conn: Connection, spec: ExportSpec, ids: list[int]) -> dict
     """The chosen products' columns the spec shows (:func:`_detail_columns`)."""
     if not ids:
         return {}
-    return {p[0]: p for p in conn.execute(
-        select(*_detail_columns(spec)).where(_among(conn, Product.id, ids))).all()}
+    return {p[0]: p for p in _fetch(
+        conn, select(*_detail_columns(spec)).where(_among(conn, Product.id, ids)))}
 
 
 def _among(conn: Connection, col: ColumnElement[Any], ids: Sequence[int]
@@ -580,10 +637,10 @@ def _portfolio_page(conn: Connection, spec: ExportSpec, rows: list[Row[Any]],
             x.custom[(entry_id, slot)] = value
     if "legal_identifier" in wanted:
         found: dict[int, list[str]] = defaultdict(list)
-        for company_id, value in conn.execute(
-                select(LegalIdentifier.company_id, LegalIdentifier.value)
+        for company_id, value in _fetch(conn, select(
+                LegalIdentifier.company_id, LegalIdentifier.value)
                 .where(_among(conn, LegalIdentifier.company_id, company_ids))
-                .order_by(LegalIdentifier.id)).all():
+                .order_by(LegalIdentifier.id)):
             found[company_id].append(value)
         x.identifiers = {k: ", ".join(v) for k, v in found.items()}
     if wanted & {"claim_status", "claim_intervention", "claim_insured", "claim_collector"}:
@@ -781,26 +838,36 @@ _FIELD = re.compile(r"\b([rp])\.(\w+)")
 @cache
 def _builder(category: ExportCategory, columns: tuple[str, ...], language: str,
              r_fields: tuple[str, ...], p_fields: tuple[str, ...] = (),
-             company_rows: bool = False) -> Builder:
+             company_rows: bool = False,
+             p_convert: tuple[Convert | None, ...] = ()) -> Builder:
     """One function building a row of ``columns`` (keys in order) from a page's row
     ``r`` and its product ``p``, whose fields (the columns their queries select, in
-    order) are read by position: a Row's attribute costs several times its index.
+    order) are read by position: a Row's attribute costs several times its index. The
+    product comes as the driver gave it (:func:`_fetch`): a field with a converter
+    (``p_convert``: :func:`_converters`) is typed by it here, in the row's one call.
     ``company_rows``: a portfolio row per company, whose time is the entry's."""
     table = _PORTFOLIO_EXPR if category == ExportCategory.PORTFOLIO else _CLAIMS_EXPR
     if company_rows:
         table = {**table, "updated_at": "r.entry_updated_at"}
     fields = {"r": r_fields, "p": p_fields}
-
-    def by_position(found: re.Match[str]) -> str:
-        return f"{found.group(1)}[{fields[found.group(1)].index(found.group(2))}]"
-
-    parts = [f"{key!r}: {_FIELD.sub(by_position, table[key])}" for key in columns]
-    source = "def build(r, p, x):\n    return {" + ", ".join(parts) + "}\n"
+    converts: dict[str, tuple[Convert | None, ...]] = {"r": (), "p": p_convert}
     namespace: dict[str, Any] = {
         "language": language, "opt": _opt, "dra_date": _dra_date,
         "product_name": _product_name, "family": _family, "status": _status,
         "claim_status": _claim_status, "collector": _collector, "term": _term,
         "guarantor": _guarantor, "claim": _claim}
+
+    def by_position(found: re.Match[str]) -> str:
+        name, field = found.group(1), found.group(2)
+        index = fields[name].index(field)
+        convert = converts[name][index] if index < len(converts[name]) else None
+        if convert is None:
+            return f"{name}[{index}]"
+        namespace[f"{name}_convert_{index}"] = convert
+        return f"{name}_convert_{index}({name}[{index}])"
+
+    parts = [f"{key!r}: {_FIELD.sub(by_position, table[key])}" for key in columns]
+    source = "def build(r, p, x):\n    return {" + ", ".join(parts) + "}\n"
     exec(compile(source, f"<export row {category.value}>", "exec"), namespace)
     build: Builder = namespace["build"]
     return build
