@@ -57,6 +57,7 @@ AMOUNT_ACTIONS = frozenset({"C", "U"})
 OPERATION_PRODUCT = "CRL"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # a tab (\x09) is a blank
+_SUSPECT = re.compile(r'["\x00-\x08\x0a-\x1f\x7f]')  # a quote or a control character
 _BLANKS = " \t"
 
 
@@ -80,7 +81,17 @@ class OrderLine:
     outstanding: Money | None
     operation: int
     client_reference: str | None
-    identification: Identification
+    # The identification, kept as its three strings: one object less per line (a
+    # file holds 10 000, which the garbage collector walks).
+    easy_number: str | None
+    identifier_type: str | None
+    identifier_value: str | None
+
+    @property
+    def identification(self) -> Identification:
+        """How the line names its company, checked but not resolved."""
+        return Identification(self.easy_number, self.identifier_type,
+                              self.identifier_value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,15 +109,22 @@ class RejectedLine:
 
 def check_line(line: TextLine, currency: str) -> OrderLine | RejectedLine:
     """Check one order line of a file whose contract is in ``currency`` (ISO 4217)."""
-    shown = line.shown
-    fields = tuple(field.strip(_BLANKS) for field in shown.split(";"))
-    found = _check(line.text, fields, currency)
+    return check_text(line.line_no, line.text, currency)
+
+
+def check_text(line_no: int, text: str, currency: str) -> OrderLine | RejectedLine:
+    """:func:`check_line` on a line given by its number and text (a file's lines are
+    checked so, without a :class:`TextLine` each)."""
+    shown = text if text.isascii() else TextLine(line_no, text).shown
+    fields = tuple([field.strip(_BLANKS) for field in shown.split(";")])
+    found = _check(text, fields, currency)
     if isinstance(found, LineError):
-        return RejectedLine(line.line_no, shown, fields, found)
-    return OrderLine(line.line_no, shown, fields, *found)
+        return RejectedLine(line_no, shown, fields, found)
+    return OrderLine(line_no, shown, fields, *found)
 
 
-_Checked = tuple[str, str, str, Money | None, Money | None, int, str | None, Identification]
+_Checked = tuple[str, str, str, Money | None, Money | None, int, str | None, str | None,
+                 str | None, str | None]
 
 
 def _check(text: str, fields: tuple[str, ...], currency: str) -> _Checked | LineError:
@@ -142,7 +160,8 @@ def _check(text: str, fields: tuple[str, ...], currency: str) -> _Checked | Line
     if isinstance(identification, LineError):
         return identification
     return (country.code, product.code, action, amount, outstanding, operation,
-            client_reference or None, identification)
+            client_reference or None, identification.easy_number,
+            identification.identifier_type, identification.identifier_value)
 
 
 def _check_text(text: str) -> LineError | None:
@@ -157,6 +176,8 @@ def _check_text(text: str) -> LineError | None:
     if len(text) > MAX_LINE_CHARS:
         return LineError.of("line_too_long", "bulk.line_too_long", length=len(text),
                             max=MAX_LINE_CHARS)
+    if _SUSPECT.search(text) is None:
+        return None  # most lines: one scan
     quote = text.find('"')
     if quote >= 0:
         return LineError.of("malformed_line", "bulk.quote", position=quote + 1)

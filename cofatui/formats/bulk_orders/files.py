@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from cofatui.formats.bulk_orders.checks import OrderLine, RejectedLine, check_line
+from cofatui.formats.bulk_orders.checks import OrderLine, RejectedLine, check_text
 from cofatui.formats.bulk_orders.messages import LineError
-from cofatui.formats.bulk_orders.reading import order_lines
+from cofatui.formats.bulk_orders.reading import numbered_order_lines
 from cofatui.formats.csv_lines import ImportRefused
 from cofatui.formats.imports import (
     ERROR,
@@ -52,7 +52,8 @@ class BulkFile:
 
 def read_orders(data: bytes, currency: str) -> BulkFile:
     """Check a file for a contract in ``currency``; ImportRefused when refused whole."""
-    return BulkFile(tuple(check_line(line, currency) for line in order_lines(data)))
+    return BulkFile(tuple([check_text(line_no, text, currency)
+                           for line_no, text in numbered_order_lines(data)]))
 
 
 def refusal(refused: ImportRefused) -> LineError:

@@ -17,6 +17,7 @@ from cofatui.formats.bulk_orders.messages import LineError
 from cofatui.formats.imports import LineProblem
 from cofatui.reference import COFACE_REFERENCE_TYPE
 from cofatui.rules.identifiers import (
+    HEAD_OFFICE_EASY_NUMBER_LENGTH,
     LEGAL_IDENTIFIER_MAX_LENGTH,
     normalize_easy_number,
     validate_legal_identifier,
@@ -55,7 +56,10 @@ def check_identification(country: reference.Country, easy_number: str, type_code
         return LineError.of("missing_mandatory_field", "bulk.identification_missing",
                             "easy_number")
     padded = None
-    if easy_number:
+    if easy_number.isdigit() and easy_number.isascii() \
+            and len(easy_number) <= HEAD_OFFICE_EASY_NUMBER_LENGTH:
+        padded = easy_number.zfill(HEAD_OFFICE_EASY_NUMBER_LENGTH)  # most lines
+    elif easy_number:
         try:
             padded = normalize_easy_number(easy_number)
         except ValidationFailed as refused:

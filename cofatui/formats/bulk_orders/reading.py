@@ -25,12 +25,14 @@ is saved as ``;;;;;;;;;``): it is skipped and gets no result. Every other line i
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
-from cofatui.formats.csv_lines import ImportRefused, split_lines
+from cofatui.formats.csv_lines import ImportRefused
 
-__all__ = ["MAX_FILE_BYTES", "MAX_ORDER_LINES", "REFUSALS", "TextLine", "order_lines"]
+__all__ = ["MAX_FILE_BYTES", "MAX_ORDER_LINES", "REFUSALS", "TextLine", "numbered_order_lines",
+           "order_lines"]
 
 #: Our limits (the seed names the errors, not the figures): 10 000 orders of at most
 #: 512 characters fit well within 5 MiB.
@@ -48,6 +50,9 @@ _SPREADSHEET_SIGNATURES = (
 _UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
 _UTF8_MARK = b"\xef\xbb\xbf"
 _BLANK = " \t;"
+#: Line ends, as the file imports split lines (``csv_lines.split_lines``): LF, CRLF
+#: and a lone CR.
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _FIELD_SEPARATORS = 9
 
 
@@ -77,13 +82,23 @@ class TextLine:
 
 def order_lines(data: bytes) -> tuple[TextLine, ...]:
     """The order lines of a file, or ImportRefused (``reason`` in :data:`REFUSALS`)."""
+    return tuple(TextLine(line_no, text) for line_no, text in numbered_order_lines(data))
+
+
+def numbered_order_lines(data: bytes) -> list[tuple[int, str]]:
+    """:func:`order_lines` as plain (number, text) pairs: a pair of a number and a
+    string is a tuple the garbage collector soon stops tracking, where 10 000 objects
+    would make it walk the whole heap once more."""
     if len(data) > MAX_FILE_BYTES:
         raise ImportRefused("bulk.data_too_large", reason="data_too_large",
                             size=len(data), max=MAX_FILE_BYTES)
     _refuse_binary(data)
     text = data.removeprefix(_UTF8_MARK).decode("utf-8", "surrogateescape")
-    lines = tuple(TextLine(raw.line_no, raw.text) for raw in split_lines(text)
-                  if raw.text.strip(_BLANK))
+    parts = _LINE_END.split(text)
+    if parts and parts[-1] == "":
+        parts.pop()  # a final line end does not open a new line
+    lines = [(line_no, part) for line_no, part in enumerate(parts, start=1)
+             if part.strip(_BLANK)]
     if not lines:
         raise ImportRefused("bulk.empty", reason="no_order_line")
     if len(lines) > MAX_ORDER_LINES:
@@ -102,17 +117,17 @@ def _refuse_binary(data: bytes) -> None:
         raise ImportRefused("bulk.binary", reason="not_text")
 
 
-def _refuse_other_format(lines: tuple[TextLine, ...]) -> None:
+def _refuse_other_format(lines: list[tuple[int, str]]) -> None:
     """No line with 10 fields: this is not a bulk-order file, or not with ``;``."""
-    counts = Counter(line.text.count(";") for line in lines)
-    if _FIELD_SEPARATORS in counts:
+    if any(text.count(";") == _FIELD_SEPARATORS for _, text in lines):
         return
+    counts = Counter(text.count(";") for _, text in lines)
     found = counts.most_common(1)[0][0] + 1
     half = (len(lines) + 1) // 2
-    if sum(1 for line in lines if line.text.count(",") >= _FIELD_SEPARATORS) >= half:
+    if sum(1 for _, text in lines if text.count(",") >= _FIELD_SEPARATORS) >= half:
         raise ImportRefused("bulk.no_ten_fields_commas", reason="wrong_file_format",
                             found=found)
-    if sum(1 for line in lines if line.text.count("\t") >= _FIELD_SEPARATORS) >= half:
+    if sum(1 for _, text in lines if text.count("\t") >= _FIELD_SEPARATORS) >= half:
         raise ImportRefused("bulk.no_ten_fields_tabs", reason="wrong_file_format",
                             found=found)
     raise ImportRefused("bulk.no_ten_fields", reason="wrong_file_format", found=found)
