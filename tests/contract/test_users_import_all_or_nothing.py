@@ -5,6 +5,8 @@ what the lines say) or change nothing at all."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -15,7 +17,7 @@ from cofatui.models import User
 from cofatui.schemas_jobs import ImportStatus, LineStatus
 from tests.contract.conftest import Backend
 from tests.contract.sql_only import sql_backend as backend  # noqa: F401 (the fixture)
-from tests.contract.test_users_import import add_members, counts
+from tests.contract.test_users_import import add_members, counts, csv, row
 from tests.unit.test_user_import_parser import Layout, Row, layouts, rows, write
 
 
@@ -52,3 +54,19 @@ def test_an_import_applies_every_line_or_nothing(
         assert after == (before[0] + created, before[1] + created + attached,
                          before[2] + created)
 
+
+
+def test_two_imports_at_once_create_each_user_once(
+        backend: Backend,  # noqa: F811 (the fixture)
+) -> None:
+    content = csv(*(row(f"Twin {i}", f"twin{i}@example.com") for i in range(5)))
+    before = counts(backend)
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(
+            lambda _: backend.open("admin").users.import_users(backend.ids["A"], "t.csv",
+                                                               content), range(2)))
+    assert [r.status for r in results] == [ImportStatus.SUCCEEDED] * 2
+    admin = backend.open("admin")
+    codes = sorted(x.code for r in results for x in admin.imports.lines(r.id).items)
+    assert codes == ["user_import.created"] * 5 + ["user_import.unchanged"] * 5
+    assert counts(backend) == (before[0] + 5, before[1] + 5, before[2] + 5)

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, bindparam, event, func, update
+from sqlalchemy import and_, bindparam, event, func, text, update
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
@@ -58,6 +58,8 @@ _STATE = "user_import"
 #: Keys asked for in one statement (SQLite allows 32 766 bound parameters, PostgreSQL
 #: 65 535; a file has at most 500 lines).
 CHUNK = 500
+#: PostgreSQL advisory-lock namespace of user imports (first key of the pair).
+_IMPORT_LOCK = 0x75696D70  # "uimp"
 
 
 def import_users(root: SqlRepository, contract_id: int, file_name: str, content: bytes
@@ -114,6 +116,11 @@ def _state(core: SqlCore, s: Session, import_id: int, contract_id: int,
         return state
     who = _load_actor(s, core.principal.login)
     contract = _administered_contract(s, who, contract_id)
+    if s.get_bind().dialect.name == "postgresql":
+        # Two imports into one organisation take turns, so that the second finds the
+        # members the first created (SQLite runs one write transaction at a time).
+        s.execute(text("SELECT pg_advisory_xact_lock(:space, :key)"),
+                  {"space": _IMPORT_LOCK, "key": contract.organisation_id or -contract_id})
     members = _members(s, contract_id, contract.organisation_id,
                        {line.email.lower() for line in lines})
     attached = {row.user_id: row for row in _in_chunks(
