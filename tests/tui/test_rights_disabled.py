@@ -11,9 +11,10 @@ import pytest
 from textual.pilot import Pilot
 
 from cofatui.rules.products import NEW_ACTION_CODES
+from cofatui.tui.features.bulk.import_screen import BulkOrdersScreen
 from cofatui.tui.features.companies.detail import CompanyDetailScreen
 from cofatui.tui.features.products.new_action import NewActionScreen
-from tests.tui.pilot import settle
+from tests.tui.pilot import settle, toasts
 from tests.tui.products_env import (  # noqa: F401  (pin_utc is an autouse fixture)
     SIZE,
     Env,
@@ -63,3 +64,19 @@ async def test_customised_rights_disable_their_sections_only(env: Env) -> None:
             in screen_text(app)
         reasons = {i.code: i.reason for i in menu.items}
         assert "information" in reasons["CCO"] and "sinistres" in reasons["CLAIM"]
+
+
+async def test_bulk_orders_refused_at_the_key_for_reader(env: Env, tmp_path: Path) -> None:
+    app = env.app("reader")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.switch_to("bulk_orders")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BulkOrdersScreen)
+        screen.path = tmp_path / "orders.csv"  # never read: nothing is sent
+        for key in ("c", "i"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert app.screen is screen  # no confirmation, no picker
+        assert toasts(app).count("Read-only access to contract P-A") == 2

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, ProgressBar, Static
 
+from cofatui.enums import Section
 from cofatui.errors import CofaError, Conflict
 from cofatui.formats.bulk_orders import read_orders
 from cofatui.formats.csv_lines import ImportRefused
@@ -29,6 +30,7 @@ from cofatui.tui.kit.dialog import ConfirmScreen
 from cofatui.tui.kit.file_picker import FilePicker, read_picked
 from cofatui.tui.kit.header import AppHeader
 from cofatui.tui.kit.paged_source import PagedSource
+from cofatui.tui.kit.rights import write_refused
 from cofatui.tui.kit.virtual_list import Column, VirtualList
 from cofatui.tui.safe import clean, plain
 
@@ -130,8 +132,13 @@ class BulkOrdersScreen(Screen[None]):
                              picked)
 
     def action_start(self, check: bool) -> None:
-        if self.cofa.current_contract_id is None:
+        contract_id = self.cofa.current_contract_id
+        # What the rights forbid is said at the key, not after the file is sent.
+        refused = write_refused(self.cofa.principal, contract_id, Section.BULK_ORDERS)
+        if contract_id is None:
             self.notify(t("bulk_ui.no_contract"), severity="warning", markup=False)
+        elif refused is not None:
+            self.notify(clean(refused.text()), severity="warning", markup=False)
         elif self.path is None:
             self.action_pick()
         else:
