@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from cofatui.clock import Clock
 from cofatui.errors import RuleViolation
 from cofatui.repository.sql import activation, identity, users_import
-from cofatui.repository.sql.core import SqlArea
+from cofatui.repository.sql.core import SqlArea, SqlCore
 from cofatui.schemas import Page
 from cofatui.schemas_jobs import ImportResultPublic
 from cofatui.schemas_users import UserCreate, UserDetail, UserRow, UserUpdate
@@ -45,10 +45,8 @@ class ActingUsers:
         """As ``actor``, whose import it is (the operator owns no import result)."""
         if self.actor is None:
             raise RuleViolation("user_import.needs_user")
-        from cofatui.repository.sql import SqlRepository
-
-        repo = SqlRepository(self.engine, self.actor, self.clock)
-        return users_import.import_users(repo, contract_id, file_name, content)
+        return users_import.import_users(SqlCore(self.engine, self.actor, self.clock),
+                                         contract_id, file_name, content)
 
     def get(self, login: str) -> UserDetail:
         return identity.get_user(self.engine, actor=self.actor, login=login)

@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import and_, bindparam, event, func, text, update
 from sqlalchemy.orm import Session
@@ -43,15 +43,12 @@ from cofatui.i18n.messages import encode_params
 from cofatui.models import ImportLine, User, UserContract
 from cofatui.repository.sql import import_apply
 from cofatui.repository.sql.activation import create_user_in
+from cofatui.repository.sql.core import SqlCore
 from cofatui.repository.sql.identity import _Actor, _administered_contract, _audit, _load_actor
-from cofatui.repository.sql.imports import clean_file_name
+from cofatui.repository.sql.imports import SqlImports, clean_file_name
 from cofatui.repository.sql.upsert import table_of
 from cofatui.schemas_jobs import ImportMode, ImportResultPublic
 from cofatui.schemas_users import UserCreate
-
-if TYPE_CHECKING:
-    from cofatui.repository.sql import SqlRepository
-    from cofatui.repository.sql.core import SqlCore
 
 KIND = fmt.KIND
 _STATE = "user_import"
@@ -62,27 +59,28 @@ CHUNK = 500
 _IMPORT_LOCK = 0x75696D70  # "uimp"
 
 
-def import_users(root: SqlRepository, contract_id: int, file_name: str, content: bytes
+def import_users(core: SqlCore, contract_id: int, file_name: str, content: bytes
                  ) -> ImportResultPublic:
-    """``repo.users.import_users`` for the root's principal (see the module).
+    """``repo.users.import_users`` for ``core``'s principal (see the module).
 
     Raises: NotFound (another organisation's contract), Forbidden (a contract the
     principal does not administer, or not an administrator)."""
-    with root._uow() as s:
-        _administered_contract(s, _load_actor(s, root.principal.login), contract_id)
+    with core._uow() as s:
+        _administered_contract(s, _load_actor(s, core.principal.login), contract_id)
+    imports = SqlImports(core)
     file_name = clean_file_name(file_name)
     mode = ImportMode.ALL_OR_NOTHING
     try:
         found = fmt.read(content)
     except ImportRefused as exc:
-        return root.imports._refused(KIND, file_name, mode, exc.reason, exc.text("en"))
+        return imports._refused(KIND, file_name, mode, exc.reason, exc.text("en"))
     accepted: dict[int, fmt.UserLine] = {}
-    spec = fmt.spec_for(found, root.principal.language, accepted)
-    with root._uow(write=True) as s:
-        import_id = import_apply.begin(root, s, KIND, file_name, mode, found.total).id or 0
-    import_apply.apply(root, import_id, contract_id, _applier(import_id, accepted), found,
+    spec = fmt.spec_for(found, core.principal.language, accepted)
+    with core._uow(write=True) as s:
+        import_id = import_apply.begin(core, s, KIND, file_name, mode, found.total).id or 0
+    import_apply.apply(core, import_id, contract_id, _applier(import_id, accepted), found,
                        spec, mode)
-    return root.imports.result(import_id)
+    return imports.result(import_id)
 
 
 def _applier(import_id: int, accepted: dict[int, fmt.UserLine]) -> import_apply.Applier:
