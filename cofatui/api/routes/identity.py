@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -84,11 +85,8 @@ async def create_token(body: TokenRequest, request: Request) -> TokenCreated:
     from cofatui.repository.sql import identity
 
     engine, clock = engine_of(request), clock_of(request)
-    source = request.client.host if request.client else ""
-    async with gate_of(request).admit(source, body.login):
-        login = await run_in_threadpool(identity.authenticate_password, engine, body.login,
-                                        body.password, clock=clock, source=source)
-    request.state.login = login
+    login = await _gated(request, body.login, lambda source: identity.authenticate_password(
+        engine, body.login, body.password, clock=clock, source=source))
     token, info = await run_in_threadpool(identity.create_token, engine, login,
                                           name=body.name,
                                           expires_in_days=body.expires_in_days,
@@ -117,12 +115,19 @@ async def activate_account(body: ActivationRequest, request: Request) -> Activat
     from cofatui.repository.sql import activation
 
     engine, clock = engine_of(request), clock_of(request)
+    return Activated(login=await _gated(request, body.login, lambda _source: (
+        activation.activate(engine, body.login, body.code, body.password, clock=clock))))
+
+
+async def _gated(request: Request, login: str, check: Callable[[str], str]) -> str:
+    """Run a password check (``check(source address)`` -> login) through the login
+    gate of :mod:`cofatui.api.limits` (its windows, then a hashing slot), in the thread
+    pool; the login it returns goes to the access log."""
     source = request.client.host if request.client else ""
-    async with gate_of(request).admit(source, body.login):
-        login = await run_in_threadpool(activation.activate, engine, body.login, body.code,
-                                        body.password, clock=clock)
-    request.state.login = login
-    return Activated(login=login)
+    async with gate_of(request).admit(source, login):
+        done = await run_in_threadpool(check, source)
+    request.state.login = done
+    return done
 
 
 # --- user administration by contract (issue 16 items 1, 2, 4 and 5) ---------------------
