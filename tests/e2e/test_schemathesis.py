@@ -23,9 +23,9 @@ from schemathesis import checks
 from schemathesis.config import SchemathesisConfig
 
 from cofatui import migrations
-from cofatui.api.app import create_app
 from cofatui.clock import FixedClock
 from cofatui.repository.sql import identity, make_engine
+from tests.api_app import openapi_schema, shared_app
 from tests.contract import dataset
 
 MAX_EXAMPLES = 20
@@ -65,7 +65,8 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
     dataset.build(engine)
     clock = FixedClock(dataset.NOW)
     token, _ = identity.create_token(engine, "uw", clock=clock, expires_in_days=None)
-    yield Env(create_app(engine, clock=clock), token)
+    with shared_app(engine, clock) as app:
+        yield Env(app, token)
     engine.dispose()
 
 
@@ -74,14 +75,39 @@ def api_schema(env: Env) -> Any:
     return schemathesis.openapi.from_asgi("/openapi.json", env.app, config=config(env.token))
 
 
-schema = schemathesis.pytest.from_fixture("api_schema")
-
-
-@schema.parametrize()
-@settings(max_examples=MAX_EXAMPLES, deadline=None,
-          suppress_health_check=list(HealthCheck))
-def test_api_never_fails_and_keeps_its_contract(case: Any) -> None:
+def check(case: Any) -> None:
     response = case.call()
     assert response.status_code < 500, f"{case.method} {case.formatted_path}: " \
                                        f"{response.status_code} {response.text[:500]}"
     case.validate_response(response, checks=CHECKS)
+
+
+#: The operations are tested in CHUNKS tests of their own (every CHUNKS-th operation by
+#: id), which the test processes share out; each operation is tested as before, once.
+CHUNKS = 8
+OPERATION_IDS = sorted(operation["operationId"]
+                       for item in openapi_schema()["paths"].values()
+                       for operation in item.values()
+                       if isinstance(operation, dict) and "operationId" in operation)
+
+
+def chunk_test(chunk: int) -> Any:
+    schema = schemathesis.pytest.from_fixture("api_schema").include(
+        operation_id=OPERATION_IDS[chunk::CHUNKS])
+
+    @schema.parametrize()
+    @settings(max_examples=MAX_EXAMPLES, deadline=None,
+              suppress_health_check=list(HealthCheck))
+    def test(case: Any) -> None:
+        check(case)
+
+    return test
+
+
+for _chunk in range(CHUNKS):
+    globals()[f"test_api_never_fails_and_keeps_its_contract_{_chunk}"] = chunk_test(_chunk)
+
+
+def test_the_chunks_hold_every_operation_once() -> None:
+    held = [op for chunk in range(CHUNKS) for op in OPERATION_IDS[chunk::CHUNKS]]
+    assert sorted(held) == OPERATION_IDS and len(set(held)) == len(held) > 0
