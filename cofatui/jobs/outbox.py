@@ -184,6 +184,7 @@ def _deliver_one(engine: Engine, link: SmtpLink, settings: MailSettings,
             values = dict(attempts=attempts, last_error=_text(exc))
             if permanent:
                 values["status"] = FAILED
+                values.update(_forget_secret(row))
                 _export_mailed(conn, row.export_id, None)
             else:
                 values["next_attempt_at"] = now + backoff(attempts)
@@ -197,9 +198,18 @@ def _deliver_one(engine: Engine, link: SmtpLink, settings: MailSettings,
                 next_attempt_at=now + backoff(attempts)))
             return "deferred"
         conn.execute(update(OutboxMessage).where(OutboxMessage.id == row.id).values(
-            status=SENT, attempts=attempts, sent_at=now, last_error=""))
+            status=SENT, attempts=attempts, sent_at=now, last_error="", **_forget_secret(row)))
         _export_mailed(conn, row.export_id, bool(attachments))
         return "sent"
+
+
+#: What an activation mail's body becomes once delivered or refused for good: its code
+#: (issue 16 item 3) is kept in clear only while the mail waits to go out.
+DELIVERED_SECRET = "(activation code removed once the mail left)"
+
+
+def _forget_secret(row: OutboxMessage) -> dict[str, str]:
+    return {"body": DELIVERED_SECRET} if row.kind == "activation" else {}
 
 
 def _export_mailed(conn: object, export_id: int | None, attached: bool | None) -> None:

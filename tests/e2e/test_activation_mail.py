@@ -9,12 +9,16 @@ import re
 from email.message import Message
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from cofatui.clock import FixedClock
 from cofatui.config import MailSettings
 from cofatui.errors import Unauthenticated
-from cofatui.jobs.outbox import deliver_due
+from cofatui.jobs.outbox import DELIVERED_SECRET, deliver_due
+from cofatui.models import OutboxMessage
 from cofatui.repository.sql import SqlRepository, activation, identity
 from cofatui.rules.user_fields import CODE_MAX_TRIES, CODE_VALIDITY
 from cofatui.schemas_users import UserCreate
@@ -70,8 +74,12 @@ def test_one_mail_in_the_users_language_with_login_and_code_and_no_password(
         assert dataset.PASSWORD.lower() not in body
         assert not re.search(r"^(password|mot de passe)\s*:", body, re.MULTILINE)
         assert not message.is_multipart()  # nothing attached
-    # the code from the mail works once
+    # once sent, the outbox keeps no copy of the codes
     code = code_in(en)
+    with Session(db) as s:
+        bodies = list(s.execute(select(col(OutboxMessage.body))).scalars())
+    assert bodies == [DELIVERED_SECRET] * 2 and code not in "".join(bodies)
+    # the code from the mail works once
     assert activation.activate(db, english.login, code, PASSWORD, clock=clock) == english.login
     assert identity.authenticate_password(db, english.login, PASSWORD, clock=clock)
     with pytest.raises(Unauthenticated):
