@@ -82,8 +82,13 @@ class HttpClient:
 
     # --- transport ------------------------------------------------------------------
     def _call(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
-              body: Any = None, content: bytes | None = None) -> httpx.Response:
+              body: Any = None, content: bytes | None = None,
+              wait: float | None = None) -> httpx.Response:
+        """``wait``: how long a call that works a while on the server (a user import
+        creating 500 accounts) may wait for its answer, beyond the client's timeout."""
         url = self.base_url + path
+        limit: Any = httpx.USE_CLIENT_DEFAULT if wait is None else httpx.Timeout(
+            max(wait, self._client.timeout.read or 0.0), connect=self._client.timeout.connect)
         headers = self._headers if content is None else {
             **self._headers, "Content-Type": "application/octet-stream"}
         _check_params(params)
@@ -101,7 +106,8 @@ class HttpClient:
                 time.sleep(self._backoff * (2 ** (attempt - 1)))
             try:
                 response = self._client.request(method, url, params=params,
-                                                content=payload, headers=headers)
+                                                content=payload, headers=headers,
+                                                timeout=limit)
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
                 # Refused before a byte was sent: a write was not applied.
                 failure = Unavailable("api.client.unreachable", url=self.base_url,
@@ -186,8 +192,10 @@ class HttpArea:
         self.http = http
 
     def _call(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
-              body: Any = None, content: bytes | None = None) -> httpx.Response:
-        return self.http._call(method, path, params=params, body=body, content=content)
+              body: Any = None, content: bytes | None = None,
+              wait: float | None = None) -> httpx.Response:
+        return self.http._call(method, path, params=params, body=body, content=content,
+                               wait=wait)
 
     def _get(self, adapter: TypeAdapter[T], path: str,
              params: Mapping[str, Any] | None = None) -> T:

@@ -17,6 +17,8 @@ from cofatui.schemas_users import ActivationRequest, UserCreate, UserDetail, Use
 
 _USER = TypeAdapter(UserDetail)
 _IMPORT = TypeAdapter(ImportResultPublic)
+#: Seconds a user import may take on the server (500 accounts made, mails queued).
+IMPORT_WAIT = 120.0
 _ROWS = TypeAdapter(Page[UserRow])
 
 
@@ -47,7 +49,7 @@ class HttpUsers(HttpArea):
                      ) -> ImportResultPublic:
         return self._parse(_IMPORT, self._call(
             "POST", f"/contracts/{int(contract_id)}/users/import",
-            params={"file_name": file_name}, content=bytes(content)))
+            params={"file_name": file_name}, content=bytes(content), wait=IMPORT_WAIT))
 
     def get(self, login: str) -> UserDetail:
         return self._get(_USER, _user(login))
