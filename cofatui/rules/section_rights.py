@@ -42,6 +42,13 @@ def write_refusal(access: ContractAccess, section: Section | None = None) -> For
     return None
 
 
+def own_write_refusal(access: ContractAccess, section: Section) -> Forbidden | None:
+    """Why ``access`` may not write the user's own work on its contract's data in
+    ``section`` (an export, a read mark), or None: plain read-only rights may (it reads,
+    and keeps for later); customised rights need the section full."""
+    return write_refusal(access, section) if access.rights == Rights.CUSTOM else None
+
+
 def section_of_action(code: str) -> Section:
     """The section a NEW ACTION item writes in: a claim or an extension the claims
     section, an information product the information section, the rest the cover."""
@@ -50,5 +57,5 @@ def section_of_action(code: str) -> Section:
     return Section.INFORMATION if code in INFORMATION_CODES | REPORT_CODES else Section.COVER
 
 
-__all__ = ["UNPAID_SERVICE_CODES", "read_refusal", "section_of_action", "section_term",
-           "write_refusal"]
+__all__ = ["UNPAID_SERVICE_CODES", "own_write_refusal", "read_refusal", "section_of_action",
+           "section_term", "write_refusal"]

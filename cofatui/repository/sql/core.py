@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -26,7 +26,7 @@ from cofatui.i18n.messages import Term
 from cofatui.models import AuditEntry, Contract, User, UserContract
 from cofatui.repository.sql.engine import translated_errors
 from cofatui.repository.sql.input_guard import install as install_input_guard
-from cofatui.rules.section_rights import read_refusal, write_refusal
+from cofatui.rules.section_rights import own_write_refusal, read_refusal, write_refusal
 from cofatui.schemas import ContractAccess, ContractPublic, Principal
 
 if TYPE_CHECKING:
@@ -53,6 +53,8 @@ def unit_of_work(engine: Engine, write: bool = False) -> Iterator[Session]:
 
 #: One statement for every audit entry (built once; its compiled form is cached).
 _AUDIT_INSERT = insert(AuditEntry)
+#: The user's version, read before every check of the principal's rights.
+_USER_VERSION = select(User.version).where(User.id == bindparam("user_id"))
 
 
 class SqlCore:
@@ -62,6 +64,7 @@ class SqlCore:
         self.engine = engine
         self.clock: Clock = clock or SystemClock()
         self.dialect = engine.dialect.name
+        self._principal_session: Session | None = None
         self._principal = self._load_principal(login)
 
     # --- principal ----------------------------------------------------------------
@@ -130,12 +133,28 @@ class SqlCore:
     def _refresh_principal(self) -> None:
         """Read the principal again if the user changed since (issue 16 item 1: a
         detached or downgraded user's next request is refused even from a repository
-        opened before, like a running TUI). One lookup by primary key."""
-        with self._uow() as s:
-            version = s.execute(select(User.version).where(
-                User.id == self._principal.user_id)).scalar()
+        opened before, like a running TUI). One lookup by primary key, in the
+        transaction :meth:`_principal_read_in` names, else in one of its own."""
+        if self._principal_session is not None:
+            version = self._principal_session.execute(
+                _USER_VERSION, {"user_id": self._principal.user_id}).scalar()
+        else:
+            with self._uow() as s:
+                version = s.execute(_USER_VERSION,
+                                    {"user_id": self._principal.user_id}).scalar()
         if version != self._principal_version:
             self._principal = self._load_principal(self._principal.login)
+
+    @contextlib.contextmanager
+    def _principal_read_in(self, session: Session) -> Iterator[None]:
+        """While it lasts, the checks read the user's version in ``session``'s
+        transaction rather than in one of their own (a bulk order's line: its rights
+        are checked in the transaction that runs it, one transaction per line)."""
+        self._principal_session = session
+        try:
+            yield
+        finally:
+            self._principal_session = None
 
     def _access(self, contract_id: int) -> ContractAccess:
         self._refresh_principal()
@@ -158,8 +177,9 @@ class SqlCore:
         """A write to the user's own work on a contract's data (an export, a read mark):
         allowed on read-only rights (it reads, and keeps for later), but a customised
         user needs ``section`` full (issue 16 item 5: the section decides)."""
-        if self._access(contract_id).rights == Rights.CUSTOM:
-            self._require_write(contract_id, section)
+        refusal = own_write_refusal(self._access(contract_id), section)
+        if refusal is not None:
+            raise refusal
 
     def _readable(self, contract_ids: Iterable[int], section: Section) -> list[int]:
         """Those of ``contract_ids`` the user is attached to and whose ``section`` is not

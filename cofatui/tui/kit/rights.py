@@ -5,11 +5,11 @@ the reason instead of refused at Ctrl+S."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from cofatui.enums import Section
 from cofatui.errors import Forbidden
-from cofatui.rules.section_rights import section_of_action, write_refusal
+from cofatui.rules.section_rights import own_write_refusal, section_of_action, write_refusal
 from cofatui.schemas import NewActionItem, Principal
 
 
@@ -19,6 +19,19 @@ def write_refused(principal: Principal, contract_id: int | None,
     the principal does not list is the repository's to refuse)."""
     access = next((a for a in principal.contracts if a.contract_id == contract_id), None)
     return write_refusal(access, section) if access is not None else None
+
+
+def own_write_refused(principal: Principal, contract_ids: Iterable[int],
+                      section: Section) -> Forbidden | None:
+    """Why the user may not change their own work (an export) on one of these
+    contracts, or None (customised rights need ``section`` full on each)."""
+    by_id = {a.contract_id: a for a in principal.contracts}
+    for contract_id in contract_ids:
+        access = by_id.get(contract_id)
+        refusal = own_write_refusal(access, section) if access is not None else None
+        if refusal is not None:
+            return refusal
+    return None
 
 
 def within_rights(items: Sequence[NewActionItem], principal: Principal,
@@ -35,4 +48,4 @@ def within_rights(items: Sequence[NewActionItem], principal: Principal,
     return out
 
 
-__all__ = ["within_rights", "write_refused"]
+__all__ = ["own_write_refused", "within_rights", "write_refused"]

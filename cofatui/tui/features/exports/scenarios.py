@@ -31,6 +31,7 @@ from cofatui.enums import (
     ExportFormatChoice,
     ExportFrequency,
     ProductStatus,
+    Section,
 )
 from cofatui.errors import CofaError, Conflict, ValidationFailed
 from cofatui.i18n import t
@@ -55,6 +56,7 @@ from cofatui.tui.kit.choices import Tick, TickList
 from cofatui.tui.kit.dialog import ConfirmScreen, Dialog
 from cofatui.tui.kit.form import FormField, clear_errors, show_errors
 from cofatui.tui.kit.list_source import ListSource
+from cofatui.tui.kit.rights import own_write_refused
 from cofatui.tui.kit.styles import DIALOGS_TCSS
 from cofatui.tui.kit.typed_input import TypedInputError, date_pattern, parse_date, typed_date
 from cofatui.tui.kit.virtual_list import Column, VirtualList
@@ -445,8 +447,18 @@ class ScenariosPart(Vertical):
 
     def action_edit_scenario(self) -> None:
         scenario = self._current()
-        if scenario is not None:
+        if scenario is not None and self._may_change(scenario):
             self.open_form(scenario, None)
+
+    def _may_change(self, scenario: ExportScenarioPublic) -> bool:
+        """Whether the rights let the user change or run this scenario (customised
+        rights: the exports section full on each of its contracts); if not, says why at
+        the key (issue 16 item 5)."""
+        refused = own_write_refused(self.cofa.principal, scenario.contract_ids,
+                                    Section.EXPORTS)
+        if refused is not None:
+            self.notify(clean(refused.text()), severity="warning", markup=False)
+        return refused is None
 
     def open_form(self, scenario: ExportScenarioPublic | None,
                   draft: ExportScenarioIn | None) -> None:
@@ -480,7 +492,7 @@ class ScenariosPart(Vertical):
 
     def action_run_scenario(self) -> None:
         scenario = self._current()
-        if scenario is not None:
+        if scenario is not None and self._may_change(scenario):
             self._run(scenario.id)
 
     @work(thread=True, exclusive=True, group="exports-run")
@@ -495,7 +507,7 @@ class ScenariosPart(Vertical):
 
     def action_delete_scenario(self) -> None:
         scenario = self._current()
-        if scenario is None:
+        if scenario is None or not self._may_change(scenario):
             return
 
         def answered(yes: bool | None) -> None:
