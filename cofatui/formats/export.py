@@ -376,6 +376,7 @@ class _Sheet:
         self.values = values
         self.day_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
         self.moment_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        self.xml = cells
         if cells is not None:  # each cell's XML made here (see _RowXml)
             self.string, self.number_cell = cells.string, cells.number
             self.datetime_cell, self.boolean_cell = cells.datetime, cells.boolean
@@ -447,6 +448,8 @@ class _Sheet:
             self.untyped(row, col, value)
 
     def cell(self, kind: ExportColumnType | None) -> XlsxCell:
+        if self.xml is not None and kind in (ExportColumnType.TEXT, ExportColumnType.CODE):
+            return self.xml.text(self.text)
         return {None: self.untyped, ExportColumnType.TEXT: self.text,
                 ExportColumnType.CODE: self.text, ExportColumnType.AMOUNT: self.number,
                 ExportColumnType.INTEGER: self.number, ExportColumnType.DATE: self.day,
@@ -517,6 +520,23 @@ class _RowXml:
         self.cells.append(f'<c r="{self.letters[col]}{row + 1}"{self._style(cell_format)}'
                           f' t="inlineStr"><is><t{preserve}>{text}</t></is></c>')
 
+    def text(self, otherwise: XlsxCell) -> XlsxCell:
+        """A text column's cell: the usual text (printable, not too long, nothing to
+        escape, no space at either end) written at once; any other value as
+        ``otherwise`` (the sheet's text cell) writes it."""
+        cells, letters = self.cells, self.letters
+
+        def cell(row: int, col: int, value: object) -> None:
+            if value.__class__ is str and value.isprintable() and len(value) < 16_384 \
+                    and "_x" not in value and "&" not in value and "<" not in value \
+                    and ">" not in value and not value[:1].isspace() \
+                    and not value[-1:].isspace():
+                cells.append(f'<c r="{letters[col]}{row + 1}" t="inlineStr"><is><t>{value}'
+                             "</t></is></c>")
+            else:
+                otherwise(row, col, value)
+        return cell
+
     def number(self, row: int, col: int, number: float, cell_format: Any = None) -> None:
         if number != number or number in (_INF, -_INF):
             raise TypeError("NAN/INF not supported in write_number()")
@@ -524,7 +544,14 @@ class _RowXml:
                           f"<v>{number:.16G}</v></c>")
 
     def datetime(self, row: int, col: int, moment: datetime, cell_format: Any = None) -> None:
-        number = self.serial(moment, False, True)
+        if moment.tzinfo is None and moment.year > 1901:
+            # XlsxWriter's serial (_datetime_to_excel_datetime), the same arithmetic
+            # without its checks for times, timedeltas, zones and 1900-01-01.
+            delta = moment - _EXCEL_EPOCH
+            number = delta.days + (float(delta.seconds) + float(delta.microseconds) / 1e6) \
+                / (60 * 60 * 24) + 1
+        else:
+            number = self.serial(moment, False, True)
         self.cells.append(f'<c r="{self.letters[col]}{row + 1}"{self._style(cell_format)}>'
                           f"<v>{number:.16G}</v></c>")
 
@@ -560,6 +587,7 @@ class _RowXml:
 
 
 _INF = float("inf")
+_EXCEL_EPOCH = datetime(1899, 12, 31)
 
 
 def _width(column: ExportColumn) -> int:
