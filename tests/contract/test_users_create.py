@@ -334,3 +334,14 @@ def _audit(backend: Backend, operation: str) -> list[AuditEntry]:
         assert dataset.PASSWORD not in entry.changes and NEW_PASSWORD not in entry.changes
         json.loads(entry.changes)
     return entries
+
+
+def test_a_password_set_by_the_operator_ends_the_wait(backend: Backend) -> None:
+    users = admin_of(backend)
+    created = users.create(backend.ids["A"], form(last_name="Garnier"))
+    code = latest_code(backend, created.login)
+    identity.set_password(backend.engine, created.login, NEW_PASSWORD, clock=backend.clock)
+    assert users.get(created.login).awaiting_activation is False
+    assert logs_in(backend, created.login)
+    with pytest.raises(Unauthenticated):
+        activate(backend, created.login, code, "Another-Secret-88")

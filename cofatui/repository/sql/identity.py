@@ -52,7 +52,15 @@ from cofatui.errors import (
     ValidationFailed,
 )
 from cofatui.i18n.messages import Term
-from cofatui.models import ApiToken, AuditEntry, Contract, LoginAttempt, User, UserContract
+from cofatui.models import (
+    ActivationCode,
+    ApiToken,
+    AuditEntry,
+    Contract,
+    LoginAttempt,
+    User,
+    UserContract,
+)
 from cofatui.repository.sql.core import unit_of_work
 from cofatui.rules.identity import (
     FIELD_LIMITS,
@@ -506,6 +514,12 @@ def set_password(engine: Engine, login: str, new_password: str, *,
             who = _load_actor(s, actor)
             user, contract_ids = _managed_user(s, who, login)
         user.password_hash = new_hash
+        if user.awaiting_activation:
+            # A password set for the user ends the wait: their mailed code stops working.
+            user.awaiting_activation = False
+            s.execute(update(ActivationCode).where(
+                col(ActivationCode.user_id) == user.id, col(ActivationCode.used_at).is_(None),
+                col(ActivationCode.cancelled_at).is_(None)).values(cancelled_at=clock.now()))
         s.flush()
         _audit_per_contract(s, clock, who, "set_password", user.id,
                             {"password": [None, "changed"]}, contract_ids)
