@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from cofatui import notification_wording as wording
@@ -54,6 +54,7 @@ from cofatui.schemas import (
 INFORMATION = {"CCO", "RCO", "ROM", "RSC", "RSM", "REPORT_INSTANT", "REPORT_FULL",
                "REPORT_CREDIT"}
 REPORT_INVESTIGATION_DAYS = 3
+_EVENT_INSERT = insert(ProductEvent)
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +241,8 @@ class ProductCommands(SqlArea):
         self._audit(s, "request_product", "product", product.id,
                     {"code": [None, product.code], "status": [None, product.status],
                      "amount": [None, product.requested_amount]}, contract.id)
-        s.flush()
+        if first is not None:
+            s.flush()  # the request's id; the rest is flushed by the commit
         return product_public(product, first)
 
     def _decide(self, s: Session, contract: Contract, company: Company,
@@ -391,9 +393,15 @@ class ProductCommands(SqlArea):
     # --- underwriter ---------------------------------------------------------------------
     # --- history, notifications -------------------------------------------------------
     def _event(self, s: Session, product: Product, action: str, actor: str,
-               amount: Decimal | None, comment: str = "") -> None:
-        s.add(ProductEvent(product_id=product.id, at=self.clock.now(), action=action,
-                           status=product.status, amount=amount, comment=comment, actor=actor))
+               amount: Decimal | None, comment: str = "", status: str | None = None) -> None:
+        """A line of the product's history, with the product's status (or ``status``),
+        sent at once as a plain INSERT, so that the history keeps the order of the
+        calls: it is never read back in the transaction, and needs no ORM object nor
+        flush. ``product`` has its id (it was flushed)."""
+        s.connection().execute(_EVENT_INSERT, dict(
+            product_id=product.id, at=self.clock.now(), action=action,
+            status=product.status if status is None else status, amount=amount,
+            comment=comment, actor=actor))
 
     def _notify_decision(self, s: Session, product: Product, company: Company) -> None:
         is_report = product.code.startswith("REPORT")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Literal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -30,7 +31,7 @@ from cofatui.enums import (
     RequestStatus,
 )
 from cofatui.errors import ValidationFailed
-from cofatui.models import Company, Contract, DecisionRequest, Product, ProductEvent
+from cofatui.models import Company, Contract, DecisionRequest, Product
 from cofatui.repository.sql import underwriting_tables as underwriting
 from cofatui.repository.sql.product_commands import ProductCommands
 from cofatui.repository.sql.product_requests import pending_only, product_public
@@ -69,9 +70,15 @@ class ProductLifecycle(ProductCommands):
             return self._public(s, new)
         return self._public(s, product)
 
-    def _public(self, s: Session, product: Product) -> ProductPublic:
+    def _public(self, s: Session, product: Product,
+                pending: DecisionRequest | Literal["read"] | None = "read") -> ProductPublic:
+        """The product as flushed (its version moved) with its pending request: read,
+        unless the caller knows it (``None``: the command was refused while one was
+        pending)."""
         s.flush()
-        return product_public(product, self._pending_request(s, product.id))
+        if isinstance(pending, str):
+            pending = self._pending_request(s, product.id)
+        return product_public(product, pending)
 
     # --- asking -------------------------------------------------------------------------
     def _check_amount(self, code: str, amount: Decimal | None, currency: str) -> None:
@@ -244,12 +251,10 @@ class ProductLifecycle(ProductCommands):
         """The standing decision about to be replaced, kept in the history."""
         when = f" on {product.decided_at:%d %b %Y}" if product.decided_at else ""
         by = f" by {product.decided_by}" if product.decided_by else ""
-        s.add(ProductEvent(product_id=product.id, at=self.clock.now(), action="replaced",
-                           status=ProductStatus.REPLACED.value, amount=product.decided_amount,
-                           comment=f"{product.status.replace('_', ' ')}{when}{by}"
-                                   + (f" until {product.end_date:%d %b %Y}"
-                                      if product.end_date else ""),
-                           actor=actor))
+        self._event(s, product, "replaced", actor, product.decided_amount,
+                    f"{product.status.replace('_', ' ')}{when}{by}"
+                    + (f" until {product.end_date:%d %b %Y}" if product.end_date else ""),
+                    status=ProductStatus.REPLACED.value)
 
     def _replace_decision(self, s: Session, product: Product, request: DecisionRequest,
                           status: ProductStatus, amount: Decimal | None, decided_by: str,
@@ -378,7 +383,7 @@ class ProductLifecycle(ProductCommands):
         self._maybe_keep_company(s, product, self._touch_entry(s, product, now), now)
         self._audit(s, "delete_product", "product", product.id,
                     {"status": [before, product.status]}, product.contract_id)
-        return self._public(s, product)
+        return self._public(s, product, pending=None)  # none: check_delete said so
 
     def stop_monitoring(self, product_id: int, version: int) -> ProductPublic:
         """Stopping the monitoring ends the product (status deleted, SPEC §5); refused
@@ -401,7 +406,7 @@ class ProductLifecycle(ProductCommands):
                     {"status": [before, product.status], "monitored": [True, False]},
                     product.contract_id)
         self._touch_entry(s, product, now)
-        return self._public(s, product)
+        return self._public(s, product, pending=None)  # none: check_stop_monitoring said so
 
     # --- the underwriter's queue --------------------------------------------------------
 
