@@ -159,23 +159,23 @@ class _UserSpec:
 
 _FULL = Rights.FULL
 _USERS = (
-    _UserSpec("demo", "Mme", "Camille", "Martin", "fr", Role.POLICYHOLDER, 0,
+    _UserSpec("demo", "mrs", "Camille", "Martin", "fr", Role.POLICYHOLDER, 0,
               ((0, _FULL, {}), (1, _FULL, {}))),
-    _UserSpec("admin", "M.", "Julien", "Bernard", "fr", Role.CONTRACT_ADMIN, 0,
+    _UserSpec("admin", "mr", "Julien", "Bernard", "fr", Role.CONTRACT_ADMIN, 0,
               ((0, _FULL, {}),)),
-    _UserSpec("reader", "Ms", "Laura", "Smith", "en", Role.POLICYHOLDER, 0,
+    _UserSpec("reader", "ms", "Laura", "Smith", "en", Role.POLICYHOLDER, 0,
               ((0, Rights.READ_ONLY, {}),)),
-    _UserSpec("custom", "Mr", "Thomas", "Weber", "en", Role.POLICYHOLDER, 0,
+    _UserSpec("custom", "mr", "Thomas", "Weber", "en", Role.POLICYHOLDER, 0,
               ((0, Rights.CUSTOM, {"cover": "full", "information": "read_only",
                                    "claims": "none"}),)),
-    _UserSpec("other", "Mme", "Claire", "Fontaine", "fr", Role.POLICYHOLDER, 1,
+    _UserSpec("other", "mrs", "Claire", "Fontaine", "fr", Role.POLICYHOLDER, 1,
               ((1, _FULL, {}),)),
-    _UserSpec("underwriter", "Mr", "Hugo", "Laurent", "en", Role.UNDERWRITER, None, ()),
-    _UserSpec("l.moreau", "Mme", "Léa", "Moreau", "fr", Role.POLICYHOLDER, 0,
+    _UserSpec("underwriter", "mr", "Hugo", "Laurent", "en", Role.UNDERWRITER, None, ()),
+    _UserSpec("l.moreau", "mrs", "Léa", "Moreau", "fr", Role.POLICYHOLDER, 0,
               ((0, _FULL, {}), (1, Rights.READ_ONLY, {})), opt_out=True),
-    _UserSpec("s.dubois", "M.", "Nicolas", "Dubois", "fr", Role.POLICYHOLDER, 0,
+    _UserSpec("s.dubois", "mr", "Nicolas", "Dubois", "fr", Role.POLICYHOLDER, 0,
               ((0, _FULL, {}),), status=UserStatus.BLOCKED),
-    _UserSpec("p.garcia", "Sr", "Pedro", "García", "en", Role.POLICYHOLDER, 0,
+    _UserSpec("p.garcia", "mr", "Pedro", "García", "en", Role.POLICYHOLDER, 0,
               ((0, Rights.READ_ONLY, {}),), status=UserStatus.SUSPENDED),
 )
 DEMO_LOGINS = tuple(u.login for u in _USERS)

@@ -27,6 +27,12 @@ from cofatui.rules.identity import FIELD_LIMITS, LANGUAGES, has_control
 
 #: The civilités of the seed's form.
 TITLES = ("mr", "mrs", "ms")
+#: What people type for them, in French or English, any case, with or without the
+#: final dot: read as the codes (Mademoiselle is no longer an official title: ms).
+TITLE_SYNONYMS = {
+    "mr": "mr", "m": "mr", "monsieur": "mr", "mister": "mr", "sr": "mr",
+    "mrs": "mrs", "mme": "mrs", "madame": "mrs",
+    "ms": "ms", "mlle": "ms", "mademoiselle": "ms", "miss": "ms"}
 #: The roles an administrator gives at creation.
 CREATABLE_ROLES = (Role.POLICYHOLDER, Role.CONTRACT_ADMIN)
 #: A number without its country code is read in this region.
@@ -73,7 +79,7 @@ def new_user_fields(given: Mapping[str, object]
         if len(text[name]) > limit or has_control(text[name]):
             errors.append(FieldError(name, "user_fields.at_most_printable",
                                      {"limit": limit}))
-    title = text["title"].lower()
+    title = title_code(text["title"])
     if text["title"] and title not in TITLES:
         errors.append(FieldError("title", "user_fields.one_of", {"choices": list(TITLES)}))
     language = text["language"].lower()
@@ -101,6 +107,34 @@ def new_user_fields(given: Mapping[str, object]
                          first_name=text["first_name"], phone=phones["phone"],
                          fax=phones["fax"], email=email, language=language,
                          role=Role(role)), []
+
+
+def changed_field_errors(fields: dict[str, str], given: Mapping[str, object]
+                         ) -> list[FieldError]:
+    """A modification (item 4) checks the fields it changes as a creation does:
+    ``fields`` (the account's, with the given ones) gets the civilité's code, E.164
+    phones and the normalised e-mail of those ``given``; returns their refusals."""
+    errors: list[FieldError] = []
+    if given.get("title") is not None:
+        fields["title"] = title_code(fields["title"])
+        if fields["title"] not in TITLES:
+            errors.append(FieldError("title", "user_fields.one_of",
+                                     {"choices": list(TITLES)}))
+    for name in ("phone", "fax"):
+        if given.get(name):
+            fields[name], error = e164(name, fields[name])
+            errors += [error] if error is not None else []
+    if given.get("email") and "@" in fields["email"]:
+        fields["email"], error = checked_email(fields["email"])
+        errors += [error] if error is not None else []
+    return errors
+
+
+def title_code(text: str) -> str:
+    """``mr``, ``mrs`` or ``ms`` for what was typed (``Mme``, ``M.``, ``Mlle``,
+    ``Madame``, ``Mrs``…); anything else lower-cased, for the check to refuse."""
+    key = text.strip().lower().rstrip(".").strip()
+    return TITLE_SYNONYMS.get(key, key)
 
 
 def e164(field: str, text: str, region: str = DEFAULT_REGION

@@ -32,7 +32,7 @@ from cofatui.errors import (
 from cofatui.models import ActivationCode, AuditEntry, Contract, OutboxMessage, User
 from cofatui.repository.sql import identity
 from cofatui.rules.user_fields import CODE_MAX_TRIES, CODE_VALIDITY
-from cofatui.schemas_users import ActivationRequest, UserCreate
+from cofatui.schemas_users import ActivationRequest, UserCreate, UserUpdate
 from tests.contract import dataset
 from tests.contract.conftest import Backend
 from tests.contract.test_users_admin import add_contract, admin_of
@@ -345,3 +345,18 @@ def test_a_password_set_by_the_operator_ends_the_wait(backend: Backend) -> None:
     assert logs_in(backend, created.login)
     with pytest.raises(Unauthenticated):
         activate(backend, created.login, code, "Another-Secret-88")
+
+
+def test_french_civilites_are_read_as_codes_at_creation_and_modification(
+        backend: Backend) -> None:
+    users = admin_of(backend)
+    for typed, code in (("Mme", "mrs"), ("M.", "mr"), ("mlle", "ms"), ("Monsieur", "mr")):
+        made = users.create(backend.ids["A"], form(title=typed, last_name=f"T{code}{typed}"))
+        assert made.title == code
+    alice = users.get("alice")
+    changed = users.modify("alice", UserUpdate(version=alice.version, title="Madame",
+                                               phone="06 12 34 56 78"))
+    assert (changed.title, changed.phone) == ("mrs", "+33612345678")
+    with pytest.raises(ValidationFailed) as refused:
+        users.modify("alice", UserUpdate(version=changed.version, title="Dr", fax="12"))
+    assert {e.field for e in refused.value.errors} == {"title", "fax"}

@@ -70,6 +70,7 @@ from cofatui.rules.identity import (
 )
 from cofatui.rules.passwords import MAX_LENGTH as MAX_PASSWORD_LENGTH
 from cofatui.rules.passwords import check_password_policy
+from cofatui.rules.user_fields import changed_field_errors
 from cofatui.rules.users import (
     MAX_PAGE,
     SORTS,
@@ -796,6 +797,8 @@ def modify_user(engine: Engine, *, actor: str | None, login: str, data: UserUpda
                 fields[name] = (value or "").strip()
         fields["language"] = fields["language"].lower()
         errors = user_field_errors(user.login, fields)
+        refused = {e.field for e in errors}
+        errors += [e for e in changed_field_errors(fields, given) if e.field not in refused]
         default = given.get("default_contract_id", user.default_contract_id)
         if "default_contract_id" in given and default not in contract_ids:
             errors.append(FieldError("default_contract_id", "users.default_not_attached"))
