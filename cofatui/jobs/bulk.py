@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 def run_bulk_import(ctx: JobContext) -> None:
     repo = ctx.repo()
     import_id = int(ctx.params["import_id"])
+    ctx.writes_progress = True  # by the lines' transactions (bulk_run.JobProgress)
     try:
         repo.bulk.run_job(import_id, ctx.progress)
     except BaseException:

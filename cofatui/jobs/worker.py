@@ -27,7 +27,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from cofatui.clock import Clock, SystemClock
 from cofatui.config import MailSettings
@@ -35,6 +37,8 @@ from cofatui.errors import CofaError, Unavailable
 from cofatui.jobs import queue
 from cofatui.jobs.export_runs import EXPORT_RUN, settle_stopped_exports
 from cofatui.jobs.schedule import Schedule
+from cofatui.models import Job
+from cofatui.repository.sql.engine import translated_errors
 from cofatui.repository.sql.import_apply import settle_stopped_imports
 from cofatui.schemas_jobs import JobStatus
 
@@ -78,6 +82,11 @@ class JobContext:
     mail: MailSettings
     done: int = 0
     total: int | None = None
+    #: Set by a job that writes its progress on its job's row itself, in the
+    #: transactions it makes anyway (a bulk import, line by line): the heartbeat then
+    #: writes only to renew the lease, and otherwise just reads for a cancel (on
+    #: SQLite a write every second waits for, then holds, the database's one lock).
+    writes_progress: bool = False
     cancel: threading.Event = field(default_factory=threading.Event)
     lost: threading.Event = field(default_factory=threading.Event)
 
@@ -247,11 +256,16 @@ class Worker:
     def _heartbeat(self, ctx: JobContext, stop: threading.Event) -> None:
         period = max(0.2, self.lease.total_seconds() / 3)
         interval = min(period, 1.0)  # progress shows within a second
+        renewed = time.monotonic()
         while not stop.wait(interval):
             try:
-                mine, cancel = queue.heartbeat(self.engine, ctx.job.id, self.name,
-                                               self.clock.now(), self.lease, ctx.done,
-                                               ctx.total)
+                if ctx.writes_progress and time.monotonic() - renewed < period - interval:
+                    mine, cancel = _watch(self.engine, ctx.job.id, self.name)
+                else:
+                    mine, cancel = queue.heartbeat(self.engine, ctx.job.id, self.name,
+                                                   self.clock.now(), self.lease, ctx.done,
+                                                   ctx.total)
+                    renewed = time.monotonic()
             except CofaError:
                 log.warning("job %s: heartbeat failed", ctx.job.id, exc_info=True)
                 continue
@@ -260,6 +274,17 @@ class Worker:
                 return
             if cancel:
                 ctx.cancel.set()
+
+
+def _watch(engine: Engine, job_id: int, worker: str) -> tuple[bool, bool]:
+    """What a heartbeat learns, read only: (still ours, cancel requested)."""
+    with translated_errors(), engine.connect() as conn:
+        row = conn.execute(select(col(Job.worker), col(Job.status),
+                                  col(Job.cancel_requested)).where(col(Job.id) == job_id)).first()
+    if row is None:
+        return False, False
+    return row.worker == worker and row.status == JobStatus.RUNNING.value, \
+        bool(row.cancel_requested)
 
 
 class WorkerThread:

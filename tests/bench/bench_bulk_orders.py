@@ -15,6 +15,10 @@
    its worker; the file is sent and the progress read over HTTP (goal ≤ 90 s). A
    second anchor: one authenticated ``GET /me`` round trip.
 
+Next to the wall time, the CPU seconds of the run: this process (where the job runs,
+or the client with ``--api``), the server (``--api``) and PostgreSQL's backends
+(``--pg``): on a machine shared with other work, they tell what the run itself cost.
+
 Usage::
 
     python -m tests.bench.bench_bulk_orders                  # SQLite file
@@ -38,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
@@ -175,23 +179,63 @@ def _contract_id(repo: Repository) -> int:
                 if c.policy_number == CONTRACT)
 
 
-def _ran(done: BulkImportPublic, elapsed: float, watched: dict[str, float]
-         ) -> dict[str, Any]:
+def _ran(done: BulkImportPublic, elapsed: float, watched: dict[str, float],
+         cpu: dict[str, float]) -> dict[str, Any]:
     return {"lines": done.total_lines, "ok": done.ok_lines, "errors": done.error_lines,
             "status": done.status.value, "seconds": round(elapsed, 2),
-            "lines_per_s": round(done.total_lines / elapsed, 1), **watched}
+            "lines_per_s": round(done.total_lines / elapsed, 1), **watched,
+            **{key: round(value, 2) for key, value in cpu.items()}}
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process of this machine used so far; 0 when it
+    cannot be read (not Linux, or gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class BackendCpu:
+    """The CPU used by the PostgreSQL server processes serving an engine's
+    connections (the server runs on this machine in the benchmarks)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.pids: set[int] = set()
+        self.start: dict[int, float] = {}
+        if engine.dialect.name == "postgresql":
+            event.listen(engine, "connect", self._connected)
+            engine.dispose()  # connections opened from now on are seen
+
+    def _connected(self, dbapi: Any, _record: Any) -> None:
+        cursor = dbapi.cursor()
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = int(cursor.fetchone()[0])
+        cursor.close()
+        self.pids.add(pid)
+        self.start[pid] = process_cpu(pid)
+
+    def used(self) -> float:
+        return sum(process_cpu(pid) - self.start[pid] for pid in self.pids)
 
 
 def run_import(engine: Engine, content: bytes) -> dict[str, Any]:
     """The ``bulk.run`` job run by a worker on this process."""
+    backend = BackendCpu(engine)
     repo = SqlRepository(engine, LOGIN)
     started = repo.bulk.start(_contract_id(repo), "bench.csv", content, again=True)
     import_id = started.bulk_import.id
+    cpu0 = time.process_time()
     watch = Watch(lambda: repo.bulk.get(import_id)).start()
     Worker(engine, schedules=[]).drain()
     elapsed = time.perf_counter() - watch.t0
+    cpu = {"cpu_s": time.process_time() - cpu0}
+    if backend.pids:
+        cpu["database_cpu_s"] = backend.used()
     watched = watch.finish()
-    return _ran(repo.bulk.get(import_id), elapsed, watched)
+    return _ran(repo.bulk.get(import_id), elapsed, watched, cpu)
 
 
 def run_import_api(engine: Engine, url: str, content: bytes) -> dict[str, Any]:
@@ -207,7 +251,9 @@ def run_import_api(engine: Engine, url: str, content: bytes) -> dict[str, Any]:
         with httpx.Client(base_url=server.url, headers=headers) as client:
             anchor = measure(lambda: client.get("/me").raise_for_status(), 50, 5)
         repo = open_http_repository(server.url, token, timeout=60.0)
+        assert server.proc is not None
         try:
+            server0, cpu0 = process_cpu(server.proc.pid), time.process_time()
             t0 = time.perf_counter()
             started = repo.bulk.start(_contract_id(repo), "bench.csv", content,
                                       again=True)
@@ -216,8 +262,10 @@ def run_import_api(engine: Engine, url: str, content: bytes) -> dict[str, Any]:
             while not repo.bulk.get(import_id).finished:
                 time.sleep(0.25)
             elapsed = time.perf_counter() - t0
+            cpu = {"cpu_s": time.process_time() - cpu0,
+                   "server_cpu_s": process_cpu(server.proc.pid) - server0}
             watched = watch.finish()
-            return {**_ran(repo.bulk.get(import_id), elapsed, watched),
+            return {**_ran(repo.bulk.get(import_id), elapsed, watched, cpu),
                     "anchor_get_me": anchor}
         finally:
             repo.close()
@@ -258,13 +306,16 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             cleanup()
         goal = 60 if backend == "sqlite" and not args.api else 90
         floor = anchor["median_ms"] * ran["lines"] / 1000
+        cpu = ", ".join(f"{name} {ran[key]} s" for key, name in (
+            ("cpu_s", "this process"), ("server_cpu_s", "the server"),
+            ("database_cpu_s", "PostgreSQL")) if key in ran)
         rows = [
             {"measure": "bulk.run job", "seconds": ran["seconds"],
              "rate": f"{ran['lines_per_s']} lines/s",
              "note": f"{ran['ok']} OK, {ran['errors']} in error; C/S/D {mix['C']}/"
                      f"{mix['S']}/{mix['D']}; first progress after "
                      f"{ran['first_progress_s']} s, longest gap "
-                     f"{ran['longest_progress_gap_s']} s"},
+                     f"{ran['longest_progress_gap_s']} s; CPU: {cpu}"},
             {"measure": "anchor: one bare write transaction", "seconds": round(floor, 2),
              "rate": f"{anchor['median_ms']} ms median",
              "note": f"x lines = the floor; run / floor = {ran['seconds'] / floor:.0f}"
