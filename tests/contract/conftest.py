@@ -26,7 +26,6 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from cofatui import migrations
 from cofatui.clock import FixedClock
 from cofatui.repository.base import Repository
 from cofatui.repository.sql import SqlRepository, make_engine
@@ -164,11 +163,13 @@ def dataset_engine(request: pytest.FixtureRequest, name: str,
 
 
 @pytest.fixture(scope="session")
-def contract_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    """One ``cofatui serve`` for the whole session on its own SQLite file."""
+def contract_server(tmp_path_factory: pytest.TempPathFactory,
+                    sqlite_template: SqliteTemplate) -> Iterator[ServerProcess]:
+    """One ``cofatui serve`` for the whole session on its own SQLite file, which starts
+    as a copy of the migrated template (each test restores it again)."""
     home = tmp_path_factory.mktemp("contract-server")
+    sqlite_template.refill(home / "server.sqlite")
     engine = make_engine(f"sqlite:///{home / 'server.sqlite'}")
-    migrations.upgrade(engine)
     server = ServerProcess(str(engine.url), home, clock=dataset.NOW.isoformat())
     server.engine = engine  # type: ignore[attr-defined]
     server.database = home / "server.sqlite"  # type: ignore[attr-defined]
