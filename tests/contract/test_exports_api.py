@@ -16,17 +16,17 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from cofatui import migrations
-from cofatui.api.app import create_app
 from cofatui.api.routes.exports import DIRECT_MAX_BYTES, content_disposition
 from cofatui.clock import FixedClock
 from cofatui.enums import ExportCategory
 from cofatui.errors import NotFound
 from cofatui.repository.http import open_http_repository
 from cofatui.repository.http.exports import file_name
-from cofatui.repository.sql import identity, make_engine
+from cofatui.repository.sql import identity
 from cofatui.schemas_jobs import ExportFormat
+from tests.api_app import openapi_schema, shared_app
 from tests.contract import dataset
+from tests.contract.templates import SqliteTemplate
 
 CSV_NAME = "Portefeuille été 2026.csv"
 CSV = "\ufeffSociété;Pays\n=HYPERLINK(\"x\");FRA\nAlpha Industries;FRA\n".encode()
@@ -68,12 +68,10 @@ class Api:
 
 
 @pytest.fixture
-def api(tmp_path: Path) -> Iterator[Api]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'exports.sqlite'}")
-    migrations.upgrade(engine)
-    ids = dataset.build(engine)
-    with TestClient(create_app(engine, clock=FixedClock(dataset.NOW)),
-                    raise_server_exceptions=False) as client:
+def api(tmp_path: Path, sqlite_template: SqliteTemplate) -> Iterator[Api]:
+    engine, ids = sqlite_template.copy_to(tmp_path / "exports.sqlite")
+    with shared_app(engine, FixedClock(dataset.NOW)) as app, \
+            TestClient(app, raise_server_exceptions=False) as client:
         yield Api(client, engine, ids)
     engine.dispose()
 
@@ -92,7 +90,7 @@ def _template(api: Api, name: str = "ERP", login: str = "alice") -> dict[str, An
 
 
 def _export_operations(api: Api) -> list[tuple[str, str]]:
-    schema = api.client.app.openapi()  # type: ignore[attr-defined]
+    schema = openapi_schema()
     found = []
     for path, item in schema["paths"].items():
         if path.startswith(("/export", "/exports")):
@@ -312,7 +310,7 @@ def test_the_columns_in_my_language(api: Api) -> None:
 
 
 def test_the_schema_documents_the_download_and_the_refusals(api: Api) -> None:
-    schema = api.client.app.openapi()  # type: ignore[attr-defined]
+    schema = openapi_schema()
     download = schema["paths"]["/exports/{export_id}/files/{format}"]["get"]
     assert {"200", "401", "404", "422"} <= set(download["responses"])
     ok = download["responses"]["200"]
