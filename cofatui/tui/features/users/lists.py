@@ -353,11 +353,11 @@ class UsersScreen(UserActionsScreen):
             self.notify(t("users_ui.import_refused", file=file, reason=clean(result.refusal)),
                         severity="error", markup=False, timeout=15)
         elif result.error_lines:
-            self.notify(t("users_ui.import_failed", file=file, errors=result.error_lines),
+            self.notify(plural("users_ui.import_failed", count=result.error_lines, file=file),
                         severity="error", markup=False, timeout=15)
         else:
-            self.notify(t("users_ui.import_done", file=file, ok=result.ok_lines,
-                          total=result.total_lines), markup=False, timeout=10)
+            self.notify(plural("users_ui.import_done", count=result.total_lines, file=file,
+                               ok=result.ok_lines), markup=False, timeout=10)
         self._load()
         open_screen(self.app, "import_lines", result)  # errors first
 

@@ -31,6 +31,15 @@ from cofatui.tui.kit.styles import DIALOGS_TCSS
 RightsChoice = tuple[str, dict[str, str]]
 
 
+class Levels(RadioSet):
+    """A radio set whose highlight starts on the choice made (Textual's starts on the
+    first button): left and right move from what is chosen."""
+
+    def on_mount(self) -> None:  # after RadioSet's own _on_mount
+        if self.pressed_index >= 0:
+            self._selected = self.pressed_index
+
+
 class RightsDialog(Dialog[RightsChoice | None]):
     """Dismissed with ``(rights, sections)``: the sections at a level other than none,
     for customised rights; none otherwise."""
@@ -69,7 +78,7 @@ class RightsDialog(Dialog[RightsChoice | None]):
                           policies=", ".join(self.policies)),
                         classes="dialog-title", markup=False)
             yield Static(t("users_ui.rights_help"), classes="form-info", markup=False)
-            yield FormField(t("users_ui.rights_field"), RadioSet(
+            yield FormField(t("users_ui.rights_field"), Levels(
                 *[Choice(rights_label(r), value=r.value == self.rights, id=f"rights-{r.value}")
                   for r in RIGHTS], id="rights"), "rights")
             yield Label(t("users_ui.sections"), classes="section-title")
@@ -77,7 +86,7 @@ class RightsDialog(Dialog[RightsChoice | None]):
                 for section in SECTIONS:
                     with Horizontal(classes="users-section"):
                         yield Label(section_label(section), markup=False)
-                        yield RadioSet(*[
+                        yield Levels(*[
                             Choice(level_label(level), value=self.levels[section] == level,
                                    id=f"section-{section}-{level}")
                             for level in LEVELS], id=f"section-{section}", disabled=not custom)
