@@ -109,6 +109,13 @@ _NO_WAIT_FOR_FLUSH = text("SET LOCAL synchronous_commit = off")
 PROGRESS_SECONDS = 0.5
 
 
+#: The product a U, D or S line acts on (built once).
+_LIVE = select(Product).where(
+    Product.contract_id == bindparam("contract_id"),
+    Product.company_id == bindparam("company_id"), Product.code == bindparam("code"),
+    Product.status.in_([st.value for st in product_rules.LIVE_STATUSES])
+).order_by(Product.id.desc())
+
 _PROGRESS = update(Job).where(
     Job.id == bindparam("job_id"), Job.status == JobStatus.RUNNING.value).values(
     progress_done=bindparam("done"), progress_total=bindparam("total"))
@@ -234,11 +241,8 @@ class LineRunner:
                 client_reference=order.client_reference or ""), self.facts)
         else:
             products._lock_entry(s, contract_id, company.id)
-            live = s.execute(select(Product).where(
-                Product.contract_id == contract_id, Product.company_id == company.id,
-                Product.code == order.product,
-                Product.status.in_([st.value for st in product_rules.LIVE_STATUSES]))
-                .order_by(Product.id.desc())).scalars().first()
+            live = s.execute(_LIVE, {"contract_id": contract_id, "company_id": company.id,
+                                     "code": order.product}).scalars().first()
             if live is None:
                 ended = self._ended_by_stop(s, order, company) if order.action == "D" \
                     else None

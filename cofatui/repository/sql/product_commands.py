@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from cofatui import notification_wording as wording
@@ -55,6 +55,18 @@ INFORMATION = {"CCO", "RCO", "ROM", "RSC", "RSM", "REPORT_INSTANT", "REPORT_FULL
                "REPORT_CREDIT"}
 REPORT_INVESTIGATION_DAYS = 3
 _EVENT_INSERT = insert(ProductEvent)
+# The statements every order runs, built once (bound by contract_id and company_id).
+_PRODUCT_FACTS = select(Product.code, Product.status, Product.decided_at, Product.monitored,
+                        Product.quote_valid_until).where(
+    Product.contract_id == bindparam("contract_id"),
+    Product.company_id == bindparam("company_id"))
+_OLDEST_UNPAID = select(func.min(ClaimInvoice.due_date)).join(
+    Claim, Claim.id == ClaimInvoice.claim_id).where(
+    Claim.contract_id == bindparam("contract_id"), Claim.company_id == bindparam("company_id"),
+    Claim.status.in_([ClaimStatus.PENDING.value, ClaimStatus.ACCEPTED.value,
+                      ClaimStatus.REJECTED.value]))
+_ENTRY = select(PortfolioEntry).where(PortfolioEntry.contract_id == bindparam("contract_id"),
+                                      PortfolioEntry.company_id == bindparam("company_id"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,19 +146,13 @@ class ProductCommands(SqlArea):
 
     def _facts(self, s: Session, contract: Contract, company_id: int) -> rules.CompanyFacts:
         # Only the columns the rules look at: no product object to build and track.
+        on = {"contract_id": contract.id, "company_id": company_id}
         products = [rules.ProductFact(code, ProductStatus(status),
                                       decided_at.date() if decided_at else None,
                                       monitored, quote_valid_until)
-                    for code, status, decided_at, monitored, quote_valid_until in s.execute(
-                        select(Product.code, Product.status, Product.decided_at,
-                               Product.monitored, Product.quote_valid_until).where(
-                            Product.contract_id == contract.id,
-                            Product.company_id == company_id))]
-        oldest = s.execute(select(func.min(ClaimInvoice.due_date)).join(
-            Claim, Claim.id == ClaimInvoice.claim_id).where(
-            Claim.contract_id == contract.id, Claim.company_id == company_id,
-            Claim.status.in_([ClaimStatus.PENDING.value, ClaimStatus.ACCEPTED.value,
-                              ClaimStatus.REJECTED.value]))).scalar()
+                    for code, status, decided_at, monitored, quote_valid_until
+                    in s.execute(_PRODUCT_FACTS, on)]
+        oldest = s.execute(_OLDEST_UNPAID, on).scalar()
         today = self.clock.today()
         allowed = _allowed_codes(contract)
         return rules.CompanyFacts(products=products, allowed_codes=allowed,
@@ -298,9 +304,8 @@ class ProductCommands(SqlArea):
         """The company's portfolio entry (``entry``: already read, under the lock),
         added when the company is new to the portfolio and it has room."""
         if entry is None:
-            entry = s.execute(select(PortfolioEntry).where(
-                PortfolioEntry.contract_id == contract.id,
-                PortfolioEntry.company_id == company.id)).scalars().first()
+            entry = s.execute(_ENTRY, {"contract_id": contract.id,
+                                       "company_id": company.id}).scalars().first()
         if entry is None:
             count = s.execute(select(func.count()).select_from(PortfolioEntry).where(
                 PortfolioEntry.contract_id == contract.id)).scalar_one()

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -41,20 +41,24 @@ from cofatui.schemas import (
     ProductRequest,
 )
 
+# Read by every change of a product (built once).
+_PENDING = select(DecisionRequest).where(
+    DecisionRequest.product_id == bindparam("product_id"), pending_only())
+_OTHERS = select(Product.code, Product.status, Product.monitored).where(
+    Product.contract_id == bindparam("contract_id"),
+    Product.company_id == bindparam("company_id"), Product.id != bindparam("product_id"))
+
 
 class ProductLifecycle(ProductCommands):
     # --- reading ------------------------------------------------------------------------
     def _pending_request(self, s: Session, product_id: int) -> DecisionRequest | None:
-        return s.execute(select(DecisionRequest).where(
-            DecisionRequest.product_id == product_id, pending_only())).scalars().first()
+        return s.execute(_PENDING, {"product_id": product_id}).scalars().first()
 
     def _existing(self, s: Session, product: Product) -> rules.ExistingProduct:
         others = [rules.ProductFact(code, ProductStatus(status), None, monitored)
-                  for code, status, monitored in s.execute(
-                      select(Product.code, Product.status, Product.monitored).where(
-                          Product.contract_id == product.contract_id,
-                          Product.company_id == product.company_id,
-                          Product.id != product.id))]
+                  for code, status, monitored in s.execute(_OTHERS, {
+                      "contract_id": product.contract_id,
+                      "company_id": product.company_id, "product_id": product.id})]
         pending = self._pending_request(s, product.id)
         return rules.ExistingProduct(product.code, ProductStatus(product.status),
                                      product.monitored, others,

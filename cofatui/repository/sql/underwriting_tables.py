@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from cofatui import notification_wording as wording
@@ -49,10 +49,16 @@ def load_tables(s: Session, contract_id: int) -> uw.Tables:
     return uw.Tables(rules, bands, percentage)
 
 
+#: Whether the buyer has a claim with unpaid invoices on the contract (built once: every
+#: order decided by the rules runs it).
+_UNPAID = select(Claim.id).where(
+    Claim.contract_id == bindparam("contract_id"), Claim.company_id == bindparam("company_id"),
+    Claim.status.in_(UNPAID_CLAIM_STATUSES)).limit(1)
+
+
 def buyer_of(s: Session, contract_id: int, company: Company) -> uw.Buyer:
-    unpaid = s.execute(select(Claim.id).where(
-        Claim.contract_id == contract_id, Claim.company_id == company.id,
-        Claim.status.in_(UNPAID_CLAIM_STATUSES)).limit(1)).first() is not None
+    unpaid = s.execute(_UNPAID, {"contract_id": contract_id,
+                                 "company_id": company.id}).first() is not None
     dated = company.dra_updated_at or company.updated_at
     return uw.Buyer(company.dra, dated.date() if dated is not None else None,
                     company.country, unpaid)
