@@ -177,12 +177,16 @@ def _json(text: Any, default: Any) -> Any:
 
 
 def check_contracts(conn: Connection, info: RunInfo) -> None:
-    """A scenario naming a contract its owner has lost fails with a clear message."""
+    """A run whose owner is blocked or suspended, or that names a contract its owner
+    may no longer export, fails with a clear message (checked as each run starts, so a
+    scheduled scenario stops the day the access is taken away)."""
     from sqlalchemy.orm import Session
 
-    from cofatui.repository.sql.exports_runs import lost_contracts
+    from cofatui.repository.sql.exports_runs import lost_contracts, owner_inactive
 
     with Session(bind=conn) as s:
+        if owner_inactive(s, info.owner_id):
+            raise CofaError("exports.owner_inactive")
         lost = lost_contracts(s, info.owner_id, info.contract_ids)
     if lost:
         raise CofaError("exports.contract_lost", contracts=", ".join(lost))

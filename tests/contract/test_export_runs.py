@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -28,8 +29,15 @@ from cofatui.errors import NotFound
 from cofatui.jobs import export_runs
 from cofatui.jobs.export_purge import purge_expired_exports
 from cofatui.jobs.export_schedule import fire_due_scenarios
-from cofatui.jobs.worker import JobContext
-from cofatui.models import AuditEntry, ExportRun, ExportScenario, OutboxMessage, UserContract
+from cofatui.jobs.worker import JobContext, Worker
+from cofatui.models import (
+    AuditEntry,
+    ExportRun,
+    ExportScenario,
+    OutboxMessage,
+    User,
+    UserContract,
+)
 from cofatui.repository.base import Repository
 from cofatui.schemas_exports import ExportRunPublic, ExportScenarioIn
 from cofatui.schemas_jobs import ExportFormat
@@ -175,6 +183,47 @@ def test_a_run_whose_contract_was_lost_meanwhile_fails_with_the_reason(
     line = backend.open("alice").exports.get_run(queued.id)
     assert (line.status, line.error_code) == (ExportRunStatus.FAILED, "exports.contract_lost")
     assert "P-A" in line.error
+
+
+def test_a_run_after_the_exports_section_was_taken_away_fails_with_the_reason(
+        backend: Backend) -> None:
+    alice = backend.open("alice")
+    queued = alice.exports.run(_scenario(alice, backend))
+    with Session(backend.engine) as s:  # customised: exports read-only on A
+        s.execute(update(UserContract).where(
+            col(UserContract.user_id) == backend.ids["alice"],
+            col(UserContract.contract_id) == backend.ids["A"])
+            .values(rights="custom", section_rights='{"cover": "full", "exports": "read_only"}'))
+        s.commit()
+    assert queued.job_id is not None
+    run_jobs(backend, alice, queued.job_id)
+    line = backend.open("alice").exports.get_run(queued.id)
+    assert (line.status, line.error_code) == (ExportRunStatus.FAILED, "exports.contract_lost")
+    assert "P-A" in line.error
+
+
+def test_a_blocked_owner_s_run_does_not_export(backend: Backend) -> None:
+    alice = backend.open("alice")
+    queued = alice.exports.run(_scenario(alice, backend))
+    with Session(backend.engine) as s:  # alice leaves the company before the job runs
+        s.execute(update(User).where(col(User.id) == backend.ids["alice"])
+                  .values(status="blocked", version=User.version + 1))
+        s.commit()
+    worker = Worker(backend.engine, clock=backend.clock, schedules=[])
+    deadline = time.monotonic() + 20
+    while True:  # a real server's own worker may take the job: wait for the run's end
+        worker.drain()
+        with Session(backend.engine) as s:
+            run = s.get(ExportRun, queued.id)
+            assert run is not None
+            if run.status != ExportRunStatus.RUNNING.value or time.monotonic() > deadline:
+                break
+        time.sleep(0.1)
+    assert (run.status, run.error_code) == (ExportRunStatus.FAILED.value,
+                                            "exports.owner_inactive")
+    with Session(backend.engine) as s:
+        assert s.execute(select(OutboxMessage).where(
+            col(OutboxMessage.export_id) == queued.id)).first() is None
 
 
 def _mail(backend: Backend, export_id: int) -> OutboxMessage:

@@ -24,8 +24,10 @@ from cofatui.enums import (
     ExportFrequency,
     ExportMailStatus,
     ExportRunStatus,
+    Rights,
     Role,
     Section,
+    UserStatus,
 )
 from cofatui.errors import Forbidden, NotFound, RuleViolation, ValidationFailed, message_text
 from cofatui.i18n import t_in
@@ -87,20 +89,39 @@ def scenario_criteria(scenario: ExportScenario) -> dict[str, Any]:
 
 
 def lost_contracts(session: Session, owner_id: int, contract_ids: Sequence[int]) -> list[str]:
-    """The policy numbers of ``contract_ids`` the owner is no longer attached to
-    (insurer staff see every contract)."""
+    """The policy numbers of ``contract_ids`` the owner may no longer export: no longer
+    attached, or customised rights without the exports section full (insurer staff see
+    every contract). A scheduled run checks this when it starts, so that rights taken
+    away stop the next run."""
     user = session.get(User, owner_id)
     if user is not None and user.role == Role.UNDERWRITER:
         mine = set(session.execute(select(Contract.id)).scalars())
     else:
-        mine = set(session.execute(select(UserContract.contract_id)
-                                   .where(UserContract.user_id == owner_id)).scalars())
+        mine = {cid for cid, rights, sections in session.execute(
+            select(UserContract.contract_id, UserContract.rights, UserContract.section_rights)
+            .where(UserContract.user_id == owner_id)).all()
+            if rights != Rights.CUSTOM.value
+            or _sections(sections).get(Section.EXPORTS.value) == "full"}
     lost = [cid for cid in contract_ids if cid not in mine]
     if not lost:
         return []
     numbers = dict(session.execute(select(Contract.id, Contract.policy_number)
                                    .where(Contract.id.in_(lost))).all())
     return [numbers.get(cid, str(cid)) for cid in lost]
+
+
+def owner_inactive(session: Session, owner_id: int) -> bool:
+    """Whether the owner is blocked or suspended (their scheduled runs stop with them)."""
+    status = session.execute(select(User.status).where(User.id == owner_id)).scalar_one_or_none()
+    return status is not None and status != UserStatus.ACTIVE.value
+
+
+def _sections(text: str | None) -> dict[str, str]:
+    try:
+        found = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
 
 
 def run_spec(session: Session, scenario: ExportScenario, *, language: str,
@@ -397,4 +418,4 @@ class SqlExportRuns(SqlArea):
 
 
 __all__ = ["EXPORT_JOB", "SqlExportRuns", "delete_run_rows", "job_key", "lost_contracts",
-           "queue_run", "run_spec", "template_columns", "template_name"]
+           "owner_inactive", "queue_run", "run_spec", "template_columns", "template_name"]
