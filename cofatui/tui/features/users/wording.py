@@ -93,7 +93,7 @@ def user_columns(attached: bool) -> list[Column]:
                render=lambda r: clean(r.first_name)),
         Column("updated_at", t("users_ui.col.updated_at"), 11,
                render=lambda r: format_date(r.updated_at)),
-        Column("login", t("users_ui.col.login"), 14, render=lambda r: clean(r.login)),
+        Column("login", t("users_ui.col.login"), 16, render=lambda r: clean(r.login)),
         Column("created_at", t("users_ui.col.created_at"), 11,
                render=lambda r: format_date(r.created_at)),
         Column("status", t("users_ui.col.status"), 20,
