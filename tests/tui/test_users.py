@@ -548,7 +548,7 @@ async def test_in_french(engine: Engine) -> None:
             await settle(pilot)
             shots.append((tab, screen_text(app)))
         assert "Données" in shots[-1][1] and "Préférences" in shots[-1][1]
-        assert "personnalisés : Couverture complet, Information lecture seule" in shots[-1][1]
+        assert "Couverture complet, Information lecture seule" in shots[-1][1]
         await pilot.press("p")
         await settle(pilot)
         shots.append(("rights", screen_text(app)))
