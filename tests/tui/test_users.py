@@ -32,7 +32,7 @@ from cofatui.clock import FixedClock
 from cofatui.config import Settings
 from cofatui.enums import Rights, UserStatus
 from cofatui.repository.sql import SqlRepository, make_engine
-from cofatui.schemas_users import UserRow, UserUpdate
+from cofatui.schemas_users import UserUpdate
 from cofatui.tui.app import CofaApp
 from cofatui.tui.features.tools.hub import ToolsScreen, tools_for
 from cofatui.tui.features.tools.imports import ImportLinesScreen
@@ -77,7 +77,7 @@ def make_app(engine: Engine, login: str = "admin", **settings: Any) -> CofaApp:
     return CofaApp(repo_of(engine, login), Settings(**settings), clock=FixedClock(NOW))
 
 
-def rows(lst: VirtualList) -> list[UserRow]:
+def rows(lst: VirtualList) -> list[Any]:
     return [row for i in range(lst.row_count) if (row := lst.row_at(i)) is not None]
 
 
@@ -500,6 +500,7 @@ async def test_an_import_showing_errors_first(engine: Engine, tmp_path: Path) ->
         await wait_until(pilot, lambda: lines.row_at(0) is not None
                          and lines.row_count == 3, what="the lines")
         first = lines.row_at(0)
+        assert first is not None
         assert first.line_no == 3 and first.status == "error"
         assert [r.status for r in rows(lines)] == ["error", "not_applied", "not_applied"]
         assert "To fix: [first_name] is required" in screen_text(app)
