@@ -25,6 +25,7 @@ from cofatui.schemas_exports import ExportScenarioIn, ExportTemplateIn
 from cofatui.schemas_jobs import ExportFormat
 from tests.contract.conftest import Backend
 from tests.contract.jobs_helpers import run_jobs
+from tests.contract.test_claims_currencies import declare, invoice
 
 CSV = b"EasyNumber;Segment\n0001;Retail\n"
 
@@ -124,6 +125,27 @@ def test_custom_fields_section(backend: Backend) -> None:
     customise(backend, "alice", {"cover": "full"})  # custom fields: none
     with pytest.raises(Forbidden):
         alice.custom_fields.fields(a)
+
+
+def test_the_company_page_leaves_out_the_sections_that_are_none(backend: Backend) -> None:
+    a = backend.ids["A"]
+    alice = backend.open("alice")
+    row = next(r for r in alice.portfolio.rows(a).items
+               if r.entry_id == backend.ids["entry:A:beta"])
+    alice.portfolio.update_entry(row.entry_id, PortfolioEntryUpdate(custom_fields={1: "Food"}),
+                                 row.version)
+    claim = declare(backend, [invoice("1001", "1400.00")])
+
+    customise(backend, "alice", {"cover": "full", "custom_fields": "read_only",
+                                 "claims": "read_only"})
+    shown = alice.products.company_detail(a, row.company_id)
+    assert shown.custom_fields == {1: "Food"} and shown.custom_field_names[1] == "Segment"
+    assert [c.id for c in shown.claims] == [claim.id]
+
+    customise(backend, "alice", {"cover": "full"})  # custom fields and claims: none
+    hidden = alice.products.company_detail(a, row.company_id)
+    assert (hidden.custom_fields, hidden.custom_field_names, hidden.claims) == ({}, {}, [])
+    assert hidden.products == shown.products  # the cover section is still shown whole
 
 
 def test_notifications_section(backend: Backend) -> None:

@@ -93,11 +93,14 @@ class ProductCommands(SqlArea):
             entry = s.execute(select(PortfolioEntry).where(
                 PortfolioEntry.contract_id == contract_id,
                 PortfolioEntry.company_id == company_id)).scalars().first()
+            # A customised user whose custom-fields section is none sees none of them.
+            shows_fields = bool(self._readable([contract_id], Section.CUSTOM_FIELDS))
             definitions = list(s.execute(select(CustomFieldDefinition).where(
-                CustomFieldDefinition.contract_id == contract_id)).scalars())
+                CustomFieldDefinition.contract_id == contract_id)).scalars()) \
+                if shows_fields else []
             names = {d.slot: d.name for d in definitions}
             values: dict[int, str] = {}
-            if entry is not None:
+            if entry is not None and shows_fields:
                 for slot, value in s.execute(
                         select(CustomFieldDefinition.slot, CustomFieldValue.value)
                         .join(CustomFieldValue,
@@ -108,7 +111,8 @@ class ProductCommands(SqlArea):
                 select(Product).where(Product.contract_id == contract_id,
                                       Product.company_id == company_id)
                 .order_by(Product.updated_at.desc(), Product.id.desc())).scalars())
-            claims = self._company_claims(s, contract_id, company)
+            claims = self._company_claims(s, contract_id, company) \
+                if self._readable([contract_id], Section.CLAIMS) else []
             others = [num for cid, num in s.execute(
                 select(Contract.id, Contract.policy_number)
                 .join(PortfolioEntry, PortfolioEntry.contract_id == Contract.id)
