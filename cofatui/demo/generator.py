@@ -167,7 +167,7 @@ _USERS = (
               ((0, Rights.READ_ONLY, {}),)),
     _UserSpec("custom", "mr", "Thomas", "Weber", "en", Role.POLICYHOLDER, 0,
               ((0, Rights.CUSTOM, {"cover": "full", "information": "read_only",
-                                   "claims": "none"}),)),
+                                   "claims": "none", "notifications": "full"}),)),
     _UserSpec("other", "mrs", "Claire", "Fontaine", "fr", Role.POLICYHOLDER, 1,
               ((1, _FULL, {}),)),
     _UserSpec("underwriter", "mr", "Hugo", "Laurent", "en", Role.UNDERWRITER, None, ()),

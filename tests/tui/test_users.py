@@ -30,7 +30,7 @@ from textual.widgets import Input, RadioSet, Select, Static
 
 from cofatui.clock import FixedClock
 from cofatui.config import Settings
-from cofatui.enums import Rights, UserStatus
+from cofatui.enums import Rights, Section, UserStatus
 from cofatui.repository.sql import SqlRepository, make_engine
 from cofatui.schemas_users import UserUpdate
 from cofatui.tui.app import CofaApp
@@ -264,7 +264,9 @@ async def test_personnaliser_gives_a_level_per_section(engine: Engine) -> None:
         await settle(pilot)
         assert dialog.chosen_rights() == "custom"
         assert not dialog.query_one("#section-claims", RadioSet).disabled
-        for section, level in (("cover", "full"), ("claims", "read_only"),
+        # Customising starts from the rights held: read only in every section.
+        assert set(dialog.chosen_sections().values()) == {"read_only"}
+        for section, level in (("cover", "full"), ("information", "none"),
                                ("exports", "full")):
             await pilot.click(f"#section-{section}-{level}")
         await settle(pilot)
@@ -275,8 +277,10 @@ async def test_personnaliser_gives_a_level_per_section(engine: Engine) -> None:
         await settle(pilot)
         stored = repo_of(engine).users.get("reader").contracts[0]
         assert stored.rights == Rights.CUSTOM
-        assert stored.sections == {"cover": "full", "claims": "read_only", "exports": "full"}
-        assert "customised: Cover full, Claims read only, Exports full" in screen_text(app)
+        assert stored.sections == {
+            **{s.value: "read_only" for s in Section if s.value != "information"},
+            "cover": "full", "exports": "full"}
+        assert "customised: Cover full" in screen_text(app)
         assert "Rights of reader set on 1 contract" in toasts(app)
         # Opened again, the editor shows what is stored.
         await pilot.press("p")

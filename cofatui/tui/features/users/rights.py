@@ -12,7 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Label, RadioSet, Static
+from textual.widgets import Button, Label, RadioButton, RadioSet, Static
 
 from cofatui.enums import Rights
 from cofatui.i18n import t
@@ -55,7 +55,7 @@ class RightsDialog(Dialog[RightsChoice | None]):
         layout: horizontal; height: 1; width: auto; border: none; padding: 0;
     }
     RightsDialog .users-section > RadioSet:focus { background: $accent 20%; }
-    RightsDialog .users-section > RadioSet > RadioButton { margin: 0 2 0 0; }
+    RightsDialog .users-section > RadioSet > RadioButton { margin: 0 2 0 0; width: auto; }
     RightsDialog #users-sections.-off { opacity: 60%; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -70,6 +70,7 @@ class RightsDialog(Dialog[RightsChoice | None]):
         self.policies = list(policies)
         self.rights = rights if rights in {r.value for r in RIGHTS} else Rights.FULL.value
         self.levels = sections_levels(sections)
+        self._preset = rights == Rights.CUSTOM  # the stored sections are the start
 
     def compose(self) -> ComposeResult:
         custom = self.rights == Rights.CUSTOM
@@ -116,6 +117,18 @@ class RightsDialog(Dialog[RightsChoice | None]):
         self.query_one("#users-sections").set_class(not custom, "-off")
         for section in SECTIONS:
             self.query_one(f"#section-{section}", RadioSet).disabled = not custom
+        if custom and not self._preset:
+            # Customising starts from the rights the user has (full or read-only in
+            # every section), so that "claims read-only" is one change, not ten. By a
+            # timer: while this radio set's change is handled, Textual holds back the
+            # buttons' changes, and the sections' radio sets would not see them.
+            self._preset = True
+            self.set_timer(0.01, self._preset_sections)
+
+    def _preset_sections(self) -> None:
+        level = "full" if self.rights == Rights.FULL else "read_only"
+        for section in SECTIONS:
+            self.query_one(f"#section-{section}-{level}", RadioButton).value = True
 
     def submit(self) -> None:
         rights = self.chosen_rights()
