@@ -35,7 +35,9 @@ class Levels(RadioSet):
     """A radio set whose highlight starts on the choice made (Textual's starts on the
     first button): left and right move from what is chosen."""
 
-    def on_mount(self) -> None:  # after RadioSet's own _on_mount
+    def on_focus(self) -> None:
+        # On focus, not mount: the set learns which button is pressed only once the
+        # buttons' first changes are handled, after it is mounted.
         if self.pressed_index >= 0:
             self._selected = self.pressed_index
 
@@ -83,7 +85,9 @@ class RightsDialog(Dialog[RightsChoice | None]):
                 *[Choice(rights_label(r), value=r.value == self.rights, id=f"rights-{r.value}")
                   for r in RIGHTS], id="rights"), "rights")
             yield Label(t("users_ui.sections"), classes="section-title")
-            with VerticalScroll(id="users-sections", classes="" if custom else "-off"):
+            # Not a stop of its own for Tab: Tab goes from one section's levels to the next.
+            with VerticalScroll(id="users-sections", classes="" if custom else "-off",
+                                can_focus=False):
                 for section in SECTIONS:
                     with Horizontal(classes="users-section"):
                         yield Label(section_label(section), markup=False)
