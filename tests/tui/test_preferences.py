@@ -9,10 +9,14 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+from sqlmodel import col
 from textual.pilot import Pilot
 from textual.widgets import Static
 
 from cofatui.config import Threshold
+from cofatui.models import User
 from cofatui.repository.sql import SqlRepository
 from cofatui.schemas_preferences import PreferencesUpdate
 from cofatui.tui.app import CofaApp
@@ -96,3 +100,22 @@ async def test_the_settings_file_is_imported_once(probe_app: AppFactory,
         await settle(pilot)
     assert repo.notifications.preferences().show_crs_number is False  # not re-imported
     assert again.settings.show_crs_number is False  # the file's copy follows
+
+
+async def test_the_first_start_keeps_an_opt_out_made_elsewhere(probe_app: AppFactory,
+                                                               repo: SqlRepository) -> None:
+    """The operator (or the API) opted the account out of claim-file notifications before
+    its first start on this machine: importing the settings file keeps that choice."""
+    with Session(repo.engine) as s:
+        s.execute(update(User).where(col(User.login) == repo.whoami().login)
+                  .values(notify_opt_out=True))
+        s.commit()
+    assert repo.notifications.preferences().version == 0
+    app = probe_app(show_crs_number=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_settings(pilot)
+        await pilot.app.workers.wait_for_complete()
+        await settle(pilot)
+    prefs = repo.notifications.preferences()
+    assert prefs.version == 1 and prefs.show_crs_number  # the file was imported
+    assert prefs.claim_notifications is False  # and the opt-out kept

@@ -43,9 +43,12 @@ def load(repo: Any, settings: Settings, principal: Principal) -> Preferences:
     Raises CofaError (the repository's)."""
     prefs: Preferences = repo.notifications.preferences()
     if prefs.version == 0:
+        # The file holds no claim-file choice: the account's own (an opt-out the
+        # operator or the API set) is kept, not reset to the default.
+        first = imported_from_file(settings, principal).model_copy(
+            update={"claim_notifications": prefs.claim_notifications})
         try:
-            prefs = repo.notifications.save_preferences(imported_from_file(settings,
-                                                                           principal))
+            prefs = repo.notifications.save_preferences(first)
         except CofaError:
             prefs = repo.notifications.preferences()  # another machine imported first
     return prefs
