@@ -13,7 +13,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 from sqlmodel import col
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import Select, Static
 
 from cofatui.config import Threshold
 from cofatui.models import User
@@ -119,3 +119,35 @@ async def test_the_first_start_keeps_an_opt_out_made_elsewhere(probe_app: AppFac
     prefs = repo.notifications.preferences()
     assert prefs.version == 1 and prefs.show_crs_number  # the file was imported
     assert prefs.claim_notifications is False  # and the opt-out kept
+
+
+async def test_the_threshold_table_is_shown_whole(probe_app: AppFactory) -> None:
+    """The table is mounted once the account answers: its place grows to hold it (it
+    stayed one line high, the rows cut off, in a real terminal)."""
+    app = probe_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_settings(pilot)
+        await pilot.app.workers.wait_for_complete()
+        await settle(pilot)
+        table = screen.query_one(ThresholdTable)
+        rows = len(table.query(".threshold-row"))
+        assert rows == 9  # the heading and the eight product types
+        assert screen.query_one("#thresholds-slot").outer_size.height >= rows
+
+
+async def test_a_language_chosen_in_settings_becomes_the_account_s(
+        probe_app: AppFactory, repo: SqlRepository) -> None:
+    """The e-mails and files made for the account follow the language chosen here; merely
+    opening Settings with another language in the file changes nothing."""
+    before = repo.notifications.preferences()
+    other = "fr" if before.language == "en" else "en"
+    app = probe_app(language=before.language if before.language == "en" else "fr")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_settings(pilot)
+        await pilot.app.workers.wait_for_complete()
+        await settle(pilot)
+        assert not screen.is_dirty()
+        screen.query_one("#field-language", Select).value = other
+        await settle(pilot)
+        await saved(pilot)
+    assert repo.notifications.preferences().language == other

@@ -262,7 +262,7 @@ def test_users_of_every_role_and_rights(session: Session) -> None:
     custom = rights[("custom", contract_ids[0])]
     assert custom.rights == Rights.CUSTOM
     assert json.loads(custom.section_rights) == {"cover": "full", "information": "read_only",
-                                                 "claims": "none"}
+                                                 "claims": "none", "notifications": "full"}
     assert [c for login, c in rights if login == "other"] == [contract_ids[1]]
     assert users["admin"].role == Role.CONTRACT_ADMIN
     assert users["underwriter"].role == Role.UNDERWRITER

@@ -89,8 +89,9 @@ class AccountPreferences(Screen[None]):
             return None
         update = PreferencesUpdate(
             version=self.account.version,
-            # The language chosen here is the account's too: its e-mails and files.
-            language=new.language,
+            # A language chosen here becomes the account's too (its e-mails and files);
+            # only when changed here: the file may hold another one than the account.
+            language=new.language if new.language != self._cofa.settings.language else None,
             show_crs_number=new.show_crs_number,
             show_non_latin_names=new.show_non_latin_names,
             claim_notifications=self.claim_notifications, thresholds=thresholds)
@@ -119,9 +120,11 @@ class AccountPreferences(Screen[None]):
 
 
 def _same(a: PreferencesUpdate, b: PreferencesUpdate) -> bool:
+    """Whether update ``a`` changes nothing the account ``b`` holds (a language of None
+    in ``a``: left as it is)."""
     def key(p: PreferencesUpdate) -> Any:
-        return (p.language, p.show_crs_number, p.show_non_latin_names,
-                p.claim_notifications,
+        return (p.language if a.language is not None else None,
+                p.show_crs_number, p.show_non_latin_names, p.claim_notifications,
                 sorted((th.contract_id, th.product_code, th.direction, th.amount)
                        for th in p.thresholds))
     return bool(key(a) == key(b))

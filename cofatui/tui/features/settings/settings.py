@@ -606,6 +606,7 @@ class SettingsScreen(AccountPreferences):
         account = self._account_digest
         digest_changed = new.email_digest != (
             self.cofa.settings.email_digest if account is None else account)
+        update = self.account_update(new)  # against the file's values before this save
         try:
             self.cofa.save_settings(new)
         except SettingsError as exc:
@@ -613,7 +614,6 @@ class SettingsScreen(AccountPreferences):
             return
         if digest_changed:
             self._sync_digest(new.email_digest)
-        update = self.account_update(new)
         if update is not None:
             self.save_account(update)
         self._leave_warned = False
