@@ -84,8 +84,14 @@ def test_cancelled_job_never_runs_and_an_ended_job_cannot_be_cancelled(
         return
     assert cancelled.cancel_requested
     ended = run_jobs(backend, alice, job.id)
-    assert ended.status == JobStatus.CANCELLED
-    with pytest.raises(NotFound):
-        alice.jobs.result_file(job.id)
+    if cancelled.status == JobStatus.RUNNING:
+        # Only a real server's own worker can have started it in between: a running job
+        # heeds a cancel between its steps, and so small a one may end first.
+        assert backend.name == "http-server"
+        assert ended.status in (JobStatus.CANCELLED, JobStatus.DONE)
+    else:
+        assert ended.status == JobStatus.CANCELLED
+        with pytest.raises(NotFound):
+            alice.jobs.result_file(job.id)
     with pytest.raises(RuleViolation):
         alice.jobs.cancel(job.id)
