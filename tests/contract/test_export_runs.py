@@ -25,7 +25,7 @@ from cofatui.enums import (
     ExportMailStatus,
     ExportRunStatus,
 )
-from cofatui.errors import NotFound
+from cofatui.errors import NotFound, RuleViolation
 from cofatui.jobs import export_runs
 from cofatui.jobs.export_purge import purge_expired_exports
 from cofatui.jobs.export_schedule import fire_due_scenarios
@@ -40,7 +40,7 @@ from cofatui.models import (
 )
 from cofatui.repository.base import Repository
 from cofatui.schemas_exports import ExportRunPublic, ExportScenarioIn
-from cofatui.schemas_jobs import ExportFormat
+from cofatui.schemas_jobs import ExportFormat, JobStatus
 from tests.contract.conftest import Backend
 from tests.contract.jobs_helpers import run_jobs
 
@@ -130,9 +130,19 @@ def test_a_cancelled_run_says_so(backend: Backend) -> None:
     alice = backend.open("alice")
     queued = alice.exports.run(_scenario(alice, backend))
     assert queued.job_id is not None
-    alice.jobs.cancel(queued.job_id)
+    try:
+        cancelled = alice.jobs.cancel(queued.job_id)
+    except RuleViolation:  # only a real server's own worker can have run it in between
+        assert backend.name == "http-server"
+        return
     run_jobs(backend, alice, queued.job_id)
     line = alice.exports.get_run(queued.id)
+    if cancelled.status == JobStatus.RUNNING:
+        # A real server's worker had started it: the run heeds the cancel between its
+        # steps, and so small a one may end first.
+        assert backend.name == "http-server"
+        assert line.status in (ExportRunStatus.FAILED, ExportRunStatus.AVAILABLE)
+        return
     assert line.status == ExportRunStatus.FAILED and line.files == []
     assert (line.error_code, line.error) == ("export_runs.cancelled", "Annulé")
 

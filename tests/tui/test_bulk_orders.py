@@ -121,9 +121,12 @@ async def test_import_shows_its_progress_then_the_results_errors_first(
         errors = [x for x in lines if x.status == BulkLineStatus.ERROR]
         assert errors and lines[:len(errors)] == errors  # errors first
         assert [x.line_no for x in errors] == sorted(x.line_no for x in errors)
+        # The detail of the line under the cursor follows it on a timer (0.2 s).
+        assert errors[0].message("en")
+        await wait_until(pilot, lambda: errors[0].message("en") in screen_text(app),
+                         what="the first line's message")
         text = screen_text(app)
         assert "13 lines, 3 OK, 10 in error" in text
-        assert errors[0].message("en") and errors[0].message("en") in text
         assert errors[0].text in text  # the line as written
         # Back on the import screen, the file is in the imported-files list.
         await pilot.press("escape")
@@ -253,11 +256,13 @@ async def test_in_french(engine: tuple[Engine, dataset.Ids]) -> None:
         await pilot.press("escape")
         await settle(pilot)
         results = await start(pilot, "i", engine[0])
+        first = rows(results.query_one("#bulk-lines", VirtualList))[0]
+        # The detail of the line under the cursor follows it on a timer (0.2 s).
+        await wait_until(pilot, lambda: first.message("fr") in screen_text(app),
+                         what="the first line's message")
         text = screen_text(app)
         assert "13 lignes, 3 OK, 10 en erreur" in text
         assert "erreurs en premier" in text
-        first = rows(results.query_one("#bulk-lines", VirtualList))[0]
-        assert first.message("fr") in text
 
 
 def test_snapshot_import_screen(snap_compare: Any, engine: tuple[Engine, dataset.Ids]) -> None:
