@@ -24,7 +24,6 @@ from cofatui.enums import (
     ExportFrequency,
     ExportMailStatus,
     ExportRunStatus,
-    Rights,
     Role,
     Section,
     UserStatus,
@@ -44,7 +43,8 @@ from cofatui.repository.sql.core import SqlArea, unit_of_work
 from cofatui.repository.sql.export_rows import ExportSpec, store_chunks
 from cofatui.rules.export_columns import default_columns
 from cofatui.rules.export_schedule import local_to_utc, scheduled_window
-from cofatui.schemas import Page
+from cofatui.rules.section_rights import own_write_refusal
+from cofatui.schemas import ContractAccess, Page
 from cofatui.schemas_exports import (
     KEEP_DAYS,
     DirectExportFile,
@@ -90,9 +90,10 @@ def scenario_criteria(scenario: ExportScenario) -> dict[str, Any]:
 
 def lost_contracts(session: Session, owner_id: int, contract_ids: Sequence[int]) -> list[str]:
     """The policy numbers of ``contract_ids`` the owner may no longer export: no longer
-    attached, or customised rights without the exports section full (insurer staff see
-    every contract). A scheduled run checks this when it starts, so that rights taken
-    away stop the next run."""
+    attached, or rights that refuse them their own exports there
+    (:func:`~cofatui.rules.section_rights.own_write_refusal`; insurer staff see every
+    contract). A scheduled run checks this when it starts, so that rights taken away
+    stop the next run."""
     user = session.get(User, owner_id)
     if user is not None and user.role == Role.UNDERWRITER:
         mine = set(session.execute(select(Contract.id)).scalars())
@@ -100,8 +101,9 @@ def lost_contracts(session: Session, owner_id: int, contract_ids: Sequence[int])
         mine = {cid for cid, rights, sections in session.execute(
             select(UserContract.contract_id, UserContract.rights, UserContract.section_rights)
             .where(UserContract.user_id == owner_id)).all()
-            if rights != Rights.CUSTOM.value
-            or _sections(sections).get(Section.EXPORTS.value) == "full"}
+            if own_write_refusal(ContractAccess(
+                contract_id=cid, policy_number="", rights=rights,
+                section_rights=json.loads(sections or "{}")), Section.EXPORTS) is None}
     lost = [cid for cid in contract_ids if cid not in mine]
     if not lost:
         return []
@@ -114,14 +116,6 @@ def owner_inactive(session: Session, owner_id: int) -> bool:
     """Whether the owner is blocked or suspended (their scheduled runs stop with them)."""
     status = session.execute(select(User.status).where(User.id == owner_id)).scalar_one_or_none()
     return status is not None and status != UserStatus.ACTIVE.value
-
-
-def _sections(text: str | None) -> dict[str, str]:
-    try:
-        found = json.loads(text or "{}")
-    except ValueError:
-        return {}
-    return found if isinstance(found, dict) else {}
 
 
 def run_spec(session: Session, scenario: ExportScenario, *, language: str,

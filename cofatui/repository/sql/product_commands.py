@@ -43,6 +43,7 @@ from cofatui.repository.sql.product_requests import product_public, products_pub
 from cofatui.repository.sql.search import search_key
 from cofatui.rules import products as rules
 from cofatui.rules import underwriting as underwriting_rules
+from cofatui.rules.section_rights import read_refusal
 from cofatui.schemas import (
     ClaimPublic,
     CompanyDetail,
@@ -84,7 +85,10 @@ class ContractFacts:
 class ProductCommands(SqlArea):
     # --- company detail and NEW ACTION -------------------------------------------------
     def company_detail(self, contract_id: int, company_id: int) -> CompanyDetail:
-        self._require_read(contract_id, Section.COVER)
+        access = self._access(contract_id)  # the user's version checked once
+        refusal = read_refusal(access, Section.COVER)
+        if refusal is not None:
+            raise refusal
         with self._uow() as s:
             company = s.get(Company, company_id)
             if company is None:
@@ -94,7 +98,7 @@ class ProductCommands(SqlArea):
                 PortfolioEntry.contract_id == contract_id,
                 PortfolioEntry.company_id == company_id)).scalars().first()
             # A customised user whose custom-fields section is none sees none of them.
-            shows_fields = bool(self._readable([contract_id], Section.CUSTOM_FIELDS))
+            shows_fields = read_refusal(access, Section.CUSTOM_FIELDS) is None
             definitions = list(s.execute(select(CustomFieldDefinition).where(
                 CustomFieldDefinition.contract_id == contract_id)).scalars()) \
                 if shows_fields else []
@@ -112,7 +116,7 @@ class ProductCommands(SqlArea):
                                       Product.company_id == company_id)
                 .order_by(Product.updated_at.desc(), Product.id.desc())).scalars())
             claims = self._company_claims(s, contract_id, company) \
-                if self._readable([contract_id], Section.CLAIMS) else []
+                if read_refusal(access, Section.CLAIMS) is None else []
             others = [num for cid, num in s.execute(
                 select(Contract.id, Contract.policy_number)
                 .join(PortfolioEntry, PortfolioEntry.contract_id == Contract.id)
