@@ -238,3 +238,96 @@ class ExportMailStatus(StrEnum):
     FAILED = "failed"
     #: E-mail asked, but the owner's account has no address (the list says so).
     NO_ADDRESS = "no_address"
+
+
+# --- issue 17: the insurer's requests and the documents sent ---------------------
+
+
+class TurnoverBasis(StrEnum):
+    """Seed "selon vos conditions contractuelles … l'encours ou les ventes"."""
+
+    OUTSTANDING = "outstanding"  # the outstanding at the period's end
+    SALES = "sales"  # the sales over the period
+
+
+class TurnoverBreakdown(StrEnum):
+    DEBTOR = "debtor"  # one line per buyer
+    COUNTRY = "country"  # one line per country
+
+
+class TurnoverStatus(StrEnum):
+    NEW = "new"  # issued, editable by the policyholder (seed "Nouveau")
+    SENT = "sent"  # frozen (seed "Envoyé")
+    CANCELLED = "cancelled"  # withdrawn by the underwriter before it was sent
+
+
+class CompanyInfoForm(StrEnum):
+    NEGATIVE = "negative"  # seed "Déclaration d'information négative"
+    TRANSMISSION = "transmission"  # seed "Transmission d'informations sur une entreprise"
+
+
+class NegativeNature(StrEnum):
+    COMMERCIAL = "commercial"
+    FINANCIAL = "financial"
+
+
+class CompanyInfoType(StrEnum):
+    """The seed's seven kinds of document an information transmission carries."""
+
+    AGED_BALANCE = "aged_balance"
+    ANNUAL_REPORT = "annual_report"
+    CAPITAL = "capital"  # capital / equity information
+    CONSOLIDATED_ACCOUNTS = "consolidated_accounts"
+    ANNUAL_ACCOUNTS = "annual_accounts"
+    INTERIM_ACCOUNTS = "interim_accounts"
+    OTHER = "other"  # other / delivery documents
+
+
+#: The types that are accounts: they carry a closing date and "complete or not".
+ACCOUNTS_TYPES = frozenset({CompanyInfoType.CONSOLIDATED_ACCOUNTS,
+                            CompanyInfoType.ANNUAL_ACCOUNTS,
+                            CompanyInfoType.INTERIM_ACCOUNTS})
+
+
+class CompanyInfoStatus(StrEnum):
+    """Seed "En cours" → "Information analysée" / "non compatible" / "déjà connue"
+    (the seed joins the last two; we keep them apart)."""
+
+    IN_PROGRESS = "in_progress"
+    ANALYSED = "analysed"
+    NOT_COMPATIBLE = "not_compatible"
+    ALREADY_KNOWN = "already_known"
+
+
+class IluStatus(StrEnum):
+    OPEN = "open"  # waiting for the policyholder's answer
+    ANSWERED = "answered"
+    EXPIRED = "expired"  # past its deadline without an answer
+    CLOSED = "closed"  # its cover was deleted another way
+
+
+class IluView(StrEnum):
+    ACTIVE = "active"  # open
+    CLOSED = "closed"  # answered, expired or closed
+
+
+class PaymentExperience(StrEnum):
+    ON_TIME = "on_time"  # seed "Dans les délais"
+    LATE = "late"  # "En retard"
+    DIFFICULTIES = "difficulties"  # "Avec des difficultés"
+
+
+class NotificationTarget(StrEnum):
+    """The object a notification leads to (Enter opens it)."""
+
+    TURNOVER_DECLARATION = "turnover_declaration"
+    COMPANY_INFORMATION = "company_information"
+    ILU = "ilu"
+
+
+class DocumentSource(StrEnum):
+    """The three tabs of "Documents téléchargés": what a sent document belongs to."""
+
+    CLAIMS = "claims"
+    COMPANY_INFORMATION = "company_information"
+    TURNOVER = "turnover"

@@ -27,6 +27,7 @@ from cofatui.enums import (
     Establishment,
     Importance,
     NotificationCategory,
+    NotificationTarget,
     ProductStatus,
     RequestKind,
     RequestStatus,
@@ -424,6 +425,9 @@ class NotificationRow(Public):
     stored_body: str = ""
     created_at: datetime
     read: bool
+    #: The object Enter opens (issue 17 item 1), or None: the company or claim.
+    target_type: NotificationTarget | None = None
+    target_id: int | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
     from sqlalchemy.engine import Engine
 
-HEAD = "0019_activation_codes"
+HEAD = "0020_requests_documents"
 HERE = Path(__file__).parent
 
 

@@ -8,13 +8,14 @@ from cofatui.models.claim import (
     ClaimDebtor,
     ClaimDebtorCount,
     ClaimDeclaration,
-    ClaimDocument,
     ClaimInvoice,
     ClaimPayment,
     PaymentAllocation,
 )
 from cofatui.models.company import Company, LegalIdentifier
+from cofatui.models.company_info import CompanyInformation
 from cofatui.models.contract import Contract
+from cofatui.models.document import Document
 from cofatui.models.draft import Draft
 from cofatui.models.end_alert import EndAlert
 from cofatui.models.exchange_rate import ExchangeRate
@@ -27,6 +28,7 @@ from cofatui.models.exports import (
 )
 from cofatui.models.extension import Extension, ExtensionInvoice, ExtensionPlanLine
 from cofatui.models.identity import LoginAttempt
+from cofatui.models.ilu import Ilu
 from cofatui.models.imports import ImportLine, ImportResult
 from cofatui.models.jobs import Job, JobFile
 from cofatui.models.notification import Notification, NotificationState
@@ -39,6 +41,7 @@ from cofatui.models.portfolio import (
 )
 from cofatui.models.product import Product, ProductEvent
 from cofatui.models.product_request import DecisionRequest
+from cofatui.models.turnover import TurnoverDeclaration, TurnoverLine
 from cofatui.models.underwriting import DraBand, UnderwritingRule
 from cofatui.models.user import ApiToken, User, UserContract
 
@@ -53,14 +56,15 @@ __all__ = [
     "ClaimDebtor",
     "ClaimDebtorCount",
     "ClaimDeclaration",
-    "ClaimDocument",
     "ClaimInvoice",
     "ClaimPayment",
     "Company",
+    "CompanyInformation",
     "Contract",
     "CustomFieldDefinition",
     "CustomFieldValue",
     "DecisionRequest",
+    "Document",
     "DraBand",
     "Draft",
     "EndAlert",
@@ -74,6 +78,7 @@ __all__ = [
     "ExtensionInvoice",
     "ExtensionPlanLine",
     "Favourite",
+    "Ilu",
     "ImportLine",
     "ImportResult",
     "Job",
@@ -88,6 +93,8 @@ __all__ = [
     "PortfolioEntry",
     "Product",
     "ProductEvent",
+    "TurnoverDeclaration",
+    "TurnoverLine",
     "UnderwritingRule",
     "User",
     "UserContract",

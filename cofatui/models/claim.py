@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, Index, LargeBinary, text
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
 from cofatui.enums import ClaimStatus, Collector
@@ -145,20 +145,3 @@ class PaymentAllocation(SQLModel, table=True):
     payment_id: int = Field(foreign_key="claim_payment.id", index=True)
     invoice_id: int = Field(foreign_key="claim_invoice.id", index=True)
     amount: Decimal = money_field(nullable=False)
-
-
-class ClaimDocument(SQLModel, table=True):
-    """An attachment, kept in the database so a server holds no state of its own."""
-
-    __tablename__ = "claim_document"
-    id: int | None = Field(default=None, primary_key=True)
-    claim_id: int = Field(foreign_key="claim.id", index=True)
-    filename: str = Field(max_length=255)
-    content_type: str = Field(max_length=60)
-    size: int
-    sha256: str = Field(max_length=64)
-    category: str = Field(max_length=20)
-    comment: str = Field(default="", max_length=500)
-    created_at: datetime | None = timestamp_field()
-    created_by: str = Field(default="", max_length=80)
-    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

@@ -33,6 +33,11 @@ class Contract(SQLModel, table=True):
     option_uninsured_collection: bool = False
     option_globalliance: bool = False
     max_portfolio_companies: int = 100_000
+    #: How turnover is declared under the contract (issue 17 item 2, seed "selon vos
+    #: conditions contractuelles"): ``TurnoverBasis`` and ``TurnoverBreakdown``, the
+    #: defaults of a new request.
+    turnover_basis: str = Field(default="sales", max_length=12)
+    turnover_breakdown: str = Field(default="debtor", max_length=10)
     #: The policyholder organisation (issue 16 item 1); set on insert when left None.
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id",
                                         index=True)

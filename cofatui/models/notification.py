@@ -21,6 +21,8 @@ class Notification(SQLModel, table=True):
         # (contract, product, direction) with one index-only range scan each.
         Index("ix_notification_change", "contract_id", "product_code", "change_direction",
               "change_size", "requested_by"),
+        # The notifications of one object (issue 17: a declaration's reminders).
+        Index("ix_notification_target", "target_type", "target_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     contract_id: int = Field(foreign_key="contract.id")
@@ -49,6 +51,10 @@ class Notification(SQLModel, table=True):
     change_direction: str | None = Field(default=None, max_length=8)
     change_size: Decimal | None = money_field()
     requested_by: str | None = Field(default=None, max_length=120)
+    #: The object Enter opens (issue 17 item 1): a ``NotificationTarget`` and its id;
+    #: NULL for a notification that leads to its company, product or claim only.
+    target_type: str | None = Field(default=None, max_length=30)
+    target_id: int | None = None
 
 
 class NotificationState(SQLModel, table=True):

@@ -35,10 +35,13 @@ from cofatui.repository.areas import (
     BulkArea,
     ClaimsArea,
     CompaniesArea,
+    CompanyInfoArea,
     CustomFieldsArea,
+    DocumentsArea,
     DraftsArea,
     ExportsArea,
     ExtensionsArea,
+    IlusArea,
     ImportsArea,
     JobsArea,
     MailArea,
@@ -46,6 +49,7 @@ from cofatui.repository.areas import (
     PortfolioArea,
     ProductsArea,
     RatesArea,
+    TurnoverArea,
     UnderwritingArea,
     UsersArea,
 )
@@ -123,6 +127,18 @@ class Repository(Protocol):
 
     @property
     def users(self) -> UsersArea: ...
+
+    @property
+    def turnover(self) -> TurnoverArea: ...
+
+    @property
+    def company_info(self) -> CompanyInfoArea: ...
+
+    @property
+    def ilus(self) -> IlusArea: ...
+
+    @property
+    def documents(self) -> DocumentsArea: ...
 
     # --- lifetime -------------------------------------------------------------------
     def close(self) -> None:

@@ -13,7 +13,7 @@ from sqlmodel import col
 
 from cofatui.enums import ClaimStatus
 from cofatui.errors import Conflict, Forbidden, RuleViolation, ValidationFailed
-from cofatui.models import ClaimDocument, ClaimInvoice, User
+from cofatui.models import ClaimInvoice, Document, User
 from cofatui.schemas import (
     AdditionalDeclaration,
     ClaimCreate,
@@ -110,7 +110,7 @@ def test_attachments_are_checked_by_content_and_listed_newest_first(backend: Bac
     assert [d.filename for d in detail.documents] == ["photo.png", "contract.pdf"]
     assert backend.open("alice").claims.document_content(first.id) == PDF
     with Session(backend.engine) as s:
-        assert s.execute(select(func.count()).select_from(ClaimDocument)).scalar_one() == 2
+        assert s.execute(select(func.count()).select_from(Document)).scalar_one() == 2
     with pytest.raises(Forbidden):
         backend.open("reader").claims.add_document(claim.id, "x.pdf", PDF, "other")
 

@@ -1,8 +1,9 @@
 """The areas of the Repository, one protocol each: ``repo.companies``, ``repo.portfolio``,
 ``repo.products``, ``repo.underwriting``, ``repo.notifications``, ``repo.claims``,
 ``repo.rates``, ``repo.extensions``, ``repo.drafts``, ``repo.audit``, ``repo.jobs``,
-``repo.imports``, ``repo.mail``, ``repo.bulk``, ``repo.exports``, ``repo.custom_fields``
-and ``repo.users``.
+``repo.imports``, ``repo.mail``, ``repo.bulk``, ``repo.exports``, ``repo.custom_fields``,
+``repo.users``, ``repo.turnover``, ``repo.company_info``, ``repo.ilus`` and
+``repo.documents``.
 
 Each area acts for the principal its repository was opened for and raises only
 :mod:`cofatui.errors` classes; the docstrings say which and when. Common to all:
@@ -26,10 +27,13 @@ from cofatui.repository.areas.audit import AuditArea
 from cofatui.repository.areas.bulk import BulkArea
 from cofatui.repository.areas.claims import ClaimsArea
 from cofatui.repository.areas.companies import CompaniesArea
+from cofatui.repository.areas.company_info import CompanyInfoArea
 from cofatui.repository.areas.custom_fields import CustomFieldsArea
+from cofatui.repository.areas.documents import DocumentsArea
 from cofatui.repository.areas.drafts import DraftsArea
 from cofatui.repository.areas.exports import ExportsArea
 from cofatui.repository.areas.extensions import ExtensionsArea
+from cofatui.repository.areas.ilus import IlusArea
 from cofatui.repository.areas.imports import ImportsArea
 from cofatui.repository.areas.jobs import JobsArea
 from cofatui.repository.areas.mail import MailArea
@@ -37,6 +41,7 @@ from cofatui.repository.areas.notifications import NotificationsArea
 from cofatui.repository.areas.portfolio import PortfolioArea
 from cofatui.repository.areas.products import ProductsArea
 from cofatui.repository.areas.rates import RatesArea
+from cofatui.repository.areas.turnover import TurnoverArea
 from cofatui.repository.areas.underwriting import UnderwritingArea
 from cofatui.repository.areas.users import UsersArea
 
@@ -59,10 +64,14 @@ AREAS: dict[str, type] = {
     "exports": ExportsArea,
     "custom_fields": CustomFieldsArea,
     "users": UsersArea,
+    "turnover": TurnoverArea,
+    "company_info": CompanyInfoArea,
+    "ilus": IlusArea,
+    "documents": DocumentsArea,
 }
 
-__all__ = ["AREAS", "AuditArea", "BulkArea", "ClaimsArea", "CompaniesArea", "CustomFieldsArea",
-           "DraftsArea",
-           "ExportsArea", "ExtensionsArea", "ImportsArea", "JobsArea", "MailArea",
-           "NotificationsArea", "PortfolioArea", "ProductsArea", "RatesArea", "UnderwritingArea",
-           "UsersArea"]
+__all__ = ["AREAS", "AuditArea", "BulkArea", "ClaimsArea", "CompaniesArea", "CompanyInfoArea",
+           "CustomFieldsArea", "DocumentsArea", "DraftsArea",
+           "ExportsArea", "ExtensionsArea", "IlusArea", "ImportsArea", "JobsArea", "MailArea",
+           "NotificationsArea", "PortfolioArea", "ProductsArea", "RatesArea", "TurnoverArea",
+           "UnderwritingArea", "UsersArea"]

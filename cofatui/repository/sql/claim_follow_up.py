@@ -18,6 +18,7 @@ from cofatui.enums import (
     ClaimStatus,
     DeclarationKind,
     DocumentCategory,
+    DocumentSource,
     Importance,
     NotificationCategory,
     NotificationType,
@@ -36,11 +37,11 @@ from cofatui.models import (
     Claim,
     ClaimDebtor,
     ClaimDeclaration,
-    ClaimDocument,
     ClaimInvoice,
     ClaimPayment,
     Company,
     Contract,
+    Document,
     Notification,
     NotificationState,
     Product,
@@ -209,8 +210,8 @@ class ClaimFollowUp(SqlArea):
                 select(ClaimPayment).where(ClaimPayment.claim_id == claim.id)
                 .order_by(ClaimPayment.id)).scalars()]
             documents = [DocumentPublic.model_validate(d) for d in s.execute(
-                select(ClaimDocument).where(ClaimDocument.claim_id == claim.id)
-                .order_by(ClaimDocument.created_at.desc(), ClaimDocument.id.desc())).scalars()]
+                select(Document).where(Document.claim_id == claim.id)
+                .order_by(Document.created_at.desc(), Document.id.desc())).scalars()]
             history = self._company_claim_list(s, claim.contract_id, company)
             limit = self._credit_limit(s, claim)
             assessed = assess(s, claim, limit, contract.insured_percentage, self.clock.today())
@@ -334,8 +335,9 @@ class ClaimFollowUp(SqlArea):
             self._require_write(claim.contract_id, Section.CLAIMS)
             if claim.status == ClaimStatus.DRAFT or not claim.reference:
                 raise RuleViolation("claim_follow_up.attach_registered_only")
-            document = ClaimDocument(
-                claim_id=claim.id, filename=attachment.name,
+            document = Document(
+                source=DocumentSource.CLAIMS.value, contract_id=claim.contract_id,
+                company_id=claim.company_id, claim_id=claim.id, filename=attachment.name,
                 content_type=attachment.media_type,
                 size=len(content), sha256=hashlib.sha256(content).hexdigest(),
                 category=category, comment=comment, created_at=self.clock.now(),
@@ -349,8 +351,8 @@ class ClaimFollowUp(SqlArea):
 
     def document_content(self, document_id: int) -> bytes:
         with self._uow() as s:
-            document = s.get(ClaimDocument, document_id)
-            if document is None:
+            document = s.get(Document, document_id)
+            if document is None or document.claim_id is None:
                 raise NotFound("claim_follow_up.document_not_found", document_id=document_id)
             self._claim_for(s, document.claim_id)
             return bytes(document.content)
