@@ -219,8 +219,9 @@ def activate(engine: Engine, login: str, code: str, password: str, *,
     once cannot exceed it.
 
     Raises: ValidationFailed (the password policy); Unauthenticated (unknown login, no
-    pending code, a wrong code: the same words; an expired or cancelled code, saying to
-    ask for a new one); Forbidden (a blocked or suspended account: the code stays)."""
+    pending code, a wrong code: the same words; the right code but expired or cancelled,
+    saying to ask for a new one); Forbidden (a blocked or suspended account: the code
+    stays)."""
     clock = clock or SystemClock()
     now = clock.now()
     check_password_policy(password, login=login)
@@ -234,20 +235,22 @@ def activate(engine: Engine, login: str, code: str, password: str, *,
         latest = None if user is None else s.execute(
             select(ActivationCode).where(col(ActivationCode.user_id) == user.id)
             .order_by(col(ActivationCode.id).desc()).limit(1)).scalars().first()
+        # Only whoever holds the right code learns that it expired or was cancelled:
+        # anyone else gets the wrong-code words whatever the login, so a stranger
+        # trying codes cannot tell a login with a pending code from no login at all.
+        right = latest is not None and hmac.compare_digest(code_digest(code[:64]),
+                                                           latest.code_hash)
         if user is None or latest is None or latest.used_at is not None:
             refusal = Unauthenticated(WRONG_CODE)
         elif latest.cancelled_at is not None:
-            refusal = Unauthenticated("activation.code_cancelled"
-                                      if latest.failures >= CODE_MAX_TRIES else WRONG_CODE)
+            refusal = Unauthenticated("activation.code_cancelled" if right else WRONG_CODE)
         elif latest.expires_at <= now:
-            refusal = Unauthenticated("activation.code_expired")
-        elif not hmac.compare_digest(code_digest(code[:64]), latest.code_hash):
+            refusal = Unauthenticated("activation.code_expired" if right else WRONG_CODE)
+        elif not right:
             latest.failures += 1
             if latest.failures >= CODE_MAX_TRIES:
                 latest.cancelled_at = now
-                refusal = Unauthenticated("activation.code_cancelled")
-            else:
-                refusal = Unauthenticated(WRONG_CODE)
+            refusal = Unauthenticated(WRONG_CODE)
         elif user.status != UserStatus.ACTIVE:
             raise Forbidden("users.account_inactive_ask_admin", login=login,
                             status=Term(f"errors.users.status.{user.status}"))
