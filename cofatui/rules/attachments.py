@@ -1,22 +1,30 @@
-"""Claim attachments are PDF or images (JPG, PNG, GIF: SPEC §6, and the claims guide:
-"seuls les documents au format PDF ou images (i.e. JPG, GIF) sont acceptés"), at most
-10 MB, recognised by their content — never by the file name, which a user can change
-at will.
+"""Files a policyholder sends. Claim attachments are PDF or images (JPG, PNG, GIF:
+SPEC §6, and the claims guide: "seuls les documents au format PDF ou images (i.e. JPG,
+GIF) sont acceptés"), at most 10 MB, recognised by their content — never by the file
+name, which a user can change at will.
 
 The content's type is detected from its first bytes (and, for a ZIP, from the names
 inside it), so a refusal can say what the file is ("a DOCX is not accepted") and an
 accepted file is stored under a name with the extension of what it holds: ``x.exe``
 holding a PDF becomes ``x.pdf``, so whoever downloads it opens it with a PDF reader.
+
+Company information (issue 17 item 4) and the turnover declaration's supporting files
+accept more: XLSX and CSV too, for balances (:func:`check_documents`, one to ten files,
+50 MB in all). A workbook is checked for zip bombs and macros before it is accepted
+(:mod:`cofatui.rules.workbook_safety`); a program is named as such in its refusal.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cofatui.errors import ValidationFailed
+from cofatui.errors import FieldError, ValidationFailed
+from cofatui.rules.workbook_safety import workbook_refusal
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_NAME_CHARS = 255
@@ -62,6 +70,21 @@ TEXT = FileType("TXT", "text/plain", (".txt",))
 
 #: What may be attached (SPEC §6).
 ALLOWED: frozenset[FileType] = frozenset({PDF, JPEG, PNG, GIF})
+#: What company information (and a turnover declaration) may carry: the same, and
+#: workbooks or CSV for balances (issue 17 item 4, our choice).
+DOCUMENTS_ALLOWED: frozenset[FileType] = ALLOWED | {XLSX, CSV}
+#: At most this many files in one sending, and this much in all.
+MAX_DOCUMENTS = 10
+MAX_DOCUMENTS_BYTES = 50 * 1024 * 1024
+
+# Programs, named in a refusal of documents ("this file is a Windows program"). The
+# claims' check keeps calling them unrecognised (its refusal predates this).
+EXE = FileType("EXE", "application/vnd.microsoft.portable-executable", (".exe", ".dll"))
+ELF = FileType("ELF", "application/x-executable", (".elf",))
+MACHO = FileType("Mach-O", "application/x-mach-binary", (".macho",))
+_PROGRAM_SIGNATURES = ((b"MZ", EXE), (b"\x7fELF", ELF), (b"\xfe\xed\xfa\xce", MACHO),
+                       (b"\xfe\xed\xfa\xcf", MACHO), (b"\xce\xfa\xed\xfe", MACHO),
+                       (b"\xcf\xfa\xed\xfe", MACHO))
 
 _SIGNATURES: tuple[tuple[bytes, FileType], ...] = (
     (b"%PDF-", PDF),
@@ -166,10 +189,14 @@ def attachment_name(filename: str, file_type: FileType) -> str:
 
 @dataclass(frozen=True)
 class Attachment:
-    """An accepted attachment: the name to store it under and its media type."""
+    """An accepted attachment: the name to store it under and its media type (and, from
+    :func:`check_document`, its size, SHA-256 and the type's label)."""
 
     name: str
     media_type: str
+    size: int = 0
+    sha256: str = ""
+    label: str = ""
 
 
 def too_large() -> ValidationFailed:
@@ -197,3 +224,79 @@ def check_attachment(filename: str, content: bytes) -> Attachment:
     if file_type not in ALLOWED:
         raise ValidationFailed.at("file", "attachments.type_not_allowed", type=file_type.label)
     return Attachment(attachment_name(name, file_type), file_type.media_type)
+
+
+def _name_refusal(filename: str) -> str | None:
+    name = filename.strip()
+    if not name:
+        return "attachments.name_missing"
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name) or "/" in name or "\\" in name:
+        return "attachments.name_forbidden_characters"
+    return None
+
+
+def _document_refusal(content: bytes) -> tuple[FileType | None, FieldError | None]:
+    """The document's type, or the refusal (its field left blank for the caller)."""
+    if not content:
+        return None, FieldError("", "attachments.empty")
+    if len(content) > MAX_ATTACHMENT_BYTES:
+        return None, FieldError("", "attachments.too_large",
+                                {"megabytes": MAX_ATTACHMENT_BYTES // (1024 * 1024)})
+    file_type = detect_type(content) or next(
+        (t for signature, t in _PROGRAM_SIGNATURES if content.startswith(signature)), None)
+    if file_type is None:
+        return None, FieldError("", "attachments.documents_wrong_type")
+    if file_type not in DOCUMENTS_ALLOWED:
+        return None, FieldError("", "attachments.documents_type_not_allowed",
+                                {"type": file_type.label})
+    if file_type is XLSX:
+        refusal = workbook_refusal(content)
+        if refusal is not None:
+            return None, FieldError("", refusal[0], refusal[1])
+    return file_type, None
+
+
+def check_document(filename: str, content: bytes, *, field: str = "file") -> Attachment:
+    """One file sent as company information (or as a turnover declaration's supporting
+    document): PDF, JPG, PNG, GIF, XLSX or CSV by its content, at most 10 MB, a workbook
+    without macros and not a zip bomb. Returns the name to store it under (with the
+    extension of what it is), its media type, size and SHA-256; else ValidationFailed
+    at ``field`` (the name's refusals at ``field`` too: one file, one place)."""
+    name_refusal = _name_refusal(filename)
+    if name_refusal is not None:
+        raise ValidationFailed.at(field, name_refusal)
+    file_type, refusal = _document_refusal(content)
+    if refusal is not None or file_type is None:
+        assert refusal is not None
+        raise ValidationFailed([FieldError(field, refusal.code, refusal.params)])
+    return Attachment(attachment_name(filename, file_type), file_type.media_type,
+                      size=len(content), sha256=hashlib.sha256(content).hexdigest(),
+                      label=file_type.label)
+
+
+def check_documents(files: Sequence[tuple[str, bytes]], *, min_files: int = 0,
+                    max_files: int = MAX_DOCUMENTS) -> list[Attachment]:
+    """The files of one sending (``(name, content)`` each), checked together: each as
+    :func:`check_document` (refusals at ``files.N``, N from 0), between ``min_files``
+    and ``max_files`` of them, at most 50 MB in all (refusals at ``files``). Every
+    refusal is reported, not only the first."""
+    errors: list[FieldError] = []
+    if len(files) < min_files:
+        errors.append(FieldError("files", "attachments.documents_missing", {"count": min_files}))
+    if len(files) > max_files:
+        errors.append(FieldError("files", "attachments.too_many_documents", {"count": max_files}))
+    total = sum(len(content) for _name, content in files)
+    if total > MAX_DOCUMENTS_BYTES:
+        errors.append(FieldError("files", "attachments.documents_too_large",
+                                 {"megabytes": MAX_DOCUMENTS_BYTES // (1024 * 1024)}))
+    if errors:  # refused whole: no need to open each file
+        raise ValidationFailed(errors)
+    accepted: list[Attachment] = []
+    for index, (filename, content) in enumerate(files):
+        try:
+            accepted.append(check_document(filename, content, field=f"files.{index}"))
+        except ValidationFailed as refused:
+            errors.extend(refused.errors)
+    if errors:
+        raise ValidationFailed(errors)
+    return accepted
