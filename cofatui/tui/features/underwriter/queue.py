@@ -5,6 +5,8 @@ comment) and the change of a company's DRA (which notifies monitored products)."
 
 from __future__ import annotations
 
+import importlib
+import logging
 from datetime import date
 from pathlib import PurePath
 from typing import Any, ClassVar, cast
@@ -15,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import (
     Button,
     Footer,
@@ -23,6 +26,8 @@ from textual.widgets import (
     RadioSet,
     Select,
     Static,
+    TabbedContent,
+    TabPane,
 )
 
 from cofatui.enums import RequestKind
@@ -53,6 +58,7 @@ from cofatui.tui.navigation import open_screen
 from cofatui.tui.safe import clean, plain
 
 CSS: list[str | PurePath] = [DIALOGS_TCSS, QUEUE_TCSS]
+log = logging.getLogger(__name__)
 
 
 def _asked(item: QueueItem) -> Text:
@@ -93,8 +99,33 @@ def queue_columns(screen: Screen[Any]) -> list[Column]:
     ]
 
 
-class UnderwriterQueueScreen(Screen[None]):
-    CSS_PATH = CSS
+#: The back office's tabs (SPEC §3.9, issue 17 item 7): (pane id, catalog key of the
+#: tab's label, "module:Class" of the pane's widget). A feature adds its pane with one
+#: line here and a widget class in its own folder: the class is imported by name when
+#: the screen is composed, so features never import each other. A pane is built
+#: without arguments, loads its data itself (in a worker, on mount), prefixes its ids
+#: (they share one screen), may give its filter Input the class ``pane-filter`` (``/``
+#: focuses the active pane's), and may define ``focus_content()`` (called when its tab
+#: is activated). Its bindings live on the pane, so they apply on its tab only.
+_F = "cofatui.tui.features"
+PANES: tuple[tuple[str, str, str], ...] = (
+    ("requests", "queue.tab.requests", f"{_F}.underwriter.queue:RequestsPane"),
+    ("turnover", "turnover_ui.backoffice.tab", f"{_F}.turnover.backoffice:TurnoverPane"),
+)
+
+
+def _pane_class(entry: str) -> type[Widget] | None:
+    module_name, _, attr = entry.partition(":")
+    try:
+        cls = getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError):  # a pane being built elsewhere: no tab yet
+        log.warning("back-office pane %r unavailable", entry)
+        return None
+    return cast(type[Widget], cls)
+
+
+class RequestsPane(Vertical):
+    """The first tab: every pending product request, oldest first."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "dra", "queue.key.dra", id="queue.dra", tooltip="queue.key.dra_tip"),
@@ -105,26 +136,23 @@ class UnderwriterQueueScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield AppHeader()
         with Horizontal(id="queue-bar"):
-            yield Input(placeholder=t("queue.filter_placeholder"), id="filter")
+            yield Input(placeholder=t("queue.filter_placeholder"), id="filter",
+                        classes="pane-filter")
             yield Select([(f"{c} — {product_name(c)}", c) for c in NEW_ACTION_CODES],
                          prompt=t("queue.all_products"), id="code")
             yield Select(country_options(), prompt=t("queue.all_countries"), id="country",
                          type_to_search=True)
         yield Static("", id="queue-count", markup=False)
-        yield VirtualList(queue_columns(self), row_key=lambda i: i.product_id, id="queue")
-        yield Footer()
+        yield VirtualList(queue_columns(self.screen), row_key=lambda i: i.product_id,
+                          id="queue")
 
     def on_mount(self) -> None:
-        self.title = "queue.title"
-        self.query_one("#queue", VirtualList).focus()
         self.reload()
         self.set_interval(1.0, self._tick)
 
-    async def on_language_changed(self, _message: object) -> None:
-        await self.recompose()
-        self.reload()
+    def focus_content(self) -> None:
+        self.query_one("#queue", VirtualList).focus()
 
     def _tick(self) -> None:
         self.query_one("#queue", VirtualList).refresh()
@@ -191,11 +219,60 @@ class UnderwriterQueueScreen(Screen[None]):
         """The claims handler's queue, beside the product requests."""
         open_screen(self.app, "claims_queue")
 
-    def action_focus_filter(self) -> None:
-        self.query_one("#filter", Input).focus()
-
     def action_reload(self) -> None:
         self.reload(keep_position=True)
+
+
+class UnderwriterQueueScreen(Screen[None]):
+    """The back office: one tab per kind of work (:data:`PANES`), requests first."""
+
+    CSS_PATH = CSS
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_filter", "shell.key.filter", id="queue.filter", show=False),
+        *[Binding(str(n), f"tab({n})", "queue.key.tab", id=f"queue.tab_{n}", show=False,
+                  tooltip="queue.key.tab_tip") for n in range(1, len(PANES) + 1)],
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        with TabbedContent(id="back-office"):
+            for pane_id, label, entry in PANES:
+                cls = _pane_class(entry)
+                if cls is not None:
+                    with TabPane(t(label), id=f"tab-{pane_id}"):
+                        yield cls(id=f"pane-{pane_id}")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "queue.title"
+        self.query_one("#queue", VirtualList).focus()
+
+    async def on_language_changed(self, _message: object) -> None:
+        await self.recompose()
+
+    def _active_pane(self) -> Widget | None:
+        pane = self.query_one("#back-office", TabbedContent).active_pane
+        return pane.children[0] if pane is not None and pane.children else None
+
+    @on(TabbedContent.TabActivated, "#back-office")
+    def _tab_activated(self) -> None:
+        focus = getattr(self._active_pane(), "focus_content", None)
+        if callable(focus):
+            focus()
+
+    def action_tab(self, n: int) -> None:
+        tabs = self.query(TabPane)
+        if 1 <= n <= len(tabs):
+            self.query_one("#back-office", TabbedContent).active = tabs[n - 1].id or ""
+
+    def action_focus_filter(self) -> None:
+        pane = self._active_pane()
+        inputs = pane.query(".pane-filter") if pane is not None else None
+        if inputs:
+            inputs.first().focus()
+        else:
+            self.app.notify(t("shell.no_filter"), severity="warning", markup=False)
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
