@@ -84,6 +84,7 @@ class LineStatus(StrEnum):
 class ImportKind(StrEnum):
     CLIENT_REFERENCES = "client_references"
     USERS = "users"  # issue 16 item 6, all-or-nothing
+    TURNOVER = "turnover"  # issue 17 item 3: a turnover declaration's amounts, all-or-nothing
 
 
 class ImportResultPublic(Public):
