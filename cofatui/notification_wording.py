@@ -302,3 +302,18 @@ def claim_update(reference: str, status_value: str) -> Notice:
 def claim_indemnity(reference: str, amount: Decimal | None, currency: str) -> Notice:
     return Notice("claim.indemnity", {"reference": reference,
                                       "amount": money(amount, currency)})
+
+
+def turnover_requested(period_start: date, policy: str) -> Notice:
+    """A turnover declaration requested (issue 17 item 2); the body is data too."""
+    return Notice("turnover.requested", {
+        "month": period_start,
+        "body": Term.of(BODY_PREFIX + "turnover", month=period_start, policy=policy)})
+
+
+def turnover_reminder(number: int, period_start: date, policy: str) -> Notice:
+    """Reminder ``number`` (1 to 3) of a declaration not sent yet."""
+    return Notice("turnover.reminder", {
+        "number": str(number), "month": period_start,
+        "body": Term.of(BODY_PREFIX + "turnover_reminder", month=period_start,
+                        policy=policy)})

@@ -21,6 +21,7 @@ from cofatui.repository.sql.jobs import SqlJobs, SqlMail
 from cofatui.repository.sql.notifications import SqlNotifications
 from cofatui.repository.sql.portfolio import SqlPortfolio
 from cofatui.repository.sql.products import SqlProducts
+from cofatui.repository.sql.turnover import SqlTurnover
 from cofatui.repository.sql.underwriting import SqlUnderwriting
 from cofatui.repository.sql.users import SqlUsers
 
@@ -48,6 +49,7 @@ class SqlRepository(SqlCore):
         self.exports = SqlExports(self)
         self.custom_fields = SqlCustomFields(self)
         self.users = SqlUsers(self)
+        self.turnover = SqlTurnover(self)
 
     def close(self) -> None:
         """The engine is shared; closing a repository releases nothing of its own."""
