@@ -1,0 +1,57 @@
+"""``repo.turnover``'s import, template and supporting documents over HTTP, mixed into
+``HttpTurnover`` (routes in ``api/routes/turnover.py``). A file is sent as the raw
+body with its name as a query parameter, as every import of the API."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, TypeAdapter
+
+from cofatui.schemas_jobs import ImportResultPublic
+
+if TYPE_CHECKING:
+    from cofatui.repository.http.client import HttpArea
+
+    _Base = HttpArea
+else:
+    _Base = object
+
+_IMPORT = TypeAdapter(ImportResultPublic)
+#: Seconds an import of the largest file may take on the server.
+IMPORT_WAIT = 120.0
+
+
+class DocumentId(BaseModel):
+    """What ``POST …/documents`` answers: the new document's id."""
+
+    id: int
+
+
+_DOCUMENT = TypeAdapter(DocumentId)
+
+
+def _declaration(declaration_id: int) -> str:
+    return f"/turnover-declarations/{int(declaration_id)}"
+
+
+class HttpTurnoverImportMixin(_Base):
+    """import_file / template / attach of ``repo.turnover`` (see the protocol)."""
+
+    def import_file(self, declaration_id: int, file_name: str,
+                    content: bytes) -> ImportResultPublic:
+        return self._parse(_IMPORT, self._call(
+            "POST", _declaration(declaration_id) + "/import",
+            params={"file_name": file_name}, content=bytes(content), wait=IMPORT_WAIT))
+
+    def template(self, declaration_id: int, fmt: str) -> bytes:
+        return self._call("GET", _declaration(declaration_id) + "/template",
+                          params={"format": str(fmt)}).content
+
+    def attach(self, declaration_id: int, file_name: str, content: bytes) -> int:
+        return self._parse(_DOCUMENT, self._call(
+            "POST", _declaration(declaration_id) + "/documents",
+            params={"file_name": file_name}, content=bytes(content))).id
+
+
+__all__ = ["DocumentId", "HttpTurnoverImportMixin"]
