@@ -46,7 +46,6 @@ method has exactly one route:
     GET    /claims/{claim_id}                        claim_detail
     POST   /claims/{claim_id}/declarations           add_declaration
     POST   /claims/{claim_id}/documents?filename=&category=  add_document (raw body)
-    GET    /documents/{document_id}/content          document_content (raw bytes)
     POST   /claims/{claim_id}/line-validation        validate_claim_lines
     POST   /claims/{claim_id}/status                 set_claim_status
     PUT    /claims/{claim_id}/indemnity              set_indemnity
@@ -67,6 +66,8 @@ method has exactly one route:
                                                      repo.exports (listed in api/routes/exports.py)
     /contracts/{cid}/custom-fields/…                 repo.custom_fields
                                                      (listed in api/routes/custom_fields.py)
+    /contracts/{cid}/documents, /documents/{id}/content
+                                                     repo.documents (api/routes/documents.py)
 
 Filters are query parameters rather than a POST body so that every read is a plain,
 cacheable, safely retried GET; each filter model is flat (lists repeat the parameter).
@@ -97,6 +98,7 @@ from cofatui.api.routes import (
     claims,
     companies,
     custom_fields,
+    documents,
     drafts,
     exports,
     extensions,
@@ -112,7 +114,8 @@ from cofatui.api.routes.common import ERROR_RESPONSES
 from cofatui.clock import Clock, SystemClock
 
 ROUTERS = (identity, companies, portfolio, products, underwriter, notifications, claims,
-           extensions, drafts, audit, jobs, bulk, exports, custom_fields)
+           extensions, drafts, audit, jobs, bulk, exports, custom_fields,
+           documents)
 
 
 def _operation_id(route: APIRoute) -> str:

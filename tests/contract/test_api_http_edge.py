@@ -58,7 +58,7 @@ def test_an_attachment_is_stored_under_the_extension_of_its_content(backend: Bac
     assert kept.filename == "Facture.PDF"
     assert {d.filename for d in alice.claims.detail(claim.id).documents} \
         == {"x.pdf", "scan.png", "Facture.PDF"}
-    assert alice.claims.document_content(pdf.id) == PDF
+    assert alice.documents.content(pdf.id)[1] == PDF
 
 
 @pytest.mark.parametrize(("content", "code", "params"), [

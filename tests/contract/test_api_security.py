@@ -340,6 +340,7 @@ def sample(api: Api, name: str, contract: str) -> tuple[dict[str, Any], Any, byt
                                  "format": "csv", "name": "x.csv", "size": 4},
         "users.detach": {"version": 1},
         "users.import_users": {"file_name": "users.csv"},
+        "documents.rows": {"category": "claims"},
     }
     raw = {"claims.add_document": PDF, "imports.run": REFERENCES_CSV,
            "bulk.start": BULK_CSV, "exports.store_direct": b"x;y\n",

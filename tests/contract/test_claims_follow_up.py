@@ -108,7 +108,7 @@ def test_attachments_are_checked_by_content_and_listed_newest_first(backend: Bac
     assert first.content_type == "application/pdf" and second.content_type == "image/png"
     detail = backend.open("alice").claims.detail(claim.id)
     assert [d.filename for d in detail.documents] == ["photo.png", "contract.pdf"]
-    assert backend.open("alice").claims.document_content(first.id) == PDF
+    assert backend.open("alice").documents.content(first.id)[1] == PDF
     with Session(backend.engine) as s:
         assert s.execute(select(func.count()).select_from(Document)).scalar_one() == 2
     with pytest.raises(Forbidden):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from cofatui.api.auth import Repo
@@ -97,17 +97,6 @@ async def add_document(request: Request, repo: Repo, claim_id: ClaimId,
     file = await spool(request, max_bytes=MAX_ATTACHMENT_BYTES, refusal=too_large)
     return await store(request, file, lambda content: repo.claims.add_document(
         claim_id, filename, content, category, comment))
-
-
-@router.get("/documents/{document_id}/content", name="claims.document_content",
-            response_class=Response,
-            responses={200: {"content": {"application/octet-stream": {}}}},
-            summary="The bytes of an attached document")
-def document_content(repo: Repo,
-                     document_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> Response:
-    return Response(repo.claims.document_content(document_id),
-                    media_type="application/octet-stream",
-                    headers={"X-Content-Type-Options": "nosniff"})
 
 
 class LinesBody(BaseModel):

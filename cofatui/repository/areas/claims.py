@@ -75,10 +75,6 @@ class ClaimsArea(Protocol):
         forbidden type, an unknown category)."""
         ...
 
-    def document_content(self, document_id: int) -> bytes:
-        """Raises: NotFound (no such document on my contracts)."""
-        ...
-
     # --- the claims handler -----------------------------------------------------------
     def queue(self, flt: ClaimQueueFilter | None = None, offset: int = 0,
               limit: int = 100) -> Page[ClaimQueueItem]:

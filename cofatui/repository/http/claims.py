@@ -61,9 +61,6 @@ class HttpClaims(HttpArea):
                               content=bytes(content))
         return self._parse(_DOCUMENT, response)
 
-    def document_content(self, document_id: int) -> bytes:
-        return self._call("GET", f"/documents/{int(document_id)}/content").content
-
     def validate_lines(self, claim_id: int, lines: LineValidation,
                        version: int) -> ClaimPublic:
         return self._send(_CLAIM, "POST", f"/claims/{int(claim_id)}/line-validation",

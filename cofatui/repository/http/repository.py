@@ -12,6 +12,7 @@ from cofatui.repository.http.claims import HttpClaims
 from cofatui.repository.http.client import BACKOFF_SECONDS, RETRIES, HttpClient
 from cofatui.repository.http.companies import HttpCompanies
 from cofatui.repository.http.custom_fields import HttpCustomFields
+from cofatui.repository.http.documents import HttpDocuments
 from cofatui.repository.http.drafts import HttpDrafts
 from cofatui.repository.http.exports import HttpExports
 from cofatui.repository.http.extensions import HttpExtensions
@@ -55,6 +56,7 @@ class HttpRepository(HttpClient):
         self.exports = HttpExports(self)
         self.custom_fields = HttpCustomFields(self)
         self.users = HttpUsers(self)
+        self.documents = HttpDocuments(self)
 
     def whoami(self) -> Principal:
         return self._get(_PRINCIPAL, "/me")

@@ -11,6 +11,7 @@ from cofatui.repository.sql.claims import SqlClaims
 from cofatui.repository.sql.companies import SqlCompanies
 from cofatui.repository.sql.core import SqlCore
 from cofatui.repository.sql.custom_fields import SqlCustomFields
+from cofatui.repository.sql.documents import SqlDocuments
 from cofatui.repository.sql.drafts import SqlDrafts
 from cofatui.repository.sql.engine import make_engine, normalize_url, refresh_statistics
 from cofatui.repository.sql.exchange_rates import SqlRates
@@ -49,6 +50,7 @@ class SqlRepository(SqlCore):
         self.exports = SqlExports(self)
         self.custom_fields = SqlCustomFields(self)
         self.users = SqlUsers(self)
+        self.documents = SqlDocuments(self)
         self.turnover = SqlTurnover(self)
 
     def close(self) -> None:

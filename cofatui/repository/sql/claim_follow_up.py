@@ -349,14 +349,6 @@ class ClaimFollowUp(SqlArea):
                         claim.contract_id)
             return DocumentPublic.model_validate(document)
 
-    def document_content(self, document_id: int) -> bytes:
-        with self._uow() as s:
-            document = s.get(Document, document_id)
-            if document is None or document.claim_id is None:
-                raise NotFound("claim_follow_up.document_not_found", document_id=document_id)
-            self._claim_for(s, document.claim_id)
-            return bytes(document.content)
-
     # --- claims handler ------------------------------------------------------------------
     def _require_handler(self) -> None:
         if self.principal.role != Role.UNDERWRITER:

@@ -188,7 +188,7 @@ class DocumentInfoDialog(Dialog[None]):
     @work(thread=True, exclusive=True, group="claim-document")
     def _fetch(self) -> None:
         try:
-            content = cofa(self.app).repo.claims.document_content(self.document.id)
+            _row, content = cofa(self.app).repo.documents.content(self.document.id)
         except CofaError as exc:
             self.app.call_from_thread(self.notify, clean(exc), severity="error", markup=False)
             return
