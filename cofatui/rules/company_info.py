@@ -119,11 +119,17 @@ def form_errors(data: CompanyInfoIn, today: date) -> list[FieldError]:
     return _transmission_errors(data, today) + other
 
 
-def document_category(data: CompanyInfoIn) -> str:
-    """The ``Document.category`` of the form's files: its type, or "negative"."""
-    if data.form == CompanyInfoForm.NEGATIVE or data.info_type is None:
+def category_of(form: str, info_type: str | None) -> str:
+    """What a submission is about, in one word: its type, or "negative" (the
+    ``Document.category`` of its files, and the notification's subject)."""
+    if form == CompanyInfoForm.NEGATIVE or info_type is None:
         return CompanyInfoForm.NEGATIVE.value
-    return data.info_type.value
+    return str(info_type)
+
+
+def document_category(data: CompanyInfoIn) -> str:
+    """The ``Document.category`` of the form's files (:func:`category_of`)."""
+    return category_of(data.form, data.info_type.value if data.info_type else None)
 
 
 def outcome_refusal(outcome: CompanyInfoStatus) -> FieldError | None:

@@ -9,6 +9,7 @@ from cofatui.repository.sql.audit import SqlAudit
 from cofatui.repository.sql.bulk import SqlBulk
 from cofatui.repository.sql.claims import SqlClaims
 from cofatui.repository.sql.companies import SqlCompanies
+from cofatui.repository.sql.company_info import SqlCompanyInfo
 from cofatui.repository.sql.core import SqlCore
 from cofatui.repository.sql.custom_fields import SqlCustomFields
 from cofatui.repository.sql.documents import SqlDocuments
@@ -50,6 +51,7 @@ class SqlRepository(SqlCore):
         self.exports = SqlExports(self)
         self.custom_fields = SqlCustomFields(self)
         self.users = SqlUsers(self)
+        self.company_info = SqlCompanyInfo(self)
         self.documents = SqlDocuments(self)
         self.turnover = SqlTurnover(self)
 
