@@ -68,6 +68,8 @@ method has exactly one route:
                                                      (listed in api/routes/custom_fields.py)
     /contracts/{cid}/documents, /documents/{id}/content
                                                      repo.documents (api/routes/documents.py)
+    /turnover-declarations/…, /contracts/{cid}/turnover-declarations,
+    /underwriter/turnover-declarations               repo.turnover (api/routes/turnover.py)
 
 Filters are query parameters rather than a POST body so that every read is a plain,
 cacheable, safely retried GET; each filter model is flat (lists repeat the parameter).
@@ -108,6 +110,7 @@ from cofatui.api.routes import (
     notifications,
     portfolio,
     products,
+    turnover,
     underwriter,
 )
 from cofatui.api.routes.common import ERROR_RESPONSES
@@ -115,7 +118,7 @@ from cofatui.clock import Clock, SystemClock
 
 ROUTERS = (identity, companies, portfolio, products, underwriter, notifications, claims,
            extensions, drafts, audit, jobs, bulk, exports, custom_fields,
-           documents)
+           documents, turnover)
 
 
 def _operation_id(route: APIRoute) -> str:

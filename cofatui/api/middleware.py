@@ -55,6 +55,10 @@ BODY_LIMITS: tuple[tuple[str, int], ...] = (
     (r"^/contracts/[^/]+/custom-field-imports$", 17 * 1024 * 1024),
     # user import: a 2 MiB XLSX at most, checked by the parser
     (r"^/contracts/[^/]+/users/import$", 3 * 1024 * 1024),
+    # turnover declarations: a supporting document (10 MiB, checked by the rules) and
+    # an import of 10 000 lines (checked by the parser)
+    (r"^/turnover-declarations/[^/]+/documents$", 11 * 1024 * 1024),
+    (r"^/turnover-declarations/[^/]+/import$", 6 * 1024 * 1024),
 )
 #: A body must arrive within BODY_GRACE_SECONDS + its size / MIN_BODY_RATE (11 MiB at
 #: 64 KiB/s: ~3 minutes; a 2 KiB JSON call: 10 s), with no pause over BODY_IDLE_SECONDS.

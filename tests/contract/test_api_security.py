@@ -22,7 +22,7 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, get_type_hints
@@ -51,6 +51,7 @@ from cofatui.schemas import (
 from cofatui.schemas_custom_fields import CustomFieldCreate
 from cofatui.schemas_exports import DirectExportFile, ExportScenarioIn, ExportTemplateIn
 from cofatui.schemas_jobs import ExportFormat, ImportMode, ImportStatus, JobKind
+from cofatui.schemas_turnover import TurnoverRequestIn
 from cofatui.schemas_users import UserCreate
 from tests.api_app import openapi_schema, shared_app
 from tests.contract import dataset
@@ -186,6 +187,11 @@ def _aim_targets(api: Api) -> None:
         ids[f"bulk:{contract}"] = repo.bulk.start(ids[contract], "orders.csv",
                                                   BULK_CSV).bulk_import.id
         ids.update(personal_items(repo, ids, contract))
+    # A turnover declaration request on each contract (issued by the underwriter).
+    for contract in ("B", "A"):
+        ids[f"turnover:{contract}"] = api.repo("uw").turnover.request(TurnoverRequestIn(
+            contract_id=ids[contract], period_start=date(2026, 10, 1),
+            period_end=date(2026, 10, 31), label="October")).id
 
 
 @pytest.fixture(scope="module")
@@ -221,7 +227,8 @@ PATH_IDS = {"contract_id": "{c}", "company_id": "{c}:company", "entry_id": "entr
             "product_id": "{c}:product", "claim_id": "claim:{c}", "document_id": "doc:{c}",
             "extension_id": "ext:{c}", "job_id": "job:{c}", "import_id": "import:{c}",
             "bulk_import_id": "bulk:{c}", "template_id": "template:{c}",
-            "scenario_id": "scenario:{c}", "export_id": "export:{c}", "slot": "slot:{c}"}
+            "scenario_id": "scenario:{c}", "export_id": "export:{c}", "slot": "slot:{c}",
+            "declaration_id": "turnover:{c}"}
 #: Path parameters that are not dataset ids: a user of the contract, a file format.
 PATH_VALUES = {"login": {"A": "alice", "B": "bob"}, "format": {"A": "csv", "B": "csv"}}
 # Dataset keys per contract for each kind of id.
@@ -230,13 +237,13 @@ KEYS: dict[str, dict[str, Any]] = {
           "{c}:product": "p_eps_crl", "claim:{c}": "claim:B", "doc:{c}": "doc:B",
           "ext:{c}": "ext:B", "job:{c}": "job:B", "import:{c}": "import:B", "bulk:{c}": "bulk:B",
           "template:{c}": "template:B", "scenario:{c}": "scenario:B",
-          "export:{c}": "export:B", "slot:{c}": "slot:B",
+          "export:{c}": "export:B", "slot:{c}": "slot:B", "turnover:{c}": "turnover:B",
           "notifications": ["n6", "n7"]},
     "A": {"{c}": "A", "{c}:company": "alpha", "entry:{c}:{co}": "entry:A:alpha",
           "{c}:product": "p_alpha_crl", "claim:{c}": "claim:A", "doc:{c}": "doc:A",
           "ext:{c}": "ext:A", "job:{c}": "job:A", "import:{c}": "import:A", "bulk:{c}": "bulk:A",
           "template:{c}": "template:A", "scenario:{c}": "scenario:A",
-          "export:{c}": "export:A", "slot:{c}": "slot:A",
+          "export:{c}": "export:A", "slot:{c}": "slot:A", "turnover:{c}": "turnover:A",
           "notifications": ["n1"]},
 }
 
@@ -320,6 +327,12 @@ def sample(api: Api, name: str, contract: str) -> tuple[dict[str, Any], Any, byt
                          "phone": "+33 1 23 45 67 89", "fax": "+33 1 23 45 67 90",
                          "email": "eve@example.test", "language": "en"},
         "users.resend_activation": {"version": 1},
+        "turnover.request": {"contract_id": cid, "period_start": "2026-12-01",
+                             "period_end": "2026-12-31"},
+        "turnover.cancel": {"version": 1},
+        "turnover.update": {"version": 1, "lines": [{"company_id": company,
+                                                     "amount": "10"}]},
+        "turnover.send": {"version": 1},
     }
     queries: dict[str, dict[str, Any]] = {
         "notifications.rows": {"contract_id": cid},
@@ -341,11 +354,16 @@ def sample(api: Api, name: str, contract: str) -> tuple[dict[str, Any], Any, byt
         "users.detach": {"version": 1},
         "users.import_users": {"file_name": "users.csv"},
         "documents.rows": {"category": "claims"},
+        "turnover.import_file": {"file_name": "t.csv"},
+        "turnover.attach": {"file_name": "x.pdf"},
+        "turnover.template": {"format": "csv"},
     }
     raw = {"claims.add_document": PDF, "imports.run": REFERENCES_CSV,
            "bulk.start": BULK_CSV, "exports.store_direct": b"x;y\n",
            "custom_fields.import_values": b"EasyNumber;Segment\n1;x\n",
-           "users.import_users": USERS_CSV}.get(name)
+           "users.import_users": USERS_CSV,
+           "turnover.import_file": b"EasyNumber;Nom;Pays;Montant;Devise\n1;x;FRA;10;EUR\n",
+           "turnover.attach": PDF}.get(name)
     return queries.get(name, {}), bodies.get(name), raw
 
 

@@ -23,6 +23,7 @@ from cofatui.repository.http.notifications import HttpNotifications
 from cofatui.repository.http.portfolio import HttpPortfolio
 from cofatui.repository.http.products import HttpProducts
 from cofatui.repository.http.rates import HttpRates
+from cofatui.repository.http.turnover import HttpTurnover
 from cofatui.repository.http.underwriting import HttpUnderwriting
 from cofatui.repository.http.users import HttpUsers
 from cofatui.schemas import ContractPublic, Principal
@@ -56,6 +57,7 @@ class HttpRepository(HttpClient):
         self.exports = HttpExports(self)
         self.custom_fields = HttpCustomFields(self)
         self.users = HttpUsers(self)
+        self.turnover = HttpTurnover(self)
         self.documents = HttpDocuments(self)
 
     def whoami(self) -> Principal:
