@@ -297,6 +297,7 @@ def _sheet_lines(content: bytes) -> list[str]:
     import openpyxl  # only for sheets
 
     lines: list[str] = []
+    width = 0
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "unknown extension", data validation…
@@ -312,8 +313,16 @@ def _sheet_lines(content: bytes) -> list[str]:
                         raise ImportRefused("turnover_import.sheet_too_long",
                                             reason="sheet_too_long", max=MAX_SHEET_ROWS)
                     cells = [_cell_text(value) for value in values]
-                    while cells and not cells[-1]:
-                        cells.pop()  # a formatted empty cell is no column
+                    if not any(cells):
+                        lines.append("\n")
+                        continue
+                    if not width:  # the header's: the sheet's columns
+                        width = max(i + 1 for i, cell in enumerate(cells) if cell)
+                    # A row is as wide as the header (its empty cells beyond are no
+                    # columns; a value beyond is the line's error).
+                    tail = cells[width:]
+                    cells = (cells[:width] + [""] * (width - len(cells))) if not any(tail) \
+                        else cells
                     lines.append(";".join(_quoted(c) for c in cells) + "\n")
             finally:
                 book.close()
