@@ -66,10 +66,11 @@ class Row:
 def rows(draw: st.DrawFn, breakdown: TurnoverBreakdown) -> Row:
     keys = EASY if breakdown == DEBTOR else COUNTRIES
     right = draw(st.integers(0, 3)) > 0  # most rows right: duplicates and accepted lines
-    pick = (lambda pool, good: [c for c in pool if good(c)] if right else pool)
-    key_text, key = draw(st.sampled_from(pick(keys, lambda c: c[1] is not None)))
-    amount_text, amount = draw(st.sampled_from(pick(AMOUNTS, lambda c: c[1] is not None)))
-    currency_text, currency_ok = draw(st.sampled_from(pick(CURRENCIES, lambda c: c[1])))
+    key_text, key = draw(st.sampled_from([c for c in keys if c[1] is not None or not right]))
+    amount_text, amount = draw(st.sampled_from([c for c in AMOUNTS
+                                                if c[1] is not None or not right]))
+    currency_text, currency_ok = draw(st.sampled_from([c for c in CURRENCIES
+                                                       if c[1] or not right]))
     return Row(key_text, key, amount_text, amount, currency_text, currency_ok)
 
 

@@ -4,18 +4,17 @@ body with its name as a query parameter, as every import of the API."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter
 
 from cofatui.schemas_jobs import ImportResultPublic
 
 if TYPE_CHECKING:
-    from cofatui.repository.http.client import HttpArea
+    import httpx
 
-    _Base = HttpArea
-else:
-    _Base = object
+T = TypeVar("T")
 
 _IMPORT = TypeAdapter(ImportResultPublic)
 #: Seconds an import of the largest file may take on the server.
@@ -35,8 +34,19 @@ def _declaration(declaration_id: int) -> str:
     return f"/turnover-declarations/{int(declaration_id)}"
 
 
-class HttpTurnoverImportMixin(_Base):
-    """import_file / template / attach of ``repo.turnover`` (see the protocol)."""
+class HttpTurnoverImportMixin:
+    """import_file / template / attach of ``repo.turnover`` (see the protocol); the
+    class it is mixed into (an ``HttpArea``) gives the calls."""
+
+    if TYPE_CHECKING:
+        def _call(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
+                  body: Any = None, content: bytes | None = None,
+                  wait: float | None = None, content_type: str | None = None
+                  ) -> httpx.Response:
+            ...
+
+        def _parse(self, adapter: TypeAdapter[T], response: httpx.Response) -> T:
+            ...
 
     def import_file(self, declaration_id: int, file_name: str,
                     content: bytes) -> ImportResultPublic:

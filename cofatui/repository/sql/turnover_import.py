@@ -48,16 +48,17 @@ from cofatui.schemas_jobs import ImportKind, ImportMode, ImportResultPublic
 from cofatui.schemas_turnover import TurnoverLineIn
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from contextlib import AbstractContextManager
+    from typing import Any
+
     from sqlalchemy.orm import Session
 
+    from cofatui.clock import Clock
     from cofatui.models import TurnoverDeclaration
-    from cofatui.repository.sql.core import SqlArea
-    from cofatui.schemas import Page
+    from cofatui.repository.sql import SqlRepository
+    from cofatui.schemas import Page, Principal
     from cofatui.schemas_turnover import TurnoverLinePublic
-
-    _Base = SqlArea
-else:
-    _Base = object
 
 KIND = ImportKind.TURNOVER.value
 MODE = ImportMode.ALL_OR_NOTHING
@@ -70,11 +71,30 @@ class _Refused(Exception):
     """Leaves the import's transaction without committing."""
 
 
-class TurnoverImportMixin(_Base):
+class TurnoverImportMixin:
     """import_file / template / attach of ``repo.turnover`` (see the protocol). The
-    class it is mixed into gives the declaration's loading and saving helpers."""
+    class it is mixed into (an ``SqlArea``) gives the unit of work, the principal and
+    the declaration's loading and saving helpers."""
 
     if TYPE_CHECKING:
+        root: SqlRepository
+
+        @property
+        def clock(self) -> Clock:
+            ...
+
+        @property
+        def principal(self) -> Principal:
+            ...
+
+        def _uow(self, write: bool = False) -> AbstractContextManager[Session]:
+            ...
+
+        def _audit(self, session: Session, operation: str, target_type: str,
+                   target_id: int | None, changes: Mapping[str, Any] | None = None,
+                   contract_id: int | None = None) -> None:
+            ...
+
         def _load_for_write(self, s: Session, declaration_id: int) -> TurnoverDeclaration:
             ...
 
