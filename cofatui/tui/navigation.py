@@ -49,6 +49,8 @@ SCREENS_BY_NAME: dict[str, str | ScreenFactory] = {
     "exports": f"{_F}.exports.screen:ExportsScreen",
     "custom_fields": f"{_F}.custom_fields.screen:CustomFieldsScreen",
     "users": f"{_F}.users.lists:UsersScreen",
+    # Tools › Turnover declarations (seed "Liste des déclarations")
+    "turnover_declarations": f"{_F}.turnover.listing:DeclarationsScreen",
 }
 
 #: Screens that take arguments, opened by other features (or by a module of their own
@@ -83,6 +85,8 @@ OPENERS: dict[str, str] = {
     "product_actions": f"{_F}.products.flow:open_product_actions",
     # a simple export written at once and kept in Tools › Exports as "Export direct"
     "export_direct": f"{_F}.exports.direct:export_direct",
+    # a turnover declaration, read in a worker with its first page, then its grid
+    "turnover_declaration": f"{_F}.turnover.declaration:open_turnover_declaration",
 }
 
 #: Offered by the palette, in this order, as ``shell.nav.<name>``; a registered screen

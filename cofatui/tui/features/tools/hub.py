@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from cofatui.enums import Rights, Role, Section
 from cofatui.i18n import t
+from cofatui.rules.section_rights import read_refusal
 from cofatui.schemas import Principal
 from cofatui.tui.kit.header import AppHeader
 
@@ -27,6 +28,7 @@ TOOLS: tuple[tuple[str, str, str], ...] = (
     ("exports", "exports_ui.hub", "exports_ui.hub_help"),
     ("custom_fields", "custom_fields_ui.hub", "custom_fields_ui.hub_help"),
     ("users", "users_ui.hub", "users_ui.hub_help"),
+    ("turnover_declarations", "turnover_ui.hub", "turnover_ui.hub_help"),
 )
 
 
@@ -48,10 +50,18 @@ def _manages_users(principal: Principal) -> bool:
         and any(access.rights == Rights.FULL for access in principal.contracts))
 
 
+def _reads_turnover(principal: Principal) -> bool:
+    """The declarations are the policyholder's: listed to users who may read the
+    turnover section of one of their contracts (underwriters use the back office)."""
+    return principal.role != Role.UNDERWRITER and any(
+        read_refusal(access, Section.TURNOVER) is None for access in principal.contracts)
+
+
 #: Tools listed only to some users (the others would only meet a refusal there).
 SHOWN_TO: dict[str, Callable[[Principal], bool]] = {
     "custom_fields": _can_write_custom_fields,
     "users": _manages_users,
+    "turnover_declarations": _reads_turnover,
 }
 
 
