@@ -66,6 +66,7 @@ method has exactly one route:
                                                      repo.exports (listed in api/routes/exports.py)
     /contracts/{cid}/custom-fields/…                 repo.custom_fields
                                                      (listed in api/routes/custom_fields.py)
+    /ilus, /contracts/{cid}/ilus, /underwriter/ilus  repo.ilus (listed in api/routes/ilus.py)
     /contracts/{cid}/documents, /documents/{id}/content
                                                      repo.documents (api/routes/documents.py)
     /turnover-declarations/…, /contracts/{cid}/turnover-declarations,
@@ -105,6 +106,7 @@ from cofatui.api.routes import (
     exports,
     extensions,
     health,
+    ilus,
     identity,
     jobs,
     notifications,
@@ -117,8 +119,8 @@ from cofatui.api.routes.common import ERROR_RESPONSES
 from cofatui.clock import Clock, SystemClock
 
 ROUTERS = (identity, companies, portfolio, products, underwriter, notifications, claims,
-           extensions, drafts, audit, jobs, bulk, exports, custom_fields,
-           documents, turnover)
+           extensions, drafts, audit, jobs, bulk, exports, custom_fields, ilus, documents,
+           turnover)
 
 
 def _operation_id(route: APIRoute) -> str:

@@ -8,6 +8,7 @@ from cofatui.config import MailSettings
 from cofatui.jobs.bulk import run_bulk_import
 from cofatui.jobs.export_purge import EXPORTS_PURGE, EXPORTS_PURGE_CRON, purge_exports
 from cofatui.jobs.export_runs import EXPORT_RUN, run_export
+from cofatui.jobs.ilu_expiry import ILUS_EXPIRE, ILUS_EXPIRE_CRON, expire_ilus
 from cofatui.jobs.schedule import Schedule
 from cofatui.repository.sql.bulk import BULK_JOB
 from cofatui.repository.sql.import_apply import IMPORT_JOB
@@ -81,6 +82,7 @@ HANDLERS: dict[str, Handler] = {
     JOBS_PURGE: _purge,
     EXPORT_RUN: run_export,
     EXPORTS_PURGE: purge_exports,
+    ILUS_EXPIRE: expire_ilus,
 }
 
 
@@ -90,4 +92,5 @@ def schedules(mail: MailSettings) -> list[Schedule]:
     return [Schedule("digest", DIGEST_CRON, MAIL_DIGEST, max_attempts=3),
             Schedule("outbox", DELIVER_CRON, MAIL_DELIVER, max_attempts=1),
             Schedule("purge", PURGE_CRON, JOBS_PURGE, max_attempts=3),
-            Schedule("exports-purge", EXPORTS_PURGE_CRON, EXPORTS_PURGE, max_attempts=3)]
+            Schedule("exports-purge", EXPORTS_PURGE_CRON, EXPORTS_PURGE, max_attempts=3),
+            Schedule("ilus-expire", ILUS_EXPIRE_CRON, ILUS_EXPIRE, max_attempts=3)]

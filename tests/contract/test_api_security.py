@@ -51,6 +51,7 @@ from cofatui.schemas import (
 from cofatui.schemas_custom_fields import CustomFieldCreate
 from cofatui.schemas_exports import DirectExportFile, ExportScenarioIn, ExportTemplateIn
 from cofatui.schemas_jobs import ExportFormat, ImportMode, ImportStatus, JobKind
+from cofatui.schemas_ilu import IluCreate
 from cofatui.schemas_turnover import TurnoverRequestIn
 from cofatui.schemas_users import UserCreate
 from tests.api_app import openapi_schema, shared_app
@@ -192,6 +193,10 @@ def _aim_targets(api: Api) -> None:
         ids[f"turnover:{contract}"] = api.repo("uw").turnover.request(TurnoverRequestIn(
             contract_id=ids[contract], period_start=date(2026, 10, 1),
             period_end=date(2026, 10, 31), label="October")).id
+    # An ILU on each contract's covered buyer (issued by the underwriter).
+    for contract, company in (("B", "epsilon"), ("A", "alpha")):
+        ids[f"ilu:{contract}"] = api.repo("uw").ilus.create(IluCreate(
+            contract_id=ids[contract], company_id=ids[company])).id
 
 
 @pytest.fixture(scope="module")
@@ -228,7 +233,7 @@ PATH_IDS = {"contract_id": "{c}", "company_id": "{c}:company", "entry_id": "entr
             "extension_id": "ext:{c}", "job_id": "job:{c}", "import_id": "import:{c}",
             "bulk_import_id": "bulk:{c}", "template_id": "template:{c}",
             "scenario_id": "scenario:{c}", "export_id": "export:{c}", "slot": "slot:{c}",
-            "declaration_id": "turnover:{c}"}
+            "declaration_id": "turnover:{c}", "ilu_id": "ilu:{c}"}
 #: Path parameters that are not dataset ids: a user of the contract, a file format.
 PATH_VALUES = {"login": {"A": "alice", "B": "bob"}, "format": {"A": "csv", "B": "csv"}}
 # Dataset keys per contract for each kind of id.
@@ -238,12 +243,14 @@ KEYS: dict[str, dict[str, Any]] = {
           "ext:{c}": "ext:B", "job:{c}": "job:B", "import:{c}": "import:B", "bulk:{c}": "bulk:B",
           "template:{c}": "template:B", "scenario:{c}": "scenario:B",
           "export:{c}": "export:B", "slot:{c}": "slot:B", "turnover:{c}": "turnover:B",
+          "ilu:{c}": "ilu:B",
           "notifications": ["n6", "n7"]},
     "A": {"{c}": "A", "{c}:company": "alpha", "entry:{c}:{co}": "entry:A:alpha",
           "{c}:product": "p_alpha_crl", "claim:{c}": "claim:A", "doc:{c}": "doc:A",
           "ext:{c}": "ext:A", "job:{c}": "job:A", "import:{c}": "import:A", "bulk:{c}": "bulk:A",
           "template:{c}": "template:A", "scenario:{c}": "scenario:A",
           "export:{c}": "export:A", "slot:{c}": "slot:A", "turnover:{c}": "turnover:A",
+          "ilu:{c}": "ilu:A",
           "notifications": ["n1"]},
 }
 
@@ -333,6 +340,9 @@ def sample(api: Api, name: str, contract: str) -> tuple[dict[str, Any], Any, byt
         "turnover.update": {"version": 1, "lines": [{"company_id": company,
                                                      "amount": "10"}]},
         "turnover.send": {"version": 1},
+        "ilus.create": {"contract_id": cid, "company_id": company},
+        "ilus.answer": {"version": 1, "experience": "on_time", "delete_cover": False,
+                        "real_need": "1000"},
     }
     queries: dict[str, dict[str, Any]] = {
         "notifications.rows": {"contract_id": cid},

@@ -16,6 +16,7 @@ from cofatui.repository.http.documents import HttpDocuments
 from cofatui.repository.http.drafts import HttpDrafts
 from cofatui.repository.http.exports import HttpExports
 from cofatui.repository.http.extensions import HttpExtensions
+from cofatui.repository.http.ilus import HttpIlus
 from cofatui.repository.http.imports import HttpImports
 from cofatui.repository.http.jobs import HttpJobs
 from cofatui.repository.http.mail import HttpMail
@@ -57,6 +58,7 @@ class HttpRepository(HttpClient):
         self.exports = HttpExports(self)
         self.custom_fields = HttpCustomFields(self)
         self.users = HttpUsers(self)
+        self.ilus = HttpIlus(self)
         self.turnover = HttpTurnover(self)
         self.documents = HttpDocuments(self)
 

@@ -18,6 +18,7 @@ from cofatui.repository.sql.engine import make_engine, normalize_url, refresh_st
 from cofatui.repository.sql.exchange_rates import SqlRates
 from cofatui.repository.sql.exports import SqlExports
 from cofatui.repository.sql.extensions import SqlExtensions
+from cofatui.repository.sql.ilus import SqlIlus
 from cofatui.repository.sql.imports import SqlImports
 from cofatui.repository.sql.jobs import SqlJobs, SqlMail
 from cofatui.repository.sql.notifications import SqlNotifications
@@ -52,8 +53,9 @@ class SqlRepository(SqlCore):
         self.custom_fields = SqlCustomFields(self)
         self.users = SqlUsers(self)
         self.company_info = SqlCompanyInfo(self)
-        self.documents = SqlDocuments(self)
         self.turnover = SqlTurnover(self)
+        self.ilus = SqlIlus(self)
+        self.documents = SqlDocuments(self)
 
     def close(self) -> None:
         """The engine is shared; closing a repository releases nothing of its own."""

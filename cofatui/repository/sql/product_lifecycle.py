@@ -33,8 +33,10 @@ from cofatui.enums import (
 from cofatui.errors import ValidationFailed
 from cofatui.models import Company, Contract, DecisionRequest, Product
 from cofatui.repository.sql import underwriting_tables as underwriting
+from cofatui.repository.sql.ilus import close_open_ilus
 from cofatui.repository.sql.product_commands import ProductCommands
 from cofatui.repository.sql.product_requests import pending_only, product_public
+from cofatui.rules import ilu as ilu_rules
 from cofatui.rules import products as rules
 from cofatui.schemas import (
     ProductPublic,
@@ -308,6 +310,7 @@ class ProductLifecycle(ProductCommands):
         s.add(new)
         s.flush()
         request.result_product_id = new.id
+        close_open_ilus(s, product.id, ilu_rules.COVER_REPLACED, now)
         self._event(s, product, "transform", decided_by, product.decided_amount,
                     f"replaced by {target} #{new.id}")
         self._event(s, new, "transform", decided_by, amount,
@@ -384,6 +387,7 @@ class ProductLifecycle(ProductCommands):
         product.updated_at = now
         s.flush()
         self._event(s, product, "delete", self.principal.login, None)
+        close_open_ilus(s, product.id, ilu_rules.COVER_DELETED, now)  # it says so
         self._maybe_keep_company(s, product, self._touch_entry(s, product, now), now)
         self._audit(s, "delete_product", "product", product.id,
                     {"status": [before, product.status]}, product.contract_id)
