@@ -69,6 +69,8 @@ method has exactly one route:
     /ilus, /contracts/{cid}/ilus, /underwriter/ilus  repo.ilus (listed in api/routes/ilus.py)
     /contracts/{cid}/documents, /documents/{id}/content
                                                      repo.documents (api/routes/documents.py)
+    /company-information/…, /contracts/{cid}/company-information,
+    /underwriter/company-information                 repo.company_info (api/routes/company_info.py)
     /turnover-declarations/…, /contracts/{cid}/turnover-declarations,
     /underwriter/turnover-declarations               repo.turnover (api/routes/turnover.py)
 
@@ -99,6 +101,7 @@ from cofatui.api.routes import (
     audit,
     bulk,
     claims,
+    company_info,
     companies,
     custom_fields,
     documents,
@@ -119,6 +122,7 @@ from cofatui.api.routes.common import ERROR_RESPONSES
 from cofatui.clock import Clock, SystemClock
 
 ROUTERS = (identity, companies, portfolio, products, underwriter, notifications, claims,
+           company_info,
            extensions, drafts, audit, jobs, bulk, exports, custom_fields, ilus, documents,
            turnover)
 

@@ -59,6 +59,8 @@ BODY_LIMITS: tuple[tuple[str, int], ...] = (
     # an import of 10 000 lines (checked by the parser)
     (r"^/turnover-declarations/[^/]+/documents$", 11 * 1024 * 1024),
     (r"^/turnover-declarations/[^/]+/import$", 6 * 1024 * 1024),
+    # company information: 10 files of 50 MB in all (checked by the rules) and the form
+    (r"^/company-information$", 51 * 1024 * 1024),
 )
 #: A body must arrive within BODY_GRACE_SECONDS + its size / MIN_BODY_RATE (11 MiB at
 #: 64 KiB/s: ~3 minutes; a 2 KiB JSON call: 10 s), with no pause over BODY_IDLE_SECONDS.

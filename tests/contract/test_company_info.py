@@ -202,7 +202,9 @@ def test_another_contracts_submission_does_not_exist(backend: Backend) -> None:
     bob = backend.open("bob").company_info
     with refused(NotFound, "company_info.not_found", submission_id=sent.id):
         bob.get(sent.id)
-    assert bob.submissions().total == 0
+    assert bob.submissions(CompanyInfoFilter(contract_id=backend.ids["B"])).total == 0
+    with pytest.raises(ValidationFailed):  # one contract at a time
+        bob.submissions()
     with pytest.raises(Forbidden):
         bob.submissions(CompanyInfoFilter(contract_id=backend.ids["A"]))
     with pytest.raises(Forbidden):  # sending on a contract one is not attached to
@@ -246,7 +248,8 @@ def test_queue_is_oldest_first_and_filtered(backend: Backend) -> None:
     assert {name: [i.id for i in uw.queue(flt).items] for name, flt in by.items()} == {
         "form": [second.id], "type": [third.id], "dra": [first.id],
         "country": [second.id, third.id], "contract": []}
-    assert [i.id for i in alice.submissions().items] == [third.id, second.id, first.id]
+    mine = alice.submissions(CompanyInfoFilter(contract_id=backend.ids["A"]))
+    assert [i.id for i in mine.items] == [third.id, second.id, first.id]
 
 
 @pytest.mark.parametrize(("change", "uploads", "expected"), [

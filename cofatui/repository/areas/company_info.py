@@ -37,8 +37,10 @@ class CompanyInfoArea(Protocol):
 
     def submissions(self, flt: CompanyInfoFilter | None = None, offset: int = 0,
                     limit: int = 100) -> Page[CompanyInfoPublic]:
-        """My contracts' submissions, newest first (``flt.contract_id`` one contract).
-        Raises: Forbidden (a contract not mine, or no read access to the section)."""
+        """One contract's submissions (``flt.contract_id``, mandatory: the API lists
+        them per contract), newest first.
+        Raises: ValidationFailed (no contract given); Forbidden (a contract not mine,
+        or no read access to the section)."""
         ...
 
     def get(self, submission_id: int) -> CompanyInfoPublic:

@@ -83,14 +83,16 @@ class HttpClient:
     # --- transport ------------------------------------------------------------------
     def _call(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
               body: Any = None, content: bytes | None = None,
-              wait: float | None = None) -> httpx.Response:
+              wait: float | None = None, content_type: str | None = None) -> httpx.Response:
         """``wait``: how long a call that works a while on the server (a user import
-        creating 500 accounts) may wait for its answer, beyond the client's timeout."""
+        creating 500 accounts) may wait for its answer, beyond the client's timeout.
+        ``content_type``: that of ``content`` (default octet-stream; a multipart form
+        names its boundary)."""
         url = self.base_url + path
         limit: Any = httpx.USE_CLIENT_DEFAULT if wait is None else httpx.Timeout(
             max(wait, self._client.timeout.read or 0.0), connect=self._client.timeout.connect)
         headers = self._headers if content is None else {
-            **self._headers, "Content-Type": "application/octet-stream"}
+            **self._headers, "Content-Type": content_type or "application/octet-stream"}
         _check_params(params)
         payload = content
         if content is None and body is not None:
@@ -193,9 +195,9 @@ class HttpArea:
 
     def _call(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
               body: Any = None, content: bytes | None = None,
-              wait: float | None = None) -> httpx.Response:
+              wait: float | None = None, content_type: str | None = None) -> httpx.Response:
         return self.http._call(method, path, params=params, body=body, content=content,
-                               wait=wait)
+                               wait=wait, content_type=content_type)
 
     def _get(self, adapter: TypeAdapter[T], path: str,
              params: Mapping[str, Any] | None = None) -> T:

@@ -11,6 +11,7 @@ from cofatui.repository.http.bulk import HttpBulk
 from cofatui.repository.http.claims import HttpClaims
 from cofatui.repository.http.client import BACKOFF_SECONDS, RETRIES, HttpClient
 from cofatui.repository.http.companies import HttpCompanies
+from cofatui.repository.http.company_info import HttpCompanyInfo
 from cofatui.repository.http.custom_fields import HttpCustomFields
 from cofatui.repository.http.documents import HttpDocuments
 from cofatui.repository.http.drafts import HttpDrafts
@@ -59,6 +60,7 @@ class HttpRepository(HttpClient):
         self.custom_fields = HttpCustomFields(self)
         self.users = HttpUsers(self)
         self.ilus = HttpIlus(self)
+        self.company_info = HttpCompanyInfo(self)
         self.turnover = HttpTurnover(self)
         self.documents = HttpDocuments(self)
 

@@ -136,13 +136,10 @@ class SqlCompanyInfo(SqlArea):
     def submissions(self, flt: CompanyInfoFilter | None = None, offset: int = 0,
                     limit: int = 100) -> Page[CompanyInfoPublic]:
         flt = flt or CompanyInfoFilter()
-        if flt.contract_id is not None:
-            self._require_read(flt.contract_id, SECTION)
-            contracts = [flt.contract_id]
-        else:
-            contracts = self._readable(self.contract_ids, SECTION)
-        query = self._filtered(flt).where(
-            CompanyInformation.contract_id.in_(contracts or [-1]))
+        if flt.contract_id is None:  # one contract at a time, as its route has it
+            raise ValidationFailed.at("contract_id", "common.mandatory")
+        self._require_read(flt.contract_id, SECTION)
+        query = self._filtered(flt).where(CompanyInformation.contract_id == flt.contract_id)
         if flt.status is not None:
             query = query.where(CompanyInformation.status == flt.status.value)
         return self._page(query.order_by(CompanyInformation.created_at.desc(),
