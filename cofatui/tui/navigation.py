@@ -51,6 +51,12 @@ SCREENS_BY_NAME: dict[str, str | ScreenFactory] = {
     "users": f"{_F}.users.lists:UsersScreen",
     # Tools › Turnover declarations (seed "Liste des déclarations")
     "turnover_declarations": f"{_F}.turnover.listing:DeclarationsScreen",
+    # company information sent on the contract (with args: one company's)
+    "company_information_list": f"{_F}.company_info.submissions:SubmissionsScreen",
+    # Tools › Send company information: the list, the company search at once
+    "company_information_send_any": f"{_F}.company_info.submissions:send_from_tools",
+    # documents sent (with args: one company's)
+    "documents_sent": f"{_F}.documents.screen:DocumentsSentScreen",
 }
 
 #: Screens that take arguments, opened by other features (or by a module of their own
@@ -73,6 +79,8 @@ SCREENS: dict[str, str] = {
     "portfolio_criteria": f"{_F}.portfolio.criteria:PortfolioCriteriaScreen",
     "product_history": f"{_F}.products.actions:HistoryScreen",
     "product_report": f"{_F}.products.report:ReportScreen",
+    # the back office's DRA change of a company (company information decides beside it)
+    "underwriter_dra": f"{_F}.underwriter.queue:DraScreen",
 }
 
 #: Functions called with the app first; they push what they open themselves.
@@ -87,6 +95,12 @@ OPENERS: dict[str, str] = {
     "export_direct": f"{_F}.exports.direct:export_direct",
     # a turnover declaration, read in a worker with its first page, then its grid
     "turnover_declaration": f"{_F}.turnover.declaration:open_turnover_declaration",
+    # a submission of company information, read in a worker, then its detail
+    "company_information": f"{_F}.company_info.detail:open_company_information",
+    # the forms for a company: (company_id, contract_id=None, callback=None)
+    "company_information_send": f"{_F}.company_info.send:send_company_information",
+    # save a copy of a sent document: (document_id, filename), the file picker says where
+    "document_save_copy": f"{_F}.documents.save:save_document_copy",
 }
 
 #: Offered by the palette, in this order, as ``shell.nav.<name>``; a registered screen

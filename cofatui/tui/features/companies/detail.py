@@ -142,6 +142,13 @@ class CompanyDetailScreen(Screen[None]):
         # Claims and extensions (issue 6): see screens/claim_entry.py.
         Binding("l", "claims", "claims.key.open_claims", id="company.claims",
                 tooltip="claims.key.open_claims_tip"),
+        # Company information and documents sent (issue 17 items 4 and 5).
+        Binding("i", "send_information", "company_info_ui.key.company_send",
+                id="company.send_information", tooltip="company_info_ui.key.company_send_tip"),
+        Binding("o", "information_sent", "company_info_ui.key.company_list",
+                id="company.information_sent", tooltip="company_info_ui.key.company_list_tip"),
+        Binding("u", "documents_sent", "documents_ui.key.company", id="company.documents_sent",
+                tooltip="documents_ui.key.company_tip"),
     ]
 
     def __init__(self, company_id: int, contract_id: int | None = None, *,
@@ -441,6 +448,18 @@ class CompanyDetailScreen(Screen[None]):
             return
         claim = next((c for c in claims if c.status not in FINAL_CLAIM_STATUSES), claims[0])
         open_screen(self.app, "claim_detail", claim.id, callback=self._reload)
+
+    def action_send_information(self) -> None:
+        open_screen(self.app, "company_information_send", self.company_id, self.contract_id)
+
+    def _company_name(self) -> str:
+        return self.detail.company.name if self.detail is not None else ""
+
+    def action_information_sent(self) -> None:
+        open_screen(self.app, "company_information_list", self.company_id, self._company_name())
+
+    def action_documents_sent(self) -> None:
+        open_screen(self.app, "documents_sent", self.company_id, self._company_name())
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:

@@ -29,6 +29,9 @@ TOOLS: tuple[tuple[str, str, str], ...] = (
     ("custom_fields", "custom_fields_ui.hub", "custom_fields_ui.hub_help"),
     ("users", "users_ui.hub", "users_ui.hub_help"),
     ("turnover_declarations", "turnover_ui.hub", "turnover_ui.hub_help"),
+    ("company_information_send_any", "company_info_ui.hub_send", "company_info_ui.hub_send_help"),
+    ("company_information_list", "company_info_ui.hub", "company_info_ui.hub_help"),
+    ("documents_sent", "documents_ui.hub", "documents_ui.hub_help"),
 )
 
 

@@ -111,6 +111,8 @@ _F = "cofatui.tui.features"
 PANES: tuple[tuple[str, str, str], ...] = (
     ("requests", "queue.tab.requests", f"{_F}.underwriter.queue:RequestsPane"),
     ("turnover", "turnover_ui.backoffice.tab", f"{_F}.turnover.backoffice:TurnoverPane"),
+    ("company_info", "company_info_ui.backoffice.tab",
+     f"{_F}.company_info.back_office:CompanyInfoPane"),
 )
 
 
