@@ -48,6 +48,7 @@ from cofatui.schemas import (
     InvoiceLine,
     PlanLineInput,
 )
+from cofatui.schemas_company_info import CompanyInfoIn
 from cofatui.schemas_custom_fields import CustomFieldCreate
 from cofatui.schemas_exports import DirectExportFile, ExportScenarioIn, ExportTemplateIn
 from cofatui.schemas_jobs import ExportFormat, ImportMode, ImportStatus, JobKind
@@ -193,6 +194,11 @@ def _aim_targets(api: Api) -> None:
         ids[f"turnover:{contract}"] = api.repo("uw").turnover.request(TurnoverRequestIn(
             contract_id=ids[contract], period_start=date(2026, 10, 1),
             period_end=date(2026, 10, 31), label="October")).id
+    # Company information sent on each contract (negative information: no file).
+    for login, contract in (("bob", "B"), ("alice", "A")):
+        ids[f"info:{contract}"] = api.repo(login).company_info.send(CompanyInfoIn(
+            contract_id=ids[contract], company_id=ids["beta"], form="negative",
+            nature="commercial", event_date=dataset.TODAY, description="Late payer"), []).id
     # An ILU on each contract's covered buyer (issued by the underwriter).
     for contract, company in (("B", "epsilon"), ("A", "alpha")):
         ids[f"ilu:{contract}"] = api.repo("uw").ilus.create(IluCreate(
@@ -233,7 +239,7 @@ PATH_IDS = {"contract_id": "{c}", "company_id": "{c}:company", "entry_id": "entr
             "extension_id": "ext:{c}", "job_id": "job:{c}", "import_id": "import:{c}",
             "bulk_import_id": "bulk:{c}", "template_id": "template:{c}",
             "scenario_id": "scenario:{c}", "export_id": "export:{c}", "slot": "slot:{c}",
-            "declaration_id": "turnover:{c}", "ilu_id": "ilu:{c}"}
+            "declaration_id": "turnover:{c}", "ilu_id": "ilu:{c}", "submission_id": "info:{c}"}
 #: Path parameters that are not dataset ids: a user of the contract, a file format.
 PATH_VALUES = {"login": {"A": "alice", "B": "bob"}, "format": {"A": "csv", "B": "csv"}}
 # Dataset keys per contract for each kind of id.
@@ -243,14 +249,14 @@ KEYS: dict[str, dict[str, Any]] = {
           "ext:{c}": "ext:B", "job:{c}": "job:B", "import:{c}": "import:B", "bulk:{c}": "bulk:B",
           "template:{c}": "template:B", "scenario:{c}": "scenario:B",
           "export:{c}": "export:B", "slot:{c}": "slot:B", "turnover:{c}": "turnover:B",
-          "ilu:{c}": "ilu:B",
+          "ilu:{c}": "ilu:B", "info:{c}": "info:B",
           "notifications": ["n6", "n7"]},
     "A": {"{c}": "A", "{c}:company": "alpha", "entry:{c}:{co}": "entry:A:alpha",
           "{c}:product": "p_alpha_crl", "claim:{c}": "claim:A", "doc:{c}": "doc:A",
           "ext:{c}": "ext:A", "job:{c}": "job:A", "import:{c}": "import:A", "bulk:{c}": "bulk:A",
           "template:{c}": "template:A", "scenario:{c}": "scenario:A",
           "export:{c}": "export:A", "slot:{c}": "slot:A", "turnover:{c}": "turnover:A",
-          "ilu:{c}": "ilu:A",
+          "ilu:{c}": "ilu:A", "info:{c}": "info:A",
           "notifications": ["n1"]},
 }
 
@@ -341,6 +347,7 @@ def sample(api: Api, name: str, contract: str) -> tuple[dict[str, Any], Any, byt
                                                      "amount": "10"}]},
         "turnover.send": {"version": 1},
         "ilus.create": {"contract_id": cid, "company_id": company},
+        "company_info.decide": {"version": 1, "outcome": "analysed"},
         "ilus.answer": {"version": 1, "experience": "on_time", "delete_cover": False,
                         "real_need": "1000"},
     }
@@ -377,10 +384,24 @@ def sample(api: Api, name: str, contract: str) -> tuple[dict[str, Any], Any, byt
     return queries.get(name, {}), bodies.get(name), raw
 
 
+def _company_info_form(api: Api, contract: str) -> tuple[dict[str, str], list[Any]]:
+    form = {"contract_id": api.ids[contract], "company_id": api.ids["gamma"],
+            "form": "transmission", "info_type": "annual_report"}
+    return {"data": json.dumps(form)}, [("files", ("report.pdf", PDF, "application/pdf"))]
+
+
+#: Multipart routes: their form fields and files for a contract.
+MULTIPART = {"company_info.send": _company_info_form}
+
+
 def call(api: Api, method: str, path: str, op: dict[str, Any], contract: str,
          headers: dict[str, str]) -> Any:
     name = name_of(op)
     params, body, raw = sample(api, name, contract)
+    if name in MULTIPART:  # a form: its JSON part names the contract
+        data, files = MULTIPART[name](api, contract)
+        return api.client.request(method, path_ids(api, path, contract), params=params,
+                                  data=data, files=files, headers=headers)
     if "requestBody" in op and body is None and raw is None:
         pytest.fail(f"add a sample body for {name} in sample()")
     return api.client.request(method, path_ids(api, path, contract), params=params,
@@ -390,8 +411,9 @@ def call(api: Api, method: str, path: str, op: dict[str, Any], contract: str,
 
 
 # Operations whose body carries a contract id inside free-form parameters, which the
-# OpenAPI cannot show: a job's params name the contract it exports.
-IDS_IN_PARAMS = {"jobs.queue"}
+# OpenAPI cannot show: a job's params name the contract it exports; company information
+# names it in the form's JSON part.
+IDS_IN_PARAMS = {"jobs.queue", "company_info.send"}
 
 
 def takes_an_id(method: str, path: str, op: dict[str, Any]) -> bool:
