@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from cofatui.enums import DocumentSource, Section
 from cofatui.errors import NotFound, ValidationFailed
@@ -86,10 +87,10 @@ class SqlDocuments(SqlArea):
     # --- the list's query ---------------------------------------------------------------
     def _conditions(self, contract_id: int,
                     flt: DocumentFilter) -> list[ColumnElement[bool]]:
-        conditions: list[ColumnElement[bool]] = [_d.contract_id == contract_id,
-                                                 _d.source == flt.source.value]
+        conditions: list[ColumnElement[bool]] = [col(_d.contract_id) == contract_id,
+                                                 col(_d.source) == flt.source.value]
         if flt.company_id is not None:
-            conditions.append(_d.company_id == flt.company_id)
+            conditions.append(col(_d.company_id) == flt.company_id)
         text = (flt.text or "").strip().casefold()
         if text:
             pattern = like_pattern(text)
@@ -119,7 +120,8 @@ class SqlDocuments(SqlArea):
         else:
             key = Company.name_key
         order = (key.desc(), _d.id.desc()) if flt.descending else (key.asc(), _d.id.asc())
-        return query.where(*conditions).order_by(*order)
+        window: Select[Any] = query.where(*conditions).order_by(*order)
+        return window
 
     def _count(self, s: Session, conditions: list[ColumnElement[bool]],
                needs_company: bool) -> int:
