@@ -10,6 +10,7 @@ from cofatui.jobs.export_purge import EXPORTS_PURGE, EXPORTS_PURGE_CRON, purge_e
 from cofatui.jobs.export_runs import EXPORT_RUN, run_export
 from cofatui.jobs.ilu_expiry import ILUS_EXPIRE, ILUS_EXPIRE_CRON, expire_ilus
 from cofatui.jobs.schedule import Schedule
+from cofatui.jobs.turnover_reminders import TURNOVER_REMINDER, run_reminder
 from cofatui.repository.sql.bulk import BULK_JOB
 from cofatui.repository.sql.import_apply import IMPORT_JOB
 from cofatui.schemas_jobs import JobKind, NotificationExportParams, PortfolioExportParams
@@ -83,6 +84,7 @@ HANDLERS: dict[str, Handler] = {
     EXPORT_RUN: run_export,
     EXPORTS_PURGE: purge_exports,
     ILUS_EXPIRE: expire_ilus,
+    TURNOVER_REMINDER: run_reminder,
 }
 
 
