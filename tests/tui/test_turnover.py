@@ -131,3 +131,193 @@ async def test_opened_from_its_notification_with_nine_pages(
         await pilot.press("pageup")
         await wait_until(pilot, lambda: screen.page == 1, what="page 2")
         assert "page 2/9" in screen_text(app)
+
+
+def amount_input(screen: DeclarationScreen, index: int) -> Input:
+    return screen.query_one(f"#tv-amount-{index}", Input)
+
+
+async def type_amount(pilot: Pilot[Any], screen: DeclarationScreen, index: int,
+                      text: str) -> None:
+    field = amount_input(screen, index)
+    field.focus()
+    field.value = ""
+    await pilot.press(*text)
+    await settle(pilot)
+
+
+async def test_typed_amounts_saved_and_nothing_to_declare_refused(
+        engine: tuple[Engine, dataset.Ids]) -> None:
+    eng, ids = engine
+    made = request(eng, ids, TurnoverBreakdown.DEBTOR)
+    app = make_app(eng)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_declaration(pilot, made.id)
+        first, second = (screen.lines[0], screen.lines[1])
+        await type_amount(pilot, screen, 0, "12000")
+        await pilot.press("tab")  # Tab goes to the next amount, not to the currency
+        assert app.focused is amount_input(screen, 1)
+        await pilot.press(*"500.5")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "€12,500.50" in text and "2 changes not saved" in text and "2 filled" in text
+        # Ticking "nothing to declare" while amounts are set: refused with its coded text.
+        nothing = screen.query_one("#tv-nothing", Checkbox)
+        nothing.focus()
+        await pilot.press("space")
+        await settle(pilot)
+        assert not nothing.value
+        assert "“Nothing to declare” cannot be ticked while amounts are not zero" \
+            in screen_text(app)
+        # Saved: only the two lines typed; the declaration stays New.
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not screen.edits
+        saved = repo(eng, "alice").turnover.lines(made.id, 0, 50).items
+        amounts = {line.company_id: line.amount for line in saved}
+        assert amounts[first.company_id] == Decimal("12000")
+        assert amounts[second.company_id] == Decimal("500.5")
+        assert sum(amount is not None for amount in amounts.values()) == 2
+        assert screen.declaration.status == TurnoverStatus.NEW
+        # Back to zero, the box can be ticked (and saved).
+        await type_amount(pilot, screen, 0, "0")
+        await type_amount(pilot, screen, 1, "0")
+        nothing.focus()
+        await pilot.press("space")
+        await settle(pilot)
+        assert nothing.value
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert repo(eng, "alice").turnover.get(made.id).nothing_to_declare
+
+
+async def test_send_asks_then_freezes_the_form(engine: tuple[Engine, dataset.Ids]) -> None:
+    eng, ids = engine
+    made = request(eng, ids, TurnoverBreakdown.DEBTOR)
+    app = make_app(eng)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_declaration(pilot, made.id)
+        unfilled = screen.lines[1].company_name
+        await type_amount(pilot, screen, 0, "3000")
+        await pilot.press("f9")  # saves what is typed, then asks
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen),
+                         what="the confirmation")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "will be sent as 0" in text and unfilled in text, text
+        await pilot.press("y")
+        await wait_until(pilot, lambda: screen.declaration.status == TurnoverStatus.SENT,
+                         what="the send")
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen.frozen
+        assert all(field.disabled for field in screen.query(".tv-amount"))
+        assert screen.query_one("#tv-nothing", Checkbox).disabled
+        assert not screen.query_one("#tv-send").display
+        text = screen_text(app)
+        assert "Read only: Sent" in text and "€3,000.00" in text
+        # Typing and the keys that change it do nothing any more.
+        await pilot.press("ctrl+s", "f9")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmScreen)
+        sent = repo(eng, "alice").turnover.get(made.id)
+        assert sent.status == TurnoverStatus.SENT and sent.sent_by
+        assert sent.filled_count == sent.line_count  # the lines without amount sent as 0
+
+
+async def test_conflict_keeps_what_was_typed(engine: tuple[Engine, dataset.Ids]) -> None:
+    eng, ids = engine
+    made = request(eng, ids, TurnoverBreakdown.DEBTOR)
+    app = make_app(eng)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_declaration(pilot, made.id)
+        await type_amount(pilot, screen, 0, "100")
+        other = repo(eng, "alice")
+        other.turnover.update(made.id, TurnoverUpdate(version=made.version, lines=[
+            TurnoverLineIn(company_id=screen.lines[1].company_id, amount=Decimal(7))]))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "changed by someone else" in screen_text(app)
+        assert len(screen.edits) == 1
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not screen.edits
+        amounts = [x.amount for x in repo(eng, "alice").turnover.lines(made.id, 0, 2).items]
+        assert amounts == [Decimal(100), Decimal(7)]
+
+
+async def test_sent_declaration_opens_read_only_from_the_list(
+        engine: tuple[Engine, dataset.Ids]) -> None:
+    eng, ids = engine
+    made = request(eng, ids, TurnoverBreakdown.COUNTRY)
+    alice = repo(eng, "alice")
+    line = alice.turnover.lines(made.id, 0, 50).items[0]
+    saved = alice.turnover.update(made.id, TurnoverUpdate(version=made.version, lines=[
+        TurnoverLineIn(country=line.country, amount=Decimal(900), currency="USD")]))
+    alice.turnover.send(made.id, saved.version)
+    app = make_app(eng)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.switch_to("tools")
+        await settle(pilot)
+        assert "Turnover declarations" in screen_text(app)
+        app.switch_to("turnover_declarations")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Q3 2026" in text and "Sent" in text and "US$900.00" in text
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, DeclarationScreen),
+                         what="the declaration")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DeclarationScreen) and screen.frozen
+        text = screen_text(app)
+        assert "Per country" in text and "US$900.00" in text and "Read only" in text
+
+
+async def test_back_office_requests_and_cancels(engine: tuple[Engine, dataset.Ids]) -> None:
+    from cofatui.tui.features.turnover.backoffice import TurnoverPane
+    from cofatui.tui.features.turnover.request_form import RequestDialog
+    from cofatui.tui.features.underwriter.queue import UnderwriterQueueScreen
+
+    eng, ids = engine
+    app = make_app(eng, "uw")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.switch_to("underwriter_queue")
+        await settle(pilot)
+        assert isinstance(app.screen, UnderwriterQueueScreen)
+        await pilot.press("2")  # the Turnover tab
+        await settle(pilot)
+        pane = app.screen.query_one(TurnoverPane)
+        assert "0 requests" in screen_text(app)
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, RequestDialog), what="the form")
+        await settle(pilot)
+        form = app.screen
+        await pilot.press("enter")  # the contract Select opens
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        form.query_one("#rq-start", Input).value = "01/08/2026"
+        form.query_one("#rq-end", Input).value = "31/10/2026"
+        form.query_one("#rq-label", Input).value = "Q3 2026"
+        await settle(pilot)
+        # The defaults the empty fields stand for are shown: due = end + 30 days.
+        assert form.query_one("#rq-due", Input).placeholder == "30 Nov 2026"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: not isinstance(app.screen, RequestDialog),
+                         what="the request made")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "1 request" in text and "P-A" in text and "Q3 2026" in text and "New" in text
+        pane.focus_content()
+        await pilot.press("x")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen),
+                         what="the confirmation")
+        await pilot.press("y")
+        await settle(pilot)
+        await wait_until(pilot, lambda: "Cancelled" in screen_text(app), what="cancelled")
+        made = repo(eng, "uw").turnover.requests().items[0]
+        assert made.status == TurnoverStatus.CANCELLED

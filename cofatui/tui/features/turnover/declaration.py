@@ -36,7 +36,7 @@ from cofatui.schemas_turnover import (
     TurnoverUpdate,
 )
 from cofatui.tui.features.turnover import files
-from cofatui.tui.features.turnover.dialogs import AddLineDialog, ContactDialog
+from cofatui.tui.features.turnover.dialogs import AddLineDialog, ContactDialog, SendDialog
 from cofatui.tui.features.turnover.edits import Edits
 from cofatui.tui.features.turnover.grid import Grid, GridRow, header_cells
 from cofatui.tui.features.turnover.wording import (
@@ -458,19 +458,16 @@ class DeclarationScreen(Screen[None]):
     def _confirm_send(self, missing: int, names: list[str]) -> None:
         self._set_busy(False)
         question = t("turnover_ui.send_question", period=period_text(self.declaration))
-        if missing:
-            question += "\n\n" + plural("turnover_ui.send_unfilled", count=missing)
-            question += "\n" + "\n".join(f"  • {name}" for name in names)
-            if missing > len(names):
-                question += "\n  " + plural("turnover_ui.and_more",
-                                            count=missing - len(names))
+        unfilled = plural("turnover_ui.send_unfilled", count=missing) if missing else ""
+        more = (plural("turnover_ui.and_more", count=missing - len(names))
+                if missing > len(names) else "")
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self._set_busy(True)
                 self._send(self.declaration.id, self.declaration.version)
 
-        self.app.push_screen(ConfirmScreen(question, yes=t("turnover_ui.send")), answered)
+        self.app.push_screen(SendDialog(question, unfilled, names, more), answered)
 
     @work(thread=True, exclusive=True, group="turnover-write")
     def _send(self, declaration_id: int, version: int) -> None:

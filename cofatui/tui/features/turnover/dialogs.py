@@ -16,11 +16,12 @@ from cofatui.enums import TurnoverBreakdown
 from cofatui.i18n import t
 from cofatui.schemas import CompanyPublic
 from cofatui.schemas_turnover import TurnoverContact, TurnoverLineIn
-from cofatui.tui.kit.dialog import Dialog
+from cofatui.tui.kit.dialog import ConfirmScreen, Dialog
 from cofatui.tui.kit.form import FormField, show_errors
 from cofatui.tui.kit.reference_options import country_options
 from cofatui.tui.kit.styles import DIALOGS_TCSS
 from cofatui.tui.navigation import open_screen
+from cofatui.tui.safe import plain
 
 
 class ContactDialog(Dialog[TurnoverContact | None]):
@@ -132,4 +133,30 @@ class AddLineDialog(Dialog[TurnoverLineIn | None]):
         self.dismiss(TurnoverLineIn(country=country, currency=self.currency))
 
 
-__all__ = ["AddLineDialog", "ContactDialog"]
+class SendDialog(ConfirmScreen):
+    """Send? with the lines that have no amount (sent as 0), one per line: the kit's
+    confirmation writes its question on one paragraph."""
+
+    CSS_PATH = [DIALOGS_TCSS, "turnover.tcss"]  # type: ignore[assignment]
+
+    def __init__(self, question: str, unfilled: str, names: list[str], more: str) -> None:
+        super().__init__(question, yes=t("turnover_ui.send"))
+        self.unfilled = unfilled
+        self.names = names
+        self.more = more
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-dialog", classes="dialog"):
+            yield Static(plain(self.question), id="question")
+            if self.unfilled:
+                yield Static(plain(self.unfilled), id="tv-unfilled-title")
+                names = Text("\n").join(Text("  • ") + plain(name) for name in self.names)
+                if self.more:
+                    names.append("\n  " + self.more)
+                yield Static(names, id="tv-unfilled", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("turnover_ui.send"), id="yes", variant="warning")
+                yield Button(t("common.no"), variant="primary", id="no")
+
+
+__all__ = ["AddLineDialog", "ContactDialog", "SendDialog"]

@@ -79,6 +79,9 @@ class GridRow(Horizontal):
     def show(self, line: TurnoverLinePublic | None, edits: Edits, frozen: bool) -> None:
         self.line = line
         self.display = line is not None
+        amount = self.query_one(".tv-amount", Input)
+        currency = self.query_one(".tv-currency", Input)
+        amount.disabled = currency.disabled = frozen or line is None
         if line is None:
             return
         cells = list(self.query(Static))
@@ -92,9 +95,6 @@ class GridRow(Horizontal):
         if self.outstanding:
             cells[-1].update(Text("" if line.outstanding is None
                                   else format_amount(line.outstanding, line.currency)))
-        amount = self.query_one(".tv-amount", Input)
-        currency = self.query_one(".tv-currency", Input)
-        amount.disabled = currency.disabled = frozen
         # Set only when different: an unchanged value posts no Changed to ignore.
         if amount.value != (text := edits.amount_text(line)):
             amount.value = text
