@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from cofatui.enums import DocumentSource, TurnoverBreakdown
+from cofatui.enums import DocumentSource, Section, TurnoverBreakdown
 from cofatui.errors import ValidationFailed
 from cofatui.formats import imports as pipeline
 from cofatui.formats import turnover_import as tfile
@@ -44,6 +44,7 @@ from cofatui.repository.sql import import_apply
 from cofatui.repository.sql.imports import SqlImports, clean_file_name
 from cofatui.repository.sql.input_guard import install
 from cofatui.rules import attachments
+from cofatui.rules.turnover import edit_refusal
 from cofatui.schemas_jobs import ImportKind, ImportMode, ImportResultPublic
 from cofatui.schemas_turnover import TurnoverLineIn
 
@@ -90,6 +91,9 @@ class TurnoverImportMixin:
         def _uow(self, write: bool = False) -> AbstractContextManager[Session]:
             ...
 
+        def _require_write(self, contract_id: int, section: Section | None = None) -> None:
+            ...
+
         def _audit(self, session: Session, operation: str, target_type: str,
                    target_id: int | None, changes: Mapping[str, Any] | None = None,
                    contract_id: int | None = None) -> None:
@@ -116,9 +120,7 @@ class TurnoverImportMixin:
     def import_file(self, declaration_id: int, file_name: str,
                     content: bytes) -> ImportResultPublic:
         file_name = clean_file_name(file_name)
-        with self._uow(write=True) as s:  # refusals of the declaration are raised
-            decl = self._load_for_write(s, declaration_id)
-            breakdown = TurnoverBreakdown(decl.breakdown)
+        breakdown = self._importable(declaration_id)
         imports = SqlImports(self.root)
         try:
             found = tfile.read(content, breakdown)
@@ -159,6 +161,17 @@ class TurnoverImportMixin:
                 import_apply.finish(s, import_id)
         return imports.result(import_id)
 
+    def _importable(self, declaration_id: int) -> TurnoverBreakdown:
+        """The declaration's refusals, raised before the file is read (and nothing
+        stored, not even its pre-fill); its breakdown."""
+        with self._uow() as s:
+            decl = self._load_for_read(s, declaration_id)
+            self._require_write(decl.contract_id, Section.TURNOVER)
+            refusal = edit_refusal(decl.status)
+            if refusal is not None:
+                raise refusal
+            return TurnoverBreakdown(decl.breakdown)
+
     def _keep(self, s: Session, decl: TurnoverDeclaration, name: str, media_type: str,
               content: bytes, category: str) -> int:
         """The file as a document of the declaration (``name`` with the extension of
@@ -198,8 +211,7 @@ class TurnoverImportMixin:
 
     # --- supporting documents -------------------------------------------------------
     def attach(self, declaration_id: int, file_name: str, content: bytes) -> int:
-        with self._uow(write=True) as s:  # refusals of the declaration first
-            self._load_for_write(s, declaration_id)
+        self._importable(declaration_id)  # refusals of the declaration first
         checked = attachments.check_document(file_name, content)
         with self._uow(write=True) as s:
             decl = self._load_for_write(s, declaration_id)
