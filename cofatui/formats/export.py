@@ -168,6 +168,17 @@ class _Values:
             return value.astimezone().replace(tzinfo=None)
         return value
 
+    def moment_text(self, value: datetime) -> str:
+        """``_iso_moment(self.moment(value))``, the usual case (a file's time zone)
+        without making the naive copy: the aware local time's text, its offset cut."""
+        if self.zone is None:
+            return _iso_moment(self.moment(value))
+        local = (value if value.tzinfo is not None else value.replace(tzinfo=UTC)) \
+            .astimezone(self.zone)
+        if local.second:
+            return local.isoformat(" ", "seconds")[:19]
+        return local.isoformat(" ", "minutes")[:16]
+
     def day(self, value: object) -> date | None:
         if isinstance(value, datetime):
             return self.moment(value).date()
@@ -200,7 +211,7 @@ class _Values:
         if isinstance(value, Enum):
             value = value.value
         if isinstance(value, datetime):
-            return _iso_moment(self.moment(value))
+            return self.moment_text(value)
         if isinstance(value, date):
             return value.isoformat()
         if isinstance(value, bool):
@@ -250,7 +261,7 @@ def _csv_cell(kind: ExportColumnType | None, values: _Values) -> Callable[[objec
     """The function writing one value of a column of type ``kind`` as CSV text."""
     def untyped(value: object) -> str:
         if isinstance(value, datetime) and values.zone is not None:
-            return _iso_moment(values.moment(value))
+            return values.moment_text(value)
         return csv_text(value)
 
     # text and number are called for most of the cells (two million for 100 000 rows
@@ -278,7 +289,7 @@ def _csv_cell(kind: ExportColumnType | None, values: _Values) -> Callable[[objec
 
     def moment(value: object) -> str:
         if isinstance(value, datetime):
-            return _iso_moment(values.moment(value))
+            return values.moment_text(value)
         return untyped(value)
 
     def boolean(value: object) -> str:

@@ -22,6 +22,10 @@ class Product(SQLModel, table=True):
         Index("ix_product_status_requested", "status", "requested_at"),
         # Home's "ending within N days" of a contract, soonest first, paged.
         Index("ix_product_contract_end", "contract_id", "end_date", "id"),
+        # A company's products under a contract from the index alone (exports by
+        # company: which product each row shows; migration 0026).
+        Index("ix_product_company_contract_code_status", "company_id", "contract_id", "code",
+              "status"),
     )
     id: int | None = Field(default=None, primary_key=True)
     contract_id: int = Field(foreign_key="contract.id")
