@@ -101,6 +101,12 @@ def test_issue_fill_save_send(backend: Backend) -> None:
                                                        email="zoe@example.test"),
         lines=[TurnoverLineIn(company_id=backend.ids["foo"], amount=None)]))
     assert saved.filled_count == 2 and saved.contact.name == "Zoé Compta"
+    # Each save moves the version, even one that changes only lines (same instant).
+    again = save(alice, saved, TurnoverLineIn(company_id=backend.ids["foo"], amount=None))
+    assert again.version == saved.version + 1
+    with refused(Conflict, "turnover.changed"):
+        save(alice, saved)
+    saved = again
     page = alice.turnover.lines(decl.id, 0, 2, "alpha")
     assert page.total == 2 and [x.company_name for x in page.items] == [
         "Alpha Industries", "Alpha Industries Lyon"]

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from cofatui import notification_wording as wording
 from cofatui.enums import (
@@ -257,8 +258,10 @@ class SqlTurnover(SqlArea, TurnoverImportMixin):
         return lines_sql.apply_lines(s, decl, lines, self._currency(s, decl), now.date(), now)
 
     def _bump(self, s: Session, decl: TurnoverDeclaration) -> None:
-        """A change of the declaration: its version moves (the ORM checks the old one)."""
+        """A change of the declaration: its version moves (the ORM checks the old one),
+        even when no column of its own changed (lines saved at the same instant)."""
         decl.updated_at = self.clock.now()
+        flag_modified(decl, "updated_at")
         s.flush()
 
     @staticmethod
