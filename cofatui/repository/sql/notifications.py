@@ -82,7 +82,8 @@ class SqlNotifications(SqlArea):
                 product_code=row.product_code, category=row.category, type=row.type,
                 importance=row.importance, kind=row.kind, params=load_params(row.params),
                 stored_title=row.title, stored_body=row.body,
-                created_at=row.created_at, read=bool(read))
+                created_at=row.created_at, read=bool(read),
+                target_type=row.target_type, target_id=row.target_id)
                 for row, name, country, easy, ref, policy, read in rows]
             return Page(items=items, offset=offset, limit=limit, total=total)
 

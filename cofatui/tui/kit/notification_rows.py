@@ -1,13 +1,15 @@
 """A notification as a row: its labels, the columns of the lists that show them
-(the notifications screen, Home's latest ones), opening one (its detail, marked read)
-and the message that the unread count may have changed."""
+(the notifications screen, Home's latest ones), opening one (the object it leads to,
+or its detail; marked read) and the message that the unread count may have changed."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
+from textual.app import App
 from textual.message import Message
 from textual.screen import Screen
 
@@ -21,6 +23,8 @@ from cofatui.tui.safe import clean, plain
 
 if TYPE_CHECKING:
     from cofatui.tui.app import CofaApp
+
+log = logging.getLogger(__name__)
 
 MIN_FLEXIBLE = 24  # cells left for each of company and title before dropping columns
 
@@ -102,12 +106,38 @@ def notification_columns(width: int, *, keys: Sequence[str] | None = None) -> li
     return [c for _, c in columns]  # pragma: no cover
 
 
+def target_label(row: NotificationRow) -> str:
+    """What the notification leads to ("Turnover declaration"), or "" when nothing."""
+    return t(f"notifications.target.{row.target_type}") if has_target(row) else ""
+
+
+def has_target(row: NotificationRow) -> bool:
+    return row.target_type is not None and row.target_id is not None
+
+
+def open_target(app: App[Any], row: NotificationRow) -> None:
+    """Open the object a notification leads to through its feature's opener
+    (``navigation.OPENERS[target_type]``). A feature not there (not built, or failing to
+    import) is a message to the user, never a traceback."""
+    try:
+        open_screen(app, str(row.target_type), row.target_id)
+    except (KeyError, ImportError, AttributeError):
+        log.warning("no opener for %s #%s", row.target_type, row.target_id, exc_info=True)
+        app.notify(t("notifications.target_unavailable", target=target_label(row)),
+                   severity="warning", markup=False)
+
+
 def open_notification(screen: Screen[Any], row: NotificationRow,
                       lst: VirtualList | None = None,
-                      after: Callable[[], None] | None = None) -> None:
-    """Show a notification's detail and mark it read (in a worker), then refresh ``lst``."""
+                      after: Callable[[], None] | None = None,
+                      detail: bool = False) -> None:
+    """Open what a notification leads to (its object; its detail when it leads nowhere,
+    or when ``detail`` is asked) and mark it read (in a worker), then refresh ``lst``."""
     app = cast("CofaApp", screen.app)
-    open_screen(app, "notification_detail", row.model_copy(update={"read": True}))
+    if has_target(row) and not detail:
+        open_target(app, row)
+    else:
+        open_screen(app, "notification_detail", row.model_copy(update={"read": True}))
     if row.read:
         return
 

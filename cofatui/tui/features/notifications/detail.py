@@ -1,8 +1,9 @@
-"""One notification, every field, as a modal over the list it was opened from."""
+"""One notification, every field, as a modal over the list it was opened from; Enter
+opens the object it leads to (a turnover declaration, company information, an ILU)."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -16,7 +17,10 @@ from cofatui.schemas import NotificationRow
 from cofatui.tui.kit.dialog import Dialog
 from cofatui.tui.kit.notification_rows import (
     category_label,
+    has_target,
     importance_label,
+    open_target,
+    target_label,
     type_label,
 )
 from cofatui.tui.safe import clean, plain
@@ -39,12 +43,16 @@ def detail_fields(row: NotificationRow) -> list[tuple[str, str]]:
         (t("notifications.col.client_reference"), clean(row.client_reference)),
         (t("notifications.col.product"), clean(row.product_code)),
         (t("notifications.col.contract"), clean(row.policy_number)),
+        *([(t("notifications.col.target"), target_label(row))] if has_target(row) else []),
     ]
 
 
 class NotificationDetailScreen(Dialog[None]):
     CSS_PATH = "notifications.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Enter opens the object when there is one, else closes (the binding below).
+        Binding("enter", "open_target", "notifications.open_target",
+                id="notification_detail.open"),
         Binding("escape,enter,q", "cancel", "notifications.close", id="notification_detail.close"),
     ]
 
@@ -68,6 +76,16 @@ class NotificationDetailScreen(Dialog[None]):
         for label, value in detail_fields(self.row):
             table.add_row(Text(label), Text(value))
         return table
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_target":
+            return has_target(self.row)
+        return super().check_action(action, parameters)
+
+    def action_open_target(self) -> None:
+        app: Any = self.app
+        self.dismiss(None)
+        open_target(app, self.row)
 
     async def on_language_changed(self, message: object) -> None:
         await self.recompose()

@@ -124,6 +124,9 @@ class NotificationsScreen(Screen[None]):
                 tooltip="export.bind.xlsx_tip", id="notifications.export_xlsx"),
         Binding("E", "export('csv')", "export.bind.csv",
                 tooltip="export.bind.csv_tip", id="notifications.export_csv"),
+        # Enter opens what a notification leads to; its detail stays one key away.
+        Binding("d", "detail", "notifications.bind.detail",
+                tooltip="notifications.bind.detail_tip", id="notifications.detail"),
     ]
 
     def __init__(self, initial: NotificationFilter | None = None, *,
@@ -313,6 +316,11 @@ class NotificationsScreen(Screen[None]):
     @on(VirtualList.RowActivated)
     def _open(self, event: VirtualList.RowActivated) -> None:
         open_notification(self, event.row, self.vlist)
+
+    def action_detail(self) -> None:
+        row = self.vlist.cursor_row
+        if row is not None:
+            open_notification(self, row, self.vlist, detail=True)
 
     # --- mark / delete --------------------------------------------------------------
     def action_mark(self, read: bool) -> None:
