@@ -57,6 +57,8 @@ SCREENS_BY_NAME: dict[str, str | ScreenFactory] = {
     "company_information_send_any": f"{_F}.company_info.submissions:send_from_tools",
     # documents sent (with args: one company's)
     "documents_sent": f"{_F}.documents.screen:DocumentsSentScreen",
+    # the ILU tab: active and closed views (with args: one company's ILUs)
+    "ilu_list": f"{_F}.ilu.lists:IluListScreen",
 }
 
 #: Screens that take arguments, opened by other features (or by a module of their own
@@ -101,6 +103,10 @@ OPENERS: dict[str, str] = {
     "company_information_send": f"{_F}.company_info.send:send_company_information",
     # save a copy of a sent document: (document_id, filename), the file picker says where
     "document_save_copy": f"{_F}.documents.save:save_document_copy",
+    # an ILU, read in a worker, then its form (read-only once closed)
+    "ilu": f"{_F}.ilu.form:open_ilu",
+    # an underwriter issues an ILU: (contract_id, company_id, company_name)
+    "ilu_issue": f"{_F}.ilu.issue:issue_ilu",
 }
 
 #: Offered by the palette, in this order, as ``shell.nav.<name>``; a registered screen

@@ -149,6 +149,8 @@ class CompanyDetailScreen(Screen[None]):
                 id="company.information_sent", tooltip="company_info_ui.key.company_list_tip"),
         Binding("u", "documents_sent", "documents_ui.key.company", id="company.documents_sent",
                 tooltip="documents_ui.key.company_tip"),
+        Binding("g", "ilus", "ilu_ui.key.company", id="company.ilus",
+                tooltip="ilu_ui.key.company_tip"),
     ]
 
     def __init__(self, company_id: int, contract_id: int | None = None, *,
@@ -460,6 +462,11 @@ class CompanyDetailScreen(Screen[None]):
 
     def action_documents_sent(self) -> None:
         open_screen(self.app, "documents_sent", self.company_id, self._company_name())
+
+    def action_ilus(self) -> None:
+        """The company's own ILUs (an underwriter issues one there)."""
+        open_screen(self.app, "ilu_list", self.company_id, self._company_name(),
+                    self.contract_id)
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:

@@ -126,7 +126,10 @@ class NotificationFiltersScreen(Dialog[NotificationFilter | None]):
     def _product_options(self) -> list[tuple[Any, str]]:
         french = get_language() == "fr"
         return [(plain(f"{p.code} — {p.name_fr if french else p.name_en}"), p.code)
-                for p in products()]
+                for p in products()] + [
+            # ILU notifications (seed: "la catégorie de produit dédiée à la Demande
+            # d'engagements"), product code ILU.
+            (plain(t("ilu_ui.product_filter")), "ILU")]
 
     def _contract_options(self) -> list[tuple[Any, int]]:
         options: list[tuple[Any, int]] = [

@@ -167,6 +167,9 @@ class PortfolioScreen(Screen[None]):
                 tooltip="portfolio.key.export_csv_tip"),
         Binding("s", "search", "portfolio.key.search", id="portfolio.search",
                 tooltip="portfolio.key.search_tip"),
+        # The ILU tab (seed "DEMANDE D'ENGAGEMENTS"): its active and closed views.
+        Binding("i", "ilus", "ilu_ui.key.portfolio", id="portfolio.ilus",
+                tooltip="ilu_ui.key.portfolio_tip"),
     ]
 
     def __init__(self, criteria: PortfolioCriteria | None = None) -> None:
@@ -308,6 +311,9 @@ class PortfolioScreen(Screen[None]):
 
     def action_search(self) -> None:
         open_screen(self.app, "company_search")
+
+    def action_ilus(self) -> None:
+        open_screen(self.app, "ilu_list")
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:

@@ -133,10 +133,13 @@ class ProductActionsScreen(Dialog[ProductPublic | None]):
     ]
 
     def __init__(self, product: ProductPublic, detail: CompanyDetail,
-                 answered: Callable[[str, ProductPublic], None] | None = None) -> None:
+                 answered: Callable[[str, ProductPublic], None] | None = None,
+                 amount: Decimal | None = None) -> None:
         super().__init__()
         self.product = product
         self.detail = detail
+        # The new amount pre-filled (an ILU's real need above the cover leads here).
+        self.amount = amount
         # Told of a quote's answer (the company detail opens a new simulation's form).
         self.answered = answered
 
@@ -154,7 +157,7 @@ class ProductActionsScreen(Dialog[ProductPublic | None]):
             if "modify" in actions:
                 with Horizontal(classes="choice-row"):
                     yield AmountField(t("products.field.new_amount", currency=p.currency),
-                                      "amount", p.currency)
+                                      "amount", p.currency, self.amount)
                     yield Button(t("products.action.modify"), id="modify")
             if "transform" in actions and p.code == "RLI":  # into an Agrément: an amount
                 with Horizontal(classes="choice-row"):

@@ -7,6 +7,7 @@ with the same values), the countdown to a pending decision, or a notice of the d
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from textual.app import App
@@ -36,12 +37,13 @@ def order_product(app: App[Any], code: str, detail: CompanyDetail, *,
 
 
 def open_product_actions(app: App[Any], product: ProductPublic, detail: CompanyDetail, *,
-                         callback: Changed = None) -> None:
-    """The actions of one product; a new request made there follows like an order."""
+                         callback: Changed = None, amount: Decimal | None = None) -> None:
+    """The actions of one product; a new request made there follows like an order.
+    ``amount``: the new amount the Modify field starts with."""
     def answered(answer: str, quoted: ProductPublic) -> None:
         quote_answered(app, answer, quoted, detail, callback)
 
-    app.push_screen(ProductActionsScreen(product, detail, answered=answered),
+    app.push_screen(ProductActionsScreen(product, detail, answered=answered, amount=amount),
                     lambda changed: requested(app, changed, detail, callback))
 
 

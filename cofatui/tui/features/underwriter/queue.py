@@ -113,6 +113,7 @@ PANES: tuple[tuple[str, str, str], ...] = (
     ("turnover", "turnover_ui.backoffice.tab", f"{_F}.turnover.backoffice:TurnoverPane"),
     ("company_info", "company_info_ui.backoffice.tab",
      f"{_F}.company_info.back_office:CompanyInfoPane"),
+    ("ilu", "ilu_ui.backoffice.tab", f"{_F}.ilu.back_office:IluPane"),
 )
 
 
