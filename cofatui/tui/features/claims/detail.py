@@ -46,6 +46,7 @@ from cofatui.tui.kit.header import AppHeader
 from cofatui.tui.kit.lines import CSS
 from cofatui.tui.kit.list_source import ListSource
 from cofatui.tui.kit.products import cofa
+from cofatui.tui.kit.tabs import numbered_title
 from cofatui.tui.kit.virtual_list import Column, VirtualList
 from cofatui.tui.kit.wording import plural
 from cofatui.tui.safe import clean, plain
@@ -121,12 +122,12 @@ class ClaimDetailScreen(Screen[None]):
         yield AppHeader()
         yield Static(Text(t("common.loading")), id="cd-header", markup=False)
         with TabbedContent(id="cd-tabs"):
-            with TabPane(t("claims.tab.indemnification"), id=TABS[0]):
+            with TabPane(numbered_title(1, t("claims.tab.indemnification")), id=TABS[0]):
                 yield VerticalScroll(Static("", id="cd-indemnity", markup=False))
-            with TabPane(t("claims.tab.account"), id=TABS[1]):
+            with TabPane(numbered_title(2, t("claims.tab.account")), id=TABS[1]):
                 yield Static("", id="cd-account-summary", markup=False)
                 yield VirtualList(line_columns(order), row_key=lambda r: r.key, id="cd-account")
-            with TabPane(t("claims.tab.declaration"), id=TABS[2]):
+            with TabPane(numbered_title(3, t("claims.tab.declaration")), id=TABS[2]):
                 yield VerticalScroll(Static("", id="cd-declaration", markup=False),
                                      id="cd-declaration-scroll")
                 yield VirtualList(line_columns(order), row_key=lambda r: r.key,

@@ -47,6 +47,7 @@ from cofatui.tui.kit.dialog import ConfirmScreen
 from cofatui.tui.kit.form import show_errors
 from cofatui.tui.kit.header import AppHeader
 from cofatui.tui.kit.list_source import ListSource
+from cofatui.tui.kit.tabs import numbered_title
 from cofatui.tui.kit.virtual_list import VirtualList
 from cofatui.tui.kit.wording import plural
 from cofatui.tui.safe import clean
@@ -120,7 +121,7 @@ class UserDetailScreen(UserActionsScreen):
         yield Static(self._heading(d), id="user-heading", markup=False)
         yield Static("", id="user-message", markup=False)
         with TabbedContent(initial=f"tab-{self.tab}", id="user-tabs"):
-            with TabPane(t("users_ui.tab.data"), id="tab-data"), \
+            with TabPane(numbered_title(1, t("users_ui.tab.data")), id="tab-data"), \
                     VerticalScroll(classes="users-form"):
                 with Horizontal(classes="users-columns"):
                     with Vertical(classes="users-column"):
@@ -132,7 +133,7 @@ class UserDetailScreen(UserActionsScreen):
                 yield Static("", id="data-error", classes="form-error", markup=False)
                 with Horizontal(classes="users-buttons"):
                     yield Button(t("users_ui.save"), variant="primary", id="save-data")
-            with TabPane(t("users_ui.tab.user"), id="tab-user"), \
+            with TabPane(numbered_title(2, t("users_ui.tab.user")), id="tab-user"), \
                     VerticalScroll(classes="users-form"):
                 yield Static(info_text(d), id="user-info")
                 yield Static("", id="user-why", classes="users-note", markup=False)
@@ -142,7 +143,7 @@ class UserDetailScreen(UserActionsScreen):
                     yield Button(t("users_ui.reactivate"), variant="success",
                                  id="do-reactivate")
                     yield Button(t("users_ui.resend"), id="do-resend")
-            with TabPane(t("users_ui.tab.preferences"), id="tab-preferences"), \
+            with TabPane(numbered_title(3, t("users_ui.tab.preferences")), id="tab-preferences"), \
                     VerticalScroll(classes="users-form"):
                 with Horizontal(classes="users-columns"):
                     with Vertical(classes="users-column"):
@@ -152,7 +153,7 @@ class UserDetailScreen(UserActionsScreen):
                 yield Static("", id="preferences-error", classes="form-error", markup=False)
                 with Horizontal(classes="users-buttons"):
                     yield Button(t("users_ui.save"), variant="primary", id="save-preferences")
-            with TabPane(t("users_ui.tab.contracts"), id="tab-contracts"):
+            with TabPane(numbered_title(4, t("users_ui.tab.contracts")), id="tab-contracts"):
                 yield Static(t("users_ui.contracts_note"), classes="users-note", markup=False)
                 yield VirtualList(contract_columns(), ListSource(d.contracts),
                                   row_key=lambda a: a.contract_id, id="contracts")
