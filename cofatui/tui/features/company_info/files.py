@@ -58,7 +58,7 @@ class FilesField(FormField):
 
     def __init__(self, label: str, hint: str) -> None:
         self.files: list[PickedFile] = []
-        super().__init__(label, OptionList(id="files-list"), FIELD, hint=hint)
+        super().__init__(label, OptionList(id="files-list", compact=True), FIELD, hint=hint)
 
     @property
     def options(self) -> OptionList:

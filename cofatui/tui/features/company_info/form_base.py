@@ -21,7 +21,12 @@ from cofatui.errors import CofaError, FieldError, ValidationFailed
 from cofatui.i18n import format_number, t
 from cofatui.rules.company_info import files_range, form_errors
 from cofatui.schemas_company_info import CompanyInfoIn, CompanyInfoPublic
-from cofatui.tui.features.company_info.files import FIELD, FilesField, read_document
+from cofatui.tui.features.company_info.files import (
+    FIELD,
+    FilesField,
+    PickedFile,
+    read_document,
+)
 from cofatui.tui.kit.dialog import Dialog
 from cofatui.tui.kit.file_picker import FilePicker
 from cofatui.tui.kit.form import FormField, refusal, show_errors
@@ -55,7 +60,7 @@ class CountedText(FormField):
 
     def __init__(self, label: str, field: str, limit: int, placeholder: str = "") -> None:
         self.limit = limit
-        self.area = TextArea(id=field, placeholder=placeholder, soft_wrap=True)
+        self.area = TextArea(id=field, placeholder=placeholder, soft_wrap=True, compact=True)
         super().__init__(label, self.area, field, echo=True)
 
     @property
@@ -153,14 +158,22 @@ class SubmissionForm(Dialog[CompanyInfoPublic | None]):
             picked = read_document(path, list(self.files.files))
         except ValidationFailed as exc:
             message = "; ".join(exc.by_field().values())
-            self.app.call_from_thread(self.files.set_error, f"{path.name}: {message}")
+            self.app.call_from_thread(self._file_refused, f"{path.name}: {message}")
             return
         except OSError as exc:
-            self.app.call_from_thread(self.files.set_error, t(
+            self.app.call_from_thread(self._file_refused, t(
                 "company_info_ui.error.unreadable", name=path.name,
                 reason=exc.strerror or str(exc)))
             return
-        self.app.call_from_thread(self.files.add, picked)
+        self.app.call_from_thread(self._file_added, picked)
+
+    def _file_refused(self, message: str) -> None:
+        self.files.set_error(message)
+        self.files.scroll_visible()
+
+    def _file_added(self, picked: PickedFile) -> None:
+        self.files.add(picked)
+        self.files.scroll_visible()
 
     def action_remove_file(self) -> None:
         if not self.files.remove_highlighted():

@@ -82,14 +82,15 @@ class NegativeForm(SubmissionForm):
     def fields(self) -> ComposeResult:
         yield FormField(t("company_info_ui.field.nature"), RadioSet(
             *[Choice(t(f"company_info_ui.nature.{n}"), id=f"nature-{n}")
-              for n in NegativeNature], id="nature"), "nature")
+              for n in NegativeNature], id="nature", compact=True), "nature")
         yield FormField(t("company_info_ui.field.event_date"), Input(
-            id="event_date", placeholder=date_pattern(self._order())), "event_date")
+            id="event_date", placeholder=date_pattern(self._order()), compact=True),
+            "event_date")
         with Horizontal(classes="ci-money"):
             yield AmountField(t("company_info_ui.field.amount"), "amount",
-                              self.subject.currency, id="amount-field")
+                              self.subject.currency, id="amount-field", compact=True)
             yield FormField(t("company_info_ui.field.currency"), Input(
-                self.subject.currency, id="currency", max_length=3), "currency")
+                self.subject.currency, id="currency", max_length=3, compact=True), "currency")
         yield CountedText(t("company_info_ui.field.description"), "description",
                           DESCRIPTION_MAX, t("company_info_ui.placeholder.description"))
 
@@ -129,16 +130,19 @@ class TransmissionForm(SubmissionForm):
 
     def fields(self) -> ComposeResult:
         yield FormField(t("company_info_ui.field.info_type"), Select(
-            type_options(), prompt=t("company_info_ui.choose_type"), id="info_type"),
+            type_options(), prompt=t("company_info_ui.choose_type"), id="info_type",
+            compact=True),
             "info_type")
         with Vertical(id="ci-accounts"):
             yield FormField(t("company_info_ui.field.closing_date"), Input(
-                id="closing_date", placeholder=date_pattern(self._order())), "closing_date")
+                id="closing_date", placeholder=date_pattern(self._order()), compact=True),
+                "closing_date")
             yield FormField(t("company_info_ui.field.complete"), Tick(
-                t("company_info_ui.complete_tick"), id="complete"), "complete")
+                t("company_info_ui.complete_tick"), id="complete", compact=True), "complete")
         yield CountedText(t("company_info_ui.field.comment"), "comment", COMMENT_MAX)
         yield FormField(t("company_info_ui.field.dra_review"), Tick(
-            t("company_info_ui.dra_review_tick"), id="dra_review"), "dra_review")
+            t("company_info_ui.dra_review_tick"), id="dra_review", compact=True),
+            "dra_review")
 
     def on_mount(self) -> None:
         self.query_one("#info_type", Select).focus()

@@ -153,7 +153,7 @@ class DocumentsSentScreen(Screen[None]):
     @on(VirtualList.CountChanged, "#documents")
     def _counted(self, event: VirtualList.CountChanged) -> None:
         count = self.query_one("#documents-count", Static)
-        if not str(count.render()).startswith("⚠"):
+        if self.source is not None and not str(count.render()).startswith("⚠"):
             self._say(plural("documents_ui.count", count=event.total or 0))
 
     def action_next_sort(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from cofatui.enums import DocumentSource
-from cofatui.i18n import format_date, format_datetime, t
+from cofatui.i18n import format_date, t
 from cofatui.schemas_documents import DocumentRow
 from cofatui.tui.kit.file_size import size_text
 from cofatui.tui.kit.virtual_list import Column
@@ -45,16 +45,16 @@ def owner_text(row: DocumentRow) -> Text:
 def document_columns(source: DocumentSource, sort: str, descending: bool) -> list[Column]:
     owner = "period" if source == DocumentSource.TURNOVER else "company"
     columns = [
-        Column("created_at", t("documents_ui.col.date"), 17,
-               render=lambda r: format_datetime(r.created_at)),
+        Column("created_at", t("documents_ui.col.date"), 11,
+               render=lambda r: format_date(r.created_at)),
         Column("filename", t("documents_ui.col.file"), 0, render=lambda r: plain(r.filename)),
-        Column("category", t("documents_ui.col.type"), 22, render=category_text),
-        Column("company", t(f"documents_ui.col.{owner}"), 30, render=owner_text),
+        Column("category", t("documents_ui.col.type"), 18, render=category_text),
+        Column("company", t(f"documents_ui.col.{owner}"), 26, render=owner_text),
         Column("size", t("documents_ui.col.size"), 9, align="right",
                render=lambda r: size_text(r.size)),
         Column("created_by", t("documents_ui.col.by"), 10,
-               render=lambda r: plain(r.created_by), min_list_width=120),
-        Column("outcome", t("documents_ui.col.outcome"), 20, render=outcome_text),
+               render=lambda r: plain(r.created_by), min_list_width=110),
+        Column("outcome", t("documents_ui.col.outcome"), 14, render=outcome_text),
     ]
     arrow = " ▼" if descending else " ▲"
     return [Column(c.key, c.label + arrow, c.width, c.align, c.render, c.min_list_width)
