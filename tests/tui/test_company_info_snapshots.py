@@ -13,7 +13,8 @@ from textual.widgets import RadioButton, Select, TabbedContent, TextArea
 from cofatui.tui.features.company_info.back_office import CompanyInfoPane
 from cofatui.tui.features.company_info.decide import DecideDialog
 from cofatui.tui.features.company_info.detail import SubmissionDetailScreen
-from cofatui.tui.features.company_info.forms import FormChoiceDialog, SubmissionForm
+from cofatui.tui.features.company_info.form_base import SubmissionForm
+from cofatui.tui.features.company_info.forms import FormChoiceDialog
 from tests.tui.company_info_env import EXE, PDF, open_company, pick_file, send_annual_report, write
 from tests.tui.pilot import settle, type_into, wait_until
 from tests.tui.products_env import SIZE, make_env, pin_utc, screen_text, themed

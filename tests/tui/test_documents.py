@@ -21,7 +21,8 @@ from tests.tui.products_env import SIZE, make_env, screen_text
 
 def shown(screen: DocumentsSentScreen) -> list[DocumentRow]:
     lst = screen.query_one("#documents", VirtualList)
-    return [lst.row_at(i) for i in range(lst.row_count)]
+    rows = [lst.row_at(i) for i in range(lst.row_count)]
+    return [row for row in rows if isinstance(row, DocumentRow)]
 
 
 def tab_ids(screen: DocumentsSentScreen) -> list[str]:
