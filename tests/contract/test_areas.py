@@ -13,6 +13,7 @@ from cofatui.repository.http.audit import HttpAudit
 from cofatui.repository.http.bulk import HttpBulk
 from cofatui.repository.http.claims import HttpClaims
 from cofatui.repository.http.companies import HttpCompanies
+from cofatui.repository.http.company_info import HttpCompanyInfo
 from cofatui.repository.http.custom_fields import HttpCustomFields
 from cofatui.repository.http.drafts import HttpDrafts
 from cofatui.repository.http.exports import HttpExports
@@ -30,6 +31,7 @@ from cofatui.repository.sql.audit import SqlAudit
 from cofatui.repository.sql.bulk import SqlBulk
 from cofatui.repository.sql.claims import SqlClaims
 from cofatui.repository.sql.companies import SqlCompanies
+from cofatui.repository.sql.company_info import SqlCompanyInfo
 from cofatui.repository.sql.custom_fields import SqlCustomFields
 from cofatui.repository.sql.drafts import SqlDrafts
 from cofatui.repository.sql.exchange_rates import SqlRates
@@ -62,6 +64,7 @@ IMPLEMENTATIONS: dict[str, tuple[type, type]] = {
     "exports": (SqlExports, HttpExports),
     "custom_fields": (SqlCustomFields, HttpCustomFields),
     "users": (SqlUsers, HttpUsers),
+    "company_info": (SqlCompanyInfo, HttpCompanyInfo),
 }
 
 
