@@ -32,7 +32,9 @@ _TYPES_READ = 256 * 1024
 Refusal = tuple[str, dict[str, object]]
 
 
-def _archive_refusal(content: bytes) -> Refusal | None:
+def archive_refusal(content: bytes) -> Refusal | None:
+    """Why the archive is refused from its directory alone (a zip bomb, macros, not a
+    zip), without inflating anything but [Content_Types].xml; None if it may be opened."""
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             infos = archive.infolist()
@@ -79,7 +81,7 @@ def _opens(content: bytes) -> bool:
 def workbook_refusal(content: bytes) -> Refusal | None:
     """Why the XLSX ``content`` is refused (code, parameters), or None if it is a
     workbook without macros that opens within the inflated-size limit."""
-    refusal = _archive_refusal(content)
+    refusal = archive_refusal(content)
     if refusal is not None:
         return refusal
     if not _opens(content):
