@@ -10,7 +10,13 @@ sub-parser that already has the global options; the module adds its arguments an
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cofatui.repository.base import Repository
 
 Handler = Callable[[argparse.Namespace], int]
 Action = Callable[[str, str, Handler], argparse.ArgumentParser]
@@ -31,3 +37,19 @@ def actions_of(command: argparse.ArgumentParser, dest: str) -> Action:
         return p
 
     return action
+
+
+@contextmanager
+def opened(args: argparse.Namespace) -> Iterator[Repository]:
+    """The repository a command acts on (``--db``/``--user`` or ``--api``), in the
+    language of the settings, closed afterwards; what opening it says goes to stderr."""
+    from cofatui import i18n
+    from cofatui.cli import load_settings_for, open_repository
+
+    settings = load_settings_for(args)
+    i18n.set_language(settings.language)
+    repo = open_repository(args, settings, say=lambda text: print(text, file=sys.stderr))
+    try:
+        yield repo
+    finally:
+        repo.close()

@@ -22,9 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -33,7 +30,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticError
 
-from cofatui.commands import actions_of
+from cofatui.commands import actions_of, opened
 from cofatui.commands.bulk import EXIT_OK, Sub, contract_of
 from cofatui.commands.ilu import company_of
 from cofatui.enums import CompanyInfoForm, CompanyInfoStatus, CompanyInfoType, NegativeNature
@@ -41,7 +38,7 @@ from cofatui.errors import FieldError, ValidationFailed
 from cofatui.i18n import t
 from cofatui.i18n.messages import render
 from cofatui.pydantic_errors import field_errors
-from cofatui.repository.base import MAX_PAGE, Repository
+from cofatui.repository.base import MAX_PAGE
 from cofatui.rules.attachments import MAX_ATTACHMENT_BYTES
 from cofatui.rules.company_info import OUTCOMES
 from cofatui.schemas import Page
@@ -146,20 +143,6 @@ def _amount(text: str) -> Decimal:
     return value
 
 
-@contextmanager
-def _opened(args: argparse.Namespace) -> Iterator[Repository]:
-    from cofatui import i18n
-    from cofatui.cli import load_settings_for, open_repository
-
-    settings = load_settings_for(args)
-    i18n.set_language(settings.language)
-    repo = open_repository(args, settings, say=lambda text: print(text, file=sys.stderr))
-    try:
-        yield repo
-    finally:
-        repo.close()
-
-
 def read_files(paths: list[str]) -> list[UploadedFile]:
     """The files named, read from disk; one that cannot be read, or is far over the
     size a file may have, is refused at its place (``files.N``) before anything is sent."""
@@ -210,7 +193,7 @@ def _print_one(args: argparse.Namespace, row: CompanyInfoPublic, said: str) -> N
 
 def cmd_send(args: argparse.Namespace) -> int:
     files = read_files(args.files)
-    with _opened(args) as repo:
+    with opened(args) as repo:
         data = _model(
             CompanyInfoIn, contract_id=contract_of(repo, args.contract),
             company_id=company_of(repo, args.company),
@@ -228,7 +211,7 @@ def cmd_send(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    with _opened(args) as repo:
+    with opened(args) as repo:
         flt = CompanyInfoFilter(
             company_id=company_of(repo, args.company) if args.company else None,
             country=args.country.upper() if args.country else None, form=args.form,
@@ -261,7 +244,7 @@ def _all(page: Any) -> list[CompanyInfoPublic]:
 
 
 def cmd_decide(args: argparse.Namespace) -> int:
-    with _opened(args) as repo:
+    with opened(args) as repo:
         row = repo.company_info.get(args.submission_id)
         decided = repo.company_info.decide(row.id, _model(
             CompanyInfoDecision, version=row.version,
