@@ -11,6 +11,7 @@ import sqlite3
 from pathlib import Path
 
 from tests.e2e.test_bulk_cli import cli, demo
+from tests.e2e.test_turnover_cli import token
 from tests.server import ServerProcess
 
 POLICY = "1234567"
@@ -24,14 +25,6 @@ def a_buyer(db: Path) -> str:
             " JOIN contract k ON k.id = e.contract_id WHERE k.policy_number = ?"
             " ORDER BY e.id LIMIT 1", (POLICY,)).fetchone()
     return str(row[0])
-
-
-def token(db: Path, login: str, home: Path) -> Path:
-    path = home / f"{login}.token"
-    made = cli("user", "token", "create", "--login", login, "--output", str(path),
-               "--db", str(db), home=home)
-    assert made.returncode == 0, made.stderr
-    return path
 
 
 def test_send_as_demo_and_decide_as_underwriter_through_the_api(tmp_path: Path) -> None:
