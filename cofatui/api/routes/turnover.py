@@ -11,7 +11,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from cofatui.api.auth import Repo
-from cofatui.api.routes.common import MAX_ID, ContractId, Limit, Offset
+from cofatui.api.routes.common import ERROR_RESPONSES, MAX_ID, ContractId, Limit, Offset
 from cofatui.api.uploads import raw_body, spool, store
 from cofatui.rules.attachments import MAX_ATTACHMENT_BYTES, too_large
 from cofatui.schemas import Page
@@ -50,6 +50,8 @@ class DocumentId(BaseModel):
 # --- insurer side -------------------------------------------------------------------
 @router.post("/turnover-declarations", name="turnover.request",
              response_model=TurnoverDeclarationPublic, status_code=201, tags=["underwriter"],
+             # The contract is named in the body: an unknown one is not found.
+             responses={404: ERROR_RESPONSES[404]},
              summary="Issue a turnover declaration request (with its notification and "
                      "reminders)")
 def request_declaration(repo: Repo, data: TurnoverRequestIn) -> TurnoverDeclarationPublic:
