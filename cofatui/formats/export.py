@@ -46,7 +46,9 @@ import operator
 import os
 import re
 import uuid
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
@@ -77,6 +79,10 @@ __all__ = [
 CSV_DELIMITER = ";"
 XLSX_MAX_ROWS = 1_048_576 - 1  # the sheet's row limit, less the header row
 XLSX_MAX_CELL = 32_767  # characters in one cell
+#: zlib level of the XLSX's zip: the sheet's XML (130 MB for 100 000 rows × 20 columns)
+#: is compressed in 0.7 s at 1 instead of 1.8 s at zlib's default (6), for a file a
+#: quarter larger (25 MB instead of 21).
+XLSX_ZIP_LEVEL = 1
 PROGRESS_EVERY = 500  # rows between two progress callbacks
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -461,6 +467,9 @@ class _Sheet:
     def cell(self, kind: ExportColumnType | None) -> XlsxCell:
         if self.xml is not None and kind in (ExportColumnType.TEXT, ExportColumnType.CODE):
             return self.xml.text(self.text)
+        if self.xml is not None and kind == ExportColumnType.DATETIME \
+                and self.values.zone is not None:
+            return self.xml.moment(self.values.zone, self.moment_format, self.moment)
         return {None: self.untyped, ExportColumnType.TEXT: self.text,
                 ExportColumnType.CODE: self.text, ExportColumnType.AMOUNT: self.number,
                 ExportColumnType.INTEGER: self.number, ExportColumnType.DATE: self.day,
@@ -548,6 +557,26 @@ class _RowXml:
                 otherwise(row, col, value)
         return cell
 
+    def moment(self, zone: tzinfo, cell_format: Any, otherwise: XlsxCell) -> XlsxCell:
+        """A datetime column's cell in the file's time zone: an aware datetime's serial
+        made from its local time's fields (what :meth:`datetime` makes of the naive
+        local time, the same arithmetic, without making that naive copy); any other
+        value as ``otherwise`` (the sheet's datetime cell) writes it."""
+        cells, letters, style = self.cells, self.letters, self._style
+
+        def cell(row: int, col: int, value: object) -> None:
+            if value.__class__ is datetime and value.tzinfo is not None:
+                local = value.astimezone(zone)
+                if local.year > 1901:
+                    number = local.toordinal() - _EPOCH_ORDINAL + (
+                        float(local.hour * 3600 + local.minute * 60 + local.second)
+                        + float(local.microsecond) / 1e6) / (60 * 60 * 24) + 1
+                    cells.append(f'<c r="{letters[col]}{row + 1}"{style(cell_format)}>'
+                                 f"<v>{number:.16G}</v></c>")
+                    return
+            otherwise(row, col, value)
+        return cell
+
     def number(self, row: int, col: int, number: float, cell_format: Any = None) -> None:
         if number != number or number in (_INF, -_INF):
             raise TypeError("NAN/INF not supported in write_number()")
@@ -599,6 +628,7 @@ class _RowXml:
 
 _INF = float("inf")
 _EXCEL_EPOCH = datetime(1899, 12, 31)
+_EPOCH_ORDINAL = _EXCEL_EPOCH.toordinal()
 
 
 def _width(column: ExportColumn) -> int:
@@ -657,10 +687,39 @@ def write_xlsx(path: Path, columns: Sequence[ExportColumn], rows: Iterable[Any],
             if columns:
                 sheet.autofilter(0, 0, count, len(columns) - 1)
         finally:
-            workbook.close()
+            _close_workbook(workbook)
         if progress is not None:
             progress(count)
     return count
+
+
+_ZIP_LEVEL: ContextVar[int | None] = ContextVar("xlsx_zip_level", default=None)
+
+
+class _LeveledZip(zipfile.ZipFile):
+    """The zip file XlsxWriter writes, at the level :func:`_close_workbook` asks in
+    this thread; at zlib's default for any other workbook (the imports' templates)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        level = _ZIP_LEVEL.get()
+        if level is not None:
+            kwargs.setdefault("compresslevel", level)
+        super().__init__(*args, **kwargs)
+
+
+def _close_workbook(workbook: Any) -> None:
+    """``workbook.close()`` with its zip at ``XLSX_ZIP_LEVEL``. XlsxWriter has no option
+    for the level: its module's ``ZipFile`` is replaced by :class:`_LeveledZip` (only
+    while it is the standard library's, so a release that changes it is left alone)."""
+    import xlsxwriter.workbook
+
+    if getattr(xlsxwriter.workbook, "ZipFile", None) is zipfile.ZipFile:
+        xlsxwriter.workbook.ZipFile = _LeveledZip
+    token = _ZIP_LEVEL.set(XLSX_ZIP_LEVEL)
+    try:
+        workbook.close()
+    finally:
+        _ZIP_LEVEL.reset(token)
 
 
 def _sheet_name(name: str) -> str:

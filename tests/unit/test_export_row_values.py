@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import zipfile
 from datetime import UTC, datetime
+from operator import itemgetter
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from hypothesis import given
+import pytest
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cofatui.formats.export import _iso_moment, _Values
+from cofatui.enums import ExportColumnType
+from cofatui.formats.export import ExportColumn, _iso_moment, _Values, write_xlsx
 from cofatui.models.types import _from_units
 from cofatui.repository.sql.export_rows import _money, _sqlite_moment
 
@@ -41,3 +46,41 @@ def test_a_sqlite_timestamp_reads_as_the_utc_time_it_holds(moment: datetime) -> 
     assert _sqlite_moment(text) == moment.replace(tzinfo=UTC)
     assert _sqlite_moment(text).tzinfo is not None  # type: ignore[union-attr]
     assert _sqlite_moment(text + "+02:00") == moment.replace(tzinfo=UTC)  # as before
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.datetimes(min_value=datetime(1800, 1, 1), max_value=datetime(2200, 1, 1),
+                             timezones=st.sampled_from([None, UTC,
+                                                        ZoneInfo("America/New_York")])),
+                min_size=1, max_size=20),
+       st.sampled_from(["Europe/Paris", "Asia/Kolkata", "America/St_Johns"]))
+def test_an_xlsx_time_is_the_serial_xlsxwriter_writes(
+        tmp_path_factory: pytest.TempPathFactory, moments: list[datetime], zone: str) -> None:
+    folder = tmp_path_factory.mktemp("moments")
+    columns = [ExportColumn("When", itemgetter(0), type=ExportColumnType.DATETIME)]
+    sheets = []
+    for fast in (True, False):
+        write_xlsx(folder / f"{fast}.xlsx", columns, [(m,) for m in moments], time_zone=zone,
+                   fast=fast)
+        with zipfile.ZipFile(folder / f"{fast}.xlsx") as book:
+            sheets.append(book.read("xl/worksheets/sheet1.xml"))
+    assert sheets[0] == sheets[1]
+
+
+def test_an_xlsx_is_compressed_at_the_exports_level_and_reads_back(tmp_path: Path) -> None:
+    import openpyxl
+
+    columns = [ExportColumn("Name", itemgetter(0), type=ExportColumnType.TEXT)]
+    write_xlsx(tmp_path / "a.xlsx", columns, [(f"Company {n}",) for n in range(500)])
+    with zipfile.ZipFile(tmp_path / "a.xlsx") as book:
+        sheet = book.getinfo("xl/worksheets/sheet1.xml")
+        assert sheet.compress_type == zipfile.ZIP_DEFLATED
+        assert sheet.compress_size < sheet.file_size / 4
+    read = openpyxl.load_workbook(tmp_path / "a.xlsx", read_only=True)
+    assert [r[0] for r in read.worksheets[0].iter_rows(min_row=2, values_only=True)] == \
+        [f"Company {n}" for n in range(500)]
+    read.close()
+    # Another workbook of the process (an import template) keeps zlib's default level.
+    from cofatui.formats.export import _ZIP_LEVEL
+
+    assert _ZIP_LEVEL.get() is None
