@@ -9,7 +9,6 @@ claim, the submission, the declaration); ``c`` saves a copy of the file."""
 
 from __future__ import annotations
 
-from time import monotonic
 from typing import ClassVar, cast
 
 from rich.text import Text
@@ -17,7 +16,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Input, Static, Tab, Tabs
 
 from cofatui.enums import DocumentSource
@@ -25,7 +23,7 @@ from cofatui.errors import CofaError
 from cofatui.i18n import t
 from cofatui.schemas_documents import DocumentFilter, DocumentRow
 from cofatui.tui.features.documents.wording import SORTS, document_columns
-from cofatui.tui.kit.delays import DELAYS
+from cofatui.tui.kit.debounce import Debounce
 from cofatui.tui.kit.footer import KeysFooter
 from cofatui.tui.kit.header import AppHeader
 from cofatui.tui.kit.list_source import ListSource
@@ -61,8 +59,7 @@ class DocumentsSentScreen(Screen[None]):
         self.sort = "created_at"
         self.descending = True
         self.text = ""
-        self._debounce: Timer | None = None
-        self._last_apply = 0.0
+        self._filter = Debounce(self, self.load)
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -168,21 +165,7 @@ class DocumentsSentScreen(Screen[None]):
     @on(Input.Changed, "#filter")
     def _filter_typed(self, event: Input.Changed) -> None:
         self.text = event.value.strip()
-        # The first key at once, then at most one query per debounce while typing on.
-        since = monotonic() - self._last_apply
-        if self._debounce is None:
-            if since >= DELAYS.filter_debounce:
-                self._apply_filter()
-            else:
-                self._debounce = self.set_timer(DELAYS.filter_debounce - since,
-                                                self._apply_filter)
-
-    def _apply_filter(self) -> None:
-        if self._debounce is not None:
-            self._debounce.stop()
-            self._debounce = None
-        self._last_apply = monotonic()
-        self.load()
+        self._filter.typed()
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:

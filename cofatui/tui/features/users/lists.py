@@ -13,13 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from time import monotonic
 from typing import ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from cofatui.enums import UserStatus
@@ -33,7 +31,7 @@ from cofatui.tui.features.users.actions import UserActionsScreen, refusal_text
 from cofatui.tui.features.users.detail import UserDetailScreen
 from cofatui.tui.features.users.forms import CreateUserDialog
 from cofatui.tui.features.users.wording import manage_refusal, user_columns
-from cofatui.tui.kit.delays import DELAYS
+from cofatui.tui.kit.debounce import Debounce
 from cofatui.tui.kit.file_picker import FilePicker, read_picked
 from cofatui.tui.kit.header import AppHeader
 from cofatui.tui.kit.list_source import ListSource
@@ -97,8 +95,7 @@ class UsersScreen(UserActionsScreen):
         self.descending = False
         self.query_text = ""
         self.totals: dict[str, int | None] = {"attached": None, "not-attached": None}
-        self._debounce: Timer | None = None
-        self._last_apply = 0.0
+        self._filter = Debounce(self, self._load)
 
     # --- who, where ---------------------------------------------------------------------
     @property
@@ -225,21 +222,7 @@ class UsersScreen(UserActionsScreen):
     @on(Input.Changed, "#filter")
     def _filter_typed(self, event: Input.Changed) -> None:
         self.query_text = event.value.strip()
-        # The first key at once, then at most one query per debounce while typing on.
-        since = monotonic() - self._last_apply
-        if self._debounce is None:
-            if since >= DELAYS.filter_debounce:
-                self._apply_filter()
-            else:
-                self._debounce = self.set_timer(DELAYS.filter_debounce - since,
-                                                self._apply_filter)
-
-    def _apply_filter(self) -> None:
-        if self._debounce is not None:
-            self._debounce.stop()
-            self._debounce = None
-        self._last_apply = monotonic()
-        self._load()
+        self._filter.typed()
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
