@@ -23,15 +23,19 @@ from cofatui.config import Settings
 from cofatui.enums import TurnoverBreakdown, TurnoverStatus
 from cofatui.models import Company
 from cofatui.repository.sql import SqlRepository
+from cofatui.repository.sql.companies import name_key
 from cofatui.schemas_turnover import (
     TurnoverDeclarationPublic,
     TurnoverLineIn,
     TurnoverRequestIn,
     TurnoverUpdate,
 )
-from cofatui.repository.sql.companies import name_key
 from cofatui.tui.app import CofaApp
+from cofatui.tui.features.turnover.backoffice import TurnoverPane
 from cofatui.tui.features.turnover.declaration import DeclarationScreen
+from cofatui.tui.features.turnover.grid import Grid
+from cofatui.tui.features.turnover.request_form import RequestDialog
+from cofatui.tui.features.underwriter.queue import UnderwriterQueueScreen
 from cofatui.tui.kit.dialog import ConfirmScreen
 from cofatui.tui.navigation import open_screen
 from tests.contract import dataset
@@ -125,7 +129,7 @@ async def test_opened_from_its_notification_with_nine_pages(
         await wait_until(pilot, lambda: screen.page == 2, what="page 3")
         await settle(pilot)
         assert "page 3/9" in screen_text(app)
-        names = [row.line.company_name for row in screen.query_one("#tv-grid").rows()
+        names = [row.line.company_name for row in screen.query_one(Grid).rows()
                  if row.line is not None]
         assert len(names) == 50 and names == sorted(names)
         await pilot.press("pageup")
@@ -278,11 +282,7 @@ async def test_sent_declaration_opens_read_only_from_the_list(
 
 
 async def test_back_office_requests_and_cancels(engine: tuple[Engine, dataset.Ids]) -> None:
-    from cofatui.tui.features.turnover.backoffice import TurnoverPane
-    from cofatui.tui.features.turnover.request_form import RequestDialog
-    from cofatui.tui.features.underwriter.queue import UnderwriterQueueScreen
-
-    eng, ids = engine
+    eng, _ = engine
     app = make_app(eng, "uw")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -32,16 +32,18 @@ def _late(d: TurnoverDeclarationPublic) -> Text:
 
 def declaration_columns(back_office: bool = False) -> list[Column]:
     columns = [
-        Column("period", t("turnover_ui.col.period"), 0, render=lambda d: plain(period_text(d))),
-        Column("basis", t("turnover_ui.col.basis"), 14, render=lambda d: basis_text(d.basis)),
+        # The label when there is one (the dates are in the declaration itself).
+        Column("period", t("turnover_ui.col.period"), 0,
+               render=lambda d: plain(d.label or period_text(d))),
+        Column("basis", t("turnover_ui.col.basis"), 12, render=lambda d: basis_text(d.basis)),
         Column("breakdown", t("turnover_ui.col.breakdown"), 11,
                render=lambda d: breakdown_text(d.breakdown)),
         Column("status", t("turnover_ui.col.status"), 9, render=_status),
-        Column("due_date", t("turnover_ui.col.due_date"), 12,
+        Column("due_date", t("turnover_ui.col.due_date"), 11,
                render=lambda d: format_date(d.due_date)),
-        Column("sent_at", t("turnover_ui.col.sent_at"), 12,
+        Column("sent_at", t("turnover_ui.col.sent_at"), 11,
                render=lambda d: format_date(d.sent_at)),
-        Column("totals", t("turnover_ui.col.totals"), 22, align="right",
+        Column("totals", t("turnover_ui.col.totals"), 20, align="right",
                render=lambda d: totals_text(d.totals) if d.status == TurnoverStatus.SENT
                or d.totals else ""),
     ]

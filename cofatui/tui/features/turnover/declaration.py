@@ -72,8 +72,10 @@ def open_turnover_declaration(app: App[Any], declaration_id: int,
 
     def fetch() -> None:
         try:
-            declaration = repo.turnover.get(declaration_id)
+            # The lines first: a New declaration is pre-filled on its first read, and
+            # the declaration read after counts those lines.
             page = repo.turnover.lines(declaration_id, 0, GRID_PAGE)
+            declaration = repo.turnover.get(declaration_id)
         except CofaError as exc:
             app.call_from_thread(app.notify, clean(exc), severity="error", markup=False)
             return
@@ -176,7 +178,6 @@ class DeclarationScreen(Screen[None]):
             yield Checkbox(t("turnover_ui.nothing_to_declare"), d.nothing_to_declare,
                            id="tv-nothing")
             yield Static("", id="tv-totals", markup=False)
-        with Horizontal(id="tv-buttons"):
             yield Button(t("turnover_ui.save"), id="tv-save")
             yield Button(t("turnover_ui.send"), variant="primary", id="tv-send")
         yield Footer()
@@ -286,10 +287,14 @@ class DeclarationScreen(Screen[None]):
     def _page_read(self, generation: int, page: int, found: Page[TurnoverLinePublic]) -> None:
         if generation != self._generation:
             return  # a later page or filter was asked for meanwhile
+        moved = page != self.page
         self.page, self.total, self.lines = page, found.total, list(found.items)
         focused_row = self.query_one(Grid).focused_row()
         self._show()
-        if focused_row is not None and self.lines:
+        if moved:
+            self.query_one(Grid).scroll_home(animate=False)
+        if moved and focused_row is not None and self.lines and not self.frozen:
+            # PgDn from the grid: on to the first amount of the new page.
             self.query_one(Grid).rows()[0].focus_amount()
 
     @on(Input.Changed, "#filter")

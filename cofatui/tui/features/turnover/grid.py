@@ -72,7 +72,7 @@ class GridRow(Horizontal):
         if self.outstanding:
             yield Static("", classes="tv-outstanding", markup=False)
         yield Input(id=f"tv-amount-{self.index}", classes="tv-amount", compact=True,
-                    select_on_focus=False)
+                    select_on_focus=True)
         yield CurrencyInput(id=f"tv-cur-{self.index}", classes="tv-currency", compact=True,
                             max_length=3, restrict=r"[A-Za-z]*")
 
@@ -138,7 +138,6 @@ class Grid(VerticalScroll):
     def show(self, lines: list[TurnoverLinePublic], edits: Edits, frozen: bool) -> None:
         for index, row in enumerate(self.rows()):
             row.show(lines[index] if index < len(lines) else None, edits, frozen)
-        self.scroll_home(animate=False)
 
     def focused_row(self) -> GridRow | None:
         focused = self.screen.focused

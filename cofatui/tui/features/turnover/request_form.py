@@ -69,9 +69,10 @@ class RequestDialog(Dialog[TurnoverDeclarationPublic | None]):
                                     Input(id="rq-start", placeholder=pattern), "period_start")
                     yield FormField(t("turnover_ui.period_end"),
                                     Input(id="rq-end", placeholder=pattern), "period_end")
-                yield FormField(t("turnover_ui.period_label"),
-                                Input(id="rq-label", max_length=LABEL_MAX), "label",
-                                hint=t("turnover_ui.period_label_hint"))
+                    yield FormField(t("turnover_ui.period_label"),
+                                    Input(id="rq-label", max_length=LABEL_MAX,
+                                          placeholder=t("turnover_ui.period_label_hint")),
+                                    "label")
                 with Horizontal(classes="tv-pair"):
                     yield FormField(t("turnover_ui.basis_label"), Select(
                         [(t("turnover_ui.contract_terms"), CONTRACT_TERMS)]
@@ -82,12 +83,13 @@ class RequestDialog(Dialog[TurnoverDeclarationPublic | None]):
                         + [(breakdown_text(b), b.value) for b in TurnoverBreakdown],
                         value=CONTRACT_TERMS, allow_blank=False, id="rq-breakdown"),
                         "breakdown")
-                yield FormField(t("turnover_ui.due_date"),
-                                Input(id="rq-due", placeholder=pattern), "due_date",
-                                hint=t("turnover_ui.due_hint", days=DEFAULT_DUE_DAYS))
-                yield FormField(t("turnover_ui.reminders"),
-                                Input(id="rq-reminders"), "reminders",
-                                hint=t("turnover_ui.reminders_hint"))
+                with Horizontal(classes="tv-pair"):
+                    yield FormField(t("turnover_ui.due_date"),
+                                    Input(id="rq-due", placeholder=pattern), "due_date",
+                                    hint=t("turnover_ui.due_hint", days=DEFAULT_DUE_DAYS))
+                    yield FormField(t("turnover_ui.reminders"),
+                                    Input(id="rq-reminders"), "reminders",
+                                    hint=t("turnover_ui.reminders_hint"))
             yield Static("", id="rq-error", classes="form-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("turnover_ui.request"), variant="primary", id="submit")
