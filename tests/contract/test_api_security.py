@@ -196,9 +196,10 @@ def _aim_targets(api: Api) -> None:
             period_end=date(2026, 10, 31), label="October")).id
     # Company information sent on each contract (negative information: no file).
     for login, contract in (("bob", "B"), ("alice", "A")):
-        ids[f"info:{contract}"] = api.repo(login).company_info.send(CompanyInfoIn(
-            contract_id=ids[contract], company_id=ids["beta"], form="negative",
-            nature="commercial", event_date=dataset.TODAY, description="Late payer"), []).id
+        ids[f"info:{contract}"] = api.repo(login).company_info.send(CompanyInfoIn.model_validate(
+            {"contract_id": ids[contract], "company_id": ids["beta"], "form": "negative",
+             "nature": "commercial", "event_date": dataset.TODAY, "description": "Late payer"}),
+            []).id
     # An ILU on each contract's covered buyer (issued by the underwriter).
     for contract, company in (("B", "epsilon"), ("A", "alpha")):
         ids[f"ilu:{contract}"] = api.repo("uw").ilus.create(IluCreate(
