@@ -25,6 +25,7 @@ from cofatui.repository.http.notifications import HttpNotifications
 from cofatui.repository.http.portfolio import HttpPortfolio
 from cofatui.repository.http.products import HttpProducts
 from cofatui.repository.http.rates import HttpRates
+from cofatui.repository.http.turnover import HttpTurnover
 from cofatui.repository.http.underwriting import HttpUnderwriting
 from cofatui.repository.http.users import HttpUsers
 from cofatui.repository.sql.audit import SqlAudit
@@ -42,6 +43,7 @@ from cofatui.repository.sql.jobs import SqlJobs, SqlMail
 from cofatui.repository.sql.notifications import SqlNotifications
 from cofatui.repository.sql.portfolio import SqlPortfolio
 from cofatui.repository.sql.products import SqlProducts
+from cofatui.repository.sql.turnover import SqlTurnover
 from cofatui.repository.sql.underwriting import SqlUnderwriting
 from cofatui.repository.sql.users import SqlUsers
 from tests.contract.conftest import Backend
@@ -65,6 +67,7 @@ IMPLEMENTATIONS: dict[str, tuple[type, type]] = {
     "custom_fields": (SqlCustomFields, HttpCustomFields),
     "users": (SqlUsers, HttpUsers),
     "company_info": (SqlCompanyInfo, HttpCompanyInfo),
+    "turnover": (SqlTurnover, HttpTurnover),
 }
 
 
