@@ -31,6 +31,7 @@ from cofatui.schemas_turnover import (
     TurnoverUpdate,
 )
 from cofatui.tui.app import CofaApp
+from cofatui.tui.features.notifications.notifications import NotificationsScreen
 from cofatui.tui.features.turnover.backoffice import TurnoverPane
 from cofatui.tui.features.turnover.declaration import DeclarationScreen
 from cofatui.tui.features.turnover.grid import Grid
@@ -321,3 +322,34 @@ async def test_back_office_requests_and_cancels(engine: tuple[Engine, dataset.Id
         await wait_until(pilot, lambda: "Cancelled" in screen_text(app), what="cancelled")
         made = repo(eng, "uw").turnover.requests().items[0]
         assert made.status == TurnoverStatus.CANCELLED
+
+
+async def test_enter_on_its_notification_opens_the_declaration(
+        engine: tuple[Engine, dataset.Ids]) -> None:
+    eng, ids = engine
+    made = request(eng, ids, TurnoverBreakdown.DEBTOR)
+    app = make_app(eng)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.push_screen(NotificationsScreen())
+        await settle(pilot)
+        notes = app.screen
+        assert isinstance(notes, NotificationsScreen)
+        lst = notes.vlist
+        await wait_until(pilot, lambda: lst.row_count > 0 and lst.row_at(0) is not None,
+                         what="the notifications")
+        index = next(i for i in range(lst.row_count) if (row := lst.row_at(i)) is not None
+                     and row.target_type == "turnover_declaration")
+        found = lst.row_at(index)
+        assert found is not None and found.id == made.notification_id
+        lst.focus()
+        lst.cursor = index
+        await settle(pilot)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, DeclarationScreen),
+                         what="the declaration")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DeclarationScreen) and screen.declaration.id == made.id
+        assert f"Notification: no. {made.notification_id}" in screen_text(app)
+        assert not screen.frozen and app.focused is amount_input(screen, 0)
