@@ -75,7 +75,7 @@ def test_issue_fill_save_send(backend: Backend) -> None:
             "turnover_declaration", decl.id, "turnover.requested")
         jobs = s.execute(select(col(Job.run_after), col(Job.dedupe_key)).where(
             col(Job.kind) == "turnover.reminder").order_by(col(Job.run_after))).all()
-    assert [r.date() for r, _ in jobs] == [date(2026, 11, 23), date(2026, 11, 30),
+    assert [r.date() if r else None for r, _ in jobs] == [date(2026, 11, 23), date(2026, 11, 30),
                                            date(2026, 12, 15)]
     assert len({key for _, key in jobs}) == 3
 
