@@ -83,9 +83,10 @@ class IluFormScreen(Dialog[IluPublic | None]):
             title = Text(t("ilu_ui.title") + " — ")
             title.append_text(plain(ilu.company_name))
             yield Label(title, classes="dialog-title")
-            with VerticalScroll(id="ilu-body"):
-                yield Static(facts(ilu), id="ilu-facts")
-                if self.editable:
+            # The cover stays in sight while the answer's fields scroll under it.
+            yield Static(facts(ilu), id="ilu-facts")
+            if self.editable:
+                with VerticalScroll(id="ilu-body"):
                     yield from self._answer_fields()
             yield Static("", id="dialog-error", classes="form-error", markup=False)
             yield Static("", id="ilu-draft", classes="form-info", markup=False)
@@ -108,11 +109,12 @@ class IluFormScreen(Dialog[IluPublic | None]):
             "delete_cover", hint=t("ilu_ui.hint.delete_cover"))
         with Vertical(id="need-box"):
             yield AmountField(t("ilu_ui.field.real_need", currency=ilu.currency),
-                              "real_need", ilu.currency)
+                              "real_need", ilu.currency, compact=True)
             yield Static(Text(t("ilu_ui.warning.above_cover")), id="above-warning",
                          classes="form-warning")
         yield FormField(t("ilu_ui.field.comment"),
-                        Input(id="comment", max_length=COMMENT_MAX), "comment", echo=True)
+                        Input(id="comment", max_length=COMMENT_MAX, compact=True), "comment",
+                        echo=True)
 
     def on_mount(self) -> None:
         if not self.editable:

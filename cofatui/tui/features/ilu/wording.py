@@ -75,5 +75,5 @@ def ilu_columns(back_office: bool = False) -> list[Column]:
     if back_office:
         columns[:0] = [Column("policy_number", t("ilu_ui.col.policy"), 10),
                        Column("issued_at", t("ilu_ui.col.issued"), 12,
-                              render=lambda i: format_date(i.issued_at))]
+                              render=lambda i: format_date(i.issued_at), min_list_width=140)]
     return columns
