@@ -12,7 +12,7 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import TabbedContent
 
-from cofatui.enums import PaymentExperience
+from cofatui.enums import IluView, PaymentExperience
 from cofatui.schemas_ilu import IluAnswer
 from cofatui.tui.features.ilu.back_office import IluPane
 from cofatui.tui.features.ilu.lists import IluListScreen
@@ -86,7 +86,7 @@ def test_snapshot_ilu_closed_view(snap_compare: Any, tmp_path: Path) -> None:
 def test_snapshot_closed_ilu_read_only(snap_compare: Any, tmp_path: Path) -> None:
     env = make_env(tmp_path)
     answered(env)
-    closed = next(i for i in env.app("alice").repo.ilus.ilus(env.ids["A"], view="closed").items)
+    closed = env.app("alice").repo.ilus.ilus(env.ids["A"], view=IluView.CLOSED).items[0]
     app = themed(env.app("alice"), "cofatui-dark")
 
     async def run_before(pilot: Pilot[Any]) -> None:
