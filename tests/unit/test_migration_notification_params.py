@@ -120,7 +120,7 @@ SHAPES: dict[str, tuple[str, dict[str, object], str]] = {
          "Informations sur l’entreprise analysées : comptes annuels 2025"),
     "Reminder 3: turnover declaration for November 2026":
         ("turnover.reminder", {"number": "3", "month": date(2026, 11, 1)},
-         "Relance 3 : déclaration de chiffre d’affaires de novembre 2026"),
+         "Relance 3 : déclaration de chiffre d’affaires pour novembre 2026"),
     "Cover need requested (ILU)": ("ilu.requested", {}, "Besoin de couverture demandé (ILU)"),
     "@rating opinion:  recommended": ("opinion.none", {}, "Avis @rating : aucun montant"),
     "@rating opinion: EUR 10,000 recommended":
