@@ -25,13 +25,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from cofatui.commands import actions_of
+from cofatui.commands import actions_of, opened
 from cofatui.commands.bulk import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Sub, contract_of
 from cofatui.commands.custom_fields import _lines
 from cofatui.enums import Role, TurnoverBasis, TurnoverBreakdown, TurnoverStatus
@@ -117,20 +115,6 @@ def _day(text: str) -> date:
             from None
 
 
-@contextmanager
-def _opened(args: argparse.Namespace) -> Iterator[Repository]:
-    from cofatui import i18n
-    from cofatui.cli import load_settings_for, open_repository
-
-    settings = load_settings_for(args)
-    i18n.set_language(settings.language)
-    repo = open_repository(args, settings, say=lambda text: print(text, file=sys.stderr))
-    try:
-        yield repo
-    finally:
-        repo.close()
-
-
 # --- what is printed ---------------------------------------------------------------------
 
 
@@ -192,7 +176,7 @@ def _all_lines(repo: Repository, declaration_id: int) -> list[TurnoverLinePublic
 
 
 def cmd_request(args: argparse.Namespace) -> int:
-    with _opened(args) as repo:
+    with opened(args) as repo:
         made = repo.turnover.request(TurnoverRequestIn(
             contract_id=contract_of(repo, args.contract), period_start=args.start,
             period_end=args.end, label=args.label, basis=args.basis,
@@ -207,7 +191,7 @@ def cmd_request(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    with _opened(args) as repo:
+    with opened(args) as repo:
         status = TurnoverStatus(args.status) if args.status else None
         if repo.whoami().role == Role.UNDERWRITER:
             contract_id = contract_of(repo, args.contract) if args.contract else None
@@ -239,7 +223,7 @@ def _every(page: Any) -> list[TurnoverDeclarationPublic]:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    with _opened(args) as repo:
+    with opened(args) as repo:
         first = repo.turnover.lines(args.declaration_id, 0, 1)  # a new one is pre-filled
         d = repo.turnover.get(args.declaration_id)
         lines = _all_lines(repo, d.id) if args.lines and first.total else []
@@ -260,7 +244,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_template(args: argparse.Namespace) -> int:
     path = Path(args.output or f"turnover-{args.declaration_id}.{args.format}")
-    with _opened(args) as repo:
+    with opened(args) as repo:
         content = repo.turnover.template(args.declaration_id, args.format)
     try:
         path.write_bytes(content)
@@ -277,7 +261,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CofaError("bulk_api.file_unreadable", path=args.file,
                         reason=exc.strerror or type(exc).__name__) from exc
-    with _opened(args) as repo:
+    with opened(args) as repo:
         result = repo.turnover.import_file(args.declaration_id, Path(args.file).name, content)
         lines = [] if result.refusal_code else _lines(repo, result.id)
         refusal = _refusal(content, repo.turnover.get(args.declaration_id).breakdown) \
@@ -326,7 +310,7 @@ def _print_import(result: ImportResultPublic, lines: list[ImportLinePublic], kin
 
 
 def cmd_send(args: argparse.Namespace) -> int:
-    with _opened(args) as repo:
+    with opened(args) as repo:
         repo.turnover.lines(args.declaration_id, 0, 1)  # counted once pre-filled
         d = repo.turnover.get(args.declaration_id)
         empty = d.line_count - d.filled_count

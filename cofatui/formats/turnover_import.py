@@ -45,7 +45,7 @@ import re
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from cofatui import reference
@@ -54,6 +54,8 @@ from cofatui.errors import ValidationFailed
 from cofatui.formats import imports as pipeline
 from cofatui.formats.csv_lines import BLANKS, ImportRefused
 from cofatui.formats.imports import ImportColumn, ImportSpec, LineProblem
+from cofatui.formats.user_import import _cell_text as sheet_cell_text
+from cofatui.formats.user_import import _quoted
 from cofatui.rules.currencies import currency_errors
 from cofatui.rules.identifiers import normalize_easy_number
 from cofatui.rules.numbers import amount_errors, decimal_places
@@ -69,9 +71,11 @@ ERASE = "-"
 #: A declaration has one line per buyer with a cover: 20 000 lines is beyond any of the
 #: demo's contracts, and the benchmark's 10 000 lines import in a few seconds.
 MAX_LINES = 20_000
-#: 20 000 lines of five short cells are ~1.5 MB as CSV.
-MAX_CSV_BYTES = 8 * 1024 * 1024
-MAX_XLSX_BYTES = 8 * 1024 * 1024
+#: 20 000 lines of five short cells are ~1.5 MB as CSV, ~0.8 MB as XLSX; the API takes
+#: an import's body up to 6 MiB (``api/middleware.py``), so the file is refused here,
+#: with its reason, before the server cuts it.
+MAX_CSV_BYTES = 5 * 1024 * 1024
+MAX_XLSX_BYTES = 5 * 1024 * 1024
 #: Sheet rows read at most, blank ones included.
 MAX_SHEET_ROWS = MAX_LINES + 1_000
 MAX_COLUMNS = 32
@@ -310,7 +314,13 @@ def _sheet_lines(content: bytes) -> list[str]:
                 if sheet is None:
                     raise ImportRefused("turnover_import.sheet_unreadable",
                                         reason="sheet_unreadable")
-                for values in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
+                # As wide as the sheet says it is (up to MAX_COLUMNS): openpyxl pads
+                # every row to ``max_col``, and 32 empty cells per row cost more than
+                # the five read.
+                declared = sheet.max_column
+                columns = declared if isinstance(declared, int) and \
+                    0 < declared <= MAX_COLUMNS else MAX_COLUMNS
+                for values in sheet.iter_rows(values_only=True, max_col=columns):
                     if len(lines) >= MAX_SHEET_ROWS:
                         raise ImportRefused("turnover_import.sheet_too_long",
                                             reason="sheet_too_long", max=MAX_SHEET_ROWS)
@@ -337,33 +347,22 @@ def _sheet_lines(content: bytes) -> list[str]:
 
 
 def _cell_text(value: object) -> str:
+    """A cell's text as the user import reads it (a whole number without ``.0``, a date
+    as ISO, line breaks as spaces), but for a decimal number: the number it shows, its
+    float noise below the cent rounded away."""
     if value is None:
         return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            return str(value)
+    if isinstance(value, str) and value.isprintable():
+        return value.strip(BLANKS)
+    if isinstance(value, float) and value == value and value not in (float("inf"),
+                                                                      float("-inf")):
         number = Decimal(repr(value))
         if decimal_places(number) > AMOUNT_PLACES and \
                 abs(number - number.quantize(_CENT)) < _FLOAT_NOISE:
             number = number.quantize(_CENT)  # a sum's float noise, not a typed decimal
-        return format(number, "f")
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="seconds")
-    if isinstance(value, (date, time)):
-        return value.isoformat()
-    text = str(value)
-    # A line break typed in a cell (Alt+Enter) reads as a space.
-    return " ".join(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")).strip(BLANKS)
-
-
-def _quoted(cell: str) -> str:
-    if any(ch in cell for ch in ';"') or cell != cell.strip(BLANKS):
-        return '"' + cell.replace('"', '""') + '"'
-    return cell
+        return format(number.normalize() if number == number.to_integral_value()
+                      else number, "f")
+    return sheet_cell_text(value)
 
 
 # --- checking ---------------------------------------------------------------------------

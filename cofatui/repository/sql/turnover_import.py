@@ -224,9 +224,16 @@ class TurnoverImportMixin:
 
 
 def _line_in(row: tfile.TurnoverRow, breakdown: TurnoverBreakdown) -> TurnoverLineIn:
+    """The save's line for a row the file's reading checked (its key normalised, its
+    amount a Decimal, its currency a code): built without validating it again, which
+    cost a tenth of a 10 000-line import."""
     if breakdown == TurnoverBreakdown.DEBTOR:
-        return TurnoverLineIn(easy_number=row.key, amount=row.amount, currency=row.currency)
-    return TurnoverLineIn(country=row.key, amount=row.amount, currency=row.currency)
+        return TurnoverLineIn.model_construct(company_id=None, easy_number=row.key,
+                                              country=None, amount=row.amount,
+                                              currency=row.currency)
+    return TurnoverLineIn.model_construct(company_id=None, easy_number=None,
+                                          country=row.key, amount=row.amount,
+                                          currency=row.currency)
 
 
 def _problems(exc: ValidationFailed, changes: list[tfile.TurnoverRow]
