@@ -18,6 +18,7 @@ from cofatui.repository.http.custom_fields import HttpCustomFields
 from cofatui.repository.http.drafts import HttpDrafts
 from cofatui.repository.http.exports import HttpExports
 from cofatui.repository.http.extensions import HttpExtensions
+from cofatui.repository.http.ilus import HttpIlus
 from cofatui.repository.http.imports import HttpImports
 from cofatui.repository.http.jobs import HttpJobs
 from cofatui.repository.http.mail import HttpMail
@@ -38,6 +39,7 @@ from cofatui.repository.sql.drafts import SqlDrafts
 from cofatui.repository.sql.exchange_rates import SqlRates
 from cofatui.repository.sql.exports import SqlExports
 from cofatui.repository.sql.extensions import SqlExtensions
+from cofatui.repository.sql.ilus import SqlIlus
 from cofatui.repository.sql.imports import SqlImports
 from cofatui.repository.sql.jobs import SqlJobs, SqlMail
 from cofatui.repository.sql.notifications import SqlNotifications
@@ -68,6 +70,7 @@ IMPLEMENTATIONS: dict[str, tuple[type, type]] = {
     "users": (SqlUsers, HttpUsers),
     "company_info": (SqlCompanyInfo, HttpCompanyInfo),
     "turnover": (SqlTurnover, HttpTurnover),
+    "ilus": (SqlIlus, HttpIlus),
 }
 
 
