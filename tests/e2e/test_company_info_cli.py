@@ -56,8 +56,11 @@ def test_send_as_demo_and_decide_as_underwriter_through_the_api(tmp_path: Path) 
 
         queue = cli("company-info", "list", "--queue", *as_uw, home=tmp_path)
         assert queue.returncode == 0, queue.stderr
-        assert [line.split()[0] for line in queue.stdout.splitlines()] == [str(made["id"])]
-        assert "annual report" in queue.stdout and "in progress" in queue.stdout
+        # Oldest first: the demo's own submissions in progress, then this one.
+        lines = queue.stdout.splitlines()
+        assert lines[-1].split()[0] == str(made["id"]), queue.stdout
+        assert "annual report" in lines[-1] and "in progress" in lines[-1]
+        assert all("in progress" in line for line in lines)
 
         not_mine = cli("company-info", "decide", str(made["id"]), "--outcome", "analysed",
                        *as_demo, home=tmp_path)
@@ -76,9 +79,10 @@ def test_send_as_demo_and_decide_as_underwriter_through_the_api(tmp_path: Path) 
         listed = cli("company-info", "list", "--contract", POLICY, "--json", *as_demo,
                      home=tmp_path)
         assert listed.returncode == 0, listed.stderr
-        [row] = json.loads(listed.stdout)
-        assert (row["id"], row["status"], row["decided_by"], row["decision_comment"]) == (
-            made["id"], "analysed", "underwriter", "Intégré à l'analyse")
+        rows = json.loads(listed.stdout)
+        assert rows[0]["id"] == made["id"]  # newest first
+        assert (rows[0]["status"], rows[0]["decided_by"], rows[0]["decision_comment"]) == (
+            "analysed", "underwriter", "Intégré à l'analyse")
     finally:
         server.stop()
     with sqlite3.connect(db) as conn:
