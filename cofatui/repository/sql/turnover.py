@@ -147,10 +147,8 @@ class SqlTurnover(SqlArea, TurnoverImportMixin):
               text: str | None = None) -> Page[TurnoverLinePublic]:
         with self._uow() as s:
             decl = self._load_for_read(s, declaration_id)
-            empty = decl.status == TurnoverStatus.NEW and s.execute(
-                select(func.count()).select_from(lines_sql.TurnoverLine)
-                .where(lines_sql.TurnoverLine.declaration_id == declaration_id)
-            ).scalar_one() == 0
+            empty = decl.status == TurnoverStatus.NEW and not lines_sql.has_lines(
+                s, declaration_id)
         if empty:  # the first read of a new declaration: pre-fill it, then read
             with self._uow(write=True) as s:
                 decl = self._lock(s, declaration_id)
@@ -163,7 +161,6 @@ class SqlTurnover(SqlArea, TurnoverImportMixin):
             return Page(items=items, offset=offset, limit=limit, total=total)
 
     def update(self, declaration_id: int, data: TurnoverUpdate) -> TurnoverDeclarationPublic:
-        now = self.clock.now()
         with self._uow(write=True) as s:
             decl = self._load_for_write(s, declaration_id, data.version)
             written = self._apply_lines(s, decl, data.lines)

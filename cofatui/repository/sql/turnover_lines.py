@@ -38,12 +38,16 @@ def debtor_key(name: str) -> str:
 
 
 # --- pre-fill --------------------------------------------------------------------------
+def has_lines(s: Session, declaration_id: int) -> bool:
+    return s.execute(select(TurnoverLine.id).where(TurnoverLine.declaration_id == declaration_id)
+                     .limit(1)).first() is not None
+
+
 def prefill(s: Session, decl: TurnoverDeclaration, currency: str, now: datetime) -> int:
     """Fill a declaration that has no line yet: per debtor the portfolio companies that
     hold an insurance cover, per country their countries. Returns the lines added."""
     assert decl.id is not None
-    if s.execute(select(TurnoverLine.id).where(TurnoverLine.declaration_id == decl.id)
-                 .limit(1)).first() is not None:
+    if has_lines(s, decl.id):
         return 0
     covered = (select(Product.company_id).where(
         Product.contract_id == decl.contract_id, Product.code.in_(COVER_CODES),
@@ -247,9 +251,10 @@ def page(s: Session, decl: TurnoverDeclaration, offset: int, limit: int,
         .outerjoin(PortfolioEntry, (PortfolioEntry.company_id == line.company_id)
                    & (PortfolioEntry.contract_id == decl.contract_id)) \
         .where(*cond)
-    total = s.execute(select(func.count()).select_from(line)
-                      .outerjoin(Company, Company.id == line.company_id).where(*cond)
-                      ).scalar_one()
+    counted = select(func.count()).select_from(line)
+    if len(cond) > 1:  # the filter reads the EasyNumber too
+        counted = counted.outerjoin(Company, Company.id == line.company_id)
+    total = s.execute(counted.where(*cond)).scalar_one()
     rows = s.execute(query.order_by(line.sort_key, line.id).offset(max(0, offset))
                      .limit(max(1, min(limit, 500)))).all()
     items = [TurnoverLinePublic(id=row[0].id, company_id=row[0].company_id,
