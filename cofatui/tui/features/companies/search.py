@@ -103,9 +103,13 @@ class CompanySearchScreen(Screen[CompanyPublic | None]):
                 tooltip="search.key.extend_tip"),
     ]
 
-    def __init__(self, pick: bool = False, country: str | None = None) -> None:
+    def __init__(self, pick: bool = False, country: str | None = None,
+                 pick_title: str = "search.pick_title") -> None:
+        """``pick_title``: the catalog key of the title in picking mode (what the
+        company is being found for)."""
         super().__init__()
         self.pick = pick
+        self.pick_title = pick_title
         self.initial_country = country
         #: the search shown (None before the first); ``extended`` once widened
         self.last_search: CompanySearch | None = None
@@ -144,7 +148,7 @@ class CompanySearchScreen(Screen[CompanyPublic | None]):
         await self.recompose()
 
     def on_mount(self) -> None:
-        self.title = "search.pick_title" if self.pick else "search.title"
+        self.title = self.pick_title if self.pick else "search.title"
         self.query_one("#name", Input).focus()
 
     @on(Select.Changed, "#country")

@@ -40,7 +40,8 @@ class CompanyInfoPane(Vertical):
     DEFAULT_CSS = """
     CompanyInfoPane { height: 1fr; }
     CompanyInfoPane #ci-bar { height: auto; }
-    CompanyInfoPane #ci-bar Select { width: 1fr; }
+    CompanyInfoPane #ci-bar { margin: 1 1 0 1; }
+    CompanyInfoPane #ci-bar Select { width: 1fr; margin: 0 1 0 0; }
     CompanyInfoPane #ci-count { height: 1; margin: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -54,18 +55,19 @@ class CompanyInfoPane(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(id="ci-bar"):
             yield Select([], prompt=t("company_info_ui.any_contract"), id="ci-contract",
-                         type_to_search=True)
+                         type_to_search=True, compact=True)
             yield Select(country_options(), prompt=t("company_info_ui.any_country"),
-                         id="ci-country", type_to_search=True)
+                         id="ci-country", type_to_search=True, compact=True)
             yield Select([(t(f"company_info_ui.form.{f}"), f.value) for f in CompanyInfoForm],
-                         prompt=t("company_info_ui.any_form"), id="ci-form")
-            yield Select(type_options(), prompt=t("company_info_ui.any_type"), id="ci-type")
+                         prompt=t("company_info_ui.any_form"), id="ci-form", compact=True)
+            yield Select(type_options(), prompt=t("company_info_ui.any_type"), id="ci-type",
+                         compact=True)
             yield Select([(t("company_info_ui.dra_asked"), "yes"),
                           (t("company_info_ui.dra_not_asked"), "no")],
-                         prompt=t("company_info_ui.any_dra"), id="ci-dra")
+                         prompt=t("company_info_ui.any_dra"), id="ci-dra", compact=True)
             yield Select([(t(f"company_info_ui.status.{s}"), s.value) for s in CompanyInfoStatus],
                          value=CompanyInfoStatus.IN_PROGRESS.value, allow_blank=False,
-                         id="ci-status")
+                         id="ci-status", compact=True)
         yield Static("", id="ci-count", markup=False)
         yield VirtualList(submission_columns(back_office=True), row_key=lambda s: s.id,
                           id="ci-queue")

@@ -139,7 +139,9 @@ class SubmissionDetailScreen(Screen[None]):
     def action_decide(self) -> None:
         def decided(sub: CompanyInfoPublic | None) -> None:
             if sub is not None:
-                self.show(sub)
+                # The decision's answer may leave the files out: the ones shown stay.
+                self.show(sub if sub.documents else sub.model_copy(
+                    update={"documents": self.submission.documents}))
                 if self.on_change is not None:
                     self.on_change()
 

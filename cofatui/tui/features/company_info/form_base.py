@@ -68,7 +68,7 @@ class CountedText(FormField):
         return self.area.text.strip()
 
     def on_mount(self) -> None:
-        self._count()
+        self.call_after_refresh(self._count)  # the echo line exists once mounted
 
     @on(TextArea.Changed)
     def _count(self) -> None:

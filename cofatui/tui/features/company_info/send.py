@@ -65,7 +65,8 @@ def send_for_any_company(app: App[Any], callback: Done | None = None) -> None:
         if company is not None:
             send_company_information(app, company.id, callback=callback)
 
-    open_screen(app, "company_search", pick=True, callback=picked)
+    open_screen(app, "company_search", pick=True, pick_title="company_info_ui.pick_company",
+                callback=picked)
 
 
 __all__ = ["choose_form", "send_company_information", "send_for_any_company"]
