@@ -151,3 +151,24 @@ async def test_the_underwriter_decides_and_the_policyholder_sees_it(tmp_path: Pa
         assert "We had the 2025 report" in screen_text(app)
     assert env.app("alice").repo.company_info.get(sent.id).status == \
         CompanyInfoStatus.ALREADY_KNOWN
+
+
+async def test_in_french_the_seed_wording(tmp_path: Path) -> None:
+    env = make_env(tmp_path)
+    app = env.app("alice", language="fr")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_company(pilot, env.ids["gamma"])
+        await pilot.press("i")
+        await wait_until(pilot, lambda: isinstance(app.screen, FormChoiceDialog),
+                         what="the choice of form")
+        text = screen_text(app)
+        assert "Envoyer des informations sur une entreprise" in text
+        assert "Déclaration d'information négative" in text
+        assert "Transmission d'informations sur une entreprise" in text
+        await pilot.press("t")
+        await wait_until(pilot, lambda: isinstance(app.screen, TransmissionForm),
+                         what="the transmission form")
+        app.screen.query_one("#info_type", Select).value = "aged_balance"
+        await settle(pilot)
+        assert "Balance âgée des comptes" in screen_text(app)
