@@ -51,8 +51,8 @@ from cofatui.schemas import (
 from cofatui.schemas_company_info import CompanyInfoIn
 from cofatui.schemas_custom_fields import CustomFieldCreate
 from cofatui.schemas_exports import DirectExportFile, ExportScenarioIn, ExportTemplateIn
-from cofatui.schemas_jobs import ExportFormat, ImportMode, ImportStatus, JobKind
 from cofatui.schemas_ilu import IluCreate
+from cofatui.schemas_jobs import ExportFormat, ImportMode, ImportStatus, JobKind
 from cofatui.schemas_turnover import TurnoverRequestIn
 from cofatui.schemas_users import UserCreate
 from tests.api_app import openapi_schema, shared_app
