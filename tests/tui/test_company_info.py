@@ -172,3 +172,15 @@ async def test_in_french_the_seed_wording(tmp_path: Path) -> None:
         app.screen.query_one("#info_type", Select).value = "aged_balance"
         await settle(pilot)
         assert "Balance âgée des comptes" in screen_text(app)
+
+
+async def test_a_reader_is_told_before_filling_a_form(tmp_path: Path) -> None:
+    env = make_env(tmp_path)
+    app = env.app("reader")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        company = await open_company(pilot, env.ids["gamma"])
+        await pilot.press("i")
+        await settle(pilot)
+        assert app.screen is company  # no form to fill in vain
+        assert "Read-only access to contract P-A" in toasts(app)

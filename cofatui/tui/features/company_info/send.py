@@ -12,7 +12,7 @@ from typing import Any
 
 from textual.app import App
 
-from cofatui.enums import CompanyInfoForm
+from cofatui.enums import CompanyInfoForm, Section
 from cofatui.errors import CofaError
 from cofatui.i18n import t
 from cofatui.schemas import CompanyPublic
@@ -20,6 +20,7 @@ from cofatui.schemas_company_info import CompanyInfoPublic
 from cofatui.tui.features.company_info.form_base import Subject
 from cofatui.tui.features.company_info.forms import FORMS, FormChoiceDialog
 from cofatui.tui.kit.products import cofa
+from cofatui.tui.kit.rights import write_refused
 from cofatui.tui.navigation import open_screen
 from cofatui.tui.safe import clean
 
@@ -34,6 +35,11 @@ def send_company_information(app: App[Any], company_id: int, contract_id: int | 
     contract = contract_id if contract_id is not None else cofa_app.current_contract_id
     if contract is None:
         app.notify(t("company_info_ui.no_contract"), severity="warning", markup=False)
+        return
+    # What the rights forbid is said before the forms are filled, not at Ctrl+S.
+    refused = write_refused(cofa_app.principal, contract, Section.COMPANY_INFORMATION)
+    if refused is not None:
+        app.notify(refused.text(), severity="warning", markup=False)
         return
 
     def load() -> None:
