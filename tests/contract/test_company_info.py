@@ -94,14 +94,15 @@ def test_whole_cycle_send_queue_decide(backend: Backend) -> None:
     book = workbook()
     # Any company of the database: epsilon is not in contract A's portfolio.
     sent = alice.company_info.send(accounts(backend), files(
-        ("bilan.xlsx", PDF), ("balance.pdf", book)))
+        ('bilan "été".xlsx', PDF), ("balance.pdf", book)))
     assert sent.status == CompanyInfoStatus.IN_PROGRESS
     assert (sent.company_name, sent.policy_number, sent.country) == \
         ("Epsilon Transports", "P-A", "FRA")
     assert sent.created_by == "alice" and sent.dra_review is True
-    # Stored as what the content is, never as what the name says, with its checksum.
+    # Stored as what the content is, never as what the name says, with its checksum;
+    # the name otherwise as sent (quotes and accents cross the multipart form).
     assert [(d.filename, d.content_type) for d in sent.documents] == [
-        ("bilan.pdf", "application/pdf"),
+        ('bilan "été".pdf', "application/pdf"),
         ("balance.xlsx",
          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")]
     assert [d.sha256 for d in sent.documents] == [hashlib.sha256(PDF).hexdigest(),

@@ -66,6 +66,13 @@ def _size_refusals(files: list[UploadFile]) -> list[FieldError]:
     return errors
 
 
+def _part_name(upload: UploadFile) -> str:
+    """The file's name as the sender gave it: a form encodes a double quote in a part's
+    filename as ``%22`` (HTML5, as browsers and httpx send it); line breaks, encoded
+    too, are refused anyway (rules.attachments)."""
+    return (upload.filename or "").replace("%22", '"')
+
+
 @router.post("/company-information", name="company_info.send",
              response_model=CompanyInfoPublic, status_code=201,
              summary="Send negative information or an information transmission on a "
@@ -89,7 +96,7 @@ async def send(request: Request, repo: Repo,
 
     def call(_: bytes) -> CompanyInfoPublic:
         # In an upload thread: the spooled files are read back here, not in the loop.
-        uploads = [UploadedFile(name=f.filename or "", content=f.file.read()) for f in files]
+        uploads = [UploadedFile(name=_part_name(f), content=f.file.read()) for f in files]
         return repo.company_info.send(form, uploads)
 
     # ``store`` lends one of the app's upload slots; the files are the form's own.
