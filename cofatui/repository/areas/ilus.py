@@ -17,10 +17,10 @@ class IlusArea(Protocol):
     def create(self, data: IluCreate) -> IluPublic:
         """Issue one, with its notification (product code ``ILU``).
 
-        Raises: Forbidden (not an underwriter); NotFound (no such company or
-        contract); RuleViolation ``ilu.no_active_cover`` (the buyer has no active
-        cover under the contract); RuleViolation ``ilu.already_open``;
-        ValidationFailed (a deadline in the past)."""
+        Raises: Forbidden (not an underwriter); ValidationFailed at ``contract_id`` /
+        ``company_id`` (no such contract or company) or ``deadline`` (in the past);
+        RuleViolation ``ilu.no_active_cover`` (the buyer has no active cover under the
+        contract); RuleViolation ``ilu.already_open``."""
         ...
 
     def ilus(self, contract_id: int, view: IluView = IluView.ACTIVE,

@@ -81,8 +81,11 @@ class SqlIlus(SqlArea):
         with self._uow(write=True) as s:
             contract = s.get(Contract, data.contract_id)
             company = s.get(Company, data.company_id)
-            if contract is None or company is None:
-                raise NotFound("access.contract_or_company_not_found")
+            # Ids of the form that name nothing: refused at their fields (422).
+            if contract is None:
+                raise ValidationFailed.at("contract_id", "ilu.no_such_contract")
+            if company is None:
+                raise ValidationFailed.at("company_id", "companies.no_such_company")
             product = _cover(s, contract.id, company.id)
             # An expired one the job has not stored yet no longer counts as open.
             expire_overdue(s, today, now, Ilu.contract_id == contract.id,
