@@ -312,3 +312,13 @@ def test_an_unknown_company_is_not_found(backend: Backend) -> None:
     with refused(NotFound, "company_info.company_not_found"):
         backend.open("alice").company_info.send(
             negative(backend, company_id=backend.ids["epsilon"] + 1000), [])
+
+
+def test_a_file_over_10_mb_is_refused_at_its_place(backend: Backend) -> None:
+    big = PDF + bytes(10 * 1024 * 1024)
+    with pytest.raises(ValidationFailed) as info:
+        backend.open("alice").company_info.send(accounts(backend), files(
+            ("a.pdf", PDF), ("big.pdf", big)))
+    assert [(e.field, e.code) for e in info.value.errors] == [
+        ("files.1", "attachments.too_large")]
+    assert count(backend, CompanyInformation) == 0
