@@ -62,9 +62,9 @@ from cofatui.rules.numbers import amount_errors, decimal_places
 from cofatui.rules.workbook_safety import archive_refusal
 
 __all__ = ["ENCODING_XLSX", "ERASE", "KIND", "LINE_CODES", "MAX_LINES", "OUTCOME_CODES",
-           "REFUSALS", "TemplateLine", "TurnoverRow", "check_lines", "columns_of", "header_of",
-           "is_xlsx", "media_type", "parse_amount", "read", "spec_for", "template_csv",
-           "template_xlsx"]
+           "REFUSALS", "TEMPLATE_FORMATS", "TemplateLine", "TurnoverRow", "check_lines",
+           "columns_of", "header_of", "is_xlsx", "media_type", "parse_amount", "read",
+           "spec_for", "template_csv", "template_format", "template_xlsx"]
 
 KIND = "turnover"
 ERASE = "-"
@@ -406,6 +406,19 @@ def check_lines(found: pipeline.ReadFile, breakdown: TurnoverBreakdown, on: date
 
 
 # --- the template -----------------------------------------------------------------------
+
+TEMPLATE_FORMATS = ("xlsx", "csv")
+
+
+def template_format(fmt: str) -> str:
+    """``xlsx`` or ``csv`` (any case), or ValidationFailed at ``format`` (every backend
+    refuses another one alike: the HTTP client checks it before the route does)."""
+    chosen = str(fmt).strip().lower()
+    if chosen not in TEMPLATE_FORMATS:
+        raise ValidationFailed.at("format", "turnover_import.format_unknown",
+                                  value=str(fmt)[:20])
+    return chosen
+
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter
 
+from cofatui.formats.turnover_import import template_format
 from cofatui.schemas_jobs import ImportResultPublic
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ class HttpTurnoverImportMixin:
 
     def template(self, declaration_id: int, fmt: str) -> bytes:
         return self._call("GET", _declaration(declaration_id) + "/template",
-                          params={"format": str(fmt)}).content
+                          params={"format": template_format(fmt)}).content
 
     def attach(self, declaration_id: int, file_name: str, content: bytes) -> int:
         return self._parse(_DOCUMENT, self._call(

@@ -63,7 +63,6 @@ if TYPE_CHECKING:
 
 KIND = ImportKind.TURNOVER.value
 MODE = ImportMode.ALL_OR_NOTHING
-TEMPLATE_FORMATS = ("xlsx", "csv")
 #: ``lines.12.amount`` → 12: the index of the line a save refused.
 _LINE_INDEX = re.compile(r"lines\.(\d+)(?:\.|$)")
 
@@ -188,10 +187,7 @@ class TurnoverImportMixin:
 
     # --- template -------------------------------------------------------------------
     def template(self, declaration_id: int, fmt: str) -> bytes:
-        chosen = str(fmt).strip().lower()
-        if chosen not in TEMPLATE_FORMATS:
-            raise ValidationFailed.at("format", "turnover_import.format_unknown",
-                                      value=str(fmt)[:20])
+        chosen = tfile.template_format(fmt)
         self.lines(declaration_id, 0, 1)  # access checked, a new declaration pre-filled
         with self._uow() as s:
             decl = self._load_for_read(s, declaration_id)
