@@ -308,6 +308,32 @@ def test_overlapping_periods_are_refused_until_cancelled(backend: Backend) -> No
     assert again.status == TurnoverStatus.NEW
 
 
+def test_of_two_racing_overlapping_requests_one_is_issued(backend: Backend) -> None:
+    repos = [backend.open("uw"), backend.open("uw")]
+    periods = [OCTOBER, (date(2026, 10, 15), date(2026, 11, 14))]
+    barrier = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def request(repo: Repository, period: tuple[date, date]) -> None:
+        barrier.wait()
+        try:
+            outcomes.append(repo.turnover.request(TurnoverRequestIn(
+                contract_id=backend.ids["A"], period_start=period[0], period_end=period[1])))
+        except CofaError as exc:
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=request, args=pair) for pair in zip(repos, periods,
+                                                                           strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    refusals = [o for o in outcomes if isinstance(o, CofaError)]
+    assert len(refusals) == 1, outcomes
+    assert refusals[0].code == "turnover.period_overlaps"
+    assert repos[0].turnover.requests().total == 1
+
+
 def test_cancel(backend: Backend) -> None:
     decl = issue(backend)
     uw, alice = backend.open("uw"), backend.open("alice")
