@@ -29,7 +29,7 @@ from sqlalchemy import Table, func, insert, select
 from sqlalchemy.engine import Engine
 
 from cofatui.clock import Clock, SystemClock
-from cofatui.demo import local_addresses, texts
+from cofatui.demo import local_addresses, requests, texts
 from cofatui.demo.claims import ClaimBuilder, ClaimSet, ContractTerms
 from cofatui.demo.loader import BulkLoader, bulk_transaction
 from cofatui.demo.partners import build_partners, partner_count
@@ -50,7 +50,16 @@ from cofatui.demo.portfolio import (
     build_chunks,
 )
 from cofatui.demo.worker import run_in_worker
-from cofatui.enums import ClaimStatus, ExtensionStatus, Rights, Role, UserStatus
+from cofatui.enums import (
+    ClaimStatus,
+    CompanyInfoStatus,
+    ExtensionStatus,
+    Rights,
+    Role,
+    TurnoverBasis,
+    TurnoverBreakdown,
+    UserStatus,
+)
 from cofatui.errors import Conflict, ValidationFailed
 from cofatui.migrations import is_up_to_date, upgrade
 from cofatui.models import (
@@ -60,14 +69,17 @@ from cofatui.models import (
     ClaimInvoice,
     ClaimPayment,
     Company,
+    CompanyInformation,
     Contract,
     CustomFieldDefinition,
     CustomFieldValue,
+    Document,
     DraBand,
     Extension,
     ExtensionInvoice,
     ExtensionPlanLine,
     Favourite,
+    Ilu,
     LegalIdentifier,
     Notification,
     NotificationState,
@@ -75,6 +87,8 @@ from cofatui.models import (
     PortfolioEntry,
     Product,
     ProductEvent,
+    TurnoverDeclaration,
+    TurnoverLine,
     UnderwritingRule,
     User,
     UserContract,
@@ -112,7 +126,8 @@ def _table(model: Any) -> Table:
 # Tables in the order they are written (parents first).
 TABLES: tuple[Table, ...] = tuple(_table(m) for m in (
     Contract, UnderwritingRule, DraBand, CustomFieldDefinition, User, UserContract, Company,
-    LegalIdentifier, PortfolioEntry, CustomFieldValue, Product, ProductEvent, Claim,
+    LegalIdentifier, PortfolioEntry, CustomFieldValue, Product, ProductEvent, Ilu,
+    CompanyInformation, TurnoverDeclaration, TurnoverLine, Document, Claim,
     ClaimDeclaration, ClaimInvoice, ClaimPayment, PaymentAllocation, Notification,
     NotificationState, Extension, ExtensionInvoice, ExtensionPlanLine, Favourite,
     WapSnapshot, AuditEntry))
@@ -206,6 +221,10 @@ def _rule_row(rid: int, contract_id: int, rule: underwriting.Rule) -> dict[str, 
 def _band_row(bid: int, contract_id: int, band: underwriting.DraBand) -> dict[str, Any]:
     return {"id": bid, "contract_id": contract_id, **band_values(band)}
 
+
+#: (basis, breakdown) of each demo contract's turnover declarations
+_TURNOVER_TERMS = ((TurnoverBasis.SALES, TurnoverBreakdown.DEBTOR),
+                   (TurnoverBasis.OUTSTANDING, TurnoverBreakdown.COUNTRY))
 
 # (slot, name, format) of the user-defined custom fields of both contracts
 _CUSTOM_FIELDS = ((1, "Sales rep", "text"), (2, "Segment", "text"), (3, "Last review", "date"))
@@ -317,7 +336,11 @@ class _Demo:
                                     "EXTENSION,CLAIM",
                 "option_uninsured_collection": uninsured, "option_globalliance": glob,
                 "max_portfolio_companies": 100_000, "version": 1,
-                "organisation_id": organisation})
+                "organisation_id": organisation,
+                # Turnover terms (issue 17 item 2): the first contract declares its sales
+                # per debtor, the second its outstanding per country.
+                "turnover_basis": _TURNOVER_TERMS[index][0].value,
+                "turnover_breakdown": _TURNOVER_TERMS[index][1].value})
             ref_rules: dict[str, list[tuple[int, int | None, str]]] = {}
             for code, priority, min_dra, max_amount, hours, name in _RULES[index]:
                 rules.append(_rule_row(take("underwriting_rule"), cid, underwriting.Rule(
@@ -413,6 +436,9 @@ class _Demo:
         insert(_table(CustomFieldValue), CUSTOM_VALUE_COLUMNS, chunk.custom_values)
         insert(_table(Product), PRODUCT_COLUMNS, chunk.products)
         insert(_table(ProductEvent), EVENT_COLUMNS, chunk.events)
+        insert(_table(Ilu), requests.ILU_COLUMNS, chunk.ilus)
+        insert(_table(CompanyInformation), requests.SUBMISSION_COLUMNS, chunk.submissions)
+        insert(_table(Document), requests.DOCUMENT_COLUMNS, chunk.documents)
         insert(_table(Notification), NOTIFICATION_COLUMNS, chunk.notifications)
         insert(_table(NotificationState), STATE_COLUMNS, chunk.states)
 
@@ -503,7 +529,7 @@ class _Demo:
                 message = texts.claim(reference, status, where)
             nid = take("notification")
             rows.append((nid, contract_id, company_id, None, claim_id, "CLAIM", *message,
-                         ts(at.replace(tzinfo=None))))
+                         ts(at.replace(tzinfo=None)), None, None))
             if rng.random() < 0.5:
                 states.append((take("notification_state"), demo, nid, True, False))
         self.loader.insert(_table(Notification), NOTIFICATION_COLUMNS, rows)
@@ -521,7 +547,8 @@ class _Demo:
                 favourites.append({"id": take("favourite"), "user_id": self.users[login],
                                    "company_id": b.first_company_id + idx})
         self._core(Favourite, favourites)
-        self._turnover_requests(rng)
+        self._turnover_requests(rng, b)
+        self._already_known(b)
         snapshots = []
         for contract in self.contracts:
             current = compute_wap(
@@ -544,25 +571,83 @@ class _Demo:
                                    "seed": [None, self.seed]})}])
         self.report("finishing", 1, 1)
 
-    def _turnover_requests(self, rng: random.Random) -> None:
-        """Monthly turnover declaration requests, with reminders for the recent ones."""
+    def _turnover_requests(self, rng: random.Random, b: PortfolioState) -> None:
+        """Monthly turnover declaration requests, with reminders for the recent ones,
+        each leading to its declaration (demo.requests.TurnoverObjects)."""
         rows, states = [], []
         ts = self.loader.ts
         take = self.ids.take
         demo = self.users["demo"]
-        for contract in self.contracts:
+        # Its own generator: the amounts of the lines leave the rest of "finish" alone.
+        objects = requests.TurnoverObjects(take, ts, self.loader.day, self.naive_now,
+                                           self.rng("turnover"))
+        for index, contract in enumerate(self.contracts):
+            basis, breakdown = _TURNOVER_TERMS[index]
+            debtors = self._turnover_debtors(b, index)
             for months_ago in range(1, 13):
                 year, month = divmod(self.now.year * 12 + self.now.month - 1 - months_ago, 12)
                 period = date(year, month + 1, 1)
                 sent = self.naive_now - timedelta(days=30 * months_ago - 2)
+                declaration = objects.declaration(
+                    contract.id, contract.currency, breakdown, basis, period, months_ago,
+                    sent, debtors, ("Camille Martin", "+33 1 44 55 66 77",
+                                    "demo@durand-industries.example"))
                 reminders = 3 if months_ago == 1 else (1 if months_ago == 2 else 0)
                 for reminder in range(reminders + 1):
                     at = min(self.naive_now, sent + timedelta(days=7 * reminder))
                     message = texts.turnover(period, reminder, contract.policy)
                     nid = take("notification")
-                    rows.append((nid, contract.id, None, None, None, "", *message, ts(at)))
+                    rows.append((nid, contract.id, None, None, None, "", *message, ts(at),
+                                 "turnover_declaration", declaration))
                     if months_ago > 2 or rng.random() < 0.3:
                         states.append((take("notification_state"), demo, nid, True, False))
+        self._core_rows(TurnoverDeclaration, requests.DECLARATION_COLUMNS,
+                        objects.out.declarations)
+        self._core_rows(TurnoverLine, requests.LINE_COLUMNS, objects.out.lines)
+        self._core_rows(Document, requests.DOCUMENT_COLUMNS, objects.out.documents)
         self.loader.insert(_table(Notification), NOTIFICATION_COLUMNS, rows)
         self.loader.insert(_table(NotificationState), STATE_COLUMNS, states)
 
+    def _core_rows(self, model: Any, columns: Sequence[str], rows: list[Any]) -> None:
+        self.loader.insert(_table(model), columns, rows)
+
+    @staticmethod
+    def _turnover_debtors(b: PortfolioState, index: int,
+                          count: int = 12) -> list[requests.Debtor]:
+        """The first covered buyers of a contract (the second holds a share of them)."""
+        found: list[requests.Debtor] = []
+        for idx, cover in enumerate(b.active_cover):
+            if cover and (index == 0 or b.second[idx]):
+                found.append(requests.Debtor(b.first_company_id + idx, b.names[idx],
+                                             b.countries[idx]))
+                if len(found) == count:
+                    break
+        return found
+
+    def _already_known(self, b: PortfolioState) -> None:
+        """A few submissions the underwriter found already known (the portfolio's
+        outcomes say analysed, in progress or unusable), on the first contract."""
+        from cofatui.repository.sql.company_info import notice
+
+        contract = self.contracts[0]
+        out = requests.RequestRows([], [], [])
+        objects = requests.RequestObjects(self.ids.take, self.loader.ts, self.loader.day,
+                                          self.naive_now, out)
+        rows = []
+        kinds = texts.DOCUMENT_KINDS
+        for i in range(min(3, len(b.names))):
+            at = self.naive_now - timedelta(days=40 + 9 * i)
+            company = b.first_company_id + i
+            _, sid = objects.submission(contract.id, company, at, kinds[i], 0, at.year - 1,
+                                        "demo", CompanyInfoStatus.ALREADY_KNOWN)
+            said = notice(CompanyInformation(contract_id=contract.id, company_id=company,
+                                             form="transmission",
+                                             info_type=requests.INFO_TYPES[kinds[i]].value,
+                                             status="already_known"), b.names[i]).columns()
+            rows.append((self.ids.take("notification"), contract.id, company, None, None, "",
+                         "management", "document", "low", said["kind"], said["params"],
+                         said["title"], said.get("body", ""), self.loader.ts(at),
+                         "company_information", sid))
+        self._core_rows(CompanyInformation, requests.SUBMISSION_COLUMNS, out.submissions)
+        self._core_rows(Document, requests.DOCUMENT_COLUMNS, out.documents)
+        self.loader.insert(_table(Notification), NOTIFICATION_COLUMNS, rows)

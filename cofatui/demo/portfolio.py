@@ -19,6 +19,7 @@ from typing import Any
 from cofatui.demo import identifiers, texts
 from cofatui.demo.loader import formatters, money_units
 from cofatui.demo.names import FIRST_NAMES, LAST_NAMES, PROFILES, CountryProfile, latin, local
+from cofatui.demo.requests import RequestObjects, RequestRows
 from cofatui.enums import ACTIVE_COVER_STATUSES, Establishment
 from cofatui.repository.sql.companies import name_key
 from cofatui.repository.sql.search import search_key
@@ -45,10 +46,13 @@ PRODUCT_COLUMNS = (
 EVENT_COLUMNS = ("id", "product_id", "at", "action", "status", "amount", "comment", "actor")
 NOTIFICATION_COLUMNS = (
     "id", "contract_id", "company_id", "product_id", "claim_id", "product_code", "category",
-    "type", "importance", "kind", "params", "title", "body", "created_at")
+    "type", "importance", "kind", "params", "title", "body", "created_at", "target_type",
+    "target_id")
 STATE_COLUMNS = ("id", "user_id", "notification_id", "read", "deleted")
 
 CREDIT_DECISION_CODES = frozenset({"CRL", "ECL", "RLI", "TOPLINER"})
+#: The covers an ILU asks about (issue 17 item 6: a buyer with an active cover).
+ILU_COVER_CODES = frozenset({"CRL", "ECL", "RLI"})
 ACTIVE = frozenset(s.value for s in ACTIVE_COVER_STATUSES)
 UNDERWRITER = "underwriter"
 BRANCH_SHARE = 0.10
@@ -160,10 +164,15 @@ class Chunk:
     events: list[Row] = field(default_factory=list)
     notifications: list[Row] = field(default_factory=list)
     states: list[Row] = field(default_factory=list)
+    #: the objects behind the ILU and document-outcome notifications (demo.requests)
+    ilus: list[Row] = field(default_factory=list)
+    submissions: list[Row] = field(default_factory=list)
+    documents: list[Row] = field(default_factory=list)
 
     def tables(self) -> list[list[Row]]:
         return [self.companies, self.identifiers, self.entries, self.custom_values,
-                self.products, self.events, self.notifications, self.states]
+                self.products, self.events, self.notifications, self.states, self.ilus,
+                self.submissions, self.documents]
 
     @classmethod
     def from_tables(cls, tables: list[list[Row]]) -> Chunk:
@@ -705,7 +714,9 @@ class PortfolioBuilder:
         r = self.r
         now = self.now
         year_ago = now - timedelta(days=365)
-        made: list[tuple[datetime, int | None, str, texts.Message]] = []
+        # (when, product, code, message, the object behind it: None, ("ilu",) or
+        # ("document", kind, outcome, year))
+        made: list[tuple[datetime, int | None, str, texts.Message, tuple[Any, ...] | None]] = []
         cur = contract.currency
         monitoring: _Made | None = None
         for p in products:
@@ -716,16 +727,18 @@ class PortfolioBuilder:
             if p.changed_at is not None:
                 if p.status != "replaced" and p.changed_at >= year_ago:
                     made.append((p.changed_at, p.pid, p.code, texts.product_change(
-                        p.code, p.status, cur, p.decided, p.end, where)))
+                        p.code, p.status, cur, p.decided, p.end, where), None))
             elif p.decided_at is not None and p.decided_at >= year_ago:
                 made.append((p.decided_at + timedelta(seconds=30), p.pid, p.code,
                              texts.product_decision(p.code, p.status, cur, p.requested,
-                                                    p.decided, p.decided_by, p.comment, where)))
+                                                    p.decided, p.decided_by, p.comment, where),
+                             None))
             if p.end is not None and p.status in ACTIVE and p.end >= self.today:
                 days_left = (p.end - self.today).days
                 if days_left <= 60:
                     made.append((now - timedelta(hours=1 + r() * 60), p.pid, p.code,
-                                 texts.ending(p.code, cur, p.decided, p.end, days_left, where)))
+                                 texts.ending(p.code, cur, p.decided, p.end, days_left, where),
+                                 None))
         dra = self.dra[idx]
         primary = products[0]
         while len(made) < target:
@@ -734,21 +747,43 @@ class PortfolioBuilder:
             if roll < 0.5:
                 before = min(10, max(0, dra + (1 if r() < 0.6 else -1) * (1 + int(r() * 2))))
                 link = monitoring or primary
-                made.append((at, link.pid, link.code, texts.dra_change(before, dra, where)))
+                made.append((at, link.pid, link.code, texts.dra_change(before, dra, where),
+                             None))
             elif roll < 0.8:
                 kind = texts.DOCUMENT_KINDS[int(r() * len(texts.DOCUMENT_KINDS))]
                 outcome = 0 if r() < 0.7 else (1 if r() < 0.5 else 2)
-                made.append((at, None, "", texts.document(kind, outcome, at.year - 1, where)))
+                made.append((at, None, "", texts.document(kind, outcome, at.year - 1, where),
+                              ("document", kind, outcome, at.year - 1)))
             else:
                 made.append((at, primary.pid, primary.code,
-                             texts.ilu(cur, primary.decided, where)))
+                             texts.ilu(cur, primary.decided, where), ("ilu",)))
         ts = self.ts
         take = self.ids.take
         reader = self.reader_id
-        for at, pid, code, message in made:
+        objects = RequestObjects(take, ts, self.day, now,
+                                 RequestRows(out.ilus, out.submissions, out.documents))
+        # The ILU asks about the company's active cover (the current one when active).
+        cover = next((p for p in products if p.code in ILU_COVER_CODES and p.status in ACTIVE),
+                     None)
+        open_ilu = False
+        by = contract.requesters[0]
+        for at, pid, code, message, behind in made:
             nid = take("notification")
+            leads_to: tuple[str | None, int | None] = (None, None)
+            if behind is not None and behind[0] == "ilu":
+                on = cover or primary
+                target_type, iid, opened = objects.ilu(
+                    contract.id, cid, at, on.pid, on.code, on.decided, cur, cover is not None,
+                    open_ilu, by)
+                leads_to, open_ilu = (target_type, iid), open_ilu or opened
+                # Its product code is ILU (the notification filter's "ILU" entry).
+                pid, code = on.pid, "ILU"
+            elif behind is not None:
+                _, doc_kind, outcome, year = behind
+                leads_to = objects.submission(contract.id, cid, at, doc_kind, outcome, year,
+                                              by)
             out.notifications.append((nid, contract.id, cid, pid, None, code, *message,
-                                      ts(at)))
+                                      ts(at), *leads_to))
             age = (now - at).days
             if r() < 0.35 + 0.5 * age / 365:
                 out.states.append((take("notification_state"), reader, nid, True, False))

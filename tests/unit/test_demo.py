@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select, text
@@ -24,6 +25,7 @@ from cofatui.demo import identifiers as demo_ids
 from cofatui.demo.bulk_seed import SEED_COMPANIES
 from cofatui.demo.generator import DEMO_PASSWORD, DemoSummary, generate_demo
 from cofatui.enums import (
+    ACTIVE_COVER_STATUSES,
     ClaimStatus,
     Establishment,
     ExtensionStatus,
@@ -43,16 +45,23 @@ from cofatui.models import (
     ClaimInvoice,
     ClaimPayment,
     Company,
+    CompanyInformation,
+    Contract,
+    Document,
+    Ilu,
     LegalIdentifier,
     Notification,
     PortfolioEntry,
     Product,
+    TurnoverDeclaration,
+    TurnoverLine,
     User,
     UserContract,
 )
 from cofatui.repository.sql.companies import name_key
 from cofatui.repository.sql.engine import make_engine
 from cofatui.repository.sql.search import entry_text_filter, search_key
+from cofatui.rules.attachments import check_document
 from cofatui.rules.identifiers import validate_legal_identifier
 from tests.conftest import pg_url_or_skip
 
@@ -65,6 +74,8 @@ DIGEST = {
     "notification_state": "*", "claim": "*", "claim_invoice": "*", "claim_payment": "*",
     "extension": "*", "extension_plan_line": "*", "favourite": "*", "wap_snapshot": "*",
     "underwriting_rule": "*", "user": "id, login, role, status, language, default_contract_id",
+    "ilu": "*", "company_information": "*", "turnover_declaration": "*", "turnover_line": "*",
+    "document": "*",
 }
 
 
@@ -441,6 +452,73 @@ def test_extension_plans_total_the_invoices(demo: tuple[Engine, DemoSummary]) ->
             "GROUP BY extension_id, proposed_by")).all()
     assert statuses == {s.value for s in ExtensionStatus}
     assert plans and all(total == invoiced[ext] for ext, _, total in plans)
+
+
+# ------------------------------------------------------- the objects behind requests
+
+
+def test_each_request_notification_leads_to_its_object_on_its_contract(
+        session: Session) -> None:
+    """Issue 17 item 1: every turnover, ILU and company-information notification has a
+    target that exists, belongs to its contract (and company), and says what it says."""
+    models: dict[str, Any] = {"turnover_declaration": TurnoverDeclaration, "ilu": Ilu,
+                              "company_information": CompanyInformation}
+    kinds = {NotificationType.TURNOVER_REQUEST.value: "turnover_declaration",
+             NotificationType.ILU_REQUEST.value: "ilu",
+             NotificationType.DOCUMENT.value: "company_information"}
+    seen: Counter[str] = Counter()
+    for n in session.execute(select(Notification).where(
+            col(Notification.type).in_(list(kinds)))).scalars():
+        assert n.target_type == kinds[n.type], n
+        assert n.target_id is not None
+        target = session.get(models[n.target_type], n.target_id)
+        assert target is not None and target.contract_id == n.contract_id, n
+        if n.target_type != "turnover_declaration":
+            assert target.company_id == n.company_id
+        if n.target_type == "ilu":
+            assert n.product_code == "ILU" and n.product_id == target.product_id
+        seen[n.target_type] += 1
+    assert set(seen) == set(models)
+    # The other notifications lead nowhere.
+    assert session.execute(select(func.count()).select_from(Notification).where(
+        col(Notification.type).not_in(list(kinds)),
+        col(Notification.target_type).is_not(None))).scalar_one() == 0
+
+
+def test_requests_exist_in_each_status(session: Session) -> None:
+    assert _values(session, TurnoverDeclaration.status) == {"new", "sent", "cancelled"}
+    assert {"open", "answered", "expired"} <= _values(session, Ilu.status)
+    assert _values(session, CompanyInformation.status) == {
+        "in_progress", "analysed", "not_compatible", "already_known"}
+    # An open ILU is on an active cover, one per contract and company, before its deadline.
+    for ilu in session.execute(select(Ilu).where(col(Ilu.status) == "open")).scalars():
+        product = session.get(Product, ilu.product_id)
+        assert product is not None and product.company_id == ilu.company_id
+        assert product.status in {s.value for s in ACTIVE_COVER_STATUSES}
+        assert ilu.cover_amount == product.decided_amount and ilu.deadline >= NOW.date()
+    # A sent declaration has its lines; a new one is still to fill.
+    for d in session.execute(select(TurnoverDeclaration)).scalars():
+        lines = session.execute(select(func.count()).where(
+            col(TurnoverLine.declaration_id) == d.id)).scalar_one()
+        assert (lines > 0) == (d.status == "sent"), d
+        assert d.sent_at is not None if d.status == "sent" else d.sent_at is None
+
+
+def test_contracts_have_turnover_terms(session: Session) -> None:
+    terms = set(session.execute(select(col(Contract.turnover_basis),
+                                       col(Contract.turnover_breakdown))).all())
+    assert terms == {("sales", "debtor"), ("outstanding", "country")}
+
+
+def test_each_submission_has_a_real_file(session: Session) -> None:
+    for doc in session.execute(select(Document).where(
+            col(Document.source) == "company_information").limit(50)).scalars():
+        assert hashlib.sha256(doc.content).hexdigest() == doc.sha256
+        assert doc.size == len(doc.content)
+        attachment = check_document(doc.filename, doc.content)
+        assert attachment.media_type == doc.content_type and attachment.name == doc.filename
+        submission = session.get(CompanyInformation, doc.submission_id)
+        assert submission is not None and submission.contract_id == doc.contract_id
 
 
 def test_wap_history_and_favourites(demo: tuple[Engine, DemoSummary]) -> None:
