@@ -39,6 +39,10 @@ class DocumentRow(Public):
     owner_id: int
 
 
+#: The orders a tab can be read in.
+DOCUMENT_SORTS = ("created_at", "filename", "size", "company")
+
+
 class DocumentFilter(BaseModel):
     source: DocumentSource
     company_id: int | None = None

@@ -23,7 +23,7 @@ from cofatui.repository.sql.core import SqlArea
 from cofatui.repository.sql.search import like_pattern
 from cofatui.rules.section_rights import read_refusal
 from cofatui.schemas import Page
-from cofatui.schemas_documents import DocumentFilter, DocumentRow
+from cofatui.schemas_documents import DOCUMENT_SORTS, DocumentFilter, DocumentRow
 
 #: The section whose read rights a source's documents need (issue 17 item 5).
 SECTION_OF: dict[DocumentSource, Section] = {
@@ -31,7 +31,7 @@ SECTION_OF: dict[DocumentSource, Section] = {
     DocumentSource.COMPANY_INFORMATION: Section.COMPANY_INFORMATION,
     DocumentSource.TURNOVER: Section.TURNOVER,
 }
-SORTS = ("created_at", "filename", "size", "company")
+SORTS = DOCUMENT_SORTS
 
 _d = Document
 #: Every column of a row but the bytes.
