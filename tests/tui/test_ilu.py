@@ -196,3 +196,57 @@ async def test_the_ilu_tab_has_active_and_closed_views(tmp_path: Path) -> None:
                          what="the closed ILU")
         assert app.screen.ilu.id == done.id  # type: ignore[attr-defined]
     assert waiting.id != done.id
+
+
+async def test_an_underwriter_issues_one_from_the_company_page(tmp_path: Path) -> None:
+    from tests.tui.company_info_env import open_company
+
+    env = make_env(tmp_path)
+    app = env.app("uw")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_company(pilot, env.ids["alpha"])
+        await pilot.press("g")
+        await wait_until(pilot, lambda: isinstance(app.screen, IluListScreen),
+                         what="the company's ILUs")
+        await settle(pilot)
+        await pilot.press("n")
+        await wait_until(pilot, lambda: app.screen.query("#ilu-issue"), what="the dialog")
+        await type_into(pilot, "#message", "Annual review")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, IluListScreen),
+                         what="back on the list")
+        await wait_until(pilot, lambda: "Alpha Industries" in screen_text(app),
+                         what="the ILU listed")
+        # A second one on the same buyer is refused in the dialog, with the reason.
+        await pilot.press("n")
+        await wait_until(pilot, lambda: app.screen.query("#ilu-issue"), what="the dialog")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: "already open" in screen_text(app), what="the refusal")
+    issued = env.app("uw").repo.ilus.issued().items
+    assert [(i.company_id, i.message) for i in issued] == [(env.ids["alpha"], "Annual review")]
+
+
+async def test_the_notification_filter_offers_the_ilu_product(tmp_path: Path) -> None:
+    from textual.widgets import Select
+
+    from cofatui.tui.features.notifications.filters import NotificationFiltersScreen
+
+    env = make_env(tmp_path)
+    issue(env)
+    app = env.app("alice", language="fr")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        open_screen(app, "notifications")
+        await settle(pilot)
+        await pilot.press("f")
+        await wait_until(pilot, lambda: isinstance(app.screen, NotificationFiltersScreen),
+                         what="the filters")
+        # Select refuses a value it does not offer.
+        app.screen.query_one("#f-product_code", Select).value = "ILU"
+        await settle(pilot)
+        assert "ILU – Demande d’engagements" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Besoin de couverture demandé (ILU)" in screen_text(app)
+        assert "Alpha Industries" in screen_text(app)
