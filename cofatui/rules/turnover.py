@@ -18,11 +18,16 @@ from decimal import Decimal
 
 from cofatui.enums import TurnoverBreakdown, TurnoverStatus
 from cofatui.errors import FieldError, RuleViolation
-from cofatui.rules.addresses import country_errors
+from cofatui.rules.addresses import contact_errors, contact_required_errors, country_errors
 from cofatui.rules.currencies import currency_errors
 from cofatui.rules.money import Money, currency_decimals, is_currency, totals_by_currency
 from cofatui.rules.numbers import TOO_MANY_DECIMALS, amount_errors, decimal_places
-from cofatui.schemas_turnover import DEFAULT_DUE_DAYS, DEFAULT_REMINDER_OFFSETS, TurnoverLineIn
+from cofatui.schemas_turnover import (
+    DEFAULT_DUE_DAYS,
+    DEFAULT_REMINDER_OFFSETS,
+    TurnoverContact,
+    TurnoverLineIn,
+)
 
 #: At most 2 decimals whatever the currency (fewer when its minor unit has fewer).
 MAX_DECIMALS = 2
@@ -106,6 +111,13 @@ def nothing_to_declare_refusal(nothing: bool,
     return None
 
 
+def contact_refusals(contact: TurnoverContact) -> list[FieldError]:
+    """The contact in charge (seed "Modifier"): a name, and an e-mail or a phone, as a
+    claim's contact (fields ``contact.name`` …)."""
+    return contact_required_errors("contact.", contact.name, contact.email, contact.phone) \
+        + contact_errors("contact.", contact.name, contact.email, contact.phone)
+
+
 # --- the lines -------------------------------------------------------------------------
 def amount_refusals(field: str, amount: Decimal, currency: str) -> list[FieldError]:
     """An amount of a line: Money at least 0, at most 2 decimals (fewer if the currency
@@ -158,6 +170,6 @@ def totals(amounts: Iterable[tuple[Decimal | None, str]]) -> list[Money]:
 
 __all__ = ["ALREADY_CANCELLED", "ALREADY_SENT", "CANCELLED", "LATEST_REMINDER_DAYS",
            "MAX_DECIMALS", "NOTHING_WITH_AMOUNTS", "NOT_FOUND", "OVERLAPS", "amount_refusals",
-           "cancel_refusal", "days_late", "default_due_date", "default_reminders",
-           "edit_refusal", "line_key_errors", "line_value_errors", "nothing_to_declare_refusal",
-           "overlaps", "request_errors", "totals"]
+           "cancel_refusal", "contact_refusals", "days_late", "default_due_date",
+           "default_reminders", "edit_refusal", "line_key_errors", "line_value_errors",
+           "nothing_to_declare_refusal", "overlaps", "request_errors", "totals"]

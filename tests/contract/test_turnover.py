@@ -278,6 +278,17 @@ def test_bad_line_values_are_refused(backend: Backend) -> None:
     assert alice.turnover.get(decl.id).filled_count == 0
 
 
+def test_the_contact_needs_a_name_and_a_way_to_reach_them(backend: Backend) -> None:
+    alice = backend.open("alice")
+    decl = issue(backend)
+    with pytest.raises(ValidationFailed) as info:
+        alice.turnover.update(decl.id, TurnoverUpdate(
+            version=decl.version, contact=TurnoverContact(name=" ", email="not-an-address")))
+    assert {(f.field, f.code) for f in info.value.errors} == {
+        ("contact.name", "common.mandatory"), ("contact.email", "claims.email_invalid")}
+    assert alice.turnover.get(decl.id).version == decl.version
+
+
 def test_nothing_to_declare_is_refused_while_an_amount_is_set(backend: Backend) -> None:
     alice = backend.open("alice")
     decl = issue(backend)

@@ -163,6 +163,9 @@ class SqlTurnover(SqlArea, TurnoverImportMixin):
     def update(self, declaration_id: int, data: TurnoverUpdate) -> TurnoverDeclarationPublic:
         with self._uow(write=True) as s:
             decl = self._load_for_write(s, declaration_id, data.version)
+            errors = rules.contact_refusals(data.contact) if data.contact else []
+            if errors:
+                raise ValidationFailed(errors)
             written = self._apply_lines(s, decl, data.lines)
             refusal = rules.nothing_to_declare_refusal(
                 data.nothing_to_declare, [lines_sql.any_amount(s, declaration_id)])
