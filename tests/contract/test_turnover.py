@@ -80,6 +80,9 @@ def test_issue_fill_save_send(backend: Backend) -> None:
     assert len({key for _, key in jobs}) == 3
 
     alice = backend.open("alice")
+    # Until someone chooses, the reader is the contact in charge (seed "Modifier").
+    contact = alice.turnover.get(decl.id).contact
+    assert (contact.name, contact.email) == ("Alice Test", "alice@example.test")
     # Pre-filled on first read: A's companies holding an active cover (CRL alpha and
     # beta, RLI delta); gamma (a monitoring and a refused product) and foo (pending) not.
     assert amounts(alice, decl.id) == {"Alpha Industries": None,

@@ -321,13 +321,14 @@ class SqlTurnover(SqlArea, TurnoverImportMixin):
         aggs = lines_sql.aggregates(s, ids)
         conn = s.connection()
         today = self.clock.now().date()
+        # Not chosen yet: the reader is in charge by default (seed "Modifier").
+        own = self._own_contact(s) if any(not r.contact_name for r in rows) else None
         out = []
         for r in rows:
             assert r.id is not None
             policy, currency = contracts[r.contract_id]
             agg = aggs[r.id]
-            contact = self._contact(r) if r.contact_name else \
-                TurnoverContact(name=self.principal.display_name[:120])
+            contact = self._contact(r) if r.contact_name or own is None else own
             out.append(TurnoverDeclarationPublic(
                 id=r.id, contract_id=r.contract_id, policy_number=policy,
                 period_start=r.period_start, period_end=r.period_end, label=r.label,
