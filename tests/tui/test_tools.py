@@ -39,7 +39,9 @@ async def test_tools_key_opens_the_hub_listing_only_existing_tools(
         assert isinstance(app.screen, ToolsScreen)
         options = app.screen.query_one(OptionList)
         assert [options.get_option_at_index(i).id for i in range(options.option_count)] == \
-            ["jobs", "import_results", "bulk_orders", "exports", "custom_fields"]
+            ["jobs", "import_results", "bulk_orders", "exports", "custom_fields",
+             "turnover_declarations", "company_information_send_any",
+             "company_information_list", "documents_sent"]
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, JobsScreen)
@@ -167,6 +169,7 @@ def test_custom_fields_tool_is_listed_only_to_who_may_write_them() -> None:
     assert "custom_fields" not in names(_principal(
         (Rights.CUSTOM, {"custom_fields": "read_only", "cover": "full"})))
     assert "custom_fields" not in names(_principal())
-    # The other tools are everyone's.
+    # The other tools are everyone's (sending company information needs write rights).
     assert names(_principal((Rights.READ_ONLY, {}))) == [
-        "jobs", "import_results", "bulk_orders", "exports"]
+        "jobs", "import_results", "bulk_orders", "exports", "turnover_declarations",
+        "company_information_list", "documents_sent"]

@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from cofatui.enums import Rights, Role, Section
 from cofatui.i18n import t
-from cofatui.rules.section_rights import read_refusal
+from cofatui.rules.section_rights import read_refusal, write_refusal
 from cofatui.schemas import Principal
 from cofatui.tui.kit.header import AppHeader
 
@@ -61,10 +61,35 @@ def _reads_turnover(principal: Principal) -> bool:
 
 
 #: Tools listed only to some users (the others would only meet a refusal there).
+def _sends_company_information(principal: Principal) -> bool:
+    """Sending is the policyholder's: users who may write company information on one of
+    their contracts (underwriters decide in the back office)."""
+    return principal.role != Role.UNDERWRITER and any(
+        write_refusal(access, Section.COMPANY_INFORMATION) is None
+        for access in principal.contracts)
+
+
+def _reads_company_information(principal: Principal) -> bool:
+    return principal.role != Role.UNDERWRITER and any(
+        read_refusal(access, Section.COMPANY_INFORMATION) is None
+        for access in principal.contracts)
+
+
+def _reads_documents(principal: Principal) -> bool:
+    """The documents sent: users who may read one of the sections they belong to."""
+    sections = (Section.CLAIMS, Section.COMPANY_INFORMATION, Section.TURNOVER)
+    return principal.role != Role.UNDERWRITER and any(
+        read_refusal(access, section) is None
+        for access in principal.contracts for section in sections)
+
+
 SHOWN_TO: dict[str, Callable[[Principal], bool]] = {
     "custom_fields": _can_write_custom_fields,
     "users": _manages_users,
     "turnover_declarations": _reads_turnover,
+    "company_information_send_any": _sends_company_information,
+    "company_information_list": _reads_company_information,
+    "documents_sent": _reads_documents,
 }
 
 
