@@ -17,14 +17,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from cofatui.commands import actions_of
+from cofatui.commands import actions_of, opened
 from cofatui.commands.bulk import EXIT_OK, Sub, UsageError, contract_of
 from cofatui.enums import IluView, PaymentExperience
 from cofatui.errors import NotFound, ValidationFailed
@@ -91,20 +88,6 @@ def _amount(text: str) -> Decimal:
     return value
 
 
-@contextmanager
-def _opened(args: argparse.Namespace) -> Iterator[Repository]:
-    from cofatui import i18n
-    from cofatui.cli import load_settings_for, open_repository
-
-    settings = load_settings_for(args)
-    i18n.set_language(settings.language)
-    repo = open_repository(args, settings, say=lambda text: print(text, file=sys.stderr))
-    try:
-        yield repo
-    finally:
-        repo.close()
-
-
 def company_of(repo: Repository, value: str) -> int:
     """The company named by its EasyNumber, else by its id."""
     try:
@@ -150,7 +133,7 @@ def _print(args: argparse.Namespace, ilus: list[IluPublic]) -> None:
 
 
 def cmd_create(args: argparse.Namespace) -> int:
-    with _opened(args) as repo:
+    with opened(args) as repo:
         made = repo.ilus.create(IluCreate(
             contract_id=contract_of(repo, args.contract),
             company_id=company_of(repo, args.company), deadline=args.deadline,
@@ -164,7 +147,7 @@ def cmd_create(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    with _opened(args) as repo:
+    with opened(args) as repo:
         if args.issued:
             if args.company or args.contract:
                 raise UsageError("ilu.issued_alone")
@@ -190,7 +173,7 @@ def _all(page: Any) -> list[IluPublic]:
 def cmd_answer(args: argparse.Namespace) -> int:
     if len(args.comment) > COMMENT_MAX:  # the form's own limit, said as the server would
         raise ValidationFailed.at("comment", "ilu.comment_too_long", max=COMMENT_MAX)
-    with _opened(args) as repo:
+    with opened(args) as repo:
         ilu = repo.ilus.get(args.ilu_id)
         answered = repo.ilus.answer(ilu.id, IluAnswer(
             version=ilu.version, experience=PaymentExperience(args.experience),
