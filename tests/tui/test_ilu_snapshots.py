@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import TabbedContent
 
@@ -61,24 +62,14 @@ async def _views(pilot: Pilot[Any], key: str) -> None:
     await settle(pilot)
 
 
-def test_snapshot_ilu_active_view(snap_compare: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize("key", ["a", "c"], ids=["active", "closed"])
+def test_snapshot_ilu_views(snap_compare: Any, tmp_path: Path, key: str) -> None:
     env = make_env(tmp_path)
     answered(env)
     app = themed(env.app("alice"), "cofatui-dark")
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        await _views(pilot, "a")
-
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
-
-
-def test_snapshot_ilu_closed_view(snap_compare: Any, tmp_path: Path) -> None:
-    env = make_env(tmp_path)
-    answered(env)
-    app = themed(env.app("alice"), "cofatui-dark")
-
-    async def run_before(pilot: Pilot[Any]) -> None:
-        await _views(pilot, "c")
+        await _views(pilot, key)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
