@@ -201,3 +201,25 @@ def test_template_and_supporting_document(
             "scan.pdf", "application/pdf", "supporting", "turnover")
     with pytest.raises(ValidationFailed):
         alice.turnover.attach(declaration_id, "x.pdf", b"MZ\x90\x00 an executable")
+
+
+def test_a_declaration_sent_while_its_file_is_read_fails_the_import_not_left_running(
+        backend: Backend,  # noqa: F811 (the fixture)
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    declaration_id = declaration(backend, COUNTRY, date(2026, 6, 1))
+    alice, other = backend.open("alice"), backend.open("alice")
+    read = fmt.read
+
+    def read_then_sent(content: bytes, breakdown: TurnoverBreakdown) -> Any:
+        found = read(content, breakdown)  # meanwhile, another screen sends it
+        other.turnover.send(declaration_id, other.turnover.get(declaration_id).version)
+        return found
+
+    monkeypatch.setattr(fmt, "read", read_then_sent)
+    with pytest.raises(RuleViolation) as refused:
+        alice.turnover.import_file(declaration_id, "late.csv", b"Pays;Montant\nFRA;5\n")
+    assert refused.value.code == "turnover.already_sent"
+    latest = alice.imports.results().items[0]
+    assert (latest.file_name, latest.status, latest.refusal_code) == (
+        "late.csv", ImportStatus.FAILED, "turnover.already_sent")
+    assert amounts(backend, declaration_id).get("FRA", (None, ""))[0] in (None, Decimal(0))

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from cofatui.enums import DocumentSource, Section, TurnoverBreakdown
-from cofatui.errors import ValidationFailed
+from cofatui.errors import CofaError, ValidationFailed
 from cofatui.formats import imports as pipeline
 from cofatui.formats import turnover_import as tfile
 from cofatui.formats.csv_lines import ImportRefused
@@ -151,6 +151,12 @@ class TurnoverImportMixin:
                              "document_id": document_id}, decl.contract_id)
                 import_apply.store_lines(s, import_id, (_ok(row) for row in rows))
                 import_apply.finish(s, import_id)
+        except CofaError as exc:
+            # Refused as a whole meanwhile (sent, cancelled, rights taken away): the
+            # result says so rather than staying "running", and the refusal is raised.
+            with self._uow(write=True) as s:
+                import_apply.finish(s, import_id, exc.code, exc.text("en"))
+            raise
         except _Refused:
             with self._uow(write=True) as s:
                 import_apply.store_lines(s, import_id, [*refused, *(
