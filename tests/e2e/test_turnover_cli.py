@@ -9,18 +9,22 @@ acting as its token's owner with ``--api``:
   an EasyNumber no company has): the import fails with those two lines said first and
   nothing applied; fixed, it succeeds and every line has its amount;
 - ``demo`` sends it (``--yes``): status sent, totals per currency; a second send is
-  refused (``turnover.already_sent``) and a later import too.
+  refused (``turnover.already_sent``) and a later import too, in French for a French
+  locale.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
 import openpyxl
 
-from tests.e2e.test_bulk_cli import cli, demo
+from tests.e2e.test_bulk_cli import ROOT, cli, demo
 from tests.server import ServerProcess
 
 POLICY = "1234567"
@@ -117,5 +121,14 @@ def test_request_import_and_send_through_the_api(tmp_path: Path) -> None:
         assert code == 1 and "already been sent" in err, err
         code, out, err = as_(policyholder, "import", declaration, str(fixed))
         assert code == 1 and "already been sent" in err, err
+        # In the user's language: a French locale gets the French text of the code.
+        french = subprocess.run(
+            [sys.executable, "-m", "cofatui", "turnover", "send", declaration, "--yes",
+             "--api", server.url, "--token-file", str(policyholder)],
+            capture_output=True, text=True, timeout=300, cwd=ROOT, env={
+                **os.environ, "COFATUI_CONFIG_DIR": str(tmp_path / "cfg"),
+                "COFATUI_DATA_DIR": str(tmp_path / "data"), "LANGUAGE": "fr"})
+        assert french.returncode == 1
+        assert "a déjà été envoyée" in french.stderr, french.stderr
     finally:
         server.stop()
