@@ -10,10 +10,12 @@ from pathlib import Path
 from textual.widgets import Input, Tabs
 
 from cofatui.schemas_documents import DocumentRow
+from cofatui.tui.features.claims.detail import ClaimDetailScreen
 from cofatui.tui.features.company_info.detail import SubmissionDetailScreen
 from cofatui.tui.features.documents.screen import DocumentsSentScreen
 from cofatui.tui.kit.file_picker import FilePicker
 from cofatui.tui.kit.virtual_list import VirtualList
+from tests.tui.claims_env import submit_claim
 from tests.tui.company_info_env import PDF, open_company, send_annual_report
 from tests.tui.pilot import settle, toasts, type_into, wait_until
 from tests.tui.products_env import SIZE, make_env, screen_text
@@ -98,3 +100,32 @@ async def test_from_the_company_page_open_the_owner_and_save_a_copy(tmp_path: Pa
         await wait_until(pilot, lambda: isinstance(app.screen, SubmissionDetailScreen),
                          what="the submission the file belongs to")
         assert app.screen.submission.id == sent.id  # type: ignore[attr-defined]
+
+
+async def test_a_claim_attachment_gets_its_tab_and_opens_its_claim(tmp_path: Path) -> None:
+    env = make_env(tmp_path)
+    send_annual_report(env, "gamma", (("report.pdf", PDF),))
+    writer = env.app("alice")
+    claim = submit_claim(env, writer)
+    writer.repo.claims.add_document(claim.id, "invoice 501.pdf", PDF, "contractual")
+    app = env.app("alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.switch_to("documents_sent")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DocumentsSentScreen)
+        assert tab_ids(screen) == ["tab-claims", "tab-company_information"]  # the seed's order
+        await wait_until(pilot, lambda: [r.filename for r in shown(screen)] == ["invoice 501.pdf"],
+                         what="the claims tab")
+        assert "Contractual" in screen_text(app)
+        screen.query_one(Tabs).active = "tab-company_information"
+        await wait_until(pilot, lambda: [r.filename for r in shown(screen)] == ["report.pdf"],
+                         what="the company information tab")
+        screen.query_one(Tabs).active = "tab-claims"
+        await wait_until(pilot, lambda: [r.filename for r in shown(screen)] == ["invoice 501.pdf"],
+                         what="back on the claims tab")
+        screen.query_one("#documents", VirtualList).focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ClaimDetailScreen),
+                         what="the claim")
