@@ -322,3 +322,30 @@ def test_a_file_over_10_mb_is_refused_at_its_place(backend: Backend) -> None:
     assert [(e.field, e.code) for e in info.value.errors] == [
         ("files.1", "attachments.too_large")]
     assert count(backend, CompanyInformation) == 0
+
+
+def test_of_two_racing_decisions_exactly_one_is_given(backend: Backend) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    sent = backend.open("alice").company_info.send(negative(backend), [])
+    deciders = [backend.open("uw").company_info for _ in range(2)]
+    start = Barrier(2)
+
+    def decide(area: Any, outcome: CompanyInfoStatus) -> str:
+        start.wait()
+        try:
+            area.decide(sent.id, CompanyInfoDecision(version=sent.version, outcome=outcome))
+        except (Conflict, RuleViolation) as refused:
+            return type(refused).__name__
+        return "decided"
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(decide, deciders, [CompanyInfoStatus.ANALYSED,
+                                                   CompanyInfoStatus.ALREADY_KNOWN]))
+    # The loser read the version before the winner wrote (Conflict) or the outcome after.
+    assert sorted(results) in (["Conflict", "decided"], ["RuleViolation", "decided"])
+    kinds = [n.kind for n in notifications_of(backend, sent.id)]
+    assert len(kinds) == 2 and kinds[0] == "company_info.in_progress"
+    assert backend.open("alice").company_info.get(sent.id).status.value == \
+        kinds[1].removeprefix("company_info.")
