@@ -15,6 +15,7 @@ from cofatui.repository.http.claims import HttpClaims
 from cofatui.repository.http.companies import HttpCompanies
 from cofatui.repository.http.company_info import HttpCompanyInfo
 from cofatui.repository.http.custom_fields import HttpCustomFields
+from cofatui.repository.http.documents import HttpDocuments
 from cofatui.repository.http.drafts import HttpDrafts
 from cofatui.repository.http.exports import HttpExports
 from cofatui.repository.http.extensions import HttpExtensions
@@ -35,6 +36,7 @@ from cofatui.repository.sql.claims import SqlClaims
 from cofatui.repository.sql.companies import SqlCompanies
 from cofatui.repository.sql.company_info import SqlCompanyInfo
 from cofatui.repository.sql.custom_fields import SqlCustomFields
+from cofatui.repository.sql.documents import SqlDocuments
 from cofatui.repository.sql.drafts import SqlDrafts
 from cofatui.repository.sql.exchange_rates import SqlRates
 from cofatui.repository.sql.exports import SqlExports
@@ -71,6 +73,7 @@ IMPLEMENTATIONS: dict[str, tuple[type, type]] = {
     "company_info": (SqlCompanyInfo, HttpCompanyInfo),
     "turnover": (SqlTurnover, HttpTurnover),
     "ilus": (SqlIlus, HttpIlus),
+    "documents": (SqlDocuments, HttpDocuments),
 }
 
 
