@@ -13,7 +13,7 @@ import argparse
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from cofatui.repository.base import Repository
@@ -53,3 +53,14 @@ def opened(args: argparse.Namespace) -> Iterator[Repository]:
         yield repo
     finally:
         repo.close()
+
+
+def all_pages(page: Callable[[int], Any]) -> list[Any]:
+    """Every item of a paged list: ``page(offset)`` returns a ``Page``, called from
+    offset 0 until its ``total`` is read (or a page comes back empty)."""
+    out: list[Any] = []
+    while True:
+        got = page(len(out))
+        out += got.items
+        if not got.items or len(out) >= got.total:
+            return out

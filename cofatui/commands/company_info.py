@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticError
 
-from cofatui.commands import actions_of, opened
+from cofatui.commands import actions_of, all_pages, opened
 from cofatui.commands.bulk import EXIT_OK, Sub, contract_of
 from cofatui.commands.ilu import company_of
 from cofatui.enums import CompanyInfoForm, CompanyInfoStatus, CompanyInfoType, NegativeNature
@@ -41,7 +41,6 @@ from cofatui.pydantic_errors import field_errors
 from cofatui.repository.base import MAX_PAGE
 from cofatui.rules.attachments import MAX_ATTACHMENT_BYTES
 from cofatui.rules.company_info import OUTCOMES
-from cofatui.schemas import Page
 from cofatui.schemas_company_info import (
     CompanyInfoDecision,
     CompanyInfoFilter,
@@ -220,10 +219,10 @@ def cmd_list(args: argparse.Namespace) -> int:
         if args.queue:
             if args.contract:
                 flt.contract_id = contract_of(repo, args.contract)
-            rows = _all(lambda offset: repo.company_info.queue(flt, offset, MAX_PAGE))
+            rows = all_pages(lambda offset: repo.company_info.queue(flt, offset, MAX_PAGE))
         else:
             flt.contract_id = contract_of(repo, args.contract)
-            rows = _all(lambda offset: repo.company_info.submissions(flt, offset, MAX_PAGE))
+            rows = all_pages(lambda offset: repo.company_info.submissions(flt, offset, MAX_PAGE))
     if args.json:
         print(json.dumps([submission_json(r) for r in rows], ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -232,15 +231,6 @@ def cmd_list(args: argparse.Namespace) -> int:
     for row in rows:
         print(_line(row))
     return EXIT_OK
-
-
-def _all(page: Any) -> list[CompanyInfoPublic]:
-    out: list[CompanyInfoPublic] = []
-    while True:
-        got: Page[CompanyInfoPublic] = page(len(out))
-        out += got.items
-        if not got.items or len(out) >= got.total:
-            return out
 
 
 def cmd_decide(args: argparse.Namespace) -> int:
