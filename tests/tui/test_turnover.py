@@ -38,6 +38,7 @@ from cofatui.tui.features.turnover.grid import Grid
 from cofatui.tui.features.turnover.request_form import RequestDialog
 from cofatui.tui.features.underwriter.queue import UnderwriterQueueScreen
 from cofatui.tui.kit.dialog import ConfirmScreen
+from cofatui.tui.kit.file_picker import FilePicker
 from cofatui.tui.navigation import open_screen
 from tests.contract import dataset
 from tests.tui.pilot import screen_text, settle, wait_until
@@ -353,3 +354,53 @@ async def test_enter_on_its_notification_opens_the_declaration(
         assert isinstance(screen, DeclarationScreen) and screen.declaration.id == made.id
         assert f"Notification: no. {made.notification_id}" in screen_text(app)
         assert not screen.frozen and app.focused is amount_input(screen, 0)
+
+
+async def pick(pilot: Pilot[Any], path: Path) -> None:
+    """Type ``path`` into the file picker on top and press Enter (no settle while the
+    picker is open: its folder tree's worker runs until the picker closes)."""
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, FilePicker),
+                     what="the file picker")
+    picker = pilot.app.screen
+    picker.query_one("#picker-path", Input).value = str(path)
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: pilot.app.screen is not picker, what="the picker closed")
+
+
+async def test_template_then_import_with_bad_lines_then_fixed(
+        engine: tuple[Engine, dataset.Ids], tmp_path: Path) -> None:
+    eng, ids = engine
+    made = request(eng, ids, TurnoverBreakdown.COUNTRY)
+    app = make_app(eng, last_folder=str(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_declaration(pilot, made.id)
+        await pilot.press("f8")
+        template = tmp_path / "template.csv"
+        await pick(pilot, template)
+        await wait_until(pilot, template.exists, what="the template written")
+        await settle(pilot)
+        rows = template.read_bytes().decode("utf-8-sig").splitlines()
+        assert rows[0] == "Pays;Montant;Devise"
+        assert len(rows) == screen.declaration.line_count + 1  # pre-filled with its lines
+        first_country = rows[1].split(";")[0]
+        bad = tmp_path / "bad.csv"
+        bad.write_text("Pays;Montant;Devise\n" + f"{first_country};1500;EUR\n"
+                       "ZZZ;10;EUR\n" + f"{rows[2].split(';')[0]};-5;EUR\n", encoding="utf-8")
+        await pilot.press("f7")
+        await pick(pilot, bad)
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "ImportLinesScreen",
+                         what="the import's lines, errors first")
+        await settle(pilot)
+        assert repo(eng, "alice").turnover.get(made.id).filled_count == 0  # all or nothing
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+        good = tmp_path / "good.csv"
+        good.write_text("Pays;Montant;Devise\n" + f"{first_country};1500;EUR\n",
+                        encoding="utf-8")
+        await pilot.press("f7")
+        await pick(pilot, good)
+        await wait_until(pilot, lambda: screen.declaration.filled_count == 1,
+                         what="the declaration read again")
+        await settle(pilot)
+        assert "€1,500.00" in screen_text(app)

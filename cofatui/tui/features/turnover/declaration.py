@@ -155,7 +155,7 @@ class DeclarationScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self.WRITES and self.frozen:
-            return None
+            return False  # frozen: the keys that would change it are not offered
         return action != "copy_outstanding" or self.outstanding
 
     # --- layout ---------------------------------------------------------------------------
@@ -512,7 +512,8 @@ class DeclarationScreen(Screen[None]):
         self.query_one("#tv-nothing", Checkbox).value = d.nothing_to_declare
         self.query_one("#tv-ident", Static).update(self._identification())
         self.query_one("#tv-contact", Static).update(self._contact_text())
-        self._message(plural("turnover_ui.reloaded", count=len(self.edits)), error=False)
+        self._message(plural("turnover_ui.reloaded", count=len(self.edits))
+                      if self.edits else "", error=False)
         self.load_page(self.page)
 
     @on(Button.Pressed, "#tv-contact-modify")
@@ -599,7 +600,7 @@ class DeclarationScreen(Screen[None]):
     # --- files --------------------------------------------------------------------------
     def action_import(self) -> None:
         if self.edits:
-            self._message(t("turnover_ui.save_before_import"))
+            self.notify(t("turnover_ui.save_before_import"), severity="warning", markup=False)
             return
         files.pick_import(self)
 
