@@ -13,6 +13,9 @@ from textual.widgets import Input
 from cofatui.enums import CompanyInfoForm, CompanyInfoType
 from cofatui.schemas_company_info import CompanyInfoIn, CompanyInfoPublic, UploadedFile
 from cofatui.tui.features.companies.detail import CompanyDetailScreen
+from cofatui.tui.features.company_info.form_base import SubmissionForm
+from cofatui.tui.features.company_info.forms import FormChoiceDialog
+from cofatui.tui.features.documents.screen import DocumentsSentScreen
 from cofatui.tui.kit.file_picker import FilePicker
 from cofatui.tui.navigation import open_screen
 from tests.tui.pilot import settle, wait_until
@@ -37,6 +40,33 @@ async def open_company(pilot: Pilot[Any], company_id: int) -> CompanyDetailScree
     await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, CompanyDetailScreen)
+    return screen
+
+
+async def open_form(pilot: Pilot[Any], company_id: int, key: str) -> SubmissionForm:
+    """From the company page: ``i``, then the form (``n`` negative information, ``t``
+    information transmission)."""
+    await open_company(pilot, company_id)
+    await pilot.press("i")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, FormChoiceDialog),
+                     what="the choice of form")
+    await pilot.press(key)
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, SubmissionForm),
+                     what="the form")
+    await settle(pilot)
+    form = pilot.app.screen
+    assert isinstance(form, SubmissionForm)
+    return form
+
+
+async def open_documents(pilot: Pilot[Any]) -> DocumentsSentScreen:
+    """Tools › Documents sent, its tabs read."""
+    pilot.app.switch_to("documents_sent")  # type: ignore[attr-defined]
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, DocumentsSentScreen),
+                     what="the documents sent")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, DocumentsSentScreen)
     return screen
 
 

@@ -22,7 +22,15 @@ from cofatui.tui.features.company_info.forms import (
 )
 from cofatui.tui.features.company_info.submissions import SubmissionsScreen
 from cofatui.tui.kit.form import FormField
-from tests.tui.company_info_env import EXE, PDF, open_company, pick_file, send_annual_report, write
+from tests.tui.company_info_env import (
+    EXE,
+    PDF,
+    open_company,
+    open_form,
+    pick_file,
+    send_annual_report,
+    write,
+)
 from tests.tui.pilot import settle, toasts, type_into, wait_until
 from tests.tui.products_env import SIZE, make_env, screen_text
 
@@ -32,14 +40,7 @@ async def test_a_bad_file_is_refused_at_its_field_and_a_good_one_sent(tmp_path: 
     app = env.app("alice")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await open_company(pilot, env.ids["gamma"])
-        await pilot.press("i")
-        await wait_until(pilot, lambda: isinstance(app.screen, FormChoiceDialog),
-                         what="the choice of form")
-        await pilot.press("t")
-        await wait_until(pilot, lambda: isinstance(app.screen, TransmissionForm),
-                         what="the transmission form")
-        form = app.screen
+        form = await open_form(pilot, env.ids["gamma"], "t")
         assert isinstance(form, TransmissionForm)
 
         # A program named .pdf: recognised by its content, refused at the field.
@@ -74,14 +75,8 @@ async def test_negative_information_rules_at_their_fields(tmp_path: Path) -> Non
     app = env.app("alice")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await open_company(pilot, env.ids["gamma"])
-        await pilot.press("i")
-        await wait_until(pilot, lambda: isinstance(app.screen, FormChoiceDialog),
-                         what="the choice of form")
-        await pilot.press("n")
-        await wait_until(pilot, lambda: isinstance(app.screen, NegativeForm),
-                         what="the negative-information form")
-        form = app.screen
+        form = await open_form(pilot, env.ids["gamma"], "n")
+        assert isinstance(form, NegativeForm)
         await pilot.press("ctrl+s")
         await settle(pilot)
         for field in ("nature", "event_date", "description"):

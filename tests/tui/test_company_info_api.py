@@ -13,12 +13,12 @@ from textual.widgets import Input, Select
 from cofatui.config import Settings
 from cofatui.repository.http import open_http_repository
 from cofatui.tui.app import CofaApp
-from cofatui.tui.features.company_info.forms import FormChoiceDialog, TransmissionForm
+from cofatui.tui.features.company_info.forms import TransmissionForm
 from cofatui.tui.features.documents.screen import DocumentsSentScreen
 from cofatui.tui.kit.file_picker import FilePicker
 from tests.api_app import shared_app
 from tests.contract.conftest import make_token
-from tests.tui.company_info_env import EXE, PDF, open_company, pick_file, write
+from tests.tui.company_info_env import EXE, PDF, open_form, pick_file, write
 from tests.tui.pilot import settle, wait_until
 from tests.tui.products_env import SIZE, make_env, screen_text
 
@@ -31,14 +31,7 @@ async def test_send_then_save_a_copy_through_the_api(tmp_path: Path) -> None:
         app = CofaApp(repo, Settings(language="en"), clock=env.clock)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            await open_company(pilot, env.ids["gamma"])
-            await pilot.press("i")
-            await wait_until(pilot, lambda: isinstance(app.screen, FormChoiceDialog),
-                             what="the choice of form")
-            await pilot.press("t")
-            await wait_until(pilot, lambda: isinstance(app.screen, TransmissionForm),
-                             what="the form")
-            form = app.screen
+            form = await open_form(pilot, env.ids["gamma"], "t")
             assert isinstance(form, TransmissionForm)
             form.query_one("#info_type", Select).value = "aged_balance"
             await pick_file(pilot, write(tmp_path, "balance.pdf", PDF))

@@ -13,27 +13,11 @@ from textual.widgets import RadioButton, Select, TabbedContent, TextArea
 from cofatui.tui.features.company_info.back_office import CompanyInfoPane
 from cofatui.tui.features.company_info.decide import DecideDialog
 from cofatui.tui.features.company_info.detail import SubmissionDetailScreen
-from cofatui.tui.features.company_info.form_base import SubmissionForm
-from cofatui.tui.features.company_info.forms import FormChoiceDialog
-from tests.tui.company_info_env import EXE, PDF, open_company, pick_file, send_annual_report, write
+from tests.tui.company_info_env import EXE, PDF, open_form, pick_file, send_annual_report, write
 from tests.tui.pilot import settle, type_into, wait_until
 from tests.tui.products_env import SIZE, make_env, pin_utc, screen_text, themed
 
 __all__ = ["pin_utc"]
-
-
-async def open_form(pilot: Pilot[Any], company_id: int, key: str) -> SubmissionForm:
-    await open_company(pilot, company_id)
-    await pilot.press("i")
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, FormChoiceDialog),
-                     what="the choice of form")
-    await pilot.press(key)
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, SubmissionForm),
-                     what="the form")
-    await settle(pilot)
-    form = pilot.app.screen
-    assert isinstance(form, SubmissionForm)
-    return form
 
 
 def test_snapshot_negative_information(snap_compare: Any, tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from cofatui.tui.features.documents.screen import DocumentsSentScreen
 from cofatui.tui.kit.file_picker import FilePicker
 from cofatui.tui.kit.virtual_list import VirtualList
 from tests.tui.claims_env import submit_claim
-from tests.tui.company_info_env import PDF, open_company, send_annual_report
+from tests.tui.company_info_env import PDF, open_company, open_documents, send_annual_report
 from tests.tui.pilot import settle, toasts, type_into, wait_until
 from tests.tui.products_env import SIZE, make_env, screen_text
 
@@ -36,10 +36,7 @@ async def test_only_the_kinds_sent_have_a_tab(tmp_path: Path) -> None:
     app = env.app("alice")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.switch_to("documents_sent")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, DocumentsSentScreen)
+        screen = await open_documents(pilot)
         assert tab_ids(screen) == []
         assert "No document sent under this contract yet" in screen_text(app)
 
@@ -48,10 +45,7 @@ async def test_only_the_kinds_sent_have_a_tab(tmp_path: Path) -> None:
     app = env.app("alice")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.switch_to("documents_sent")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, DocumentsSentScreen)
+        screen = await open_documents(pilot)
         assert tab_ids(screen) == ["tab-company_information"]
         text = screen_text(app)
         assert "3 documents" in text and "Annual report" in text and "In progress" in text
@@ -111,10 +105,7 @@ async def test_a_claim_attachment_gets_its_tab_and_opens_its_claim(tmp_path: Pat
     app = env.app("alice")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.switch_to("documents_sent")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, DocumentsSentScreen)
+        screen = await open_documents(pilot)
         assert tab_ids(screen) == ["tab-claims", "tab-company_information"]  # the seed's order
         await wait_until(pilot, lambda: [r.filename for r in shown(screen)] == ["invoice 501.pdf"],
                          what="the claims tab")
