@@ -25,6 +25,11 @@ router = APIRouter(tags=["documents"])
 #: The header carrying the document's row with its bytes (base64 of its JSON): one
 #: route answers ``repo.documents.content`` whole, and the body stays the file itself.
 ROW_HEADER = "X-Cofatui-Document"
+#: What a document is sent as: the type its content was recognised as when stored
+#: (rules.attachments: PDF, images, and XLSX or CSV for balances).
+STORED_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/gif", "text/csv",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "application/octet-stream")
 
 
 @router.get("/contracts/{contract_id}/document-sources", name="documents.sources",
@@ -53,7 +58,7 @@ def rows(repo: Repo, contract_id: ContractId, category: DocumentSource,
 
 @router.get("/documents/{document_id}/content", name="documents.content",
             response_class=Response,
-            responses={200: {"content": {"application/octet-stream": {}}}},
+            responses={200: {"content": {media: {} for media in STORED_TYPES}}},
             summary="The bytes of a sent document, with its stored type; its row is in "
                     f"the {ROW_HEADER} header (base64 JSON)")
 def content(repo: Repo,
