@@ -6,6 +6,7 @@ contract's declaration does not exist for a user; of two racing sends one wins."
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -59,6 +60,27 @@ def reminder_notices(backend: Backend, declaration_id: int) -> list[tuple[str, s
                 col(Notification.target_type) == "turnover_declaration",
                 col(Notification.target_id) == declaration_id,
                 col(Notification.kind) == "turnover.reminder").order_by(col(Notification.id)))]
+
+
+def race(*calls: Callable[[], object]) -> list[object]:
+    """Run ``calls`` at the same moment, each in a thread: what each returned or
+    raised (a refusal), in the order they ended."""
+    barrier = threading.Barrier(len(calls))
+    outcomes: list[object] = []
+
+    def run(call: Callable[[], object]) -> None:
+        barrier.wait()
+        try:
+            outcomes.append(call())
+        except CofaError as exc:
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
 
 
 # --- the whole cycle ---------------------------------------------------------------------
@@ -226,21 +248,8 @@ def test_of_two_racing_sends_exactly_one_succeeds(backend: Backend) -> None:
     repos = [backend.open("alice"), backend.open("both")]
     repos[0].turnover.lines(decl.id)  # pre-filled first, so both send the same version
     version = repos[0].turnover.get(decl.id).version
-    barrier = threading.Barrier(2)
-    outcomes: list[object] = []
-
-    def send(repo: Repository) -> None:
-        barrier.wait()
-        try:
-            outcomes.append(repo.turnover.send(decl.id, version))
-        except CofaError as exc:
-            outcomes.append(exc)
-
-    threads = [threading.Thread(target=send, args=(r,)) for r in repos]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = race(lambda: repos[0].turnover.send(decl.id, version),
+                    lambda: repos[1].turnover.send(decl.id, version))
     won = [o for o in outcomes if isinstance(o, TurnoverDeclarationPublic)]
     lost = [o for o in outcomes if isinstance(o, CofaError)]
     assert len(won) == 1 and len(lost) == 1, outcomes
@@ -325,23 +334,10 @@ def test_overlapping_periods_are_refused_until_cancelled(backend: Backend) -> No
 def test_of_two_racing_overlapping_requests_one_is_issued(backend: Backend) -> None:
     repos = [backend.open("uw"), backend.open("uw")]
     periods = [OCTOBER, (date(2026, 10, 15), date(2026, 11, 14))]
-    barrier = threading.Barrier(2)
-    outcomes: list[object] = []
-
-    def request(repo: Repository, period: tuple[date, date]) -> None:
-        barrier.wait()
-        try:
-            outcomes.append(repo.turnover.request(TurnoverRequestIn(
-                contract_id=backend.ids["A"], period_start=period[0], period_end=period[1])))
-        except CofaError as exc:
-            outcomes.append(exc)
-
-    threads = [threading.Thread(target=request, args=pair) for pair in zip(repos, periods,
-                                                                           strict=True)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = race(*[lambda repo=repo, period=period: repo.turnover.request(
+        TurnoverRequestIn(contract_id=backend.ids["A"], period_start=period[0],
+                          period_end=period[1])) for repo, period in zip(repos, periods,
+                                                                       strict=True)])
     refusals = [o for o in outcomes if isinstance(o, CofaError)]
     assert len(refusals) == 1, outcomes
     assert refusals[0].code == "turnover.period_overlaps"
