@@ -88,7 +88,8 @@ class NegativeForm(SubmissionForm):
             "event_date")
         with Horizontal(classes="ci-money"):
             yield AmountField(t("company_info_ui.field.amount"), "amount",
-                              self.subject.currency, id="amount-field", compact=True)
+                              self.subject.currency, id="amount-field", compact=True,
+                              placeholder=t("company_info_ui.placeholder.amount"))
             yield FormField(t("company_info_ui.field.currency"), Input(
                 self.subject.currency, id="currency", max_length=3, compact=True), "currency")
         yield CountedText(t("company_info_ui.field.description"), "description",
