@@ -11,7 +11,7 @@ from pathlib import Path
 from textual.widgets import RadioButton, Select, TabbedContent, TextArea
 
 from cofatui.enums import CompanyInfoStatus
-from cofatui.schemas_company_info import CompanyInfoFilter
+from cofatui.schemas_company_info import CompanyInfoFilter, CompanyInfoPublic
 from cofatui.tui.features.company_info.back_office import CompanyInfoPane
 from cofatui.tui.features.company_info.decide import DecideDialog
 from cofatui.tui.features.company_info.detail import SubmissionDetailScreen
@@ -22,6 +22,7 @@ from cofatui.tui.features.company_info.forms import (
 )
 from cofatui.tui.features.company_info.submissions import SubmissionsScreen
 from cofatui.tui.kit.form import FormField
+from cofatui.tui.kit.virtual_list import VirtualList
 from tests.tui.company_info_env import (
     EXE,
     PDF,
@@ -179,3 +180,33 @@ async def test_a_reader_is_told_before_filling_a_form(tmp_path: Path) -> None:
         await settle(pilot)
         assert app.screen is company  # no form to fill in vain
         assert "Read-only access to contract P-A" in toasts(app)
+
+
+async def test_the_back_office_filters(tmp_path: Path) -> None:
+    env = make_env(tmp_path)
+    send_annual_report(env, "gamma")
+    send_annual_report(env, "alpha")
+    uw = env.app("uw")
+    async with uw.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        uw.switch_to("underwriter_queue")
+        await settle(pilot)
+        uw.screen.query_one(TabbedContent).active = "tab-company_info"
+        pane = uw.screen.query_one(CompanyInfoPane)
+        queue = pane.query_one("#ci-queue", VirtualList)
+
+        def companies() -> list[str]:
+            return [row.company_name for i in range(queue.row_count)
+                    if isinstance(row := queue.row_at(i), CompanyInfoPublic)]
+
+        await wait_until(pilot, lambda: len(companies()) == 2, what="both submissions")
+        pane.query_one("#ci-country", Select).value = "ITA"
+        await wait_until(pilot, lambda: companies() == ["Gamma Tessile SpA"], what="Italy")
+        pane.query_one("#ci-form", Select).value = "negative"
+        await wait_until(pilot, lambda: companies() == [], what="no negative information")
+        pane.query_one("#ci-form", Select).value = "transmission"
+        pane.query_one("#ci-dra", Select).value = "yes"
+        await wait_until(pilot, lambda: companies() == [], what="no DRA review asked")
+        pane.query_one("#ci-dra", Select).value = "no"
+        await wait_until(pilot, lambda: companies() == ["Gamma Tessile SpA"],
+                         what="the transmission without DRA review")
