@@ -105,6 +105,16 @@ def request(engine: Engine, ids: dataset.Ids, breakdown: TurnoverBreakdown,
     return alice.turnover.get(made.id)
 
 
+def sent_per_country(engine: Engine, ids: dataset.Ids, currency: str) -> None:
+    """A per-country declaration sent with 900 in ``currency`` on its first country."""
+    made = request(engine, ids, TurnoverBreakdown.COUNTRY)
+    alice = repo(engine, "alice")
+    line = alice.turnover.lines(made.id, 0, 50).items[0]
+    saved = alice.turnover.update(made.id, TurnoverUpdate(version=made.version, lines=[
+        TurnoverLineIn(country=line.country, amount=Decimal(900), currency=currency)]))
+    alice.turnover.send(made.id, saved.version)
+
+
 async def open_declaration(pilot: Pilot[Any], declaration_id: int) -> DeclarationScreen:
     await settle(pilot)
     open_screen(pilot.app, "turnover_declaration", declaration_id)
@@ -257,12 +267,7 @@ async def test_conflict_keeps_what_was_typed(engine: tuple[Engine, dataset.Ids])
 async def test_sent_declaration_opens_read_only_from_the_list(
         engine: tuple[Engine, dataset.Ids]) -> None:
     eng, ids = engine
-    made = request(eng, ids, TurnoverBreakdown.COUNTRY)
-    alice = repo(eng, "alice")
-    line = alice.turnover.lines(made.id, 0, 50).items[0]
-    saved = alice.turnover.update(made.id, TurnoverUpdate(version=made.version, lines=[
-        TurnoverLineIn(country=line.country, amount=Decimal(900), currency="USD")]))
-    alice.turnover.send(made.id, saved.version)
+    sent_per_country(eng, ids, "USD")
     app = make_app(eng)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -404,3 +409,16 @@ async def test_template_then_import_with_bad_lines_then_fixed(
                          what="the declaration read again")
         await settle(pilot)
         assert "€1,500.00" in screen_text(app)
+
+
+async def test_in_french(engine: tuple[Engine, dataset.Ids]) -> None:
+    eng, ids = engine
+    made = request(eng, ids, TurnoverBreakdown.DEBTOR)
+    app = make_app(eng, language="fr")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_declaration(pilot, made.id)
+        text = screen_text(app)
+        for said in ("Déclaration d’activité", "Rien à déclarer", "Statut : Nouveau",
+                     "Par débiteur", "Ventes de la période", "Sauvegarder", "Envoyer",
+                     "Contact en charge", "Modifier", "page 1/1"):
+            assert said in text, said

@@ -24,6 +24,7 @@ from tests.tui.test_turnover import (
     open_declaration,
     repo,
     request,
+    sent_per_country,
     type_amount,
     utc,
 )
@@ -56,12 +57,7 @@ def test_snapshot_declaration(snap_compare: Any, engine: tuple[Engine, dataset.I
 
 def test_snapshot_list(snap_compare: Any, engine: tuple[Engine, dataset.Ids]) -> None:
     eng, ids = engine
-    made = request(eng, ids, TurnoverBreakdown.COUNTRY)
-    alice = repo(eng, "alice")
-    line = alice.turnover.lines(made.id, 0, 50).items[0]
-    saved = alice.turnover.update(made.id, TurnoverUpdate(version=made.version, lines=[
-        TurnoverLineIn(country=line.country, amount=Decimal(900), currency="EUR")]))
-    alice.turnover.send(made.id, saved.version)
+    sent_per_country(eng, ids, "EUR")
     app = themed(make_app(eng), "cofatui-dark")
 
     async def run_before(pilot: Pilot[Any]) -> None:

@@ -214,14 +214,14 @@ class DeclarationScreen(Screen[None]):
                                                     when=format_datetime(d.sent_at),
                                                     who=d.sent_by)))
         for n, (label, value) in enumerate(facts):
-            text.append(f"{label}: ", style="dim")
+            text.append(t("common.label.colon", label=label), style="dim")
             text.append(clean(value), style="bold" if n in (2, 6) else "")
             text.append("\n" if n in (2, 5) else "   ")
         return text
 
     def _contact_text(self) -> Text:
         c = self.declaration.contact
-        text = Text(t("turnover_ui.contact") + ": ", style="dim")
+        text = Text(t("common.label.colon", label=t("turnover_ui.contact")), style="dim")
         text.append(clean(" · ".join(x for x in (c.name, c.phone, c.email) if x) or "—"))
         return text
 
@@ -248,7 +248,7 @@ class DeclarationScreen(Screen[None]):
         if self.text:
             shown.append("  ·  " + plural("turnover_ui.matching", count=self.total))
         self.query_one("#tv-page", Static).update(shown)
-        totals = Text(t("turnover_ui.totals") + ": ", style="dim")
+        totals = Text(t("common.label.colon", label=t("turnover_ui.totals")), style="dim")
         totals.append(totals_text(self.edits.totals(d.totals)), style="bold")
         if self.edits:
             totals.append("  " + plural("turnover_ui.unsaved", count=len(self.edits)),

@@ -5,6 +5,7 @@ with ``--api`` their bytes travel through the repository call."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,21 +28,24 @@ IMPORT_MAX_BYTES = 8 * 1024 * 1024
 ATTACH_MAX_BYTES = 10 * 1024 * 1024
 
 
-def _remember_folder(screen: DeclarationScreen, path: Path) -> None:
-    app = cofa(screen.app)
-    if str(path.parent) != app.settings.last_folder:
-        app._save_one(last_folder=str(path.parent))
+def _pick(screen: DeclarationScreen, title: str, job: Callable[[DeclarationScreen, Path], None],
+          group: str, save_name: str | None = None) -> None:
+    """The file picker (opening in the last folder used), then ``job`` in a worker."""
+    def picked(path: Path | None) -> None:
+        if path is None:
+            return
+        app = cofa(screen.app)
+        if str(path.parent) != app.settings.last_folder:
+            app._save_one(last_folder=str(path.parent))
+        screen.run_worker(lambda: job(screen, path), thread=True, group=group,
+                          exclusive=True, exit_on_error=False)
+
+    screen.app.push_screen(FilePicker(title, cofa(screen.app).settings.last_folder,
+                                      save_name=save_name), picked)
 
 
 def pick_import(screen: DeclarationScreen) -> None:
-    def picked(path: Path | None) -> None:
-        if path is not None:
-            _remember_folder(screen, path)
-            screen.run_worker(lambda: _import(screen, path), thread=True,
-                              group="turnover-write", exclusive=True, exit_on_error=False)
-
-    screen.app.push_screen(FilePicker(t("turnover_ui.pick_import"),
-                                      cofa(screen.app).settings.last_folder), picked)
+    _pick(screen, t("turnover_ui.pick_import"), _import, "turnover-write")
 
 
 def _import(screen: DeclarationScreen, path: Path) -> None:
@@ -75,16 +79,7 @@ def _imported(screen: DeclarationScreen, result: ImportResultPublic) -> None:
 def save_template(screen: DeclarationScreen) -> None:
     d = screen.declaration
     name = f"{t('turnover_ui.template_stem')}-{d.policy_number}-{d.id}.xlsx"
-
-    def picked(path: Path | None) -> None:
-        if path is not None:
-            _remember_folder(screen, path)
-            screen.run_worker(lambda: _template(screen, path), thread=True,
-                              group="turnover-file", exclusive=True, exit_on_error=False)
-
-    screen.app.push_screen(FilePicker(t("turnover_ui.pick_template"),
-                                      cofa(screen.app).settings.last_folder,
-                                      save_name=name), picked)
+    _pick(screen, t("turnover_ui.pick_template"), _template, "turnover-file", save_name=name)
 
 
 def _template(screen: DeclarationScreen, path: Path) -> None:
@@ -102,14 +97,7 @@ def _template(screen: DeclarationScreen, path: Path) -> None:
 
 
 def pick_attachment(screen: DeclarationScreen) -> None:
-    def picked(path: Path | None) -> None:
-        if path is not None:
-            _remember_folder(screen, path)
-            screen.run_worker(lambda: _attach(screen, path), thread=True,
-                              group="turnover-file", exclusive=True, exit_on_error=False)
-
-    screen.app.push_screen(FilePicker(t("turnover_ui.pick_attachment"),
-                                      cofa(screen.app).settings.last_folder), picked)
+    _pick(screen, t("turnover_ui.pick_attachment"), _attach, "turnover-file")
 
 
 def _attach(screen: DeclarationScreen, path: Path) -> None:
