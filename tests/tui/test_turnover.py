@@ -34,6 +34,7 @@ from cofatui.tui.app import CofaApp
 from cofatui.tui.features.notifications.notifications import NotificationsScreen
 from cofatui.tui.features.turnover.backoffice import TurnoverPane
 from cofatui.tui.features.turnover.declaration import DeclarationScreen
+from cofatui.tui.features.turnover.dialogs import AddLineDialog, ContactDialog
 from cofatui.tui.features.turnover.grid import Grid
 from cofatui.tui.features.turnover.request_form import RequestDialog
 from cofatui.tui.features.underwriter.queue import UnderwriterQueueScreen
@@ -422,3 +423,34 @@ async def test_in_french(engine: tuple[Engine, dataset.Ids]) -> None:
                      "Par débiteur", "Ventes de la période", "Sauvegarder", "Envoyer",
                      "Contact en charge", "Modifier", "page 1/1"):
             assert said in text, said
+
+
+async def test_contact_modified_and_a_debtor_added_by_easy_number(
+        engine: tuple[Engine, dataset.Ids]) -> None:
+    eng, ids = engine
+    made = request(eng, ids, TurnoverBreakdown.DEBTOR)
+    easy = dataset.COMPANIES["epsilon"][3]  # a company of contract B: not in the grid
+    app = make_app(eng)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_declaration(pilot, made.id)
+        lines_before = screen.declaration.line_count
+        await pilot.click("#tv-contact-modify")
+        await wait_until(pilot, lambda: isinstance(app.screen, ContactDialog), what="Modify")
+        dialog = app.screen
+        dialog.query_one("#contact-name", Input).value = "Paul Compta"
+        dialog.query_one("#contact-phone", Input).value = "+33 1 02 03 04 05"
+        dialog.query_one("#contact-email", Input).value = "compta@example.test"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: app.screen is screen, what="the contact saved")
+        await settle(pilot)
+        assert "Paul Compta · +33 1 02 03 04 05 · compta@example.test" in screen_text(app)
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: isinstance(app.screen, AddLineDialog), what="Add")
+        app.screen.query_one("#add-easy", Input).value = easy
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: screen.declaration.line_count == lines_before + 1,
+                         what="the line added")
+        await settle(pilot)
+        assert "Epsilon Transports" in screen_text(app)
+        saved = repo(eng, "alice").turnover.get(made.id)
+        assert saved.contact.name == "Paul Compta" and saved.line_count == lines_before + 1
