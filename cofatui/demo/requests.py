@@ -30,6 +30,7 @@ from cofatui.enums import (
     TurnoverBreakdown,
     TurnoverStatus,
 )
+from cofatui.repository.sql.turnover_lines import debtor_key
 
 Row = tuple[Any, ...]
 Take = Callable[[str], int]
@@ -267,7 +268,7 @@ class TurnoverObjects:
         if breakdown == TurnoverBreakdown.DEBTOR:
             for d in debtors:
                 self.out.lines.append((self.take("turnover_line"), did, d.company_id, d.country,
-                                       d.name.casefold(), amount(1_000, 250_000) * 1000,
+                                       debtor_key(d.name), amount(1_000, 250_000) * 1000,
                                        currency, at))
             return
         for country in sorted({d.country for d in debtors}):

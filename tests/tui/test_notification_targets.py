@@ -128,6 +128,14 @@ async def open_list(pilot: Pilot[Any]) -> NotificationsScreen:
     return screen
 
 
+async def enter_opens(pilot: Pilot[Any], key: str, ids: dataset.Ids,
+                      probes: list[tuple[str, int]], target: str) -> None:
+    """``key`` pressed: the target's opener was asked for its object, once."""
+    await pilot.press(key)
+    await wait_until(pilot, lambda: probes)
+    assert probes == [(target, ids[f"object:{target}"])]
+
+
 @pytest.mark.parametrize("target", TARGETS)
 async def test_enter_in_the_list_opens_the_object(
         env: tuple[Engine, dataset.Ids], probes: list[tuple[str, int]], target: str) -> None:
@@ -136,9 +144,7 @@ async def test_enter_in_the_list_opens_the_object(
     async with app.run_test(size=(140, 40)) as pilot:
         screen = await open_list(pilot)
         await cursor_on(pilot, screen.vlist, target)
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: probes)
-        assert probes == [(target, ids[f"object:{target}"])]
+        await enter_opens(pilot, "enter", ids, probes, target)
         # Opening it read it: the list shows it read.
         await wait_until(pilot, lambda: screen.vlist.cursor_row is not None
                          and screen.vlist.cursor_row.read)
@@ -153,9 +159,7 @@ async def test_enter_on_homes_latest_notifications_opens_the_object(
         await settle(pilot)
         lst = app.screen.query_one("#latest", VirtualList)
         await cursor_on(pilot, lst, target)
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: probes)
-        assert probes == [(target, ids[f"object:{target}"])]
+        await enter_opens(pilot, "enter", ids, probes, target)
 
 
 @pytest.mark.parametrize("target", TARGETS)
@@ -174,9 +178,7 @@ async def test_enter_in_the_detail_opens_the_object(
                  "ilu": "Commitment request (ILU)"}[target]
         assert label in screen_text(app)
         assert not probes
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: probes)
-        assert probes == [(target, ids[f"object:{target}"])]
+        await enter_opens(pilot, "enter", ids, probes, target)
         assert app.screen is screen
 
 
