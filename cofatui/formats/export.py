@@ -316,7 +316,9 @@ def _csv_line(columns: Sequence[ExportColumn], values: _Values) -> Callable[[Any
     inline, without a call per cell; anything else goes through its column's
     :func:`_csv_cell`, which these shortcuts agree with."""
     count = len(columns)
-    namespace: dict[str, Any] = {"Decimal": Decimal, "FORMULA": _FORMULA_START}
+    namespace: dict[str, Any] = {"Decimal": Decimal, "FORMULA": _FORMULA_START,
+                                 "datetime": datetime, "date": date,
+                                 "moment_text": values.moment_text}
     names = [f"v{i}" for i in range(count)]
     keys = [_itemgetter_key(c.value) for c in columns]
     if count > 1 and all(key is not None for key in keys):
@@ -335,8 +337,19 @@ def _csv_line(columns: Sequence[ExportColumn], values: _Values) -> Callable[[Any
         elif c.type in (ExportColumnType.AMOUNT, ExportColumnType.INTEGER):
             parts.append(f"(format({v}, 'f') if {v}.__class__ is Decimal and "
                          f"{v}.is_finite() else cell{i}({v}))")
+            if c.type == ExportColumnType.INTEGER:  # a count, a DRA: a plain int
+                parts[-1] = f"(str({v}) if {v}.__class__ is int else {parts[-1]})"
+        elif c.type == ExportColumnType.DATETIME:  # a time in the file's zone
+            parts.append(f"(moment_text({v}) if {v}.__class__ is datetime "
+                         f"else cell{i}({v}))")
+        elif c.type == ExportColumnType.DATE:
+            parts.append(f"({v}.isoformat() if {v}.__class__ is date else cell{i}({v}))")
         else:
             parts.append(f"cell{i}({v})")
+        if c.type not in (ExportColumnType.TEXT, ExportColumnType.CODE):
+            # None is an empty cell in every column type (a company without a
+            # decision: half the amounts and times of a by-company run).
+            parts[-1] = f"('' if {v} is None else {parts[-1]})"
     source = f"def line(row):\n{read}    return [{', '.join(parts)}]\n"
     exec(compile(source, "<export csv line>", "exec"), namespace)
     made: Callable[[Any], list[str]] = namespace["line"]
