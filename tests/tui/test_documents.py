@@ -63,6 +63,12 @@ async def test_only_the_kinds_sent_have_a_tab(tmp_path: Path) -> None:
         await settle(pilot)
         await wait_until(pilot, lambda: [r.filename for r in shown(screen)] == names[::-1],
                          what="the reversed order")
+        # A click on a column's title sorts by it; a second click reverses.
+        await pilot.click("#documents", offset=(2, 0))  # the Date title
+        await wait_until(pilot, lambda: screen.sort == "created_at" and screen.descending,
+                         what="sorted by date")
+        await pilot.click("#documents", offset=(2, 0))
+        await wait_until(pilot, lambda: not screen.descending, what="the date reversed")
 
 
 async def test_from_the_company_page_open_the_owner_and_save_a_copy(tmp_path: Path) -> None:

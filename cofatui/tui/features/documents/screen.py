@@ -4,8 +4,9 @@ company page (« Consulter les documents téléchargés », filtered to that com
 One tab per kind of document the contract has — claims, company information,
 turnover declarations — shown only when there are some ("selon votre contrat"). The
 list is virtual (pages read as it scrolls), sorted (``s`` the next column, ``o``
-reverses) and filtered as you type. Enter opens what the document belongs to (the
-claim, the submission, the declaration); ``c`` saves a copy of the file."""
+reverses, or a click on a column's title) and filtered as you type. Enter opens what
+the document belongs to (the claim, the submission, the declaration); ``c`` saves a
+copy of the file."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from cofatui.tui.kit.header import AppHeader
 from cofatui.tui.kit.list_source import ListSource
 from cofatui.tui.kit.paged_source import PagedSource
 from cofatui.tui.kit.products import cofa
+from cofatui.tui.kit.sortable_list import SortableList
 from cofatui.tui.kit.virtual_list import VirtualList
 from cofatui.tui.kit.wording import plural
 from cofatui.tui.navigation import OPENERS, SCREENS, open_screen
@@ -69,8 +71,8 @@ class DocumentsSentScreen(Screen[None]):
         yield Tabs(id="documents-tabs")
         yield Input(self.text, id="filter", placeholder=t("documents_ui.filter_placeholder"))
         yield Static("", id="documents-count", markup=False)
-        yield VirtualList(document_columns(DocumentSource.CLAIMS, self.sort, self.descending),
-                          row_key=lambda r: r.id, id="documents")
+        yield SortableList(document_columns(DocumentSource.CLAIMS, self.sort, self.descending),
+                           sorts=SORTS, id="documents")
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -161,6 +163,14 @@ class DocumentsSentScreen(Screen[None]):
     def action_reverse(self) -> None:
         self.descending = not self.descending
         self.load()
+
+    @on(SortableList.SortClicked, "#documents")
+    def _sort_clicked(self, event: SortableList.SortClicked) -> None:
+        if event.key == self.sort:
+            self.action_reverse()
+        else:
+            self.sort, self.descending = event.key, event.key in ("created_at", "size")
+            self.load()
 
     @on(Input.Changed, "#filter")
     def _filter_typed(self, event: Input.Changed) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Input, Static
@@ -36,7 +36,8 @@ from cofatui.tui.kit.file_picker import FilePicker, read_picked
 from cofatui.tui.kit.header import AppHeader
 from cofatui.tui.kit.list_source import ListSource
 from cofatui.tui.kit.paged_source import PagedSource
-from cofatui.tui.kit.virtual_list import GUTTER, Column, VirtualList
+from cofatui.tui.kit.sortable_list import SortableList
+from cofatui.tui.kit.virtual_list import Column, VirtualList
 from cofatui.tui.kit.wording import plural
 from cofatui.tui.navigation import open_screen
 from cofatui.tui.safe import clean
@@ -46,33 +47,6 @@ IMPORT_MAX_BYTES = 5_000_000
 #: The actions refused, with the reason shown, to who may not manage the users.
 MANAGING = frozenset({"create", "import", "status", "resend"})
 ARROWS = {False: " ▲", True: " ▼"}
-
-
-class SortableList(VirtualList):
-    """A list whose header line sorts: a click on a column's title posts
-    :class:`SortableList.SortClicked` with the column's key."""
-
-    class SortClicked(VirtualList._ListMessage):
-        def __init__(self, sender: VirtualList, key: str) -> None:
-            super().__init__(sender)
-            self.key = key
-
-    def column_at(self, x: int) -> Column | None:
-        left = GUTTER
-        for column, width in zip(self.columns, self._widths(self.scrollable_content_region.width),
-                                 strict=True):
-            if width and left <= x < left + width + 1:
-                return column
-            left += width + 1 if width else 0
-        return None
-
-    def on_click(self, event: events.Click) -> None:
-        if event.y == 0:
-            column = self.column_at(event.x)
-            if column is not None and column.key in SORTS:
-                self.post_message(self.SortClicked(self, column.key))
-            return
-        super().on_click(event)
 
 
 class UsersScreen(UserActionsScreen):
@@ -120,10 +94,10 @@ class UsersScreen(UserActionsScreen):
         yield Static(self._sort_text(), id="users-sort", classes="users-note", markup=False)
         yield Static("", id="attached-title", classes="users-title", markup=False)
         yield SortableList(self._columns(True), row_key=lambda r: hash(r.login),
-                           id="attached")
+                           sorts=SORTS, id="attached")
         yield Static("", id="not-attached-title", classes="users-title", markup=False)
         yield SortableList(self._columns(False), row_key=lambda r: hash(r.login),
-                           id="not-attached")
+                           sorts=SORTS, id="not-attached")
         yield Footer()
 
     def on_mount(self) -> None:
