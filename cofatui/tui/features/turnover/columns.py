@@ -35,7 +35,9 @@ def declaration_columns(back_office: bool = False) -> list[Column]:
         # The label when there is one (the dates are in the declaration itself).
         Column("period", t("turnover_ui.col.period"), 0,
                render=lambda d: plain(d.label or period_text(d))),
-        Column("basis", t("turnover_ui.col.basis"), 12, render=lambda d: basis_text(d.basis)),
+        # Whole in the policyholder's list; the back office needs the room for more.
+        Column("basis", t("turnover_ui.col.basis"), 12 if back_office else 26,
+               render=lambda d: basis_text(d.basis)),
         Column("breakdown", t("turnover_ui.col.breakdown"), 11,
                render=lambda d: breakdown_text(d.breakdown)),
         Column("status", t("turnover_ui.col.status"), 9, render=_status),

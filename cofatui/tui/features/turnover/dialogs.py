@@ -60,13 +60,14 @@ class ContactDialog(Dialog[TurnoverContact | None]):
         errors = {}
         if not name:
             errors["name"] = t("turnover_ui.contact_name_needed")
+        phone = self.query_one("#contact-phone", Input).value.strip()
         if email and ("@" not in email or email.startswith("@") or email.endswith("@")):
             errors["email"] = t("turnover_ui.contact_email_bad")
+        elif not email and not phone:  # the repository asks for one way to reach them
+            errors["email"] = t("turnover_ui.contact_reach")
         show_errors(self, errors)
         if not errors:
-            self.dismiss(TurnoverContact(
-                name=name, phone=self.query_one("#contact-phone", Input).value.strip(),
-                email=email))
+            self.dismiss(TurnoverContact(name=name, phone=phone, email=email))
 
 
 class AddLineDialog(Dialog[TurnoverLineIn | None]):
