@@ -74,6 +74,7 @@ from cofatui.models import (
     CustomFieldDefinition,
     CustomFieldValue,
     Document,
+    DocumentContent,
     DraBand,
     Extension,
     ExtensionInvoice,
@@ -123,11 +124,20 @@ def _table(model: Any) -> Table:
     return table
 
 
+def _insert_documents(insert: Callable[[Table, Sequence[str], list[Any]], int],
+                      rows: list[Any]) -> None:
+    """Documents are built as one tuple with their bytes last: the row goes to
+    ``document``, the bytes to ``document_content``."""
+    insert(_table(Document), requests.DOCUMENT_COLUMNS, [row[:-1] for row in rows])
+    insert(_table(DocumentContent), ("document_id", "content"),
+           [(row[0], row[-1]) for row in rows])
+
+
 # Tables in the order they are written (parents first).
 TABLES: tuple[Table, ...] = tuple(_table(m) for m in (
     Contract, UnderwritingRule, DraBand, CustomFieldDefinition, User, UserContract, Company,
     LegalIdentifier, PortfolioEntry, CustomFieldValue, Product, ProductEvent, Ilu,
-    CompanyInformation, TurnoverDeclaration, TurnoverLine, Document, Claim,
+    CompanyInformation, TurnoverDeclaration, TurnoverLine, Document, DocumentContent, Claim,
     ClaimDeclaration, ClaimInvoice, ClaimPayment, PaymentAllocation, Notification,
     NotificationState, Extension, ExtensionInvoice, ExtensionPlanLine, Favourite,
     WapSnapshot, AuditEntry))
@@ -287,7 +297,8 @@ class _Demo:
         self.seed = seed
         self.companies = companies
         self.report = report
-        self.ids = IdCounter({str(t.name): loader.next_id(t) for t in TABLES})
+        self.ids = IdCounter({str(t.name): loader.next_id(t) for t in TABLES
+                             if "id" in t.c})
         self.contracts: list[ContractRef] = []
         self.terms: list[ContractTerms] = []
         self.users: dict[str, int] = {}
@@ -438,7 +449,7 @@ class _Demo:
         insert(_table(ProductEvent), EVENT_COLUMNS, chunk.events)
         insert(_table(Ilu), requests.ILU_COLUMNS, chunk.ilus)
         insert(_table(CompanyInformation), requests.SUBMISSION_COLUMNS, chunk.submissions)
-        insert(_table(Document), requests.DOCUMENT_COLUMNS, chunk.documents)
+        _insert_documents(insert, chunk.documents)
         insert(_table(Notification), NOTIFICATION_COLUMNS, chunk.notifications)
         insert(_table(NotificationState), STATE_COLUMNS, chunk.states)
 
@@ -604,7 +615,7 @@ class _Demo:
         self._core_rows(TurnoverDeclaration, requests.DECLARATION_COLUMNS,
                         objects.out.declarations)
         self._core_rows(TurnoverLine, requests.LINE_COLUMNS, objects.out.lines)
-        self._core_rows(Document, requests.DOCUMENT_COLUMNS, objects.out.documents)
+        _insert_documents(self.loader.insert, objects.out.documents)
         self.loader.insert(_table(Notification), NOTIFICATION_COLUMNS, rows)
         self.loader.insert(_table(NotificationState), STATE_COLUMNS, states)
 
@@ -649,5 +660,5 @@ class _Demo:
                          said["title"], said.get("body", ""), self.loader.ts(at),
                          "company_information", sid))
         self._core_rows(CompanyInformation, requests.SUBMISSION_COLUMNS, out.submissions)
-        self._core_rows(Document, requests.DOCUMENT_COLUMNS, out.documents)
+        _insert_documents(self.loader.insert, out.documents)
         self.loader.insert(_table(Notification), NOTIFICATION_COLUMNS, rows)

@@ -72,6 +72,7 @@ class BulkLoader:
         self.conn = conn
         self.dialect = conn.dialect.name
         self.counts: dict[str, int] = {}
+        self._with_ids: set[str] = set()
         self._quote = conn.dialect.identifier_preparer.quote
         self.ts, self.day = formatters(self.dialect)
 
@@ -111,6 +112,8 @@ class BulkLoader:
             cursor.close()
         key = str(table.name)
         self.counts[key] = self.counts.get(key, 0) + len(rows)
+        if "id" in table.c:
+            self._with_ids.add(key)
         return len(rows)
 
     def finish(self) -> None:
@@ -118,7 +121,7 @@ class BulkLoader:
         and gather planner statistics (a freshly loaded table has none)."""
         if self.dialect != "postgresql":
             return
-        for table in self.counts:
+        for table in sorted(self._with_ids):  # a table keyed otherwise has no sequence
             quoted = self._quote(table)
             self.conn.execute(text(
                 f"SELECT setval(pg_get_serial_sequence(:t, 'id'), max(id)) FROM {quoted} "

@@ -47,10 +47,12 @@ SUBMISSION_COLUMNS = (
     "description", "info_type", "closing_date", "complete", "comment", "dra_review",
     "status", "created_at", "created_by", "decided_at", "decided_by", "decision_comment",
     "version")
+#: A document row's columns; its tuple carries the bytes after them (for
+#: ``document_content``: generator._insert_documents).
 DOCUMENT_COLUMNS = (
     "id", "source", "contract_id", "company_id", "claim_id", "submission_id",
     "declaration_id", "filename", "content_type", "size", "sha256", "category", "comment",
-    "created_at", "created_by", "content")
+    "created_at", "created_by")
 DECLARATION_COLUMNS = (
     "id", "contract_id", "period_start", "period_end", "label", "basis", "breakdown",
     "due_date", "status", "requested_at", "requested_by", "contact_name", "contact_phone",

@@ -15,7 +15,7 @@ from cofatui.models.claim import (
 from cofatui.models.company import Company, LegalIdentifier
 from cofatui.models.company_info import CompanyInformation
 from cofatui.models.contract import Contract
-from cofatui.models.document import Document
+from cofatui.models.document import Document, DocumentContent
 from cofatui.models.draft import Draft
 from cofatui.models.end_alert import EndAlert
 from cofatui.models.exchange_rate import ExchangeRate
@@ -65,6 +65,7 @@ __all__ = [
     "CustomFieldValue",
     "DecisionRequest",
     "Document",
+    "DocumentContent",
     "DraBand",
     "Draft",
     "EndAlert",

@@ -4,15 +4,17 @@ files. One table, so ``GET /documents/{id}/content`` names one row whatever owns
 and the documents-sent list is one keyset-paged index scan per tab.
 
 The bytes are kept in the database (a server holds no state of its own) with their
-SHA-256; ``content_type`` and ``filename``'s extension are those of what the content
-*is* (``rules/attachments.py``), never what the sender named it.
+SHA-256, in a table of their own (``document_content``): the lists scan, sort and
+filter ``document`` rows of a few hundred bytes, never megabytes of PDF between them.
+``content_type`` and ``filename``'s extension are those of what the content *is*
+(``rules/attachments.py``), never what the sender named it.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, LargeBinary
+from sqlalchemy import Column, Index, LargeBinary, func
 from sqlmodel import Field, SQLModel
 
 from cofatui.models.base import timestamp_field
@@ -49,4 +51,19 @@ class Document(SQLModel, table=True):
     comment: str = Field(default="", max_length=500)
     created_at: datetime | None = timestamp_field()
     created_by: str = Field(default="", max_length=80)
+
+
+_document = Document.__table__  # type: ignore[attr-defined]
+# The tab sorted by file name (case-insensitive) or by size, read in index order.
+Index("ix_document_contract_source_name", _document.c.contract_id, _document.c.source,
+      func.lower(_document.c.filename), _document.c.id)
+Index("ix_document_contract_source_size", _document.c.contract_id, _document.c.source,
+      _document.c.size, _document.c.id)
+
+
+class DocumentContent(SQLModel, table=True):
+    """The bytes of one document."""
+
+    __tablename__ = "document_content"
+    document_id: int = Field(foreign_key="document.id", primary_key=True)
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

@@ -27,7 +27,7 @@ from cofatui.enums import (
     NotificationTarget,
 )
 from cofatui.errors import Conflict, Forbidden, NotFound, RuleViolation, ValidationFailed
-from cofatui.models import CompanyInformation, Document, Notification
+from cofatui.models import CompanyInformation, Document, DocumentContent, Notification
 from cofatui.schemas_company_info import (
     CompanyInfoDecision,
     CompanyInfoFilter,
@@ -108,10 +108,12 @@ def test_whole_cycle_send_queue_decide(backend: Backend) -> None:
     assert [d.sha256 for d in sent.documents] == [hashlib.sha256(PDF).hexdigest(),
                                                   hashlib.sha256(book).hexdigest()]
     with Session(backend.engine) as s:
-        stored = s.execute(select(Document).where(
-            col(Document.submission_id) == sent.id).order_by(col(Document.id))).scalars().all()
-        assert [(d.source, d.category, d.contract_id, d.company_id, bytes(d.content))
-                for d in stored] == [
+        stored = s.execute(
+            select(Document, col(DocumentContent.content))
+            .join(DocumentContent, col(DocumentContent.document_id) == col(Document.id))
+            .where(col(Document.submission_id) == sent.id).order_by(col(Document.id))).all()
+        assert [(d.source, d.category, d.contract_id, d.company_id, bytes(content))
+                for d, content in stored] == [
             (DocumentSource.COMPANY_INFORMATION.value, "annual_accounts", backend.ids["A"],
              backend.ids["epsilon"], PDF),
             (DocumentSource.COMPANY_INFORMATION.value, "annual_accounts", backend.ids["A"],

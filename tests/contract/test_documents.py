@@ -18,6 +18,7 @@ from cofatui.errors import Forbidden, NotFound, ValidationFailed
 from cofatui.models import CompanyInformation, Document, TurnoverDeclaration
 from cofatui.repository.base import Repository
 from cofatui.repository.http import HttpRepository
+from cofatui.repository.sql.document_store import keep_document
 from cofatui.schemas import ClaimCreate, InvoiceLine
 from cofatui.schemas_documents import DocumentFilter
 from tests.contract.conftest import Backend
@@ -44,11 +45,8 @@ def claim_document(backend: Backend, company: str = "beta", name: str = "invoice
 def _document(s: Session, **fields: Any) -> int:
     content: bytes = fields.pop("content")
     row = Document(size=len(content), sha256=hashlib.sha256(content).hexdigest(),
-                   content=content, created_by="alice", **fields)
-    s.add(row)
-    s.flush()
-    assert row.id is not None
-    return row.id
+                   created_by="alice", **fields)
+    return keep_document(s, row, content)
 
 
 def info_document(backend: Backend, contract: str = "A", company: str = "alpha",

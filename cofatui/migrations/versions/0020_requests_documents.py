@@ -5,8 +5,9 @@ Revises: 0019_activation_codes
 Create Date: 2026-12-06
 
 Turnover declarations and their lines, company information sent by policyholders, ILUs,
-and one ``document`` table for every file a policyholder sends: the claim attachments
-move into it with their ids (so links to ``/documents/{id}/content`` still work).
+and one ``document`` table for every file a policyholder sends (its bytes in
+``document_content``): the claim attachments move into it with their ids (so links to
+``/documents/{id}/content`` still work).
 Notifications gain the object they lead to (``target_type``, ``target_id``); contracts
 their turnover terms (basis and breakdown).
 """
@@ -101,7 +102,6 @@ def upgrade() -> None:
     sa.Column('comment', sa.String(length=500), nullable=False),
     sa.Column('created_at', cofatui.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_by', sa.String(length=80), nullable=False),
-    sa.Column('content', sa.LargeBinary(), nullable=False),
     sa.ForeignKeyConstraint(['claim_id'], ['claim.id'], ),
     sa.ForeignKeyConstraint(['company_id'], ['company.id'], ),
     sa.ForeignKeyConstraint(['contract_id'], ['contract.id'], ),
@@ -115,6 +115,17 @@ def upgrade() -> None:
         batch_op.create_index('ix_document_contract_source_created', ['contract_id', 'source', 'created_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_declaration_id'), ['declaration_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_submission_id'), ['submission_id'], unique=False)
+    # Sorted by name (case-insensitive) or size: read in index order.
+    op.execute("CREATE INDEX ix_document_contract_source_name ON document "
+               "(contract_id, source, lower(filename), id)")
+    op.create_index('ix_document_contract_source_size', 'document',
+                    ['contract_id', 'source', 'size', 'id'])
+    op.create_table('document_content',
+    sa.Column('document_id', sa.Integer(), nullable=False),
+    sa.Column('content', sa.LargeBinary(), nullable=False),
+    sa.ForeignKeyConstraint(['document_id'], ['document.id'], ),
+    sa.PrimaryKeyConstraint('document_id')
+    )
 
     op.create_table('ilu',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -169,10 +180,12 @@ def upgrade() -> None:
     # The claim attachments keep their ids, contract and company (from their claim).
     op.execute(
         "INSERT INTO document (id, source, contract_id, company_id, claim_id, filename, "
-        "content_type, size, sha256, category, comment, created_at, created_by, content) "
+        "content_type, size, sha256, category, comment, created_at, created_by) "
         "SELECT d.id, 'claims', c.contract_id, c.company_id, d.claim_id, d.filename, "
         "d.content_type, d.size, d.sha256, d.category, d.comment, d.created_at, "
-        "d.created_by, d.content FROM claim_document d JOIN claim c ON c.id = d.claim_id")
+        "d.created_by FROM claim_document d JOIN claim c ON c.id = d.claim_id")
+    op.execute("INSERT INTO document_content (document_id, content) "
+               "SELECT id, content FROM claim_document")
     if op.get_bind().dialect.name == "postgresql":
         op.execute("SELECT setval(pg_get_serial_sequence('document', 'id'), "
                    "COALESCE((SELECT MAX(id) FROM document), 0) + 1, false)")
@@ -225,7 +238,9 @@ def downgrade() -> None:
         "INSERT INTO claim_document (id, claim_id, filename, content_type, size, sha256, "
         "category, comment, created_at, created_by, content) SELECT id, claim_id, "
         "filename, content_type, size, sha256, category, comment, created_at, created_by, "
-        "content FROM document WHERE source = 'claims'")
+        "(SELECT content FROM document_content WHERE document_id = document.id) "
+        "FROM document WHERE source = 'claims'")
+    op.drop_table('document_content')
     with op.batch_alter_table('turnover_line', schema=None) as batch_op:
         batch_op.drop_index('uq_turnover_line_country')
         batch_op.drop_index('uq_turnover_line_company')
@@ -244,6 +259,8 @@ def downgrade() -> None:
         batch_op.drop_index('ix_document_contract_source_created')
         batch_op.drop_index('ix_document_company_source_created')
         batch_op.drop_index(batch_op.f('ix_document_claim_id'))
+        batch_op.drop_index('ix_document_contract_source_size')
+        batch_op.drop_index('ix_document_contract_source_name')
 
     op.drop_table('document')
     with op.batch_alter_table('turnover_declaration', schema=None) as batch_op:

@@ -59,9 +59,9 @@ class HttpRepository(HttpClient):
         self.exports = HttpExports(self)
         self.custom_fields = HttpCustomFields(self)
         self.users = HttpUsers(self)
-        self.ilus = HttpIlus(self)
         self.company_info = HttpCompanyInfo(self)
         self.turnover = HttpTurnover(self)
+        self.ilus = HttpIlus(self)
         self.documents = HttpDocuments(self)
 
     def whoami(self) -> Principal:

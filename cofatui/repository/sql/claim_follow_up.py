@@ -52,6 +52,7 @@ from cofatui.repository.base import MAX_PAGE
 from cofatui.repository.sql.claim_rules import claim_invoices, claim_payments, due_date_shifts
 from cofatui.repository.sql.claim_submission import insert_lines, new_declaration
 from cofatui.repository.sql.core import SqlArea
+from cofatui.repository.sql.document_store import keep_document
 from cofatui.repository.sql.exchange_rates import (
     assess,
     assessment_public,
@@ -341,9 +342,8 @@ class ClaimFollowUp(SqlArea):
                 content_type=attachment.media_type,
                 size=len(content), sha256=hashlib.sha256(content).hexdigest(),
                 category=category, comment=comment, created_at=self.clock.now(),
-                created_by=self.principal.login, content=content)
-            s.add(document)
-            s.flush()
+                created_by=self.principal.login)
+            keep_document(s, document, content)
             self._audit(s, "add_document", "claim", claim.id,
                         {"document": [None, document.filename], "sha256": [None, document.sha256]},
                         claim.contract_id)

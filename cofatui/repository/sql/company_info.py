@@ -39,6 +39,7 @@ from cofatui.models import Company, CompanyInformation, Contract, Document, Noti
 from cofatui.notification_wording import BODY_PREFIX, Notice
 from cofatui.repository.base import MAX_PAGE
 from cofatui.repository.sql.core import SqlArea
+from cofatui.repository.sql.document_store import keep_document
 from cofatui.repository.sql.paging import paged
 from cofatui.rules import company_info as rules
 from cofatui.rules.attachments import Attachment, check_documents
@@ -105,13 +106,13 @@ class SqlCompanyInfo(SqlArea):
             s.flush()
             category = rules.document_category(data)
             for upload, attachment in zip(files, accepted, strict=True):
-                s.add(Document(
+                keep_document(s, Document(
                     source=DocumentSource.COMPANY_INFORMATION.value,
                     contract_id=row.contract_id, company_id=row.company_id,
                     submission_id=row.id, filename=attachment.name,
                     content_type=attachment.media_type, size=attachment.size,
                     sha256=attachment.sha256, category=category, created_at=now,
-                    created_by=self.principal.login, content=upload.content))
+                    created_by=self.principal.login), upload.content)
             self._notify(s, row, company.name)
             self._audit(s, "send", "company_information", row.id,
                         {"form": [None, row.form], "status": [None, row.status],

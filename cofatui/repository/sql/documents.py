@@ -17,7 +17,14 @@ from sqlmodel import col
 
 from cofatui.enums import DocumentSource, Section
 from cofatui.errors import NotFound, ValidationFailed
-from cofatui.models import Claim, Company, CompanyInformation, Document, TurnoverDeclaration
+from cofatui.models import (
+    Claim,
+    Company,
+    CompanyInformation,
+    Document,
+    DocumentContent,
+    TurnoverDeclaration,
+)
 from cofatui.repository.base import MAX_PAGE
 from cofatui.repository.sql.core import SqlArea
 from cofatui.repository.sql.search import like_pattern
@@ -81,7 +88,8 @@ class SqlDocuments(SqlArea):
             source = DocumentSource(found.source)
             self._require_read(found.contract_id, SECTION_OF[source])
             row = _details(s, source, [document_id])[0]
-            content = s.execute(select(_d.content).where(_d.id == document_id)).scalar_one()
+            content = s.execute(select(DocumentContent.content).where(
+                DocumentContent.document_id == document_id)).scalar_one()
             return row, bytes(content)
 
     # --- the list's query ---------------------------------------------------------------

@@ -41,6 +41,7 @@ from cofatui.formats import turnover_import as tfile
 from cofatui.formats.csv_lines import ImportRefused
 from cofatui.models import Company, Document, TurnoverLine
 from cofatui.repository.sql import import_apply
+from cofatui.repository.sql.document_store import keep_document
 from cofatui.repository.sql.imports import SqlImports, clean_file_name
 from cofatui.repository.sql.input_guard import install
 from cofatui.rules import attachments
@@ -186,10 +187,8 @@ class TurnoverImportMixin:
             company_id=None, declaration_id=decl.id, filename=name,
             content_type=media_type, size=len(content),
             sha256=hashlib.sha256(content).hexdigest(), category=category,
-            created_at=self.clock.now(), created_by=self.principal.login, content=content)
-        s.add(document)
-        s.flush()
-        return document.id or 0
+            created_at=self.clock.now(), created_by=self.principal.login)
+        return keep_document(s, document, content)
 
     # --- template -------------------------------------------------------------------
     def template(self, declaration_id: int, fmt: str) -> bytes:
