@@ -15,7 +15,7 @@ import hashlib
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from cofatui.enums import (
@@ -243,7 +243,9 @@ class TurnoverObjects:
         status = TurnoverStatus.NEW if months_ago <= 2 else (
             TurnoverStatus.CANCELLED if months_ago == self.CANCELLED_MONTHS_AGO
             else TurnoverStatus.SENT)
-        sent = min(self.now, requested + timedelta(days=20)) \
+        # Sent some days after the period is over (its sales are known then), before due.
+        over = datetime.combine(end + timedelta(days=1), time(9), tzinfo=requested.tzinfo)
+        sent = min(self.now, max(requested, over) + timedelta(days=12)) \
             if status == TurnoverStatus.SENT else None
         cancelled = requested + timedelta(days=10) \
             if status == TurnoverStatus.CANCELLED else None

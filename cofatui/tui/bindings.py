@@ -34,7 +34,9 @@ GLOBAL_BINDINGS: list[BindingType] = [
     # Not shown: the Footer shows the palette key on its right already.
     Binding("ctrl+p", "command_palette", "shell.key.palette", id="app.palette",
             priority=True, show=False),
-    Binding("slash", "focus_filter", "shell.key.filter", id="app.filter", show=False),
+    # Ctrl+F as well: "/" is a character where the focus is in a field (a grid of
+    # amounts), Ctrl+F reaches the filter from anywhere.
+    Binding("slash,ctrl+f", "focus_filter", "shell.key.filter", id="app.filter", show=False),
     Binding("escape", "back", "shell.key.back", id="app.back"),
     Binding("ctrl+o", "switch_contract", "shell.key.contract", id="app.contract"),
     Binding("y", "copy", "shell.key.copy", id="app.copy", show=False),

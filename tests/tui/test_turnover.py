@@ -454,3 +454,25 @@ async def test_contact_modified_and_a_debtor_added_by_easy_number(
         assert "Epsilon Transports" in screen_text(app)
         saved = repo(eng, "alice").turnover.get(made.id)
         assert saved.contact.name == "Paul Compta" and saved.line_count == lines_before + 1
+
+
+async def test_a_bad_amount_is_named_and_ctrl_f_reaches_the_filter_from_the_grid(
+        engine: tuple[Engine, dataset.Ids]) -> None:
+    eng, ids = engine
+    made = request(eng, ids, TurnoverBreakdown.DEBTOR)
+    app = make_app(eng)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_declaration(pilot, made.id)
+        bad = screen.lines[1]
+        await type_amount(pilot, screen, 1, "12x")
+        await pilot.press("tab")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        # The line is named: it may be on another page than the one shown.
+        assert f"1 amount is not valid: correct it before saving — {bad.company_name}" \
+            in screen_text(app)
+        assert repo(eng, "alice").turnover.get(made.id).filled_count == 0  # nothing saved
+        # "/" would be typed into the amount: Ctrl+F takes the focus to the filter.
+        amount_input(screen, 0).focus()
+        await pilot.press("ctrl+f")
+        assert isinstance(app.focused, Input) and app.focused.id == "filter"

@@ -158,7 +158,8 @@ class SubmissionForm(Dialog[CompanyInfoPublic | None]):
             picked = read_document(path, list(self.files.files))
         except ValidationFailed as exc:
             message = "; ".join(exc.by_field().values())
-            self.app.call_from_thread(self._file_refused, f"{path.name}: {message}")
+            self.app.call_from_thread(
+                self._file_refused, t("common.label.colon", label=path.name) + message)
             return
         except OSError as exc:
             self.app.call_from_thread(self._file_refused, t(

@@ -107,7 +107,7 @@ def facts(sub: CompanyInfoPublic) -> Text:
             who=sub.decided_by)))
     out = Text()
     for label, value in lines:
-        out.append(f"{label}: ", style="bold")
+        out.append(t("common.label.colon", label=label), style="bold")
         out.append_text(plain(value))
         out.append("\n")
     for label, value in ((t("company_info_ui.field.description"), sub.description),

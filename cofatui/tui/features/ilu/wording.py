@@ -54,7 +54,7 @@ def facts(ilu: IluPublic) -> Text:
     out = Text()
     for label, value in lines:
         if value:
-            out.append(f"{label}: ", style="dim")
+            out.append(t("common.label.colon", label=label), style="dim")
             out.append_text(plain(value))
             out.append("\n")
     out.rstrip()

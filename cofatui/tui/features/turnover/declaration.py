@@ -377,7 +377,11 @@ class DeclarationScreen(Screen[None]):
             return
         faulty = self.edits.faulty()
         if faulty:
-            self._message(plural("turnover_ui.faulty", count=len(faulty)))
+            # Named, since the line may sit on another page than the one shown.
+            first = faulty[0].line
+            self._message(plural("turnover_ui.faulty", count=len(faulty),
+                                 line=first.company_name or first.country,
+                                 error=faulty[0].error))
             return
         nothing = self.query_one("#tv-nothing", Checkbox).value
         changed = bool(self.edits) or nothing != self.declaration.nothing_to_declare

@@ -52,6 +52,7 @@ from cofatui.tui.kit.products import (
 )
 from cofatui.tui.kit.reference_options import country_options
 from cofatui.tui.kit.styles import DIALOGS_TCSS, QUEUE_TCSS
+from cofatui.tui.kit.tabs import numbered_title
 from cofatui.tui.kit.typed_input import date_pattern, parse_date, parse_whole_number
 from cofatui.tui.kit.virtual_list import Column, VirtualList
 from cofatui.tui.navigation import open_screen
@@ -240,11 +241,11 @@ class UnderwriterQueueScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         with TabbedContent(id="back-office"):
-            for pane_id, label, entry in PANES:
-                cls = _pane_class(entry)
-                if cls is not None:
-                    with TabPane(t(label), id=f"tab-{pane_id}"):
-                        yield cls(id=f"pane-{pane_id}")
+            shown = [(pane_id, label, cls) for pane_id, label, entry in PANES
+                     if (cls := _pane_class(entry)) is not None]
+            for number, (pane_id, label, cls) in enumerate(shown, start=1):
+                with TabPane(numbered_title(number, t(label)), id=f"tab-{pane_id}"):
+                    yield cls(id=f"pane-{pane_id}")
         yield Footer()
 
     def on_mount(self) -> None:
