@@ -189,21 +189,26 @@ def _aim_targets(api: Api) -> None:
         ids[f"bulk:{contract}"] = repo.bulk.start(ids[contract], "orders.csv",
                                                   BULK_CSV).bulk_import.id
         ids.update(personal_items(repo, ids, contract))
-    # A turnover declaration request on each contract (issued by the underwriter).
-    for contract in ("B", "A"):
-        ids[f"turnover:{contract}"] = api.repo("uw").turnover.request(TurnoverRequestIn(
-            contract_id=ids[contract], period_start=date(2026, 10, 1),
-            period_end=date(2026, 10, 31), label="October")).id
-    # Company information sent on each contract (negative information: no file).
-    for login, contract in (("bob", "B"), ("alice", "A")):
-        ids[f"info:{contract}"] = api.repo(login).company_info.send(CompanyInfoIn.model_validate(
-            {"contract_id": ids[contract], "company_id": ids["beta"], "form": "negative",
-             "nature": "commercial", "event_date": dataset.TODAY, "description": "Late payer"}),
-            []).id
-    # An ILU on each contract's covered buyer (issued by the underwriter).
-    for contract, company in (("B", "epsilon"), ("A", "alpha")):
-        ids[f"ilu:{contract}"] = api.repo("uw").ilus.create(IluCreate(
-            contract_id=ids[contract], company_id=ids[company])).id
+    for login, contract, covered in (("bob", "B", "epsilon"), ("alice", "A", "alpha")):
+        ids.update(insurer_requests(api, login, contract, covered))
+
+
+def insurer_requests(api: Api, login: str, contract: str, covered: str) -> dict[str, int]:
+    """A turnover declaration request and an ILU on the contract (issued by the
+    underwriter; the ILU on its ``covered`` buyer) and company information sent by its
+    user (negative information: no file): the ids the issue-17 routes take."""
+    ids = api.ids
+    declaration = api.repo("uw").turnover.request(TurnoverRequestIn(
+        contract_id=ids[contract], period_start=date(2026, 10, 1),
+        period_end=date(2026, 10, 31), label="October"))
+    info = api.repo(login).company_info.send(CompanyInfoIn.model_validate(
+        {"contract_id": ids[contract], "company_id": ids["beta"], "form": "negative",
+         "nature": "commercial", "event_date": dataset.TODAY, "description": "Late payer"}),
+        [])
+    ilu = api.repo("uw").ilus.create(IluCreate(contract_id=ids[contract],
+                                               company_id=ids[covered]))
+    return {f"turnover:{contract}": declaration.id, f"info:{contract}": info.id,
+            f"ilu:{contract}": ilu.id}
 
 
 @pytest.fixture(scope="module")

@@ -43,6 +43,7 @@ from tests.contract.test_api_security import (
     Api,
     _claim,
     _extension,
+    insurer_requests,
     path_ids,
     personal_items,
     sample,
@@ -234,6 +235,7 @@ def server(request: pytest.FixtureRequest,
                                                 REFERENCES_CSV, ImportMode.PER_LINE).id
             ids["bulk:A"] = alice.bulk.start(ids["A"], "orders.csv", BULK_CSV).bulk_import.id
             ids.update(personal_items(alice, ids, "A"))
+            ids.update(insurer_requests(api, "alice", "A", "alpha"))
             yield Server(request.param, api, {"Authorization": f"Bearer {token}"})
     finally:
         next(engines, None)
