@@ -84,7 +84,7 @@ def check(case: Any) -> None:
 
 #: The operations are tested in CHUNKS tests of their own (every CHUNKS-th operation by
 #: id), which the test processes share out; each operation is tested as before, once.
-CHUNKS = 8
+CHUNKS = 16
 OPERATION_IDS = sorted(operation["operationId"]
                        for item in openapi_schema()["paths"].values()
                        for operation in item.values()
