@@ -55,6 +55,20 @@ def opened(args: argparse.Namespace) -> Iterator[Repository]:
         repo.close()
 
 
+def read_input(path: str) -> bytes:
+    """The bytes of a file named on the command line; unreadable, a coded refusal that
+    names it and why (not a traceback)."""
+    from pathlib import Path
+
+    from cofatui.errors import CofaError
+
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise CofaError("bulk_api.file_unreadable", path=path,
+                        reason=exc.strerror or type(exc).__name__) from exc
+
+
 def all_pages(page: Callable[[int], Any]) -> list[Any]:
     """Every item of a paged list: ``page(offset)`` returns a ``Page``, called from
     offset 0 until its ``total`` is read (or a page comes back empty)."""

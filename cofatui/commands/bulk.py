@@ -20,11 +20,10 @@ import json
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
-from cofatui.commands import actions_of
+from cofatui.commands import actions_of, opened, read_input
 from cofatui.errors import CofaError, Conflict, Forbidden, NotFound, ValidationFailed
 from cofatui.i18n import t
 from cofatui.repository.base import MAX_PAGE, Repository
@@ -153,24 +152,6 @@ def print_result(imp: BulkImportPublic, lines: list[BulkLinePublic], as_json: bo
 # --- the commands --------------------------------------------------------------------
 
 
-def _repo(args: argparse.Namespace) -> Repository:
-    """The repository the options point at; messages in the user's language (the
-    settings', else the locale's), as the application shows them."""
-    from cofatui import i18n
-    from cofatui.cli import load_settings_for, open_repository
-
-    settings = load_settings_for(args)
-    i18n.set_language(settings.language)
-    return open_repository(args, settings, say=lambda text: print(text, file=sys.stderr))
-
-
-@contextmanager
-def _opened(args: argparse.Namespace) -> Iterator[Repository]:
-    repo = _repo(args)
-    try:
-        yield repo
-    finally:
-        repo.close()
 
 
 def contract_of(repo: Repository, policy: str | None) -> int:
@@ -225,21 +206,14 @@ def wait(repo: Repository, imp: BulkImportPublic, err: TextIO,
     return imp
 
 
-def _read(path: str) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise CofaError("bulk_api.file_unreadable", path=path,
-                        reason=exc.strerror or type(exc).__name__) from exc
-
 
 def cmd_import(args: argparse.Namespace) -> int:
     from cofatui.cli import load_settings_for
     from cofatui.jobs.worker import embedded_worker
 
-    content = _read(args.file)
+    content = read_input(args.file)
     name = Path(args.file).name
-    with _opened(args) as repo:
+    with opened(args) as repo:
         try:
             contract_id = contract_of(repo, args.contract)
             started = repo.bulk.start(contract_id, name, content, check=args.check,
@@ -274,14 +248,14 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    with _opened(args) as repo:
+    with opened(args) as repo:
         imp = repo.bulk.get(args.import_id)
         return print_result(imp, all_lines(repo, imp.id, args.errors_first), args.json,
                             sys.stdout)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    with _opened(args) as repo:
+    with opened(args) as repo:
         contract_id = contract_of(repo, args.contract) if args.contract else None
         items: list[BulkImportPublic] = []
         while True:
@@ -304,7 +278,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_errors(args: argparse.Namespace) -> int:
-    with _opened(args) as repo:
+    with opened(args) as repo:
         errors = repo.bulk.errors_file(args.import_id)
     try:
         Path(args.output).write_bytes(errors.content)

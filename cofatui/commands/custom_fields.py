@@ -21,13 +21,11 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from cofatui.commands import actions_of
+from cofatui.commands import actions_of, opened, read_input
 from cofatui.commands.bulk import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Sub, UsageError, contract_of
 from cofatui.errors import CofaError, message_text
 from cofatui.formats import custom_field_import as fmt
@@ -80,19 +78,6 @@ def register(sub: Sub) -> None:
     imp.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
-@contextmanager
-def _opened(args: argparse.Namespace) -> Iterator[Repository]:
-    from cofatui import i18n
-    from cofatui.cli import load_settings_for, open_repository
-
-    settings = load_settings_for(args)
-    i18n.set_language(settings.language)
-    repo = open_repository(args, settings, say=lambda text: print(text, file=sys.stderr))
-    try:
-        yield repo
-    finally:
-        repo.close()
-
 
 def field_label(field: CustomFieldPublic) -> str:
     """A fixed field's label in the user's language, a free field's own name."""
@@ -114,7 +99,7 @@ def _free(repo: Repository, contract_id: int, slot: int) -> CustomFieldPublic:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    with _opened(args) as repo:
+    with opened(args) as repo:
         fields = repo.custom_fields.fields(contract_of(repo, args.contract))
     if args.json:
         print(json.dumps([field_json(f) for f in fields], ensure_ascii=False, indent=2))
@@ -131,7 +116,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_create(args: argparse.Namespace) -> int:
-    with _opened(args) as repo:
+    with opened(args) as repo:
         made = repo.custom_fields.create(contract_of(repo, args.contract),
                                          CustomFieldCreate(name=args.name, format=args.format))
     print(t("custom_fields_cli.created", name=made.name, slot=made.slot or 0,
@@ -143,7 +128,7 @@ def cmd_modify(args: argparse.Namespace) -> int:
     if args.name is None and args.format is None:
         print(f"cofatui: {t('custom_fields_cli.nothing_to_change')}", file=sys.stderr)
         return EXIT_USAGE
-    with _opened(args) as repo:
+    with opened(args) as repo:
         contract_id = contract_of(repo, args.contract)
         field = _free(repo, contract_id, args.slot)
         changed = repo.custom_fields.modify(contract_id, args.slot, CustomFieldUpdate(
@@ -154,7 +139,7 @@ def cmd_modify(args: argparse.Namespace) -> int:
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
-    with _opened(args) as repo:
+    with opened(args) as repo:
         contract_id = contract_of(repo, args.contract)
         field = _free(repo, contract_id, args.slot)
         question = t("custom_fields_cli.confirm_delete", name=field.name, count=field.values)
@@ -174,7 +159,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
 def cmd_template(args: argparse.Namespace) -> int:
     columns = None
     if args.all:
-        with _opened(args) as repo:
+        with opened(args) as repo:
             fields = repo.custom_fields.fields(contract_of(repo, args.contract))
         free = {f.slot: (f.name, f.format) for f in fields if f.slot is not None}
         columns = fmt.columns_for(free)
@@ -219,16 +204,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     from cofatui.cli import load_settings_for
     from cofatui.jobs.worker import embedded_worker
 
+    content = read_input(args.file)
     try:
-        content = Path(args.file).read_bytes()
         run_at = _when(args.at)
-    except OSError as exc:
-        raise CofaError("bulk_api.file_unreadable", path=args.file,
-                        reason=exc.strerror or type(exc).__name__) from exc
     except UsageError as exc:
         print(f"cofatui: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    with _opened(args) as repo:
+    with opened(args) as repo:
         result = repo.custom_fields.import_values(contract_of(repo, args.contract),
                                                   Path(args.file).name, content, run_at)
         if result.status == ImportStatus.RUNNING and (args.no_wait or run_at is not None):

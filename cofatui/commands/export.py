@@ -32,8 +32,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol, TextIO, TypeVar
 
-from cofatui.commands import Action, Handler, actions_of
-from cofatui.commands.bulk import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, _opened
+from cofatui.commands import Action, Handler, actions_of, opened
+from cofatui.commands.bulk import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
 from cofatui.enums import (
     ClaimStatus,
     ExportAggregation,
@@ -371,7 +371,7 @@ def _show_template(item: ExportTemplatePublic, as_json: bool) -> None:
 
 
 def cmd_columns(args: argparse.Namespace) -> int:
-    with _opened(args) as repo:
+    with opened(args) as repo:
         found = repo.exports.columns(ExportCategory(args.category))
     if args.json:
         _print_json([{"key": c.key, "label": c.label, "type": c.type.value} for c in found])
@@ -382,7 +382,7 @@ def cmd_columns(args: argparse.Namespace) -> int:
 
 
 def cmd_template_create(args: argparse.Namespace) -> int:
-    with _opened(args) as repo:
+    with opened(args) as repo:
         made = repo.exports.create_template(ExportTemplateIn(
             category=ExportCategory(args.category), name=args.name,
             description=args.description, columns=_columns(args.columns)))
@@ -391,7 +391,7 @@ def cmd_template_create(args: argparse.Namespace) -> int:
 
 
 def cmd_template_list(args: argparse.Namespace) -> int:
-    with _opened(args) as repo:
+    with opened(args) as repo:
         found = repo.exports.templates(_category_of(args))
     if args.json:
         _print_json([template_json(item) for item in found])
@@ -404,13 +404,13 @@ def cmd_template_list(args: argparse.Namespace) -> int:
 
 
 def cmd_template_show(args: argparse.Namespace) -> int:
-    with _opened(args) as repo:
+    with opened(args) as repo:
         _show_template(_template(repo, args.ref, _category_of(args)), args.json)
     return EXIT_OK
 
 
 def cmd_template_update(args: argparse.Namespace) -> int:
-    with _opened(args) as repo:
+    with opened(args) as repo:
         item = _template(repo, args.ref, _category_of(args))
         changes: dict[str, Any] = {"version": item.version}
         if args.name is not None:
@@ -425,7 +425,7 @@ def cmd_template_update(args: argparse.Namespace) -> int:
 
 
 def cmd_template_delete(args: argparse.Namespace) -> int:
-    with _opened(args) as repo:
+    with opened(args) as repo:
         item = _template(repo, args.ref, _category_of(args))
         repo.exports.delete_template(item.id, item.version)
     print(t("export_cli.template_deleted", name=item.name, id=item.id))
@@ -477,7 +477,7 @@ def _show_scenario(item: ExportScenarioPublic) -> None:
 
 def cmd_scenario_create(args: argparse.Namespace) -> int:
     category = ExportCategory(args.category)
-    with _opened(args) as repo:
+    with opened(args) as repo:
         fields = _scenario_fields(repo, args, category)
         made = repo.exports.create_scenario(ExportScenarioIn(category=category, **fields))
     _show_scenario(made)
@@ -485,7 +485,7 @@ def cmd_scenario_create(args: argparse.Namespace) -> int:
 
 
 def cmd_scenario_list(args: argparse.Namespace) -> int:
-    with _opened(args) as repo:
+    with opened(args) as repo:
         found = repo.exports.scenarios(_category_of(args))
     if args.json:
         _print_json([scenario_json(item) for item in found])
@@ -496,7 +496,7 @@ def cmd_scenario_list(args: argparse.Namespace) -> int:
 
 
 def cmd_scenario_update(args: argparse.Namespace) -> int:
-    with _opened(args) as repo:
+    with opened(args) as repo:
         item = _scenario(repo, args.ref, _category_of(args))
         fields = _scenario_fields(repo, args, item.category)
         made = repo.exports.update_scenario(
@@ -506,7 +506,7 @@ def cmd_scenario_update(args: argparse.Namespace) -> int:
 
 
 def cmd_scenario_delete(args: argparse.Namespace) -> int:
-    with _opened(args) as repo:
+    with opened(args) as repo:
         item = _scenario(repo, args.ref, _category_of(args))
         repo.exports.delete_scenario(item.id, item.version)
     print(t("export_cli.scenario_deleted", name=item.name, id=item.id))
@@ -570,7 +570,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from cofatui.cli import load_settings_for
     from cofatui.jobs.worker import embedded_worker
 
-    with _opened(args) as repo:
+    with opened(args) as repo:
         item = _scenario(repo, args.ref, _category_of(args))
         run = repo.exports.run(item.id)
         # On a database nobody else may be running jobs: this command runs its own
@@ -600,7 +600,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     category = _category_of(args)
-    with _opened(args) as repo:
+    with opened(args) as repo:
         found: list[ExportRunPublic] = []
         while True:
             page = repo.exports.runs(category, len(found), MAX_PAGE)
@@ -622,7 +622,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_download(args: argparse.Namespace) -> int:
-    with _opened(args) as repo:
+    with opened(args) as repo:
         run = repo.exports.get_run(args.export_id)
         formats = [f.format for f in run.files]
         if args.format is not None:
@@ -643,7 +643,7 @@ def cmd_download(args: argparse.Namespace) -> int:
 
 def cmd_delete(args: argparse.Namespace) -> int:
     ids = list(dict.fromkeys(args.export_ids))
-    with _opened(args) as repo:
+    with opened(args) as repo:
         deleted = repo.exports.delete_runs(ids)
     print(t("export_cli.deleted", count=deleted))
     if deleted < len(ids):

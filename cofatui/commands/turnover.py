@@ -29,7 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from cofatui.commands import actions_of, opened
+from cofatui.commands import actions_of, opened, read_input
 from cofatui.commands.bulk import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Sub, contract_of
 from cofatui.commands.custom_fields import _lines
 from cofatui.enums import Role, TurnoverBasis, TurnoverBreakdown, TurnoverStatus
@@ -256,11 +256,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    try:
-        content = Path(args.file).read_bytes()
-    except OSError as exc:
-        raise CofaError("bulk_api.file_unreadable", path=args.file,
-                        reason=exc.strerror or type(exc).__name__) from exc
+    content = read_input(args.file)
     with opened(args) as repo:
         result = repo.turnover.import_file(args.declaration_id, Path(args.file).name, content)
         lines = [] if result.refusal_code else _lines(repo, result.id)

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from cofatui.commands import Handler
+from cofatui.commands import Handler, read_input
 from cofatui.commands.bulk import EXIT_FAILED, EXIT_OK, contract_of
 from cofatui.commands.custom_fields import _encoding, _lines
 from cofatui.errors import CofaError, RuleViolation, message_text
@@ -79,11 +79,7 @@ def _opened(args: argparse.Namespace) -> Iterator[Repository]:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    try:
-        content = Path(args.file).read_bytes()
-    except OSError as exc:
-        raise CofaError("bulk_api.file_unreadable", path=args.file,
-                        reason=exc.strerror or type(exc).__name__) from exc
+    content = read_input(args.file)
     with _opened(args) as repo:
         result = repo.users.import_users(contract_of(repo, args.contract),
                                          Path(args.file).name, content)

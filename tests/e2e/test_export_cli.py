@@ -146,7 +146,7 @@ def test_a_failed_run_exits_4_with_its_error(monkeypatch: Any, capsys: Any,
     def opened(_args: object) -> Any:
         yield SimpleNamespace(exports=exports)
 
-    monkeypatch.setattr(export, "_opened", opened)
+    monkeypatch.setattr(export, "opened", opened)
     monkeypatch.setattr(i18n, "_current", "en")
     monkeypatch.setattr(export, "POLL_SECONDS", 0.0)
     monkeypatch.setenv("COFATUI_CONFIG_DIR", str(tmp_path / "cfg"))
