@@ -210,3 +210,22 @@ async def test_the_back_office_filters(tmp_path: Path) -> None:
         pane.query_one("#ci-dra", Select).value = "no"
         await wait_until(pilot, lambda: companies() == ["Gamma Tessile SpA"],
                          what="the transmission without DRA review")
+
+
+async def test_a_back_office_tab_shown_again_is_read_again(tmp_path: Path) -> None:
+    env = make_env(tmp_path)
+    uw = env.app("uw")
+    async with uw.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        uw.switch_to("underwriter_queue")
+        await settle(pilot)
+        tabs = uw.screen.query_one(TabbedContent)
+        tabs.active = "tab-company_info"
+        await settle(pilot)
+        assert "Gamma" not in screen_text(uw)
+        tabs.active = "tab-requests"
+        await settle(pilot)
+        send_annual_report(env)  # meanwhile, a policyholder sends information
+        tabs.active = "tab-company_info"
+        await wait_until(pilot, lambda: "Gamma" in screen_text(uw),
+                         what="the new submission, without Ctrl+R")

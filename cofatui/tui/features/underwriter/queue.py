@@ -238,6 +238,11 @@ class UnderwriterQueueScreen(Screen[None]):
                   tooltip="queue.key.tab_tip") for n in range(1, len(PANES) + 1)],
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        #: The panes shown once already (they loaded on mount): shown again, reread.
+        self._seen_panes: set[str] = set()
+
     def compose(self) -> ComposeResult:
         yield AppHeader()
         with TabbedContent(id="back-office"):
@@ -261,7 +266,15 @@ class UnderwriterQueueScreen(Screen[None]):
 
     @on(TabbedContent.TabActivated, "#back-office")
     def _tab_activated(self) -> None:
-        focus = getattr(self._active_pane(), "focus_content", None)
+        pane = self._active_pane()
+        # A pane loads on mount; coming back to it later reads it again (another
+        # underwriter may have decided meanwhile), keeping the cursor where it was.
+        reload = getattr(pane, "reload", None)
+        if pane is not None and pane.id in self._seen_panes and callable(reload):
+            reload(keep_position=True)
+        if pane is not None and pane.id:
+            self._seen_panes.add(pane.id)
+        focus = getattr(pane, "focus_content", None)
         if callable(focus):
             focus()
 
