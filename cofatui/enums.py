@@ -37,6 +37,9 @@ class Section(StrEnum):
     # not exist yet are stored now and enforced when the screens land.
     COMPANY_INFORMATION = "company_information"
     ILU = "ilu"
+    CHORUS_INVOICE = "chorus_invoice"
+    CHORUS_STRUCTURE = "chorus_structure"
+    CHORUS_ATTACHMENT = "chorus_attachment"  # a request to attach a user to a structure
     BULK_ORDERS = "bulk_orders"
 
 
@@ -96,6 +99,7 @@ class NotificationCategory(StrEnum):
     INSURANCE = "insurance"  # "Assurance"
     INFORMATION = "information"
     MANAGEMENT = "management"  # "Gestion"
+    CHORUS = "chorus"  # Chorus Pro invoices and structures (issue 18 item 10)
 
 
 class NotificationType(StrEnum):
@@ -109,6 +113,8 @@ class NotificationType(StrEnum):
     TURNOVER_REQUEST = "turnover_request"
     ILU_REQUEST = "ilu_request"
     DOCUMENT = "document"
+    CHORUS_INVOICE = "chorus_invoice"  # an invoice changed state (issue 18 item 10)
+    CHORUS_ATTACHMENT = "chorus_attachment"  # an attachment request or its decision
 
 
 class Importance(StrEnum):
@@ -323,6 +329,9 @@ class NotificationTarget(StrEnum):
     TURNOVER_DECLARATION = "turnover_declaration"
     COMPANY_INFORMATION = "company_information"
     ILU = "ilu"
+    CHORUS_INVOICE = "chorus_invoice"
+    CHORUS_STRUCTURE = "chorus_structure"
+    CHORUS_ATTACHMENT = "chorus_attachment"  # a request to attach a user to a structure
 
 
 class DocumentSource(StrEnum):
@@ -331,3 +340,143 @@ class DocumentSource(StrEnum):
     CLAIMS = "claims"
     COMPANY_INFORMATION = "company_information"
     TURNOVER = "turnover"
+    CHORUS = "chorus"  # a Chorus Pro invoice's files: never in that list (issue 18)
+
+
+# --- Chorus Pro (issue 18, SPEC §9, seeds 003 and 004) --------------------------------
+
+
+class ChorusState(StrEnum):
+    """An invoice's state. ``CHORUS_CODES`` gives the portal's code of each; the moves
+    between them are the table of ``rules/chorus_states.py``."""
+
+    DRAFT = "draft"
+    DEPOSITED = "deposited"
+    MADE_AVAILABLE = "made_available"
+    TO_RECYCLE = "to_recycle"
+    SUSPENDED = "suspended"
+    COMPLETED = "completed"
+    REJECTED = "rejected"
+    SERVICE_DONE = "service_done"
+    MANDATED = "mandated"
+    MADE_AVAILABLE_ACCOUNTANT = "made_available_accountant"
+    ACCOUNTED = "accounted"
+    PAYMENT_IN_PROGRESS = "payment_in_progress"
+    NON_COMPLIANT = "non_compliant"  # "Non conforme, non intégrée": a technical rejection
+
+
+#: Chorus Pro's code of each state (seed 003 §VIII, §X; issue 18 item 7).
+CHORUS_CODES: dict[ChorusState, str] = {
+    ChorusState.DRAFT: "BROUILLON",
+    ChorusState.DEPOSITED: "DEPOSEE",
+    ChorusState.MADE_AVAILABLE: "MISE_A_DISPOSITION",
+    ChorusState.TO_RECYCLE: "A_RECYCLER",
+    ChorusState.SUSPENDED: "SUSPENDUE",
+    ChorusState.COMPLETED: "COMPLETEE",
+    ChorusState.REJECTED: "REJETEE",
+    ChorusState.SERVICE_DONE: "SERVICE_FAIT",
+    ChorusState.MANDATED: "MANDATEE",
+    ChorusState.MADE_AVAILABLE_ACCOUNTANT: "MISE_A_DISPOSITION_COMPTABLE",
+    ChorusState.ACCOUNTED: "COMPTABILISEE",
+    ChorusState.PAYMENT_IN_PROGRESS: "MISE_EN_PAIEMENT",
+    ChorusState.NON_COMPLIANT: "NON_CONFORME",
+}
+
+
+def chorus_state(value: str) -> ChorusState:
+    """A state given in either form (``made_available`` or ``MISE_A_DISPOSITION``, any
+    case). Raises ValueError for anything else."""
+    text = value.strip()
+    for state, code in CHORUS_CODES.items():
+        if text.lower() == state.value or text.upper() == code:
+            return state
+    raise ValueError(value)
+
+
+class ChorusInvoiceType(StrEnum):
+    """UNTDID 1001 (seed 003 §XXI): a "réajustement" with a negative total is a 380."""
+
+    INVOICE = "380"
+    CREDIT_NOTE = "381"  # invalidates one origin invoice
+
+
+class ChorusFrame(StrEnum):
+    """Cadre de facturation. Works frames (A4, A5, A7, A8, A9, A10…) are refused and
+    pointed to the "Factures de travaux" space (seed 004)."""
+
+    A1 = "A1"  # dépôt par un fournisseur d'une facture
+    A2 = "A2"  # facture déjà payée (amount due 0)
+
+
+class ChorusPaymentMode(StrEnum):
+    VIREMENT = "VIREMENT"
+    PRELEVEMENT = "PRELEVEMENT"
+    CHEQUE = "CHEQUE"
+    ESPECE = "ESPECE"
+    AUTRE = "AUTRE"
+    REPORT = "REPORT"
+
+
+class ChorusVatRate(StrEnum):
+    """The French rates, and exempt (which then needs a reason)."""
+
+    STANDARD = "20"
+    INTERMEDIATE = "10"
+    REDUCED = "5.5"
+    SUPER_REDUCED = "2.1"
+    ZERO = "0"
+    EXEMPT = "exempt"
+
+
+class ChorusRole(StrEnum):
+    """A user's role on a structure. Exactly one main manager per structure."""
+
+    MAIN_MANAGER = "main_manager"
+    SECONDARY_MANAGER = "secondary_manager"
+    USER = "user"
+
+
+class ChorusSpace(StrEnum):
+    """Where an attachment gives access (seed 003 §IV "abonnements aux espaces")."""
+
+    ISSUED = "issued"  # "Factures émises": the supplier side
+    RECEIVED = "received"  # "Factures reçues": the recipient side (public structures)
+
+
+class ChorusAttachmentStatus(StrEnum):
+    PENDING = "pending"  # asked, no manager decided yet
+    APPROVED = "approved"
+    REFUSED = "refused"
+    REMOVED = "removed"  # a manager removed it, or the user left
+
+
+class ChorusActor(StrEnum):
+    """Who made a move in an invoice's history."""
+
+    SUPPLIER = "supplier"
+    RECIPIENT = "recipient"
+    SYSTEM = "system"  # the technical checks at deposit
+
+
+class ChorusSuspensionReason(StrEnum):
+    MISSING_DOCUMENTS = "missing_documents"  # seed 003 §XIX
+    TOO_EARLY = "too_early"  # seed 003 §XXII: completed without a new attachment
+
+
+class ChorusDepositKind(StrEnum):
+    """How the invoice entered (seed 004 "Le mode Portail")."""
+
+    ENTRY = "entry"  # typed in the form ("Saisir facture")
+    PDF = "pdf"  # an unsigned PDF deposited
+    SIGNED_PDF = "signed_pdf"
+
+
+class ChorusMailCategory(StrEnum):
+    """What a user may subscribe to by e-mail in "My account" (seed 004). In-app
+    notifications are always written; the subscription decides the e-mail."""
+
+    MADE_AVAILABLE = "made_available"  # on by default (seed 003 §VI)
+    RETURNED = "returned"  # suspended, to recycle, rejected; on by default (§XVIII)
+    NON_COMPLIANT = "non_compliant"
+    STATUS_CHANGE = "status_change"  # the recipient's other moves
+    ATTACHMENT = "attachment"  # attachment requests and decisions

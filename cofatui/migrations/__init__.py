@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
     from sqlalchemy.engine import Engine
 
-HEAD = "0026_export_product_cover"
+HEAD = "0030_chorus"
 HERE = Path(__file__).parent
 
 

@@ -3,6 +3,16 @@
 from cofatui.models.activation import ActivationCode
 from cofatui.models.audit import AuditEntry, WapSnapshot
 from cofatui.models.bulk import BulkImport, BulkImportFile, BulkLine
+from cofatui.models.chorus import (
+    ChorusAccount,
+    ChorusAttachment,
+    ChorusInvoice,
+    ChorusInvoiceEvent,
+    ChorusInvoiceLine,
+    ChorusService,
+    ChorusStructure,
+    ChorusSubscription,
+)
 from cofatui.models.claim import (
     Claim,
     ClaimDebtor,
@@ -52,6 +62,14 @@ __all__ = [
     "BulkImport",
     "BulkImportFile",
     "BulkLine",
+    "ChorusAccount",
+    "ChorusAttachment",
+    "ChorusInvoice",
+    "ChorusInvoiceEvent",
+    "ChorusInvoiceLine",
+    "ChorusService",
+    "ChorusStructure",
+    "ChorusSubscription",
     "Claim",
     "ClaimDebtor",
     "ClaimDebtorCount",

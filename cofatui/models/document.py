@@ -32,7 +32,8 @@ class Document(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     #: ``DocumentSource``: claims, company_information or turnover.
     source: str = Field(max_length=20)
-    contract_id: int = Field(foreign_key="contract.id")
+    #: None for a Chorus Pro invoice's files (rights come from structures, issue 18).
+    contract_id: int | None = Field(default=None, foreign_key="contract.id")
     #: The buyer it is about (None for a turnover declaration's own files).
     company_id: int | None = Field(default=None, foreign_key="company.id")
     #: Exactly one owner, by source.
@@ -41,12 +42,15 @@ class Document(SQLModel, table=True):
                                       index=True)
     declaration_id: int | None = Field(default=None, foreign_key="turnover_declaration.id",
                                        index=True)
+    chorus_invoice_id: int | None = Field(default=None, foreign_key="chorus_invoice.id",
+                                          index=True)
     filename: str = Field(max_length=255)
     content_type: str = Field(max_length=100)
     size: int
     sha256: str = Field(max_length=64)
     #: Claims: ``DocumentCategory`` (contractual, other); company information: the
-    #: ``CompanyInfoType`` or "negative"; turnover: "import" or "supporting".
+    #: ``CompanyInfoType`` or "negative"; turnover: "import" or "supporting"; Chorus
+    #: Pro: "main" (the deposited PDF) or "attachment".
     category: str = Field(max_length=30)
     comment: str = Field(default="", max_length=500)
     created_at: datetime | None = timestamp_field()

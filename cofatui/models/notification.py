@@ -23,9 +23,16 @@ class Notification(SQLModel, table=True):
               "change_size", "requested_by"),
         # The notifications of one object (issue 17: a declaration's reminders).
         Index("ix_notification_target", "target_type", "target_id"),
+        # A user's own (Chorus Pro) notifications, newest first.
+        Index("ix_notification_user_created", "user_id", "created_at", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)
-    contract_id: int = Field(foreign_key="contract.id")
+    #: None for a Chorus Pro notification, which is addressed to ``user_id`` instead.
+    contract_id: int | None = Field(default=None, foreign_key="contract.id")
+    #: The one user it is for (issue 18: Chorus Pro notifications are written once per
+    #: user of the structure concerned, whose rights come from attachments, not
+    #: contracts); None for a contract's notification, seen by its users.
+    user_id: int | None = Field(default=None, foreign_key="user.id")
     company_id: int | None = Field(default=None, foreign_key="company.id")
     product_id: int | None = Field(default=None, foreign_key="product.id")
     claim_id: int | None = Field(default=None, foreign_key="claim.id")

@@ -21,6 +21,15 @@ class User(SQLModel, table=True):
     first_name: str = Field(default="", max_length=80)
     last_name: str = Field(default="", max_length=80)
     email: str = Field(default="", max_length=200)
+    #: Where notifications are mailed ("" = ``email``, the login e-mail; seed 003 §II).
+    contact_email: str = Field(default="", max_length=200)
+    # The postal address (seed 003 §II).
+    address: str = Field(default="", max_length=200)
+    address_complement1: str = Field(default="", max_length=200)
+    address_complement2: str = Field(default="", max_length=200)
+    postal_code: str = Field(default="", max_length=10)
+    city: str = Field(default="", max_length=100)
+    country: str = Field(default="", max_length=2)
     phone: str = Field(default="", max_length=40)
     fax: str = Field(default="", max_length=40)
     language: str = Field(default="fr", max_length=2)

@@ -33,6 +33,8 @@ from cofatui.repository.areas import (
     AREAS,
     AuditArea,
     BulkArea,
+    ChorusDirectoryArea,
+    ChorusInvoicesArea,
     ClaimsArea,
     CompaniesArea,
     CompanyInfoArea,
@@ -139,6 +141,12 @@ class Repository(Protocol):
 
     @property
     def documents(self) -> DocumentsArea: ...
+
+    @property
+    def chorus_directory(self) -> ChorusDirectoryArea: ...
+
+    @property
+    def chorus_invoices(self) -> ChorusInvoicesArea: ...
 
     # --- lifetime -------------------------------------------------------------------
     def close(self) -> None:

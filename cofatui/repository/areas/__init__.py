@@ -2,8 +2,8 @@
 ``repo.products``, ``repo.underwriting``, ``repo.notifications``, ``repo.claims``,
 ``repo.rates``, ``repo.extensions``, ``repo.drafts``, ``repo.audit``, ``repo.jobs``,
 ``repo.imports``, ``repo.mail``, ``repo.bulk``, ``repo.exports``, ``repo.custom_fields``,
-``repo.users``, ``repo.turnover``, ``repo.company_info``, ``repo.ilus`` and
-``repo.documents``.
+``repo.users``, ``repo.turnover``, ``repo.company_info``, ``repo.ilus``,
+``repo.documents``, ``repo.chorus_directory`` and ``repo.chorus_invoices``.
 
 Each area acts for the principal its repository was opened for and raises only
 :mod:`cofatui.errors` classes; the docstrings say which and when. Common to all:
@@ -25,6 +25,8 @@ from __future__ import annotations
 
 from cofatui.repository.areas.audit import AuditArea
 from cofatui.repository.areas.bulk import BulkArea
+from cofatui.repository.areas.chorus_directory import ChorusDirectoryArea
+from cofatui.repository.areas.chorus_invoices import ChorusInvoicesArea
 from cofatui.repository.areas.claims import ClaimsArea
 from cofatui.repository.areas.companies import CompaniesArea
 from cofatui.repository.areas.company_info import CompanyInfoArea
@@ -68,9 +70,12 @@ AREAS: dict[str, type] = {
     "company_info": CompanyInfoArea,
     "ilus": IlusArea,
     "documents": DocumentsArea,
+    "chorus_directory": ChorusDirectoryArea,
+    "chorus_invoices": ChorusInvoicesArea,
 }
 
-__all__ = ["AREAS", "AuditArea", "BulkArea", "ClaimsArea", "CompaniesArea", "CompanyInfoArea",
+__all__ = ["AREAS", "AuditArea", "BulkArea", "ChorusDirectoryArea", "ChorusInvoicesArea",
+           "ClaimsArea", "CompaniesArea", "CompanyInfoArea",
            "CustomFieldsArea", "DocumentsArea", "DraftsArea",
            "ExportsArea", "ExtensionsArea", "IlusArea", "ImportsArea", "JobsArea", "MailArea",
            "NotificationsArea", "PortfolioArea", "ProductsArea", "RatesArea", "TurnoverArea",
