@@ -317,3 +317,20 @@ def turnover_reminder(number: int, period_start: date, policy: str) -> Notice:
         "number": str(number), "month": period_start,
         "body": Term.of(BODY_PREFIX + "turnover_reminder", month=period_start,
                         policy=policy)})
+
+
+# --- Chorus Pro (issue 18 item 10) ---------------------------------------------------------
+def chorus_invoice(state: str, number: str) -> Notice:
+    """An invoice reached ``state`` (a ``ChorusState``), said with the portal's words."""
+    return Notice("chorus.invoice", {"number": number,
+                                     "status": Term(f"notices.chorus_state.{state}")})
+
+
+def chorus_attachment_requested(requester: str, structure: str) -> Notice:
+    return Notice("chorus.attachment_requested",
+                  {"requester": requester, "structure": structure})
+
+
+def chorus_attachment_decided(status_value: str, structure: str) -> Notice:
+    """``status_value``: the attachment's status after the decision (approved, refused)."""
+    return Notice(f"chorus.attachment_{status_value}", {"structure": structure})
