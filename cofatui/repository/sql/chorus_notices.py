@@ -30,7 +30,6 @@ from sqlalchemy.orm import Session
 from cofatui import notification_wording as wording
 from cofatui.enums import (
     ChorusActor,
-    ChorusAttachmentStatus,
     ChorusMailCategory,
     ChorusRole,
     ChorusSpace,
@@ -43,6 +42,7 @@ from cofatui.enums import (
 from cofatui.i18n import t_in
 from cofatui.models import Notification, OutboxMessage, User
 from cofatui.models.chorus import ChorusAttachment, ChorusInvoice, ChorusSubscription
+from cofatui.repository.sql.chorus_access import valid_on
 
 #: Mailed unless the user turned it off (seed 003 §VI, §XVIII); the others need a "yes".
 MAIL_DEFAULT_ON = frozenset({ChorusMailCategory.MADE_AVAILABLE, ChorusMailCategory.RETURNED})
@@ -108,11 +108,7 @@ def audience_users(s: Executor, audience: Audience, today: date) -> list[Any]:
                                      ChorusRole.SECONDARY_MANAGER.value]))
         if holds:
             who.append(User.id.in_(select(a.user_id).where(
-                a.structure_id == audience.structure_id,
-                a.status == ChorusAttachmentStatus.APPROVED.value,
-                a.valid_from <= today,
-                or_(a.valid_until.is_(None), a.valid_until >= today),
-                or_(*holds))))
+                a.structure_id == audience.structure_id, valid_on(today), or_(*holds))))
     if audience.user_ids:
         who.append(User.id.in_(list(audience.user_ids)))
     if not who:

@@ -1,0 +1,310 @@
+"""The reading side of ``repo.chorus_invoices`` (issue 18 items 9 and 10): dashboards,
+search, anomalies and the returns pop-up. ``SqlChorusInvoices`` delegates these five
+methods here.
+
+Who sees what comes from :mod:`~cofatui.repository.sql.chorus_access`: the issued side
+reads the invoices of the structures whose issued space the principal holds today;
+the received side those addressed to the structures whose received space they hold,
+never a draft nor a non-compliant invoice (``HIDDEN_FROM_RECIPIENT``).
+
+Every query is one index range per structure and side: the dashboard counts on
+``ix_chorus_invoice_<side>_state``, a search page reads ``…_deposited`` newest first.
+Invoices never deposited (drafts) come after the deposited ones: they are read as a
+second range rather than sorted with ``deposited_at IS NULL``, which no index serves.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session, aliased
+from sqlmodel import col
+
+from cofatui.enums import ChorusSpace, ChorusState
+from cofatui.errors import FieldError, ValidationFailed
+from cofatui.models.chorus import (
+    ChorusAccount,
+    ChorusInvoice,
+    ChorusInvoiceEvent,
+    ChorusStructure,
+)
+from cofatui.repository.sql.chorus_access import (
+    ChorusRights,
+    chorus_rights,
+    require_space_or_404,
+)
+from cofatui.repository.sql.core import SqlArea
+from cofatui.repository.sql.upsert import table_of, upsert
+from cofatui.rules.chorus_states import HIDDEN_FROM_RECIPIENT, chorus_status
+from cofatui.schemas import Page
+from cofatui.schemas_chorus import (
+    ChorusAnomaly,
+    ChorusDashboard,
+    ChorusInvoiceRef,
+    ChorusInvoiceRow,
+    ChorusInvoiceSearch,
+    ChorusStateCount,
+)
+
+#: The supplier's anomalies (seed 003 §XVIII).
+ANOMALY_STATES = (ChorusState.NON_COMPLIANT, ChorusState.TO_RECYCLE, ChorusState.SUSPENDED,
+                  ChorusState.REJECTED)
+#: What the home pop-up shows (seed 004 "cas particulier").
+RETURN_STATES = (ChorusState.REJECTED, ChorusState.SUSPENDED)
+#: The states each side's dashboard lists: a recipient never has a draft or a
+#: non-compliant invoice, so their zero would only mislead.
+SIDE_STATES: dict[ChorusSpace, tuple[ChorusState, ...]] = {
+    ChorusSpace.ISSUED: tuple(ChorusState),
+    ChorusSpace.RECEIVED: tuple(s for s in ChorusState if s not in HIDDEN_FROM_RECIPIENT),
+}
+PAGE_MAX = 500
+RETURNS_MAX = 100
+
+_supplier = aliased(ChorusStructure, name="supplier")
+_recipient = aliased(ChorusStructure, name="recipient")
+
+
+class SqlChorusQueries(SqlArea):
+    """Dashboards, search, anomalies and returns for the repository's principal."""
+
+    def dashboard(self, side: ChorusSpace,
+                  structure_id: int | None = None) -> ChorusDashboard:
+        side = ChorusSpace(side)
+        with self._uow() as s:
+            ids = self._scope(s, side, structure_id)
+            counts: dict[str, int] = {}
+            if ids:
+                counts = dict(s.execute(
+                    select(ChorusInvoice.state, func.count())
+                    .where(_side_scope(side, ids)).group_by(ChorusInvoice.state))
+                    .tuples().all())
+        states = SIDE_STATES[side]
+        rows = [ChorusStateCount(state=st, chorus_status=chorus_status(st),
+                                 count=counts.get(st.value, 0)) for st in states]
+        return ChorusDashboard(side=side, structure_id=structure_id, counts=rows,
+                               total=sum(r.count for r in rows))
+
+    def search(self, criteria: ChorusInvoiceSearch, offset: int = 0,
+               limit: int = 100) -> Page[ChorusInvoiceRow]:
+        where = _criteria(criteria)
+        offset, limit = max(0, offset), max(1, min(limit, PAGE_MAX))
+        with self._uow() as s:
+            ids = self._scope(s, criteria.side, criteria.structure_id)
+            if not ids:
+                return Page(items=[], offset=offset, limit=limit, total=0)
+            scope = and_(_side_scope(criteria.side, ids), *where)
+            deposited = and_(scope, col(ChorusInvoice.deposited_at).is_not(None))
+            drafts = and_(scope, col(ChorusInvoice.deposited_at).is_(None))
+            n_deposited = _count(s, deposited)
+            n_drafts = _count(s, drafts) if criteria.side == ChorusSpace.ISSUED else 0
+            rows: list[Any] = []
+            if offset < n_deposited:
+                rows += _rows(s, deposited, offset, limit)
+            if len(rows) < limit and n_drafts:
+                rows += _rows(s, drafts, max(0, offset - n_deposited), limit - len(rows))
+        return Page(items=[_row(r) for r in rows], offset=offset, limit=limit,
+                    total=n_deposited + n_drafts)
+
+    def anomalies(self, structure_id: int | None = None, offset: int = 0,
+                  limit: int = 100) -> Page[ChorusAnomaly]:
+        offset, limit = max(0, offset), max(1, min(limit, PAGE_MAX))
+        with self._uow() as s:
+            ids = self._scope(s, ChorusSpace.ISSUED, structure_id)
+            if not ids:
+                return Page(items=[], offset=offset, limit=limit, total=0)
+            where = and_(col(ChorusInvoice.supplier_structure_id).in_(ids),
+                         col(ChorusInvoice.state).in_([st.value for st in ANOMALY_STATES]))
+            total = _count(s, where)
+            rows = s.execute(
+                select(ChorusInvoice.id, ChorusInvoice.number, ChorusInvoice.state,
+                       ChorusInvoice.state_changed_at, ChorusInvoice.recipient_siret,
+                       ChorusInvoice.last_comment,
+                       func.coalesce(_recipient.name, "").label("recipient_name"))
+                .outerjoin(_recipient, _recipient.id == ChorusInvoice.recipient_structure_id)
+                .where(where)
+                .order_by(col(ChorusInvoice.state_changed_at).desc(),
+                          col(ChorusInvoice.id).desc())
+                .offset(offset).limit(limit)).all()
+            reasons = _failed_checks(s, [r.id for r in rows
+                                         if r.state == ChorusState.NON_COMPLIANT])
+        items = [ChorusAnomaly(
+            invoice_id=r.id, number=r.number, state=ChorusState(r.state),
+            chorus_status=chorus_status(ChorusState(r.state)),
+            anomaly=", ".join(reasons.get(r.id, ())) or chorus_status(ChorusState(r.state)),
+            at=r.state_changed_at, recipient_siret=r.recipient_siret,
+            recipient_name=r.recipient_name, comment=r.last_comment) for r in rows]
+        return Page(items=items, offset=offset, limit=limit, total=total)
+
+    def returns(self) -> list[ChorusInvoiceRef]:
+        with self._uow() as s:
+            ids = self._scope(s, ChorusSpace.ISSUED, None)
+            if not ids:
+                return []
+            since = s.execute(select(ChorusAccount.returns_acknowledged_at).where(
+                ChorusAccount.user_id == self.principal.user_id)).scalar()
+            where = [col(ChorusInvoice.supplier_structure_id).in_(ids),
+                     col(ChorusInvoice.state).in_([st.value for st in RETURN_STATES])]
+            if since is not None:
+                where.append(col(ChorusInvoice.state_changed_at) > since)
+            rows = s.execute(
+                select(ChorusInvoice.id, ChorusInvoice.number, ChorusInvoice.state,
+                       ChorusInvoice.state_changed_at, ChorusInvoice.last_comment,
+                       func.coalesce(_recipient.name, "").label("recipient_name"))
+                .outerjoin(_recipient, _recipient.id == ChorusInvoice.recipient_structure_id)
+                .where(*where)
+                .order_by(col(ChorusInvoice.state_changed_at).desc(),
+                          col(ChorusInvoice.id).desc())
+                .limit(RETURNS_MAX)).all()
+        return [ChorusInvoiceRef(id=r.id, number=r.number, state=ChorusState(r.state),
+                                 chorus_status=chorus_status(ChorusState(r.state)),
+                                 recipient_name=r.recipient_name, comment=r.last_comment,
+                                 at=r.state_changed_at) for r in rows]
+
+    def acknowledge_returns(self) -> None:
+        # One statement whatever races: a second acknowledgement moves the mark on.
+        with self._uow(write=True) as s:
+            upsert(s, table_of(ChorusAccount),
+                   [{"user_id": self.principal.user_id,
+                     "returns_acknowledged_at": self.clock.now()}],
+                   keys=["user_id"], update=["returns_acknowledged_at"])
+
+    # --- helpers -------------------------------------------------------------------------
+    def _scope(self, s: Session, side: ChorusSpace, structure_id: int | None) -> list[int]:
+        """The structures read on ``side``: the one asked (NotFound unless the
+        principal holds that space on it) or every one they hold it on."""
+        rights: ChorusRights = chorus_rights(s, self.principal.user_id, self.clock.today())
+        if structure_id is not None:
+            return [require_space_or_404(rights, structure_id, ChorusSpace(side))]
+        return sorted(rights.space(ChorusSpace(side)))
+
+
+def _side_scope(side: ChorusSpace, ids: Sequence[int]) -> ColumnElement[bool]:
+    if side == ChorusSpace.ISSUED:
+        return col(ChorusInvoice.supplier_structure_id).in_(ids)
+    return and_(col(ChorusInvoice.recipient_structure_id).in_(ids),
+                col(ChorusInvoice.state).not_in([st.value for st in HIDDEN_FROM_RECIPIENT]))
+
+
+def _criteria(c: ChorusInvoiceSearch) -> list[ColumnElement[bool]]:
+    """The search criteria as conditions; a range upside down is refused at its end."""
+    errors = []
+    for start, end, name in ((c.deposited_from, c.deposited_to, "deposited_to"),
+                             (c.changed_from, c.changed_to, "changed_to")):
+        if start is not None and end is not None and end < start:
+            errors.append(FieldError(name, "api.end_before_start"))
+    if c.amount_min is not None and c.amount_max is not None and c.amount_max < c.amount_min:
+        errors.append(FieldError("amount_max", "portfolio.amount_range"))
+    if errors:
+        raise ValidationFailed(errors)
+    inv = ChorusInvoice
+    where: list[ColumnElement[bool]] = []
+    if c.states:
+        where.append(col(inv.state).in_([ChorusState(st).value for st in c.states]))
+    where += _day_range(col(inv.deposited_at), c.deposited_from, c.deposited_to)
+    where += _day_range(col(inv.state_changed_at), c.changed_from, c.changed_to)
+    if c.supplier.strip():
+        where.append(col(inv.supplier_structure_id).in_(_structures_matching(c.supplier)))
+    if c.recipient.strip():
+        siret = "".join(c.recipient.split())
+        where.append(or_(col(inv.recipient_siret) == siret,
+                         col(inv.recipient_structure_id).in_(
+                             _structures_matching(c.recipient))))
+    if c.service_code.strip():
+        where.append(func.upper(inv.service_code) == c.service_code.strip().upper())
+    if c.number.strip():
+        where.append(func.lower(inv.number).contains(c.number.strip().lower(),
+                                                     autoescape=True))
+    if c.type is not None:
+        where.append(col(inv.type) == c.type.value)
+    if c.frame.strip():
+        where.append(col(inv.frame) == c.frame.strip().upper())
+    if c.engagement.strip():
+        where.append(func.upper(inv.engagement) == c.engagement.strip().upper())
+    if c.amount_min is not None:
+        where.append(col(inv.total_incl_tax) >= c.amount_min)
+    if c.amount_max is not None:
+        where.append(col(inv.total_incl_tax) <= c.amount_max)
+    return where
+
+
+def _day_range(column: Any, start: date | None, end: date | None) -> list[ColumnElement[bool]]:
+    """Whole days, the end included: stored timestamps are UTC."""
+    out = []
+    if start is not None:
+        out.append(column >= datetime.combine(start, time()))
+    if end is not None:
+        out.append(column < datetime.combine(end + timedelta(days=1), time()))
+    return out
+
+
+def _structures_matching(text: str) -> Any:
+    """The structures of that SIRET (typed spaces ignored) or whose name contains it."""
+    siret = "".join(text.split())
+    return select(ChorusStructure.id).where(or_(
+        col(ChorusStructure.siret) == siret,
+        func.lower(ChorusStructure.name).contains(text.strip().lower(), autoescape=True)))
+
+
+def _count(s: Session, where: ColumnElement[bool]) -> int:
+    return int(s.execute(select(func.count()).select_from(ChorusInvoice).where(where))
+               .scalar_one())
+
+
+def _rows(s: Session, where: ColumnElement[bool], offset: int, limit: int) -> list[Any]:
+    """One window newest deposit first: ids from the index range, then their columns."""
+    ids = list(s.execute(select(ChorusInvoice.id).where(where)
+                         .order_by(col(ChorusInvoice.deposited_at).desc(),
+                                   col(ChorusInvoice.id).desc())
+                         .offset(offset).limit(limit)).scalars())
+    if not ids:
+        return []
+    rows = {r.ChorusInvoice.id: r for r in s.execute(
+        select(ChorusInvoice, _supplier.siret.label("supplier_siret"),
+               _supplier.name.label("supplier_name"),
+               func.coalesce(_recipient.name, "").label("recipient_name"))
+        .join(_supplier, _supplier.id == ChorusInvoice.supplier_structure_id)
+        .outerjoin(_recipient, _recipient.id == ChorusInvoice.recipient_structure_id)
+        .where(col(ChorusInvoice.id).in_(ids)))}
+    return [rows[i] for i in ids]
+
+
+def _row(r: Any) -> ChorusInvoiceRow:
+    inv: ChorusInvoice = r.ChorusInvoice
+    state = ChorusState(inv.state)
+    assert inv.id is not None
+    return ChorusInvoiceRow(
+        id=inv.id, number=inv.number, type=inv.type, frame=inv.frame,
+        supplier_structure_id=inv.supplier_structure_id, supplier_siret=r.supplier_siret,
+        supplier_name=r.supplier_name, recipient_siret=inv.recipient_siret,
+        recipient_name=r.recipient_name, service_code=inv.service_code,
+        engagement=inv.engagement, invoice_date=inv.invoice_date,
+        deposited_at=inv.deposited_at, state_changed_at=inv.state_changed_at,
+        currency=inv.currency, total_excl_tax=inv.total_excl_tax,
+        total_incl_tax=inv.total_incl_tax, state=state, chorus_status=chorus_status(state),
+        attachments_size=inv.attachments_size, last_comment=inv.last_comment,
+        version=inv.version)
+
+
+def _failed_checks(s: Session, invoice_ids: list[int]) -> dict[int, list[str]]:
+    """The failed technical checks' codes of each non-compliant invoice: its last
+    move to non-compliant."""
+    if not invoice_ids:
+        return {}
+    ev = ChorusInvoiceEvent
+    last = (select(ev.invoice_id, func.max(ev.id).label("id"))
+            .where(col(ev.invoice_id).in_(invoice_ids),
+                   col(ev.to_state) == ChorusState.NON_COMPLIANT.value)
+            .group_by(ev.invoice_id).subquery())
+    out: dict[int, list[str]] = {}
+    for invoice_id, raw in s.execute(select(ev.invoice_id, ev.reasons)
+                                     .join(last, last.c.id == ev.id)).tuples():
+        try:
+            out[invoice_id] = [str(x.get("code", "")) for x in json.loads(raw or "[]")
+                               if isinstance(x, dict)]
+        except ValueError:
+            out[invoice_id] = []
+    return out
