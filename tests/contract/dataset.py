@@ -31,6 +31,7 @@ from cofatui.models import (
 from cofatui.repository.sql.companies import name_key
 from cofatui.repository.sql.search import search_key
 from cofatui.repository.sql.underwriting_tables import default_tables
+from tests.contract.chorus_dataset import seed_chorus
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -179,6 +180,7 @@ def build(engine: Engine) -> Ids:
             s.add(n)
             s.flush()
             ids[key] = _id(n)
+        seed_chorus(s, ids, password_hash, NOW)
         s.commit()
     return ids
 
