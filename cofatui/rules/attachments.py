@@ -210,10 +210,9 @@ def check_attachment(filename: str, content: bytes) -> Attachment:
     """The name and media type of an acceptable attachment, or ValidationFailed saying
     why not (a type detected but not allowed is named in the refusal)."""
     name = filename.strip()
-    if not name:
-        raise ValidationFailed({"filename": "attachments.name_missing"})
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name) or "/" in name or "\\" in name:
-        raise ValidationFailed({"filename": "attachments.name_forbidden_characters"})
+    refused_name = name_refusal(name)
+    if refused_name is not None:
+        raise ValidationFailed.at("filename", refused_name)
     if not content:
         raise ValidationFailed({"file": "attachments.empty"})
     if len(content) > MAX_ATTACHMENT_BYTES:
@@ -226,7 +225,8 @@ def check_attachment(filename: str, content: bytes) -> Attachment:
     return Attachment(attachment_name(name, file_type), file_type.media_type)
 
 
-def _name_refusal(filename: str) -> str | None:
+def name_refusal(filename: str) -> str | None:
+    """Why a file name is refused (blank, control characters, a path), or None."""
     name = filename.strip()
     if not name:
         return "attachments.name_missing"
@@ -262,9 +262,9 @@ def check_document(filename: str, content: bytes, *, field: str = "file") -> Att
     without macros and not a zip bomb. Returns the name to store it under (with the
     extension of what it is), its media type, size and SHA-256; else ValidationFailed
     at ``field`` (the name's refusals at ``field`` too: one file, one place)."""
-    name_refusal = _name_refusal(filename)
-    if name_refusal is not None:
-        raise ValidationFailed.at(field, name_refusal)
+    refused_name = name_refusal(filename)
+    if refused_name is not None:
+        raise ValidationFailed.at(field, refused_name)
     file_type, refusal = _document_refusal(content)
     if refusal is not None or file_type is None:
         assert refusal is not None
