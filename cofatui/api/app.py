@@ -73,6 +73,12 @@ method has exactly one route:
     /underwriter/company-information                 repo.company_info (api/routes/company_info.py)
     /turnover-declarations/…, /contracts/{cid}/turnover-declarations,
     /underwriter/turnover-declarations               repo.turnover (api/routes/turnover.py)
+    /chorus/structures/…, /chorus/attachments/…, /chorus/account/…
+                                                     repo.chorus_directory
+                                                     (api/routes/chorus_directory.py)
+    /chorus/invoices/…, /chorus/dashboard, /chorus/anomalies, /chorus/returns
+                                                     repo.chorus_invoices
+                                                     (api/routes/chorus_invoices.py)
 
 Filters are query parameters rather than a POST body so that every read is a plain,
 cacheable, safely retried GET; each filter model is flat (lists repeat the parameter).
@@ -100,6 +106,8 @@ from cofatui.api.middleware import (
 from cofatui.api.routes import (
     audit,
     bulk,
+    chorus_directory,
+    chorus_invoices,
     claims,
     companies,
     company_info,
@@ -124,7 +132,7 @@ from cofatui.clock import Clock, SystemClock
 ROUTERS = (identity, companies, portfolio, products, underwriter, notifications, claims,
            company_info,
            extensions, drafts, audit, jobs, bulk, exports, custom_fields, ilus, documents,
-           turnover)
+           turnover, chorus_directory, chorus_invoices)
 
 
 def _operation_id(route: APIRoute) -> str:

@@ -61,6 +61,10 @@ BODY_LIMITS: tuple[tuple[str, int], ...] = (
     (r"^/turnover-declarations/[^/]+/import$", 6 * 1024 * 1024),
     # company information: 10 files of 50 MB in all (checked by the rules) and the form
     (r"^/company-information$", 51 * 1024 * 1024),
+    # Chorus Pro: a PDF (10 MB) and attachments (120 MB per invoice), each part cut at
+    # 11 MiB by the route, every limit worded by the rules (api/routes/chorus_forms.py)
+    (r"^/chorus/invoices$", 132 * 1024 * 1024),
+    (r"^/chorus/invoices/[^/]+/(files|completion)$", 122 * 1024 * 1024),
 )
 #: A body must arrive within BODY_GRACE_SECONDS + its size / MIN_BODY_RATE (11 MiB at
 #: 64 KiB/s: ~3 minutes; a 2 KiB JSON call: 10 s), with no pause over BODY_IDLE_SECONDS.

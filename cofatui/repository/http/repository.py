@@ -8,6 +8,8 @@ from pydantic import TypeAdapter
 
 from cofatui.repository.http.audit import HttpAudit
 from cofatui.repository.http.bulk import HttpBulk
+from cofatui.repository.http.chorus_directory import HttpChorusDirectory
+from cofatui.repository.http.chorus_invoices import HttpChorusInvoices
 from cofatui.repository.http.claims import HttpClaims
 from cofatui.repository.http.client import BACKOFF_SECONDS, RETRIES, HttpClient
 from cofatui.repository.http.companies import HttpCompanies
@@ -63,6 +65,8 @@ class HttpRepository(HttpClient):
         self.turnover = HttpTurnover(self)
         self.ilus = HttpIlus(self)
         self.documents = HttpDocuments(self)
+        self.chorus_directory = HttpChorusDirectory(self)
+        self.chorus_invoices = HttpChorusInvoices(self)
 
     def whoami(self) -> Principal:
         return self._get(_PRINCIPAL, "/me")
