@@ -23,8 +23,17 @@ MIN_LOGIN_TO_CHECK = 3
 CLASS_NAMES = tuple(Term(f"errors.passwords.class.{name}")
                     for name in ("upper", "lower", "digit", "other"))
 
+def _has_diacritic(ch: str) -> bool:
+    """``é``, ``Ç``, ``ñ``: a letter that decomposes into a base and combining marks."""
+    return any(unicodedata.combining(part) for part in unicodedata.normalize("NFD", ch))
+
+
 def character_classes(password: str) -> list[bool]:
-    """Which of the four classes (upper, lower, digit, other) ``password`` uses."""
+    """Which of the four classes (upper, lower, digit, other) ``password`` uses.
+
+    A letter with a diacritic counts as its case *and* as "other": Chorus Pro's rule
+    (seed 003 §II) counts accents among the special characters (issue 18, our reading),
+    and one policy serves the whole application."""
     upper = lower = digit = other = False
     for ch in password:
         if ch.isupper():
@@ -34,6 +43,8 @@ def character_classes(password: str) -> list[bool]:
         elif ch.isdigit():
             digit = True
         else:
+            other = True
+        if ch.isalpha() and _has_diacritic(ch):
             other = True
     return [upper, lower, digit, other]
 

@@ -75,7 +75,8 @@ def test_control_characters_are_refused() -> None:
 
 
 def test_non_ascii_letters_count_in_their_case() -> None:
-    assert character_classes("Éé") == [True, True, False, False]
+    # ... and an accented letter also as "other" (Chorus Pro's rule, issue 18 item 2).
+    assert character_classes("Éé") == [True, True, False, True]
     assert character_classes("٣") == [False, False, True, False]  # an Arabic-Indic digit
     assert character_classes("漢") == [False, False, False, True]
     check_password_policy("Émile-Zola-1840")
