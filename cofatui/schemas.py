@@ -406,7 +406,8 @@ class NotificationFilter(BaseModel):
 
 class NotificationRow(Public):
     id: int
-    contract_id: int
+    #: None for a notification addressed to one user (Chorus Pro, issue 18).
+    contract_id: int | None
     policy_number: str
     company_id: int | None
     company_name: str

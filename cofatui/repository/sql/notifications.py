@@ -36,7 +36,22 @@ assert notification_changes.DECISION_KINDS  # its listener fills the change colu
 
 
 class SqlNotifications(SqlArea):
-    """``repo.notifications`` on SQL."""
+    """``repo.notifications`` on SQL.
+
+    Two kinds of rows are a user's: those of the contracts they read (``contract_id``),
+    and those addressed to them alone (``user_id``: Chorus Pro, issue 18), which show
+    whatever contract is chosen, since they belong to none. A user who has none of the
+    second kind (one probe of ``ix_notification_user_created``) gets exactly the
+    queries of contracts only."""
+
+    def _scope(self, s: Session, contracts: list[int]) -> ColumnElement[bool]:
+        """The rows of ``contracts``, and the user's own when they have any."""
+        by_contract: ColumnElement[bool] = Notification.contract_id.in_(contracts or [-1])
+        me = self.principal.user_id
+        if s.execute(select(Notification.id).where(Notification.user_id == me)
+                     .limit(1)).first() is None:
+            return by_contract
+        return or_(by_contract, Notification.user_id == me)
     def _notification_scope(self, contract_id: int | None) -> list[int]:
         if contract_id is not None:
             self._require_read(contract_id, Section.NOTIFICATIONS)
@@ -54,9 +69,10 @@ class SqlNotifications(SqlArea):
         state = aliased(st)
         me = self.principal.user_id
         needs_entry = bool(flt.text or flt.custom_field_value)
-        conditions = [n.contract_id.in_(contracts or [-1]), *self._filters(flt, state)]
         join_state = and_(state.notification_id == n.id, state.user_id == me)
         with self._uow() as s:
+            scope = self._scope(s, contracts)
+            conditions = [scope, *self._filters(flt, state)]
             hidden = [] if _include_below(flt) else self._hidden(s, contracts)
             shown = preferences.shown_by(hidden)
             if shown is not None:
@@ -64,7 +80,7 @@ class SqlNotifications(SqlArea):
             query = (
                 select(n, c.name, c.country, c.easy_number, e.client_reference,
                        Contract.policy_number, func.coalesce(state.read, false()))
-                .join(Contract, Contract.id == n.contract_id)
+                .outerjoin(Contract, Contract.id == n.contract_id)
                 .outerjoin(c, c.id == n.company_id)
                 .join(e, and_(e.contract_id == n.contract_id, e.company_id == n.company_id),
                       isouter=not needs_entry)
@@ -73,7 +89,7 @@ class SqlNotifications(SqlArea):
                 .order_by(n.created_at.desc(), n.id.desc())
                 .offset(max(0, offset)).limit(limit))
             rows = s.execute(query).all()
-            total = self._count(s, flt, contracts, state, join_state, hidden) \
+            total = self._count(s, flt, scope, state, join_state, hidden) \
                 if with_total else -1
             items = [NotificationRow(
                 id=row.id, contract_id=row.contract_id, policy_number=policy or "",
@@ -87,7 +103,8 @@ class SqlNotifications(SqlArea):
                 for row, name, country, easy, ref, policy, read in rows]
             return Page(items=items, offset=offset, limit=limit, total=total)
 
-    def _count(self, s: Session, flt: NotificationFilter, contracts: list[int], state: Any,
+    def _count(self, s: Session, flt: NotificationFilter, scope: ColumnElement[bool],
+               state: Any,
                join_state: ColumnElement[bool],
                hidden: Sequence[ColumnElement[bool]] = ()) -> int:
         """The number of rows the filter shows, without probing the user's read state
@@ -95,8 +112,7 @@ class SqlNotifications(SqlArea):
         this user deleted (and, for read/unread, what they read) — both small sets —
         and what each of their thresholds leaves out (one index range each)."""
         n, c, e = Notification, Company, PortfolioEntry
-        base = [n.contract_id.in_(contracts or [-1]),
-                *self._filters(flt.model_copy(update={"read": None}), state,
+        base = [scope, *self._filters(flt.model_copy(update={"read": None}), state,
                                with_state=False)]
         shown = preferences.shown_by(hidden)
         kept = [] if shown is None else [shown]
@@ -170,8 +186,8 @@ class SqlNotifications(SqlArea):
     def unread_count(self, contract_id: int | None = None) -> int:
         contracts = self._notification_scope(contract_id)
         n, st = Notification, NotificationState
-        mine = n.contract_id.in_(contracts or [-1])
         with self._uow() as s:
+            mine = self._scope(s, contracts)
             hidden = self._hidden(s, contracts)
             shown = preferences.shown_by(hidden)
             extra = [] if shown is None else [shown]
@@ -182,7 +198,7 @@ class SqlNotifications(SqlArea):
             seen = s.execute(
                 select(func.count()).select_from(st).join(n, n.id == st.notification_id)
                 .where(st.user_id == self.principal.user_id,
-                       n.contract_id.in_(contracts or [-1]), *extra,
+                       mine, *extra,
                        or_(st.read == true(), st.deleted == true()))).scalar_one()
             return int(total - seen)
 
@@ -217,7 +233,7 @@ class SqlNotifications(SqlArea):
         if len(unique) > MAX_MARK:
             raise ValidationFailed.at("ids", "api.too_many_ids", limit=MAX_MARK)
         me = self.principal.user_id
-        per_contract: dict[int, int] = {}
+        per_contract: dict[int | None, int] = {}
         readable = self._readable(self.contract_ids, Section.NOTIFICATIONS)
         # A read-only notifications section (customised rights) reads, and marks nothing.
         refused: dict[int, Forbidden] = {}
@@ -231,7 +247,8 @@ class SqlNotifications(SqlArea):
                 chunk = unique[start:start + 900]
                 visible = s.execute(select(Notification.id, Notification.contract_id).where(
                     Notification.id.in_(chunk),
-                    Notification.contract_id.in_(readable or [-1]))).all()
+                    or_(Notification.contract_id.in_(readable or [-1]),
+                        Notification.user_id == me))).all()
                 for _, contract_id in visible:
                     if contract_id in refused:
                         raise refused[contract_id]
@@ -240,9 +257,9 @@ class SqlNotifications(SqlArea):
                     per_contract[contract_id] = per_contract.get(contract_id, 0) + 1
             operation = ("delete_notifications" if deleted else
                          "mark_read" if read else "mark_unread")
-            for contract_id, count in per_contract.items():
+            for audited, count in per_contract.items():
                 self._audit(s, operation, "notification", None, {"count": [None, count]},
-                            contract_id)
+                            audited)
         return sum(per_contract.values())
 
     def _upsert_states(self, s: Session, me: int, ids: list[int], read: bool | None,
