@@ -75,7 +75,7 @@ from cofatui.tui.kit.connection import ConnectionState, WatchedRepository, next_
 from cofatui.tui.kit.delays import DELAYS
 from cofatui.tui.kit.header import ContractPicker
 from cofatui.tui.kit.wording import plural
-from cofatui.tui.navigation import BASE_DEPTH, resolve_screen
+from cofatui.tui.navigation import BASE_DEPTH, open_screen, resolve_screen
 from cofatui.tui.safe import clean
 from cofatui.tui.screen_gone import DropWhenGone
 
@@ -190,7 +190,10 @@ class CofaApp(DropWhenGone, App[None]):
         self._open_base_screen(push=False)
 
     def _open_base_screen(self, *, push: bool) -> None:
-        base = self.settings.home_screen
+        base: str = self.settings.home_screen
+        if base == "home" and not self.principal.contracts \
+                and self.principal.role != Role.UNDERWRITER:
+            base = "chorus"  # issue 18 item 3: no contract, Chorus Pro rights only
         factory = resolve_screen(base)
         if factory is None:
             factory = resolve_screen("home")
@@ -203,6 +206,8 @@ class CofaApp(DropWhenGone, App[None]):
                 self.switch_screen(factory())
         self.refresh_unread()
         self.sync_account()
+        # Chorus Pro returns since last acknowledged (seed 004): a pop-up, if any.
+        open_screen(self, "chorus_returns")
         # Decisions arrive from underwriters and rules while the user works (another
         # user, the server): the header's unread count follows without a key press.
         self.set_interval(DELAYS.unread_poll, self.refresh_unread)

@@ -59,6 +59,9 @@ SCREENS_BY_NAME: dict[str, str | ScreenFactory] = {
     "documents_sent": f"{_F}.documents.screen:DocumentsSentScreen",
     # the ILU tab: active and closed views (with args: one company's ILUs)
     "ilu_list": f"{_F}.ilu.lists:IluListScreen",
+    # Tools › Chorus Pro: the hub (issued and received dashboards); a user with no
+    # contract starts here
+    "chorus": f"{_F}.chorus.hub:ChorusHubScreen",
 }
 
 #: Screens that take arguments, opened by other features (or by a module of their own
@@ -83,6 +86,23 @@ SCREENS: dict[str, str] = {
     "product_report": f"{_F}.products.report:ReportScreen",
     # the back office's DRA change of a company (company information decides beside it)
     "underwriter_dra": f"{_F}.underwriter.queue:DraScreen",
+    # Chorus Pro (issue 18): lists, search, anomalies and the invoice's dialogs...
+    "chorus_invoices": f"{_F}.chorus.lists:InvoiceListScreen",
+    "chorus_search": f"{_F}.chorus.search:SearchDialog",
+    "chorus_anomalies": f"{_F}.chorus.anomalies:AnomaliesScreen",
+    "chorus_process": f"{_F}.chorus.process:ProcessDialog",
+    "chorus_complete": f"{_F}.chorus.answers:CompleteDialog",
+    "chorus_payment_mode": f"{_F}.chorus.answers:PaymentModeDialog",
+    "chorus_reissue": f"{_F}.chorus.answers:ReissueDialog",
+    "chorus_confirm_answer": f"{_F}.chorus.answers:ConfirmAnswerDialog",
+    # ...and the forms' screens (entry, deposit, correction, directory, managers, account)
+    "chorus_entry": f"{_F}.chorus_forms.entry:InvoiceEntryScreen",
+    "chorus_deposit": f"{_F}.chorus_forms.deposit:InvoiceDepositScreen",
+    "chorus_correct": f"{_F}.chorus_forms.correct:InvoiceCorrectionScreen",
+    "chorus_directory": f"{_F}.chorus_directory.directory:DirectoryScreen",
+    "chorus_managers": f"{_F}.chorus_directory.managers:ManagerActivitiesScreen",
+    "chorus_account": f"{_F}.chorus_directory.account:ChorusAccountScreen",
+    "chorus_my_structures": f"{_F}.chorus_directory.structures:MyStructuresScreen",
 }
 
 #: Functions called with the app first; they push what they open themselves.
@@ -107,13 +127,20 @@ OPENERS: dict[str, str] = {
     "ilu": f"{_F}.ilu.form:open_ilu",
     # an underwriter issues an ILU: (contract_id, company_id, company_name)
     "ilu_issue": f"{_F}.ilu.issue:issue_ilu",
+    # a Chorus Pro invoice, read in a worker, then its detail (a notification's target)
+    "chorus_invoice": f"{_F}.chorus.detail:open_chorus_invoice",
+    # an attachment request or decision: the managers' activities; a structure: mine
+    "chorus_attachment": f"{_F}.chorus.links:open_attachment",
+    "chorus_structure": f"{_F}.chorus.links:open_structure",
+    # the returns pop-up (rejected or suspended since acknowledged), when there are any
+    "chorus_returns": f"{_F}.chorus.returns:show_returns",
 }
 
 #: Offered by the palette, in this order, as ``shell.nav.<name>``; a registered screen
 #: missing here comes after them (labelled by its name until it gets a catalog key).
 NAVIGATION = ("home", "portfolio", "notifications", "company_search", "claims_portfolio",
-              "underwriter_queue", "extension_queue", "claims_queue", "tools", "settings",
-              "help")
+              "underwriter_queue", "extension_queue", "claims_queue", "chorus", "tools",
+              "settings", "help")
 #: Screens the palette offers only to some roles.
 NAVIGATION_ROLES: dict[str, set[str]] = {"underwriter_queue": {"underwriter"},
                                          "extension_queue": {"underwriter"},

@@ -215,6 +215,7 @@ class HomeScreen(Screen[None]):
             self.reload_latest(contract)
             if contract is not None:  # a request cancelled or a cover renewed meanwhile
                 self.reload_paged(contract)
+            open_screen(self.app, "chorus_returns", only_new=True)  # Chorus Pro returns
 
     def on_contract_changed(self, message: Any) -> None:
         self.reload()

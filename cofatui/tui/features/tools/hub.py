@@ -32,6 +32,9 @@ TOOLS: tuple[tuple[str, str, str], ...] = (
     ("company_information_send_any", "company_info_ui.hub_send", "company_info_ui.hub_send_help"),
     ("company_information_list", "company_info_ui.hub", "company_info_ui.hub_help"),
     ("documents_sent", "documents_ui.hub", "documents_ui.hub_help"),
+    # Chorus Pro: rights come from attachments, not contracts (issue 18 item 3): listed
+    # to everyone; the hub shows what the user's structures give
+    ("chorus", "chorus_ui.hub", "chorus_ui.hub_help"),
 )
 
 
