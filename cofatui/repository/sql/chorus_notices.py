@@ -23,9 +23,10 @@ from datetime import date, datetime
 from email.utils import make_msgid
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from cofatui import notification_wording as wording
 from cofatui.enums import (
@@ -124,10 +125,10 @@ def mail_enabled(s: Executor, user_id: int, category: ChorusMailCategory) -> boo
 
 
 def _mailed(s: Executor, user_ids: Sequence[int], category: ChorusMailCategory) -> set[int]:
-    chosen = dict(s.execute(select(ChorusSubscription.user_id, ChorusSubscription.enabled)
-                            .where(and_(ChorusSubscription.category == category.value,
-                                        ChorusSubscription.user_id.in_(
-                                            list(user_ids))))).tuples().all())
+    chosen = {uid: enabled for uid, enabled in s.execute(
+        select(ChorusSubscription.user_id, ChorusSubscription.enabled).where(
+            ChorusSubscription.category == category.value,
+            col(ChorusSubscription.user_id).in_(list(user_ids))))}
     default = category in MAIL_DEFAULT_ON
     return {uid for uid in user_ids if chosen.get(uid, default)}
 

@@ -78,10 +78,9 @@ class SqlChorusQueries(SqlArea):
             ids = self._scope(s, side, structure_id)
             counts: dict[str, int] = {}
             if ids:
-                counts = dict(s.execute(
+                counts = {state: int(n) for state, n in s.execute(
                     select(ChorusInvoice.state, func.count())
-                    .where(_side_scope(side, ids)).group_by(ChorusInvoice.state))
-                    .tuples().all())
+                    .where(_side_scope(side, ids)).group_by(ChorusInvoice.state))}
         states = SIDE_STATES[side]
         rows = [ChorusStateCount(state=st, chorus_status=chorus_status(st),
                                  count=counts.get(st.value, 0)) for st in states]
@@ -301,7 +300,7 @@ def _failed_checks(s: Session, invoice_ids: list[int]) -> dict[int, list[str]]:
             .group_by(ev.invoice_id).subquery())
     out: dict[int, list[str]] = {}
     for invoice_id, raw in s.execute(select(ev.invoice_id, ev.reasons)
-                                     .join(last, last.c.id == ev.id)).tuples():
+                                     .join(last, last.c.id == ev.id)):
         try:
             out[invoice_id] = [str(x.get("code", "")) for x in json.loads(raw or "[]")
                                if isinstance(x, dict)]
