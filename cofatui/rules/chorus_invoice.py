@@ -173,8 +173,11 @@ def _payment_errors(data: ChorusInvoiceCreate) -> tuple[str, list[FieldError]]:
     if data.type is ChorusInvoiceType.CREDIT_NOTE and data.payment_mode is not None:
         errors.append(FieldError("payment_mode", "chorus.payment_mode_credit_note"))
     iban = ""
-    # A transfer needs the IBAN to pay to; any other mode keeps one only if valid.
-    if data.iban.strip() or data.payment_mode is ChorusPaymentMode.VIREMENT:
+    # An invoice paid by transfer needs the IBAN to pay to; any other keeps one only
+    # if it is valid (a 381 with a mode is refused above: no second refusal for it).
+    transfer = data.type is ChorusInvoiceType.INVOICE and \
+        data.payment_mode is ChorusPaymentMode.VIREMENT
+    if data.iban.strip() or transfer:
         try:
             iban = clean_iban(data.iban)
         except ValidationFailed as refused:
