@@ -7,6 +7,7 @@ from sqlalchemy.engine import Engine
 from cofatui.clock import Clock
 from cofatui.repository.sql.audit import SqlAudit
 from cofatui.repository.sql.bulk import SqlBulk
+from cofatui.repository.sql.chorus_directory import SqlChorusDirectory
 from cofatui.repository.sql.chorus_invoices import SqlChorusInvoices
 from cofatui.repository.sql.claims import SqlClaims
 from cofatui.repository.sql.companies import SqlCompanies
@@ -57,6 +58,7 @@ class SqlRepository(SqlCore):
         self.turnover = SqlTurnover(self)
         self.ilus = SqlIlus(self)
         self.documents = SqlDocuments(self)
+        self.chorus_directory = SqlChorusDirectory(self)
         self.chorus_invoices = SqlChorusInvoices(self)
 
     def close(self) -> None:

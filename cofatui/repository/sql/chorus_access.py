@@ -26,6 +26,7 @@ from sqlmodel import col
 
 from cofatui.enums import ChorusAttachmentStatus, ChorusRole, ChorusSpace, ChorusState
 from cofatui.errors import Forbidden, NotFound
+from cofatui.i18n.messages import Term
 from cofatui.models.chorus import ChorusAttachment, ChorusInvoice
 from cofatui.rules.chorus_states import HIDDEN_FROM_RECIPIENT, visible_to_recipient
 
@@ -103,12 +104,17 @@ def chorus_rights(session: Session, user_id: int, today: date) -> ChorusRights:
 # --- refusals --------------------------------------------------------------------------
 
 
+def space_term(space: ChorusSpace) -> Term:
+    """The space's name in the reader's language (a refusal's parameter)."""
+    return Term(f"errors.chorus_directory.space.{space.value}")
+
+
 def require_space(rights: ChorusRights, structure_id: int, space: ChorusSpace) -> None:
     """Raises Forbidden ``chorus_directory.no_space`` (params ``structure_id``,
     ``space``) unless the user holds ``space`` on the structure today."""
     if not rights.holds(structure_id, space):
         raise Forbidden("chorus_directory.no_space", structure_id=structure_id,
-                        space=space.value)
+                        space=space_term(space))
 
 
 def require_space_or_404(rights: ChorusRights, structure_id: int | None,
@@ -155,7 +161,7 @@ def require_invoice_side(rights: ChorusRights, invoice: ChorusInvoice | None,
         structure = (invoice.supplier_structure_id if side == ChorusSpace.ISSUED
                      else invoice.recipient_structure_id)
         raise Forbidden("chorus_directory.no_space", structure_id=structure,
-                        space=side.value)
+                        space=space_term(side))
 
 
 # --- SQL filters -----------------------------------------------------------------------
