@@ -30,6 +30,8 @@ from sqlalchemy.engine import Engine
 
 from cofatui.clock import Clock, SystemClock
 from cofatui.demo import local_addresses, requests, texts
+from cofatui.demo.chorus import write_directory
+from cofatui.demo.chorus_invoices import DEFAULT_INVOICES, write_invoices
 from cofatui.demo.claims import ClaimBuilder, ClaimSet, ContractTerms
 from cofatui.demo.loader import BulkLoader, bulk_transaction
 from cofatui.demo.partners import build_partners, partner_count
@@ -95,6 +97,14 @@ from cofatui.models import (
     UserContract,
     WapSnapshot,
 )
+from cofatui.models.chorus import (
+    ChorusAttachment,
+    ChorusInvoice,
+    ChorusInvoiceEvent,
+    ChorusInvoiceLine,
+    ChorusService,
+    ChorusStructure,
+)
 from cofatui.models.identity import Organisation
 from cofatui.repository.sql.engine import translated_errors
 from cofatui.repository.sql.latest_claims import rebuild_claim_debtors
@@ -140,7 +150,8 @@ TABLES: tuple[Table, ...] = tuple(_table(m) for m in (
     CompanyInformation, TurnoverDeclaration, TurnoverLine, Document, DocumentContent, Claim,
     ClaimDeclaration, ClaimInvoice, ClaimPayment, PaymentAllocation, Notification,
     NotificationState, Extension, ExtensionInvoice, ExtensionPlanLine, Favourite,
-    WapSnapshot, AuditEntry))
+    WapSnapshot, AuditEntry, ChorusStructure, ChorusService, ChorusAttachment, ChorusInvoice,
+    ChorusInvoiceLine, ChorusInvoiceEvent))
 
 
 @dataclass
@@ -242,14 +253,16 @@ _CUSTOM_FIELDS = ((1, "Sales rep", "text"), (2, "Segment", "text"), (3, "Last re
 
 def generate_demo(engine: Engine, *, companies: int = 2000, seed: int = 42,
                   clock: Clock | None = None, progress: Progress | None = None,
-                  worker: bool | None = None) -> DemoSummary:
+                  worker: bool | None = None,
+                  chorus_invoices: int = DEFAULT_INVOICES) -> DemoSummary:
     """Fill the database behind ``engine`` with a demo portfolio of ``companies``.
 
     Upgrades the schema first when it is not current. Refuses (``Conflict``) when the
     demo contracts or users are already there; everything is one transaction.
     ``progress(stage, done, total)`` is called as the load goes. ``worker`` builds the
     portfolio rows in a worker process (default: from ``WORKER_MIN_COMPANIES`` on); the
-    data is the same either way.
+    data is the same either way. ``chorus_invoices``: Chorus Pro invoices generated
+    beside the showcase of every state (``cofatui.demo.chorus_invoices``).
     """
     if isinstance(companies, bool) or not isinstance(companies, int) or companies < 1:
         raise ValidationFailed.at("companies", "database.demo_companies")
@@ -264,6 +277,7 @@ def generate_demo(engine: Engine, *, companies: int = 2000, seed: int = 42,
         if worker is None:
             worker = companies >= WORKER_MIN_COMPANIES
         demo = _Demo(loader, now, seed, companies, report, worker)
+        demo.chorus_invoices = chorus_invoices
         demo.run()
         local_addresses.fill(loader.conn)  # the local-script address and city
         counts = {str(t.name): loader.counts.get(t.name, 0) for t in TABLES}
@@ -303,6 +317,7 @@ class _Demo:
         self.terms: list[ContractTerms] = []
         self.users: dict[str, int] = {}
         self.partners = 0
+        self.chorus_invoices = DEFAULT_INVOICES
 
     def rng(self, stage: str) -> random.Random:
         """One generator per stage, so a change in one stage leaves the others alone."""
@@ -317,8 +332,16 @@ class _Demo:
         self._bulk_seed_companies()
         self._claims_and_extensions(state)
         self._finish(state)
+        self._chorus()
 
     # ------------------------------------------------------------------ setup
+
+    def _chorus(self) -> None:
+        """Chorus Pro: the directory, its users and invoices (issue 18 item 11)."""
+        directory = write_directory(self.loader, self.ids.take, self.naive_now, self.users)
+        write_invoices(self.loader, self.ids.take, self.naive_now, directory, self.seed,
+                       self.chorus_invoices)
+        self.report("chorus", 1, 1)
 
     def _core(self, model: Any, rows: Sequence[dict[str, Any]]) -> None:
         if rows:
