@@ -163,6 +163,7 @@ class InvoiceAnswers(InvoiceEntry):
         s.flush()
         write_lines(s, new, checked)
         self._moved(s, new, ChorusActor.SUPPLIER, ChorusState.DRAFT, operation=operation,
+                    created=True,
                     changes={"from_invoice": [None, row.id], "number": [None, new.number]})
         return new
 
@@ -193,10 +194,21 @@ def _corrected(row: ChorusInvoice, current: ChorusInvoiceCreate,
         locked = KEPT if row.state == ChorusState.NON_COMPLIANT.value else tuple(
             name for name in given if name not in RECYCLABLE)
         for name in locked:
-            if name != "number" and given[name] != values[name]:
+            if name != "number" and _same(name, given) != _same(name, values):
                 raise RuleViolation("chorus_invoices.field_locked", field=name)
         values |= {name: value for name, value in given.items() if name not in KEPT}
     for name in RECYCLABLE:
         if getattr(data, name) is not None:
             values[name] = getattr(data, name)
     return ChorusInvoiceCreate.model_validate(values)
+
+
+def _same(name: str, values: dict[str, Any]) -> Any:
+    """A field as stored, to tell a change from the same value typed another way (a
+    SIRET with spaces, the delivery date left to default to the invoice date)."""
+    value = values[name]
+    if name == "delivery_date" and value is None:
+        return values["invoice_date"]
+    if isinstance(value, str):
+        return value.replace(" ", "").upper()
+    return value

@@ -69,12 +69,13 @@ class InvoiceCore(SqlArea):
                to_state: ChorusState, *, comment: str = "",
                reasons: Sequence[Reason] = (), suspension_reason: str = "",
                mandate_number: str = "", operation: str = "",
-               changes: Mapping[str, Any] | None = None) -> None:
+               changes: Mapping[str, Any] | None = None, created: bool = False) -> None:
         """``row`` goes (or stays, for an answer that keeps it) to ``to_state``: its
-        state and last comment, one history row, one audit row and the notifications."""
+        state and last comment (``created``: it is new), one history row, one audit
+        row and the notifications."""
         assert row.id is not None
         now = self.clock.now()
-        before = row.state
+        before = "" if created else row.state  # a new invoice comes from nowhere
         if before != to_state.value:
             # An answer that keeps the state (the payment mode) keeps the date and the
             # recipient's comment the anomalies list shows.
@@ -89,7 +90,7 @@ class InvoiceCore(SqlArea):
                                 for code, params in reasons], default=str),
             suspension_reason=suspension_reason, mandate_number=mandate_number))
         self._audit(s, operation or f"move_{to_state.value}", TARGET, row.id,
-                    {"state": [before, to_state.value], **(changes or {})})
+                    {"state": [before or None, to_state.value], **(changes or {})})
         s.flush()
         chorus_notices.invoice_moved(s, row, actor=actor, to_state=to_state, now=now,
                                      today=self.clock.today(), comment=comment)

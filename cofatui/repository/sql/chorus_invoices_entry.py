@@ -88,7 +88,7 @@ class InvoiceEntry(InvoiceDeposit):
                                                   self.principal.login)[0]
             keep_files(s, row, attached, ATTACHMENT, now, self.principal.login)
             self._moved(s, row, ChorusActor.SUPPLIER, ChorusState.DRAFT, operation="create",
-                        changes={"number": [None, row.number]})
+                        created=True, changes={"number": [None, row.number]})
             if submit:
                 self._deposit(s, row)
             return detail(s, row, frozenset({ChorusSpace.ISSUED}), self.principal.language)
