@@ -11,6 +11,8 @@ from cofatui.repository.areas import AREAS
 from cofatui.repository.base import Repository
 from cofatui.repository.http.audit import HttpAudit
 from cofatui.repository.http.bulk import HttpBulk
+from cofatui.repository.http.chorus_directory import HttpChorusDirectory
+from cofatui.repository.http.chorus_invoices import HttpChorusInvoices
 from cofatui.repository.http.claims import HttpClaims
 from cofatui.repository.http.companies import HttpCompanies
 from cofatui.repository.http.company_info import HttpCompanyInfo
@@ -32,6 +34,8 @@ from cofatui.repository.http.underwriting import HttpUnderwriting
 from cofatui.repository.http.users import HttpUsers
 from cofatui.repository.sql.audit import SqlAudit
 from cofatui.repository.sql.bulk import SqlBulk
+from cofatui.repository.sql.chorus_directory import SqlChorusDirectory
+from cofatui.repository.sql.chorus_invoices import SqlChorusInvoices
 from cofatui.repository.sql.claims import SqlClaims
 from cofatui.repository.sql.companies import SqlCompanies
 from cofatui.repository.sql.company_info import SqlCompanyInfo
@@ -74,6 +78,8 @@ IMPLEMENTATIONS: dict[str, tuple[type, type]] = {
     "turnover": (SqlTurnover, HttpTurnover),
     "ilus": (SqlIlus, HttpIlus),
     "documents": (SqlDocuments, HttpDocuments),
+    "chorus_directory": (SqlChorusDirectory, HttpChorusDirectory),
+    "chorus_invoices": (SqlChorusInvoices, HttpChorusInvoices),
 }
 
 

@@ -273,7 +273,7 @@ def test_a_file_part_over_11_mib_is_refused_at_its_field_unread(env: Env) -> Non
     with pytest.raises(ValidationFailed) as refused:
         env.repo.chorus_invoices.create(INVOICE, big, [just, big])
     assert [(e.field, e.code) for e in refused.value.errors] == [
-        ("pdf", "attachments.too_large"), ("files.1", "attachments.too_large")]
+        ("pdf", "chorus.file_too_large"), ("files.1", "chorus.file_too_large")]
     with pytest.raises(ValidationFailed) as refused:
         env.repo.chorus_invoices.complete(4, ChorusCompletion(version=1), [big])
     assert [e.field for e in refused.value.errors] == ["files.0"]

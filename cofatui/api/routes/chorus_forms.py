@@ -18,7 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 
 from cofatui.errors import FieldError, ValidationFailed
-from cofatui.rules.attachments import MAX_ATTACHMENT_BYTES
+from cofatui.rules.chorus_files import MAX_FILE_BYTES
 from cofatui.schemas_company_info import UploadedFile
 
 #: A file part is cut here (11 MiB): past Chorus Pro's 10 MB, which the rules word.
@@ -42,8 +42,9 @@ def refuse_oversized(files: Sequence[UploadFile], pdf: UploadFile | None = None)
     field (``pdf``, ``files.N``)."""
     named = [("pdf", pdf)] if pdf is not None else []
     named += [(f"files.{i}", f) for i, f in enumerate(files)]
-    errors = [FieldError(field, "attachments.too_large",
-                         {"megabytes": MAX_ATTACHMENT_BYTES // (1024 * 1024)})
+    # Chorus Pro's own refusal (rules.chorus_files), which the repository would give.
+    errors = [FieldError(field, "chorus.file_too_large",
+                         {"megabytes": MAX_FILE_BYTES // (1024 * 1024)})
               for field, upload in named if (upload.size or 0) > MAX_FILE_PART_BYTES]
     if errors:
         raise ValidationFailed(errors)
