@@ -69,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     demo.add_argument("--replace", action="store_true",
                       help="delete the SQLite file first if it exists (SQLite only)")
+    demo.add_argument("--chorus-invoices", type=_count, default=None, metavar="N",
+                      help="Chorus Pro invoices generated beside the showcase of every "
+                           "state (default 200)")
     for module in _command_modules():
         module.register(sub)
     db = sub("db", "database maintenance")
@@ -84,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
 # ``register(sub)`` adding its parser(s) with ``set_defaults(handler=...)``. A handler
 # takes the parsed arguments and returns the exit code.
 COMMAND_MODULES = ("serve", "user", "account", "rates", "jobs", "bulk", "export",
-                   "custom_fields", "ilu", "company_info", "turnover", "documents")
+                   "custom_fields", "ilu", "company_info", "turnover", "documents", "chorus")
 
 
 def _command_modules() -> list[Any]:
@@ -100,14 +103,22 @@ def _command_modules() -> list[Any]:
     return modules
 
 
-def _positive_int(text: str) -> int:
+def _whole_number(text: str, minimum: int) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
+    if value < minimum:
+        raise argparse.ArgumentTypeError(f"must be at least {minimum}")
     return value
+
+
+def _count(text: str) -> int:
+    return _whole_number(text, 0)
+
+
+def _positive_int(text: str) -> int:
+    return _whole_number(text, 1)
 
 
 # --- composition -------------------------------------------------------------------
@@ -191,8 +202,10 @@ def _sqlite_has_data(url: str) -> bool:
         engine.dispose()
 
 
-def _create_demo(url: str, companies: int, seed: int, say: Callable[[str], None]) -> None:
+def _create_demo(url: str, companies: int, seed: int, say: Callable[[str], None],
+                 chorus_invoices: int | None = None) -> None:
     from cofatui import migrations
+    from cofatui.demo.chorus_invoices import DEFAULT_INVOICES
     from cofatui.demo.generator import generate_demo
     from cofatui.repository.sql import make_engine, refresh_statistics
 
@@ -206,7 +219,9 @@ def _create_demo(url: str, companies: int, seed: int, say: Callable[[str], None]
                 last_step[0] = step
                 say(f"  {step}…")
 
-        summary = generate_demo(engine, companies=companies, seed=seed, progress=progress)
+        summary = generate_demo(
+            engine, companies=companies, seed=seed, progress=progress,
+            chorus_invoices=DEFAULT_INVOICES if chorus_invoices is None else chorus_invoices)
         say("  statistics for the query planner…")
         refresh_statistics(engine)
         say(f"Demo database ready in {summary.elapsed_seconds:.1f} s.")
@@ -282,7 +297,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             raise CofaError("cli.demo_file_has_data", path=str(path))
     elif args.replace:
         raise CofaError("cli.replace_sqlite_only")
-    _create_demo(url, args.companies, args.seed, print)
+    _create_demo(url, args.companies, args.seed, print, args.chorus_invoices)
     return 0
 
 

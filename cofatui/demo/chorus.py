@@ -33,7 +33,12 @@ from cofatui.enums import (
     UserStatus,
 )
 from cofatui.models import User
-from cofatui.models.chorus import ChorusAttachment, ChorusService, ChorusStructure
+from cofatui.models.chorus import (
+    ChorusAccount,
+    ChorusAttachment,
+    ChorusService,
+    ChorusStructure,
+)
 from cofatui.schemas_chorus import PUBLIC_INVOICES_SERVICE
 
 __all__ = ["BUYER", "DEMO_STRUCTURE", "PUBLIC_STRUCTURES", "SOFAXIS", "SUPPLIER",
@@ -300,3 +305,6 @@ def _write_attachments(loader: BulkLoader, take: Callable[[str], int], now: date
     out.request = (attach("demo", SOFAXIS.siret, ChorusRole.USER, False, False,
                           ChorusAttachmentStatus.PENDING, comment), comment)
     _insert(loader, ChorusAttachment, rows)
+    # demo has read its returns (no pop-up over its usual screens); supplier has not.
+    _insert(loader, ChorusAccount, [{"user_id": out.users["demo"],
+                                     "returns_acknowledged_at": now}])

@@ -519,6 +519,7 @@ def showcase(rng: random.Random, today: date) -> list[InvoiceSpec]:
     sofaxis(S.MADE_AVAILABLE, 30, type=ChorusInvoiceType.CREDIT_NOTE, payment_mode=None,
             origin=rejected)
     specs[-1].lines = specs[rejected].lines
+    specs[-1].number = f"AV-{specs[rejected].number}"  # as credit_note names it
     sofaxis(S.DRAFT, 1, replaces=rejected)
     specs[-1].lines = specs[rejected].lines
 
