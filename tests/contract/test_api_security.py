@@ -56,7 +56,9 @@ from cofatui.schemas_jobs import ExportFormat, ImportMode, ImportStatus, JobKind
 from cofatui.schemas_turnover import TurnoverRequestIn
 from cofatui.schemas_users import UserCreate
 from tests.api_app import openapi_schema, shared_app
+from tests.contract import chorus_dataset as chorus
 from tests.contract import dataset
+from tests.contract.chorus_invoice_samples import IBAN, invoice, pdf
 from tests.contract.templates import SqliteTemplate
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -191,6 +193,35 @@ def _aim_targets(api: Api) -> None:
         ids.update(personal_items(repo, ids, contract))
     for login, contract, covered in (("bob", "B", "epsilon"), ("alice", "A", "alpha")):
         ids.update(insurer_requests(api, login, contract, covered))
+    ids.update(chorus_targets(api, ("A", "B")))
+
+
+#: The Chorus Pro side of each "contract": Chorus rights come from attachments, not
+#: contracts (issue 18 item 3), so "contract B's" rows are those of supplier structure
+#: SB and its user, which alice (attached to nothing) may not reach; "A"'s are SA's.
+CHORUS_SIDES = {"A": (chorus.SA, chorus.SA_USER), "B": (chorus.SB, chorus.SB_USER)}
+
+
+def chorus_invoice_json(contract: str, number: str) -> dict[str, Any]:
+    """An invoice of the contract's supplier structure to PA, valid in every field."""
+    structure, _login = CHORUS_SIDES[contract]
+    return invoice(number, supplier_siret=chorus.SIRET[structure]).model_dump(mode="json")
+
+
+def chorus_targets(api: Api, contracts: tuple[str, ...]) -> dict[str, int]:
+    """An invoice deposited by each side's supplier (with its PDF, a file), and the ids
+    of its structure, the attachment and the user: the ids the Chorus routes take."""
+    found: dict[str, int] = {}
+    for contract in contracts:
+        structure, login = CHORUS_SIDES[contract]
+        detail = api.repo(login).chorus_invoices.create(
+            invoice(f"SEC-{contract}", supplier_siret=chorus.SIRET[structure]), pdf())
+        found |= {f"chorus-invoice:{contract}": detail.id,
+                  f"chorus-file:{contract}": detail.files[0].id,
+                  f"chorus-structure:{contract}": api.ids[structure],
+                  f"chorus-attachment:{contract}": api.ids[chorus.attachment_key(login)],
+                  f"chorus-user:{contract}": api.ids[login]}
+    return found
 
 
 def insurer_requests(api: Api, login: str, contract: str, covered: str) -> dict[str, int]:
@@ -245,7 +276,9 @@ PATH_IDS = {"contract_id": "{c}", "company_id": "{c}:company", "entry_id": "entr
             "extension_id": "ext:{c}", "job_id": "job:{c}", "import_id": "import:{c}",
             "bulk_import_id": "bulk:{c}", "template_id": "template:{c}",
             "scenario_id": "scenario:{c}", "export_id": "export:{c}", "slot": "slot:{c}",
-            "declaration_id": "turnover:{c}", "ilu_id": "ilu:{c}", "submission_id": "info:{c}"}
+            "declaration_id": "turnover:{c}", "ilu_id": "ilu:{c}", "submission_id": "info:{c}",
+            "structure_id": "chorus-structure:{c}", "attachment_id": "chorus-attachment:{c}",
+            "invoice_id": "chorus-invoice:{c}", "file_id": "chorus-file:{c}"}
 #: Path parameters that are not dataset ids: a user of the contract, a file format.
 PATH_VALUES = {"login": {"A": "alice", "B": "bob"}, "format": {"A": "csv", "B": "csv"}}
 # Dataset keys per contract for each kind of id.
@@ -256,6 +289,8 @@ KEYS: dict[str, dict[str, Any]] = {
           "template:{c}": "template:B", "scenario:{c}": "scenario:B",
           "export:{c}": "export:B", "slot:{c}": "slot:B", "turnover:{c}": "turnover:B",
           "ilu:{c}": "ilu:B", "info:{c}": "info:B",
+          **{f"chorus-{kind}:{{c}}": f"chorus-{kind}:B"
+             for kind in ("structure", "attachment", "invoice", "file", "user")},
           "notifications": ["n6", "n7"]},
     "A": {"{c}": "A", "{c}:company": "alpha", "entry:{c}:{co}": "entry:A:alpha",
           "{c}:product": "p_alpha_crl", "claim:{c}": "claim:A", "doc:{c}": "doc:A",
@@ -263,6 +298,8 @@ KEYS: dict[str, dict[str, Any]] = {
           "template:{c}": "template:A", "scenario:{c}": "scenario:A",
           "export:{c}": "export:A", "slot:{c}": "slot:A", "turnover:{c}": "turnover:A",
           "ilu:{c}": "ilu:A", "info:{c}": "info:A",
+          **{f"chorus-{kind}:{{c}}": f"chorus-{kind}:A"
+             for kind in ("structure", "attachment", "invoice", "file", "user")},
           "notifications": ["n1"]},
 }
 
@@ -356,6 +393,7 @@ def sample(api: Api, name: str, contract: str) -> tuple[dict[str, Any], Any, byt
         "company_info.decide": {"version": 1, "outcome": "analysed"},
         "ilus.answer": {"version": 1, "experience": "on_time", "delete_cover": False,
                         "real_need": "1000"},
+        **chorus_bodies(api, contract),
     }
     queries: dict[str, dict[str, Any]] = {
         "notifications.rows": {"contract_id": cid},
@@ -380,6 +418,13 @@ def sample(api: Api, name: str, contract: str) -> tuple[dict[str, Any], Any, byt
         "turnover.import_file": {"file_name": "t.csv"},
         "turnover.attach": {"file_name": "x.pdf"},
         "turnover.template": {"format": "csv"},
+        "chorus_directory.structure_by_siret": {
+            "siret": chorus.SIRET[CHORUS_SIDES[contract][0]]},
+        "chorus_directory.user_attachments": {"name": "Chorus"},
+        "chorus_invoices.delete_draft": {"version": 1},
+        "chorus_invoices.dashboard": {"side": "issued",
+                                      "structure_id": i[k["chorus-structure:{c}"]]},
+        "chorus_invoices.anomalies": {"structure_id": i[k["chorus-structure:{c}"]]},
     }
     raw = {"claims.add_document": PDF, "imports.run": REFERENCES_CSV,
            "bulk.start": BULK_CSV, "exports.store_direct": b"x;y\n",
@@ -390,6 +435,56 @@ def sample(api: Api, name: str, contract: str) -> tuple[dict[str, Any], Any, byt
     return queries.get(name, {}), bodies.get(name), raw
 
 
+def chorus_bodies(api: Api, contract: str) -> dict[str, Any]:
+    """The JSON bodies of the Chorus Pro write routes, with the ids of ``contract``'s
+    side (:data:`CHORUS_SIDES`)."""
+    k = KEYS[contract]
+    i = api.ids
+    structure, attachment = i[k["chorus-structure:{c}"]], i[k["chorus-attachment:{c}"]]
+    return {
+        "chorus_directory.create_structure": {"siret": "33517109600035", "name": "Evil"},
+        "chorus_directory.update_structure": {"version": 1, "name": "Evil"},
+        "chorus_directory.change_siret": {"version": 1, "siret": "33517109600035"},
+        "chorus_directory.set_billing_mandate": {"version": 1, "signed": True},
+        "chorus_directory.save_service": {"code": "EVIL"},
+        "chorus_directory.request_attachment": {"structure_id": structure,
+                                                "comment": "Let me in"},
+        "chorus_directory.decide_attachment": {"version": 1, "approve": False,
+                                               "comment": "No"},
+        "chorus_directory.change_attachment": {"version": 1, "role": "user",
+                                               "spaces": ["issued"]},
+        "chorus_directory.hand_over_main": {"attachment_id": attachment},
+        "chorus_directory.create_colleague": {
+            "structure_id": structure, "title": "mr", "last_name": "Evil",
+            "first_name": "Eve", "email": "eve.chorus@example.test"},
+        "chorus_directory.remove_attachments": {"user_id": i[k["chorus-user:{c}"]],
+                                                "attachment_ids": [attachment]},
+        "chorus_directory.update_account": {"version": 1, "city": "Evil"},
+        "chorus_directory.set_subscriptions": {"subscriptions": {"returned": False}},
+        "chorus_invoices.update_draft": {
+            "version": 1, "invoice": chorus_invoice_json(contract, "EVIL-1")},
+        "chorus_invoices.submit": {"version": 1},
+        "chorus_invoices.process": {"version": 1, "state": "rejected", "comment": "No"},
+        "chorus_invoices.correct": {"version": 1, "service_code": "ACHATS"},
+        "chorus_invoices.change_payment_mode": {"version": 1, "iban": IBAN},
+        "chorus_invoices.reissue": {"number": "EVIL-2"},
+    }
+
+
+def _chorus_deposit_form(api: Api, contract: str) -> tuple[dict[str, str], list[Any]]:
+    data = json.dumps(chorus_invoice_json(contract, "EVIL-3"))
+    return {"data": data}, [("pdf", ("facture.pdf", pdf().content, "application/pdf"))]
+
+
+def _chorus_files_form(api: Api, contract: str) -> tuple[dict[str, str], list[Any]]:
+    return {}, [("files", ("annexe.pdf", pdf().content, "application/pdf"))]
+
+
+def _chorus_completion_form(api: Api, contract: str) -> tuple[dict[str, str], list[Any]]:
+    return {"data": json.dumps({"version": 1, "comment": "RIB"})}, \
+        _chorus_files_form(api, contract)[1]
+
+
 def _company_info_form(api: Api, contract: str) -> tuple[dict[str, str], list[Any]]:
     form = {"contract_id": api.ids[contract], "company_id": api.ids["gamma"],
             "form": "transmission", "info_type": "annual_report"}
@@ -397,7 +492,10 @@ def _company_info_form(api: Api, contract: str) -> tuple[dict[str, str], list[An
 
 
 #: Multipart routes: their form fields and files for a contract.
-MULTIPART = {"company_info.send": _company_info_form}
+MULTIPART = {"company_info.send": _company_info_form,
+             "chorus_invoices.create": _chorus_deposit_form,
+             "chorus_invoices.add_files": _chorus_files_form,
+             "chorus_invoices.complete": _chorus_completion_form}
 
 
 def call(api: Api, method: str, path: str, op: dict[str, Any], contract: str,
@@ -419,7 +517,9 @@ def call(api: Api, method: str, path: str, op: dict[str, Any], contract: str,
 # Operations whose body carries a contract id inside free-form parameters, which the
 # OpenAPI cannot show: a job's params name the contract it exports; company information
 # names it in the form's JSON part.
-IDS_IN_PARAMS = {"jobs.queue", "company_info.send"}
+IDS_IN_PARAMS = {"jobs.queue", "company_info.send",
+                 # the supplier structure, by its SIRET in the invoice's JSON part
+                 "chorus_invoices.create"}
 
 
 def takes_an_id(method: str, path: str, op: dict[str, Any]) -> bool:
@@ -486,6 +586,9 @@ def test_public_routes_need_no_token(api: Api) -> None:
 # favourites are per user. They belong to no contract, so "contract B's company" is
 # meaningful only together with a contract id, which the other routes check.
 GLOBAL_COMPANY_ROUTES = {"companies.get", "portfolio.set_favourite", "companies.create"}
+#: Anyone signed in may ask to be attached to any structure (seed 003 §IV); the
+#: structure's managers decide (test_chorus_directory*).
+OPEN_TO_ANYONE = {"chorus_directory.request_attachment"}
 CROSS_CONTRACT = [case for case in PROTECTED if takes_an_id(*case)]
 #: Forms whose ids are fields of the form, checked as the form's other fields are: the
 #: fields that refuse another user's or another contract's id.
@@ -500,6 +603,8 @@ def test_contract_a_user_gets_nothing_of_contract_b(
     name = name_of(op)
     if name in GLOBAL_COMPANY_ROUTES:
         pytest.skip("companies are shared by every contract by design (SPEC §2)")
+    if name in OPEN_TO_ANYONE:
+        pytest.skip("an attachment request is open to anyone, decided by the managers")
     headers = api.headers("alice")
     audit_before = api.audit_count()
     response = call(api, method, path, op, "B", headers)
@@ -574,6 +679,9 @@ def test_read_only_user_cannot_write(api: Api, case: tuple[str, str, dict[str, A
         pytest.skip("the user's own state (favourites, read marks, drafts), not contract data")
     if name_of(op) in DERIVED_WRITES:
         pytest.skip("derived from the data, the same whoever asks (test_products)")
+    if name_of(op).startswith("chorus_"):
+        pytest.skip("Chorus Pro rights come from attachments, not from contract rights "
+                    "(issue 18 item 3): test_chorus_security")
     headers = api.headers("reader")
     if name_of(op) in READS_AS_JOBS:
         assert all(kind.value.startswith("export.") for kind in JobKind)
