@@ -105,8 +105,8 @@ class SqlChorusQueries(SqlArea):
                 rows += _rows(s, deposited, offset, limit)
             if len(rows) < limit and n_drafts:
                 rows += _rows(s, drafts, max(0, offset - n_deposited), limit - len(rows))
-        return Page(items=[_row(r) for r in rows], offset=offset, limit=limit,
-                    total=n_deposited + n_drafts)
+            items = [_row(r) for r in rows]  # while the rows are bound to the session
+        return Page(items=items, offset=offset, limit=limit, total=n_deposited + n_drafts)
 
     def anomalies(self, structure_id: int | None = None, offset: int = 0,
                   limit: int = 100) -> Page[ChorusAnomaly]:
