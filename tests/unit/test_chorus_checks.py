@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cofatui.enums import ChorusInvoiceType
@@ -169,6 +169,8 @@ _structures = st.builds(StructureSnapshot, active=st.booleans(), public=st.boole
                         services=_services.map(tuple))
 
 
+# Timing is never what is tested; a busy machine must not fail it.
+@settings(deadline=None)
 @given(invoice=st.builds(DepositedInvoice, type=st.sampled_from(list(ChorusInvoiceType)),
                          service_code=st.sampled_from(["", "A", "B", "Z",
                                                        PUBLIC_INVOICES_SERVICE]),

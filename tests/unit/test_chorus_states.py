@@ -6,6 +6,7 @@ what the table offers is accepted, anything else is refused and changes nothing.
 from __future__ import annotations
 
 import pytest
+from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
@@ -328,3 +329,4 @@ class InvoiceLifecycle(RuleBasedStateMachine):
 
 
 TestInvoiceLifecycle = InvoiceLifecycle.TestCase
+TestInvoiceLifecycle.settings = settings(deadline=None)  # timing is never what is tested
