@@ -193,9 +193,6 @@ def _date_errors(data: ChorusInvoiceCreate, today: date) -> list[FieldError]:
     if data.due_date is not None and data.due_date < data.invoice_date:
         errors.append(FieldError("due_date", "chorus.due_before_invoice",
                                  {"invoice_date": data.invoice_date}))
-    if data.delivery_date is not None and data.delivery_date > today:
-        errors.append(FieldError("delivery_date", "chorus.delivery_date_future",
-                                 {"today": today}))
     return errors
 
 
@@ -213,8 +210,8 @@ def check_invoice(data: ChorusInvoiceCreate, today: date) -> CheckedInvoice:
 
     Raises: RuleViolation ``chorus.works_frame`` (a works frame: "Factures de travaux");
     ValidationFailed with every refusal at its field: ``number``, ``frame``,
-    ``supplier_siret``, ``recipient_siret``, ``invoice_date`` (future),
-    ``delivery_date`` (future), ``due_date`` (before the invoice date), ``currency``
+    ``supplier_siret``, ``recipient_siret``, ``invoice_date`` (future; a delivery
+    may come after the invoice, an advance's does), ``due_date`` (before the invoice date), ``currency``
     (not ISO 4217), ``payment_mode`` (missing on a 380, given on a 381), ``iban``
     (missing or invalid for a transfer), ``origin_invoice_id`` (a 381 without one, a
     380 with one), ``lines.N.label|quantity|unit_price|exemption_reason`` (N from 0)."""
