@@ -210,11 +210,12 @@ def check_invoice(data: ChorusInvoiceCreate, today: date) -> CheckedInvoice:
 
     Raises: RuleViolation ``chorus.works_frame`` (a works frame: "Factures de travaux");
     ValidationFailed with every refusal at its field: ``number``, ``frame``,
-    ``supplier_siret``, ``recipient_siret``, ``invoice_date`` (future; a delivery
-    may come after the invoice, an advance's does), ``due_date`` (before the invoice date), ``currency``
-    (not ISO 4217), ``payment_mode`` (missing on a 380, given on a 381), ``iban``
-    (missing or invalid for a transfer), ``origin_invoice_id`` (a 381 without one, a
-    380 with one), ``lines.N.label|quantity|unit_price|exemption_reason`` (N from 0)."""
+    ``supplier_siret``, ``recipient_siret``, ``invoice_date`` (future; the delivery
+    may come later, an advance's does), ``due_date`` (before the invoice date),
+    ``currency`` (not ISO 4217), ``payment_mode`` (missing on a 380, given on a 381),
+    ``iban`` (missing or invalid for a transfer), ``origin_invoice_id`` (a 381 without
+    one, a 380 with one), ``lines.N.label|quantity|unit_price|exemption_reason`` (N
+    from 0)."""
     frame: ChorusFrame | None = None
     errors: list[FieldError] = []
     try:
