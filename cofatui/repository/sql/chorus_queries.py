@@ -24,7 +24,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 from sqlmodel import col
 
-from cofatui.enums import ChorusSpace, ChorusState
+from cofatui.enums import ChorusInvoiceType, ChorusSpace, ChorusState
 from cofatui.errors import FieldError, ValidationFailed
 from cofatui.models.chorus import (
     ChorusAccount,
@@ -98,8 +98,10 @@ class SqlChorusQueries(SqlArea):
             scope = and_(_side_scope(criteria.side, ids), *where)
             deposited = and_(scope, col(ChorusInvoice.deposited_at).is_not(None))
             drafts = and_(scope, col(ChorusInvoice.deposited_at).is_(None))
-            n_deposited = _count(s, deposited)
-            n_drafts = _count(s, drafts) if criteria.side == ChorusSpace.ISSUED else 0
+            n_all, n_deposited = s.execute(
+                select(func.count(), func.count(ChorusInvoice.deposited_at))
+                .select_from(ChorusInvoice).where(scope)).one()
+            n_drafts = n_all - n_deposited
             rows: list[Any] = []
             if offset < n_deposited:
                 rows += _rows(s, deposited, offset, limit)
@@ -253,39 +255,37 @@ def _count(s: Session, where: ColumnElement[bool]) -> int:
                .scalar_one())
 
 
+#: The columns of a list row, read with the window in one statement.
+_ROW_COLUMNS = (
+    ChorusInvoice.id, ChorusInvoice.number, ChorusInvoice.type, ChorusInvoice.frame,
+    ChorusInvoice.supplier_structure_id, _supplier.siret.label("supplier_siret"),
+    _supplier.name.label("supplier_name"), ChorusInvoice.recipient_siret,
+    func.coalesce(_recipient.name, "").label("recipient_name"), ChorusInvoice.service_code,
+    ChorusInvoice.engagement, ChorusInvoice.invoice_date, ChorusInvoice.deposited_at,
+    ChorusInvoice.state_changed_at, ChorusInvoice.currency, ChorusInvoice.total_excl_tax,
+    ChorusInvoice.total_incl_tax, ChorusInvoice.state, ChorusInvoice.attachments_size,
+    ChorusInvoice.last_comment, ChorusInvoice.version)
+
+
 def _rows(s: Session, where: ColumnElement[bool], offset: int, limit: int) -> list[Any]:
-    """One window newest deposit first: ids from the index range, then their columns."""
-    ids = list(s.execute(select(ChorusInvoice.id).where(where)
-                         .order_by(col(ChorusInvoice.deposited_at).desc(),
-                                   col(ChorusInvoice.id).desc())
-                         .offset(offset).limit(limit)).scalars())
-    if not ids:
-        return []
-    rows = {r.ChorusInvoice.id: r for r in s.execute(
-        select(ChorusInvoice, _supplier.siret.label("supplier_siret"),
-               _supplier.name.label("supplier_name"),
-               func.coalesce(_recipient.name, "").label("recipient_name"))
+    """One window newest deposit first, walking the side's ``…_deposited`` index."""
+    return list(s.execute(
+        select(*_ROW_COLUMNS)
         .join(_supplier, _supplier.id == ChorusInvoice.supplier_structure_id)
         .outerjoin(_recipient, _recipient.id == ChorusInvoice.recipient_structure_id)
-        .where(col(ChorusInvoice.id).in_(ids)))}
-    return [rows[i] for i in ids]
+        .where(where)
+        .order_by(col(ChorusInvoice.deposited_at).desc(), col(ChorusInvoice.id).desc())
+        .offset(offset).limit(limit)).all())
 
 
 def _row(r: Any) -> ChorusInvoiceRow:
-    inv: ChorusInvoice = r.ChorusInvoice
-    state = ChorusState(inv.state)
-    assert inv.id is not None
-    return ChorusInvoiceRow(
-        id=inv.id, number=inv.number, type=inv.type, frame=inv.frame,
-        supplier_structure_id=inv.supplier_structure_id, supplier_siret=r.supplier_siret,
-        supplier_name=r.supplier_name, recipient_siret=inv.recipient_siret,
-        recipient_name=r.recipient_name, service_code=inv.service_code,
-        engagement=inv.engagement, invoice_date=inv.invoice_date,
-        deposited_at=inv.deposited_at, state_changed_at=inv.state_changed_at,
-        currency=inv.currency, total_excl_tax=inv.total_excl_tax,
-        total_incl_tax=inv.total_incl_tax, state=state, chorus_status=chorus_status(state),
-        attachments_size=inv.attachments_size, last_comment=inv.last_comment,
-        version=inv.version)
+    """A list row from its columns, built without validation: they come typed from
+    the table (a page of 100 rows is read at each scroll of a virtual list)."""
+    values = r._asdict()
+    state = ChorusState(values["state"])
+    values.update(type=ChorusInvoiceType(values["type"]), state=state,
+                  chorus_status=chorus_status(state))
+    return ChorusInvoiceRow.model_construct(**values)
 
 
 def _failed_checks(s: Session, invoice_ids: list[int]) -> dict[int, list[str]]:
