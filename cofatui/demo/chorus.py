@@ -247,7 +247,7 @@ def _insert(loader: BulkLoader, model: Any, rows: list[dict[str, Any]]) -> None:
     if rows:
         table = _table(model)
         loader.conn.execute(insert(table), rows)
-        loader.counts[str(table.name)] = loader.counts.get(str(table.name), 0) + len(rows)
+        loader.track(table, len(rows))
 
 
 def _write_users(loader: BulkLoader, take: Callable[[str], int], now: datetime,

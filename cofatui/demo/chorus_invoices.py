@@ -18,12 +18,13 @@ recipients every active public structure, states weighted like a live portfolio.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from cofatui import notification_wording as wording
@@ -98,30 +99,44 @@ _IBANS = {SOFAXIS.siret: "FR7630001007941234567890185",
 #: A SIRET no structure of the directory has (the ``recipient_unknown`` check).
 UNKNOWN_RECIPIENT = "21180033300029"
 _EXEMPT = "Exonération de TVA, article 261 C du CGI"
+#: (label, unit, quantity, unit price in thousandths, VAT rate): amounts are built in
+#: their stored form (``Money``: thousandths) and summed as integers, which is exact.
+Line = tuple[str, str, int, int, ChorusVatRate]
+#: Each rate in per mille of the base.
+_PER_MILLE = {ChorusVatRate.STANDARD: 200, ChorusVatRate.INTERMEDIATE: 100,
+              ChorusVatRate.REDUCED: 55, ChorusVatRate.SUPER_REDUCED: 21,
+              ChorusVatRate.ZERO: 0, ChorusVatRate.EXEMPT: 0}
+
+
+def _units(text: str) -> int:
+    return money_units(Decimal(text))
+
+
+#: Per supplier, what it sells (label, unit, price, rate): insurance is VAT-exempt.
 #: (label, unit, unit price, VAT rate) per supplier: insurance is VAT-exempt.
-_CATALOGUE: dict[str, tuple[tuple[str, str, Decimal, ChorusVatRate], ...]] = {
+_CATALOGUE: dict[str, tuple[tuple[str, str, int, ChorusVatRate], ...]] = {
     SOFAXIS.siret: (
         ("Assurance statutaire CNRACL — cotisation trimestrielle", "trimestre",
-         Decimal("4820.00"), ChorusVatRate.EXEMPT),
+         _units("4820.00"), ChorusVatRate.EXEMPT),
         ("Assurance statutaire IRCANTEC — cotisation trimestrielle", "trimestre",
-         Decimal("1275.50"), ChorusVatRate.EXEMPT),
+         _units("1275.50"), ChorusVatRate.EXEMPT),
         ("Accompagnement à la prévention des risques professionnels", "jour",
-         Decimal("850.00"), ChorusVatRate.STANDARD),
-        ("Expertise médicale — contre-visite", "acte", Decimal("180.00"),
+         _units("850.00"), ChorusVatRate.STANDARD),
+        ("Expertise médicale — contre-visite", "acte", _units("180.00"),
          ChorusVatRate.STANDARD),
-        ("Formation des agents au document unique", "session", Decimal("1200.00"),
+        ("Formation des agents au document unique", "session", _units("1200.00"),
          ChorusVatRate.STANDARD)),
     DEMO_STRUCTURE.siret: (
-        ("Ramettes de papier A4 recyclé", "carton", Decimal("32.40"),
+        ("Ramettes de papier A4 recyclé", "carton", _units("32.40"),
          ChorusVatRate.STANDARD),
-        ("Ouvrages pour la bibliothèque", "unité", Decimal("24.90"), ChorusVatRate.REDUCED),
-        ("Repas de la cantine scolaire", "repas", Decimal("4.35"),
+        ("Ouvrages pour la bibliothèque", "unité", _units("24.90"), ChorusVatRate.REDUCED),
+        ("Repas de la cantine scolaire", "repas", _units("4.35"),
          ChorusVatRate.INTERMEDIATE),
-        ("Presse quotidienne régionale — abonnement", "mois", Decimal("28.00"),
+        ("Presse quotidienne régionale — abonnement", "mois", _units("28.00"),
          ChorusVatRate.SUPER_REDUCED),
-        ("Maintenance des bornes de recharge", "heure", Decimal("78.00"),
+        ("Maintenance des bornes de recharge", "heure", _units("78.00"),
          ChorusVatRate.STANDARD),
-        ("Livraison intracommunautaire de pièces détachées", "lot", Decimal("640.00"),
+        ("Livraison intracommunautaire de pièces détachées", "lot", _units("640.00"),
          ChorusVatRate.ZERO)),
 }
 _RETURN_COMMENTS = {
@@ -162,7 +177,7 @@ class InvoiceSpec:
     recipient_siret: str
     #: The moves that led it where it is (the last one's target is its state).
     steps: list[Step]
-    lines: list[tuple[str, str, Decimal, Decimal, ChorusVatRate]]
+    lines: list[Line]
     invoice_date: date
     service_code: str = ""
     engagement: str = ""
@@ -187,23 +202,15 @@ class _Out:
     notifications: list[Row] = field(default_factory=list)
 
 
-_CENT = Decimal("0.01")
-
-
-def _cents(value: Decimal) -> Decimal:
-    return value.quantize(_CENT, rounding=ROUND_HALF_UP)
-
-
-def totals(lines: Sequence[tuple[str, str, Decimal, Decimal, ChorusVatRate]]
-           ) -> tuple[Decimal, Decimal]:
-    """Excl. tax and VAT: Σ lines rounded to the cent, VAT per rate on its base
-    (EN 16931 BR-CO-17)."""
-    bases: dict[ChorusVatRate, Decimal] = {}
+def totals(lines: Sequence[Line]) -> tuple[int, int]:
+    """Excl. tax and VAT in thousandths: Σ lines, VAT per rate on its base rounded
+    half-up to the cent (EN 16931 BR-CO-17), the rules' arithmetic on integers."""
+    bases: dict[ChorusVatRate, int] = {}
     for _label, _unit, quantity, price, rate in lines:
-        bases[rate] = bases.get(rate, Decimal(0)) + _cents(quantity * price)
-    vat = sum((_cents(base * Decimal(rate.value) / 100) for rate, base in bases.items()
-               if rate is not ChorusVatRate.EXEMPT), Decimal(0))
-    return sum(bases.values(), Decimal(0)), vat
+        bases[rate] = bases.get(rate, 0) + quantity * price
+    vat = sum((base * _PER_MILLE[rate] + 5_000) // 10_000 * 10
+              for rate, base in bases.items())
+    return sum(bases.values()), vat
 
 
 # --- histories --------------------------------------------------------------------------
@@ -267,9 +274,19 @@ class _Checks:
         self.today = today
         self.snapshots = {spec.siret: _snapshot(spec, today)
                           for spec in (SOFAXIS, DEMO_STRUCTURE, *PUBLIC_STRUCTURES)}
+        self.known: dict[tuple[Any, ...], str] = {}
 
     def reasons(self, spec: InvoiceSpec) -> str:
         """The failed checks as the history stores them (JSON), ``"[]"`` for none."""
+        # The checks read whether there is an engagement, never which.
+        key = (spec.supplier.siret, spec.recipient_siret, spec.type, spec.service_code,
+               bool(spec.engagement.strip()))
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = self._reasons(spec)
+        return found
+
+    def _reasons(self, spec: InvoiceSpec) -> str:
         recipient = self.snapshots.get(spec.recipient_siret)
         failures = technical_checks(
             DepositedInvoice(spec.type, spec.service_code, spec.engagement),
@@ -360,8 +377,8 @@ class _Writer:
             day(spec.invoice_date + timedelta(days=30)), "EUR",
             mode.value if mode else "",
             _IBANS[spec.supplier.siret] if mode is ChorusPaymentMode.VIREMENT else "",
-            "Paiement à 30 jours" if mode else "", money_units(excl), money_units(vat),
-            money_units(incl), 0 if spec.frame == "A2" else money_units(incl),
+            "Paiement à 30 jours" if mode else "", excl, vat, incl,
+            0 if spec.frame == "A2" else incl,
             last.target.value,
             None if spec.origin is None else ids[spec.origin],
             None if spec.replaces is None else ids[spec.replaces],
@@ -371,9 +388,8 @@ class _Writer:
         for position, (label, unit, quantity, price, rate) in enumerate(spec.lines, 1):
             self.out.lines.append((
                 self.take("chorus_invoice_line"), iid, position, label,
-                money_units(quantity), unit, money_units(price), rate.value,
-                _EXEMPT if rate is ChorusVatRate.EXEMPT else "",
-                money_units(_cents(quantity * price))))
+                quantity * 1000, unit, price, rate.value,
+                _EXEMPT if rate is ChorusVatRate.EXEMPT else "", quantity * price))
         for step, when in zip(spec.steps, times, strict=True):
             checked = reasons if step.actor is ChorusActor.SYSTEM else "[]"
             self.out.events.append((
@@ -456,10 +472,10 @@ def _table(model: Any) -> Any:
 
 
 def _lines(rng: random.Random, supplier: StructureSpec,
-           count: int | None = None) -> list[tuple[str, str, Decimal, Decimal, ChorusVatRate]]:
+           count: int | None = None) -> list[Line]:
     catalogue = _CATALOGUE[supplier.siret]
     picked = rng.sample(catalogue, k=count or rng.randint(1, 3))
-    return [(label, unit, Decimal(rng.randint(1, 40)), price, rate)
+    return [(label, unit, rng.randint(1, 40), price, rate)
             for label, unit, price, rate in picked]
 
 
@@ -558,12 +574,12 @@ def generated(rng: random.Random, today: date, count: int, first_serial: int,
     """``count`` invoices, yielded in lists of ``chunk``."""
     recipients = [s for s in PUBLIC_STRUCTURES if s.active]
     states = [state for state, _ in _WEIGHTS]
-    weights = [w for _, w in _WEIGHTS]
+    cumulated = list(itertools.accumulate(w for _, w in _WEIGHTS))
     batch: list[InvoiceSpec] = []
     for n in range(count):
         supplier = SOFAXIS if n % 3 else DEMO_STRUCTURE
         recipient = recipients[0] if n % 4 == 0 else rng.choice(recipients)
-        state = rng.choices(states, weights)[0]
+        state = rng.choices(states, cum_weights=cumulated)[0]
         services = [s for s in recipient.services if s.active and s.starts_in is None
                     and s.ends_in is None]
         service = rng.choice(services).code if services else ""

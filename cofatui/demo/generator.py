@@ -347,8 +347,7 @@ class _Demo:
         if rows:
             table = _table(model)
             self.loader.conn.execute(insert(table), list(rows))
-            name = str(table.name)
-            self.loader.counts[name] = self.loader.counts.get(name, 0) + len(rows)
+            self.loader.track(table, len(rows))
 
     def _reference_data(self) -> None:
         from argon2 import PasswordHasher

@@ -110,11 +110,16 @@ class BulkLoader:
                               detail=str(exc).strip().splitlines()[0][:200]) from exc
         finally:
             cursor.close()
+        self.track(table, len(rows))
+        return len(rows)
+
+    def track(self, table: Table, rows: int) -> None:
+        """Count ``rows`` written to ``table`` (here or through SQLAlchemy); a table
+        keyed by ``id`` gets its PostgreSQL sequence moved past them in :meth:`finish`."""
         key = str(table.name)
-        self.counts[key] = self.counts.get(key, 0) + len(rows)
+        self.counts[key] = self.counts.get(key, 0) + rows
         if "id" in table.c:
             self._with_ids.add(key)
-        return len(rows)
 
     def finish(self) -> None:
         """PostgreSQL: move each loaded table's id sequence past the ids assigned here,
