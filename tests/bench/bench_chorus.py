@@ -95,14 +95,14 @@ def seed(engine: Engine, invoices: int, now: datetime) -> None:
             ids[siret] = int(conn.execute(insert(ChorusStructure).values(
                 siret=siret, name=name, public=public, service_code_required=public,
                 billing_mandate_at=now, billing_mandate_by="bench", created_at=now,
-                version=1).returning(col(ChorusStructure.id))).scalar_one())
+                version=1).returning(col(ChorusStructure.id))).scalar_one() or 0)
         for code in ("FACTURES_PUBLIQUES", "ACHATS"):
             conn.execute(insert(ChorusService).values(structure_id=ids[PA_SIRET], code=code,
                                                       label=code, version=1))
         for login, siret, issued in ((SUPPLIER, SA_SIRET, True), (RECIPIENT, PA_SIRET, False)):
             uid = int(conn.execute(insert(User).values(
                 login=login, email=f"{login}@example.test", language="en", version=1,
-                created_at=now).returning(col(User.id))).scalar_one())
+                created_at=now).returning(col(User.id))).scalar_one() or 0)
             conn.execute(insert(ChorusAttachment).values(
                 user_id=uid, structure_id=ids[siret], status="approved", role="main_manager",
                 space_issued=issued, space_received=not issued,
@@ -147,9 +147,9 @@ def _invoice(number: str) -> ChorusInvoiceCreate:
 
 def _made_available(engine: Engine, count: int) -> list[int]:
     with engine.connect() as conn:
-        return list(conn.execute(select(col(ChorusInvoice.id)).where(
+        return [int(i or 0) for i in conn.execute(select(col(ChorusInvoice.id)).where(
             col(ChorusInvoice.state) == ChorusState.MADE_AVAILABLE.value)
-            .order_by(col(ChorusInvoice.id)).limit(count)).scalars())
+            .order_by(col(ChorusInvoice.id)).limit(count)).scalars()]
 
 
 def _sequence(fn: Callable[[Any], Any], items: Sequence[Any]) -> Callable[[], None]:
@@ -169,8 +169,8 @@ def anchors(engine: Engine, runs: int) -> dict[str, dict[str, float]]:
 
     def read() -> None:
         with engine.connect() as conn:
-            conn.execute(select(ChorusStructure.name).where(col(ChorusStructure.id) == 1)
-                         ).first()
+            conn.execute(select(col(ChorusStructure.name))
+                         .where(col(ChorusStructure.id) == 1)).first()
             conn.rollback()
 
     return {"write": measure(write, repeat=runs), "read": measure(read, repeat=runs)}
