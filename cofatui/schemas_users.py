@@ -112,6 +112,15 @@ class UserCreate(BaseModel):
     default_contract_id: int | None = Field(
         default=None, description="one of the user's contracts; the route's if omitted")
     role: Role = Role.POLICYHOLDER
+    # Optional (seed 003 §II): where notifications are mailed ("" = ``email``) and the
+    # postal address; checked by ``rules.user_fields.contact_fields``.
+    contact_email: str = Field(default="", max_length=200)
+    address: str = Field(default="", max_length=200)
+    address_complement1: str = Field(default="", max_length=200)
+    address_complement2: str = Field(default="", max_length=200)
+    postal_code: str = Field(default="", max_length=10)
+    city: str = Field(default="", max_length=100)
+    country: str = Field(default="", max_length=2, description="ISO 3166 alpha-2")
 
 
 class ActivationRequest(BaseModel):

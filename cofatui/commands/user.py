@@ -59,6 +59,15 @@ def register(sub: Sub) -> None:
     create.add_argument("--phone", default="", help="with its country code, or French")
     create.add_argument("--fax", default="", help="with its country code, or French")
     create.add_argument("--language", default="fr", help="fr or en (default fr)")
+    create.add_argument("--contact-email", default="",
+                        help="where notifications are mailed (default: --email)")
+    create.add_argument("--address", default="", help="postal address: street")
+    create.add_argument("--address-complement", dest="address_complements",
+                        action="append", default=[], metavar="TEXT",
+                        help="address complement (at most twice)")
+    create.add_argument("--postal-code", default="")
+    create.add_argument("--city", default="")
+    create.add_argument("--country", default="", help="ISO 3166 code, e.g. FR")
     create.add_argument("--role", default="policyholder",
                         help="policyholder (default), contract_admin or underwriter "
                              "(underwriter: not with --default-contract)")
@@ -183,7 +192,7 @@ def cmd_create(args: argparse.Namespace) -> int:
             engine, actor=None, login=args.login, password=pw, role=args.role,
             first_name=args.first_name, last_name=args.last_name, email=args.email,
             title=args.title, phone=args.phone, fax=args.fax, language=args.language,
-            contracts=contracts)
+            contracts=contracts, contact=_contact(args))
     print(f"Created user {info.login} ({info.role.value}"
           + (f", {_contracts(info)}" if info.contracts else "") + ").")
     return 0
@@ -298,7 +307,8 @@ def _create_by_contract(args: argparse.Namespace) -> int:
         raise ValidationFailed("activation.no_contract_option", field="contract")
     data = {"title": args.title, "last_name": args.last_name,
             "first_name": args.first_name, "phone": args.phone, "fax": args.fax,
-            "email": args.email, "language": args.language, "role": args.role}
+            "email": args.email, "language": args.language, "role": args.role,
+            **_contact(args)}
     with _acting(args) as (users, contract_id):
         cid = contract_id(args.default_contract)
         if args.password_stdin:
@@ -316,6 +326,18 @@ def _create_by_contract(args: argparse.Namespace) -> int:
           + ("." if args.password_stdin else
              f"; an activation code is mailed to {info.email}."))
     return 0
+
+
+def _contact(args: argparse.Namespace) -> dict[str, str]:
+    """The contact e-mail and postal address given to ``user create`` (seed 003 §II)."""
+    complements = list(args.address_complements)
+    if len(complements) > 2:
+        raise ValidationFailed("user_fields.at_most_two_complements",
+                               field="address_complement")
+    complements += [""] * (2 - len(complements))
+    return {"contact_email": args.contact_email, "address": args.address,
+            "address_complement1": complements[0], "address_complement2": complements[1],
+            "postal_code": args.postal_code, "city": args.city, "country": args.country}
 
 
 def _user_create(data: dict[str, str], contract_id: int) -> UserCreate:

@@ -212,3 +212,38 @@ def format_code(raw: bytes) -> str:
 def normalise_code(text: str) -> str:
     """A typed code as it is hashed: upper-case, without spaces or hyphens."""
     return re.sub(r"[\s-]", "", text).upper()
+
+
+#: A user's contact e-mail and postal address (seed 003 §II; issue 18 item 2), with
+#: the lengths of their ``user`` columns.
+CONTACT_LIMITS = {"contact_email": 200, "address": 200, "address_complement1": 200,
+                  "address_complement2": 200, "postal_code": 10, "city": 100, "country": 2}
+
+
+def contact_fields(given: Mapping[str, object]) -> tuple[dict[str, str], list[FieldError]]:
+    """The contact e-mail (notifications go there, else to the login e-mail) and the
+    postal address, all optional: stripped, the e-mail normalised, the country an ISO
+    3166 alpha-2 code upper-cased; and the refusals, one per field at fault."""
+    fields = {name: str(given.get(name) or "").strip() for name in CONTACT_LIMITS}
+    errors: list[FieldError] = []
+    for name, limit in CONTACT_LIMITS.items():
+        if len(fields[name]) > limit or has_control(fields[name]):
+            errors.append(FieldError(name, "user_fields.at_most_printable", {"limit": limit}))
+    if fields["contact_email"] and not any(e.field == "contact_email" for e in errors):
+        fields["contact_email"], error = checked_email(fields["contact_email"])
+        if error is not None:
+            errors.append(FieldError("contact_email", error.code, error.params))
+    country = fields["country"] = fields["country"].upper()
+    if country and not any(e.field == "country" for e in errors):
+        errors += country_errors(country)
+    return fields, errors
+
+
+def country_errors(code: str, field: str = "country") -> list[FieldError]:
+    """``code`` is not an ISO 3166 alpha-2 country code as CLDR knows them (none when
+    it is). Upper case expected: the callers upper-case what is typed."""
+    from babel import Locale
+
+    if len(code) == 2 and code.isalpha() and code in Locale("en").territories:
+        return []
+    return [FieldError(field, "user_fields.unknown_country", {"code": code})]

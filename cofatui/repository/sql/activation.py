@@ -50,6 +50,7 @@ from cofatui.rules.user_fields import (
     CODE_BITS,
     CODE_MAX_TRIES,
     CODE_VALIDITY,
+    contact_fields,
     format_code,
     login_base,
     new_user_fields,
@@ -101,6 +102,8 @@ def create_user_in(s: Session, who: _Actor | str | None, contract_id: int, data:
         who = _load_actor(s, who)
     contract = _administered_contract(s, who, contract_id)
     fields, errors = new_user_fields(data.model_dump())
+    postal, contact_errors = contact_fields(data.model_dump())
+    errors += contact_errors
     if data.default_contract_id not in (None, contract_id):
         errors.append(FieldError("default_contract_id", "users.default_not_attached"))
     if errors or fields is None:
@@ -120,7 +123,8 @@ def create_user_in(s: Session, who: _Actor | str | None, contract_id: int, data:
                 fax=fields.fax, language=fields.language, role=fields.role.value,
                 status=UserStatus.ACTIVE.value, password_hash=password_hash,
                 awaiting_activation=password_hash is None, created_at=now, updated_at=now,
-                default_contract_id=contract_id, organisation_id=contract.organisation_id)
+                default_contract_id=contract_id, organisation_id=contract.organisation_id,
+                **postal)
     s.add(user)
     s.flush()
     assert user.id is not None
@@ -132,7 +136,8 @@ def create_user_in(s: Session, who: _Actor | str | None, contract_id: int, data:
         "contracts": [None, [f"{contract.policy_number}:{Rights.FULL.value}"]],
         **{name: [None, getattr(fields, name)]
            for name in ("title", "first_name", "last_name", "email", "phone", "fax",
-                        "language")}}
+                        "language")},
+        **{name: [None, value] for name, value in postal.items() if value}}
     _audit_per_contract(s, clock, who, "create_user", user.id, changes, [contract_id])
     if password_hash is None:
         issue_code(s, user, clock, sender=who)

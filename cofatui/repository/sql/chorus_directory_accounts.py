@@ -20,7 +20,7 @@ from cofatui.repository.sql import chorus_notices
 from cofatui.repository.sql.activation import issue_code
 from cofatui.repository.sql.chorus_access import require_manager
 from cofatui.repository.sql.chorus_directory_attachments import dates_errors, spaces_errors
-from cofatui.repository.sql.chorus_directory_structures import country_errors, rights_of
+from cofatui.repository.sql.chorus_directory_structures import rights_of
 from cofatui.repository.sql.chorus_directory_views import (
     attachment_public,
     require_version,
@@ -30,7 +30,14 @@ from cofatui.repository.sql.chorus_directory_views import (
 from cofatui.repository.sql.core import SqlArea, diff
 from cofatui.repository.sql.identity import _Actor
 from cofatui.rules.identity import FIELD_LIMITS, LANGUAGES, has_control
-from cofatui.rules.user_fields import TITLES, checked_email, login_base, next_login, title_code
+from cofatui.rules.user_fields import (
+    TITLES,
+    checked_email,
+    contact_fields,
+    login_base,
+    next_login,
+    title_code,
+)
 from cofatui.schemas_chorus import (
     ChorusAccountPublic,
     ChorusAccountUpdate,
@@ -75,23 +82,12 @@ def account(area: SqlArea) -> ChorusAccountPublic:
 
 
 def update_account(area: SqlArea, data: ChorusAccountUpdate) -> ChorusAccountPublic:
-    errors: list[FieldError] = []
-    contact = data.contact_email.strip()
-    if contact:
-        contact, error = checked_email(contact)
-        if error is not None:
-            errors.append(FieldError("contact_email", error.code, error.params))
-    country = data.country.strip().upper()
-    if country:
-        errors += country_errors(country)
+    fields, errors = contact_fields(data.model_dump(exclude={"version"}))
     if errors:
         raise ValidationFailed(errors)
     with area._uow(write=True) as s:
         user = _me(area, s)
         require_version(user, data.version)
-        fields = {name: str(value).strip()
-                  for name, value in data.model_dump(exclude={"version"}).items()}
-        fields.update(contact_email=contact, country=country)
         changes = diff(user, fields)
         if changes:
             area._audit(s, "chorus_update_account", "user", user.id, changes)

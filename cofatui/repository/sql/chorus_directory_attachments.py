@@ -147,10 +147,10 @@ def decide_attachment(area: SqlArea, attachment_id: int,
             # The other manager was first: said before any version talk.
             raise RuleViolation("chorus_directory.attachment_decided")
         structure = structure_row(s, row.structure_id)
-        errors = (spaces_errors(data.spaces, structure.public) if data.approve
-                  else comment_errors(data.comment))
-        if data.comment.strip() and len(data.comment.strip()) > COMMENT_MAX:
-            errors += comment_errors(data.comment)
+        # An approval's comment is optional; a refusal's is mandatory.
+        errors = (spaces_errors(data.spaces, structure.public)
+                  + (comment_errors(data.comment) if data.comment.strip() else [])
+                  if data.approve else comment_errors(data.comment))
         if errors:
             raise ValidationFailed(errors)
         require_version(row, data.version)

@@ -9,7 +9,6 @@ Who: a manager (approved, valid today) acts on their structure; an operator
 
 from __future__ import annotations
 
-from babel import Locale
 from sqlalchemy import func, or_
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
@@ -32,6 +31,7 @@ from cofatui.repository.sql.chorus_directory_views import (
 )
 from cofatui.repository.sql.core import SqlArea, diff
 from cofatui.rules.chorus_identifiers import check_vat, clean_siret
+from cofatui.rules.user_fields import country_errors
 from cofatui.schemas import Page
 from cofatui.schemas_chorus import (
     PUBLIC_INVOICES_SERVICE,
@@ -58,13 +58,6 @@ def is_operator(area: SqlArea) -> bool:
 
 def rights_of(area: SqlArea, s: Session) -> ChorusRights:
     return chorus_rights(s, area.principal.user_id, area.clock.today())
-
-
-def country_errors(country: str) -> list[FieldError]:
-    # ISO 3166-1 alpha-2, as Babel (CLDR) knows the territories.
-    if len(country) == 2 and country.isalpha() and country in Locale("en").territories:
-        return []
-    return [FieldError("country", "chorus_directory.country_unknown", {"code": country})]
 
 
 def _identity_errors(siret: str | None, vat: str, name: str, country: str

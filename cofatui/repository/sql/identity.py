@@ -70,7 +70,7 @@ from cofatui.rules.identity import (
 )
 from cofatui.rules.passwords import MAX_LENGTH as MAX_PASSWORD_LENGTH
 from cofatui.rules.passwords import check_password_policy
-from cofatui.rules.user_fields import changed_field_errors
+from cofatui.rules.user_fields import changed_field_errors, contact_fields
 from cofatui.rules.users import (
     MAX_PAGE,
     SORTS,
@@ -401,8 +401,10 @@ def create_user(engine: Engine, *, actor: str | None, login: str, password: str,
                 role: Role | str, first_name: str, last_name: str, email: str,
                 title: str = "", phone: str = "", fax: str = "", language: str = "fr",
                 contracts: Sequence[tuple[str, str]] = (),
-                clock: Clock | None = None) -> UserInfo:
-    """Create a user attached to ``contracts`` ((policy number, rights) pairs).
+                clock: Clock | None = None,
+                contact: Mapping[str, str] | None = None) -> UserInfo:
+    """Create a user attached to ``contracts`` ((policy number, rights) pairs), with
+    the contact e-mail and postal address of ``contact`` (``CONTACT_LIMITS``' keys).
 
     Contract administrators may create policyholders and contract administrators on
     contracts they administer (and must name at least one); underwriters and the local
@@ -413,6 +415,8 @@ def create_user(engine: Engine, *, actor: str | None, login: str, password: str,
               "last_name": last_name.strip(), "email": email.strip(), "phone": phone.strip(),
               "fax": fax.strip(), "language": language.strip().lower()}
     errors = user_field_errors(login, fields)
+    postal, contact_errors = contact_fields(contact or {})
+    errors += contact_errors
     try:
         role = Role(role)
     except ValueError:
@@ -438,7 +442,7 @@ def create_user(engine: Engine, *, actor: str | None, login: str, password: str,
         user = User(login=login, role=role.value, status=UserStatus.ACTIVE.value,
                     password_hash=password_hash, created_at=clock.now(),
                     default_contract_id=wanted[attach[0][0]] if attach else None)
-        for key, value in fields.items():
+        for key, value in (fields | postal).items():
             setattr(user, key, value)
         s.add(user)
         s.flush()
@@ -447,7 +451,7 @@ def create_user(engine: Engine, *, actor: str | None, login: str, password: str,
         s.flush()
         changes: dict[str, Any] = {"login": [None, login], "role": [None, role.value],
                                    "status": [None, UserStatus.ACTIVE.value]}
-        changes |= {k: [None, v] for k, v in fields.items() if v}
+        changes |= {k: [None, v] for k, v in (fields | postal).items() if v}
         if attach:
             changes["contracts"] = [None, [f"{n}:{r}" for n, r in attach]]
         _audit_per_contract(s, clock, who, "create_user", user.id, changes, wanted.values())
