@@ -32,6 +32,7 @@ BZIP2 = FileType("BZ2", "application/x-bzip2", (".bz2",))
 #: Signatures Chorus Pro's list needs beyond ``attachments.detect_type``'s.
 _EXTRA_SIGNATURES: tuple[tuple[bytes, FileType], ...] = (
     (b"\x1f\x8b", GZIP), (b"BZh", BZIP2))
+_UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
 _TEXTS = frozenset({files.TEXT, files.CSV})
 _ZIPS = frozenset({files.ZIP, files.DOCX, files.XLSX, files.PPTX, files.ODF})
 _OLES = frozenset({files.OLE, files.DOC, files.XLS, files.PPT})
@@ -86,6 +87,14 @@ def chorus_file_type(content: bytes) -> FileType | None:
     for signature, file_type in _EXTRA_SIGNATURES:
         if content.startswith(signature):
             return file_type
+    utf16 = _UTF16_BOMS.get(content[:2])
+    if utf16 is not None:
+        # Excel's "Unicode text" and many exports: NUL bytes everywhere, yet a text.
+        try:
+            content[2:].decode(utf16)
+        except UnicodeDecodeError:
+            return None
+        return files.TEXT
     return files.detect_type(content)
 
 

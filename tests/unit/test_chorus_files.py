@@ -86,6 +86,8 @@ def test_a_pdf_named_png_is_refused_and_so_is_a_text_named_pdf() -> None:
         "files.0", "chorus.file_content_mismatch", {"extension": "PNG", "type": "PDF"})
     assert _refusal("facture.pdf", TEXT) == (
         "files.0", "chorus.file_content_mismatch", {"extension": "PDF", "type": "?"})
+    # Odd-length UTF-16 is no text: a binary the extension cannot vouch for.
+    assert _refusal("rib.txt", b"\xff\xfeA\x00B")[1] == "chorus.file_content_mismatch"
 
 
 def test_a_format_the_content_cannot_tell_is_taken_on_its_name_unless_it_is_another() -> None:
@@ -104,6 +106,7 @@ ACCEPTED: list[tuple[str, bytes, str]] = [
     ("plan.bmp", _bmp(), "image/bmp"),
     ("rib.txt", TEXT, "text/plain"),
     ("export.csv", b"a;b\n1;2\n3;4\n", "text/csv"),
+    ("export unicode.txt", "Libellé\tMontant\n".encode("utf-16"), "text/plain"),
     ("flux.xml", b"<?xml version='1.0'?><Invoice/>", "application/xml"),
     ("pieces.zip", _zip(), "application/zip"),
     ("pieces.gz", gzip.compress(b"x" * 100, mtime=0), "application/gzip"),
