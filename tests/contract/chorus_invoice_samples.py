@@ -78,8 +78,8 @@ def events(backend: Backend, invoice_id: int) -> list[tuple[str, str, str]]:
 def notified(backend: Backend, invoice_id: int) -> dict[int, int]:
     """{user id: notifications about the invoice} as stored."""
     with Session(backend.engine) as s:
-        return {int(uid): int(n) for uid, n in s.execute(
+        return {uid: int(n) for uid, n in s.execute(
             select(col(Notification.user_id), func.count()).where(
                 col(Notification.target_type) == "chorus_invoice",
                 col(Notification.target_id) == invoice_id)
-            .group_by(col(Notification.user_id)))}
+            .group_by(col(Notification.user_id))) if uid is not None}

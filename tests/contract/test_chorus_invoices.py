@@ -7,6 +7,7 @@ a recipient's move); two recipients processing one invoice with the same version
 from __future__ import annotations
 
 import hashlib
+import threading
 from decimal import Decimal
 
 from cofatui.enums import (
@@ -389,3 +390,28 @@ def test_recipient_of_pa_cannot_see_invoice_to_another(backend: Backend) -> None
     assert backend.ids[PA] is not None
     with refused(NotFound, "chorus_invoices.invoice_not_found"):
         backend.open(PA_USER).chorus_invoices.get(to_pb.id)
+
+
+def test_two_recipients_at_the_same_moment_one_wins(backend: Backend) -> None:
+    """Both read the same version, then process in two threads: exactly one move is
+    written, the other gets Conflict (whichever way the database serialises them)."""
+    made = deposit(backend.open(SA_USER))
+    repos = [backend.open(PA_USER), backend.open(PA2_USER)]
+    start = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def act(index: int) -> None:
+        start.wait()
+        try:
+            outcomes.append(repos[index].chorus_invoices.process(made.id, move(
+                (S.SERVICE_DONE, S.SUSPENDED)[index], made.version, "motif")))
+        except Conflict as conflict:
+            outcomes.append(conflict)
+
+    threads = [threading.Thread(target=act, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(type(o).__name__ for o in outcomes) == ["ChorusInvoiceDetail", "Conflict"]
+    assert len(events(backend, made.id)) == 4

@@ -22,14 +22,13 @@ from cofatui.enums import (
 )
 from cofatui.errors import RuleViolation
 from cofatui.models.chorus import ChorusInvoice, ChorusStructure
-from cofatui.repository.sql.chorus_invoices_core import credit_note_of
-from cofatui.repository.sql.chorus_invoices_detail import detail
 from cofatui.repository.sql.chorus_invoices_entry import InvoiceEntry
 from cofatui.repository.sql.chorus_invoices_files import accept_files
 from cofatui.repository.sql.chorus_invoices_store import (
     ATTACHMENT,
     as_create,
     attached_bytes,
+    credit_note_of,
     fields_of,
     keep_files,
     number_taken,
@@ -70,7 +69,7 @@ class InvoiceAnswers(InvoiceEntry):
             write_lines(s, row, checked)
             self._audit(s, "correct", "chorus_invoice", row.id, changes)
             self._deposit(s, row, comment=data.comment.strip(), operation="correct_deposit")
-            return detail(s, row, frozenset({ChorusSpace.ISSUED}), self.principal.language)
+            return self._detail(s, row)
 
     def complete(self, invoice_id: int, data: ChorusCompletion,
                  files: Sequence[UploadedFile] = ()) -> ChorusInvoiceDetail:
@@ -86,7 +85,7 @@ class InvoiceAnswers(InvoiceEntry):
             self._moved(s, row, ChorusActor.SUPPLIER, ChorusState.COMPLETED,
                         comment=data.comment.strip(), operation="complete",
                         changes={"files": [None, [a.name for a, _ in accepted]]})
-            return detail(s, row, frozenset({ChorusSpace.ISSUED}), self.principal.language)
+            return self._detail(s, row)
 
     def change_payment_mode(self, invoice_id: int,
                             data: ChorusPaymentModeChange) -> ChorusInvoiceDetail:
@@ -100,7 +99,7 @@ class InvoiceAnswers(InvoiceEntry):
             self._moved(s, row, ChorusActor.SUPPLIER, ChorusState.REJECTED,
                         operation="change_payment_mode",
                         changes={"payment_mode": [before, row.payment_mode]})
-            return detail(s, row, frozenset({ChorusSpace.ISSUED}), self.principal.language)
+            return self._detail(s, row)
 
     def credit_note(self, invoice_id: int) -> ChorusInvoiceDetail:
         with self._uow(write=True) as s:
@@ -122,7 +121,7 @@ class InvoiceAnswers(InvoiceEntry):
             new = self._copy(s, row, check_invoice(credit, self.clock.today()),
                              operation="credit_note")
             self._deposit(s, new)
-            return detail(s, new, frozenset({ChorusSpace.ISSUED}), self.principal.language)
+            return self._detail(s, new)
 
     def reissue(self, invoice_id: int, number: str) -> ChorusInvoiceDetail:
         number = check_number(number)
@@ -135,7 +134,7 @@ class InvoiceAnswers(InvoiceEntry):
                              operation="reissue")
             new.replaces_invoice_id = row.id
             s.flush()
-            return detail(s, new, frozenset({ChorusSpace.ISSUED}), self.principal.language)
+            return self._detail(s, new)
 
     # --- shared ---------------------------------------------------------------------
     def _allowed(self, s: Session, row: ChorusInvoice, action: SupplierAction) -> None:

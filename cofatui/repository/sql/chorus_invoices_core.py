@@ -12,13 +12,11 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlmodel import col
 
-from cofatui.enums import ChorusActor, ChorusInvoiceType, ChorusSpace, ChorusState
+from cofatui.enums import ChorusActor, ChorusSpace, ChorusState
 from cofatui.errors import Conflict
-from cofatui.models.chorus import ChorusInvoice, ChorusInvoiceEvent, ChorusStructure
+from cofatui.models.chorus import ChorusInvoice, ChorusInvoiceEvent
 from cofatui.repository.sql import chorus_notices
 from cofatui.repository.sql.chorus_access import (
     ChorusRights,
@@ -26,13 +24,11 @@ from cofatui.repository.sql.chorus_access import (
     require_invoice,
     require_invoice_side,
 )
+from cofatui.repository.sql.chorus_invoices_detail import detail
 from cofatui.repository.sql.core import SqlArea
+from cofatui.schemas_chorus import ChorusInvoiceDetail
 
 TARGET = "chorus_invoice"
-#: States in which a 381 no longer counts as invalidating its origin: it never reached
-#: the recipient.
-_UNSENT = (ChorusState.DRAFT.value, ChorusState.NON_COMPLIANT.value)
-
 #: A failed technical check as stored: its code (``recipient_unknown``…, worded as
 #: ``chorus.check.<code>``) and its parameters.
 Reason = tuple[str, Mapping[str, Any]]
@@ -63,6 +59,16 @@ class InvoiceCore(SqlArea):
         if version is not None:
             check_version(row, version)
         return row
+
+    def _detail(self, s: Session, row: ChorusInvoice) -> ChorusInvoiceDetail:
+        """The detail of ``row`` for the principal, from the sides they see it now
+        (after a move: a recipient still sees it, a supplier who is also the
+        recipient gets both sides' moves)."""
+        s.flush()
+        rights = self._rights(s)
+        sides = rights.invoice_sides(row.supplier_structure_id, row.recipient_structure_id,
+                                     row.state)
+        return detail(s, row, sides, self.principal.language)
 
     # --- history, audit, notifications ------------------------------------------------
     def _moved(self, s: Session, row: ChorusInvoice, actor: ChorusActor,
@@ -99,16 +105,3 @@ class InvoiceCore(SqlArea):
 def check_version(row: ChorusInvoice, version: int) -> None:
     if row.version != version:
         raise Conflict("chorus_invoices.changed", invoice_id=row.id)
-
-
-def credit_note_of(s: Session, invoice_id: int) -> ChorusInvoice | None:
-    """The 381 that invalidates ``invoice_id`` (sent to the recipient), if any."""
-    return s.execute(select(ChorusInvoice).where(
-        col(ChorusInvoice.origin_invoice_id) == invoice_id,
-        col(ChorusInvoice.type) == ChorusInvoiceType.CREDIT_NOTE.value,
-        col(ChorusInvoice.state).not_in(_UNSENT))
-        .order_by(col(ChorusInvoice.id)).limit(1)).scalars().first()
-
-
-def structure(s: Session, structure_id: int | None) -> ChorusStructure | None:
-    return None if structure_id is None else s.get(ChorusStructure, structure_id)

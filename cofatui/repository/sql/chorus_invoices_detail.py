@@ -29,7 +29,7 @@ from cofatui.enums import (
 from cofatui.errors import message_text
 from cofatui.models import Document
 from cofatui.models.chorus import ChorusInvoice, ChorusInvoiceEvent, ChorusInvoiceLine
-from cofatui.repository.sql.chorus_invoices_core import credit_note_of, structure
+from cofatui.repository.sql.chorus_invoices_store import credit_note_of, structure
 from cofatui.rules.chorus_states import chorus_status, recipient_moves, supplier_actions
 from cofatui.rules.chorus_totals import compute_totals
 from cofatui.schemas_chorus import (

@@ -34,7 +34,7 @@ from cofatui.models.chorus import (
 from cofatui.repository.sql.chorus_access import require_space
 from cofatui.repository.sql.chorus_invoices_core import check_version
 from cofatui.repository.sql.chorus_invoices_deposit import InvoiceDeposit
-from cofatui.repository.sql.chorus_invoices_detail import FILE_COLUMNS, detail
+from cofatui.repository.sql.chorus_invoices_detail import FILE_COLUMNS
 from cofatui.repository.sql.chorus_invoices_files import accept_files, accept_pdf
 from cofatui.repository.sql.chorus_invoices_store import (
     ATTACHMENT,
@@ -91,7 +91,7 @@ class InvoiceEntry(InvoiceDeposit):
                         created=True, changes={"number": [None, row.number]})
             if submit:
                 self._deposit(s, row)
-            return detail(s, row, frozenset({ChorusSpace.ISSUED}), self.principal.language)
+            return self._detail(s, row)
 
     def update_draft(self, invoice_id: int, data: ChorusDraftUpdate) -> ChorusInvoiceDetail:
         checked = check_invoice(data.invoice, self.clock.today())
@@ -108,7 +108,7 @@ class InvoiceEntry(InvoiceDeposit):
             self._audit(s, "update_draft", "chorus_invoice", row.id,
                         {"number": [None, row.number]})
             s.flush()
-            return detail(s, row, frozenset({ChorusSpace.ISSUED}), self.principal.language)
+            return self._detail(s, row)
 
     def delete_draft(self, invoice_id: int, version: int) -> None:
         with self._uow(write=True) as s:
@@ -134,7 +134,7 @@ class InvoiceEntry(InvoiceDeposit):
             if row.deposit_kind == ChorusDepositKind.ENTRY.value:
                 _require_mandate(supplier)
             self._deposit(s, row)
-            return detail(s, row, frozenset({ChorusSpace.ISSUED}), self.principal.language)
+            return self._detail(s, row)
 
     def add_files(self, invoice_id: int, files: Sequence[UploadedFile]) -> ChorusInvoiceDetail:
         with self._uow(write=True) as s:
@@ -147,7 +147,7 @@ class InvoiceEntry(InvoiceDeposit):
             self._audit(s, "add_files", "chorus_invoice", row.id,
                         {"files": [None, [a.name for a, _ in accepted]]})
             s.flush()
-            return detail(s, row, frozenset({ChorusSpace.ISSUED}), self.principal.language)
+            return self._detail(s, row)
 
     def file_content(self, invoice_id: int, file_id: int) -> tuple[ChorusFilePublic, bytes]:
         with self._uow() as s:

@@ -8,8 +8,8 @@ A suspension keeps its reason (missing documents by default, or received too ear
 from __future__ import annotations
 
 from cofatui.enums import ChorusActor, ChorusSpace, ChorusState, ChorusSuspensionReason
-from cofatui.repository.sql.chorus_invoices_core import InvoiceCore, credit_note_of, structure
-from cofatui.repository.sql.chorus_invoices_detail import detail
+from cofatui.repository.sql.chorus_invoices_core import InvoiceCore
+from cofatui.repository.sql.chorus_invoices_store import credit_note_of, structure
 from cofatui.rules.chorus_states import check_process
 from cofatui.schemas_chorus import ChorusInvoiceDetail, ChorusProcess
 
@@ -35,4 +35,4 @@ class InvoiceMoves(InvoiceCore):
                         mandate_number=row.mandate_number
                         if data.state is ChorusState.MANDATED else "",
                         operation="process")
-            return detail(s, row, self._visible(s, row.id)[2], self.principal.language)
+            return self._detail(s, row)

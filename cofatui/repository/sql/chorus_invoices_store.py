@@ -12,15 +12,24 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from cofatui.enums import ChorusInvoiceType, ChorusPaymentMode, ChorusVatRate, DocumentSource
+from cofatui.enums import (
+    ChorusInvoiceType,
+    ChorusPaymentMode,
+    ChorusState,
+    ChorusVatRate,
+    DocumentSource,
+)
 from cofatui.errors import RuleViolation
 from cofatui.models import Document
-from cofatui.models.chorus import ChorusInvoice, ChorusInvoiceLine
+from cofatui.models.chorus import ChorusInvoice, ChorusInvoiceLine, ChorusStructure
 from cofatui.repository.sql.document_store import keep_document
 from cofatui.rules.attachments import Attachment
 from cofatui.rules.chorus_invoice import CheckedInvoice
 from cofatui.schemas_chorus import ChorusInvoiceCreate, ChorusLineIn
 
+#: States in which a 381 no longer counts as invalidating its origin: it never reached
+#: the recipient.
+_UNSENT = (ChorusState.DRAFT.value, ChorusState.NON_COMPLIANT.value)
 MAIN = "main"
 ATTACHMENT = "attachment"
 
@@ -108,3 +117,16 @@ def as_create(s: Session, row: ChorusInvoice, supplier_siret: str) -> ChorusInvo
                             unit_price=line.unit_price,
                             vat_rate=ChorusVatRate(line.vat_rate),
                             exemption_reason=line.exemption_reason) for line in lines])
+
+
+def credit_note_of(s: Session, invoice_id: int) -> ChorusInvoice | None:
+    """The 381 that invalidates ``invoice_id`` (sent to the recipient), if any."""
+    return s.execute(select(ChorusInvoice).where(
+        col(ChorusInvoice.origin_invoice_id) == invoice_id,
+        col(ChorusInvoice.type) == ChorusInvoiceType.CREDIT_NOTE.value,
+        col(ChorusInvoice.state).not_in(_UNSENT))
+        .order_by(col(ChorusInvoice.id)).limit(1)).scalars().first()
+
+
+def structure(s: Session, structure_id: int | None) -> ChorusStructure | None:
+    return None if structure_id is None else s.get(ChorusStructure, structure_id)
