@@ -17,7 +17,7 @@ from textual.widgets import Footer, Static
 
 from cofatui.errors import CofaError
 from cofatui.formats.export import ExportColumn
-from cofatui.i18n import format_number, t
+from cofatui.i18n import t
 from cofatui.schemas_chorus import ChorusAnomaly
 from cofatui.tui.features.chorus.wording import anomaly_columns, anomaly_text, state_label
 from cofatui.tui.kit.header import AppHeader
@@ -25,6 +25,7 @@ from cofatui.tui.kit.local_files import export_rows_to_file
 from cofatui.tui.kit.paged_source import PagedSource
 from cofatui.tui.kit.products import cofa
 from cofatui.tui.kit.virtual_list import VirtualList
+from cofatui.tui.kit.wording import plural
 from cofatui.tui.navigation import open_screen
 from cofatui.tui.safe import clean
 
@@ -43,8 +44,8 @@ class AnomaliesScreen(Screen[None]):
 
     def __init__(self, structure_id: int | None = None) -> None:
         super().__init__()
+        self.away = False
         self.structure_id = structure_id
-        self.loaded = False
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -57,8 +58,14 @@ class AnomaliesScreen(Screen[None]):
         self.query_one(VirtualList).focus()
         self.reload()
 
+    def on_screen_suspend(self) -> None:
+        self.away = True
+
     def on_screen_resume(self) -> None:
-        if self.loaded:
+        # Back from an invoice or a form (not the first showing): a move may have
+        # changed what is counted and listed.
+        if self.away:
+            self.away = False
             self.reload(keep_position=True)
 
     async def on_language_changed(self, _event: object) -> None:
@@ -72,7 +79,6 @@ class AnomaliesScreen(Screen[None]):
         lst.set_source(PagedSource(
             lambda offset, limit: repo.chorus_invoices.anomalies(structure, offset, limit),
             self._failed))
-        self.loaded = True
         if keep_position:
             lst.cursor = cursor
 
@@ -88,7 +94,7 @@ class AnomaliesScreen(Screen[None]):
         if str(count.render()).startswith("⚠"):
             return
         total = event.total or 0
-        count.update(Text(t("chorus_ui.anomalies_count", count=format_number(total)) if total
+        count.update(Text(plural("chorus_ui.anomalies_count", count=total) if total
                           else t("chorus_ui.no_anomalies")))
 
     @on(VirtualList.RowActivated, "#chorus-anomalies")

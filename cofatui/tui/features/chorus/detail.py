@@ -121,7 +121,7 @@ def history_table(d: ChorusInvoiceDetail) -> Table:
                    t("chorus_ui.history.move"), t("chorus_ui.history.comment"))
     for event in d.history:
         move = Text()
-        if event.from_state is not None:
+        if event.from_state is not None and event.from_state != event.to_state:
             move.append(state_label(event.from_state) + " → ")
         move.append_text(state_text(event.to_state))
         said = [event.comment] if event.comment else []

@@ -27,6 +27,7 @@ from cofatui.tui.features.chorus.links import open_link
 from cofatui.tui.features.chorus.wording import state_text
 from cofatui.tui.kit.header import AppHeader
 from cofatui.tui.kit.products import cofa
+from cofatui.tui.kit.wording import plural
 from cofatui.tui.navigation import open_screen
 from cofatui.tui.safe import clean
 
@@ -63,6 +64,7 @@ class ChorusHubScreen(Screen[None]):
 
     def __init__(self, side: ChorusSpace | None = None) -> None:
         super().__init__()
+        self.away = False
         self.side = side or ChorusSpace.ISSUED
         self.side_chosen = side is not None
         self.mine: list[MyChorusStructure] = []
@@ -87,8 +89,14 @@ class ChorusHubScreen(Screen[None]):
         self.query_one("#chorus-counts", OptionList).focus()
         self._load_structures()
 
+    def on_screen_suspend(self) -> None:
+        self.away = True
+
     def on_screen_resume(self) -> None:
-        if self.mine or self.side_chosen:
+        # Back from an invoice or a form (not the first showing): a move may have
+        # changed what is counted and listed.
+        if self.away:
+            self.away = False
             self.reload()
 
     async def on_language_changed(self, _event: object) -> None:
@@ -143,14 +151,15 @@ class ChorusHubScreen(Screen[None]):
         if board.side != self.side or board.structure_id != self.structure_id:
             return  # an older answer, for a side or structure left since
         self.query_one("#chorus-total", Static).update(
-            Text(t("chorus_ui.total_count", count=format_number(board.total))))
+            Text(plural("chorus_ui.total_count", count=board.total)))
         counts = self.query_one("#chorus-counts", OptionList)
         highlighted = counts.highlighted
         counts.clear_options()
         for count in board.counts:
-            line = state_text(count.state, with_code=True)
-            line.append(" " * max(1, 44 - line.cell_len))
-            line.append(format_number(count.count).rjust(8), style="bold" if count.count else "dim")
+            # The count first, right-aligned: the states' names differ widely in length.
+            line = Text(format_number(count.count).rjust(9) + "  ",
+                        style="bold" if count.count else "dim")
+            line.append_text(state_text(count.state, with_code=True))
             counts.add_option(Option(line, id=count.state.value))
         if board.counts:
             counts.highlighted = min(highlighted or 0, len(board.counts) - 1)
@@ -170,8 +179,10 @@ class ChorusHubScreen(Screen[None]):
     @on(Select.Changed, "#chorus-structure")
     def _structure(self, event: Select.Changed) -> None:
         value = str(event.value)
-        self.structure_id = None if value == ALL else int(value)
-        self.reload()
+        structure_id = None if value == ALL else int(value)
+        if structure_id != self.structure_id:  # options refilled: no change, no reload
+            self.structure_id = structure_id
+            self.reload()
 
     @on(OptionList.OptionSelected, "#chorus-counts")
     def _open_state(self, event: OptionList.OptionSelected) -> None:

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from cofatui.errors import CofaError
-from cofatui.i18n import format_number, t
+from cofatui.i18n import t
 from cofatui.schemas_chorus import ChorusInvoiceRow, ChorusInvoiceSearch
 from cofatui.tui.features.chorus.criteria import criteria_text
 from cofatui.tui.features.chorus.wording import invoice_columns
@@ -22,6 +22,7 @@ from cofatui.tui.kit.header import AppHeader
 from cofatui.tui.kit.paged_source import PagedSource
 from cofatui.tui.kit.products import cofa
 from cofatui.tui.kit.virtual_list import VirtualList
+from cofatui.tui.kit.wording import plural
 from cofatui.tui.navigation import open_screen
 from cofatui.tui.safe import clean
 
@@ -37,8 +38,8 @@ class InvoiceListScreen(Screen[None]):
 
     def __init__(self, criteria: ChorusInvoiceSearch) -> None:
         super().__init__()
+        self.away = False
         self.criteria = criteria
-        self.loaded = False
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -51,8 +52,14 @@ class InvoiceListScreen(Screen[None]):
         self.query_one(VirtualList).focus()
         self.reload()
 
+    def on_screen_suspend(self) -> None:
+        self.away = True
+
     def on_screen_resume(self) -> None:
-        if self.loaded:  # back from an invoice: a move may have changed its state
+        # Back from an invoice or a form (not the first showing): a move may have
+        # changed what is counted and listed.
+        if self.away:
+            self.away = False
             self.reload(keep_position=True)
 
     async def on_language_changed(self, _event: object) -> None:
@@ -68,7 +75,6 @@ class InvoiceListScreen(Screen[None]):
         lst.set_source(PagedSource(
             lambda offset, limit: repo.chorus_invoices.search(criteria, offset, limit),
             self._failed))
-        self.loaded = True
         if keep_position:
             lst.cursor = cursor
 
@@ -84,7 +90,7 @@ class InvoiceListScreen(Screen[None]):
         if str(count.render()).startswith("⚠"):
             return
         total = event.total or 0
-        count.update(Text(t("chorus_ui.count", count=format_number(total)) if total
+        count.update(Text(plural("chorus_ui.count", count=total) if total
                           else t("chorus_ui.none")))
 
     @on(VirtualList.RowActivated, "#chorus-invoices")

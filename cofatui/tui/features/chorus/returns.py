@@ -24,6 +24,7 @@ from cofatui.tui.kit.dialog import Dialog
 from cofatui.tui.kit.products import cofa
 from cofatui.tui.kit.styles import DIALOGS_TCSS
 from cofatui.tui.kit.virtual_list import Column, VirtualList
+from cofatui.tui.kit.wording import plural
 from cofatui.tui.navigation import open_screen
 from cofatui.tui.safe import clean
 
@@ -92,7 +93,7 @@ class ReturnsDialog(Dialog[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="chorus-returns"):
             yield Label(t("chorus_ui.returns.title"), classes="dialog-title")
-            yield Static(Text(t("chorus_ui.returns.intro", count=len(self.refs))),
+            yield Static(Text(plural("chorus_ui.returns.intro", count=len(self.refs))),
                          classes="form-info")
             yield VirtualList([
                 Column("number", t("chorus_ui.col.number"), 16),
@@ -109,7 +110,9 @@ class ReturnsDialog(Dialog[bool]):
                 yield Button(t("chorus_ui.button.later"), id="close")
 
     def on_mount(self) -> None:
-        self.query_one(VirtualList).focus()
+        returns = self.query_one(VirtualList)
+        returns.styles.height = min(len(self.refs), 10) + 1  # the rows and their titles
+        returns.focus()
 
     @on(VirtualList.RowActivated, "#chorus-returns-list")
     def _open(self, event: VirtualList.RowActivated) -> None:

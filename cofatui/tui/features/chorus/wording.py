@@ -79,7 +79,7 @@ def invoice_columns(side: ChorusSpace) -> list[Column]:
         Column("service_code", t("chorus_ui.col.service"), 12, min_list_width=140),
         Column("number", t("chorus_ui.col.number"), 16),
         Column("invoice_date", t("chorus_ui.col.invoice_date"), 11,
-               render=lambda r: day(r.invoice_date), min_list_width=110),
+               render=lambda r: day(r.invoice_date), min_list_width=130),
         Column("deposited_at", t("chorus_ui.col.deposited"), 11,
                render=lambda r: day(r.deposited_at)),
         Column("excl", t("chorus_ui.col.excl_tax"), 14, align="right",
@@ -91,7 +91,7 @@ def invoice_columns(side: ChorusSpace) -> list[Column]:
         Column("size", t("chorus_ui.col.attachments"), 10, align="right",
                render=lambda r: attachments_size(r.attachments_size), min_list_width=150),
         Column("actions", t("chorus_ui.col.actions"), 14,
-               render=lambda r: row_actions(r, side), min_list_width=120),
+               render=lambda r: row_actions(r, side), min_list_width=100),
     ]
 
 
@@ -116,7 +116,6 @@ def facts(detail: ChorusInvoiceDetail) -> Text:
     """The invoice's fields, one per line, label dimmed; values as literal text."""
     engagement = detail.engagement
     lines: list[tuple[str, str | Text]] = [
-        (t("chorus_ui.fact.state"), state_text(detail.state, with_code=True)),
         (t("chorus_ui.fact.type"), f"{detail.type.value} — {type_label(detail.type)}"),
         (t("chorus_ui.fact.frame"), detail.frame),
         (t("chorus_ui.fact.deposit_kind"),
