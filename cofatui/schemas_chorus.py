@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from cofatui.enums import (
     ChorusActor,
@@ -62,10 +62,10 @@ class ChorusServiceSave(BaseModel):
     model_config = ConfigDict(extra="forbid")
     code: str = Field(max_length=100)
     label: str = Field(default="", max_length=200)
-    active: bool = True
+    active: StrictBool = True
     start_date: IsoDate | None = None
     end_date: IsoDate | None = None
-    engagement_required: bool = False
+    engagement_required: StrictBool = False
     version: BodyInt | None = None
 
 
@@ -114,11 +114,11 @@ class ChorusStructureCreate(BaseModel):
     email: str = Field(default="", max_length=200)
     rcs: str = Field(default="", max_length=40)
     vat_number: str = Field(default="", max_length=20)
-    public: bool = False
-    service_code_required: bool = False
-    engagement_required: bool = False
-    engagement_or_service_required: bool = False
-    reports_payment_in_progress: bool = False
+    public: StrictBool = False
+    service_code_required: StrictBool = False
+    engagement_required: StrictBool = False
+    engagement_or_service_required: StrictBool = False
+    reports_payment_in_progress: StrictBool = False
 
 
 class ChorusStructureUpdate(BaseModel):
@@ -136,11 +136,11 @@ class ChorusStructureUpdate(BaseModel):
     email: str = Field(default="", max_length=200)
     rcs: str = Field(default="", max_length=40)
     vat_number: str = Field(default="", max_length=20)
-    active: bool = True
-    service_code_required: bool = False
-    engagement_required: bool = False
-    engagement_or_service_required: bool = False
-    reports_payment_in_progress: bool = False
+    active: StrictBool = True
+    service_code_required: StrictBool = False
+    engagement_required: StrictBool = False
+    engagement_or_service_required: StrictBool = False
+    reports_payment_in_progress: StrictBool = False
 
 
 class ChorusSiretChange(BaseModel):
@@ -154,15 +154,15 @@ class ChorusMandate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     version: BodyInt
-    signed: bool
+    signed: StrictBool
 
 
 class ChorusDirectoryFilter(BaseModel):
     """The directory (public structures) or, with ``public`` None, every structure."""
 
     text: str = Field(default="", max_length=200, description="SIRET or name contains")
-    public: bool | None = True
-    active: bool | None = None
+    public: StrictBool | None = True
+    active: StrictBool | None = None
 
 
 class MyChorusStructure(Public):
@@ -221,7 +221,7 @@ class ChorusAttachmentDecision(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     version: BodyInt
-    approve: bool
+    approve: StrictBool
     spaces: list[ChorusSpace] = Field(default_factory=list)
     comment: MultiLineText = Field(default="", max_length=COMMENT_MAX)
 
@@ -304,7 +304,7 @@ class ChorusAccountUpdate(BaseModel):
 
 class ChorusSubscriptionsUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    subscriptions: dict[ChorusMailCategory, bool]
+    subscriptions: dict[ChorusMailCategory, StrictBool]
 
 
 # --- invoices -------------------------------------------------------------------------

@@ -58,7 +58,7 @@ class ChorusDirectoryArea(Protocol):
 
     def mine(self) -> list[MyChorusStructure]:
         """The structures I am attached to (approved and valid today), with my role
-        and spaces, by name."""
+        and spaces, by name. Raises: nothing beyond the common ones (Unavailable)."""
         ...
 
     def create_structure(self, data: ChorusStructureCreate) -> MyChorusStructure:
@@ -114,7 +114,8 @@ class ChorusDirectoryArea(Protocol):
         ...
 
     def my_attachments(self) -> list[ChorusAttachmentPublic]:
-        """My requests and attachments, every status, newest first."""
+        """My requests and attachments, every status, newest first.
+        Raises: nothing beyond the common ones (Unavailable)."""
         ...
 
     def attachments(self, structure_id: int, pending_only: bool = False, offset: int = 0,
@@ -154,7 +155,7 @@ class ChorusDirectoryArea(Protocol):
         """A new account (mailed an activation code, as ``users.create``) attached at
         once, approved by me. Raises: Forbidden (not a manager of the structure);
         ValidationFailed (the user's fields as ``users.create``, spaces);
-        RuleViolation ``users.email_taken``."""
+        RuleViolation ``chorus_directory.email_taken``."""
         ...
 
     def user_attachments(self, structure_id: int, name: str) -> list[ChorusAttachmentPublic]:
@@ -174,7 +175,8 @@ class ChorusDirectoryArea(Protocol):
     # --- my account -------------------------------------------------------------------
     def account(self) -> ChorusAccountPublic:
         """"Mon compte": my contact e-mail, postal address and subscriptions (every
-        category, its default when never set: on for made available and returned)."""
+        category, its default when never set: on for made available and returned).
+        Raises: nothing beyond the common ones (Unavailable)."""
         ...
 
     def update_account(self, data: ChorusAccountUpdate) -> ChorusAccountPublic:
@@ -183,5 +185,6 @@ class ChorusDirectoryArea(Protocol):
         ...
 
     def set_subscriptions(self, data: ChorusSubscriptionsUpdate) -> ChorusAccountPublic:
-        """Turn e-mail categories on or off; the others keep their value."""
+        """Turn e-mail categories on or off; the others keep their value.
+        Raises: ValidationFailed (an unknown category, a value that is no boolean)."""
         ...

@@ -113,16 +113,19 @@ class ChorusInvoicesArea(Protocol):
     def anomalies(self, structure_id: int | None = None, offset: int = 0,
                   limit: int = 100) -> Page[ChorusAnomaly]:
         """My issued invoices now non-compliant, to recycle, suspended or rejected,
-        newest change first, with the recipient's comment (seed 003 §XVIII)."""
+        newest change first, with the recipient's comment (seed 003 §XVIII).
+        Raises: NotFound (a structure I hold no issued space on)."""
         ...
 
     def returns(self) -> list[ChorusInvoiceRef]:
         """The home pop-up (seed 004 "cas particulier"): my issued invoices rejected
-        or suspended since I last acknowledged, newest first."""
+        or suspended since I last acknowledged, newest first.
+        Raises: nothing beyond the common ones (Unavailable)."""
         ...
 
     def acknowledge_returns(self) -> None:
-        """The pop-up was read: ``returns`` is empty until the next return."""
+        """The pop-up was read: ``returns`` is empty until the next return.
+        Raises: nothing beyond the common ones (Unavailable)."""
         ...
 
     # --- the recipient's moves --------------------------------------------------------
