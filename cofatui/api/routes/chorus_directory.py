@@ -30,13 +30,14 @@ The SIRET of a look-up is a query parameter: typed with its spaces, it stays one
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from cofatui.api.auth import Repo
-from cofatui.api.routes.common import MAX_ID, Count, Limit, Offset
+from cofatui.api.routes.common import ERROR_RESPONSES, MAX_ID, Count, Limit, Offset
+from cofatui.enums import ChorusMailCategory
 from cofatui.schemas import BodyInt, Page
 from cofatui.schemas_chorus import (
     ChorusAccountPublic,
@@ -59,6 +60,9 @@ from cofatui.schemas_chorus import (
     MyChorusStructure,
 )
 
+#: Routes without an id in their path that may still name a row I cannot see (a
+#: structure in the body or the query): their 404 is documented here.
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: ERROR_RESPONSES[404]}
 router = APIRouter(tags=["chorus pro: directory"])
 
 StructureId = Annotated[int, Path(ge=1, le=MAX_ID, description="structure id")]
@@ -66,6 +70,12 @@ AttachmentId = Annotated[int, Path(ge=1, le=MAX_ID, description="attachment id")
 #: ``ChorusDirectoryFilter.public`` in a query, where a null cannot be written.
 DirectoryKind = Literal["public", "private", "all"]
 PUBLIC_BY_KIND: dict[str, bool | None] = {"public": True, "private": False, "all": None}
+
+
+class SubscriptionsBody(ChorusSubscriptionsUpdate):
+    """Strict: ``0`` or ``"no"`` is not an on/off here (the schema says boolean)."""
+
+    subscriptions: dict[ChorusMailCategory, StrictBool]
 
 
 class HandOver(BaseModel):
@@ -100,7 +110,7 @@ def structure(repo: Repo, structure_id: StructureId) -> ChorusStructurePublic:
 
 
 @router.get("/chorus/structure-by-siret", name="chorus_directory.structure_by_siret",
-            response_model=ChorusStructurePublic,
+            responses=NOT_FOUND, response_model=ChorusStructurePublic,
             summary="A structure by SIRET (typed spaces removed)")
 def structure_by_siret(repo: Repo, siret: Annotated[str, Query(
         min_length=1, max_length=30)]) -> ChorusStructurePublic:
@@ -157,7 +167,7 @@ def save_service(repo: Repo, structure_id: StructureId,
 # --- attachments ----------------------------------------------------------------------
 
 
-@router.post("/chorus/attachments", name="chorus_directory.request_attachment",
+@router.post("/chorus/attachments", name="chorus_directory.request_attachment", responses=NOT_FOUND,
              response_model=ChorusAttachmentPublic, status_code=201,
              summary="Ask to be attached to a structure; its managers are notified")
 def request_attachment(repo: Repo, body: ChorusAttachmentRequest) -> ChorusAttachmentPublic:
@@ -203,7 +213,7 @@ def hand_over_main(repo: Repo, structure_id: StructureId,
     return repo.chorus_directory.hand_over_main(structure_id, body.attachment_id)
 
 
-@router.post("/chorus/colleagues", name="chorus_directory.create_colleague",
+@router.post("/chorus/colleagues", name="chorus_directory.create_colleague", responses=NOT_FOUND,
              response_model=ChorusAttachmentPublic, status_code=201,
              summary="Create a colleague's account, attached at once to a structure I manage")
 def create_colleague(repo: Repo, body: ChorusColleagueCreate) -> ChorusAttachmentPublic:
@@ -222,7 +232,7 @@ def user_attachments(repo: Repo, structure_id: StructureId,
 
 
 @router.post("/chorus/attachment-removals", name="chorus_directory.remove_attachments",
-             response_model=Count,
+             responses=NOT_FOUND, response_model=Count,
              summary="Remove several attachments of one user at once (all or none)")
 def remove_attachments(repo: Repo, body: ChorusAttachmentRemoval) -> Count:
     return Count(count=repo.chorus_directory.remove_attachments(body))
@@ -248,8 +258,9 @@ def update_account(repo: Repo, body: ChorusAccountUpdate) -> ChorusAccountPublic
 @router.put("/chorus/account/subscriptions", name="chorus_directory.set_subscriptions",
             response_model=ChorusAccountPublic,
             summary="Turn mail categories on or off (the others keep their value)")
-def set_subscriptions(repo: Repo, body: ChorusSubscriptionsUpdate) -> ChorusAccountPublic:
-    return repo.chorus_directory.set_subscriptions(body)
+def set_subscriptions(repo: Repo, body: SubscriptionsBody) -> ChorusAccountPublic:
+    return repo.chorus_directory.set_subscriptions(
+        ChorusSubscriptionsUpdate(subscriptions=dict(body.subscriptions)))
 
 
 __all__ = ["router"]

@@ -33,7 +33,7 @@ from __future__ import annotations
 import base64
 import io
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile
 from pydantic import BaseModel, Field
@@ -45,7 +45,7 @@ from cofatui.api.routes.chorus_forms import (
     refuse_oversized,
     uploaded,
 )
-from cofatui.api.routes.common import MAX_ID, Limit, Offset
+from cofatui.api.routes.common import ERROR_RESPONSES, MAX_ID, Limit, Offset
 from cofatui.api.routes.exports import content_disposition
 from cofatui.api.uploads import store
 from cofatui.enums import ChorusSpace
@@ -65,6 +65,9 @@ from cofatui.schemas_chorus import (
     ChorusProcess,
 )
 
+#: Routes without an id in their path that may still name a row I cannot see (a
+#: structure in the body or the query): their 404 is documented here.
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: ERROR_RESPONSES[404]}
 router = APIRouter(tags=["chorus pro: invoices"])
 
 InvoiceId = Annotated[int, Path(ge=1, le=MAX_ID, description="invoice id")]
@@ -94,7 +97,7 @@ class ReissueBody(BaseModel):
 # --- entry and deposit ----------------------------------------------------------------
 
 
-@router.post("/chorus/invoices", name="chorus_invoices.create",
+@router.post("/chorus/invoices", name="chorus_invoices.create", responses=NOT_FOUND,
              response_model=ChorusInvoiceDetail, status_code=201,
              summary="Deposit a PDF invoice (part pdf) or enter one by form (no pdf), with "
                      "its attachments: a draft (submit=false), or deposited and checked at "
@@ -183,7 +186,7 @@ def get(repo: Repo, invoice_id: InvoiceId) -> ChorusInvoiceDetail:
     return repo.chorus_invoices.get(invoice_id)
 
 
-@router.get("/chorus/dashboard", name="chorus_invoices.dashboard",
+@router.get("/chorus/dashboard", name="chorus_invoices.dashboard", responses=NOT_FOUND,
             response_model=ChorusDashboard,
             summary="A count per state on one side, for one of my structures or all")
 def dashboard(repo: Repo, side: ChorusSpace,
@@ -191,7 +194,7 @@ def dashboard(repo: Repo, side: ChorusSpace,
     return repo.chorus_invoices.dashboard(side, structure_id)
 
 
-@router.get("/chorus/invoices", name="chorus_invoices.search",
+@router.get("/chorus/invoices", name="chorus_invoices.search", responses=NOT_FOUND,
             response_model=Page[ChorusInvoiceRow],
             summary="Search one side, newest deposit first",
             description="Every criterion is an optional query parameter (several states "
@@ -203,7 +206,7 @@ def search(repo: Repo, criteria: Annotated[SearchQuery, Query()], offset: Offset
         ChorusInvoiceSearch.model_validate(criteria.model_dump()), offset, limit)
 
 
-@router.get("/chorus/anomalies", name="chorus_invoices.anomalies",
+@router.get("/chorus/anomalies", name="chorus_invoices.anomalies", responses=NOT_FOUND,
             response_model=Page[ChorusAnomaly],
             summary="My issued invoices non-compliant, to recycle, suspended or rejected, "
                     "newest change first, with the recipient's comment")
