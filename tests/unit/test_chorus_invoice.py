@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from cofatui.enums import ChorusFrame, ChorusInvoiceType, ChorusPaymentMode, ChorusVatRate
 from cofatui.errors import RuleViolation, ValidationFailed
 from cofatui.rules.chorus_invoice import check_invoice, check_number
-from cofatui.schemas_chorus import ChorusInvoiceCreate
+from cofatui.schemas_chorus import ChorusInvoiceCreate, ChorusLineIn
 
 TODAY = date(2026, 3, 15)
 SOFAXIS = "33517109600035"
@@ -193,6 +193,13 @@ def test_any_input_is_accepted_or_refused_with_codes_never_crashes(
     except ValidationFailed as refused:
         assert refused.errors
         assert all(e.code.startswith("chorus.") and e.message for e in refused.errors)
+        # Each refusal names a field of the form, so the form can mark it.
+        for error in refused.errors:
+            head, _, rest = error.field.partition(".")
+            assert head in ChorusInvoiceCreate.model_fields
+            if rest:
+                index, _, name = rest.partition(".")
+                assert int(index) == 0 and name in ChorusLineIn.model_fields
     except RuleViolation as refused:
         assert refused.code == "chorus.works_frame"
     else:
