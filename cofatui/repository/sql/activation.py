@@ -109,15 +109,7 @@ def create_user_in(s: Session, who: _Actor | str | None, contract_id: int, data:
     if errors or fields is None:
         raise ValidationFailed(errors)
     now = clock.now()
-    base = login_base(fields.first_name, fields.last_name)
-    if s.get_bind().dialect.name == "postgresql":
-        # Two creations of the same base take turns, so that each sees the other's login.
-        s.execute(text("SELECT pg_advisory_xact_lock(:space, hashtext(:base))"),
-                  {"space": _LOGIN_BASE_LOCK, "base": base})
-    taken = {str(login).lower() for login in s.execute(
-        select(User.login).where(func.lower(col(User.login)).startswith(
-            base, autoescape=True))).scalars()}
-    login = next_login(base, taken)
+    login = new_login(s, fields.first_name, fields.last_name)
     user = User(login=login, title=fields.title, first_name=fields.first_name,
                 last_name=fields.last_name, email=fields.email, phone=fields.phone,
                 fax=fields.fax, language=fields.language, role=fields.role.value,
@@ -142,6 +134,20 @@ def create_user_in(s: Session, who: _Actor | str | None, contract_id: int, data:
     if password_hash is None:
         issue_code(s, user, clock, sender=who)
     return user
+
+
+def new_login(s: Session, first_name: str, last_name: str) -> str:
+    """A free login for these names (first-name initial, ".", last name, a number
+    added when taken), in ``s``'s transaction."""
+    base = login_base(first_name, last_name)
+    if s.get_bind().dialect.name == "postgresql":
+        # Two creations of the same base take turns, so that each sees the other's login.
+        s.execute(text("SELECT pg_advisory_xact_lock(:space, hashtext(:base))"),
+                  {"space": _LOGIN_BASE_LOCK, "base": base})
+    taken = {str(login).lower() for login in s.execute(
+        select(User.login).where(func.lower(col(User.login)).startswith(
+            base, autoescape=True))).scalars()}
+    return next_login(base, taken)
 
 
 # --- codes ---------------------------------------------------------------------------------

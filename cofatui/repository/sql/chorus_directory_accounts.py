@@ -8,7 +8,7 @@ attachment. It is mailed an activation code exactly as ``users.create`` does."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, text
+from sqlalchemy import func
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
@@ -17,7 +17,7 @@ from cofatui.errors import FieldError, NotFound, RuleViolation, ValidationFailed
 from cofatui.models import User
 from cofatui.models.chorus import ChorusAttachment, ChorusSubscription
 from cofatui.repository.sql import chorus_notices
-from cofatui.repository.sql.activation import issue_code
+from cofatui.repository.sql.activation import issue_code, new_login
 from cofatui.repository.sql.chorus_access import require_manager
 from cofatui.repository.sql.chorus_directory_attachments import dates_errors, spaces_errors
 from cofatui.repository.sql.chorus_directory_structures import rights_of
@@ -34,8 +34,6 @@ from cofatui.rules.user_fields import (
     TITLES,
     checked_email,
     contact_fields,
-    login_base,
-    next_login,
     title_code,
 )
 from cofatui.schemas_chorus import (
@@ -46,11 +44,6 @@ from cofatui.schemas_chorus import (
     ChorusSubscriptionPublic,
     ChorusSubscriptionsUpdate,
 )
-
-#: PostgreSQL advisory-lock namespace of login generation (activation.py's: two
-#: creations of the same login base, whichever area makes them, take turns).
-_LOGIN_BASE_LOCK = 0x6C6F6769
-
 
 # --- my account -------------------------------------------------------------------------
 
@@ -141,17 +134,6 @@ def _colleague_errors(data: ChorusColleagueCreate) -> tuple[str, str, list[Field
     return title, email, errors
 
 
-def _new_login(s: Session, first_name: str, last_name: str) -> str:
-    base = login_base(first_name, last_name)
-    if s.get_bind().dialect.name == "postgresql":
-        s.execute(text("SELECT pg_advisory_xact_lock(:space, hashtext(:base))"),
-                  {"space": _LOGIN_BASE_LOCK, "base": base})
-    taken = {str(login).lower() for login in s.execute(
-        select(User.login).where(func.lower(col(User.login)).startswith(
-            base, autoescape=True))).scalars()}
-    return next_login(base, taken)
-
-
 def create_colleague(area: SqlArea, data: ChorusColleagueCreate) -> ChorusAttachmentPublic:
     today, now = area.clock.today(), area.clock.now()
     start = data.valid_from or today
@@ -168,7 +150,7 @@ def create_colleague(area: SqlArea, data: ChorusColleagueCreate) -> ChorusAttach
         if s.execute(select(User.id).where(
                 func.lower(col(User.email)) == email.lower())).first() is not None:
             raise RuleViolation("chorus_directory.email_taken", email=email)
-        user = User(login=_new_login(s, data.first_name.strip(), data.last_name.strip()),
+        user = User(login=new_login(s, data.first_name.strip(), data.last_name.strip()),
                     title=title, first_name=data.first_name.strip(),
                     last_name=data.last_name.strip(), email=email,
                     contact_email=data.contact_email.strip(),

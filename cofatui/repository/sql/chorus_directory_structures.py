@@ -98,12 +98,23 @@ def _may_read(area: SqlArea, s: Session, row: ChorusStructure) -> bool:
     return row.public or is_operator(area) or row.id in rights_of(area, s).attached
 
 
-def _may_edit(area: SqlArea, s: Session, row: ChorusStructure) -> None:
-    """Managers edit their structure; an operator any public one."""
-    if row.public and is_operator(area):
-        return
-    assert row.id is not None
-    require_manager(rights_of(area, s), row.id)
+def _visible(area: SqlArea, s: Session, structure_id: int) -> ChorusStructure:
+    """The structure, if I may see it: a private one I am not attached to is NotFound
+    (the same answer as none), so ids leak nothing."""
+    row = structure_row(s, structure_id)
+    if not _may_read(area, s, row):
+        raise NotFound(STRUCTURE_NOT_FOUND, structure_id=structure_id)
+    return row
+
+
+def _managed(area: SqlArea, s: Session, structure_id: int, *,
+             operator_too: bool = False) -> ChorusStructure:
+    """The structure if I manage it today (or, with ``operator_too``, if it is public
+    and I am an operator); Forbidden ``not_manager`` else."""
+    row = _visible(area, s, structure_id)
+    if not (operator_too and row.public and is_operator(area)):
+        require_manager(rights_of(area, s), structure_id)
+    return row
 
 
 # --- reading ----------------------------------------------------------------------------
@@ -137,10 +148,7 @@ def structures(area: SqlArea, flt: ChorusDirectoryFilter | None, offset: int,
 
 def structure(area: SqlArea, structure_id: int) -> ChorusStructurePublic:
     with area._uow() as s:
-        row = structure_row(s, structure_id)
-        if not _may_read(area, s, row):
-            raise NotFound(STRUCTURE_NOT_FOUND, structure_id=structure_id)
-        return structure_public(s, row)
+        return structure_public(s, _visible(area, s, structure_id))
 
 
 def structure_by_siret(area: SqlArea, siret: str) -> ChorusStructurePublic:
@@ -226,10 +234,7 @@ def _audit_created(area: SqlArea, s: Session, row: ChorusStructure) -> None:
 def update_structure(area: SqlArea, structure_id: int,
                      data: ChorusStructureUpdate) -> ChorusStructurePublic:
     with area._uow(write=True) as s:
-        row = structure_row(s, structure_id)
-        if not _may_read(area, s, row):
-            raise NotFound(STRUCTURE_NOT_FOUND, structure_id=structure_id)
-        _may_edit(area, s, row)
+        row = _managed(area, s, structure_id, operator_too=True)
         country = data.country.strip().upper()
         vat, errors = _identity_errors(row.siret, data.vat_number, data.name, country)
         if errors:
@@ -246,10 +251,7 @@ def update_structure(area: SqlArea, structure_id: int,
 def change_siret(area: SqlArea, structure_id: int,
                  data: ChorusSiretChange) -> ChorusStructurePublic:
     with area._uow(write=True) as s:
-        row = structure_row(s, structure_id)
-        if not _may_read(area, s, row):
-            raise NotFound(STRUCTURE_NOT_FOUND, structure_id=structure_id)
-        require_manager(rights_of(area, s), structure_id)
+        row = _managed(area, s, structure_id)
         if row.public:
             raise RuleViolation("chorus_directory.siret_public")
         siret = clean_siret(data.siret)
@@ -267,10 +269,7 @@ def change_siret(area: SqlArea, structure_id: int,
 def set_billing_mandate(area: SqlArea, structure_id: int,
                         data: ChorusMandate) -> ChorusStructurePublic:
     with area._uow(write=True) as s:
-        row = structure_row(s, structure_id)
-        if not _may_read(area, s, row):
-            raise NotFound(STRUCTURE_NOT_FOUND, structure_id=structure_id)
-        require_manager(rights_of(area, s), structure_id)
+        row = _managed(area, s, structure_id)
         require_version(row, data.version)
         signed = (area.clock.now(), area.principal.login) if data.signed else (None, "")
         changes = diff(row, {"billing_mandate_at": signed[0],
@@ -290,10 +289,7 @@ def save_service(area: SqlArea, structure_id: int,
     if data.start_date and data.end_date and data.end_date < data.start_date:
         errors.append(FieldError("end_date", "chorus_directory.end_before_start"))
     with area._uow(write=True) as s:
-        row = structure_row(s, structure_id)
-        if not _may_read(area, s, row):
-            raise NotFound(STRUCTURE_NOT_FOUND, structure_id=structure_id)
-        _may_edit(area, s, row)
+        row = _managed(area, s, structure_id, operator_too=True)
         if errors:
             raise ValidationFailed(errors)
         service = s.execute(select(ChorusService).where(
