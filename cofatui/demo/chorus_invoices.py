@@ -17,6 +17,7 @@ recipients every active public structure, states weighted like a live portfolio.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import itertools
 import json
@@ -72,6 +73,24 @@ DEFAULT_INVOICES = 200
 
 S = ChorusState
 Row = tuple[Any, ...]
+
+
+class Dice:
+    """The draws this generator makes, from ``random()`` alone: ``randrange`` and
+    ``choice`` cost microseconds each, and a hundred thousand invoices draw millions."""
+
+    def __init__(self, seed_text: str) -> None:
+        self.random = random.Random(seed_text).random
+
+    def below(self, n: int) -> int:
+        """0 ≤ x < n."""
+        return int(self.random() * n)
+
+    def pick(self, items: Sequence[Any]) -> Any:
+        return items[int(self.random() * len(items))]
+
+    def digits(self, n: int) -> str:
+        return f"{int(self.random() * 10 ** n):0{n}d}"
 
 INVOICE_COLUMNS = (
     "id", "number", "type", "frame", "deposit_kind", "supplier_structure_id",
@@ -225,7 +244,7 @@ def _deposit(non_compliant: bool = False) -> list[Step]:
                  S.NON_COMPLIANT if non_compliant else S.MADE_AVAILABLE)]
 
 
-def history(state: ChorusState, rng: random.Random, *, reports_payment: bool,
+def history(state: ChorusState, rng: Dice, *, reports_payment: bool,
             too_early: bool = False) -> list[Step]:
     """The moves that lead a new invoice to ``state``."""
     if state is S.DRAFT:
@@ -256,7 +275,7 @@ def history(state: ChorusState, rng: random.Random, *, reports_payment: bool,
     for index, target in enumerate(PROCESSING[:last + 1]):
         if index < last and rng.random() < 0.25:
             continue
-        mandate = f"M{rng.randrange(10**6):06d}" if target is S.MANDATED else ""
+        mandate = f"M{rng.digits(6)}" if target is S.MANDATED else ""
         steps.append(Step(recipient, source, target, mandate_number=mandate))
         source = target
     return steps
@@ -330,23 +349,23 @@ class _Writer:
             return BUYER if spec.recipient_siret == PUBLIC_STRUCTURES[0].siret else ""
         return SUPPLIER if spec.supplier is SOFAXIS else "demo"
 
-    def _times(self, spec: InvoiceSpec, rng: random.Random) -> list[datetime]:
+    def _times(self, spec: InvoiceSpec, rng: Dice) -> list[datetime]:
         """When each move happened: the deposit and its checks in the draft's instant
         (``create`` deposits at once), the others a few days apart, all before now."""
         at = datetime.combine(spec.invoice_date, time(9)) + timedelta(
-            minutes=rng.randrange(8 * 60))
+            minutes=rng.below(8 * 60))
         times = []
         for step in spec.steps:
             if times and step.target not in (S.DEPOSITED, S.MADE_AVAILABLE,
                                              S.NON_COMPLIANT):
-                at += timedelta(days=rng.randrange(1, 6), minutes=rng.randrange(240))
+                at += timedelta(days=1 + rng.below(5), minutes=rng.below(240))
             times.append(at)
         if times[-1] > self.now:
             shift = times[-1] - self.now + timedelta(minutes=5)
             times = [t - shift for t in times]
         return times
 
-    def add(self, spec: InvoiceSpec, ids: Sequence[int], rng: random.Random,
+    def add(self, spec: InvoiceSpec, ids: Sequence[int], rng: Dice,
             notify: bool = False) -> int:
         """The rows of one invoice (and, with ``notify``, the notification of its
         last move); returns its id."""
@@ -390,11 +409,12 @@ class _Writer:
                 self.take("chorus_invoice_line"), iid, position, label,
                 quantity * 1000, unit, price, rate.value,
                 _EXEMPT if rate is ChorusVatRate.EXEMPT else "", quantity * price))
+        logins = {actor: self.login_of(spec, actor) for actor in ChorusActor}
         for step, when in zip(spec.steps, times, strict=True):
             checked = reasons if step.actor is ChorusActor.SYSTEM else "[]"
             self.out.events.append((
                 self.take("chorus_invoice_event"), iid, ts(when), step.actor.value,
-                self.login_of(spec, step.actor),
+                logins[step.actor],
                 step.source.value if step.source else "", step.target.value,
                 step.comment, checked,
                 step.suspension_reason.value if step.suspension_reason else "",
@@ -471,18 +491,19 @@ def _table(model: Any) -> Any:
     return model.__table__
 
 
-def _lines(rng: random.Random, supplier: StructureSpec,
+def _lines(rng: Dice, supplier: StructureSpec,
            count: int | None = None) -> list[Line]:
     catalogue = _CATALOGUE[supplier.siret]
-    picked = rng.sample(catalogue, k=count or rng.randint(1, 3))
-    return [(label, unit, rng.randint(1, 40), price, rate)
+    left = list(catalogue)
+    picked = [left.pop(rng.below(len(left))) for _ in range(count or 1 + rng.below(3))]
+    return [(label, unit, 1 + rng.below(40), price, rate)
             for label, unit, price, rate in picked]
 
 
 # --- the showcase -----------------------------------------------------------------------
 
 
-def showcase(rng: random.Random, today: date) -> list[InvoiceSpec]:
+def showcase(rng: Dice, today: date) -> list[InvoiceSpec]:
     """SOFAXIS → Ville de Bourges in every state, and the policyholder's company to
     structures of every kind."""
     bourges = PUBLIC_STRUCTURES[0]
@@ -499,7 +520,7 @@ def showcase(rng: random.Random, today: date) -> list[InvoiceSpec]:
             recipient_siret=kw.pop("recipient", bourges.siret), steps=steps,
             lines=_lines(rng, SOFAXIS), invoice_date=today - timedelta(days=days_ago),
             service_code=kw.pop("service_code", "SERV_TECH"),
-            engagement=kw.pop("engagement", f"EJ{rng.randrange(10**8):08d}"), **kw)
+            engagement=kw.pop("engagement", f"EJ{rng.digits(8)}"), **kw)
         specs.append(spec)
         return spec
 
@@ -551,7 +572,7 @@ def showcase(rng: random.Random, today: date) -> list[InvoiceSpec]:
             recipient_siret=structure.siret, steps=steps,
             lines=_lines(rng, DEMO_STRUCTURE), invoice_date=today - timedelta(days=9 + 7 * n),
             service_code=services[0].code if services else "",
-            engagement=f"BC-{rng.randrange(10**6):06d}"))
+            engagement=f"BC-{rng.digits(6)}"))
     return specs
 
 
@@ -569,7 +590,7 @@ def _full(state: ChorusState) -> list[Step]:
 # --- the many ---------------------------------------------------------------------------
 
 
-def generated(rng: random.Random, today: date, count: int, first_serial: int,
+def generated(rng: Dice, today: date, count: int, first_serial: int,
               chunk: int = 5_000) -> Any:
     """``count`` invoices, yielded in lists of ``chunk``."""
     recipients = [s for s in PUBLIC_STRUCTURES if s.active]
@@ -578,13 +599,13 @@ def generated(rng: random.Random, today: date, count: int, first_serial: int,
     batch: list[InvoiceSpec] = []
     for n in range(count):
         supplier = SOFAXIS if n % 3 else DEMO_STRUCTURE
-        recipient = recipients[0] if n % 4 == 0 else rng.choice(recipients)
-        state = rng.choices(states, cum_weights=cumulated)[0]
+        recipient = recipients[0] if n % 4 == 0 else rng.pick(recipients)
+        state = states[bisect.bisect(cumulated, rng.random() * cumulated[-1])]
         services = [s for s in recipient.services if s.active and s.starts_in is None
                     and s.ends_in is None]
-        service = rng.choice(services).code if services else ""
+        service = rng.pick(services).code if services else ""
         engagement = UNKNOWN_ENGAGEMENT if rng.random() < 0.05 \
-            else f"EJ{rng.randrange(10**8):08d}"
+            else f"EJ{rng.digits(8)}"
         if state is S.NON_COMPLIANT:  # what the checks will find missing or unknown
             if recipient.service_code_required:
                 service = ""
@@ -600,9 +621,9 @@ def generated(rng: random.Random, today: date, count: int, first_serial: int,
             number=f"{prefix}{today.year % 100}G/{first_serial + n:07d}", supplier=supplier,
             recipient_siret=recipient.siret, steps=steps,
             lines=_lines(rng, supplier), invoice_date=today - timedelta(
-                days=5 * len(steps) + rng.randrange(365)),
+                days=5 * len(steps) + rng.below(365)),
             service_code=service, engagement=engagement,
-            payment_mode=rng.choice((ChorusPaymentMode.VIREMENT,) * 8 + (
+            payment_mode=rng.pick((ChorusPaymentMode.VIREMENT,) * 8 + (
                 ChorusPaymentMode.PRELEVEMENT, ChorusPaymentMode.CHEQUE))))
         if len(batch) == chunk:
             yield batch
@@ -615,7 +636,7 @@ def write_invoices(loader: BulkLoader, take: Callable[[str], int], now: datetime
                    directory: ChorusDirectoryIds, seed: int, count: int) -> int:
     """The showcase and ``count`` more; returns how many invoices were written.
     ``now`` is naive UTC."""
-    rng = random.Random(f"cofatui-demo/{seed}/chorus")
+    rng = Dice(f"cofatui-demo/{seed}/chorus")
     writer = _Writer(loader, take, now, directory)
     specs = showcase(rng, now.date())
     ids: list[int] = []
