@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Index, UniqueConstraint, text
+from sqlalchemy import ColumnElement, Index, UniqueConstraint, func, literal_column, text
 from sqlmodel import Field, SQLModel
 
 from cofatui.models.base import money_field, timestamp_field, version_column
@@ -182,7 +182,8 @@ class ChorusInvoice(SQLModel, table=True):
     origin_invoice_id: int | None = Field(default=None, foreign_key="chorus_invoice.id",
                                           index=True)
     #: A re-issued invoice: the one it replaces.
-    replaces_invoice_id: int | None = Field(default=None, foreign_key="chorus_invoice.id")
+    replaces_invoice_id: int | None = Field(default=None, foreign_key="chorus_invoice.id",
+                                            index=True)
     #: ``ChorusSuspensionReason`` while suspended (and after, for the record).
     suspension_reason: str = Field(default="", max_length=20)
     mandate_number: str = Field(default="", max_length=50)
@@ -201,6 +202,18 @@ class ChorusInvoice(SQLModel, table=True):
     state_changed_at: datetime | None = timestamp_field()
     version: int = Field(default=1, sa_column=_invoice_version)
     __mapper_args__ = {"version_id_col": _invoice_version}
+
+
+def number_key(number: ColumnElement[str]) -> ColumnElement[str]:
+    """An invoice number up to case and spaces (the ``duplicate_number`` check), written
+    with literals so that a query's expression is the index's to the letter."""
+    return func.upper(func.replace(number, literal_column("' '"), literal_column("''")))
+
+
+_invoice = ChorusInvoice.__table__  # type: ignore[attr-defined]
+# duplicate_number at deposit: one probe of the supplier's numbers (migration 0033).
+Index("ix_chorus_invoice_number_key", _invoice.c.supplier_structure_id,
+      number_key(_invoice.c.number))
 
 
 class ChorusInvoiceLine(SQLModel, table=True):

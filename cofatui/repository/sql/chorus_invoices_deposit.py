@@ -6,12 +6,12 @@ system's verdict), each with its audit row and notifications."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from cofatui.enums import ChorusActor, ChorusInvoiceType, ChorusState
-from cofatui.models.chorus import ChorusInvoice, ChorusService, ChorusStructure
+from cofatui.models.chorus import ChorusInvoice, ChorusService, ChorusStructure, number_key
 from cofatui.repository.sql.chorus_invoices_core import InvoiceCore, Reason
 from cofatui.rules.chorus_checks import (
     DepositedInvoice,
@@ -71,10 +71,6 @@ def _structure(s: Session, row: ChorusStructure, *, with_services: bool) -> Stru
         services=services)
 
 
-def _normalised(column: object) -> object:
-    return func.upper(func.replace(column, " ", ""))
-
-
 def _duplicate(s: Session, row: ChorusInvoice) -> bool:
     """Another invoice of the supplier that left the drafts has this number up to case
     and spaces (the exact number is unique per supplier already)."""
@@ -82,7 +78,7 @@ def _duplicate(s: Session, row: ChorusInvoice) -> bool:
         col(ChorusInvoice.supplier_structure_id) == row.supplier_structure_id,
         col(ChorusInvoice.id) != row.id,
         col(ChorusInvoice.state) != ChorusState.DRAFT.value,
-        _normalised(ChorusInvoice.number) == row.number.replace(" ", "").upper(),
+        number_key(col(ChorusInvoice.number)) == row.number.replace(" ", "").upper(),
     ).limit(1)).first() is not None
 
 
