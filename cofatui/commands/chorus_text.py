@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
+from cofatui.commands.ilu import _amount as ilu_amount
+from cofatui.commands.ilu import _date as ilu_date
 from cofatui.enums import ChorusState, chorus_state
 from cofatui.i18n import format_amount, format_date, format_datetime, t
 from cofatui.schemas_chorus import (
@@ -36,21 +37,10 @@ def states_arg(text: str) -> list[ChorusState]:
     return [state_arg(part) for part in text.split(",") if part.strip()]
 
 
-def day_arg(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(t("chorus_cli.bad_date", value=text)) from None
-
-
-def amount_arg(text: str) -> Decimal:
-    try:
-        value = Decimal(text.replace(",", "."))
-    except InvalidOperation:
-        raise argparse.ArgumentTypeError(t("chorus_cli.bad_amount", value=text)) from None
-    if not value.is_finite():
-        raise argparse.ArgumentTypeError(t("chorus_cli.bad_amount", value=text))
-    return value
+#: Dates as 2026-06-30 and amounts as 1234.56, refused with the same words as
+#: ``cofatui ilu``'s.
+day_arg = ilu_date
+amount_arg = ilu_amount
 
 
 # --- JSON ----------------------------------------------------------------------------------
