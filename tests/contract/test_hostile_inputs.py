@@ -38,11 +38,13 @@ from tests.contract import dataset
 from tests.contract.conftest import SQL_BACKENDS, _pg_engine, _sqlite_engine
 from tests.contract.test_api_security import (
     BULK_CSV,
+    MULTIPART,
     PDF,
     REFERENCES_CSV,
     Api,
     _claim,
     _extension,
+    chorus_targets,
     insurer_requests,
     path_ids,
     personal_items,
@@ -206,6 +208,13 @@ class Server:
     name: str
     api: Api
     headers: dict[str, str]
+    #: SA's main manager: the Chorus Pro routes reach their methods as a user with
+    #: rights there (alice is attached to nothing and would only be refused).
+    chorus_headers: dict[str, str]
+
+    def headers_for(self, op: dict[str, Any]) -> dict[str, str]:
+        return self.chorus_headers if op["operationId"].startswith("chorus_") \
+            else self.headers
 
 
 @pytest.fixture(scope="module", params=SQL_BACKENDS)
@@ -236,7 +245,11 @@ def server(request: pytest.FixtureRequest,
             ids["bulk:A"] = alice.bulk.start(ids["A"], "orders.csv", BULK_CSV).bulk_import.id
             ids.update(personal_items(alice, ids, "A"))
             ids.update(insurer_requests(api, "alice", "A", "alpha"))
-            yield Server(request.param, api, {"Authorization": f"Bearer {token}"})
+            ids.update(chorus_targets(api, ("A",)))
+            chorus_token, _ = identity.create_token(engine, "chorus-sa", clock=clock,
+                                                    expires_in_days=None)
+            yield Server(request.param, api, {"Authorization": f"Bearer {token}"},
+                         {"Authorization": f"Bearer {chorus_token}"})
     finally:
         next(engines, None)
 
@@ -292,6 +305,8 @@ def request_of(server: Server, op: dict[str, Any]) -> st.SearchStrategy[dict[str
         body: st.SearchStrategy[Any] = from_schema(schema) if valid_body is None else \
             st.one_of(mutated(valid_body, schema), mutated(valid_body, schema),
                       mutated(valid_body, schema), from_schema(schema))
+    elif "multipart/form-data" in content and op["operationId"] in MULTIPART:
+        body = form_of(server, op["operationId"])
     elif content:
         body = st.one_of(st.just(raw or b""), st.binary(max_size=200))
     else:
@@ -303,10 +318,45 @@ def request_of(server: Server, op: dict[str, Any]) -> st.SearchStrategy[dict[str
                                   "body": body})
 
 
+@dataclass
+class Form:
+    """A multipart body: JSON parts by name and the files (part, name, content)."""
+
+    data: dict[str, Any]
+    files: list[tuple[str, str, bytes]]
+
+
+#: File names a form may carry (a lone surrogate cannot be sent in a part's header).
+FILE_NAMES = ["facture.pdf", "x" * 51 + ".pdf", "a.exe", "../../etc/passwd",
+              *[t for t in HOSTILE_TEXTS if t.encode("utf-8", "replace").decode() == t]]
+
+
+def form_of(server: Server, name: str) -> st.SearchStrategy[Form]:
+    """The valid form of ``test_api_security.MULTIPART`` with a hostile leaf in its JSON
+    part, hostile file names or contents (the multipart routes' own refusal of any
+    other media type is the MediaTypeGate's, tried with raw bytes elsewhere)."""
+    fields, files = MULTIPART[name](server.api, "A")
+    valid = {k: json.loads(v) for k, v in fields.items()}
+    data = st.fixed_dictionaries({k: st.one_of(st.just(v), mutated(v, {}), wrong)
+                                  for k, v in valid.items()})
+    drawn_files = st.lists(st.tuples(
+        st.sampled_from([part for part, _file in files] or ["files"]),
+        st.sampled_from(FILE_NAMES),
+        st.one_of(st.sampled_from([file[1] for _part, file in files] or [b""]),
+                  st.binary(max_size=200))), max_size=3)
+    return st.builds(Form, data, drawn_files)
+
+
 def send(server: Server, method: str, path: str, op: dict[str, Any],
          drawn: dict[str, Any]) -> tuple[int, str, str]:
     url = url_of(server, path, drawn["path"], drawn["query"])
     body = drawn["body"]
+    if isinstance(body, Form):
+        response = server.api.client.request(
+            method, url, data={k: json.dumps(v) for k, v in body.data.items()},
+            files=[(part, (name, content)) for part, name, content in body.files],
+            headers=server.headers_for(op))
+        return response.status_code, url, repr(body)[:500]
     if isinstance(body, bytes):
         content, kind = body, "application/octet-stream"
     elif body is None and "requestBody" not in op:
@@ -316,7 +366,7 @@ def send(server: Server, method: str, path: str, op: dict[str, Any],
         # client would; the C encoder has no depth limit to trip over here.
         content, kind = json.dumps(body).encode(), "application/json"
     response = server.api.client.request(method, url, content=content,
-                                     headers={**server.headers, "Content-Type": kind})
+                                     headers={**server.headers_for(op), "Content-Type": kind})
     return response.status_code, url, content[:500].decode("utf-8", "replace")
 
 
