@@ -33,11 +33,10 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel, Field, StrictBool
+from pydantic import BaseModel, Field
 
 from cofatui.api.auth import Repo
 from cofatui.api.routes.common import ERROR_RESPONSES, MAX_ID, Count, Limit, Offset
-from cofatui.enums import ChorusMailCategory
 from cofatui.schemas import BodyInt, Page
 from cofatui.schemas_chorus import (
     ChorusAccountPublic,
@@ -70,12 +69,6 @@ AttachmentId = Annotated[int, Path(ge=1, le=MAX_ID, description="attachment id")
 #: ``ChorusDirectoryFilter.public`` in a query, where a null cannot be written.
 DirectoryKind = Literal["public", "private", "all"]
 PUBLIC_BY_KIND: dict[str, bool | None] = {"public": True, "private": False, "all": None}
-
-
-class SubscriptionsBody(ChorusSubscriptionsUpdate):
-    """Strict: ``0`` or ``"no"`` is not an on/off here (the schema says boolean)."""
-
-    subscriptions: dict[ChorusMailCategory, StrictBool]
 
 
 class HandOver(BaseModel):
@@ -258,9 +251,8 @@ def update_account(repo: Repo, body: ChorusAccountUpdate) -> ChorusAccountPublic
 @router.put("/chorus/account/subscriptions", name="chorus_directory.set_subscriptions",
             response_model=ChorusAccountPublic,
             summary="Turn mail categories on or off (the others keep their value)")
-def set_subscriptions(repo: Repo, body: SubscriptionsBody) -> ChorusAccountPublic:
-    return repo.chorus_directory.set_subscriptions(
-        ChorusSubscriptionsUpdate(subscriptions=dict(body.subscriptions)))
+def set_subscriptions(repo: Repo, body: ChorusSubscriptionsUpdate) -> ChorusAccountPublic:
+    return repo.chorus_directory.set_subscriptions(body)
 
 
 __all__ = ["router"]
