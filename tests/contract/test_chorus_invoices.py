@@ -7,8 +7,13 @@ a recipient's move); two recipients processing one invoice with the same version
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from cofatui.enums import (
     ChorusDepositKind,
@@ -18,6 +23,7 @@ from cofatui.enums import (
     ChorusSuspensionReason,
 )
 from cofatui.errors import Conflict, Forbidden, NotFound, RuleViolation, ValidationFailed
+from cofatui.models import AuditEntry
 from cofatui.schemas_chorus import (
     ChorusCompletion,
     ChorusCorrection,
@@ -415,3 +421,19 @@ def test_two_recipients_at_the_same_moment_one_wins(backend: Backend) -> None:
         thread.join(timeout=60)
     assert sorted(type(o).__name__ for o in outcomes) == ["ChorusInvoiceDetail", "Conflict"]
     assert len(events(backend, made.id)) == 4
+
+
+def test_every_move_is_audited_with_who_and_the_states(backend: Backend) -> None:
+    made = deposit(backend.open(SA_USER))
+    backend.open(PA_USER).chorus_invoices.process(made.id, move(S.REJECTED, made.version,
+                                                                "doublon"))
+    with Session(backend.engine) as s:
+        rows = s.execute(select(col(AuditEntry.login), col(AuditEntry.operation),
+                                col(AuditEntry.changes))
+                         .where(col(AuditEntry.target_type) == "chorus_invoice",
+                                col(AuditEntry.target_id) == made.id)
+                         .order_by(col(AuditEntry.id))).all()
+    assert [(r.login, r.operation, json.loads(r.changes)["state"]) for r in rows] == [
+        (SA_USER, "create", [None, "draft"]), (SA_USER, "deposit", ["draft", "deposited"]),
+        (SA_USER, "checks", ["deposited", "made_available"]),
+        (PA_USER, "process", ["made_available", "rejected"])]
