@@ -201,8 +201,10 @@ def cmd_structures(args: argparse.Namespace) -> int:
                 return EXIT_OK
             for m in mine:
                 spaces = ", ".join(t(f"chorus_cli.space.{s.value}") for s in m.spaces)
-                _print_structure(m.structure, f"  [{t(f'chorus_cli.role.{m.role.value}')}"
-                                              f"{': ' + spaces if spaces else ''}]")
+                role = t(f"chorus_cli.role.{m.role.value}")
+                _print_structure(m.structure, "  [" + (t(
+                    "chorus_cli.role_spaces", role=role, spaces=spaces) if spaces else role)
+                    + "]")
             if not mine:
                 print(t("chorus_cli.no_structure"))
             return EXIT_OK

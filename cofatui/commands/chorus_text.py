@@ -11,8 +11,8 @@ from typing import Any
 
 from cofatui.commands.ilu import _amount as ilu_amount
 from cofatui.commands.ilu import _date as ilu_date
-from cofatui.enums import ChorusState, chorus_state
-from cofatui.i18n import format_amount, format_date, format_datetime, t
+from cofatui.enums import ChorusState, ChorusVatRate, chorus_state
+from cofatui.i18n import format_amount, format_date, format_datetime, format_number, t
 from cofatui.schemas_chorus import (
     ChorusInvoiceDetail,
     ChorusInvoiceRow,
@@ -98,6 +98,14 @@ def row_csv(r: ChorusInvoiceRow) -> list[str]:
 # --- text -------------------------------------------------------------------------------
 
 
+#: A supplier answer (``ChorusInvoiceDetail.actions``) → its ``chorus invoice`` command.
+ACTION_COMMANDS = {"change_payment_mode": "payment-mode", "credit_note": "credit-note"}
+
+
+def rate_text(rate: ChorusVatRate) -> str:
+    return t("chorus_cli.exempt") if rate is ChorusVatRate.EXEMPT else f"{rate.value} %"
+
+
 def state_text(state: ChorusState | None) -> str:
     return t(f"notices.chorus_state.{state.value}") if state else "—"
 
@@ -161,14 +169,15 @@ def detail_lines(d: ChorusInvoiceDetail) -> list[str]:
     if d.credit_note_id:
         said.append(t("chorus_cli.show.credit_note", id=d.credit_note_id))
     for line in d.lines:
-        rate = line.vat_rate.value + ("" if line.exemption_reason == "" else
-                                      f" ({line.exemption_reason})")
-        said.append(f"  {line.position:>3}. {line.label[:50]:<50} {line.quantity:>10} "
+        rate = rate_text(line.vat_rate) + ("" if line.exemption_reason == "" else
+                                           f" ({line.exemption_reason})")
+        quantity = format_number(line.quantity.normalize())
+        said.append(f"  {line.position:>3}. {line.label[:50]:<50} {quantity:>10} "
                     f"{line.unit[:10]:<10} {format_amount(line.unit_price, d.currency):>14}"
                     f" {t('chorus_cli.show.vat_rate', rate=rate)} "
                     f"{format_amount(line.amount_excl_tax, d.currency):>14}")
     for vat in d.vat:
-        said.append(t("chorus_cli.show.vat", rate=vat.vat_rate.value,
+        said.append(t("chorus_cli.show.vat", rate=rate_text(vat.vat_rate),
                       base=format_amount(vat.base, d.currency),
                       amount=format_amount(vat.amount, d.currency)))
     said.append(t("chorus_cli.show.totals", excl=format_amount(d.total_excl_tax, d.currency),
@@ -190,6 +199,7 @@ def detail_lines(d: ChorusInvoiceDetail) -> list[str]:
     if d.moves:
         said.append(t("chorus_cli.show.moves", moves=", ".join(
             f"{m.state.value}{'*' if m.comment_required else ''}" for m in d.moves)))
-    if d.actions:
-        said.append(t("chorus_cli.show.actions", actions=", ".join(d.actions)))
+    if d.actions:  # named as the commands that make them
+        said.append(t("chorus_cli.show.actions", id=d.id, actions=", ".join(
+            ACTION_COMMANDS.get(a, a) for a in d.actions)))
     return said
