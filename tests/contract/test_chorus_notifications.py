@@ -6,12 +6,19 @@ and "returned", to the contact address, else the login e-mail)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import itertools
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from cofatui.clock import FixedClock
 from cofatui.enums import (
     ChorusActor,
     ChorusAttachmentStatus,
@@ -23,7 +30,7 @@ from cofatui.enums import (
 )
 from cofatui.models import Notification, OutboxMessage
 from cofatui.models.chorus import ChorusAttachment, ChorusInvoice, ChorusSubscription
-from cofatui.repository.sql import chorus_notices
+from cofatui.repository.sql import SqlRepository, chorus_notices
 from cofatui.schemas import NotificationFilter, NotificationRow
 from tests.contract.chorus_dataset import (
     EXPIRED_USER,
@@ -39,6 +46,7 @@ from tests.contract.chorus_dataset import (
 )
 from tests.contract.conftest import Backend
 from tests.contract.dataset import NOW
+from tests.contract.templates import SqliteTemplate
 
 
 def _invoice(s: Session, backend: Backend, state: ChorusState,
@@ -229,3 +237,118 @@ def test_passing_states_tell_nobody(backend: Backend) -> None:
         written = s.execute(select(Notification).where(
             col(Notification.category) == NotificationCategory.CHORUS.value)).all()
     assert written == []
+
+
+# --- the returns pop-up and the read state, by random sequences --------------------------
+_COUNTER = itertools.count()
+RECIPIENT_MOVES = st.sampled_from([ChorusState.SUSPENDED, ChorusState.REJECTED,
+                                   ChorusState.SERVICE_DONE, ChorusState.MADE_AVAILABLE])
+
+
+@dataclass
+class _Note:
+    read: bool = False
+    deleted: bool = False
+
+
+def test_returns_and_read_state_follow_the_model(sqlite_template: SqliteTemplate,
+                                                 tmp_path: Path) -> None:
+    """The recipient moves SA's invoices at random, the supplier acknowledges the
+    pop-up, marks and deletes its notifications. After every step: the pop-up lists
+    exactly the invoices now rejected or suspended whose move came after the last
+    acknowledgement, newest first; each move told SA's user once and PA's none; the
+    unread count and the list agree with what the user marked and deleted."""
+
+    class Machine(RuleBasedStateMachine):
+        def __init__(self) -> None:
+            super().__init__()
+            self.engine, self.ids = sqlite_template.copy_to(
+                tmp_path / f"returns-{next(_COUNTER)}.sqlite")
+            self.clock = FixedClock(NOW)
+            self.sa = SqlRepository(self.engine, SA_USER, self.clock)
+            self.pa = SqlRepository(self.engine, PA_USER, self.clock)
+            self.invoices: dict[int, tuple[ChorusState, datetime]] = {}
+            with Session(self.engine) as s:
+                for n in range(3):
+                    row = ChorusInvoice(
+                        number=f"M-{n}", supplier_structure_id=self.ids[SA],
+                        recipient_siret=SIRET[PA], recipient_structure_id=self.ids[PA],
+                        invoice_date=date(2026, 11, 1), state=ChorusState.MADE_AVAILABLE.value,
+                        deposited_at=NOW, state_changed_at=NOW)
+                    s.add(row)
+                    s.flush()
+                    assert row.id is not None
+                    self.invoices[row.id] = (ChorusState.MADE_AVAILABLE, NOW)
+                s.commit()
+            self.acknowledged: datetime | None = None
+            self.notes: dict[int, _Note] = {}
+
+        def teardown(self) -> None:
+            self.engine.dispose()
+
+        @rule(pick=st.integers(0, 2), state=RECIPIENT_MOVES)
+        def recipient_moves(self, pick: int, state: ChorusState) -> None:
+            self.clock.advance(minutes=1)
+            now = self.clock.now()
+            invoice_id = sorted(self.invoices)[pick]
+            with Session(self.engine) as s:
+                row = s.get_one(ChorusInvoice, invoice_id)
+                row.state, row.state_changed_at = state.value, now
+                told = chorus_notices.invoice_moved(s, row, actor=ChorusActor.RECIPIENT,
+                                                    to_state=state, now=now,
+                                                    today=now.date(), comment="c")
+                s.commit()
+            assert told == [self.ids[SA_USER]]
+            self.invoices[invoice_id] = (state, now)
+            newest = self.sa.notifications.rows(limit=1).items[0]
+            assert newest.target_id == invoice_id and newest.id not in self.notes
+            self.notes[newest.id] = _Note()
+
+        @rule()
+        def acknowledge(self) -> None:
+            self.sa.chorus_invoices.acknowledge_returns()
+            self.acknowledged = self.clock.now()
+
+        @rule(pick=st.integers(0, 20), read=st.booleans())
+        def mark(self, pick: int, read: bool) -> None:
+            if not self.notes:
+                return
+            nid = sorted(self.notes)[pick % len(self.notes)]
+            note = self.notes[nid]
+            assert self.pa.notifications.mark([nid], read) == 0  # not PA's
+            assert self.sa.notifications.mark([nid], read) == 1
+            note.read = read
+
+        @rule(pick=st.integers(0, 20))
+        def delete(self, pick: int) -> None:
+            if not self.notes:
+                return
+            nid = sorted(self.notes)[pick % len(self.notes)]
+            assert self.sa.notifications.delete([nid]) == 1
+            self.notes[nid].deleted = True
+
+        @invariant()
+        def pop_up_lists_returns_since_acknowledged(self) -> None:
+            expected = sorted(
+                ((at, i) for i, (state, at) in self.invoices.items()
+                 if state in (ChorusState.SUSPENDED, ChorusState.REJECTED)
+                 and (self.acknowledged is None or at > self.acknowledged)), reverse=True)
+            assert [r.id for r in self.sa.chorus_invoices.returns()] == \
+                [i for _, i in expected]
+
+        @invariant()
+        def counts_follow_marks(self) -> None:
+            shown = [n for n in self.notes.values() if not n.deleted]
+            assert self.sa.notifications.unread_count() == \
+                sum(1 for n in shown if not n.read)
+            assert self.sa.notifications.rows().total == len(shown)
+            assert _chorus_count(self.pa) == 0
+
+    run_state_machine_as_test(Machine, settings=settings(
+        max_examples=12, stateful_step_count=12, deadline=None,
+        suppress_health_check=[HealthCheck.too_slow]))
+
+
+def _chorus_count(repo: SqlRepository) -> int:
+    return repo.notifications.rows(
+        NotificationFilter(category=NotificationCategory.CHORUS)).total
