@@ -137,6 +137,13 @@ def test_field_rules_refused_at_their_fields_before_anything_is_written(
     with refused(ValidationFailed, "validation.failed") as info:
         sa.chorus_invoices.create(invoice(), pdf(), [pdf("x" * 47 + ".pdf")])
     assert field_codes(info.value) == {"files.0": "chorus.file_name_too_long"}
+    # Every refusal of the invoice, its PDF and its files at once.
+    with refused(ValidationFailed, "validation.failed") as info:
+        sa.chorus_invoices.create(invoice(""), UploadedFile(name="f.pdf", content=b"hello"),
+                                  [UploadedFile(name="virus.exe", content=b"MZ")])
+    assert field_codes(info.value) == {"number": "chorus.number_required",
+                                       "pdf": "chorus.pdf_not_pdf",
+                                       "files.0": "chorus.file_extension"}
     with refused(RuleViolation, "chorus.works_frame"):
         sa.chorus_invoices.create(invoice(frame="A9"), pdf())
     assert events(backend, 1) == []

@@ -10,6 +10,7 @@ free, the billing mandate, the 381's origin — is checked in the transaction.""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -23,7 +24,7 @@ from cofatui.enums import (
     ChorusState,
     DocumentSource,
 )
-from cofatui.errors import NotFound, RuleViolation, ValidationFailed
+from cofatui.errors import FieldError, NotFound, RuleViolation, ValidationFailed
 from cofatui.models import Document, DocumentContent
 from cofatui.models.chorus import (
     ChorusInvoice,
@@ -35,7 +36,7 @@ from cofatui.repository.sql.chorus_access import require_space
 from cofatui.repository.sql.chorus_invoices_core import check_version
 from cofatui.repository.sql.chorus_invoices_deposit import InvoiceDeposit
 from cofatui.repository.sql.chorus_invoices_detail import FILE_COLUMNS
-from cofatui.repository.sql.chorus_invoices_files import accept_files, accept_pdf
+from cofatui.repository.sql.chorus_invoices_files import Accepted, accept_files, accept_pdf
 from cofatui.repository.sql.chorus_invoices_store import (
     ATTACHMENT,
     MAIN,
@@ -63,9 +64,7 @@ class InvoiceEntry(InvoiceDeposit):
     def create(self, data: ChorusInvoiceCreate, pdf: UploadedFile | None = None,
                files: Sequence[UploadedFile] = (), *, signed: bool = False,
                submit: bool = True) -> ChorusInvoiceDetail:
-        checked = check_invoice(data, self.clock.today())
-        main = accept_pdf(pdf)
-        attached = accept_files(files, stored_bytes=len(pdf.content) if pdf else 0)
+        checked, main, attached = _accepted(data, pdf, files, self.clock.today())
         kind = (ChorusDepositKind.ENTRY if pdf is None else
                 ChorusDepositKind.SIGNED_PDF if signed else ChorusDepositKind.PDF)
         with self._uow(write=True) as s:
@@ -200,3 +199,29 @@ def _check_origin(s: Session, checked: CheckedInvoice, supplier_id: int) -> None
     if origin is None or origin.supplier_structure_id != supplier_id:
         raise ValidationFailed.at("origin_invoice_id", "chorus_invoices.origin_not_found",
                                   invoice_id=checked.origin_invoice_id)
+
+
+def _accepted(data: ChorusInvoiceCreate, pdf: UploadedFile | None,
+              files: Sequence[UploadedFile], today: date,
+              ) -> tuple[CheckedInvoice, Accepted | None, list[Accepted]]:
+    """The invoice, its PDF and its files as the rules accept them, or every refusal
+    of the three at once (a form marks them all)."""
+    errors: list[FieldError] = []
+    checked: CheckedInvoice | None = None
+    main: Accepted | None = None
+    attached: list[Accepted] = []
+    try:
+        checked = check_invoice(data, today)
+    except ValidationFailed as refused:
+        errors += refused.errors
+    try:
+        main = accept_pdf(pdf)
+    except ValidationFailed as refused:
+        errors += refused.errors
+    try:
+        attached = accept_files(files, stored_bytes=len(pdf.content) if pdf else 0)
+    except ValidationFailed as refused:
+        errors += refused.errors
+    if errors or checked is None:
+        raise ValidationFailed(errors)
+    return checked, main, attached
