@@ -29,6 +29,8 @@ from cofatui.repository.sql.core import SqlArea
 from cofatui.schemas_chorus import ChorusInvoiceDetail
 
 TARGET = "chorus_invoice"
+#: Where a transaction keeps the principal's rights once read (``Session.info``).
+_RIGHTS = "chorus_invoices.rights"
 #: A failed technical check as stored: its code (``recipient_unknown``…, worded as
 #: ``chorus.check.<code>``) and its parameters.
 Reason = tuple[str, Mapping[str, Any]]
@@ -37,7 +39,13 @@ Reason = tuple[str, Mapping[str, Any]]
 class InvoiceCore(SqlArea):
     # --- the reader ---------------------------------------------------------------
     def _rights(self, s: Session) -> ChorusRights:
-        return chorus_rights(s, self.principal.user_id, self.clock.today())
+        """The principal's rights today, read once per transaction (a move checks them,
+        then its detail reads the sides from them)."""
+        rights = s.info.get(_RIGHTS)
+        if not isinstance(rights, ChorusRights):
+            rights = chorus_rights(s, self.principal.user_id, self.clock.today())
+            s.info[_RIGHTS] = rights
+        return rights
 
     def _visible(self, s: Session, invoice_id: int) -> tuple[ChorusInvoice, ChorusRights,
                                                              frozenset[ChorusSpace]]:
