@@ -332,3 +332,38 @@ def test_users_create_keeps_the_contact_email_and_postal_address(backend: Backen
         assert (row.contact_email, row.address, row.address_complement1, row.postal_code,
                 row.city, row.country) == ("compta@example.test", "18 route de Creton",
                                            "BP 12", "18110", "Vasselay", "FR")
+
+
+def test_two_managers_deciding_at_once_get_one_decision(backend: Backend) -> None:
+    """Both read the request pending and send their decision at the same moment: one
+    decides, the other reads "another manager already decided" (the row is locked
+    while the first decides)."""
+    import threading
+
+    attachment_id = request(backend, cd.NEW_USER, cd.PA)
+    version = backend.open(cd.PA_USER).chorus_directory.attachments(
+        backend.ids[cd.PA], pending_only=True).items[0].version
+    managers = [backend.open(login).chorus_directory for login in (cd.PA_USER, cd.PA2_USER)]
+    decisions = [ChorusAttachmentDecision(version=version, approve=True,
+                                          spaces=[ChorusSpace.RECEIVED]),
+                 ChorusAttachmentDecision(version=version, approve=False, comment="Non")]
+    start = threading.Barrier(2)
+    outcomes: list[object] = [None, None]
+
+    def decide(i: int) -> None:
+        start.wait()
+        try:
+            outcomes[i] = managers[i].decide_attachment(attachment_id, decisions[i])
+        except (RuleViolation, Conflict) as refused:
+            outcomes[i] = refused
+
+    threads = [threading.Thread(target=decide, args=(i,)) for i in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    refusals = [o for o in outcomes if isinstance(o, RuleViolation | Conflict)]
+    assert len(refusals) == 1, outcomes
+    assert refusals[0].code in ("chorus_directory.attachment_decided", "database.stale")
+    [row] = backend.open(cd.NEW_USER).chorus_directory.my_attachments()
+    assert row.status in (ChorusAttachmentStatus.APPROVED, ChorusAttachmentStatus.REFUSED)
