@@ -71,10 +71,21 @@ class _AnswerDialog(Dialog[Any]):
         for button in self.query(Button):
             button.disabled = on
 
+    #: Rule refusals that concern one field of the dialog: said there.
+    FIELD_OF: ClassVar[dict[str, str]] = {}
+
     def refused(self, exc: CofaError) -> None:
         self.busy(False)
-        show_errors(self, refusal(exc, "chorus_ui.error.changed"),
-                    self.query_one("#dialog-error", Static))
+        errors = refusal(exc, "chorus_ui.error.changed")
+        field = self.FIELD_OF.get(getattr(exc, "code", ""))
+        if field is not None and "" in errors:
+            errors[field] = errors.pop("")
+        show_errors(self, errors, self.query_one("#dialog-error", Static))
+        self.focus_after_refusal()
+
+    def focus_after_refusal(self) -> None:
+        """The buttons were disabled while sending: give the focus back."""
+        self.query_one("#confirm", Button).focus()
 
     def send(self, call: Any) -> None:
         """Run ``call()`` (a repository write) in a worker; dismiss with its answer."""
@@ -97,6 +108,7 @@ class CompleteDialog(_AnswerDialog):
     was suspended as received too early (§XXII); the repository says so at ``files``."""
 
     TITLE_KEY = "chorus_ui.complete.title"
+    FIELD_OF: ClassVar[dict[str, str]] = {"chorus.attachment_required": "files"}
     BINDINGS: ClassVar[list[BindingType]] = [
         *_AnswerDialog.BINDINGS,
         Binding("ctrl+o", "browse", "chorus_ui.key.add_file", id="chorus.complete.add"),
@@ -122,6 +134,9 @@ class CompleteDialog(_AnswerDialog):
 
     def on_mount(self) -> None:
         self._count()
+        self.query_one("#add-file", Button).focus()
+
+    def focus_after_refusal(self) -> None:
         self.query_one("#add-file", Button).focus()
 
     @on(Input.Changed, "#comment")
