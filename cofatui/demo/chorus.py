@@ -305,6 +305,8 @@ def _write_attachments(loader: BulkLoader, take: Callable[[str], int], now: date
     out.request = (attach("demo", SOFAXIS.siret, ChorusRole.USER, False, False,
                           ChorusAttachmentStatus.PENDING, comment), comment)
     _insert(loader, ChorusAttachment, rows)
-    # demo has read its returns (no pop-up over its usual screens); supplier has not.
-    _insert(loader, ChorusAccount, [{"user_id": out.users["demo"],
-                                     "returns_acknowledged_at": now}])
+    # demo has read its returns (no pop-up over its usual screens); supplier read them
+    # a month ago: the pop-up shows the month's, newest first.
+    _insert(loader, ChorusAccount, [
+        {"user_id": out.users["demo"], "returns_acknowledged_at": now},
+        {"user_id": out.users[SUPPLIER], "returns_acknowledged_at": now - timedelta(days=30)}])

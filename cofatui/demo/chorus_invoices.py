@@ -536,7 +536,7 @@ def showcase(rng: Dice, today: date) -> list[InvoiceSpec]:
                                            too_early=True))
     sofaxis(S.COMPLETED, 40, deposit_kind=pdf,
             attachments=[("bon_de_livraison.pdf", _pdf("Bon de livraison signe"))])
-    sofaxis(S.REJECTED, 35, payment_mode=ChorusPaymentMode.PRELEVEMENT)
+    sofaxis(S.REJECTED, 15, payment_mode=ChorusPaymentMode.PRELEVEMENT)
     for state, days in ((S.SERVICE_DONE, 50), (S.MANDATED, 70),
                         (S.MADE_AVAILABLE_ACCOUNTANT, 90), (S.ACCOUNTED, 110),
                         (S.PAYMENT_IN_PROGRESS, 130)):
