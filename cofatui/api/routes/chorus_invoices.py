@@ -33,19 +33,20 @@ from __future__ import annotations
 import base64
 import io
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile
 from pydantic import BaseModel, Field
 
 from cofatui.api.auth import Repo
+from cofatui.api.routes.chorus_directory import NOT_FOUND
 from cofatui.api.routes.chorus_forms import (
     MAX_DATA_CHARS,
     form_model,
     refuse_oversized,
     uploaded,
 )
-from cofatui.api.routes.common import ERROR_RESPONSES, MAX_ID, Limit, Offset
+from cofatui.api.routes.common import MAX_ID, Limit, Offset
 from cofatui.api.routes.exports import content_disposition
 from cofatui.api.uploads import store
 from cofatui.enums import ChorusSpace
@@ -65,9 +66,6 @@ from cofatui.schemas_chorus import (
     ChorusProcess,
 )
 
-#: Routes without an id in their path that may still name a row I cannot see (a
-#: structure in the body or the query): their 404 is documented here.
-NOT_FOUND: dict[int | str, dict[str, Any]] = {404: ERROR_RESPONSES[404]}
 router = APIRouter(tags=["chorus pro: invoices"])
 
 InvoiceId = Annotated[int, Path(ge=1, le=MAX_ID, description="invoice id")]
