@@ -106,7 +106,8 @@ def structure(repo: Repo, structure_id: StructureId) -> ChorusStructurePublic:
             responses=NOT_FOUND, response_model=ChorusStructurePublic,
             summary="A structure by SIRET (typed spaces removed)")
 def structure_by_siret(repo: Repo, siret: Annotated[str, Query(
-        min_length=1, max_length=30)]) -> ChorusStructurePublic:
+        max_length=200, description="what was typed: no SIRET is 'not found'")]
+                       ) -> ChorusStructurePublic:
     return repo.chorus_directory.structure_by_siret(siret)
 
 
