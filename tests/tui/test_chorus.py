@@ -225,3 +225,31 @@ async def test_the_tools_hub_lists_chorus_pro_and_opens_it(tmp_path: Path) -> No
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ChorusHubScreen),
                          what="the Chorus Pro hub")
+
+
+async def test_the_anomalies_list_the_returned_and_export_to_csv(tmp_path: Path) -> None:
+    from cofatui import locations
+    from cofatui.tui.features.chorus.anomalies import AnomaliesScreen
+
+    env = chorus_env(tmp_path)
+    invoice_id, _ = two_invoices(env)
+    move(env, invoice_id, ChorusState.SUSPENDED, "Il manque le bon de commande",
+         ChorusSuspensionReason.MISSING_DOCUMENTS)
+    repo(env, SA_USER).chorus_invoices.acknowledge_returns()
+    app = env.app(SA_USER)
+    async with app.run_test(size=SIZE) as pilot:
+        await hub(pilot)
+        await pilot.press("a")
+        await wait_until(pilot, lambda: isinstance(app.screen, AnomaliesScreen),
+                         what="the anomalies")
+        await wait_until(pilot, lambda: "2 invoices need your answer" in screen_text(app),
+                         what="the count")
+        text = screen_text(app)
+        assert "F-1" in text and "Il manque le bon de commande" in text and "F-2" in text
+        await pilot.press("x")
+        await wait_until(pilot, lambda: list(locations.exports_dir().glob("*.csv")),
+                         what="the CSV written")
+        await settle(pilot)
+    written = next(locations.exports_dir().glob("*.csv")).read_text(encoding="utf-8-sig")
+    assert "F-1" in written and "Il manque le bon de commande" in written
+    assert "SUSPENDUE" in written and "service_code_missing" in written
