@@ -10,7 +10,8 @@ real `cofatui serve` (issue 18 item 11 and its acceptance walk):
   ``buyer`` marks it service done, then mandated with a mandate number (the state
   given in the portal's form);
 - the buyer rejects another invoice and undoes the rejection; lists and dashboards in
-  JSON and CSV; a malformed invoice file is refused at its field.
+  JSON and CSV; a malformed invoice file is refused at its field; an operator creates a
+  public structure, refused while the AIFE request's fields are missing.
 """
 
 from __future__ import annotations
@@ -163,6 +164,19 @@ def test_cli_on_sqlite(tmp_path: Path) -> None:
     assert code == 1 and err.startswith("cofatui: lines"), (out, err)
     code, out, err = run("buyer", "invoice", "deposit", str(SAMPLE))
     assert code == 1 and out == "", err  # no issued space on SOFAXIS
+
+    # An operator creates a public structure with the AIFE request's fields only.
+    public = ("structure", "create", "--public", "--siret", "288 021 769 00014", "--name",
+              "COMMUNE D'ORLEANS", "--legal-status", "Commune")
+    code, out, err = run("underwriter", *public)
+    assert code == 1 and "address" in err and "city" in err, (out, err)
+    code, out, err = run("underwriter", *public, "--address", "PLACE DE L'ETAPE",
+                         "--postal-code", "45000", "--city", "ORLEANS", "--json")
+    assert code == 0, err
+    made = json.loads(out)
+    assert (made["siret"], made["public"], set(made)) == ("28802176900014", True,
+                                                          STRUCTURE_KEYS)
+    assert [v["code"] for v in made["services"]] == ["FACTURES_PUBLIQUES"]
 
 
 def test_cli_through_the_api(tmp_path: Path) -> None:
