@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
@@ -28,6 +29,7 @@ from cofatui.enums import (
     ChorusSuspensionReason,
     ChorusVatRate,
 )
+from cofatui.i18n.messages import decode_params, render
 from cofatui.schemas import BodyInt, IsoDate, MultiLineText, Public
 
 #: Attachment, process and answer comments (seed 003 §IV "limité à 255 caractères";
@@ -401,10 +403,18 @@ class ChorusPaymentModeChange(BaseModel):
 
 
 class ChorusReasonPublic(Public):
-    """A failed technical check: its code and its message in the reader's language."""
+    """A failed technical check: its code, its parameters (as
+    ``i18n.messages.encode_params`` writes them) and its message in the account's
+    language. A screen words it in its own language with :meth:`text`."""
 
     code: str
+    params: dict[str, Any] = Field(default_factory=dict)
     message: str
+
+    def text(self, language: str | None = None) -> str:
+        """The reason in ``language`` (default: the UI's)."""
+        return render(f"errors.chorus.check.{self.code}", decode_params(self.params),
+                      language)
 
 
 class ChorusLinePublic(Public):

@@ -51,7 +51,7 @@ FILE_COLUMNS = (Document.id, Document.filename, Document.content_type, Document.
 
 def reasons_public(raw: str, language: str) -> list[ChorusReasonPublic]:
     """Stored failed checks (JSON ``[{code, params}]``) worded in ``language``."""
-    return [ChorusReasonPublic(code=item["code"],
+    return [ChorusReasonPublic(code=item["code"], params=item.get("params") or {},
                                message=message_text(f"chorus.check.{item['code']}",
                                                     item.get("params") or {}, language))
             for item in json.loads(raw or "[]")]
