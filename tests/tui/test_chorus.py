@@ -253,3 +253,52 @@ async def test_the_anomalies_list_the_returned_and_export_to_csv(tmp_path: Path)
     written = next(locations.exports_dir().glob("*.csv")).read_text(encoding="utf-8-sig")
     assert "F-1" in written and "Il manque le bon de commande" in written
     assert "SUSPENDUE" in written and "service_code_missing" in written
+
+
+async def test_a_re_issued_invoice_opens_as_a_draft_whose_form_edits_it(
+        tmp_path: Path) -> None:
+    from cofatui.tui.features.chorus_forms.entry import InvoiceEntryScreen
+
+    env = chorus_env(tmp_path)
+    invoice_id, _ = two_invoices(env)
+    app = env.app(SA_USER)
+    async with app.run_test(size=SIZE) as pilot:
+        await hub(pilot)
+        first = await open_invoice(pilot, invoice_id)
+        await pilot.press("e")
+        await settle(pilot)
+        await type_into(pilot, "#number", "F-1-BIS")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, InvoiceDetailScreen)
+                         and app.screen is not first, what="the new draft")
+        await settle(pilot)
+        draft = app.screen
+        assert isinstance(draft, InvoiceDetailScreen)
+        assert (draft.detail.number, draft.detail.state) == ("F-1-BIS", ChorusState.DRAFT)
+        assert draft.detail.replaces_invoice_id == invoice_id
+        assert draft.check_action("edit_draft", ()) is True
+        assert first.check_action("edit_draft", ()) is False
+        await pilot.press("m")
+        await wait_until(pilot, lambda: isinstance(app.screen, InvoiceEntryScreen),
+                         what="the entry form of the draft")
+        entry = app.screen
+        assert isinstance(entry, InvoiceEntryScreen) and entry.draft_id == draft.detail.id
+
+
+async def test_a_chorus_notification_opens_its_invoice(tmp_path: Path) -> None:
+    from cofatui.tui.kit.notification_rows import open_target
+
+    env = chorus_env(tmp_path)
+    _, non_compliant = two_invoices(env)
+    app = env.app(SA_USER)
+    async with app.run_test(size=SIZE) as pilot:
+        await hub(pilot)
+        rows = app.repo.notifications.rows().items
+        told = next(r for r in rows if r.target_type == "chorus_invoice"
+                    and r.target_id == non_compliant)
+        open_target(app, told)
+        await wait_until(pilot, lambda: isinstance(app.screen, InvoiceDetailScreen),
+                         what="the invoice of the notification")
+        screen = app.screen
+        assert isinstance(screen, InvoiceDetailScreen)
+        assert screen.detail.id == non_compliant

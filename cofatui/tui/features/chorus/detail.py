@@ -160,6 +160,7 @@ class InvoiceDetailScreen(Screen[None]):
         Binding("k", "answer('credit_note')", "chorus_ui.key.credit_note",
                 id="chorus.detail.credit_note"),
         Binding("e", "answer('reissue')", "chorus_ui.key.reissue", id="chorus.detail.reissue"),
+        Binding("m", "edit_draft", "chorus_ui.key.edit_draft", id="chorus.detail.edit_draft"),
         Binding("s", "answer('submit')", "chorus_ui.key.submit", id="chorus.detail.submit"),
         Binding("delete", "answer('delete')", "chorus_ui.key.delete", id="chorus.detail.delete"),
         Binding("ctrl+r", "reload", "chorus_ui.key.reload", id="chorus.detail.reload"),
@@ -219,6 +220,8 @@ class InvoiceDetailScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "process":
             return bool(self.detail.moves)
+        if action == "edit_draft":  # a draft of mine: the entry form, saved again
+            return "submit" in self.detail.actions
         if action == "answer" and parameters:
             return str(parameters[0]) in self.detail.actions
         return True
@@ -243,6 +246,11 @@ class InvoiceDetailScreen(Screen[None]):
             open_screen(self.app, "chorus_complete", self.detail, callback=self._moved)
         elif name == "reissue":
             open_screen(self.app, "chorus_reissue", self.detail, callback=self._answered)
+
+    def action_edit_draft(self) -> None:
+        if "submit" in self.detail.actions:
+            open_link(self.app, "chorus_entry", draft_id=self.detail.id,
+                      callback=lambda _done: self.action_reload())
 
     def _moved(self, detail: ChorusInvoiceDetail | None) -> None:
         if detail is not None:

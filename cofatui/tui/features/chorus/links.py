@@ -16,9 +16,10 @@ from cofatui.tui.navigation import open_screen
 Done = Callable[[Any], Any] | None
 
 
-def _open(app: App[Any], name: str, *args: Any, callback: Done = None) -> None:
+def _open(app: App[Any], name: str, *args: Any, callback: Done = None,
+          **kwargs: Any) -> None:
     try:
-        open_screen(app, name, *args, callback=callback)
+        open_screen(app, name, *args, callback=callback, **kwargs)
     except (ImportError, AttributeError):
         app.notify(t("chorus_ui.unavailable"), severity="warning", markup=False)
 
@@ -31,9 +32,11 @@ def open_structure(app: App[Any], structure_id: int, *, callback: Done = None) -
     _open(app, "chorus_my_structures", callback=callback)
 
 
-def open_link(app: App[Any], name: str, *args: Any, callback: Done = None) -> None:
-    """A hub link or an invoice's correction: the forms' screen registered as ``name``."""
-    _open(app, name, *args, callback=callback)
+def open_link(app: App[Any], name: str, *args: Any, callback: Done = None,
+              **kwargs: Any) -> None:
+    """A hub link, an invoice's correction or a draft's entry form: the forms' screen
+    registered as ``name``."""
+    _open(app, name, *args, callback=callback, **kwargs)
 
 
 __all__ = ["open_attachment", "open_link", "open_structure"]
