@@ -89,8 +89,6 @@ class InvoiceFields(Grid):
                             hint=self._hint(name))
 
     def _hint(self, name: str) -> str:
-        if name in DATES:
-            return date_pattern(self.date_order)
         if name in {"engagement", "origin_invoice_id", "frame", "payment_mode"}:
             return t(f"chorus_forms_ui.hint.{name}")
         return ""

@@ -137,7 +137,11 @@ class LineDialog(Dialog[ChorusLineIn | None]):
     """One line; the VAT rate "exempt" needs its reason (checked again by the rules)."""
 
     CSS_PATH = DIALOGS_TCSS
-    DEFAULT_CSS = "LineDialog > #line-dialog { width: 70; height: auto; }"
+    DEFAULT_CSS = """
+    LineDialog > #line-dialog { width: 70; height: auto; }
+    LineDialog .line-numbers { height: auto; }
+    LineDialog .line-numbers > FormField { width: 1fr; }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "common.cancel", id="chorus.line.cancel"),
         Binding("ctrl+s", "submit", "chorus_forms_ui.button.ok", id="chorus.line.save"),
