@@ -242,10 +242,16 @@ def update_structure(area: SqlArea, structure_id: int,
         require_version(row, data.version)
         fields = data.model_dump(exclude={"version"})
         fields.update(vat_number=vat, country=country, name=data.name.strip())
-        changes = diff(row, fields)
-        if changes:
-            area._audit(s, "chorus_update_structure", "chorus_structure", row.id, changes)
-        return structure_public(s, row)
+        return _apply(area, s, row, "chorus_update_structure", fields)
+
+
+def _apply(area: SqlArea, s: Session, row: ChorusStructure, operation: str,
+           fields: dict[str, object]) -> ChorusStructurePublic:
+    """Write ``fields`` to the structure, audit what moved, answer the structure."""
+    changes = diff(row, fields)
+    if changes:
+        area._audit(s, operation, "chorus_structure", row.id, changes)
+    return structure_public(s, row)
 
 
 def change_siret(area: SqlArea, structure_id: int,
@@ -260,10 +266,7 @@ def change_siret(area: SqlArea, structure_id: int,
         # The VAT number is that of the SIREN: a new SIREN needs the VAT changed first.
         check_vat(row.vat_number, siret, field="siret")
         require_version(row, data.version)
-        if siret != row.siret:
-            changes = diff(row, {"siret": siret})
-            area._audit(s, "chorus_change_siret", "chorus_structure", row.id, changes)
-        return structure_public(s, row)
+        return _apply(area, s, row, "chorus_change_siret", {"siret": siret})
 
 
 def set_billing_mandate(area: SqlArea, structure_id: int,
@@ -272,12 +275,8 @@ def set_billing_mandate(area: SqlArea, structure_id: int,
         row = _managed(area, s, structure_id)
         require_version(row, data.version)
         signed = (area.clock.now(), area.principal.login) if data.signed else (None, "")
-        changes = diff(row, {"billing_mandate_at": signed[0],
-                             "billing_mandate_by": signed[1]})
-        if changes:
-            area._audit(s, "chorus_billing_mandate", "chorus_structure", row.id,
-                        {"signed": [not data.signed, data.signed]})
-        return structure_public(s, row)
+        return _apply(area, s, row, "chorus_billing_mandate", {
+            "billing_mandate_at": signed[0], "billing_mandate_by": signed[1]})
 
 
 def save_service(area: SqlArea, structure_id: int,
