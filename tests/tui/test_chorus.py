@@ -95,6 +95,8 @@ async def test_a_supplier_without_contract_opens_on_the_issued_dashboard(
         assert detail.detail.id == non_compliant != made_available
         # The failed check is said, and correcting is offered (not processing).
         assert detail.query_one("#chorus-reasons").display
+        # In the UI's language, whatever the account's (chorus-sa's is French).
+        assert "The recipient requires a service code" in screen_text(app)
         assert detail.check_action("answer", ("correct",)) is True
         assert detail.check_action("process", ()) is False
 

@@ -125,7 +125,7 @@ def history_table(d: ChorusInvoiceDetail) -> Table:
             move.append(state_label(event.from_state) + " → ")
         move.append_text(state_text(event.to_state))
         said = [event.comment] if event.comment else []
-        said += [f"• {r.message}" for r in event.reasons]
+        said += [f"• {r.text()}" for r in event.reasons]
         if event.suspension_reason is not None:
             said.append(t(f"chorus_ui.reason.{event.suspension_reason.value}"))
         if event.mandate_number:
@@ -140,7 +140,7 @@ def reasons_text(d: ChorusInvoiceDetail) -> Text:
     out = Text(t("chorus_ui.reasons_title") + "\n", style="bold")
     for reason in d.reasons:
         out.append("⚠ ", style="bold")
-        out.append_text(plain(reason.message))
+        out.append_text(plain(reason.text()))
         out.append("\n")
     out.rstrip()
     return out
