@@ -293,10 +293,19 @@ def test_non_compliant_corrected_number_kept(backend: Backend) -> None:
 def test_non_compliant_whole_invoice_again_but_not_the_number(backend: Backend) -> None:
     sa = backend.open(SA_USER)
     bad = deposit(sa, service_code="")
+    with refused(RuleViolation, "chorus_invoices.field_locked", field="supplier_siret"):
+        sa.chorus_invoices.correct(bad.id, ChorusCorrection(
+            version=bad.version, invoice=invoice(supplier_siret=SIRET["chorus:SB"])))
+    # The SIRET typed with spaces is the same SIRET.
+    spaced = " ".join([SIRET["chorus:SA"][:9], SIRET["chorus:SA"][9:]])
     fixed = sa.chorus_invoices.correct(bad.id, ChorusCorrection(
-        version=bad.version, invoice=invoice("OTHER-NUMBER", payment_terms="30 jours")))
+        version=bad.version, invoice=invoice("OTHER-NUMBER", payment_terms="30 jours",
+                                             supplier_siret=spaced)))
     assert fixed.number == "F-2026-001" and fixed.payment_terms == "30 jours"
     assert fixed.state is S.MADE_AVAILABLE
+    with refused(RuleViolation, "chorus.move_not_allowed"):
+        sa.chorus_invoices.correct(bad.id, ChorusCorrection(version=fixed.version,
+                                                            engagement="EJ-3"))
 
 
 def test_to_recycle_changes_only_what_the_table_allows(backend: Backend) -> None:
