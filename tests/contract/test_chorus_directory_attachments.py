@@ -367,3 +367,21 @@ def test_two_managers_deciding_at_once_get_one_decision(backend: Backend) -> Non
     assert refusals[0].code in ("chorus_directory.attachment_decided", "database.stale")
     [row] = backend.open(cd.NEW_USER).chorus_directory.my_attachments()
     assert row.status in (ChorusAttachmentStatus.APPROVED, ChorusAttachmentStatus.REFUSED)
+
+
+def test_a_manager_subscribed_to_attachments_is_mailed_at_the_contact_address(
+        backend: Backend) -> None:
+    """Seed 004 "Mon compte": the subscription decides the e-mail (attachments: off by
+    default), sent to the contact address rather than the login e-mail."""
+    def mailed() -> list[str]:
+        with Session(backend.engine) as s:
+            return list(s.execute(select(OutboxMessage.recipient).where(
+                col(OutboxMessage.user_id) == backend.ids[cd.SA_USER])).scalars())
+
+    request(backend, cd.NEW_USER, cd.SA)
+    assert mailed() == []  # notified in the application only
+    backend.open(cd.SA_USER).chorus_directory.set_subscriptions(ChorusSubscriptionsUpdate(
+        subscriptions={ChorusMailCategory.ATTACHMENT: True}))
+    request(backend, cd.SB_USER, cd.SA)
+    assert mailed() == [cd.SA_CONTACT]
+    assert len(notified(backend, cd.SA_USER)) == 2
