@@ -248,6 +248,7 @@ async def test_the_anomalies_list_the_returned_and_export_to_csv(tmp_path: Path)
                          what="the count")
         text = screen_text(app)
         assert "F-1" in text and "Il manque le bon de commande" in text and "F-2" in text
+        assert "Service code missing" in text  # F-2's failed check, in a few words
         await pilot.press("x")
         await wait_until(pilot, lambda: list(locations.exports_dir().glob("*.csv")),
                          what="the CSV written")

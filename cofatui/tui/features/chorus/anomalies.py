@@ -67,6 +67,7 @@ class AnomaliesScreen(ChorusListScreen):
             ExportColumn(t("chorus_ui.col.state"), lambda r: state_label(r.state), 20),
             ExportColumn(t("chorus_ui.col.chorus_status"), lambda r: r.chorus_status, 20),
             ExportColumn(t("chorus_ui.col.anomaly"), anomaly_text, 30),
+            ExportColumn(t("chorus_ui.col.anomaly_code"), lambda r: r.anomaly, 30),
             ExportColumn(t("chorus_ui.col.at"), lambda r: r.at, 18),
             ExportColumn(t("chorus_ui.col.recipient_siret"), lambda r: r.recipient_siret, 16),
             ExportColumn(t("chorus_ui.col.recipient"), lambda r: r.recipient_name, 30),

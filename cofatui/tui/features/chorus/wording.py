@@ -96,9 +96,12 @@ def invoice_columns(side: ChorusSpace) -> list[Column]:
 
 
 def anomaly_text(row: ChorusAnomaly) -> str:
-    """The anomaly: the check codes of a non-compliant invoice, else its state."""
-    if row.state == ChorusState.NON_COMPLIANT and row.anomaly != row.state.value:
-        return row.anomaly
+    """The anomaly: the failed checks of a non-compliant invoice in a few words each
+    (the detail words them whole), else its state."""
+    codes = [code.strip() for code in row.anomaly.split(",") if code.strip()]
+    if row.state == ChorusState.NON_COMPLIANT and codes \
+            and codes != [CHORUS_CODES[ChorusState.NON_COMPLIANT]]:
+        return ", ".join(t(f"chorus_ui.check.{code}") for code in codes)
     return state_label(row.state)
 
 
