@@ -35,13 +35,18 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from cofatui.clock import FixedClock
-from cofatui.enums import ChorusActor, ChorusState
+from cofatui.enums import ChorusActor, ChorusPaymentMode, ChorusState
 from cofatui.errors import CofaError, Conflict, Forbidden, NotFound, RuleViolation, ValidationFailed
 from cofatui.models import Notification
 from cofatui.models.chorus import ChorusInvoiceEvent
 from cofatui.repository.sql import SqlRepository
 from cofatui.rules.chorus_states import HIDDEN_FROM_RECIPIENT, RETURNS, recipient_moves
-from cofatui.schemas_chorus import ChorusCompletion, ChorusCorrection, ChorusProcess
+from cofatui.schemas_chorus import (
+    ChorusCompletion,
+    ChorusCorrection,
+    ChorusPaymentModeChange,
+    ChorusProcess,
+)
 from tests.contract import dataset
 from tests.contract.chorus_dataset import (
     EXPIRED_USER,
@@ -50,7 +55,7 @@ from tests.contract.chorus_dataset import (
     SA_USER,
     SB_USER,
 )
-from tests.contract.chorus_invoice_samples import invoice, pdf
+from tests.contract.chorus_invoice_samples import IBAN, invoice, pdf
 from tests.contract.templates import SqliteTemplate
 
 S = ChorusState
@@ -69,6 +74,8 @@ class Model:
     supplier_notices: int = 0
     recipient_notices: int = 0  # per recipient user (both are told alike)
     credited: bool = False
+    credit_note: bool = False  # a 381
+    debit: bool = False  # paid by direct debit (PRELEVEMENT)
 
 
 class Moves(RuleBasedStateMachine):
@@ -118,13 +125,14 @@ class Moves(RuleBasedStateMachine):
         assert self._stored(invoice_id) == before
 
     # --- rules ----------------------------------------------------------------------
-    @rule(good=st.booleans())
-    def deposit(self, good: bool) -> None:
+    @rule(good=st.booleans(), debit=st.booleans())
+    def deposit(self, good: bool, debit: bool) -> None:
         self.count += 1
         number = f"H-{self.count}"
-        data = invoice(number) if good else invoice(number, service_code="")
+        data = invoice(number, payment_mode="PRELEVEMENT" if debit else "VIREMENT",
+                       service_code="ACHATS" if good else "")
         made = self.repos[SA_USER].chorus_invoices.create(data, pdf())
-        model = Model(number, S.DRAFT, 0, events=1)
+        model = Model(number, S.DRAFT, 0, events=1, debit=debit)
         self._deposited(model, S.MADE_AVAILABLE if good else S.NON_COMPLIANT)
         assert made.state is model.state
         model.version = made.version
@@ -203,16 +211,61 @@ class Moves(RuleBasedStateMachine):
         invoice_id, model = self._pick(index)
         repo = self.repos[SA_USER].chorus_invoices
         if model.credited or model.state in (S.NON_COMPLIANT, S.DEPOSITED, S.DRAFT) \
-                or model.number.startswith("AV-"):
+                or model.credit_note:
             self._refused_changes_nothing(invoice_id, model, RuleViolation,
                                           lambda: repo.credit_note(invoice_id))
             return
         credit = repo.credit_note(invoice_id)
         model.credited = True
-        new = Model(credit.number, S.DRAFT, 0, events=1)
+        new = Model(credit.number, S.DRAFT, 0, events=1, credit_note=True)
         self._deposited(new, credit.state)
         new.version = credit.version
         self.invoices[credit.id] = new
+
+    @precondition(lambda self: self.invoices)
+    @rule(index=st.integers(0, 50))
+    def change_payment_mode(self, index: int) -> None:
+        invoice_id, model = self._pick(index)
+        repo = self.repos[SA_USER].chorus_invoices
+        data = ChorusPaymentModeChange(version=model.version, iban=IBAN)
+        if model.state is not S.REJECTED or not model.debit:
+            self._refused_changes_nothing(invoice_id, model, RuleViolation,
+                                          lambda: repo.change_payment_mode(invoice_id, data))
+            return
+        done = repo.change_payment_mode(invoice_id, data)
+        assert done.state is S.REJECTED and done.payment_mode is ChorusPaymentMode.VIREMENT
+        model.debit, model.version = False, done.version
+        model.events += 1  # an answer that keeps the state is in the history too
+
+    @precondition(lambda self: self.invoices)
+    @rule(index=st.integers(0, 50))
+    def reissue(self, index: int) -> None:
+        invoice_id, model = self._pick(index)
+        repo = self.repos[SA_USER].chorus_invoices
+        self.count += 1
+        number = f"R-{self.count}"
+        if model.state is S.DRAFT:
+            self._refused_changes_nothing(invoice_id, model, RuleViolation,
+                                          lambda: repo.reissue(invoice_id, number))
+            return
+        copy = repo.reissue(invoice_id, number)
+        assert copy.state is S.DRAFT and copy.replaces_invoice_id == invoice_id
+        self.invoices[copy.id] = Model(number, S.DRAFT, copy.version, events=1,
+                                       credit_note=model.credit_note, debit=model.debit)
+
+    @precondition(lambda self: self.invoices)
+    @rule(index=st.integers(0, 50))
+    def submit(self, index: int) -> None:
+        invoice_id, model = self._pick(index)
+        repo = self.repos[SA_USER].chorus_invoices
+        if model.state is not S.DRAFT:
+            self._refused_changes_nothing(invoice_id, model, RuleViolation,
+                                          lambda: repo.submit(invoice_id, model.version))
+            return
+        done = repo.submit(invoice_id, model.version)
+        assert done.state in (S.MADE_AVAILABLE, S.NON_COMPLIANT)
+        self._deposited(model, done.state)
+        model.version = done.version
 
     # --- invariants ----------------------------------------------------------------
     @invariant()
