@@ -98,14 +98,6 @@ class InvoiceCorrectionScreen(InvoiceForm):
             self.query_one("#comment-field", FormField).set_echo(
                 t("chorus_forms_ui.counter", n=used, max=COMMENT_MAX))
 
-    @on(Button.Pressed, "#correct")
-    def _correct_pressed(self) -> None:
-        self.action_correct()
-
-    @on(Button.Pressed, "#close")
-    def _close_pressed(self) -> None:
-        self.action_close()
-
     def action_correct(self) -> None:
         d = self.detail
         if d is None or d.state not in CORRECTABLE:

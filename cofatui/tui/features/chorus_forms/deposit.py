@@ -12,7 +12,6 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
@@ -37,7 +36,7 @@ READ_LIMIT = 11 * 1024 * 1024
 class InvoiceDepositScreen(InvoiceForm):
     TITLE_KEY = "chorus_forms_ui.deposit.title"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "deposit", "chorus_forms_ui.button.validate",
+        Binding("ctrl+s", "validate", "chorus_forms_ui.button.validate",
                 id="chorus.deposit.send", tooltip="chorus_forms_ui.key.validate_tip"),
         Binding("ctrl+b", "save_draft", "chorus_forms_ui.button.draft",
                 id="chorus.deposit.draft", tooltip="chorus_forms_ui.key.draft_tip"),
@@ -47,11 +46,6 @@ class InvoiceDepositScreen(InvoiceForm):
     def __init__(self) -> None:
         super().__init__()
         self.pdf: Path | None = None
-
-    def buttons(self) -> ComposeResult:
-        yield Button(t("chorus_forms_ui.button.validate"), variant="primary", id="validate")
-        yield Button(t("chorus_forms_ui.button.draft"), id="draft")
-        yield Button(t("chorus_forms_ui.button.close"), id="close")
 
     def above(self) -> list[Widget]:
         kind = FormField(t("chorus_forms_ui.deposit.format") + " *", RadioSet(
@@ -96,19 +90,7 @@ class InvoiceDepositScreen(InvoiceForm):
             cofa(self.app)._save_one(last_folder=str(path.parent))
 
     # --- sending ------------------------------------------------------------------------
-    @on(Button.Pressed, "#validate")
-    def _validate_pressed(self) -> None:
-        self.action_deposit()
-
-    @on(Button.Pressed, "#draft")
-    def _draft_pressed(self) -> None:
-        self.action_save_draft()
-
-    @on(Button.Pressed, "#close")
-    def _close_pressed(self) -> None:
-        self.action_close()
-
-    def action_deposit(self) -> None:
+    def action_validate(self) -> None:
         self._deposit(submit=True)
 
     def action_save_draft(self) -> None:
@@ -142,7 +124,8 @@ def read_pdf(path: Path) -> UploadedFile:
     except ValidationFailed as exc:
         raise ValidationFailed.at("pdf", exc.errors[0].code, **exc.errors[0].params) from exc
     except OSError as exc:
-        raise ValidationFailed.at("pdf", "chorus_forms_ui.deposit.unreadable") from exc
+        raise ValidationFailed.at("pdf", "company_info.file_unreadable", path=path.name,
+                                  reason=exc.strerror or "") from exc
     return UploadedFile(name=path.name, content=content)
 
 

@@ -81,11 +81,6 @@ class InvoiceEntryScreen(InvoiceForm):
     def invoice_id(self) -> int | None:
         return self.draft_id
 
-    def buttons(self) -> ComposeResult:
-        yield Button(t("chorus_forms_ui.button.validate"), variant="primary", id="validate")
-        yield Button(t("chorus_forms_ui.button.draft"), id="draft")
-        yield Button(t("chorus_forms_ui.button.close"), id="close")
-
     def above(self) -> list[Widget]:
         return [Static("", id="mandate-note", classes="form-warning", markup=False)]
 
@@ -110,18 +105,6 @@ class InvoiceEntryScreen(InvoiceForm):
         missing = structure is not None and structure.billing_mandate_at is None
         self.query_one("#mandate-note", Static).update(
             Text("⚠ " + t("chorus_forms_ui.entry.mandate_missing")) if missing else "")
-
-    @on(Button.Pressed, "#validate")
-    def _validate_pressed(self) -> None:
-        self.action_validate()
-
-    @on(Button.Pressed, "#draft")
-    def _draft_pressed(self) -> None:
-        self.action_save_draft()
-
-    @on(Button.Pressed, "#close")
-    def _close_pressed(self) -> None:
-        self.action_close()
 
     # --- saving -------------------------------------------------------------------------
     def _save_call(self) -> Callable[[], ChorusInvoiceDetail] | None:

@@ -11,13 +11,13 @@ from typing import ClassVar
 
 from pydantic import ValidationError
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Button, Footer, Static
 
 from cofatui.enums import ChorusState
 from cofatui.errors import CofaError, ValidationFailed
@@ -44,6 +44,9 @@ from cofatui.tui.kit.products import cofa
 from cofatui.tui.safe import clean
 
 CSS_FILE = "chorus_forms.tcss"
+#: What each button of the form does: the action its key runs too.
+BUTTON_ACTIONS = {"validate": "validate", "draft": "save_draft", "close": "close",
+                  "correct": "correct"}
 
 
 def invoice_of(d: ChorusInvoiceDetail) -> ChorusInvoiceCreate:
@@ -106,7 +109,18 @@ class InvoiceForm(Screen[ChorusInvoiceDetail | None]):
         yield Footer()
 
     def buttons(self) -> ComposeResult:
-        yield from ()
+        """Validate and send, Save draft, Close (the correction has its own)."""
+        yield Button(t("chorus_forms_ui.button.validate"), variant="primary", id="validate")
+        yield Button(t("chorus_forms_ui.button.draft"), id="draft")
+        yield Button(t("chorus_forms_ui.button.close"), id="close")
+
+    @on(Button.Pressed)
+    async def _button(self, event: Button.Pressed) -> None:
+        """A button of the form runs the action of its key (``validate`` is Ctrl+S's)."""
+        action = BUTTON_ACTIONS.get(event.button.id or "")
+        if action:
+            event.stop()
+            await self.run_action(action)
 
     def above(self) -> list[Widget]:
         """What the screen shows above the fields (the deposit's PDF, the reasons)."""
