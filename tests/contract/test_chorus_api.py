@@ -89,7 +89,8 @@ def sample(tp: Any) -> Any:
 _SCALARS: dict[Any, Any] = {
     int: 7, str: "Fact é \"7\"", bool: True, bytes: b"%PDF\x00\xff",
     Decimal: Decimal("1234.50"), date: date(2026, 11, 30),
-    datetime: datetime(2026, 12, 1, 9, 30, tzinfo=UTC)}
+    datetime: datetime(2026, 12, 1, 9, 30, tzinfo=UTC),
+    Any: {"$money": "12.50", "currency": "EUR"}}  # a typed parameter (FieldError.params)
 
 
 def _field_sample(info: FieldInfo) -> Any:
@@ -314,3 +315,16 @@ def test_ids_beyond_the_database_are_refused_at_the_field(env: Env) -> None:
     assert response.status_code == 422
     assert [f["field"] for f in response.json()["fields"]] == ["structure_id"]
     assert env.areas.chorus_invoices.calls == []
+
+
+def test_forms_larger_than_a_json_body_get_through(env: Env) -> None:
+    """A PDF and attachments of several MiB pass the server's body limit (2 MiB for a
+    JSON call) on each multipart route: Chorus Pro takes 10 MB a file."""
+    pdf = UploadedFile(name="facture.pdf", content=b"%PDF" + b"\0" * (4 * 1024 * 1024))
+    files = [UploadedFile(name=f"annexe{i}.pdf", content=pdf.content) for i in range(2)]
+    env.repo.chorus_invoices.create(INVOICE, pdf, files)
+    env.repo.chorus_invoices.add_files(4, files)
+    env.repo.chorus_invoices.complete(4, ChorusCompletion(version=1), files)
+    assert [name for name, _args in env.areas.chorus_invoices.calls] == [
+        "create", "add_files", "complete"]
+    assert env.areas.chorus_invoices.calls[0][1]["pdf"] == normalised(pdf)
