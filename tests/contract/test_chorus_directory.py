@@ -167,12 +167,18 @@ def test_a_public_structure_is_an_operators_and_gets_the_public_invoices_service
 
 def test_an_incomplete_public_request_is_refused_at_each_missing_field(
         backend: Backend) -> None:
-    incomplete = {**PUBLIC_REQUEST, "legal_status": "", "address": " ", "city": ""}
+    incomplete = {**PUBLIC_REQUEST, "legal_status": "", "address": " ", "city": "",
+                  "name": "", "country": ""}
     with pytest.raises(ValidationFailed) as info:
         operator(backend).create_structure(ChorusStructureCreate(**incomplete))  # type: ignore[arg-type]
     assert field_codes(info.value) == {
         name: "chorus_directory.public_request_incomplete"
-        for name in ("legal_status", "address", "city")}
+        for name in ("legal_status", "address", "city", "name", "country")}
+    # A private structure needs its name only.
+    with pytest.raises(ValidationFailed) as info:
+        backend.open(cd.NEW_USER).chorus_directory.create_structure(
+            ChorusStructureCreate(siret=NEW_SIRET, name=" ", country=""))
+    assert field_codes(info.value) == {"name": "chorus_directory.name_required"}
     assert operator(backend).structures().total == 2
 
 

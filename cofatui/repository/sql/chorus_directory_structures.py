@@ -184,16 +184,14 @@ def create_structure(area: SqlArea, data: ChorusStructureCreate) -> MyChorusStru
     ``attachment_id`` is then 0 and its ``spaces`` empty."""
     if data.public and not is_operator(area):
         raise Forbidden(OPERATORS_ONLY)
-    errors: list[FieldError] = []
+    # A public request names each missing field of the AIFE's form first.
+    errors = [FieldError(name, "chorus_directory.public_request_incomplete")
+              for name in PUBLIC_REQUEST_FIELDS
+              if data.public and not str(getattr(data, name)).strip()]
     siret = _siret_or_errors(data.siret, errors)
     country = data.country.strip().upper()
     vat, more = _identity_errors(siret, data.vat_number, data.name, country)
-    errors += more
-    if data.public:
-        for name in PUBLIC_REQUEST_FIELDS:
-            if not str(getattr(data, name)).strip() and not any(e.field == name
-                                                                for e in errors):
-                errors.append(FieldError(name, "chorus_directory.public_request_incomplete"))
+    errors += [e for e in more if all(e.field != known.field for known in errors)]
     if errors or siret is None:
         raise ValidationFailed(errors)
     now, login = area.clock.now(), area.principal.login
