@@ -6,6 +6,7 @@ closes) or non-compliant (its reasons, and the correction screen)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -38,9 +39,10 @@ from cofatui.tui.features.chorus_forms.wording import (
     state_text,
     structure_facts,
 )
-from cofatui.tui.kit.form import refusal, show_errors
+from cofatui.tui.kit.form import first_invalid, refusal, show_errors
 from cofatui.tui.kit.header import AppHeader
 from cofatui.tui.kit.products import cofa
+from cofatui.tui.navigation import open_screen
 from cofatui.tui.safe import clean
 
 CSS_FILE = "chorus_forms.tcss"
@@ -63,19 +65,27 @@ def invoice_of(d: ChorusInvoiceDetail) -> ChorusInvoiceCreate:
                             exemption_reason=x.exemption_reason) for x in d.lines])
 
 
+LINE_KEY = re.compile(r"lines(?:\.(?P<dot>\d+)|\[(?P<bracket>\d+)\])(?:\.(?P<field>\w+))?")
+LINE_FIELDS = frozenset({"label", "quantity", "unit", "unit_price", "vat_rate",
+                         "exemption_reason"})
+
+
 def split_lines(errors: dict[str, str]) -> tuple[dict[str, str], str]:
     """The refusals of the lines (``lines.3.unit_price``) apart from the others, as one
     text ("line 4, unit price: …"): they belong under the list of lines."""
-    lines = {k: v for k, v in errors.items() if k == "lines" or k.startswith("lines.")}
+    lines = {k: v for k, v in errors.items() if k == "lines" or k.startswith(("lines.", "lines["))}
     said = []
     for key, message in lines.items():
-        parts = key.split(".")
-        if len(parts) >= 2 and parts[1].isdigit():
-            field = t(f"chorus_forms_ui.line.{parts[2]}") if len(parts) > 2 else ""
-            said.append(t("chorus_forms_ui.line_error", n=int(parts[1]) + 1,
-                          field=field, message=message))
-        else:
+        # The rules say ``lines.0.unit_price`` (from 0), the API's input guard
+        # ``lines[1].unit_price`` (from 1): both name the same cell.
+        found = LINE_KEY.fullmatch(key)
+        if found is None:
             said.append(message)
+            continue
+        n = int(found["dot"]) + 1 if found["dot"] is not None else int(found["bracket"])
+        name = found["field"] or ""
+        field = t(f"chorus_forms_ui.line.{name}") if name in LINE_FIELDS else name
+        said.append(t("chorus_forms_ui.line_error", n=n, field=field, message=message))
     return {k: v for k, v in errors.items() if k not in lines}, "; ".join(said)
 
 
@@ -215,6 +225,8 @@ class InvoiceForm(Screen[ChorusInvoiceDetail | None]):
         return invoice
 
     def show_refusals(self, errors: dict[str, str]) -> None:
+        """Each refusal at its field, and the first one brought into sight (a form
+        taller than the terminal hides the rest)."""
         others, lines = split_lines(errors)
         panel = self.query(LinesPanel)
         if panel:
@@ -222,6 +234,12 @@ class InvoiceForm(Screen[ChorusInvoiceDetail | None]):
         elif lines:
             others[""] = lines
         show_errors(self, others, self.query_one("#form-error", Static))
+        invalid = first_invalid(self)
+        if invalid is not None:
+            invalid.focus()
+            invalid.scroll_visible()
+        elif lines and panel:
+            panel.first().scroll_visible()
 
     def refused(self, exc: CofaError) -> None:
         """A refusal from the repository: nothing was recorded."""
@@ -246,10 +264,10 @@ class InvoiceForm(Screen[ChorusInvoiceDetail | None]):
             self.app.notify(reasons_text(detail.reasons).plain, severity="warning",
                             title=t("chorus_forms_ui.done.non_compliant",
                                     number=clean(detail.number)), markup=False, timeout=15)
-            # Imported here: the correction screen is itself an InvoiceForm.
-            from cofatui.tui.features.chorus_forms.correct import InvoiceCorrectionScreen
+            app = self.app
             self.dismiss(detail)
-            self.app.push_screen(InvoiceCorrectionScreen(detail.id))
+            # By name: the correction screen is itself an InvoiceForm (no import cycle).
+            open_screen(app, "chorus_correct", detail.id)
             return
         self.app.notify(t("chorus_forms_ui.done.sent", number=clean(detail.number),
                           state=state_text(detail.state)), markup=False)

@@ -37,6 +37,13 @@ def vat_text(rate: ChorusVatRate) -> str:
     return t(f"chorus_forms_ui.vat.{rate.name.lower()}")
 
 
+def price_text(value: Decimal) -> str:
+    """A price with at least its two decimals (1,250.50), more when typed (0.1234)."""
+    exponent = value.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return format_number(value, max(2, places))
+
+
 @dataclass(frozen=True)
 class _Row:
     id: int
@@ -52,7 +59,7 @@ def _columns() -> list[Column]:
         Column("unit", t("chorus_forms_ui.line.unit"), 8,
                render=lambda r: plain(r.line.unit)),
         Column("unit_price", t("chorus_forms_ui.line.unit_price"), 16, "right",
-               render=lambda r: format_number(r.line.unit_price)),
+               render=lambda r: price_text(r.line.unit_price)),
         Column("vat_rate", t("chorus_forms_ui.line.vat_rate"), 14,
                render=lambda r: vat_text(r.line.vat_rate)),
     ]
@@ -183,6 +190,12 @@ class LineDialog(Dialog[ChorusLineIn | None]):
 
     def on_mount(self) -> None:
         self.query_one("#label", Input).focus()
+
+    @on(Input.Submitted)
+    def _entered(self, event: Input.Submitted) -> None:
+        """Enter in a field adds the line, as Ctrl+S does."""
+        event.stop()
+        self.submit()
 
     def submit(self) -> None:
         errors: dict[str, str] = {}

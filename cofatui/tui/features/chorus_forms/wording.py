@@ -62,7 +62,7 @@ def reasons_text(reasons: list[ChorusReasonPublic]) -> Text:
     """Why it is non-compliant: every failed check, one a line, with its code."""
     out = Text(t("chorus_forms_ui.reasons_title") + "\n", style="bold")
     for reason in reasons:
-        out.append("• " + clean(reason.message), style="")
+        out.append("• " + clean(reason.text()), style="")
         out.append(f" ({clean(reason.code)})\n", style="dim")
     out.rstrip()
     return out
