@@ -271,6 +271,10 @@ async def test_home_without_contract_says_so(app_for: Callable[..., CofaApp],
         s.commit()
     app = app_for("lonely")
     async with app.run_test(size=(120, 40)) as pilot:
+        # No contract: cofatui opens on Chorus Pro (issue 18 item 3); home says why.
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ChorusHubScreen"
+        app.switch_to("home")
         await open_home(pilot)
         assert "not attached to any contract" in screen_text(app)
         assert app.is_running
