@@ -120,7 +120,7 @@ def test_a_user_creates_their_company_and_becomes_its_main_manager(backend: Back
         siret="356 000 000 00048", name=" Ma société ", vat_number="fr 39 356000000"))
     assert made.structure.siret == NEW_SIRET and made.structure.name == "Ma société"
     assert made.structure.vat_number == NEW_VAT and not made.structure.public
-    assert made.role == ChorusRole.MAIN_MANAGER and ChorusSpace.ISSUED in made.spaces
+    assert made.role == ChorusRole.MAIN_MANAGER and made.spaces == [ChorusSpace.ISSUED]
     assert made.valid_from == TODAY and made.valid_until is None
     assert [m.structure.id for m in directory.mine()] == [made.structure.id]
     assert made.structure.services == []  # FACTURES_PUBLIQUES is for public ones

@@ -62,9 +62,9 @@ class ChorusDirectoryArea(Protocol):
         ...
 
     def create_structure(self, data: ChorusStructureCreate) -> MyChorusStructure:
-        """Private: my company's structure, I become its main manager with both
-        spaces, in one transaction. Public: operator only, gets ``FACTURES_PUBLIQUES``
-        (the operator is not attached).
+        """Private: my company's structure, I become its main manager with the issued
+        space (a private structure receives nothing), in one transaction. Public:
+        operator only, gets ``FACTURES_PUBLIQUES`` (the operator is not attached).
 
         Raises: Forbidden (public by a non-operator); ValidationFailed at ``siret``
         (``chorus.siret_invalid``: not 14 digits or failing Luhn, La Poste's exception

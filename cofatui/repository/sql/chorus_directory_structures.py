@@ -214,7 +214,7 @@ def create_structure(area: SqlArea, data: ChorusStructureCreate) -> MyChorusStru
         attachment = ChorusAttachment(
             user_id=area.principal.user_id, structure_id=row.id,
             status=ChorusAttachmentStatus.APPROVED.value,
-            role=ChorusRole.MAIN_MANAGER.value, space_issued=True, space_received=True,
+            role=ChorusRole.MAIN_MANAGER.value, space_issued=True, space_received=False,
             valid_from=area.clock.today(), comment="", requested_at=now,
             requested_by=login, decided_at=now, decided_by=login)
         s.add(attachment)
