@@ -42,7 +42,7 @@ class ServerProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 30.0) -> ServerProcess:
+    def start(self, timeout: float = 60.0) -> ServerProcess:
         for _ in range(3):  # a free port may be taken between the probe and the bind
             self.port = free_port()
             cmd = [sys.executable, "-m", "cofatui", "serve", "--db", self.db_url,
