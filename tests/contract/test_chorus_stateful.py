@@ -18,6 +18,7 @@ corrections, completions and credit notes. Whatever succeeds or is refused:
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,9 +108,13 @@ class Moves(RuleBasedStateMachine):
         got = self.repos[SA_USER].chorus_invoices.get(invoice_id)
         return got.state, got.version, got.number
 
-    def _pick(self, index: int) -> tuple[int, Model]:
+    def _pick(self, index: int, fit: Callable[[Model], bool] | None = None
+              ) -> tuple[int, Model]:
+        """An invoice; one ``fit`` for the answer tried when there is one (else any),
+        so that answers are tried where they may succeed, not only refused."""
         ids = sorted(self.invoices)
-        invoice_id = ids[index % len(ids)]
+        fitting = [i for i in ids if fit is not None and fit(self.invoices[i])]
+        invoice_id = (fitting or ids)[index % len(fitting or ids)]
         return invoice_id, self.invoices[invoice_id]
 
     def _refused_changes_nothing(self, invoice_id: int, model: Model,
@@ -174,6 +179,24 @@ class Moves(RuleBasedStateMachine):
         model.supplier_notices += 1
 
     @precondition(lambda self: self.invoices)
+    @rule(index=st.integers(0, 50), pick=st.integers(0, 50), actor=st.sampled_from(RECIPIENTS))
+    def process_allowed(self, index: int, pick: int, actor: str) -> None:
+        """A move the table allows now (random moves are mostly refused), so that the
+        invoices reach every state and the supplier's answers get their turn."""
+        invoice_id, model = self._pick(index)
+        options = recipient_moves(model.state, reports_payment_in_progress=True,
+                                  credit_note_issued=model.credited)
+        if model.state in HIDDEN_FROM_RECIPIENT or not options:
+            return
+        to = options[pick % len(options)].state
+        done = self.repos[actor].chorus_invoices.process(invoice_id, ChorusProcess(
+            version=model.version, state=to, comment="motif"))
+        assert done.state is to
+        model.state, model.version = to, done.version
+        model.events += 1
+        model.supplier_notices += 1
+
+    @precondition(lambda self: self.invoices)
     @rule(index=st.integers(0, 50))
     def correct(self, index: int) -> None:
         invoice_id, model = self._pick(index)
@@ -189,9 +212,9 @@ class Moves(RuleBasedStateMachine):
         model.version = done.version
 
     @precondition(lambda self: self.invoices)
-    @rule(index=st.integers(0, 50), with_file=st.booleans())
-    def complete(self, index: int, with_file: bool) -> None:
-        invoice_id, model = self._pick(index)
+    @rule(index=st.integers(0, 50), with_file=st.booleans(), fit=st.booleans())
+    def complete(self, index: int, with_file: bool, fit: bool) -> None:
+        invoice_id, model = self._pick(index, _suspended if fit else None)
         repo = self.repos[SA_USER].chorus_invoices
         data = ChorusCompletion(version=model.version, comment="pièce jointe")
         files = [pdf("rib.pdf")] if with_file else []
@@ -223,9 +246,9 @@ class Moves(RuleBasedStateMachine):
         self.invoices[credit.id] = new
 
     @precondition(lambda self: self.invoices)
-    @rule(index=st.integers(0, 50))
-    def change_payment_mode(self, index: int) -> None:
-        invoice_id, model = self._pick(index)
+    @rule(index=st.integers(0, 50), fit=st.booleans())
+    def change_payment_mode(self, index: int, fit: bool) -> None:
+        invoice_id, model = self._pick(index, _rejected_debit if fit else None)
         repo = self.repos[SA_USER].chorus_invoices
         data = ChorusPaymentModeChange(version=model.version, iban=IBAN)
         if model.state is not S.REJECTED or not model.debit:
@@ -291,10 +314,18 @@ class Moves(RuleBasedStateMachine):
                 assert told == {k: v for k, v in expected.items() if v}
 
 
+def _suspended(model: Model) -> bool:
+    return model.state is S.SUSPENDED
+
+
+def _rejected_debit(model: Model) -> bool:
+    return model.state is S.REJECTED and model.debit
+
+
 def test_random_moves_by_random_actors_follow_the_table(
         sqlite_template: SqliteTemplate, tmp_path: Path) -> None:
     Moves.template = sqlite_template
     Moves.folder = tmp_path
     run_state_machine_as_test(Moves, settings=settings(
-        max_examples=20, stateful_step_count=20, deadline=None,
+        max_examples=15, stateful_step_count=40, deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]))
