@@ -7,6 +7,7 @@ without a billing mandate is refused with the message."""
 from __future__ import annotations
 
 import io
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,9 +17,15 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from cofatui.config import Settings
-from cofatui.enums import ChorusState, ChorusVatRate
+from cofatui.enums import ChorusPaymentMode, ChorusState, ChorusVatRate
 from cofatui.repository.sql import SqlRepository
-from cofatui.schemas_chorus import ChorusLineIn, ChorusMandate
+from cofatui.schemas_chorus import (
+    ChorusInvoiceCreate,
+    ChorusLineIn,
+    ChorusMandate,
+    ChorusProcess,
+)
+from cofatui.schemas_company_info import UploadedFile
 from cofatui.tui.app import CofaApp
 from cofatui.tui.features.chorus_forms.correct import InvoiceCorrectionScreen
 from cofatui.tui.features.chorus_forms.deposit import InvoiceDepositScreen
@@ -157,3 +164,38 @@ async def test_an_entry_is_refused_without_billing_mandate_then_summarised_and_s
     detail = env.app(cd.SA_USER).repo.chorus_invoices.get(form.detail.id)
     assert detail.state is ChorusState.MADE_AVAILABLE
     assert detail.total_incl_tax == Decimal("360.00")
+
+
+async def test_an_invoice_to_recycle_changes_only_what_the_table_allows(
+        tmp_path: Path) -> None:
+    env = make_env(tmp_path)
+    supplier = env.app(cd.SA_USER).repo.chorus_invoices
+    made = supplier.create(ChorusInvoiceCreate(
+        number="F-2026-003", supplier_siret=cd.SIRET[cd.SA], recipient_siret=cd.SIRET[cd.PA],
+        service_code=cd.SERVICE_ACTIVE, engagement="EJ-1", invoice_date=date(2026, 11, 20),
+        payment_mode=ChorusPaymentMode.CHEQUE,
+        lines=[ChorusLineIn(label="Audit", quantity=Decimal(1), unit_price=Decimal(500),
+                            vat_rate=ChorusVatRate.STANDARD)]),
+        pdf=UploadedFile(name="f.pdf", content=pdf_file(tmp_path).read_bytes()))
+    assert made.state is ChorusState.MADE_AVAILABLE
+    env.app(cd.PA_USER).repo.chorus_invoices.process(made.id, ChorusProcess(
+        version=made.version, state=ChorusState.TO_RECYCLE,
+        comment="Mauvais engagement : EJ-2"))
+    app = supplier_app(env, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await opened(pilot, InvoiceCorrectionScreen(made.id))
+        text = screen_text(app)
+        assert "To recycle" in text and "Mauvais engagement : EJ-2" in text
+        # Seed 003 §XII §XVI: only these four change; the rest is shown, disabled.
+        enabled = {name for name in ("number", "recipient_siret", "service_code",
+                                     "engagement", "market_number", "invoice_date",
+                                     "currency", "iban", "payment_terms")
+                   if not form.query_one(f"#{name}", Input).disabled}
+        assert enabled == {"recipient_siret", "service_code", "engagement", "market_number"}
+        assert not form.query_one(LinesPanel).editable
+        await type_into(pilot, "#engagement", "EJ-2")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: form not in app.screen_stack, what="sent again")
+    detail = supplier.get(made.id)
+    assert detail.state is ChorusState.MADE_AVAILABLE
+    assert (detail.number, detail.engagement) == ("F-2026-003", "EJ-2")
