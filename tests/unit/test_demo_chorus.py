@@ -258,7 +258,7 @@ def test_notifications_lead_to_their_users_invoices(session: Session) -> None:
     users = {u.id: u.login for u in session.execute(select(User)).scalars()}
     rows = list(session.execute(select(Notification).where(
         col(Notification.category) == NotificationCategory.CHORUS.value)).scalars())
-    assert {users[n.user_id or 0] for n in rows} == {SUPPLIER, BUYER, "demo"}
+    assert {users[n.user_id or 0] for n in rows} == {SUPPLIER, BUYER}
     for n in rows:
         assert n.contract_id is None and n.target_id is not None
         if n.target_type == "chorus_invoice":
