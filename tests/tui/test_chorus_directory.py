@@ -18,6 +18,8 @@ from cofatui.tui.features.chorus_directory.attachment import AttachmentRequestDi
 from cofatui.tui.features.chorus_directory.decisions import DecisionDialog
 from cofatui.tui.features.chorus_directory.directory import DirectoryScreen
 from cofatui.tui.features.chorus_directory.managers import ManagerActivitiesScreen
+from cofatui.tui.features.chorus_directory.structure_form import StructureDialog
+from cofatui.tui.kit.dialog import ConfirmScreen
 from cofatui.tui.kit.virtual_list import VirtualList
 from tests.contract import chorus_dataset as cd
 from tests.tui.pilot import settle, toasts, type_into, wait_until
@@ -113,3 +115,35 @@ async def test_an_attachment_request_is_refused_without_comment_then_approved(
         await settle(pilot)
         assert "decided" in str(late.screen.query_one("#decide-error").render()).lower()
         assert isinstance(late.screen, DecisionDialog)  # still open, with the message
+
+
+async def test_creating_a_structure_with_a_known_siret_offers_the_attachment_request(
+        tmp_path: Path) -> None:
+    env = make_env(tmp_path)
+    app = env.app(cd.NEW_USER)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(StructureDialog(None))
+        await settle(pilot)
+        await type_into(pilot, "#siret", "111 111 118 00019")  # SA's, typed with spaces
+        await type_into(pilot, "#name", "Ma société")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen),
+                         what="the offer to request an attachment")
+        await pilot.press("y")
+        await wait_until(pilot, lambda: isinstance(app.screen, AttachmentRequestDialog),
+                         what="the request dialog")
+        dialog = app.screen
+        assert isinstance(dialog, AttachmentRequestDialog)
+        assert dialog.structure.siret == cd.SIRET[cd.SA]
+        await settle(pilot)
+        assert cd.NAME[cd.SA] in screen_text(app)
+        await type_into(pilot, "#comment", "Salarié de la société")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: app.screen is not dialog, what="the request sent")
+    # Nothing was created; the request waits for SA's managers.
+    area = env.app(cd.NEW_USER).repo.chorus_directory
+    assert area.mine() == []
+    [asked] = area.my_attachments()
+    assert (asked.structure_id, asked.status) == (env.ids[cd.SA],
+                                                  ChorusAttachmentStatus.PENDING)

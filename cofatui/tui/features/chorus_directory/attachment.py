@@ -37,6 +37,18 @@ from cofatui.tui.safe import clean
 
 
 @dataclass(frozen=True)
+class KnownStructure:
+    """What a refusal says of a structure I may not read yet (a private one whose SIRET
+    I typed): enough to show it and to ask to be attached to it."""
+
+    id: int
+    siret: str
+    name: str
+    active: bool = True
+    public: bool = False
+
+
+@dataclass(frozen=True)
 class Requested:
     attachment: ChorusAttachmentPublic
     #: "Submit and attach to another structure" was chosen.
@@ -50,7 +62,7 @@ class AttachmentRequestDialog(Dialog[Requested | None]):
         Binding("ctrl+s", "submit", "chorus_directory_ui.button.submit", id="chorus.attach.submit"),
     ]
 
-    def __init__(self, structure: ChorusStructurePublic) -> None:
+    def __init__(self, structure: ChorusStructurePublic | KnownStructure) -> None:
         super().__init__()
         self.structure = structure
         self.another = False

@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Static
 
-from cofatui.errors import CofaError, RuleViolation
+from cofatui.errors import CofaError, NotFound, RuleViolation
 from cofatui.i18n import t
 from cofatui.schemas_chorus import (
     ChorusSiretChange,
@@ -22,7 +22,10 @@ from cofatui.schemas_chorus import (
     ChorusStructurePublic,
     ChorusStructureUpdate,
 )
-from cofatui.tui.features.chorus_directory.attachment import AttachmentRequestDialog
+from cofatui.tui.features.chorus_directory.attachment import (
+    AttachmentRequestDialog,
+    KnownStructure,
+)
 from cofatui.tui.kit.choices import Tick
 from cofatui.tui.kit.dialog import ConfirmScreen, Dialog
 from cofatui.tui.kit.form import FormField, refusal, show_errors
@@ -72,6 +75,8 @@ class StructureDialog(Dialog[ChorusStructurePublic | None]):
     def __init__(self, structure: ChorusStructurePublic | None = None) -> None:
         super().__init__()
         self.structure = structure
+        #: What a "structure exists" refusal said of it (its id, SIRET and name).
+        self.known: dict[str, object] = {}
 
     def compose(self) -> ComposeResult:
         s = self.structure
@@ -139,6 +144,7 @@ class StructureDialog(Dialog[ChorusStructurePublic | None]):
             made = cofa(self.app).repo.chorus_directory.create_structure(data)
         except RuleViolation as exc:
             if exc.code == EXISTS:
+                self.known = exc.params
                 self.app.call_from_thread(self._exists, existing_id(exc), str(exc))
                 return
             self.app.call_from_thread(self._refused, exc)
@@ -180,6 +186,7 @@ class StructureDialog(Dialog[ChorusStructurePublic | None]):
 
     # --- a known SIRET: request an attachment instead -----------------------------------
     def _exists(self, structure_id: int | None, message: str) -> None:
+        """The SIRET is known: offer to request an attachment to that structure."""
         for button in self.query(Button):
             button.disabled = False
         self.query_one("#structure-error", Static).update(Text("⚠ " + clean(message)))
@@ -200,14 +207,20 @@ class StructureDialog(Dialog[ChorusStructurePublic | None]):
 
     @work(thread=True, exclusive=True, group="chorus-structure-known")
     def _open_request(self, structure_id: int) -> None:
+        known: ChorusStructurePublic | KnownStructure
         try:
             known = cofa(self.app).repo.chorus_directory.structure(structure_id)
+        except NotFound:
+            # A private structure I am not attached to: what the refusal named of it.
+            known = KnownStructure(
+                structure_id, str(self.known.get("siret", "")), str(self.known.get("name", ""))
+            )
         except CofaError as exc:
             self.app.call_from_thread(self._refused, exc)
             return
         self.app.call_from_thread(self._request, known)
 
-    def _request(self, known: ChorusStructurePublic) -> None:
+    def _request(self, known: ChorusStructurePublic | KnownStructure) -> None:
         app = self.app
         self.dismiss(None)
         app.push_screen(AttachmentRequestDialog(known))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from rich.text import Text
 
 from cofatui.enums import ChorusRole, ChorusSpace
@@ -16,6 +18,13 @@ from cofatui.tui.kit.virtual_list import Column
 from cofatui.tui.safe import clean, plain
 
 
+class MyStructureLike(Protocol):
+    """A structure as far as its kind is concerned."""
+
+    @property
+    def public(self) -> bool: ...
+
+
 def flag(value: bool) -> str:
     return t("common.yes" if value else "common.no")
 
@@ -28,7 +37,7 @@ def spaces_text(spaces: list[ChorusSpace]) -> str:
     return ", ".join(t(f"chorus_directory_ui.space.{s.value}") for s in spaces)
 
 
-def kind_text(s: ChorusStructurePublic) -> str:
+def kind_text(s: MyStructureLike) -> str:
     return t("chorus_directory_ui.kind.public" if s.public else "chorus_directory_ui.kind.private")
 
 
