@@ -37,9 +37,6 @@ class Section(StrEnum):
     # not exist yet are stored now and enforced when the screens land.
     COMPANY_INFORMATION = "company_information"
     ILU = "ilu"
-    CHORUS_INVOICE = "chorus_invoice"
-    CHORUS_STRUCTURE = "chorus_structure"
-    CHORUS_ATTACHMENT = "chorus_attachment"  # a request to attach a user to a structure
     BULK_ORDERS = "bulk_orders"
 
 
@@ -340,10 +337,14 @@ class DocumentSource(StrEnum):
     CLAIMS = "claims"
     COMPANY_INFORMATION = "company_information"
     TURNOVER = "turnover"
-    CHORUS = "chorus"  # a Chorus Pro invoice's files: never in that list (issue 18)
 
 
 # --- Chorus Pro (issue 18, SPEC §9, seeds 003 and 004) --------------------------------
+
+
+#: ``document.source`` of a Chorus Pro invoice's files. Not a ``DocumentSource``: those
+#: are the tabs of a contract's documents sent, and an invoice belongs to no contract.
+CHORUS_DOCUMENT_SOURCE = "chorus"
 
 
 class ChorusState(StrEnum):

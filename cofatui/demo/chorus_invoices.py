@@ -41,6 +41,7 @@ from cofatui.demo.chorus import (
 from cofatui.demo.loader import BulkLoader, money_units
 from cofatui.demo.requests import _pdf
 from cofatui.enums import (
+    CHORUS_DOCUMENT_SOURCE,
     ChorusActor,
     ChorusDepositKind,
     ChorusInvoiceType,
@@ -48,7 +49,6 @@ from cofatui.enums import (
     ChorusState,
     ChorusSuspensionReason,
     ChorusVatRate,
-    DocumentSource,
     Importance,
     NotificationCategory,
     NotificationTarget,
@@ -470,7 +470,7 @@ class _Writer:
             main_id = did if category == "main" else main_id
             size += len(content)
             self.out.documents.append((
-                did, DocumentSource.CHORUS.value, None, None, iid, name, "application/pdf",
+                did, CHORUS_DOCUMENT_SOURCE, None, None, iid, name, "application/pdf",
                 len(content), hashlib.sha256(content).hexdigest(), category, "",
                 self.loader.ts(at), self.login_of(spec, ChorusActor.SUPPLIER)))
             self.out.contents.append((did, content))

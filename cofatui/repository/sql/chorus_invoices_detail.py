@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from cofatui.enums import (
+    CHORUS_DOCUMENT_SOURCE,
     ChorusActor,
     ChorusDepositKind,
     ChorusInvoiceType,
@@ -24,7 +25,6 @@ from cofatui.enums import (
     ChorusState,
     ChorusSuspensionReason,
     ChorusVatRate,
-    DocumentSource,
 )
 from cofatui.errors import message_text
 from cofatui.models import Document
@@ -63,7 +63,7 @@ def files_public(s: Session, invoice_id: int) -> list[ChorusFilePublic]:
                              created_at=f.created_at, created_by=f.created_by)
             for f in s.execute(select(*FILE_COLUMNS).where(
                 col(Document.chorus_invoice_id) == invoice_id,
-                col(Document.source) == DocumentSource.CHORUS.value)
+                col(Document.source) == CHORUS_DOCUMENT_SOURCE)
                 .order_by(col(Document.id)))]
 
 

@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from cofatui.enums import (
+    CHORUS_DOCUMENT_SOURCE,
     ChorusActor,
     ChorusDepositKind,
     ChorusInvoiceType,
     ChorusSpace,
     ChorusState,
-    DocumentSource,
 )
 from cofatui.errors import FieldError, NotFound, RuleViolation, ValidationFailed
 from cofatui.models import Document, DocumentContent
@@ -156,7 +156,7 @@ class InvoiceEntry(InvoiceDeposit):
                                     col(DocumentContent.document_id) == col(Document.id))
                               .where(col(Document.id) == file_id,
                                      col(Document.chorus_invoice_id) == invoice_id,
-                                     col(Document.source) == DocumentSource.CHORUS.value)
+                                     col(Document.source) == CHORUS_DOCUMENT_SOURCE)
                               ).first()
             if found is None:
                 raise NotFound("chorus_invoices.file_not_found", file_id=file_id)

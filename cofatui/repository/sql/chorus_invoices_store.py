@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from cofatui.enums import (
+    CHORUS_DOCUMENT_SOURCE,
     ChorusInvoiceType,
     ChorusPaymentMode,
     ChorusState,
     ChorusVatRate,
-    DocumentSource,
 )
 from cofatui.errors import RuleViolation
 from cofatui.models import Document
@@ -83,7 +83,7 @@ def keep_files(s: Session, row: ChorusInvoice, files: Sequence[tuple[Attachment,
     ids = []
     for accepted, content in files:
         ids.append(keep_document(s, Document(
-            source=DocumentSource.CHORUS.value, contract_id=None,
+            source=CHORUS_DOCUMENT_SOURCE, contract_id=None,
             chorus_invoice_id=row.id, filename=accepted.name,
             content_type=accepted.media_type, size=accepted.size, sha256=accepted.sha256,
             category=category, created_at=now, created_by=login), content))
@@ -95,7 +95,7 @@ def attached_bytes(s: Session, invoice_id: int) -> int:
     """Σ of the invoice's file sizes (the per-invoice limit and "Taille PJ")."""
     return int(s.execute(select(func.coalesce(func.sum(Document.size), 0)).where(
         col(Document.chorus_invoice_id) == invoice_id,
-        col(Document.source) == DocumentSource.CHORUS.value)).scalar_one())
+        col(Document.source) == CHORUS_DOCUMENT_SOURCE)).scalar_one())
 
 
 def as_create(s: Session, row: ChorusInvoice, supplier_siret: str) -> ChorusInvoiceCreate:
