@@ -96,7 +96,7 @@ class InvoiceForm(Screen[ChorusInvoiceDetail | None]):
     CSS_PATH = CSS_FILE
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "chorus_forms_ui.key.close", id="chorus.form.close"),
-        Binding("ctrl+d", "pick_recipient", "chorus_forms_ui.key.directory",
+        Binding("ctrl+g", "pick_recipient", "chorus_forms_ui.key.directory",
                 id="chorus.form.directory", tooltip="chorus_forms_ui.key.directory_tip"),
     ]
     TITLE_KEY = "chorus_forms_ui.entry.title"
