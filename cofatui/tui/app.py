@@ -75,7 +75,7 @@ from cofatui.tui.kit.connection import ConnectionState, WatchedRepository, next_
 from cofatui.tui.kit.delays import DELAYS
 from cofatui.tui.kit.header import ContractPicker
 from cofatui.tui.kit.wording import plural
-from cofatui.tui.navigation import BASE_DEPTH, open_screen, resolve_screen
+from cofatui.tui.navigation import BASE_DEPTH, open_if_registered, resolve_screen
 from cofatui.tui.safe import clean
 from cofatui.tui.screen_gone import DropWhenGone
 
@@ -207,7 +207,7 @@ class CofaApp(DropWhenGone, App[None]):
         self.refresh_unread()
         self.sync_account()
         # Chorus Pro returns since last acknowledged (seed 004): a pop-up, if any.
-        open_screen(self, "chorus_returns")
+        open_if_registered(self, "chorus_returns")
         # Decisions arrive from underwriters and rules while the user works (another
         # user, the server): the header's unread count follows without a key press.
         self.set_interval(DELAYS.unread_poll, self.refresh_unread)

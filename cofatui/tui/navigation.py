@@ -195,6 +195,14 @@ def open_screen(app: App[Any], name: str, /, *args: Any,
     app.push_screen(screen_class(name)(*args, **kwargs), callback)
 
 
+def open_if_registered(app: App[Any], name: str, /, **kwargs: Any) -> None:
+    """``open_screen`` for what the app does on its own (the Chorus Pro returns pop-up
+    at start and on home): nothing when ``name`` is not registered, as in an app
+    built with only some screens."""
+    if name in OPENERS or name in SCREENS_BY_NAME:
+        open_screen(app, name, **kwargs)
+
+
 __all__ = ["BASE_DEPTH", "NAVIGATION", "NAVIGATION_ROLES", "OPENERS", "SCREENS",
-           "SCREENS_BY_NAME", "open_screen", "registered_modules", "resolve_screen",
-           "screen_class"]
+           "SCREENS_BY_NAME", "open_if_registered", "open_screen", "registered_modules",
+           "resolve_screen", "screen_class"]

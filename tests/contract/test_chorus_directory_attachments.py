@@ -375,7 +375,7 @@ def test_a_manager_subscribed_to_attachments_is_mailed_at_the_contact_address(
     default), sent to the contact address rather than the login e-mail."""
     def mailed() -> list[str]:
         with Session(backend.engine) as s:
-            return list(s.execute(select(OutboxMessage.recipient).where(
+            return list(s.execute(select(col(OutboxMessage.recipient)).where(
                 col(OutboxMessage.user_id) == backend.ids[cd.SA_USER])).scalars())
 
     request(backend, cd.NEW_USER, cd.SA)

@@ -127,24 +127,24 @@ class CompleteDialog(_AnswerDialog):
         yield FormField(t("chorus_ui.complete.files"),
                         Static(Text(t("chorus_ui.files.none"), style="dim"), id="files-list"),
                         "files")
-        yield Button(t("chorus_ui.button.add_file"), id="add-file")
+        yield Button(t("chorus_ui.button.add_file"), id="pick-file")
         yield FormField(t("chorus_ui.process.comment"),
                         Input(id="comment", max_length=COMMENT_MAX, compact=True), "comment",
                         echo=True)
 
     def on_mount(self) -> None:
         self._count()
-        self.query_one("#add-file", Button).focus()
+        self.query_one("#pick-file", Button).focus()
 
     def focus_after_refusal(self) -> None:
-        self.query_one("#add-file", Button).focus()
+        self.query_one("#pick-file", Button).focus()
 
     @on(Input.Changed, "#comment")
     def _count(self) -> None:
         comment_counter(self.query_one("#comment-field", FormField),
                         self.query_one("#comment", Input).value)
 
-    @on(Button.Pressed, "#add-file")
+    @on(Button.Pressed, "#pick-file")
     def _add_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.action_browse()

@@ -47,7 +47,7 @@ from cofatui.tui.kit.notification_rows import (
 )
 from cofatui.tui.kit.paged_source import PagedSource
 from cofatui.tui.kit.virtual_list import PAGE_SIZE, Column, VirtualList
-from cofatui.tui.navigation import open_screen, resolve_screen
+from cofatui.tui.navigation import open_if_registered, open_screen, resolve_screen
 from cofatui.tui.safe import clean, plain
 from cofatui.tui.screen_gone import unless_rebuilt
 
@@ -215,7 +215,7 @@ class HomeScreen(Screen[None]):
             self.reload_latest(contract)
             if contract is not None:  # a request cancelled or a cover renewed meanwhile
                 self.reload_paged(contract)
-            open_screen(self.app, "chorus_returns", only_new=True)  # Chorus Pro returns
+            open_if_registered(self.app, "chorus_returns", only_new=True)  # Chorus Pro
 
     def on_contract_changed(self, message: Any) -> None:
         self.reload()
