@@ -134,7 +134,7 @@ def facts(detail: ChorusInvoiceDetail) -> Text:
         (t("chorus_ui.fact.delivery_date"), day(detail.delivery_date)),
         (t("chorus_ui.fact.due_date"), day(detail.due_date)),
         (t("chorus_ui.fact.payment_mode"),
-         detail.payment_mode.value if detail.payment_mode else ""),
+         t(f"chorus_forms_ui.payment.{detail.payment_mode.value}") if detail.payment_mode else ""),
         (t("chorus_ui.fact.iban"), detail.iban),
         (t("chorus_ui.fact.payment_terms"), detail.payment_terms),
         (t("chorus_ui.fact.origin"), detail.origin_number),
