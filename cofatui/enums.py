@@ -457,6 +457,8 @@ class ChorusActor(StrEnum):
     SUPPLIER = "supplier"
     RECIPIENT = "recipient"
     SYSTEM = "system"  # the technical checks at deposit
+    #: A state read from the real Chorus Pro by the connector (issue 19 item 6).
+    CHORUS_PRO = "chorus_pro"
 
 
 class ChorusSuspensionReason(StrEnum):
@@ -470,6 +472,8 @@ class ChorusDepositKind(StrEnum):
     ENTRY = "entry"  # typed in the form ("Saisir facture")
     PDF = "pdf"  # an unsigned PDF deposited
     SIGNED_PDF = "signed_pdf"
+    #: A received Factur-X imported by the recipient (issue 19 item 5).
+    FACTURX_IMPORT = "facturx"
 
 
 class ChorusMailCategory(StrEnum):
@@ -481,3 +485,24 @@ class ChorusMailCategory(StrEnum):
     NON_COMPLIANT = "non_compliant"
     STATUS_CHANGE = "status_change"  # the recipient's other moves
     ATTACHMENT = "attachment"  # attachment requests and decisions
+
+
+class ChorusProDeposit(StrEnum):
+    """Where an invoice stands with the real Chorus Pro, through the connector (issue 19
+    item 6). ``NONE``: the connector is not in play for it."""
+
+    NONE = ""
+    QUEUED = "queued"  # the deposit job is waiting
+    UNCERTAIN = "uncertain"  # a deposit call timed out: looked up before any resend
+    DEPOSITED = "deposited"  # numeroFluxDepot known; the report is polled
+    INTEGRATED = "integrated"  # IN_INTEGRE: identifiantFactureCPP known; states followed
+    REJECTED = "rejected"  # IN_REJETE: the invoice is non-compliant with Chorus Pro's labels
+    FAILED = "failed"  # a refusal (codeRetour ≠ 0, a bad setting): "send" again
+
+
+class FacturxFormat(StrEnum):
+    """What an export of a Chorus Pro invoice writes (issue 19 item 4)."""
+
+    FACTURX = "facturx"  # the PDF/A-3 with factur-x.xml embedded
+    XML = "xml"  # the EN 16931 CII XML alone
+    PDF = "pdf"  # the human-readable PDF/A-3, no XML

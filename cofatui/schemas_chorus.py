@@ -23,6 +23,7 @@ from cofatui.enums import (
     ChorusInvoiceType,
     ChorusMailCategory,
     ChorusPaymentMode,
+    ChorusProDeposit,
     ChorusRole,
     ChorusSpace,
     ChorusState,
@@ -93,6 +94,8 @@ class ChorusStructurePublic(Public):
     reports_payment_in_progress: bool
     billing_mandate_at: datetime | None
     billing_mandate_by: str
+    #: What a new invoice of this supplier starts with as payment terms (issue 19).
+    payment_terms_default: str = ""
     services: list[ChorusServicePublic]
     version: int
 
@@ -121,6 +124,7 @@ class ChorusStructureCreate(BaseModel):
     engagement_required: StrictBool = False
     engagement_or_service_required: StrictBool = False
     reports_payment_in_progress: StrictBool = False
+    payment_terms_default: str = Field(default="", max_length=255)
 
 
 class ChorusStructureUpdate(BaseModel):
@@ -143,6 +147,7 @@ class ChorusStructureUpdate(BaseModel):
     engagement_required: StrictBool = False
     engagement_or_service_required: StrictBool = False
     reports_payment_in_progress: StrictBool = False
+    payment_terms_default: str = Field(default="", max_length=255)
 
 
 class ChorusSiretChange(BaseModel):
@@ -469,6 +474,20 @@ class ChorusMoveOption(Public):
     comment_required: bool
 
 
+class ChorusProLink(Public):
+    """Where an invoice stands with the real Chorus Pro, through the connector (issue 19
+    item 6)."""
+
+    deposit: ChorusProDeposit
+    #: numeroFluxDepot, identifiantFactureCPP and the last status code read (raw).
+    flux_number: str
+    invoice_id: str
+    status: str
+    #: Chorus Pro's last refusal (its ``libelle``).
+    error: str
+    synced_at: datetime | None
+
+
 class ChorusInvoiceRow(Public):
     """A line of the lists (seed 003 §X columns)."""
 
@@ -552,6 +571,9 @@ class ChorusInvoiceDetail(Public):
     deposited_at: datetime | None
     state_changed_at: datetime | None
     version: int
+    #: None: the connector is not in play for this invoice (issue 19 item 6). When it
+    #: is, the recipient is outside cofatui: ``moves`` is empty.
+    chorus_pro: ChorusProLink | None = None
 
 
 class ChorusInvoiceSearch(BaseModel):

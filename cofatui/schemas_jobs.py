@@ -85,6 +85,10 @@ class ImportKind(StrEnum):
     CLIENT_REFERENCES = "client_references"
     USERS = "users"  # issue 16 item 6, all-or-nothing
     TURNOVER = "turnover"  # issue 17 item 3: a turnover declaration's amounts, all-or-nothing
+    #: Issue 19 item 5: received Factur-X files, one line per file, each on its own.
+    FACTURX = "facturx"
+    #: Issue 19 item 4: an export job's outcome, one line per invoice.
+    FACTURX_EXPORT = "facturx_export"
 
 
 class ImportResultPublic(Public):

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
     from sqlalchemy.engine import Engine
 
-HEAD = "0033_chorus_invoice_lookups"
+HEAD = "0034_facturx"
 HERE = Path(__file__).parent
 
 

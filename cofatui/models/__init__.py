@@ -6,6 +6,7 @@ from cofatui.models.bulk import BulkImport, BulkImportFile, BulkLine
 from cofatui.models.chorus import (
     ChorusAccount,
     ChorusAttachment,
+    ChorusConnector,
     ChorusInvoice,
     ChorusInvoiceEvent,
     ChorusInvoiceLine,
@@ -64,6 +65,7 @@ __all__ = [
     "BulkLine",
     "ChorusAccount",
     "ChorusAttachment",
+    "ChorusConnector",
     "ChorusInvoice",
     "ChorusInvoiceEvent",
     "ChorusInvoiceLine",

@@ -56,6 +56,9 @@ class ChorusStructure(SQLModel, table=True):
     #: The billing mandate (prerequisite to entry by form): when and who.
     billing_mandate_at: datetime | None = timestamp_field()
     billing_mandate_by: str = Field(default="", max_length=80)
+    #: The payment terms a new invoice of this supplier starts with (issue 19 item 2:
+    #: French invoices state late-payment penalties and the 40 € recovery indemnity).
+    payment_terms_default: str = Field(default="", max_length=255)
     created_at: datetime | None = timestamp_field()
     created_by: str = Field(default="", max_length=80)
     version: int = Field(default=1, sa_column=_structure_version)
@@ -200,6 +203,18 @@ class ChorusInvoice(SQLModel, table=True):
     #: The first deposit (kept through corrections).
     deposited_at: datetime | None = timestamp_field()
     state_changed_at: datetime | None = timestamp_field()
+    # The real Chorus Pro, through the connector (issue 19 item 6); empty otherwise.
+    #: ``ChorusProDeposit``.
+    cpp_deposit: str = Field(default="", max_length=12)
+    #: numeroFluxDepot, once deposited.
+    cpp_flux_number: str = Field(default="", max_length=60)
+    #: identifiantFactureCPP, once integrated.
+    cpp_invoice_id: str = Field(default="", max_length=40)
+    #: The last Chorus Pro status code read (kept raw, even one we do not map).
+    cpp_status: str = Field(default="", max_length=60)
+    #: Chorus Pro's last refusal (a ``libelle``), shown on the invoice.
+    cpp_error: str = Field(default="", max_length=1000)
+    cpp_synced_at: datetime | None = timestamp_field()
     version: int = Field(default=1, sa_column=_invoice_version)
     __mapper_args__ = {"version_id_col": _invoice_version}
 
@@ -267,3 +282,28 @@ class ChorusAccount(SQLModel, table=True):
     __tablename__ = "chorus_account"
     user_id: int = Field(foreign_key="user.id", primary_key=True)
     returns_acknowledged_at: datetime | None = timestamp_field()
+
+
+_connector_version = version_column()
+
+
+class ChorusConnector(SQLModel, table=True):
+    """A structure's link to the real Chorus Pro through PISTE (issue 19 item 6), edited
+    by its managers. The technical account's password is never stored: ``password_ref``
+    is a reference (``env:NAME`` or ``keyring:SERVICE/USER``) resolved by the process
+    that runs the jobs."""
+
+    __tablename__ = "chorus_connector"
+    structure_id: int = Field(foreign_key="chorus_structure.id", primary_key=True)
+    enabled: bool = False
+    #: Chorus Pro's "compte technique" login.
+    login: str = Field(default="", max_length=200)
+    password_ref: str = Field(default="", max_length=200)
+    #: The technical account's password expires: managers are told 15 days before.
+    password_expires_on: date | None = None
+    #: When the managers were last told of the expiry (told once per expiry date).
+    expiry_notified_for: date | None = None
+    updated_at: datetime | None = timestamp_field()
+    updated_by: str = Field(default="", max_length=80)
+    version: int = Field(default=1, sa_column=_connector_version)
+    __mapper_args__ = {"version_id_col": _connector_version}

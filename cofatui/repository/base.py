@@ -33,7 +33,9 @@ from cofatui.repository.areas import (
     AREAS,
     AuditArea,
     BulkArea,
+    ChorusConnectorArea,
     ChorusDirectoryArea,
+    ChorusFacturxArea,
     ChorusInvoicesArea,
     ClaimsArea,
     CompaniesArea,
@@ -147,6 +149,12 @@ class Repository(Protocol):
 
     @property
     def chorus_invoices(self) -> ChorusInvoicesArea: ...
+
+    @property
+    def chorus_facturx(self) -> ChorusFacturxArea: ...
+
+    @property
+    def chorus_connector(self) -> ChorusConnectorArea: ...
 
     # --- lifetime -------------------------------------------------------------------
     def close(self) -> None:

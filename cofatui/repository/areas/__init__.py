@@ -3,7 +3,8 @@
 ``repo.rates``, ``repo.extensions``, ``repo.drafts``, ``repo.audit``, ``repo.jobs``,
 ``repo.imports``, ``repo.mail``, ``repo.bulk``, ``repo.exports``, ``repo.custom_fields``,
 ``repo.users``, ``repo.turnover``, ``repo.company_info``, ``repo.ilus``,
-``repo.documents``, ``repo.chorus_directory`` and ``repo.chorus_invoices``.
+``repo.documents``, ``repo.chorus_directory``, ``repo.chorus_invoices``,
+``repo.chorus_facturx`` and ``repo.chorus_connector``.
 
 Each area acts for the principal its repository was opened for and raises only
 :mod:`cofatui.errors` classes; the docstrings say which and when. Common to all:
@@ -25,7 +26,9 @@ from __future__ import annotations
 
 from cofatui.repository.areas.audit import AuditArea
 from cofatui.repository.areas.bulk import BulkArea
+from cofatui.repository.areas.chorus_connector import ChorusConnectorArea
 from cofatui.repository.areas.chorus_directory import ChorusDirectoryArea
+from cofatui.repository.areas.chorus_facturx import ChorusFacturxArea
 from cofatui.repository.areas.chorus_invoices import ChorusInvoicesArea
 from cofatui.repository.areas.claims import ClaimsArea
 from cofatui.repository.areas.companies import CompaniesArea
@@ -72,9 +75,12 @@ AREAS: dict[str, type] = {
     "documents": DocumentsArea,
     "chorus_directory": ChorusDirectoryArea,
     "chorus_invoices": ChorusInvoicesArea,
+    "chorus_facturx": ChorusFacturxArea,
+    "chorus_connector": ChorusConnectorArea,
 }
 
-__all__ = ["AREAS", "AuditArea", "BulkArea", "ChorusDirectoryArea", "ChorusInvoicesArea",
+__all__ = ["AREAS", "AuditArea", "BulkArea", "ChorusConnectorArea", "ChorusDirectoryArea",
+           "ChorusFacturxArea", "ChorusInvoicesArea",
            "ClaimsArea", "CompaniesArea", "CompanyInfoArea",
            "CustomFieldsArea", "DocumentsArea", "DraftsArea",
            "ExportsArea", "ExtensionsArea", "IlusArea", "ImportsArea", "JobsArea", "MailArea",
