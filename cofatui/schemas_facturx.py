@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
@@ -20,8 +21,9 @@ from cofatui.enums import (
     ChorusState,
     FacturxFormat,
 )
+from cofatui.errors import message_text
+from cofatui.i18n.messages import decode_params
 from cofatui.schemas import BodyInt, IsoDate, Public
-from cofatui.schemas_chorus import ChorusReasonPublic
 
 #: A Factur-X (or any deposited file) is at most 10 MB (Chorus Pro's limit).
 FACTURX_MAX_BYTES = 10 * 1024 * 1024
@@ -75,18 +77,31 @@ class FacturxInvoiceRef(Public):
     state: ChorusState
 
 
+class FacturxReason(Public):
+    """Why a file was refused: a full error code, its parameters (as
+    ``i18n.messages.encode_params`` writes them) and its text in the account's
+    language. Codes: ``chorus_facturx.*`` (the Factur-X refusals: ``not_pdf``,
+    ``too_large``, ``facturx_missing``, ``xml_invalid``, ``doctype_refused``,
+    ``profile_too_low``, ``type_not_supported``, ``buyer_not_yours``,
+    ``seller_siret_invalid``, ``number_too_long``, ``totals_inconsistent``,
+    ``duplicate_number``) and ``chorus.check.*`` (the technical checks of issue 18)."""
+
+    code: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    message: str
+
+    def text(self, language: str | None = None) -> str:
+        """The reason in ``language`` (default: the UI's)."""
+        return message_text(self.code, decode_params(self.params), language)
+
+
 class FacturxImportOutcome(Public):
     """One file's outcome (``cofatui chorus invoice import-facturx --json`` prints these
-    one per line). ``reasons`` use ``ChorusReasonPublic`` with the codes of
-    ``errors.chorus.check.*`` (the technical checks) and ``errors.chorus_facturx.*``
-    (the Factur-X refusals: ``not_pdf``, ``too_large``, ``facturx_missing``,
-    ``xml_invalid``, ``doctype_refused``, ``profile_too_low``, ``type_not_supported``,
-    ``buyer_not_yours``, ``seller_siret_invalid``, ``number_too_long``,
-    ``totals_inconsistent``, ``duplicate_number``)."""
+    one per line)."""
 
     file: str
     status: FacturxImportStatus
-    reasons: list[ChorusReasonPublic] = Field(default_factory=list)
+    reasons: list[FacturxReason] = Field(default_factory=list)
     invoice: FacturxInvoiceRef | None = None
     sha256: str = ""
 
@@ -140,7 +155,7 @@ class ChorusConnectorCheck(Public):
     token_ok: bool
     structure_found: bool
     structure_label: str
-    reasons: list[ChorusReasonPublic] = Field(default_factory=list)
+    reasons: list[FacturxReason] = Field(default_factory=list)
 
     @property
     def ok(self) -> bool:
