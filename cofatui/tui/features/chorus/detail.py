@@ -26,6 +26,7 @@ from cofatui.enums import ChorusPaymentMode
 from cofatui.errors import CofaError
 from cofatui.i18n import format_amount, format_datetime, format_number, t
 from cofatui.schemas_chorus import ChorusInvoiceDetail
+from cofatui.tui.features.chorus.chorus_pro import chorus_pro_text, send_or_refresh
 from cofatui.tui.features.chorus.links import open_link
 from cofatui.tui.features.chorus.wording import (
     attachments_size,
@@ -164,6 +165,13 @@ class InvoiceDetailScreen(Screen[None]):
         Binding("s", "answer('submit')", "chorus_ui.key.submit", id="chorus.detail.submit"),
         Binding("delete", "answer('delete')", "chorus_ui.key.delete", id="chorus.detail.delete"),
         Binding("ctrl+r", "reload", "chorus_ui.key.reload", id="chorus.detail.reload"),
+        # issue 19: the Factur-X export, and the connector's send and refresh
+        Binding("x", "export", "chorus_facturx_ui.key.export", id="chorus.detail.export",
+                tooltip="chorus_facturx_ui.key.export_tip"),
+        Binding("g", "chorus_pro('send')", "chorus_facturx_ui.key.send",
+                id="chorus.detail.send"),
+        Binding("u", "chorus_pro('refresh')", "chorus_facturx_ui.key.refresh",
+                id="chorus.detail.refresh"),
     ]
 
     def __init__(self, detail: ChorusInvoiceDetail) -> None:
@@ -175,6 +183,7 @@ class InvoiceDetailScreen(Screen[None]):
         with VerticalScroll(id="chorus-detail"):
             yield Static(self._title(), id="chorus-detail-title", classes="section-title")
             yield Static(facts(self.detail), id="chorus-facts")
+            yield Static(chorus_pro_text(self.detail.chorus_pro), id="chorus-pro")
             yield Static(reasons_text(self.detail), id="chorus-reasons")
             yield Static(Text(t("chorus_ui.section.lines")), classes="section-title")
             yield Static(lines_table(self.detail), id="chorus-lines")
@@ -207,6 +216,9 @@ class InvoiceDetailScreen(Screen[None]):
         self.detail = detail
         self.query_one("#chorus-detail-title", Static).update(self._title())
         self.query_one("#chorus-facts", Static).update(facts(detail))
+        panel = self.query_one("#chorus-pro", Static)
+        panel.update(chorus_pro_text(detail.chorus_pro))
+        panel.display = detail.chorus_pro is not None
         reasons = self.query_one("#chorus-reasons", Static)
         reasons.update(reasons_text(detail))
         reasons.display = bool(detail.reasons)
@@ -218,16 +230,25 @@ class InvoiceDetailScreen(Screen[None]):
 
     # --- what the table offers ------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "process":
-            return bool(self.detail.moves)
+        if action == "process":  # the connector in play: the recipient is in Chorus Pro
+            return bool(self.detail.moves) and self.detail.chorus_pro is None
+        if action == "chorus_pro" and parameters:
+            return str(parameters[0]) in self.detail.actions
         if action == "edit_draft":  # a draft of mine: the entry form, saved again
             return "submit" in self.detail.actions
         if action == "answer" and parameters:
             return str(parameters[0]) in self.detail.actions
         return True
 
+    def action_export(self) -> None:
+        open_screen(self.app, "chorus_facturx_export", self.detail.id, self.detail.number)
+
+    def action_chorus_pro(self, what: str) -> None:
+        if what in self.detail.actions:
+            send_or_refresh(self.app, self.detail, what, self._show)
+
     def action_process(self) -> None:
-        if self.detail.moves:
+        if self.detail.moves and self.detail.chorus_pro is None:
             open_screen(self.app, "chorus_process", self.detail, callback=self._moved)
 
     def action_answer(self, name: str) -> None:
