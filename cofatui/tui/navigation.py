@@ -103,6 +103,8 @@ SCREENS: dict[str, str] = {
     "chorus_managers": f"{_F}.chorus_directory.managers:ManagerActivitiesScreen",
     "chorus_account": f"{_F}.chorus_directory.account:ChorusAccountScreen",
     "chorus_my_structures": f"{_F}.chorus_directory.structures:MyStructuresScreen",
+    # issue 19: the import of received Factur-X
+    "chorus_facturx_import": f"{_F}.chorus_facturx.import_screen:FacturxImportScreen",
 }
 
 #: Functions called with the app first; they push what they open themselves.

@@ -6,20 +6,31 @@ suite): what is tested is the screens, on the real invoices of the Chorus datase
 from __future__ import annotations
 
 from pathlib import Path
+from decimal import Decimal
 from typing import Any
 
-from textual.widgets import Input, Static
+from textual.widgets import Input, OptionList, Static
 
-from cofatui.config import Settings
-from cofatui.enums import FacturxFormat
+from cofatui.config import Language, Settings
+from cofatui.enums import ChorusInvoiceType, ChorusState, FacturxFormat
 from cofatui.errors import ValidationFailed
-from cofatui.schemas_facturx import FacturxFile
+from cofatui.schemas_company_info import UploadedFile
+from cofatui.schemas_facturx import (
+    FacturxFile,
+    FacturxImportBatch,
+    FacturxImportOutcome,
+    FacturxImportStatus,
+    FacturxInvoiceRef,
+    FacturxReason,
+)
 from cofatui.tui.app import CofaApp
 from cofatui.tui.features.chorus.detail import InvoiceDetailScreen
 from cofatui.tui.features.chorus_facturx.export import ExportDialog
+from cofatui.tui.features.chorus_facturx.import_screen import FacturxImportScreen
 from cofatui.tui.kit.file_picker import FilePicker
 from cofatui.tui.navigation import open_screen
-from tests.tui.chorus_env import SA_USER, chorus_env, deposit, repo
+from tests.contract import chorus_dataset as cd
+from tests.tui.chorus_env import PA_USER, SA_USER, chorus_env, deposit, repo
 from tests.tui.pilot import settle, toasts, wait_until
 from tests.tui.products_env import SIZE, Env, pin_utc
 
@@ -44,7 +55,28 @@ class FakeFacturx:
                            content=b"%PDF-1.7 factur-x " + fmt.value.encode())
 
 
-def app_with(env: Env, login: str, folder: Path, language: str = "en",
+    def import_files(self, files: list[UploadedFile]) -> FacturxImportBatch:
+        """A file starting ``%PDF-FX`` is imported; any other is a plain PDF."""
+        self.calls.append(("import", [f.name for f in files]))
+        outcomes = []
+        for index, f in enumerate(files):
+            if f.content.startswith(b"%PDF-FX"):
+                outcomes.append(FacturxImportOutcome(
+                    file=f.name, status=FacturxImportStatus.IMPORTED,
+                    invoice=FacturxInvoiceRef(
+                        id=index + 1, number="FX-2026-7", type=ChorusInvoiceType.INVOICE,
+                        supplier_siret=cd.SIRET[cd.SA], supplier_name="Fournisseur SA",
+                        recipient_siret=cd.SIRET[cd.PA], currency="EUR",
+                        total_incl_tax=Decimal("1200.00"), state=ChorusState.MADE_AVAILABLE)))
+            else:
+                code = "chorus_facturx.facturx_missing"
+                outcomes.append(FacturxImportOutcome(
+                    file=f.name, status=FacturxImportStatus.REFUSED,
+                    reasons=[FacturxReason(code=code, message="a plain PDF")]))
+        return FacturxImportBatch(import_id=1, outcomes=outcomes)
+
+
+def app_with(env: Env, login: str, folder: Path, language: Language = "en",
              **areas: Any) -> CofaApp:
     the_repo = repo(env, login)
     for name, area in areas.items():
@@ -109,3 +141,48 @@ async def test_a_refused_export_names_each_field_in_french_and_writes_nothing(
         assert "refuse cette facture" in said
         assert isinstance(app.screen, ExportDialog)  # kept open, nothing picked
     assert not list(tmp_path.glob("*.pdf"))
+
+
+async def pick(pilot: Any, path: Path) -> None:
+    app = pilot.app
+    await pilot.press("ctrl+o")
+    await wait_until(pilot, lambda: isinstance(app.screen, FilePicker), what="the picker")
+    path_input = app.screen.query_one("#picker-path", Input)
+    path_input.value = str(path)
+    path_input.focus()
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: isinstance(app.screen, FacturxImportScreen),
+                     what="back on the import")
+
+
+async def test_import_of_a_factur_x_and_a_plain_pdf_shows_both_outcomes_in_french(
+        tmp_path: Path) -> None:
+    env = chorus_env(tmp_path)
+    good = tmp_path / "facture-fx.pdf"
+    good.write_bytes(b"%PDF-FX a Factur-X")
+    plain_pdf = tmp_path / "scan.pdf"
+    plain_pdf.write_bytes(b"%PDF-1.4 a plain PDF")
+    fake = FakeFacturx()
+    app = app_with(env, PA_USER, tmp_path, language="fr", chorus_facturx=fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        open_screen(app, "chorus_facturx_import")
+        await wait_until(pilot, lambda: isinstance(app.screen, FacturxImportScreen),
+                         what="the import")
+        screen = app.screen
+        assert isinstance(screen, FacturxImportScreen)
+        await pick(pilot, good)
+        await pick(pilot, plain_pdf)
+        assert screen.paths == [good, plain_pdf]
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: len(screen.outcomes) == 2, what="the outcomes")
+        await settle(pilot)
+        box = screen.query_one("#facturx-outcomes", OptionList)
+        lines = [str(box.get_option_at_index(i).prompt) for i in range(box.option_count)]
+        assert "facture-fx.pdf" in lines[0] and "Importée" in lines[0]
+        assert "FX-2026-7" in lines[0]
+        assert "scan.pdf" in lines[1] and "Refusée" in lines[1]
+        assert "son fournisseur doit le déposer" in lines[1]  # the reason, in French
+        assert "1 importée(s), 1 refusée(s)" in str(
+            screen.query_one("#facturx-status", Static).render())
+    assert fake.calls == [("import", ["facture-fx.pdf", "scan.pdf"])]

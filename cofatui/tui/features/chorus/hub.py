@@ -41,6 +41,8 @@ LINKS: tuple[tuple[str, str], ...] = (
     ("chorus_my_structures", "chorus_ui.link.structures"),
     ("chorus_managers", "chorus_ui.link.managers"),
     ("chorus_account", "chorus_ui.link.account"),
+    # issue 19: received Factur-X, offered on the received side
+    ("chorus_facturx_import", "chorus_facturx_ui.link.import"),
 )
 ALL = "all"
 
@@ -125,6 +127,11 @@ class ChorusHubScreen(Screen[None]):
         self.reload()
 
     def _fill_structures(self) -> None:
+        links = self.query_one("#chorus-links", OptionList)
+        if self.side is ChorusSpace.RECEIVED:
+            links.enable_option("chorus_facturx_import")
+        else:
+            links.disable_option("chorus_facturx_import")
         options = [(t("chorus_ui.all_structures"), ALL)] + [
             (_title(s), str(s.structure.id)) for s in self.mine if self.side in s.spaces]
         select = self.query_one("#chorus-structure", Select)
