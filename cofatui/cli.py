@@ -154,8 +154,10 @@ def open_repository(args: argparse.Namespace, settings: Settings,
     api_url = getattr(args, "api", None) or settings.api_url
     if api_url:
         return _open_remote(args, settings, api_url)
+    from cofatui.chorus_pro import runtime
     from cofatui.repository.sql import open_sql_repository
 
+    runtime.configure(settings.chorus_pro)  # this process runs the jobs (issue 19 item 6)
     url = database_url_with_demo(args, settings, say)
     return open_sql_repository(url, login_for(args, settings))
 

@@ -21,6 +21,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from cofatui import locations
+from cofatui.chorus_pro import settings as chorus_pro_settings
+from cofatui.chorus_pro.secrets import is_reference
+from cofatui.chorus_pro.settings import ChorusProSettings
 from cofatui.errors import CofaError, FieldError, message_text
 from cofatui.i18n.messages import Term
 
@@ -355,6 +358,45 @@ def _mail(key: Key, value: object) -> MailSettings:
         sender=str(sender or ""))
 
 
+def _chorus_pro(key: Key, value: object) -> ChorusProSettings | None:
+    """``[chorus_pro]`` (issue 19 item 6). ``client_secret`` must be a reference: a
+    literal is refused here, at load, naming the file and key, and never echoed."""
+    if value is None:
+        return None
+    if isinstance(value, ChorusProSettings):
+        value = value.overrides()
+    if not isinstance(value, Mapping):
+        raise _expected(key, _what("chorus_pro"), value)
+    for name in value:
+        if name not in chorus_pro_settings.KEYS:
+            raise _Invalid((str(key), str(name)), _UNKNOWN_KEY, unknown=True)
+
+    def sub(name: str) -> Key:
+        return (str(key), name)
+
+    url = _optional_text(_what("api_url"),
+                         lambda s: s.lower().startswith(("http://", "https://")))
+    secret = value.get("client_secret")
+    if secret is not None and (not isinstance(secret, str) or
+                               (secret.strip() and not is_reference(secret))):
+        raise _Invalid(sub("client_secret"), "settings.secret_not_reference")
+    timeout = value.get("timeout", chorus_pro_settings.DEFAULT_TIMEOUT)
+    low, high = chorus_pro_settings.TIMEOUT_RANGE
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) \
+            or not low <= timeout <= high:
+        raise _expected(sub("timeout"), _what("seconds", low=int(low), high=int(high)),
+                        timeout)
+    return ChorusProSettings(
+        environment=_choice(*chorus_pro_settings.ENVIRONMENTS)(  # type: ignore[arg-type]
+            sub("environment"), value.get("environment", "sandbox")),
+        token_url=str(url(sub("token_url"), value.get("token_url")) or ""),
+        api_url=str(url(sub("api_url"), value.get("api_url")) or ""),
+        client_id=str(_optional_text(_what("client_id"))(sub("client_id"),
+                                                         value.get("client_id")) or ""),
+        client_secret=(secret or "").strip(),
+        timeout=float(timeout))
+
+
 _COERCERS: dict[str, Coercer] = {
     "home_screen": _choice(*HOME_SCREENS),
     "default_contract": _optional_text(_what("policy_number")),
@@ -376,6 +418,7 @@ _COERCERS: dict[str, Coercer] = {
     "user": _optional_text(_what("login")),
     "mail": _mail,
     "last_folder": _optional_text(_what("folder")),
+    "chorus_pro": _chorus_pro,
 }
 
 
@@ -410,6 +453,8 @@ class Settings:
     user: str | None = None
     mail: MailSettings = field(default_factory=MailSettings)
     last_folder: str | None = None  # where the file picker opens
+    #: ``[chorus_pro]``: the connector's PISTE access; None: no connector here.
+    chorus_pro: ChorusProSettings | None = None
 
     def __post_init__(self) -> None:
         problems: list[_Invalid] = []
@@ -456,6 +501,8 @@ def settings_to_dict(settings: Settings) -> dict[str, Any]:
             value = {k: getattr(value, k) for k in _MAIL_KEYS
                      if getattr(value, k) not in (None, "") and getattr(value, k) !=
                      getattr(MailSettings(), k)}
+        elif name == "chorus_pro":
+            value = value.overrides()
         if isinstance(value, dict | list) and not value:
             continue
         out[name] = value

@@ -65,6 +65,7 @@ def cmd_cancel(args: argparse.Namespace) -> int:
 
 def cmd_run_worker(args: argparse.Namespace) -> int:
     from cofatui import migrations
+    from cofatui.chorus_pro import runtime
     from cofatui.cli import database_url, load_settings_for
     from cofatui.jobs.worker import Worker, WorkerThread
     from cofatui.repository.sql import make_engine
@@ -72,6 +73,7 @@ def cmd_run_worker(args: argparse.Namespace) -> int:
     if getattr(args, "api", None):
         raise CofaError("cli.worker_needs_db")
     settings = load_settings_for(args)
+    runtime.configure(settings.chorus_pro)  # its jobs may call Chorus Pro (issue 19)
     url, _embedded = database_url(args, settings)
     engine = make_engine(url)
     migrations.upgrade(engine)

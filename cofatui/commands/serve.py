@@ -198,12 +198,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from cofatui import migrations
     from cofatui.api.app import create_app
+    from cofatui.chorus_pro import runtime
     from cofatui.cli import _redact, database_url, load_settings_for
     from cofatui.repository.sql import identity, make_engine
 
     identity.warm_up()
     clock = _clock(args.clock)
     settings = load_settings_for(args)
+    runtime.configure(settings.chorus_pro)  # the jobs may call Chorus Pro (issue 19)
     url, _embedded = database_url(args, settings)
     engine = make_engine(url)
     migrations.upgrade(engine)
@@ -253,12 +255,15 @@ def _clock(text: str | None) -> Clock | None:
 def app_from_environment() -> Any:
     """The app of one worker process (``--workers`` > 1), each with its job worker."""
     from cofatui.api.app import create_app
+    from cofatui.chorus_pro import runtime
     from cofatui.cli import load_settings_for
     from cofatui.jobs.worker import Worker, WorkerThread
     from cofatui.repository.sql import make_engine
 
     engine, clock = make_engine(os.environ[ENV_DB]), _clock(os.environ.get(ENV_CLOCK))
-    mail = load_settings_for(argparse.Namespace(config=os.environ.get(ENV_CONFIG) or None)).mail
+    settings = load_settings_for(argparse.Namespace(config=os.environ.get(ENV_CONFIG) or None))
+    mail = settings.mail
+    runtime.configure(settings.chorus_pro)
     WorkerThread(Worker(engine, clock=clock, mail=mail)).start()  # a daemon: ends with it
     per_address = int(os.environ.get(ENV_LOGINS_PER_ADDRESS) or PER_ADDRESS)
     return create_app(engine, clock=clock, login_limits=LoginLimits(per_address=per_address))

@@ -106,11 +106,13 @@ def _api_for(args: argparse.Namespace, api_url: str | None) -> Iterator[str]:
 
     from cofatui import migrations
     from cofatui.api.app import create_app
+    from cofatui.chorus_pro import runtime
     from cofatui.cli import database_url_with_demo, load_settings_for
     from cofatui.jobs.worker import Worker, WorkerThread
     from cofatui.repository.sql import identity, make_engine
 
     settings = load_settings_for(args)
+    runtime.configure(settings.chorus_pro)  # its jobs may call Chorus Pro (issue 19)
     engine = make_engine(database_url_with_demo(args, settings))
     migrations.upgrade(engine)
     identity.warm_up()
