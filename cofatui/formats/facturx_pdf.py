@@ -45,8 +45,16 @@ _BODY = 9
 _TITLE = 16
 # Description, quantity, unit, unit price, VAT, total: 180 mm between the margins.
 _LINE_WIDTHS = (70, 18, 14, 28, 16, 34)
-_LINE_ALIGN = ("LEFT", "RIGHT", "CENTER", "RIGHT", "RIGHT", "RIGHT")
-_HEADINGS = FontFace(emphasis="BOLD", fill_color=(230, 230, 230))
+_LINE_ALIGN = ("L", "R", "C", "R", "R", "R")
+_PAD = 0.5  # above and below a row's text
+# A row never runs past a page: what the body of a page holds, less the heading row.
+_MAX_ROW_LINES = 40
+_HEADING_FILL = (230, 230, 230)
+_HEADINGS = FontFace(emphasis="BOLD", fill_color=_HEADING_FILL)
+
+
+def _row_height(wrapped: list[list[str]]) -> float:
+    return max(len(lines) for lines in wrapped) * _LINE_H + 2 * _PAD
 
 
 def render_pdf(invoice: FacturxInvoice, language: str) -> bytes:
@@ -171,16 +179,58 @@ class _InvoicePdf(FPDF):
         self.set_font(_FAMILY, size=_BODY)
 
     def _lines(self) -> None:
+        """The lines table, drawn row by row: fpdf2's ``table()`` lays every cell out
+        twice and made a 200-line invoice take a second."""
         self._section("lines.title")
-        # The heading row is repeated at the top of each page the table runs onto.
-        with self.table(col_widths=_LINE_WIDTHS, text_align=_LINE_ALIGN,
-                        headings_style=_HEADINGS, markdown=False, line_height=_LINE_H,
-                        repeat_headings=1) as table:
-            table.row([self._t(f"lines.{key}") for key in (
-                "label", "quantity", "unit", "unit_price", "vat_rate", "total")])
-            for line in self.invoice.lines:
-                table.row(self._line_cells(line))
+        self._row(self._line_headings(), heading=True)
+        for line in self.invoice.lines:
+            cells = self._line_cells(line)
+            wrapped = self._wrapped(cells)
+            if self.will_page_break(_row_height(wrapped)):
+                # The heading row is repeated at the top of each page the table runs onto.
+                self.add_page()
+                self._row(self._line_headings(), heading=True)
+            self._draw_row(wrapped)
         self.ln(3)
+
+    def _line_headings(self) -> list[str]:
+        return [self._t(f"lines.{key}") for key in (
+            "label", "quantity", "unit", "unit_price", "vat_rate", "total")]
+
+    def _row(self, cells: list[str], *, heading: bool = False) -> None:
+        if heading:
+            self.set_font(_FAMILY, "B", _BODY)
+        self._draw_row(self._wrapped(cells), heading=heading)
+        self.set_font(_FAMILY, size=_BODY)
+
+    def _wrapped(self, cells: list[str]) -> list[list[str]]:
+        """Each cell's text as the lines it takes in its column, at most a page's worth
+        (a label longer than a page is cut, its last line ending with "…")."""
+        out = []
+        for text, width in zip(cells, _LINE_WIDTHS, strict=True):
+            if "\n" not in text and self.get_string_width(text) <= width - 2 * self.c_margin:
+                out.append([text])
+                continue
+            split = self.multi_cell(width, _LINE_H, text, dry_run=True, output="LINES")
+            lines = [str(line) for line in split] if isinstance(split, list) else []
+            lines = lines or [""]
+            if len(lines) > _MAX_ROW_LINES:
+                lines = [*lines[:_MAX_ROW_LINES - 1], lines[_MAX_ROW_LINES - 1] + "…"]
+            out.append(lines)
+        return out
+
+    def _draw_row(self, wrapped: list[list[str]], *, heading: bool = False) -> None:
+        height = _row_height(wrapped)
+        x, y = self.l_margin, self.get_y()
+        if heading:
+            self.set_fill_color(*_HEADING_FILL)
+        for lines, width, align in zip(wrapped, _LINE_WIDTHS, _LINE_ALIGN, strict=True):
+            self.rect(x, y, width, height, style="DF" if heading else "D")
+            for index, text in enumerate(lines):
+                self.set_xy(x, y + _PAD + index * _LINE_H)
+                self.cell(width, _LINE_H, text, align=align)
+            x += width
+        self.set_xy(self.l_margin, y + height)
 
     def _line_cells(self, line: FacturxLine) -> list[str]:
         unit = "" if line.unit in ("", _UNIT_ONE) else _text(line.unit)
