@@ -79,6 +79,12 @@ method has exactly one route:
     /chorus/invoices/…, /chorus/dashboard, /chorus/anomalies, /chorus/returns
                                                      repo.chorus_invoices
                                                      (api/routes/chorus_invoices.py)
+    /chorus/invoices/{id}/facturx|cii|pdf, /chorus/facturx-exports, /chorus/facturx-imports
+                                                     repo.chorus_facturx
+                                                     (api/routes/chorus_facturx.py)
+    /chorus/structures/{id}/connector…, /chorus/invoices/{id}/send|refresh
+                                                     repo.chorus_connector
+                                                     (api/routes/chorus_connector.py)
 
 Filters are query parameters rather than a POST body so that every read is a plain,
 cacheable, safely retried GET; each filter model is flat (lists repeat the parameter).
@@ -106,7 +112,9 @@ from cofatui.api.middleware import (
 from cofatui.api.routes import (
     audit,
     bulk,
+    chorus_connector,
     chorus_directory,
+    chorus_facturx,
     chorus_invoices,
     claims,
     companies,
@@ -132,7 +140,7 @@ from cofatui.clock import Clock, SystemClock
 ROUTERS = (identity, companies, portfolio, products, underwriter, notifications, claims,
            company_info,
            extensions, drafts, audit, jobs, bulk, exports, custom_fields, ilus, documents,
-           turnover, chorus_directory, chorus_invoices)
+           turnover, chorus_directory, chorus_invoices, chorus_facturx, chorus_connector)
 
 
 def _operation_id(route: APIRoute) -> str:

@@ -65,6 +65,8 @@ BODY_LIMITS: tuple[tuple[str, int], ...] = (
     # 11 MiB by the route, every limit worded by the rules (api/routes/chorus_forms.py)
     (r"^/chorus/invoices$", 132 * 1024 * 1024),
     (r"^/chorus/invoices/[^/]+/(files|completion)$", 122 * 1024 * 1024),
+    # received Factur-X files (10 MB each, cut at 11 MiB by the route), one form
+    (r"^/chorus/facturx-imports$", 132 * 1024 * 1024),
 )
 #: A body must arrive within BODY_GRACE_SECONDS + its size / MIN_BODY_RATE (11 MiB at
 #: 64 KiB/s: ~3 minutes; a 2 KiB JSON call: 10 s), with no pause over BODY_IDLE_SECONDS.

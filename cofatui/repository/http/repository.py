@@ -8,7 +8,9 @@ from pydantic import TypeAdapter
 
 from cofatui.repository.http.audit import HttpAudit
 from cofatui.repository.http.bulk import HttpBulk
+from cofatui.repository.http.chorus_connector import HttpChorusConnector
 from cofatui.repository.http.chorus_directory import HttpChorusDirectory
+from cofatui.repository.http.chorus_facturx import HttpChorusFacturx
 from cofatui.repository.http.chorus_invoices import HttpChorusInvoices
 from cofatui.repository.http.claims import HttpClaims
 from cofatui.repository.http.client import BACKOFF_SECONDS, RETRIES, HttpClient
@@ -67,6 +69,8 @@ class HttpRepository(HttpClient):
         self.documents = HttpDocuments(self)
         self.chorus_directory = HttpChorusDirectory(self)
         self.chorus_invoices = HttpChorusInvoices(self)
+        self.chorus_facturx = HttpChorusFacturx(self)
+        self.chorus_connector = HttpChorusConnector(self)
 
     def whoami(self) -> Principal:
         return self._get(_PRINCIPAL, "/me")
