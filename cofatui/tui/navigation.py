@@ -105,6 +105,8 @@ SCREENS: dict[str, str] = {
     "chorus_my_structures": f"{_F}.chorus_directory.structures:MyStructuresScreen",
     # issue 19: the import of received Factur-X
     "chorus_facturx_import": f"{_F}.chorus_facturx.import_screen:FacturxImportScreen",
+    # a structure's connector to the real Chorus Pro, for its managers (structure_id)
+    "chorus_connector": f"{_F}.chorus_facturx.connector:ConnectorScreen",
 }
 
 #: Functions called with the app first; they push what they open themselves.

@@ -5,8 +5,9 @@ suite): what is tested is the screens, on the real invoices of the Chorus datase
 
 from __future__ import annotations
 
-from pathlib import Path
+from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from textual.widgets import Input, OptionList, Static
@@ -16,6 +17,8 @@ from cofatui.enums import ChorusInvoiceType, ChorusState, FacturxFormat
 from cofatui.errors import ValidationFailed
 from cofatui.schemas_company_info import UploadedFile
 from cofatui.schemas_facturx import (
+    ChorusConnectorPublic,
+    ChorusConnectorSave,
     FacturxFile,
     FacturxImportBatch,
     FacturxImportOutcome,
@@ -25,13 +28,16 @@ from cofatui.schemas_facturx import (
 )
 from cofatui.tui.app import CofaApp
 from cofatui.tui.features.chorus.detail import InvoiceDetailScreen
+from cofatui.tui.features.chorus_facturx.connector import ConnectorScreen
 from cofatui.tui.features.chorus_facturx.export import ExportDialog
 from cofatui.tui.features.chorus_facturx.import_screen import FacturxImportScreen
+from cofatui.tui.kit.choices import Tick
 from cofatui.tui.kit.file_picker import FilePicker
+from cofatui.tui.kit.form import FormField
 from cofatui.tui.navigation import open_screen
 from tests.contract import chorus_dataset as cd
 from tests.tui.chorus_env import PA_USER, SA_USER, chorus_env, deposit, repo
-from tests.tui.pilot import settle, toasts, wait_until
+from tests.tui.pilot import settle, toasts, type_into, wait_until
 from tests.tui.products_env import SIZE, Env, pin_utc
 
 __all__ = ["pin_utc"]
@@ -186,3 +192,63 @@ async def test_import_of_a_factur_x_and_a_plain_pdf_shows_both_outcomes_in_frenc
         assert "1 importée(s), 1 refusée(s)" in str(
             screen.query_one("#facturx-status", Static).render())
     assert fake.calls == [("import", ["facture-fx.pdf", "scan.pdf"])]
+
+
+class FakeConnector:
+    """``repo.chorus_connector`` for the connector screen: a never-configured connector;
+    ``save`` refuses a password that is not a reference, as the repository does."""
+
+    def __init__(self, structure_id: int) -> None:
+        self.saved: list[ChorusConnectorSave] = []
+        self.current = ChorusConnectorPublic(
+            structure_id=structure_id, structure_siret=cd.SIRET[cd.SA], enabled=False,
+            login="", password_ref="", password_expires_on=None, configured=False,
+            updated_at=None, updated_by="", version=None)
+
+    def get(self, structure_id: int) -> ChorusConnectorPublic:
+        return self.current
+
+    def save(self, structure_id: int, data: ChorusConnectorSave) -> ChorusConnectorPublic:
+        if not data.password_ref.startswith(("env:", "keyring:")):
+            raise ValidationFailed.at("password_ref", "chorus_connector.secret_not_reference")
+        self.saved.append(data)
+        self.current = self.current.model_copy(update={
+            "enabled": data.enabled, "login": data.login, "password_ref": data.password_ref,
+            "password_expires_on": data.password_expires_on, "configured": True,
+            "version": 1, "updated_by": SA_USER})
+        return self.current
+
+
+async def test_the_connector_screen_refuses_a_literal_password_at_its_field(
+        tmp_path: Path) -> None:
+    env = chorus_env(tmp_path)
+    structure_id = env.ids[cd.SA]
+    fake = FakeConnector(structure_id)
+    app = app_with(env, SA_USER, tmp_path, language="fr", chorus_connector=fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        open_screen(app, "chorus_connector", structure_id)
+        await wait_until(pilot, lambda: isinstance(app.screen, ConnectorScreen),
+                         what="the connector")
+        screen = app.screen
+        await wait_until(pilot, lambda: "Jamais configuré" in "".join(
+            str(w.render()) for w in screen.query("#connector-updated")), what="loaded")
+        screen.query_one("#enabled", Tick).value = True
+        await type_into(pilot, "#login", "TECH_0001@cpro.fr")
+        await type_into(pilot, "#password_ref", "hunter2")  # the password itself
+        await type_into(pilot, "#password_expires_on", "31/03/2027")
+        await pilot.press("ctrl+s")
+        field = screen.query_one("#password_ref-field", FormField)
+        await wait_until(pilot, lambda: bool(field.error.strip()), what="the refusal")
+        assert "pas le mot de passe" in field.error  # at the field, in French
+        assert fake.saved == []
+        # A reference goes through.
+        screen.query_one("#password_ref", Input).value = "env:CHORUS_PRO_PASSWORD"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: bool(fake.saved), what="saved")
+        await settle(pilot)
+        assert not field.error.strip()
+    assert fake.saved[0].password_ref == "env:CHORUS_PRO_PASSWORD"
+    assert fake.saved[0].login == "TECH_0001@cpro.fr"
+    assert fake.saved[0].enabled
+    assert fake.saved[0].password_expires_on == date(2027, 3, 31)

@@ -103,6 +103,14 @@ class StructureDialog(Dialog[ChorusStructurePublic | None]):
                         Input(value, id=name, max_length=size, compact=True, disabled=disabled),
                         name,
                     )
+                # issue 19: what a new invoice of this supplier starts with as payment
+                # terms (French invoices state the penalties and the 40 € indemnity)
+                yield FormField(
+                    t("chorus_facturx_ui.field.payment_terms_default"),
+                    Input(s.payment_terms_default if s is not None else "",
+                          id="payment_terms_default", max_length=255, compact=True),
+                    "payment_terms_default",
+                )
                 if s is not None:
                     yield Tick(t("chorus_directory_ui.field.active"), s.active, id="active")
                     for name in PARAMETERS:
@@ -120,6 +128,8 @@ class StructureDialog(Dialog[ChorusStructurePublic | None]):
     def _values(self) -> dict[str, Any]:
         values: dict[str, Any] = {n: self.query_one(f"#{n}", Input).value.strip() for n in TEXTS}
         values["country"] = values["country"].upper()
+        values["payment_terms_default"] = self.query_one(
+            "#payment_terms_default", Input).value.strip()
         return values
 
     def submit(self) -> None:

@@ -34,6 +34,7 @@ from cofatui.tui.kit.list_source import ListSource
 from cofatui.tui.kit.products import cofa
 from cofatui.tui.kit.virtual_list import VirtualList
 from cofatui.tui.kit.wording import plural
+from cofatui.tui.navigation import open_screen
 from cofatui.tui.safe import clean
 
 
@@ -50,6 +51,8 @@ class MyStructuresScreen(Screen[None]):
             tooltip="chorus_directory_ui.key.mandate_tip",
         ),
         Binding("g", "managers", "chorus_directory_ui.key.managers", id="chorus.mine.managers"),
+        # issue 19: the structure's connector to the real Chorus Pro (its managers)
+        Binding("c", "connector", "chorus_facturx_ui.key.connector", id="chorus.mine.connector"),
         Binding(
             "n",
             "create",
@@ -197,6 +200,11 @@ class MyStructuresScreen(Screen[None]):
         row = self.managed()
         if row is not None:
             self.app.push_screen(ManagerActivitiesScreen(row.structure.id))
+
+    def action_connector(self) -> None:
+        row = self.managed()
+        if row is not None:
+            open_screen(self.app, "chorus_connector", row.structure.id)
 
     def action_create(self) -> None:
         self.app.push_screen(StructureDialog(None), self._changed)
