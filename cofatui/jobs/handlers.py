@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from cofatui.config import MailSettings
 from cofatui.jobs.bulk import run_bulk_import
+from cofatui.jobs.chorus_facturx_export import FACTURX_EXPORT_JOB, run_facturx_export
 from cofatui.jobs.export_purge import EXPORTS_PURGE, EXPORTS_PURGE_CRON, purge_exports
 from cofatui.jobs.export_runs import EXPORT_RUN, run_export
 from cofatui.jobs.ilu_expiry import ILUS_EXPIRE, ILUS_EXPIRE_CRON, expire_ilus
@@ -85,6 +86,7 @@ HANDLERS: dict[str, Handler] = {
     EXPORTS_PURGE: purge_exports,
     ILUS_EXPIRE: expire_ilus,
     TURNOVER_REMINDER: run_reminder,
+    FACTURX_EXPORT_JOB: run_facturx_export,
 }
 
 

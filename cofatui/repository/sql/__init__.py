@@ -8,6 +8,7 @@ from cofatui.clock import Clock
 from cofatui.repository.sql.audit import SqlAudit
 from cofatui.repository.sql.bulk import SqlBulk
 from cofatui.repository.sql.chorus_directory import SqlChorusDirectory
+from cofatui.repository.sql.chorus_facturx import SqlChorusFacturx
 from cofatui.repository.sql.chorus_invoices import SqlChorusInvoices
 from cofatui.repository.sql.claims import SqlClaims
 from cofatui.repository.sql.companies import SqlCompanies
@@ -60,6 +61,7 @@ class SqlRepository(SqlCore):
         self.documents = SqlDocuments(self)
         self.chorus_directory = SqlChorusDirectory(self)
         self.chorus_invoices = SqlChorusInvoices(self)
+        self.chorus_facturx = SqlChorusFacturx(self)
 
     def close(self) -> None:
         """The engine is shared; closing a repository releases nothing of its own."""
