@@ -418,8 +418,8 @@ class ChorusReasonPublic(Public):
 
     def text(self, language: str | None = None) -> str:
         """The reason in ``language`` (default: the UI's)."""
-        return render(f"errors.chorus.check.{self.code}", decode_params(self.params),
-                      language)
+        code = self.code if "." in self.code else f"chorus.check.{self.code}"  # issue 19
+        return render(f"errors.{code}", decode_params(self.params), language)
 
 
 class ChorusLinePublic(Public):

@@ -7,6 +7,7 @@ from sqlalchemy.engine import Engine
 from cofatui.clock import Clock
 from cofatui.repository.sql.audit import SqlAudit
 from cofatui.repository.sql.bulk import SqlBulk
+from cofatui.repository.sql.chorus_connector import SqlChorusConnector
 from cofatui.repository.sql.chorus_directory import SqlChorusDirectory
 from cofatui.repository.sql.chorus_facturx import SqlChorusFacturx
 from cofatui.repository.sql.chorus_invoices import SqlChorusInvoices
@@ -62,6 +63,7 @@ class SqlRepository(SqlCore):
         self.chorus_directory = SqlChorusDirectory(self)
         self.chorus_invoices = SqlChorusInvoices(self)
         self.chorus_facturx = SqlChorusFacturx(self)
+        self.chorus_connector = SqlChorusConnector(self)
 
     def close(self) -> None:
         """The engine is shared; closing a repository releases nothing of its own."""

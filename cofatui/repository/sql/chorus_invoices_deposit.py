@@ -2,7 +2,11 @@
 technical checks of ``rules/chorus_checks.py`` run on a snapshot of the directory read
 in the same transaction, and it ends *made available* or *non-compliant, not
 integrated* with every failing reason — two history rows (the supplier's deposit, the
-system's verdict), each with its audit row and notifications."""
+system's verdict), each with its audit row and notifications.
+
+With the supplier's Chorus Pro connector on (issue 19 item 6), an invoice that passes
+the checks stays *deposited* and its deposit to the real Chorus Pro is queued in the
+same transaction; Chorus Pro's report then decides."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from sqlmodel import col
 
 from cofatui.enums import ChorusActor, ChorusInvoiceType, ChorusState
 from cofatui.models.chorus import ChorusInvoice, ChorusService, ChorusStructure, number_key
+from cofatui.repository.sql.chorus_connector_queue import connector_of, queue_deposit
 from cofatui.repository.sql.chorus_invoices_core import InvoiceCore, Reason
 from cofatui.rules.chorus_checks import (
     DepositedInvoice,
@@ -40,6 +45,13 @@ class InvoiceDeposit(InvoiceCore):
             DepositedInvoice(ChorusInvoiceType(row.type), row.service_code, row.engagement),
             self._snapshot(s, row, recipient), self.clock.today())
         reasons: list[Reason] = [(f.code, dict(f.params)) for f in failures]
+        if not reasons and connector_of(s, row.supplier_structure_id) is not None:
+            # The connector is on (issue 19 item 6): Chorus Pro makes it available or
+            # not; the invoice stays deposited until its report says.
+            queue_deposit(s, row, self.principal.user_id, self.clock.now())
+            self._audit(s, "chorus_pro_queued", "chorus_invoice", row.id,
+                        {"cpp_deposit": [None, row.cpp_deposit]})
+            return
         self._moved(s, row, ChorusActor.SYSTEM,
                     ChorusState.NON_COMPLIANT if reasons else ChorusState.MADE_AVAILABLE,
                     reasons=reasons, operation="checks",

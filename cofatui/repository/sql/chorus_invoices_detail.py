@@ -29,6 +29,10 @@ from cofatui.enums import (
 from cofatui.errors import message_text
 from cofatui.models import Document
 from cofatui.models.chorus import ChorusInvoice, ChorusInvoiceEvent, ChorusInvoiceLine
+from cofatui.repository.sql.chorus_connector_link import (
+    chorus_pro_link,
+    connector_actions,
+)
 from cofatui.repository.sql.chorus_invoices_store import credit_note_of, structure
 from cofatui.rules.chorus_states import chorus_status, recipient_moves, supplier_actions
 from cofatui.rules.chorus_totals import compute_totals
@@ -50,11 +54,19 @@ FILE_COLUMNS = (Document.id, Document.filename, Document.content_type, Document.
 
 
 def reasons_public(raw: str, language: str) -> list[ChorusReasonPublic]:
-    """Stored failed checks (JSON ``[{code, params}]``) worded in ``language``."""
+    """Stored failed checks (JSON ``[{code, params}]``) worded in ``language``: a
+    technical check's short code is ``chorus.check.<code>``; a full code (the Chorus
+    Pro constraints ``chorus_facturx.*``, Chorus Pro's own labels
+    ``chorus_connector.*``, issue 19) is worded as it is."""
     return [ChorusReasonPublic(code=item["code"], params=item.get("params") or {},
-                               message=message_text(f"chorus.check.{item['code']}",
+                               message=message_text(reason_code(item["code"]),
                                                     item.get("params") or {}, language))
             for item in json.loads(raw or "[]")]
+
+
+def reason_code(code: str) -> str:
+    """The catalog code of a stored reason."""
+    return code if "." in code else f"chorus.check.{code}"
 
 
 def files_public(s: Session, invoice_id: int) -> list[ChorusFilePublic]:
@@ -87,8 +99,10 @@ def detail(s: Session, row: ChorusInvoice, sides: frozenset[ChorusSpace],
     totals = compute_totals([_LineView(line) for line in lines], currency=row.currency,
                             frame=row.frame)
     payment_mode = ChorusPaymentMode(row.payment_mode) if row.payment_mode else None
+    link = chorus_pro_link(row, language)
     moves: list[ChorusMoveOption] = []
-    if ChorusSpace.RECEIVED in sides:
+    # With the connector in play the recipient is in the real Chorus Pro: no local move.
+    if ChorusSpace.RECEIVED in sides and link is None:
         moves = [ChorusMoveOption(state=o.state, chorus_status=chorus_status(o.state),
                                   comment_required=o.comment_required)
                  for o in recipient_moves(
@@ -100,6 +114,7 @@ def detail(s: Session, row: ChorusInvoice, sides: frozenset[ChorusSpace],
         actions = [a.value for a in supplier_actions(
             state, invoice_type=ChorusInvoiceType(row.type), payment_mode=payment_mode,
             credit_note_issued=credit is not None)]
+        actions += connector_actions(s, row)
     last_check = next((e for e in reversed(events) if e.actor == ChorusActor.SYSTEM.value),
                       None)
     reasons = (reasons_public(last_check.reasons, language)
@@ -140,7 +155,7 @@ def detail(s: Session, row: ChorusInvoice, sides: frozenset[ChorusSpace],
         history=[_event(e, language) for e in events],
         moves=moves, actions=actions, created_at=row.created_at,
         created_by=row.created_by, deposited_at=row.deposited_at,
-        state_changed_at=row.state_changed_at, version=row.version)
+        state_changed_at=row.state_changed_at, version=row.version, chorus_pro=link)
 
 
 def _event(e: ChorusInvoiceEvent, language: str) -> ChorusEventPublic:
