@@ -210,7 +210,7 @@ class PisteClient:
 
     def check_token(self) -> None:
         """Ask for a token now (not from the cache): the connector's test."""
-        self._new_token(stale=None)
+        self._new_token(stale=None, force=True)
 
     # --- plumbing
 
@@ -246,16 +246,17 @@ class PisteClient:
             raise ChorusProUnavailable("chorus_pro.unreachable", path=path) from None
 
     def _token(self) -> str:
-        cached = _tokens.get(self._key)
+        cached = _tokens.get(self._key)  # a dict read is atomic: no lock on the fast path
         if cached is not None and self._monotonic() < cached.use_until:
             return cached.value
         return self._new_token(stale=cached.value if cached else None)
 
-    def _new_token(self, *, stale: str | None) -> str:
+    def _new_token(self, *, stale: str | None, force: bool = False) -> str:
+        """A token from PISTE, unless another thread got a fresh one (not ``stale``,
+        the one refused or expired) while this one waited for the lock."""
         with _lock_for(self._key):
             cached = _tokens.get(self._key)
-            # Another thread got a fresh one while this one waited.
-            if stale is not None and cached is not None and cached.value != stale \
+            if not force and cached is not None and cached.value != stale \
                     and self._monotonic() < cached.use_until:
                 return cached.value
             token = self._request_token()
