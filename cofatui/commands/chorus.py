@@ -21,6 +21,11 @@
     cofatui chorus invoice complete ID [--attach F]… [--comment T]
     cofatui chorus invoice payment-mode ID --iban IBAN
     cofatui chorus invoice reissue ID --number N
+    cofatui chorus invoice export ID [--format facturx|xml|pdf] [--output PATH]
+    cofatui chorus invoice import-facturx FILE… [--json]
+    cofatui chorus invoice send|refresh ID
+    cofatui chorus connector set|show|test --structure SIRET …, store-secret REF
+                                             (commands/chorus_facturx.py, chorus_connector.py)
 
 States are accepted in either form (``made_available`` or ``MISE_A_DISPOSITION``).
 Exit codes: 0 done (an invoice made available), 3 non-compliant after a deposit or a
@@ -32,7 +37,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from cofatui.commands import actions_of, all_pages, opened
+from cofatui.commands import actions_of, all_pages, chorus_connector, chorus_facturx, opened
 from cofatui.commands import chorus_invoices as inv
 from cofatui.commands.bulk import Sub
 from cofatui.commands.chorus_text import (
@@ -87,7 +92,11 @@ def register(sub: Sub) -> None:
     _search_arguments(listing)
 
     invoice = action("invoice", "deposit, read, process or answer one invoice", _usage)
-    _invoice_actions(actions_of(invoice, "chorus_invoice_command"))
+    invoice_action = actions_of(invoice, "chorus_invoice_command")
+    _invoice_actions(invoice_action)
+    chorus_facturx.register_invoice_actions(invoice_action)
+    chorus_connector.register_invoice_actions(invoice_action)
+    chorus_connector.register(action)
 
 
 def _usage(args: argparse.Namespace) -> int:  # argparse requires the action first
