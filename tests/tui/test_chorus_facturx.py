@@ -5,16 +5,26 @@ suite): what is tested is the screens, on the real invoices of the Chorus datase
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pypdf import PdfWriter
 from textual.widgets import Input, OptionList, Static
 
 from cofatui.config import Language, Settings
-from cofatui.enums import ChorusInvoiceType, ChorusState, FacturxFormat
+from cofatui.enums import (
+    ChorusInvoiceType,
+    ChorusPaymentMode,
+    ChorusState,
+    ChorusVatRate,
+    FacturxFormat,
+)
 from cofatui.errors import ValidationFailed
+from cofatui.formats.facturx import build_facturx
+from cofatui.formats.facturx_model import FacturxInvoice, FacturxLine, FacturxParty, FacturxVat
 from cofatui.schemas_company_info import UploadedFile
 from cofatui.schemas_facturx import (
     ChorusConnectorPublic,
@@ -31,6 +41,8 @@ from cofatui.tui.features.chorus.detail import InvoiceDetailScreen
 from cofatui.tui.features.chorus_facturx.connector import ConnectorScreen
 from cofatui.tui.features.chorus_facturx.export import ExportDialog
 from cofatui.tui.features.chorus_facturx.import_screen import FacturxImportScreen
+from cofatui.tui.features.chorus_forms.deposit import InvoiceDepositScreen
+from cofatui.tui.features.chorus_forms.lines import LinesPanel
 from cofatui.tui.kit.choices import Tick
 from cofatui.tui.kit.file_picker import FilePicker
 from cofatui.tui.kit.form import FormField
@@ -252,3 +264,74 @@ async def test_the_connector_screen_refuses_a_literal_password_at_its_field(
     assert fake.saved[0].login == "TECH_0001@cpro.fr"
     assert fake.saved[0].enabled
     assert fake.saved[0].password_expires_on == date(2027, 3, 31)
+
+
+def a_facturx() -> bytes:
+    """A Factur-X of SA to PA made by our own writer: 2 lines at 20 %."""
+    lines = (FacturxLine(1, "Audit de sécurité", Decimal(2), Decimal("450.00"),
+                         ChorusVatRate.STANDARD, Decimal("900.00"), unit="HUR"),
+             FacturxLine(2, "Rapport", Decimal(1), Decimal("100.00"),
+                         ChorusVatRate.STANDARD, Decimal("100.00")))
+    invoice = FacturxInvoice(
+        number="FX-2026-042", type=ChorusInvoiceType.INVOICE, invoice_date=date(2026, 11, 20),
+        currency="EUR", seller=FacturxParty("Fournisseur SA", cd.SIRET[cd.SA]),
+        buyer=FacturxParty("Acheteur public", cd.SIRET[cd.PA]), lines=lines,
+        vat=(FacturxVat(ChorusVatRate.STANDARD, Decimal("1000.00"), Decimal("200.00")),),
+        total_excl_tax=Decimal("1000.00"), total_vat=Decimal("200.00"),
+        total_incl_tax=Decimal("1200.00"), amount_due=Decimal("1200.00"),
+        service_code=cd.SERVICE_ACTIVE, engagement="EJ-77", market_number="M-2026-3",
+        payment_mode=ChorusPaymentMode.VIREMENT, iban="FR7630006000011234567890189")
+    return build_facturx(invoice, "fr")
+
+
+async def test_depositing_a_factur_x_fills_the_form_and_a_plain_pdf_leaves_it(
+        tmp_path: Path) -> None:
+    env = chorus_env(tmp_path)
+    fx = tmp_path / "fx.pdf"
+    fx.write_bytes(a_facturx())
+    app = app_with(env, SA_USER, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        form = InvoiceDepositScreen()
+        app.push_screen(form)
+        await wait_until(pilot, lambda: bool(form.query(LinesPanel)), what="the form")
+        await settle(pilot)
+        await pick_pdf(pilot, form, fx)
+        await wait_until(pilot, lambda: form.query_one("#number", Input).value == "FX-2026-042",
+                         what="filled from the Factur-X")
+        await settle(pilot)
+        assert form.query_one("#recipient_siret", Input).value == cd.SIRET[cd.PA]
+        assert form.query_one("#service_code", Input).value == cd.SERVICE_ACTIVE
+        assert form.query_one("#engagement", Input).value == "EJ-77"
+        assert form.query_one("#market_number", Input).value == "M-2026-3"
+        assert form.query_one("#invoice_date", Input).value == "20/11/2026"
+        assert [x.label for x in form.query_one(LinesPanel).lines] == [
+            "Audit de sécurité", "Rapport"]
+        assert "fx.pdf" in str(form.query_one("#pdf-name", Static).render())  # still chosen
+        # A plain PDF changes nothing typed.
+        form.query_one("#number", Input).value = "MINE-1"
+        plain_pdf = tmp_path / "plain.pdf"
+        plain_pdf.write_bytes(_blank_pdf())
+        await pick_pdf(pilot, form, plain_pdf)
+        await settle(pilot, rounds=8)
+        assert form.query_one("#number", Input).value == "MINE-1"
+        assert "plain.pdf" in str(form.query_one("#pdf-name", Static).render())
+
+
+def _blank_pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+async def pick_pdf(pilot: Any, form: InvoiceDepositScreen, path: Path) -> None:
+    app = pilot.app
+    await pilot.press("ctrl+o")
+    await wait_until(pilot, lambda: isinstance(app.screen, FilePicker), what="the picker")
+    path_input = app.screen.query_one("#picker-path", Input)
+    path_input.value = str(path)
+    path_input.focus()
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: app.screen is form, what="back on the form")

@@ -1,9 +1,10 @@
 """Deposit of a PDF invoice (seed 004 "Dépôt de factures"; issue 18 item 5): the format
 (signed or unsigned PDF, with the seed's reminder as help), the frame, the file through
 the kit's file picker (a PDF by content, opening, not encrypted, at most 10 MB: the
-repository checks it), then the fields the PDF does not give. "Validate and send"
-deposits it: the technical checks run at once and it is made available or
-non-compliant (then the correction screen opens with the reasons)."""
+repository checks it), then the fields the PDF does not give. A Factur-X PDF fills the
+form from its XML (issue 19, ``from_facturx.py``). "Validate and send" deposits it:
+the technical checks run at once and it is made available or non-compliant (then the
+correction screen opens with the reasons)."""
 
 from __future__ import annotations
 
@@ -11,17 +12,18 @@ from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Button, RadioSet, Static
 
-from cofatui.errors import ValidationFailed
+from cofatui.errors import CofaError, ValidationFailed
 from cofatui.i18n import t
-from cofatui.schemas_chorus import ChorusInvoiceDetail
+from cofatui.schemas_chorus import ChorusInvoiceCreate, ChorusInvoiceDetail
 from cofatui.schemas_company_info import UploadedFile
 from cofatui.tui.features.chorus_forms.form_base import InvoiceForm
+from cofatui.tui.features.chorus_forms.from_facturx import fill_from_pdf
 from cofatui.tui.kit.choices import Choice
 from cofatui.tui.kit.file_picker import FilePicker, read_picked
 from cofatui.tui.kit.file_size import size_text
@@ -46,6 +48,9 @@ class InvoiceDepositScreen(InvoiceForm):
     def __init__(self) -> None:
         super().__init__()
         self.pdf: Path | None = None
+        #: The values a Factur-X PDF gave (the form is composed anew with them).
+        self.from_facturx: ChorusInvoiceCreate | None = None
+        self.was_signed = False
 
     def above(self) -> list[Widget]:
         kind = FormField(t("chorus_forms_ui.deposit.format") + " *", RadioSet(
@@ -59,7 +64,13 @@ class InvoiceDepositScreen(InvoiceForm):
         return [Vertical(kind, pdf, id="deposit-top")]
 
     def ready(self) -> None:
+        if self.pdf is not None:  # composed anew from a Factur-X: the file stays chosen
+            self._show_pdf(self.pdf)
+            self.query_one("#format-signed", Choice).value = self.was_signed
         self.query_one("#pick-pdf", Button).focus()
+
+    def initial(self) -> ChorusInvoiceCreate | None:
+        return self.from_facturx
 
     @property
     def signed(self) -> bool:
@@ -80,14 +91,40 @@ class InvoiceDepositScreen(InvoiceForm):
         if path is None:
             return
         self.pdf = path
+        self._show_pdf(path)
+        if str(path.parent) != cofa(self.app).settings.last_folder:
+            cofa(self.app)._save_one(last_folder=str(path.parent))
+        self._read_facturx(path)
+
+    def _show_pdf(self, path: Path) -> None:
         try:
             size = size_text(path.stat().st_size)
         except OSError:
             size = "?"
         self.query_one("#pdf-name", Static).update(Text(f"{clean(path.name)} ({size})"))
         self.query_one("#pdf-field", FormField).set_error(None)
-        if str(path.parent) != cofa(self.app).settings.last_folder:
-            cofa(self.app)._save_one(last_folder=str(path.parent))
+
+    @work(thread=True, exclusive=True, group="chorus-deposit-facturx")
+    def _read_facturx(self, path: Path) -> None:
+        try:
+            found = fill_from_pdf(read_picked(path, READ_LIMIT))
+        except (ValidationFailed, OSError):
+            return  # said at the deposit, as for any PDF
+        if found is not None:
+            self.app.call_from_thread(self._filled, path, found)
+
+    def _filled(self, path: Path, found: ChorusInvoiceCreate | CofaError) -> None:
+        """A Factur-X's values: the form composed anew with them (the file and the
+        format kept); a Factur-X we cannot use is said, the form left as it is."""
+        if path != self.pdf:
+            return  # another file was picked since
+        if isinstance(found, CofaError):
+            self.notify(t("chorus_facturx_ui.form.facturx_unread", reason=clean(found)),
+                        severity="warning", markup=False)
+            return
+        self.from_facturx, self.was_signed = found, self.signed
+        self.call_later(self._loaded, self.mine, None)
+        self.notify(t("chorus_facturx_ui.form.facturx_filled"))
 
     # --- sending ------------------------------------------------------------------------
     def action_validate(self) -> None:
