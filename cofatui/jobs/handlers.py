@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING
 from cofatui.config import MailSettings
 from cofatui.jobs.bulk import run_bulk_import
 from cofatui.jobs.chorus_facturx_export import FACTURX_EXPORT_JOB, run_facturx_export
+from cofatui.jobs.chorus_pro_deposit import DEPOSIT_JOB, run_deposit
+from cofatui.jobs.chorus_pro_expiry import EXPIRY_CRON, EXPIRY_JOB, run_expiry
+from cofatui.jobs.chorus_pro_poll import POLL_CRON, POLL_JOB, run_poll
 from cofatui.jobs.export_purge import EXPORTS_PURGE, EXPORTS_PURGE_CRON, purge_exports
 from cofatui.jobs.export_runs import EXPORT_RUN, run_export
 from cofatui.jobs.ilu_expiry import ILUS_EXPIRE, ILUS_EXPIRE_CRON, expire_ilus
@@ -87,6 +90,9 @@ HANDLERS: dict[str, Handler] = {
     ILUS_EXPIRE: expire_ilus,
     TURNOVER_REMINDER: run_reminder,
     FACTURX_EXPORT_JOB: run_facturx_export,
+    DEPOSIT_JOB: run_deposit,
+    POLL_JOB: run_poll,
+    EXPIRY_JOB: run_expiry,
 }
 
 
@@ -97,4 +103,7 @@ def schedules(mail: MailSettings) -> list[Schedule]:
             Schedule("outbox", DELIVER_CRON, MAIL_DELIVER, max_attempts=1),
             Schedule("purge", PURGE_CRON, JOBS_PURGE, max_attempts=3),
             Schedule("exports-purge", EXPORTS_PURGE_CRON, EXPORTS_PURGE, max_attempts=3),
-            Schedule("ilus-expire", ILUS_EXPIRE_CRON, ILUS_EXPIRE, max_attempts=3)]
+            Schedule("ilus-expire", ILUS_EXPIRE_CRON, ILUS_EXPIRE, max_attempts=3),
+            # The Chorus Pro connector (issue 19): a round does nothing without it.
+            Schedule("chorus-pro-poll", POLL_CRON, POLL_JOB, max_attempts=1),
+            Schedule("chorus-pro-expiry", EXPIRY_CRON, EXPIRY_JOB, max_attempts=3)]

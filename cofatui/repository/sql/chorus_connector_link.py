@@ -29,8 +29,12 @@ SENDABLE = frozenset({ChorusProDeposit.NONE, ChorusProDeposit.FAILED,
 FOLLOWED = frozenset({ChorusProDeposit.DEPOSITED, ChorusProDeposit.INTEGRATED})
 
 
+def is_code(stored: str) -> bool:
+    return bool(_CODE.match(stored))
+
+
 def error_text(stored: str, language: str) -> str:
-    return message_text(stored, {}, language) if _CODE.match(stored) else stored
+    return message_text(stored, {}, language) if is_code(stored) else stored
 
 
 def chorus_pro_link(row: ChorusInvoice, language: str) -> ChorusProLink | None:

@@ -83,7 +83,8 @@ class InvoiceCore(SqlArea):
                to_state: ChorusState, *, comment: str = "",
                reasons: Sequence[Reason] = (), suspension_reason: str = "",
                mandate_number: str = "", operation: str = "",
-               changes: Mapping[str, Any] | None = None, created: bool = False) -> None:
+               changes: Mapping[str, Any] | None = None, created: bool = False,
+               login: str | None = None) -> None:
         """``row`` goes (or stays, for an answer that keeps it) to ``to_state``: its
         state and last comment (``created``: it is new), one history row, one audit
         row and the notifications."""
@@ -98,7 +99,8 @@ class InvoiceCore(SqlArea):
             row.last_comment = comment
         s.add(ChorusInvoiceEvent(
             invoice_id=row.id, at=now, actor=actor.value,
-            login="" if actor is ChorusActor.SYSTEM else self.principal.login,
+            login=(login if login is not None  # Chorus Pro's user (issue 19)
+                   else "" if actor is ChorusActor.SYSTEM else self.principal.login),
             from_state=before, to_state=to_state.value, comment=comment,
             reasons=json.dumps([{"code": code, "params": dict(params)}
                                 for code, params in reasons], default=str),

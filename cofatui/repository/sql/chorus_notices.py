@@ -50,6 +50,9 @@ MAIL_DEFAULT_ON = frozenset({ChorusMailCategory.MADE_AVAILABLE, ChorusMailCatego
 #: The recipient's moves that send the invoice back to its supplier (seed 003 §XVIII).
 RETURNS = frozenset({ChorusState.TO_RECYCLE, ChorusState.SUSPENDED, ChorusState.REJECTED})
 MAIL_KIND = "chorus"
+#: States that are not a recipient's move (the deposit and its checks' verdict).
+_NOT_RECIPIENT_MOVES = frozenset({ChorusState.DRAFT, ChorusState.DEPOSITED,
+                                  ChorusState.MADE_AVAILABLE, ChorusState.NON_COMPLIANT})
 
 Executor = Session | Connection
 
@@ -165,7 +168,9 @@ def invoice_moved(s: Executor, invoice: ChorusInvoice, *, actor: ChorusActor,
     common: dict[str, Any] = dict(target=NotificationTarget.CHORUS_INVOICE,
                                   target_id=invoice.id, now=now, today=today)
     supplier = Audience(invoice.supplier_structure_id, ChorusSpace.ISSUED)
-    if actor == ChorusActor.RECIPIENT:
+    # A state read from the real Chorus Pro (issue 19) is the recipient's move there.
+    if actor == ChorusActor.RECIPIENT or (actor == ChorusActor.CHORUS_PRO
+                                          and to_state not in _NOT_RECIPIENT_MOVES):
         returned = to_state in RETURNS
         return notify(s, notice, supplier, body=comment,
                       mail=ChorusMailCategory.RETURNED if returned
