@@ -25,6 +25,7 @@ from cofatui.enums import (
 from cofatui.errors import ValidationFailed
 from cofatui.formats.facturx import build_facturx
 from cofatui.formats.facturx_model import FacturxInvoice, FacturxLine, FacturxParty, FacturxVat
+from cofatui.schemas_chorus import MyChorusStructure
 from cofatui.schemas_company_info import UploadedFile
 from cofatui.schemas_facturx import (
     ChorusConnectorPublic,
@@ -42,12 +43,14 @@ from cofatui.tui.features.chorus_facturx.connector import ConnectorScreen
 from cofatui.tui.features.chorus_facturx.export import ExportDialog
 from cofatui.tui.features.chorus_facturx.import_screen import FacturxImportScreen
 from cofatui.tui.features.chorus_forms.deposit import InvoiceDepositScreen
+from cofatui.tui.features.chorus_forms.entry import InvoiceEntryScreen
 from cofatui.tui.features.chorus_forms.lines import LinesPanel
 from cofatui.tui.kit.choices import Tick
 from cofatui.tui.kit.file_picker import FilePicker
 from cofatui.tui.kit.form import FormField
 from cofatui.tui.navigation import open_screen
 from tests.contract import chorus_dataset as cd
+from tests.repo_doubles import Override
 from tests.tui.chorus_env import PA_USER, SA_USER, chorus_env, deposit, repo
 from tests.tui.pilot import settle, toasts, type_into, wait_until
 from tests.tui.products_env import SIZE, Env, pin_utc
@@ -335,3 +338,23 @@ async def pick_pdf(pilot: Any, form: InvoiceDepositScreen, path: Path) -> None:
     path_input.focus()
     await pilot.press("enter")
     await wait_until(pilot, lambda: app.screen is form, what="back on the form")
+
+
+async def test_an_entry_starts_with_its_suppliers_default_payment_terms(
+        tmp_path: Path) -> None:
+    env = chorus_env(tmp_path)
+    real = repo(env, SA_USER).chorus_directory
+    terms = "Pénalités de retard : 3 fois le taux légal ; indemnité forfaitaire 40 €"
+
+    def mine() -> list[MyChorusStructure]:
+        return [m.model_copy(update={"structure": m.structure.model_copy(
+            update={"payment_terms_default": terms})}) for m in real.mine()]
+
+    app = app_with(env, SA_USER, tmp_path, chorus_directory=Override(real, mine=mine))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        form = InvoiceEntryScreen(structure_id=env.ids[cd.SA])
+        app.push_screen(form)
+        await wait_until(pilot, lambda: bool(form.query(LinesPanel)), what="the form")
+        await wait_until(pilot, lambda: form.query_one("#payment_terms", Input).value == terms,
+                         what="the default terms")

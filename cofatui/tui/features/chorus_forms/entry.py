@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from cofatui.i18n import t
 from cofatui.schemas_chorus import ChorusDraftUpdate, ChorusInvoiceDetail
@@ -77,6 +77,8 @@ class InvoiceEntryScreen(InvoiceForm):
         super().__init__()
         self.structure_id = structure_id
         self.draft_id = draft_id
+        #: The payment terms the form put in (a supplier's default), not typed.
+        self.terms_given = ""
 
     def invoice_id(self) -> int | None:
         return self.draft_id
@@ -90,11 +92,26 @@ class InvoiceEntryScreen(InvoiceForm):
                 if m.structure.id == self.structure_id:
                     self.query_one("#supplier_siret", Select).value = m.structure.siret
         self._mandate()
+        self._payment_terms()
         self.query_one("#number").focus()
 
     @on(Select.Changed, "#supplier_siret")
     def _supplier(self) -> None:
         self._mandate()
+        self._payment_terms()
+
+    def _payment_terms(self) -> None:
+        """A new invoice starts with its supplier's default payment terms (issue 19);
+        terms the user typed are never replaced."""
+        if self.detail is not None or not self.query("#payment_terms"):
+            return
+        terms = self.query_one("#payment_terms", Input)
+        if terms.value != self.terms_given:
+            return
+        siret = self.query_one("#supplier_siret", Select).value
+        structure = next((m.structure for m in self.mine if m.structure.siret == siret), None)
+        self.terms_given = structure.payment_terms_default if structure is not None else ""
+        terms.value = self.terms_given
 
     def _mandate(self) -> None:
         """Without the billing mandate the entry cannot be sent (seed 004): said at once."""
