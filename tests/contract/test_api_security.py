@@ -280,7 +280,8 @@ PATH_IDS = {"contract_id": "{c}", "company_id": "{c}:company", "entry_id": "entr
             "structure_id": "chorus-structure:{c}", "attachment_id": "chorus-attachment:{c}",
             "invoice_id": "chorus-invoice:{c}", "file_id": "chorus-file:{c}"}
 #: Path parameters that are not dataset ids: a user of the contract, a file format.
-PATH_VALUES = {"login": {"A": "alice", "B": "bob"}, "format": {"A": "csv", "B": "csv"}}
+PATH_VALUES = {"login": {"A": "alice", "B": "bob"}, "format": {"A": "csv", "B": "csv"},
+               "export_format": {"A": "cii", "B": "cii"}}
 # Dataset keys per contract for each kind of id.
 KEYS: dict[str, dict[str, Any]] = {
     "B": {"{c}": "B", "{c}:company": "epsilon", "entry:{c}:{co}": "entry:B:epsilon",
@@ -468,6 +469,10 @@ def chorus_bodies(api: Api, contract: str) -> dict[str, Any]:
         "chorus_invoices.correct": {"version": 1, "service_code": "ACHATS"},
         "chorus_invoices.change_payment_mode": {"version": 1, "iban": IBAN},
         "chorus_invoices.reissue": {"number": "EVIL-2"},
+        "chorus_facturx.export_selection": {"invoice_ids": [i[k["chorus-invoice:{c}"]]]},
+        "chorus_connector.save": {"enabled": False, "login": "evil",
+                                  "password_ref": "env:EVIL", "version": None},
+        "chorus_connector.send": {"version": 1},
     }
 
 
@@ -485,6 +490,10 @@ def _chorus_completion_form(api: Api, contract: str) -> tuple[dict[str, str], li
         _chorus_files_form(api, contract)[1]
 
 
+def _facturx_import_form(api: Api, contract: str) -> tuple[dict[str, str], list[Any]]:
+    return {}, [("files", ("recue.pdf", pdf().content, "application/pdf"))]
+
+
 def _company_info_form(api: Api, contract: str) -> tuple[dict[str, str], list[Any]]:
     form = {"contract_id": api.ids[contract], "company_id": api.ids["gamma"],
             "form": "transmission", "info_type": "annual_report"}
@@ -495,7 +504,8 @@ def _company_info_form(api: Api, contract: str) -> tuple[dict[str, str], list[An
 MULTIPART = {"company_info.send": _company_info_form,
              "chorus_invoices.create": _chorus_deposit_form,
              "chorus_invoices.add_files": _chorus_files_form,
-             "chorus_invoices.complete": _chorus_completion_form}
+             "chorus_invoices.complete": _chorus_completion_form,
+             "chorus_facturx.import_files": _facturx_import_form}
 
 
 def call(api: Api, method: str, path: str, op: dict[str, Any], contract: str,
@@ -519,7 +529,9 @@ def call(api: Api, method: str, path: str, op: dict[str, Any], contract: str,
 # names it in the form's JSON part.
 IDS_IN_PARAMS = {"jobs.queue", "company_info.send",
                  # the supplier structure, by its SIRET in the invoice's JSON part
-                 "chorus_invoices.create"}
+                 "chorus_invoices.create",
+                 # the invoices of a Factur-X export, in its body's invoice_ids
+                 "chorus_facturx.export_selection"}
 
 
 def takes_an_id(method: str, path: str, op: dict[str, Any]) -> bool:
