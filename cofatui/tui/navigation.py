@@ -138,8 +138,9 @@ OPENERS: dict[str, str] = {
     "chorus_structure": f"{_F}.chorus.links:open_structure",
     # the returns pop-up (rejected or suspended since acknowledged), when there are any
     "chorus_returns": f"{_F}.chorus.returns:show_returns",
-    # issue 19: one invoice's export (invoice_id, number)
+    # issue 19: one invoice's export (invoice_id, number); a list's, as a job (criteria)
     "chorus_facturx_export": f"{_F}.chorus_facturx.export:export_invoice",
+    "chorus_facturx_export_selection": f"{_F}.chorus_facturx.selection:export_selection",
 }
 
 #: Offered by the palette, in this order, as ``shell.nav.<name>``; a registered screen

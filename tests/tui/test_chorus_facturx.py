@@ -6,13 +6,14 @@ suite): what is tested is the screens, on the real invoices of the Chorus datase
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pypdf import PdfWriter
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 
 from cofatui.config import Language, Settings
 from cofatui.enums import (
@@ -25,11 +26,12 @@ from cofatui.enums import (
 from cofatui.errors import ValidationFailed
 from cofatui.formats.facturx import build_facturx
 from cofatui.formats.facturx_model import FacturxInvoice, FacturxLine, FacturxParty, FacturxVat
-from cofatui.schemas_chorus import MyChorusStructure
+from cofatui.schemas_chorus import ChorusInvoiceSearch, MyChorusStructure
 from cofatui.schemas_company_info import UploadedFile
 from cofatui.schemas_facturx import (
     ChorusConnectorPublic,
     ChorusConnectorSave,
+    FacturxExportRequest,
     FacturxFile,
     FacturxImportBatch,
     FacturxImportOutcome,
@@ -37,11 +39,14 @@ from cofatui.schemas_facturx import (
     FacturxInvoiceRef,
     FacturxReason,
 )
+from cofatui.schemas_jobs import JobFileContent, JobPublic, JobStatus
 from cofatui.tui.app import CofaApp
 from cofatui.tui.features.chorus.detail import InvoiceDetailScreen
+from cofatui.tui.features.chorus.lists import InvoiceListScreen
 from cofatui.tui.features.chorus_facturx.connector import ConnectorScreen
 from cofatui.tui.features.chorus_facturx.export import ExportDialog
 from cofatui.tui.features.chorus_facturx.import_screen import FacturxImportScreen
+from cofatui.tui.features.chorus_facturx.selection import SelectionExportDialog
 from cofatui.tui.features.chorus_forms.deposit import InvoiceDepositScreen
 from cofatui.tui.features.chorus_forms.entry import InvoiceEntryScreen
 from cofatui.tui.features.chorus_forms.lines import LinesPanel
@@ -358,3 +363,81 @@ async def test_an_entry_starts_with_its_suppliers_default_payment_terms(
         await wait_until(pilot, lambda: bool(form.query(LinesPanel)), what="the form")
         await wait_until(pilot, lambda: form.query_one("#payment_terms", Input).value == terms,
                          what="the default terms")
+
+
+def a_zip(files: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+class FakeJobs:
+    """``repo.jobs`` for one export job: running at first look, then done with its ZIP."""
+
+    def __init__(self, job: JobPublic, content: bytes) -> None:
+        self.job, self.content, self.looks = job, content, 0
+
+    def get(self, job_id: int) -> JobPublic:
+        self.looks += 1
+        if self.looks == 1:
+            return self.job.model_copy(update={"status": JobStatus.RUNNING,
+                                               "progress_done": 1, "progress_total": 2})
+        return self.job.model_copy(update={"status": JobStatus.DONE, "progress_done": 2,
+                                           "progress_total": 2,
+                                           "result_name": "factur-x-2026-11-20.zip"})
+
+    def result_file(self, job_id: int) -> JobFileContent:
+        return JobFileContent(name="factur-x-2026-11-20.zip", content=self.content)
+
+
+async def test_a_list_is_exported_as_a_job_and_unpacked_in_the_chosen_folder(
+        tmp_path: Path) -> None:
+    env = chorus_env(tmp_path)
+    first, second = deposit(env, "F-2026/10"), deposit(env, "F-2026/11")
+    out = tmp_path / "exports"
+    out.mkdir()
+    (out / "F-2026-10.pdf").write_bytes(b"already there")  # never replaced
+    job = JobPublic(id=7, kind="chorus.facturx_export", params={"import_id": 3},
+                    status=JobStatus.QUEUED, progress_done=0, progress_total=None,
+                    error_code="", error="", result_name="", result_size=None, attempts=0,
+                    cancel_requested=False, created_at=None, started_at=None,
+                    finished_at=None)
+    asked: list[FacturxExportRequest] = []
+
+    class Exports(FakeFacturx):
+        def export_selection(self, request: FacturxExportRequest,
+                             language: str | None = None) -> JobPublic:
+            asked.append(request)
+            return job
+
+    jobs = FakeJobs(job, a_zip({"F-2026-10.pdf": b"%PDF-10", "F-2026-11.pdf": b"%PDF-11"}))
+    app = app_with(env, SA_USER, out, chorus_facturx=Exports(), jobs=jobs)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        open_screen(app, "chorus_invoices", ChorusInvoiceSearch())
+        await wait_until(pilot, lambda: isinstance(app.screen, InvoiceListScreen),
+                         what="the list")
+        await settle(pilot)
+        await pilot.press("x")
+        await wait_until(pilot, lambda: isinstance(app.screen, SelectionExportDialog),
+                         what="the dialog")
+        dialog = app.screen
+        assert isinstance(dialog, SelectionExportDialog)
+        await wait_until(pilot, lambda: dialog.ids is not None, what="the invoices counted")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, FilePicker), what="the picker")
+        path_input = app.screen.query_one("#picker-path", Input)
+        assert path_input.value.endswith(".zip")
+        path_input.focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: len(dialog.written) == 2, what="unpacked",
+                         timeout=20)
+        await settle(pilot)
+        assert dialog.query_one("#results", Button).display  # the result list offered
+    assert sorted(asked[0].invoice_ids) == sorted([first.id, second.id])
+    assert (out / "F-2026-10.pdf").read_bytes() == b"already there"
+    assert (out / "F-2026-10-2.pdf").read_bytes() == b"%PDF-10"
+    assert (out / "F-2026-11.pdf").read_bytes() == b"%PDF-11"
+    assert list(out.glob("*.zip"))  # the ZIP kept where chosen

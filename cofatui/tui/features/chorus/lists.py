@@ -26,6 +26,9 @@ class InvoiceListScreen(ChorusListScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "search", "chorus_ui.key.criteria", id="chorus.list.search",
                 tooltip="chorus_ui.key.search_tip"),
+        # issue 19: the listed invoices' Factur-X, as a job
+        Binding("x", "export", "chorus_facturx_ui.key.export_selection",
+                id="chorus.list.export"),
     ]
 
     def __init__(self, criteria: ChorusInvoiceSearch) -> None:
@@ -50,6 +53,9 @@ class InvoiceListScreen(ChorusListScreen):
                 self.reload()
 
         open_screen(self.app, "chorus_search", self.criteria, callback=searched)
+
+    def action_export(self) -> None:
+        open_screen(self.app, "chorus_facturx_export_selection", self.criteria)
 
 
 __all__ = ["InvoiceListScreen"]
