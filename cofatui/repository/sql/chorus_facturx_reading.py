@@ -43,10 +43,11 @@ def read(content: bytes) -> ReadFacturx:
     from cofatui.formats import facturx_read
 
     try:
-        return facturx_read.read_pdf(content)
+        found: ReadFacturx = facturx_read.read_pdf(content)
     except facturx_read.FacturxRefused as refused:
-        raise Refused([(refused.code, dict(getattr(refused, "params", {}) or {}))]
+        raise Refused([(refused.code, dict(refused.params))]
                       ) from refused
+    return found
 
 
 def _field_reasons(errors: list[Any]) -> list[Reason]:
