@@ -22,7 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -68,6 +68,7 @@ PATH_STRUCTURE = "structures/v1/rechercher"
 
 #: Chorus Pro writes its times in French local time when it gives no offset.
 _CHORUS_ZONE = ZoneInfo("Europe/Paris")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 # --- the token cache, one per process --------------------------------------------------
@@ -363,7 +364,10 @@ def _when(value: object) -> datetime | None:
     """A Chorus Pro time: ISO text (date only, or with a time, with or without an
     offset; a space for the ``T``) or milliseconds since 1970. Aware, UTC."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value / 1000, UTC)
+        try:  # exact for whole milliseconds (a float division is not)
+            return _EPOCH + timedelta(milliseconds=value)
+        except (OverflowError, ValueError):
+            return None
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip().replace(" ", "T", 1)
