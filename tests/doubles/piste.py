@@ -406,9 +406,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"PISTE double on {url} (a test double, not PISTE). In the settings of the "
           f"process that runs the jobs:\n\n[chorus_pro]\ntoken_url = \"{url}{TOKEN_PATH}\"\n"
           f"api_url = \"{url}{API_PREFIX}\"\nclient_id = \"{args.client_id}\"\n"
-          f"client_secret = \"env:{SECRET_ENV}\"\n\nexport {SECRET_ENV}=<the client "
-          f"secret>  (and {PASSWORD_ENV}=<the password> for a connector's "
-          f"password_ref env:{PASSWORD_ENV}); technical account login {args.login}.\n"
+          f"client_secret = \"env:{SECRET_ENV}\"\n\nexport {SECRET_ENV}="
+          f"{args.client_secret} {PASSWORD_ENV}={args.password}\n(a structure's "
+          f"connector: login {args.login}, password_ref env:{PASSWORD_ENV}).\n"
           f"Script it: GET {url}/_double/state, POST /_double/walk "
           "{\"invoice\": N, \"code\": \"MANDATEE\", \"comment\": \"…\"}, "
           "/_double/reject-next, /_double/fail-next, /_double/expire-tokens.",
