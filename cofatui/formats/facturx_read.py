@@ -20,7 +20,8 @@ The checks, in this order (the first that fails is the reason):
     ``rule``);
 11. what our invoice cannot hold: ``currency_invalid``, ``vat_not_supported`` (a
     category or rate that is not French), ``content_not_supported`` (document
-    allowances or charges, a rounding amount).
+    allowances or charges, a rounding amount, a partial prepayment: Chorus Pro's
+    frames are A1, nothing paid, or A2, all paid).
 
 Why not ``facturx.get_xml_from_pdf``: it parses every attached XML with lxml's default
 parser before we could look for a DOCTYPE, and it silently skips an XML the XSD refuses
@@ -315,6 +316,18 @@ def _unsupported(data: Mapping[str, Any]) -> None:
         raise FacturxRefused("content_not_supported", term="BT-114")
 
 
+def _frame(declared: str, total: Decimal, due: Decimal) -> str:
+    """The Chorus Pro frame: A2 when the whole invoice is paid already (BT-113 = BT-112,
+    BR-CO-16 holds by now), A1 when nothing is; a partial prepayment is none of ours."""
+    if total == 0:
+        return declared if declared in ("A1", "A2") else "A1"
+    if due == 0:
+        return "A2"
+    if due == total:
+        return "A1"
+    raise FacturxRefused("content_not_supported", term="BT-113")
+
+
 def _invoice(data: Mapping[str, Any]) -> tuple[FacturxInvoice, tuple[str, ...]]:
     currency = _text(data.get("BT-5"))
     if not is_currency(currency):
@@ -328,10 +341,7 @@ def _invoice(data: Mapping[str, Any]) -> tuple[FacturxInvoice, tuple[str, ...]]:
         raise FacturxRefused("xml_invalid", error="BT-2")
     total_incl = _decimal(data.get("BT-112"), "BT-112")
     amount_due = _decimal(data.get("BT-115"), "BT-115")
-    frame = _text(data.get("BT-23"))
-    if frame not in ("A1", "A2"):
-        # Not a Chorus Pro frame: an invoice paid in full is "already paid" (A2).
-        frame = "A2" if amount_due == 0 and total_incl != 0 else "A1"
+    frame = _frame(_text(data.get("BT-23")), total_incl, amount_due)
     code = _text(data.get("BT-81"))
     origins = data.get("BG-3") or []
     origin = origins[0] if origins else {}

@@ -176,8 +176,9 @@ HEADER_TERMS: Mapping[str, Callable[[FacturxInvoice], _Value]] = {
     "BT-109": lambda inv: money_text(inv.total_excl_tax, inv.currency),
     "BT-110": lambda inv: money_text(inv.total_vat, inv.currency),
     "BT-112": lambda inv: money_text(inv.total_incl_tax, inv.currency),
-    # Frame A2: already paid, BT-113 = BT-112 and BT-115 = 0; A1 has nothing prepaid.
-    "BT-113": lambda inv: money_text(inv.prepaid, inv.currency) if inv.prepaid else "",
+    # Frame A2: already paid, BT-113 = BT-112 (and BT-115 = 0); A1 has nothing prepaid.
+    "BT-113": lambda inv: money_text(inv.total_incl_tax, inv.currency)
+    if inv.frame == "A2" else "",
     "BT-115": lambda inv: money_text(inv.amount_due, inv.currency),
 }
 

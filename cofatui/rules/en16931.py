@@ -167,7 +167,10 @@ def _sums_of_invoice(inv: FacturxInvoice) -> _Sums:
         adjustments=[],
         bt106=inv.total_excl_tax, bt107=Decimal(0), bt108=Decimal(0),
         bt109=inv.total_excl_tax, bt110=inv.total_vat, bt112=inv.total_incl_tax,
-        bt113=inv.prepaid, bt114=Decimal(0), bt115=inv.amount_due)
+        # BT-113 as the writer states it: the whole invoice in frame A2, else nothing
+        # (``inv.prepaid`` is derived from the amount due: checking it would be circular).
+        bt113=inv.total_incl_tax if inv.frame == "A2" else Decimal(0), bt114=Decimal(0),
+        bt115=inv.amount_due)
 
 
 def _half_unit(currency: str) -> Decimal:

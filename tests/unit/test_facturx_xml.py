@@ -248,7 +248,7 @@ def _check_round_trip(inv: FacturxInvoice, read: FacturxInvoice) -> None:
     assert read.seller.name == xml_text(inv.seller.name)
 
 
-@settings(max_examples=40, deadline=None,
+@settings(max_examples=30, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(invoices())
 def test_every_invoice_gives_an_xml_that_passes_the_xsd_and_reads_back(
