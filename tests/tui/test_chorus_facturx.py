@@ -19,6 +19,7 @@ from cofatui.config import Language, Settings
 from cofatui.enums import (
     ChorusInvoiceType,
     ChorusPaymentMode,
+    ChorusProDeposit,
     ChorusState,
     ChorusVatRate,
     FacturxFormat,
@@ -26,7 +27,12 @@ from cofatui.enums import (
 from cofatui.errors import ValidationFailed
 from cofatui.formats.facturx import build_facturx
 from cofatui.formats.facturx_model import FacturxInvoice, FacturxLine, FacturxParty, FacturxVat
-from cofatui.schemas_chorus import ChorusInvoiceSearch, MyChorusStructure
+from cofatui.schemas_chorus import (
+    ChorusInvoiceDetail,
+    ChorusInvoiceSearch,
+    ChorusProLink,
+    MyChorusStructure,
+)
 from cofatui.schemas_company_info import UploadedFile
 from cofatui.schemas_facturx import (
     ChorusConnectorPublic,
@@ -441,3 +447,57 @@ async def test_a_list_is_exported_as_a_job_and_unpacked_in_the_chosen_folder(
     assert (out / "F-2026-10-2.pdf").read_bytes() == b"%PDF-10"
     assert (out / "F-2026-11.pdf").read_bytes() == b"%PDF-11"
     assert list(out.glob("*.zip"))  # the ZIP kept where chosen
+
+
+def linked(detail: ChorusInvoiceDetail, deposit_state: ChorusProDeposit,
+           **more: Any) -> ChorusInvoiceDetail:
+    link = ChorusProLink(deposit=deposit_state, flux_number="FLUX-0042", invoice_id="",
+                         status="", error="Compte technique invalide", synced_at=None)
+    return detail.model_copy(update={"chorus_pro": link, **more})
+
+
+async def test_the_detail_shows_the_chorus_pro_panel_and_sends_again(tmp_path: Path) -> None:
+    env = chorus_env(tmp_path)
+    made = deposit(env, "F-2026/20")
+    real = repo(env, SA_USER).chorus_invoices
+    sent: list[tuple[int, int]] = []
+
+    def get(invoice_id: int) -> ChorusInvoiceDetail:
+        return linked(real.get(invoice_id), ChorusProDeposit.FAILED, actions=["send"])
+
+    class Connector:
+        def send(self, invoice_id: int, version: int) -> ChorusInvoiceDetail:
+            sent.append((invoice_id, version))
+            return linked(real.get(invoice_id), ChorusProDeposit.QUEUED, actions=[])
+
+    app = app_with(env, SA_USER, tmp_path, language="fr",
+                   chorus_invoices=Override(real, get=get), chorus_connector=Connector())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await detail_of(pilot, made.id)
+        panel = screen.query_one("#chorus-pro", Static)
+        said = str(panel.render())
+        assert panel.display
+        assert "Échec : à renvoyer" in said and "FLUX-0042" in said
+        assert "Compte technique invalide" in said  # Chorus Pro's label, literal
+        await pilot.press("g")
+        await wait_until(pilot, lambda: "En attente d'envoi" in str(panel.render()),
+                         what="queued")
+        assert screen.check_action("chorus_pro", ("send",)) is False  # sent: no more
+    assert sent == [(made.id, made.version)]
+
+
+async def test_local_recipient_moves_are_hidden_when_chorus_pro_is_in_play(
+        tmp_path: Path) -> None:
+    env = chorus_env(tmp_path)
+    made = deposit(env, "F-2026/21")
+    real = repo(env, PA_USER).chorus_invoices
+    assert real.get(made.id).moves  # without the connector, PA may process it
+    app = app_with(env, PA_USER, tmp_path, chorus_invoices=Override(
+        real, get=lambda i: linked(real.get(i), ChorusProDeposit.INTEGRATED)))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await detail_of(pilot, made.id)
+        assert screen.check_action("process", ()) is False
+        assert "on the portal" in str(screen.query_one("#chorus-pro", Static).render())
+        await pilot.press("p")
+        await settle(pilot)
+        assert app.screen is screen  # no process dialog

@@ -77,7 +77,7 @@ class ConnectorScreen(Screen[None]):
                             Input(id="login", max_length=200), "login")
             yield FormField(t("chorus_facturx_ui.connector.password_ref"),
                             Input(id="password_ref", max_length=200,
-                                  placeholder="env:CHORUS_PRO_PASSWORD"),
+                                  placeholder=t("chorus_facturx_ui.connector.password_ref_example")),
                             "password_ref", hint=t("chorus_facturx_ui.connector.password_ref_hint"))
             yield FormField(t("chorus_facturx_ui.connector.expires"),
                             Input(id="password_expires_on",
