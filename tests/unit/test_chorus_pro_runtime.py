@@ -94,3 +94,27 @@ def test_loading_settings_and_configuring_imports_no_http_client(tmp_path: Path)
                             text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_opening_a_database_configures_the_process_that_runs_its_jobs(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The TUI on a database (and the CLI with ``--db``) runs the jobs itself: its
+    ``[chorus_pro]`` becomes this process's."""
+    import argparse
+
+    from cofatui import cli
+    from cofatui.config import parse_settings
+    from cofatui.repository import sql
+
+    settings = parse_settings("[chorus_pro]\nclient_id = 'id'\n"
+                              "client_secret = 'env:PISTE_SECRET'\n")
+    opened: list[str] = []
+    monkeypatch.setattr(sql, "open_sql_repository",
+                        lambda url, login: opened.append(url))
+    args = argparse.Namespace(db=f"sqlite:///{tmp_path / 'x.sqlite'}", api=None, user=None)
+    try:
+        cli.open_repository(args, settings)
+        assert opened == [args.db]
+        assert runtime.current() == settings.chorus_pro
+    finally:
+        runtime.reset()
