@@ -33,6 +33,7 @@ from cofatui.models.chorus import (
     ChorusStructure,
 )
 from cofatui.repository.sql.chorus_access import require_space
+from cofatui.repository.sql.chorus_facturx_entry import check_seller, keep_generated
 from cofatui.repository.sql.chorus_invoices_core import check_version
 from cofatui.repository.sql.chorus_invoices_deposit import InvoiceDeposit
 from cofatui.repository.sql.chorus_invoices_detail import FILE_COLUMNS
@@ -65,6 +66,8 @@ class InvoiceEntry(InvoiceDeposit):
                files: Sequence[UploadedFile] = (), *, signed: bool = False,
                submit: bool = True) -> ChorusInvoiceDetail:
         checked, main, attached = _accepted(data, pdf, files, self.clock.today())
+        if pdf is not None:
+            check_seller(pdf.content, checked.supplier_siret)
         kind = (ChorusDepositKind.ENTRY if pdf is None else
                 ChorusDepositKind.SIGNED_PDF if signed else ChorusDepositKind.PDF)
         with self._uow(write=True) as s:
@@ -89,7 +92,7 @@ class InvoiceEntry(InvoiceDeposit):
             self._moved(s, row, ChorusActor.SUPPLIER, ChorusState.DRAFT, operation="create",
                         created=True, changes={"number": [None, row.number]})
             if submit:
-                self._deposit(s, row)
+                self._deposit_entry(s, row)
             return self._detail(s, row)
 
     def update_draft(self, invoice_id: int, data: ChorusDraftUpdate) -> ChorusInvoiceDetail:
@@ -132,7 +135,7 @@ class InvoiceEntry(InvoiceDeposit):
             assert supplier is not None
             if row.deposit_kind == ChorusDepositKind.ENTRY.value:
                 _require_mandate(supplier)
-            self._deposit(s, row)
+            self._deposit_entry(s, row)
             return self._detail(s, row)
 
     def add_files(self, invoice_id: int, files: Sequence[UploadedFile]) -> ChorusInvoiceDetail:
@@ -166,6 +169,13 @@ class InvoiceEntry(InvoiceDeposit):
                 created_at=found.created_at, created_by=found.created_by), found.content
 
     # --- shared ---------------------------------------------------------------------
+    def _deposit_entry(self, s: Session, row: ChorusInvoice) -> None:
+        """Deposit ``row``; one typed in the form gets its Factur-X as main document."""
+        self._deposit(s, row)
+        if row.deposit_kind == ChorusDepositKind.ENTRY.value:
+            keep_generated(s, row, self.principal.language, self.clock.now(),
+                           self.principal.login)
+
     def _my_supplier(self, s: Session, siret: str) -> ChorusStructure:
         """The supplier structure of ``siret``, whose issued space I hold today."""
         supplier = s.execute(select(ChorusStructure).where(
