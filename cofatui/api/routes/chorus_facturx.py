@@ -1,8 +1,9 @@
 """Factur-X of Chorus Pro invoices (issue 19 items 4 and 5): ``repo.chorus_facturx``
 over HTTP, one route per method.
 
-    GET  /chorus/invoices/{invoice_id}/{export_format}?language=
-                                      chorus_facturx.export (facturx | cii | pdf: bytes)
+    GET  /chorus/invoices/{invoice_id}/facturx?language=   chorus_facturx.export (bytes)
+    GET  /chorus/invoices/{invoice_id}/cii?language=       chorus_facturx.export_cii
+    GET  /chorus/invoices/{invoice_id}/pdf?language=       chorus_facturx.export_pdf
     POST /chorus/facturx-exports      chorus_facturx.export_selection (a job, 202)
     POST /chorus/facturx-imports      chorus_facturx.import_files (multipart: files)
 
@@ -17,11 +18,10 @@ words), and a refused file is an outcome of the batch, never an error answer.
 from __future__ import annotations
 
 import io
-from enum import StrEnum
 from typing import Annotated, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Path, Query, Request, Response, UploadFile
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 
 from cofatui.api.auth import Repo
 from cofatui.api.routes.chorus_directory import NOT_FOUND
@@ -30,7 +30,7 @@ from cofatui.api.routes.chorus_invoices import InvoiceId
 from cofatui.api.routes.exports import content_disposition
 from cofatui.api.uploads import store
 from cofatui.enums import FacturxFormat
-from cofatui.schemas_facturx import FacturxExportRequest, FacturxImportBatch
+from cofatui.schemas_facturx import FacturxExportRequest, FacturxFile, FacturxImportBatch
 from cofatui.schemas_jobs import JobPublic
 
 router = APIRouter(tags=["chorus pro: factur-x"])
@@ -43,19 +43,13 @@ MEDIA_TYPES: dict[FacturxFormat, str] = {FacturxFormat.FACTURX: "application/pdf
                                          FacturxFormat.PDF: "application/pdf"}
 
 
-class ExportPath(StrEnum):
-    """The last segment of an export's path (issue 19 item 4 names ``/cii``)."""
-
-    FACTURX = "facturx"
-    CII = "cii"
-    PDF = "pdf"
-
-
-#: The format each path segment asks for, and back (the HTTP client's way).
-FORMAT_OF_PATH: dict[ExportPath, FacturxFormat] = {ExportPath.FACTURX: FacturxFormat.FACTURX,
-                                                   ExportPath.CII: FacturxFormat.XML,
-                                                   ExportPath.PDF: FacturxFormat.PDF}
-PATH_OF_FORMAT = {fmt: path for path, fmt in FORMAT_OF_PATH.items()}
+#: The path segment of each format (issue 19 item 4 names ``/facturx`` and ``/cii``).
+PATH_OF_FORMAT: dict[FacturxFormat, str] = {FacturxFormat.FACTURX: "facturx",
+                                            FacturxFormat.XML: "cii",
+                                            FacturxFormat.PDF: "pdf"}
+#: The names of the routes besides ``chorus_facturx.export`` (the Factur-X's): the same
+#: method, one path per format.
+FORMAT_ROUTES = frozenset({"chorus_facturx.export_cii", "chorus_facturx.export_pdf"})
 
 Language = Annotated[Literal["fr", "en"] | None,
                      Query(description="the PDF's language (default: my account's)")]
@@ -63,22 +57,36 @@ Files = Annotated[list[UploadFile], File(description="the received Factur-X PDFs
                                                      "each")]
 
 
-@router.get("/chorus/invoices/{invoice_id}/{export_format}", name="chorus_facturx.export",
-            response_class=Response, responses={
-                **NOT_FOUND, 200: {"content": {"application/pdf": {}, "application/xml": {}},
-                                   "description": "the file"}},
-            summary="An invoice as its Factur-X (facturx: PDF/A-3 with factur-x.xml), its "
-                    "EN 16931 CII XML (cii) or its PDF alone (pdf); the Chorus Pro "
-                    "constraints are checked first (422 at their fields)")
-def export(repo: Repo, invoice_id: InvoiceId,
-           export_format: Annotated[ExportPath, Path(description="facturx, cii or pdf")],
-           language: Language = None) -> Response:
-    made = repo.chorus_facturx.export(invoice_id, FORMAT_OF_PATH[export_format], language)
+def _served(made: FacturxFile) -> Response:
     # A file to save, never to be sniffed or shown inline by a browser.
     return Response(made.content, media_type=made.media_type, headers={
         "X-Content-Type-Options": "nosniff",
         "Content-Disposition": content_disposition(made.file_name),
         FILE_NAME_HEADER: quote(made.file_name, safe="")})
+
+
+def _export_route(fmt: FacturxFormat, what: str) -> None:
+    """``GET /chorus/invoices/{invoice_id}/<segment>``: one literal path per format
+    (a path parameter there would also match ``…/send`` and the other invoice routes,
+    and their 405's Allow would then name GET)."""
+    segment = PATH_OF_FORMAT[fmt]
+    name = "chorus_facturx.export" + ("" if fmt is FacturxFormat.FACTURX else f"_{segment}")
+
+    def export(repo: Repo, invoice_id: InvoiceId, language: Language = None) -> Response:
+        return _served(repo.chorus_facturx.export(invoice_id, fmt, language))
+
+    router.add_api_route(
+        f"/chorus/invoices/{{invoice_id}}/{segment}", export, methods=["GET"], name=name,
+        response_class=Response,
+        responses={**NOT_FOUND, 200: {"content": {MEDIA_TYPES[fmt]: {}},
+                                      "description": what}},
+        summary=f"An invoice as {what}; the Chorus Pro constraints are checked first "
+                "(422 at their fields)")
+
+
+_export_route(FacturxFormat.FACTURX, "its Factur-X (PDF/A-3 with factur-x.xml)")
+_export_route(FacturxFormat.XML, "its EN 16931 CII XML")
+_export_route(FacturxFormat.PDF, "its PDF/A-3 alone")
 
 
 @router.post("/chorus/facturx-exports", name="chorus_facturx.export_selection",
@@ -104,4 +112,4 @@ async def import_files(request: Request, repo: Repo,
         [uploaded(f) for f in files]))
 
 
-__all__ = ["FILE_NAME_HEADER", "FORMAT_OF_PATH", "PATH_OF_FORMAT", "ExportPath", "router"]
+__all__ = ["FILE_NAME_HEADER", "FORMAT_ROUTES", "PATH_OF_FORMAT", "router"]
