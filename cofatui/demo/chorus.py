@@ -91,6 +91,14 @@ DEMO_STRUCTURE = StructureSpec(
     public=False, legal_status="SAS", email="compta@durand-industries.example",
     rcs="RCS Lyon 596 088 872", vat_number="FR42596088872")
 
+#: The private (supplier) structures' default payment terms (issue 19 item 2): what
+#: French invoices must state — the late-payment penalties and the 40 € indemnity
+#: (Code de commerce, L441-10 and D441-5).
+SUPPLIER_PAYMENT_TERMS = (
+    "Paiement à 30 jours à réception de facture, sans escompte pour paiement anticipé. "
+    "Pénalités de retard : taux d’intérêt de la BCE majoré de 10 points. Indemnité "
+    "forfaitaire pour frais de recouvrement : 40 €.")
+
 _S = ServiceSpec
 #: Every combination of the directory parameters; ``buyer`` manages the first. SIRETs
 #: are made up (SIREN of a public body: first digit 2) and pass their Luhn check.
@@ -220,6 +228,7 @@ def write_directory(loader: BulkLoader, take: Callable[[str], int], now: datetim
             # The private ones signed the billing mandate: entry by form works.
             "billing_mandate_at": None if spec.public else created,
             "billing_mandate_by": "" if spec.public else "system",
+            "payment_terms_default": "" if spec.public else SUPPLIER_PAYMENT_TERMS,
             "created_at": created, "created_by": "system", "version": 1})
         kept = (_S(PUBLIC_INVOICES_SERVICE, "Factures publiques"), *spec.services) \
             if spec.public else spec.services
