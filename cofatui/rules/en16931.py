@@ -96,18 +96,16 @@ def _amount(text: str | None) -> Decimal:
 
 
 def _first(node: etree._Element, path: str) -> str | None:
-    found = node.xpath(path, namespaces=_NS)
-    if not found:
-        return None
-    first = found[0]
-    return str(first) if isinstance(first, str) else first.text
+    # ElementPath (find*) rather than XPath: several times faster on 200 lines.
+    text: str | None = node.findtext(path, namespaces=_NS)
+    return text
 
 
 def _sums_of_tree(root: etree._Element) -> _Sums:
     currency = (_first(root, f"{_SETTLEMENT}/ram:InvoiceCurrencyCode") or "").strip()
     lines = []
-    for item in root.xpath("rsm:SupplyChainTradeTransaction/"
-                           "ram:IncludedSupplyChainTradeLineItem", namespaces=_NS):
+    for item in root.iterfind("rsm:SupplyChainTradeTransaction/"
+                              "ram:IncludedSupplyChainTradeLineItem", namespaces=_NS):
         settlement = "ram:SpecifiedLineTradeSettlement"
         lines.append((
             (_first(item, f"{settlement}/ram:ApplicableTradeTax/ram:CategoryCode") or "").strip(),
@@ -119,20 +117,20 @@ def _sums_of_tree(root: etree._Element) -> _Sums:
                   _amount(_first(tax, "ram:RateApplicablePercent")),
                   _amount(_first(tax, "ram:BasisAmount")),
                   _amount(_first(tax, "ram:CalculatedAmount")))
-                 for tax in root.xpath(f"{_SETTLEMENT}/ram:ApplicableTradeTax",
-                                       namespaces=_NS)]
+                 for tax in root.iterfind(f"{_SETTLEMENT}/ram:ApplicableTradeTax",
+                                          namespaces=_NS)]
     adjustments = []
-    for charge in root.xpath(f"{_SETTLEMENT}/ram:SpecifiedTradeAllowanceCharge",
-                             namespaces=_NS):
+    for charge in root.iterfind(f"{_SETTLEMENT}/ram:SpecifiedTradeAllowanceCharge",
+                                namespaces=_NS):
         sign = 1 if (_first(charge, "ram:ChargeIndicator/*") or "").strip() == "true" else -1
         adjustments.append(((_first(charge, "ram:CategoryTradeTax/ram:CategoryCode")
                              or "").strip(),
                             _amount(_first(charge, "ram:CategoryTradeTax/"
                                                    "ram:RateApplicablePercent")),
                             sign * _amount(_first(charge, "ram:ActualAmount"))))
-    summation = root.xpath(_SUMMATION, namespaces=_NS)
-    total = summation[0] if summation else etree.Element("none")
-    tax_totals = total.xpath("ram:TaxTotalAmount", namespaces=_NS)
+    found = root.find(_SUMMATION, namespaces=_NS)
+    total = found if found is not None else etree.Element("none")
+    tax_totals = total.findall("ram:TaxTotalAmount", namespaces=_NS)
     # BT-110 is the TaxTotalAmount in the invoice's currency (BT-111 is in BT-6's).
     bt110 = next((t.text for t in tax_totals if t.get("currencyID") == currency),
                  tax_totals[0].text if tax_totals else None)
