@@ -190,3 +190,34 @@ def test_the_control_routes_script_faults(by_hand: RunningDouble) -> None:
         control.post("/_double/structure", json={"siret": "1", "label": "x"})
     assert by_hand.state.next_rejection == ("SIRET inconnu",)
     assert "1" in by_hand.state.structures
+
+
+def test_it_runs_by_hand_as_a_process() -> None:
+    """``python -m tests.doubles.piste --port N``: what a person starts in tmux."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from tests.server import free_port
+
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.doubles.piste", "--port", str(port)],
+        cwd=Path(__file__).resolve().parents[2], stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                state = httpx.get(f"http://127.0.0.1:{port}/_double/state", timeout=1)
+                break
+            except httpx.TransportError:
+                assert process.poll() is None and time.monotonic() < deadline
+                time.sleep(0.1)
+        assert state.json()["counters"] == {}
+    finally:
+        process.terminate()
+        said, _ = process.communicate(timeout=15)
+    assert f'api_url = "http://127.0.0.1:{port}/cpro/"' in said
+    assert "client_secret = \"env:COFATUI_PISTE_DOUBLE_SECRET\"" in said
