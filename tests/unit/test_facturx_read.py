@@ -5,6 +5,7 @@ end in a coded refusal and never in another exception."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -18,8 +19,10 @@ from lxml import etree
 
 from cofatui.enums import ChorusInvoiceType, ChorusPaymentMode, ChorusVatRate
 from cofatui.errors import message_text
+from cofatui.formats import facturx_read
 from cofatui.formats.facturx_read import FacturxRefused, read_pdf, read_xml
 from cofatui.formats.facturx_xml import build_xml, data_dict
+from cofatui.i18n.messages import has_entry
 from cofatui.rules import en16931
 from cofatui.schemas_facturx import FACTURX_MAX_BYTES
 from tests.unit.test_facturx_xml_data import (
@@ -232,6 +235,17 @@ def test_what_our_invoice_cannot_hold_is_refused() -> None:
         ("chorus_facturx.content_not_supported", {"term": "BG-20"})
 
 
+def test_every_reason_the_reader_raises_is_in_both_catalogs() -> None:
+    """The reader builds its codes from a reason (``FacturxRefused("not_pdf")``), which
+    the catalog scan of test_message_codes cannot see: read them from its source."""
+    source = Path(facturx_read.__file__).read_text(encoding="utf-8")
+    reasons = set(re.findall(r'FacturxRefused\(\s*"(\w+)"', source))
+    assert len(reasons) >= 13
+    for reason in reasons:
+        for language in ("en", "fr"):
+            assert has_entry(f"errors.chorus_facturx.{reason}", language), reason
+
+
 @pytest.mark.parametrize("code", [
     "not_pdf", "too_large", "facturx_missing", "doctype_refused", "xml_invalid",
     "profile_too_low", "type_not_supported", "seller_siret_invalid", "number_too_long",
@@ -283,3 +297,27 @@ def test_mutated_documents_are_read_or_refused_with_a_code(xml: bytes) -> None:
         assert refused.code.startswith("chorus_facturx.")
     else:  # what is read holds together
         assert en16931.check_invoice(read.invoice) == []
+
+
+_PDF = embedded(build_xml(simple()))
+
+
+@st.composite
+def damaged_pdfs(draw: st.DrawFn) -> bytes:
+    """A real Factur-X PDF cut short, or with a few byte ranges overwritten."""
+    pdf = bytearray(_PDF)
+    if draw(st.booleans()):
+        return bytes(pdf[:draw(st.integers(5, len(pdf)))])
+    for _ in range(draw(st.integers(1, 6))):
+        start = draw(st.integers(0, len(pdf) - 1))
+        pdf[start:start + draw(st.integers(1, 64))] = draw(st.binary(max_size=64))
+    return bytes(pdf)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(damaged_pdfs())
+def test_damaged_pdfs_are_read_or_refused_with_a_code(pdf: bytes) -> None:
+    try:
+        read_pdf(pdf)
+    except FacturxRefused as refused:
+        assert refused.code.startswith("chorus_facturx.")
