@@ -54,6 +54,7 @@ __all__ = [
     "VAT_TERMS",
     "FacturxBuildError",
     "build_xml",
+    "data_dict",
     "money_text",
     "vat_category",
     "xml_text",
