@@ -213,3 +213,27 @@ def test_other_mistakes_in_the_table_are_named(text: str, said: str) -> None:
 def test_the_secret_is_not_in_the_settings_repr() -> None:
     s = ChorusProSettings(client_id="id", client_secret="env:PISTE_SECRET")
     assert "PISTE_SECRET" not in repr(s)
+
+
+_names = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,12}", fullmatch=True)
+_references = st.one_of(
+    _names.map(lambda n: f"env:{n}"),
+    st.tuples(_names, _names).map(lambda p: f"keyring:{p[0]}/{p[1]}"))
+_urls = st.one_of(st.just(""), st.from_regex(r"https?://[a-z0-9.-]{1,20}(:[0-9]{2,5})?/[a-z/]{0,10}",
+                                              fullmatch=True))
+
+
+@given(environment=st.sampled_from(["sandbox", "production"]), token_url=_urls,
+       api_url=_urls, client_id=st.one_of(st.just(""), _names), secret=_references,
+       timeout=st.one_of(st.integers(1, 300), st.floats(1, 300)))
+def test_any_valid_table_is_saved_and_read_back_the_same(
+        environment: str, token_url: str, api_url: str, client_id: str, secret: str,
+        timeout: float) -> None:
+    table: dict[str, object] = {"environment": environment, "client_secret": secret,
+                                "timeout": timeout}
+    table.update({k: v for k, v in (("token_url", token_url), ("api_url", api_url),
+                                    ("client_id", client_id)) if v})
+    s = parse_settings(tomli_w.dumps({"chorus_pro": table}))
+    assert s.chorus_pro is not None
+    assert s.chorus_pro.api_url.endswith("/")
+    assert parse_settings(tomli_w.dumps(settings_to_dict(s))) == s
