@@ -60,7 +60,8 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
 @pytest.fixture
 def no_keyring() -> Iterator[None]:
     before = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())  # type: ignore[no-untyped-call] # what a headless server has
+    # What a headless server has.
+    keyring.set_keyring(fail.Keyring())  # type: ignore[no-untyped-call]
     try:
         yield
     finally:
@@ -219,8 +220,8 @@ _names = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,12}", fullmatch=True)
 _references = st.one_of(
     _names.map(lambda n: f"env:{n}"),
     st.tuples(_names, _names).map(lambda p: f"keyring:{p[0]}/{p[1]}"))
-_urls = st.one_of(st.just(""), st.from_regex(r"https?://[a-z0-9.-]{1,20}(:[0-9]{2,5})?/[a-z/]{0,10}",
-                                              fullmatch=True))
+_urls = st.one_of(st.just(""), st.from_regex(
+    r"https?://[a-z0-9.-]{1,20}(:[0-9]{2,5})?/[a-z/]{0,10}", fullmatch=True))
 
 
 @given(environment=st.sampled_from(["sandbox", "production"]), token_url=_urls,
