@@ -20,14 +20,16 @@ from sqlmodel import col
 
 from cofatui.chorus_pro import runtime
 from cofatui.enums import ChorusProDeposit, ChorusState
+from cofatui.errors import RuleViolation
 from cofatui.jobs.worker import Worker
 from cofatui.models import Notification
 from cofatui.models.chorus import ChorusConnector, ChorusInvoice, ChorusInvoiceEvent
 from cofatui.schemas_chorus import ChorusInvoiceDetail
 from cofatui.schemas_facturx import ChorusConnectorSave
-from tests.contract.chorus_dataset import PA_USER, SA, SA_USER
+from tests.contract.chorus_dataset import PA_USER, SA, SA_USER, SIRET
 from tests.contract.chorus_invoice_samples import deposit, notified
 from tests.contract.conftest import Backend
+from tests.contract.refusals import refused
 from tests.doubles.piste import PASSWORD_ENV, RunningDouble
 from tests.doubles.piste_fixtures import piste_fixture  # noqa: F401
 from tests.doubles.piste_state import DEPOSIT, FIND
@@ -236,3 +238,22 @@ def test_managers_told_once_before_the_password_expires(sql: Backend) -> None:
         connector = s.get(ChorusConnector, sql.ids[SA])
     assert told == [sql.ids[SA_USER]]
     assert connector is not None and connector.expiry_notified_for is not None
+
+
+def test_connector_test_asks_a_token_then_the_structure(
+        connected: Backend, piste: RunningDouble, monkeypatch: pytest.MonkeyPatch) -> None:
+    b = connected
+    sa = b.open(SA_USER)
+    missing = sa.chorus_connector.test(b.ids[SA])
+    assert missing.token_ok and not missing.structure_found and not missing.ok
+    piste.state.add_structure(SIRET[SA], "FOURNISSEUR SA")
+    found = sa.chorus_connector.test(b.ids[SA])
+    assert found.ok and found.structure_label == "FOURNISSEUR SA"
+    monkeypatch.delenv(PASSWORD_ENV)
+    unset = sa.chorus_connector.test(b.ids[SA])
+    assert not unset.token_ok and [r.code for r in unset.reasons] == [
+        "chorus_pro.secret_env_missing"]
+    assert piste.state.password not in unset.model_dump_json()
+    runtime.reset()
+    with refused(RuleViolation, "chorus_connector.not_configured"):
+        sa.chorus_connector.test(b.ids[SA])

@@ -47,11 +47,15 @@ class SqlChorusConnector(InvoiceCore):
                 raise RuleViolation(NOT_CONFIGURED, structure_id=structure_id)
             login, ref, siret = row.login, row.password_ref, structure.siret or ""
         # The calls are made outside any transaction (they may take seconds).
+        token_ok = False
         try:
-            found = runtime.client_for(login, ref).find_structure(siret)
+            with runtime.client_for(login, ref) as client:
+                client.check_token()
+                token_ok = True
+                found = client.find_structure(siret)
         except CofaError as exc:
             return ChorusConnectorCheck(
-                structure_id=structure_id, token_ok=False, structure_found=False,
+                structure_id=structure_id, token_ok=token_ok, structure_found=False,
                 structure_label="", reasons=[self._reason(exc)])
         return ChorusConnectorCheck(structure_id=structure_id, token_ok=True,
                                     structure_found=found is not None,

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from cofatui.errors import CofaError, Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from cofatui.chorus_pro.secrets import is_reference
+from cofatui.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from cofatui.models.chorus import ChorusConnector, ChorusStructure
 from cofatui.repository.sql.chorus_access import STRUCTURE_NOT_FOUND, chorus_rights
 from cofatui.repository.sql.core import SqlArea, diff
@@ -90,18 +91,7 @@ def _check(enabled: bool, login: str, ref: str) -> None:
         errors.append(FieldError("login", "chorus_connector.login_required"))
     if enabled and not ref:
         errors.append(FieldError("password_ref", "chorus_connector.password_ref_required"))
-    if ref and not is_reference(ref):
+    if ref and not is_reference(ref):  # PISTE's rule: env:NAME or keyring:SERVICE/USER
         errors.append(FieldError("password_ref", NOT_REFERENCE))
     if errors:
         raise ValidationFailed(errors)
-
-
-def is_reference(ref: str) -> bool:
-    """``env:NAME`` or ``keyring:SERVICE/USER`` (PISTE's rule, one place for it)."""
-    from cofatui.chorus_pro.secrets import check_reference
-
-    try:
-        check_reference(ref)
-    except CofaError:
-        return False
-    return True
