@@ -16,7 +16,7 @@ from facturx import generate_from_binary
 from cofatui import i18n
 from cofatui.enums import ChorusInvoiceType
 from cofatui.formats.facturx_model import FacturxInvoice
-from cofatui.formats.facturx_pdf import render_pdf
+from cofatui.formats.facturx_pdf import printable, render_pdf
 from cofatui.formats.facturx_xml import build_xml
 
 __all__ = ["FLAVOR", "LEVEL", "build_facturx", "embed_xml"]
@@ -42,8 +42,9 @@ def _metadata(invoice: FacturxInvoice, language: str) -> dict[str, str]:
     """The document information and XMP, in the reader's language (factur-x writes
     English ones of its own otherwise)."""
     key = "credit_note" if invoice.type is ChorusInvoiceType.CREDIT_NOTE else "invoice"
-    document = i18n.t_in(language, f"facturx_pdf.{key}", number=invoice.number)
-    seller = invoice.seller.name
+    # XMP is XML: no control character may reach it.
+    document = i18n.t_in(language, f"facturx_pdf.{key}", number=printable(invoice.number))
+    seller = printable(invoice.seller.name)
     return {
         "author": seller,
         "keywords": i18n.t_in(language, "facturx_pdf.metadata.keywords"),
