@@ -14,6 +14,7 @@ characters are dropped, since the font has no glyph for them.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from datetime import date
@@ -50,6 +51,11 @@ _LINES = Columns((70, 18, 14, 28, 16, 34), ("L", "R", "C", "R", "R", "R"))
 _VAT = Columns((30, 40, 40), ("R", "R", "R"))
 _VAT_EXEMPT = Columns((30, 40, 40, 70), ("R", "R", "R", "L"))
 _TOTALS = Columns((50, 40), ("L", "R"))
+
+# fpdf2 warns of each character the font has no glyph for (a Chinese name: DejaVu has
+# none, the page shows a box); in the TUI that warning, with the characters, would land
+# on the screen. Its errors still go through.
+logging.getLogger("fpdf.output").setLevel(logging.ERROR)
 
 
 def render_pdf(invoice: FacturxInvoice, language: str) -> bytes:

@@ -275,3 +275,21 @@ def test_a_label_longer_than_its_column_wraps_inside_its_row() -> None:
     text = _text(render_pdf(make_invoice([(words, Decimal(1), Decimal(1),
                                            ChorusVatRate.STANDARD)]), "en"))
     assert all(f"mot{n}" in text for n in range(60))
+
+
+def test_a_label_longer_than_a_page_is_cut_within_its_page() -> None:
+    words = " ".join(f"mot{n}" for n in range(3000))
+    inv = make_invoice([("Avant", Decimal(1), Decimal(1), ChorusVatRate.STANDARD),
+                        (words, Decimal(1), Decimal(1), ChorusVatRate.STANDARD),
+                        ("Après", Decimal(1), Decimal(1), ChorusVatRate.STANDARD)])
+    pages = [_plain(page.extract_text()) for page in _reader(render_pdf(inv, "fr")).pages]
+    text = " ".join(pages)
+    assert "mot0 " in text and "…" in text and "mot2999" not in text
+    assert "Avant" in text and "Après" in text
+    cut = next(page for page in pages if "…" in page)
+    assert "mot0 " in cut  # the whole row on one page, not spilled over the next
+
+
+def test_a_name_the_fonts_cannot_show_still_renders() -> None:
+    inv = make_invoice(plain_lines(1), buyer=replace(BUYER, name="東京都庁"))
+    assert len(_reader(build_facturx(inv, "fr")).pages) == 1
