@@ -103,7 +103,8 @@ class FacturxBuildError(Exception):
     producer: the Chorus Pro constraints and totals are checked before). ``failures``
     lists the EN 16931 rules that failed, if that is the cause."""
 
-    def __init__(self, detail: str, failures: tuple[object, ...] = ()) -> None:
+    def __init__(self, detail: str,
+                 failures: tuple[en16931.En16931Failure, ...] = ()) -> None:
         super().__init__(detail)
         self.failures = failures
 

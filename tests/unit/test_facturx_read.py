@@ -321,3 +321,14 @@ def test_damaged_pdfs_are_read_or_refused_with_a_code(pdf: bytes) -> None:
         read_pdf(pdf)
     except FacturxRefused as refused:
         assert refused.code.startswith("chorus_facturx.")
+
+
+def test_the_parser_refuses_a_dtd_the_byte_scan_would_have_missed() -> None:
+    """The second line of defence, for an encoding libxml2 reads and the scan does not."""
+    for xml in (b"<!DOCTYPE x><x/>", b'<!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>'):
+        with pytest.raises(FacturxRefused) as caught:
+            facturx_read._parse(xml)
+        assert caught.value.code == "chorus_facturx.doctype_refused"
+    for encoding in ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"):
+        wide = f'<?xml version="1.0" encoding="{encoding[:6].upper()}"?><!DOCTYPE x><x/>'
+        assert refusal(wide.encode(encoding), pdf=False)[0] == "chorus_facturx.doctype_refused"

@@ -215,7 +215,7 @@ def test_inconsistent_totals_are_a_bug_the_writer_refuses() -> None:
     good = simple()
     with pytest.raises(FacturxBuildError) as caught:
         build_xml(replace(good, total_vat=good.total_vat + Decimal("0.01")))
-    codes = {failure.code for failure in caught.value.failures}  # type: ignore[attr-defined]
+    codes = {failure.code for failure in caught.value.failures}
     assert {"BR-CO-14", "BR-CO-15"} <= codes
 
 
