@@ -142,10 +142,13 @@ def _vat_percent(rate: ChorusVatRate) -> str:
 
 
 def _unit_code(unit: str) -> str:
+    """BT-130: a unit people type (``heure``, ``KG``) as its code, a code as it is
+    (``HUR``, ``C62``), anything else ``C62``."""
     clean = xml_text(unit)
-    if _UNIT_CODE.fullmatch(clean):
-        return clean
-    return _UNIT_CODES.get(clean.casefold().rstrip("."), DEFAULT_UNIT)
+    known = _UNIT_CODES.get(clean.casefold().rstrip("."))
+    if known:
+        return known
+    return clean if _UNIT_CODE.fullmatch(clean) else DEFAULT_UNIT
 
 
 def _address_lines(address: str) -> list[str]:

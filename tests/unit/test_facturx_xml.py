@@ -165,6 +165,15 @@ def test_a_line_carries_its_terms_and_c62_by_default() -> None:
         == "Audit de sécurité"  # BT-153
 
 
+@pytest.mark.parametrize(("unit", "code"), [
+    ("", "C62"), ("heure", "HUR"), ("H", "HUR"), ("Jours", "DAY"), ("kg", "KGM"),
+    ("KG", "KGM"), ("m²", "MTK"), ("forfait", "C62"), ("KWH", "KWH"), ("LTR", "LTR"),
+    ("boîte", "C62"), ("\x07", "C62")])
+def test_units_people_type_are_written_as_rec_20_codes(unit: str, code: str) -> None:
+    xml = build_xml(invoice((line(1, "x", "1", "1", ChorusVatRate.STANDARD, unit),)))
+    assert value(xml, "//ram:BilledQuantity/@unitCode") == code
+
+
 def test_the_delivery_date_defaults_to_the_invoice_date() -> None:
     path = "//ram:ApplicableHeaderTradeDelivery/ram:ActualDeliverySupplyChainEvent//" \
            "udt:DateTimeString"
