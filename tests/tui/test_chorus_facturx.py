@@ -27,6 +27,7 @@ from cofatui.enums import (
 from cofatui.errors import ValidationFailed
 from cofatui.formats.facturx import build_facturx
 from cofatui.formats.facturx_model import FacturxInvoice, FacturxLine, FacturxParty, FacturxVat
+from cofatui.formats.facturx_read import read_pdf
 from cofatui.schemas_chorus import (
     ChorusInvoiceDetail,
     ChorusInvoiceSearch,
@@ -501,3 +502,94 @@ async def test_local_recipient_moves_are_hidden_when_chorus_pro_is_in_play(
         await pilot.press("p")
         await settle(pilot)
         assert app.screen is screen  # no process dialog
+
+
+# --- on the real SQL repository ----------------------------------------------------------
+
+
+async def test_on_the_sql_repository_an_export_writes_a_factur_x_that_reads_back(
+        tmp_path: Path) -> None:
+    env = chorus_env(tmp_path)
+    made = deposit(env, "F-2026/30")
+    out = tmp_path / "out"
+    out.mkdir()
+    app = app_with(env, SA_USER, out)
+    async with app.run_test(size=SIZE) as pilot:
+        await detail_of(pilot, made.id)
+        await pilot.press("x")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog), what="the dialog")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, FilePicker), what="the picker",
+                         timeout=20)
+        app.screen.query_one("#picker-path", Input).focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: (out / "F-2026-30.pdf").exists(), what="the file")
+    read = read_pdf((out / "F-2026-30.pdf").read_bytes())
+    assert read.invoice.number == "F-2026/30"
+    assert read.invoice.seller.siret == cd.SIRET[cd.SA]
+    assert read.invoice.total_incl_tax == made.total_incl_tax
+
+
+async def test_on_the_sql_repository_a_factur_x_is_imported_and_a_plain_pdf_refused(
+        tmp_path: Path) -> None:
+    env = chorus_env(tmp_path)
+    good = tmp_path / "facture-fx.pdf"
+    good.write_bytes(a_facturx())
+    plain_pdf = tmp_path / "scan.pdf"
+    plain_pdf.write_bytes(_blank_pdf())
+    app = app_with(env, PA_USER, tmp_path, language="fr")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        open_screen(app, "chorus_facturx_import")
+        await wait_until(pilot, lambda: isinstance(app.screen, FacturxImportScreen),
+                         what="the import")
+        screen = app.screen
+        assert isinstance(screen, FacturxImportScreen)
+        await pick(pilot, good)
+        await pick(pilot, plain_pdf)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: len(screen.outcomes) == 2, what="the outcomes",
+                         timeout=20)
+        await settle(pilot)
+        box = screen.query_one("#facturx-outcomes", OptionList)
+        lines = [str(box.get_option_at_index(i).prompt) for i in range(box.option_count)]
+        assert "Importée" in lines[0] and "FX-2026-042" in lines[0], lines
+        assert "Refusée" in lines[1] and "son fournisseur doit le déposer" in lines[1], lines
+        # Enter on the imported one opens it, made available.
+        box.focus()
+        box.highlighted = 0
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, InvoiceDetailScreen),
+                         what="the invoice")
+        detail = app.screen
+        assert isinstance(detail, InvoiceDetailScreen)
+        assert detail.detail.state is ChorusState.MADE_AVAILABLE
+        assert detail.detail.number == "FX-2026-042"
+
+
+async def test_on_the_sql_repository_the_connector_refuses_a_literal_password(
+        tmp_path: Path) -> None:
+    env = chorus_env(tmp_path)
+    structure_id = env.ids[cd.SA]
+    app = app_with(env, SA_USER, tmp_path, language="fr")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        open_screen(app, "chorus_connector", structure_id)
+        await wait_until(pilot, lambda: isinstance(app.screen, ConnectorScreen),
+                         what="the connector")
+        screen = app.screen
+        assert isinstance(screen, ConnectorScreen)
+        await wait_until(pilot, lambda: screen.connector is not None, what="loaded")
+        screen.query_one("#enabled", Tick).value = True
+        await type_into(pilot, "#login", "TECH_0001@cpro.fr")
+        await type_into(pilot, "#password_ref", "hunter2")
+        await pilot.press("ctrl+s")
+        field = screen.query_one("#password_ref-field", FormField)
+        await wait_until(pilot, lambda: bool(field.error.strip()), what="the refusal")
+        assert "env:" in field.error and "hunter2" not in field.error
+        screen.query_one("#password_ref", Input).value = "env:CHORUS_PRO_PASSWORD"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: screen.connector is not None
+                         and screen.connector.version is not None, what="saved")
+    saved = repo(env, SA_USER).chorus_connector.get(structure_id)
+    assert saved.enabled and saved.password_ref == "env:CHORUS_PRO_PASSWORD"
