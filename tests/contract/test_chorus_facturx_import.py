@@ -38,7 +38,8 @@ def _crafted() -> dict[str, bytes]:
     """One file per refusal, keyed by the code it must get."""
     return {
         "chorus_facturx.not_pdf": b"this is no PDF at all",
-        "chorus_facturx.too_large": b"%PDF-1.7\n" + b"0" * (11 * 1024 * 1024),
+        # Over the 10 MB of Chorus Pro, under the API's upload limit (11 MiB a file).
+        "chorus_facturx.too_large": b"%PDF-1.7\n" + b"0" * (10 * 1024 * 1024 + 512 * 1024),
         "chorus_facturx.facturx_missing": PDF,
         "chorus_facturx.doctype_refused": edited_xml(
             b"<?xml version='1.0' encoding='UTF-8'?>",

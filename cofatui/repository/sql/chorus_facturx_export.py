@@ -22,7 +22,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from cofatui.enums import FacturxFormat
-from cofatui.errors import CofaError, ValidationFailed
+from cofatui.errors import CofaError, NotFound, ValidationFailed
 from cofatui.formats import imports as pipeline
 from cofatui.models import Job
 from cofatui.repository.sql import import_apply
@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 #: The job kind (``jobs/handlers.py``).
 FACTURX_EXPORT_JOB = "chorus.facturx_export"
 Progress = Callable[[int, int], None]
+#: The job reads this many invoices per transaction.
+READ_CHUNK = 50
 
 
 def result_name(today: date) -> str:
@@ -77,6 +79,19 @@ class FacturxExport(InvoiceCore):
             row, _rights, _sides = self._visible(s, invoice_id)
             return facturx_invoice(s, row)
 
+    def _invoices(self, invoice_ids: Sequence[int]) -> dict[int, FacturxInvoice | CofaError]:
+        """Several invoices in one transaction (the job reads them by chunks); one I
+        may no longer read is its refusal."""
+        out: dict[int, FacturxInvoice | CofaError] = {}
+        with self._uow() as s:
+            for invoice_id in invoice_ids:
+                try:
+                    row, _rights, _sides = self._visible(s, invoice_id)
+                    out[invoice_id] = facturx_invoice(s, row)
+                except NotFound as refused:
+                    out[invoice_id] = refused
+        return out
+
     def export(self, invoice_id: int, fmt: FacturxFormat = FacturxFormat.FACTURX,
                language: str | None = None) -> FacturxFile:
         invoice = self._invoice(invoice_id)
@@ -109,11 +124,17 @@ class FacturxExport(InvoiceCore):
         buffer = io.BytesIO()
         names = _Names()
         outcomes: list[pipeline.LineOutcome] = []
+        read: dict[int, FacturxInvoice | CofaError] = {}
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for index, invoice_id in enumerate(invoice_ids):
                 progress(index, len(invoice_ids))
+                if invoice_id not in read:
+                    read = self._invoices(invoice_ids[index:index + READ_CHUNK])
                 try:
-                    file = make_file(self._invoice(invoice_id), fmt, language)
+                    invoice = read[invoice_id]
+                    if isinstance(invoice, CofaError):
+                        raise invoice
+                    file = make_file(invoice, fmt, language)
                 except CofaError as refused:
                     code, params = _refusal(refused)
                     outcomes.append(pipeline.LineOutcome(
