@@ -98,7 +98,7 @@ def test_a_supplier_sends_through_the_api_and_follows_the_states(
         _walk(run, tmp_path, double)
     finally:
         server.stop()
-    for text in said + [server.log()]:
+    for text in [*said, server.log()]:
         assert not any(secret in text for secret in SECRETS)
 
 
