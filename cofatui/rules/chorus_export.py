@@ -19,11 +19,11 @@ checked when they are added.
 from __future__ import annotations
 
 from stdnum import iban as stdnum_iban
-from stdnum.fr import siret as stdnum_siret
 
 from cofatui.enums import ChorusInvoiceType, ChorusPaymentMode
-from cofatui.errors import FieldError
+from cofatui.errors import FieldError, ValidationFailed
 from cofatui.formats.facturx_model import FacturxInvoice
+from cofatui.rules.chorus_identifiers import clean_siret
 from cofatui.schemas_facturx import FACTURX_MAX_BYTES
 
 __all__ = ["MAX_ENGAGEMENT", "MAX_NUMBER", "MAX_SERVICE_CODE", "constraints",
@@ -36,9 +36,13 @@ _MEGABYTE = 1024 * 1024
 
 
 def siret_valid(siret: str) -> bool:
-    """14 ASCII digits whose key checks (La Poste's exception included)."""
-    return len(siret) == 14 and siret.isascii() and siret.isdigit() \
-        and bool(stdnum_siret.is_valid(siret))
+    """A SIRET as ``rules/chorus_identifiers`` takes one: 14 ASCII digits, spaces
+    allowed, whose key checks (La Poste's exception included)."""
+    try:
+        clean_siret(siret)
+    except ValidationFailed:
+        return False
+    return True
 
 
 def _too_long(field: str, code: str, text: str, limit: int) -> list[FieldError]:

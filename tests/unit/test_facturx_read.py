@@ -170,6 +170,8 @@ def test_not_xml_and_not_cii_are_invalid() -> None:
 
 
 def test_minimum_and_basic_wl_have_no_lines() -> None:
+    # factur-x writes no MINIMUM XML (its generator starts at BASIC WL): the MINIMUM
+    # document is a hand-written one its XSD accepts, embedded by the library.
     minimum = embedded(MINIMUM.read_bytes(), level="minimum")
     assert refusal(minimum) == ("chorus_facturx.profile_too_low", {"profile": "MINIMUM"})
     data = data_dict(simple())
