@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from cofatui.chorus_pro.client import PisteClient
     from cofatui.jobs.worker import JobContext
 
-__all__ = ["DEPOSIT_JOB", "deposit", "look_up", "run_deposit"]
+__all__ = ["DEPOSIT_JOB", "aware", "deposit", "look_up", "run_deposit"]
 log = logging.getLogger(__name__)
 LOOKUP_PENDING = "chorus_connector.lookup_pending"
 
@@ -104,7 +104,7 @@ def look_up(sync: ConnectorSync, client: PisteClient, work: DepositWork,
         sync.found(work.invoice_id, found[0])
         return
     since = work.uncertain_since
-    if since is not None and now - _aware(since, now) >= UNCERTAIN_FOR:
+    if since is not None and now - aware(since, now) >= UNCERTAIN_FOR:
         sync.unresolved(work.invoice_id)
         return
     raise ChorusProUnavailable(LOOKUP_PENDING, invoice_id=work.invoice_id)
@@ -114,6 +114,6 @@ def _number_key(number: str) -> str:
     return number.replace(" ", "").upper()
 
 
-def _aware(value: datetime, like: datetime) -> datetime:
+def aware(value: datetime, like: datetime) -> datetime:
     """SQLite gives naive UTC datetimes back."""
     return value.replace(tzinfo=like.tzinfo) if value.tzinfo is None else value

@@ -22,7 +22,7 @@ from sqlmodel import col
 from cofatui.clock import Clock
 from cofatui.enums import ChorusProDeposit, ChorusState
 from cofatui.errors import CofaError
-from cofatui.jobs.chorus_pro_deposit import look_up
+from cofatui.jobs.chorus_pro_deposit import aware, look_up
 from cofatui.models.chorus import ChorusInvoice
 from cofatui.repository.sql.chorus_connector_queue import POLL_JOB
 from cofatui.repository.sql.chorus_connector_sync import ConnectorSync, FollowWork
@@ -62,9 +62,9 @@ def due(c: Candidate, now: datetime) -> bool:
         return False
     if c.synced_at is None:
         return True
-    since = now - _aware(c.synced_at, now)
+    since = now - aware(c.synced_at, now)
     if c.deposit == D.DEPOSITED.value:
-        age = now - _aware(c.state_changed_at or c.synced_at, now)
+        age = now - aware(c.state_changed_at or c.synced_at, now)
         return since >= (REPORT_FAST if age < FAST_FOR else REPORT_SLOW) - _SLACK
     if c.deposit == D.UNCERTAIN.value:
         return since >= LOOKUP_EVERY - _SLACK
@@ -150,7 +150,3 @@ def _report(sync: ConnectorSync, client: PisteClient, work: FollowWork) -> str |
         return None
     sync.report_integrated(work.invoice_id, match)
     return match.cpp_invoice_id
-
-
-def _aware(value: datetime, like: datetime) -> datetime:
-    return value.replace(tzinfo=like.tzinfo) if value.tzinfo is None else value
