@@ -32,6 +32,14 @@ def swap(xml: bytes, old: str, new: str) -> bytes:
     return xml.replace(old.encode(), new.encode(), 1)
 
 
+def amounts(tag: str, *changes: tuple[str, str]) -> bytes:
+    """GOOD with the ``<ram:tag>`` amounts of ``changes`` (old, new) replaced."""
+    xml = GOOD
+    for old, new in changes:
+        xml = swap(xml, f"<ram:{tag}>{old}</ram:{tag}>", f"<ram:{tag}>{new}</ram:{tag}>")
+    return xml
+
+
 def test_a_good_document_and_its_data_pass() -> None:
     assert check(GOOD) == []
     assert check_invoice(fixed_invoice()) == []
@@ -44,10 +52,8 @@ def test_the_rules_listed_are_those_of_the_issue() -> None:
 
 def test_br_co_10_line_sum_against_bt106() -> None:
     # One line's net moved by a cent and its rate's base with it: only BR-CO-10 is off.
-    xml = swap(GOOD, "<ram:LineTotalAmount>2975.00</ram:LineTotalAmount>",
-               "<ram:LineTotalAmount>2975.01</ram:LineTotalAmount>")
-    xml = swap(xml, "<ram:BasisAmount>2925.00</ram:BasisAmount>",
-               "<ram:BasisAmount>2925.01</ram:BasisAmount>")
+    xml = swap(amounts("LineTotalAmount", ("2975.00", "2975.01")),
+               "<ram:BasisAmount>2925.00<", "<ram:BasisAmount>2925.01<")
     failures = check(xml)
     assert [f.code for f in failures] == ["BR-CO-10"]
     assert failures[0].params == {"expected": "4223.47", "actual": "4223.46"}
@@ -104,8 +110,7 @@ def test_br_co_17_vat_amount_to_the_cent_either_rounding_of_a_half() -> None:
 
 
 def test_br_co_17_on_the_xml_names_the_rate() -> None:
-    xml = swap(GOOD, "<ram:CalculatedAmount>585.00</ram:CalculatedAmount>",
-               "<ram:CalculatedAmount>585.02</ram:CalculatedAmount>")
+    xml = amounts("CalculatedAmount", ("585.00", "585.02"))
     failures = [f for f in check(xml) if f.code == "BR-CO-17"]
     assert [(f.params["category"], f.params["rate"], f.params["actual"]) for f in failures] \
         == [("S", "20", "585.02")]
@@ -113,11 +118,7 @@ def test_br_co_17_on_the_xml_names_the_rate() -> None:
 
 def test_br_s_08_each_rate_base_is_the_sum_of_its_lines() -> None:
     # Move a cent of base from 10 % to 5.5 %: the totals still add up, the bases do not.
-    xml = swap(GOOD, "<ram:BasisAmount>169.50</ram:BasisAmount>",
-               "<ram:BasisAmount>169.49</ram:BasisAmount>")
-    xml = swap(xml, "<ram:BasisAmount>95.96</ram:BasisAmount>",
-               "<ram:BasisAmount>95.97</ram:BasisAmount>")
-    failures = check(xml)
+    failures = check(amounts("BasisAmount", ("169.50", "169.49"), ("95.96", "95.97")))
     assert [f.code for f in failures] == ["BR-S-08", "BR-S-08"]
     assert {f.params["rate"] for f in failures} == {"10", "5.5"}
 
