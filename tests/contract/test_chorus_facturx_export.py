@@ -6,17 +6,24 @@ selection as a job writing a ZIP with a result line per invoice."""
 from __future__ import annotations
 
 import io
+import uuid
 import zipfile
+from decimal import Decimal
 
 import pytest
 from facturx import get_xml_from_pdf
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from cofatui.enums import FacturxFormat
+from cofatui.enums import ChorusVatRate, FacturxFormat
 from cofatui.errors import NotFound, ValidationFailed
+from cofatui.formats.facturx_read import read_pdf
+from cofatui.jobs.worker import Worker
 from cofatui.models.chorus import ChorusInvoice
+from cofatui.repository.sql.import_apply import settle_stopped_imports
 from cofatui.schemas_facturx import FacturxExportRequest
 from cofatui.schemas_jobs import ImportKind, JobStatus
 from tests.contract.chorus_dataset import PA, PA_USER, SA, SA_USER, SB_USER, SIRET
@@ -104,3 +111,49 @@ def test_selection_with_an_unreadable_invoice_queues_nothing(backend: Backend) -
         sa.chorus_facturx.export_selection(FacturxExportRequest(
             invoice_ids=[mine.id, theirs.id]))
     assert sa.jobs.list().total == before
+
+
+def test_selection_cancelled_before_it_runs_settles_its_result(backend: Backend) -> None:
+    sa = backend.open(SA_USER)
+    made = deposit(sa)
+    job = sa.chorus_facturx.export_selection(FacturxExportRequest(invoice_ids=[made.id]))
+    sa.jobs.cancel(job.id)
+    done = run_jobs(backend, sa, job.id)
+    assert done.status is JobStatus.CANCELLED
+    Worker(backend.engine, clock=backend.clock, schedules=[]).drain()
+    settle_stopped_imports(backend.engine, backend.clock.now())
+    result = sa.imports.result(int(job.params["import_id"]))
+    assert (result.status.value, result.refusal_code, result.ok_lines) == (
+        "failed", "cancelled", 0)
+
+
+_lines = st.lists(st.tuples(st.integers(1, 50), st.decimals("0.01", "999.99", places=2),
+                            st.sampled_from(list(ChorusVatRate))), min_size=1, max_size=8)
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
+@settings(max_examples=12, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(lines=_lines, frame=st.sampled_from(["A1", "A2"]),
+       currency=st.sampled_from(["EUR", "USD"]))
+def test_exported_facturx_reads_back_as_stored(
+        backend: Backend, lines: list[tuple[int, Decimal, ChorusVatRate]], frame: str,
+        currency: str) -> None:
+    """Any stored invoice's Factur-X reads back (``facturx_read``) with its number,
+    type, SIRETs, references and totals as stored."""
+    sa = backend.open(SA_USER)
+    made = deposit(sa, f"H-{uuid.uuid4().hex[:10]}", frame=frame, currency=currency,
+                   lines=[{"label": f"Ligne {n} [bold]x[/]", "quantity": str(q),
+                           "unit_price": str(p), "vat_rate": rate.value,
+                           "exemption_reason": "Article 261 du CGI"
+                           if rate is ChorusVatRate.EXEMPT else ""}
+                          for n, (q, p, rate) in enumerate(lines)])
+    back = read_pdf(sa.chorus_facturx.export(made.id).content).invoice
+    assert (back.number, back.type, back.seller.siret, back.buyer.siret) == (
+        made.number, made.type, SIRET[SA], SIRET[PA])
+    assert (back.service_code, back.engagement, back.market_number, back.currency) == (
+        made.service_code, made.engagement, made.market_number, currency)
+    assert (back.total_excl_tax, back.total_vat, back.total_incl_tax, back.amount_due) == (
+        made.total_excl_tax, made.total_vat, made.total_incl_tax, made.amount_due)
+    assert [line.label for line in back.lines] == [line.label for line in made.lines]
