@@ -24,16 +24,16 @@ from pathlib import Path
 from typing import Any
 
 from fpdf import FPDF
+from fpdf.fonts import TTFFont
 
 from cofatui import i18n
 from cofatui.enums import ChorusInvoiceType, ChorusVatRate
 from cofatui.formats.facturx_model import FacturxInvoice, FacturxLine, FacturxParty
+from cofatui.formats.facturx_pdf_fonts import FAMILY, font_files
 from cofatui.formats.facturx_pdf_table import LINE_H, Columns, TableWriter
 
-__all__ = ["FAMILY", "FONT_DIR", "printable", "render_pdf"]
+__all__ = ["printable", "render_pdf"]
 
-FONT_DIR = Path(__file__).parent / "fonts"
-FAMILY = "DejaVu"
 # Every C0 control but tab and line feed, and DEL: no glyph, and some break lines.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # The total page count is filled in at output wherever this alias stands. Made of a
@@ -60,7 +60,12 @@ logging.getLogger("fpdf.output").setLevel(logging.ERROR)
 
 def render_pdf(invoice: FacturxInvoice, language: str) -> bytes:
     """The invoice as a PDF/A-3B in ``language`` (``fr`` or ``en``)."""
-    return bytes(_InvoicePdf(invoice, language).render())
+    pdf = _InvoicePdf(invoice, language, font_files(reduced=True))
+    content = pdf.render()
+    if any(isinstance(font, TTFFont) and font.missing_glyphs for font in pdf.fonts.values()):
+        # A character outside the reduced fonts (Hebrew, Armenian…): the whole fonts.
+        content = _InvoicePdf(invoice, language, font_files(reduced=False)).render()
+    return bytes(content)
 
 
 @cache
@@ -90,12 +95,13 @@ def printable(value: str, *, multiline: bool = False) -> str:
 
 
 class _InvoicePdf(FPDF):
-    def __init__(self, invoice: FacturxInvoice, language: str) -> None:
+    def __init__(self, invoice: FacturxInvoice, language: str,
+                 fonts: dict[str, Path]) -> None:
         super().__init__(format="A4", enforce_compliance="PDF/A-3B")
         self.invoice = invoice
         self.language = language
-        self.add_font(FAMILY, "", FONT_DIR / "DejaVuSans.ttf")
-        self.add_font(FAMILY, "B", FONT_DIR / "DejaVuSans-Bold.ttf")
+        for style, path in fonts.items():
+            self.add_font(FAMILY, style, path)
         self.alias_nb_pages(_PAGES_ALIAS)
         self.set_margins(_MARGIN, _MARGIN, _MARGIN)
         self.set_auto_page_break(True, margin=_MARGIN + 5)

@@ -24,6 +24,7 @@ from cofatui.enums import ChorusFrame, ChorusInvoiceType, ChorusPaymentMode, Cho
 from cofatui.formats.facturx import build_facturx
 from cofatui.formats.facturx_model import FacturxInvoice, FacturxLine, FacturxParty, FacturxVat
 from cofatui.formats.facturx_pdf import render_pdf
+from cofatui.formats.facturx_pdf_fonts import font_files
 from cofatui.formats.facturx_xml import build_xml
 from cofatui.rules.chorus_totals import compute_totals
 
@@ -293,3 +294,19 @@ def test_a_label_longer_than_a_page_is_cut_within_its_page() -> None:
 def test_a_name_the_fonts_cannot_show_still_renders() -> None:
     inv = make_invoice(plain_lines(1), buyer=replace(BUYER, name="東京都庁"))
     assert len(_reader(build_facturx(inv, "fr")).pages) == 1
+
+
+def test_a_script_outside_the_common_letters_is_written_with_the_whole_fonts() -> None:
+    # Armenian and Hebrew: in DejaVu Sans, not in the reduced copy most invoices use.
+    inv = make_invoice(plain_lines(1), buyer=replace(BUYER, name="Հայաստան שלום"))
+    pdf = render_pdf(inv, "fr")
+    assert "Հայաստան" in _text(pdf)
+    _assert_fonts_embedded(pdf)
+
+
+def test_reduced_fonts_removed_under_a_running_process_are_made_again() -> None:
+    files = font_files(reduced=True)
+    for path in files.values():
+        path.unlink()
+    assert "F-2026/0042" in _text(render_pdf(INVOICE, "en"))
+    assert all(path.is_file() for path in font_files(reduced=True).values())
