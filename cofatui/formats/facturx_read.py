@@ -157,25 +157,31 @@ def _declares_entities(xml: bytes) -> bool:
                for encoding in ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"))
 
 
+def _invalid(detail: str) -> FacturxRefused:
+    """xml_invalid with ``detail`` (a parser's or the XSD's words, which quote the
+    file's own names) cleaned and cut like any text read from the file."""
+    return FacturxRefused("xml_invalid", error=_text(detail)[:_XSD_ERROR_CHARS])
+
+
 def _parse(xml: bytes) -> tuple[etree._Element, str]:
     """The hardened parse and the declared level; raises xml_invalid, doctype_refused."""
     try:
         root = etree.fromstring(xml, en16931.safe_parser())
     except etree.XMLSyntaxError as error:
-        raise FacturxRefused("xml_invalid", error=str(error)[:_XSD_ERROR_CHARS]) from None
+        raise _invalid(str(error)) from None
     # Belt and braces for an encoding the byte scan cannot read (libxml2 knows many):
     # whatever the parser saw of a DTD is refused all the same.
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
         raise FacturxRefused("doctype_refused")
     if root.tag != _CII_ROOT:
-        raise FacturxRefused("xml_invalid", error=f"root element {root.tag}"[:_XSD_ERROR_CHARS])
+        raise _invalid(f"root element {root.tag}")
     try:
         level = facturx.get_level(root, "factur-x")
     except Exception as error:  # no or an unknown guideline URN
-        raise FacturxRefused("xml_invalid", error=str(error)[:_XSD_ERROR_CHARS]) from None
+        raise _invalid(str(error)) from None
     if level not in facturx.facturx.FACTURX_LEVEL2xsd or level == "extended-ctc-fr":
-        raise FacturxRefused("xml_invalid", error=f"level {level}")
+        raise _invalid(f"level {level}")
     return root, level
 
 
@@ -183,8 +189,7 @@ def _check_xsd(root: etree._Element, level: str) -> None:
     schema = _schema(level)
     if not schema.validate(root):
         first = schema.error_log[0]
-        raise FacturxRefused("xml_invalid",
-                             error=f"line {first.line}: {first.message}"[:_XSD_ERROR_CHARS])
+        raise _invalid(f"line {first.line}: {first.message}")
 
 
 def read_xml(xml: bytes) -> ReadFacturx:
@@ -199,7 +204,7 @@ def read_xml(xml: bytes) -> ReadFacturx:
         data: dict[str, Any] = facturx.parse_ubl_cii_xml(
             root, flavor="factur-x", level=level, check_xsd=False)
     except Exception as error:  # e.g. a date that is not YYYYMMDD
-        raise FacturxRefused("xml_invalid", error=str(error)[:_XSD_ERROR_CHARS]) from None
+        raise _invalid(str(error)) from None
     _check_header(data)
     failures = en16931.check_tree(root)
     if failures:
@@ -260,7 +265,7 @@ def _decimal(value: object, term: str) -> Decimal:
     try:
         return Decimal(_text(value) or "0")
     except InvalidOperation:
-        raise FacturxRefused("xml_invalid", error=f"{term}: {_text(value)[:40]}") from None
+        raise _invalid(f"{term}: {_text(value)[:40]}") from None
 
 
 def _rate(category: str, percent: Decimal) -> ChorusVatRate:
@@ -337,7 +342,7 @@ def _invoice(data: Mapping[str, Any]) -> tuple[FacturxInvoice, tuple[str, ...]]:
                       if v.vat_rate is ChorusVatRate.EXEMPT), "")
     invoice_date = _date(data.get("BT-2"))
     if invoice_date is None:
-        raise FacturxRefused("xml_invalid", error="BT-2")
+        raise _invalid("BT-2")
     total_incl = _decimal(data.get("BT-112"), "BT-112")
     amount_due = _decimal(data.get("BT-115"), "BT-115")
     frame = _frame(_text(data.get("BT-23")), total_incl, amount_due)
