@@ -199,9 +199,15 @@ class _InvoicePdf(FPDF):
         self.ln(3)
 
     def _section(self, key: str) -> None:
+        self._keep_together(4 * LINE_H)  # a title, never alone at the foot of a page
         self.set_font(FAMILY, "B", _BODY + 1)
         self.cell(0, LINE_H + 1, self._t(key), new_x="LMARGIN", new_y="NEXT")
         self.set_font(FAMILY, size=_BODY)
+
+    def _keep_together(self, height: float) -> None:
+        """A new page now unless ``height`` mm still fit on this one."""
+        if self.will_page_break(height):
+            self.add_page()
 
     def _table(self, columns: Columns, x: float | None = None) -> TableWriter:
         return TableWriter(self, columns, family=FAMILY, size=_BODY, x=x)
@@ -243,6 +249,7 @@ class _InvoicePdf(FPDF):
         if inv.prepaid:
             rows.append(("totals.prepaid", inv.prepaid))
         rows.append(("totals.due", inv.amount_due))
+        self._keep_together(len(rows) * (LINE_H + 1))
         # On the right, under the amounts' columns.
         table = self._table(_TOTALS, x=self.w - self.r_margin - _TOTALS.width)
         for index, (key, value) in enumerate(rows):

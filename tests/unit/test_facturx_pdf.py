@@ -310,3 +310,14 @@ def test_reduced_fonts_removed_under_a_running_process_are_made_again() -> None:
         path.unlink()
     assert "F-2026/0042" in _text(render_pdf(INVOICE, "en"))
     assert all(path.is_file() for path in font_files(reduced=True).values())
+
+
+def test_the_totals_are_never_split_across_two_pages() -> None:
+    # Line counts around the foot of the first page: wherever the table ends, the
+    # totals block starts on a page that holds it whole.
+    for count in range(12, 24):
+        pages = [_plain(page.extract_text())
+                 for page in _reader(render_pdf(make_invoice(plain_lines(count)), "fr")).pages]
+        with_totals = [page for page in pages if "Total TTC" in page]
+        assert len(with_totals) == 1, count
+        assert "Total HT" in with_totals[0] and "Net à payer" in with_totals[0], count
