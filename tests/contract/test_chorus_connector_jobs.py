@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -19,16 +20,19 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from cofatui.chorus_pro import runtime
+from cofatui.clock import FixedClock
 from cofatui.enums import ChorusProDeposit, ChorusState
 from cofatui.errors import RuleViolation
 from cofatui.jobs.worker import Worker
 from cofatui.models import Notification
 from cofatui.models.chorus import ChorusConnector, ChorusInvoice, ChorusInvoiceEvent
+from cofatui.repository.sql import SqlRepository
 from cofatui.schemas_chorus import ChorusInvoiceDetail
 from cofatui.schemas_facturx import ChorusConnectorSave
+from tests.contract import dataset
 from tests.contract.chorus_dataset import PA_USER, SA, SA_USER, SIRET
 from tests.contract.chorus_invoice_samples import deposit, notified
-from tests.contract.conftest import Backend
+from tests.contract.conftest import SQL_BACKENDS, Backend, dataset_engine
 from tests.contract.refusals import refused
 from tests.doubles.piste import PASSWORD_ENV, RunningDouble
 from tests.doubles.piste_fixtures import piste_fixture  # noqa: F401
@@ -37,11 +41,17 @@ from tests.doubles.piste_state import DEPOSIT, FIND
 D = ChorusProDeposit
 
 
-@pytest.fixture
-def sql(backend: Backend) -> Backend:
-    if backend.name not in ("sqlite", "postgres"):
-        pytest.skip("the jobs run next to the database")
-    return backend
+@pytest.fixture(params=SQL_BACKENDS)
+def sql(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    """The SQL backends only: the jobs run next to the database (no HTTP backend is
+    started for nothing)."""
+    clock = FixedClock(dataset.NOW)
+    engine, ids = dataset_engine(request, request.param, tmp_path)
+    try:
+        yield Backend(request.param, engine, ids,
+                      lambda login: SqlRepository(engine, login, clock), clock)
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture
