@@ -98,7 +98,7 @@ def connector_lines(c: ChorusConnectorPublic) -> list[str]:
             t("chorus_facturx_cli.connector.password_ref", ref=c.password_ref or "—"),
             t("chorus_facturx_cli.connector.expires",
               date=format_date(c.password_expires_on) if c.password_expires_on else "—")]
-    if not c.configured:
+    if c.enabled and not c.configured:
         said.append(t("chorus_facturx_cli.connector.incomplete"))
     if c.updated_at is not None:
         said.append(t("chorus_facturx_cli.connector.updated",
