@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pypdf import PdfWriter
+from textual.screen import Screen
 from textual.widgets import Button, Input, OptionList, Static
 
 from cofatui.config import Language, Settings
@@ -57,7 +58,7 @@ from cofatui.tui.features.chorus_facturx.selection import SelectionExportDialog
 from cofatui.tui.features.chorus_forms.deposit import InvoiceDepositScreen
 from cofatui.tui.features.chorus_forms.entry import InvoiceEntryScreen
 from cofatui.tui.features.chorus_forms.lines import LinesPanel
-from cofatui.tui.kit.choices import Tick
+from cofatui.tui.kit.choices import Choice, Tick
 from cofatui.tui.kit.file_picker import FilePicker
 from cofatui.tui.kit.form import FormField
 from cofatui.tui.navigation import open_screen
@@ -66,6 +67,7 @@ from tests.repo_doubles import Override
 from tests.tui.chorus_env import PA_USER, SA_USER, chorus_env, deposit, repo
 from tests.tui.pilot import settle, toasts, type_into, wait_until
 from tests.tui.products_env import SIZE, Env, pin_utc
+from tests.tui.test_chorus import open_invoice as detail_of
 
 __all__ = ["pin_utc"]
 
@@ -118,14 +120,24 @@ def app_with(env: Env, login: str, folder: Path, language: Language = "en",
                    clock=env.clock)
 
 
-async def detail_of(pilot: Any, invoice_id: int) -> InvoiceDetailScreen:
-    open_screen(pilot.app, "chorus_invoice", invoice_id)
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, InvoiceDetailScreen),
-                     what="the invoice")
+async def export_from_detail(pilot: Any, invoice_id: int, fmt: FacturxFormat,
+                             file: Path) -> None:
+    """The detail, x, the format, Ctrl+S, then Enter on the name the picker proposes:
+    ``file`` is written."""
+    app = pilot.app
+    await detail_of(pilot, invoice_id)
+    await pilot.press("x")
+    await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog), what="the dialog")
+    app.screen.query_one(f"#fmt-{fmt.value}", Choice).value = True
     await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, InvoiceDetailScreen)
-    return screen
+    await pilot.press("ctrl+s")
+    await wait_until(pilot, lambda: isinstance(app.screen, FilePicker), what="the picker",
+                     timeout=20)
+    path_input = app.screen.query_one("#picker-path", Input)
+    assert path_input.value.endswith(file.name)  # the repository's name
+    path_input.focus()
+    await pilot.press("enter")
+    await wait_until(pilot, file.exists, what="the file")
 
 
 async def test_export_from_the_detail_writes_the_chosen_format_where_picked(
@@ -137,18 +149,7 @@ async def test_export_from_the_detail_writes_the_chosen_format_where_picked(
     fake = FakeFacturx()
     app = app_with(env, SA_USER, out, chorus_facturx=fake)
     async with app.run_test(size=SIZE) as pilot:
-        await detail_of(pilot, made.id)
-        await pilot.press("x")
-        await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog), what="the dialog")
-        app.screen.query_one("#fmt-xml").value = True  # type: ignore[attr-defined]
-        await settle(pilot)
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, FilePicker), what="the picker")
-        path_input = app.screen.query_one("#picker-path", Input)
-        assert path_input.value.endswith("F-2026-1.xml")  # the repository's name
-        path_input.focus()
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: (out / "F-2026-1.xml").exists(), what="the file")
+        await export_from_detail(pilot, made.id, FacturxFormat.XML, out / "F-2026-1.xml")
         await wait_until(pilot, lambda: "Saved" in toasts(app), what="told")
         assert isinstance(app.screen, InvoiceDetailScreen)
     assert (out / "F-2026-1.xml").read_bytes() == b"%PDF-1.7 factur-x xml"
@@ -176,7 +177,8 @@ async def test_a_refused_export_names_each_field_in_french_and_writes_nothing(
     assert not list(tmp_path.glob("*.pdf"))
 
 
-async def pick(pilot: Any, path: Path) -> None:
+async def pick(pilot: Any, path: Path, back: Screen[Any]) -> None:
+    """Ctrl+O, ``path`` typed in the kit's picker, Enter: back on ``back``."""
     app = pilot.app
     await pilot.press("ctrl+o")
     await wait_until(pilot, lambda: isinstance(app.screen, FilePicker), what="the picker")
@@ -184,8 +186,28 @@ async def pick(pilot: Any, path: Path) -> None:
     path_input.value = str(path)
     path_input.focus()
     await pilot.press("enter")
+    await wait_until(pilot, lambda: app.screen is back, what="back from the picker")
+
+
+async def import_files(pilot: Any, *paths: Path) -> tuple[FacturxImportScreen, list[str]]:
+    """The import screen opened, ``paths`` picked one by one and imported: the screen
+    and its outcome lines."""
+    app = pilot.app
+    await settle(pilot)
+    open_screen(app, "chorus_facturx_import")
     await wait_until(pilot, lambda: isinstance(app.screen, FacturxImportScreen),
-                     what="back on the import")
+                     what="the import")
+    screen = app.screen
+    assert isinstance(screen, FacturxImportScreen)
+    for path in paths:
+        await pick(pilot, path, screen)
+    assert screen.paths == list(paths)
+    await pilot.press("ctrl+s")
+    await wait_until(pilot, lambda: len(screen.outcomes) == len(paths), what="the outcomes",
+                     timeout=20)
+    await settle(pilot)
+    box = screen.query_one("#facturx-outcomes", OptionList)
+    return screen, [str(box.get_option_at_index(i).prompt) for i in range(box.option_count)]
 
 
 async def test_import_of_a_factur_x_and_a_plain_pdf_shows_both_outcomes_in_french(
@@ -198,20 +220,7 @@ async def test_import_of_a_factur_x_and_a_plain_pdf_shows_both_outcomes_in_frenc
     fake = FakeFacturx()
     app = app_with(env, PA_USER, tmp_path, language="fr", chorus_facturx=fake)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        open_screen(app, "chorus_facturx_import")
-        await wait_until(pilot, lambda: isinstance(app.screen, FacturxImportScreen),
-                         what="the import")
-        screen = app.screen
-        assert isinstance(screen, FacturxImportScreen)
-        await pick(pilot, good)
-        await pick(pilot, plain_pdf)
-        assert screen.paths == [good, plain_pdf]
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: len(screen.outcomes) == 2, what="the outcomes")
-        await settle(pilot)
-        box = screen.query_one("#facturx-outcomes", OptionList)
-        lines = [str(box.get_option_at_index(i).prompt) for i in range(box.option_count)]
+        screen, lines = await import_files(pilot, good, plain_pdf)
         assert "facture-fx.pdf" in lines[0] and "Importée" in lines[0]
         assert "FX-2026-7" in lines[0]
         assert "scan.pdf" in lines[1] and "Refusée" in lines[1]
@@ -311,7 +320,7 @@ async def test_depositing_a_factur_x_fills_the_form_and_a_plain_pdf_leaves_it(
         app.push_screen(form)
         await wait_until(pilot, lambda: bool(form.query(LinesPanel)), what="the form")
         await settle(pilot)
-        await pick_pdf(pilot, form, fx)
+        await pick(pilot, fx, form)
         await wait_until(pilot, lambda: form.query_one("#number", Input).value == "FX-2026-042",
                          what="filled from the Factur-X")
         await settle(pilot)
@@ -327,7 +336,7 @@ async def test_depositing_a_factur_x_fills_the_form_and_a_plain_pdf_leaves_it(
         form.query_one("#number", Input).value = "MINE-1"
         plain_pdf = tmp_path / "plain.pdf"
         plain_pdf.write_bytes(_blank_pdf())
-        await pick_pdf(pilot, form, plain_pdf)
+        await pick(pilot, plain_pdf, form)
         await settle(pilot, rounds=8)
         assert form.query_one("#number", Input).value == "MINE-1"
         assert "plain.pdf" in str(form.query_one("#pdf-name", Static).render())
@@ -339,17 +348,6 @@ def _blank_pdf() -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-async def pick_pdf(pilot: Any, form: InvoiceDepositScreen, path: Path) -> None:
-    app = pilot.app
-    await pilot.press("ctrl+o")
-    await wait_until(pilot, lambda: isinstance(app.screen, FilePicker), what="the picker")
-    path_input = app.screen.query_one("#picker-path", Input)
-    path_input.value = str(path)
-    path_input.focus()
-    await pilot.press("enter")
-    await wait_until(pilot, lambda: app.screen is form, what="back on the form")
 
 
 async def test_an_entry_starts_with_its_suppliers_default_payment_terms(
@@ -515,15 +513,7 @@ async def test_on_the_sql_repository_an_export_writes_a_factur_x_that_reads_back
     out.mkdir()
     app = app_with(env, SA_USER, out)
     async with app.run_test(size=SIZE) as pilot:
-        await detail_of(pilot, made.id)
-        await pilot.press("x")
-        await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog), what="the dialog")
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, FilePicker), what="the picker",
-                         timeout=20)
-        app.screen.query_one("#picker-path", Input).focus()
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: (out / "F-2026-30.pdf").exists(), what="the file")
+        await export_from_detail(pilot, made.id, FacturxFormat.FACTURX, out / "F-2026-30.pdf")
     read = read_pdf((out / "F-2026-30.pdf").read_bytes())
     assert read.invoice.number == "F-2026/30"
     assert read.invoice.seller.siret == cd.SIRET[cd.SA]
@@ -539,20 +529,8 @@ async def test_on_the_sql_repository_a_factur_x_is_imported_and_a_plain_pdf_refu
     plain_pdf.write_bytes(_blank_pdf())
     app = app_with(env, PA_USER, tmp_path, language="fr")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        open_screen(app, "chorus_facturx_import")
-        await wait_until(pilot, lambda: isinstance(app.screen, FacturxImportScreen),
-                         what="the import")
-        screen = app.screen
-        assert isinstance(screen, FacturxImportScreen)
-        await pick(pilot, good)
-        await pick(pilot, plain_pdf)
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: len(screen.outcomes) == 2, what="the outcomes",
-                         timeout=20)
-        await settle(pilot)
+        screen, lines = await import_files(pilot, good, plain_pdf)
         box = screen.query_one("#facturx-outcomes", OptionList)
-        lines = [str(box.get_option_at_index(i).prompt) for i in range(box.option_count)]
         assert "Importée" in lines[0] and "FX-2026-042" in lines[0], lines
         assert "Refusée" in lines[1] and "son fournisseur doit le déposer" in lines[1], lines
         # Enter on the imported one opens it, made available.

@@ -20,7 +20,7 @@ from cofatui.enums import FacturxFormat
 from cofatui.errors import CofaError, ValidationFailed
 from cofatui.i18n import t
 from cofatui.schemas_facturx import FacturxFile
-from cofatui.tui.kit.choices import Choice
+from cofatui.tui.features.chorus_facturx.format_choice import chosen_format, format_choices
 from cofatui.tui.kit.dialog import Dialog
 from cofatui.tui.kit.file_picker import FilePicker
 from cofatui.tui.kit.local_files import deliver
@@ -87,9 +87,7 @@ class ExportDialog(Dialog[Path | None]):
             title.append_text(plain(self.number))
             yield Label(title, classes="dialog-title")
             yield Label(t("chorus_facturx_ui.export.format"))
-            yield RadioSet(*[Choice(t(f"chorus_facturx_ui.format.{fmt.value}"),
-                                    value=fmt is FacturxFormat.FACTURX, id=f"fmt-{fmt.value}")
-                             for fmt in FacturxFormat], id="export-format")
+            yield format_choices()
             yield Static("", id="export-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("chorus_facturx_ui.export.choose"), variant="primary",
@@ -101,10 +99,7 @@ class ExportDialog(Dialog[Path | None]):
 
     @property
     def fmt(self) -> FacturxFormat:
-        for fmt in FacturxFormat:
-            if self.query_one(f"#fmt-{fmt.value}", Choice).value:
-                return fmt
-        return FacturxFormat.FACTURX
+        return chosen_format(self)
 
     def busy(self, on: bool) -> None:
         for button in self.query(Button):

@@ -33,6 +33,7 @@ from cofatui.schemas_facturx import (
     FacturxImportStatus,
     FacturxReason,
 )
+from cofatui.tui.features.chorus_facturx.results import open_import_result
 from cofatui.tui.kit.file_picker import FilePicker, read_picked
 from cofatui.tui.kit.header import AppHeader
 from cofatui.tui.kit.products import cofa
@@ -231,17 +232,7 @@ class FacturxImportScreen(Screen[None]):
 
     def action_results(self) -> None:
         if self.result_batch is not None:
-            self._open_results(self.result_batch.import_id)
-
-    @work(thread=True, exclusive=True, group="facturx-import-results")
-    def _open_results(self, import_id: int) -> None:
-        try:
-            result = cofa(self.app).repo.imports.result(import_id)
-        except CofaError as exc:
-            self.app.call_from_thread(self.notify, clean(exc), severity="error",
-                                      markup=False)
-            return
-        self.app.call_from_thread(open_screen, self.app, "import_lines", result)
+            open_import_result(self.app, self.result_batch.import_id, self._status)
 
 
 __all__ = ["FacturxImportScreen", "outcome_line", "read_file"]

@@ -27,15 +27,15 @@ from cofatui.schemas_chorus import ChorusInvoiceSearch
 from cofatui.schemas_facturx import EXPORT_MAX_INVOICES, FacturxExportRequest
 from cofatui.schemas_jobs import JobPublic, JobStatus
 from cofatui.tui.features.chorus_facturx.export import refusal_text
+from cofatui.tui.features.chorus_facturx.format_choice import chosen_format, format_choices
+from cofatui.tui.features.chorus_facturx.results import open_import_result
 from cofatui.tui.features.chorus_facturx.unpack import unpack
-from cofatui.tui.kit.choices import Choice
 from cofatui.tui.kit.delays import DELAYS
 from cofatui.tui.kit.dialog import Dialog
 from cofatui.tui.kit.file_picker import FilePicker
 from cofatui.tui.kit.products import app_clock, cofa
 from cofatui.tui.kit.styles import DIALOGS_TCSS
 from cofatui.tui.kit.wording import plural
-from cofatui.tui.navigation import open_screen
 from cofatui.tui.safe import clean
 
 PAGE = 500
@@ -77,9 +77,7 @@ class SelectionExportDialog(Dialog[None]):
             yield Label(Text(t("chorus_facturx_ui.key.export_selection")),
                         classes="dialog-title", id="selection-title")
             yield Label(t("chorus_facturx_ui.export.format"))
-            yield RadioSet(*[Choice(t(f"chorus_facturx_ui.format.{fmt.value}"),
-                                    value=fmt is FacturxFormat.FACTURX, id=f"fmt-{fmt.value}")
-                             for fmt in FacturxFormat], id="export-format")
+            yield format_choices()
             yield ProgressBar(id="selection-progress", show_eta=False)
             yield Static("", id="selection-status", markup=False)
             with Horizontal(classes="dialog-buttons"):
@@ -115,10 +113,7 @@ class SelectionExportDialog(Dialog[None]):
 
     @property
     def fmt(self) -> FacturxFormat:
-        for fmt in FacturxFormat:
-            if self.query_one(f"#fmt-{fmt.value}", Choice).value:
-                return fmt
-        return FacturxFormat.FACTURX
+        return chosen_format(self)
 
     # --- where, then the job ------------------------------------------------------------
     def submit(self) -> None:
@@ -249,16 +244,7 @@ class SelectionExportDialog(Dialog[None]):
         if event.button.id == "results":
             event.stop()
             if self.import_id is not None:
-                self._open_results(self.import_id)
-
-    @work(thread=True, exclusive=True, group="facturx-selection-results")
-    def _open_results(self, import_id: int) -> None:
-        try:
-            result = cofa(self.app).repo.imports.result(import_id)
-        except CofaError as exc:
-            self.app.call_from_thread(self._status, "⚠ " + clean(exc))
-            return
-        self.app.call_from_thread(open_screen, self.app, "import_lines", result)
+                open_import_result(self.app, self.import_id, self._status)
 
     def action_cancel(self) -> None:
         """Closed: a running job goes on (its file stays in Tools › Jobs)."""
