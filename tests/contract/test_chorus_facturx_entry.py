@@ -9,7 +9,11 @@ import pytest
 from facturx import get_xml_from_pdf
 
 from cofatui.errors import ValidationFailed
-from cofatui.schemas_chorus import ChorusStructureCreate, ChorusStructureUpdate
+from cofatui.schemas_chorus import (
+    ChorusCorrection,
+    ChorusStructureCreate,
+    ChorusStructureUpdate,
+)
 from cofatui.schemas_company_info import UploadedFile
 from tests.contract.chorus_dataset import SA, SA_USER, SIRET
 from tests.contract.chorus_invoice_samples import invoice, pdf, sign_mandate
@@ -47,6 +51,17 @@ def test_draft_entry_gets_it_when_submitted(backend: Backend) -> None:
     sent = sa.chorus_invoices.submit(draft.id, draft.version)
     assert [f.category for f in sent.files] == ["main"]
     assert b"F-2026-001" in _main_xml(backend, sent.id)
+
+
+def test_corrected_entry_gets_a_new_facturx(backend: Backend) -> None:
+    sign_mandate(backend)
+    sa = backend.open(SA_USER)
+    bad = sa.chorus_invoices.create(invoice(service_code=""))
+    assert b"ACHATS" not in _main_xml(backend, bad.id)
+    fixed = sa.chorus_invoices.correct(bad.id, ChorusCorrection(
+        version=bad.version, service_code="ACHATS", comment="code service ajouté"))
+    assert [f.category for f in fixed.files] == ["main"]
+    assert b"ACHATS" in _main_xml(backend, bad.id)
 
 
 def test_deposited_facturx_of_another_seller_is_refused(backend: Backend) -> None:

@@ -92,7 +92,7 @@ class InvoiceEntry(InvoiceDeposit):
             self._moved(s, row, ChorusActor.SUPPLIER, ChorusState.DRAFT, operation="create",
                         created=True, changes={"number": [None, row.number]})
             if submit:
-                self._deposit_entry(s, row)
+                self._deposit(s, row)
             return self._detail(s, row)
 
     def update_draft(self, invoice_id: int, data: ChorusDraftUpdate) -> ChorusInvoiceDetail:
@@ -135,7 +135,7 @@ class InvoiceEntry(InvoiceDeposit):
             assert supplier is not None
             if row.deposit_kind == ChorusDepositKind.ENTRY.value:
                 _require_mandate(supplier)
-            self._deposit_entry(s, row)
+            self._deposit(s, row)
             return self._detail(s, row)
 
     def add_files(self, invoice_id: int, files: Sequence[UploadedFile]) -> ChorusInvoiceDetail:
@@ -169,9 +169,11 @@ class InvoiceEntry(InvoiceDeposit):
                 created_at=found.created_at, created_by=found.created_by), found.content
 
     # --- shared ---------------------------------------------------------------------
-    def _deposit_entry(self, s: Session, row: ChorusInvoice) -> None:
-        """Deposit ``row``; one typed in the form gets its Factur-X as main document."""
-        self._deposit(s, row)
+    def _deposit(self, s: Session, row: ChorusInvoice, *, comment: str = "",
+                 operation: str = "deposit") -> None:
+        """Deposit ``row``; one typed in the form gets its Factur-X as main document,
+        made again at each deposit (a correction's too: it shows what was deposited)."""
+        super()._deposit(s, row, comment=comment, operation=operation)
         if row.deposit_kind == ChorusDepositKind.ENTRY.value:
             keep_generated(s, row, self.principal.language, self.clock.now(),
                            self.principal.login)
