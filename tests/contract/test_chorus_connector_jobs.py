@@ -109,8 +109,10 @@ def test_deposit_report_identifier_history_states_and_notifications(
     assert mandated.state is ChorusState.MANDATED
     assert notified(b, made.id)[b.ids[SA_USER]] == 1  # the supplier told of the move
     piste.state.walk(made.number, "A_VALIDER_1R_VALIDEUR", "", "")
+    told = notified(b, made.id)
     raw = refresh(b, made.id)
     assert raw.state is ChorusState.MANDATED and raw.chorus_pro is not None
+    assert notified(b, made.id) == told  # kept raw: nobody told
     assert raw.chorus_pro.status == "A_VALIDER_1R_VALIDEUR"
     cpp_rows = [h for h in history(b, made.id) if h[0] == "chorus_pro"]
     assert cpp_rows == [("chorus_pro", "deposited", "", ""),

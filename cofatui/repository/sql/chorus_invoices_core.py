@@ -108,6 +108,8 @@ class InvoiceCore(SqlArea):
         self._audit(s, operation or f"move_{to_state.value}", TARGET, row.id,
                     {"state": [before or None, to_state.value], **(changes or {})})
         s.flush()
+        if actor is ChorusActor.CHORUS_PRO and before == to_state.value:
+            return  # a Chorus Pro status that moves nothing here tells nobody (issue 19)
         chorus_notices.invoice_moved(s, row, actor=actor, to_state=to_state, now=now,
                                      today=self.clock.today(), comment=comment)
 
