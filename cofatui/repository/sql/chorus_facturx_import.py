@@ -141,42 +141,49 @@ class FacturxImport(InvoiceDeposit):
         if len(files) > IMPORT_MAX_FILES:
             raise ValidationFailed.at("files", "chorus_facturx_repo.too_many_files",
                                       max=IMPORT_MAX_FILES, count=len(files))
-        names = ", ".join(f.name for f in files)
-        with self._uow(write=True) as s:
-            if not self._rights(s).received:
-                raise Forbidden(NO_RECEIVED_SPACE)
-            result = import_apply.begin(self, s, ImportKind.FACTURX.value, names[:255],
-                                        ImportMode.PER_LINE, len(files))
-            assert result.id is not None
-            import_id = result.id
-        outcomes = [self._one(import_id, index, f) for index, f in enumerate(files)]
-        with self._uow(write=True) as s:
-            import_apply.finish(s, import_id)
+        import_id: int | None = None
+        outcomes = []
+        for index, file in enumerate(files):
+            seen, invoice, reasons = _read(file)
+            # One transaction per file; the result is created with the first file's
+            # and finished with the last's (one file: one transaction in all).
+            with self._uow(write=True) as s:
+                if import_id is None:
+                    import_id = self._begin(s, files)
+                outcomes.append(self._one(s, import_id, index, seen, invoice, reasons))
+                if index == len(files) - 1:
+                    import_apply.finish(s, import_id)
+        assert import_id is not None
         return FacturxImportBatch(import_id=import_id, outcomes=outcomes)
 
-    def _one(self, import_id: int, index: int, file: UploadedFile) -> FacturxImportOutcome:
-        seen = FileSeen(file.name, hashlib.sha256(file.content).hexdigest(), file.content)
-        reasons: list[Reason] = []
+    def _begin(self, s: Session, files: Sequence[UploadedFile]) -> int:
+        """The batch's import result; Forbidden unless I am a recipient user."""
+        if not self._rights(s).received:
+            raise Forbidden(NO_RECEIVED_SPACE)
+        names = ", ".join(f.name for f in files)
+        result = import_apply.begin(self, s, ImportKind.FACTURX.value, names[:255],
+                                    ImportMode.PER_LINE, len(files))
+        assert result.id is not None
+        return result.id
+
+    def _one(self, s: Session, import_id: int, index: int, seen: FileSeen,
+             invoice: FacturxInvoice | None, reasons: list[Reason]) -> FacturxImportOutcome:
+        """Write one file read without refusal (or only its refusal) in ``s``: its
+        invoice in a savepoint, rolled back alone when refused, and its result line."""
         ref: FacturxInvoiceRef | None = None
-        invoice: FacturxInvoice | None = None
-        try:
-            invoice = read(file.content).invoice
-        except Refused as refused:
-            reasons = refused.reasons
-        with self._uow(write=True) as s:
-            if invoice is not None:
-                savepoint = s.begin_nested()
-                try:
-                    ref = self._write(s, seen, invoice)
-                    s.flush()
-                    savepoint.commit()
-                except Refused as refused:
-                    savepoint.rollback()
-                    reasons = refused.reasons
-            import_apply.store_lines(s, import_id, [_line(index, reasons)])
+        if invoice is not None:
+            savepoint = s.begin_nested()
+            try:
+                ref = self._write(s, seen, invoice)
+                s.flush()
+                savepoint.commit()
+            except Refused as refused:
+                savepoint.rollback()
+                reasons = refused.reasons
+        import_apply.store_lines(s, import_id, [_line(index, reasons)])
         language = self.principal.language
         return FacturxImportOutcome(
-            file=file.name, sha256=seen.sha256, invoice=ref,
+            file=seen.name, sha256=seen.sha256, invoice=ref,
             status=FacturxImportStatus.REFUSED if reasons else FacturxImportStatus.IMPORTED,
             reasons=[FacturxReason(code=code, params=encode_params(dict(params)),
                                    message=message_text(code, params, language))
@@ -227,6 +234,15 @@ class FacturxImport(InvoiceDeposit):
             supplier_name=supplier.name, recipient_siret=row.recipient_siret,
             currency=row.currency, total_incl_tax=row.total_incl_tax,
             state=ChorusState.MADE_AVAILABLE)
+
+
+def _read(file: UploadedFile) -> tuple[FileSeen, FacturxInvoice | None, list[Reason]]:
+    """The file read outside any transaction (pure): its invoice, or its refusal."""
+    seen = FileSeen(file.name, hashlib.sha256(file.content).hexdigest(), file.content)
+    try:
+        return seen, read(file.content).invoice, []
+    except Refused as refused:
+        return seen, None, refused.reasons
 
 
 def _main_document(seen: FileSeen) -> tuple[Any, bytes]:
