@@ -16,59 +16,28 @@ suite's, run on the http backends: ``test_chorus_connector*.py``.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
-from cofatui.api.auth import repository
-from cofatui.clock import FixedClock
 from cofatui.errors import FieldError, RuleViolation, ValidationFailed
 from cofatui.repository.areas import ChorusConnectorArea
-from cofatui.repository.http import HttpRepository
-from cofatui.repository.sql import identity
 from cofatui.schemas_facturx import ChorusConnectorSave
-from tests.api_app import shared_app
-from tests.contract import dataset
 from tests.contract.templates import SqliteTemplate
 from tests.contract.test_chorus_api import Recorder, arguments, normalised, protocol_methods
-
-
-@dataclass
-class StandIn:
-    chorus_connector: Recorder
-
-
-@dataclass
-class Env:
-    repo: HttpRepository
-    client: TestClient
-    headers: dict[str, str]
-    area: Recorder
+from tests.contract.test_chorus_facturx_api import Calls, Env, method_cases, stand_in
 
 
 @pytest.fixture
 def env(tmp_path: Path, sqlite_template: SqliteTemplate) -> Iterator[Env]:
-    engine, _ids = sqlite_template.copy_to(tmp_path / "contract.sqlite")
-    clock = FixedClock(dataset.NOW)
-    token, _ = identity.create_token(engine, "alice", clock=clock)
-    area = Recorder(ChorusConnectorArea)
-    try:
-        with shared_app(engine, clock) as app, TestClient(app) as client:
-            app.dependency_overrides[repository] = lambda: StandIn(area)
-            try:
-                yield Env(HttpRepository(str(client.base_url), token, client=client), client,
-                          {"Authorization": f"Bearer {token}"}, area)
-            finally:
-                app.dependency_overrides.pop(repository, None)
-    finally:
-        engine.dispose()
+    with stand_in(tmp_path, sqlite_template, "chorus_connector",
+                  Recorder(ChorusConnectorArea)) as made:
+        yield made
 
 
-CALLS: dict[str, list[tuple[tuple[Any, ...], dict[str, Any]]]] = {
+CALLS: Calls = {
     "get": [((3,), {})],
     "save": [((3, ChorusConnectorSave(enabled=True, login="TECH_fournisseur@cpro.fr",
                                       password_ref="keyring:cofatui/chorus-été",
@@ -80,13 +49,8 @@ CALLS: dict[str, list[tuple[tuple[Any, ...], dict[str, Any]]]] = {
 }
 
 
-def cases() -> Iterator[Any]:
-    for name in protocol_methods(ChorusConnectorArea):
-        for i, (args, kwargs) in enumerate(CALLS[name]):
-            yield pytest.param(name, args, kwargs, id=f"{name}-{i}")
-
-
-@pytest.mark.parametrize(("name", "args", "kwargs"), list(cases()))
+@pytest.mark.parametrize(("name", "args", "kwargs"),
+                         method_cases(ChorusConnectorArea, CALLS))
 def test_a_method_reaches_the_server_area_unchanged_and_returns_its_answer(
         env: Env, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     answer = getattr(env.repo.chorus_connector, name)(*args, **kwargs)

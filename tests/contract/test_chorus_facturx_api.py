@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -65,27 +67,27 @@ class FacturxRecorder(Recorder):
 
 
 @dataclass
-class StandIn:
-    chorus_facturx: FacturxRecorder
-
-
-@dataclass
 class Env:
+    """The HTTP repository and a raw client of an app whose ``repo.<area_name>`` is
+    ``area`` (a recorder), alice's token in ``headers``."""
+
     repo: HttpRepository
     client: TestClient
     headers: dict[str, str]
-    area: FacturxRecorder
+    area: Any
 
 
-@pytest.fixture
-def env(tmp_path: Path, sqlite_template: SqliteTemplate) -> Iterator[Env]:
-    engine, _ids = sqlite_template.copy_to(tmp_path / "contract.sqlite")
+@contextmanager
+def stand_in(tmp_path: Path, template: SqliteTemplate, area_name: str,
+             area: Recorder) -> Iterator[Env]:
+    """The app serving ``area`` as ``repo.<area_name>`` (the connector's test too)."""
+    engine, _ids = template.copy_to(tmp_path / "contract.sqlite")
     clock = FixedClock(dataset.NOW)
     token, _ = identity.create_token(engine, "alice", clock=clock)
-    area = FacturxRecorder(ChorusFacturxArea)
+    areas = SimpleNamespace(**{area_name: area})
     try:
         with shared_app(engine, clock) as app, TestClient(app) as client:
-            app.dependency_overrides[repository] = lambda: StandIn(area)
+            app.dependency_overrides[repository] = lambda: areas
             try:
                 yield Env(HttpRepository(str(client.base_url), token, client=client), client,
                           {"Authorization": f"Bearer {token}"}, area)
@@ -95,9 +97,27 @@ def env(tmp_path: Path, sqlite_template: SqliteTemplate) -> Iterator[Env]:
         engine.dispose()
 
 
+Calls = dict[str, list[tuple[tuple[Any, ...], dict[str, Any]]]]
+
+
+def method_cases(protocol: type, calls: Calls) -> list[Any]:
+    """One case per call of ``calls`` (every method of ``protocol`` has some)."""
+    assert set(calls) == set(protocol_methods(protocol)), "a call for every method"
+    return [pytest.param(name, args, kwargs, id=f"{name}-{i}")
+            for name in protocol_methods(protocol)
+            for i, (args, kwargs) in enumerate(calls[name])]
+
+
+@pytest.fixture
+def env(tmp_path: Path, sqlite_template: SqliteTemplate) -> Iterator[Env]:
+    with stand_in(tmp_path, sqlite_template, "chorus_facturx",
+                  FacturxRecorder(ChorusFacturxArea)) as made:
+        yield made
+
+
 FILES = [UploadedFile(name='facture "reçue".pdf', content=PDF),
          UploadedFile(name="F-2.pdf", content=PDF + b"\x00" * 10)]
-CALLS: dict[str, list[tuple[tuple[Any, ...], dict[str, Any]]]] = {
+CALLS: Calls = {
     "export": [((3,), {}), ((3, FacturxFormat.XML, "fr"), {}),
                ((4, FacturxFormat.PDF), {"language": "en"}), ((5, FacturxFormat.FACTURX), {})],
     "export_selection": [((FacturxExportRequest(invoice_ids=[3, 9, 4],
@@ -107,13 +127,8 @@ CALLS: dict[str, list[tuple[tuple[Any, ...], dict[str, Any]]]] = {
 }
 
 
-def cases() -> Iterator[Any]:
-    for name in protocol_methods(ChorusFacturxArea):
-        for i, (args, kwargs) in enumerate(CALLS[name]):
-            yield pytest.param(name, args, kwargs, id=f"{name}-{i}")
-
-
-@pytest.mark.parametrize(("name", "args", "kwargs"), list(cases()))
+@pytest.mark.parametrize(("name", "args", "kwargs"),
+                         method_cases(ChorusFacturxArea, CALLS))
 def test_a_method_reaches_the_server_area_unchanged_and_returns_its_answer(
         env: Env, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     answer = getattr(env.repo.chorus_facturx, name)(*args, **kwargs)
