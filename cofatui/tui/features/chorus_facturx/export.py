@@ -69,7 +69,7 @@ class ExportDialog(Dialog[Path | None]):
     """The format, then (made without refusal) where to save it; dismisses with the
     path written, or None."""
 
-    CSS_PATH = DIALOGS_TCSS
+    CSS_PATH = [DIALOGS_TCSS, "chorus_facturx.tcss"]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "chorus_facturx_ui.key.cancel", id="facturx.export.cancel"),
         Binding("ctrl+s", "submit", "chorus_facturx_ui.export.choose",

@@ -116,6 +116,7 @@ class FacturxImportScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._show_files()
+        self._show_outcomes()
         self.query_one("#pick-files", Button).focus()
 
     async def on_language_changed(self, _event: object) -> None:

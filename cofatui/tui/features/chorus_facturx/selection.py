@@ -54,7 +54,7 @@ def listed_ids(app: App[Any], criteria: ChorusInvoiceSearch) -> list[int]:
 
 
 class SelectionExportDialog(Dialog[None]):
-    CSS_PATH = DIALOGS_TCSS
+    CSS_PATH = [DIALOGS_TCSS, "chorus_facturx.tcss"]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "chorus_facturx_ui.key.close",
                 id="facturx.selection.close"),
@@ -108,7 +108,7 @@ class SelectionExportDialog(Dialog[None]):
     def _counted(self, ids: list[int]) -> None:
         self.ids = ids
         self.query_one("#selection-title", Label).update(Text(
-            t("chorus_facturx_ui.export.selection_title", count=len(ids))))
+            plural("chorus_facturx_ui.export.selection_title", count=len(ids))))
         self.query_one("#confirm", Button).disabled = not ids
 
     @property
