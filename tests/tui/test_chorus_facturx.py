@@ -58,6 +58,7 @@ from cofatui.tui.features.chorus_facturx.selection import SelectionExportDialog
 from cofatui.tui.features.chorus_forms.deposit import InvoiceDepositScreen
 from cofatui.tui.features.chorus_forms.entry import InvoiceEntryScreen
 from cofatui.tui.features.chorus_forms.lines import LinesPanel
+from cofatui.tui.features.tools.imports import ImportLinesScreen
 from cofatui.tui.kit.choices import Choice, Tick
 from cofatui.tui.kit.file_picker import FilePicker
 from cofatui.tui.kit.form import FormField
@@ -533,6 +534,16 @@ async def test_on_the_sql_repository_a_factur_x_is_imported_and_a_plain_pdf_refu
         box = screen.query_one("#facturx-outcomes", OptionList)
         assert "Importée" in lines[0] and "FX-2026-042" in lines[0], lines
         assert "Refusée" in lines[1] and "son fournisseur doit le déposer" in lines[1], lines
+        # The stored result: one line per file (Tools › Import results).
+        await pilot.press("r")
+        await wait_until(pilot, lambda: isinstance(app.screen, ImportLinesScreen),
+                         what="the import result")
+        lines_screen = app.screen
+        assert isinstance(lines_screen, ImportLinesScreen)
+        assert screen.result_batch is not None
+        assert lines_screen.result.id == screen.result_batch.import_id
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is screen, what="back")
         # Enter on the imported one opens it, made available.
         box.focus()
         box.highlighted = 0
