@@ -50,6 +50,7 @@ from cofatui.schemas_facturx import (
 from cofatui.schemas_jobs import JobFileContent, JobPublic, JobStatus
 from cofatui.tui.app import CofaApp
 from cofatui.tui.features.chorus.detail import InvoiceDetailScreen
+from cofatui.tui.features.chorus.hub import ChorusHubScreen
 from cofatui.tui.features.chorus.lists import InvoiceListScreen
 from cofatui.tui.features.chorus_facturx.connector import ConnectorScreen
 from cofatui.tui.features.chorus_facturx.export import ExportDialog
@@ -582,3 +583,29 @@ async def test_on_the_sql_repository_the_connector_refuses_a_literal_password(
                          and screen.connector.version is not None, what="saved")
     saved = repo(env, SA_USER).chorus_connector.get(structure_id)
     assert saved.enabled and saved.password_ref == "env:CHORUS_PRO_PASSWORD"
+
+
+async def test_the_hub_offers_the_import_on_the_received_side_only(tmp_path: Path) -> None:
+    env = chorus_env(tmp_path)
+    app = app_with(env, PA_USER, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        open_screen(app, "chorus")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChorusHubScreen), what="the hub")
+        hub = app.screen
+        assert isinstance(hub, ChorusHubScreen)
+        await wait_until(pilot, lambda: hub.mine != [], what="my structures")
+        await settle(pilot)
+        links = hub.query_one("#chorus-links", OptionList)
+        link = links.get_option("chorus_facturx_import")
+        assert hub.side.value == "received" and not link.disabled  # a recipient: received
+        hub.action_side("issued")
+        await settle(pilot)
+        assert links.get_option("chorus_facturx_import").disabled
+        hub.action_side("received")
+        await settle(pilot)
+        links.focus()
+        links.highlighted = links.get_option_index("chorus_facturx_import")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, FacturxImportScreen),
+                         what="the import")
