@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from typing import Any
+from datetime import datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -42,6 +42,7 @@ from cofatui.repository.sql.chorus_facturx_reading import (
     read,
 )
 from cofatui.repository.sql.chorus_invoices_deposit import InvoiceDeposit
+from cofatui.repository.sql.chorus_invoices_files import Accepted
 from cofatui.repository.sql.chorus_invoices_store import MAIN, fields_of, keep_files, write_lines
 from cofatui.rules.chorus_checks import DepositedInvoice, technical_checks
 from cofatui.schemas_company_info import UploadedFile
@@ -108,7 +109,7 @@ def _origin_id(s: Session, supplier: ChorusStructure | None,
     return int(origin)
 
 
-def _new_supplier(seller: FacturxParty, now: Any, login: str) -> ChorusStructure:
+def _new_supplier(seller: FacturxParty, now: datetime, login: str) -> ChorusStructure:
     """An unknown supplier: a private structure without users. What the file says
     beyond the columns' sizes is cut (a VAT number that does not fit is dropped)."""
     return ChorusStructure(
@@ -245,7 +246,7 @@ def _read(file: UploadedFile) -> tuple[FileSeen, FacturxInvoice | None, list[Rea
         return seen, None, refused.reasons
 
 
-def _main_document(seen: FileSeen) -> tuple[Any, bytes]:
+def _main_document(seen: FileSeen) -> Accepted:
     try:
         return check_invoice_pdf(seen.name, seen.content), seen.content
     except ValidationFailed as refused:
