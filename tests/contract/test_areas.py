@@ -11,7 +11,9 @@ from cofatui.repository.areas import AREAS
 from cofatui.repository.base import Repository
 from cofatui.repository.http.audit import HttpAudit
 from cofatui.repository.http.bulk import HttpBulk
+from cofatui.repository.http.chorus_connector import HttpChorusConnector
 from cofatui.repository.http.chorus_directory import HttpChorusDirectory
+from cofatui.repository.http.chorus_facturx import HttpChorusFacturx
 from cofatui.repository.http.chorus_invoices import HttpChorusInvoices
 from cofatui.repository.http.claims import HttpClaims
 from cofatui.repository.http.companies import HttpCompanies
@@ -34,7 +36,9 @@ from cofatui.repository.http.underwriting import HttpUnderwriting
 from cofatui.repository.http.users import HttpUsers
 from cofatui.repository.sql.audit import SqlAudit
 from cofatui.repository.sql.bulk import SqlBulk
+from cofatui.repository.sql.chorus_connector import SqlChorusConnector
 from cofatui.repository.sql.chorus_directory import SqlChorusDirectory
+from cofatui.repository.sql.chorus_facturx import SqlChorusFacturx
 from cofatui.repository.sql.chorus_invoices import SqlChorusInvoices
 from cofatui.repository.sql.claims import SqlClaims
 from cofatui.repository.sql.companies import SqlCompanies
@@ -80,6 +84,8 @@ IMPLEMENTATIONS: dict[str, tuple[type, type]] = {
     "documents": (SqlDocuments, HttpDocuments),
     "chorus_directory": (SqlChorusDirectory, HttpChorusDirectory),
     "chorus_invoices": (SqlChorusInvoices, HttpChorusInvoices),
+    "chorus_facturx": (SqlChorusFacturx, HttpChorusFacturx),
+    "chorus_connector": (SqlChorusConnector, HttpChorusConnector),
 }
 
 
