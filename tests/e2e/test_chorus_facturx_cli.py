@@ -31,8 +31,14 @@ from pathlib import Path
 from typing import Any
 
 import facturx
+import pytest
 from lxml import etree
 
+from cofatui import i18n
+from cofatui.commands.chorus_connector import connector_lines
+from cofatui.commands.chorus_facturx import MAX_PART_BYTES, read_facturx_files, target
+from cofatui.errors import ValidationFailed
+from cofatui.schemas_facturx import ChorusConnectorPublic
 from tests.e2e.test_bulk_cli import ROOT, cli
 from tests.server import ServerProcess
 
@@ -249,3 +255,44 @@ def test_cli_through_the_api(tmp_path: Path) -> None:
         for server in servers:
             server.stop()
 
+
+
+# --- the command's own pieces, without a process -----------------------------------------
+
+
+def test_an_export_goes_to_the_path_or_into_the_folder_given(
+        tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert target(None, "F-2026-1.pdf") == Path("F-2026-1.pdf")
+    assert target(str(tmp_path), "F-2026-1.pdf") == tmp_path / "F-2026-1.pdf"
+    assert target(str(tmp_path / "mine.pdf"), "F-2026-1.pdf") == tmp_path / "mine.pdf"
+    # Only the last part of a name the server gave is used: never a folder of its own.
+    assert target(str(tmp_path), "../../etc/F.pdf") == tmp_path / "F.pdf"
+    assert target(None, "") == Path("invoice")
+
+
+def test_a_file_past_a_form_part_is_refused_at_its_place_unread(tmp_path: Path) -> None:
+    small, huge = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    small.write_bytes(b"%PDF-1.7\n")
+    with huge.open("wb") as f:  # sparse: 12 MiB read from nowhere
+        f.truncate(MAX_PART_BYTES + 1)
+    with pytest.raises(ValidationFailed) as refused:
+        read_facturx_files([str(small), str(huge), str(tmp_path / "missing.pdf")])
+    assert [(e.field, e.code) for e in refused.value.errors] == [
+        ("files.1", "chorus.file_too_large"), ("files.2", "bulk_api.file_unreadable")]
+    assert [f.name for f in read_facturx_files([str(small)])] == ["a.pdf"]
+
+
+def test_a_connector_is_shown_with_its_reference_and_only_when_incomplete_said_so(
+        monkeypatch: Any) -> None:
+    connector = ChorusConnectorPublic(
+        structure_id=1, structure_siret=SUPPLIER_SIRET, enabled=True, login="TECH",
+        password_ref="keyring:cofatui/tech", password_expires_on=None, configured=True,
+        updated_at=None, updated_by="", version=1)
+    monkeypatch.setattr(i18n, "_current", "en")  # put back after the test
+    shown = "\n".join(connector_lines(connector))
+    assert "keyring:cofatui/tech" in shown and "Incomplete" not in shown
+    assert "Incomplete" in "\n".join(connector_lines(connector.model_copy(
+        update={"login": "", "configured": False})))
+    assert "Incomplete" not in "\n".join(connector_lines(connector.model_copy(
+        update={"enabled": False, "configured": False})))
