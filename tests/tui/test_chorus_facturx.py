@@ -383,12 +383,13 @@ def a_zip(files: dict[str, bytes]) -> bytes:
 class FakeJobs:
     """``repo.jobs`` for one export job: running at first look, then done with its ZIP."""
 
-    def __init__(self, job: JobPublic, content: bytes) -> None:
+    def __init__(self, job: JobPublic, content: bytes, running_looks: int = 1) -> None:
         self.job, self.content, self.looks = job, content, 0
+        self.running_looks = running_looks
 
     def get(self, job_id: int) -> JobPublic:
         self.looks += 1
-        if self.looks == 1:
+        if self.looks <= self.running_looks:
             return self.job.model_copy(update={"status": JobStatus.RUNNING,
                                                "progress_done": 1, "progress_total": 2})
         return self.job.model_copy(update={"status": JobStatus.DONE, "progress_done": 2,
@@ -399,6 +400,49 @@ class FakeJobs:
         return JobFileContent(name="factur-x-2026-11-20.zip", content=self.content)
 
 
+JOB = JobPublic(id=7, kind="chorus.facturx_export", params={"import_id": 3},
+                status=JobStatus.QUEUED, progress_done=0, progress_total=None, error_code="",
+                error="", result_name="", result_size=None, attempts=0,
+                cancel_requested=False, created_at=None, started_at=None, finished_at=None)
+ZIP = a_zip({"F-2026-10.pdf": b"%PDF-10", "F-2026-11.pdf": b"%PDF-11"})
+
+
+class Exports(FakeFacturx):
+    """The export job queued at once: ``asked`` holds the requests."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[FacturxExportRequest] = []
+
+    def export_selection(self, request: FacturxExportRequest,
+                         language: str | None = None) -> JobPublic:
+        self.asked.append(request)
+        return JOB
+
+
+async def start_list_export(pilot: Any) -> SelectionExportDialog:
+    """Every invoice listed, x, Ctrl+S, Enter on the ZIP's proposed name: queued."""
+    app = pilot.app
+    await settle(pilot)
+    open_screen(app, "chorus_invoices", ChorusInvoiceSearch())
+    await wait_until(pilot, lambda: isinstance(app.screen, InvoiceListScreen), what="the list")
+    await settle(pilot)
+    await pilot.press("x")
+    await wait_until(pilot, lambda: isinstance(app.screen, SelectionExportDialog),
+                     what="the dialog")
+    dialog = app.screen
+    assert isinstance(dialog, SelectionExportDialog)
+    await wait_until(pilot, lambda: dialog.ids is not None, what="the invoices counted")
+    await pilot.press("ctrl+s")
+    await wait_until(pilot, lambda: isinstance(app.screen, FilePicker), what="the picker")
+    path_input = app.screen.query_one("#picker-path", Input)
+    assert path_input.value.endswith(".zip")
+    path_input.focus()
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: dialog.job is not None, what="queued")
+    return dialog
+
+
 async def test_a_list_is_exported_as_a_job_and_unpacked_in_the_chosen_folder(
         tmp_path: Path) -> None:
     env = chorus_env(tmp_path)
@@ -406,48 +450,35 @@ async def test_a_list_is_exported_as_a_job_and_unpacked_in_the_chosen_folder(
     out = tmp_path / "exports"
     out.mkdir()
     (out / "F-2026-10.pdf").write_bytes(b"already there")  # never replaced
-    job = JobPublic(id=7, kind="chorus.facturx_export", params={"import_id": 3},
-                    status=JobStatus.QUEUED, progress_done=0, progress_total=None,
-                    error_code="", error="", result_name="", result_size=None, attempts=0,
-                    cancel_requested=False, created_at=None, started_at=None,
-                    finished_at=None)
-    asked: list[FacturxExportRequest] = []
-
-    class Exports(FakeFacturx):
-        def export_selection(self, request: FacturxExportRequest,
-                             language: str | None = None) -> JobPublic:
-            asked.append(request)
-            return job
-
-    jobs = FakeJobs(job, a_zip({"F-2026-10.pdf": b"%PDF-10", "F-2026-11.pdf": b"%PDF-11"}))
-    app = app_with(env, SA_USER, out, chorus_facturx=Exports(), jobs=jobs)
+    exports = Exports()
+    app = app_with(env, SA_USER, out, chorus_facturx=exports, jobs=FakeJobs(JOB, ZIP))
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        open_screen(app, "chorus_invoices", ChorusInvoiceSearch())
-        await wait_until(pilot, lambda: isinstance(app.screen, InvoiceListScreen),
-                         what="the list")
-        await settle(pilot)
-        await pilot.press("x")
-        await wait_until(pilot, lambda: isinstance(app.screen, SelectionExportDialog),
-                         what="the dialog")
-        dialog = app.screen
-        assert isinstance(dialog, SelectionExportDialog)
-        await wait_until(pilot, lambda: dialog.ids is not None, what="the invoices counted")
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, FilePicker), what="the picker")
-        path_input = app.screen.query_one("#picker-path", Input)
-        assert path_input.value.endswith(".zip")
-        path_input.focus()
-        await pilot.press("enter")
+        dialog = await start_list_export(pilot)
         await wait_until(pilot, lambda: len(dialog.written) == 2, what="unpacked",
                          timeout=20)
         await settle(pilot)
         assert dialog.query_one("#results", Button).display  # the result list offered
-    assert sorted(asked[0].invoice_ids) == sorted([first.id, second.id])
+    assert sorted(exports.asked[0].invoice_ids) == sorted([first.id, second.id])
     assert (out / "F-2026-10.pdf").read_bytes() == b"already there"
     assert (out / "F-2026-10-2.pdf").read_bytes() == b"%PDF-10"
     assert (out / "F-2026-11.pdf").read_bytes() == b"%PDF-11"
     assert list(out.glob("*.zip"))  # the ZIP kept where chosen
+
+
+async def test_a_list_export_left_running_lands_in_the_exports_folder(
+        tmp_path: Path, isolated_dirs: Path) -> None:
+    env = chorus_env(tmp_path)
+    deposit(env, "F-2026/12")
+    jobs = FakeJobs(JOB, ZIP, running_looks=10**9)
+    app = app_with(env, SA_USER, tmp_path, chorus_facturx=Exports(), jobs=jobs)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await start_list_export(pilot)
+        await pilot.press("escape")  # left while it runs
+        await wait_until(pilot, lambda: dialog not in app.screen_stack, what="closed")
+        jobs.running_looks = jobs.looks  # done from the next look on
+        saved = isolated_dirs / "data" / "exports" / "factur-x-2026-11-20.zip"
+        await wait_until(pilot, saved.exists, what="saved by the follower", timeout=20)
+    assert saved.read_bytes() == ZIP
 
 
 def linked(detail: ChorusInvoiceDetail, deposit_state: ChorusProDeposit,

@@ -5,7 +5,7 @@ saved there and unpacked beside it (one file per invoice), and the result list (
 Import results: one line per invoice, a refused one with its reason) opens on request.
 
 The job runs on the server with ``--api``: the user may leave the dialog (Esc), the job
-goes on; "Cancel the export" asks the job to stop."""
+goes on and its ZIP is saved to the exports folder when done (Tools › Jobs lists it)."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ from cofatui.tui.features.chorus_facturx.unpack import unpack
 from cofatui.tui.kit.delays import DELAYS
 from cofatui.tui.kit.dialog import Dialog
 from cofatui.tui.kit.file_picker import FilePicker
+from cofatui.tui.kit.job_follow import follow_job
 from cofatui.tui.kit.products import app_clock, cofa
 from cofatui.tui.kit.styles import DIALOGS_TCSS
 from cofatui.tui.kit.wording import plural
@@ -247,8 +248,12 @@ class SelectionExportDialog(Dialog[None]):
                 open_import_result(self.app, self.import_id, self._status)
 
     def action_cancel(self) -> None:
-        """Closed: a running job goes on (its file stays in Tools › Jobs)."""
+        """Closed: a running job goes on, and its ZIP lands in the exports folder when
+        done, the user told wherever they are (the kit's job follower)."""
+        running = self.timer is not None and self.job is not None
         self._stop()
+        if running and self.job is not None:
+            follow_job(cofa(self.app), self.job.id)
         self.dismiss(None)
 
 
