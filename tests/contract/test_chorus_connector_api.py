@@ -26,7 +26,7 @@ from cofatui.errors import FieldError, RuleViolation, ValidationFailed
 from cofatui.repository.areas import ChorusConnectorArea
 from cofatui.schemas_facturx import ChorusConnectorSave
 from tests.contract.templates import SqliteTemplate
-from tests.contract.test_chorus_api import Recorder, arguments, normalised, protocol_methods
+from tests.contract.test_chorus_api import Recorder
 from tests.contract.test_chorus_facturx_api import Calls, Env, method_cases, stand_in
 
 
@@ -53,14 +53,7 @@ CALLS: Calls = {
                          method_cases(ChorusConnectorArea, CALLS))
 def test_a_method_reaches_the_server_area_unchanged_and_returns_its_answer(
         env: Env, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-    answer = getattr(env.repo.chorus_connector, name)(*args, **kwargs)
-    method = protocol_methods(ChorusConnectorArea)[name]
-    assert env.area.calls == [(name, arguments(method, args, kwargs))]
-    assert normalised(answer) == normalised(env.area.answer(name))
-
-
-def test_every_method_is_tried() -> None:
-    assert set(CALLS) == set(protocol_methods(ChorusConnectorArea))
+    env.check_call(name, args, kwargs)
 
 
 def test_the_connector_form_is_validated_as_a_body(env: Env) -> None:
