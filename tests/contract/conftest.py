@@ -14,6 +14,7 @@ Over HTTP, ``open(login)`` makes a personal token with ``identity.create_token``
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -76,24 +77,50 @@ HTTP_BACKENDS = ["http", pytest.param("http-pg", marks=pytest.mark.postgres), "h
 #: it runs one case in SAMPLE_EVERY (the first, the fifth, ... in the table's order).
 SAMPLED_BACKENDS = ("http-pg", "http-server")
 SAMPLE_EVERY = 4
+#: The real ``cofatui serve`` ("http-server") adds to the in-process "http" backend only
+#: the transport (uvicorn, sockets) and the server's own job worker; every behaviour
+#: runs on sqlite, postgres and http. So it runs: every test that mentions it (its
+#: code treats the real server apart: its worker, its timing), every test marked
+#: ``real_server``, and one in SERVER_SAMPLE_EVERY of a module's other tests (the
+#: first, the fourth, ... in collection order, so every module goes through a real
+#: server). COFATUI_EVERY_SERVER_TEST=1 runs them all.
+SERVER = "http-server"
+SERVER_SAMPLE_EVERY = 3
+EVERY_SERVER_TEST = os.environ.get("COFATUI_EVERY_SERVER_TEST") == "1"
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "validation_table(param): a table of invalid inputs, one case per"
         " check; over http-pg and http-server only a sample of its cases runs")
+    config.addinivalue_line(
+        "markers", "real_server: always run this test on the http-server backend"
+        " (otherwise a sample of a module's tests runs there)")
+
+
+def _names_the_server(item: pytest.Item) -> bool:
+    """The test's own code compares the backend's name with "http-server"."""
+    code = getattr(getattr(item, "function", None), "__code__", None)
+    return code is not None and SERVER in code.co_consts
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     kept: list[pytest.Item] = []
     sampled_out: list[pytest.Item] = []
+    server_seen: dict[str, int] = {}  # per module, http-server tests met so far
     for item in items:
         marker = item.get_closest_marker("validation_table")
         callspec = getattr(item, "callspec", None)
-        if (marker is not None and callspec is not None
-                and callspec.params.get("backend") in SAMPLED_BACKENDS
+        on = callspec.params.get("backend") if callspec is not None else None
+        if (marker is not None and callspec is not None and on in SAMPLED_BACKENDS
                 and callspec.indices[marker.args[0]] % SAMPLE_EVERY != 0):
             sampled_out.append(item)
+        elif (on == SERVER and marker is None and not EVERY_SERVER_TEST
+              and item.get_closest_marker("real_server") is None
+              and not _names_the_server(item)):
+            module = item.nodeid.split("::")[0]
+            seen = server_seen[module] = server_seen.get(module, -1) + 1
+            (kept if seen % SERVER_SAMPLE_EVERY == 0 else sampled_out).append(item)
         else:
             kept.append(item)
     if sampled_out:
