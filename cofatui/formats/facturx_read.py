@@ -53,7 +53,7 @@ from pypdf import PdfReader
 
 from cofatui.enums import ChorusInvoiceType, ChorusPaymentMode, ChorusVatRate
 from cofatui.errors import RuleViolation
-from cofatui.formats.facturx_model import (
+from cofatui.rules.facturx_model import (
     ACCEPTED_LEVELS,
     FacturxInvoice,
     FacturxLine,

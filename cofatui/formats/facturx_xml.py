@@ -33,7 +33,7 @@ from typing import Any
 import facturx
 
 from cofatui.enums import ChorusInvoiceType, ChorusPaymentMode, ChorusVatRate
-from cofatui.formats.facturx_model import (
+from cofatui.rules.facturx_model import (
     FacturxInvoice,
     FacturxLine,
     FacturxParty,

@@ -22,7 +22,7 @@ from stdnum import iban as stdnum_iban
 
 from cofatui.enums import ChorusInvoiceType, ChorusPaymentMode
 from cofatui.errors import FieldError, ValidationFailed
-from cofatui.formats.facturx_model import FacturxInvoice
+from cofatui.rules.facturx_model import FacturxInvoice
 from cofatui.rules.chorus_identifiers import clean_siret
 from cofatui.schemas_facturx import FACTURX_MAX_BYTES
 

@@ -28,7 +28,7 @@ from decimal import Decimal, InvalidOperation
 from lxml import etree
 
 from cofatui.enums import ChorusVatRate
-from cofatui.formats.facturx_model import FacturxInvoice
+from cofatui.rules.facturx_model import FacturxInvoice
 from cofatui.rules.chorus_totals import vat_percent
 from cofatui.rules.money import currency_decimals, is_currency
 

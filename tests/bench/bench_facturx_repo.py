@@ -46,7 +46,7 @@ from sqlmodel import col
 
 from cofatui.enums import ChorusInvoiceType, ChorusPaymentMode, ChorusVatRate, FacturxFormat
 from cofatui.formats.facturx import build_facturx
-from cofatui.formats.facturx_model import FacturxInvoice, FacturxLine, FacturxParty, FacturxVat
+from cofatui.rules.facturx_model import FacturxInvoice, FacturxLine, FacturxParty, FacturxVat
 from cofatui.jobs.worker import Worker
 from cofatui.migrations import upgrade
 from cofatui.models import ChorusInvoice, ChorusInvoiceLine

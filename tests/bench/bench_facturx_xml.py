@@ -33,7 +33,7 @@ from typing import Any
 import facturx
 
 from cofatui.enums import ChorusVatRate
-from cofatui.formats.facturx_model import FacturxInvoice
+from cofatui.rules.facturx_model import FacturxInvoice
 from cofatui.formats.facturx_read import read_xml
 from cofatui.formats.facturx_xml import build_xml
 from cofatui.rules import en16931

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from cofatui.enums import ChorusInvoiceType, ChorusPaymentMode, ChorusVatRate
 from cofatui.formats.facturx import build_facturx
-from cofatui.formats.facturx_model import FacturxInvoice, FacturxLine, FacturxParty, FacturxVat
+from cofatui.rules.facturx_model import FacturxInvoice, FacturxLine, FacturxParty, FacturxVat
 from cofatui.formats.facturx_pdf import render_pdf
 from cofatui.formats.facturx_xml import build_xml
 from cofatui.models import Document

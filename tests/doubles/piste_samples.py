@@ -9,7 +9,7 @@ from decimal import Decimal
 from functools import cache
 
 from cofatui.enums import ChorusInvoiceType, ChorusPaymentMode, ChorusVatRate
-from cofatui.formats.facturx_model import FacturxInvoice, FacturxLine, FacturxParty, FacturxVat
+from cofatui.rules.facturx_model import FacturxInvoice, FacturxLine, FacturxParty, FacturxVat
 
 SELLER_SIRET = "73282932000074"
 BUYER_SIRET = "21690123100011"

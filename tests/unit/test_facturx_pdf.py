@@ -22,7 +22,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 from cofatui import i18n
 from cofatui.enums import ChorusFrame, ChorusInvoiceType, ChorusPaymentMode, ChorusVatRate
 from cofatui.formats.facturx import build_facturx
-from cofatui.formats.facturx_model import FacturxInvoice, FacturxLine, FacturxParty, FacturxVat
+from cofatui.rules.facturx_model import FacturxInvoice, FacturxLine, FacturxParty, FacturxVat
 from cofatui.formats.facturx_pdf import render_pdf
 from cofatui.formats.facturx_pdf_fonts import font_files
 from cofatui.formats.facturx_xml import build_xml

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from cofatui import i18n
 from cofatui.enums import ChorusFrame, ChorusInvoiceType, ChorusVatRate
 from cofatui.formats.facturx import build_facturx
-from cofatui.formats.facturx_model import FacturxInvoice
+from cofatui.rules.facturx_model import FacturxInvoice
 from cofatui.formats.facturx_xml import build_xml
 from tests.unit.test_facturx_pdf import BUYER, SELLER, _plain, make_invoice
 

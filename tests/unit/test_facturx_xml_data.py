@@ -16,7 +16,7 @@ from pypdf import PdfReader, PdfWriter
 from stdnum import luhn
 
 from cofatui.enums import ChorusInvoiceType, ChorusPaymentMode, ChorusVatRate
-from cofatui.formats.facturx_model import FacturxInvoice, FacturxLine, FacturxParty, FacturxVat
+from cofatui.rules.facturx_model import FacturxInvoice, FacturxLine, FacturxParty, FacturxVat
 from cofatui.rules.chorus_totals import compute_totals
 
 SELLER_SIRET = "35600000000048"  # La Poste's SIREN: its exception to the Luhn check

@@ -34,7 +34,7 @@ from cofatui.enums import (
     NotificationTarget,
 )
 from cofatui.errors import CofaError, ValidationFailed
-from cofatui.formats.facturx_model import FacturxInvoice
+from cofatui.rules.facturx_model import FacturxInvoice
 from cofatui.models.chorus import ChorusInvoice, ChorusInvoiceEvent
 from cofatui.notification_wording import Notice
 from cofatui.repository.sql import chorus_notices

@@ -34,7 +34,7 @@ from cofatui.schemas_facturx import FacturxExportRequest, FacturxFile
 from cofatui.schemas_jobs import ImportKind, ImportMode, JobPublic
 
 if TYPE_CHECKING:
-    from cofatui.formats.facturx_model import FacturxInvoice
+    from cofatui.rules.facturx_model import FacturxInvoice
 
 #: The job kind (``jobs/handlers.py``).
 FACTURX_EXPORT_JOB = "chorus.facturx_export"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from cofatui.enums import FacturxFormat
 from cofatui.errors import ValidationFailed
-from cofatui.formats.facturx_model import FacturxInvoice
+from cofatui.rules.facturx_model import FacturxInvoice
 from cofatui.repository.sql.chorus_facturx_mapping import export_file_name
 from cofatui.schemas_facturx import FacturxFile
 

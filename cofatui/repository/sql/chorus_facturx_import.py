@@ -29,7 +29,7 @@ from cofatui.enums import ChorusActor, ChorusDepositKind, ChorusInvoiceType, Cho
 from cofatui.errors import Forbidden, ValidationFailed, message_text
 from cofatui.formats import imports as pipeline
 from cofatui.formats.chorus_pdf import check_invoice_pdf
-from cofatui.formats.facturx_model import FacturxInvoice, FacturxParty
+from cofatui.rules.facturx_model import FacturxInvoice, FacturxParty
 from cofatui.i18n.messages import encode_params
 from cofatui.models.chorus import ChorusInvoice, ChorusStructure, number_key
 from cofatui.repository.sql import import_apply

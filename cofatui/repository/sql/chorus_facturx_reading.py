@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from cofatui import pydantic_errors
 from cofatui.errors import RuleViolation, ValidationFailed
-from cofatui.formats.facturx_model import FacturxInvoice, ReadFacturx
+from cofatui.rules.facturx_model import FacturxInvoice, ReadFacturx
 from cofatui.rules.chorus_invoice import CheckedInvoice, check_invoice
 from cofatui.schemas_chorus import ChorusInvoiceCreate
 

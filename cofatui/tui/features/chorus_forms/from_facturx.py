@@ -9,7 +9,7 @@ from __future__ import annotations
 from pydantic import ValidationError
 
 from cofatui.errors import CofaError
-from cofatui.formats.facturx_model import FacturxInvoice
+from cofatui.rules.facturx_model import FacturxInvoice
 from cofatui.formats.facturx_read import read_pdf
 from cofatui.schemas_chorus import ChorusInvoiceCreate, ChorusLineIn
 
