@@ -15,9 +15,9 @@ from facturx import generate_from_binary
 
 from cofatui import i18n
 from cofatui.enums import ChorusInvoiceType
-from cofatui.rules.facturx_model import FacturxInvoice
 from cofatui.formats.facturx_pdf import printable, render_pdf
 from cofatui.formats.facturx_xml import build_xml
+from cofatui.rules.facturx_model import FacturxInvoice
 
 __all__ = ["FLAVOR", "LEVEL", "build_facturx", "embed_xml"]
 

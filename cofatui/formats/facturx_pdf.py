@@ -28,9 +28,9 @@ from fpdf.fonts import TTFFont
 
 from cofatui import i18n
 from cofatui.enums import ChorusInvoiceType, ChorusVatRate
-from cofatui.rules.facturx_model import FacturxInvoice, FacturxLine, FacturxParty
 from cofatui.formats.facturx_pdf_fonts import FAMILY, font_files
 from cofatui.formats.facturx_pdf_table import LINE_H, Columns, TableWriter
+from cofatui.rules.facturx_model import FacturxInvoice, FacturxLine, FacturxParty
 
 __all__ = ["printable", "render_pdf"]
 

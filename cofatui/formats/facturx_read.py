@@ -53,6 +53,9 @@ from pypdf import PdfReader
 
 from cofatui.enums import ChorusInvoiceType, ChorusPaymentMode, ChorusVatRate
 from cofatui.errors import RuleViolation
+from cofatui.formats.facturx_xml import SIRET_SCHEME, xml_text
+from cofatui.rules import en16931
+from cofatui.rules.chorus_export import MAX_NUMBER, siret_valid
 from cofatui.rules.facturx_model import (
     ACCEPTED_LEVELS,
     FacturxInvoice,
@@ -61,9 +64,6 @@ from cofatui.rules.facturx_model import (
     FacturxVat,
     ReadFacturx,
 )
-from cofatui.formats.facturx_xml import SIRET_SCHEME, xml_text
-from cofatui.rules import en16931
-from cofatui.rules.chorus_export import MAX_NUMBER, siret_valid
 from cofatui.rules.money import is_currency
 from cofatui.schemas_facturx import FACTURX_MAX_BYTES
 

@@ -33,13 +33,13 @@ from typing import Any
 import facturx
 
 from cofatui.enums import ChorusInvoiceType, ChorusPaymentMode, ChorusVatRate
+from cofatui.rules import en16931
 from cofatui.rules.facturx_model import (
     FacturxInvoice,
     FacturxLine,
     FacturxParty,
     FacturxVat,
 )
-from cofatui.rules import en16931
 from cofatui.rules.money import currency_decimals, is_currency
 
 __all__ = [

@@ -22,8 +22,8 @@ from stdnum import iban as stdnum_iban
 
 from cofatui.enums import ChorusInvoiceType, ChorusPaymentMode
 from cofatui.errors import FieldError, ValidationFailed
-from cofatui.rules.facturx_model import FacturxInvoice
 from cofatui.rules.chorus_identifiers import clean_siret
+from cofatui.rules.facturx_model import FacturxInvoice
 from cofatui.schemas_facturx import FACTURX_MAX_BYTES
 
 __all__ = ["MAX_ENGAGEMENT", "MAX_NUMBER", "MAX_SERVICE_CODE", "constraints",

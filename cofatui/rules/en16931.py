@@ -28,8 +28,8 @@ from decimal import Decimal, InvalidOperation
 from lxml import etree
 
 from cofatui.enums import ChorusVatRate
-from cofatui.rules.facturx_model import FacturxInvoice
 from cofatui.rules.chorus_totals import vat_percent
+from cofatui.rules.facturx_model import FacturxInvoice
 from cofatui.rules.money import currency_decimals, is_currency
 
 __all__ = ["RULES", "En16931Failure", "check", "check_invoice", "check_tree",

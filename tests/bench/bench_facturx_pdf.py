@@ -29,8 +29,8 @@ from typing import Any
 
 from cofatui.enums import ChorusVatRate
 from cofatui.formats.facturx import build_facturx
-from cofatui.rules.facturx_model import FacturxInvoice
 from cofatui.formats.facturx_pdf import render_pdf
+from cofatui.rules.facturx_model import FacturxInvoice
 from tests.bench.harness import measure, print_table, write_json
 from tests.unit.test_facturx_pdf import make_invoice
 

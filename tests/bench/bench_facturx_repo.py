@@ -46,12 +46,12 @@ from sqlmodel import col
 
 from cofatui.enums import ChorusInvoiceType, ChorusPaymentMode, ChorusVatRate, FacturxFormat
 from cofatui.formats.facturx import build_facturx
-from cofatui.rules.facturx_model import FacturxInvoice, FacturxLine, FacturxParty, FacturxVat
 from cofatui.jobs.worker import Worker
 from cofatui.migrations import upgrade
 from cofatui.models import ChorusInvoice, ChorusInvoiceLine
 from cofatui.repository.sql import SqlRepository
 from cofatui.repository.sql.engine import make_engine
+from cofatui.rules.facturx_model import FacturxInvoice, FacturxLine, FacturxParty, FacturxVat
 from cofatui.schemas_company_info import UploadedFile
 from cofatui.schemas_facturx import FacturxExportRequest
 from cofatui.schemas_jobs import JobStatus

@@ -33,10 +33,10 @@ from typing import Any
 import facturx
 
 from cofatui.enums import ChorusVatRate
-from cofatui.rules.facturx_model import FacturxInvoice
 from cofatui.formats.facturx_read import read_xml
 from cofatui.formats.facturx_xml import build_xml
 from cofatui.rules import en16931
+from cofatui.rules.facturx_model import FacturxInvoice
 from tests.bench.harness import measure, print_table, write_json
 from tests.unit.test_facturx_xml_data import invoice, line
 

@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 
 from cofatui.enums import ChorusInvoiceType, ChorusPaymentMode, ChorusVatRate
 from cofatui.formats.facturx import build_facturx
-from cofatui.rules.facturx_model import FacturxInvoice, FacturxLine, FacturxParty, FacturxVat
 from cofatui.formats.facturx_pdf import render_pdf
 from cofatui.formats.facturx_xml import build_xml
 from cofatui.models import Document
 from cofatui.models.chorus import ChorusInvoice, ChorusStructure
+from cofatui.rules.facturx_model import FacturxInvoice, FacturxLine, FacturxParty, FacturxVat
 from tests.contract.chorus_dataset import NAME, PA, SERVICE_ACTIVE, SIRET
 from tests.contract.chorus_invoice_samples import IBAN
 from tests.contract.conftest import Backend

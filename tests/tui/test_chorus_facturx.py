@@ -27,8 +27,8 @@ from cofatui.enums import (
 )
 from cofatui.errors import ValidationFailed
 from cofatui.formats.facturx import build_facturx
-from cofatui.rules.facturx_model import FacturxInvoice, FacturxLine, FacturxParty, FacturxVat
 from cofatui.formats.facturx_read import read_pdf
+from cofatui.rules.facturx_model import FacturxInvoice, FacturxLine, FacturxParty, FacturxVat
 from cofatui.schemas_chorus import (
     ChorusInvoiceDetail,
     ChorusInvoiceSearch,

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from cofatui.enums import ChorusInvoiceType, ChorusPaymentMode, ChorusVatRate
 from cofatui.errors import FieldError, message_text
-from cofatui.rules.facturx_model import FacturxInvoice
 from cofatui.rules.chorus_export import constraints
+from cofatui.rules.facturx_model import FacturxInvoice
 from cofatui.schemas_facturx import FACTURX_MAX_BYTES
 from tests.unit.test_facturx_xml_data import invoice, line
 

@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cofatui.enums import ChorusVatRate
-from cofatui.rules.facturx_model import FacturxInvoice, FacturxVat
 from cofatui.formats.facturx_xml import build_xml
 from cofatui.rules.en16931 import RULES, check, check_invoice
+from cofatui.rules.facturx_model import FacturxInvoice, FacturxVat
 from tests.unit.test_facturx_xml_data import fixed_invoice, invoice, invoices, line
 
 GOOD = build_xml(fixed_invoice())

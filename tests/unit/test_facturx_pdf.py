@@ -22,11 +22,11 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 from cofatui import i18n
 from cofatui.enums import ChorusFrame, ChorusInvoiceType, ChorusPaymentMode, ChorusVatRate
 from cofatui.formats.facturx import build_facturx
-from cofatui.rules.facturx_model import FacturxInvoice, FacturxLine, FacturxParty, FacturxVat
 from cofatui.formats.facturx_pdf import render_pdf
 from cofatui.formats.facturx_pdf_fonts import font_files
 from cofatui.formats.facturx_xml import build_xml
 from cofatui.rules.chorus_totals import compute_totals
+from cofatui.rules.facturx_model import FacturxInvoice, FacturxLine, FacturxParty, FacturxVat
 
 SELLER = FacturxParty(name="Société d’Études Générales", siret="73282932000074",
                       vat_number="FR44732829320", address="12 rue de la Paix",

@@ -17,8 +17,8 @@ from pypdf import PdfReader
 from cofatui import i18n
 from cofatui.enums import ChorusFrame, ChorusInvoiceType, ChorusVatRate
 from cofatui.formats.facturx import build_facturx
-from cofatui.rules.facturx_model import FacturxInvoice
 from cofatui.formats.facturx_xml import build_xml
+from cofatui.rules.facturx_model import FacturxInvoice
 from tests.unit.test_facturx_pdf import BUYER, SELLER, _plain, make_invoice
 
 # Text a user may type: any letter, mark, symbol or punctuation, spaces, and C0

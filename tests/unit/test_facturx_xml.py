@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from lxml import etree
 
 from cofatui.enums import ChorusInvoiceType, ChorusPaymentMode, ChorusVatRate
-from cofatui.rules.facturx_model import FacturxInvoice
 from cofatui.formats.facturx_read import read_pdf, read_xml
 from cofatui.formats.facturx_xml import FacturxBuildError, build_xml, xml_text
 from cofatui.rules import en16931
+from cofatui.rules.facturx_model import FacturxInvoice
 from tests.unit.test_facturx_xml_data import (
     BUYER_SIRET,
     EXEMPTION,

@@ -16,8 +16,8 @@ from pypdf import PdfReader, PdfWriter
 from stdnum import luhn
 
 from cofatui.enums import ChorusInvoiceType, ChorusPaymentMode, ChorusVatRate
-from cofatui.rules.facturx_model import FacturxInvoice, FacturxLine, FacturxParty, FacturxVat
 from cofatui.rules.chorus_totals import compute_totals
+from cofatui.rules.facturx_model import FacturxInvoice, FacturxLine, FacturxParty, FacturxVat
 
 SELLER_SIRET = "35600000000048"  # La Poste's SIREN: its exception to the Luhn check
 BUYER_SIRET = "21690123100011"

@@ -34,13 +34,13 @@ from cofatui.enums import (
     NotificationTarget,
 )
 from cofatui.errors import CofaError, ValidationFailed
-from cofatui.rules.facturx_model import FacturxInvoice
 from cofatui.models.chorus import ChorusInvoice, ChorusInvoiceEvent
 from cofatui.notification_wording import Notice
 from cofatui.repository.sql import chorus_notices
 from cofatui.repository.sql.chorus_connector_link import is_code
 from cofatui.repository.sql.chorus_connector_queue import connector_of
 from cofatui.repository.sql.chorus_invoices_core import TARGET, InvoiceCore, Reason
+from cofatui.rules.facturx_model import FacturxInvoice
 
 #: Chorus Pro's status codes → our states (the 13 of issue 18; others kept raw).
 STATE_OF_CODE = {code: state for state, code in CHORUS_CODES.items()}

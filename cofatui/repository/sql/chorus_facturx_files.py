@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from cofatui.enums import FacturxFormat
 from cofatui.errors import ValidationFailed
-from cofatui.rules.facturx_model import FacturxInvoice
 from cofatui.repository.sql.chorus_facturx_mapping import export_file_name
+from cofatui.rules.facturx_model import FacturxInvoice
 from cofatui.schemas_facturx import FacturxFile
 
 PDF_TYPE = "application/pdf"

@@ -29,7 +29,6 @@ from cofatui.enums import ChorusActor, ChorusDepositKind, ChorusInvoiceType, Cho
 from cofatui.errors import Forbidden, ValidationFailed, message_text
 from cofatui.formats import imports as pipeline
 from cofatui.formats.chorus_pdf import check_invoice_pdf
-from cofatui.rules.facturx_model import FacturxInvoice, FacturxParty
 from cofatui.i18n.messages import encode_params
 from cofatui.models.chorus import ChorusInvoice, ChorusStructure, number_key
 from cofatui.repository.sql import import_apply
@@ -45,6 +44,7 @@ from cofatui.repository.sql.chorus_invoices_deposit import InvoiceDeposit
 from cofatui.repository.sql.chorus_invoices_files import Accepted
 from cofatui.repository.sql.chorus_invoices_store import MAIN, fields_of, keep_files, write_lines
 from cofatui.rules.chorus_checks import DepositedInvoice, technical_checks
+from cofatui.rules.facturx_model import FacturxInvoice, FacturxParty
 from cofatui.schemas_company_info import UploadedFile
 from cofatui.schemas_facturx import (
     IMPORT_MAX_FILES,

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from cofatui.enums import ChorusFrame, ChorusInvoiceType, ChorusPaymentMode, ChorusVatRate
-from cofatui.rules.facturx_model import FacturxInvoice, FacturxLine, FacturxParty, FacturxVat
 from cofatui.models.chorus import ChorusInvoice, ChorusInvoiceLine, ChorusStructure
 from cofatui.rules.chorus_totals import compute_totals
+from cofatui.rules.facturx_model import FacturxInvoice, FacturxLine, FacturxParty, FacturxVat
 
 
 def party(structure: ChorusStructure) -> FacturxParty:

@@ -20,8 +20,8 @@ from pydantic import ValidationError
 
 from cofatui import pydantic_errors
 from cofatui.errors import RuleViolation, ValidationFailed
-from cofatui.rules.facturx_model import FacturxInvoice, ReadFacturx
 from cofatui.rules.chorus_invoice import CheckedInvoice, check_invoice
+from cofatui.rules.facturx_model import FacturxInvoice, ReadFacturx
 from cofatui.schemas_chorus import ChorusInvoiceCreate
 
 #: A refusal: its full code (``chorus_facturx.*``, ``chorus.*``, ``chorus.check.*``)

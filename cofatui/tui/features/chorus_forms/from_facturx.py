@@ -9,8 +9,8 @@ from __future__ import annotations
 from pydantic import ValidationError
 
 from cofatui.errors import CofaError
-from cofatui.rules.facturx_model import FacturxInvoice
 from cofatui.formats.facturx_read import read_pdf
+from cofatui.rules.facturx_model import FacturxInvoice
 from cofatui.schemas_chorus import ChorusInvoiceCreate, ChorusLineIn
 
 #: A PDF without Factur-X: nothing to fill, nothing to say.
