@@ -104,6 +104,16 @@ def schedules(mail: MailSettings) -> list[Schedule]:
             Schedule("purge", PURGE_CRON, JOBS_PURGE, max_attempts=3),
             Schedule("exports-purge", EXPORTS_PURGE_CRON, EXPORTS_PURGE, max_attempts=3),
             Schedule("ilus-expire", ILUS_EXPIRE_CRON, ILUS_EXPIRE, max_attempts=3),
-            # The Chorus Pro connector (issue 19): a round does nothing without it.
-            Schedule("chorus-pro-poll", POLL_CRON, POLL_JOB, max_attempts=1),
-            Schedule("chorus-pro-expiry", EXPIRY_CRON, EXPIRY_JOB, max_attempts=3)]
+            Schedule("chorus-pro-expiry", EXPIRY_CRON, EXPIRY_JOB, max_attempts=3),
+            *_chorus_pro_polling()]
+
+
+def _chorus_pro_polling() -> list[Schedule]:
+    """The connector's minute round (issue 19), only in a process with ``[chorus_pro]``
+    settings: elsewhere a round could call nothing, and would still write a job row a
+    minute (on the embedded database, a write lock a minute for nothing)."""
+    from cofatui.chorus_pro import runtime
+
+    if runtime.current() is None:
+        return []
+    return [Schedule("chorus-pro-poll", POLL_CRON, POLL_JOB, max_attempts=1)]
