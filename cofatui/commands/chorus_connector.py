@@ -26,7 +26,7 @@ from typing import Any
 
 from cofatui.commands import actions_of, opened
 from cofatui.commands.chorus_invoices import model
-from cofatui.commands.chorus_text import day_arg, dumps, invoice_json
+from cofatui.commands.chorus_text import day_arg, dumps, invoice_json, link_line
 from cofatui.i18n import format_date, format_datetime, t
 from cofatui.repository.base import Repository
 from cofatui.schemas_chorus import ChorusInvoiceDetail
@@ -182,16 +182,6 @@ def cmd_store_secret(args: argparse.Namespace) -> int:
 
 
 # --- an invoice -------------------------------------------------------------------------
-
-
-def link_line(d: ChorusInvoiceDetail) -> str:
-    link = d.chorus_pro
-    if link is None:
-        return t("chorus_facturx_cli.link.none", id=d.id, number=d.number)
-    return t("chorus_facturx_cli.link.state", id=d.id, number=d.number,
-             deposit=t(f"chorus_facturx_cli.deposit.{link.deposit.value or 'none'}"),
-             flux=link.flux_number or "—", cpp=link.invoice_id or "—",
-             status=link.status or "—")
 
 
 def _said(d: ChorusInvoiceDetail, args: argparse.Namespace) -> int:

@@ -189,6 +189,10 @@ def detail_lines(d: ChorusInvoiceDetail) -> list[str]:
     for f in d.files:
         said.append(t("chorus_cli.show.file", id=f.id, name=f.filename,
                       size=size_text(f.size), category=f.category))
+    if d.chorus_pro is not None:  # the real Chorus Pro has it (issue 19 item 6)
+        said.append(link_line(d))
+        if d.chorus_pro.error:
+            said.append(t("chorus_facturx_cli.link.error", error=d.chorus_pro.error))
     said.append(t("chorus_cli.show.history"))
     for e in d.history:
         said.append(f"  {format_datetime(e.at) if e.at else '—'}  {e.actor.value:<9} "
@@ -203,3 +207,14 @@ def detail_lines(d: ChorusInvoiceDetail) -> list[str]:
         said.append(t("chorus_cli.show.actions", id=d.id, actions=", ".join(
             ACTION_COMMANDS.get(a, a) for a in d.actions)))
     return said
+
+
+def link_line(d: ChorusInvoiceDetail) -> str:
+    """Where the invoice stands with the real Chorus Pro, in one line."""
+    link = d.chorus_pro
+    if link is None:
+        return t("chorus_facturx_cli.link.none", id=d.id, number=d.number)
+    return t("chorus_facturx_cli.link.state", id=d.id, number=d.number,
+             deposit=t(f"chorus_facturx_cli.deposit.{link.deposit.value or 'none'}"),
+             flux=link.flux_number or "—", cpp=link.invoice_id or "—",
+             status=link.status or "—")
