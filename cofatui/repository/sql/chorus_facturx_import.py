@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -59,6 +60,9 @@ from cofatui.schemas_jobs import ImportKind, ImportMode
 BUYER_NOT_YOURS = "chorus_facturx.buyer_not_yours"
 DUPLICATE_NUMBER = "chorus_facturx.duplicate_number"
 NO_RECEIVED_SPACE = "chorus_facturx_repo.no_received_space"
+#: The same invoice (or its unknown supplier) was written by another import between
+#: this one's checks and its write: the database's unique keys refused the second.
+IMPORTED_MEANWHILE = "chorus_facturx_repo.imported_meanwhile"
 #: An import line's code column holds 40 characters: a longer code (one technical
 #: check's) is stored as this one, naming it.
 CHECK_FAILED = "chorus_facturx_repo.check_failed"
@@ -181,6 +185,11 @@ class FacturxImport(InvoiceDeposit):
             except Refused as refused:
                 savepoint.rollback()
                 reasons = refused.reasons
+            except IntegrityError:
+                # Two imports of one file at once (PostgreSQL lets both check before
+                # either writes): the unique keys keep one, this file is refused alone.
+                savepoint.rollback()
+                reasons = [(IMPORTED_MEANWHILE, {"number": invoice.number})]
         import_apply.store_lines(s, import_id, [_line(index, reasons)])
         language = self.principal.language
         return FacturxImportOutcome(
