@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import CodeType
 
 import httpx
 import pytest
@@ -77,16 +78,18 @@ HTTP_BACKENDS = ["http", pytest.param("http-pg", marks=pytest.mark.postgres), "h
 #: it runs one case in SAMPLE_EVERY (the first, the fifth, ... in the table's order).
 SAMPLED_BACKENDS = ("http-pg", "http-server")
 SAMPLE_EVERY = 4
-#: The real ``cofatui serve`` ("http-server") adds to the in-process "http" backend only
-#: the transport (uvicorn, sockets) and the server's own job worker; every behaviour
-#: runs on sqlite, postgres and http. So it runs: every test that mentions it (its
-#: code treats the real server apart: its worker, its timing), every test marked
-#: ``real_server``, and one in SERVER_SAMPLE_EVERY of a module's other tests (the
-#: first, the fourth, ... in collection order, so every module goes through a real
-#: server). COFATUI_EVERY_SERVER_TEST=1 runs them all.
-SERVER = "http-server"
-SERVER_SAMPLE_EVERY = 3
-EVERY_SERVER_TEST = os.environ.get("COFATUI_EVERY_SERVER_TEST") == "1"
+#: Over HTTP on PostgreSQL ("http-pg") and over a real ``cofatui serve``
+#: ("http-server"), a test adds to sqlite, postgres and http only the combination of
+#: the API with the other database, or the transport (uvicorn, sockets) and the
+#: server's own job worker; every behaviour runs on sqlite, postgres and http. So on
+#: these two backends run: every test whose own code names the backend (it treats it
+#: apart), every test racing threads, every test marked ``every_backend``, and one in
+#: MATRIX_SAMPLE_EVERY of a module's other tests (the first, the fourth, ... in
+#: collection order, so every module goes through both). COFATUI_FULL_MATRIX=1 runs
+#: them all.
+MATRIX_SAMPLED = ("http-pg", "http-server")
+MATRIX_SAMPLE_EVERY = 3
+FULL_MATRIX = os.environ.get("COFATUI_FULL_MATRIX") == "1"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -94,20 +97,54 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "validation_table(param): a table of invalid inputs, one case per"
         " check; over http-pg and http-server only a sample of its cases runs")
     config.addinivalue_line(
-        "markers", "real_server: always run this test on the http-server backend"
-        " (otherwise a sample of a module's tests runs there)")
+        "markers", "every_backend: run this test on every backend (otherwise a sample of"
+        " a module's tests runs over http-pg and http-server)")
 
 
-def _names_the_server(item: pytest.Item) -> bool:
-    """The test's own code compares the backend's name with "http-server"."""
+def _constants(code: CodeType) -> Iterator[object]:
+    for const in code.co_consts:
+        if isinstance(const, tuple | frozenset):
+            yield from const
+        elif isinstance(const, CodeType):
+            yield from _constants(const)
+        else:
+            yield const
+
+
+def _names(item: pytest.Item, backend: str) -> bool:
+    """The test's own code names the backend (``backend.name == "http-server"``)."""
     code = getattr(getattr(item, "function", None), "__code__", None)
-    return code is not None and SERVER in code.co_consts
+    return code is not None and backend in set(_constants(code))
+
+
+#: Names a test racing threads uses: a race depends on the database and the transport.
+RACE_NAMES = frozenset({"threading", "Thread", "ThreadPoolExecutor", "Barrier"})
+
+
+def _used(code: CodeType) -> set[str]:
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, CodeType):
+            names |= _used(const)
+    return names
+
+
+def _races(item: pytest.Item) -> bool:
+    """The test, or a function of its module it calls, starts threads."""
+    function = getattr(item, "function", None)
+    code = getattr(function, "__code__", None)
+    if function is None or code is None:
+        return False
+    names = _used(code)
+    helpers = (getattr(function.__globals__.get(name), "__code__", None) for name in names)
+    return bool(names & RACE_NAMES) or any(
+        helper is not None and _used(helper) & RACE_NAMES for helper in helpers)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     kept: list[pytest.Item] = []
     sampled_out: list[pytest.Item] = []
-    server_seen: dict[str, int] = {}  # per module, http-server tests met so far
+    matrix_seen: dict[tuple[str, str], int] = {}  # per module and backend, tests met
     for item in items:
         marker = item.get_closest_marker("validation_table")
         callspec = getattr(item, "callspec", None)
@@ -115,12 +152,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if (marker is not None and callspec is not None and on in SAMPLED_BACKENDS
                 and callspec.indices[marker.args[0]] % SAMPLE_EVERY != 0):
             sampled_out.append(item)
-        elif (on == SERVER and marker is None and not EVERY_SERVER_TEST
-              and item.get_closest_marker("real_server") is None
-              and not _names_the_server(item)):
-            module = item.nodeid.split("::")[0]
-            seen = server_seen[module] = server_seen.get(module, -1) + 1
-            (kept if seen % SERVER_SAMPLE_EVERY == 0 else sampled_out).append(item)
+        elif (on in MATRIX_SAMPLED and marker is None and not FULL_MATRIX
+              and item.get_closest_marker("every_backend") is None
+              and not _names(item, str(on)) and not _races(item)):
+            key = (item.nodeid.split("::")[0], str(on))
+            seen = matrix_seen[key] = matrix_seen.get(key, -1) + 1
+            (kept if seen % MATRIX_SAMPLE_EVERY == 0 else sampled_out).append(item)
         else:
             kept.append(item)
     if sampled_out:
