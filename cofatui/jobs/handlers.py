@@ -96,6 +96,21 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
+#: The jobs that call Chorus Pro: only a process with ``[chorus_pro]`` settings runs them.
+CHORUS_PRO_JOBS = frozenset({DEPOSIT_JOB, POLL_JOB})
+
+
+def runnable_handlers() -> dict[str, Handler]:
+    """The handlers of the jobs this process can run: without ``[chorus_pro]`` settings
+    a worker would fail a deposit for want of them (or read nothing on a refresh), when
+    another process on the same database (``cofatui serve``) has them."""
+    from cofatui.chorus_pro import runtime
+
+    if runtime.current() is not None:
+        return dict(HANDLERS)
+    return {kind: run for kind, run in HANDLERS.items() if kind not in CHORUS_PRO_JOBS}
+
+
 def schedules(mail: MailSettings) -> list[Schedule]:
     """The digest is written whether or not this worker can send mail (the outbox
     keeps it until a worker that can, delivers it)."""

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -71,20 +71,31 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
             conn.info["write"] = False
 
 
-def anything_due(engine: Engine, now: datetime) -> bool:
-    """A cheap read first, so an idle worker does not take SQLite's write lock."""
+def anything_due(engine: Engine, now: datetime,
+                 kinds: Collection[str] | None = None) -> bool:
+    """A cheap read first, so an idle worker does not take SQLite's write lock.
+    ``kinds``: only jobs of these kinds (the ones this worker can run)."""
     with translated_errors(), engine.connect() as conn:
-        found = conn.execute(select(Job.id).where(
-            Job.status == QUEUED, Job.run_after <= now).limit(1)).first()
+        query = select(Job.id).where(Job.status == QUEUED, Job.run_after <= now)
+        if kinds is not None:
+            query = query.where(Job.kind.in_(sorted(kinds)))
+        found = conn.execute(query.limit(1)).first()
         conn.rollback()
     return found is not None
 
 
-def claim(engine: Engine, worker: str, now: datetime, lease: timedelta) -> Claimed | None:
-    """The oldest due job, now running for ``worker``; None when there is none."""
+def claim(engine: Engine, worker: str, now: datetime, lease: timedelta,
+          kinds: Collection[str] | None = None) -> Claimed | None:
+    """The oldest due job, now running for ``worker``; None when there is none.
+
+    ``kinds``: only jobs of these kinds. A worker claims only what it can run: one
+    without the Chorus Pro connector's settings leaves the connector's jobs to a
+    process that has them (``cofatui serve`` beside a TUI on the same database)."""
     with write_transaction(engine) as conn:
-        query = (select(Job.id).where(Job.status == QUEUED, Job.run_after <= now)
-                 .order_by(Job.run_after, Job.id).limit(1))
+        query = select(Job.id).where(Job.status == QUEUED, Job.run_after <= now)
+        if kinds is not None:
+            query = query.where(Job.kind.in_(sorted(kinds)))
+        query = query.order_by(Job.run_after, Job.id).limit(1)
         if engine.dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
         job_id = conn.execute(query).scalar()

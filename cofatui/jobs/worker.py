@@ -119,9 +119,9 @@ Handler = Callable[[JobContext], "tuple[str, bytes] | None"]
 
 
 def default_handlers() -> dict[str, Handler]:
-    from cofatui.jobs.handlers import HANDLERS
+    from cofatui.jobs.handlers import runnable_handlers
 
-    return dict(HANDLERS)
+    return runnable_handlers()
 
 
 def default_schedules(mail: MailSettings) -> list[Schedule]:
@@ -177,9 +177,10 @@ class Worker:
             # for its worker gets its reason.
             self._settled_at = time.monotonic()
             settle_stopped_exports(self.engine, now)
-        if not queue.anything_due(self.engine, now):
+        kinds = frozenset(self.handlers)
+        if not queue.anything_due(self.engine, now, kinds):
             return False
-        claimed = queue.claim(self.engine, self.name, now, self.lease)
+        claimed = queue.claim(self.engine, self.name, now, self.lease, kinds)
         if claimed is None:
             return False
         self.run(claimed)

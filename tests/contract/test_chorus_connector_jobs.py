@@ -269,3 +269,25 @@ def test_connector_test_asks_a_token_then_the_structure(
     runtime.reset()
     with refused(RuleViolation, "chorus_connector.not_configured"):
         sa.chorus_connector.test(b.ids[SA])
+
+
+def test_a_worker_without_the_settings_leaves_the_deposit_to_one_that_has_them(
+        connected: Backend, piste: RunningDouble) -> None:
+    """A TUI on the shared database runs a worker without ``[chorus_pro]``: it must not
+    take the deposit (it would fail it for want of settings) but leave it queued for
+    ``cofatui serve``, whose worker has them."""
+    b = connected
+    made = deposit(b.open(SA_USER))
+    settings = runtime.current()
+    runtime.reset()
+    try:
+        assert Worker(b.engine, clock=b.clock, schedules=[]).drain() == 0
+        waiting = get(b, made.id)
+        assert waiting.chorus_pro is not None and waiting.chorus_pro.deposit is D.QUEUED
+        assert piste.state.counters.get("deposits", 0) == 0
+    finally:
+        runtime.configure(settings)
+    drain(b)
+    sent = get(b, made.id)
+    assert sent.chorus_pro is not None and sent.chorus_pro.deposit is D.DEPOSITED
+    assert piste.state.counters["deposits"] == 1
