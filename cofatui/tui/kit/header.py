@@ -82,6 +82,10 @@ class AppHeader(Widget):
         return translate(title) if title else ""
 
     def refresh_texts(self) -> None:
+        if not self.query("#header-title"):
+            # Its screen is being closed (the app shutting down) while it mounts: its
+            # children are gone already, there is nothing to write.
+            return
         app = self.cofa
         title = Text(t("common.app_title"), style="bold")
         screen_title = self.screen_title()
