@@ -11,6 +11,7 @@ import json
 import threading
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlmodel import col
@@ -340,6 +341,28 @@ def test_complete_needs_a_new_file_unless_too_early(backend: Backend) -> None:
     assert early.suspension_reason is ChorusSuspensionReason.TOO_EARLY
     assert sa.chorus_invoices.complete(two.id, ChorusCompletion(
         version=early.version)).state is S.COMPLETED
+
+
+def test_a_file_attached_while_suspended_completes_it(backend: Backend) -> None:
+    """"Ajouter des pièces jointes" on the suspended invoice, then "Compléter" without a
+    file: the missing document was given since the suspension."""
+    if backend.name == "http-server":
+        pytest.skip("a real server's clock is its own (frozen): which of a file and a "
+                    "suspension came first is told by their times")
+    sa = backend.open(SA_USER)
+    one = deposit(sa)
+    held = backend.open(PA_USER).chorus_invoices.process(
+        one.id, move(S.SUSPENDED, one.version, "bon de livraison"))
+    backend.clock.advance(minutes=5)
+    added = sa.chorus_invoices.add_files(one.id, [pdf("bl.pdf")])
+    done = sa.chorus_invoices.complete(one.id, ChorusCompletion(version=added.version))
+    assert done.state is S.COMPLETED
+    # Suspended again: the file given before this suspension does not count.
+    again = backend.open(PA_USER).chorus_invoices.process(
+        one.id, move(S.SUSPENDED, done.version, "signature manquante"))
+    assert again.version != held.version
+    with refused(RuleViolation, "chorus.attachment_required"):
+        sa.chorus_invoices.complete(one.id, ChorusCompletion(version=again.version))
 
 
 def test_rejected_direct_debit_becomes_transfer(backend: Backend) -> None:

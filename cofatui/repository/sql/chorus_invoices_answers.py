@@ -28,6 +28,7 @@ from cofatui.repository.sql.chorus_invoices_store import (
     ATTACHMENT,
     as_create,
     attached_bytes,
+    attached_since,
     credit_note_of,
     fields_of,
     keep_files,
@@ -76,10 +77,12 @@ class InvoiceAnswers(InvoiceEntry):
         with self._uow(write=True) as s:
             row = self._as_side(s, invoice_id, ChorusSpace.ISSUED, data.version)
             self._allowed(s, row, SupplierAction.COMPLETE)
-            # Received too early (seed 003 §XXII): it comes back as it was.
-            if not files and row.suspension_reason != ChorusSuspensionReason.TOO_EARLY.value:
-                raise RuleViolation("chorus.attachment_required")
             assert row.id is not None
+            # Received too early (seed 003 §XXII) it comes back as it was; otherwise a
+            # file is needed, given now or attached since the suspension.
+            if not files and row.suspension_reason != ChorusSuspensionReason.TOO_EARLY.value \
+                    and not attached_since(s, row.id, row.state_changed_at):
+                raise RuleViolation("chorus.attachment_required")
             accepted = accept_files(files, stored_bytes=attached_bytes(s, row.id))
             keep_files(s, row, accepted, ATTACHMENT, self.clock.now(), self.principal.login)
             self._moved(s, row, ChorusActor.SUPPLIER, ChorusState.COMPLETED,

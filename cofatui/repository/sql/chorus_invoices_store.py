@@ -98,6 +98,19 @@ def attached_bytes(s: Session, invoice_id: int) -> int:
         col(Document.source) == CHORUS_DOCUMENT_SOURCE)).scalar_one())
 
 
+def attached_since(s: Session, invoice_id: int, since: datetime | None) -> bool:
+    """A file was attached to the invoice after ``since`` (its suspension): what
+    completing it asks for, whether the file came with the completion or before it
+    ("Ajouter des pièces jointes" while suspended)."""
+    if since is None:
+        return False
+    return s.execute(select(Document.id).where(
+        col(Document.chorus_invoice_id) == invoice_id,
+        col(Document.source) == CHORUS_DOCUMENT_SOURCE,
+        col(Document.category) == ATTACHMENT,
+        col(Document.created_at) > since).limit(1)).first() is not None
+
+
 def as_create(s: Session, row: ChorusInvoice, supplier_siret: str) -> ChorusInvoiceCreate:
     """The stored invoice as the form gives one: what a correction starts from, what a
     credit note and a re-issue copy."""
