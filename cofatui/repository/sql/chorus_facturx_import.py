@@ -29,7 +29,6 @@ from sqlmodel import col
 from cofatui.enums import ChorusActor, ChorusDepositKind, ChorusInvoiceType, ChorusState
 from cofatui.errors import Forbidden, ValidationFailed, message_text
 from cofatui.formats import imports as pipeline
-from cofatui.formats.chorus_pdf import check_invoice_pdf
 from cofatui.i18n.messages import encode_params
 from cofatui.models.chorus import ChorusInvoice, ChorusStructure, number_key
 from cofatui.repository.sql import import_apply
@@ -256,6 +255,9 @@ def _read(file: UploadedFile) -> tuple[FileSeen, FacturxInvoice | None, list[Rea
 
 
 def _main_document(seen: FileSeen) -> Accepted:
+    # Imported here: pypdf costs a tenth of a second that start-up never needs.
+    from cofatui.formats.chorus_pdf import check_invoice_pdf
+
     try:
         return check_invoice_pdf(seen.name, seen.content), seen.content
     except ValidationFailed as refused:

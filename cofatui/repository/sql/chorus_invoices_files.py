@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cofatui.formats.chorus_pdf import check_invoice_pdf
 from cofatui.rules.attachments import Attachment
 from cofatui.rules.chorus_files import check_chorus_files
 from cofatui.schemas_company_info import UploadedFile
@@ -19,6 +18,9 @@ def accept_pdf(pdf: UploadedFile | None) -> Accepted | None:
     ValidationFailed at ``pdf``."""
     if pdf is None:
         return None
+    # Imported here: pypdf costs a tenth of a second that start-up never needs.
+    from cofatui.formats.chorus_pdf import check_invoice_pdf
+
     return check_invoice_pdf(pdf.name, pdf.content), pdf.content
 
 
