@@ -38,6 +38,9 @@ class Section(StrEnum):
     COMPANY_INFORMATION = "company_information"
     ILU = "ilu"
     BULK_ORDERS = "bulk_orders"
+    #: Issue 20: the books, premiums, other covers and journal entries. Read-only users
+    #: read and export; full rights pay, record cover events, validate and close.
+    ACCOUNTING = "accounting"
 
 
 class Establishment(StrEnum):
@@ -506,3 +509,98 @@ class FacturxFormat(StrEnum):
     FACTURX = "facturx"  # the PDF/A-3 with factur-x.xml embedded
     XML = "xml"  # the EN 16931 CII XML alone
     PDF = "pdf"  # the human-readable PDF/A-3, no XML
+
+
+# --- accounting (issue 20, SPEC §10) ---------------------------------------------------
+
+
+class Journal(StrEnum):
+    """The journals of a set of books (our choice, issue 20 item 1)."""
+
+    BANK = "BQ"  # what the bank moved: premiums paid, indemnities received
+    OTHER = "OD"  # everything else: claims, impairments, write-offs
+    OPENING = "AN"  # the opening entry of a year (à-nouveaux)
+
+
+class EntryStatus(StrEnum):
+    PROPOSED = "proposed"  # written with its event; replaced while its event changes
+    VALIDATED = "validated"  # numbered (EcritureNum, ValidDate): never updated nor deleted
+
+
+class YearStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"  # every entry validated, locked; the next opening entry written
+
+
+class ChartVersion(StrEnum):
+    """Which account mapping a financial year uses, by its opening date
+    (``reference/accounting.json``)."""
+
+    PCG_2014 = "2014"  # up to years opened in 2024: the seed as SPEC §10 writes it
+    PCG_2025 = "2025"  # ANC regulation 2022-06, years opened from 1 January 2025
+
+
+class AccountingEventKind(StrEnum):
+    """What an entry books (the table of issue 20 item 5). Its *key* names the source:
+    ``<kind>:<source id>`` (``repository/sql/ledger_post.py``)."""
+
+    NOTICE_PAID = "notice_paid"  # a premium payment (one entry per payment)
+    CLAIM_REGISTERED = "claim_registered"  # D 416 / C 411
+    CLAIM_UNINSURED = "claim_uninsured"  # D 6817 / C 491, the part not covered
+    INDEMNITY_AGREED = "indemnity_agreed"  # D 4687 / C 791 (2025: 7587)
+    WRITTEN_OFF = "written_off"  # D 654 + D 44571 / C 416; D 491 / C 7817
+    INDEMNITY_RECEIVED = "indemnity_received"  # D 512 / C 4687 ± 666/766
+    CLAIM_CANCELLED = "claim_cancelled"  # D 411 / C 416; D 491 / C 7817
+    PROSPECTION_INDEMNITY = "prospection_indemnity"  # D 512 / C 168
+    PROSPECTION_REPAYMENT = "prospection_repayment"  # D 168 / C 512
+    PROSPECTION_BALANCE = "prospection_balance"  # D 168 / C 7718 (2025: 7587)
+    EXCHANGE_SETTLEMENT = "exchange_settlement"  # D 512 / C 411 ± 666/766 (656/756) …
+    OPENING = "opening"  # the AN entry written when the previous year closes
+    REVERSAL = "reversal"  # cancels a validated entry whose event changed
+
+
+class NoticeKind(StrEnum):
+    """Premium notices (issue 20 item 2; the seeds are silent, our choice)."""
+
+    PROVISIONAL = "provisional"  # an instalment of the yearly provisional premium
+    ADJUSTMENT = "adjustment"  # max(rate × turnover, minimum) − provisional; < 0: refund
+    TOPLINER = "topliner"  # created when a TopLiner quote is bought, in its currency
+    SERVICES = "services"  # information products and intervention fees of one month
+    MANUAL = "manual"
+
+
+class NoticeStatus(StrEnum):
+    ISSUED = "issued"  # due
+    PAID = "paid"  # settled by a premium payment
+    CANCELLED = "cancelled"  # withdrawn before payment
+
+
+class NoticeOrigin(StrEnum):
+    INSURER = "insurer"  # issued by insurer staff (or by cofatui on their behalf)
+    TYPED = "typed"  # typed in by the policyholder from a paper notice
+
+
+class NoticeLineRole(StrEnum):
+    """What a notice line charges; the account follows (``reference/accounting.json``)."""
+
+    CREDIT_INSURANCE = "credit_insurance"  # 6166
+    PROSPECTION = "prospection"  # 6164
+    EXCHANGE = "exchange"  # 6164
+    INFORMATION = "information"  # 6181 (our choice)
+    FEE = "fee"  # 6227 (our choice): the dispute-intervention fee
+    VAT = "vat"  # 44566: VAT on a billed service
+    TAX = "tax"  # another tax: part of the charge, booked with it
+
+
+class CoverKind(StrEnum):
+    """The other covers of seed 002 (issue 20 item 3)."""
+
+    PROSPECTION = "prospection"  # §3
+    EXCHANGE = "exchange"  # §4
+
+
+class CoverEventKind(StrEnum):
+    PROSPECTION_INDEMNITY = "prospection_indemnity"
+    PROSPECTION_REPAYMENT = "prospection_repayment"
+    PROSPECTION_BALANCE = "prospection_balance"  # refused before the amortisation ends
+    EXCHANGE_SETTLEMENT = "exchange_settlement"  # of one covered receivable

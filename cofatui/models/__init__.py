@@ -1,5 +1,14 @@
 """SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
 
+from cofatui.models.accounting import (
+    AccountingWait,
+    AccountOverride,
+    Books,
+    BooksContract,
+    FinancialYear,
+    JournalEntry,
+    JournalLine,
+)
 from cofatui.models.activation import ActivationCode
 from cofatui.models.audit import AuditEntry, WapSnapshot
 from cofatui.models.bulk import BulkImport, BulkImportFile, BulkLine
@@ -26,6 +35,7 @@ from cofatui.models.claim import (
 from cofatui.models.company import Company, LegalIdentifier
 from cofatui.models.company_info import CompanyInformation
 from cofatui.models.contract import Contract
+from cofatui.models.covers import CoveredReceivable, CoverEvent, OtherCover
 from cofatui.models.document import Document, DocumentContent
 from cofatui.models.draft import Draft
 from cofatui.models.end_alert import EndAlert
@@ -50,6 +60,13 @@ from cofatui.models.portfolio import (
     Favourite,
     PortfolioEntry,
 )
+from cofatui.models.premiums import (
+    PremiumNotice,
+    PremiumNoticeLine,
+    PremiumPayment,
+    PremiumPrice,
+    PremiumTerms,
+)
 from cofatui.models.product import Product, ProductEvent
 from cofatui.models.product_request import DecisionRequest
 from cofatui.models.turnover import TurnoverDeclaration, TurnoverLine
@@ -57,9 +74,13 @@ from cofatui.models.underwriting import DraBand, UnderwritingRule
 from cofatui.models.user import ApiToken, User, UserContract
 
 __all__ = [
+    "AccountOverride",
+    "AccountingWait",
     "ActivationCode",
     "ApiToken",
     "AuditEntry",
+    "Books",
+    "BooksContract",
     "BulkImport",
     "BulkImportFile",
     "BulkLine",
@@ -81,6 +102,8 @@ __all__ = [
     "Company",
     "CompanyInformation",
     "Contract",
+    "CoverEvent",
+    "CoveredReceivable",
     "CustomFieldDefinition",
     "CustomFieldValue",
     "DecisionRequest",
@@ -99,19 +122,28 @@ __all__ = [
     "ExtensionInvoice",
     "ExtensionPlanLine",
     "Favourite",
+    "FinancialYear",
     "Ilu",
     "ImportLine",
     "ImportResult",
     "Job",
     "JobFile",
+    "JournalEntry",
+    "JournalLine",
     "LegalIdentifier",
     "LoginAttempt",
     "MailSubscription",
     "Notification",
     "NotificationState",
+    "OtherCover",
     "OutboxMessage",
     "PaymentAllocation",
     "PortfolioEntry",
+    "PremiumNotice",
+    "PremiumNoticeLine",
+    "PremiumPayment",
+    "PremiumPrice",
+    "PremiumTerms",
     "Product",
     "ProductEvent",
     "TurnoverDeclaration",

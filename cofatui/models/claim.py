@@ -49,6 +49,15 @@ class Claim(SQLModel, table=True):
     calculated_indemnity: Decimal | None = money_field()
     indemnity_date: date | None = None
     conditions_used: str = Field(default="", max_length=500)
+    # Accounting (issue 20 item 5): the day the status last changed (a cancellation is
+    # booked then), the indemnity as the bank credited it, a closed claim declared
+    # irrecoverable, and whether the VAT of a write-off is recovered (art. 272 CGI: the
+    # accountant's judgement, on by default).
+    status_on: date | None = None
+    indemnity_received_on: date | None = None
+    indemnity_received_eur: Decimal | None = money_field()
+    irrecoverable_on: date | None = None
+    vat_recoverable: bool = True
     created_at: datetime | None = timestamp_field()
     submitted_at: datetime | None = timestamp_field()
     updated_at: datetime | None = timestamp_field()

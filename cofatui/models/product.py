@@ -47,6 +47,9 @@ class Product(SQLModel, table=True):
     language: str | None = Field(default=None, max_length=2, description="reports")
     duration_days: int | None = Field(default=None, description="TopLiner")
     premium: Decimal | None = money_field()
+    #: The TopLiner premium's billed currency (seed 001 "la devise facturée"): the
+    #: cover's currency unless the tariff bills another. Its notice is in it.
+    premium_currency: str | None = Field(default=None, max_length=3)
     quote_valid_until: date | None = None
     monitored: bool = False
     # What the decision delivers (SPEC §5): an Express agreement's insured percentage, a

@@ -32,14 +32,17 @@ from cofatui.errors import (
 from cofatui.repository.areas import (
     AREAS,
     AuditArea,
+    BooksArea,
     BulkArea,
     ChorusConnectorArea,
     ChorusDirectoryArea,
     ChorusFacturxArea,
     ChorusInvoicesArea,
+    ClaimAccountingArea,
     ClaimsArea,
     CompaniesArea,
     CompanyInfoArea,
+    CoversArea,
     CustomFieldsArea,
     DocumentsArea,
     DraftsArea,
@@ -48,9 +51,11 @@ from cofatui.repository.areas import (
     IlusArea,
     ImportsArea,
     JobsArea,
+    LedgerArea,
     MailArea,
     NotificationsArea,
     PortfolioArea,
+    PremiumsArea,
     ProductsArea,
     RatesArea,
     TurnoverArea,
@@ -155,6 +160,21 @@ class Repository(Protocol):
 
     @property
     def chorus_connector(self) -> ChorusConnectorArea: ...
+
+    @property
+    def books(self) -> BooksArea: ...
+
+    @property
+    def premiums(self) -> PremiumsArea: ...
+
+    @property
+    def covers(self) -> CoversArea: ...
+
+    @property
+    def claim_accounting(self) -> ClaimAccountingArea: ...
+
+    @property
+    def ledger(self) -> LedgerArea: ...
 
     # --- lifetime -------------------------------------------------------------------
     def close(self) -> None:

@@ -10,14 +10,17 @@ import pytest
 from cofatui.repository.areas import AREAS
 from cofatui.repository.base import Repository
 from cofatui.repository.http.audit import HttpAudit
+from cofatui.repository.http.books import HttpBooks
 from cofatui.repository.http.bulk import HttpBulk
 from cofatui.repository.http.chorus_connector import HttpChorusConnector
 from cofatui.repository.http.chorus_directory import HttpChorusDirectory
 from cofatui.repository.http.chorus_facturx import HttpChorusFacturx
 from cofatui.repository.http.chorus_invoices import HttpChorusInvoices
+from cofatui.repository.http.claim_accounting import HttpClaimAccounting
 from cofatui.repository.http.claims import HttpClaims
 from cofatui.repository.http.companies import HttpCompanies
 from cofatui.repository.http.company_info import HttpCompanyInfo
+from cofatui.repository.http.covers import HttpCovers
 from cofatui.repository.http.custom_fields import HttpCustomFields
 from cofatui.repository.http.documents import HttpDocuments
 from cofatui.repository.http.drafts import HttpDrafts
@@ -26,23 +29,28 @@ from cofatui.repository.http.extensions import HttpExtensions
 from cofatui.repository.http.ilus import HttpIlus
 from cofatui.repository.http.imports import HttpImports
 from cofatui.repository.http.jobs import HttpJobs
+from cofatui.repository.http.ledger import HttpLedger
 from cofatui.repository.http.mail import HttpMail
 from cofatui.repository.http.notifications import HttpNotifications
 from cofatui.repository.http.portfolio import HttpPortfolio
+from cofatui.repository.http.premiums import HttpPremiums
 from cofatui.repository.http.products import HttpProducts
 from cofatui.repository.http.rates import HttpRates
 from cofatui.repository.http.turnover import HttpTurnover
 from cofatui.repository.http.underwriting import HttpUnderwriting
 from cofatui.repository.http.users import HttpUsers
 from cofatui.repository.sql.audit import SqlAudit
+from cofatui.repository.sql.books import SqlBooks
 from cofatui.repository.sql.bulk import SqlBulk
 from cofatui.repository.sql.chorus_connector import SqlChorusConnector
 from cofatui.repository.sql.chorus_directory import SqlChorusDirectory
 from cofatui.repository.sql.chorus_facturx import SqlChorusFacturx
 from cofatui.repository.sql.chorus_invoices import SqlChorusInvoices
+from cofatui.repository.sql.claim_accounting import SqlClaimAccounting
 from cofatui.repository.sql.claims import SqlClaims
 from cofatui.repository.sql.companies import SqlCompanies
 from cofatui.repository.sql.company_info import SqlCompanyInfo
+from cofatui.repository.sql.covers import SqlCovers
 from cofatui.repository.sql.custom_fields import SqlCustomFields
 from cofatui.repository.sql.documents import SqlDocuments
 from cofatui.repository.sql.drafts import SqlDrafts
@@ -52,8 +60,10 @@ from cofatui.repository.sql.extensions import SqlExtensions
 from cofatui.repository.sql.ilus import SqlIlus
 from cofatui.repository.sql.imports import SqlImports
 from cofatui.repository.sql.jobs import SqlJobs, SqlMail
+from cofatui.repository.sql.ledger import SqlLedger
 from cofatui.repository.sql.notifications import SqlNotifications
 from cofatui.repository.sql.portfolio import SqlPortfolio
+from cofatui.repository.sql.premiums import SqlPremiums
 from cofatui.repository.sql.products import SqlProducts
 from cofatui.repository.sql.turnover import SqlTurnover
 from cofatui.repository.sql.underwriting import SqlUnderwriting
@@ -86,6 +96,11 @@ IMPLEMENTATIONS: dict[str, tuple[type, type]] = {
     "chorus_invoices": (SqlChorusInvoices, HttpChorusInvoices),
     "chorus_facturx": (SqlChorusFacturx, HttpChorusFacturx),
     "chorus_connector": (SqlChorusConnector, HttpChorusConnector),
+    "books": (SqlBooks, HttpBooks),
+    "premiums": (SqlPremiums, HttpPremiums),
+    "covers": (SqlCovers, HttpCovers),
+    "claim_accounting": (SqlClaimAccounting, HttpClaimAccounting),
+    "ledger": (SqlLedger, HttpLedger),
 }
 
 

@@ -4,7 +4,9 @@
 ``repo.imports``, ``repo.mail``, ``repo.bulk``, ``repo.exports``, ``repo.custom_fields``,
 ``repo.users``, ``repo.turnover``, ``repo.company_info``, ``repo.ilus``,
 ``repo.documents``, ``repo.chorus_directory``, ``repo.chorus_invoices``,
-``repo.chorus_facturx`` and ``repo.chorus_connector``.
+``repo.chorus_facturx``, ``repo.chorus_connector``, and the books (issue 20):
+``repo.books``, ``repo.premiums``, ``repo.covers``, ``repo.claim_accounting`` and
+``repo.ledger``.
 
 Each area acts for the principal its repository was opened for and raises only
 :mod:`cofatui.errors` classes; the docstrings say which and when. Common to all:
@@ -25,14 +27,17 @@ an import-linter contract keeps it so.
 from __future__ import annotations
 
 from cofatui.repository.areas.audit import AuditArea
+from cofatui.repository.areas.books import BooksArea
 from cofatui.repository.areas.bulk import BulkArea
 from cofatui.repository.areas.chorus_connector import ChorusConnectorArea
 from cofatui.repository.areas.chorus_directory import ChorusDirectoryArea
 from cofatui.repository.areas.chorus_facturx import ChorusFacturxArea
 from cofatui.repository.areas.chorus_invoices import ChorusInvoicesArea
+from cofatui.repository.areas.claim_accounting import ClaimAccountingArea
 from cofatui.repository.areas.claims import ClaimsArea
 from cofatui.repository.areas.companies import CompaniesArea
 from cofatui.repository.areas.company_info import CompanyInfoArea
+from cofatui.repository.areas.covers import CoversArea
 from cofatui.repository.areas.custom_fields import CustomFieldsArea
 from cofatui.repository.areas.documents import DocumentsArea
 from cofatui.repository.areas.drafts import DraftsArea
@@ -41,9 +46,11 @@ from cofatui.repository.areas.extensions import ExtensionsArea
 from cofatui.repository.areas.ilus import IlusArea
 from cofatui.repository.areas.imports import ImportsArea
 from cofatui.repository.areas.jobs import JobsArea
+from cofatui.repository.areas.ledger import LedgerArea
 from cofatui.repository.areas.mail import MailArea
 from cofatui.repository.areas.notifications import NotificationsArea
 from cofatui.repository.areas.portfolio import PortfolioArea
+from cofatui.repository.areas.premiums import PremiumsArea
 from cofatui.repository.areas.products import ProductsArea
 from cofatui.repository.areas.rates import RatesArea
 from cofatui.repository.areas.turnover import TurnoverArea
@@ -77,6 +84,11 @@ AREAS: dict[str, type] = {
     "chorus_invoices": ChorusInvoicesArea,
     "chorus_facturx": ChorusFacturxArea,
     "chorus_connector": ChorusConnectorArea,
+    "books": BooksArea,
+    "premiums": PremiumsArea,
+    "covers": CoversArea,
+    "claim_accounting": ClaimAccountingArea,
+    "ledger": LedgerArea,
 }
 
 __all__ = ["AREAS", "AuditArea", "BulkArea", "ChorusConnectorArea", "ChorusDirectoryArea",

@@ -7,15 +7,18 @@ import httpx
 from pydantic import TypeAdapter
 
 from cofatui.repository.http.audit import HttpAudit
+from cofatui.repository.http.books import HttpBooks
 from cofatui.repository.http.bulk import HttpBulk
 from cofatui.repository.http.chorus_connector import HttpChorusConnector
 from cofatui.repository.http.chorus_directory import HttpChorusDirectory
 from cofatui.repository.http.chorus_facturx import HttpChorusFacturx
 from cofatui.repository.http.chorus_invoices import HttpChorusInvoices
+from cofatui.repository.http.claim_accounting import HttpClaimAccounting
 from cofatui.repository.http.claims import HttpClaims
 from cofatui.repository.http.client import BACKOFF_SECONDS, RETRIES, HttpClient
 from cofatui.repository.http.companies import HttpCompanies
 from cofatui.repository.http.company_info import HttpCompanyInfo
+from cofatui.repository.http.covers import HttpCovers
 from cofatui.repository.http.custom_fields import HttpCustomFields
 from cofatui.repository.http.documents import HttpDocuments
 from cofatui.repository.http.drafts import HttpDrafts
@@ -24,9 +27,11 @@ from cofatui.repository.http.extensions import HttpExtensions
 from cofatui.repository.http.ilus import HttpIlus
 from cofatui.repository.http.imports import HttpImports
 from cofatui.repository.http.jobs import HttpJobs
+from cofatui.repository.http.ledger import HttpLedger
 from cofatui.repository.http.mail import HttpMail
 from cofatui.repository.http.notifications import HttpNotifications
 from cofatui.repository.http.portfolio import HttpPortfolio
+from cofatui.repository.http.premiums import HttpPremiums
 from cofatui.repository.http.products import HttpProducts
 from cofatui.repository.http.rates import HttpRates
 from cofatui.repository.http.turnover import HttpTurnover
@@ -71,6 +76,11 @@ class HttpRepository(HttpClient):
         self.chorus_invoices = HttpChorusInvoices(self)
         self.chorus_facturx = HttpChorusFacturx(self)
         self.chorus_connector = HttpChorusConnector(self)
+        self.books = HttpBooks(self)
+        self.premiums = HttpPremiums(self)
+        self.covers = HttpCovers(self)
+        self.claim_accounting = HttpClaimAccounting(self)
+        self.ledger = HttpLedger(self)
 
     def whoami(self) -> Principal:
         return self._get(_PRINCIPAL, "/me")
