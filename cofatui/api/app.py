@@ -85,6 +85,15 @@ method has exactly one route:
     /chorus/structures/{id}/connector…, /chorus/invoices/{id}/send|refresh
                                                      repo.chorus_connector
                                                      (api/routes/chorus_connector.py)
+    /books/…, /financial-years/…, /account-overrides, /ledger/…
+                                                     repo.books, repo.ledger
+                                                     (api/routes/accounting.py)
+    /premium-…, /contracts/{cid}/premium-…, /services-billings
+                                                     repo.premiums
+                                                     (api/routes/accounting_premiums.py)
+    /covers/…, /cover-…, /claims/{claim_id}/accounting…
+                                                     repo.covers, repo.claim_accounting
+                                                     (api/routes/accounting_covers.py)
 
 Filters are query parameters rather than a POST body so that every read is a plain,
 cacheable, safely retried GET; each filter model is flat (lists repeat the parameter).
@@ -110,6 +119,9 @@ from cofatui.api.middleware import (
     TokenFirst,
 )
 from cofatui.api.routes import (
+    accounting,
+    accounting_covers,
+    accounting_premiums,
     audit,
     bulk,
     chorus_connector,
@@ -140,7 +152,8 @@ from cofatui.clock import Clock, SystemClock
 ROUTERS = (identity, companies, portfolio, products, underwriter, notifications, claims,
            company_info,
            extensions, drafts, audit, jobs, bulk, exports, custom_fields, ilus, documents,
-           turnover, chorus_directory, chorus_invoices, chorus_facturx, chorus_connector)
+           turnover, chorus_directory, chorus_invoices, chorus_facturx, chorus_connector,
+           accounting, accounting_premiums, accounting_covers)
 
 
 def _operation_id(route: APIRoute) -> str:
