@@ -1,0 +1,160 @@
+"""The facts an event's postings are built from (``rules.ledger_model``), read from the
+database: a premium payment, a claim, a cover event. Plain reads in the caller's
+session, so a write and its entries see the same rows."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cofatui.enums import ClaimStatus, CoverEventKind
+from cofatui.models import (
+    Claim,
+    ClaimInvoice,
+    ClaimPayment,
+    Company,
+    CoveredReceivable,
+    CoverEvent,
+    ExchangeRate,
+    OtherCover,
+    PaymentAllocation,
+    PortfolioEntry,
+    PremiumNotice,
+    PremiumNoticeLine,
+    PremiumPayment,
+)
+from cofatui.rules import exchange_rates as rates_rules
+from cofatui.rules.ledger_model import (
+    ClaimFacts,
+    ClaimInvoiceFacts,
+    ClaimPaymentFacts,
+    CoverEventFacts,
+    NoticeLineFacts,
+    PaymentFacts,
+)
+
+__all__ = ["EUR", "RATE_AGE", "claim_facts", "contract_of", "cover_event_facts",
+           "payment_facts"]
+
+EUR = "EUR"
+#: The money rule (issue item 5): a rate at most this old converts an event.
+RATE_AGE = timedelta(days=31)
+
+
+def contract_of(s: Session, source_kind: str, source_id: int) -> int | None:
+    """The contract a source belongs to (its books are that contract's)."""
+    if source_kind == "claim":
+        return s.execute(select(Claim.contract_id).where(
+            Claim.id == source_id)).scalar_one_or_none()
+    if source_kind == "payment":
+        return s.execute(select(PremiumPayment.contract_id).where(
+            PremiumPayment.id == source_id)).scalar_one_or_none()
+    if source_kind == "cover_event":
+        return s.execute(select(OtherCover.contract_id).join(
+            CoverEvent, CoverEvent.cover_id == OtherCover.id).where(
+            CoverEvent.id == source_id)).scalar_one_or_none()
+    raise ValueError(f"unknown source kind {source_kind!r}")
+
+
+def payment_facts(s: Session, payment_id: int) -> PaymentFacts | None:
+    payment = s.get(PremiumPayment, payment_id)
+    if payment is None:
+        return None
+    notices = list(s.execute(select(PremiumNotice).where(
+        PremiumNotice.payment_id == payment_id).order_by(PremiumNotice.id)).scalars())
+    lines = s.execute(select(PremiumNoticeLine).where(
+        PremiumNoticeLine.notice_id.in_([n.id for n in notices] or [-1]))
+        .order_by(PremiumNoticeLine.notice_id, PremiumNoticeLine.line_no)).scalars()
+    return PaymentFacts(
+        payment_id=payment_id, paid_on=payment.paid_on, bank_account=payment.bank_account,
+        currency=payment.currency, amount=payment.amount, eur_amount=payment.eur_amount,
+        notice_numbers=tuple(n.number for n in notices),
+        lines=tuple(NoticeLineFacts(role=line.role, label=line.label,
+                                    amount_excl_tax=line.amount_excl_tax, tax=line.tax)
+                    for line in lines))
+
+
+def _rates(s: Session, currencies: set[str], dates: list[date]) -> list[rates_rules.ExchangeRate]:
+    """The recorded rates the claim's events may use: every pair a conversion into EUR
+    may need, dated within 31 days before any of its event dates (the rules choose)."""
+    if not currencies - {EUR} or not dates:
+        return []
+    first, last = min(dates) - RATE_AGE, max(dates)
+    found: list[rates_rules.ExchangeRate] = []
+    for base, quote in rates_rules.needed_pairs(currencies, EUR):
+        found += [rates_rules.ExchangeRate(r.base, r.quote, r.rate, r.rate_date, r.source,
+                                           r.recorded_at)
+                  for r in s.execute(select(ExchangeRate).where(
+                      ExchangeRate.base == base, ExchangeRate.quote == quote,
+                      ExchangeRate.rate_date >= first, ExchangeRate.rate_date <= last)
+                      .order_by(ExchangeRate.rate_date)).scalars()]
+    return found
+
+
+def claim_facts(s: Session, claim_id: int) -> ClaimFacts | None:
+    """A registered claim's facts (None for a draft: nothing to book yet)."""
+    claim = s.get(Claim, claim_id)
+    if claim is None or claim.status == ClaimStatus.DRAFT.value or claim.reference is None:
+        return None
+    company = s.get(Company, claim.company_id)
+    assert company is not None
+    client_reference = s.execute(select(PortfolioEntry.client_reference).where(
+        PortfolioEntry.contract_id == claim.contract_id,
+        PortfolioEntry.company_id == claim.company_id)).scalar_one_or_none()
+    invoices = list(s.execute(select(ClaimInvoice).where(
+        ClaimInvoice.claim_id == claim_id).order_by(ClaimInvoice.id)).scalars())
+    payments = list(s.execute(select(ClaimPayment).where(
+        ClaimPayment.claim_id == claim_id).order_by(ClaimPayment.id)).scalars())
+    allocations: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for allocation in s.execute(select(PaymentAllocation).where(
+            PaymentAllocation.payment_id.in_([p.id for p in payments] or [-1]))).scalars():
+        allocations[allocation.payment_id][allocation.invoice_id] = allocation.amount
+    submitted_on = claim.submitted_at.date() if claim.submitted_at else None
+    dates = [d for d in (submitted_on, claim.status_on, claim.indemnity_date,
+                         claim.indemnity_received_on, claim.irrecoverable_on) if d]
+    currencies = {claim.currency} | {i.currency for i in invoices} | {
+        p.currency for p in payments}
+    return ClaimFacts(
+        claim_id=claim_id, reference=claim.reference, debtor_name=company.name,
+        debtor_aux=client_reference or company.easy_number, status=ClaimStatus(claim.status),
+        submitted_on=submitted_on, status_on=claim.status_on, currency=claim.currency,
+        insured=claim.insured, covered_amount=claim.covered_amount,
+        calculated_indemnity=claim.calculated_indemnity, indemnity_date=claim.indemnity_date,
+        indemnity_received_on=claim.indemnity_received_on,
+        indemnity_received_eur=claim.indemnity_received_eur,
+        irrecoverable_on=claim.irrecoverable_on, vat_recoverable=claim.vat_recoverable,
+        invoices=tuple(ClaimInvoiceFacts(invoice_id=i.id or 0, number=i.number,
+                                         currency=i.currency,
+                                         amount_excl_tax=i.amount_excl_tax, tax=i.tax)
+                       for i in invoices),
+        payments=tuple(ClaimPaymentFacts(payment_id=p.id or 0, type=p.type,
+                                         currency=p.currency, amount=p.amount,
+                                         allocations=dict(allocations.get(p.id or 0, {})))
+                       for p in payments),
+        rates=_rates(s, currencies, dates))
+
+
+def cover_event_facts(s: Session, event_id: int) -> CoverEventFacts | None:
+    event = s.get(CoverEvent, event_id)
+    if event is None:
+        return None
+    cover = s.get(OtherCover, event.cover_id)
+    assert cover is not None
+    receivable = s.get(CoveredReceivable, event.receivable_id) \
+        if event.receivable_id is not None else None
+    if receivable is None:
+        return CoverEventFacts(event_id=event_id, kind=CoverEventKind(event.kind),
+                               event_date=event.event_date, cover_reference=cover.reference,
+                               cover_currency=cover.currency, eur_amount=event.eur_amount,
+                               currency_amount=event.currency_amount)
+    return CoverEventFacts(
+        event_id=event_id, kind=CoverEventKind(event.kind), event_date=event.event_date,
+        cover_reference=cover.reference, cover_currency=cover.currency,
+        eur_amount=event.eur_amount, currency_amount=event.currency_amount,
+        receivable_reference=receivable.reference, debtor=receivable.debtor,
+        debtor_aux=receivable.debtor_aux, booked_rate=receivable.booked_rate,
+        guaranteed_rate=cover.guaranteed_rate, covered_share=cover.covered_share)
