@@ -41,13 +41,14 @@ from cofatui.repository.sql.ledger_write import (
     record_wait,
     write_posting,
 )
-from cofatui.rules import ledger_diff, ledger_postings
+from cofatui.rules import ledger_postings
 from cofatui.rules.ledger_model import Posting, Waiting
 from cofatui.schemas_accounting import GenerateResult, WaitPublic
 
 if TYPE_CHECKING:
     from cofatui.repository.sql.core import SqlCore
     from cofatui.repository.sql.ledger import SqlLedger
+    from cofatui.rules import ledger_diff
 
 __all__ = ["CHUNK", "SOURCE_KINDS", "PostResult", "book_source", "generate", "generate_for",
            "waits"]
@@ -179,6 +180,8 @@ class _Poster:
 
     def _post(self, desired: Posting | None, booked: list[ledger_diff.BookedPosting],
               contract_id: int) -> PostResult:
+        from cofatui.rules import ledger_diff
+
         plan = ledger_diff.plan(desired, booked, correction_date=self.today)
         if not (plan.delete or plan.reverse or plan.post):
             return PostResult()

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
@@ -30,8 +30,11 @@ from cofatui.models import (
     JournalEntry,
     JournalLine,
 )
-from cofatui.rules import ledger_chart, ledger_diff
+from cofatui.rules import ledger_chart
 from cofatui.rules.ledger_model import Posting, PostingLine, Waiting
+
+if TYPE_CHECKING:
+    from cofatui.rules import ledger_diff
 
 __all__ = [
     "BANK_ACCOUNT",
@@ -133,13 +136,14 @@ def books_id_of_contract(s: Session, contract_id: int) -> int | None:
 # --- what is booked -----------------------------------------------------------------------
 
 
-Booked = dict[str, list[ledger_diff.BookedPosting]]
+Booked = dict[str, list["ledger_diff.BookedPosting"]]
 
 
 def booked_by_key(s: Session, books_id: int, source_kind: str,
                   source_ids: Sequence[int]) -> dict[int, Booked]:
     """Every entry booked for the sources, per source, by event key and revision: two
     queries whatever the number of sources (generate reads a chunk at once)."""
+    from cofatui.rules import ledger_diff
     if not source_ids:
         return {}
     entries = s.execute(select(JournalEntry.id, JournalEntry.event_key, JournalEntry.revision,
