@@ -87,7 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
 # ``register(sub)`` adding its parser(s) with ``set_defaults(handler=...)``. A handler
 # takes the parsed arguments and returns the exit code.
 COMMAND_MODULES = ("serve", "user", "account", "rates", "jobs", "bulk", "export",
-                   "custom_fields", "ilu", "company_info", "turnover", "documents", "chorus")
+                   "custom_fields", "ilu", "company_info", "turnover", "documents", "chorus",
+                   "accounting")
 
 
 def _command_modules() -> list[Any]:

@@ -28,7 +28,7 @@ repository's, checked server-side for the token's user.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
@@ -62,7 +62,7 @@ from cofatui.schemas_accounting import (
 from cofatui.schemas_jobs import JobPublic
 
 router = APIRouter(tags=["accounting"])
-NOT_FOUND = {404: ERROR_RESPONSES[404]}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: ERROR_RESPONSES[404]}
 
 BooksId = Annotated[int, Path(ge=1, le=MAX_ID, description="books id")]
 YearId = Annotated[int, Path(ge=1, le=MAX_ID, description="financial year id")]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+
 from pydantic import TypeAdapter
 
 from cofatui.repository.http.client import HttpArea
@@ -25,7 +27,7 @@ _ACCOUNTS = TypeAdapter(list[AccountPublic])
 class HttpBooks(HttpArea):
     """``repo.books`` over HTTP."""
 
-    def list(self) -> list[BooksPublic]:
+    def list(self) -> builtins.list[BooksPublic]:
         return self._get(_BOOKS_LIST, "/books")
 
     def get(self, books_id: int) -> BooksPublic:
@@ -41,7 +43,7 @@ class HttpBooks(HttpArea):
     def add_year(self, data: FinancialYearCreate) -> FinancialYearPublic:
         return self._send(_YEAR, "POST", "/financial-years", data.model_dump(mode="json"))
 
-    def accounts(self, books_id: int, year_id: int) -> list[AccountPublic]:
+    def accounts(self, books_id: int, year_id: int) -> builtins.list[AccountPublic]:
         return self._get(_ACCOUNTS, f"/books/{int(books_id)}/years/{int(year_id)}/accounts")
 
     def set_override(self, data: AccountOverrideSet) -> AccountPublic:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -41,14 +42,14 @@ class HttpCovers(HttpArea):
     def create(self, data: CoverCreate) -> CoverPublic:
         return self._send(_COVER, "POST", "/covers", data.model_dump(mode="json"))
 
-    def receivables(self, cover_id: int) -> list[ReceivablePublic]:
+    def receivables(self, cover_id: int) -> builtins.list[ReceivablePublic]:
         return self._get(_RECEIVABLES, f"/covers/{int(cover_id)}/receivables")
 
     def add_receivable(self, data: ReceivableCreate) -> ReceivablePublic:
         return self._send(_RECEIVABLE, "POST", "/cover-receivables",
                           data.model_dump(mode="json"))
 
-    def events(self, cover_id: int) -> list[CoverEventPublic]:
+    def events(self, cover_id: int) -> builtins.list[CoverEventPublic]:
         return self._get(_EVENTS, f"/covers/{int(cover_id)}/events")
 
     def record_event(self, data: CoverEventCreate) -> CoverEventPublic:

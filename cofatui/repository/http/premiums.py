@@ -22,8 +22,8 @@ from cofatui.schemas_accounting import (
 )
 
 _TERMS = TypeAdapter(PremiumTermsPublic)
-_TERMS_OR_NONE = TypeAdapter(PremiumTermsPublic | None)
-_PRICE_OR_NONE = TypeAdapter(PremiumPricePublic | None)
+_TERMS_OR_NONE: TypeAdapter[PremiumTermsPublic | None] = TypeAdapter(PremiumTermsPublic | None)
+_PRICE_OR_NONE: TypeAdapter[PremiumPricePublic | None] = TypeAdapter(PremiumPricePublic | None)
 _PRICES = TypeAdapter(list[PremiumPricePublic])
 _NOTICE = TypeAdapter(NoticePublic)
 _NOTICES = TypeAdapter(list[NoticePublic])
