@@ -4,7 +4,8 @@ the contract conditions used), Claim account (the validated invoices and payment
 Declaration (what was declared, read-only, initial and additional) — then the history
 of every claim on the debtor and the attachments, newest first.
 
-The policyholder adds an additional declaration (D) or an attachment (A); a claims
+The policyholder adds an additional declaration (D) or an attachment (A), and records
+the claim's accounting facts (B: indemnity received, VAT recoverable, irrecoverable); a claims
 handler (underwriter role) validates lines (V), sets the status (S) and the indemnity
 (I). Enter on a past claim opens it; Enter on an attachment shows its metadata.
 """
@@ -25,6 +26,8 @@ from cofatui.enums import FINAL_CLAIM_STATUSES, ClaimStatus, Role
 from cofatui.errors import CofaError
 from cofatui.i18n import format_amount, format_date, format_datetime, format_number, t
 from cofatui.schemas import ClaimDetail, ClaimPublic, DocumentPublic, ExchangeRatePublic
+from cofatui.schemas_accounting import ClaimAccountingPublic
+from cofatui.tui.features.claims.accounting import ClaimAccountingDialog
 from cofatui.tui.features.claims.actions import (
     IndemnityDialog,
     StatusDialog,
@@ -51,7 +54,7 @@ from cofatui.tui.kit.virtual_list import Column, VirtualList
 from cofatui.tui.kit.wording import plural
 from cofatui.tui.safe import clean, plain
 
-POLICYHOLDER_ACTIONS = frozenset({"declare", "attach"})
+POLICYHOLDER_ACTIONS = frozenset({"declare", "attach", "accounting"})
 HANDLER_ACTIONS = frozenset({"validate", "status", "indemnity", "rate"})
 TABS = ("tab-indemnification", "tab-account", "tab-declaration")
 #: The labels of the indemnification tab, one column for all: as wide as the longest in
@@ -99,6 +102,8 @@ class ClaimDetailScreen(Screen[None]):
                 tooltip="claims.key.declare_tip"),
         Binding("a", "attach", "claims.key.attach", id="claim_detail.attach",
                 tooltip="claims.key.attach_tip"),
+        Binding("b", "accounting", "claim_accounting_ui.key.accounting",
+                id="claim_detail.accounting", tooltip="claim_accounting_ui.key.accounting_tip"),
         Binding("v", "validate", "claims.key.validate", id="claim_detail.validate"),
         Binding("s", "status", "claims.key.status", id="claim_detail.status"),
         Binding("i", "indemnity", "claims.key.indemnity", id="claim_detail.indemnity"),
@@ -365,6 +370,8 @@ class ClaimDetailScreen(Screen[None]):
             elif isinstance(result, ClaimPublic):
                 self.notify(t("claims.updated", reference=result.reference or ""),
                             markup=False)
+            elif isinstance(result, ClaimAccountingPublic):
+                self.notify(t("claim_accounting_ui.done"), markup=False)
             elif isinstance(result, DocumentPublic):
                 self.notify(t("claims.attach.done", name=clean(result.filename)), markup=False)
             self.load()
@@ -378,6 +385,11 @@ class ClaimDetailScreen(Screen[None]):
     def action_attach(self) -> None:
         if self.detail is not None:
             self._open(AttachmentDialog(self.detail))
+
+    def action_accounting(self) -> None:
+        if self.detail is not None:
+            claim = self.detail.claim
+            self._open(ClaimAccountingDialog(claim.id, claim.reference or f"#{claim.id}"))
 
     def action_validate(self) -> None:
         if self.detail is not None:
