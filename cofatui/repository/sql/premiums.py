@@ -32,6 +32,7 @@ from cofatui.repository.sql import premiums_issue as issue
 from cofatui.repository.sql import premiums_notices as notices_sql
 from cofatui.repository.sql import premiums_pay as pay_sql
 from cofatui.repository.sql.core import SqlArea
+from cofatui.rules import premiums as premium_rules
 from cofatui.rules.currencies import currency_errors
 from cofatui.rules.products import INFORMATION_CODES
 from cofatui.schemas import Page
@@ -54,7 +55,6 @@ SECTION = Section.ACCOUNTING
 CONTRACT_NOT_FOUND = "premiums.contract_not_found"
 #: What a price list may price: information products, and the intervention fee.
 PRICED_CODES = INFORMATION_CODES | {"FEE"}
-INSTALMENTS = (1, 2, 4, 12)
 
 
 class SqlPremiums(SqlArea):
@@ -70,13 +70,8 @@ class SqlPremiums(SqlArea):
     def set_terms(self, data: PremiumTermsSet) -> PremiumTermsPublic:
         self._require_staff()
         today = self.clock.now().date()
-        errors: list[FieldError] = []
-        if data.instalments not in INSTALMENTS:
-            errors.append(FieldError("instalments", "premiums.bad_instalments",
-                                     {"allowed": "1, 2, 4, 12"}))
-        for name in ("provisional_premium", "rate_per_mille", "minimum_premium"):
-            if getattr(data, name) < 0:
-                errors.append(FieldError(name, "premiums.below_zero"))
+        errors = premium_rules.terms_errors(data.instalments, data.rate_per_mille,
+                                            data.provisional_premium, data.minimum_premium)
         errors += currency_errors(data.currency, today)
         if errors:
             raise ValidationFailed(errors)
@@ -192,7 +187,10 @@ class SqlPremiums(SqlArea):
         self._read(data.contract_id)
         if not staff:
             self._require_write(data.contract_id, SECTION)
-        errors = notices_sql.line_errors(data.lines, data.currency)
+        # A notice typed or issued by hand may be a refund (negative total).
+        errors = premium_rules.notice_line_errors(
+            [(ln.role.value, ln.amount_excl_tax, ln.tax) for ln in data.lines],
+            refund_allowed=True)
         errors += currency_errors(data.currency, self.clock.now().date())
         if data.period_end < data.period_start:
             errors.append(FieldError("period_end", "premiums.period_end_before_start"))

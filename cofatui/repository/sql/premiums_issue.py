@@ -21,6 +21,7 @@ from cofatui.errors import RuleViolation
 from cofatui.models import Claim, Product
 from cofatui.models.premiums import PremiumNotice, PremiumNoticeLine, PremiumPrice, PremiumTerms
 from cofatui.repository.sql.premiums_notices import CENTS, LineSpec, insert_notice
+from cofatui.rules import premiums as rules
 from cofatui.rules.products import INFORMATION_CODES
 from cofatui.schemas_accounting import NoticeAdjustment, NoticeSchedule, ServicesBilling
 
@@ -40,8 +41,6 @@ def _terms(s: Session, contract_id: int) -> PremiumTerms:
 
 
 def _year(terms: PremiumTerms, year_start: date) -> tuple[date, date]:
-    from cofatui.rules import premiums as rules
-
     start, end = rules.insurance_year_of(terms.year_start, year_start)
     if start != year_start or year_start < terms.year_start:
         raise RuleViolation("premiums.not_an_anniversary", day=terms.year_start)
@@ -62,8 +61,6 @@ def schedule(s: Session, core: SqlCore, data: NoticeSchedule) -> list[PremiumNot
     if _issued(s, data.contract_id, NoticeKind.PROVISIONAL, start, end):
         raise RuleViolation("premiums.schedule_exists", year_start=start)
     today = core.clock.now().date()
-    from cofatui.rules import premiums as rules
-
     plan = rules.instalment_schedule(start, terms.provisional_premium, terms.currency,
                                      terms.instalments)
     out = []
@@ -89,8 +86,6 @@ def adjustment(s: Session, core: SqlCore, data: NoticeAdjustment) -> PremiumNoti
         raise RuleViolation("premiums.adjustment_exists", year_start=start)
     provisional = sum((x.total for x in _issued(s, data.contract_id, NoticeKind.PROVISIONAL,
                                                  start, end)), Decimal(0))
-    from cofatui.rules import premiums as rules
-
     amount = rules.adjustment(terms.rate_per_mille, data.turnover, terms.minimum_premium,
                               provisional)
     notice = insert_notice(

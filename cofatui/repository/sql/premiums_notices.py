@@ -18,10 +18,9 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from cofatui.enums import NoticeKind, NoticeLineRole, NoticeOrigin, NoticeStatus
-from cofatui.errors import Conflict, FieldError
+from cofatui.errors import Conflict
 from cofatui.models import Contract
 from cofatui.models.premiums import PremiumNotice, PremiumNoticeLine, PremiumPayment
-from cofatui.rules.money import currency_decimals
 from cofatui.schemas_accounting import NoticeLineIn, NoticeLinePublic, NoticePublic
 
 NOTICE_NOT_FOUND = "premiums.notice_not_found"
@@ -44,25 +43,6 @@ class LineSpec:
     @classmethod
     def of(cls, line: NoticeLineIn) -> LineSpec:
         return cls(line.role, line.label.strip(), line.amount_excl_tax, line.tax)
-
-
-def line_errors(lines: Sequence[NoticeLineIn], currency: str) -> list[FieldError]:
-    """Per line (``lines.<n>.<field>``): amounts in the currency's decimals, a line
-    that charges something, a tax of the amount's sign (a refund line is negative
-    throughout)."""
-    errors: list[FieldError] = []
-    places = currency_decimals(currency) if len(currency) == 3 else 2
-    for n, line in enumerate(lines):
-        for name in ("amount_excl_tax", "tax"):
-            value: Decimal = getattr(line, name)
-            if not value.is_finite() or -int(value.as_tuple().exponent) > places:
-                errors.append(FieldError(f"lines.{n}.{name}", "premiums.bad_amount",
-                                         {"decimals": places}))
-        if line.amount_excl_tax == 0 and line.tax == 0:
-            errors.append(FieldError(f"lines.{n}.amount_excl_tax", "premiums.empty_line"))
-        elif line.tax and line.amount_excl_tax and (line.tax < 0) != (line.amount_excl_tax < 0):
-            errors.append(FieldError(f"lines.{n}.tax", "premiums.tax_sign"))
-    return errors
 
 
 def next_number(s: Session, year: int) -> str:
