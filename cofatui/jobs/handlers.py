@@ -13,6 +13,7 @@ from cofatui.jobs.chorus_pro_poll import POLL_CRON, POLL_JOB, run_poll
 from cofatui.jobs.export_purge import EXPORTS_PURGE, EXPORTS_PURGE_CRON, purge_exports
 from cofatui.jobs.export_runs import EXPORT_RUN, run_export
 from cofatui.jobs.ilu_expiry import ILUS_EXPIRE, ILUS_EXPIRE_CRON, expire_ilus
+from cofatui.jobs.ledger_fec import FEC_JOB, run_fec
 from cofatui.jobs.schedule import Schedule
 from cofatui.jobs.turnover_reminders import TURNOVER_REMINDER, run_reminder
 from cofatui.repository.sql.bulk import BULK_JOB
@@ -93,6 +94,7 @@ HANDLERS: dict[str, Handler] = {
     DEPOSIT_JOB: run_deposit,
     POLL_JOB: run_poll,
     EXPIRY_JOB: run_expiry,
+    FEC_JOB: run_fec,
 }
 
 
