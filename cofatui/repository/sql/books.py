@@ -154,7 +154,8 @@ class SqlBooks(SqlArea):
                         {"siren": [None, siren], "name": [None, books.name],
                          "contract_ids": [None, contract_ids],
                          "first_year": [None, f"{data.first_year_start}/"
-                                              f"{data.first_year_end}"]})
+                                              f"{data.first_year_end}"]},
+                        _audit_contract(contract_ids))
             return self._publics(s, [books])[0]
 
     def update(self, books_id: int, data: BooksUpdate) -> BooksPublic:
@@ -198,14 +199,15 @@ class SqlBooks(SqlArea):
                 # A contracts-only change moves the version too (concurrent edits).
                 flag_modified(books, "name")
                 s.flush()
-                self._audit(s, "books.update", "books", books_id, changes)
+                self._audit(s, "books.update", "books", books_id, changes,
+                            _audit_contract(new_ids))
             return self._publics(s, [books])[0]
 
     def add_year(self, data: FinancialYearCreate) -> FinancialYearPublic:
         with self._uow(write=True) as s:
             access.require_books(s, self.root, data.books_id, write=False)
-            access.require_setup(s, self.root,
-                                 access.contracts_of_books(s, [data.books_id])[data.books_id])
+            contract_ids = access.contracts_of_books(s, [data.books_id])[data.books_id]
+            access.require_setup(s, self.root, contract_ids)
             last = s.execute(select(FinancialYear)
                              .where(col(FinancialYear.books_id) == data.books_id)
                              .order_by(col(FinancialYear.start).desc())
@@ -220,7 +222,8 @@ class SqlBooks(SqlArea):
             s.add(year)
             s.flush()
             self._audit(s, "books.add_year", "financial_year", year.id,
-                        {"period": [None, f"{start}/{data.end}"], "chart": [None, year.chart]})
+                        {"period": [None, f"{start}/{data.end}"], "chart": [None, year.chart]},
+                        _audit_contract(contract_ids))
             return year_public(year)
 
     def set_override(self, data: AccountOverrideSet) -> AccountPublic:
@@ -228,8 +231,8 @@ class SqlBooks(SqlArea):
 
         with self._uow(write=True) as s:
             books = access.require_books(s, self.root, data.books_id, write=False)
-            access.require_setup(s, self.root,
-                                 access.contracts_of_books(s, [data.books_id])[data.books_id])
+            contract_ids = access.contracts_of_books(s, [data.books_id])[data.books_id]
+            access.require_setup(s, self.root, contract_ids)
             year = s.execute(select(FinancialYear)
                              .where(col(FinancialYear.books_id) == data.books_id)
                              .order_by(col(FinancialYear.start).desc())
@@ -268,7 +271,8 @@ class SqlBooks(SqlArea):
             s.flush()
             self._audit(s, "books.set_override", "books", data.books_id,
                         {"account": [data.account, data.account], "number": [before, after],
-                         "proposed_lines_rewritten": [0, rewritten]})
+                         "proposed_lines_rewritten": [0, rewritten]},
+                        _audit_contract(contract_ids))
             return AccountPublic(account=data.account, label=standard.label, number=after,
                                  number_label=after_label, source=standard.source)
 
@@ -334,3 +338,9 @@ def _account_number_error(field: str, number: str, account_class: str) -> FieldE
         return FieldError(field, "books.bad_account_number",
                           {"number": number, "account_class": account_class})
     return None
+
+
+def _audit_contract(contract_ids: list[int]) -> int | None:
+    """The contract a books' audit entry is filed under (its administrators read the
+    log by contract): the books' first."""
+    return contract_ids[0] if contract_ids else None
