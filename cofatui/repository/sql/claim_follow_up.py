@@ -67,6 +67,7 @@ from cofatui.repository.sql.latest_claims import (
     order_key,
     text_match,
 )
+from cofatui.repository.sql.ledger_post import book_source
 from cofatui.rules import addresses
 from cofatui.rules import claims as rules
 from cofatui.rules.attachments import check_attachment
@@ -303,6 +304,8 @@ class ClaimFollowUp(SqlArea):
             claim.updated_at = now
             s.flush()
             claim_changed(s, claim)
+            # New invoices change what is registered and the part not covered.
+            book_source(s, self.root, "claim", claim.id)
             self._audit(s, "add_declaration", "claim", claim.id,
                         {"invoices": [None, len(data.invoices)],
                          "payments": [None, len(data.payments)],
@@ -396,9 +399,12 @@ class ClaimFollowUp(SqlArea):
                 raise RuleViolation("claim_follow_up.final")
             before = claim.status
             claim.status = change.status.value
+            # The day a cancellation (or any move) is booked on (issue 20 item 5).
+            claim.status_on = self.clock.today()
             claim.updated_at = self.clock.now()
             s.flush()
             claim_changed(s, claim)
+            book_source(s, self.root, "claim", claim.id)
             self._notify_claim(s, claim, NotificationType.CLAIM_UPDATE,
                                wording.claim_update(claim.reference, change.status.value),
                                change.comment)
@@ -454,6 +460,8 @@ class ClaimFollowUp(SqlArea):
             claim.updated_at = self.clock.now()
             s.flush()
             claim_changed(s, claim)
+            # The indemnity agreed (and the uninsured part) are booked with it.
+            book_source(s, self.root, "claim", claim.id)
             self._notify_claim(s, claim, NotificationType.INDEMNITY,
                                wording.claim_indemnity(claim.reference, indemnity,
                                                        claim.currency),

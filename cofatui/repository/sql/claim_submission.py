@@ -29,6 +29,7 @@ from cofatui.repository.sql.exchange_rates import (
     lines_of,
 )
 from cofatui.repository.sql.latest_claims import claim_added
+from cofatui.repository.sql.ledger_post import book_source
 from cofatui.rules import claims as rules
 from cofatui.schemas import (
     AdditionalDeclaration,
@@ -127,7 +128,7 @@ class ClaimSubmission(SqlArea):
                 billing_city=data.billing_city, billing_country=data.billing_country,
                 invoicing_partner=data.invoicing_partner, currency=contract.currency,
                 claim_amount=claim_amount(s, lines, contract.currency, now.date()),
-                created_at=now,
+                created_at=now, status_on=now.date(),
                 submitted_at=now, updated_at=now, created_by=self.principal.login)
             s.add(claim)
             s.flush()
@@ -140,6 +141,9 @@ class ClaimSubmission(SqlArea):
             s.flush()
             assert declaration.id is not None
             insert_lines(s, claim.id, declaration.id, data.invoices, data.payments)
+            s.flush()
+            # Registered: D 416 / C 411 and the part not covered, with the claim.
+            book_source(s, self.root, "claim", claim.id)
             self._audit(s, "submit_claim", "claim", claim.id,
                         {"reference": [None, claim.reference],
                          "invoices": [None, len(data.invoices)]}, contract.id)

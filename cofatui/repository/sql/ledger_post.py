@@ -41,7 +41,7 @@ from cofatui.repository.sql.ledger_write import (
     record_wait,
     write_posting,
 )
-from cofatui.rules import ledger_postings
+from cofatui.rules import ledger_diff, ledger_postings
 from cofatui.rules.ledger_model import Posting, Waiting
 from cofatui.schemas_accounting import GenerateResult, WaitPublic
 

@@ -15,12 +15,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from cofatui.enums import EntryStatus, YearStatus
+from cofatui.enums import AccountingEventKind, EntryStatus, Journal, YearStatus
 from cofatui.models import (
     AccountingWait,
     AccountOverride,
@@ -30,11 +30,8 @@ from cofatui.models import (
     JournalEntry,
     JournalLine,
 )
-from cofatui.rules import ledger_chart
+from cofatui.rules import ledger_chart, ledger_diff
 from cofatui.rules.ledger_model import Posting, PostingLine, Waiting
-
-if TYPE_CHECKING:
-    from cofatui.rules import ledger_diff
 
 __all__ = [
     "BANK_ACCOUNT",
@@ -136,7 +133,7 @@ def books_id_of_contract(s: Session, contract_id: int) -> int | None:
 # --- what is booked -----------------------------------------------------------------------
 
 
-Booked = dict[str, list["ledger_diff.BookedPosting"]]
+Booked = dict[str, list[ledger_diff.BookedPosting]]
 
 
 def booked_by_key(s: Session, books_id: int, source_kind: str,
@@ -146,8 +143,11 @@ def booked_by_key(s: Session, books_id: int, source_kind: str,
     from cofatui.rules import ledger_diff
     if not source_ids:
         return {}
-    entries = s.execute(select(JournalEntry.id, JournalEntry.event_key, JournalEntry.revision,
-                               JournalEntry.status, JournalEntry.source_id).where(
+    entries = s.execute(select(
+        JournalEntry.id, JournalEntry.event_key, JournalEntry.revision, JournalEntry.status,
+        JournalEntry.source_id, JournalEntry.event_kind, JournalEntry.journal,
+        JournalEntry.entry_date, JournalEntry.piece_ref, JournalEntry.piece_date,
+        JournalEntry.label, JournalEntry.source_kind).where(
         JournalEntry.books_id == books_id, JournalEntry.source_kind == source_kind,
         JournalEntry.source_id.in_(source_ids)).order_by(JournalEntry.revision)).all()
     if not entries:
@@ -164,7 +164,11 @@ def booked_by_key(s: Session, books_id: int, source_kind: str,
     for entry in entries:
         found[entry.source_id][entry.event_key].append(ledger_diff.BookedPosting(
             entry_id=entry.id, revision=entry.revision, status=EntryStatus(entry.status),
-            lines=tuple(lines[entry.id])))
+            lines=tuple(lines[entry.id]), event_key=entry.event_key,
+            event_kind=AccountingEventKind(entry.event_kind), journal=Journal(entry.journal),
+            entry_date=entry.entry_date, piece_ref=entry.piece_ref,
+            piece_date=entry.piece_date, label=entry.label, source_kind=entry.source_kind,
+            source_id=entry.source_id))
     return found
 
 
