@@ -73,7 +73,7 @@ def notice_facts(notice: NoticePublic) -> Text:
 def line_columns(currency: str) -> list[Column]:
     return [
         Column("line_no", "#", 3, align="right", render=lambda ln: str(ln.line_no)),
-        Column("role", t("premiums_ui.col.role"), 22,
+        Column("role", t("premiums_ui.col.role"), 28,
                render=lambda ln: t(f"premiums_ui.role.{ln.role.value}")),
         Column("label", t("premiums_ui.col.label"), 0, render=lambda ln: plain(ln.label)),
         Column("amount", t("premiums_ui.col.excl_tax"), 18, align="right",
