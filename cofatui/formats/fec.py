@@ -19,6 +19,7 @@ entry's lines together) and that each entry balances."""
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tempfile
@@ -53,6 +54,13 @@ _AMOUNT = re.compile(r"\d+,\d{2}")
 _DATE = re.compile(r"\d{8}")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 _NUMBER = re.compile(r"[1-9]\d*")
+#: C0 and C1 controls (a tab is the separator: checked apart).
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+#: A value made only of these needs no work (the fast path of a million lines): the
+#: printable characters of ISO-8859-15, less the two separators.
+_PRINTABLE = "".join(ch for ch in bytes(range(256)).decode(ENCODING)
+                     if unicodedata.category(ch)[0] != "C" and ch not in "\t|")
+_SAFE = re.compile(f"[{re.escape(_PRINTABLE)}]*")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -112,10 +120,14 @@ def separator_of(name: str) -> str:
 
 # -- writing -------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=4096)
 def clean(value: str) -> str:
     """A value the file can hold: separators, line ends and control characters as
     spaces (whatever the file's separator, so either reading holds), Latin-9 kept,
-    anything else transliterated or "?", outer spaces trimmed."""
+    anything else transliterated or "?", outer spaces trimmed. Cached: account and
+    journal labels repeat on every line."""
+    if _SAFE.fullmatch(value):
+        return value.strip()
     out: list[str] = []
     for ch in value.translate(_TRANSLIT):
         if ch in "\t|" or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Cs"):
@@ -152,6 +164,7 @@ def amount(value: Decimal) -> str:
     return f"{abs(cents):f}".replace(".", ",")
 
 
+@functools.lru_cache(maxsize=1024)  # a year has 366 days: formatted once each
 def _day(value: date | None) -> str:
     return "" if value is None else f"{value:%Y%m%d}"
 
@@ -280,9 +293,9 @@ def _parse(raw: bytes, index: int, separator: str) -> FecLine:
     if len(values) != len(COLUMNS):
         raise FecError(index, "", "column_count")
     cell = dict(zip(COLUMNS, values, strict=True))
-    for name, value in cell.items():
-        if any(unicodedata.category(c) == "Cc" for c in value):
-            raise FecError(index, name, "control_character")
+    if _CONTROL.search(text):
+        name = next(n for n, v in cell.items() if _CONTROL.search(v))
+        raise FecError(index, name, "control_character")
     for name in ("JournalCode", "JournalLib", "EcritureNum", "CompteNum", "CompteLib",
                  "PieceRef", "EcritureLib", "ValidDate"):
         if not cell[name]:
