@@ -25,6 +25,7 @@ from cofatui.rules.ledger_model import (
     Posting,
     Waiting,
 )
+from cofatui.rules.ledger_money import allocate, eur_of
 from cofatui.rules.ledger_postings import (
     AccountBalance,
     claim_postings,
@@ -366,3 +367,25 @@ def test_the_opening_entry_carries_classes_1_to_5_and_the_result(
     got = {(ln.account, ln.aux_num): ln.debit - ln.credit for ln in p.lines
            if ln.account not in ("120", "129")}
     assert got == {k: v for k, v in carried.items() if v}
+
+
+# --- the money rule helpers --------------------------------------------------------------
+
+
+@given(total=st.decimals(D("-99999"), D("99999"), places=2),
+       parts=st.lists(st.decimals(D("-9999"), D("9999"), places=3), min_size=1, max_size=8))
+def test_allocation_sums_to_the_total_and_only_the_last_part_takes_the_rounding(
+        total: Decimal, parts: list[Decimal]) -> None:
+    shares = allocate(total, parts)
+    assert len(shares) == len(parts)
+    assert all(s == s.quantize(D("0.01")) for s in shares)
+    if sum(parts) != 0:
+        assert sum(shares) == total
+
+
+def test_a_rate_older_than_31_days_is_not_used() -> None:
+    rate = (ExchangeRate("EUR", "USD", D("1.25"), date(2026, 3, 1), "ECB"),)
+    assert eur_of(D("125"), "USD", date(2026, 4, 1), rate) == D(100)
+    assert eur_of(D("125"), "USD", date(2026, 4, 2), rate) is None
+    assert eur_of(D("125"), "USD", date(2026, 2, 28), rate) is None
+    assert eur_of(D("125"), "EUR", date(2026, 2, 28), ()) == D(125)
