@@ -5,6 +5,7 @@ Everything is audited."""
 
 from __future__ import annotations
 
+import builtins
 from typing import Protocol, runtime_checkable
 
 from cofatui.schemas_accounting import (
@@ -54,7 +55,7 @@ class BooksArea(Protocol):
         over 24 months)."""
         ...
 
-    def accounts(self, books_id: int, year_id: int) -> list[AccountPublic]:
+    def accounts(self, books_id: int, year_id: int) -> builtins.list[AccountPublic]:
         """Every account the year's chart version uses, with these books' overrides.
 
         Raises: NotFound."""

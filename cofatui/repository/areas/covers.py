@@ -5,6 +5,7 @@ Full rights in the accounting section record; read-only reads. Audited."""
 
 from __future__ import annotations
 
+import builtins
 from typing import Protocol, runtime_checkable
 
 from cofatui.schemas import Page
@@ -37,7 +38,7 @@ class CoversArea(Protocol):
         (``covers.reference_taken``)."""
         ...
 
-    def receivables(self, cover_id: int) -> list[ReceivablePublic]:
+    def receivables(self, cover_id: int) -> builtins.list[ReceivablePublic]:
         """Raises: NotFound."""
         ...
 
@@ -46,7 +47,7 @@ class CoversArea(Protocol):
         (``covers.not_exchange``, ``covers.reference_taken``)."""
         ...
 
-    def events(self, cover_id: int) -> list[CoverEventPublic]:
+    def events(self, cover_id: int) -> builtins.list[CoverEventPublic]:
         """Oldest first. Raises: NotFound."""
         ...
 
