@@ -123,4 +123,8 @@ def load_chart(version: ChartVersion | str) -> Chart:
         raise ValueError(f"chart {v.value}: roles without an account: {missing}")
     rules = {kind: EventRule(kind, tuple(r["debit"]), tuple(r["credit"]), r["source"])
              for kind, r in raw["events"].items()}
+    unknown = sorted({role for r in rules.values() for role in (*r.debit, *r.credit)}
+                     - set(roles) - {"*"})
+    if unknown:
+        raise ValueError(f"chart {v.value}: rules name unknown roles: {unknown}")
     return Chart(v, raw["title"], accounts, roles, rules)
