@@ -49,6 +49,7 @@ from cofatui.schemas import (
     InvoiceLine,
     PlanLineInput,
 )
+from cofatui.schemas_accounting import BooksCreate, CoverCreate, NoticeCreate, NoticeLineIn
 from cofatui.schemas_company_info import CompanyInfoIn
 from cofatui.schemas_custom_fields import CustomFieldCreate
 from cofatui.schemas_exports import DirectExportFile, ExportScenarioIn, ExportTemplateIn
@@ -195,6 +196,53 @@ def _aim_targets(api: Api) -> None:
     for login, contract, covered in (("bob", "B", "epsilon"), ("alice", "A", "alpha")):
         ids.update(insurer_requests(api, login, contract, covered))
     ids.update(chorus_targets(api, ("A", "B")))
+    ids.update(accounting_targets(api))
+
+
+#: Each contract's books (issue 20): a SIREN, and the user who records its events.
+ACCOUNTING_SIDES = {"A": ("732829320", "alice"), "B": ("552100554", "bob")}
+
+
+def accounting_targets(api: Api) -> dict[str, int]:
+    """Books over each contract (set up by insurer staff) with a journal entry, a
+    premium notice and a prospection cover: the ids the accounting routes take."""
+    from cofatui.enums import AccountingEventKind, CoverKind, Journal, NoticeLineRole
+    from cofatui.models.accounting import Books, FinancialYear
+    from cofatui.repository.sql.ledger_write import write_posting
+    from cofatui.rules.ledger_model import Posting, PostingLine
+
+    found: dict[str, int] = {}
+    for contract, (siren, login) in ACCOUNTING_SIDES.items():
+        cid = api.ids[contract]
+        books = api.repo("uw").books.create(BooksCreate(
+            siren=siren, name=f"Holder {contract}", contract_ids=[cid],
+            first_year_start=date(2026, 1, 1), first_year_end=date(2026, 12, 31)))
+        notice = api.repo("uw").premiums.create_notice(NoticeCreate(
+            contract_id=cid, period_start=date(2026, 1, 1), period_end=date(2026, 3, 31),
+            due_date=date(2026, 2, 1), lines=[NoticeLineIn(
+                role=NoticeLineRole.CREDIT_INSURANCE, amount_excl_tax=Decimal("100"))]))
+        cover = api.repo(login).covers.create(CoverCreate(
+            contract_id=cid, kind=CoverKind.PROSPECTION, reference=f"PROSP-{contract}",
+            currency="EUR", start=date(2025, 1, 1), end=date(2029, 12, 31),
+            guarantee_end=date(2027, 1, 1), amortisation_end=date(2029, 12, 31)))
+        with Session(api.engine) as s:
+            row, year = s.get(Books, books.id), s.get(FinancialYear, books.years[0].id)
+            assert row is not None and year is not None
+            amount = Decimal("100")
+            day = date(2026, 2, 1)
+            entry = write_posting(s, row, year, Posting(
+                event_key=f"notice_paid:{notice.id}",
+                event_kind=AccountingEventKind.NOTICE_PAID, journal=Journal.BANK,
+                entry_date=day, piece_ref=notice.number, piece_date=day, label="Prime",
+                source_kind="payment", source_id=notice.id, lines=(
+                    PostingLine("6166", amount, Decimal(0), "Prime"),
+                    PostingLine("512", Decimal(0), amount, "Prime"))))
+            s.commit()
+            assert entry.id is not None
+            found[f"ledger-entry:{contract}"] = entry.id
+        found |= {f"books:{contract}": books.id, f"year:{contract}": books.years[0].id,
+                  f"notice:{contract}": notice.id, f"cover:{contract}": cover.id}
+    return found
 
 
 #: The Chorus Pro side of each "contract": Chorus rights come from attachments, not
@@ -279,7 +327,9 @@ PATH_IDS = {"contract_id": "{c}", "company_id": "{c}:company", "entry_id": "entr
             "scenario_id": "scenario:{c}", "export_id": "export:{c}", "slot": "slot:{c}",
             "declaration_id": "turnover:{c}", "ilu_id": "ilu:{c}", "submission_id": "info:{c}",
             "structure_id": "chorus-structure:{c}", "attachment_id": "chorus-attachment:{c}",
-            "invoice_id": "chorus-invoice:{c}", "file_id": "chorus-file:{c}"}
+            "invoice_id": "chorus-invoice:{c}", "file_id": "chorus-file:{c}",
+            "books_id": "books:{c}", "year_id": "year:{c}", "notice_id": "notice:{c}",
+            "cover_id": "cover:{c}", "ledger_entry_id": "ledger-entry:{c}"}
 #: Path parameters that are not dataset ids: a user of the contract, a file format.
 PATH_VALUES = {"login": {"A": "alice", "B": "bob"}, "format": {"A": "csv", "B": "csv"}}
 # Dataset keys per contract for each kind of id.
@@ -292,6 +342,8 @@ KEYS: dict[str, dict[str, Any]] = {
           "ilu:{c}": "ilu:B", "info:{c}": "info:B",
           **{f"chorus-{kind}:{{c}}": f"chorus-{kind}:B"
              for kind in ("structure", "attachment", "invoice", "file", "user")},
+          **{f"{kind}:{{c}}": f"{kind}:B"
+             for kind in ("books", "year", "notice", "cover", "ledger-entry")},
           "notifications": ["n6", "n7"]},
     "A": {"{c}": "A", "{c}:company": "alpha", "entry:{c}:{co}": "entry:A:alpha",
           "{c}:product": "p_alpha_crl", "claim:{c}": "claim:A", "doc:{c}": "doc:A",
@@ -301,6 +353,8 @@ KEYS: dict[str, dict[str, Any]] = {
           "ilu:{c}": "ilu:A", "info:{c}": "info:A",
           **{f"chorus-{kind}:{{c}}": f"chorus-{kind}:A"
              for kind in ("structure", "attachment", "invoice", "file", "user")},
+          **{f"{kind}:{{c}}": f"{kind}:A"
+             for kind in ("books", "year", "notice", "cover", "ledger-entry")},
           "notifications": ["n1"]},
 }
 
@@ -395,6 +449,7 @@ def sample(api: Api, name: str, contract: str) -> tuple[dict[str, Any], Any, byt
         "ilus.answer": {"version": 1, "experience": "on_time", "delete_cover": False,
                         "real_need": "1000"},
         **chorus_bodies(api, contract),
+        **accounting_bodies(api, contract),
     }
     queries: dict[str, dict[str, Any]] = {
         "notifications.rows": {"contract_id": cid},
@@ -426,6 +481,9 @@ def sample(api: Api, name: str, contract: str) -> tuple[dict[str, Any], Any, byt
         "chorus_invoices.dashboard": {"side": "issued",
                                       "structure_id": i[k["chorus-structure:{c}"]]},
         "chorus_invoices.anomalies": {"structure_id": i[k["chorus-structure:{c}"]]},
+        "ledger.validation_preview": {"until": "2026-10-31"},
+        "premiums.notices": {"contract_id": cid},
+        "covers.list": {"contract_id": cid},
     }
     raw = {"claims.add_document": PDF, "imports.run": REFERENCES_CSV,
            "bulk.start": BULK_CSV, "exports.store_direct": b"x;y\n",
@@ -434,6 +492,52 @@ def sample(api: Api, name: str, contract: str) -> tuple[dict[str, Any], Any, byt
            "turnover.import_file": b"EasyNumber;Nom;Pays;Montant;Devise\n1;x;FRA;10;EUR\n",
            "turnover.attach": PDF}.get(name)
     return queries.get(name, {}), bodies.get(name), raw
+
+
+def accounting_bodies(api: Api, contract: str) -> dict[str, Any]:
+    """The JSON bodies of the accounting write routes (issue 20), with the ids of
+    ``contract``'s books, notice, cover and contract: valid in shape."""
+    i, k = api.ids, KEYS[contract]
+    cid, books, cover = i[k["{c}"]], i[k["books:{c}"]], i[k["cover:{c}"]]
+    siren = ACCOUNTING_SIDES[contract][0]
+    return {
+        "books.create": {"siren": siren, "name": "Evil", "contract_ids": [cid],
+                         "first_year_start": "2027-01-01", "first_year_end": "2027-12-31"},
+        "books.update": {"name": "Evil", "bank_account": "512", "bank_label": "Banque",
+                         "contract_ids": [cid], "version": 1},
+        "books.add_year": {"books_id": books, "end": "2027-12-31"},
+        "books.set_override": {"books_id": books, "account": "512", "number": "51210000"},
+        "premiums.set_terms": {"contract_id": cid, "year_start": "2026-01-01",
+                               "provisional_premium": "1000", "rate_per_mille": "1.5"},
+        "premiums.set_price": {"contract_id": cid, "code": "FEE", "price": "10"},
+        "premiums.create_notice": {
+            "contract_id": cid, "number": "EVIL-1", "period_start": "2026-01-01",
+            "period_end": "2026-03-31", "due_date": "2026-02-01",
+            "lines": [{"role": "credit_insurance", "amount_excl_tax": "10"}]},
+        "premiums.issue_schedule": {"contract_id": cid, "year_start": "2026-01-01"},
+        "premiums.issue_adjustment": {"contract_id": cid, "year_start": "2025-01-01",
+                                      "turnover": "1000"},
+        "premiums.bill_services": {"contract_id": cid, "month": "2026-10-01"},
+        "premiums.cancel_notice": {"version": 1},
+        "premiums.pay": {"contract_id": cid, "paid_on": "2026-11-01",
+                         "notice_ids": [i[k["notice:{c}"]]]},
+        "covers.create": {"contract_id": cid, "kind": "prospection", "reference": "EVIL",
+                          "currency": "EUR", "start": "2026-01-01", "end": "2029-12-31",
+                          "guarantee_end": "2027-01-01", "amortisation_end": "2029-12-31"},
+        "covers.add_receivable": {"cover_id": cover, "reference": "R", "debtor": "D",
+                                  "amount": "10", "booked_rate": "1.1",
+                                  "booked_on": "2026-10-01"},
+        "covers.record_event": {"cover_id": cover, "kind": "prospection_indemnity",
+                                "event_date": "2026-10-01", "eur_amount": "10"},
+        "claim_accounting.record_received": {"received_on": "2026-11-01",
+                                             "eur_amount": "10", "version": 1},
+        "claim_accounting.declare_irrecoverable": {"on": "2026-11-01", "version": 1},
+        "claim_accounting.set_vat_recoverable": {"vat_recoverable": False, "version": 1},
+        "ledger.generate": {"books_id": books},
+        "ledger.validate": {"until": "2026-10-31"},
+        "ledger.close_year": {"version": 1},
+        "ledger.fec": {"books_id": books, "year_id": i[k["year:{c}"]]},
+    }
 
 
 def chorus_bodies(api: Api, contract: str) -> dict[str, Any]:
@@ -676,6 +780,9 @@ PERSONAL_WRITES = {"portfolio.set_favourite", "notifications.mark", "notificatio
 # Every job a user may queue is an export: it reads what the user may read, so a
 # reader queues it (the cross-contract test refuses another contract's).
 READS_AS_JOBS = {"jobs.queue"}
+#: Read-only users export the FEC (issue 20 item 10): a job reading validated entries
+#: (its refusals: tests/contract/test_ledger_fec.py).
+READER_EXPORTS = {"ledger.fec"}
 # Derived from the contract's data, identical whoever asks and idempotent (today's end
 # alerts: Home raises them for a reader too, as the server does serving its data).
 DERIVED_WRITES = {"products.raise_end_alerts"}
@@ -693,6 +800,8 @@ def test_read_only_user_cannot_write(api: Api, case: tuple[str, str, dict[str, A
         pytest.skip("the user's own state (favourites, read marks, drafts), not contract data")
     if name_of(op) in DERIVED_WRITES:
         pytest.skip("derived from the data, the same whoever asks (test_products)")
+    if name_of(op) in READER_EXPORTS:
+        pytest.skip("a read-only user exports the FEC (issue 20 item 10)")
     if name_of(op).startswith("chorus_"):
         pytest.skip("Chorus Pro rights come from attachments, not from contract rights "
                     "(issue 18 item 3): test_chorus_security")

@@ -11,7 +11,7 @@ a claim's accounting facts in ``accounting_covers.py``.
     PUT  /account-overrides                         books.set_override
     GET  /ledger/journal?books_id=&year_id=&…&after=&limit=   ledger.journal
     GET  /ledger/journal-totals?books_id=&year_id=&…          ledger.journal_totals
-    GET  /ledger/entries/{entry_id}                 ledger.entry
+    GET  /ledger/entries/{ledger_entry_id}          ledger.entry
     POST /ledger/generation                         ledger.generate
     GET  /books/{books_id}/waits                    ledger.waits
     GET  /books/{books_id}/validation-preview?until=  ledger.validation_preview
@@ -66,7 +66,8 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {404: ERROR_RESPONSES[404]}
 
 BooksId = Annotated[int, Path(ge=1, le=MAX_ID, description="books id")]
 YearId = Annotated[int, Path(ge=1, le=MAX_ID, description="financial year id")]
-EntryId = Annotated[int, Path(ge=1, le=MAX_ID, description="journal entry id")]
+# Not ``entry_id``: that names a portfolio entry in the other routes.
+LedgerEntryId = Annotated[int, Path(ge=1, le=MAX_ID, description="journal entry id")]
 #: The keyset cursor of a window: the previous window's ``next_after`` (opaque).
 After = Annotated[str | None, Query(max_length=200, description="the previous window's "
                                                                 "next_after")]
@@ -171,10 +172,10 @@ def journal_totals(repo: Repo, flt: Annotated[JournalQuery, Query()]) -> Journal
     return repo.ledger.journal_totals(flt)
 
 
-@router.get("/ledger/entries/{entry_id}", name="ledger.entry", response_model=EntryPublic,
+@router.get("/ledger/entries/{ledger_entry_id}", name="ledger.entry", response_model=EntryPublic,
             responses=NOT_FOUND, summary="A journal entry with its lines")
-def entry(repo: Repo, entry_id: EntryId) -> EntryPublic:
-    return repo.ledger.entry(entry_id)
+def entry(repo: Repo, ledger_entry_id: LedgerEntryId) -> EntryPublic:
+    return repo.ledger.entry(ledger_entry_id)
 
 
 @router.post("/ledger/generation", name="ledger.generate", response_model=GenerateResult,
