@@ -133,10 +133,31 @@ class _Claim:
             covered = _eur(f.covered_amount, f.currency, submitted, f)
         return max(excl - covered, Decimal(0))
 
+    def uninsured_currency(self) -> _Cur:
+        """Montantdevise of the impairment when the claim is in one foreign currency
+        (its invoices and covered amount): the part not covered, in that currency."""
+        f = self.f
+        currencies = {r.currency for r in self.remaining}
+        if len(currencies) != 1 or f.currency not in currencies or f.currency == EUR:
+            return _cur(Decimal(0), EUR)
+        covered = Decimal(0)
+        if f.insured and f.status is not ClaimStatus.REJECTED and f.covered_amount:
+            covered = f.covered_amount
+        left = sum((r.incl_tax - r.vat for r in self.remaining), Decimal(0)) - covered
+        return _cur(left, f.currency) if left > 0 else _cur(Decimal(0), EUR)
+
+    def impairment(self, submitted: date, chart: Chart, label: str, debit: str,
+                   credit: str) -> list[Amount]:
+        """D ``debit`` / C ``credit`` of the uninsured part (booked, then taken back)."""
+        amount, cur = self.uninsured_eur(submitted), self.uninsured_currency()
+        back = cur["currency_amount"]
+        return [Amount(chart.account(debit), amount, label, **cur),
+                Amount(chart.account(credit), -amount, label, currency_amount=-back
+                       if back is not None else None, currency=cur["currency"])]
+
     def impairment_back(self, submitted: date, chart: Chart, label: str) -> list[Amount]:
-        amount = self.uninsured_eur(submitted)
-        return [Amount(chart.account("impairment_provision"), amount, label),
-                Amount(chart.account("impairment_reversal"), -amount, label)]
+        return self.impairment(submitted, chart, label, "impairment_provision",
+                               "impairment_reversal")
 
     def agreed_eur(self) -> Decimal | None:
         f = self.f
@@ -160,10 +181,8 @@ class _Claim:
 
     def uninsured(self, on: date) -> Posting | None:
         chart, label = self.chart_for(on), self.label(K.CLAIM_UNINSURED)
-        amount = self.uninsured_eur(on)
-        return self.posting(K.CLAIM_UNINSURED, on, [
-            Amount(chart.account("impairment_expense"), amount, label),
-            Amount(chart.account("impairment_provision"), -amount, label)])
+        return self.posting(K.CLAIM_UNINSURED, on, self.impairment(
+            on, chart, label, "impairment_expense", "impairment_provision"))
 
     def agreed(self) -> Posting | None:
         f, eur = self.f, self.agreed_eur()

@@ -389,3 +389,15 @@ def test_a_rate_older_than_31_days_is_not_used() -> None:
     assert eur_of(D("125"), "USD", date(2026, 4, 2), rate) is None
     assert eur_of(D("125"), "USD", date(2026, 2, 28), rate) is None
     assert eur_of(D("125"), "EUR", date(2026, 2, 28), ()) == D(125)
+
+
+def test_the_impairment_of_a_usd_claim_carries_its_usd_amount() -> None:
+    invoices = (ClaimInvoiceFacts(1, "F1", "USD", D("2164.60"), D(0)),)
+    rates = (ExchangeRate("EUR", "USD", D("1.0823"), date(2026, 1, 9), "ECB"),)
+    f = _claim(invoices=invoices, payments=(), rates=rates, currency="USD",
+               covered_amount=D("1082.30"), calculated_indemnity=None, indemnity_date=None)
+    [p] = [r for r in claim_postings(f, chart_for, TODAY) if r.event_kind is K.CLAIM_UNINSURED]
+    assert isinstance(p, Posting)
+    assert [(ln.account, ln.debit, ln.credit, ln.currency_amount, ln.currency)
+            for ln in p.lines] == [("6817", D("1000.00"), D(0), D("1082.30"), "USD"),
+                                   ("491", D(0), D("1000.00"), D("1082.30"), "USD")]
