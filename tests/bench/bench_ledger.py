@@ -88,20 +88,21 @@ def prepare(folder: Path, validate: int, lines: int) -> tuple[Engine, dict[str, 
         s.add(books)
         s.flush()
         assert books.id is not None
-        s.add(BooksContract(books_id=books.id, contract_id=ids["A"]))
+        books_id = books.id
+        s.add(BooksContract(books_id=books_id, contract_id=ids["A"]))
         years = {}
         for y in (2025, 2026):
-            fy = FinancialYear(books_id=books.id, start=date(y, 1, 1), end=date(y, 12, 31),
+            fy = FinancialYear(books_id=books_id, start=date(y, 1, 1), end=date(y, 12, 31),
                                chart="2025")
             s.add(fy)
             s.flush()
             assert fy.id is not None
             years[y] = fy.id
         s.commit()
-    _insert_year(engine, books.id, years[2025], 2025, validate, 1)
-    _insert_year(engine, books.id, years[2026], 2026, lines // 2, validate + 1)
+    _insert_year(engine, books_id, years[2025], 2025, validate, 1)
+    _insert_year(engine, books_id, years[2026], 2026, lines // 2, validate + 1)
     refresh_statistics(engine)
-    return engine, {"books": books.id, "2025": years[2025], "2026": years[2026],
+    return engine, {"books": books_id, "2025": years[2025], "2026": years[2026],
                     "entry": validate + 1}
 
 
