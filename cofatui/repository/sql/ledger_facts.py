@@ -5,6 +5,7 @@ session, so a write and its entries see the same rows."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -38,7 +39,7 @@ from cofatui.rules.ledger_model import (
 )
 
 __all__ = ["EUR", "RATE_AGE", "claim_facts", "contract_of", "cover_event_facts",
-           "payment_facts"]
+           "cover_event_facts_many", "payment_facts", "payment_facts_many"]
 
 EUR = "EUR"
 #: The money rule (issue item 5): a rate at most this old converts an event.
@@ -61,21 +62,30 @@ def contract_of(s: Session, source_kind: str, source_id: int) -> int | None:
 
 
 def payment_facts(s: Session, payment_id: int) -> PaymentFacts | None:
-    payment = s.get(PremiumPayment, payment_id)
-    if payment is None:
-        return None
-    notices = list(s.execute(select(PremiumNotice).where(
-        PremiumNotice.payment_id == payment_id).order_by(PremiumNotice.id)).scalars())
-    lines = s.execute(select(PremiumNoticeLine).where(
-        PremiumNoticeLine.notice_id.in_([n.id for n in notices] or [-1]))
-        .order_by(PremiumNoticeLine.notice_id, PremiumNoticeLine.line_no)).scalars()
-    return PaymentFacts(
-        payment_id=payment_id, paid_on=payment.paid_on, bank_account=payment.bank_account,
-        currency=payment.currency, amount=payment.amount, eur_amount=payment.eur_amount,
-        notice_numbers=tuple(n.number for n in notices),
-        lines=tuple(NoticeLineFacts(role=line.role, label=line.label,
-                                    amount_excl_tax=line.amount_excl_tax, tax=line.tax)
-                    for line in lines))
+    return payment_facts_many(s, [payment_id]).get(payment_id)
+
+
+def payment_facts_many(s: Session, payment_ids: Sequence[int]) -> dict[int, PaymentFacts]:
+    """The facts of many payments in three queries (generate reads a chunk at once)."""
+    payments = list(s.execute(select(PremiumPayment).where(
+        PremiumPayment.id.in_(payment_ids))).scalars())
+    notices: dict[int, list[PremiumNotice]] = defaultdict(list)
+    for notice in s.execute(select(PremiumNotice).where(
+            PremiumNotice.payment_id.in_(payment_ids)).order_by(PremiumNotice.id)).scalars():
+        notices[notice.payment_id or 0].append(notice)
+    lines: dict[int, list[NoticeLineFacts]] = defaultdict(list)
+    by_notice = {n.id: n.payment_id or 0 for ns in notices.values() for n in ns}
+    for line in s.execute(select(PremiumNoticeLine).where(
+            PremiumNoticeLine.notice_id.in_(list(by_notice) or [-1]))
+            .order_by(PremiumNoticeLine.notice_id, PremiumNoticeLine.line_no)).scalars():
+        lines[by_notice[line.notice_id]].append(NoticeLineFacts(
+            role=line.role, label=line.label, amount_excl_tax=line.amount_excl_tax,
+            tax=line.tax))
+    return {p.id: PaymentFacts(
+        payment_id=p.id, paid_on=p.paid_on, bank_account=p.bank_account, currency=p.currency,
+        amount=p.amount, eur_amount=p.eur_amount,
+        notice_numbers=tuple(n.number for n in notices.get(p.id, [])),
+        lines=tuple(lines.get(p.id, []))) for p in payments if p.id is not None}
 
 
 def _rates(s: Session, currencies: set[str], dates: list[date]) -> list[rates_rules.ExchangeRate]:
@@ -139,22 +149,26 @@ def claim_facts(s: Session, claim_id: int) -> ClaimFacts | None:
 
 
 def cover_event_facts(s: Session, event_id: int) -> CoverEventFacts | None:
-    event = s.get(CoverEvent, event_id)
-    if event is None:
-        return None
-    cover = s.get(OtherCover, event.cover_id)
-    assert cover is not None
-    receivable = s.get(CoveredReceivable, event.receivable_id) \
-        if event.receivable_id is not None else None
-    if receivable is None:
-        return CoverEventFacts(event_id=event_id, kind=CoverEventKind(event.kind),
-                               event_date=event.event_date, cover_reference=cover.reference,
-                               cover_currency=cover.currency, eur_amount=event.eur_amount,
-                               currency_amount=event.currency_amount)
-    return CoverEventFacts(
-        event_id=event_id, kind=CoverEventKind(event.kind), event_date=event.event_date,
-        cover_reference=cover.reference, cover_currency=cover.currency,
-        eur_amount=event.eur_amount, currency_amount=event.currency_amount,
-        receivable_reference=receivable.reference, debtor=receivable.debtor,
-        debtor_aux=receivable.debtor_aux, booked_rate=receivable.booked_rate,
-        guaranteed_rate=cover.guaranteed_rate, covered_share=cover.covered_share)
+    return cover_event_facts_many(s, [event_id]).get(event_id)
+
+
+def cover_event_facts_many(s: Session, event_ids: Sequence[int]) -> dict[int, CoverEventFacts]:
+    """The facts of many cover events in one query."""
+    out: dict[int, CoverEventFacts] = {}
+    for event, cover, receivable in s.execute(
+            select(CoverEvent, OtherCover, CoveredReceivable)
+            .join(OtherCover, OtherCover.id == CoverEvent.cover_id)
+            .outerjoin(CoveredReceivable, CoveredReceivable.id == CoverEvent.receivable_id)
+            .where(CoverEvent.id.in_(event_ids))).all():
+        common = dict(event_id=event.id, kind=CoverEventKind(event.kind),
+                      event_date=event.event_date, cover_reference=cover.reference,
+                      cover_currency=cover.currency, eur_amount=event.eur_amount,
+                      currency_amount=event.currency_amount)
+        if receivable is None:
+            out[event.id] = CoverEventFacts(**common)
+        else:
+            out[event.id] = CoverEventFacts(
+                **common, receivable_reference=receivable.reference, debtor=receivable.debtor,
+                debtor_aux=receivable.debtor_aux, booked_rate=receivable.booked_rate,
+                guaranteed_rate=cover.guaranteed_rate, covered_share=cover.covered_share)
+    return out

@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cofatui.enums import AccountingEventKind, ClaimStatus, EntryStatus
-from cofatui.errors import Forbidden
+from cofatui.errors import Conflict, Forbidden
 from cofatui.i18n.messages import render
 from cofatui.models import AccountingWait, Claim, CoverEvent, OtherCover, PremiumPayment
 from cofatui.repository.sql import ledger_facts
@@ -39,10 +39,10 @@ from cofatui.repository.sql.ledger_write import (
     books_id_of_contract,
     delete_proposed,
     record_wait,
-    write_posting,
+    write_entry,
 )
 from cofatui.rules import ledger_diff, ledger_postings
-from cofatui.rules.ledger_model import Posting, Waiting
+from cofatui.rules.ledger_model import CoverEventFacts, PaymentFacts, Posting, Waiting
 from cofatui.schemas_accounting import GenerateResult, WaitPublic
 
 if TYPE_CHECKING:
@@ -80,15 +80,35 @@ class PostResult:
 
 
 class _Poster:
-    """Books sources of one set of books in one session (one transaction)."""
+    """Books sources of one set of books in one session (one transaction).
 
-    def __init__(self, s: Session, context: BooksContext, today: date, now: datetime) -> None:
+    ``savepoints``: inside another write's transaction (``book_source``), a unique-key
+    clash (another writer posted the same difference first) undoes this source alone in
+    its savepoint, which is then read and booked again: the winner's entries are booked
+    by then, so nothing or only what is still missing is posted. ``generate`` instead
+    retries its whole chunk in a new transaction (two statements less per source)."""
+
+    def __init__(self, s: Session, context: BooksContext, today: date, now: datetime, *,
+                 savepoints: bool = True) -> None:
         self.s, self.context, self.today, self.now = s, context, today, now
+        self.savepoints = savepoints
+        self.payments: dict[int, PaymentFacts] = {}
+        self.cover_events: dict[int, CoverEventFacts] = {}
+        self.waiting_sources: set[int] = set()
 
     def book(self, source_kind: str, sources: Sequence[tuple[int, int]]) -> PostResult:
-        """Book ``sources`` (id, contract id) of one kind."""
-        booked = booked_by_key(self.s, self.context.books_id, source_kind,
-                               [source_id for source_id, _ in sources])
+        """Book ``sources`` (id, contract id) of one kind: what is booked, the facts
+        of payments and cover events and the waits are read for all of them at once."""
+        s, ids = self.s, [source_id for source_id, _ in sources]
+        booked = booked_by_key(s, self.context.books_id, source_kind, ids)
+        if source_kind == "payment":
+            self.payments = ledger_facts.payment_facts_many(s, ids)
+        elif source_kind == "cover_event":
+            self.cover_events = ledger_facts.cover_event_facts_many(s, ids)
+        self.waiting_sources = set(s.execute(select(AccountingWait.source_id).where(
+            AccountingWait.books_id == self.context.books_id,
+            AccountingWait.source_kind == source_kind,
+            AccountingWait.source_id.in_(ids))).scalars())
         total = PostResult()
         for source_id, contract_id in sources:
             total += self._book_one(source_kind, source_id, contract_id,
@@ -97,10 +117,8 @@ class _Poster:
 
     def _book_one(self, source_kind: str, source_id: int, contract_id: int,
                   booked: Booked) -> PostResult:
-        # A savepoint per source: a unique-key clash (another writer posted the same
-        # difference first) undoes this source alone, which is then read and booked
-        # again: the winner's entries are booked now, so nothing or only what is still
-        # missing is posted.
+        if not self.savepoints:
+            return self._apply(source_kind, source_id, contract_id, booked)
         for attempt in (1, 2):
             savepoint = self.s.begin_nested()
             try:
@@ -119,13 +137,13 @@ class _Poster:
     def _desired(self, source_kind: str, source_id: int) -> list[Posting | Waiting]:
         s, context = self.s, self.context
         if source_kind == "payment":
-            payment = ledger_facts.payment_facts(s, source_id)
+            payment = self.payments.get(source_id)
             if payment is None or not payment.lines:
                 return []
             posting = ledger_postings.payment_posting(payment, context.chart_for(payment.paid_on))
             return [posting] if posting is not None else []
         if source_kind == "cover_event":
-            event = ledger_facts.cover_event_facts(s, source_id)
+            event = self.cover_events.get(source_id)
             if event is None:
                 return []
             return [ledger_postings.cover_event_posting(
@@ -161,7 +179,8 @@ class _Poster:
                 result += self._post(None, entries, contract_id)
         for wait in waiting:
             record_wait(self.s, context.books_id, wait, self.now)
-        self._clear_waits(source_kind, source_id, {w.event_key for w in waiting})
+        if source_id in self.waiting_sources:
+            self._clear_waits(source_kind, source_id, {w.event_key for w in waiting})
         return dataclasses.replace(result, waiting=result.waiting + len(waiting))
 
     def _placed(self, posting: Posting) -> Posting | Waiting:
@@ -201,9 +220,9 @@ class _Poster:
             if found is None:
                 continue
             revision += 1
-            write_posting(self.s, self.context, found[0], placed, revision=revision,
-                          reverses_id=reverses_id if posting is plan.reverse else None,
-                          contract_id=contract_id)
+            write_entry(self.s, self.context, found[0], placed, revision=revision,
+                        reverses_id=reverses_id if posting is plan.reverse else None,
+                        contract_id=contract_id)
             if posting is plan.reverse:
                 reversed_count += 1
         posted = 1 if plan.post is not None and not deleted else 0
@@ -267,12 +286,26 @@ def generate(core: SqlCore, books_ids: Iterable[int], *,
             work = [(kind, _sources(s, kind, context.contract_ids)) for kind in SOURCE_KINDS]
         for kind, sources in work:
             for start in range(0, len(sources), chunk):
-                with core._uow(write=True) as s:
-                    context = books_context(s, books_id)
-                    assert context is not None
-                    poster = _Poster(s, context, core.clock.today(), core.clock.now())
-                    total += poster.book(kind, sources[start:start + chunk])
+                total += _generate_chunk(core, books_id, kind, sources[start:start + chunk])
     return total
+
+
+def _generate_chunk(core: SqlCore, books_id: int, kind: str,
+                    sources: Sequence[tuple[int, int]]) -> PostResult:
+    """One chunk in one transaction; when another writer posted the same difference
+    first (the unique event key and revision), the chunk is read and booked again
+    once: the other writer's entries are booked by then."""
+    for attempt in (1, 2):
+        try:
+            with core._uow(write=True) as s:
+                context = books_context(s, books_id)
+                assert context is not None
+                return _Poster(s, context, core.clock.today(), core.clock.now(),
+                               savepoints=False).book(kind, sources)
+        except Conflict:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def generate_for(ledger: SqlLedger, books_id: int | None) -> GenerateResult:

@@ -199,8 +199,18 @@ def write_posting(s: Session, books: Books | BooksContext, year: FinancialYear,
     its lines, with the entry's year, date and status repeated on each line. H5 writes
     the opening entry with it (``status=VALIDATED``, ``number=1``)."""
     context = books if isinstance(books, BooksContext) else BooksContext(books, [year], {})
-    chart = ledger_chart.load_chart(year.chart)
-    entry = JournalEntry(
+    values = _entry_values(context, year, posting, status=status, revision=revision,
+                           reverses_id=reverses_id, contract_id=contract_id, number=number,
+                           valid_date=valid_date)
+    entry_id = write_entry(s, context, year, posting, values)
+    return JournalEntry(id=entry_id, **values)
+
+
+def _entry_values(context: BooksContext, year: FinancialYear, posting: Posting, *,
+                  status: EntryStatus = EntryStatus.PROPOSED, revision: int = 1,
+                  reverses_id: int | None = None, contract_id: int | None = None,
+                  number: int | None = None, valid_date: date | None = None) -> dict[str, Any]:
+    return dict(
         books_id=context.books_id, year_id=year.id, journal=posting.journal.value,
         entry_date=posting.entry_date, status=status.value, number=number,
         valid_date=valid_date, event_kind=posting.event_kind.value,
@@ -208,18 +218,31 @@ def write_posting(s: Session, books: Books | BooksContext, year: FinancialYear,
         source_id=posting.source_id, contract_id=contract_id,
         piece_ref=posting.piece_ref[:60], piece_date=posting.piece_date,
         label=posting.label[:200], reverses_id=reverses_id, total=posting.total)
-    s.add(entry)
-    s.flush()
-    assert entry.id is not None
-    # One multi-row INSERT for the lines (generate writes a hundred thousand events).
-    s.execute(insert(JournalLine), [dict(
-        entry_id=entry.id, line_no=no, year_id=year.id, entry_date=posting.entry_date,
-        status=status.value, account=line.account,
+
+
+#: Core statements built once (their compiled forms are cached): generate writes a
+#: hundred thousand entries, and an ORM object or a statement per entry costs more
+#: than the database does.
+_ENTRY_INSERT = insert(JournalEntry.__table__).returning(JournalEntry.__table__.c.id)
+_LINE_INSERT = insert(JournalLine.__table__)
+
+
+def write_entry(s: Session, context: BooksContext, year: FinancialYear, posting: Posting,
+                values: dict[str, Any] | None = None, **fields: Any) -> int:
+    """Write one entry and its lines; its id. ``fields``: as ``write_posting``'s."""
+    if values is None:
+        values = _entry_values(context, year, posting, **fields)
+    conn = s.connection()
+    entry_id = int(conn.execute(_ENTRY_INSERT, values).scalar_one())
+    chart = ledger_chart.load_chart(year.chart)
+    conn.execute(_LINE_INSERT, [dict(
+        entry_id=entry_id, line_no=no, year_id=year.id, entry_date=posting.entry_date,
+        status=values["status"], account=line.account,
         account_label=context.account_label(line.account, chart)[:100],
         aux_num=line.aux_num[:40], aux_label=line.aux_label[:200], label=line.label[:200],
         debit=line.debit, credit=line.credit, currency_amount=line.currency_amount,
         currency=line.currency) for no, line in enumerate(posting.lines, start=1)])
-    return entry
+    return entry_id
 
 
 def record_wait(s: Session, books_id: int, waiting: Waiting, since: Any) -> None:
