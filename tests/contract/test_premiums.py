@@ -176,7 +176,7 @@ def test_services_of_a_month_billed_once(backend: Backend) -> None:
         uw.premiums.bill_services(ServicesBilling(contract_id=backend.ids["A"],
                                                   month=date(2026, 11, 1)))
     with Session(backend.engine) as s:
-        company = s.execute(select(Product.company_id).where(
+        company = s.execute(select(col(Product.company_id)).where(
             col(Product.contract_id) == backend.ids["A"])).scalars().first()
         assert company is not None
         for day in (3, 17):
