@@ -280,7 +280,14 @@ def generate_demo(engine: Engine, *, companies: int = 2000, seed: int = 42,
         demo.chorus_invoices = chorus_invoices
         demo.run()
         local_addresses.fill(loader.conn)  # the local-script address and city
-        counts = {str(t.name): loader.counts.get(t.name, 0) for t in TABLES}
+    # The sub-ledger goes through the repository (its rules and posting engine), which
+    # works in transactions of its own: after the bulk load is committed.
+    from cofatui.demo.accounting import populate
+
+    populate(engine, clock, report)
+    with engine.connect() as conn:  # the bulk load's rows and the sub-ledger's
+        counts = {str(t.name): conn.execute(select(func.count()).select_from(t)).scalar_one()
+                  for t in TABLES}
     return DemoSummary(counts=counts, elapsed_seconds=perf_counter() - started,
                        companies=companies, seed=seed, dialect=engine.dialect.name,
                        partners=demo.partners)
