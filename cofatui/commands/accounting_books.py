@@ -8,6 +8,8 @@ find what the user named (a SIREN, a policy, a notice number) and print the answ
                                     --start D --end D [--bank-account A] [--bank-label L]
     cofatui accounting books add-year --end D [--siren S]
     cofatui accounting notices list [--contract POLICY] [--status S] [--json]
+    cofatui accounting notices issue --contract POLICY --due D --amount A [--number N]
+                                     [--currency C] [--role R] [--from D --to D]
     cofatui accounting notices pay NUMBER… --on D [--eur AMOUNT] [--bank-account A]
     cofatui accounting claim received CLAIM_ID --on D --eur AMOUNT
     cofatui accounting claim irrecoverable CLAIM_ID --on D
@@ -18,11 +20,12 @@ from __future__ import annotations
 
 import argparse
 import json
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from cofatui.commands import Action, actions_of, all_pages, opened
 from cofatui.commands.chorus_text import amount_arg, day_arg
-from cofatui.enums import NoticeStatus
+from cofatui.enums import NoticeLineRole, NoticeStatus
 from cofatui.errors import CofaError, NotFound
 from cofatui.i18n import format_amount, t
 from cofatui.repository.base import MAX_PAGE
@@ -35,7 +38,9 @@ from cofatui.schemas_accounting import (
     FinancialYearCreate,
     FinancialYearPublic,
     IndemnityReceived,
+    NoticeCreate,
     NoticeFilter,
+    NoticeLineIn,
     NoticePublic,
     PaymentCreate,
 )
@@ -79,7 +84,7 @@ def years_closing_in(books: list[BooksPublic],
     """Each set of books with its year closing in ``year``; none: a coded refusal."""
     pairs = [(b, y) for b in books if (y := year_closing_in(b, year)) is not None]
     if not pairs:
-        raise NotFound("accounting_cli.no_year", year=year)
+        raise NotFound("accounting_cli.no_year", year=str(year))
     return pairs
 
 
@@ -130,6 +135,21 @@ def register_actions(action: Action) -> None:
     nlist.add_argument("--contract", metavar="POLICY")
     nlist.add_argument("--status", choices=[s.value for s in NoticeStatus])
     nlist.add_argument("--json", action="store_true", help="print a JSON array")
+    issue = notices("issue", "a manual notice (insurer staff), or one received on paper "
+                             "typed in (--number as printed)", cmd_notices_issue)
+    issue.add_argument("--contract", required=True, metavar="POLICY")
+    issue.add_argument("--number", default="", help="as printed on a paper notice")
+    issue.add_argument("--due", type=day_arg, required=True, metavar="DATE")
+    issue.add_argument("--amount", type=amount_arg, required=True,
+                       help="the premium excluding tax")
+    issue.add_argument("--tax", type=amount_arg, default=Decimal(0))
+    issue.add_argument("--currency", default="EUR")
+    issue.add_argument("--role", choices=[r.value for r in NoticeLineRole],
+                       default=NoticeLineRole.CREDIT_INSURANCE.value)
+    issue.add_argument("--from", dest="period_start", type=day_arg, metavar="DATE",
+                       help="the period's first day (default: the due date)")
+    issue.add_argument("--to", dest="period_end", type=day_arg, metavar="DATE",
+                       help="the period's last day (default: the due date)")
     pay = notices("pay", "record the payment of whole notices", cmd_notices_pay)
     pay.add_argument("numbers", nargs="+", metavar="NUMBER")
     pay.add_argument("--on", type=day_arg, required=True, metavar="DATE",
@@ -244,6 +264,20 @@ def cmd_notices_list(args: argparse.Namespace) -> int:
         print(t("accounting_cli.notice", number=n.number, policy=n.policy_number,
                 kind=n.kind.value, due=n.due_date.isoformat(),
                 amount=format_amount(n.total, n.currency), status=n.status.value))
+    return EXIT_OK
+
+
+def cmd_notices_issue(args: argparse.Namespace) -> int:
+    with opened(args) as repo:
+        made = repo.premiums.create_notice(NoticeCreate(
+            contract_id=_contract_id(repo, args.contract), number=args.number,
+            period_start=args.period_start or args.due,
+            period_end=args.period_end or args.due, due_date=args.due,
+            currency=args.currency.upper(), lines=[NoticeLineIn(
+                role=NoticeLineRole(args.role), amount_excl_tax=args.amount, tax=args.tax)]))
+    print(t("accounting_cli.notice", number=made.number, policy=made.policy_number,
+            kind=made.kind.value, due=made.due_date.isoformat(),
+            amount=format_amount(made.total, made.currency), status=made.status.value))
     return EXIT_OK
 
 
