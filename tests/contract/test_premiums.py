@@ -192,3 +192,17 @@ def test_services_of_a_month_billed_once(backend: Backend) -> None:
     assert uw.premiums.bill_services(ServicesBilling(contract_id=backend.ids["A"],
                                                      month=date(2026, 10, 1))) == []
     assert [p.code for p in backend.open("alice").premiums.prices(backend.ids["A"])] == ["CCO"]
+
+
+def test_a_bought_topliner_gets_its_notice_in_its_billed_currency(backend: Backend) -> None:
+    from tests.contract.test_products_topliner_quotes import quote
+
+    bob = backend.open("bob")
+    q = quote(backend)
+    assert bob.premiums.notices(NoticeFilter(kind=NoticeKind.TOPLINER)).total == 0  # a quote
+    bought = bob.products.answer_topliner_quote(q.id, "buy", q.version)
+    (notice,) = bob.premiums.notices(NoticeFilter(kind=NoticeKind.TOPLINER)).items
+    assert (notice.product_id, notice.total, notice.currency, notice.origin) == (
+        bought.id, bought.premium, bought.currency, NoticeOrigin.INSURER)
+    assert notice.number.startswith("PRM-2026-")
+    assert (notice.period_start, notice.period_end) == (bought.effective_date, bought.end_date)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -19,9 +20,12 @@ from sqlmodel import col
 
 from cofatui.enums import NoticeKind, NoticeLineRole, NoticeOrigin, NoticeStatus
 from cofatui.errors import Conflict
-from cofatui.models import Contract
+from cofatui.models import Contract, Product
 from cofatui.models.premiums import PremiumNotice, PremiumNoticeLine, PremiumPayment
 from cofatui.schemas_accounting import NoticeLineIn, NoticeLinePublic, NoticePublic
+
+if TYPE_CHECKING:
+    from cofatui.repository.sql.core import SqlCore
 
 NOTICE_NOT_FOUND = "premiums.notice_not_found"
 #: Attempts at a free number before giving up (each a concurrent notice of the year).
@@ -123,3 +127,25 @@ def notice_publics(s: Session, notices: Sequence[PremiumNotice]) -> list[NoticeP
             payment_id=n.payment_id, paid_on=paid.get(n.payment_id) if n.payment_id else None,
             lines=lines[n.id], version=n.version))
     return out
+
+
+def topliner_notice(s: Session, core: SqlCore, product: Product,
+                    today: date) -> PremiumNotice | None:
+    """The notice of a TopLiner just bought, in its billed currency (seed 001: "le
+    montant facturé … avec la devise facturée"), issued by cofatui on the insurer's
+    behalf in the purchase's transaction. None for a quote without a premium."""
+    if product.premium is None or product.premium <= 0 or product.id is None:
+        return None
+    start = product.effective_date or today
+    notice = insert_notice(
+        s, contract_id=product.contract_id, kind=NoticeKind.TOPLINER,
+        origin=NoticeOrigin.INSURER, period=(start, product.end_date or start),
+        due_date=today, currency=product.premium_currency or product.currency,
+        issued_on=today, login=core.principal.login, product_id=product.id,
+        lines=[LineSpec(NoticeLineRole.CREDIT_INSURANCE, f"TopLiner {product.id}",
+                        product.premium)])
+    core._audit(s, "premiums.topliner_notice", "premium_notice", notice.id,
+                {"number": [None, notice.number], "total": [None, notice.total],
+                 "currency": [None, notice.currency], "product_id": [None, product.id]},
+                product.contract_id)
+    return notice

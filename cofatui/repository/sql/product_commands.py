@@ -39,6 +39,7 @@ from cofatui.models import (
 )
 from cofatui.repository.sql import underwriting_tables as underwriting
 from cofatui.repository.sql.core import SqlArea
+from cofatui.repository.sql.premiums_notices import topliner_notice
 from cofatui.repository.sql.product_requests import product_public, products_public
 from cofatui.repository.sql.search import search_key
 from cofatui.rules import products as rules
@@ -365,6 +366,8 @@ class ProductCommands(SqlArea):
         product.status = ProductStatus.QUOTED.value
         product.decided_amount = quote.granted
         product.premium = quote.premium
+        # The tariff bills in the cover's currency: its notice is in it (issue 20).
+        product.premium_currency = product.currency
         product.effective_date, product.end_date = quote.start, quote.end
         product.quote_valid_until = quote.valid_until
         product.monitored = False
@@ -394,6 +397,8 @@ class ProductCommands(SqlArea):
                         f"premium {product.premium} {product.currency}" if answer == "buy"
                         else "")
             if answer == "buy":
+                # Its premium notice, in the same transaction as the purchase (issue 20).
+                topliner_notice(s, self.root, product, now.date())
                 self._notify(s, product, company, NotificationType.DECISION,
                              wording.topliner_bought(product.decided_amount, product.currency,
                                                      product.end_date, product.premium))
