@@ -206,3 +206,21 @@ def test_a_bought_topliner_gets_its_notice_in_its_billed_currency(backend: Backe
         bought.id, bought.premium, bought.currency, NoticeOrigin.INSURER)
     assert notice.number.startswith("PRM-2026-")
     assert (notice.period_start, notice.period_end) == (bought.effective_date, bought.end_date)
+
+
+def test_racing_payments_and_numbers(backend: Backend) -> None:
+    """Two payments of the same notice: one is recorded, the other refused; notices
+    issued at the same moment get distinct numbers with no gap."""
+    from tests.contract.test_turnover import race
+
+    make_books(backend)
+    notice = paper(backend, "RACE-1")
+    outcomes = race(*[lambda: backend.open("alice").premiums.pay(PaymentCreate(
+        contract_id=backend.ids["A"], paid_on=date(2026, 11, 20), notice_ids=[notice.id]))
+        for _ in range(2)])
+    refusals = [o for o in outcomes if isinstance(o, RuleViolation)]
+    assert len(refusals) == 1 and refusals[0].code == "premiums.notice_not_due"
+    assert backend.open("alice").premiums.payments(backend.ids["A"]).total == 1
+    issued = race(*[lambda: paper(backend, "", login="uw") for _ in range(3)])
+    assert sorted(n.number for n in issued if isinstance(n, NoticePublic)) == [
+        f"PRM-2026-{i:06d}" for i in range(1, 4)]
