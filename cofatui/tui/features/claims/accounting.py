@@ -51,7 +51,7 @@ def facts_text(facts: ClaimAccountingPublic) -> Text:
 
 
 class ClaimAccountingDialog(SendingDialog[ClaimAccountingPublic | None]):
-    CSS_PATH = DIALOGS_TCSS
+    CSS_PATH = [DIALOGS_TCSS, "accounting.tcss"]
     CONFLICT_KEY = "claim_accounting_ui.error.changed"
     REQUIRED_KEY = "claim_accounting_ui.error.required"
     RULE_FIELDS: ClassVar[dict[str, str]] = {

@@ -60,15 +60,15 @@ class NoticesScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         contracts = cofa(self.app).principal.contracts
-        any_ = t("premiums_ui.filter.any")
         with Horizontal(id="notice-filters"):
-            yield Select([(any_, 0), *[(c.policy_number, c.contract_id) for c in contracts]],
+            yield Select([(t("premiums_ui.filter.any_contract"), 0),
+                          *[(c.policy_number, c.contract_id) for c in contracts]],
                          allow_blank=False, value=0, id="filter-contract", compact=True)
-            yield Select([(any_, ""), *[(t(f"premiums_ui.status.{s.value}"), s.value)
-                                        for s in NoticeStatus]],
+            yield Select([(t("premiums_ui.filter.any_status"), ""),
+                          *[(t(f"premiums_ui.status.{s.value}"), s.value) for s in NoticeStatus]],
                          allow_blank=False, value="", id="filter-status", compact=True)
-            yield Select([(any_, ""), *[(t(f"premiums_ui.kind.{k.value}"), k.value)
-                                        for k in NoticeKind]],
+            yield Select([(t("premiums_ui.filter.any_kind"), ""),
+                          *[(t(f"premiums_ui.kind.{k.value}"), k.value) for k in NoticeKind]],
                          allow_blank=False, value="", id="filter-kind", compact=True)
             yield Input(placeholder=t("premiums_ui.filter.text"), id="filter-text",
                         compact=True)
