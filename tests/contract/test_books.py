@@ -6,6 +6,7 @@ open; unattached users find nothing; an override changes the number and is audit
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -125,3 +126,47 @@ def test_accounts_and_override(backend: Backend) -> None:
     assert restored.number == "6166"
     operations = [e.operation for e in repo.audit.entries(0, 100).items]
     assert operations.count("books.set_override") == 2
+
+
+def test_an_override_rewrites_proposed_lines_only(backend: Backend) -> None:
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+    from sqlmodel import col
+
+    from cofatui.enums import NoticeLineRole
+    from cofatui.models import JournalEntry, JournalLine
+    from cofatui.schemas_accounting import NoticeCreate, NoticeLineIn, PaymentCreate
+
+    books = make_books(backend)
+    alice = backend.open("alice")
+
+    def pay(number: str, on: date) -> None:
+        notice = alice.premiums.create_notice(NoticeCreate(
+            contract_id=backend.ids["A"], number=number, period_start=on, period_end=on,
+            due_date=on, lines=[NoticeLineIn(role=NoticeLineRole.CREDIT_INSURANCE,
+                                             amount_excl_tax=Decimal(100))]))
+        alice.premiums.pay(PaymentCreate(contract_id=backend.ids["A"], paid_on=on,
+                                         notice_ids=[notice.id]))
+
+    def accounts() -> dict[str, set[str]]:
+        with Session(backend.engine) as s:
+            rows = s.execute(select(col(JournalEntry.status), col(JournalLine.account))
+                             .join(JournalEntry, col(JournalEntry.id)
+                                   == col(JournalLine.entry_id))
+                             .where(col(JournalEntry.books_id) == books.id)).all()
+        out: dict[str, set[str]] = {}
+        for status, account in rows:
+            out.setdefault(status, set()).add(account)
+        return out
+
+    pay("P-1", date(2026, 3, 2))
+    alice.ledger.validate(books.id, date(2026, 3, 31))
+    pay("P-2", date(2026, 4, 2))
+    assert accounts() == {"validated": {"6166", "512"}, "proposed": {"6166", "512"}}
+    admin = backend.open("admin")
+    admin.books.set_override(AccountOverrideSet(books_id=books.id, account="6166",
+                                                number="6165"))
+    admin.books.update(books.id, BooksUpdate(
+        name="Holder A", bank_account="51210000", bank_label="Banque Populaire",
+        contract_ids=[backend.ids["A"]], version=admin.books.get(books.id).version))
+    assert accounts() == {"validated": {"6166", "512"}, "proposed": {"6165", "51210000"}}
