@@ -196,14 +196,14 @@ def _aim_targets(api: Api) -> None:
     for login, contract, covered in (("bob", "B", "epsilon"), ("alice", "A", "alpha")):
         ids.update(insurer_requests(api, login, contract, covered))
     ids.update(chorus_targets(api, ("A", "B")))
-    ids.update(accounting_targets(api))
+    ids.update(accounting_targets(api, ("A", "B")))
 
 
 #: Each contract's books (issue 20): a SIREN, and the user who records its events.
 ACCOUNTING_SIDES = {"A": ("732829320", "alice"), "B": ("552100554", "bob")}
 
 
-def accounting_targets(api: Api) -> dict[str, int]:
+def accounting_targets(api: Api, contracts: tuple[str, ...]) -> dict[str, int]:
     """Books over each contract (set up by insurer staff) with a journal entry, a
     premium notice and a prospection cover: the ids the accounting routes take."""
     from cofatui.enums import AccountingEventKind, CoverKind, Journal, NoticeLineRole
@@ -212,7 +212,8 @@ def accounting_targets(api: Api) -> dict[str, int]:
     from cofatui.rules.ledger_model import Posting, PostingLine
 
     found: dict[str, int] = {}
-    for contract, (siren, login) in ACCOUNTING_SIDES.items():
+    for contract in contracts:
+        siren, login = ACCOUNTING_SIDES[contract]
         cid = api.ids[contract]
         books = api.repo("uw").books.create(BooksCreate(
             siren=siren, name=f"Holder {contract}", contract_ids=[cid],

@@ -44,6 +44,7 @@ from tests.contract.test_api_security import (
     Api,
     _claim,
     _extension,
+    accounting_targets,
     chorus_targets,
     insurer_requests,
     path_ids,
@@ -246,6 +247,7 @@ def server(request: pytest.FixtureRequest,
             ids.update(personal_items(alice, ids, "A"))
             ids.update(insurer_requests(api, "alice", "A", "alpha"))
             ids.update(chorus_targets(api, ("A",)))
+            ids.update(accounting_targets(api, ("A",)))
             chorus_token, _ = identity.create_token(engine, "chorus-sa", clock=clock,
                                                     expires_in_days=None)
             yield Server(request.param, api, {"Authorization": f"Bearer {token}"},
