@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Select
+from textual.widgets import Input, Select
 
 from cofatui.enums import CoverEventKind, CoverKind
 from cofatui.schemas_accounting import (
@@ -26,6 +26,7 @@ from cofatui.tui.kit.form import FormField
 from cofatui.tui.navigation import open_screen
 from tests.tui.pilot import settle, type_into, wait_until
 from tests.tui.products_env import SIZE, Env, make_env, screen_text
+from tests.tui.test_premiums import open_named
 
 
 def prospection(env: Env) -> CoverPublic:
@@ -43,14 +44,7 @@ def exchange(env: Env) -> CoverPublic:
 
 
 async def open_covers(pilot: Pilot[Any], **kwargs: Any) -> CoversScreen:
-    await settle(pilot)
-    open_screen(pilot.app, "other_covers", **kwargs)
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, CoversScreen),
-                     what="the covers screen")
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, CoversScreen)
-    return screen
+    return await open_named(pilot, "other_covers", CoversScreen, **kwargs)
 
 
 async def test_a_prospection_cover_is_created_from_the_form(tmp_path: Path) -> None:
@@ -95,7 +89,7 @@ async def test_the_final_balance_before_the_amortisation_ends_is_refused_at_its_
         form = app.screen
         form.query_one("#kind", Select).value = CoverEventKind.PROSPECTION_BALANCE.value
         await settle(pilot)
-        assert "25,000.00" in form.query_one("#eur_amount").value  # what 168 holds
+        assert "25,000.00" in form.query_one("#eur_amount", Input).value  # what 168 holds
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, CoverEventDialog)  # refused, still open

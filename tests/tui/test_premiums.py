@@ -8,9 +8,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Input, Select
 
 from cofatui.enums import NoticeLineRole, NoticeOrigin, NoticeStatus
@@ -42,15 +43,22 @@ def notice(env: Env, currency: str = "EUR", amount: str = "1200.00",
             amount_excl_tax=Decimal(amount))]))
 
 
-async def open_notices(pilot: Pilot[Any], **kwargs: Any) -> NoticesScreen:
+S = TypeVar("S", bound=Screen[Any])
+
+
+async def open_named(pilot: Pilot[Any], name: str, kind: type[S], **kwargs: Any) -> S:
+    """Open the screen registered as ``name`` and wait until it shows its rows."""
     await settle(pilot)
-    open_screen(pilot.app, "premium_notices", **kwargs)
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, NoticesScreen),
-                     what="the notices screen")
+    open_screen(pilot.app, name, **kwargs)
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, kind), what=name)
     await settle(pilot)
     screen = pilot.app.screen
-    assert isinstance(screen, NoticesScreen)
+    assert isinstance(screen, kind)
     return screen
+
+
+async def open_notices(pilot: Pilot[Any], **kwargs: Any) -> NoticesScreen:
+    return await open_named(pilot, "premium_notices", NoticesScreen, **kwargs)
 
 
 async def test_a_usd_notice_is_paid_with_the_eur_the_bank_debited(tmp_path: Path) -> None:
@@ -130,10 +138,10 @@ async def test_the_filters_combine(tmp_path: Path) -> None:
         assert lst.row_count == 2
         screen.query_one("#filter-status", Select).value = NoticeStatus.PAID.value
         await settle(pilot)
-        assert lst.row_count == 1 and lst.row_at(0).id == first.id
+        assert lst.row_count == 1 and getattr(lst.row_at(0), "id", None) == first.id
         screen.query_one("#filter-status", Select).value = NoticeStatus.ISSUED.value
         await settle(pilot)
-        assert lst.row_count == 1 and lst.row_at(0).id != first.id
+        assert lst.row_count == 1 and getattr(lst.row_at(0), "id", None) not in (None, first.id)
         await type_into(pilot, "#filter-text", first.number)
         await pilot.press("enter")
         await settle(pilot)

@@ -7,7 +7,9 @@ accounting actions.)"""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+from textual.pilot import Pilot
 from textual.widgets import Checkbox, Select
 
 from cofatui.tui.features.claims.accounting import ClaimAccountingDialog
@@ -18,21 +20,28 @@ from tests.tui.pilot import settle, type_into, wait_until
 from tests.tui.products_env import SIZE, make_env, screen_text
 
 
+async def open_panel(pilot: Pilot[Any], claim_id: int) -> ClaimAccountingDialog:
+    """The claim's detail, then its accounting panel (B)."""
+    await settle(pilot)
+    open_screen(pilot.app, "claim_detail", claim_id)
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, ClaimDetailScreen),
+                     what="the claim")
+    await settle(pilot)
+    await pilot.press("b")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, ClaimAccountingDialog),
+                     what="the accounting dialog")
+    await settle(pilot)
+    dialog = pilot.app.screen
+    assert isinstance(dialog, ClaimAccountingDialog)
+    return dialog
+
+
 async def test_vat_recoverable_is_switched_off_from_the_claim(tmp_path: Path) -> None:
     env = make_env(tmp_path)
     app = env.app("alice")
     claim = submit_claim(env, app)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        open_screen(app, "claim_detail", claim.id)
-        await wait_until(pilot, lambda: isinstance(app.screen, ClaimDetailScreen),
-                         what="the claim")
-        await settle(pilot)
-        await pilot.press("b")
-        await wait_until(pilot, lambda: isinstance(app.screen, ClaimAccountingDialog),
-                         what="the accounting dialog")
-        await settle(pilot)
-        dialog = app.screen
+        dialog = await open_panel(pilot, claim.id)
         assert "VAT on the write-off: recoverable" in screen_text(app)
         dialog.query_one("#what", Select).value = "vat"
         await settle(pilot)
@@ -49,15 +58,7 @@ async def test_an_indemnity_received_without_agreed_indemnity_is_refused(
     app = env.app("alice")
     claim = submit_claim(env, app)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        open_screen(app, "claim_detail", claim.id)
-        await wait_until(pilot, lambda: isinstance(app.screen, ClaimDetailScreen),
-                         what="the claim")
-        await settle(pilot)
-        await pilot.press("b")
-        await wait_until(pilot, lambda: isinstance(app.screen, ClaimAccountingDialog),
-                         what="the accounting dialog")
-        await settle(pilot)
+        await open_panel(pilot, claim.id)
         await type_into(pilot, "#eur_amount", "1500")
         await pilot.press("ctrl+s")
         await settle(pilot)

@@ -10,15 +10,13 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from cofatui.tui.features.claims.accounting import ClaimAccountingDialog
-from cofatui.tui.features.claims.detail import ClaimDetailScreen
 from cofatui.tui.features.premiums.detail import NoticeDetailDialog
 from cofatui.tui.features.premiums.pay import PayDialog
-from cofatui.tui.navigation import open_screen
 from tests.tui.claims_env import submit_claim
 from tests.tui.pilot import settle, type_into, wait_until
 from tests.tui.products_env import SIZE, Env, make_env, pin_utc, themed
 from tests.tui.test_premiums import notice, open_notices
+from tests.tui.test_premiums_claim_accounting import open_panel
 
 __all__ = ["pin_utc"]
 LANGUAGES = ["en", "fr"]
@@ -84,15 +82,7 @@ def test_snapshot_claim_accounting(snap_compare: Any, tmp_path: Path, language: 
     app = themed(env.app("alice", language), "cofatui-dark")
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
-        open_screen(pilot.app, "claim_detail", claim.id)
-        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ClaimDetailScreen),
-                         what="the claim")
-        await settle(pilot)
-        await pilot.press("b")
-        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ClaimAccountingDialog),
-                         what="the accounting dialog")
-        await settle(pilot)
+        await open_panel(pilot, claim.id)
         pilot.app.set_focus(None)
         await settle(pilot)
 

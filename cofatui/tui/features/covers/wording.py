@@ -10,6 +10,7 @@ from rich.text import Text
 from cofatui.enums import CoverKind
 from cofatui.i18n import format_amount, format_date, format_number, format_number_in, t
 from cofatui.schemas_accounting import CoverEventPublic, CoverPublic, ReceivablePublic
+from cofatui.tui.kit.facts import facts_text
 from cofatui.tui.kit.virtual_list import Column
 from cofatui.tui.safe import plain
 
@@ -52,14 +53,7 @@ def cover_facts(cover: CoverPublic) -> Text:
                   t("covers_ui.rate", rate=rate_text(cover.guaranteed_rate),
                     currency=cover.currency)),
                  (t("covers_ui.fact.covered_share"), f"{format_number(cover.covered_share)} %")]
-    out = Text()
-    for label, value in rows:
-        if value:
-            out.append(t("common.label.colon", label=label), style="dim")
-            out.append_text(plain(value))
-            out.append("\n")
-    out.rstrip()
-    return out
+    return facts_text(rows)
 
 
 def event_columns() -> list[Column]:

@@ -10,6 +10,7 @@ from rich.text import Text
 
 from cofatui.i18n import format_amount, format_date, t
 from cofatui.schemas_accounting import NoticePublic
+from cofatui.tui.kit.facts import facts_text
 from cofatui.tui.kit.virtual_list import Column
 from cofatui.tui.safe import plain
 
@@ -60,14 +61,7 @@ def notice_facts(notice: NoticePublic) -> Text:
          if notice.turnover is not None else ""),
         (t("premiums_ui.fact.total"), total_text(notice)),
     ]
-    out = Text()
-    for label, value in rows:
-        if value:
-            out.append(t("common.label.colon", label=label), style="dim")
-            out.append_text(plain(value))
-            out.append("\n")
-    out.rstrip()
-    return out
+    return facts_text(rows)
 
 
 def line_columns(currency: str) -> list[Column]:
