@@ -17,7 +17,16 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.orm import Session
 
-from cofatui.enums import AccountingEventKind, EntryStatus, Journal, YearStatus
+from cofatui.enums import (
+    AccountingEventKind,
+    CoverEventKind,
+    CoverKind,
+    EntryStatus,
+    Journal,
+    NoticeLineRole,
+    NoticeStatus,
+    YearStatus,
+)
 from cofatui.errors import Forbidden, NotFound, RuleViolation, ValidationFailed
 from cofatui.models.accounting import Books, FinancialYear
 from cofatui.repository.base import Repository
@@ -26,9 +35,15 @@ from cofatui.rules.ledger_model import Posting, PostingLine
 from cofatui.schemas_accounting import (
     BalanceFilter,
     BooksCreate,
+    CoverCreate,
+    CoverEventCreate,
     FinancialYearCreate,
     JournalFilter,
     LedgerFilter,
+    NoticeCreate,
+    NoticeFilter,
+    NoticeLineIn,
+    PaymentCreate,
 )
 from tests.contract.conftest import Backend
 
@@ -155,3 +170,45 @@ def test_validate_and_close_post_their_bodies(backend: Backend) -> None:
     year = alice.books.get(books_id).years[0]
     closed = alice.ledger.close_year(year.id, year.version)
     assert closed.status is YearStatus.CLOSED and closed.last_number == 3
+
+
+def test_premiums_covers_and_claim_facts_travel_both_ways(backend: Backend) -> None:
+    books_id, year_id = _books(backend)
+    a = backend.ids["A"]
+    uw, alice = backend.open("uw"), backend.open("alice")
+    assert alice.premiums.terms(a) is None  # JSON null comes back as None
+    notice = uw.premiums.create_notice(NoticeCreate(
+        contract_id=a, period_start=date(2026, 1, 1), period_end=date(2026, 3, 31),
+        due_date=date(2026, 2, 1), lines=[NoticeLineIn(
+            role=NoticeLineRole.CREDIT_INSURANCE, amount_excl_tax=D("250.00"))]))
+    listed = alice.premiums.notices(NoticeFilter(contract_id=a,
+                                                 status=NoticeStatus.ISSUED))
+    assert [n.number for n in listed.items] == [notice.number] and listed.total == 1
+    paid = alice.premiums.pay(PaymentCreate(contract_id=a, paid_on=date(2026, 2, 3),
+                                            notice_ids=[notice.id]))
+    assert (paid.amount, paid.eur_amount, paid.notice_numbers) == (
+        D("250.00"), D("250.00"), [notice.number])
+    assert alice.premiums.notice(notice.id).status is NoticeStatus.PAID
+    assert [p.id for p in alice.premiums.payments(a).items] == [paid.id]
+    # The payment booked its proposed entry in the same transaction.
+    totals = alice.ledger.journal_totals(JournalFilter(books_id=books_id, year_id=year_id))
+    assert (totals.entries, totals.debit) == (1, D("250.00"))
+    cover = alice.covers.create(CoverCreate(
+        contract_id=a, kind=CoverKind.PROSPECTION, reference="PROSP-1", currency="EUR",
+        start=date(2025, 1, 1), end=date(2029, 12, 31), guarantee_end=date(2027, 1, 1),
+        amortisation_end=date(2029, 12, 31)))
+    assert [c.id for c in alice.covers.list(a).items] == [cover.id]
+    event = alice.covers.record_event(CoverEventCreate(
+        cover_id=cover.id, kind=CoverEventKind.PROSPECTION_INDEMNITY,
+        event_date=date(2026, 6, 1), eur_amount=D("1000.00")))
+    assert [e.id for e in alice.covers.events(cover.id)] == [event.id]
+    assert alice.covers.get(cover.id).outstanding == D("1000.00")
+    # The final balance before the amortisation ends: refused at its field, which
+    # survives the trip (seed 002 §3).
+    with pytest.raises(ValidationFailed) as early:
+        alice.covers.record_event(CoverEventCreate(
+            cover_id=cover.id, kind=CoverEventKind.PROSPECTION_BALANCE,
+            event_date=date(2026, 7, 1), eur_amount=D("1000.00")))
+    assert [e.field for e in early.value.errors] == ["event_date"]
+    with pytest.raises(NotFound):
+        alice.claim_accounting.get(999_999)
