@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from cofatui.enums import NoticeKind, NoticeLineRole, NoticeOrigin, NoticeStatus
-from cofatui.errors import Forbidden, NotFound, RuleViolation, ValidationFailed
-from cofatui.models import JournalEntry, Product
+from cofatui.errors import Conflict, Forbidden, NotFound, RuleViolation, ValidationFailed
+from cofatui.models import Claim, JournalEntry, Product
 from cofatui.schemas_accounting import (
     NoticeAdjustment,
     NoticeCreate,
@@ -182,16 +182,45 @@ def test_services_of_a_month_billed_once(backend: Backend) -> None:
         for day in (3, 17):
             s.add(Product(contract_id=backend.ids["A"], company_id=company, code="CCO",
                           status="granted", decided_at=datetime(2026, 10, day, 9, tzinfo=UTC)))
+        fee_claim = Claim(contract_id=backend.ids["A"], company_id=company, status="pending",
+                          reference="DMS-2026-000099", intervention_requested=True,
+                          submitted_at=datetime(2026, 10, 20, 9, tzinfo=UTC))
+        s.add(fee_claim)
         s.commit()
+        fee_claim_id = fee_claim.id
+    uw.premiums.set_price(PremiumPriceSet(contract_id=backend.ids["A"], code="FEE",
+                                          price=Decimal("150")))
     (notice,) = uw.premiums.bill_services(ServicesBilling(contract_id=backend.ids["A"],
                                                           month=date(2026, 10, 15)))
     assert (notice.kind, notice.amount_excl_tax, notice.tax, notice.total) == (
-        NoticeKind.SERVICES, Decimal("80.00"), Decimal("16.00"), Decimal("96.00"))
+        NoticeKind.SERVICES, Decimal("230.00"), Decimal("16.00"), Decimal("246.00"))
     assert [ln.role for ln in notice.lines] == [NoticeLineRole.INFORMATION,
-                                                NoticeLineRole.INFORMATION, NoticeLineRole.VAT]
+                                                NoticeLineRole.INFORMATION, NoticeLineRole.FEE,
+                                                NoticeLineRole.VAT]
+    assert notice.lines[2].claim_id == fee_claim_id
     assert uw.premiums.bill_services(ServicesBilling(contract_id=backend.ids["A"],
                                                      month=date(2026, 10, 1))) == []
-    assert [p.code for p in backend.open("alice").premiums.prices(backend.ids["A"])] == ["CCO"]
+    assert [p.code for p in backend.open("alice").premiums.prices(backend.ids["A"])] == [
+        "CCO", "FEE"]
+    with refused(Forbidden, "access.underwriters_only"):
+        backend.open("alice").premiums.set_price(PremiumPriceSet(
+            contract_id=backend.ids["A"], code="CCO", price=Decimal(1)))
+
+
+def test_withdrawing_notices(backend: Backend) -> None:
+    typed = paper(backend, "AV-9")
+    issued = paper(backend, "", login="uw")
+    with refused(Forbidden, "access.underwriters_only"):  # the insurer's own notice
+        backend.open("alice").premiums.cancel_notice(issued.id, issued.version)
+    with refused(Conflict, "premiums.notice_changed"):
+        backend.open("alice").premiums.cancel_notice(typed.id, typed.version + 1)
+    gone = backend.open("alice").premiums.cancel_notice(typed.id, typed.version)
+    assert gone.status == NoticeStatus.CANCELLED
+    with refused(RuleViolation, "premiums.notice_paid"):
+        backend.open("uw").premiums.cancel_notice(typed.id, gone.version)
+    with refused(RuleViolation, "premiums.notice_not_due"):
+        backend.open("alice").premiums.pay(PaymentCreate(
+            contract_id=backend.ids["A"], paid_on=date(2026, 11, 20), notice_ids=[typed.id]))
 
 
 def test_a_bought_topliner_gets_its_notice_in_its_billed_currency(backend: Backend) -> None:
