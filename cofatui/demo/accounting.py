@@ -31,10 +31,17 @@ from stdnum import luhn
 
 from cofatui.clock import Clock, FixedClock
 from cofatui.enums import ClaimStatus, CoverEventKind, CoverKind, NoticeLineRole
-from cofatui.models import Contract
+from cofatui.models import Company, Contract, Product
 from cofatui.models.claim import Claim
 from cofatui.models.exchange_rate import ExchangeRate
 from cofatui.repository.sql import SqlRepository
+from cofatui.schemas import (
+    ClaimCreate,
+    ClaimStatusChange,
+    IndemnityUpdate,
+    InvoiceLine,
+    LineValidation,
+)
 from cofatui.schemas_accounting import (
     BooksCreate,
     ClaimIrrecoverable,
@@ -125,6 +132,7 @@ def populate(engine: Engine, clock: Clock,
         if index == 1:
             _prospection(timeline, contract_id, previous)
             _exchange(timeline, contract_id, previous)
+        _previous_year_claims(timeline, contract_id, previous, usd=index == 1)
         _claims(timeline, contract_id, usd=index == 1)
         _close(timeline, books_id, previous)
         if report is not None:
@@ -303,6 +311,59 @@ def _claims(t: _Timeline, contract_id: int, *, usd: bool) -> None:
         version = repo.claim_accounting.get(claim_id).version
         repo.claim_accounting.declare_irrecoverable(claim_id, ClaimIrrecoverable(
             on=on, version=version))
+
+
+def _previous_year_claims(t: _Timeline, contract_id: int, previous: int, *,
+                          usd: bool) -> None:
+    """The bulk demo's claims are all recent: two claims of last year made through the
+    repository, so that last year's books have claim events too — one agreed (written
+    off with its VAT on the EUR contract) and its indemnity received, one cancelled. In
+    December, so that the demo's notifications still span a year at most."""
+    currency = "USD" if usd else "EUR"
+    with Session(t.engine) as s:
+        debtors = s.execute(
+            select(Product.company_id, Company.country)
+            .join(Company, col(Company.id) == col(Product.company_id))
+            .where(col(Product.contract_id) == contract_id, col(Product.code) == "CRL",
+                   col(Product.status) == "granted",
+                   col(Product.company_id).not_in(select(Claim.company_id).where(
+                       col(Claim.contract_id) == contract_id)))
+            # A French debtor first: its invoice carries VAT, written off with it.
+            .order_by(col(Company.country) != "FRA", col(Product.decided_amount).desc(),
+                      col(Product.company_id))
+            .limit(2)).all()
+    for (company_id, country), (filed, cancelled) in zip(
+            debtors, ((date(previous, 12, 1), None),
+                      (date(previous, 12, 2), date(previous, 12, 8))), strict=False):
+        tax = Decimal("2400") if country == "FRA" and not usd else Decimal(0)
+        claim = t.repo(HOLDER, filed).claims.submit(ClaimCreate(
+            contract_id=contract_id, company_id=company_id, reason="insolvency",
+            contact_name="Camille Martin", contact_email="camille.martin@example.com",
+            invoices=[InvoiceLine(type="IN", number=f"F-{previous}-{company_id:04d}",
+                                  invoice_date=filed - timedelta(days=64),
+                                  due_date=filed - timedelta(days=49), currency=currency,
+                                  amount_excl_tax=Decimal("12000"), tax=tax)]))
+        handler = t.repo(STAFF, cancelled or filed + timedelta(days=2))
+        if cancelled is not None:
+            handler.claims.set_status(claim.id, ClaimStatusChange(
+                status=ClaimStatus.CANCELLED, comment="Paid by the debtor"), claim.version)
+            continue
+        detail = handler.claims.detail(claim.id)
+        made = handler.claims.validate_lines(claim.id, LineValidation(
+            invoice_ids=[i.id for i in detail.invoices]), claim.version)
+        made = handler.claims.set_status(claim.id, ClaimStatusChange(
+            status=ClaimStatus.ACCEPTED), made.version)
+        agreed_on = filed + timedelta(days=9)
+        made = t.repo(STAFF, agreed_on).claims.set_indemnity(
+            claim.id, IndemnityUpdate(indemnity_date=agreed_on), made.version)
+        received_on = agreed_on + timedelta(days=21)
+        indemnity = made.calculated_indemnity or Decimal(0)
+        if indemnity > 0:
+            repo = t.repo(HOLDER, received_on)
+            repo.claim_accounting.record_received(claim.id, IndemnityReceived(
+                received_on=received_on, version=repo.claim_accounting.get(claim.id).version,
+                eur_amount=(indemnity / usd_rate(received_on)).quantize(CENT) if usd
+                else indemnity))
 
 
 def _close(t: _Timeline, books_id: int, previous: int) -> None:
