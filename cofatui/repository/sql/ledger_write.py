@@ -97,6 +97,8 @@ class BooksContext:
 
     def finalised(self, posting: Posting) -> Posting:
         """``posting`` with the books' numbers (what ``ledger_diff.plan`` compares)."""
+        if not any(self.final_number(line.account) != line.account for line in posting.lines):
+            return posting  # the usual case: nothing to copy
         lines = tuple(dataclasses.replace(line, account=self.final_number(line.account))
                       for line in posting.lines)
         return dataclasses.replace(posting, lines=lines)
@@ -153,9 +155,13 @@ def booked_by_key(s: Session, books_id: int, source_kind: str,
     if not entries:
         return {}
     lines: dict[int, list[PostingLine]] = defaultdict(list)
-    for row in s.execute(select(JournalLine).where(
+    # Columns, not ORM objects: a generate rerun reads every line back.
+    for row in s.execute(select(
+            JournalLine.entry_id, JournalLine.account, JournalLine.debit, JournalLine.credit,
+            JournalLine.label, JournalLine.aux_num, JournalLine.aux_label,
+            JournalLine.currency_amount, JournalLine.currency).where(
             JournalLine.entry_id.in_([e.id for e in entries]))
-            .order_by(JournalLine.entry_id, JournalLine.line_no)).scalars():
+            .order_by(JournalLine.entry_id, JournalLine.line_no)).all():
         lines[row.entry_id].append(PostingLine(
             account=row.account, debit=row.debit, credit=row.credit, label=row.label,
             aux_num=row.aux_num, aux_label=row.aux_label,
