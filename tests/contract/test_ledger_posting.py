@@ -8,6 +8,7 @@ asserted here is what the accountant reads in the journal."""
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
@@ -241,28 +242,41 @@ def test_a_closed_year_sends_its_late_events_to_the_next_years_first_day(
     assert booked and {e.entry_date for e in booked} == {next_start}
 
 
+def add_payments(backend: Backend, count: int, books_id: int | None = None) -> list[int]:
+    """``count`` EUR premium payments of one notice each on contract A, written as
+    history (not booked): generate books them."""
+    ids = []
+    with Session(backend.engine) as s:
+        if books_id is not None:
+            s.add(AccountOverride(books_id=books_id, account="6166", number="6165",
+                                  label="Insolvabilité clients"))
+        for n in range(count):
+            payment = PremiumPayment(contract_id=backend.ids["A"], paid_on=TODAY,
+                                     bank_account="512", currency="EUR",
+                                     amount=Decimal("2500.00"), eur_amount=Decimal("2500.00"))
+            s.add(payment)
+            s.flush()
+            notice = PremiumNotice(number=f"PRM-{TODAY.year}-{n + 1:06d}",
+                                   contract_id=backend.ids["A"], kind="provisional",
+                                   period_start=YEAR_START,
+                                   period_end=YEAR_START + timedelta(89), issued_on=YEAR_START,
+                                   due_date=YEAR_START + timedelta(30), currency="EUR",
+                                   amount_excl_tax=Decimal("2500.00"),
+                                   total=Decimal("2500.00"), status="paid",
+                                   payment_id=payment.id)
+            s.add(notice)
+            s.flush()
+            s.add(PremiumNoticeLine(notice_id=notice.id or 0, line_no=1,
+                                    role="credit_insurance", label="Prime provisionnelle",
+                                    amount_excl_tax=Decimal("2500.00")))
+            ids.append(payment.id or 0)
+        s.commit()
+    return ids
+
+
 def test_a_payment_uses_the_books_bank_account_and_overrides(backend: Backend) -> None:
     books_id = books_for(backend, bank="51210000")
-    with Session(backend.engine) as s:
-        s.add(AccountOverride(books_id=books_id, account="6166", number="6165",
-                              label="Insolvabilité clients"))
-        payment = PremiumPayment(contract_id=backend.ids["A"], paid_on=TODAY,
-                                 bank_account="512", currency="EUR",
-                                 amount=Decimal("2500.00"), eur_amount=Decimal("2500.00"))
-        s.add(payment)
-        s.flush()
-        notice = PremiumNotice(number="PRM-2026-000001", contract_id=backend.ids["A"],
-                               kind="provisional", period_start=YEAR_START,
-                               period_end=YEAR_START + timedelta(89), issued_on=YEAR_START,
-                               due_date=YEAR_START + timedelta(30), currency="EUR",
-                               amount_excl_tax=Decimal("2500.00"), total=Decimal("2500.00"),
-                               status="paid", payment_id=payment.id)
-        s.add(notice)
-        s.flush()
-        s.add(PremiumNoticeLine(notice_id=notice.id or 0, line_no=1, role="credit_insurance",
-                                label="Prime provisionnelle", amount_excl_tax=Decimal("2500.00")))
-        payment_id = payment.id
-        s.commit()
+    [payment_id] = add_payments(backend, 1, books_id)
     result = backend.open("alice").ledger.generate(books_id)
     assert result.posted == 1
     [entry] = entries(backend, books_id)
@@ -273,6 +287,31 @@ def test_a_payment_uses_the_books_bank_account_and_overrides(backend: Backend) -
     assert lines["6165"].account_label == "Insolvabilité clients"
     assert lines["51210000"].credit == Decimal("2500.00")
     assert lines["51210000"].account_label == "Banque Populaire"
+
+
+def test_concurrent_generates_post_each_event_once(backend: Backend) -> None:
+    """Two servers generating the same books at once (PostgreSQL lets both read before
+    either writes): each event is posted once, the loser's chunk retried."""
+    if backend.name != "postgres":
+        pytest.skip("a race of two writers: PostgreSQL's concurrency")
+    books_id = books_for(backend)
+    add_payments(backend, 60)
+    start = threading.Barrier(2)
+    results: list[int] = []
+
+    def run() -> None:
+        repo = backend.open("alice")
+        start.wait()
+        results.append(repo.ledger.generate(books_id).posted)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    booked = entries(backend, books_id)
+    assert len(booked) == 60 == len({e.event_key for e in booked})
+    assert sum(results) == 60
 
 
 def test_generate_needs_full_accounting_rights_and_hides_others_books(
