@@ -62,6 +62,13 @@ SCREENS_BY_NAME: dict[str, str | ScreenFactory] = {
     # Tools › Chorus Pro: the hub (issued and received dashboards); a user with no
     # contract starts here
     "chorus": f"{_F}.chorus.hub:ChorusHubScreen",
+    # Tools › Accounting (issue 20): the journal, and the books' set-up for admins
+    "accounting": f"{_F}.accounting.journal:JournalScreen",
+    "accounting_books": f"{_F}.accounting.books_setup:BooksSetupScreen",
+    # premium notices and payments, other covers (issue 20, H8); with arguments the
+    # journal opens them on a payment's notices (payment_id=) or a cover (cover_event_id=)
+    "premium_notices": f"{_F}.premiums.notices:NoticesScreen",
+    "other_covers": f"{_F}.covers.covers:CoversScreen",
 }
 
 #: Screens that take arguments, opened by other features (or by a module of their own
@@ -107,6 +114,13 @@ SCREENS: dict[str, str] = {
     "chorus_facturx_import": f"{_F}.chorus_facturx.import_screen:FacturxImportScreen",
     # a structure's connector to the real Chorus Pro, for its managers (structure_id)
     "chorus_connector": f"{_F}.chorus_facturx.connector:ConnectorScreen",
+    # issue 20: the journal's dialogs and screens, by (books_id[, year_id…])
+    "accounting_validate": f"{_F}.accounting.validate:ValidateDialog",
+    "accounting_waits": f"{_F}.accounting.waits:WaitsScreen",
+    "accounting_fec": f"{_F}.accounting.fec:FecDialog",
+    "accounting_balance": f"{_F}.accounting.balance:BalanceScreen",
+    # an account's ledger: (books_id, year_id, account, aux_num, date_from, date_to)
+    "accounting_ledger": f"{_F}.accounting.ledger:LedgerScreen",
 }
 
 #: Functions called with the app first; they push what they open themselves.

@@ -35,6 +35,11 @@ TOOLS: tuple[tuple[str, str, str], ...] = (
     # Chorus Pro: rights come from attachments, not contracts (issue 18 item 3): listed
     # to everyone; the hub shows what the user's structures give
     ("chorus", "chorus_ui.hub", "chorus_ui.hub_help"),
+    # issue 20: the insurance sub-ledger, premium notices, the other covers
+    ("accounting", "accounting_ui.hub", "accounting_ui.hub_help"),
+    ("premium_notices", "accounting_ui.hub_notices", "accounting_ui.hub_notices_help"),
+    ("other_covers", "accounting_ui.hub_covers", "accounting_ui.hub_covers_help"),
+    ("accounting_books", "accounting_ui.hub_books", "accounting_ui.hub_books_help"),
 )
 
 
@@ -86,7 +91,23 @@ def _reads_documents(principal: Principal) -> bool:
         for access in principal.contracts for section in sections)
 
 
+def _reads_accounting(principal: Principal) -> bool:
+    """The books: insurer staff, and users who may read the accounting section of one
+    of their contracts (the repository shows only books covering all of theirs)."""
+    return principal.role == Role.UNDERWRITER or any(
+        read_refusal(access, Section.ACCOUNTING) is None for access in principal.contracts)
+
+
+def _sets_up_books(principal: Principal) -> bool:
+    """Books set-up: insurer staff and contract administrators (issue 20 item 1)."""
+    return principal.role in (Role.UNDERWRITER, Role.CONTRACT_ADMIN)
+
+
 SHOWN_TO: dict[str, Callable[[Principal], bool]] = {
+    "accounting": _reads_accounting,
+    "premium_notices": _reads_accounting,
+    "other_covers": _reads_accounting,
+    "accounting_books": _sets_up_books,
     "custom_fields": _can_write_custom_fields,
     "users": _manages_users,
     "turnover_declarations": _reads_turnover,
