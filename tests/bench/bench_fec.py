@@ -32,12 +32,12 @@ from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from cofatui import migrations
 from cofatui.clock import FixedClock
 from cofatui.formats import fec
-from cofatui.models.accounting import Books, BooksContract, FinancialYear, JournalEntry, JournalLine
-from cofatui.repository.sql import SqlRepository, make_engine, refresh_statistics
+from cofatui.models.accounting import JournalEntry, JournalLine
+from cofatui.repository.sql import SqlRepository, refresh_statistics
 from cofatui.repository.sql.ledger_fec import fec_rows
+from tests.bench import bench_ledger
 from tests.bench.harness import measure, print_table, write_json
 from tests.contract import dataset
 
@@ -79,24 +79,12 @@ def _insert(engine: Engine, books_id: int, year_id: int, entries: int) -> None:
 
 
 def prepare(folder: Path, lines: int) -> tuple[Engine, dict[str, int]]:
-    engine = make_engine(f"sqlite:///{folder / 'fec.sqlite'}")
-    migrations.upgrade(engine)
-    ids = dataset.build(engine)
-    with Session(engine) as s:
-        books = Books(siren="732829320", name="Bench")
-        s.add(books)
-        s.flush()
-        assert books.id is not None
-        s.add(BooksContract(books_id=books.id, contract_id=ids["A"]))
-        year = FinancialYear(books_id=books.id, start=date(2026, 1, 1), end=date(2026, 12, 31),
-                             chart="2025", last_number=lines // 2)
-        s.add(year)
-        s.commit()
-        assert year.id is not None
-        books_id, year_id = books.id, year.id
-    _insert(engine, books_id, year_id, lines // 2)
+    """The journal benchmark's database (the contract dataset, books on contract A,
+    years 2025 and 2026, no entry), then the validated entries in 2026."""
+    engine, ids = bench_ledger.prepare(folder, 0, 0)
+    _insert(engine, ids["books"], ids["2026"], lines // 2)
     refresh_statistics(engine)
-    return engine, {"books": books_id, "year": year_id}
+    return engine, {"books": ids["books"], "year": ids["2026"]}
 
 
 def _peak_mb() -> float:
