@@ -212,6 +212,14 @@ def test_journal_windows_filters_and_totals(backend: Backend) -> None:
         dated = {eid: (d, eid) for eid, d in s.execute(select(col(JournalEntry.id),
                                                              col(JournalEntry.entry_date)))}
     assert [key for key in everything] == sorted(everything, key=lambda k: (dated[k[0]], k[1]))
+    every = repo.ledger.journal_totals(whole)
+    amounts = sum((D(f"{n}.{n % 100:02d}") for n in range(1, 41)), D(0))
+    assert (every.lines, every.entries, every.debit, every.credit) == (80, 40, amounts, amounts)
+    spring = repo.ledger.journal_totals(whole.model_copy(update={
+        "date_from": date(2025, 3, 1), "date_to": date(2025, 5, 31),
+        "status": EntryStatus.PROPOSED}))
+    assert spring.lines == 2 * spring.entries == 2 * len(
+        {eid for eid, _ in everything if date(2025, 3, 1) <= dated[eid][0] <= date(2025, 5, 31)})
     # An account prefix selects whole entries: totals still balance.
     flt = whole.model_copy(update={"account_prefix": "468"})
     lines = [repo.ledger.entry(eid) for eid in {eid for eid, _ in _journal(repo, flt, 4)}]

@@ -174,6 +174,20 @@ def journal(s: Session, core: SqlCore, flt: JournalFilter, after: str | None,
 def journal_totals(s: Session, core: SqlCore, flt: JournalFilter) -> JournalTotals:
     books_year(s, core, flt.books_id, flt.year_id, write=False)
     e, line = JournalEntry, JournalLine
+    if flt.journal is None and flt.event_kind is None and not flt.account_prefix \
+            and not flt.text.strip():
+        # Year, period and status only: the lines repeat them, so no join (the footer
+        # of a whole year at a million lines).
+        where = _line_filters(flt.year_id, flt.date_to, flt.status)
+        if flt.date_from is not None:
+            where.append(col(line.entry_date) >= flt.date_from)
+        lines, debit, credit = s.execute(select(
+            func.count(), money_sum(col(line.debit)), money_sum(col(line.credit)))
+            .where(*where)).one()
+        entries = s.execute(select(func.count()).select_from(e)
+                            .where(*_entry_filters(flt))).scalar() or 0
+        return JournalTotals(lines=lines, entries=entries, debit=Decimal(debit),
+                             credit=Decimal(credit))
     row = s.execute(
         select(func.count(col(line.id)), func.count(func.distinct(col(e.id))),
                money_sum(col(line.debit)), money_sum(col(line.credit)))
