@@ -67,7 +67,11 @@ class SqlCovers(SqlArea):
         offset = max(0, offset)
         readable = self._readable(self.contract_ids, SECTION)
         if contract_id is not None:
-            readable = [c for c in readable if c == contract_id]
+            # A contract I may not read is missing (ids leak nothing), as the other
+            # lists filtered on a contract answer; not an empty page.
+            if contract_id not in readable:
+                raise NotFound("access.contract_not_found", contract_id=contract_id)
+            readable = [contract_id]
         cond = col(OtherCover.contract_id).in_(readable or [-1])
         with self._uow() as s:
             total = s.execute(select(func.count()).select_from(OtherCover)

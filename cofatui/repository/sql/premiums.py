@@ -155,7 +155,11 @@ class SqlPremiums(SqlArea):
         offset = max(0, offset)
         readable = self._readable(self.contract_ids, SECTION)
         if flt.contract_id is not None:
-            readable = [c for c in readable if c == flt.contract_id]
+            # A contract I may not read is missing (ids leak nothing), as the other
+            # lists filtered on a contract answer; not an empty page.
+            if flt.contract_id not in readable:
+                raise NotFound("access.contract_not_found", contract_id=flt.contract_id)
+            readable = [flt.contract_id]
         cond: list[Any] = [col(PremiumNotice.contract_id).in_(readable or [-1])]
         if flt.status is not None:
             cond.append(col(PremiumNotice.status) == flt.status.value)
