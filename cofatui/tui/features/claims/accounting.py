@@ -17,6 +17,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from cofatui.errors import CofaError
 from cofatui.i18n import format_amount, format_date, t
+from cofatui.rules.ledger_money import EUR
 from cofatui.schemas_accounting import (
     ClaimAccountingPublic,
     ClaimIrrecoverable,
@@ -42,7 +43,7 @@ def facts_text(facts: ClaimAccountingPublic) -> Text:
     rows = [t("claim_accounting_ui.fact.vat_" + ("on" if facts.vat_recoverable else "off"))]
     if facts.indemnity_received_on is not None:
         rows.append(t("claim_accounting_ui.fact.received",
-                      amount=format_amount(facts.indemnity_received_eur, "EUR"),
+                      amount=format_amount(facts.indemnity_received_eur, EUR),
                       on=format_date(facts.indemnity_received_on)))
     if facts.irrecoverable_on is not None:
         rows.append(t("claim_accounting_ui.fact.irrecoverable",
@@ -83,7 +84,7 @@ class ClaimAccountingDialog(SendingDialog[ClaimAccountingPublic | None]):
                 allow_blank=False, id="what", compact=True), "what")
             yield FormField(t("claim_accounting_ui.field.received_on", pattern=pattern),
                             Input(today, id="received_on", compact=True), "received_on")
-            yield AmountField(t("claim_accounting_ui.field.eur_amount"), "eur_amount", "EUR",
+            yield AmountField(t("claim_accounting_ui.field.eur_amount"), "eur_amount", EUR,
                               compact=True, hint=t("claim_accounting_ui.hint.eur_amount"))
             yield FormField(t("claim_accounting_ui.field.vat_recoverable"),
                             Checkbox(t("claim_accounting_ui.field.vat_box"), True,

@@ -20,6 +20,7 @@ from cofatui.enums import CoverEventKind, CoverKind
 from cofatui.errors import CofaError
 from cofatui.i18n import format_amount, t
 from cofatui.rules.exchange_rates import MAX_RATE_DECIMALS
+from cofatui.rules.ledger_money import EUR
 from cofatui.schemas_accounting import (
     CoverCreate,
     CoverEventCreate,
@@ -111,7 +112,7 @@ class CoverCreateDialog(_CoverDialog):
                 yield FormField(t("covers_ui.field.reference"),
                                 Input(id="reference", max_length=40, compact=True), "reference")
                 yield FormField(t("covers_ui.field.currency"),
-                                Input("EUR", id="currency", max_length=3, compact=True),
+                                Input(EUR, id="currency", max_length=3, compact=True),
                                 "currency")
                 with Horizontal(classes="form-row"):
                     yield self.date_field("start")
@@ -257,7 +258,7 @@ class CoverEventDialog(_CoverDialog):
                     [], id="receivable_id", compact=True), "receivable_id")
                 yield AmountField(t("covers_ui.field.currency_amount", currency=cover.currency),
                                   "currency_amount", cover.currency, compact=True)
-            yield AmountField(t("covers_ui.field.eur_amount"), "eur_amount", "EUR",
+            yield AmountField(t("covers_ui.field.eur_amount"), "eur_amount", EUR,
                               compact=True)
             yield from self.buttons()
 

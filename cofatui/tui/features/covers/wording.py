@@ -9,6 +9,7 @@ from rich.text import Text
 
 from cofatui.enums import CoverKind
 from cofatui.i18n import format_amount, format_date, format_number, format_number_in, t
+from cofatui.rules.ledger_money import EUR
 from cofatui.schemas_accounting import CoverEventPublic, CoverPublic, ReceivablePublic
 from cofatui.tui.kit.facts import facts_text
 from cofatui.tui.kit.virtual_list import Column
@@ -32,7 +33,7 @@ def cover_columns() -> list[Column]:
         Column("start", t("covers_ui.col.period"), 25,
                render=lambda c: f"{format_date(c.start)} – {format_date(c.end)}"),
         Column("outstanding", t("covers_ui.col.outstanding"), 18, align="right",
-               render=lambda c: format_amount(c.outstanding, "EUR")
+               render=lambda c: format_amount(c.outstanding, EUR)
                if c.kind == CoverKind.PROSPECTION else ""),
     ]
 
@@ -47,7 +48,7 @@ def cover_facts(cover: CoverPublic) -> Text:
     if cover.kind == CoverKind.PROSPECTION:
         rows += [(t("covers_ui.fact.guarantee_end"), format_date(cover.guarantee_end)),
                  (t("covers_ui.fact.amortisation_end"), format_date(cover.amortisation_end)),
-                 (t("covers_ui.fact.outstanding"), format_amount(cover.outstanding, "EUR"))]
+                 (t("covers_ui.fact.outstanding"), format_amount(cover.outstanding, EUR))]
     else:
         rows += [(t("covers_ui.fact.guaranteed_rate"),
                   t("covers_ui.rate", rate=rate_text(cover.guaranteed_rate),
@@ -58,7 +59,7 @@ def cover_facts(cover: CoverPublic) -> Text:
 
 def event_columns() -> list[Column]:
     def amount(e: CoverEventPublic) -> str:
-        return format_amount(e.eur_amount, "EUR")
+        return format_amount(e.eur_amount, EUR)
 
     return [
         Column("event_date", t("covers_ui.col.date"), 11,

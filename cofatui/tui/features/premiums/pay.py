@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
 from cofatui.i18n import format_amount, t
+from cofatui.rules.ledger_money import EUR
 from cofatui.schemas_accounting import NoticePublic, PaymentCreate, PaymentPublic
 from cofatui.tui.features.premiums.wording import selection_total
 from cofatui.tui.kit.amount_field import AmountField
@@ -58,8 +59,8 @@ class PayDialog(SendingDialog[PaymentPublic | None]):
             yield FormField(t("premiums_ui.field.bank_account"),
                             Input(id="bank_account", max_length=20, compact=True),
                             "bank_account", hint=t("premiums_ui.hint.bank_account"))
-            if self.currency and self.currency != "EUR":
-                yield AmountField(t("premiums_ui.field.eur_amount"), "eur_amount", "EUR",
+            if self.currency and self.currency != EUR:
+                yield AmountField(t("premiums_ui.field.eur_amount"), "eur_amount", EUR,
                                   compact=True, negative=True,
                                   hint=t("premiums_ui.hint.eur_amount",
                                          currency=self.currency))
@@ -76,7 +77,7 @@ class PayDialog(SendingDialog[PaymentPublic | None]):
         errors: dict[str, str] = {}
         paid_on = self.read_date("paid_on", errors)
         eur: Decimal | None = None
-        if self.currency != "EUR":
+        if self.currency != EUR:
             eur = self.read_amount("eur_amount", errors, required=False)
             if eur is None and "eur_amount" not in errors:
                 errors["eur_amount"] = t("premiums_ui.error.eur_required",

@@ -16,6 +16,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from cofatui.enums import NoticeLineRole
 from cofatui.i18n import t
+from cofatui.rules.ledger_money import EUR
 from cofatui.schemas_accounting import NoticeCreate, NoticeLineIn, NoticePublic
 from cofatui.tui.kit.amount_field import AmountField
 from cofatui.tui.kit.form import FormField
@@ -60,7 +61,7 @@ class TypedNoticeDialog(SendingDialog[NoticePublic | None]):
                         yield FormField(t(f"premiums_ui.field.{name}", pattern=pattern),
                                         Input(id=name, compact=True), name)
                 yield FormField(t("premiums_ui.field.currency"),
-                                Input("EUR", id="currency", max_length=3, compact=True),
+                                Input(EUR, id="currency", max_length=3, compact=True),
                                 "currency")
                 yield FormField(t("premiums_ui.field.role"), Select(
                     [(t(f"premiums_ui.role.{r.value}"), r.value) for r in NoticeLineRole],
