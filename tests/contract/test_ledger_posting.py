@@ -324,3 +324,12 @@ def test_generate_needs_full_accounting_rights_and_hides_others_books(
     with pytest.raises(NotFound):
         backend.open("bob").ledger.waits(books_id)
     assert backend.open("reader").ledger.waits(books_id) == []
+
+
+def test_generate_without_books_id_books_every_set_i_may_write(backend: Backend) -> None:
+    books_id = books_for(backend)
+    add_payments(backend, 2)
+    assert backend.open("reader").ledger.generate(None).posted == 0  # read-only: skipped
+    assert entries(backend, books_id) == []
+    assert backend.open("alice").ledger.generate(None).posted == 2
+    assert len(entries(backend, books_id)) == 2

@@ -326,14 +326,16 @@ def generate_for(ledger: SqlLedger, books_id: int | None) -> GenerateResult:
                 except Forbidden:  # read-only books are skipped, not refused
                     continue
                 targets.append(readable)
-    result = generate(core, targets)
-    with core._uow(write=True) as s:
-        for target in targets:
+    total = PostResult()
+    for target in targets:  # each set of books audited with what it got
+        result = generate(core, [target])
+        with core._uow(write=True) as s:
             core._audit(s, "generate_entries", "books", target,
                         {"posted": [None, result.posted], "replaced": [None, result.replaced],
                          "reversed": [None, result.reversed],
                          "waiting": [None, result.waiting]})
-    return result.public()
+        total += result
+    return total.public()
 
 
 def waits(ledger: SqlLedger, books_id: int) -> list[WaitPublic]:
