@@ -107,7 +107,7 @@ class CloseBody(BaseModel):
 # --- books -----------------------------------------------------------------------------
 
 
-@router.get("/books", name="books.list", response_model=list[BooksPublic],
+@router.get("/books", name="books.list", responses=NOT_FOUND, response_model=list[BooksPublic],
             summary="The sets of books I may read, by name")
 def books_list(repo: Repo) -> list[BooksPublic]:
     return repo.books.list()
@@ -119,7 +119,8 @@ def books_get(repo: Repo, books_id: BooksId) -> BooksPublic:
     return repo.books.get(books_id)
 
 
-@router.post("/books", name="books.create", response_model=BooksPublic, status_code=201,
+@router.post("/books", name="books.create", responses=NOT_FOUND,
+             response_model=BooksPublic, status_code=201,
              summary="Set up the books of a policyholder legal entity, with its first "
                      "financial year (contract administrators)")
 def books_create(repo: Repo, body: BooksCreate) -> BooksPublic:
@@ -134,7 +135,8 @@ def books_update(repo: Repo, books_id: BooksId, body: BooksUpdate) -> BooksPubli
     return repo.books.update(books_id, body)
 
 
-@router.post("/financial-years", name="books.add_year", response_model=FinancialYearPublic,
+@router.post("/financial-years", name="books.add_year", responses=NOT_FOUND,
+             response_model=FinancialYearPublic,
              status_code=201, summary="Open the next financial year")
 def add_year(repo: Repo, body: FinancialYearCreate) -> FinancialYearPublic:
     return repo.books.add_year(body)
@@ -147,7 +149,8 @@ def accounts(repo: Repo, books_id: BooksId, year_id: YearId) -> list[AccountPubl
     return repo.books.accounts(books_id, year_id)
 
 
-@router.put("/account-overrides", name="books.set_override", response_model=AccountPublic,
+@router.put("/account-overrides", name="books.set_override", responses=NOT_FOUND,
+            response_model=AccountPublic,
             summary="Override (empty number: restore) an account number; proposed "
                     "entries are rewritten, validated ones keep theirs")
 def set_override(repo: Repo, body: AccountOverrideSet) -> AccountPublic:
@@ -178,7 +181,8 @@ def entry(repo: Repo, ledger_entry_id: LedgerEntryId) -> EntryPublic:
     return repo.ledger.entry(ledger_entry_id)
 
 
-@router.post("/ledger/generation", name="ledger.generate", response_model=GenerateResult,
+@router.post("/ledger/generation", name="ledger.generate", responses=NOT_FOUND,
+             response_model=GenerateResult,
              summary="Book what is missing (older history, events that waited for a rate)")
 def generate(repo: Repo, body: GenerateBody) -> GenerateResult:
     return repo.ledger.generate(body.books_id)

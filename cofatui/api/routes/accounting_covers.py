@@ -49,7 +49,7 @@ ContractFilter = Annotated[int | None, Query(ge=1, le=MAX_ID,
 # --- covers ----------------------------------------------------------------------------
 
 
-@router.get("/covers", name="covers.list", response_model=Page[CoverPublic],
+@router.get("/covers", name="covers.list", responses=NOT_FOUND, response_model=Page[CoverPublic],
             summary="Prospection and exchange covers of the contracts I may read")
 def covers_list(repo: Repo, contract_id: ContractFilter = None, offset: Offset = 0,
                 limit: Limit = 100) -> Page[CoverPublic]:
@@ -62,7 +62,8 @@ def cover(repo: Repo, cover_id: CoverId) -> CoverPublic:
     return repo.covers.get(cover_id)
 
 
-@router.post("/covers", name="covers.create", response_model=CoverPublic, status_code=201,
+@router.post("/covers", name="covers.create", responses=NOT_FOUND,
+             response_model=CoverPublic, status_code=201,
              summary="Record a prospection or an exchange cover")
 def create(repo: Repo, body: CoverCreate) -> CoverPublic:
     return repo.covers.create(body)
@@ -75,7 +76,7 @@ def receivables(repo: Repo, cover_id: CoverId) -> list[ReceivablePublic]:
     return repo.covers.receivables(cover_id)
 
 
-@router.post("/cover-receivables", name="covers.add_receivable",
+@router.post("/cover-receivables", name="covers.add_receivable", responses=NOT_FOUND,
              response_model=ReceivablePublic, status_code=201,
              summary="Add a covered receivable to an exchange cover")
 def add_receivable(repo: Repo, body: ReceivableCreate) -> ReceivablePublic:
@@ -89,7 +90,8 @@ def events(repo: Repo, cover_id: CoverId) -> list[CoverEventPublic]:
     return repo.covers.events(cover_id)
 
 
-@router.post("/cover-events", name="covers.record_event", response_model=CoverEventPublic,
+@router.post("/cover-events", name="covers.record_event", responses=NOT_FOUND,
+             response_model=CoverEventPublic,
              status_code=201, summary="Record a cover event and its proposed entry")
 def record_event(repo: Repo, body: CoverEventCreate) -> CoverEventPublic:
     return repo.covers.record_event(body)

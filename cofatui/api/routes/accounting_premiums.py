@@ -64,7 +64,8 @@ def terms(repo: Repo, contract_id: ContractId) -> PremiumTermsPublic | None:
     return repo.premiums.terms(contract_id)
 
 
-@router.put("/premium-terms", name="premiums.set_terms", response_model=PremiumTermsPublic,
+@router.put("/premium-terms", name="premiums.set_terms", responses=NOT_FOUND,
+            response_model=PremiumTermsPublic,
             summary="Set a contract's premium terms (insurer staff)")
 def set_terms(repo: Repo, body: PremiumTermsSet) -> PremiumTermsPublic:
     return repo.premiums.set_terms(body)
@@ -77,14 +78,15 @@ def prices(repo: Repo, contract_id: ContractId) -> list[PremiumPricePublic]:
     return repo.premiums.prices(contract_id)
 
 
-@router.put("/premium-prices", name="premiums.set_price",
+@router.put("/premium-prices", name="premiums.set_price", responses=NOT_FOUND,
             response_model=PremiumPricePublic | None,
             summary="Set a product code's price (a zero price removes it: null)")
 def set_price(repo: Repo, body: PremiumPriceSet) -> PremiumPricePublic | None:
     return repo.premiums.set_price(body)
 
 
-@router.get("/premium-notices", name="premiums.notices", response_model=Page[NoticePublic],
+@router.get("/premium-notices", name="premiums.notices", responses=NOT_FOUND,
+            response_model=Page[NoticePublic],
             summary="Notices of the contracts I may read, due date first")
 def notices(repo: Repo, flt: Annotated[NoticeQuery, Query()], offset: Offset = 0,
             limit: Limit = 100) -> Page[NoticePublic]:
@@ -98,28 +100,29 @@ def notice(repo: Repo, notice_id: NoticeId) -> NoticePublic:
     return repo.premiums.notice(notice_id)
 
 
-@router.post("/premium-notices", name="premiums.create_notice", response_model=NoticePublic,
+@router.post("/premium-notices", name="premiums.create_notice", responses=NOT_FOUND,
+             response_model=NoticePublic,
              status_code=201,
              summary="A manual notice (insurer staff) or one received on paper, typed in")
 def create_notice(repo: Repo, body: NoticeCreate) -> NoticePublic:
     return repo.premiums.create_notice(body)
 
 
-@router.post("/premium-schedules", name="premiums.issue_schedule",
+@router.post("/premium-schedules", name="premiums.issue_schedule", responses=NOT_FOUND,
              response_model=list[NoticePublic], status_code=201,
              summary="Issue the provisional instalments of an insurance year")
 def issue_schedule(repo: Repo, body: NoticeSchedule) -> list[NoticePublic]:
     return repo.premiums.issue_schedule(body)
 
 
-@router.post("/premium-adjustments", name="premiums.issue_adjustment",
+@router.post("/premium-adjustments", name="premiums.issue_adjustment", responses=NOT_FOUND,
              response_model=NoticePublic, status_code=201,
              summary="Issue the adjustment of a past insurance year (negative: a refund)")
 def issue_adjustment(repo: Repo, body: NoticeAdjustment) -> NoticePublic:
     return repo.premiums.issue_adjustment(body)
 
 
-@router.post("/services-billings", name="premiums.bill_services",
+@router.post("/services-billings", name="premiums.bill_services", responses=NOT_FOUND,
              response_model=list[NoticePublic],
              summary="Gather a month's information products and intervention fees into "
                      "notices (the same month twice adds nothing)")
@@ -134,7 +137,8 @@ def cancel_notice(repo: Repo, notice_id: NoticeId, body: VersionBody) -> NoticeP
     return repo.premiums.cancel_notice(notice_id, body.version)
 
 
-@router.post("/premium-payments", name="premiums.pay", response_model=PaymentPublic,
+@router.post("/premium-payments", name="premiums.pay", responses=NOT_FOUND,
+             response_model=PaymentPublic,
              status_code=201,
              summary="Record a payment of whole notices (EUR debited for another "
                      "currency) and its proposed entry")
