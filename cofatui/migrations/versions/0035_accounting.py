@@ -237,7 +237,8 @@ def upgrade() -> None:
     sa.UniqueConstraint('entry_id', 'line_no', name='ux_journal_line_no')
     )
     with op.batch_alter_table('journal_line', schema=None) as batch_op:
-        batch_op.create_index('ix_journal_line_year_account', ['year_id', 'account', 'aux_num', 'entry_date'], unique=False)
+        batch_op.create_index('ix_journal_line_year_account', ['year_id', 'account', 'aux_num',
+                              'entry_date', 'status', 'debit', 'credit'], unique=False)
 
     op.create_table('premium_notice',
     sa.Column('id', sa.Integer(), nullable=False),
