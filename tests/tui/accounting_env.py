@@ -7,6 +7,7 @@ entries in (date, id) order from the year's last number."""
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -65,7 +66,8 @@ ENTRIES: list[tuple[Any, ...]] = [
       ("411", "C001", D(0), D("12000.00"), None, "EUR")]),
     (3, date(2026, 4, 1), Journal.OTHER, K.INDEMNITY_AGREED, "claim", 42, "DMS-2026-000046",
      "Indemnité Coface DMS-2026-000046 Dupont SA", EntryStatus.PROPOSED, None,
-     [("4687", "", D("9000.00"), D(0), None, "EUR"), ("7587", "", D(0), D("9000.00"), None, "EUR")]),
+     [("4687", "", D("9000.00"), D(0), None, "EUR"),
+      ("7587", "", D(0), D("9000.00"), None, "EUR")]),
     (4, date(2026, 5, 2), Journal.BANK, K.INDEMNITY_RECEIVED, "claim", 42, "DMS-2026-000046",
      "Encaissement indemnité DMS-2026-000046", EntryStatus.PROPOSED, None,
      [("512", "", D("9000.00"), D(0), None, "EUR"), ("4687", "", D(0), D("9000.00"), None, "EUR")]),
@@ -116,7 +118,7 @@ class FakeBooks:
     def add_year(self, data: FinancialYearCreate) -> FinancialYearPublic:
         raise NotImplementedError
 
-    def accounts(self, books_id: int, year_id: int) -> list[AccountPublic]:
+    def accounts(self, books_id: int, year_id: int) -> builtins.list[AccountPublic]:
         return [AccountPublic(account=a, label=label, number=a, number_label=label,
                               source="seed 002 §1") for a, label in sorted(LABELS.items())]
 
@@ -287,7 +289,7 @@ def accounting_app(env: Env, login: str = "alice", language: str = "en") -> Acco
     """The real app on the contract dataset, its books and ledger areas the fakes."""
     app = env.app(login, language)
     ledger, books = FakeLedger(), FakeBooks([books_fixture()])
-    inner = app.repo.wrapped  # the SQL repository under the app's connection watch
+    inner: Any = app.repo.wrapped  # type: ignore[attr-defined]  # the SQL repository under the app's connection watch
     inner.ledger = ledger
     inner.books = books
     inner.jobs = FakeJobs(inner.jobs)

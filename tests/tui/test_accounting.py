@@ -101,7 +101,7 @@ async def test_validate_dialog_shows_count_and_numbers_before_validating(
         assert "2 entries validated: numbers 3 to 4" in toasts(pilot.app)
 
 
-async def test_enter_on_a_claim_entry_opens_the_claim(tmp_path: Path,
+async def test_enter_opens_the_claim_or_the_payments_notices(tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     opened: list[int] = []
 
@@ -110,7 +110,14 @@ async def test_enter_on_a_claim_entry_opens_the_claim(tmp_path: Path,
             super().__init__()
             opened.append(claim_id)
 
-    monkeypatch.setitem(navigation.SCREENS, "claim_detail", ClaimProbe)  # type: ignore[arg-type]
+    class NoticesProbe(Screen[None]):
+        def __init__(self, payment_id: int | None = None) -> None:
+            super().__init__()
+            payments.append(payment_id)
+
+    payments: list[int | None] = []
+    monkeypatch.setitem(navigation.SCREENS, "claim_detail", ClaimProbe)
+    monkeypatch.setitem(navigation.SCREENS_BY_NAME, "premium_notices", NoticesProbe)
     acc = accounting_app(make_env(tmp_path))
     async with acc.app.run_test(size=SIZE) as pilot:
         await open_journal(pilot)
@@ -118,6 +125,11 @@ async def test_enter_on_a_claim_entry_opens_the_claim(tmp_path: Path,
         journal.cursor = 2  # the first line of the claim's registration
         await pilot.press("enter")
         await wait_until(pilot, lambda: opened == [42], what="the claim opened")
+        pilot.app.pop_screen()
+        await settle(pilot)
+        journal.cursor = 1  # the premium payment's bank line: its notices
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: payments == [7], what="the payment's notices")
 
 
 async def test_journal_export_as_displayed_keeps_the_usd_amount(tmp_path: Path) -> None:

@@ -41,7 +41,8 @@ async def test_tools_key_opens_the_hub_listing_only_existing_tools(
         assert [options.get_option_at_index(i).id for i in range(options.option_count)] == \
             ["jobs", "import_results", "bulk_orders", "exports", "custom_fields",
              "turnover_declarations", "company_information_send_any",
-             "company_information_list", "documents_sent", "chorus"]
+             "company_information_list", "documents_sent", "chorus", "accounting",
+        "premium_notices", "other_covers"]
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, JobsScreen)
@@ -172,4 +173,5 @@ def test_custom_fields_tool_is_listed_only_to_who_may_write_them() -> None:
     # The other tools are everyone's (sending company information needs write rights).
     assert names(_principal((Rights.READ_ONLY, {}))) == [
         "jobs", "import_results", "bulk_orders", "exports", "turnover_declarations",
-        "company_information_list", "documents_sent", "chorus"]
+        "company_information_list", "documents_sent", "chorus", "accounting",
+        "premium_notices", "other_covers"]

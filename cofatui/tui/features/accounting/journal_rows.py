@@ -49,7 +49,7 @@ def journal_columns() -> list[Column]:
         Column("number", t(c + "number"), 6, "right", render=_entry("number")),  # type: ignore[arg-type]
         Column("piece", t(c + "piece"), 16, render=_entry("piece")),  # type: ignore[arg-type]
         Column("account", t(c + "account"), 9, render=lambda r: r.line.account),
-        Column("aux", t(c + "aux"), 12, render=lambda r: r.line.aux_num, min_list_width=110),
+        Column("aux", t(c + "aux"), 10, render=lambda r: r.line.aux_num, min_list_width=110),
         Column("label", t(c + "label"), 0, render=lambda r: r.line.label),
         Column("debit", t(c + "debit"), 14, "right",
                render=lambda r: money(r.line.debit, blank_zero=True)),
