@@ -20,6 +20,7 @@ from cofatui.schemas_accounting import (
     NoticeFilter,
     NoticeLineIn,
     NoticePublic,
+    PaymentCreate,
     PremiumTermsSet,
 )
 from cofatui.tui.features.premiums.detail import NoticeDetailDialog
@@ -128,7 +129,6 @@ async def test_the_filters_combine(tmp_path: Path) -> None:
     first = notice(env, label="First quarter")
     notice(env, label="Second quarter")
     alice = env.app("alice").repo
-    from cofatui.schemas_accounting import PaymentCreate
     alice.premiums.pay(PaymentCreate(contract_id=env.ids["A"], paid_on=date(2026, 11, 20),
                                      notice_ids=[first.id]))
     app = env.app("alice")
@@ -226,3 +226,29 @@ async def test_a_policyholder_does_not_issue(tmp_path: Path) -> None:
         await settle(pilot)
         assert isinstance(app.screen, NoticesScreen)
         assert app.screen.query_one("#filter-text", Input) is not None
+
+
+async def test_the_journal_opens_the_notices_a_payment_settled(tmp_path: Path) -> None:
+    env = make_env(tmp_path)
+    paid, _other = notice(env, label="Settled"), notice(env, label="Still due")
+    payment = env.app("alice").repo.premiums.pay(PaymentCreate(
+        contract_id=env.ids["A"], paid_on=date(2026, 11, 20), notice_ids=[paid.id]))
+    app = env.app("alice")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_notices(pilot, payment_id=payment.id)
+        await wait_until(pilot, lambda: screen.query_one(VirtualList).row_count == 1,
+                         what="the payment's notices")
+        assert getattr(screen.query_one(VirtualList).row_at(0), "id", None) == paid.id
+        assert f"payment #{payment.id}" in screen_text(app)
+
+
+async def test_a_read_only_user_sees_pay_disabled(tmp_path: Path) -> None:
+    env = make_env(tmp_path)
+    notice(env)
+    app = env.app("reader")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_notices(pilot)
+        assert screen.check_action("pay", ()) is None  # shown, greyed
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, NoticesScreen)

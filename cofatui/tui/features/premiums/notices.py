@@ -19,7 +19,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Select, Static
 
-from cofatui.enums import NoticeKind, NoticeStatus, Role
+from cofatui.enums import NoticeKind, NoticeStatus, Role, Section
 from cofatui.errors import CofaError
 from cofatui.i18n import t
 from cofatui.schemas_accounting import NoticeFilter, NoticePublic, PaymentPublic
@@ -32,6 +32,7 @@ from cofatui.tui.kit.header import AppHeader
 from cofatui.tui.kit.list_source import ListSource
 from cofatui.tui.kit.paged_source import PagedSource
 from cofatui.tui.kit.products import cofa
+from cofatui.tui.kit.rights import write_refused
 from cofatui.tui.kit.virtual_list import VirtualList
 from cofatui.tui.safe import clean
 
@@ -90,7 +91,12 @@ class NoticesScreen(Screen[None]):
         if action == "issue":
             return self._staff()
         if action in ("typed", "pay"):
-            return not self._staff()
+            if self._staff():
+                return False
+            # Shown, greyed, when the rights forbid it (read-only: reads and exports).
+            principal = cofa(self.app).principal
+            return None if write_refused(principal, self._contract(), Section.ACCOUNTING) \
+                else True
         return True
 
     # --- loading ------------------------------------------------------------------------
