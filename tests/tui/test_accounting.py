@@ -227,3 +227,26 @@ async def test_books_setup_refuses_a_bad_siren_at_its_field(tmp_path: Path) -> N
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, BooksSetupScreen)
                          and "2 sets of books" in screen_text(pilot.app), what="created")
         assert acc.books.created[0].contract_ids
+
+
+async def test_the_demo_books_through_the_sql_repository(make_app: Any) -> None:
+    """The same journal on the real SQL ledger (the demo's books): equal totals for the
+    year and on 4687 alone, and the validate dialog's preview as the repository says."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pilot.app.switch_to("accounting")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, JournalScreen)
+                         and pilot.app.screen.totals is not None, what="the journal",
+                         timeout=30)
+        journal = pilot.app.screen
+        everything = journal.totals
+        assert everything.entries > 0 and everything.debit == everything.credit
+        await type_into(pilot, "#j-account", "4687")
+        await wait_until(pilot, lambda: journal.totals is not None
+                         and journal.totals.entries < everything.entries, what="4687",
+                         timeout=30)
+        assert journal.totals.debit == journal.totals.credit
+        row = journal.query_one("#j-list", VirtualList).row_at(0)
+        entry = pilot.app.repo.ledger.entry(row.line.entry_id)
+        assert any(line.account.startswith("4687") for line in entry.lines)
