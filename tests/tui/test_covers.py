@@ -146,3 +146,17 @@ async def test_the_journal_opens_a_cover_by_its_id(tmp_path: Path) -> None:
         await settle(pilot)
         assert "BPI-PROSP-7" in screen_text(app) and "Amortisation ends" in screen_text(app)
 
+
+
+async def test_a_read_only_user_records_nothing(tmp_path: Path) -> None:
+    env = make_env(tmp_path)
+    prospection(env)
+    app = env.app("reader")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_covers(pilot)
+        assert "BPI-PROSP-7" in screen_text(app)  # reads
+        assert screen.check_action("event", ()) is None
+        assert screen.check_action("create", ()) is None
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, CoversScreen)

@@ -19,7 +19,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Select, Static
 
-from cofatui.enums import CoverKind
+from cofatui.enums import CoverKind, Section
 from cofatui.errors import CofaError
 from cofatui.i18n import t
 from cofatui.schemas_accounting import CoverPublic
@@ -29,6 +29,7 @@ from cofatui.tui.features.covers.wording import cover_columns
 from cofatui.tui.kit.header import AppHeader
 from cofatui.tui.kit.paged_source import PagedSource
 from cofatui.tui.kit.products import cofa
+from cofatui.tui.kit.rights import write_refused
 from cofatui.tui.kit.virtual_list import VirtualList
 from cofatui.tui.safe import clean
 
@@ -67,6 +68,16 @@ class CoversScreen(Screen[None]):
         self.reload()
         if self.cover_id is not None:
             self._open_id(self.cover_id)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action not in ("create", "event", "receivable"):
+            return True
+        # Shown, greyed, when the rights forbid writing (read-only: reads only).
+        cover = self._current() if action != "create" else None
+        contract = cover.contract_id if cover is not None else (
+            self.contract_id() or cofa(self.app).current_contract_id)
+        refused = write_refused(cofa(self.app).principal, contract, Section.ACCOUNTING)
+        return None if refused else True
 
     def contract_id(self) -> int | None:
         value = self.query_one("#filter-contract", Select).value
