@@ -20,7 +20,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -34,6 +34,7 @@ from cofatui.repository.sql import ledger_facts
 from cofatui.repository.sql.ledger_write import (
     Booked,
     BooksContext,
+    EntryBatch,
     booked_by_key,
     books_context,
     books_id_of_contract,
@@ -95,6 +96,9 @@ class _Poster:
         self.payments: dict[int, PaymentFacts] = {}
         self.cover_events: dict[int, CoverEventFacts] = {}
         self.waiting_sources: set[int] = set()
+        # Generate writes a chunk's entries at once (nothing in a chunk reads them back:
+        # each source is booked once, from what was booked before the chunk).
+        self.batch: EntryBatch | None = None if savepoints else EntryBatch()
 
     def book(self, source_kind: str, sources: Sequence[tuple[int, int]]) -> PostResult:
         """Book ``sources`` (id, contract id) of one kind: what is booked, the facts
@@ -113,6 +117,8 @@ class _Poster:
         for source_id, contract_id in sources:
             total += self._book_one(source_kind, source_id, contract_id,
                                     booked.get(source_id, {}))
+        if self.batch is not None:
+            self.batch.write(s)
         return total
 
     def _book_one(self, source_kind: str, source_id: int, contract_id: int,
@@ -220,9 +226,13 @@ class _Poster:
             if found is None:
                 continue
             revision += 1
-            write_entry(self.s, self.context, found[0], placed, revision=revision,
-                        reverses_id=reverses_id if posting is plan.reverse else None,
-                        contract_id=contract_id)
+            fields: dict[str, Any] = dict(
+                revision=revision, contract_id=contract_id,
+                reverses_id=reverses_id if posting is plan.reverse else None)
+            if self.batch is not None:
+                self.batch.add(self.context, found[0], placed, **fields)
+            else:
+                write_entry(self.s, self.context, found[0], placed, **fields)
             if posting is plan.reverse:
                 reversed_count += 1
         posted = 1 if plan.post is not None and not deleted else 0

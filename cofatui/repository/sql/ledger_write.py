@@ -37,6 +37,7 @@ __all__ = [
     "BANK_ACCOUNT",
     "Booked",
     "BooksContext",
+    "EntryBatch",
     "booked_by_key",
     "books_context",
     "books_id_of_contract",
@@ -231,6 +232,8 @@ def _entry_values(context: BooksContext, year: FinancialYear, posting: Posting, 
 #: than the database does.
 _ENTRY_INSERT = insert(JournalEntry.__table__).returning(JournalEntry.__table__.c.id)
 _LINE_INSERT = insert(JournalLine.__table__)
+_ENTRIES_INSERT = insert(JournalEntry.__table__).returning(
+    JournalEntry.__table__.c.id, sort_by_parameter_order=True)
 
 
 def write_entry(s: Session, context: BooksContext, year: FinancialYear, posting: Posting,
@@ -240,15 +243,47 @@ def write_entry(s: Session, context: BooksContext, year: FinancialYear, posting:
         values = _entry_values(context, year, posting, **fields)
     conn = s.connection()
     entry_id = int(conn.execute(_ENTRY_INSERT, values).scalar_one())
+    conn.execute(_LINE_INSERT, line_rows(context, year, posting, values["status"], entry_id))
+    return entry_id
+
+
+def line_rows(context: BooksContext, year: FinancialYear, posting: Posting, status: str,
+              entry_id: int | None) -> list[dict[str, Any]]:
     chart = ledger_chart.load_chart(year.chart)
-    conn.execute(_LINE_INSERT, [dict(
+    return [dict(
         entry_id=entry_id, line_no=no, year_id=year.id, entry_date=posting.entry_date,
-        status=values["status"], account=line.account,
+        status=status, account=line.account,
         account_label=context.account_label(line.account, chart)[:100],
         aux_num=line.aux_num[:40], aux_label=line.aux_label[:200], label=line.label[:200],
         debit=line.debit, credit=line.credit, currency_amount=line.currency_amount,
-        currency=line.currency) for no, line in enumerate(posting.lines, start=1)])
-    return entry_id
+        currency=line.currency) for no, line in enumerate(posting.lines, start=1)]
+
+
+class EntryBatch:
+    """Entries gathered and written at once (generate: one INSERT of a chunk's entries,
+    their ids returned in order, then one of their lines)."""
+
+    def __init__(self) -> None:
+        self.entries: list[dict[str, Any]] = []
+        self.lines: list[list[dict[str, Any]]] = []
+
+    def add(self, context: BooksContext, year: FinancialYear, posting: Posting,
+            **fields: Any) -> None:
+        values = _entry_values(context, year, posting, **fields)
+        self.entries.append(values)
+        self.lines.append(line_rows(context, year, posting, values["status"], None))
+
+    def write(self, s: Session) -> int:
+        if not self.entries:
+            return 0
+        conn = s.connection()
+        ids = conn.execute(_ENTRIES_INSERT, self.entries).scalars().all()
+        rows = [dict(row, entry_id=entry_id)
+                for entry_id, lines in zip(ids, self.lines, strict=True) for row in lines]
+        conn.execute(_LINE_INSERT, rows)
+        count = len(self.entries)
+        self.entries, self.lines = [], []
+        return count
 
 
 def record_wait(s: Session, books_id: int, waiting: Waiting, since: Any) -> None:
