@@ -101,7 +101,8 @@ class BooksCreateDialog(_SetupDialog):
                 yield FormField(t("accounting_ui.setup.bank_account"),
                                 Input("512", id="c-bank", max_length=20), "bank_account")
                 yield FormField(t("accounting_ui.setup.bank_label"),
-                                Input("Banque", id="c-bank-label", max_length=100),
+                                Input(t("accounting_ui.setup.bank_label_default"),
+                                      id="c-bank-label", max_length=100),
                                 "bank_label")
             with Horizontal(classes="acc-pair"):
                 yield FormField(t("accounting_ui.setup.start", pattern=date_pattern(order)),

@@ -39,7 +39,7 @@ def fec_name(siren: str, year_end_iso: str) -> str:
 class FecDialog(Dialog[None]):
     CSS_PATH = [DIALOGS_TCSS, "accounting.tcss"]
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "common.close", id="accounting.fec.close"),
+        Binding("escape", "cancel", "accounting_ui.key.close", id="accounting.fec.close"),
         Binding("ctrl+s", "submit", "accounting_ui.fec.choose", id="accounting.fec.confirm"),
     ]
 
@@ -62,7 +62,7 @@ class FecDialog(Dialog[None]):
             yield Static("", id="fec-status", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("accounting_ui.fec.choose"), variant="primary", id="confirm")
-                yield Button(t("common.close"), id="close")
+                yield Button(t("accounting_ui.key.close"), id="close")
 
     def on_mount(self) -> None:
         self.query_one("#fec-separator", RadioSet).focus()
