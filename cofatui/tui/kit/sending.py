@@ -21,6 +21,7 @@ from cofatui.tui.kit.products import cofa
 from cofatui.tui.kit.typed_input import TypedInputError, parse_date
 
 ResultT = TypeVar("ResultT")
+T = TypeVar("T")
 
 
 class SendingDialog(Dialog[ResultT]):
@@ -34,21 +35,23 @@ class SendingDialog(Dialog[ResultT]):
 
     def read_date(self, name: str, errors: dict[str, str], *,
                   required: bool = True) -> date | None:
-        try:
-            value = parse_date(self.query_one(f"#{name}", Input).value,
-                               cofa(self.app).settings.date_order)
-        except TypedInputError as exc:
-            errors[name] = str(exc)
-            return None
-        if value is None and required:
-            errors[name] = self.missing()
-        return value
+        """The date typed in the input ``name``, in the user's order."""
+        order = cofa(self.app).settings.date_order
+        return self.read_field(name, errors, lambda: parse_date(
+            self.query_one(f"#{name}", Input).value, order), required=required)
 
     def read_amount(self, name: str, errors: dict[str, str], *,
                     required: bool = True) -> Decimal | None:
-        """The amount of the :class:`AmountField` ``name`` (its message when refused)."""
+        """The amount of the :class:`AmountField` ``name``."""
+        return self.read_field(name, errors, self.query_one(f"#{name}-field", AmountField).read,
+                               required=required)
+
+    def read_field(self, name: str, errors: dict[str, str], parse: Callable[[], T | None], *,
+                   required: bool = True) -> T | None:
+        """``parse()``'s value; its refusal, or "required" when empty, goes to
+        ``errors[name]`` (None returned)."""
         try:
-            value = self.query_one(f"#{name}-field", AmountField).read()
+            value = parse()
         except TypedInputError as exc:
             errors[name] = str(exc)
             return None
