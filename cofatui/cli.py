@@ -8,6 +8,7 @@ sub-command. Errors end as one clear line on stderr and a non-zero exit code.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -361,6 +362,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("cofatui: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader left (``cofatui accounting balance | head``): nothing went wrong
+        # here. Point stdout at /dev/null so that flushing it at exit cannot fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, as a shell reports it
     except Exception as exc:  # the user gets one line; the traceback goes to a log file
         return report_crash(exc)
 

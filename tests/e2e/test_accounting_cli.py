@@ -16,6 +16,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -107,3 +110,14 @@ def test_a_walk_and_its_refusals(tmp_path: Path) -> None:
     reader = cli("accounting", "validate", "--until", today, "--siren", siren,
                  "--db", str(db), "--user", "reader", home=tmp_path)
     assert reader.returncode == 1 and reader.stderr.startswith("cofatui: ")
+    # A reader that has left (`… balance | head -1`, here gone before the first line):
+    # a quiet end with the shell's SIGPIPE status, no crash report.
+    env = {**os.environ, "COFATUI_CONFIG_DIR": str(tmp_path / "cfg"),
+           "COFATUI_DATA_DIR": str(tmp_path / "data"), "LANGUAGE": "en"}
+    with subprocess.Popen([sys.executable, "-m", "cofatui", "accounting", "balance",
+                           "--year", str(date.today().year), *on],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as gone:
+        assert gone.stdout is not None and gone.stderr is not None
+        gone.stdout.close()  # the child is still starting: its first write finds no reader
+        errors = gone.stderr.read().decode()
+    assert gone.returncode == 141 and "unexpected error" not in errors, errors
