@@ -77,7 +77,7 @@ async def test_validate_dialog_shows_count_and_numbers_before_validating(
     acc = accounting_app(make_env(tmp_path))
     async with acc.app.run_test(size=SIZE) as pilot:
         await open_journal(pilot)
-        await pilot.press("ctrl+v")
+        await pilot.press("ctrl+l")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, ValidateDialog),
                          what="the dialog")
         await settle(pilot)
@@ -138,8 +138,8 @@ async def test_journal_export_as_displayed_keeps_the_usd_amount(tmp_path: Path) 
         await open_journal(pilot)
         await type_into(pilot, "#j-text", "TopLiner")
         await wait_until(pilot, lambda: "1 entry" in footer(pilot.app), what="the filter")
-        pilot.app.screen.query_one("#j-list", VirtualList).focus()
-        await pilot.press("ctrl+e")
+        # From the text filter still focused: ctrl+e would be the field's "end".
+        await pilot.press("ctrl+y")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, FilePicker),
                          what="the picker")
         target = tmp_path / "journal.csv"

@@ -35,7 +35,7 @@ async def _journal(pilot: Pilot[Any]) -> None:
 
 async def _validate(pilot: Pilot[Any]) -> None:
     await _journal(pilot)
-    await pilot.press("ctrl+v")
+    await pilot.press("ctrl+l")
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, ValidateDialog)
                      and pilot.app.screen.preview is not None, what="the preview")
     await settle(pilot)

@@ -50,22 +50,25 @@ from cofatui.tui.safe import clean
 
 class JournalScreen(Screen[None]):
     CSS_PATH = "accounting.tcss"
+    # Control keys, as the filters above take letters; none that a focused Input
+    # (ctrl+e end, ctrl+w word, ctrl+v paste — a terminal may paste it itself) or the
+    # app (ctrl+o contract) already means.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "reload", "accounting_ui.key.reload", id="journal.reload",
                 tooltip="accounting_ui.key.reload_tip"),
-        Binding("ctrl+v", "validate", "accounting_ui.key.validate", id="journal.validate",
+        Binding("ctrl+l", "validate", "accounting_ui.key.validate", id="journal.validate",
                 tooltip="accounting_ui.key.validate_tip"),
         Binding("ctrl+g", "generate", "accounting_ui.key.generate", id="journal.generate",
                 tooltip="accounting_ui.key.generate_tip"),
-        Binding("ctrl+w", "waits", "accounting_ui.key.waits", id="journal.waits",
+        Binding("ctrl+t", "waits", "accounting_ui.key.waits", id="journal.waits",
                 tooltip="accounting_ui.key.waits_tip"),
-        Binding("ctrl+e", "export", "accounting_ui.key.export", id="journal.export",
+        Binding("ctrl+y", "export", "accounting_ui.key.export", id="journal.export",
                 tooltip="accounting_ui.key.export_tip"),
         Binding("ctrl+f", "fec", "accounting_ui.key.fec", id="journal.fec",
                 tooltip="accounting_ui.key.fec_tip"),
         Binding("ctrl+b", "balance", "accounting_ui.key.balance", id="journal.balance",
                 tooltip="accounting_ui.key.balance_tip"),
-        Binding("ctrl+o", "books", "accounting_ui.key.books", id="journal.books",
+        Binding("ctrl+n", "books", "accounting_ui.key.books", id="journal.books",
                 tooltip="accounting_ui.key.books_tip"),
     ]
 
