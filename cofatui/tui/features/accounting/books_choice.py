@@ -23,9 +23,11 @@ def year_options(books: list[BooksPublic]) -> list[tuple[str, YearKey]]:
     return options
 
 
-def default_year(books: list[BooksPublic]) -> YearKey | None:
-    """The first books' oldest open year (what is being kept), else its last year."""
-    for book in books:
+def default_year(books: list[BooksPublic], contract_id: int | None = None) -> YearKey | None:
+    """The oldest open year (what is being kept), else the last year, of the books of
+    the contract the user works on (``contract_id``), else of the first books."""
+    mine = [b for b in books if contract_id in b.contract_ids]
+    for book in mine + [b for b in books if b not in mine]:
         open_years = [y for y in book.years if y.status == "open"]
         year = open_years[0] if open_years else (book.years[-1] if book.years else None)
         if year is not None:

@@ -132,7 +132,8 @@ class JournalScreen(Screen[None]):
             self._message(t("accounting_ui.no_books"))
             return
         keys = {key for _, key in options}
-        self.year = self.year if self.year in keys else default_year(books)
+        self.year = self.year if self.year in keys else default_year(
+            books, cofa(self.app).current_contract_id)
         with self.prevent(Select.Changed):
             select.set_options(options)
             if self.year is not None:
