@@ -106,6 +106,10 @@ def _month(day: date) -> tuple[date, date]:
     return first, nxt - timedelta(days=1)
 
 
+def _percent(rate: Decimal) -> str:
+    return format(rate.normalize(), "f").replace(".", ",")
+
+
 def services(s: Session, core: SqlCore, data: ServicesBilling) -> list[PremiumNotice]:
     """One notice per currency of the month's priced deliveries not billed yet (lines
     remember the product or claim they bill: a rerun finds them and adds nothing)."""
@@ -147,7 +151,8 @@ def services(s: Session, core: SqlCore, data: ServicesBilling) -> list[PremiumNo
             vat[(price.currency, price.vat_rate)] += price.price * price.vat_rate / 100
     out = []
     for currency, lines in sorted(by_currency.items()):
-        lines += [LineSpec(NoticeLineRole.VAT, f"TVA {rate.normalize()} %", Decimal(0),
+        # "TVA 20 %", "TVA 5,5 %": French, as the FEC reads it (not "2E+1").
+        lines += [LineSpec(NoticeLineRole.VAT, f"TVA {_percent(rate)} %", Decimal(0),
                            tax=amount.quantize(CENTS))
                   for (cur, rate), amount in sorted(vat.items()) if cur == currency]
         notice = insert_notice(
