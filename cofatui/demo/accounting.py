@@ -4,11 +4,13 @@ Both demo policyholders (one per demo contract) get a set of books with a valid 
 and calendar financial years: the previous year closed, the current one validated up
 to the end of last month. Every kind of event appears: premium schedules paid, an
 adjustment (a refund on the EUR contract, a supplement on the USD one), a USD premium
-paid with the EUR the bank debited, information services billed, claims registered,
+paid with the EUR the bank debited, information services and intervention fees (with
+their VAT) billed every month — the last month's notice still due —, claims registered,
 agreed and written off with their VAT, indemnities received, a claim declared
 irrecoverable, and on the USD contract a prospection cover (indemnities, repayments,
 the final balance once its amortisation ended) and an exchange cover (settlements at a
-loss and at a gain against the guaranteed rate). Monthly USD rates are recorded with
+loss and at a gain against the guaranteed rate), and a TopLiner bought today whose USD
+notice is still due (to pay with the EUR the bank debits). Monthly USD rates are recorded with
 the source ``demo`` so that nobody takes them for the ECB's.
 
 Everything but the rates goes through the repository, each event as of its own day
@@ -30,7 +32,8 @@ from sqlmodel import col
 from stdnum import luhn
 
 from cofatui.clock import Clock, FixedClock
-from cofatui.enums import ClaimStatus, CoverEventKind, CoverKind, NoticeLineRole
+from cofatui.enums import ClaimStatus, CoverEventKind, CoverKind, NoticeLineRole, ProductStatus
+from cofatui.errors import RuleViolation, ValidationFailed
 from cofatui.models import Company, Contract, Product
 from cofatui.models.claim import Claim
 from cofatui.models.exchange_rate import ExchangeRate
@@ -41,6 +44,7 @@ from cofatui.schemas import (
     IndemnityUpdate,
     InvoiceLine,
     LineValidation,
+    ProductRequest,
 )
 from cofatui.schemas_accounting import (
     BooksCreate,
@@ -55,6 +59,7 @@ from cofatui.schemas_accounting import (
     NoticePublic,
     NoticeSchedule,
     PaymentCreate,
+    PremiumPriceSet,
     PremiumTermsSet,
     ReceivableCreate,
     ServicesBilling,
@@ -91,6 +96,14 @@ _HOLDERS = (
     _Holder("1234567", "40483304", Decimal("24000"), Decimal("18000000")),
     _Holder("7654321", "51280937", Decimal("18000"), Decimal("18750000")),
 )
+
+
+#: The price list of both contracts (EUR, excl. VAT): the custom credit opinion, billed
+#: one by one, and the dispute-intervention fee, a service with its VAT (20 %). The
+#: flash opinions and the DRA products are left off, as if included in the premium:
+#: the demo delivers thousands of them, and a notice line each would slow the demo's
+#: creation for nothing a user would see that the custom opinions do not show.
+_PRICES = (("CCO", "45.00", "0"), ("FEE", "150.00", "20"))
 
 
 def usd_rate(on: date) -> Decimal:
@@ -132,8 +145,10 @@ def populate(engine: Engine, clock: Clock,
         if index == 1:
             _prospection(timeline, contract_id, previous)
             _exchange(timeline, contract_id, previous)
+            _topliner(timeline, contract_id)
         _previous_year_claims(timeline, contract_id, previous, usd=index == 1)
         _claims(timeline, contract_id, usd=index == 1)
+        _services(timeline, contract_id, previous)
         _close(timeline, books_id, previous)
         if report is not None:
             report("accounting", index + 1, len(_HOLDERS))
@@ -183,6 +198,10 @@ def _premiums(t: _Timeline, holder: _Holder, contract_id: int, previous: int, *,
         contract_id=contract_id, year_start=start, provisional_premium=holder.provisional,
         instalments=4, rate_per_mille=Decimal("1.2"),
         minimum_premium=holder.provisional / 2))
+    for code, price, vat in _PRICES:
+        t.repo(STAFF, start).premiums.set_price(PremiumPriceSet(
+            contract_id=contract_id, code=code, price=Decimal(price),
+            vat_rate=Decimal(vat)))
     for year in (previous, previous + 1):
         first = date(year, 1, 1)
         notices = t.repo(STAFF, first).premiums.issue_schedule(
@@ -211,13 +230,30 @@ def _premiums(t: _Timeline, holder: _Holder, contract_id: int, previous: int, *,
         notice = t.repo(STAFF, adjusted).premiums.issue_adjustment(NoticeAdjustment(
             contract_id=contract_id, year_start=start, turnover=holder.turnover))
         _pay(t, contract_id, [notice])
-    # Information products and intervention fees, one notice per month that had any.
-    month = start
-    while month < date(t.today.year, t.today.month, 1):
+
+
+def _services(t: _Timeline, contract_id: int, previous: int) -> None:
+    """Information products and intervention fees, one notice per month that had any
+    (after the claims, so that last year's intervention is billed), settled a quarter
+    at a time (one payment for fewer postings: the demo stays quick); last month's,
+    billed on the first of this one, is still due."""
+    month, this_month = date(previous, 1, 1), date(t.today.year, t.today.month, 1)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    unpaid: list[NoticePublic] = []
+    while month < this_month:
         after = date(month.year + month.month // 12, month.month % 12 + 1, 1)
         billed = t.repo(STAFF, after).premiums.bill_services(
             ServicesBilling(contract_id=contract_id, month=month))
-        _pay(t, contract_id, billed, delay=5)
+        if after == this_month:
+            break
+        unpaid += billed
+        if unpaid and (month.month % 3 == 0 or after == last_month):
+            paid_on = max(n.due_date for n in unpaid) + timedelta(days=5)
+            if t.past(paid_on):
+                t.repo(HOLDER, paid_on).premiums.pay(PaymentCreate(
+                    contract_id=contract_id, paid_on=paid_on,
+                    notice_ids=[n.id for n in unpaid]))
+                unpaid = []
         month = after
 
 
@@ -273,6 +309,35 @@ def _exchange(t: _Timeline, contract_id: int, previous: int) -> None:
                 event_date=settled_on, currency_amount=Decimal(amount),
                 eur_amount=(Decimal(amount) / Decimal(market)).quantize(CENT),
                 receivable_id=receivable.id))
+
+
+def _topliner(t: _Timeline, contract_id: int) -> None:
+    """A TopLiner ordered and bought today by the holder, as in the order form: the
+    contract's tariff prices the quote in the cover's currency (USD here), and buying it
+    issues its notice, left due. A buyer whose credit limit was refused and whose DRA
+    lets the tables quote at once."""
+    with Session(t.engine) as s:
+        quoted = select(Product.company_id).where(col(Product.contract_id) == contract_id,
+                                                  col(Product.code) == "TOPLINER")
+        candidates = s.execute(
+            select(Product.company_id).distinct()
+            .join(Company, col(Company.id) == col(Product.company_id))
+            .where(col(Product.contract_id) == contract_id,
+                   col(Product.code).in_(("CRL", "RLI", "ECL")),
+                   col(Product.status).in_(("refused", "reduced", "terminated")),
+                   col(Company.dra) >= 3, col(Product.company_id).not_in(quoted))
+            .order_by(col(Product.company_id)).limit(5)).scalars().all()
+    repo = t.repo(HOLDER)
+    for company_id in candidates:
+        try:
+            product = repo.products.request(ProductRequest(
+                contract_id=contract_id, company_id=company_id, code="TOPLINER",
+                amount=Decimal("40000"), duration_days=60))
+        except (ValidationFailed, RuleViolation):
+            continue  # not eligible after all (an unpaid invoice, a quote open)
+        if product.status == ProductStatus.QUOTED:
+            repo.products.answer_topliner_quote(product.id, "buy", product.version)
+            return
 
 
 def _claims(t: _Timeline, contract_id: int, *, usd: bool) -> None:
@@ -336,8 +401,10 @@ def _previous_year_claims(t: _Timeline, contract_id: int, previous: int, *,
             debtors, ((date(previous, 12, 1), None),
                       (date(previous, 12, 2), date(previous, 12, 8))), strict=False):
         tax = Decimal("2400") if country == "FRA" and not usd else Decimal(0)
+        # The agreed claim asks for the insurer's intervention: its fee is billed.
         claim = t.repo(HOLDER, filed).claims.submit(ClaimCreate(
             contract_id=contract_id, company_id=company_id, reason="insolvency",
+            intervention_requested=cancelled is None,
             contact_name="Camille Martin", contact_email="camille.martin@example.com",
             invoices=[InvoiceLine(type="IN", number=f"F-{previous}-{company_id:04d}",
                                   invoice_date=filed - timedelta(days=64),

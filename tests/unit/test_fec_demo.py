@@ -2,8 +2,10 @@
 it: both demo policyholders have books with valid SIRENs; last year is closed and this
 year validated to the end of last month; every kind of event is there (claim events in
 both years, cover events on the USD contract, an adjustment refund, a USD premium paid
-with the EUR debited); the USD rates are the demo's own; nothing waits; and each year's
-FEC, streamed from the database, passes the strict reader-checker."""
+with the EUR debited); services are billed every month (the intervention fee with its
+VAT), paid but for last month's; a USD TopLiner bought through the order path waits to
+be paid; the USD rates are the demo's own; nothing waits; and each year's FEC, streamed
+from the database, passes the strict reader-checker."""
 
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ from cofatui.models.accounting import (
     JournalLine,
 )
 from cofatui.models.exchange_rate import ExchangeRate
-from cofatui.models.premiums import PremiumNotice, PremiumPayment
+from cofatui.models.premiums import PremiumNotice, PremiumNoticeLine, PremiumPayment
 from cofatui.repository.sql import make_engine
 from cofatui.repository.sql.ledger_fec import fec_rows
 
@@ -120,3 +122,28 @@ def test_each_years_fec_passes_the_checker(engine: Engine) -> None:
             assert len(lines) == validated_lines
             assert sum((x.debit for x in lines), Decimal(0)) == sum(
                 (x.credit for x in lines), Decimal(0))
+
+
+def test_services_billed_each_year_with_vat_and_last_month_due(engine: Engine) -> None:
+    with Session(engine) as s:
+        services = s.execute(select(PremiumNotice).where(
+            col(PremiumNotice.kind) == "services")).scalars().all()
+        with_vat = set(s.execute(select(col(PremiumNoticeLine.notice_id)).where(
+            col(PremiumNoticeLine.role) == "vat", col(PremiumNoticeLine.tax) > 0)).scalars())
+        vat_booked = s.execute(select(func.count()).select_from(JournalLine).where(
+            col(JournalLine.account) == "44566")).scalar_one()
+    paid = {n.issued_on.year for n in services if n.status == "paid"}
+    assert paid == {LAST, THIS}
+    # Last month's notice, when it had priced deliveries (the full demo's always has),
+    # is still due; every earlier one is paid.
+    assert all(n.status == ("issued" if n.period_start == date(THIS, 11, 1) else "paid")
+               for n in services)
+    assert {n.id for n in services} & with_vat and vat_booked > 0
+
+
+def test_an_unpaid_usd_topliner_notice(engine: Engine) -> None:
+    with Session(engine) as s:
+        notices = s.execute(select(PremiumNotice).where(
+            col(PremiumNotice.kind) == "topliner")).scalars().all()
+    assert any(n.currency == "USD" and n.status == "issued" and n.payment_id is None
+               and n.total > 0 for n in notices)
