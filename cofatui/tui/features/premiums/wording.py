@@ -33,14 +33,15 @@ def total_text(notice: NoticePublic) -> str:
 
 def notice_columns() -> list[Column]:
     return [
-        Column("number", t("premiums_ui.col.number"), 0, render=lambda n: plain(n.number)),
+        Column("number", t("premiums_ui.col.number"), 16, render=lambda n: plain(n.number)),
         Column("policy_number", t("premiums_ui.col.contract"), 9, min_list_width=100),
         Column("kind", t("premiums_ui.col.kind"), 14, render=kind_text),
         Column("period", t("premiums_ui.col.period"), 25,
                render=lambda n: f"{format_date(n.period_start)} – {format_date(n.period_end)}"),
         Column("due_date", t("premiums_ui.col.due"), 11,
                render=lambda n: format_date(n.due_date)),
-        Column("total", t("premiums_ui.col.total"), 22, align="right", render=total_text),
+        # What is left: "remboursement 2 400,00 €" (a refund, in French) needs 24.
+        Column("total", t("premiums_ui.col.total"), 0, align="right", render=total_text),
         Column("status", t("premiums_ui.col.status"), 9, render=status_text),
     ]
 
