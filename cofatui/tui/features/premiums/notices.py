@@ -28,6 +28,7 @@ from cofatui.tui.features.premiums.issue import IssueDialog
 from cofatui.tui.features.premiums.pay import PayDialog
 from cofatui.tui.features.premiums.typed import TypedNoticeDialog
 from cofatui.tui.features.premiums.wording import notice_columns
+from cofatui.tui.kit.debounce import Debounce
 from cofatui.tui.kit.header import AppHeader
 from cofatui.tui.kit.list_source import ListSource
 from cofatui.tui.kit.paged_source import PagedSource
@@ -57,6 +58,8 @@ class NoticesScreen(Screen[None]):
     def __init__(self, payment_id: int | None = None) -> None:
         super().__init__()
         self.payment_id = payment_id
+        # The text filter applies as one types (as the journal's), once typing pauses.
+        self._debounce = Debounce(self, self._filtered)
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -153,6 +156,10 @@ class NoticesScreen(Screen[None]):
         total = event.total or 0
         count.update(Text(t("premiums_ui.count", count=total) if total
                           else t("premiums_ui.none")))
+
+    @on(Input.Changed, "#filter-text")
+    def _typed(self) -> None:
+        self._debounce.typed()
 
     @on(Select.Changed)
     @on(Input.Submitted, "#filter-text")
