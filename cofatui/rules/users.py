@@ -11,12 +11,13 @@ from datetime import datetime
 from cofatui.enums import Rights, Section, UserStatus
 from cofatui.errors import FieldError
 
-#: The sections of a contract, named after the seed's areas (issue 16 item 5). A section
-#: left unnamed in customised rights means "none".
+#: The sections of a contract, named after the seed's areas (issue 16 item 5), and the
+#: accounting (issue 20 item 10). A section left unnamed in customised rights means
+#: "none".
 SECTIONS: tuple[str, ...] = tuple(str(s) for s in (
     Section.COVER, Section.INFORMATION, Section.CLAIMS, Section.TURNOVER,
     Section.COMPANY_INFORMATION, Section.ILU, Section.CUSTOM_FIELDS, Section.EXPORTS,
-    Section.BULK_ORDERS, Section.NOTIFICATIONS))
+    Section.BULK_ORDERS, Section.NOTIFICATIONS, Section.ACCOUNTING))
 LEVELS = ("none", "read_only", "full")
 #: Rights an administrator may give on a contract.
 RIGHTS = (Rights.FULL, Rights.READ_ONLY, Rights.CUSTOM)

@@ -10,8 +10,9 @@ from cofatui.rules.users import SECTIONS, section_rights_errors, status_errors, 
 NOW = datetime(2026, 12, 6, tzinfo=UTC)
 
 
-def test_the_ten_sections_are_the_enums() -> None:
-    assert len(SECTIONS) == 10 and set(SECTIONS) == {s.value for s in Section}
+def test_every_section_can_be_customised() -> None:
+    # The ten of issue 16 and the accounting of issue 20.
+    assert len(SECTIONS) == 11 and set(SECTIONS) == {s.value for s in Section}
 
 
 def test_rights_and_sections_are_checked_one_refusal_each() -> None:
