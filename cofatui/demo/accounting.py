@@ -111,16 +111,19 @@ def usd_rate(on: date) -> Decimal:
 
 
 class _Timeline:
-    """Repositories as of a day: each event is made on the day it happens."""
+    """Repositories as of a day: each event is made on the day it happens (at 10:00),
+    today's at the demo's own time, never after it."""
 
-    def __init__(self, engine: Engine, today: date) -> None:
+    def __init__(self, engine: Engine, clock: Clock) -> None:
         self.engine = engine
-        self.today = today
+        self.clock = clock
+        self.today = clock.now().astimezone(UTC).date()
 
     def repo(self, login: str, on: date | None = None) -> SqlRepository:
         day = min(on or self.today, self.today)
-        return SqlRepository(self.engine, login,
-                             FixedClock(datetime.combine(day, time(10), tzinfo=UTC)))
+        clock = self.clock if day == self.today else \
+            FixedClock(datetime.combine(day, time(10), tzinfo=UTC))
+        return SqlRepository(self.engine, login, clock)
 
     def past(self, day: date) -> bool:
         return day <= self.today
@@ -130,7 +133,7 @@ def populate(engine: Engine, clock: Clock,
              report: Callable[[str, int, int], None] | None = None) -> None:
     """Add the demo's books (see the module) to a database holding the demo data."""
     today = clock.now().astimezone(UTC).date()
-    timeline = _Timeline(engine, today)
+    timeline = _Timeline(engine, clock)
     previous = today.year - 1
     _record_rates(engine, date(previous, 1, 1), today)
     with Session(engine) as s:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Sequence
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from cofatui.enums import NoticeLineRole
 from cofatui.errors import FieldError
@@ -36,15 +36,16 @@ def add_months(day: date, months: int) -> date:
 def instalment_schedule(year_start: date, annual: Decimal, currency: str,
                         instalments: int) -> list[tuple[date, date, date, Decimal]]:
     """The provisional instalments of the insurance year starting ``year_start``:
-    (period start, period end, due date, amount). Each is annual / n rounded to the
-    cent, the last takes the remainder so they sum to ``annual`` exactly. Due on the
+    (period start, period end, due date, amount). Each is annual / n rounded *down* to
+    the cent, the last takes the remainder so they sum to ``annual`` exactly and none
+    is negative (rounded half up, 0.02 in four made the last -0.01). Due on the
     period's first day (our choice: premiums are payable in advance). ``currency`` is
     the premium's (kept for the caller; every currency here has cents)."""
     if instalments not in INSTALMENTS:
         raise ValueError(f"{instalments} instalments a year ({currency})")
     months = 12 // instalments
     total = annual.quantize(CENT, rounding=ROUND_HALF_UP)
-    share = (total / instalments).quantize(CENT, rounding=ROUND_HALF_UP)
+    share = (total / instalments).quantize(CENT, rounding=ROUND_DOWN)
     out: list[tuple[date, date, date, Decimal]] = []
     for i in range(instalments):
         start = add_months(year_start, i * months)
