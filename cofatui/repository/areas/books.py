@@ -6,17 +6,18 @@ Everything is audited."""
 from __future__ import annotations
 
 import builtins
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from cofatui.schemas_accounting import (
-    AccountOverrideSet,
-    AccountPublic,
-    BooksCreate,
-    BooksPublic,
-    BooksUpdate,
-    FinancialYearCreate,
-    FinancialYearPublic,
-)
+if TYPE_CHECKING:  # the schemas load with the backend that uses them, not at start-up
+    from cofatui.schemas_accounting import (
+        AccountOverrideSet,
+        AccountPublic,
+        BooksCreate,
+        BooksPublic,
+        BooksUpdate,
+        FinancialYearCreate,
+        FinancialYearPublic,
+    )
 
 
 @runtime_checkable

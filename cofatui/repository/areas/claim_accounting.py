@@ -6,14 +6,15 @@ transaction. The policyholder records these (full rights in the accounting secti
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from cofatui.schemas_accounting import (
-    ClaimAccountingPublic,
-    ClaimIrrecoverable,
-    ClaimVatSwitch,
-    IndemnityReceived,
-)
+if TYPE_CHECKING:  # the schemas load with the backend that uses them, not at start-up
+    from cofatui.schemas_accounting import (
+        ClaimAccountingPublic,
+        ClaimIrrecoverable,
+        ClaimVatSwitch,
+        IndemnityReceived,
+    )
 
 
 @runtime_checkable

@@ -6,17 +6,19 @@ Full rights in the accounting section record; read-only reads. Audited."""
 from __future__ import annotations
 
 import builtins
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from cofatui.schemas import Page
-from cofatui.schemas_accounting import (
-    CoverCreate,
-    CoverEventCreate,
-    CoverEventPublic,
-    CoverPublic,
-    ReceivableCreate,
-    ReceivablePublic,
-)
+
+if TYPE_CHECKING:  # the schemas load with the backend that uses them, not at start-up
+    from cofatui.schemas_accounting import (
+        CoverCreate,
+        CoverEventCreate,
+        CoverEventPublic,
+        CoverPublic,
+        ReceivableCreate,
+        ReceivablePublic,
+    )
 
 
 @runtime_checkable

@@ -17,25 +17,27 @@ validating and closing need full rights there. Everything that writes is audited
 from __future__ import annotations
 
 from datetime import date
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from cofatui.schemas_accounting import (
-    BalanceFilter,
-    BalancePublic,
-    EntryPublic,
-    FecRequest,
-    FinancialYearPublic,
-    GenerateResult,
-    JournalFilter,
-    JournalTotals,
-    JournalWindow,
-    LedgerFilter,
-    LedgerWindow,
-    ValidationPreview,
-    ValidationResult,
-    WaitPublic,
-)
 from cofatui.schemas_jobs import JobPublic
+
+if TYPE_CHECKING:  # the schemas load with the backend that uses them, not at start-up
+    from cofatui.schemas_accounting import (
+        BalanceFilter,
+        BalancePublic,
+        EntryPublic,
+        FecRequest,
+        FinancialYearPublic,
+        GenerateResult,
+        JournalFilter,
+        JournalTotals,
+        JournalWindow,
+        LedgerFilter,
+        LedgerWindow,
+        ValidationPreview,
+        ValidationResult,
+        WaitPublic,
+    )
 
 
 @runtime_checkable

@@ -8,23 +8,25 @@ transaction (when the contract has books). Everything is audited."""
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from cofatui.schemas import Page
-from cofatui.schemas_accounting import (
-    NoticeAdjustment,
-    NoticeCreate,
-    NoticeFilter,
-    NoticePublic,
-    NoticeSchedule,
-    PaymentCreate,
-    PaymentPublic,
-    PremiumPricePublic,
-    PremiumPriceSet,
-    PremiumTermsPublic,
-    PremiumTermsSet,
-    ServicesBilling,
-)
+
+if TYPE_CHECKING:  # the schemas load with the backend that uses them, not at start-up
+    from cofatui.schemas_accounting import (
+        NoticeAdjustment,
+        NoticeCreate,
+        NoticeFilter,
+        NoticePublic,
+        NoticeSchedule,
+        PaymentCreate,
+        PaymentPublic,
+        PremiumPricePublic,
+        PremiumPriceSet,
+        PremiumTermsPublic,
+        PremiumTermsSet,
+        ServicesBilling,
+    )
 
 
 @runtime_checkable

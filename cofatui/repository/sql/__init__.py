@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+from typing import TYPE_CHECKING
+
 from sqlalchemy.engine import Engine
 
 from cofatui.clock import Clock
 from cofatui.repository.sql.audit import SqlAudit
-from cofatui.repository.sql.books import SqlBooks
 from cofatui.repository.sql.bulk import SqlBulk
 from cofatui.repository.sql.chorus_connector import SqlChorusConnector
 from cofatui.repository.sql.chorus_directory import SqlChorusDirectory
 from cofatui.repository.sql.chorus_facturx import SqlChorusFacturx
 from cofatui.repository.sql.chorus_invoices import SqlChorusInvoices
-from cofatui.repository.sql.claim_accounting import SqlClaimAccounting
 from cofatui.repository.sql.claims import SqlClaims
 from cofatui.repository.sql.companies import SqlCompanies
 from cofatui.repository.sql.company_info import SqlCompanyInfo
 from cofatui.repository.sql.core import SqlCore
-from cofatui.repository.sql.covers import SqlCovers
 from cofatui.repository.sql.custom_fields import SqlCustomFields
 from cofatui.repository.sql.documents import SqlDocuments
 from cofatui.repository.sql.drafts import SqlDrafts
@@ -28,14 +28,19 @@ from cofatui.repository.sql.extensions import SqlExtensions
 from cofatui.repository.sql.ilus import SqlIlus
 from cofatui.repository.sql.imports import SqlImports
 from cofatui.repository.sql.jobs import SqlJobs, SqlMail
-from cofatui.repository.sql.ledger import SqlLedger
 from cofatui.repository.sql.notifications import SqlNotifications
 from cofatui.repository.sql.portfolio import SqlPortfolio
-from cofatui.repository.sql.premiums import SqlPremiums
 from cofatui.repository.sql.products import SqlProducts
 from cofatui.repository.sql.turnover import SqlTurnover
 from cofatui.repository.sql.underwriting import SqlUnderwriting
 from cofatui.repository.sql.users import SqlUsers
+
+if TYPE_CHECKING:
+    from cofatui.repository.sql.books import SqlBooks
+    from cofatui.repository.sql.claim_accounting import SqlClaimAccounting
+    from cofatui.repository.sql.covers import SqlCovers
+    from cofatui.repository.sql.ledger import SqlLedger
+    from cofatui.repository.sql.premiums import SqlPremiums
 
 
 class SqlRepository(SqlCore):
@@ -69,11 +74,38 @@ class SqlRepository(SqlCore):
         self.chorus_invoices = SqlChorusInvoices(self)
         self.chorus_facturx = SqlChorusFacturx(self)
         self.chorus_connector = SqlChorusConnector(self)
-        self.books = SqlBooks(self)
-        self.premiums = SqlPremiums(self)
-        self.covers = SqlCovers(self)
-        self.claim_accounting = SqlClaimAccounting(self)
-        self.ledger = SqlLedger(self)
+
+    # The sub-ledger's areas (issue 20) are made, and their modules imported, when first
+    # used: the posting engine, its rules and the FEC stay out of the app's start-up.
+    @cached_property
+    def books(self) -> SqlBooks:
+        from cofatui.repository.sql.books import SqlBooks
+
+        return SqlBooks(self)
+
+    @cached_property
+    def premiums(self) -> SqlPremiums:
+        from cofatui.repository.sql.premiums import SqlPremiums
+
+        return SqlPremiums(self)
+
+    @cached_property
+    def covers(self) -> SqlCovers:
+        from cofatui.repository.sql.covers import SqlCovers
+
+        return SqlCovers(self)
+
+    @cached_property
+    def claim_accounting(self) -> SqlClaimAccounting:
+        from cofatui.repository.sql.claim_accounting import SqlClaimAccounting
+
+        return SqlClaimAccounting(self)
+
+    @cached_property
+    def ledger(self) -> SqlLedger:
+        from cofatui.repository.sql.ledger import SqlLedger
+
+        return SqlLedger(self)
 
     def close(self) -> None:
         """The engine is shared; closing a repository releases nothing of its own."""

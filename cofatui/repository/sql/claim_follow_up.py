@@ -67,7 +67,7 @@ from cofatui.repository.sql.latest_claims import (
     order_key,
     text_match,
 )
-from cofatui.repository.sql.ledger_post import book_source
+from cofatui.repository.sql.ledger_hook import book_source
 from cofatui.rules import addresses
 from cofatui.rules import claims as rules
 from cofatui.rules.attachments import check_attachment

@@ -29,7 +29,7 @@ from cofatui.repository.sql.exchange_rates import (
     lines_of,
 )
 from cofatui.repository.sql.latest_claims import claim_added
-from cofatui.repository.sql.ledger_post import book_source
+from cofatui.repository.sql.ledger_hook import book_source
 from cofatui.rules import claims as rules
 from cofatui.schemas import (
     AdditionalDeclaration,

@@ -39,7 +39,6 @@ from cofatui.models import (
 )
 from cofatui.repository.sql import underwriting_tables as underwriting
 from cofatui.repository.sql.core import SqlArea
-from cofatui.repository.sql.premiums_notices import topliner_notice
 from cofatui.repository.sql.product_requests import product_public, products_public
 from cofatui.repository.sql.search import search_key
 from cofatui.rules import products as rules
@@ -398,6 +397,9 @@ class ProductCommands(SqlArea):
                         else "")
             if answer == "buy":
                 # Its premium notice, in the same transaction as the purchase (issue 20).
+                # Imported here: premium notices (and their schemas) stay out of start-up.
+                from cofatui.repository.sql.premiums_notices import topliner_notice
+
                 topliner_notice(s, self.root, product, now.date())
                 self._notify(s, product, company, NotificationType.DECISION,
                              wording.topliner_bought(product.decided_amount, product.currency,
