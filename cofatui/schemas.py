@@ -92,12 +92,55 @@ class Public(BaseModel):
 
 
 class Page(BaseModel, Generic[T]):
-    """One window of a list. ``total`` is the number of rows matching the filter."""
+    """One window of a list. ``total`` is the number of rows matching the filter (-1
+    when it was not asked for).
+
+    A list that pages by key (issue 21) also gives the cursors of its first and last
+    row: the next page is read with ``Seek(after=last_cursor)``, the one above with
+    ``Seek(before=first_cursor)``. They are None on an empty page, and on lists that
+    still page by offset only."""
 
     items: list[T]
     offset: int
     limit: int
     total: int
+    first_cursor: str | None = None
+    last_cursor: str | None = None
+
+
+class Seek(BaseModel):
+    """Where a keyset page starts, instead of an offset (issue 21: a deep OFFSET reads
+    and drops every row before it, so each page of a million-row list was slower than
+    the last).
+
+    - ``after``: the rows that follow the row of that cursor, in list order;
+    - ``before``: the rows that precede it — read upwards, returned in list order;
+    - ``last``: the last ``limit`` rows of the list (End), read from the other end.
+
+    At most one of the three. A cursor is opaque: only the repository that made it
+    (``Page.first_cursor`` / ``last_cursor``) reads it, and refuses any other with
+    ValidationFailed at ``cursor``. Rows inserted or deleted between two reads shift
+    nothing: the next page starts after the row the user saw, wherever it now is."""
+
+    model_config = ConfigDict(frozen=True)
+
+    after: str | None = None
+    before: str | None = None
+    last: bool = False
+
+    @model_validator(mode="after")
+    def _one_direction(self) -> Seek:
+        if sum((self.after is not None, self.before is not None, self.last)) > 1:
+            raise ValueError("give one of after, before or last")
+        return self
+
+
+class RowCount(Public):
+    """How many rows a filter gives. ``exact`` False: *at least* ``count`` (the count
+    stopped at the limit it was given, a full count being too dear to wait for)."""
+
+    count: int
+    exact: bool = True
 
 
 # --- identity -------------------------------------------------------------------

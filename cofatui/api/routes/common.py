@@ -7,7 +7,9 @@ from typing import Annotated, Any
 from fastapi import Path, Query
 from pydantic import BaseModel, Field
 
+from cofatui.errors import ValidationFailed
 from cofatui.repository.base import MAX_PAGE
+from cofatui.schemas import Seek
 
 # Database ids are 32-bit on PostgreSQL; larger numbers can only be "not found", and
 # refusing them here keeps them away from the drivers.
@@ -20,6 +22,24 @@ Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="rows to skip")]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"page size (at most {MAX_PAGE})")]
 WithTotal = Annotated[bool, Query(description="count the matching rows (false: total is -1, "
                                               "faster on large lists)")]
+
+
+#: A keyset cursor (``Page.first_cursor``/``last_cursor``): opaque, URL-safe, bounded.
+Cursor = Annotated[str | None, Query(max_length=2000, pattern=r"^[A-Za-z0-9_-]*$",
+                                     description="the page after this row's cursor")]
+BeforeCursor = Annotated[str | None, Query(max_length=2000, pattern=r"^[A-Za-z0-9_-]*$",
+                                           description="the page before this row's cursor")]
+LastPage = Annotated[bool, Query(description="the last page of the list (End)")]
+
+
+def seek_of(after: str | None, before: str | None, last: bool) -> Seek | None:
+    """The ``Seek`` of a list route's ``after``/``before``/``last`` parameters (None:
+    page by ``offset``). More than one given is refused at ``cursor``."""
+    if after is None and before is None and not last:
+        return None
+    if sum((after is not None, before is not None, last)) > 1:
+        raise ValidationFailed.at("cursor", "api.bad_cursor")
+    return Seek(after=after, before=before, last=last)
 
 
 class Count(BaseModel):

@@ -8,21 +8,58 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
-from cofatui.schemas import NotificationFilter, NotificationRow, Page
+from cofatui.schemas import NotificationFilter, NotificationRow, Page, RowCount, Seek
 from cofatui.schemas_preferences import Preferences, PreferencesUpdate
 
 
 @runtime_checkable
 class NotificationsArea(Protocol):
     def rows(self, flt: NotificationFilter | None = None, offset: int = 0,
-             limit: int = 100, with_total: bool = True) -> Page[NotificationRow]:
-        """One page of the notifications matching ``flt``, newest first. With
-        ``with_total=False`` the matches are not counted (``total`` is None). The
-        changes below the user's thresholds are left out unless
-        ``flt.include_below_thresholds``; an answer to the user's own request never is.
+             limit: int = 100, with_total: bool = True,
+             seek: Seek | None = None) -> Page[NotificationRow]:
+        """One page of the notifications matching ``flt``, newest first (created_at,
+        then id, both descending). With ``with_total=False`` the matches are not
+        counted (``total`` is -1). The changes below the user's thresholds are left out
+        unless ``flt.include_below_thresholds``; an answer to the user's own request
+        never is.
+
+        ``seek`` (issue 21): the page after/before a row's cursor, or the last page,
+        instead of ``offset``; the page carries its ``first_cursor``/``last_cursor``.
+
+        The text filter: one or two characters match the start of a word of the
+        company's name, country, client reference or EasyNumber (an index prefix
+        path); three or more match anywhere (the trigram index).
 
         Raises: Forbidden (a contract in the filter the user is not attached to);
-        ValidationFailed (an inconsistent filter, e.g. a date range backwards)."""
+        ValidationFailed (an inconsistent filter, e.g. a date range backwards; a
+        cursor at ``cursor`` this list did not make)."""
+        ...
+
+    def count(self, flt: NotificationFilter | None = None,
+              at_most: int | None = None) -> RowCount:
+        """How many rows ``rows(flt)`` lists. With ``at_most``, counting stops there:
+        ``RowCount(at_most, exact=False)`` means "at least that many" (quick, for a
+        list that shows rows first and the exact count after).
+
+        Raises: as ``rows``."""
+        ...
+
+    def mark_matching(self, flt: NotificationFilter, read: bool,
+                      except_ids: Sequence[int] = ()) -> int:
+        """Mark as read or unread every notification ``rows(flt)`` lists, but those of
+        ``except_ids`` (the rows the user unmarked after "mark all"), in one statement:
+        no cap, no copy of the ids. Returns how many rows were listed and marked.
+
+        Raises: Forbidden (as ``rows``; a read-only notifications section on one of
+        the contracts); ValidationFailed (as ``rows``)."""
+        ...
+
+    def delete_matching(self, flt: NotificationFilter,
+                        except_ids: Sequence[int] = ()) -> int:
+        """Delete for this user every notification ``rows(flt)`` lists, but those of
+        ``except_ids``, in one statement. Returns how many.
+
+        Raises: as ``mark_matching``."""
         ...
 
     def unread_count(self, contract_id: int | None = None) -> int:

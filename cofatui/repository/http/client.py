@@ -40,6 +40,7 @@ from cofatui.errors import (
 from cofatui.i18n.messages import Term
 from cofatui.repository.base import MAX_PAGE
 from cofatui.rules.text import INVALID_UNICODE, text_errors
+from cofatui.schemas import Seek
 
 T = TypeVar("T")
 
@@ -58,6 +59,20 @@ def query_params(model: BaseModel | None) -> dict[str, Any]:
 
 def page_params(offset: int, limit: int) -> dict[str, int]:
     return {"offset": max(0, int(offset)), "limit": max(1, min(int(limit), MAX_PAGE))}
+
+
+def seek_params(offset: int, limit: int, seek: Seek | None) -> dict[str, Any]:
+    """The query parameters of a page read by offset, or by key (issue 21): ``after``,
+    ``before`` or ``last`` as the list routes take them (``seek_of`` on the server)."""
+    params: dict[str, Any] = dict(page_params(0 if seek else offset, limit))
+    if seek is not None:
+        if seek.after is not None:
+            params["after"] = seek.after
+        elif seek.before is not None:
+            params["before"] = seek.before
+        elif seek.last:
+            params["last"] = True
+    return params
 
 
 class HttpClient:

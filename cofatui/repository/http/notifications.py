@@ -7,11 +7,18 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from cofatui.repository.http.client import HttpArea, count_of, page_params, query_params
+from cofatui.repository.http.client import (
+    HttpArea,
+    count_of,
+    page_params,
+    query_params,
+)
 from cofatui.schemas import (
     NotificationFilter,
     NotificationRow,
     Page,
+    RowCount,
+    Seek,
 )
 from cofatui.schemas_preferences import Preferences, PreferencesUpdate
 
@@ -20,8 +27,21 @@ _PREFERENCES = TypeAdapter(Preferences)
 
 
 class HttpNotifications(HttpArea):
+    def count(self, flt: NotificationFilter | None = None,
+              at_most: int | None = None) -> RowCount:
+        raise NotImplementedError  # issue 21: being built
+
+    def mark_matching(self, flt: NotificationFilter, read: bool,
+                      except_ids: Sequence[int] = ()) -> int:
+        raise NotImplementedError  # issue 21: being built
+
+    def delete_matching(self, flt: NotificationFilter,
+                        except_ids: Sequence[int] = ()) -> int:
+        raise NotImplementedError  # issue 21: being built
+
     def rows(self, flt: NotificationFilter | None = None, offset: int = 0,
-             limit: int = 100, with_total: bool = True) -> Page[NotificationRow]:
+             limit: int = 100, with_total: bool = True,
+             seek: Seek | None = None) -> Page[NotificationRow]:
         params: dict[str, Any] = {**query_params(flt), **page_params(offset, limit)}
         if not with_total:
             params["with_total"] = False

@@ -28,7 +28,7 @@ from cofatui.repository.sql import notification_changes, preferences
 from cofatui.repository.sql.core import SqlArea
 from cofatui.repository.sql.search import entry_text_filter, identifier_variants, like_pattern
 from cofatui.repository.sql.upsert import table_of, upsert
-from cofatui.schemas import NotificationFilter, NotificationRow, Page
+from cofatui.schemas import NotificationFilter, NotificationRow, Page, RowCount, Seek
 from cofatui.schemas_preferences import Preferences, PreferencesUpdate
 
 MAX_MARK = 100_000  # ids accepted by one mark/delete call
@@ -60,8 +60,21 @@ class SqlNotifications(SqlArea):
         # not the user's to read.
         return self._readable(self.contract_ids, Section.NOTIFICATIONS)
 
+    def count(self, flt: NotificationFilter | None = None,
+              at_most: int | None = None) -> RowCount:
+        raise NotImplementedError  # issue 21: being built
+
+    def mark_matching(self, flt: NotificationFilter, read: bool,
+                      except_ids: Sequence[int] = ()) -> int:
+        raise NotImplementedError  # issue 21: being built
+
+    def delete_matching(self, flt: NotificationFilter,
+                        except_ids: Sequence[int] = ()) -> int:
+        raise NotImplementedError  # issue 21: being built
+
     def rows(self, flt: NotificationFilter | None = None, offset: int = 0,
-             limit: int = 100, with_total: bool = True) -> Page[NotificationRow]:
+             limit: int = 100, with_total: bool = True,
+             seek: Seek | None = None) -> Page[NotificationRow]:
         flt = flt or NotificationFilter()
         limit = max(1, min(limit, MAX_PAGE))
         contracts = self._notification_scope(flt.contract_id)

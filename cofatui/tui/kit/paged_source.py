@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Generic, Protocol, TypeVar
 
 from cofatui.errors import CofaError
+from cofatui.schemas import Seek
 from cofatui.tui.kit.virtual_list import PAGE_SIZE
 
 __all__ = ["PageLike", "PagedSource"]
@@ -38,8 +39,15 @@ class PagedSource(Generic[T]):
 
     def __init__(self, fetch_page: Callable[[int, int], PageLike[T]],
                  on_error: Callable[[CofaError], None], first_page_size: int = PAGE_SIZE,
-                 first: PageLike[T] | None = None) -> None:
-        """``first``: the first page, already read by the screen (with its total)."""
+                 first: PageLike[T] | None = None, *,
+                 fetch_seek: Callable[[Seek | None, int], PageLike[T]] | None = None
+                 ) -> None:
+        """``first``: the first page, already read by the screen (with its total).
+        ``fetch_seek(seek, limit)``: the same list read by key (issue 21); when given,
+        pages are read after/before the neighbouring page's cursors, End reads the
+        last page from the other end, and ``fetch_page`` serves only the first page
+        and jumps far from any page read."""
+        self.fetch_seek = fetch_seek
         self.fetch_page = fetch_page
         self.on_error = on_error
         self.first_page_size = first_page_size
