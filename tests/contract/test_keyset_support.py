@@ -41,7 +41,8 @@ class FakeList:
             cursor = seek.after if seek.after is not None else seek.before
             assert cursor is not None
             score, ident = decode_cursor(cursor, _KEYS)
-            at = (-int(score), int(ident))
+            assert isinstance(score, int) and isinstance(ident, int)
+            at = (-score, ident)
             if seek.after is not None:
                 inclusive = self.bug == "inclusive"
                 items = [r for r in rows if ((-r[0], r[1]) >= at if inclusive
