@@ -62,6 +62,14 @@ class Notification(SQLModel, table=True):
     #: NULL for a notification that leads to its company, product or claim only.
     target_type: str | None = Field(default=None, max_length=30)
     target_id: int | None = None
+    #: The search text of the portfolio entry of the same contract and company (issue
+    #: 21), '' when there is none (a user's own notification). Database triggers
+    #: (migration 0036) fill it on insert and copy an entry's new text (a company
+    #: renamed) in the same transaction, whatever writes; the repository never sets it.
+    #: Indexed for substrings (FTS5 trigram / pg_trgm) and word prefixes (FTS5
+    #: unicode61 / tsvector 'simple').
+    search_text: str = Field(default="", sa_column=Column(
+        String(400), nullable=False, server_default=""))
 
 
 class NotificationState(SQLModel, table=True):
