@@ -339,6 +339,19 @@ def _kept_database(path: str) -> tuple[Engine, str, Any]:
     return engine, url, lambda: None
 
 
+def _kept_template(engine: Engine) -> Any:
+    """The bench's template in a kept database (``--db``); None in a new file (no demo
+    user yet: the demo is built first)."""
+    from cofatui.errors import Unauthenticated
+
+    try:
+        repo = SqlRepository(engine, LOGIN)
+    except Unauthenticated:
+        return None
+    return next((t for t in repo.exports.templates(ExportCategory.PORTFOLIO)
+                 if t.name == "Bench 20"), None)
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pg", metavar="URL", help="PostgreSQL base URL")
@@ -360,9 +373,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     engine, url, cleanup = _kept_database(args.db) if args.db else _database(args.pg)
     try:
         t0 = time.perf_counter()
-        repo = SqlRepository(engine, LOGIN) if args.db else None
-        template = next((t for t in repo.exports.templates(ExportCategory.PORTFOLIO)
-                         if t.name == "Bench 20"), None) if repo is not None else None
+        template = _kept_template(engine) if args.db else None
         if template is None:
             generate_demo(engine, companies=args.companies, worker=False)
             refresh_statistics(engine)
