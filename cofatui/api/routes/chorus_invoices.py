@@ -46,7 +46,15 @@ from cofatui.api.routes.chorus_forms import (
     refuse_oversized,
     uploaded,
 )
-from cofatui.api.routes.common import MAX_ID, Limit, Offset
+from cofatui.api.routes.common import (
+    MAX_ID,
+    BeforeCursor,
+    Cursor,
+    LastPage,
+    Limit,
+    Offset,
+    seek_of,
+)
 from cofatui.api.routes.exports import content_disposition
 from cofatui.api.uploads import store
 from cofatui.enums import ChorusSpace
@@ -199,9 +207,11 @@ def dashboard(repo: Repo, side: ChorusSpace,
                         "repeat it: `states=suspended&states=rejected`); they combine "
                         "with AND.")
 def search(repo: Repo, criteria: Annotated[SearchQuery, Query()], offset: Offset = 0,
-           limit: Limit = 100) -> Page[ChorusInvoiceRow]:
+           limit: Limit = 100, after: Cursor = None, before: BeforeCursor = None,
+           last: LastPage = False) -> Page[ChorusInvoiceRow]:
     return repo.chorus_invoices.search(
-        ChorusInvoiceSearch.model_validate(criteria.model_dump()), offset, limit)
+        ChorusInvoiceSearch.model_validate(criteria.model_dump()), offset, limit,
+        seek_of(after, before, last))
 
 
 @router.get("/chorus/anomalies", name="chorus_invoices.anomalies", responses=NOT_FOUND,
@@ -209,8 +219,10 @@ def search(repo: Repo, criteria: Annotated[SearchQuery, Query()], offset: Offset
             summary="My issued invoices non-compliant, to recycle, suspended or rejected, "
                     "newest change first, with the recipient's comment")
 def anomalies(repo: Repo, structure_id: StructureFilter = None, offset: Offset = 0,
-              limit: Limit = 100) -> Page[ChorusAnomaly]:
-    return repo.chorus_invoices.anomalies(structure_id, offset, limit)
+              limit: Limit = 100, after: Cursor = None, before: BeforeCursor = None,
+              last: LastPage = False) -> Page[ChorusAnomaly]:
+    return repo.chorus_invoices.anomalies(structure_id, offset, limit,
+                                          seek_of(after, before, last))
 
 
 @router.get("/chorus/returns", name="chorus_invoices.returns",

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
 from cofatui.enums import ChorusSpace
-from cofatui.schemas import Page
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_chorus import (
     ChorusAnomaly,
     ChorusCompletion,
@@ -104,16 +104,18 @@ class ChorusInvoicesArea(Protocol):
         ...
 
     def search(self, criteria: ChorusInvoiceSearch, offset: int = 0,
-               limit: int = 100) -> Page[ChorusInvoiceRow]:
-        """One page, newest deposit first (drafts, never deposited, after). Raises:
+               limit: int = 100, seek: Seek | None = None) -> Page[ChorusInvoiceRow]:
+        """One page, newest deposit first (drafts, never deposited, after); by key when
+        ``seek`` is given (``offset`` then ignored), with the page's cursors. Raises:
         NotFound (a structure I hold no such space on); ValidationFailed (a range
         upside down)."""
         ...
 
     def anomalies(self, structure_id: int | None = None, offset: int = 0,
-                  limit: int = 100) -> Page[ChorusAnomaly]:
+                  limit: int = 100, seek: Seek | None = None) -> Page[ChorusAnomaly]:
         """My issued invoices now non-compliant, to recycle, suspended or rejected,
-        newest change first, with the recipient's comment (seed 003 §XVIII).
+        newest change first, with the recipient's comment (seed 003 §XVIII); by key
+        when ``seek`` is given.
         Raises: NotFound (a structure I hold no issued space on)."""
         ...
 

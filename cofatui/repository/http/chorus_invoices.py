@@ -15,8 +15,8 @@ import httpx
 from pydantic import BaseModel, TypeAdapter
 
 from cofatui.enums import ChorusSpace
-from cofatui.repository.http.client import HttpArea, page_params, query_params
-from cofatui.schemas import Page
+from cofatui.repository.http.client import HttpArea, query_params, seek_params
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_chorus import (
     ChorusAnomaly,
     ChorusCompletion,
@@ -112,13 +112,13 @@ class HttpChorusInvoices(HttpArea):
         return self._get(_DASHBOARD, "/chorus/dashboard", params)
 
     def search(self, criteria: ChorusInvoiceSearch, offset: int = 0,
-               limit: int = 100) -> Page[ChorusInvoiceRow]:
+               limit: int = 100, seek: Seek | None = None) -> Page[ChorusInvoiceRow]:
         return self._get(_ROWS, "/chorus/invoices",
-                         {**query_params(criteria), **page_params(offset, limit)})
+                         {**query_params(criteria), **seek_params(offset, limit, seek)})
 
     def anomalies(self, structure_id: int | None = None, offset: int = 0,
-                  limit: int = 100) -> Page[ChorusAnomaly]:
-        params: dict[str, Any] = page_params(offset, limit)
+                  limit: int = 100, seek: Seek | None = None) -> Page[ChorusAnomaly]:
+        params: dict[str, Any] = seek_params(offset, limit, seek)
         if structure_id is not None:
             params["structure_id"] = int(structure_id)
         return self._get(_ANOMALIES, "/chorus/anomalies", params)

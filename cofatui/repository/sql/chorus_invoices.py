@@ -20,7 +20,7 @@ from cofatui.repository.sql.chorus_invoices_answers import InvoiceAnswers
 from cofatui.repository.sql.chorus_invoices_detail import detail
 from cofatui.repository.sql.chorus_invoices_moves import InvoiceMoves
 from cofatui.repository.sql.chorus_queries import SqlChorusQueries
-from cofatui.schemas import Page
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_chorus import (
     ChorusAnomaly,
     ChorusDashboard,
@@ -51,12 +51,12 @@ class SqlChorusInvoices(InvoiceAnswers, InvoiceMoves):
         return self._queries.dashboard(side, structure_id)
 
     def search(self, criteria: ChorusInvoiceSearch, offset: int = 0,
-               limit: int = 100) -> Page[ChorusInvoiceRow]:
-        return self._queries.search(criteria, offset, limit)
+               limit: int = 100, seek: Seek | None = None) -> Page[ChorusInvoiceRow]:
+        return self._queries.search(criteria, offset, limit, seek)
 
     def anomalies(self, structure_id: int | None = None, offset: int = 0,
-                  limit: int = 100) -> Page[ChorusAnomaly]:
-        return self._queries.anomalies(structure_id, offset, limit)
+                  limit: int = 100, seek: Seek | None = None) -> Page[ChorusAnomaly]:
+        return self._queries.anomalies(structure_id, offset, limit, seek)
 
     def returns(self) -> list[ChorusInvoiceRef]:
         return self._queries.returns()

@@ -37,10 +37,12 @@ from cofatui.repository.sql.chorus_access import (
     chorus_rights,
     require_space_or_404,
 )
+from cofatui.repository.sql.chorus_search_pages import NEVER, cursor_of, page_ids
 from cofatui.repository.sql.core import SqlArea
+from cofatui.repository.sql.paging import SortKey, seek_rows
 from cofatui.repository.sql.upsert import table_of, upsert
 from cofatui.rules.chorus_states import HIDDEN_FROM_RECIPIENT, chorus_status
-from cofatui.schemas import Page
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_chorus import (
     ChorusAnomaly,
     ChorusDashboard,
@@ -63,6 +65,12 @@ SIDE_STATES: dict[ChorusSpace, tuple[ChorusState, ...]] = {
 }
 PAGE_MAX = 500
 RETURNS_MAX = 100
+
+#: Anomalies newest change first; an invoice never changed (NULL) sorts as the oldest,
+#: so that keyset pages lose no row (paging.SortKey).
+_CHANGED = func.coalesce(col(ChorusInvoice.state_changed_at), NEVER)
+_ANOMALY_KEYS = (SortKey(_CHANGED, datetime, descending=True),
+                 SortKey(col(ChorusInvoice.id), int, descending=True))
 
 _supplier = aliased(ChorusStructure, name="supplier")
 _recipient = aliased(ChorusStructure, name="recipient")
@@ -93,7 +101,7 @@ class SqlChorusQueries(SqlArea):
                                total=sum(r.count for r in rows))
 
     def search(self, criteria: ChorusInvoiceSearch, offset: int = 0,
-               limit: int = 100) -> Page[ChorusInvoiceRow]:
+               limit: int = 100, seek: Seek | None = None) -> Page[ChorusInvoiceRow]:
         where = _criteria(criteria)
         offset, limit = max(0, offset), max(1, min(limit, PAGE_MAX))
         with self._uow() as s:
@@ -101,22 +109,19 @@ class SqlChorusQueries(SqlArea):
             if not ids:
                 return Page(items=[], offset=offset, limit=limit, total=0)
             scope = and_(_side_scope(criteria.side, ids), *where)
-            deposited = and_(scope, col(ChorusInvoice.deposited_at).is_not(None))
-            drafts = and_(scope, col(ChorusInvoice.deposited_at).is_(None))
             n_all, n_deposited = s.execute(
                 select(func.count(), func.count(ChorusInvoice.deposited_at))
                 .select_from(ChorusInvoice).where(scope)).one()
-            n_drafts = n_all - n_deposited
-            rows: list[Any] = []
-            if offset < n_deposited:
-                rows += _rows(s, deposited, offset, limit)
-            if len(rows) < limit and n_drafts:
-                rows += _rows(s, drafts, max(0, offset - n_deposited), limit - len(rows))
+            window = page_ids(s, scope, seek, offset, limit, n_deposited)
+            rows = _rows(s, [i for i, _ in window])
             items = [_row(r) for r in rows]  # while the rows are bound to the session
-        return Page(items=items, offset=offset, limit=limit, total=n_deposited + n_drafts)
+        first, last = (cursor_of(*window[0]), cursor_of(*window[-1])) if window \
+            else (None, None)
+        return Page(items=items, offset=0 if seek else offset, limit=limit, total=n_all,
+                    first_cursor=first, last_cursor=last)
 
     def anomalies(self, structure_id: int | None = None, offset: int = 0,
-                  limit: int = 100) -> Page[ChorusAnomaly]:
+                  limit: int = 100, seek: Seek | None = None) -> Page[ChorusAnomaly]:
         offset, limit = max(0, offset), max(1, min(limit, PAGE_MAX))
         with self._uow() as s:
             ids = self._scope(s, ChorusSpace.ISSUED, structure_id)
@@ -125,16 +130,16 @@ class SqlChorusQueries(SqlArea):
             where = and_(col(ChorusInvoice.supplier_structure_id).in_(ids),
                          col(ChorusInvoice.state).in_([st.value for st in ANOMALY_STATES]))
             total = _count(s, where)
-            rows = s.execute(
-                select(ChorusInvoice.id, ChorusInvoice.number, ChorusInvoice.state,
-                       ChorusInvoice.state_changed_at, ChorusInvoice.recipient_siret,
-                       ChorusInvoice.last_comment,
-                       func.coalesce(_recipient.name, "").label("recipient_name"))
+            page = seek_rows(
+                s, select(ChorusInvoice.id, ChorusInvoice.number, ChorusInvoice.state,
+                          ChorusInvoice.state_changed_at, ChorusInvoice.recipient_siret,
+                          ChorusInvoice.last_comment,
+                          func.coalesce(_recipient.name, "").label("recipient_name"),
+                          _CHANGED.label("changed"))
                 .outerjoin(_recipient, _recipient.id == ChorusInvoice.recipient_structure_id)
-                .where(where)
-                .order_by(col(ChorusInvoice.state_changed_at).desc(),
-                          col(ChorusInvoice.id).desc())
-                .offset(offset).limit(limit)).all()
+                .where(where), _ANOMALY_KEYS, seek, offset, limit,
+                lambda r: (r.changed, r.id))
+            rows = page.rows
             reasons = _failed_checks(s, [r.id for r in rows
                                          if r.state == ChorusState.NON_COMPLIANT])
         items = [ChorusAnomaly(
@@ -143,7 +148,8 @@ class SqlChorusQueries(SqlArea):
             anomaly=", ".join(reasons.get(r.id, ())) or chorus_status(ChorusState(r.state)),
             at=r.state_changed_at, recipient_siret=r.recipient_siret,
             recipient_name=r.recipient_name, comment=r.last_comment) for r in rows]
-        return Page(items=items, offset=offset, limit=limit, total=total)
+        return Page(items=items, offset=0 if seek else offset, limit=limit, total=total,
+                    first_cursor=page.first_cursor, last_cursor=page.last_cursor)
 
     def returns(self) -> list[ChorusInvoiceRef]:
         with self._uow() as s:
@@ -272,14 +278,9 @@ _ROW_COLUMNS = (
     ChorusInvoice.last_comment, ChorusInvoice.version)
 
 
-def _rows(s: Session, where: ColumnElement[bool], offset: int, limit: int) -> list[Any]:
-    """One window newest deposit first: the ids from the side's ``…_deposited`` index
-    alone (the rows skipped by ``offset`` are never read nor joined), then the
-    columns of those ids."""
-    ids = [int(i) for i in s.execute(
-        select(ChorusInvoice.id).where(where)
-        .order_by(col(ChorusInvoice.deposited_at).desc(), col(ChorusInvoice.id).desc())
-        .offset(offset).limit(limit)).scalars()]
+def _rows(s: Session, ids: list[int]) -> list[Any]:
+    """The columns of a window's ids (read from the side's ``…_deposited`` index alone
+    by :mod:`~cofatui.repository.sql.chorus_search_pages`), in the ids' order."""
     if not ids:
         return []
     rows = {r.id: r for r in s.execute(
