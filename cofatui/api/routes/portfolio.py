@@ -8,7 +8,17 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from cofatui.api.auth import Repo
-from cofatui.api.routes.common import MAX_ID, ContractId, Limit, Offset, WithTotal
+from cofatui.api.routes.common import (
+    MAX_ID,
+    BeforeCursor,
+    ContractId,
+    Cursor,
+    LastPage,
+    Limit,
+    Offset,
+    WithTotal,
+    seek_of,
+)
 from cofatui.schemas import Page, PortfolioCriteria, PortfolioEntryUpdate, PortfolioRow
 
 router = APIRouter(tags=["portfolio"])
@@ -19,12 +29,16 @@ router = APIRouter(tags=["portfolio"])
             summary="The contract's portfolio, most recently updated first",
             description="Every criterion is an optional query parameter (lists repeat the "
                         "parameter: `product_codes=CRL&product_codes=RLI`); they combine "
-                        "with AND.")
+                        "with AND. Page by key with `after`/`before` (a page's "
+                        "`last_cursor`/`first_cursor`) or `last` (the last page); "
+                        "`offset` is then ignored.")
 def portfolio(repo: Repo, contract_id: ContractId,
               criteria: Annotated[PortfolioCriteria, Query()],
               offset: Offset = 0, limit: Limit = 100,
-              with_total: WithTotal = True) -> Page[PortfolioRow]:
-    return repo.portfolio.rows(contract_id, criteria, offset, limit, with_total=with_total)
+              with_total: WithTotal = True, after: Cursor = None,
+              before: BeforeCursor = None, last: LastPage = False) -> Page[PortfolioRow]:
+    return repo.portfolio.rows(contract_id, criteria, offset, limit, with_total=with_total,
+                               seek=seek_of(after, before, last))
 
 
 class EntryUpdate(BaseModel):

@@ -6,12 +6,13 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from cofatui.repository.http.client import HttpArea, page_params, query_params
+from cofatui.repository.http.client import HttpArea, query_params, seek_params
 from cofatui.schemas import (
     Page,
     PortfolioCriteria,
     PortfolioEntryUpdate,
     PortfolioRow,
+    Seek,
 )
 
 _PORTFOLIO = TypeAdapter(Page[PortfolioRow])
@@ -20,9 +21,9 @@ _ROW = TypeAdapter(PortfolioRow)
 
 class HttpPortfolio(HttpArea):
     def rows(self, contract_id: int, criteria: PortfolioCriteria | None = None,
-             offset: int = 0, limit: int = 100, with_total: bool = True
-             ) -> Page[PortfolioRow]:
-        params: dict[str, Any] = {**query_params(criteria), **page_params(offset, limit)}
+             offset: int = 0, limit: int = 100, with_total: bool = True,
+             seek: Seek | None = None) -> Page[PortfolioRow]:
+        params: dict[str, Any] = {**query_params(criteria), **seek_params(offset, limit, seek)}
         if not with_total:
             params["with_total"] = False
         return self._get(_PORTFOLIO, f"/contracts/{int(contract_id)}/portfolio", params)

@@ -27,6 +27,7 @@ from cofatui.models import (
 )
 from cofatui.repository.base import MAX_PAGE
 from cofatui.repository.sql.core import SqlArea, diff
+from cofatui.repository.sql.paging import SortKey, encode_cursor, seek_rows
 from cofatui.repository.sql.product_requests import pending_only
 from cofatui.repository.sql.search import (
     entry_text_filter,
@@ -37,7 +38,7 @@ from cofatui.repository.sql.search import (
 from cofatui.repository.sql.upsert import table_of, upsert
 from cofatui.rules.companies import portfolio_entry_errors
 from cofatui.rules.custom_fields import custom_field_value_errors
-from cofatui.schemas import Page, PortfolioCriteria, PortfolioEntryUpdate, PortfolioRow
+from cofatui.schemas import Page, PortfolioCriteria, PortfolioEntryUpdate, PortfolioRow, Seek
 
 INSURANCE_CODES = ("CRL", "RLI", "ECL", "TOPLINER")
 INFORMATION_CODES = ("CCO", "RCO", "ROM", "RSC", "RSM", "REPORT")
@@ -50,24 +51,34 @@ LIVE_STATUSES = tuple(s.value for s in ProductStatus
 class SqlPortfolio(SqlArea):
     """``repo.portfolio`` on SQL."""
     def rows(self, contract_id: int, criteria: PortfolioCriteria | None = None,
-             offset: int = 0, limit: int = 100, with_total: bool = True
-             ) -> Page[PortfolioRow]:
+             offset: int = 0, limit: int = 100, with_total: bool = True,
+             seek: Seek | None = None) -> Page[PortfolioRow]:
         self._require_read(contract_id, Section.COVER)
         criteria = criteria or PortfolioCriteria()
         limit = max(1, min(limit, MAX_PAGE))
         entry, company = PortfolioEntry, Company
         conditions = [entry.contract_id == contract_id, *self._criteria(contract_id, criteria)]
+        first_page = seek is None or seek == Seek()
         with self._uow() as s:
-            rows = self._recent_first(s, contract_id, criteria, offset, limit)
+            # The first page (by offset or an empty Seek) may take the recent-first
+            # walk; any other page goes through the keyset pager (offset pages too,
+            # for their cursors).
+            rows = (self._recent_first(s, contract_id, criteria, offset if seek is None
+                                       else 0, limit) if first_page else None)
             if rows is None:
-                rows = list(s.execute(_page(conditions, offset, limit)).all())
+                found = seek_rows(s, _ROW_QUERY.where(*conditions), PORTFOLIO_ORDER, seek,
+                                  offset, limit, _portfolio_key)
+                rows, cursors = found.rows, (found.first_cursor, found.last_cursor)
+            else:
+                cursors = _cursors(rows)
             total = -1
             if with_total:
                 total = s.execute(select(func.count()).select_from(entry)
                                   .join(company, company.id == entry.company_id)
                                   .where(*conditions)).scalar_one()
             items = self._rows(s, contract_id, rows)
-            return Page(items=items, offset=offset, limit=limit, total=total)
+            return Page(items=items, offset=0 if seek else offset, limit=limit,
+                        total=total, first_cursor=cursors[0], last_cursor=cursors[1])
 
     def _recent_first(self, s: Session, contract_id: int, c: PortfolioCriteria,
                       offset: int, limit: int) -> list[Any] | None:
@@ -327,10 +338,27 @@ _ROW_QUERY = (select(PortfolioEntry.id.label("entry_id"),
 RECENT_WINDOW = 2000
 
 
+#: The portfolio's order: most recently updated first, then the newest entry. Every
+#: writer of portfolio_entry sets updated_at (product_commands, the demo's bulk seed),
+#: so the column is used bare — a coalesce() would lose ix_portfolio_entry_contract_
+#: updated and sort the whole contract for every page.
+PORTFOLIO_ORDER = (SortKey(PortfolioEntry.updated_at, datetime, descending=True),
+                   SortKey(PortfolioEntry.id, int, descending=True))
+
+
+def _portfolio_key(row: Any) -> tuple[datetime, int]:
+    return row.updated_at, row.entry_id
+
+
+def _cursors(rows: list[Any]) -> tuple[str | None, str | None]:
+    if not rows:
+        return None, None
+    return encode_cursor(_portfolio_key(rows[0])), encode_cursor(_portfolio_key(rows[-1]))
+
+
 def _page(conditions: list[ColumnElement[bool]], offset: int, limit: int) -> Select[Any]:
     page: Select[Any] = (_ROW_QUERY.where(*conditions)
-                         .order_by(PortfolioEntry.updated_at.desc(),
-                                   PortfolioEntry.id.desc())
+                         .order_by(*(k.expression.desc() for k in PORTFOLIO_ORDER))
                          .offset(max(0, offset)).limit(limit))
     return page
 
