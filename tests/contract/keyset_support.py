@@ -26,7 +26,7 @@ from cofatui.schemas import Page, Seek
 
 
 class Reader(Protocol):
-    def __call__(self, offset: int, limit: int, seek: Seek | None) -> Page[Any]: ...
+    def __call__(self, offset: int, limit: int, seek: Seek | None, /) -> Page[Any]: ...
 
 
 Key = Callable[[Any], Hashable]

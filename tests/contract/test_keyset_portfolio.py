@@ -14,12 +14,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from cofatui.errors import ValidationFailed
 from cofatui.models import Company, PortfolioEntry
 from cofatui.repository.sql.companies import name_key
 from cofatui.repository.sql.search import search_key
-from cofatui.schemas import PortfolioCriteria, Seek
+from cofatui.schemas import Page, PortfolioCriteria, PortfolioRow, Seek
 from tests.contract.conftest import Backend
 from tests.contract.dataset import NOW
 from tests.contract.keyset_support import check_insert_between_reads, check_keyset_paging
@@ -45,7 +46,7 @@ def _add(backend: Backend, entries: list[Drawn]) -> None:
             easy = f"KS{next(_serial):09d}"
             company_id = s.execute(insert(Company).values(
                 name=name, name_key=name_key(name), country=country, easy_number=easy,
-                version=1).returning(Company.id)).scalar_one()
+                version=1).returning(col(Company.id))).scalar_one()
             s.execute(insert(PortfolioEntry).values(
                 contract_id=backend.ids["A"], company_id=company_id, client_reference="",
                 search_text=search_key(name, country, easy, ""),
@@ -63,7 +64,7 @@ def test_portfolio_pages_by_key_are_its_pages_by_offset(
     _add(backend, entries)
     repo = backend.open("alice")
 
-    def read(offset: int, size: int, seek: Seek | None):  # type: ignore[no-untyped-def]
+    def read(offset: int, size: int, seek: Seek | None) -> Page[PortfolioRow]:
         return repo.portfolio.rows(backend.ids["A"], criteria, offset, size,
                                    with_total=False, seek=seek)
 
