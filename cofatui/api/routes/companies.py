@@ -8,17 +8,29 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, StrictBool
 
 from cofatui.api.auth import Repo
-from cofatui.api.routes.common import CompanyId, Limit, Offset
+from cofatui.api.routes.common import (
+    BeforeCursor,
+    CompanyId,
+    Cursor,
+    LastPage,
+    Limit,
+    Offset,
+    seek_of,
+)
 from cofatui.schemas import CompanyCreate, CompanyPublic, CompanySearch, Page
 
 router = APIRouter(tags=["companies"])
 
 
 @router.get("/companies", name="companies.search", response_model=Page[CompanyPublic],
-            summary="Search companies (country + name prefix, or an identifier)")
+            summary="Search companies (country + name prefix, or an identifier)",
+            description="Page by key with `after`/`before` (a page's `last_cursor`/"
+                        "`first_cursor`) or `last`; such a page is not counted (total -1).")
 def search_companies(repo: Repo, search: Annotated[CompanySearch, Query()],
-                     offset: Offset = 0, limit: Limit = 100) -> Page[CompanyPublic]:
-    return repo.companies.search(search, offset, limit)
+                     offset: Offset = 0, limit: Limit = 100, after: Cursor = None,
+                     before: BeforeCursor = None, last: LastPage = False
+                     ) -> Page[CompanyPublic]:
+    return repo.companies.search(search, offset, limit, seek_of(after, before, last))
 
 
 @router.get("/companies/{company_id}", name="companies.get", response_model=CompanyPublic)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pydantic import TypeAdapter
 
-from cofatui.repository.http.client import HttpArea, page_params, query_params
+from cofatui.repository.http.client import HttpArea, query_params, seek_params
 from cofatui.schemas import (
     CompanyCreate,
     CompanyPublic,
     CompanySearch,
     Page,
+    Seek,
 )
 
 _COMPANIES = TypeAdapter(Page[CompanyPublic])
@@ -20,9 +21,9 @@ class HttpCompanies(HttpArea):
     def get(self, company_id: int) -> CompanyPublic:
         return self._get(_COMPANY, f"/companies/{int(company_id)}")
 
-    def search(self, search: CompanySearch, offset: int = 0,
-               limit: int = 100) -> Page[CompanyPublic]:
-        params = {**query_params(search), **page_params(offset, limit)}
+    def search(self, search: CompanySearch, offset: int = 0, limit: int = 100,
+               seek: Seek | None = None) -> Page[CompanyPublic]:
+        params = {**query_params(search), **seek_params(offset, limit, seek)}
         return self._get(_COMPANIES, "/companies", params)
 
     def create(self, data: CompanyCreate) -> CompanyPublic:

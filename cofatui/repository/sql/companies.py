@@ -15,6 +15,7 @@ from cofatui.models import Company, LegalIdentifier, PortfolioEntry
 from cofatui.repository.base import MAX_PAGE
 from cofatui.repository.sql.core import SqlArea
 from cofatui.repository.sql.latest_claims import company_renamed
+from cofatui.repository.sql.paging import SortKey, seek_rows
 from cofatui.repository.sql.search import identifier_variants, like_pattern, search_key
 from cofatui.rules.companies import (
     HeadOffice,
@@ -24,7 +25,14 @@ from cofatui.rules.companies import (
 )
 from cofatui.rules.companies import name_key as name_key  # re-exported: demo and tests use it
 from cofatui.rules.numbers import INT_MAX, INT_MIN
-from cofatui.schemas import CompanyCreate, CompanyPublic, CompanySearch, LegalIdentifierPublic, Page
+from cofatui.schemas import (
+    CompanyCreate,
+    CompanyPublic,
+    CompanySearch,
+    LegalIdentifierPublic,
+    Page,
+    Seek,
+)
 
 USER_EASY_PREFIX = "99"  # EasyNumbers of companies created by users (not from the insurer)
 # Where a company row comes from (``Company.source``). Partner rows are the partners'
@@ -58,20 +66,20 @@ class SqlCompanies(SqlArea):
         return [CompanyPublic.model_validate(c).model_copy(update={"identifiers": idents[c.id]})
                 for c in companies if c.id is not None]
 
-    def search(self, search: CompanySearch, offset: int = 0,
-               limit: int = 100) -> Page[CompanyPublic]:
+    def search(self, search: CompanySearch, offset: int = 0, limit: int = 100,
+               seek: Seek | None = None) -> Page[CompanyPublic]:
         conditions = self._search_conditions(search)
         limit = max(1, min(limit, MAX_PAGE))
         with self._uow() as s:
             base = select(Company).where(*conditions)
-            total = s.execute(select(func.count()).select_from(base.subquery())).scalar_one()
-            # Branches sort right after their head office (SPEC §3 item 3).
-            group = func.coalesce(Company.head_office_id, Company.id)
-            rows = list(s.execute(
-                base.order_by(Company.name_key, group, Company.establishment.desc(),
-                              Company.id).offset(offset).limit(limit)).scalars())
-            return Page(items=self._companies_public(s, rows), offset=offset, limit=limit,
-                        total=total)
+            total = -1 if seek is not None else s.execute(
+                select(func.count()).select_from(base.subquery())).scalar_one()
+            found = seek_rows(s, base, SEARCH_ORDER, seek, offset, limit,
+                              lambda row: _search_key(row[0]))
+            rows = [row[0] for row in found.rows]
+            return Page(items=self._companies_public(s, rows),
+                        offset=0 if seek else offset, limit=limit, total=total,
+                        first_cursor=found.first_cursor, last_cursor=found.last_cursor)
 
     def _search_conditions(self, q: CompanySearch) -> list[ColumnElement[bool]]:
         cond: list[ColumnElement[bool]] = []
@@ -193,3 +201,16 @@ class SqlCompanies(SqlArea):
                 PortfolioEntry.company_id == company.id)).scalars():
             entry.search_text = search_key(company.name, company.country, company.easy_number,
                                            entry.client_reference)
+
+
+#: The search's order: by name, branches right after their head office (SPEC §3 item
+#: 3: the group is the head office's id), the head office first, then the id.
+SEARCH_ORDER = (SortKey(Company.name_key, str),
+                SortKey(func.coalesce(Company.head_office_id, Company.id), int),
+                SortKey(Company.establishment, str, descending=True),
+                SortKey(Company.id, int))
+
+
+def _search_key(c: Company) -> tuple[str, int, str, int]:
+    assert c.id is not None
+    return c.name_key, c.head_office_id or c.id, c.establishment, c.id
