@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,7 +47,10 @@ def _global_options(parser: argparse.ArgumentParser, *, in_subcommand: bool) -> 
                        help="file holding your personal API token (with --api)")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, with_command_modules: bool = True) -> argparse.ArgumentParser:
+    """The command line's parser. Without ``with_command_modules`` the sub-commands
+    that live in their own module are left out: opening the application needs none of
+    them, and importing them costs most of a start (see :func:`opens_the_app`)."""
     parser = argparse.ArgumentParser(
         prog="cofatui",
         description="Terminal back-office for trade-credit insurance and receivables. "
@@ -73,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--chorus-invoices", type=_count, default=None, metavar="N",
                       help="Chorus Pro invoices generated beside the showcase of every "
                            "state (default 200)")
-    for module in _command_modules():
+    for module in _command_modules() if with_command_modules else ():
         module.register(sub)
     db = sub("db", "database maintenance")
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -103,6 +107,25 @@ def _command_modules() -> list[Any]:
             if exc.name != name:
                 raise
     return modules
+
+
+#: Global options that take a value (the token after them is not the command).
+_VALUED_OPTIONS = frozenset({"--db", "--user", "--config", "--api", "--token-file"})
+
+
+def opens_the_app(argv: Sequence[str]) -> bool:
+    """Whether ``argv`` opens the application (no command, or ``tui``) without asking
+    for help: then the parser needs none of the command modules. A wrong option still
+    ends in the parser's usage error; an unknown command gets the full parser."""
+    tokens = iter(argv)
+    for token in tokens:
+        if token in ("-h", "--help"):
+            return False
+        if token in _VALUED_OPTIONS:
+            next(tokens, None)
+        elif not token.startswith("-"):
+            return token == "tui" and not any(t in ("-h", "--help") for t in tokens)
+    return True
 
 
 def _whole_number(text: str, minimum: int) -> int:
@@ -189,21 +212,24 @@ def _open_remote(args: argparse.Namespace, settings: Settings, api_url: str) -> 
 
 
 def _sqlite_has_data(url: str) -> bool:
+    """Whether the SQLite file holds at least one user. Read with the standard
+    library's sqlite3: the TUI asks this before its first frame, and SQLAlchemy costs
+    more to import than the whole question."""
+    import sqlite3
+
     path = Path(url.removeprefix("sqlite:///"))
     if not path.exists() or path.stat().st_size == 0:
         return False
-    from cofatui.repository.sql import make_engine
-
-    engine = make_engine(url)
     try:
-        from sqlalchemy import inspect, text
-
-        with engine.connect() as conn:
-            if not inspect(conn).has_table("user"):
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+            if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                            "AND name = 'user'").fetchone() is None:
                 return False
-            return bool(conn.execute(text('SELECT count(*) FROM "user"')).scalar())
-    finally:
-        engine.dispose()
+            return bool(conn.execute('SELECT count(*) FROM "user"').fetchone()[0])
+    except sqlite3.Error:
+        # Not a database, locked, unreadable: never write a demo over it. Opening it
+        # through the SQL layer says what is wrong, in its own words.
+        return True
 
 
 def _create_demo(url: str, companies: int, seed: int, say: Callable[[str], None],
@@ -246,17 +272,41 @@ def cmd_tui(args: argparse.Namespace) -> int:
         app = CofaApp(None, settings, config_path=config_path, sign_in=sign_in)
         app.run()
         return _ended(app)
-    repo = open_repository(args, settings)
-    app = CofaApp(repo, settings, config_path=config_path)
-    from cofatui.jobs.worker import embedded_worker
-
-    worker = embedded_worker(repo, settings.mail)  # jobs run while the app is open
+    if not (getattr(args, "api", None) or settings.api_url):
+        # The very first start builds the demo database here, saying so on the terminal,
+        # before the app takes the screen over.
+        database_url_with_demo(args, settings)
+    opening = _Opening(args, settings)
+    # The first frame paints while the worker imports the data layer and opens it.
+    app = CofaApp(None, settings, config_path=config_path, opening=opening.open)
     try:
         app.run()
     finally:
-        if worker is not None:
-            worker.stop()
+        opening.close()
+    if app.open_error is not None:  # said as any command's error (main)
+        raise app.open_error
     return _ended(app)
+
+
+class _Opening:
+    """What the app's opening worker runs: the repository the options point at, and
+    the embedded job worker beside it (stopped when the app ends)."""
+
+    def __init__(self, args: argparse.Namespace, settings: Settings) -> None:
+        self._args = args
+        self._settings = settings
+        self._worker: Any = None
+
+    def open(self) -> Repository:
+        repo = open_repository(self._args, self._settings)
+        from cofatui.jobs.worker import embedded_worker
+
+        self._worker = embedded_worker(repo, self._settings.mail)  # jobs run meanwhile
+        return repo
+
+    def close(self) -> None:
+        if self._worker is not None:
+            self._worker.stop()
 
 
 def _ended(app: CofaApp) -> int:
@@ -348,8 +398,9 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(with_command_modules=not opens_the_app(words))
+    args = parser.parse_args(words)
     for name in ("db", "user", "config", "api", "token_file"):
         if not hasattr(args, name):
             setattr(args, name, None)

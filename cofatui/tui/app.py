@@ -33,6 +33,13 @@ What screens may rely on (``self.app`` cast to :class:`CofaApp`):
   dropped (``screen_gone``): a worker needs no check of its own;
 - an unexpected exception ends the app with ``crash`` set (return code 1); the CLI
   writes its traceback to a log file and names it on stderr;
+- ``data_ready``: False while the repository is being opened in a worker (the CLI
+  hands an ``opening`` function: the first frame paints before the data layer is even
+  imported). Meanwhile ``principal`` is no one, the app refuses every action but quit,
+  and the base screen shown (home) loads nothing; a worker thread that calls ``repo``
+  waits for it. When it is open the app posts :class:`DataReady` to every screen of
+  the stack (a screen that waited loads then); when opening fails the app ends with
+  ``open_error`` set;
 - ``signed_in``: False while a session started without a repository (``sign_in`` given:
   ``cofatui web``, ``--api`` without a token) shows the login screen. Until the login
   succeeds the app refuses every action but quit, holds a repository that refuses every
@@ -43,6 +50,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar, cast
@@ -95,6 +103,11 @@ class LanguageChanged(Message):
         self.language = language
 
 
+class DataReady(Message):
+    """The repository is open and the principal known: screens shown while it was being
+    opened load their data now."""
+
+
 #: The app's actions allowed before the login (the login screen's own are its own).
 SIGNED_OUT_ACTIONS = frozenset({"quit", "focus_next", "focus_previous"})
 
@@ -106,6 +119,32 @@ class _SignedOut:
         if name.startswith("_"):  # copy, pickle and friends probe these
             raise AttributeError(name)
         raise Unauthenticated("web.not_signed_in")
+
+
+class _Opening:
+    """The repository while the app's worker opens it: a worker thread that calls it
+    waits until it is open (or gets what opening raised). The app's own thread never
+    waits: it is the one that paints meanwhile, so a call from it is a bug."""
+
+    def __init__(self, app_thread: int) -> None:
+        self._app_thread = app_thread
+        self._done = threading.Event()
+        self._repo: Repository | None = None
+        self._error: BaseException | None = None
+
+    def settle(self, repo: Repository | None, error: BaseException | None = None) -> None:
+        self._repo, self._error = repo, error
+        self._done.set()
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # copy, pickle and friends probe these
+            raise AttributeError(name)
+        if threading.get_ident() == self._app_thread and not self._done.is_set():
+            raise RuntimeError(f"repo.{name} read on the app's thread while it opens")
+        self._done.wait()
+        if self._repo is None:
+            raise Unavailable("database.unreachable") from self._error
+        return getattr(self._repo, name)
 
 
 def _nobody(language: str) -> Principal:
@@ -126,21 +165,33 @@ class CofaApp(DropWhenGone, App[None]):
 
     def __init__(self, repo: Repository | None, settings: Settings,
                  config_path: Path | None = None, principal: Principal | None = None,
-                 clock: Clock | None = None, sign_in: SignIn | None = None) -> None:
+                 clock: Clock | None = None, sign_in: SignIn | None = None,
+                 opening: Callable[[], Repository] | None = None) -> None:
         """``repo`` acts for the user; or None with ``sign_in``: the session starts on
-        the login screen and gets its repository from there."""
+        the login screen and gets its repository from there; or None with ``opening``:
+        a worker opens it while the first frame paints (``open_error`` is set, and the
+        app ends, when it raises)."""
         super().__init__()
-        if repo is None and sign_in is None:
-            raise ValueError("a repository or a sign-in is needed")
+        if repo is None and sign_in is None and opening is None:
+            raise ValueError("a repository, an opening or a sign-in is needed")
         self.settings = settings
         self.config_path = config_path
         self.clock: Clock = clock or getattr(repo, "clock", None) or SystemClock()
         # Every area call goes through one watch: Unavailable anywhere → offline badge.
         self.connection = ConnectionState(SystemClock().now)
         self._sign_in = sign_in
-        self.signed_in = repo is not None
+        self._opening = opening
+        self._clock_given = clock is not None
+        self.signed_in = repo is not None or opening is not None
+        self.data_ready = repo is not None
+        #: What opening the repository raised (the app ended on it).
+        self.open_error: BaseException | None = None
+        self._waiting: _Opening | None = None
+        if opening is not None:
+            self._waiting = _Opening(threading.get_ident())
+        stand_in: Any = self._waiting if opening is not None else _SignedOut()
         self.repo: Repository = WatchedRepository(
-            repo if repo is not None else cast("Repository", _SignedOut()),
+            repo if repo is not None else cast("Repository", stand_in),
             self._connection_report)
         self._probe_delay: float | None = None
         self.language_signal: Signal[str] = Signal(self, "language")
@@ -174,11 +225,62 @@ class CofaApp(DropWhenGone, App[None]):
         if self._theme_missing:
             self.notify(t("shell.theme_missing", name=clean(self.settings.theme)),
                         severity="warning", markup=False)
+        if self._opening is not None:
+            if self.settings.home_screen == "home":
+                # The first frame: home's layout with its WAP placeholder, before the
+                # data layer is imported. Another start screen waits for the data (it
+                # may need the principal to be built).
+                self._push_base("home")
+            self._open_data()
+            return
         if not self.signed_in:
             assert self._sign_in is not None
             self.push_screen(LoginScreen(self._sign_in, self._signed_in_as))
             return
         self._open_base_screen(push=True)
+
+    @work(thread=True, exclusive=True, group="open")
+    def _open_data(self) -> None:
+        """Import the data layer, open the repository and read who the user is, off the
+        thread that paints."""
+        assert self._opening is not None
+        try:
+            repo = self._opening()
+            principal = repo.whoami()
+        except Exception as exc:  # said by the CLI as any error of a command
+            self.call_from_thread(self._open_failed, exc)
+            return
+        self.call_from_thread(self._data_opened, repo, principal)
+
+    def _open_failed(self, error: Exception) -> None:
+        self.open_error = error
+        if self._waiting is not None:
+            self._waiting.settle(None, error)
+        self.exit(return_code=1)
+
+    def _data_opened(self, repo: Repository, principal: Principal) -> None:
+        if self._waiting is not None:
+            self._waiting.settle(repo)
+        self.repo = WatchedRepository(repo, self._connection_report)
+        self.principal = principal
+        if not self._clock_given:
+            self.clock = getattr(repo, "clock", None) or self.clock
+        self.data_ready = True
+        contract = self._initial_contract()
+        # The watcher tells the screens (ContractChanged) and reloads the unread count;
+        # a screen shown meanwhile that still waits hears DataReady below.
+        self.current_contract_id = contract
+        shown = self.screen_stack[BASE_DEPTH - 1] if len(self.screen_stack) >= BASE_DEPTH \
+            else None
+        base = self._base_name()
+        factory = resolve_screen(base)
+        if shown is not None and isinstance(factory, type) and isinstance(shown, factory):
+            for screen in self.screen_stack:
+                screen.post_message(DataReady())
+            self.screen.refresh_bindings()
+            self._after_base_screen(unread=contract is None)
+        else:
+            self._open_base_screen(push=shown is None)
 
     def _signed_in_as(self, repo: Repository, principal: Principal) -> None:
         """The login screen's success: the session now acts for ``principal``; the login
@@ -186,14 +288,18 @@ class CofaApp(DropWhenGone, App[None]):
         self.repo = WatchedRepository(repo, self._connection_report)
         self.principal = principal
         self.signed_in = True
+        self.data_ready = True
         self.current_contract_id = self._initial_contract()
         self._open_base_screen(push=False)
 
-    def _open_base_screen(self, *, push: bool) -> None:
+    def _base_name(self) -> str:
         base: str = self.settings.home_screen
         if base == "home" and not self.principal.contracts \
                 and self.principal.role != Role.UNDERWRITER:
             base = "chorus"  # issue 18 item 3: no contract, Chorus Pro rights only
+        return base
+
+    def _push_base(self, base: str, *, push: bool = True) -> None:
         factory = resolve_screen(base)
         if factory is None:
             factory = resolve_screen("home")
@@ -204,7 +310,14 @@ class CofaApp(DropWhenGone, App[None]):
                 self.push_screen(factory())
             else:
                 self.switch_screen(factory())
-        self.refresh_unread()
+
+    def _open_base_screen(self, *, push: bool) -> None:
+        self._push_base(self._base_name(), push=push)
+        self._after_base_screen(unread=True)
+
+    def _after_base_screen(self, *, unread: bool) -> None:
+        if unread:
+            self.refresh_unread()
         self.sync_account()
         # Chorus Pro returns since last acknowledged (seed 004): a pop-up, if any.
         open_if_registered(self, "chorus_returns")
@@ -403,7 +516,8 @@ class CofaApp(DropWhenGone, App[None]):
         self.pop_screen()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if not self.signed_in:  # the login screen: nothing of the app before the login
+        if not self.signed_in or not self.data_ready:
+            # The login screen, or the data being opened: nothing of the app before.
             return action in SIGNED_OUT_ACTIONS
         # Back is hidden from the Footer (and does nothing) on the base screen.
         return not (action == "back" and len(self.screen_stack) <= BASE_DEPTH)

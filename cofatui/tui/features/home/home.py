@@ -102,6 +102,8 @@ class HomeScreen(Screen[None]):
         self._clock = clock
         self._ticker: CountdownTicker | None = None
         self._loaded = False
+        #: Shown while the app opens the data (its first frame): load on DataReady.
+        self._waiting_data = False
 
     @property
     def cofa(self) -> CofaApp:
@@ -109,9 +111,15 @@ class HomeScreen(Screen[None]):
 
     @property
     def clock(self) -> Clock:
-        if self._clock is None:
-            self._clock = getattr(self.app, "clock", None) or SystemClock()
-        return self._clock
+        # The app's clock is read each time: it may be the repository's, known only
+        # once the data is open (the first frame paints before).
+        if self._clock is not None:
+            return self._clock
+        return getattr(self.app, "clock", None) or SystemClock()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Nothing to act on before the data is open (the app refuses its own too).
+        return bool(getattr(self.app, "data_ready", True))
 
     # --- composition ----------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -194,7 +202,10 @@ class HomeScreen(Screen[None]):
                                        lambda r: r.expected_decision_at, self.clock,
                                        rows=self._pending_shown, on_due=self._decisions_due)
         self._ticker.start()
-        self.reload()
+        if getattr(self.app, "data_ready", True):
+            self.reload()
+        else:  # the first frame: the WAP placeholder shows until the data is open
+            self._waiting_data = True
         self.query_one("#latest", VirtualList).focus()
 
     def _portfolio_missing(self) -> bool:
@@ -220,8 +231,16 @@ class HomeScreen(Screen[None]):
     def on_contract_changed(self, message: Any) -> None:
         self.reload()
 
+    def on_data_ready(self, message: Any) -> None:
+        # The app posts ContractChanged first when the user has a contract: that
+        # reload served the wait already.
+        if self._waiting_data:
+            self.reload()
+            self.refresh_bindings()
+
     # --- loading --------------------------------------------------------------------
     def reload(self) -> None:
+        self._waiting_data = False
         contract = self.cofa.current_contract_id
         self.query_one("#no-contract").display = contract is None
         self.query_one("#wap-row").display = contract is not None

@@ -1,0 +1,126 @@
+"""Issue 21 item 1: the first frame paints before the data layer is imported.
+
+The TUI is started as ``cofatui --db …`` starts it (``cli.main``), headless, in a fresh
+interpreter. The worker that opens the database is held until the first frame has been
+painted; the modules loaded at that moment are what the main thread needed for the
+shell, the home layout and its WAP placeholder. None of the data layer may be among
+them. Then the worker opens the database and home shows the WAP: the same run checks
+that the data layer did load, and the figure shows.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+#: Modules that the first frame must not wait for (prefixes: their sub-modules too).
+FORBIDDEN = (
+    "sqlalchemy", "sqlmodel", "alembic", "psycopg", "httpx",
+    "cofatui.repository.sql", "cofatui.repository.http", "cofatui.models",
+    "cofatui.migrations", "cofatui.commands", "cofatui.claims", "cofatui.ledger",
+    "cofatui.demo", "cofatui.jobs.worker", "cofatui.api", "cofatui.web",
+)
+
+PROBE = textwrap.dedent("""
+    import json, sys, threading
+    from cofatui import cli
+    from cofatui.tui.app import CofaApp
+
+    painted = threading.Event()
+    seen = {}
+
+    real_open = cli._Opening.open
+    def open_after_first_frame(self):
+        assert painted.wait(60), "no first frame"
+        return real_open(self)
+    cli._Opening.open = open_after_first_frame
+
+    real_mount = CofaApp.on_mount
+    def on_mount(self):
+        real_mount(self)
+        def first_frame():
+            seen["first_frame"] = sorted(sys.modules)
+            seen["wap_placeholder"] = bool(self.screen.query("#wap"))
+            painted.set()
+        self.call_after_refresh(first_frame)
+    CofaApp.on_mount = on_mount
+
+    real_opened = CofaApp._data_opened
+    def data_opened(self, repo, principal):
+        real_opened(self, repo, principal)
+        def wap_shown():
+            wap = self.screen.query_one("#wap")
+            if wap.summary is None:
+                self.set_timer(0.05, wap_shown)
+                return
+            seen["wap"] = str(wap.summary.wap)
+            seen["after_open"] = sorted(sys.modules)
+            self.exit()
+        wap_shown()
+    CofaApp._data_opened = data_opened
+
+    real_run = CofaApp.run
+    CofaApp.run = lambda self, **kw: real_run(self, headless=True, size=(120, 40))
+    code = cli.main(sys.argv[1:])
+    print("PROBE" + json.dumps({"code": code, **seen}))
+""")
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("startup") / "demo.sqlite"
+    subprocess.run([sys.executable, "-m", "cofatui", "demo", "--db", str(path),
+                    "--companies", "30", "--chorus-invoices", "0"],
+                   check=True, capture_output=True)
+    return path
+
+
+def _run(*argv: str, prelude: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", prelude + "\n" + PROBE, *argv],
+                          capture_output=True, text=True, timeout=240)
+
+
+def _probe_result(done: subprocess.CompletedProcess[str]) -> dict[str, object]:
+    line = next((x for x in done.stdout.splitlines() if x.startswith("PROBE")), None)
+    assert line is not None, done.stdout[-2000:] + done.stderr[-4000:]
+    result: dict[str, object] = json.loads(line.removeprefix("PROBE"))
+    return result
+
+
+def _start(*argv: str, prelude: str = "") -> dict[str, object]:
+    return _probe_result(_run(*argv, prelude=prelude))
+
+
+def _loaded(modules: object, prefixes: tuple[str, ...]) -> list[str]:
+    assert isinstance(modules, list)
+    return [m for m in modules if any(m == p or m.startswith(p + ".") for p in prefixes)]
+
+
+def test_the_first_frame_paints_before_the_data_layer_is_imported(demo_db: Path) -> None:
+    result = _start("--db", str(demo_db))
+    assert result["code"] == 0
+    assert result["wap_placeholder"] is True
+    assert _loaded(result["first_frame"], FORBIDDEN) == []
+    # The same run then opened the database in the worker and showed the WAP.
+    assert _loaded(result["after_open"], ("sqlalchemy", "cofatui.repository.sql"))
+    assert result["wap"]
+
+
+def test_the_probe_sees_a_module_imported_before_the_first_frame(demo_db: Path) -> None:
+    # The check above can fail: the SQL layer imported before the app starts shows
+    # among the first frame's modules.
+    result = _start("--db", str(demo_db), prelude="import cofatui.repository.sql")
+    assert "sqlalchemy" in _loaded(result["first_frame"], FORBIDDEN)
+
+
+def test_a_database_that_cannot_be_opened_ends_the_app_with_one_line(demo_db: Path) -> None:
+    done = _run("--db", str(demo_db), "--user", "nobody-here")
+    result = _probe_result(done)
+    assert result["code"] == 1  # the CLI's error code, not a crash
+    assert "wap" not in result
+    assert "cofatui: " in done.stderr and "Traceback" not in done.stderr
