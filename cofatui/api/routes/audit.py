@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from cofatui.api.auth import Repo
-from cofatui.api.routes.common import Limit, Offset
+from cofatui.api.routes.common import BeforeCursor, Cursor, LastPage, Limit, Offset, seek_of
 from cofatui.schemas import AuditEntryPublic, Page
 
 router = APIRouter(tags=["audit"])
@@ -13,5 +13,7 @@ router = APIRouter(tags=["audit"])
 
 @router.get("/audit", name="audit.entries",
             response_model=Page[AuditEntryPublic], summary="The audit log, newest first")
-def audit_log(repo: Repo, offset: Offset = 0, limit: Limit = 100) -> Page[AuditEntryPublic]:
-    return repo.audit.entries(offset, limit)
+def audit_log(repo: Repo, offset: Offset = 0, limit: Limit = 100, after: Cursor = None,
+              before: BeforeCursor = None, last: LastPage = False
+              ) -> Page[AuditEntryPublic]:
+    return repo.audit.entries(offset, limit, seek_of(after, before, last))

@@ -24,7 +24,16 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, StrictBool
 
 from cofatui.api.auth import Repo
-from cofatui.api.routes.common import MAX_ID, ContractId, Limit, Offset
+from cofatui.api.routes.common import (
+    MAX_ID,
+    BeforeCursor,
+    ContractId,
+    Cursor,
+    LastPage,
+    Limit,
+    Offset,
+    seek_of,
+)
 from cofatui.api.uploads import raw_body, spool, store
 from cofatui.schemas import Page
 from cofatui.schemas_jobs import (
@@ -62,8 +71,9 @@ def queue_job(repo: Repo, body: JobBody) -> JobPublic:
 
 @router.get("/jobs", name="jobs.list",
             response_model=Page[JobPublic], summary="My jobs, newest first")
-def list_jobs(repo: Repo, offset: Offset = 0, limit: Limit = 100) -> Page[JobPublic]:
-    return repo.jobs.list(offset, limit)
+def list_jobs(repo: Repo, offset: Offset = 0, limit: Limit = 100, after: Cursor = None,
+              before: BeforeCursor = None, last: LastPage = False) -> Page[JobPublic]:
+    return repo.jobs.list(offset, limit, seek_of(after, before, last))
 
 
 @router.get("/jobs/{job_id}", name="jobs.get",
@@ -115,9 +125,10 @@ async def run_import(request: Request, repo: Repo,
 
 @router.get("/imports", name="imports.results", response_model=Page[ImportResultPublic],
             summary="My imports, newest first")
-def import_results(repo: Repo, offset: Offset = 0, limit: Limit = 100
+def import_results(repo: Repo, offset: Offset = 0, limit: Limit = 100, after: Cursor = None,
+                   before: BeforeCursor = None, last: LastPage = False
                    ) -> Page[ImportResultPublic]:
-    return repo.imports.results(offset, limit)
+    return repo.imports.results(offset, limit, seek_of(after, before, last))
 
 
 @router.get("/imports/{import_id}", name="imports.result",
@@ -131,8 +142,11 @@ def import_result(repo: Repo, import_id: ImportId) -> ImportResultPublic:
             response_model=Page[ImportLinePublic],
             summary="The lines of an import, errors first unless told otherwise")
 def import_lines(repo: Repo, import_id: ImportId, offset: Offset = 0, limit: Limit = 100,
-                 errors_first: bool = True) -> Page[ImportLinePublic]:
-    return repo.imports.lines(import_id, offset, limit, errors_first)
+                 errors_first: bool = True, after: Cursor = None,
+                 before: BeforeCursor = None, last: LastPage = False
+                 ) -> Page[ImportLinePublic]:
+    return repo.imports.lines(import_id, offset, limit, errors_first,
+                              seek_of(after, before, last))
 
 
 @router.get("/mail/subscription", name="mail.subscription",
@@ -152,9 +166,10 @@ def set_mail_subscription(repo: Repo, body: DigestBody) -> MailSubscriptionPubli
 @router.get("/mail/messages", name="mail.messages",
             response_model=Page[OutboxMessagePublic],
             summary="The e-mails written for me, newest first")
-def mail_messages(repo: Repo, offset: Offset = 0, limit: Limit = 100
+def mail_messages(repo: Repo, offset: Offset = 0, limit: Limit = 100, after: Cursor = None,
+                  before: BeforeCursor = None, last: LastPage = False
                   ) -> Page[OutboxMessagePublic]:
-    return repo.mail.messages(offset, limit)
+    return repo.mail.messages(offset, limit, seek_of(after, before, last))
 
 
 __all__ = ["ContractId", "router"]

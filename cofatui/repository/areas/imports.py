@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from cofatui.schemas import Page
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_jobs import ImportLinePublic, ImportMode, ImportResultPublic
 
 
@@ -20,8 +20,10 @@ class ImportsArea(Protocol):
         contract's section the kind writes)."""
         ...
 
-    def results(self, offset: int = 0, limit: int = 100) -> Page[ImportResultPublic]:
-        """My imports, newest first. Raises nothing of its own."""
+    def results(self, offset: int = 0, limit: int = 100,
+                seek: Seek | None = None) -> Page[ImportResultPublic]:
+        """My imports, newest first (by key when ``seek`` is given, with the page's
+        cursors). Raises ValidationFailed at ``cursor`` (a cursor not of this list)."""
         ...
 
     def result(self, import_id: int) -> ImportResultPublic:
@@ -29,8 +31,10 @@ class ImportsArea(Protocol):
         ...
 
     def lines(self, import_id: int, offset: int = 0, limit: int = 100,
-              errors_first: bool = True) -> Page[ImportLinePublic]:
-        """The lines of an import: errors first then by line number, or by line only.
+              errors_first: bool = True, seek: Seek | None = None) -> Page[ImportLinePublic]:
+        """The lines of an import: errors first then by line number, or by line only;
+        by key when ``seek`` is given, with the page's cursors.
 
-        Raises: NotFound (no such import, or another user's)."""
+        Raises: NotFound (no such import, or another user's); ValidationFailed at
+        ``cursor`` (a cursor not of this order)."""
         ...

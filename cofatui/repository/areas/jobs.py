@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol, runtime_checkable
 
-from cofatui.schemas import Page
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_jobs import JobFileContent, JobPublic
 
 
@@ -21,8 +21,10 @@ class JobsArea(Protocol):
         contract named in the parameters that the user may not read)."""
         ...
 
-    def list(self, offset: int = 0, limit: int = 100) -> Page[JobPublic]:
-        """My jobs, newest first. Raises nothing of its own."""
+    def list(self, offset: int = 0, limit: int = 100,
+             seek: Seek | None = None) -> Page[JobPublic]:
+        """My jobs, newest first (by key when ``seek`` is given, with the page's
+        cursors). Raises ValidationFailed at ``cursor`` (a cursor not of this list)."""
         ...
 
     def get(self, job_id: int) -> JobPublic:

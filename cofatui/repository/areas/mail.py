@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from cofatui.schemas import Page
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_jobs import MailSubscriptionPublic, OutboxMessagePublic
 
 
@@ -21,7 +21,9 @@ class MailArea(Protocol):
         Raises: RuleViolation (turning it on for an account without an e-mail address)."""
         ...
 
-    def messages(self, offset: int = 0, limit: int = 100) -> Page[OutboxMessagePublic]:
-        """The e-mails written for me, newest first, with their delivery state. Raises
-        nothing of its own."""
+    def messages(self, offset: int = 0, limit: int = 100,
+                 seek: Seek | None = None) -> Page[OutboxMessagePublic]:
+        """The e-mails written for me, newest first, with their delivery state; by key
+        when ``seek`` is given. Raises ValidationFailed at ``cursor`` (a cursor not of
+        this list)."""
         ...

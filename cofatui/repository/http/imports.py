@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import TypeAdapter
 
-from cofatui.repository.http.client import HttpArea, page_params
-from cofatui.schemas import Page
+from cofatui.repository.http.client import HttpArea, seek_params
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_jobs import ImportLinePublic, ImportMode, ImportResultPublic
 
 _IMPORT = TypeAdapter(ImportResultPublic)
@@ -21,13 +21,14 @@ class HttpImports(HttpArea):
             "mode": ImportMode(mode).value}, content=bytes(content))
         return self._parse(_IMPORT, response)
 
-    def results(self, offset: int = 0, limit: int = 100) -> Page[ImportResultPublic]:
-        return self._get(_IMPORTS, "/imports", page_params(offset, limit))
+    def results(self, offset: int = 0, limit: int = 100,
+                seek: Seek | None = None) -> Page[ImportResultPublic]:
+        return self._get(_IMPORTS, "/imports", seek_params(offset, limit, seek))
 
     def result(self, import_id: int) -> ImportResultPublic:
         return self._get(_IMPORT, f"/imports/{int(import_id)}")
 
     def lines(self, import_id: int, offset: int = 0, limit: int = 100,
-              errors_first: bool = True) -> Page[ImportLinePublic]:
+              errors_first: bool = True, seek: Seek | None = None) -> Page[ImportLinePublic]:
         return self._get(_LINES, f"/imports/{int(import_id)}/lines",
-                              {**page_params(offset, limit), "errors_first": errors_first})
+                         {**seek_params(offset, limit, seek), "errors_first": errors_first})

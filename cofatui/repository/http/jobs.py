@@ -7,8 +7,8 @@ from urllib.parse import unquote
 
 from pydantic import TypeAdapter
 
-from cofatui.repository.http.client import HttpArea, page_params
-from cofatui.schemas import Page
+from cofatui.repository.http.client import HttpArea, seek_params
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_jobs import JobFileContent, JobPublic
 
 _JOB = TypeAdapter(JobPublic)
@@ -19,8 +19,9 @@ class HttpJobs(HttpArea):
     def queue(self, kind: str, params: dict[str, Any]) -> JobPublic:
         return self._send(_JOB, "POST", "/jobs", {"kind": kind, "params": params})
 
-    def list(self, offset: int = 0, limit: int = 100) -> Page[JobPublic]:
-        return self._get(_JOBS, "/jobs", page_params(offset, limit))
+    def list(self, offset: int = 0, limit: int = 100,
+             seek: Seek | None = None) -> Page[JobPublic]:
+        return self._get(_JOBS, "/jobs", seek_params(offset, limit, seek))
 
     def get(self, job_id: int) -> JobPublic:
         return self._get(_JOB, f"/jobs/{int(job_id)}")

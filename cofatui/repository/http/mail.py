@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import TypeAdapter
 
-from cofatui.repository.http.client import HttpArea, page_params
-from cofatui.schemas import Page
+from cofatui.repository.http.client import HttpArea, seek_params
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_jobs import MailSubscriptionPublic, OutboxMessagePublic
 
 _SUBSCRIPTION = TypeAdapter(MailSubscriptionPublic)
@@ -20,5 +20,6 @@ class HttpMail(HttpArea):
         return self._send(_SUBSCRIPTION, "PUT", "/mail/subscription",
                                {"daily_digest": bool(enabled)})
 
-    def messages(self, offset: int = 0, limit: int = 100) -> Page[OutboxMessagePublic]:
-        return self._get(_MESSAGES, "/mail/messages", page_params(offset, limit))
+    def messages(self, offset: int = 0, limit: int = 100,
+                 seek: Seek | None = None) -> Page[OutboxMessagePublic]:
+        return self._get(_MESSAGES, "/mail/messages", seek_params(offset, limit, seek))

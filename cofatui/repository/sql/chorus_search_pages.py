@@ -12,18 +12,19 @@ draft's ``deposited_at`` is :data:`NEVER`, never compared).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, literal, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from cofatui.models.chorus import ChorusInvoice
+from cofatui.repository.sql.keyset_page import EPOCH
 from cofatui.repository.sql.paging import SortKey, beyond, decode_cursor, encode_cursor
 from cofatui.schemas import Seek
 
 #: A draft's place holder for ``deposited_at`` in its cursor.
-NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+NEVER = EPOCH
 
 _AT = col(ChorusInvoice.deposited_at)
 _ID = col(ChorusInvoice.id)

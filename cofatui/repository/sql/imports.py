@@ -22,8 +22,9 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from sqlalchemy import case, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from cofatui.enums import Section
 from cofatui.errors import FieldError, NotFound, ValidationFailed
@@ -33,9 +34,10 @@ from cofatui.models import Company, ImportLine, ImportResult, Job, JobFile, Port
 from cofatui.repository.sql import custom_fields_import, import_apply
 from cofatui.repository.sql.import_apply import Applier
 from cofatui.repository.sql.input_guard import install
-from cofatui.repository.sql.paging import paged
+from cofatui.repository.sql.keyset_page import entity_page
+from cofatui.repository.sql.paging import SortKey, seek_rows
 from cofatui.repository.sql.search import search_key
-from cofatui.schemas import Page
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_jobs import (
     ImportLinePublic,
     ImportMode,
@@ -183,14 +185,13 @@ class SqlImports:
             ok_lines=row.ok_lines, error_lines=row.error_lines,
             refusal_code=row.refusal_code, refusal=row.refusal)
 
-    def results(self, offset: int = 0, limit: int = 100) -> Page[ImportResultPublic]:
-        me = self.core.principal.user_id
+    def results(self, offset: int = 0, limit: int = 100,
+                seek: Seek | None = None) -> Page[ImportResultPublic]:
+        me, login = self.core.principal.user_id, self.core.principal.login
         with self.core._uow() as s:
-            total, rows = paged(s, select(ImportResult).where(ImportResult.user_id == me)
-                                .order_by(ImportResult.id.desc()), offset, limit)
-            login = self.core.principal.login
-            return Page(items=[self._public(r, login) for r in rows], offset=offset,
-                        limit=limit, total=total)
+            return entity_page(s, select(ImportResult).where(ImportResult.user_id == me),
+                               _RESULT_KEYS, seek, offset, limit, lambda r: (r.id,),
+                               lambda r: self._public(r, login))
 
     def _mine(self, s: Session, import_id: int) -> ImportResult:
         row = s.get(ImportResult, import_id)
@@ -205,22 +206,33 @@ class SqlImports:
             return self._public(row, login)
 
     def lines(self, import_id: int, offset: int = 0, limit: int = 100,
-              errors_first: bool = True) -> Page[ImportLinePublic]:
+              errors_first: bool = True, seek: Seek | None = None) -> Page[ImportLinePublic]:
+        limit = max(1, min(limit, 500))
         with self.core._uow() as s:
             row = self._mine(s, import_id)
-            query = select(ImportLine).where(ImportLine.import_id == import_id)
-            if errors_first:
-                rank = case((ImportLine.status == LineStatus.ERROR, 0),
-                            (ImportLine.status == LineStatus.NOT_APPLIED, 1), else_=2)
-                query = query.order_by(rank, ImportLine.line_no)
-            else:
-                query = query.order_by(ImportLine.line_no)
-            rows = s.execute(query.offset(max(0, offset))
-                             .limit(max(1, min(limit, 500)))).scalars()
+            query = select(ImportLine.id, ImportLine.line_no, ImportLine.status,
+                           ImportLine.code, ImportLine.message, ImportLine.params
+                           ).where(ImportLine.import_id == import_id)
+            keys = _LINE_KEYS_ERRORS_FIRST if errors_first else _LINE_KEYS
+            page = seek_rows(s, query, keys, seek, offset, limit,
+                             (lambda r: (r.status, r.line_no, r.id)) if errors_first
+                             else (lambda r: (r.line_no, r.id)))
             items = [ImportLinePublic(line_no=r.line_no, status=LineStatus(r.status),
                                       code=r.code, message=r.message,
-                                      params=json.loads(r.params or "{}")) for r in rows]
-            return Page(items=items, offset=offset, limit=limit, total=row.total_lines)
+                                      params=json.loads(r.params or "{}")) for r in page.rows]
+            return Page(items=items, offset=0 if seek else offset, limit=limit,
+                        total=row.total_lines, first_cursor=page.first_cursor,
+                        last_cursor=page.last_cursor)
+
+
+#: My imports newest first.
+_RESULT_KEYS = (SortKey(col(ImportResult.id), int, descending=True),)
+#: By line (the id last: a unique key, whatever a file's line numbers). Errors first
+#: sorts on the status itself: 'error' < 'not_applied' < 'ok' in every collation (their
+#: first letters differ), so a page is a range of ``ix_import_line_result_status``
+#: instead of a sort of the whole import by a computed rank.
+_LINE_KEYS = (SortKey(col(ImportLine.line_no), int), SortKey(col(ImportLine.id), int))
+_LINE_KEYS_ERRORS_FIRST = (SortKey(col(ImportLine.status), str), *_LINE_KEYS)
 
 
 # Every argument checked first (text, numbers), as for the SqlArea subclasses.

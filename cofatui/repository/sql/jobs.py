@@ -7,10 +7,12 @@ here is what a user may do: queue, watch, cancel, fetch a result, turn the diges
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
+from sqlmodel import col
 
 from cofatui import pydantic_errors
 from cofatui.errors import FieldError, NotFound, RuleViolation, ValidationFailed
@@ -18,9 +20,10 @@ from cofatui.i18n.messages import Term
 from cofatui.models import Job, JobFile, MailSubscription, OutboxMessage, User
 from cofatui.repository.sql import import_apply
 from cofatui.repository.sql.input_guard import install
-from cofatui.repository.sql.paging import paged
+from cofatui.repository.sql.keyset_page import EPOCH, entity_page
+from cofatui.repository.sql.paging import SortKey
 from cofatui.repository.sql.upsert import table_of, upsert
-from cofatui.schemas import Page
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_jobs import (
     JOB_PARAMS,
     JobFileContent,
@@ -71,13 +74,13 @@ class SqlJobs:
             s.flush()
             return job_public(job)
 
-    def list(self, offset: int = 0, limit: int = 100) -> Page[JobPublic]:
+    def list(self, offset: int = 0, limit: int = 100,
+             seek: Seek | None = None) -> Page[JobPublic]:
         me = self.core.principal.user_id
         with self.core._uow() as s:
-            total, rows = paged(s, select(Job).where(Job.owner_id == me)
-                                .order_by(Job.created_at.desc(), Job.id.desc()), offset, limit)
-            return Page(items=[job_public(j) for j in rows], offset=offset, limit=limit,
-                        total=total)
+            return entity_page(s, select(Job).where(Job.owner_id == me), _JOB_KEYS, seek,
+                               offset, limit, lambda j: (j.created_at or EPOCH, j.id),
+                               job_public)
 
     def _mine(self, s: Any, job_id: int) -> Job:
         job: Job | None = s.get(Job, job_id)
@@ -153,13 +156,20 @@ class SqlMail:
             self.core._audit(s, "set_daily_digest", "user", me, {"daily_digest": enabled})
             return MailSubscriptionPublic(daily_digest=bool(enabled), email=email)
 
-    def messages(self, offset: int = 0, limit: int = 100) -> Page[OutboxMessagePublic]:
+    def messages(self, offset: int = 0, limit: int = 100,
+                 seek: Seek | None = None) -> Page[OutboxMessagePublic]:
         me = self.core.principal.user_id
         with self.core._uow() as s:
-            total, rows = paged(s, select(OutboxMessage).where(OutboxMessage.user_id == me)
-                                .order_by(OutboxMessage.id.desc()), offset, limit)
-            return Page(items=[OutboxMessagePublic.model_validate(m) for m in rows],
-                        offset=offset, limit=limit, total=total)
+            return entity_page(s, select(OutboxMessage).where(OutboxMessage.user_id == me),
+                               _MESSAGE_KEYS, seek, offset, limit, lambda m: (m.id,),
+                               OutboxMessagePublic.model_validate)
+
+
+#: My jobs newest first (a job not yet stamped sorts as the oldest: never NULL in a key).
+_JOB_KEYS = (SortKey(func.coalesce(col(Job.created_at), EPOCH), datetime, descending=True),
+             SortKey(col(Job.id), int, descending=True))
+#: My e-mails newest first.
+_MESSAGE_KEYS = (SortKey(col(OutboxMessage.id), int, descending=True),)
 
 
 # Not SqlArea subclasses (they hang off the core), so the input guard is installed here.

@@ -1,0 +1,36 @@
+"""A whole ``Page`` of a one-entity list read by key (issue 21): the short lists of
+jobs, imports, e-mails and the audit log, which all count their rows, page by
+:func:`~cofatui.repository.sql.paging.seek_rows` and build each public row from its
+entity."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from cofatui.repository.sql.paging import KeyValue, SortKey, seek_rows
+from cofatui.schemas import Page, Seek
+
+T = TypeVar("T")
+
+#: What a NULL timestamp sorts as in a keyset order (``coalesce(column, EPOCH)``):
+#: older than any row, and a value a cursor can carry (paging.SortKey).
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def entity_page(s: Session, query: Select[Any], keys: Sequence[SortKey], seek: Seek | None,
+                offset: int, limit: int, key_of: Callable[[Any], Sequence[KeyValue]],
+                public: Callable[[Any], T]) -> Page[T]:
+    """The page of ``query`` (``select(Entity).where(...)``, not ordered) at ``offset``
+    or where ``seek`` says, with the filter's total. ``key_of`` and ``public`` take
+    the entity."""
+    limit = max(1, min(limit, 500))
+    total = s.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    page = seek_rows(s, query, keys, seek, offset, limit, lambda row: key_of(row[0]))
+    return Page(items=[public(row[0]) for row in page.rows], offset=0 if seek else offset,
+                limit=limit, total=total, first_cursor=page.first_cursor,
+                last_cursor=page.last_cursor)
