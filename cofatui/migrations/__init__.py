@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
     from sqlalchemy.engine import Engine
 
-HEAD = "0035_accounting"
+HEAD = "0036_notification_search"
 HERE = Path(__file__).parent
 
 
