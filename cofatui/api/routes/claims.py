@@ -10,7 +10,16 @@ from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from cofatui.api.auth import Repo
-from cofatui.api.routes.common import MAX_ID, ContractId, Limit, Offset
+from cofatui.api.routes.common import (
+    MAX_ID,
+    BeforeCursor,
+    ContractId,
+    Cursor,
+    LastPage,
+    Limit,
+    Offset,
+    seek_of,
+)
 from cofatui.api.uploads import raw_body, spool, store
 from cofatui.rules.attachments import MAX_ATTACHMENT_BYTES, too_large
 from cofatui.schemas import (
@@ -154,7 +163,11 @@ def exchange_rates(repo: Repo,
 
 @router.get("/underwriter/claims", name="claims.queue", response_model=Page[ClaimQueueItem],
             summary="The claims handler's queue: registered claims of every policyholder, "
-                    "oldest first (open ones unless a status is chosen)")
+                    "oldest first (open ones unless a status is chosen)",
+            description="Page by key with `after`/`before` (a page's `last_cursor`/"
+                        "`first_cursor`) or `last`; such a page is not counted (total -1).")
 def claims_queue(repo: Repo, flt: Annotated[ClaimQueueFilter, Query()],
-                 offset: Offset = 0, limit: Limit = 100) -> Page[ClaimQueueItem]:
-    return repo.claims.queue(flt, offset, limit)
+                 offset: Offset = 0, limit: Limit = 100, after: Cursor = None,
+                 before: BeforeCursor = None, last: LastPage = False
+                 ) -> Page[ClaimQueueItem]:
+    return repo.claims.queue(flt, offset, limit, seek_of(after, before, last))

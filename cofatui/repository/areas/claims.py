@@ -23,6 +23,7 @@ from cofatui.schemas import (
     IndemnityUpdate,
     LineValidation,
     Page,
+    Seek,
 )
 
 
@@ -77,12 +78,14 @@ class ClaimsArea(Protocol):
 
     # --- the claims handler -----------------------------------------------------------
     def queue(self, flt: ClaimQueueFilter | None = None, offset: int = 0,
-              limit: int = 100) -> Page[ClaimQueueItem]:
+              limit: int = 100, seek: Seek | None = None) -> Page[ClaimQueueItem]:
         """Registered claims of every policyholder, oldest submission first (open ones
-        unless a status is chosen).
+        unless a status is chosen). With ``seek`` the page is read by key (``offset``
+        ignored) and not counted (``total`` -1); every page carries its cursors.
 
         Raises: Forbidden (not a claims handler); ValidationFailed (an amount bound
-        without a currency or a contract)."""
+        without a currency or a contract; a cursor not made by this list, at
+        ``cursor``)."""
         ...
 
     def validate_lines(self, claim_id: int, lines: LineValidation,

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from cofatui.repository.http.client import HttpArea, page_params, query_params
+from cofatui.repository.http.client import HttpArea, page_params, query_params, seek_params
 from cofatui.schemas import (
     AdditionalDeclaration,
     ClaimCreate,
@@ -20,6 +20,7 @@ from cofatui.schemas import (
     IndemnityUpdate,
     LineValidation,
     Page,
+    Seek,
 )
 
 _CLAIM = TypeAdapter(ClaimPublic)
@@ -77,6 +78,6 @@ class HttpClaims(HttpArea):
                           {"version": version, "update": update.model_dump(mode="json")})
 
     def queue(self, flt: ClaimQueueFilter | None = None, offset: int = 0,
-              limit: int = 100) -> Page[ClaimQueueItem]:
+              limit: int = 100, seek: Seek | None = None) -> Page[ClaimQueueItem]:
         return self._get(_CLAIM_QUEUE, "/underwriter/claims",
-                         {**query_params(flt), **page_params(offset, limit)})
+                         {**query_params(flt), **seek_params(offset, limit, seek)})

@@ -8,6 +8,7 @@ does not skip the whole queue."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, text
@@ -18,8 +19,9 @@ from cofatui.errors import Forbidden, ValidationFailed
 from cofatui.models import Claim, Company, Contract
 from cofatui.repository.base import MAX_PAGE
 from cofatui.repository.sql.core import SqlArea
+from cofatui.repository.sql.paging import SortKey, encode_cursor, seek_rows
 from cofatui.rules import claims as rules
-from cofatui.schemas import ClaimQueueFilter, ClaimQueueItem, Page
+from cofatui.schemas import ClaimQueueFilter, ClaimQueueItem, Page, Seek
 
 __all__ = ["ClaimsQueue"]
 
@@ -44,6 +46,12 @@ def _conditions(flt: ClaimQueueFilter) -> list[Any]:
     return cond
 
 
+#: The queue's order: oldest submission first. A queued claim is a registered one, so
+#: submitted_at is never NULL (``_item`` relies on it too): the bare column keeps the
+#: queue's indexes usable.
+QUEUE_ORDER = (SortKey(Claim.submitted_at, datetime), SortKey(Claim.id, int))
+
+
 def _keys(s: Session, cond: list[Any], offset: int, limit: int, total: int) -> list[int]:
     """The page's claim ids, oldest first; past the middle read from the newest end."""
     if offset >= total:
@@ -61,9 +69,9 @@ def _keys(s: Session, cond: list[Any], offset: int, limit: int, total: int) -> l
 
 class ClaimsQueue(SqlArea):
     def queue(self, flt: ClaimQueueFilter | None = None, offset: int = 0,
-              limit: int = 100) -> Page[ClaimQueueItem]:
+              limit: int = 100, seek: Seek | None = None) -> Page[ClaimQueueItem]:
         """Registered claims of every policyholder, oldest submission first; for the
-        claims handlers (underwriter role) only."""
+        claims handlers (underwriter role) only. A page read by key is not counted."""
         if self.principal.role != Role.UNDERWRITER:
             raise Forbidden("access.handlers_see_queue")
         flt = flt or ClaimQueueFilter()
@@ -74,8 +82,16 @@ class ClaimsQueue(SqlArea):
         limit, offset = max(1, min(limit, MAX_PAGE)), max(0, offset)
         cond = _conditions(flt)
         with self._uow() as s:
-            total = s.execute(select(func.count()).select_from(Claim).where(*cond)).scalar_one()
-            keys = _keys(s, cond, offset, limit, total)
+            if seek is None:
+                total = s.execute(select(func.count()).select_from(Claim).where(*cond)
+                                  ).scalar_one()
+                keys = _keys(s, cond, offset, limit, total)
+            else:
+                total = -1
+                found = seek_rows(s, select(Claim.id, Claim.submitted_at).where(*cond),
+                                  QUEUE_ORDER, seek, 0, limit,
+                                  lambda row: (row.submitted_at, row.id))
+                keys = [row.id for row in found.rows]
             rows = s.execute(
                 select(Claim, Contract.policy_number, Contract.policyholder, Company.name,
                        Company.country)
@@ -84,7 +100,11 @@ class ClaimsQueue(SqlArea):
                 .where(Claim.id.in_(keys or [-1]))).all()
             by_id = {row[0].id: row for row in rows}
             items = [_item(*by_id[k]) for k in keys if k in by_id]
-            return Page(items=items, offset=offset, limit=limit, total=total)
+            ends = ((encode_cursor((items[0].submitted_at, items[0].claim_id)),
+                     encode_cursor((items[-1].submitted_at, items[-1].claim_id)))
+                    if items else (None, None))
+            return Page(items=items, offset=0 if seek else offset, limit=limit,
+                        total=total, first_cursor=ends[0], last_cursor=ends[1])
 
 
 def _item(claim: Claim, policy_number: str, policyholder: str, company_name: str,

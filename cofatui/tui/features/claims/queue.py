@@ -199,7 +199,8 @@ class ClaimsQueueScreen(Screen[None]):
         cursor = lst.cursor
         repo = cofa(self.app).repo
         lst.set_source(PagedSource(
-            lambda offset, limit: repo.claims.queue(flt, offset, limit), self._failed))
+            lambda offset, limit: repo.claims.queue(flt, offset, limit), self._failed,
+            fetch_seek=lambda seek, limit: repo.claims.queue(flt, 0, limit, seek)))
         if keep_position:
             lst.cursor = cursor
 
