@@ -226,7 +226,8 @@ class CompanySearchScreen(Screen[CompanyPublic | None]):
         lst.columns = result_columns(search.extended)
         lst.set_source(PagedSource(
             lambda offset, limit: repo.companies.search(search, offset, limit),
-            self._search_failed))
+            self._search_failed,
+            fetch_seek=lambda seek, limit: repo.companies.search(search, 0, limit, seek)))
         self._show_more(search)
 
     def _show_more(self, search: CompanySearch) -> None:
