@@ -1,31 +1,55 @@
 """A RowSource over a paged repository query (search results, the underwriter's queue,
-the claims portfolio).
+the claims portfolio, the notifications).
 
 The list asks for the count and for the first page at the same moment, from two worker
 threads; the repository answers both with one query (a page carries its total), so the
-first page is fetched once, kept, and handed to whichever asks first. Later pages go
-straight to the repository. A refused count (a validation error, the server gone) is
-passed to ``on_error`` and the list shows no rows, never a traceback.
+first page is fetched once, kept, and handed to whichever asks first. A refused count (a
+validation error, the server gone) is passed to ``on_error`` and the list shows no
+rows, never a traceback.
+
+With ``fetch_seek`` (issue 21) later pages are read by key, never by a deep OFFSET:
+page N after page N-1's last cursor, or before page N+1's first cursor; the last page
+(End) from the other end (``Seek(last=True)``), then upwards. The cursors of every page
+read are kept (two short strings a page); the rows of the last pages read only.
+
+With ``count_rows`` the rows come first and the count after: the list reads the first
+page, then a quick capped count ("more than N"), then the exact count.
+
+Every read runs under the source's :class:`~cofatui.repository.cancel.ReadCancel`:
+``cancel()`` (the list calls it when another filter replaces this one) stops the query
+in flight; a cancelled read is nobody's error and is not reported.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Generic, Protocol, TypeVar
 
 from cofatui.errors import CofaError
-from cofatui.schemas import Seek
+from cofatui.repository.cancel import ReadCancel, ReadCancelled, cancellable
+from cofatui.schemas import RowCount, Seek
 from cofatui.tui.kit.virtual_list import PAGE_SIZE
 
-__all__ = ["PageLike", "PagedSource"]
+__all__ = ["KEPT_PAGES", "QUICK_COUNT", "WALK_PAGES", "PageLike", "PagedSource"]
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
 
+#: Pages whose rows stay in the source (the list keeps its own copy of what it shows).
+KEPT_PAGES = 40
+#: A page this close to a page whose cursors are known is reached by key, page by page;
+#: farther (a scrollbar dragged to the middle of a million rows) it is read once by
+#: offset — the only OFFSET read, paid once per jump — and its neighbours by key again.
+WALK_PAGES = 8
+#: The quick count stops here: "more than 1,000" arrives at once, the exact count after.
+QUICK_COUNT = 1000
+
 
 class PageLike(Protocol[T_co]):
-    """What a repository page offers: its rows and the total count of the query."""
+    """What a repository page offers: its rows and the total count of the query (-1:
+    not counted). Keyset lists also carry ``first_cursor``/``last_cursor``."""
 
     @property
     def items(self) -> Sequence[T_co]: ...
@@ -38,47 +62,171 @@ class PagedSource(Generic[T]):
     """Rows from ``fetch_page(offset, limit)``; the first page also gives the count."""
 
     def __init__(self, fetch_page: Callable[[int, int], PageLike[T]],
-                 on_error: Callable[[CofaError], None], first_page_size: int = PAGE_SIZE,
+                 on_error: Callable[[CofaError], None] | None,
+                 first_page_size: int = PAGE_SIZE,
                  first: PageLike[T] | None = None, *,
-                 fetch_seek: Callable[[Seek | None, int], PageLike[T]] | None = None
+                 fetch_seek: Callable[[Seek | None, int], PageLike[T]] | None = None,
+                 count_rows: Callable[[int | None], RowCount] | None = None
                  ) -> None:
         """``first``: the first page, already read by the screen (with its total).
         ``fetch_seek(seek, limit)``: the same list read by key (issue 21); when given,
         pages are read after/before the neighbouring page's cursors, End reads the
         last page from the other end, and ``fetch_page`` serves only the first page
-        and jumps far from any page read."""
+        and jumps far from any page read. ``count_rows(at_most)``: the count apart
+        from the rows (the pages then need not carry it): the list shows the rows
+        first, then ``count_rows(QUICK_COUNT)``, then ``count_rows(None)``.
+        ``on_error`` None: a refused count is raised, and the list shows it in place
+        of its rows."""
         self.fetch_seek = fetch_seek
         self.fetch_page = fetch_page
         self.on_error = on_error
         self.first_page_size = first_page_size
+        self.count_rows = count_rows
+        #: The list starts the count once the first rows are painted.
+        self.rows_first = count_rows is not None
         self.total: int | None = None
+        self.token = ReadCancel()
         self._first: Sequence[T] | None = None
-        if first is not None:
-            self._first, self.total = list(first.items), max(0, first.total)
+        self._given = first
         self._lock = threading.Lock()
+        # Keyset pages on a grid of PAGE_SIZE rows: page i holds rows i*P .. i*P+P-1.
+        self._cursors: dict[int, tuple[str, str]] = {}
+        self._rows: OrderedDict[int, list[T]] = OrderedDict()
+        self._adopt_first(first)
+
+    # --- the first page and the count ----------------------------------------------
+    def _adopt_first(self, page: PageLike[T] | None) -> None:
+        if page is None:
+            return
+        self._first = list(page.items)
+        if page.total >= 0:
+            self.total = page.total
+        if len(self._first) == PAGE_SIZE or len(self._first) < self.first_page_size:
+            self._keep(0, page)  # a whole grid page, or the whole list
 
     def _first_page(self) -> Sequence[T]:
         with self._lock:
             if self._first is None:
-                page = self.fetch_page(0, self.first_page_size)
-                self._first, self.total = list(page.items), max(0, page.total)
+                with cancellable(self.token):
+                    self._adopt_first(self.fetch_page(0, self.first_page_size))
+            assert self._first is not None
             return self._first
 
     def refresh(self) -> None:
-        """Forget the kept first page (and its total): the list is read anew, e.g. after
-        a write or when the server answers again."""
+        """Forget the kept rows, cursors and total: the list is read anew, e.g. after a
+        write or when the server answers again."""
         with self._lock:
             self._first, self.total = None, None
+            self._cursors.clear()
+            self._rows.clear()
+
+    def cancel(self) -> None:
+        """Stop the reads in flight and refuse the next ones (another filter took over)."""
+        self.token.cancel()
+
+    def _report(self, exc: CofaError) -> None:
+        if isinstance(exc, ReadCancelled):
+            return
+        if self.on_error is None:
+            raise exc
+        self.on_error(exc)
+
+    def quick_count(self) -> RowCount | None:
+        """At most ``QUICK_COUNT``+: "more than N" before the exact count (None: this
+        source has no separate count, ``count()`` is as quick)."""
+        if self.count_rows is None or self.total is not None:
+            return None
+        try:
+            with cancellable(self.token):
+                return self.count_rows(QUICK_COUNT)
+        except CofaError as exc:
+            self._report(exc)
+            return None
 
     def count(self) -> int:
         try:
+            if self.count_rows is not None:
+                if self.total is None:
+                    with cancellable(self.token):
+                        self.total = max(0, self.count_rows(None).count)
+                return self.total
             self._first_page()
         except CofaError as exc:
-            self.on_error(exc)
+            self._report(exc)
             return 0
         return self.total or 0
 
+    # --- rows -----------------------------------------------------------------------
     def fetch(self, offset: int, limit: int) -> Sequence[T]:
         if offset == 0 and limit <= self.first_page_size:
             return self._first_page()[:limit]
-        return self.fetch_page(offset, limit).items
+        if self.fetch_seek is None:
+            with cancellable(self.token):
+                return self.fetch_page(offset, limit).items
+        out: list[T] = []
+        index = offset // PAGE_SIZE
+        with self._lock, cancellable(self.token):
+            while len(out) < limit:
+                rows = self._page(index)
+                out += rows[max(0, offset - index * PAGE_SIZE):]
+                if len(rows) < PAGE_SIZE:
+                    break
+                index += 1
+        return out[:limit]
+
+    def _page(self, index: int) -> list[T]:
+        """The rows of grid page ``index``, read by key from a neighbour when one is
+        known (the lock is held)."""
+        kept = self._rows.get(index)
+        if kept is not None:
+            self._rows.move_to_end(index)
+            return kept
+        if index - 1 in self._cursors:
+            return self._read(index, Seek(after=self._cursors[index - 1][1]), PAGE_SIZE)
+        if index + 1 in self._cursors:
+            return self._read(index, Seek(before=self._cursors[index + 1][0]), PAGE_SIZE)
+        if index == 0:
+            return self._read(0, None, PAGE_SIZE)
+        last = self._last_index()
+        if last is not None and index >= last:
+            # End: the last rows from the other end; its size puts it on the grid.
+            assert self.total is not None
+            return self._read(last, Seek(last=True), self.total - last * PAGE_SIZE) \
+                if index == last else []
+        near = self._nearest(index)
+        if near is not None and abs(near - index) <= WALK_PAGES:
+            step = 1 if index > near else -1
+            for between in range(near + step, index, step):  # walk to it by key
+                self._page(between)
+                if between not in self._cursors:  # an empty page: no key to go on
+                    break
+            else:
+                return self._page(index)
+        page = self.fetch_page(index * PAGE_SIZE, PAGE_SIZE)  # a far jump: see WALK_PAGES
+        return self._keep(index, page)
+
+    def _last_index(self) -> int | None:
+        if self.total is None or self.total <= 0:
+            return None
+        return (self.total - 1) // PAGE_SIZE
+
+    def _nearest(self, index: int) -> int | None:
+        if not self._cursors:
+            return None
+        return min(self._cursors, key=lambda known: abs(known - index))
+
+    def _read(self, index: int, seek: Seek | None, limit: int) -> list[T]:
+        assert self.fetch_seek is not None
+        return self._keep(index, self.fetch_seek(seek, limit))
+
+    def _keep(self, index: int, page: PageLike[T]) -> list[T]:
+        rows = list(page.items)
+        first = getattr(page, "first_cursor", None)
+        last = getattr(page, "last_cursor", None)
+        if isinstance(first, str) and isinstance(last, str):
+            self._cursors[index] = (first, last)
+        self._rows[index] = rows
+        self._rows.move_to_end(index)
+        while len(self._rows) > KEPT_PAGES:
+            self._rows.popitem(last=False)
+        return rows

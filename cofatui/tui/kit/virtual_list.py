@@ -7,7 +7,16 @@ rendered (Textual's line API). A million rows scroll as smoothly as ten.
 Fetching happens in worker threads: a line whose page has not arrived yet shows a dim
 placeholder and is repainted when it does, so the UI never waits on the database or the
 network. Every ``set_source`` starts a new *generation*; pages of an older generation
-that arrive late are dropped, so fast typing in a filter never shows stale rows.
+that arrive late are dropped, so fast typing in a filter never shows stale rows. A
+filter may keep the rows it replaces on screen (``keep_rows``) with a discreet
+"filtering…" mark in the header until its first page arrives: the list never blanks;
+the source replaced is told to ``cancel()`` its read in flight.
+
+"Mark all" marks the list, not a copy of its keys: a predicate with exceptions (the
+rows unmarked by hand afterwards), so it is instant on a million rows, has no cap and
+loses no hand mark. Screens read it with :meth:`VirtualList.selection` and act on the
+filter (e.g. ``mark_matching(flt, except_ids)``); a list whose screen needs the keys
+(``marks_as_filter`` False, the default) collects them in a worker, page by page.
 
 Cells are rendered literally: strings are cleaned of control characters and never
 parsed as markup.
@@ -33,11 +42,11 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from cofatui.i18n import t
 from cofatui.tui.safe import clean
 
 PAGE_SIZE = 200
 MAX_CACHED_PAGES = 60
-MAX_MARK_ALL = 100_000
 GUTTER = 2  # "›" for the cursor, "●" for a marked row: readable without colour
 
 
@@ -62,11 +71,30 @@ class Column:
 class RowSource(Protocol):
     """Where the rows come from. Both methods are called from worker threads, unless
     the source says ``in_memory = True`` (no I/O: the list then reads it at once, on
-    the UI thread, and paints the rows in the same frame)."""
+    the UI thread, and paints the rows in the same frame).
+
+    Optional members the list uses when present: ``rows_first`` (True: count only once
+    the first page is painted), ``quick_count()`` (a capped count with ``count`` and
+    ``exact``, shown before ``count()``), ``cancel()`` (called when another source
+    replaces this one: stop the read in flight), ``refresh()`` (drop kept rows)."""
 
     def count(self) -> int: ...
 
     def fetch(self, offset: int, limit: int) -> Sequence[Any]: ...
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the user marked. ``all``: every row of the list (the source's filter) but
+    ``except_keys``; otherwise the rows of ``keys``."""
+
+    all: bool
+    keys: frozenset[int] = frozenset()
+    except_keys: frozenset[int] = frozenset()
+
+    @property
+    def empty(self) -> bool:
+        return not self.all and not self.keys
 
 
 def _in_memory(source: RowSource) -> bool:
@@ -152,8 +180,21 @@ class VirtualList(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self.columns = list(columns)
         self.row_key = row_key
+        #: The rows marked by hand (when not ``all_marked``).
         self.marked: set[int] = set()
+        #: "Mark all": every row is marked but those of ``unmarked``.
+        self.all_marked = False
+        self.unmarked: set[int] = set()
+        #: True: the screen acts on "mark all" as a filter (``selection()``); False:
+        #: Ctrl+A also collects the keys, for a screen that reads ``marked_keys()``.
+        self.marks_as_filter = False
         self.total: int | None = None
+        #: False: ``total`` is a quick capped count ("more than N"), the exact one comes.
+        self.total_exact = True
+        #: The rows shown are the previous filter's, the new one's first page is coming.
+        self.filtering = False
+        self._counted = False
+        self._count_started = False
         #: Why the rows could not be read (the count or the first page refused): shown
         #: in place of the rows and of "Loading…" until the next reload.
         self.error: str | None = None
@@ -171,13 +212,18 @@ class VirtualList(ScrollView, can_focus=True):
             self.set_source(source)
 
     # --- data -----------------------------------------------------------------------
-    def set_source(self, source: RowSource) -> None:
-        """Show another list (a new filter): back to the top, nothing kept."""
-        self._source = source
-        self.marked.clear()
+    def set_source(self, source: RowSource, *, keep_rows: bool = False) -> None:
+        """Show another list (a new filter): back to the top, no marks kept. With
+        ``keep_rows`` the current rows stay painted, marked "filtering…", until the
+        new list's first page arrives (a type-as-you-go filter never blanks)."""
+        old, self._source = self._source, source
+        self._forget_marks()
         if self.is_mounted:
-            self._reset(keep_position=False)
+            self._reset(keep_position=False, keep_rows=keep_rows)
             self.post_message(self.MarkedChanged(self, 0))
+        cancel = getattr(old, "cancel", None)
+        if old is not source and callable(cancel):
+            cancel()  # its answers are dropped (older generation): stop the query too
 
     def on_mount(self) -> None:
         if self._source is not None:
@@ -191,16 +237,24 @@ class VirtualList(ScrollView, can_focus=True):
             refresh()
         self._reset(keep_position=True)
 
-    def _reset(self, keep_position: bool) -> None:
+    def _reset(self, keep_position: bool, keep_rows: bool = False) -> None:
         self._generation += 1
-        self._stale = dict(self._pages) if keep_position and self.keep_rows_on_refresh else {}
+        keep = keep_rows and bool(self._pages or self._stale) and self.error is None
+        if keep:  # what is on screen stays (newer pages over older stale ones)
+            self._stale = {**self._stale, **self._pages}
+        else:
+            self._stale = dict(self._pages) \
+                if keep_position and self.keep_rows_on_refresh else {}
+        self.filtering = keep
+        self._counted = self._count_started = False
         self._pages.clear()
         self._pending.clear()
         self._lines.clear()
+        self._header = None
         self.error = None
         source = self._source
         immediate = source is not None and _in_memory(source)
-        if not keep_position:
+        if not keep_position and not keep:
             self.total = None
             self.cursor = 0
             self.scroll_to(y=0, animate=False, immediate=True)
@@ -211,20 +265,35 @@ class VirtualList(ScrollView, can_focus=True):
         generation = self._generation
         if immediate:
             # No worker, no thread hop: the rows are painted in the frame that follows.
+            self._count_started = True
             self._count_arrived(generation, source.count())
-            page = self.cursor // PAGE_SIZE
+            page = 0 if keep else self.cursor // PAGE_SIZE
             self._page_arrived(generation, page, source.fetch(page * PAGE_SIZE, PAGE_SIZE))
             return
-        self._request_page(self.cursor // PAGE_SIZE)
-        self.run_worker(lambda: self._count(generation), thread=True, group="virtual-count",
-                        exclusive=True, exit_on_error=False)
+        # Filtering: the new list's first page (the old scroll position means nothing).
+        self._request_page(0 if keep else self.cursor // PAGE_SIZE)
+        if not getattr(source, "rows_first", False):
+            self._start_count()
         self._repaint()
 
-    def _count(self, generation: int) -> None:
-        source = self._source
-        if source is None:
+    def _start_count(self) -> None:
+        """Count in a worker: a quick capped count first when the source offers one."""
+        if self._count_started or self._source is None:
             return
+        self._count_started = True
+        generation, source = self._generation, self._source
+        self.run_worker(lambda: self._count(generation, source), thread=True,
+                        group="virtual-count", exclusive=True, exit_on_error=False)
+
+    def _count(self, generation: int, source: RowSource) -> None:
+        quick = getattr(source, "quick_count", None)
         try:
+            first = quick() if callable(quick) else None
+            if first is not None:
+                self.app.call_from_thread(self._count_arrived, generation, first.count,
+                                          first.exact)
+                if first.exact:
+                    return
             total = source.count()
         except Exception as exc:  # shown in the list; the list stays usable
             self.app.call_from_thread(self._load_failed, generation, exc)
@@ -235,13 +304,30 @@ class VirtualList(ScrollView, can_focus=True):
         if generation != self._generation:
             return
         self.error = clean(exc)
+        self._end_filtering()
         self.post_message(self.CountChanged(self, None))
         self._repaint()
 
-    def _count_arrived(self, generation: int, total: int) -> None:
+    def _end_filtering(self) -> None:
+        """The new list's rows (or its error) replace the previous filter's."""
+        if not self.filtering:
+            return
+        self.filtering = False
+        self._stale.clear()
+        self._lines.clear()
+        self._header = None
+        if not self._counted:  # the total shown was the previous filter's
+            self.total, self.total_exact = None, True
+            self._set_rows(0)
+            self.post_message(self.CountChanged(self, None))
+        self.cursor = 0
+        self.scroll_to(y=0, animate=False, immediate=True)
+
+    def _count_arrived(self, generation: int, total: int, exact: bool = True) -> None:
         if generation != self._generation:
             return
-        self.total = total
+        self._counted = True
+        self.total, self.total_exact = total, exact
         self._set_rows(total)
         if self.cursor >= total:
             self.cursor = max(0, total - 1)
@@ -284,12 +370,14 @@ class VirtualList(ScrollView, can_focus=True):
         if generation != self._generation:
             return
         self._pending.discard(page)
+        self._end_filtering()
         self._stale.pop(page, None)
         self._pages[page] = rows
         while len(self._pages) > MAX_CACHED_PAGES:
             self._pages.popitem(last=False)
         if self.total is None:  # until the count arrives, size the list from what we have
             self._set_rows(page * PAGE_SIZE + len(rows))
+        self._start_count()  # rows first: a source that waits for them counts now
         self._repaint()
 
     def row_at(self, index: int) -> Any | None:
@@ -310,39 +398,84 @@ class VirtualList(ScrollView, can_focus=True):
         return max(0, self.virtual_size.height - 1)
 
     # --- marks ----------------------------------------------------------------------
+    def is_marked(self, key: int) -> bool:
+        return key not in self.unmarked if self.all_marked else key in self.marked
+
+    @property
+    def marked_count(self) -> int | None:
+        """How many rows are marked (None: all of a list not counted yet)."""
+        if not self.all_marked:
+            return len(self.marked)
+        return None if self.total is None else max(0, self.total - len(self.unmarked))
+
+    def selection(self) -> Selection:
+        """The marks, for a screen that acts on them (all: by the source's filter)."""
+        if self.all_marked:
+            return Selection(all=True, except_keys=frozenset(self.unmarked))
+        return Selection(all=False, keys=frozenset(self.marked))
+
     def marked_keys(self) -> list[int]:
-        return sorted(self.marked)
+        """The marked rows' keys. After "mark all" on a list whose keys are still being
+        collected (or one with ``marks_as_filter``), the rows this list holds: such a
+        screen reads :meth:`selection` instead."""
+        if not self.all_marked:
+            return sorted(self.marked)
+        held = (self.row_key(row) for rows in self._pages.values() for row in rows)
+        return sorted({key for key in held if key not in self.unmarked})
+
+    def _forget_marks(self) -> None:
+        self.marked.clear()
+        self.unmarked.clear()
+        self.all_marked = False
+
+    def _marks_changed(self) -> None:
+        self.post_message(self.MarkedChanged(self, self.marked_count or 0))
+        self._repaint()
 
     def clear_marks(self) -> None:
-        self.marked.clear()
-        self.post_message(self.MarkedChanged(self, 0))
-        self._repaint()
+        self._forget_marks()
+        self._marks_changed()
 
     def mark_all(self) -> None:
-        """Mark every row of the list (up to MAX_MARK_ALL), fetched in a worker."""
-        if self._source is None:
+        """Mark every row of the list at once: a predicate, no cap. An in-memory list
+        marks its keys; a list whose screen needs keys has them collected meanwhile."""
+        source = self._source
+        if source is None:
             return
-        generation, source = self._generation, self._source
-        self.run_worker(lambda: self._collect_keys(generation, source), thread=True,
-                        group="virtual-mark", exclusive=True, exit_on_error=False)
+        if _in_memory(source):
+            self._forget_marks()
+            self.marked = {self.row_key(r) for r in source.fetch(0, source.count())}
+            self._marks_changed()
+            return
+        self._forget_marks()
+        self.all_marked = True
+        self._marks_changed()
+        if not self.marks_as_filter:
+            generation = self._generation
+            self.run_worker(lambda: self._collect_keys(generation, source), thread=True,
+                            group="virtual-mark", exclusive=True, exit_on_error=False)
 
     def _collect_keys(self, generation: int, source: RowSource) -> None:
+        """Every key of the list, page after page (a keyset source reads each page
+        after the previous one's cursor: no deep offset, no cap)."""
         keys: list[int] = []
         offset = 0
-        while len(keys) < MAX_MARK_ALL:
-            rows = source.fetch(offset, 500)
+        while generation == self._generation:
+            rows = source.fetch(offset, PAGE_SIZE)
             keys.extend(self.row_key(r) for r in rows)
-            if len(rows) < 500:
-                break
-            offset += 500
-        self.app.call_from_thread(self._keys_collected, generation, keys[:MAX_MARK_ALL])
+            if len(rows) < PAGE_SIZE:
+                self.app.call_from_thread(self._keys_collected, generation, keys)
+                return
+            offset += PAGE_SIZE
 
     def _keys_collected(self, generation: int, keys: list[int]) -> None:
-        if generation != self._generation:
-            return
-        self.marked = set(keys)
-        self.post_message(self.MarkedChanged(self, len(self.marked)))
-        self._repaint()
+        if generation != self._generation or not self.all_marked:
+            return  # another list, or the marks cleared meanwhile
+        # The hand unmarks made while collecting stay unmarked.
+        self.marked = set(keys) - self.unmarked
+        self.all_marked = False
+        self.unmarked.clear()
+        self._marks_changed()
 
     def _toggle(self, index: int, on: bool | None = None) -> None:
         row = self.row_at(index)
@@ -350,8 +483,10 @@ class VirtualList(ScrollView, can_focus=True):
             return
         key = self.row_key(row)
         if on is None:
-            on = key not in self.marked
-        if on:
+            on = not self.is_marked(key)
+        if self.all_marked:
+            (self.unmarked.discard if on else self.unmarked.add)(key)
+        elif on:
             self.marked.add(key)
         else:
             self.marked.discard(key)
@@ -371,15 +506,13 @@ class VirtualList(ScrollView, can_focus=True):
 
     def action_toggle_mark(self) -> None:
         self._toggle(self.cursor)
-        self.post_message(self.MarkedChanged(self, len(self.marked)))
-        self._repaint()
+        self._marks_changed()
 
     def action_extend(self, delta: int) -> None:
         self._toggle(self.cursor, on=True)
         self._move_to(self.cursor + delta)
         self._toggle(self.cursor, on=True)
-        self.post_message(self.MarkedChanged(self, len(self.marked)))
-        self._repaint()
+        self._marks_changed()
 
     def action_mark_all(self) -> None:
         self.mark_all()
@@ -484,10 +617,16 @@ class VirtualList(ScrollView, can_focus=True):
         paint = self._paint or self._paint_styles()
         width, widths = paint.width, paint.widths
         if y == 0:
-            label = "\0".join(c.label for c in self.columns)
+            mark = f" {t('ui.list_kit.filtering')} " if self.filtering else ""
+            label = "\0".join((*(c.label for c in self.columns), mark))
             if self._header is None or self._header[:2] != (widths, label):
                 labels: list[str | Text] = [Text(c.label) for c in self.columns]
-                self._header = (widths, label, self._segments(labels, widths, width - GUTTER))
+                room = max(0, width - GUTTER - cell_len(mark))
+                head = self._segments(labels, widths, width - GUTTER)
+                if mark:  # discreet, at the right end of the header line
+                    head = [*Segment.adjust_line_length(head, room),
+                            Segment(mark, paint.placeholder)]
+                self._header = (widths, label, head)
             return self._strip("  ", self._header[2], width, paint.header)
         index = round(self.scroll_y) + y - 1
         if self.error is not None and not self._pages:
@@ -500,7 +639,7 @@ class VirtualList(ScrollView, can_focus=True):
         if index >= self.row_count:
             return Strip.blank(width, paint.base)
         row = self.row_at(index)
-        if index // PAGE_SIZE not in self._pages:
+        if index // PAGE_SIZE not in self._pages and not self.filtering:
             self._request_page(index // PAGE_SIZE)
         if row is None:
             line = Text("  …", no_wrap=True)
@@ -510,9 +649,10 @@ class VirtualList(ScrollView, can_focus=True):
                           for seg in line.render(self.app.console)], width)
         # Prefetch the neighbouring pages so paging never shows placeholders for long.
         page = index // PAGE_SIZE
-        self._request_page(page + 1)
-        self._request_page(page - 1)
-        marked = self.row_key(row) in self.marked
+        if not self.filtering:  # the rows shown are the old list's: nothing to prefetch
+            self._request_page(page + 1)
+            self._request_page(page - 1)
+        marked = self.is_marked(self.row_key(row))
         style = paint.base
         if marked:
             style += paint.marked
