@@ -231,7 +231,9 @@ class CofaApp(DropWhenGone, App[None]):
                 # data layer is imported. Another start screen waits for the data (it
                 # may need the principal to be built).
                 self._push_base("home")
-            self._open_data()
+            # After the first frame: the worker's imports hold the GIL for long
+            # stretches, and would otherwise hold the first paint back with them.
+            self.call_after_refresh(self._open_data)
             return
         if not self.signed_in:
             assert self._sign_in is not None

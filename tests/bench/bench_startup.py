@@ -22,11 +22,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
 from tests.bench.harness import print_table, write_json
 
-SESSION = "cofatui-startup-bench"
+SESSION = f"cofatui-startup-bench-{os.getpid()}"  # two benches may run at once
 GOAL_RATIO = 2.0
 BARE_MARKER = "bare-app-ready"
 
@@ -43,6 +44,16 @@ class Bare(App):
 
 Bare().run()
 """
+
+
+def _bytecode_env() -> str:
+    """Environment words that let both programs start from compiled bytecode, as an
+    installed package does: under PYTHONDONTWRITEBYTECODE (set on this machine) every
+    start compiled the whole package from source, seconds that no user waits for. The
+    bytecode goes to a cache outside the checkout (as tests/conftest.py does)."""
+    prefix = os.environ.get("PYTHONPYCACHEPREFIX") or str(
+        Path(tempfile.gettempdir()) / f"cofatui-pycache-{os.getuid()}")
+    return f"-u PYTHONDONTWRITEBYTECODE PYTHONPYCACHEPREFIX={shlex.quote(prefix)}"
 
 
 def _wait_for(command: str, shown: Any) -> float:
@@ -64,25 +75,28 @@ def _wait_for(command: str, shown: Any) -> float:
         subprocess.run(["tmux", "kill-session", "-t", SESSION], capture_output=True)
 
 
-def cofatui_run(db: str, home: str) -> float:
-    env = f"COFATUI_CONFIG_DIR={home}/cfg COFATUI_DATA_DIR={home}/data"
-    command = f"env {env} {sys.executable} -m cofatui --db {shlex.quote(db)}"
+def cofatui_run(db: str, home: str, tree: str = "") -> float:
+    """Start to the WAP on screen. ``tree``: a checkout to run instead of this one (to
+    compare with an older commit: ``git archive <commit> cofatui | tar -x -C DIR``)."""
+    env = f"{_bytecode_env()} COFATUI_CONFIG_DIR={home}/cfg COFATUI_DATA_DIR={home}/data"
+    where = f"cd {shlex.quote(tree)} && " if tree else ""
+    command = f"{where}env {env} {sys.executable} -m cofatui --db {shlex.quote(db)}"
     return _wait_for(command, lambda s: "WAP" in s and "/ 10" in s)
 
 
 def bare_run() -> float:
-    command = f"{sys.executable} -c {shlex.quote(BARE_APP)}"
+    command = f"env {_bytecode_env()} {sys.executable} -c {shlex.quote(BARE_APP)}"
     return _wait_for(command, lambda s: BARE_MARKER in s)
 
 
-def measure(db: str, runs: int) -> tuple[list[float], list[float]]:
+def measure(db: str, runs: int, tree: str = "") -> tuple[list[float], list[float]]:
     home = tempfile.mkdtemp()
-    cofatui_run(db, home)  # warm the OS file cache, as a user's second start would be
+    cofatui_run(db, home, tree)  # warm the OS file cache, as a user's second start would
     bare_run()
     ours: list[float] = []
     bare: list[float] = []
     for _ in range(runs):
-        ours.append(cofatui_run(db, home))
+        ours.append(cofatui_run(db, home, tree))
         bare.append(bare_run())
     return sorted(ours), sorted(bare)
 
@@ -101,12 +115,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", required=True, help="a demo database (cofatui demo --db …)")
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--tree", default="", help="run the cofatui of this checkout")
     args = parser.parse_args()
     if shutil.which("tmux") is None:
         raise SystemExit("tmux is needed for this benchmark")
     load = round(os.getloadavg()[0], 2)
-    ours, bare = measure(args.db, args.runs)
-    row = {"case": "start to WAP on screen (120x40)",
+    ours, bare = measure(args.db, args.runs, args.tree)
+    row = {"tree": args.tree or "this checkout","case": "start to WAP on screen (120x40)",
            "median_s": round(statistics.median(ours), 3),
            "min_s": round(ours[0], 3), "max_s": round(ours[-1], 3),
            "bare_median_s": round(statistics.median(bare), 3),
