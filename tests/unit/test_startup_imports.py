@@ -124,3 +124,29 @@ def test_a_database_that_cannot_be_opened_ends_the_app_with_one_line(demo_db: Pa
     assert result["code"] == 1  # the CLI's error code, not a crash
     assert "wap" not in result
     assert "cofatui: " in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(("argv", "opens"), [
+    ([], True),
+    (["--db", "x.sqlite"], True),
+    (["--db", "serve", "--user", "demo"], True),  # option values are not the command
+    (["--db=serve", "tui", "--login"], True),
+    (["tui"], True),
+    (["--help"], False),  # the help lists every command
+    (["tui", "-h"], False),
+    (["serve"], False),
+    (["--db", "x.sqlite", "accounting", "balance"], False),
+    (["no-such-command"], False),  # the full parser says what exists
+])
+def test_only_opening_the_app_skips_the_command_modules(argv: list[str], opens: bool) -> None:
+    from cofatui.cli import opens_the_app
+
+    assert opens_the_app(argv) is opens
+
+
+def test_the_parser_without_command_modules_still_reads_the_apps_options() -> None:
+    from cofatui.cli import build_parser
+
+    args = build_parser(with_command_modules=False).parse_args(
+        ["--db", "x.sqlite", "tui", "--login", "--user", "ann"])
+    assert (args.command, args.db, args.user, args.login) == ("tui", "x.sqlite", "ann", True)
