@@ -2,6 +2,7 @@
 
     POST   /contracts/{contract_id}/bulk-imports?filename=&check=&again=   bulk.start (raw body)
     GET    /contracts/{contract_id}/bulk-imports?offset=&limit=           bulk.imports
+    GET    /bulk-imports?offset=&limit=                                   bulk.all_imports
     GET    /bulk-imports/{bulk_import_id}                                 bulk.get
     GET    /bulk-imports/{bulk_import_id}/lines?status=&sort=&order=&errors_first=
                                                                           bulk.lines
@@ -22,7 +23,16 @@ from urllib.parse import quote
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from cofatui.api.auth import Repo
-from cofatui.api.routes.common import MAX_ID, ContractId, Limit, Offset
+from cofatui.api.routes.common import (
+    MAX_ID,
+    BeforeCursor,
+    ContractId,
+    Cursor,
+    LastPage,
+    Limit,
+    Offset,
+    seek_of,
+)
 from cofatui.api.uploads import raw_body, spool, store
 from cofatui.errors import CofaError, FieldError, ValidationFailed
 from cofatui.formats.bulk_orders import MAX_FILE_BYTES
@@ -100,9 +110,19 @@ async def start(request: Request, repo: Repo, contract_id: ContractId,
             response_model=Page[BulkImportPublic],
             summary="The contract's imported files, by every user of it, newest first "
                     "(check runs are not listed)")
-def imports(repo: Repo, contract_id: ContractId, offset: Offset = 0,
-            limit: Limit = 100) -> Page[BulkImportPublic]:
-    return repo.bulk.imports(contract_id, offset, limit)
+def imports(repo: Repo, contract_id: ContractId, offset: Offset = 0, limit: Limit = 100,
+            after: Cursor = None, before: BeforeCursor = None, last: LastPage = False
+            ) -> Page[BulkImportPublic]:
+    return repo.bulk.imports(contract_id, offset, limit, seek_of(after, before, last))
+
+
+@router.get("/bulk-imports", name="bulk.all_imports", response_model=Page[BulkImportPublic],
+            summary="The imported files of all my contracts whose bulk orders I may read, "
+                    "newest first (check runs are not listed)")
+def all_imports(repo: Repo, offset: Offset = 0, limit: Limit = 100, after: Cursor = None,
+                before: BeforeCursor = None, last: LastPage = False
+                ) -> Page[BulkImportPublic]:
+    return repo.bulk.imports(None, offset, limit, seek_of(after, before, last))
 
 
 @router.get("/bulk-imports/{bulk_import_id}", name="bulk.get",
@@ -117,9 +137,11 @@ def get(repo: Repo, bulk_import_id: BulkImportId) -> BulkImportPublic:
             summary="The results of the lines, filtered, sorted, errors first if asked")
 def lines(repo: Repo, bulk_import_id: BulkImportId, status: BulkLineStatus | None = None,
           sort: BulkSort = BulkSort.LINE, order: SortOrder = SortOrder.ASC,
-          errors_first: bool = False, offset: Offset = 0,
-          limit: Limit = 100) -> Page[BulkLinePublic]:
-    return repo.bulk.lines(bulk_import_id, status, sort, order, errors_first, offset, limit)
+          errors_first: bool = False, offset: Offset = 0, limit: Limit = 100,
+          after: Cursor = None, before: BeforeCursor = None, last: LastPage = False
+          ) -> Page[BulkLinePublic]:
+    return repo.bulk.lines(bulk_import_id, status, sort, order, errors_first, offset, limit,
+                           seek_of(after, before, last))
 
 
 def _file(stored: BulkFile) -> Response:

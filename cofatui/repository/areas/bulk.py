@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from cofatui.schemas import Page
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_bulk import (
     BulkFile,
     BulkImportPublic,
@@ -40,9 +40,10 @@ class BulkArea(Protocol):
         ...
 
     def imports(self, contract_id: int | None = None, offset: int = 0,
-                limit: int = 100) -> Page[BulkImportPublic]:
+                limit: int = 100, seek: Seek | None = None) -> Page[BulkImportPublic]:
         """The imported files of the user's contracts (or of one), newest first, by
-        every user of the contract; check imports are not listed.
+        every user of the contract; check imports are not listed. By key when ``seek``
+        is given (ValidationFailed at ``cursor`` for a cursor not of this list).
 
         Raises: NotFound ``bulk_imports.contract_not_found`` (a contract not the user's)."""
         ...
@@ -57,9 +58,12 @@ class BulkArea(Protocol):
     def lines(self, import_id: int, status: BulkLineStatus | None = None,
               sort: BulkSort = BulkSort.LINE, order: SortOrder = SortOrder.ASC,
               errors_first: bool = False, offset: int = 0,
-              limit: int = 100) -> Page[BulkLinePublic]:
+              limit: int = 100, seek: Seek | None = None) -> Page[BulkLinePublic]:
         """The lines with a result, filtered by ``status``, sorted by ``sort`` then by
-        line number; ``errors_first`` puts the lines in error before the others.
+        line number; ``errors_first`` puts the lines in error before the others. A line
+        without the sort's value (no code, no company) sorts as an empty text. By key
+        when ``seek`` is given (ValidationFailed at ``cursor`` for a cursor not of this
+        order).
 
         Raises: NotFound ``bulk_imports.not_found``."""
         ...

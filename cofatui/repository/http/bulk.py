@@ -11,10 +11,9 @@ from urllib.parse import unquote
 
 from pydantic import TypeAdapter
 
-from cofatui.errors import Forbidden, ValidationFailed
-from cofatui.repository.base import MAX_PAGE
-from cofatui.repository.http.client import HttpArea, page_params
-from cofatui.schemas import ContractPublic, Page
+from cofatui.errors import ValidationFailed
+from cofatui.repository.http.client import HttpArea, seek_params
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_bulk import (
     BulkFile,
     BulkImportPublic,
@@ -29,7 +28,6 @@ _STARTED = TypeAdapter(BulkStarted)
 _IMPORT = TypeAdapter(BulkImportPublic)
 _IMPORTS = TypeAdapter(Page[BulkImportPublic])
 _LINES = TypeAdapter(Page[BulkLinePublic])
-_CONTRACTS = TypeAdapter(list[ContractPublic])
 #: The header naming a file sent back (the original, the lines in error).
 FILE_NAME_HEADER = "X-File-Name"
 #: The field of the 422 answering a file refused whole, and its parameter naming the
@@ -64,41 +62,10 @@ class HttpBulk(HttpArea):
         return self._parse(_STARTED, response)
 
     def imports(self, contract_id: int | None = None, offset: int = 0,
-                limit: int = 100) -> Page[BulkImportPublic]:
-        if contract_id is not None:
-            return self._contract_imports(int(contract_id), offset, limit)
-        # The API lists one contract's imports (GET /contracts/{id}/bulk-imports): the
-        # user's contracts are merged here, newest (highest id) first as on SQL. The
-        # first offset+limit of each contract hold the first offset+limit of all.
-        window = page_params(offset, limit)
-        offset, limit = window["offset"], window["limit"]
-        merged: list[BulkImportPublic] = []
-        total = 0
-        for contract in self._contracts():
-            taken = 0
-            while True:
-                try:
-                    page = self._contract_imports(contract, taken, MAX_PAGE)
-                except Forbidden:
-                    # Customised rights without the bulk-orders section: not listed.
-                    page = Page(items=[], offset=0, limit=MAX_PAGE, total=0)
-                    break
-                merged += page.items
-                taken += len(page.items)
-                if not page.items or taken >= page.total or taken >= offset + limit:
-                    break
-            total += page.total
-        merged.sort(key=lambda item: item.id, reverse=True)
-        return Page(items=merged[offset:offset + limit], offset=offset, limit=limit,
-                    total=total)
-
-    def _contract_imports(self, contract_id: int, offset: int,
-                          limit: int) -> Page[BulkImportPublic]:
-        return self._get(_IMPORTS, f"/contracts/{contract_id}/bulk-imports",
-                         page_params(offset, limit))
-
-    def _contracts(self) -> list[int]:
-        return [contract.id for contract in self._get(_CONTRACTS, "/contracts")]
+                limit: int = 100, seek: Seek | None = None) -> Page[BulkImportPublic]:
+        path = "/bulk-imports" if contract_id is None \
+            else f"/contracts/{int(contract_id)}/bulk-imports"
+        return self._get(_IMPORTS, path, seek_params(offset, limit, seek))
 
     def get(self, import_id: int) -> BulkImportPublic:
         return self._get(_IMPORT, f"/bulk-imports/{int(import_id)}")
@@ -106,8 +73,9 @@ class HttpBulk(HttpArea):
     def lines(self, import_id: int, status: BulkLineStatus | None = None,
               sort: BulkSort = BulkSort.LINE, order: SortOrder = SortOrder.ASC,
               errors_first: bool = False, offset: int = 0,
-              limit: int = 100) -> Page[BulkLinePublic]:
-        params: dict[str, object] = {**page_params(offset, limit), "sort": BulkSort(sort).value,
+              limit: int = 100, seek: Seek | None = None) -> Page[BulkLinePublic]:
+        params: dict[str, object] = {**seek_params(offset, limit, seek),
+                                     "sort": BulkSort(sort).value,
                                      "order": SortOrder(order).value,
                                      "errors_first": bool(errors_first)}
         if status is not None:

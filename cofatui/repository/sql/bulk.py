@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from cofatui.enums import Rights, Section
 from cofatui.errors import Conflict, Forbidden, NotFound
@@ -50,7 +51,8 @@ from cofatui.repository.sql.bulk_run import (
 from cofatui.repository.sql.core import SqlArea
 from cofatui.repository.sql.imports import clean_file_name
 from cofatui.repository.sql.jobs import job_public
-from cofatui.schemas import Page
+from cofatui.repository.sql.paging import KeyValue, SortKey, seek_rows
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_bulk import (
     BulkFile as BulkFileOut,
 )
@@ -75,9 +77,32 @@ EARLY_PER_TRANSACTION = 200
 #: A line that never runs: its result and, when resolved, its company.
 _Early = tuple[OrderLine | RejectedLine, bulk_orders.LineError, Resolved | None]
 
-_SORTS = {BulkSort.LINE: BulkLine.line_no, BulkSort.STATUS: BulkLine.status,
-          BulkSort.CODE: BulkLine.code, BulkSort.COMPANY: BulkLine.company_name,
-          BulkSort.PRODUCT: BulkLine.product, BulkSort.ACTION: BulkLine.action}
+#: The column of each sort; a NULL (a line that never reached it: no code, no company)
+#: reads as '' so that it sorts first on both databases and a keyset page loses no row.
+_SORTS: dict[BulkSort, tuple[Any, type[KeyValue]]] = {
+    BulkSort.LINE: (col(BulkLine.line_no), int),
+    BulkSort.STATUS: (col(BulkLine.status), str),
+    BulkSort.CODE: (func.coalesce(col(BulkLine.code), ""), str),
+    BulkSort.COMPANY: (func.coalesce(col(BulkLine.company_name), ""), str),
+    BulkSort.PRODUCT: (func.coalesce(col(BulkLine.product), ""), str),
+    BulkSort.ACTION: (func.coalesce(col(BulkLine.action), ""), str)}
+#: Imports newest first.
+_IMPORT_KEYS = (SortKey(col(BulkImport.id), int, descending=True),)
+
+
+def line_keys(sort: BulkSort, order: SortOrder, errors_first: bool) -> list[SortKey]:
+    """The lines' order: the errors first when asked, the sort's column, the line
+    number, the id last (a unique key for the cursors)."""
+    keys: list[SortKey] = []
+    if errors_first:
+        keys.append(SortKey(case((col(BulkLine.status) == BulkLineStatus.ERROR.value, 0),
+                                 else_=1), int))
+    column, kind = _SORTS[sort]
+    keys.append(SortKey(column, kind, descending=order == SortOrder.DESC))
+    if sort != BulkSort.LINE:
+        keys.append(SortKey(col(BulkLine.line_no), int))
+    keys.append(SortKey(col(BulkLine.id), int))
+    return keys
 
 
 def job_key(import_id: int) -> str:
@@ -342,7 +367,7 @@ class SqlBulk(SqlArea):
         return _public(bulk, login, policy, _running_counts(s, bulk))
 
     def imports(self, contract_id: int | None = None, offset: int = 0,
-                limit: int = 100) -> Page[BulkImportPublic]:
+                limit: int = 100, seek: Seek | None = None) -> Page[BulkImportPublic]:
         if contract_id is not None and contract_id not in self.contract_ids:
             raise NotFound("bulk_imports.contract_not_found", contract=contract_id)
         if contract_id is not None:
@@ -356,14 +381,15 @@ class SqlBulk(SqlArea):
                      BulkImport.check.is_(False))
             total = s.execute(select(func.count()).select_from(BulkImport)
                               .where(*where)).scalar_one()
-            rows = s.execute(select(BulkImport, User.login, Contract.policy_number)
+            page = seek_rows(s, select(BulkImport, User.login, Contract.policy_number)
                              .join(User, User.id == BulkImport.user_id)
                              .join(Contract, Contract.id == BulkImport.contract_id)
-                             .where(*where).order_by(BulkImport.id.desc())
-                             .offset(max(0, offset)).limit(limit)).all()
+                             .where(*where), _IMPORT_KEYS, seek, offset, limit,
+                             lambda r: (r[0].id,))
             items = [_public(bulk, login, policy, _running_counts(s, bulk))
-                     for bulk, login, policy in rows]
-        return Page(items=items, offset=offset, limit=limit, total=total)
+                     for bulk, login, policy in page.rows]
+        return Page(items=items, offset=0 if seek else offset, limit=limit, total=total,
+                    first_cursor=page.first_cursor, last_cursor=page.last_cursor)
 
     def get(self, import_id: int) -> BulkImportPublic:
         self._settle_stopped(BulkImport.id == import_id)
@@ -373,7 +399,7 @@ class SqlBulk(SqlArea):
     def lines(self, import_id: int, status: BulkLineStatus | None = None,
               sort: BulkSort = BulkSort.LINE, order: SortOrder = SortOrder.ASC,
               errors_first: bool = False, offset: int = 0,
-              limit: int = 100) -> Page[BulkLinePublic]:
+              limit: int = 100, seek: Seek | None = None) -> Page[BulkLinePublic]:
         sort, order = BulkSort(sort), SortOrder(order)
         limit = max(1, min(limit, 500))
         self._settle_stopped(BulkImport.id == import_id)
@@ -382,20 +408,14 @@ class SqlBulk(SqlArea):
             where = [BulkLine.import_id == import_id]
             if status is not None:
                 where.append(BulkLine.status == BulkLineStatus(status).value)
-            column = _SORTS[sort]
-            keys: list[Any] = []
-            if errors_first:
-                keys.append(case((BulkLine.status == BulkLineStatus.ERROR.value, 0),
-                                 else_=1))
-            keys.append(column.desc() if order == SortOrder.DESC else column.asc())
-            if sort != BulkSort.LINE:
-                keys.append(BulkLine.line_no)
+            keys = line_keys(sort, order, errors_first)
             total = s.execute(select(func.count()).select_from(BulkLine)
                               .where(*where)).scalar_one()
-            rows = s.execute(select(BulkLine).where(*where).order_by(*keys)
-                             .offset(max(0, offset)).limit(limit)).scalars()
-            items = [_line_public(r) for r in rows]
-        return Page(items=items, offset=offset, limit=limit, total=total)
+            page = seek_rows(s, select(BulkLine, *(k.expression for k in keys)).where(*where),
+                             keys, seek, offset, limit, lambda r: tuple(r[1:]))
+            items = [_line_public(r[0]) for r in page.rows]
+        return Page(items=items, offset=0 if seek else offset, limit=limit, total=total,
+                    first_cursor=page.first_cursor, last_cursor=page.last_cursor)
 
     def original(self, import_id: int) -> BulkFileOut:
         with self._uow() as s:
