@@ -26,44 +26,13 @@ from typing import Any
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
-from cofatui.schemas import Seek
 from cofatui.tui.kit.paged_source import PagedSource
 from cofatui.tui.kit.virtual_list import Column, VirtualList
-
-
-class Keyset:
-    """``size`` rows (0..size-1) by offset and by key, in memory."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-
-    def _page(self, start: int, stop: int) -> Any:
-        rows = list(range(max(0, start), min(stop, self.size)))
-        return _Page(rows, self.size, str(rows[0]) if rows else None,
-                     str(rows[-1]) if rows else None)
-
-    def page(self, offset: int, limit: int) -> Any:
-        return self._page(offset, offset + limit)
-
-    def seek(self, seek: Seek | None, limit: int) -> Any:
-        if seek is None or seek == Seek():
-            return self._page(0, limit)
-        if seek.last:
-            return self._page(self.size - limit, self.size)
-        if seek.after is not None:
-            return self._page(int(seek.after) + 1, int(seek.after) + 1 + limit)
-        assert seek.before is not None
-        return self._page(int(seek.before) - limit, int(seek.before))
-
-
-class _Page:
-    def __init__(self, items: list[int], total: int, first: str | None,
-                 last: str | None) -> None:
-        self.items, self.total, self.first_cursor, self.last_cursor = items, total, first, last
+from tests.tui.test_virtual_list_keyset import Synthetic
 
 
 def source(size: int) -> PagedSource[int]:
-    data = Keyset(size)
+    data = Synthetic(size)  # records its reads: a few hundred here
     return PagedSource(data.page, None, fetch_seek=data.seek)
 
 
