@@ -50,8 +50,9 @@ class ServerProcess:
                    "--log-level", self.log_level]
             if self.clock:
                 cmd += ["--clock", self.clock]
-            if self.workers > 1:
-                cmd += ["--workers", str(self.workers)]
+            # Always said: ``cofatui serve`` defaults to one worker per core (issue 21),
+            # and a test server is one process unless the test asks for more.
+            cmd += ["--workers", str(self.workers)]
             cmd += self.extra_args
             env = {**os.environ, "COFATUI_CONFIG_DIR": str(self.home / "config"),
                    "COFATUI_DATA_DIR": str(self.home / "data"), "PYTHONUNBUFFERED": "1"}
