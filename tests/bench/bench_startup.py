@@ -27,7 +27,8 @@ from typing import Any
 
 from tests.bench.harness import print_table, write_json
 
-SESSION = f"cofatui-startup-bench-{os.getpid()}"  # two benches may run at once
+#: A tmux server of its own (socket and session): two benches may run at once.
+SESSION = f"cofatui-startup-bench-{os.getpid()}"
 GOAL_RATIO = 2.0
 BARE_MARKER = "bare-app-ready"
 #: cofatui's first frames (home's layout on screen), seconds, in the order measured.
@@ -61,15 +62,15 @@ def _bytecode_env() -> str:
 def _wait_for(command: str, *shown: Any) -> list[float]:
     """Seconds from launching ``command`` in a fresh tmux session until each of
     ``shown(screen)`` holds, in order."""
-    subprocess.run(["tmux", "kill-session", "-t", SESSION], capture_output=True)
+    subprocess.run(["tmux", "-L", SESSION, "kill-session", "-t", SESSION], capture_output=True)
     start = time.perf_counter()
-    subprocess.run(["tmux", "new-session", "-d", "-s", SESSION, "-x", "120", "-y", "40",
-                    command], check=True)
+    subprocess.run(["tmux", "-L", SESSION, "new-session", "-d", "-s", SESSION,
+                    "-x", "120", "-y", "40", command], check=True)
     screen = ""
     times: list[float] = []
     try:
         while time.perf_counter() - start < 60:
-            screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", SESSION],
+            screen = subprocess.run(["tmux", "-L", SESSION, "capture-pane", "-p", "-t", SESSION],
                                     capture_output=True, text=True).stdout
             while len(times) < len(shown) and shown[len(times)](screen):
                 times.append(time.perf_counter() - start)
@@ -78,7 +79,7 @@ def _wait_for(command: str, *shown: Any) -> list[float]:
             time.sleep(0.005)
         raise RuntimeError("the expected screen never showed:\n" + screen)
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", SESSION], capture_output=True)
+        subprocess.run(["tmux", "-L", SESSION, "kill-session", "-t", SESSION], capture_output=True)
 
 
 def cofatui_run(db: str, home: str, tree: str = "") -> float:
