@@ -23,17 +23,20 @@ portfolio's criterion); product codes and statuses (portfolio); claim statuses
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import json
+import queue
 import re
+import threading
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     ARRAY,
@@ -522,10 +525,20 @@ def _portfolio_rows(conn: Connection, spec: ExportSpec, page: int) -> Iterator[d
                      tuple(c.key for c in details_query.selected_columns), by_company,
                      _converters(conn, details_query), _converters(conn, base))
     summary_at = len(base.selected_columns) - 1
-    for rows in _pages(conn, base, e.id, 0, keep, raw=True):
+    Chosen = list[tuple[Row[Any], int | None]]
+
+    def pages() -> Generator[tuple[Chosen, dict[int, Any], _Page], None, None]:
+        """Each page's entries, the product each row shows and that product's details:
+        every statement of the run, read ahead in a thread (:func:`_read_ahead`)."""
+        for rows in _pages(conn, base, e.id, 0, keep, raw=True):
+            chosen, x = choose(rows)
+            yield chosen, _product_details(
+                conn, spec, [pid for _, pid in chosen if pid is not None]), x
+
+    def choose(rows: list[Any]) -> tuple[Chosen, _Page]:
         x = _portfolio_page(conn, spec, rows, wanted, products=not by_company)
         x.policy, x.currency = policy, currency
-        chosen: list[tuple[Row[Any], int | None]] = []
+        chosen: Chosen = []
         if by_company:
             live_codes = x.live_codes
             for r in rows:
@@ -545,10 +558,64 @@ def _portfolio_rows(conn: Connection, spec: ExportSpec, page: int) -> Iterator[d
                                                   and p.updated_at >= start))
                            and (end is None or (p.updated_at is not None
                                                 and p.updated_at < end))]
-        details = _product_details(conn, spec, [pid for _, pid in chosen if pid is not None])
+        return chosen, x
+
+    for chosen, details, x in _read_ahead(pages()):
         for r, pid in chosen:
-            p = None if pid is None else details[pid]
-            yield build(r, p, x)
+            yield build(r, None if pid is None else details[pid], x)
+
+
+_T = TypeVar("_T")
+_DONE = object()
+
+
+def _read_ahead(pages: Generator[_T, None, None]) -> Generator[_T, None, None]:
+    """``pages`` produced in a thread, one page ahead of the caller: while the caller
+    types and writes a page's rows (Python, holding the GIL), the thread runs the next
+    page's statements, and sqlite3 and psycopg let go of the GIL while the database
+    works, so on a second core a run's reading mostly hides behind its writing.
+
+    The thread alone uses the connection until the pages end or the caller stops (an
+    error, a cancel: the generator closed); closing waits for the thread, so the
+    caller's transaction is never used by two threads at once. The thread's error is
+    raised here, in the caller's thread (inside its ``translated_errors``)."""
+    handoff: queue.Queue[tuple[int, Any]] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def hand(kind: int, item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                handoff.put((kind, item), timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in pages:
+                if not hand(0, item):
+                    return
+            hand(0, _DONE)
+        except BaseException as exc:  # raised again by the caller's thread
+            hand(1, exc)
+        finally:
+            pages.close()
+
+    thread = threading.Thread(target=contextvars.copy_context().run, args=(produce,),
+                              name="export-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, item = handoff.get()
+            if kind:
+                raise item
+            if item is _DONE:
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _with_currency(columns: tuple[str, ...]) -> tuple[str, ...]:
