@@ -89,11 +89,6 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # C0 and C1 controls but tab and LF (CR too: CR LF becomes LF), and the two XML
 # non-characters.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
-#: What joins a row's text cells for :func:`_csv_line`'s one check: printable (so the
-#: join is printable when every cell is) and rare (met in a text, it only sends the row
-#: to the cell-by-cell checks); a formula starts the join or follows a separator.
-_ROW_SEPARATOR = "\u00a4"
-_ROW_FORMULA = re.compile("(?:^|\u00a4)[=+\\-@]")
 _DEFAULT_WIDTH = {ExportColumnType.CODE: 16, ExportColumnType.AMOUNT: 14,
                   ExportColumnType.INTEGER: 8, ExportColumnType.DATE: 11,
                   ExportColumnType.DATETIME: 17, ExportColumnType.BOOLEAN: 8}
@@ -355,23 +350,7 @@ def _csv_line(columns: Sequence[ExportColumn], values: _Values) -> Callable[[Any
             # None is an empty cell in every column type (a company without a
             # decision: half the amounts and times of a by-company run).
             parts[-1] = f"('' if {v} is None else {parts[-1]})"
-    texts = [f"v{i}" for i, c in enumerate(columns)
-             if c.type in (ExportColumnType.TEXT, ExportColumnType.CODE)]
-    check = ""
-    if len(texts) > 1:
-        # A row's text cells checked at once (most rows): all exact str, one join
-        # printable, no cell starting a formula; the cells are then written as they
-        # are. Two C calls for the row instead of three per cell; any other row (or a
-        # separator met inside a text: a false alarm) takes the checks cell by cell.
-        namespace.update({"STR_ONLY": frozenset({str}), "SEP": _ROW_SEPARATOR,
-                          "formula_at": _ROW_FORMULA.search})
-        fast = [f"v{i}" if f"v{i}" in texts else part for i, part in enumerate(parts)]
-        check = (f"    texts = ({', '.join(texts)},)\n"
-                 "    if STR_ONLY.issuperset(map(type, texts)):\n"
-                 "        joined = SEP.join(texts)\n"
-                 "        if joined.isprintable() and formula_at(joined) is None:\n"
-                 f"            return [{', '.join(fast)}]\n")
-    source = f"def line(row):\n{read}{check}    return [{', '.join(parts)}]\n"
+    source = f"def line(row):\n{read}    return [{', '.join(parts)}]\n"
     exec(compile(source, "<export csv line>", "exec"), namespace)
     made: Callable[[Any], list[str]] = namespace["line"]
     return made
