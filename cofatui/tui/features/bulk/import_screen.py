@@ -96,7 +96,9 @@ class BulkOrdersScreen(Screen[None]):
         self.title = "bulk_ui.title"
         lst = self.query_one("#bulk-files", VirtualList)
         repo = self.cofa.repo
-        lst.set_source(PagedSource(lambda o, n: repo.bulk.imports(None, o, n), self._error))
+        lst.set_source(PagedSource(lambda o, n: repo.bulk.imports(None, o, n), self._error,
+                                   fetch_seek=lambda seek, n: repo.bulk.imports(
+                                       None, 0, n, seek)))
         lst.focus()
         if self.following is not None:
             self._show_progress(self.following)

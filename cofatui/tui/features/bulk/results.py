@@ -150,7 +150,10 @@ class BulkResultsScreen(Screen[None]):
         self.query_one("#bulk-lines", VirtualList).set_source(PagedSource(
             lambda o, n: repo.bulk.lines(import_id, sort=sort, order=order,
                                          errors_first=first, offset=o, limit=n),
-            self._error))
+            self._error,
+            fetch_seek=lambda seek, n: repo.bulk.lines(import_id, sort=sort, order=order,
+                                                       errors_first=first, limit=n,
+                                                       seek=seek)))
         self.query_one("#bulk-sort", Static).update(self._sort_text())
 
     def _error(self, exc: Exception) -> None:

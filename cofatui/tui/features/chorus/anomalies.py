@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from cofatui.formats.export import ExportColumn
 from cofatui.i18n import t
 from cofatui.schemas_chorus import ChorusAnomaly
-from cofatui.tui.features.chorus.paged import ChorusListScreen, Pages
+from cofatui.tui.features.chorus.paged import ChorusListScreen, Pages, SeekPages
 from cofatui.tui.features.chorus.wording import anomaly_columns, anomaly_text, state_label
 from cofatui.tui.kit.local_files import export_rows_to_file
 from cofatui.tui.kit.products import cofa
@@ -46,6 +46,10 @@ class AnomaliesScreen(ChorusListScreen):
     def pages(self) -> Pages:
         structure, area = self.structure_id, cofa(self.app).repo.chorus_invoices
         return lambda offset, limit: area.anomalies(structure, offset, limit)
+
+    def seek_pages(self) -> SeekPages:
+        structure, area = self.structure_id, cofa(self.app).repo.chorus_invoices
+        return lambda seek, limit: area.anomalies(structure, 0, limit, seek)
 
     # --- export -------------------------------------------------------------------------
     def _rows(self) -> Iterator[ChorusAnomaly]:

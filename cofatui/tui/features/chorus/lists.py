@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 from cofatui.schemas_chorus import ChorusInvoiceSearch
 from cofatui.tui.features.chorus.criteria import criteria_text
-from cofatui.tui.features.chorus.paged import ChorusListScreen, Pages
+from cofatui.tui.features.chorus.paged import ChorusListScreen, Pages, SeekPages
 from cofatui.tui.features.chorus.wording import invoice_columns
 from cofatui.tui.kit.products import cofa
 from cofatui.tui.kit.virtual_list import Column
@@ -44,6 +44,10 @@ class InvoiceListScreen(ChorusListScreen):
     def pages(self) -> Pages:
         criteria, area = self.criteria, cofa(self.app).repo.chorus_invoices
         return lambda offset, limit: area.search(criteria, offset, limit)
+
+    def seek_pages(self) -> SeekPages:
+        criteria, area = self.criteria, cofa(self.app).repo.chorus_invoices
+        return lambda seek, limit: area.search(criteria, 0, limit, seek)
 
     def action_search(self) -> None:
         def searched(criteria: ChorusInvoiceSearch | None) -> None:

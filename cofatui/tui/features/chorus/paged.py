@@ -17,7 +17,7 @@ from textual.widgets import Footer, Static
 
 from cofatui.errors import CofaError
 from cofatui.i18n import t
-from cofatui.schemas import Page
+from cofatui.schemas import Page, Seek
 from cofatui.tui.kit.header import AppHeader
 from cofatui.tui.kit.paged_source import PagedSource
 from cofatui.tui.kit.virtual_list import Column, VirtualList
@@ -26,10 +26,13 @@ from cofatui.tui.navigation import open_screen
 from cofatui.tui.safe import clean
 
 Pages = Callable[[int, int], Page[Any]]
+#: The same list read by key (issue 21): a page after/before a cursor, or the last.
+SeekPages = Callable[[Seek | None, int], Page[Any]]
 
 
 class ChorusListScreen(Screen[None]):
-    """A subclass says what it lists: ``columns()``, ``pages()`` and, in
+    """A subclass says what it lists: ``columns()``, ``pages()`` (by offset: the
+    first page and far jumps), ``seek_pages()`` (by key: every other page) and, in
     ``COUNT_KEY``/``NONE_KEY``, how its count reads; ``above()`` adds lines over it."""
 
     CSS_PATH = "chorus.tcss"
@@ -47,6 +50,9 @@ class ChorusListScreen(Screen[None]):
         raise NotImplementedError
 
     def pages(self) -> Pages:
+        raise NotImplementedError
+
+    def seek_pages(self) -> SeekPages:
         raise NotImplementedError
 
     def invoice_id(self, row: Any) -> int:
@@ -85,7 +91,7 @@ class ChorusListScreen(Screen[None]):
         cursor = rows.cursor
         self.query_one("#chorus-count", Static).update("")
         rows.columns = self.columns()
-        rows.set_source(PagedSource(self.pages(), self._failed))
+        rows.set_source(PagedSource(self.pages(), self._failed, fetch_seek=self.seek_pages()))
         if keep_position:
             rows.cursor = cursor
 

@@ -102,7 +102,9 @@ class ImportResultsScreen(_ToolScreen):
         self.title = "tools.imports"
         lst = self.query_one("#imports", VirtualList)
         repo = self.cofa.repo
-        lst.set_source(PagedSource(lambda o, n: repo.imports.results(o, n), self._error))
+        lst.set_source(PagedSource(lambda o, n: repo.imports.results(o, n), self._error,
+                                   fetch_seek=lambda seek, n: repo.imports.results(
+                                       0, n, seek)))
         lst.focus()
 
     @on(VirtualList.RowActivated, "#imports")
@@ -197,7 +199,8 @@ class ImportLinesScreen(_ToolScreen):
     def _load(self) -> None:
         repo, import_id, first = self.cofa.repo, self.result.id, self.errors_first
         self.query_one("#lines", VirtualList).set_source(PagedSource(
-            lambda o, n: repo.imports.lines(import_id, o, n, first), self._error))
+            lambda o, n: repo.imports.lines(import_id, o, n, first), self._error,
+            fetch_seek=lambda seek, n: repo.imports.lines(import_id, 0, n, first, seek)))
 
     def action_toggle_order(self) -> None:
         self.errors_first = not self.errors_first
