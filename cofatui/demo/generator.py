@@ -33,6 +33,7 @@ from cofatui.demo import local_addresses, requests, texts
 from cofatui.demo.chorus import write_directory
 from cofatui.demo.chorus_invoices import DEFAULT_INVOICES, write_invoices
 from cofatui.demo.claims import ClaimBuilder, ClaimSet, ContractTerms
+from cofatui.demo.deferred import deferred
 from cofatui.demo.loader import BulkLoader, bulk_transaction
 from cofatui.demo.partners import build_partners, partner_count
 from cofatui.demo.portfolio import (
@@ -122,6 +123,10 @@ CHUNK = 5_000
 #: From this size on, a worker process builds the rows while this one writes them: on
 #: two cores that hides most of the Python work behind the database's.
 WORKER_MIN_COMPANIES = 20_000
+#: The tables the portfolio chunks fill (``_Demo._write``).
+BULK_TABLES = ("company", "legal_identifier", "portfolio_entry", "custom_field_value",
+               "product", "product_event", "ilu", "company_information", "document",
+               "document_content", "notification", "notification_state")
 #: Share of contract 1's companies that contract 2 also holds.
 SECOND_SHARE = 0.30
 PRODUCTS_PER_COMPANY = 10.0
@@ -332,7 +337,10 @@ class _Demo:
 
     def run(self) -> None:
         self._reference_data()
-        state = self._portfolio()
+        # The bulk of the rows: their indexes built and their triggers' work done once
+        # at the end (cofatui.demo.deferred), before anything below reads them.
+        with deferred(self.loader.conn, BULK_TABLES):
+            state = self._portfolio()
         # The first request of each pending product (kept by the repository as it orders).
         self.loader.counts["product_request"] = backfill_initial_requests(self.loader.conn)
         self._partner_companies()

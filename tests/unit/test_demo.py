@@ -191,6 +191,49 @@ def test_foreign_keys_hold(demo: tuple[Engine, DemoSummary]) -> None:
         assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
 
 
+def _schema_objects(engine: Engine) -> set[tuple[str, str, str]]:
+    with engine.connect() as conn:
+        return {tuple(row) for row in conn.exec_driver_sql(
+            "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger')"
+            " AND sql IS NOT NULL")}
+
+
+def test_indexes_and_triggers_deferred_by_the_load_are_back(
+        demo: tuple[Engine, DemoSummary], tmp_path: Path) -> None:
+    # The bulk load drops them (cofatui.demo.deferred): the demo's schema is a fresh one's.
+    fresh = make_engine(f"sqlite:///{tmp_path / 'fresh.sqlite'}")
+    try:
+        upgrade(fresh)
+        expected = _schema_objects(fresh)
+    finally:
+        fresh.dispose()
+    assert {"ix_notification_created", "notification_search_ai", "portfolio_search_ai"} <= {
+        name for _, name, _ in expected}
+    assert _schema_objects(demo[0]) == expected
+
+
+def test_deferred_triggers_work_is_done(demo: tuple[Engine, DemoSummary]) -> None:
+    """What the triggers left off during the load would have done: each notification has
+    its entry's search text, and the full-text indexes hold their tables' text."""
+    with demo[0].connect() as conn:
+        wrong = conn.exec_driver_sql(
+            "SELECT count(*) FROM notification n LEFT JOIN portfolio_entry e"
+            " ON e.contract_id = n.contract_id AND e.company_id = n.company_id"
+            " WHERE n.search_text <> coalesce(e.search_text, '')").scalar_one()
+        filled = conn.exec_driver_sql(
+            "SELECT count(*) FROM notification WHERE search_text <> ''").scalar_one()
+        assert wrong == 0 and filled > COMPANIES
+        for fts in ("portfolio_search", "notification_search", "notification_search_words"):
+            # FTS5 compares its index with the content table and raises on a difference.
+            conn.exec_driver_sql(f"INSERT INTO {fts}({fts}, rank) VALUES ('integrity-check', 1)")
+        found = conn.exec_driver_sql(
+            "SELECT count(*) FROM notification_search WHERE notification_search MATCH 'ber'"
+        ).scalar_one()
+        scanned = conn.exec_driver_sql(
+            "SELECT count(*) FROM notification WHERE search_text LIKE '%ber%'").scalar_one()
+        assert found == scanned > 0
+
+
 # --------------------------------------------------------------- completeness
 
 

@@ -1,0 +1,89 @@
+"""Secondary indexes and per-row triggers left off while the demo bulk-loads on SQLite.
+
+Measured on the 20 000-company demo, every notification written with migration 0036's
+triggers costs two FTS5 inserts, a lookup of its portfolio entry and an update that
+re-indexes it (two FTS5 deletes, two inserts), and each of the eight indexes of
+``product`` and six of ``notification`` takes a random B-tree insert per row. Building
+an index once from the loaded table (a sort) and filling the derived columns and full-
+text indexes with one set-based statement each is several times cheaper, and gives the
+same rows.
+
+Only what is named here is deferred, each trigger with the statements that do at once
+what it would have done row by row; any other trigger keeps firing. Unique indexes stay
+(they are the load's clash check). Everything happens inside the load's transaction, and
+the saved DDL is replayed verbatim, so the schema after the load is the one before.
+PostgreSQL loads with ``COPY`` and keeps its indexes and triggers: nothing is deferred.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator
+
+from sqlalchemy.engine import Connection
+
+#: A notification's search text is its portfolio entry's (migration 0036's triggers
+#: ``notification_search_ai`` and ``portfolio_entry_notification_ai``): one statement
+#: for every notification loaded. Rows already consistent are left alone.
+NOTIFICATION_TEXT = (
+    "UPDATE notification SET search_text = e.search_text FROM portfolio_entry e"
+    " WHERE e.contract_id = notification.contract_id"
+    " AND e.company_id = notification.company_id"
+    " AND notification.search_text <> e.search_text")
+
+
+def _rebuild(fts: str) -> str:
+    # An external-content FTS5 index re-read from its content table: what its insert
+    # triggers would have added, for every row at once.
+    return f"INSERT INTO {fts}({fts}) VALUES ('rebuild')"
+
+
+#: Catch-up statements, in the order they run: the text first, then the indexes of it.
+CATCH_UP = (NOTIFICATION_TEXT, _rebuild("portfolio_search"), _rebuild("notification_search"),
+            _rebuild("notification_search_words"))
+
+#: Deferred trigger -> the catch-up statements that replace it.
+TRIGGERS: dict[str, tuple[str, ...]] = {
+    "portfolio_search_ai": (CATCH_UP[1],),
+    "notification_search_ai": (NOTIFICATION_TEXT, CATCH_UP[2], CATCH_UP[3]),
+    # Fired by the catch-up update itself, row by row: the rebuilds that follow it
+    # re-index those rows at once.
+    "notification_search_au": (CATCH_UP[2], CATCH_UP[3]),
+    "portfolio_entry_notification_ai": (NOTIFICATION_TEXT,),
+}
+
+
+def _quoted(names: Iterable[str]) -> str:
+    return ", ".join("'" + name.replace("'", "''") + "'" for name in names)
+
+
+@contextlib.contextmanager
+def deferred(conn: Connection, tables: Iterable[str]) -> Iterator[None]:
+    """Within the caller's transaction: drop the non-unique indexes of ``tables`` and
+    the triggers of :data:`TRIGGERS` on them, run the body (the bulk load), then build
+    the indexes, run the catch-up and restore the triggers. A no-op but on SQLite."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    names = _quoted(tables)
+    # Indexes made by CREATE INDEX (sql not NULL: not a PRIMARY KEY / UNIQUE constraint's)
+    # and not unique, so that a clash still fails the row that makes it.
+    indexes = conn.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        f" AND tbl_name IN ({names}) AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name").all()
+    triggers = conn.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+        f" AND tbl_name IN ({names}) AND name IN ({_quoted(TRIGGERS)}) ORDER BY name").all()
+    for name, _sql in indexes:
+        conn.exec_driver_sql(f'DROP INDEX "{name}"')
+    for name, _sql in triggers:
+        conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
+    yield
+    for _name, sql in indexes:  # before the catch-up, whose joins use them
+        conn.exec_driver_sql(sql)
+    wanted = {stmt for name, _sql in triggers for stmt in TRIGGERS[name]}
+    for statement in CATCH_UP:
+        if statement in wanted:
+            conn.exec_driver_sql(statement)
+    for _name, sql in triggers:
+        conn.exec_driver_sql(sql)
