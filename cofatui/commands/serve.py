@@ -19,13 +19,25 @@ connections at once (503 beyond).
 
 One JSON access-log line per request goes to stdout (logger ``cofatui.access``);
 errors go to stderr.
+
+Processes (issue 21): one uvicorn worker process per CPU core by default
+(``--workers N`` to choose), each building its own app and connection pool from the
+environment (:func:`app_from_environment`); they share nothing but the database. The
+job worker (jobs, schedules, scheduled exports) runs once per server, as a thread of
+the supervising process, not in every worker: several servers on one database still
+claim each job once (the queue's claim and the schedules' dedupe keys). A worker dies
+with its supervisor, even one killed with SIGKILL (``PR_SET_PDEATHSIG``), so no orphan
+keeps the port. SQLite runs with ``synchronous=FULL`` here: an acknowledged write
+survives a power cut.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import ipaddress
 import os
+import signal
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -41,6 +53,11 @@ DEFAULT_PORT = 8765
 MAX_HEADER_BYTES = 16 * 1024
 KEEP_ALIVE_SECONDS = 5
 DEFAULT_MAX_CONNECTIONS = 200
+#: How long uvicorn's supervisor waits for a worker process to answer its ping before
+#: it kills and replaces it. uvicorn's 5 s is shorter than a worker's start (a fresh
+#: interpreter importing the app) on a loaded machine: it then kills every worker
+#: before it serves, again and again.
+WORKER_HEALTHCHECK_SECONDS = 60
 
 
 def add_listen_options(p: argparse.ArgumentParser, default_port: int,
@@ -73,9 +90,10 @@ def register(sub: Callable[[str, str], argparse.ArgumentParser]) -> None:
                    help=f"password logins allowed per client address within "
                         f"{int(WINDOW_SECONDS // 60)} minutes (default {PER_ADDRESS}; raise "
                         "it when many users share one address)")
-    p.add_argument("--workers", type=_workers, default=1,
-                   help="server processes sharing the port (default 1; more use more CPU "
-                        "cores, each with its own connection pool)")
+    p.add_argument("--workers", type=_workers, default=default_workers(),
+                   help="server processes sharing the port, each with its own connection "
+                        "pool (default: one per CPU core, here "
+                        f"{default_workers()}; the jobs run once whatever the number)")
     p.add_argument("--log-level", default="info",
                    choices=["critical", "error", "warning", "info", "debug"],
                    help="server log level (default info; warning hides the access log)")
@@ -94,10 +112,23 @@ def _port(text: str) -> int:
     return value
 
 
+MAX_WORKERS = 64
+
+
+def default_workers() -> int:
+    """One worker process per CPU core this process may run on (affinity, cgroups'
+    cpusets), at most :data:`MAX_WORKERS`."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_WORKERS))
+
+
 def _workers(text: str) -> int:
     value = _count(text)
-    if value > 64:
-        raise argparse.ArgumentTypeError("must be between 1 and 64")
+    if value > MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_WORKERS}")
     return value
 
 
@@ -183,7 +214,8 @@ def uvicorn_options(args: argparse.Namespace) -> dict[str, Any]:
         # soon, and a bounded number of connections.
         http="cofatui.api.protocol:HeadTimeoutH11Protocol",
         h11_max_incomplete_event_size=MAX_HEADER_BYTES,
-        timeout_keep_alive=KEEP_ALIVE_SECONDS, limit_concurrency=args.max_connections)
+        timeout_keep_alive=KEEP_ALIVE_SECONDS, limit_concurrency=args.max_connections,
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS)
     if args.tls_cert:
         options.update(ssl_certfile=args.tls_cert, ssl_keyfile=args.tls_key)
     return options
@@ -197,40 +229,44 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from cofatui import migrations
-    from cofatui.api.app import create_app
     from cofatui.chorus_pro import runtime
     from cofatui.cli import _redact, database_url, load_settings_for
     from cofatui.repository.sql import identity, make_engine
+    from cofatui.repository.sql.engine import SYNC_FULL
 
     identity.warm_up()
     clock = _clock(args.clock)
     settings = load_settings_for(args)
     runtime.configure(settings.chorus_pro)  # the jobs may call Chorus Pro (issue 19)
     url, _embedded = database_url(args, settings)
-    engine = make_engine(url)
+    engine = make_engine(url, synchronous=SYNC_FULL)
     migrations.upgrade(engine)
     print(f"cofatui API on {'https' if tls else 'http'}://{args.host}:{args.port} — database "
           f"{_redact(str(engine.url))}"
           + (f", {args.workers} workers" if args.workers > 1 else ""),
           file=sys.stderr, flush=True)
     options = uvicorn_options(args)
-    limits = LoginLimits(per_address=args.logins_per_address)
-    if args.workers > 1:
-        # Each worker process builds its own app and engine from the environment.
-        engine.dispose()
-        os.environ[ENV_DB] = engine.url.render_as_string(hide_password=False)
-        os.environ[ENV_CLOCK] = args.clock or ""
-        os.environ[ENV_CONFIG] = args.config or ""
-        os.environ[ENV_LOGINS_PER_ADDRESS] = str(args.logins_per_address)
-        uvicorn.run("cofatui.commands.serve:app_from_environment", factory=True,
-                    workers=args.workers, **options)
-        return 0
     from cofatui.jobs.worker import Worker, WorkerThread
 
-    # The jobs run beside the API; several servers on one database share them safely.
+    # The jobs run beside the API, in this process only (whatever the number of
+    # workers); several servers on one database share them safely.
     worker = WorkerThread(Worker(engine, clock=clock, mail=settings.mail)).start()
     try:
-        uvicorn.run(create_app(engine, clock=clock, login_limits=limits), **options)
+        if args.workers > 1:
+            # Each worker process builds its own app and engine from the environment
+            # (uvicorn starts them with "spawn": nothing of this process is inherited).
+            os.environ[ENV_DB] = engine.url.render_as_string(hide_password=False)
+            os.environ[ENV_CLOCK] = args.clock or ""
+            os.environ[ENV_CONFIG] = args.config or ""
+            os.environ[ENV_LOGINS_PER_ADDRESS] = str(args.logins_per_address)
+            os.environ[ENV_SUPERVISOR] = str(os.getpid())
+            uvicorn.run("cofatui.commands.serve:app_from_environment", factory=True,
+                        workers=args.workers, **options)
+        else:
+            from cofatui.api.app import create_app  # the workers import it themselves
+
+            limits = LoginLimits(per_address=args.logins_per_address)
+            uvicorn.run(create_app(engine, clock=clock, login_limits=limits), **options)
     finally:
         worker.stop()
         engine.dispose()
@@ -241,6 +277,9 @@ ENV_DB = "COFATUI_SERVE_DB"
 ENV_CLOCK = "COFATUI_SERVE_CLOCK"
 ENV_CONFIG = "COFATUI_SERVE_CONFIG"
 ENV_LOGINS_PER_ADDRESS = "COFATUI_SERVE_LOGINS_PER_ADDRESS"
+ENV_SUPERVISOR = "COFATUI_SERVE_SUPERVISOR"
+#: prctl(2) option: the signal this process gets when its parent dies.
+_PR_SET_PDEATHSIG = 1
 
 
 def _clock(text: str | None) -> Clock | None:
@@ -252,18 +291,37 @@ def _clock(text: str | None) -> Clock | None:
         raise CofaError("cli.not_iso_time", text=text) from exc
 
 
+def die_with_supervisor(supervisor: int) -> None:
+    """Have the kernel send SIGTERM to this worker when its supervisor dies. uvicorn
+    stops its workers on SIGTERM/SIGINT, but a supervisor killed outright (SIGKILL, the
+    OOM killer) would leave them serving the port, with a database the next server
+    opens beside them. Linux only; elsewhere the supervisor's own shutdown remains."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != supervisor:  # it died before the request above: go now
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
 def app_from_environment() -> Any:
-    """The app of one worker process (``--workers`` > 1), each with its job worker."""
+    """The app of one worker process (``--workers`` > 1): its own engine and pool, no
+    job worker (the supervisor runs the jobs)."""
     from cofatui.api.app import create_app
     from cofatui.chorus_pro import runtime
     from cofatui.cli import load_settings_for
-    from cofatui.jobs.worker import Worker, WorkerThread
     from cofatui.repository.sql import make_engine
+    from cofatui.repository.sql.engine import SYNC_FULL
 
-    engine, clock = make_engine(os.environ[ENV_DB]), _clock(os.environ.get(ENV_CLOCK))
+    supervisor = os.environ.get(ENV_SUPERVISOR)
+    if supervisor:
+        die_with_supervisor(int(supervisor))
+    engine = make_engine(os.environ[ENV_DB], synchronous=SYNC_FULL)
+    clock = _clock(os.environ.get(ENV_CLOCK))
     settings = load_settings_for(argparse.Namespace(config=os.environ.get(ENV_CONFIG) or None))
-    mail = settings.mail
-    runtime.configure(settings.chorus_pro)
-    WorkerThread(Worker(engine, clock=clock, mail=mail)).start()  # a daemon: ends with it
+    runtime.configure(settings.chorus_pro)  # routes may call Chorus Pro (issue 19)
     per_address = int(os.environ.get(ENV_LOGINS_PER_ADDRESS) or PER_ADDRESS)
     return create_app(engine, clock=clock, login_limits=LoginLimits(per_address=per_address))

@@ -1,7 +1,14 @@
-"""HTTP API load benchmark (issue 3): a real ``cofatui serve`` on 127.0.0.1 and this
-script as a separate load process, hitting the portfolio and notification list
+"""HTTP API load benchmark (issues 3 and 21): a real ``cofatui serve`` on 127.0.0.1 and
+this script as a separate load process, hitting the portfolio and notification list
 endpoints with 1, 20 and 50 concurrent clients. Reports p50/p99 latency and requests
-per second; never asserts. Goal: p99 ≤ 50 ms at 20 clients.
+per second; never asserts.
+
+Issue 21's figure is a ratio measured in the same run: the notifications page at 20
+clients against the same server's ``/health`` at 20 clients (goal: ≥ 25 % of its
+requests per second, p99 ≤ 200 ms). ``--compare-workers`` runs the whole set again
+with ``--workers 1``. The cost of ``synchronous=FULL`` (what ``serve`` uses) is
+measured beside NORMAL on a copy of the database: portfolio entry updates per second
+through the repository, one writer (:func:`sync_cost`).
 
 Each run is bounded in time (``--seconds``) and in count (``--max-requests``). Every
 client is a coroutine with its own keep-alive connection (httpx.AsyncClient), so the
@@ -12,6 +19,8 @@ Usage::
     python -m tests.bench.bench_api --quick                     # 500 companies, for CI
     python -m tests.bench.bench_api --db /tmp/bench100k.sqlite --companies 100000
     python -m tests.bench.bench_api --db /tmp/bench100k.sqlite --workers 4   # 4 processes
+    python -m tests.bench.bench_api --db /tmp/h6/demo.sqlite --companies 20000 \
+        --levels 20 --compare-workers                        # issue 21's figures
     python -m tests.bench.bench_api --db postgresql://postgres@127.0.0.1/test \
         --schema bench --companies 100000
 
@@ -26,6 +35,8 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
+import sqlite3
 import statistics
 import tempfile
 import time
@@ -36,13 +47,21 @@ from typing import Any
 import httpx
 
 from cofatui.clock import SystemClock
-from cofatui.repository.sql import identity, make_engine
+from cofatui.commands.serve import default_workers
+from cofatui.repository.sql import SqlRepository, identity, make_engine
+from cofatui.repository.sql.engine import SYNC_FULL, SYNC_NORMAL
+from cofatui.schemas import PortfolioCriteria, PortfolioEntryUpdate
 from tests.bench.bench_repository import prepare
 from tests.bench.harness import RESULTS, print_table
 from tests.server import ServerProcess
 
 LOGIN = "demo"
 LEVELS = (1, 20, 50)
+HEALTH = "/health (anchor)"
+ANCHORED = "notifications page, one contract"
+#: Issue 21's goals for the notifications page at 20 clients.
+GOAL_SHARE = 0.25
+GOAL_P99_MS = 200.0
 
 
 def endpoints(contract_id: int) -> dict[str, tuple[str, dict[str, Any], bool]]:
@@ -51,6 +70,8 @@ def endpoints(contract_id: int) -> dict[str, tuple[str, dict[str, Any], bool]]:
     others are timed with one client only (see the module notes)."""
     portfolio = f"/contracts/{contract_id}/portfolio"
     return {
+        # The anchor: the same server's cheapest route (no token, one SELECT 1).
+        HEALTH: ("/health", {}, True),
         "portfolio page (100, with total)": (portfolio, {"limit": 100}, True),
         "portfolio text 'mar'": (portfolio, {"limit": 100, "text": "mar",
                                              "with_total": "false"}, True),
@@ -119,14 +140,19 @@ async def load(base_url: str, token: str, path: str, params: dict[str, Any], cli
 
 
 def run(url: str, label: str, seconds: float, max_requests: int,
-        levels: tuple[int, ...], workers: int) -> list[dict[str, Any]]:
+        levels: tuple[int, ...], workers: int | None) -> list[dict[str, Any]]:
+    """Every endpoint at every level against one server; ``workers`` None: serve's
+    default (one per core)."""
     engine = make_engine(url)
     token, _ = identity.create_token(engine, LOGIN, name="bench", expires_in_days=1,
                                      clock=SystemClock())
     engine.dispose()
     home = Path(tempfile.mkdtemp(prefix="bench-api-"))
     rows: list[dict[str, Any]] = []
-    with ServerProcess(url, home, log_level="warning", workers=workers) as server:
+    extra = ("--workers", str(workers)) if workers is not None else ()
+    # A long start allowed: several worker processes import the app on a shared machine.
+    server = ServerProcess(url, home, log_level="warning", extra_args=extra).start(300)
+    try:
         me = httpx.get(server.url + "/me", headers={"Authorization": f"Bearer {token}"})
         me.raise_for_status()
         contract_id = me.json()["contracts"][0]["contract_id"]
@@ -140,7 +166,75 @@ def run(url: str, label: str, seconds: float, max_requests: int,
                 print(f"  {name:40} {clients:3} clients: p50 {stats['p50_ms']:7.1f} ms  "
                       f"p99 {stats['p99_ms']:7.1f} ms  {stats['rps']:7.1f} req/s"
                       f"  {stats['errors']} errors {stats['error_kinds'] or ''}", flush=True)
+    finally:
+        server.stop()
     return rows
+
+
+def ratios(rows: list[dict[str, Any]], clients: int = 20) -> list[dict[str, Any]]:
+    """Each endpoint's requests per second as a share of ``/health``'s, same server,
+    same level (rows from :func:`run`)."""
+    out: list[dict[str, Any]] = []
+    anchors = {(r["backend"], r["clients"]): r for r in rows if r["endpoint"] == HEALTH}
+    for row in rows:
+        anchor = anchors.get((row["backend"], row["clients"]))
+        if row["endpoint"] == HEALTH or anchor is None or row["clients"] != clients:
+            continue
+        out.append({"figure": f"{row['endpoint']} at {clients} clients ({row['backend']})",
+                    "value": f"{row['rps']} req/s, p50 {row['p50_ms']} ms, "
+                             f"p99 {row['p99_ms']} ms",
+                    "anchor": f"/health at {clients} clients",
+                    "anchor_value": f"{anchor['rps']} req/s",
+                    "ratio": round(row["rps"] / anchor["rps"], 3) if anchor["rps"] else None,
+                    "goal": f"≥ {GOAL_SHARE:.0%}, p99 ≤ {GOAL_P99_MS:.0f} ms"
+                    if row["endpoint"] == ANCHORED else ""})
+    return out
+
+
+def sync_cost(sqlite_path: str, writes: int = 300) -> list[dict[str, Any]]:
+    """Portfolio entry updates per second through the repository (one writer, each a
+    committed transaction with its audit line) with ``synchronous`` NORMAL and FULL, on
+    a copy of the database, alternated twice; FULL's rate over NORMAL's."""
+    work = Path(tempfile.mkdtemp(prefix="bench-sync-"))
+    copy = work / "copy.sqlite"
+    try:
+        source = sqlite3.connect(sqlite_path)
+        target = sqlite3.connect(copy)
+        source.backup(target)  # a consistent copy, WAL included
+        source.close()
+        target.close()
+        best: dict[str, float] = {}
+        for mode in (SYNC_NORMAL, SYNC_FULL, SYNC_NORMAL, SYNC_FULL):
+            engine = make_engine(str(copy), synchronous=mode)
+            repo = SqlRepository(engine, LOGIN)
+            contract = repo.whoami().contracts[0].contract_id
+            entry = repo.portfolio.rows(contract, PortfolioCriteria(), 0, 1).items[0]
+            version = entry.version
+            start = time.perf_counter()
+            for n in range(writes):
+                version = repo.portfolio.update_entry(
+                    entry.entry_id, PortfolioEntryUpdate(client_reference=f"s{n}"),
+                    version).version
+            rate = writes / (time.perf_counter() - start)
+            best[mode] = max(best.get(mode, 0.0), rate)
+            engine.dispose()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return [{"figure": "writes/s, synchronous=FULL (serve)",
+             "value": round(best[SYNC_FULL], 1),
+             "anchor": "writes/s, synchronous=NORMAL", "anchor_value": round(best[SYNC_NORMAL], 1),
+             "ratio": round(best[SYNC_FULL] / best[SYNC_NORMAL], 3),
+             "goal": "measured, no goal"}]
+
+
+def compare(db: str | None = None, companies: int = 20_000,
+            seconds: float = 5.0) -> list[dict[str, Any]]:
+    """Issue 21's API figures for ``tests/bench/compare.py``: the notifications page at
+    20 clients beside ``/health`` (serve's default workers), and FULL's write cost."""
+    db = db or str(Path(tempfile.gettempdir()) / f"bench-api-{companies}.sqlite")
+    url = prepare(db, companies, None)
+    rows = run(url, f"sqlite {companies}", seconds, 20_000, (20,), None)
+    return ratios(rows) + sync_cost(db)
 
 
 def save(label: str, rows: list[dict[str, Any]], meta: dict[str, Any]) -> Path:
@@ -164,7 +258,13 @@ def main() -> None:
     parser.add_argument("--max-requests", type=int, default=20_000, help="per run")
     parser.add_argument("--levels", default=",".join(map(str, LEVELS)),
                         help="concurrent clients per run, comma-separated")
-    parser.add_argument("--workers", type=int, default=1, help="cofatui serve --workers")
+    parser.add_argument("--workers", type=int, default=None,
+                        help=f"cofatui serve --workers (default: serve's, one per core: "
+                             f"{default_workers()})")
+    parser.add_argument("--compare-workers", action="store_true",
+                        help="run again with --workers 1, same database, same run")
+    parser.add_argument("--no-sync-cost", action="store_true",
+                        help="skip the synchronous NORMAL/FULL write measure (SQLite)")
     parser.add_argument("--quick", action="store_true",
                         help="500 companies in a temporary file, 1.5 s per run")
     args = parser.parse_args()
@@ -182,15 +282,27 @@ def main() -> None:
         with engine.begin() as conn:
             conn.exec_driver_sql("ANALYZE")
     engine.dispose()
-    label = f"{dialect} {args.companies}" + (f" {args.workers}w" if args.workers > 1 else "")
+    workers = args.workers or default_workers()
+    label = f"{dialect} {args.companies} {workers}w"
     levels = tuple(int(x) for x in args.levels.split(","))
+    load_avg = os.getloadavg()
     print(f"cofatui serve on {label}: {len(levels)} levels, ≤ {args.seconds} s and ≤ "
-          f"{args.max_requests} requests per run ({os.cpu_count()} CPUs)")
-    rows = run(url, label, args.seconds, args.max_requests, levels, args.workers)
-    print_table(f"HTTP API, {label} companies",
+          f"{args.max_requests} requests per run ({os.cpu_count()} CPUs, load "
+          f"{load_avg[0]:.2f})")
+    rows = run(url, label, args.seconds, args.max_requests, levels, workers)
+    if args.compare_workers and workers != 1:
+        label_one = f"{dialect} {args.companies} 1w"
+        print(f"cofatui serve on {label_one}")
+        rows += run(url, label_one, args.seconds, args.max_requests, levels, 1)
+    print_table(f"HTTP API, {args.companies} companies",
                 [{k: v for k, v in row.items() if k != "error_kinds"} for row in rows])
-    meta = {"companies": args.companies, "workers": args.workers,
-            "seconds_per_run": args.seconds,
+    figures = [r for level in levels for r in ratios(rows, level)]
+    if dialect == "sqlite" and not args.no_sync_cost:
+        figures += sync_cost(make_engine(url).url.database or args.db)
+    print_table("Against the anchor, same run", figures)
+    meta = {"companies": args.companies, "workers": workers,
+            "seconds_per_run": args.seconds, "load_before": load_avg[:2],
+            "load_after": os.getloadavg()[:2], "figures": figures,
             "cpus": os.cpu_count(), "when": time.strftime("%Y-%m-%d %H:%M:%S")}
     print(f"\nJSON: {save(label, rows, meta)}")
 
