@@ -11,8 +11,9 @@ import uuid
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from cofatui.errors import ValidationFailed
 from cofatui.models import BulkImport, BulkImportFile, BulkLine
@@ -52,8 +53,8 @@ def _fresh(b: Backend) -> int:
 
 def _add_lines(b: Backend, import_id: int, lines: list[Drawn]) -> None:
     with Session(b.engine) as s:
-        first = int(s.execute(select(BulkLine.line_no).where(BulkLine.import_id == import_id)
-                              .order_by(BulkLine.line_no.desc()).limit(1)).scalar() or 0)
+        first = int(s.execute(select(func.max(col(BulkLine.line_no)))
+                              .where(col(BulkLine.import_id) == import_id)).scalar() or 0)
         for n, (status, code, company, product, action) in enumerate(lines, start=first + 1):
             s.add(BulkLine(import_id=import_id, line_no=n, text=f"line {n}",
                            status=status.value, code=code, company_name=company,

@@ -53,8 +53,8 @@ def _result(s: Session, b: Backend, n: int, spec: Spec) -> None:
 
 
 def _the_import(s: Session, b: Backend) -> int:
-    found = s.execute(select(ImportResult.id).where(ImportResult.file_name == "lines.csv")
-                      ).scalar()
+    found = s.execute(select(col(ImportResult.id))
+                      .where(col(ImportResult.file_name) == "lines.csv")).scalar()
     if found is not None:
         return int(found)
     row = ImportResult(kind="portfolio", file_name="lines.csv", user_id=b.ids["alice"],
