@@ -8,8 +8,18 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field, StrictBool
 
 from cofatui.api.auth import Repo
-from cofatui.api.routes.common import MAX_ID, Count, Limit, Offset, WithTotal
-from cofatui.schemas import NotificationFilter, NotificationRow, Page
+from cofatui.api.routes.common import (
+    MAX_ID,
+    BeforeCursor,
+    Count,
+    Cursor,
+    LastPage,
+    Limit,
+    Offset,
+    WithTotal,
+    seek_of,
+)
+from cofatui.schemas import NotificationFilter, NotificationRow, Page, RowCount
 
 router = APIRouter(tags=["notifications"])
 
@@ -22,8 +32,20 @@ MAX_IDS = 100_000
             description="Every filter is an optional query parameter; they combine with AND.")
 def notifications(repo: Repo, flt: Annotated[NotificationFilter, Query()],
                   offset: Offset = 0, limit: Limit = 100,
-                  with_total: WithTotal = True) -> Page[NotificationRow]:
-    return repo.notifications.rows(flt, offset, limit, with_total=with_total)
+                  with_total: WithTotal = True, after: Cursor = None,
+                  before: BeforeCursor = None,
+                  last: LastPage = False) -> Page[NotificationRow]:
+    return repo.notifications.rows(flt, offset, limit, with_total=with_total,
+                                   seek=seek_of(after, before, last))
+
+
+@router.get("/notifications/count", name="notifications.count", response_model=RowCount,
+            summary="How many notifications the filter lists; with at_most, counting "
+                    "stops there (exact false: at least that many)")
+def count_notifications(
+        repo: Repo, flt: Annotated[NotificationFilter, Query()],
+        at_most: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None) -> RowCount:
+    return repo.notifications.count(flt, at_most)
 
 
 @router.get("/notifications/unread-count", name="notifications.unread_count", response_model=Count)
@@ -53,3 +75,31 @@ def mark_notifications(repo: Repo, body: MarkBody) -> Count:
                      "counted")
 def delete_notifications(repo: Repo, body: DeleteBody) -> Count:
     return Count(count=repo.notifications.delete(body.ids))
+
+
+class MatchingBody(BaseModel):
+    """A filter (what the list shows) and the rows unmarked by hand after "mark all"."""
+
+    filter: NotificationFilter = Field(default_factory=NotificationFilter)
+    except_ids: Annotated[list[NotificationId], Field(max_length=MAX_IDS)] = []
+
+
+class MarkMatchingBody(MatchingBody):
+    read: StrictBool
+
+
+@router.post("/notifications/mark-matching", name="notifications.mark_matching",
+             response_model=Count,
+             summary="Mark read or unread (for me) every notification the filter lists but "
+                     "except_ids, in one statement")
+def mark_matching(repo: Repo, body: MarkMatchingBody) -> Count:
+    return Count(count=repo.notifications.mark_matching(body.filter, body.read,
+                                                        body.except_ids))
+
+
+@router.post("/notifications/delete-matching", name="notifications.delete_matching",
+             response_model=Count,
+             summary="Hide (for me) every notification the filter lists but except_ids, in "
+                     "one statement")
+def delete_matching(repo: Repo, body: MatchingBody) -> Count:
+    return Count(count=repo.notifications.delete_matching(body.filter, body.except_ids))

@@ -10,8 +10,8 @@ from pydantic import TypeAdapter
 from cofatui.repository.http.client import (
     HttpArea,
     count_of,
-    page_params,
     query_params,
+    seek_params,
 )
 from cofatui.schemas import (
     NotificationFilter,
@@ -24,25 +24,31 @@ from cofatui.schemas_preferences import Preferences, PreferencesUpdate
 
 _NOTIFICATIONS = TypeAdapter(Page[NotificationRow])
 _PREFERENCES = TypeAdapter(Preferences)
+_ROW_COUNT = TypeAdapter(RowCount)
 
 
 class HttpNotifications(HttpArea):
     def count(self, flt: NotificationFilter | None = None,
               at_most: int | None = None) -> RowCount:
-        raise NotImplementedError  # issue 21: being built
+        params: dict[str, Any] = dict(query_params(flt))
+        if at_most is not None:
+            params["at_most"] = max(0, int(at_most))
+        return self._get(_ROW_COUNT, "/notifications/count", params)
 
     def mark_matching(self, flt: NotificationFilter, read: bool,
                       except_ids: Sequence[int] = ()) -> int:
-        raise NotImplementedError  # issue 21: being built
+        return count_of(self._call("POST", "/notifications/mark-matching", body={
+            **_matching(flt, except_ids), "read": bool(read)}))
 
     def delete_matching(self, flt: NotificationFilter,
                         except_ids: Sequence[int] = ()) -> int:
-        raise NotImplementedError  # issue 21: being built
+        return count_of(self._call("POST", "/notifications/delete-matching",
+                                   body=_matching(flt, except_ids)))
 
     def rows(self, flt: NotificationFilter | None = None, offset: int = 0,
              limit: int = 100, with_total: bool = True,
              seek: Seek | None = None) -> Page[NotificationRow]:
-        params: dict[str, Any] = {**query_params(flt), **page_params(offset, limit)}
+        params: dict[str, Any] = {**query_params(flt), **seek_params(offset, limit, seek)}
         if not with_total:
             params["with_total"] = False
         return self._get(_NOTIFICATIONS, "/notifications", params)
@@ -64,3 +70,8 @@ class HttpNotifications(HttpArea):
 
     def save_preferences(self, data: PreferencesUpdate) -> Preferences:
         return self._send(_PREFERENCES, "PUT", "/me/preferences", data.model_dump(mode="json"))
+
+
+def _matching(flt: NotificationFilter, except_ids: Sequence[int]) -> dict[str, Any]:
+    return {"filter": flt.model_dump(mode="json", exclude_defaults=True),
+            "except_ids": sorted({int(i) for i in except_ids})}

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, insert, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from cofatui.clock import Clock, SystemClock
@@ -24,6 +25,7 @@ from cofatui.enums import Rights, Role, Section, UserStatus
 from cofatui.errors import Forbidden, NotFound, Unauthenticated
 from cofatui.i18n.messages import Term
 from cofatui.models import AuditEntry, Contract, User, UserContract
+from cofatui.repository.cancel import ReadCancel, ReadCancelled, current_cancel
 from cofatui.repository.sql.engine import translated_errors
 from cofatui.repository.sql.input_guard import install as install_input_guard
 from cofatui.rules.section_rights import own_write_refusal, read_refusal, write_refusal
@@ -37,9 +39,16 @@ if TYPE_CHECKING:
 def unit_of_work(engine: Engine, write: bool = False) -> Iterator[Session]:
     """The one unit of work of the SQL repository (areas and identity alike): commits
     on success (writes), rolls back on any error; database errors come out as
-    :mod:`cofatui.errors` classes."""
+    :mod:`cofatui.errors` classes.
+
+    Inside ``cancellable(token)`` (issue 21 item 3) the token can stop the statement
+    running on this connection (SQLite ``interrupt()``, PostgreSQL's cancel request);
+    the database's error then comes out as :class:`ReadCancelled`. The hook is removed
+    when the unit ends: the pooled connection's next user must not be stopped."""
+    token = current_cancel()
     with translated_errors(), engine.connect() as conn:
         conn.info["write"] = write
+        detach = _attach_cancel(token, conn) if token is not None else None
         try:
             with Session(bind=conn, expire_on_commit=False) as session:
                 yield session
@@ -47,8 +56,25 @@ def unit_of_work(engine: Engine, write: bool = False) -> Iterator[Session]:
                     session.commit()
                 else:
                     session.rollback()
+        except DBAPIError as exc:
+            if token is not None and token.cancelled:
+                raise ReadCancelled() from exc
+            raise
         finally:
+            if detach is not None:
+                detach()
             conn.info["write"] = False
+
+
+def _attach_cancel(token: ReadCancel, conn: Connection) -> Callable[[], None]:
+    """Register with ``token`` how to stop ``conn``'s statement in flight; returns the
+    detach. Raises ReadCancelled when the token was cancelled already."""
+    dbapi: Any = conn.connection.dbapi_connection
+    # psycopg: cancel_safe() (a cancel request that does not block the loop on a
+    # lost server); sqlite3: interrupt(), a no-op when no statement runs.
+    stop = getattr(dbapi, "cancel_safe", None) or getattr(dbapi, "interrupt", None) \
+        or dbapi.cancel
+    return token.attach(stop)
 
 
 #: One statement for every audit entry (built once; its compiled form is cached).

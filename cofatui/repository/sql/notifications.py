@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, time
-from typing import Any
 
 from sqlalchemy import and_, exists, false, func, or_, select, true
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from cofatui.enums import Section
@@ -24,9 +23,12 @@ from cofatui.models import (
 )
 from cofatui.notification_wording import load_params
 from cofatui.repository.base import MAX_PAGE
-from cofatui.repository.sql import notification_changes, preferences
+from cofatui.repository.sql import notification_changes, notifications_matching, preferences
 from cofatui.repository.sql.core import SqlArea
-from cofatui.repository.sql.search import entry_text_filter, identifier_variants, like_pattern
+from cofatui.repository.sql.notifications_listed import ORDER, Listed
+from cofatui.repository.sql.notifications_search import text_condition
+from cofatui.repository.sql.paging import seek_rows
+from cofatui.repository.sql.search import identifier_variants, like_pattern
 from cofatui.repository.sql.upsert import table_of, upsert
 from cofatui.schemas import NotificationFilter, NotificationRow, Page, RowCount, Seek
 from cofatui.schemas_preferences import Preferences, PreferencesUpdate
@@ -62,15 +64,73 @@ class SqlNotifications(SqlArea):
 
     def count(self, flt: NotificationFilter | None = None,
               at_most: int | None = None) -> RowCount:
-        raise NotImplementedError  # issue 21: being built
+        flt = flt or NotificationFilter()
+        contracts = self._notification_scope(flt.contract_id)
+        with self._uow() as s:
+            listed = self._listed(s, flt, contracts)
+            if at_most is not None:
+                # Counting stops at at_most + 1 rows: "more than at_most" is all a
+                # list painting its rows first needs to say.
+                cap = max(0, at_most)
+                found = int(s.execute(select(func.count()).select_from(
+                    listed.query(Notification.id).limit(cap + 1).subquery())).scalar_one())
+                if found > cap:
+                    return RowCount(count=cap, exact=False)
+                return RowCount(count=found)
+            return RowCount(count=self._count(s, flt, listed))
 
     def mark_matching(self, flt: NotificationFilter, read: bool,
                       except_ids: Sequence[int] = ()) -> int:
-        raise NotImplementedError  # issue 21: being built
+        return self._set_matching(flt, except_ids, read=read)
 
     def delete_matching(self, flt: NotificationFilter,
                         except_ids: Sequence[int] = ()) -> int:
-        raise NotImplementedError  # issue 21: being built
+        return self._set_matching(flt, except_ids, deleted=True)
+
+    def _set_matching(self, flt: NotificationFilter, except_ids: Sequence[int],
+                      read: bool | None = None, deleted: bool | None = None) -> int:
+        """``mark``/``delete`` of what ``rows(flt)`` lists: the same rights and audit,
+        one INSERT … SELECT … ON CONFLICT over the filter's own predicate."""
+        contracts = self._notification_scope(flt.contract_id)
+        refused = self._write_refusals(contracts)
+        operation = ("delete_notifications" if deleted else
+                     "mark_read" if read else "mark_unread")
+        with self._uow(write=True) as s:
+            listed = self._listed(s, flt, contracts)
+            kept = notifications_matching.minus(listed, except_ids)
+            per_contract = notifications_matching.per_contract(s, kept)
+            for contract_id in per_contract:
+                if contract_id in refused:
+                    raise refused[contract_id]
+            notifications_matching.set_states(s, self.principal.user_id, kept,
+                                               read, deleted)
+            for audited, count in per_contract.items():
+                self._audit(s, operation, "notification", None, {"count": [None, count]},
+                            audited)
+        return sum(per_contract.values())
+
+    def _write_refusals(self, readable: list[int]) -> dict[int, Forbidden]:
+        """A read-only notifications section (customised rights) reads, and marks
+        nothing: the refusal of each such contract."""
+        refused: dict[int, Forbidden] = {}
+        for contract_id in readable:
+            try:
+                self._require_own_write(contract_id, Section.NOTIFICATIONS)
+            except Forbidden as refusal:
+                refused[contract_id] = refusal
+        return refused
+
+    def _listed(self, s: Session, flt: NotificationFilter,
+                contracts: list[int]) -> Listed:
+        """What ``rows(flt)`` lists: its joins and conditions."""
+        # A date range backwards is refused before any read (the text probe included).
+        if flt.date_from and flt.date_to and flt.date_from > flt.date_to:
+            raise ValidationFailed.at("date_to", "api.end_before_start")
+        hidden = [] if _include_below(flt) else self._hidden(s, contracts)
+        text = text_condition(s, flt.text, self.dialect) if flt.text else None
+        return Listed(
+            flt, me=self.principal.user_id, hidden=hidden,
+            base=[self._scope(s, contracts), *self._filters(flt, text)])
 
     def rows(self, flt: NotificationFilter | None = None, offset: int = 0,
              limit: int = 100, with_total: bool = True,
@@ -78,70 +138,53 @@ class SqlNotifications(SqlArea):
         flt = flt or NotificationFilter()
         limit = max(1, min(limit, MAX_PAGE))
         contracts = self._notification_scope(flt.contract_id)
-        n, c, e, st = Notification, Company, PortfolioEntry, NotificationState
-        state = aliased(st)
-        me = self.principal.user_id
-        needs_entry = bool(flt.text or flt.custom_field_value)
-        join_state = and_(state.notification_id == n.id, state.user_id == me)
+        n, c, e = Notification.__table__.c, Company.__table__.c, PortfolioEntry.__table__.c
         with self._uow() as s:
-            scope = self._scope(s, contracts)
-            conditions = [scope, *self._filters(flt, state)]
-            hidden = [] if _include_below(flt) else self._hidden(s, contracts)
-            shown = preferences.shown_by(hidden)
-            if shown is not None:
-                conditions.append(shown)
+            listed = self._listed(s, flt, contracts)
+            # Core columns, not entities: a page is tuples, no identity map.
             query = (
-                select(n, c.name, c.country, c.easy_number, e.client_reference,
-                       Contract.policy_number, func.coalesce(state.read, false()))
-                .outerjoin(Contract, Contract.id == n.contract_id)
-                .outerjoin(c, c.id == n.company_id)
-                .join(e, and_(e.contract_id == n.contract_id, e.company_id == n.company_id),
-                      isouter=not needs_entry)
-                .outerjoin(state, join_state)
-                .where(*conditions)
-                .order_by(n.created_at.desc(), n.id.desc())
-                .offset(max(0, offset)).limit(limit))
-            rows = s.execute(query).all()
-            total = self._count(s, flt, scope, state, join_state, hidden) \
-                if with_total else -1
+                listed.query(
+                    n.id, n.contract_id, n.company_id, n.product_code, n.category, n.type,
+                    n.importance, n.kind, n.params, n.title, n.body, n.created_at,
+                    n.target_type, n.target_id, c.name, c.country, c.easy_number,
+                    e.client_reference, Contract.__table__.c.policy_number,
+                    func.coalesce(listed.state.read, false()).label("is_read"))
+                .outerjoin(Contract, Contract.id == n.contract_id))
+            if not listed.needs_entry:
+                query = query.outerjoin(PortfolioEntry, and_(
+                    e.contract_id == n.contract_id, e.company_id == n.company_id))
+            if not listed.needs_company:
+                query = query.outerjoin(Company, Company.id == n.company_id)
+            found = seek_rows(s, query, ORDER, seek, offset, limit,
+                              lambda row: (row.created_at, row.id))
+            total = self._count(s, flt, listed) if with_total else -1
             items = [NotificationRow(
-                id=row.id, contract_id=row.contract_id, policy_number=policy or "",
-                company_id=row.company_id, company_name=name or "", country=country or "",
-                easy_number=easy or "", client_reference=ref or "",
+                id=row.id, contract_id=row.contract_id, policy_number=row.policy_number or "",
+                company_id=row.company_id, company_name=row.name or "",
+                country=row.country or "", easy_number=row.easy_number or "",
+                client_reference=row.client_reference or "",
                 product_code=row.product_code, category=row.category, type=row.type,
                 importance=row.importance, kind=row.kind, params=load_params(row.params),
                 stored_title=row.title, stored_body=row.body,
-                created_at=row.created_at, read=bool(read),
+                created_at=row.created_at, read=bool(row.is_read),
                 target_type=row.target_type, target_id=row.target_id)
-                for row, name, country, easy, ref, policy, read in rows]
-            return Page(items=items, offset=offset, limit=limit, total=total)
+                for row in found.rows]
+            return Page(items=items, offset=0 if seek else offset, limit=limit, total=total,
+                        first_cursor=found.first_cursor, last_cursor=found.last_cursor)
 
-    def _count(self, s: Session, flt: NotificationFilter, scope: ColumnElement[bool],
-               state: Any,
-               join_state: ColumnElement[bool],
-               hidden: Sequence[ColumnElement[bool]] = ()) -> int:
+    def _count(self, s: Session, flt: NotificationFilter, listed: Listed) -> int:
         """The number of rows the filter shows, without probing the user's read state
         for each of a million notifications: count what matches, then subtract what
         this user deleted (and, for read/unread, what they read) — both small sets —
         and what each of their thresholds leaves out (one index range each)."""
-        n, c, e = Notification, Company, PortfolioEntry
-        base = [scope, *self._filters(flt.model_copy(update={"read": None}), state,
-                               with_state=False)]
-        shown = preferences.shown_by(hidden)
-        kept = [] if shown is None else [shown]
+        state = listed.state
+        kept = [] if listed.shown is None else [listed.shown]
 
         def counted(*extra: ColumnElement[bool], with_state: bool = False) -> int:
-            query = select(func.count()).select_from(n)
-            if flt.company or flt.country or flt.easy_number:
-                query = query.join(c, c.id == n.company_id)
-            if flt.text or flt.custom_field_value:
-                query = query.join(e, and_(e.contract_id == n.contract_id,
-                                           e.company_id == n.company_id))
-            if with_state:
-                query = query.join(state, join_state)
-            return int(s.execute(query.where(*base, *extra)).scalar_one())
+            query = listed.from_(select(func.count()), with_state=with_state)
+            return int(s.execute(query.where(*listed.base, *extra)).scalar_one())
 
-        visible = counted() - sum(counted(term) for term in hidden) \
+        visible = counted() - sum(counted(term) for term in listed.hidden) \
             - counted(state.deleted == true(), *kept, with_state=True)
         if flt.read is None:
             return visible
@@ -149,14 +192,13 @@ class SqlNotifications(SqlArea):
                        with_state=True)
         return read if flt.read else visible - read
 
-    def _filters(self, f: NotificationFilter, state: Any,
-                 with_state: bool = True) -> list[ColumnElement[bool]]:
+    def _filters(self, f: NotificationFilter,
+                 text: ColumnElement[bool] | None) -> list[ColumnElement[bool]]:
+        """The filter's conditions but the user's read state (``Listed.base``)."""
         n, c, e = Notification, Company, PortfolioEntry
         cond: list[ColumnElement[bool]] = []
-        if with_state:
-            cond.append(or_(state.deleted.is_(None), state.deleted == false()))
-        if f.text and f.text.strip():
-            cond.append(entry_text_filter(f.text, self.dialect))
+        if text is not None:
+            cond.append(text)
         if f.company and f.company.strip():
             cond.append(c.name_key.like(like_pattern(f.company.strip().casefold()),
                                         escape="\\"))
@@ -178,10 +220,6 @@ class SqlNotifications(SqlArea):
         if f.product_code:
             code = "CRL" if f.product_code == "LCR" else f.product_code
             cond.append(n.product_code == code)
-        if f.read is True and with_state:
-            cond.append(state.read == true())
-        elif f.read is False and with_state:
-            cond.append(or_(state.read.is_(None), state.read == false()))
         if f.importance:
             cond.append(n.importance == f.importance.value)
         if f.type:
@@ -248,13 +286,7 @@ class SqlNotifications(SqlArea):
         me = self.principal.user_id
         per_contract: dict[int | None, int] = {}
         readable = self._readable(self.contract_ids, Section.NOTIFICATIONS)
-        # A read-only notifications section (customised rights) reads, and marks nothing.
-        refused: dict[int, Forbidden] = {}
-        for contract_id in readable:
-            try:
-                self._require_own_write(contract_id, Section.NOTIFICATIONS)
-            except Forbidden as refusal:
-                refused[contract_id] = refusal
+        refused = self._write_refusals(readable)
         with self._uow(write=True) as s:
             for start in range(0, len(unique), 900):
                 chunk = unique[start:start + 900]

@@ -1,0 +1,89 @@
+"""What a notifications filter lists, as one value the page, the counts and the actions
+on "all marked" (issue 21) share, so the rows marked are exactly the rows shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, false, or_, select, true
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import ColumnElement
+
+from cofatui.models import Company, Notification, NotificationState, PortfolioEntry
+from cofatui.repository.sql import preferences
+from cofatui.repository.sql.paging import SortKey
+from cofatui.schemas import NotificationFilter
+
+_n = Notification.__table__.c
+
+#: Newest first: ``ix_notification_created`` (created_at, id), read either way. Every
+#: writer sets created_at (a NULL would be neither before nor after a cursor), so no
+#: coalesce here, which would cost the index.
+ORDER = (SortKey(_n.created_at, kind=datetime, descending=True),
+         SortKey(_n.id, kind=int, descending=True))
+
+
+@dataclass
+class Listed:
+    """``base``: the scope and the filter's conditions but the read state; ``hidden``:
+    what each threshold of the user leaves out; the user's state row is joined as
+    ``state`` (outer: absent means unread and not deleted)."""
+
+    flt: NotificationFilter
+    me: int
+    hidden: list[ColumnElement[bool]]
+    base: list[ColumnElement[bool]]
+    state: Any = field(default_factory=lambda: aliased(NotificationState))
+
+    @property
+    def join_state(self) -> ColumnElement[bool]:
+        return and_(self.state.notification_id == _n.id, self.state.user_id == self.me)
+
+    @property
+    def shown(self) -> ColumnElement[bool] | None:
+        return preferences.shown_by(self.hidden)
+
+    @property
+    def needs_company(self) -> bool:
+        f = self.flt
+        return bool((f.company and f.company.strip()) or f.country
+                    or (f.easy_number and f.easy_number.strip()))
+
+    @property
+    def needs_entry(self) -> bool:
+        return bool(self.flt.custom_field_slot is not None and self.flt.custom_field_value)
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        """Everything ``rows`` applies: ``base``, the thresholds, not deleted by me, and
+        the read/unread choice."""
+        st = self.state
+        cond = [*self.base, or_(st.deleted.is_(None), st.deleted == false())]
+        if self.shown is not None:
+            cond.append(self.shown)
+        if self.flt.read is True:
+            cond.append(st.read == true())
+        elif self.flt.read is False:
+            cond.append(or_(st.read.is_(None), st.read == false()))
+        return cond
+
+    def from_(self, query: Select[Any], with_state: bool = True) -> Select[Any]:
+        """``query`` over the notifications with the joins the conditions name."""
+        query = query.select_from(Notification)
+        if self.needs_company:
+            query = query.join(Company, Company.id == _n.company_id)
+        if self.needs_entry:
+            query = query.join(PortfolioEntry, and_(
+                PortfolioEntry.contract_id == _n.contract_id,
+                PortfolioEntry.company_id == _n.company_id))
+        if with_state:
+            query = query.outerjoin(self.state, self.join_state)
+        return query
+
+    def query(self, *columns: Any) -> Select[Any]:
+        """SELECT ``columns`` of the listed rows (unordered)."""
+        return self.from_(select(*columns)).where(*self.conditions())
+
+
+__all__ = ["ORDER", "Listed"]

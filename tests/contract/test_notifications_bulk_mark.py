@@ -1,0 +1,87 @@
+"""Issue 21 acceptance: "mark all" then "mark read" on a filter of 500 000 rows changes
+exactly the filter's rows (one statement, no cap), on SQLite and PostgreSQL and through
+the API (the SQLite server in process)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from cofatui.clock import FixedClock
+from cofatui.enums import NotificationCategory
+from cofatui.repository.sql import SqlRepository
+from cofatui.schemas import NotificationFilter, RowCount
+from tests.api_app import shared_app
+from tests.contract import dataset
+from tests.contract.conftest import SQL_BACKENDS, Backend, dataset_engine, http_opener
+
+ROWS = 500_000
+#: Rows of the bulk that are not in the filter (another category), interleaved.
+OUTSIDE_EVERY = 7
+
+
+def bulk_insert(backend: Backend) -> None:
+    """ROWS notifications of contract A for gamma in one INSERT … SELECT (the triggers
+    fill their search text as for any writer); one in OUTSIDE_EVERY is 'management'."""
+    series = ("generate_series(1, :n) AS g(i)" if backend.engine.dialect.name == "postgresql"
+              else "(WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g"
+                   " WHERE i < :n) SELECT i FROM g) AS g")
+    # Dates of the dataset's past (ties on purpose: 1 000 rows a minute).
+    at = ("TIMESTAMP '2026-01-01 00:00:00' + (g.i / 1000) * INTERVAL '1 minute'"
+          if backend.engine.dialect.name == "postgresql"
+          else "datetime('2026-01-01 00:00:00', '+' || (g.i / 1000) || ' minutes')")
+    with backend.engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO notification (contract_id, company_id, product_code, category,"
+            " type, importance, kind, params, title, body, created_at)"
+            f" SELECT :a, :c, '', CASE WHEN g.i % {OUTSIDE_EVERY} = 0 THEN 'management'"
+            " ELSE 'information' END, 'bulk', 'normal', 'text', '{}', 't', '', " + at +
+            f" FROM {series}"),
+            {"a": backend.ids["A"], "c": backend.ids["gamma"], "n": ROWS})
+
+
+@pytest.fixture(params=[*SQL_BACKENDS, "http"], name="backend")
+def bulk_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    """SQLite, PostgreSQL, and the API in process on SQLite (the other HTTP backends
+    add a transport the statement does not see)."""
+    name = request.param
+    engine, ids = dataset_engine(request, name, tmp_path)
+    clock = FixedClock(dataset.NOW)
+    try:
+        if name == "http":
+            with shared_app(engine, clock) as app, TestClient(app) as client:
+                yield Backend(name, engine, ids,
+                              http_opener(str(client.base_url), engine, clock, client), clock)
+        else:
+            yield Backend(name, engine, ids,
+                          lambda login: SqlRepository(engine, login, clock), clock)
+    finally:
+        engine.dispose()
+
+
+def test_mark_all_then_read_on_half_a_million_rows(backend: Backend) -> None:
+    bulk_insert(backend)
+    alice = backend.open("alice")
+    flt = NotificationFilter(category=NotificationCategory.INFORMATION, type="bulk")
+    inside = ROWS - ROWS // OUTSIDE_EVERY
+    assert alice.notifications.count(flt) == RowCount(count=inside)
+    assert alice.notifications.count(flt, at_most=1000) == RowCount(count=1000, exact=False)
+    first = alice.notifications.rows(flt, limit=3).items
+    kept = [first[1].id]
+    assert alice.notifications.mark_matching(flt, True, except_ids=kept) == inside - 1
+    with backend.engine.connect() as conn:
+        marked = conn.execute(text(
+            "SELECT count(*), min(n.category), max(n.category), sum(CASE WHEN n.id = :k"
+            " THEN 1 ELSE 0 END) FROM notification_state s JOIN notification n"
+            " ON n.id = s.notification_id WHERE s.user_id = :u AND s.read"),
+            {"u": backend.ids["alice"], "k": kept[0]}).one()
+    assert tuple(marked) == (inside - 1, "information", "information", 0)
+    assert alice.notifications.count(flt.model_copy(update={"read": False})) == RowCount(
+        count=1)
+    assert alice.notifications.count(NotificationFilter(
+        category=NotificationCategory.MANAGEMENT, type="bulk", read=False)) == RowCount(
+        count=ROWS // OUTSIDE_EVERY)
