@@ -3,13 +3,18 @@ filters, mark read / unread / delete on the marked rows, export of the displayed
 
 The list follows the current contract (the header's switcher) unless the user picks
 another contract, or all of them, in the filter panel. Every repository call runs in a
-worker; the list itself fetches only the pages it shows.
+worker; the list itself fetches only the pages it shows, by key (issue 21).
+
+A new filter keeps the rows on screen ("filtering…") until its first page arrives and
+stops the query of the filter it replaces; the count follows the rows ("more than
+1,000", then the exact one). "Mark all" marks the filter: read / unread / delete then
+run on it in the database (``mark_matching`` / ``delete_matching``), minus the rows
+unmarked by hand — no cap, no copy of the ids.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Sequence
+from dataclasses import dataclass
 from time import monotonic
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -44,6 +49,7 @@ from cofatui.tui.kit.notification_rows import (
     open_notification,
     type_label,
 )
+from cofatui.tui.kit.paged_source import PagedSource
 from cofatui.tui.kit.virtual_list import VirtualList
 from cofatui.tui.kit.wording import plural
 from cofatui.tui.safe import clean, plain
@@ -62,30 +68,28 @@ __all__ = [
 # --------------------------------------------------------------- data access (threads)
 
 
-class NotificationSource:
-    """The rows of one filter, for the virtual list (called from worker threads).
-
-    Counting a million rows takes far longer than fetching a page, and a thread cannot
-    be stopped once its query runs: so the count waits a moment and is skipped when the
-    user has typed on (``superseded``), instead of piling up queries while they type.
-    The list ignores the answers of an old source anyway.
-    """
+class NotificationSource(PagedSource[NotificationRow]):
+    """The rows of one filter, for the virtual list (called from worker threads): pages
+    read by key, without their count; the count apart, after the rows (quick, then
+    exact). A refused read is shown in the list in place of its rows. When the user
+    types on, the list cancels this source: its query in flight stops."""
 
     def __init__(self, repo: Repository, flt: NotificationFilter) -> None:
-        self.repo = repo
+        area = repo.notifications
+        super().__init__(
+            lambda offset, limit: area.rows(flt, offset, limit, with_total=False), None,
+            fetch_seek=lambda seek, limit: area.rows(flt, 0, limit, with_total=False,
+                                                     seek=seek),
+            count_rows=lambda at_most: area.count(flt, at_most=at_most))
         self.filter = flt
-        self.superseded = False
 
-    def count(self) -> int:
-        time.sleep(DELAYS.count)
-        if self.superseded:
-            return 0
-        return count_notifications(self.repo, self.filter)
 
-    def fetch(self, offset: int, limit: int) -> Sequence[NotificationRow]:
-        if self.superseded:
-            return []
-        return fetch_notifications(self.repo, self.filter, offset, limit)
+@dataclass(frozen=True)
+class Matching:
+    """An action on every row of a filter but some (after "mark all")."""
+
+    filter: NotificationFilter
+    except_ids: list[int]
 
 
 def target_ids(lst: VirtualList) -> list[int]:
@@ -175,6 +179,7 @@ class NotificationsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.vlist.marks_as_filter = True  # "mark all" acts on the filter: _selected
         contract = self.cofa.current_contract_id
         base = self._initial or NotificationFilter()
         if base.contract_id is None and self._initial is None:
@@ -241,10 +246,9 @@ class NotificationsScreen(Screen[None]):
             self._debounce.stop()
             self._debounce = None
         self._last_apply = monotonic()
-        if self._source is not None:
-            self._source.superseded = True
         self._source = NotificationSource(self.cofa.repo, self.current_filter())
-        self.vlist.set_source(self._source)
+        # The rows stay until the new ones arrive; the list cancels the old source.
+        self.vlist.set_source(self._source, keep_rows=True)
         self._show_summary()
 
     def _show_summary(self) -> None:
@@ -298,11 +302,17 @@ class NotificationsScreen(Screen[None]):
         lst = self.vlist
         total = lst.total
         if total is not None:
-            shown = t("notifications.count", count=format_number(total))
+            key = "notifications.count" if lst.total_exact \
+                else "ui.list_kit.notifications_more_than"
+            shown = t(key, count=format_number(total))
         else:  # the count refused (the server gone): its reason, not "Loading…" forever
             shown = "⚠ " + lst.error if lst.error else t("common.loading")
-        if lst.marked:
-            shown += " · " + plural("notifications.marked", count=len(lst.marked))
+        marked = lst.marked_count
+        if lst.all_marked and (marked is None or not lst.total_exact):
+            shown += " · " + (t("ui.list_kit.marked_all_but", count=len(lst.unmarked))
+                              if lst.unmarked else t("ui.list_kit.marked_all"))
+        elif marked:
+            shown += " · " + plural("notifications.marked", count=marked)
         self._set_text("#count", shown)
 
     def _set_text(self, selector: str, text: str) -> None:
@@ -323,33 +333,49 @@ class NotificationsScreen(Screen[None]):
             open_notification(self, row, self.vlist, detail=True)
 
     # --- mark / delete --------------------------------------------------------------
+    def _matching(self) -> Matching | None:
+        """"Mark all": the filter the list shows and the rows unmarked since."""
+        selection = self.vlist.selection()
+        if not selection.all or self._source is None:
+            return None
+        return Matching(self._source.filter, sorted(selection.except_keys))
+
     def action_mark(self, read: bool) -> None:
-        ids = target_ids(self.vlist)
-        if ids:
-            self._change(ids, read=read)
+        matching = self._matching()
+        ids = [] if matching else target_ids(self.vlist)
+        if matching or ids:
+            self._change(ids, read=read, matching=matching)
 
     def action_delete(self) -> None:
-        ids = target_ids(self.vlist)
-        if not ids:
+        lst, matching = self.vlist, self._matching()
+        ids = [] if matching else target_ids(lst)
+        if matching is None and not ids:
             return
-        question = plural("notifications.confirm_delete", count=len(ids))
+        count = len(ids) if matching is None else lst.marked_count
+        if count is None or (matching is not None and not lst.total_exact):
+            question = t("ui.list_kit.confirm_delete_matching")
+        else:
+            question = plural("notifications.confirm_delete", count=count)
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._change(ids, delete=True)
+                self._change(ids, delete=True, matching=matching)
 
         self.app.push_screen(ConfirmScreen(question, yes=t("notifications.confirm_delete_button"),
                                            danger=True), answered)
 
     @work(thread=True, exclusive=True, group="notifications-change")
-    def _change(self, ids: list[int], read: bool | None = None, delete: bool = False) -> None:
-        repo = self.cofa.repo
+    def _change(self, ids: list[int], read: bool | None = None, delete: bool = False,
+                matching: Matching | None = None) -> None:
+        area = self.cofa.repo.notifications
         try:
             if delete:
-                count = repo.notifications.delete(ids)
+                count = area.delete(ids) if matching is None else \
+                    area.delete_matching(matching.filter, matching.except_ids)
                 message = plural("notifications.deleted", count=count)
             else:
-                count = repo.notifications.mark(ids, bool(read))
+                count = area.mark(ids, bool(read)) if matching is None else \
+                    area.mark_matching(matching.filter, bool(read), matching.except_ids)
                 key = "notifications.marked_read" if read else "notifications.marked_unread"
                 message = plural(key, count=count)
         except CofaError as exc:
