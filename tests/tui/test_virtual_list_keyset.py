@@ -111,7 +111,8 @@ def test_pages_follow_each_other_by_key() -> None:
     for page in range(10):
         source.fetch(page * PAGE_SIZE, PAGE_SIZE)
     assert data.offsets == [0]  # the first page (with the count), then by key only
-    assert [s.after if s else None for s, _ in data.seeks] == [str(p * PAGE_SIZE - 1) for p in range(1, 10)]
+    afters = [s.after if s else None for s, _ in data.seeks]
+    assert afters == [str(p * PAGE_SIZE - 1) for p in range(1, 10)]
 
 
 def test_end_reads_the_last_page_from_the_other_end_then_upwards() -> None:
