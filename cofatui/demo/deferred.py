@@ -32,6 +32,13 @@ NOTIFICATION_TEXT = (
     " AND notification.search_text <> e.search_text")
 
 
+#: The same for one notification being written (``BulkLoader.insert``'s ``computed``),
+#: its contract and company being the 2nd and 3rd values (NOTIFICATION_COLUMNS): the
+#: catch-up then finds nothing to change.
+NOTIFICATION_TEXT_OF_ROW = ("search_text", "coalesce((SELECT e.search_text FROM portfolio_entry e"
+                            " WHERE e.contract_id = ?2 AND e.company_id = ?3), '')")
+
+
 def _rebuild(fts: str) -> str:
     # An external-content FTS5 index re-read from its content table: what its insert
     # triggers would have added, for every row at once.

@@ -33,7 +33,7 @@ from cofatui.demo import local_addresses, requests, texts
 from cofatui.demo.chorus import write_directory
 from cofatui.demo.chorus_invoices import DEFAULT_INVOICES, write_invoices
 from cofatui.demo.claims import ClaimBuilder, ClaimSet, ContractTerms
-from cofatui.demo.deferred import deferred
+from cofatui.demo.deferred import NOTIFICATION_TEXT_OF_ROW, deferred
 from cofatui.demo.loader import BulkLoader, bulk_transaction
 from cofatui.demo.partners import build_partners, partner_count
 from cofatui.demo.portfolio import (
@@ -487,7 +487,8 @@ class _Demo:
         insert(_table(Ilu), requests.ILU_COLUMNS, chunk.ilus)
         insert(_table(CompanyInformation), requests.SUBMISSION_COLUMNS, chunk.submissions)
         _insert_documents(insert, chunk.documents)
-        insert(_table(Notification), NOTIFICATION_COLUMNS, chunk.notifications)
+        insert(_table(Notification), NOTIFICATION_COLUMNS, chunk.notifications,
+               NOTIFICATION_TEXT_OF_ROW)
         insert(_table(NotificationState), STATE_COLUMNS, chunk.states)
 
     def _partner_companies(self) -> None:

@@ -81,8 +81,13 @@ class BulkLoader:
         found = self.conn.execute(text(f"SELECT max(id) FROM {self._quote(table.name)}"))
         return int(found.scalar() or 0) + 1
 
-    def insert(self, table: Table, columns: Sequence[str], rows: Iterable[Row]) -> int:
-        """Insert ``rows`` (tuples in ``columns`` order, stored forms); return the count."""
+    def insert(self, table: Table, columns: Sequence[str], rows: Iterable[Row],
+               computed: tuple[str, str] | None = None) -> int:
+        """Insert ``rows`` (tuples in ``columns`` order, stored forms); return the count.
+
+        ``computed``: (column, SQLite expression over the row's values ``?1``, ``?2``…)
+        written with each row on SQLite — a row written whole is not widened later, which
+        would split the table's pages; PostgreSQL's triggers fill it there."""
         if not isinstance(rows, list):
             rows = list(rows)
         if not rows:
@@ -100,8 +105,14 @@ class BulkLoader:
                     for row in rows:
                         write(row)
             else:
-                marks = ", ".join("?" for _ in columns)
-                cursor.executemany(f"INSERT INTO {name} ({cols}) VALUES ({marks})", rows)
+                marks = ", ".join(f"?{n}" for n in range(1, len(columns) + 1))
+                if computed is None:
+                    sql = f"INSERT INTO {name} ({cols}) VALUES ({marks})"
+                else:
+                    column, expression = computed
+                    sql = (f"INSERT INTO {name} ({cols}, {self._quote(column)}) "
+                           f"SELECT {marks}, {expression}")
+                cursor.executemany(sql, rows)
         except dbapi.IntegrityError as exc:
             raise Conflict("database.demo_clash", table=table.name,
                            detail=str(exc).strip().splitlines()[0][:200]) from exc
