@@ -12,14 +12,14 @@ import heapq
 import re
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from cofatui.formats.export import ExportColumn, export_file, timestamped_name
 from cofatui.i18n import t_in
 from cofatui.repository.base import Repository
-from cofatui.schemas import NotificationFilter, NotificationRow, PortfolioRow
+from cofatui.schemas import NotificationFilter, NotificationRow, PortfolioRow, Seek
 from cofatui.schemas_jobs import NotificationExportParams, PortfolioExportParams
 
 EXPORT_PAGE = 500
@@ -46,19 +46,15 @@ def fetch_notifications(repo: Repository, flt: NotificationFilter, offset: int,
 
 
 def count_notifications(repo: Repository, flt: NotificationFilter) -> int:
-    return repo.notifications.rows(flt, 0, 1).total
+    return repo.notifications.count(flt).count
 
 
 def iter_notifications(repo: Repository, flt: NotificationFilter,
                        page: int = EXPORT_PAGE, contracts: Sequence[int] = ()
                        ) -> Iterator[NotificationRow]:
-    """Every row of the filter, newest first, page by page (one page in memory).
-
-    The repository pages by offset, and a database walks past every skipped row, so
-    plain offsets would make a 100 000-row export quadratic. Instead each query is
-    bounded by day (``date_to`` = the day of the last row read) and skips only the
-    rows of that day already read: the same rows in the same order, with offsets no
-    larger than one day's notifications.
+    """Every row of the filter, newest first, page by page (one page in memory), each
+    page read after the last row of the one before (issue 21: by key, so page 1 000
+    costs what page 1 costs; no offset).
 
     For "all my contracts" (``contract_id`` None, several ``contracts`` given) each
     contract is read on its own and the streams merged in the list's order (newest
@@ -66,34 +62,22 @@ def iter_notifications(repo: Repository, flt: NotificationFilter,
     over several contracts sorts everything again for every page.
     """
     if flt.contract_id is None and len(contracts) > 1:
-        streams = [_iter_by_day(repo, flt.model_copy(update={"contract_id": c}), page)
+        streams = [_iter_by_key(repo, flt.model_copy(update={"contract_id": c}), page)
                    for c in contracts]
         yield from heapq.merge(*streams, key=lambda r: (r.created_at, r.id), reverse=True)
         return
-    yield from _iter_by_day(repo, flt, page)
+    yield from _iter_by_key(repo, flt, page)
 
 
-def _iter_by_day(repo: Repository, flt: NotificationFilter, page: int
+def _iter_by_key(repo: Repository, flt: NotificationFilter, page: int
                  ) -> Iterator[NotificationRow]:
-    day = flt.date_to
-    skip = 0  # rows of ``day`` already yielded
+    seek = Seek()
     while True:
-        bounded = flt if day is None else flt.model_copy(update={"date_to": day})
-        rows = fetch_notifications(repo, bounded, skip, page)
-        yield from rows
-        if len(rows) < page:
+        found = repo.notifications.rows(flt, 0, page, with_total=False, seek=seek)
+        yield from found.items
+        if len(found.items) < page or found.last_cursor is None:
             return
-        last = _utc_day(rows[-1].created_at)
-        if last == day:
-            skip += len(rows)
-        else:
-            day = last
-            skip = sum(1 for r in rows if _utc_day(r.created_at) == last)
-
-
-def _utc_day(moment: datetime) -> date:
-    # Stored timestamps are UTC (naive from SQLite): the day the date filter compares.
-    return (moment.astimezone(UTC) if moment.tzinfo else moment).date()
+        seek = Seek(after=found.last_cursor)
 
 
 # --------------------------------------------------------------- columns
