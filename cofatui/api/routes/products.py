@@ -12,12 +12,16 @@ from pydantic import BaseModel, Field
 from cofatui.api.auth import Repo
 from cofatui.api.routes.common import (
     MAX_ID,
+    BeforeCursor,
     CompanyId,
     ContractId,
     Count,
+    Cursor,
+    LastPage,
     Limit,
     Offset,
     _error,
+    seek_of,
 )
 from cofatui.schemas import (
     CompanyDetail,
@@ -53,8 +57,10 @@ def product_history(repo: Repo, product_id: Annotated[int, Path(ge=1, le=MAX_ID)
             response_model=Page[PendingRequest],
             summary="Every pending request of the contract, oldest first")
 def pending_requests(repo: Repo, contract_id: ContractId, offset: Offset = 0,
-                     limit: Limit = 100) -> Page[PendingRequest]:
-    return repo.products.pending_requests(contract_id, offset, limit)
+                     limit: Limit = 100, after: Cursor = None, before: BeforeCursor = None,
+                     last: LastPage = False) -> Page[PendingRequest]:
+    return repo.products.pending_requests(contract_id, offset, limit,
+                                          seek_of(after, before, last))
 
 
 @router.get("/contracts/{contract_id}/ending-guarantees", name="products.ending_guarantees",
@@ -63,10 +69,13 @@ def pending_requests(repo: Repo, contract_id: ContractId, offset: Offset = 0,
                     "also raises today's TopLiner end alerts (once per product and day)")
 def ending_guarantees(repo: Repo, contract_id: ContractId,
                       within_days: Annotated[int, Query(ge=0, le=3660)] = 30,
-                      offset: Offset = 0, limit: Limit = 100) -> Page[EndingGuarantee]:
-    if offset == 0:  # the home data: whoever serves it first today raises the alerts
-        repo.products.raise_end_alerts(contract_id)
-    return repo.products.ending_guarantees(contract_id, within_days, offset, limit)
+                      offset: Offset = 0, limit: Limit = 100, after: Cursor = None,
+                      before: BeforeCursor = None, last: LastPage = False
+                      ) -> Page[EndingGuarantee]:
+    seek = seek_of(after, before, last)
+    if offset == 0 and seek is None:  # the home data: whoever serves it first today
+        repo.products.raise_end_alerts(contract_id)  # raises the alerts
+    return repo.products.ending_guarantees(contract_id, within_days, offset, limit, seek)
 
 
 @router.post("/contracts/{contract_id}/end-alerts", name="products.raise_end_alerts",

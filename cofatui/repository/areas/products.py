@@ -20,6 +20,7 @@ from cofatui.schemas import (
     ProductEventPublic,
     ProductPublic,
     ProductRequest,
+    Seek,
     WapSummary,
 )
 
@@ -51,20 +52,24 @@ class ProductsArea(Protocol):
         Raises: Forbidden (not attached); NotFound (no such company)."""
         ...
 
-    def pending_requests(self, contract_id: int, offset: int = 0,
-                         limit: int = 100) -> Page[PendingRequest]:
+    def pending_requests(self, contract_id: int, offset: int = 0, limit: int = 100,
+                         seek: Seek | None = None) -> Page[PendingRequest]:
         """Every pending request of the contract (first requests and amendments), oldest
-        first, with the standing decision each would change; ``total`` counts all.
+        first, with the standing decision each would change; ``total`` counts all. By
+        ``offset``, or by key (``seek``: after/before a page's cursor, or the last page).
 
-        Raises: Forbidden (not attached)."""
+        Raises: Forbidden (not attached); ValidationFailed (a cursor not made by this
+        list, at ``cursor``)."""
         ...
 
     def ending_guarantees(self, contract_id: int, within_days: int, offset: int = 0,
-                          limit: int = 100) -> Page[EndingGuarantee]:
+                          limit: int = 100, seek: Seek | None = None
+                          ) -> Page[EndingGuarantee]:
         """Standing covers ending from today to ``within_days`` ahead, soonest first;
-        ``total`` counts all of them.
+        ``total`` counts all of them. By ``offset``, or by key as ``seek`` says.
 
-        Raises: Forbidden (not attached); ValidationFailed (a negative span)."""
+        Raises: Forbidden (not attached); ValidationFailed (a negative span, a cursor
+        not made by this list, at ``cursor``)."""
         ...
 
     def wap(self, contract_id: int) -> WapSummary:

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from pydantic import TypeAdapter
 
-from cofatui.repository.http.client import HttpArea, count_of, page_params
+from cofatui.repository.http.client import HttpArea, count_of, seek_params
 from cofatui.schemas import (
     CompanyDetail,
     EndingGuarantee,
@@ -16,6 +16,7 @@ from cofatui.schemas import (
     ProductEventPublic,
     ProductPublic,
     ProductRequest,
+    Seek,
     WapSummary,
 )
 
@@ -37,15 +38,16 @@ class HttpProducts(HttpArea):
     def history(self, product_id: int) -> list[ProductEventPublic]:
         return self._get(_EVENTS, f"/products/{int(product_id)}/history")
 
-    def pending_requests(self, contract_id: int, offset: int = 0,
-                         limit: int = 100) -> Page[PendingRequest]:
+    def pending_requests(self, contract_id: int, offset: int = 0, limit: int = 100,
+                         seek: Seek | None = None) -> Page[PendingRequest]:
         return self._get(_PENDING, f"/contracts/{int(contract_id)}/pending-requests",
-                         page_params(offset, limit))
+                         seek_params(offset, limit, seek))
 
     def ending_guarantees(self, contract_id: int, within_days: int, offset: int = 0,
-                          limit: int = 100) -> Page[EndingGuarantee]:
+                          limit: int = 100, seek: Seek | None = None
+                          ) -> Page[EndingGuarantee]:
         return self._get(_ENDING, f"/contracts/{int(contract_id)}/ending-guarantees",
-                         {"within_days": int(within_days), **page_params(offset, limit)})
+                         {"within_days": int(within_days), **seek_params(offset, limit, seek)})
 
     def raise_end_alerts(self, contract_id: int) -> int:
         return count_of(self._call("POST", f"/contracts/{int(contract_id)}/end-alerts",

@@ -35,6 +35,7 @@ from cofatui.schemas import (
     NotificationRow,
     Page,
     PendingRequest,
+    Seek,
     WapSummary,
 )
 from cofatui.tui.features.home.countdown import CountdownTicker, countdown_column
@@ -269,21 +270,23 @@ class HomeScreen(Screen[None]):
         self._load_latest(contract_id)
         self._loaded = True
 
-    def _pending_pages(self, contract_id: int) -> Callable[[int, int], Page[Any]]:
+    def _pending_pages(self, contract_id: int) -> Callable[[int, int, Seek | None], Page[Any]]:
         repo = self.cofa.repo
-        return lambda offset, limit: repo.products.pending_requests(contract_id, offset, limit)
+        return lambda offset, limit, seek: repo.products.pending_requests(
+            contract_id, offset, limit, seek)
 
-    def _ending_pages(self, contract_id: int) -> Callable[[int, int], Page[Any]]:
+    def _ending_pages(self, contract_id: int) -> Callable[[int, int, Seek | None], Page[Any]]:
         repo, days = self.cofa.repo, self.cofa.settings.imminent_end_days
-        return lambda offset, limit: repo.products.ending_guarantees(contract_id, days, offset,
-                                                                     limit)
+        return lambda offset, limit, seek: repo.products.ending_guarantees(
+            contract_id, days, offset, limit, seek)
 
-    def _load_paged(self, name: str, pages: Callable[[int, int], Page[Any]],
+    def _load_paged(self, name: str, pages: Callable[[int, int, Seek | None], Page[Any]],
                     keep_position: bool) -> None:
         """Read a list's first page (with its total) here, then give the list a source
-        that starts with it; later pages it reads itself, as the user scrolls."""
+        that starts with it; later pages it reads itself, as the user scrolls, by key
+        (after/before a neighbouring page's cursor, End from the other end: issue 21)."""
         try:
-            first = pages(0, PAGE_SIZE)
+            first = pages(0, PAGE_SIZE, None)
         except CofaError as exc:
             self.app.call_from_thread(self._list_failed, name, exc)
             return
@@ -291,9 +294,9 @@ class HomeScreen(Screen[None]):
         def failed(exc: CofaError) -> None:  # a later page, from the list's worker
             self.app.call_from_thread(self._list_failed, name, exc)
 
-        self.app.call_from_thread(self._set_source, name, PagedSource(pages, failed,
-                                                                      first=first),
-                                  keep_position)
+        source = PagedSource(lambda offset, limit: pages(offset, limit, None), failed,
+                             first=first, fetch_seek=lambda seek, limit: pages(0, limit, seek))
+        self.app.call_from_thread(self._set_source, name, source, keep_position)
 
     @unless_rebuilt
     def _set_source(self, name: str, source: PagedSource[Any], keep_position: bool) -> None:
