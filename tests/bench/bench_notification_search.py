@@ -26,6 +26,7 @@ from cofatui.clock import FixedClock
 from cofatui.models import Company, PortfolioEntry
 from cofatui.repository.sql import SqlRepository, make_engine
 from cofatui.repository.sql.core import unit_of_work
+from cofatui.repository.sql.upsert import table_of
 from cofatui.schemas import NotificationFilter
 from tests.contract import dataset
 
@@ -38,7 +39,7 @@ def build(path: Path, rows: int) -> tuple[Any, SqlRepository]:
     migrations.upgrade(engine)
     ids = dataset.build(engine)
     words = ["berlin", "bergamo", "lyon", "bordeaux", "lille", "nantes", "brest", "nice"]
-    company_t, entry_t = Company.__table__, PortfolioEntry.__table__
+    company_t, entry_t = table_of(Company), table_of(PortfolioEntry)
     with engine.begin() as conn:
         # 1 000 more companies and entries on contract A, made from alpha's rows.
         company = dict(conn.execute(select(company_t).where(
@@ -87,8 +88,11 @@ def compare(rows: int = 1_000_000) -> list[dict[str, Any]]:
         anchor_ms = median_ms(anchor)
         out = []
         for label, needle in NEEDLES.items():
-            value = median_ms(lambda n=needle: repo.notifications.rows(
-                NotificationFilter(text=n), limit=50, with_total=False))
+            def first_page(needle: str = needle) -> None:
+                repo.notifications.rows(NotificationFilter(text=needle), limit=50,
+                                        with_total=False)
+
+            value = median_ms(first_page)
             out.append({"figure": f"notification filter {label} ({rows} rows)",
                         "value": round(value, 2), "anchor": "pk lookup (uow)",
                         "anchor_value": round(anchor_ms, 2),
