@@ -27,7 +27,16 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from cofatui.api.auth import Repo
-from cofatui.api.routes.common import MAX_ID, ContractId, Limit, Offset
+from cofatui.api.routes.common import (
+    MAX_ID,
+    BeforeCursor,
+    ContractId,
+    Cursor,
+    LastPage,
+    Limit,
+    Offset,
+    seek_of,
+)
 from cofatui.api.uploads import store
 from cofatui.enums import CompanyInfoForm, CompanyInfoStatus, CompanyInfoType
 from cofatui.errors import FieldError, ValidationFailed
@@ -111,10 +120,13 @@ def submissions(repo: Repo, contract_id: ContractId,
                 country: Annotated[str | None, Query(min_length=2, max_length=3)] = None,
                 form: CompanyInfoForm | None = None, info_type: CompanyInfoType | None = None,
                 dra_review: bool | None = None, status: CompanyInfoStatus | None = None,
-                offset: Offset = 0, limit: Limit = 100) -> Page[CompanyInfoPublic]:
+                offset: Offset = 0, limit: Limit = 100, after: Cursor = None,
+                before: BeforeCursor = None, last: LastPage = False
+                ) -> Page[CompanyInfoPublic]:
     return repo.company_info.submissions(CompanyInfoFilter(
         contract_id=contract_id, company_id=company_id, country=country, form=form,
-        info_type=info_type, dra_review=dra_review, status=status), offset, limit)
+        info_type=info_type, dra_review=dra_review, status=status), offset, limit,
+        seek_of(after, before, last))
 
 
 @router.get("/company-information/{submission_id}", name="company_info.get",
@@ -141,7 +153,8 @@ def queue(repo: Repo, contract_id: Annotated[int | None, Query(ge=1, le=MAX_ID)]
           country: Annotated[str | None, Query(min_length=2, max_length=3)] = None,
           form: CompanyInfoForm | None = None, info_type: CompanyInfoType | None = None,
           dra_review: bool | None = None, status: CompanyInfoStatus | None = None,
-          offset: Offset = 0, limit: Limit = 100) -> Page[CompanyInfoPublic]:
+          offset: Offset = 0, limit: Limit = 100, after: Cursor = None,
+          before: BeforeCursor = None, last: LastPage = False) -> Page[CompanyInfoPublic]:
     return repo.company_info.queue(CompanyInfoFilter(
         contract_id=contract_id, country=country, form=form, info_type=info_type,
-        dra_review=dra_review, status=status), offset, limit)
+        dra_review=dra_review, status=status), offset, limit, seek_of(after, before, last))

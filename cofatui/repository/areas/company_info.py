@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
-from cofatui.schemas import Page
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_company_info import (
     CompanyInfoDecision,
     CompanyInfoFilter,
@@ -36,10 +36,11 @@ class CompanyInfoArea(Protocol):
         ...
 
     def submissions(self, flt: CompanyInfoFilter | None = None, offset: int = 0,
-                    limit: int = 100) -> Page[CompanyInfoPublic]:
+                    limit: int = 100, seek: Seek | None = None) -> Page[CompanyInfoPublic]:
         """One contract's submissions (``flt.contract_id``, mandatory: the API lists
-        them per contract), newest first.
-        Raises: ValidationFailed (no contract given); Forbidden (a contract not mine,
+        them per contract), newest first; by offset, or by key as ``seek`` says.
+        Raises: ValidationFailed (no contract given; a cursor not of this list, at
+        ``cursor``); Forbidden (a contract not mine,
         or no read access to the section)."""
         ...
 
@@ -56,8 +57,9 @@ class CompanyInfoArea(Protocol):
         ...
 
     def queue(self, flt: CompanyInfoFilter | None = None, offset: int = 0,
-              limit: int = 100) -> Page[CompanyInfoPublic]:
+              limit: int = 100, seek: Seek | None = None) -> Page[CompanyInfoPublic]:
         """The back office: submissions across policyholders, oldest first (in
-        progress unless ``flt.status`` says otherwise). Raises: Forbidden (not an
-        underwriter)."""
+        progress unless ``flt.status`` says otherwise); by offset, or by key as
+        ``seek`` says. Raises: Forbidden (not an underwriter); ValidationFailed (a
+        cursor not of this list, at ``cursor``)."""
         ...

@@ -12,8 +12,8 @@ import httpx
 from pydantic import TypeAdapter
 
 from cofatui.errors import ValidationFailed
-from cofatui.repository.http.client import HttpArea, page_params, query_params
-from cofatui.schemas import Page
+from cofatui.repository.http.client import HttpArea, query_params, seek_params
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_company_info import (
     CompanyInfoDecision,
     CompanyInfoFilter,
@@ -47,11 +47,11 @@ class HttpCompanyInfo(HttpArea):
         return self._parse(_ONE, response)
 
     def submissions(self, flt: CompanyInfoFilter | None = None, offset: int = 0,
-                    limit: int = 100) -> Page[CompanyInfoPublic]:
+                    limit: int = 100, seek: Seek | None = None) -> Page[CompanyInfoPublic]:
         flt = flt or CompanyInfoFilter()
         if flt.contract_id is None:  # the route is per contract (as on a database)
             raise ValidationFailed.at("contract_id", "common.mandatory")
-        params: dict[str, Any] = {**query_params(flt), **page_params(offset, limit)}
+        params: dict[str, Any] = {**query_params(flt), **seek_params(offset, limit, seek)}
         params.pop("contract_id")
         return self._get(_PAGE, f"/contracts/{int(flt.contract_id)}/company-information",
                          params)
@@ -64,6 +64,6 @@ class HttpCompanyInfo(HttpArea):
                           json.loads(data.model_dump_json()))
 
     def queue(self, flt: CompanyInfoFilter | None = None, offset: int = 0,
-              limit: int = 100) -> Page[CompanyInfoPublic]:
+              limit: int = 100, seek: Seek | None = None) -> Page[CompanyInfoPublic]:
         return self._get(_PAGE, "/underwriter/company-information",
-                         {**query_params(flt), **page_params(offset, limit)})
+                         {**query_params(flt), **seek_params(offset, limit, seek)})

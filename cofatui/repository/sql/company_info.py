@@ -11,10 +11,12 @@ outcome (``status``, ``decided_*``), given once.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from cofatui.enums import (
     CompanyInfoStatus,
@@ -40,10 +42,11 @@ from cofatui.notification_wording import BODY_PREFIX, Notice
 from cofatui.repository.base import MAX_PAGE
 from cofatui.repository.sql.core import SqlArea
 from cofatui.repository.sql.document_store import keep_document
-from cofatui.repository.sql.paging import paged
+from cofatui.repository.sql.keyset_page import EPOCH
+from cofatui.repository.sql.paging import SortKey, seek_rows
 from cofatui.rules import company_info as rules
 from cofatui.rules.attachments import Attachment, check_documents
-from cofatui.schemas import Page
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_company_info import (
     CompanyInfoDecision,
     CompanyInfoDocument,
@@ -54,6 +57,15 @@ from cofatui.schemas_company_info import (
 )
 
 SECTION = Section.COMPANY_INFORMATION
+
+#: A submission's time in a keyset order: a row not yet stamped sorts as the oldest
+#: (a NULL key would be lost between pages).
+_CREATED = func.coalesce(CompanyInformation.created_at, EPOCH)
+#: A contract's submissions, newest first; the back office's queue, oldest first.
+_NEWEST_FIRST = (SortKey(_CREATED, datetime, descending=True),
+                 SortKey(col(CompanyInformation.id), int, descending=True))
+_OLDEST_FIRST = (SortKey(_CREATED, datetime),
+                 SortKey(col(CompanyInformation.id), int))
 #: How loud each status is in the notification list: a refusal of what was sent is
 #: worth noticing, a receipt is not.
 _IMPORTANCE = {CompanyInfoStatus.IN_PROGRESS: Importance.LOW,
@@ -135,7 +147,7 @@ class SqlCompanyInfo(SqlArea):
         return accepted
 
     def submissions(self, flt: CompanyInfoFilter | None = None, offset: int = 0,
-                    limit: int = 100) -> Page[CompanyInfoPublic]:
+                    limit: int = 100, seek: Seek | None = None) -> Page[CompanyInfoPublic]:
         flt = flt or CompanyInfoFilter()
         if flt.contract_id is None:  # one contract at a time, as its route has it
             raise ValidationFailed.at("contract_id", "common.mandatory")
@@ -143,8 +155,7 @@ class SqlCompanyInfo(SqlArea):
         query = self._filtered(flt).where(CompanyInformation.contract_id == flt.contract_id)
         if flt.status is not None:
             query = query.where(CompanyInformation.status == flt.status.value)
-        return self._page(query.order_by(CompanyInformation.created_at.desc(),
-                                         CompanyInformation.id.desc()), offset, limit)
+        return self._page(query, _NEWEST_FIRST, offset, limit, seek)
 
     def get(self, submission_id: int) -> CompanyInfoPublic:
         with self._uow() as s:
@@ -182,15 +193,14 @@ class SqlCompanyInfo(SqlArea):
             return self._public(s, row)
 
     def queue(self, flt: CompanyInfoFilter | None = None, offset: int = 0,
-              limit: int = 100) -> Page[CompanyInfoPublic]:
+              limit: int = 100, seek: Seek | None = None) -> Page[CompanyInfoPublic]:
         self._require_underwriter()
         flt = flt or CompanyInfoFilter()
         query = self._filtered(flt).where(CompanyInformation.status == (
             flt.status or CompanyInfoStatus.IN_PROGRESS).value)
         if flt.contract_id is not None:
             query = query.where(CompanyInformation.contract_id == flt.contract_id)
-        return self._page(query.order_by(CompanyInformation.created_at,
-                                         CompanyInformation.id), offset, limit)
+        return self._page(query, _OLDEST_FIRST, offset, limit, seek)
 
     # --- shared ------------------------------------------------------------------------
     def _visible(self, s: Session, submission_id: int) -> CompanyInformation:
@@ -227,11 +237,18 @@ class SqlCompanyInfo(SqlArea):
             query = query.where(CompanyInformation.dra_review == flt.dra_review)
         return query
 
-    def _page(self, query: Any, offset: int, limit: int) -> Page[CompanyInfoPublic]:
+    def _page(self, query: Any, keys: Sequence[SortKey], offset: int, limit: int,
+              seek: Seek | None) -> Page[CompanyInfoPublic]:
+        """A page of ``query`` in the order of ``keys``, by offset or by key (issue 21),
+        with the filter's total and the page's cursors."""
         limit = max(1, min(limit, MAX_PAGE))
         with self._uow() as s:
-            total, rows = paged(s, query, offset, limit)
-            return Page(items=self._publics(s, rows), offset=offset, limit=limit, total=total)
+            total = s.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+            page = seek_rows(s, query, keys, seek, offset, limit,
+                             lambda row: (row[0].created_at or EPOCH, row[0].id))
+            return Page(items=self._publics(s, [row[0] for row in page.rows]),
+                        offset=0 if seek else max(0, offset), limit=limit, total=total,
+                        first_cursor=page.first_cursor, last_cursor=page.last_cursor)
 
     def _public(self, s: Session, row: CompanyInformation) -> CompanyInfoPublic:
         return self._publics(s, [row])[0]

@@ -113,7 +113,8 @@ class CompanyInfoPane(Vertical):
         repo, flt = cofa(self.app).repo, self.current_filter()
         self.query_one("#ci-count", Static).update("")
         lst.set_source(PagedSource(
-            lambda offset, limit: repo.company_info.queue(flt, offset, limit), self._failed))
+            lambda offset, limit: repo.company_info.queue(flt, offset, limit), self._failed,
+            fetch_seek=lambda seek, limit: repo.company_info.queue(flt, 0, limit, seek)))
         if keep_position:
             lst.cursor = cursor
 

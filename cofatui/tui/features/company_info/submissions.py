@@ -84,7 +84,8 @@ class SubmissionsScreen(Screen[None]):
         flt = CompanyInfoFilter(contract_id=contract_id, company_id=self.company_id)
         lst.set_source(PagedSource(
             lambda offset, limit: repo.company_info.submissions(flt, offset, limit),
-            self._failed))
+            self._failed,
+            fetch_seek=lambda seek, limit: repo.company_info.submissions(flt, 0, limit, seek)))
         if keep_position:
             lst.cursor = cursor
 
