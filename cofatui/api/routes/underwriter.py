@@ -9,17 +9,30 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from cofatui.api.auth import Repo
-from cofatui.api.routes.common import CompanyId, Count, Limit, Offset
+from cofatui.api.routes.common import (
+    BeforeCursor,
+    CompanyId,
+    Count,
+    Cursor,
+    LastPage,
+    Limit,
+    Offset,
+    seek_of,
+)
 from cofatui.schemas import Page, QueueFilter, QueueItem
 
 router = APIRouter(tags=["underwriter"])
 
 
 @router.get("/underwriter/queue", name="underwriting.queue", response_model=Page[QueueItem],
-            summary="Every pending request of every policyholder, oldest first")
+            summary="Every pending request of every policyholder, oldest first",
+            description="Page by key with `after`/`before` (a page's `last_cursor`/"
+                        "`first_cursor`) or `last`; such a page is not counted (total -1).")
 def underwriter_queue(repo: Repo, flt: Annotated[QueueFilter, Query()],
-                      offset: Offset = 0, limit: Limit = 100) -> Page[QueueItem]:
-    return repo.underwriting.queue(flt, offset, limit)
+                      offset: Offset = 0, limit: Limit = 100, after: Cursor = None,
+                      before: BeforeCursor = None, last: LastPage = False
+                      ) -> Page[QueueItem]:
+    return repo.underwriting.queue(flt, offset, limit, seek_of(after, before, last))
 
 
 class DraBody(BaseModel):

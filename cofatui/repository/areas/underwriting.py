@@ -6,17 +6,27 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from cofatui.schemas import Page, ProductPublic, QueueFilter, QueueItem, UnderwriterDecisionInput
+from cofatui.schemas import (
+    Page,
+    ProductPublic,
+    QueueFilter,
+    QueueItem,
+    Seek,
+    UnderwriterDecisionInput,
+)
 
 
 @runtime_checkable
 class UnderwritingArea(Protocol):
     def queue(self, flt: QueueFilter | None = None, offset: int = 0,
-              limit: int = 100) -> Page[QueueItem]:
+              limit: int = 100, seek: Seek | None = None) -> Page[QueueItem]:
         """Every pending request of every policyholder, oldest first, each beside the
-        standing decision it would change.
+        standing decision it would change. With ``seek`` the page is read by key
+        (``offset`` ignored) and not counted (``total`` -1); every page carries its
+        cursors.
 
-        Raises: Forbidden (not an underwriter)."""
+        Raises: Forbidden (not an underwriter); ValidationFailed (a cursor not made by
+        this list, at ``cursor``)."""
         ...
 
     def decide(self, product_id: int, decision: UnderwriterDecisionInput,

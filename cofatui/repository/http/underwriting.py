@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pydantic import TypeAdapter
 
-from cofatui.repository.http.client import HttpArea, count_of, page_params, query_params
+from cofatui.repository.http.client import HttpArea, count_of, query_params, seek_params
 from cofatui.schemas import (
     Page,
     ProductPublic,
     QueueFilter,
     QueueItem,
+    Seek,
     UnderwriterDecisionInput,
 )
 
@@ -19,8 +20,8 @@ _QUEUE = TypeAdapter(Page[QueueItem])
 
 class HttpUnderwriting(HttpArea):
     def queue(self, flt: QueueFilter | None = None, offset: int = 0,
-              limit: int = 100) -> Page[QueueItem]:
-        params = {**query_params(flt), **page_params(offset, limit)}
+              limit: int = 100, seek: Seek | None = None) -> Page[QueueItem]:
+        params = {**query_params(flt), **seek_params(offset, limit, seek)}
         return self._get(_QUEUE, "/underwriter/queue", params)
 
     def decide(self, product_id: int, decision: UnderwriterDecisionInput,

@@ -7,9 +7,10 @@ inheriting them."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
+from sqlmodel import col
 
 from cofatui import notification_wording as wording
 from cofatui.enums import (
@@ -28,6 +29,8 @@ from cofatui.models import (
 )
 from cofatui.repository.base import MAX_PAGE
 from cofatui.repository.sql import underwriting_tables as underwriting
+from cofatui.repository.sql.keyset_page import EPOCH
+from cofatui.repository.sql.paging import SortKey, seek_rows
 from cofatui.repository.sql.product_lifecycle import ProductLifecycle
 from cofatui.repository.sql.product_requests import pending_only
 from cofatui.rules import products as rules
@@ -36,6 +39,7 @@ from cofatui.schemas import (
     ProductPublic,
     QueueFilter,
     QueueItem,
+    Seek,
     UnderwriterDecisionInput,
 )
 
@@ -48,7 +52,7 @@ class SqlUnderwriting(ProductLifecycle):
             raise Forbidden("access.underwriters_only")
 
     def queue(self, flt: QueueFilter | None = None, offset: int = 0,
-              limit: int = 100) -> Page[QueueItem]:
+              limit: int = 100, seek: Seek | None = None) -> Page[QueueItem]:
         """Every pending request of every policyholder, oldest first, each beside the
         standing decision it would change."""
         self._require_underwriter()
@@ -68,20 +72,22 @@ class SqlUnderwriting(ProductLifecycle):
             cond.append(Company.name_key.like(like_pattern(flt.text.strip().casefold()),
                                               escape="\\"))
         with self._uow() as s:
-            rows = s.execute(
-                select(request, Product, Contract.policy_number, Contract.policyholder,
-                       Company.name, Company.country, Company.dra)
+            found = seek_rows(
+                s, select(request, Product, Contract.policy_number, Contract.policyholder,
+                          Company.name, Company.country, Company.dra)
                 .join(Product, Product.id == request.product_id)
                 .join(Contract, Contract.id == request.contract_id)
-                .join(Company, Company.id == request.company_id).where(*cond)
-                .order_by(request.requested_at, request.id)
-                .offset(max(0, offset)).limit(limit)).all()
-            total = s.execute(select(func.count()).select_from(request)
-                              .join(Company, Company.id == request.company_id)
-                              .where(*cond)).scalar_one()
+                .join(Company, Company.id == request.company_id).where(*cond),
+                QUEUE_ORDER, seek, max(0, offset), limit,
+                lambda row: (row[0].requested_at or EPOCH, row[0].id))
+            total = -1 if seek is not None else s.execute(
+                select(func.count()).select_from(request)
+                .join(Company, Company.id == request.company_id).where(*cond)).scalar_one()
             items = [_queue_item(r, p, num, holder, name, country, dra)
-                     for r, p, num, holder, name, country, dra in rows]
-            return Page(items=items, offset=offset, limit=limit, total=total)
+                     for r, p, num, holder, name, country, dra in found.rows]
+            return Page(items=items, offset=0 if seek else offset, limit=limit,
+                        total=total, first_cursor=found.first_cursor,
+                        last_cursor=found.last_cursor)
 
     def decide(self, product_id: int, decision: UnderwriterDecisionInput,
                version: int) -> ProductPublic:
@@ -148,6 +154,19 @@ class SqlUnderwriting(ProductLifecycle):
             return sent
 
 
+#: The queue's order: oldest request first, then the id. A request without its time
+#: (rows older than the column, which migration 0007 could not date from their
+#: product) sorts first, as the oldest, at EPOCH, and shows that time. The pending
+#: requests are few (the queue empties as underwriters decide), so the coalesce costs
+#: no index.
+#: EPOCH is bound with the column's own type, so that it is stored (and compared) in
+#: the column's format: a plain DateTime literal is written otherwise on SQLite.
+QUEUE_ORDER = (SortKey(func.coalesce(DecisionRequest.requested_at,
+                                     literal(EPOCH, col(DecisionRequest.requested_at).type)),
+                       datetime),
+               SortKey(DecisionRequest.id, int))
+
+
 def _queue_item(r: DecisionRequest, p: Product, policy_number: str, policyholder: str,
                 name: str, country: str, dra: int | None) -> QueueItem:
     standing = p.status != ProductStatus.PENDING.value  # a first request has none yet
@@ -155,7 +174,9 @@ def _queue_item(r: DecisionRequest, p: Product, policy_number: str, policyholder
         product_id=p.id, contract_id=p.contract_id, policy_number=policy_number,
         policyholder=policyholder, company_id=p.company_id, company_name=name,
         country=country, dra=dra, code=r.code, requested_amount=r.requested_amount,
-        currency=r.currency, requested_at=r.requested_at or datetime.now(UTC),
+        # The time the queue sorts by (EPOCH when the request has none): a value from
+        # the row, so that two reads of the same row give the same item.
+        currency=r.currency, requested_at=r.requested_at or EPOCH,
         expected_decision_at=r.expected_decision_at, version=p.version,
         request_id=r.id, kind=RequestKind(r.kind), target_code=r.target_code,
         duration_days=r.duration_days,

@@ -173,7 +173,8 @@ class RequestsPane(Vertical):
         cursor = lst.cursor
         repo, flt = cofa(self.app).repo, self.current_filter()
         lst.set_source(PagedSource(
-            lambda offset, limit: repo.underwriting.queue(flt, offset, limit), self._failed))
+            lambda offset, limit: repo.underwriting.queue(flt, offset, limit), self._failed,
+            fetch_seek=lambda seek, limit: repo.underwriting.queue(flt, 0, limit, seek)))
         if keep_position:
             lst.cursor = cursor
 
