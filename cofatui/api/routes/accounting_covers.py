@@ -1,7 +1,7 @@
 """The other covers of seed 002 and a claim's accounting facts (issue 20 items 3 and 5):
 ``repo.covers`` and ``repo.claim_accounting`` over HTTP, one route per method.
 
-    GET  /covers?contract_id=&offset=&limit=          covers.list
+    GET  /covers?contract_id=&offset=&limit=&after=&before=&last=  covers.list
     GET  /covers/{cover_id}                           covers.get
     POST /covers                                      covers.create
     GET  /covers/{cover_id}/receivables               covers.receivables
@@ -23,7 +23,15 @@ from fastapi import APIRouter, Path, Query
 
 from cofatui.api.auth import Repo
 from cofatui.api.routes.accounting import NOT_FOUND
-from cofatui.api.routes.common import MAX_ID, Limit, Offset
+from cofatui.api.routes.common import (
+    MAX_ID,
+    BeforeCursor,
+    Cursor,
+    LastPage,
+    Limit,
+    Offset,
+    seek_of,
+)
 from cofatui.schemas import Page
 from cofatui.schemas_accounting import (
     ClaimAccountingPublic,
@@ -50,10 +58,13 @@ ContractFilter = Annotated[int | None, Query(ge=1, le=MAX_ID,
 
 
 @router.get("/covers", name="covers.list", responses=NOT_FOUND, response_model=Page[CoverPublic],
-            summary="Prospection and exchange covers of the contracts I may read")
+            summary="Prospection and exchange covers of the contracts I may read",
+            description="Page by key with `after`/`before` (a page's `last_cursor`/"
+                        "`first_cursor`) or `last`; such a page is not counted (total -1).")
 def covers_list(repo: Repo, contract_id: ContractFilter = None, offset: Offset = 0,
-                limit: Limit = 100) -> Page[CoverPublic]:
-    return repo.covers.list(contract_id, offset, limit)
+                limit: Limit = 100, after: Cursor = None, before: BeforeCursor = None,
+                last: LastPage = False) -> Page[CoverPublic]:
+    return repo.covers.list(contract_id, offset, limit, seek_of(after, before, last))
 
 
 @router.get("/covers/{cover_id}", name="covers.get", response_model=CoverPublic,

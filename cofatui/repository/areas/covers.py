@@ -8,7 +8,7 @@ from __future__ import annotations
 import builtins
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from cofatui.schemas import Page
+from cofatui.schemas import Page, Seek
 
 if TYPE_CHECKING:  # the schemas load with the backend that uses them, not at start-up
     from cofatui.schemas_accounting import (
@@ -24,8 +24,13 @@ if TYPE_CHECKING:  # the schemas load with the backend that uses them, not at st
 @runtime_checkable
 class CoversArea(Protocol):
     def list(self, contract_id: int | None = None, offset: int = 0,
-             limit: int = 100) -> Page[CoverPublic]:
-        """Covers of the contracts I may read. Raises nothing of its own."""
+             limit: int = 100, seek: Seek | None = None) -> Page[CoverPublic]:
+        """Covers of the contracts I may read, by reference. With ``seek`` the page is
+        read by key (``offset`` ignored) and not counted (``total`` -1); every page
+        carries its cursors.
+
+        Raises: NotFound (a contract I may not read); ValidationFailed (a cursor not
+        made by this list, at ``cursor``)."""
         ...
 
     def get(self, cover_id: int) -> CoverPublic:

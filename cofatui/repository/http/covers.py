@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from cofatui.repository.http.client import HttpArea, page_params
-from cofatui.schemas import Page
+from cofatui.repository.http.client import HttpArea, seek_params
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_accounting import (
     CoverCreate,
     CoverEventCreate,
@@ -30,8 +30,8 @@ class HttpCovers(HttpArea):
     """``repo.covers`` over HTTP."""
 
     def list(self, contract_id: int | None = None, offset: int = 0,
-             limit: int = 100) -> Page[CoverPublic]:
-        params: dict[str, Any] = dict(page_params(offset, limit))
+             limit: int = 100, seek: Seek | None = None) -> Page[CoverPublic]:
+        params: dict[str, Any] = seek_params(offset, limit, seek)
         if contract_id is not None:
             params["contract_id"] = int(contract_id)
         return self._get(_COVER_PAGE, "/covers", params)

@@ -22,9 +22,10 @@ from cofatui.models.covers import CoveredReceivable, CoverEvent, OtherCover
 from cofatui.repository.base import MAX_PAGE
 from cofatui.repository.sql.books_access import books_of_contract
 from cofatui.repository.sql.core import SqlArea
+from cofatui.repository.sql.paging import SortKey, seek_rows
 from cofatui.rules.covers import cover_errors, event_errors
 from cofatui.rules.currencies import currency_errors
-from cofatui.schemas import Page
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_accounting import (
     CoverCreate,
     CoverEventCreate,
@@ -62,7 +63,7 @@ class SqlCovers(SqlArea):
     """``repo.covers`` on SQL."""
 
     def list(self, contract_id: int | None = None, offset: int = 0,
-             limit: int = 100) -> Page[CoverPublic]:
+             limit: int = 100, seek: Seek | None = None) -> Page[CoverPublic]:
         limit = max(1, min(limit, MAX_PAGE))
         offset = max(0, offset)
         readable = self._readable(self.contract_ids, SECTION)
@@ -74,12 +75,16 @@ class SqlCovers(SqlArea):
             readable = [contract_id]
         cond = col(OtherCover.contract_id).in_(readable or [-1])
         with self._uow() as s:
-            total = s.execute(select(func.count()).select_from(OtherCover)
-                              .where(cond)).scalar_one()
-            rows = s.execute(select(OtherCover).where(cond)
-                             .order_by(col(OtherCover.reference), col(OtherCover.id))
-                             .offset(offset).limit(limit)).scalars().all()
-            return Page(items=self._publics(s, rows), offset=offset, limit=limit, total=total)
+            total = -1 if seek is not None else s.execute(
+                select(func.count()).select_from(OtherCover).where(cond)).scalar_one()
+            # By reference, then id (a reference is unique per contract only).
+            found = seek_rows(s, select(OtherCover).where(cond),
+                              (SortKey(col(OtherCover.reference), str),
+                               SortKey(col(OtherCover.id), int)),
+                              seek, offset, limit, lambda row: (row[0].reference, row[0].id))
+            return Page(items=self._publics(s, [row[0] for row in found.rows]),
+                        offset=0 if seek else offset, limit=limit, total=total,
+                        first_cursor=found.first_cursor, last_cursor=found.last_cursor)
 
     def get(self, cover_id: int) -> CoverPublic:
         with self._uow() as s:

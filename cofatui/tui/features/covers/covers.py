@@ -87,7 +87,8 @@ class CoversScreen(Screen[None]):
         self.query_one("#cover-count", Static).update("")
         contract, repo = self.contract_id(), cofa(self.app).repo
         self.query_one(VirtualList).set_source(PagedSource(
-            lambda offset, limit: repo.covers.list(contract, offset, limit), self._failed))
+            lambda offset, limit: repo.covers.list(contract, offset, limit), self._failed,
+            fetch_seek=lambda seek, limit: repo.covers.list(contract, 0, limit, seek)))
 
     def _failed(self, exc: CofaError) -> None:
         self.app.call_from_thread(self._failed_now, str(exc))
