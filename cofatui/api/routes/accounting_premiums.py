@@ -25,7 +25,16 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from cofatui.api.auth import Repo
 from cofatui.api.routes.accounting import NOT_FOUND
-from cofatui.api.routes.common import MAX_ID, ContractId, Limit, Offset
+from cofatui.api.routes.common import (
+    MAX_ID,
+    BeforeCursor,
+    ContractId,
+    Cursor,
+    LastPage,
+    Limit,
+    Offset,
+    seek_of,
+)
 from cofatui.schemas import BodyInt, Page
 from cofatui.schemas_accounting import (
     NoticeAdjustment,
@@ -87,10 +96,13 @@ def set_price(repo: Repo, body: PremiumPriceSet) -> PremiumPricePublic | None:
 
 @router.get("/premium-notices", name="premiums.notices", responses=NOT_FOUND,
             response_model=Page[NoticePublic],
-            summary="Notices of the contracts I may read, due date first")
+            summary="Notices of the contracts I may read, due date first",
+            description="Page by key with `after`/`before` (a page's `last_cursor`/"
+                        "`first_cursor`) or `last`; such a page is not counted (total -1).")
 def notices(repo: Repo, flt: Annotated[NoticeQuery, Query()], offset: Offset = 0,
-            limit: Limit = 100) -> Page[NoticePublic]:
-    return repo.premiums.notices(flt, offset, limit)
+            limit: Limit = 100, after: Cursor = None, before: BeforeCursor = None,
+            last: LastPage = False) -> Page[NoticePublic]:
+    return repo.premiums.notices(flt, offset, limit, seek_of(after, before, last))
 
 
 @router.get("/premium-notices/{notice_id}", name="premiums.notice",
@@ -148,10 +160,13 @@ def pay(repo: Repo, body: PaymentCreate) -> PaymentPublic:
 
 @router.get("/contracts/{contract_id}/premium-payments", name="premiums.payments",
             response_model=Page[PaymentPublic], responses=NOT_FOUND,
-            summary="The contract's premium payments, newest first")
+            summary="The contract's premium payments, newest first",
+            description="Page by key with `after`/`before` (a page's `last_cursor`/"
+                        "`first_cursor`) or `last`; such a page is not counted (total -1).")
 def payments(repo: Repo, contract_id: ContractId, offset: Offset = 0,
-             limit: Limit = 100) -> Page[PaymentPublic]:
-    return repo.premiums.payments(contract_id, offset, limit)
+             limit: Limit = 100, after: Cursor = None, before: BeforeCursor = None,
+             last: LastPage = False) -> Page[PaymentPublic]:
+    return repo.premiums.payments(contract_id, offset, limit, seek_of(after, before, last))
 
 
 __all__ = ["router"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from cofatui.schemas import Page
+from cofatui.schemas import Page, Seek
 
 if TYPE_CHECKING:  # the schemas load with the backend that uses them, not at start-up
     from cofatui.schemas_accounting import (
@@ -52,9 +52,13 @@ class PremiumsArea(Protocol):
         ...
 
     def notices(self, flt: NoticeFilter, offset: int = 0,
-                limit: int = 100) -> Page[NoticePublic]:
+                limit: int = 100, seek: Seek | None = None) -> Page[NoticePublic]:
         """Notices of the contracts I may read (accounting section), due date first.
-        Raises nothing of its own."""
+        With ``seek`` the page is read by key (``offset`` ignored) and not counted
+        (``total`` -1); every page carries its first/last cursors.
+
+        Raises: NotFound (a contract I may not read); ValidationFailed (a cursor not
+        made by this list, at ``cursor``)."""
         ...
 
     def notice(self, notice_id: int) -> NoticePublic:
@@ -108,6 +112,11 @@ class PremiumsArea(Protocol):
         ...
 
     def payments(self, contract_id: int, offset: int = 0,
-                 limit: int = 100) -> Page[PaymentPublic]:
-        """Raises: NotFound."""
+                 limit: int = 100, seek: Seek | None = None) -> Page[PaymentPublic]:
+        """The contract's payments, latest paid first. With ``seek`` the page is read
+        by key (``offset`` ignored) and not counted (``total`` -1); every page carries
+        its first/last cursors.
+
+        Raises: NotFound; ValidationFailed (a cursor not made by this list, at
+        ``cursor``)."""
         ...

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import TypeAdapter
 
-from cofatui.repository.http.client import HttpArea, page_params, query_params
-from cofatui.schemas import Page
+from cofatui.repository.http.client import HttpArea, query_params, seek_params
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_accounting import (
     NoticeAdjustment,
     NoticeCreate,
@@ -49,9 +49,9 @@ class HttpPremiums(HttpArea):
                           data.model_dump(mode="json"))
 
     def notices(self, flt: NoticeFilter, offset: int = 0,
-                limit: int = 100) -> Page[NoticePublic]:
+                limit: int = 100, seek: Seek | None = None) -> Page[NoticePublic]:
         return self._get(_NOTICE_PAGE, "/premium-notices",
-                         {**query_params(flt), **page_params(offset, limit)})
+                         {**query_params(flt), **seek_params(offset, limit, seek)})
 
     def notice(self, notice_id: int) -> NoticePublic:
         return self._get(_NOTICE, f"/premium-notices/{int(notice_id)}")
@@ -79,6 +79,6 @@ class HttpPremiums(HttpArea):
         return self._send(_PAYMENT, "POST", "/premium-payments", data.model_dump(mode="json"))
 
     def payments(self, contract_id: int, offset: int = 0,
-                 limit: int = 100) -> Page[PaymentPublic]:
+                 limit: int = 100, seek: Seek | None = None) -> Page[PaymentPublic]:
         return self._get(_PAYMENT_PAGE, f"/contracts/{int(contract_id)}/premium-payments",
-                         page_params(offset, limit))
+                         seek_params(offset, limit, seek))

@@ -8,6 +8,7 @@ a notice of a contract the user may not read is not found."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -32,10 +33,11 @@ from cofatui.repository.sql import premiums_issue as issue
 from cofatui.repository.sql import premiums_notices as notices_sql
 from cofatui.repository.sql import premiums_pay as pay_sql
 from cofatui.repository.sql.core import SqlArea
+from cofatui.repository.sql.paging import SortKey, seek_rows
 from cofatui.rules import premiums as premium_rules
 from cofatui.rules.currencies import currency_errors
 from cofatui.rules.products import INFORMATION_CODES
-from cofatui.schemas import Page
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_accounting import (
     NoticeAdjustment,
     NoticeCreate,
@@ -56,6 +58,12 @@ CONTRACT_NOT_FOUND = "premiums.contract_not_found"
 #: What a price list may price: information products, and the intervention fee.
 PRICED_CODES = INFORMATION_CODES | {"FEE"}
 
+
+#: The notices' order: the soonest due first (ix_premium_notice_contract_due), then id.
+NOTICE_ORDER = (SortKey(col(PremiumNotice.due_date), date), SortKey(col(PremiumNotice.id), int))
+#: The payments' order: the latest paid first, then the latest recorded.
+PAYMENT_ORDER = (SortKey(col(PremiumPayment.paid_on), date, descending=True),
+                 SortKey(col(PremiumPayment.id), int, descending=True))
 
 class SqlPremiums(SqlArea):
     """``repo.premiums`` on SQL."""
@@ -150,7 +158,7 @@ class SqlPremiums(SqlArea):
 
     # ------------------------------------------------------------------ notices
     def notices(self, flt: NoticeFilter, offset: int = 0,
-                limit: int = 100) -> Page[NoticePublic]:
+                limit: int = 100, seek: Seek | None = None) -> Page[NoticePublic]:
         limit = max(1, min(limit, MAX_PAGE))
         offset = max(0, offset)
         readable = self._readable(self.contract_ids, SECTION)
@@ -173,13 +181,13 @@ class SqlPremiums(SqlArea):
                                 select(Contract.id).where(
                                     func.lower(Contract.policy_number).like(like)))))
         with self._uow() as s:
-            total = s.execute(select(func.count()).select_from(PremiumNotice)
-                              .where(*cond)).scalar_one()
-            rows = s.execute(select(PremiumNotice).where(*cond)
-                             .order_by(col(PremiumNotice.due_date), col(PremiumNotice.id))
-                             .offset(offset).limit(limit)).scalars().all()
-            return Page(items=notices_sql.notice_publics(s, rows), offset=offset, limit=limit,
-                        total=total)
+            total = -1 if seek is not None else s.execute(
+                select(func.count()).select_from(PremiumNotice).where(*cond)).scalar_one()
+            found = seek_rows(s, select(PremiumNotice).where(*cond), NOTICE_ORDER, seek,
+                              offset, limit, lambda row: (row[0].due_date, row[0].id))
+            return Page(items=notices_sql.notice_publics(s, [r[0] for r in found.rows]),
+                        offset=0 if seek else offset, limit=limit, total=total,
+                        first_cursor=found.first_cursor, last_cursor=found.last_cursor)
 
     def notice(self, notice_id: int) -> NoticePublic:
         with self._uow() as s:
@@ -268,20 +276,19 @@ class SqlPremiums(SqlArea):
         return pay_sql.pay(self, data)
 
     def payments(self, contract_id: int, offset: int = 0,
-                 limit: int = 100) -> Page[PaymentPublic]:
+                 limit: int = 100, seek: Seek | None = None) -> Page[PaymentPublic]:
         self._read(contract_id)
         limit = max(1, min(limit, MAX_PAGE))
         offset = max(0, offset)
         with self._uow() as s:
             cond = col(PremiumPayment.contract_id) == contract_id
-            total = s.execute(select(func.count()).select_from(PremiumPayment)
-                              .where(cond)).scalar_one()
-            rows = s.execute(select(PremiumPayment).where(cond)
-                             .order_by(col(PremiumPayment.paid_on).desc(),
-                                       col(PremiumPayment.id).desc())
-                             .offset(offset).limit(limit)).scalars().all()
-            return Page(items=pay_sql.payment_publics(s, rows), offset=offset, limit=limit,
-                        total=total)
+            total = -1 if seek is not None else s.execute(
+                select(func.count()).select_from(PremiumPayment).where(cond)).scalar_one()
+            found = seek_rows(s, select(PremiumPayment).where(cond), PAYMENT_ORDER, seek,
+                              offset, limit, lambda row: (row[0].paid_on, row[0].id))
+            return Page(items=pay_sql.payment_publics(s, [r[0] for r in found.rows]),
+                        offset=0 if seek else offset, limit=limit, total=total,
+                        first_cursor=found.first_cursor, last_cursor=found.last_cursor)
 
     # ------------------------------------------------------------------ helpers
     def _require_staff(self) -> None:

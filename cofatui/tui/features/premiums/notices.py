@@ -121,7 +121,8 @@ class NoticesScreen(Screen[None]):
             return
         flt, repo = self.filters(), cofa(self.app).repo
         lst.set_source(PagedSource(
-            lambda offset, limit: repo.premiums.notices(flt, offset, limit), self._failed))
+            lambda offset, limit: repo.premiums.notices(flt, offset, limit), self._failed,
+            fetch_seek=lambda seek, limit: repo.premiums.notices(flt, 0, limit, seek)))
 
     @work(thread=True, exclusive=True, group="payment-notices")
     def _payment_notices(self, payment_id: int) -> None:
