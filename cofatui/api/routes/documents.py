@@ -14,7 +14,16 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 
 from cofatui.api.auth import Repo
-from cofatui.api.routes.common import MAX_ID, ContractId, Limit, Offset
+from cofatui.api.routes.common import (
+    MAX_ID,
+    BeforeCursor,
+    ContractId,
+    Cursor,
+    LastPage,
+    Limit,
+    Offset,
+    seek_of,
+)
 from cofatui.api.routes.exports import content_disposition
 from cofatui.enums import DocumentSource
 from cofatui.schemas import Page
@@ -50,10 +59,11 @@ def rows(repo: Repo, contract_id: ContractId, category: DocumentSource,
                                     description="created_at, filename, size or company")]
          = "created_at",
          descending: bool = True, offset: Offset = 0,
-         limit: Limit = 100) -> Page[DocumentRow]:
+         limit: Limit = 100, after: Cursor = None, before: BeforeCursor = None,
+         last: LastPage = False) -> Page[DocumentRow]:
     flt = DocumentFilter(source=category, company_id=company_id, text=text, sort=sort,
                          descending=descending)
-    return repo.documents.rows(contract_id, flt, offset, limit)
+    return repo.documents.rows(contract_id, flt, offset, limit, seek_of(after, before, last))
 
 
 @router.get("/documents/{document_id}/content", name="documents.content",

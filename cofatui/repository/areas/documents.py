@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Protocol, runtime_checkable
 
 from cofatui.enums import DocumentSource
-from cofatui.schemas import Page
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_documents import DocumentFilter, DocumentRow
 
 
@@ -20,9 +20,14 @@ class DocumentsArea(Protocol):
         ...
 
     def rows(self, contract_id: int, flt: DocumentFilter, offset: int = 0,
-             limit: int = 100) -> Page[DocumentRow]:
-        """One page of a tab. Raises: Forbidden (not attached, or no read access to
-        the tab's section); ValidationFailed (an unknown sort)."""
+             limit: int = 100, seek: Seek | None = None) -> Page[DocumentRow]:
+        """One page of a tab, in the sort asked (then the id, the same way). With
+        ``seek`` the page is read by key (``offset`` ignored) and not counted
+        (``total`` -1); every page carries its first/last cursors.
+
+        Raises: Forbidden (not attached, or no read access to the tab's section);
+        ValidationFailed (an unknown sort; a cursor not made by this sort, at
+        ``cursor``)."""
         ...
 
     def content(self, document_id: int) -> tuple[DocumentRow, bytes]:

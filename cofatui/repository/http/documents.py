@@ -8,8 +8,8 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from cofatui.enums import DocumentSource
-from cofatui.repository.http.client import HttpArea, page_params
-from cofatui.schemas import Page
+from cofatui.repository.http.client import HttpArea, seek_params
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_documents import DocumentFilter, DocumentRow
 
 _SOURCES = TypeAdapter(list[DocumentSource])
@@ -23,9 +23,10 @@ class HttpDocuments(HttpArea):
         return self._get(_SOURCES, f"/contracts/{int(contract_id)}/document-sources")
 
     def rows(self, contract_id: int, flt: DocumentFilter, offset: int = 0,
-             limit: int = 100) -> Page[DocumentRow]:
+             limit: int = 100, seek: Seek | None = None) -> Page[DocumentRow]:
         params: dict[str, Any] = {"category": flt.source.value, "sort": flt.sort,
-                                  "descending": flt.descending, **page_params(offset, limit)}
+                                  "descending": flt.descending,
+                                  **seek_params(offset, limit, seek)}
         if flt.company_id is not None:
             params["company_id"] = int(flt.company_id)
         if flt.text:

@@ -9,6 +9,7 @@ then those rows with their company and owner. The list never reads ``content``; 
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
@@ -27,9 +28,10 @@ from cofatui.models import (
 )
 from cofatui.repository.base import MAX_PAGE
 from cofatui.repository.sql.core import SqlArea
+from cofatui.repository.sql.paging import KeyValue, SortKey, seek_rows
 from cofatui.repository.sql.search import like_pattern
 from cofatui.rules.section_rights import read_refusal
-from cofatui.schemas import Page
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_documents import DOCUMENT_SORTS, DocumentFilter, DocumentRow
 
 #: The section whose read rights a source's documents need (issue 17 item 5).
@@ -60,7 +62,7 @@ class SqlDocuments(SqlArea):
                 _d.contract_id == contract_id, _d.source == src.value))).scalar()]
 
     def rows(self, contract_id: int, flt: DocumentFilter, offset: int = 0,
-             limit: int = 100) -> Page[DocumentRow]:
+             limit: int = 100, seek: Seek | None = None) -> Page[DocumentRow]:
         if flt.sort not in SORTS:
             raise ValidationFailed.at("sort", "documents.unknown_sort",
                                       sorts=", ".join(SORTS))
@@ -70,12 +72,15 @@ class SqlDocuments(SqlArea):
         needs_company = bool(flt.text and flt.text.strip()) or (
             flt.sort == "company" and flt.source != DocumentSource.TURNOVER)
         with self._uow() as s:
-            window = self._window(flt, conditions, needs_company)
-            ids = list(s.execute(window.offset(offset).limit(limit)).scalars())
-            total = self._count(s, conditions, needs_company)
+            window, keys = self._window(flt, conditions, needs_company)
+            found = seek_rows(s, window, keys, seek, offset, limit,
+                              lambda row: (row.sort_key, row.id))
+            ids = [row.id for row in found.rows]
+            total = -1 if seek is not None else self._count(s, conditions, needs_company)
             by_id = {row.id: row for row in _details(s, flt.source, ids)}
             items = [by_id[i] for i in ids if i in by_id]
-        return Page(items=items, offset=offset, limit=limit, total=total)
+        return Page(items=items, offset=0 if seek else offset, limit=limit, total=total,
+                    first_cursor=found.first_cursor, last_cursor=found.last_cursor)
 
     def content(self, document_id: int) -> tuple[DocumentRow, bytes]:
         with self._uow() as s:
@@ -109,27 +114,33 @@ class SqlDocuments(SqlArea):
         return conditions
 
     def _window(self, flt: DocumentFilter, conditions: list[ColumnElement[bool]],
-                needs_company: bool) -> Select[Any]:
-        """The ids of the tab in the order asked; newest first walks the index backwards."""
-        query = select(_d.id)
-        if needs_company:
-            query = query.outerjoin(Company, Company.id == _d.company_id)
+                needs_company: bool) -> tuple[Select[Any], tuple[SortKey, SortKey]]:
+        """The ids of the tab (with their sort value, ``sort_key``), not yet ordered,
+        and the order asked: the sort value then the id, both the same way. Newest first
+        walks ix_document_contract_source_created backwards: created_at is used bare
+        (every writer sets it; a coalesce would lose the index). The outer-joined keys
+        are coalesced: a document without a company or a declaration sorts first."""
         key: Any
+        kind: type[KeyValue]
+        joins: list[tuple[Any, Any]] = []
+        if needs_company:
+            joins.append((Company, Company.id == _d.company_id))
         if flt.sort == "created_at":
-            key = _d.created_at
+            key, kind = _d.created_at, datetime
         elif flt.sort == "filename":
-            key = func.lower(_d.filename)
+            key, kind = func.lower(_d.filename), str
         elif flt.sort == "size":
-            key = _d.size
+            key, kind = _d.size, int
         elif flt.source == DocumentSource.TURNOVER:  # "company": a declaration's period
-            query = query.outerjoin(TurnoverDeclaration,
-                                    TurnoverDeclaration.id == _d.declaration_id)
-            key = TurnoverDeclaration.period_start
+            joins.append((TurnoverDeclaration, TurnoverDeclaration.id == _d.declaration_id))
+            key, kind = func.coalesce(TurnoverDeclaration.period_start, date.min), date
         else:
-            key = Company.name_key
-        order = (key.desc(), _d.id.desc()) if flt.descending else (key.asc(), _d.id.asc())
-        window: Select[Any] = query.where(*conditions).order_by(*order)
-        return window
+            key, kind = func.coalesce(Company.name_key, ""), str
+        query = select(_d.id, key.label("sort_key"))
+        for table, on in joins:
+            query = query.outerjoin(table, on)
+        return query.where(*conditions), (SortKey(key, kind, descending=flt.descending),
+                                           SortKey(_d.id, int, descending=flt.descending))
 
     def _count(self, s: Session, conditions: list[ColumnElement[bool]],
                needs_company: bool) -> int:

@@ -138,7 +138,9 @@ class DocumentsSentScreen(Screen[None]):
         self._say("")
         lst.set_source(PagedSource(
             lambda offset, limit: repo.documents.rows(contract_id, flt, offset, limit),
-            self._failed))
+            self._failed,
+            fetch_seek=lambda seek, limit: repo.documents.rows(contract_id, flt, 0, limit,
+                                                               seek)))
         if keep_position:
             lst.cursor = cursor
         lst.refresh()
