@@ -50,10 +50,14 @@ def submit_claim(repo: Repo, data: ClaimCreate) -> ClaimPublic:
     return repo.claims.submit(data)
 
 
-@router.get("/contracts/{contract_id}/claims", name="claims.rows", response_model=Page[ClaimPublic])
+@router.get("/contracts/{contract_id}/claims", name="claims.rows", response_model=Page[ClaimPublic],
+            summary="The contract's claims, the latest updated first",
+            description="Page by key with `after`/`before` (a page's `last_cursor`/"
+                        "`first_cursor`) or `last`; such a page is not counted (total -1).")
 def claims(repo: Repo, contract_id: ContractId, offset: Offset = 0,
-           limit: Limit = 100) -> Page[ClaimPublic]:
-    return repo.claims.rows(contract_id, offset, limit)
+           limit: Limit = 100, after: Cursor = None, before: BeforeCursor = None,
+           last: LastPage = False) -> Page[ClaimPublic]:
+    return repo.claims.rows(contract_id, offset, limit, seek_of(after, before, last))
 
 
 @router.get("/contracts/{contract_id}/claims-portfolio", name="claims.portfolio",

@@ -39,11 +39,14 @@ class ClaimsArea(Protocol):
         a currency without a rate)."""
         ...
 
-    def rows(self, contract_id: int, offset: int = 0, limit: int = 100
-             ) -> Page[ClaimPublic]:
-        """The contract's claims, newest first.
+    def rows(self, contract_id: int, offset: int = 0, limit: int = 100,
+             seek: Seek | None = None) -> Page[ClaimPublic]:
+        """The contract's claims, the latest updated first. With ``seek`` the page is
+        read by key (``offset`` ignored) and not counted (``total`` -1); every page
+        carries its cursors.
 
-        Raises: Forbidden (not attached, or no access to claims)."""
+        Raises: Forbidden (not attached, or no access to claims); ValidationFailed (a
+        cursor not made by this list, at ``cursor``)."""
         ...
 
     def portfolio(self, contract_id: int, text: str | None = None, offset: int = 0,

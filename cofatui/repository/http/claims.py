@@ -35,8 +35,9 @@ class HttpClaims(HttpArea):
     def submit(self, data: ClaimCreate) -> ClaimPublic:
         return self._send(_CLAIM, "POST", "/claims", data.model_dump(mode="json"))
 
-    def rows(self, contract_id: int, offset: int = 0, limit: int = 100) -> Page[ClaimPublic]:
-        params = page_params(offset, limit)
+    def rows(self, contract_id: int, offset: int = 0, limit: int = 100,
+             seek: Seek | None = None) -> Page[ClaimPublic]:
+        params = seek_params(offset, limit, seek)
         return self._get(_CLAIMS, f"/contracts/{int(contract_id)}/claims", params)
 
     def portfolio(self, contract_id: int, text: str | None = None, offset: int = 0,

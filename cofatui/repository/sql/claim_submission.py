@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, literal, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from cofatui.enums import ClaimStatus, DeclarationKind, Section
 from cofatui.errors import NotFound, RuleViolation, ValidationFailed
@@ -28,8 +29,10 @@ from cofatui.repository.sql.exchange_rates import (
     line_balances,
     lines_of,
 )
+from cofatui.repository.sql.keyset_page import EPOCH
 from cofatui.repository.sql.latest_claims import claim_added
 from cofatui.repository.sql.ledger_hook import book_source
+from cofatui.repository.sql.paging import SortKey, seek_rows
 from cofatui.rules import claims as rules
 from cofatui.schemas import (
     AdditionalDeclaration,
@@ -39,6 +42,7 @@ from cofatui.schemas import (
     InvoiceLine,
     Page,
     PaymentLine,
+    Seek,
 )
 
 
@@ -151,24 +155,27 @@ class ClaimSubmission(SqlArea):
             return self._claim_public(claim, company.name, len(data.invoices),
                                       balances_of(lines))
 
-    def rows(self, contract_id: int, offset: int = 0, limit: int = 100) -> Page[ClaimPublic]:
+    def rows(self, contract_id: int, offset: int = 0, limit: int = 100,
+             seek: Seek | None = None) -> Page[ClaimPublic]:
         self._require_read(contract_id, Section.CLAIMS)
         limit = max(1, min(limit, MAX_PAGE))
         with self._uow() as s:
             invoice_count = (select(func.count()).where(ClaimInvoice.claim_id == Claim.id)
                              .correlate(Claim).scalar_subquery())
-            rows = s.execute(
-                select(Claim, Company.name, invoice_count)
+            found = seek_rows(
+                s, select(Claim, Company.name, invoice_count)
                 .join(Company, Company.id == Claim.company_id)
-                .where(Claim.contract_id == contract_id)
-                .order_by(Claim.updated_at.desc(), Claim.id.desc())
-                .offset(max(0, offset)).limit(limit)).all()
-            total = s.execute(select(func.count()).select_from(Claim).where(
-                Claim.contract_id == contract_id)).scalar_one()
-            balances = line_balances(s, [c.id for c, _, _ in rows])
+                .where(Claim.contract_id == contract_id),
+                CLAIM_ORDER, seek, max(0, offset), limit,
+                lambda row: (row[0].updated_at or EPOCH, row[0].id))
+            total = -1 if seek is not None else s.execute(
+                select(func.count()).select_from(Claim).where(
+                    Claim.contract_id == contract_id)).scalar_one()
+            balances = line_balances(s, [c.id for c, _, _ in found.rows])
             return Page(items=[self._claim_public(c, name, count, balances.get(c.id, []))
-                               for c, name, count in rows],
-                        offset=offset, limit=limit, total=total)
+                               for c, name, count in found.rows],
+                        offset=0 if seek else offset, limit=limit, total=total,
+                        first_cursor=found.first_cursor, last_cursor=found.last_cursor)
 
     @staticmethod
     def _claim_public(claim: Claim, company_name: str, invoices: int,
@@ -176,3 +183,14 @@ class ClaimSubmission(SqlArea):
         return ClaimPublic.model_validate({
             **claim.model_dump(), "company_name": company_name, "invoice_count": invoices,
             "balances": balances})
+
+
+#: The contract's claims, the latest updated first, then the latest made. A claim
+#: without its time (none is written so, but the column allows it) sorts last, at
+#: EPOCH, bound with the column's type so that SQLite compares it in the column's own
+#: format. The coalesce costs ix_claim_contract_updated its order, not its range: a
+#: contract's claims are read by the index and sorted.
+_UPDATED = col(Claim.updated_at)
+CLAIM_ORDER = (SortKey(func.coalesce(_UPDATED, literal(EPOCH, _UPDATED.type)), datetime,
+                       descending=True),
+               SortKey(col(Claim.id), int, descending=True))
