@@ -13,7 +13,7 @@ from typing import Any
 from textual.app import App, ComposeResult
 
 from cofatui.errors import CofaError
-from cofatui.schemas import Seek
+from cofatui.schemas import RowCount, Seek
 from cofatui.tui.kit.paged_source import PagedSource
 from cofatui.tui.kit.virtual_list import Column, RowSource, VirtualList
 from tests.tui.pilot import settle, wait_until
@@ -150,3 +150,37 @@ async def test_rows_first_then_more_than_n_then_the_exact_count() -> None:
         assert app.counts == [(1000, False, True), (5000, True, True)]
         assert data.counts == [1000, None]
         assert lst.total == 5000 and lst.total_exact
+
+
+class SlowExactCount(Synthetic):
+    """The exact count waits for ``release`` (a full count of a million rows is slow);
+    the quick capped one answers at once."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(size, with_total=False)
+        self.release = threading.Event()
+
+    def count(self, at_most: int | None) -> RowCount:
+        if at_most is None:
+            self.release.wait(10)
+        return super().count(at_most)
+
+
+async def test_end_before_the_exact_count_lands_on_the_last_row_when_it_arrives() -> None:
+    data = SlowExactCount(5000)
+    app = NumbersApp(keyset(data, counted=True))
+    async with app.run_test(size=(60, 20)) as pilot:
+        lst = app.query_one(VirtualList)
+        await wait_until(pilot, lambda: lst.total == 1000, what="the quick count")
+        assert not lst.total_exact
+        await pilot.press("end")  # "more than 1,000": the known end for now
+        await pilot.pause()
+        assert lst.cursor == 999
+        data.release.set()
+        await settle(pilot)
+        assert lst.total == 5000 and lst.total_exact
+        assert lst.cursor == 4999 and lst.cursor_row == 4999
+        assert data.offsets == [0]  # the last page read from the other end
+        await pilot.press("home", "end")  # the count known: End goes there at once
+        await settle(pilot)
+        assert lst.cursor == 4999

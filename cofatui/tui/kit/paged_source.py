@@ -194,6 +194,19 @@ class PagedSource(Generic[T]):
             return self._read(last, Seek(last=True), self.total - last * PAGE_SIZE) \
                 if index == last else []
         near = self._nearest(index)
+        if near is not None and last is not None and last - index <= WALK_PAGES \
+                and last - index < abs(near - index):
+            # Near the end of a list read by key (some page carried cursors): the
+            # screen after End straddles two pages and either may be asked first; the
+            # last page from the other end, then upwards by key — never the deep
+            # OFFSET a "far jump" from the top would cost.
+            self._page(last)
+            for between in range(last - 1, index, -1):
+                self._page(between)
+                if between not in self._cursors:
+                    break
+            else:
+                return self._page(index)
         if near is not None and abs(near - index) <= WALK_PAGES:
             step = 1 if index > near else -1
             for between in range(near + step, index, step):  # walk to it by key

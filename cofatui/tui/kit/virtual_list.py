@@ -191,6 +191,9 @@ class VirtualList(ScrollView, can_focus=True):
         self.total: int | None = None
         #: False: ``total`` is a quick capped count ("more than N"), the exact one comes.
         self.total_exact = True
+        #: End pressed while the total was "more than N": the cursor goes to the last
+        #: row when the exact count arrives.
+        self._end_pending = False
         #: The rows shown are the previous filter's, the new one's first page is coming.
         self.filtering = False
         self._counted = False
@@ -329,8 +332,10 @@ class VirtualList(ScrollView, can_focus=True):
         self._counted = True
         self.total, self.total_exact = total, exact
         self._set_rows(total)
-        if self.cursor >= total:
+        if self.cursor >= total or (exact and self._end_pending):
             self.cursor = max(0, total - 1)
+        if exact:
+            self._end_pending = False
         self.post_message(self.CountChanged(self, total))
         self._repaint()
 
@@ -502,6 +507,9 @@ class VirtualList(ScrollView, can_focus=True):
         self._move_to(0)
 
     def action_last(self) -> None:
+        # Before the exact count, the list is sized by "more than N": End goes there now
+        # and to the real last row when the count arrives (_count_arrived).
+        self._end_pending = not self.total_exact
         self._move_to(self.row_count - 1)
 
     def action_toggle_mark(self) -> None:
