@@ -7,6 +7,9 @@ import result with one line per file, each file on its own."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,43 +34,45 @@ from tests.contract.facturx_samples import (
 )
 from tests.contract.refusals import refused
 
-GOOD = facturx_file()
+
+@functools.cache
+def good() -> bytes:
+    """The good Factur-X file, rendered when a test first needs it (not at collection:
+    every xdist worker collects this module)."""
+    return facturx_file()
 
 
-def _crafted() -> dict[str, bytes]:
-    """One file per refusal, keyed by the code it must get."""
-    return {
-        "chorus_facturx.not_pdf": b"this is no PDF at all",
-        # Over the 10 MB of Chorus Pro, under the API's upload limit (11 MiB a file).
-        "chorus_facturx.too_large": b"%PDF-1.7\n" + b"0" * (10 * 1024 * 1024 + 512 * 1024),
-        "chorus_facturx.facturx_missing": PDF,
-        "chorus_facturx.doctype_refused": edited_xml(
-            b"<?xml version='1.0' encoding='UTF-8'?>",
-            b"<?xml version='1.0' encoding='UTF-8'?>\n"
-            b'<!DOCTYPE x [<!ENTITY e "expanded">]>'),
-        "chorus_facturx.xml_invalid": edited_xml(b"<ram:LineID>1</ram:LineID>",
-                                                 b"<ram:Bogus>1</ram:Bogus>"),
-        "chorus_facturx.type_not_supported": edited_xml(
-            b"<ram:TypeCode>380</ram:TypeCode>", b"<ram:TypeCode>386</ram:TypeCode>"),
-        "chorus_facturx.buyer_not_yours": facturx_file(facturx_invoice(
-            buyer=facturx_invoice().buyer.__class__(name="Syndicat", siret=SIRET[PB]))),
-        "chorus_facturx.seller_siret_invalid": edited_xml(
-            b'schemeID="0009">44400000400002<', b'schemeID="0009">44400000400003<'),
-        "chorus_facturx.number_too_long": facturx_file(facturx_invoice("N" * 21)),
-        "chorus_facturx.totals_inconsistent": edited_xml(
-            b"<ram:GrandTotalAmount>1119.56<", b"<ram:GrandTotalAmount>1119.57<"),
-    }
-
-
-CRAFTED = _crafted()
+#: One file per refusal, keyed by the code it must get; each is made when its test
+#: runs (rendering the PDFs at import made every worker pay for them at collection).
+CRAFTED: dict[str, Callable[[], bytes]] = {
+    "chorus_facturx.not_pdf": lambda: b"this is no PDF at all",
+    # Over the 10 MB of Chorus Pro, under the API's upload limit (11 MiB a file).
+    "chorus_facturx.too_large": lambda: b"%PDF-1.7\n" + b"0" * (10 * 1024 * 1024 + 512 * 1024),
+    "chorus_facturx.facturx_missing": lambda: PDF,
+    "chorus_facturx.doctype_refused": lambda: edited_xml(
+        b"<?xml version='1.0' encoding='UTF-8'?>",
+        b"<?xml version='1.0' encoding='UTF-8'?>\n"
+        b'<!DOCTYPE x [<!ENTITY e "expanded">]>'),
+    "chorus_facturx.xml_invalid": lambda: edited_xml(
+        b"<ram:LineID>1</ram:LineID>", b"<ram:Bogus>1</ram:Bogus>"),
+    "chorus_facturx.type_not_supported": lambda: edited_xml(
+        b"<ram:TypeCode>380</ram:TypeCode>", b"<ram:TypeCode>386</ram:TypeCode>"),
+    "chorus_facturx.buyer_not_yours": lambda: facturx_file(facturx_invoice(
+        buyer=facturx_invoice().buyer.__class__(name="Syndicat", siret=SIRET[PB]))),
+    "chorus_facturx.seller_siret_invalid": lambda: edited_xml(
+        b'schemeID="0009">44400000400002<', b'schemeID="0009">44400000400003<'),
+    "chorus_facturx.number_too_long": lambda: facturx_file(facturx_invoice("N" * 21)),
+    "chorus_facturx.totals_inconsistent": lambda: edited_xml(
+        b"<ram:GrandTotalAmount>1119.56<", b"<ram:GrandTotalAmount>1119.57<"),
+}
 
 
 def test_good_file_is_made_available_with_its_file_and_history(backend: Backend) -> None:
     pa = backend.open(PA_USER)
-    batch = pa.chorus_facturx.import_files([UploadedFile(name="fx.pdf", content=GOOD)])
+    batch = pa.chorus_facturx.import_files([UploadedFile(name="fx.pdf", content=good())])
     [outcome] = batch.outcomes
     assert outcome.status is FacturxImportStatus.IMPORTED and outcome.reasons == []
-    assert outcome.sha256 == sha256(GOOD) and outcome.invoice is not None
+    assert outcome.sha256 == sha256(good()) and outcome.invoice is not None
     ref = outcome.invoice
     assert (ref.number, ref.type, ref.supplier_siret, ref.recipient_siret, ref.state) == (
         "FX-2026-001", ChorusInvoiceType.INVOICE, NEW_SUPPLIER, SIRET[PA],
@@ -78,11 +83,11 @@ def test_good_file_is_made_available_with_its_file_and_history(backend: Backend)
     assert str(seen.total_incl_tax) == "1119.56" and len(seen.lines) == 2
     assert (seen.service_code, seen.engagement, seen.market_number) == (
         "ACHATS", "EJ-2026-17", "M-42")
-    assert [(f.category, f.sha256) for f in seen.files] == [("main", sha256(GOOD))]
-    assert pa.chorus_invoices.file_content(ref.id, seen.files[0].id)[1] == GOOD
+    assert [(f.category, f.sha256) for f in seen.files] == [("main", sha256(good()))]
+    assert pa.chorus_invoices.file_content(ref.id, seen.files[0].id)[1] == good()
     [event] = seen.history
     assert event.actor is ChorusActor.SYSTEM and event.to_state is ChorusState.MADE_AVAILABLE
-    assert "fx.pdf" in event.comment and sha256(GOOD) in event.comment
+    assert "fx.pdf" in event.comment and sha256(good()) in event.comment
     assert set(notified(backend, ref.id)) == {backend.ids[PA_USER], backend.ids[PA2_USER]}
     with Session(backend.engine) as s:
         supplier = s.execute(select(ChorusStructure).where(
@@ -101,7 +106,7 @@ def test_crafted_file_refused_with_its_code_and_nothing_written(
     pa = backend.open(PA_USER)
     before = written(backend)
     batch = pa.chorus_facturx.import_files([UploadedFile(name="x.pdf",
-                                                         content=CRAFTED[code])])
+                                                         content=CRAFTED[code]())])
     [outcome] = batch.outcomes
     assert outcome.status is FacturxImportStatus.REFUSED and outcome.invoice is None
     assert outcome.reasons[0].code == code, outcome.reasons
@@ -115,7 +120,7 @@ def test_each_file_on_its_own_and_duplicate_refused(backend: Backend) -> None:
     pa = backend.open(PA_USER)
     again = facturx_file(facturx_invoice("fx-2026-0 01"))  # same number up to case/spaces
     batch = pa.chorus_facturx.import_files([
-        UploadedFile(name="a.pdf", content=GOOD),
+        UploadedFile(name="a.pdf", content=good()),
         UploadedFile(name="plain.pdf", content=PDF),
         UploadedFile(name="b.pdf", content=again)])
     assert [(o.file, o.status) for o in batch.outcomes] == [
@@ -139,6 +144,6 @@ def test_technical_checks_of_issue_18_refuse(backend: Backend) -> None:
 def test_only_a_recipient_user_imports(backend: Backend) -> None:
     with refused(Forbidden, "chorus_facturx_repo.no_received_space"):
         backend.open(SA_USER).chorus_facturx.import_files(
-            [UploadedFile(name="fx.pdf", content=GOOD)])
+            [UploadedFile(name="fx.pdf", content=good())])
     with pytest.raises(ValidationFailed):
         backend.open(PA_USER).chorus_facturx.import_files([])

@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import re
 from collections.abc import Iterator
@@ -98,7 +99,11 @@ def _error_classes() -> set[str]:
             if name in classes and classes[name][1] in (None, "code")}
 
 
-ERROR_CLASSES = _error_classes()
+@functools.cache
+def error_classes() -> frozenset[str]:
+    """:func:`_error_classes`, read once per test process when a test first needs it
+    (not at collection: every xdist worker collects this module, few run these tests)."""
+    return frozenset(_error_classes())
 
 
 def _callee(node: ast.Call) -> tuple[str, str | None]:
@@ -109,7 +114,7 @@ def _callee(node: ast.Call) -> tuple[str, str | None]:
         return func.id, None
     if isinstance(func, ast.Attribute):
         if isinstance(func.value, ast.Name) and func.attr == "at" \
-                and func.value.id in {*ERROR_CLASSES, "ValidationFailed"}:
+                and func.value.id in {*error_classes(), "ValidationFailed"}:
             return func.value.id, "at"
         return func.attr, None
     return "", None
@@ -134,7 +139,7 @@ def _code_arguments(node: ast.Call) -> Iterator[ast.expr]:
             yield from (v for v in first.values if v is not None)
         elif first is not None and not isinstance(first, (ast.List, ast.ListComp, ast.Tuple)):
             yield first  # a code (the list's FieldErrors are calls checked on their own)
-    elif name in ERROR_CLASSES or name in CODE_FIRST:
+    elif name in error_classes() or name in CODE_FIRST:
         found = _argument(node, 0, "code")
         if found is not None:
             yield found
@@ -218,9 +223,9 @@ def test_the_scan_finds_sentences_and_unknown_codes(tmp_path: Path) -> None:
 
 def test_the_error_classes_are_found_in_the_sources() -> None:
     assert {"RuleViolation", "NotFound", "Forbidden", "Conflict", "ImportRefused"} <= \
-        ERROR_CLASSES
+        error_classes()
     # Their own __init__ takes other things first: not a code.
-    assert "CurrencyMismatch" not in ERROR_CLASSES and "ExportTooLarge" not in ERROR_CLASSES
+    assert "CurrencyMismatch" not in error_classes() and "ExportTooLarge" not in error_classes()
 
 
 # --- (b) the catalogs -----------------------------------------------------------------
