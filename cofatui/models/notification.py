@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, Index, String, Text, UniqueConstraint
+from sqlalchemy import Column, Index, String, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from cofatui.models.base import money_field, timestamp_field
@@ -76,7 +76,14 @@ class NotificationState(SQLModel, table=True):
     """A row exists once a user has read or deleted a notification (absent = unread)."""
 
     __tablename__ = "notification_state"
-    __table_args__ = (UniqueConstraint("user_id", "notification_id"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "notification_id"),
+        # A user's deleted notifications, a few among their many read ones: counting a
+        # list subtracts them, and without this index the count walked every
+        # notification of the contract (issue 21: 5 s at 773 000).
+        Index("ix_notification_state_user_deleted", "user_id", "notification_id",
+              sqlite_where=text("deleted = 1"), postgresql_where=text("deleted")),
+    )
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id")
     notification_id: int = Field(foreign_key="notification.id", index=True)

@@ -133,6 +133,9 @@ def upgrade() -> None:
         "search_text", sqlmodel.sql.sqltypes.AutoString(length=400), nullable=False,
         server_default=""))
     op.execute(BACKFILL)
+    op.create_index("ix_notification_state_user_deleted", "notification_state",
+                    ["user_id", "notification_id"], sqlite_where=sa.text("deleted = 1"),
+                    postgresql_where=sa.text("deleted"))
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
         for statement in SQLITE_TABLES:
@@ -157,6 +160,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_notification_state_user_deleted", table_name="notification_state")
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
         for name in SQLITE_TRIGGER_NAMES:

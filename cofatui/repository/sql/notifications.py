@@ -181,7 +181,8 @@ class SqlNotifications(SqlArea):
         kept = [] if listed.shown is None else [listed.shown]
 
         def counted(*extra: ColumnElement[bool], with_state: bool = False) -> int:
-            query = listed.from_(select(func.count()), with_state=with_state)
+            query = listed.from_(select(func.count()), with_state=False,
+                                 state_rows_only=with_state)
             return int(s.execute(query.where(*listed.base, *extra)).scalar_one())
 
         visible = counted() - sum(counted(term) for term in listed.hidden) \

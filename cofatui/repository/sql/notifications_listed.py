@@ -68,8 +68,13 @@ class Listed:
             cond.append(or_(st.read.is_(None), st.read == false()))
         return cond
 
-    def from_(self, query: Select[Any], with_state: bool = True) -> Select[Any]:
-        """``query`` over the notifications with the joins the conditions name."""
+    def from_(self, query: Select[Any], with_state: bool = True,
+              state_rows_only: bool = False) -> Select[Any]:
+        """``query`` over the notifications with the joins the conditions name.
+        ``state_rows_only``: only the notifications the user has a state row for (an
+        inner join, which lets the database start from the user's few state rows; a
+        LEFT JOIN made SQLite walk every notification of the contract — 6 s at
+        773 000 — to count the user's deleted ones)."""
         query = query.select_from(Notification)
         if self.needs_company:
             query = query.join(Company, Company.id == _n.company_id)
@@ -77,7 +82,9 @@ class Listed:
             query = query.join(PortfolioEntry, and_(
                 PortfolioEntry.contract_id == _n.contract_id,
                 PortfolioEntry.company_id == _n.company_id))
-        if with_state:
+        if state_rows_only:
+            query = query.join(self.state, self.join_state)
+        elif with_state:
             query = query.outerjoin(self.state, self.join_state)
         return query
 
