@@ -9,7 +9,16 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from cofatui.api.auth import Repo
-from cofatui.api.routes.common import MAX_ID, ContractId, Limit, Offset
+from cofatui.api.routes.common import (
+    MAX_ID,
+    BeforeCursor,
+    ContractId,
+    Cursor,
+    LastPage,
+    Limit,
+    Offset,
+    seek_of,
+)
 from cofatui.enums import IluView
 from cofatui.schemas import Page
 from cofatui.schemas_ilu import IluAnswer, IluCreate, IluPublic
@@ -31,8 +40,10 @@ def create_ilu(repo: Repo, data: IluCreate) -> IluPublic:
             summary="The contract's ILUs: active (open) or closed (answered, expired)")
 def contract_ilus(repo: Repo, contract_id: ContractId, view: IluView = IluView.ACTIVE,
                   company_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-                  offset: Offset = 0, limit: Limit = 100) -> Page[IluPublic]:
-    return repo.ilus.ilus(contract_id, view, company_id, offset, limit)
+                  offset: Offset = 0, limit: Limit = 100, after: Cursor = None,
+                  before: BeforeCursor = None, last: LastPage = False) -> Page[IluPublic]:
+    return repo.ilus.ilus(contract_id, view, company_id, offset, limit,
+                          seek_of(after, before, last))
 
 
 @router.get("/ilus/{ilu_id}", name="ilus.get", response_model=IluPublic,
@@ -50,5 +61,6 @@ def answer_ilu(repo: Repo, ilu_id: IluId, data: IluAnswer) -> IluPublic:
 @router.get("/underwriter/ilus", name="ilus.issued", response_model=Page[IluPublic],
             tags=["underwriter"], summary="The ILUs issued across contracts, newest first")
 def issued_ilus(repo: Repo, offset: Offset = 0, limit: Limit = 100,
-                view: IluView | None = None) -> Page[IluPublic]:
-    return repo.ilus.issued(offset, limit, view)
+                view: IluView | None = None, after: Cursor = None,
+                before: BeforeCursor = None, last: LastPage = False) -> Page[IluPublic]:
+    return repo.ilus.issued(offset, limit, view, seek_of(after, before, last))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Protocol, runtime_checkable
 
 from cofatui.enums import IluView
-from cofatui.schemas import Page
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_ilu import IluAnswer, IluCreate, IluPublic
 
 
@@ -25,10 +25,11 @@ class IlusArea(Protocol):
 
     def ilus(self, contract_id: int, view: IluView = IluView.ACTIVE,
              company_id: int | None = None, offset: int = 0,
-             limit: int = 100) -> Page[IluPublic]:
+             limit: int = 100, seek: Seek | None = None) -> Page[IluPublic]:
         """A contract's ILUs: active (open, soonest deadline first) or closed
-        (answered, expired, closed; newest first). Raises: Forbidden (not attached,
-        or no read access to ``ilu``)."""
+        (answered, expired, closed; newest first); by offset, or by key as ``seek``
+        says. Raises: Forbidden (not attached, or no read access to ``ilu``);
+        ValidationFailed (a cursor not of this list, at ``cursor``)."""
         ...
 
     def get(self, ilu_id: int) -> IluPublic:
@@ -48,7 +49,8 @@ class IlusArea(Protocol):
         ...
 
     def issued(self, offset: int = 0, limit: int = 100,
-               view: IluView | None = None) -> Page[IluPublic]:
+               view: IluView | None = None, seek: Seek | None = None) -> Page[IluPublic]:
         """The back office: ILUs issued across contracts, newest first, with their
-        answers. Raises: Forbidden (not an underwriter)."""
+        answers; by offset, or by key as ``seek`` says. Raises: Forbidden (not an
+        underwriter); ValidationFailed (a cursor not of this list, at ``cursor``)."""
         ...

@@ -7,8 +7,8 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from cofatui.enums import IluView
-from cofatui.repository.http.client import HttpArea
-from cofatui.schemas import Page
+from cofatui.repository.http.client import HttpArea, seek_params
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_ilu import IluAnswer, IluCreate, IluPublic
 
 _ILU = TypeAdapter(IluPublic)
@@ -21,9 +21,9 @@ class HttpIlus(HttpArea):
 
     def ilus(self, contract_id: int, view: IluView = IluView.ACTIVE,
              company_id: int | None = None, offset: int = 0,
-             limit: int = 100) -> Page[IluPublic]:
-        params: dict[str, Any] = {"view": IluView(view).value, "offset": int(offset),
-                                  "limit": int(limit)}
+             limit: int = 100, seek: Seek | None = None) -> Page[IluPublic]:
+        params: dict[str, Any] = {"view": IluView(view).value,
+                                  **seek_params(offset, limit, seek)}
         if company_id is not None:
             params["company_id"] = int(company_id)
         return self._get(_ILUS, f"/contracts/{int(contract_id)}/ilus", params)
@@ -36,8 +36,8 @@ class HttpIlus(HttpArea):
                           data.model_dump(mode="json"))
 
     def issued(self, offset: int = 0, limit: int = 100,
-               view: IluView | None = None) -> Page[IluPublic]:
-        params: dict[str, Any] = {"offset": int(offset), "limit": int(limit)}
+               view: IluView | None = None, seek: Seek | None = None) -> Page[IluPublic]:
+        params: dict[str, Any] = seek_params(offset, limit, seek)
         if view is not None:
             params["view"] = IluView(view).value
         return self._get(_ILUS, "/underwriter/ilus", params)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.engine import Connection
@@ -34,9 +33,10 @@ from cofatui.models import Company, Contract, Ilu, Notification, Product
 from cofatui.repository.base import MAX_PAGE
 from cofatui.repository.sql.core import SqlArea
 from cofatui.repository.sql.engine import is_unique_violation
+from cofatui.repository.sql.paging import SortKey, seek_rows
 from cofatui.rules import ilu as rules
 from cofatui.rules.products import COVER_CODES, ProductFact
-from cofatui.schemas import Page
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_ilu import IluAnswer, IluCreate, IluPublic
 
 #: The notification's product code: the notification filter's "ILU – Demande
@@ -44,6 +44,16 @@ from cofatui.schemas_ilu import IluAnswer, IluCreate, IluPublic
 ILU_CODE = "ILU"
 _ACTIVE = tuple(s.value for s in ACTIVE_COVER_STATUSES)
 _OPEN = IluStatus.OPEN.value
+#: Active ILUs soonest deadline first (a range of ix_ilu_contract_status; the deadline
+#: is NOT NULL); closed and issued ones newest first.
+_SOONEST_DEADLINE = (SortKey(col(Ilu.deadline), date), SortKey(col(Ilu.id), int))
+_NEWEST = (SortKey(col(Ilu.id), int, descending=True),)
+
+
+def _key_of(ilu: Ilu, keys: Sequence[SortKey]) -> tuple[date, int] | tuple[int]:
+    """An ILU's values of the order ``keys``, for its cursor."""
+    assert ilu.id is not None
+    return (ilu.deadline, ilu.id) if keys is _SOONEST_DEADLINE else (ilu.id,)
 
 
 def close_open_ilus(s: Session, product_id: int, reason: str, now: datetime) -> None:
@@ -128,15 +138,14 @@ class SqlIlus(SqlArea):
     # --- reading --------------------------------------------------------------------
     def ilus(self, contract_id: int, view: IluView = IluView.ACTIVE,
              company_id: int | None = None, offset: int = 0,
-             limit: int = 100) -> Page[IluPublic]:
+             limit: int = 100, seek: Seek | None = None) -> Page[IluPublic]:
         self._require_read(contract_id, Section.ILU)
         conditions: list[ColumnElement[bool]] = [col(Ilu.contract_id) == contract_id,
                                                  _in_view(view, self.clock.today())]
         if company_id is not None:
             conditions.append(col(Ilu.company_id) == company_id)
-        order = (Ilu.deadline, Ilu.id) if view == IluView.ACTIVE \
-            else (Ilu.id.desc(),)
-        return self._page(conditions, order, offset, limit)
+        keys = _SOONEST_DEADLINE if view == IluView.ACTIVE else _NEWEST
+        return self._page(conditions, keys, offset, limit, seek)
 
     def get(self, ilu_id: int) -> IluPublic:
         with self._uow() as s:
@@ -148,23 +157,25 @@ class SqlIlus(SqlArea):
             return self._publics(s, [ilu])[0]
 
     def issued(self, offset: int = 0, limit: int = 100,
-               view: IluView | None = None) -> Page[IluPublic]:
+               view: IluView | None = None, seek: Seek | None = None) -> Page[IluPublic]:
         self._require_underwriter()
         conditions = [] if view is None else [_in_view(view, self.clock.today())]
-        return self._page(conditions, (Ilu.id.desc(),),
-                          offset, limit)
+        return self._page(conditions, _NEWEST, offset, limit, seek)
 
-    def _page(self, conditions: Sequence[ColumnElement[bool]], order: Sequence[Any],
-              offset: int, limit: int) -> Page[IluPublic]:
+    def _page(self, conditions: Sequence[ColumnElement[bool]], keys: Sequence[SortKey],
+              offset: int, limit: int, seek: Seek | None) -> Page[IluPublic]:
+        """A page in the order of ``keys``, by offset or by key (issue 21), with the
+        total and the page's cursors."""
         limit = max(1, min(limit, MAX_PAGE))
         offset = max(0, offset)
         with self._uow() as s:
-            rows = list(s.execute(select(Ilu).where(*conditions).order_by(*order)
-                                  .offset(offset).limit(limit)).scalars())
+            page = seek_rows(s, select(Ilu).where(*conditions), keys, seek, offset, limit,
+                             lambda row: _key_of(row[0], keys))
             total = s.execute(select(func.count()).select_from(Ilu)
                               .where(*conditions)).scalar_one()
-            return Page(items=self._publics(s, rows), offset=offset, limit=limit,
-                        total=total)
+            return Page(items=self._publics(s, [row[0] for row in page.rows]),
+                        offset=0 if seek else offset, limit=limit, total=total,
+                        first_cursor=page.first_cursor, last_cursor=page.last_cursor)
 
     def _publics(self, s: Session, rows: Sequence[Ilu]) -> list[IluPublic]:
         if not rows:

@@ -57,7 +57,8 @@ class IluPane(Vertical):
         repo = cofa(self.app).repo
         self.query_one("#ilu-bo-count", Static).update("")
         lst.set_source(PagedSource(
-            lambda offset, limit: repo.ilus.issued(offset, limit, view), self._failed))
+            lambda offset, limit: repo.ilus.issued(offset, limit, view), self._failed,
+            fetch_seek=lambda seek, limit: repo.ilus.issued(0, limit, view, seek)))
         if keep_position:
             lst.cursor = cursor
 

@@ -96,7 +96,8 @@ class IluListScreen(Screen[None]):
         repo = cofa(self.app).repo
         lst.set_source(PagedSource(
             lambda offset, limit: repo.ilus.ilus(contract_id, view, company_id, offset, limit),
-            self._failed))
+            self._failed, fetch_seek=lambda seek, limit: repo.ilus.ilus(
+                contract_id, view, company_id, 0, limit, seek)))
         self.loaded = True
         if keep_position:
             lst.cursor = cursor
