@@ -11,7 +11,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
@@ -23,7 +22,7 @@ from cofatui.schemas import Page, Seek
 from cofatui.schemas_company_info import CompanyInfoFilter
 from tests.contract.conftest import Backend
 from tests.contract.dataset import NOW
-from tests.contract.keyset_support import check_insert_between_reads, check_keyset_paging
+from tests.contract.keyset_lists import check_list, paging_examples
 
 Spec = int | None  # a drawn submission: minutes before NOW, None: not stamped
 Reader = Callable[[int, int, Seek | None], Page[Any]]
@@ -67,10 +66,7 @@ _spec = st.one_of(st.none(), st.integers(0, 3))
 
 
 @pytest.mark.parametrize("name", sorted(LISTS))
-@given(rows=st.lists(_spec, max_size=8), more=st.lists(_spec, min_size=1, max_size=3),
-       limit=st.integers(1, 4), backwards=st.booleans())
-@settings(max_examples=5, deadline=None, suppress_health_check=[
-    HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@paging_examples(_spec)
 def test_pages_by_key_are_pages_by_offset(backend: Backend, name: str, rows: list[Spec],
                                           more: list[Spec], limit: int,
                                           backwards: bool) -> None:
@@ -78,10 +74,7 @@ def test_pages_by_key_are_pages_by_offset(backend: Backend, name: str, rows: lis
     _clear(backend)
     _write(backend, rows)
     read = reader(backend.open(login), backend)
-    got = check_keyset_paging(read, key=lambda c: c.id, limit=limit)
-    assert len(got) == read(0, 1, None).total
-    check_insert_between_reads(read, key=lambda c: c.id, limit=limit,
-                               insert=lambda: _write(backend, more), backwards=backwards)
+    check_list(read, lambda c: c.id, limit, lambda: _write(backend, more), backwards)
 
 
 def test_the_orders_are_kept(backend: Backend) -> None:

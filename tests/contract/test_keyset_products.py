@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -25,7 +24,7 @@ from cofatui.repository.base import Repository
 from cofatui.schemas import Page, Seek
 from tests.contract.conftest import Backend
 from tests.contract.dataset import NOW
-from tests.contract.keyset_support import check_insert_between_reads, check_keyset_paging
+from tests.contract.keyset_lists import check_list, paging_examples
 
 #: Marks the rows a test adds, so that clearing them leaves the dataset's own.
 MARK = "keyset-test"
@@ -104,10 +103,7 @@ _spec = st.one_of(st.none(), st.integers(0, 3))
 
 
 @pytest.mark.parametrize("name", sorted(LISTS))
-@given(rows=st.lists(_spec, max_size=8), more=st.lists(_spec, min_size=1, max_size=3),
-       limit=st.integers(1, 4), backwards=st.booleans())
-@settings(max_examples=5, deadline=None, suppress_health_check=[
-    HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@paging_examples(_spec)
 def test_pages_by_key_are_pages_by_offset(backend: Backend, name: str, rows: list[Spec],
                                           more: list[Spec], limit: int,
                                           backwards: bool) -> None:
@@ -115,11 +111,7 @@ def test_pages_by_key_are_pages_by_offset(backend: Backend, name: str, rows: lis
     _clear(backend)
     _write(backend, listed, rows)
     read = listed.read(backend.open("alice"), backend)
-    got = check_keyset_paging(read, key=listed.key, limit=limit)
-    assert len(got) == read(0, 1, None).total
-    check_insert_between_reads(read, key=listed.key, limit=limit,
-                               insert=lambda: _write(backend, listed, more),
-                               backwards=backwards)
+    check_list(read, listed.key, limit, lambda: _write(backend, listed, more), backwards)
 
 
 def test_the_orders_are_kept(backend: Backend) -> None:

@@ -1,0 +1,39 @@
+"""The hypothesis test shared by the keyset contract tests of H9's lists (products,
+company information, ILUs): pages by key equal pages by offset, the count is the
+offset reading's, and rows added between two reads are neither repeated nor lost."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.contract.keyset_support import (
+    Key,
+    Reader,
+    check_insert_between_reads,
+    check_keyset_paging,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def paging_examples(spec: st.SearchStrategy[Any], max_rows: int = 8) -> Callable[[F], F]:
+    """Draws ``rows`` and ``more`` (lists of ``spec``), ``limit`` and ``backwards``."""
+    def decorate(test: F) -> F:
+        drawn = given(rows=st.lists(spec, max_size=max_rows),
+                      more=st.lists(spec, min_size=1, max_size=3),
+                      limit=st.integers(1, 4), backwards=st.booleans())(test)
+        return cast(F, settings(max_examples=5, deadline=None, suppress_health_check=[
+            HealthCheck.too_slow, HealthCheck.function_scoped_fixture])(drawn))
+    return decorate
+
+
+def check_list(read: Reader, key: Key, limit: int, insert: Callable[[], None],
+               backwards: bool) -> None:
+    got = check_keyset_paging(read, key=key, limit=limit)
+    assert len(got) == read(0, 1, None).total
+    check_insert_between_reads(read, key=key, limit=limit, insert=insert,
+                               backwards=backwards)
