@@ -403,6 +403,10 @@ def sample(api: Api, name: str, contract: str) -> tuple[dict[str, Any], Any, byt
         "portfolio.set_favourite": {"favourite": True},
         "notifications.mark": {"ids": [i[n] for n in k["notifications"]], "read": True},
         "notifications.delete": {"ids": [i[n] for n in k["notifications"]]},
+        # "Mark all" on a filter of the contract (issue 21): refused for another's.
+        "notifications.mark_matching": {"filter": {"contract_id": cid}, "read": True,
+                                        "except_ids": []},
+        "notifications.delete_matching": {"filter": {"contract_id": cid}},
         "companies.create": {"name": "Evil", "address": "x", "city": "y", "postal_code": "1",
                            "country": "FRA"},
         "drafts.save": {"payload": {"x": 1}},
@@ -455,6 +459,7 @@ def sample(api: Api, name: str, contract: str) -> tuple[dict[str, Any], Any, byt
     queries: dict[str, dict[str, Any]] = {
         "notifications.rows": {"contract_id": cid},
         "notifications.unread_count": {"contract_id": cid},
+        "notifications.count": {"contract_id": cid, "at_most": 10},
         "underwriting.queue": {"contract_id": cid},
         "claims.add_document": {"filename": "x.pdf", "category": "other"},
         "drafts.save": {"kind": "claim", "key": "k"},
@@ -680,9 +685,10 @@ def test_every_repository_method_has_exactly_one_route() -> None:
     assert {"jobs.queue", "imports.run", "mail.set_daily_digest"} <= methods
     names = [name_of(op) for _, _, op in OPERATIONS]
     assert len(names) == len(set(names)), "one route per method"
-    # A Factur-X export is one method served at one path per format (issue 19 item 4).
+    # A Factur-X export is one method served at one path per format (issue 19 item 4);
+    # bulk.imports of every contract of mine (contract_id None) has a path of its own.
     assert set(names) == methods | {"health", "create_token", "activate_account"} \
-        | FORMAT_ROUTES
+        | FORMAT_ROUTES | {"bulk.all_imports"}
 
 
 @pytest.mark.parametrize("case", PROTECTED, ids=ids_of)
@@ -771,6 +777,7 @@ def test_drafts_are_private(api: Api) -> None:
 
 # Writes to the user's own state, not to contract data: allowed on read-only rights.
 PERSONAL_WRITES = {"portfolio.set_favourite", "notifications.mark", "notifications.delete",
+                   "notifications.mark_matching", "notifications.delete_matching",
                    "drafts.save", "drafts.delete", "jobs.cancel", "mail.set_daily_digest",
                    "notifications.save_preferences",
                    # Exports are the user's own (issue 15): reading, saved for later.
