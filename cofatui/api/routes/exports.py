@@ -14,7 +14,7 @@
     POST   /export-scenarios/{scenario_id}/run            exports.run
     POST   /exports?category=&contract_id=&rows=&format=&name=&size=
                                                           exports.store_direct (raw body)
-    GET    /exports?category=&offset=&limit=              exports.runs
+    GET    /exports?category=&offset=&limit=&after=&before=&last=  exports.runs
     GET    /exports/{export_id}                           exports.get_run
     DELETE /exports?ids=                                  exports.delete_runs
     GET    /exports/{export_id}/files/{format}            exports.download (streamed)
@@ -47,7 +47,16 @@ from fastapi.responses import StreamingResponse
 from pydantic import Field
 
 from cofatui.api.auth import Repo
-from cofatui.api.routes.common import MAX_ID, Count, Limit, Offset
+from cofatui.api.routes.common import (
+    MAX_ID,
+    BeforeCursor,
+    Count,
+    Cursor,
+    LastPage,
+    Limit,
+    Offset,
+    seek_of,
+)
 from cofatui.api.uploads import raw_body, spool, store
 from cofatui.enums import ExportCategory
 from cofatui.errors import CofaError, ValidationFailed
@@ -249,10 +258,13 @@ async def store_direct(
 
 
 @router.get("/exports", name="exports.runs", response_model=Page[ExportRunPublic],
-            summary="My generated files (scenario runs and direct exports), newest first")
+            summary="My generated files (scenario runs and direct exports), newest first",
+            description="Page by key with `after`/`before` (a page's `last_cursor`/"
+                        "`first_cursor`) or `last`; such a page is not counted (total -1).")
 def runs(repo: Repo, category: Category = None, offset: Offset = 0,
-         limit: Limit = 100) -> Page[ExportRunPublic]:
-    return repo.exports.runs(category, offset, limit)
+         limit: Limit = 100, after: Cursor = None, before: BeforeCursor = None,
+         last: LastPage = False) -> Page[ExportRunPublic]:
+    return repo.exports.runs(category, offset, limit, seek_of(after, before, last))
 
 
 @router.get("/exports/{export_id}", name="exports.get_run", response_model=ExportRunPublic,

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Protocol, runtime_checkable
 
 from cofatui.enums import ExportCategory
-from cofatui.schemas import Page
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_exports import (
     DirectExportFile,
     ExportColumnInfo,
@@ -115,8 +115,12 @@ class ExportsArea(Protocol):
         ...
 
     def runs(self, category: ExportCategory | None = None, offset: int = 0,
-             limit: int = 100) -> Page[ExportRunPublic]:
-        """My generated files, newest first. Raises nothing of its own."""
+             limit: int = 100, seek: Seek | None = None) -> Page[ExportRunPublic]:
+        """My generated files, newest first. With ``seek`` the page is read by key
+        (``offset`` ignored) and not counted (``total`` -1); every page carries its
+        cursors.
+
+        Raises: ValidationFailed (a cursor not made by this list, at ``cursor``)."""
         ...
 
     def get_run(self, export_id: int) -> ExportRunPublic:

@@ -17,8 +17,8 @@ from pydantic import TypeAdapter
 
 from cofatui.enums import ExportCategory
 from cofatui.errors import Unavailable
-from cofatui.repository.http.client import HttpArea, _reason, count_of, page_params
-from cofatui.schemas import Page
+from cofatui.repository.http.client import HttpArea, _reason, count_of, seek_params
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_exports import (
     DirectExportFile,
     ExportColumnInfo,
@@ -126,9 +126,9 @@ class HttpExports(HttpArea):
         return self._parse(_RUN, response)
 
     def runs(self, category: ExportCategory | None = None, offset: int = 0,
-             limit: int = 100) -> Page[ExportRunPublic]:
+             limit: int = 100, seek: Seek | None = None) -> Page[ExportRunPublic]:
         return self._get(_RUNS, "/exports", {**_category(category),
-                                             **page_params(offset, limit)})
+                                             **seek_params(offset, limit, seek)})
 
     def get_run(self, export_id: int) -> ExportRunPublic:
         return self._get(_RUN, f"/exports/{int(export_id)}")

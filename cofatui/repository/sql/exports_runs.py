@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from cofatui.enums import (
     ExportAggregation,
@@ -41,10 +42,11 @@ from cofatui.models.exports import (
 )
 from cofatui.repository.sql.core import SqlArea, unit_of_work
 from cofatui.repository.sql.export_rows import ExportSpec, store_chunks
+from cofatui.repository.sql.paging import SortKey, seek_rows
 from cofatui.rules.export_columns import default_columns
 from cofatui.rules.export_schedule import local_to_utc, scheduled_window
 from cofatui.rules.section_rights import own_write_refusal
-from cofatui.schemas import ContractAccess, Page
+from cofatui.schemas import ContractAccess, Page, Seek
 from cofatui.schemas_exports import (
     KEEP_DAYS,
     DirectExportFile,
@@ -338,18 +340,19 @@ class SqlExportRuns(SqlArea):
 
     # --- the list ------------------------------------------------------------------------
     def runs(self, category: ExportCategory | None = None, offset: int = 0,
-             limit: int = 100) -> Page[ExportRunPublic]:
+             limit: int = 100, seek: Seek | None = None) -> Page[ExportRunPublic]:
         offset, limit = max(offset, 0), min(max(limit, 1), 500)
         cond = [ExportRun.owner_id == self.principal.user_id]
         if category is not None:
             cond.append(ExportRun.category == ExportCategory(category).value)
         with self._uow() as s:
-            total = s.execute(select(func.count()).select_from(ExportRun).where(*cond)
-                              ).scalar_one()
-            runs = list(s.execute(select(ExportRun).where(*cond).order_by(ExportRun.id.desc())
-                                  .offset(offset).limit(limit)).scalars())
-            return Page(items=self._run_publics(s, runs), offset=offset, limit=limit,
-                        total=total)
+            total = -1 if seek is not None else s.execute(
+                select(func.count()).select_from(ExportRun).where(*cond)).scalar_one()
+            found = seek_rows(s, select(ExportRun).where(*cond), _RUN_ORDER, seek, offset,
+                              limit, lambda row: (row[0].id,))
+            return Page(items=self._run_publics(s, [row[0] for row in found.rows]),
+                        offset=0 if seek else offset, limit=limit, total=total,
+                        first_cursor=found.first_cursor, last_cursor=found.last_cursor)
 
     def get_run(self, export_id: int) -> ExportRunPublic:
         with self._uow() as s:
@@ -413,3 +416,8 @@ class SqlExportRuns(SqlArea):
 
 __all__ = ["EXPORT_JOB", "SqlExportRuns", "delete_run_rows", "job_key", "lost_contracts",
            "owner_inactive", "queue_run", "run_spec", "template_columns", "template_name"]
+
+
+#: My exports, newest first: the id alone is the order (a run's id grows with its
+#: creation), so a page by key is a range of the primary key.
+_RUN_ORDER = (SortKey(col(ExportRun.id), int, descending=True),)
