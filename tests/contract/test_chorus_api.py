@@ -41,6 +41,8 @@ from cofatui.errors import RuleViolation, ValidationFailed
 from cofatui.repository.areas import ChorusDirectoryArea, ChorusInvoicesArea
 from cofatui.repository.http import HttpRepository
 from cofatui.repository.sql import identity
+from cofatui.repository.sql.paging import encode_cursor
+from cofatui.schemas import Seek
 from cofatui.schemas_chorus import (
     ChorusCompletion,
     ChorusDirectoryFilter,
@@ -80,6 +82,8 @@ def sample(tp: Any) -> Any:
         return None
     if isinstance(tp, type) and issubclass(tp, Enum):
         return list(tp)[-1]
+    if tp is Seek:  # one direction only (the model refuses two): a page after a cursor
+        return Seek(after=encode_cursor([7, 7]))
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         return tp.model_validate({name: _json_ready(_field_sample(info))
                                   for name, info in tp.model_fields.items()})

@@ -31,7 +31,7 @@ from cofatui.models import Company, Notification, PortfolioEntry, WapSnapshot
 from cofatui.repository.sql import SqlRepository
 from cofatui.repository.sql.companies import name_key
 from cofatui.repository.sql.search import search_key
-from cofatui.schemas import NotificationFilter, NotificationRow, Page
+from cofatui.schemas import NotificationFilter, NotificationRow, Page, RowCount, Seek
 from cofatui.tui.app import CofaApp
 from cofatui.tui.features.notifications.detail import NotificationDetailScreen
 from cofatui.tui.features.notifications.filters import NotificationFiltersScreen
@@ -474,17 +474,31 @@ class ManyRows:
         self.size = size
         self.delay = delay
         self.template = all_rows_of(inner)[0]
-        self.notifications = Override(inner.notifications, rows=self.rows)
+        self.notifications = Override(inner.notifications, rows=self.rows, count=self.count)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
 
     def rows(self, flt: Any = None, offset: int = 0, limit: int = 100,
-             with_total: bool = True) -> Page[NotificationRow]:
+             with_total: bool = True, seek: Seek | None = None) -> Page[NotificationRow]:
+        """Row i (id 10 000 + i) in list order; by offset, or by key (the cursor of a
+        row is its position), as the repository pages."""
         time.sleep(self.delay)
+        if seek is not None and seek.after is not None:
+            offset = int(seek.after) + 1
+        elif seek is not None and (seek.before is not None or seek.last):
+            raise AssertionError("the export reads forwards only")
         ids = range(offset, min(offset + limit, self.size))
         items = [self.template.model_copy(update={"id": 10_000 + i}) for i in ids]
-        return Page(items=items, offset=offset, limit=limit, total=self.size)
+        return Page(items=items, offset=offset, limit=limit,
+                    total=self.size if with_total else -1,
+                    first_cursor=str(ids[0]) if ids else None,
+                    last_cursor=str(ids[-1]) if ids else None)
+
+    def count(self, flt: Any = None, at_most: int | None = None) -> RowCount:
+        if at_most is not None and self.size > at_most:
+            return RowCount(count=at_most, exact=False)
+        return RowCount(count=self.size)
 
 
 def all_rows_of(repo: Any) -> list[NotificationRow]:

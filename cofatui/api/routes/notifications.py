@@ -19,7 +19,7 @@ from cofatui.api.routes.common import (
     WithTotal,
     seek_of,
 )
-from cofatui.schemas import NotificationFilter, NotificationRow, Page, RowCount
+from cofatui.schemas import BodyInt, NotificationFilter, NotificationRow, Page, RowCount
 
 router = APIRouter(tags=["notifications"])
 
@@ -77,10 +77,21 @@ def delete_notifications(repo: Repo, body: DeleteBody) -> Count:
     return Count(count=repo.notifications.delete(body.ids))
 
 
+class FilterInBody(NotificationFilter):
+    """The list's filter in a JSON body: its switches are JSON booleans and its numbers
+    never booleans (in a query string ``true`` is text to read; in a body ``1`` for a
+    switch or ``true`` for a number is a mistake)."""
+
+    contract_id: BodyInt | None = None
+    custom_field_slot: BodyInt | None = None
+    read: StrictBool | None = None
+    include_below_thresholds: StrictBool = False
+
+
 class MatchingBody(BaseModel):
     """A filter (what the list shows) and the rows unmarked by hand after "mark all"."""
 
-    filter: NotificationFilter = Field(default_factory=NotificationFilter)
+    filter: FilterInBody = Field(default_factory=FilterInBody)
     except_ids: Annotated[list[NotificationId], Field(max_length=MAX_IDS)] = []
 
 

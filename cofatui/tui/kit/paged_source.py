@@ -181,6 +181,11 @@ class PagedSource(Generic[T]):
         if kept is not None:
             self._rows.move_to_end(index)
             return kept
+        before = self._rows.get(index - 1)
+        if before is not None and len(before) < PAGE_SIZE:
+            # The page before is the list's last: the list prefetches the next page
+            # while its count is still on the way, and that read would find nothing.
+            return []
         if index - 1 in self._cursors:
             return self._read(index, Seek(after=self._cursors[index - 1][1]), PAGE_SIZE)
         if index + 1 in self._cursors:
