@@ -114,6 +114,8 @@ def test_selection_with_an_unreadable_invoice_queues_nothing(backend: Backend) -
 
 
 def test_selection_cancelled_before_it_runs_settles_its_result(backend: Backend) -> None:
+    if backend.name == "http-server":
+        pytest.skip("the real server's own worker may take the job before the cancel")
     sa = backend.open(SA_USER)
     made = deposit(sa)
     job = sa.chorus_facturx.export_selection(FacturxExportRequest(invoice_ids=[made.id]))
