@@ -339,17 +339,18 @@ def _kept_database(path: str) -> tuple[Engine, str, Any]:
     return engine, url, lambda: None
 
 
-def _kept_template(engine: Engine) -> Any:
-    """The bench's template in a kept database (``--db``); None in a new file (no demo
-    user yet: the demo is built first)."""
+def _kept_demo(engine: Engine) -> tuple[bool, Any]:
+    """(is the demo there, the bench's template) in a kept database (``--db``): a new
+    file has neither (the demo is built first); a demo built by ``cofatui demo`` or
+    ``bench_demo --keep`` has no template yet."""
     from cofatui.errors import Unauthenticated
 
     try:
         repo = SqlRepository(engine, LOGIN)
     except Unauthenticated:
-        return None
-    return next((t for t in repo.exports.templates(ExportCategory.PORTFOLIO)
-                 if t.name == "Bench 20"), None)
+        return False, None
+    return True, next((t for t in repo.exports.templates(ExportCategory.PORTFOLIO)
+                       if t.name == "Bench 20"), None)
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -373,8 +374,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     engine, url, cleanup = _kept_database(args.db) if args.db else _database(args.pg)
     try:
         t0 = time.perf_counter()
-        template = _kept_template(engine) if args.db else None
-        if template is None:
+        demo_there, template = _kept_demo(engine) if args.db else (False, None)
+        if not demo_there:
             generate_demo(engine, companies=args.companies, worker=False)
             refresh_statistics(engine)
         demo_s = round(time.perf_counter() - t0, 1)
