@@ -158,11 +158,15 @@ def record_exchange_rate(repo: Repo, data: ExchangeRateCreate) -> ExchangeRatePu
 
 
 @router.get("/exchange-rates", name="rates.rows", response_model=Page[ExchangeRatePublic],
-            summary="Recorded exchange rates, newest day first")
+            summary="Recorded exchange rates, newest day first",
+            description="Page by key with `after`/`before` (a page's `last_cursor`/"
+                        "`first_cursor`) or `last`.")
 def exchange_rates(repo: Repo,
                    currency: Annotated[str | None, Query(max_length=3)] = None,
-                   offset: Offset = 0, limit: Limit = 100) -> Page[ExchangeRatePublic]:
-    return repo.rates.rows(currency, offset, limit)
+                   offset: Offset = 0, limit: Limit = 100, after: Cursor = None,
+                   before: BeforeCursor = None,
+                   last: LastPage = False) -> Page[ExchangeRatePublic]:
+    return repo.rates.rows(currency, offset, limit, seek_of(after, before, last))
 
 
 @router.get("/underwriter/claims", name="claims.queue", response_model=Page[ClaimQueueItem],

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from cofatui.schemas import ExchangeRateCreate, ExchangeRatePublic, Page
+from cofatui.schemas import ExchangeRateCreate, ExchangeRatePublic, Page, Seek
 
 
 @runtime_checkable
@@ -18,7 +18,8 @@ class RatesArea(Protocol):
         ...
 
     def rows(self, currency: str | None = None, offset: int = 0,
-             limit: int = 100) -> Page[ExchangeRatePublic]:
-        """Recorded rates, newest day first, of one currency or all. Raises nothing of
-        its own."""
+             limit: int = 100, seek: Seek | None = None) -> Page[ExchangeRatePublic]:
+        """Recorded rates, newest day first, of one currency or all; by offset, or by
+        key as ``seek`` says. Raises: ValidationFailed (a cursor not of this list, at
+        ``cursor``)."""
         ...

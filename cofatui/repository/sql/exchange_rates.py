@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from cofatui.enums import FINAL_CLAIM_STATUSES, ClaimStatus, Role
 from cofatui.errors import FieldError, Forbidden, ValidationFailed
@@ -22,6 +23,8 @@ from cofatui.models.types import Money as MoneyColumn
 from cofatui.repository.base import MAX_PAGE
 from cofatui.repository.sql.core import SqlArea
 from cofatui.repository.sql.engine import translated_errors
+from cofatui.repository.sql.keyset_page import entity_page
+from cofatui.repository.sql.paging import SortKey
 from cofatui.rules import exchange_rates as rates_rules
 from cofatui.rules import indemnity
 from cofatui.rules.money import Money
@@ -35,10 +38,14 @@ from cofatui.schemas import (
     Page,
     PaymentLine,
     RateUsed,
+    Seek,
     WaitingLines,
 )
 
 ECB_SOURCE = "ECB"
+#: The list's order: newest day first, then newest recorded (both NOT NULL).
+_NEWEST_DAY = (SortKey(col(ExchangeRate.rate_date), date, descending=True),
+               SortKey(col(ExchangeRate.id), int, descending=True))
 INSERT_CHUNK = 2000
 
 
@@ -78,21 +85,18 @@ class SqlRates(SqlArea):
             return ExchangeRatePublic.model_validate(row)
 
     def rows(self, currency: str | None = None, offset: int = 0,
-             limit: int = 100) -> Page[ExchangeRatePublic]:
-        """Recorded rates, newest day first; ``currency`` keeps the pairs it is in."""
-        limit, offset = max(1, min(limit, MAX_PAGE)), max(0, offset)
+             limit: int = 100, seek: Seek | None = None) -> Page[ExchangeRatePublic]:
+        """Recorded rates, newest day first; ``currency`` keeps the pairs it is in. By
+        offset, or by key (rate_date, id) as ``seek`` says (issue 21)."""
         cond = []
         if currency:
             code = currency.strip().upper()
             cond.append(or_(ExchangeRate.base == code, ExchangeRate.quote == code))
         with self._uow() as s:
-            rows = s.execute(select(ExchangeRate).where(*cond).order_by(
-                ExchangeRate.rate_date.desc(), ExchangeRate.id.desc())
-                .offset(offset).limit(limit)).scalars()
-            items = [ExchangeRatePublic.model_validate(r) for r in rows]
-            total = s.execute(select(func.count()).select_from(ExchangeRate).where(*cond)
-                              ).scalar_one()
-            return Page(items=items, offset=offset, limit=limit, total=total)
+            return entity_page(s, select(ExchangeRate).where(*cond), _NEWEST_DAY, seek,
+                               max(0, offset), min(limit, MAX_PAGE),
+                               lambda r: (r.rate_date, r.id),
+                               ExchangeRatePublic.model_validate)
 
 
 # --- what claims read ---------------------------------------------------------------------
