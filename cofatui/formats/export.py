@@ -50,7 +50,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from pathlib import Path
@@ -86,6 +86,7 @@ XLSX_ZIP_LEVEL = 1
 PROGRESS_EVERY = 500  # rows between two progress callbacks
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PRINTABLE_FORMULA_START = frozenset(c for c in _FORMULA_START if c.isprintable())
 # C0 and C1 controls but tab and LF (CR too: CR LF becomes LF), and the two XML
 # non-characters.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
@@ -164,6 +165,7 @@ class _Values:
         self.zone: tzinfo | None = ZoneInfo(time_zone) if time_zone else None
         self.yes = t_in(self.language, "common.yes")
         self.no = t_in(self.language, "common.no")
+        self._hours: dict[int, str] = {}  # moment_text's UTC hours
 
     def moment(self, value: datetime) -> datetime:
         """A naive local datetime, as a spreadsheet holds it."""
@@ -176,11 +178,46 @@ class _Values:
 
     def moment_text(self, value: datetime) -> str:
         """``_iso_moment(self.moment(value))``, the usual case (a file's time zone)
-        without making the naive copy: the aware local time's text, its offset cut."""
+        without making the naive copy: the local time's text. A UTC hour whose local
+        time is a whole number of hours away all along (:meth:`_hour_text`) is
+        converted once, its minutes and seconds copied: a run writes hundreds of
+        thousands of times, a few thousand hours."""
         if self.zone is None:
             return _iso_moment(self.moment(value))
-        local = (value if value.tzinfo is not None else value.replace(tzinfo=UTC)) \
-            .astimezone(self.zone)
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        if aware.tzinfo is not UTC:
+            aware = aware.astimezone(UTC)
+        key = aware.toordinal() * 24 + aware.hour
+        hour = self._hours.get(key)
+        if hour is None:
+            hour = self._hours[key] = self._hour_text(aware)
+        if hour:
+            second = aware.second
+            return f"{hour}:{aware.minute:02d}:{second:02d}" if second \
+                else f"{hour}:{aware.minute:02d}"
+        return self.zone_text(aware)
+
+    def _hour_text(self, moment: datetime) -> str:
+        """The local ``YYYY-MM-DD HH`` of ``moment``'s UTC hour when every instant of
+        that hour is a whole number of hours from UTC in the file's zone (its local
+        minutes and seconds are then UTC's); else "" (a change of offset inside the
+        hour, an offset of minutes: India, pre-1900 mean times, Lord Howe)."""
+        assert self.zone is not None
+        start = moment.replace(minute=0, second=0, microsecond=0)
+        try:
+            first = start.astimezone(self.zone)
+            last = (start + _LAST_OF_HOUR).astimezone(self.zone)
+        except (OverflowError, ValueError):  # next to datetime's limits
+            return ""
+        offset = first.utcoffset()
+        if offset is None or offset != last.utcoffset() or offset % _HOUR:
+            return ""
+        return first.isoformat(" ", "hours")[:13]
+
+    def zone_text(self, value: datetime) -> str:
+        """An aware datetime's local text in the file's zone, converted on its own."""
+        assert self.zone is not None
+        local = value.astimezone(self.zone)
         if local.second:
             return local.isoformat(" ", "seconds")[:19]
         return local.isoformat(" ", "minutes")[:16]
@@ -225,6 +262,10 @@ class _Values:
         if isinstance(value, Decimal):
             return _decimal_text(value)
         return str(value)
+
+
+_HOUR = timedelta(hours=1)
+_LAST_OF_HOUR = _HOUR - timedelta(microseconds=1)
 
 
 def _iso_moment(value: datetime) -> str:
@@ -316,7 +357,7 @@ def _csv_line(columns: Sequence[ExportColumn], values: _Values) -> Callable[[Any
     inline, without a call per cell; anything else goes through its column's
     :func:`_csv_cell`, which these shortcuts agree with."""
     count = len(columns)
-    namespace: dict[str, Any] = {"Decimal": Decimal, "FORMULA": _FORMULA_START,
+    namespace: dict[str, Any] = {"Decimal": Decimal, "RISKY": _PRINTABLE_FORMULA_START,
                                  "datetime": datetime, "date": date,
                                  "moment_text": values.moment_text}
     names = [f"v{i}" for i in range(count)]
@@ -332,8 +373,10 @@ def _csv_line(columns: Sequence[ExportColumn], values: _Values) -> Callable[[Any
         namespace[f"cell{i}"] = _csv_cell(c.type, values)
         v = f"v{i}"
         if c.type in (ExportColumnType.TEXT, ExportColumnType.CODE):
-            parts.append(f"({v} if {v}.__class__ is str and {v}.isprintable() and not "
-                         f"{v}.startswith(FORMULA) else cell{i}({v}))")
+            # A printable text starts with neither tab nor CR: only the first
+            # character's set lookup is left of the formula guard.
+            parts.append(f"({v} if {v}.__class__ is str and {v}.isprintable() and "
+                         f"{v}[:1] not in RISKY else cell{i}({v}))")
         elif c.type in (ExportColumnType.AMOUNT, ExportColumnType.INTEGER):
             parts.append(f"(format({v}, 'f') if {v}.__class__ is Decimal and "
                          f"{v}.is_finite() else cell{i}({v}))")

@@ -23,11 +23,8 @@ portfolio's criterion); product codes and statuses (portfolio); claim statuses
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import json
-import queue
 import re
-import threading
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
@@ -36,7 +33,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import (
     ARRAY,
@@ -528,8 +525,10 @@ def _portfolio_rows(conn: Connection, spec: ExportSpec, page: int) -> Iterator[d
     Chosen = list[tuple[Row[Any], int | None]]
 
     def pages() -> Generator[tuple[Chosen, dict[int, Any], _Page], None, None]:
-        """Each page's entries, the product each row shows and that product's details:
-        every statement of the run, read ahead in a thread (:func:`_read_ahead`)."""
+        """Each page's entries, the product each row shows and that product's details.
+        Read in the caller's thread: a reading thread did not overlap the writing
+        (sqlite3 gives the GIL back and takes it again at every row it steps, so the
+        two threads took turns at the GIL's switch interval) and made the run slower."""
         for rows in _pages(conn, base, e.id, 0, keep, raw=True):
             chosen, x = choose(rows)
             yield chosen, _product_details(
@@ -560,62 +559,9 @@ def _portfolio_rows(conn: Connection, spec: ExportSpec, page: int) -> Iterator[d
                                                 and p.updated_at < end))]
         return chosen, x
 
-    for chosen, details, x in _read_ahead(pages()):
+    for chosen, details, x in pages():
         for r, pid in chosen:
             yield build(r, None if pid is None else details[pid], x)
-
-
-_T = TypeVar("_T")
-_DONE = object()
-
-
-def _read_ahead(pages: Generator[_T, None, None]) -> Generator[_T, None, None]:
-    """``pages`` produced in a thread, one page ahead of the caller: while the caller
-    types and writes a page's rows (Python, holding the GIL), the thread runs the next
-    page's statements, and sqlite3 and psycopg let go of the GIL while the database
-    works, so on a second core a run's reading mostly hides behind its writing.
-
-    The thread alone uses the connection until the pages end or the caller stops (an
-    error, a cancel: the generator closed); closing waits for the thread, so the
-    caller's transaction is never used by two threads at once. The thread's error is
-    raised here, in the caller's thread (inside its ``translated_errors``)."""
-    handoff: queue.Queue[tuple[int, Any]] = queue.Queue(maxsize=1)
-    stop = threading.Event()
-
-    def hand(kind: int, item: Any) -> bool:
-        while not stop.is_set():
-            try:
-                handoff.put((kind, item), timeout=0.05)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def produce() -> None:
-        try:
-            for item in pages:
-                if not hand(0, item):
-                    return
-            hand(0, _DONE)
-        except BaseException as exc:  # raised again by the caller's thread
-            hand(1, exc)
-        finally:
-            pages.close()
-
-    thread = threading.Thread(target=contextvars.copy_context().run, args=(produce,),
-                              name="export-read-ahead", daemon=True)
-    thread.start()
-    try:
-        while True:
-            kind, item = handoff.get()
-            if kind:
-                raise item
-            if item is _DONE:
-                return
-            yield item
-    finally:
-        stop.set()
-        thread.join()
 
 
 def _with_currency(columns: tuple[str, ...]) -> tuple[str, ...]:

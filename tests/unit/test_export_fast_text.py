@@ -1,0 +1,85 @@
+"""The CSV writer's shortcuts write what its typed path writes (issue 15 speed):
+a datetime's text in the file's zone through the per-hour cache equals its own
+conversion, across offset changes, zones a fraction of an hour from UTC and old
+local mean times; a text cell's guard equals ``csv_text``'s for any string."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+from operator import itemgetter
+from pathlib import Path
+
+import hypothesis.strategies as st
+from hypothesis import given, settings
+
+from cofatui.enums import ExportColumnType
+from cofatui.formats.export import ExportColumn, _csv_cell, _csv_line, _Values
+
+ZONES = ["Europe/Paris", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe",
+         "Asia/Kathmandu", "Pacific/Chatham", "America/St_Johns", "UTC", "Africa/Casablanca"]
+#: Instants around the days their offsets change (2026 in Paris, New York, Lord Howe).
+CHANGES = [datetime(2026, 3, 29, 1, tzinfo=UTC), datetime(2026, 10, 25, 1, tzinfo=UTC),
+           datetime(2026, 3, 8, 7, tzinfo=UTC), datetime(2026, 11, 1, 6, tzinfo=UTC),
+           datetime(2026, 4, 4, 15, tzinfo=UTC), datetime(2026, 10, 3, 15, 30, tzinfo=UTC)]
+
+
+def _fresh(values: _Values, moment: datetime) -> str:
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return values.zone_text(aware)
+
+
+moments = st.one_of(
+    st.datetimes(min_value=datetime(1800, 1, 1), max_value=datetime(2200, 1, 1)),
+    st.datetimes(min_value=datetime(1800, 1, 1), max_value=datetime(2200, 1, 1),
+                 timezones=st.sampled_from([UTC, timezone(timedelta(hours=-5, minutes=-30))])),
+    st.builds(lambda base, s: base + timedelta(seconds=s), st.sampled_from(CHANGES),
+              st.integers(-7200, 7200)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(zone=st.sampled_from(ZONES), batch=st.lists(moments, min_size=1, max_size=30))
+def test_the_hour_cache_writes_each_time_as_its_own_conversion(
+        zone: str, batch: list[datetime]) -> None:
+    values = _Values("fr", zone)
+    for moment in batch + batch:  # the second time from the cache
+        assert values.moment_text(moment) == _fresh(values, moment)
+
+
+def test_offset_changes_in_paris_and_lord_howe() -> None:
+    paris, howe = _Values("fr", "Europe/Paris"), _Values("en", "Australia/Lord_Howe")
+    assert paris.moment_text(datetime(2026, 3, 29, 0, 59, tzinfo=UTC)) == "2026-03-29 01:59"
+    assert paris.moment_text(datetime(2026, 3, 29, 1, 0, 5, tzinfo=UTC)) == "2026-03-29 03:00:05"
+    assert paris.moment_text(datetime(2026, 10, 25, 0, 30)) == "2026-10-25 02:30"
+    assert paris.moment_text(datetime(2026, 10, 25, 1, 30)) == "2026-10-25 02:30"
+    # Lord Howe moves by half an hour at 15:00 UTC (+10:30 -> +11, April: +11 -> +10:30)
+    assert howe.moment_text(datetime(2026, 4, 4, 14, 59, tzinfo=UTC)) == "2026-04-05 01:59"
+    assert howe.moment_text(datetime(2026, 4, 4, 15, 1, tzinfo=UTC)) == "2026-04-05 01:31"
+
+
+texts = st.one_of(st.text(), st.sampled_from(["", "=1+2", "+33 1", "-5", "@SUM(A1)", "\t=x",
+                                                "\r\n=1", "a\x1b[31m", "\x00=1", "x\ufffe"]),
+                  st.builds(lambda a, b: a + b, st.sampled_from("=+-@\t\r\x00 "), st.text()))
+
+
+@settings(max_examples=400, deadline=None)
+@given(cells=st.lists(st.one_of(texts, st.none(), st.integers(), st.booleans(),
+                                st.decimals(allow_nan=True, allow_infinity=True),
+                                st.datetimes(timezones=st.just(UTC))),
+                      min_size=2, max_size=2))
+def test_the_inline_text_guard_writes_what_the_text_cell_writes(cells: list[object]) -> None:
+    values = _Values("fr", "Europe/Paris")
+    columns = [ExportColumn("a", itemgetter("a"), type=ExportColumnType.TEXT),
+               ExportColumn("b", itemgetter("b"), type=ExportColumnType.CODE)]
+    line = _csv_line(columns, values)
+    cell = _csv_cell(ExportColumnType.TEXT, values)
+    assert line({"a": cells[0], "b": cells[1]}) == [cell(cells[0]), cell(cells[1])]
+
+
+def test_a_formula_is_quoted_and_controls_dropped(tmp_path: Path) -> None:
+    values = _Values("en", "UTC")
+    line = _csv_line([ExportColumn("a", itemgetter("a"), type=ExportColumnType.TEXT),
+                      ExportColumn("n", itemgetter("n"), type=ExportColumnType.AMOUNT)], values)
+    assert line({"a": "=HYPERLINK(x)", "n": Decimal("1.50")}) == ["'=HYPERLINK(x)", "1.50"]
+    assert line({"a": "\x00=1", "n": None}) == ["'=1", ""]
+    assert line({"a": "-", "n": Decimal("-2")}) == ["'-", "-2"]
