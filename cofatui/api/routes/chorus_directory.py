@@ -36,7 +36,17 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from cofatui.api.auth import Repo
-from cofatui.api.routes.common import ERROR_RESPONSES, MAX_ID, Count, Limit, Offset
+from cofatui.api.routes.common import (
+    ERROR_RESPONSES,
+    MAX_ID,
+    BeforeCursor,
+    Count,
+    Cursor,
+    LastPage,
+    Limit,
+    Offset,
+    seek_of,
+)
 from cofatui.schemas import BodyInt, Page
 from cofatui.schemas_chorus import (
     ChorusAccountPublic,
@@ -91,9 +101,10 @@ def structures(repo: Repo,
                    description="public: the directory; private or all: operators only")]
                = "public",
                active: bool | None = None, offset: Offset = 0,
-               limit: Limit = 100) -> Page[ChorusStructurePublic]:
+               limit: Limit = 100, after: Cursor = None, before: BeforeCursor = None,
+               last: LastPage = False) -> Page[ChorusStructurePublic]:
     flt = ChorusDirectoryFilter(text=text, public=PUBLIC_BY_KIND[kind], active=active)
-    return repo.chorus_directory.structures(flt, offset, limit)
+    return repo.chorus_directory.structures(flt, offset, limit, seek_of(after, before, last))
 
 
 @router.get("/chorus/structures/{structure_id}", name="chorus_directory.structure",
@@ -179,8 +190,11 @@ def my_attachments(repo: Repo) -> list[ChorusAttachmentPublic]:
             name="chorus_directory.attachments", response_model=Page[ChorusAttachmentPublic],
             summary="A structure's attachments, for its managers")
 def attachments(repo: Repo, structure_id: StructureId, pending_only: bool = False,
-                offset: Offset = 0, limit: Limit = 100) -> Page[ChorusAttachmentPublic]:
-    return repo.chorus_directory.attachments(structure_id, pending_only, offset, limit)
+                offset: Offset = 0, limit: Limit = 100, after: Cursor = None,
+                before: BeforeCursor = None,
+                last: LastPage = False) -> Page[ChorusAttachmentPublic]:
+    return repo.chorus_directory.attachments(structure_id, pending_only, offset, limit,
+                                             seek_of(after, before, last))
 
 
 @router.post("/chorus/attachments/{attachment_id}/decision",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from cofatui.schemas import Page
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_chorus import (
     ChorusAccountPublic,
     ChorusAccountUpdate,
@@ -39,11 +39,13 @@ from cofatui.schemas_chorus import (
 class ChorusDirectoryArea(Protocol):
     # --- structures -------------------------------------------------------------------
     def structures(self, flt: ChorusDirectoryFilter | None = None, offset: int = 0,
-                   limit: int = 100) -> Page[ChorusStructurePublic]:
+                   limit: int = 100, seek: Seek | None = None) -> Page[ChorusStructurePublic]:
         """The directory: public structures (``flt.public`` True, the default) by name,
         with their parameters and services, readable by any signed-in user; every
-        structure (``public`` None or False) for an operator only.
-        Raises: Forbidden (an operator's list asked by someone else)."""
+        structure (``public`` None or False) for an operator only. By offset, or by
+        key as ``seek`` says.
+        Raises: Forbidden (an operator's list asked by someone else); ValidationFailed
+        (a cursor not of this list, at ``cursor``)."""
         ...
 
     def structure(self, structure_id: int) -> ChorusStructurePublic:
@@ -119,9 +121,12 @@ class ChorusDirectoryArea(Protocol):
         ...
 
     def attachments(self, structure_id: int, pending_only: bool = False, offset: int = 0,
-                    limit: int = 100) -> Page[ChorusAttachmentPublic]:
-        """A structure's attachments (managers' "Activités du gestionnaire").
-        Raises: NotFound; Forbidden (not its manager)."""
+                    limit: int = 100, seek: Seek | None = None
+                    ) -> Page[ChorusAttachmentPublic]:
+        """A structure's attachments (managers' "Activités du gestionnaire"), newest
+        request first; by offset, or by key as ``seek`` says.
+        Raises: NotFound; Forbidden (not its manager); ValidationFailed (a cursor not
+        of this list, at ``cursor``)."""
         ...
 
     def decide_attachment(self, attachment_id: int,

@@ -6,8 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
 
-from cofatui.repository.http.client import HttpArea, count_of, page_params
-from cofatui.schemas import Page
+from cofatui.repository.http.client import HttpArea, count_of, seek_params
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_chorus import (
     ChorusAccountPublic,
     ChorusAccountUpdate,
@@ -49,9 +49,10 @@ def _json(model: BaseModel) -> Any:
 class HttpChorusDirectory(HttpArea):
     # --- structures -------------------------------------------------------------------
     def structures(self, flt: ChorusDirectoryFilter | None = None, offset: int = 0,
-                   limit: int = 100) -> Page[ChorusStructurePublic]:
+                   limit: int = 100, seek: Seek | None = None) -> Page[ChorusStructurePublic]:
         flt = flt or ChorusDirectoryFilter()
-        params: dict[str, Any] = {"kind": _KIND[flt.public], **page_params(offset, limit)}
+        params: dict[str, Any] = {"kind": _KIND[flt.public],
+                                  **seek_params(offset, limit, seek)}
         if flt.text:
             params["text"] = flt.text
         if flt.active is not None:
@@ -99,9 +100,11 @@ class HttpChorusDirectory(HttpArea):
         return self._get(_ATTACHMENTS, "/chorus/my-attachments")
 
     def attachments(self, structure_id: int, pending_only: bool = False, offset: int = 0,
-                    limit: int = 100) -> Page[ChorusAttachmentPublic]:
+                    limit: int = 100, seek: Seek | None = None
+                    ) -> Page[ChorusAttachmentPublic]:
         return self._get(_ATTACHMENT_PAGE, f"/chorus/structures/{int(structure_id)}/attachments",
-                         {"pending_only": bool(pending_only), **page_params(offset, limit)})
+                         {"pending_only": bool(pending_only),
+                          **seek_params(offset, limit, seek)})
 
     def decide_attachment(self, attachment_id: int,
                           data: ChorusAttachmentDecision) -> ChorusAttachmentPublic:

@@ -14,7 +14,7 @@ from cofatui.repository.sql import chorus_directory_accounts as accounts
 from cofatui.repository.sql import chorus_directory_attachments as attachments
 from cofatui.repository.sql import chorus_directory_structures as structures
 from cofatui.repository.sql.core import SqlArea
-from cofatui.schemas import Page
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_chorus import (
     ChorusAccountPublic,
     ChorusAccountUpdate,
@@ -44,8 +44,8 @@ class SqlChorusDirectory(SqlArea):
 
     # --- structures -------------------------------------------------------------------
     def structures(self, flt: ChorusDirectoryFilter | None = None, offset: int = 0,
-                   limit: int = 100) -> Page[ChorusStructurePublic]:
-        return structures.structures(self, flt, offset, limit)
+                   limit: int = 100, seek: Seek | None = None) -> Page[ChorusStructurePublic]:
+        return structures.structures(self, flt, offset, limit, seek)
 
     def structure(self, structure_id: int) -> ChorusStructurePublic:
         return structures.structure(self, structure_id)
@@ -83,8 +83,9 @@ class SqlChorusDirectory(SqlArea):
         return attachments.my_attachments(self)
 
     def attachments(self, structure_id: int, pending_only: bool = False, offset: int = 0,
-                    limit: int = 100) -> Page[ChorusAttachmentPublic]:
-        return attachments.attachments(self, structure_id, pending_only, offset, limit)
+                    limit: int = 100, seek: Seek | None = None
+                    ) -> Page[ChorusAttachmentPublic]:
+        return attachments.attachments(self, structure_id, pending_only, offset, limit, seek)
 
     def decide_attachment(self, attachment_id: int,
                           data: ChorusAttachmentDecision) -> ChorusAttachmentPublic:

@@ -10,7 +10,7 @@ Every write is one transaction with its audit row and its notifications
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, or_
 from sqlalchemy.orm import Session
@@ -35,7 +35,9 @@ from cofatui.repository.sql.chorus_directory_views import (
     valid_today,
 )
 from cofatui.repository.sql.core import SqlArea
-from cofatui.schemas import Page
+from cofatui.repository.sql.keyset_page import EPOCH, entities_page
+from cofatui.repository.sql.paging import SortKey
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_chorus import (
     COMMENT_MAX,
     ChorusAttachmentChange,
@@ -112,9 +114,15 @@ def my_attachments(area: SqlArea) -> list[ChorusAttachmentPublic]:
         return attachments_public(s, rows)
 
 
+#: A structure's attachments, newest request first (a request not stamped: last).
+_NEWEST = (SortKey(func.coalesce(col(ChorusAttachment.requested_at), EPOCH), datetime,
+                   descending=True),
+           SortKey(col(ChorusAttachment.id), int, descending=True))
+
+
 def attachments(area: SqlArea, structure_id: int, pending_only: bool, offset: int,
-                limit: int) -> Page[ChorusAttachmentPublic]:
-    limit = max(1, min(limit, 500))
+                limit: int, seek: Seek | None = None) -> Page[ChorusAttachmentPublic]:
+    """By offset, or by key as ``seek`` says (issue 21)."""
     with area._uow() as s:
         structure_row(s, structure_id)
         require_manager(rights_of(area, s), structure_id)
@@ -123,12 +131,9 @@ def attachments(area: SqlArea, structure_id: int, pending_only: bool, offset: in
         if pending_only:
             query = query.where(col(ChorusAttachment.status) ==
                                 ChorusAttachmentStatus.PENDING.value)
-        total = s.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-        rows = s.execute(query.order_by(col(ChorusAttachment.requested_at).desc(),
-                                        col(ChorusAttachment.id).desc())
-                         .offset(max(0, offset)).limit(limit)).scalars().all()
-        return Page(items=attachments_public(s, rows), offset=offset, limit=limit,
-                    total=total)
+        return entities_page(s, query, _NEWEST, seek, offset, limit,
+                             lambda r: (r.requested_at or EPOCH, r.id),
+                             lambda rows: attachments_public(s, rows))
 
 
 def _managed_attachment(area: SqlArea, s: Session, attachment_id: int, *,

@@ -30,9 +30,11 @@ from cofatui.repository.sql.chorus_directory_views import (
     structures_public,
 )
 from cofatui.repository.sql.core import SqlArea, diff
+from cofatui.repository.sql.keyset_page import entities_page
+from cofatui.repository.sql.paging import SortKey
 from cofatui.rules.chorus_identifiers import check_vat, clean_siret
 from cofatui.rules.user_fields import country_errors
-from cofatui.schemas import Page
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_chorus import (
     PUBLIC_INVOICES_SERVICE,
     ChorusDirectoryFilter,
@@ -119,9 +121,14 @@ def _managed(area: SqlArea, s: Session, structure_id: int, *,
 
 # --- reading ----------------------------------------------------------------------------
 
+#: The directory's order (the name is NOT NULL).
+_BY_NAME = (SortKey(col(ChorusStructure.name), str), SortKey(col(ChorusStructure.id), int))
+
 
 def structures(area: SqlArea, flt: ChorusDirectoryFilter | None, offset: int,
-               limit: int) -> Page[ChorusStructurePublic]:
+               limit: int, seek: Seek | None = None) -> Page[ChorusStructurePublic]:
+    """By name (then id: a range of ix_chorus_structure_public_name), by offset or by
+    key as ``seek`` says (issue 21)."""
     flt = flt or ChorusDirectoryFilter()
     if flt.public is not True and not is_operator(area):
         raise Forbidden(OPERATORS_ONLY)
@@ -136,14 +143,9 @@ def structures(area: SqlArea, flt: ChorusDirectoryFilter | None, offset: int,
         query = query.where(or_(col(ChorusStructure.siret).contains(text, autoescape=True),
                                 func.lower(col(ChorusStructure.name)).contains(
                                     text.lower(), autoescape=True)))
-    limit = max(1, min(limit, 500))
     with area._uow() as s:
-        total = s.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-        rows = list(s.execute(query.order_by(col(ChorusStructure.name),
-                                             col(ChorusStructure.id))
-                              .offset(max(0, offset)).limit(limit)).scalars())
-        return Page(items=structures_public(s, rows), offset=offset, limit=limit,
-                    total=total)
+        return entities_page(s, query, _BY_NAME, seek, offset, limit,
+                             lambda r: (r.name, r.id), lambda rows: structures_public(s, rows))
 
 
 def structure(area: SqlArea, structure_id: int) -> ChorusStructurePublic:

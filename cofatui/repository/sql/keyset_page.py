@@ -28,9 +28,19 @@ def entity_page(s: Session, query: Select[Any], keys: Sequence[SortKey], seek: S
     """The page of ``query`` (``select(Entity).where(...)``, not ordered) at ``offset``
     or where ``seek`` says, with the filter's total. ``key_of`` and ``public`` take
     the entity."""
+    return entities_page(s, query, keys, seek, offset, limit, key_of,
+                         lambda rows: [public(row) for row in rows])
+
+
+def entities_page(s: Session, query: Select[Any], keys: Sequence[SortKey],
+                  seek: Seek | None, offset: int, limit: int,
+                  key_of: Callable[[Any], Sequence[KeyValue]],
+                  publics: Callable[[list[Any]], list[T]]) -> Page[T]:
+    """:func:`entity_page` for lists whose public rows are built a page at a time
+    (``publics`` takes the page's entities: one query for what they all join)."""
     limit = max(1, min(limit, 500))
     total = s.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     page = seek_rows(s, query, keys, seek, offset, limit, lambda row: key_of(row[0]))
-    return Page(items=[public(row[0]) for row in page.rows], offset=0 if seek else offset,
-                limit=limit, total=total, first_cursor=page.first_cursor,
-                last_cursor=page.last_cursor)
+    return Page(items=publics([row[0] for row in page.rows]),
+                offset=0 if seek else max(0, offset), limit=limit, total=total,
+                first_cursor=page.first_cursor, last_cursor=page.last_cursor)

@@ -88,6 +88,8 @@ class DirectoryScreen(Screen[None]):
             PagedSource(
                 lambda offset, limit: repo.chorus_directory.structures(flt, offset, limit),
                 self._failed,
+                fetch_seek=lambda seek, limit: repo.chorus_directory.structures(flt, 0, limit,
+                                                                                seek),
             )
         )
 

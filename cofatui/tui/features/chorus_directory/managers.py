@@ -130,12 +130,16 @@ class ManagerActivitiesScreen(Screen[None]):
             PagedSource(
                 lambda offset, limit: area.attachments(structure_id, True, offset, limit),
                 self._failed,
+                fetch_seek=lambda seek, limit: area.attachments(structure_id, True, 0, limit,
+                                                                seek),
             )
         )
         self.query_one("#attachments-list", VirtualList).set_source(
             PagedSource(
                 lambda offset, limit: area.attachments(structure_id, False, offset, limit),
                 self._failed,
+                fetch_seek=lambda seek, limit: area.attachments(structure_id, False, 0, limit,
+                                                                seek),
             )
         )
 

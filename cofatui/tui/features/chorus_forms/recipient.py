@@ -74,7 +74,8 @@ class RecipientPicker(Dialog[ChorusStructurePublic | None]):
         flt = ChorusDirectoryFilter(text=text, public=True)
         self.query_one(VirtualList).set_source(PagedSource(
             lambda offset, limit: repo.chorus_directory.structures(flt, offset, limit),
-            self._failed))
+            self._failed, fetch_seek=lambda seek, limit: repo.chorus_directory.structures(
+                flt, 0, limit, seek)))
 
     def _failed(self, exc: CofaError) -> None:
         self.app.call_from_thread(self._show_error, clean(exc))
