@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
     from sqlalchemy.engine import Engine
 
-HEAD = "0036_notification_search"
+HEAD = "0037_notification_counts"
 HERE = Path(__file__).parent
 
 

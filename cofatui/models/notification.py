@@ -25,6 +25,9 @@ class Notification(SQLModel, table=True):
         Index("ix_notification_target", "target_type", "target_id"),
         # A user's own (Chorus Pro) notifications, newest first.
         Index("ix_notification_user_created", "user_id", "created_at", "id"),
+        # A list's counts (issue 21): the contract's search texts, and a notification's
+        # contract by id, read from this index instead of the wide rows (migration 0037).
+        Index("ix_notification_contract_text", "contract_id", "id", "search_text"),
     )
     id: int | None = Field(default=None, primary_key=True)
     #: None for a Chorus Pro notification, which is addressed to ``user_id`` instead.
@@ -83,6 +86,9 @@ class NotificationState(SQLModel, table=True):
         # notification of the contract (issue 21: 5 s at 773 000).
         Index("ix_notification_state_user_deleted", "user_id", "notification_id",
               sqlite_where=text("deleted = 1"), postgresql_where=text("deleted")),
+        # The read / unread counts read the user's state from the index (migration 0037).
+        Index("ix_notification_state_user_read", "user_id", "notification_id", "read",
+              "deleted"),
     )
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id")

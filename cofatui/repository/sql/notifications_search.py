@@ -60,7 +60,11 @@ def word_start(needle: str) -> ColumnElement[bool]:
     """SQLite: ``needle`` at the start of the text or of one of its words."""
     pattern = "".join(f"[{ch}]" if ch in "*?[" else ch for ch in needle) + "*"
     glob = _n.c.search_text.bool_op("GLOB")
-    return or_(glob(pattern), glob(_WORD_START + pattern))
+    # instr first: a word start is a substring, and instr rejects a text without it
+    # several times faster than the GLOB's try at every position ("f" counted over
+    # 773 000 texts: 0.78 s of CPU → 0.27 s).
+    return and_(func.instr(_n.c.search_text, needle) > 0,
+                or_(glob(pattern), glob(_WORD_START + pattern)))
 
 
 def _adaptive(s: Session, fts_table: str, query: str,
