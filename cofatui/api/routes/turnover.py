@@ -11,7 +11,17 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from cofatui.api.auth import Repo
-from cofatui.api.routes.common import ERROR_RESPONSES, MAX_ID, ContractId, Limit, Offset
+from cofatui.api.routes.common import (
+    ERROR_RESPONSES,
+    MAX_ID,
+    BeforeCursor,
+    ContractId,
+    Cursor,
+    LastPage,
+    Limit,
+    Offset,
+    seek_of,
+)
 from cofatui.api.uploads import raw_body, spool, store
 from cofatui.rules.attachments import MAX_ATTACHMENT_BYTES, too_large
 from cofatui.schemas import Page
@@ -47,6 +57,11 @@ class DocumentId(BaseModel):
     id: int = Field(description="the document's id (GET /documents/{id}/content)")
 
 
+#: The lists' paging by key (issue 21).
+_BY_KEY = ("Page by key with `after`/`before` (a page's `last_cursor`/`first_cursor`) or "
+           "`last`.")
+
+
 # --- insurer side -------------------------------------------------------------------
 @router.post("/turnover-declarations", name="turnover.request",
              response_model=TurnoverDeclarationPublic, status_code=201, tags=["underwriter"],
@@ -60,10 +75,12 @@ def request_declaration(repo: Repo, data: TurnoverRequestIn) -> TurnoverDeclarat
 
 @router.get("/underwriter/turnover-declarations", name="turnover.requests",
             response_model=Page[TurnoverDeclarationPublic], tags=["underwriter"],
-            summary="Requests across contracts, the latest due first, with days late")
+            summary="Requests across contracts, the latest due first, with days late",
+            description=_BY_KEY)
 def requests(repo: Repo, flt: Annotated[TurnoverFilter, Query()], offset: Offset = 0,
-             limit: Limit = 100) -> Page[TurnoverDeclarationPublic]:
-    return repo.turnover.requests(flt, offset, limit)
+             limit: Limit = 100, after: Cursor = None, before: BeforeCursor = None,
+             last: LastPage = False) -> Page[TurnoverDeclarationPublic]:
+    return repo.turnover.requests(flt, offset, limit, seek_of(after, before, last))
 
 
 @router.post("/turnover-declarations/{declaration_id}/cancel", name="turnover.cancel",
@@ -77,10 +94,12 @@ def cancel(repo: Repo, declaration_id: DeclarationId,
 # --- policyholder side --------------------------------------------------------------
 @router.get("/contracts/{contract_id}/turnover-declarations", name="turnover.declarations",
             response_model=Page[TurnoverDeclarationPublic],
-            summary="The contract's declarations, newest period first")
+            summary="The contract's declarations, newest period first", description=_BY_KEY)
 def declarations(repo: Repo, contract_id: ContractId, offset: Offset = 0,
-                 limit: Limit = 100) -> Page[TurnoverDeclarationPublic]:
-    return repo.turnover.declarations(contract_id, offset, limit)
+                 limit: Limit = 100, after: Cursor = None, before: BeforeCursor = None,
+                 last: LastPage = False) -> Page[TurnoverDeclarationPublic]:
+    return repo.turnover.declarations(contract_id, offset, limit,
+                                      seek_of(after, before, last))
 
 
 @router.get("/turnover-declarations/{declaration_id}", name="turnover.get",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from cofatui.schemas import Page
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_jobs import ImportResultPublic
 from cofatui.schemas_turnover import (
     TurnoverDeclarationPublic,
@@ -42,19 +42,23 @@ class TurnoverArea(Protocol):
         ...
 
     def requests(self, flt: TurnoverFilter | None = None, offset: int = 0,
-                 limit: int = 100) -> Page[TurnoverDeclarationPublic]:
+                 limit: int = 100, seek: Seek | None = None
+                 ) -> Page[TurnoverDeclarationPublic]:
         """The back office: requests across contracts, the latest due first, with
-        their days late.
+        their days late; by offset, or by key as ``seek`` says.
 
-        Raises: Forbidden (not an underwriter)."""
+        Raises: Forbidden (not an underwriter); ValidationFailed (a cursor not of this
+        list, at ``cursor``)."""
         ...
 
     # ----------------------------------------------------------- policyholder side
 
-    def declarations(self, contract_id: int, offset: int = 0,
-                     limit: int = 100) -> Page[TurnoverDeclarationPublic]:
+    def declarations(self, contract_id: int, offset: int = 0, limit: int = 100,
+                     seek: Seek | None = None) -> Page[TurnoverDeclarationPublic]:
         """A contract's declarations (seed "Liste des déclarations"), newest period
-        first. Raises: Forbidden (not attached, or no read access to ``turnover``)."""
+        first; by offset, or by key as ``seek`` says. Raises: Forbidden (not attached,
+        or no read access to ``turnover``); ValidationFailed (a cursor not of this
+        list, at ``cursor``)."""
         ...
 
     def get(self, declaration_id: int) -> TurnoverDeclarationPublic:

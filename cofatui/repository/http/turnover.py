@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pydantic import TypeAdapter
 
-from cofatui.repository.http.client import HttpArea, page_params, query_params
+from cofatui.repository.http.client import HttpArea, page_params, query_params, seek_params
 from cofatui.repository.http.turnover_import import HttpTurnoverImportMixin
-from cofatui.schemas import Page
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_turnover import (
     TurnoverDeclarationPublic,
     TurnoverFilter,
@@ -35,14 +35,15 @@ class HttpTurnover(HttpTurnoverImportMixin, HttpArea):
                           {"version": version})
 
     def requests(self, flt: TurnoverFilter | None = None, offset: int = 0,
-                 limit: int = 100) -> Page[TurnoverDeclarationPublic]:
+                 limit: int = 100, seek: Seek | None = None
+                 ) -> Page[TurnoverDeclarationPublic]:
         return self._get(_DECLARATIONS, "/underwriter/turnover-declarations",
-                         {**query_params(flt), **page_params(offset, limit)})
+                         {**query_params(flt), **seek_params(offset, limit, seek)})
 
-    def declarations(self, contract_id: int, offset: int = 0,
-                     limit: int = 100) -> Page[TurnoverDeclarationPublic]:
+    def declarations(self, contract_id: int, offset: int = 0, limit: int = 100,
+                     seek: Seek | None = None) -> Page[TurnoverDeclarationPublic]:
         return self._get(_DECLARATIONS, f"/contracts/{int(contract_id)}/turnover-declarations",
-                         page_params(offset, limit))
+                         seek_params(offset, limit, seek))
 
     def get(self, declaration_id: int) -> TurnoverDeclarationPublic:
         return self._get(_DECLARATION, _path(declaration_id))

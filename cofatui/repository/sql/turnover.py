@@ -13,12 +13,14 @@ the helpers below (``_load_for_write``, ``_apply_lines``, ``_bump``)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
+from sqlmodel import col
 
 from cofatui import notification_wording as wording
 from cofatui.enums import (
@@ -35,9 +37,11 @@ from cofatui.repository.base import MAX_PAGE
 from cofatui.repository.sql import turnover_lines as lines_sql
 from cofatui.repository.sql import turnover_notices as notices
 from cofatui.repository.sql.core import SqlArea
+from cofatui.repository.sql.keyset_page import entities_page
+from cofatui.repository.sql.paging import SortKey
 from cofatui.repository.sql.turnover_import import TurnoverImportMixin
 from cofatui.rules import turnover as rules
-from cofatui.schemas import Page
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_turnover import (
     TurnoverContact,
     TurnoverDeclarationPublic,
@@ -49,6 +53,18 @@ from cofatui.schemas_turnover import (
 )
 
 SECTION = Section.TURNOVER
+#: The back office's requests, latest due date first; a contract's declarations,
+#: latest period first (both dates NOT NULL), then the newest.
+_LATEST_DUE = (SortKey(col(TurnoverDeclaration.due_date), date, descending=True),
+               SortKey(col(TurnoverDeclaration.id), int, descending=True))
+_LATEST_PERIOD = (SortKey(col(TurnoverDeclaration.period_start), date, descending=True),
+                  SortKey(col(TurnoverDeclaration.id), int, descending=True))
+
+
+def _key_of(decl: TurnoverDeclaration, keys: Sequence[SortKey]) -> tuple[date, int]:
+    """A declaration's values of the order ``keys``, for its cursor."""
+    assert decl.id is not None
+    return (decl.due_date if keys is _LATEST_DUE else decl.period_start, decl.id)
 
 
 class SqlTurnover(SqlArea, TurnoverImportMixin):
@@ -115,10 +131,10 @@ class SqlTurnover(SqlArea, TurnoverImportMixin):
             return self._public(s, decl)
 
     def requests(self, flt: TurnoverFilter | None = None, offset: int = 0,
-                 limit: int = 100) -> Page[TurnoverDeclarationPublic]:
+                 limit: int = 100, seek: Seek | None = None
+                 ) -> Page[TurnoverDeclarationPublic]:
         self._require_underwriter()
         flt = flt or TurnoverFilter()
-        limit = max(1, min(limit, MAX_PAGE))
         cond: list[Any] = []
         if flt.contract_id is not None:
             cond.append(TurnoverDeclaration.contract_id == flt.contract_id)
@@ -127,17 +143,14 @@ class SqlTurnover(SqlArea, TurnoverImportMixin):
         if flt.late_only:
             cond += [TurnoverDeclaration.status == TurnoverStatus.NEW.value,
                      TurnoverDeclaration.due_date < self.clock.now().date()]
-        order = (TurnoverDeclaration.due_date.desc(), TurnoverDeclaration.id.desc())
-        return self._page(cond, order, offset, limit)
+        return self._page(cond, _LATEST_DUE, offset, limit, seek)
 
     # ------------------------------------------------------------- policyholder side
-    def declarations(self, contract_id: int, offset: int = 0,
-                     limit: int = 100) -> Page[TurnoverDeclarationPublic]:
+    def declarations(self, contract_id: int, offset: int = 0, limit: int = 100,
+                     seek: Seek | None = None) -> Page[TurnoverDeclarationPublic]:
         self._require_read(contract_id, SECTION)
-        limit = max(1, min(limit, MAX_PAGE))
-        order = (TurnoverDeclaration.period_start.desc(), TurnoverDeclaration.id.desc())
-        return self._page([TurnoverDeclaration.contract_id == contract_id], order, offset,
-                          limit)
+        return self._page([TurnoverDeclaration.contract_id == contract_id], _LATEST_PERIOD,
+                          offset, limit, seek)
 
     def get(self, declaration_id: int) -> TurnoverDeclarationPublic:
         with self._uow() as s:
@@ -297,15 +310,15 @@ class SqlTurnover(SqlArea, TurnoverImportMixin):
         return TurnoverContact(name=self.principal.display_name[:120], phone=phone[:40],
                                email=email[:254])
 
-    def _page(self, cond: list[Any], order: tuple[Any, ...], offset: int,
-              limit: int) -> Page[TurnoverDeclarationPublic]:
+    def _page(self, cond: list[Any], keys: Sequence[SortKey], offset: int,
+              limit: int, seek: Seek | None) -> Page[TurnoverDeclarationPublic]:
+        """A page in the order of ``keys`` (a date, then the id), by offset or by key
+        (issue 21)."""
         with self._uow() as s:
-            total = s.execute(select(func.count()).select_from(TurnoverDeclaration)
-                              .where(*cond)).scalar_one()
-            rows = list(s.execute(select(TurnoverDeclaration).where(*cond).order_by(*order)
-                                  .offset(max(0, offset)).limit(limit)).scalars())
-            items = self._publics(s, rows)
-            return Page(items=items, offset=offset, limit=limit, total=total)
+            return entities_page(s, select(TurnoverDeclaration).where(*cond), keys, seek,
+                                 offset, min(limit, MAX_PAGE),
+                                 lambda d: _key_of(d, keys),
+                                 lambda rows: self._publics(s, rows))
 
     def _public(self, s: Session, decl: TurnoverDeclaration) -> TurnoverDeclarationPublic:
         return self._publics(s, [decl])[0]

@@ -72,7 +72,8 @@ class TurnoverPane(Vertical):
         repo, flt = cofa(self.app).repo, self.current_filter()
         self.query_one("#tvb-count", Static).update("")
         lst.set_source(PagedSource(
-            lambda offset, limit: repo.turnover.requests(flt, offset, limit), self._failed))
+            lambda offset, limit: repo.turnover.requests(flt, offset, limit), self._failed,
+            fetch_seek=lambda seek, limit: repo.turnover.requests(flt, 0, limit, seek)))
         if keep_position:
             lst.cursor = cursor
 

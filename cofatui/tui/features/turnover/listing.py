@@ -63,7 +63,8 @@ class DeclarationsScreen(Screen[None]):
         repo = app.repo
         self.query_one("#tv-list", VirtualList).set_source(PagedSource(
             lambda offset, limit: repo.turnover.declarations(contract_id, offset, limit),
-            self._failed))
+            self._failed, fetch_seek=lambda seek, limit: repo.turnover.declarations(
+                contract_id, 0, limit, seek)))
 
     def _failed(self, exc: CofaError) -> None:
         self.app.call_from_thread(self.query_one("#tv-list-title", Static).update,
