@@ -69,10 +69,12 @@ __all__ = [
     "ExportColumn",
     "ExportTooLarge",
     "clean_text",
+    "csv_cell_code",
     "csv_text",
     "export_file",
     "timestamped_name",
     "write_csv",
+    "write_csv_cells",
     "write_xlsx",
 ]
 
@@ -352,51 +354,69 @@ def _csv_cell(kind: ExportColumnType | None, values: _Values) -> Callable[[objec
 
 def _csv_line(columns: Sequence[ExportColumn], values: _Values) -> Callable[[Any], list[str]]:
     """One function making a row's CSV cells: the columns' values read at once when
-    they are all ``itemgetter`` of one key (one C call for the row), and the usual
-    text and amount (printable text that starts no formula, a finite Decimal) written
-    inline, without a call per cell; anything else goes through its column's
-    :func:`_csv_cell`, which these shortcuts agree with."""
+    they are all ``itemgetter`` of one key (one C call for the row), then written by
+    :func:`_csv_parts`."""
     count = len(columns)
-    namespace: dict[str, Any] = {"Decimal": Decimal, "RISKY": _PRINTABLE_FORMULA_START,
-                                 "datetime": datetime, "date": date,
-                                 "moment_text": values.moment_text}
     names = [f"v{i}" for i in range(count)]
     keys = [_itemgetter_key(c.value) for c in columns]
+    parts, namespace = _csv_parts([c.type for c in columns], values)
     if count > 1 and all(key is not None for key in keys):
         namespace["get"] = operator.itemgetter(*[key[0] for key in keys if key])
         read = f"    {', '.join(names)}, = get(row)\n"
     else:
         read = "".join(f"    v{i} = get{i}(row)\n" for i in range(count))
         namespace.update({f"get{i}": c.value for i, c in enumerate(columns)})
-    parts = []
-    for i, c in enumerate(columns):
-        namespace[f"cell{i}"] = _csv_cell(c.type, values)
-        v = f"v{i}"
-        if c.type in (ExportColumnType.TEXT, ExportColumnType.CODE):
-            # A printable text starts with neither tab nor CR: only the first
-            # character's set lookup is left of the formula guard.
-            parts.append(f"({v} if {v}.__class__ is str and {v}.isprintable() and "
-                         f"{v}[:1] not in RISKY else cell{i}({v}))")
-        elif c.type in (ExportColumnType.AMOUNT, ExportColumnType.INTEGER):
-            parts.append(f"(format({v}, 'f') if {v}.__class__ is Decimal and "
-                         f"{v}.is_finite() else cell{i}({v}))")
-            if c.type == ExportColumnType.INTEGER:  # a count, a DRA: a plain int
-                parts[-1] = f"(str({v}) if {v}.__class__ is int else {parts[-1]})"
-        elif c.type == ExportColumnType.DATETIME:  # a time in the file's zone
-            parts.append(f"(moment_text({v}) if {v}.__class__ is datetime "
-                         f"else cell{i}({v}))")
-        elif c.type == ExportColumnType.DATE:
-            parts.append(f"({v}.isoformat() if {v}.__class__ is date else cell{i}({v}))")
-        else:
-            parts.append(f"cell{i}({v})")
-        if c.type not in (ExportColumnType.TEXT, ExportColumnType.CODE):
-            # None is an empty cell in every column type (a company without a
-            # decision: half the amounts and times of a by-company run).
-            parts[-1] = f"('' if {v} is None else {parts[-1]})"
     source = f"def line(row):\n{read}    return [{', '.join(parts)}]\n"
     exec(compile(source, "<export csv line>", "exec"), namespace)
     made: Callable[[Any], list[str]] = namespace["line"]
     return made
+
+
+def csv_cell_code(kinds: Sequence[ExportColumnType | None], *, language: str | None = None,
+                  time_zone: str | None = None) -> tuple[list[str], dict[str, Any]]:
+    """For a row maker generated elsewhere (the custom exports' CSV rows, made from
+    the database's rows without a typed row between): each column's cell text as a
+    Python expression over ``v0``, ``v1``… (its value, typed as for
+    :func:`write_csv`), and the namespace those expressions need. The text is
+    :func:`write_csv`'s, guard included; write the cells with :func:`write_csv_cells`."""
+    return _csv_parts(kinds, _Values(language, time_zone))
+
+
+def _csv_parts(kinds: Sequence[ExportColumnType | None], values: _Values
+               ) -> tuple[list[str], dict[str, Any]]:
+    """Each column's cell text as an expression over ``v<i>``: the usual text and
+    amount (printable text that starts no formula, a finite Decimal) and time written
+    inline, without a call per cell; anything else goes through its column's
+    :func:`_csv_cell`, which these shortcuts agree with."""
+    namespace: dict[str, Any] = {"Decimal": Decimal, "RISKY": _PRINTABLE_FORMULA_START,
+                                 "datetime": datetime, "date": date,
+                                 "moment_text": values.moment_text}
+    parts = []
+    for i, kind in enumerate(kinds):
+        namespace[f"cell{i}"] = _csv_cell(kind, values)
+        v = f"v{i}"
+        if kind in (ExportColumnType.TEXT, ExportColumnType.CODE):
+            # A printable text starts with neither tab nor CR: only the first
+            # character's set lookup is left of the formula guard.
+            parts.append(f"({v} if {v}.__class__ is str and {v}.isprintable() and "
+                         f"{v}[:1] not in RISKY else cell{i}({v}))")
+        elif kind in (ExportColumnType.AMOUNT, ExportColumnType.INTEGER):
+            parts.append(f"(format({v}, 'f') if {v}.__class__ is Decimal and "
+                         f"{v}.is_finite() else cell{i}({v}))")
+            if kind == ExportColumnType.INTEGER:  # a count, a DRA: a plain int
+                parts[-1] = f"(str({v}) if {v}.__class__ is int else {parts[-1]})"
+        elif kind == ExportColumnType.DATETIME:  # a time in the file's zone
+            parts.append(f"(moment_text({v}) if {v}.__class__ is datetime "
+                         f"else cell{i}({v}))")
+        elif kind == ExportColumnType.DATE:
+            parts.append(f"({v}.isoformat() if {v}.__class__ is date else cell{i}({v}))")
+        else:
+            parts.append(f"cell{i}({v})")
+        if kind not in (ExportColumnType.TEXT, ExportColumnType.CODE):
+            # None is an empty cell in every column type (a company without a
+            # decision: half the amounts and times of a by-company run).
+            parts[-1] = f"('' if {v} is None else {parts[-1]})"
+    return parts, namespace
 
 
 def _itemgetter_key(value: Callable[[Any], object]) -> tuple[Any] | None:
@@ -411,17 +431,24 @@ def write_csv(path: Path, columns: Sequence[ExportColumn], rows: Iterable[Any], 
               delimiter: str = CSV_DELIMITER, progress: Progress | None = None,
               language: str | None = None, time_zone: str | None = None) -> int:
     """Write a header and one line per row; return the number of rows written."""
-    values = _Values(language, time_zone)
-    line = _csv_line(columns, values)
+    line = _csv_line(columns, _Values(language, time_zone))
+    return write_csv_cells(path, [c.label for c in columns], map(line, rows),
+                           delimiter=delimiter, progress=progress)
+
+
+def write_csv_cells(path: Path, labels: Sequence[str], lines: Iterable[Sequence[str]], *,
+                    delimiter: str = CSV_DELIMITER, progress: Progress | None = None) -> int:
+    """Write a header (``labels``, guarded) and ``lines``, each a row's cells already
+    written as text (:func:`csv_cell_code`); return the number of lines written."""
     with _atomic(path) as tmp:
         # utf-8-sig writes the BOM; newline="" lets the csv module write \r\n itself.
         with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL)
-            writer.writerow([_guard(clean_text(c.label)) for c in columns])
+            writer.writerow([_guard(clean_text(label)) for label in labels])
             count = 0
             write = writer.writerow
-            for row in rows:
-                write(line(row))
+            for cells in lines:
+                write(cells)
                 count += 1
                 if progress is not None and count % PROGRESS_EVERY == 0 \
                         and progress(count) is False:

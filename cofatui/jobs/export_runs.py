@@ -43,6 +43,7 @@ from cofatui.formats.export import (
     ExportTooLarge,
     timestamped_name,
     write_csv,
+    write_csv_cells,
     write_xlsx,
 )
 from cofatui.i18n import format_date, t_in
@@ -134,9 +135,15 @@ def write_run(ctx: JobContext, info: RunInfo) -> tuple[int, list[tuple[ExportFor
             if ExportFormat.XLSX in info.formats and total > XLSX_MAX_ROWS:
                 raise CofaError("export_runs.xlsx_too_many_rows", limit=XLSX_MAX_ROWS)
             meter.start(total)  # then its total, before any row
-            columns = export_columns(data.headers(conn, spec))
+            heads = data.headers(conn, spec)
             paths = [(fmt, Path(folder) / file_name(info, now, fmt)) for fmt in info.formats]
-            write_files(paths, columns, data.iter_export_rows(conn, spec), meter.step, info)
+            if info.formats == [ExportFormat.CSV]:  # text made from the database's rows
+                write_csv_cells(paths[0][1], [h.label for h in heads], data.iter_export_csv_lines(
+                    conn, spec, info.time_zone, info.language),
+                    progress=meter.step)
+            else:
+                write_files(paths, export_columns(heads), data.iter_export_rows(conn, spec),
+                            meter.step, info)
         stored = finish_run(ctx, info, total, paths)
     return total, stored
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,6 +31,8 @@ from cofatui.enums import (
     ProductStatus,
 )
 from cofatui.errors import Conflict, Forbidden, NotFound, RuleViolation, ValidationFailed
+from cofatui.formats.export import write_csv, write_csv_cells
+from cofatui.jobs.export_runs import export_columns
 from cofatui.models import (
     AuditEntry,
     Claim,
@@ -46,6 +49,7 @@ from cofatui.repository.sql.export_rows import (
     count_export_rows,
     export_snapshot,
     headers,
+    iter_export_csv_lines,
     iter_export_rows,
 )
 from cofatui.rules.export_columns import catalogue, default_columns
@@ -484,6 +488,32 @@ def test_every_column_of_the_catalogue_is_exported_typed(
                         ExportColumnType.DATETIME: datetime, ExportColumnType.BOOLEAN: bool,
                         ExportColumnType.INTEGER: int}.get(kind, str)
             assert isinstance(value, expected), (key, value)
+
+
+@pytest.mark.parametrize(("category", "aggregation", "zone", "language"), [
+    (PORTFOLIO, ExportAggregation.COMPANY, "Europe/Paris", "fr"),
+    (PORTFOLIO, ExportAggregation.PRODUCT, "Asia/Kolkata", "en"),
+    (PORTFOLIO, ExportAggregation.PERIOD, "America/New_York", "fr"),
+    (CLAIMS, ExportAggregation.CLAIM, "Europe/Paris", "en"),
+    (CLAIMS, ExportAggregation.COMPANY, "Australia/Lord_Howe", "fr")])
+def test_a_csv_run_writes_the_typed_rows_text(
+        sql_backend: Backend, tmp_path: Path, category: ExportCategory,
+        aggregation: ExportAggregation, zone: str, language: str) -> None:
+    """A CSV-only run makes its lines from the database's rows (no typed row): the
+    file is the one ``write_csv`` writes from the typed rows, byte for byte."""
+    b = sql_backend
+    add_claims(b)
+    keys = tuple(c.key for c in catalogue(category))
+    s = spec(b, category=category, columns=keys, aggregation=aggregation, statuses=(),
+             language=language)
+    with export_snapshot(b.engine) as conn:
+        heads = headers(conn, s)
+        typed = write_csv(tmp_path / "typed.csv", export_columns(heads),
+                          iter_export_rows(conn, s, page=2), language=language, time_zone=zone)
+        lines = write_csv_cells(tmp_path / "lines.csv", [h.label for h in heads],
+                                iter_export_csv_lines(conn, s, zone, language, page=2))
+    assert typed == lines > 0
+    assert (tmp_path / "typed.csv").read_bytes() == (tmp_path / "lines.csv").read_bytes()
 
 
 def test_company_name_contains_ignoring_case_and_accents(sql_backend: Backend) -> None:

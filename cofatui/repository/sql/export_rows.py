@@ -57,6 +57,7 @@ from sqlalchemy.orm import Session
 
 from cofatui import reference
 from cofatui.enums import ClaimStatus, ExportAggregation, ExportCategory
+from cofatui.formats.export import csv_cell_code
 from cofatui.i18n import t_in
 from cofatui.models import (
     Claim,
@@ -81,7 +82,7 @@ from cofatui.schemas_exports import ExportColumnInfo
 from cofatui.schemas_jobs import ExportFormat
 
 __all__ = ["ExportSpec", "count_export_rows", "export_snapshot", "fold", "headers",
-           "iter_export_rows", "store_chunks", "store_files"]
+           "iter_export_csv_lines", "iter_export_rows", "store_chunks", "store_files"]
 
 #: Entries (or claims) read per page: a few MB of rows, and few statements.
 PAGE = 4000
@@ -304,12 +305,29 @@ def iter_export_rows(conn: Connection, spec: ExportSpec,
                      page: int = PAGE) -> Iterator[dict[str, Any]]:
     """Every row of the export, in a stable order (the portfolio entry's, the claim's,
     the debtor's), read ``page`` companies (or claims) at a time."""
+    return _rows(conn, spec, page, None)
+
+
+def iter_export_csv_lines(conn: Connection, spec: ExportSpec, time_zone: str,
+                          language: str, page: int = PAGE) -> Iterator[list[str]]:
+    """The rows of :func:`iter_export_rows`, each as its CSV cells in the order of
+    ``spec.columns`` (``write_csv_cells`` writes them): the text ``write_csv`` writes
+    for the typed row in ``time_zone`` and ``language`` (its yes/no), made without
+    the typed row between (a CSV-only run: a third of its time went to that dict)."""
+    return _rows(conn, spec, page, (time_zone, language))
+
+
+#: A CSV line's time zone and language (yes/no), or None: a typed row.
+CsvOf = tuple[str, str] | None
+
+
+def _rows(conn: Connection, spec: ExportSpec, page: int, csv_of: CsvOf) -> Iterator[Any]:
     if not spec.contract_ids:
         return
     if spec.category == ExportCategory.PORTFOLIO:
-        yield from _portfolio_rows(conn, spec, page)
+        yield from _portfolio_rows(conn, spec, page, csv_of)
     else:
-        yield from _claims_rows(conn, spec, page)
+        yield from _claims_rows(conn, spec, page, csv_of)
 
 
 class _Page:
@@ -488,7 +506,8 @@ class _Fact:
         self.code, self.status, self.index = code, status, index
 
 
-def _portfolio_rows(conn: Connection, spec: ExportSpec, page: int) -> Iterator[dict[str, Any]]:
+def _portfolio_rows(conn: Connection, spec: ExportSpec, page: int,
+                    csv_of: CsvOf) -> Iterator[Any]:
     e = PortfolioEntry
     policy, currency = _contracts(conn, spec)
     wanted = set(spec.columns)
@@ -517,12 +536,13 @@ def _portfolio_rows(conn: Connection, spec: ExportSpec, page: int) -> Iterator[d
     # The entries come from the driver's cursor (plain tuples, no Row, no per-value
     # processing): their amounts and times are typed by the row builder, as the
     # products' are.
-    build = _builder(spec.category, _with_currency(spec.columns), spec.language,
+    build = _builder(spec.category, _row_keys(spec, csv_of), spec.language,
                      tuple(c.key for c in base.selected_columns),
                      tuple(c.key for c in details_query.selected_columns), by_company,
-                     _converters(conn, details_query), _converters(conn, base))
+                     _converters(conn, details_query), _converters(conn, base), csv_of)
     summary_at = len(base.selected_columns) - 1
     Chosen = list[tuple[Row[Any], int | None]]
+    single: dict[str, tuple[int | None, bool, str]] = {}
 
     def pages() -> Generator[tuple[Chosen, dict[int, Any], _Page], None, None]:
         """Each page's entries, the product each row shows and that product's details.
@@ -541,8 +561,18 @@ def _portfolio_rows(conn: Connection, spec: ExportSpec, page: int) -> Iterator[d
         if by_company:
             live_codes = x.live_codes
             for r in rows:
-                ids, combination = _summary(r[summary_at])
-                index, matched, text = decide(combination)
+                summary = r[summary_at]
+                if summary and "," not in summary:  # one product ("id:code:status"):
+                    # most companies, decided once per "code:status"
+                    head, _, rest = summary.partition(":")
+                    decided = single.get(rest)
+                    if decided is None:
+                        decided = single[rest] = decide((tuple(rest.split(":", 1)),))
+                    ids: tuple[int, ...] = (int(head),)
+                else:
+                    ids, combination = _summary(summary)
+                    decided = decide(combination)
+                index, matched, text = decided
                 if text:
                     live_codes[(r[1], r[2])] = text
                 if filtered and not matched:
@@ -562,6 +592,11 @@ def _portfolio_rows(conn: Connection, spec: ExportSpec, page: int) -> Iterator[d
     for chosen, details, x in pages():
         for r, pid in chosen:
             yield build(r, None if pid is None else details[pid], x)
+
+
+def _row_keys(spec: ExportSpec, csv_of: CsvOf) -> tuple[str, ...]:
+    """The values a row is made of: a CSV line's columns, a typed row's keys."""
+    return spec.columns if csv_of is not None else _with_currency(spec.columns)
 
 
 def _with_currency(columns: tuple[str, ...]) -> tuple[str, ...]:
@@ -690,7 +725,8 @@ def _portfolio_page(conn: Connection, spec: ExportSpec, rows: list[Any],
     return x
 
 
-def _claims_rows(conn: Connection, spec: ExportSpec, page: int) -> Iterator[dict[str, Any]]:
+def _claims_rows(conn: Connection, spec: ExportSpec, page: int,
+                 csv_of: CsvOf) -> Iterator[Any]:
     k, d = Claim, ClaimDebtor
     policy, currency = _contracts(conn, spec)
     wanted = set(spec.columns)
@@ -716,7 +752,8 @@ def _claims_rows(conn: Connection, spec: ExportSpec, page: int) -> Iterator[dict
         key_col = k.id
     selected = tuple(c.key for c in base.selected_columns)
     keep = _name_filter(spec, selected.index("name"))
-    build = _builder(spec.category, _with_currency(spec.columns), spec.language, selected)
+    build = _builder(spec.category, _row_keys(spec, csv_of), spec.language, selected,
+                     csv_of=csv_of)
     for rows in _pages(conn, base, key_col, 0, keep):
         x = _claims_page(conn, spec, rows, wanted, by_debtor)
         x.policy, x.currency = policy, currency
@@ -864,7 +901,7 @@ def _claim(x: _Page, key: tuple[int, int], index: int) -> Any:
     return None if found is None else found[index]
 
 
-Builder = Callable[[Row[Any], Any, _Page], dict[str, Any]]
+Builder = Callable[[Row[Any], Any, _Page], Any]  # a dict, or a list of CSV cells
 
 
 _FIELD = re.compile(r"\b([rp])\.(\w+)")
@@ -874,14 +911,18 @@ _FIELD = re.compile(r"\b([rp])\.(\w+)")
 def _builder(category: ExportCategory, columns: tuple[str, ...], language: str,
              r_fields: tuple[str, ...], p_fields: tuple[str, ...] = (),
              company_rows: bool = False, p_convert: tuple[Convert | None, ...] = (),
-             r_convert: tuple[Convert | None, ...] = ()) -> Builder:
+             r_convert: tuple[Convert | None, ...] = (),
+             csv_of: CsvOf = None) -> Builder:
     """One function building a row of ``columns`` (keys in order) from a page's row
     ``r`` and its product ``p``, whose fields (the columns their queries select, in
     order) are read by position: a Row's attribute costs several times its index. The
     product (and, with ``r_convert``, the row) comes as the driver gave it
     (:func:`_fetch`): a field with a converter (``p_convert``, ``r_convert``:
     :func:`_converters`) is typed by it here, in the row's one call.
-    ``company_rows``: a portfolio row per company, whose time is the entry's."""
+    ``company_rows``: a portfolio row per company, whose time is the entry's.
+    ``csv_of`` (a time zone and a language): the function makes the row's CSV cells
+    instead, a list of texts as ``write_csv`` writes them in that zone and language
+    (:func:`csv_cell_code`), each value written as soon as it is typed, no dict between."""
     table = _PORTFOLIO_EXPR if category == ExportCategory.PORTFOLIO else _CLAIMS_EXPR
     if company_rows:
         table = {**table, "updated_at": "r.entry_updated_at"}
@@ -902,8 +943,16 @@ def _builder(category: ExportCategory, columns: tuple[str, ...], language: str,
         namespace[f"{name}_convert_{index}"] = convert
         return f"{name}_convert_{index}({name}[{index}])"
 
-    parts = [f"{key!r}: {_FIELD.sub(by_position, table[key])}" for key in columns]
-    source = "def build(r, p, x):\n    return {" + ", ".join(parts) + "}\n"
+    if csv_of is None:
+        parts = [f"{key!r}: {_FIELD.sub(by_position, table[key])}" for key in columns]
+        source = "def build(r, p, x):\n    return {" + ", ".join(parts) + "}\n"
+    else:
+        cells, needs = csv_cell_code([column(category, key).type for key in columns],
+                                     time_zone=csv_of[0], language=csv_of[1])
+        namespace.update(needs)
+        values = "".join(f"    v{i} = {_FIELD.sub(by_position, table[key])}\n"
+                         for i, key in enumerate(columns))
+        source = f"def build(r, p, x):\n{values}    return [{', '.join(cells)}]\n"
     exec(compile(source, f"<export row {category.value}>", "exec"), namespace)
     build: Builder = namespace["build"]
     return build
