@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from contextlib import closing
 from pathlib import Path
@@ -278,7 +279,8 @@ def cmd_tui(args: argparse.Namespace) -> int:
         database_url_with_demo(args, settings)
     opening = _Opening(args, settings)
     # The first frame paints while the worker imports the data layer and opens it.
-    app = CofaApp(None, settings, config_path=config_path, opening=opening.open)
+    app = CofaApp(None, settings, config_path=config_path, opening=opening.open,
+                  after_start=opening.start_jobs)
     try:
         app.run()
     finally:
@@ -289,24 +291,37 @@ def cmd_tui(args: argparse.Namespace) -> int:
 
 
 class _Opening:
-    """What the app's opening worker runs: the repository the options point at, and
-    the embedded job worker beside it (stopped when the app ends)."""
+    """What the app's opening worker runs: the repository the options point at; then,
+    once home shows its WAP (the app's ``after_start``), the embedded job worker
+    beside it (stopped when the app ends). Started with the repository, the worker's
+    imports and first poll held the WAP back (issue 21 item 1)."""
 
     def __init__(self, args: argparse.Namespace, settings: Settings) -> None:
         self._args = args
         self._settings = settings
+        self._repo: Repository | None = None
         self._worker: Any = None
+        self._lock = threading.Lock()
+        self._closed = False
 
     def open(self) -> Repository:
-        repo = open_repository(self._args, self._settings)
+        self._repo = open_repository(self._args, self._settings)
+        return self._repo
+
+    def start_jobs(self) -> None:
         from cofatui.jobs.worker import embedded_worker
 
-        self._worker = embedded_worker(repo, self._settings.mail)  # jobs run meanwhile
-        return repo
+        with self._lock:  # never after close(): nothing would stop it
+            if self._closed or self._repo is None or self._worker is not None:
+                return
+            self._worker = embedded_worker(self._repo, self._settings.mail)
 
     def close(self) -> None:
-        if self._worker is not None:
-            self._worker.stop()
+        with self._lock:
+            self._closed = True
+            worker = self._worker
+        if worker is not None:
+            worker.stop()
 
 
 def _ended(app: CofaApp) -> int:

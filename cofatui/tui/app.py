@@ -40,6 +40,11 @@ What screens may rely on (``self.app`` cast to :class:`CofaApp`):
   waits for it. When it is open the app posts :class:`DataReady` to every screen of
   the stack (a screen that waited loads then); when opening fails the app ends with
   ``open_error`` set;
+- ``first_data_shown()``: a base screen whose class sets ``REPORTS_FIRST_DATA`` calls it
+  once what the user opened the app for is on screen (home: the WAP). Until then the
+  app holds back what nobody waits for (the unread count, the account's preferences,
+  the Chorus Pro returns pop-up, the CLI's ``after_start``: the job worker): started
+  at once, they took the two cores and the GIL from the WAP's query;
 - ``signed_in``: False while a session started without a repository (``sign_in`` given:
   ``cofatui web``, ``--api`` without a token) shows the login screen. Until the login
   succeeds the app refuses every action but quit, holds a repository that refuses every
@@ -166,11 +171,13 @@ class CofaApp(DropWhenGone, App[None]):
     def __init__(self, repo: Repository | None, settings: Settings,
                  config_path: Path | None = None, principal: Principal | None = None,
                  clock: Clock | None = None, sign_in: SignIn | None = None,
-                 opening: Callable[[], Repository] | None = None) -> None:
+                 opening: Callable[[], Repository] | None = None,
+                 after_start: Callable[[], None] | None = None) -> None:
         """``repo`` acts for the user; or None with ``sign_in``: the session starts on
         the login screen and gets its repository from there; or None with ``opening``:
         a worker opens it while the first frame paints (``open_error`` is set, and the
-        app ends, when it raises)."""
+        app ends, when it raises). ``after_start`` runs in a worker thread once the base
+        screen's first data is on screen (see :meth:`first_data_shown`)."""
         super().__init__()
         if repo is None and sign_in is None and opening is None:
             raise ValueError("a repository, an opening or a sign-in is needed")
@@ -181,6 +188,9 @@ class CofaApp(DropWhenGone, App[None]):
         self.connection = ConnectionState(SystemClock().now)
         self._sign_in = sign_in
         self._opening = opening
+        self._after_start = after_start
+        #: The base screen is up but its first data not yet shown: the extras wait.
+        self._extras_waiting = False
         self._clock_given = clock is not None
         self.signed_in = repo is not None or opening is not None
         self.data_ready = repo is not None
@@ -269,8 +279,9 @@ class CofaApp(DropWhenGone, App[None]):
             self.clock = getattr(repo, "clock", None) or self.clock
         self.data_ready = True
         contract = self._initial_contract()
-        # The watcher tells the screens (ContractChanged) and reloads the unread count;
-        # a screen shown meanwhile that still waits hears DataReady below.
+        # The watcher tells the screens (ContractChanged); a screen shown meanwhile that
+        # still waits hears DataReady below. The unread count waits for the WAP.
+        self._extras_waiting = True
         self.current_contract_id = contract
         shown = self.screen_stack[BASE_DEPTH - 1] if len(self.screen_stack) >= BASE_DEPTH \
             else None
@@ -280,7 +291,7 @@ class CofaApp(DropWhenGone, App[None]):
             for screen in self.screen_stack:
                 screen.post_message(DataReady())
             self.screen.refresh_bindings()
-            self._after_base_screen(unread=contract is None)
+            self._after_base_screen()
         else:
             self._open_base_screen(push=shown is None)
 
@@ -315,17 +326,38 @@ class CofaApp(DropWhenGone, App[None]):
 
     def _open_base_screen(self, *, push: bool) -> None:
         self._push_base(self._base_name(), push=push)
-        self._after_base_screen(unread=True)
+        self._after_base_screen()
 
-    def _after_base_screen(self, *, unread: bool) -> None:
-        if unread:
-            self.refresh_unread()
+    def _after_base_screen(self) -> None:
+        """The base screen is up: the extras start now, or when it reports its first
+        data (home: once the WAP shows; see :meth:`first_data_shown`)."""
+        self._extras_waiting = True
+        base = self.screen_stack[BASE_DEPTH - 1] if len(self.screen_stack) >= BASE_DEPTH \
+            else self.screen
+        if not getattr(base, "REPORTS_FIRST_DATA", False):
+            self.first_data_shown()
+
+    def first_data_shown(self) -> None:
+        """What the base screen shows first is on screen: start what nobody waits for.
+        Once per start (later calls do nothing)."""
+        if not self._extras_waiting:
+            return
+        self._extras_waiting = False
+        self.refresh_unread()
         self.sync_account()
         # Chorus Pro returns since last acknowledged (seed 004): a pop-up, if any.
         open_if_registered(self, "chorus_returns")
         # Decisions arrive from underwriters and rules while the user works (another
         # user, the server): the header's unread count follows without a key press.
         self.set_interval(DELAYS.unread_poll, self.refresh_unread)
+        if self._after_start is not None:
+            self._run_after_start()
+
+    @work(thread=True, exclusive=True, group="after-start")
+    def _run_after_start(self) -> None:
+        # Off the app's thread: starting the CLI's job worker imports its handlers.
+        assert self._after_start is not None
+        self._after_start()
 
     def _screen_changed(self, screen: Screen[Any]) -> None:
         if screen not in self._watched_screens:
@@ -448,7 +480,8 @@ class CofaApp(DropWhenGone, App[None]):
         if contract_id is not None and self.is_running and self.screen_stack:
             for screen in self.screen_stack:
                 screen.post_message(ContractChanged(contract_id))
-            self.refresh_unread()
+            if not self._extras_waiting:  # else first_data_shown reads it
+                self.refresh_unread()
 
     def switch_contract(self, contract_id: int) -> None:
         if contract_id in {c.contract_id for c in self.principal.contracts}:

@@ -19,7 +19,7 @@ from cofatui.schemas import NotificationFilter
 from cofatui.tui.app import CofaApp
 from cofatui.tui.features.home.countdown import format_countdown
 from cofatui.tui.features.home.home import HomeScreen
-from cofatui.tui.features.home.wap import sparkline
+from cofatui.tui.features.home.wap import WapIndicator, sparkline
 from cofatui.tui.features.notifications.detail import NotificationDetailScreen
 from cofatui.tui.features.notifications.notifications import NotificationsScreen
 from cofatui.tui.kit.virtual_list import VirtualList
@@ -119,6 +119,43 @@ async def test_home_shows_wap_requests_guarantees_and_latest(
         assert 0 < len(rows) <= 10
         assert [r.created_at for r in rows] == sorted((r.created_at for r in rows), reverse=True)
         assert rows[0].company_name == "Alpha Industries"
+
+
+async def test_the_unread_count_is_read_once_the_wap_is_on_screen(
+        app_for: Callable[..., CofaApp]) -> None:
+    # The header's count, the account sync and the job worker wait for the WAP: they
+    # would otherwise take the cores from its query (issue 21 item 1).
+    app = app_for()
+    wap_shown_then: list[bool] = []
+
+    class Notifications:
+        def __init__(self, inner: Any) -> None:
+            self._inner = inner
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._inner, name)
+
+        def unread_count(self, contract_id: int | None) -> int:
+            wap_shown_then.append(app.screen.query_one("#wap", WapIndicator).summary
+                                  is not None)
+            count: int = self._inner.unread_count(contract_id)
+            return count
+
+    class Recording:
+        def __init__(self, inner: Any) -> None:
+            self._inner = inner
+            self.notifications = Notifications(inner.notifications)
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._inner, name)
+
+    app.repo = cast("Any", Recording(app.repo))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_home(pilot)
+        assert "WAP  6.1 / 10" in screen_text(app)
+        assert wap_shown_then and all(wap_shown_then)
+        assert app.unread_count == app.repo.notifications.unread_count(
+            app.current_contract_id)
 
 
 async def test_countdown_ticks_from_the_clock_without_the_repository(

@@ -23,7 +23,8 @@ FORBIDDEN = (
     "sqlalchemy", "sqlmodel", "alembic", "psycopg", "httpx",
     "cofatui.repository.sql", "cofatui.repository.http", "cofatui.models",
     "cofatui.migrations", "cofatui.commands", "cofatui.claims", "cofatui.ledger",
-    "cofatui.demo", "cofatui.jobs.worker", "cofatui.api", "cofatui.web",
+    "cofatui.demo", "cofatui.jobs.worker", "cofatui.jobs.handlers", "cofatui.api",
+    "cofatui.web",
 )
 
 PROBE = textwrap.dedent("""
@@ -33,6 +34,21 @@ PROBE = textwrap.dedent("""
 
     painted = threading.Event()
     seen = {}
+    events = []  # the WAP shown, the job worker started: in the order they happened
+
+    from cofatui.tui.features.home.wap import WapIndicator
+    real_show = WapIndicator.show
+    def show(self, summary, error=None):
+        events.append("wap")
+        real_show(self, summary, error)
+    WapIndicator.show = show
+
+    real_start_jobs = cli._Opening.start_jobs
+    def start_jobs(self):
+        events.append("jobs")
+        real_start_jobs(self)
+        seen["jobs_worker"] = self._worker is not None
+    cli._Opening.start_jobs = start_jobs
 
     real_open = cli._Opening.open
     def open_after_first_frame(self):
@@ -55,11 +71,12 @@ PROBE = textwrap.dedent("""
         real_opened(self, repo, principal)
         def wap_shown():
             wap = self.screen.query_one("#wap")
-            if wap.summary is None:
+            if wap.summary is None or "jobs_worker" not in seen:
                 self.set_timer(0.05, wap_shown)
                 return
             seen["wap"] = str(wap.summary.wap)
             seen["after_open"] = sorted(sys.modules)
+            seen["events"] = list(events)
             self.exit()
         wap_shown()
     CofaApp._data_opened = data_opened
@@ -109,6 +126,14 @@ def test_the_first_frame_paints_before_the_data_layer_is_imported(demo_db: Path)
     # The same run then opened the database in the worker and showed the WAP.
     assert _loaded(result["after_open"], ("sqlalchemy", "cofatui.repository.sql"))
     assert result["wap"]
+
+
+def test_the_job_worker_starts_once_the_wap_is_on_screen(demo_db: Path) -> None:
+    # Jobs still run in the TUI, but their worker no longer competes with the WAP's
+    # query for the two cores and the GIL.
+    result = _start("--db", str(demo_db))
+    assert result["jobs_worker"] is True
+    assert result["events"] == ["wap", "jobs"]
 
 
 def test_the_probe_sees_a_module_imported_before_the_first_frame(demo_db: Path) -> None:

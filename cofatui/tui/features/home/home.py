@@ -84,6 +84,8 @@ class ListSource:
 class HomeScreen(Screen[None]):
     TITLE = "home.title"
     CSS_PATH = "home.tcss"
+    #: The app holds its extras (unread count, job worker…) until the WAP shows.
+    REPORTS_FIRST_DATA = True
     HORIZONTAL_BREAKPOINTS = [
         (0, "-narrow"), (140, "-wide")]
 
@@ -250,14 +252,13 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="home-load")
     def load(self, contract_id: int | None, keep_position: bool = False) -> None:
-        """One worker, what the user looks for first first: the first page of each list
-        (handed to it, so it paints without asking again), the WAP, today's end alerts,
-        then the latest notifications (which show those alerts)."""
+        """One worker, what the user looks for first first: the WAP (then the app starts
+        its extras: see ``CofaApp.first_data_shown``), the first page of each list
+        (handed to it, so it paints without asking again), today's end alerts, then the
+        latest notifications (which show those alerts)."""
         repo = self.cofa.repo
         call = self.app.call_from_thread
         if contract_id is not None:
-            self._load_paged("pending", self._pending_pages(contract_id), keep_position)
-            self._load_paged("ending", self._ending_pages(contract_id), keep_position)
             try:
                 summary = repo.products.wap(contract_id)
                 currency = next((c.currency for c in repo.contracts() if c.id == contract_id),
@@ -266,6 +267,10 @@ class HomeScreen(Screen[None]):
                 call(self._wap_failed, exc)
             else:
                 call(self._show_wap, summary, currency)
+        call(self.cofa.first_data_shown)
+        if contract_id is not None:
+            self._load_paged("pending", self._pending_pages(contract_id), keep_position)
+            self._load_paged("ending", self._ending_pages(contract_id), keep_position)
             self._raise_end_alerts(contract_id)
         self._load_latest(contract_id)
         self._loaded = True
