@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sqlite3
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -169,6 +170,24 @@ def test_summary_counts_match_the_tables(demo: tuple[Engine, DemoSummary]) -> No
 def test_refuses_a_database_that_already_has_the_demo(demo: tuple[Engine, DemoSummary]) -> None:
     with pytest.raises(Conflict):
         generate_demo(demo[0], companies=10, clock=FixedClock(NOW))
+
+
+def test_the_file_is_left_in_wal_mode(demo: tuple[Engine, DemoSummary],
+                                      tmp_path: Path) -> None:
+    """The load writes through a rollback journal (demo.loader), and the file is back in
+    WAL mode afterwards, so that readers never wait for a writer; with another connection
+    open the load stays in WAL mode and still succeeds."""
+    with sqlite3.connect(demo[0].url.database or "") as raw:
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    engine = make_engine(f"sqlite:///{tmp_path / 'busy.sqlite'}")
+    upgrade(engine)
+    with engine.connect() as reader:  # checked out: not closed by the load
+        reader.exec_driver_sql("SELECT count(*) FROM contract").scalar_one()
+        summary = generate_demo(engine, companies=12, seed=1, clock=FixedClock(NOW))
+        assert summary.counts["contract"] == 2
+    with sqlite3.connect(tmp_path / "busy.sqlite") as raw:
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    engine.dispose()
 
 
 def test_refuses_a_silly_size(tmp_path: Path) -> None:
