@@ -39,7 +39,7 @@ from cofatui.clock import FixedClock
 from cofatui.demo.generator import BULK_TABLES, generate_demo
 from cofatui.demo.loader import SQLITE_PRAGMAS
 from cofatui.migrations import upgrade
-from cofatui.repository.sql.engine import make_engine
+from cofatui.repository.sql.engine import make_engine, refresh_statistics
 from tests.bench.harness import print_table, write_json
 
 QUICK_COMPANIES = 2_000
@@ -116,18 +116,26 @@ def main(argv: list[str] | None = None) -> int:
     upgrade(engine)
     migrated = time.perf_counter() - started
     stages: dict[str, float] = {}
+    stages_cpu: dict[str, float] = {}
 
     def progress(stage: str, done: int, total: int) -> None:
         stages[stage] = time.perf_counter() - started
+        stages_cpu[stage] = time.process_time()  # this process only (cumulative)
         if stage == "companies" and total and done % 20_000 == 0:
             print(f"  {done:>7,} / {total:,} companies  {stages[stage]:6.1f} s", flush=True)
 
     print(f"Generating {companies:,} companies on {engine.dialect.name}…", flush=True)
     cpu_self = resource.getrusage(resource.RUSAGE_SELF)
     cpu_children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_started = time.process_time()
     summary = generate_demo(engine, companies=companies, seed=args.seed,
                             clock=FixedClock(datetime(2026, 11, 20, 9, 0, tzinfo=UTC)),
                             progress=progress, worker=False if args.no_worker else None)
+    # What ``cofatui demo`` does next, and the user waits for too (cli._create_demo).
+    analyzed = time.perf_counter()
+    refresh_statistics(engine)
+    statistics = time.perf_counter() - analyzed
+    waited = summary.elapsed_seconds + statistics
     total = time.perf_counter() - started
     parent_cpu = _cpu(resource.getrusage(resource.RUSAGE_SELF), cpu_self)
     worker_cpu = _cpu(resource.getrusage(resource.RUSAGE_CHILDREN), cpu_children)
@@ -151,10 +159,13 @@ def main(argv: list[str] | None = None) -> int:
     if engine.dialect.name != "sqlite" or companies < 100_000:
         verdict = "not judged"
     else:
-        verdict = "ok" if summary.elapsed_seconds <= GOAL_SECONDS else "OVER GOAL"
+        verdict = "ok" if waited <= GOAL_SECONDS else "OVER GOAL"
     timing = [
         {"step": "migrations", "seconds": f"{migrated:.1f}"},
         {"step": "generate_demo", "seconds": f"{summary.elapsed_seconds:.1f}"},
+        {"step": "statistics (ANALYZE)", "seconds": f"{statistics:.1f}"},
+        {"step": "what the user waits for (generate + statistics)",
+         "seconds": f"{waited:.1f}"},
         {"step": "total", "seconds": f"{total:.1f}"},
         {"step": "CPU, this process", "seconds": f"{parent_cpu:.1f}"},
         {"step": "CPU, worker process", "seconds": f"{worker_cpu:.1f}"},
@@ -167,8 +178,8 @@ def main(argv: list[str] | None = None) -> int:
             {"step": f"anchor: bare executemany of {bare['rows']:,.0f} rows (wall)",
              "seconds": f"{bare['wall']:.1f}"},
             {"step": "anchor: CPU", "seconds": f"{bare['cpu']:.1f}"},
-            {"step": "ratio generate_demo / anchor (wall)",
-             "seconds": f"{summary.elapsed_seconds / max(bare['wall'], 1e-9):.1f}x"},
+            {"step": "ratio waited / anchor (wall)",
+             "seconds": f"{waited / max(bare['wall'], 1e-9):.1f}x"},
             {"step": "ratio CPU (both processes) / anchor CPU",
              "seconds": f"{(parent_cpu + worker_cpu) / max(bare['cpu'], 1e-9):.1f}x"}]
     if size is not None:
@@ -186,8 +197,11 @@ def main(argv: list[str] | None = None) -> int:
         "worker": not args.no_worker,
         "migrations_seconds": round(migrated, 2),
         "generate_seconds": round(summary.elapsed_seconds, 2),
+        "statistics_seconds": round(statistics, 2),
+        "waited_seconds": round(waited, 2),
         "total_seconds": round(total, 2),
         "stages_seconds": {k: round(v, 2) for k, v in stages.items()},
+        "stages_cpu_seconds": {k: round(v - cpu_started, 2) for k, v in stages_cpu.items()},
         "parent_cpu_seconds": round(parent_cpu, 2),
         "worker_cpu_seconds": round(worker_cpu, 2),
         "counts": summary.counts,
