@@ -21,7 +21,16 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 
 from cofatui.api.auth import Repo
-from cofatui.api.routes.common import MAX_ID, ContractId, Limit, Offset
+from cofatui.api.routes.common import (
+    MAX_ID,
+    BeforeCursor,
+    ContractId,
+    Cursor,
+    LastPage,
+    Limit,
+    Offset,
+    seek_of,
+)
 from cofatui.api.uploads import raw_body, spool, store
 from cofatui.schemas import Page
 from cofatui.schemas_custom_fields import (
@@ -75,10 +84,14 @@ def delete_custom_field(repo: Repo, contract_id: ContractId, slot: Slot,
 # on it answer 422 (slot) instead of 405.
 @router.get("/contracts/{contract_id}/custom-field-misfits", name="custom_fields.invalid_values",
             response_model=Page[InvalidValuePublic],
-            summary="Stored values that do not fit their field's format, to be fixed")
+            summary="Stored values that do not fit their field's format, to be fixed",
+            description="Page by key with `after`/`before` (a page's `last_cursor`/"
+                        "`first_cursor`) or `last`; such a page is not counted (total -1).")
 def invalid_values(repo: Repo, contract_id: ContractId, offset: Offset = 0,
-                   limit: Limit = 100) -> Page[InvalidValuePublic]:
-    return repo.custom_fields.invalid_values(contract_id, offset, limit)
+                   limit: Limit = 100, after: Cursor = None, before: BeforeCursor = None,
+                   last: LastPage = False) -> Page[InvalidValuePublic]:
+    return repo.custom_fields.invalid_values(contract_id, offset, limit,
+                                             seek_of(after, before, last))
 
 
 __all__ = ["router"]

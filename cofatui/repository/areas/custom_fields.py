@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
-from cofatui.schemas import Page
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_custom_fields import (
     CustomFieldCreate,
     CustomFieldDeleted,
@@ -56,12 +56,14 @@ class CustomFieldsArea(Protocol):
         version, or more or fewer values than confirmed)."""
         ...
 
-    def invalid_values(self, contract_id: int, offset: int = 0,
-                       limit: int = 100) -> Page[InvalidValuePublic]:
+    def invalid_values(self, contract_id: int, offset: int = 0, limit: int = 100,
+                       seek: Seek | None = None) -> Page[InvalidValuePublic]:
         """The stored values that do not fit their field's format (kept, to be fixed),
-        by company name.
+        by company name; by offset (counted), or by key as ``seek`` says (not counted:
+        total -1).
 
-        Raises: Forbidden (not attached; custom rights without the section)."""
+        Raises: Forbidden (not attached; custom rights without the section);
+        ValidationFailed (a cursor not of this list, at ``cursor``)."""
         ...
 
     def import_values(self, contract_id: int, file_name: str, content: bytes,

@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from cofatui.repository.http.client import HttpArea, page_params
-from cofatui.schemas import Page
+from cofatui.repository.http.client import HttpArea, seek_params
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_custom_fields import (
     CustomFieldCreate,
     CustomFieldDeleted,
@@ -48,10 +48,10 @@ class HttpCustomFields(HttpArea):
         return self._parse(_DELETED, self._call("DELETE", f"{_base(contract_id)}/{int(slot)}",
                                                 params=params))
 
-    def invalid_values(self, contract_id: int, offset: int = 0,
-                       limit: int = 100) -> Page[InvalidValuePublic]:
+    def invalid_values(self, contract_id: int, offset: int = 0, limit: int = 100,
+                       seek: Seek | None = None) -> Page[InvalidValuePublic]:
         return self._get(_INVALID, f"/contracts/{contract_id}/custom-field-misfits",
-                         page_params(offset, limit))
+                         seek_params(offset, limit, seek))
 
     def import_values(self, contract_id: int, file_name: str, content: bytes,
                       run_at: datetime | None = None) -> ImportResultPublic:

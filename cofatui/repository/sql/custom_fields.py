@@ -18,12 +18,13 @@ from sqlalchemy.orm import Session
 
 from cofatui.enums import Section
 from cofatui.errors import Conflict, FieldError, NotFound, RuleViolation, ValidationFailed
-from cofatui.models import Company, Contract, PortfolioEntry
+from cofatui.models import Contract, PortfolioEntry
 from cofatui.models.portfolio import CustomFieldDefinition, CustomFieldValue
 from cofatui.repository.sql.core import SqlArea
 from cofatui.repository.sql.custom_field_definitions import definitions
+from cofatui.repository.sql.custom_field_misfits import misfits
 from cofatui.rules import custom_fields as rules
-from cofatui.schemas import Page
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_custom_fields import (
     CustomFieldCreate,
     CustomFieldDeleted,
@@ -175,36 +176,12 @@ class SqlCustomFields(SqlArea):
                                              "values": [lost, 0]}, contract_id)
             return CustomFieldDeleted(slot=slot, values=int(lost))
 
-    def invalid_values(self, contract_id: int, offset: int = 0,
-                       limit: int = 100) -> Page[InvalidValuePublic]:
+    def invalid_values(self, contract_id: int, offset: int = 0, limit: int = 100,
+                       seek: Seek | None = None) -> Page[InvalidValuePublic]:
         self._read(contract_id)
-        offset, limit = max(0, offset), max(1, min(limit, 500))
         with self._uow() as s:
-            defs = definitions(s, contract_id)
-            v, e, c = CustomFieldValue, PortfolioEntry, Company
-            rows = s.execute(
-                select(v.value, v.definition_id, e.id, e.version, c.id, c.name, c.easy_number)
-                .join(e, e.id == v.entry_id).join(c, c.id == e.company_id)
-                .where(v.definition_id.in_([d.id for d in defs.values()] or [-1]),
-                       v.value != "")
-                .order_by(c.name, c.id, v.definition_id)
-                .execution_options(yield_per=5000))
-            by_id = {d.id: d for d in defs.values()}
-            found: list[InvalidValuePublic] = []
-            total = 0
-            for value, definition_id, entry_id, entry_version, company_id, name, easy in rows:
-                definition = by_id[definition_id]
-                problem = rules.value_problem(value, definition.format)
-                if problem is None:
-                    continue
-                if offset <= total < offset + limit:
-                    found.append(InvalidValuePublic(
-                        entry_id=entry_id, company_id=company_id, company_name=name,
-                        easy_number=easy, slot=definition.slot, field_name=definition.name,
-                        value=value, code=problem[0], entry_version=entry_version))
-                total += 1
-            return Page(items=found, offset=offset, limit=limit, total=total)
-
+            return misfits(s, definitions(s, contract_id).values(), max(0, offset),
+                           max(1, min(limit, 500)), seek)
 
     def import_values(self, contract_id: int, file_name: str, content: bytes,
                       run_at: datetime | None = None) -> ImportResultPublic:
