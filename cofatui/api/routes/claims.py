@@ -62,11 +62,16 @@ def claims(repo: Repo, contract_id: ContractId, offset: Offset = 0,
 
 @router.get("/contracts/{contract_id}/claims-portfolio", name="claims.portfolio",
             response_model=Page[DebtorClaimsRow],
-            summary="One row per debtor with its latest claim")
+            summary="One row per debtor with its latest claim",
+            description="Page by key with `after`/`before` (a page's `last_cursor`/"
+                        "`first_cursor`) or `last`; such a page is not counted (total -1).")
 def claims_portfolio(repo: Repo, contract_id: ContractId,
                      text: Annotated[str | None, Query(max_length=200)] = None,
-                     offset: Offset = 0, limit: Limit = 100) -> Page[DebtorClaimsRow]:
-    return repo.claims.portfolio(contract_id, text, offset, limit)
+                     offset: Offset = 0, limit: Limit = 100, after: Cursor = None,
+                     before: BeforeCursor = None,
+                     last: LastPage = False) -> Page[DebtorClaimsRow]:
+    return repo.claims.portfolio(contract_id, text, offset, limit,
+                                 seek_of(after, before, last))
 
 
 @router.get("/claims/{claim_id}", name="claims.detail", response_model=ClaimDetail,

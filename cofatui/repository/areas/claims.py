@@ -50,11 +50,13 @@ class ClaimsArea(Protocol):
         ...
 
     def portfolio(self, contract_id: int, text: str | None = None, offset: int = 0,
-                  limit: int = 100) -> Page[DebtorClaimsRow]:
-        """The contract's claims grouped by debtor, each with its latest claim; ``text``
-        searches debtor names, references and claim numbers.
+                  limit: int = 100, seek: Seek | None = None) -> Page[DebtorClaimsRow]:
+        """The contract's claims grouped by debtor, each with its latest claim, the
+        latest updated first; ``text`` searches debtor names, references and claim
+        numbers. By offset, or by key as ``seek`` says (not counted: total -1).
 
-        Raises: Forbidden (not attached, or no access to claims)."""
+        Raises: Forbidden (not attached, or no access to claims); ValidationFailed (a
+        cursor not of this list, at ``cursor``)."""
         ...
 
     def detail(self, claim_id: int) -> ClaimDetail:

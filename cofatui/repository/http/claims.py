@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from cofatui.repository.http.client import HttpArea, page_params, query_params, seek_params
+from cofatui.repository.http.client import HttpArea, query_params, seek_params
 from cofatui.schemas import (
     AdditionalDeclaration,
     ClaimCreate,
@@ -41,8 +41,8 @@ class HttpClaims(HttpArea):
         return self._get(_CLAIMS, f"/contracts/{int(contract_id)}/claims", params)
 
     def portfolio(self, contract_id: int, text: str | None = None, offset: int = 0,
-                  limit: int = 100) -> Page[DebtorClaimsRow]:
-        params: dict[str, Any] = page_params(offset, limit)
+                  limit: int = 100, seek: Seek | None = None) -> Page[DebtorClaimsRow]:
+        params: dict[str, Any] = seek_params(offset, limit, seek)
         if text is not None:
             params["text"] = text
         return self._get(_DEBTORS, f"/contracts/{int(contract_id)}/claims-portfolio", params)

@@ -61,13 +61,16 @@ from cofatui.repository.sql.exchange_rates import (
     declaration_date,
     line_balances,
 )
+from cofatui.repository.sql.keyset_page import EPOCH
 from cofatui.repository.sql.latest_claims import (
+    PORTFOLIO_ORDER,
     claim_changed,
     debtor_count,
     order_key,
     text_match,
 )
 from cofatui.repository.sql.ledger_hook import book_source
+from cofatui.repository.sql.paging import encode_cursor, seek_rows
 from cofatui.rules import addresses
 from cofatui.rules import claims as rules
 from cofatui.rules.attachments import check_attachment
@@ -85,6 +88,7 @@ from cofatui.schemas import (
     LineValidation,
     Page,
     PaymentPublic,
+    Seek,
 )
 
 COVER_CODES = ("CRL", "ECL", "RLI", "TOPLINER")
@@ -132,31 +136,46 @@ def _debtor_rows(s: Session, contract_id: int, claim_ids: list[int]) -> list[Deb
             for i in claim_ids if i in by_id]
 
 
+def _cursor(row: DebtorClaimsRow) -> str:
+    """A portfolio row's cursor: its values of ``PORTFOLIO_ORDER`` (the row's time is
+    its latest claim's, which ``claim_debtor`` keeps)."""
+    return encode_cursor((row.updated_at or EPOCH, row.latest_claim_id))
+
+
 class ClaimFollowUp(SqlArea):
     """A registered claim: the claims portfolio, detail, declarations, documents and
     the handler's commands."""
     # --- reads ---------------------------------------------------------------------------
     def portfolio(self, contract_id: int, text: str | None = None, offset: int = 0,
-                  limit: int = 100) -> Page[DebtorClaimsRow]:
+                  limit: int = 100, seek: Seek | None = None) -> Page[DebtorClaimsRow]:
         """One row per debtor: its latest claim and how many it has had.
 
         Read from the tables kept with the claims (``latest_claims``): the page's keys
-        are a range of ``ix_claim_debtor_order`` read from the index alone (deep pages
-        skip index entries, not claims), then the page's claims and companies by primary
-        key, as columns (a page is read, never written). The total is one row unfiltered;
-        filtered, see ``_matching_keys``."""
+        are a range of ``ix_claim_debtor_order`` read from the index alone, then the
+        page's claims and companies by primary key, as columns (a page is read, never
+        written). By offset (counted: one row unfiltered; filtered, see
+        ``_matching_keys``), or by key as ``seek`` says (issue 21; not counted)."""
         self._require_read(contract_id, Section.CLAIMS)
         limit, offset = max(1, min(limit, MAX_PAGE)), max(0, offset)
         needle = (text or "").strip()
         cond = [ClaimDebtor.contract_id == contract_id]
         with self._uow() as s:
-            if needle:
+            if seek is not None:
+                if needle:
+                    cond.append(text_match(needle, s.get_bind().dialect.name))
+                found = seek_rows(s, select(ClaimDebtor.claim_id, ClaimDebtor.updated_at)
+                                  .where(*cond), PORTFOLIO_ORDER, seek, 0, limit,
+                                  lambda row: (row[1] or EPOCH, row[0]))
+                keys, total = [row[0] for row in found.rows], -1
+            elif needle:
                 keys, total = self._matching_keys(s, contract_id, needle, offset, limit)
             else:
                 total = debtor_count(s, contract_id)
                 keys = _debtor_keys(s, cond, offset, limit, total) if offset < total else []
-            return Page(items=_debtor_rows(s, contract_id, keys), offset=offset, limit=limit,
-                        total=total)
+            rows = _debtor_rows(s, contract_id, keys)
+            return Page(items=rows, offset=0 if seek else offset, limit=limit, total=total,
+                        first_cursor=_cursor(rows[0]) if rows else None,
+                        last_cursor=_cursor(rows[-1]) if rows else None)
 
     def _matching_keys(self, s: Session, contract_id: int, needle: str, offset: int,
                        limit: int) -> tuple[list[int], int]:

@@ -13,6 +13,7 @@ claim and the company when the page is read.
 from __future__ import annotations
 
 import functools
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, case, delete, func, insert, literal, select, text, update
@@ -22,6 +23,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from cofatui.enums import ClaimStatus
 from cofatui.models import Claim, ClaimDebtor, ClaimDebtorCount, Company
+from cofatui.repository.sql.keyset_page import EPOCH
+from cofatui.repository.sql.paging import SortKey
 from cofatui.repository.sql.search import like_pattern, trigram_filter
 
 _debtor = ClaimDebtor.__table__
@@ -184,6 +187,16 @@ def text_match(needle: str, dialect: str, walk: bool = False) -> ColumnElement[b
     return like
 
 
+#: The portfolio's order, newest first: the latest claim's ``updated_at``, then its id.
+#: A row without its time (none is written so, but the column allows it) sorts last on
+#: both databases, at EPOCH bound with the column's type (as ``claim_submission``'s
+#: CLAIM_ORDER); the coalesce costs ix_claim_debtor_order its order, not its range.
+PORTFOLIO_ORDER = (
+    SortKey(func.coalesce(_debtor.c.updated_at, literal(EPOCH, _debtor.c.updated_at.type)),
+            datetime, descending=True),
+    SortKey(_debtor.c.claim_id, int, descending=True))
+
+
 def order_key() -> tuple[Any, ...]:
-    """Newest first: the latest claim's ``updated_at``, then its id."""
-    return (_debtor.c.updated_at.desc(), _debtor.c.claim_id.desc())
+    """:data:`PORTFOLIO_ORDER` as ORDER BY terms."""
+    return tuple(key.expression.desc() for key in PORTFOLIO_ORDER)

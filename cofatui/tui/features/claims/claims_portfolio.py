@@ -22,7 +22,7 @@ from cofatui.enums import ExportAggregation, ExportCategory
 from cofatui.errors import CofaError
 from cofatui.formats.export import ExportColumn
 from cofatui.i18n import format_amount, format_date, t
-from cofatui.schemas import CompanyPublic, DebtorClaimsRow
+from cofatui.schemas import CompanyPublic, DebtorClaimsRow, Seek
 from cofatui.schemas_exports import ExportScenarioIn
 from cofatui.tui.features.claims.currency_totals import amounts_text
 from cofatui.tui.kit.header import AppHeader
@@ -133,7 +133,8 @@ class ClaimsPortfolioScreen(Screen[None]):
         repo = cofa(self.app).repo
         lst.set_source(PagedSource(
             lambda offset, limit: repo.claims.portfolio(contract_id, text, offset, limit),
-            self._failed))
+            self._failed, fetch_seek=lambda seek, limit: repo.claims.portfolio(
+                contract_id, text, 0, limit, seek)))
         if keep_position:
             lst.cursor = cursor
 
@@ -197,14 +198,14 @@ class ClaimsPortfolioScreen(Screen[None]):
         repo = cofa(self.app).repo
         text = self.query_one("#filter", Input).value.strip() or None
 
-        def rows() -> Iterator[Any]:
-            offset = 0
+        def rows() -> Iterator[Any]:  # by key (issue 21): each page after the last row
+            seek = Seek()
             while True:
-                page = repo.claims.portfolio(contract_id, text, offset, 500).items
-                yield from page
-                if len(page) < 500:
+                page = repo.claims.portfolio(contract_id, text, 0, 500, seek)
+                yield from page.items
+                if len(page.items) < 500 or page.last_cursor is None:
                     return
-                offset += 500
+                seek = Seek(after=page.last_cursor)
 
         open_screen(self.app, "export_direct", ExportCategory.CLAIMS, [contract_id],
                     t("exports_ui.claims_file_stem"), kind, cofa(self.app).clock.now(),
