@@ -9,9 +9,13 @@ date.
 
 from __future__ import annotations
 
+import functools
+import json
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from typing import ParamSpec
 
 from cofatui import notification_wording as wording
 from cofatui.enums import Importance, NotificationCategory, NotificationType
@@ -19,6 +23,7 @@ from cofatui.i18n.messages import Term
 from cofatui.notification_wording import Notice
 
 Message = tuple[str, str, str, str, str, str, str]
+_P = ParamSpec("_P")
 
 _INS = NotificationCategory.INSURANCE.value
 _INF = NotificationCategory.INFORMATION.value
@@ -52,6 +57,34 @@ def _said(category: str, kind: str, importance: str, notice: Notice, body: Term)
 def _columns(kind: str, params: tuple[tuple[str, object], ...]) -> tuple[str, str, str]:
     said = Notice(kind, dict(params)).columns()
     return said["kind"], said["params"], said["title"]
+
+
+#: Stands for the company in a cached message (``_per_company``).
+_WHERE = "@where@"
+_WHERE_JSON = json.dumps(_WHERE)
+
+
+def _per_company(build: Callable[_P, Message]) -> Callable[_P, Message]:
+    """``build`` (whose last argument is ``where``, the company it names) with its
+    messages cached but for the company: a million notifications say far fewer different
+    things than they name companies, and encoding the parameters is most of a message's
+    cost. The company goes into the cached message's JSON where the stand-in was, encoded
+    as the JSON encoder would have: the same columns as ``build`` gives."""
+    template = lru_cache(maxsize=20_000)(build)
+
+    @functools.wraps(build)
+    def said(*args: _P.args, **kwargs: _P.kwargs) -> Message:
+        where = args[-1] if args and not kwargs else None
+        if not isinstance(where, str):
+            return build(*args, **kwargs)
+        message: Message = template(*args[:-1], _WHERE)
+        if _WHERE in message[5] or _WHERE in message[6] \
+                or message[4].count(_WHERE_JSON) != message[4].count(_WHERE):
+            return build(*args, **kwargs)  # named elsewhere than as a parameter
+        params = message[4].replace(_WHERE_JSON, json.dumps(where, ensure_ascii=False))
+        return (*message[:4], params, message[5], message[6])
+
+    return said
 
 
 def _body(key: str, **params: object) -> Term:
@@ -106,6 +139,7 @@ def about(company: str, country: str) -> str:
     return f"{company} ({country})"
 
 
+@_per_company
 def product_decision(code: str, status: str, currency: str, requested: int | None,
                      decided: int | None, who: str, comment: str, where: str) -> Message:
     """The notification of a decision on a request (or of a delivery)."""
@@ -156,6 +190,7 @@ def product_decision(code: str, status: str, currency: str, requested: int | Non
                  _body("decided", **on, status=state, by=_by(who)))
 
 
+@_per_company
 def product_change(code: str, status: str, currency: str, amount: int | None,
                    end: date | None, where: str) -> Message:
     """The notification of what happened to a product after its decision."""
@@ -192,6 +227,7 @@ def product_change(code: str, status: str, currency: str, amount: int | None,
     return _said(category, _MODIFICATION, _NORMAL, plain("replaced"), _body("replaced", **on))
 
 
+@_per_company
 def dra_change(before: int, after: int, where: str) -> Message:
     importance = _HIGH if after <= before - 2 or after == 0 else (
         _NORMAL if after < before else _LOW)
@@ -200,6 +236,7 @@ def dra_change(before: int, after: int, where: str) -> Message:
                        before=str(before), after=str(after)))
 
 
+@_per_company
 def ending(code: str, currency: str, amount: int | None, end: date, days_left: int,
            where: str) -> Message:
     importance = _HIGH if days_left <= 5 else _NORMAL
@@ -221,6 +258,7 @@ _DOCUMENT_OUTCOMES = (("document.analysed", _LOW), ("document.in_progress", _LOW
                       ("document.unusable", _NORMAL))
 
 
+@_per_company
 def document(kind: str, outcome: int, year: int, where: str) -> Message:
     params = {"document": Term(f"notices.document.{_DOCUMENT_TERMS[kind]}"),
               "year": str(year)}
@@ -229,6 +267,7 @@ def document(kind: str, outcome: int, year: int, where: str) -> Message:
                  _body(said.replace(".", "_"), **params, where=where))
 
 
+@_per_company
 def ilu(currency: str, amount: int | None, where: str) -> Message:
     body = _body("ilu_amount", where=where,
                  amount=wording.money(_amount(currency, amount), currency)) if amount \

@@ -659,3 +659,27 @@ def test_postgresql(tmp_path: Path) -> None:
         with admin.begin() as conn:
             conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
         admin.dispose()
+
+
+@pytest.mark.parametrize("where", ['Ferrari & Ferrara S.p.A. (ITA)', 'Öl "Nord" \\ Süd (DEU)',
+                                   "@where@ (FRA)", "東京 KK (JPN)"])
+def test_a_cached_message_names_its_own_company(where: str) -> None:
+    """Messages are cached but for the company they name (texts._per_company): each has
+    the columns the wording gives for that company, whatever its name holds."""
+    from cofatui.demo import texts
+
+    calls = [
+        (texts.product_decision, ("CRL", "granted", "EUR", 50_000_000, 40_000_000, "rule:R1",
+                                  "")),
+        (texts.product_decision, ("CCO", "refused", "USD", 9_000_000, None, "underwriter",
+                                  "Negative equity in the latest accounts.")),
+        (texts.product_change, ("CRL", "expired", "EUR", 1_000, date(2026, 5, 1))),
+        (texts.dra_change, (4, 2)),
+        (texts.ending, ("CRL", "EUR", 30_000_000, date(2026, 7, 1), 3)),
+        (texts.document, ("annual accounts", 1, 2025)),
+        (texts.ilu, ("EUR", 30_000_000)),
+    ]
+    for build, args in calls:
+        for _ in range(2):  # the second call comes from the cache
+            assert build(*args, where) == build.__wrapped__(*args, where)  # type: ignore[attr-defined]
+            assert where in json.loads(build(*args, where)[4])["body"]["params"].values()
