@@ -58,7 +58,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 from weakref import WeakSet
 
 from textual import work
@@ -83,7 +83,6 @@ from cofatui.schemas import Principal
 from cofatui.tui import themes
 from cofatui.tui.bindings import GLOBAL_BINDINGS, translate_tree
 from cofatui.tui.commands import ScreenActionsProvider, ShellCommandsProvider
-from cofatui.tui.features.login.screen import LoginScreen, SignIn
 from cofatui.tui.kit.connection import ConnectionState, WatchedRepository, next_probe_delay
 from cofatui.tui.kit.delays import DELAYS
 from cofatui.tui.kit.header import ContractPicker
@@ -91,6 +90,9 @@ from cofatui.tui.kit.wording import plural
 from cofatui.tui.navigation import BASE_DEPTH, open_if_registered, resolve_screen
 from cofatui.tui.safe import clean
 from cofatui.tui.screen_gone import DropWhenGone
+
+if TYPE_CHECKING:
+    from cofatui.tui.features.login.screen import SignIn
 
 log = logging.getLogger(__name__)
 
@@ -247,6 +249,10 @@ class CofaApp(DropWhenGone, App[None]):
             return
         if not self.signed_in:
             assert self._sign_in is not None
+            # Imported here: only a session that starts signed out shows it (issue 21
+            # item 1: the first frame imports what home needs, nothing more).
+            from cofatui.tui.features.login.screen import LoginScreen
+
             self.push_screen(LoginScreen(self._sign_in, self._signed_in_as))
             return
         self._open_base_screen(push=True)

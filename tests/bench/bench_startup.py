@@ -63,9 +63,18 @@ def _wait_for(command: str, *shown: Any) -> list[float]:
     """Seconds from launching ``command`` in a fresh tmux session until each of
     ``shown(screen)`` holds, in order."""
     subprocess.run(["tmux", "-L", SESSION, "kill-session", "-t", SESSION], capture_output=True)
-    start = time.perf_counter()
-    subprocess.run(["tmux", "-L", SESSION, "new-session", "-d", "-s", SESSION,
-                    "-x", "120", "-y", "40", command], check=True)
+    for _ in range(20):
+        start = time.perf_counter()
+        opened = subprocess.run(["tmux", "-L", SESSION, "new-session", "-d", "-s", SESSION,
+                                 "-x", "120", "-y", "40", command],
+                                capture_output=True, text=True)
+        if opened.returncode == 0:
+            break
+        # The server of the last session may still be exiting (a loaded machine): the
+        # new session then fails at once; try again rather than end the whole bench.
+        time.sleep(0.2)
+    else:
+        raise RuntimeError("tmux refused a new session: " + opened.stderr)
     screen = ""
     times: list[float] = []
     try:

@@ -25,6 +25,9 @@ FORBIDDEN = (
     "cofatui.migrations", "cofatui.commands", "cofatui.claims", "cofatui.ledger",
     "cofatui.demo", "cofatui.jobs.worker", "cofatui.jobs.handlers", "cofatui.api",
     "cofatui.web",
+    # Home's own pieces used later: the latest notifications' reader (its worker, after
+    # the WAP), the renewal dialog (on w) and the login screen (a signed-out start).
+    "cofatui.jobs.exports", "cofatui.tui.features.home.renew", "cofatui.tui.features.login",
 )
 
 PROBE = textwrap.dedent("""

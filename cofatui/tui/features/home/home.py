@@ -28,7 +28,6 @@ from textual.widgets import Button, Footer, Static
 from cofatui.clock import Clock, SystemClock
 from cofatui.errors import CofaError
 from cofatui.i18n import format_amount, format_date, format_number, t
-from cofatui.jobs.exports import fetch_notifications
 from cofatui.schemas import (
     EndingGuarantee,
     NotificationFilter,
@@ -39,7 +38,6 @@ from cofatui.schemas import (
     WapSummary,
 )
 from cofatui.tui.features.home.countdown import CountdownTicker, countdown_column
-from cofatui.tui.features.home.renew import RenewDialog
 from cofatui.tui.features.home.wap import WapDistribution, WapIndicator
 from cofatui.tui.kit.header import AppHeader
 from cofatui.tui.kit.notification_rows import (
@@ -339,6 +337,9 @@ class HomeScreen(Screen[None]):
         self._load_latest(contract_id)
 
     def _load_latest(self, contract_id: int | None) -> None:
+        # Imported here, in the worker, after the WAP: not needed for the first frame.
+        from cofatui.jobs.exports import fetch_notifications
+
         try:
             rows = fetch_notifications(self.cofa.repo, NotificationFilter(contract_id=contract_id),
                                        0, LATEST_NOTIFICATIONS)
@@ -439,6 +440,9 @@ class HomeScreen(Screen[None]):
             contract = self.cofa.current_contract_id
             if done and contract is not None:
                 self.reload_paged(contract)
+
+        # Imported on first use: the first frame does not wait for a dialog (issue 21).
+        from cofatui.tui.features.home.renew import RenewDialog
 
         self.app.push_screen(RenewDialog(row), renewed)
 
