@@ -11,7 +11,14 @@ from starlette.concurrency import run_in_threadpool
 
 from cofatui.api.auth import Repo, clock_of, current_login, engine_of
 from cofatui.api.limits import gate_of
-from cofatui.api.routes.common import ContractId, _error
+from cofatui.api.routes.common import (
+    BeforeCursor,
+    ContractId,
+    Cursor,
+    LastPage,
+    _error,
+    seek_of,
+)
 from cofatui.api.uploads import raw_body, spool, store
 from cofatui.formats.user_import import XLSX_MEDIA_TYPE
 from cofatui.schemas import ContractPublic, Page, Principal
@@ -151,12 +158,14 @@ def contract_users(request: Request, actor: Login, contract_id: int,
                    offset: Annotated[int, Query(ge=0)] = 0,
                    limit: Annotated[int, Query(ge=1, le=500)] = 100,
                    sort: str = "last_name", descending: bool = False,
-                   query: Annotated[str, Query(max_length=80)] = "") -> Page[UserRow]:
+                   query: Annotated[str, Query(max_length=80)] = "", after: Cursor = None,
+                   before: BeforeCursor = None, last: LastPage = False) -> Page[UserRow]:
     from cofatui.repository.sql import identity
 
     return identity.contract_users(engine_of(request), actor=actor, contract_id=contract_id,
                                    attached=attached, offset=offset, limit=limit, sort=sort,
-                                   descending=descending, query=query)
+                                   descending=descending, query=query,
+                                   seek=seek_of(after, before, last))
 
 
 @router.post("/contracts/{contract_id}/users", name="users.create",

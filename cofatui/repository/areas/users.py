@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
-from cofatui.schemas import Page
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_jobs import ImportResultPublic
 from cofatui.schemas_users import UserCreate, UserDetail, UserRow, UserUpdate
 
@@ -23,14 +23,16 @@ from cofatui.schemas_users import UserCreate, UserDetail, UserRow, UserUpdate
 class UsersArea(Protocol):
     def contract_users(self, contract_id: int, *, attached: bool = True, offset: int = 0,
                        limit: int = 100, sort: str = "last_name", descending: bool = False,
-                       query: str = "") -> Page[UserRow]:
+                       query: str = "", seek: Seek | None = None) -> Page[UserRow]:
         """A page of the users attached to the contract (with their rights there), or of
         its organisation's members who are not; sorted by ``sort`` (login, title,
         last_name, first_name, updated_at, created_at, status, rights) then login;
-        ``query`` filters on a part of the login or names.
+        ``query`` filters on a part of the login or names. By offset, or by key as
+        ``seek`` says.
 
         Raises: NotFound (a contract of another organisation); Forbidden (a contract
-        the principal does not administer)."""
+        the principal does not administer); ValidationFailed (a cursor not of this
+        list and sort, at ``cursor``)."""
         ...
 
     def create(self, contract_id: int, data: UserCreate) -> UserDetail:

@@ -10,8 +10,8 @@ import httpx
 from pydantic import TypeAdapter
 
 from cofatui.errors import CofaError, Unavailable, error_from_dict
-from cofatui.repository.http.client import HttpArea
-from cofatui.schemas import Page
+from cofatui.repository.http.client import HttpArea, seek_params
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_jobs import ImportResultPublic
 from cofatui.schemas_users import ActivationRequest, UserCreate, UserDetail, UserRow, UserUpdate
 
@@ -29,10 +29,10 @@ def _user(login: str) -> str:
 class HttpUsers(HttpArea):
     def contract_users(self, contract_id: int, *, attached: bool = True, offset: int = 0,
                        limit: int = 100, sort: str = "last_name", descending: bool = False,
-                       query: str = "") -> Page[UserRow]:
-        params: dict[str, Any] = {"attached": str(attached).lower(), "offset": offset,
-                                  "limit": limit, "sort": sort,
-                                  "descending": str(descending).lower()}
+                       query: str = "", seek: Seek | None = None) -> Page[UserRow]:
+        params: dict[str, Any] = {"attached": str(attached).lower(), "sort": sort,
+                                  "descending": str(descending).lower(),
+                                  **seek_params(offset, limit, seek)}
         if query:
             params["query"] = query
         return self._get(_ROWS, f"/contracts/{int(contract_id)}/users", params)

@@ -62,6 +62,7 @@ from cofatui.models import (
     UserContract,
 )
 from cofatui.repository.sql.core import unit_of_work
+from cofatui.repository.sql.users_page import users_page
 from cofatui.rules.identity import (
     FIELD_LIMITS,
     has_control,
@@ -78,7 +79,7 @@ from cofatui.rules.users import (
     status_errors,
     stored_sections,
 )
-from cofatui.schemas import Page
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_identity import TokenInfo, UserContractInfo, UserInfo
 from cofatui.schemas_users import UserAttachment, UserDetail, UserRow, UserUpdate
 
@@ -718,11 +719,12 @@ def _audit_per_contract(s: Session, clock: Clock, who: _Actor, operation: str,
 def contract_users(engine: Engine, *, actor: str | None, contract_id: int,
                    attached: bool = True, offset: int = 0, limit: int = 100,
                    sort: str = "last_name", descending: bool = False,
-                   query: str = "") -> Page[UserRow]:
+                   query: str = "", seek: Seek | None = None) -> Page[UserRow]:
     """A page of the users attached to ``contract_id`` (with their rights on it), or of
     the members of its organisation who are not (seed "Listes des utilisateurs"),
     sorted by ``sort`` (:data:`rules.users.SORTS`) then login, filtered by ``query``
-    (a part of the login, last or first name, any case).
+    (a part of the login, last or first name, any case); by offset, or by key as
+    ``seek`` says (issue 21, ``users_page``).
 
     Raises: NotFound (no such contract, or another organisation's); Forbidden (a
     contract of their organisation they do not administer); ValidationFailed."""
@@ -757,16 +759,15 @@ def contract_users(engine: Engine, *, actor: str | None, contract_id: int,
                                     for c in (col(User.login), col(User.last_name),
                                               col(User.first_name)))))
         total = s.execute(sa_select(func.count()).select_from(base.subquery())).scalar()
-        key: Any = col(UserContract.rights) if sort == "rights" and attached \
-            else getattr(User, sort if sort != "rights" else "login")
-        rows = s.execute(base.order_by(key.desc() if descending else key, col(User.login))
-                         .offset(offset).limit(limit)).all()
+        page = users_page(s, base, sort, descending, attached, offset, limit, seek)
         items = [UserRow(login=u.login, title=u.title, last_name=u.last_name,
                          first_name=u.first_name, updated_at=u.updated_at,
                          created_at=u.created_at, status=UserStatus(u.status),
                          awaiting_activation=u.awaiting_activation,
-                         rights=Rights(r) if r else None) for u, r in rows]
-        return Page[UserRow](items=items, offset=offset, limit=limit, total=int(total or 0))
+                         rights=Rights(r) if r else None) for u, r in page.rows]
+        return Page[UserRow](items=items, offset=0 if seek else offset, limit=limit,
+                             total=int(total or 0), first_cursor=page.first_cursor,
+                             last_cursor=page.last_cursor)
 
 
 def get_user(engine: Engine, *, actor: str | None, login: str) -> UserDetail:

@@ -12,7 +12,7 @@ from cofatui.clock import Clock
 from cofatui.errors import RuleViolation
 from cofatui.repository.sql import activation, identity, users_import
 from cofatui.repository.sql.core import SqlArea, SqlCore
-from cofatui.schemas import Page
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_jobs import ImportResultPublic
 from cofatui.schemas_users import UserCreate, UserDetail, UserRow, UserUpdate
 
@@ -26,11 +26,11 @@ class ActingUsers:
 
     def contract_users(self, contract_id: int, *, attached: bool = True, offset: int = 0,
                        limit: int = 100, sort: str = "last_name", descending: bool = False,
-                       query: str = "") -> Page[UserRow]:
+                       query: str = "", seek: Seek | None = None) -> Page[UserRow]:
         return identity.contract_users(self.engine, actor=self.actor,
                                        contract_id=contract_id, attached=attached,
                                        offset=offset, limit=limit, sort=sort,
-                                       descending=descending, query=query)
+                                       descending=descending, query=query, seek=seek)
 
     def create(self, contract_id: int, data: UserCreate) -> UserDetail:
         return activation.create_user(self.engine, actor=self.actor,
@@ -80,10 +80,10 @@ class SqlUsers(SqlArea):
 
     def contract_users(self, contract_id: int, *, attached: bool = True, offset: int = 0,
                        limit: int = 100, sort: str = "last_name", descending: bool = False,
-                       query: str = "") -> Page[UserRow]:
+                       query: str = "", seek: Seek | None = None) -> Page[UserRow]:
         return self._acting().contract_users(contract_id, attached=attached, offset=offset,
                                              limit=limit, sort=sort, descending=descending,
-                                             query=query)
+                                             query=query, seek=seek)
 
     def create(self, contract_id: int, data: UserCreate) -> UserDetail:
         return self._acting().create(contract_id, data)

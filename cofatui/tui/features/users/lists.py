@@ -11,7 +11,6 @@ disabled."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
@@ -24,7 +23,7 @@ from cofatui.enums import UserStatus
 from cofatui.errors import CofaError
 from cofatui.i18n import t
 from cofatui.rules.users import SORTS
-from cofatui.schemas import Page
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_jobs import ImportResultPublic
 from cofatui.schemas_users import UserDetail, UserRow
 from cofatui.tui.features.users.actions import UserActionsScreen, refusal_text
@@ -147,18 +146,24 @@ class UsersScreen(UserActionsScreen):
             if contract_id is None or self.refusal is not None:
                 lst.set_source(ListSource([]))
                 continue
-            lst.set_source(PagedSource(self._fetcher(contract_id, attached), self._error))
+            lst.set_source(self._source(contract_id, attached))
             lst.refresh()
         self.query_one("#users-sort", Static).update(self._sort_text())
         self._titles()
 
-    def _fetcher(self, contract_id: int, attached: bool
-                 ) -> Callable[[int, int], Page[UserRow]]:
+    def _source(self, contract_id: int, attached: bool) -> PagedSource[UserRow]:
+        """The list's pages by offset, and by key (issue 21), in the sort and filter in
+        force."""
         repo, sort, descending, query = (self.cofa.repo, self.sort, self.descending,
                                          self.query_text)
-        return lambda offset, limit: repo.users.contract_users(
-            contract_id, attached=attached, offset=offset, limit=limit, sort=sort,
-            descending=descending, query=query)
+
+        def pages(offset: int, limit: int, seek: Seek | None) -> Page[UserRow]:
+            return repo.users.contract_users(
+                contract_id, attached=attached, offset=offset, limit=limit, sort=sort,
+                descending=descending, query=query, seek=seek)
+
+        return PagedSource(lambda offset, limit: pages(offset, limit, None), self._error,
+                           fetch_seek=lambda seek, limit: pages(0, limit, seek))
 
     def _error(self, exc: CofaError) -> None:
         self.app.call_from_thread(self.notify, clean(exc), severity="error", markup=False)
