@@ -131,7 +131,9 @@ class Seek(BaseModel):
     @model_validator(mode="after")
     def _one_direction(self) -> Seek:
         if sum((self.after is not None, self.before is not None, self.last)) > 1:
-            raise ValueError("give one of after, before or last")
+            # Coded (api.invalid.seek_one_direction, EN and FR), as pydantic_errors reads it.
+            raise PydanticCustomError("seek_one_direction",
+                                      "give one of after, before or last")
         return self
 
 

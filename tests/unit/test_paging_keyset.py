@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 from sqlalchemy import (
     Column,
     DateTime,
@@ -28,6 +29,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from cofatui.errors import ValidationFailed
+from cofatui.i18n import t_in
+from cofatui.pydantic_errors import field_errors
 from cofatui.repository.sql.paging import (
     SortKey,
     decode_cursor,
@@ -147,5 +150,9 @@ def test_cursor_values_come_back_typed() -> None:
 
 
 def test_seek_takes_one_direction_only() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValidationError) as refused:
         Seek(after="a", last=True)
+    # A coded refusal (EN and FR in the catalog), never pydantic's English sentence.
+    assert [e.code for e in field_errors(refused.value.errors())] == [
+        "api.invalid.seek_one_direction"]
+    assert t_in("fr", "errors.api.invalid.seek_one_direction").startswith("doit")
