@@ -38,6 +38,7 @@ from cofatui.tui.kit.delays import DELAYS
 from cofatui.tui.kit.dialog import ConfirmScreen
 from cofatui.tui.kit.file_picker import FilePicker
 from cofatui.tui.kit.local_files import deliver
+from cofatui.tui.kit.paged_source import PagedSource
 from cofatui.tui.kit.virtual_list import Column, VirtualList
 from cofatui.tui.kit.wording import plural
 from cofatui.tui.safe import clean, plain
@@ -68,35 +69,29 @@ def run_columns() -> list[Column]:
     ]
 
 
-class RunsSource:
-    """My exports of a category, read afresh on every refresh (running ones change);
-    remembers whether a page it read holds a running export, so the part polls only
-    while something runs."""
+class RunsSource(PagedSource[ExportRunPublic]):
+    """My exports of a category, read afresh on every refresh (running ones change),
+    page after page by key (issue 21: ``exports.runs(..., seek)``, never a deep
+    OFFSET); remembers whether a page it read holds a running export, so the part
+    polls only while something runs."""
 
     def __init__(self, repo: Repository, category: ExportCategory,
                  on_error: Callable[[CofaError], None]) -> None:
+        super().__init__(
+            lambda offset, limit: repo.exports.runs(category, offset, limit), on_error,
+            fetch_seek=lambda seek, limit: repo.exports.runs(category, 0, limit, seek))
         self.repo = repo
         self.category = category
-        self.on_error = on_error
         self.running = False
-
-    def count(self) -> int:
-        try:
-            return self.repo.exports.runs(self.category, 0, 1).total
-        except CofaError as exc:
-            self.on_error(exc)
-            return 0
 
     def fetch(self, offset: int, limit: int) -> Sequence[ExportRunPublic]:
         try:
-            rows = self.repo.exports.runs(self.category, offset, limit).items
-        except CofaError as exc:
-            self.on_error(exc)
+            rows = super().fetch(offset, limit)
+        except CofaError as exc:  # shown as a notice; the list keeps what it shows
+            self._report(exc)
             return []
-        if offset == 0:
-            self.running = any(r.status == ExportRunStatus.RUNNING for r in rows)
-        elif any(r.status == ExportRunStatus.RUNNING for r in rows):
-            self.running = True
+        running = any(r.status == ExportRunStatus.RUNNING for r in rows)
+        self.running = running if offset == 0 else self.running or running
         return rows
 
 
