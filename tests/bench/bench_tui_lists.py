@@ -10,6 +10,12 @@ Pilot round trip, no data).
 
 Usage: ``python -m tests.bench.bench_tui_lists [--rounds N]``. Prints a table; nothing
 is asserted. ``compare()`` gives the rows for ``tests/bench/compare.py``.
+
+``--db FILE`` (a copy of a demo: it is written): the real notifications screen of user
+``demo`` on that database, once each (wall and this process's CPU, where SQLite works):
+opened → first rows; each text of :data:`TEXTS` typed (its last key) → rows painted,
+→ the first count shown, → the exact count; End → the last rows; Ctrl+A then ``r``
+(mark read) → the list's rows and exact count again; the RSS.
 """
 
 from __future__ import annotations
@@ -86,6 +92,90 @@ async def _measure(rounds: int) -> dict[str, float]:
     return medians
 
 
+TEXTS = ("f", "fr", "fra", "ber", "schmidt gmbh")
+
+
+class _Clock:
+    """Wall and CPU milliseconds since it was made."""
+
+    def __init__(self) -> None:
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+
+    def ms(self) -> tuple[float, float]:
+        return ((time.perf_counter() - self.wall) * 1000,
+                (time.process_time() - self.cpu) * 1000)
+
+
+async def _measure_db(path: str) -> list[tuple[str, float, float]]:
+    from cofatui.config import Settings
+    from cofatui.repository.sql import SqlRepository, make_engine
+    from cofatui.tui.app import CofaApp
+    from cofatui.tui.features.notifications.notifications import NotificationsScreen
+    from tests.tui.pilot import settle
+
+    engine = make_engine(f"sqlite:///{path}")
+    app = CofaApp(SqlRepository(engine, "demo"), Settings(language="en"))
+    out: list[tuple[str, float, float]] = []
+
+    def took(label: str, clock: _Clock) -> None:
+        out.append((label, *clock.ms()))
+        print(f"{label:<46} wall {out[-1][1]:9.1f} ms  cpu {out[-1][2]:9.1f} ms", flush=True)
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        clock = _Clock()
+        await app.push_screen(NotificationsScreen())
+        lst = app.screen.query_one(VirtualList)
+        await _until(pilot, lambda: not lst.filtering and lst.row_at(0) is not None)
+        took("open → first rows", clock)
+        await _until(pilot, lambda: lst.total is not None and lst.total_exact)
+        took("open → exact count", clock)
+        for typed in TEXTS:
+            box = app.screen.query_one("#filter")
+            box.focus()
+            box.value = typed[:-1]  # type: ignore[attr-defined]
+            await settle(pilot)
+            await _until(pilot, lambda: lst.total is not None and lst.total_exact)
+            clock = _Clock()
+            await pilot.press(typed[-1] if typed[-1] != " " else "space")
+            await _until(pilot, lambda: lst.filtering)
+            await _until(pilot, lambda: not lst.filtering and lst.row_at(0) is not None)
+            took(f"'{typed}' last key → rows painted", clock)
+            await _until(pilot, lambda: lst.total is not None)
+            took(f"'{typed}' last key → first count", clock)
+            await _until(pilot, lambda: lst.total_exact)
+            took(f"'{typed}' last key → exact count ({lst.total})", clock)
+        box.value = ""  # type: ignore[attr-defined]
+        await settle(pilot)
+        await _until(pilot, lambda: lst.total is not None and lst.total_exact)
+        lst.focus()
+        clock = _Clock()
+        await pilot.press("end")
+        await _until(pilot, lambda: lst.total is not None
+                     and lst.cursor_row == lst.total - 1
+                     and lst.row_at(lst.total - 1) is not None)
+        await pilot.pause(0)
+        took(f"End → last rows ({lst.total})", clock)
+        await pilot.press("home")
+        await settle(pilot)
+        clock = _Clock()
+        await pilot.press("ctrl+a")
+        await _until(pilot, lambda: lst.marked_count == lst.total)
+        took("Ctrl+A → all marked", clock)
+        clock = _Clock()
+        await pilot.press("r")
+        await _until(pilot, lambda: lst.marked_count in (0, None))
+        took("r (mark read) → done, marks cleared", clock)
+        await _until(pilot, lambda: lst.row_at(0) is not None and lst.total is not None
+                     and lst.total_exact)
+        took("r (mark read) → rows and exact count", clock)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out.append(("RSS (MB, max)", rss, 0.0))
+    print(f"RSS {rss:.1f} MB")
+    engine.dispose()
+    return out
+
+
 GOALS = {"end": 50.0, "mark_all": 2000.0, "filter": 100.0}
 NAMES = {"end": "End on 1 000 000 rows → painted (ms)",
          "mark_all": "Ctrl+A on 500 000 rows → all marked (ms)",
@@ -110,8 +200,12 @@ def compare(rounds: int = 5) -> list[dict[str, Any]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--db", help="a demo copy: the real notifications screen on it")
     args = parser.parse_args()
     print(f"load average: {os.getloadavg()}")
+    if args.db:
+        asyncio.run(_measure_db(args.db))
+        return
     for row in compare(args.rounds):
         print(f"{row['figure']:<52} {row['value']:>9}  anchor {row['anchor_value']}"
               f"  ratio {row['ratio']}  goal {row['goal']}")
