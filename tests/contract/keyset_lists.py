@@ -1,6 +1,7 @@
-"""The hypothesis test shared by the keyset contract tests of H9's lists (products,
-company information, ILUs): pages by key equal pages by offset, the count is the
-offset reading's, and rows added between two reads are neither repeated nor lost."""
+"""The hypothesis test shared by the keyset contract tests (products, company
+information, ILUs, claims, and the lists of issue 21 item 2): pages by key equal pages
+by offset, the count is the offset reading's, and rows added between two reads are
+neither repeated nor lost."""
 
 from __future__ import annotations
 
@@ -32,8 +33,10 @@ def paging_examples(spec: st.SearchStrategy[Any], max_rows: int = 8) -> Callable
 
 
 def check_list(read: Reader, key: Key, limit: int, insert: Callable[[], None],
-               backwards: bool) -> None:
+               backwards: bool, pages_before: int = 1) -> None:
+    """Pages by key are pages by offset; the count is the offset reading's; rows that
+    ``insert`` adds after ``pages_before`` pages are read neither twice nor never."""
     got = check_keyset_paging(read, key=key, limit=limit)
     assert len(got) == read(0, 1, None).total
     check_insert_between_reads(read, key=key, limit=limit, insert=insert,
-                               backwards=backwards)
+                               pages_before=pages_before, backwards=backwards)

@@ -23,8 +23,8 @@ from cofatui.repository.sql.latest_claims import rebuild_claim_debtors
 from cofatui.schemas import DebtorClaimsRow, Page, Seek
 from tests.contract.conftest import Backend
 from tests.contract.dataset import NOW
+from tests.contract.keyset_claims import claim_template
 from tests.contract.keyset_lists import check_list, paging_examples
-from tests.contract.test_keyset_claims_rows import _template
 
 Spec = tuple[str, int | None]  # a drawn debtor: its name, its claim's hours before NOW
 _serial = itertools.count()
@@ -34,7 +34,7 @@ _spec = st.tuples(st.sampled_from(["Kilo Ltd", "Lima SA"]),
 
 def _write(b: Backend, specs: list[Spec]) -> None:
     """A debtor of its own for each, with one registered claim on contract A."""
-    template = _template(b)
+    template = claim_template(b)
     with Session(b.engine) as s:
         for name, hours in specs:
             company = Company(name=name, name_key=name.lower(), country="FR", updated_at=NOW,

@@ -7,23 +7,21 @@ from __future__ import annotations
 
 import itertools
 from datetime import timedelta
-from decimal import Decimal
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
-from sqlmodel import col
 
 from cofatui.enums import ClaimStatus
 from cofatui.errors import ValidationFailed
 from cofatui.models import Claim
-from cofatui.schemas import ClaimCreate, ClaimQueueFilter, ClaimQueueItem, InvoiceLine, Page, Seek
+from cofatui.schemas import ClaimQueueFilter, ClaimQueueItem, Page, Seek
 from tests.contract.conftest import Backend
-from tests.contract.dataset import NOW, TODAY
-from tests.contract.keyset_support import check_insert_between_reads, check_keyset_paging
+from tests.contract.dataset import NOW
+from tests.contract.keyset_claims import claim_template
+from tests.contract.keyset_lists import check_list
 
 #: (status, submitted hours before NOW, intervention asked).
 Drawn = tuple[ClaimStatus, int, bool]
@@ -39,26 +37,9 @@ _SETTINGS = settings(max_examples=8, deadline=None, suppress_health_check=[
 _serial = itertools.count()
 
 
-def _template(backend: Backend) -> dict[str, Any]:
-    """The columns of one claim registered through the repository, to copy."""
-    with Session(backend.engine) as s:
-        found = s.execute(select(Claim.__table__).where(  # type: ignore[attr-defined]
-            col(Claim.reference).is_not(None)).limit(1)).mappings().first()
-    if found is None:
-        backend.open("alice").claims.submit(ClaimCreate(
-            contact_name="Alice", contact_email="alice@example.test",
-            contract_id=backend.ids["A"], company_id=backend.ids["alpha"],
-            reason="insolvency", intervention_requested=False,
-            invoices=[InvoiceLine(type="IN", number="1", invoice_date=TODAY - timedelta(40),
-                                  due_date=TODAY - timedelta(10), currency="EUR",
-                                  amount_excl_tax=Decimal(100), tax=Decimal(20))]))
-        return _template(backend)
-    return {k: v for k, v in found.items() if k != "id"}
-
-
 def _add(backend: Backend, claims: list[Drawn]) -> None:
     """Copies of a registered claim, as Core rows (the queue reads the claim table)."""
-    template = _template(backend)
+    template = claim_template(backend)
     with Session(backend.engine) as s:
         for status, hours, intervention in claims:
             s.execute(insert(Claim).values(
@@ -81,11 +62,8 @@ def test_queue_pages_by_key_are_its_pages_by_offset(
     def read(offset: int, size: int, seek: Seek | None) -> Page[ClaimQueueItem]:
         return uw.claims.queue(flt, offset, size, seek)
 
-    rows = check_keyset_paging(read, key=lambda r: r.claim_id, limit=limit)
-    assert len(rows) == read(0, 1, None).total
-    check_insert_between_reads(read, key=lambda r: r.claim_id, limit=limit,
-                               insert=lambda: _add(backend, more), pages_before=pages,
-                               backwards=backwards)
+    check_list(read, lambda r: r.claim_id, limit, lambda: _add(backend, more), backwards,
+               pages_before=pages)
 
 
 def test_a_foreign_cursor_is_refused_at_cursor(backend: Backend) -> None:

@@ -7,22 +7,20 @@ from __future__ import annotations
 
 import itertools
 from datetime import timedelta
-from decimal import Decimal
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
-from sqlmodel import col
 
 from cofatui.errors import ValidationFailed
 from cofatui.models import Claim
-from cofatui.schemas import ClaimCreate, ClaimPublic, InvoiceLine, Page, Seek
+from cofatui.schemas import ClaimPublic, Page, Seek
 from tests.contract.conftest import Backend
-from tests.contract.dataset import NOW, TODAY
-from tests.contract.keyset_support import check_insert_between_reads, check_keyset_paging
+from tests.contract.dataset import NOW
+from tests.contract.keyset_claims import claim_template
+from tests.contract.keyset_lists import check_list
 
 #: Hours before NOW of a claim's last update (None: no time written).
 _updated = st.one_of(st.none(), st.integers(0, 3))
@@ -31,27 +29,9 @@ _SETTINGS = settings(max_examples=8, deadline=None, suppress_health_check=[
 _serial = itertools.count()
 
 
-def _template(backend: Backend) -> dict[str, Any]:
-    """The columns of one claim of contract A registered through the repository."""
-    contract = backend.ids["A"]
-    with Session(backend.engine) as s:
-        found = s.execute(select(Claim.__table__).where(  # type: ignore[attr-defined]
-            col(Claim.contract_id) == contract)).mappings().first()
-    if found is None:
-        backend.open("alice").claims.submit(ClaimCreate(
-            contact_name="Alice", contact_email="alice@example.test",
-            contract_id=contract, company_id=backend.ids["alpha"],
-            reason="insolvency", intervention_requested=False,
-            invoices=[InvoiceLine(type="IN", number="1", invoice_date=TODAY - timedelta(40),
-                                  due_date=TODAY - timedelta(10), currency="EUR",
-                                  amount_excl_tax=Decimal(100), tax=Decimal(20))]))
-        return _template(backend)
-    return {k: v for k, v in found.items() if k != "id"}
-
-
 def _add(backend: Backend, updated: list[int | None]) -> None:
     """Copies of a registered claim of contract A, as Core rows."""
-    template = _template(backend)
+    template = claim_template(backend)
     with Session(backend.engine) as s:
         for hours in updated:
             s.execute(insert(Claim).values(
@@ -73,11 +53,8 @@ def test_claims_pages_by_key_are_its_pages_by_offset(
     def read(offset: int, size: int, seek: Seek | None) -> Page[ClaimPublic]:
         return alice.claims.rows(contract, offset, size, seek)
 
-    rows = check_keyset_paging(read, key=lambda r: r.id, limit=limit)
-    assert len(rows) == read(0, 1, None).total
-    check_insert_between_reads(read, key=lambda r: r.id, limit=limit,
-                               insert=lambda: _add(backend, more), pages_before=pages,
-                               backwards=backwards)
+    check_list(read, lambda r: r.id, limit, lambda: _add(backend, more), backwards,
+               pages_before=pages)
 
 
 def test_a_foreign_cursor_is_refused_at_cursor(backend: Backend) -> None:

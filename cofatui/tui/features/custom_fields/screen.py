@@ -128,7 +128,8 @@ class CustomFieldsScreen(Screen[None]):
             repo = cofa(self.app).repo
             self.query_one("#cf-buyers", VirtualList).set_source(PagedSource(
                 lambda offset, limit: repo.portfolio.rows(contract_id, None, offset, limit),
-                self._error_from_thread))
+                self._error_from_thread, fetch_seek=lambda seek, limit: repo.portfolio.rows(
+                    contract_id, None, 0, limit, seek=seek)))
 
     @work(thread=True, exclusive=True, group="custom-fields-load")
     def load_fields(self) -> None:
