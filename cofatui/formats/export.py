@@ -168,6 +168,7 @@ class _Values:
         self.yes = t_in(self.language, "common.yes")
         self.no = t_in(self.language, "common.no")
         self._hours: dict[int, str] = {}  # moment_text's UTC hours
+        self._stored_hours: dict[str, str] = {}  # stored_text's
 
     def moment(self, value: datetime) -> datetime:
         """A naive local datetime, as a spreadsheet holds it."""
@@ -198,6 +199,38 @@ class _Values:
             return f"{hour}:{aware.minute:02d}:{second:02d}" if second \
                 else f"{hour}:{aware.minute:02d}"
         return self.zone_text(aware)
+
+    def stored_text(self, raw: Any) -> Any:
+        """A time as SQLite stores it (UTC text ``YYYY-MM-DD HH:MM:SS.ffffff``, as
+        SQLAlchemy writes it) as :meth:`moment_text` writes it, its hour converted
+        once (:meth:`_hour_text`) and its minutes and seconds copied, without parsing
+        it; any other text is parsed (an error as the typed path's). A value that is
+        not a text (None) is given back as it is."""
+        if raw.__class__ is not str:
+            return raw
+        if len(raw) == 26 and raw[13] == ":" and raw[16] == ":" and raw[19] == "." \
+                and raw.isascii():
+            hour = self._stored_hours.get(raw[:13])
+            if hour is None:
+                hour = self._stored_hours[raw[:13]] = self._stored_hour(raw[:13])
+            minute, second = raw[14:16], raw[17:19]
+            if hour and minute < "60" and second < "60" and minute.isdigit() \
+                    and second.isdigit() and raw[20:].isdigit():
+                return hour + raw[13:16] if second == "00" else hour + raw[13:19]
+        try:
+            moment = datetime.fromisoformat(raw + "+00:00")
+        except ValueError:  # a text that names its own offset
+            moment = datetime.fromisoformat(raw).replace(tzinfo=UTC)
+        return self.moment_text(moment)
+
+    def _stored_hour(self, head: str) -> str:
+        """:meth:`_hour_text` of a stored time's ``YYYY-MM-DD HH``; "" if not a time."""
+        if not (head.isascii() and head[:4].isdigit() and head[4] == "-"):
+            return ""
+        try:
+            return self._hour_text(datetime.fromisoformat(head + ":00:00+00:00"))
+        except ValueError:
+            return ""
 
     def _hour_text(self, moment: datetime) -> str:
         """The local ``YYYY-MM-DD HH`` of ``moment``'s UTC hour when every instant of
@@ -378,7 +411,9 @@ def csv_cell_code(kinds: Sequence[ExportColumnType | None], *, language: str | N
     the database's rows without a typed row between): each column's cell text as a
     Python expression over ``v0``, ``v1``… (its value, typed as for
     :func:`write_csv`), and the namespace those expressions need. The text is
-    :func:`write_csv`'s, guard included; write the cells with :func:`write_csv_cells`."""
+    :func:`write_csv`'s, guard included; write the cells with :func:`write_csv_cells`.
+    The namespace's ``stored_text`` (:meth:`_Values.stored_text`) writes a time
+    stored by SQLite as the datetime column writes its datetime."""
     return _csv_parts(kinds, _Values(language, time_zone))
 
 
@@ -390,7 +425,8 @@ def _csv_parts(kinds: Sequence[ExportColumnType | None], values: _Values
     :func:`_csv_cell`, which these shortcuts agree with."""
     namespace: dict[str, Any] = {"Decimal": Decimal, "RISKY": _PRINTABLE_FORMULA_START,
                                  "datetime": datetime, "date": date,
-                                 "moment_text": values.moment_text}
+                                 "moment_text": values.moment_text,
+                                 "stored_text": values.stored_text}
     parts = []
     for i, kind in enumerate(kinds):
         namespace[f"cell{i}"] = _csv_cell(kind, values)

@@ -83,3 +83,39 @@ def test_a_formula_is_quoted_and_controls_dropped(tmp_path: Path) -> None:
     assert line({"a": "=HYPERLINK(x)", "n": Decimal("1.50")}) == ["'=HYPERLINK(x)", "1.50"]
     assert line({"a": "\x00=1", "n": None}) == ["'=1", ""]
     assert line({"a": "-", "n": Decimal("-2")}) == ["'-", "-2"]
+
+
+def _stored(moment: datetime) -> str:
+    """How SQLAlchemy stores a datetime in SQLite."""
+    return f"{moment:%Y-%m-%d %H:%M:%S}.{moment.microsecond:06d}"
+
+
+@settings(max_examples=400, deadline=None)
+@given(zone=st.sampled_from(ZONES),
+       batch=st.lists(st.one_of(
+           st.datetimes(min_value=datetime(1800, 1, 1), max_value=datetime(2200, 1, 1))
+           .map(_stored),
+           st.builds(lambda base, s: _stored((base + timedelta(seconds=s)).replace(tzinfo=None)),
+                     st.sampled_from(CHANGES), st.integers(-7200, 7200)),
+           st.sampled_from(["2026-03-29 01:61:00.000000", "2026-03-29 01:00:5x.000000",
+                            "2026-03-29 01:00:00.00000x", "2026-3-29 01:00:00.0000000",
+                            "2026-03-29T01:00:00", "2026-03-29 01:00:00+02:00", "x" * 26,
+                            "2026-03-29 ٠١:00:00.000000", "2026-03-29 01:00:60.000000"]),
+           st.text(max_size=30)), min_size=1, max_size=20))
+def test_a_stored_time_is_written_as_its_parsed_datetime(zone: str, batch: list[str]) -> None:
+    """A CSV line writes a time SQLite stores (UTC text) from that text: what the
+    typed path writes of the datetime parsed from it, or the same refusal."""
+    from cofatui.repository.sql.export_rows import _sqlite_moment
+
+    values = _Values("fr", zone)
+    for raw in batch + batch:
+        try:
+            expected: object = values.moment_text(_sqlite_moment(raw))  # type: ignore[arg-type]
+        except ValueError:
+            expected = ValueError
+        try:
+            found: object = values.stored_text(raw)
+        except ValueError:
+            found = ValueError
+        assert found == expected, raw
+    assert values.stored_text(None) is None

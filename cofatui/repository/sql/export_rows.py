@@ -12,6 +12,9 @@ A row is a dict ``column key -> typed value``: ``Decimal`` amounts (with the
 ``currency`` key always present, the currency of the row's amounts), ``date`` and
 ``datetime``, ``str``, ``bool``, ``int`` or ``None``. Statuses and other codes are
 worded in the spec's language (the owner's, from their user record).
+A CSV-only run reads :func:`iter_export_csv_lines` instead: the same rows, each as
+its CSV cells made straight from the driver's values by the same generated builder
+with ``write_csv``'s own cell expressions (``csv_cell_code``), the same text.
 
 The filters (:class:`ExportSpec`): contracts; company name contains (ignoring case
 and accents, as ``rules.text.fold``-style folding: NFKD without combining marks,
@@ -56,7 +59,7 @@ from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.orm import Session
 
 from cofatui import reference
-from cofatui.enums import ClaimStatus, ExportAggregation, ExportCategory
+from cofatui.enums import ClaimStatus, ExportAggregation, ExportCategory, ExportColumnType
 from cofatui.formats.export import csv_cell_code
 from cofatui.i18n import t_in
 from cofatui.models import (
@@ -943,19 +946,53 @@ def _builder(category: ExportCategory, columns: tuple[str, ...], language: str,
         namespace[f"{name}_convert_{index}"] = convert
         return f"{name}_convert_{index}({name}[{index}])"
 
+    def stored_text(found: re.Match[str]) -> str:
+        name, field = found.group(1), found.group(2)
+        index = fields[name].index(field)
+        return f"stored_text({name}[{index}])"
+
     if csv_of is None:
         parts = [f"{key!r}: {_FIELD.sub(by_position, table[key])}" for key in columns]
         source = "def build(r, p, x):\n    return {" + ", ".join(parts) + "}\n"
     else:
         cells, needs = csv_cell_code([column(category, key).type for key in columns],
                                      time_zone=csv_of[0], language=csv_of[1])
+        stored = _stored_times(category, columns, table, fields, converts)
         namespace.update(needs)
         values = "".join(f"    v{i} = {_FIELD.sub(by_position, table[key])}\n"
-                         for i, key in enumerate(columns))
+                         for i, key in enumerate(columns) if i not in stored)
+        for i in stored:  # a time stored as SQLite's text: its cell's text from it
+            values += f"    v{i} = {_FIELD.sub(stored_text, table[columns[i]])}\n"
+            cells[i] = f"(v{i} if v{i}.__class__ is str else {cells[i]})"
         source = f"def build(r, p, x):\n{values}    return [{', '.join(cells)}]\n"
     exec(compile(source, f"<export row {category.value}>", "exec"), namespace)
     build: Builder = namespace["build"]
     return build
+
+
+def _stored_times(category: ExportCategory, columns: Sequence[str], table: dict[str, str],
+                  fields: dict[str, tuple[str, ...]],
+                  converts: dict[str, tuple[Convert | None, ...]]) -> set[int]:
+    """The datetime columns whose value is a field read as it is (or None) and that
+    field a time SQLite stores as text (its converter :func:`_sqlite_moment`): a CSV
+    line writes their text from the stored text (``stored_text``), unparsed."""
+    found = set()
+    for i, key in enumerate(columns):
+        if column(category, key).type != ExportColumnType.DATETIME:
+            continue
+        reads = _FIELD.findall(table[key])
+        plain = _FIELD.sub("F", table[key]) in _PLAIN_READS
+        if plain and reads and all(
+                converts[name][fields[name].index(field)] is _sqlite_moment
+                if fields[name].index(field) < len(converts[name]) else False
+                for name, field in reads):
+            found.add(i)
+    return found
+
+
+#: A value's expression (its fields read written ``F``) that gives a field as it is
+#: or None: what :func:`_stored_times` may write from the stored text.
+_PLAIN_READS = {"F", "None if p is None else F", "F if p is None else F"}
 
 
 # --------------------------------------------------------------- files
