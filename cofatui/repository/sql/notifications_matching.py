@@ -68,7 +68,8 @@ def set_states(s: Session, me: int, kept: Select[Any], read: bool | None,
         statement = lite.on_conflict_do_update(
             index_elements=["user_id", "notification_id"],
             set_={c: lite.excluded[c] for c in changed})
-    return int(s.execute(statement).rowcount)
+    # preserve_rowcount: without it an INSERT's result has no row count on PostgreSQL.
+    return int(s.execute(statement.execution_options(preserve_rowcount=True)).rowcount)
 
 
 __all__ = ["minus", "per_contract", "set_states"]
