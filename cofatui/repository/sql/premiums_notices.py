@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col
@@ -89,11 +89,12 @@ def insert_notice(s: Session, *, contract_id: int, kind: NoticeKind, origin: Not
         else:
             raise Conflict("premiums.numbering_busy")
     assert notice.id is not None
-    s.add_all([PremiumNoticeLine(notice_id=notice.id, line_no=i, role=ln.role.value,
-                                 label=ln.label, amount_excl_tax=ln.amount_excl_tax,
-                                 tax=ln.tax, product_id=ln.product_id, claim_id=ln.claim_id)
-               for i, ln in enumerate(lines, start=1)])
-    s.flush()
+    if lines:  # a bulk insert: a month's services notice has a line per delivery
+        s.execute(insert(PremiumNoticeLine), [
+            {"notice_id": notice.id, "line_no": i, "role": ln.role.value, "label": ln.label,
+             "amount_excl_tax": ln.amount_excl_tax, "tax": ln.tax,
+             "product_id": ln.product_id, "claim_id": ln.claim_id}
+            for i, ln in enumerate(lines, start=1)])
     return notice
 
 
