@@ -11,6 +11,8 @@ from typing import Any, TypeVar, cast
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cofatui.repository.base import Repository
+from tests.contract.conftest import Backend
 from tests.contract.keyset_support import (
     Key,
     Reader,
@@ -40,3 +42,20 @@ def check_list(read: Reader, key: Key, limit: int, insert: Callable[[], None],
     assert len(got) == read(0, 1, None).total
     check_insert_between_reads(read, key=key, limit=limit, insert=insert,
                                pages_before=pages_before, backwards=backwards)
+
+
+#: A list of a module that tests several: (the login reading it, its reader on that
+#: user's repository and the dataset's backend).
+Listed = tuple[str, Callable[[Repository, Backend], Reader]]
+
+
+def check_listed(backend: Backend, listed: Listed, write: Callable[[Backend, list[Any]], None],
+                 clear: Callable[[Backend], None], key: Key, rows: list[Any],
+                 more: list[Any], limit: int, backwards: bool) -> None:
+    """:func:`check_list` of one of a module's lists: its rows cleared, the drawn
+    ``rows`` written, then ``more`` written between two reads."""
+    login, reader = listed
+    clear(backend)
+    write(backend, rows)
+    check_list(reader(backend.open(login), backend), key, limit,
+               lambda: write(backend, more), backwards)

@@ -17,19 +17,18 @@ from sqlalchemy.orm import Session
 
 from cofatui.errors import ValidationFailed
 from cofatui.models import CompanyInformation
-from cofatui.repository.base import Repository
 from cofatui.schemas import Page, Seek
 from cofatui.schemas_company_info import CompanyInfoFilter
 from tests.contract.conftest import Backend
 from tests.contract.dataset import NOW
-from tests.contract.keyset_lists import check_list, paging_examples
+from tests.contract.keyset_lists import Listed, check_listed, paging_examples
 
 Spec = int | None  # a drawn submission: minutes before NOW, None: not stamped
 Reader = Callable[[int, int, Seek | None], Page[Any]]
 
 #: (login, the list read) — each with a filter that joins the company, and one that
 #: does not.
-LISTS: dict[str, tuple[str, Callable[[Repository, Backend], Reader]]] = {
+LISTS: dict[str, Listed] = {
     "submissions": ("alice", lambda r, b: lambda offset, limit, seek: r.company_info
                     .submissions(CompanyInfoFilter(contract_id=b.ids["A"]), offset, limit,
                                  seek)),
@@ -70,11 +69,8 @@ _spec = st.one_of(st.none(), st.integers(0, 3))
 def test_pages_by_key_are_pages_by_offset(backend: Backend, name: str, rows: list[Spec],
                                           more: list[Spec], limit: int,
                                           backwards: bool) -> None:
-    login, reader = LISTS[name]
-    _clear(backend)
-    _write(backend, rows)
-    read = reader(backend.open(login), backend)
-    check_list(read, lambda c: c.id, limit, lambda: _write(backend, more), backwards)
+    check_listed(backend, LISTS[name], _write, _clear, lambda c: c.id, rows, more, limit,
+                 backwards)
 
 
 def test_the_orders_are_kept(backend: Backend) -> None:

@@ -25,7 +25,7 @@ from cofatui.repository.base import Repository
 from cofatui.schemas import Page, Seek
 from tests.contract.conftest import Backend
 from tests.contract.dataset import NOW
-from tests.contract.keyset_lists import check_list, paging_examples
+from tests.contract.keyset_lists import Listed, check_listed, paging_examples
 
 #: The companies a test adds (one open ILU per company and contract): cleared after.
 PREFIX = "keyset-ilu-"
@@ -42,7 +42,7 @@ def _issued(view: IluView | None) -> Callable[[Repository, Backend], Reader]:
     return lambda r, b: lambda offset, limit, seek: r.ilus.issued(offset, limit, view, seek)
 
 
-LISTS: dict[str, tuple[str, Callable[[Repository, Backend], Reader]]] = {
+LISTS: dict[str, Listed] = {
     "active": ("alice", _contract(IluView.ACTIVE)),
     "closed": ("alice", _contract(IluView.CLOSED)),
     "issued": ("uw", _issued(None)),
@@ -83,11 +83,8 @@ _spec = st.tuples(st.integers(0, 3), st.booleans())
 def test_pages_by_key_are_pages_by_offset(backend: Backend, name: str, rows: list[Spec],
                                           more: list[Spec], limit: int,
                                           backwards: bool) -> None:
-    login, reader = LISTS[name]
-    _clear(backend)
-    _write(backend, rows)
-    read = reader(backend.open(login), backend)
-    check_list(read, lambda i: i.id, limit, lambda: _write(backend, more), backwards)
+    check_listed(backend, LISTS[name], _write, _clear, lambda i: i.id, rows, more, limit,
+                 backwards)
 
 
 def test_the_orders_are_kept(backend: Backend) -> None:

@@ -23,7 +23,7 @@ from cofatui.schemas import Page, Seek
 from cofatui.schemas_turnover import TurnoverFilter
 from tests.contract.conftest import Backend
 from tests.contract.dataset import NOW
-from tests.contract.keyset_lists import check_list, paging_examples
+from tests.contract.keyset_lists import Listed, check_listed, paging_examples
 
 Spec = tuple[int, int, bool]  # a drawn request: period (months back), due (days from NOW), sent
 Reader = Callable[[int, int, Seek | None], Page[Any]]
@@ -35,7 +35,7 @@ def _requests(flt: Callable[[Backend], TurnoverFilter]) -> Callable[[Repository,
                                                                        seek)
 
 
-LISTS: dict[str, tuple[str, Callable[[Repository, Backend], Reader]]] = {
+LISTS: dict[str, Listed] = {
     "declarations": ("alice", lambda r, b: lambda offset, limit, seek: r.turnover
                      .declarations(b.ids["A"], offset, limit, seek)),
     "requests": ("uw", _requests(lambda b: TurnoverFilter())),
@@ -72,11 +72,8 @@ _spec = st.tuples(st.integers(0, 2), st.integers(-2, 2), st.booleans())
 def test_pages_by_key_are_pages_by_offset(backend: Backend, name: str, rows: list[Spec],
                                           more: list[Spec], limit: int,
                                           backwards: bool) -> None:
-    login, reader = LISTS[name]
-    _clear(backend)
-    _write(backend, rows)
-    read = reader(backend.open(login), backend)
-    check_list(read, lambda d: d.id, limit, lambda: _write(backend, more), backwards)
+    check_listed(backend, LISTS[name], _write, _clear, lambda d: d.id, rows, more, limit,
+                 backwards)
 
 
 def test_the_orders_are_kept(backend: Backend) -> None:
