@@ -136,10 +136,13 @@ async def _measure_db(path: str) -> list[tuple[str, float, float]]:
             box.value = typed[:-1]  # type: ignore[attr-defined]
             await settle(pilot)
             await _until(pilot, lambda: lst.total is not None and lst.total_exact)
+            before = getattr(app.screen, "_source", None)
             clock = _Clock()
             await pilot.press(typed[-1] if typed[-1] != " " else "space")
-            await _until(pilot, lambda: lst.filtering)
-            await _until(pilot, lambda: not lst.filtering and lst.row_at(0) is not None)
+            # The new filter's source (its rows may land before "filtering" is seen).
+            await _until(pilot, lambda before=before: getattr(app.screen, "_source", None)
+                         is not before
+                         and not lst.filtering and lst.row_at(0) is not None)
             took(f"'{typed}' last key → rows painted", clock)
             await _until(pilot, lambda: lst.total is not None)
             took(f"'{typed}' last key → first count", clock)
