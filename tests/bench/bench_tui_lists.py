@@ -140,9 +140,11 @@ async def _measure_db(path: str) -> list[tuple[str, float, float]]:
             clock = _Clock()
             await pilot.press(typed[-1] if typed[-1] != " " else "space")
             # The new filter's source (its rows may land before "filtering" is seen).
-            await _until(pilot, lambda before=before: getattr(app.screen, "_source", None)
-                         is not before
-                         and not lst.filtering and lst.row_at(0) is not None)
+            def landed(before: object = before) -> bool:
+                return (getattr(app.screen, "_source", None) is not before
+                        and not lst.filtering and lst.row_at(0) is not None)
+
+            await _until(pilot, landed)
             took(f"'{typed}' last key → rows painted", clock)
             await _until(pilot, lambda: lst.total is not None)
             took(f"'{typed}' last key → first count", clock)
