@@ -147,11 +147,13 @@ def main(argv: list[str] | None = None) -> int:
         size = db_file.stat().st_size if db_file.exists() else None
         bare = anchor(db_file, workdir)
         if not args.keep:
-            for suffix in ("", "-wal", "-shm"):
+            for suffix in ("", "-wal", "-shm", "-journal"):
                 Path(f"{db_file}{suffix}").unlink(missing_ok=True)
             workdir.rmdir()
         else:
             print(f"kept {db_file}")
+    else:  # PostgreSQL: the temporary folder held nothing
+        workdir.rmdir()
 
     rows = [{"table": name, "rows": f"{count:,}"} for name, count in summary.counts.items()]
     rows.append({"table": "total", "rows": f"{summary.total_rows:,}"})
