@@ -32,6 +32,18 @@ def upgrade() -> None:
                     ["contract_id", "id", "search_text"])
     op.create_index("ix_notification_state_user_read", "notification_state",
                     ["user_id", "notification_id", "read", "deleted"])
+    # Statistics for the new indexes at once: a database that already has statistics
+    # is not analysed again at start (refresh_statistics(only_if_missing)), and without
+    # them SQLite's planner took a new index for the notifications page (1.1 s of CPU a
+    # request instead of 10 ms on the 100k demo). A sampled ANALYZE of the two tables
+    # costs well under a second at a million rows.
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("PRAGMA analysis_limit=1000")
+        op.execute("ANALYZE notification")
+        op.execute("ANALYZE notification_state")
+        op.execute("PRAGMA analysis_limit=0")
+    else:
+        op.execute("ANALYZE notification, notification_state")
 
 
 def downgrade() -> None:
