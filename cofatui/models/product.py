@@ -16,7 +16,12 @@ _product_version = version_column()
 
 class Product(SQLModel, table=True):
     __table_args__ = (
-        Index("ix_product_contract_code_status", "contract_id", "code", "status"),
+        # A contract's products by code and status; with the company and the decided
+        # amount, the WAP's sum by company reads the index alone (migration 0038).
+        Index("ix_product_contract_code_status_company", "contract_id", "code", "status",
+              "company_id", "decided_amount"),
+        # The month's information products billed (premiums_issue.services): a range.
+        Index("ix_product_contract_code_decided", "contract_id", "code", "decided_at"),
         Index("ix_product_contract_status_updated", "contract_id", "status", "updated_at"),
         Index("ix_product_company", "company_id"),
         Index("ix_product_status_requested", "status", "requested_at"),
