@@ -9,7 +9,7 @@ import re
 import sqlite3
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -668,7 +668,7 @@ def test_a_cached_message_names_its_own_company(where: str) -> None:
     the columns the wording gives for that company, whatever its name holds."""
     from cofatui.demo import texts
 
-    calls = [
+    calls: list[tuple[Callable[..., Any], tuple[Any, ...]]] = [
         (texts.product_decision, ("CRL", "granted", "EUR", 50_000_000, 40_000_000, "rule:R1",
                                   "")),
         (texts.product_decision, ("CCO", "refused", "USD", 9_000_000, None, "underwriter",
