@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, insert, literal, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -29,7 +29,7 @@ from cofatui.repository.sql.exchange_rates import (
     line_balances,
     lines_of,
 )
-from cofatui.repository.sql.keyset_page import EPOCH
+from cofatui.repository.sql.keyset_page import EPOCH, or_epoch
 from cofatui.repository.sql.latest_claims import claim_added
 from cofatui.repository.sql.ledger_hook import book_source
 from cofatui.repository.sql.paging import SortKey, seek_rows
@@ -191,6 +191,6 @@ class ClaimSubmission(SqlArea):
 #: format. The coalesce costs ix_claim_contract_updated its order, not its range: a
 #: contract's claims are read by the index and sorted.
 _UPDATED = col(Claim.updated_at)
-CLAIM_ORDER = (SortKey(func.coalesce(_UPDATED, literal(EPOCH, _UPDATED.type)), datetime,
+CLAIM_ORDER = (SortKey(or_epoch(_UPDATED), datetime,
                        descending=True),
                SortKey(col(Claim.id), int, descending=True))

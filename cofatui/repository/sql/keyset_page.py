@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, literal, select
 from sqlalchemy.orm import Session
 
 from cofatui.repository.sql.paging import KeyValue, SortKey, seek_rows
@@ -20,6 +20,13 @@ T = TypeVar("T")
 #: What a NULL timestamp sorts as in a keyset order (``coalesce(column, EPOCH)``):
 #: older than any row, and a value a cursor can carry (paging.SortKey).
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def or_epoch(column: Any) -> ColumnElement[Any]:
+    """``coalesce(column, EPOCH)`` with EPOCH bound with the column's own type, so that
+    SQLite stores and compares it in the column's format (a plain DateTime literal is
+    written otherwise): the sort value of a timestamp that may be NULL."""
+    return func.coalesce(column, literal(EPOCH, column.type))
 
 
 def entity_page(s: Session, query: Select[Any], keys: Sequence[SortKey], seek: Seek | None,

@@ -23,7 +23,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from cofatui.enums import ClaimStatus
 from cofatui.models import Claim, ClaimDebtor, ClaimDebtorCount, Company
-from cofatui.repository.sql.keyset_page import EPOCH
+from cofatui.repository.sql.keyset_page import or_epoch
 from cofatui.repository.sql.paging import SortKey
 from cofatui.repository.sql.search import like_pattern, trigram_filter
 
@@ -192,8 +192,7 @@ def text_match(needle: str, dialect: str, walk: bool = False) -> ColumnElement[b
 #: both databases, at EPOCH bound with the column's type (as ``claim_submission``'s
 #: CLAIM_ORDER); the coalesce costs ix_claim_debtor_order its order, not its range.
 PORTFOLIO_ORDER = (
-    SortKey(func.coalesce(_debtor.c.updated_at, literal(EPOCH, _debtor.c.updated_at.type)),
-            datetime, descending=True),
+    SortKey(or_epoch(_debtor.c.updated_at), datetime, descending=True),
     SortKey(_debtor.c.claim_id, int, descending=True))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import func, select
 from sqlmodel import col
 
 from cofatui import notification_wording as wording
@@ -29,7 +29,7 @@ from cofatui.models import (
 )
 from cofatui.repository.base import MAX_PAGE
 from cofatui.repository.sql import underwriting_tables as underwriting
-from cofatui.repository.sql.keyset_page import EPOCH
+from cofatui.repository.sql.keyset_page import EPOCH, or_epoch
 from cofatui.repository.sql.paging import SortKey, seek_rows
 from cofatui.repository.sql.product_lifecycle import ProductLifecycle
 from cofatui.repository.sql.product_requests import pending_only
@@ -161,9 +161,7 @@ class SqlUnderwriting(ProductLifecycle):
 #: no index.
 #: EPOCH is bound with the column's own type, so that it is stored (and compared) in
 #: the column's format: a plain DateTime literal is written otherwise on SQLite.
-QUEUE_ORDER = (SortKey(func.coalesce(DecisionRequest.requested_at,
-                                     literal(EPOCH, col(DecisionRequest.requested_at).type)),
-                       datetime),
+QUEUE_ORDER = (SortKey(or_epoch(col(DecisionRequest.requested_at)), datetime),
                SortKey(DecisionRequest.id, int))
 
 

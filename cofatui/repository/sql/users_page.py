@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, func, literal
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from cofatui.models import User, UserContract
-from cofatui.repository.sql.keyset_page import EPOCH
+from cofatui.repository.sql.keyset_page import EPOCH, or_epoch
 from cofatui.repository.sql.paging import KeyValue, SeekResult, SortKey, seek_rows
 from cofatui.schemas import Seek
 
@@ -30,7 +30,7 @@ def _order(sort: str, descending: bool, attached: bool) -> tuple[SortKey, SortKe
             else (SortKey(col(User.login), str, descending), login)
     column = col(getattr(User, sort))
     if sort in _TIMES:
-        return SortKey(func.coalesce(column, literal(EPOCH, column.type)), type(EPOCH),
+        return SortKey(or_epoch(column), type(EPOCH),
                        descending), login
     return SortKey(column, str, descending), login
 
