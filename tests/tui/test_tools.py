@@ -5,19 +5,25 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 from textual.pilot import Pilot
 from textual.widgets import DirectoryTree, Input, OptionList
 
 from cofatui.enums import Rights, Role
+from cofatui.models import Job
 from cofatui.schemas import ContractAccess, Principal
 from cofatui.tui.app import CofaApp
 from cofatui.tui.features.tools.hub import ToolsScreen, tools_for
 from cofatui.tui.features.tools.imports import ImportLinesScreen, ImportResultsScreen
 from cofatui.tui.features.tools.jobs import JobsScreen
 from cofatui.tui.kit.file_picker import FilePicker, complete
+from cofatui.tui.kit.virtual_list import VirtualList
+from tests.contract import dataset
 from tests.tui.pilot import screen_text, settle
 from tests.tui.test_notifications import app_for, engine
 
@@ -175,3 +181,31 @@ def test_custom_fields_tool_is_listed_only_to_who_may_write_them() -> None:
         "jobs", "import_results", "bulk_orders", "exports", "turnover_declarations",
         "company_information_list", "documents_sent", "chorus", "accounting",
         "premium_notices", "other_covers"]
+
+
+async def test_jobs_screen_reads_past_the_first_page_by_key_and_end_shows_the_oldest(
+        app_for: Callable[..., CofaApp],
+        engine: tuple[Engine, dataset.Ids]) -> None:
+    """450 jobs (over two pages, many created in the same second): the list counts them
+    all, End shows the oldest, and every job is listed once, newest first (issue 21:
+    pages after the first are read by key, never by a deep OFFSET)."""
+    db, ids = engine
+    start = dataset.NOW - timedelta(days=1)
+    with Session(db) as s:
+        s.add_all(Job(kind="export.run", status="done", owner_id=ids["alice"],
+                      created_at=start + timedelta(seconds=n // 3), result_name=f"job-{n}")
+                  for n in range(450))
+        s.commit()
+    app = app_for()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await app.push_screen(JobsScreen())
+        await settle(pilot)
+        jobs = app.screen.query_one("#jobs", VirtualList)
+        assert jobs.row_count == 450
+        await pilot.press("end")
+        await settle(pilot)
+        assert "job-0" in screen_text(app)
+        listed = [row.result_name for i in range(jobs.row_count)
+                  if (row := jobs.row_at(i)) is not None]
+        assert listed == [f"job-{n}" for n in reversed(range(450))]

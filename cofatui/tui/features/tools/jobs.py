@@ -19,6 +19,7 @@ from cofatui.schemas_jobs import JobPublic, JobStatus
 from cofatui.tui.kit.delays import DELAYS
 from cofatui.tui.kit.header import AppHeader
 from cofatui.tui.kit.job_follow import save_result
+from cofatui.tui.kit.paged_source import PagedSource
 from cofatui.tui.kit.virtual_list import Column, VirtualList
 from cofatui.tui.safe import clean, plain
 
@@ -55,25 +56,20 @@ def job_columns() -> list[Column]:
     ]
 
 
-class _JobsSource:
-    """Jobs read afresh on every refresh (a PagedSource keeps its first page)."""
+class _JobsSource(PagedSource[JobPublic]):
+    """My jobs, read afresh on every refresh (running ones change), page after page by
+    key (issue 21: ``jobs.list(..., seek)``, never a deep OFFSET). A refused read is
+    passed to ``on_error``; the list keeps what it shows."""
 
     def __init__(self, repo: Repository, on_error: Callable[[CofaError], None]) -> None:
-        self.repo = repo
-        self.on_error = on_error
-
-    def count(self) -> int:
-        try:
-            return self.repo.jobs.list(0, 1).total
-        except CofaError as exc:
-            self.on_error(exc)
-            return 0
+        super().__init__(lambda offset, limit: repo.jobs.list(offset, limit), on_error,
+                         fetch_seek=lambda seek, limit: repo.jobs.list(0, limit, seek))
 
     def fetch(self, offset: int, limit: int) -> Sequence[JobPublic]:
         try:
-            return self.repo.jobs.list(offset, limit).items
+            return super().fetch(offset, limit)
         except CofaError as exc:
-            self.on_error(exc)
+            self._report(exc)
             return []
 
 
