@@ -41,12 +41,17 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 
 from cofatui.i18n import t
 from cofatui.tui.safe import clean
 
 PAGE_SIZE = 200
 MAX_CACHED_PAGES = 60
+#: A jump to rows not read yet (End, a page far away) holds the list's repaint this long
+#: at most (seconds) for their page: one paint with the rows rather than a paint of
+#: placeholders and another one a few milliseconds later (a slower page: placeholders).
+JUMP_HOLD = 0.05
 GUTTER = 2  # "›" for the cursor, "●" for a marked row: readable without colour
 
 
@@ -177,6 +182,11 @@ class VirtualList(ScrollView, can_focus=True):
         self._header: tuple[tuple[int, ...], str, list[Segment]] | None = None
         self._paint: _PaintStyles | None = None
         self._keep_cells = False
+        #: A jump waits for its page before repainting (see JUMP_HOLD): the timer that
+        #: ends the wait, and whether a repaint was asked for meanwhile.
+        self._hold: Timer | None = None
+        self._owed = False
+        self._held_top: int | None = None  # the scroll the jump applies when it paints
         super().__init__(id=id, classes=classes)
         self.columns = list(columns)
         self.row_key = row_key
@@ -241,6 +251,7 @@ class VirtualList(ScrollView, can_focus=True):
         self._reset(keep_position=True)
 
     def _reset(self, keep_position: bool, keep_rows: bool = False) -> None:
+        self._release()
         self._generation += 1
         keep = keep_rows and bool(self._pages or self._stale) and self.error is None
         if keep:  # what is on screen stays (newer pages over older stale ones)
@@ -380,10 +391,16 @@ class VirtualList(ScrollView, can_focus=True):
         self._pages[page] = rows
         while len(self._pages) > MAX_CACHED_PAGES:
             self._pages.popitem(last=False)
-        if self.total is None:  # until the count arrives, size the list from what we have
+        sized = self.total is None
+        if sized:  # until the count arrives, size the list from what we have
             self._set_rows(page * PAGE_SIZE + len(rows))
         self._start_count()  # rows first: a source that waits for them counts now
-        self._repaint()
+        shown = self._shown_pages()
+        if self._hold is not None:
+            if all(p in self._pages for p in shown):
+                self._release()  # the jump's rows are all here: one paint
+        elif sized or page in shown:  # a page prefetched off screen: nothing to repaint
+            self._repaint()
 
     def row_at(self, index: int) -> Any | None:
         page = self._pages.get(index // PAGE_SIZE)
@@ -538,12 +555,64 @@ class VirtualList(ScrollView, can_focus=True):
 
     def watch_cursor(self, old: int, new: int) -> None:
         height = max(1, self.scrollable_content_region.height - 1)  # minus the header
-        top = round(self.scroll_y)
+        top = self._top()
+        target = top
         if new < top:
-            self.scroll_to(y=new, animate=False, immediate=True)
+            target = new
         elif new >= top + height:
-            self.scroll_to(y=new - height + 1, animate=False, immediate=True)
+            target = new - height + 1
+        if target != top:
+            if self._hold_for(target, height):
+                self._held_top = target  # scrolled with its rows, in the same paint
+            else:
+                self._held_top = None
+                self._release()
+                self.scroll_to(y=target, animate=False, immediate=True)
         self._repaint()
+
+    def _top(self) -> int:
+        """The first row shown, or to be shown once a jump's page is here."""
+        return round(self.scroll_y) if self._held_top is None else self._held_top
+
+    def _shown_pages(self, top: int | None = None, height: int | None = None) -> range:
+        """The pages of the rows on screen (or of those from ``top``)."""
+        if top is None:
+            top = self._top()
+        if height is None:
+            height = max(1, self.scrollable_content_region.height - 1)
+        last = min(top + height, max(self.row_count, 1)) - 1
+        return range(top // PAGE_SIZE, max(top, last) // PAGE_SIZE + 1)
+
+    def _hold_for(self, top: int, height: int) -> bool:
+        """A jump to rows whose pages are not here: ask for them now and keep the list
+        (and its scroll bar) as painted until they arrive, JUMP_HOLD at most, so that
+        the jump paints once. True: holding."""
+        source = self._source
+        if (source is None or _in_memory(source) or self.filtering or self.error is not None
+                or not self.is_mounted):
+            return False
+        missing = [p for p in self._shown_pages(top, height) if p not in self._pages]
+        if not missing:
+            return False
+        for page in missing:
+            self._request_page(page)
+        if self._hold is None:
+            self._hold = self.set_timer(JUMP_HOLD, self._release, name="virtual-list-hold")
+        return True
+
+    def _release(self) -> None:
+        """End the hold of a jump: its scroll and the repaints asked for meanwhile, in
+        one paint."""
+        hold, self._hold = self._hold, None
+        top, self._held_top = self._held_top, None
+        if hold is None:
+            return
+        hold.stop()
+        if top is not None:
+            self.scroll_to(y=top, animate=False, immediate=True)
+        if self._owed or top is not None:
+            self._owed = False
+            self._repaint()
 
     def on_click(self, event: events.Click) -> None:
         if event.y <= 0:
@@ -570,6 +639,9 @@ class VirtualList(ScrollView, can_focus=True):
         if not self._keep_cells:
             self._lines.clear()
             self._header = None
+        if self._hold is not None and not layout and not recompose:
+            self._owed = True  # painted when the jump's page arrives (or the hold ends)
+            return self
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     def _repaint(self, *regions: Region) -> None:
