@@ -35,7 +35,7 @@ from cofatui.repository.sql.chorus_directory_views import (
     valid_today,
 )
 from cofatui.repository.sql.core import SqlArea
-from cofatui.repository.sql.keyset_page import EPOCH, entities_page
+from cofatui.repository.sql.keyset_page import EPOCH, entities_page, or_epoch
 from cofatui.repository.sql.paging import SortKey
 from cofatui.schemas import Page, Seek
 from cofatui.schemas_chorus import (
@@ -115,7 +115,7 @@ def my_attachments(area: SqlArea) -> list[ChorusAttachmentPublic]:
 
 
 #: A structure's attachments, newest request first (a request not stamped: last).
-_NEWEST = (SortKey(func.coalesce(col(ChorusAttachment.requested_at), EPOCH), datetime,
+_NEWEST = (SortKey(or_epoch(col(ChorusAttachment.requested_at)), datetime,
                    descending=True),
            SortKey(col(ChorusAttachment.id), int, descending=True))
 

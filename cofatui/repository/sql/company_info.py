@@ -42,7 +42,7 @@ from cofatui.notification_wording import BODY_PREFIX, Notice
 from cofatui.repository.base import MAX_PAGE
 from cofatui.repository.sql.core import SqlArea
 from cofatui.repository.sql.document_store import keep_document
-from cofatui.repository.sql.keyset_page import EPOCH
+from cofatui.repository.sql.keyset_page import EPOCH, or_epoch
 from cofatui.repository.sql.paging import SortKey, seek_rows
 from cofatui.rules import company_info as rules
 from cofatui.rules.attachments import Attachment, check_documents
@@ -60,7 +60,7 @@ SECTION = Section.COMPANY_INFORMATION
 
 #: A submission's time in a keyset order: a row not yet stamped sorts as the oldest
 #: (a NULL key would be lost between pages).
-_CREATED = func.coalesce(CompanyInformation.created_at, EPOCH)
+_CREATED = or_epoch(col(CompanyInformation.created_at))
 #: A contract's submissions, newest first; the back office's queue, oldest first.
 _NEWEST_FIRST = (SortKey(_CREATED, datetime, descending=True),
                  SortKey(col(CompanyInformation.id), int, descending=True))

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlmodel import col
 
 from cofatui import pydantic_errors
@@ -20,7 +20,7 @@ from cofatui.i18n.messages import Term
 from cofatui.models import Job, JobFile, MailSubscription, OutboxMessage, User
 from cofatui.repository.sql import import_apply
 from cofatui.repository.sql.input_guard import install
-from cofatui.repository.sql.keyset_page import EPOCH, entity_page
+from cofatui.repository.sql.keyset_page import EPOCH, entity_page, or_epoch
 from cofatui.repository.sql.paging import SortKey
 from cofatui.repository.sql.upsert import table_of, upsert
 from cofatui.schemas import Page, Seek
@@ -166,7 +166,7 @@ class SqlMail:
 
 
 #: My jobs newest first (a job not yet stamped sorts as the oldest: never NULL in a key).
-_JOB_KEYS = (SortKey(func.coalesce(col(Job.created_at), EPOCH), datetime, descending=True),
+_JOB_KEYS = (SortKey(or_epoch(col(Job.created_at)), datetime, descending=True),
              SortKey(col(Job.id), int, descending=True))
 #: My e-mails newest first.
 _MESSAGE_KEYS = (SortKey(col(OutboxMessage.id), int, descending=True),)
