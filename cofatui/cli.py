@@ -273,14 +273,22 @@ def cmd_tui(args: argparse.Namespace) -> int:
         app = CofaApp(None, settings, config_path=config_path, sign_in=sign_in)
         app.run()
         return _ended(app)
+    first_wap = None
     if not (getattr(args, "api", None) or settings.api_url):
         # The very first start builds the demo database here, saying so on the terminal,
         # before the app takes the screen over.
-        database_url_with_demo(args, settings)
+        url = database_url_with_demo(args, settings)
+        # A SQLite file: home's WAP is read with sqlite3 and shown while the worker
+        # imports the SQL layer (issue 21 item 1); PostgreSQL waits for the repository.
+        from cofatui.repository.sqlite_home import SqliteHome, sqlite_path
+
+        path = sqlite_path(url)
+        if path is not None:
+            first_wap = SqliteHome(path, login_for(args, settings))
     opening = _Opening(args, settings)
     # The first frame paints while the worker imports the data layer and opens it.
     app = CofaApp(None, settings, config_path=config_path, opening=opening.open,
-                  after_start=opening.start_jobs)
+                  after_start=opening.start_jobs, first_wap=first_wap)
     try:
         app.run()
     finally:

@@ -58,7 +58,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
 from weakref import WeakSet
 
 from textual import work
@@ -79,7 +79,7 @@ from cofatui.enums import Role
 from cofatui.errors import Unauthenticated
 from cofatui.i18n import t
 from cofatui.repository.base import Repository, Unavailable
-from cofatui.schemas import Principal
+from cofatui.schemas import Principal, WapSummary
 from cofatui.tui import themes
 from cofatui.tui.bindings import GLOBAL_BINDINGS, translate_tree
 from cofatui.tui.commands import ScreenActionsProvider, ShellCommandsProvider
@@ -128,6 +128,16 @@ class _SignedOut:
         raise Unauthenticated("web.not_signed_in")
 
 
+class FirstWap(Protocol):
+    """A quick read of home's first data while the repository opens (the CLI's, for the
+    embedded SQLite file: ``repository.sqlite_home``). Called from the opening worker;
+    None from either says "not here": home waits for the repository as before."""
+
+    def principal(self) -> Principal | None: ...
+
+    def wap(self, contract_id: int) -> tuple[WapSummary, str] | None: ...
+
+
 class _Opening:
     """The repository while the app's worker opens it: a worker thread that calls it
     waits until it is open (or gets what opening raised). The app's own thread never
@@ -174,12 +184,14 @@ class CofaApp(DropWhenGone, App[None]):
                  config_path: Path | None = None, principal: Principal | None = None,
                  clock: Clock | None = None, sign_in: SignIn | None = None,
                  opening: Callable[[], Repository] | None = None,
-                 after_start: Callable[[], None] | None = None) -> None:
+                 after_start: Callable[[], None] | None = None,
+                 first_wap: FirstWap | None = None) -> None:
         """``repo`` acts for the user; or None with ``sign_in``: the session starts on
         the login screen and gets its repository from there; or None with ``opening``:
         a worker opens it while the first frame paints (``open_error`` is set, and the
-        app ends, when it raises). ``after_start`` runs in a worker thread once the base
-        screen's first data is on screen (see :meth:`first_data_shown`)."""
+        app ends, when it raises); ``first_wap`` then shows home's WAP before it is open.
+        ``after_start`` runs in a worker thread once the base screen's first data is on
+        screen (see :meth:`first_data_shown`)."""
         super().__init__()
         if repo is None and sign_in is None and opening is None:
             raise ValueError("a repository, an opening or a sign-in is needed")
@@ -191,6 +203,7 @@ class CofaApp(DropWhenGone, App[None]):
         self._sign_in = sign_in
         self._opening = opening
         self._after_start = after_start
+        self._first_wap = first_wap
         #: The base screen is up but its first data not yet shown: the extras wait.
         self._extras_waiting = False
         self._clock_given = clock is not None
@@ -220,14 +233,15 @@ class CofaApp(DropWhenGone, App[None]):
         #: The unexpected exception that ended the app (None: it ended normally).
         self.crash: BaseException | None = None
 
-    def _initial_contract(self) -> int | None:
-        contracts = self.principal.contracts
+    def _initial_contract(self, principal: Principal | None = None) -> int | None:
+        contracts = (principal or self.principal).contracts
         wanted = self.settings.default_contract
         for access in contracts:
             if wanted and access.policy_number == wanted:
                 return access.contract_id
-        if self.principal.default_contract_id in {c.contract_id for c in contracts}:
-            return self.principal.default_contract_id
+        default = (principal or self.principal).default_contract_id
+        if default in {c.contract_id for c in contracts}:
+            return default
         return contracts[0].contract_id if contracts else None
 
     # --- start ----------------------------------------------------------------------
@@ -262,6 +276,8 @@ class CofaApp(DropWhenGone, App[None]):
         """Import the data layer, open the repository and read who the user is, off the
         thread that paints."""
         assert self._opening is not None
+        if self._first_wap is not None:
+            self._show_first_wap(self._first_wap)
         try:
             repo = self._opening()
             principal = repo.whoami()
@@ -269,6 +285,35 @@ class CofaApp(DropWhenGone, App[None]):
             self.call_from_thread(self._open_failed, exc)
             return
         self.call_from_thread(self._data_opened, repo, principal)
+
+    def _show_first_wap(self, first: FirstWap) -> None:
+        """In the opening worker, before the data layer is imported: read home's WAP
+        the quick way and show it, then let that frame paint (the imports that follow
+        hold the GIL for long stretches). Whatever goes wrong here only means home
+        waits for the repository, as it would without."""
+        try:
+            principal = first.principal()
+            contract = self._initial_contract(principal) if principal is not None else None
+            found = first.wap(contract) if contract is not None else None
+        except Exception:  # the repository, opened next, says what is wrong
+            log.warning("home's WAP not read before the repository opened", exc_info=True)
+            return
+        if found is None:
+            return
+        painted = threading.Event()
+        self.call_from_thread(self._first_wap_read, *found, painted)
+        painted.wait(1.0)
+
+    def _first_wap_read(self, summary: WapSummary, currency: str,
+                        painted: threading.Event) -> None:
+        base = self.screen_stack[BASE_DEPTH - 1] if len(self.screen_stack) >= BASE_DEPTH \
+            else None
+        show = getattr(base, "show_first_wap", None)
+        if self.data_ready or show is None:
+            painted.set()
+            return
+        show(summary, currency)
+        self.call_after_refresh(painted.set)
 
     def _open_failed(self, error: Exception) -> None:
         self.open_error = error

@@ -43,6 +43,9 @@ PROBE = textwrap.dedent("""
     real_show = WapIndicator.show
     def show(self, summary, error=None):
         events.append("wap")
+        if summary is not None and "wap_before_sql" not in seen:
+            seen["wap_before_sql"] = "sqlalchemy" not in sys.modules
+            seen["first_wap"] = str(summary.wap)
         real_show(self, summary, error)
     WapIndicator.show = show
 
@@ -136,7 +139,21 @@ def test_the_job_worker_starts_once_the_wap_is_on_screen(demo_db: Path) -> None:
     # query for the two cores and the GIL.
     result = _start("--db", str(demo_db))
     assert result["jobs_worker"] is True
-    assert result["events"] == ["wap", "jobs"]
+    # Twice: read with sqlite3 (below), then by the repository.
+    assert result["events"] == ["wap", "wap", "jobs"]
+
+
+def test_the_wap_of_a_sqlite_file_shows_before_the_sql_layer_is_imported(
+        demo_db: Path) -> None:
+    result = _start("--db", str(demo_db))
+    assert result["wap_before_sql"] is True
+    assert result["first_wap"] == result["wap"]
+    # A file of another schema revision: nothing is read quickly (the repository
+    # migrates it first), home shows the repository's WAP as before.
+    older = _start("--db", str(demo_db), prelude=(
+        "import cofatui.repository.sqlite_home as h; h.SCHEMA = 'another'"))
+    assert older["wap_before_sql"] is False
+    assert older["events"] == ["wap", "jobs"]
 
 
 def test_the_probe_sees_a_module_imported_before_the_first_frame(demo_db: Path) -> None:

@@ -348,6 +348,12 @@ class HomeScreen(Screen[None]):
         else:
             self.app.call_from_thread(self._show_list, "latest", rows)
 
+    def show_first_wap(self, summary: WapSummary, currency: str) -> None:
+        """The WAP read before the repository opened (the app's ``first_wap``): shown
+        while the data is still opening; the load that follows reads it again."""
+        if self._waiting_data:
+            self._show_wap(summary, currency)
+
     def _show_wap(self, summary: WapSummary, currency: str) -> None:
         self.query_one("#wap", WapIndicator).show(summary)
         self.query_one("#distribution", WapDistribution).show(summary.distribution, currency)

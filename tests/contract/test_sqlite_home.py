@@ -1,0 +1,139 @@
+"""Home's WAP read with sqlite3 before the SQL layer is imported (issue 21 item 1:
+``repository.sqlite_home``) gives what the SQL repository gives: the same principal,
+the same WAP and currency, and nothing where the repository refuses (a contract the
+user is not attached to, a section they may not read, an unknown or inactive user).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from cofatui import migrations
+from cofatui.errors import CofaError
+from cofatui.repository.sql import SqlRepository, make_engine
+from cofatui.repository.sql.product_queries import CREDIT_DECISION_CODES
+from cofatui.repository.sqlite_home import CREDIT_DECISION_CODES as HOME_CODES
+from cofatui.repository.sqlite_home import SCHEMA, SqliteHome, sqlite_path
+from tests.contract.templates import SqliteTemplate
+
+
+def _logins_and_contracts(path: Path) -> tuple[list[str], list[int]]:
+    with closing(sqlite3.connect(path)) as conn:
+        logins = [r[0] for r in conn.execute('SELECT login FROM "user" ORDER BY id')]
+        contracts = [r[0] for r in conn.execute("SELECT id FROM contract ORDER BY id")]
+    return logins, contracts
+
+
+def _same_as_the_repository(path: Path) -> int:
+    """Every user and every contract: the quick read equals the repository's, or is
+    None where the repository refuses. Returns how many WAPs were compared."""
+    engine = make_engine(f"sqlite:///{path}")
+    compared = 0
+    try:
+        logins, contracts = _logins_and_contracts(path)
+        for login in [*logins, "nobody-here"]:
+            home = SqliteHome(path, login)
+            quick = home.principal()
+            try:
+                repo = SqlRepository(engine, login)
+            except CofaError:
+                assert quick is None, login
+                continue
+            assert quick == repo.whoami(), login
+            for contract_id in contracts:
+                got = home.wap(contract_id)
+                try:
+                    summary = repo.products.wap(contract_id)
+                except CofaError:
+                    assert got is None, (login, contract_id)
+                    continue
+                currency = next(c.currency for c in repo.contracts() if c.id == contract_id)
+                assert got == (summary, currency), (login, contract_id)
+                compared += 1
+    finally:
+        engine.dispose()
+    return compared
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    from cofatui.demo.generator import generate_demo
+
+    path = tmp_path_factory.mktemp("sqlite-home") / "demo.sqlite"
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        generate_demo(engine, companies=60, chorus_invoices=0)
+    finally:
+        engine.dispose()
+    yield path
+
+
+def test_the_demo_wap_is_the_repositorys(demo_db: Path) -> None:
+    assert _same_as_the_repository(demo_db) > 0
+    summary = SqliteHome(demo_db, "demo")
+    principal = summary.principal()
+    assert principal is not None and principal.contracts
+    found = summary.wap(principal.contracts[0].contract_id)
+    assert found is not None and found[0].wap is not None and found[0].history
+
+
+def test_rights_as_the_repository_checks_them(sqlite_template: SqliteTemplate,
+                                              tmp_path: Path) -> None:
+    # Full, read-only, custom rights, an underwriter (every contract), a user on two
+    # contracts, one on a contract that is not theirs.
+    path = tmp_path / "contract.sqlite"
+    sqlite_template.refill(path)
+    assert _same_as_the_repository(path) > 0
+    carol = SqliteHome(path, "carol")
+    assert carol.principal() is not None
+    with closing(sqlite3.connect(path)) as conn:  # covers hidden from carol
+        conn.execute("""UPDATE user_contract SET section_rights = '{"claims": "full"}'""")
+        conn.execute("UPDATE \"user\" SET status = 'inactive' WHERE login = 'alice'")
+        conn.commit()
+    assert _same_as_the_repository(path) > 0
+    assert SqliteHome(path, "alice").principal() is None
+    carol_now = SqliteHome(path, "carol")
+    principal = carol_now.principal()
+    assert principal is not None
+    assert carol_now.wap(principal.contracts[0].contract_id) is None
+
+
+def test_another_schema_revision_is_left_to_the_repository(sqlite_template: SqliteTemplate,
+                                                           tmp_path: Path) -> None:
+    path = tmp_path / "contract.sqlite"
+    sqlite_template.refill(path)
+    assert SqliteHome(path, "alice").principal() is not None
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0037_older'")
+        conn.commit()
+    assert SqliteHome(path, "alice").principal() is None
+    assert SqliteHome(tmp_path / "missing.sqlite", "alice").principal() is None
+    (tmp_path / "not-a-db.sqlite").write_text("hello")
+    assert SqliteHome(tmp_path / "not-a-db.sqlite", "alice").principal() is None
+
+
+def test_the_statements_follow_the_schema_and_the_sql_layer() -> None:
+    # A new migration: check the statements of repository/sqlite_home.py against it
+    # (tables, columns, the WAP's query in product_queries.wap), then move SCHEMA.
+    assert SCHEMA == migrations.HEAD
+    assert HOME_CODES == CREDIT_DECISION_CODES
+
+
+@pytest.mark.parametrize(("url", "path"), [
+    ("/tmp/x.sqlite", Path("/tmp/x.sqlite")),
+    ("x.sqlite", Path("x.sqlite")),
+    ("sqlite:////tmp/x.sqlite", Path("/tmp/x.sqlite")),
+    ("sqlite:///x.sqlite", Path("x.sqlite")),
+    ("sqlite:///x.sqlite?mode=ro", None),
+    ("sqlite:///:memory:", None),
+    ("sqlite://", None),
+    ("postgresql://u@h/db", None),
+    ("postgresql+psycopg://u@h/db", None),
+])
+def test_only_a_sqlite_file_is_read_quickly(url: str, path: Path | None) -> None:
+    assert sqlite_path(url) == path
