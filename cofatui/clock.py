@@ -6,6 +6,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 
+#: The time a missing timestamp stands for where a value is needed (a keyset order
+#: sorts a NULL as the oldest; the underwriter's queue carries it for a request older
+#: than its time column). Screens show it as no time at all.
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
 
 class Clock(Protocol):
     def now(self) -> datetime: ...

@@ -5,12 +5,15 @@ policyholder the notification is there and the portfolio shows the decision."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
+from sqlalchemy import update
 from textual.widgets import RadioButton, Select
 
 from cofatui.enums import ProductStatus
+from cofatui.models import DecisionRequest
 from cofatui.schemas import NotificationFilter, UnderwriterDecisionInput
 from cofatui.tui.features.companies.detail import CompanyDetailScreen
 from cofatui.tui.features.portfolio.portfolio import PortfolioScreen
@@ -171,3 +174,25 @@ async def test_decision_conflict_and_dra_change(tmp_path: Path) -> None:
 
 def _grant() -> UnderwriterDecisionInput:
     return UnderwriterDecisionInput(decision="grant")
+
+
+async def test_a_request_older_than_its_time_column_shows_no_1970_date(tmp_path: Path) -> None:
+    """A request without its time (rows older than the column) sorts first, at EPOCH,
+    but the queue and the decision dialog show no date for it, not 1 Jan 1970 and an
+    age of twenty thousand days."""
+    env = make_env(tmp_path)
+    with env.engine.begin() as conn:
+        conn.execute(update(DecisionRequest).values(requested_at=None))
+    uw = env.app("uw")
+    async with uw.run_test(size=(150, 40)) as pilot:
+        await settle(pilot)
+        uw.switch_to("underwriter_queue")
+        await settle(pilot)
+        text = screen_text(uw)
+        assert "Foo [UK] Ltd" in text  # still listed
+        assert "1970" not in text
+        assert re.search(r"\b\d{5} d\b", text) is None  # no age counted from 1970
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(uw.screen, DecisionScreen)
+        assert "1970" not in screen_text(uw)

@@ -6,20 +6,18 @@ entity."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, func, literal, select
 from sqlalchemy.orm import Session
 
+# EPOCH: what a NULL timestamp sorts as in a keyset order (``or_epoch``): older than
+# any row, and a value a cursor can carry (paging.SortKey).
+from cofatui.clock import EPOCH as EPOCH
 from cofatui.repository.sql.paging import KeyValue, SortKey, seek_rows
 from cofatui.schemas import Page, Seek
 
 T = TypeVar("T")
-
-#: What a NULL timestamp sorts as in a keyset order (``coalesce(column, EPOCH)``):
-#: older than any row, and a value a cursor can carry (paging.SortKey).
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def or_epoch(column: Any) -> ColumnElement[Any]:

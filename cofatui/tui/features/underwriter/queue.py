@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 import logging
-from datetime import date
+from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any, ClassVar, cast
 
@@ -30,6 +30,7 @@ from textual.widgets import (
     TabPane,
 )
 
+from cofatui.clock import EPOCH
 from cofatui.enums import RequestKind
 from cofatui.errors import CofaError, ValidationFailed
 from cofatui.i18n import format_amount, format_date, format_datetime, t
@@ -69,6 +70,12 @@ def _asked(item: QueueItem) -> Text:
     return Text.assemble(product_marker(item.code), " ", t(f"lifecycle.kind.{item.kind}"))
 
 
+def requested_time(item: QueueItem) -> datetime | None:
+    """When the request was made; None for a request older than its time column (the
+    queue sorts it first, at EPOCH, and the screen shows no date rather than 1970)."""
+    return None if item.requested_at == EPOCH else item.requested_at
+
+
 def queue_columns(screen: Screen[Any]) -> list[Column]:
     def now() -> Any:
         return app_clock(screen.app).now()
@@ -78,9 +85,9 @@ def queue_columns(screen: Screen[Any]) -> list[Column]:
     # the "in force" column would otherwise squeeze to a few letters.
     return [
         Column("age", t("queue.col.age"), 10, align="right",
-               render=lambda i: age_text(i.requested_at, now())),
+               render=lambda i: age_text(requested_time(i), now())),
         Column("requested_at", t("queue.col.requested_at"), 11,
-               render=lambda i: format_date(i.requested_at), min_list_width=140),
+               render=lambda i: format_date(requested_time(i)), min_list_width=140),
         Column("policy", t("queue.col.policy"), 8, render=lambda i: plain(i.policy_number)),
         Column("policyholder", t("queue.col.policyholder"), 12,
                render=lambda i: plain(i.policyholder), min_list_width=130),
@@ -345,7 +352,7 @@ class DecisionScreen(Dialog[bool]):
                  "" if i.duration_days is None else t("home.days", count=i.duration_days)),
                 (t("underwriting.standing"), standing_text(i)),
                 (t("queue.col.dra"), "" if i.dra is None else str(i.dra)),
-                (t("queue.col.requested_at"), format_datetime(i.requested_at)),
+                (t("queue.col.requested_at"), format_datetime(requested_time(i))),
             ]:
                 if not value:
                     continue
