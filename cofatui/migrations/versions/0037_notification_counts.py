@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from alembic import op
 
+from cofatui.migrations.statistics import analyse
+
 revision = "0037_notification_counts"
 down_revision = "0036_notification_search"
 branch_labels = None
@@ -32,18 +34,7 @@ def upgrade() -> None:
                     ["contract_id", "id", "search_text"])
     op.create_index("ix_notification_state_user_read", "notification_state",
                     ["user_id", "notification_id", "read", "deleted"])
-    # Statistics for the new indexes at once: a database that already has statistics
-    # is not analysed again at start (refresh_statistics(only_if_missing)), and without
-    # them SQLite's planner took a new index for the notifications page (1.1 s of CPU a
-    # request instead of 10 ms on the 100k demo). A sampled ANALYZE of the two tables
-    # costs well under a second at a million rows.
-    if op.get_bind().dialect.name == "sqlite":
-        op.execute("PRAGMA analysis_limit=1000")
-        op.execute("ANALYZE notification")
-        op.execute("ANALYZE notification_state")
-        op.execute("PRAGMA analysis_limit=0")
-    else:
-        op.execute("ANALYZE notification, notification_state")
+    analyse("notification", "notification_state")  # at once: see migrations.statistics
 
 
 def downgrade() -> None:

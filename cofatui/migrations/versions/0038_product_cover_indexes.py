@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from alembic import op
 
+from cofatui.migrations.statistics import analyse
+
 revision = "0038_product_cover_indexes"
 down_revision = "0037_notification_counts"
 branch_labels = None
@@ -33,14 +35,7 @@ def upgrade() -> None:
     op.drop_index("ix_product_contract_code_status", table_name="product")
     op.create_index("ix_product_contract_code_decided", "product",
                     ["contract_id", "code", "decided_at"])
-    # Statistics for the new indexes at once (see 0037: a database that has statistics
-    # is not analysed again at start). Sampled: well under a second at a million rows.
-    if op.get_bind().dialect.name == "sqlite":
-        op.execute("PRAGMA analysis_limit=1000")
-        op.execute("ANALYZE product")
-        op.execute("PRAGMA analysis_limit=0")
-    else:
-        op.execute("ANALYZE product")
+    analyse("product")  # the new indexes' statistics at once (migrations.statistics)
 
 
 def downgrade() -> None:
