@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from cofatui import migrations
 from cofatui.repository.sql import make_engine
 
+
 def test_the_new_indexes_have_statistics_after_the_upgrade(tmp_path: Path) -> None:
     path = tmp_path / "stats.sqlite"
     engine = make_engine(f"sqlite:///{path}")
