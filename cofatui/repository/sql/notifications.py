@@ -23,7 +23,12 @@ from cofatui.models import (
 )
 from cofatui.notification_wording import load_params
 from cofatui.repository.base import MAX_PAGE
-from cofatui.repository.sql import notification_changes, notifications_matching, preferences
+from cofatui.repository.sql import (
+    notification_changes,
+    notifications_json,
+    notifications_matching,
+    preferences,
+)
 from cofatui.repository.sql.core import SqlArea
 from cofatui.repository.sql.notifications_listed import ORDER, Listed
 from cofatui.repository.sql.notifications_search import text_condition
@@ -148,6 +153,34 @@ class SqlNotifications(SqlArea):
     def rows(self, flt: NotificationFilter | None = None, offset: int = 0,
              limit: int = 100, with_total: bool = True,
              seek: Seek | None = None) -> Page[NotificationRow]:
+        listed = self._page(flt, offset, limit, with_total, seek)
+        items = [NotificationRow(
+            id=row.id, contract_id=row.contract_id, policy_number=row.policy_number or "",
+            company_id=row.company_id, company_name=row.name or "",
+            country=row.country or "", easy_number=row.easy_number or "",
+            client_reference=row.client_reference or "",
+            product_code=row.product_code, category=row.category, type=row.type,
+            importance=row.importance, kind=row.kind, params=load_params(row.params),
+            stored_title=row.title, stored_body=row.body,
+            created_at=row.created_at, read=bool(row.is_read),
+            target_type=row.target_type, target_id=row.target_id)
+            for row in listed.found.rows]
+        return Page(items=items, offset=listed.offset, limit=listed.limit,
+                    total=listed.total, first_cursor=listed.found.first_cursor,
+                    last_cursor=listed.found.last_cursor)
+
+    def rows_json(self, flt: NotificationFilter | None = None, offset: int = 0,
+                  limit: int = 100, with_total: bool = True,
+                  seek: Seek | None = None) -> bytes:
+        """``rows`` as the JSON of its ``Page[NotificationRow]`` (what the API sends),
+        written from the database's rows without a model per row: the same reads, the
+        same rights, the same bytes (tests/unit/test_api_notifications_json.py)."""
+        return notifications_json.page_json(self._page(flt, offset, limit, with_total,
+                                                        seek))
+
+    def _page(self, flt: NotificationFilter | None, offset: int, limit: int,
+              with_total: bool, seek: Seek | None) -> notifications_json.PageRows:
+        """The rows of a page of ``rows`` (Core tuples) with its total and cursors."""
         flt = flt or NotificationFilter()
         limit = max(1, min(limit, MAX_PAGE))
         contracts = self._notification_scope(flt.contract_id)
@@ -171,19 +204,8 @@ class SqlNotifications(SqlArea):
             found = seek_rows(s, query, ORDER, seek, offset, limit,
                               lambda row: (row.created_at, row.id))
             total = self._count(s, flt, listed) if with_total else -1
-            items = [NotificationRow(
-                id=row.id, contract_id=row.contract_id, policy_number=row.policy_number or "",
-                company_id=row.company_id, company_name=row.name or "",
-                country=row.country or "", easy_number=row.easy_number or "",
-                client_reference=row.client_reference or "",
-                product_code=row.product_code, category=row.category, type=row.type,
-                importance=row.importance, kind=row.kind, params=load_params(row.params),
-                stored_title=row.title, stored_body=row.body,
-                created_at=row.created_at, read=bool(row.is_read),
-                target_type=row.target_type, target_id=row.target_id)
-                for row in found.rows]
-            return Page(items=items, offset=0 if seek else offset, limit=limit, total=total,
-                        first_cursor=found.first_cursor, last_cursor=found.last_cursor)
+            return notifications_json.PageRows(found=found, offset=0 if seek else offset,
+                                               limit=limit, total=total)
 
     def _count(self, s: Session, flt: NotificationFilter, listed: Listed) -> int:
         """The number of rows the filter shows, without probing the user's read state
