@@ -30,7 +30,7 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -47,6 +47,7 @@ from sqlalchemy import (
     and_,
     any_,
     bindparam,
+    case,
     cast,
     delete,
     exists,
@@ -56,10 +57,16 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Connection, Engine, Row
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from cofatui import reference
-from cofatui.enums import ClaimStatus, ExportAggregation, ExportCategory, ExportColumnType
+from cofatui.enums import (
+    ACTIVE_COVER_STATUSES,
+    ClaimStatus,
+    ExportAggregation,
+    ExportCategory,
+    ExportColumnType,
+)
 from cofatui.formats.export import csv_cell_code
 from cofatui.i18n import t_in
 from cofatui.models import (
@@ -78,7 +85,7 @@ from cofatui.models.exports import CHUNK_SIZE, ExportFile, ExportFileChunk
 from cofatui.models.types import Money, UTCDateTime
 from cofatui.repository.sql.engine import translated_errors
 from cofatui.repository.sql.search import like_pattern
-from cofatui.rules.export_aggregation import prevailing_product, products_text
+from cofatui.rules.export_aggregation import products_text
 from cofatui.rules.export_columns import column, column_label, custom_field_slot
 from cofatui.rules.products import LIVE_STATUSES
 from cofatui.schemas_exports import ExportColumnInfo
@@ -486,13 +493,25 @@ def _pages(conn: Connection, base: Select[Any], key_col: Any, key_at: int,
             yield kept
 
 
-@cache
-def _prevailing_index(products: tuple[tuple[str, str], ...]) -> int | None:
-    """Which of a company's products (code, status) its row shows; cached, as a few
-    combinations make most companies."""
-    found = prevailing_product([_Fact(code, status, i)
-                                for i, (code, status) in enumerate(products)])
-    return None if found is None else found.index
+#: The companies' rows (``company`` aggregation) pick the product they show in SQL:
+#: :func:`cofatui.rules.export_aggregation.prevailing_product` as an order of the
+#: company's products (those the filters keep), the first taken: an active cover by
+#: the credit decision's code order, then a live cover not decided yet by the same
+#: order, then any product; the oldest first among equals (the rule's given order).
+_CREDIT_ORDER = {"CRL": 0, "ECL": 1, "TOPLINER": 2, "RLI": 3}
+
+
+def _prevailing_rank(p: Any) -> ColumnElement[Any]:
+    """The rank of a product ``p`` (lowest prevails, then the lowest id)."""
+    active = sorted(s.value for s in ACTIVE_COVER_STATUSES)
+    waiting = sorted(s.value for s in LIVE_STATUSES - ACTIVE_COVER_STATUSES)
+    covers = sorted(_CREDIT_ORDER)
+    return case(
+        (and_(p.code.in_(covers), p.status.in_(active)),
+         case(_CREDIT_ORDER, value=p.code, else_=len(_CREDIT_ORDER))),
+        (and_(p.code.in_(covers), p.status.in_(waiting)),
+         len(_CREDIT_ORDER) + case(_CREDIT_ORDER, value=p.code, else_=len(_CREDIT_ORDER))),
+        else_=2 * len(_CREDIT_ORDER))
 
 
 @cache
@@ -503,10 +522,17 @@ def _live_text(products: tuple[tuple[str, str], ...]) -> str:
 class _Fact:
     """A product as the aggregation rules read it: its code and status."""
 
-    __slots__ = ("code", "index", "status")
+    __slots__ = ("code", "status")
 
-    def __init__(self, code: str, status: str, index: int = 0) -> None:
-        self.code, self.status, self.index = code, status, index
+    def __init__(self, code: str, status: str) -> None:
+        self.code, self.status = code, status
+
+
+@cache
+def _live_codes(listed: str | None) -> str:
+    """The ``products`` text from a company's live codes as SQL lists them (comma
+    separated, in any order, repeated): sorted, once each, space separated."""
+    return " ".join(sorted(set(listed.split(",")))) if listed else ""
 
 
 def _portfolio_rows(conn: Connection, spec: ExportSpec, page: int,
@@ -516,85 +542,93 @@ def _portfolio_rows(conn: Connection, spec: ExportSpec, page: int,
     wanted = set(spec.columns)
     keep = _name_filter(spec, 3)  # the base query's 4th column, below
     by_company = spec.aggregation == ExportAggregation.COMPANY
-    filtered = _product_filter_active(spec)
     codes, statuses = set(_codes(spec)), set(spec.statuses)
     start, end = ((spec.period_from, spec.period_to)
                   if spec.aggregation == ExportAggregation.PERIOD else (None, None))
-    summary: list[Any] = []
+    entry_cols = (e.id, e.contract_id, e.company_id, Company.name.label("name"),
+                  *_needed(spec.columns, _ENTRY_NEEDS))
     if by_company:
-        # The company's products in one text per entry ("id:code:status,…"), read by
-        # SQL in the entry's own query instead of a row per product.
-        summary.append(select(func.aggregate_strings(
-            cast(Product.id, String) + ":" + Product.code + ":" + Product.status, ","))
-            .where(Product.contract_id == e.contract_id, Product.company_id == e.company_id,
-                   *_read_statuses(spec))
-            .scalar_subquery().label("product_summary"))
-    base = (select(e.id, e.contract_id, e.company_id, Company.name.label("name"),
-                   *_needed(spec.columns, _ENTRY_NEEDS), *summary)
-            .join(Company, Company.id == e.company_id)
+        yield from _company_rows(conn, spec, page, csv_of, entry_cols, policy, currency)
+        return
+    base = (select(*entry_cols).join(Company, Company.id == e.company_id)
             .where(e.contract_id.in_(spec.contract_ids), *_custom_field_conditions(spec))
             .order_by(e.id).limit(page))
-    decide = _company_decider(codes, statuses, "products" in wanted)
     details_query = select(*_detail_columns(spec))
     # The entries come from the driver's cursor (plain tuples, no Row, no per-value
     # processing): their amounts and times are typed by the row builder, as the
     # products' are.
     build = _builder(spec.category, _row_keys(spec, csv_of), spec.language,
                      tuple(c.key for c in base.selected_columns),
-                     tuple(c.key for c in details_query.selected_columns), by_company,
+                     tuple(c.key for c in details_query.selected_columns), False,
                      _converters(conn, details_query), _converters(conn, base), csv_of)
-    summary_at = len(base.selected_columns) - 1
-    Chosen = list[tuple[Row[Any], int | None]]
-    single: dict[str, tuple[int | None, bool, str]] = {}
-
-    def pages() -> Generator[tuple[Chosen, dict[int, Any], _Page], None, None]:
-        """Each page's entries, the product each row shows and that product's details.
-        Read in the caller's thread: a reading thread did not overlap the writing
-        (sqlite3 gives the GIL back and takes it again at every row it steps, so the
-        two threads took turns at the GIL's switch interval) and made the run slower."""
-        for rows in _pages(conn, base, e.id, 0, keep, raw=True):
-            chosen, x = choose(rows)
-            yield chosen, _product_details(
-                conn, spec, [pid for _, pid in chosen if pid is not None]), x
-
-    def choose(rows: list[Any]) -> tuple[Chosen, _Page]:
-        x = _portfolio_page(conn, spec, rows, wanted, products=not by_company)
+    for rows in _pages(conn, base, e.id, 0, keep, raw=True):
+        x = _portfolio_page(conn, spec, rows, wanted)
         x.policy, x.currency = policy, currency
-        chosen: Chosen = []
-        if by_company:
-            live_codes = x.live_codes
-            for r in rows:
-                summary = r[summary_at]
-                if summary and "," not in summary:  # one product ("id:code:status"):
-                    # most companies, decided once per "code:status"
-                    head, _, rest = summary.partition(":")
-                    decided = single.get(rest)
-                    if decided is None:
-                        decided = single[rest] = decide((tuple(rest.split(":", 1)),))
-                    ids: tuple[int, ...] = (int(head),)
-                else:
-                    ids, combination = _summary(summary)
-                    decided = decide(combination)
-                index, matched, text = decided
-                if text:
-                    live_codes[(r[1], r[2])] = text
-                if filtered and not matched:
-                    continue
-                chosen.append((r, None if index is None else ids[index]))
-        else:
-            for r in rows:
-                chosen += [(r, p.id) for p in x.products.get((r[1], r[2]), ())
-                           if (not codes or p.code in codes)
-                           and (not statuses or p.status in statuses)
-                           and (start is None or (p.updated_at is not None
-                                                  and p.updated_at >= start))
-                           and (end is None or (p.updated_at is not None
-                                                and p.updated_at < end))]
-        return chosen, x
-
-    for chosen, details, x in pages():
+        chosen = [(r, p.id) for r in rows for p in x.products.get((r[1], r[2]), ())
+                  if (not codes or p.code in codes)
+                  and (not statuses or p.status in statuses)
+                  and (start is None or (p.updated_at is not None and p.updated_at >= start))
+                  and (end is None or (p.updated_at is not None and p.updated_at < end))]
+        details = _product_details(conn, spec, [pid for _, pid in chosen])
         for r, pid in chosen:
-            yield build(r, None if pid is None else details[pid], x)
+            yield build(r, details[pid], x)
+
+
+def _company_rows(conn: Connection, spec: ExportSpec, page: int, csv_of: CsvOf,
+                  entry_cols: Sequence[Any], policy: dict[int, str],
+                  currency: dict[int, str]) -> Iterator[Any]:
+    """A row per company: each page is ONE query, its entries with the product each
+    row shows (:func:`_prevailing_rank`, the first of the company's products the
+    filters keep, joined by its id) and the company's live codes (the ``products``
+    column), so no product is read or parsed in Python. With a product filter, an
+    entry without a kept product has no row."""
+    e = PortfolioEntry
+    wanted = set(spec.columns)
+    keep = _name_filter(spec, 3)
+    filtered = _product_filter_active(spec)
+    q = aliased(Product, name="prevailing")
+    chosen = (select(q.id).where(q.contract_id == e.contract_id, q.company_id == e.company_id,
+                                 *_kept_conditions(spec, q))
+              .order_by(_prevailing_rank(q), q.id).limit(1).scalar_subquery())
+    p = aliased(Product, name="shown")
+    details = [getattr(p, c.key).label(f"shown_{c.key}") for c in _detail_columns(spec)]
+    live: list[Any] = []
+    if "products" in wanted:
+        lv = aliased(Product, name="live")
+        live.append(select(func.aggregate_strings(lv.code, ","))
+                    .where(lv.contract_id == e.contract_id, lv.company_id == e.company_id,
+                           lv.status.in_(sorted(s.value for s in LIVE_STATUSES)))
+                    .scalar_subquery().label("live_codes"))
+    base = (select(*entry_cols, *live, *details).select_from(e)
+            .join(Company, Company.id == e.company_id).outerjoin(p, p.id == chosen)
+            .where(e.contract_id.in_(spec.contract_ids), *_custom_field_conditions(spec))
+            .order_by(e.id).limit(page))
+    r_fields = tuple(c.key for c in base.selected_columns)
+    shown_at = len(entry_cols) + len(live)
+    # The row's product is the row itself (its ``shown_`` columns), None without one.
+    p_fields = tuple(k.removeprefix("shown_") if i >= shown_at else "" for i, k in
+                     enumerate(r_fields))
+    converts = _converters(conn, base)
+    build = _builder(spec.category, _row_keys(spec, csv_of), spec.language, r_fields,
+                     p_fields, True, converts, converts, csv_of)
+    for rows in _pages(conn, base, e.id, 0, keep, raw=True):
+        x = _portfolio_page(conn, spec, rows, wanted, products=False)
+        x.policy, x.currency = policy, currency
+        for r in rows:
+            if r[shown_at] is not None:
+                yield build(r, r, x)
+            elif not filtered:
+                yield build(r, None, x)
+
+
+def _kept_conditions(spec: ExportSpec, p: Any) -> list[ColumnElement[bool]]:
+    """The filters a company's product must pass to be shown (codes, statuses)."""
+    cond: list[ColumnElement[bool]] = []
+    if spec.product_codes:
+        cond.append(p.code.in_(_codes(spec)))
+    if spec.statuses:
+        cond.append(p.status.in_(list(spec.statuses)))
+    return cond
 
 
 def _row_keys(spec: ExportSpec, csv_of: CsvOf) -> tuple[str, ...]:
@@ -605,36 +639,6 @@ def _row_keys(spec: ExportSpec, csv_of: CsvOf) -> tuple[str, ...]:
 def _with_currency(columns: tuple[str, ...]) -> tuple[str, ...]:
     """The keys a row has: the columns, and the currency of its amounts."""
     return columns if "currency" in columns else (*columns, "currency")
-
-
-def _summary(text: str | None) -> tuple[tuple[int, ...], tuple[tuple[str, str], ...]]:
-    """A company's products from its summary text ("id:code:status,…", in no set
-    order): their ids and their (code, status), oldest first."""
-    if not text:
-        return (), ()
-    if "," not in text:  # one product: most companies
-        i, code, status = text.split(":", 2)
-        return (int(i),), ((code, status),)
-    parts = sorted([(int(i), code, status) for i, code, status in
-                    (item.split(":", 2) for item in text.split(","))])
-    return tuple(p[0] for p in parts), tuple((p[1], p[2]) for p in parts)
-
-
-def _company_decider(codes: set[str], statuses: set[str], with_text: bool
-                     ) -> Callable[[tuple[tuple[str, str], ...]], tuple[int | None, bool, str]]:
-    """For a company's products (code, status), oldest first: the index of the one its
-    row shows (the prevailing one among those the filters keep), whether any is kept,
-    and the ``products`` text. Cached: a few combinations make most companies."""
-    @cache
-    def decide(products: tuple[tuple[str, str], ...]) -> tuple[int | None, bool, str]:
-        text = _live_text(products) if with_text else ""
-        kept = [i for i, (code, status) in enumerate(products)
-                if (not codes or code in codes) and (not statuses or status in statuses)]
-        if not kept:
-            return None, False, text
-        index = _prevailing_index(tuple(products[i] for i in kept))
-        return (None if index is None else kept[index]), True, text
-    return decide
 
 
 def _detail_columns(spec: ExportSpec) -> list[Any]:
@@ -927,15 +931,16 @@ def _builder(category: ExportCategory, columns: tuple[str, ...], language: str,
     instead, a list of texts as ``write_csv`` writes them in that zone and language
     (:func:`csv_cell_code`), each value written as soon as it is typed, no dict between."""
     table = _PORTFOLIO_EXPR if category == ExportCategory.PORTFOLIO else _CLAIMS_EXPR
-    if company_rows:
-        table = {**table, "updated_at": "r.entry_updated_at"}
+    if company_rows:  # the row's time is the entry's, its live codes listed by SQL
+        table = {**table, "updated_at": "r.entry_updated_at",
+                 "products": "live_codes(r.live_codes)"}
     fields = {"r": r_fields, "p": p_fields}
     converts: dict[str, tuple[Convert | None, ...]] = {"r": r_convert, "p": p_convert}
     namespace: dict[str, Any] = {
         "language": language, "opt": _opt, "dra_date": _dra_date,
         "product_name": _product_name, "family": _family, "status": _status,
         "claim_status": _claim_status, "collector": _collector, "term": _term,
-        "guarantor": _guarantor, "claim": _claim}
+        "guarantor": _guarantor, "claim": _claim, "live_codes": _live_codes}
 
     def by_position(found: re.Match[str]) -> str:
         name, field = found.group(1), found.group(2)
