@@ -27,6 +27,7 @@ from cofatui.commands import actions_of, opened, read_input
 from cofatui.errors import CofaError, Conflict, Forbidden, NotFound, ValidationFailed
 from cofatui.i18n import t
 from cofatui.repository.base import MAX_PAGE, Repository
+from cofatui.repository.every_row import every_row
 from cofatui.schemas_bulk import BulkImportPublic, BulkLinePublic, BulkLineStatus, BulkStatus
 
 Sub = Callable[[str, str], argparse.ArgumentParser]
@@ -179,14 +180,8 @@ def all_lines(repo: Repository, import_id: int, errors_first: bool = False
 
 
 def _pages(repo: Repository, import_id: int, errors_first: bool) -> Iterator[BulkLinePublic]:
-    offset = 0
-    while True:
-        page = repo.bulk.lines(import_id, errors_first=errors_first, offset=offset,
-                               limit=MAX_PAGE)
-        yield from page.items
-        offset += len(page.items)
-        if not page.items or offset >= page.total:
-            return
+    return every_row(lambda seek, limit: repo.bulk.lines(
+        import_id, errors_first=errors_first, limit=limit, seek=seek), MAX_PAGE)
 
 
 def wait(repo: Repository, imp: BulkImportPublic, err: TextIO,

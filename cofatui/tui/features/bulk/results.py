@@ -19,6 +19,7 @@ from cofatui import locations
 from cofatui.errors import CofaError
 from cofatui.formats.export import ExportColumn
 from cofatui.i18n import format_number, t
+from cofatui.repository.every_row import every_row
 from cofatui.schemas_bulk import BulkImportPublic, BulkLinePublic, BulkSort, SortOrder
 from cofatui.tui.features.bulk.wording import (
     action_name,
@@ -39,7 +40,6 @@ from cofatui.tui.safe import clean, plain
 if TYPE_CHECKING:
     from cofatui.tui.app import CofaApp
 
-EXPORT_PAGE = 500
 SORTS = tuple(BulkSort)
 
 
@@ -197,15 +197,11 @@ class BulkResultsScreen(Screen[None]):
 
     # --- saving ------------------------------------------------------------------------
     def _lines(self) -> Iterator[BulkLinePublic]:
-        repo, offset = self.cofa.repo, 0
-        while True:
-            page = repo.bulk.lines(self.bulk.id, sort=self.sort, order=self.order,
-                                   errors_first=self.errors_first, offset=offset,
-                                   limit=EXPORT_PAGE)
-            yield from page.items
-            if len(page.items) < EXPORT_PAGE:
-                return
-            offset += EXPORT_PAGE
+        repo, bulk_id = self.cofa.repo, self.bulk.id
+        sort, order, errors_first = self.sort, self.order, self.errors_first
+        return every_row(lambda seek, limit: repo.bulk.lines(
+            bulk_id, sort=sort, order=order, errors_first=errors_first, limit=limit,
+            seek=seek))
 
     def action_export(self, kind: str) -> None:
         self._export(kind)

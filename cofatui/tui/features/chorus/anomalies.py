@@ -13,14 +13,13 @@ from textual.binding import Binding, BindingType
 
 from cofatui.formats.export import ExportColumn
 from cofatui.i18n import t
+from cofatui.repository.every_row import every_row
 from cofatui.schemas_chorus import ChorusAnomaly
 from cofatui.tui.features.chorus.paged import ChorusListScreen, Pages, SeekPages
 from cofatui.tui.features.chorus.wording import anomaly_columns, anomaly_text, state_label
 from cofatui.tui.kit.local_files import export_rows_to_file
 from cofatui.tui.kit.products import cofa
 from cofatui.tui.kit.virtual_list import Column
-
-EXPORT_PAGE = 500
 
 
 class AnomaliesScreen(ChorusListScreen):
@@ -53,13 +52,8 @@ class AnomaliesScreen(ChorusListScreen):
 
     # --- export -------------------------------------------------------------------------
     def _rows(self) -> Iterator[ChorusAnomaly]:
-        area, offset = cofa(self.app).repo.chorus_invoices, 0
-        while True:
-            page = area.anomalies(self.structure_id, offset, EXPORT_PAGE)
-            yield from page.items
-            if len(page.items) < EXPORT_PAGE:
-                return
-            offset += EXPORT_PAGE
+        area, structure = cofa(self.app).repo.chorus_invoices, self.structure_id
+        return every_row(lambda seek, limit: area.anomalies(structure, 0, limit, seek))
 
     def action_export(self, kind: str) -> None:
         self._export(kind)

@@ -22,6 +22,7 @@ from textual.widgets import Footer, Input, Select, Static
 from cofatui.enums import NoticeKind, NoticeStatus, Role, Section
 from cofatui.errors import CofaError
 from cofatui.i18n import t
+from cofatui.repository.every_row import every_row
 from cofatui.schemas_accounting import NoticeFilter, NoticePublic, PaymentPublic
 from cofatui.tui.features.premiums.detail import NoticeDetailDialog
 from cofatui.tui.features.premiums.issue import IssueDialog
@@ -36,9 +37,6 @@ from cofatui.tui.kit.products import cofa
 from cofatui.tui.kit.rights import write_refused
 from cofatui.tui.kit.virtual_list import VirtualList
 from cofatui.tui.safe import clean
-
-#: Notices read per call when gathering one payment's notices.
-PAGE = 500
 
 
 class NoticesScreen(Screen[None]):
@@ -129,15 +127,10 @@ class NoticesScreen(Screen[None]):
         """A payment settles at most a few hundred notices: read the paid ones and keep
         its own (the filter has no payment; the list is small)."""
         repo, flt = cofa(self.app).repo, NoticeFilter(status=NoticeStatus.PAID)
-        found: list[NoticePublic] = []
-        offset = 0
         try:
-            while True:
-                page = repo.premiums.notices(flt, offset, PAGE)
-                found += [n for n in page.items if n.payment_id == payment_id]
-                offset += PAGE
-                if offset >= page.total or not page.items:
-                    break
+            found = [n for n in every_row(
+                lambda seek, limit: repo.premiums.notices(flt, 0, limit, seek))
+                if n.payment_id == payment_id]
         except CofaError as exc:
             self._failed(exc)
             return

@@ -18,6 +18,7 @@ from cofatui.formats.export import ExportColumn
 from cofatui.formats.import_kinds import CLIENT_REFERENCES
 from cofatui.i18n import format_datetime, format_number, t
 from cofatui.i18n.messages import decode_params
+from cofatui.repository.every_row import every_row
 from cofatui.schemas_jobs import (
     ImportKind,
     ImportLinePublic,
@@ -35,7 +36,6 @@ from cofatui.tui.safe import clean, plain
 if TYPE_CHECKING:
     from cofatui.tui.app import CofaApp
 
-EXPORT_PAGE = 500
 
 
 def status_label(status: str) -> str:
@@ -216,13 +216,8 @@ class ImportLinesScreen(_ToolScreen):
         repo, import_id, first = self.cofa.repo, self.result.id, self.errors_first
 
         def rows() -> Any:
-            offset = 0
-            while True:
-                page = repo.imports.lines(import_id, offset, EXPORT_PAGE, first)
-                yield from page.items
-                if len(page.items) < EXPORT_PAGE:
-                    return
-                offset += EXPORT_PAGE
+            return every_row(lambda seek, limit: repo.imports.lines(
+                import_id, 0, limit, first, seek))
 
         columns = [ExportColumn(t("tools.col.line"), lambda x: x.line_no, 7),
                    ExportColumn(t("tools.col.status"), lambda x: line_status_label(x.status),
