@@ -69,25 +69,51 @@ def deferred(conn: Connection, tables: Iterable[str]) -> Iterator[None]:
     """Within the caller's transaction: drop the non-unique indexes of ``tables`` and
     the triggers of :data:`TRIGGERS` on them, run the body (the bulk load), then build
     the indexes, run the catch-up and restore the triggers. A no-op but on SQLite."""
+    tables = list(tables)
+    with deferred_triggers(conn, tables), deferred_indexes(conn, tables):
+        yield
+
+
+@contextlib.contextmanager
+def deferred_indexes(conn: Connection, tables: Iterable[str]) -> Iterator[None]:
+    """Within the caller's transaction: drop the non-unique indexes of ``tables``, run
+    the body, then create them again (verbatim). A no-op but on SQLite."""
     if conn.dialect.name != "sqlite":
         yield
         return
-    names = _quoted(tables)
     # Indexes made by CREATE INDEX (sql not NULL: not a PRIMARY KEY / UNIQUE constraint's)
     # and not unique, so that a clash still fails the row that makes it.
     indexes = conn.exec_driver_sql(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
-        f" AND tbl_name IN ({names}) AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name").all()
-    triggers = conn.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
-        f" AND tbl_name IN ({names}) AND name IN ({_quoted(TRIGGERS)}) ORDER BY name").all()
+        f" AND tbl_name IN ({_quoted(tables)}) AND sql NOT LIKE 'CREATE UNIQUE%'"
+        " ORDER BY name").all()
     for name, _sql in indexes:
         conn.exec_driver_sql(f'DROP INDEX "{name}"')
+    yield
+    for _name, sql in indexes:
+        conn.exec_driver_sql(sql)
+
+
+@contextlib.contextmanager
+def deferred_triggers(conn: Connection, tables: Iterable[str]) -> Iterator[None]:
+    """Within the caller's transaction: drop the triggers of :data:`TRIGGERS` on
+    ``tables``, run the body, then run their catch-up and restore them (verbatim).
+
+    The catch-up joins on indexes: the body must end with them in place (an inner
+    :func:`deferred_indexes` ends first). Nothing in the body may delete or re-read a
+    notification through its full-text index (stale until the catch-up), and the
+    notifications it writes take their entry's text as they are written
+    (:data:`NOTIFICATION_TEXT_OF_ROW`) or from the catch-up. A no-op but on SQLite."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    triggers = conn.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+        f" AND tbl_name IN ({_quoted(tables)}) AND name IN ({_quoted(TRIGGERS)})"
+        " ORDER BY name").all()
     for name, _sql in triggers:
         conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
     yield
-    for _name, sql in indexes:  # before the catch-up, whose joins use them
-        conn.exec_driver_sql(sql)
     wanted = {stmt for name, _sql in triggers for stmt in TRIGGERS[name]}
     for statement in CATCH_UP:
         if statement in wanted:

@@ -62,6 +62,8 @@ def _columns(kind: str, params: tuple[tuple[str, object], ...]) -> tuple[str, st
 #: Stands for the company in a cached message (``_per_company``).
 _WHERE = "@where@"
 _WHERE_JSON = json.dumps(_WHERE)
+#: ``json.dumps(text, ensure_ascii=False)`` without building an encoder each call.
+_encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def _per_company(build: Callable[_P, Message]) -> Callable[_P, Message]:
@@ -81,7 +83,7 @@ def _per_company(build: Callable[_P, Message]) -> Callable[_P, Message]:
         if _WHERE in message[5] or _WHERE in message[6] \
                 or message[4].count(_WHERE_JSON) != message[4].count(_WHERE):
             return build(*args, **kwargs)  # named elsewhere than as a parameter
-        params = message[4].replace(_WHERE_JSON, json.dumps(where, ensure_ascii=False))
+        params = message[4].replace(_WHERE_JSON, _encode(where))
         return (*message[:4], params, message[5], message[6])
 
     return said

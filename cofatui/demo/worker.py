@@ -11,6 +11,7 @@ process that may run threads (the TUI does).
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import struct
@@ -76,6 +77,9 @@ def _read(stream: IO[bytes], size: int) -> bytes | None:
 
 
 def main() -> None:
+    # Rows are tuples of ints and strings, which make no cycles: the cyclic collector
+    # would only walk the growing heap again and again (the process ends with the load).
+    gc.disable()
     params: PortfolioParams = pickle.loads(sys.stdin.buffer.read())
     out = sys.stdout.buffer
     for item in build_chunks(params):
