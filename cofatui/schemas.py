@@ -22,6 +22,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from cofatui import schemas_defer
 from cofatui.enums import (
     ClaimStatus,
     Establishment,
@@ -41,6 +42,12 @@ from cofatui.rules.numbers import DecimalKind
 from cofatui.rules.text import MULTI_LINE
 
 T = TypeVar("T")
+
+#: The TUI defines the models without building them (``schemas_defer``); a model of
+#: another module that derives from :class:`Public` inherits it, until
+#: :func:`build_deferred`. ``Page`` is never deferred: its parametrisations (``Page[X]``)
+#: are made and first used later, from any thread.
+_DEFER = schemas_defer.DEFER
 
 # --- input types -----------------------------------------------------------------
 # Every input is checked by the SQL repository's guard (repository/sql/input_guard.py,
@@ -88,7 +95,7 @@ BodyInt = Annotated[int, BeforeValidator(_not_a_bool)]
 
 
 class Public(BaseModel):
-    model_config = ConfigDict(from_attributes=True, frozen=True)
+    model_config = ConfigDict(from_attributes=True, frozen=True, defer_build=_DEFER)
 
 
 class Page(BaseModel, Generic[T]):
@@ -108,7 +115,7 @@ class Page(BaseModel, Generic[T]):
     last_cursor: str | None = None
 
 
-class Seek(BaseModel):
+class Seek(BaseModel, defer_build=_DEFER):
     """Where a keyset page starts, instead of an offset (issue 21: a deep OFFSET reads
     and drops every row before it, so each page of a million-row list was slower than
     the last).
@@ -224,7 +231,7 @@ class CompanyPublic(Public):
     version: int
 
 
-class CompanyCreate(BaseModel):
+class CompanyCreate(BaseModel, defer_build=_DEFER):
     name: str
     address: str
     city: str
@@ -238,7 +245,7 @@ class CompanyCreate(BaseModel):
     head_office_id: BodyInt | None = None
 
 
-class CompanySearch(BaseModel):
+class CompanySearch(BaseModel, defer_build=_DEFER):
     """Company search (SPEC §3 item 3): by country + name, or by an identifier."""
 
     country: str | None = None
@@ -260,7 +267,7 @@ class CompanySearch(BaseModel):
 # --- portfolio ------------------------------------------------------------------
 
 
-class PortfolioCriteria(BaseModel):
+class PortfolioCriteria(BaseModel, defer_build=_DEFER):
     """Every portfolio criterion of SPEC §3 item 4; all optional, combined with AND."""
 
     text: str | None = Field(default=None, description="substring of name, country, "
@@ -314,7 +321,7 @@ class PortfolioRow(Public):
     version: int
 
 
-class PortfolioEntryUpdate(BaseModel):
+class PortfolioEntryUpdate(BaseModel, defer_build=_DEFER):
     client_reference: str | None = None
     outstanding_amount: Decimal | None = None
     internal_credit_limit: Decimal | None = None
@@ -427,7 +434,7 @@ class EndingGuarantee(Public):
 # --- notifications --------------------------------------------------------------
 
 
-class NotificationFilter(BaseModel):
+class NotificationFilter(BaseModel, defer_build=_DEFER):
     contract_id: int | None = Field(default=None, description="None = all my contracts")
     text: str | None = Field(default=None, description="substring of company name, country,"
                              " client reference or EasyNumber")
@@ -532,7 +539,7 @@ class WapSummary(Public):
 # --- claims ---------------------------------------------------------------------
 
 
-class InvoiceLine(BaseModel):
+class InvoiceLine(BaseModel, defer_build=_DEFER):
     type: str
     number: str
     invoice_date: date
@@ -542,7 +549,7 @@ class InvoiceLine(BaseModel):
     tax: Decimal = Decimal(0)
 
 
-class PaymentLine(BaseModel):
+class PaymentLine(BaseModel, defer_build=_DEFER):
     type: str
     invoice_references: list[str] = Field(default_factory=list)
     payment_date: date
@@ -550,7 +557,7 @@ class PaymentLine(BaseModel):
     amount: Decimal
 
 
-class ClaimCreate(BaseModel):
+class ClaimCreate(BaseModel, defer_build=_DEFER):
     contract_id: BodyInt
     company_id: BodyInt
     own_reference: str = ""
@@ -624,7 +631,7 @@ class NewActionItem(Public):
     reason: str = ""
 
 
-class ProductRequest(BaseModel):
+class ProductRequest(BaseModel, defer_build=_DEFER):
     contract_id: BodyInt
     company_id: BodyInt
     code: str
@@ -636,14 +643,14 @@ class ProductRequest(BaseModel):
     new_investigation: bool = False
 
 
-class UnderwriterDecisionInput(BaseModel):
+class UnderwriterDecisionInput(BaseModel, defer_build=_DEFER):
     decision: str = Field(description="grant | partial | reduce | refuse | counter_proposal")
     amount: Decimal | None = None
     comment: MultiLineText = ""
     end_date: date | None = None
 
 
-class QueueFilter(BaseModel):
+class QueueFilter(BaseModel, defer_build=_DEFER):
     code: str | None = None
     contract_id: int | None = None
     country: str | None = None
@@ -857,7 +864,7 @@ class ClaimDetail(Public):
     assessment: ClaimAssessment
 
 
-class AdditionalDeclaration(BaseModel):
+class AdditionalDeclaration(BaseModel, defer_build=_DEFER):
     invoices: list[InvoiceLine] = Field(default_factory=list)
     payments: list[PaymentLine] = Field(default_factory=list)
     intervention_requested: bool = False
@@ -871,12 +878,12 @@ class AdditionalDeclaration(BaseModel):
     comments: MultiLineText = ""
 
 
-class ClaimStatusChange(BaseModel):
+class ClaimStatusChange(BaseModel, defer_build=_DEFER):
     status: ClaimStatus
     comment: MultiLineText = ""
 
 
-class IndemnityUpdate(BaseModel):
+class IndemnityUpdate(BaseModel, defer_build=_DEFER):
     covered_amount: Decimal | None = Field(default=None, description="None = computed from "
                                            "the contract's insured percentage and credit limit")
     calculated_indemnity: Decimal | None = None
@@ -884,12 +891,12 @@ class IndemnityUpdate(BaseModel):
     collector: str | None = None
 
 
-class LineValidation(BaseModel):
+class LineValidation(BaseModel, defer_build=_DEFER):
     invoice_ids: list[BodyInt] = Field(default_factory=list)
     payment_ids: list[BodyInt] = Field(default_factory=list)
 
 
-class ExchangeRateCreate(BaseModel):
+class ExchangeRateCreate(BaseModel, defer_build=_DEFER):
     """``1 base = rate quote`` on ``rate_date`` (ECB's way: base EUR, quote USD 1.0823)."""
 
     base: str
@@ -913,19 +920,19 @@ class ExchangeRatePublic(Public):
 # --- extensions of due date -----------------------------------------------------------
 
 
-class ExtensionInvoiceLine(BaseModel):
+class ExtensionInvoiceLine(BaseModel, defer_build=_DEFER):
     number: str
     invoice_date: date
     due_date: date
     amount: Decimal
 
 
-class PlanLineInput(BaseModel):
+class PlanLineInput(BaseModel, defer_build=_DEFER):
     due_date: date
     amount: Decimal
 
 
-class ExtensionCreate(BaseModel):
+class ExtensionCreate(BaseModel, defer_build=_DEFER):
     contract_id: BodyInt
     company_id: BodyInt
     reason: str
@@ -934,7 +941,7 @@ class ExtensionCreate(BaseModel):
     plan: list[PlanLineInput]
 
 
-class ExtensionDecisionInput(BaseModel):
+class ExtensionDecisionInput(BaseModel, defer_build=_DEFER):
     decision: str = Field(description="accept | accept_other_plan | refuse")
     plan: list[PlanLineInput] = Field(default_factory=list)
     comment: MultiLineText = ""
@@ -961,7 +968,7 @@ class ExtensionPublic(Public):
     version: int
 
 
-class ClaimQueueFilter(BaseModel):
+class ClaimQueueFilter(BaseModel, defer_build=_DEFER):
     """The claims handler's queue: every registered claim of every policyholder."""
 
     status: ClaimStatus | None = Field(
@@ -996,3 +1003,20 @@ class ClaimQueueItem(Public):
     submitted_at: datetime
     updated_at: datetime | None
     version: int = Field(description="the claim's version, for the handler's actions")
+
+
+def build_deferred() -> int:
+    """Build every public model left unbuilt (``schemas_defer``), and define those of
+    modules imported later built. Call it before a second thread may use a model: the
+    TUI's opening worker does, once the data layer is imported. Returns how many."""
+    schemas_defer.DEFER = False
+    Public.model_config["defer_build"] = False
+    built = 0
+    pending: list[type[BaseModel]] = [BaseModel]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if cls.__module__.startswith("cofatui.schemas") and not cls.__pydantic_complete__:
+            cls.model_rebuild()
+            built += 1
+    return built

@@ -76,9 +76,8 @@ from cofatui.clock import Clock, SystemClock
 from cofatui.config import Settings, SettingsError
 from cofatui.config import save_settings as write_settings
 from cofatui.enums import Role
-from cofatui.errors import Unauthenticated
+from cofatui.errors import Unauthenticated, Unavailable
 from cofatui.i18n import t
-from cofatui.repository.base import Repository, Unavailable
 from cofatui.schemas import Principal, WapSummary
 from cofatui.tui import themes
 from cofatui.tui.bindings import GLOBAL_BINDINGS, translate_tree
@@ -92,6 +91,9 @@ from cofatui.tui.safe import clean
 from cofatui.tui.screen_gone import DropWhenGone
 
 if TYPE_CHECKING:
+    # Names for mypy: the protocol's module imports every area's schemas (issue 21 item 1:
+    # the first frame does not wait for them).
+    from cofatui.repository.base import Repository
     from cofatui.tui.features.login.screen import SignIn
 
 log = logging.getLogger(__name__)
