@@ -1,7 +1,13 @@
 """Bulk orders, the pure part: generated files (issue 14, acceptance).
 
-Two tests of ``COFATUI_BULK_FUZZ_EXAMPLES`` files each (5 000 by default: over 10 000
-generated files in a full run, in well under a minute), each in ``CHUNKS`` parts:
+Two tests of ``COFATUI_BULK_FUZZ_EXAMPLES`` files each (300 by default, the quick mode CI
+runs, as the claim CSV fuzz tests do), each in ``CHUNKS`` parts. The full run, 10 000
+generated files for each test::
+
+    COFATUI_BULK_FUZZ_EXAMPLES=10000 python -m pytest -p no:cacheprovider \
+        tests/unit/test_bulk_orders_format_properties.py
+
+What the tests check:
 
 - **any bytes** (random, or text built from the characters that matter: ``;``, line
   ends, blanks, quotes, commas, NUL, accents, a BOM): the file is read or refused with a
@@ -42,7 +48,7 @@ from cofatui.formats.bulk_orders import (
 from cofatui.i18n.messages import has_entry
 from cofatui.rules.money import Money
 
-EXAMPLES = int(os.environ.get("COFATUI_BULK_FUZZ_EXAMPLES", "5000"))
+EXAMPLES = int(os.environ.get("COFATUI_BULK_FUZZ_EXAMPLES", "300"))
 #: Each test runs in CHUNKS parametrized parts of EXAMPLES / CHUNKS examples (each part
 #: its own random seed), which the test processes share out: the same EXAMPLES in all.
 CHUNKS = 4
