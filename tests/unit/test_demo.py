@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import Engine
@@ -164,11 +164,17 @@ def test_content_is_the_pinned_one(demo: tuple[Engine, DemoSummary]) -> None:
     assert _digest(demo[0], LEDGER_DIGEST) == PINNED_LEDGER
 
 
+#: Drawing is cheap here; a loaded machine must not fail the health check (or a deadline).
+_QUICK = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@_QUICK
 @given(st.datetimes())
 def test_sqlite_timestamps_are_sqlalchemys_form(value: datetime) -> None:
     assert formatters("sqlite")[0](value) == value.isoformat(" ", "microseconds")
 
 
+@_QUICK
 @given(st.text())
 def test_a_company_in_cached_parameters_is_encoded_as_json_dumps_does(where: str) -> None:
     assert demo_texts._encode(where) == json.dumps(where, ensure_ascii=False)
