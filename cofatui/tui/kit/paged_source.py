@@ -66,8 +66,8 @@ class PagedSource(Generic[T]):
                  first_page_size: int = PAGE_SIZE,
                  first: PageLike[T] | None = None, *,
                  fetch_seek: Callable[[Seek | None, int], PageLike[T]] | None = None,
-                 count_rows: Callable[[int | None], RowCount] | None = None
-                 ) -> None:
+                 count_rows: Callable[[int | None], RowCount] | None = None,
+                 head_first: bool = False) -> None:
         """``first``: the first page, already read by the screen (with its total).
         ``fetch_seek(seek, limit)``: the same list read by key (issue 21); when given,
         pages are read after/before the neighbouring page's cursors, End reads the
@@ -76,8 +76,14 @@ class PagedSource(Generic[T]):
         from the rows (the pages then need not carry it): the list shows the rows
         first, then ``count_rows(QUICK_COUNT)``, then ``count_rows(None)``.
         ``on_error`` None: a refused count is raised, and the list shows it in place
-        of its rows."""
+        of its rows. ``head_first`` (with ``fetch_seek``): a new filter's list asks
+        for the rows it shows first (``fetch(0, n)``, a query that stops after n
+        matches: rare texts answer sooner), then the first page, whose read goes on
+        after the head's last key instead of reading the head again."""
         self.fetch_seek = fetch_seek
+        #: The list reads a short head of a new filter before its first page.
+        self.head_first = head_first and fetch_seek is not None
+        self._head: PageLike[T] | None = None
         self.fetch_page = fetch_page
         self.on_error = on_error
         self.first_page_size = first_page_size
@@ -108,15 +114,42 @@ class PagedSource(Generic[T]):
         with self._lock:
             if self._first is None:
                 with cancellable(self.token):
-                    self._adopt_first(self.fetch_page(0, self.first_page_size))
+                    self._adopt_first(self._after_head() or
+                                      self.fetch_page(0, self.first_page_size))
             assert self._first is not None
             return self._first
+
+    def _read_head(self, limit: int) -> Sequence[T]:
+        """The first ``limit`` rows alone (``head_first``): kept for the first page."""
+        with self._lock:
+            if self._first is not None:
+                return self._first[:limit]
+            with cancellable(self.token):
+                page = self.fetch_page(0, limit)
+            rows = list(page.items)
+            if len(rows) < limit:
+                self._adopt_first(page)  # the whole list
+            else:
+                self._head = page
+            return rows
+
+    def _after_head(self) -> PageLike[T] | None:
+        """The first page as the head read and the rows after its last key (lock held)."""
+        head, self._head = self._head, None
+        last = getattr(head, "last_cursor", None)
+        if head is None or self.fetch_seek is None or not isinstance(last, str):
+            return None
+        rows = list(head.items)
+        rest = self.fetch_seek(Seek(after=last), self.first_page_size - len(rows))
+        more = list(rest.items)
+        end = getattr(rest, "last_cursor", None) if more else last
+        return _Joined([*rows, *more], head.total, getattr(head, "first_cursor", None), end)
 
     def refresh(self) -> None:
         """Forget the kept rows, cursors and total: the list is read anew, e.g. after a
         write or when the server answers again."""
         with self._lock:
-            self._first, self.total = None, None
+            self._first, self.total, self._head = None, None, None
             self._cursors.clear()
             self._rows.clear()
 
@@ -159,6 +192,8 @@ class PagedSource(Generic[T]):
     # --- rows -----------------------------------------------------------------------
     def fetch(self, offset: int, limit: int) -> Sequence[T]:
         if offset == 0 and limit <= self.first_page_size:
+            if self.head_first and limit < self.first_page_size and self._first is None:
+                return self._read_head(limit)
             return self._first_page()[:limit]
         if self.fetch_seek is None:
             with cancellable(self.token):
@@ -248,3 +283,14 @@ class PagedSource(Generic[T]):
         while len(self._rows) > KEPT_PAGES:
             self._rows.popitem(last=False)
         return rows
+
+
+class _Joined(Generic[T]):
+    """A first page made of a head and the rows read after it."""
+
+    def __init__(self, items: list[T], total: int, first_cursor: str | None,
+                 last_cursor: str | None) -> None:
+        self.items = items
+        self.total = total
+        self.first_cursor = first_cursor
+        self.last_cursor = last_cursor

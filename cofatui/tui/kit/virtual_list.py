@@ -284,8 +284,12 @@ class VirtualList(ScrollView, can_focus=True):
             page = 0 if keep else self.cursor // PAGE_SIZE
             self._page_arrived(generation, page, source.fetch(page * PAGE_SIZE, PAGE_SIZE))
             return
-        # Filtering: the new list's first page (the old scroll position means nothing).
-        self._request_page(0 if keep else self.cursor // PAGE_SIZE)
+        # Filtering: the new list's first page (the old scroll position means nothing),
+        # or first the rows on screen when the source reads a short head sooner.
+        if keep and getattr(source, "head_first", False):
+            self._request_head()
+        else:
+            self._request_page(0 if keep else self.cursor // PAGE_SIZE)
         if not getattr(source, "rows_first", False):
             self._start_count()
         self._repaint()
@@ -365,6 +369,40 @@ class VirtualList(ScrollView, can_focus=True):
             return
         self.run_worker(lambda: self._fetch(generation, source, page), thread=True,
                         group="virtual-fetch", exit_on_error=False)
+
+    def _request_head(self) -> None:
+        """The rows a new filter shows first (the screen's height), then its page."""
+        limit = max(1, self.scrollable_content_region.height - 1)
+        if limit >= PAGE_SIZE or self._source is None:
+            self._request_page(0)
+            return
+        self._pending.add(0)
+        generation, source = self._generation, self._source
+        self.run_worker(lambda: self._fetch_head(generation, source, limit), thread=True,
+                        group="virtual-fetch", exit_on_error=False)
+
+    def _fetch_head(self, generation: int, source: RowSource, limit: int) -> None:
+        try:
+            rows = source.fetch(0, limit)
+        except Exception as exc:  # as a page's: shown in the list
+            self.app.call_from_thread(self._fetch_failed, generation, 0, exc)
+            return
+        self.app.call_from_thread(self._head_arrived, generation, limit, rows)
+
+    def _head_arrived(self, generation: int, limit: int, rows: Sequence[Any]) -> None:
+        if generation != self._generation or 0 in self._pages:
+            return
+        if len(rows) < limit:  # the whole list
+            self._page_arrived(generation, 0, rows)
+            return
+        self._pending.discard(0)
+        self._end_filtering()
+        self._stale[0] = rows  # shown until the whole first page replaces them
+        if self.total is None:
+            self._set_rows(len(rows))
+        self._start_count()
+        self._request_page(0)
+        self._repaint()
 
     def _fetch(self, generation: int, source: RowSource, page: int) -> None:
         try:

@@ -80,7 +80,7 @@ class NotificationSource(PagedSource[NotificationRow]):
             lambda offset, limit: area.rows(flt, offset, limit, with_total=False), None,
             fetch_seek=lambda seek, limit: area.rows(flt, 0, limit, with_total=False,
                                                      seek=seek),
-            count_rows=lambda at_most: area.count(flt, at_most=at_most))
+            count_rows=lambda at_most: area.count(flt, at_most=at_most), head_first=True)
         self.filter = flt
 
 
