@@ -70,6 +70,7 @@ __all__ = [
     "ExportTooLarge",
     "clean_text",
     "csv_cell_code",
+    "csv_clean_code",
     "csv_text",
     "export_file",
     "timestamped_name",
@@ -158,6 +159,12 @@ def clean_text(value: str) -> str:
     return value if value.isprintable() else _CONTROL.sub("", value)
 
 
+#: A stored time's ``:MM:SS`` (a valid minute and second) -> what its text keeps of
+#: it: ``:MM``, and ``:SS`` unless zero (as :meth:`_Values.moment_text` writes).
+_MINUTE_SECOND = {f":{m:02d}:{s:02d}": f":{m:02d}:{s:02d}" if s else f":{m:02d}"
+                  for m in range(60) for s in range(60)}
+
+
 class _Values:
     """How the writers turn values into cells: the file's language (yes/no) and time
     zone (datetimes)."""
@@ -208,15 +215,17 @@ class _Values:
         not a text (None) is given back as it is."""
         if raw.__class__ is not str:
             return raw
-        if len(raw) == 26 and raw[13] == ":" and raw[16] == ":" and raw[19] == "." \
-                and raw.isascii():
-            hour = self._stored_hours.get(raw[:13])
-            if hour is None:
-                hour = self._stored_hours[raw[:13]] = self._stored_hour(raw[:13])
-            minute, second = raw[14:16], raw[17:19]
-            if hour and minute < "60" and second < "60" and minute.isdigit() \
-                    and second.isdigit() and raw[20:].isdigit():
-                return hour + raw[13:16] if second == "00" else hour + raw[13:19]
+        if len(raw) == 26 and raw[19] == ".":
+            # ":MM:SS" checked by one lookup (which also gives what the text keeps)
+            tail = _MINUTE_SECOND.get(raw[13:19])
+            micro = raw[20:]
+            if tail is not None and micro.isdigit() and micro.isascii():
+                head = raw[:13]
+                hour = self._stored_hours.get(head)
+                if hour is None:
+                    hour = self._stored_hours[head] = self._stored_hour(head)
+                if hour:
+                    return hour + tail
         try:
             moment = datetime.fromisoformat(raw + "+00:00")
         except ValueError:  # a text that names its own offset
@@ -406,19 +415,33 @@ def _csv_line(columns: Sequence[ExportColumn], values: _Values) -> Callable[[Any
 
 
 def csv_cell_code(kinds: Sequence[ExportColumnType | None], *, language: str | None = None,
-                  time_zone: str | None = None) -> tuple[list[str], dict[str, Any]]:
+                  time_zone: str | None = None, clean: str | None = None
+                  ) -> tuple[list[str], dict[str, Any]]:
     """For a row maker generated elsewhere (the custom exports' CSV rows, made from
     the database's rows without a typed row between): each column's cell text as a
     Python expression over ``v0``, ``v1``… (its value, typed as for
     :func:`write_csv`), and the namespace those expressions need. The text is
     :func:`write_csv`'s, guard included; write the cells with :func:`write_csv_cells`.
     The namespace's ``stored_text`` (:meth:`_Values.stored_text`) writes a time
-    stored by SQLite as the datetime column writes its datetime."""
-    return _csv_parts(kinds, _Values(language, time_zone))
+    stored by SQLite as the datetime column writes its datetime.
+    ``clean``: the name of a variable the row maker sets true when every text and
+    code value of the row is a printable text (one scan of them joined: the usual
+    row), which spares each of these cells its own check."""
+    return _csv_parts(kinds, _Values(language, time_zone), clean)
 
 
-def _csv_parts(kinds: Sequence[ExportColumnType | None], values: _Values
-               ) -> tuple[list[str], dict[str, Any]]:
+def csv_clean_code(kinds: Sequence[ExportColumnType | None], clean: str) -> str:
+    """The statements (in a function's body, over ``v0``, ``v1``…) setting ``clean``
+    for :func:`csv_cell_code`: every text and code value a text (else ``join``
+    refuses it) and the texts joined printable, one scan for the row."""
+    texts = "".join(f"v{i}, " for i, kind in enumerate(kinds)
+                    if kind in (ExportColumnType.TEXT, ExportColumnType.CODE))
+    return (f"    try:\n        {clean} = ''.join(({texts})).isprintable()\n"
+            f"    except TypeError:\n        {clean} = False\n")
+
+
+def _csv_parts(kinds: Sequence[ExportColumnType | None], values: _Values,
+               clean: str | None = None) -> tuple[list[str], dict[str, Any]]:
     """Each column's cell text as an expression over ``v<i>``: the usual text and
     amount (printable text that starts no formula, a finite Decimal) and time written
     inline, without a call per cell; anything else goes through its column's
@@ -434,8 +457,10 @@ def _csv_parts(kinds: Sequence[ExportColumnType | None], values: _Values
         if kind in (ExportColumnType.TEXT, ExportColumnType.CODE):
             # A printable text starts with neither tab nor CR: only the first
             # character's set lookup is left of the formula guard.
-            parts.append(f"({v} if {v}.__class__ is str and {v}.isprintable() and "
-                         f"{v}[:1] not in RISKY else cell{i}({v}))")
+            printable = f"{v}.__class__ is str and {v}.isprintable()"
+            if clean is not None:
+                printable = f"({clean} or {printable})"
+            parts.append(f"({v} if {printable} and {v}[:1] not in RISKY else cell{i}({v}))")
         elif kind in (ExportColumnType.AMOUNT, ExportColumnType.INTEGER):
             parts.append(f"(format({v}, 'f') if {v}.__class__ is Decimal and "
                          f"{v}.is_finite() else cell{i}({v}))")

@@ -84,7 +84,7 @@ def _expected(b: Backend, s: ExportSpec) -> dict[str, tuple[Any, ...]]:
             products.setdefault(p.company_id, []).append(p)
         out = {}
         for company_id, easy in companies:
-            mine = products.get(int(company_id), [])
+            mine = products.get(company_id or 0, [])
             kept = [p for p in mine if (not codes or p.code in codes)
                     and (not statuses or p.status in statuses)]
             if filtered and not kept:

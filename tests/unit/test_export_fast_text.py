@@ -119,3 +119,46 @@ def test_a_stored_time_is_written_as_its_parsed_datetime(zone: str, batch: list[
             found = ValueError
         assert found == expected, raw
     assert values.stored_text(None) is None
+
+
+@settings(max_examples=600, deadline=None)
+@given(units=st.one_of(st.integers(-(2 ** 63), 2 ** 63 - 1), st.integers(-10 ** 6, 10 ** 6),
+                       st.integers(-10 ** 6, 10 ** 6).map(lambda n: n * 10),
+                       st.sampled_from([0, 1, -1, 5, -5, 10, -10, 999, -999, 1000, -1000,
+                                        1001, 1010, -1010, 1100, 2 ** 63 - 1, -(2 ** 63)])))
+def test_an_amount_is_written_from_its_units_as_its_decimal(units: int) -> None:
+    """A CSV line writes an amount from its stored units (thousandths, whatever the
+    currency: Money keeps three decimals for every one) as ``write_csv`` writes the
+    Decimal the Money type reads: negative, zero, two or three decimals, any size."""
+    from cofatui.models.types import _from_units
+    from cofatui.repository.sql.export_rows import _money, _money_text
+
+    assert _money_text(units) == format(_from_units(units), "f") == format(_money(units), "f")
+
+
+def test_an_amount_that_is_not_int_units_is_typed_for_the_usual_cell() -> None:
+    from cofatui.repository.sql.export_rows import _money_text
+
+    assert _money_text(None) is None
+    found = _money_text(Decimal("12340"))  # a driver giving a numeric
+    assert found.__class__ is Decimal and format(found, "f") == "12.34"
+
+
+@settings(max_examples=400, deadline=None)
+@given(cells=st.lists(st.one_of(texts, texts, st.none(), st.integers(), st.booleans(),
+                                st.decimals(allow_nan=True, allow_infinity=True)),
+                      min_size=3, max_size=3))
+def test_a_row_of_printable_texts_checked_at_once_writes_what_each_cell_writes(
+        cells: list[object]) -> None:
+    """The custom exports' row maker checks a row's texts at once (``clean``): the
+    same cells as each text checked alone, whatever the row holds."""
+    from cofatui.formats.export import csv_cell_code, csv_clean_code
+
+    kinds = [ExportColumnType.TEXT, ExportColumnType.CODE, ExportColumnType.TEXT]
+    parts, namespace = csv_cell_code(kinds, language="fr", time_zone="Europe/Paris",
+                                     clean="clean")
+    source = (f"def line(v0, v1, v2):\n{csv_clean_code(kinds, 'clean')}"
+              f"    return [{', '.join(parts)}]\n")
+    exec(compile(source, "<test line>", "exec"), namespace)
+    cell = _csv_cell(ExportColumnType.TEXT, _Values("fr", "Europe/Paris"))
+    assert namespace["line"](*cells) == [cell(c) for c in cells]

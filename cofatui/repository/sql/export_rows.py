@@ -67,7 +67,7 @@ from cofatui.enums import (
     ExportCategory,
     ExportColumnType,
 )
-from cofatui.formats.export import csv_cell_code
+from cofatui.formats.export import csv_cell_code, csv_clean_code
 from cofatui.i18n import t_in
 from cofatui.models import (
     Claim,
@@ -435,6 +435,22 @@ def _money(units: Any) -> Decimal | None:
     if units % 10:
         return Decimal(units).scaleb(-3)
     return Decimal(units // 10).scaleb(-2)
+
+
+def _money_text(units: Any) -> Any:
+    """``format(_money(units), "f")`` made from the integer units (thousandths): the
+    integer part, then two decimals, or three when the third is used; None for None.
+    Anything but an int is given back typed (:func:`_money`), for the usual cell."""
+    if units.__class__ is not int:
+        return None if units is None else _money(units)
+    if units < 0:
+        return "-" + _units_text(-units)
+    return _units_text(units)
+
+
+def _units_text(units: int) -> str:
+    whole, part = divmod(units, 1000)
+    return f"{whole}.{part:03d}" if part % 10 else f"{whole}.{part // 10:02d}"
 
 
 def _sqlite_moment(value: Any) -> datetime | None:
@@ -951,52 +967,66 @@ def _builder(category: ExportCategory, columns: tuple[str, ...], language: str,
         namespace[f"{name}_convert_{index}"] = convert
         return f"{name}_convert_{index}({name}[{index}])"
 
-    def stored_text(found: re.Match[str]) -> str:
-        name, field = found.group(1), found.group(2)
-        index = fields[name].index(field)
-        return f"stored_text({name}[{index}])"
+    def read_raw(convert: str) -> Callable[[re.Match[str]], str]:
+        def read(found: re.Match[str]) -> str:
+            name, field = found.group(1), found.group(2)
+            return f"{convert}({name}[{fields[name].index(field)}])"
+        return read
 
     if csv_of is None:
         parts = [f"{key!r}: {_FIELD.sub(by_position, table[key])}" for key in columns]
         source = "def build(r, p, x):\n    return {" + ", ".join(parts) + "}\n"
     else:
-        cells, needs = csv_cell_code([column(category, key).type for key in columns],
-                                     time_zone=csv_of[0], language=csv_of[1])
-        stored = _stored_times(category, columns, table, fields, converts)
-        namespace.update(needs)
+        kinds = [column(category, key).type for key in columns]
+        cells, needs = csv_cell_code(kinds, time_zone=csv_of[0], language=csv_of[1],
+                                     clean="clean")
+        raw = _raw_cells(category, columns, table, fields, converts)
+        namespace.update(needs, money_text=_money_text)
         values = "".join(f"    v{i} = {_FIELD.sub(by_position, table[key])}\n"
-                         for i, key in enumerate(columns) if i not in stored)
-        for i in stored:  # a time stored as SQLite's text: its cell's text from it
-            values += f"    v{i} = {_FIELD.sub(stored_text, table[columns[i]])}\n"
+                         for i, key in enumerate(columns) if i not in raw)
+        for i, convert in raw.items():  # a cell's text from the stored value
+            values += f"    v{i} = {_FIELD.sub(read_raw(convert), table[columns[i]])}\n"
             cells[i] = f"(v{i} if v{i}.__class__ is str else {cells[i]})"
+        values += csv_clean_code(kinds, "clean")
         source = f"def build(r, p, x):\n{values}    return [{', '.join(cells)}]\n"
     exec(compile(source, f"<export row {category.value}>", "exec"), namespace)
     build: Builder = namespace["build"]
     return build
 
 
-def _stored_times(category: ExportCategory, columns: Sequence[str], table: dict[str, str],
-                  fields: dict[str, tuple[str, ...]],
-                  converts: dict[str, tuple[Convert | None, ...]]) -> set[int]:
-    """The datetime columns whose value is a field read as it is (or None) and that
-    field a time SQLite stores as text (its converter :func:`_sqlite_moment`): a CSV
-    line writes their text from the stored text (``stored_text``), unparsed."""
-    found = set()
+#: The columns whose CSV text is made from the stored value, unconverted: a time
+#: SQLite stores as text (converter :func:`_sqlite_moment`; ``stored_text``, from
+#: :func:`csv_cell_code`'s namespace) and an amount's integer units (:func:`_money`;
+#: :func:`_money_text`).
+_RAW_TEXT: dict[tuple[ExportColumnType, Any], str] = {
+    (ExportColumnType.DATETIME, _sqlite_moment): "stored_text",
+    (ExportColumnType.AMOUNT, _money): "money_text"}
+
+
+def _raw_cells(category: ExportCategory, columns: Sequence[str], table: dict[str, str],
+               fields: dict[str, tuple[str, ...]],
+               converts: dict[str, tuple[Convert | None, ...]]) -> dict[int, str]:
+    """The columns (index -> the function writing their text) whose value is a field
+    read as it is (or None) and whose field's converter is one of :data:`_RAW_TEXT`:
+    a CSV line writes their text from the stored value, without typing it (the
+    function gives back what it cannot write, for the cell's usual expression)."""
+    found = {}
     for i, key in enumerate(columns):
-        if column(category, key).type != ExportColumnType.DATETIME:
-            continue
+        kind = column(category, key).type
         reads = _FIELD.findall(table[key])
-        plain = _FIELD.sub("F", table[key]) in _PLAIN_READS
-        if plain and reads and all(
-                converts[name][fields[name].index(field)] is _sqlite_moment
-                if fields[name].index(field) < len(converts[name]) else False
-                for name, field in reads):
-            found.add(i)
+        if not reads or _FIELD.sub("F", table[key]) not in _PLAIN_READS:
+            continue
+        used = {converts[name][fields[name].index(field)]
+                if fields[name].index(field) < len(converts[name]) else None
+                for name, field in reads}
+        convert = _RAW_TEXT.get((kind, used.pop())) if len(used) == 1 else None
+        if convert is not None:
+            found[i] = convert
     return found
 
 
 #: A value's expression (its fields read written ``F``) that gives a field as it is
-#: or None: what :func:`_stored_times` may write from the stored text.
+#: or None: what :func:`_raw_cells` may write from the stored value.
 _PLAIN_READS = {"F", "None if p is None else F", "F if p is None else F"}
 
 
