@@ -270,30 +270,31 @@ def cmd_tui(args: argparse.Namespace) -> int:
 
     schemas_defer.DEFER = "cofatui.schemas" not in sys.modules
     settings = load_settings_for(args)
-    from cofatui.schemas import build_deferred
-    from cofatui.tui.app import CofaApp
-
-    schemas_defer.DEFER = False  # what is defined from here on: as everywhere else
-
     config_path = Path(args.config) if args.config else None
     sign_in = _password_sign_in(args, settings)
-    if sign_in is not None:  # the login screen first; the server runs the jobs
-        build_deferred()  # no opening worker: the login's worker may use them first
-        app = CofaApp(None, settings, config_path=config_path, sign_in=sign_in)
-        app.run()
-        return _ended(app)
     first_wap = None
-    if not (getattr(args, "api", None) or settings.api_url):
+    if sign_in is None and not (getattr(args, "api", None) or settings.api_url):
         # The very first start builds the demo database here, saying so on the terminal,
         # before the app takes the screen over.
         url = database_url_with_demo(args, settings)
-        # A SQLite file: home's WAP is read with sqlite3 and shown while the worker
-        # imports the SQL layer (issue 21 item 1); PostgreSQL waits for the repository.
+        # A SQLite file: home's WAP is read with sqlite3 in a thread from now on, while
+        # this one imports the app and paints, and shown while the app's worker imports
+        # the SQL layer (issue 21 item 1). PostgreSQL waits for the repository.
         from cofatui.repository.sqlite_home import SqliteHome, sqlite_path
 
         path = sqlite_path(url)
         if path is not None:
             first_wap = SqliteHome(path, login_for(args, settings))
+            first_wap.read_ahead(settings.default_contract or "")
+    from cofatui.schemas import build_deferred
+    from cofatui.tui.app import CofaApp
+
+    schemas_defer.DEFER = False  # what is defined from here on: as everywhere else
+    if sign_in is not None:  # the login screen first; the server runs the jobs
+        build_deferred()  # no opening worker: the login's worker may use them first
+        app = CofaApp(None, settings, config_path=config_path, sign_in=sign_in)
+        app.run()
+        return _ended(app)
     opening = _Opening(args, settings)
     # The first frame paints while the worker imports the data layer and opens it.
     app = CofaApp(None, settings, config_path=config_path, opening=opening.open,

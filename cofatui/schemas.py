@@ -48,6 +48,10 @@ T = TypeVar("T")
 #: :func:`build_deferred`. ``Page`` is never deferred: its parametrisations (``Page[X]``)
 #: are made and first used later, from any thread.
 _DEFER = schemas_defer.DEFER
+#: The models of the TUI's start (who the user is, home's WAP) are built at import even
+#: then: the CLI reads them in a thread of its own while the app's thread makes another
+#: (``repository.sqlite_home``), and a first-use build is not thread-safe.
+_STARTED = ("ContractAccess", "Principal", "WapPoint", "WapSummary")
 
 # --- input types -----------------------------------------------------------------
 # Every input is checked by the SQL repository's guard (repository/sql/input_guard.py,
@@ -155,14 +159,14 @@ class RowCount(Public):
 # --- identity -------------------------------------------------------------------
 
 
-class ContractAccess(Public):
+class ContractAccess(Public, defer_build=False):  # see _STARTED
     contract_id: int
     policy_number: str
     rights: Rights
     section_rights: dict[str, str] = Field(default_factory=dict)
 
 
-class Principal(Public):
+class Principal(Public, defer_build=False):  # see _STARTED
     user_id: int
     login: str
     display_name: str
@@ -170,6 +174,16 @@ class Principal(Public):
     language: str
     contracts: list[ContractAccess]
     default_contract_id: int | None = None
+
+    def initial_contract(self, wanted_policy: str = "") -> int | None:
+        """The contract a session starts on: ``wanted_policy`` (the settings' default
+        contract) if the user has it, else the user's default contract, else the first."""
+        for access in self.contracts:
+            if wanted_policy and access.policy_number == wanted_policy:
+                return access.contract_id
+        if self.default_contract_id in {c.contract_id for c in self.contracts}:
+            return self.default_contract_id
+        return self.contracts[0].contract_id if self.contracts else None
 
 
 class ContractPublic(Public):
@@ -522,12 +536,12 @@ class NotificationRow(Public):
 # --- WAP ------------------------------------------------------------------------
 
 
-class WapPoint(Public):
+class WapPoint(Public, defer_build=False):  # see _STARTED
     day: date
     wap: float | None
 
 
-class WapSummary(Public):
+class WapSummary(Public, defer_build=False):  # see _STARTED
     contract_id: int
     wap: Decimal | None
     trend: str

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from contextlib import closing
 from datetime import datetime
 from decimal import Decimal
@@ -72,13 +73,38 @@ def _money(units: int | None) -> Decimal:
 
 
 class SqliteHome:
-    """Reads for ``login`` in the SQLite file at ``path``, read-only. Use it from one
-    thread (a sqlite3 connection stays on the thread that opened it)."""
+    """Reads for ``login`` in the SQLite file at ``path``, read-only; each read on a
+    connection of its own. :meth:`read_ahead` starts them in a thread at once."""
 
     def __init__(self, path: Path, login: str) -> None:
         self.path = path
         self.login = login
         self._principal: Principal | None = None
+        self._ahead: threading.Thread | None = None
+        self._ahead_wap: tuple[int, tuple[WapSummary, str] | None] | None = None
+
+    def read_ahead(self, wanted_policy: str = "") -> None:
+        """Read the principal and the WAP of the contract the session will start on
+        (``Principal.initial_contract``) in a thread, while the caller imports and
+        paints: SQLite runs the query without the GIL. :meth:`principal` and
+        :meth:`wap` then wait for it and answer from it."""
+        def run() -> None:
+            try:
+                principal = self._read_principal_file()
+                contract = principal.initial_contract(wanted_policy) if principal else None
+                if contract is not None:
+                    self._ahead_wap = (contract, self._read_wap_file(contract))
+            except Exception:  # principal() and wap() read again; the repository says why
+                self._ahead_wap = None
+        self._ahead = threading.Thread(target=run, name="cofatui-first-wap", daemon=True)
+        self._ahead.start()
+
+    def _wait_ahead(self) -> bool:
+        ahead, self._ahead = self._ahead, None
+        if ahead is None:
+            return False
+        ahead.join()
+        return True
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
@@ -86,6 +112,11 @@ class SqliteHome:
     def principal(self) -> Principal | None:
         """Who the user is, with the contracts they are attached to (as the SQL
         repository's ``whoami``); None when the first data cannot be read here."""
+        if self._wait_ahead():
+            return self._principal
+        return self._read_principal_file()
+
+    def _read_principal_file(self) -> Principal | None:
         if not self.path.is_file():
             return None
         try:
@@ -134,6 +165,13 @@ class SqliteHome:
                       None) if principal is not None else None
         if access is None or read_refusal(access, Section.COVER) is not None:
             return None
+        self._wait_ahead()
+        ahead, self._ahead_wap = self._ahead_wap, None
+        if ahead is not None and ahead[0] == contract_id:
+            return ahead[1]
+        return self._read_wap_file(contract_id)
+
+    def _read_wap_file(self, contract_id: int) -> tuple[WapSummary, str] | None:
         try:
             with closing(self._connect()) as conn:
                 return self._read_wap(conn, contract_id)

@@ -236,15 +236,8 @@ class CofaApp(DropWhenGone, App[None]):
         self.crash: BaseException | None = None
 
     def _initial_contract(self, principal: Principal | None = None) -> int | None:
-        contracts = (principal or self.principal).contracts
-        wanted = self.settings.default_contract
-        for access in contracts:
-            if wanted and access.policy_number == wanted:
-                return access.contract_id
-        default = (principal or self.principal).default_contract_id
-        if default in {c.contract_id for c in contracts}:
-            return default
-        return contracts[0].contract_id if contracts else None
+        return (principal or self.principal).initial_contract(
+            self.settings.default_contract or "")
 
     # --- start ----------------------------------------------------------------------
     def on_mount(self) -> None:

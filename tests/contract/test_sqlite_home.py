@@ -82,6 +82,26 @@ def test_the_demo_wap_is_the_repositorys(demo_db: Path) -> None:
     assert found is not None and found[0].wap is not None and found[0].history
 
 
+@pytest.mark.parametrize("wanted", ["", "no-such-policy", "first", "last"])
+def test_read_ahead_gives_what_reading_then_gives(demo_db: Path, wanted: str) -> None:
+    # In a thread started early, for the contract the session starts on; then any
+    # contract asked reads as without it.
+    plain = SqliteHome(demo_db, "demo")
+    principal = plain.principal()
+    assert principal is not None
+    policies = {"first": principal.contracts[0].policy_number,
+                "last": principal.contracts[-1].policy_number}
+    policy = policies.get(wanted, wanted)
+    contract = principal.initial_contract(policy)
+    assert contract is not None
+    ahead = SqliteHome(demo_db, "demo")
+    ahead.read_ahead(policy)
+    assert ahead.principal() == principal
+    assert ahead.wap(contract) == plain.wap(contract)
+    other = principal.contracts[-1].contract_id
+    assert ahead.wap(other) == plain.wap(other)
+
+
 def test_rights_as_the_repository_checks_them(sqlite_template: SqliteTemplate,
                                               tmp_path: Path) -> None:
     # Full, read-only, custom rights, an underwriter (every contract), a user on two
