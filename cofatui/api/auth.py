@@ -67,7 +67,7 @@ async def repository(request: Request,
     # The repository TokenFirst built with the token check (the same worker-thread
     # call); built here, in a worker thread, only without that middleware.
     built = request.scope.get("state", {}).get(VERIFIED_REPOSITORY)
-    if isinstance(built, SqlRepository) and built.principal.login == login:
+    if isinstance(built, SqlRepository) and built.login == login:
         return built
     return await run_in_threadpool(SqlRepository, engine_of(request), login,
                                    clock_of(request))

@@ -134,13 +134,16 @@ class TokenFirst:
     @staticmethod
     def _login(scope: Scope) -> tuple[str, SqlRepository]:
         from cofatui.repository.sql import SqlRepository, identity
+        from cofatui.repository.sql.core import deferred_principal
 
         scheme, _, token = Headers(scope=scope).get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthenticated("api.missing_token")
         state = scope["app"].state
         login = identity.authenticate_token(state.engine, token.strip(), clock=state.clock)
-        return login, SqlRepository(state.engine, login, state.clock)
+        # The user was just found active: their principal is read at its first use.
+        with deferred_principal():
+            return login, SqlRepository(state.engine, login, state.clock)
 
 
 class MediaTypeGate:

@@ -6,8 +6,8 @@ refused too."""
 from __future__ import annotations
 
 import json
+from collections import namedtuple
 from datetime import UTC, datetime
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -30,7 +30,13 @@ texts = st.dictionaries(st.text(max_size=5), values, max_size=4).map(
     | st.sampled_from(["", "[]", "null", "{", '{"a": NaN, "b": -Infinity}'])
 
 
-def _row(params: str | None, **changes: Any) -> SimpleNamespace:
+#: A row as ``SqlNotifications._page`` selects it: its columns, in its order.
+Row = namedtuple("Row", "id contract_id company_id product_code category type importance "
+                        "kind params title body created_at target_type target_id name "
+                        "country easy_number client_reference policy_number is_read")
+
+
+def _row(params: str | None, **changes: Any) -> Any:
     row: dict[str, Any] = dict(
         id=7, contract_id=3, policy_number="P-1", company_id=None, name="Société « É »",
         country="FR", easy_number="", client_reference=None, product_code="CRL",
@@ -38,10 +44,10 @@ def _row(params: str | None, **changes: Any) -> SimpleNamespace:
         params=params, title="Titre", body="", created_at=datetime(2026, 3, 1, 10, 0, 0, 5),
         is_read=1, target_type="ilu", target_id=None)
     row.update(changes)
-    return SimpleNamespace(**row)
+    return Row(**row)
 
 
-def _model_json(row: SimpleNamespace) -> bytes:
+def _model_json(row: Any) -> bytes:
     """What the model path sends for ``row`` (``SqlNotifications.rows``'s model)."""
     return NotificationRow(
         id=row.id, contract_id=row.contract_id, policy_number=row.policy_number or "",

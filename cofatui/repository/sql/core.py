@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -33,6 +34,25 @@ from cofatui.schemas import ContractAccess, ContractPublic, Principal
 
 if TYPE_CHECKING:
     from cofatui.repository.sql import SqlRepository
+
+
+#: Set by :func:`deferred_principal`: a repository built meanwhile reads its principal
+#: when first needed rather than when built.
+_DEFERRED: ContextVar[bool] = ContextVar("deferred_principal", default=False)
+
+
+@contextlib.contextmanager
+def deferred_principal() -> Iterator[None]:
+    """Repositories built inside read their principal (two queries) at its first use,
+    and their first rights check then reads no user version of its own: the API's
+    token check has just found the user active, and a request that needs no principal
+    (or checks a right at once) reads the user once instead of twice. An unknown or
+    inactive user is then refused at that first use rather than when built."""
+    reset = _DEFERRED.set(True)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(reset)
 
 
 @contextlib.contextmanager
@@ -91,12 +111,19 @@ class SqlCore:
         self.clock: Clock = clock or SystemClock()
         self.dialect = engine.dialect.name
         self._principal_session: Session | None = None
-        self._principal = self._load_principal(login)
+        self.login = login
+        #: None until first read when built inside :func:`deferred_principal`.
+        self._loaded: Principal | None = None if _DEFERRED.get() else \
+            self._load_principal(login)
 
     # --- principal ----------------------------------------------------------------
     def _load_principal(self, login: str) -> Principal:
         with self._uow() as s:
-            user = s.execute(select(User).where(User.login == login)).scalars().first()
+            # Columns, not the entity: a principal is read by most API requests.
+            u = User.__table__.c
+            user = s.execute(select(
+                u.id, u.login, u.status, u.role, u.first_name, u.last_name, u.language,
+                u.default_contract_id, u.version).where(u.login == login)).first()
             if user is None:
                 raise Unauthenticated("users.unknown_user", login=login)
             if user.status != UserStatus.ACTIVE:
@@ -109,17 +136,18 @@ class SqlCore:
                 access = [ContractAccess(contract_id=cid, policy_number=num, rights=Rights.FULL)
                           for cid, num in rows]
             else:
-                rows = s.execute(
-                    select(UserContract, Contract.policy_number)
-                    .join(Contract, Contract.id == UserContract.contract_id)
-                    .where(UserContract.user_id == user.id)
-                    .order_by(Contract.policy_number)
+                uc = UserContract.__table__.c
+                attached = s.execute(
+                    select(uc.contract_id, uc.rights, uc.section_rights,
+                           Contract.__table__.c.policy_number)
+                    .join(Contract, Contract.id == uc.contract_id)
+                    .where(uc.user_id == user.id)
+                    .order_by(Contract.__table__.c.policy_number)
                 ).all()
                 access = [
-                    ContractAccess(contract_id=uc.contract_id, policy_number=num,
-                                   rights=Rights(uc.rights),
-                                   section_rights=json.loads(uc.section_rights or "{}"))
-                    for uc, num in rows
+                    ContractAccess(contract_id=cid, policy_number=num, rights=Rights(rights),
+                                   section_rights=json.loads(sections or "{}"))
+                    for cid, rights, sections, num in attached
                 ]
             name = " ".join(p for p in (user.first_name, user.last_name) if p) or user.login
             assert user.id is not None
@@ -129,6 +157,13 @@ class SqlCore:
             return Principal(user_id=user.id, login=user.login, display_name=name,
                              role=Role(user.role), language=user.language, contracts=access,
                              default_contract_id=user.default_contract_id)
+
+    @property
+    def _principal(self) -> Principal:
+        """The user acting, read when first needed if its reading was deferred."""
+        if self._loaded is None:
+            self._loaded = self._load_principal(self.login)
+        return self._loaded
 
     @property
     def principal(self) -> Principal:
@@ -160,7 +195,11 @@ class SqlCore:
         """Read the principal again if the user changed since (issue 16 item 1: a
         detached or downgraded user's next request is refused even from a repository
         opened before, like a running TUI). One lookup by primary key, in the
-        transaction :meth:`_principal_read_in` names, else in one of its own."""
+        transaction :meth:`_principal_read_in` names, else in one of its own. A
+        principal not read yet (deferred) is read now, which is as fresh."""
+        if self._loaded is None:
+            self._loaded = self._load_principal(self.login)
+            return
         if self._principal_session is not None:
             version = self._principal_session.execute(
                 _USER_VERSION, {"user_id": self._principal.user_id}).scalar()
@@ -169,7 +208,7 @@ class SqlCore:
                 version = s.execute(_USER_VERSION,
                                     {"user_id": self._principal.user_id}).scalar()
         if version != self._principal_version:
-            self._principal = self._load_principal(self._principal.login)
+            self._loaded = self._load_principal(self._principal.login)
 
     @contextlib.contextmanager
     def _principal_read_in(self, session: Session) -> Iterator[None]:

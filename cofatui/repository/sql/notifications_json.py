@@ -37,6 +37,20 @@ class PageRows:
     total: int
 
 
+#: The values the model's enumerations take (a set lookup, not an enum call per field).
+_CATEGORIES = frozenset(NotificationCategory)
+_IMPORTANCES = frozenset(Importance)
+_TARGETS = frozenset(NotificationTarget)
+
+
+def _member(value: Any, members: frozenset[Any]) -> Any:
+    """``value`` if the enumeration has it (a StrEnum member is its text), else the
+    refusal the model would give."""
+    if value not in members:
+        raise ValueError(f"{value!r} is none of {sorted(members)}")
+    return value
+
+
 @lru_cache(maxsize=PARAMS_CACHE)
 def sent_params(raw: str | None) -> Any:
     """The ``params`` a ``NotificationRow`` read from ``raw`` sends: ``load_params``,
@@ -46,24 +60,24 @@ def sent_params(raw: str | None) -> Any:
 
 
 def row_dict(row: Any) -> dict[str, Any]:
-    """One ``NotificationRow`` as the dict its JSON is written from (its field order)."""
-    target, created = row.target_type, row.created_at
+    """One ``NotificationRow`` as the dict its JSON is written from (its field order).
+    ``row``: the columns ``SqlNotifications._page`` selects, in its order (unpacked at
+    once: a named attribute of a Row costs as much as the rest of the row's work)."""
+    (id_, contract_id, company_id, product_code, category, type_, importance, kind, params,
+     title, body, created, target, target_id, name, country, easy_number, client_reference,
+     policy_number, is_read) = row
     if created is None:  # the model requires it: refused, not sent as null
-        raise ValueError(f"notification {row.id} has no created_at")
+        raise ValueError(f"notification {id_} has no created_at")
     return {
-        "id": row.id, "contract_id": row.contract_id,
-        "policy_number": row.policy_number or "", "company_id": row.company_id,
-        "company_name": row.name or "", "country": row.country or "",
-        "easy_number": row.easy_number or "",
-        "client_reference": row.client_reference or "",
-        "product_code": row.product_code,
-        "category": NotificationCategory(row.category).value, "type": row.type,
-        "importance": Importance(row.importance).value, "kind": row.kind,
-        "params": sent_params(row.params),
-        "stored_title": row.title, "stored_body": row.body,
-        "created_at": created, "read": bool(row.is_read),
-        "target_type": None if target is None else NotificationTarget(target).value,
-        "target_id": row.target_id,
+        "id": id_, "contract_id": contract_id, "policy_number": policy_number or "",
+        "company_id": company_id, "company_name": name or "", "country": country or "",
+        "easy_number": easy_number or "", "client_reference": client_reference or "",
+        "product_code": product_code, "category": _member(category, _CATEGORIES),
+        "type": type_, "importance": _member(importance, _IMPORTANCES), "kind": kind,
+        "params": sent_params(params), "stored_title": title, "stored_body": body,
+        "created_at": created, "read": bool(is_read),
+        "target_type": None if target is None else _member(target, _TARGETS),
+        "target_id": target_id,
     }
 
 
