@@ -24,6 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from cofatui.formats.fec import read_fec
+from tests.e2e.demo_env import demo_copy
 from tests.e2e.test_bulk_cli import cli
 from tests.server import ServerProcess
 
@@ -31,11 +32,8 @@ POLICY = "1234567"  # the demo's first contract (EUR)
 
 
 def _demo(home: Path) -> Path:
-    db = home / "accounting.sqlite"
-    made = cli("demo", "--companies", "5", "--chorus-invoices", "0", "--db", str(db),
-               home=home)
-    assert made.returncode == 0, made.stderr
-    return db
+    return demo_copy(home / "accounting.sqlite", "--companies", "5", "--chorus-invoices", "0",
+                     home=home)
 
 
 def _files(output: str, folder: Path) -> list[Path]:

@@ -19,17 +19,15 @@ from pathlib import Path
 import pytest
 
 from cofatui.formats.fec import read_fec
+from tests.e2e.demo_env import demo_copy
 from tests.e2e.test_bulk_cli import cli
 
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("fec-demo")
-    db = home / "demo.sqlite"
-    made = cli("demo", "--companies", "5", "--chorus-invoices", "0", "--db", str(db),
-               home=home)
-    assert made.returncode == 0, made.stderr
-    return db
+    return demo_copy(home / "demo.sqlite", "--companies", "5", "--chorus-invoices", "0",
+                     home=home)
 
 
 def test_this_years_fec_opens_with_the_opening_entry_and_leaves_out_proposed(

@@ -6,15 +6,16 @@ file again is refused by the repeat guard (exit 4) until ``--again``."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
+# ROOT and cli are imported from here by the other e2e modules.
+from tests.e2e.demo_env import ROOT as ROOT
+from tests.e2e.demo_env import cli as cli
+from tests.e2e.demo_env import demo_copy
 from tests.server import ServerProcess
 
-ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "fixtures" / "bulk_orders_sample.csv"
 #: The seed's 13 examples and the code each gives on the demo (issue 14, item 1).
 CODES: dict[int, str | None] = {
@@ -24,18 +25,8 @@ CODES: dict[int, str | None] = {
     12: "duplicate_company", 13: None}
 
 
-def cli(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {"COFATUI_CONFIG_DIR": str(home / "cfg"), "COFATUI_DATA_DIR": str(home / "data"),
-           "LANGUAGE": "en"}
-    return subprocess.run([sys.executable, "-m", "cofatui", *args], capture_output=True,
-                          text=True, env={**os.environ, **env}, timeout=300, cwd=ROOT)
-
-
 def demo(home: Path, name: str) -> Path:
-    db = home / name
-    made = cli("demo", "--companies", "30", "--db", str(db), home=home)
-    assert made.returncode == 0, made.stderr
-    return db
+    return demo_copy(home / name, "--companies", "30", home=home)
 
 
 def check_rows(done: subprocess.CompletedProcess[str]) -> None:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from cofatui.demo.requests import _pdf
+from tests.e2e.demo_env import demo_copy
 from tests.e2e.test_bulk_cli import ROOT, cli
 from tests.server import ServerProcess
 
@@ -36,11 +37,8 @@ Run = Callable[..., tuple[int, str, str]]
 
 
 def _demo(home: Path) -> Path:
-    db = home / "chorus.sqlite"
-    made = cli("demo", "--companies", "20", "--chorus-invoices", "20", "--db", str(db),
-               home=home)
-    assert made.returncode == 0, made.stderr
-    return db
+    return demo_copy(home / "chorus.sqlite", "--companies", "20", "--chorus-invoices", "20",
+                     home=home)
 
 
 def _files(home: Path) -> tuple[Path, Path, Path]:

@@ -39,6 +39,7 @@ from cofatui.commands.chorus_connector import connector_lines
 from cofatui.commands.chorus_facturx import MAX_PART_BYTES, read_facturx_files, target
 from cofatui.errors import ValidationFailed
 from cofatui.schemas_facturx import ChorusConnectorPublic
+from tests.e2e.demo_env import demo_copy
 from tests.e2e.test_bulk_cli import ROOT, cli
 from tests.server import ServerProcess
 
@@ -51,11 +52,8 @@ Run = Callable[..., tuple[int, str, str]]
 
 def _demo(home: Path) -> Path:
     """A demo database with its Chorus Pro structures and users, few other rows."""
-    db = home / "chorus.sqlite"
-    made = cli("demo", "--companies", "5", "--chorus-invoices", "0", "--db", str(db),
-               home=home)
-    assert made.returncode == 0, made.stderr
-    return db
+    return demo_copy(home / "chorus.sqlite", "--companies", "5", "--chorus-invoices", "0",
+                     home=home)
 
 
 def _sample() -> dict[str, Any]:

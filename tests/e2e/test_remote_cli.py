@@ -12,6 +12,7 @@ import pytest
 from cofatui.cli import build_parser, load_settings_for, open_repository
 from cofatui.errors import CofaError, Unauthenticated
 from cofatui.repository.http import HttpRepository
+from tests.e2e.demo_env import demo_copy
 from tests.server import ServerProcess
 
 
@@ -22,9 +23,7 @@ def cli(*args: str, home: Path, stdin: str | None = None) -> subprocess.Complete
 
 
 def test_api_and_token_file_open_a_remote_repository(tmp_path: Path) -> None:
-    db = tmp_path / "shared.sqlite"
-    made = cli("demo", "--companies", "30", "--db", str(db), home=tmp_path)
-    assert made.returncode == 0, made.stderr
+    db = demo_copy(tmp_path / "shared.sqlite", "--companies", "30", home=tmp_path)
     token_file = tmp_path / "token"
     token = cli("user", "token", "create", "--login", "demo", "--output", str(token_file),
                 "--db", str(db), home=tmp_path)

@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, select
 from sqlmodel import col
 
 from cofatui.models import Contract, User, UserContract
+from tests.e2e.demo_env import demo_copy
 from tests.server import ServerProcess
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,9 +46,7 @@ def attachment(db: Path, login: str, policy: str) -> tuple[str, str] | None:
 
 def test_user_administration_through_the_api_as_the_contract_administrator(
         tmp_path: Path) -> None:
-    db = tmp_path / "server.sqlite"
-    made = cli("demo", "--companies", "30", "--db", str(db), home=tmp_path)
-    assert made.returncode == 0, made.stderr
+    db = demo_copy(tmp_path / "server.sqlite", "--companies", "30", home=tmp_path)
     token_file = tmp_path / "token"
     made = cli("user", "token", "create", "--login", "admin", "--output", str(token_file),
                "--db", str(db), home=tmp_path)
