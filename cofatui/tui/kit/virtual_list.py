@@ -263,7 +263,8 @@ class VirtualList(ScrollView, can_focus=True):
         self._counted = self._count_started = False
         self._pages.clear()
         self._pending.clear()
-        self._lines.clear()
+        if not keep:  # the rows kept on screen are painted from their cells again
+            self._lines.clear()
         self._header = None
         self.error = None
         source = self._source
@@ -796,7 +797,15 @@ class VirtualList(ScrollView, can_focus=True):
         for cell, cell_width, column in zip(cells, widths, self.columns, strict=False):
             if not cell_width:
                 continue
-            if isinstance(cell, Text) and (cell.spans or cell.style):
+            if isinstance(cell, Text) and not cell.spans and cell.style \
+                    and column.align != "right":
+                # One style over the whole cell (bold for an unread row): the segment
+                # rich would render, without its machinery (same text, same style).
+                value = _fit(cell.plain, cell_width)
+                style = console.get_style(cell.style) if isinstance(cell.style, str) \
+                    else cell.style
+                segments.append(Segment(value, style))
+            elif isinstance(cell, Text) and (cell.spans or cell.style):
                 text = cell.copy()
                 text.truncate(cell_width, overflow="ellipsis", pad=True)
                 if column.align == "right" and not text.spans:
