@@ -264,11 +264,6 @@ def _create_demo(url: str, companies: int, seed: int, say: Callable[[str], None]
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
-    # The public models are defined unbuilt (0.15 s of CPU before the first frame); the
-    # worker that opens the repository builds them before a second thread uses one.
-    from cofatui import schemas_defer
-
-    schemas_defer.DEFER = "cofatui.schemas" not in sys.modules
     settings = load_settings_for(args)
     config_path = Path(args.config) if args.config else None
     sign_in = _password_sign_in(args, settings)
@@ -286,12 +281,9 @@ def cmd_tui(args: argparse.Namespace) -> int:
         if path is not None:
             first_wap = SqliteHome(path, login_for(args, settings))
             first_wap.read_ahead(settings.default_contract or "")
-    from cofatui.schemas import build_deferred
     from cofatui.tui.app import CofaApp
 
-    schemas_defer.DEFER = False  # what is defined from here on: as everywhere else
     if sign_in is not None:  # the login screen first; the server runs the jobs
-        build_deferred()  # no opening worker: the login's worker may use them first
         app = CofaApp(None, settings, config_path=config_path, sign_in=sign_in)
         app.run()
         return _ended(app)
@@ -324,11 +316,6 @@ class _Opening:
 
     def open(self) -> Repository:
         self._repo = open_repository(self._args, self._settings)
-        # Still the only thread that uses models (the app's paints, refusing actions):
-        # the public models are built here, before the screens' and jobs' workers start.
-        from cofatui.schemas import build_deferred
-
-        build_deferred()
         return self._repo
 
     def start_jobs(self) -> None:

@@ -22,7 +22,6 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from cofatui import schemas_defer
 from cofatui.enums import (
     ClaimStatus,
     Establishment,
@@ -42,16 +41,6 @@ from cofatui.rules.numbers import DecimalKind
 from cofatui.rules.text import MULTI_LINE
 
 T = TypeVar("T")
-
-#: The TUI defines the models without building them (``schemas_defer``); a model of
-#: another module that derives from :class:`Public` inherits it, until
-#: :func:`build_deferred`. ``Page`` is never deferred: its parametrisations (``Page[X]``)
-#: are made and first used later, from any thread.
-_DEFER = schemas_defer.DEFER
-#: The models of the TUI's start (who the user is, home's WAP) are built at import even
-#: then: the CLI reads them in a thread of its own while the app's thread makes another
-#: (``repository.sqlite_home``), and a first-use build is not thread-safe.
-_STARTED = ("ContractAccess", "Principal", "WapPoint", "WapSummary")
 
 # --- input types -----------------------------------------------------------------
 # Every input is checked by the SQL repository's guard (repository/sql/input_guard.py,
@@ -99,7 +88,7 @@ BodyInt = Annotated[int, BeforeValidator(_not_a_bool)]
 
 
 class Public(BaseModel):
-    model_config = ConfigDict(from_attributes=True, frozen=True, defer_build=_DEFER)
+    model_config = ConfigDict(from_attributes=True, frozen=True)
 
 
 class Page(BaseModel, Generic[T]):
@@ -119,7 +108,7 @@ class Page(BaseModel, Generic[T]):
     last_cursor: str | None = None
 
 
-class Seek(BaseModel, defer_build=_DEFER):
+class Seek(BaseModel):
     """Where a keyset page starts, instead of an offset (issue 21: a deep OFFSET reads
     and drops every row before it, so each page of a million-row list was slower than
     the last).
@@ -159,14 +148,14 @@ class RowCount(Public):
 # --- identity -------------------------------------------------------------------
 
 
-class ContractAccess(Public, defer_build=False):  # see _STARTED
+class ContractAccess(Public):
     contract_id: int
     policy_number: str
     rights: Rights
     section_rights: dict[str, str] = Field(default_factory=dict)
 
 
-class Principal(Public, defer_build=False):  # see _STARTED
+class Principal(Public):
     user_id: int
     login: str
     display_name: str
@@ -245,7 +234,7 @@ class CompanyPublic(Public):
     version: int
 
 
-class CompanyCreate(BaseModel, defer_build=_DEFER):
+class CompanyCreate(BaseModel):
     name: str
     address: str
     city: str
@@ -259,7 +248,7 @@ class CompanyCreate(BaseModel, defer_build=_DEFER):
     head_office_id: BodyInt | None = None
 
 
-class CompanySearch(BaseModel, defer_build=_DEFER):
+class CompanySearch(BaseModel):
     """Company search (SPEC §3 item 3): by country + name, or by an identifier."""
 
     country: str | None = None
@@ -281,7 +270,7 @@ class CompanySearch(BaseModel, defer_build=_DEFER):
 # --- portfolio ------------------------------------------------------------------
 
 
-class PortfolioCriteria(BaseModel, defer_build=_DEFER):
+class PortfolioCriteria(BaseModel):
     """Every portfolio criterion of SPEC §3 item 4; all optional, combined with AND."""
 
     text: str | None = Field(default=None, description="substring of name, country, "
@@ -335,7 +324,7 @@ class PortfolioRow(Public):
     version: int
 
 
-class PortfolioEntryUpdate(BaseModel, defer_build=_DEFER):
+class PortfolioEntryUpdate(BaseModel):
     client_reference: str | None = None
     outstanding_amount: Decimal | None = None
     internal_credit_limit: Decimal | None = None
@@ -448,7 +437,7 @@ class EndingGuarantee(Public):
 # --- notifications --------------------------------------------------------------
 
 
-class NotificationFilter(BaseModel, defer_build=_DEFER):
+class NotificationFilter(BaseModel):
     contract_id: int | None = Field(default=None, description="None = all my contracts")
     text: str | None = Field(default=None, description="substring of company name, country,"
                              " client reference or EasyNumber")
@@ -536,12 +525,12 @@ class NotificationRow(Public):
 # --- WAP ------------------------------------------------------------------------
 
 
-class WapPoint(Public, defer_build=False):  # see _STARTED
+class WapPoint(Public):
     day: date
     wap: float | None
 
 
-class WapSummary(Public, defer_build=False):  # see _STARTED
+class WapSummary(Public):
     contract_id: int
     wap: Decimal | None
     trend: str
@@ -553,7 +542,7 @@ class WapSummary(Public, defer_build=False):  # see _STARTED
 # --- claims ---------------------------------------------------------------------
 
 
-class InvoiceLine(BaseModel, defer_build=_DEFER):
+class InvoiceLine(BaseModel):
     type: str
     number: str
     invoice_date: date
@@ -563,7 +552,7 @@ class InvoiceLine(BaseModel, defer_build=_DEFER):
     tax: Decimal = Decimal(0)
 
 
-class PaymentLine(BaseModel, defer_build=_DEFER):
+class PaymentLine(BaseModel):
     type: str
     invoice_references: list[str] = Field(default_factory=list)
     payment_date: date
@@ -571,7 +560,7 @@ class PaymentLine(BaseModel, defer_build=_DEFER):
     amount: Decimal
 
 
-class ClaimCreate(BaseModel, defer_build=_DEFER):
+class ClaimCreate(BaseModel):
     contract_id: BodyInt
     company_id: BodyInt
     own_reference: str = ""
@@ -645,7 +634,7 @@ class NewActionItem(Public):
     reason: str = ""
 
 
-class ProductRequest(BaseModel, defer_build=_DEFER):
+class ProductRequest(BaseModel):
     contract_id: BodyInt
     company_id: BodyInt
     code: str
@@ -657,14 +646,14 @@ class ProductRequest(BaseModel, defer_build=_DEFER):
     new_investigation: bool = False
 
 
-class UnderwriterDecisionInput(BaseModel, defer_build=_DEFER):
+class UnderwriterDecisionInput(BaseModel):
     decision: str = Field(description="grant | partial | reduce | refuse | counter_proposal")
     amount: Decimal | None = None
     comment: MultiLineText = ""
     end_date: date | None = None
 
 
-class QueueFilter(BaseModel, defer_build=_DEFER):
+class QueueFilter(BaseModel):
     code: str | None = None
     contract_id: int | None = None
     country: str | None = None
@@ -878,7 +867,7 @@ class ClaimDetail(Public):
     assessment: ClaimAssessment
 
 
-class AdditionalDeclaration(BaseModel, defer_build=_DEFER):
+class AdditionalDeclaration(BaseModel):
     invoices: list[InvoiceLine] = Field(default_factory=list)
     payments: list[PaymentLine] = Field(default_factory=list)
     intervention_requested: bool = False
@@ -892,12 +881,12 @@ class AdditionalDeclaration(BaseModel, defer_build=_DEFER):
     comments: MultiLineText = ""
 
 
-class ClaimStatusChange(BaseModel, defer_build=_DEFER):
+class ClaimStatusChange(BaseModel):
     status: ClaimStatus
     comment: MultiLineText = ""
 
 
-class IndemnityUpdate(BaseModel, defer_build=_DEFER):
+class IndemnityUpdate(BaseModel):
     covered_amount: Decimal | None = Field(default=None, description="None = computed from "
                                            "the contract's insured percentage and credit limit")
     calculated_indemnity: Decimal | None = None
@@ -905,12 +894,12 @@ class IndemnityUpdate(BaseModel, defer_build=_DEFER):
     collector: str | None = None
 
 
-class LineValidation(BaseModel, defer_build=_DEFER):
+class LineValidation(BaseModel):
     invoice_ids: list[BodyInt] = Field(default_factory=list)
     payment_ids: list[BodyInt] = Field(default_factory=list)
 
 
-class ExchangeRateCreate(BaseModel, defer_build=_DEFER):
+class ExchangeRateCreate(BaseModel):
     """``1 base = rate quote`` on ``rate_date`` (ECB's way: base EUR, quote USD 1.0823)."""
 
     base: str
@@ -934,19 +923,19 @@ class ExchangeRatePublic(Public):
 # --- extensions of due date -----------------------------------------------------------
 
 
-class ExtensionInvoiceLine(BaseModel, defer_build=_DEFER):
+class ExtensionInvoiceLine(BaseModel):
     number: str
     invoice_date: date
     due_date: date
     amount: Decimal
 
 
-class PlanLineInput(BaseModel, defer_build=_DEFER):
+class PlanLineInput(BaseModel):
     due_date: date
     amount: Decimal
 
 
-class ExtensionCreate(BaseModel, defer_build=_DEFER):
+class ExtensionCreate(BaseModel):
     contract_id: BodyInt
     company_id: BodyInt
     reason: str
@@ -955,7 +944,7 @@ class ExtensionCreate(BaseModel, defer_build=_DEFER):
     plan: list[PlanLineInput]
 
 
-class ExtensionDecisionInput(BaseModel, defer_build=_DEFER):
+class ExtensionDecisionInput(BaseModel):
     decision: str = Field(description="accept | accept_other_plan | refuse")
     plan: list[PlanLineInput] = Field(default_factory=list)
     comment: MultiLineText = ""
@@ -982,7 +971,7 @@ class ExtensionPublic(Public):
     version: int
 
 
-class ClaimQueueFilter(BaseModel, defer_build=_DEFER):
+class ClaimQueueFilter(BaseModel):
     """The claims handler's queue: every registered claim of every policyholder."""
 
     status: ClaimStatus | None = Field(
@@ -1017,20 +1006,3 @@ class ClaimQueueItem(Public):
     submitted_at: datetime
     updated_at: datetime | None
     version: int = Field(description="the claim's version, for the handler's actions")
-
-
-def build_deferred() -> int:
-    """Build every public model left unbuilt (``schemas_defer``), and define those of
-    modules imported later built. Call it before a second thread may use a model: the
-    TUI's opening worker does, once the data layer is imported. Returns how many."""
-    schemas_defer.DEFER = False
-    Public.model_config["defer_build"] = False
-    built = 0
-    pending: list[type[BaseModel]] = [BaseModel]
-    while pending:
-        cls = pending.pop()
-        pending.extend(cls.__subclasses__())
-        if cls.__module__.startswith("cofatui.schemas") and not cls.__pydantic_complete__:
-            cls.model_rebuild()
-            built += 1
-    return built
