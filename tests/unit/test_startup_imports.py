@@ -25,6 +25,9 @@ FORBIDDEN = (
     "cofatui.migrations", "cofatui.commands", "cofatui.claims", "cofatui.ledger",
     "cofatui.demo", "cofatui.jobs.worker", "cofatui.jobs.handlers", "cofatui.api",
     "cofatui.web",
+    # Every area's protocol and schemas (the repository watch reads the area names at
+    # the first area call: tui/kit/connection.py).
+    "cofatui.repository.areas", "cofatui.repository.base",
     # Home's own pieces used later: the latest notifications' reader (its worker, after
     # the WAP), the renewal dialog (on w) and the login screen (a signed-out start).
     "cofatui.jobs.exports", "cofatui.tui.features.home.renew", "cofatui.tui.features.login",

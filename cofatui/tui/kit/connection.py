@@ -13,13 +13,26 @@ import functools
 import threading
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cofatui.repository.areas import AREAS
-from cofatui.repository.base import Repository, Unavailable
+from cofatui.errors import Unavailable
+
+if TYPE_CHECKING:
+    # The protocol's module imports every area's schemas: names for mypy only.
+    from cofatui.repository.base import Repository
 
 #: Called from worker threads: (error or None when the call answered).
 Report = Callable[[Unavailable | None], None]
+
+
+@functools.cache
+def _area_names() -> frozenset[str]:
+    """The repository's area names (``repo.<name>``), read at the first area call:
+    ``cofatui.repository.areas`` imports every area's schemas, which the first frame
+    does not wait for (issue 21 item 1)."""
+    from cofatui.repository.areas import AREAS
+
+    return frozenset(AREAS)
 
 
 def _watched_call(function: Callable[..., Any], report: Report) -> Callable[..., Any]:
@@ -58,7 +71,7 @@ class WatchedRepository:
 
     def __getattr__(self, name: str) -> Any:
         value = getattr(self._repo, name)
-        if name in AREAS:
+        if name in _area_names():
             return _WatchedArea(value, self._report)
         if name == "contracts":
             return _watched_call(value, self._report)
