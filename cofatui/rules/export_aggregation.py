@@ -38,7 +38,13 @@ from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from cofatui.enums import ACTIVE_COVER_STATUSES, ClaimStatus, ProductStatus
-from cofatui.rules.products import COVER_CODES, LIVE_STATUSES, ProductFact, credit_decision_prevails
+from cofatui.rules.products import (
+    COVER_CODES,
+    COVER_PRECEDENCE,
+    LIVE_STATUSES,
+    ProductFact,
+    credit_decision_prevails,
+)
 
 __all__ = [
     "ClaimLine",
@@ -65,7 +71,7 @@ class _Product(Protocol):
 P = TypeVar("P", bound=_Product)
 
 #: The cover order of ``credit_decision_prevails``, for covers not decided yet.
-_COVER_ORDER = {"CRL": 0, "ECL": 1, "TOPLINER": 2, "RLI": 3}
+_COVER_ORDER = COVER_PRECEDENCE
 
 
 def _status(value: object) -> ProductStatus | None:

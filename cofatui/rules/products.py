@@ -24,6 +24,9 @@ from cofatui.rules.numbers import amount_errors as storable_errors
 from cofatui.rules.text import text_errors
 
 COVER_CODES = frozenset({"CRL", "RLI", "ECL", "TOPLINER"})
+#: Which cover a company's row shows when it has several (``credit_decision_prevails``):
+#: a credit decision (CRL, ECL, TopLiner) before an @rating one (RLI); the rank of each.
+COVER_PRECEDENCE = {"CRL": 0, "ECL": 1, "TOPLINER": 2, "RLI": 3}
 MONITORED_CODES = frozenset({"ROM", "RSM"})
 INFORMATION_CODES = frozenset({"CCO", "RCO", "ROM", "RSC", "RSM"})
 REPORT_CODES = frozenset({"REPORT_INSTANT", "REPORT_FULL", "REPORT_CREDIT"})
@@ -389,8 +392,7 @@ def credit_decision_prevails(products: Sequence[ProductFact]) -> ProductFact | N
     """The cover shown for a company: a credit decision (CRL/ECL/TopLiner) prevails over
     an @rating one."""
     ranked = [p for p in products if p.code in COVER_CODES and p.status in ACTIVE_COVER_STATUSES]
-    order = {"CRL": 0, "ECL": 1, "TOPLINER": 2, "RLI": 3}
-    ranked.sort(key=lambda p: order[p.code])
+    ranked.sort(key=lambda p: COVER_PRECEDENCE[p.code])
     return ranked[0] if ranked else None
 
 

@@ -87,7 +87,7 @@ from cofatui.repository.sql.engine import translated_errors
 from cofatui.repository.sql.search import like_pattern
 from cofatui.rules.export_aggregation import products_text
 from cofatui.rules.export_columns import column, column_label, custom_field_slot
-from cofatui.rules.products import LIVE_STATUSES
+from cofatui.rules.products import COVER_PRECEDENCE, LIVE_STATUSES
 from cofatui.schemas_exports import ExportColumnInfo
 from cofatui.schemas_jobs import ExportFormat
 
@@ -514,7 +514,7 @@ def _pages(conn: Connection, base: Select[Any], key_col: Any, key_at: int,
 #: company's products (those the filters keep), the first taken: an active cover by
 #: the credit decision's code order, then a live cover not decided yet by the same
 #: order, then any product; the oldest first among equals (the rule's given order).
-_CREDIT_ORDER = {"CRL": 0, "ECL": 1, "TOPLINER": 2, "RLI": 3}
+_CREDIT_ORDER = COVER_PRECEDENCE
 
 
 def _prevailing_rank(p: Any) -> ColumnElement[Any]:
