@@ -6,10 +6,12 @@ then its rows. No timing is asserted: the hold is set long or short for each cas
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 
 import pytest
 from textual.app import App, ComposeResult
+from textual.pilot import Pilot
 
 from cofatui.tui.kit import virtual_list
 from cofatui.tui.kit.virtual_list import PAGE_SIZE, Column, VirtualList
@@ -46,6 +48,21 @@ class JumpApp(App[None]):
                           self.source, row_key=int)
 
 
+@asynccontextmanager
+async def jumped(monkeypatch: pytest.MonkeyPatch, hold: float
+                 ) -> AsyncIterator[tuple[Pilot[None], GatedSource, VirtualList]]:
+    """A list of ``SIZE`` rows on screen, End pressed, with a hold of ``hold`` seconds."""
+    monkeypatch.setattr(virtual_list, "JUMP_HOLD", hold)
+    source = GatedSource()
+    app = JumpApp(source)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await settle(pilot)
+        lst = app.query_one(VirtualList)
+        assert "n0 " in shown(app)
+        await pilot.press("end")
+        yield pilot, source, lst
+
+
 def shown(app: App[None]) -> str:
     """The screen as the compositor holds it (what the terminal shows)."""
     strips = app.screen._compositor.render_strips()
@@ -54,14 +71,8 @@ def shown(app: App[None]) -> str:
 
 async def test_end_keeps_the_list_painted_until_the_last_rows_then_shows_them(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(virtual_list, "JUMP_HOLD", 60.0)  # ended by the page only
-    source = GatedSource()
-    app = JumpApp(source)
-    async with app.run_test(size=(40, 12)) as pilot:
-        await settle(pilot)
-        lst = app.query_one(VirtualList)
-        assert "n0 " in shown(app)
-        await pilot.press("end")
+    async with jumped(monkeypatch, 60.0) as (pilot, source, lst):  # ended by the page only
+        app = pilot.app
         await wait_until(pilot, lambda: LAST_PAGE in source.asked, what="the last page")
         await pilot.pause()
         # The page is coming: the rows painted stay, no placeholder, no scroll yet.
@@ -78,13 +89,8 @@ async def test_end_keeps_the_list_painted_until_the_last_rows_then_shows_them(
 
 async def test_a_page_slower_than_the_hold_shows_placeholders_then_its_rows(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(virtual_list, "JUMP_HOLD", 0.01)
-    source = GatedSource()
-    app = JumpApp(source)
-    async with app.run_test(size=(40, 12)) as pilot:
-        await settle(pilot)
-        lst = app.query_one(VirtualList)
-        await pilot.press("end")
+    async with jumped(monkeypatch, 0.01) as (pilot, source, lst):
+        app = pilot.app
         await wait_until(pilot, lambda: "…" in shown(app), what="the placeholders")
         assert "n0 " not in shown(app) and lst.cursor == SIZE - 1
         source.gate.set()
@@ -94,13 +100,8 @@ async def test_a_page_slower_than_the_hold_shows_placeholders_then_its_rows(
 
 async def test_home_during_the_hold_goes_back_to_the_top_rows(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(virtual_list, "JUMP_HOLD", 60.0)
-    source = GatedSource()
-    app = JumpApp(source)
-    async with app.run_test(size=(40, 12)) as pilot:
-        await settle(pilot)
-        lst = app.query_one(VirtualList)
-        await pilot.press("end")
+    async with jumped(monkeypatch, 60.0) as (pilot, source, lst):
+        app = pilot.app
         await wait_until(pilot, lambda: LAST_PAGE in source.asked, what="the last page")
         await pilot.press("home")
         assert lst.cursor == 0 and lst.scroll_y == 0
