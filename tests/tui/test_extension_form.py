@@ -31,7 +31,7 @@ from cofatui.tui.features.products.new_action import NewActionScreen
 from cofatui.tui.kit.drafts import LeaveDialog
 from tests.contract.dataset import TODAY
 from tests.tui.claims_env import choose, dmy, toasts, type_in
-from tests.tui.pilot import drafts_written
+from tests.tui.pilot import drafts_written, wait_until
 from tests.tui.products_env import SIZE, Env, make_env, pin_utc, screen_text, settle, themed
 
 __all__ = ["pin_utc"]
@@ -112,7 +112,9 @@ async def test_within_the_dmc_it_is_granted_at_once(env: Env) -> None:
         listing = app.screen
         assert isinstance(listing, ExtensionsScreen)
         assert [e.status for e in listing.items] == [ExtensionStatus.ACTIVE]
-        assert "Extension granted at once" in toasts(app)
+        # The toast mounts a frame after notify: wait for it as for the list.
+        await wait_until(pilot, lambda: "Extension granted at once" in toasts(app),
+                         what="the grant's notice")
         assert "active" in screen_text(app)
         # One per buyer: no second request; a new plan for the active one instead.
         await pilot.press("n")
