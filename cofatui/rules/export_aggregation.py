@@ -70,9 +70,6 @@ class _Product(Protocol):
 
 P = TypeVar("P", bound=_Product)
 
-#: The cover order of ``credit_decision_prevails``, for covers not decided yet.
-_COVER_ORDER = COVER_PRECEDENCE
-
 
 def _status(value: object) -> ProductStatus | None:
     if isinstance(value, ProductStatus):
@@ -100,7 +97,7 @@ def prevailing_product(products: Sequence[P]) -> P | None:
                if f.code in COVER_CODES and f.status in LIVE_STATUSES
                and f.status not in ACTIVE_COVER_STATUSES]
     if pending:
-        return min(pending, key=lambda p: _COVER_ORDER.get(str(p.code), len(_COVER_ORDER)))
+        return min(pending, key=lambda p: COVER_PRECEDENCE.get(str(p.code), len(COVER_PRECEDENCE)))
     return products[0] if products else None
 
 

@@ -514,20 +514,17 @@ def _pages(conn: Connection, base: Select[Any], key_col: Any, key_at: int,
 #: company's products (those the filters keep), the first taken: an active cover by
 #: the credit decision's code order, then a live cover not decided yet by the same
 #: order, then any product; the oldest first among equals (the rule's given order).
-_CREDIT_ORDER = COVER_PRECEDENCE
-
-
 def _prevailing_rank(p: Any) -> ColumnElement[Any]:
     """The rank of a product ``p`` (lowest prevails, then the lowest id)."""
     active = sorted(s.value for s in ACTIVE_COVER_STATUSES)
     waiting = sorted(s.value for s in LIVE_STATUSES - ACTIVE_COVER_STATUSES)
-    covers = sorted(_CREDIT_ORDER)
+    covers = sorted(COVER_PRECEDENCE)
     return case(
         (and_(p.code.in_(covers), p.status.in_(active)),
-         case(_CREDIT_ORDER, value=p.code, else_=len(_CREDIT_ORDER))),
+         case(COVER_PRECEDENCE, value=p.code, else_=len(COVER_PRECEDENCE))),
         (and_(p.code.in_(covers), p.status.in_(waiting)),
-         len(_CREDIT_ORDER) + case(_CREDIT_ORDER, value=p.code, else_=len(_CREDIT_ORDER))),
-        else_=2 * len(_CREDIT_ORDER))
+         len(COVER_PRECEDENCE) + case(COVER_PRECEDENCE, value=p.code, else_=len(COVER_PRECEDENCE))),
+        else_=2 * len(COVER_PRECEDENCE))
 
 
 @cache
