@@ -9,13 +9,15 @@ come back timezone-aware.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import BigInteger, DateTime
 from sqlalchemy.types import TypeDecorator
 
-MONEY_SCALE = Decimal(1000)
+from cofatui.rules.money_units import MONEY_SCALE, from_units, to_units
+
+__all__ = ["MONEY_SCALE", "Money", "UTCDateTime"]
 
 
 class Money(TypeDecorator[Decimal]):
@@ -25,18 +27,12 @@ class Money(TypeDecorator[Decimal]):
     def process_bind_param(self, value: Any, dialect: Any) -> int | None:
         if value is None:
             return None
-        return int((Decimal(value) * MONEY_SCALE).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        return to_units(value)
 
     def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
         if value is None:
             return None
-        return _from_units(int(value))
-
-
-def _from_units(units: int) -> Decimal:
-    """Thousandths back to a Decimal with at least two decimals (12.5 -> 12.50)."""
-    value = Decimal(units) / MONEY_SCALE
-    return value.quantize(Decimal("0.01")) if units % 10 == 0 else value.quantize(Decimal("0.001"))
+        return from_units(int(value))
 
 
 class UTCDateTime(TypeDecorator[datetime]):
