@@ -64,6 +64,7 @@ from cofatui.models import (
     User,
     UserContract,
 )
+from cofatui.repository.sql import ledger_facts
 from cofatui.repository.sql.companies import name_key
 from cofatui.repository.sql.engine import make_engine
 from cofatui.repository.sql.search import entry_text_filter, search_key
@@ -549,6 +550,19 @@ def test_claims_portfolio_rows_are_filled(session: Session) -> None:
     assert {k: r.claim_id for k, r in rows.items()} == latest
     assert Counter(k[0] for k in rows) == {
         n.contract_id: n.debtors for n in session.execute(select(ClaimDebtorCount)).scalars()}
+
+
+def test_claim_facts_read_at_once_are_those_read_one_by_one(session: Session) -> None:
+    """The ledger's generate reads a chunk of claims at once (claim_facts_many): the
+    facts, rates included, of every claim of the demo, drafts left out, are the ones
+    read claim by claim, so the entries booked are the same."""
+    ids = list(session.execute(select(Claim.id).order_by(col(Claim.id))).scalars())
+    one_by_one = {i: ledger_facts.claim_facts(session, i) for i in ids}
+    at_once = ledger_facts.claim_facts_many(session, [*ids, 10**9])
+    assert at_once == {i: f for i, f in one_by_one.items() if f is not None}
+    assert any(f.rates for f in at_once.values())  # USD claims: their rates compared too
+    assert any(f.payments for f in at_once.values())
+    assert len(at_once) < len(ids)  # drafts among them
 
 
 def test_extension_plans_total_the_invoices(demo: tuple[Engine, DemoSummary]) -> None:

@@ -5,7 +5,7 @@ session, so a write and its entries see the same rows."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -38,7 +38,7 @@ from cofatui.rules.ledger_model import (
     PaymentFacts,
 )
 
-__all__ = ["EUR", "RATE_AGE", "claim_facts", "contract_of", "cover_event_facts",
+__all__ = ["EUR", "RATE_AGE", "claim_facts", "claim_facts_many", "contract_of", "cover_event_facts",
            "cover_event_facts_many", "payment_facts", "payment_facts_many"]
 
 EUR = "EUR"
@@ -152,6 +152,114 @@ def claim_facts(s: Session, claim_id: int) -> ClaimFacts | None:
                                          allocations=dict(allocations.get(p.id or 0, {})))
                        for p in payments),
         rates=_rates(s, currencies, dates))
+
+
+def claim_facts_many(s: Session, claim_ids: Sequence[int]) -> dict[int, ClaimFacts]:
+    """The facts of many registered claims (drafts left out), equal to ``claim_facts``
+    of each, in seven queries whatever their number: generate books a chunk of claims,
+    and reading each claim alone took seven queries per claim (the 100 000-company
+    demo books about two thousand). Columns, not ORM objects."""
+    claims = s.execute(select(
+        Claim.id, Claim.reference, Claim.status, Claim.contract_id, Claim.company_id,
+        Claim.submitted_at, Claim.status_on, Claim.currency, Claim.insured,
+        Claim.covered_amount, Claim.calculated_indemnity, Claim.indemnity_date,
+        Claim.indemnity_received_on, Claim.indemnity_received_eur, Claim.irrecoverable_on,
+        Claim.vat_recoverable).where(
+        Claim.id.in_(claim_ids), Claim.status != ClaimStatus.DRAFT.value,
+        Claim.reference.is_not(None))).all()
+    if not claims:
+        return {}
+    ids = [c.id for c in claims]
+    company_ids = sorted({c.company_id for c in claims})
+    companies = {row.id: row for row in s.execute(select(
+        Company.id, Company.name, Company.easy_number).where(Company.id.in_(company_ids)))}
+    references = {(row.contract_id, row.company_id): row.client_reference
+                  for row in s.execute(select(
+                      PortfolioEntry.contract_id, PortfolioEntry.company_id,
+                      PortfolioEntry.client_reference).where(
+                      PortfolioEntry.company_id.in_(company_ids)))}
+    invoices: dict[int, list[ClaimInvoiceFacts]] = defaultdict(list)
+    for i in s.execute(select(ClaimInvoice.id, ClaimInvoice.claim_id, ClaimInvoice.number,
+                              ClaimInvoice.currency, ClaimInvoice.amount_excl_tax,
+                              ClaimInvoice.tax).where(ClaimInvoice.claim_id.in_(ids))
+                       .order_by(ClaimInvoice.id)):
+        invoices[i.claim_id].append(ClaimInvoiceFacts(
+            invoice_id=i.id, number=i.number, currency=i.currency,
+            amount_excl_tax=i.amount_excl_tax, tax=i.tax))
+    payments = s.execute(select(ClaimPayment.id, ClaimPayment.claim_id, ClaimPayment.type,
+                                ClaimPayment.currency, ClaimPayment.amount).where(
+        ClaimPayment.claim_id.in_(ids)).order_by(ClaimPayment.id)).all()
+    allocations: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for a in s.execute(select(PaymentAllocation.payment_id, PaymentAllocation.invoice_id,
+                              PaymentAllocation.amount).where(
+            PaymentAllocation.payment_id.in_([p.id for p in payments] or [-1]))
+            .order_by(PaymentAllocation.payment_id, PaymentAllocation.id)):
+        allocations[a.payment_id][a.invoice_id] = a.amount
+    by_claim: dict[int, list[ClaimPaymentFacts]] = defaultdict(list)
+    for p in payments:
+        by_claim[p.claim_id].append(ClaimPaymentFacts(
+            payment_id=p.id, type=p.type, currency=p.currency, amount=p.amount,
+            allocations=dict(allocations.get(p.id, {}))))
+    events: dict[int, tuple[set[str], list[date]]] = {}
+    for c in claims:
+        submitted_on = c.submitted_at.date() if c.submitted_at else None
+        dates = [d for d in (submitted_on, c.status_on, c.indemnity_date,
+                             c.indemnity_received_on, c.irrecoverable_on) if d]
+        currencies = {c.currency} | {i.currency for i in invoices.get(c.id, [])} | {
+            p.currency for p in by_claim.get(c.id, [])}
+        events[c.id] = currencies, dates
+    rates = _RateBook(s, events.values())
+    out: dict[int, ClaimFacts] = {}
+    for c in claims:
+        company = companies[c.company_id]
+        currencies, dates = events[c.id]
+        client_reference = references.get((c.contract_id, c.company_id))
+        out[c.id] = ClaimFacts(
+            claim_id=c.id, reference=c.reference, debtor_name=company.name,
+            debtor_aux=client_reference or company.easy_number, status=ClaimStatus(c.status),
+            submitted_on=c.submitted_at.date() if c.submitted_at else None,
+            status_on=c.status_on, currency=c.currency, insured=c.insured,
+            covered_amount=c.covered_amount, calculated_indemnity=c.calculated_indemnity,
+            indemnity_date=c.indemnity_date, indemnity_received_on=c.indemnity_received_on,
+            indemnity_received_eur=c.indemnity_received_eur,
+            irrecoverable_on=c.irrecoverable_on, vat_recoverable=c.vat_recoverable,
+            invoices=tuple(invoices.get(c.id, [])), payments=tuple(by_claim.get(c.id, [])),
+            rates=rates.rates(currencies, dates))
+    return out
+
+
+class _RateBook:
+    """The rates many claims may use, read in one query per pair over the span of all
+    their dates, then cut per claim as ``_rates`` reads them for one."""
+
+    def __init__(self, s: Session, events: Iterable[tuple[set[str], list[date]]]) -> None:
+        pairs: list[tuple[str, str]] = []
+        spans: list[date] = []
+        for currencies, dates in events:
+            if currencies - {EUR} and dates:
+                pairs += [p for p in rates_rules.needed_pairs(currencies, EUR)
+                          if p not in pairs]
+                spans += [min(dates) - RATE_AGE, max(dates)]
+        self.by_pair: dict[tuple[str, str], list[rates_rules.ExchangeRate]] = {}
+        for base, quote in pairs:
+            # The order of ``_rates``' query (the unique index: pair, day, source).
+            self.by_pair[(base, quote)] = [
+                rates_rules.ExchangeRate(r.base, r.quote, r.rate, r.rate_date, r.source,
+                                         r.recorded_at)
+                for r in s.execute(select(
+                    ExchangeRate.base, ExchangeRate.quote, ExchangeRate.rate,
+                    ExchangeRate.rate_date, ExchangeRate.source, ExchangeRate.recorded_at)
+                    .where(ExchangeRate.base == base, ExchangeRate.quote == quote,
+                           ExchangeRate.rate_date >= min(spans),
+                           ExchangeRate.rate_date <= max(spans))
+                    .order_by(ExchangeRate.rate_date, ExchangeRate.source))]
+
+    def rates(self, currencies: set[str], dates: list[date]) -> list[rates_rules.ExchangeRate]:
+        if not currencies - {EUR} or not dates:
+            return []
+        first, last = min(dates) - RATE_AGE, max(dates)
+        return [r for pair in rates_rules.needed_pairs(currencies, EUR)
+                for r in self.by_pair.get(pair, []) if first <= r.on <= last]
 
 
 def cover_event_facts(s: Session, event_id: int) -> CoverEventFacts | None:
