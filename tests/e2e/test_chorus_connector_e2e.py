@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,8 @@ def double(tmp_path: Path) -> Iterator[str]:
         log.close()
 
 
-def _wait(ready: Callable[[], bool], seconds: float) -> None:
+def _wait(ready: Callable[[], bool], seconds: float,
+          seen: Callable[[], object] = lambda: None) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -61,7 +63,7 @@ def _wait(ready: Callable[[], bool], seconds: float) -> None:
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
-    raise AssertionError("not ready in time")
+    raise AssertionError(f"not ready in time; last seen: {seen()!r}")
 
 
 def _server(db: Path, home: Path, double: str) -> ServerProcess:
@@ -73,7 +75,14 @@ def _server(db: Path, home: Path, double: str) -> ServerProcess:
         f'api_url = "{double}/cpro/"\n'
         'client_id = "double-client"\n'
         'client_secret = "env:E2E_PISTE_SECRET"\n', encoding="utf-8")
-    return ServerProcess(f"sqlite:///{db}", home).start(timeout=120)
+    # A fixed clock: the scheduled ``chorus_pro.poll`` (every minute of the server's
+    # clock, for every invoice due) then fires once, at start-up, before anything is
+    # deposited. On the wall clock a minute could tick between the deposit and the
+    # test's next look and move the invoice on by itself (integrated, made available),
+    # so "deposited" was never seen and the wait ran out, more often the slower each
+    # CLI call under load; nor could a refresh be told from a round.
+    now = datetime.now(UTC).isoformat()
+    return ServerProcess(f"sqlite:///{db}", home, clock=now).start(timeout=120)
 
 
 def test_a_supplier_sends_through_the_api_and_follows_the_states(
@@ -121,18 +130,24 @@ def _walk(run: Run, home: Path, double: str) -> None:
     assert queued["state"] == "deposited" and queued["chorus_pro"]["deposit"] == "queued"
     invoice_id = str(queued["id"])
 
+    last: list[dict[str, Any]] = []
+
     def show() -> dict[str, Any]:
         code, out, err = run("invoice", "show", invoice_id, "--json")
         assert code == 0, err
         shown: dict[str, Any] = json.loads(out)
+        last[:] = [shown]
         return shown
 
+    def seen() -> object:
+        return [(s["state"], s["chorus_pro"]) for s in last]
+
     # The server's worker deposits it.
-    _wait(lambda: show()["chorus_pro"]["deposit"] == "deposited", 90)
+    _wait(lambda: show()["chorus_pro"]["deposit"] == "deposited", 90, seen)
     for state in ("made_available", "mandated"):
         code, out, err = run("invoice", "refresh", invoice_id)
         assert code == 0, err
-        _wait(lambda state=state: show()["state"] == state, 90)  # type: ignore[misc]
+        _wait(lambda state=state: show()["state"] == state, 90, seen)  # type: ignore[misc]
     final = show()
     assert final["chorus_pro"]["deposit"] == "integrated"
     assert final["chorus_pro"]["status"] == "MANDATEE" and final["chorus_pro"]["invoice_id"]
