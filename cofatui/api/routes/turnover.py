@@ -110,12 +110,16 @@ def get(repo: Repo, declaration_id: DeclarationId) -> TurnoverDeclarationPublic:
 
 @router.get("/turnover-declarations/{declaration_id}/lines", name="turnover.lines",
             response_model=Page[TurnoverLinePublic],
-            summary="One page of the grid (a new declaration is pre-filled on first read)")
+            summary="One page of the grid (a new declaration is pre-filled on first read)",
+            description="Page by key with `after`/`before` (a page's `last_cursor`/"
+                        "`first_cursor`) or `last`; every page is counted.")
 def lines(repo: Repo, declaration_id: DeclarationId, offset: Offset = 0,
           limit: Limit = GRID_PAGE,
-          text: Annotated[str | None, Query(max_length=100)] = None
+          text: Annotated[str | None, Query(max_length=100)] = None,
+          after: Cursor = None, before: BeforeCursor = None, last: LastPage = False
           ) -> Page[TurnoverLinePublic]:
-    return repo.turnover.lines(declaration_id, offset, limit, text)
+    return repo.turnover.lines(declaration_id, offset, limit, text,
+                               seek_of(after, before, last))
 
 
 @router.put("/turnover-declarations/{declaration_id}", name="turnover.update",

@@ -67,13 +67,16 @@ class TurnoverArea(Protocol):
         ...
 
     def lines(self, declaration_id: int, offset: int = 0, limit: int = 50,
-              text: str | None = None) -> Page[TurnoverLinePublic]:
+              text: str | None = None, seek: Seek | None = None
+              ) -> Page[TurnoverLinePublic]:
         """One page of the grid, by name (per debtor) or country code, filtered by
         ``text`` (in the name, EasyNumber or country). A new declaration is
         pre-filled on first read: per debtor, the portfolio companies with an
-        insurance cover; per country, their countries.
+        insurance cover; per country, their countries. With ``seek`` the page is read
+        by key (``offset`` ignored); every page carries its cursors and its count.
 
-        Raises: NotFound; Forbidden."""
+        Raises: NotFound; Forbidden; ValidationFailed (a cursor not of this list, at
+        ``cursor``)."""
         ...
 
     def update(self, declaration_id: int, data: TurnoverUpdate) -> TurnoverDeclarationPublic:

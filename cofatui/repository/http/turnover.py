@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pydantic import TypeAdapter
 
-from cofatui.repository.http.client import HttpArea, page_params, query_params, seek_params
+from cofatui.repository.http.client import HttpArea, query_params, seek_params
 from cofatui.repository.http.turnover_import import HttpTurnoverImportMixin
 from cofatui.schemas import Page, Seek
 from cofatui.schemas_turnover import (
@@ -49,8 +49,9 @@ class HttpTurnover(HttpTurnoverImportMixin, HttpArea):
         return self._get(_DECLARATION, _path(declaration_id))
 
     def lines(self, declaration_id: int, offset: int = 0, limit: int = 50,
-              text: str | None = None) -> Page[TurnoverLinePublic]:
-        params: dict[str, object] = dict(page_params(offset, limit))
+              text: str | None = None, seek: Seek | None = None
+              ) -> Page[TurnoverLinePublic]:
+        params: dict[str, object] = dict(seek_params(offset, limit, seek))
         if text:
             params["text"] = text
         return self._get(_LINES, _path(declaration_id) + "/lines", params)

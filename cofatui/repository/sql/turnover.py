@@ -157,7 +157,8 @@ class SqlTurnover(SqlArea, TurnoverImportMixin):
             return self._public(s, self._load_for_read(s, declaration_id))
 
     def lines(self, declaration_id: int, offset: int = 0, limit: int = 50,
-              text: str | None = None) -> Page[TurnoverLinePublic]:
+              text: str | None = None, seek: Seek | None = None
+              ) -> Page[TurnoverLinePublic]:
         with self._uow() as s:
             decl = self._load_for_read(s, declaration_id)
             empty = decl.status == TurnoverStatus.NEW and not lines_sql.has_lines(
@@ -170,8 +171,7 @@ class SqlTurnover(SqlArea, TurnoverImportMixin):
         limit = max(1, min(limit, MAX_PAGE))
         with self._uow() as s:
             decl = self._load_for_read(s, declaration_id)
-            total, items = lines_sql.page(s, decl, offset, limit, text)
-            return Page(items=items, offset=offset, limit=limit, total=total)
+            return lines_sql.page(s, decl, offset, limit, text, seek)
 
     def update(self, declaration_id: int, data: TurnoverUpdate) -> TurnoverDeclarationPublic:
         with self._uow(write=True) as s:

@@ -17,10 +17,11 @@ from sqlalchemy.orm import Session
 from cofatui.enums import ACTIVE_COVER_STATUSES, TurnoverBasis, TurnoverBreakdown
 from cofatui.errors import FieldError, ValidationFailed
 from cofatui.models import Company, PortfolioEntry, Product, TurnoverDeclaration, TurnoverLine
+from cofatui.repository.sql.paging import SortKey, seek_rows
 from cofatui.repository.sql.portfolio import COVER_CODES
 from cofatui.repository.sql.search import like_pattern
 from cofatui.rules import turnover as rules
-from cofatui.schemas import CurrencyAmount
+from cofatui.schemas import CurrencyAmount, Page, Seek
 from cofatui.schemas_turnover import TurnoverLineIn, TurnoverLinePublic
 
 #: IN lists are cut into chunks of this size (SQLite's bound-parameter limit).
@@ -232,10 +233,18 @@ def aggregates(s: Session, declaration_ids: Sequence[int]) -> dict[int, Aggregat
     return out
 
 
+#: The grid's order: by name (per debtor) or country code, then id; a range of
+#: ``ix_turnover_line_declaration_sort``. ``sort_key`` is never NULL (it defaults to "").
+LINE_ORDER = (SortKey(TurnoverLine.sort_key, str), SortKey(TurnoverLine.id, int))
+
+
 def page(s: Session, decl: TurnoverDeclaration, offset: int, limit: int,
-         text: str | None) -> tuple[int, list[TurnoverLinePublic]]:
+         text: str | None, seek: Seek | None = None) -> Page[TurnoverLinePublic]:
     """One page of the grid by name (per debtor) or country code, filtered by ``text``
-    in the name, EasyNumber or country."""
+    in the name, EasyNumber or country: at ``offset``, or by key as ``seek`` says
+    (issue 21: the grid's next page starts after the last line seen, never behind a
+    deep OFFSET). Counted on every page: the grid shows its page count, and the count
+    is one declaration's lines."""
     line = TurnoverLine
     cond: list[Any] = [line.declaration_id == decl.id]
     if text and text.strip():
@@ -255,11 +264,13 @@ def page(s: Session, decl: TurnoverDeclaration, offset: int, limit: int,
     if len(cond) > 1:  # the filter reads the EasyNumber too
         counted = counted.outerjoin(Company, Company.id == line.company_id)
     total = s.execute(counted.where(*cond)).scalar_one()
-    rows = s.execute(query.order_by(line.sort_key, line.id).offset(max(0, offset))
-                     .limit(max(1, min(limit, 500)))).all()
+    limit, offset = max(1, min(limit, 500)), max(0, offset)
+    found = seek_rows(s, query, LINE_ORDER, seek, offset, limit,
+                      lambda row: (row[0].sort_key, row[0].id))
     items = [TurnoverLinePublic(id=row[0].id, company_id=row[0].company_id,
                                 easy_number=row[1] or "", company_name=row[2] or "",
                                 country=row[0].country, amount=row[0].amount,
                                 currency=row[0].currency, outstanding=row[3])
-             for row in rows]
-    return total, items
+             for row in found.rows]
+    return Page(items=items, offset=0 if seek else offset, limit=limit, total=total,
+                first_cursor=found.first_cursor, last_cursor=found.last_cursor)

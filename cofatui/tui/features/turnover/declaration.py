@@ -9,7 +9,7 @@ one the user may only read, opens read-only with its totals."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import PurePath
 from typing import Any, ClassVar
 
@@ -26,7 +26,8 @@ from textual.worker import get_current_worker
 from cofatui.enums import Role, Section, TurnoverBasis, TurnoverStatus
 from cofatui.errors import CofaError, Conflict, RuleViolation, ValidationFailed
 from cofatui.i18n import format_date, format_datetime, t
-from cofatui.schemas import Page
+from cofatui.repository.every_row import every_row
+from cofatui.schemas import Page, Seek
 from cofatui.schemas_turnover import (
     GRID_PAGE,
     TurnoverContact,
@@ -39,6 +40,7 @@ from cofatui.tui.features.turnover import files
 from cofatui.tui.features.turnover.dialogs import AddLineDialog, ContactDialog, SendDialog
 from cofatui.tui.features.turnover.edits import Edits
 from cofatui.tui.features.turnover.grid import Grid, GridRow, header_cells
+from cofatui.tui.features.turnover.line_pages import LinePages
 from cofatui.tui.features.turnover.wording import (
     basis_text,
     breakdown_text,
@@ -125,6 +127,9 @@ class DeclarationScreen(Screen[None]):
         self.declaration = declaration
         self.edits = Edits()
         self.page = 0
+        self.read_pages = LinePages()
+        if first is not None:
+            self.read_pages.keep(0, first)
         self.total = first.total if first is not None else 0
         self.lines: list[TurnoverLinePublic] = list(first.items) if first is not None else []
         self.text = ""
@@ -272,13 +277,13 @@ class DeclarationScreen(Screen[None]):
 
     def load_page(self, page: int) -> None:
         self._generation += 1
-        self._read_page(self._generation, page, self.text)
+        self._read_page(self._generation, page, self.text, self.read_pages.seek_for(page))
 
     @work(thread=True, exclusive=True, group="turnover-page")
-    def _read_page(self, generation: int, page: int, text: str) -> None:
+    def _read_page(self, generation: int, page: int, text: str, seek: Seek | None) -> None:
         try:
             found = cofa(self.app).repo.turnover.lines(self.declaration.id, page * GRID_PAGE,
-                                                       GRID_PAGE, text or None)
+                                                       GRID_PAGE, text or None, seek)
         except CofaError as exc:
             self.app.call_from_thread(self._message, clean(exc))
             return
@@ -289,6 +294,7 @@ class DeclarationScreen(Screen[None]):
             return  # a later page or filter was asked for meanwhile
         moved = page != self.page
         self.page, self.total, self.lines = page, found.total, list(found.items)
+        self.read_pages.keep(page, found)
         focused_row = self.query_one(Grid).focused_row()
         self._show()
         if moved:
@@ -305,6 +311,7 @@ class DeclarationScreen(Screen[None]):
 
     def _apply_filter(self) -> None:
         self.text = self.query_one("#filter", Input).value.strip()
+        self.read_pages.clear()
         self.load_page(0)
 
     @on(Input.Submitted, "#filter")
@@ -450,19 +457,23 @@ class DeclarationScreen(Screen[None]):
         """The names of the first lines without an amount (they are sent as 0)."""
         missing = d.line_count - d.filled_count
         names: list[str] = []
-        offset = 0
         try:
-            while missing and len(names) < UNFILLED_SHOWN and offset < d.line_count:
-                page = cofa(self.app).repo.turnover.lines(d.id, offset, SCAN_PAGE)
-                names += [line.company_name or line.country for line in page.items
-                          if line.amount is None]
-                offset += SCAN_PAGE
-                if not page.items:
-                    break
+            for line in self._every_line(d.id) if missing else ():
+                if line.amount is None:
+                    names.append(line.company_name or line.country)
+                    if len(names) == UNFILLED_SHOWN:
+                        break
         except CofaError as exc:
             self.app.call_from_thread(self._refused, exc)
             return
         self.app.call_from_thread(self._confirm_send, missing, names[:UNFILLED_SHOWN])
+
+    def _every_line(self, declaration_id: int) -> Iterator[TurnoverLinePublic]:
+        """The declaration's lines in grid order, SCAN_PAGE at a time, each page read
+        after the last line of the one before (by key: no deep OFFSET)."""
+        area = cofa(self.app).repo.turnover
+        return every_row(lambda seek, limit: area.lines(declaration_id, 0, limit, None, seek),
+                         SCAN_PAGE)
 
     def _confirm_send(self, missing: int, names: list[str]) -> None:
         self._set_busy(False)
@@ -577,16 +588,9 @@ class DeclarationScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="turnover-read")
     def _outstanding_lines(self, d: TurnoverDeclarationPublic) -> None:
-        found: list[TurnoverLinePublic] = []
-        offset = 0
         try:
-            while offset < d.line_count:
-                page = cofa(self.app).repo.turnover.lines(d.id, offset, SCAN_PAGE)
-                found += [x for x in page.items
-                          if x.amount is None and x.outstanding is not None]
-                offset += SCAN_PAGE
-                if not page.items:
-                    break
+            found = [x for x in self._every_line(d.id)
+                     if x.amount is None and x.outstanding is not None]
         except CofaError as exc:
             self.app.call_from_thread(self._message, clean(exc))
             return
