@@ -507,16 +507,57 @@ def write_csv_cells(path: Path, labels: Sequence[str], lines: Iterable[Sequence[
             writer = csv.writer(fh, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL)
             writer.writerow([_guard(clean_text(label)) for label in labels])
             count = 0
-            write = writer.writerow
+            joined = _CsvJoin(fh, writer, delimiter)
             for cells in lines:
-                write(cells)
+                joined.write(cells)
                 count += 1
-                if progress is not None and count % PROGRESS_EVERY == 0 \
-                        and progress(count) is False:
-                    raise ExportCancelled()
+                if count % PROGRESS_EVERY == 0:
+                    joined.flush()
+                    if progress is not None and progress(count) is False:
+                        raise ExportCancelled()
+            joined.flush()
         if progress is not None:
             progress(count)
     return count
+
+
+#: Lines joined before they go to the file at once (text file writes cost per call).
+_CSV_BATCH = 256
+
+
+class _CsvJoin:
+    """``csv.writer.writerow`` for lines of texts, a quarter of its time: a line
+    whose cells need no quotes (no delimiter, quote, CR or LF in any of them: the
+    joined line holds no quote, CR or LF and exactly one delimiter fewer than its
+    cells) is the cells joined, as the writer writes it, and goes to the file with
+    others; any other line (a cell to quote, a value that is not a text, a single
+    empty cell, which the writer quotes) is written by the writer itself, after the
+    lines before it."""
+
+    def __init__(self, fh: Any, writer: Any, delimiter: str) -> None:
+        self.fh, self.writer, self.delimiter = fh, writer, delimiter
+        self.pending: list[str] = []
+
+    def write(self, cells: Sequence[Any]) -> None:
+        delimiter = self.delimiter
+        try:
+            line = delimiter.join(cells)
+        except TypeError:  # not all texts: the writer's own conversion
+            line = None
+        if line is None or '"' in line or "\n" in line or "\r" in line \
+                or line.count(delimiter) != len(cells) - 1 or (not line and len(cells) == 1):
+            self.flush()
+            self.writer.writerow(cells)
+            return
+        self.pending.append(line)
+        if len(self.pending) >= _CSV_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            self.pending.append("")  # the last line's end
+            self.fh.write("\r\n".join(self.pending))
+            self.pending.clear()
 
 
 # ---------------------------------------------------------------- XLSX
