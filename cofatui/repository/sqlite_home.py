@@ -25,6 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from cofatui.enums import ACTIVE_COVER_STATUSES, Rights, Role, Section, UserStatus
+from cofatui.rules.money_units import from_units
 from cofatui.rules.section_rights import read_refusal
 from cofatui.rules.wap import compute_wap, wap_distribution, wap_trend
 from cofatui.schemas import ContractAccess, Principal, WapPoint, WapSummary
@@ -37,8 +38,6 @@ __all__ = ["SCHEMA", "SqliteHome", "sqlite_path"]
 SCHEMA = "0038_product_cover_indexes"
 #: As ``repository.sql.product_queries.CREDIT_DECISION_CODES`` (a unit test keeps them equal).
 CREDIT_DECISION_CODES = ("CRL", "ECL", "RLI", "TOPLINER")
-#: Money columns hold thousandths of the currency unit (``models.types.Money``).
-_MONEY_SCALE = Decimal(1000)
 _ACTIVE = tuple(s.value for s in ACTIVE_COVER_STATUSES)
 
 _WAP_ROWS = (
@@ -65,11 +64,8 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def _money(units: int | None) -> Decimal:
-    """A summed Money column as the SQL layer returns it (``models.types._from_units``)."""
-    if units is None:
-        return Decimal(0)
-    value = Decimal(int(units)) / _MONEY_SCALE
-    return value.quantize(Decimal("0.01")) if units % 10 == 0 else value.quantize(Decimal("0.001"))
+    """A summed Money column as the SQL layer returns it (``rules.money_units``)."""
+    return Decimal(0) if units is None else from_units(int(units))
 
 
 class SqliteHome:
@@ -98,6 +94,12 @@ class SqliteHome:
                 self._ahead_wap = None
         self._ahead = threading.Thread(target=run, name="cofatui-first-wap", daemon=True)
         self._ahead.start()
+
+    def ready(self) -> bool:
+        """Whether :meth:`principal` and :meth:`wap` answer without waiting: no read
+        ahead, or it is over. The app then shows the WAP in its first frame."""
+        ahead = self._ahead
+        return ahead is None or not ahead.is_alive()
 
     def _wait_ahead(self) -> bool:
         ahead, self._ahead = self._ahead, None

@@ -84,7 +84,7 @@ from cofatui.tui.bindings import GLOBAL_BINDINGS, translate_tree
 from cofatui.tui.commands import ScreenActionsProvider, ShellCommandsProvider
 from cofatui.tui.kit.connection import ConnectionState, WatchedRepository, next_probe_delay
 from cofatui.tui.kit.delays import DELAYS
-from cofatui.tui.kit.header import ContractPicker
+from cofatui.tui.kit.header import AppHeader, ContractPicker
 from cofatui.tui.kit.wording import plural
 from cofatui.tui.navigation import BASE_DEPTH, open_if_registered, resolve_screen
 from cofatui.tui.safe import clean
@@ -134,6 +134,10 @@ class FirstWap(Protocol):
     """A quick read of home's first data while the repository opens (the CLI's, for the
     embedded SQLite file: ``repository.sqlite_home``). Called from the opening worker;
     None from either says "not here": home waits for the repository as before."""
+
+    def ready(self) -> bool:
+        """Whether :meth:`principal` and :meth:`wap` answer at once (the read is over)."""
+        ...
 
     def principal(self) -> Principal | None: ...
 
@@ -206,6 +210,9 @@ class CofaApp(DropWhenGone, App[None]):
         self._opening = opening
         self._after_start = after_start
         self._first_wap = first_wap
+        #: Home's WAP and currency read before the repository opened, when that read
+        #: was over by the first frame: home shows it in that frame (``show_early``).
+        self.early_wap: tuple[WapSummary, str] | None = None
         #: The base screen is up but its first data not yet shown: the extras wait.
         self._extras_waiting = False
         self._clock_given = clock is not None
@@ -247,6 +254,11 @@ class CofaApp(DropWhenGone, App[None]):
             self.notify(t("shell.theme_missing", name=clean(self.settings.theme)),
                         severity="warning", markup=False)
         if self._opening is not None:
+            if self._first_wap is not None and self._first_wap.ready():
+                # Read while Textual was imported: the first frame shows the user, the
+                # contract and the WAP already; the worker goes straight to the imports.
+                first, self._first_wap = self._first_wap, None
+                self._take_first_wap(first)
             if self.settings.home_screen == "home":
                 # The first frame: home's layout with its WAP placeholder, before the
                 # data layer is imported. Another start screen waits for the data (it
@@ -281,33 +293,60 @@ class CofaApp(DropWhenGone, App[None]):
             return
         self.call_from_thread(self._data_opened, repo, principal)
 
+    @staticmethod
+    def _read_first_wap(first: FirstWap, wanted_policy: str) -> tuple[
+            Principal, tuple[WapSummary, str] | None] | None:
+        """Who the user is and home's WAP, read the quick way; None when not here.
+        Whatever goes wrong only means home waits for the repository, as it would
+        without (the repository, opened next, says what is wrong)."""
+        try:
+            principal = first.principal()
+            if principal is None:
+                return None
+            contract = principal.initial_contract(wanted_policy)
+            return principal, first.wap(contract) if contract is not None else None
+        except Exception:
+            log.warning("home's WAP not read before the repository opened", exc_info=True)
+            return None
+
+    def _take_first_wap(self, first: FirstWap) -> None:
+        """On the app's thread, before the first frame: the read is over (no wait)."""
+        read = self._read_first_wap(first, self.settings.default_contract or "")
+        if read is not None:
+            self._early_principal(read[0])
+            self.early_wap = read[1]
+
+    def _early_principal(self, principal: Principal) -> None:
+        """The user and their contract from the quick read, for the header while the
+        repository opens (the same as its ``whoami``: tests/contract/test_sqlite_home).
+        Set without the watcher: the screens load on DataReady, not on this."""
+        self.principal = principal
+        self.set_reactive(CofaApp.current_contract_id, self._initial_contract(principal))
+        for header in self.screen.query(AppHeader):
+            header.refresh_texts()
+
     def _show_first_wap(self, first: FirstWap) -> None:
         """In the opening worker, before the data layer is imported: read home's WAP
         the quick way and show it, then let that frame paint (the imports that follow
-        hold the GIL for long stretches). Whatever goes wrong here only means home
-        waits for the repository, as it would without."""
-        try:
-            principal = first.principal()
-            contract = self._initial_contract(principal) if principal is not None else None
-            found = first.wap(contract) if contract is not None else None
-        except Exception:  # the repository, opened next, says what is wrong
-            log.warning("home's WAP not read before the repository opened", exc_info=True)
-            return
-        if found is None:
+        hold the GIL for long stretches)."""
+        read = self._read_first_wap(first, self.settings.default_contract or "")
+        if read is None:
             return
         painted = threading.Event()
-        self.call_from_thread(self._first_wap_read, *found, painted)
+        self.call_from_thread(self._first_wap_read, *read, painted)
         painted.wait(1.0)
 
-    def _first_wap_read(self, summary: WapSummary, currency: str,
+    def _first_wap_read(self, principal: Principal, found: tuple[WapSummary, str] | None,
                         painted: threading.Event) -> None:
+        if self.data_ready:
+            painted.set()
+            return
+        self._early_principal(principal)
         base = self.screen_stack[BASE_DEPTH - 1] if len(self.screen_stack) >= BASE_DEPTH \
             else None
         show = getattr(base, "show_first_wap", None)
-        if self.data_ready or show is None:
-            painted.set()
-            return
-        show(summary, currency)
+        if found is not None and show is not None:
+            show(*found)
         self.call_after_refresh(painted.set)
 
     def _open_failed(self, error: Exception) -> None:

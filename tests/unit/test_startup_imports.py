@@ -22,6 +22,8 @@ import pytest
 FORBIDDEN = (
     "sqlalchemy", "sqlmodel", "alembic", "psycopg", "httpx",
     "cofatui.repository.sql", "cofatui.repository.http", "cofatui.models",
+    # The public models other than the few the first frame shows (cofatui.schemas).
+    "cofatui.schemas_rest",
     "cofatui.migrations", "cofatui.commands", "cofatui.claims", "cofatui.ledger",
     "cofatui.demo", "cofatui.jobs.worker", "cofatui.jobs.handlers", "cofatui.api",
     "cofatui.web",
@@ -40,6 +42,10 @@ PROBE = textwrap.dedent("""
 
     painted = threading.Event()
     seen = {}
+
+    def header(screen):
+        return " ".join(str(screen.query_one(f"#header-{part}").content)
+                        for part in ("contract", "user"))
     events = []  # the WAP shown, the job worker started: in the order they happened
 
     from cofatui.tui.features.home.wap import WapIndicator
@@ -49,6 +55,7 @@ PROBE = textwrap.dedent("""
         if summary is not None and "wap_before_sql" not in seen:
             seen["wap_before_sql"] = "sqlalchemy" not in sys.modules
             seen["first_wap"] = str(summary.wap)
+            seen["header_with_first_wap"] = header(self.screen)
         real_show(self, summary, error)
     WapIndicator.show = show
 
@@ -71,6 +78,9 @@ PROBE = textwrap.dedent("""
         def first_frame():
             seen["first_frame"] = sorted(sys.modules)
             seen["wap_placeholder"] = bool(self.screen.query("#wap"))
+            seen["header_first_frame"] = header(self.screen)
+            summary = self.screen.query_one("#wap").summary
+            seen["wap_first_frame"] = None if summary is None else str(summary.wap)
             painted.set()
         self.call_after_refresh(first_frame)
     CofaApp.on_mount = on_mount
@@ -84,6 +94,7 @@ PROBE = textwrap.dedent("""
                 self.set_timer(0.05, wap_shown)
                 return
             seen["wap"] = str(wap.summary.wap)
+            seen["header"] = header(self.screen)
             seen["after_open"] = sorted(sys.modules)
             seen["events"] = list(events)
             self.exit()
@@ -157,6 +168,35 @@ def test_the_wap_of_a_sqlite_file_shows_before_the_sql_layer_is_imported(
         "import cofatui.repository.sqlite_home as h; h.SCHEMA = 'another'"))
     assert older["wap_before_sql"] is False
     assert older["events"] == ["wap", "jobs"]
+
+
+#: The read ahead over before the app starts (as on a quick disk), or never over until
+#: the app's worker waits for it (a slow query): the two ways home's WAP arrives early.
+READ_AHEAD_DONE = ("from cofatui.repository import sqlite_home as h\n"
+                   "ahead = h.SqliteHome.read_ahead\n"
+                   "def done(self, wanted=''):\n"
+                   "    ahead(self, wanted); self._ahead.join()\n"
+                   "h.SqliteHome.read_ahead = done")
+READ_AHEAD_LATE = ("from cofatui.repository import sqlite_home as h\n"
+                   "h.SqliteHome.ready = lambda self: False")
+
+
+def test_a_read_ahead_over_by_the_first_frame_shows_the_wap_and_contract_in_it(
+        demo_db: Path) -> None:
+    result = _start("--db", str(demo_db), "--user", "demo", prelude=READ_AHEAD_DONE)
+    assert result["wap_first_frame"] == result["wap"]
+    assert _loaded(result["first_frame"], FORBIDDEN) == []
+    # The header says the contract and the user from that frame on, as once open.
+    assert result["header_first_frame"] == result["header"]
+    assert "Contract" in str(result["header"]) and "No contract" not in str(result["header"])
+
+
+def test_a_late_read_ahead_shows_the_contract_with_the_wap(demo_db: Path) -> None:
+    result = _start("--db", str(demo_db), "--user", "demo", prelude=READ_AHEAD_LATE)
+    assert result["wap_first_frame"] is None
+    assert result["first_wap"] == result["wap"]
+    assert result["header_with_first_wap"] == result["header"]
+    assert "No contract" not in str(result["header"])
 
 
 def test_the_probe_sees_a_module_imported_before_the_first_frame(demo_db: Path) -> None:

@@ -25,18 +25,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
+from cofatui import schemas
 from cofatui.clock import Clock, SystemClock
 from cofatui.errors import CofaError
 from cofatui.i18n import format_amount, format_date, format_number, t
-from cofatui.schemas import (
-    EndingGuarantee,
-    NotificationFilter,
-    NotificationRow,
-    Page,
-    PendingRequest,
-    Seek,
-    WapSummary,
-)
+from cofatui.schemas import NotificationRow, WapSummary
 from cofatui.tui.features.home.countdown import CountdownTicker, countdown_column
 from cofatui.tui.features.home.wap import WapDistribution, WapIndicator
 from cofatui.tui.kit.header import AppHeader
@@ -51,6 +44,9 @@ from cofatui.tui.safe import clean, plain
 from cofatui.tui.screen_gone import unless_rebuilt
 
 if TYPE_CHECKING:
+    # The other models are read as ``schemas.X`` when used: they are built on first use,
+    # after the first frame (issue 21 item 1, ``cofatui.schemas``).
+    from cofatui.schemas import EndingGuarantee, Page, PendingRequest, Seek
     from cofatui.tui.app import CofaApp
 
 __all__ = ["LATEST_NOTIFICATIONS", "HomeScreen", "ListSource"]
@@ -84,6 +80,10 @@ class HomeScreen(Screen[None]):
     CSS_PATH = "home.tcss"
     #: The app holds its extras (unread count, job worker…) until the WAP shows.
     REPORTS_FIRST_DATA = True
+    #: The list that has the focus on arrival, focused as the screen composes: focusing
+    #: the first focusable widget (the scrolling body) and then this one restyled the
+    #: whole screen twice before the first frame (issue 21 item 1).
+    AUTO_FOCUS = "#latest"
     HORIZONTAL_BREAKPOINTS = [
         (0, "-narrow"), (140, "-wide")]
 
@@ -207,6 +207,9 @@ class HomeScreen(Screen[None]):
             self.reload()
         else:  # the first frame: the WAP placeholder shows until the data is open
             self._waiting_data = True
+            early = getattr(self.app, "early_wap", None)
+            if early is not None:  # or the WAP read before the first frame, if it was
+                self._show_wap(*early)
         self.query_one("#latest", VirtualList).focus()
 
     def _portfolio_missing(self) -> bool:
@@ -341,7 +344,8 @@ class HomeScreen(Screen[None]):
         from cofatui.jobs.exports import fetch_notifications
 
         try:
-            rows = fetch_notifications(self.cofa.repo, NotificationFilter(contract_id=contract_id),
+            rows = fetch_notifications(self.cofa.repo,
+                                       schemas.NotificationFilter(contract_id=contract_id),
                                        0, LATEST_NOTIFICATIONS)
         except CofaError as exc:
             self.app.call_from_thread(self._list_failed, "latest", exc)
@@ -431,13 +435,13 @@ class HomeScreen(Screen[None]):
                 self.reload_latest(contract)
 
             open_notification(self, event.row, after=reload)
-        elif isinstance(event.row, PendingRequest | EndingGuarantee):
+        elif isinstance(event.row, schemas.PendingRequest | schemas.EndingGuarantee):
             open_screen(self.app, "company_detail", event.row.company_id,
                         self.cofa.current_contract_id, product_id=event.row.product_id)
 
     def action_renew(self) -> None:
         """Renew the ending guarantee under the cursor of its list, after a confirmation."""
-        row = cast(EndingGuarantee | None, self.query_one("#ending", VirtualList).cursor_row)
+        row = cast("EndingGuarantee | None", self.query_one("#ending", VirtualList).cursor_row)
         if row is None:
             self.notify(t("home.renew_none"), severity="warning", markup=False)
             return
@@ -460,7 +464,7 @@ class HomeScreen(Screen[None]):
         self.cofa.switch_to("notifications")
 
     def action_unread(self) -> None:
-        flt = NotificationFilter(contract_id=self.cofa.current_contract_id, read=False)
+        flt = schemas.NotificationFilter(contract_id=self.cofa.current_contract_id, read=False)
         open_screen(self.app, "notifications", flt, clock=self._clock)
 
     def action_reload(self) -> None:
