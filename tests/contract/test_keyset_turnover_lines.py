@@ -31,7 +31,7 @@ def _declaration(b: Backend) -> int:
     """A sent declaration of contract A (sent: never pre-filled, its lines are only the
     drawn ones), on an outstanding basis (the grid joins the portfolio too)."""
     with Session(b.engine) as s:
-        found = s.execute(select(TurnoverDeclaration.id).where(
+        found = s.execute(select(col(TurnoverDeclaration.id)).where(
             col(TurnoverDeclaration.label) == LABEL)).scalar()
         if found is not None:
             return int(found)

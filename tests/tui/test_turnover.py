@@ -21,7 +21,7 @@ from textual.widgets import Checkbox, Input
 from cofatui.clock import FixedClock
 from cofatui.config import Settings
 from cofatui.enums import TurnoverBreakdown, TurnoverStatus
-from cofatui.models import Company
+from cofatui.models import Company, TurnoverLine
 from cofatui.repository.sql import SqlRepository
 from cofatui.repository.sql.companies import name_key
 from cofatui.schemas_turnover import (
@@ -148,6 +148,34 @@ async def test_opened_from_its_notification_with_nine_pages(
         await pilot.press("pageup")
         await wait_until(pilot, lambda: screen.page == 1, what="page 2")
         assert "page 2/9" in screen_text(app)
+
+
+async def test_a_line_added_meanwhile_shifts_no_page(
+        engine: tuple[Engine, dataset.Ids]) -> None:
+    """Issue 21: the next page starts after the last line seen (by key), so a line
+    added above it by someone else neither repeats that line nor hides the next one."""
+    eng, ids = engine
+    made = request(eng, ids, TurnoverBreakdown.DEBTOR, many=True)
+    app = make_app(eng)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_declaration(pilot, made.id)
+        await pilot.press("pagedown")
+        await wait_until(pilot, lambda: screen.page == 1, what="page 2")
+        seen = [line.id for line in screen.lines]
+        everything = [line.id for line in repo(eng, "alice").turnover.lines(
+            made.id, 0, 500).items]
+        with Session(eng) as s:  # a debtor sorted first, saved from another session
+            s.add(TurnoverLine(declaration_id=made.id, company_id=None,
+                               country="FR", sort_key="aaa", currency="EUR",
+                               updated_at=dataset.NOW))
+            s.commit()
+        await pilot.press("pagedown")
+        await wait_until(pilot, lambda: screen.page == 2, what="page 3")
+        after = everything.index(seen[-1]) + 1
+        assert [line.id for line in screen.lines] == everything[after:after + 50]
+        await pilot.press("pageup")
+        await wait_until(pilot, lambda: screen.page == 1, what="page 2 again")
+        assert [line.id for line in screen.lines] == seen
 
 
 def amount_input(screen: DeclarationScreen, index: int) -> Input:
