@@ -101,6 +101,10 @@ cacheable, safely retried GET; each filter model is flat (lists repeat the param
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from sqlalchemy.engine import Engine
@@ -108,6 +112,7 @@ from sqlalchemy.engine import Engine
 from cofatui import __version__
 from cofatui.api import operations, uploads
 from cofatui.api.errors import install_error_handlers
+from cofatui.api.fast_lists import FastNotificationList
 from cofatui.api.limits import LoginLimits
 from cofatui.api.limits import install as install_login_gate
 from cofatui.api.middleware import (
@@ -117,6 +122,7 @@ from cofatui.api.middleware import (
     BodyLimit,
     MediaTypeGate,
     TokenFirst,
+    verified,
 )
 from cofatui.api.routes import (
     accounting,
@@ -160,10 +166,29 @@ def _operation_id(route: APIRoute) -> str:
     return route.name
 
 
+def request_threads(engine: Engine) -> int | None:
+    """Worker threads for the requests: as many as the engine pools connections (None:
+    anyio's default, for an engine without a sized pool). More threads than pooled
+    connections only open and close overflow connections at every request (a SQLite
+    connection parses the schema again) and share the GIL more ways, for no more
+    throughput: the requests are CPU-bound in the process."""
+    size = getattr(engine.pool, "size", None)
+    return int(size()) if callable(size) else None
+
+
 def create_app(engine: Engine, *, clock: Clock | None = None,
                max_body_bytes: int = MAX_BODY_BYTES,
                login_limits: LoginLimits | None = None) -> FastAPI:
+    threads = request_threads(engine)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if threads:  # the limiter belongs to the event loop: set once it runs
+            anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="cofatui API", version=__version__,
         description="Trade-credit insurance back-office: the cofatui Repository over HTTP. "
                     "Authenticate with `Authorization: Bearer <personal token>`. Errors are "
@@ -189,5 +214,8 @@ def create_app(engine: Engine, *, clock: Clock | None = None,
     app.add_middleware(MediaTypeGate)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes, by_path=BODY_LIMITS)
     app.add_middleware(TokenFirst)
+    # The notifications page in one worker-thread call, before the router (issue 21
+    # item 5); whatever it cannot answer with a 200 goes on to TokenFirst and the route.
+    app.add_middleware(FastNotificationList, verify=verified)
     app.add_middleware(AccessLog)
     return app

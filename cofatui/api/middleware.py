@@ -133,17 +133,23 @@ class TokenFirst:
 
     @staticmethod
     def _login(scope: Scope) -> tuple[str, SqlRepository]:
-        from cofatui.repository.sql import SqlRepository, identity
-        from cofatui.repository.sql.core import deferred_principal
-
         scheme, _, token = Headers(scope=scope).get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthenticated("api.missing_token")
-        state = scope["app"].state
-        login = identity.authenticate_token(state.engine, token.strip(), clock=state.clock)
-        # The user was just found active: their principal is read at its first use.
-        with deferred_principal():
-            return login, SqlRepository(state.engine, login, state.clock)
+        return verified(scope, token.strip())
+
+
+def verified(scope: Scope, token: str) -> tuple[str, SqlRepository]:
+    """The login ``token`` belongs to and a repository acting for it (in a worker
+    thread: it reads the database); Unauthenticated for a token refused."""
+    from cofatui.repository.sql import SqlRepository, identity
+    from cofatui.repository.sql.core import deferred_principal
+
+    state = scope["app"].state
+    login = identity.authenticate_token(state.engine, token, clock=state.clock)
+    # The user was just found active: their principal is read at its first use.
+    with deferred_principal():
+        return login, SqlRepository(state.engine, login, state.clock)
 
 
 class MediaTypeGate:
