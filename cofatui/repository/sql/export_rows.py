@@ -56,6 +56,7 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.orm import Session, aliased
 
@@ -348,7 +349,6 @@ class _Page:
     products: dict[tuple[int, int], list[Row[Any]]]
     live_codes: dict[tuple[int, int], str]
     custom: dict[tuple[int, int], str]
-    identifiers: dict[int, str]
     guarantors: dict[int, Row[Any]]
     claims: dict[tuple[int, int], Row[Any]]
     client_refs: dict[tuple[int, int], str]
@@ -357,7 +357,7 @@ class _Page:
 
     def __init__(self) -> None:
         self.products, self.live_codes, self.custom = {}, {}, {}
-        self.identifiers, self.guarantors, self.claims = {}, {}, {}
+        self.guarantors, self.claims = {}, {}
         self.client_refs, self.invoices, self.debtor_claims = {}, {}, {}
 
 
@@ -559,7 +559,7 @@ def _portfolio_rows(conn: Connection, spec: ExportSpec, page: int,
     start, end = ((spec.period_from, spec.period_to)
                   if spec.aggregation == ExportAggregation.PERIOD else (None, None))
     entry_cols = (e.id, e.contract_id, e.company_id, Company.name.label("name"),
-                  *_needed(spec.columns, _ENTRY_NEEDS))
+                  *_needed(spec.columns, _ENTRY_NEEDS), *_legal_identifiers(conn, wanted))
     if by_company:
         yield from _company_rows(conn, spec, page, csv_of, entry_cols, policy, currency)
         return
@@ -632,6 +632,23 @@ def _company_rows(conn: Connection, spec: ExportSpec, page: int, csv_of: CsvOf,
                 yield build(r, r, x)
             elif not filtered:
                 yield build(r, None, x)
+
+
+def _legal_identifiers(conn: Connection, wanted: set[str]) -> list[Any]:
+    """The company's legal identifiers, comma separated in their order (ids), as a
+    column of the page's query: a correlated lookup of the company's few rows by its
+    index, cheaper than a query per page of their ids and a dict built from it."""
+    if "legal_identifier" not in wanted:
+        return []
+    li = LegalIdentifier
+    if conn.dialect.name == "postgresql":
+        listed = select(func.string_agg(li.value, aggregate_order_by(", ", li.id))) \
+            .where(li.company_id == PortfolioEntry.company_id)
+    else:  # SQLite aggregates the rows in the order its subquery gives them
+        ordered = (select(li.value).where(li.company_id == PortfolioEntry.company_id)
+                   .order_by(li.id).correlate(PortfolioEntry).subquery())
+        listed = select(func.group_concat(ordered.c.value, ", "))
+    return [listed.scalar_subquery().label("legal_identifiers")]
 
 
 def _kept_conditions(spec: ExportSpec, p: Any) -> list[ColumnElement[bool]]:
@@ -725,14 +742,6 @@ def _portfolio_page(conn: Connection, spec: ExportSpec, rows: list[Any],
                 select(v.entry_id, d.slot, v.value).join(d, d.id == v.definition_id)
                 .where(_among(conn, v.entry_id, [r[0] for r in rows]))):
             x.custom[(entry_id, slot)] = value
-    if "legal_identifier" in wanted:
-        found: dict[int, list[str]] = defaultdict(list)
-        for company_id, value in _fetch(conn, select(
-                LegalIdentifier.company_id, LegalIdentifier.value)
-                .where(_among(conn, LegalIdentifier.company_id, company_ids))
-                .order_by(LegalIdentifier.id)):
-            found[company_id].append(value)
-        x.identifiers = {k: ", ".join(v) for k, v in found.items()}
     if wanted & {"claim_status", "claim_intervention", "claim_insured", "claim_collector"}:
         latest = (select(func.max(Claim.id).label("latest_id"))
                   .where(Claim.contract_id.in_(contracts),
@@ -859,7 +868,7 @@ _PORTFOLIO_EXPR: dict[str, str] = {
     "address": "r.address", "postal_code": "r.postal_code", "city": "r.city",
     "region": "r.region", "country": "r.country", "easy_number": "r.easy_number",
     "coface_reference": "opt(r.coface_reference)",
-    "legal_identifier": "x.identifiers.get(r.company_id, '')",
+    "legal_identifier": "opt(r.legal_identifiers)",
     "establishment": "r.establishment", "phone": "r.phone", "dra": "r.dra",
     "dra_date": "dra_date(r.dra_updated_at)",
     "client_reference": "r.client_reference",
