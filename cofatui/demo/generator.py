@@ -120,8 +120,12 @@ __all__ = ["DEMO_LOGINS", "DEMO_PASSWORD", "DemoSummary", "Progress", "generate_
 
 DEMO_PASSWORD = "Demo-Password-2026"
 POLICY_1, POLICY_2 = "1234567", "7654321"
-#: Companies built and written per step: bounds memory, paces progress reports.
-CHUNK = 5_000
+#: Companies built and written per step: bounds memory, paces progress reports. With a
+#: worker, the rows are built one chunk ahead of the writer: the writer waits for the
+#: first chunk and the worker for the last one to be written, so a small chunk shortens
+#: both (5 000 made them about 2 s and 1.3 s of the 100 000-company load). The rows do
+#: not depend on it (the builder carries on from one chunk to the next).
+CHUNK = 1_000
 #: From this size on, a worker process builds the rows while this one writes them: on
 #: two cores that hides most of the Python work behind the database's.
 WORKER_MIN_COMPANIES = 20_000

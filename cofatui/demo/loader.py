@@ -42,7 +42,14 @@ Row = tuple[Any, ...]
 # Set for the load only; the previous values are restored afterwards. A 256 MiB page
 # cache measured as fast as 1 GiB for the 100 000-company demo (about 1 GB on disk).
 # ``threads``: CREATE INDEX sorts on both cores (the deferred indexes, demo.deferred).
-SQLITE_PRAGMAS = {"synchronous": 0, "cache_size": -256 * 1024, "temp_store": 2, "threads": 2}
+# ``mmap_size``: the load re-reads what it wrote (each deferred CREATE INDEX and full-text
+# rebuild scans its table, B-tree inserts read their pages back): through a memory map
+# rather than a read() copy per page. Measured on the 20 000-company demo, same run: the
+# deferred indexes 4.0 -> 2.7 s of CPU, the search catch-up 1.5 -> 1.2 s; the page cache's
+# size made no difference either way (64 MiB to 1 GiB). SQLite caps the map at its
+# compile-time maximum (2 GB by default); past it the rest is read as before.
+SQLITE_PRAGMAS = {"synchronous": 0, "cache_size": -256 * 1024, "temp_store": 2, "threads": 2,
+                  "mmap_size": 1 << 31}
 
 
 def money_units(value: Decimal | int) -> int:
@@ -196,7 +203,10 @@ def bulk_transaction(engine: Engine) -> Iterator[BulkLoader]:
             raw = conn.connection.dbapi_connection
             assert raw is not None
             for pragma, value in SQLITE_PRAGMAS.items():
-                saved[pragma] = raw.execute(f"PRAGMA {pragma}").fetchone()[0]
+                current = raw.execute(f"PRAGMA {pragma}").fetchone()
+                if current is None:  # not for this database (mmap_size in memory)
+                    continue
+                saved[pragma] = current[0]
                 raw.execute(f"PRAGMA {pragma}={value}")
             journal = _rollback_journal(raw)
         conn.info["write"] = True
