@@ -54,7 +54,8 @@ def _hand_built(b: Backend) -> tuple[int, str, list[str]]:
             .order_by(col(PortfolioEntry.id))).scalars().first()
         assert entry is not None and entry.id is not None
         company = s.get(Company, entry.company_id)
-        assert company is not None
+        assert company is not None and company.id is not None
+        company_id = company.id
         company.name = "=HYPERLINK(\"x\")"
         company.address = "Rue\x1b[31m du Port\r\n2e étage"
         company.city = "\x07-Lyon"
@@ -63,13 +64,13 @@ def _hand_built(b: Backend) -> tuple[int, str, list[str]]:
         entry.outstanding_amount = Decimal("-1234.5")
         entry.updated_at = datetime(2026, 3, 29, 1, 30, 5, tzinfo=UTC)
         before = [v for (v,) in s.execute(select(col(LegalIdentifier.value)).where(
-            col(LegalIdentifier.company_id) == company.id).order_by(col(LegalIdentifier.id)))]
+            col(LegalIdentifier.company_id) == company_id).order_by(col(LegalIdentifier.id)))]
         # Added in this order, which is not the values' order.
-        s.add(LegalIdentifier(company_id=company.id, type_code="VAT", value="Z-9"))
+        s.add(LegalIdentifier(company_id=company_id, type_code="VAT", value="Z-9"))
         s.flush()
-        s.add(LegalIdentifier(company_id=company.id, type_code="DUNS", value="A-1"))
+        s.add(LegalIdentifier(company_id=company_id, type_code="DUNS", value="A-1"))
         first = s.execute(select(col(Product.id)).where(
-            col(Product.contract_id) == b.ids["A"], col(Product.company_id) == company.id)
+            col(Product.contract_id) == b.ids["A"], col(Product.company_id) == company_id)
             .order_by(col(Product.id))).scalars().first()
         assert first is not None
         s.execute(update(Product).where(col(Product.id) == first).values(
