@@ -13,10 +13,11 @@ import cofatui.schemas_rest as rest
 
 
 def _public_names(module: object) -> set[str]:
-    """What a module defines for others (not what it imports)."""
+    """What a module defines for others (not what it imports, nor the ``Page[X]``
+    that pydantic files under the module of ``Page`` as they are made)."""
     name = getattr(module, "__name__", "")
     return {key for key, value in vars(module).items()
-            if not key.startswith("_")
+            if not key.startswith("_") and key.isidentifier()
             and (getattr(value, "__module__", None) == name
                  or key in {"MultiLineText", "RateValue", "IsoDate", "BodyInt"})}
 
