@@ -112,7 +112,7 @@ from sqlalchemy.engine import Engine
 from cofatui import __version__
 from cofatui.api import operations, uploads
 from cofatui.api.errors import install_error_handlers
-from cofatui.api.fast_lists import FastNotificationList
+from cofatui.api.fast_lists import FastLists
 from cofatui.api.limits import LoginLimits
 from cofatui.api.limits import install as install_login_gate
 from cofatui.api.middleware import (
@@ -214,8 +214,8 @@ def create_app(engine: Engine, *, clock: Clock | None = None,
     app.add_middleware(MediaTypeGate)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes, by_path=BODY_LIMITS)
     app.add_middleware(TokenFirst)
-    # The notifications page in one worker-thread call, before the router (issue 21
-    # item 5); whatever it cannot answer with a 200 goes on to TokenFirst and the route.
-    app.add_middleware(FastNotificationList, verify=verified)
+    # The hot list pages in one worker-thread call, before the router (issue 21 item
+    # 5); whatever they cannot answer with a 200 goes on to TokenFirst and the route.
+    app.add_middleware(FastLists, verify=verified)
     app.add_middleware(AccessLog)
     return app

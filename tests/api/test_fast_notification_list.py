@@ -1,6 +1,6 @@
-"""``GET /notifications`` answered before FastAPI's router
-(:mod:`cofatui.api.fast_lists`, issue 21 item 5): a user gets exactly what the route
-itself answers — the same bytes and headers for a page, the same refusal for a bad
+"""``GET /notifications`` and ``GET /contracts/{id}/portfolio`` answered before
+FastAPI's router (:mod:`cofatui.api.fast_lists`, issue 21 item 5): a user gets exactly
+what the route itself answers — the same bytes and headers for a page, the same refusal for a bad
 token, a contract that is not theirs or a parameter out of range — and a token revoked
 between two pages stops at once."""
 
@@ -34,6 +34,12 @@ QUERIES = (
     "limit=2&limit=3", "text=", "unknown=1&limit=2",
 )
 
+PORTFOLIO_QUERIES = (
+    "", "limit=2", "limit=2&with_total=false", "last=1&limit=1", "text=a", "country=FR",
+    "favourites_only=true", "amount_min=10", "amount_min=x", "statuses=ACTIVE",
+    "product_codes=CRL&product_codes=RLI", "limit=501", "date_from=2020-13-01",
+)
+
 
 @pytest.fixture
 def engine(tmp_path: Path) -> Iterator[Engine]:
@@ -56,7 +62,7 @@ def test_every_answer_is_the_routes_own(engine: Engine,
     bob_contract = identity.create_token(engine, "bob", clock=clock)[0]
     fast = app_module.create_app(engine, clock=clock)
     # The same app without the fast path: every request goes through the route.
-    monkeypatch.setattr(app_module, "FastNotificationList", _passthrough)
+    monkeypatch.setattr(app_module, "FastLists", _passthrough)
     routed = app_module.create_app(engine, clock=clock)
     with TestClient(fast) as a, TestClient(routed) as b:
         theirs = b.get("/me", headers=_bearer(bob_contract)).json()["contracts"][0]
@@ -71,6 +77,14 @@ def test_every_answer_is_the_routes_own(engine: Engine,
             for query in queries:
                 got = _answer(a.get(f"/notifications?{query}", headers=headers))
                 assert got == _answer(b.get(f"/notifications?{query}", headers=headers)), query
+        portfolio = f"/contracts/{mine['contract_id']}/portfolio"
+        paths = [f"{portfolio}?{query}" for query in PORTFOLIO_QUERIES] + [
+            f"/contracts/{theirs['contract_id']}/portfolio", "/contracts/0/portfolio",
+            "/contracts/x/portfolio", f"{portfolio}/", "/contracts/999999/portfolio"]
+        for headers in (_bearer(alice), {}, _bearer("cofa_unknown")):
+            for path in paths:
+                got = _answer(a.get(path, headers=headers))
+                assert got == _answer(b.get(path, headers=headers)), path
         # A body (however odd on a GET) is the full stack's to read and refuse.
         odd = {**_bearer(alice), "Content-Type": "text/plain"}
         assert _answer(a.request("GET", "/notifications", headers=odd, content=b"x")) \
