@@ -5,6 +5,9 @@ They are plain ASGI (not ``BaseHTTPMiddleware``) so they add no task per request
 never buffer a response. Outermost first:
 
 - :class:`AccessLog` — one JSON line per request;
+- :class:`cofatui.api.fast_lists.FastLists` — the hot list pages answered with the
+  same token check (:func:`verified`) in one worker-thread call, before the others
+  (anything it cannot answer with a 200 goes on to them);
 - :class:`TokenFirst` — a route that needs a token gets 401 from the headers alone,
   before a byte of its body is read (FastAPI reads a body before it resolves the auth
   dependency, so without this anyone could make the server read 11 MiB);
