@@ -39,6 +39,11 @@ NOTIFICATION_TEXT_OF_ROW = ("search_text", "coalesce((SELECT e.search_text FROM 
                             " WHERE e.contract_id = ?2 AND e.company_id = ?3), '')")
 
 
+#: The notifications' full-text indexes, which the load fills as it goes
+#: (:class:`SearchIndexer`) rather than by a rebuild at the end.
+NOTIFICATION_FTS = ("notification_search", "notification_search_words")
+
+
 def _rebuild(fts: str) -> str:
     # An external-content FTS5 index re-read from its content table: what its insert
     # triggers would have added, for every row at once.
@@ -94,18 +99,73 @@ def deferred_indexes(conn: Connection, tables: Iterable[str]) -> Iterator[None]:
         conn.exec_driver_sql(sql)
 
 
+class SearchIndexer:
+    """Notifications put into their full-text indexes as the load writes them.
+
+    A rebuild at the end of the load re-reads a million notifications and tokenises
+    their text while nothing else runs; indexed chunk by chunk, just after each is
+    written, that work happens while the demo's worker builds the next chunk (the
+    writer waits for it anyway). The notifications' text must be final when they are
+    indexed (written with their entry's text, ``NOTIFICATION_TEXT_OF_ROW``); the catch-
+    up indexes the rest, and falls back to a rebuild when its text update changes a
+    notification already indexed. Without the deferred trigger (not SQLite, or not
+    deferred), it does nothing: the trigger indexed each row."""
+
+    def __init__(self, conn: Connection, active: bool) -> None:
+        self.conn = conn
+        self.active = active
+        #: the notifications up to this id are indexed (those before the load by the
+        #: trigger, those of the load by :meth:`index_to`)
+        self.upto = int(conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM notification")
+                        .scalar_one()) if active else 0
+        self.first = self.upto
+
+    def index_to(self, last_id: int) -> None:
+        """Index the notifications written since the last call, up to ``last_id``."""
+        if not self.active or last_id <= self.upto:
+            return
+        for fts in NOTIFICATION_FTS:
+            self.conn.exec_driver_sql(
+                f"INSERT INTO {fts}(rowid, search_text) SELECT id, search_text"
+                " FROM notification WHERE id > ? AND id <= ? ORDER BY id",
+                (self.upto, last_id))
+        self.upto = last_id
+
+    def catch_up(self, statement: str) -> bool:
+        """Run a catch-up statement the indexer takes over; False when it does not."""
+        if not self.active or self.upto == self.first:
+            return False
+        if statement == NOTIFICATION_TEXT:
+            changed = [row[0] for row in self.conn.exec_driver_sql(
+                NOTIFICATION_TEXT + " RETURNING notification.id")]
+            if any(nid <= self.upto for nid in changed):
+                self.active = False  # an indexed text changed: the rebuilds redo it all
+            return True
+        if statement in _NOTIFICATION_REBUILDS:
+            if self.upto > self.first:
+                self.index_to(1 << 62)  # everything written after the last chunk
+                # (the second index's statement finds nothing left)
+            return True
+        return False
+
+
+_NOTIFICATION_REBUILDS = frozenset(_rebuild(fts) for fts in NOTIFICATION_FTS)
+
+
 @contextlib.contextmanager
-def deferred_triggers(conn: Connection, tables: Iterable[str]) -> Iterator[None]:
+def deferred_triggers(conn: Connection, tables: Iterable[str]) -> Iterator[SearchIndexer]:
     """Within the caller's transaction: drop the triggers of :data:`TRIGGERS` on
-    ``tables``, run the body, then run their catch-up and restore them (verbatim).
+    ``tables``, run the body, then run their catch-up and restore them (verbatim). The
+    body gets a :class:`SearchIndexer` to index its notifications as it writes them.
 
     The catch-up joins on indexes: the body must end with them in place (an inner
     :func:`deferred_indexes` ends first). Nothing in the body may delete or re-read a
     notification through its full-text index (stale until the catch-up), and the
     notifications it writes take their entry's text as they are written
-    (:data:`NOTIFICATION_TEXT_OF_ROW`) or from the catch-up. A no-op but on SQLite."""
+    (:data:`NOTIFICATION_TEXT_OF_ROW`) or from the catch-up; nor may it change the text
+    of an entry or of a notification it has indexed. A no-op but on SQLite."""
     if conn.dialect.name != "sqlite":
-        yield
+        yield SearchIndexer(conn, active=False)
         return
     triggers = conn.exec_driver_sql(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
@@ -113,10 +173,11 @@ def deferred_triggers(conn: Connection, tables: Iterable[str]) -> Iterator[None]
         " ORDER BY name").all()
     for name, _sql in triggers:
         conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
-    yield
+    indexer = SearchIndexer(conn, active="notification_search_ai" in {n for n, _ in triggers})
+    yield indexer
     wanted = {stmt for name, _sql in triggers for stmt in TRIGGERS[name]}
     for statement in CATCH_UP:
-        if statement in wanted:
+        if statement in wanted and not indexer.catch_up(statement):
             conn.exec_driver_sql(statement)
     for _name, sql in triggers:
         conn.exec_driver_sql(sql)

@@ -35,7 +35,12 @@ from cofatui.demo import local_addresses, requests, texts
 from cofatui.demo.chorus import write_directory
 from cofatui.demo.chorus_invoices import DEFAULT_INVOICES, write_invoices
 from cofatui.demo.claims import ClaimBuilder, ClaimSet, ContractTerms
-from cofatui.demo.deferred import NOTIFICATION_TEXT_OF_ROW, deferred_indexes, deferred_triggers
+from cofatui.demo.deferred import (
+    NOTIFICATION_TEXT_OF_ROW,
+    SearchIndexer,
+    deferred_indexes,
+    deferred_triggers,
+)
 from cofatui.demo.loader import BulkLoader, bulk_transaction
 from cofatui.demo.partners import build_partners, partner_count
 from cofatui.demo.portfolio import (
@@ -353,6 +358,7 @@ class _Demo:
         self.users: dict[str, int] = {}
         self.partners = 0
         self.chorus_invoices = DEFAULT_INVOICES
+        self.search: SearchIndexer | None = None
 
     def rng(self, stage: str) -> random.Random:
         """One generator per stage, so a change in one stage leaves the others alone."""
@@ -366,7 +372,7 @@ class _Demo:
         # work done once at the end of the load, so that the notifications written
         # after the portfolio (claims, turnover requests, Chorus Pro) are not indexed
         # one by one into the full-text indexes either (about 3 ms each).
-        with deferred_triggers(conn, BULK_TABLES):
+        with deferred_triggers(conn, BULK_TABLES) as self.search:
             with deferred_indexes(conn, BULK_TABLES):
                 state = self._portfolio()
             # The first request of each pending product (kept by the repository as it
@@ -519,6 +525,9 @@ class _Demo:
         insert(_table(Notification), NOTIFICATION_COLUMNS, chunk.notifications,
                NOTIFICATION_TEXT_OF_ROW)
         insert(_table(NotificationState), STATE_COLUMNS, chunk.states)
+        if chunk.notifications and self.search is not None:
+            # Their text is final (their entry's): indexed while the worker builds on.
+            self.search.index_to(chunk.notifications[-1][0])
 
     def _partner_companies(self) -> None:
         """Companies of the partners' databases, found by an extended search only."""
