@@ -9,222 +9,30 @@ of them took a good part of a start, before home's first frame could paint.
 notification row, the paging words) and is imported at once; :mod:`cofatui.schemas_rest`
 holds the others and is imported the first time one of them is asked for (the module's
 ``__getattr__``, under the import lock: two threads asking at once build it once). A new
-model goes to ``schemas_rest`` and into the lists below (a unit test checks the lists).
+model goes to ``schemas_rest`` and into its ``__all__``, which mypy reads here (a unit
+test checks it).
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from cofatui.schemas_first import (
-    ContractAccess,
-    NotificationRow,
-    Principal,
-    Public,
-    RowCount,
-    Seek,
-    WapPoint,
-    WapSummary,
-)
+from cofatui.schemas_first import *  # noqa: F403 (each module's __all__ says what)
 
 if TYPE_CHECKING:
-    from cofatui.schemas_rest import (
-        AdditionalDeclaration,
-        AuditEntryPublic,
-        BodyInt,
-        ClaimAssessment,
-        ClaimCreate,
-        ClaimDetail,
-        ClaimPublic,
-        ClaimQueueFilter,
-        ClaimQueueItem,
-        ClaimStatusChange,
-        CompanyCreate,
-        CompanyDetail,
-        CompanyPublic,
-        CompanySearch,
-        ContractPublic,
-        CurrencyAmount,
-        CurrencyTotal,
-        DebtorClaimsRow,
-        DeclarationPublic,
-        DocumentPublic,
-        EndingGuarantee,
-        ExchangeRateCreate,
-        ExchangeRatePublic,
-        ExtensionCreate,
-        ExtensionDecisionInput,
-        ExtensionInvoiceLine,
-        ExtensionPublic,
-        IndemnityUpdate,
-        InvoiceLine,
-        InvoicePublic,
-        IsoDate,
-        LegalIdentifierPublic,
-        LineValidation,
-        MultiLineText,
-        NewActionItem,
-        NotificationFilter,
-        Page,
-        PaymentLine,
-        PaymentPublic,
-        PendingRequest,
-        PlanLineInput,
-        PortfolioCriteria,
-        PortfolioEntryUpdate,
-        PortfolioRow,
-        ProductEventPublic,
-        ProductPublic,
-        ProductRequest,
-        ProductRequestPublic,
-        QueueFilter,
-        QueueItem,
-        RateUsed,
-        RateValue,
-        ReportPublic,
-        ReportSection,
-        T,
-        UnderwriterDecisionInput,
-        UserPublic,
-        WaitingLines,
-    )
+    from cofatui.schemas_rest import *  # noqa: F403
+else:
+    # Hidden from mypy: a module ``__getattr__`` would let it accept any name imported
+    # from here, a typo included.
+    import importlib
+    from typing import Any
 
-#: Built on first use, in :mod:`cofatui.schemas_rest`.
-LAZY = frozenset({
-    "AdditionalDeclaration",
-    "AuditEntryPublic",
-    "BodyInt",
-    "ClaimAssessment",
-    "ClaimCreate",
-    "ClaimDetail",
-    "ClaimPublic",
-    "ClaimQueueFilter",
-    "ClaimQueueItem",
-    "ClaimStatusChange",
-    "CompanyCreate",
-    "CompanyDetail",
-    "CompanyPublic",
-    "CompanySearch",
-    "ContractPublic",
-    "CurrencyAmount",
-    "CurrencyTotal",
-    "DebtorClaimsRow",
-    "DeclarationPublic",
-    "DocumentPublic",
-    "EndingGuarantee",
-    "ExchangeRateCreate",
-    "ExchangeRatePublic",
-    "ExtensionCreate",
-    "ExtensionDecisionInput",
-    "ExtensionInvoiceLine",
-    "ExtensionPublic",
-    "IndemnityUpdate",
-    "InvoiceLine",
-    "InvoicePublic",
-    "IsoDate",
-    "LegalIdentifierPublic",
-    "LineValidation",
-    "MultiLineText",
-    "NewActionItem",
-    "NotificationFilter",
-    "Page",
-    "PaymentLine",
-    "PaymentPublic",
-    "PendingRequest",
-    "PlanLineInput",
-    "PortfolioCriteria",
-    "PortfolioEntryUpdate",
-    "PortfolioRow",
-    "ProductEventPublic",
-    "ProductPublic",
-    "ProductRequest",
-    "ProductRequestPublic",
-    "QueueFilter",
-    "QueueItem",
-    "RateUsed",
-    "RateValue",
-    "ReportPublic",
-    "ReportSection",
-    "T",
-    "UnderwriterDecisionInput",
-    "UserPublic",
-    "WaitingLines",
-})
-
-__all__ = [
-    "AdditionalDeclaration",
-    "AuditEntryPublic",
-    "BodyInt",
-    "ClaimAssessment",
-    "ClaimCreate",
-    "ClaimDetail",
-    "ClaimPublic",
-    "ClaimQueueFilter",
-    "ClaimQueueItem",
-    "ClaimStatusChange",
-    "CompanyCreate",
-    "CompanyDetail",
-    "CompanyPublic",
-    "CompanySearch",
-    "ContractAccess",
-    "ContractPublic",
-    "CurrencyAmount",
-    "CurrencyTotal",
-    "DebtorClaimsRow",
-    "DeclarationPublic",
-    "DocumentPublic",
-    "EndingGuarantee",
-    "ExchangeRateCreate",
-    "ExchangeRatePublic",
-    "ExtensionCreate",
-    "ExtensionDecisionInput",
-    "ExtensionInvoiceLine",
-    "ExtensionPublic",
-    "IndemnityUpdate",
-    "InvoiceLine",
-    "InvoicePublic",
-    "IsoDate",
-    "LegalIdentifierPublic",
-    "LineValidation",
-    "MultiLineText",
-    "NewActionItem",
-    "NotificationFilter",
-    "NotificationRow",
-    "Page",
-    "PaymentLine",
-    "PaymentPublic",
-    "PendingRequest",
-    "PlanLineInput",
-    "PortfolioCriteria",
-    "PortfolioEntryUpdate",
-    "PortfolioRow",
-    "Principal",
-    "ProductEventPublic",
-    "ProductPublic",
-    "ProductRequest",
-    "ProductRequestPublic",
-    "Public",
-    "QueueFilter",
-    "QueueItem",
-    "RateUsed",
-    "RateValue",
-    "ReportPublic",
-    "ReportSection",
-    "RowCount",
-    "Seek",
-    "T",
-    "UnderwriterDecisionInput",
-    "UserPublic",
-    "WaitingLines",
-    "WapPoint",
-    "WapSummary",
-]
-
-
-def __getattr__(name: str) -> Any:
-    if name not in LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module("cofatui.schemas_rest"), name)
-    globals()[name] = value  # the next look-up finds it without this function
-    return value
+    def __getattr__(name: str) -> Any:
+        if name.startswith("__"):  # import machinery and copy probe these
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        try:
+            value = getattr(importlib.import_module("cofatui.schemas_rest"), name)
+        except AttributeError:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+        globals()[name] = value  # the next look-up finds it without this function
+        return value

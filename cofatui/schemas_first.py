@@ -26,6 +26,17 @@ from cofatui.enums import Importance, NotificationCategory, NotificationTarget, 
 from cofatui.i18n.messages import decode_params, encode_params
 from cofatui.notification_wording import load_params, render_body, render_title
 
+__all__ = [
+    "ContractAccess",
+    "NotificationRow",
+    "Principal",
+    "Public",
+    "RowCount",
+    "Seek",
+    "WapPoint",
+    "WapSummary",
+]
+
 
 class Public(BaseModel):
     model_config = ConfigDict(from_attributes=True, frozen=True)
