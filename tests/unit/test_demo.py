@@ -27,6 +27,7 @@ from cofatui.clock import FixedClock
 from cofatui.demo import identifiers as demo_ids
 from cofatui.demo import texts as demo_texts
 from cofatui.demo.bulk_seed import SEED_COMPANIES
+from cofatui.demo.deferred import deferred_triggers
 from cofatui.demo.generator import DEMO_PASSWORD, DemoSummary, generate_demo
 from cofatui.demo.loader import formatters
 from cofatui.enums import (
@@ -294,6 +295,30 @@ def test_deferred_triggers_work_is_done(demo: tuple[Engine, DemoSummary]) -> Non
         scanned = conn.exec_driver_sql(
             "SELECT count(*) FROM notification WHERE search_text LIKE '%ber%'").scalar_one()
         assert found == scanned > 0
+
+
+def test_a_notification_indexed_then_given_its_entry_text_is_indexed_again(
+        demo: tuple[Engine, DemoSummary]) -> None:
+    """The load indexes its notifications as it writes them (SearchIndexer); when the
+    catch-up then corrects the text of one already indexed, its index follows."""
+    with demo[0].connect() as conn, conn.begin() as transaction:
+        columns = [row[1] for row in conn.exec_driver_sql("PRAGMA table_info(notification)")
+                   if row[1] not in ("id", "search_text")]
+        source, new_id = conn.exec_driver_sql(
+            "SELECT min(id) FILTER (WHERE company_id IS NOT NULL), max(id) + 1"
+            " FROM notification").one()
+        with deferred_triggers(conn, ["notification", "portfolio_entry"]) as indexer:
+            listed = ", ".join(columns)
+            conn.exec_driver_sql(
+                f"INSERT INTO notification (id, search_text, {listed})"
+                f" SELECT ?, 'stale zqx', {listed} FROM notification WHERE id = ?",
+                (new_id, source))
+            indexer.index_to(new_id)
+        for fts in ("notification_search", "notification_search_words"):
+            conn.exec_driver_sql(f"INSERT INTO {fts}({fts}, rank) VALUES ('integrity-check', 1)")
+        assert conn.exec_driver_sql("SELECT count(*) FROM notification_search"
+                                    " WHERE notification_search MATCH 'zqx'").scalar_one() == 0
+        transaction.rollback()
 
 
 # --------------------------------------------------------------- completeness
