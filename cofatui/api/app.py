@@ -101,10 +101,6 @@ cacheable, safely retried GET; each filter model is flat (lists repeat the param
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
-import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from sqlalchemy.engine import Engine
@@ -167,11 +163,13 @@ def _operation_id(route: APIRoute) -> str:
 
 
 def request_threads(engine: Engine) -> int | None:
-    """Worker threads for the requests: as many as the engine pools connections (None:
-    anyio's default, for an engine without a sized pool). More threads than pooled
-    connections only open and close overflow connections at every request (a SQLite
-    connection parses the schema again) and share the GIL more ways, for no more
-    throughput: the requests are CPU-bound in the process."""
+    """Worker threads for the list pages answered by FastLists at once: as many as the
+    engine pools connections (None: no limit of their own, for an engine without a
+    sized pool). More only open and close an overflow connection at every page (a
+    SQLite connection parses the schema again) and share the GIL more ways, for no
+    more throughput: a page is CPU-bound in the process. The other routes keep anyio's
+    default, so that requests holding a thread for their body (uploads, slow clients)
+    cannot hold up the lists, nor the lists them."""
     size = getattr(engine.pool, "size", None)
     return int(size()) if callable(size) else None
 
@@ -179,16 +177,7 @@ def request_threads(engine: Engine) -> int | None:
 def create_app(engine: Engine, *, clock: Clock | None = None,
                max_body_bytes: int = MAX_BODY_BYTES,
                login_limits: LoginLimits | None = None) -> FastAPI:
-    threads = request_threads(engine)
-
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        if threads:  # the limiter belongs to the event loop: set once it runs
-            anyio.to_thread.current_default_thread_limiter().total_tokens = threads
-        yield
-
     app = FastAPI(
-        lifespan=lifespan,
         title="cofatui API", version=__version__,
         description="Trade-credit insurance back-office: the cofatui Repository over HTTP. "
                     "Authenticate with `Authorization: Bearer <personal token>`. Errors are "
@@ -216,6 +205,6 @@ def create_app(engine: Engine, *, clock: Clock | None = None,
     app.add_middleware(TokenFirst)
     # The hot list pages in one worker-thread call, before the router (issue 21 item
     # 5); whatever they cannot answer with a 200 goes on to TokenFirst and the route.
-    app.add_middleware(FastLists, verify=verified)
+    app.add_middleware(FastLists, verify=verified, threads=request_threads(engine))
     app.add_middleware(AccessLog)
     return app

@@ -7,23 +7,26 @@ page returned as a model, one more to validate it again.
 
 Only a request this path can answer with a 200 is answered here: a query it does not
 read exactly as FastAPI does (an unknown or repeated parameter, an empty value, a value
-the route's types refuse), a body, a missing token or any refusal of the repository
-(``CofaError``) goes on to the full stack, which gives its canonical answer. The reads
-have no effect but the token's last use (written at most once a minute, idempotent),
-so answering the request again there is safe. The routes in :mod:`cofatui.api.routes`
+the route's types refuse), a body, a missing token, any refusal of the repository
+(``CofaError``) or any error goes on to the full stack, which gives its canonical answer
+with its handlers (4xx, 503 for the database, 500). The reads have no effect but the
+token's last use (written at most once a minute, idempotent), so answering the request
+again there is safe. The routes in :mod:`cofatui.api.routes`
 stay the ones that document the operations.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, get_origin
 from urllib.parse import parse_qsl
 
+import anyio.to_thread
+from anyio import CapacityLimiter
 from pydantic import BaseModel, TypeAdapter, ValidationError
-from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from cofatui.api.routes.common import (
@@ -36,7 +39,6 @@ from cofatui.api.routes.common import (
     WithTotal,
     seek_of,
 )
-from cofatui.errors import CofaError
 from cofatui.schemas import NotificationFilter, Page, PortfolioCriteria, PortfolioRow
 
 if TYPE_CHECKING:  # the repository package is imported in the worker thread
@@ -162,12 +164,26 @@ class FastLists:
     """Answers the :data:`ROUTES` (see the module notes); everything else, and any
     request it cannot answer with a 200, goes on to ``app``. ``verify`` checks a token
     and builds the repository acting for its user (the token check of
-    :class:`~cofatui.api.middleware.TokenFirst`)."""
+    :class:`~cofatui.api.middleware.TokenFirst`). ``threads``: pages computed at once
+    (their own limit, apart from the other routes'); None: anyio's default limiter."""
 
     def __init__(self, app: ASGIApp,
-                 verify: Callable[[Scope, str], tuple[str, SqlRepository]]) -> None:
+                 verify: Callable[[Scope, str], tuple[str, SqlRepository]],
+                 threads: int | None = None) -> None:
         self.app = app
         self.verify = verify
+        self.threads = threads
+        self._limiter: tuple[asyncio.AbstractEventLoop, CapacityLimiter] | None = None
+
+    def limiter(self) -> CapacityLimiter | None:
+        """The pages' own limiter, made in the running event loop (an app served by one
+        loop after another, as tests do, gets one per loop)."""
+        if not self.threads:
+            return None
+        loop = asyncio.get_running_loop()
+        if self._limiter is None or self._limiter[0] is not loop:
+            self._limiter = (loop, CapacityLimiter(self.threads))
+        return self._limiter[1]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         found = _route(scope.get("path", "")) if scope["type"] == "http" \
@@ -180,10 +196,12 @@ class FastLists:
             return
         route, path_id = found
         try:
-            login, body = await run_in_threadpool(self._page, scope, token, route, path_id,
-                                                  query)
-        except CofaError:
-            await self.app(scope, receive, send)  # the full stack's refusal
+            login, body = await anyio.to_thread.run_sync(
+                self._page, scope, token, route, path_id, query, limiter=self.limiter())
+        except Exception:  # a refusal (CofaError), a database error…
+            # …each gets the full stack's answer (its handlers: 4xx, 503, 500), which
+            # reads again; nothing was written but the token's idempotent last use.
+            await self.app(scope, receive, send)
             return
         # What the access log names (request.state.login on the full stack).
         scope.setdefault("state", {})["login"] = login
