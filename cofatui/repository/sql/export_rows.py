@@ -55,6 +55,7 @@ from sqlalchemy import (
     insert,
     select,
     text,
+    true,
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.engine import Connection, Engine, Row
@@ -599,12 +600,6 @@ def _company_rows(conn: Connection, spec: ExportSpec, page: int, csv_of: CsvOf,
     wanted = set(spec.columns)
     keep = _name_filter(spec, 3)
     filtered = _product_filter_active(spec)
-    q = aliased(Product, name="prevailing")
-    chosen = (select(q.id).where(q.contract_id == e.contract_id, q.company_id == e.company_id,
-                                 *_kept_conditions(spec, q))
-              .order_by(_prevailing_rank(q), q.id).limit(1).scalar_subquery())
-    p = aliased(Product, name="shown")
-    details = [getattr(p, c.key).label(f"shown_{c.key}") for c in _detail_columns(spec)]
     live: list[Any] = []
     if "products" in wanted:
         lv = aliased(Product, name="live")
@@ -612,8 +607,9 @@ def _company_rows(conn: Connection, spec: ExportSpec, page: int, csv_of: CsvOf,
                     .where(lv.contract_id == e.contract_id, lv.company_id == e.company_id,
                            lv.status.in_(sorted(s.value for s in LIVE_STATUSES)))
                     .scalar_subquery().label("live_codes"))
+    details, shown = _shown_product(conn, spec)
     base = (select(*entry_cols, *live, *details).select_from(e)
-            .join(Company, Company.id == e.company_id).outerjoin(p, p.id == chosen)
+            .join(Company, Company.id == e.company_id).outerjoin(*shown)
             .where(e.contract_id.in_(spec.contract_ids), *_custom_field_conditions(spec))
             .order_by(e.id).limit(page))
     r_fields = tuple(c.key for c in base.selected_columns)
@@ -632,6 +628,29 @@ def _company_rows(conn: Connection, spec: ExportSpec, page: int, csv_of: CsvOf,
                 yield build(r, r, x)
             elif not filtered:
                 yield build(r, None, x)
+
+
+def _shown_product(conn: Connection, spec: ExportSpec) -> tuple[list[Any], tuple[Any, Any]]:
+    """The columns (``shown_<key>``) of the product a company's row shows
+    (:func:`_prevailing_rank`: the first of its products the filters keep), and the
+    outer join (target, condition) that reads it. SQLite joins the product whose id a
+    correlated subquery picks; PostgreSQL would hash that join over every entry left
+    before the page's limit (its plan: the pick evaluated for all of them, each page),
+    so there the product is a LATERAL subquery, read per entry of the page only."""
+    e = PortfolioEntry
+    q = aliased(Product, name="prevailing")
+    kept = (q.contract_id == e.contract_id, q.company_id == e.company_id,
+            *_kept_conditions(spec, q))
+    if conn.dialect.name == "postgresql":
+        shown = (select(*[getattr(q, c.key).label(f"shown_{c.key}")
+                          for c in _detail_columns(spec)])
+                 .where(*kept).order_by(_prevailing_rank(q), q.id).limit(1).lateral("shown"))
+        return list(shown.c), (shown, true())
+    chosen = select(q.id).where(*kept).order_by(_prevailing_rank(q), q.id).limit(1) \
+        .scalar_subquery()
+    p = aliased(Product, name="shown")
+    return [getattr(p, c.key).label(f"shown_{c.key}") for c in _detail_columns(spec)], \
+        (p, p.id == chosen)
 
 
 def _legal_identifiers(conn: Connection, wanted: set[str]) -> list[Any]:
