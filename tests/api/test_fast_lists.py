@@ -14,12 +14,14 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 from cofatui import migrations
 from cofatui.api import app as app_module
 from cofatui.api.fast_lists import read_query
 from cofatui.clock import FixedClock
 from cofatui.repository.sql import identity, make_engine
+from cofatui.repository.sql.notifications import SqlNotifications
 from tests.contract import dataset
 
 QUERIES = (
@@ -89,6 +91,21 @@ def test_every_answer_is_the_routes_own(engine: Engine,
         odd = {**_bearer(alice), "Content-Type": "text/plain"}
         assert _answer(a.request("GET", "/notifications", headers=odd, content=b"x")) \
             == _answer(b.request("GET", "/notifications", headers=odd, content=b"x"))
+
+
+def test_a_database_error_gets_the_routes_answer(engine: Engine,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = FixedClock(dataset.NOW)
+    token = identity.create_token(engine, "alice", clock=clock)[0]
+
+    def unreachable(*_: Any, **__: Any) -> bytes:
+        raise OperationalError("SELECT", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr(SqlNotifications, "rows_json", unreachable)
+    with TestClient(app_module.create_app(engine, clock=clock)) as client:
+        answer = client.get("/notifications?limit=1", headers=_bearer(token))
+    assert answer.status_code == 503
+    assert answer.json()["error"] == "unavailable"
 
 
 def test_a_token_revoked_between_two_pages_stops_at_once(engine: Engine) -> None:
