@@ -214,8 +214,7 @@ async def test_refusals_come_back_to_the_step_and_line(env: Env) -> None:
     app = env.app("alice")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        wizard = await open_wizard(pilot, env)
-        await fill_to_invoices(pilot)
+        wizard = await _restored(pilot, env, _answers("invoices", app.principal.display_name))
         # A line typed in the dialog is checked as it is typed: the future date is refused.
         await pilot.press("n")
         await settle(pilot)
@@ -266,24 +265,43 @@ SNAPSHOT_PAYMENTS = [PaymentLine(type="SE", invoice_references=["1001"], payment
 TYPED_LAST = ("invoices", "payments")
 
 
-def _typed_before(step: str, contact_name: str) -> tuple[WizardState, str]:
+def _answers(step: str, contact_name: str, **changes: Any) -> WizardState:
+    """The first six steps answered as ``fill_to_invoices`` answers them, the wizard left
+    at ``step``."""
+    values: dict[str, Any] = {
+        "own_reference": "R-2026-17", "contact_name": contact_name,
+        "contact_email": "alice@example.test", "reason": "financial_difficulties",
+        "intervention": "no", **changes}
+    return WizardState(step=step, **values)
+
+
+async def _restored(pilot: Pilot[Any], env: Env, state: WizardState) -> ClaimWizardScreen:
+    """The wizard on beta opened on ``state`` as its draft (as after the app was closed):
+    where a test's subject is a later step, the earlier ones are not typed again (the
+    whole walk types them)."""
+    app = cast(CofaApp, pilot.app)
+    app.repo.drafts.save("claim", draft_key(env.ids["A"], env.ids["beta"]), state.to_payload())
+    wizard = await open_wizard(pilot, env)
+    assert wizard.restored and wizard.step == state.step
+    return wizard
+
+
+def _typed_before(step: str, contact_name: str) -> WizardState:
     """What a user has typed when the wizard shows ``step``, left at the step from which
     they reach it (the steps before the invoices are reached from the invoices step,
-    backwards with F7), and that step."""
+    backwards with F7)."""
     at = STEPS.index(step)
     start = "invoices" if at < STEPS.index("invoices") else (
         step if step in TYPED_LAST else "confirm" if step == "done" else STEPS[at - 1])
-    state = WizardState(
-        step=start, own_reference="R-2026-17", contact_name=contact_name,
-        contact_email="alice@example.test", reason="commercial_dispute",
-        intervention="yes" if step in ("confirm", "done") else "no")
+    state = _answers(start, contact_name, reason="commercial_dispute",
+                     intervention="yes" if step in ("confirm", "done") else "no")
     if at >= STEPS.index("invoices"):
         state.invoices = list(SNAPSHOT_INVOICES[:-1] if step == "invoices" else SNAPSHOT_INVOICES)
     if at > STEPS.index("payments"):
         state.payments = list(SNAPSHOT_PAYMENTS)
     if at > STEPS.index("comments"):
         state.comments = "Three reminders sent."
-    return state, start
+    return state
 
 
 async def _walk_to(pilot: Pilot[Any], env: Env, step: str) -> None:
@@ -299,11 +317,8 @@ async def _walk_to(pilot: Pilot[Any], env: Env, step: str) -> None:
         await type_in(pilot, "#own_reference", "R-2026-17")
         await _still(pilot, wizard)
         return
-    app = cast(CofaApp, pilot.app)
-    state, start = _typed_before(step, app.principal.display_name)
-    app.repo.drafts.save("claim", draft_key(env.ids["A"], env.ids["beta"]), state.to_payload())
-    wizard = await open_wizard(pilot, env)
-    assert wizard.restored and wizard.step == start
+    wizard = await _restored(pilot, env, _typed_before(
+        step, cast(CofaApp, pilot.app).principal.display_name))
     _steady(wizard)
     if STEPS.index(step) < STEPS.index("invoices"):
         for _ in range(STEPS.index("invoices") - STEPS.index(step)):
@@ -383,8 +398,8 @@ async def test_alternative_contact_is_its_own_field_not_part_of_the_comments(env
     app = env.app("alice")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        wizard = await open_wizard(pilot, env)
-        await fill_to_invoices(pilot, reason="insolvency", intervention="no")
+        wizard = await _restored(pilot, env, _answers("invoices", app.principal.display_name,
+                                                      reason="insolvency"))
         await pilot.press("f7")  # back to the intervention step
         await settle(pilot)
         assert wizard.step == "intervention"
