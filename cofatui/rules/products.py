@@ -17,26 +17,23 @@ from decimal import Decimal
 
 from cofatui.enums import ACTIVE_COVER_STATUSES, ProductStatus
 from cofatui.errors import FieldError, RuleViolation, ValidationFailed, message_text
-from cofatui.rules import underwriting
+from cofatui.rules import product_codes, underwriting
 from cofatui.rules.currencies import currency_errors
 from cofatui.rules.money import currency_decimals, is_currency
 from cofatui.rules.numbers import amount_errors as storable_errors
 from cofatui.rules.text import text_errors
 
-COVER_CODES = frozenset({"CRL", "RLI", "ECL", "TOPLINER"})
-#: Which cover a company's row shows when it has several (``credit_decision_prevails``):
-#: a credit decision (CRL, ECL, TopLiner) before an @rating one (RLI); the rank of each.
-COVER_PRECEDENCE = {"CRL": 0, "ECL": 1, "TOPLINER": 2, "RLI": 3}
-MONITORED_CODES = frozenset({"ROM", "RSM"})
-INFORMATION_CODES = frozenset({"CCO", "RCO", "ROM", "RSC", "RSM"})
-REPORT_CODES = frozenset({"REPORT_INSTANT", "REPORT_FULL", "REPORT_CREDIT"})
-AMOUNT_CODES = frozenset({"CRL", "CCO", "TOPLINER"})
-# Decided at once by the tables a contract starts with (a hint on the order form; the
-# contract's own rules decide, see ``rules.underwriting``).
-IMMEDIATE_CODES = frozenset({"RLI", "ECL", "RCO", "ROM", "RSC", "RSM"} | REPORT_CODES)
-NEW_ACTION_CODES = ("CRL", "RLI", "ECL", "TOPLINER", "CCO", "RCO", "ROM", "RSC", "RSM",
-                    "REPORT_INSTANT", "REPORT_FULL", "REPORT_CREDIT")
-REPORT_LANGUAGES = ("en", "fr", "de", "es")
+# The code sets live in rules.product_codes (the start-up's access check reads them
+# without loading these rules); named here too, as they always were.
+AMOUNT_CODES = product_codes.AMOUNT_CODES
+COVER_CODES = product_codes.COVER_CODES
+COVER_PRECEDENCE = product_codes.COVER_PRECEDENCE
+IMMEDIATE_CODES = product_codes.IMMEDIATE_CODES
+INFORMATION_CODES = product_codes.INFORMATION_CODES
+MONITORED_CODES = product_codes.MONITORED_CODES
+NEW_ACTION_CODES = product_codes.NEW_ACTION_CODES
+REPORT_CODES = product_codes.REPORT_CODES
+REPORT_LANGUAGES = product_codes.REPORT_LANGUAGES
 TOPLINER_MIN_DAYS, TOPLINER_MAX_DAYS = 30, 90
 TOPLINER_MAX_UNPAID_AGE_DAYS = 60
 # How long an accepted TopLiner's quote may be bought (the seed gives no figure).

@@ -8,7 +8,7 @@ from __future__ import annotations
 from cofatui.enums import Rights, Section
 from cofatui.errors import Forbidden
 from cofatui.i18n.messages import Term
-from cofatui.rules.products import INFORMATION_CODES, REPORT_CODES
+from cofatui.rules.product_codes import INFORMATION_CODES, REPORT_CODES
 from cofatui.schemas import ContractAccess
 
 #: The NEW ACTION menu's unpaid-services items (tui/kit/unpaid.py): claims section.
