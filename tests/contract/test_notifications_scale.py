@@ -1,7 +1,8 @@
 """Notifications at scale (issue 21), on every backend: keyset pages equal offset pages
 forwards and backwards for the filters the screen offers, rows inserted between two
 reads included; a capped count; "mark all" as a filter with exceptions (mark read,
-unread, delete) with ``mark``'s rights; the text filter's two semantics."""
+unread, delete: only the rows whose flag changes) with ``mark``'s rights; the text
+filter's two semantics."""
 
 from __future__ import annotations
 
@@ -121,6 +122,26 @@ def test_mark_all_but_exceptions_marks_exactly_the_filter(backend: Backend) -> N
         len(listed) - 1
     assert ids_of(alice, NotificationFilter(read=True)) == []
 
+
+def test_mark_all_changes_only_what_differs_and_never_a_deleted_row(backend: Backend) -> None:
+    """"Mark all" writes the rows whose flag changes: a deleted row stays deleted and
+    hidden whatever is marked, a row already read is not counted again, and "unread"
+    turns back exactly the read ones."""
+    alice = backend.open("alice")
+    everything = ids_of(alice, NotificationFilter())
+    gone, first = everything[0], everything[1]
+    assert alice.notifications.delete([gone]) == 1
+    assert alice.notifications.mark([first], True) == 1
+    assert alice.notifications.mark_matching(NotificationFilter(), True) == \
+        len(everything) - 2
+    assert alice.notifications.mark_matching(NotificationFilter(), True) == 0
+    assert gone not in ids_of(alice, NotificationFilter(read=True))
+    assert alice.notifications.unread_count() == 0
+    assert alice.notifications.mark_matching(NotificationFilter(), False,
+                                             except_ids=[first]) == len(everything) - 2
+    assert ids_of(alice, NotificationFilter(read=True)) == [first]
+    assert gone not in ids_of(alice, NotificationFilter())
+    assert alice.notifications.unread_count() == len(everything) - 2
 
 def test_delete_all_but_exceptions(backend: Backend) -> None:
     alice = backend.open("alice")

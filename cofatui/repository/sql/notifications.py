@@ -106,7 +106,8 @@ class SqlNotifications(SqlArea):
                      "mark_read" if read else "mark_unread")
         with self._uow(write=True) as s:
             listed = self._listed(s, flt, contracts)
-            kept = notifications_matching.minus(listed, except_ids)
+            kept = notifications_matching.minus(listed, except_ids,
+                                                None if deleted else read)
             groups: list[int | None] = [*contracts, *([None] if self._has_own(s) else [])]
             if len(groups) == 1 and groups[0] not in refused:
                 # One contract (or the user's own only), writable: the audit's count
