@@ -144,7 +144,10 @@ class RowsPanel(Vertical):
                              compact=True)
 
     def on_mount(self) -> None:
-        self._show_summary()
+        # Not _show_summary: Textual marks the panel mounted only once on_mount returns,
+        # so its guard would leave the lines given at creation (a restored draft, the
+        # screen rebuilt for another language) without their summary until one changes.
+        self._write_summary()
 
     @property
     def rows_list(self) -> VirtualList:
@@ -179,8 +182,10 @@ class RowsPanel(Vertical):
         self._show_summary()
 
     def _show_summary(self) -> None:
-        if not self.is_mounted:
-            return
+        if self.is_mounted:
+            self._write_summary()
+
+    def _write_summary(self) -> None:
         text = self.summary(self.lines) if self.summary else Text()
         if self.errors:
             text.append("   ")
