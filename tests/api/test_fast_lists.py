@@ -6,8 +6,6 @@ between two pages stops at once."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,11 +14,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
-from cofatui import migrations
 from cofatui.api import app as app_module
 from cofatui.api.fast_lists import read_query
 from cofatui.clock import FixedClock
-from cofatui.repository.sql import identity, make_engine
+from cofatui.repository.sql import identity
 from cofatui.repository.sql.notifications import SqlNotifications
 from tests.contract import dataset
 
@@ -41,15 +38,6 @@ PORTFOLIO_QUERIES = (
     "favourites_only=true", "amount_min=10", "amount_min=x", "statuses=ACTIVE",
     "product_codes=CRL&product_codes=RLI", "limit=501", "date_from=2020-13-01",
 )
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = make_engine(str(tmp_path / "api.sqlite"))
-    migrations.upgrade(engine)
-    dataset.build(engine)
-    yield engine
-    engine.dispose()
 
 
 def _answer(response: httpx.Response) -> tuple[int, bytes, dict[str, str]]:

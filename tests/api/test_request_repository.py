@@ -6,27 +6,13 @@ one request to the next), and the token's last use is still recorded, once a min
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from cofatui import migrations
 from cofatui.clock import FixedClock
-from cofatui.repository.sql import identity, make_engine
+from cofatui.repository.sql import identity
 from tests.api_app import shared_app
 from tests.contract import dataset
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = make_engine(str(tmp_path / "api.sqlite"))
-    migrations.upgrade(engine)
-    dataset.build(engine)
-    yield engine
-    engine.dispose()
 
 
 def bearer(token: str) -> dict[str, str]:
