@@ -48,7 +48,8 @@ class NotificationsArea(Protocol):
                       except_ids: Sequence[int] = ()) -> int:
         """Mark as read or unread every notification ``rows(flt)`` lists, but those of
         ``except_ids`` (the rows the user unmarked after "mark all"), in one statement:
-        no cap, no copy of the ids. Returns how many rows were listed and marked.
+        no cap, no copy of the ids. Returns how many rows changed: a row already read
+        (or unread) is left as it is and not counted, so marking again returns 0.
 
         Raises: Forbidden (as ``rows``; a read-only notifications section on one of
         the contracts); ValidationFailed (as ``rows``)."""
@@ -57,7 +58,7 @@ class NotificationsArea(Protocol):
     def delete_matching(self, flt: NotificationFilter,
                         except_ids: Sequence[int] = ()) -> int:
         """Delete for this user every notification ``rows(flt)`` lists, but those of
-        ``except_ids``, in one statement. Returns how many.
+        ``except_ids``, in one statement. Returns how many were deleted (none twice).
 
         Raises: as ``mark_matching``."""
         ...

@@ -3,7 +3,7 @@ on "all marked" (issue 21) share, so the rows marked are exactly the rows shown.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +21,9 @@ _n = Notification.__table__.c
 #: Newest first: ``ix_notification_created`` (created_at, id), read either way. Every
 #: writer sets created_at (a NULL would be neither before nor after a cursor), so no
 #: coalesce here, which would cost the index.
+#: The user's state row, joined as ``my_state`` (see ``Listed.state``).
+_STATE = aliased(NotificationState, name="my_state")
+
 ORDER = (SortKey(_n.created_at, kind=datetime, descending=True),
          SortKey(_n.id, kind=int, descending=True))
 
@@ -35,7 +38,11 @@ class Listed:
     me: int
     hidden: list[ColumnElement[bool]]
     base: list[ColumnElement[bool]]
-    state: Any = field(default_factory=lambda: aliased(NotificationState))
+    #: One alias for every request: a new ``aliased()`` per request made SQLAlchemy
+    #: build its columns and adapt every column of the statement again at each page
+    #: (the API's notifications page: 6.9 -> 3.9 ms of CPU). Shared safely because no
+    #: statement joins two users' states.
+    state: Any = _STATE
 
     @property
     def join_state(self) -> ColumnElement[bool]:
