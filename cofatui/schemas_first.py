@@ -25,6 +25,7 @@ from pydantic_core import PydanticCustomError
 from cofatui.enums import Importance, NotificationCategory, NotificationTarget, Rights, Role
 from cofatui.i18n.messages import decode_params, encode_params
 from cofatui.notification_wording import load_params, render_body, render_title
+from cofatui.rules.section_rights import start_contract
 
 __all__ = [
     "ContractAccess",
@@ -98,12 +99,7 @@ class Principal(Public):
     def initial_contract(self, wanted_policy: str = "") -> int | None:
         """The contract a session starts on: ``wanted_policy`` (the settings' default
         contract) if the user has it, else the user's default contract, else the first."""
-        for access in self.contracts:
-            if wanted_policy and access.policy_number == wanted_policy:
-                return access.contract_id
-        if self.default_contract_id in {c.contract_id for c in self.contracts}:
-            return self.default_contract_id
-        return self.contracts[0].contract_id if self.contracts else None
+        return start_contract(self.contracts, self.default_contract_id, wanted_policy)
 
 
 class NotificationRow(Public):

@@ -12,6 +12,11 @@ Only for a database whose schema is the one these statements were written for
 unknown or not active, a contract whose portfolio the user may not read, or any error
 reading gives None, and home waits for the repository as before, which says what is
 wrong in its own words. Nothing here writes.
+
+Its answers are plain frozen dataclasses with the fields of ``schemas.Principal``,
+``ContractAccess``, ``WapSummary`` and ``WapPoint``: the first frame shows them before
+pydantic and the models are imported (they load in the opening worker, after the first
+paint), and the repository's own models replace them once it is open.
 """
 
 from __future__ import annotations
@@ -20,17 +25,18 @@ import json
 import sqlite3
 import threading
 from contextlib import closing
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 from cofatui.enums import ACTIVE_COVER_STATUSES, Rights, Role, Section, UserStatus
 from cofatui.rules.money_units import from_units
-from cofatui.rules.section_rights import read_refusal
+from cofatui.rules.section_rights import read_refusal, start_contract
 from cofatui.rules.wap import compute_wap, wap_distribution, wap_trend
-from cofatui.schemas import ContractAccess, Principal, WapPoint, WapSummary
 
-__all__ = ["SCHEMA", "SqliteHome", "sqlite_path"]
+__all__ = ["SCHEMA", "PlainAccess", "PlainPrincipal", "PlainWap", "PlainWapPoint",
+           "SqliteHome", "sqlite_path"]
 
 #: The migration these statements were written against (``cofatui.migrations.HEAD``,
 #: not imported: it loads SQLAlchemy). A unit test keeps them equal: a new migration
@@ -47,6 +53,52 @@ _WAP_ROWS = (
     f" AND product.code IN ({', '.join('?' * len(CREDIT_DECISION_CODES))})"
     f" AND product.status IN ({', '.join('?' * len(_ACTIVE))})"
     " AND company.dra IS NOT NULL GROUP BY company.dra")
+
+
+@dataclass(frozen=True)
+class PlainAccess:
+    """``schemas.ContractAccess``'s fields."""
+
+    contract_id: int
+    policy_number: str
+    rights: Rights
+    section_rights: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PlainPrincipal:
+    """``schemas.Principal``'s fields (the app's stand-in until the repository's)."""
+
+    user_id: int
+    login: str
+    display_name: str
+    role: Role
+    language: str
+    contracts: list[PlainAccess]
+    default_contract_id: int | None = None
+
+    def initial_contract(self, wanted_policy: str = "") -> int | None:
+        return start_contract(self.contracts, self.default_contract_id, wanted_policy)
+
+
+@dataclass(frozen=True)
+class PlainWapPoint:
+    """``schemas.WapPoint``'s fields."""
+
+    day: date
+    wap: float | None
+
+
+@dataclass(frozen=True)
+class PlainWap:
+    """``schemas.WapSummary``'s fields."""
+
+    contract_id: int
+    wap: Decimal | None
+    trend: str
+    distribution: dict[str, Decimal]
+    history: list[PlainWapPoint]
+    companies: int
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -75,9 +127,9 @@ class SqliteHome:
     def __init__(self, path: Path, login: str) -> None:
         self.path = path
         self.login = login
-        self._principal: Principal | None = None
+        self._principal: PlainPrincipal | None = None
         self._ahead: threading.Thread | None = None
-        self._ahead_wap: tuple[int, tuple[WapSummary, str] | None] | None = None
+        self._ahead_wap: tuple[int, tuple[PlainWap, str] | None] | None = None
 
     def read_ahead(self, wanted_policy: str = "") -> None:
         """Read the principal and the WAP of the contract the session will start on
@@ -111,14 +163,14 @@ class SqliteHome:
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
 
-    def principal(self) -> Principal | None:
+    def principal(self) -> PlainPrincipal | None:
         """Who the user is, with the contracts they are attached to (as the SQL
         repository's ``whoami``); None when the first data cannot be read here."""
         if self._wait_ahead():
             return self._principal
         return self._read_principal_file()
 
-    def _read_principal_file(self) -> Principal | None:
+    def _read_principal_file(self) -> PlainPrincipal | None:
         if not self.path.is_file():
             return None
         try:
@@ -128,7 +180,7 @@ class SqliteHome:
             self._principal = None
         return self._principal
 
-    def _read_principal(self, conn: sqlite3.Connection) -> Principal | None:
+    def _read_principal(self, conn: sqlite3.Connection) -> PlainPrincipal | None:
         version = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         if version is None or version[0] != SCHEMA:
             return None
@@ -140,11 +192,11 @@ class SqliteHome:
             return None
         user_id, login, first, last, language, role, _status, default_contract = user
         if role == Role.UNDERWRITER.value:
-            access = [ContractAccess(contract_id=cid, policy_number=num, rights=Rights.FULL)
+            access = [PlainAccess(contract_id=cid, policy_number=num, rights=Rights.FULL)
                       for cid, num in conn.execute(
                           "SELECT id, policy_number FROM contract ORDER BY policy_number")]
         else:
-            access = [ContractAccess(contract_id=cid, policy_number=num, rights=Rights(rights),
+            access = [PlainAccess(contract_id=cid, policy_number=num, rights=Rights(rights),
                                      section_rights=json.loads(sections or "{}"))
                       for cid, num, rights, sections in conn.execute(
                           "SELECT user_contract.contract_id, contract.policy_number,"
@@ -154,11 +206,11 @@ class SqliteHome:
                           " WHERE user_contract.user_id = ? ORDER BY contract.policy_number",
                           (user_id,))]
         name = " ".join(p for p in (first, last) if p) or login
-        return Principal(user_id=user_id, login=login, display_name=name, role=Role(role),
+        return PlainPrincipal(user_id=user_id, login=login, display_name=name, role=Role(role),
                          language=language, contracts=access,
                          default_contract_id=default_contract)
 
-    def wap(self, contract_id: int) -> tuple[WapSummary, str] | None:
+    def wap(self, contract_id: int) -> tuple[PlainWap, str] | None:
         """The contract's WAP (as ``repo.products.wap``) and currency (as
         ``repo.contracts()``), after the same access check: the user is attached to the
         contract and may read its covers. None otherwise, or when it cannot be read here."""
@@ -173,7 +225,7 @@ class SqliteHome:
             return ahead[1]
         return self._read_wap_file(contract_id)
 
-    def _read_wap_file(self, contract_id: int) -> tuple[WapSummary, str] | None:
+    def _read_wap_file(self, contract_id: int) -> tuple[PlainWap, str] | None:
         try:
             with closing(self._connect()) as conn:
                 return self._read_wap(conn, contract_id)
@@ -181,7 +233,7 @@ class SqliteHome:
             return None
 
     @staticmethod
-    def _read_wap(conn: sqlite3.Connection, contract_id: int) -> tuple[WapSummary, str] | None:
+    def _read_wap(conn: sqlite3.Connection, contract_id: int) -> tuple[PlainWap, str] | None:
         currency = conn.execute("SELECT currency FROM contract WHERE id = ?",
                                 (contract_id,)).fetchone()
         if currency is None:
@@ -194,10 +246,10 @@ class SqliteHome:
         companies = conn.execute("SELECT count(*) FROM portfolio_entry WHERE contract_id = ?",
                                  (contract_id,)).fetchone()[0]
         value = compute_wap(exact)
-        history = [WapPoint(day=datetime.fromisoformat(day).date(), wap=w)
+        history = [PlainWapPoint(day=datetime.fromisoformat(day).date(), wap=w)
                    for day, w in reversed(history_rows)]
         previous = next((p.wap for p in reversed(history) if p.wap is not None), None)
         trend = wap_trend(Decimal(str(previous)) if previous is not None else None, value)
-        return WapSummary(contract_id=contract_id, wap=value, trend=trend,
+        return PlainWap(contract_id=contract_id, wap=value, trend=trend,
                           distribution=wap_distribution(exact), history=history,
                           companies=companies), str(currency[0])

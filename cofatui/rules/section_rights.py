@@ -5,11 +5,44 @@ same before they offer an action, and show the refusal's text as the reason."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
 from cofatui.enums import Rights, Section
 from cofatui.errors import Forbidden
 from cofatui.i18n.messages import Term
 from cofatui.rules.product_codes import INFORMATION_CODES, REPORT_CODES
-from cofatui.schemas import ContractAccess
+
+
+class Access(Protocol):
+    """A user's access to a contract: ``schemas.ContractAccess``, or the plain one of
+    the start's quick read (``repository.sqlite_home``), checked before pydantic is
+    imported (issue 21 item 1)."""
+
+    @property
+    def policy_number(self) -> str: ...
+    @property
+    def rights(self) -> Rights: ...
+    @property
+    def section_rights(self) -> Mapping[str, str]: ...
+
+
+class ContractAccessLike(Access, Protocol):
+    @property
+    def contract_id(self) -> int: ...
+
+
+def start_contract(contracts: Sequence[ContractAccessLike], default_contract_id: int | None,
+                   wanted_policy: str = "") -> int | None:
+    """The contract a session starts on (``Principal.initial_contract``): ``wanted_policy``
+    (the settings' default contract) if the user has it, else the user's default
+    contract, else the first."""
+    for access in contracts:
+        if wanted_policy and access.policy_number == wanted_policy:
+            return access.contract_id
+    if default_contract_id in {c.contract_id for c in contracts}:
+        return default_contract_id
+    return contracts[0].contract_id if contracts else None
 
 #: The NEW ACTION menu's unpaid-services items (tui/kit/unpaid.py): claims section.
 UNPAID_SERVICE_CODES = frozenset({"CLAIM", "EXTENSION"})
@@ -19,7 +52,7 @@ def section_term(section: Section) -> Term:
     return Term(f"errors.access.section.{section.value}")
 
 
-def read_refusal(access: ContractAccess, section: Section | None = None) -> Forbidden | None:
+def read_refusal(access: Access, section: Section | None = None) -> Forbidden | None:
     """Why ``access`` may not read ``section`` of its contract, or None."""
     if section and access.rights == Rights.CUSTOM \
             and access.section_rights.get(section.value, "none") == "none":
@@ -28,7 +61,7 @@ def read_refusal(access: ContractAccess, section: Section | None = None) -> Forb
     return None
 
 
-def write_refusal(access: ContractAccess, section: Section | None = None) -> Forbidden | None:
+def write_refusal(access: Access, section: Section | None = None) -> Forbidden | None:
     """Why ``access`` may not write in ``section`` of its contract (no section: the
     contract as a whole), or None."""
     if access.rights == Rights.READ_ONLY:
@@ -42,7 +75,7 @@ def write_refusal(access: ContractAccess, section: Section | None = None) -> For
     return None
 
 
-def own_write_refusal(access: ContractAccess, section: Section) -> Forbidden | None:
+def own_write_refusal(access: Access, section: Section) -> Forbidden | None:
     """Why ``access`` may not write the user's own work on its contract's data in
     ``section`` (an export, a read mark), or None: plain read-only rights may (it reads,
     and keeps for later); customised rights need the section full."""
@@ -57,5 +90,6 @@ def section_of_action(code: str) -> Section:
     return Section.INFORMATION if code in INFORMATION_CODES | REPORT_CODES else Section.COVER
 
 
-__all__ = ["UNPAID_SERVICE_CODES", "own_write_refusal", "read_refusal", "section_of_action",
-           "section_term", "write_refusal"]
+__all__ = ["UNPAID_SERVICE_CODES", "Access", "ContractAccessLike", "own_write_refusal",
+           "read_refusal", "section_of_action", "section_term", "start_contract",
+           "write_refusal"]

@@ -78,7 +78,7 @@ from cofatui.config import save_settings as write_settings
 from cofatui.enums import Role
 from cofatui.errors import Unauthenticated, Unavailable
 from cofatui.i18n import t
-from cofatui.schemas import Principal, WapSummary
+from cofatui.repository.sqlite_home import PlainPrincipal, PlainWap
 from cofatui.tui import themes
 from cofatui.tui.bindings import GLOBAL_BINDINGS, translate_tree
 from cofatui.tui.commands import ScreenActionsProvider, ShellCommandsProvider
@@ -92,8 +92,10 @@ from cofatui.tui.screen_gone import DropWhenGone
 
 if TYPE_CHECKING:
     # Names for mypy: the protocol's module imports every area's schemas (issue 21 item 1:
-    # the first frame does not wait for them).
+    # the first frame does not wait for them), and the first frame paints before pydantic
+    # is imported (until the repository's ``whoami`` arrives, ``principal`` is a plain one).
     from cofatui.repository.base import Repository
+    from cofatui.schemas import Principal
     from cofatui.tui.features.login.screen import SignIn
 
 log = logging.getLogger(__name__)
@@ -139,9 +141,9 @@ class FirstWap(Protocol):
         """Whether :meth:`principal` and :meth:`wap` answer at once (the read is over)."""
         ...
 
-    def principal(self) -> Principal | None: ...
+    def principal(self) -> PlainPrincipal | None: ...
 
-    def wap(self, contract_id: int) -> tuple[WapSummary, str] | None: ...
+    def wap(self, contract_id: int) -> tuple[PlainWap, str] | None: ...
 
 
 class _Opening:
@@ -172,8 +174,15 @@ class _Opening:
 
 def _nobody(language: str) -> Principal:
     """The principal of a session that has not logged in: no one, no contract."""
-    return Principal(user_id=0, login="", display_name="", role=Role.POLICYHOLDER,
-                     language=language, contracts=[])
+    return _stand_in(PlainPrincipal(user_id=0, login="", display_name="",
+                                    role=Role.POLICYHOLDER, language=language, contracts=[]))
+
+
+def _stand_in(principal: PlainPrincipal) -> Principal:
+    """A plain principal as the app's ``principal`` until the repository's arrives: the
+    same fields, read by the header and home while actions are refused (``data_ready``
+    False), without waiting for pydantic before the first frame (issue 21 item 1)."""
+    return cast("Principal", principal)
 
 
 class CofaApp(DropWhenGone, App[None]):
@@ -212,7 +221,7 @@ class CofaApp(DropWhenGone, App[None]):
         self._first_wap = first_wap
         #: Home's WAP and currency read before the repository opened, when that read
         #: was over by the first frame: home shows it in that frame (``show_early``).
-        self.early_wap: tuple[WapSummary, str] | None = None
+        self.early_wap: tuple[PlainWap, str] | None = None
         #: The base screen is up but its first data not yet shown: the extras wait.
         self._extras_waiting = False
         self._clock_given = clock is not None
@@ -295,7 +304,7 @@ class CofaApp(DropWhenGone, App[None]):
 
     @staticmethod
     def _read_first_wap(first: FirstWap, wanted_policy: str) -> tuple[
-            Principal, tuple[WapSummary, str] | None] | None:
+            PlainPrincipal, tuple[PlainWap, str] | None] | None:
         """Who the user is and home's WAP, read the quick way; None when not here.
         Whatever goes wrong only means home waits for the repository, as it would
         without (the repository, opened next, says what is wrong)."""
@@ -316,12 +325,12 @@ class CofaApp(DropWhenGone, App[None]):
             self._early_principal(read[0])
             self.early_wap = read[1]
 
-    def _early_principal(self, principal: Principal) -> None:
+    def _early_principal(self, principal: PlainPrincipal) -> None:
         """The user and their contract from the quick read, for the header while the
         repository opens (the same as its ``whoami``: tests/contract/test_sqlite_home).
         Set without the watcher: the screens load on DataReady, not on this."""
-        self.principal = principal
-        self.set_reactive(CofaApp.current_contract_id, self._initial_contract(principal))
+        self.principal = _stand_in(principal)
+        self.set_reactive(CofaApp.current_contract_id, self._initial_contract(self.principal))
         for header in self.screen.query(AppHeader):
             header.refresh_texts()
 
@@ -336,7 +345,7 @@ class CofaApp(DropWhenGone, App[None]):
         self.call_from_thread(self._first_wap_read, *read, painted)
         painted.wait(1.0)
 
-    def _first_wap_read(self, principal: Principal, found: tuple[WapSummary, str] | None,
+    def _first_wap_read(self, principal: PlainPrincipal, found: tuple[PlainWap, str] | None,
                         painted: threading.Event) -> None:
         if self.data_ready:
             painted.set()

@@ -21,13 +21,15 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from cofatui.i18n import t
-from cofatui.schemas import ContractAccess
 from cofatui.tui.bindings import translate
 from cofatui.tui.kit.dialog import Dialog
 from cofatui.tui.kit.wording import plural
 from cofatui.tui.safe import plain
 
 if TYPE_CHECKING:
+    # Annotations only: the header of the first frame shows the early read's plain
+    # principal, before pydantic is imported (issue 21 item 1).
+    from cofatui.schemas import ContractAccess
     from cofatui.tui.app import CofaApp
 
 SEPARATOR = " │ "

@@ -16,12 +16,14 @@ from textual.screen import Screen
 from cofatui.enums import Importance, NotificationCategory
 from cofatui.errors import CofaError
 from cofatui.i18n import format_datetime, t
-from cofatui.schemas import NotificationRow
 from cofatui.tui.kit.virtual_list import Column, VirtualList
 from cofatui.tui.navigation import open_screen
 from cofatui.tui.safe import clean, plain
 
 if TYPE_CHECKING:
+    # Annotations only: home's first frame (these columns) paints before pydantic is
+    # imported (issue 21 item 1).
+    from cofatui.schemas import NotificationRow
     from cofatui.tui.app import CofaApp
 
 log = logging.getLogger(__name__)

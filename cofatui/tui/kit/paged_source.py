@@ -25,12 +25,16 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from typing import Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from cofatui.errors import CofaError
 from cofatui.repository.cancel import ReadCancel, ReadCancelled, cancellable
-from cofatui.schemas import RowCount, Seek
 from cofatui.tui.kit.virtual_list import PAGE_SIZE
+
+if TYPE_CHECKING:
+    # Home's lists are built before the first frame, the models (pydantic) after it
+    # (issue 21 item 1): ``Seek`` is imported where a page is read.
+    from cofatui.schemas import RowCount, Seek
 
 __all__ = ["KEPT_PAGES", "QUICK_COUNT", "WALK_PAGES", "PageLike", "PagedSource"]
 
@@ -140,6 +144,8 @@ class PagedSource(Generic[T]):
         if head is None or self.fetch_seek is None or not isinstance(last, str):
             return None
         rows = list(head.items)
+        from cofatui.schemas import Seek  # after the first frame (see the imports)
+
         rest = self.fetch_seek(Seek(after=last), self.first_page_size - len(rows))
         more = list(rest.items)
         end = getattr(rest, "last_cursor", None) if more else last
@@ -212,6 +218,8 @@ class PagedSource(Generic[T]):
     def _page(self, index: int) -> list[T]:
         """The rows of grid page ``index``, read by key from a neighbour when one is
         known (the lock is held)."""
+        from cofatui.schemas import Seek  # after the first frame (see the imports)
+
         kept = self._rows.get(index)
         if kept is not None:
             self._rows.move_to_end(index)

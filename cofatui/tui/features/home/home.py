@@ -25,13 +25,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
-from cofatui import schemas
 from cofatui.clock import Clock, SystemClock
 from cofatui.errors import CofaError
 from cofatui.i18n import format_amount, format_date, format_number, t
-from cofatui.schemas import NotificationRow, WapSummary
 from cofatui.tui.features.home.countdown import CountdownTicker, countdown_column
-from cofatui.tui.features.home.wap import WapDistribution, WapIndicator
+from cofatui.tui.features.home.wap import WapDistribution, WapFigures, WapIndicator
 from cofatui.tui.kit.header import AppHeader
 from cofatui.tui.kit.notification_rows import (
     notification_columns,
@@ -44,8 +42,8 @@ from cofatui.tui.safe import clean, plain
 from cofatui.tui.screen_gone import unless_rebuilt
 
 if TYPE_CHECKING:
-    # The other models are read as ``schemas.X`` when used: they are built on first use,
-    # after the first frame (issue 21 item 1, ``cofatui.schemas``).
+    # The models are imported where they are used, after the first frame: that frame
+    # paints before pydantic is imported (issue 21 item 1, ``cofatui.schemas``).
     from cofatui.schemas import EndingGuarantee, Page, PendingRequest, Seek
     from cofatui.tui.app import CofaApp
 
@@ -341,6 +339,7 @@ class HomeScreen(Screen[None]):
 
     def _load_latest(self, contract_id: int | None) -> None:
         # Imported here, in the worker, after the WAP: not needed for the first frame.
+        from cofatui import schemas
         from cofatui.jobs.exports import fetch_notifications
 
         try:
@@ -352,13 +351,13 @@ class HomeScreen(Screen[None]):
         else:
             self.app.call_from_thread(self._show_list, "latest", rows)
 
-    def show_first_wap(self, summary: WapSummary, currency: str) -> None:
+    def show_first_wap(self, summary: WapFigures, currency: str) -> None:
         """The WAP read before the repository opened (the app's ``first_wap``): shown
         while the data is still opening; the load that follows reads it again."""
         if self._waiting_data:
             self._show_wap(summary, currency)
 
-    def _show_wap(self, summary: WapSummary, currency: str) -> None:
+    def _show_wap(self, summary: WapFigures, currency: str) -> None:
         self.query_one("#wap", WapIndicator).show(summary)
         self.query_one("#distribution", WapDistribution).show(summary.distribution, currency)
 
@@ -428,7 +427,9 @@ class HomeScreen(Screen[None]):
     # --- actions --------------------------------------------------------------------
     def on_virtual_list_row_activated(self, event: VirtualList.RowActivated) -> None:
         # The row type tells which list it came from.
-        if isinstance(event.row, NotificationRow):
+        from cofatui import schemas  # after the first frame (see the imports)
+
+        if isinstance(event.row, schemas.NotificationRow):
             contract = self.cofa.current_contract_id
 
             def reload() -> None:
@@ -464,6 +465,8 @@ class HomeScreen(Screen[None]):
         self.cofa.switch_to("notifications")
 
     def action_unread(self) -> None:
+        from cofatui import schemas  # after the first frame (see the imports)
+
         flt = schemas.NotificationFilter(contract_id=self.cofa.current_contract_id, read=False)
         open_screen(self.app, "notifications", flt, clock=self._clock)
 

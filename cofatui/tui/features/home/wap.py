@@ -5,9 +5,10 @@ is a sparkline with its range written out, each bar carries its percentage.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import Decimal
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 from rich.console import Group, RenderableType
 from rich.text import Text
@@ -15,16 +16,39 @@ from textual.widget import Widget
 
 from cofatui.i18n import format_amount, format_date, format_number, t
 from cofatui.rules.wap import DRA_BANDS, DRA_MAX, dra_band
-from cofatui.schemas import WapPoint, WapSummary
 
-__all__ = ["WapDistribution", "WapIndicator", "sparkline"]
+__all__ = ["WapDistribution", "WapFigures", "WapIndicator", "WapPointLike", "sparkline"]
 
 SPARKS = "▁▂▃▄▅▆▇█"
 BAND_CLASSES = {key: f"wap--band-{i}" for i, key in enumerate(DRA_BANDS)}
 TREND_ARROWS = {"up": "▲", "down": "▼", "flat": "▶"}
 
 
-def sparkline(points: Sequence[WapPoint], width: int) -> str:
+class WapPointLike(Protocol):
+    @property
+    def day(self) -> date: ...
+    @property
+    def wap(self) -> float | None: ...
+
+
+class WapFigures(Protocol):
+    """What the indicator shows: ``schemas.WapSummary``, or the plain one of the start's
+    quick read (``repository.sqlite_home.PlainWap``), shown before pydantic is imported
+    (issue 21 item 1)."""
+
+    @property
+    def wap(self) -> Decimal | None: ...
+    @property
+    def trend(self) -> str: ...
+    @property
+    def distribution(self) -> Mapping[str, Decimal]: ...
+    @property
+    def history(self) -> Sequence[WapPointLike]: ...
+    @property
+    def companies(self) -> int: ...
+
+
+def sparkline(points: Sequence[WapPointLike], width: int) -> str:
     """One character per point (the latest ``width`` points), scaled between the lowest
     and highest value shown; a gap is a space."""
     values = [p.wap for p in points][-max(0, width):]
@@ -65,11 +89,11 @@ class WapIndicator(Widget):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self.summary: WapSummary | None = None
+        self.summary: WapFigures | None = None
         #: Why the WAP could not be read (shown in place of "Loading…").
         self.error: str | None = None
 
-    def show(self, summary: WapSummary | None, error: str | None = None) -> None:
+    def show(self, summary: WapFigures | None, error: str | None = None) -> None:
         self.summary = summary
         self.error = error
         self.refresh(layout=True)
@@ -132,11 +156,11 @@ class WapDistribution(Widget):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self.distribution: dict[str, Decimal] = {}
+        self.distribution: Mapping[str, Decimal] = {}
         self.currency = ""
         self.error: str | None = None
 
-    def show(self, distribution: dict[str, Decimal], currency: str = "",
+    def show(self, distribution: Mapping[str, Decimal], currency: str = "",
              error: str | None = None) -> None:
         self.distribution = dict(distribution)
         self.currency = currency
