@@ -22,7 +22,10 @@ errors go to stderr.
 
 Processes (issue 21): one uvicorn worker process per CPU core by default
 (``--workers N`` to choose), each building its own app and connection pool from the
-environment (:func:`app_from_environment`); they share nothing but the database. The
+environment (:func:`app_from_environment`); they share nothing but the database, and
+the port: each listens on a ``SO_REUSEPORT`` socket of its own, so the kernel spreads
+the connections over them (:mod:`cofatui.api.shared_port`; with one shared socket all
+the clients of a burst went to one worker). The
 job worker (jobs, schedules, scheduled exports) runs once per server, as a thread of
 the supervising process, not in every worker: several servers on one database still
 claim each job once (the queue's claim and the schedules' dedupe keys). A worker dies
@@ -215,7 +218,9 @@ def uvicorn_options(args: argparse.Namespace) -> dict[str, Any]:
         http="cofatui.api.protocol:HeadTimeoutH11Protocol",
         h11_max_incomplete_event_size=MAX_HEADER_BYTES,
         timeout_keep_alive=KEEP_ALIVE_SECONDS, limit_concurrency=args.max_connections,
-        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS)
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+        # Workers listen on sockets of their own (cofatui.api.shared_port).
+        loop="cofatui.api.shared_port:SharedPortLoop")
     if args.tls_cert:
         options.update(ssl_certfile=args.tls_cert, ssl_keyfile=args.tls_key)
     return options
@@ -260,8 +265,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             os.environ[ENV_CONFIG] = args.config or ""
             os.environ[ENV_LOGINS_PER_ADDRESS] = str(args.logins_per_address)
             os.environ[ENV_SUPERVISOR] = str(os.getpid())
-            uvicorn.run("cofatui.commands.serve:app_from_environment", factory=True,
-                        workers=args.workers, **options)
+            serve_workers(args.workers, options)
         else:
             from cofatui.api.app import create_app  # the workers import it themselves
 
@@ -271,6 +275,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
         worker.stop()
         engine.dispose()
     return 0
+
+
+def serve_workers(workers: int, options: dict[str, Any]) -> None:
+    """uvicorn's supervisor over ``workers`` processes (what ``uvicorn.run`` does for
+    several workers), the port bound for sharing: each worker listens on a socket of its
+    own and the kernel spreads the connections over them (:mod:`cofatui.api.shared_port`)."""
+    import logging
+
+    from uvicorn import Config
+    from uvicorn.supervisors import Multiprocess
+
+    from cofatui.api.shared_port import supervisor_socket
+
+    config = Config("cofatui.commands.serve:app_from_environment", factory=True,
+                    workers=workers, **options)
+    try:
+        sock = supervisor_socket(config.host, config.port)
+    except OSError as exc:  # uvicorn's own report of a port it cannot bind
+        logging.getLogger("uvicorn.error").error(exc)
+        sys.exit(1)
+    try:
+        Multiprocess(config, sockets=[sock]).run()
+    finally:
+        sock.close()
 
 
 ENV_DB = "COFATUI_SERVE_DB"

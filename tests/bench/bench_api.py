@@ -149,7 +149,8 @@ def run(url: str, label: str, seconds: float, max_requests: int,
     engine.dispose()
     home = Path(tempfile.mkdtemp(prefix="bench-api-"))
     rows: list[dict[str, Any]] = []
-    extra = ("--workers", str(workers)) if workers is not None else ()
+    # Said explicitly: the test server is one process unless told otherwise.
+    extra = ("--workers", str(default_workers() if workers is None else workers))
     # A long start allowed: several worker processes import the app on a shared machine.
     server = ServerProcess(url, home, log_level="warning", extra_args=extra).start(300)
     try:

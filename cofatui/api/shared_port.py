@@ -1,0 +1,82 @@
+"""How ``cofatui serve``'s worker processes share the port: each listens on a socket
+of its own, bound with ``SO_REUSEPORT``, and the kernel spreads the new connections
+over them (issue 21 item 5).
+
+uvicorn's default — one listening socket, every worker accepting from it — gave all
+the clients to one worker: the workers race for each connection, asyncio accepts every
+waiting connection in one go, and the worker already running (the other one sharing a
+core with a busy client) wins the lot. Twenty clients connecting at once then ran on
+one core for as long as their keep-alive connections lasted, the other worker idle:
+the notifications page served at one core's rate with two.
+
+The supervisor binds the address with ``SO_REUSEPORT`` but never listens on it (a
+socket that does not listen is given no connection); it only holds the port and hands
+its address to the workers, whose event loop (:class:`SharedPortLoop`, uvicorn's loop
+factory) serves a twin socket of its own instead. Linux and the BSDs; only a process
+of the same user can join the group.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from typing import Any
+
+
+def supervisor_socket(host: str, port: int) -> socket.socket:
+    """The supervisor's socket: ``host:port`` bound for sharing, not listening. The
+    address is first bound without sharing, so that a port another server listens on
+    (several workers' group included) is refused as before rather than shared with it;
+    port 0 takes the port that first bind got."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    address = host.strip("[]")
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((address, port))
+        port = probe.getsockname()[1]
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind((address, port))
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
+def is_shared(sock: socket.socket) -> bool:
+    return sock.type == socket.SOCK_STREAM and sock.family in (
+        socket.AF_INET, socket.AF_INET6) and bool(
+        sock.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT))
+
+
+def worker_socket(shared: socket.socket) -> socket.socket:
+    """A worker's own socket on the address of the supervisor's ``shared`` socket."""
+    sock = socket.socket(shared.family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind(shared.getsockname())
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+class SharedPortLoop(asyncio.SelectorEventLoop):
+    """asyncio's selector loop whose ``create_server`` serves a worker's own socket
+    (:func:`worker_socket`) for a shared one the supervisor bound; any other socket as
+    given (one process: uvicorn's own socket)."""
+
+    async def create_server(self, protocol_factory: Any, host: Any = None,
+                            port: Any = None, *args: Any, sock: socket.socket | None = None,
+                            **kwargs: Any) -> asyncio.Server:
+        if sock is not None and is_shared(sock):
+            sock = worker_socket(sock)
+        return await super().create_server(protocol_factory, host, port, *args,
+                                           sock=sock, **kwargs)
+
+
+__all__ = ["SharedPortLoop", "is_shared", "supervisor_socket", "worker_socket"]

@@ -1,0 +1,91 @@
+"""The worker processes of ``cofatui serve`` share the port through SO_REUSEPORT
+sockets of their own (cofatui.api.shared_port): connections reach every worker, and
+the supervisor's socket, which never listens, gets none."""
+
+from __future__ import annotations
+
+import asyncio
+import select
+import socket
+
+import pytest
+
+from cofatui.api.shared_port import SharedPortLoop, is_shared, supervisor_socket, worker_socket
+
+
+def _accepted(sock: socket.socket) -> int:
+    count = 0
+    while select.select([sock], [], [], 0.2)[0]:
+        conn, _ = sock.accept()
+        conn.close()
+        count += 1
+    return count
+
+
+def test_connections_reach_every_worker_socket() -> None:
+    shared = supervisor_socket("127.0.0.1", 0)
+    port = shared.getsockname()[1]
+    workers = [worker_socket(shared), worker_socket(shared)]
+    clients: list[socket.socket] = []
+    try:
+        for sock in workers:
+            sock.listen(128)
+        for _ in range(64):
+            clients.append(socket.create_connection(("127.0.0.1", port)))
+        counts = [_accepted(sock) for sock in workers]
+        assert sum(counts) == 64
+        # The kernel spreads connections by their address: all 64 on one socket would
+        # be a chance of 2**-63.
+        assert all(counts), counts
+    finally:
+        for sock in [*clients, *workers, shared]:
+            sock.close()
+
+
+def test_a_port_another_server_listens_on_is_refused() -> None:
+    shared = supervisor_socket("127.0.0.1", 0)
+    worker = worker_socket(shared)
+    try:
+        worker.listen(8)
+        with pytest.raises(OSError):
+            supervisor_socket("127.0.0.1", shared.getsockname()[1])
+    finally:
+        worker.close()
+        shared.close()
+
+
+def test_the_supervisor_socket_takes_no_connection() -> None:
+    shared = supervisor_socket("127.0.0.1", 0)
+    try:
+        with socket.socket() as probe:
+            probe.settimeout(2)
+            assert probe.connect_ex(shared.getsockname()) != 0  # refused: nobody listens
+    finally:
+        shared.close()
+
+
+def test_the_loop_serves_its_own_socket_for_a_shared_one() -> None:
+    shared = supervisor_socket("127.0.0.1", 0)
+    plain = socket.socket()
+    plain.bind(("127.0.0.1", 0))
+    assert is_shared(shared) and not is_shared(plain)
+    loop = SharedPortLoop()
+
+    async def serve(sock: socket.socket) -> tuple[int, object]:
+        server = await loop.create_server(asyncio.Protocol, sock=sock)
+        served = server.sockets[0]
+        seen = (served.fileno(), served.getsockname())
+        server.close()
+        await server.wait_closed()
+        return seen
+
+    try:
+        address = shared.getsockname()
+        own_fd, own_address = loop.run_until_complete(serve(shared))
+        assert own_fd != shared.fileno() and own_address == address
+        given = (plain.fileno(), plain.getsockname())  # the server closes it
+        assert loop.run_until_complete(serve(plain)) == given
+    finally:
+        loop.close()
+        shared.close()
+        plain.close()
