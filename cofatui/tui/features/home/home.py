@@ -122,6 +122,12 @@ class HomeScreen(Screen[None]):
 
     # --- composition ----------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        # The width's breakpoint class before the children are styled: Textual adds it
+        # on the first resize, and restyled the whole screen then (issue 21 item 1).
+        width = self.app.size.width
+        self.add_class(next(name for edge, name in sorted(self.HORIZONTAL_BREAKPOINTS,
+                                                          reverse=True) if width >= edge),
+                       update=False)
         yield AppHeader()
         with VerticalScroll(id="home-body"):
             yield Static(plain(t("home.portfolio_unavailable")), id="portfolio-note")
