@@ -8,6 +8,7 @@ sub-command. Errors end as one clear line on stderr and a non-zero exit code.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import threading
@@ -424,7 +425,15 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser(with_command_modules=not opens_the_app(words))
+    opens = opens_the_app(words)
+    if opens:
+        # Until the app's first frame (CofaApp.on_mount turns it on again) or its end:
+        # the start allocates several hundred thousand objects (Textual's modules, the
+        # CSS, home's widgets, Babel's locale data) and none of them is garbage, yet the
+        # cyclic collector walked them all again and again, about a tenth of the CPU
+        # the first frame took (issue 21 item 1).
+        gc.disable()
+    parser = build_parser(with_command_modules=not opens)
     args = parser.parse_args(words)
     for name in ("db", "user", "config", "api", "token_file"):
         if not hasattr(args, name):
@@ -445,6 +454,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 141  # 128 + SIGPIPE, as a shell reports it
     except Exception as exc:  # the user gets one line; the traceback goes to a log file
         return report_crash(exc)
+    finally:
+        gc.enable()  # an app that ended before its first frame (see above)
 
 
 def report_crash(exc: BaseException) -> int:

@@ -53,6 +53,7 @@ What screens may rely on (``self.app`` cast to :class:`CofaApp`):
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from collections.abc import Callable
@@ -257,6 +258,9 @@ class CofaApp(DropWhenGone, App[None]):
 
     # --- start ----------------------------------------------------------------------
     def on_mount(self) -> None:
+        # The CLI turns the cyclic garbage collector off for the start (cli.main): on
+        # again once the first frame is painted.
+        self.call_after_refresh(gc.enable)
         self.screen_change_signal.subscribe(self, self._screen_changed, immediate=True)
         translate_tree(self)
         if self._theme_missing:

@@ -38,7 +38,7 @@ FORBIDDEN = (
 )
 
 PROBE = textwrap.dedent("""
-    import json, sys, threading
+    import gc, json, sys, threading
     from cofatui import cli
     from cofatui.tui.app import CofaApp
 
@@ -76,6 +76,7 @@ PROBE = textwrap.dedent("""
 
     real_mount = CofaApp.on_mount
     def on_mount(self):
+        seen["gc_while_starting"] = gc.isenabled()
         real_mount(self)
         def first_frame():
             seen["first_frame"] = sorted(sys.modules)
@@ -98,6 +99,7 @@ PROBE = textwrap.dedent("""
             seen["wap"] = str(wap.summary.wap)
             seen["header"] = header(self.screen)
             seen["after_open"] = sorted(sys.modules)
+            seen["gc_once_open"] = gc.isenabled()
             seen["events"] = list(events)
             self.exit()
         wap_shown()
@@ -148,6 +150,14 @@ def test_the_first_frame_paints_before_the_data_layer_is_imported(demo_db: Path)
     # The same run then opened the database in the worker and showed the WAP.
     assert _loaded(result["after_open"], ("sqlalchemy", "cofatui.repository.sql"))
     assert result["wap"]
+
+
+def test_the_garbage_collector_is_off_for_the_start_only(demo_db: Path) -> None:
+    # Off while the first frame is built (its objects are no garbage, the collector's
+    # passes over them cost the start), on again for the rest of the session.
+    result = _start("--db", str(demo_db))
+    assert result["gc_while_starting"] is False
+    assert result["gc_once_open"] is True
 
 
 def test_the_job_worker_starts_once_the_wap_is_on_screen(demo_db: Path) -> None:
