@@ -65,6 +65,10 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
 }
 
 
+#: The page cache while the deferred indexes are built (negative: KiB, SQLite's form).
+INDEX_BUILD_CACHE_KIB = -8192
+
+
 def _quoted(names: Iterable[str]) -> str:
     return ", ".join("'" + name.replace("'", "''") + "'" for name in names)
 
@@ -95,8 +99,18 @@ def deferred_indexes(conn: Connection, tables: Iterable[str]) -> Iterator[None]:
     for name, _sql in indexes:
         conn.exec_driver_sql(f'DROP INDEX "{name}"')
     yield
-    for _name, sql in indexes:
-        conn.exec_driver_sql(sql)
+    # CREATE INDEX is mostly its sort. The sorter sorts runs of at most the page cache's
+    # size; runs that fit the CPU caches, merged from temporary files, cost less CPU than
+    # one sort of the whole table in a large cache (the 100 000-company demo's 41
+    # indexes: about 16.7 -> 12 s), so the cache is small while they are built.
+    cache = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql(f"PRAGMA cache_size={INDEX_BUILD_CACHE_KIB}")
+    try:
+        for _name, sql in indexes:
+            conn.exec_driver_sql(sql)
+    finally:
+        if cache is not None:
+            conn.exec_driver_sql(f"PRAGMA cache_size={int(cache)}")
 
 
 class SearchIndexer:

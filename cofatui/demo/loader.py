@@ -41,15 +41,22 @@ Row = tuple[Any, ...]
 
 # Set for the load only; the previous values are restored afterwards. A 256 MiB page
 # cache measured as fast as 1 GiB for the 100 000-company demo (about 1 GB on disk).
-# ``threads``: CREATE INDEX sorts on both cores (the deferred indexes, demo.deferred).
+# ``temp_store``: files. SQLite's sorter (each deferred CREATE INDEX, demo.deferred) spills
+# its sorted runs to temporary files; held in memory instead they cost more CPU, and SQLite
+# then never sorts on a second thread: the 41 deferred indexes of the 100 000-company demo
+# took about 16.7 s of CPU with MEMORY, 12.4 s with files (and a small cache, there).
+# ``threads``: 0. The sorter could sort its runs on a second thread, but measured under
+# load that took 40 % more CPU for no shorter wait.
+# ``secure_delete``: off for the load (on in some builds): pages freed by the full-text
+# indexes' merges are not overwritten with zeros; the load's pages hold nothing to erase.
 # ``mmap_size``: the load re-reads what it wrote (each deferred CREATE INDEX and full-text
 # rebuild scans its table, B-tree inserts read their pages back): through a memory map
 # rather than a read() copy per page. Measured on the 20 000-company demo, same run: the
 # deferred indexes 4.0 -> 2.7 s of CPU, the search catch-up 1.5 -> 1.2 s; the page cache's
 # size made no difference either way (64 MiB to 1 GiB). SQLite caps the map at its
 # compile-time maximum (2 GB by default); past it the rest is read as before.
-SQLITE_PRAGMAS = {"synchronous": 0, "cache_size": -256 * 1024, "temp_store": 2, "threads": 2,
-                  "mmap_size": 1 << 31}
+SQLITE_PRAGMAS = {"synchronous": 0, "cache_size": -256 * 1024, "temp_store": 1, "threads": 0,
+                  "mmap_size": 1 << 31, "secure_delete": 0}
 
 
 def money_units(value: Decimal | int) -> int:
@@ -181,6 +188,31 @@ def _rollback_journal(raw: Any) -> str:
     return mode if changed != mode else ""
 
 
+#: sqlite3 binds an exact int, float or str as is, and sends any other value (None, a
+#: bool) through its adapter registry: a miss, then attribute lookups of ``__adapt__``
+#: and ``__conform__``. With a registered adapter the lookup ends at once: ``{}.get``
+#: maps None to None (NULL) and ``int`` a bool to 1/0, which is what SQLite stores for
+#: them anyway. The portfolio's executemany spent about a third of its CPU on those
+#: misses (py-spy, 100 000 companies; a bare executemany of such rows: -40 % CPU).
+_BIND_ADAPTERS: dict[type[Any], Callable[[Any], Any]] = {type(None): {}.get, bool: int}
+
+
+@contextlib.contextmanager
+def _direct_binding() -> Iterator[None]:
+    """The adapters above registered for the load, the registry as it was after. The
+    registry is the process's; the values stored are the same with or without them."""
+    keys = [(kind, sqlite3.PrepareProtocol) for kind in _BIND_ADAPTERS]
+    saved = {key: sqlite3.adapters[key] for key in keys if key in sqlite3.adapters}
+    for key in keys:
+        sqlite3.adapters.setdefault(key, _BIND_ADAPTERS[key[0]])
+    try:
+        yield
+    finally:
+        for key in keys:
+            sqlite3.adapters.pop(key, None)
+        sqlite3.adapters.update(saved)
+
+
 @contextlib.contextmanager
 def bulk_transaction(engine: Engine) -> Iterator[BulkLoader]:
     """One write transaction for the whole load, with the database tuned for it.
@@ -211,7 +243,7 @@ def bulk_transaction(engine: Engine) -> Iterator[BulkLoader]:
             journal = _rollback_journal(raw)
         conn.info["write"] = True
         try:
-            with conn.begin():
+            with _direct_binding() if sqlite else contextlib.nullcontext(), conn.begin():
                 if not sqlite:
                     conn.exec_driver_sql("SET LOCAL TIME ZONE 'UTC'")
                 loader = BulkLoader(conn)
