@@ -89,3 +89,34 @@ def test_the_loop_serves_its_own_socket_for_a_shared_one() -> None:
         loop.close()
         shared.close()
         plain.close()
+
+
+def test_connections_of_a_worker_socket_send_without_delay() -> None:
+    """Nagle off (TCP_NODELAY) on what a worker accepts: otherwise a response written in
+    two parts (head, body) waits for the client's delayed ACK."""
+    shared = supervisor_socket("127.0.0.1", 0)
+    loop = SharedPortLoop()
+    nodelay: list[int] = []
+
+    class Probe(asyncio.Protocol):
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            sock = transport.get_extra_info("socket")
+            nodelay.append(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+
+    async def connect() -> None:
+        server = await loop.create_server(Probe, sock=shared)
+        _, writer = await asyncio.open_connection(*server.sockets[0].getsockname()[:2])
+        for _ in range(50):
+            if nodelay:
+                break
+            await asyncio.sleep(0.01)
+        writer.close()
+        server.close()
+        await server.wait_closed()
+
+    try:
+        loop.run_until_complete(connect())
+    finally:
+        loop.close()
+        shared.close()
+    assert nodelay and nodelay[0] != 0
