@@ -13,14 +13,20 @@ The supervisor binds the address with ``SO_REUSEPORT`` but never listens on it (
 socket that does not listen is given no connection); it only holds the port and hands
 its address to the workers, whose event loop (:class:`SharedPortLoop`, uvicorn's loop
 factory) serves a twin socket of its own instead. Linux and the BSDs; only a process
-of the same user can join the group.
+of the same user can join the group. Elsewhere (:data:`SUPPORTED` false: Windows has
+no ``SO_REUSEPORT``, macOS does not balance with it) the supervisor binds uvicorn's one
+shared socket as before.
 """
 
 from __future__ import annotations
 
 import asyncio
 import socket
+import sys
 from typing import Any
+
+#: Whether the kernel spreads connections over SO_REUSEPORT sockets (Linux).
+SUPPORTED = sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
 
 
 def supervisor_socket(host: str, port: int) -> socket.socket:
@@ -47,7 +53,7 @@ def supervisor_socket(host: str, port: int) -> socket.socket:
 
 
 def is_shared(sock: socket.socket) -> bool:
-    return sock.type == socket.SOCK_STREAM and sock.family in (
+    return SUPPORTED and sock.type == socket.SOCK_STREAM and sock.family in (
         socket.AF_INET, socket.AF_INET6) and bool(
         sock.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT))
 
@@ -82,4 +88,4 @@ class SharedPortLoop(asyncio.SelectorEventLoop):
                                            sock=sock, **kwargs)
 
 
-__all__ = ["SharedPortLoop", "is_shared", "supervisor_socket", "worker_socket"]
+__all__ = ["SUPPORTED", "SharedPortLoop", "is_shared", "supervisor_socket", "worker_socket"]

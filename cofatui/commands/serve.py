@@ -286,15 +286,18 @@ def serve_workers(workers: int, options: dict[str, Any]) -> None:
     from uvicorn import Config
     from uvicorn.supervisors import Multiprocess
 
-    from cofatui.api.shared_port import supervisor_socket
+    from cofatui.api.shared_port import SUPPORTED, supervisor_socket
 
     config = Config("cofatui.commands.serve:app_from_environment", factory=True,
                     workers=workers, **options)
-    try:
-        sock = supervisor_socket(config.host, config.port)
-    except OSError as exc:  # uvicorn's own report of a port it cannot bind
-        logging.getLogger("uvicorn.error").error(exc)
-        sys.exit(1)
+    if not SUPPORTED:  # one socket shared by the workers, as uvicorn.run binds it
+        sock = config.bind_socket()
+    else:
+        try:
+            sock = supervisor_socket(config.host, config.port)
+        except OSError as exc:  # uvicorn's own report of a port it cannot bind
+            logging.getLogger("uvicorn.error").error(exc)
+            sys.exit(1)
     try:
         Multiprocess(config, sockets=[sock]).run()
     finally:

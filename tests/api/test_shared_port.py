@@ -10,7 +10,15 @@ import socket
 
 import pytest
 
-from cofatui.api.shared_port import SharedPortLoop, is_shared, supervisor_socket, worker_socket
+from cofatui.api.shared_port import (
+    SUPPORTED,
+    SharedPortLoop,
+    is_shared,
+    supervisor_socket,
+    worker_socket,
+)
+
+pytestmark = pytest.mark.skipif(not SUPPORTED, reason="no balancing SO_REUSEPORT here")
 
 
 def _accepted(sock: socket.socket) -> int:
