@@ -158,8 +158,13 @@ def run(url: str, label: str, seconds: float, max_requests: int,
         me.raise_for_status()
         contract_id = me.json()["contracts"][0]["contract_id"]
         for name, (path, params, loaded) in endpoints(contract_id).items():
-            # Warm the server's connection pool and the database cache.
-            asyncio.run(load(server.url, token, path, params, 1, 0.1, 2))
+            # Warm the server's connection pool, statement caches and the database
+            # cache in every worker process: as many connections as the most loaded
+            # level, so the kernel spreads them over all the workers (one client warmed
+            # one worker only; the other's first pages, hundreds of ms each, were then
+            # the measured run's p99).
+            warm = max(levels) if loaded else 1
+            asyncio.run(load(server.url, token, path, params, warm, 0.5, 4 * warm))
             for clients in levels if loaded else (1,):
                 stats = asyncio.run(load(server.url, token, path, params, clients, seconds,
                                          max_requests if loaded else 3))
