@@ -28,14 +28,14 @@ import functools
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Table, text
 from sqlalchemy.engine import Connection, Engine
 
 from cofatui.errors import Conflict, Unavailable
-from cofatui.models.types import MONEY_SCALE
+from cofatui.rules.money_units import to_units
 
 Row = tuple[Any, ...]
 
@@ -61,7 +61,7 @@ SQLITE_PRAGMAS = {"synchronous": 0, "cache_size": -256 * 1024, "temp_store": 1, 
 
 def money_units(value: Decimal | int) -> int:
     """A money amount in its stored form (thousandths), rounded half-up like Money."""
-    return int((Decimal(value) * MONEY_SCALE).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return to_units(value)
 
 
 #: ``value.isoformat(" ", "microseconds")``, called without a Python frame of its own (a

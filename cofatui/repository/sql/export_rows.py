@@ -89,6 +89,7 @@ from cofatui.repository.sql.engine import translated_errors
 from cofatui.repository.sql.search import like_pattern
 from cofatui.rules.export_aggregation import products_text
 from cofatui.rules.export_columns import column, column_label, custom_field_slot
+from cofatui.rules.money_units import from_units, units_text
 from cofatui.rules.products import COVER_PRECEDENCE, LIVE_STATUSES
 from cofatui.schemas_exports import ExportColumnInfo
 from cofatui.schemas_jobs import ExportFormat
@@ -426,32 +427,18 @@ def _fetch(conn: Connection, query: Select[Any]) -> list[Any]:
 
 
 def _money(units: Any) -> Decimal | None:
-    """What ``Money`` reads (``_from_units``: thousandths, two decimals unless the
-    third is used) made by moving the point, not by dividing and quantizing: the
-    same Decimal, digit for digit and exponent for exponent, in a fraction of the
-    time (a run types a hundred thousand amounts or more)."""
-    if units is None:
-        return None
-    units = int(units)
-    if units % 10:
-        return Decimal(units).scaleb(-3)
-    return Decimal(units // 10).scaleb(-2)
+    """What ``Money`` reads (``rules.money_units.from_units``); None for None."""
+    return None if units is None else from_units(int(units))
 
 
 def _money_text(units: Any) -> Any:
-    """``format(_money(units), "f")`` made from the integer units (thousandths): the
-    integer part, then two decimals, or three when the third is used; None for None.
-    Anything but an int is given back typed (:func:`_money`), for the usual cell."""
+    """``format(_money(units), "f")`` made from the integer units (thousandths) with
+    integer arithmetic (``units_text``: a run writes a hundred thousand amounts or
+    more); None for None. Anything but an int is given back typed (:func:`_money`),
+    for the usual cell."""
     if units.__class__ is not int:
         return None if units is None else _money(units)
-    if units < 0:
-        return "-" + _units_text(-units)
-    return _units_text(units)
-
-
-def _units_text(units: int) -> str:
-    whole, part = divmod(units, 1000)
-    return f"{whole}.{part:03d}" if part % 10 else f"{whole}.{part // 10:02d}"
+    return units_text(units)
 
 
 def _sqlite_moment(value: Any) -> datetime | None:
