@@ -130,8 +130,8 @@ def test_an_amount_is_written_from_its_units_as_its_decimal(units: int) -> None:
     """A CSV line writes an amount from its stored units (thousandths, whatever the
     currency: Money keeps three decimals for every one) as ``write_csv`` writes the
     Decimal the Money type reads: negative, zero, two or three decimals, any size."""
-    from cofatui.rules.money_units import from_units as _from_units
     from cofatui.repository.sql.export_rows import _money, _money_text
+    from cofatui.rules.money_units import from_units as _from_units
 
     assert _money_text(units) == format(_from_units(units), "f") == format(_money(units), "f")
 

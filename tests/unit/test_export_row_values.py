@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from cofatui.enums import ExportColumnType
 from cofatui.formats.export import ExportColumn, _iso_moment, _Values, write_xlsx
-from cofatui.rules.money_units import from_units as _from_units
 from cofatui.repository.sql.export_rows import _money, _sqlite_moment
+from cofatui.rules.money_units import from_units as _from_units
 
 
 @given(st.integers(min_value=-(10**20), max_value=10**20))
