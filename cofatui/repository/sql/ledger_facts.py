@@ -113,52 +113,13 @@ def _rates(s: Session, currencies: set[str], dates: list[date]) -> list[rates_ru
 
 def claim_facts(s: Session, claim_id: int) -> ClaimFacts | None:
     """A registered claim's facts (None for a draft: nothing to book yet)."""
-    claim = s.get(Claim, claim_id)
-    if claim is None or claim.status == ClaimStatus.DRAFT.value or claim.reference is None:
-        return None
-    company = s.get(Company, claim.company_id)
-    assert company is not None
-    client_reference = s.execute(select(PortfolioEntry.client_reference).where(
-        PortfolioEntry.contract_id == claim.contract_id,
-        PortfolioEntry.company_id == claim.company_id)).scalar_one_or_none()
-    invoices = list(s.execute(select(ClaimInvoice).where(
-        ClaimInvoice.claim_id == claim_id).order_by(ClaimInvoice.id)).scalars())
-    payments = list(s.execute(select(ClaimPayment).where(
-        ClaimPayment.claim_id == claim_id).order_by(ClaimPayment.id)).scalars())
-    allocations: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for allocation in s.execute(select(PaymentAllocation).where(
-            PaymentAllocation.payment_id.in_([p.id for p in payments] or [-1]))).scalars():
-        allocations[allocation.payment_id][allocation.invoice_id] = allocation.amount
-    submitted_on = claim.submitted_at.date() if claim.submitted_at else None
-    dates = [d for d in (submitted_on, claim.status_on, claim.indemnity_date,
-                         claim.indemnity_received_on, claim.irrecoverable_on) if d]
-    currencies = {claim.currency} | {i.currency for i in invoices} | {
-        p.currency for p in payments}
-    return ClaimFacts(
-        claim_id=claim_id, reference=claim.reference, debtor_name=company.name,
-        debtor_aux=client_reference or company.easy_number, status=ClaimStatus(claim.status),
-        submitted_on=submitted_on, status_on=claim.status_on, currency=claim.currency,
-        insured=claim.insured, covered_amount=claim.covered_amount,
-        calculated_indemnity=claim.calculated_indemnity, indemnity_date=claim.indemnity_date,
-        indemnity_received_on=claim.indemnity_received_on,
-        indemnity_received_eur=claim.indemnity_received_eur,
-        irrecoverable_on=claim.irrecoverable_on, vat_recoverable=claim.vat_recoverable,
-        invoices=tuple(ClaimInvoiceFacts(invoice_id=i.id or 0, number=i.number,
-                                         currency=i.currency,
-                                         amount_excl_tax=i.amount_excl_tax, tax=i.tax)
-                       for i in invoices),
-        payments=tuple(ClaimPaymentFacts(payment_id=p.id or 0, type=p.type,
-                                         currency=p.currency, amount=p.amount,
-                                         allocations=dict(allocations.get(p.id or 0, {})))
-                       for p in payments),
-        rates=_rates(s, currencies, dates))
+    return claim_facts_many(s, [claim_id]).get(claim_id)
 
 
 def claim_facts_many(s: Session, claim_ids: Sequence[int]) -> dict[int, ClaimFacts]:
-    """The facts of many registered claims (drafts left out), equal to ``claim_facts``
-    of each, in seven queries whatever their number: generate books a chunk of claims,
-    and reading each claim alone took seven queries per claim (the 100 000-company
-    demo books about two thousand). Columns, not ORM objects."""
+    """The facts of many registered claims (drafts left out) in seven queries whatever
+    their number: generate books a chunk of claims (the 100 000-company demo about two
+    thousand), and ``claim_facts`` reads one. Columns, not ORM objects."""
     claims = s.execute(select(
         Claim.id, Claim.reference, Claim.status, Claim.contract_id, Claim.company_id,
         Claim.submitted_at, Claim.status_on, Claim.currency, Claim.insured,
