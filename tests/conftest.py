@@ -1,5 +1,5 @@
 """Test-wide isolation: every test gets its own config and data directories, so no
-test reads or writes the developer's real settings or database."""
+test reads or writes the developer's real settings or database, and starts in English."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from cofatui.i18n import set_language
 
 PG_ENV = "COFATUI_TEST_PG_URL"
 _extensions_ready: set[str] = set()
@@ -40,7 +42,12 @@ def isolated_dirs(tmp_path_factory: pytest.TempPathFactory,
     root = tmp_path_factory.mktemp("cofatui-home")
     monkeypatch.setenv("COFATUI_CONFIG_DIR", str(root / "config"))
     monkeypatch.setenv("COFATUI_DATA_DIR", str(root / "data"))
+    # The UI language is process-wide: an app run in French (its config says so) or a
+    # test of French wording left it set for whatever test ran next in that worker,
+    # whose English assertions then failed depending on the order xdist dealt them.
+    set_language("en")
     yield root
+    set_language("en")
 
 
 def pg_url_or_skip() -> str:
