@@ -30,7 +30,8 @@ job worker (jobs, schedules, scheduled exports) runs once per server, as a threa
 the supervising process, not in every worker: several servers on one database still
 claim each job once (the queue's claim and the schedules' dedupe keys). A worker dies
 with its supervisor, even one killed with SIGKILL (``PR_SET_PDEATHSIG``), so no orphan
-keeps the port. SQLite runs with ``synchronous=FULL`` here: an acknowledged write
+keeps the port. Each worker opens its pool and freezes the heap it built out of the
+cyclic collector before it serves (:mod:`cofatui.api.settle`). SQLite runs with ``synchronous=FULL`` here: an acknowledged write
 survives a power cut.
 """
 
@@ -268,9 +269,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
             serve_workers(args.workers, options)
         else:
             from cofatui.api.app import create_app  # the workers import it themselves
+            from cofatui.api.settle import settle
 
             limits = LoginLimits(per_address=args.logins_per_address)
-            uvicorn.run(create_app(engine, clock=clock, login_limits=limits), **options)
+            app = create_app(engine, clock=clock, login_limits=limits)
+            settle(engine)
+            uvicorn.run(app, **options)
     finally:
         worker.stop()
         engine.dispose()
@@ -342,6 +346,7 @@ def app_from_environment() -> Any:
     """The app of one worker process (``--workers`` > 1): its own engine and pool, no
     job worker (the supervisor runs the jobs)."""
     from cofatui.api.app import create_app
+    from cofatui.api.settle import settle
     from cofatui.chorus_pro import runtime
     from cofatui.cli import load_settings_for
     from cofatui.repository.sql import make_engine
@@ -355,4 +360,6 @@ def app_from_environment() -> Any:
     settings = load_settings_for(argparse.Namespace(config=os.environ.get(ENV_CONFIG) or None))
     runtime.configure(settings.chorus_pro)  # routes may call Chorus Pro (issue 19)
     per_address = int(os.environ.get(ENV_LOGINS_PER_ADDRESS) or PER_ADDRESS)
-    return create_app(engine, clock=clock, login_limits=LoginLimits(per_address=per_address))
+    app = create_app(engine, clock=clock, login_limits=LoginLimits(per_address=per_address))
+    settle(engine)
+    return app
