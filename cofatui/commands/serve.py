@@ -31,8 +31,8 @@ the supervising process, not in every worker: several servers on one database st
 claim each job once (the queue's claim and the schedules' dedupe keys). A worker dies
 with its supervisor, even one killed with SIGKILL (``PR_SET_PDEATHSIG``), so no orphan
 keeps the port. Each worker opens its pool and freezes the heap it built out of the
-cyclic collector before it serves (:mod:`cofatui.api.settle`). SQLite runs with ``synchronous=FULL`` here: an acknowledged write
-survives a power cut.
+cyclic collector before it serves (:mod:`cofatui.api.settle`). SQLite runs with
+``synchronous=FULL`` here: an acknowledged write survives a power cut.
 """
 
 from __future__ import annotations
