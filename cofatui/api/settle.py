@@ -25,11 +25,14 @@ _TOUCH = "SELECT 1 FROM api_token WHERE 1 = 0"
 
 
 def open_pool(engine: Engine) -> None:
-    """Open as many connections as the pool keeps, each used once, so the first
-    requests neither connect nor parse the schema."""
+    """On SQLite, open as many connections as the pool keeps, each used once, so the
+    first requests neither connect nor parse the schema. Elsewhere one: a PostgreSQL
+    connection is a server process and a slot of ``max_connections``, shared by every
+    worker of every server on the database, so the rest open when requests need them."""
     size = getattr(engine.pool, "size", None)
+    count = int(size()) if callable(size) and engine.dialect.name == "sqlite" else 1
     with ExitStack() as stack:
-        for _ in range(int(size()) if callable(size) else 1):
+        for _ in range(count):
             stack.enter_context(engine.connect()).exec_driver_sql(_TOUCH)
 
 

