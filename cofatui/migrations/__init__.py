@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
     from sqlalchemy.engine import Engine
 
-HEAD = "0038_product_cover_indexes"
+HEAD = "0039_notification_state_writes"
 HERE = Path(__file__).parent
 
 
