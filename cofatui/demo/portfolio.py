@@ -282,6 +282,9 @@ class PortfolioBuilder:
         self.gauss = rng.gauss
         self.now = now  # naive UTC
         self.today = now.date()
+        # Instants every product or notification compares with, computed once.
+        self.latest_decision = now - timedelta(minutes=5)
+        self.year_ago = now - timedelta(days=365)
         self.contracts = contracts
         self.second_share = second_share
         self.ids = ids
@@ -571,7 +574,7 @@ class PortfolioBuilder:
             decided_by = rule if automatic and rule else UNDERWRITER
             delay = timedelta(seconds=3 + r() * 20) if automatic \
                 else timedelta(hours=2 + r() * 70)
-            decided_at = min(requested_at + delay, now - timedelta(minutes=5))
+            decided_at = min(requested_at + delay, self.latest_decision)
             effective = decided_at.date()
             decided = self._decided(code, status, requested, dra)
             if verdict is not None:
@@ -713,7 +716,7 @@ class PortfolioBuilder:
                        products: list[_Made], target: int, where: str) -> None:
         r = self.r
         now = self.now
-        year_ago = now - timedelta(days=365)
+        year_ago = self.year_ago
         # (when, product, code, message, the object behind it: None, ("ilu",) or
         # ("document", kind, outcome, year))
         made: list[tuple[datetime, int | None, str, texts.Message, tuple[Any, ...] | None]] = []
@@ -729,7 +732,7 @@ class PortfolioBuilder:
                     made.append((p.changed_at, p.pid, p.code, texts.product_change(
                         p.code, p.status, cur, p.decided, p.end, where), None))
             elif p.decided_at is not None and p.decided_at >= year_ago:
-                made.append((p.decided_at + timedelta(seconds=30), p.pid, p.code,
+                made.append((p.decided_at + _NOTICE_DELAY, p.pid, p.code,
                              texts.product_decision(p.code, p.status, cur, p.requested,
                                                     p.decided, p.decided_by, p.comment, where),
                              None))
@@ -789,6 +792,8 @@ class PortfolioBuilder:
                 out.states.append((take("notification_state"), reader, nid, True, False))
 
 
+#: A decision's notification follows it by this much.
+_NOTICE_DELAY = timedelta(seconds=30)
 _TABLE_CODES = frozenset({"RLI", "ECL", "RCO", "ROM", "RSC", "RSM"})
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from typing import ParamSpec
+from typing import Any, ParamSpec
 
 from cofatui import notification_wording as wording
 from cofatui.enums import Importance, NotificationCategory, NotificationType
@@ -72,18 +72,30 @@ def _per_company(build: Callable[_P, Message]) -> Callable[_P, Message]:
     things than they name companies, and encoding the parameters is most of a message's
     cost. The company goes into the cached message's JSON where the stand-in was, encoded
     as the JSON encoder would have: the same columns as ``build`` gives."""
-    template = lru_cache(maxsize=20_000)(build)
+    def checked(*args: Any) -> tuple[Message, bool]:
+        message = untyped(*args)
+        # The stand-in only as a parameter: the company can be put in its place.
+        return message, not (_WHERE in message[5] or _WHERE in message[6]
+                             or message[4].count(_WHERE_JSON) != message[4].count(_WHERE))
+
+    # The check made once per cached message; the company's JSON once per company in a
+    # row (an entry's notifications all name it: about ten each).
+    untyped: Callable[..., Message] = build
+    template = lru_cache(maxsize=20_000)(checked)
+    last = [("", _encode(""))]  # (company, its JSON), replaced whole (threads)
 
     @functools.wraps(build)
     def said(*args: _P.args, **kwargs: _P.kwargs) -> Message:
         where = args[-1] if args and not kwargs else None
         if not isinstance(where, str):
             return build(*args, **kwargs)
-        message: Message = template(*args[:-1], _WHERE)
-        if _WHERE in message[5] or _WHERE in message[6] \
-                or message[4].count(_WHERE_JSON) != message[4].count(_WHERE):
+        message, placeable = template(*args[:-1], _WHERE)
+        if not placeable:
             return build(*args, **kwargs)  # named elsewhere than as a parameter
-        params = message[4].replace(_WHERE_JSON, _encode(where))
+        company = last[0]
+        if company[0] != where:
+            company = last[0] = (where, _encode(where))
+        params = message[4].replace(_WHERE_JSON, company[1])
         return (*message[:4], params, message[5], message[6])
 
     return said
