@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy.engine import Engine
@@ -71,15 +70,6 @@ def shape(engine: Engine) -> dict[str, Any]:
                            inspector.get_unique_constraints("notification_state")]}
 
 
-def downgrade(engine: Engine, revision: str) -> None:
-    cfg = migrations.alembic_config()
-    with engine.connect() as conn:
-        conn.info["write"] = True
-        with conn.begin():
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, revision)
-
-
 def check_there_and_back(engine: Engine) -> None:
     rows = build_at_0038(engine)
     before = shape(engine)
@@ -99,7 +89,7 @@ def check_there_and_back(engine: Engine) -> None:
         assert after["indexes"]["ix_notification_state_user_read"][0] == \
             ("user_id", "notification_id", "read", "deleted")
     assert states(engine) == rows
-    downgrade(engine, BEFORE)
+    migrations.downgrade(engine, BEFORE)
     assert shape(engine) == before
     assert states(engine) == rows
     migrations.upgrade(engine)
