@@ -44,6 +44,15 @@ NOTIFICATION_TEXT_OF_ROW = ("search_text", "coalesce((SELECT e.search_text FROM 
 NOTIFICATION_FTS = ("notification_search", "notification_search_words")
 
 
+#: FTS5's own ``automerge`` (segments of a level merged once this many are there) and
+#: the one while the load indexes its notifications: at 4, the million notifications'
+#: chunks were merged over and over as they were added; at 16 their indexing took about
+#: 37 % less CPU (50 000-company demo: 4.5 -> 2.9 s, same data size, same search time),
+#: and the next writes after the load merge at 4 again.
+FTS5_AUTOMERGE = 4
+LOAD_AUTOMERGE = 16
+
+
 def _rebuild(fts: str) -> str:
     # An external-content FTS5 index re-read from its content table: what its insert
     # triggers would have added, for every row at once.
@@ -133,6 +142,24 @@ class SearchIndexer:
         self.upto = int(conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM notification")
                         .scalar_one()) if active else 0
         self.first = self.upto
+        #: each index's merge setting before the load (restored by :meth:`finish`)
+        self.automerge: dict[str, int] = {}
+        if active:
+            for fts in NOTIFICATION_FTS:
+                found = conn.exec_driver_sql(
+                    f"SELECT v FROM {fts}_config WHERE k = 'automerge'").scalar()
+                self.automerge[fts] = FTS5_AUTOMERGE if found is None else int(found)
+                self._set_automerge(fts, LOAD_AUTOMERGE)
+
+    def _set_automerge(self, fts: str, value: int) -> None:
+        self.conn.exec_driver_sql(
+            f"INSERT INTO {fts}({fts}, rank) VALUES ('automerge', {int(value)})")
+
+    def finish(self) -> None:
+        """The indexes' merge setting back to what it was before the load."""
+        for fts, value in self.automerge.items():
+            self._set_automerge(fts, value)
+        self.automerge = {}
 
     def index_to(self, last_id: int) -> None:
         """Index the notifications written since the last call, up to ``last_id``."""
@@ -193,5 +220,6 @@ def deferred_triggers(conn: Connection, tables: Iterable[str]) -> Iterator[Searc
     for statement in CATCH_UP:
         if statement in wanted and not indexer.catch_up(statement):
             conn.exec_driver_sql(statement)
+    indexer.finish()
     for _name, sql in triggers:
         conn.exec_driver_sql(sql)
