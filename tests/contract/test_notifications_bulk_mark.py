@@ -7,15 +7,17 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
 
 from cofatui.clock import FixedClock
 from cofatui.demo.deferred import deferred
 from cofatui.enums import NotificationCategory
+from cofatui.repository.base import Repository
 from cofatui.repository.sql import SqlRepository
 from cofatui.schemas import NotificationFilter, RowCount
 from tests.api_app import shared_app
@@ -128,3 +130,36 @@ def test_mark_all_then_read_on_half_a_million_rows(backend: Backend) -> None:
     assert alice.notifications.count(NotificationFilter(
         category=NotificationCategory.MANAGEMENT, type="bulk", read=False)) == RowCount(
         count=ROWS // OUTSIDE_EVERY)
+    if backend.engine.dialect.name == "postgresql":
+        plan = unread_page_plan(backend, alice)
+        assert "ix_notification_created" in plan, plan
+        assert "Seq Scan on notification " not in plan, plan
+
+
+def unread_page_plan(backend: Backend, alice: Repository) -> str:
+    """PostgreSQL's plan of the unread list's first page once the state rows have
+    statistics (autovacuum's ANALYZE follows a large mark within a minute). With most
+    state rows read it once expected a single unread row and joined companies by a
+    nested loop over a full scan: 40 s for this page (issue 21). The page should walk
+    the date index backwards, as every list does."""
+    with backend.engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").execute(
+            text("ANALYZE notification_state"))
+    seen: list[tuple[str, Any]] = []
+
+    def keep(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any,
+             _many: bool) -> None:
+        if "ORDER BY notification.created_at DESC" in statement:
+            seen.append((statement, parameters))
+
+    event.listen(backend.engine, "before_cursor_execute", keep)
+    try:
+        page = alice.notifications.rows(NotificationFilter(read=False), limit=50)
+    finally:
+        event.remove(backend.engine, "before_cursor_execute", keep)
+    assert len(page.items) == 50 and not any(row.read for row in page.items)
+    statement, parameters = seen[-1]
+    with backend.engine.connect() as conn:
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cursor.execute("EXPLAIN " + statement, parameters)
+        return "\n".join(str(line[0]) for line in cursor.fetchall())
