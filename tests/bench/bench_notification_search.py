@@ -144,9 +144,10 @@ def compare(rows: int = 1_000_000, pg: str = "") -> list[dict[str, Any]]:
         half = NotificationFilter(text="bergamo")  # an eighth of the companies
         row("mark_matching read, 'bergamo'",
             median_ms(lambda: area.mark_matching(half, True), 1), "<= 2000 ms")
-        # The list a user opens before marking the rest: some rows read now (once: on
-        # PostgreSQL its plan took 26-57 s here, issue 21 "unread" page), with the
-        # statistics of the state rows autovacuum takes within a minute of the mark.
+        # The list a user opens before marking the rest: some rows read now, with the
+        # statistics of the state rows autovacuum takes within a minute of the mark
+        # (once: on PostgreSQL a misestimate made it 26 s here, 14 ms since
+        # Listed.conditions reads the flags through coalesce).
         if backend == "postgresql":
             with engine.connect() as conn:
                 conn.execution_options(isolation_level="AUTOCOMMIT").execute(

@@ -34,7 +34,6 @@ from sqlalchemy import (
     func,
     insert,
     literal,
-    or_,
     select,
     true,
     update,
@@ -66,7 +65,9 @@ def minus(listed: Listed, except_ids: Sequence[int], read: bool | None) -> Selec
         query = listed.query(*columns)
     elif read:
         query = listed.from_(select(*columns)).where(
-            *listed.conditions(), or_(st.read.is_(None), st.read == false()))
+            # coalesce, as Listed.conditions: "IS NULL OR = false" was estimated from
+            # the state rows alone, blind to the outer join's NULL rows.
+            *listed.conditions(), func.coalesce(st.read, false()) == false())
     else:
         query = listed.from_(select(*columns), state_rows_only=True).where(
             *listed.conditions(), st.read == true())
