@@ -4,9 +4,11 @@ passes the open connection in ``config.attributes["connection"]``."""
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 import cofatui.models  # noqa: F401  (registers every table on the metadata)
+from cofatui.migrations.compared import include_object_for
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -24,12 +26,13 @@ def run_migrations_online() -> None:
     _run(connection)
 
 
-def _run(connection: object) -> None:
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite needs batch mode for ALTER TABLE
         compare_type=True,
+        include_object=include_object_for(connection.dialect.name),
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -98,11 +98,12 @@ def bulk_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Bac
                           lambda login: SqlRepository(engine, login, clock), clock)
     finally:
         if engine.dialect.name == "postgresql":
-            # The next test's refill of this shared schema DELETEs row by row, and each
-            # deleted notification checks notification_state's foreign key with a plan
-            # cached while the tables were small (a scan of the 430 000 state rows, still
-            # there within the DELETE's transaction): hours. TRUNCATE empties both at
-            # once; the refill copies the template's rows back.
+            # The next test's refill of this shared schema DELETEs row by row: with
+            # notification_state's foreign key (before migration 0039) each deleted
+            # notification checked it with a plan cached while the tables were small,
+            # hours in all; without it the refill still deletes 930 000 rows one by
+            # one. TRUNCATE empties both at once; the refill copies the template's
+            # rows back.
             with engine.begin() as conn:
                 conn.execute(text("TRUNCATE notification_state, notification"))
         engine.dispose()

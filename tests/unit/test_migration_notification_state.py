@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 from cofatui import migrations
+from cofatui.migrations.compared import include_object_for
 from cofatui.repository.sql import make_engine
 from tests.unit.test_migration_product_requests import insert
 from tests.unit.test_migration_product_requests import pg_engine as pg_engine
@@ -112,25 +113,11 @@ def test_state_rows_lose_their_keys_and_keep_their_flags_postgres(
     check_there_and_back(pg_engine)
 
 
-def _compared(engine: Engine) -> Any:
-    """alembic's ``include_object``: leaves out what the models make on the other
-    backend only (``ddl_if``, which alembic does not know of), and the text search
-    indexes (GIN), which are the migrations', not the models' (as SQLite's FTS5
-    tables, left out by test_architecture)."""
-    def include(obj: Any, _name: str | None, type_: str, reflected: bool,
-                _compare_to: Any) -> bool:
-        if reflected:
-            return not (type_ == "index" and obj.kwargs.get("postgresql_using") == "gin")
-        only = getattr(obj, "_ddl_if", None)
-        return only is None or only.dialect in (None, engine.dialect.name)
-    return include
-
-
 @pytest.mark.postgres
 def test_migrated_postgres_schema_matches_the_models(pg_engine: Engine) -> None:
     migrations.upgrade(pg_engine)
     with pg_engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={
-            "compare_type": False, "include_object": _compared(pg_engine)})
+            "compare_type": False, "include_object": include_object_for("postgresql")})
         diff = compare_metadata(context, SQLModel.metadata)
     assert diff == []
