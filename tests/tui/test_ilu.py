@@ -52,7 +52,7 @@ def error_text(form: IluFormScreen) -> str:
 
 async def test_a_need_above_the_cover_leads_to_the_modify_form_prefilled(
         tmp_path: Path) -> None:
-    from cofatui.tui.features.products.actions import ProductActionsScreen
+    from cofatui.tui.features.products.actions import PendingScreen, ProductActionsScreen
 
     env = make_env(tmp_path)
     ilu = issue(env)
@@ -79,8 +79,11 @@ async def test_a_need_above_the_cover_leads_to_the_modify_form_prefilled(
         assert actions.query_one("#amount", Input).value == typed_amount(Decimal(150000))
         # The modification goes the usual way, outside the ILU.
         await pilot.click("#modify")
-        await wait_until(pilot, lambda: not isinstance(app.screen, ProductActionsScreen),
-                         what="the modification requested")
+        await wait_until(pilot, lambda: isinstance(app.screen, PendingScreen),
+                         what="the modification pending, with its countdown")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, PendingScreen),
+                         what="the pending dialog closed")
     answered = env.app("alice").repo.ilus.get(ilu.id)
     assert answered.status == IluStatus.ANSWERED and answered.need_above_cover
     assert answered.experience == PaymentExperience.LATE

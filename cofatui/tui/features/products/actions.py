@@ -446,6 +446,10 @@ class PendingScreen(Dialog[None]):
         super().__init__()
         self.product = product
         self.done = False
+        # Held rather than queried: the first tick runs from on_mount, and a screen
+        # torn down while it mounts (the app quitting at that moment) has lost its
+        # children by then, so a query raised NoMatches out of the app.
+        self.countdown = Static("", id="pending-countdown", markup=False)
 
     def compose(self) -> ComposeResult:
         p = self.product
@@ -455,7 +459,7 @@ class PendingScreen(Dialog[None]):
             key = "products.pending_report" if p.code in REPORT_CODES else "products.pending_text"
             yield Static(Text(t(key, when=format_datetime(waiting_until(p)))),
                          classes="form-info")
-            yield Static("", id="pending-countdown", markup=False)
+            yield self.countdown
             yield Static(Text(t("products.pending_background")), classes="form-info")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("products.button.close"), variant="primary", id="close")
@@ -468,7 +472,7 @@ class PendingScreen(Dialog[None]):
     def tick(self) -> None:
         now = app_clock(self.app).now()
         left = seconds_left(waiting_until(self.product), now)
-        label = self.query_one("#pending-countdown", Static)
+        label = self.countdown
         if left is not None and left <= 0:
             if not self.done:
                 self.done = True
