@@ -6,7 +6,10 @@ neither proposes nor reports objects that are the migrations' own on purpose."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 #: SQLite FTS5 tables (and their shadow tables) the migrations create for the search
 #: indexes; the models do not declare them.
@@ -31,4 +34,19 @@ def include_object_for(dialect: str) -> Callable[[Any, str | None, str, bool, An
     return include
 
 
-__all__ = ["FTS_TABLES", "include_object_for"]
+def schema_differences(connection: Connection) -> list[Any]:
+    """What autogenerate would change to make the database of ``connection`` match the
+    models (types aside), with :func:`include_object_for` its dialect: empty when the
+    migrations and the models agree."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    import cofatui.models  # noqa: F401  (registers every table on the metadata)
+
+    context = MigrationContext.configure(connection, opts={
+        "compare_type": False, "include_object": include_object_for(connection.dialect.name)})
+    return list(compare_metadata(context, SQLModel.metadata))
+
+
+__all__ = ["FTS_TABLES", "include_object_for", "schema_differences"]

@@ -11,13 +11,10 @@ from pathlib import Path
 
 import grimp
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlmodel import SQLModel
 
 from cofatui import migrations
-from cofatui.migrations.compared import include_object_for
+from cofatui.migrations.compared import schema_differences
 from cofatui.repository.sql import make_engine
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,7 +94,4 @@ def test_migrated_schema_matches_the_models(tmp_path: Path) -> None:
     migrations.upgrade(engine)
     with engine.connect() as conn:
         # FTS5 shadow tables are ours, created by the migrations, not the models.
-        context = MigrationContext.configure(conn, opts={
-            "compare_type": False, "include_object": include_object_for("sqlite")})
-        diff = compare_metadata(context, SQLModel.metadata)
-    assert diff == []
+        assert schema_differences(conn) == []

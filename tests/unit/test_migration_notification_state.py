@@ -11,13 +11,10 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel
 
 from cofatui import migrations
-from cofatui.migrations.compared import include_object_for
+from cofatui.migrations.compared import schema_differences
 from cofatui.repository.sql import make_engine
 from tests.unit.test_migration_product_requests import insert
 from tests.unit.test_migration_product_requests import pg_engine as pg_engine
@@ -117,7 +114,4 @@ def test_state_rows_lose_their_keys_and_keep_their_flags_postgres(
 def test_migrated_postgres_schema_matches_the_models(pg_engine: Engine) -> None:
     migrations.upgrade(pg_engine)
     with pg_engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={
-            "compare_type": False, "include_object": include_object_for("postgresql")})
-        diff = compare_metadata(context, SQLModel.metadata)
-    assert diff == []
+        assert schema_differences(conn) == []
