@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from datetime import date, datetime
@@ -110,7 +111,9 @@ class SqlCore:
         self.engine = engine
         self.clock: Clock = clock or SystemClock()
         self.dialect = engine.dialect.name
-        self._principal_session: Session | None = None
+        # Per thread: the TUI reads a page and its count on two worker threads at once
+        # through one repository, each in its own transaction.
+        self._principal_sessions = threading.local()
         self.login = login
         #: None until first read when built inside :func:`deferred_principal`.
         self._loaded: Principal | None = None if _DEFERRED.get() else \
@@ -118,45 +121,53 @@ class SqlCore:
 
     # --- principal ----------------------------------------------------------------
     def _load_principal(self, login: str) -> Principal:
+        """The user acting, read in the transaction :meth:`_principal_read_in` names
+        (the rights then hold for exactly what that transaction reads), else in one of
+        its own."""
+        if self._principal_session is not None:
+            return self._read_principal(self._principal_session, login)
         with self._uow() as s:
-            # Columns, not the entity: a principal is read by most API requests.
-            u = User.__table__.c
-            user = s.execute(select(
-                u.id, u.login, u.status, u.role, u.first_name, u.last_name, u.language,
-                u.default_contract_id, u.version).where(u.login == login)).first()
-            if user is None:
-                raise Unauthenticated("users.unknown_user", login=login)
-            if user.status != UserStatus.ACTIVE:
-                raise Forbidden("users.account_inactive", login=login,
-                                status=Term(f"errors.users.status.{user.status}"))
-            if user.role == Role.UNDERWRITER:
-                # Insurer staff decide requests of every policyholder.
-                rows = s.execute(select(Contract.id, Contract.policy_number)
-                                 .order_by(Contract.policy_number)).all()
-                access = [ContractAccess(contract_id=cid, policy_number=num, rights=Rights.FULL)
-                          for cid, num in rows]
-            else:
-                uc = UserContract.__table__.c
-                attached = s.execute(
-                    select(uc.contract_id, uc.rights, uc.section_rights,
-                           Contract.__table__.c.policy_number)
-                    .join(Contract, Contract.id == uc.contract_id)
-                    .where(uc.user_id == user.id)
-                    .order_by(Contract.__table__.c.policy_number)
-                ).all()
-                access = [
-                    ContractAccess(contract_id=cid, policy_number=num, rights=Rights(rights),
-                                   section_rights=json.loads(sections or "{}"))
-                    for cid, rights, sections, num in attached
-                ]
-            name = " ".join(p for p in (user.first_name, user.last_name) if p) or user.login
-            assert user.id is not None
-            #: The user's version when read: a rights, status or attachment change moves
-            #: it, and the next access check then reads the principal again.
-            self._principal_version = user.version
-            return Principal(user_id=user.id, login=user.login, display_name=name,
-                             role=Role(user.role), language=user.language, contracts=access,
-                             default_contract_id=user.default_contract_id)
+            return self._read_principal(s, login)
+
+    def _read_principal(self, s: Session, login: str) -> Principal:
+        # Columns, not the entity: a principal is read by most API requests.
+        u = User.__table__.c
+        user = s.execute(select(
+            u.id, u.login, u.status, u.role, u.first_name, u.last_name, u.language,
+            u.default_contract_id, u.version).where(u.login == login)).first()
+        if user is None:
+            raise Unauthenticated("users.unknown_user", login=login)
+        if user.status != UserStatus.ACTIVE:
+            raise Forbidden("users.account_inactive", login=login,
+                            status=Term(f"errors.users.status.{user.status}"))
+        if user.role == Role.UNDERWRITER:
+            # Insurer staff decide requests of every policyholder.
+            rows = s.execute(select(Contract.id, Contract.policy_number)
+                             .order_by(Contract.policy_number)).all()
+            access = [ContractAccess(contract_id=cid, policy_number=num, rights=Rights.FULL)
+                      for cid, num in rows]
+        else:
+            uc = UserContract.__table__.c
+            attached = s.execute(
+                select(uc.contract_id, uc.rights, uc.section_rights,
+                       Contract.__table__.c.policy_number)
+                .join(Contract, Contract.id == uc.contract_id)
+                .where(uc.user_id == user.id)
+                .order_by(Contract.__table__.c.policy_number)
+            ).all()
+            access = [
+                ContractAccess(contract_id=cid, policy_number=num, rights=Rights(rights),
+                               section_rights=json.loads(sections or "{}"))
+                for cid, rights, sections, num in attached
+            ]
+        name = " ".join(p for p in (user.first_name, user.last_name) if p) or user.login
+        assert user.id is not None
+        #: The user's version when read: a rights, status or attachment change moves
+        #: it, and the next access check then reads the principal again.
+        self._principal_version = user.version
+        return Principal(user_id=user.id, login=user.login, display_name=name,
+                         role=Role(user.role), language=user.language, contracts=access,
+                         default_contract_id=user.default_contract_id)
 
     @property
     def _principal(self) -> Principal:
@@ -210,16 +221,23 @@ class SqlCore:
         if version != self._principal_version:
             self._loaded = self._load_principal(self._principal.login)
 
+    @property
+    def _principal_session(self) -> Session | None:
+        """The transaction this thread's checks read the principal in, if any."""
+        found: Session | None = getattr(self._principal_sessions, "session", None)
+        return found
+
     @contextlib.contextmanager
     def _principal_read_in(self, session: Session) -> Iterator[None]:
         """While it lasts, the checks read the user's version in ``session``'s
         transaction rather than in one of their own (a bulk order's line: its rights
         are checked in the transaction that runs it, one transaction per line)."""
-        self._principal_session = session
+        outer = self._principal_session
+        self._principal_sessions.session = session
         try:
             yield
         finally:
-            self._principal_session = None
+            self._principal_sessions.session = outer
 
     def _access(self, contract_id: int) -> ContractAccess:
         self._refresh_principal()

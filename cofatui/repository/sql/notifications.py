@@ -74,8 +74,8 @@ class SqlNotifications(SqlArea):
     def count(self, flt: NotificationFilter | None = None,
               at_most: int | None = None) -> RowCount:
         flt = flt or NotificationFilter()
-        contracts = self._notification_scope(flt.contract_id)
-        with self._uow() as s:
+        with self._uow() as s, self.root._principal_read_in(s):
+            contracts = self._notification_scope(flt.contract_id)
             listed = self._listed(s, flt, contracts)
             if at_most is not None:
                 # Counting stops at at_most + 1 rows: "more than at_most" is all a
@@ -184,9 +184,11 @@ class SqlNotifications(SqlArea):
         """The rows of a page of ``rows`` (Core tuples) with its total and cursors."""
         flt = flt or NotificationFilter()
         limit = max(1, min(limit, MAX_PAGE))
-        contracts = self._notification_scope(flt.contract_id)
         n, c, e = Notification.__table__.c, Company.__table__.c, PortfolioEntry.__table__.c
-        with self._uow() as s:
+        # The rights read in the page's own transaction: what they allow is what it
+        # reads, and an API request (a principal not read yet) opens one transaction.
+        with self._uow() as s, self.root._principal_read_in(s):
+            contracts = self._notification_scope(flt.contract_id)
             listed = self._listed(s, flt, contracts)
             # Core columns, not entities: a page is tuples, no identity map.
             query = (

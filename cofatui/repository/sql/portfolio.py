@@ -53,13 +53,15 @@ class SqlPortfolio(SqlArea):
     def rows(self, contract_id: int, criteria: PortfolioCriteria | None = None,
              offset: int = 0, limit: int = 100, with_total: bool = True,
              seek: Seek | None = None) -> Page[PortfolioRow]:
-        self._require_read(contract_id, Section.COVER)
         criteria = criteria or PortfolioCriteria()
         limit = max(1, min(limit, MAX_PAGE))
         entry, company = PortfolioEntry, Company
-        conditions = [entry.contract_id == contract_id, *self._criteria(contract_id, criteria)]
         first_page = seek is None or seek == Seek()
-        with self._uow() as s:
+        # The rights read in the page's own transaction (see notifications._page).
+        with self._uow() as s, self.root._principal_read_in(s):
+            self._require_read(contract_id, Section.COVER)
+            conditions = [entry.contract_id == contract_id,
+                          *self._criteria(contract_id, criteria)]
             # The first page (by offset or an empty Seek) may take the recent-first
             # walk; any other page goes through the keyset pager (offset pages too,
             # for their cursors).
