@@ -221,7 +221,7 @@ def uvicorn_options(args: argparse.Namespace) -> dict[str, Any]:
         timeout_keep_alive=KEEP_ALIVE_SECONDS, limit_concurrency=args.max_connections,
         timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         # Workers listen on sockets of their own (cofatui.api.shared_port).
-        loop="cofatui.api.shared_port:SharedPortLoop")
+        loop="cofatui.api.shared_port:new_event_loop")
     if args.tls_cert:
         options.update(ssl_certfile=args.tls_cert, ssl_keyfile=args.tls_key)
     return options

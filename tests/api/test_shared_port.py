@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import select
 import socket
+import sys
+from collections.abc import Callable
 
 import pytest
 
@@ -14,6 +16,7 @@ from cofatui.api.shared_port import (
     SUPPORTED,
     SharedPortLoop,
     is_shared,
+    new_event_loop,
     supervisor_socket,
     worker_socket,
 )
@@ -72,12 +75,15 @@ def test_the_supervisor_socket_takes_no_connection() -> None:
         shared.close()
 
 
-def test_the_loop_serves_its_own_socket_for_a_shared_one() -> None:
+@pytest.mark.parametrize("make_loop", [SharedPortLoop, new_event_loop],
+                         ids=["asyncio", "serve's loop"])
+def test_the_loop_serves_its_own_socket_for_a_shared_one(
+        make_loop: Callable[[], asyncio.AbstractEventLoop]) -> None:
     shared = supervisor_socket("127.0.0.1", 0)
     plain = socket.socket()
     plain.bind(("127.0.0.1", 0))
     assert is_shared(shared) and not is_shared(plain)
-    loop = SharedPortLoop()
+    loop = make_loop()
 
     async def serve(sock: socket.socket) -> tuple[int, object]:
         server = await loop.create_server(asyncio.Protocol, sock=sock)
@@ -99,11 +105,14 @@ def test_the_loop_serves_its_own_socket_for_a_shared_one() -> None:
         plain.close()
 
 
-def test_connections_of_a_worker_socket_send_without_delay() -> None:
+@pytest.mark.parametrize("make_loop", [SharedPortLoop, new_event_loop],
+                         ids=["asyncio", "serve's loop"])
+def test_connections_of_a_worker_socket_send_without_delay(
+        make_loop: Callable[[], asyncio.AbstractEventLoop]) -> None:
     """Nagle off (TCP_NODELAY) on what a worker accepts: otherwise a response written in
     two parts (head, body) waits for the client's delayed ACK."""
     shared = supervisor_socket("127.0.0.1", 0)
-    loop = SharedPortLoop()
+    loop = make_loop()
     nodelay: list[int] = []
 
     class Probe(asyncio.Protocol):
@@ -128,3 +137,14 @@ def test_connections_of_a_worker_socket_send_without_delay() -> None:
         loop.close()
         shared.close()
     assert nodelay and nodelay[0] != 0
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="uvloop is not installed on Windows")
+def test_serve_runs_its_workers_on_uvloop() -> None:
+    import uvloop
+
+    loop = new_event_loop()
+    try:
+        assert isinstance(loop, uvloop.Loop)
+    finally:
+        loop.close()
