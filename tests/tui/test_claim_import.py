@@ -25,6 +25,7 @@ from tests.tui.claims_env import (
     toasts,
     type_in,
 )
+from tests.tui.pilot import wait_until
 from tests.tui.products_env import SIZE, Env, make_env, pin_utc, screen_text, settle, themed
 
 __all__ = ["pin_utc"]
@@ -194,7 +195,8 @@ async def test_the_template_is_saved_where_the_user_says(env: Env, tmp_path: Pat
         await pilot.press("enter")
         await settle(pilot)
         assert target.read_bytes().startswith("\ufeffType;Reference".encode())
-        assert "Template saved" in toasts(app)
+        # The toast follows the dialog's result, a turn or two after the file is written.
+        await wait_until(pilot, lambda: "Template saved" in toasts(app), what="its toast")
         # A second save to the same place asks before replacing the file.
         await pilot.press("t")
         await settle(pilot)
