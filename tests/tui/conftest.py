@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+import textual._wait as _textual_wait
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -160,3 +161,15 @@ def shell_only_app(probe_app: Callable[..., CofaApp],
     monkeypatch.setattr(navigation, "SCREENS", {})
     monkeypatch.setattr(navigation, "OPENERS", {})
     return probe_app
+
+
+# Textual's pilot waits for the app to be idle after every key it presses and every
+# pause: it sleeps in steps of ``SLEEP_GRANULARITY`` (20 ms) until a step passes with
+# almost no CPU used (``SLEEP_IDLE``, a twentieth of a step), twice per key. A test that
+# types a path or an e-mail spent most of its time asleep there (a 20-second claim-import
+# test used 6 s of CPU; 30 keys took 1.9 s). Steps of 5 ms keep the same test of
+# idleness (under a twentieth of the step busy) and cut the TUI tests' time by about a
+# third; 2 ms steps judged the app idle between a worker's reads and a test failed.
+IDLE_STEP_SECONDS = 0.005
+_textual_wait.SLEEP_GRANULARITY = IDLE_STEP_SECONDS
+_textual_wait.SLEEP_IDLE = IDLE_STEP_SECONDS / 20.0
