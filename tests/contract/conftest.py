@@ -226,6 +226,17 @@ def dataset_engine(request: pytest.FixtureRequest, name: str,
     return lite.copy_to(tmp_path / "contract.sqlite")
 
 
+@pytest.fixture(params=SQL_BACKENDS)
+def sql_dataset(request: pytest.FixtureRequest,
+                tmp_path: Path) -> Iterator[tuple[Engine, dataset.Ids]]:
+    """The dataset's database of the test's own, on each SQL backend, and its ids."""
+    made, ids = dataset_engine(request, request.param, tmp_path)
+    try:
+        yield made, ids
+    finally:
+        made.dispose()
+
+
 @pytest.fixture(scope="session")
 def contract_server(tmp_path_factory: pytest.TempPathFactory,
                     sqlite_template: SqliteTemplate) -> Iterator[ServerProcess]:

@@ -6,11 +6,8 @@ every kind, read and unread, a user's own rows, every filter shape that joins.""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
 from pydantic import TypeAdapter
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -21,7 +18,6 @@ from cofatui.models import Notification, User
 from cofatui.repository.sql import SqlRepository
 from cofatui.schemas import NotificationFilter, NotificationRow, Page, Seek
 from tests.contract import dataset
-from tests.contract.conftest import SQL_BACKENDS, dataset_engine
 
 PAGE = TypeAdapter(Page[NotificationRow])
 
@@ -39,16 +35,6 @@ AWKWARD_PARAMS = [
     '{"text": "Société Générale — « déjà » \\u00e9\\ud83d\\ude00 \\n\\t\\"q\\""}',
     '{"list": [{"$money": "1", "currency": "USD"}, "s", 3.25, [null]]}',
 ]
-
-
-@pytest.fixture(params=SQL_BACKENDS)
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Engine,
-                                                                              dataset.Ids]]:
-    made, ids = dataset_engine(request, request.param, tmp_path)
-    try:
-        yield made, ids
-    finally:
-        made.dispose()
 
 
 def _add_awkward_rows(engine: Engine, ids: dataset.Ids) -> None:
@@ -86,8 +72,8 @@ FILTERS = [
 ]
 
 
-def test_rows_json_is_the_model_pages_json(engine: tuple[Engine, dataset.Ids]) -> None:
-    made, ids = engine
+def test_rows_json_is_the_model_pages_json(sql_dataset: tuple[Engine, dataset.Ids]) -> None:
+    made, ids = sql_dataset
     _add_awkward_rows(made, ids)
     repo = SqlRepository(made, "alice")
     first = repo.notifications.rows(limit=7)
@@ -116,8 +102,8 @@ def test_rows_json_is_the_model_pages_json(engine: tuple[Engine, dataset.Ids]) -
     assert any("é" in str(item["stored_title"]) for item in decoded["items"])
 
 
-def test_rows_json_keeps_the_rights(engine: tuple[Engine, dataset.Ids]) -> None:
-    made, ids = engine
+def test_rows_json_keeps_the_rights(sql_dataset: tuple[Engine, dataset.Ids]) -> None:
+    made, ids = sql_dataset
     _add_awkward_rows(made, ids)
     # bob reads contract B only: none of A's rows nor alice's own; "both" reads both.
     for login in ("alice", "bob", "carol", "both", "reader"):

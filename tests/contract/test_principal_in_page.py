@@ -6,9 +6,7 @@ once) keeps each thread's transaction to itself."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,17 +18,6 @@ from cofatui.repository.sql import SqlRepository
 from cofatui.repository.sql.core import deferred_principal
 from cofatui.schemas import NotificationFilter, PortfolioCriteria
 from tests.contract import dataset
-from tests.contract.conftest import SQL_BACKENDS, dataset_engine
-
-
-@pytest.fixture(params=SQL_BACKENDS)
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Engine,
-                                                                              dataset.Ids]]:
-    made, ids = dataset_engine(request, request.param, tmp_path)
-    try:
-        yield made, ids
-    finally:
-        made.dispose()
 
 
 def _request_repository(engine: Engine, login: str) -> SqlRepository:
@@ -54,8 +41,8 @@ def _transactions(engine: Engine, read: Any) -> int:
 
 
 def test_a_request_reads_a_page_with_its_rights_in_one_transaction(
-        engine: tuple[Engine, dataset.Ids]) -> None:
-    made, ids = engine
+        sql_dataset: tuple[Engine, dataset.Ids]) -> None:
+    made, ids = sql_dataset
     notes = NotificationFilter(contract_id=ids["A"])
     reads = {
         "notifications page": lambda repo: repo.notifications.rows_json(notes, 0, 20,
@@ -70,8 +57,8 @@ def test_a_request_reads_a_page_with_its_rights_in_one_transaction(
 
 
 def test_rights_read_in_the_page_transaction_still_refuse(
-        engine: tuple[Engine, dataset.Ids]) -> None:
-    made, ids = engine
+        sql_dataset: tuple[Engine, dataset.Ids]) -> None:
+    made, ids = sql_dataset
     bob = _request_repository(made, "bob")  # attached to B only
     with pytest.raises(Forbidden):
         bob.notifications.rows_json(NotificationFilter(contract_id=ids["A"]), 0, 20)
@@ -87,8 +74,8 @@ def test_rights_read_in_the_page_transaction_still_refuse(
 
 
 def test_one_repository_read_from_many_threads_at_once(
-        engine: tuple[Engine, dataset.Ids]) -> None:
-    made, ids = engine
+        sql_dataset: tuple[Engine, dataset.Ids]) -> None:
+    made, ids = sql_dataset
     repo = SqlRepository(made, "both")
     notes = NotificationFilter()
     expected = (repo.notifications.rows_json(notes, 0, 50, with_total=True),

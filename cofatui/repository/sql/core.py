@@ -104,6 +104,12 @@ _AUDIT_INSERT = insert(AuditEntry)
 _USER_VERSION = select(User.version).where(User.id == bindparam("user_id"))
 
 
+def inactive_refusal(login: str, status: str) -> Forbidden:
+    """The refusal of anything done by (or as) a user who is not active, saying why."""
+    return Forbidden("users.account_inactive", login=login,
+                     status=Term(f"errors.users.status.{status}"))
+
+
 class SqlCore:
     """Base of :class:`SqlRepository`: the principal and the helpers every area uses."""
 
@@ -138,8 +144,7 @@ class SqlCore:
         if user is None:
             raise Unauthenticated("users.unknown_user", login=login)
         if user.status != UserStatus.ACTIVE:
-            raise Forbidden("users.account_inactive", login=login,
-                            status=Term(f"errors.users.status.{user.status}"))
+            raise inactive_refusal(login, user.status)
         if user.role == Role.UNDERWRITER:
             # Insurer staff decide requests of every policyholder.
             rows = s.execute(select(Contract.id, Contract.policy_number)

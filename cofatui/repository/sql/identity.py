@@ -61,7 +61,7 @@ from cofatui.models import (
     User,
     UserContract,
 )
-from cofatui.repository.sql.core import unit_of_work
+from cofatui.repository.sql.core import inactive_refusal, unit_of_work
 from cofatui.repository.sql.users_page import users_page
 from cofatui.rules.identity import (
     FIELD_LIMITS,
@@ -316,8 +316,7 @@ def create_token(engine: Engine, login: str, *, name: str = "",
     with _uow(engine, write=True) as s:
         user = _user_or_404(s, login)
         if user.status != UserStatus.ACTIVE:
-            raise Forbidden("users.account_inactive", login=login,
-                            status=Term(f"errors.users.status.{user.status}"))
+            raise inactive_refusal(login, user.status)
         row = ApiToken(user_id=_id(user), name=name, token_hash=token_digest(token),
                        created_at=now, expires_at=_expiry(now, expires_in_days,
                                                           expires_in_minutes))
@@ -540,8 +539,7 @@ def _check_own_password(engine: Engine, login: str, current_password: str | None
         raise NotFound("users.user_not_found", login=login)
     stored, status = row
     if status != UserStatus.ACTIVE:
-        raise Forbidden("users.account_inactive", login=login,
-                        status=Term(f"errors.users.status.{status}"))
+        raise inactive_refusal(login, status)
     if current_password is None or not stored or not verify_password(stored, current_password):
         raise Unauthenticated("users.wrong_current_password")
     return str(stored)
@@ -600,8 +598,7 @@ def _load_actor(s: Session, actor: str | None) -> _Actor:
     if user is None:
         raise Unauthenticated("users.unknown_user", login=actor)
     if user.status != UserStatus.ACTIVE:
-        raise Forbidden("users.account_inactive", login=actor,
-                        status=Term(f"errors.users.status.{user.status}"))
+        raise inactive_refusal(actor, user.status)
     if user.role == Role.UNDERWRITER:
         return _Actor(user.id, user.login, Role.UNDERWRITER, None)
     if user.role != Role.CONTRACT_ADMIN:
