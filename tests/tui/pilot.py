@@ -9,6 +9,7 @@ delays (debounces, polls) are set near zero by the ``quick_delays`` fixture of
 
 from __future__ import annotations
 
+import asyncio
 import io
 import time
 from collections.abc import Callable
@@ -18,19 +19,32 @@ from rich.console import Console
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input
+from textual.worker import WorkerCancelled
 
 from cofatui.tui.kit.drafts import FormDraft
+
+
+async def workers_done(app: App[Any]) -> None:
+    """Every worker of ``app`` finished. A worker cancelled meanwhile is finished too:
+    an exclusive group cancels its running worker when the next starts (a list's count
+    restarted by a newer read), which ``WorkerManager.wait_for_complete`` reports by
+    raising ``WorkerCancelled``; any other failure of a worker is raised."""
+    results = await asyncio.gather(*(worker.wait() for worker in list(app.workers)),
+                                   return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException) and not isinstance(result, WorkerCancelled):
+            raise result
 
 
 async def settle(pilot: Pilot[Any], rounds: int = 4) -> None:
     """Let workers finish and their results land (a worker's result may start another,
     and pages arrive through ``call_from_thread``: hence a few rounds)."""
     for _ in range(rounds - 1):
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot.app)
         # The screen's pending messages processed and the layout refreshed, without the
         # 20 ms idle-CPU watch of a bare ``pause()``...
         await pilot.pause(0)
-    await pilot.app.workers.wait_for_complete()
+    await workers_done(pilot.app)
     await pilot.pause()  # ...which the last round keeps: a recomposed screen mounts anew
 
 
@@ -93,4 +107,4 @@ def toasts(app: App[Any]) -> str:
 
 
 __all__ = ["drafts_written", "screen_text", "settle", "toasts", "top_screen_text", "type_into",
-           "wait_until"]
+           "wait_until", "workers_done"]

@@ -22,7 +22,7 @@ from cofatui.schemas_preferences import PreferencesUpdate
 from cofatui.tui.app import CofaApp
 from cofatui.tui.features.settings.settings import SettingsScreen, YesNo
 from cofatui.tui.features.settings.thresholds import ThresholdTable
-from tests.tui.pilot import settle, type_into
+from tests.tui.pilot import settle, type_into, workers_done
 
 SIZE = (120, 50)
 AppFactory = Callable[..., CofaApp]
@@ -44,7 +44,7 @@ async def open_settings(pilot: Pilot[Any]) -> SettingsScreen:
 async def saved(pilot: Pilot[Any]) -> None:
     await pilot.press("ctrl+s")
     await settle(pilot)
-    await pilot.app.workers.wait_for_complete()
+    await workers_done(pilot.app)
     await settle(pilot)
 
 
@@ -85,7 +85,7 @@ async def test_the_settings_file_is_imported_once(probe_app: AppFactory,
                     notification_thresholds={"CRL": Threshold(decrease=5000)})
     async with app.run_test(size=SIZE) as pilot:
         await open_settings(pilot)
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot.app)
         await settle(pilot)
     prefs = repo.notifications.preferences()
     assert prefs.version == 1 and prefs.show_crs_number
@@ -96,7 +96,7 @@ async def test_the_settings_file_is_imported_once(probe_app: AppFactory,
     again = probe_app(show_crs_number=True)
     async with again.run_test(size=SIZE) as pilot:
         await open_settings(pilot)
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot.app)
         await settle(pilot)
     assert repo.notifications.preferences().show_crs_number is False  # not re-imported
     assert again.settings.show_crs_number is False  # the file's copy follows
@@ -114,7 +114,7 @@ async def test_the_first_start_keeps_an_opt_out_made_elsewhere(probe_app: AppFac
     app = probe_app(show_crs_number=True)
     async with app.run_test(size=SIZE) as pilot:
         await open_settings(pilot)
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot.app)
         await settle(pilot)
     prefs = repo.notifications.preferences()
     assert prefs.version == 1 and prefs.show_crs_number  # the file was imported
@@ -127,7 +127,7 @@ async def test_the_threshold_table_is_shown_whole(probe_app: AppFactory) -> None
     app = probe_app()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_settings(pilot)
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot.app)
         await settle(pilot)
         table = screen.query_one(ThresholdTable)
         rows = len(table.query(".threshold-row"))
@@ -144,7 +144,7 @@ async def test_a_language_chosen_in_settings_becomes_the_account_s(
     app = probe_app(language=before.language if before.language == "en" else "fr")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_settings(pilot)
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot.app)
         await settle(pilot)
         assert not screen.is_dirty()
         screen.query_one("#field-language", Select).value = other
