@@ -234,9 +234,10 @@ class SqlCore:
 
     @contextlib.contextmanager
     def _principal_read_in(self, session: Session) -> Iterator[None]:
-        """While it lasts, the checks read the user's version in ``session``'s
-        transaction rather than in one of their own (a bulk order's line: its rights
-        are checked in the transaction that runs it, one transaction per line)."""
+        """While it lasts, this thread's checks read the principal (or its version) in
+        ``session``'s transaction rather than in one of their own: a bulk order's line,
+        checked in the transaction that runs it; a list page and its count, whose
+        rights then hold for exactly what they read. Nested uses restore the outer."""
         outer = self._principal_session
         self._principal_sessions.session = session
         try:
