@@ -174,7 +174,9 @@ async def test_lines_in_error_are_saved_as_a_bulk_file(
         sample = SAMPLE.read_text(encoding="utf-8").splitlines()
         saved = target.read_text(encoding="utf-8").splitlines()
         assert len(saved) == 10 and all(line in sample for line in saved)
-        assert "10 lines in error saved to" in toasts(app)
+        # The toast follows the dialog's result, a turn or two after the file is written.
+        await wait_until(pilot, lambda: "10 lines in error saved to" in toasts(app),
+                         what="its toast")
 
 
 async def test_enter_on_a_result_opens_its_company(engine: tuple[Engine, dataset.Ids]) -> None:

@@ -94,7 +94,9 @@ async def test_from_the_company_page_open_the_owner_and_save_a_copy(tmp_path: Pa
         await wait_until(pilot, lambda: target.exists(), what="the copy written")
         await settle(pilot)
         assert target.read_bytes() == PDF
-        assert f"Copy saved: {target}" in toasts(app)
+        # The toast follows the picker's result, a turn or two after the file is written.
+        await wait_until(pilot, lambda: f"Copy saved: {target}" in toasts(app),
+                         what="its toast")
 
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, SubmissionDetailScreen),
