@@ -32,13 +32,6 @@ NOTIFICATION_TEXT = (
     " AND notification.search_text <> e.search_text")
 
 
-#: The same for one notification being written (``BulkLoader.insert``'s ``computed``),
-#: its contract and company being the 2nd and 3rd values (NOTIFICATION_COLUMNS): the
-#: catch-up then finds nothing to change.
-NOTIFICATION_TEXT_OF_ROW = ("search_text", "coalesce((SELECT e.search_text FROM portfolio_entry e"
-                            " WHERE e.contract_id = ?2 AND e.company_id = ?3), '')")
-
-
 #: The notifications' full-text indexes, which the load fills as it goes
 #: (:class:`SearchIndexer`) rather than by a rebuild at the end.
 NOTIFICATION_FTS = ("notification_search", "notification_search_words")
@@ -129,7 +122,7 @@ class SearchIndexer:
     their text while nothing else runs; indexed chunk by chunk, just after each is
     written, that work happens while the demo's worker builds the next chunk (the
     writer waits for it anyway). The notifications' text must be final when they are
-    indexed (written with their entry's text, ``NOTIFICATION_TEXT_OF_ROW``); the catch-
+    indexed (written with their entry's text, ``PORTFOLIO_NOTIFICATION_COLUMNS``); the catch-
     up indexes the rest, and falls back to a rebuild when its text update changes a
     notification already indexed. Without the deferred trigger (not SQLite, or not
     deferred), it does nothing: the trigger indexed each row."""
@@ -203,8 +196,9 @@ def deferred_triggers(conn: Connection, tables: Iterable[str]) -> Iterator[Searc
     :func:`deferred_indexes` ends first). Nothing in the body may delete or re-read a
     notification through its full-text index (stale until the catch-up), and the
     notifications it writes take their entry's text as they are written
-    (:data:`NOTIFICATION_TEXT_OF_ROW`) or from the catch-up; nor may it change the text
-    of an entry or of a notification it has indexed. A no-op but on SQLite."""
+    (:data:`cofatui.demo.portfolio.PORTFOLIO_NOTIFICATION_COLUMNS`) or from the
+    catch-up; nor may it change the text of an entry or of a notification it has
+    indexed. A no-op but on SQLite."""
     if conn.dialect.name != "sqlite":
         yield SearchIndexer(conn, active=False)
         return

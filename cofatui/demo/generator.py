@@ -36,7 +36,6 @@ from cofatui.demo.chorus import write_directory
 from cofatui.demo.chorus_invoices import DEFAULT_INVOICES, write_invoices
 from cofatui.demo.claims import ClaimBuilder, ClaimSet, ContractTerms
 from cofatui.demo.deferred import (
-    NOTIFICATION_TEXT_OF_ROW,
     SearchIndexer,
     deferred_indexes,
     deferred_triggers,
@@ -50,6 +49,7 @@ from cofatui.demo.portfolio import (
     EVENT_COLUMNS,
     IDENTIFIER_COLUMNS,
     NOTIFICATION_COLUMNS,
+    PORTFOLIO_NOTIFICATION_COLUMNS,
     PRODUCT_COLUMNS,
     STATE_COLUMNS,
     Chunk,
@@ -541,8 +541,7 @@ class _Demo:
         insert(_table(Ilu), requests.ILU_COLUMNS, chunk.ilus)
         insert(_table(CompanyInformation), requests.SUBMISSION_COLUMNS, chunk.submissions)
         _insert_documents(insert, chunk.documents)
-        insert(_table(Notification), NOTIFICATION_COLUMNS, chunk.notifications,
-               NOTIFICATION_TEXT_OF_ROW)
+        insert(_table(Notification), PORTFOLIO_NOTIFICATION_COLUMNS, chunk.notifications)
         insert(_table(NotificationState), STATE_COLUMNS, chunk.states)
         if chunk.notifications and self.search is not None:
             # Their text is final (their entry's): indexed while the worker builds on.

@@ -111,13 +111,8 @@ class BulkLoader:
         found = self.conn.execute(text(f"SELECT max(id) FROM {self._quote(table.name)}"))
         return int(found.scalar() or 0) + 1
 
-    def insert(self, table: Table, columns: Sequence[str], rows: Iterable[Row],
-               computed: tuple[str, str] | None = None) -> int:
-        """Insert ``rows`` (tuples in ``columns`` order, stored forms); return the count.
-
-        ``computed``: (column, SQLite expression over the row's values ``?1``, ``?2``…)
-        written with each row on SQLite — a row written whole is not widened later, which
-        would split the table's pages; PostgreSQL's triggers fill it there."""
+    def insert(self, table: Table, columns: Sequence[str], rows: Iterable[Row]) -> int:
+        """Insert ``rows`` (tuples in ``columns`` order, stored forms); return the count."""
         if not isinstance(rows, list):
             rows = list(rows)
         if not rows:
@@ -135,14 +130,8 @@ class BulkLoader:
                     for row in rows:
                         write(row)
             else:
-                marks = ", ".join(f"?{n}" for n in range(1, len(columns) + 1))
-                if computed is None:
-                    sql = f"INSERT INTO {name} ({cols}) VALUES ({marks})"
-                else:
-                    column, expression = computed
-                    sql = (f"INSERT INTO {name} ({cols}, {self._quote(column)}) "
-                           f"SELECT {marks}, {expression}")
-                cursor.executemany(sql, rows)
+                marks = ", ".join("?" * len(columns))
+                cursor.executemany(f"INSERT INTO {name} ({cols}) VALUES ({marks})", rows)
         except dbapi.IntegrityError as exc:
             raise Conflict("database.demo_clash", table=table.name,
                            detail=str(exc).strip().splitlines()[0][:200]) from exc

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
     from sqlalchemy.engine import Engine
 
-HEAD = "0039_notification_state_writes"
+HEAD = "0040_notification_indexes"
 HERE = Path(__file__).parent
 
 

@@ -23,8 +23,11 @@ class Notification(SQLModel, table=True):
               "change_size", "requested_by"),
         # The notifications of one object (issue 17: a declaration's reminders).
         Index("ix_notification_target", "target_type", "target_id"),
-        # A user's own (Chorus Pro) notifications, newest first.
-        Index("ix_notification_user_created", "user_id", "created_at", "id"),
+        # A user's own (Chorus Pro) notifications, newest first: those only, not the
+        # contracts' (user_id NULL), as every query names the user (migration 0040).
+        Index("ix_notification_user_created", "user_id", "created_at", "id",
+              sqlite_where=text("user_id IS NOT NULL"),
+              postgresql_where=text("user_id IS NOT NULL")),
         # A list's counts (issue 21): the contract's search texts, and a notification's
         # contract by id, read from this index instead of the wide rows (migration 0037).
         Index("ix_notification_contract_text", "contract_id", "id", "search_text"),

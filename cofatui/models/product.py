@@ -23,12 +23,12 @@ class Product(SQLModel, table=True):
         # The month's information products billed (premiums_issue.services): a range.
         Index("ix_product_contract_code_decided", "contract_id", "code", "decided_at"),
         Index("ix_product_contract_status_updated", "contract_id", "status", "updated_at"),
-        Index("ix_product_company", "company_id"),
         Index("ix_product_status_requested", "status", "requested_at"),
         # Home's "ending within N days" of a contract, soonest first, paged.
         Index("ix_product_contract_end", "contract_id", "end_date", "id"),
         # A company's products under a contract from the index alone (exports by
-        # company: which product each row shows; migration 0026).
+        # company: which product each row shows; migration 0026); and a company's
+        # products, by its first column (migration 0040 dropped the index of that alone).
         Index("ix_product_company_contract_code_status", "company_id", "contract_id", "code",
               "status"),
     )

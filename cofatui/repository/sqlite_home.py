@@ -41,7 +41,7 @@ __all__ = ["SCHEMA", "PlainAccess", "PlainPrincipal", "PlainWap", "PlainWapPoint
 #: The migration these statements were written against (``cofatui.migrations.HEAD``,
 #: not imported: it loads SQLAlchemy). A unit test keeps them equal: a new migration
 #: makes its author check the statements below before moving this.
-SCHEMA = "0039_notification_state_writes"
+SCHEMA = "0040_notification_indexes"
 #: As ``repository.sql.product_queries.CREDIT_DECISION_CODES`` (a unit test keeps them equal).
 CREDIT_DECISION_CODES = ("CRL", "ECL", "RLI", "TOPLINER")
 _ACTIVE = tuple(s.value for s in ACTIVE_COVER_STATUSES)

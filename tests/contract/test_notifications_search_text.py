@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
+from cofatui.repository.sql.notifications_search import trigram_query
 from cofatui.schemas import NotificationFilter, PortfolioEntryUpdate
 from tests.contract.conftest import Backend
 from tests.contract.sql_only import sql_backend  # noqa: F401  (the SQL backends only)
@@ -49,11 +50,11 @@ def test_an_edited_entry_moves_its_notifications_text(backend: Backend) -> None:
     found = repo.notifications.rows(NotificationFilter(text="zqx-77"))
     assert {n.id for n in found.items} == {backend.ids["n3"], backend.ids["n5"]}
     if backend.name == "sqlite":
-        assert fts_ids(backend, "notification_search", '"zqx-77"') == {
+        assert fts_ids(backend, "notification_search", trigram_query("zqx-77")) == {
             backend.ids["n3"], backend.ids["n5"]}
         assert fts_ids(backend, "notification_search_words", "zq*") == {
             backend.ids["n3"], backend.ids["n5"]}
-        assert fts_ids(backend, "notification_search", '"cr-003"') == set()
+        assert fts_ids(backend, "notification_search", trigram_query("cr-003")) == set()
 
 
 def test_a_raw_rename_by_any_writer_is_followed(backend: Backend) -> None:
@@ -65,6 +66,23 @@ def test_a_raw_rename_by_any_writer_is_followed(backend: Backend) -> None:
     repo = backend.open("alice")
     assert [n.id for n in repo.notifications.rows(NotificationFilter(text="renamed")).items] \
         == [backend.ids["n1"]]
+
+
+def test_the_needles_trigrams_apart_are_not_a_match(backend: Backend) -> None:
+    """The SQLite trigram index keeps no positions (migration 0040): it finds every
+    trigram of "wxyz" ("wxy", "xyz") in "wxy-xyz", which does not hold the needle; the
+    filter lists only the row that does."""
+    with backend.engine.begin() as conn:
+        for key, value in (("entry:A:alpha", "wxy-xyz corp"), ("entry:A:gamma", "wxyz corp")):
+            conn.execute(text("UPDATE portfolio_entry SET search_text = :t WHERE id = :id"),
+                         {"t": value, "id": backend.ids[key]})
+    if backend.name == "sqlite":
+        assert {backend.ids["n1"], backend.ids["n3"]} <= fts_ids(
+            backend, "notification_search", trigram_query("wxyz"))
+    repo = backend.open("alice")
+    assert {n.id for n in repo.notifications.rows(NotificationFilter(text="wxyz")).items} \
+        == {backend.ids["n3"], backend.ids["n5"]}
+    assert repo.notifications.count(NotificationFilter(text="wxyz")).count == 2
 
 
 def test_a_notification_of_no_entry_has_no_text_until_its_entry_comes(
@@ -87,4 +105,4 @@ def test_a_notification_of_no_entry_has_no_text_until_its_entry_comes(
         assert conn.execute(text("SELECT search_text FROM notification WHERE id = :id"),
                             {"id": nid}).scalar_one() == "alpha new-1"
     if backend.name == "sqlite":
-        assert nid in fts_ids(backend, "notification_search", '"new-1"')
+        assert nid in fts_ids(backend, "notification_search", trigram_query("new-1"))

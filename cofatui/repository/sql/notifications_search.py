@@ -49,7 +49,7 @@ def text_condition(s: Session, needle: str, dialect: str) -> ColumnElement[bool]
         return _postgres(needle)
     if len(needle) >= 3:
         exact: ColumnElement[bool] = func.instr(_n.c.search_text, needle) > 0
-        return _adaptive(s, "notification_search", _phrase(needle), exact)
+        return _adaptive(s, "notification_search", trigram_query(needle), exact)
     exact = word_start(needle)
     if not any(ch.isalnum() for ch in needle):
         return exact  # no word in it for the index to hold: the walk only
@@ -78,6 +78,17 @@ def _adaptive(s: Session, fts_table: str, query: str,
     # Rare: read by id. ``exact`` too, as FTS5 folds what the walk would not (a
     # diacritic in unicode61): both paths keep the same rows.
     return and_(_n.c.id.in_(bindparam("matching_ids", ids, expanding=True)), exact)
+
+
+def trigram_query(needle: str) -> str:
+    """The rows holding every trigram of ``needle`` (3 characters or more).
+
+    The trigram index keeps no positions (migration 0040: a third of the size, 30 %
+    less to write), so it answers no phrase: this is a superset of the rows holding
+    the needle, which ``exact`` narrows on either path. Each trigram once, in a stable
+    order (the same needle, the same query)."""
+    grams = sorted({needle[i:i + 3] for i in range(len(needle) - 2)})
+    return " AND ".join(_phrase(gram) for gram in grams)
 
 
 def _phrase(needle: str) -> str:
