@@ -519,15 +519,21 @@ class _Demo:
         items = run_in_worker(params) if self.worker else build_chunks(params)
         done = 0
         self.report("companies", 0, self.companies)
-        for item in items:
-            if isinstance(item, PortfolioState):
-                self.ids.next.update(item.next_ids)
-                for contract, units in zip(self.contracts, item.wap_units, strict=True):
-                    contract.wap_units = units
-                return item
-            self._write(item)
-            done = min(self.companies, done + CHUNK)
-            self.report("companies", done, self.companies)
+        # Closed on the way out, a failed write included: the worker is stopped and its
+        # reader thread joined there and then. Left to the garbage collector (off for
+        # the load), that happened at interpreter shutdown, where the reader's pending
+        # read aborted the process ("could not acquire lock ... at interpreter
+        # shutdown") instead of the load's own error.
+        with contextlib.closing(items):
+            for item in items:
+                if isinstance(item, PortfolioState):
+                    self.ids.next.update(item.next_ids)
+                    for contract, units in zip(self.contracts, item.wap_units, strict=True):
+                        contract.wap_units = units
+                    return item
+                self._write(item)
+                done = min(self.companies, done + CHUNK)
+                self.report("companies", done, self.companies)
         raise RuntimeError("The demo generator stopped before the end of the portfolio")
 
     def _write(self, chunk: Chunk) -> None:

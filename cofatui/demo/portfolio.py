@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import marshal
 import random
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -225,7 +225,7 @@ class PortfolioParams:
             total=self.companies)
 
 
-def build_chunks(params: PortfolioParams) -> Iterator[Chunk | PortfolioState]:
+def build_chunks(params: PortfolioParams) -> Generator[Chunk | PortfolioState, None, None]:
     """The chunks in order, then the final ``PortfolioState``."""
     builder = params.builder()
     done = 0

@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 from types import ModuleType
 from typing import IO
@@ -53,7 +53,7 @@ READ_AHEAD = 4
 _PIPE_BYTES = 1 << 20
 
 
-def run_in_worker(params: PortfolioParams) -> Iterator[Chunk | PortfolioState]:
+def run_in_worker(params: PortfolioParams) -> Generator[Chunk | PortfolioState, None, None]:
     """Chunks built by a worker process, then the final state; a failure raises."""
     env = dict(os.environ)
     package_root = str(Path(__file__).resolve().parents[2])
