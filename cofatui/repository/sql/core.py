@@ -60,7 +60,23 @@ def deferred_principal() -> Iterator[None]:
 def unit_of_work(engine: Engine, write: bool = False) -> Iterator[Session]:
     """The one unit of work of the SQL repository (areas and identity alike): commits
     on success (writes), rolls back on any error; database errors come out as
-    :mod:`cofatui.errors` classes.
+    :mod:`cofatui.errors` classes (see :func:`connection_of_work`)."""
+    with connection_of_work(engine, write) as conn, \
+            Session(bind=conn, expire_on_commit=False) as session:
+        yield session
+        if write:
+            session.commit()
+        else:
+            session.rollback()
+
+
+@contextlib.contextmanager
+def connection_of_work(engine: Engine, write: bool = False) -> Iterator[Connection]:
+    """:func:`unit_of_work` without its Session: the Core connection, for reads that
+    run Core statements only (the API's notifications page: an ORM Session costs its
+    construction and, per statement, its execution path). Not committed here: a
+    reader's transaction is rolled back when the connection closes; a writer's is
+    committed by its caller (:func:`unit_of_work`'s Session).
 
     Inside ``cancellable(token)`` (issue 21 item 3) the token can stop the statement
     running on this connection (SQLite ``interrupt()``, PostgreSQL's cancel request);
@@ -71,12 +87,7 @@ def unit_of_work(engine: Engine, write: bool = False) -> Iterator[Session]:
         conn.info["write"] = write
         detach = _attach_cancel(token, conn) if token is not None else None
         try:
-            with Session(bind=conn, expire_on_commit=False) as session:
-                yield session
-                if write:
-                    session.commit()
-                else:
-                    session.rollback()
+            yield conn
         except DBAPIError as exc:
             if token is not None and token.cancelled:
                 raise ReadCancelled() from exc
@@ -100,8 +111,24 @@ def _attach_cancel(token: ReadCancel, conn: Connection) -> Callable[[], None]:
 
 #: One statement for every audit entry (built once; its compiled form is cached).
 _AUDIT_INSERT = insert(AuditEntry)
+_u, _uc, _k = User.__table__.c, UserContract.__table__.c, Contract.__table__.c
 #: The user's version, read before every check of the principal's rights.
-_USER_VERSION = select(User.version).where(User.id == bindparam("user_id"))
+_USER_VERSION = select(_u.version).where(_u.id == bindparam("user_id"))
+#: The principal's reads (most API requests make them), built once on the tables with
+#: bind parameters: a statement built per request cost its construction and its cache
+#: key each time, and an ORM entity in it (``join(Contract)``) the ORM's execution.
+_USER = select(_u.id, _u.login, _u.status, _u.role, _u.first_name, _u.last_name,
+               _u.language, _u.default_contract_id, _u.version
+               ).where(_u.login == bindparam("login"))
+_EVERY_CONTRACT = select(_k.id, _k.policy_number).order_by(_k.policy_number)
+_ATTACHED = (select(_uc.contract_id, _uc.rights, _uc.section_rights, _k.policy_number)
+             .select_from(UserContract.__table__.join(Contract.__table__,
+                                                      _k.id == _uc.contract_id))
+             .where(_uc.user_id == bindparam("user_id")).order_by(_k.policy_number))
+
+#: What the principal is read with: an area's Session, or the Core connection of a
+#: page read through :func:`connection_of_work`.
+Reader = Session | Connection
 
 
 def inactive_refusal(login: str, status: str) -> Forbidden:
@@ -135,35 +162,22 @@ class SqlCore:
         with self._uow() as s:
             return self._read_principal(s, login)
 
-    def _read_principal(self, s: Session, login: str) -> Principal:
-        # Columns, not the entity: a principal is read by most API requests.
-        u = User.__table__.c
-        user = s.execute(select(
-            u.id, u.login, u.status, u.role, u.first_name, u.last_name, u.language,
-            u.default_contract_id, u.version).where(u.login == login)).first()
+    def _read_principal(self, s: Reader, login: str) -> Principal:
+        user = s.execute(_USER, {"login": login}).first()
         if user is None:
             raise Unauthenticated("users.unknown_user", login=login)
         if user.status != UserStatus.ACTIVE:
             raise inactive_refusal(login, user.status)
         if user.role == Role.UNDERWRITER:
             # Insurer staff decide requests of every policyholder.
-            rows = s.execute(select(Contract.id, Contract.policy_number)
-                             .order_by(Contract.policy_number)).all()
             access = [ContractAccess(contract_id=cid, policy_number=num, rights=Rights.FULL)
-                      for cid, num in rows]
+                      for cid, num in s.execute(_EVERY_CONTRACT).all()]
         else:
-            uc = UserContract.__table__.c
-            attached = s.execute(
-                select(uc.contract_id, uc.rights, uc.section_rights,
-                       Contract.__table__.c.policy_number)
-                .join(Contract, Contract.id == uc.contract_id)
-                .where(uc.user_id == user.id)
-                .order_by(Contract.__table__.c.policy_number)
-            ).all()
             access = [
                 ContractAccess(contract_id=cid, policy_number=num, rights=Rights(rights),
                                section_rights=json.loads(sections or "{}"))
-                for cid, rights, sections, num in attached
+                for cid, rights, sections, num in s.execute(
+                    _ATTACHED, {"user_id": user.id}).all()
             ]
         name = " ".join(p for p in (user.first_name, user.last_name) if p) or user.login
         assert user.id is not None
@@ -206,6 +220,10 @@ class SqlCore:
         """One unit of work (:func:`unit_of_work`) on the repository's engine."""
         return unit_of_work(self.engine, write)
 
+    def _reading(self) -> contextlib.AbstractContextManager[Connection]:
+        """A read of Core statements only (:func:`connection_of_work`)."""
+        return connection_of_work(self.engine)
+
     # --- authorisation ------------------------------------------------------------
     def _refresh_principal(self) -> None:
         """Read the principal again if the user changed since (issue 16 item 1: a
@@ -227,13 +245,13 @@ class SqlCore:
             self._loaded = self._load_principal(self._principal.login)
 
     @property
-    def _principal_session(self) -> Session | None:
+    def _principal_session(self) -> Reader | None:
         """The transaction this thread's checks read the principal in, if any."""
-        found: Session | None = getattr(self._principal_sessions, "session", None)
+        found: Reader | None = getattr(self._principal_sessions, "session", None)
         return found
 
     @contextlib.contextmanager
-    def _principal_read_in(self, session: Session) -> Iterator[None]:
+    def _principal_read_in(self, session: Reader) -> Iterator[None]:
         """While it lasts, this thread's checks read the principal (or its version) in
         ``session``'s transaction rather than in one of their own: a bulk order's line,
         checked in the transaction that runs it; a list page and its count, whose
@@ -335,6 +353,9 @@ class SqlArea:
 
     def _uow(self, write: bool = False) -> contextlib.AbstractContextManager[Session]:
         return self.root._uow(write)
+
+    def _reading(self) -> contextlib.AbstractContextManager[Connection]:
+        return self.root._reading()
 
     def _access(self, contract_id: int) -> ContractAccess:
         return self.root._access(contract_id)

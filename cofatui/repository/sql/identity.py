@@ -34,7 +34,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, literal, or_, text, update
+from sqlalchemy import bindparam, delete, func, literal, or_, text, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -61,7 +61,7 @@ from cofatui.models import (
     User,
     UserContract,
 )
-from cofatui.repository.sql.core import inactive_refusal, unit_of_work
+from cofatui.repository.sql.core import connection_of_work, inactive_refusal, unit_of_work
 from cofatui.repository.sql.users_page import users_page
 from cofatui.rules.identity import (
     FIELD_LIMITS,
@@ -358,19 +358,25 @@ def revoke_token(engine: Engine, login: str, token_id: int, *,
                    {"revoked_at": [None, row.revoked_at]})
 
 
+_tokens, _users = ApiToken.__table__, User.__table__
+#: A token and its user, read by every API request: built once on the tables and run
+#: on a Core connection (its construction, cache key, ORM Session and ORM execution
+#: were two thirds of the token check's CPU).
+_TOKEN_USER = sa_select(
+    _tokens.c.id, _tokens.c.revoked_at, _tokens.c.expires_at, _tokens.c.last_used_at,
+    _users.c.login, _users.c.status, _users.c.suspended_until,
+).select_from(_tokens.join(_users, _users.c.id == _tokens.c.user_id)).where(
+    _tokens.c.token_hash == bindparam("digest"))
+
+
 def authenticate_token(engine: Engine, token: str, *, clock: Clock | None = None) -> str:
     """The login a token belongs to; Unauthenticated if it is unknown, revoked, expired
     or its user is not active. Records the last use, at most once a minute."""
     now = (clock or SystemClock()).now()
     if not token.startswith(TOKEN_PREFIX) or len(token) > MAX_TOKEN_LENGTH:
         raise Unauthenticated("users.invalid_token")
-    with _uow(engine) as s:
-        found = s.execute(
-            sa_select(col(ApiToken.id), col(ApiToken.revoked_at), col(ApiToken.expires_at),
-                      col(ApiToken.last_used_at), col(User.login), col(User.status),
-                      col(User.suspended_until))
-            .join(User, col(User.id) == col(ApiToken.user_id))
-            .where(col(ApiToken.token_hash) == token_digest(token))).first()
+    with connection_of_work(engine) as conn:
+        found = conn.execute(_TOKEN_USER, {"digest": token_digest(token)}).first()
     if found is None:
         raise Unauthenticated("users.invalid_token")
     token_id, revoked_at, expires_at, last_used_at, login, status, until = found

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, time
 
-from sqlalchemy import and_, exists, false, func, or_, select, true
+from sqlalchemy import bindparam, exists, false, func, or_, select, true
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -13,7 +15,6 @@ from cofatui.enums import Section
 from cofatui.errors import Forbidden, ValidationFailed
 from cofatui.models import (
     Company,
-    Contract,
     CustomFieldDefinition,
     CustomFieldValue,
     LegalIdentifier,
@@ -27,12 +28,14 @@ from cofatui.repository.sql import (
     notification_changes,
     notifications_json,
     notifications_matching,
+    notifications_page,
     preferences,
 )
 from cofatui.repository.sql.core import SqlArea
-from cofatui.repository.sql.notifications_listed import ORDER, Listed
+from cofatui.repository.sql.notifications_listed import ORDER, Listed, scope
+from cofatui.repository.sql.notifications_page import key_of, page_query
 from cofatui.repository.sql.notifications_search import text_condition
-from cofatui.repository.sql.paging import seek_rows
+from cofatui.repository.sql.paging import cursor_values, seek_kind, seek_rows
 from cofatui.repository.sql.search import identifier_variants, like_pattern
 from cofatui.repository.sql.upsert import table_of, upsert
 from cofatui.schemas import NotificationFilter, NotificationRow, Page, RowCount, Seek
@@ -40,6 +43,22 @@ from cofatui.schemas_preferences import Preferences, PreferencesUpdate
 
 MAX_MARK = 100_000  # ids accepted by one mark/delete call
 assert notification_changes.DECISION_KINDS  # its listener fills the change columns
+
+_n = Notification.__table__.c
+#: Whether a user has notifications of their own (one probe of
+#: ``ix_notification_user_created``), built once: every page and count asks.
+_HAS_OWN = select(_n.id).where(_n.user_id == bindparam("user_id")).limit(1)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """What a filter's statement needs read first: the user's thresholds on its
+    contracts (none with "include below"), its own conditions (the text probe made)
+    and whether the user has notifications of their own."""
+
+    thresholds: list[preferences.Threshold]
+    terms: list[ColumnElement[bool]]
+    own: bool
 
 
 class SqlNotifications(SqlArea):
@@ -53,15 +72,11 @@ class SqlNotifications(SqlArea):
 
     def _scope(self, s: Session, contracts: list[int]) -> ColumnElement[bool]:
         """The rows of ``contracts``, and the user's own when they have any."""
-        by_contract: ColumnElement[bool] = Notification.contract_id.in_(contracts or [-1])
-        if not self._has_own(s):
-            return by_contract
-        return or_(by_contract, Notification.user_id == self.principal.user_id)
+        return scope(contracts or [-1], self._has_own(s), self.principal.user_id)
 
-    def _has_own(self, s: Session) -> bool:
+    def _has_own(self, s: Session | Connection) -> bool:
         """Whether any notification is addressed to the user alone."""
-        return s.execute(select(Notification.id).where(
-            Notification.user_id == self.principal.user_id).limit(1)).first() is not None
+        return s.execute(_HAS_OWN, {"user_id": self.principal.user_id}).first() is not None
 
     def _notification_scope(self, contract_id: int | None) -> list[int]:
         if contract_id is not None:
@@ -82,7 +97,7 @@ class SqlNotifications(SqlArea):
                 # list painting its rows first needs to say.
                 cap = max(0, at_most)
                 found = int(s.execute(select(func.count()).select_from(
-                    listed.query(Notification.id).limit(cap + 1).subquery())).scalar_one())
+                    listed.query(_n.id).limit(cap + 1).subquery())).scalar_one())
                 if found > cap:
                     return RowCount(count=cap, exact=False)
                 return RowCount(count=found)
@@ -142,14 +157,26 @@ class SqlNotifications(SqlArea):
     def _listed(self, s: Session, flt: NotificationFilter,
                 contracts: list[int]) -> Listed:
         """What ``rows(flt)`` lists: its joins and conditions."""
+        return self._listed_of(flt, contracts, self._prepared(s, flt, contracts))
+
+    def _prepared(self, s: Session | Connection, flt: NotificationFilter,
+                  contracts: list[int]) -> _Prepared:
+        """What a filter's statement needs read first."""
         # A date range backwards is refused before any read (the text probe included).
         if flt.date_from and flt.date_to and flt.date_from > flt.date_to:
             raise ValidationFailed.at("date_to", "api.end_before_start")
-        hidden = [] if _include_below(flt) else self._hidden(s, contracts)
+        found = [] if _include_below(flt) else preferences.thresholds(
+            s, self.principal.user_id, contracts)
         text = text_condition(s, flt.text, self.dialect) if flt.text else None
+        return _Prepared(found, self._filters(flt, text), self._has_own(s))
+
+    def _listed_of(self, flt: NotificationFilter, contracts: list[int],
+                   prepared: _Prepared) -> Listed:
+        me = self.principal.user_id
         return Listed(
-            flt, me=self.principal.user_id, hidden=hidden,
-            base=[self._scope(s, contracts), *self._filters(flt, text)])
+            flt, me=me, hidden=preferences.hidden_of(prepared.thresholds,
+                                                     self.principal.login),
+            base=[scope(contracts or [-1], prepared.own, me), *prepared.terms])
 
     def rows(self, flt: NotificationFilter | None = None, offset: int = 0,
              limit: int = 100, with_total: bool = True,
@@ -184,33 +211,30 @@ class SqlNotifications(SqlArea):
         """The rows of a page of ``rows`` (Core tuples) with its total and cursors."""
         flt = flt or NotificationFilter()
         limit = max(1, min(limit, MAX_PAGE))
-        n, c, e = Notification.__table__.c, Company.__table__.c, PortfolioEntry.__table__.c
         # The rights read in the page's own transaction: what they allow is what it
         # reads, and an API request (a principal not read yet) opens one transaction.
-        with self._uow() as s, self.root._principal_read_in(s):
+        # Core statements on the connection, no ORM Session (its construction and
+        # execution path per statement).
+        with self._reading() as s, self.root._principal_read_in(s):
             contracts = self._notification_scope(flt.contract_id)
-            listed = self._listed(s, flt, contracts)
-            # Core columns, not entities: a page is tuples, no identity map.
-            query = (
-                listed.query(
-                    n.id, n.contract_id, n.company_id, n.product_code, n.category, n.type,
-                    n.importance, n.kind, n.params, n.title, n.body, n.created_at,
-                    n.target_type, n.target_id, c.name, c.country, c.easy_number,
-                    e.client_reference, Contract.__table__.c.policy_number,
-                    func.coalesce(listed.state.read, false()).label("is_read"))
-                .outerjoin(Contract, Contract.id == n.contract_id))
-            if not listed.needs_entry:
-                query = query.outerjoin(PortfolioEntry, and_(
-                    e.contract_id == n.contract_id, e.company_id == n.company_id))
-            if not listed.needs_company:
-                query = query.outerjoin(Company, Company.id == n.company_id)
-            found = seek_rows(s, query, ORDER, seek, offset, limit,
-                              lambda row: (row.created_at, row.id))
-            total = self._count(s, flt, listed) if with_total else -1
+            prepared = self._prepared(s, flt, contracts)
+            if prepared.terms:  # conditions of its own: a statement built for it
+                found = seek_rows(s, page_query(self._listed_of(flt, contracts, prepared)),
+                                  ORDER, seek, offset, limit, key_of)
+            else:  # the list as it opens: its shape's statement, built once
+                kind = seek_kind(seek)
+                found = notifications_page.plain_page(
+                    s, me=self.principal.user_id, login=self.principal.login,
+                    contracts=contracts, thresholds=prepared.thresholds,
+                    own=prepared.own, read=flt.read, kind=kind,
+                    cursor=cursor_values(seek, ORDER), offset=offset, limit=limit)
+            total = self._count(s, flt, self._listed_of(flt, contracts, prepared)) \
+                if with_total else -1
             return notifications_json.PageRows(found=found, offset=0 if seek else offset,
                                                limit=limit, total=total)
 
-    def _count(self, s: Session, flt: NotificationFilter, listed: Listed) -> int:
+    def _count(self, s: Session | Connection, flt: NotificationFilter,
+               listed: Listed) -> int:
         """The number of rows the filter shows, without probing the user's read state
         for each of a million notifications: count what matches, then subtract what
         this user deleted (and, for read/unread, what they read) — both small sets —
@@ -234,7 +258,7 @@ class SqlNotifications(SqlArea):
     def _filters(self, f: NotificationFilter,
                  text: ColumnElement[bool] | None) -> list[ColumnElement[bool]]:
         """The filter's conditions but the user's read state (``Listed.base``)."""
-        n, c, e = Notification, Company, PortfolioEntry
+        n, c = _n, Company.__table__.c
         cond: list[ColumnElement[bool]] = []
         if text is not None:
             cond.append(text)
@@ -246,15 +270,15 @@ class SqlNotifications(SqlArea):
         if f.easy_number and f.easy_number.strip():
             cond.append(c.easy_number.like(like_pattern(f.easy_number.strip()), escape="\\"))
         if f.legal_identifier and f.legal_identifier.strip():
-            cond.append(n.company_id.in_(
-                select(LegalIdentifier.company_id).where(
-                    LegalIdentifier.value.in_(identifier_variants(f.legal_identifier)))))
+            ids = LegalIdentifier.__table__.c
+            cond.append(n.company_id.in_(select(ids.company_id).where(
+                ids.value.in_(identifier_variants(f.legal_identifier)))))
         if f.custom_field_slot is not None and f.custom_field_value:
+            v, d = CustomFieldValue.__table__.c, CustomFieldDefinition.__table__.c
             cond.append(exists().where(
-                CustomFieldValue.entry_id == e.id,
-                CustomFieldValue.definition_id == CustomFieldDefinition.id,
-                CustomFieldDefinition.slot == f.custom_field_slot,
-                func.lower(CustomFieldValue.value).like(
+                v.entry_id == PortfolioEntry.__table__.c.id, v.definition_id == d.id,
+                d.slot == f.custom_field_slot,
+                func.lower(v.value).like(
                     like_pattern(f.custom_field_value.lower()), escape="\\")))
         if f.product_code:
             code = "CRL" if f.product_code == "LCR" else f.product_code

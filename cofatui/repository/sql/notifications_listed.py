@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
-from sqlalchemy import Select, and_, false, func, select, true
-from sqlalchemy.orm import aliased
+from sqlalchemy import Select, and_, false, func, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from cofatui.models import Company, Notification, NotificationState, PortfolioEntry
@@ -16,13 +15,17 @@ from cofatui.repository.sql import preferences
 from cofatui.repository.sql.paging import SortKey
 from cofatui.schemas import NotificationFilter
 
-_n = Notification.__table__.c
+# The tables, not the entities: a statement naming an entity is compiled and its rows
+# read by the ORM (``loading.instances``), a third of the API page's CPU for tuples.
+_notification, _company = Notification.__table__, Company.__table__
+_entry = PortfolioEntry.__table__
+_n = _notification.c
 
 #: Newest first: ``ix_notification_created`` (created_at, id), read either way. Every
 #: writer sets created_at (a NULL would be neither before nor after a cursor), so no
 #: coalesce here, which would cost the index.
 #: The user's state row, joined as ``my_state`` (see ``Listed.state``).
-_STATE = aliased(NotificationState, name="my_state")
+_STATE = NotificationState.__table__.alias("my_state")
 
 ORDER = (SortKey(_n.created_at, kind=datetime, descending=True),
          SortKey(_n.id, kind=int, descending=True))
@@ -38,11 +41,11 @@ class Listed:
     me: int
     hidden: list[ColumnElement[bool]]
     base: list[ColumnElement[bool]]
-    #: One alias for every request: a new ``aliased()`` per request made SQLAlchemy
-    #: build its columns and adapt every column of the statement again at each page
-    #: (the API's notifications page: 6.9 -> 3.9 ms of CPU). Shared safely because no
-    #: statement joins two users' states.
-    state: Any = _STATE
+    #: The columns of one alias for every request: a new ``aliased()`` per request
+    #: made SQLAlchemy build its columns and adapt every column of the statement again
+    #: at each page (the API's notifications page: 6.9 -> 3.9 ms of CPU). Shared
+    #: safely because no statement joins two users' states.
+    state: ClassVar[Any] = _STATE.c
 
     @property
     def join_state(self) -> ColumnElement[bool]:
@@ -89,17 +92,16 @@ class Listed:
         inner join, which lets the database start from the user's few state rows; a
         LEFT JOIN made SQLite walk every notification of the contract — 6 s at
         773 000 — to count the user's deleted ones)."""
-        query = query.select_from(Notification)
+        query = query.select_from(_notification)
         if self.needs_company:
-            query = query.join(Company, Company.id == _n.company_id)
+            query = query.join(_company, _company.c.id == _n.company_id)
         if self.needs_entry:
-            query = query.join(PortfolioEntry, and_(
-                PortfolioEntry.contract_id == _n.contract_id,
-                PortfolioEntry.company_id == _n.company_id))
+            query = query.join(_entry, and_(_entry.c.contract_id == _n.contract_id,
+                                            _entry.c.company_id == _n.company_id))
         if state_rows_only:
-            query = query.join(self.state, self.join_state)
+            query = query.join(_STATE, self.join_state)
         elif with_state:
-            query = query.outerjoin(self.state, self.join_state)
+            query = query.outerjoin(_STATE, self.join_state)
         return query
 
     def query(self, *columns: Any) -> Select[Any]:
@@ -107,4 +109,11 @@ class Listed:
         return self.from_(select(*columns)).where(*self.conditions())
 
 
-__all__ = ["ORDER", "Listed"]
+def scope(contracts: Any, own: bool, me: Any) -> ColumnElement[bool]:
+    """The notifications of ``contracts`` (ids, never empty, or an expanding bind
+    parameter), and the user's own (``me``) when ``own``: see ``SqlNotifications``."""
+    by_contract: ColumnElement[bool] = _n.contract_id.in_(contracts)
+    return or_(by_contract, _n.user_id == me) if own else by_contract
+
+
+__all__ = ["ORDER", "Listed", "scope"]

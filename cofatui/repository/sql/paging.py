@@ -16,9 +16,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Select, and_, func, or_, select, tuple_
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -58,33 +59,74 @@ class SeekResult:
     last_cursor: str | None
 
 
-def seek_rows(s: Session, query: Select[Any], keys: Sequence[SortKey], seek: Seek | None,
-              offset: int, limit: int, key_of: Callable[[Any], Sequence[KeyValue]]
-              ) -> SeekResult:
+def seek_rows(s: Session | Connection, query: Select[Any], keys: Sequence[SortKey],
+              seek: Seek | None, offset: int, limit: int,
+              key_of: Callable[[Any], Sequence[KeyValue]]) -> SeekResult:
     """A page of ``query`` (filtered, not yet ordered) in the order of ``keys``: at
     ``offset`` when ``seek`` is None, else where ``seek`` says (``offset`` ignored).
     ``key_of(row)`` gives a returned row's values of ``keys``, in order, for its
     cursor. Raises ValidationFailed at ``cursor`` for a cursor not made by this sort.
     """
+    kind = seek_kind(seek)
+    values = cursor_values(seek, keys)
+    ordered = seek_query(query, keys, kind, values, max(0, offset), limit)
+    # all(): one fetchall, where iterating a result fetches a row at a time.
+    return seek_result(list(s.execute(ordered).all()), kind, key_of)
+
+
+#: How a page is found: at an offset, first, last, after or before a cursor.
+SeekKind = Literal["offset", "first", "last", "after", "before"]
+
+
+def seek_kind(seek: Seek | None) -> SeekKind:
+    if seek is None:
+        return "offset"
+    if seek.last:
+        return "last"
+    if seek.after is not None:
+        return "after"
+    if seek.before is not None:
+        return "before"
+    return "first"  # an empty Seek: the first page
+
+
+def cursor_values(seek: Seek | None, keys: Sequence[SortKey]) -> list[KeyValue]:
+    """The sort values of ``seek``'s cursor (none without one); ValidationFailed at
+    ``cursor`` for a cursor not made by this sort."""
+    kind = seek_kind(seek)
+    if kind == "after":
+        assert seek is not None and seek.after is not None
+        return decode_cursor(seek.after, keys)
+    if kind == "before":
+        assert seek is not None and seek.before is not None
+        return decode_cursor(seek.before, keys)
+    return []
+
+
+def seek_query(query: Select[Any], keys: Sequence[SortKey], kind: SeekKind,
+               values: Sequence[Any], offset: Any, limit: Any) -> Select[Any]:
+    """``query`` ordered and cut as ``kind`` says: ``values`` (a cursor's, for after
+    and before), ``offset`` and ``limit`` are values or bind parameters (a statement
+    built once for every page of its shape: :mod:`.notifications_page`)."""
     forward = [k.expression.desc() if k.descending else k.expression.asc() for k in keys]
     backward = [k.expression.asc() if k.descending else k.expression.desc() for k in keys]
-    reverse = False
-    if seek is None:
-        rows = list(s.execute(query.order_by(*forward).offset(max(0, offset)).limit(limit)))
-    elif seek.last:
-        rows, reverse = list(s.execute(query.order_by(*backward).limit(limit))), True
-    elif seek.after is not None:
-        values = decode_cursor(seek.after, keys)
-        rows = list(s.execute(query.where(beyond(keys, values, after=True))
-                              .order_by(*forward).limit(limit)))
-    elif seek.before is not None:
-        values = decode_cursor(seek.before, keys)
-        rows = list(s.execute(query.where(beyond(keys, values, after=False))
-                              .order_by(*backward).limit(limit)))
-        reverse = True
-    else:  # an empty Seek: the first page
-        rows = list(s.execute(query.order_by(*forward).limit(limit)))
-    if reverse:
+    if kind == "offset":
+        return query.order_by(*forward).offset(offset).limit(limit)
+    if kind == "last":
+        return query.order_by(*backward).limit(limit)
+    if kind == "after":
+        return query.where(beyond(keys, values, after=True)).order_by(*forward).limit(limit)
+    if kind == "before":
+        return query.where(beyond(keys, values, after=False)).order_by(*backward
+                                                                       ).limit(limit)
+    return query.order_by(*forward).limit(limit)
+
+
+def seek_result(rows: list[Any], kind: SeekKind,
+                key_of: Callable[[Any], Sequence[KeyValue]]) -> SeekResult:
+    """The page of the rows :func:`seek_query` read, in the list's order, with its
+    cursors."""
+    if kind in ("last", "before"):
         rows.reverse()
     if not rows:
         return SeekResult(rows, None, None)
@@ -163,5 +205,6 @@ def _typed(value: Any, kind: type[KeyValue]) -> KeyValue:
     return value
 
 
-__all__ = ["BAD_CURSOR", "SeekResult", "SortKey", "beyond", "decode_cursor",
-           "encode_cursor", "paged", "seek_rows"]
+__all__ = ["BAD_CURSOR", "SeekKind", "SeekResult", "SortKey", "beyond", "cursor_values",
+           "decode_cursor", "encode_cursor", "paged", "seek_kind", "seek_query",
+           "seek_result", "seek_rows"]

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import and_, delete, exists, insert, not_, or_, select, update
+from sqlalchemy import and_, bindparam, delete, exists, insert, not_, or_, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -126,19 +128,41 @@ def _check(items: Sequence[ThresholdPublic], currencies: dict[int, str]) -> None
 
 
 # --- which notifications a user's thresholds leave out ---------------------------------
-def hidden_terms(s: Session, user_id: int, login: str,
+_t, _n = NotificationThreshold.__table__.c, Notification.__table__.c
+#: A user's thresholds on some contracts, built once on the tables (read by every
+#: notifications page: its construction, cache key and ORM execution were a tenth of
+#: the API page's CPU).
+_THRESHOLDS = select(_t.contract_id, _t.product_code, _t.direction, _t.amount).where(
+    _t.user_id == bindparam("user_id"),
+    _t.contract_id.in_(bindparam("contracts", expanding=True)), _t.amount > Decimal(0))
+
+#: A threshold as :func:`hidden_of` reads it: contract id, product code, direction and
+#: amount (values, or bind parameters in a statement built for every user).
+Threshold = tuple[Any, Any, Any, Any]
+
+
+def thresholds(s: Session | Connection, user_id: int,
+               contract_ids: Sequence[int]) -> list[Threshold]:
+    """The thresholds of ``user_id`` on ``contract_ids`` that leave anything out."""
+    return [(cid, code, direction, amount) for cid, code, direction, amount in s.execute(
+        _THRESHOLDS, {"user_id": user_id, "contracts": list(contract_ids) or [-1]})]
+
+
+def hidden_terms(s: Session | Connection, user_id: int, login: str,
                  contract_ids: Sequence[int]) -> list[ColumnElement[bool]]:
     """One condition per threshold of ``user_id``: the notifications it leaves out. The
     few thresholds are read first and written into the query, so that each condition is
     a range of ``ix_notification_change``; they are disjoint (one threshold per
     contract, product type and direction), so their counts add up."""
-    t, n = NotificationThreshold, Notification
-    found = s.execute(select(t.contract_id, t.product_code, t.direction, t.amount).where(
-        t.user_id == user_id, t.contract_id.in_(list(contract_ids) or [-1]),
-        t.amount > Decimal(0))).all()
-    return [and_(n.contract_id == cid, n.product_code == code,
-                 n.change_direction == direction, n.change_size < amount,
-                 or_(n.requested_by.is_(None), n.requested_by != login))
+    return hidden_of(thresholds(s, user_id, contract_ids), login)
+
+
+def hidden_of(found: Sequence[Threshold], login: Any) -> list[ColumnElement[bool]]:
+    """:func:`hidden_terms` of thresholds already read (``login``: the user's, a value
+    or a bind parameter)."""
+    return [and_(_n.contract_id == cid, _n.product_code == code,
+                 _n.change_direction == direction, _n.change_size < amount,
+                 or_(_n.requested_by.is_(None), _n.requested_by != login))
             for cid, code, direction, amount in found]
 
 
@@ -146,7 +170,7 @@ def shown_by(terms: Sequence[ColumnElement[bool]]) -> ColumnElement[bool] | None
     """What ``terms`` (:func:`hidden_terms`) leave in; None when there is none."""
     if not terms:
         return None
-    return or_(Notification.change_direction.is_(None), not_(or_(*terms)))
+    return or_(_n.change_direction.is_(None), not_(or_(*terms)))
 
 
 def shown_correlated(user_id: object, login: object) -> ColumnElement[bool]:
@@ -161,4 +185,5 @@ def shown_correlated(user_id: object, login: object) -> ColumnElement[bool]:
                                n.change_size < t.amount))
 
 
-__all__ = ["hidden_terms", "read", "save", "shown_by", "shown_correlated"]
+__all__ = ["Threshold", "hidden_of", "hidden_terms", "read", "save", "shown_by",
+           "shown_correlated", "thresholds"]
