@@ -18,11 +18,17 @@ class Notification(SQLModel, table=True):
         # Newest first across several contracts: one ordered scan instead of a sort.
         Index("ix_notification_created", "created_at", "id"),
         # Changes below a user's thresholds (issue 16 item 9): counted per
-        # (contract, product, direction) with one index-only range scan each.
+        # (contract, product, direction) with one index-only range scan each. Only the
+        # changes are in it (each count names a direction; migration 0040).
         Index("ix_notification_change", "contract_id", "product_code", "change_direction",
-              "change_size", "requested_by"),
-        # The notifications of one object (issue 17: a declaration's reminders).
-        Index("ix_notification_target", "target_type", "target_id"),
+              "change_size", "requested_by",
+              sqlite_where=text("change_direction IS NOT NULL"),
+              postgresql_where=text("change_direction IS NOT NULL")),
+        # The notifications of one object (issue 17: a declaration's reminders); only
+        # those that lead to one (each read names it; migration 0040).
+        Index("ix_notification_target", "target_type", "target_id",
+              sqlite_where=text("target_id IS NOT NULL"),
+              postgresql_where=text("target_id IS NOT NULL")),
         # A user's own (Chorus Pro) notifications, newest first: those only, not the
         # contracts' (user_id NULL), as every query names the user (migration 0040).
         Index("ix_notification_user_created", "user_id", "created_at", "id",
