@@ -9,6 +9,7 @@ its own, as the command leaves it."""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
@@ -47,3 +48,56 @@ def demo_copy(db: Path, *options: str, home: Path) -> Path:
     if wal.exists():  # the command closed its database: normally none left
         shutil.copyfile(wal, Path(f"{db}-wal"))
     return db
+
+
+def cli_in_process(*args: str, home: Path, input: str | None = None,
+                   ) -> subprocess.CompletedProcess[str]:
+    """``cofatui ARGS`` as :func:`cli` runs it, but in this process: the console script's
+    own entry point (``cofatui.cli.main``, which ``python -m cofatui`` calls) with the
+    same environment, working directory and standard streams captured, its exit code as
+    the script's (``SystemExit`` included: argparse's usage errors). No interpreter
+    start and no imports again: about a second saved per command. A test that walks
+    many commands runs one of them with :func:`cli`, the real console script, and the
+    others here. What the command changes in the process (its language, the Chorus Pro
+    connector's settings, the environment, the working directory) is put back."""
+    from cofatui import cli as console
+    from cofatui import i18n
+    from cofatui.chorus_pro import runtime
+
+    env = {"COFATUI_CONFIG_DIR": str(home / "cfg"), "COFATUI_DATA_DIR": str(home / "data"),
+           "LANGUAGE": "en"}
+    saved_env, saved_cwd = dict(os.environ), os.getcwd()
+    saved_streams = sys.stdin, sys.stdout, sys.stderr
+    with runtime._lock:
+        saved_chorus = runtime._settings, runtime._transport
+    saved_language = i18n.get_language()
+    out, err = io.BytesIO(), io.BytesIO()
+    # Text streams with a ``buffer`` (``documents get`` writes bytes), as a process has.
+    streams = (io.TextIOWrapper(out, encoding="utf-8", write_through=True),
+               io.TextIOWrapper(err, encoding="utf-8", write_through=True))
+    sys.stdout, sys.stderr = streams
+    sys.stdin = io.StringIO(input or "")
+    os.environ.update(env)
+    os.chdir(ROOT)
+    try:
+        try:
+            code = console.main(list(args))
+        except SystemExit as exc:  # as the interpreter turns it into the exit status
+            if exc.code is None or isinstance(exc.code, int):
+                code = exc.code or 0
+            else:
+                print(exc.code, file=sys.stderr)
+                code = 1
+    finally:
+        for stream in streams:
+            stream.flush()
+            stream.detach()  # the bytes stay readable
+        sys.stdin, sys.stdout, sys.stderr = saved_streams
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+        runtime.configure(*saved_chorus)
+        i18n.set_language(saved_language)
+    return subprocess.CompletedProcess(  # args: what ran, said apart from the script's
+        ["cofatui.cli.main", *args], code,
+        out.getvalue().decode("utf-8"), err.getvalue().decode("utf-8"))

@@ -24,6 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from cofatui.formats.fec import read_fec
+from tests.e2e.demo_env import cli_in_process as here
 from tests.e2e.demo_env import demo_copy
 from tests.e2e.test_bulk_cli import cli
 from tests.server import ServerProcess
@@ -55,14 +56,14 @@ def test_fec_of_last_year_on_the_database_and_through_the_api(tmp_path: Path) ->
         assert path.name.endswith(f"FEC{last_year}1231.txt")
         assert read_fec(path), path  # every rule of item 9 checked, a line at least
     token = tmp_path / "demo.token"
-    made = cli("user", "token", "create", "--login", "demo", "--output", str(token),
-               "--db", str(db), home=tmp_path)
+    made = here("user", "token", "create", "--login", "demo", "--output", str(token),
+                "--db", str(db), home=tmp_path)
     assert made.returncode == 0, made.stderr
     server = ServerProcess(f"sqlite:///{db}", tmp_path).start(timeout=120)
     try:
         remote = tmp_path / "remote"
-        over = cli("accounting", "fec", "--year", last_year, "--output", str(remote),
-                   "--api", server.url, "--token-file", str(token), home=tmp_path)
+        over = here("accounting", "fec", "--year", last_year, "--output", str(remote),
+                    "--api", server.url, "--token-file", str(token), home=tmp_path)
     finally:
         server.stop()
     assert over.returncode == 0, over.stderr
@@ -81,18 +82,18 @@ def test_a_walk_and_its_refusals(tmp_path: Path) -> None:
                  home=tmp_path)
     assert issued.returncode == 0, issued.stderr
     assert "PAPIER-42" in issued.stdout
-    paid = cli("accounting", "notices", "pay", "PAPIER-42", "--on", today, *on,
-               home=tmp_path)
+    paid = here("accounting", "notices", "pay", "PAPIER-42", "--on", today, *on,
+                home=tmp_path)
     assert paid.returncode == 0, paid.stderr
     assert "PAPIER-42" in paid.stdout
-    books = cli("accounting", "books", "list", "--json", *on, home=tmp_path)
+    books = here("accounting", "books", "list", "--json", *on, home=tmp_path)
     siren = next(b["siren"] for b in json.loads(books.stdout) if POLICY in b["policies"])
-    validated = cli("accounting", "validate", "--until", today, "--siren", siren, *on,
-                    home=tmp_path)
+    validated = here("accounting", "validate", "--until", today, "--siren", siren, *on,
+                     home=tmp_path)
     assert validated.returncode == 0, validated.stderr
     assert siren in validated.stdout
-    balance = cli("accounting", "balance", "--year", str(date.today().year), "--csv",
-                  "--siren", siren, *on, home=tmp_path)
+    balance = here("accounting", "balance", "--year", str(date.today().year), "--csv",
+                   "--siren", siren, *on, home=tmp_path)
     assert balance.returncode == 0, balance.stderr
     rows = list(csv.DictReader(io.StringIO(balance.stdout)))
     assert rows and {r["siren"] for r in rows} == {siren}
@@ -100,13 +101,13 @@ def test_a_walk_and_its_refusals(tmp_path: Path) -> None:
     assert any(r["account"] == "6166" and Decimal(r["debit"]) >= Decimal("120.50")
                for r in rows)
     # Refusals: one coded line on stderr, exit 1.
-    unknown = cli("accounting", "generate", "--siren", "123456782", *on, home=tmp_path)
+    unknown = here("accounting", "generate", "--siren", "123456782", *on, home=tmp_path)
     assert unknown.returncode == 1
     assert "No set of books you may read has the SIREN 123456782" in unknown.stderr
-    no_year = cli("accounting", "close", "--year", "1999", *on, home=tmp_path)
+    no_year = here("accounting", "close", "--year", "1999", *on, home=tmp_path)
     assert no_year.returncode == 1 and "1999" in no_year.stderr
-    reader = cli("accounting", "validate", "--until", today, "--siren", siren,
-                 "--db", str(db), "--user", "reader", home=tmp_path)
+    reader = here("accounting", "validate", "--until", today, "--siren", siren,
+                  "--db", str(db), "--user", "reader", home=tmp_path)
     assert reader.returncode == 1 and reader.stderr.startswith("cofatui: ")
     # A reader that has left (`… balance | head -1`, here gone before the first line):
     # a quiet end with the shell's SIGPIPE status, no crash report.

@@ -13,6 +13,7 @@ from typing import Any
 # ROOT and cli are imported from here by the other e2e modules.
 from tests.e2e.demo_env import ROOT as ROOT
 from tests.e2e.demo_env import cli as cli
+from tests.e2e.demo_env import cli_in_process as here
 from tests.e2e.demo_env import demo_copy
 from tests.server import ServerProcess
 
@@ -58,18 +59,18 @@ def test_bulk_import_with_db(tmp_path: Path) -> None:
     db = str(demo(tmp_path, "demo.sqlite"))
     check_rows(cli("bulk", "import", str(SAMPLE), "--contract", "1234567", "--db", db,
                    home=tmp_path))
-    shown = cli("bulk", "show", "1", "--json", "--db", db, home=tmp_path)
+    shown = here("bulk", "show", "1", "--json", "--db", db, home=tmp_path)
     assert shown.returncode == 3, shown.stderr
     check_json(json.loads(shown.stdout))
-    again = cli("bulk", "import", str(SAMPLE), "--contract", "1234567", "--json", "--db", db,
-                home=tmp_path)
+    again = here("bulk", "import", str(SAMPLE), "--contract", "1234567", "--json", "--db", db,
+                 home=tmp_path)
     assert again.returncode == 4 and json.loads(again.stdout)["refused"]["code"] == \
         "already_imported"
-    listed = json.loads(cli("bulk", "list", "--json", "--db", db, home=tmp_path).stdout)
+    listed = json.loads(here("bulk", "list", "--json", "--db", db, home=tmp_path).stdout)
     assert [(i["import_id"], i["status"], i["total_lines"], i["error_lines"])
             for i in listed] == [(1, "partially_succeeded", 13, 10)]
     errors = tmp_path / "errors.csv"
-    saved = cli("bulk", "errors", "1", "-o", str(errors), "--db", db, home=tmp_path)
+    saved = here("bulk", "errors", "1", "-o", str(errors), "--db", db, home=tmp_path)
     assert saved.returncode == 0, saved.stderr
     original = SAMPLE.read_text().splitlines()
     assert errors.read_text().splitlines() == [original[n - 1] for n, c in CODES.items() if c]
@@ -84,17 +85,17 @@ def test_bulk_import_with_api(tmp_path: Path) -> None:
     server = ServerProcess(f"sqlite:///{db}", tmp_path).start(timeout=120)
     try:
         remote = ("--api", server.url, "--token-file", str(token_file))
-        check_rows(cli("bulk", "import", str(SAMPLE), "--contract", "1234567", *remote,
-                       home=tmp_path))
-        again = cli("bulk", "import", str(SAMPLE), "--contract", "1234567", "--json",
-                    *remote, home=tmp_path)
+        check_rows(here("bulk", "import", str(SAMPLE), "--contract", "1234567", *remote,
+                        home=tmp_path))
+        again = here("bulk", "import", str(SAMPLE), "--contract", "1234567", "--json",
+                     *remote, home=tmp_path)
         assert again.returncode == 4, again.stderr
         assert json.loads(again.stdout)["refused"]["code"] == "already_imported"
-        shown = cli("bulk", "show", "1", "--json", *remote, home=tmp_path)
+        shown = here("bulk", "show", "1", "--json", *remote, home=tmp_path)
         assert shown.returncode == 3, shown.stderr
         check_json(json.loads(shown.stdout))
-        listed = json.loads(cli("bulk", "list", "--contract", "1234567", "--json", *remote,
-                                home=tmp_path).stdout)
+        listed = json.loads(here("bulk", "list", "--contract", "1234567", "--json", *remote,
+                                 home=tmp_path).stdout)
         assert [i["import_id"] for i in listed] == [1]
     finally:
         server.stop()

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from cofatui.demo.requests import _pdf
-from tests.e2e.demo_env import demo_copy
+from tests.e2e.demo_env import cli_in_process, demo_copy
 from tests.e2e.test_bulk_cli import ROOT, cli
 from tests.server import ServerProcess
 
@@ -135,8 +135,11 @@ def _directory(run: Run) -> None:
 def test_cli_on_sqlite(tmp_path: Path) -> None:
     db = _demo(tmp_path)
 
-    def run(login: str, *args: str) -> tuple[int, str, str]:
-        done = cli("chorus", *args, "--db", str(db), "--user", login, home=tmp_path)
+    def run(login: str, *args: str, real: bool = False) -> tuple[int, str, str]:
+        """The console script's entry point (``cofatui.cli.main``) in this process; with
+        ``real``, the console script in a process of its own."""
+        done = (cli if real else cli_in_process)(
+            "chorus", *args, "--db", str(db), "--user", login, home=tmp_path)
         return done.returncode, done.stdout, done.stderr
 
     _directory(run)
@@ -158,7 +161,7 @@ def test_cli_on_sqlite(tmp_path: Path) -> None:
     broken = tmp_path / "broken.json"
     broken.write_text(json.dumps({**json.loads(SAMPLE.read_text(encoding="utf-8")),
                                   "lines": []}), encoding="utf-8")
-    code, out, err = run("supplier", "invoice", "deposit", str(broken))
+    code, out, err = run("supplier", "invoice", "deposit", str(broken), real=True)
     assert code == 1 and err.startswith("cofatui: lines"), (out, err)
     code, out, err = run("buyer", "invoice", "deposit", str(SAMPLE))
     assert code == 1 and out == "", err  # no issued space on SOFAXIS
@@ -182,14 +185,14 @@ def test_cli_through_the_api(tmp_path: Path) -> None:
     tokens = {}
     for login in ("supplier", "buyer"):
         tokens[login] = tmp_path / f"{login}.token"
-        made = cli("user", "token", "create", "--login", login, "--output",
-                   str(tokens[login]), "--db", str(db), home=tmp_path)
+        made = cli_in_process("user", "token", "create", "--login", login, "--output",
+                              str(tokens[login]), "--db", str(db), home=tmp_path)
         assert made.returncode == 0, made.stderr
     server = ServerProcess(f"sqlite:///{db}", tmp_path).start(timeout=120)
     try:
         def run(login: str, *args: str) -> tuple[int, str, str]:
-            done = cli("chorus", *args, "--api", server.url, "--token-file",
-                       str(tokens[login]), home=tmp_path)
+            done = cli_in_process("chorus", *args, "--api", server.url, "--token-file",
+                                  str(tokens[login]), home=tmp_path)
             return done.returncode, done.stdout, done.stderr
 
         _directory(run)

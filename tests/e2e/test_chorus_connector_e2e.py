@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.e2e.demo_env import cli_in_process as here
 from tests.e2e.test_bulk_cli import ROOT, cli
 from tests.e2e.test_chorus_cli import _demo
 from tests.e2e.test_chorus_facturx_cli import SUPPLIER_SIRET, _sample
@@ -98,8 +99,8 @@ def test_a_supplier_sends_through_the_api_and_follows_the_states(
     said: list[str] = []
 
     def run(*args: str) -> tuple[int, str, str]:
-        done = cli("chorus", *args, "--api", server.url, "--token-file", str(token),
-                   home=tmp_path)
+        done = here("chorus", *args, "--api", server.url, "--token-file", str(token),
+                    home=tmp_path)
         said.append(done.stdout + done.stderr)
         return done.returncode, done.stdout, done.stderr
 

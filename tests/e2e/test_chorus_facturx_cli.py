@@ -39,8 +39,9 @@ from cofatui.commands.chorus_connector import connector_lines
 from cofatui.commands.chorus_facturx import MAX_PART_BYTES, read_facturx_files, target
 from cofatui.errors import ValidationFailed
 from cofatui.schemas_facturx import ChorusConnectorPublic
+from tests.e2e.demo_env import cli_in_process as here
 from tests.e2e.demo_env import demo_copy
-from tests.e2e.test_bulk_cli import ROOT, cli
+from tests.e2e.test_bulk_cli import ROOT
 from tests.server import ServerProcess
 
 SAMPLE = ROOT / "fixtures" / "chorus_invoice.json"
@@ -213,7 +214,7 @@ def test_cli_on_sqlite(tmp_path: Path) -> None:
 
     def on(db: Path) -> Run:
         def run(login: str, *args: str) -> tuple[int, str, str]:
-            done = cli("chorus", *args, "--db", str(db), "--user", login, home=tmp_path)
+            done = here("chorus", *args, "--db", str(db), "--user", login, home=tmp_path)
             return done.returncode, done.stdout, done.stderr
         return run
 
@@ -232,16 +233,16 @@ def test_cli_through_the_api(tmp_path: Path) -> None:
     for login, db in (("supplier", supplier_db), ("buyer", supplier_db),
                       ("buyer-fresh", buyer_db)):
         tokens[login] = tmp_path / f"{login}.token"
-        made = cli("user", "token", "create", "--login", login.removesuffix("-fresh"),
-                   "--output", str(tokens[login]), "--db", str(db), home=tmp_path)
+        made = here("user", "token", "create", "--login", login.removesuffix("-fresh"),
+                    "--output", str(tokens[login]), "--db", str(db), home=tmp_path)
         assert made.returncode == 0, made.stderr
     servers = [ServerProcess(f"sqlite:///{db}", home).start(timeout=120)
                for db, home in ((supplier_db, tmp_path), (buyer_db, fresh))]
     try:
         def on(server: ServerProcess, suffix: str = "") -> Run:
             def run(login: str, *args: str) -> tuple[int, str, str]:
-                done = cli("chorus", *args, "--api", server.url, "--token-file",
-                           str(tokens[login + suffix]), home=tmp_path)
+                done = here("chorus", *args, "--api", server.url, "--token-file",
+                            str(tokens[login + suffix]), home=tmp_path)
                 return done.returncode, done.stdout, done.stderr
             return run
 

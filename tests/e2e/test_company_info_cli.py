@@ -10,6 +10,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+from tests.e2e.demo_env import cli_in_process as here
 from tests.e2e.test_bulk_cli import cli, demo
 from tests.e2e.test_turnover_cli import token
 from tests.server import ServerProcess
@@ -44,9 +45,9 @@ def test_send_as_demo_and_decide_as_underwriter_through_the_api(tmp_path: Path) 
         assert refused.returncode == 1
         assert "files.0" in refused.stderr and "EXE" in refused.stderr
 
-        sent = cli("company-info", "send", "--company", easy, "--contract", POLICY,
-                   "--type", "annual_report", "--comment", "Rapport 2025", str(report),
-                   "--json", *as_demo, home=tmp_path)
+        sent = here("company-info", "send", "--company", easy, "--contract", POLICY,
+                    "--type", "annual_report", "--comment", "Rapport 2025", str(report),
+                    "--json", *as_demo, home=tmp_path)
         assert sent.returncode == 0, sent.stderr
         made = json.loads(sent.stdout)
         assert (made["status"], made["easy_number"], made["info_type"]) == (
@@ -54,7 +55,7 @@ def test_send_as_demo_and_decide_as_underwriter_through_the_api(tmp_path: Path) 
         assert [(d["filename"], d["content_type"]) for d in made["documents"]] == [
             ("rapport annuel.pdf", "application/pdf")]
 
-        queue = cli("company-info", "list", "--queue", *as_uw, home=tmp_path)
+        queue = here("company-info", "list", "--queue", *as_uw, home=tmp_path)
         assert queue.returncode == 0, queue.stderr
         # Oldest first: the demo's own submissions in progress, then this one.
         lines = queue.stdout.splitlines()
@@ -62,22 +63,22 @@ def test_send_as_demo_and_decide_as_underwriter_through_the_api(tmp_path: Path) 
         assert "annual report" in lines[-1] and "in progress" in lines[-1]
         assert all("in progress" in line for line in lines)
 
-        not_mine = cli("company-info", "decide", str(made["id"]), "--outcome", "analysed",
-                       *as_demo, home=tmp_path)
+        not_mine = here("company-info", "decide", str(made["id"]), "--outcome", "analysed",
+                        *as_demo, home=tmp_path)
         assert not_mine.returncode == 1 and "Only an underwriter" in not_mine.stderr
 
-        decided = cli("company-info", "decide", str(made["id"]), "--outcome", "analysed",
-                      "--comment", "Intégré à l'analyse", *as_uw, home=tmp_path)
+        decided = here("company-info", "decide", str(made["id"]), "--outcome", "analysed",
+                       "--comment", "Intégré à l'analyse", *as_uw, home=tmp_path)
         assert decided.returncode == 0, decided.stderr
         assert f"Company information {made['id']}" in decided.stdout
         assert "analysed" in decided.stdout
 
-        again = cli("company-info", "decide", str(made["id"]), "--outcome", "already_known",
-                    *as_uw, home=tmp_path)
+        again = here("company-info", "decide", str(made["id"]), "--outcome", "already_known",
+                     *as_uw, home=tmp_path)
         assert again.returncode == 1 and "already been decided" in again.stderr
 
-        listed = cli("company-info", "list", "--contract", POLICY, "--json", *as_demo,
-                     home=tmp_path)
+        listed = here("company-info", "list", "--contract", POLICY, "--json", *as_demo,
+                      home=tmp_path)
         assert listed.returncode == 0, listed.stderr
         rows = json.loads(listed.stdout)
         assert rows[0]["id"] == made["id"]  # newest first

@@ -10,6 +10,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+from tests.e2e.demo_env import cli_in_process as here
 from tests.e2e.test_bulk_cli import cli, demo
 from tests.server import ServerProcess
 
@@ -40,7 +41,7 @@ def test_custom_fields_with_db(tmp_path: Path) -> None:
     made = cli("custom-fields", "create", "Next audit", "--format", "date", *at,
                home=tmp_path)
     assert made.returncode == 0, made.stderr
-    fields = json.loads(cli("custom-fields", "list", "--json", *at, home=tmp_path).stdout)
+    fields = json.loads(here("custom-fields", "list", "--json", *at, home=tmp_path).stdout)
     review = next(f for f in fields if f["name"] == "Next audit")
     assert [f["key"] for f in fields][:3] == ["client_reference", "outstanding_amount",
                                               "internal_credit_limit"]
@@ -48,7 +49,7 @@ def test_custom_fields_with_db(tmp_path: Path) -> None:
     easy = easy_numbers(db, 30)  # the demo of 30 companies holds 33 buyers in 1234567
     assert len(easy) == 30
     bad = values_file(tmp_path / "review.csv", easy, {4, 20, 27})
-    failed = cli("custom-fields", "import", str(bad), *at, home=tmp_path)
+    failed = here("custom-fields", "import", str(bad), *at, home=tmp_path)
     assert failed.returncode == 4, failed.stderr
     rows = failed.stdout.splitlines()
     assert [int(r.split()[0]) for r in rows[:3]] == [6, 22, 29]  # errors first
@@ -56,21 +57,21 @@ def test_custom_fields_with_db(tmp_path: Path) -> None:
     assert "(Windows-1252): failed: nothing applied — 30 lines, 0 applied, 3 in error" \
         in rows[-1]
     good = values_file(tmp_path / "review.csv", easy, set())
-    done = cli("custom-fields", "import", str(good), "--json", *at, home=tmp_path)
+    done = here("custom-fields", "import", str(good), "--json", *at, home=tmp_path)
     assert done.returncode == 0, done.stderr + done.stdout
     result = json.loads(done.stdout)
     assert (result["status"], result["ok_lines"], result["encoding"]) == (
         "succeeded", 30, "Windows-1252")
-    fields = json.loads(cli("custom-fields", "list", "--json", *at, home=tmp_path).stdout)
+    fields = json.loads(here("custom-fields", "list", "--json", *at, home=tmp_path).stdout)
     assert next(f for f in fields if f["slot"] == review["slot"])["values"] == 30
     template = tmp_path / "template.csv"
-    written = cli("custom-fields", "template", "-o", str(template), "--all", *at,
-                  home=tmp_path)
+    written = here("custom-fields", "template", "-o", str(template), "--all", *at,
+                   home=tmp_path)
     assert written.returncode == 0, written.stderr
     assert template.read_text(encoding="utf-8-sig").splitlines()[0].endswith(";Next audit")
-    refused = cli("custom-fields", "delete", slot, *at, home=tmp_path)
+    refused = here("custom-fields", "delete", slot, *at, home=tmp_path)
     assert refused.returncode == 2 and "30 values" in refused.stderr
-    gone = cli("custom-fields", "delete", slot, "--yes", *at, home=tmp_path)
+    gone = here("custom-fields", "delete", slot, "--yes", *at, home=tmp_path)
     assert gone.returncode == 0 and "30 values" in gone.stdout, gone.stderr
 
 
@@ -84,12 +85,12 @@ def test_custom_fields_import_with_api(tmp_path: Path) -> None:
     server = ServerProcess(f"sqlite:///{db}", tmp_path).start(timeout=120)
     try:
         remote = ("--contract", POLICY, "--api", server.url, "--token-file", str(token_file))
-        created = cli("custom-fields", "create", "Next audit", "--format", "date", *remote,
-                      home=tmp_path)
+        created = here("custom-fields", "create", "Next audit", "--format", "date", *remote,
+                       home=tmp_path)
         assert created.returncode == 0, created.stderr
-        done = cli("custom-fields", "import",
-                   str(values_file(tmp_path / "r.csv", easy, set())), "--json", *remote,
-                   home=tmp_path)
+        done = here("custom-fields", "import",
+                    str(values_file(tmp_path / "r.csv", easy, set())), "--json", *remote,
+                    home=tmp_path)
         assert done.returncode == 0, done.stderr + done.stdout
         assert json.loads(done.stdout)["ok_lines"] == 10
     finally:

@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from tests.e2e.demo_env import cli_in_process as here
 from tests.e2e.test_bulk_cli import cli, demo
 from tests.server import ServerProcess
 
@@ -29,32 +30,34 @@ def ok(done: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[st
 
 def walk(home: Path, where: tuple[str, ...]) -> None:
     """What a script does: a template, a scenario on it, a run, the list."""
-    columns = json.loads(ok(cli("export", "columns", "--category", "portfolio", "--json",
+    columns = json.loads(ok(here("export", "columns", "--category", "portfolio", "--json",
                                 *where, home=home)).stdout)
     labels = {c["key"]: c["label"] for c in columns}
     assert set(COLUMNS) <= set(labels) and all(c["type"] for c in columns)
 
-    ok(cli("export", "template", "create", "--category", "portfolio", "--name", "ERP feed",
+    ok(here("export", "template", "create", "--category", "portfolio", "--name", "ERP feed",
            "--columns", ",".join(COLUMNS), "--description", "weekly", *where, home=home))
-    templates = json.loads(ok(cli("export", "template", "list", "--category", "portfolio",
+    templates = json.loads(ok(here("export", "template", "list", "--category", "portfolio",
                                   "--json", *where, home=home)).stdout)
     mine = [t for t in templates if not t["default"]]
     assert [(t["name"], t["category"], t["columns"]) for t in mine] == \
         [("ERP feed", "portfolio", COLUMNS)]
     assert any(t["default"] for t in templates)
-    shown = json.loads(ok(cli("export", "template", "show", str(mine[0]["id"]), "--json",
+    shown = json.loads(ok(here("export", "template", "show", str(mine[0]["id"]), "--json",
                               *where, home=home)).stdout)
     assert shown["name"] == "ERP feed"
 
-    ok(cli("export", "scenario", "create", "--category", "portfolio", "--name", "Weekly ERP",
+    ok(here("export", "scenario", "create", "--category", "portfolio", "--name", "Weekly ERP",
            "--template", "ERP feed", "--contract", POLICY, "--aggregation", "product",
            "--format", "both", *where, home=home))
-    listed = json.loads(ok(cli("export", "scenario", "list", "--json", *where,
+    listed = json.loads(ok(here("export", "scenario", "list", "--json", *where,
                                home=home)).stdout)
     assert [(s["name"], s["template_name"], s["policy_numbers"]) for s in listed] == \
         [("Weekly ERP", "ERP feed", [POLICY])]
 
     out = home / "out" / "new"
+    # The console script in a process of its own; the other commands run its entry point
+    # (``cofatui.cli.main``) in this one (tests/e2e/demo_env.py).
     run = cli("export", "run", "Weekly ERP", "--output", str(out), "--json", *where,
               home=home)
     ok(run)
@@ -73,7 +76,7 @@ def walk(home: Path, where: tuple[str, ...]) -> None:
     assert len(table) - 1 == result["rows"]
     assert {row[0] for row in table[1:]} == {POLICY}
 
-    exports = json.loads(ok(cli("export", "list", "--json", *where, home=home)).stdout)
+    exports = json.loads(ok(here("export", "list", "--json", *where, home=home)).stdout)
     assert [(e["export_id"], e["name"], e["template"], e["contracts"], e["status"],
              e["rows"], sorted(e["formats"])) for e in exports] == \
         [(result["export_id"], "Weekly ERP", "ERP feed", [POLICY], "available",
@@ -81,14 +84,14 @@ def walk(home: Path, where: tuple[str, ...]) -> None:
     assert exports[0]["category"] == "portfolio" and exports[0]["created_at"]
 
     copy = home / "copy.csv"
-    ok(cli("export", "download", str(result["export_id"]), "--format", "csv", "-o",
+    ok(here("export", "download", str(result["export_id"]), "--format", "csv", "-o",
            str(copy), *where, home=home))
     assert copy.read_bytes() == Path(files["csv"]["path"]).read_bytes()
 
-    unknown = cli("export", "run", "No such scenario", *where, home=home)
+    unknown = here("export", "run", "No such scenario", *where, home=home)
     assert unknown.returncode == 1 and "Traceback" not in unknown.stderr
     assert "No scenario of yours" in unknown.stderr
-    refused = cli("export", "template", "create", "--category", "portfolio", "--name", "Bad",
+    refused = here("export", "template", "create", "--category", "portfolio", "--name", "Bad",
                   "--columns", "contract,nope", *where, home=home)
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     assert refused.stderr.startswith("cofatui: ")
@@ -102,13 +105,13 @@ def test_export_with_db(tmp_path: Path) -> None:
 def test_export_with_api(tmp_path: Path) -> None:
     db = demo(tmp_path, "server.sqlite")
     token_file = tmp_path / "token"
-    made = cli("user", "token", "create", "--login", "demo", "--output", str(token_file),
+    made = here("user", "token", "create", "--login", "demo", "--output", str(token_file),
                "--db", str(db), home=tmp_path)
     assert made.returncode == 0, made.stderr
     server = ServerProcess(f"sqlite:///{db}", tmp_path).start(timeout=120)
     try:
         walk(tmp_path, ("--api", server.url, "--token-file", str(token_file)))
-        due = cli("export", "run-due", "--api", server.url, "--token-file", str(token_file),
+        due = here("export", "run-due", "--api", server.url, "--token-file", str(token_file),
                   home=tmp_path)
         assert due.returncode == 2 and "--db" in due.stderr
     finally:

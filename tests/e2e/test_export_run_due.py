@@ -16,16 +16,19 @@ import io
 import json
 import re
 import subprocess
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tests.e2e.demo_env import cli_in_process as here
 from tests.e2e.test_bulk_cli import cli, demo
 
 POLICY = "1234567"
 COLUMNS = ["contract", "easy_number", "company_name", "decided_amount", "currency"]
 PARIS = ZoneInfo("Europe/Paris")
+Run = Callable[..., subprocess.CompletedProcess[str]]
 
 
 def ok(done: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
@@ -34,9 +37,12 @@ def ok(done: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[st
     return done
 
 
-def run_due(db: Path, home: Path, at: datetime) -> int:
-    """``run-due`` at ``at``; the number of scheduled exports it says it started."""
-    done = ok(cli("export", "run-due", "--db", str(db), "--clock", at.isoformat(), home=home))
+def run_due(db: Path, home: Path, at: datetime, run: Run = here) -> int:
+    """``run-due`` at ``at``; the number of scheduled exports it says it started. Run
+    in this process (``cofatui.cli.main``) unless ``run`` is :func:`cli`, the console
+    script in a process of its own, as cron starts it."""
+    done = ok(run("export", "run-due", "--db", str(db), "--clock", at.isoformat(),
+                  home=home))
     found = re.search(r"(\d+) scheduled export\(s\) started; (\d+) job\(s\) run", done.stdout)
     assert found, done.stdout
     started, jobs = int(found.group(1)), int(found.group(2))
@@ -45,7 +51,7 @@ def run_due(db: Path, home: Path, at: datetime) -> int:
 
 
 def exports(db: Path, home: Path) -> list[dict[str, Any]]:
-    listed: list[dict[str, Any]] = json.loads(ok(cli(
+    listed: list[dict[str, Any]] = json.loads(ok(here(
         "export", "list", "--json", "--db", str(db), home=home)).stdout)
     return listed
 
@@ -57,9 +63,9 @@ def test_run_due_runs_each_due_time_once_and_catches_up_once(tmp_path: Path) -> 
     start = (datetime.now(UTC).astimezone(PARIS) + timedelta(days=1)).replace(
         hour=7, minute=30, second=0, microsecond=0)
     end = (start + timedelta(days=59)).date()
-    ok(cli("export", "template", "create", "--category", "portfolio", "--name", "Cron feed",
+    ok(here("export", "template", "create", "--category", "portfolio", "--name", "Cron feed",
            "--columns", ",".join(COLUMNS), *where, home=tmp_path))
-    ok(cli("export", "scenario", "create", "--category", "portfolio", "--name", "Nightly ERP",
+    ok(here("export", "scenario", "create", "--category", "portfolio", "--name", "Nightly ERP",
            "--template", "Cron feed", "--contract", POLICY, "--aggregation", "product",
            "--format", "csv", "--frequency", "weekly", "--start",
            start.strftime("%Y-%m-%d %H:%M"), "--end", end.isoformat(), *where, home=tmp_path))
@@ -67,16 +73,16 @@ def test_run_due_runs_each_due_time_once_and_catches_up_once(tmp_path: Path) -> 
     assert run_due(db, tmp_path, start - timedelta(minutes=1)) == 0
     assert exports(db, tmp_path) == []
 
-    assert run_due(db, tmp_path, start + timedelta(seconds=20)) == 1
+    assert run_due(db, tmp_path, start + timedelta(seconds=20), run=cli) == 1
     [first] = exports(db, tmp_path)
     assert (first["name"], first["template"], first["contracts"], first["status"],
             first["formats"]) == ("Nightly ERP", "Cron feed", [POLICY], "available", ["csv"])
     assert first["rows"] > 0
     saved = tmp_path / "first.csv"
-    ok(cli("export", "download", str(first["export_id"]), "--format", "csv", "-o", str(saved),
+    ok(here("export", "download", str(first["export_id"]), "--format", "csv", "-o", str(saved),
            *where, home=tmp_path))
     table = list(csv.reader(io.StringIO(saved.read_text("utf-8-sig")), delimiter=";"))
-    labels = {c["key"]: c["label"] for c in json.loads(ok(cli(
+    labels = {c["key"]: c["label"] for c in json.loads(ok(here(
         "export", "columns", "--category", "portfolio", "--json", *where,
         home=tmp_path)).stdout)}
     assert table[0] == [labels[key] for key in COLUMNS]
@@ -102,6 +108,6 @@ def test_run_due_runs_each_due_time_once_and_catches_up_once(tmp_path: Path) -> 
     # 30 days and have gone with their files.
     [third] = exports(db, tmp_path)
     assert third["export_id"] > second["export_id"] and third["status"] == "available"
-    [scenario] = json.loads(ok(cli("export", "scenario", "list", "--json", *where,
+    [scenario] = json.loads(ok(here("export", "scenario", "list", "--json", *where,
                                    home=tmp_path)).stdout)
     assert scenario["name"] == "Nightly ERP" and scenario["next_run_at"] is None

@@ -24,7 +24,8 @@ from pathlib import Path
 
 import openpyxl
 
-from tests.e2e.test_bulk_cli import ROOT, cli, demo
+from tests.e2e.demo_env import cli_in_process
+from tests.e2e.test_bulk_cli import ROOT, demo
 from tests.server import ServerProcess
 
 POLICY = "1234567"
@@ -32,7 +33,7 @@ POLICY = "1234567"
 
 def token(db: Path, login: str, home: Path) -> Path:
     path = home / f"{login}.token"
-    made = cli("user", "token", "create", "--login", login, "--output", str(path),
+    made = cli_in_process("user", "token", "create", "--login", login, "--output", str(path),
                "--db", str(db), home=home)
     assert made.returncode == 0, made.stderr
     return path
@@ -64,7 +65,7 @@ def test_request_import_and_send_through_the_api(tmp_path: Path) -> None:
     server = ServerProcess(f"sqlite:///{db}", tmp_path).start(timeout=120)
     try:
         def as_(who: Path, *args: str) -> tuple[int, str, str]:
-            done = cli("turnover", *args, "--api", server.url, "--token-file", str(who),
+            done = cli_in_process("turnover", *args, "--api", server.url, "--token-file", str(who),
                        home=tmp_path)
             return done.returncode, done.stdout, done.stderr
 
@@ -121,7 +122,9 @@ def test_request_import_and_send_through_the_api(tmp_path: Path) -> None:
         assert code == 1 and "already been sent" in err, err
         code, out, err = as_(policyholder, "import", declaration, str(fixed))
         assert code == 1 and "already been sent" in err, err
-        # In the user's language: a French locale gets the French text of the code.
+        # In the user's language: a French locale gets the French text of the code. The
+        # console script in a process of its own (the commands above ran its entry
+        # point, ``cofatui.cli.main``, in this one).
         french = subprocess.run(
             [sys.executable, "-m", "cofatui", "turnover", "send", declaration, "--yes",
              "--api", server.url, "--token-file", str(policyholder)],

@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, select
 from sqlmodel import col
 
 from cofatui.models import Contract, User, UserContract
+from tests.e2e.demo_env import cli_in_process as here
 from tests.e2e.demo_env import demo_copy
 from tests.server import ServerProcess
 
@@ -55,46 +56,46 @@ def test_user_administration_through_the_api_as_the_contract_administrator(
     try:
         remote = ("--api", server.url, "--token-file", str(token_file))
 
-        listed = cli("user", "list", "--contract", "1234567", *remote, home=tmp_path)
+        listed = here("user", "list", "--contract", "1234567", *remote, home=tmp_path)
         assert listed.returncode == 0, listed.stderr
         logins = {line.split()[0] for line in listed.stdout.splitlines()[1:] if line}
         assert {"admin", "demo", "reader", "custom"} <= logins
         assert "other" not in logins  # attached to 7654321 only
 
-        modified = cli("user", "modify", "reader", "--phone", "+33 1 42 68 53 00",
-                       *remote, home=tmp_path)
+        modified = here("user", "modify", "reader", "--phone", "+33 1 42 68 53 00",
+                        *remote, home=tmp_path)
         assert modified.returncode == 0, modified.stderr
 
-        customised = cli("user", "rights", "reader", "1234567", "--section", "cover=full",
-                         "--section", "claims=read_only", *remote, home=tmp_path)
+        customised = here("user", "rights", "reader", "1234567", "--section", "cover=full",
+                          "--section", "claims=read_only", *remote, home=tmp_path)
         assert customised.returncode == 0, customised.stderr
         assert "custom" in customised.stdout and "claims=read_only" in customised.stdout
         rights, sections = attachment(db, "reader", "1234567") or ("", "")
         assert rights == "custom" and '"claims": "read_only"' in sections
 
-        refused = cli("user", "attach", "reader", "7654321", *remote, home=tmp_path)
+        refused = here("user", "attach", "reader", "7654321", *remote, home=tmp_path)
         assert refused.returncode == 1 and "Traceback" not in refused.stderr
         assert refused.stderr.strip(), "the refusal says why"
         assert attachment(db, "reader", "7654321") is None
 
-        hidden = cli("user", "suspend", "underwriter", *remote, home=tmp_path)
+        hidden = here("user", "suspend", "underwriter", *remote, home=tmp_path)
         assert hidden.returncode == 1 and "Traceback" not in hidden.stderr
 
-        suspended = cli("user", "suspend", "reader", "--until", "2030-01-31", *remote,
-                        home=tmp_path)
+        suspended = here("user", "suspend", "reader", "--until", "2030-01-31", *remote,
+                         home=tmp_path)
         assert suspended.returncode == 0, suspended.stderr
         assert "suspended until" in suspended.stdout
 
-        detached = cli("user", "detach", "custom", "1234567", *remote, home=tmp_path)
+        detached = here("user", "detach", "custom", "1234567", *remote, home=tmp_path)
         assert detached.returncode == 0, detached.stderr
         assert attachment(db, "custom", "1234567") is None
-        not_attached = cli("user", "list", "--contract", "1234567", "--not-attached",
-                           *remote, home=tmp_path)
+        not_attached = here("user", "list", "--contract", "1234567", "--not-attached",
+                            *remote, home=tmp_path)
         assert not_attached.returncode == 0, not_attached.stderr
         assert "custom" in {line.split()[0] for line in
                             not_attached.stdout.splitlines()[1:] if line}
 
-        myself = cli("user", "detach", "admin", "1234567", *remote, home=tmp_path)
+        myself = here("user", "detach", "admin", "1234567", *remote, home=tmp_path)
         assert myself.returncode == 1 and "Traceback" not in myself.stderr
         assert attachment(db, "admin", "1234567") == ("full", "{}")
     finally:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import openpyxl
 
+from tests.e2e.demo_env import cli_in_process as here
 from tests.e2e.test_bulk_cli import cli, demo
 from tests.server import ServerProcess
 
@@ -45,7 +46,7 @@ def test_user_import_with_db(tmp_path: Path) -> None:
     assert written.returncode == 0, written.stderr
     before = user_count(db)
     faulty = users_file(template, 20, {4, 11})
-    failed = cli("user", "import", str(faulty), *at, home=tmp_path)
+    failed = here("user", "import", str(faulty), *at, home=tmp_path)
     assert failed.returncode == 4, failed.stderr
     rows = failed.stdout.splitlines()
     assert [(int(r.split()[0]), r.split()[1]) for r in rows[:2]] == [(6, "error"),
@@ -55,7 +56,7 @@ def test_user_import_with_db(tmp_path: Path) -> None:
         in rows[-1]
     assert user_count(db) == before
     fixed = users_file(template, 20, set())
-    done = cli("user", "import", str(fixed), "--json", *at, home=tmp_path)
+    done = here("user", "import", str(fixed), "--json", *at, home=tmp_path)
     assert done.returncode == 0, done.stderr + done.stdout
     result = json.loads(done.stdout)
     assert (result["status"], result["ok_lines"], result["encoding"]) == \
@@ -63,14 +64,14 @@ def test_user_import_with_db(tmp_path: Path) -> None:
     assert {line["outcome"] for line in result["lines"]} == {"created"}
     assert result["lines"][0]["login"] == "z.lefevre0"
     assert user_count(db) == before + 20
-    listed = cli("user", "list", "--contract", POLICY, "--db", str(db), home=tmp_path)
+    listed = here("user", "list", "--contract", POLICY, "--db", str(db), home=tmp_path)
     assert "z.lefevre0" in listed.stdout and "z.lefevre19" in listed.stdout
-    again = cli("user", "import", str(fixed), *at, home=tmp_path)
+    again = here("user", "import", str(fixed), *at, home=tmp_path)
     assert again.returncode == 0, again.stderr
     assert again.stdout.count("unchanged") == 20
     # The operator (no --user) owns no import: told so, nothing done.
-    refused = cli("user", "import", str(fixed), "--contract", POLICY, "--db", str(db),
-                  home=tmp_path)
+    refused = here("user", "import", str(fixed), "--contract", POLICY, "--db", str(db),
+                   home=tmp_path)
     assert refused.returncode == 1 and "--user" in refused.stderr
 
 
@@ -86,8 +87,8 @@ def test_user_import_from_the_xlsx_template(tmp_path: Path) -> None:
     sheet.append(["mr", "Müller", "Jörg", "+49 30 901820", "+49 30 901821",
                   "joerg@example.com", "en", POLICY, "full"])
     book.save(sheet_path)
-    done = cli("user", "import", str(sheet_path), "--contract", POLICY, "--db", str(db),
-               "--user", "admin", home=tmp_path)
+    done = here("user", "import", str(sheet_path), "--contract", POLICY, "--db", str(db),
+                "--user", "admin", home=tmp_path)
     assert done.returncode == 0, done.stderr + done.stdout
     assert "created     Created: j.muller." in done.stdout
 
@@ -99,18 +100,18 @@ def test_user_import_with_api(tmp_path: Path) -> None:
                "--db", str(db), home=tmp_path)
     assert made.returncode == 0, made.stderr
     template = tmp_path / "template.csv"
-    assert cli("user", "template", "-o", str(template), home=tmp_path).returncode == 0
+    assert here("user", "template", "-o", str(template), home=tmp_path).returncode == 0
     server = ServerProcess(f"sqlite:///{db}", tmp_path).start(timeout=120)
     try:
         remote = ("--contract", POLICY, "--api", server.url, "--token-file", str(token_file))
-        done = cli("user", "import", str(users_file(template, 3, set())), "--json",
-                   *remote, home=tmp_path)
+        done = here("user", "import", str(users_file(template, 3, set())), "--json",
+                    *remote, home=tmp_path)
         assert done.returncode == 0, done.stderr + done.stdout
         assert [line["outcome"] for line in json.loads(done.stdout)["lines"]] == \
             ["created"] * 3
-        other = cli("user", "import", str(users_file(template, 3, set())), "--contract",
-                    "7654321", "--api", server.url, "--token-file", str(token_file),
-                    home=tmp_path)
+        other = here("user", "import", str(users_file(template, 3, set())), "--contract",
+                     "7654321", "--api", server.url, "--token-file", str(token_file),
+                     home=tmp_path)
         assert other.returncode == 1 and other.stderr.startswith("cofatui: ")
     finally:
         server.stop()
