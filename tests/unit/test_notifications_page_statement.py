@@ -37,18 +37,20 @@ def _placeholders(sql: str) -> str:
 
 
 @pytest.mark.parametrize("own", [False, True])
+@pytest.mark.parametrize("contracts", [[1, 2], []])
 @pytest.mark.parametrize("thresholds", [0, 2])
 @pytest.mark.parametrize("read", [None, True, False])
 @pytest.mark.parametrize(("kind", "cursor"), SEEKS)
 def test_a_shapes_statement_is_the_one_built_with_the_values(
-        own: bool, thresholds: int, read: bool | None, kind: SeekKind,
-        cursor: list[Any]) -> None:
+        own: bool, contracts: list[int], thresholds: int, read: bool | None,
+        kind: SeekKind, cursor: list[Any]) -> None:
     listed = Listed(NotificationFilter(read=read), me=7,
                     hidden=preferences.hidden_of(THRESHOLDS[:thresholds], "demo"),
-                    base=[scope([1, 2], own, 7)])
+                    base=[scope(contracts, own, 7)])
     built = seek_query(page_query(listed), ORDER, kind, cursor, 0, 100)
     types = [literal(value).type for value in cursor]
-    shared = statement(Shape(own, thresholds, read, kind, tuple(map(repr, types))), types)
+    shared = statement(Shape(own, bool(contracts), thresholds, read, kind,
+                             tuple(map(repr, types))), types)
     for dialect in DIALECTS:
         sent, expected = shared.compile(dialect=dialect), built.compile(dialect=dialect)
         assert _placeholders(str(sent)) == _placeholders(str(expected))
@@ -57,5 +59,5 @@ def test_a_shapes_statement_is_the_one_built_with_the_values(
 
 
 def test_a_shape_is_built_once() -> None:
-    shape = Shape(False, 0, None, "offset", ())
+    shape = Shape(False, True, 0, None, "offset", ())
     assert statement(shape, []) is statement(shape, [])

@@ -72,7 +72,7 @@ class SqlNotifications(SqlArea):
 
     def _scope(self, s: Session, contracts: list[int]) -> ColumnElement[bool]:
         """The rows of ``contracts``, and the user's own when they have any."""
-        return scope(contracts or [-1], self._has_own(s), self.principal.user_id)
+        return scope(contracts, self._has_own(s), self.principal.user_id)
 
     def _has_own(self, s: Session | Connection) -> bool:
         """Whether any notification is addressed to the user alone."""
@@ -176,7 +176,7 @@ class SqlNotifications(SqlArea):
         return Listed(
             flt, me=me, hidden=preferences.hidden_of(prepared.thresholds,
                                                      self.principal.login),
-            base=[scope(contracts or [-1], prepared.own, me), *prepared.terms])
+            base=[scope(contracts, prepared.own, me), *prepared.terms])
 
     def rows(self, flt: NotificationFilter | None = None, offset: int = 0,
              limit: int = 100, with_total: bool = True,

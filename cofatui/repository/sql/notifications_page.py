@@ -77,6 +77,8 @@ class Shape:
     datetime, an int)."""
 
     own: bool
+    #: whether the user reads any contract's (``notifications_listed.scope``)
+    contracts: bool
     thresholds: int
     read: bool | None
     seek: SeekKind
@@ -107,7 +109,8 @@ def _build(shape: Shape, types: Sequence[TypeEngine[Any]]) -> Select[Any]:
         for i in range(shape.thresholds)]
     listed = Listed(NotificationFilter(read=shape.read), me=me,
                     hidden=preferences.hidden_of(thresholds, bindparam("login")),
-                    base=[scope(bindparam("contracts", expanding=True), shape.own, me)])
+                    base=[scope(bindparam("contracts", expanding=True) if shape.contracts
+                                else [], shape.own, me)])
     cursor = [bindparam(f"cursor_{i}", type_=kind) for i, kind in enumerate(types)]
     # Integer, as SQLAlchemy types an int given to offset() and limit().
     return seek_query(page_query(listed), ORDER, shape.seek, cursor,
@@ -121,10 +124,12 @@ def plain_page(s: Connection, *, me: int, login: str, contracts: Sequence[int],
     """The page of a filter with no condition of its own (its rights, thresholds and own
     rows already read): what ``seek_rows`` over its ``page_query`` reads."""
     types = [literal(value).type for value in cursor]
-    shape = Shape(own=own, thresholds=len(thresholds), read=read, seek=kind,
-                  cursor_types=tuple(repr(kind) for kind in types))
-    params: dict[str, Any] = {"me": me, "login": login, "contracts": list(contracts) or [-1],
-                              "offset": max(0, offset), "limit": limit}
+    shape = Shape(own=own, contracts=bool(contracts), thresholds=len(thresholds), read=read,
+                  seek=kind, cursor_types=tuple(repr(kind) for kind in types))
+    params: dict[str, Any] = {"me": me, "login": login, "offset": max(0, offset),
+                              "limit": limit}
+    if contracts:
+        params["contracts"] = list(contracts)
     for i, threshold in enumerate(thresholds):
         params.update({f"threshold_{i}_{part}": value
                        for part, value in enumerate(threshold)})
