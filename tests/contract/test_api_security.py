@@ -1012,3 +1012,29 @@ def test_access_log_is_json_with_login_and_never_the_token(
     assert all(isinstance(x["duration_ms"], float) and x["time"] for x in lines)
     text = caplog.text
     assert token not in text and dataset.PASSWORD not in text
+
+
+def test_a_file_name_longer_than_a_files_is_refused_at_its_part(api: Api) -> None:
+    """A multipart file name of 256+ characters (a hostile or broken client: no file
+    system gives one) is refused at its part, in the user's words, nothing stored;
+    it was a server error."""
+    form = {"contract_id": api.ids["A"], "company_id": api.ids["epsilon"],
+            "form": "transmission", "info_type": "annual_accounts",
+            "closing_date": (dataset.NOW.date() - timedelta(days=60)).isoformat(),
+            "complete": True, "comment": "", "dra_review": False}
+    before = _count_company_information(api.engine)
+    response = api.client.post(
+        "/company-information", data={"data": json.dumps(form)},
+        files=[("files", ("a.pdf", PDF, "application/pdf")),
+               ("files", ("x" * 300 + ".pdf", PDF, "application/pdf"))],
+        headers=api.headers("alice"))
+    assert response.status_code == 422, response.text
+    assert [(f["field"], f["code"]) for f in response.json()["fields"]] == [
+        ("files.1", "attachments.name_too_long")]
+    assert _count_company_information(api.engine) == before
+
+
+def _count_company_information(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.exec_driver_sql("SELECT count(*) FROM company_information")
+                   .scalar_one())

@@ -44,6 +44,7 @@ from cofatui.rules.attachments import (
     MAX_ATTACHMENT_BYTES,
     MAX_DOCUMENTS,
     MAX_DOCUMENTS_BYTES,
+    MAX_NAME_CHARS,
 )
 from cofatui.schemas import Page
 from cofatui.schemas_company_info import (
@@ -62,10 +63,15 @@ MAX_DATA_CHARS = 64 * 1024
 
 
 def _size_refusals(files: list[UploadFile]) -> list[FieldError]:
-    """What can be refused from the sizes alone, before a byte is read back."""
-    errors = [FieldError(f"files.{i}", "attachments.too_large",
-                         {"megabytes": MAX_ATTACHMENT_BYTES // (1024 * 1024)})
-              for i, f in enumerate(files) if (f.size or 0) > MAX_ATTACHMENT_BYTES]
+    """What can be refused from the sizes alone (the names' too), before a byte is read
+    back. A name longer than a file's (255 characters, as ``UploadedFile`` holds it) is
+    refused at its part: unchecked here, it failed the request as a server error."""
+    errors = [FieldError(f"files.{i}", "attachments.name_too_long",
+                         {"count": len(_part_name(f)), "max": MAX_NAME_CHARS})
+              for i, f in enumerate(files) if len(_part_name(f)) > MAX_NAME_CHARS]
+    errors += [FieldError(f"files.{i}", "attachments.too_large",
+                          {"megabytes": MAX_ATTACHMENT_BYTES // (1024 * 1024)})
+               for i, f in enumerate(files) if (f.size or 0) > MAX_ATTACHMENT_BYTES]
     if len(files) > MAX_DOCUMENTS:
         errors.append(FieldError("files", "attachments.too_many_documents",
                                  {"count": MAX_DOCUMENTS}))
