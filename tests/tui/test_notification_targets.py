@@ -209,14 +209,24 @@ async def test_a_missing_opener_is_a_message_not_a_traceback(
     monkeypatch.delitem(navigation.OPENERS, target, raising=False)
     engine, _ = env
     app = build_app(engine)
+    # Every message said, kept: a toast expires on the wall clock, and under load it
+    # could be gone before the test looked (CI).
+    said: list[str] = []
+    shown = app.notify
+
+    def notify(message: str, *args: Any, **kwargs: Any) -> None:
+        said.append(str(message))
+        shown(message, *args, **kwargs)
+
+    monkeypatch.setattr(app, "notify", notify)
     async with app.run_test(size=(140, 40)) as pilot:
         screen = await open_list(pilot)
         await cursor_on(pilot, screen.vlist, target)
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is screen
-        assert any("cannot be opened here yet" in str(n.message)
-                   for n in app._notifications)
+        await wait_until(pilot, lambda: any("cannot be opened here yet" in m for m in said),
+                         what="the message that the object cannot be opened")
 
 
 @pytest.mark.parametrize("target", TARGETS)
