@@ -62,8 +62,8 @@ SubmissionId = Annotated[int, Path(ge=1, le=MAX_ID, description="submission id")
 MAX_DATA_CHARS = 64 * 1024
 
 
-def _size_refusals(files: list[UploadFile]) -> list[FieldError]:
-    """What can be refused from the sizes alone (the names' too), before a byte is read
+def _part_refusals(files: list[UploadFile]) -> list[FieldError]:
+    """What can be refused from the parts' names and sizes alone, before a byte is read
     back. A name longer than a file's (255 characters, as ``UploadedFile`` holds it) is
     refused at its part: unchecked here, it failed the request as a server error."""
     errors = [FieldError(f"files.{i}", "attachments.name_too_long",
@@ -105,7 +105,7 @@ async def send(request: Request, repo: Repo,
         form = CompanyInfoIn.model_validate_json(data)
     except ValidationError as exc:
         raise RequestValidationError(exc.errors(include_url=False)) from None
-    refusals = _size_refusals(files)
+    refusals = _part_refusals(files)
     if refusals:
         raise ValidationFailed(refusals)
 

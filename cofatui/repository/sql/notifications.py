@@ -218,18 +218,19 @@ class SqlNotifications(SqlArea):
         with self._reading() as s, self.root._principal_read_in(s):
             contracts = self._notification_scope(flt.contract_id)
             prepared = self._prepared(s, flt, contracts)
-            if prepared.terms:  # conditions of its own: a statement built for it
-                found = seek_rows(s, page_query(self._listed_of(flt, contracts, prepared)),
-                                  ORDER, seek, offset, limit, key_of)
+            # Built once, for the statement of a filter with conditions of its own and
+            # for the total; the plain page needs it for neither when no total is asked.
+            listed = self._listed_of(flt, contracts, prepared) \
+                if prepared.terms or with_total else None
+            if listed is not None and prepared.terms:  # a statement built for it
+                found = seek_rows(s, page_query(listed), ORDER, seek, offset, limit, key_of)
             else:  # the list as it opens: its shape's statement, built once
-                kind = seek_kind(seek)
                 found = notifications_page.plain_page(
                     s, me=self.principal.user_id, login=self.principal.login,
                     contracts=contracts, thresholds=prepared.thresholds,
-                    own=prepared.own, read=flt.read, kind=kind,
+                    own=prepared.own, read=flt.read, kind=seek_kind(seek),
                     cursor=cursor_values(seek, ORDER), offset=offset, limit=limit)
-            total = self._count(s, flt, self._listed_of(flt, contracts, prepared)) \
-                if with_total else -1
+            total = self._count(s, flt, listed) if listed is not None and with_total else -1
             return notifications_json.PageRows(found=found, offset=0 if seek else offset,
                                                limit=limit, total=total)
 
