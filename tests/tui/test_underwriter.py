@@ -92,7 +92,11 @@ async def test_search_by_siren_order_decide_and_see_the_decision(tmp_path: Path)
                          what="the countdown's tick")
         await pilot.press("escape")
         await settle(pilot)
-        assert "pending, estimated response in 1 d 23:59" in screen_text(app)
+        # The company page reads its products again on its return, a turn or more after
+        # the pending screen closes (CI, under load).
+        await wait_until(
+            pilot, lambda: "pending, estimated response in 1 d 23:59" in screen_text(app),
+            what="the company page's pending line")
         # The countdown goes on in the detail (no repository call) and ends with "done".
         env.clock.advance(hours=48)
         await wait_until(pilot, lambda: "pending, estimated response in done" in screen_text(app),
