@@ -170,3 +170,29 @@ async def test_mark_all_unmark_one_then_mark_read_runs_on_the_filter(
         assert lst.selection().empty  # the marks are cleared after the change
         toasts = [n.message for n in app._notifications]
         assert any("999" in m and "marked read" in m for m in toasts), toasts
+
+
+async def test_mark_read_at_the_end_keeps_the_last_rows_on_screen(
+        app_for: Callable[..., CofaApp]) -> None:
+    """After End, "mark all" and "mark read", the list is read again where the cursor
+    stands: the rows there are the list's last ones, read by key from the other end."""
+    app, repo = synthetic_app(app_for)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await opened(pilot)
+        lst = screen.vlist
+        lst.focus()
+        await pilot.press("end")
+        await settle(pilot)
+        reads_before = len(repo.reads)
+        await pilot.press("ctrl+a", "r")
+        await wait_until(pilot, lambda: repo.marked, what="mark_matching")
+        await wait_until(pilot, lambda: len(repo.reads) > reads_before
+                         and lst.cursor_row is not None, what="the rows read again")
+        await settle(pilot)
+        assert lst.cursor == MILLION - 1
+        top = int(lst.scroll_y)
+        shown = [lst.row_at(i) for i in range(top, MILLION)]
+        assert shown and all(row is not None for row in shown)
+        assert [row.id for row in shown if row is not None] == \
+            list(range(MILLION - top, 0, -1))
+        assert max(offset for _, offset, _ in repo.reads[reads_before:]) == 0

@@ -208,6 +208,9 @@ class VirtualList(ScrollView, can_focus=True):
         self.filtering = False
         self._counted = False
         self._count_started = False
+        #: A refresh deep in the list: the cursor's page is read once the exact count is
+        #: in (see ``_reset``).
+        self._page_after_count: bool = False
         #: Why the rows could not be read (the count or the first page refused): shown
         #: in place of the rows and of "Loading…" until the next reload.
         self.error: str | None = None
@@ -260,7 +263,7 @@ class VirtualList(ScrollView, can_focus=True):
             self._stale = dict(self._pages) \
                 if keep_position and self.keep_rows_on_refresh else {}
         self.filtering = keep
-        self._counted = self._count_started = False
+        self._counted = self._count_started = self._page_after_count = False
         self._pages.clear()
         self._pending.clear()
         if not keep:  # the rows kept on screen are painted from their cells again
@@ -289,6 +292,14 @@ class VirtualList(ScrollView, can_focus=True):
         # or first the rows on screen when the source reads a short head sooner.
         if keep and getattr(source, "head_first", False):
             self._request_head()
+        elif keep_position and self.cursor >= PAGE_SIZE and getattr(source, "rows_first",
+                                                                     False):
+            # Read again below the first page (after "mark read" at the end of a million
+            # rows): a source that forgot its cursors would reach the cursor's page by a
+            # deep OFFSET (seconds). Counted first, it knows where its end is and reads
+            # the last pages from there by key (paged_source._page).
+            self._page_after_count = True
+            self._start_count()
         else:
             self._request_page(0 if keep else self.cursor // PAGE_SIZE)
         if not getattr(source, "rows_first", False):
@@ -345,6 +356,12 @@ class VirtualList(ScrollView, can_focus=True):
     def _count_arrived(self, generation: int, total: int, exact: bool = True) -> None:
         if generation != self._generation:
             return
+        if not exact and self.total is not None and total < self.total:
+            # "More than N" of a list read again: a floor, below the total it had. Taken
+            # as the total, it moved the cursor from the end of 773 426 rows to row 999
+            # and showed rows from the top there; the previous total stands until the
+            # exact one arrives.
+            return
         self._counted = True
         self.total, self.total_exact = total, exact
         self._set_rows(total)
@@ -352,6 +369,9 @@ class VirtualList(ScrollView, can_focus=True):
             self.cursor = max(0, total - 1)
         if exact:
             self._end_pending = False
+            if self._page_after_count:
+                self._page_after_count = False
+                self._request_page(self.cursor // PAGE_SIZE)
         self.post_message(self.CountChanged(self, total))
         self._repaint()
 
