@@ -38,6 +38,8 @@ class Synthetic:
         self.cancelled: list[str] = []
         self.reads: list[tuple[str, int, Seek | None]] = []
         self.marked: list[tuple[NotificationFilter, bool, list[int]]] = []
+        #: When set, an exact count waits for it (a count slower than the screen).
+        self.count_gate: threading.Event | None = None
         self.notifications = Override(inner.notifications, rows=self.rows, count=self.count,
                                       mark_matching=self.mark_matching)
 
@@ -88,6 +90,8 @@ class Synthetic:
         _, size, _ = self._shape(flt)
         if at_most is not None and size > at_most:
             return RowCount(count=at_most, exact=False)
+        if self.count_gate is not None:
+            self.count_gate.wait(10)
         return RowCount(count=size)
 
     def mark_matching(self, flt: NotificationFilter, read: bool,
@@ -184,8 +188,11 @@ async def test_mark_read_at_the_end_keeps_the_last_rows_on_screen(
         await pilot.press("end")
         await settle(pilot)
         reads_before = len(repo.reads)
+        repo.count_gate = threading.Event()  # the exact count comes after a while
         await pilot.press("ctrl+a", "r")
         await wait_until(pilot, lambda: repo.marked, what="mark_matching")
+        await pilot.pause(0.2)  # the screen repaints meanwhile (rows "…")
+        repo.count_gate.set()
         await wait_until(pilot, lambda: len(repo.reads) > reads_before
                          and lst.cursor_row is not None, what="the rows read again")
         await settle(pilot)

@@ -102,6 +102,9 @@ class PagedSource(Generic[T]):
         # Keyset pages on a grid of PAGE_SIZE rows: page i holds rows i*P .. i*P+P-1.
         self._cursors: dict[int, tuple[str, str]] = {}
         self._rows: OrderedDict[int, list[T]] = OrderedDict()
+        #: A page came without cursors (a list its repository reads by offset only):
+        #: no walk by key from the end, where none would follow.
+        self._unkeyed = False
         self._adopt_first(first)
 
     # --- the first page and the count ----------------------------------------------
@@ -242,9 +245,9 @@ class PagedSource(Generic[T]):
             return self._read(last, Seek(last=True), self.total - last * PAGE_SIZE) \
                 if index == last else []
         near = self._nearest(index)
-        if near is not None and last is not None and last - index <= WALK_PAGES \
-                and last - index < abs(near - index):
-            # Near the end of a list read by key (some page carried cursors): the
+        if last is not None and last - index <= WALK_PAGES and (
+                last - index < abs(near - index) if near is not None else not self._unkeyed):
+            # Near the end, with no page read nearer (none at all after a refresh): the
             # screen after End straddles two pages and either may be asked first; the
             # last page from the other end, then upwards by key — never the deep
             # OFFSET a "far jump" from the top would cost.
@@ -286,6 +289,8 @@ class PagedSource(Generic[T]):
         last = getattr(page, "last_cursor", None)
         if isinstance(first, str) and isinstance(last, str):
             self._cursors[index] = (first, last)
+        elif rows:
+            self._unkeyed = True
         self._rows[index] = rows
         self._rows.move_to_end(index)
         while len(self._rows) > KEPT_PAGES:

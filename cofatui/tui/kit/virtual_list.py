@@ -381,6 +381,8 @@ class VirtualList(ScrollView, can_focus=True):
     def _request_page(self, page: int) -> None:
         if page < 0 or page in self._pages or page in self._pending or self._source is None:
             return
+        if self._page_after_count:  # the rows on screen too: the count says where they are
+            return
         if self.total is not None and page * PAGE_SIZE >= max(self.total, 1):
             return
         self._pending.add(page)
