@@ -25,6 +25,7 @@ from cofatui.repository.sql.companies import name_key
 from cofatui.repository.sql.search import search_key
 from cofatui.rules import underwriting
 from cofatui.rules.products import TOPLINER_QUOTE_VALID_DAYS
+from cofatui.rules.thresholds import change_of
 
 Row = tuple[Any, ...]
 
@@ -52,7 +53,8 @@ NOTIFICATION_COLUMNS = (
 #: at hand (migration 0036's trigger would look it up per row; written with the row,
 #: the insert is a plain VALUES: about 1.3 s less for the million notifications of the
 #: 100 000-company demo than the per-row sub-select on the entry).
-PORTFOLIO_NOTIFICATION_COLUMNS = (*NOTIFICATION_COLUMNS, "search_text")
+PORTFOLIO_NOTIFICATION_COLUMNS = (*NOTIFICATION_COLUMNS, "change_direction", "change_size",
+                                  "search_text")
 STATE_COLUMNS = ("id", "user_id", "notification_id", "read", "deleted")
 
 CREDIT_DECISION_CODES = frozenset({"CRL", "ECL", "RLI", "TOPLINER"})
@@ -728,7 +730,9 @@ class PortfolioBuilder:
         year_ago = self.year_ago
         # (when, product, code, message, the object behind it: None, ("ilu",) or
         # ("document", kind, outcome, year))
-        made: list[tuple[datetime, int | None, str, texts.Message, tuple[Any, ...] | None]] = []
+        # ... and the change it reports (direction, size in thousandths; see _points_change).
+        made: list[tuple[datetime, int | None, str, texts.Message, tuple[Any, ...] | None,
+                         tuple[str | None, int | None]]] = []
         cur = contract.currency
         monitoring: _Made | None = None
         for p in products:
@@ -739,18 +743,18 @@ class PortfolioBuilder:
             if p.changed_at is not None:
                 if p.status != "replaced" and p.changed_at >= year_ago:
                     made.append((p.changed_at, p.pid, p.code, texts.product_change(
-                        p.code, p.status, cur, p.decided, p.end, where), None))
+                        p.code, p.status, cur, p.decided, p.end, where), None, _NO_CHANGE))
             elif p.decided_at is not None and p.decided_at >= year_ago:
                 made.append((p.decided_at + _NOTICE_DELAY, p.pid, p.code,
                              texts.product_decision(p.code, p.status, cur, p.requested,
                                                     p.decided, p.decided_by, p.comment, where),
-                             None))
+                             None, _NO_CHANGE))
             if p.end is not None and p.status in ACTIVE and p.end >= self.today:
                 days_left = (p.end - self.today).days
                 if days_left <= 60:
                     made.append((now - timedelta(hours=1 + r() * 60), p.pid, p.code,
                                  texts.ending(p.code, cur, p.decided, p.end, days_left, where),
-                                 None))
+                                 None, _NO_CHANGE))
         dra = self.dra[idx]
         primary = products[0]
         while len(made) < target:
@@ -760,15 +764,16 @@ class PortfolioBuilder:
                 before = min(10, max(0, dra + (1 if r() < 0.6 else -1) * (1 + int(r() * 2))))
                 link = monitoring or primary
                 made.append((at, link.pid, link.code, texts.dra_change(before, dra, where),
-                             None))
+                             None, _points_change(before, dra) if link.code == "RSM"
+                             else _NO_CHANGE))
             elif roll < 0.8:
                 kind = texts.DOCUMENT_KINDS[int(r() * len(texts.DOCUMENT_KINDS))]
                 outcome = 0 if r() < 0.7 else (1 if r() < 0.5 else 2)
                 made.append((at, None, "", texts.document(kind, outcome, at.year - 1, where),
-                              ("document", kind, outcome, at.year - 1)))
+                              ("document", kind, outcome, at.year - 1), _NO_CHANGE))
             else:
                 made.append((at, primary.pid, primary.code,
-                             texts.ilu(cur, primary.decided, where), ("ilu",)))
+                             texts.ilu(cur, primary.decided, where), ("ilu",), _NO_CHANGE))
         ts = self.ts
         take = self.ids.take
         reader = self.reader_id
@@ -779,7 +784,7 @@ class PortfolioBuilder:
                      None)
         open_ilu = False
         by = contract.requesters[0]
-        for at, pid, code, message, behind in made:
+        for at, pid, code, message, behind, change in made:
             nid = take("notification")
             leads_to: tuple[str | None, int | None] = (None, None)
             if behind is not None and behind[0] == "ilu":
@@ -795,7 +800,7 @@ class PortfolioBuilder:
                 leads_to = objects.submission(contract.id, cid, at, doc_kind, outcome, year,
                                               by)
             out.notifications.append((nid, contract.id, cid, pid, None, code, *message,
-                                      ts(at), *leads_to, search_text))
+                                      ts(at), *leads_to, *change, search_text))
             age = (now - at).days
             if r() < 0.35 + 0.5 * age / 365:
                 out.states.append((take("notification_state"), reader, nid, True, False))
@@ -803,6 +808,21 @@ class PortfolioBuilder:
 
 #: A decision's notification follows it by this much.
 _NOTICE_DELAY = timedelta(seconds=30)
+#: The change columns of a notification that reports no change of a standing decision
+#: or evaluation (most of them: see repository.sql.notification_changes).
+_NO_CHANGE: tuple[None, None] = (None, None)
+
+
+def _points_change(before: int, after: int) -> tuple[str | None, int | None]:
+    """The change columns of an @rating score (RSM) moving from ``before`` to ``after``,
+    as the repository records them on every notification it writes
+    (``notification_changes.describe``): the direction and the size in DRA points, stored
+    as money is (thousandths). A user's RSM thresholds hide the small moves of the demo
+    as they would hide the app's own."""
+    change = change_of(before, after)
+    if change is None:
+        return _NO_CHANGE
+    return change.direction, money_units(change.size)
 _TABLE_CODES = frozenset({"RLI", "ECL", "RCO", "ROM", "RSC", "RSM"})
 
 

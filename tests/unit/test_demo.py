@@ -106,8 +106,9 @@ LEDGER_DIGEST = {
 KEYS = {"premium_terms": "contract_id"}
 #: The digests of this module's demo (seed 7 at NOW) as the generator made it before its
 #: speed-ups (dda7d86): a faster load must write the same rows. Change them only with a
-#: change to the demo's content, and say so.
-PINNED = "fbc72e7129dad3b973e6a2f2a72df0f7b3e24f22457a449ffba29e8dd87cefd7"
+#: change to the demo's content, and say so. Changed since: the @rating score's DRA
+#: notifications record their change (direction and size), as the app's own do.
+PINNED = "021f165763925047e46360d27b7c1380e188fae19d021a91cfb3701a6391446f"
 PINNED_LEDGER = "6aada57e037e81f1565c6ecd1906050d3985d3e0768522468b1efdc1237a4a41"
 
 
@@ -765,3 +766,72 @@ def test_a_cached_message_names_its_own_company(where: str) -> None:
         for _ in range(2):  # the second call comes from the cache
             assert build(*args, where) == build.__wrapped__(*args, where)  # type: ignore[attr-defined]
             assert where in json.loads(build(*args, where)[4])["body"]["params"].values()
+
+
+# --------------------------------------------------------------- changes reported
+
+
+def test_every_notification_records_the_change_the_app_would(
+        demo: tuple[Engine, DemoSummary]) -> None:
+    """The demo writes its notifications in bulk, past the repository's listener that
+    records on every notification the change it reports (notification_changes): the
+    columns must be what the listener would have written, or a user's thresholds hide
+    nothing on the demo. A claim's indemnity is a change against the one notified
+    before: the demo notifies one per claim, so none records a change."""
+    from cofatui.repository.sql.notification_changes import describe
+
+    table = Notification.__table__  # type: ignore[attr-defined]
+    with demo[0].connect() as conn:
+        rows = conn.execute(select(table).order_by(table.c.id)).all()
+        indemnities = Counter(row.claim_id for row in rows if row.kind == "claim.indemnity")
+        assert indemnities and max(indemnities.values()) == 1
+        wrong = []
+        for row in rows:
+            change, requester = describe(conn, row) if row.kind != "claim.indemnity" \
+                else (None, None)
+            expected = (change.direction, change.size) if change else (None, None)
+            if (row.change_direction, row.change_size, row.requested_by) != (*expected,
+                                                                             requester):
+                wrong.append((row.id, row.kind, row.product_code, row.change_direction,
+                              row.change_size, expected))
+    assert wrong == []
+    directions = Counter(row.change_direction for row in rows if row.product_code == "RSM")
+    assert directions["increase"] > 0 and directions["decrease"] > 0
+
+
+def test_an_rsm_threshold_hides_the_small_moves_of_the_demo(
+        demo: tuple[Engine, DemoSummary], tmp_path: Path) -> None:
+    """What a user sees: a threshold of 2 DRA points on RSM decreases leaves out the
+    demo's one-point drops (and only those), and "include below my thresholds" brings
+    them back."""
+    from cofatui.repository.sql import SqlRepository
+    from cofatui.schemas import NotificationFilter
+    from cofatui.schemas_preferences import PreferencesUpdate, ThresholdPublic
+
+    copy = tmp_path / "copy.sqlite"
+    source = sqlite3.connect(str(demo[0].url.database))
+    target = sqlite3.connect(copy)
+    source.backup(target)
+    source.close()
+    target.close()
+    engine = make_engine(f"sqlite:///{copy}")
+    try:
+        repo = SqlRepository(engine, "demo", FixedClock(NOW))
+        contract = repo.whoami().contracts[0].contract_id
+        with engine.connect() as conn:
+            small = conn.execute(text(
+                "SELECT count(*) FROM notification WHERE contract_id = :c"
+                " AND product_code = 'RSM' AND change_direction = 'decrease'"
+                " AND change_size < 2000"), {"c": contract}).scalar_one()
+        assert small > 0
+        every = NotificationFilter(contract_id=contract, include_below_thresholds=True)
+        shown = NotificationFilter(contract_id=contract)
+        before = repo.notifications.count(shown).count
+        assert before == repo.notifications.count(every).count
+        repo.notifications.save_preferences(PreferencesUpdate(version=0, thresholds=[
+            ThresholdPublic(contract_id=contract, product_code="RSM", direction="decrease",
+                            amount=Decimal(2))]))
+        assert repo.notifications.count(shown).count == before - small
+        assert repo.notifications.count(every).count == before
+    finally:
+        engine.dispose()
