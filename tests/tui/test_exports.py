@@ -464,3 +464,25 @@ def test_snapshot_portfolio_export_dialog(snap_compare: Any,
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_a_followed_run_answered_while_the_part_is_taken_down_is_dropped(
+        engine: tuple[Engine, dataset.Ids]) -> None:
+    """The follow's answer comes from a worker thread; when it lands while the part's
+    widgets are being removed (the app quitting, the screen rebuilt for another
+    language), it is dropped — found under load in CI, where it ended the app with
+    NoMatches on the progress line."""
+    eng, ids = engine
+    repo = repo_for(eng)
+    repo.exports.create_scenario(scenario_in(repo, ids))
+    app = make_app(eng)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_exports(pilot, "3")
+        await pilot.press("r")
+        await settle(pilot)
+        files = screen.files_part(PORTFOLIO)
+        assert files.following is not None
+        run = repo.exports.get_run(files.following)
+        await files.query_one(".exports-progress").remove()  # as a teardown does
+        assert files._followed(run) is None
+        assert files.following == run.id

@@ -42,6 +42,7 @@ from cofatui.tui.kit.paged_source import PagedSource
 from cofatui.tui.kit.virtual_list import Column, VirtualList
 from cofatui.tui.kit.wording import plural
 from cofatui.tui.safe import clean, plain
+from cofatui.tui.screen_gone import unless_rebuilt
 
 if TYPE_CHECKING:
     from cofatui.repository.base import Repository
@@ -197,6 +198,7 @@ class FilesPart(Vertical):
             self._reading = False
         self.app.call_from_thread(self._followed, run)
 
+    @unless_rebuilt  # the answer may land while the part's widgets are being removed
     def _followed(self, run: ExportRunPublic) -> None:
         if run.id != self.following or not self.is_attached:  # gone meanwhile
             return
