@@ -34,6 +34,7 @@ from cofatui.schemas_exports import (
 from cofatui.schemas_jobs import ExportFormat
 from cofatui.tui.app import CofaApp
 from cofatui.tui.features.exports.choice import ChoiceDialog, ExportChoiceDialog
+from cofatui.tui.features.exports.files import FilesPart
 from cofatui.tui.features.exports.scenarios import ScenarioForm
 from cofatui.tui.features.exports.screen import ExportsScreen
 from cofatui.tui.features.exports.templates import TemplateEditor
@@ -107,6 +108,15 @@ async def open_exports(pilot: Pilot[Any], part: str = "1") -> ExportsScreen:
     await pilot.press(part)
     await settle(pilot)
     return screen
+
+
+async def run_now(pilot: Pilot[Any]) -> tuple[ExportsScreen, FilesPart]:
+    """The scenarios part, then r on its first scenario: the screen and its files part,
+    which follows the run."""
+    screen = await open_exports(pilot, "3")
+    await pilot.press("r")
+    await settle(pilot)
+    return screen, screen.files_part(PORTFOLIO)
 
 
 async def open_new(pilot: Pilot[Any], part: str) -> Any:
@@ -278,10 +288,7 @@ async def test_run_now_shows_the_progress_then_the_file_is_downloaded(
     repo.exports.create_scenario(scenario_in(repo, ids, format=ExportFormatChoice.BOTH))
     app = make_app(eng)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_exports(pilot, "3")
-        await pilot.press("r")
-        await settle(pilot)
-        files = screen.files_part(PORTFOLIO)
+        screen, files = await run_now(pilot)
         assert screen.part == "files"
         assert files.following is not None
         assert "Weekly ERP: in progress" in screen_text(app)
@@ -470,17 +477,14 @@ async def test_a_followed_run_answered_while_the_part_is_taken_down_is_dropped(
         engine: tuple[Engine, dataset.Ids]) -> None:
     """The follow's answer comes from a worker thread; when it lands while the part's
     widgets are being removed (the app quitting, the screen rebuilt for another
-    language), it is dropped — found under load in CI, where it ended the app with
-    NoMatches on the progress line."""
+    language), it is dropped. Found under load in a local run of the TUI tests, where it
+    ended the app with NoMatches on the progress line."""
     eng, ids = engine
     repo = repo_for(eng)
     repo.exports.create_scenario(scenario_in(repo, ids))
     app = make_app(eng)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_exports(pilot, "3")
-        await pilot.press("r")
-        await settle(pilot)
-        files = screen.files_part(PORTFOLIO)
+        _, files = await run_now(pilot)
         assert files.following is not None
         run = repo.exports.get_run(files.following)
         await files.query_one(".exports-progress").remove()  # as a teardown does
