@@ -25,7 +25,7 @@ from cofatui.repository.sql.companies import name_key
 from cofatui.repository.sql.search import search_key
 from cofatui.rules import underwriting
 from cofatui.rules.products import TOPLINER_QUOTE_VALID_DAYS
-from cofatui.rules.thresholds import change_of
+from cofatui.rules.thresholds import change_of, in_points
 
 Row = tuple[Any, ...]
 
@@ -764,7 +764,7 @@ class PortfolioBuilder:
                 before = min(10, max(0, dra + (1 if r() < 0.6 else -1) * (1 + int(r() * 2))))
                 link = monitoring or primary
                 made.append((at, link.pid, link.code, texts.dra_change(before, dra, where),
-                             None, _points_change(before, dra) if link.code == "RSM"
+                             None, _points_change(before, dra) if in_points(link.code)
                              else _NO_CHANGE))
             elif roll < 0.8:
                 kind = texts.DOCUMENT_KINDS[int(r() * len(texts.DOCUMENT_KINDS))]
@@ -808,22 +808,22 @@ class PortfolioBuilder:
 
 #: A decision's notification follows it by this much.
 _NOTICE_DELAY = timedelta(seconds=30)
+_TABLE_CODES = frozenset({"RLI", "ECL", "RCO", "ROM", "RSC", "RSM"})
 #: The change columns of a notification that reports no change of a standing decision
 #: or evaluation (most of them: see repository.sql.notification_changes).
 _NO_CHANGE: tuple[None, None] = (None, None)
 
 
 def _points_change(before: int, after: int) -> tuple[str | None, int | None]:
-    """The change columns of an @rating score (RSM) moving from ``before`` to ``after``,
-    as the repository records them on every notification it writes
-    (``notification_changes.describe``): the direction and the size in DRA points, stored
-    as money is (thousandths). A user's RSM thresholds hide the small moves of the demo
-    as they would hide the app's own."""
+    """The change columns of a score counted in DRA points (``rules.thresholds.in_points``:
+    the @rating score, RSM) moving from ``before`` to ``after``, as the repository records
+    them on every notification it writes (``notification_changes.describe``): the
+    direction and the size in points, stored as money is (thousandths). A user's RSM
+    thresholds hide the small moves of the demo as they would hide the app's own."""
     change = change_of(before, after)
     if change is None:
         return _NO_CHANGE
     return change.direction, money_units(change.size)
-_TABLE_CODES = frozenset({"RLI", "ECL", "RCO", "ROM", "RSC", "RSM"})
 
 
 def _as_decided(verdict: underwriting.Decision, status: str) -> str:

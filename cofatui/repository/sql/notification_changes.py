@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection
 from cofatui.i18n.messages import Amount, Term
 from cofatui.models import DecisionRequest, Notification, Product, ProductEvent
 from cofatui.notification_wording import load_params
-from cofatui.rules.thresholds import Change, change_of
+from cofatui.rules.thresholds import Change, change_of, in_points
 
 #: Kinds announcing a decision with an amount (``wording.decision`` and TopLiner's).
 DECISION_KINDS = frozenset({"product.granted", "product.reduced", "product.partially_granted",
@@ -59,7 +59,7 @@ def describe(conn: Connection, note: Any) -> tuple[Change | None, str | None]:
     """The change ``note`` reports and the login whose request it answers."""
     params = load_params(note.params)
     kind, code = note.kind or "", note.product_code or ""
-    if kind.startswith("dra.") and code == "RSM":
+    if kind.startswith("dra.") and in_points(code):  # the @rating score (RSM)
         return change_of(_int(params.get("before")), _int(params.get("after"))), None
     if kind.startswith("dra.") and code in OPINION_CODES and note.product_id is not None:
         return change_of(_last_amount(conn, Notification.product_id, note.product_id),
