@@ -38,7 +38,6 @@ import gc
 import json
 import os
 import shutil
-import sqlite3
 import statistics
 import tempfile
 import time
@@ -55,6 +54,7 @@ from cofatui.repository.sql.engine import SYNC_FULL, SYNC_NORMAL
 from cofatui.schemas import PortfolioCriteria, PortfolioEntryUpdate
 from tests.bench.bench_repository import prepare
 from tests.bench.harness import RESULTS, print_table
+from tests.contract.templates import copy_sqlite
 from tests.server import ServerProcess
 
 LOGIN = "demo"
@@ -231,11 +231,7 @@ def sync_cost(sqlite_path: str, writes: int = 300) -> list[dict[str, Any]]:
     work = Path(tempfile.mkdtemp(prefix="bench-sync-"))
     copy = work / "copy.sqlite"
     try:
-        source = sqlite3.connect(sqlite_path)
-        target = sqlite3.connect(copy)
-        source.backup(target)  # a consistent copy, WAL included
-        source.close()
-        target.close()
+        copy_sqlite(sqlite_path, copy)
         best: dict[str, float] = {}
         for mode in (SYNC_NORMAL, SYNC_FULL, SYNC_NORMAL, SYNC_FULL):
             engine = make_engine(str(copy), synchronous=mode)

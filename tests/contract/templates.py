@@ -63,15 +63,22 @@ class SqliteTemplate:
         return make_engine(f"sqlite:///{target}"), dataset.Ids(self.ids)
 
     def refill(self, database: Path) -> dataset.Ids:
-        """Make ``database`` a copy of the template, page by page (SQLite's backup API).
-        The file may be in use by a server's connections: they read the copy next."""
-        source, copy = sqlite3.connect(self.path), sqlite3.connect(database, timeout=30)
-        try:
-            source.backup(copy)
-        finally:
-            copy.close()
-            source.close()
+        """Make ``database`` a copy of the template. The file may be in use by a server's
+        connections: they read the copy next."""
+        copy_sqlite(self.path, database)
         return dataset.Ids(self.ids)
+
+
+def copy_sqlite(source: Path | str, target: Path | str) -> None:
+    """Make ``target`` a consistent copy of the SQLite file ``source`` (its WAL
+    included), page by page through SQLite's backup API; ``target`` may be open
+    elsewhere (its readers read the copy next)."""
+    origin, copy = sqlite3.connect(source), sqlite3.connect(target, timeout=30)
+    try:
+        origin.backup(copy)
+    finally:
+        copy.close()
+        origin.close()
 
 
 # --- PostgreSQL --------------------------------------------------------------------------

@@ -159,7 +159,7 @@ def test_a_list_read_again_at_its_end_reads_from_the_end_not_by_offset() -> None
                                                                           1_000_037))
     assert data.offsets == [0]  # the first page, before the refresh
     assert data.seeks == [(Seek(last=True), 37),
-                              (Seek(before=str(last * PAGE_SIZE)), PAGE_SIZE)]
+                          (Seek(before=str(last * PAGE_SIZE)), PAGE_SIZE)]
 
 
 def test_a_near_jump_walks_by_key_a_far_one_reads_once_by_offset() -> None:

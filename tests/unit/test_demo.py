@@ -72,6 +72,7 @@ from cofatui.repository.sql.search import entry_text_filter, search_key
 from cofatui.rules.attachments import check_document
 from cofatui.rules.identifiers import validate_legal_identifier
 from tests.conftest import pg_url_or_skip
+from tests.contract.templates import copy_sqlite
 
 NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 COMPANIES = 300
@@ -809,11 +810,7 @@ def test_an_rsm_threshold_hides_the_small_moves_of_the_demo(
     from cofatui.schemas_preferences import PreferencesUpdate, ThresholdPublic
 
     copy = tmp_path / "copy.sqlite"
-    source = sqlite3.connect(str(demo[0].url.database))
-    target = sqlite3.connect(copy)
-    source.backup(target)
-    source.close()
-    target.close()
+    copy_sqlite(str(demo[0].url.database), copy)
     engine = make_engine(f"sqlite:///{copy}")
     try:
         repo = SqlRepository(engine, "demo", FixedClock(NOW))
